@@ -1,0 +1,26 @@
+/**
+ * Vitest global setup: one throwaway PostgreSQL server for the whole run, in a
+ * temporary folder (never the developer's data). Tests create their own
+ * databases on it through lib/testing/pg.ts.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startLocalServer } from "../db/local-server";
+import { freePort } from "./free-port";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-test-"));
+  const server = await startLocalServer({ dataDir, port: await freePort(), throwaway: true });
+  project.provide("pgAdminUrl", server.adminUrl);
+  return async () => {
+    await server.stop();
+  };
+}
