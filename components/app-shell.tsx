@@ -1,0 +1,47 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { ROLE_LABEL, type Actor } from "@/lib/auth/policy";
+import { navigationFor } from "@/lib/auth/navigation";
+import { NavLinks } from "./nav-links";
+import { SignOutButton } from "./sign-out-button";
+
+/** The signed-in frame: who you are, your tenant and role, the navigation your role has, sign-out. */
+export function AppShell({ actor, children }: { actor: Actor; children: ReactNode }) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <Link href="/" className="text-lg font-semibold text-brand-900">
+            Sandbox Portal
+          </Link>
+          <div className="flex items-center gap-4 text-sm">
+            <div className="text-right" data-testid="who-am-i">
+              <p className="font-medium">{actor.name}</p>
+              <p className="text-slate-600">
+                <span>{ROLE_LABEL[actor.role]}</span>
+                {actor.tenantName && (
+                  <>
+                    {" · "}
+                    <span>
+                      {actor.tenantName} ({actor.customerId})
+                    </span>
+                  </>
+                )}
+              </p>
+            </div>
+            <SignOutButton />
+          </div>
+        </div>
+        <nav aria-label="Main" className="mx-auto max-w-6xl px-4">
+          <NavLinks items={navigationFor(actor)} />
+        </nav>
+      </header>
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
+        {children}
+      </main>
+    </div>
+  );
+}

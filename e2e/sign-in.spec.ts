@@ -1,0 +1,36 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_USERS } from "../scripts/demo-accounts";
+import { signIn } from "./fixtures";
+
+const ROLE_LABEL = { CUSTOMER_ADMIN: "Customer admin", CUSTOMER_USER: "Customer user", SALES_REP: "Sales rep", OPERATOR: "Operator" };
+
+test.describe("signing in", () => {
+  for (const role of ["CUSTOMER_ADMIN", "CUSTOMER_USER", "SALES_REP", "OPERATOR"] as const) {
+    test(`a ${ROLE_LABEL[role].toLowerCase()} sees their shell`, async ({ page }) => {
+      const user = DEMO_USERS.find((u) => u.role === role)!;
+      await signIn(page, user.email);
+      const who = page.getByTestId("who-am-i");
+      await expect(who).toContainText(user.name);
+      await expect(who).toContainText(ROLE_LABEL[role]);
+      if (user.customerId) await expect(who).toContainText(user.customerId);
+      const nav = page.getByRole("navigation", { name: "Main" });
+      await expect(nav.getByRole("link", { name: role === "SALES_REP" || role === "OPERATOR" ? "All sandboxes" : "Sandboxes" })).toBeVisible();
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page).toHaveURL(/\/sign-in/);
+    });
+  }
+
+  test("a wrong password gets the generic message", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("E-mail").fill("admin@nordlys.example");
+    await page.getByLabel("Password").fill("definitely-wrong-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("sign-in-error")).toHaveText("The e-mail or password is incorrect.");
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test("pages need a session", async ({ page }) => {
+    await page.goto("/sandboxes");
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+});

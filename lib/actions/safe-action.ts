@@ -1,0 +1,53 @@
+/**
+ * The one way a server action is built: authenticate, re-read the actor from
+ * the database, check the permission, parse the input with the form's own zod
+ * schema, then run. Expected failures come back as typed results; only the
+ * unexpected is logged, and never shown to the user verbatim.
+ */
+import "server-only";
+import type { z } from "zod";
+import { getActor } from "../auth/actor";
+import { hasPermission, type Actor, type Permission } from "../auth/policy";
+import { AppError, userMessageFor, type ErrorCode } from "../errors";
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string[]> };
+
+export function protectedAction<S extends z.ZodType, T>(
+  config: { permission: Permission; schema: S },
+  handler: (ctx: { actor: Actor; input: z.output<S> }) => Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (raw) => {
+    try {
+      const actor = await getActor();
+      if (!actor) return failure("UNAUTHENTICATED");
+      if (!hasPermission(actor, config.permission)) return failure("FORBIDDEN");
+      const parsed = config.schema.safeParse(raw);
+      if (!parsed.success) {
+        return { ...failure("INVALID_INPUT"), fieldErrors: flattenFieldErrors(parsed.error) };
+      }
+      return { ok: true, data: await handler({ actor, input: parsed.data }) };
+    } catch (error) {
+      if (error instanceof AppError) {
+        return { ok: false, code: error.code, message: error.userMessage, fieldErrors: error.fieldErrors };
+      }
+      console.error("server action failed", error);
+      return failure("INTERNAL");
+    }
+  };
+}
+
+function failure(code: ErrorCode): { ok: false; code: ErrorCode; message: string } {
+  return { ok: false, code, message: userMessageFor(code) };
+}
+
+/** Field errors keyed by dotted path, so nested form fields map onto react-hook-form names. */
+export function flattenFieldErrors(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".") || "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}

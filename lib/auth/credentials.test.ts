@@ -1,0 +1,50 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { hashPassword } = await import("./password");
+const { checkCredentials } = await import("./credentials");
+
+describe("sign-in with e-mail and password", () => {
+  beforeAll(async () => {
+    process.env.LOGIN_MAX_FAILURES = "3";
+    await db.user.create({
+      data: { email: "ada@example.com", name: "Ada", role: "CUSTOMER_USER", passwordHash: await hashPassword("correct horse battery") },
+    });
+    await db.user.create({
+      data: { email: "bob@example.com", name: "Bob", role: "OPERATOR", passwordHash: await hashPassword("another good password") },
+    });
+  });
+
+  it("accepts the right password, whatever the e-mail's case, and returns no hash", async () => {
+    const result = await checkCredentials("  ADA@example.com ", "correct horse battery");
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.user).toEqual(expect.objectContaining({ email: "ada@example.com", role: "CUSTOMER_USER" }));
+    expect(JSON.stringify(result)).not.toContain("argon2");
+  });
+
+  it("gives the same answer for a wrong password and an unknown e-mail", async () => {
+    const wrong = await checkCredentials("bob@example.com", "nope", "10.0.0.1");
+    const unknown = await checkCredentials("nobody@example.com", "nope", "10.0.0.2");
+    expect(wrong).toEqual({ ok: false, reason: "invalid" });
+    expect(unknown).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("locks an account after repeated failures, even with the right password, until the lock ends", async () => {
+    for (let i = 0; i < 3; i++) await checkCredentials("ada@example.com", `wrong ${i}`, `192.0.2.${i}`);
+    const locked = await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.99");
+    expect(locked.ok).toBe(false);
+    expect(!locked.ok && locked.reason).toBe("throttled");
+    await db.loginThrottle.updateMany({ data: { lockedUntil: new Date(Date.now() - 1000) } });
+    expect((await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.99")).ok).toBe(true);
+  });
+
+  it("locks a client address that sprays many accounts", async () => {
+    for (let i = 0; i < 3; i++) await checkCredentials(`victim${i}@example.com`, "guess", "203.0.113.7");
+    const result = await checkCredentials("bob@example.com", "another good password", "203.0.113.7");
+    expect(!result.ok && result.reason).toBe("throttled");
+    expect((await checkCredentials("bob@example.com", "another good password", "203.0.113.8")).ok).toBe(true);
+  });
+});

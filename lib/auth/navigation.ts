@@ -1,0 +1,12 @@
+/** The navigation each role sees: only pages that role may open. */
+import { hasPermission, type Actor } from "./policy";
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+export function navigationFor(actor: Pick<Actor, "role">): NavItem[] {
+  const items: NavItem[] = [{ href: "/sandboxes", label: hasPermission(actor, "tenant.viewAll") ? "All sandboxes" : "Sandboxes" }];
+  return items;
+}

@@ -1,0 +1,92 @@
+/**
+ * next-auth configuration: e-mail + password (always), OIDC single sign-on
+ * (when OIDC_* is set), JWT sessions that expire after SESSION_MAX_AGE_HOURS.
+ * The token carries only the user id and the moment of sign-in; role and
+ * tenant are re-read from the database on every request (lib/auth/actor.ts).
+ */
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import type { Provider } from "next-auth/providers/index";
+import { env, oidcEnabled } from "../config/env";
+import { db } from "../db/portal";
+import { checkCredentials } from "./credentials";
+import { signInSchema } from "./schema";
+import { SIGN_IN_ERROR } from "./sign-in-errors";
+
+function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
+  const forwarded = headers?.["x-forwarded-for"];
+  if (typeof forwarded === "string" && forwarded.length > 0) return forwarded.split(",")[0]!.trim();
+  const real = headers?.["x-real-ip"];
+  return typeof real === "string" ? real : undefined;
+}
+
+function providers(): Provider[] {
+  const list: Provider[] = [
+    CredentialsProvider({
+      name: "E-mail and password",
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      async authorize(raw, req) {
+        const parsed = signInSchema.safeParse(raw);
+        if (!parsed.success) throw new Error(SIGN_IN_ERROR.invalid);
+        const result = await checkCredentials(parsed.data.email, parsed.data.password, clientIp(req?.headers));
+        if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+        throw new Error(result.reason === "throttled" ? SIGN_IN_ERROR.throttled : SIGN_IN_ERROR.invalid);
+      },
+    }),
+  ];
+  if (oidcEnabled()) {
+    const e = env();
+    list.push({
+      id: "oidc",
+      name: e.OIDC_NAME,
+      type: "oauth",
+      wellKnown: `${e.OIDC_ISSUER!.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile(profile: { sub: string; email?: string; name?: string }) {
+        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? null };
+      },
+    });
+  }
+  return list;
+}
+
+export function authOptions(): NextAuthOptions {
+  const maxAge = env().SESSION_MAX_AGE_HOURS * 3600;
+  return {
+    secret: env().NEXTAUTH_SECRET,
+    session: { strategy: "jwt", maxAge },
+    jwt: { maxAge },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers: providers(),
+    callbacks: {
+      // Single sign-on admits only people who already have a portal account
+      // with that e-mail: accounts and their tenant are never created from an IdP claim.
+      async signIn({ user, account }) {
+        if (account?.provider !== "oidc") return true;
+        const email = user.email?.trim().toLowerCase();
+        if (!email) return false;
+        const known = await db.user.findUnique({ where: { email }, select: { id: true } });
+        return known !== null;
+      },
+      async jwt({ token, user, account }) {
+        if (user) {
+          let userId = user.id;
+          if (account?.provider === "oidc") {
+            const known = await db.user.findUnique({ where: { email: user.email!.toLowerCase() }, select: { id: true } });
+            userId = known!.id;
+          }
+          token.sub = userId;
+          token.authAt = Math.floor(Date.now() / 1000);
+        }
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, userId: token.sub, authAt: token.authAt };
+      },
+    },
+  };
+}

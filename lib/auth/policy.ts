@@ -1,0 +1,63 @@
+/**
+ * Who may do what. Pure functions over an actor, so pages, server actions and
+ * tests share the same rules.
+ */
+import type { Role } from "../generated/portal/enums";
+
+export interface Actor {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  /** Customer accounts belong to exactly one tenant; staff to none. */
+  tenantId: string | null;
+  tenantName: string | null;
+  customerId: string | null;
+}
+
+export type Permission =
+  | "sandbox.view"
+  | "sandbox.order"
+  | "sandbox.orderForCustomer"
+  | "sandbox.configure"
+  | "sandbox.refresh"
+  | "sandbox.delete"
+  | "sandbox.retry"
+  | "checklist.fix"
+  | "audit.view"
+  | "tenant.viewAll";
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  CUSTOMER_ADMIN: [
+    "sandbox.view", "sandbox.order", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry",
+    "checklist.fix", "audit.view",
+  ],
+  CUSTOMER_USER: ["sandbox.view"],
+  SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll"],
+  OPERATOR: [
+    "sandbox.view", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
+    "audit.view", "tenant.viewAll",
+  ],
+};
+
+export const isStaff = (actor: Pick<Actor, "role">): boolean => actor.role === "SALES_REP" || actor.role === "OPERATOR";
+
+export function hasPermission(actor: Pick<Actor, "role">, permission: Permission): boolean {
+  return GRANTS[actor.role].includes(permission);
+}
+
+/**
+ * Whether the actor may act with `permission` on an object of tenant `tenantId`:
+ * customers only inside their own tenant; staff on every tenant their role allows.
+ */
+export function canActOnTenant(actor: Pick<Actor, "role" | "tenantId">, permission: Permission, tenantId: string): boolean {
+  if (!hasPermission(actor, permission)) return false;
+  return isStaff(actor) || actor.tenantId === tenantId;
+}
+
+export const ROLE_LABEL: Record<Role, string> = {
+  CUSTOMER_ADMIN: "Customer admin",
+  CUSTOMER_USER: "Customer user",
+  SALES_REP: "Sales rep",
+  OPERATOR: "Operator",
+};

@@ -1,0 +1,72 @@
+/**
+ * Gets a process ready to use the portal database, the same way for the web
+ * launcher, the worker, the operator CLI and the seed: read .env, start the
+ * embedded PostgreSQL when no DATABASE_URL is given, fill in locally kept
+ * secrets, apply migrations. Plain Node: no Next.js imports.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, writeFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { startLocalServer, ensureDatabase, type LocalServer } from "../db/local-server";
+import { withDatabase } from "../db/urls";
+import { applyMigrations } from "../db/migrate";
+
+export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? ".data");
+const PORTAL_DATABASE = "sandbox_portal";
+
+export interface Bootstrapped {
+  /** Set when this process started (or re-attached to) the embedded server. */
+  localServer: LocalServer | null;
+  migrationsApplied: string[];
+}
+
+export async function bootstrap(options: { log?: (line: string) => void; migrate?: boolean } = {}): Promise<Bootstrapped> {
+  const log = options.log ?? (() => undefined);
+  loadDotEnv();
+  let localServer: LocalServer | null = null;
+  if (!process.env.DATABASE_URL) {
+    const port = Number(process.env.EMBEDDED_PG_PORT ?? 5433);
+    localServer = await startLocalServer({ dataDir: path.join(DATA_DIR, "postgres"), port, log });
+    await ensureDatabase(localServer.adminUrl, PORTAL_DATABASE);
+    process.env.DATABASE_URL = withDatabase(localServer.adminUrl, PORTAL_DATABASE);
+    log(`embedded PostgreSQL running on 127.0.0.1:${new URL(localServer.adminUrl).port} (data in ${path.relative(process.cwd(), DATA_DIR) || "."}/postgres)`);
+  }
+  await fillLocalSecrets(log);
+  const migrationsApplied = options.migrate === false ? [] : await applyMigrations(process.env.DATABASE_URL!);
+  if (migrationsApplied.length > 0) log(`applied migrations: ${migrationsApplied.join(", ")}`);
+  return { localServer, migrationsApplied };
+}
+
+function loadDotEnv(): void {
+  for (const file of [".env.local", ".env"]) {
+    if (existsSync(file)) process.loadEnvFile(file);
+  }
+}
+
+/**
+ * Secrets not given in the environment are generated once and kept in the
+ * data folder, so a fresh clone runs with nothing to edit. Several app
+ * instances must share them: set them explicitly there (README, "at scale").
+ */
+async function fillLocalSecrets(log: (line: string) => void): Promise<void> {
+  const file = path.join(DATA_DIR, "secrets.json");
+  const wanted = {
+    NEXTAUTH_SECRET: () => randomBytes(32).toString("base64url"),
+    DATABASE_SECRETS_KEY: () => randomBytes(32).toString("base64"),
+  };
+  const missing = (Object.keys(wanted) as (keyof typeof wanted)[]).filter((k) => !process.env[k]);
+  if (missing.length === 0) return;
+  await mkdir(DATA_DIR, { recursive: true });
+  const kept: Record<string, string> = existsSync(file) ? JSON.parse(await readFile(file, "utf8")) : {};
+  let changed = false;
+  for (const name of missing) {
+    if (!kept[name]) {
+      kept[name] = wanted[name]();
+      changed = true;
+      log(`generated ${name} (kept in ${path.relative(process.cwd(), file)})`);
+    }
+    process.env[name] = kept[name];
+  }
+  if (changed) await writeFile(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
+}

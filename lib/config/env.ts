@@ -1,0 +1,55 @@
+/**
+ * Environment variables, validated once with a message that names what is wrong.
+ * Read lazily so that `next build` needs none of them; the launcher
+ * (scripts/launch.ts) fills in local defaults before the app starts.
+ */
+import { z } from "zod";
+
+const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
+
+const schema = z
+  .object({
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }),
+    NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
+    NEXTAUTH_URL: z.url().optional(),
+    DATABASE_SECRETS_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
+    SANDBOX_SERVER_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().default("Sandbox Portal <no-reply@sandbox-portal.local>"),
+    OUTBOX_DIR: z.string().default(".data/outbox"),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().optional(),
+    OIDC_CLIENT_SECRET: z.string().optional(),
+    OIDC_NAME: z.string().default("Single sign-on"),
+    WORKER_IN_APP: booleanString.default(true),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+    SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(8),
+  })
+  .refine(
+    (e) => [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v === undefined) ||
+      [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v !== undefined),
+    { message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three or none", path: ["OIDC_ISSUER"] },
+  );
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment configuration (see .env.example):\n${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+export function oidcEnabled(): boolean {
+  return env().OIDC_ISSUER !== undefined;
+}

@@ -1,0 +1,43 @@
+/**
+ * Regular refreshes: once a day, every ready sandbox whose chosen day of the
+ * month is today, and that was not refreshed today, gets a refresh run with its
+ * saved wizard choices — the same run a user would start by hand.
+ */
+import type PgBoss from "pg-boss";
+import { db } from "../db/portal";
+import type { Prisma } from "../generated/portal/client";
+import { AppError } from "../errors";
+import { SCHEDULE_QUEUE } from "./queue";
+import { requestRun } from "./runs";
+
+export async function registerAutoRefresh(boss: PgBoss): Promise<void> {
+  // Upserted by name: any number of workers may register it.
+  await boss.schedule(SCHEDULE_QUEUE, "15 2 * * *", {}, { tz: "UTC" });
+  await boss.work(SCHEDULE_QUEUE, async () => {
+    await startDueRefreshes();
+  });
+}
+
+export async function startDueRefreshes(now = new Date()): Promise<string[]> {
+  const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const due = await db.sandbox.findMany({
+    where: {
+      autoRefreshDay: now.getUTCDate(),
+      status: "READY",
+      options: { not: undefined },
+      OR: [{ lastRefreshedAt: null }, { lastRefreshedAt: { lt: startOfDay } }],
+    },
+    select: { id: true, options: true },
+  });
+  const started: string[] = [];
+  for (const sandbox of due) {
+    if (!sandbox.options) continue;
+    try {
+      await requestRun({ sandboxId: sandbox.id, kind: "REFRESH", requestedById: null, options: sandbox.options as Prisma.InputJsonValue });
+      started.push(sandbox.id);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "RUN_IN_PROGRESS")) throw error;
+    }
+  }
+  return started;
+}

@@ -1,0 +1,35 @@
+/**
+ * Turns a run's failure into plain words for the people who ordered it: what
+ * went wrong and what to do. Driver messages and connection strings never
+ * reach a user; the full error goes to the worker's log instead.
+ */
+interface CodedError {
+  name?: string;
+  code?: string;
+  message?: string;
+}
+
+const ADVICE: Record<string, string> = {
+  DRIFT:
+    "Production has tables or columns that the portal does not know, so nothing was copied (fail closed). An operator must classify them; then retry.",
+  VERIFY_FAILED:
+    "The copy was made, but a sanitization check failed, so it was discarded and never released. Retry; if it fails again, contact support.",
+  SOURCE_IS_SANDBOX: "The source database is a sandbox. A sandbox is never copied; contact support.",
+  ABORTED: "The run was stopped before it finished. Nothing was released; retry when ready.",
+  WORKER_LOST: "The worker running this stopped unexpectedly. Nothing half-made was kept; retry.",
+};
+
+export function describeFailure(error: unknown): string {
+  const e = (error ?? {}) as CodedError;
+  if (e.name === "SanitizationError" && e.code) {
+    const advice = ADVICE[e.code] ?? "The sandbox could not be made. Retry; if it fails again, contact support.";
+    // The service's own message names the rule, tables or columns: safe and useful to show.
+    return e.message ? `${advice} Details: ${e.message}` : advice;
+  }
+  if (e.code === "ECONNREFUSED" || e.code === "ENOTFOUND" || e.code === "ETIMEDOUT" || e.code === "28P01") {
+    return "The production database or the sandbox server could not be reached. Nothing was changed; retry later.";
+  }
+  return "The sandbox could not be made because of an unexpected error. Nothing was released; retry, and contact support if it happens again.";
+}
+
+export const WORKER_LOST_REASON = ADVICE.WORKER_LOST!;

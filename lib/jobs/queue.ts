@@ -1,0 +1,44 @@
+/**
+ * The job queue: pg-boss on the portal database. One queue carries every
+ * sandbox run (provision, refresh, delete); the run record in the portal
+ * database, not the job, is the source of truth for what happens.
+ */
+import PgBoss from "pg-boss";
+
+export const RUN_QUEUE = "sandbox-run";
+export const SCHEDULE_QUEUE = "sandbox-auto-refresh";
+
+export interface RunJob {
+  runId: string;
+}
+
+const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss> };
+
+/** The process's pg-boss instance, started once (it creates its schema on first start). */
+export function getBoss(): Promise<PgBoss> {
+  globalForBoss.boss ??= (async () => {
+    const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 4 });
+    boss.on("error", (error) => console.error("job queue error:", error.message));
+    await boss.start();
+    // Recovery from dead workers is ours (lib/jobs/recovery.ts): pg-boss must not run a job twice.
+    await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+    await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
+    return boss;
+  })();
+  return globalForBoss.boss;
+}
+
+export async function stopBoss(): Promise<void> {
+  const pending = globalForBoss.boss;
+  globalForBoss.boss = undefined;
+  if (pending) await (await pending).stop({ graceful: true, wait: true, timeout: 30_000 });
+}
+
+/** Runs a SQL statement of pg-boss inside the caller's transaction, so a run and its job commit together. */
+export type SqlRunner = (text: string, values: unknown[]) => Promise<unknown[]>;
+
+export async function enqueueRun(runId: string, sql?: SqlRunner): Promise<void> {
+  const boss = await getBoss();
+  const db = sql ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await sql(text, values) }) } : undefined;
+  await boss.send(RUN_QUEUE, { runId } satisfies RunJob, { singletonKey: runId, ...(db ? { db } : {}) });
+}

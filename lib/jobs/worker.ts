@@ -1,0 +1,48 @@
+/**
+ * The worker: takes sandbox runs off the queue and recovers runs of dead
+ * workers. Runs inside the web app by default (instrumentation.ts) and as any
+ * number of separate processes (`npm run worker`) when scaling out.
+ */
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { getBoss, RUN_QUEUE, type RunJob } from "./queue";
+import { executeRun } from "./execute";
+import { recoverStaleRuns } from "./recovery";
+import { registerAutoRefresh } from "./auto-refresh";
+
+export interface WorkerHandle {
+  id: string;
+  stop(): Promise<void>;
+}
+
+export async function startWorker({ concurrency = 1, log = console.log }: { concurrency?: number; log?: (line: string) => void } = {}): Promise<WorkerHandle> {
+  const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const boss = await getBoss();
+  const workIds: string[] = [];
+  for (let i = 0; i < concurrency; i++) {
+    workIds.push(
+      await boss.work<RunJob>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+        if (job) await executeRun(job.data.runId, id);
+      }),
+    );
+  }
+  await registerAutoRefresh(boss);
+  const sweep = async () => {
+    try {
+      const recovered = await recoverStaleRuns();
+      if (recovered.length > 0) log(`recovered runs of a dead worker: ${recovered.join(", ")}`);
+    } catch (error) {
+      console.error("stale-run recovery failed:", (error as Error).message);
+    }
+  };
+  await sweep();
+  const timer = setInterval(() => void sweep(), 15_000);
+  log(`worker ${id} started (concurrency ${concurrency})`);
+  return {
+    id,
+    async stop() {
+      clearInterval(timer);
+      for (const workId of workIds) await boss.offWork({ id: workId });
+    },
+  };
+}

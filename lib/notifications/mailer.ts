@@ -1,0 +1,48 @@
+/**
+ * Outgoing e-mail: through SMTP when SMTP_URL is set; otherwise each message
+ * is written as a JSON file to the outbox folder (OUTBOX_DIR), which the
+ * development-only page /dev/outbox lists. Nothing is lost either way.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile, readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import nodemailer from "nodemailer";
+
+export interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+export interface StoredMail extends Mail {
+  id: string;
+  from: string;
+  sentAt: string;
+}
+
+const from = () => process.env.MAIL_FROM ?? "Sandbox Portal <no-reply@sandbox-portal.local>";
+export const outboxDir = () => path.resolve(process.env.OUTBOX_DIR ?? ".data/outbox");
+
+export async function sendMail(mail: Mail): Promise<void> {
+  if (mail.to.length === 0) return;
+  if (process.env.SMTP_URL) {
+    const transport = nodemailer.createTransport(process.env.SMTP_URL);
+    await transport.sendMail({ from: from(), to: mail.to.join(", "), subject: mail.subject, text: mail.text });
+    return;
+  }
+  const stored: StoredMail = { ...mail, id: `${Date.now()}-${randomBytes(4).toString("hex")}`, from: from(), sentAt: new Date().toISOString() };
+  await mkdir(outboxDir(), { recursive: true });
+  await writeFile(path.join(outboxDir(), `${stored.id}.json`), JSON.stringify(stored, null, 2));
+}
+
+/** The outbox's messages, newest first. */
+export async function listOutbox(limit = 100): Promise<StoredMail[]> {
+  let files: string[];
+  try {
+    files = (await readdir(outboxDir())).filter((f) => f.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  files.sort().reverse();
+  return Promise.all(files.slice(0, limit).map(async (f) => JSON.parse(await readFile(path.join(outboxDir(), f), "utf8")) as StoredMail));
+}

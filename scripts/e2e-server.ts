@@ -1,0 +1,40 @@
+/**
+ * The server Playwright tests run against: `next start` (a production build)
+ * on a throwaway embedded PostgreSQL in a temporary folder, seeded with the
+ * demo data. Never touches the developer's .data folder.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort } from "../lib/testing/free-port";
+
+const port = process.argv[2] ?? "3100";
+const dataDir = mkdtempSync(path.join(tmpdir(), "sandbox-portal-e2e-"));
+process.env.DATA_DIR = dataDir;
+process.env.EMBEDDED_PG_PORT = String(await freePort());
+process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;
+process.env.OUTBOX_DIR = path.join(dataDir, "outbox");
+delete process.env.DATABASE_URL;
+
+// Imported after DATA_DIR is set: the bootstrap reads it at load time.
+const { bootstrap } = await import("../lib/config/bootstrap");
+const { seedDemoData } = await import("./seed");
+const { localServer } = await bootstrap({ log: (l) => console.log(`[e2e] ${l}`) });
+await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });
+
+const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production" },
+});
+
+async function shutdown() {
+  next.kill("SIGTERM");
+  await localServer?.stop().catch(() => undefined);
+  await rm(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
+next.on("exit", () => void shutdown());

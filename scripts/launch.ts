@@ -1,0 +1,43 @@
+/**
+ * `npm run dev` / `npm start`: bootstrap the database (embedded PostgreSQL
+ * when no DATABASE_URL), seed demo data in development, then run Next.js.
+ * The embedded server stops when Next.js stops.
+ */
+import { spawn } from "node:child_process";
+import { bootstrap } from "../lib/config/bootstrap";
+import { seedDemoData } from "./seed";
+
+const mode = process.argv[2];
+if (mode !== "dev" && mode !== "start") {
+  console.error("usage: tsx scripts/launch.ts dev|start");
+  process.exit(2);
+}
+
+const log = (line: string) => console.log(`[portal] ${line}`);
+const { localServer } = await bootstrap({ log });
+if (mode === "dev" || process.env.SEED_DEMO_DATA === "true") {
+  await seedDemoData({ log });
+}
+
+const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, ...process.argv.slice(3)], {
+  stdio: "inherit",
+  env: process.env,
+});
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  if (localServer) {
+    log("stopping embedded PostgreSQL");
+    await localServer.stop().catch(() => undefined);
+  }
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    next.kill(signal);
+  });
+}
+next.on("exit", (code) => void shutdown(code ?? 0));

@@ -1,0 +1,67 @@
+/**
+ * `npm test`: every suite in order — typecheck, lint, unit and integration
+ * tests (vitest, on a throwaway PostgreSQL), production build, browser tests
+ * (Playwright in Debian's chromium) — then one closing line summing them all:
+ * `N passed, N failed`. Exits non-zero when anything failed.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+const results: { suite: string; tally: Tally }[] = [];
+
+function run(command: string, args: string[]): number {
+  console.log(`\n$ ${command} ${args.join(" ")}`);
+  const child = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0" } });
+  return child.status ?? 1;
+}
+
+/** A suite that is one check (typecheck, lint, build): it passes or fails as a whole. */
+function check(suite: string, command: string, args: string[]): boolean {
+  const ok = run(command, args) === 0;
+  results.push({ suite, tally: { passed: ok ? 1 : 0, failed: ok ? 0 : 1 } });
+  return ok;
+}
+
+function readJson<T>(file: string): T | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null;
+}
+
+rmSync("test-results", { recursive: true, force: true });
+mkdirSync("test-results", { recursive: true });
+
+check("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
+check("lint", "npx", ["eslint", "--max-warnings=0", "."]);
+
+{
+  const code = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"]);
+  const report = readJson<{ numPassedTests: number; numFailedTests: number }>("test-results/vitest.json");
+  // A crash before any report still counts as a failure.
+  const tally = report ? { passed: report.numPassedTests, failed: report.numFailedTests } : { passed: 0, failed: 0 };
+  if (code !== 0 && tally.failed === 0) tally.failed = 1;
+  results.push({ suite: "unit and integration", tally });
+}
+
+const built = check("build", "npx", ["next", "build"]);
+if (built) {
+  const code = run("npx", ["playwright", "test"]);
+  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>("test-results/playwright.json");
+  const tally = report
+    ? { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected }
+    : { passed: 0, failed: 0 };
+  if (code !== 0 && tally.failed === 0) tally.failed = 1;
+  results.push({ suite: "browser", tally });
+} else {
+  results.push({ suite: "browser (not run: the build failed)", tally: { passed: 0, failed: 1 } });
+}
+
+console.log("\nSummary");
+for (const { suite, tally } of results) console.log(`  ${suite}: ${tally.passed} passed, ${tally.failed} failed`);
+const passed = results.reduce((n, r) => n + r.tally.passed, 0);
+const failed = results.reduce((n, r) => n + r.tally.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

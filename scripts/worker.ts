@@ -1,0 +1,22 @@
+/**
+ * `npm run worker`: a separate worker process, for scaling out. Start as many
+ * as you like against the same DATABASE_URL; set WORKER_IN_APP=false on the
+ * web instances if they should not run jobs themselves.
+ */
+import { bootstrap } from "../lib/config/bootstrap";
+import { startWorker } from "../lib/jobs/worker";
+import { stopBoss } from "../lib/jobs/queue";
+
+const log = (line: string) => console.log(`[worker] ${line}`);
+const { localServer } = await bootstrap({ log });
+const worker = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 1), log });
+
+async function shutdown() {
+  log("stopping: finishing the run in hand");
+  await worker.stop();
+  await stopBoss();
+  await localServer?.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
