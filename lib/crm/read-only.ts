@@ -1,0 +1,80 @@
+/**
+ * Connections to customers' production databases. The contract says production is
+ * only ever read; this makes that a property of the session rather than of every
+ * query we write: PostgreSQL itself rejects writes with "cannot execute ... in a
+ * read-only transaction".
+ *
+ * `default_transaction_read_only` is sent as a startup option, so it is in force
+ * before the first statement. A pooler or a server that ignores startup options
+ * would silently drop it, hence the check after connecting: no check, no connection.
+ * (A session could still run `SET transaction_read_only = off`; no code of ours does,
+ * and the role used for production should be read-only as well.)
+ */
+import pg from "pg";
+
+const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on";
+
+export class ProductionNotReadOnlyError extends Error {
+  constructor() {
+    super("The production connection is not read-only; refusing to use it.");
+    this.name = "ProductionNotReadOnlyError";
+  }
+}
+
+function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConfig {
+  return { ...extra, connectionString: url, options: READ_ONLY_OPTIONS };
+}
+
+async function assertReadOnly(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ transaction_read_only: string }>("SHOW transaction_read_only");
+  if (rows[0]?.transaction_read_only !== "on") throw new ProductionNotReadOnlyError();
+}
+
+/** A connected client to a production database, verified read-only. */
+export async function openProductionClient(url: string, extra?: pg.ClientConfig): Promise<pg.Client> {
+  const client = new pg.Client(readOnlyConfig(url, extra));
+  await client.connect();
+  try {
+    await assertReadOnly(client);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
+
+/**
+ * A pool whose every connection is verified read-only before first use: a
+ * connection that fails the check is destroyed and the checkout fails.
+ */
+export function openProductionPool(url: string, extra: pg.PoolConfig = {}): pg.Pool {
+  const pool = new pg.Pool({ ...extra, ...readOnlyConfig(url) });
+  const verified = new WeakSet<pg.PoolClient>();
+  const rawConnect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+
+  async function checkout(): Promise<pg.PoolClient> {
+    const client = await rawConnect();
+    if (verified.has(client)) return client;
+    try {
+      await assertReadOnly(client);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    verified.add(client);
+    return client;
+  }
+
+  type Callback = (err: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void;
+  // Overriding connect() rather than listening to 'connect' so a failed check fails the
+  // checkout. pool.query() calls connect() with a callback, so both forms are served.
+  pool.connect = ((callback?: Callback) => {
+    if (!callback) return checkout();
+    checkout().then(
+      (client) => callback(undefined, client, (release) => client.release(release as boolean | Error | undefined)),
+      (error: Error) => callback(error),
+    );
+    return undefined;
+  }) as typeof pool.connect;
+  return pool;
+}
