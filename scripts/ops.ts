@@ -1,0 +1,72 @@
+/**
+ * The operator CLI: `npm run ops -- <command> [--flags]`. Run `npm run ops -- help`.
+ * Uses DATABASE_URL, or the embedded PostgreSQL like the portal does.
+ */
+import { parseArgs } from "node:util";
+import { bootstrap } from "../lib/config/bootstrap";
+import { db } from "../lib/db/portal";
+import { CliError } from "./ops/cli-error";
+import { addTenant, generateTenant, listTenants } from "./ops/tenant-commands";
+import { addUser, resetPassword } from "./ops/user-commands";
+import { createSandbox } from "./ops/sandbox-create";
+import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
+
+type Flags = Record<string, string | boolean | undefined>;
+
+const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<void> }> = {
+  "tenant:add": {
+    usage: "--customer-id Cust12345 --company \"Name\" --production-url postgres://… [--sandbox-server-url postgres://…]",
+    run: addTenant,
+  },
+  "tenant:generate": {
+    usage: "--customer-id Cust12345 --company \"Name\" [--scale small|medium|large] [--seed N]   (new database on the portal's server)",
+    run: generateTenant,
+  },
+  "tenant:list": { usage: "(customer ids, companies, users, sandboxes, production database sizes)", run: () => listTenants() },
+  "user:add": {
+    usage: "--email a@b.c --name \"Name\" --role customer-admin|customer-user|sales-rep|operator [--customer-id Cust12345] [--password …]",
+    run: addUser,
+  },
+  "user:password": { usage: "--email a@b.c [--password …]   (generated and shown once when left out)", run: resetPassword },
+  "sandbox:create": {
+    usage:
+      "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance]",
+    run: createSandbox,
+  },
+  "sandbox:refresh": { usage: "--id <sandbox id>", run: refreshSandbox },
+  "sandbox:delete": { usage: "--id <sandbox id> --confirm \"<sandbox name>\"", run: deleteSandbox },
+  "sandbox:status": { usage: "--id <sandbox id>   (JSON)", run: sandboxStatus },
+  "sandbox:report": { usage: "--id <sandbox id> [--format json|csv]", run: sandboxReport },
+};
+
+function help(): void {
+  console.log("Sandbox Portal operator CLI\n\nusage: npm run ops -- <command> [flags]\n");
+  for (const [name, { usage }] of Object.entries(COMMANDS)) console.log(`  ${name.padEnd(16)} ${usage}`);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (!command || command === "help" || command === "--help") {
+  help();
+  process.exit(0);
+}
+const entry = COMMANDS[command];
+if (!entry) {
+  console.error(`unknown command "${command}"`);
+  help();
+  process.exit(2);
+}
+
+let code = 0;
+const { localServer } = await bootstrap({ log: (line) => console.error(`[ops] ${line}`) });
+try {
+  const { values } = parseArgs({ args: rest, strict: false, allowPositionals: false });
+  await entry.run(values as Flags);
+} catch (error) {
+  code = 1;
+  if (error instanceof CliError) console.error(`error: ${error.message}`);
+  else console.error("error:", error instanceof Error ? error.message : error);
+} finally {
+  await db.$disconnect();
+  await localServer?.stop();
+}
+process.exit(code);

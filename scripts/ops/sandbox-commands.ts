@@ -1,0 +1,93 @@
+/**
+ * Sandboxes from the terminal, on the same service as the portal: the run is
+ * created with the same one-at-a-time guard, then carried out here with a
+ * progress bar (no web worker needed). Exit code 1 with the reason on failure.
+ */
+import { db } from "../../lib/db/portal";
+import type { Prisma } from "../../lib/generated/portal/client";
+import type { RunKind } from "../../lib/generated/portal/enums";
+import { AppError } from "../../lib/errors";
+import { requestRun } from "../../lib/jobs/runs";
+import { executeRun } from "../../lib/jobs/execute";
+import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report";
+import type { RunProgress } from "../../lib/sanitizer/progress";
+import { CliError, required } from "./cli-error";
+import { ProgressBar } from "./progress-bar";
+
+type Flags = Record<string, string | boolean | undefined>;
+const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+
+export async function findSandbox(flags: Flags) {
+  const id = required(text(flags, "id"), "id");
+  const sandbox = await db.sandbox.findUnique({ where: { id }, include: { tenant: { select: { customerId: true } } } });
+  if (!sandbox) throw new CliError(`no sandbox with id ${id}`);
+  return sandbox;
+}
+
+/** Creates the run and carries it out in this process, drawing its progress. */
+export async function runNow(sandboxId: string, kind: RunKind, options: Prisma.InputJsonValue, requestedById: string | null): Promise<void> {
+  let runId: string;
+  try {
+    ({ runId } = await requestRun({ sandboxId, kind, requestedById, options, enqueue: false }));
+  } catch (error) {
+    if (error instanceof AppError) throw new CliError(error.userMessage);
+    throw error;
+  }
+  const bar = new ProgressBar(kind.toLowerCase());
+  await executeRun(runId, `cli-${process.pid}`, (progress) => bar.update(...summarize(progress)));
+  const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+  if (run.status !== "SUCCEEDED") {
+    bar.done(`${kind.toLowerCase()} failed`);
+    throw new CliError(run.error ?? "the run failed");
+  }
+  bar.done(`${kind.toLowerCase()} succeeded (run ${runId})`);
+}
+
+function summarize(progress: RunProgress): [number, string] {
+  const steps = progress.steps;
+  const finished = steps.filter((s) => s.state === "done" || s.state === "skipped").length;
+  const running = steps.find((s) => s.state === "running");
+  const within = running?.total ? (running.done ?? 0) / running.total : 0;
+  const detail = running ? `${running.label}${running.total ? ` ${running.done ?? 0}/${running.total}` : ""}` : "";
+  return [steps.length ? (finished + within) / steps.length : 0, detail];
+}
+
+export async function refreshSandbox(flags: Flags): Promise<void> {
+  const sandbox = await findSandbox(flags);
+  if (sandbox.status !== "READY" || !sandbox.options) throw new CliError(`sandbox ${sandbox.id} is ${sandbox.status.toLowerCase()}: only a ready sandbox can be refreshed`);
+  await runNow(sandbox.id, "REFRESH", sandbox.options as Prisma.InputJsonValue, null);
+}
+
+export async function deleteSandbox(flags: Flags): Promise<void> {
+  const sandbox = await findSandbox(flags);
+  if (sandbox.status === "DELETED") throw new CliError(`sandbox ${sandbox.id} is already deleted`);
+  if (text(flags, "confirm") !== sandbox.name) throw new CliError(`deleting needs --confirm "${sandbox.name}" (the sandbox's name)`);
+  await runNow(sandbox.id, "DELETE", {}, null);
+}
+
+export async function sandboxStatus(flags: Flags): Promise<void> {
+  const sandbox = await findSandbox(flags);
+  const runs = await db.sandboxRun.findMany({ where: { sandboxId: sandbox.id }, orderBy: { createdAt: "desc" }, take: 10 });
+  console.log(JSON.stringify({
+    id: sandbox.id,
+    name: sandbox.name,
+    customerId: sandbox.tenant.customerId,
+    sandboxCustomerId: sandbox.sandboxCustomerId,
+    status: sandbox.status,
+    snapshotAt: sandbox.snapshotAt,
+    lastRefreshedAt: sandbox.lastRefreshedAt,
+    sizeBytes: sandbox.sizeBytes === null ? null : Number(sandbox.sizeBytes),
+    runs: runs.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt, finishedAt: r.finishedAt, error: r.error })),
+  }, null, 2));
+}
+
+export async function sandboxReport(flags: Flags): Promise<void> {
+  const sandbox = await findSandbox(flags);
+  const run = await db.sandboxRun.findFirst({
+    where: { sandboxId: sandbox.id, status: "SUCCEEDED", report: { not: undefined }, kind: { not: "DELETE" } },
+    orderBy: { finishedAt: "desc" },
+  });
+  if (!run?.report) throw new CliError(`sandbox ${sandbox.id} has no report yet`);
+  const report = run.report as unknown as SanitizationReport;
+  process.stdout.write(text(flags, "format") === "csv" ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
+}

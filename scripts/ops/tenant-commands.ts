@@ -1,0 +1,109 @@
+/** Tenants: register one on an existing production database, generate one, list them with sizes. */
+import pg from "pg";
+import { db } from "../../lib/db/portal";
+import { quoteIdent, withDatabase, databaseNameOf } from "../../lib/db/urls";
+import { generateProductionDatabase } from "../../lib/crm/generator";
+import { registerTenant, tenantConnections, TenantRegistrationError } from "../../lib/tenants/registry";
+import { customerIdSchema } from "../../lib/tenants/schema";
+import { CliError, required } from "./cli-error";
+import { ProgressBar } from "./progress-bar";
+
+type Flags = Record<string, string | boolean | undefined>;
+const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+
+export async function addTenant(flags: Flags): Promise<void> {
+  try {
+    const tenant = await registerTenant({
+      customerId: required(text(flags, "customer-id"), "customer-id"),
+      companyName: required(text(flags, "company"), "company"),
+      productionUrl: required(text(flags, "production-url"), "production-url"),
+      sandboxServerUrl: text(flags, "sandbox-server-url"),
+    });
+    console.log(`tenant ${tenant.customerId} registered (id ${tenant.id})`);
+  } catch (error) {
+    if (error instanceof TenantRegistrationError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+const SCALES = ["small", "medium", "large"] as const;
+
+/**
+ * Generates a production database for a new tenant on the portal's server and
+ * registers the tenant. A failure drops what was created: nothing half-made stays.
+ */
+export async function generateTenant(flags: Flags): Promise<void> {
+  const customerId = customerIdSchema.safeParse(required(text(flags, "customer-id"), "customer-id"));
+  if (!customerId.success) throw new CliError(`--customer-id ${customerId.error.issues[0]?.message}`);
+  const companyName = required(text(flags, "company"), "company");
+  const scale = (text(flags, "scale") ?? "small") as (typeof SCALES)[number];
+  if (!SCALES.includes(scale)) throw new CliError(`--scale must be one of ${SCALES.join(", ")}`);
+  const seed = Number(text(flags, "seed") ?? 1);
+  if (!Number.isInteger(seed)) throw new CliError("--seed must be a whole number");
+  if (await db.tenant.findUnique({ where: { customerId: customerId.data } })) {
+    throw new CliError(`A tenant with customer id ${customerId.data} already exists.`);
+  }
+
+  const serverUrl = withDatabase(process.env.DATABASE_URL!, "postgres");
+  const name = `crm_${customerId.data.toLowerCase()}_production`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`).catch((error: Error) => {
+    throw new CliError(`Cannot create database ${name}: ${error.message}`);
+  });
+  const databaseUrl = withDatabase(serverUrl, name);
+  try {
+    const bar = new ProgressBar(`generating ${scale}`);
+    const started = Date.now();
+    const result = await generateProductionDatabase({
+      databaseUrl, customerId: customerId.data, companyName, scale, seed,
+      onProgress: (p) => bar.update(p.rowsTotal ? p.rowsDone / p.rowsTotal : 0, p.table ?? p.phase),
+    });
+    const seconds = (Date.now() - started) / 1000;
+    bar.done(`generated ${result.rows.toLocaleString("en")} rows, ${(result.bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s (${Math.round(result.rows / seconds).toLocaleString("en")} rows/s)`);
+    await registerTenant({ customerId: customerId.data, companyName, productionUrl: databaseUrl });
+    console.log(`tenant ${customerId.data} registered`);
+  } catch (error) {
+    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => undefined);
+    if (error instanceof TenantRegistrationError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+export async function listTenants(): Promise<void> {
+  const tenants = await db.tenant.findMany({ orderBy: { customerId: "asc" }, include: { _count: { select: { users: true, sandboxes: true } } } });
+  const rows = [];
+  for (const t of tenants) {
+    const { productionUrl } = await tenantConnections(t.id);
+    rows.push({
+      customerId: t.customerId,
+      company: t.companyName,
+      users: t._count.users,
+      sandboxes: t._count.sandboxes,
+      productionDatabase: databaseNameOf(productionUrl),
+      productionSize: await databaseSizeText(productionUrl),
+    });
+  }
+  console.table(rows);
+}
+
+async function databaseSizeText(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000, options: "-c default_transaction_read_only=on" });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ size: string }>("SELECT pg_size_pretty(pg_database_size(current_database())) AS size");
+    return rows[0]?.size ?? "?";
+  } catch {
+    return "unreachable";
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,50 @@
+/** Accounts: add a user of any role, reset a password. */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { db } from "../../lib/db/portal";
+import { hashPassword, PASSWORD_MIN_LENGTH } from "../../lib/auth/password";
+import { CliError, required } from "./cli-error";
+
+type Flags = Record<string, string | boolean | undefined>;
+const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+const ROLES = ["CUSTOMER_ADMIN", "CUSTOMER_USER", "SALES_REP", "OPERATOR"] as const;
+
+/** A given password must be long enough; none given means a strong one is generated and shown once. */
+function choosePassword(flags: Flags): { password: string; generated: boolean } {
+  const given = text(flags, "password");
+  if (given === undefined) return { password: randomBytes(15).toString("base64url"), generated: true };
+  if (given.length < PASSWORD_MIN_LENGTH) throw new CliError(`--password must be at least ${PASSWORD_MIN_LENGTH} characters`);
+  return { password: given, generated: false };
+}
+
+export async function addUser(flags: Flags): Promise<void> {
+  const email = z.email().safeParse(required(text(flags, "email"), "email").toLowerCase());
+  if (!email.success) throw new CliError("--email is not a valid e-mail address");
+  const name = required(text(flags, "name"), "name");
+  const role = required(text(flags, "role"), "role").toUpperCase().replace(/-/g, "_") as (typeof ROLES)[number];
+  if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.map((r) => r.toLowerCase().replace(/_/g, "-")).join(", ")}`);
+  const customerId = text(flags, "customer-id");
+  const isCustomer = role === "CUSTOMER_ADMIN" || role === "CUSTOMER_USER";
+  if (isCustomer && !customerId) throw new CliError("customer accounts need --customer-id (their tenant)");
+  if (!isCustomer && customerId) throw new CliError("sales reps and operators belong to no tenant: leave out --customer-id");
+  const tenant = customerId ? await db.tenant.findUnique({ where: { customerId }, select: { id: true } }) : null;
+  if (customerId && !tenant) throw new CliError(`no tenant with customer id ${customerId}`);
+  if (await db.user.findUnique({ where: { email: email.data } })) throw new CliError(`a user with e-mail ${email.data} already exists`);
+
+  const { password, generated } = choosePassword(flags);
+  await db.user.create({ data: { email: email.data, name, role, tenantId: tenant?.id ?? null, passwordHash: await hashPassword(password) } });
+  console.log(`user ${email.data} (${role.toLowerCase()}) created`);
+  if (generated) console.log(`initial password (shown once): ${password}`);
+}
+
+export async function resetPassword(flags: Flags): Promise<void> {
+  const email = required(text(flags, "email"), "email").toLowerCase();
+  const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+  if (!user) throw new CliError(`no user with e-mail ${email}`);
+  const { password, generated } = choosePassword(flags);
+  // passwordChangedAt ends every session signed in before now.
+  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
+  await db.loginThrottle.deleteMany({ where: { key: `email:${email}` } });
+  console.log(`password of ${email} reset; existing sessions are signed out`);
+  if (generated) console.log(`new password (shown once): ${password}`);
+}
