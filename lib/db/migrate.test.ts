@@ -1,0 +1,148 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestDatabase, dropTestDatabase } from "../testing/pg";
+import { applyMigrations } from "./migrate";
+import { diffSchemas } from "./schema-sql";
+
+const MIGRATIONS_DIR = path.resolve("prisma/migrations");
+const databases: string[] = [];
+const tempDirs: string[] = [];
+
+afterAll(async () => {
+  await Promise.all(databases.map((url) => dropTestDatabase(url)));
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function freshDatabase(): Promise<string> {
+  const url = await createTestDatabase("migrate");
+  databases.push(url);
+  return url;
+}
+
+async function query<R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrationNames(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** A migrations folder of our own, in a temporary directory. */
+async function migrationsFolder(migrations: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
+  tempDirs.push(dir);
+  await writeFile(path.join(dir, "migration_lock.toml"), 'provider = "postgresql"\n');
+  for (const [name, sql] of Object.entries(migrations)) {
+    await mkdir(path.join(dir, name));
+    await writeFile(path.join(dir, name, "migration.sql"), sql);
+  }
+  return dir;
+}
+
+describe("applyMigrations", () => {
+  it("applies the project's migrations to an empty database, then nothing", async () => {
+    const url = await freshDatabase();
+    const expected = await migrationNames(MIGRATIONS_DIR);
+    expect(expected.length).toBeGreaterThan(0);
+
+    expect(await applyMigrations(url, MIGRATIONS_DIR)).toEqual(expected);
+
+    const tables = (
+      await query<{ table_name: string }>(
+        url,
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+      )
+    ).map((row) => row.table_name);
+    expect(tables).toEqual(
+      expect.arrayContaining(["_prisma_migrations", "Tenant", "User", "Sandbox", "SandboxRun", "AuditEvent"]),
+    );
+    const history = await query<{ migration_name: string; finished: boolean }>(
+      url,
+      "SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name",
+    );
+    expect(history).toEqual(expected.map((migration_name) => ({ migration_name, finished: true })));
+
+    expect(await applyMigrations(url, MIGRATIONS_DIR)).toEqual([]);
+  });
+
+  it("lets concurrent callers take turns: each migration is applied once", async () => {
+    const url = await freshDatabase();
+    const expected = await migrationNames(MIGRATIONS_DIR);
+
+    const results = await Promise.all([applyMigrations(url, MIGRATIONS_DIR), applyMigrations(url, MIGRATIONS_DIR)]);
+
+    expect(results.flat().sort()).toEqual(expected);
+    const rows = await query<{ count: string }>(url, "SELECT count(*) FROM _prisma_migrations");
+    expect(rows).toEqual([{ count: String(expected.length) }]);
+  });
+
+  it("migrates several databases at once in one process", async () => {
+    const [a, b] = await Promise.all([freshDatabase(), freshDatabase()]);
+    const expected = await migrationNames(MIGRATIONS_DIR);
+
+    const results = await Promise.all([applyMigrations(a, MIGRATIONS_DIR), applyMigrations(b, MIGRATIONS_DIR)]);
+
+    expect(results).toEqual([expected, expected]);
+  });
+
+  it("runs each script whole: semicolons in strings and function bodies survive", async () => {
+    const url = await freshDatabase();
+    const dir = await migrationsFolder({
+      "20200101000000_functions": [
+        "CREATE TABLE note (body TEXT);",
+        "INSERT INTO note VALUES ('a;b');",
+        "CREATE FUNCTION one() RETURNS int LANGUAGE plpgsql AS $$ BEGIN PERFORM 1; RETURN 1; END $$;",
+      ].join("\n"),
+    });
+
+    expect(await applyMigrations(url, dir)).toEqual(["20200101000000_functions"]);
+    expect(await query(url, "SELECT body, one() AS one FROM note")).toEqual([{ body: "a;b", one: 1 }]);
+  });
+
+  it("leaves nothing of a failed migration behind and refuses to go on", async () => {
+    const url = await freshDatabase();
+    const dir = await migrationsFolder({
+      "20200101000000_broken": "CREATE TABLE half (id int);\nINSERT INTO missing VALUES (1);\n",
+    });
+
+    await expect(applyMigrations(url, dir)).rejects.toThrow(/missing/);
+    const tables = await query(url, "SELECT 1 FROM information_schema.tables WHERE table_name = 'half'");
+    expect(tables).toEqual([]);
+    // Like `prisma migrate deploy`: a failed migration must be resolved first (P3009).
+    await expect(applyMigrations(url, dir)).rejects.toThrow(/P3009/);
+  });
+});
+
+describe("diffSchemas", () => {
+  const schema = (models: string) =>
+    `datasource db {\n  provider = "postgresql"\n}\n\n${models}`;
+
+  it("creates from empty, and is empty between equal schemas", async () => {
+    const one = schema("model Thing {\n  id Int @id\n}\n");
+    expect(await diffSchemas(null, one)).toMatch(/CREATE TABLE "Thing"/);
+    expect(await diffSchemas(one, one)).toBe("");
+    const two = schema("model Thing {\n  id   Int     @id\n  note String?\n}\n");
+    expect(await diffSchemas(one, two)).toMatch(/ALTER TABLE "Thing" ADD COLUMN\s+"note" TEXT/);
+  });
+
+  it("rejects an invalid schema with Prisma's validation error", async () => {
+    await expect(diffSchemas(null, "model {")).rejects.toThrow(/P1012/);
+  });
+
+  it("finds a migration for every change to prisma/schema.prisma", async () => {
+    // Fails when the schema was edited without `npm run db:migration -- <name>`.
+    const migrated = await readFile(path.join(MIGRATIONS_DIR, "schema.prisma.snapshot"), "utf8");
+    const current = await readFile("prisma/schema.prisma", "utf8");
+    expect(await diffSchemas(migrated, current)).toBe("");
+  });
+});
