@@ -26,7 +26,7 @@ await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });
 
 const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production" },
+  env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
 });
 
 async function shutdown() {

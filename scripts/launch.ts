@@ -21,7 +21,7 @@ if (mode === "dev" || process.env.SEED_DEMO_DATA === "true") {
 
 const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, ...process.argv.slice(3)], {
   stdio: "inherit",
-  env: process.env,
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" },
 });
 
 let stopping = false;

@@ -16,7 +16,7 @@ const results: { suite: string; tally: Tally }[] = [];
 
 function run(command: string, args: string[]): number {
   console.log(`\n$ ${command} ${args.join(" ")}`);
-  const child = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0" } });
+  const child = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0", NEXT_TELEMETRY_DISABLED: "1" } });
   return child.status ?? 1;
 }
 

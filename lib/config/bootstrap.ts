@@ -11,6 +11,7 @@ import path from "node:path";
 import { startLocalServer, ensureDatabase, type LocalServer } from "../db/local-server";
 import { withDatabase } from "../db/urls";
 import { applyMigrations } from "../db/migrate";
+import { env } from "./env";
 
 export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? ".data");
 const PORTAL_DATABASE = "sandbox_portal";
@@ -33,6 +34,7 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
     log(`embedded PostgreSQL running on 127.0.0.1:${new URL(localServer.adminUrl).port} (data in ${path.relative(process.cwd(), DATA_DIR) || "."}/postgres)`);
   }
   await fillLocalSecrets(log);
+  env(); // Fails here, naming every bad variable, rather than on the first request.
   const migrationsApplied = options.migrate === false ? [] : await applyMigrations(process.env.DATABASE_URL!);
   if (migrationsApplied.length > 0) log(`applied migrations: ${migrationsApplied.join(", ")}`);
   return { localServer, migrationsApplied };

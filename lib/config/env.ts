@@ -28,6 +28,10 @@ const schema = z
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(8),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
+    DATA_DIR: z.string().optional(),
+    CRM_CLASSIFICATION_FILE: z.string().optional(),
+    SEED_DEMO_DATA: booleanString.optional(),
   })
   .refine(
     (e) => [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v === undefined) ||

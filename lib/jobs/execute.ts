@@ -68,7 +68,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
         databaseName,
         snapshotAt: new Date(report.snapshotAt),
         lastRefreshedAt: now,
-        sizeBytes: BigInt(sizeBytes),
+        sizeBytes: sizeBytes === null ? null : BigInt(sizeBytes),
         options: run.options as Prisma.InputJsonValue,
       },
     }),
