@@ -1,0 +1,56 @@
+/**
+ * Rule 8 on refresh: the app authorizations and webhooks made in the previous copy
+ * of the sandbox move into the new copy. In a sandbox every such row was made
+ * there (production's are never copied), so all of them are carried, ids kept.
+ * The previous copy is only read, through a read-only session: a refresh must leave
+ * it exactly as it was until the new copy replaces it.
+ */
+import { openProductionClient } from "../crm/read-only";
+
+export interface CarriedAppAuthorization {
+  id: number;
+  app_name: string;
+  client_id: string;
+  system_user_token: string | null;
+  access_token: string | null;
+  refresh_token: string | null;
+  scopes: string;
+  authorized_by: number | null;
+  authorized_at: Date;
+}
+
+export interface CarriedWebhook {
+  id: number;
+  name: string;
+  kind: string;
+  target_url: string | null;
+  events: string;
+  secret: string | null;
+  active: boolean;
+  created_by: number | null;
+  created_at: Date;
+}
+
+export interface CarryOver {
+  appAuthorizations: CarriedAppAuthorization[];
+  webhooks: CarriedWebhook[];
+}
+
+export const NOTHING_CARRIED: CarryOver = { appAuthorizations: [], webhooks: [] };
+
+/** A handful of rows per sandbox: held in memory on purpose. */
+export async function readCarryOver(previousCopyUrl: string): Promise<CarryOver> {
+  const client = await openProductionClient(previousCopyUrl);
+  try {
+    const apps = await client.query<CarriedAppAuthorization>(
+      `SELECT id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at
+         FROM app_authorization ORDER BY id`,
+    );
+    const hooks = await client.query<CarriedWebhook>(
+      `SELECT id, name, kind, target_url, events, secret, active, created_by, created_at FROM webhook ORDER BY id`,
+    );
+    return { appAuthorizations: apps.rows, webhooks: hooks.rows };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

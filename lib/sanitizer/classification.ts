@@ -1,0 +1,88 @@
+/**
+ * Rule 0's escape hatch: an operator classifies the production tables and columns
+ * the contract does not list, so a customised or newer production can be copied.
+ *
+ *   columns: "<table>.<column>" → "keep" (copy as is) | "clear" (copy as NULL)
+ *                                 | "email" (rewrite as rule 2 does)
+ *   tables:  "<table>"          → "copy" (rows copied; its columns are kept unless
+ *                                 classified above) | "skip" (created empty)
+ *
+ * Anything unclassified stops the run (drift.ts). Contract tables and columns
+ * cannot be classified: the contract's rules own them.
+ */
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { contractTable } from "../crm/contract";
+import { SanitizationError } from "./errors";
+
+const IDENT = "[a-z_][a-z0-9_$]*";
+const columnKey = z.string().regex(new RegExp(`^${IDENT}\\.${IDENT}$`), {
+  error: 'Column keys are "table.column" (lower-case names).',
+});
+const tableKey = z.string().regex(new RegExp(`^${IDENT}$`), { error: "Table keys are lower-case table names." });
+
+export const COLUMN_TREATMENTS = ["keep", "clear", "email"] as const;
+export const TABLE_TREATMENTS = ["copy", "skip"] as const;
+export type ColumnTreatment = (typeof COLUMN_TREATMENTS)[number];
+export type TableTreatment = (typeof TABLE_TREATMENTS)[number];
+
+export const classificationSchema = z
+  .object({
+    $comment: z.union([z.string(), z.array(z.string())]).optional(),
+    columns: z.record(columnKey, z.enum(COLUMN_TREATMENTS)).default({}),
+    tables: z.record(tableKey, z.enum(TABLE_TREATMENTS)).default({}),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    for (const key of Object.keys(value.columns)) {
+      const [table = "", column = ""] = key.split(".");
+      if (contractTable(table)?.columns.some((c) => c.name === column)) {
+        ctx.addIssue({ code: "custom", path: ["columns", key], message: `${key} is a contract column; the contract's rules apply to it.` });
+      }
+    }
+    for (const table of Object.keys(value.tables)) {
+      if (contractTable(table)) {
+        ctx.addIssue({ code: "custom", path: ["tables", table], message: `${table} is a contract table and cannot be classified.` });
+      }
+    }
+  });
+
+export type Classification = z.output<typeof classificationSchema>;
+
+export const EMPTY_CLASSIFICATION: Classification = { columns: {}, tables: {} };
+
+const DEFAULT_FILE = fileURLToPath(new URL("../../prisma/crm/classification.json", import.meta.url));
+
+/** The file in force: `CRM_CLASSIFICATION_FILE` when set, else prisma/crm/classification.json. */
+export function classificationFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CRM_CLASSIFICATION_FILE?.trim() || DEFAULT_FILE;
+}
+
+/** Parses a classification; throws INVALID_CLASSIFICATION listing every problem. */
+export function parseClassification(value: unknown, source = "classification"): Classification {
+  const result = classificationSchema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  throw new SanitizationError("INVALID_CLASSIFICATION", `${source} is invalid:\n- ${problems.join("\n- ")}`, { problems });
+}
+
+export async function loadClassification(path: string = classificationFilePath()): Promise<Classification> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new SanitizationError("INVALID_CLASSIFICATION", `Cannot read the classification file ${path}.`, undefined, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SanitizationError("INVALID_CLASSIFICATION", `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseClassification(json, path);
+}
+
+export function columnTreatment(c: Classification, table: string, column: string): ColumnTreatment | undefined {
+  return c.columns[`${table}.${column}`];
+}

@@ -1,0 +1,37 @@
+/**
+ * Expected failures of a sandbox run, with a closed set of codes. `details` holds
+ * what an operator needs (the unclassified columns, the failed rule and its rows);
+ * it never holds connection strings or passwords.
+ */
+export type SanitizationErrorCode =
+  /** Rule 0: production has tables or columns that are neither in the contract nor classified. */
+  | "DRIFT"
+  /** Rule 15: the source database is itself a sandbox. */
+  | "SOURCE_IS_SANDBOX"
+  /** The options name associates or tasks that production does not have, or are otherwise unusable. */
+  | "INVALID_OPTIONS"
+  /** The classification file is unreadable or invalid. */
+  | "INVALID_CLASSIFICATION"
+  /** The target database already exists: a run never overwrites anything. */
+  | "DATABASE_EXISTS"
+  /** Rule 14: a check on the finished copy failed; the copy was dropped. */
+  | "VERIFY_FAILED"
+  | "ABORTED"
+  /** Anything else during the copy (connection lost, disk full, constraint failure, ...). */
+  | "COPY_FAILED";
+
+export class SanitizationError extends Error {
+  constructor(
+    readonly code: SanitizationErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "SanitizationError";
+  }
+}
+
+export function isSanitizationError(error: unknown): error is SanitizationError {
+  return error instanceof SanitizationError;
+}

@@ -1,0 +1,171 @@
+/**
+ * provisionSandbox: one production snapshot → a new, sanitized, verified sandbox
+ * database. Production only ever receives reads (read-only sessions). Nothing is
+ * created before rule 0 and rule 15 pass; on any failure or abort the half-made
+ * database is dropped, so a sandbox either exists complete and verified or not at all.
+ *
+ * Steps: snapshot (+ drift, preflight) → schema → one step per table → indexes →
+ * rules → foreign keys and sequences → verify.
+ */
+import { withDatabase } from "../db/urls";
+import { loadClassification, type Classification } from "./classification";
+import { openTargetClient } from "./copy-data";
+import { buildSchemaDdl, sequenceResetSql } from "./ddl";
+import { databaseExists, dropSandboxDatabase } from "./drop";
+import { SanitizationError } from "./errors";
+import type { SandboxExpectations } from "./expectations";
+import { sandboxOptionsSchema, type SandboxOptionsInput } from "./options";
+import { applyPostCopyRules } from "./post-rules";
+import { ProgressTracker, type ProgressListener } from "./progress";
+import type { SanitizationReport } from "./report";
+import { buildRuleReports, RULE_STEPS } from "./rule-reports";
+import { runParallel } from "./run-parallel";
+import { runSnapshotPhase } from "./snapshot-phase";
+import { assertVerified, CHECK_COUNT, verifySandbox } from "./verify";
+
+export interface ProvisionInput {
+  productionUrl: string;
+  /** A URL on the sandbox server whose role may CREATE DATABASE. */
+  sandboxServerUrl: string;
+  /** Created by the run; must not exist. */
+  databaseName: string;
+  sandboxCustomerId: string;
+  serviceMailboxAddress: string;
+  options: SandboxOptionsInput;
+  /** Refresh: the previous copy, whose app authorizations and webhooks are carried over (rule 8). */
+  carryOverFromUrl?: string;
+  /** Defaults to the classification file (CRM_CLASSIFICATION_FILE or prisma/crm/classification.json). */
+  classification?: Classification;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+  /** Awaited before each step starts (keys as in the progress). For tests and operators' pauses. */
+  beforeStep?: (key: string) => Promise<void>;
+}
+
+export async function provisionSandbox(input: ProvisionInput): Promise<SanitizationReport> {
+  const started = Date.now();
+  const parsed = sandboxOptionsSchema.safeParse(input.options);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new SanitizationError("INVALID_OPTIONS", `Invalid options: ${problems.join("; ")}`, { problems });
+  }
+  const options = parsed.data;
+  const classification = input.classification ?? (await loadClassification());
+  const tracker = new ProgressTracker(input.onProgress);
+  tracker.add({ key: "snapshot", label: "Snapshot of production, contract check" });
+  tracker.add({ key: "schema", label: "Create the database and its tables" });
+  const step = async (key: string) => {
+    input.signal?.throwIfAborted();
+    await input.beforeStep?.(key);
+    tracker.start(key);
+  };
+
+  const targetUrl = withDatabase(input.sandboxServerUrl, input.databaseName);
+  let created = false;
+  try {
+    if (await databaseExists(input.sandboxServerUrl, input.databaseName)) {
+      throw new SanitizationError("DATABASE_EXISTS", `Database ${input.databaseName} already exists; a run never overwrites one.`);
+    }
+    const phase = await runSnapshotPhase({
+      ...input,
+      options,
+      classification,
+      tracker,
+      step,
+      laterSteps: [
+        { key: "indexes", label: "Build keys and indexes" },
+        ...RULE_STEPS,
+        { key: "constraints", label: "Foreign keys and sequences" },
+        { key: "verify", label: "Verify every rule on the copy", unit: "checks", done: 0, total: CHECK_COUNT },
+      ],
+      onDatabaseCreated: () => (created = true),
+    });
+    const { facts, schema, plans, carried, copy, snapshotAt } = phase;
+    const ddl = buildSchemaDdl(schema);
+
+    await step("indexes");
+    await runParallel(targetUrl, ddl.indexes.map((i) => i.sql), (done) => tracker.update("indexes", { done, total: ddl.indexes.length }));
+    tracker.finish("indexes");
+
+    for (const s of RULE_STEPS) await step(s.key);
+    const post = await applyPostCopyRules(targetUrl, {
+      sandboxCustomerId: input.sandboxCustomerId,
+      sourceCustomerId: facts.installation.customerId,
+      sourceCompanyName: facts.installation.companyName,
+      sourceSerialNumber: facts.installation.serialNumber,
+      snapshotAt,
+      options,
+      serviceMailboxAddress: input.serviceMailboxAddress,
+      newMailboxId: facts.newMailboxId,
+      carried,
+    });
+    const rules = buildRuleReports(plans, copy.changes, post);
+    for (const r of rules) {
+      const changed = Object.values(r.changes).reduce((a, b) => a + b, 0);
+      if (RULE_STEPS.some((s) => s.key === `rule:${r.rule}`)) tracker.finish(`rule:${r.rule}`, { detail: `${changed} changed` });
+    }
+
+    // After the rules, so the carried rows and the new mailbox are checked by the
+    // foreign keys and counted by the sequences too.
+    await step("constraints");
+    const client = await openTargetClient(targetUrl);
+    try {
+      for (const sql of ddl.foreignKeys) await client.query(sql);
+      for (const sql of schema.sequences.map(sequenceResetSql)) if (sql) await client.query(sql);
+      await client.query("ANALYZE");
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    tracker.finish("constraints");
+
+    await step("verify");
+    const expectations: SandboxExpectations = {
+      sourceCustomerId: facts.installation.customerId,
+      sandboxCustomerId: input.sandboxCustomerId,
+      snapshotAt: snapshotAt.toISOString(),
+      sourceCompanyName: facts.installation.companyName,
+      sourceSerialNumber: facts.installation.serialNumber,
+      serviceMailboxAddress: input.serviceMailboxAddress,
+      newMailboxId: facts.newMailboxId,
+      options,
+      classification,
+      tableRows: Object.fromEntries(copy.tables.map((t) => [t.name, t.rows])),
+      ticketsClosed: rules.find((r) => r.rule === 5)?.changes["ticket.closed"] ?? 0,
+      carried: {
+        appAuthorizations: carried.appAuthorizations.map((a) => ({ id: a.id, name: a.app_name })),
+        webhooks: carried.webhooks.map((w) => ({ id: w.id, name: w.name })),
+      },
+    };
+    const verification = await verifySandbox(targetUrl, expectations, (done) => tracker.update("verify", { done }));
+    for (const v of verification.rules) {
+      const report = rules.find((r) => r.rule === v.rule);
+      if (report) report.checks = v.checks;
+    }
+    assertVerified(verification);
+    tracker.finish("verify", { detail: "every rule holds" });
+    await tracker.flush();
+
+    return {
+      snapshotAt: expectations.snapshotAt,
+      sourceCustomerId: expectations.sourceCustomerId,
+      sandboxCustomerId: input.sandboxCustomerId,
+      options,
+      tables: copy.tables,
+      rules,
+      durationMs: Date.now() - started,
+      expectations,
+    };
+  } catch (error) {
+    const failure = toSanitizationError(error, input.signal);
+    await tracker.fail(failure.message.split("\n")[0] ?? failure.code);
+    if (created) await dropSandboxDatabase(input.sandboxServerUrl, input.databaseName);
+    throw failure;
+  }
+}
+
+function toSanitizationError(error: unknown, signal?: AbortSignal): SanitizationError {
+  if (error instanceof SanitizationError) return error;
+  if (signal?.aborted) return new SanitizationError("ABORTED", "The run was cancelled; nothing was kept.", undefined, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  return new SanitizationError("COPY_FAILED", `The copy failed: ${message}`, undefined, { cause: error });
+}

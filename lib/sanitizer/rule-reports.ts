@@ -1,0 +1,27 @@
+/** Per-rule change counts for the report, from the copy's census and the post-copy rules. */
+import type { TablePlan } from "./copy-plan";
+import type { PostRuleChanges } from "./post-rules";
+import type { RuleReport } from "./report";
+import { RULE_NUMBERS, RULE_TITLES } from "./rules";
+
+/** Progress steps of the rules applied by the run (0 and 13–15 are checks only). */
+export const RULE_STEPS = RULE_NUMBERS.filter((n) => n >= 1 && n <= 12).map((n) => ({
+  key: `rule:${n}`,
+  label: `Rule ${n}: ${RULE_TITLES[n]}`,
+}));
+
+export function buildRuleReports(plans: TablePlan[], census: Map<string, number[]>, post: PostRuleChanges): RuleReport[] {
+  const reports = RULE_NUMBERS.map((rule): RuleReport => ({ rule, title: RULE_TITLES[rule] ?? "", changes: {}, checks: [] }));
+  const add = (rule: number, key: string, value: number) => {
+    const report = reports.find((r) => r.rule === rule);
+    if (report) report.changes[key] = (report.changes[key] ?? 0) + value;
+  };
+  for (const plan of plans) {
+    const values = census.get(plan.table) ?? [];
+    plan.changes.forEach((c, i) => add(c.rule, c.key, values[i] ?? 0));
+  }
+  for (const [rule, changes] of Object.entries(post)) {
+    for (const [key, value] of Object.entries(changes)) add(Number(rule), key, value);
+  }
+  return reports;
+}

@@ -1,0 +1,76 @@
+/**
+ * Rule 14: every rule is checked again on the finished copy, in a separate pass
+ * over a fresh connection (what the copy says, not what the engine believes it
+ * wrote). A copy with any failed check is never released.
+ */
+import pg from "pg";
+import { SanitizationError } from "./errors";
+import type { SandboxExpectations } from "./expectations";
+import type { RuleCheck } from "./report";
+import { RULE_TITLES } from "./rules";
+import { CHECKS } from "./verify-checks";
+
+export interface RuleVerification {
+  rule: number;
+  title: string;
+  checks: RuleCheck[];
+}
+
+export interface VerificationResult {
+  ok: boolean;
+  rules: RuleVerification[];
+}
+
+export const CHECK_COUNT = CHECKS.length + 1;
+
+export async function verifySandbox(
+  url: string,
+  expectations: SandboxExpectations,
+  onCheck?: (done: number, total: number) => void,
+): Promise<VerificationResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const byRule = new Map<number, RuleCheck[]>();
+  try {
+    // Read-only, and one snapshot for all checks: they judge one state of the copy.
+    await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    let done = 0;
+    for (const def of CHECKS) {
+      const offending = await def.offending(client, expectations);
+      const list = byRule.get(def.rule) ?? [];
+      list.push(offending.length ? { description: def.description, ok: false, offending } : { description: def.description, ok: true });
+      byRule.set(def.rule, list);
+      onCheck?.(++done, CHECK_COUNT);
+    }
+    await client.query("COMMIT");
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const failed = [...byRule.values()].flat().filter((c) => !c.ok).length;
+  byRule.set(14, [
+    {
+      description: "rules 0–13 and 15 checked on a fresh connection to the copy",
+      ok: failed === 0,
+      ...(failed ? { offending: [`${failed} check(s) failed`] } : {}),
+    },
+  ]);
+  onCheck?.(CHECK_COUNT, CHECK_COUNT);
+  const rules = [...byRule.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([rule, checks]) => ({ rule, title: RULE_TITLES[rule] ?? `Rule ${rule}`, checks }));
+  return { ok: failed === 0, rules };
+}
+
+/** Throws VERIFY_FAILED naming each failed rule, check and a few offending rows. */
+export function assertVerified(result: VerificationResult): void {
+  if (result.ok) return;
+  const failures = result.rules.flatMap((r) =>
+    r.rule === 14
+      ? []
+      : r.checks.filter((c) => !c.ok).map((c) => ({ rule: r.rule, title: r.title, check: c.description, offending: c.offending ?? [] })),
+  );
+  const text = failures
+    .map((f) => `rule ${f.rule} (${f.title}): ${f.check} — ${f.offending.join("; ")}`)
+    .join("\n");
+  throw new SanitizationError("VERIFY_FAILED", `The copy failed verification and was not released:\n${text}`, { failures });
+}
