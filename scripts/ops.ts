@@ -39,6 +39,16 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "sandbox:report": { usage: "--id <sandbox id> [--format json|csv]", run: sandboxReport },
 };
 
+const STRING_FLAGS = [
+  "customer-id", "company", "production-url", "sandbox-server-url", "scale", "seed", "email", "name", "role",
+  "password", "plans", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format",
+] as const;
+const FLAGS = {
+  ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),
+  attachments: { type: "boolean" as const },
+  maintenance: { type: "boolean" as const },
+};
+
 function help(): void {
   console.log("Sandbox Portal operator CLI\n\nusage: npm run ops -- <command> [flags]\n");
   for (const [name, { usage }] of Object.entries(COMMANDS)) console.log(`  ${name.padEnd(16)} ${usage}`);
@@ -59,7 +69,7 @@ if (!entry) {
 let code = 0;
 const { localServer } = await bootstrap({ log: (line) => console.error(`[ops] ${line}`) });
 try {
-  const { values } = parseArgs({ args: rest, strict: false, allowPositionals: false });
+  const { values } = parseArgs({ args: rest, options: FLAGS, strict: true, allowPositionals: false });
   await entry.run(values as Flags);
 } catch (error) {
   code = 1;

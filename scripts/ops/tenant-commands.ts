@@ -6,7 +6,7 @@ import { generateProductionDatabase } from "../../lib/crm/generator";
 import { registerTenant, tenantConnections, TenantRegistrationError } from "../../lib/tenants/registry";
 import { customerIdSchema } from "../../lib/tenants/schema";
 import { CliError, required } from "./cli-error";
-import { ProgressBar } from "./progress-bar";
+import { progressBar } from "../../lib/crm/generator/progress-bar";
 
 type Flags = Record<string, string | boolean | undefined>;
 const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
@@ -51,14 +51,12 @@ export async function generateTenant(flags: Flags): Promise<void> {
   });
   const databaseUrl = withDatabase(serverUrl, name);
   try {
-    const bar = new ProgressBar(`generating ${scale}`);
+    const bar = progressBar();
     const started = Date.now();
-    const result = await generateProductionDatabase({
-      databaseUrl, customerId: customerId.data, companyName, scale, seed,
-      onProgress: (p) => bar.update(p.rowsTotal ? p.rowsDone / p.rowsTotal : 0, p.table ?? p.phase),
-    });
+    const result = await generateProductionDatabase({ databaseUrl, customerId: customerId.data, companyName, scale, seed, onProgress: bar.update });
     const seconds = (Date.now() - started) / 1000;
-    bar.done(`generated ${result.rows.toLocaleString("en")} rows, ${(result.bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s (${Math.round(result.rows / seconds).toLocaleString("en")} rows/s)`);
+    bar.done();
+    console.log(`generated ${result.rows.toLocaleString("en")} rows, ${(result.bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s (${Math.round(result.rows / seconds).toLocaleString("en")} rows/s)`);
     await registerTenant({ customerId: customerId.data, companyName, productionUrl: databaseUrl });
     console.log(`tenant ${customerId.data} registered`);
   } catch (error) {

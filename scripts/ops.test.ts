@@ -1,0 +1,103 @@
+/** The operator CLI, run as an operator would run it: clear errors, exit 1, nothing half-created. */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../lib/db/migrate";
+import { generateProductionDatabase } from "../lib/crm/generator";
+import { createTestDatabase } from "../lib/testing/pg";
+
+const run = promisify(execFile);
+let portalUrl = "";
+let productionUrl = "";
+const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), DATABASE_SECRETS_KEY: randomBytes(32).toString("base64") };
+
+async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scripts/ops.ts", ...args], {
+      env: { ...process.env, DATABASE_URL: portalUrl, ...secrets },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function sql(url: string, text: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+const tenantCount = async () => Number((await sql(portalUrl, 'SELECT count(*) AS n FROM "Tenant"')).rows[0].n);
+
+describe("operator CLI", () => {
+  beforeAll(async () => {
+    portalUrl = await createTestDatabase("ops_portal");
+    await applyMigrations(portalUrl);
+    productionUrl = await createTestDatabase("ops_prod");
+    await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust777", companyName: "Ops AS", scale: "small", seed: 3 });
+  }, 120_000);
+
+  it("registers a tenant on a matching production database, then refuses the same customer id", async () => {
+    const ok = await ops("tenant:add", "--customer-id", "Cust777", "--company", "Ops AS", "--production-url", productionUrl);
+    expect(ok.code, ok.stderr).toBe(0);
+    const again = await ops("tenant:add", "--customer-id", "Cust777", "--company", "Ops AS", "--production-url", productionUrl);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already exists");
+    expect(await tenantCount()).toBe(1);
+    // The stored URL is sealed: its password is nowhere in the row.
+    const stored = (await sql(portalUrl, 'SELECT "productionUrlEncrypted" AS u FROM "Tenant"')).rows[0].u as string;
+    expect(stored).not.toContain(new URL(productionUrl).password);
+  });
+
+  it("refuses an invalid URL, an unreachable server, a database off the contract, and a sandbox", async () => {
+    const invalid = await ops("tenant:add", "--customer-id", "Cust1", "--company", "X", "--production-url", "not a url");
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/productionUrl must be a postgres/);
+
+    const unreachable = await ops("tenant:add", "--customer-id", "Cust2", "--company", "X", "--production-url", "postgres://u:p@127.0.0.1:1/none");
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain("Cannot connect to the production database");
+    expect(unreachable.stderr).not.toContain("u:p@"); // no password in messages
+
+    const empty = await createTestDatabase("ops_empty");
+    await sql(empty, "CREATE TABLE installation (id integer primary key, customer_id text)");
+    const offContract = await ops("tenant:add", "--customer-id", "Cust3", "--company", "X", "--production-url", empty);
+    expect(offContract.code).toBe(1);
+    expect(offContract.stderr).toContain("missing table associate");
+    expect(offContract.stderr).toContain("missing column installation.company_name");
+
+    const sandbox = await createTestDatabase("ops_sbx");
+    await generateProductionDatabase({ databaseUrl: sandbox, customerId: "Cust4", companyName: "S", scale: "small", seed: 4 });
+    await sql(sandbox, "UPDATE installation SET environment = 'sandbox'");
+    const fromSandbox = await ops("tenant:add", "--customer-id", "Cust4", "--company", "S", "--production-url", sandbox);
+    expect(fromSandbox.code).toBe(1);
+    expect(fromSandbox.stderr).toContain("never a copy source");
+
+    expect(await tenantCount()).toBe(1);
+  }, 120_000);
+
+  it("adds users with checks on role and tenant, and resets passwords", async () => {
+    const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");
+    expect(noTenant.code).toBe(1);
+    expect(noTenant.stderr).toContain("need --customer-id");
+    const badRole = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "king");
+    expect(badRole.code).toBe(1);
+    const ok = await ops("user:add", "--email", "Jane@Example.com", "--name", "Jane", "--role", "customer-admin", "--customer-id", "Cust777");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/initial password \(shown once\): \S{16,}/);
+    const reset = await ops("user:password", "--email", "jane@example.com", "--password", "a-brand-new-password");
+    expect(reset.code).toBe(0);
+    const short = await ops("user:password", "--email", "jane@example.com", "--password", "short");
+    expect(short.code).toBe(1);
+    const users = (await sql(portalUrl, `SELECT email, role FROM "User"`)).rows;
+    expect(users).toEqual([{ email: "jane@example.com", role: "CUSTOMER_ADMIN" }]);
+  }, 60_000);
+});
