@@ -34,3 +34,14 @@ test.describe("signing in", () => {
     await expect(page).toHaveURL(/\/sign-in/);
   });
 });
+
+test("staff see the demo customers with their production databases", async ({ page }) => {
+  await signIn(page, "operator@sandbox-portal.example");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Customers" }).click();
+  const table = page.getByRole("table", { name: "Customers" });
+  for (const customerId of ["Cust10001", "Cust10002", "Cust10003"]) {
+    const row = table.getByRole("row").filter({ hasText: customerId });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText(/\d+(\.\d)? MB/);
+  }
+});

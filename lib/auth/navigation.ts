@@ -8,5 +8,6 @@ export interface NavItem {
 
 export function navigationFor(actor: Pick<Actor, "role">): NavItem[] {
   const items: NavItem[] = [{ href: "/sandboxes", label: hasPermission(actor, "tenant.viewAll") ? "All sandboxes" : "Sandboxes" }];
+  if (hasPermission(actor, "tenant.viewAll")) items.push({ href: "/tenants", label: "Customers" });
   return items;
 }
