@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   INVALID_INPUT: "Some fields need your attention.",
   CONFLICT: "That conflicts with the current state. Reload the page and try again.",
   RUN_IN_PROGRESS: "A run is already in progress for this sandbox. Wait for it to finish.",
+  ALREADY_CONFIRMED: "This sandbox's setup was already confirmed and its copy has started. Open the sandbox's page to follow it.",
   PRODUCTION_UNREACHABLE: "The production database cannot be reached right now. Try again later or contact support.",
   INTERNAL: "Something went wrong on our side. Please try again.",
 } as const;

@@ -1,0 +1,119 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { World } from "../wizard/test-world";
+
+const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
+vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest fixture named like a hook (the foundation's), not a React hook
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { buildWorld } = await import("../wizard/test-world");
+const { createOrderAction, createOrderForCustomerAction, getProductionEstimateAction } = await import("./actions");
+
+let world: World;
+const as = (userId: string | null) => (session.current = userId ? { userId } : null);
+const order = (overrides: Record<string, unknown> = {}) => ({
+  name: "Training copy",
+  planCounts: { "sales-essentials": 0, "sales-premium": 2, "service-essentials": 0, "service-premium": 1, marketing: 0, complete: 0 },
+  note: "",
+  acknowledgeDeadEnd: true as const,
+  acknowledgeNotBackup: true as const,
+  ...overrides,
+});
+
+describe("ordering a sandbox", () => {
+  beforeAll(async () => {
+    process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    world = await buildWorld();
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+  beforeEach(() => as(null));
+
+  it("refuses without a session, a customer user and a sales rep on the admin's action", async () => {
+    expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    as(world.users.userA);
+    expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await createOrderForCustomerAction({ ...order(), tenantId: world.tenantA })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    as(world.users.sales);
+    expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    as(world.users.operator);
+    expect(await createOrderForCustomerAction({ ...order(), tenantId: world.tenantA })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await db.sandbox.count()).toBe(0);
+  });
+
+  it("validates every field on the server", async () => {
+    as(world.users.adminA);
+    const result = await createOrderAction({
+      ...order({ name: "x", note: "n".repeat(501), acknowledgeDeadEnd: false }),
+      planCounts: { "sales-essentials": 0, "sales-premium": 0, "service-essentials": 0, "service-premium": 0, marketing: 0, complete: 0 },
+    } as never);
+    expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+    if (result.ok) return;
+    expect(Object.keys(result.fieldErrors ?? {}).sort()).toEqual(["acknowledgeDeadEnd", "name", "note", "planCounts"]);
+    const bad = await createOrderAction(order({ planCounts: { ...order().planCounts, complete: 1.5, marketing: -1 }, name: "bad/name" }) as never);
+    expect(bad).toMatchObject({ ok: false, fieldErrors: { "planCounts.complete": expect.any(Array), "planCounts.marketing": expect.any(Array), name: expect.any(Array) } });
+    expect(await db.sandbox.count()).toBe(0);
+  });
+
+  it("files a customer admin's order for their own tenant, with a fresh sandbox key and an audit entry", async () => {
+    as(world.users.adminA);
+    const result = await createOrderAction(order());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const sandbox = await db.sandbox.findUniqueOrThrow({ where: { id: result.data.sandboxId } });
+    expect(sandbox).toMatchObject({ tenantId: world.tenantA, status: "AWAITING_SETUP", orderedOnBehalf: false, orderedById: world.users.adminA });
+    expect(sandbox.sandboxCustomerId).toMatch(/^Cust9\d{5}$/);
+    expect(await db.auditEvent.count({ where: { action: "sandbox.ordered", targetId: sandbox.id } })).toBe(1);
+  });
+
+  it("reports a name already taken at the name field, in any letter case, and saves nothing", async () => {
+    as(world.users.adminA);
+    const before = await db.sandbox.count();
+    const result = await createOrderAction(order({ name: "TRAINING copy" }));
+    expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { name: [expect.stringContaining("already exists")] } });
+    expect(await db.sandbox.count()).toBe(before);
+    // Another tenant may use the same name.
+    as(world.users.adminB);
+    expect((await createOrderAction(order({ name: "Training copy" }))).ok).toBe(true);
+  });
+
+  it("lets a sales rep order for any customer, waiting for setup, and tells the customer's admins", async () => {
+    as(world.users.sales);
+    const result = await createOrderForCustomerAction({ ...order({ name: "For Alpha" }), tenantId: world.tenantA });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const sandbox = await db.sandbox.findUniqueOrThrow({ where: { id: result.data.sandboxId } });
+    expect(sandbox).toMatchObject({ tenantId: world.tenantA, status: "AWAITING_SETUP", orderedOnBehalf: true, orderedById: world.users.sales });
+    const notes = await db.notification.findMany({ where: { link: `/sandboxes/${sandbox.id}/setup` } });
+    expect(notes.map((n) => n.userId)).toEqual([world.users.adminA]);
+  });
+
+  it("refuses a sales rep's order for a customer that does not exist", async () => {
+    as(world.users.sales);
+    const result = await createOrderForCustomerAction({ ...order({ name: "Ghost" }), tenantId: "nope" });
+    expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { tenantId: expect.any(Array) } });
+  });
+
+  it("estimates from production for those who may order, and refuses others", async () => {
+    as(world.users.adminA);
+    const result = await getProductionEstimateAction({ tenantId: world.tenantA });
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.data.footprint.databaseBytes).toBeGreaterThan(result.data.footprint.documentBytes);
+      expect(result.data.throughput.basis).toBe("default");
+    }
+    expect(await getProductionEstimateAction({ tenantId: world.tenantB })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    as(world.users.userA);
+    expect(await getProductionEstimateAction({ tenantId: world.tenantA })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    as(world.users.sales);
+    expect((await getProductionEstimateAction({ tenantId: world.tenantA })).ok).toBe(true);
+  });
+});

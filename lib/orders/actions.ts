@@ -1,0 +1,52 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { protectedAction } from "../actions/safe-action";
+import { assertTenantAccess } from "../auth/actor";
+import { canActOnTenant } from "../auth/policy";
+import { AppError } from "../errors";
+import { createOrder, notifyOrderFiled } from "./mutations";
+import { getProductionFootprint, getThroughput, tenantExists } from "./queries";
+import { orderForCustomerSchema, orderSchema, productionEstimateSchema } from "./schema";
+
+function revalidateOrders(): void {
+  revalidatePath("/sandboxes");
+  revalidatePath("/orders");
+}
+
+/** A customer admin orders for their own tenant; the wizard comes next. */
+export const createOrderAction = protectedAction({ permission: "sandbox.order", schema: orderSchema }, async ({ actor, input }) => {
+  if (!actor.tenantId) throw new AppError("FORBIDDEN");
+  assertTenantAccess(actor, "sandbox.order", actor.tenantId);
+  const result = await createOrder(actor, { ...input, tenantId: actor.tenantId, onBehalf: false });
+  revalidateOrders();
+  return result;
+});
+
+/** A sales rep files an order for a customer; the customer's admins are asked to run the wizard. */
+export const createOrderForCustomerAction = protectedAction(
+  { permission: "sandbox.orderForCustomer", schema: orderForCustomerSchema },
+  async ({ actor, input }) => {
+    assertTenantAccess(actor, "sandbox.orderForCustomer", input.tenantId);
+    const { tenantId, ...order } = input;
+    const tenant = await tenantExists(tenantId);
+    if (!tenant) throw new AppError("INVALID_INPUT", undefined, { tenantId: ["Choose a customer from the list."] });
+    const result = await createOrder(actor, { ...order, tenantId, onBehalf: true });
+    await notifyOrderFiled(result.sandboxId, tenantId, order.name, actor.name);
+    revalidateOrders();
+    return result;
+  },
+);
+
+/** Production size and estimated copy time, for whoever may order for that tenant. */
+export const getProductionEstimateAction = protectedAction(
+  { permission: "sandbox.view", schema: productionEstimateSchema },
+  async ({ actor, input }) => {
+    const allowed =
+      canActOnTenant(actor, "sandbox.order", input.tenantId) || canActOnTenant(actor, "sandbox.orderForCustomer", input.tenantId);
+    if (!allowed) throw new AppError("FORBIDDEN");
+    if (!(await tenantExists(input.tenantId))) throw new AppError("NOT_FOUND");
+    const [footprint, throughput] = await Promise.all([getProductionFootprint(input.tenantId), getThroughput(input.tenantId)]);
+    return { footprint, throughput };
+  },
+);

@@ -1,0 +1,99 @@
+import "server-only";
+import { randomInt } from "node:crypto";
+import { db } from "../db/portal";
+import { recordAudit } from "../audit/record";
+import { AppError } from "../errors";
+import type { Actor } from "../auth/policy";
+import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { isSandboxNameTaken } from "./queries";
+import type { PlanCounts } from "./schema";
+
+export interface NewOrder {
+  tenantId: string;
+  name: string;
+  planCounts: PlanCounts;
+  note: string;
+  onBehalf: boolean;
+}
+
+const nameTaken = () =>
+  new AppError("INVALID_INPUT", "Some fields need your attention.", {
+    name: ["A sandbox with this name already exists for this customer. Choose another name."],
+  });
+
+/** `Cust9` + five digits: the sandbox's own tenant key, distinct from every production key and every other sandbox's. */
+async function freeSandboxCustomerId(): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const candidate = `Cust9${String(randomInt(0, 100_000)).padStart(5, "0")}`;
+    const [sandbox, tenant] = await Promise.all([
+      db.sandbox.findUnique({ where: { sandboxCustomerId: candidate }, select: { id: true } }),
+      db.tenant.findUnique({ where: { customerId: candidate }, select: { id: true } }),
+    ]);
+    if (!sandbox && !tenant) return candidate;
+  }
+  throw new Error("no free sandbox customer id after 20 attempts");
+}
+
+/**
+ * Files an order: the sandbox row waiting for its setup, and the audit entry, in
+ * one transaction. Two orders racing for one name or one generated key are settled
+ * by the unique indexes: the name loser gets the field error, a key clash retries.
+ */
+export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sandboxId: string }> {
+  if (await isSandboxNameTaken(order.tenantId, order.name)) throw nameTaken();
+  for (let attempt = 0; ; attempt++) {
+    const sandboxCustomerId = await freeSandboxCustomerId();
+    try {
+      const sandbox = await db.$transaction(async (tx) => {
+        const created = await tx.sandbox.create({
+          data: {
+            tenantId: order.tenantId,
+            name: order.name,
+            planCounts: order.planCounts,
+            note: order.note || null,
+            orderedById: actor.id,
+            orderedOnBehalf: order.onBehalf,
+            status: "AWAITING_SETUP",
+            sandboxCustomerId,
+          },
+          select: { id: true },
+        });
+        await recordAudit(
+          {
+            action: "sandbox.ordered",
+            actorId: actor.id,
+            tenantId: order.tenantId,
+            targetId: created.id,
+            details: {
+              name: order.name,
+              planCounts: order.planCounts,
+              onBehalf: order.onBehalf,
+              sandboxCustomerId,
+              acknowledged: ["dead-end", "not-a-backup"],
+            },
+          },
+          tx,
+        );
+        return created;
+      });
+      return { sandboxId: sandbox.id };
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error;
+      if (await isSandboxNameTaken(order.tenantId, order.name)) throw nameTaken();
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Tells the tenant's admins that an order waits for their setup (portal + e-mail). Best effort: the order stands either way. */
+export async function notifyOrderFiled(sandboxId: string, tenantId: string, name: string, byName: string): Promise<void> {
+  try {
+    await notifyUsers(await tenantAdminIds(tenantId), {
+      subject: `Sandbox "${name}" is ready for your setup`,
+      text: `${byName} ordered the sandbox "${name}" for you. Choose who gets access and how the copy is prepared in the setup wizard; the copy starts when you confirm.`,
+      link: `/sandboxes/${sandboxId}/setup`,
+    });
+  } catch (error) {
+    console.error("order notification failed:", (error as Error).message);
+  }
+}

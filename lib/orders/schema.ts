@@ -1,0 +1,73 @@
+/**
+ * The order form's rules, shared by the browser form and the server actions.
+ * Isomorphic: no server imports.
+ */
+import { z } from "zod";
+import { USER_PLANS, type UserPlan } from "../sanitizer/options";
+
+export const NAME_MIN = 3;
+export const NAME_MAX = 40;
+export const NAME_RULE_TEXT = `${NAME_MIN}–${NAME_MAX} characters: letters, digits, spaces, hyphens (-) and underscores (_); start with a letter or digit.`;
+/** Per plan type; a sandbox is for testing, not a second production. */
+export const MAX_PLANS_PER_TYPE = 100;
+export const MAX_PLANS_TOTAL = 250;
+export const NOTE_MAX = 500;
+
+export const PLAN_LABEL: Record<UserPlan, string> = {
+  "sales-essentials": "Sales Essentials",
+  "sales-premium": "Sales Premium",
+  "service-essentials": "Service Essentials",
+  "service-premium": "Service Premium",
+  marketing: "Marketing",
+  complete: "Complete",
+};
+
+const planCount = z
+  .number({ error: "Enter a whole number (0 or more)." })
+  .int({ error: "Enter a whole number (0 or more)." })
+  .min(0, { error: "Enter 0 or more." })
+  .max(MAX_PLANS_PER_TYPE, { error: `At most ${MAX_PLANS_PER_TYPE} per plan type.` });
+
+export const planCountsSchema = z
+  .object(Object.fromEntries(USER_PLANS.map((p) => [p, planCount])) as Record<UserPlan, typeof planCount>)
+  .superRefine((counts, ctx) => {
+    const total = totalPlans(counts);
+    if (total < 1) ctx.addIssue({ code: "custom", message: "Order at least one user plan in all." });
+    if (total > MAX_PLANS_TOTAL) ctx.addIssue({ code: "custom", message: `At most ${MAX_PLANS_TOTAL} user plans in all.` });
+  });
+
+export type PlanCounts = Record<UserPlan, number>;
+
+export function totalPlans(counts: Partial<Record<UserPlan, number>>): number {
+  return USER_PLANS.reduce((sum, p) => sum + (Number.isFinite(counts[p]) ? (counts[p] ?? 0) : 0), 0);
+}
+
+export const sandboxNameSchema = z
+  .string()
+  .trim()
+  .min(NAME_MIN, { error: `Use at least ${NAME_MIN} characters.` })
+  .max(NAME_MAX, { error: `Use at most ${NAME_MAX} characters.` })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/, {
+    error: "Use only letters, digits, spaces, hyphens and underscores, starting with a letter or digit.",
+  });
+
+const acknowledgment = (message: string) => z.literal(true, { error: message });
+
+export const orderSchema = z.object({
+  name: sandboxNameSchema,
+  planCounts: planCountsSchema,
+  note: z.string().trim().max(NOTE_MAX, { error: `Keep the note under ${NOTE_MAX} characters.` }).optional().default(""),
+  acknowledgeDeadEnd: acknowledgment("Confirm that nothing is ever copied back to production."),
+  acknowledgeNotBackup: acknowledgment("Confirm that the sandbox is not a backup."),
+});
+
+export const orderForCustomerSchema = orderSchema.extend({
+  tenantId: z.string({ error: "Choose a customer." }).min(1, { error: "Choose a customer." }),
+});
+
+export type OrderInput = z.input<typeof orderSchema>;
+export type OrderForCustomerInput = z.input<typeof orderForCustomerSchema>;
+
+export const productionEstimateSchema = z.object({ tenantId: z.string().min(1) });
+
+export const EMPTY_PLAN_COUNTS: PlanCounts = Object.fromEntries(USER_PLANS.map((p) => [p, 0])) as PlanCounts;

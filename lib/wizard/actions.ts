@@ -1,0 +1,42 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { protectedAction } from "../actions/safe-action";
+import { assertTenantAccess } from "../auth/actor";
+import { assertOptionsFitOrder, confirmWizard, requireOpenWizard, saveWizardDraft } from "./mutations";
+import { getDryRun } from "./queries";
+import { confirmWizardSchema, dryRunSchema, saveDraftSchema } from "./schema";
+
+function revalidateSandbox(sandboxId: string): void {
+  revalidatePath("/sandboxes");
+  revalidatePath("/orders");
+  revalidatePath(`/sandboxes/${sandboxId}`);
+}
+
+/** Saves the wizard's choices so far; "Next" and "Save and leave" call it. */
+export const saveWizardDraftAction = protectedAction({ permission: "sandbox.configure", schema: saveDraftSchema }, async ({ actor, input }) => {
+  const sandbox = await requireOpenWizard(actor, input.sandboxId);
+  assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
+  await assertOptionsFitOrder(sandbox, input.options, false);
+  await saveWizardDraft(actor, sandbox, input.step, input.options);
+  revalidateSandbox(sandbox.id);
+  return { saved: true };
+});
+
+/** The review step's dry run: counted on production, read-only; nothing is saved. */
+export const dryRunAction = protectedAction({ permission: "sandbox.configure", schema: dryRunSchema }, async ({ actor, input }) => {
+  const sandbox = await requireOpenWizard(actor, input.sandboxId);
+  assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
+  await assertOptionsFitOrder(sandbox, input.options, false);
+  return getDryRun(sandbox.tenantId, input.options);
+});
+
+/** "There is no going back": stores the confirmed options and starts the copy. */
+export const confirmWizardAction = protectedAction({ permission: "sandbox.configure", schema: confirmWizardSchema }, async ({ actor, input }) => {
+  const sandbox = await requireOpenWizard(actor, input.sandboxId);
+  assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
+  await assertOptionsFitOrder(sandbox, input.options, true);
+  const { runId } = await confirmWizard(actor, sandbox, input.options);
+  revalidateSandbox(sandbox.id);
+  return { sandboxId: sandbox.id, runId };
+});

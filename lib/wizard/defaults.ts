@@ -1,0 +1,53 @@
+/**
+ * The wizard's starting choices (rule 10's default selection). Isomorphic and pure.
+ */
+import { DEFAULT_INVALIDATION_DOMAIN, USER_PLANS, type SandboxOptions, type UserPlan } from "../sanitizer/options";
+
+export interface AssociateSummary {
+  id: number;
+  username: string;
+  fullName: string;
+  email: string | null;
+  userPlan: UserPlan | null;
+  canLogin: boolean;
+  isRetired: boolean;
+}
+
+const isPlan = (value: string | null): value is UserPlan => value !== null && (USER_PLANS as readonly string[]).includes(value);
+export const asUserPlan = (value: string | null): UserPlan | null => (isPlan(value) ? value : null);
+
+/**
+ * Those who can log in to production, up to the ordered counts: first each on
+ * their own production plan while that plan has room, then the rest of them on
+ * whatever plans are left, in id order (stable, so a reload gives the same default).
+ */
+export function defaultUsers(associates: AssociateSummary[], planCounts: Partial<Record<UserPlan, number>>): SandboxOptions["users"] {
+  const left = new Map(USER_PLANS.map((p) => [p, planCounts[p] ?? 0]));
+  const candidates = associates.filter((a) => a.canLogin && !a.isRetired).sort((a, b) => a.id - b.id);
+  const chosen = new Map<number, UserPlan>();
+  for (const a of candidates) {
+    if (a.userPlan && (left.get(a.userPlan) ?? 0) > 0) {
+      chosen.set(a.id, a.userPlan);
+      left.set(a.userPlan, left.get(a.userPlan)! - 1);
+    }
+  }
+  for (const a of candidates) {
+    if (chosen.has(a.id)) continue;
+    const plan = USER_PLANS.find((p) => (left.get(p) ?? 0) > 0);
+    if (!plan) break;
+    chosen.set(a.id, plan);
+    left.set(plan, left.get(plan)! - 1);
+  }
+  return [...chosen].map(([associateId, userPlan]) => ({ associateId, userPlan }));
+}
+
+export function defaultOptions(associates: AssociateSummary[], planCounts: Partial<Record<UserPlan, number>>): SandboxOptions {
+  return {
+    users: defaultUsers(associates, planCounts),
+    invalidationDomain: DEFAULT_INVALIDATION_DOMAIN,
+    keepEnabledTaskIds: [],
+    documents: { mode: "none" },
+    serviceAttachments: false,
+    stateAfterCopy: "running",
+  };
+}

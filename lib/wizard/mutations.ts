@@ -1,0 +1,86 @@
+import "server-only";
+import { db } from "../db/portal";
+import { recordAudit } from "../audit/record";
+import { AppError } from "../errors";
+import type { Actor } from "../auth/policy";
+import type { Prisma } from "../generated/portal/client";
+import { requestRun } from "../jobs/runs";
+import type { SandboxOptions } from "../sanitizer/options";
+import { findUnknownProductionIds, getWizardSandbox, type WizardSandbox } from "./queries";
+import { exceedsOrder } from "./schema";
+
+/** The sandbox, if the actor may configure it and it still waits for its setup. */
+export async function requireOpenWizard(actor: Actor, sandboxId: string): Promise<WizardSandbox> {
+  const sandbox = await getWizardSandbox(actor, sandboxId);
+  if (!sandbox) throw new AppError("FORBIDDEN");
+  if (sandbox.confirmedAt) throw new AppError("ALREADY_CONFIRMED");
+  if (sandbox.status !== "AWAITING_SETUP") throw new AppError("CONFLICT");
+  return sandbox;
+}
+
+/**
+ * What the zod schema cannot know: the order's plan counts, and whether the ids
+ * name associates and tasks of THIS tenant's production (a request may carry
+ * another tenant's ids). Field errors are keyed like the action's input.
+ */
+export async function assertOptionsFitOrder(sandbox: WizardSandbox, options: SandboxOptions, final: boolean): Promise<void> {
+  const fieldErrors: Record<string, string[]> = {};
+  const planCounts = sandbox.planCounts as Record<string, number>;
+  const over = exceedsOrder(options.users, planCounts);
+  if (over.length) fieldErrors["options.users"] = over;
+  if (final && options.users.length === 0) fieldErrors["options.users"] = ["Give at least one person access to the sandbox."];
+  const unknown = await findUnknownProductionIds(
+    sandbox.tenantId,
+    options.users.map((u) => u.associateId),
+    options.keepEnabledTaskIds,
+  );
+  if (unknown.associates.length) {
+    (fieldErrors["options.users"] ??= []).push(`These users are not in ${sandbox.tenant.companyName}'s CRM: ${unknown.associates.join(", ")}.`);
+  }
+  if (unknown.tasks.length) {
+    fieldErrors["options.keepEnabledTaskIds"] = [`These tasks are not in ${sandbox.tenant.companyName}'s CRM: ${unknown.tasks.join(", ")}.`];
+  }
+  if (Object.keys(fieldErrors).length) throw new AppError("INVALID_INPUT", undefined, fieldErrors);
+}
+
+export async function saveWizardDraft(actor: Actor, sandbox: WizardSandbox, step: number, options: SandboxOptions): Promise<void> {
+  const draft = { step, options } satisfies Prisma.InputJsonValue;
+  await db.$transaction(async (tx) => {
+    // confirmedAt: null in the filter: a draft never overwrites a confirmed setup.
+    const updated = await tx.sandbox.updateMany({ where: { id: sandbox.id, confirmedAt: null }, data: { wizardDraft: draft } });
+    if (updated.count === 0) throw new AppError("ALREADY_CONFIRMED");
+    await recordAudit({ action: "sandbox.wizard.saved", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { step } }, tx);
+  });
+}
+
+/**
+ * Confirms the setup and starts the copy: the confirmed options, the run and the
+ * audit entry commit together or not at all. requestRun locks the sandbox row, and
+ * the `confirmedAt: null` filter makes a second confirmation fail cleanly.
+ */
+export async function confirmWizard(actor: Actor, sandbox: WizardSandbox, options: SandboxOptions): Promise<{ runId: string }> {
+  const json = options as unknown as Prisma.InputJsonValue;
+  try {
+    return await requestRun({
+      sandboxId: sandbox.id,
+      kind: "PROVISION",
+      requestedById: actor.id,
+      options: json,
+      alsoInTransaction: async (tx) => {
+        const updated = await tx.sandbox.updateMany({
+          where: { id: sandbox.id, confirmedAt: null },
+          data: { options: json, confirmedAt: new Date(), wizardDraft: { step: 5, options: json } },
+        });
+        if (updated.count === 0) throw new AppError("ALREADY_CONFIRMED");
+        await recordAudit(
+          { action: "sandbox.wizard.confirmed", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { options: json } },
+          tx,
+        );
+      },
+    });
+  } catch (error) {
+    // Two confirmations racing: the loser finds the winner's run in progress.
+    if (error instanceof AppError && error.code === "RUN_IN_PROGRESS") throw new AppError("ALREADY_CONFIRMED");
+    throw error;
+  }
+}

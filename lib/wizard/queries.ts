@@ -1,0 +1,120 @@
+import "server-only";
+import type pg from "pg";
+import { db } from "../db/portal";
+import { canActOnTenant, hasPermission, isStaff, type Actor } from "../auth/policy";
+import { getThroughput, readFootprint, withProduction } from "../orders/queries";
+import type { ProductionFootprint, Throughput } from "../orders/estimate";
+import type { SandboxOptions } from "../sanitizer/options";
+import { asUserPlan, type AssociateSummary } from "./defaults";
+import { runDryRun, type DryRunResult } from "./dry-run";
+
+/**
+ * The sandbox behind a wizard, if the actor may configure it. The tenant scope is
+ * in the query, so null does not tell another tenant's sandbox from a missing one.
+ */
+export async function getWizardSandbox(actor: Actor, sandboxId: string) {
+  if (!hasPermission(actor, "sandbox.configure")) return null;
+  const sandbox = await db.sandbox.findFirst({
+    where: isStaff(actor) ? { id: sandboxId } : { id: sandboxId, tenantId: actor.tenantId ?? "__none__" },
+    select: {
+      id: true,
+      tenantId: true,
+      name: true,
+      status: true,
+      planCounts: true,
+      note: true,
+      wizardDraft: true,
+      confirmedAt: true,
+      orderedOnBehalf: true,
+      orderedBy: { select: { name: true } },
+      tenant: { select: { companyName: true, customerId: true } },
+    },
+  });
+  if (!sandbox || !canActOnTenant(actor, "sandbox.configure", sandbox.tenantId)) return null;
+  return sandbox;
+}
+
+export type WizardSandbox = NonNullable<Awaited<ReturnType<typeof getWizardSandbox>>>;
+
+export interface ScheduledTaskSummary {
+  id: number;
+  name: string;
+  kind: string;
+  schedule: string;
+  enabled: boolean;
+  lastRunAt: string | null;
+}
+
+export interface WizardProductionData {
+  environment: string;
+  associates: AssociateSummary[];
+  tasks: ScheduledTaskSummary[];
+  /** A few real addresses for the e-mail preview. */
+  sampleEmails: string[];
+  /** Documents per day of creation (YYYY-MM-DD), so "since a date" is summed in the browser. */
+  documentDays: { day: string; count: number; bytes: number }[];
+  attachments: { count: number; bytes: number };
+  footprint: ProductionFootprint;
+  throughput: Throughput;
+}
+
+/** Everything the wizard's steps show, read from production in a few aggregate queries. */
+export async function getWizardProductionData(tenantId: string): Promise<WizardProductionData> {
+  const [production, throughput] = await Promise.all([withProduction(tenantId, readWizardData), getThroughput(tenantId)]);
+  return { ...production, throughput };
+}
+
+async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionData, "throughput">> {
+  const installation = await client.query<{ environment: string }>("SELECT environment FROM installation ORDER BY id LIMIT 1");
+  const associates = await client.query<{ id: number; username: string; full_name: string; email: string | null; user_plan: string | null; can_login: boolean; is_retired: boolean }>(
+    "SELECT id, username, full_name, email, user_plan, can_login, is_retired FROM associate ORDER BY full_name, id",
+  );
+  const tasks = await client.query<{ id: number; name: string; kind: string; schedule: string; enabled: boolean; last_run_at: Date | null }>(
+    "SELECT id, name, kind, schedule, enabled, last_run_at FROM scheduled_task ORDER BY name, id",
+  );
+  const samples = await client.query<{ email: string }>(
+    `(SELECT email FROM associate WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
+     UNION ALL (SELECT email FROM company WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
+     UNION ALL (SELECT email FROM contact WHERE email LIKE '%@%' ORDER BY id LIMIT 2)`,
+  );
+  const days = await client.query<{ day: string; count: string; bytes: string }>(
+    `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::text AS count, coalesce(sum(size_bytes), 0)::text AS bytes
+       FROM document GROUP BY 1 ORDER BY 1`,
+  );
+  const attachments = await client.query<{ count: string; bytes: string }>(
+    "SELECT count(*)::text AS count, coalesce(sum(size_bytes), 0)::text AS bytes FROM ticket_attachment",
+  );
+  return {
+    environment: installation.rows[0]?.environment ?? "unknown",
+    associates: associates.rows.map((a) => ({
+      id: a.id,
+      username: a.username,
+      fullName: a.full_name,
+      email: a.email,
+      userPlan: asUserPlan(a.user_plan),
+      canLogin: a.can_login,
+      isRetired: a.is_retired,
+    })),
+    tasks: tasks.rows.map((t) => ({ id: t.id, name: t.name, kind: t.kind, schedule: t.schedule, enabled: t.enabled, lastRunAt: t.last_run_at?.toISOString() ?? null })),
+    sampleEmails: samples.rows.map((s) => s.email),
+    documentDays: days.rows.map((d) => ({ day: d.day, count: Number(d.count), bytes: Number(d.bytes) })),
+    attachments: { count: Number(attachments.rows[0]?.count ?? 0), bytes: Number(attachments.rows[0]?.bytes ?? 0) },
+    footprint: await readFootprint(client),
+  };
+}
+
+/** Ids among those given that do not exist in the tenant's production: a tampered or stale request. */
+export async function findUnknownProductionIds(tenantId: string, associateIds: number[], taskIds: number[]) {
+  return withProduction(tenantId, async (client) => {
+    const { rows } = await client.query<{ associates: number[]; tasks: number[] }>(
+      `SELECT ARRAY(SELECT x FROM unnest($1::int[]) x WHERE NOT EXISTS (SELECT 1 FROM associate a WHERE a.id = x)) AS associates,
+              ARRAY(SELECT x FROM unnest($2::int[]) x WHERE NOT EXISTS (SELECT 1 FROM scheduled_task t WHERE t.id = x)) AS tasks`,
+      [associateIds, taskIds],
+    );
+    return { associates: rows[0]?.associates ?? [], tasks: rows[0]?.tasks ?? [] };
+  });
+}
+
+export function getDryRun(tenantId: string, options: SandboxOptions): Promise<DryRunResult> {
+  return withProduction(tenantId, (client) => runDryRun(client, options));
+}

@@ -1,0 +1,69 @@
+/**
+ * The setup wizard's requests, built around the engine's own options schema
+ * (lib/sanitizer/options.ts) so the form, the actions and the worker agree on
+ * every choice. Isomorphic: no server imports.
+ */
+import { z } from "zod";
+import { sandboxOptionsSchema, USER_PLANS, type UserPlan } from "../sanitizer/options";
+import { PLAN_LABEL } from "../orders/schema";
+
+export const WIZARD_STEPS = [
+  { id: "access", title: "Access" },
+  { id: "email", title: "E-mail" },
+  { id: "tasks", title: "Scheduled tasks" },
+  { id: "data", title: "Data" },
+  { id: "running", title: "Running mode" },
+  { id: "review", title: "Review" },
+] as const;
+
+export type WizardStepId = (typeof WIZARD_STEPS)[number]["id"];
+
+/** Which option fields each step edits: "Next" validates only these. */
+export const STEP_FIELDS: Record<WizardStepId, readonly string[]> = {
+  access: ["users"],
+  email: ["invalidationDomain"],
+  tasks: ["keepEnabledTaskIds"],
+  data: ["documents", "documents.mode", "documents.since", "serviceAttachments"],
+  running: ["stateAfterCopy"],
+  review: [],
+};
+
+const sandboxId = z.string().min(1).max(64);
+const stepIndex = z.number().int().min(0).max(WIZARD_STEPS.length - 1);
+
+export const saveDraftSchema = z.object({ sandboxId, step: stepIndex, options: sandboxOptionsSchema });
+export const dryRunSchema = z.object({ sandboxId, options: sandboxOptionsSchema });
+export const confirmWizardSchema = z.object({
+  sandboxId,
+  options: sandboxOptionsSchema,
+  acknowledgeNoGoingBack: z.literal(true, { error: "Tick the box to confirm that there is no going back." }),
+});
+
+export type SaveDraftInput = z.input<typeof saveDraftSchema>;
+export type ConfirmWizardInput = z.input<typeof confirmWizardSchema>;
+
+/** What is stored in Sandbox.wizardDraft. */
+export const wizardDraftSchema = z.object({ step: stepIndex, options: sandboxOptionsSchema });
+export type WizardDraft = z.output<typeof wizardDraftSchema>;
+
+export interface PlanUsage {
+  plan: UserPlan;
+  ordered: number;
+  used: number;
+}
+
+/** Users per plan against the order: the form shows it live, the actions enforce it. */
+export function planUsage(users: { userPlan: UserPlan }[], planCounts: Partial<Record<UserPlan, number>>): PlanUsage[] {
+  return USER_PLANS.map((plan) => ({
+    plan,
+    ordered: planCounts[plan] ?? 0,
+    used: users.filter((u) => u.userPlan === plan).length,
+  }));
+}
+
+/** Field errors (keyed like the form's fields) for choices that exceed the order. */
+export function exceedsOrder(users: { userPlan: UserPlan }[], planCounts: Partial<Record<UserPlan, number>>): string[] {
+  return planUsage(users, planCounts)
+    .filter((u) => u.used > u.ordered)
+    .map((u) => `${PLAN_LABEL[u.plan]}: ${u.used} chosen, but the order has ${u.ordered}.`);
+}
