@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { ROLE_LABEL, type Actor } from "@/lib/auth/policy";
 import { navigationFor } from "@/lib/auth/navigation";
 import { NavLinks } from "./nav-links";
+import { NotificationBell } from "./notification-bell";
 import { SignOutButton } from "./sign-out-button";
 
 /** The signed-in frame: who you are, your tenant and role, the navigation your role has, sign-out. */
@@ -32,6 +33,7 @@ export function AppShell({ actor, children }: { actor: Actor; children: ReactNod
                 )}
               </p>
             </div>
+            <NotificationBell userId={actor.id} />
             <SignOutButton />
           </div>
         </div>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireActor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/policy";
 import { listSandboxes } from "@/lib/sandboxes/queries";
@@ -40,7 +41,11 @@ export default async function SandboxesPage() {
             <tbody className="divide-y divide-slate-100">
               {sandboxes.map((s) => (
                 <tr key={s.id}>
-                  <td className="px-4 py-2 font-medium">{s.name}</td>
+                  <td className="px-4 py-2 font-medium">
+                    <Link href={`/sandboxes/${s.id}`} className="text-brand-700 underline">
+                      {s.name}
+                    </Link>
+                  </td>
                   {staff && <td className="px-4 py-2">{s.tenant.companyName} ({s.tenant.customerId})</td>}
                   <td className="px-4 py-2"><StatusBadge status={s.status} /></td>
                   <td className="px-4 py-2">{when(s.snapshotAt)}</td>

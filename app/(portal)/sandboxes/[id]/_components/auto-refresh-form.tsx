@@ -1,0 +1,80 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useId, useState } from "react";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { setAutoRefreshAction } from "@/lib/sandbox-page/actions";
+import { autoRefreshSchema } from "@/lib/sandbox-page/schema";
+
+type Values = z.input<typeof autoRefreshSchema>;
+const DAYS = Array.from({ length: 28 }, (_, i) => i + 1);
+
+/** The optional regular refresh: a day of the month (1–28) or none. */
+export function AutoRefreshForm({ sandboxId, day }: { sandboxId: string; day: number | null }) {
+  const router = useRouter();
+  const id = useId();
+  const [status, setStatus] = useState<string | null>(null);
+  const { register, handleSubmit, setError, formState } = useForm<Values, unknown, z.output<typeof autoRefreshSchema>>({
+    resolver: zodResolver(autoRefreshSchema),
+    defaultValues: { sandboxId, day: day === null ? "" : String(day) },
+  });
+  const error = formState.errors.day?.message;
+
+  const onSubmit = handleSubmit(async (values) => {
+    const result = await setAutoRefreshAction(values);
+    if (!result.ok) {
+      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
+        if (field === "day") setError("day", { message: messages[0] });
+      }
+      setStatus(result.message);
+      return;
+    }
+    setStatus(result.data.day === null ? "Regular refresh turned off." : `Saved: refreshed on day ${result.data.day} of every month.`);
+    router.refresh();
+  });
+
+  return (
+    <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3" noValidate>
+      <input type="hidden" {...register("sandboxId")} />
+      <div>
+        <label htmlFor={`${id}-day`} className="block text-sm font-medium text-slate-800">
+          Regular refresh
+        </label>
+        <select
+          id={`${id}-day`}
+          {...register("day")}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : `${id}-hint`}
+          className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
+        >
+          <option value="">Never (refresh by hand)</option>
+          {DAYS.map((d) => (
+            <option key={d} value={String(d)}>
+              Monthly, on day {d}
+            </option>
+          ))}
+        </select>
+        <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-600">
+          Runs at night (UTC) with the saved choices.
+        </p>
+        {error && (
+          <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+            {error}
+          </p>
+        )}
+      </div>
+      <button
+        type="submit"
+        disabled={formState.isSubmitting}
+        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50 disabled:opacity-60"
+      >
+        {formState.isSubmitting ? "Saving…" : "Save schedule"}
+      </button>
+      <p aria-live="polite" className="basis-full text-sm text-slate-700">
+        {status}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,56 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useId, useState, useTransition } from "react";
+import { fixChecklistItemAction, tickChecklistItemAction } from "@/lib/checklist/actions";
+import type { ChecklistFix, ChecklistTickItem } from "@/lib/checklist/schema";
+import { ActionButton } from "./action-button";
+
+export function FixButton({ sandboxId, fix, children }: { sandboxId: string; fix: ChecklistFix; children: string }) {
+  return (
+    <ActionButton
+      tone="secondary"
+      action={() => fixChecklistItemAction({ sandboxId, fix })}
+      done={(changed) => `Done: ${Object.entries(changed).map(([k, v]) => `${v} ${k}`).join(", ") || "nothing to change"}.`}
+    >
+      {children}
+    </ActionButton>
+  );
+}
+
+/** A manual tick, saved at once. */
+export function TickBox({ sandboxId, item, ticked, disabled, children }: { sandboxId: string; item: ChecklistTickItem; ticked: boolean; disabled: boolean; children: string }) {
+  const router = useRouter();
+  const id = useId();
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div>
+      <div className="flex items-start gap-2">
+        <input
+          id={id}
+          type="checkbox"
+          defaultChecked={ticked}
+          disabled={disabled || pending}
+          onChange={(event) => {
+            const next = event.currentTarget.checked;
+            startTransition(async () => {
+              const result = await tickChecklistItemAction({ sandboxId, item, ticked: next });
+              if (result.ok) {
+                setError(null);
+                router.refresh();
+              } else setError(result.message);
+            });
+          }}
+          className="mt-1 size-4"
+        />
+        <label htmlFor={id} className="text-sm">
+          {children}
+        </label>
+      </div>
+      <p aria-live="polite" className="text-sm text-red-700">
+        {error}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { TextField } from "@/components/text-field";
+import { deleteSandboxAction } from "@/lib/sandbox-page/actions";
+import { deleteSandboxSchema, type DeleteSandboxInput } from "@/lib/sandbox-page/schema";
+
+/** Deleting asks for the sandbox's name, typed exactly. */
+export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sandboxName: string }) {
+  const router = useRouter();
+  const [formError, setFormError] = useState<string | null>(null);
+  const { register, handleSubmit, setError, control, formState } = useForm<DeleteSandboxInput>({
+    resolver: zodResolver(deleteSandboxSchema),
+    defaultValues: { sandboxId, confirmName: "" },
+  });
+  const typed = useWatch({ control, name: "confirmName" });
+
+  const onSubmit = handleSubmit(async (values) => {
+    setFormError(null);
+    const result = await deleteSandboxAction(values);
+    if (!result.ok) {
+      const nameError = result.fieldErrors?.confirmName?.[0];
+      if (nameError) setError("confirmName", { message: nameError });
+      else setFormError(result.message);
+      return;
+    }
+    router.refresh();
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-3">
+      <input type="hidden" {...register("sandboxId")} />
+      <TextField
+        label={`Type the sandbox's name (${sandboxName}) to confirm`}
+        autoComplete="off"
+        spellCheck={false}
+        error={formState.errors.confirmName?.message}
+        hint="The sandbox database is dropped. This cannot be undone; production is not affected."
+        {...register("confirmName")}
+      />
+      <p aria-live="polite" className="text-sm text-red-700">
+        {formError}
+      </p>
+      <button
+        type="submit"
+        disabled={formState.isSubmitting || typed !== sandboxName}
+        className="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:opacity-60"
+      >
+        {formState.isSubmitting ? "Deleting…" : "Delete sandbox"}
+      </button>
+    </form>
+  );
+}

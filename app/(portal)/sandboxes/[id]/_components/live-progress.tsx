@@ -1,0 +1,122 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { formatDuration } from "@/lib/sandbox-page/eta";
+import type { ProgressSnapshot } from "@/lib/sandbox-page/queries";
+import type { ProgressStep } from "@/lib/sanitizer/progress";
+
+const POLL_MS = 1500;
+const KIND_LABEL: Record<string, string> = { PROVISION: "Creating the sandbox", REFRESH: "Refreshing the sandbox", DELETE: "Deleting the sandbox" };
+const STATE_LABEL: Record<ProgressStep["state"], string> = { pending: "Waiting", running: "Running", done: "Done", failed: "Failed", skipped: "Skipped" };
+const STATE_TONE: Record<ProgressStep["state"], string> = {
+  pending: "text-slate-600",
+  running: "text-blue-800 font-semibold",
+  done: "text-green-800",
+  failed: "text-red-700 font-semibold",
+  skipped: "text-slate-500",
+};
+const isActive = (status: string | undefined) => status === "QUEUED" || status === "RUNNING";
+const number = new Intl.NumberFormat("en-GB");
+
+/**
+ * The running job, polled every 1.5 s from the progress route; when the run
+ * ends, polling stops and the page's server data is refreshed once.
+ */
+export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initial: ProgressSnapshot }) {
+  const router = useRouter();
+  // Times are measured on the server's clock; the browser only adds how long ago the snapshot arrived.
+  const [{ snapshot, receivedAt }, setLatest] = useState<{ snapshot: ProgressSnapshot; receivedAt: number | null }>({ snapshot: initial, receivedAt: null });
+  const [now, setNow] = useState<number | null>(null);
+  const active = isActive(snapshot.run?.status);
+
+  useEffect(() => {
+    if (!active) return;
+    let stopped = false;
+    const poll = async () => {
+      try {
+        const response = await fetch(`/api/sandboxes/${sandboxId}/progress`, { cache: "no-store" });
+        if (!response.ok || stopped) return;
+        const next = (await response.json()) as ProgressSnapshot;
+        setLatest({ snapshot: next, receivedAt: Date.now() });
+        if (!isActive(next.run?.status)) {
+          stopped = true;
+          router.refresh();
+        }
+      } catch {
+        // A missed poll is fine: the next one catches up.
+      }
+    };
+    const timer = setInterval(() => void poll(), POLL_MS);
+    const clock = setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      clearInterval(clock);
+    };
+  }, [active, sandboxId, router]);
+
+  const run = snapshot.run;
+  if (!run) return null;
+  const percent = Math.round(snapshot.fraction * 100);
+  const startedAt = run.startedAt ? new Date(run.startedAt).getTime() : null;
+  const sinceSnapshot = now !== null && receivedAt !== null ? Math.max(0, now - receivedAt) : 0;
+  const elapsedMs = startedAt ? Math.max(0, new Date(snapshot.now).getTime() - startedAt + sinceSnapshot) : 0;
+  // The ETA counts down between polls from the last server estimate.
+  const remaining = snapshot.remainingMs !== null ? Math.max(0, snapshot.remainingMs - sinceSnapshot) : null;
+
+  return (
+    <section aria-labelledby="progress-heading" className="rounded-lg border border-blue-200 bg-white p-4" data-testid="run-progress">
+      <h2 id="progress-heading" className="text-lg font-semibold">
+        {KIND_LABEL[run.kind] ?? "Run"} {active ? "" : run.status === "SUCCEEDED" ? "— finished" : "— stopped"}
+      </h2>
+      {run.status === "QUEUED" && <p className="mt-1 text-sm text-slate-700">Waiting for a worker to pick this up…</p>}
+      {run.kind === "REFRESH" && active && (
+        <p className="mt-1 text-sm text-slate-700">The current copy stays ready and usable until the new one has been verified.</p>
+      )}
+      <div className="mt-3">
+        <div
+          role="progressbar"
+          aria-label="Overall progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-valuetext={`${percent}% done`}
+          className="h-3 w-full overflow-hidden rounded-full bg-slate-200"
+        >
+          <div className="h-full bg-brand-600 transition-[width] duration-500" style={{ width: `${percent}%` }} />
+        </div>
+        <p className="mt-2 flex flex-wrap gap-x-6 text-sm text-slate-700">
+          <span>{percent}% done</span>
+          <span>Elapsed: {startedAt ? formatDuration(elapsedMs) : "not started"}</span>
+          <span data-testid="eta">
+            Time left: {remaining === null ? "estimating…" : `about ${formatDuration(remaining)}`}
+          </span>
+        </p>
+      </div>
+      {run.progress.steps.length > 0 && (
+        <ol className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Steps">
+          {run.progress.steps.map((step) => (
+            <li key={step.key} className="flex flex-wrap items-baseline justify-between gap-2 py-1.5">
+              <span>{step.label}</span>
+              <span className="flex flex-wrap items-baseline gap-3">
+                {step.total !== undefined && <span className="text-slate-700">{countText(step)}</span>}
+                <span className={STATE_TONE[step.state]}>{STATE_LABEL[step.state]}</span>
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function countText(step: ProgressStep): string {
+  const done = step.done ?? 0;
+  const total = step.total ?? 0;
+  if (step.unit === "bytes") return `${mb(done)} of ${mb(total)} copied`;
+  if (step.unit === "checks") return `${number.format(done)} of ${number.format(total)} checks`;
+  return `${number.format(done)} of ${number.format(total)} rows copied`;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -1,0 +1,12 @@
+"use client";
+
+import { retryRunAction } from "@/lib/sandbox-page/actions";
+import { ActionButton } from "./action-button";
+
+export function RetryButton({ sandboxId }: { sandboxId: string }) {
+  return (
+    <ActionButton action={() => retryRunAction({ sandboxId })} done={() => "Retry started."}>
+      Retry
+    </ActionButton>
+  );
+}

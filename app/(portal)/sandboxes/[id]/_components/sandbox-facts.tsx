@@ -1,0 +1,26 @@
+import { formatWhen } from "@/lib/sandbox-page/format";
+import type { SandboxForPage } from "@/lib/sandbox-page/queries";
+import { formatBytes } from "@/lib/sandboxes/labels";
+
+/** The facts at the top of the page: how old the data is, when it was refreshed, how big it is. */
+export function SandboxFacts({ sandbox, showCustomer }: { sandbox: SandboxForPage; showCustomer: boolean }) {
+  return (
+    <dl className="mt-4 grid gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4">
+      {showCustomer && <Fact label="Customer" value={`${sandbox.tenant.companyName} (${sandbox.tenant.customerId})`} />}
+      <Fact label="Production data as of" value={formatWhen(sandbox.snapshotAt)} />
+      <Fact label="Last refreshed" value={formatWhen(sandbox.lastRefreshedAt)} />
+      <Fact label="Size" value={formatBytes(sandbox.sizeBytes)} />
+      <Fact label="Regular refresh" value={sandbox.autoRefreshDay ? `Monthly, day ${sandbox.autoRefreshDay}` : "None"} />
+      {sandbox.sandboxCustomerId && <Fact label="Sandbox key" value={sandbox.sandboxCustomerId} />}
+    </dl>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt className="text-slate-600">{label}</dt>
+      <dd className="font-medium">{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { requireActor } from "@/lib/auth/actor";
+import { canActOnTenant, isStaff } from "@/lib/auth/policy";
+import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, listRuns } from "@/lib/sandbox-page/queries";
+import { StatusBadge } from "@/components/status-badge";
+import { AutoRefreshForm } from "./_components/auto-refresh-form";
+import { Checklist } from "./_components/checklist";
+import { DeleteForm } from "./_components/delete-form";
+import { LiveProgress } from "./_components/live-progress";
+import { RefreshDialog } from "./_components/refresh-dialog";
+import { RetryButton } from "./_components/retry-button";
+import { RunHistory } from "./_components/run-history";
+import { SandboxFacts } from "./_components/sandbox-facts";
+import { SanitizationReport } from "./_components/sanitization-report";
+
+export const metadata: Metadata = { title: "Sandbox" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ run?: string | string[] }> };
+
+export default async function SandboxPage({ params, searchParams }: Props) {
+  const actor = await requireActor("sandbox.view");
+  const { id } = await params;
+  const { run: runParam } = await searchParams;
+  const sandbox = await getSandboxForActor(actor, id);
+  if (!sandbox) notFound();
+
+  const can = (permission: Parameters<typeof canActOnTenant>[1]) => canActOnTenant(actor, permission, sandbox.tenantId);
+  const [runs, snapshot, shown] = await Promise.all([
+    listRuns(sandbox.id),
+    getProgressSnapshot(actor, sandbox.id),
+    typeof runParam === "string" ? getRunReport(actor, sandbox.id, runParam) : getLatestReport(actor, sandbox.id),
+  ]);
+  const latest = runs[0];
+  const active = latest && (latest.status === "QUEUED" || latest.status === "RUNNING");
+  const failed = latest?.status === "FAILED" ? latest : null;
+  const deleted = sandbox.status === "DELETED";
+  const ready = sandbox.status === "READY" && Boolean(sandbox.databaseName);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <p className="text-sm">
+          <Link href="/sandboxes" className="text-brand-700 underline">
+            Sandboxes
+          </Link>
+        </p>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold">{sandbox.name}</h1>
+          <span data-testid="sandbox-status">
+            <StatusBadge status={sandbox.status} />
+          </span>
+        </div>
+        <SandboxFacts sandbox={sandbox} showCustomer={isStaff(actor)} />
+      </div>
+
+      {sandbox.status === "AWAITING_SETUP" && (
+        <p className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm">
+          This sandbox is waiting for its setup.{" "}
+          {can("sandbox.configure") && (
+            <Link href={`/sandboxes/${sandbox.id}/setup`} className="font-medium text-brand-700 underline">
+              Open the setup wizard
+            </Link>
+          )}
+        </p>
+      )}
+
+      {active && snapshot && <LiveProgress key={snapshot.run?.id} sandboxId={sandbox.id} initial={snapshot} />}
+
+      {failed && (
+        <section aria-labelledby="failure-heading" className="rounded-lg border border-red-200 bg-red-50 p-4" data-testid="run-failure">
+          <h2 id="failure-heading" className="text-lg font-semibold text-red-900">
+            The last {failed.kind === "PROVISION" ? "creation" : failed.kind === "REFRESH" ? "refresh" : "deletion"} failed
+          </h2>
+          <p className="mt-1 text-sm text-red-900">{failed.error ?? "The run stopped without a reason. Retry; if it fails again, contact support."}</p>
+          {failed.kind === "REFRESH" && sandbox.databaseName && (
+            <p className="mt-1 text-sm text-slate-800">The previous copy was not touched and is still ready to use.</p>
+          )}
+          <div className="mt-3">
+            {can("sandbox.retry") ? (
+              <RetryButton sandboxId={sandbox.id} />
+            ) : (
+              <p className="text-sm text-slate-800">Ask your administrator to retry it.</p>
+            )}
+          </div>
+        </section>
+      )}
+
+      {ready && can("sandbox.refresh") && (
+        <section aria-labelledby="manage-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="manage-heading" className="text-lg font-semibold">
+            Refresh
+          </h2>
+          {can("sandbox.refresh") && (
+            <div className="mt-2 space-y-4">
+              <p className="text-sm text-slate-700">
+                A refresh overwrites the sandbox with a new production copy. App authorizations and webhooks made in the sandbox are kept,
+                and the current copy stays usable until the new one is verified.
+              </p>
+              <div className="flex flex-wrap items-center gap-3">
+                {!active && <RefreshDialog sandboxId={sandbox.id} sandboxName={sandbox.name} />}
+                {can("sandbox.configure") && !active && (
+                  <Link href={`/sandboxes/${sandbox.id}/setup?mode=refresh`} className="text-sm font-medium text-brand-700 underline">
+                    Change the choices and refresh
+                  </Link>
+                )}
+              </div>
+              <AutoRefreshForm sandboxId={sandbox.id} day={sandbox.autoRefreshDay} />
+            </div>
+          )}
+        </section>
+      )}
+
+      {ready && (
+        <Suspense fallback={<p className="text-sm text-slate-600">Reading the checklist from the sandbox…</p>}>
+          <Checklist
+            sandbox={{ id: sandbox.id, tenantId: sandbox.tenantId, databaseName: sandbox.databaseName!, sandboxCustomerId: sandbox.sandboxCustomerId, options: sandbox.options }}
+            canFix={can("checklist.fix")}
+          />
+        </Suspense>
+      )}
+
+      {shown && <SanitizationReport sandboxId={sandbox.id} runId={shown.id} report={shown.report} finishedAt={shown.finishedAt} />}
+
+      <RunHistory sandboxId={sandbox.id} runs={runs} shownReportRunId={shown?.id ?? null} />
+
+      {!deleted && !active && can("sandbox.delete") && (
+        <section aria-labelledby="delete-heading" className="rounded-lg border border-red-200 bg-white p-4">
+          <h2 id="delete-heading" className="text-lg font-semibold text-red-900">
+            Delete this sandbox
+          </h2>
+          <div className="mt-2 max-w-md">
+            <DeleteForm sandboxId={sandbox.id} sandboxName={sandbox.name} />
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+/** The live state the sandbox page polls: session and tenant checked on every request. */
+import { NextResponse } from "next/server";
+import { getActor } from "@/lib/auth/actor";
+import { hasPermission } from "@/lib/auth/policy";
+import { getProgressSnapshot } from "@/lib/sandbox-page/queries";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const actor = await getActor();
+  if (!actor) return NextResponse.json({ error: "UNAUTHENTICATED" }, { status: 401 });
+  if (!hasPermission(actor, "sandbox.view")) return NextResponse.json({ error: "FORBIDDEN" }, { status: 403 });
+  const { id } = await params;
+  // Another tenant's sandbox is not found, the same as one that does not exist.
+  const snapshot = await getProgressSnapshot(actor, id);
+  if (!snapshot) return NextResponse.json({ error: "NOT_FOUND" }, { status: 404 });
+  return NextResponse.json(snapshot, { headers: { "Cache-Control": "no-store" } });
+}

@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { listOutbox } from "@/lib/notifications/mailer";
+
+export const metadata: Metadata = { title: "Outbox (development)" };
+export const dynamic = "force-dynamic";
+
+/** Development only: the e-mails written to the outbox folder when no SMTP server is configured. */
+export default async function OutboxPage() {
+  if (process.env.NODE_ENV === "production") notFound();
+  const mails = await listOutbox();
+  return (
+    <main id="main" className="mx-auto max-w-4xl px-4 py-8">
+      <h1 className="text-2xl font-semibold">Outbox (development only)</h1>
+      <p className="mt-1 text-sm text-slate-600">E-mails the portal would have sent. Set SMTP_URL to send them for real.</p>
+      {mails.length === 0 ? (
+        <p className="mt-6 text-slate-600">The outbox is empty.</p>
+      ) : (
+        <ol className="mt-6 space-y-4">
+          {mails.map((m) => (
+            <li key={m.id} className="rounded-lg border border-slate-200 bg-white p-4">
+              <h2 className="font-semibold">{m.subject}</h2>
+              <p className="text-sm text-slate-600">
+                {m.sentAt} · to {m.to.join(", ")} · from {m.from}
+              </p>
+              <pre className="mt-2 text-sm whitespace-pre-wrap">{m.text}</pre>
+            </li>
+          ))}
+        </ol>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,76 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useTransition } from "react";
+import { markNotificationsReadAction } from "@/lib/notifications/actions";
+import { formatWhen } from "@/lib/sandbox-page/format";
+
+interface Item {
+  id: string;
+  message: string;
+  link: string | null;
+  createdAt: string;
+  read: boolean;
+}
+
+export function NotificationList({ items, unread }: { items: Item[]; unread: number }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const mark = (id?: string) =>
+    startTransition(async () => {
+      const result = await markNotificationsReadAction(id ? { id } : {});
+      if (result.ok) router.refresh();
+    });
+
+  return (
+    <details className="relative" data-testid="notifications">
+      <summary className="cursor-pointer list-none rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+        Notifications
+        {unread > 0 && (
+          <span className="ml-1.5 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-semibold text-white">
+            {unread}
+            <span className="sr-only"> unread</span>
+          </span>
+        )}
+      </summary>
+      <div className="absolute right-0 z-20 mt-2 w-80 rounded-lg border border-slate-200 bg-white p-3 shadow-lg">
+        <div className="flex items-center justify-between">
+          <p className="text-sm font-semibold">Notifications</p>
+          {unread > 0 && (
+            <button type="button" disabled={pending} onClick={() => mark()} className="text-xs font-medium text-brand-700 underline disabled:opacity-60">
+              Mark all read
+            </button>
+          )}
+        </div>
+        {items.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">Nothing yet.</p>
+        ) : (
+          <ul className="mt-2 divide-y divide-slate-100 text-sm">
+            {items.map((n) => (
+              <li key={n.id} className="py-2">
+                <p className={n.read ? "text-slate-600" : "font-medium"}>
+                  {n.link ? (
+                    <Link href={n.link} onClick={() => !n.read && mark(n.id)} className="underline">
+                      {n.message}
+                    </Link>
+                  ) : (
+                    n.message
+                  )}
+                </p>
+                <p className="flex items-center justify-between text-xs text-slate-600">
+                  <span>{formatWhen(n.createdAt)}</span>
+                  {!n.read && (
+                    <button type="button" disabled={pending} onClick={() => mark(n.id)} className="text-brand-700 underline">
+                      Mark read
+                    </button>
+                  )}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * The checklist's state, read live from the sandbox database every time the
+ * page renders: what the database says now, not what the last run did. The
+ * list of apps authorized in production is read from production through a
+ * read-only session (lib/crm/read-only.ts).
+ */
+import "server-only";
+import { db } from "../db/portal";
+import { openProductionClient } from "../crm/read-only";
+import { sandboxOptionsSchema } from "../sanitizer/options";
+import { tenantConnections } from "../tenants/registry";
+import type { ChecklistTickItem } from "./schema";
+import { withSandboxDatabase, type SandboxDatabaseRef } from "./sandbox-database";
+
+export const OPT_IN_PREFERENCES = ["Statistics OptIn - Configured", "UserSync OptIn - Configured"] as const;
+
+export interface ChecklistState {
+  optIns: { name: string; value: string | null }[];
+  erpAutoSync: { id: number; name: string; connector: string }[];
+  tasks: { id: number; name: string; kind: string; schedule: string; enabled: boolean; kept: boolean }[];
+  appPanels: { id: number; name: string; location: string; createdByApp: string }[];
+  /** null when production could not be reached just now. */
+  productionApps: string[] | null;
+  sandboxApps: string[];
+  ticks: Partial<Record<ChecklistTickItem, { at: Date; by: string | null }>>;
+}
+
+export interface ChecklistSandbox extends SandboxDatabaseRef {
+  id: string;
+  options: unknown;
+}
+
+export function keptTaskIds(options: unknown): number[] {
+  const parsed = sandboxOptionsSchema.safeParse(options ?? {});
+  return parsed.success ? parsed.data.keepEnabledTaskIds : [];
+}
+
+export async function getChecklist(sandbox: ChecklistSandbox): Promise<ChecklistState> {
+  const kept = new Set(keptTaskIds(sandbox.options));
+  const [live, productionApps, ticks] = await Promise.all([
+    withSandboxDatabase(sandbox, async (crm) => {
+      const [optIns, erp, tasks, panels, apps] = await Promise.all([
+        crm.preference.findMany({
+          where: { section: "System", name: { in: [...OPT_IN_PREFERENCES] }, associateId: null },
+          select: { name: true, value: true },
+        }),
+        crm.erpConnection.findMany({ where: { autoSync: true }, orderBy: { id: "asc" }, select: { id: true, name: true, connector: true } }),
+        crm.scheduledTask.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, kind: true, schedule: true, enabled: true } }),
+        crm.webPanel.findMany({
+          where: { visible: true, createdByApp: { not: null } },
+          orderBy: { id: "asc" },
+          select: { id: true, name: true, location: true, createdByApp: true },
+        }),
+        crm.appAuthorization.findMany({ distinct: ["appName"], orderBy: { appName: "asc" }, select: { appName: true } }),
+      ]);
+      return { optIns, erp, tasks, panels, apps };
+    }),
+    listProductionApps(sandbox.tenantId),
+    db.checklistTick.findMany({ where: { sandboxId: sandbox.id }, select: { item: true, tickedAt: true, tickedById: true } }),
+  ]);
+  const tickers = await db.user.findMany({
+    where: { id: { in: ticks.flatMap((t) => (t.tickedById ? [t.tickedById] : [])) } },
+    select: { id: true, name: true },
+  });
+  const nameOf = new Map(tickers.map((u) => [u.id, u.name]));
+  return {
+    optIns: OPT_IN_PREFERENCES.map((name) => ({ name, value: live.optIns.find((p) => p.name === name)?.value ?? null })),
+    erpAutoSync: live.erp,
+    tasks: live.tasks.map((t) => ({ ...t, kept: kept.has(t.id) })),
+    appPanels: live.panels.map((p) => ({ ...p, createdByApp: p.createdByApp ?? "" })),
+    productionApps,
+    sandboxApps: live.apps.map((a) => a.appName),
+    ticks: Object.fromEntries(ticks.map((t) => [t.item, { at: t.tickedAt, by: t.tickedById ? nameOf.get(t.tickedById) ?? null : null }])),
+  };
+}
+
+/** Names of the apps authorized in production, read-only; null when production is unreachable. */
+async function listProductionApps(tenantId: string): Promise<string[] | null> {
+  try {
+    const { productionUrl } = await tenantConnections(tenantId);
+    const client = await openProductionClient(productionUrl, { connectionTimeoutMillis: 4000, statement_timeout: 4000 });
+    try {
+      const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM app_authorization ORDER BY app_name");
+      return rows.map((r) => r.app_name);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  } catch (error) {
+    // The checklist still renders; the reason goes to the log without any URL.
+    console.error("checklist: production apps unavailable:", (error as { code?: string }).code ?? (error as Error).name);
+    return null;
+  }
+}

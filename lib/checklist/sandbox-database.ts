@@ -1,0 +1,53 @@
+/**
+ * The one way the portal opens a SANDBOX's CRM database: resolved from the
+ * sandbox's own database name on its tenant's sandbox server, never from the
+ * production URL. Writes go through `writeSandboxDatabase`, which first checks
+ * in the same transaction that the database says it is this sandbox
+ * (installation.environment = 'sandbox'): a wrong pointer can never turn a
+ * checklist fix into a write on production.
+ */
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/crm/client";
+import type { Prisma } from "../generated/crm/client";
+import { withDatabase } from "../db/urls";
+import { AppError } from "../errors";
+import { tenantConnections } from "../tenants/registry";
+
+export interface SandboxDatabaseRef {
+  tenantId: string;
+  databaseName: string;
+  sandboxCustomerId: string | null;
+}
+
+export type CrmClient = PrismaClient;
+export type CrmTransaction = Prisma.TransactionClient;
+
+async function sandboxUrl(ref: SandboxDatabaseRef): Promise<string> {
+  const { sandboxServerUrl } = await tenantConnections(ref.tenantId);
+  return withDatabase(sandboxServerUrl, ref.databaseName);
+}
+
+/** Opens a short-lived client on the sandbox database: sandboxes are many, so none is kept open. */
+export async function withSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (crm: CrmClient) => Promise<T>): Promise<T> {
+  const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: await sandboxUrl(ref), max: 2, connectionTimeoutMillis: 5000 }) });
+  try {
+    return await run(crm);
+  } finally {
+    await crm.$disconnect();
+  }
+}
+
+/** A transaction on the sandbox database that refuses to write to anything but this sandbox. */
+export async function writeSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (tx: CrmTransaction) => Promise<T>): Promise<T> {
+  return withSandboxDatabase(ref, (crm) =>
+    crm.$transaction(async (tx) => {
+      const installations = await tx.installation.findMany({ select: { environment: true, customerId: true } });
+      const only = installations.length === 1 ? installations[0]! : null;
+      const isThisSandbox =
+        only?.environment === "sandbox" && (ref.sandboxCustomerId === null || only.customerId === ref.sandboxCustomerId);
+      if (!isThisSandbox) throw new AppError("CONFLICT", "That database is not this sandbox, so nothing was changed. Contact support.");
+      return run(tx);
+    }),
+  );
+}

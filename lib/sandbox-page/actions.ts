@@ -1,0 +1,35 @@
+"use server";
+/** The sandbox page's server actions: thin wrappers, every one through protectedAction. */
+import { revalidatePath } from "next/cache";
+import { protectedAction } from "../actions/safe-action";
+import { autoRefreshSchema, deleteSandboxSchema, sandboxIdSchema } from "./schema";
+import { retryFailedRun, setAutoRefreshDay, startDelete, startRefresh } from "./mutations";
+
+function revalidateSandbox(sandboxId: string): void {
+  revalidatePath(`/sandboxes/${sandboxId}`);
+  revalidatePath("/sandboxes");
+}
+
+export const refreshSandboxAction = protectedAction({ permission: "sandbox.refresh", schema: sandboxIdSchema }, async ({ actor, input }) => {
+  const result = await startRefresh(actor, input.sandboxId);
+  revalidateSandbox(input.sandboxId);
+  return result;
+});
+
+export const deleteSandboxAction = protectedAction({ permission: "sandbox.delete", schema: deleteSandboxSchema }, async ({ actor, input }) => {
+  const result = await startDelete(actor, input.sandboxId, input.confirmName);
+  revalidateSandbox(input.sandboxId);
+  return result;
+});
+
+export const retryRunAction = protectedAction({ permission: "sandbox.retry", schema: sandboxIdSchema }, async ({ actor, input }) => {
+  const result = await retryFailedRun(actor, input.sandboxId);
+  revalidateSandbox(input.sandboxId);
+  return result;
+});
+
+export const setAutoRefreshAction = protectedAction({ permission: "sandbox.refresh", schema: autoRefreshSchema }, async ({ actor, input }) => {
+  const result = await setAutoRefreshDay(actor, input.sandboxId, input.day);
+  revalidateSandbox(input.sandboxId);
+  return result;
+});

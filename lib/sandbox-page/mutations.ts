@@ -1,0 +1,105 @@
+/**
+ * Writes behind the sandbox page: refresh, delete, retry and the regular
+ * refresh day. Each re-reads the sandbox inside the actor's tenant scope,
+ * checks the permission on that tenant, and records an audit event in the same
+ * transaction as the change. Runs start only through `requestRun`, which
+ * refuses a second active run.
+ */
+import "server-only";
+import { db } from "../db/portal";
+import { assertTenantAccess } from "../auth/actor";
+import type { Actor, Permission } from "../auth/policy";
+import { recordAudit } from "../audit/record";
+import { AppError } from "../errors";
+import type { Prisma } from "../generated/portal/client";
+import { requestRun } from "../jobs/runs";
+import { sandboxScope } from "./queries";
+
+async function loadSandbox(actor: Actor, permission: Permission, sandboxId: string) {
+  const sandbox = await db.sandbox.findFirst({
+    where: sandboxScope(actor, sandboxId),
+    select: { id: true, tenantId: true, name: true, status: true, options: true, databaseName: true },
+  });
+  if (!sandbox) throw new AppError("NOT_FOUND");
+  assertTenantAccess(actor, permission, sandbox.tenantId);
+  return sandbox;
+}
+
+/** A refresh with the saved wizard choices: the old copy stays ready until the new one is verified. */
+export async function startRefresh(actor: Actor, sandboxId: string): Promise<{ runId: string }> {
+  const sandbox = await loadSandbox(actor, "sandbox.refresh", sandboxId);
+  if (sandbox.status !== "READY" || !sandbox.options || !sandbox.databaseName) {
+    throw new AppError("CONFLICT", "Only a ready sandbox can be refreshed.");
+  }
+  const options = sandbox.options as Prisma.InputJsonValue;
+  return requestRun({
+    sandboxId,
+    kind: "REFRESH",
+    requestedById: actor.id,
+    options,
+    alsoInTransaction: async (tx) => {
+      // Re-checked under requestRun's row lock: a delete may have finished since the read above.
+      const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { databaseName: true, deletedAt: true } });
+      if (!current.databaseName || current.deletedAt) throw new AppError("CONFLICT", "Only a ready sandbox can be refreshed.");
+      await recordAudit(
+        { action: "sandbox.refresh.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, options } },
+        tx,
+      );
+    },
+  });
+}
+
+/** Deleting needs the sandbox's exact name, typed by the user. */
+export async function startDelete(actor: Actor, sandboxId: string, confirmName: string): Promise<{ runId: string }> {
+  const sandbox = await loadSandbox(actor, "sandbox.delete", sandboxId);
+  if (sandbox.status === "DELETED") throw new AppError("CONFLICT", "This sandbox has already been deleted.");
+  if (confirmName !== sandbox.name) {
+    throw new AppError("INVALID_INPUT", "The name does not match.", { confirmName: [`Type the name exactly: ${sandbox.name}`] });
+  }
+  return requestRun({
+    sandboxId,
+    kind: "DELETE",
+    requestedById: actor.id,
+    options: {},
+    alsoInTransaction: (tx) =>
+      recordAudit({ action: "sandbox.delete.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name } }, tx),
+  });
+}
+
+/** Retry repeats the newest run, same kind and options, and only when that run failed. */
+export async function retryFailedRun(actor: Actor, sandboxId: string): Promise<{ runId: string }> {
+  const sandbox = await loadSandbox(actor, "sandbox.retry", sandboxId);
+  const last = await db.sandboxRun.findFirst({
+    where: { sandboxId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, kind: true, status: true, options: true },
+  });
+  if (!last || last.status !== "FAILED") throw new AppError("CONFLICT", "Only a failed run can be retried.");
+  if (sandbox.status === "DELETED") throw new AppError("CONFLICT", "This sandbox has been deleted.");
+  return requestRun({
+    sandboxId,
+    kind: last.kind,
+    requestedById: actor.id,
+    options: last.options as Prisma.InputJsonValue,
+    alsoInTransaction: (tx) =>
+      recordAudit(
+        { action: "sandbox.retry.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, kind: last.kind, failedRunId: last.id } },
+        tx,
+      ),
+  });
+}
+
+/** Sets or clears the day of the month for the regular refresh. */
+export async function setAutoRefreshDay(actor: Actor, sandboxId: string, day: number | null): Promise<{ day: number | null }> {
+  const sandbox = await loadSandbox(actor, "sandbox.refresh", sandboxId);
+  if (sandbox.status === "DELETED") throw new AppError("CONFLICT", "This sandbox has been deleted.");
+  await db.$transaction(async (tx) => {
+    const before = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { autoRefreshDay: true } });
+    await tx.sandbox.update({ where: { id: sandboxId }, data: { autoRefreshDay: day } });
+    await recordAudit(
+      { action: "sandbox.autoRefresh.changed", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, from: before.autoRefreshDay, to: day } },
+      tx,
+    );
+  });
+  return { day };
+}
