@@ -126,7 +126,7 @@ export const CHECKS: CheckDefinition[] = [
   check(7, "only the tasks kept enabled are enabled", (c, e) =>
     texts(
       c,
-      `SELECT format('scheduled_task %s: enabled=%s', id, enabled) AS o FROM scheduled_task WHERE enabled <> (id = ANY($1::int[]))`,
+      `SELECT format('scheduled_task %s: enabled=%s', id, enabled::text) AS o FROM scheduled_task WHERE enabled <> (id = ANY($1::int[]))`,
       [e.options.keepEnabledTaskIds],
     ),
   ),
@@ -154,7 +154,7 @@ export const CHECKS: CheckDefinition[] = [
   check(10, "only the associates given access can log in, with their plan", (c, e) =>
     texts(
       c,
-      `SELECT format('associate %s: can_login=%s user_plan=%s', a.id, a.can_login, a.user_plan) AS o
+      `SELECT format('associate %s: can_login=%s user_plan=%s', a.id, a.can_login::text, coalesce(a.user_plan, 'none')) AS o
          FROM associate a LEFT JOIN unnest($1::int[], $2::text[]) AS u(id, plan) ON u.id = a.id
         WHERE a.can_login <> (u.id IS NOT NULL) OR a.user_plan IS DISTINCT FROM u.plan
        UNION ALL SELECT 'associate ' || u.id || ' given access does not exist'
@@ -172,7 +172,7 @@ export const CHECKS: CheckDefinition[] = [
     ),
   ),
   check(12, "ERP connections do not sync and have no key", (c) =>
-    texts(c, `SELECT format('erp_connection %s: auto_sync=%s api_key set=%s', id, auto_sync, api_key IS NOT NULL) AS o FROM erp_connection WHERE auto_sync OR api_key IS NOT NULL`),
+    texts(c, `SELECT format('erp_connection %s: auto_sync=%s api_key set=%s', id, auto_sync::text, (api_key IS NOT NULL)::text) AS o FROM erp_connection WHERE auto_sync OR api_key IS NOT NULL`),
   ),
   check(13, "every table holds the rows of the snapshot", async (c, e) => {
     const extra: Record<string, number> = {
@@ -192,11 +192,11 @@ export const CHECKS: CheckDefinition[] = [
   check(13, "sequences continue after the copied maximum", (c) =>
     texts(
       c,
-      `SELECT format('%s.%s: sequence at %s, max %s', t.relname, a.attname, s.last_value, m.mx) AS o
+      `SELECT format('%s.%s: sequence at %s, max %s', t.relname, a.attname, coalesce(s.last_value::text, 'start'), m.mx) AS o
          FROM pg_class t JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
          JOIN LATERAL (SELECT pg_get_serial_sequence(quote_ident(t.relname), a.attname) AS seq) q ON q.seq IS NOT NULL
          JOIN pg_sequences s ON format('%I.%I', s.schemaname, s.sequencename) = q.seq
-         CROSS JOIN LATERAL (SELECT (xpath('/row/m/text()', query_to_xml(format('SELECT max(%I) AS m FROM %I', a.attname, t.relname), false, false, '')))[1]::text::bigint AS mx) m
+         CROSS JOIN LATERAL (SELECT (xpath('/row/m/text()', query_to_xml(format('SELECT max(%I) AS m FROM %I', a.attname, t.relname), false, true, '')))[1]::text::bigint AS mx) m
         WHERE t.relnamespace = 'public'::regnamespace AND t.relkind = 'r' AND m.mx IS NOT NULL AND coalesce(s.last_value, 0) < m.mx`,
     ),
   ),
