@@ -54,7 +54,8 @@ function createTable(table: SourceTable, schema: SourceSchema): string {
         (s) => s.identity && s.ownedBy?.table === table.name && s.ownedBy.column === c.name,
       );
       const kind = c.identity === "a" ? "ALWAYS" : "BY DEFAULT";
-      sql += ` GENERATED ${kind} AS IDENTITY${seq ? ` (SEQUENCE NAME ${quoteIdent(seq.name)} ${sequenceOptions(seq)})` : ""}`;
+      // The identity sequence's type is the column's: stating it again is an error.
+      sql += ` GENERATED ${kind} AS IDENTITY${seq ? ` (SEQUENCE NAME ${quoteIdent(seq.name)} ${sequenceOptions(seq, false)})` : ""}`;
     } else if (c.default !== null) sql += ` DEFAULT ${c.default}`;
     if (c.notNull) sql += " NOT NULL";
     return sql;
@@ -69,16 +70,18 @@ function addConstraint(table: string, name: string, definition: string): string 
   return `ALTER TABLE ${quoteIdent(table)} ADD CONSTRAINT ${quoteIdent(name)} ${definition}`;
 }
 
-function sequenceOptions(s: SourceSequence): string {
+function sequenceOptions(s: SourceSequence, withType = true): string {
   return [
-    `AS ${s.dataType}`,
+    withType ? `AS ${s.dataType}` : "",
     `INCREMENT BY ${s.increment}`,
     `MINVALUE ${s.min}`,
     `MAXVALUE ${s.max}`,
     `START WITH ${s.start}`,
     `CACHE ${s.cache}`,
     s.cycle ? "CYCLE" : "NO CYCLE",
-  ].join(" ");
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /**

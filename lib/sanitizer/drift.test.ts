@@ -1,0 +1,118 @@
+/**
+ * Rule 0 (drift) and rule 15 (a sandbox is never a source), on a production of
+ * this file's own that the tests alter: refused before anything is created, with
+ * every offender named; classified extras copied as classified.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
+import { provisionSandbox } from "./provision";
+import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "./test-support";
+
+let prod: string;
+const made: string[] = [];
+
+function run(classification: Classification, url = prod) {
+  const name = newSandboxName();
+  made.push(name);
+  return {
+    name,
+    promise: provisionSandbox({
+      productionUrl: url,
+      sandboxServerUrl: testServerAdminUrl(),
+      databaseName: name,
+      sandboxCustomerId: "Cust90004",
+      serviceMailboxAddress: "support@sandbox.example",
+      options: {},
+      classification,
+    }),
+  };
+}
+
+beforeAll(async () => {
+  prod = await generateProduction(31);
+  await withClient(prod, async (c) => {
+    await c.query("ALTER TABLE company ADD COLUMN vat_code text");
+    await c.query("ALTER TABLE contact ADD COLUMN private_email text, ADD COLUMN shoe_size integer");
+    await c.query("UPDATE company SET vat_code = 'NO' || id; UPDATE contact SET private_email = 'me' || id || '@home.example', shoe_size = 42");
+    await c.query("CREATE TABLE audit_log (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, what text NOT NULL, at timestamptz DEFAULT now())");
+    await c.query("INSERT INTO audit_log (what) SELECT 'event ' || g FROM generate_series(1, 50) g");
+    await c.query("CREATE TABLE region (code text PRIMARY KEY, name text UNIQUE, contact_email text)");
+    await c.query("INSERT INTO region VALUES ('N', 'North', 'north@corp.example'), ('S', 'South', NULL)");
+    await c.query("CREATE INDEX region_lower_name ON region (lower(name))");
+  });
+});
+
+afterAll(async () => {
+  for (const name of made) await dropTestDatabase(sandboxUrl(name));
+  await dropTestDatabase(prod);
+});
+
+describe("rule 0: drift", () => {
+  it("refuses unclassified tables and columns, naming them all, and creates nothing", async () => {
+    const { name, promise } = run(EMPTY_CLASSIFICATION);
+    const error = await promise.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "DRIFT" });
+    const message = (error as Error).message;
+    for (const item of ["audit_log", "region", "company.vat_code", "contact.private_email", "contact.shoe_size"]) expect(message).toContain(item);
+    expect(await databaseNames()).not.toContain(name);
+  });
+
+  it("refuses a partial classification, naming only what is left", async () => {
+    const { promise } = run(parseClassification({ columns: { "company.vat_code": "keep" }, tables: { audit_log: "skip" } }));
+    const error = (await promise.catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain("contact.private_email");
+    expect(error.message).not.toContain("vat_code");
+    expect(error.message).not.toContain("audit_log");
+  });
+
+  it("refuses a classification that cannot apply (clearing a NOT NULL column)", async () => {
+    await withClient(prod, (c) => c.query("ALTER TABLE sale ADD COLUMN region_code text NOT NULL DEFAULT 'N'"));
+    try {
+      const { name, promise } = run(parseClassification({ columns: { "sale.region_code": "clear", "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "skip", region: "copy" } }));
+      await expect(promise).rejects.toMatchObject({ code: "INVALID_CLASSIFICATION", message: expect.stringContaining("sale.region_code is NOT NULL") });
+      expect(await databaseNames()).not.toContain(name);
+    } finally {
+      await withClient(prod, (c) => c.query("ALTER TABLE sale DROP COLUMN region_code"));
+    }
+  });
+
+  it("copies classified extras as classified: kept, cleared, rewritten, copied, skipped", async () => {
+    const { name, promise } = run(
+      parseClassification({
+        columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "clear", "region.contact_email": "email" },
+        tables: { audit_log: "skip", region: "copy" },
+      }),
+    );
+    const report = await promise;
+    const url = sandboxUrl(name);
+    expect(await scalar(url, "SELECT count(*) FROM company WHERE vat_code = 'NO' || id")).toBe(await scalar(prod, "SELECT count(*) FROM company"));
+    expect(await scalar(url, "SELECT private_email FROM contact WHERE id = 5")).toBe("me5_home.example@mailinator.com");
+    expect(await scalar(url, "SELECT count(shoe_size) FROM contact")).toBe("0");
+    expect(await scalar(url, "SELECT count(*) FROM audit_log")).toBe("0");
+    expect(await rows(url, "SELECT * FROM region ORDER BY code")).toEqual([
+      { code: "N", name: "North", contact_email: "north_corp.example@mailinator.com" },
+      { code: "S", name: "South", contact_email: null },
+    ]);
+    // The extra table's shape came along: identity, default, keys and the expression index.
+    expect(await scalar(url, "SELECT attidentity FROM pg_attribute WHERE attrelid = 'audit_log'::regclass AND attname = 'id'")).toBe("a");
+    expect(await scalar(url, "SELECT pg_get_indexdef('region_lower_name'::regclass)")).toContain("lower(name)");
+    expect(Number(await scalar(url, "INSERT INTO audit_log (what) VALUES ('x') RETURNING id"))).toBe(51);
+    expect(report.rules.find((r) => r.rule === 0)?.changes).toMatchObject({ "audit_log skipped": 50, "contact.shoe_size cleared": expect.any(Number) });
+  });
+});
+
+describe("rule 15: dead end", () => {
+  it("refuses a sandbox as the copy source, creating nothing", async () => {
+    const first = run(parseClassification({ columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "copy", region: "copy" } }));
+    await first.promise;
+    const second = run(EMPTY_CLASSIFICATION, sandboxUrl(first.name));
+    await expect(second.promise).rejects.toMatchObject({ code: "DRIFT" });
+    const third = run(
+      parseClassification({ columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "copy", region: "copy" } }),
+      sandboxUrl(first.name),
+    );
+    await expect(third.promise).rejects.toMatchObject({ code: "SOURCE_IS_SANDBOX", message: expect.stringContaining("never a copy source") });
+    expect(await databaseNames()).not.toContain(third.name);
+  });
+});
