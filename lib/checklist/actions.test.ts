@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import pg from "pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { World } from "../wizard/test-world";
+
+// Only the session is faked: the portal database, the sandbox database and production are real.
+const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
+vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest fixture named like a hook, not a React hook
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { databaseNameOf } = await import("../db/urls");
+const { createTestDatabase } = await import("../testing/pg");
+const { generateProductionDatabase } = await import("../crm/generator");
+const { buildWorld } = await import("../wizard/test-world");
+const { getChecklist } = await import("./queries");
+const { fixChecklistItemAction, tickChecklistItemAction } = await import("./actions");
+
+let world: World;
+let sandboxDb: pg.Client;
+let production: pg.Client;
+let sandboxId = "";
+let sandboxOfB = "";
+const SANDBOX_KEY = "Cust940001";
+const as = (userId: string | null) => (session.current = userId ? { userId } : null);
+const q = async (client: pg.Client, sql: string) => (await client.query(sql)).rows;
+const count = async (client: pg.Client, sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
+
+/** A generated CRM database put into sandbox state: the stand-in for a provisioned copy. */
+async function standInSandbox(): Promise<string> {
+  const url = await createTestDatabase("sbx");
+  await generateProductionDatabase({ databaseUrl: url, customerId: "Cust40001", companyName: "Alpha AS", scale: "small", seed: 40001 });
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query("UPDATE installation SET environment = 'sandbox', customer_id = $1, source_customer_id = 'Cust40001', copied_at = now()", [SANDBOX_KEY]);
+  await c.end();
+  return url;
+}
+
+async function makeSandbox(tenantId: string, orderedById: string, databaseName: string, key: string | null, status: "READY" | "REFRESHING" = "READY") {
+  return (
+    await db.sandbox.create({
+      data: {
+        tenantId,
+        orderedById,
+        name: `Checklist ${Math.random().toString(36).slice(2, 8)}`,
+        status,
+        planCounts: {},
+        databaseName,
+        sandboxCustomerId: key,
+        options: { keepEnabledTaskIds: [1, 3] },
+      },
+      select: { id: true },
+    })
+  ).id;
+}
+
+describe("the best-practices checklist", () => {
+  beforeAll(async () => {
+    world = await buildWorld();
+    const url = await standInSandbox();
+    sandboxDb = new pg.Client({ connectionString: url });
+    await sandboxDb.connect();
+    production = new pg.Client({ connectionString: world.productionUrl });
+    await production.connect();
+    // Make sure every item starts in need of a fix, whatever the generator's seed gave.
+    await sandboxDb.query("UPDATE preference SET value = 'Yes' WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL");
+    await sandboxDb.query("UPDATE erp_connection SET auto_sync = true WHERE id = (SELECT min(id) FROM erp_connection)");
+    await sandboxDb.query("UPDATE scheduled_task SET enabled = true WHERE id IN (1, 2)");
+    await sandboxDb.query(
+      "INSERT INTO web_panel (name, url, location, visible, created_by_app, created_at) VALUES ('Quote helper', 'https://apps.example/q', 'company-card', true, 'QuoteApp', now())",
+    );
+    sandboxId = await makeSandbox(world.tenantA, world.users.adminA, databaseNameOf(url), SANDBOX_KEY);
+    sandboxOfB = await makeSandbox(world.tenantB, world.users.adminB, databaseNameOf(url), "Cust940002");
+  });
+  afterAll(async () => {
+    await sandboxDb.end();
+    await production.end();
+  });
+  beforeEach(() => as(null));
+
+  it("reads each item live from the sandbox database, and production's apps read-only", async () => {
+    const state = await getChecklist({ id: sandboxId, tenantId: world.tenantA, databaseName: sandboxDb.database!, sandboxCustomerId: SANDBOX_KEY, options: { keepEnabledTaskIds: [1, 3] } });
+    expect(state.optIns).toEqual([
+      { name: "Statistics OptIn - Configured", value: "Yes" },
+      { name: "UserSync OptIn - Configured", value: "Yes" },
+    ]);
+    expect(state.erpAutoSync.length).toBeGreaterThan(0);
+    expect(state.tasks.filter((t) => t.enabled).map((t) => t.id)).toEqual(expect.arrayContaining([1, 2]));
+    expect(state.tasks.find((t) => t.id === 3)?.kept).toBe(true);
+    expect(state.appPanels.map((p) => p.createdByApp)).toContain("QuoteApp");
+    const productionApps = (await q(production, "SELECT DISTINCT app_name FROM app_authorization ORDER BY 1")).map((r) => r.app_name as string);
+    expect(state.productionApps).toEqual(productionApps);
+  });
+
+  it("refuses fixes without a session, with a role that may not fix, and on another tenant's sandbox", async () => {
+    const before = await q(sandboxDb, "SELECT value FROM preference WHERE name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name");
+    const input = { sandboxId, fix: "optIns" as const };
+    expect(await fixChecklistItemAction(input)).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    as(world.users.userA);
+    expect(await fixChecklistItemAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    as(world.users.sales);
+    expect(await fixChecklistItemAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    as(world.users.adminB);
+    expect(await fixChecklistItemAction(input)).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await tickChecklistItemAction({ sandboxId, item: "dead-end", ticked: true })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await q(sandboxDb, "SELECT value FROM preference WHERE name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name")).toEqual(before);
+    expect(await db.auditEvent.count({ where: { targetId: sandboxId } })).toBe(0);
+  });
+
+  it("sets both opt-ins to No in the sandbox, creating a missing one, and audits it", async () => {
+    await sandboxDb.query("DELETE FROM preference WHERE name = 'UserSync OptIn - Configured' AND associate_id IS NULL");
+    as(world.users.adminA);
+    expect(await fixChecklistItemAction({ sandboxId, fix: "optIns" })).toEqual({ ok: true, data: { updated: 1, created: 1 } });
+    expect(await q(sandboxDb, "SELECT name, value FROM preference WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name")).toEqual([
+      { name: "Statistics OptIn - Configured", value: "No" },
+      { name: "UserSync OptIn - Configured", value: "No" },
+    ]);
+    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "checklist.fixed", targetId: sandboxId } });
+    expect(event).toMatchObject({ actorId: world.users.adminA, tenantId: world.tenantA, details: { fix: "optIns", changed: { updated: 1, created: 1 } } });
+  });
+
+  it("turns ERP automatic sync off", async () => {
+    as(world.users.operator);
+    const result = await fixChecklistItemAction({ sandboxId, fix: "erpAutoSync" });
+    expect(result.ok && result.data.turnedOff).toBeGreaterThan(0);
+    expect(await count(sandboxDb, "SELECT count(*) AS n FROM erp_connection WHERE auto_sync")).toBe(0);
+  });
+
+  it("pauses all scheduled tasks, then resumes only the kept ones", async () => {
+    as(world.users.adminA);
+    expect((await fixChecklistItemAction({ sandboxId, fix: "pauseTasks" })).ok).toBe(true);
+    expect(await count(sandboxDb, "SELECT count(*) AS n FROM scheduled_task WHERE enabled")).toBe(0);
+    expect(await fixChecklistItemAction({ sandboxId, fix: "resumeKeptTasks" })).toEqual({ ok: true, data: { resumed: 2 } });
+    expect((await q(sandboxDb, "SELECT id FROM scheduled_task WHERE enabled ORDER BY id")).map((r) => r.id)).toEqual([1, 3]);
+  });
+
+  it("hides web panels created by apps and leaves hand-made ones", async () => {
+    const handMade = await count(sandboxDb, "SELECT count(*) AS n FROM web_panel WHERE visible AND created_by_app IS NULL");
+    as(world.users.adminA);
+    expect((await fixChecklistItemAction({ sandboxId, fix: "hideAppPanels" })).ok).toBe(true);
+    expect(await count(sandboxDb, "SELECT count(*) AS n FROM web_panel WHERE visible AND created_by_app IS NOT NULL")).toBe(0);
+    expect(await count(sandboxDb, "SELECT count(*) AS n FROM web_panel WHERE visible AND created_by_app IS NULL")).toBe(handMade);
+  });
+
+  it("never writes to production: a sandbox row pointing at a production database is refused", async () => {
+    const before = await q(production, "SELECT name, value FROM preference WHERE name LIKE '%OptIn - Configured' ORDER BY id");
+    const enabledBefore = await count(production, "SELECT count(*) AS n FROM scheduled_task WHERE enabled");
+    const wrong = await makeSandbox(world.tenantA, world.users.adminA, production.database!, null);
+    as(world.users.adminA);
+    for (const fix of ["optIns", "pauseTasks"] as const) {
+      expect(await fixChecklistItemAction({ sandboxId: wrong, fix })).toMatchObject({ ok: false, code: "CONFLICT" });
+    }
+    expect(await q(production, "SELECT name, value FROM preference WHERE name LIKE '%OptIn - Configured' ORDER BY id")).toEqual(before);
+    expect(await count(production, "SELECT count(*) AS n FROM scheduled_task WHERE enabled")).toBe(enabledBefore);
+  });
+
+  it("refuses fixes while the sandbox is not ready", async () => {
+    const refreshing = await makeSandbox(world.tenantA, world.users.adminA, sandboxDb.database!, "Cust940003", "REFRESHING");
+    as(world.users.adminA);
+    expect(await fixChecklistItemAction({ sandboxId: refreshing, fix: "pauseTasks" })).toMatchObject({ ok: false, code: "CONFLICT" });
+  });
+
+  it("saves and clears a manual tick, audited", async () => {
+    as(world.users.userA);
+    expect(await tickChecklistItemAction({ sandboxId, item: "apps-signed-up-again", ticked: true })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    as(world.users.adminA);
+    expect(await tickChecklistItemAction({ sandboxId, item: "apps-signed-up-again", ticked: true })).toEqual({ ok: true, data: { ticked: true } });
+    expect(await db.checklistTick.findUnique({ where: { sandboxId_item: { sandboxId, item: "apps-signed-up-again" } } })).toMatchObject({ tickedById: world.users.adminA });
+    expect(await tickChecklistItemAction({ sandboxId, item: "apps-signed-up-again", ticked: false })).toEqual({ ok: true, data: { ticked: false } });
+    expect(await db.checklistTick.count({ where: { sandboxId } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { action: "checklist.ticked", targetId: sandboxId } })).toBe(2);
+    expect(await tickChecklistItemAction({ sandboxId, item: "not-a-real-item" as "dead-end", ticked: true })).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+    // B's own sandbox row exists; A's admin cannot tick it.
+    expect(await tickChecklistItemAction({ sandboxId: sandboxOfB, item: "dead-end", ticked: true })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+  });
+});

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { World } from "../wizard/test-world";
+
+// Only the session is faked: users, roles, tenants, runs and the queue are real.
+const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
+vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest fixture named like a hook, not a React hook
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { stopBoss } = await import("../jobs/queue");
+const { buildWorld } = await import("../wizard/test-world");
+const { refreshSandboxAction, deleteSandboxAction, retryRunAction, setAutoRefreshAction } = await import("./actions");
+
+let world: World;
+const as = (userId: string | null) => (session.current = userId ? { userId } : null);
+const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [1], invalidationDomain: "example.org" };
+let n = 0;
+
+async function sandbox(tenantId: string, orderedById: string, data: { status?: "READY" | "FAILED" | "AWAITING_SETUP"; withDb?: boolean } = {}) {
+  n++;
+  const created = await db.sandbox.create({
+    data: {
+      tenantId,
+      orderedById,
+      name: `Sandbox ${n}`,
+      status: data.status ?? "READY",
+      planCounts: { "sales-premium": 1 },
+      sandboxCustomerId: `Cust8${String(n).padStart(5, "0")}`,
+      options: data.status === "AWAITING_SETUP" ? undefined : OPTIONS,
+      databaseName: data.withDb === false ? null : `sbx_test_${n}`,
+    },
+    select: { id: true, name: true },
+  });
+  return created;
+}
+
+async function finishedRun(sandboxId: string, kind: "PROVISION" | "REFRESH", status: "SUCCEEDED" | "FAILED") {
+  const started = new Date(Date.now() - 60_000);
+  return db.sandboxRun.create({
+    data: { sandboxId, kind, status, options: OPTIONS, startedAt: started, finishedAt: new Date(), error: status === "FAILED" ? "It broke." : null },
+  });
+}
+
+const auditCount = (action: string, targetId: string) => db.auditEvent.count({ where: { action, targetId } });
+
+describe("the sandbox page's actions", () => {
+  beforeAll(async () => {
+    world = await buildWorld();
+  });
+  afterAll(async () => {
+    await stopBoss();
+  });
+  beforeEach(() => as(null));
+
+  describe("refresh", () => {
+    it("refuses without a session, with a role that may not refresh, and on another tenant's sandbox", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+      as(world.users.userA);
+      expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      as(world.users.sales);
+      expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      as(world.users.adminB);
+      expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(0);
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("READY");
+    });
+
+    it("starts a refresh with the saved choices, audited, and refuses a second while it goes", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      as(world.users.adminA);
+      const result = await refreshSandboxAction({ sandboxId: s.id });
+      expect(result.ok).toBe(true);
+      const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } });
+      expect(run).toMatchObject({ kind: "REFRESH", status: "QUEUED", requestedById: world.users.adminA, options: OPTIONS });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("REFRESHING");
+      expect(await auditCount("sandbox.refresh.requested", s.id)).toBe(1);
+      expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false });
+      expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
+    });
+
+    it("lets an operator refresh any tenant's sandbox, and refuses one that is not ready", async () => {
+      const s = await sandbox(world.tenantB, world.users.adminB);
+      as(world.users.operator);
+      expect((await refreshSandboxAction({ sandboxId: s.id })).ok).toBe(true);
+      const waiting = await sandbox(world.tenantA, world.users.adminA, { status: "AWAITING_SETUP", withDb: false });
+      expect(await refreshSandboxAction({ sandboxId: waiting.id })).toMatchObject({ ok: false, code: "CONFLICT" });
+    });
+  });
+
+  describe("delete", () => {
+    it("refuses without a session, with a role that may not delete, and on another tenant's sandbox", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      const input = { sandboxId: s.id, confirmName: s.name };
+      expect(await deleteSandboxAction(input)).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+      as(world.users.userA);
+      expect(await deleteSandboxAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      as(world.users.sales);
+      expect(await deleteSandboxAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      as(world.users.adminB);
+      expect(await deleteSandboxAction(input)).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(0);
+    });
+
+    it("needs the exact name", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      as(world.users.adminA);
+      for (const confirmName of ["", s.name.toLowerCase(), `${s.name} `, "Sandbox"]) {
+        const result = await deleteSandboxAction({ sandboxId: s.id, confirmName });
+        expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+        expect(result.ok === false && result.fieldErrors?.confirmName?.length).toBeTruthy();
+      }
+      expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(0);
+      expect(await deleteSandboxAction({ sandboxId: s.id, confirmName: s.name })).toMatchObject({ ok: true });
+      expect(await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } })).toMatchObject({ kind: "DELETE", status: "QUEUED" });
+      expect(await auditCount("sandbox.delete.requested", s.id)).toBe(1);
+    });
+  });
+
+  describe("retry", () => {
+    it("refuses without a session, with a role that may not retry, and on another tenant's sandbox", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA, { status: "FAILED", withDb: false });
+      await finishedRun(s.id, "PROVISION", "FAILED");
+      expect(await retryRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+      as(world.users.userA);
+      expect(await retryRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      as(world.users.adminB);
+      expect(await retryRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
+    });
+
+    it("only retries after a failure, with the same kind and options", async () => {
+      const ok = await sandbox(world.tenantA, world.users.adminA);
+      await finishedRun(ok.id, "PROVISION", "SUCCEEDED");
+      as(world.users.adminA);
+      expect(await retryRunAction({ sandboxId: ok.id })).toMatchObject({ ok: false, code: "CONFLICT" });
+      const never = await sandbox(world.tenantA, world.users.adminA, { status: "AWAITING_SETUP", withDb: false });
+      expect(await retryRunAction({ sandboxId: never.id })).toMatchObject({ ok: false, code: "CONFLICT" });
+
+      const failed = await sandbox(world.tenantA, world.users.adminA, { status: "FAILED", withDb: false });
+      await finishedRun(failed.id, "PROVISION", "FAILED");
+      as(world.users.operator);
+      expect((await retryRunAction({ sandboxId: failed.id })).ok).toBe(true);
+      const runs = await db.sandboxRun.findMany({ where: { sandboxId: failed.id }, orderBy: { createdAt: "desc" } });
+      expect(runs[0]).toMatchObject({ kind: "PROVISION", status: "QUEUED", options: OPTIONS, requestedById: world.users.operator });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("QUEUED");
+      expect(await auditCount("sandbox.retry.requested", failed.id)).toBe(1);
+      // The retry is now the newest run and it has not failed: a second click does nothing.
+      expect(await retryRunAction({ sandboxId: failed.id })).toMatchObject({ ok: false, code: "CONFLICT" });
+    });
+
+    it("retries a failed refresh as a refresh while the old copy stays ready", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      await finishedRun(s.id, "REFRESH", "FAILED");
+      as(world.users.adminA);
+      expect((await retryRunAction({ sandboxId: s.id })).ok).toBe(true);
+      expect(await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id, status: "QUEUED" } })).toMatchObject({ kind: "REFRESH" });
+    });
+  });
+
+  describe("regular refresh", () => {
+    it("refuses without a session, with a role that may not refresh, and on another tenant's sandbox", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: 3 })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+      as(world.users.userA);
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: 3 })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      as(world.users.adminB);
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: 3 })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).autoRefreshDay).toBeNull();
+    });
+
+    it("sets a day from 1 to 28 and clears it, audited", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      as(world.users.adminA);
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: 29 })).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { day: expect.any(Array) } });
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "0" })).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "15" })).toEqual({ ok: true, data: { day: 15 } });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).autoRefreshDay).toBe(15);
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "" })).toEqual({ ok: true, data: { day: null } });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).autoRefreshDay).toBeNull();
+      const events = await db.auditEvent.findMany({ where: { action: "sandbox.autoRefresh.changed", targetId: s.id }, orderBy: { createdAt: "asc" } });
+      expect(events.map((e) => e.details)).toMatchObject([{ from: null, to: 15 }, { from: 15, to: null }]);
+    });
+  });
+});
