@@ -1,0 +1,123 @@
+/**
+ * A worker killed with SIGKILL in the middle of a copy: no half sandbox is ever
+ * visible, the half-made database is dropped, the run is retried and finishes,
+ * and production is unchanged.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import { generateProductionDatabase } from "../crm/generator";
+import { withDatabase } from "../db/urls";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { registerTenant } = await import("../tenants/registry");
+const { requestRun, runDatabaseName } = await import("./runs");
+const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
+const { executeRun } = await import("./execute");
+const { stopBoss } = await import("./queue");
+const { databaseExists } = await import("../sanitizer/drop");
+
+let productionUrl = "";
+let worker: ChildProcess | undefined;
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function checksums(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = (await client.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows;
+    const sums: string[] = [];
+    for (const { t } of tables) {
+      const { rows } = await client.query<{ s: string }>(`SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) AS s FROM "${t}" x`);
+      sums.push(`${t}:${rows[0]!.s}`);
+    }
+    return sums.join("\n");
+  } finally {
+    await client.end();
+  }
+}
+
+describe("a worker killed mid-run", () => {
+  beforeAll(async () => {
+    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
+    productionUrl = await createTestDatabase("killprod");
+    await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust4242", companyName: "Kill AS", scale: "small", seed: 42 });
+    await registerTenant({ customerId: "Cust4242", companyName: "Kill AS", productionUrl });
+    // Enough rows that the copy takes a while: the kill lands mid-copy.
+    const client = new pg.Client({ connectionString: productionUrl });
+    await client.connect();
+    await client.query(`INSERT INTO ticket_message (ticket_id, author_email, body, created_at)
+      SELECT (SELECT min(id) FROM ticket), 'someone@example.com', repeat('a long message body ', 20), now()
+      FROM generate_series(1, 400000)`);
+    await client.end();
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.kill("SIGKILL");
+    await stopBoss();
+  });
+
+  it("leaves no half sandbox, is recovered, and production is untouched", async () => {
+    const before = await checksums(productionUrl);
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { customerId: "Cust4242" } });
+    const admin = await db.user.create({ data: { email: `k${randomBytes(3).toString("hex")}@example.com`, name: "K", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    const sandbox = await db.sandbox.create({
+      data: { tenantId: tenant.id, name: "killed", planCounts: { complete: 2 }, orderedById: admin.id, sandboxCustomerId: "Cust942420", status: "QUEUED" },
+    });
+
+    const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: admin.id, options: {} });
+    worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+      env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
+      stdio: process.env.DEBUG_WORKER ? "inherit" : "ignore",
+    });
+    const targetDb = runDatabaseName("Cust4242", runId);
+    await waitFor("the copy to be under way", async () => {
+      const run = await db.sandboxRun.findUnique({ where: { id: runId } });
+      return run?.status === "RUNNING" && (await databaseExists(testServerAdminUrl(), targetDb));
+    });
+    worker.kill("SIGKILL");
+    await new Promise((r) => worker!.once("exit", r));
+
+    // Nothing half-made is visible to users.
+    const afterKill = await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } });
+    expect(afterKill.databaseName).toBeNull();
+    expect(afterKill.status).not.toBe("READY");
+
+    // Recovery (as any live worker does once the heartbeat is stale): drop the half copy, queue again.
+    const recovered = await recoverStaleRuns(new Date(Date.now() + STALE_AFTER_MS + 5_000));
+    expect(recovered).toContain(runId);
+    expect(await databaseExists(testServerAdminUrl(), targetDb)).toBe(false);
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("QUEUED");
+
+    // The retry completes.
+    expect(await executeRun(runId, "test-worker")).toBe("done");
+    const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.attempts).toBe(2);
+    const ready = await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } });
+    expect(ready.status).toBe("READY");
+    expect(ready.databaseName).toBe(targetDb);
+    const copy = new pg.Client({ connectionString: withDatabase(testServerAdminUrl(), targetDb) });
+    await copy.connect();
+    const { rows } = await copy.query("SELECT environment, customer_id FROM installation");
+    await copy.end();
+    expect(rows).toEqual([{ environment: "sandbox", customer_id: "Cust942420" }]);
+
+    expect(await checksums(productionUrl)).toBe(before);
+  }, 180_000);
+});
