@@ -14,6 +14,11 @@ const config = [
       "@typescript-eslint/no-explicit-any": "error",
     },
   },
+  {
+    // Test files are not React: vitest helpers named use* are not hooks.
+    files: ["**/*.test.ts", "e2e/**/*.ts"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
 ];
 
 export default config;
