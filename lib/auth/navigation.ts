@@ -8,6 +8,11 @@ export interface NavItem {
 
 export function navigationFor(actor: Pick<Actor, "role">): NavItem[] {
   const items: NavItem[] = [{ href: "/sandboxes", label: hasPermission(actor, "tenant.viewAll") ? "All sandboxes" : "Sandboxes" }];
+  const mayOrder = hasPermission(actor, "sandbox.order");
+  const mayOrderForCustomer = hasPermission(actor, "sandbox.orderForCustomer");
+  if (mayOrder || mayOrderForCustomer || hasPermission(actor, "tenant.viewAll")) items.push({ href: "/orders", label: "Orders" });
+  if (mayOrderForCustomer) items.push({ href: "/sandboxes/new", label: "New order for a customer" });
+  else if (mayOrder) items.push({ href: "/sandboxes/new", label: "Order a sandbox" });
   if (hasPermission(actor, "tenant.viewAll")) items.push({ href: "/tenants", label: "Customers" });
   return items;
 }

@@ -102,6 +102,7 @@ export async function listOrders(actor: Actor) {
     take: 200,
     select: {
       id: true,
+      tenantId: true,
       name: true,
       status: true,
       createdAt: true,

@@ -1,0 +1,107 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { StatusBadge } from "@/components/status-badge";
+import { requireActor } from "@/lib/auth/actor";
+import { canActOnTenant, hasPermission, isStaff } from "@/lib/auth/policy";
+import { listOrders } from "@/lib/orders/queries";
+import { totalPlans } from "@/lib/orders/schema";
+
+export const metadata: Metadata = { title: "Orders" };
+
+const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const when = (d: Date | null) => (d ? `${dateTime.format(d)} UTC` : "—");
+
+export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ filed?: string }> }) {
+  const actor = await requireActor();
+  const canSee = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer") || hasPermission(actor, "tenant.viewAll");
+  if (!canSee) redirect("/forbidden");
+  const [orders, { filed }] = await Promise.all([listOrders(actor), searchParams]);
+  const staff = isStaff(actor);
+  const justFiled = filed ? orders.find((o) => o.id === filed) : undefined;
+  const newOrderLink = hasPermission(actor, "sandbox.orderForCustomer")
+    ? { href: "/sandboxes/new", label: "New order for a customer" }
+    : hasPermission(actor, "sandbox.order")
+      ? { href: "/sandboxes/new", label: "Order a sandbox" }
+      : null;
+
+  return (
+    <section aria-labelledby="orders-heading">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 id="orders-heading" className="text-2xl font-semibold">
+          {actor.role === "SALES_REP" ? "Orders you filed" : staff ? "All orders" : "Your organisation's orders"}
+        </h1>
+        {newOrderLink && (
+          <Link href={newOrderLink.href} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            {newOrderLink.label}
+          </Link>
+        )}
+      </div>
+      <div aria-live="polite">
+        {justFiled && (
+          <p className="mt-4 rounded-md bg-green-50 p-3 text-sm text-green-900" data-testid="order-filed">
+            Order “{justFiled.name}” filed for {justFiled.tenant.companyName}. Their admins have been asked to run the setup.
+          </p>
+        )}
+      </div>
+      {orders.length === 0 ? (
+        <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No orders yet.</p>
+      ) : (
+        <div className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <caption className="sr-only">Orders</caption>
+            <thead className="bg-slate-50 text-left">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-semibold">Sandbox</th>
+                {staff && <th scope="col" className="px-4 py-2 font-semibold">Customer</th>}
+                <th scope="col" className="px-4 py-2 font-semibold">Status</th>
+                <th scope="col" className="px-4 py-2 font-semibold">User plans</th>
+                <th scope="col" className="px-4 py-2 font-semibold">Ordered</th>
+                <th scope="col" className="px-4 py-2 font-semibold">Setup confirmed</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {orders.map((o) => {
+                const awaiting = o.status === "AWAITING_SETUP" && !o.confirmedAt;
+                const canSetUp = awaiting && canActOnTenant(actor, "sandbox.configure", o.tenantId);
+                return (
+                  <tr key={o.id}>
+                    <td className="px-4 py-2 font-medium">
+                      {canSetUp ? (
+                        <Link href={`/sandboxes/${o.id}/setup`} className="text-brand-700 underline">
+                          {o.name}
+                          <span className="sr-only">: {o.wizardDraft ? "continue the setup" : "start the setup"}</span>
+                        </Link>
+                      ) : awaiting ? (
+                        o.name
+                      ) : (
+                        <Link href={`/sandboxes/${o.id}`} className="text-brand-700 underline">
+                          {o.name}
+                        </Link>
+                      )}
+                    </td>
+                    {staff && (
+                      <td className="px-4 py-2">
+                        {o.tenant.companyName} ({o.tenant.customerId})
+                      </td>
+                    )}
+                    <td className="px-4 py-2">
+                      <StatusBadge status={o.status} />
+                      {awaiting && <span className="ml-2 text-xs text-slate-600">{o.wizardDraft ? "setup in progress" : "setup not started"}</span>}
+                    </td>
+                    <td className="px-4 py-2 tabular-nums">{totalPlans(o.planCounts as Record<string, number>)}</td>
+                    <td className="px-4 py-2">
+                      {when(o.createdAt)} by {o.orderedBy.name}
+                      {o.orderedOnBehalf && <span className="text-slate-600"> (for the customer)</span>}
+                    </td>
+                    <td className="px-4 py-2">{when(o.confirmedAt)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import type { DryRunResult } from "@/lib/wizard/dry-run";
+import { formatBytes } from "@/lib/sandboxes/labels";
+
+const n = (value: number) => value.toLocaleString("en-GB");
+
+/** The dry run's figures, one line per rule of the contract. */
+export function DryRunPanel({ result: r }: { result: DryRunResult }) {
+  const rows: [string, string][] = [
+    ["People who can log in to the sandbox", n(r.usersGivenAccess)],
+    ["Production users who lose their login", n(r.associatesLosingLogin)],
+    ["E-mail addresses rewritten", n(r.addressesRewritten)],
+    ["Inbox accounts that lose their logins", n(r.inboxAccountsLosingLogins)],
+    ["Inbox messages removed", n(r.inboxMessagesRemoved)],
+    ["Service mailboxes replaced by one sandbox mailbox", n(r.serviceMailboxesReplaced)],
+    ["Open, pending and postponed tickets closed", n(r.openTicketsToClose)],
+    ["Web panels rewritten", n(r.webPanelsToRewrite)],
+    ["Scheduled tasks disabled", n(r.tasksToDisable)],
+    ["Scheduled tasks kept enabled", n(r.tasksKeptEnabled)],
+    ["App authorizations dropped", n(r.appAuthorizationsDropped)],
+    ["Webhooks dropped", n(r.webhooksDropped)],
+    ["ERP connections stopped (no auto-sync, no API key)", n(r.erpConnectionsStopped)],
+    ["Documents copied", `${n(r.documentsCopied.count)} (${formatBytes(r.documentsCopied.bytes)}); ${n(r.documentsLeftOut)} left out`],
+    ["Service attachments copied", `${n(r.attachmentsCopied.count)} (${formatBytes(r.attachmentsCopied.bytes)}); ${n(r.attachmentsLeftOut)} left out`],
+  ];
+  return (
+    <div className="space-y-4" data-testid="dry-run">
+      <table className="text-sm">
+        <caption className="sr-only">Dry run figures</caption>
+        <tbody>
+          {rows.map(([label, value]) => (
+            <tr key={label}>
+              <th scope="row" className="py-0.5 pr-6 text-left font-normal text-slate-700">{label}</th>
+              <td className="py-0.5 font-medium tabular-nums">{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {r.webPanelExamples.length > 0 && (
+        <div>
+          <h4 className="text-sm font-semibold">Web panels, before → after</h4>
+          <ul className="mt-1 space-y-1 text-sm" data-testid="web-panel-examples">
+            {r.webPanelExamples.map((e) => (
+              <li key={`${e.name}-${e.before}`} className="break-all">
+                <span className="font-medium">{e.name}:</span> <code>{e.before}</code> → <code>{e.after}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <p className="text-xs text-slate-600">Counted on production in {r.durationMs} ms. Figures can change slightly before the snapshot is taken.</p>
+    </div>
+  );
+}

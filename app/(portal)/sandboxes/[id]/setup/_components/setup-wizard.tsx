@@ -1,0 +1,155 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { useForm, type Path } from "react-hook-form";
+import { FormStatus } from "@/components/form-status";
+import { sandboxOptionsSchema, type SandboxOptions, type SandboxOptionsInput } from "@/lib/sanitizer/options";
+import { saveWizardDraftAction } from "@/lib/wizard/actions";
+import type { WizardProductionData } from "@/lib/wizard/queries";
+import { exceedsOrder, STEP_FIELDS, WIZARD_STEPS } from "@/lib/wizard/schema";
+import { StepAccess } from "./step-access";
+import { StepData } from "./step-data";
+import { StepEmail } from "./step-email";
+import { StepReview } from "./step-review";
+import { StepRunning } from "./step-running";
+import { StepTasks } from "./step-tasks";
+import { WizardProgress } from "./wizard-progress";
+
+export interface WizardSandboxInfo {
+  id: string;
+  name: string;
+  planCounts: Record<string, number>;
+  companyName: string;
+}
+
+export type WizardFormValues = SandboxOptionsInput;
+
+/** Maps server field errors ("options.users") onto the form's fields ("users"). */
+export function applyServerErrors(
+  fieldErrors: Record<string, string[]> | undefined,
+  setError: (name: Path<WizardFormValues>, error: { type: string; message?: string }) => void,
+): void {
+  for (const [key, messages] of Object.entries(fieldErrors ?? {})) {
+    if (!key.startsWith("options.")) continue;
+    const field = key.slice("options.".length).replace(/\.\d+(\..*)?$/, "");
+    setError(field as Path<WizardFormValues>, { type: "server", message: messages.join(" ") });
+  }
+}
+
+export function SetupWizard(props: { sandbox: WizardSandboxInfo; data: WizardProductionData; initialStep: number; initialOptions: SandboxOptions }) {
+  const router = useRouter();
+  const [step, setStep] = useState(props.initialStep);
+  const [pending, setPending] = useState<null | "next" | "back" | "leave">(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
+  const form = useForm<WizardFormValues, unknown, SandboxOptions>({
+    resolver: zodResolver(sandboxOptionsSchema),
+    defaultValues: props.initialOptions,
+    mode: "onTouched",
+  });
+  const current = WIZARD_STEPS[step]!;
+
+  // Moving between steps puts focus on the new step's heading, so keyboard and screen-reader users start there.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    headingRef.current?.focus();
+  }, [step]);
+
+  async function save(nextStep: number): Promise<boolean> {
+    const options = sandboxOptionsSchema.safeParse(form.getValues());
+    if (!options.success) return false;
+    const result = await saveWizardDraftAction({ sandboxId: props.sandbox.id, step: nextStep, options: options.data });
+    if (!result.ok) {
+      setFormError(result.message);
+      applyServerErrors(result.fieldErrors, form.setError);
+      return false;
+    }
+    return true;
+  }
+
+  async function next() {
+    setFormError(null);
+    const fields = STEP_FIELDS[current.id] as Path<WizardFormValues>[];
+    const valid = fields.length === 0 || (await form.trigger(fields, { shouldFocus: true }));
+    if (current.id === "access") {
+      const over = exceedsOrder(form.getValues("users") ?? [], props.sandbox.planCounts);
+      if (over.length) {
+        form.setError("users", { type: "order", message: over.join(" ") });
+        setFormError("More people are given a plan than the order has. Remove some, or change their plan.");
+        return;
+      }
+    }
+    if (!valid) {
+      setFormError("Some fields need your attention.");
+      return;
+    }
+    setPending("next");
+    const saved = await save(step + 1);
+    setPending(null);
+    if (saved) setStep(step + 1);
+  }
+
+  async function back() {
+    setFormError(null);
+    setPending("back");
+    // Going back never blocks on this step's errors: what was entered stays in the form either way.
+    await save(step - 1).catch(() => false);
+    setPending(null);
+    form.clearErrors();
+    setFormError(null);
+    setStep(step - 1);
+  }
+
+  async function saveAndLeave() {
+    setFormError(null);
+    setPending("leave");
+    const saved = await save(step);
+    setPending(null);
+    if (saved) router.push("/orders");
+    else setFormError((e) => e ?? "Fix the highlighted fields first, or go back to a step without errors.");
+  }
+
+  const stepProps = { form, data: props.data, sandbox: props.sandbox };
+  return (
+    <div className="mt-6">
+      <WizardProgress step={step} />
+      <form onSubmit={(e) => e.preventDefault()} noValidate aria-labelledby="step-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
+        <h2 id="step-heading" ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
+          Step {step + 1} of {WIZARD_STEPS.length}: {current.title}
+        </h2>
+        <div className="mt-4">
+          {current.id === "access" && <StepAccess {...stepProps} />}
+          {current.id === "email" && <StepEmail {...stepProps} />}
+          {current.id === "tasks" && <StepTasks {...stepProps} />}
+          {current.id === "data" && <StepData {...stepProps} />}
+          {current.id === "running" && <StepRunning {...stepProps} />}
+          {current.id === "review" && <StepReview {...stepProps} goTo={setStep} />}
+        </div>
+        <div className="mt-6">
+          <FormStatus message={formError} testId="wizard-error" />
+        </div>
+        <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-200 pt-4">
+          {step > 0 && (
+            <button type="button" onClick={() => void back()} disabled={pending !== null} className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">
+              {pending === "back" ? "Saving…" : "Back"}
+            </button>
+          )}
+          {current.id !== "review" && (
+            <button type="button" onClick={() => void next()} disabled={pending !== null} aria-busy={pending === "next" || undefined} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">
+              {pending === "next" ? "Saving…" : "Next"}
+            </button>
+          )}
+          <button type="button" onClick={() => void saveAndLeave()} disabled={pending !== null} className="ml-auto rounded-md px-3 py-2 text-sm font-medium text-brand-700 underline hover:text-brand-900 disabled:opacity-60">
+            {pending === "leave" ? "Saving…" : "Save and finish later"}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

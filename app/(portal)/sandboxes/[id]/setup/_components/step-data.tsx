@@ -1,0 +1,97 @@
+"use client";
+
+import { useId } from "react";
+import { useWatch, type Path } from "react-hook-form";
+import { baseCopyBytes, estimateSeconds, extraSeconds, formatDuration } from "@/lib/orders/estimate";
+import { formatBytes } from "@/lib/sandboxes/labels";
+import type { WizardFormValues } from "./setup-wizard";
+import { fieldClass, type StepProps } from "./step-props";
+
+const adds = (bytes: number, seconds: number) =>
+  bytes === 0 ? "adds nothing" : `adds ${formatBytes(bytes)} and ${seconds < 60 ? "under a minute" : formatDuration(seconds)}`;
+
+/** Step 4: documents and Service attachments are left out unless chosen; each choice shows what it costs. */
+export function StepData({ form, data }: StepProps) {
+  const id = useId();
+  const documents = useWatch({ control: form.control, name: "documents" }) ?? { mode: "none" as const };
+  const mode = documents.mode;
+  const since = "since" in documents ? documents.since : "";
+  const attachmentsOn = useWatch({ control: form.control, name: "serviceAttachments" }) === true;
+  const errors = form.formState.errors.documents as { since?: { message?: string }; mode?: { message?: string } } | undefined;
+  const sinceError = errors?.since?.message;
+
+  const all = data.documentDays.reduce((s, d) => ({ count: s.count + d.count, bytes: s.bytes + d.bytes }), { count: 0, bytes: 0 });
+  const fromDate = data.documentDays
+    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(since ?? "") && d.day >= since!)
+    .reduce((s, d) => ({ count: s.count + d.count, bytes: s.bytes + d.bytes }), { count: 0, bytes: 0 });
+  const chosenDocs = mode === "all" ? all : mode === "since" ? fromDate : { count: 0, bytes: 0 };
+  const base = baseCopyBytes(data.footprint);
+  const extra = chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0);
+  const t = data.throughput;
+
+  const radio = (name: "documents.mode", value: string) => form.register(name as Path<WizardFormValues>, { value });
+  return (
+    <div className="space-y-6">
+      <fieldset>
+        <legend className="text-base font-semibold">Documents</legend>
+        <p className="text-sm text-slate-700">
+          Your CRM holds {all.count.toLocaleString("en-GB")} documents ({formatBytes(all.bytes)}). Leaving them out makes the copy smaller and
+          faster.
+        </p>
+        <div className="mt-2 space-y-2 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="radio" value="none" {...radio("documents.mode", "none")} className="h-4 w-4" /> No documents (adds nothing)
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" value="all" {...radio("documents.mode", "all")} className="h-4 w-4" /> All documents ({adds(all.bytes, extraSeconds(all.bytes, t))})
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" value="since" {...radio("documents.mode", "since")} className="h-4 w-4" /> Documents created on or after a date
+          </label>
+          {mode === "since" && (
+            <div className="ml-6">
+              <label htmlFor={`${id}-since`} className="block text-sm font-medium">
+                Created on or after
+              </label>
+              <input
+                id={`${id}-since`}
+                type="date"
+                aria-invalid={sinceError ? true : undefined}
+                aria-describedby={[`${id}-since-effect`, sinceError ? `${id}-since-error` : ""].filter(Boolean).join(" ")}
+                className={`mt-1 ${fieldClass}`}
+                {...form.register("documents.since" as Path<WizardFormValues>)}
+              />
+              <p id={`${id}-since-effect`} className="mt-1 text-slate-700" aria-live="polite">
+                {fromDate.count.toLocaleString("en-GB")} documents: {adds(fromDate.bytes, extraSeconds(fromDate.bytes, t))}
+              </p>
+              {sinceError && (
+                <p id={`${id}-since-error`} className="mt-1 text-red-700">
+                  {sinceError}
+                </p>
+              )}
+            </div>
+          )}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend className="text-base font-semibold">Service attachments</legend>
+        <p className="text-sm text-slate-700">
+          Files attached to Service requests: {data.attachments.count.toLocaleString("en-GB")} ({formatBytes(data.attachments.bytes)}).
+        </p>
+        <div className="mt-2 space-y-2 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="radio" name="serviceAttachments" checked={!attachmentsOn} onChange={() => form.setValue("serviceAttachments", false, { shouldDirty: true })} className="h-4 w-4" />
+            Leave them out (adds nothing)
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="serviceAttachments" checked={attachmentsOn} onChange={() => form.setValue("serviceAttachments", true, { shouldDirty: true })} className="h-4 w-4" />
+            Copy them ({adds(data.attachments.bytes, extraSeconds(data.attachments.bytes, t))})
+          </label>
+        </div>
+      </fieldset>
+      <p className="rounded-md bg-brand-50 p-3 text-sm text-brand-900" aria-live="polite" data-testid="data-estimate">
+        With these choices the copy moves about {formatBytes(base + extra)} and takes {formatDuration(estimateSeconds(base + extra, t))}.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { WIZARD_STEPS } from "@/lib/wizard/schema";
+
+/** Where the user is in the wizard: an ordered list with the current step marked for assistive technology. */
+export function WizardProgress({ step }: { step: number }) {
+  return (
+    <nav aria-label="Setup steps">
+      <ol className="flex flex-wrap gap-2 text-sm">
+        {WIZARD_STEPS.map((s, i) => (
+          <li
+            key={s.id}
+            aria-current={i === step ? "step" : undefined}
+            className={`rounded-full px-3 py-1 ${i === step ? "bg-brand-600 font-semibold text-white" : i < step ? "bg-brand-100 text-brand-900" : "bg-slate-100 text-slate-700"}`}
+          >
+            {i + 1}. {s.title}
+            {i < step && <span className="sr-only"> (done)</span>}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

@@ -1,0 +1,112 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { useForm, useWatch, type Path, type Resolver } from "react-hook-form";
+import { CheckboxField } from "@/components/checkbox-field";
+import { FormStatus } from "@/components/form-status";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
+import { TextareaField } from "@/components/textarea-field";
+import { createOrderAction, createOrderForCustomerAction, getProductionEstimateAction } from "@/lib/orders/actions";
+import {
+  EMPTY_PLAN_COUNTS,
+  NAME_MAX,
+  NAME_RULE_TEXT,
+  NOTE_MAX,
+  orderForCustomerSchema,
+  orderSchema,
+  type OrderForCustomerInput,
+} from "@/lib/orders/schema";
+import { CustomerPicker, type CustomerOption } from "./customer-picker";
+import { EstimatePanel, type EstimateState } from "./estimate-panel";
+import { PlanCountsFieldset } from "./plan-counts-fieldset";
+
+type Values = Omit<OrderForCustomerInput, "tenantId"> & { tenantId?: string };
+
+type Props =
+  | { mode: "own"; tenantId: string; initialEstimate: EstimateState }
+  | { mode: "customer"; customers: CustomerOption[]; initialEstimate: EstimateState };
+
+export function OrderForm(props: Props) {
+  const router = useRouter();
+  const [formError, setFormError] = useState<string | null>(null);
+  const [estimates, setEstimates] = useState<Record<string, EstimateState>>({});
+  const schema = props.mode === "customer" ? orderForCustomerSchema : orderSchema;
+  const { register, handleSubmit, formState, setError, control } = useForm<Values>({
+    resolver: zodResolver(schema) as unknown as Resolver<Values>,
+    defaultValues: { name: "", planCounts: { ...EMPTY_PLAN_COUNTS }, note: "", tenantId: undefined },
+  });
+  const { errors } = formState;
+  const tenantId = useWatch({ control, name: "tenantId" });
+  const note = useWatch({ control, name: "note" }) ?? "";
+
+  // A sales rep sees the chosen customer's production size as soon as they pick one.
+  useEffect(() => {
+    if (props.mode !== "customer" || !tenantId || estimates[tenantId]) return;
+    void getProductionEstimateAction({ tenantId }).then((result) => {
+      const state: EstimateState = result.ok ? { state: "ready", ...result.data } : { state: "error", message: result.message };
+      setEstimates((known) => ({ ...known, [tenantId]: state }));
+    });
+  }, [props.mode, tenantId, estimates]);
+  const estimate: EstimateState =
+    props.mode === "own" ? props.initialEstimate : tenantId ? (estimates[tenantId] ?? { state: "loading" }) : { state: "idle" };
+
+  async function onSubmit(values: Values) {
+    setFormError(null);
+    const result =
+      props.mode === "customer"
+        ? await createOrderForCustomerAction({ ...values, tenantId: values.tenantId ?? "" })
+        : await createOrderAction(values);
+    if (!result.ok) {
+      setFormError(result.message);
+      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
+        setError(field as Path<Values>, { type: "server", message: messages[0] });
+      }
+      return;
+    }
+    if (props.mode === "customer") router.push(`/orders?filed=${result.data.sandboxId}`);
+    else router.push(`/sandboxes/${result.data.sandboxId}/setup`);
+  }
+
+  return (
+    <form onSubmit={handleSubmit(onSubmit)} noValidate className="mt-6 space-y-6" aria-label="Sandbox order">
+      {props.mode === "customer" && (
+        <CustomerPicker customers={props.customers} selectedId={tenantId} error={errors.tenantId?.message} registration={register("tenantId")} />
+      )}
+      <TextField
+        label="Sandbox name"
+        hint={NAME_RULE_TEXT}
+        autoComplete="off"
+        maxLength={NAME_MAX + 10}
+        error={errors.name?.message}
+        {...register("name")}
+      />
+      <PlanCountsFieldset register={register} errors={errors} control={control} />
+      <TextareaField
+        label="Note (optional)"
+        hint={`What the sandbox is for, for your own records. ${note.length}/${NOTE_MAX} characters.`}
+        rows={3}
+        error={errors.note?.message}
+        {...register("note")}
+      />
+      <EstimatePanel estimate={estimate} />
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium text-slate-800">Before you order</legend>
+        <CheckboxField
+          label="I understand that the sandbox is a dead end: nothing is ever copied from it back to production."
+          error={errors.acknowledgeDeadEnd?.message}
+          {...register("acknowledgeDeadEnd")}
+        />
+        <CheckboxField
+          label="I understand that the sandbox is not a backup of production."
+          error={errors.acknowledgeNotBackup?.message}
+          {...register("acknowledgeNotBackup")}
+        />
+      </fieldset>
+      <FormStatus message={formError} testId="form-error" />
+      <SubmitButton pending={formState.isSubmitting}>{props.mode === "customer" ? "File the order" : "Order and continue to setup"}</SubmitButton>
+    </form>
+  );
+}

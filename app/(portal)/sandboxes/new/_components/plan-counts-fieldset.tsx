@@ -1,0 +1,69 @@
+"use client";
+
+import { useId } from "react";
+import { useWatch, type Control, type FieldErrors, type UseFormRegister } from "react-hook-form";
+import { MAX_PLANS_PER_TYPE, MAX_PLANS_TOTAL, PLAN_LABEL, totalPlans, type OrderInput } from "@/lib/orders/schema";
+import { USER_PLANS } from "@/lib/sanitizer/options";
+
+type Values = OrderInput & { tenantId?: string };
+
+/** One whole-number field per plan type, with the running total and the group's own error. */
+export function PlanCountsFieldset({
+  register,
+  errors,
+  control,
+}: {
+  register: UseFormRegister<Values>;
+  errors: FieldErrors<Values>;
+  control: Control<Values>;
+}) {
+  const id = useId();
+  const counts = useWatch({ control, name: "planCounts" });
+  const groupError = errors.planCounts?.message ?? errors.planCounts?.root?.message;
+  return (
+    <fieldset aria-describedby={[`${id}-hint`, groupError ? `${id}-error` : ""].filter(Boolean).join(" ")}>
+      <legend className="text-sm font-medium text-slate-800">User plans in the sandbox</legend>
+      <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-600">
+        How many people may log in to the sandbox, per plan type. Whole numbers, 0–{MAX_PLANS_PER_TYPE} each; at least 1 and at most{" "}
+        {MAX_PLANS_TOTAL} in all.
+      </p>
+      <div className="mt-2 grid grid-cols-2 gap-3 sm:grid-cols-3">
+        {USER_PLANS.map((plan) => {
+          const error = errors.planCounts?.[plan]?.message;
+          return (
+            <div key={plan}>
+              <label htmlFor={`${id}-${plan}`} className="block text-sm text-slate-800">
+                {PLAN_LABEL[plan]}
+              </label>
+              <input
+                id={`${id}-${plan}`}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={MAX_PLANS_PER_TYPE}
+                step={1}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? `${id}-${plan}-error` : undefined}
+                className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-[invalid=true]:border-red-600"
+                {...register(`planCounts.${plan}`, { valueAsNumber: true })}
+              />
+              {error && (
+                <p id={`${id}-${plan}-error`} className="mt-1 text-sm text-red-700">
+                  {error}
+                </p>
+              )}
+            </div>
+          );
+        })}
+      </div>
+      <p className="mt-2 text-sm" data-testid="plan-total">
+        Total: {totalPlans(counts ?? {})} user plan{totalPlans(counts ?? {}) === 1 ? "" : "s"}
+      </p>
+      {groupError && (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+          {groupError}
+        </p>
+      )}
+    </fieldset>
+  );
+}
