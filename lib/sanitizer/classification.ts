@@ -55,7 +55,7 @@ export const EMPTY_CLASSIFICATION: Classification = { columns: {}, tables: {} };
 const DEFAULT_FILE = fileURLToPath(new URL("../../prisma/crm/classification.json", import.meta.url));
 
 /** The file in force: `CRM_CLASSIFICATION_FILE` when set, else prisma/crm/classification.json. */
-export function classificationFilePath(env: NodeJS.ProcessEnv = process.env): string {
+export function classificationFilePath(env: { CRM_CLASSIFICATION_FILE?: string } = process.env): string {
   return env.CRM_CLASSIFICATION_FILE?.trim() || DEFAULT_FILE;
 }
 

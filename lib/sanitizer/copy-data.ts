@@ -54,9 +54,10 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
 
     const worker = async (source: pg.ClientBase, target: pg.ClientBase) => {
       for (let plan = queue.shift(); plan; plan = queue.shift()) {
-        signal.throwIfAborted();
         const key = tableStepKey(plan.table);
+        signal.throwIfAborted();
         await input.beforeStep?.(key);
+        signal.throwIfAborted();
         tracker.start(key);
         result.changes.set(plan.table, await countChanges(source, plan));
         const copied = await copyTable(

@@ -57,6 +57,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   const step = async (key: string) => {
     input.signal?.throwIfAborted();
     await input.beforeStep?.(key);
+    input.signal?.throwIfAborted();
     tracker.start(key);
   };
 

@@ -1,0 +1,103 @@
+/**
+ * Refresh carry-over (rule 8) and failure safety: a run that fails or is cancelled
+ * at any point leaves no database behind, and the previous copy is only read.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { EMPTY_CLASSIFICATION } from "./classification";
+import { provisionSandbox, type ProvisionInput } from "./provision";
+import type { RunProgress } from "./progress";
+import { checksums, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "./test-support";
+
+let prod: string;
+const made: string[] = [];
+
+function input(extra: Partial<ProvisionInput> = {}): ProvisionInput & { databaseName: string } {
+  const name = newSandboxName();
+  made.push(name);
+  return {
+    productionUrl: prod,
+    sandboxServerUrl: testServerAdminUrl(),
+    databaseName: name,
+    sandboxCustomerId: "Cust90006",
+    serviceMailboxAddress: "support@sandbox.example",
+    options: {},
+    classification: EMPTY_CLASSIFICATION,
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  prod = await generateProduction(51);
+});
+
+afterAll(async () => {
+  for (const name of made) await dropTestDatabase(sandboxUrl(name));
+  await dropTestDatabase(prod);
+});
+
+describe("refresh", () => {
+  it("carries the app authorizations and webhooks made in the previous copy, and only those", async () => {
+    const first = input();
+    await provisionSandbox(first);
+    const previous = sandboxUrl(first.databaseName);
+    await withClient(previous, async (c) => {
+      await c.query(`INSERT INTO app_authorization (app_name, client_id, access_token, scopes, authorized_by, authorized_at)
+                     VALUES ('Sandbox app', 'cid-1', 'tok', 'contact:read', 1, now()), ('Gone user app', 'cid-2', NULL, 'sale:read', NULL, now())`);
+      await c.query(`INSERT INTO webhook (name, kind, target_url, events, secret, active, created_by, created_at)
+                     VALUES ('Test hook', 'http-post', 'https://hooks.example/x', 'contact.created', 's3', true, 2, now())`);
+    });
+    const previousSums = await checksums(previous);
+    const prodApps = Number(await scalar(prod, "SELECT count(*) FROM app_authorization"));
+    expect(prodApps).toBeGreaterThan(0);
+
+    const second = input({ carryOverFromUrl: previous });
+    const report = await provisionSandbox(second);
+    const url = sandboxUrl(second.databaseName);
+    const cols = "id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at";
+    expect(await rows(url, `SELECT ${cols} FROM app_authorization ORDER BY id`)).toEqual(await rows(previous, `SELECT ${cols} FROM app_authorization ORDER BY id`));
+    expect(await rows(url, "SELECT * FROM webhook ORDER BY id")).toEqual(await rows(previous, "SELECT * FROM webhook ORDER BY id"));
+    expect(report.rules.find((r) => r.rule === 8)?.changes).toMatchObject({ "app_authorization.carried": 2, "webhook.carried": 1, "app_authorization.removed": prodApps });
+    // New rows continue after the carried ones.
+    const max = Number(await scalar(url, "SELECT max(id) FROM app_authorization"));
+    expect(Number(await scalar(url, "SELECT nextval(pg_get_serial_sequence('app_authorization', 'id'))"))).toBeGreaterThan(max);
+    // The previous copy was only read.
+    expect(await checksums(previous)).toEqual(previousSums);
+  });
+});
+
+describe("failure safety", () => {
+  it("a failure mid-copy drops the half-made database and reports the step failed", async () => {
+    const progress: RunProgress[] = [];
+    const run = input({
+      onProgress: (p) => void progress.push(p),
+      beforeStep: async (key) => {
+        if (key === "table:contact") throw new Error("disk full (simulated)");
+      },
+    });
+    await expect(provisionSandbox(run)).rejects.toMatchObject({ code: "COPY_FAILED", message: expect.stringContaining("disk full") });
+    expect(await databaseNames()).not.toContain(run.databaseName);
+    expect(progress.at(-1)?.steps.some((s) => s.state === "failed")).toBe(true);
+  });
+
+  it("cancelling drops the database, at any step", async () => {
+    for (const at of ["schema", "table:ticket", "indexes", "rule:5", "verify"]) {
+      const controller = new AbortController();
+      const run = input({
+        signal: controller.signal,
+        beforeStep: async (key) => {
+          if (key === at) controller.abort();
+        },
+      });
+      await expect(provisionSandbox(run), at).rejects.toMatchObject({ code: "ABORTED" });
+      expect(await databaseNames(), at).not.toContain(run.databaseName);
+    }
+  });
+
+  it("cancelling from the progress listener stops the run and leaves nothing", async () => {
+    const controller = new AbortController();
+    const run = input({ signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(provisionSandbox(run)).rejects.toMatchObject({ code: "ABORTED" });
+    expect(await databaseNames()).not.toContain(run.databaseName);
+  });
+});

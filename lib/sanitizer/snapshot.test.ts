@@ -1,0 +1,68 @@
+/**
+ * One consistent snapshot while production stays writable: the run is held at its
+ * steps while another connection inserts, updates and deletes on production; the
+ * sandbox must hold exactly the state at the snapshot. Own production: it is written.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { EMPTY_CLASSIFICATION } from "./classification";
+import { provisionSandbox } from "./provision";
+import { checksums, generateProduction, newSandboxName, sandboxUrl, scalar, withClient } from "./test-support";
+
+let prod: string;
+const name = newSandboxName();
+
+beforeAll(async () => {
+  prod = await generateProduction(41);
+});
+
+afterAll(async () => {
+  await dropTestDatabase(sandboxUrl(name));
+  await dropTestDatabase(prod);
+});
+
+describe("consistent snapshot", () => {
+  it("copies production as of the snapshot while production is written throughout", async () => {
+    const atSnapshot = await checksums(prod);
+    const companiesAtSnapshot = await scalar(prod, "SELECT md5(string_agg(row(id, name, phone, city)::text, '|' ORDER BY id)) FROM company");
+    const writes: string[] = [];
+    const writer = async (key: string) => {
+      if (key === "snapshot") return; // before the snapshot: nothing may be written yet
+      await withClient(prod, async (c) => {
+        await c.query("UPDATE company SET name = name || ' (renamed)', city = 'Elsewhere' WHERE id % 7 = 0");
+        await c.query("INSERT INTO sale (company_id, owner_id, title, amount, currency, stage, probability, created_at, updated_at) VALUES (1, 1, 'written during copy', 1, 'NOK', 'lead', 10, now(), now())");
+        await c.query("DELETE FROM appointment WHERE id IN (SELECT id FROM appointment ORDER BY id DESC LIMIT 3)");
+        await c.query("UPDATE ticket SET status = 'open', closed_at = NULL WHERE status = 'closed' AND id % 5 = 0");
+        await c.query("UPDATE project SET status = 'cancelled' WHERE id % 3 = 0");
+      });
+      writes.push(key);
+    };
+    const report = await provisionSandbox({
+      productionUrl: prod,
+      sandboxServerUrl: testServerAdminUrl(),
+      databaseName: name,
+      sandboxCustomerId: "Cust90005",
+      serviceMailboxAddress: "support@sandbox.example",
+      options: { documents: { mode: "all" }, serviceAttachments: true },
+      classification: EMPTY_CLASSIFICATION,
+      beforeStep: writer,
+    });
+    // Writes happened before the schema and before every table's copy.
+    expect(writes).toContain("schema");
+    expect(writes.filter((k) => k.startsWith("table:")).length).toBe(report.tables.length);
+
+    const url = sandboxUrl(name);
+    const now = await checksums(prod);
+    const copy = await checksums(url);
+    for (const table of ["sale", "appointment", "project", "document", "ticket_attachment"]) {
+      expect(now[table], `${table} was written on production`).toBe(table === "document" || table === "ticket_attachment" ? atSnapshot[table] : now[table]);
+      expect(copy[table], table).toBe(atSnapshot[table]);
+    }
+    expect(now.sale).not.toBe(atSnapshot.sale);
+    expect(await scalar(url, "SELECT md5(string_agg(row(id, name, phone, city)::text, '|' ORDER BY id)) FROM company")).toBe(companiesAtSnapshot);
+    expect(await scalar(url, "SELECT count(*) FROM sale WHERE title = 'written during copy'")).toBe("0");
+    expect(Number(await scalar(prod, "SELECT count(*) FROM sale WHERE title = 'written during copy'"))).toBe(writes.length);
+    // Tickets reopened on production after the snapshot stay as they were (closed) in the copy.
+    expect(await scalar(url, "SELECT count(*) FROM ticket WHERE status <> 'closed' AND status <> 'deleted'")).toBe("0");
+  });
+});
