@@ -55,8 +55,8 @@ export const EMPTY_CLASSIFICATION: Classification = { columns: {}, tables: {} };
 const DEFAULT_FILE = fileURLToPath(new URL("../../prisma/crm/classification.json", import.meta.url));
 
 /** The file in force: `CRM_CLASSIFICATION_FILE` when set, else prisma/crm/classification.json. */
-export function classificationFilePath(env: { CRM_CLASSIFICATION_FILE?: string } = process.env): string {
-  return env.CRM_CLASSIFICATION_FILE?.trim() || DEFAULT_FILE;
+export function classificationFilePath(fromEnv: string | undefined = process.env.CRM_CLASSIFICATION_FILE): string {
+  return fromEnv?.trim() || DEFAULT_FILE;
 }
 
 /** Parses a classification; throws INVALID_CLASSIFICATION listing every problem. */

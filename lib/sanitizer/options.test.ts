@@ -74,7 +74,7 @@ describe("classification", () => {
   it("reads the file named by CRM_CLASSIFICATION_FILE, with clear errors", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "classification-"));
     const file = path.join(dir, "c.json");
-    expect(classificationFilePath({ CRM_CLASSIFICATION_FILE: file })).toBe(file);
+    expect(classificationFilePath(file)).toBe(file);
     await writeFile(file, JSON.stringify({ columns: { "company.vat": "keep" }, tables: { audit: "skip" } }));
     expect(await loadClassification(file)).toEqual({ columns: { "company.vat": "keep" }, tables: { audit: "skip" } });
     await writeFile(file, "{ not json");
