@@ -1,0 +1,115 @@
+/**
+ * npm run bench [-- --scale small|medium|large] [--seed N]
+ *
+ * On a throwaway embedded PostgreSQL 15: generate a production database, then time
+ *   (a) pg_dump -Fc | pg_restore into a fresh database (the usual way to copy),
+ *   (b) CREATE DATABASE ... TEMPLATE (a file-level copy: the physical floor),
+ *   (c) provisionSandbox with default options (copy + sanitize + verify), in a
+ *       child process whose peak RSS is the worker's,
+ *   (c') provisionSandbox copying everything (documents and attachments too), to
+ *       show what the rules' skipped rows are worth.
+ * Targets: c/a <= 0.8, worker RSS < 300 MB.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { generateProductionDatabase } from "../lib/crm/generator";
+import type { Scale } from "../lib/crm/generator/scales";
+import { startLocalServer } from "../lib/db/local-server";
+import { quoteIdent, withDatabase } from "../lib/db/urls";
+import type { SandboxOptionsInput } from "../lib/sanitizer/options";
+import { freePort } from "../lib/testing/free-port";
+
+const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" } } });
+const scale = values.scale as Scale;
+if (!["small", "medium", "large"].includes(scale)) throw new Error(`--scale must be small, medium or large, not ${scale}`);
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function timed<T>(label: string, run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  process.stdout.write(`${label} ... `);
+  const started = performance.now();
+  const value = await run();
+  const ms = performance.now() - started;
+  process.stdout.write(`${(ms / 1000).toFixed(2)} s\n`);
+  return { ms, value };
+}
+
+/** pg_dump's stdout straight into pg_restore's stdin: no dump file on disk. */
+function dumpRestore(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const dump = spawn("pg_dump", ["-Fc", "--no-owner", "--no-privileges", "-d", from], { stdio: ["ignore", "pipe", "inherit"] });
+    const restore = spawn("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "-d", to], { stdio: ["pipe", "inherit", "inherit"] });
+    dump.stdout.pipe(restore.stdin);
+    let pending = 2;
+    const done = (name: string) => (code: number | null) => {
+      if (code !== 0) reject(new Error(`${name} exited with ${code}`));
+      else if (--pending === 0) resolve();
+    };
+    dump.on("exit", done("pg_dump"));
+    restore.on("exit", done("pg_restore"));
+  });
+}
+
+interface ChildResult {
+  ms: number;
+  rows: number;
+  bytes: number;
+  maxRssBytes: number;
+}
+
+function provisionInChild(productionUrl: string, serverUrl: string, databaseName: string, options: SandboxOptionsInput): Promise<ChildResult> {
+  const child = path.join(path.dirname(new URL(import.meta.url).pathname), "bench", "provision-child.ts");
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options })], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    proc.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    proc.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as ChildResult) : reject(new Error(`provision exited with ${code}`))));
+  });
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+const dataDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-bench-"));
+const server = await startLocalServer({ dataDir, port: await freePort(), throwaway: true });
+try {
+  const prodUrl = withDatabase(server.adminUrl, "bench_prod");
+  await admin(server.adminUrl, "CREATE DATABASE bench_prod");
+  const generated = await timed(`generate ${scale} production`, () =>
+    generateProductionDatabase({ databaseUrl: prodUrl, customerId: "Cust10001", companyName: "Bench AS", scale, seed: Number(values.seed) }),
+  );
+  console.log(`  ${generated.value.rows.toLocaleString("en")} rows, ${mb(generated.value.bytes)} on disk`);
+
+  await admin(server.adminUrl, "CREATE DATABASE bench_restore");
+  const a = await timed("(a) pg_dump -Fc | pg_restore", () => dumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore")));
+  const b = await timed("(b) CREATE DATABASE ... TEMPLATE", () => admin(server.adminUrl, `CREATE DATABASE ${quoteIdent("bench_template")} TEMPLATE bench_prod`));
+  const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.adminUrl, "bench_sandbox", {}));
+  const all = await timed("(c') provisionSandbox, documents and attachments too", () =>
+    provisionInChild(prodUrl, server.adminUrl, "bench_sandbox_all", { documents: { mode: "all" }, serviceAttachments: true }),
+  );
+
+  const ratio = (x: number, y: number) => (x / y).toFixed(2);
+  console.log("");
+  console.log(`c/a  = ${ratio(c.ms, a.ms)}  (target <= 0.80)   c'/a = ${ratio(all.ms, a.ms)}`);
+  console.log(`c/b  = ${ratio(c.ms, b.ms)}   c'/b = ${ratio(all.ms, b.ms)}`);
+  console.log(`rows/s (c)  = ${Math.round(c.value.rows / (c.ms / 1000)).toLocaleString("en")} (${c.value.rows.toLocaleString("en")} rows, ${mb(c.value.bytes)} streamed)`);
+  console.log(`rows/s (c') = ${Math.round(all.value.rows / (all.ms / 1000)).toLocaleString("en")} (${all.value.rows.toLocaleString("en")} rows, ${mb(all.value.bytes)} streamed)`);
+  console.log(`(c) inside the worker (without process start-up): ${(c.value.ms / 1000).toFixed(2)} s, c/a = ${ratio(c.value.ms, a.ms)}`);
+  console.log(`worker peak RSS: (c) ${mb(c.value.maxRssBytes)}, (c') ${mb(all.value.maxRssBytes)}  (target < 300 MB)`);
+} finally {
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
