@@ -15,17 +15,18 @@ import { quoteIdent, withDatabase } from "../lib/db/urls";
 import { openProductionClient } from "../lib/crm/read-only";
 import { generateProductionDatabase } from "../lib/crm/generator";
 import { progressBar } from "../lib/crm/generator/progress-bar";
-import { isScale } from "../lib/crm/generator/scales";
+import { isScale, type Scale } from "../lib/crm/generator/scales";
 import { freePort } from "../lib/testing/free-port";
 import { sandboxOptionsSchema } from "../lib/sanitizer/options";
 import { runDryRun } from "../lib/wizard/dry-run";
 
 const runs = Number(process.argv[2] ?? 9);
-const scale = process.argv[3] ?? "medium";
-if (!Number.isInteger(runs) || runs < 1 || !isScale(scale)) {
+const scaleArg = process.argv[3] ?? "medium";
+if (!Number.isInteger(runs) || runs < 1 || !isScale(scaleArg)) {
   console.error("usage: bench:dry-run [runs=9] [small|medium|large]");
   process.exit(2);
 }
+const scale: Scale = scaleArg;
 const BUDGET_MS = 500;
 
 let server: LocalServer | undefined;
