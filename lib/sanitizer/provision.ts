@@ -159,7 +159,12 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   } catch (error) {
     const failure = toSanitizationError(error, input.signal);
     await tracker.fail(failure.message.split("\n")[0] ?? failure.code);
-    if (created) await dropSandboxDatabase(input.sandboxServerUrl, input.databaseName);
+    if (created) {
+      // The run's own error is what the caller needs; a failed clean-up is added to it.
+      await dropSandboxDatabase(input.sandboxServerUrl, input.databaseName).catch((dropError: unknown) => {
+        failure.message += ` (and dropping the half-made database ${input.databaseName} failed: ${String(dropError)})`;
+      });
+    }
     throw failure;
   }
 }
