@@ -74,11 +74,11 @@ export default async function AuditPage({ searchParams }: Props) {
         </div>
       )}
       <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
-        {page > 1 ? <Link href={pageHref(page - 1)} className="text-brand-700 underline">Previous</Link> : <span className="text-slate-400">Previous</span>}
+        {page > 1 ? <Link href={pageHref(page - 1)} className="text-brand-700 underline">Previous</Link> : <span className="text-slate-600" aria-disabled="true">Previous</span>}
         <span>
           Page {Math.min(page, pageCount)} of {pageCount} ({total} events)
         </span>
-        {page < pageCount ? <Link href={pageHref(page + 1)} className="text-brand-700 underline">Next</Link> : <span className="text-slate-400">Next</span>}
+        {page < pageCount ? <Link href={pageHref(page + 1)} className="text-brand-700 underline">Next</Link> : <span className="text-slate-600" aria-disabled="true">Next</span>}
       </nav>
     </section>
   );

@@ -1,0 +1,232 @@
+/**
+ * The sandbox page end to end, on the e2e server (production build, in-app
+ * worker, demo data): order and set up through the real UI, watch the copy's
+ * progress, read the report, refresh (the old copy stays ready until the swap),
+ * fix the checklist, delete. Database checks query the e2e server's own
+ * PostgreSQL directly (see e2eDatabaseUrl), never through an app route.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
+import pg from "pg";
+import { signIn } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+test.setTimeout(180_000);
+
+const ADMIN = "admin@nordlys.example";
+const NAME = `E2E ${Date.now().toString(36)}`;
+let sandboxUrl = "";
+let sandboxId = "";
+let portal: pg.Client;
+
+/**
+ * The e2e server's database URL, read from the environment of the `next start`
+ * process serving this test's base URL (scripts/e2e-server.ts hands it down).
+ * Test-only: it needs no route in the app and no change to the server script.
+ */
+function e2eDatabaseUrl(baseURL: string): string {
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+    } catch {
+      continue;
+    }
+    const vars = new Map(environ.split("\0").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const));
+    if (vars.get("NEXTAUTH_URL") === baseURL && vars.get("NODE_ENV") === "production" && vars.get("DATABASE_URL")) return vars.get("DATABASE_URL")!;
+  }
+  throw new Error(`no e2e server process found for ${baseURL}`);
+}
+
+async function sandboxRow() {
+  const { rows } = await portal.query<{ status: string; databaseName: string | null }>('SELECT status, "databaseName" FROM "Sandbox" WHERE id = $1', [sandboxId]);
+  return rows[0]!;
+}
+
+/** A query on the sandbox's current database (the sandbox server is the portal's own server in e2e). */
+async function onSandbox<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const { databaseName } = await sandboxRow();
+  const url = new URL(dbUrl);
+  url.pathname = `/${databaseName}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+let dbUrl = "";
+
+async function expectNoSeriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test.beforeAll(async ({}, testInfo) => {
+  dbUrl = e2eDatabaseUrl(testInfo.project.use.baseURL!);
+  portal = new pg.Client({ connectionString: dbUrl });
+  await portal.connect();
+});
+test.afterAll(async () => {
+  await portal?.end();
+});
+
+test("ordering and setting up shows the copy's progress live, then the report", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto("/sandboxes/new");
+  await page.getByLabel("Sandbox name").fill(NAME);
+  await page.getByLabel("Sales Premium").fill("2");
+  await page.getByLabel(/dead end/).check();
+  await page.getByLabel(/not a backup/).check();
+  await page.getByRole("button", { name: "Order and continue to setup" }).click();
+  await expect(page).toHaveURL(/\/sandboxes\/[^/]+\/setup/);
+  for (let i = 0; i < 5; i++) {
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+    await expect(page.getByRole("heading", { name: new RegExp(`^Step ${i + 2} of`) })).toBeVisible();
+  }
+  await page.getByLabel(/there is no going back/).check();
+  await page.getByRole("button", { name: "Confirm and start the copy" }).click();
+
+  await expect(page).toHaveURL(/\/sandboxes\/[a-z0-9]+$/);
+  sandboxUrl = new URL(page.url()).pathname;
+  sandboxId = sandboxUrl.split("/").pop()!;
+  // The run is queued or running when the page first renders: the progress section is there, and it moves without a reload.
+  const progress = page.getByTestId("run-progress");
+  await expect(progress).toBeVisible();
+  await expect(progress.getByRole("progressbar", { name: "Overall progress" })).toBeVisible();
+  await expect(progress.getByText(/Elapsed:/)).toBeVisible();
+
+  // When it ends the page refreshes itself: the report appears and the status is Ready.
+  await expect(page.getByRole("heading", { name: "Sanitization report" })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
+  await expect(page.getByTestId("run-progress")).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Rules" }).getByRole("listitem").first()).toBeVisible();
+  await expect(page.getByTestId("run-row").first()).toContainText("Succeeded");
+
+  const json = await page.request.get(await page.getByRole("link", { name: "Download JSON" }).getAttribute("href") ?? "");
+  expect(json.status()).toBe(200);
+  const report = (await json.json()) as { snapshotAt: string; rules: unknown[] };
+  expect(report.snapshotAt).toBeTruthy();
+  expect(report.rules.length).toBeGreaterThan(5);
+  const csv = await page.request.get(await page.getByRole("link", { name: "Download CSV" }).getAttribute("href") ?? "");
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect(await csv.text()).toMatch(/^section,name,key,value,ok,offending/);
+
+  // The orderer hears about it in the portal too.
+  await page.getByTestId("notifications").locator("summary").click();
+  await expect(page.getByTestId("notifications").getByRole("link", { name: new RegExp(`${NAME}.*is ready`) })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+});
+
+test("another tenant's admin gets a 404 for the page, the progress and the report", async ({ page }) => {
+  await signIn(page, "admin@fjordline.example");
+  const response = await page.goto(sandboxUrl);
+  expect(response?.status()).toBe(404);
+  expect((await page.request.get(`/api/sandboxes/${sandboxId}/progress`)).status()).toBe(404);
+});
+
+test("each checklist fix changes the sandbox database", async ({ page }) => {
+  // Someone worked in the sandbox: opt-ins back on, ERP sync on, every task running, an app's panel visible.
+  await onSandbox("UPDATE preference SET value = 'Yes' WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL");
+  await onSandbox("UPDATE erp_connection SET auto_sync = true");
+  await onSandbox("UPDATE scheduled_task SET enabled = true");
+  await onSandbox("INSERT INTO web_panel (name, url, location, visible, created_by_app, created_at) VALUES ('E2E panel', 'https://apps.example/p', 'navigator', true, 'E2E App', now())");
+
+  await signIn(page, ADMIN);
+  await page.goto(sandboxUrl);
+  const checklist = page.getByRole("region", { name: "Best-practices checklist" });
+  await expect(checklist.getByTestId("check-optins")).toContainText("Needs attention");
+
+  await checklist.getByRole("button", { name: "Set both to No" }).click();
+  await expect(checklist.getByTestId("check-optins")).toContainText("OK");
+  expect(await onSandbox("SELECT value FROM preference WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL")).toEqual([
+    { value: "No" },
+    { value: "No" },
+  ]);
+
+  await checklist.getByRole("button", { name: "Turn off automatic sync" }).click();
+  await expect(checklist.getByTestId("check-erp")).toContainText("OK");
+  expect(await onSandbox("SELECT count(*)::int AS n FROM erp_connection WHERE auto_sync")).toEqual([{ n: 0 }]);
+
+  await checklist.getByRole("button", { name: "Pause all scheduled tasks" }).click();
+  await expect(checklist.getByTestId("check-tasks")).toContainText("OK");
+  expect(await onSandbox("SELECT count(*)::int AS n FROM scheduled_task WHERE enabled")).toEqual([{ n: 0 }]);
+
+  await checklist.getByRole("button", { name: "Hide these web panels" }).click();
+  await expect(checklist.getByTestId("check-panels")).toContainText("OK");
+  expect(await onSandbox("SELECT count(*)::int AS n FROM web_panel WHERE visible AND created_by_app IS NOT NULL")).toEqual([{ n: 0 }]);
+
+  await checklist.getByLabel(/not a backup/).check();
+  await checklist.getByLabel(/dead end/).check();
+  await expect(checklist.getByTestId("check-reminders")).toContainText("OK");
+
+  await page.goto("/audit?action=checklist.fixed");
+  await expect(page.getByTestId("audit-row").filter({ hasText: NAME })).toHaveCount(4);
+  await expectNoSeriousA11yViolations(page);
+});
+
+test("a refresh keeps the old copy ready and usable until the verified swap", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto(sandboxUrl);
+  const before = await sandboxRow();
+  expect(before.status).toBe("READY");
+  const oldDb = before.databaseName!;
+
+  await page.getByRole("button", { name: "Refresh now with saved choices" }).click();
+  const dialog = page.getByRole("dialog", { name: /Refresh/ });
+  await expect(dialog).toContainText("app authorizations and webhooks created in the sandbox");
+  await expect(dialog).toContainText("stays ready and usable until the new one has been verified");
+  await expectNoSeriousA11yViolations(page);
+  await dialog.getByRole("button", { name: "Yes, refresh the sandbox" }).click();
+  await expect(page.getByTestId("run-progress")).toContainText("The current copy stays ready and usable");
+
+  // While the run goes, the sandbox still points at the old copy, and the old copy answers.
+  const oldUrl = new URL(dbUrl);
+  oldUrl.pathname = `/${oldDb}`;
+  let observedWhileRunning = 0;
+  for (;;) {
+    const { rows } = await portal.query<{ status: string; databaseName: string }>(
+      `SELECT r.status, s."databaseName" FROM "SandboxRun" r JOIN "Sandbox" s ON s.id = r."sandboxId" WHERE s.id = $1 ORDER BY r."createdAt" DESC LIMIT 1`,
+      [sandboxId],
+    );
+    const current = rows[0]!;
+    if (current.status !== "QUEUED" && current.status !== "RUNNING") break;
+    expect(current.databaseName).toBe(oldDb);
+    const old = new pg.Client({ connectionString: oldUrl.toString() });
+    await old.connect();
+    expect((await old.query("SELECT environment FROM installation")).rows).toEqual([{ environment: "sandbox" }]);
+    await old.end();
+    observedWhileRunning++;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(observedWhileRunning).toBeGreaterThan(0);
+
+  await expect(page.getByTestId("sandbox-status")).toHaveText("Ready", { timeout: 120_000 });
+  const after = await sandboxRow();
+  expect(after.databaseName).not.toBe(oldDb);
+  const { rows } = await portal.query("SELECT 1 FROM pg_database WHERE datname = $1", [oldDb]);
+  expect(rows).toHaveLength(0);
+  await expect(page.getByTestId("run-row").first()).toContainText("Refresh");
+  await expect(page.getByTestId("run-row").first()).toContainText("Succeeded");
+});
+
+test("deleting needs the exact name, then drops the sandbox database", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto(sandboxUrl);
+  const { databaseName } = await sandboxRow();
+  const field = page.getByLabel(/Type the sandbox's name/);
+  const button = page.getByRole("button", { name: "Delete sandbox" });
+  await field.fill(NAME.toLowerCase());
+  await expect(button).toBeDisabled();
+  await field.fill(NAME);
+  await expect(button).toBeEnabled();
+  await button.click();
+  await expect(page.getByTestId("sandbox-status")).toHaveText("Deleted", { timeout: 60_000 });
+  expect((await portal.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName])).rows).toHaveLength(0);
+  await page.goto("/audit?action=sandbox.delete.requested");
+  await expect(page.getByTestId("audit-row").first()).toContainText(NAME);
+});
