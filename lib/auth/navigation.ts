@@ -14,5 +14,6 @@ export function navigationFor(actor: Pick<Actor, "role">): NavItem[] {
   if (mayOrderForCustomer) items.push({ href: "/sandboxes/new", label: "New order for a customer" });
   else if (mayOrder) items.push({ href: "/sandboxes/new", label: "Order a sandbox" });
   if (hasPermission(actor, "tenant.viewAll")) items.push({ href: "/tenants", label: "Customers" });
+  if (hasPermission(actor, "audit.view")) items.push({ href: "/audit", label: "Audit log" });
   return items;
 }
