@@ -1,0 +1,171 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./fixtures";
+
+/** No serious or critical axe violations on the page as it is now. */
+async function expectAccessible(page: Page, where: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${where}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+const unique = () => `${Date.now().toString(36)}`;
+
+/** Walks the wizard from wherever it is to the review step, checking each step on the way. */
+async function throughWizard(page: Page, checks: { onAccess?: () => Promise<void>; domain?: string } = {}) {
+  const heading = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
+  await expect(heading).toContainText("Step 1 of 6: Access");
+  await expect(page.getByTestId("plan-usage")).toContainText("used");
+  await checks.onAccess?.();
+  await expectAccessible(page, "wizard access");
+  await page.getByRole("button", { name: "Next" }).click();
+
+  await expect(heading).toContainText("Step 2 of 6: E-mail");
+  const domain = page.getByLabel("E-mail invalidation domain");
+  const kept = checks.domain ?? "mailinator.com";
+  await expect(domain).toHaveValue(kept);
+  await expect(page.getByTestId("email-preview")).toContainText(`@${kept}`);
+  await domain.fill("example.invalid");
+  await expect(page.getByTestId("email-preview")).toContainText("@example.invalid");
+  await expectAccessible(page, "wizard e-mail");
+  await page.getByRole("button", { name: "Next" }).click();
+
+  await expect(heading).toContainText("Step 3 of 6: Scheduled tasks");
+  await expect(page.getByText("0 of 10 stay enabled")).toBeVisible();
+  await page.getByRole("button", { name: "Select all" }).click();
+  await expect(page.getByText("10 of 10 stay enabled")).toBeVisible();
+  await page.getByRole("button", { name: "Select none" }).click();
+  await page.getByRole("checkbox", { name: "Keep “Nightly CRMScript cleanup” enabled" }).check();
+  await expect(page.getByText("At 02:00, every day")).toBeVisible();
+  await expectAccessible(page, "wizard tasks");
+  await page.getByRole("button", { name: "Next" }).click();
+
+  await expect(heading).toContainText("Step 4 of 6: Data");
+  await page.getByLabel("Documents created on or after a date").check();
+  await page.getByLabel("Created on or after", { exact: true }).fill("2024-01-01");
+  await page.getByLabel("Copy them").check();
+  await expect(page.getByTestId("data-estimate")).toContainText("takes");
+  await expectAccessible(page, "wizard data");
+  await page.getByRole("button", { name: "Next" }).click();
+
+  await expect(heading).toContainText("Step 5 of 6: Running mode");
+  await expect(page.getByLabel(/^Running/)).toBeChecked();
+  await expectAccessible(page, "wizard running mode");
+  await page.getByRole("button", { name: "Next" }).click();
+
+  await expect(heading).toContainText("Step 6 of 6: Review");
+  await expect(page.getByTestId("review-choices")).toContainText("example.invalid");
+  await expect(page.getByTestId("review-choices")).toContainText("Nightly CRMScript cleanup");
+  await expect(page.getByTestId("dry-run")).toContainText("Inbox messages removed");
+  await expect(page.getByTestId("web-panel-examples").getByRole("listitem")).toHaveCount(3);
+  await expect(page.getByTestId("web-panel-examples")).toContainText("<cs");
+  await expectAccessible(page, "wizard review");
+}
+
+async function confirm(page: Page) {
+  await page.getByRole("button", { name: "Confirm and start the copy" }).click();
+  await expect(page.getByText("Tick the box to confirm that there is no going back.")).toBeVisible();
+  await page.getByLabel(/there is no going back/).check();
+  await page.getByRole("button", { name: "Confirm and start the copy" }).click();
+  await expect(page).toHaveURL(/\/sandboxes\/[^/]+$/);
+}
+
+test.describe("ordering a sandbox", () => {
+  test("a customer admin orders, sets up, leaves and resumes, confirms, and gets a ready sandbox", async ({ page }) => {
+    test.setTimeout(180_000);
+    const name = `Training ${unique()}`;
+    await signIn(page, "admin@nordlys.example");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Order a sandbox" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Order a sandbox" })).toBeVisible();
+    await expect(page.getByTestId("production-size")).toContainText(/\d/);
+    await expect(page.getByTestId("estimated-duration")).toContainText(/minute|about/);
+    await expectAccessible(page, "order form");
+
+    await page.getByLabel("Sandbox name").fill(name);
+    await page.getByLabel("Sales Premium").fill("2");
+    await page.getByLabel("Service Premium").fill("1");
+    await expect(page.getByTestId("plan-total")).toHaveText("Total: 3 user plans");
+    await page.getByLabel("Note (optional)").fill("For the spring training.");
+    await page.getByLabel(/dead end/).check();
+    await page.getByLabel(/not a backup/).check();
+    await page.getByRole("button", { name: "Order and continue to setup" }).click();
+
+    await expect(page).toHaveURL(/\/sandboxes\/[^/]+\/setup$/);
+    const setupUrl = page.url();
+    await expect(page.getByTestId("plan-usage")).toContainText("Sales Premium: 2 of 2 used");
+
+    // Leave after step 1 and come back: the draft brings us back to step 2 with what was entered.
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByLabel("E-mail invalidation domain").fill("resume.example");
+    await page.getByRole("button", { name: "Save and finish later" }).click();
+    await expect(page).toHaveURL(/\/orders$/);
+    await expect(page.getByRole("link", { name: new RegExp(name) })).toBeVisible();
+    await expect(page.getByText("setup in progress").first()).toBeVisible();
+    await page.goto(setupUrl);
+    await expect(page.getByRole("heading", { level: 2 })).toContainText("Step 2 of 6: E-mail");
+    await expect(page.getByLabel("E-mail invalidation domain")).toHaveValue("resume.example");
+    await page.getByRole("button", { name: "Back" }).click();
+
+    await throughWizard(page, {
+      domain: "resume.example",
+      onAccess: async () => {
+        await page.getByLabel("Search people").fill("zzzz-nobody");
+        await expect(page.getByText(/^0 of \d+ people match/)).toBeVisible();
+        await page.getByLabel("Search people").fill("");
+        await page.getByLabel("Show", { exact: true }).selectOption("chosen");
+        await expect(page.getByRole("checkbox", { name: /^Give .* access$/, checked: true })).toHaveCount(3);
+        await page.getByLabel("Show", { exact: true }).selectOption("all");
+      },
+    });
+    await confirm(page);
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+
+    // The in-app worker runs the copy; a small production takes seconds.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId("sandbox-status")).toHaveText(/Ready|Failed/, { timeout: 1000 });
+    }).toPass({ timeout: 150_000, intervals: [2000] });
+    await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
+
+    // A confirmed setup cannot be opened again: the wizard sends you to the sandbox.
+    await page.goto(setupUrl);
+    await expect(page).toHaveURL(/\/sandboxes\/[^/]+$/);
+  });
+
+  test("a sales rep files an order for a customer, and the customer's admin completes it", async ({ page }) => {
+    const name = `Demo ${unique()}`;
+    await signIn(page, "sales@sandbox-portal.example");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New order for a customer" }).click();
+    await expect(page.getByTestId("estimate")).toContainText("Choose a customer");
+    await expectAccessible(page, "sales order form");
+    await page.getByLabel("Search by company name or customer id").fill("fjord");
+    await expect(page.getByText("1 customer shown.")).toBeVisible();
+    await page.getByLabel(/Fjordline Logistics AB/).check();
+    await expect(page.getByTestId("selected-customer")).toContainText("Fjordline Logistics AB (Cust10002)");
+    await expect(page.getByTestId("production-size")).toContainText(/\d/);
+    await page.getByLabel("Sandbox name").fill(name);
+    await page.getByLabel("Complete").fill("2");
+    await page.getByLabel(/dead end/).check();
+    await page.getByLabel(/not a backup/).check();
+    await page.getByRole("button", { name: "File the order" }).click();
+    await expect(page.getByTestId("order-filed")).toContainText(`Order “${name}” filed for Fjordline Logistics AB`);
+    const row = page.getByRole("row", { name: new RegExp(name) });
+    await expect(row).toContainText("Awaiting setup");
+    await expect(row).toContainText("(for the customer)");
+    await expectAccessible(page, "sales orders list");
+    // The rep cannot run the wizard: the sandbox name is not a link for them.
+    await expect(row.getByRole("link")).toHaveCount(0);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await signIn(page, "admin@fjordline.example");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Orders" }).click();
+    await page.getByRole("link", { name: new RegExp(`${name}.*start the setup`) }).click();
+    await expect(page).toHaveURL(/\/setup$/);
+    await expect(page.getByText("on your behalf")).toBeVisible();
+    await expect(page.getByTestId("plan-usage")).toContainText("Complete: 2 of 2 used");
+    await throughWizard(page);
+    await confirm(page);
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  });
+});

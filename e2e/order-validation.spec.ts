@@ -1,0 +1,91 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { signIn } from "./fixtures";
+
+async function expectAccessible(page: Page, where: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${where}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+/** The field's error is shown and linked to it for assistive technology. */
+async function expectFieldError(page: Page, label: string | RegExp | Locator, message: string | RegExp) {
+  const field = typeof label === "string" || label instanceof RegExp ? page.getByLabel(label) : label;
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription(message);
+}
+
+test.describe("order validation and permissions", () => {
+  test("a customer user cannot order", async ({ page }) => {
+    await signIn(page, "user@nordlys.example");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Sandboxes" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Order a sandbox" })).toHaveCount(0);
+    await expect(nav.getByRole("link", { name: "Orders" })).toHaveCount(0);
+    await page.goto("/sandboxes/new");
+    await expect(page).toHaveURL(/\/forbidden/);
+    await page.goto("/orders");
+    await expect(page).toHaveURL(/\/forbidden/);
+  });
+
+  test("errors are shown at their fields, in the browser and from the server", async ({ page }) => {
+    await signIn(page, "admin@bergenbakeri.example");
+    await page.goto("/sandboxes/new");
+    await page.getByRole("button", { name: "Order and continue to setup" }).click();
+    await expectFieldError(page, "Sandbox name", /Use at least 3 characters/);
+    await expect(page.getByText("Order at least one user plan in all.")).toBeVisible();
+    await expectFieldError(page, /dead end/, /nothing is ever copied back/);
+    await expectFieldError(page, /not a backup/, /not a backup/);
+    await expectAccessible(page, "order form with errors");
+
+    await page.getByLabel("Sandbox name").fill("bad/name!");
+    await page.getByLabel("Marketing").fill("101");
+    await page.getByRole("button", { name: "Order and continue to setup" }).click();
+    await expectFieldError(page, "Sandbox name", /Use only letters, digits/);
+    await expectFieldError(page, "Marketing", /At most 100 per plan type/);
+
+    // A name that is taken is only known to the server: its answer lands at the name field.
+    const name = `Taken ${Date.now().toString(36)}`;
+    await page.getByLabel("Sandbox name").fill(name);
+    await page.getByLabel("Marketing").fill("1");
+    await page.getByLabel(/dead end/).check();
+    await page.getByLabel(/not a backup/).check();
+    await page.getByRole("button", { name: "Order and continue to setup" }).click();
+    await expect(page).toHaveURL(/\/setup$/);
+    const setupUrl = page.url();
+
+    await page.goto("/sandboxes/new");
+    await page.getByLabel("Sandbox name").fill(name.toUpperCase());
+    await page.getByLabel("Marketing").fill("1");
+    await page.getByLabel(/dead end/).check();
+    await page.getByLabel(/not a backup/).check();
+    await page.getByRole("button", { name: "Order and continue to setup" }).click();
+    await expectFieldError(page, "Sandbox name", /already exists/);
+    await expect(page.getByTestId("form-error")).toHaveText("Some fields need your attention.");
+
+    // In the wizard: more people than plans, a bad domain, a missing date.
+    await page.goto(setupUrl);
+    const give = page.getByRole("checkbox", { name: /^Give .* access$/, checked: false });
+    await give.first().check();
+    await page.getByRole("button", { name: "Next" }).click();
+    await expect(page.getByTestId("users-error")).toContainText(/chosen, but the order has/);
+    await expect(page.getByTestId("wizard-error")).toContainText("More people are given a plan than the order has");
+    await expectAccessible(page, "wizard access with errors");
+    await page.getByRole("button", { name: "Reset to the default" }).click();
+    await expect(page.getByTestId("users-error")).toHaveCount(0);
+    await page.getByRole("button", { name: "Next" }).click();
+
+    await page.getByLabel("E-mail invalidation domain").fill("not a domain");
+    await page.getByRole("button", { name: "Next" }).click();
+    await expectFieldError(page, "E-mail invalidation domain", /Enter a host name/);
+    await expectAccessible(page, "wizard e-mail with errors");
+    await page.getByLabel("E-mail invalidation domain").fill("mailinator.com");
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Next" }).click();
+
+    await page.getByLabel("Documents created on or after a date").check();
+    await page.getByRole("button", { name: "Next" }).click();
+    await expectFieldError(page, page.getByLabel("Created on or after", { exact: true }), /Use a date as YYYY-MM-DD/);
+    await expectAccessible(page, "wizard data with errors");
+  });
+});
