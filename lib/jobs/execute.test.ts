@@ -1,0 +1,124 @@
+/**
+ * Runs end to end through the job layer: provision, refresh (swap, carry-over,
+ * what a refresh keeps), a failed refresh that leaves the old copy exactly as it
+ * was, and delete.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import { generateProductionDatabase } from "../crm/generator";
+import { withDatabase } from "../db/urls";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { registerTenant } = await import("../tenants/registry");
+const { requestRun } = await import("./runs");
+const { executeRun, serviceMailboxAddress } = await import("./execute");
+const { stopBoss } = await import("./queue");
+const { databaseExists } = await import("../sanitizer/drop");
+
+let productionUrl = "";
+let sandboxId = "";
+let adminId = "";
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const sandboxUrl = (name: string) => withDatabase(testServerAdminUrl(), name);
+
+async function run(kind: "PROVISION" | "REFRESH" | "DELETE", options: object = {}) {
+  const { runId } = await requestRun({ sandboxId, kind, requestedById: adminId, options, enqueue: false });
+  await executeRun(runId, "test");
+  return db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+}
+
+describe("sandbox runs through the job layer", () => {
+  beforeAll(async () => {
+    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
+    productionUrl = await createTestDatabase("execprod");
+    await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust5151", companyName: "Exec AS", scale: "small", seed: 51 });
+    const tenant = await registerTenant({ customerId: "Cust5151", companyName: "Exec AS", productionUrl });
+    adminId = (await db.user.create({ data: { email: "exec@example.com", name: "E", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } })).id;
+    sandboxId = (await db.sandbox.create({
+      data: { tenantId: tenant.id, name: "exec", planCounts: { complete: 2 }, orderedById: adminId, sandboxCustomerId: "Cust951510", status: "QUEUED" },
+    })).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopBoss();
+  });
+
+  it("provisions: the sandbox is ready with its report, snapshot time and size", async () => {
+    const result = await run("PROVISION", { invalidationDomain: "example.invalid" });
+    expect(result.status, result.error ?? "").toBe("SUCCEEDED");
+    const sandbox = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    expect(sandbox.status).toBe("READY");
+    expect(sandbox.snapshotAt).not.toBeNull();
+    expect(Number(sandbox.sizeBytes)).toBeGreaterThan(0);
+    expect(result.report).toMatchObject({ sandboxCustomerId: "Cust951510", sourceCustomerId: "Cust5151" });
+    const [installation] = await query<{ customer_id: string }>(sandboxUrl(sandbox.databaseName!), "SELECT customer_id FROM installation");
+    expect(installation?.customer_id).toBe("Cust951510");
+  });
+
+  it("refreshes: a new copy swapped in, the old dropped; customer id, mailbox, choices and sandbox-made apps kept", async () => {
+    const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    const oldDb = before.databaseName!;
+    await query(sandboxUrl(oldDb), `INSERT INTO app_authorization (app_name, client_id, scopes, authorized_at) VALUES ('Sandbox-made app', 'c-1', 'crm', now())`);
+    await query(productionUrl, `UPDATE company SET name = 'Renamed in production' WHERE id = (SELECT min(id) FROM company)`);
+
+    const result = await run("REFRESH", before.options as object);
+    expect(result.status, result.error ?? "").toBe("SUCCEEDED");
+    const after = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    expect(after.status).toBe("READY");
+    expect(after.databaseName).not.toBe(oldDb);
+    expect(await databaseExists(testServerAdminUrl(), oldDb)).toBe(false);
+    expect(after.snapshotAt!.getTime()).toBeGreaterThan(before.snapshotAt!.getTime());
+
+    const url = sandboxUrl(after.databaseName!);
+    expect(await query(url, "SELECT customer_id FROM installation")).toEqual([{ customer_id: "Cust951510" }]);
+    expect(await query(url, "SELECT address FROM service_mailbox")).toEqual([{ address: serviceMailboxAddress("Cust951510") }]);
+    expect(await query(url, "SELECT app_name FROM app_authorization")).toEqual([{ app_name: "Sandbox-made app" }]);
+    expect(await query(url, "SELECT name FROM company WHERE id = (SELECT min(id) FROM company)")).toEqual([{ name: "Renamed in production" }]);
+    const emails = await query<{ email: string }>(url, "SELECT email FROM contact WHERE email IS NOT NULL LIMIT 5");
+    for (const { email } of emails) expect(email).toMatch(/@example\.invalid$/);
+  });
+
+  it("a refresh that fails leaves the previous copy exactly as it was, and ready", async () => {
+    const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    const checksum = "SELECT md5(string_agg(c::text, '|' ORDER BY c.id)) AS s FROM company c";
+    const [old] = await query<{ s: string }>(sandboxUrl(before.databaseName!), checksum);
+    // An unclassified column in production: rule 0 stops the refresh before anything is copied.
+    await query(productionUrl, "ALTER TABLE company ADD COLUMN loyalty_tier text");
+    try {
+      const result = await run("REFRESH", before.options as object);
+      expect(result.status).toBe("FAILED");
+      expect(result.error).toContain("company.loyalty_tier");
+      expect(result.error).not.toMatch(/postgres:\/\//);
+    } finally {
+      await query(productionUrl, "ALTER TABLE company DROP COLUMN loyalty_tier");
+    }
+    const after = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    expect(after.status).toBe("READY");
+    expect(after.databaseName).toBe(before.databaseName);
+    expect(await query(sandboxUrl(before.databaseName!), checksum)).toEqual([old]);
+  });
+
+  it("deletes: the database is dropped, the sandbox and its history kept", async () => {
+    const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    const result = await run("DELETE");
+    expect(result.status).toBe("SUCCEEDED");
+    expect(await databaseExists(testServerAdminUrl(), before.databaseName!)).toBe(false);
+    const after = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    expect(after).toMatchObject({ status: "DELETED", databaseName: null });
+    expect(await db.sandboxRun.count({ where: { sandboxId } })).toBe(4);
+  });
+});
