@@ -14,6 +14,8 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { buildWorld } = await import("../wizard/test-world");
 const { createOrderAction, createOrderForCustomerAction, getProductionEstimateAction } = await import("./actions");
+const { listOrders } = await import("./queries");
+const { loadActor } = await import("../auth/actor");
 
 let world: World;
 const as = (userId: string | null) => (session.current = userId ? { userId } : null);
@@ -114,5 +116,13 @@ describe("ordering a sandbox", () => {
     expect(await getProductionEstimateAction({ tenantId: world.tenantA })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     as(world.users.sales);
     expect((await getProductionEstimateAction({ tenantId: world.tenantA })).ok).toBe(true);
+  });
+
+  it("lists orders by who may see them: the rep's own, the tenant's for its admin, all for operators", async () => {
+    const names = async (userId: string) => (await listOrders((await loadActor(userId))!)).map((o) => o.name).sort();
+    expect(await names(world.users.sales)).toEqual(["For Alpha"]);
+    expect(await names(world.users.adminA)).toEqual(["For Alpha", "Training copy"]);
+    expect(await names(world.users.adminB)).toEqual(["Training copy"]);
+    expect(await names(world.users.operator)).toEqual(["For Alpha", "Training copy", "Training copy"]);
   });
 });

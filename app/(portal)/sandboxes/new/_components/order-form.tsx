@@ -12,7 +12,6 @@ import { TextareaField } from "@/components/textarea-field";
 import { createOrderAction, createOrderForCustomerAction, getProductionEstimateAction } from "@/lib/orders/actions";
 import {
   EMPTY_PLAN_COUNTS,
-  NAME_MAX,
   NAME_RULE_TEXT,
   NOTE_MAX,
   orderForCustomerSchema,
@@ -79,7 +78,6 @@ export function OrderForm(props: Props) {
         label="Sandbox name"
         hint={NAME_RULE_TEXT}
         autoComplete="off"
-        maxLength={NAME_MAX + 10}
         error={errors.name?.message}
         {...register("name")}
       />
