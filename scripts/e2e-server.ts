@@ -4,7 +4,7 @@
  * demo data. Never touches the developer's .data folder.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +12,8 @@ import { freePort } from "../lib/testing/free-port";
 
 const port = process.argv[2] ?? "3100";
 const dataDir = mkdtempSync(path.join(tmpdir(), "sandbox-portal-e2e-"));
+// mkdtemp makes the folder private to root; the postgres OS user must be able to enter it.
+chmodSync(dataDir, 0o755);
 process.env.DATA_DIR = dataDir;
 process.env.EMBEDDED_PG_PORT = String(await freePort());
 process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;

@@ -6,6 +6,7 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
+import { connection } from "next/server";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import { authOptions } from "./options";
@@ -40,6 +41,8 @@ export async function getActor(): Promise<Actor | null> {
 
 /** For pages: the actor, or a redirect to sign-in / the not-allowed page. */
 export async function requireActor(permission?: Permission): Promise<Actor> {
+  // Who is asking is only known at request time: pages that ask are never prerendered.
+  await connection();
   const actor = await getActor();
   if (!actor) redirect("/sign-in");
   if (permission && !hasPermission(actor, permission)) redirect("/forbidden");

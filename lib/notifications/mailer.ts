@@ -21,7 +21,8 @@ export interface StoredMail extends Mail {
 }
 
 const from = () => process.env.MAIL_FROM ?? "Sandbox Portal <no-reply@sandbox-portal.local>";
-export const outboxDir = () => path.resolve(process.env.OUTBOX_DIR ?? ".data/outbox");
+// turbopackIgnore: the outbox is runtime data, not code to trace into the build.
+export const outboxDir = () => path.resolve(/*turbopackIgnore: true*/ process.env.OUTBOX_DIR ?? ".data/outbox");
 
 export async function sendMail(mail: Mail): Promise<void> {
   if (mail.to.length === 0) return;
@@ -32,17 +33,17 @@ export async function sendMail(mail: Mail): Promise<void> {
   }
   const stored: StoredMail = { ...mail, id: `${Date.now()}-${randomBytes(4).toString("hex")}`, from: from(), sentAt: new Date().toISOString() };
   await mkdir(outboxDir(), { recursive: true });
-  await writeFile(path.join(outboxDir(), `${stored.id}.json`), JSON.stringify(stored, null, 2));
+  await writeFile(/*turbopackIgnore: true*/ path.join(outboxDir(), `${stored.id}.json`), JSON.stringify(stored, null, 2));
 }
 
 /** The outbox's messages, newest first. */
 export async function listOutbox(limit = 100): Promise<StoredMail[]> {
   let files: string[];
   try {
-    files = (await readdir(outboxDir())).filter((f) => f.endsWith(".json"));
+    files = (await readdir(/*turbopackIgnore: true*/ outboxDir())).filter((f) => f.endsWith(".json"));
   } catch {
     return [];
   }
   files.sort().reverse();
-  return Promise.all(files.slice(0, limit).map(async (f) => JSON.parse(await readFile(path.join(outboxDir(), f), "utf8")) as StoredMail));
+  return Promise.all(files.slice(0, limit).map(async (f) => JSON.parse(await readFile(/*turbopackIgnore: true*/ path.join(outboxDir(), f), "utf8")) as StoredMail));
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { connection } from "next/server";
 import { getActor } from "@/lib/auth/actor";
 import { oidcEnabled, env } from "@/lib/config/env";
 import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
@@ -8,6 +9,7 @@ import { SignInForm } from "./_components/sign-in-form";
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
+  await connection(); // depends on the request's session: never prerendered
   if (await getActor()) redirect("/");
   const { error, callbackUrl } = await searchParams;
   // Only same-site paths: an open redirect would hand the session to another site.
