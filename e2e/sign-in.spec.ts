@@ -6,7 +6,7 @@ const ROLE_LABEL = { CUSTOMER_ADMIN: "Customer admin", CUSTOMER_USER: "Customer 
 
 test.describe("signing in", () => {
   for (const role of ["CUSTOMER_ADMIN", "CUSTOMER_USER", "SALES_REP", "OPERATOR"] as const) {
-    test(`a ${ROLE_LABEL[role].toLowerCase()} sees their shell`, async ({ page }) => {
+    test(`${ROLE_LABEL[role]} sees their shell`, async ({ page }) => {
       const user = DEMO_USERS.find((u) => u.role === role)!;
       await signIn(page, user.email);
       const who = page.getByTestId("who-am-i");
