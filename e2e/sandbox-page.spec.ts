@@ -127,6 +127,8 @@ test("another tenant's admin gets a 404 for the page, the progress and the repor
   const response = await page.goto(sandboxUrl);
   expect(response?.status()).toBe(404);
   expect((await page.request.get(`/api/sandboxes/${sandboxId}/progress`)).status()).toBe(404);
+  // The outbox page is for development only: the e2e server is a production build.
+  expect((await page.request.get("/dev/outbox")).status()).toBe(404);
 });
 
 test("each checklist fix changes the sandbox database", async ({ page }) => {
@@ -208,8 +210,8 @@ test("a refresh keeps the old copy ready and usable until the verified swap", as
   await expect(page.getByTestId("sandbox-status")).toHaveText("Ready", { timeout: 120_000 });
   const after = await sandboxRow();
   expect(after.databaseName).not.toBe(oldDb);
-  const { rows } = await portal.query("SELECT 1 FROM pg_database WHERE datname = $1", [oldDb]);
-  expect(rows).toHaveLength(0);
+  // The old copy is dropped just after the swap commits.
+  await expect.poll(async () => (await portal.query("SELECT 1 FROM pg_database WHERE datname = $1", [oldDb])).rowCount).toBe(0);
   await expect(page.getByTestId("run-row").first()).toContainText("Refresh");
   await expect(page.getByTestId("run-row").first()).toContainText("Succeeded");
 });
@@ -226,7 +228,7 @@ test("deleting needs the exact name, then drops the sandbox database", async ({ 
   await expect(button).toBeEnabled();
   await button.click();
   await expect(page.getByTestId("sandbox-status")).toHaveText("Deleted", { timeout: 60_000 });
-  expect((await portal.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName])).rows).toHaveLength(0);
+  await expect.poll(async () => (await portal.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName])).rowCount).toBe(0);
   await page.goto("/audit?action=sandbox.delete.requested");
   await expect(page.getByTestId("audit-row").first()).toContainText(NAME);
 });
