@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { Actor } from "../auth/policy";
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest fixture named like a hook, not a React hook
 usePortalDatabase();
 
 const { db } = await import("../db/portal");

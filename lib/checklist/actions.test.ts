@@ -8,7 +8,6 @@ const session = vi.hoisted(() => ({ current: null as null | { userId: string } }
 vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest fixture named like a hook, not a React hook
 usePortalDatabase();
 
 const { db } = await import("../db/portal");

@@ -4,7 +4,6 @@ import { usePortalDatabase } from "@/lib/testing/portal-db";
 const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
 vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest fixture named like a hook, not a React hook
 usePortalDatabase();
 
 const { db } = await import("@/lib/db/portal");
