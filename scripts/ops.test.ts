@@ -6,7 +6,7 @@ import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../lib/db/migrate";
 import { generateProductionDatabase } from "../lib/crm/generator";
-import { createTestDatabase } from "../lib/testing/pg";
+import { createTestDatabase, testServerAdminUrl } from "../lib/testing/pg";
 
 const run = promisify(execFile);
 let portalUrl = "";
@@ -16,7 +16,7 @@ const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), DATABA
 async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scripts/ops.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: portalUrl, ...secrets },
+      env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testServerAdminUrl(), ...secrets },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -100,4 +100,36 @@ describe("operator CLI", () => {
     const users = (await sql(portalUrl, `SELECT email, role FROM "User"`)).rows;
     expect(users).toEqual([{ email: "jane@example.com", role: "CUSTOMER_ADMIN" }]);
   }, 60_000);
+
+  it("creates, reports on and deletes a sandbox, refusing bad plans and a second sandbox of the same name", async () => {
+    const operator = await ops("user:add", "--email", "op@example.com", "--name", "Op", "--role", "operator", "--password", "operator-password-1");
+    expect(operator.code, operator.stderr).toBe(0);
+    const badPlans = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "gold=2", "--as", "op@example.com");
+    expect(badPlans.code).toBe(1);
+    expect(badPlans.stderr).toContain('unknown plan "gold"');
+
+    const created = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "complete=2", "--as", "op@example.com", "--domain", "example.invalid");
+    expect(created.code, created.stderr).toBe(0);
+    const id = /sandbox (\S+) \("UAT"\)/.exec(created.stdout)?.[1];
+    expect(id).toBeTruthy();
+    expect(created.stderr).toContain("provision succeeded");
+
+    const status = JSON.parse((await ops("sandbox:status", "--id", id!)).stdout) as { status: string; runs: { status: string }[] };
+    expect(status.status).toBe("READY");
+    const report = JSON.parse((await ops("sandbox:report", "--id", id!)).stdout) as { options: { invalidationDomain: string; users: unknown[] } };
+    expect(report.options.invalidationDomain).toBe("example.invalid");
+    expect(report.options.users.length).toBe(2); // rule 10's default: two who can log in, for two plans
+    const csv = await ops("sandbox:report", "--id", id!, "--format", "csv");
+    expect(csv.stdout.split(/\r?\n/)[0]).toBe("section,name,key,value,ok,offending");
+
+    const twin = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "complete=1", "--as", "op@example.com");
+    expect(twin.code).toBe(1);
+    expect(twin.stderr).toContain('already has a sandbox named "UAT"');
+
+    const unconfirmed = await ops("sandbox:delete", "--id", id!);
+    expect(unconfirmed.code).toBe(1);
+    const deleted = await ops("sandbox:delete", "--id", id!, "--confirm", "UAT");
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(JSON.parse((await ops("sandbox:status", "--id", id!)).stdout).status).toBe("DELETED");
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import "server-only";
-import { randomInt } from "node:crypto";
 import { db } from "../db/portal";
+import { newSandboxCustomerId } from "../sandboxes/customer-key";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/policy";
@@ -21,19 +21,6 @@ const nameTaken = () =>
     name: ["A sandbox with this name already exists for this customer. Choose another name."],
   });
 
-/** `Cust9` + five digits: the sandbox's own tenant key, distinct from every production key and every other sandbox's. */
-async function freeSandboxCustomerId(): Promise<string> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const candidate = `Cust9${String(randomInt(0, 100_000)).padStart(5, "0")}`;
-    const [sandbox, tenant] = await Promise.all([
-      db.sandbox.findUnique({ where: { sandboxCustomerId: candidate }, select: { id: true } }),
-      db.tenant.findUnique({ where: { customerId: candidate }, select: { id: true } }),
-    ]);
-    if (!sandbox && !tenant) return candidate;
-  }
-  throw new Error("no free sandbox customer id after 20 attempts");
-}
-
 /**
  * Files an order: the sandbox row waiting for its setup, and the audit entry, in
  * one transaction. Two orders racing for one name or one generated key are settled
@@ -42,7 +29,7 @@ async function freeSandboxCustomerId(): Promise<string> {
 export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sandboxId: string }> {
   if (await isSandboxNameTaken(order.tenantId, order.name)) throw nameTaken();
   for (let attempt = 0; ; attempt++) {
-    const sandboxCustomerId = await freeSandboxCustomerId();
+    const sandboxCustomerId = await newSandboxCustomerId();
     try {
       const sandbox = await db.$transaction(async (tx) => {
         const created = await tx.sandbox.create({

@@ -8,7 +8,8 @@ import { db } from "../../lib/db/portal";
 import type { Prisma } from "../../lib/generated/portal/client";
 import { openProductionClient } from "../../lib/crm/read-only";
 import { sandboxOptionsSchema, USER_PLANS, type SandboxOptionsInput, type UserPlan } from "../../lib/sanitizer/options";
-import { defaultAccess, type PlanCounts } from "../../lib/sandboxes/default-access";
+import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
+import { exceedsOrder } from "../../lib/wizard/schema";
 import { newSandboxCustomerId } from "../../lib/sandboxes/customer-key";
 import { tenantConnections } from "../../lib/tenants/registry";
 import { CliError, required } from "./cli-error";
@@ -16,6 +17,8 @@ import { runNow } from "./sandbox-commands";
 
 type Flags = Record<string, string | boolean | undefined>;
 const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+
+type PlanCounts = Partial<Record<UserPlan, number>>;
 
 function parsePlans(spec: string): PlanCounts {
   const counts: PlanCounts = {};
@@ -63,14 +66,12 @@ export async function createSandbox(flags: Flags): Promise<void> {
   }
 
   const raw = await optionsFrom(flags);
-  if (!raw.users) raw.users = await defaultUsers(tenant.id, planCounts);
+  if (!raw.users) raw.users = await productionDefaultUsers(tenant.id, planCounts);
   const parsed = sandboxOptionsSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`invalid options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const options = parsed.data;
-  for (const plan of USER_PLANS) {
-    const used = options.users.filter((u) => u.userPlan === plan).length;
-    if (used > (planCounts[plan] ?? 0)) throw new CliError(`${used} users on ${plan}, but the order has ${planCounts[plan] ?? 0} such plans`);
-  }
+  const over = exceedsOrder(options.users, planCounts);
+  if (over.length > 0) throw new CliError(`more users than the order's plans: ${over.join(", ")}`);
 
   const sandbox = await db.sandbox.create({
     data: {
@@ -82,14 +83,17 @@ export async function createSandbox(flags: Flags): Promise<void> {
   await runNow(sandbox.id, "PROVISION", options as Prisma.InputJsonValue, actor.id);
 }
 
-async function defaultUsers(tenantId: string, planCounts: PlanCounts) {
+async function productionDefaultUsers(tenantId: string, planCounts: PlanCounts) {
   const { productionUrl } = await tenantConnections(tenantId);
   const client = await openProductionClient(productionUrl);
   try {
     const { rows } = await client.query<{ id: number; can_login: boolean; is_retired: boolean; user_plan: string | null }>(
       "SELECT id, can_login, is_retired, user_plan FROM associate",
     );
-    return defaultAccess(rows.map((r) => ({ id: r.id, canLogin: r.can_login, isRetired: r.is_retired, userPlan: r.user_plan })), planCounts);
+    return defaultUsers(
+      rows.map((r) => ({ id: r.id, username: "", fullName: "", email: null, canLogin: r.can_login, isRetired: r.is_retired, userPlan: asUserPlan(r.user_plan) })),
+      planCounts,
+    );
   } finally {
     await client.end();
   }
