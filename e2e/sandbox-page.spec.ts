@@ -7,8 +7,8 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
+import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
 import { signIn } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
@@ -19,25 +19,6 @@ const NAME = `E2E ${Date.now().toString(36)}`;
 let sandboxUrl = "";
 let sandboxId = "";
 let portal: pg.Client;
-
-/**
- * The e2e server's database URL, read from the environment of the `next start`
- * process serving this test's base URL (scripts/e2e-server.ts hands it down).
- * Test-only: it needs no route in the app and no change to the server script.
- */
-function e2eDatabaseUrl(baseURL: string): string {
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    let environ: string;
-    try {
-      environ = readFileSync(`/proc/${pid}/environ`, "utf8");
-    } catch {
-      continue;
-    }
-    const vars = new Map(environ.split("\0").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const));
-    if (vars.get("NEXTAUTH_URL") === baseURL && vars.get("NODE_ENV") === "production" && vars.get("DATABASE_URL")) return vars.get("DATABASE_URL")!;
-  }
-  throw new Error(`no e2e server process found for ${baseURL}`);
-}
 
 async function sandboxRow() {
   const { rows } = await portal.query<{ status: string; databaseName: string | null }>('SELECT status, "databaseName" FROM "Sandbox" WHERE id = $1', [sandboxId]);
@@ -67,7 +48,7 @@ async function expectNoSeriousA11yViolations(page: Page) {
 }
 
 test.beforeAll(async ({}, testInfo) => {
-  dbUrl = e2eDatabaseUrl(testInfo.project.use.baseURL!);
+  dbUrl = readE2eServerInfo(testInfo.project.use.baseURL!).databaseUrl;
   portal = new pg.Client({ connectionString: dbUrl });
   await portal.connect();
 });

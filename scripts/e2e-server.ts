@@ -4,11 +4,12 @@
  * demo data. Never touches the developer's .data folder.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../lib/testing/free-port";
+import { e2eServerInfoPath } from "../lib/testing/e2e-server-info";
 
 const port = process.argv[2] ?? "3100";
 const dataDir = mkdtempSync(path.join(tmpdir(), "sandbox-portal-e2e-"));
@@ -26,6 +27,9 @@ const { seedDemoData } = await import("./seed");
 const { localServer } = await bootstrap({ log: (l) => console.log(`[e2e] ${l}`) });
 await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });
 
+const infoFile = e2eServerInfoPath(port);
+writeFileSync(infoFile, JSON.stringify({ baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL }), { mode: 0o600 });
+
 const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
@@ -35,6 +39,7 @@ async function shutdown() {
   next.kill("SIGTERM");
   await localServer?.stop().catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });
+  rmSync(infoFile, { force: true });
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown());
