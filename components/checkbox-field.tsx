@@ -1,12 +1,11 @@
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { forwardRef, type InputHTMLAttributes, type ReactNode } from "react";
+import { FieldError, FieldHint, useFieldIds } from "./field";
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, "type"> & { label: ReactNode; error?: string; hint?: string };
 
 /** A labelled checkbox whose hint and error are linked with aria-describedby. */
 export const CheckboxField = forwardRef<HTMLInputElement, Props>(function CheckboxField({ label, error, hint, className, ...input }, ref) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
+  const { id, hintId, errorId, describedBy } = useFieldIds(hint, error);
   return (
     <div className={className}>
       <div className="flex items-start gap-2">
@@ -15,7 +14,7 @@ export const CheckboxField = forwardRef<HTMLInputElement, Props>(function Checkb
           ref={ref}
           type="checkbox"
           aria-invalid={error ? true : undefined}
-          aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
+          aria-describedby={describedBy}
           className="mt-0.5 h-4 w-4 shrink-0 rounded border-slate-400 text-brand-600"
           {...input}
         />
@@ -23,16 +22,12 @@ export const CheckboxField = forwardRef<HTMLInputElement, Props>(function Checkb
           {label}
         </label>
       </div>
-      {hint && (
-        <p id={hintId} className="ml-6 mt-0.5 text-xs text-slate-600">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="ml-6 mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      )}
+      <FieldHint id={hintId} className="ml-6">
+        {hint}
+      </FieldHint>
+      <FieldError id={errorId} className="ml-6">
+        {error}
+      </FieldError>
     </div>
   );
 });
