@@ -8,13 +8,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { startLocalServer, type LocalServer } from "../lib/db/local-server";
 import { quoteIdent, redactUrl, withDatabase } from "../lib/db/urls";
 import { generateProductionDatabase } from "../lib/crm/generator";
 import { progressBar } from "../lib/crm/generator/progress-bar";
 import { isScale } from "../lib/crm/generator/scales";
 import { freePort } from "../lib/testing/free-port";
+import { oneOffQuery } from "../lib/db/one-off-query";
 
 const scale = process.argv[2] ?? "medium";
 const seed = Number(process.argv[3] ?? 1);
@@ -23,15 +23,6 @@ if (!isScale(scale) || !Number.isInteger(seed)) {
   process.exit(2);
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 let server: LocalServer | undefined;
 let dataDir: string | undefined;
@@ -45,7 +36,7 @@ if (!serverUrl) {
 
 const database = `crm_bench_${scale}_${process.pid}`;
 const databaseUrl = withDatabase(serverUrl, database);
-await admin(serverUrl, `CREATE DATABASE ${quoteIdent(database)}`);
+await oneOffQuery(serverUrl, `CREATE DATABASE ${quoteIdent(database)}`);
 console.error(`generating ${scale} (seed ${seed}) into ${redactUrl(databaseUrl)}`);
 
 const bar = scale === "small" ? undefined : progressBar();
@@ -69,7 +60,7 @@ try {
   console.log(`peak RSS     ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   for (const [table, rows] of Object.entries(result.tables)) console.log(`  ${table.padEnd(18)} ${rows.toLocaleString("en")}`);
 } finally {
-  await admin(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => undefined);
+  await oneOffQuery(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => undefined);
   await server?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }

@@ -15,27 +15,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { generateProductionDatabase } from "../lib/crm/generator";
 import type { Scale } from "../lib/crm/generator/scales";
 import { startLocalServer } from "../lib/db/local-server";
 import { quoteIdent, withDatabase } from "../lib/db/urls";
 import type { SandboxOptionsInput } from "../lib/sanitizer/options";
 import { freePort } from "../lib/testing/free-port";
+import { oneOffQuery } from "../lib/db/one-off-query";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" } } });
 const scale = values.scale as Scale;
 if (!["small", "medium", "large"].includes(scale)) throw new Error(`--scale must be small, medium or large, not ${scale}`);
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function timed<T>(label: string, run: () => Promise<T>): Promise<{ ms: number; value: T }> {
   process.stdout.write(`${label} ... `);
@@ -87,15 +78,15 @@ const dataDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-bench-"));
 const server = await startLocalServer({ dataDir, port: await freePort(), throwaway: true });
 try {
   const prodUrl = withDatabase(server.adminUrl, "bench_prod");
-  await admin(server.adminUrl, "CREATE DATABASE bench_prod");
+  await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_prod");
   const generated = await timed(`generate ${scale} production`, () =>
     generateProductionDatabase({ databaseUrl: prodUrl, customerId: "Cust10001", companyName: "Bench AS", scale, seed: Number(values.seed) }),
   );
   console.log(`  ${generated.value.rows.toLocaleString("en")} rows, ${mb(generated.value.bytes)} on disk`);
 
-  await admin(server.adminUrl, "CREATE DATABASE bench_restore");
+  await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore");
   const a = await timed("(a) pg_dump -Fc | pg_restore", () => dumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore")));
-  const b = await timed("(b) CREATE DATABASE ... TEMPLATE", () => admin(server.adminUrl, `CREATE DATABASE ${quoteIdent("bench_template")} TEMPLATE bench_prod`));
+  const b = await timed("(b) CREATE DATABASE ... TEMPLATE", () => oneOffQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent("bench_template")} TEMPLATE bench_prod`));
   const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.adminUrl, "bench_sandbox", {}));
   const all = await timed("(c') provisionSandbox, documents and attachments too", () =>
     provisionInChild(prodUrl, server.adminUrl, "bench_sandbox_all", { documents: { mode: "all" }, serviceAttachments: true }),

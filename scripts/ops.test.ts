@@ -2,11 +2,11 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../lib/db/migrate";
 import { generateProductionDatabase } from "../lib/crm/generator";
 import { createTestDatabase, testServerAdminUrl } from "../lib/testing/pg";
+import { oneOffQuery } from "../lib/db/one-off-query";
 
 const run = promisify(execFile);
 let portalUrl = "";
@@ -25,17 +25,8 @@ async function ops(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-async function sql(url: string, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
-const tenantCount = async () => Number((await sql(portalUrl, 'SELECT count(*) AS n FROM "Tenant"')).rows[0].n);
+const tenantCount = async () => Number((await oneOffQuery(portalUrl, 'SELECT count(*) AS n FROM "Tenant"'))[0]!.n);
 
 describe("operator CLI", () => {
   beforeAll(async () => {
@@ -53,7 +44,7 @@ describe("operator CLI", () => {
     expect(again.stderr).toContain("already exists");
     expect(await tenantCount()).toBe(1);
     // The stored URL is sealed: its password is nowhere in the row.
-    const stored = (await sql(portalUrl, 'SELECT "productionUrlEncrypted" AS u FROM "Tenant"')).rows[0].u as string;
+    const stored = (await oneOffQuery(portalUrl, 'SELECT "productionUrlEncrypted" AS u FROM "Tenant"'))[0]!.u as string;
     expect(stored).not.toContain(new URL(productionUrl).password);
   });
 
@@ -68,7 +59,7 @@ describe("operator CLI", () => {
     expect(unreachable.stderr).not.toContain("u:p@"); // no password in messages
 
     const empty = await createTestDatabase("ops_empty");
-    await sql(empty, "CREATE TABLE installation (id integer primary key, customer_id text)");
+    await oneOffQuery(empty, "CREATE TABLE installation (id integer primary key, customer_id text)");
     const offContract = await ops("tenant:add", "--customer-id", "Cust3", "--company", "X", "--production-url", empty);
     expect(offContract.code).toBe(1);
     expect(offContract.stderr).toContain("missing table associate");
@@ -76,7 +67,7 @@ describe("operator CLI", () => {
 
     const sandbox = await createTestDatabase("ops_sbx");
     await generateProductionDatabase({ databaseUrl: sandbox, customerId: "Cust4", companyName: "S", scale: "small", seed: 4 });
-    await sql(sandbox, "UPDATE installation SET environment = 'sandbox'");
+    await oneOffQuery(sandbox, "UPDATE installation SET environment = 'sandbox'");
     const fromSandbox = await ops("tenant:add", "--customer-id", "Cust4", "--company", "S", "--production-url", sandbox);
     expect(fromSandbox.code).toBe(1);
     expect(fromSandbox.stderr).toContain("never a copy source");
@@ -97,7 +88,7 @@ describe("operator CLI", () => {
     expect(reset.code).toBe(0);
     const short = await ops("user:password", "--email", "jane@example.com", "--password", "short");
     expect(short.code).toBe(1);
-    const users = (await sql(portalUrl, `SELECT email, role FROM "User"`)).rows;
+    const users = await oneOffQuery(portalUrl, `SELECT email, role FROM "User"`);
     expect(users).toEqual([{ email: "jane@example.com", role: "CUSTOMER_ADMIN" }]);
   }, 60_000);
 

@@ -3,10 +3,10 @@
  * on the portal's server, and an account for every role. Idempotent: running it
  * again changes nothing that exists. `npm run seed`; `npm run dev` runs it too.
  */
-import pg from "pg";
 import { pathToFileURL } from "node:url";
 import { db } from "../lib/db/portal";
 import { quoteIdent, withDatabase } from "../lib/db/urls";
+import { oneOffQuery } from "../lib/db/one-off-query";
 import { hashPassword } from "../lib/auth/password";
 import { registerTenant } from "../lib/tenants/registry";
 import { generateProductionDatabase } from "../lib/crm/generator";
@@ -47,14 +47,8 @@ async function freshProductionDatabase(
   log: Log,
 ): Promise<string> {
   const name = `crm_${tenant.customerId.toLowerCase()}_production`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
-  } finally {
-    await admin.end();
-  }
+  await oneOffQuery(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  await oneOffQuery(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
   const databaseUrl = withDatabase(serverUrl, name);
   const started = Date.now();
   const result = await generateProductionDatabase({

@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { applyMigrations } from "./migrate";
 import { diffSchemas } from "./schema-sql";
+import { oneOffQuery } from "./one-off-query";
 
 const MIGRATIONS_DIR = path.resolve("prisma/migrations");
 const databases: string[] = [];
@@ -22,15 +22,6 @@ async function freshDatabase(): Promise<string> {
   return url;
 }
 
-async function query<R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function migrationNames(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -58,7 +49,7 @@ describe("applyMigrations", () => {
     expect(await applyMigrations(url, MIGRATIONS_DIR)).toEqual(expected);
 
     const tables = (
-      await query<{ table_name: string }>(
+      await oneOffQuery<{ table_name: string }>(
         url,
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
       )
@@ -66,7 +57,7 @@ describe("applyMigrations", () => {
     expect(tables).toEqual(
       expect.arrayContaining(["_prisma_migrations", "Tenant", "User", "Sandbox", "SandboxRun", "AuditEvent"]),
     );
-    const history = await query<{ migration_name: string; finished: boolean }>(
+    const history = await oneOffQuery<{ migration_name: string; finished: boolean }>(
       url,
       "SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name",
     );
@@ -82,7 +73,7 @@ describe("applyMigrations", () => {
     const results = await Promise.all([applyMigrations(url, MIGRATIONS_DIR), applyMigrations(url, MIGRATIONS_DIR)]);
 
     expect(results.flat().sort()).toEqual(expected);
-    const rows = await query<{ count: string }>(url, "SELECT count(*) FROM _prisma_migrations");
+    const rows = await oneOffQuery<{ count: string }>(url, "SELECT count(*) FROM _prisma_migrations");
     expect(rows).toEqual([{ count: String(expected.length) }]);
   });
 
@@ -106,7 +97,7 @@ describe("applyMigrations", () => {
     });
 
     expect(await applyMigrations(url, dir)).toEqual(["20200101000000_functions"]);
-    expect(await query(url, "SELECT body, one() AS one FROM note")).toEqual([{ body: "a;b", one: 1 }]);
+    expect(await oneOffQuery(url, "SELECT body, one() AS one FROM note")).toEqual([{ body: "a;b", one: 1 }]);
   });
 
   it("leaves nothing of a failed migration behind and refuses to go on", async () => {
@@ -116,7 +107,7 @@ describe("applyMigrations", () => {
     });
 
     await expect(applyMigrations(url, dir)).rejects.toThrow(/missing/);
-    const tables = await query(url, "SELECT 1 FROM information_schema.tables WHERE table_name = 'half'");
+    const tables = await oneOffQuery(url, "SELECT 1 FROM information_schema.tables WHERE table_name = 'half'");
     expect(tables).toEqual([]);
     // Like `prisma migrate deploy`: a failed migration must be resolved first (P3009).
     await expect(applyMigrations(url, dir)).rejects.toThrow(/P3009/);

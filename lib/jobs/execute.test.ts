@@ -3,12 +3,12 @@
  * what a refresh keeps), a failed refresh that leaves the old copy exactly as it
  * was, and delete.
  */
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import { generateProductionDatabase } from "../crm/generator";
 import { withDatabase } from "../db/urls";
+import { oneOffQuery } from "../db/one-off-query";
 
 usePortalDatabase();
 
@@ -23,15 +23,6 @@ let productionUrl = "";
 let sandboxId = "";
 let adminId = "";
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const sandboxUrl = (name: string) => withDatabase(testServerAdminUrl(), name);
 
@@ -65,15 +56,15 @@ describe("sandbox runs through the job layer", () => {
     expect(sandbox.snapshotAt).not.toBeNull();
     expect(Number(sandbox.sizeBytes)).toBeGreaterThan(0);
     expect(result.report).toMatchObject({ sandboxCustomerId: "Cust951510", sourceCustomerId: "Cust5151" });
-    const [installation] = await query<{ customer_id: string }>(sandboxUrl(sandbox.databaseName!), "SELECT customer_id FROM installation");
+    const [installation] = await oneOffQuery<{ customer_id: string }>(sandboxUrl(sandbox.databaseName!), "SELECT customer_id FROM installation");
     expect(installation?.customer_id).toBe("Cust951510");
   });
 
   it("refreshes: a new copy swapped in, the old dropped; customer id, mailbox, choices and sandbox-made apps kept", async () => {
     const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
     const oldDb = before.databaseName!;
-    await query(sandboxUrl(oldDb), `INSERT INTO app_authorization (app_name, client_id, scopes, authorized_at) VALUES ('Sandbox-made app', 'c-1', 'crm', now())`);
-    await query(productionUrl, `UPDATE company SET name = 'Renamed in production' WHERE id = (SELECT min(id) FROM company)`);
+    await oneOffQuery(sandboxUrl(oldDb), `INSERT INTO app_authorization (app_name, client_id, scopes, authorized_at) VALUES ('Sandbox-made app', 'c-1', 'crm', now())`);
+    await oneOffQuery(productionUrl, `UPDATE company SET name = 'Renamed in production' WHERE id = (SELECT min(id) FROM company)`);
 
     const result = await run("REFRESH", before.options as object);
     expect(result.status, result.error ?? "").toBe("SUCCEEDED");
@@ -84,32 +75,32 @@ describe("sandbox runs through the job layer", () => {
     expect(after.snapshotAt!.getTime()).toBeGreaterThan(before.snapshotAt!.getTime());
 
     const url = sandboxUrl(after.databaseName!);
-    expect(await query(url, "SELECT customer_id FROM installation")).toEqual([{ customer_id: "Cust951510" }]);
-    expect(await query(url, "SELECT address FROM service_mailbox")).toEqual([{ address: serviceMailboxAddress("Cust951510") }]);
-    expect(await query(url, "SELECT app_name FROM app_authorization")).toEqual([{ app_name: "Sandbox-made app" }]);
-    expect(await query(url, "SELECT name FROM company WHERE id = (SELECT min(id) FROM company)")).toEqual([{ name: "Renamed in production" }]);
-    const emails = await query<{ email: string }>(url, "SELECT email FROM contact WHERE email IS NOT NULL LIMIT 5");
+    expect(await oneOffQuery(url, "SELECT customer_id FROM installation")).toEqual([{ customer_id: "Cust951510" }]);
+    expect(await oneOffQuery(url, "SELECT address FROM service_mailbox")).toEqual([{ address: serviceMailboxAddress("Cust951510") }]);
+    expect(await oneOffQuery(url, "SELECT app_name FROM app_authorization")).toEqual([{ app_name: "Sandbox-made app" }]);
+    expect(await oneOffQuery(url, "SELECT name FROM company WHERE id = (SELECT min(id) FROM company)")).toEqual([{ name: "Renamed in production" }]);
+    const emails = await oneOffQuery<{ email: string }>(url, "SELECT email FROM contact WHERE email IS NOT NULL LIMIT 5");
     for (const { email } of emails) expect(email).toMatch(/@example\.invalid$/);
   });
 
   it("a refresh that fails leaves the previous copy exactly as it was, and ready", async () => {
     const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
     const checksum = "SELECT md5(string_agg(c::text, '|' ORDER BY c.id)) AS s FROM company c";
-    const [old] = await query<{ s: string }>(sandboxUrl(before.databaseName!), checksum);
+    const [old] = await oneOffQuery<{ s: string }>(sandboxUrl(before.databaseName!), checksum);
     // An unclassified column in production: rule 0 stops the refresh before anything is copied.
-    await query(productionUrl, "ALTER TABLE company ADD COLUMN loyalty_tier text");
+    await oneOffQuery(productionUrl, "ALTER TABLE company ADD COLUMN loyalty_tier text");
     try {
       const result = await run("REFRESH", before.options as object);
       expect(result.status).toBe("FAILED");
       expect(result.error).toContain("company.loyalty_tier");
       expect(result.error).not.toMatch(/postgres:\/\//);
     } finally {
-      await query(productionUrl, "ALTER TABLE company DROP COLUMN loyalty_tier");
+      await oneOffQuery(productionUrl, "ALTER TABLE company DROP COLUMN loyalty_tier");
     }
     const after = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
     expect(after.status).toBe("READY");
     expect(after.databaseName).toBe(before.databaseName);
-    expect(await query(sandboxUrl(before.databaseName!), checksum)).toEqual([old]);
+    expect(await oneOffQuery(sandboxUrl(before.databaseName!), checksum)).toEqual([old]);
   });
 
   it("deletes: the database is dropped, the sandbox and its history kept", async () => {

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import pg from "pg";
 import { withDatabase, quoteIdent } from "../db/urls";
+import { oneOffQuery } from "../db/one-off-query";
 
 export function testServerAdminUrl(): string {
   return inject("pgAdminUrl");
@@ -24,11 +24,5 @@ export async function dropTestDatabase(url: string): Promise<void> {
 }
 
 async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testServerAdminUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await oneOffQuery(testServerAdminUrl(), sql);
 }

@@ -7,6 +7,7 @@ import { registerTenant, tenantConnections, TenantRegistrationError } from "../.
 import { customerIdSchema } from "../../lib/tenants/schema";
 import { CliError, required } from "./cli-error";
 import { progressBar } from "../../lib/crm/generator/progress-bar";
+import { oneOffQuery } from "../../lib/db/one-off-query";
 
 type Flags = Record<string, string | boolean | undefined>;
 const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
@@ -46,7 +47,7 @@ export async function generateTenant(flags: Flags): Promise<void> {
 
   const serverUrl = withDatabase(process.env.DATABASE_URL!, "postgres");
   const name = `crm_${customerId.data.toLowerCase()}_production`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`).catch((error: Error) => {
+  await oneOffQuery(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`).catch((error: Error) => {
     throw new CliError(`Cannot create database ${name}: ${error.message}`);
   });
   const databaseUrl = withDatabase(serverUrl, name);
@@ -60,7 +61,7 @@ export async function generateTenant(flags: Flags): Promise<void> {
     await registerTenant({ customerId: customerId.data, companyName, productionUrl: databaseUrl });
     console.log(`tenant ${customerId.data} registered`);
   } catch (error) {
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => undefined);
+    await oneOffQuery(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => undefined);
     if (error instanceof TenantRegistrationError) throw new CliError(error.message);
     throw error;
   }
@@ -96,12 +97,3 @@ async function databaseSizeText(url: string): Promise<string> {
   }
 }
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
