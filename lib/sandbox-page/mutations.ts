@@ -13,6 +13,7 @@ import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import { requestRun } from "../jobs/runs";
+import type { SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
 
 async function loadSandbox(actor: Actor, permission: Permission, sandboxId: string) {
@@ -25,13 +26,20 @@ async function loadSandbox(actor: Actor, permission: Permission, sandboxId: stri
   return sandbox;
 }
 
-/** A refresh with the saved wizard choices: the old copy stays ready until the new one is verified. */
-export async function startRefresh(actor: Actor, sandboxId: string): Promise<{ runId: string }> {
+/**
+ * A refresh: the old copy stays ready until the new one is verified. With the
+ * saved wizard choices, or with `edited` ones from the wizard's refresh mode
+ * (already validated against the order and production by the caller); the
+ * worker stores the run's options on the sandbox when the run succeeds.
+ */
+export async function startRefresh(actor: Actor, sandboxId: string, edited?: SandboxOptions): Promise<{ runId: string }> {
   const sandbox = await loadSandbox(actor, "sandbox.refresh", sandboxId);
+  // A refresh that someone else started a moment ago: say so, rather than "not ready".
+  if (sandbox.status === "REFRESHING") throw new AppError("RUN_IN_PROGRESS");
   if (sandbox.status !== "READY" || !sandbox.options || !sandbox.databaseName) {
     throw new AppError("CONFLICT", "Only a ready sandbox can be refreshed.");
   }
-  const options = sandbox.options as Prisma.InputJsonValue;
+  const options = (edited ?? sandbox.options) as Prisma.InputJsonValue;
   return requestRun({
     sandboxId,
     kind: "REFRESH",
@@ -42,7 +50,7 @@ export async function startRefresh(actor: Actor, sandboxId: string): Promise<{ r
       const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { databaseName: true, deletedAt: true } });
       if (!current.databaseName || current.deletedAt) throw new AppError("CONFLICT", "Only a ready sandbox can be refreshed.");
       await recordAudit(
-        { action: "sandbox.refresh.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, options } },
+        { action: "sandbox.refresh.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, options, choicesEdited: edited !== undefined } },
         tx,
       );
     },

@@ -3,9 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { protectedAction } from "../actions/safe-action";
 import { assertTenantAccess } from "../auth/actor";
-import { assertOptionsFitOrder, confirmWizard, requireOpenWizard, saveWizardDraft } from "./mutations";
+import { startRefresh } from "../sandbox-page/mutations";
+import { assertOptionsFitOrder, confirmWizard, requireOpenWizard, requireRefreshableSandbox, saveWizardDraft } from "./mutations";
 import { getDryRun } from "./queries";
-import { confirmWizardSchema, dryRunSchema, saveDraftSchema } from "./schema";
+import { confirmRefreshSchema, confirmWizardSchema, dryRunSchema, saveDraftSchema } from "./schema";
 
 function revalidateSandbox(sandboxId: string): void {
   revalidatePath("/sandboxes");
@@ -37,6 +38,30 @@ export const confirmWizardAction = protectedAction({ permission: "sandbox.config
   assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
   await assertOptionsFitOrder(sandbox, input.options, true);
   const { runId } = await confirmWizard(actor, sandbox, input.options);
+  revalidateSandbox(sandbox.id);
+  return { sandboxId: sandbox.id, runId };
+});
+
+/*
+ * Refresh mode: the same steps and checks on a ready sandbox. Nothing is saved
+ * as a draft (the first-time setup's wizardDraft stays as it was); the edited
+ * choices travel with the run, and the worker stores them when it succeeds.
+ */
+
+/** Refresh mode's dry run: the same count, for a sandbox the actor may refresh. */
+export const dryRunRefreshAction = protectedAction({ permission: "sandbox.refresh", schema: dryRunSchema }, async ({ actor, input }) => {
+  const sandbox = await requireRefreshableSandbox(actor, input.sandboxId);
+  assertTenantAccess(actor, "sandbox.refresh", sandbox.tenantId);
+  await assertOptionsFitOrder(sandbox, input.options, false);
+  return getDryRun(sandbox.tenantId, input.options);
+});
+
+/** Starts a refresh with the edited choices; a run already going is refused (RUN_IN_PROGRESS). */
+export const confirmRefreshAction = protectedAction({ permission: "sandbox.refresh", schema: confirmRefreshSchema }, async ({ actor, input }) => {
+  const sandbox = await requireRefreshableSandbox(actor, input.sandboxId);
+  assertTenantAccess(actor, "sandbox.refresh", sandbox.tenantId);
+  await assertOptionsFitOrder(sandbox, input.options, true);
+  const { runId } = await startRefresh(actor, sandbox.id, input.options);
   revalidateSandbox(sandbox.id);
   return { sandboxId: sandbox.id, runId };
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultUsers, type AssociateSummary } from "./defaults";
+import { defaultUsers, savedChoices, type AssociateSummary } from "./defaults";
 
 const person = (id: number, userPlan: AssociateSummary["userPlan"], canLogin = true, isRetired = false): AssociateSummary => ({
   id, username: `u${id}`, fullName: `U ${id}`, email: null, userPlan, canLogin, isRetired,
@@ -28,5 +28,37 @@ describe("defaultUsers (rule 10's default selection)", () => {
     const many = Array.from({ length: 20 }, (_, i) => person(i + 1, "complete"));
     expect(defaultUsers(many, { complete: 3 })).toHaveLength(3);
     expect(defaultUsers([person(1, "complete", false)], { complete: 3 })).toEqual([]);
+  });
+});
+
+describe("savedChoices (refresh mode's starting point)", () => {
+  const associates = [person(1, "complete"), person(2, "complete"), person(3, "sales-premium")];
+  const saved = {
+    users: [{ associateId: 2, userPlan: "complete" }, { associateId: 99, userPlan: "complete" }],
+    invalidationDomain: "refresh.example",
+    keepEnabledTaskIds: [1, 77],
+    documents: { mode: "all" },
+  };
+
+  it("keeps every saved choice but drops people and tasks production no longer has", () => {
+    expect(savedChoices(saved, associates, [1, 2], { complete: 2 })).toEqual({
+      options: {
+        users: [{ associateId: 2, userPlan: "complete" }],
+        invalidationDomain: "refresh.example",
+        keepEnabledTaskIds: [1],
+        documents: { mode: "all" },
+        serviceAttachments: false,
+        stateAfterCopy: "running",
+      },
+      droppedUsers: 1,
+      droppedTasks: 1,
+      usedDefaults: false,
+    });
+  });
+
+  it("falls back to the defaults when the saved choices cannot be read", () => {
+    const result = savedChoices({ users: "everyone" }, associates, [], { complete: 1 });
+    expect(result.usedDefaults).toBe(true);
+    expect(result.options.users).toEqual([{ associateId: 1, userPlan: "complete" }]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The wizard's starting choices (rule 10's default selection). Isomorphic and pure.
  */
-import { DEFAULT_INVALIDATION_DOMAIN, USER_PLANS, type SandboxOptions, type UserPlan } from "../sanitizer/options";
+import { DEFAULT_INVALIDATION_DOMAIN, sandboxOptionsSchema, USER_PLANS, type SandboxOptions, type UserPlan } from "../sanitizer/options";
 
 export interface AssociateSummary {
   id: number;
@@ -49,5 +49,35 @@ export function defaultOptions(associates: AssociateSummary[], planCounts: Parti
     documents: { mode: "none" },
     serviceAttachments: false,
     stateAfterCopy: "running",
+  };
+}
+
+export interface SavedChoices {
+  options: SandboxOptions;
+  /** Saved people and tasks that are gone from production since: dropped, since the steps could not show or untick them. */
+  droppedUsers: number;
+  droppedTasks: number;
+  /** The saved choices could not be read at all: the defaults are shown instead. */
+  usedDefaults: boolean;
+}
+
+/** Refresh mode's starting point: the sandbox's saved choices, trimmed to what production still has. */
+export function savedChoices(
+  saved: unknown,
+  associates: AssociateSummary[],
+  taskIds: number[],
+  planCounts: Partial<Record<UserPlan, number>>,
+): SavedChoices {
+  const parsed = sandboxOptionsSchema.safeParse(saved);
+  if (!parsed.success) return { options: defaultOptions(associates, planCounts), droppedUsers: 0, droppedTasks: 0, usedDefaults: true };
+  const people = new Set(associates.map((a) => a.id));
+  const tasks = new Set(taskIds);
+  const users = parsed.data.users.filter((u) => people.has(u.associateId));
+  const keepEnabledTaskIds = parsed.data.keepEnabledTaskIds.filter((id) => tasks.has(id));
+  return {
+    options: { ...parsed.data, users, keepEnabledTaskIds },
+    droppedUsers: parsed.data.users.length - users.length,
+    droppedTasks: parsed.data.keepEnabledTaskIds.length - keepEnabledTaskIds.length,
+    usedDefaults: false,
   };
 }

@@ -19,6 +19,20 @@ export async function requireOpenWizard(actor: Actor, sandboxId: string): Promis
 }
 
 /**
+ * The sandbox, if the actor may refresh it and it is ready: a copy in place and
+ * no run going. The sandbox page's startRefresh checks this again under the row lock.
+ */
+export async function requireRefreshableSandbox(actor: Actor, sandboxId: string): Promise<WizardSandbox> {
+  const sandbox = await getWizardSandbox(actor, sandboxId, "sandbox.refresh");
+  if (!sandbox) throw new AppError("FORBIDDEN");
+  if (sandbox.status === "REFRESHING") throw new AppError("RUN_IN_PROGRESS");
+  if (sandbox.status !== "READY" || !sandbox.databaseName || sandbox.deletedAt) {
+    throw new AppError("CONFLICT", "Only a ready sandbox can be refreshed.");
+  }
+  return sandbox;
+}
+
+/**
  * What the zod schema cannot know: the order's plan counts, and whether the ids
  * name associates and tasks of THIS tenant's production (a request may carry
  * another tenant's ids). Field errors are keyed like the action's input.

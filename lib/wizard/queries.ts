@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { db } from "../db/portal";
-import { canActOnTenant, hasPermission, isStaff, type Actor } from "../auth/policy";
+import { canActOnTenant, hasPermission, isStaff, type Actor, type Permission } from "../auth/policy";
 import { getThroughput, readFootprint, withProduction } from "../orders/queries";
 import type { ProductionFootprint, Throughput } from "../orders/estimate";
 import type { SandboxOptions } from "../sanitizer/options";
@@ -9,11 +9,13 @@ import { asUserPlan, type AssociateSummary } from "./defaults";
 import { runDryRun, type DryRunResult } from "./dry-run";
 
 /**
- * The sandbox behind a wizard, if the actor may configure it. The tenant scope is
- * in the query, so null does not tell another tenant's sandbox from a missing one.
+ * The sandbox behind a wizard, if the actor may act on it with `permission`
+ * (sandbox.configure for the first-time setup, sandbox.refresh for a refresh).
+ * The tenant scope is in the query, so null does not tell another tenant's
+ * sandbox from a missing one.
  */
-export async function getWizardSandbox(actor: Actor, sandboxId: string) {
-  if (!hasPermission(actor, "sandbox.configure")) return null;
+export async function getWizardSandbox(actor: Actor, sandboxId: string, permission: Permission = "sandbox.configure") {
+  if (!hasPermission(actor, permission)) return null;
   const sandbox = await db.sandbox.findFirst({
     where: isStaff(actor) ? { id: sandboxId } : { id: sandboxId, tenantId: actor.tenantId ?? "__none__" },
     select: {
@@ -25,12 +27,15 @@ export async function getWizardSandbox(actor: Actor, sandboxId: string) {
       note: true,
       wizardDraft: true,
       confirmedAt: true,
+      options: true,
+      databaseName: true,
+      deletedAt: true,
       orderedOnBehalf: true,
       orderedBy: { select: { name: true } },
       tenant: { select: { companyName: true, customerId: true } },
     },
   });
-  if (!sandbox || !canActOnTenant(actor, "sandbox.configure", sandbox.tenantId)) return null;
+  if (!sandbox || !canActOnTenant(actor, permission, sandbox.tenantId)) return null;
   return sandbox;
 }
 

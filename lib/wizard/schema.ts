@@ -18,6 +18,18 @@ export const WIZARD_STEPS = [
 
 export type WizardStepId = (typeof WIZARD_STEPS)[number]["id"];
 
+/**
+ * The same steps serve two purposes: the first-time setup of an ordered sandbox,
+ * and a refresh of a ready one that starts from its saved choices.
+ */
+export const WIZARD_MODES = ["setup", "refresh"] as const;
+export type WizardMode = (typeof WIZARD_MODES)[number];
+
+/** `?mode=` from the URL: anything but "refresh" is the first-time setup. */
+export function parseWizardMode(value: string | string[] | undefined): WizardMode {
+  return value === "refresh" ? "refresh" : "setup";
+}
+
 /** Which option fields each step edits: "Next" validates only these. */
 export const STEP_FIELDS: Record<WizardStepId, readonly string[]> = {
   access: ["users"],
@@ -39,8 +51,16 @@ export const confirmWizardSchema = z.object({
   acknowledgeNoGoingBack: z.literal(true, { error: "Tick the box to confirm that there is no going back." }),
 });
 
+/** Refresh mode's confirmation: the edited choices, and that overwriting the sandbox is understood. */
+export const confirmRefreshSchema = z.object({
+  sandboxId,
+  options: sandboxOptionsSchema,
+  acknowledgeOverwrite: z.literal(true, { error: "Tick the box to confirm that the sandbox is overwritten with a new copy." }),
+});
+
 export type SaveDraftInput = z.input<typeof saveDraftSchema>;
 export type ConfirmWizardInput = z.input<typeof confirmWizardSchema>;
+export type ConfirmRefreshInput = z.input<typeof confirmRefreshSchema>;
 
 /** What is stored in Sandbox.wizardDraft. */
 export const wizardDraftSchema = z.object({ step: stepIndex, options: sandboxOptionsSchema });

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useForm, type Path } from "react-hook-form";
@@ -8,7 +9,7 @@ import { FormStatus } from "@/components/form-status";
 import { sandboxOptionsSchema, type SandboxOptions, type SandboxOptionsInput } from "@/lib/sanitizer/options";
 import { saveWizardDraftAction } from "@/lib/wizard/actions";
 import type { WizardProductionData } from "@/lib/wizard/queries";
-import { exceedsOrder, STEP_FIELDS, WIZARD_STEPS } from "@/lib/wizard/schema";
+import { exceedsOrder, STEP_FIELDS, WIZARD_STEPS, type WizardMode } from "@/lib/wizard/schema";
 import { StepAccess } from "./step-access";
 import { StepData } from "./step-data";
 import { StepEmail } from "./step-email";
@@ -38,7 +39,18 @@ export function applyServerErrors(
   }
 }
 
-export function SetupWizard(props: { sandbox: WizardSandboxInfo; data: WizardProductionData; initialStep: number; initialOptions: SandboxOptions }) {
+/**
+ * The wizard's steps, in either mode: "setup" saves a draft on every move and
+ * ends in the first copy; "refresh" starts from the saved choices, saves no
+ * draft (the first-time setup's draft is left alone) and ends in a refresh.
+ */
+export function SetupWizard(props: {
+  mode: WizardMode;
+  sandbox: WizardSandboxInfo;
+  data: WizardProductionData;
+  initialStep: number;
+  initialOptions: SandboxOptions;
+}) {
   const router = useRouter();
   const [step, setStep] = useState(props.initialStep);
   const [pending, setPending] = useState<null | "next" | "back" | "leave">(null);
@@ -64,6 +76,8 @@ export function SetupWizard(props: { sandbox: WizardSandboxInfo; data: WizardPro
   async function save(nextStep: number): Promise<boolean> {
     const options = sandboxOptionsSchema.safeParse(form.getValues());
     if (!options.success) return false;
+    // Refresh mode keeps its edits in the form only; the server checks them again at the dry run and at the confirmation.
+    if (props.mode === "refresh") return true;
     const result = await saveWizardDraftAction({ sandboxId: props.sandbox.id, step: nextStep, options: options.data });
     if (!result.ok) {
       setFormError(result.message);
@@ -115,10 +129,10 @@ export function SetupWizard(props: { sandbox: WizardSandboxInfo; data: WizardPro
     else setFormError((e) => e ?? "Fix the highlighted fields first, or go back to a step without errors.");
   }
 
-  const stepProps = { form, data: props.data, sandbox: props.sandbox };
+  const stepProps = { form, data: props.data, sandbox: props.sandbox, mode: props.mode };
   return (
     <div className="mt-6">
-      <WizardProgress step={step} />
+      <WizardProgress step={step} mode={props.mode} />
       <form onSubmit={(e) => e.preventDefault()} noValidate aria-labelledby="step-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="step-heading" ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
           Step {step + 1} of {WIZARD_STEPS.length}: {current.title}
@@ -145,9 +159,15 @@ export function SetupWizard(props: { sandbox: WizardSandboxInfo; data: WizardPro
               {pending === "next" ? "Saving…" : "Next"}
             </button>
           )}
-          <button type="button" onClick={() => void saveAndLeave()} disabled={pending !== null} className="ml-auto rounded-md px-3 py-2 text-sm font-medium text-brand-700 underline hover:text-brand-900 disabled:opacity-60">
-            {pending === "leave" ? "Saving…" : "Save and finish later"}
-          </button>
+          {props.mode === "refresh" ? (
+            <Link href={`/sandboxes/${props.sandbox.id}`} className="ml-auto px-3 py-2 text-sm font-medium text-brand-700 underline hover:text-brand-900">
+              Cancel the refresh
+            </Link>
+          ) : (
+            <button type="button" onClick={() => void saveAndLeave()} disabled={pending !== null} className="ml-auto rounded-md px-3 py-2 text-sm font-medium text-brand-700 underline hover:text-brand-900 disabled:opacity-60">
+              {pending === "leave" ? "Saving…" : "Save and finish later"}
+            </button>
+          )}
         </div>
       </form>
     </div>

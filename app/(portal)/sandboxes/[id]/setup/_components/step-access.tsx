@@ -12,7 +12,7 @@ const PAGE = 100;
 type Filter = "all" | "chosen" | "not-chosen" | "can-login" | "cannot-login";
 
 /** Step 1: who gets into the sandbox, and on which plan, within the ordered counts. */
-export function StepAccess({ form, data, sandbox }: StepProps) {
+export function StepAccess({ form, data, sandbox, mode }: StepProps) {
   const id = useId();
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<Filter>("all");
@@ -53,7 +53,9 @@ export function StepAccess({ form, data, sandbox }: StepProps) {
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
         Only the people you choose can log in to the sandbox, each on one of the plans ordered. Everyone else keeps their data but cannot log in.
-        We started with those who can log in to production, up to the ordered counts.
+        {mode === "refresh"
+          ? "We started with the people chosen for the current copy."
+          : "We started with those who can log in to production, up to the ordered counts."}
       </p>
       <div aria-live="polite" data-testid="plan-usage">
         <ul className="flex flex-wrap gap-2 text-sm">

@@ -1,12 +1,14 @@
 import type { UseFormReturn } from "react-hook-form";
 import type { SandboxOptions } from "@/lib/sanitizer/options";
 import type { WizardProductionData } from "@/lib/wizard/queries";
+import type { WizardMode } from "@/lib/wizard/schema";
 import type { WizardFormValues, WizardSandboxInfo } from "./setup-wizard";
 
 export interface StepProps {
   form: UseFormReturn<WizardFormValues, unknown, SandboxOptions>;
   data: WizardProductionData;
   sandbox: WizardSandboxInfo;
+  mode: WizardMode;
 }
 
 export const fieldClass =

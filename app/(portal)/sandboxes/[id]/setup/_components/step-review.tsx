@@ -1,36 +1,29 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
-import { CheckboxField } from "@/components/checkbox-field";
-import { FormStatus } from "@/components/form-status";
 import { PLAN_LABEL } from "@/lib/orders/schema";
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
-import { confirmWizardAction, dryRunAction } from "@/lib/wizard/actions";
+import { dryRunAction, dryRunRefreshAction } from "@/lib/wizard/actions";
 import type { DryRunResult } from "@/lib/wizard/dry-run";
 import { planUsage, WIZARD_STEPS } from "@/lib/wizard/schema";
+import { ConfirmSection } from "./confirm-section";
 import { DryRunPanel } from "./dry-run-panel";
-import { applyServerErrors } from "./setup-wizard";
 import type { StepProps } from "./step-props";
 
 type DryRunState = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; result: DryRunResult };
 
 /** Step 6: every choice, what the copy will change in numbers, and the point of no return. */
-export function StepReview({ form, data, sandbox, goTo }: StepProps & { goTo: (step: number) => void }) {
-  const router = useRouter();
+export function StepReview({ form, data, sandbox, mode, goTo }: StepProps & { goTo: (step: number) => void }) {
   const id = useId();
   const [dryRun, setDryRun] = useState<DryRunState>({ state: "loading" });
-  const [acknowledged, setAcknowledged] = useState(false);
-  const [ackError, setAckError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
   const parsed = sandboxOptionsSchema.safeParse(form.getValues());
   const options = parsed.success ? parsed.data : null;
 
   useEffect(() => {
     if (!options) return;
     let current = true;
-    void dryRunAction({ sandboxId: sandbox.id, options }).then((result) => {
+    const count = mode === "refresh" ? dryRunRefreshAction : dryRunAction;
+    void count({ sandboxId: sandbox.id, options }).then((result) => {
       if (!current) return;
       setDryRun(result.ok ? { state: "ready", result: result.data } : { state: "error", message: result.message });
     });
@@ -40,26 +33,6 @@ export function StepReview({ form, data, sandbox, goTo }: StepProps & { goTo: (s
     // The options cannot change on this step; run once per visit.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sandbox.id]);
-
-  async function confirm() {
-    setFormError(null);
-    setAckError(null);
-    if (!acknowledged) {
-      setAckError("Tick the box to confirm that there is no going back.");
-      return;
-    }
-    if (!options) return;
-    setConfirming(true);
-    const result = await confirmWizardAction({ sandboxId: sandbox.id, options, acknowledgeNoGoingBack: true });
-    if (!result.ok) {
-      setConfirming(false);
-      setFormError(result.message);
-      applyServerErrors(result.fieldErrors, form.setError);
-      if (result.code === "ALREADY_CONFIRMED") router.refresh();
-      return;
-    }
-    router.push(`/sandboxes/${result.data.sandboxId}`);
-  }
 
   if (!options) {
     return <p className="text-sm text-red-700">Some earlier steps need your attention. Use Back to fix them.</p>;
@@ -79,6 +52,16 @@ export function StepReview({ form, data, sandbox, goTo }: StepProps & { goTo: (s
 
   return (
     <div className="space-y-6">
+      {mode === "refresh" && (
+        <section aria-labelledby={`${id}-what`} className="rounded-md border border-slate-200 bg-slate-50 p-4" data-testid="refresh-explained">
+          <h3 id={`${id}-what`} className="text-base font-semibold">What a refresh does</h3>
+          <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-slate-800">
+            <li>The sandbox is overwritten with a new copy of production, sanitized with the choices below. Changes made in the sandbox are lost.</li>
+            <li>App authorizations and webhooks made in the sandbox are kept: they are carried over into the new copy.</li>
+            <li>The old copy stays ready and usable until the new one has been verified; then the sandbox switches over.</li>
+          </ul>
+        </section>
+      )}
       <section aria-labelledby={`${id}-choices`}>
         <h3 id={`${id}-choices`} className="text-base font-semibold">Your choices</h3>
         <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]" data-testid="review-choices">
@@ -115,7 +98,7 @@ export function StepReview({ form, data, sandbox, goTo }: StepProps & { goTo: (s
       </section>
 
       <section aria-labelledby={`${id}-dry`} aria-busy={dryRun.state === "loading"}>
-        <h3 id={`${id}-dry`} className="text-base font-semibold">What the copy will change (dry run on production, nothing is written)</h3>
+        <h3 id={`${id}-dry`} className="text-base font-semibold">What the {mode === "refresh" ? "new " : ""}copy will change (dry run on production, nothing is written)</h3>
         <div aria-live="polite" className="mt-2">
           {dryRun.state === "loading" && <p className="text-sm text-slate-600">Counting on production…</p>}
           {dryRun.state === "error" && <p className="text-sm text-red-700">{dryRun.message}</p>}
@@ -123,31 +106,7 @@ export function StepReview({ form, data, sandbox, goTo }: StepProps & { goTo: (s
         </div>
       </section>
 
-      <section aria-labelledby={`${id}-confirm`} className="rounded-md border border-amber-300 bg-amber-50 p-4">
-        <h3 id={`${id}-confirm`} className="text-base font-semibold">Confirm and start the copy</h3>
-        <p className="mt-1 text-sm text-slate-800">
-          Once confirmed, the copy starts and these choices can no longer be changed for this copy.
-        </p>
-        <CheckboxField
-          className="mt-3"
-          label="I have reviewed these choices and understand that there is no going back."
-          checked={acknowledged}
-          onChange={(e) => setAcknowledged(e.target.checked)}
-          error={ackError ?? undefined}
-        />
-        <div className="mt-3">
-          <FormStatus message={formError} testId="confirm-error" />
-        </div>
-        <button
-          type="button"
-          onClick={() => void confirm()}
-          disabled={confirming}
-          aria-busy={confirming || undefined}
-          className="mt-3 rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
-        >
-          {confirming ? "Starting the copy…" : "Confirm and start the copy"}
-        </button>
-      </section>
+      <ConfirmSection form={form} sandbox={sandbox} mode={mode} options={options} />
     </div>
   );
 }

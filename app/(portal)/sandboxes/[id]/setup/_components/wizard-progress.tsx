@@ -1,9 +1,9 @@
-import { WIZARD_STEPS } from "@/lib/wizard/schema";
+import { WIZARD_STEPS, type WizardMode } from "@/lib/wizard/schema";
 
 /** Where the user is in the wizard: an ordered list with the current step marked for assistive technology. */
-export function WizardProgress({ step }: { step: number }) {
+export function WizardProgress({ step, mode }: { step: number; mode: WizardMode }) {
   return (
-    <nav aria-label="Setup steps">
+    <nav aria-label={mode === "refresh" ? "Refresh steps" : "Setup steps"}>
       <ol className="flex flex-wrap gap-2 text-sm">
         {WIZARD_STEPS.map((s, i) => (
           <li

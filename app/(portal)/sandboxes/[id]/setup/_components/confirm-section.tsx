@@ -1,0 +1,91 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useId, useState } from "react";
+import { CheckboxField } from "@/components/checkbox-field";
+import { FormStatus } from "@/components/form-status";
+import type { SandboxOptions } from "@/lib/sanitizer/options";
+import { confirmRefreshAction, confirmWizardAction } from "@/lib/wizard/actions";
+import type { WizardMode } from "@/lib/wizard/schema";
+import { applyServerErrors } from "./setup-wizard";
+import type { StepProps } from "./step-props";
+
+const COPY: Record<WizardMode, { heading: string; text: string; acknowledge: string; ackMissing: string; button: string; busy: string }> = {
+  setup: {
+    heading: "Confirm and start the copy",
+    text: "Once confirmed, the copy starts and these choices can no longer be changed for this copy.",
+    acknowledge: "I have reviewed these choices and understand that there is no going back.",
+    ackMissing: "Tick the box to confirm that there is no going back.",
+    button: "Confirm and start the copy",
+    busy: "Starting the copy…",
+  },
+  refresh: {
+    heading: "Confirm and start the refresh",
+    text: "Once confirmed, the refresh starts with these choices; they become the sandbox's saved choices when the new copy is ready.",
+    acknowledge: "I understand that the sandbox is overwritten with a new copy of production.",
+    ackMissing: "Tick the box to confirm that the sandbox is overwritten with a new copy.",
+    button: "Confirm and start the refresh",
+    busy: "Starting the refresh…",
+  },
+};
+
+/** The review step's point of no return: one acknowledgement, then the mode's confirm action. */
+export function ConfirmSection({ form, sandbox, mode, options }: Pick<StepProps, "form" | "sandbox" | "mode"> & { options: SandboxOptions }) {
+  const router = useRouter();
+  const id = useId();
+  const copy = COPY[mode];
+  const [acknowledged, setAcknowledged] = useState(false);
+  const [ackError, setAckError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+
+  async function confirm() {
+    setFormError(null);
+    setAckError(null);
+    if (!acknowledged) {
+      setAckError(copy.ackMissing);
+      return;
+    }
+    setConfirming(true);
+    const result =
+      mode === "refresh"
+        ? await confirmRefreshAction({ sandboxId: sandbox.id, options, acknowledgeOverwrite: true })
+        : await confirmWizardAction({ sandboxId: sandbox.id, options, acknowledgeNoGoingBack: true });
+    if (!result.ok) {
+      setConfirming(false);
+      setFormError(result.message);
+      applyServerErrors(result.fieldErrors, form.setError);
+      if (result.code === "ALREADY_CONFIRMED") router.refresh();
+      return;
+    }
+    router.push(`/sandboxes/${result.data.sandboxId}`);
+  }
+
+  return (
+    <section aria-labelledby={`${id}-confirm`} className="rounded-md border border-amber-300 bg-amber-50 p-4">
+      <h3 id={`${id}-confirm`} className="text-base font-semibold">
+        {copy.heading}
+      </h3>
+      <p className="mt-1 text-sm text-slate-800">{copy.text}</p>
+      <CheckboxField
+        className="mt-3"
+        label={copy.acknowledge}
+        checked={acknowledged}
+        onChange={(e) => setAcknowledged(e.target.checked)}
+        error={ackError ?? undefined}
+      />
+      <div className="mt-3">
+        <FormStatus message={formError} testId="confirm-error" />
+      </div>
+      <button
+        type="button"
+        onClick={() => void confirm()}
+        disabled={confirming}
+        aria-busy={confirming || undefined}
+        className="mt-3 rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+      >
+        {confirming ? copy.busy : copy.button}
+      </button>
+    </section>
+  );
+}
