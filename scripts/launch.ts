@@ -3,9 +3,8 @@
  * when no DATABASE_URL), seed demo data in development, then run Next.js.
  * The embedded server stops when Next.js stops.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { bootstrap } from "../lib/config/bootstrap";
-import { seedDemoData } from "./seed";
 
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start") {
@@ -15,8 +14,15 @@ if (mode !== "dev" && mode !== "start") {
 
 const log = (line: string) => console.log(`[portal] ${line}`);
 const { localServer } = await bootstrap({ log });
+process.env.NEXTAUTH_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
 if (mode === "dev" || process.env.SEED_DEMO_DATA === "true") {
-  await seedDemoData({ log });
+  // In a child process: the generator's memory goes back to the system when it exits.
+  const seed = spawnSync(process.execPath, ["--import", "tsx", "scripts/seed.ts"], { stdio: "inherit", env: process.env });
+  if (seed.status !== 0) {
+    log("seeding the demo data failed (see above)");
+    await localServer?.stop();
+    process.exit(1);
+  }
 }
 
 const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, ...process.argv.slice(3)], {
