@@ -3,13 +3,12 @@
  * worker, demo data): order and set up through the real UI, watch the copy's
  * progress, read the report, refresh (the old copy stays ready until the swap),
  * fix the checklist, delete. Database checks query the e2e server's own
- * PostgreSQL directly (see e2eDatabaseUrl), never through an app route.
+ * PostgreSQL directly (see connectToServerDatabase), never through an app route.
  */
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
-import { signIn } from "./fixtures";
+import { connectToServerDatabase, expectAccessible, orderSandbox, signIn } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(180_000);
@@ -41,16 +40,9 @@ async function onSandbox<T extends pg.QueryResultRow>(sql: string, params: unkno
 
 let dbUrl = "";
 
-async function expectNoSeriousA11yViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
-
 test.beforeAll(async ({}, testInfo) => {
+  portal = await connectToServerDatabase(testInfo);
   dbUrl = readE2eServerInfo(testInfo.project.use.baseURL!).databaseUrl;
-  portal = new pg.Client({ connectionString: dbUrl });
-  await portal.connect();
 });
 test.afterAll(async () => {
   await portal?.end();
@@ -58,13 +50,7 @@ test.afterAll(async () => {
 
 test("ordering and setting up shows the copy's progress live, then the report", async ({ page }) => {
   await signIn(page, ADMIN);
-  await page.goto("/sandboxes/new");
-  await page.getByLabel("Sandbox name").fill(NAME);
-  await page.getByLabel("Sales Premium").fill("2");
-  await page.getByLabel(/dead end/).check();
-  await page.getByLabel(/not a backup/).check();
-  await page.getByRole("button", { name: "Order and continue to setup" }).click();
-  await expect(page).toHaveURL(/\/sandboxes\/[^/]+\/setup/);
+  await orderSandbox(page, NAME);
   for (let i = 0; i < 5; i++) {
     await page.getByRole("button", { name: "Next", exact: true }).click();
     await expect(page.getByRole("heading", { name: new RegExp(`^Step ${i + 2} of`) })).toBeVisible();
@@ -100,7 +86,7 @@ test("ordering and setting up shows the copy's progress live, then the report", 
   // The orderer hears about it in the portal too.
   await page.getByTestId("notifications").locator("summary").click();
   await expect(page.getByTestId("notifications").getByRole("link", { name: new RegExp(`${NAME}.*is ready`) })).toBeVisible();
-  await expectNoSeriousA11yViolations(page);
+  await expectAccessible(page);
 });
 
 test("another tenant's admin gets a 404 for the page, the progress and the report", async ({ page }) => {
@@ -149,7 +135,7 @@ test("each checklist fix changes the sandbox database", async ({ page }) => {
 
   await page.goto("/audit?action=checklist.fixed");
   await expect(page.getByTestId("audit-row").filter({ hasText: NAME })).toHaveCount(4);
-  await expectNoSeriousA11yViolations(page);
+  await expectAccessible(page);
 });
 
 test("a refresh keeps the old copy ready and usable until the verified swap", async ({ page }) => {
@@ -163,7 +149,7 @@ test("a refresh keeps the old copy ready and usable until the verified swap", as
   const dialog = page.getByRole("dialog", { name: /Refresh/ });
   await expect(dialog).toContainText("app authorizations and webhooks created in the sandbox");
   await expect(dialog).toContainText("stays ready and usable until the new one has been verified");
-  await expectNoSeriousA11yViolations(page);
+  await expectAccessible(page);
   await dialog.getByRole("button", { name: "Yes, refresh the sandbox" }).click();
   await expect(page.getByTestId("run-progress")).toContainText("The current copy stays ready and usable");
 

@@ -5,11 +5,10 @@
  * refresh; the new copy is built with the changed choice. Database checks query
  * the e2e server's own PostgreSQL directly.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
-import { signIn } from "./fixtures";
+import { connectToServerDatabase, expectAccessible, orderSandbox, signIn } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(240_000);
@@ -19,12 +18,6 @@ const ADMIN = "admin@bergenbakeri.example";
 const NAME = `Refresh ${Date.now().toString(36)}`;
 let dbUrl = "";
 let portal: pg.Client;
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 async function sandboxRow(id: string) {
   const { rows } = await portal.query<{ status: string; databaseName: string | null; options: { invalidationDomain: string } }>(
@@ -38,9 +31,8 @@ const stepHeading = (page: Page) => page.getByRole("heading", { level: 2, name: 
 const next = (page: Page) => page.getByRole("button", { name: "Next", exact: true }).click();
 
 test.beforeAll(async ({}, testInfo) => {
+  portal = await connectToServerDatabase(testInfo);
   dbUrl = readE2eServerInfo(testInfo.project.use.baseURL!).databaseUrl;
-  portal = new pg.Client({ connectionString: dbUrl });
-  await portal.connect();
 });
 test.afterAll(async () => {
   await portal?.end();
@@ -48,14 +40,7 @@ test.afterAll(async () => {
 
 test("a customer admin changes a choice in refresh mode and the refresh starts with it", async ({ page }) => {
   await signIn(page, ADMIN);
-  await page.goto("/sandboxes/new");
-  await page.getByLabel("Sandbox name").fill(NAME);
-  await page.getByLabel("Sales Premium").fill("2");
-  await page.getByLabel(/dead end/).check();
-  await page.getByLabel(/not a backup/).check();
-  await page.getByRole("button", { name: "Order and continue to setup" }).click();
-  await expect(page).toHaveURL(/\/sandboxes\/[^/]+\/setup$/);
-  const sandboxUrl = new URL(page.url()).pathname.replace(/\/setup$/, "");
+  const sandboxUrl = await orderSandbox(page, NAME);
   const sandboxId = sandboxUrl.split("/").pop()!;
 
   // Not ready yet: refresh mode refuses, and says why.
@@ -92,7 +77,7 @@ test("a customer admin changes a choice in refresh mode and the refresh starts w
   await expect(explained).toContainText("old copy stays ready and usable until the new one has been verified");
   await expect(page.getByTestId("review-choices")).toContainText("refresh.example");
   await expect(page.getByTestId("dry-run")).toContainText("Inbox messages removed");
-  await expectNoSeriousA11yViolations(page);
+  await expectAccessible(page);
 
   // Meanwhile another refresh starts. A real one of this small production can end before the click lands, so a
   // run row held RUNNING (fresh heartbeat, never queued: no worker takes it) makes the conflict deterministic.

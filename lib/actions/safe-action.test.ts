@@ -1,10 +1,10 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { usePortalDatabase } from "../testing/portal-db";
+import { session } from "@/lib/testing/fake-session";
 
 // The session is the one thing faked: everything behind it (the user re-read, roles, tenants) is real.
-const session = vi.hoisted(() => ({ current: null as null | { userId: string; authAt?: number } }));
-vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 
 usePortalDatabase();
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import pg from "pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../wizard/test-world";
+import { session } from "@/lib/testing/fake-session";
 
 // Only the session is faked: the portal database, the sandbox database and production are real.
-const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
-vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 usePortalDatabase();

@@ -371,3 +371,13 @@ export const CRM_TABLE_NAMES: readonly string[] = CRM_TABLES.map((t) => t.name);
 export function contractTable(name: string): ContractTable | undefined {
   return CRM_TABLES.find((t) => t.name === name);
 }
+
+/** associate.user_plan's value domain (null = no plan). */
+export const USER_PLANS = [
+  "sales-essentials",
+  "sales-premium",
+  "service-essentials",
+  "service-premium",
+  "marketing",
+  "complete",
+] as const;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../wizard/test-world";
+import { session } from "@/lib/testing/fake-session";
 
 // Only the session is faked: users, roles, tenants, runs and the queue are real.
-const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
-vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 usePortalDatabase();

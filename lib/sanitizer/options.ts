@@ -4,15 +4,10 @@
  * imports, so the browser bundle can validate with the very same rules.
  */
 import { z } from "zod";
+import { USER_PLANS } from "../crm/contract";
 
-export const USER_PLANS = [
-  "sales-essentials",
-  "sales-premium",
-  "service-essentials",
-  "service-premium",
-  "marketing",
-  "complete",
-] as const;
+// The wizard's plan choices are the contract's plans; exported here beside the schema that uses them.
+export { USER_PLANS };
 
 export type UserPlan = (typeof USER_PLANS)[number];
 

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "./test-world";
+import { session } from "@/lib/testing/fake-session";
 
-const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
-vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 usePortalDatabase();

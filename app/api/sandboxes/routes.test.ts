@@ -1,8 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "@/lib/testing/portal-db";
+import { session } from "@/lib/testing/fake-session";
 
-const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
-vi.mock("next-auth", () => ({ getServerSession: async () => session.current }));
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 
 usePortalDatabase();
 

@@ -7,15 +7,7 @@ import type { GeneratorContext } from "../context";
 import { REFERENCE_TIME, YEAR, timestamp } from "../time";
 import { asciiFold } from "../text";
 import type { TableSource } from "./table-source";
-
-export const USER_PLANS = [
-  "sales-essentials",
-  "sales-premium",
-  "service-essentials",
-  "service-premium",
-  "marketing",
-  "complete",
-] as const;
+import { USER_PLANS } from "../../contract";
 
 export interface AssociateRow {
   id: number;
