@@ -4,6 +4,7 @@ import { requireActor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/policy";
 import { auditActionLabel, listAuditActions, listAuditEvents } from "@/lib/audit/queries";
 import { formatWhen } from "@/lib/sandbox-page/format";
+import { DataTable, EmptyState } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -43,35 +44,21 @@ export default async function AuditPage({ searchParams }: Props) {
         </button>
       </form>
       {events.length === 0 ? (
-        <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No events.</p>
+        <EmptyState>No events.</EmptyState>
       ) : (
-        <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Audit events</caption>
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-semibold">When</th>
-                <th scope="col" className="px-3 py-2 font-semibold">Who</th>
-                {staff && <th scope="col" className="px-3 py-2 font-semibold">Customer</th>}
-                <th scope="col" className="px-3 py-2 font-semibold">Action</th>
-                <th scope="col" className="px-3 py-2 font-semibold">Details</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 align-top">
-              {events.map((e) => (
-                <tr key={e.id} data-testid="audit-row">
-                  <td className="px-3 py-2 whitespace-nowrap">{formatWhen(e.createdAt)}</td>
-                  <td className="px-3 py-2">{e.actor ? `${e.actor.name} (${e.actor.email})` : "System"}</td>
-                  {staff && <td className="px-3 py-2">{e.tenant ? `${e.tenant.companyName} (${e.tenant.customerId})` : "—"}</td>}
-                  <td className="px-3 py-2">{auditActionLabel(e.action)}</td>
-                  <td className="px-3 py-2">
-                    <Details details={e.details} targetId={e.targetId} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Audit events" className="mt-4" columns={["When", "Who", staff && "Customer", "Action", "Details"]}>
+          {events.map((e) => (
+            <tr key={e.id} data-testid="audit-row">
+              <td className="px-3 py-2 whitespace-nowrap">{formatWhen(e.createdAt)}</td>
+              <td className="px-3 py-2">{e.actor ? `${e.actor.name} (${e.actor.email})` : "System"}</td>
+              {staff && <td className="px-3 py-2">{e.tenant ? `${e.tenant.companyName} (${e.tenant.customerId})` : "—"}</td>}
+              <td className="px-3 py-2">{auditActionLabel(e.action)}</td>
+              <td className="px-3 py-2">
+                <Details details={e.details} targetId={e.targetId} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
         {page > 1 ? <Link href={pageHref(page - 1)} className="text-brand-700 underline">Previous</Link> : <span className="text-slate-600" aria-disabled="true">Previous</span>}

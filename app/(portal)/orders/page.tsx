@@ -6,6 +6,7 @@ import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, hasPermission, isStaff } from "@/lib/auth/policy";
 import { listOrders } from "@/lib/orders/queries";
 import { totalPlans } from "@/lib/orders/schema";
+import { DataTable, EmptyState } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Orders" };
 
@@ -45,62 +46,47 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         )}
       </div>
       {orders.length === 0 ? (
-        <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No orders yet.</p>
+        <EmptyState>No orders yet.</EmptyState>
       ) : (
-        <div className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Orders</caption>
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-semibold">Sandbox</th>
-                {staff && <th scope="col" className="px-4 py-2 font-semibold">Customer</th>}
-                <th scope="col" className="px-4 py-2 font-semibold">Status</th>
-                <th scope="col" className="px-4 py-2 font-semibold">User plans</th>
-                <th scope="col" className="px-4 py-2 font-semibold">Ordered</th>
-                <th scope="col" className="px-4 py-2 font-semibold">Setup confirmed</th>
+        <DataTable caption="Orders" columns={["Sandbox", staff && "Customer", "Status", "User plans", "Ordered", "Setup confirmed"]}>
+          {orders.map((o) => {
+            const awaiting = o.status === "AWAITING_SETUP" && !o.confirmedAt;
+            const canSetUp = awaiting && canActOnTenant(actor, "sandbox.configure", o.tenantId);
+            return (
+              <tr key={o.id}>
+                <td className="px-4 py-2 font-medium">
+                  {canSetUp ? (
+                    <Link href={`/sandboxes/${o.id}/setup`} className="text-brand-700 underline">
+                      {o.name}
+                      <span className="sr-only">: {o.wizardDraft ? "continue the setup" : "start the setup"}</span>
+                    </Link>
+                  ) : awaiting ? (
+                    o.name
+                  ) : (
+                    <Link href={`/sandboxes/${o.id}`} className="text-brand-700 underline">
+                      {o.name}
+                    </Link>
+                  )}
+                </td>
+                {staff && (
+                  <td className="px-4 py-2">
+                    {o.tenant.companyName} ({o.tenant.customerId})
+                  </td>
+                )}
+                <td className="px-4 py-2">
+                  <StatusBadge status={o.status} />
+                  {awaiting && <span className="ml-2 text-xs text-slate-600">{o.wizardDraft ? "setup in progress" : "setup not started"}</span>}
+                </td>
+                <td className="px-4 py-2 tabular-nums">{totalPlans(o.planCounts as Record<string, number>)}</td>
+                <td className="px-4 py-2">
+                  {when(o.createdAt)} by {o.orderedBy.name}
+                  {o.orderedOnBehalf && <span className="text-slate-600"> (for the customer)</span>}
+                </td>
+                <td className="px-4 py-2">{when(o.confirmedAt)}</td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {orders.map((o) => {
-                const awaiting = o.status === "AWAITING_SETUP" && !o.confirmedAt;
-                const canSetUp = awaiting && canActOnTenant(actor, "sandbox.configure", o.tenantId);
-                return (
-                  <tr key={o.id}>
-                    <td className="px-4 py-2 font-medium">
-                      {canSetUp ? (
-                        <Link href={`/sandboxes/${o.id}/setup`} className="text-brand-700 underline">
-                          {o.name}
-                          <span className="sr-only">: {o.wizardDraft ? "continue the setup" : "start the setup"}</span>
-                        </Link>
-                      ) : awaiting ? (
-                        o.name
-                      ) : (
-                        <Link href={`/sandboxes/${o.id}`} className="text-brand-700 underline">
-                          {o.name}
-                        </Link>
-                      )}
-                    </td>
-                    {staff && (
-                      <td className="px-4 py-2">
-                        {o.tenant.companyName} ({o.tenant.customerId})
-                      </td>
-                    )}
-                    <td className="px-4 py-2">
-                      <StatusBadge status={o.status} />
-                      {awaiting && <span className="ml-2 text-xs text-slate-600">{o.wizardDraft ? "setup in progress" : "setup not started"}</span>}
-                    </td>
-                    <td className="px-4 py-2 tabular-nums">{totalPlans(o.planCounts as Record<string, number>)}</td>
-                    <td className="px-4 py-2">
-                      {when(o.createdAt)} by {o.orderedBy.name}
-                      {o.orderedOnBehalf && <span className="text-slate-600"> (for the customer)</span>}
-                    </td>
-                    <td className="px-4 py-2">{when(o.confirmedAt)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </section>
   );

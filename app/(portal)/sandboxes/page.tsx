@@ -5,6 +5,7 @@ import { isStaff } from "@/lib/auth/policy";
 import { listSandboxes } from "@/lib/sandboxes/queries";
 import { formatBytes } from "@/lib/sandboxes/labels";
 import { StatusBadge } from "@/components/status-badge";
+import { DataTable, EmptyState } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Sandboxes" };
 
@@ -21,41 +22,24 @@ export default async function SandboxesPage() {
         {staff ? "All sandboxes" : "Sandboxes"}
       </h1>
       {sandboxes.length === 0 ? (
-        <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
-          No sandboxes yet.
-        </p>
+        <EmptyState>No sandboxes yet.</EmptyState>
       ) : (
-        <div className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Sandboxes</caption>
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-semibold">Name</th>
-                {staff && <th scope="col" className="px-4 py-2 font-semibold">Customer</th>}
-                <th scope="col" className="px-4 py-2 font-semibold">Status</th>
-                <th scope="col" className="px-4 py-2 font-semibold">Production data as of</th>
-                <th scope="col" className="px-4 py-2 font-semibold">Last refreshed</th>
-                <th scope="col" className="px-4 py-2 font-semibold">Size</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {sandboxes.map((s) => (
-                <tr key={s.id}>
-                  <td className="px-4 py-2 font-medium">
-                    <Link href={`/sandboxes/${s.id}`} className="text-brand-700 underline">
-                      {s.name}
-                    </Link>
-                  </td>
-                  {staff && <td className="px-4 py-2">{s.tenant.companyName} ({s.tenant.customerId})</td>}
-                  <td className="px-4 py-2"><StatusBadge status={s.status} /></td>
-                  <td className="px-4 py-2">{when(s.snapshotAt)}</td>
-                  <td className="px-4 py-2">{when(s.lastRefreshedAt)}</td>
-                  <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Sandboxes" columns={["Name", staff && "Customer", "Status", "Production data as of", "Last refreshed", "Size"]}>
+          {sandboxes.map((s) => (
+            <tr key={s.id}>
+              <td className="px-4 py-2 font-medium">
+                <Link href={`/sandboxes/${s.id}`} className="text-brand-700 underline">
+                  {s.name}
+                </Link>
+              </td>
+              {staff && <td className="px-4 py-2">{s.tenant.companyName} ({s.tenant.customerId})</td>}
+              <td className="px-4 py-2"><StatusBadge status={s.status} /></td>
+              <td className="px-4 py-2">{when(s.snapshotAt)}</td>
+              <td className="px-4 py-2">{when(s.lastRefreshedAt)}</td>
+              <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -3,6 +3,7 @@ import { formatWhen } from "@/lib/sandbox-page/format";
 import { formatDuration } from "@/lib/sandbox-page/eta";
 import type { RunSummary } from "@/lib/sandbox-page/queries";
 import { OptionsSummary } from "./options-summary";
+import { DataTable } from "@/components/data-table";
 
 const KIND: Record<string, string> = { PROVISION: "Creation", REFRESH: "Refresh", DELETE: "Deletion" };
 const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed" };
@@ -17,47 +18,32 @@ export function RunHistory({ sandboxId, runs, shownReportRunId }: { sandboxId: s
       {runs.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">No runs yet.</p>
       ) : (
-        <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Runs of this sandbox</caption>
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-semibold">Requested</th>
-                <th scope="col" className="px-3 py-2 font-semibold">What</th>
-                <th scope="col" className="px-3 py-2 font-semibold">By</th>
-                <th scope="col" className="px-3 py-2 font-semibold">Options</th>
-                <th scope="col" className="px-3 py-2 font-semibold">Duration</th>
-                <th scope="col" className="px-3 py-2 font-semibold">Result</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 align-top">
-              {runs.map((run) => (
-                <tr key={run.id} data-testid="run-row">
-                  <td className="px-3 py-2 whitespace-nowrap">{formatWhen(run.createdAt)}</td>
-                  <td className="px-3 py-2">{KIND[run.kind] ?? run.kind}</td>
-                  <td className="px-3 py-2">{run.requestedBy?.name ?? (run.kind === "REFRESH" ? "Regular refresh" : "—")}</td>
-                  <td className="px-3 py-2">{run.kind === "DELETE" ? "—" : <OptionsSummary options={run.options} />}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    {run.startedAt && run.finishedAt ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime()) : "—"}
-                  </td>
-                  <td className="px-3 py-2">
-                    <span className={run.status === "FAILED" ? "font-semibold text-red-700" : run.status === "SUCCEEDED" ? "text-green-800" : ""}>
-                      {RESULT[run.status] ?? run.status}
-                    </span>
-                    {run.error && <p className="mt-0.5 max-w-md text-slate-700">{run.error}</p>}
-                    {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && (
-                      <p className="mt-0.5">
-                        <Link href={`/sandboxes/${sandboxId}?run=${run.id}#report-heading`} className="text-brand-700 underline">
-                          Show report
-                        </Link>
-                      </p>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Runs of this sandbox" className="mt-2" columns={["Requested", "What", "By", "Options", "Duration", "Result"]}>
+          {runs.map((run) => (
+            <tr key={run.id} data-testid="run-row">
+              <td className="px-3 py-2 whitespace-nowrap">{formatWhen(run.createdAt)}</td>
+              <td className="px-3 py-2">{KIND[run.kind] ?? run.kind}</td>
+              <td className="px-3 py-2">{run.requestedBy?.name ?? (run.kind === "REFRESH" ? "Regular refresh" : "—")}</td>
+              <td className="px-3 py-2">{run.kind === "DELETE" ? "—" : <OptionsSummary options={run.options} />}</td>
+              <td className="px-3 py-2 whitespace-nowrap">
+                {run.startedAt && run.finishedAt ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime()) : "—"}
+              </td>
+              <td className="px-3 py-2">
+                <span className={run.status === "FAILED" ? "font-semibold text-red-700" : run.status === "SUCCEEDED" ? "text-green-800" : ""}>
+                  {RESULT[run.status] ?? run.status}
+                </span>
+                {run.error && <p className="mt-0.5 max-w-md text-slate-700">{run.error}</p>}
+                {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && (
+                  <p className="mt-0.5">
+                    <Link href={`/sandboxes/${sandboxId}?run=${run.id}#report-heading`} className="text-brand-700 underline">
+                      Show report
+                    </Link>
+                  </p>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
