@@ -1,5 +1,4 @@
 /** Tenants: register one on an existing production database, generate one, list them with sizes. */
-import pg from "pg";
 import { db } from "../../lib/db/portal";
 import { quoteIdent, withDatabase, databaseNameOf } from "../../lib/db/urls";
 import { generateProductionDatabase } from "../../lib/crm/generator";
@@ -7,6 +6,8 @@ import { registerTenant, tenantConnections, TenantRegistrationError } from "../.
 import { customerIdSchema } from "../../lib/tenants/schema";
 import { CliError, required } from "./cli-error";
 import { progressBar } from "../../lib/crm/generator/progress-bar";
+import { productionDatabaseSize } from "../../lib/tenants/production-size";
+import { formatBytes } from "../../lib/sandboxes/labels";
 import { oneOffQuery } from "../../lib/db/one-off-query";
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -78,22 +79,10 @@ export async function listTenants(): Promise<void> {
       users: t._count.users,
       sandboxes: t._count.sandboxes,
       productionDatabase: databaseNameOf(productionUrl),
-      productionSize: await databaseSizeText(productionUrl),
+      productionSize: formatSize(await productionDatabaseSize(productionUrl)),
     });
   }
   console.table(rows);
 }
 
-async function databaseSizeText(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000, options: "-c default_transaction_read_only=on" });
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ size: string }>("SELECT pg_size_pretty(pg_database_size(current_database())) AS size");
-    return rows[0]?.size ?? "?";
-  } catch {
-    return "unreachable";
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
+const formatSize = (bytes: number | null) => (bytes === null ? "unreachable" : formatBytes(bytes));
