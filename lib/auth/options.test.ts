@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+// Single sign-on is switched on by these three variables (read when the options are first built).
+process.env.OIDC_ISSUER = "https://login.example.com/realms/acme/";
+process.env.OIDC_CLIENT_ID = "sandbox-portal";
+process.env.OIDC_CLIENT_SECRET = "not-a-real-secret";
+process.env.OIDC_NAME = "Acme SSO";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { authOptions } = await import("./options");
+
+describe("single sign-on (OIDC)", () => {
+  let knownId = "";
+  beforeAll(async () => {
+    knownId = (await db.user.create({ data: { email: "sso.user@example.com", name: "SSO", role: "CUSTOMER_USER", passwordHash: "-" } })).id;
+  });
+
+  it("adds an OpenID Connect provider next to e-mail and password", () => {
+    const providers = authOptions().providers.map((p) => ({ id: p.id, name: p.name, wellKnown: (p as { wellKnown?: string }).wellKnown }));
+    expect(providers).toEqual([
+      { id: "credentials", name: "Credentials", wellKnown: undefined },
+      { id: "oidc", name: "Acme SSO", wellKnown: "https://login.example.com/realms/acme/.well-known/openid-configuration" },
+    ]);
+  });
+
+  it("admits only e-mail addresses that have a portal account, and signs them in as that account", async () => {
+    const { callbacks } = authOptions();
+    const account = { provider: "oidc", type: "oauth", providerAccountId: "idp-1" } as const;
+    const signIn = callbacks!.signIn!;
+    expect(await signIn({ user: { id: "idp-1", email: "stranger@example.com" }, account } as never)).toBe(false);
+    expect(await signIn({ user: { id: "idp-1", email: null }, account } as never)).toBe(false);
+    expect(await signIn({ user: { id: "idp-2", email: "SSO.User@example.com" }, account } as never)).toBe(true);
+    const token = await callbacks!.jwt!({ token: {}, user: { id: "idp-2", email: "SSO.User@example.com" }, account } as never);
+    expect(token.sub).toBe(knownId);
+  });
+});
