@@ -24,7 +24,6 @@ export async function startDueRefreshes(now = new Date()): Promise<string[]> {
     where: {
       autoRefreshDay: now.getUTCDate(),
       status: "READY",
-      options: { not: undefined },
       OR: [{ lastRefreshedAt: null }, { lastRefreshedAt: { lt: startOfDay } }],
     },
     select: { id: true, options: true },

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { startDueRefreshes } = await import("./auto-refresh");
+const { stopBoss } = await import("./queue");
+
+const NOW = new Date("2026-03-14T02:15:00Z");
+const YESTERDAY = new Date("2026-03-13T09:00:00Z");
+const OPTIONS = { invalidationDomain: "example.org" };
+
+describe("regular refreshes", () => {
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const tenant = await db.tenant.create({ data: { customerId: "Cust8080", companyName: "Monthly AS", productionUrlEncrypted: "unused" } });
+    const admin = await db.user.create({ data: { email: "m@example.com", name: "M", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    const sandbox = async (name: string, data: Record<string, unknown>) => {
+      const created = await db.sandbox.create({
+        data: {
+          tenantId: tenant.id, name, planCounts: { complete: 1 }, orderedById: admin.id, sandboxCustomerId: `Cust9${name.length}${name.charCodeAt(0)}`,
+          status: "READY", databaseName: `sbx_${name}`, options: OPTIONS, autoRefreshDay: 14, lastRefreshedAt: YESTERDAY, ...data,
+        },
+      });
+      ids[name] = created.id;
+    };
+    await sandbox("due", {});
+    await sandbox("otherday", { autoRefreshDay: 15 });
+    await sandbox("nevermind", { autoRefreshDay: null });
+    await sandbox("donetoday", { lastRefreshedAt: new Date("2026-03-14T01:00:00Z") });
+    await sandbox("failed", { status: "FAILED" });
+    await sandbox("busy", {});
+    await db.sandboxRun.create({ data: { sandboxId: ids.busy!, kind: "REFRESH", options: OPTIONS, status: "RUNNING" } });
+  });
+  afterAll(async () => {
+    await stopBoss();
+  });
+
+  it("refresh the ready sandboxes whose day it is, once a day, with their saved choices, skipping busy ones", async () => {
+    expect(await startDueRefreshes(NOW)).toEqual([ids.due]);
+    const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: ids.due } });
+    expect(run).toMatchObject({ kind: "REFRESH", status: "QUEUED", requestedById: null, options: OPTIONS });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: ids.due } })).status).toBe("REFRESHING");
+    // A second tick the same day starts nothing new: the due one is refreshing now.
+    expect(await startDueRefreshes(NOW)).toEqual([]);
+    expect(await db.sandboxRun.count({ where: { sandboxId: ids.busy } })).toBe(1);
+  });
+});
