@@ -122,5 +122,7 @@ describe("operator CLI", () => {
     const deleted = await ops("sandbox:delete", "--id", id!, "--confirm", "UAT");
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(JSON.parse((await ops("sandbox:status", "--id", id!)).stdout).status).toBe("DELETED");
+    const audit = await oneOffQuery<{ action: string }>(portalUrl, `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [id]);
+    expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.delete.requested"]);
   }, 120_000);
 });

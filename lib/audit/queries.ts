@@ -9,7 +9,6 @@ export const AUDIT_PAGE_SIZE = 25;
 /** Words for the actions people filter by; an action missing here is shown by its key. */
 export const AUDIT_ACTION_LABEL: Record<string, string> = {
   "sandbox.ordered": "Sandbox ordered",
-  "sandbox.wizard.saved": "Wizard draft saved",
   "sandbox.wizard.confirmed": "Wizard confirmed",
   "sandbox.refresh.requested": "Refresh started",
   "sandbox.retry.requested": "Run retried",

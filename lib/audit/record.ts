@@ -4,7 +4,6 @@ import type { Prisma } from "../generated/portal/client";
 
 export type AuditAction =
   | "sandbox.ordered"
-  | "sandbox.wizard.saved"
   | "sandbox.wizard.confirmed"
   | "sandbox.refresh.requested"
   | "sandbox.retry.requested"

@@ -19,7 +19,7 @@ export const saveWizardDraftAction = protectedAction({ permission: "sandbox.conf
   const sandbox = await requireOpenWizard(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
   await assertOptionsFitOrder(sandbox, input.options, false);
-  await saveWizardDraft(actor, sandbox, input.step, input.options);
+  await saveWizardDraft(sandbox, input.step, input.options);
   revalidateSandbox(sandbox.id);
   return { saved: true };
 });

@@ -57,14 +57,12 @@ export async function assertOptionsFitOrder(sandbox: WizardSandbox, options: San
   if (Object.keys(fieldErrors).length) throw new AppError("INVALID_INPUT", undefined, fieldErrors);
 }
 
-export async function saveWizardDraft(actor: Actor, sandbox: WizardSandbox, step: number, options: SandboxOptions): Promise<void> {
+/** Drafts are work in progress, not decisions: they are not audited (the confirmation is). */
+export async function saveWizardDraft(sandbox: WizardSandbox, step: number, options: SandboxOptions): Promise<void> {
   const draft = { step, options } satisfies Prisma.InputJsonValue;
-  await db.$transaction(async (tx) => {
-    // confirmedAt: null in the filter: a draft never overwrites a confirmed setup.
-    const updated = await tx.sandbox.updateMany({ where: { id: sandbox.id, confirmedAt: null }, data: { wizardDraft: draft } });
-    if (updated.count === 0) throw new AppError("ALREADY_CONFIRMED");
-    await recordAudit({ action: "sandbox.wizard.saved", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { step } }, tx);
-  });
+  // confirmedAt: null in the filter: a draft never overwrites a confirmed setup.
+  const updated = await db.sandbox.updateMany({ where: { id: sandbox.id, confirmedAt: null }, data: { wizardDraft: draft } });
+  if (updated.count === 0) throw new AppError("ALREADY_CONFIRMED");
 }
 
 /**

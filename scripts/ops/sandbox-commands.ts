@@ -11,6 +11,7 @@ import { requestRun } from "../../lib/jobs/runs";
 import { executeRun } from "../../lib/jobs/execute";
 import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report";
 import type { RunProgress } from "../../lib/sanitizer/progress";
+import { recordAudit, type AuditAction } from "../../lib/audit/record";
 import { CliError, required } from "./cli-error";
 import { ProgressBar } from "./progress-bar";
 
@@ -24,11 +25,22 @@ export async function findSandbox(flags: Flags) {
   return sandbox;
 }
 
-/** Creates the run and carries it out in this process, drawing its progress. */
-export async function runNow(sandboxId: string, kind: RunKind, options: Prisma.InputJsonValue, requestedById: string | null): Promise<void> {
+/** Creates the run (audited as the operator CLI's doing) and carries it out in this process, drawing its progress. */
+export async function runNow(
+  sandbox: { id: string; tenantId: string },
+  kind: RunKind,
+  options: Prisma.InputJsonValue,
+  requestedById: string | null,
+  audit?: AuditAction,
+): Promise<void> {
   let runId: string;
   try {
-    ({ runId } = await requestRun({ sandboxId, kind, requestedById, options, enqueue: false }));
+    ({ runId } = await requestRun({
+      sandboxId: sandbox.id, kind, requestedById, options, enqueue: false,
+      alsoInTransaction: audit
+        ? (tx) => recordAudit({ action: audit, actorId: requestedById, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { via: "operator CLI" } }, tx)
+        : undefined,
+    }));
   } catch (error) {
     if (error instanceof AppError) throw new CliError(error.userMessage);
     throw error;
@@ -55,14 +67,14 @@ function summarize(progress: RunProgress): [number, string] {
 export async function refreshSandbox(flags: Flags): Promise<void> {
   const sandbox = await findSandbox(flags);
   if (sandbox.status !== "READY" || !sandbox.options) throw new CliError(`sandbox ${sandbox.id} is ${sandbox.status.toLowerCase()}: only a ready sandbox can be refreshed`);
-  await runNow(sandbox.id, "REFRESH", sandbox.options as Prisma.InputJsonValue, null);
+  await runNow(sandbox, "REFRESH", sandbox.options as Prisma.InputJsonValue, null, "sandbox.refresh.requested");
 }
 
 export async function deleteSandbox(flags: Flags): Promise<void> {
   const sandbox = await findSandbox(flags);
   if (sandbox.status === "DELETED") throw new CliError(`sandbox ${sandbox.id} is already deleted`);
   if (text(flags, "confirm") !== sandbox.name) throw new CliError(`deleting needs --confirm "${sandbox.name}" (the sandbox's name)`);
-  await runNow(sandbox.id, "DELETE", {}, null);
+  await runNow(sandbox, "DELETE", {}, null, "sandbox.delete.requested");
 }
 
 export async function sandboxStatus(flags: Flags): Promise<void> {

@@ -12,6 +12,7 @@ import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
 import { exceedsOrder } from "../../lib/wizard/schema";
 import { newSandboxCustomerId } from "../../lib/sandboxes/customer-key";
 import { tenantConnections } from "../../lib/tenants/registry";
+import { recordAudit } from "../../lib/audit/record";
 import { CliError, required } from "./cli-error";
 import { runNow } from "./sandbox-commands";
 
@@ -73,14 +74,19 @@ export async function createSandbox(flags: Flags): Promise<void> {
   const over = exceedsOrder(options.users, planCounts);
   if (over.length > 0) throw new CliError(`more users than the order's plans: ${over.join(", ")}`);
 
-  const sandbox = await db.sandbox.create({
-    data: {
-      tenantId: tenant.id, name, planCounts, orderedById: actor.id, sandboxCustomerId: await newSandboxCustomerId(),
-      status: "QUEUED", confirmedAt: new Date(), options: options as Prisma.InputJsonValue,
-    },
+  const sandboxCustomerId = await newSandboxCustomerId();
+  const sandbox = await db.$transaction(async (tx) => {
+    const created = await tx.sandbox.create({
+      data: {
+        tenantId: tenant.id, name, planCounts, orderedById: actor.id, sandboxCustomerId,
+        status: "QUEUED", confirmedAt: new Date(), options: options as Prisma.InputJsonValue,
+      },
+    });
+    await recordAudit({ action: "sandbox.ordered", actorId: actor.id, tenantId: tenant.id, targetId: created.id, details: { via: "operator CLI", name, planCounts, sandboxCustomerId } }, tx);
+    return created;
   });
   console.log(`sandbox ${sandbox.id} ("${name}") ordered for ${customerId}`);
-  await runNow(sandbox.id, "PROVISION", options as Prisma.InputJsonValue, actor.id);
+  await runNow(sandbox, "PROVISION", options as Prisma.InputJsonValue, actor.id, "sandbox.wizard.confirmed");
 }
 
 async function productionDefaultUsers(tenantId: string, planCounts: PlanCounts) {
