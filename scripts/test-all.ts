@@ -1,5 +1,5 @@
 /**
- * `npm test`: every suite in order — typecheck, lint, unit and integration
+ * `npm test`: every suite in order — typecheck, lint, the CRM contract DDL, unit and integration
  * tests (vitest, on a throwaway PostgreSQL), production build, browser tests
  * (Playwright in Debian's chromium) — then one closing line summing them all:
  * `N passed, N failed`. Exits non-zero when anything failed.
@@ -36,6 +36,8 @@ mkdirSync("test-results", { recursive: true });
 
 check("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
 check("lint", "npx", ["eslint", "--max-warnings=0", "."]);
+// prisma/crm/contract.sql must be what the CRM Prisma schema says (the contract test reads the file).
+check("contract DDL up to date", "npx", ["tsx", "scripts/crm-contract-sql.ts", "--check"]);
 
 {
   const code = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"]);
