@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import pg from "pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../wizard/test-world";
-import { session } from "@/lib/testing/fake-session";
+import { signInAs } from "@/lib/testing/fake-session";
 
 // Only the session is faked: the portal database, the sandbox database and production are real.
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
@@ -24,7 +24,6 @@ let production: pg.Client;
 let sandboxId = "";
 let sandboxOfB = "";
 const SANDBOX_KEY = "Cust940001";
-const as = (userId: string | null) => (session.current = userId ? { userId } : null);
 const q = async (client: pg.Client, sql: string) => (await client.query(sql)).rows;
 const count = async (client: pg.Client, sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
 
@@ -79,7 +78,7 @@ describe("the best-practices checklist", () => {
     await sandboxDb.end();
     await production.end();
   });
-  beforeEach(() => as(null));
+  beforeEach(() => signInAs(null));
 
   it("reads each item live from the sandbox database, and production's apps read-only", async () => {
     const state = await getChecklist({ id: sandboxId, tenantId: world.tenantA, databaseName: sandboxDb.database!, sandboxCustomerId: SANDBOX_KEY, options: { keepEnabledTaskIds: [1, 3] } });
@@ -99,11 +98,11 @@ describe("the best-practices checklist", () => {
     const before = await q(sandboxDb, "SELECT value FROM preference WHERE name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name");
     const input = { sandboxId, fix: "optIns" as const };
     expect(await fixChecklistItemAction(input)).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
-    as(world.users.userA);
+    signInAs(world.users.userA);
     expect(await fixChecklistItemAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.sales);
+    signInAs(world.users.sales);
     expect(await fixChecklistItemAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.adminB);
+    signInAs(world.users.adminB);
     expect(await fixChecklistItemAction(input)).toMatchObject({ ok: false, code: "NOT_FOUND" });
     expect(await tickChecklistItemAction({ sandboxId, item: "dead-end", ticked: true })).toMatchObject({ ok: false, code: "NOT_FOUND" });
     expect(await q(sandboxDb, "SELECT value FROM preference WHERE name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name")).toEqual(before);
@@ -112,7 +111,7 @@ describe("the best-practices checklist", () => {
 
   it("sets both opt-ins to No in the sandbox, creating a missing one, and audits it", async () => {
     await sandboxDb.query("DELETE FROM preference WHERE name = 'UserSync OptIn - Configured' AND associate_id IS NULL");
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     expect(await fixChecklistItemAction({ sandboxId, fix: "optIns" })).toEqual({ ok: true, data: { updated: 1, created: 1 } });
     expect(await q(sandboxDb, "SELECT name, value FROM preference WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name")).toEqual([
       { name: "Statistics OptIn - Configured", value: "No" },
@@ -123,14 +122,14 @@ describe("the best-practices checklist", () => {
   });
 
   it("turns ERP automatic sync off", async () => {
-    as(world.users.operator);
+    signInAs(world.users.operator);
     const result = await fixChecklistItemAction({ sandboxId, fix: "erpAutoSync" });
     expect(result.ok && result.data.turnedOff).toBeGreaterThan(0);
     expect(await count(sandboxDb, "SELECT count(*) AS n FROM erp_connection WHERE auto_sync")).toBe(0);
   });
 
   it("pauses all scheduled tasks, then resumes only the kept ones", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     expect((await fixChecklistItemAction({ sandboxId, fix: "pauseTasks" })).ok).toBe(true);
     expect(await count(sandboxDb, "SELECT count(*) AS n FROM scheduled_task WHERE enabled")).toBe(0);
     expect(await fixChecklistItemAction({ sandboxId, fix: "resumeKeptTasks" })).toEqual({ ok: true, data: { resumed: 2 } });
@@ -139,7 +138,7 @@ describe("the best-practices checklist", () => {
 
   it("hides web panels created by apps and leaves hand-made ones", async () => {
     const handMade = await count(sandboxDb, "SELECT count(*) AS n FROM web_panel WHERE visible AND created_by_app IS NULL");
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     expect((await fixChecklistItemAction({ sandboxId, fix: "hideAppPanels" })).ok).toBe(true);
     expect(await count(sandboxDb, "SELECT count(*) AS n FROM web_panel WHERE visible AND created_by_app IS NOT NULL")).toBe(0);
     expect(await count(sandboxDb, "SELECT count(*) AS n FROM web_panel WHERE visible AND created_by_app IS NULL")).toBe(handMade);
@@ -149,7 +148,7 @@ describe("the best-practices checklist", () => {
     const before = await q(production, "SELECT name, value FROM preference WHERE name LIKE '%OptIn - Configured' ORDER BY id");
     const enabledBefore = await count(production, "SELECT count(*) AS n FROM scheduled_task WHERE enabled");
     const wrong = await makeSandbox(world.tenantA, world.users.adminA, production.database!, null);
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     for (const fix of ["optIns", "pauseTasks"] as const) {
       expect(await fixChecklistItemAction({ sandboxId: wrong, fix })).toMatchObject({ ok: false, code: "CONFLICT" });
     }
@@ -159,14 +158,14 @@ describe("the best-practices checklist", () => {
 
   it("refuses fixes while the sandbox is not ready", async () => {
     const refreshing = await makeSandbox(world.tenantA, world.users.adminA, sandboxDb.database!, "Cust940003", "REFRESHING");
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     expect(await fixChecklistItemAction({ sandboxId: refreshing, fix: "pauseTasks" })).toMatchObject({ ok: false, code: "CONFLICT" });
   });
 
   it("saves and clears a manual tick, audited", async () => {
-    as(world.users.userA);
+    signInAs(world.users.userA);
     expect(await tickChecklistItemAction({ sandboxId, item: "apps-signed-up-again", ticked: true })).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     expect(await tickChecklistItemAction({ sandboxId, item: "apps-signed-up-again", ticked: true })).toEqual({ ok: true, data: { ticked: true } });
     expect(await db.checklistTick.findUnique({ where: { sandboxId_item: { sandboxId, item: "apps-signed-up-again" } } })).toMatchObject({ tickedById: world.users.adminA });
     expect(await tickChecklistItemAction({ sandboxId, item: "apps-signed-up-again", ticked: false })).toEqual({ ok: true, data: { ticked: false } });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../wizard/test-world";
-import { session } from "@/lib/testing/fake-session";
+import { signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -18,7 +18,6 @@ const { listOrders } = await import("./queries");
 const { loadActor } = await import("../auth/actor");
 
 let world: World;
-const as = (userId: string | null) => (session.current = userId ? { userId } : null);
 const order = (overrides: Record<string, unknown> = {}) => ({
   name: "Training copy",
   planCounts: { "sales-essentials": 0, "sales-premium": 2, "service-essentials": 0, "service-premium": 1, marketing: 0, complete: 0 },
@@ -36,22 +35,22 @@ describe("ordering a sandbox", () => {
   afterAll(async () => {
     await db.$disconnect();
   });
-  beforeEach(() => as(null));
+  beforeEach(() => signInAs(null));
 
   it("refuses without a session, a customer user and a sales rep on the admin's action", async () => {
     expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
-    as(world.users.userA);
+    signInAs(world.users.userA);
     expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "FORBIDDEN" });
     expect(await createOrderForCustomerAction({ ...order(), tenantId: world.tenantA })).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.sales);
+    signInAs(world.users.sales);
     expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.operator);
+    signInAs(world.users.operator);
     expect(await createOrderForCustomerAction({ ...order(), tenantId: world.tenantA })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     expect(await db.sandbox.count()).toBe(0);
   });
 
   it("validates every field on the server", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const result = await createOrderAction({
       ...order({ name: "x", note: "n".repeat(501), acknowledgeDeadEnd: false }),
       planCounts: { "sales-essentials": 0, "sales-premium": 0, "service-essentials": 0, "service-premium": 0, marketing: 0, complete: 0 },
@@ -65,7 +64,7 @@ describe("ordering a sandbox", () => {
   });
 
   it("files a customer admin's order for their own tenant, with a fresh sandbox key and an audit entry", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const result = await createOrderAction(order());
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -76,18 +75,18 @@ describe("ordering a sandbox", () => {
   });
 
   it("reports a name already taken at the name field, in any letter case, and saves nothing", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const before = await db.sandbox.count();
     const result = await createOrderAction(order({ name: "TRAINING copy" }));
     expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { name: [expect.stringContaining("already exists")] } });
     expect(await db.sandbox.count()).toBe(before);
     // Another tenant may use the same name.
-    as(world.users.adminB);
+    signInAs(world.users.adminB);
     expect((await createOrderAction(order({ name: "Training copy" }))).ok).toBe(true);
   });
 
   it("lets a sales rep order for any customer, waiting for setup, and tells the customer's admins", async () => {
-    as(world.users.sales);
+    signInAs(world.users.sales);
     const result = await createOrderForCustomerAction({ ...order({ name: "For Alpha" }), tenantId: world.tenantA });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -98,13 +97,13 @@ describe("ordering a sandbox", () => {
   });
 
   it("refuses a sales rep's order for a customer that does not exist", async () => {
-    as(world.users.sales);
+    signInAs(world.users.sales);
     const result = await createOrderForCustomerAction({ ...order({ name: "Ghost" }), tenantId: "nope" });
     expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { tenantId: expect.any(Array) } });
   });
 
   it("estimates from production for those who may order, and refuses others", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const result = await getProductionEstimateAction({ tenantId: world.tenantA });
     expect(result.ok).toBe(true);
     if (result.ok) {
@@ -112,9 +111,9 @@ describe("ordering a sandbox", () => {
       expect(result.data.throughput.basis).toBe("default");
     }
     expect(await getProductionEstimateAction({ tenantId: world.tenantB })).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.userA);
+    signInAs(world.users.userA);
     expect(await getProductionEstimateAction({ tenantId: world.tenantA })).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.sales);
+    signInAs(world.users.sales);
     expect((await getProductionEstimateAction({ tenantId: world.tenantA })).ok).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../wizard/test-world";
-import { session } from "@/lib/testing/fake-session";
+import { signInAs } from "@/lib/testing/fake-session";
 
 // Only the session is faked: users, roles, tenants, runs and the queue are real.
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
@@ -15,7 +15,6 @@ const { buildWorld } = await import("../wizard/test-world");
 const { refreshSandboxAction, deleteSandboxAction, retryRunAction, setAutoRefreshAction } = await import("./actions");
 
 let world: World;
-const as = (userId: string | null) => (session.current = userId ? { userId } : null);
 const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [1], invalidationDomain: "example.org" };
 let n = 0;
 
@@ -53,17 +52,17 @@ describe("the sandbox page's actions", () => {
   afterAll(async () => {
     await stopBoss();
   });
-  beforeEach(() => as(null));
+  beforeEach(() => signInAs(null));
 
   describe("refresh", () => {
     it("refuses without a session, with a role that may not refresh, and on another tenant's sandbox", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
       expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
-      as(world.users.userA);
+      signInAs(world.users.userA);
       expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "FORBIDDEN" });
-      as(world.users.sales);
+      signInAs(world.users.sales);
       expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "FORBIDDEN" });
-      as(world.users.adminB);
+      signInAs(world.users.adminB);
       expect(await refreshSandboxAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
       expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(0);
       expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("READY");
@@ -71,7 +70,7 @@ describe("the sandbox page's actions", () => {
 
     it("starts a refresh with the saved choices, audited, and refuses a second while it goes", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
-      as(world.users.adminA);
+      signInAs(world.users.adminA);
       const result = await refreshSandboxAction({ sandboxId: s.id });
       expect(result.ok).toBe(true);
       const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } });
@@ -84,7 +83,7 @@ describe("the sandbox page's actions", () => {
 
     it("lets an operator refresh any tenant's sandbox, and refuses one that is not ready", async () => {
       const s = await sandbox(world.tenantB, world.users.adminB);
-      as(world.users.operator);
+      signInAs(world.users.operator);
       expect((await refreshSandboxAction({ sandboxId: s.id })).ok).toBe(true);
       const waiting = await sandbox(world.tenantA, world.users.adminA, { status: "AWAITING_SETUP", withDb: false });
       expect(await refreshSandboxAction({ sandboxId: waiting.id })).toMatchObject({ ok: false, code: "CONFLICT" });
@@ -96,18 +95,18 @@ describe("the sandbox page's actions", () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
       const input = { sandboxId: s.id, confirmName: s.name };
       expect(await deleteSandboxAction(input)).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
-      as(world.users.userA);
+      signInAs(world.users.userA);
       expect(await deleteSandboxAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
-      as(world.users.sales);
+      signInAs(world.users.sales);
       expect(await deleteSandboxAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
-      as(world.users.adminB);
+      signInAs(world.users.adminB);
       expect(await deleteSandboxAction(input)).toMatchObject({ ok: false, code: "NOT_FOUND" });
       expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(0);
     });
 
     it("needs the exact name", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
-      as(world.users.adminA);
+      signInAs(world.users.adminA);
       for (const confirmName of ["", s.name.toLowerCase(), `${s.name} `, "Sandbox"]) {
         const result = await deleteSandboxAction({ sandboxId: s.id, confirmName });
         expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT" });
@@ -125,9 +124,9 @@ describe("the sandbox page's actions", () => {
       const s = await sandbox(world.tenantA, world.users.adminA, { status: "FAILED", withDb: false });
       await finishedRun(s.id, "PROVISION", "FAILED");
       expect(await retryRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
-      as(world.users.userA);
+      signInAs(world.users.userA);
       expect(await retryRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "FORBIDDEN" });
-      as(world.users.adminB);
+      signInAs(world.users.adminB);
       expect(await retryRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
       expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
     });
@@ -135,14 +134,14 @@ describe("the sandbox page's actions", () => {
     it("only retries after a failure, with the same kind and options", async () => {
       const ok = await sandbox(world.tenantA, world.users.adminA);
       await finishedRun(ok.id, "PROVISION", "SUCCEEDED");
-      as(world.users.adminA);
+      signInAs(world.users.adminA);
       expect(await retryRunAction({ sandboxId: ok.id })).toMatchObject({ ok: false, code: "CONFLICT" });
       const never = await sandbox(world.tenantA, world.users.adminA, { status: "AWAITING_SETUP", withDb: false });
       expect(await retryRunAction({ sandboxId: never.id })).toMatchObject({ ok: false, code: "CONFLICT" });
 
       const failed = await sandbox(world.tenantA, world.users.adminA, { status: "FAILED", withDb: false });
       await finishedRun(failed.id, "PROVISION", "FAILED");
-      as(world.users.operator);
+      signInAs(world.users.operator);
       expect((await retryRunAction({ sandboxId: failed.id })).ok).toBe(true);
       const runs = await db.sandboxRun.findMany({ where: { sandboxId: failed.id }, orderBy: { createdAt: "desc" } });
       expect(runs[0]).toMatchObject({ kind: "PROVISION", status: "QUEUED", options: OPTIONS, requestedById: world.users.operator });
@@ -155,7 +154,7 @@ describe("the sandbox page's actions", () => {
     it("retries a failed refresh as a refresh while the old copy stays ready", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
       await finishedRun(s.id, "REFRESH", "FAILED");
-      as(world.users.adminA);
+      signInAs(world.users.adminA);
       expect((await retryRunAction({ sandboxId: s.id })).ok).toBe(true);
       expect(await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id, status: "QUEUED" } })).toMatchObject({ kind: "REFRESH" });
     });
@@ -165,16 +164,16 @@ describe("the sandbox page's actions", () => {
     it("refuses without a session, with a role that may not refresh, and on another tenant's sandbox", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
       expect(await setAutoRefreshAction({ sandboxId: s.id, day: 3 })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
-      as(world.users.userA);
+      signInAs(world.users.userA);
       expect(await setAutoRefreshAction({ sandboxId: s.id, day: 3 })).toMatchObject({ ok: false, code: "FORBIDDEN" });
-      as(world.users.adminB);
+      signInAs(world.users.adminB);
       expect(await setAutoRefreshAction({ sandboxId: s.id, day: 3 })).toMatchObject({ ok: false, code: "NOT_FOUND" });
       expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).autoRefreshDay).toBeNull();
     });
 
     it("sets a day from 1 to 28 and clears it, audited", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
-      as(world.users.adminA);
+      signInAs(world.users.adminA);
       expect(await setAutoRefreshAction({ sandboxId: s.id, day: 29 })).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { day: expect.any(Array) } });
       expect(await setAutoRefreshAction({ sandboxId: s.id, day: "0" })).toMatchObject({ ok: false, code: "INVALID_INPUT" });
       expect(await setAutoRefreshAction({ sandboxId: s.id, day: "15" })).toEqual({ ok: true, data: { day: 15 } });

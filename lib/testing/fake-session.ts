@@ -3,11 +3,16 @@
  * roles, tenants and everything behind them stay real. In a test file:
  *
  *   vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
- *   import { session } from "@/lib/testing/fake-session";
- *   session.current = { userId };   // signed in; null = signed out
+ *   import { signInAs } from "@/lib/testing/fake-session";
+ *   signInAs(userId);   // or signInAs(null): signed out
  */
 export const session: { current: { userId: string; authAt?: number } | null } = { current: null };
 
 export async function getServerSession(): Promise<{ userId: string; authAt?: number } | null> {
   return session.current;
+}
+
+/** Signs the fake session in as that user; null signs out. */
+export function signInAs(userId: string | null): void {
+  session.current = userId ? { userId } : null;
 }

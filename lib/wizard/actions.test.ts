@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import pg from "pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "./test-world";
-import { session } from "@/lib/testing/fake-session";
+import { signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -19,7 +19,6 @@ let world: World;
 let sandboxA = "";
 let sandboxB = "";
 let production: pg.Client;
-const as = (userId: string | null) => (session.current = userId ? { userId } : null);
 const one = async (sql: string) => Number((await production.query<{ n: string }>(sql)).rows[0]!.n);
 
 /** Two associates who can log in, a real task id, everything else default. */
@@ -51,16 +50,16 @@ describe("the setup wizard's actions", () => {
     await production.end();
     await stopBoss();
   });
-  beforeEach(() => as(null));
+  beforeEach(() => signInAs(null));
 
   it("refuses without a session, with the wrong role, and on another tenant's sandbox", async () => {
     const input = { sandboxId: sandboxA, step: 1, options: await validOptions() };
     expect(await saveWizardDraftAction(input)).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
-    as(world.users.userA);
+    signInAs(world.users.userA);
     expect(await saveWizardDraftAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.sales);
+    signInAs(world.users.sales);
     expect(await dryRunAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    as(world.users.adminB);
+    signInAs(world.users.adminB);
     expect(await saveWizardDraftAction(input)).toMatchObject({ ok: false, code: "FORBIDDEN" });
     expect(await confirmWizardAction({ ...input, acknowledgeNoGoingBack: true })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     const sandbox = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } });
@@ -69,7 +68,7 @@ describe("the setup wizard's actions", () => {
   });
 
   it("saves a draft that can be resumed", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const options = await validOptions();
     expect(await saveWizardDraftAction({ sandboxId: sandboxA, step: 2, options })).toEqual({ ok: true, data: { saved: true } });
     const { wizardDraft } = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } });
@@ -77,7 +76,7 @@ describe("the setup wizard's actions", () => {
   });
 
   it("refuses tampered ids, plan counts above the order, and bad values, saving nothing", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA }, select: { wizardDraft: true } });
     const options = await validOptions();
     const tampered = await saveWizardDraftAction({
@@ -108,7 +107,7 @@ describe("the setup wizard's actions", () => {
   });
 
   it("dry-runs against production with the same numbers as direct queries", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const options = await validOptions();
     const result = await dryRunAction({ sandboxId: sandboxA, options: { ...options, documents: { mode: "since", since: "2024-01-01" }, serviceAttachments: true } });
     expect(result.ok).toBe(true);
@@ -145,7 +144,7 @@ describe("the setup wizard's actions", () => {
   });
 
   it("confirms: options, confirmation time, a queued run and an audit entry, then refuses a second confirmation", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const options = await validOptions();
     expect(await confirmWizardAction({ sandboxId: sandboxA, options, acknowledgeNoGoingBack: false as never })).toMatchObject({
       ok: false,
@@ -168,7 +167,7 @@ describe("the setup wizard's actions", () => {
   });
 
   it("two confirmations at once start one run", async () => {
-    as(world.users.adminB);
+    signInAs(world.users.adminB);
     const options = { users: [{ associateId: 1, userPlan: "sales-premium" as const }] };
     const results = await Promise.all([1, 2, 3].map(() => confirmWizardAction({ sandboxId: sandboxB, options, acknowledgeNoGoingBack: true })));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -177,7 +176,7 @@ describe("the setup wizard's actions", () => {
   });
 
   it("refuses to confirm with nobody given access", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const sandbox = await db.sandbox.create({
       data: { tenantId: world.tenantA, name: "Empty", orderedById: world.users.adminA, sandboxCustomerId: "Cust900003", planCounts: { complete: 1 } },
     });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "./test-world";
-import { session } from "@/lib/testing/fake-session";
+import { signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -19,7 +19,6 @@ const { confirmRefreshAction, dryRunRefreshAction } = await import("./actions");
 const { refreshSandboxAction } = await import("../sandbox-page/actions");
 
 let world: World;
-const as = (userId: string | null) => (session.current = userId ? { userId } : null);
 
 /** What the sandbox was first set up with: production associates 1 and 2, no task kept. */
 const SAVED = {
@@ -75,14 +74,14 @@ describe("the wizard's refresh mode", () => {
   afterAll(async () => {
     await stopBoss();
   });
-  beforeEach(() => as(null));
+  beforeEach(() => signInAs(null));
 
   it("refuses without a session, with a role that may not refresh, and on another tenant's sandbox", async () => {
     const { id } = await sandbox(world.tenantA, world.users.adminA);
     expect(await confirm(id)).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
     expect(await dryRunRefreshAction({ sandboxId: id, options: EDITED })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
     for (const user of [world.users.userA, world.users.sales, world.users.adminB]) {
-      as(user);
+      signInAs(user);
       expect(await confirm(id)).toMatchObject({ ok: false, code: "FORBIDDEN" });
       expect(await dryRunRefreshAction({ sandboxId: id, options: EDITED })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     }
@@ -92,7 +91,7 @@ describe("the wizard's refresh mode", () => {
   });
 
   it("refuses a sandbox that is not ready: awaiting setup, failed without a copy, or being refreshed", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     for (const status of ["AWAITING_SETUP", "FAILED"] as const) {
       const { id } = await sandbox(world.tenantA, world.users.adminA, status);
       expect(await confirm(id)).toMatchObject({ ok: false, code: "CONFLICT", message: "Only a ready sandbox can be refreshed." });
@@ -105,7 +104,7 @@ describe("the wizard's refresh mode", () => {
   });
 
   it("re-validates on the server: plan counts above the order, another production's ids, bad values, no acknowledgement", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const { id } = await sandbox(world.tenantA, world.users.adminA);
     const over = await confirm(id, { ...EDITED, users: [{ associateId: 1, userPlan: "sales-premium" }, { associateId: 2, userPlan: "sales-premium" }] });
     expect(over).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { "options.users": ["Sales Premium: 2 chosen, but the order has 1."] } });
@@ -135,7 +134,7 @@ describe("the wizard's refresh mode", () => {
   });
 
   it("dry-runs the edited choices on the tenant's production", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const { id } = await sandbox(world.tenantA, world.users.adminA);
     const result = await dryRunRefreshAction({ sandboxId: id, options: EDITED });
     expect(result).toMatchObject({ ok: true, data: { usersGivenAccess: 1, tasksKeptEnabled: 1 } });
@@ -143,7 +142,7 @@ describe("the wizard's refresh mode", () => {
   });
 
   it("starts a REFRESH run with the edited choices and an audit entry, leaves the saved choices and the setup draft alone, and refuses a second", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const { id } = await sandbox(world.tenantA, world.users.adminA);
     const result = await confirm(id);
     expect(result).toMatchObject({ ok: true, data: { sandboxId: id } });
@@ -167,7 +166,7 @@ describe("the wizard's refresh mode", () => {
   });
 
   it("two confirmations at once start one run; the others get RUN_IN_PROGRESS", async () => {
-    as(world.users.operator);
+    signInAs(world.users.operator);
     const { id } = await sandbox(world.tenantA, world.users.adminA);
     const results = await Promise.all([1, 2, 3].map(() => confirm(id)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -177,7 +176,7 @@ describe("the wizard's refresh mode", () => {
   });
 
   it("refuses while another run (a deletion) is going, even though the sandbox still shows ready", async () => {
-    as(world.users.adminA);
+    signInAs(world.users.adminA);
     const { id } = await sandbox(world.tenantA, world.users.adminA);
     await db.sandboxRun.create({ data: { sandboxId: id, kind: "DELETE", status: "RUNNING", options: {} } });
     expect(await confirm(id)).toMatchObject({ ok: false, code: "RUN_IN_PROGRESS" });

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "@/lib/testing/portal-db";
-import { session } from "@/lib/testing/fake-session";
+import { signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 
@@ -11,7 +11,6 @@ const progressRoute = await import("./[id]/progress/route");
 const reportRoute = await import("./[id]/runs/[runId]/report/route");
 
 const ids = { tenantA: "", tenantB: "", adminA: "", adminB: "", operator: "", sandbox: "", run: "", finished: "" };
-const as = (userId: string | null) => (session.current = userId ? { userId } : null);
 const progress = (id: string) => progressRoute.GET(new Request(`http://x/api/sandboxes/${id}/progress`), { params: Promise.resolve({ id }) });
 const report = (id: string, runId: string, format = "json") =>
   reportRoute.GET(new Request(`http://x/api/sandboxes/${id}/runs/${runId}/report?format=${format}`), { params: Promise.resolve({ id, runId }) });
@@ -58,17 +57,17 @@ describe("the sandbox routes", () => {
       })
     ).id;
   });
-  beforeEach(() => as(null));
+  beforeEach(() => signInAs(null));
 
   it("progress: needs a session, and another tenant's sandbox is not found", async () => {
     expect((await progress(ids.sandbox)).status).toBe(401);
-    as(ids.adminB);
+    signInAs(ids.adminB);
     expect((await progress(ids.sandbox)).status).toBe(404);
     expect((await progress("does-not-exist")).status).toBe(404);
   });
 
   it("progress: the running run's steps, fraction and an estimate from past runs", async () => {
-    as(ids.adminA);
+    signInAs(ids.adminA);
     const response = await progress(ids.sandbox);
     expect(response.status).toBe(200);
     const body = await response.json();
@@ -76,15 +75,15 @@ describe("the sandbox routes", () => {
     expect(body.run.progress.steps).toHaveLength(2);
     expect(body.fraction).toBeGreaterThan(0.2);
     expect(body.remainingMs).toBeGreaterThan(0);
-    as(ids.operator);
+    signInAs(ids.operator);
     expect((await progress(ids.sandbox)).status).toBe(200);
   });
 
   it("report: JSON and CSV downloads, with the same checks", async () => {
     expect((await report(ids.sandbox, ids.finished)).status).toBe(401);
-    as(ids.adminB);
+    signInAs(ids.adminB);
     expect((await report(ids.sandbox, ids.finished)).status).toBe(404);
-    as(ids.adminA);
+    signInAs(ids.adminA);
     const json = await report(ids.sandbox, ids.finished);
     expect(json.status).toBe(200);
     expect(json.headers.get("content-disposition")).toMatch(/attachment; filename="sanitization-report-test-co-.*\.json"/);
