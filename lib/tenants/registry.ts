@@ -119,6 +119,11 @@ export async function tenantConnections(tenantId: string): Promise<TenantConnect
     where: { id: tenantId },
     select: { productionUrlEncrypted: true, sandboxServerUrlEncrypted: true },
   });
+  return openConnections(tenant);
+}
+
+/** The same, for a tenant row already read (lists: no second query per tenant). */
+export function openConnections(tenant: { productionUrlEncrypted: string; sandboxServerUrlEncrypted: string | null }): TenantConnections {
   return {
     productionUrl: openSecret(tenant.productionUrlEncrypted),
     sandboxServerUrl: tenant.sandboxServerUrlEncrypted ? openSecret(tenant.sandboxServerUrlEncrypted) : defaultSandboxServerUrl(),

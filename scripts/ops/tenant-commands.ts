@@ -2,7 +2,7 @@
 import { db } from "../../lib/db/portal";
 import { quoteIdent, withDatabase, databaseNameOf } from "../../lib/db/urls";
 import { generateProductionDatabase } from "../../lib/crm/generator";
-import { registerTenant, tenantConnections, TenantRegistrationError } from "../../lib/tenants/registry";
+import { openConnections, registerTenant, TenantRegistrationError } from "../../lib/tenants/registry";
 import { customerIdSchema } from "../../lib/tenants/schema";
 import { CliError, required } from "./cli-error";
 import { progressBar } from "../../lib/crm/generator/progress-bar";
@@ -72,7 +72,7 @@ export async function listTenants(): Promise<void> {
   const tenants = await db.tenant.findMany({ orderBy: { customerId: "asc" }, include: { _count: { select: { users: true, sandboxes: true } } } });
   const rows = [];
   for (const t of tenants) {
-    const { productionUrl } = await tenantConnections(t.id);
+    const { productionUrl } = openConnections(t);
     rows.push({
       customerId: t.customerId,
       company: t.companyName,
