@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { markNotificationsReadAction } from "@/lib/notifications/actions";
-import { formatWhen } from "@/lib/sandbox-page/format";
+import { formatWhen } from "@/lib/format";
 
 interface Item {
   id: string;

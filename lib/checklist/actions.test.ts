@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { usePortalDatabase } from "../testing/portal-db";
-import type { World } from "../wizard/test-world";
+import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
 
 // Only the session is faked: the portal database, the sandbox database and production are real.
@@ -14,7 +14,7 @@ const { db } = await import("../db/portal");
 const { databaseNameOf } = await import("../db/urls");
 const { createTestDatabase } = await import("../testing/pg");
 const { generateProductionDatabase } = await import("../crm/generator");
-const { buildWorld } = await import("../wizard/test-world");
+const { buildWorld } = await import("../testing/test-world");
 const { getChecklist } = await import("./queries");
 const { fixChecklistItemAction, tickChecklistItemAction } = await import("./actions");
 

@@ -9,7 +9,7 @@ import { assertTenantAccess } from "../auth/actor";
 import type { Actor } from "../auth/policy";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
-import { sandboxScope } from "../sandbox-page/queries";
+import { sandboxScope } from "../sandboxes/queries";
 import { keptTaskIds, OPT_IN_PREFERENCES } from "./queries";
 import { FIX_LABEL, type ChecklistFix, type ChecklistTickItem } from "./schema";
 import { writeSandboxDatabase, type CrmTransaction } from "./sandbox-database";

@@ -6,9 +6,8 @@
  */
 import "server-only";
 import { db } from "../db/portal";
-import { openProductionClient } from "../crm/read-only";
+import { listProductionApps, orNullWhenUnavailable } from "../tenants/production";
 import { sandboxOptionsSchema } from "../sanitizer/options";
-import { tenantConnections } from "../tenants/registry";
 import type { ChecklistTickItem } from "./schema";
 import { withSandboxDatabase, type SandboxDatabaseRef } from "./sandbox-database";
 
@@ -55,7 +54,8 @@ export async function getChecklist(sandbox: ChecklistSandbox): Promise<Checklist
       ]);
       return { optIns, erp, tasks, panels, apps };
     }),
-    listProductionApps(sandbox.tenantId),
+    // The checklist still renders when production cannot answer; the item then says so.
+    orNullWhenUnavailable(listProductionApps(sandbox.tenantId)),
     db.checklistTick.findMany({ where: { sandboxId: sandbox.id }, select: { item: true, tickedAt: true, tickedById: true } }),
   ]);
   const tickers = await db.user.findMany({
@@ -72,22 +72,4 @@ export async function getChecklist(sandbox: ChecklistSandbox): Promise<Checklist
     sandboxApps: live.apps.map((a) => a.appName),
     ticks: Object.fromEntries(ticks.map((t) => [t.item, { at: t.tickedAt, by: t.tickedById ? nameOf.get(t.tickedById) ?? null : null }])),
   };
-}
-
-/** Names of the apps authorized in production, read-only; null when production is unreachable. */
-async function listProductionApps(tenantId: string): Promise<string[] | null> {
-  try {
-    const { productionUrl } = await tenantConnections(tenantId);
-    const client = await openProductionClient(productionUrl, { connectionTimeoutMillis: 4000, statement_timeout: 4000 });
-    try {
-      const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM app_authorization ORDER BY app_name");
-      return rows.map((r) => r.app_name);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  } catch (error) {
-    // The checklist still renders; the reason goes to the log without any URL.
-    console.error("checklist: production apps unavailable:", (error as { code?: string }).code ?? (error as Error).name);
-    return null;
-  }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
-import type { World } from "../wizard/test-world";
+import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
@@ -12,7 +12,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { buildWorld } = await import("../wizard/test-world");
+const { buildWorld } = await import("../testing/test-world");
 const { createOrderAction, createOrderForCustomerAction, getProductionEstimateAction } = await import("./actions");
 const { listOrders } = await import("./queries");
 const { loadActor } = await import("../auth/actor");

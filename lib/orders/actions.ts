@@ -6,7 +6,9 @@ import { assertTenantAccess } from "../auth/actor";
 import { canActOnTenant } from "../auth/policy";
 import { AppError } from "../errors";
 import { createOrder, notifyOrderFiled } from "./mutations";
-import { getProductionFootprint, getThroughput, tenantExists } from "./queries";
+import { getThroughput } from "../sandboxes/queries";
+import { getProductionFootprint } from "../tenants/production";
+import { tenantExists } from "./queries";
 import { orderForCustomerSchema, orderSchema, productionEstimateSchema } from "./schema";
 
 function revalidateOrders(): void {

@@ -13,15 +13,6 @@ export const MAX_PLANS_PER_TYPE = 100;
 export const MAX_PLANS_TOTAL = 250;
 export const NOTE_MAX = 500;
 
-export const PLAN_LABEL: Record<UserPlan, string> = {
-  "sales-essentials": "Sales Essentials",
-  "sales-premium": "Sales Premium",
-  "service-essentials": "Service Essentials",
-  "service-premium": "Service Premium",
-  marketing: "Marketing",
-  complete: "Complete",
-};
-
 const planCount = z
   .number({ error: "Enter a whole number (0 or more)." })
   .int({ error: "Enter a whole number (0 or more)." })

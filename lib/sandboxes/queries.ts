@@ -1,6 +1,16 @@
+/**
+ * Reads of sandboxes: the list, a sandbox's page, the progress route and the
+ * report downloads.
+ * Tenant scope is part of every `where`: another tenant's sandbox is simply
+ * not found (a 404), whatever its id.
+ */
 import "server-only";
 import { db } from "../db/portal";
 import { isStaff, type Actor } from "../auth/policy";
+import type { Prisma } from "../generated/portal/client";
+import type { RunProgress } from "../sanitizer/progress";
+import type { SanitizationReport } from "../sanitizer/report";
+import { DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, throughputFromRuns, typicalDurationMs, type Throughput } from "./estimate";
 
 /** Sandboxes the actor may see: their tenant's, or every tenant's for staff. Deleted ones are kept for history. */
 export async function listSandboxes(actor: Actor) {
@@ -18,4 +28,177 @@ export async function listSandboxes(actor: Actor) {
       tenant: { select: { companyName: true, customerId: true } },
     },
   });
+}
+
+/** The `where` that limits sandboxes to those the actor may see. */
+export function sandboxScope(actor: Actor, sandboxId: string): Prisma.SandboxWhereInput {
+  return isStaff(actor) ? { id: sandboxId } : { id: sandboxId, tenantId: actor.tenantId ?? "__none__" };
+}
+
+export async function getSandboxForActor(actor: Actor, sandboxId: string) {
+  return db.sandbox.findFirst({
+    where: sandboxScope(actor, sandboxId),
+    select: {
+      id: true,
+      tenantId: true,
+      name: true,
+      status: true,
+      snapshotAt: true,
+      lastRefreshedAt: true,
+      sizeBytes: true,
+      autoRefreshDay: true,
+      options: true,
+      confirmedAt: true,
+      databaseName: true,
+      sandboxCustomerId: true,
+      createdAt: true,
+      deletedAt: true,
+      tenant: { select: { companyName: true, customerId: true } },
+    },
+  });
+}
+
+export type SandboxForPage = NonNullable<Awaited<ReturnType<typeof getSandboxForActor>>>;
+
+/** Every run of a sandbox, newest first, with who asked for it. */
+export async function listRuns(sandboxId: string) {
+  return db.sandboxRun.findMany({
+    where: { sandboxId },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      options: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      error: true,
+      requestedBy: { select: { name: true } },
+    },
+  });
+}
+
+export type RunSummary = Awaited<ReturnType<typeof listRuns>>[number];
+
+/** A run's report, only when the run belongs to a sandbox the actor may see. */
+export async function getRunReport(actor: Actor, sandboxId: string, runId: string) {
+  const run = await db.sandboxRun.findFirst({
+    where: { id: runId, sandbox: sandboxScope(actor, sandboxId) },
+    select: { id: true, kind: true, finishedAt: true, report: true, sandbox: { select: { name: true } } },
+  });
+  if (!run?.report) return null;
+  return { ...run, report: run.report as unknown as SanitizationReport };
+}
+
+/** The newest run that produced a report (the sandbox's current copy, after a success). */
+export async function getLatestReport(actor: Actor, sandboxId: string) {
+  const run = await db.sandboxRun.findFirst({
+    where: { sandbox: sandboxScope(actor, sandboxId), status: "SUCCEEDED", kind: { in: ["PROVISION", "REFRESH"] } },
+    orderBy: { finishedAt: "desc" },
+    select: { id: true },
+  });
+  return run ? getRunReport(actor, sandboxId, run.id) : null;
+}
+
+export function asProgress(value: unknown): RunProgress {
+  const steps = (value as { steps?: unknown } | null)?.steps;
+  return { steps: Array.isArray(steps) ? (steps as RunProgress["steps"]) : [] };
+}
+
+/** Durations of the tenant's recent successful copies: the history part of the ETA. */
+async function pastCopyDurations(tenantId: string): Promise<number[]> {
+  const past = await db.sandboxRun.findMany({
+    where: {
+      sandbox: { tenantId },
+      kind: { in: ["PROVISION", "REFRESH"] },
+      status: "SUCCEEDED",
+      startedAt: { not: null },
+      finishedAt: { not: null },
+    },
+    orderBy: { finishedAt: "desc" },
+    take: 7,
+    select: { startedAt: true, finishedAt: true },
+  });
+  return past.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime());
+}
+
+export interface ProgressSnapshot {
+  sandboxStatus: string;
+  run: {
+    id: string;
+    kind: string;
+    status: string;
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+    error: string | null;
+    progress: RunProgress;
+  } | null;
+  fraction: number;
+  typicalMs: number | null;
+  remainingMs: number | null;
+  /** Server time, so the browser's clock skew does not distort the elapsed time. */
+  now: string;
+}
+
+/** The live state the page polls: the newest run (active or just finished) and its estimate. */
+export async function getProgressSnapshot(actor: Actor, sandboxId: string): Promise<ProgressSnapshot | null> {
+  const sandbox = await db.sandbox.findFirst({ where: sandboxScope(actor, sandboxId), select: { status: true, tenantId: true } });
+  if (!sandbox) return null;
+  const run = await db.sandboxRun.findFirst({
+    where: { sandboxId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, kind: true, status: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true },
+  });
+  const now = new Date();
+  if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
+  const progress = asProgress(run.progress);
+  const fraction = run.status === "SUCCEEDED" ? 1 : progressFraction(progress.steps);
+  const typicalMs = run.kind === "DELETE" ? null : typicalDurationMs(await pastCopyDurations(sandbox.tenantId));
+  const elapsedMs = run.startedAt ? now.getTime() - run.startedAt.getTime() : 0;
+  const active = run.status === "QUEUED" || run.status === "RUNNING";
+  return {
+    sandboxStatus: sandbox.status,
+    run: {
+      id: run.id,
+      kind: run.kind,
+      status: run.status,
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      // Plain words written by the worker (lib/jobs/failure.ts): never a driver message.
+      error: run.error,
+      progress,
+    },
+    fraction,
+    typicalMs,
+    remainingMs: active ? estimateRemainingMs({ fraction, elapsedMs, typicalMs }) : null,
+    now: now.toISOString(),
+  };
+}
+
+/** Copy rate from the last finished copies: the tenant's own, else the fleet's, else the default. */
+export async function getThroughput(tenantId: string): Promise<Throughput> {
+  const recent = (where: object) =>
+    db.sandboxRun.findMany({
+      where: { status: "SUCCEEDED", kind: { in: ["PROVISION", "REFRESH"] }, startedAt: { not: null }, finishedAt: { not: null }, ...where },
+      orderBy: { finishedAt: "desc" },
+      take: 5,
+      select: { startedAt: true, finishedAt: true, report: true },
+    });
+  const rate = (runs: Awaited<ReturnType<typeof recent>>) =>
+    throughputFromRuns(
+      runs.map((r) => ({
+        bytes: ((r.report as Partial<SanitizationReport> | null)?.tables ?? []).reduce((sum, t) => sum + (t.bytes ?? 0), 0),
+        seconds: (r.finishedAt!.getTime() - r.startedAt!.getTime()) / 1000,
+      })),
+    );
+  const own = await recent({ sandbox: { tenantId } });
+  const ownRate = rate(own);
+  if (ownRate) return { bytesPerSecond: ownRate, basis: "tenant-runs", runs: own.length };
+  const fleet = await recent({});
+  const fleetRate = rate(fleet);
+  if (fleetRate) return { bytesPerSecond: fleetRate, basis: "fleet-runs", runs: fleet.length };
+  return { bytesPerSecond: DEFAULT_BYTES_PER_SECOND, basis: "default", runs: 0 };
 }

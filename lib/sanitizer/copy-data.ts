@@ -5,6 +5,7 @@
  * are read on the same snapshot right before its rows.
  */
 import pg from "pg";
+import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
 import { copyTable, countChanges } from "./copy-table";
 import type { ProgressTracker } from "./progress";
@@ -88,16 +89,4 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   }
   result.tables.sort((a, b) => plans.findIndex((p) => p.table === a.name) - plans.findIndex((p) => p.table === b.name));
   return result;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

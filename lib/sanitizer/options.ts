@@ -11,6 +11,16 @@ export { USER_PLANS };
 
 export type UserPlan = (typeof USER_PLANS)[number];
 
+/** A plan as customers know it. */
+export const PLAN_LABEL: Record<UserPlan, string> = {
+  "sales-essentials": "Sales Essentials",
+  "sales-premium": "Sales Premium",
+  "service-essentials": "Service Essentials",
+  "service-premium": "Service Premium",
+  marketing: "Marketing",
+  complete: "Complete",
+};
+
 export const DEFAULT_INVALIDATION_DOMAIN = "mailinator.com";
 
 // A DNS host name: dot-separated labels of letters, digits and inner hyphens, and

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { usePortalDatabase } from "../testing/portal-db";
-import type { World } from "./test-world";
+import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
@@ -11,7 +11,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
-const { buildWorld } = await import("./test-world");
+const { buildWorld } = await import("../testing/test-world");
 const { saveWizardDraftAction, dryRunAction, confirmWizardAction } = await import("./actions");
 const { rewriteWebPanelUrl } = await import("../sanitizer/web-panel");
 

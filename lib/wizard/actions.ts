@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { protectedAction } from "../actions/safe-action";
 import { assertTenantAccess } from "../auth/actor";
-import { startRefresh } from "../sandbox-page/mutations";
+import { startRefresh } from "../sandboxes/mutations";
 import { assertOptionsFitOrder, confirmWizard, requireOpenWizard, requireRefreshableSandbox, saveWizardDraft } from "./mutations";
 import { getDryRun } from "./queries";
 import { confirmRefreshSchema, confirmWizardSchema, dryRunSchema, saveDraftSchema } from "./schema";

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
-import type { World } from "./test-world";
+import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
@@ -14,9 +14,9 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
-const { buildWorld } = await import("./test-world");
+const { buildWorld } = await import("../testing/test-world");
 const { confirmRefreshAction, dryRunRefreshAction } = await import("./actions");
-const { refreshSandboxAction } = await import("../sandbox-page/actions");
+const { refreshSandboxAction } = await import("../sandboxes/actions");
 
 let world: World;
 

@@ -4,8 +4,7 @@
  * every choice. Isomorphic: no server imports.
  */
 import { z } from "zod";
-import { sandboxOptionsSchema, USER_PLANS, type UserPlan } from "../sanitizer/options";
-import { PLAN_LABEL } from "../orders/schema";
+import { PLAN_LABEL, sandboxOptionsSchema, USER_PLANS, type UserPlan } from "../sanitizer/options";
 
 export const WIZARD_STEPS = [
   { id: "access", title: "Access" },

@@ -6,12 +6,11 @@
 import { readFile } from "node:fs/promises";
 import { db } from "../../lib/db/portal";
 import type { Prisma } from "../../lib/generated/portal/client";
-import { openProductionClient } from "../../lib/crm/read-only";
 import { sandboxOptionsSchema, USER_PLANS, type SandboxOptionsInput, type UserPlan } from "../../lib/sanitizer/options";
 import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
 import { exceedsOrder } from "../../lib/wizard/schema";
 import { newSandboxCustomerId } from "../../lib/sandboxes/customer-key";
-import { tenantConnections } from "../../lib/tenants/registry";
+import { listProductionLogins } from "../../lib/tenants/production";
 import { recordAudit } from "../../lib/audit/record";
 import { CliError, required } from "./cli-error";
 import { runNow } from "./sandbox-commands";
@@ -90,17 +89,9 @@ export async function createSandbox(flags: Flags): Promise<void> {
 }
 
 async function productionDefaultUsers(tenantId: string, planCounts: PlanCounts) {
-  const { productionUrl } = await tenantConnections(tenantId);
-  const client = await openProductionClient(productionUrl);
-  try {
-    const { rows } = await client.query<{ id: number; can_login: boolean; is_retired: boolean; user_plan: string | null }>(
-      "SELECT id, can_login, is_retired, user_plan FROM associate",
-    );
-    return defaultUsers(
-      rows.map((r) => ({ id: r.id, username: "", fullName: "", email: null, canLogin: r.can_login, isRetired: r.is_retired, userPlan: asUserPlan(r.user_plan) })),
-      planCounts,
-    );
-  } finally {
-    await client.end();
-  }
+  const logins = await listProductionLogins(tenantId);
+  return defaultUsers(
+    logins.map((l) => ({ id: l.id, username: "", fullName: "", email: null, canLogin: l.canLogin, isRetired: l.isRetired, userPlan: asUserPlan(l.userPlan) })),
+    planCounts,
+  );
 }

@@ -6,8 +6,8 @@ import { openConnections, registerTenant, TenantRegistrationError } from "../../
 import { customerIdSchema } from "../../lib/tenants/schema";
 import { CliError, required } from "./cli-error";
 import { progressBar } from "../../lib/crm/generator/progress-bar";
-import { productionDatabaseSize } from "../../lib/tenants/production-size";
-import { formatBytes } from "../../lib/sandboxes/labels";
+import { getProductionSize, orNullWhenUnavailable } from "../../lib/tenants/production";
+import { formatBytes } from "../../lib/format";
 import { oneOffQuery } from "../../lib/db/one-off-query";
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -79,7 +79,7 @@ export async function listTenants(): Promise<void> {
       users: t._count.users,
       sandboxes: t._count.sandboxes,
       productionDatabase: databaseNameOf(productionUrl),
-      productionSize: formatSize(await productionDatabaseSize(productionUrl)),
+      productionSize: formatSize(await orNullWhenUnavailable(getProductionSize(productionUrl))),
     });
   }
   console.table(rows);

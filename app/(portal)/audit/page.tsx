@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requireActor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/policy";
 import { auditActionLabel, listAuditActions, listAuditEvents } from "@/lib/audit/queries";
-import { formatWhen } from "@/lib/sandbox-page/format";
+import { formatWhen } from "@/lib/format";
 import { DataTable, EmptyState } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Audit log" };

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { formatWhen } from "@/lib/format";
 import { redirect } from "next/navigation";
 import { StatusBadge } from "@/components/status-badge";
 import { requireActor } from "@/lib/auth/actor";
@@ -10,8 +11,6 @@ import { DataTable, EmptyState } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Orders" };
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const when = (d: Date | null) => (d ? `${dateTime.format(d)} UTC` : "—");
 
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ filed?: string }> }) {
   const actor = await requireActor();
@@ -79,10 +78,10 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                 </td>
                 <td className="px-4 py-2 tabular-nums">{totalPlans(o.planCounts as Record<string, number>)}</td>
                 <td className="px-4 py-2">
-                  {when(o.createdAt)} by {o.orderedBy.name}
+                  {formatWhen(o.createdAt)} by {o.orderedBy.name}
                   {o.orderedOnBehalf && <span className="text-slate-600"> (for the customer)</span>}
                 </td>
-                <td className="px-4 py-2">{when(o.confirmedAt)}</td>
+                <td className="px-4 py-2">{formatWhen(o.confirmedAt)}</td>
               </tr>
             );
           })}

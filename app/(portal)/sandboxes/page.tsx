@@ -3,14 +3,12 @@ import Link from "next/link";
 import { requireActor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/policy";
 import { listSandboxes } from "@/lib/sandboxes/queries";
-import { formatBytes } from "@/lib/sandboxes/labels";
+import { formatBytes, formatWhen } from "@/lib/format";
 import { StatusBadge } from "@/components/status-badge";
 import { DataTable, EmptyState } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Sandboxes" };
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const when = (d: Date | null) => (d ? `${dateTime.format(d)} UTC` : "—");
 
 export default async function SandboxesPage() {
   const actor = await requireActor("sandbox.view");
@@ -34,8 +32,8 @@ export default async function SandboxesPage() {
               </td>
               {staff && <td className="px-4 py-2">{s.tenant.companyName} ({s.tenant.customerId})</td>}
               <td className="px-4 py-2"><StatusBadge status={s.status} /></td>
-              <td className="px-4 py-2">{when(s.snapshotAt)}</td>
-              <td className="px-4 py-2">{when(s.lastRefreshedAt)}</td>
+              <td className="px-4 py-2">{formatWhen(s.snapshotAt)}</td>
+              <td className="px-4 py-2">{formatWhen(s.lastRefreshedAt)}</td>
               <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>
             </tr>
           ))}

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireActor } from "@/lib/auth/actor";
 import { listTenantsForStaff } from "@/lib/tenants/queries";
-import { formatBytes } from "@/lib/sandboxes/labels";
+import { formatBytes } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Customers" };

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, isStaff } from "@/lib/auth/policy";
-import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, listRuns } from "@/lib/sandbox-page/queries";
+import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, listRuns } from "@/lib/sandboxes/queries";
 import { StatusBadge } from "@/components/status-badge";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";
 import { Checklist } from "./_components/checklist";

@@ -3,7 +3,9 @@ import { redirect } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
 import { hasPermission } from "@/lib/auth/policy";
 import { AppError } from "@/lib/errors";
-import { getProductionFootprint, getThroughput, listOrderableCustomers } from "@/lib/orders/queries";
+import { listOrderableCustomers } from "@/lib/orders/queries";
+import { getThroughput } from "@/lib/sandboxes/queries";
+import { getProductionFootprint } from "@/lib/tenants/production";
 import { type EstimateState } from "./_components/estimate-panel";
 import { OrderForm } from "./_components/order-form";
 

@@ -5,8 +5,8 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { setAutoRefreshAction } from "@/lib/sandbox-page/actions";
-import { autoRefreshSchema } from "@/lib/sandbox-page/schema";
+import { setAutoRefreshAction } from "@/lib/sandboxes/actions";
+import { autoRefreshSchema } from "@/lib/sandboxes/schema";
 
 type Values = z.input<typeof autoRefreshSchema>;
 const DAYS = Array.from({ length: 28 }, (_, i) => i + 1);

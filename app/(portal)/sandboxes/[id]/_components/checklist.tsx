@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { getChecklist, type ChecklistSandbox } from "@/lib/checklist/queries";
-import { formatWhen } from "@/lib/sandbox-page/format";
+import { formatWhen } from "@/lib/format";
 import { FixButton, TickBox } from "./checklist-controls";
 
 /** The best-practices checklist, read live from the sandbox database on every render. */

@@ -5,8 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { TextField } from "@/components/text-field";
-import { deleteSandboxAction } from "@/lib/sandbox-page/actions";
-import { deleteSandboxSchema, type DeleteSandboxInput } from "@/lib/sandbox-page/schema";
+import { deleteSandboxAction } from "@/lib/sandboxes/actions";
+import { deleteSandboxSchema, type DeleteSandboxInput } from "@/lib/sandboxes/schema";
 
 /** Deleting asks for the sandbox's name, typed exactly. */
 export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sandboxName: string }) {

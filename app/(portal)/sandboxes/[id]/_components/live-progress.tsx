@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { formatDuration } from "@/lib/sandbox-page/eta";
-import type { ProgressSnapshot } from "@/lib/sandbox-page/queries";
+import { formatDuration } from "@/lib/format";
+import type { ProgressSnapshot } from "@/lib/sandboxes/queries";
 import type { ProgressStep } from "@/lib/sanitizer/progress";
 
 const POLL_MS = 1500;

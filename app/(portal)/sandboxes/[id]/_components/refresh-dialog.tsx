@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
-import { refreshSandboxAction } from "@/lib/sandbox-page/actions";
+import { refreshSandboxAction } from "@/lib/sandboxes/actions";
 
 /** Explains what a refresh does and starts one with the saved choices only after an explicit confirmation. */
 export function RefreshDialog({ sandboxId, sandboxName }: { sandboxId: string; sandboxName: string }) {

@@ -1,6 +1,6 @@
 "use client";
 
-import { retryRunAction } from "@/lib/sandbox-page/actions";
+import { retryRunAction } from "@/lib/sandboxes/actions";
 import { ActionButton } from "./action-button";
 
 export function RetryButton({ sandboxId }: { sandboxId: string }) {

@@ -1,7 +1,6 @@
+import { formatDuration, formatWhen } from "@/lib/format";
 import Link from "next/link";
-import { formatWhen } from "@/lib/sandbox-page/format";
-import { formatDuration } from "@/lib/sandbox-page/eta";
-import type { RunSummary } from "@/lib/sandbox-page/queries";
+import type { RunSummary } from "@/lib/sandboxes/queries";
 import { OptionsSummary } from "./options-summary";
 import { DataTable } from "@/components/data-table";
 

@@ -1,6 +1,5 @@
-import { formatWhen } from "@/lib/sandbox-page/format";
-import type { SandboxForPage } from "@/lib/sandbox-page/queries";
-import { formatBytes } from "@/lib/sandboxes/labels";
+import { formatBytes, formatWhen } from "@/lib/format";
+import type { SandboxForPage } from "@/lib/sandboxes/queries";
 
 /** The facts at the top of the page: how old the data is, when it was refreshed, how big it is. */
 export function SandboxFacts({ sandbox, showCustomer }: { sandbox: SandboxForPage; showCustomer: boolean }) {

@@ -1,6 +1,4 @@
-import { formatWhen } from "@/lib/sandbox-page/format";
-import { formatDuration } from "@/lib/sandbox-page/eta";
-import { formatBytes } from "@/lib/sandboxes/labels";
+import { formatBytes, formatDuration, formatWhen } from "@/lib/format";
 import type { SanitizationReport as Report } from "@/lib/sanitizer/report";
 import { OptionsSummary } from "./options-summary";
 

@@ -1,5 +1,5 @@
-import { baseCopyBytes, estimateSeconds, formatDuration, THROUGHPUT_BASIS_TEXT, type ProductionFootprint, type Throughput } from "@/lib/orders/estimate";
-import { formatBytes } from "@/lib/sandboxes/labels";
+import { baseCopyBytes, estimateSeconds, THROUGHPUT_BASIS_TEXT, type ProductionFootprint, type Throughput } from "@/lib/sandboxes/estimate";
+import { formatBytes, formatEstimate } from "@/lib/format";
 
 export type EstimateState =
   | { state: "idle" }
@@ -29,7 +29,7 @@ export function EstimatePanel({ estimate }: { estimate: EstimateState }) {
             </dd>
             <dt className="text-slate-600">Estimated duration</dt>
             <dd data-testid="estimated-duration">
-              {formatDuration(estimateSeconds(baseCopyBytes(estimate.footprint), estimate.throughput))}{" "}
+              {formatEstimate(estimateSeconds(baseCopyBytes(estimate.footprint), estimate.throughput) * 1000)}{" "}
               <span className="text-slate-600">({THROUGHPUT_BASIS_TEXT[estimate.throughput.basis]})</span>
             </dd>
           </dl>

@@ -2,7 +2,8 @@
 
 import { useId } from "react";
 import { useWatch, type Control, type FieldErrors, type UseFormRegister } from "react-hook-form";
-import { MAX_PLANS_PER_TYPE, MAX_PLANS_TOTAL, PLAN_LABEL, totalPlans, type OrderInput } from "@/lib/orders/schema";
+import { MAX_PLANS_PER_TYPE, MAX_PLANS_TOTAL, totalPlans, type OrderInput } from "@/lib/orders/schema";
+import { PLAN_LABEL } from "@/lib/sanitizer/options";
 import { USER_PLANS } from "@/lib/sanitizer/options";
 
 type Values = OrderInput & { tenantId?: string };

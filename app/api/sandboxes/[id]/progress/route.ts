@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { getActor } from "@/lib/auth/actor";
 import { hasPermission } from "@/lib/auth/policy";
-import { getProgressSnapshot } from "@/lib/sandbox-page/queries";
+import { getProgressSnapshot } from "@/lib/sandboxes/queries";
 
 export const dynamic = "force-dynamic";
 

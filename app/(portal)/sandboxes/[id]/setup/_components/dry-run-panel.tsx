@@ -1,5 +1,5 @@
 import type { DryRunResult } from "@/lib/wizard/dry-run";
-import { formatBytes } from "@/lib/sandboxes/labels";
+import { formatBytes } from "@/lib/format";
 
 const n = (value: number) => value.toLocaleString("en-GB");
 

@@ -2,7 +2,7 @@
 
 import { useId, useMemo, useState } from "react";
 import { useWatch } from "react-hook-form";
-import { PLAN_LABEL } from "@/lib/orders/schema";
+import { PLAN_LABEL } from "@/lib/sanitizer/options";
 import { USER_PLANS, type UserPlan } from "@/lib/sanitizer/options";
 import { defaultUsers } from "@/lib/wizard/defaults";
 import { planUsage } from "@/lib/wizard/schema";

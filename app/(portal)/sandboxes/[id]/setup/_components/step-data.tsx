@@ -2,13 +2,13 @@
 
 import { useId } from "react";
 import { useWatch, type Path } from "react-hook-form";
-import { baseCopyBytes, estimateSeconds, extraSeconds, formatDuration } from "@/lib/orders/estimate";
-import { formatBytes } from "@/lib/sandboxes/labels";
+import { baseCopyBytes, estimateSeconds, extraSeconds } from "@/lib/sandboxes/estimate";
+import { formatBytes, formatEstimate } from "@/lib/format";
 import type { WizardFormValues } from "./setup-wizard";
 import { fieldClass, type StepProps } from "./step-props";
 
 const adds = (bytes: number, seconds: number) =>
-  bytes === 0 ? "adds nothing" : `adds ${formatBytes(bytes)} and ${seconds < 60 ? "under a minute" : formatDuration(seconds)}`;
+  bytes === 0 ? "adds nothing" : `adds ${formatBytes(bytes)} and ${formatEstimate(seconds * 1000)}`;
 
 /** Step 4: documents and Service attachments are left out unless chosen; each choice shows what it costs. */
 export function StepData({ form, data }: StepProps) {
@@ -90,7 +90,7 @@ export function StepData({ form, data }: StepProps) {
         </div>
       </fieldset>
       <p className="rounded-md bg-brand-50 p-3 text-sm text-brand-900" aria-live="polite" data-testid="data-estimate">
-        With these choices the copy moves about {formatBytes(base + extra)} and takes {formatDuration(estimateSeconds(base + extra, t))}.
+        With these choices the copy moves about {formatBytes(base + extra)} and takes {formatEstimate(estimateSeconds(base + extra, t) * 1000)}.
       </p>
     </div>
   );

@@ -14,6 +14,3 @@ export interface StepProps {
 export const fieldClass =
   "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-[invalid=true]:border-red-600";
 export const secondaryButton = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
-
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-export const formatWhen = (iso: string | null) => (iso ? `${dateTime.format(new Date(iso))} UTC` : "Never");

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { PLAN_LABEL } from "@/lib/orders/schema";
+import { PLAN_LABEL } from "@/lib/sanitizer/options";
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
 import { dryRunAction, dryRunRefreshAction } from "@/lib/wizard/actions";
 import type { DryRunResult } from "@/lib/wizard/dry-run";

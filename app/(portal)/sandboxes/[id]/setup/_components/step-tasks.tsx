@@ -2,7 +2,8 @@
 
 import { useWatch } from "react-hook-form";
 import { cronToWords } from "@/lib/wizard/cron-words";
-import { formatWhen, secondaryButton, type StepProps } from "./step-props";
+import { formatWhen } from "@/lib/format";
+import { secondaryButton, type StepProps } from "./step-props";
 
 /** Step 3: every scheduled task is disabled in the sandbox unless ticked here. */
 export function StepTasks({ form, data }: StepProps) {
@@ -63,7 +64,7 @@ export function StepTasks({ form, data }: StepProps) {
                     {cronToWords(t.schedule)} <span className="font-mono text-xs text-slate-600">({t.schedule})</span>
                   </td>
                   <td className="px-3 py-1.5">{t.enabled ? "Yes" : "No"}</td>
-                  <td className="px-3 py-1.5">{formatWhen(t.lastRunAt)}</td>
+                  <td className="px-3 py-1.5">{formatWhen(t.lastRunAt, "Never")}</td>
                 </tr>
               ))}
             </tbody>

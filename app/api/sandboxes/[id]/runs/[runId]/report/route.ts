@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { getActor } from "@/lib/auth/actor";
 import { hasPermission } from "@/lib/auth/policy";
-import { getRunReport } from "@/lib/sandbox-page/queries";
+import { getRunReport } from "@/lib/sandboxes/queries";
 import { reportToCsv } from "@/lib/sanitizer/report";
 
 export const dynamic = "force-dynamic";

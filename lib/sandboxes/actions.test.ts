@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
-import type { World } from "../wizard/test-world";
+import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
 
 // Only the session is faked: users, roles, tenants, runs and the queue are real.
@@ -11,7 +11,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
-const { buildWorld } = await import("../wizard/test-world");
+const { buildWorld } = await import("../testing/test-world");
 const { refreshSandboxAction, deleteSandboxAction, retryRunAction, setAutoRefreshAction } = await import("./actions");
 
 let world: World;

@@ -3,7 +3,7 @@
  * small production database, B without), an account per role, and a faked
  * session to switch between them. Only the session is fake.
  */
-import { createTestDatabase } from "../testing/pg";
+import { createTestDatabase } from "./pg";
 import { generateProductionDatabase } from "../crm/generator";
 
 export interface World {

@@ -1,5 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { estimateRemainingMs, formatDuration, progressFraction, typicalDurationMs } from "./eta";
+import { baseCopyBytes, estimateRemainingMs, estimateSeconds, FIXED_SECONDS, progressFraction, throughputFromRuns, typicalDurationMs } from "./estimate";
+
+describe("copy estimate", () => {
+  it("leaves documents and attachments out of the default copy", () => {
+    expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200 })).toBe(500);
+    expect(baseCopyBytes({ databaseBytes: 100, documentBytes: 300, attachmentBytes: 0 })).toBe(0);
+  });
+
+  it("is linear in the bytes moved plus a fixed cost", () => {
+    expect(estimateSeconds(0, { bytesPerSecond: 10 })).toBe(FIXED_SECONDS);
+    expect(estimateSeconds(1000, { bytesPerSecond: 10 })).toBe(FIXED_SECONDS + 100);
+  });
+
+  it("takes the median rate of past runs, ignoring empty ones", () => {
+    expect(throughputFromRuns([])).toBeNull();
+    expect(throughputFromRuns([{ bytes: 100, seconds: 1 }, { bytes: 300, seconds: 1 }, { bytes: 0, seconds: 5 }, { bytes: 200, seconds: 1 }])).toBe(200);
+    expect(throughputFromRuns([{ bytes: 100, seconds: 1 }, { bytes: 300, seconds: 1 }])).toBe(200);
+  });
+});
 
 describe("progress and ETA", () => {
   it("counts finished and skipped steps whole and running counted steps by their share", () => {
@@ -27,11 +45,5 @@ describe("progress and ETA", () => {
     // Half done after 10 s, history says 60 s: halfway between 10 s (pace) and 50 s (history).
     expect(estimateRemainingMs({ fraction: 0.5, elapsedMs: 10_000, typicalMs: 60_000 })).toBe(30_000);
     expect(estimateRemainingMs({ fraction: 1, elapsedMs: 10_000, typicalMs: 60_000 })).toBe(0);
-  });
-
-  it("formats durations in words", () => {
-    expect(formatDuration(12_400)).toBe("12 s");
-    expect(formatDuration(200_000)).toBe("3 min 20 s");
-    expect(formatDuration(3_900_000)).toBe("1 h 5 min");
   });
 });

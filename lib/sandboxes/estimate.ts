@@ -1,0 +1,90 @@
+/**
+ * How long a copy is expected to take, before it starts and while it runs.
+ * Isomorphic and pure: the order form and the wizard's data step recompute it in
+ * the browser as choices change; the progress route computes a run's ETA on the
+ * server, and the page's clock recomputes the elapsed time between polls.
+ *
+ * A copy streams the chosen rows, sanitizes them, builds indexes and verifies the
+ * result: roughly linear in the bytes moved, plus a fixed cost. The rate comes from
+ * the tenant's own past runs when there are any (their bytes moved over wall time),
+ * else from the fleet's, else from a conservative default.
+ */
+import type { ProgressStep } from "../sanitizer/progress";
+import type { ProductionFootprint } from "../tenants/production";
+
+export type { ProductionFootprint };
+
+export const DEFAULT_BYTES_PER_SECOND = 25 * 1024 * 1024;
+export const FIXED_SECONDS = 20;
+
+export interface Throughput {
+  bytesPerSecond: number;
+  /** Where the rate comes from, said in words to the user. */
+  basis: "tenant-runs" | "fleet-runs" | "default";
+  runs: number;
+}
+
+/** Bytes a default copy moves: everything but documents and attachments. */
+export function baseCopyBytes(footprint: ProductionFootprint): number {
+  return Math.max(0, footprint.databaseBytes - footprint.documentBytes - footprint.attachmentBytes);
+}
+
+export function estimateSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">): number {
+  return Math.round(FIXED_SECONDS + bytes / Math.max(1, throughput.bytesPerSecond));
+}
+
+/** Extra seconds that `bytes` more data adds. */
+export function extraSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">): number {
+  return Math.round(bytes / Math.max(1, throughput.bytesPerSecond));
+}
+
+/** The median: robust against one odd run. Null for no valid (finite, positive) value. */
+function median(values: readonly number[]): number | null {
+  const valid = values.filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+  if (valid.length === 0) return null;
+  const mid = Math.floor(valid.length / 2);
+  return valid.length % 2 ? valid[mid]! : (valid[mid - 1]! + valid[mid]!) / 2;
+}
+
+/** Median rate of past runs: bytes moved over wall-clock seconds. */
+export function throughputFromRuns(runs: { bytes: number; seconds: number }[]): number | null {
+  return median(runs.filter((r) => r.bytes > 0 && r.seconds > 0).map((r) => r.bytes / r.seconds));
+}
+
+export const THROUGHPUT_BASIS_TEXT: Record<Throughput["basis"], string> = {
+  "tenant-runs": "based on your past copies",
+  "fleet-runs": "based on recent copies for other customers",
+  default: "a first estimate; later copies are estimated from your own runs",
+};
+
+/** 0..1. Counted steps (rows, bytes, checks) move smoothly; others count whole when done or skipped. */
+export function progressFraction(steps: readonly ProgressStep[]): number {
+  if (steps.length === 0) return 0;
+  let sum = 0;
+  for (const step of steps) {
+    if (step.state === "done" || step.state === "skipped") sum += 1;
+    else if (step.state === "running") {
+      sum += step.total && step.total > 0 && step.done !== undefined ? Math.min(1, step.done / step.total) * 0.95 : 0.1;
+    }
+  }
+  return Math.min(1, sum / steps.length);
+}
+
+/** The typical duration of past runs. */
+export function typicalDurationMs(pastDurationsMs: readonly number[]): number | null {
+  return median(pastDurationsMs);
+}
+
+/**
+ * Remaining time in ms, or null while there is nothing to go on. Early on the
+ * past runs say more; as the run advances its own pace takes over.
+ */
+export function estimateRemainingMs(input: { fraction: number; elapsedMs: number; typicalMs: number | null }): number | null {
+  const { fraction, elapsedMs, typicalMs } = input;
+  if (fraction >= 1) return 0;
+  const fromPace = fraction >= 0.05 && elapsedMs > 0 ? (elapsedMs * (1 - fraction)) / fraction : null;
+  const fromHistory = typicalMs !== null ? Math.max(0, typicalMs - elapsedMs) : null;
+  if (fromPace === null) return fromHistory;
+  if (fromHistory === null) return fromPace;
+  return Math.round(fraction * fromPace + (1 - fraction) * fromHistory);
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import pg from "pg";
+import { AppError } from "../errors";
+import { freePort } from "../testing/free-port";
+import { createTestDatabase, dropTestDatabase } from "../testing/pg";
+import { getProductionSize, orNullWhenUnavailable, PRODUCTION_READ_LIMITS, withProductionAt } from "./production";
+
+let url: string;
+
+beforeAll(async () => {
+  url = await createTestDatabase("production_reader");
+  const setup = new pg.Client({ connectionString: url });
+  await setup.connect();
+  await setup.query("CREATE TABLE note (id integer PRIMARY KEY, body text)");
+  await setup.end();
+});
+
+afterAll(async () => {
+  await dropTestDatabase(url);
+});
+
+async function failureOf(reading: Promise<unknown>): Promise<AppError> {
+  const error = await reading.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe("the one production reader", () => {
+  it("reads read-only, and says PRODUCTION_UNREACHABLE without the URL when nothing answers", async () => {
+    expect(await getProductionSize(url)).toBeGreaterThan(0);
+    const writing = await failureOf(withProductionAt(url, (c) => c.query("INSERT INTO note VALUES (1, 'x')")));
+    expect(writing.code).toBe("PRODUCTION_UNREACHABLE");
+
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const deadUrl = `postgres://reader:s3cret-pw@127.0.0.1:${await freePort()}/crm`;
+    const unreachable = await failureOf(getProductionSize(deadUrl));
+    expect(unreachable.code).toBe("PRODUCTION_UNREACHABLE");
+    const logged = log.mock.calls.flat().join(" ");
+    log.mockRestore();
+    expect(`${unreachable.userMessage} ${logged}`).not.toMatch(/s3cret|127\.0\.0\.1|reader/);
+    expect(await orNullWhenUnavailable(getProductionSize(deadUrl))).toBeNull();
+  });
+
+  it("gives up on a table locked in production within the lock limit, as PRODUCTION_BUSY", async () => {
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    await locker.query("BEGIN; LOCK TABLE note IN ACCESS EXCLUSIVE MODE");
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const started = Date.now();
+      const busy = await failureOf(withProductionAt(url, (c) => c.query("SELECT count(*) FROM note")));
+      expect(busy.code).toBe("PRODUCTION_BUSY");
+      expect(Date.now() - started).toBeLessThan(PRODUCTION_READ_LIMITS.lockMs + 3_000);
+    } finally {
+      log.mockRestore();
+      await locker.query("ROLLBACK");
+      await locker.end();
+    }
+  });
+
+  it("passes the caller's own AppError through unchanged", async () => {
+    const own = await failureOf(withProductionAt(url, () => Promise.reject(new AppError("INVALID_INPUT"))));
+    expect(own.code).toBe("INVALID_INPUT");
+    await expect(orNullWhenUnavailable(Promise.reject(new AppError("FORBIDDEN")))).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});

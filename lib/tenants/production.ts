@@ -1,0 +1,129 @@
+/**
+ * The one reader of a tenant's production database for the portal's pages, the
+ * wizard, the checklist and the CLI (the copy itself reads through its own
+ * snapshot, lib/sanitizer/snapshot.ts).
+ *
+ * One timeout and one failure policy for all of them: production belongs to the
+ * customer and may be slow, locked or gone, so every read is bounded, and every
+ * failure becomes an AppError — PRODUCTION_UNREACHABLE, or PRODUCTION_BUSY when a
+ * timeout fired — whose full cause goes to the log without the URL. A caller that
+ * can render without production says so explicitly with `orNullWhenUnavailable`.
+ * Plain TypeScript (no Next.js), so the worker and the operator CLI share it.
+ */
+import type pg from "pg";
+import { openProductionClient } from "../crm/read-only";
+import { AppError } from "../errors";
+import { tenantConnections } from "./registry";
+
+/** Bounds on every read: connecting, any one statement, and waiting for a lock held in production. */
+export const PRODUCTION_READ_LIMITS = { connectMs: 5_000, statementMs: 15_000, lockMs: 2_000 } as const;
+
+/** SQLSTATEs of a statement or lock timeout: production answered, but was too busy. */
+const TIMEOUT_CODES = new Set(["57014", "55P03"]);
+
+function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
+  if (error instanceof AppError) return error;
+  const { code, name } = error as { code?: string; name?: string };
+  // The message may name hosts or users: the log gets the code and the kind, never the URL.
+  console.error(`production ${during} failed:`, code ?? name ?? "unknown error");
+  return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");
+}
+
+/** Runs `read` on a bounded, read-only connection to the production database at `url`. */
+export async function withProductionAt<T>(url: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
+  let client: pg.Client;
+  try {
+    client = await openProductionClient(url, {
+      connectionTimeoutMillis: PRODUCTION_READ_LIMITS.connectMs,
+      statement_timeout: PRODUCTION_READ_LIMITS.statementMs,
+      lock_timeout: PRODUCTION_READ_LIMITS.lockMs,
+    });
+  } catch (error) {
+    throw asUnavailable(error, "connect");
+  }
+  // A connection that drops while idle emits 'error'; without a listener that would crash the process.
+  client.on("error", () => undefined);
+  try {
+    return await read(client);
+  } catch (error) {
+    throw asUnavailable(error, "read");
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Runs `read` on a bounded, read-only connection to the tenant's production database. */
+export async function withProduction<T>(tenantId: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
+  const { productionUrl } = await tenantConnections(tenantId);
+  return withProductionAt(productionUrl, read);
+}
+
+/** For pages that still render without production: null instead of PRODUCTION_UNREACHABLE/BUSY. */
+export async function orNullWhenUnavailable<T>(reading: Promise<T>): Promise<T | null> {
+  try {
+    return await reading;
+  } catch (error) {
+    if (error instanceof AppError && (error.code === "PRODUCTION_UNREACHABLE" || error.code === "PRODUCTION_BUSY")) return null;
+    throw error;
+  }
+}
+
+export interface ProductionFootprint {
+  /** pg_database_size of production. */
+  databaseBytes: number;
+  /** Total size of the `document` table (not copied by default). */
+  documentBytes: number;
+  /** Total size of the `ticket_attachment` table (not copied by default). */
+  attachmentBytes: number;
+}
+
+export async function readFootprint(client: pg.Client): Promise<ProductionFootprint> {
+  const { rows } = await client.query<{ database: string; documents: string | null; attachments: string | null }>(
+    `SELECT pg_database_size(current_database())::text AS database,
+            pg_total_relation_size(to_regclass('public.document'))::text AS documents,
+            pg_total_relation_size(to_regclass('public.ticket_attachment'))::text AS attachments`,
+  );
+  const row = rows[0];
+  return {
+    databaseBytes: Number(row?.database ?? 0),
+    documentBytes: Number(row?.documents ?? 0),
+    attachmentBytes: Number(row?.attachments ?? 0),
+  };
+}
+
+export function getProductionFootprint(tenantId: string): Promise<ProductionFootprint> {
+  return withProduction(tenantId, readFootprint);
+}
+
+/** Size in bytes of the production database at `url` (the tenant list has the URLs already opened). */
+export function getProductionSize(url: string): Promise<number> {
+  return withProductionAt(url, async (client) => {
+    const { rows } = await client.query<{ size: string }>("SELECT pg_database_size(current_database())::text AS size");
+    return Number(rows[0]?.size ?? 0);
+  });
+}
+
+/** Names of the apps authorized in production (the checklist's reminder to authorize them again). */
+export function listProductionApps(tenantId: string): Promise<string[]> {
+  return withProduction(tenantId, async (client) => {
+    const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM public.app_authorization ORDER BY app_name");
+    return rows.map((r) => r.app_name);
+  });
+}
+
+export interface ProductionLogin {
+  id: number;
+  canLogin: boolean;
+  isRetired: boolean;
+  userPlan: string | null;
+}
+
+/** Who may log in to production and on which plan: what rule 10's default selection is made from. */
+export function listProductionLogins(tenantId: string): Promise<ProductionLogin[]> {
+  return withProduction(tenantId, async (client) => {
+    const { rows } = await client.query<{ id: number; can_login: boolean; is_retired: boolean; user_plan: string | null }>(
+      "SELECT id, can_login, is_retired, user_plan FROM public.associate ORDER BY id",
+    );
+    return rows.map((r) => ({ id: r.id, canLogin: r.can_login, isRetired: r.is_retired, userPlan: r.user_plan }));
+  });
+}
