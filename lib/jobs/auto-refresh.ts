@@ -8,7 +8,7 @@ import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
 import { AppError } from "../errors";
 import { SCHEDULE_QUEUE } from "./queue";
-import { requestRun } from "./runs";
+import { requestRun } from "./lifecycle";
 
 export async function registerAutoRefresh(boss: PgBoss): Promise<void> {
   // Upserted by name: any number of workers may register it.

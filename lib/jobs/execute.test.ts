@@ -14,7 +14,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { requestRun } = await import("./runs");
+const { requestRun } = await import("./lifecycle");
 const { executeRun, serviceMailboxAddress } = await import("./execute");
 const { stopBoss } = await import("./queue");
 const { databaseExists } = await import("../sanitizer/drop");

@@ -1,11 +1,10 @@
 /**
  * Carries out one claimed run: provision, refresh or delete a sandbox through
- * the sanitization service, recording progress as it goes. A sandbox's
- * database pointer changes only after the new copy is verified, in one
- * transaction: users never see a half-made sandbox, and a failed refresh
- * leaves the previous copy exactly as it was.
+ * the sanitization service, recording progress as it goes. Every change of
+ * state goes through lib/jobs/lifecycle.ts: a sandbox's database pointer changes
+ * only after the new copy is verified, in one transaction, so users never see a
+ * half-made sandbox, and a failed refresh leaves the previous copy as it was.
  */
-import { db } from "../db/portal";
 import { withDatabase } from "../db/urls";
 import type { Prisma } from "../generated/portal/client";
 import { provisionSandbox } from "../sanitizer/provision";
@@ -14,10 +13,7 @@ import { sandboxOptionsSchema } from "../sanitizer/options";
 import type { RunProgress } from "../sanitizer/progress";
 import { tenantConnections } from "../tenants/registry";
 import { notifyRunFinished } from "../notifications/run-finished";
-import { claimRun, heartbeat, recordProgress, runDatabaseName } from "./runs";
-import { describeFailure } from "./failure";
-
-type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
+import { claimRun, completeCopy, completeDelete, failRun, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "./lifecycle";
 
 export async function executeRun(runId: string, workerId: string, onProgress?: (p: RunProgress) => void): Promise<"done" | "skipped"> {
   const run = await claimRun(runId, workerId);
@@ -40,7 +36,6 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
   const connections = await tenantConnections(sandbox.tenantId);
   const options = sandboxOptionsSchema.parse(run.options);
   const databaseName = runDatabaseName(sandbox.tenant.customerId, run.id);
-  if (run.kind === "PROVISION") await db.sandbox.update({ where: { id: sandbox.id }, data: { status: "PROVISIONING" } });
 
   const previous = run.kind === "REFRESH" && sandbox.databaseName ? sandbox.databaseName : null;
   const report = await provisionSandbox({
@@ -58,25 +53,12 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
   });
   const sizeBytes = await databaseSize(connections.sandboxServerUrl, databaseName);
 
-  // The swap: one transaction moves the pointer; only then is the old copy dropped.
-  const now = new Date();
-  await db.$transaction([
-    db.sandbox.update({
-      where: { id: sandbox.id },
-      data: {
-        status: "READY",
-        databaseName,
-        snapshotAt: new Date(report.snapshotAt),
-        lastRefreshedAt: now,
-        sizeBytes: sizeBytes === null ? null : BigInt(sizeBytes),
-        options: run.options as Prisma.InputJsonValue,
-      },
-    }),
-    db.sandboxRun.update({
-      where: { id: run.id },
-      data: { status: "SUCCEEDED", finishedAt: now, report: report as unknown as Prisma.InputJsonValue },
-    }),
-  ]);
+  // The swap commits first; only then is the old copy dropped. A swap that fails
+  // (the portal database gone) must not leave the verified copy behind unreferenced.
+  await completeCopy(run, { databaseName, sizeBytes, report }).catch(async (error: unknown) => {
+    await dropSandboxDatabase(connections.sandboxServerUrl, databaseName).catch(() => undefined);
+    throw error;
+  });
   if (previous) {
     await dropSandboxDatabase(connections.sandboxServerUrl, previous).catch((error) =>
       console.error(`could not drop the previous copy ${previous}:`, (error as Error).message),
@@ -90,22 +72,7 @@ async function deleteSandbox(run: ClaimedRun): Promise<void> {
     const { sandboxServerUrl } = await tenantConnections(sandbox.tenantId);
     await dropSandboxDatabase(sandboxServerUrl, sandbox.databaseName);
   }
-  const now = new Date();
-  await db.$transaction([
-    db.sandbox.update({ where: { id: sandbox.id }, data: { status: "DELETED", databaseName: null, deletedAt: now, sizeBytes: null } }),
-    db.sandboxRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now } }),
-  ]);
-}
-
-/** A failed run: its half-made database is gone (the service drops it), the sandbox returns to what it was. */
-export async function failRun(run: Pick<ClaimedRun, "id" | "kind" | "sandbox">, error: unknown): Promise<void> {
-  const reason = describeFailure(error);
-  if (!(error instanceof Error && error.name === "SanitizationError")) console.error(`run ${run.id} failed:`, error);
-  const sandboxStatus = run.sandbox.databaseName ? "READY" : "FAILED";
-  await db.$transaction([
-    db.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason } }),
-    db.sandbox.update({ where: { id: run.sandbox.id }, data: { status: sandboxStatus } }),
-  ]);
+  await completeDelete(run);
 }
 
 export function serviceMailboxAddress(sandboxCustomerId: string): string {

@@ -16,7 +16,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { requestRun, runDatabaseName } = await import("./runs");
+const { requestRun, runDatabaseName } = await import("./lifecycle");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
 const { executeRun } = await import("./execute");
 const { stopBoss } = await import("./queue");

@@ -12,7 +12,7 @@ import type { Actor, Permission } from "../auth/policy";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
-import { requestRun } from "../jobs/runs";
+import { requestRun } from "../jobs/lifecycle";
 import type { SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
 

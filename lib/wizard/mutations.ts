@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
-import { requestRun } from "../jobs/runs";
+import { requestRun } from "../jobs/lifecycle";
 import type { SandboxOptions } from "../sanitizer/options";
 import { findUnknownProductionIds, getWizardSandbox, type WizardSandbox } from "./queries";
 import { exceedsOrder } from "./schema";

@@ -33,14 +33,21 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
   useEffect(() => {
     if (!active) return;
     let stopped = false;
+    let shownStatus = initial.sandboxStatus;
     const poll = async () => {
       try {
         const response = await fetch(`/api/sandboxes/${sandboxId}/progress`, { cache: "no-store" });
         if (!response.ok || stopped) return;
         const next = (await response.json()) as ProgressSnapshot;
+        const statusChanged = next.sandboxStatus !== shownStatus;
         setLatest({ snapshot: next, receivedAt: Date.now() });
         if (!isActive(next.run?.status)) {
           stopped = true;
+          router.refresh();
+        } else if (statusChanged) {
+          // The badge and facts above are server-rendered: re-render them as soon as the
+          // sandbox's status moves (queued → provisioning), so the page never disagrees with itself.
+          shownStatus = next.sandboxStatus;
           router.refresh();
         }
       } catch {
@@ -54,7 +61,7 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
       clearInterval(timer);
       clearInterval(clock);
     };
-  }, [active, sandboxId, router]);
+  }, [active, sandboxId, router, initial.sandboxStatus]);
 
   const run = snapshot.run;
   if (!run) return null;

@@ -4,10 +4,11 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { requestRun } = await import("./runs");
+const { claimRun, requestRun } = await import("./lifecycle");
 const { stopBoss } = await import("./queue");
 const { recoverStaleRuns, STALE_AFTER_MS, MAX_ATTEMPTS } = await import("./recovery");
 const { AppError } = await import("../errors");
+const { sealSecret } = await import("../tenants/secret-box");
 
 let sandboxId = "";
 
@@ -15,7 +16,8 @@ async function newSandbox(name: string, databaseName: string | null = null) {
   const tenant = await db.tenant.upsert({
     where: { customerId: "Cust500" },
     update: {},
-    create: { customerId: "Cust500", companyName: "Runs AS", productionUrlEncrypted: "unused" },
+    // Never connected to: recovery only drops half-made copies on the (default) sandbox server.
+    create: { customerId: "Cust500", companyName: "Runs AS", productionUrlEncrypted: sealSecret("postgres://nobody@127.0.0.1:1/none") },
   });
   const user = await db.user.upsert({
     where: { email: "runs@example.com" },
@@ -83,6 +85,49 @@ describe("sandbox runs", () => {
     expect(failed.error).toMatch(/worker .* stopped unexpectedly/i);
     // The sandbox it belonged to still has its database: it stays usable.
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: ready.id } })).status).toBe("READY");
+  });
+
+  it("moves run and sandbox together: claimed means running and provisioning, never queued at 65 %", async () => {
+    const fresh = await newSandbox("claimed");
+    const { runId } = await requestRun({ sandboxId: fresh.id, kind: "PROVISION", requestedById: null, options: {} });
+    const claimed = await claimRun(runId, "worker-1");
+    expect(claimed?.status).toBe("RUNNING");
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe("PROVISIONING");
+    expect(await claimRun(runId, "worker-2")).toBeNull();
+
+    // Its worker dies: the run goes back to the queue and the sandbox says so too.
+    await db.sandboxRun.update({ where: { id: runId }, data: { heartbeatAt: new Date(Date.now() - STALE_AFTER_MS - 1000) } });
+    expect(await recoverStaleRuns()).toContain(runId);
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("QUEUED");
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe("QUEUED");
+  });
+
+  it("re-queues a lost run together with its job: when the job cannot be written, the run is not left queued without one", async () => {
+    const lost = await newSandbox("lost-job", "sbx_lost_job");
+    const long = new Date(Date.now() - STALE_AFTER_MS - 1000);
+    const run = await db.sandboxRun.create({
+      data: { sandboxId: lost.id, kind: "DELETE", options: {}, status: "RUNNING", attempts: 1, heartbeatAt: long, workerId: "dead" },
+    });
+    const jobsFor = async () =>
+      Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE data->>'runId' = $1`, run.id))[0]!.n);
+    // A fault between the run's update and its job: the queue refuses this run's job.
+    await db.$executeRawUnsafe(`CREATE FUNCTION pg_temp_refuse_job() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.data->>'runId' = '${run.id}' THEN RAISE EXCEPTION 'queue down'; END IF; RETURN NEW; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_job BEFORE INSERT ON pgboss.job FOR EACH ROW EXECUTE FUNCTION pg_temp_refuse_job()`);
+    try {
+      await expect(recoverStaleRuns()).rejects.toThrow();
+      const after = await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } });
+      expect(after.status).toBe("RUNNING");
+      expect(await jobsFor()).toBe(0);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER refuse_job ON pgboss.job`);
+      await db.$executeRawUnsafe(`DROP FUNCTION pg_temp_refuse_job()`);
+    }
+    // Still running with a heartbeat of the failed attempt: it goes stale again and is recovered whole.
+    await db.sandboxRun.update({ where: { id: run.id }, data: { heartbeatAt: long } });
+    expect(await recoverStaleRuns()).toContain(run.id);
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("QUEUED");
+    expect(await jobsFor()).toBe(1);
   });
 
   it("leaves runs with a fresh heartbeat alone", async () => {

@@ -1,0 +1,197 @@
+/**
+ * The one owner of run and sandbox states. Every change of a run's status, and
+ * of the sandbox status that follows from it, happens here, each in one
+ * transaction with its partner, so the two never disagree:
+ *
+ *   request   run QUEUED (+ its job)  sandbox QUEUED (provision) / REFRESHING (refresh) / as is (delete)
+ *   claim     run RUNNING             sandbox PROVISIONING (provision) / as is
+ *   swap      run SUCCEEDED           sandbox READY, pointing at the verified copy
+ *   deleted   run SUCCEEDED           sandbox DELETED
+ *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED
+ *   recover   run QUEUED (+ its job)  sandbox as at request; or fail, as above
+ *
+ * Plain TypeScript over the portal database: the worker, the CLI and the web share it.
+ */
+import { db } from "../db/portal";
+import { AppError } from "../errors";
+import type { Prisma } from "../generated/portal/client";
+import type { RunKind, SandboxStatus } from "../generated/portal/enums";
+import type { SanitizationReport } from "../sanitizer/report";
+import { describeFailure, WORKER_LOST_REASON } from "./failure";
+import { enqueueRun, type SqlRunner } from "./queue";
+
+export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
+
+/** What a sandbox shows while a run of that kind waits and while it runs; null: unchanged. */
+const SANDBOX_STATUS_WHILE: Record<RunKind, { queued: SandboxStatus | null; running: SandboxStatus | null }> = {
+  PROVISION: { queued: "QUEUED", running: "PROVISIONING" },
+  REFRESH: { queued: "REFRESHING", running: "REFRESHING" },
+  // A sandbox being deleted stays usable until its database is dropped.
+  DELETE: { queued: null, running: null },
+};
+
+const inTransaction = (tx: Prisma.TransactionClient): SqlRunner => (text, values) => tx.$queryRawUnsafe(text, ...values);
+
+export interface RunRequest {
+  sandboxId: string;
+  kind: RunKind;
+  requestedById: string | null;
+  options: Prisma.InputJsonValue;
+  /** Extra writes that must commit with the run (e.g. the wizard's confirmation). */
+  alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void>;
+  /** The CLI runs the job itself instead of queueing it. */
+  enqueue?: boolean;
+}
+
+/**
+ * Creates a run unless one is already queued or running for that sandbox. The
+ * sandbox row is locked first, so two concurrent requests cannot both pass the
+ * check; a partial unique index backs this up. The run and its job commit together.
+ */
+export async function requestRun(request: RunRequest): Promise<{ runId: string }> {
+  try {
+    return await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Sandbox" WHERE id = ${request.sandboxId} FOR UPDATE`;
+      const active = await tx.sandboxRun.findFirst({
+        where: { sandboxId: request.sandboxId, status: { in: [...ACTIVE_RUN_STATUSES] } },
+        select: { id: true },
+      });
+      if (active) throw new AppError("RUN_IN_PROGRESS");
+      const run = await tx.sandboxRun.create({
+        data: { sandboxId: request.sandboxId, kind: request.kind, requestedById: request.requestedById, options: request.options },
+        select: { id: true },
+      });
+      const status = SANDBOX_STATUS_WHILE[request.kind].queued;
+      if (status) await tx.sandbox.update({ where: { id: request.sandboxId }, data: { status } });
+      await request.alsoInTransaction?.(tx);
+      if (request.enqueue !== false) await enqueueRun(run.id, inTransaction(tx));
+      return { runId: run.id };
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") throw new AppError("RUN_IN_PROGRESS");
+    throw error;
+  }
+}
+
+/** Claims a queued run for this worker; null when another worker has it or it is no longer queued. */
+export async function claimRun(runId: string, workerId: string) {
+  return db.$transaction(async (tx) => {
+    const now = new Date();
+    const claimed = await tx.sandboxRun.updateMany({
+      where: { id: runId, status: "QUEUED" },
+      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } },
+    });
+    if (claimed.count === 0) return null;
+    const run = await tx.sandboxRun.findUniqueOrThrow({
+      where: { id: runId },
+      include: { sandbox: { include: { tenant: { select: { id: true, customerId: true, companyName: true } } } } },
+    });
+    const status = SANDBOX_STATUS_WHILE[run.kind].running;
+    if (status) await tx.sandbox.update({ where: { id: run.sandboxId }, data: { status } });
+    return run;
+  });
+}
+
+export type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
+
+export async function recordProgress(runId: string, progress: Prisma.InputJsonValue): Promise<void> {
+  await db.sandboxRun.update({ where: { id: runId }, data: { progress, heartbeatAt: new Date() } });
+}
+
+export async function heartbeat(runId: string): Promise<void> {
+  await db.sandboxRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date() } });
+}
+
+/** The database a run builds: named after the run, so a dead run's leftovers can be found and dropped. */
+export function runDatabaseName(customerId: string, runId: string): string {
+  return `sbx_${customerId.toLowerCase().replace(/[^a-z0-9]/g, "")}_${runId.toLowerCase()}`;
+}
+
+/**
+ * The swap: the sandbox points at the new, verified copy and the run succeeds, in
+ * one transaction. Users never see a half-made sandbox; the caller drops the
+ * previous copy only after this commits.
+ */
+export async function completeCopy(
+  run: Pick<ClaimedRun, "id" | "sandboxId" | "options">,
+  copy: { databaseName: string; sizeBytes: number | null; report: SanitizationReport },
+): Promise<void> {
+  const now = new Date();
+  await db.$transaction([
+    db.sandbox.update({
+      where: { id: run.sandboxId },
+      data: {
+        status: "READY",
+        databaseName: copy.databaseName,
+        snapshotAt: new Date(copy.report.snapshotAt),
+        lastRefreshedAt: now,
+        sizeBytes: copy.sizeBytes === null ? null : BigInt(copy.sizeBytes),
+        options: run.options as Prisma.InputJsonValue,
+      },
+    }),
+    db.sandboxRun.update({
+      where: { id: run.id },
+      data: { status: "SUCCEEDED", finishedAt: now, report: copy.report as unknown as Prisma.InputJsonValue },
+    }),
+  ]);
+}
+
+/** The sandbox's database is gone: the sandbox is deleted (kept for its history) and the run succeeded. */
+export async function completeDelete(run: Pick<ClaimedRun, "id" | "sandboxId">): Promise<void> {
+  const now = new Date();
+  await db.$transaction([
+    db.sandbox.update({ where: { id: run.sandboxId }, data: { status: "DELETED", databaseName: null, deletedAt: now, sizeBytes: null } }),
+    db.sandboxRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now } }),
+  ]);
+}
+
+/** The status a sandbox returns to when its run ends without success: its previous copy is still there, or it has none. */
+const statusAfterFailure = (sandbox: { databaseName: string | null }): SandboxStatus => (sandbox.databaseName ? "READY" : "FAILED");
+
+/** A failed run, in plain words; its half-made database was already dropped by the service. */
+/** Enough of a run to end it: the sandbox's id and whether it still has a copy. */
+type EndingRun = { id: string; sandbox: { id: string; databaseName: string | null } };
+
+export async function failRun(run: EndingRun, error: unknown): Promise<void> {
+  const reason = describeFailure(error);
+  if (!(error instanceof Error && error.name === "SanitizationError")) console.error(`run ${run.id} failed:`, error);
+  await db.$transaction((tx) => markFailed(tx, run, reason));
+}
+
+async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string): Promise<void> {
+  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason } });
+  await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: statusAfterFailure(run.sandbox) } });
+}
+
+type LostRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts" | "heartbeatAt">;
+
+/**
+ * Takes a run whose worker died for one recoverer: only the caller that still
+ * sees the stale heartbeat it read wins. The heartbeat moves to `now`, so a
+ * recoverer that dies in turn leaves a run that goes stale again and is recovered
+ * later: never a run stranded half-way.
+ */
+export async function takeLostRun(run: LostRun, now: Date): Promise<boolean> {
+  const taken = await db.sandboxRun.updateMany({ where: { id: run.id, status: "RUNNING", heartbeatAt: run.heartbeatAt }, data: { heartbeatAt: now } });
+  return taken.count === 1;
+}
+
+/**
+ * A taken lost run (its half-made database dropped): queued again together with
+ * its job, in one transaction, or failed once it has had `maxAttempts`.
+ */
+export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttempts: number): Promise<"requeued" | "failed" | null> {
+  return db.$transaction(async (tx) => {
+    const still = await tx.sandboxRun.count({ where: { id: run.id, status: "RUNNING", heartbeatAt: takenAt } });
+    if (still === 0) return null;
+    if (run.attempts >= maxAttempts) {
+      await markFailed(tx, run, WORKER_LOST_REASON);
+      return "failed";
+    }
+    await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null } });
+    const status = SANDBOX_STATUS_WHILE[run.kind].queued;
+    if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
+    await enqueueRun(run.id, inTransaction(tx));
+    return "requeued";
+  });
+}
