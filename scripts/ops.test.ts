@@ -15,7 +15,7 @@ const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), DATABA
 
 async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scripts/ops.ts", ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/ops.ts", ...args], {
       env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testServerAdminUrl(), ...secrets },
     });
     return { code: 0, stdout, stderr };
@@ -115,7 +115,7 @@ describe("operator CLI", () => {
 
     const twin = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "complete=1", "--as", "op@example.com");
     expect(twin.code).toBe(1);
-    expect(twin.stderr).toContain('already has a sandbox named "UAT"');
+    expect(twin.stderr).toContain("--name: A sandbox with this name already exists for this customer.");
 
     const unconfirmed = await ops("sandbox:delete", "--id", id!);
     expect(unconfirmed.code).toBe(1);

@@ -11,7 +11,7 @@ import { addUser, resetPassword } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
 
-type Flags = Record<string, string | boolean | undefined>;
+import type { Flags } from "./ops/flags";
 
 const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<void> }> = {
   "tenant:add": {
@@ -30,7 +30,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "user:password": { usage: "--email a@b.c [--password …]   (generated and shown once when left out)", run: resetPassword },
   "sandbox:create": {
     usage:
-      "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance]",
+      "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--note \"…\"] [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance]",
     run: createSandbox,
   },
   "sandbox:refresh": { usage: "--id <sandbox id>", run: refreshSandbox },
@@ -41,7 +41,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
 
 const STRING_FLAGS = [
   "customer-id", "company", "production-url", "sandbox-server-url", "scale", "seed", "email", "name", "role",
-  "password", "plans", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format",
+  "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format",
 ] as const;
 const FLAGS = {
   ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),

@@ -1,37 +1,16 @@
 /**
- * The signed-in actor, re-read from the database on every request: a role
- * change or a removed account takes effect at once, and a token issued before
- * the last password change is no longer accepted.
+ * The signed-in actor of a web request, re-read from the database on every
+ * request (lib/auth/load-actor.ts): a role change or a removed account takes
+ * effect at once.
  */
 import "server-only";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
-import { db } from "../db/portal";
 import { AppError } from "../errors";
+import { loadActor } from "./load-actor";
 import { authOptions } from "./options";
 import { canActOnTenant, hasPermission, type Actor, type Permission } from "./policy";
-
-export async function loadActor(userId: string, authAt?: number): Promise<Actor | null> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: {
-      id: true, email: true, name: true, role: true, tenantId: true, passwordChangedAt: true,
-      tenant: { select: { companyName: true, customerId: true } },
-    },
-  });
-  if (!user) return null;
-  if (authAt !== undefined && user.passwordChangedAt.getTime() > authAt * 1000 + 1000) return null;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    tenantId: user.tenantId,
-    tenantName: user.tenant?.companyName ?? null,
-    customerId: user.tenant?.customerId ?? null,
-  };
-}
 
 export async function getActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());

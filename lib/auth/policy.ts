@@ -35,7 +35,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   CUSTOMER_USER: ["sandbox.view"],
   SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll"],
   OPERATOR: [
-    "sandbox.view", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
+    "sandbox.view", "sandbox.orderForCustomer", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
     "audit.view", "tenant.viewAll",
   ],
 };

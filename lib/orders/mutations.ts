@@ -14,6 +14,8 @@ export interface NewOrder {
   planCounts: PlanCounts;
   note: string;
   onBehalf: boolean;
+  /** Where the order came from when not the portal's form, for the audit log. */
+  via?: "operator CLI";
 }
 
 const nameTaken = () =>
@@ -57,6 +59,7 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
               onBehalf: order.onBehalf,
               sandboxCustomerId,
               acknowledged: ["dead-end", "not-a-backup"],
+              ...(order.via ? { via: order.via } : {}),
             },
           },
           tx,

@@ -37,7 +37,11 @@ export async function requireRefreshableSandbox(actor: Actor, sandboxId: string)
  * name associates and tasks of THIS tenant's production (a request may carry
  * another tenant's ids). Field errors are keyed like the action's input.
  */
-export async function assertOptionsFitOrder(sandbox: WizardSandbox, options: SandboxOptions, final: boolean): Promise<void> {
+export async function assertOptionsFitOrder(
+  sandbox: Pick<WizardSandbox, "tenantId" | "planCounts" | "tenant">,
+  options: SandboxOptions,
+  final: boolean,
+): Promise<void> {
   const fieldErrors: Record<string, string[]> = {};
   const planCounts = sandbox.planCounts as Record<string, number>;
   const over = exceedsOrder(options.users, planCounts);
@@ -70,7 +74,12 @@ export async function saveWizardDraft(sandbox: WizardSandbox, step: number, opti
  * audit entry commit together or not at all. requestRun locks the sandbox row, and
  * the `confirmedAt: null` filter makes a second confirmation fail cleanly.
  */
-export async function confirmWizard(actor: Actor, sandbox: WizardSandbox, options: SandboxOptions): Promise<{ runId: string }> {
+export async function confirmWizard(
+  actor: Actor,
+  sandbox: WizardSandbox,
+  options: SandboxOptions,
+  { enqueue = true }: { enqueue?: boolean } = {},
+): Promise<{ runId: string }> {
   const json = options as unknown as Prisma.InputJsonValue;
   try {
     return await requestRun({
@@ -78,6 +87,8 @@ export async function confirmWizard(actor: Actor, sandbox: WizardSandbox, option
       kind: "PROVISION",
       requestedById: actor.id,
       options: json,
+      // The operator CLI carries the run out itself, in its own process.
+      enqueue,
       alsoInTransaction: async (tx) => {
         const updated = await tx.sandbox.updateMany({
           where: { id: sandbox.id, confirmedAt: null },

@@ -5,8 +5,3 @@ export class CliError extends Error {
     this.name = "CliError";
   }
 }
-
-export function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === "") throw new CliError(`--${flag} is required`);
-  return value.trim();
-}

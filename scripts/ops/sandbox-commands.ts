@@ -7,44 +7,40 @@ import { db } from "../../lib/db/portal";
 import type { Prisma } from "../../lib/generated/portal/client";
 import type { RunKind } from "../../lib/generated/portal/enums";
 import { AppError } from "../../lib/errors";
-import { requestRun } from "../../lib/jobs/runs";
+import { requestRun } from "../../lib/jobs/lifecycle";
 import { executeRun } from "../../lib/jobs/execute";
 import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report";
 import type { RunProgress } from "../../lib/sanitizer/progress";
 import { recordAudit, type AuditAction } from "../../lib/audit/record";
-import { CliError, required } from "./cli-error";
+import { CliError } from "./cli-error";
+import { required, text, type Flags } from "./flags";
 import { ProgressBar } from "./progress-bar";
 
-type Flags = Record<string, string | boolean | undefined>;
-const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
 
 export async function findSandbox(flags: Flags) {
-  const id = required(text(flags, "id"), "id");
+  const id = required(flags, "id");
   const sandbox = await db.sandbox.findUnique({ where: { id }, include: { tenant: { select: { customerId: true } } } });
   if (!sandbox) throw new CliError(`no sandbox with id ${id}`);
   return sandbox;
 }
 
-/** Creates the run (audited as the operator CLI's doing) and carries it out in this process, drawing its progress. */
-export async function runNow(
-  sandbox: { id: string; tenantId: string },
-  kind: RunKind,
-  options: Prisma.InputJsonValue,
-  requestedById: string | null,
-  audit?: AuditAction,
-): Promise<void> {
+/** Creates the run (audited as the operator CLI's doing) and carries it out in this process. */
+async function runNow(sandbox: { id: string; tenantId: string }, kind: RunKind, options: Prisma.InputJsonValue, audit: AuditAction): Promise<void> {
   let runId: string;
   try {
     ({ runId } = await requestRun({
-      sandboxId: sandbox.id, kind, requestedById, options, enqueue: false,
-      alsoInTransaction: audit
-        ? (tx) => recordAudit({ action: audit, actorId: requestedById, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { via: "operator CLI" } }, tx)
-        : undefined,
+      sandboxId: sandbox.id, kind, requestedById: null, options, enqueue: false,
+      alsoInTransaction: (tx) => recordAudit({ action: audit, actorId: null, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { via: "operator CLI" } }, tx),
     }));
   } catch (error) {
     if (error instanceof AppError) throw new CliError(error.userMessage);
     throw error;
   }
+  await carryOut(runId, kind);
+}
+
+/** Carries out a requested run in this process, drawing its progress; the run's own words when it fails. */
+export async function carryOut(runId: string, kind: RunKind): Promise<void> {
   const bar = new ProgressBar(kind.toLowerCase());
   await executeRun(runId, `cli-${process.pid}`, (progress) => bar.update(...summarize(progress)));
   const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
@@ -67,14 +63,14 @@ function summarize(progress: RunProgress): [number, string] {
 export async function refreshSandbox(flags: Flags): Promise<void> {
   const sandbox = await findSandbox(flags);
   if (sandbox.status !== "READY" || !sandbox.options) throw new CliError(`sandbox ${sandbox.id} is ${sandbox.status.toLowerCase()}: only a ready sandbox can be refreshed`);
-  await runNow(sandbox, "REFRESH", sandbox.options as Prisma.InputJsonValue, null, "sandbox.refresh.requested");
+  await runNow(sandbox, "REFRESH", sandbox.options as Prisma.InputJsonValue, "sandbox.refresh.requested");
 }
 
 export async function deleteSandbox(flags: Flags): Promise<void> {
   const sandbox = await findSandbox(flags);
   if (sandbox.status === "DELETED") throw new CliError(`sandbox ${sandbox.id} is already deleted`);
   if (text(flags, "confirm") !== sandbox.name) throw new CliError(`deleting needs --confirm "${sandbox.name}" (the sandbox's name)`);
-  await runNow(sandbox, "DELETE", {}, null, "sandbox.delete.requested");
+  await runNow(sandbox, "DELETE", {}, "sandbox.delete.requested");
 }
 
 export async function sandboxStatus(flags: Flags): Promise<void> {

@@ -1,35 +1,39 @@
 /**
- * `sandbox:create`: an order with its wizard choices in one go, for operators and
- * automation. Choices come from a JSON file (--options, the wizard's shape) and/or
- * flags; users left out get rule 10's default selection. Then the provision runs here.
+ * `sandbox:create`: an order and its setup in one go, for operators and
+ * automation, through the very services the portal's order form and wizard use:
+ * the same schemas, the same permission rules, the same checks against
+ * production, the same audit entries. Only the input differs: flags, and
+ * choices from a JSON file in the wizard's shape (--options); users left out get
+ * rule 10's default selection. Ordering here implies the two acknowledgements.
+ * Then the copy runs in this process, one attempt, with a progress bar.
  */
 import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { loadActor } from "../../lib/auth/load-actor";
+import { canActOnTenant, isStaff, type Actor } from "../../lib/auth/policy";
 import { db } from "../../lib/db/portal";
-import type { Prisma } from "../../lib/generated/portal/client";
-import { sandboxOptionsSchema, USER_PLANS, type SandboxOptionsInput, type UserPlan } from "../../lib/sanitizer/options";
-import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
-import { exceedsOrder } from "../../lib/wizard/schema";
-import { newSandboxCustomerId } from "../../lib/sandboxes/customer-key";
+import { AppError } from "../../lib/errors";
+import { createOrder } from "../../lib/orders/mutations";
+import { EMPTY_PLAN_COUNTS, orderSchema, type PlanCounts } from "../../lib/orders/schema";
+import { sandboxOptionsSchema, USER_PLANS, type SandboxOptions, type SandboxOptionsInput, type UserPlan } from "../../lib/sanitizer/options";
 import { listProductionLogins } from "../../lib/tenants/production";
-import { recordAudit } from "../../lib/audit/record";
-import { CliError, required } from "./cli-error";
-import { runNow } from "./sandbox-commands";
+import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
+import { assertOptionsFitOrder, confirmWizard, requireOpenWizard } from "../../lib/wizard/mutations";
+import { CliError } from "./cli-error";
+import { required, text, type Flags } from "./flags";
+import { carryOut } from "./sandbox-commands";
 
-type Flags = Record<string, string | boolean | undefined>;
-const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+/** The order form's fields as the CLI's flags, for error messages. */
+const FLAG_OF_FIELD: Record<string, string> = { name: "--name", planCounts: "--plans", note: "--note", users: "--options users", keepEnabledTaskIds: "--keep-tasks" };
 
-type PlanCounts = Partial<Record<UserPlan, number>>;
-
-function parsePlans(spec: string): PlanCounts {
-  const counts: PlanCounts = {};
+/** "sales-premium=3,complete=1" → counts for every plan (absent ones 0); the numbers are judged by the order's schema. */
+function parsePlans(spec: string): Record<UserPlan, number> {
+  const counts: Record<UserPlan, number> = { ...EMPTY_PLAN_COUNTS };
   for (const part of spec.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const [plan, count] = part.split("=");
+    const [plan, count = ""] = part.split("=");
     if (!USER_PLANS.includes(plan as UserPlan)) throw new CliError(`--plans: unknown plan "${plan}" (plans: ${USER_PLANS.join(", ")})`);
-    const n = Number(count);
-    if (!Number.isInteger(n) || n < 0 || n > 500) throw new CliError(`--plans: "${part}" needs a whole number from 0 to 500`);
-    counts[plan as UserPlan] = n;
+    counts[plan as UserPlan] = count.trim() === "" ? Number.NaN : Number(count);
   }
-  if (Object.values(counts).reduce((s, n) => s + (n ?? 0), 0) < 1) throw new CliError("--plans: order at least one user plan");
   return counts;
 }
 
@@ -39,53 +43,82 @@ async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
     ? (JSON.parse(await readFile(file, "utf8").catch(() => { throw new CliError(`cannot read --options file ${file}`); })) as SandboxOptionsInput)
     : {};
   const documents = text(flags, "documents");
+  const keepTasks = text(flags, "keep-tasks");
   return {
     ...base,
     ...(text(flags, "domain") ? { invalidationDomain: text(flags, "domain") } : {}),
-    ...(text(flags, "keep-tasks") ? { keepEnabledTaskIds: text(flags, "keep-tasks")!.split(",").map(Number) } : {}),
+    ...(keepTasks ? { keepEnabledTaskIds: keepTasks.split(",").map(Number) } : {}),
     ...(documents ? { documents: documents.startsWith("since:") ? { mode: "since", since: documents.slice(6) } : { mode: documents as "none" | "all" } } : {}),
     ...(flags.attachments === true ? { serviceAttachments: true } : {}),
     ...(flags.maintenance === true ? { stateAfterCopy: "maintenance" } : {}),
   };
 }
 
+/** Field errors, as the web shows them beside its fields, as one line per flag. */
+function fieldErrorsLine(fieldErrors: Record<string, string[] | undefined>): string {
+  return Object.entries(fieldErrors)
+    .flatMap(([field, messages]) => (messages ?? []).map((m) => `${FLAG_OF_FIELD[field.replace(/^options\./, "")] ?? field}: ${m}`))
+    .join("; ");
+}
+
+/** The service's refusals, in the CLI's words: field errors name their flags. */
+function asCliError(error: unknown): unknown {
+  if (!(error instanceof AppError)) return error;
+  return new CliError(error.fieldErrors ? fieldErrorsLine(error.fieldErrors) : error.userMessage);
+}
+
+async function actorFor(flags: Flags): Promise<Actor> {
+  const email = required(flags, "as").toLowerCase();
+  const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+  const actor = user && (await loadActor(user.id));
+  if (!actor) throw new CliError(`--as: no user with e-mail ${email}`);
+  return actor;
+}
+
+/** Who may order for a tenant: the same rule as the order form's two actions. */
+const mayOrderFor = (actor: Actor, tenantId: string) =>
+  canActOnTenant(actor, "sandbox.order", tenantId) || canActOnTenant(actor, "sandbox.orderForCustomer", tenantId);
+
 export async function createSandbox(flags: Flags): Promise<void> {
-  const customerId = required(text(flags, "customer-id"), "customer-id");
-  const name = required(text(flags, "name"), "name");
-  if (!/^[A-Za-z0-9][A-Za-z0-9 _-]{1,39}$/.test(name)) throw new CliError("--name: 2–40 letters, digits, spaces, - or _, starting with a letter or digit");
-  const planCounts = parsePlans(required(text(flags, "plans"), "plans"));
-  const actorEmail = required(text(flags, "as"), "as").toLowerCase();
-  const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true } });
+  const customerId = required(flags, "customer-id");
+  const actor = await actorFor(flags);
+  const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true, companyName: true, customerId: true } });
   if (!tenant) throw new CliError(`no tenant with customer id ${customerId}`);
-  const actor = await db.user.findUnique({ where: { email: actorEmail }, select: { id: true, role: true, tenantId: true } });
-  if (!actor) throw new CliError(`--as: no user with e-mail ${actorEmail}`);
-  const allowed = actor.role === "OPERATOR" || (actor.role === "CUSTOMER_ADMIN" && actor.tenantId === tenant.id);
-  if (!allowed) throw new CliError("--as must be an operator or a customer admin of that tenant");
-  if (await db.sandbox.findUnique({ where: { tenantId_name: { tenantId: tenant.id, name } } })) {
-    throw new CliError(`${customerId} already has a sandbox named "${name}"`);
-  }
+  if (!mayOrderFor(actor, tenant.id)) throw new CliError("--as must be someone who may order for that tenant: an operator, a sales rep, or one of its customer admins");
 
-  const raw = await optionsFrom(flags);
-  if (!raw.users) raw.users = await productionDefaultUsers(tenant.id, planCounts);
-  const parsed = sandboxOptionsSchema.safeParse(raw);
-  if (!parsed.success) throw new CliError(`invalid options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  const options = parsed.data;
-  const over = exceedsOrder(options.users, planCounts);
-  if (over.length > 0) throw new CliError(`more users than the order's plans: ${over.join(", ")}`);
-
-  const sandboxCustomerId = await newSandboxCustomerId();
-  const sandbox = await db.$transaction(async (tx) => {
-    const created = await tx.sandbox.create({
-      data: {
-        tenantId: tenant.id, name, planCounts, orderedById: actor.id, sandboxCustomerId,
-        status: "QUEUED", confirmedAt: new Date(), options: options as Prisma.InputJsonValue,
-      },
-    });
-    await recordAudit({ action: "sandbox.ordered", actorId: actor.id, tenantId: tenant.id, targetId: created.id, details: { via: "operator CLI", name, planCounts, sandboxCustomerId } }, tx);
-    return created;
+  const order = orderSchema.safeParse({
+    name: required(flags, "name"),
+    planCounts: parsePlans(required(flags, "plans")),
+    note: text(flags, "note") ?? "",
+    acknowledgeDeadEnd: true,
+    acknowledgeNotBackup: true,
   });
-  console.log(`sandbox ${sandbox.id} ("${name}") ordered for ${customerId}`);
-  await runNow(sandbox, "PROVISION", options as Prisma.InputJsonValue, actor.id, "sandbox.wizard.confirmed");
+  if (!order.success) throw new CliError(fieldErrorsLine(z.flattenError(order.error).fieldErrors));
+  const planCounts: PlanCounts = order.data.planCounts;
+
+  // Every choice is checked before anything is created: a refused run leaves no order behind.
+  const options = await resolveOptions(flags, tenant, planCounts);
+  try {
+    const { sandboxId } = await createOrder(actor, { ...order.data, tenantId: tenant.id, onBehalf: isStaff(actor), via: "operator CLI" });
+    console.log(`sandbox ${sandboxId} ("${order.data.name}") ordered for ${customerId}`);
+    const { runId } = await confirmWizard(actor, await requireOpenWizard(actor, sandboxId), options, { enqueue: false });
+    await carryOut(runId, "PROVISION");
+  } catch (error) {
+    throw asCliError(error);
+  }
+}
+
+async function resolveOptions(flags: Flags, tenant: { id: string; companyName: string; customerId: string }, planCounts: PlanCounts): Promise<SandboxOptions> {
+  const raw = await optionsFrom(flags);
+  try {
+    raw.users ??= await productionDefaultUsers(tenant.id, planCounts);
+    const parsed = sandboxOptionsSchema.safeParse(raw);
+    if (!parsed.success) throw new CliError(`invalid options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    await assertOptionsFitOrder({ tenantId: tenant.id, planCounts, tenant }, parsed.data, true);
+    return parsed.data;
+  } catch (error) {
+    throw asCliError(error);
+  }
 }
 
 async function productionDefaultUsers(tenantId: string, planCounts: PlanCounts) {

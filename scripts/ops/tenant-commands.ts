@@ -4,21 +4,20 @@ import { quoteIdent, withDatabase, databaseNameOf } from "../../lib/db/urls";
 import { generateProductionDatabase } from "../../lib/crm/generator";
 import { openConnections, registerTenant, TenantRegistrationError } from "../../lib/tenants/registry";
 import { customerIdSchema } from "../../lib/tenants/schema";
-import { CliError, required } from "./cli-error";
+import { CliError } from "./cli-error";
+import { required, text, type Flags } from "./flags";
 import { progressBar } from "../../lib/crm/generator/progress-bar";
 import { getProductionSize, orNullWhenUnavailable } from "../../lib/tenants/production";
 import { formatBytes } from "../../lib/format";
 import { oneOffQuery } from "../../lib/db/one-off-query";
 
-type Flags = Record<string, string | boolean | undefined>;
-const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
 
 export async function addTenant(flags: Flags): Promise<void> {
   try {
     const tenant = await registerTenant({
-      customerId: required(text(flags, "customer-id"), "customer-id"),
-      companyName: required(text(flags, "company"), "company"),
-      productionUrl: required(text(flags, "production-url"), "production-url"),
+      customerId: required(flags, "customer-id"),
+      companyName: required(flags, "company"),
+      productionUrl: required(flags, "production-url"),
       sandboxServerUrl: text(flags, "sandbox-server-url"),
     });
     console.log(`tenant ${tenant.customerId} registered (id ${tenant.id})`);
@@ -35,9 +34,9 @@ const SCALES = ["small", "medium", "large"] as const;
  * registers the tenant. A failure drops what was created: nothing half-made stays.
  */
 export async function generateTenant(flags: Flags): Promise<void> {
-  const customerId = customerIdSchema.safeParse(required(text(flags, "customer-id"), "customer-id"));
+  const customerId = customerIdSchema.safeParse(required(flags, "customer-id"));
   if (!customerId.success) throw new CliError(`--customer-id ${customerId.error.issues[0]?.message}`);
-  const companyName = required(text(flags, "company"), "company");
+  const companyName = required(flags, "company");
   const scale = (text(flags, "scale") ?? "small") as (typeof SCALES)[number];
   if (!SCALES.includes(scale)) throw new CliError(`--scale must be one of ${SCALES.join(", ")}`);
   const seed = Number(text(flags, "seed") ?? 1);

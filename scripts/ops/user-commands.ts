@@ -3,10 +3,9 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../lib/db/portal";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "../../lib/auth/password";
-import { CliError, required } from "./cli-error";
+import { CliError } from "./cli-error";
+import { required, text, type Flags } from "./flags";
 
-type Flags = Record<string, string | boolean | undefined>;
-const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
 const ROLES = ["CUSTOMER_ADMIN", "CUSTOMER_USER", "SALES_REP", "OPERATOR"] as const;
 
 /** A given password must be long enough; none given means a strong one is generated and shown once. */
@@ -18,10 +17,10 @@ function choosePassword(flags: Flags): { password: string; generated: boolean } 
 }
 
 export async function addUser(flags: Flags): Promise<void> {
-  const email = z.email().safeParse(required(text(flags, "email"), "email").toLowerCase());
+  const email = z.email().safeParse(required(flags, "email").toLowerCase());
   if (!email.success) throw new CliError("--email is not a valid e-mail address");
-  const name = required(text(flags, "name"), "name");
-  const role = required(text(flags, "role"), "role").toUpperCase().replace(/-/g, "_") as (typeof ROLES)[number];
+  const name = required(flags, "name");
+  const role = required(flags, "role").toUpperCase().replace(/-/g, "_") as (typeof ROLES)[number];
   if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.map((r) => r.toLowerCase().replace(/_/g, "-")).join(", ")}`);
   const customerId = text(flags, "customer-id");
   const isCustomer = role === "CUSTOMER_ADMIN" || role === "CUSTOMER_USER";
@@ -38,7 +37,7 @@ export async function addUser(flags: Flags): Promise<void> {
 }
 
 export async function resetPassword(flags: Flags): Promise<void> {
-  const email = required(text(flags, "email"), "email").toLowerCase();
+  const email = required(flags, "email").toLowerCase();
   const user = await db.user.findUnique({ where: { email }, select: { id: true } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   const { password, generated } = choosePassword(flags);
