@@ -1,38 +1,14 @@
 /**
- * Everything a table generator needs that is shared across tables: the seed, the
- * plan, the word pools, the parent → child ranges, and the few small tables other
- * rows refer to by value (associates, mailboxes).
+ * Builds the generator's shared context (lib/crm/generator/context-types.ts says
+ * what it holds) from a seed and a scale plan.
  */
-import { buildPools, type Pools } from "./pools";
+import type { GeneratorContext, Installation } from "./context-types";
+import { buildPools } from "./pools";
 import { Ranges, skewedCount } from "./ranges";
 import { Rng } from "./random";
 import type { ScalePlan } from "./scales";
-import { buildAssociates, type AssociateRow } from "./tables/associates";
+import { buildAssociates } from "./tables/associates";
 import { asciiSlug } from "./text";
-
-export interface Installation {
-  customerId: string;
-  companyName: string;
-  /** The installation's own mail domain, for associates and mailboxes. */
-  domain: string;
-  /** e.g. 7 in online7.superoffice.com */
-  onlineHost: number;
-  serviceBaseUrl: string;
-}
-
-export interface GeneratorContext {
-  seed: number;
-  plan: ScalePlan;
-  pools: Pools;
-  installation: Installation;
-  associates: AssociateRow[];
-  contactsOfCompany: Ranges;
-  messagesOfAccount: Ranges;
-  messagesOfTicket: Ranges;
-  /** Parents are ticket messages, in id order. */
-  attachmentsOfMessage: Ranges;
-  rng(stream: string): Rng;
-}
 
 export interface ContextOptions {
   seed: number;

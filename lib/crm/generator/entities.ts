@@ -3,7 +3,7 @@
  * rows elsewhere (a ticket message from a contact, a document named after a
  * company) call these, so the same id always means the same name and address.
  */
-import type { GeneratorContext } from "./context";
+import type { GeneratorContext } from "./context-types";
 import type { RegionPool } from "./pools";
 import { asciiFold, asciiSlug } from "./text";
 

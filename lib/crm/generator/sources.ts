@@ -1,6 +1,6 @@
 /** Every contract table's generator, in contract (parents-first) order. */
 import { CRM_TABLES } from "../contract";
-import type { GeneratorContext } from "./context";
+import type { GeneratorContext } from "./context-types";
 import { associateSource } from "./tables/associates";
 import { companySource, contactSource } from "./tables/companies";
 import { documentSource } from "./tables/documents";

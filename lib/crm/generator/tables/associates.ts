@@ -3,22 +3,11 @@
  * their names and addresses (inbox accounts, ticket replies).
  */
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { AssociateRow, GeneratorContext } from "../context-types";
 import { REFERENCE_TIME, YEAR, timestamp } from "../time";
 import { asciiFold } from "../text";
 import type { TableSource } from "./table-source";
 import { USER_PLANS } from "../../contract";
-
-export interface AssociateRow {
-  id: number;
-  username: string;
-  fullName: string;
-  email: string | null;
-  userPlan: string | null;
-  canLogin: boolean;
-  isRetired: boolean;
-  createdAt: number;
-}
 
 type PartialContext = Pick<GeneratorContext, "plan" | "pools" | "installation" | "rng">;
 

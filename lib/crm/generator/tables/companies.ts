@@ -1,6 +1,6 @@
 /** company and contact: the customer base. */
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { GeneratorContext } from "../context-types";
 import { companyIdentity, contactPerson, phoneNumber } from "../entities";
 import { DAY, REFERENCE_TIME, YEAR, timestamp } from "../time";
 import { pickAssociate } from "./associates";

@@ -1,7 +1,7 @@
 /** document: files stored in the CRM, with their bytes. */
 import { fileContent, fileSize, pickFileKind, type FileKind } from "../content";
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { GeneratorContext } from "../context-types";
 import { companyIdentity, contactOf } from "../entities";
 import type { Random } from "../random";
 import { REFERENCE_TIME, YEAR, dateOnly, timestamp } from "../time";

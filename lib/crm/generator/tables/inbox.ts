@@ -1,6 +1,6 @@
 /** inbox_account (with the credentials users typed in) and inbox_message. */
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { GeneratorContext } from "../context-types";
 import { companyIdentity, contactPerson, contactOf } from "../entities";
 import type { Random } from "../random";
 import { HOUR, REFERENCE_TIME, YEAR, timestamp } from "../time";

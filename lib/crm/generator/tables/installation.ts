@@ -1,6 +1,6 @@
 /** installation (the single row, id 1) and web_panel. */
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { GeneratorContext } from "../context-types";
 import type { Random } from "../random";
 import { DAY, REFERENCE_TIME, YEAR, timestamp } from "../time";
 import type { TableSource } from "./table-source";

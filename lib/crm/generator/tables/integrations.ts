@@ -4,7 +4,7 @@
  * the sanitizer has every case to handle (rules 7, 8 and 12).
  */
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { GeneratorContext } from "../context-types";
 import { DAY, HOUR, REFERENCE_TIME, YEAR, timestamp } from "../time";
 import { pickAssociate } from "./associates";
 import type { TableSource } from "./table-source";

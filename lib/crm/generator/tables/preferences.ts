@@ -1,6 +1,6 @@
 /** preference: system-wide settings (both opt-ins `Yes`) and per-user ones. */
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { GeneratorContext } from "../context-types";
 import type { TableSource } from "./table-source";
 
 const SYSTEM: readonly (readonly [string, string, string])[] = [

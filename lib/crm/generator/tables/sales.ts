@@ -1,6 +1,6 @@
 /** sale, project and appointment: the activity on the customer base. */
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { GeneratorContext } from "../context-types";
 import { companyIdentity, contactOf } from "../entities";
 import { DAY, HOUR, MINUTE, REFERENCE_TIME, YEAR, dateOnly, timestamp, toMinute } from "../time";
 import { pickAssociate } from "./associates";

@@ -1,7 +1,7 @@
 /** service_mailbox, ticket, ticket_message and ticket_attachment: the Service module. */
 import { fileContent, fileSize, pickFileKind } from "../content";
 import type { CopyValue } from "../copy-text";
-import type { GeneratorContext } from "../context";
+import type { GeneratorContext } from "../context-types";
 import { contactOf, contactPerson } from "../entities";
 import { DAY, HOUR, MINUTE, REFERENCE_TIME, YEAR, timestamp } from "../time";
 import { pickAssociate } from "./associates";

@@ -7,8 +7,7 @@ import { FormStatus } from "@/components/form-status";
 import type { SandboxOptions } from "@/lib/sanitizer/options";
 import { confirmRefreshAction, confirmWizardAction } from "@/lib/wizard/actions";
 import type { WizardMode } from "@/lib/wizard/schema";
-import { applyServerErrors } from "./setup-wizard";
-import type { StepProps } from "./step-props";
+import { applyServerErrors, type StepProps } from "./step-props";
 
 const COPY: Record<WizardMode, { heading: string; text: string; acknowledge: string; ackMissing: string; button: string; busy: string }> = {
   setup: {

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useForm, type Path } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
-import { sandboxOptionsSchema, type SandboxOptions, type SandboxOptionsInput } from "@/lib/sanitizer/options";
+import { sandboxOptionsSchema, type SandboxOptions } from "@/lib/sanitizer/options";
 import { saveWizardDraftAction } from "@/lib/wizard/actions";
 import type { WizardProductionData } from "@/lib/wizard/queries";
 import { exceedsOrder, STEP_FIELDS, WIZARD_STEPS, type WizardMode } from "@/lib/wizard/schema";
@@ -16,28 +16,8 @@ import { StepEmail } from "./step-email";
 import { StepReview } from "./step-review";
 import { StepRunning } from "./step-running";
 import { StepTasks } from "./step-tasks";
+import { applyServerErrors, type WizardFormValues, type WizardSandboxInfo } from "./step-props";
 import { WizardProgress } from "./wizard-progress";
-
-export interface WizardSandboxInfo {
-  id: string;
-  name: string;
-  planCounts: Record<string, number>;
-  companyName: string;
-}
-
-export type WizardFormValues = SandboxOptionsInput;
-
-/** Maps server field errors ("options.users") onto the form's fields ("users"). */
-export function applyServerErrors(
-  fieldErrors: Record<string, string[]> | undefined,
-  setError: (name: Path<WizardFormValues>, error: { type: string; message?: string }) => void,
-): void {
-  for (const [key, messages] of Object.entries(fieldErrors ?? {})) {
-    if (!key.startsWith("options.")) continue;
-    const field = key.slice("options.".length).replace(/\.\d+(\..*)?$/, "");
-    setError(field as Path<WizardFormValues>, { type: "server", message: messages.join(" ") });
-  }
-}
 
 /**
  * The wizard's steps, in either mode: "setup" saves a draft on every move and

@@ -4,8 +4,7 @@ import { useId } from "react";
 import { useWatch, type Path } from "react-hook-form";
 import { baseCopyBytes, estimateSeconds, extraSeconds } from "@/lib/sandboxes/estimate";
 import { formatBytes, formatEstimate } from "@/lib/format";
-import type { WizardFormValues } from "./setup-wizard";
-import { fieldClass, type StepProps } from "./step-props";
+import { fieldClass, type StepProps, type WizardFormValues } from "./step-props";
 
 const adds = (bytes: number, seconds: number) =>
   bytes === 0 ? "adds nothing" : `adds ${formatBytes(bytes)} and ${formatEstimate(seconds * 1000)}`;
