@@ -4,6 +4,7 @@
  * demo data. Never touches the developer's .data folder.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +20,7 @@ process.env.DATA_DIR = dataDir;
 process.env.EMBEDDED_PG_PORT = String(await freePort());
 process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;
 process.env.OUTBOX_DIR = path.join(dataDir, "outbox");
+process.env.METRICS_TOKEN = randomBytes(24).toString("base64url");
 delete process.env.DATABASE_URL;
 
 // Imported after DATA_DIR is set: the bootstrap reads it at load time.
@@ -28,7 +30,7 @@ const { localServer } = await bootstrap({ log: (l) => console.log(`[e2e] ${l}`) 
 await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });
 
 const infoFile = e2eServerInfoPath(port);
-writeFileSync(infoFile, JSON.stringify({ baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL }), { mode: 0o600 });
+writeFileSync(infoFile, JSON.stringify({ baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL, metricsToken: process.env.METRICS_TOKEN }), { mode: 0o600 });
 
 const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { getActor } from "../auth/actor";
 import { hasPermission, type Actor, type Permission } from "../auth/policy";
 import { AppError, userMessageFor, type ErrorCode } from "../errors";
+import { timed } from "../observability/metrics";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -18,7 +19,10 @@ export function protectedAction<S extends z.ZodType, T>(
   config: { permission: Permission; schema: S },
   handler: (ctx: { actor: Actor; input: z.output<S> }) => Promise<T>,
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
-  return async (raw) => {
+  // Timed by permission: the histogram shows which kind of action is slow, and how it ended.
+  return async (raw) => timed(`action:${config.permission}`, () => run(raw), (result) => (result.ok ? "ok" : result.code));
+
+  async function run(raw: z.input<S>): Promise<ActionResult<T>> {
     try {
       const actor = await getActor();
       if (!actor) return failure("UNAUTHENTICATED");
@@ -35,7 +39,7 @@ export function protectedAction<S extends z.ZodType, T>(
       console.error("server action failed", error);
       return failure("INTERNAL");
     }
-  };
+  }
 }
 
 function failure(code: ErrorCode): { ok: false; code: ErrorCode; message: string } {

@@ -15,5 +15,6 @@ export function navigationFor(actor: Pick<Actor, "role">): NavItem[] {
   else if (mayOrder) items.push({ href: "/sandboxes/new", label: "Order a sandbox" });
   if (hasPermission(actor, "tenant.viewAll")) items.push({ href: "/tenants", label: "Customers" });
   if (hasPermission(actor, "audit.view")) items.push({ href: "/audit", label: "Audit log" });
+  if (hasPermission(actor, "operations.view")) items.push({ href: "/operations", label: "Operations" });
   return items;
 }

@@ -25,7 +25,8 @@ export type Permission =
   | "sandbox.retry"
   | "checklist.fix"
   | "audit.view"
-  | "tenant.viewAll";
+  | "tenant.viewAll"
+  | "operations.view";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   CUSTOMER_ADMIN: [
@@ -36,7 +37,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll"],
   OPERATOR: [
     "sandbox.view", "sandbox.orderForCustomer", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
-    "audit.view", "tenant.viewAll",
+    "audit.view", "tenant.viewAll", "operations.view",
   ],
 };
 

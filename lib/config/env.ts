@@ -32,6 +32,9 @@ const schema = z
     DATA_DIR: z.string().optional(),
     CRM_CLASSIFICATION_FILE: z.string().optional(),
     SEED_DEMO_DATA: booleanString.optional(),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    ALERT_REPEAT_HOURS: z.coerce.number().positive().default(24),
+    ALERT_QUEUE_AGE_MINUTES: z.coerce.number().int().min(1).default(15),
   })
   .refine(
     (e) => [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v === undefined) ||

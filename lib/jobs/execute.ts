@@ -12,7 +12,7 @@ import { dropSandboxDatabase, databaseSize } from "../sanitizer/drop";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import type { RunProgress } from "../sanitizer/progress";
 import { tenantConnections } from "../tenants/registry";
-import { notifyRunFinished } from "../notifications/run-finished";
+import { afterRunFinished } from "./run-finished";
 import { claimRun, completeCopy, completeDelete, failRun, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "./lifecycle";
 
 export async function executeRun(runId: string, workerId: string, onProgress?: (p: RunProgress) => void): Promise<"done" | "skipped"> {
@@ -27,7 +27,7 @@ export async function executeRun(runId: string, workerId: string, onProgress?: (
   } finally {
     clearInterval(beat);
   }
-  await notifyRunFinished(runId).catch((error) => console.error("notification failed:", (error as Error).message));
+  await afterRunFinished(runId).catch((error: unknown) => console.error("after-run work failed:", (error as Error).message));
   return "done";
 }
 

@@ -3,6 +3,8 @@
  * went wrong and what to do. Driver messages and connection strings never
  * reach a user; the full error goes to the worker's log instead.
  */
+import { redactUrl } from "../db/urls";
+
 interface CodedError {
   name?: string;
   code?: string;
@@ -33,3 +35,16 @@ export function describeFailure(error: unknown): string {
 }
 
 export const WORKER_LOST_REASON = ADVICE.WORKER_LOST!;
+
+const CONNECTION_URL = /postgres(?:ql)?:\/\/[^\s'"]+/gi;
+
+/**
+ * What operators need to find the cause: the error's kind, SQLSTATE, message
+ * and stack, with every connection URL's password removed. Never shown to customers.
+ */
+export function technicalDetail(error: unknown): string {
+  const e = (error ?? {}) as CodedError & { stack?: string };
+  const head = `${e.name ?? "Error"}${e.code ? ` (code ${e.code})` : ""}: ${e.message ?? String(error)}`;
+  const text = e.stack && e.stack.includes(e.message ?? "") ? `${head}\n${e.stack.split("\n").slice(1).join("\n")}` : head;
+  return text.replace(CONNECTION_URL, (url) => redactUrl(url)).slice(0, 8_000);
+}

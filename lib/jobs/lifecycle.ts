@@ -17,7 +17,7 @@ import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
-import { describeFailure, WORKER_LOST_REASON } from "./failure";
+import { describeFailure, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, type SqlRunner } from "./queue";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
@@ -155,11 +155,11 @@ type EndingRun = { id: string; sandbox: { id: string; databaseName: string | nul
 export async function failRun(run: EndingRun, error: unknown): Promise<void> {
   const reason = describeFailure(error);
   if (!(error instanceof Error && error.name === "SanitizationError")) console.error(`run ${run.id} failed:`, error);
-  await db.$transaction((tx) => markFailed(tx, run, reason));
+  await db.$transaction((tx) => markFailed(tx, run, reason, technicalDetail(error)));
 }
 
-async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string): Promise<void> {
-  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason } });
+async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string, failureDetail: string): Promise<void> {
+  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason, failureDetail } });
   await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: statusAfterFailure(run.sandbox) } });
 }
 
@@ -185,7 +185,7 @@ export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttem
     const still = await tx.sandboxRun.count({ where: { id: run.id, status: "RUNNING", heartbeatAt: takenAt } });
     if (still === 0) return null;
     if (run.attempts >= maxAttempts) {
-      await markFailed(tx, run, WORKER_LOST_REASON);
+      await markFailed(tx, run, WORKER_LOST_REASON, `The worker holding the run stopped beating (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}) on its attempt ${run.attempts} of ${maxAttempts}.`);
       return "failed";
     }
     await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null } });

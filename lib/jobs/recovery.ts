@@ -7,6 +7,7 @@
 import { db } from "../db/portal";
 import { dropSandboxDatabase } from "../sanitizer/drop";
 import { tenantConnections } from "../tenants/registry";
+import { raiseAlertQuietly } from "../alerts/raise";
 import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "./lifecycle";
 
 export const STALE_AFTER_MS = 45_000;
@@ -24,7 +25,17 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
       const { sandboxServerUrl } = await tenantConnections(run.sandbox.tenantId);
       await dropSandboxDatabase(sandboxServerUrl, runDatabaseName(run.sandbox.tenant.customerId, run.id));
     }
-    if (await requeueOrFailLostRun(run, now, MAX_ATTEMPTS)) recovered.push(run.id);
+    const outcome = await requeueOrFailLostRun(run, now, MAX_ATTEMPTS);
+    if (!outcome) continue;
+    recovered.push(run.id);
+    await raiseAlertQuietly({
+      key: `run-recovered:${run.sandboxId}`,
+      subject: `a worker died during a ${run.kind.toLowerCase()} of sandbox "${run.sandbox.name}"`,
+      detail: outcome === "requeued"
+        ? `Its half-made copy was dropped and the run was queued again (attempt ${run.attempts + 1} of ${MAX_ATTEMPTS}).`
+        : `It had no attempts left and was failed. The sandbox keeps its previous copy, if it had one.`,
+      link: `/operations/runs/${run.id}`,
+    });
   }
   return recovered;
 }

@@ -9,6 +9,8 @@ import { getBoss, RUN_QUEUE, type RunJob } from "./queue";
 import { executeRun } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { registerAutoRefresh } from "./auto-refresh";
+import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
+import { beatWorker, forgetWorker } from "../observability/workers";
 
 export interface WorkerHandle {
   id: string;
@@ -29,6 +31,7 @@ export async function startWorker({ concurrency = 1, log = console.log }: { conc
   await registerAutoRefresh(boss);
   const sweep = async () => {
     try {
+      await beatWorker(id, concurrency);
       const recovered = await recoverStaleRuns();
       if (recovered.length > 0) log(`recovered runs of a dead worker: ${recovered.join(", ")}`);
     } catch (error) {
@@ -37,12 +40,17 @@ export async function startWorker({ concurrency = 1, log = console.log }: { conc
   };
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);
+  // What no single run notices: a stale queue, a sandbox server gone. Alerts are de-duplicated across workers.
+  const checkFleet = () => Promise.all([checkQueueAge(), checkSandboxServers()]).catch((error: unknown) => console.error("fleet checks failed:", (error as Error).message));
+  const fleetTimer = setInterval(() => void checkFleet(), 5 * 60_000);
   log(`worker ${id} started (concurrency ${concurrency})`);
   return {
     id,
     async stop() {
       clearInterval(timer);
+      clearInterval(fleetTimer);
       for (const workId of workIds) await boss.offWork({ id: workId });
+      await forgetWorker(id).catch(() => undefined);
     },
   };
 }

@@ -10,6 +10,8 @@ import path from "node:path";
 export interface E2eServerInfo {
   baseUrl: string;
   databaseUrl: string;
+  /** The bearer token the server's /api/metrics wants. */
+  metricsToken: string;
 }
 
 export function e2eServerInfoPath(port: string | number): string {

@@ -2,11 +2,16 @@
 import { NextResponse } from "next/server";
 import { getActor } from "@/lib/auth/actor";
 import { hasPermission } from "@/lib/auth/policy";
+import { timed } from "@/lib/observability/metrics";
 import { getProgressSnapshot } from "@/lib/sandboxes/queries";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
+  return timed("GET /api/sandboxes/[id]/progress", () => progress(context.params), (r) => String(r.status));
+}
+
+async function progress(params: Promise<{ id: string }>) {
   const actor = await getActor();
   if (!actor) return NextResponse.json({ error: "UNAUTHENTICATED" }, { status: 401 });
   if (!hasPermission(actor, "sandbox.view")) return NextResponse.json({ error: "FORBIDDEN" }, { status: 403 });

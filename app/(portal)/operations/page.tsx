@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DataTable, EmptyState } from "@/components/data-table";
+import { requireActor } from "@/lib/auth/actor";
+import { formatBytes, formatDuration, formatWhen } from "@/lib/format";
+import { getOperationsOverview } from "@/lib/operations/queries";
+
+export const metadata: Metadata = { title: "Operations" };
+
+const seconds = (s: number | null) => (s === null ? "—" : formatDuration(s * 1000));
+
+export default async function OperationsPage() {
+  await requireActor("operations.view");
+  const o = await getOperationsOverview();
+  const now = o.now.getTime();
+  return (
+    <section aria-labelledby="operations-heading" className="space-y-8">
+      <div>
+        <h1 id="operations-heading" className="text-2xl font-semibold">Operations</h1>
+        <p className="mt-1 text-sm text-slate-600">The queue, the workers and the sandbox servers, as the portal database records them.</p>
+      </div>
+
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Runs">
+        <Figure label="Queued" value={o.queued} />
+        <Figure label="Running" value={o.running} />
+        <Figure label="Failed, last 24 h" value={o.failed24h} tone={o.failed24h > 0 ? "bad" : undefined} />
+        <Figure label="Copy time, median (7 days)" value={seconds(o.durations.p50)} />
+        <Figure label="Copy time, 95th percentile" value={seconds(o.durations.p95)} />
+        <Figure label="Workers alive" value={o.workers.length} tone={o.workers.length === 0 ? "bad" : undefined} />
+      </dl>
+
+      <section aria-labelledby="queue-heading">
+        <h2 id="queue-heading" className="text-lg font-semibold">Oldest queued run</h2>
+        {o.oldestQueued ? (
+          <p className="mt-1 text-sm">
+            <Link href={`/operations/runs/${o.oldestQueued.id}`} className="text-brand-700 underline">
+              {o.oldestQueued.kind.toLowerCase()} of “{o.oldestQueued.sandbox.name}” ({o.oldestQueued.sandbox.tenant.companyName})
+            </Link>
+            , waiting for {formatDuration(now - o.oldestQueued.createdAt.getTime())}.
+          </p>
+        ) : (
+          <p className="mt-1 text-sm text-slate-700">Nothing is waiting.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="workers-heading">
+        <h2 id="workers-heading" className="text-lg font-semibold">Workers alive</h2>
+        {o.workers.length === 0 ? (
+          <EmptyState>No worker has reported in the last minute: queued runs will wait.</EmptyState>
+        ) : (
+          <DataTable caption="Workers alive" className="mt-2" columns={["Worker", "Host", "Runs at once", "Started", "Last heartbeat"]}>
+            {o.workers.map((w) => (
+              <tr key={w.id}>
+                <td className="px-3 py-2 font-mono text-xs">{w.id}</td>
+                <td className="px-3 py-2">{w.hostname} (pid {w.pid})</td>
+                <td className="px-3 py-2">{w.concurrency}</td>
+                <td className="px-3 py-2">{formatWhen(w.startedAt)}</td>
+                <td className="px-3 py-2">{formatDuration(now - w.beatAt.getTime())} ago</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
+
+      <section aria-labelledby="servers-heading">
+        <h2 id="servers-heading" className="text-lg font-semibold">Sandbox servers</h2>
+        <DataTable caption="Sandbox servers" className="mt-2" columns={["Server", "Sandbox databases", "Total size", "Free disk", "Runs in flight"]}>
+          {o.servers.map((s) => (
+            <tr key={s.name}>
+              <td className="px-3 py-2 font-mono text-xs">{s.name}</td>
+              <td className="px-3 py-2">{s.databases}</td>
+              <td className="px-3 py-2">{formatBytes(s.bytes)}</td>
+              <td className="px-3 py-2 text-slate-600">not readable by the sandbox role</td>
+              <td className="px-3 py-2">{s.runsInFlight}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </section>
+
+      <section aria-labelledby="failures-heading">
+        <h2 id="failures-heading" className="text-lg font-semibold">Failed runs, last 24 hours</h2>
+        {o.recentFailures.length === 0 ? (
+          <EmptyState>No run failed in the last 24 hours.</EmptyState>
+        ) : (
+          <DataTable caption="Failed runs" className="mt-2" columns={["When", "Customer", "Sandbox", "Run", "Reason shown to the customer"]}>
+            {o.recentFailures.map((r) => (
+              <tr key={r.id} data-testid="failed-run">
+                <td className="px-3 py-2 whitespace-nowrap">{formatWhen(r.finishedAt)}</td>
+                <td className="px-3 py-2">{r.sandbox.tenant.companyName}</td>
+                <td className="px-3 py-2">{r.sandbox.name}</td>
+                <td className="px-3 py-2">
+                  <Link href={`/operations/runs/${r.id}`} className="text-brand-700 underline">
+                    {r.kind.toLowerCase()}: technical details
+                  </Link>
+                </td>
+                <td className="px-3 py-2 text-slate-700">{r.error}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
+    </section>
+  );
+}
+
+function Figure({ label, value, tone }: { label: string; value: string | number; tone?: "bad" }) {
+  return (
+    <div className={`rounded-lg border bg-white p-3 ${tone === "bad" ? "border-red-300" : "border-slate-200"}`}>
+      <dt className="text-xs text-slate-600">{label}</dt>
+      <dd className={`mt-1 text-xl font-semibold ${tone === "bad" ? "text-red-800" : ""}`}>{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireActor } from "@/lib/auth/actor";
+import { formatWhen } from "@/lib/format";
+import { getRunForOperators } from "@/lib/operations/queries";
+
+export const metadata: Metadata = { title: "Run details" };
+
+/** A run as operators see it: everything the customer sees, plus the technical cause of a failure. */
+export default async function RunDetailsPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireActor("operations.view");
+  const run = await getRunForOperators((await params).id);
+  if (!run) notFound();
+  const facts: [string, string][] = [
+    ["Customer", `${run.sandbox.tenant.companyName} (${run.sandbox.tenant.customerId})`],
+    ["Kind", run.kind.toLowerCase()],
+    ["Status", run.status.toLowerCase()],
+    ["Requested by", run.requestedBy ? `${run.requestedBy.name} (${run.requestedBy.email})` : "the system (regular refresh or operator CLI)"],
+    ["Queued", formatWhen(run.createdAt)],
+    ["Started", formatWhen(run.startedAt)],
+    ["Finished", formatWhen(run.finishedAt)],
+    ["Attempts", String(run.attempts)],
+    ["Worker", run.workerId ?? "—"],
+    ["Last heartbeat", formatWhen(run.heartbeatAt)],
+  ];
+  return (
+    <section aria-labelledby="run-heading" className="space-y-6">
+      <div>
+        <p className="text-sm">
+          <Link href="/operations" className="text-brand-700 underline">Operations</Link>
+        </p>
+        <h1 id="run-heading" className="mt-1 text-2xl font-semibold">
+          Run of sandbox “<Link href={`/sandboxes/${run.sandbox.id}`} className="underline">{run.sandbox.name}</Link>”
+        </h1>
+      </div>
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt className="text-slate-600">{label}</dt>
+            <dd className="font-medium">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {run.error && (
+        <section aria-labelledby="customer-words">
+          <h2 id="customer-words" className="text-lg font-semibold">What the customer was told</h2>
+          <p className="mt-1 text-sm">{run.error}</p>
+        </section>
+      )}
+      <section aria-labelledby="technical">
+        <h2 id="technical" className="text-lg font-semibold">Technical details (operators only)</h2>
+        {run.failureDetail ? (
+          <pre data-testid="failure-detail" className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-900 p-3 text-xs whitespace-pre-wrap text-slate-100">
+            {run.failureDetail}
+          </pre>
+        ) : (
+          <p className="mt-1 text-sm text-slate-700">None recorded{run.status === "FAILED" ? " (the run failed before details were kept)" : ""}.</p>
+        )}
+      </section>
+    </section>
+  );
+}

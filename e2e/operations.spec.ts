@@ -1,0 +1,47 @@
+import { expect, test } from "@playwright/test";
+import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
+import { expectAccessible, signIn } from "./fixtures";
+
+test.describe("health, readiness and metrics", () => {
+  test("liveness and readiness answer without a session and say nothing about the deployment", async ({ request }) => {
+    const health = await request.get("/api/health");
+    expect(health.status()).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+
+    const ready = await request.get("/api/ready");
+    expect(ready.status()).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok", queue: "ok" } });
+  });
+
+  test("metrics need the configured bearer token", async ({ request, baseURL }) => {
+    expect((await request.get("/api/metrics")).status()).toBe(401);
+    expect((await request.get("/api/metrics", { headers: { Authorization: "Bearer not-the-token" } })).status()).toBe(401);
+    const { metricsToken } = readE2eServerInfo(baseURL!);
+    const scraped = await request.get("/api/metrics", { headers: { Authorization: `Bearer ${metricsToken}` } });
+    expect(scraped.status()).toBe(200);
+    expect(scraped.headers()["content-type"]).toContain("text/plain");
+    const text = await scraped.text();
+    for (const name of ["sandbox_portal_runs", "sandbox_portal_queue_depth", "sandbox_portal_workers_alive", "sandbox_portal_http_request_duration_seconds"]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+    // The in-app worker of the server under test has announced itself.
+    expect(text).toMatch(/^sandbox_portal_workers_alive [1-9]/m);
+  });
+});
+
+test.describe("the operations page", () => {
+  test("shows operators the queue, the workers and the servers; customers may not open it", async ({ page }) => {
+    await signIn(page, "operator@sandbox-portal.example");
+    await page.getByRole("link", { name: "Operations" }).click();
+    await expect(page.getByRole("heading", { name: "Operations", level: 1 })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Workers alive" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Sandbox servers" })).toBeVisible();
+    await expectAccessible(page);
+
+    await page.context().clearCookies();
+    await signIn(page, "admin@nordlys.example");
+    await expect(page.getByRole("link", { name: "Operations" })).toHaveCount(0);
+    await page.goto("/operations");
+    await expect(page.getByRole("heading", { name: "Operations", level: 1 })).toHaveCount(0);
+  });
+});

@@ -1,0 +1,55 @@
+import { mkdtemp, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { raiseAlert, alertRepeatMs } = await import("./raise");
+
+let outbox = "";
+const mails = async () => (await readdir(outbox).catch(() => [])).length;
+
+describe("operator alerts", () => {
+  beforeAll(async () => {
+    outbox = await mkdtemp(path.join(tmpdir(), "alerts-outbox-"));
+    process.env.OUTBOX_DIR = outbox;
+    for (const [email, role] of [["op1@portal.example", "OPERATOR"], ["op2@portal.example", "OPERATOR"], ["admin@cust.example", "CUSTOMER_ADMIN"]] as const) {
+      await db.user.create({ data: { email, name: email, role, passwordHash: "-" } });
+    }
+  });
+
+  it("tells every operator once, in the portal and by mail, and only counts the same condition again", async () => {
+    const alert = { key: "run-failed:s1:abc", subject: "refresh of sandbox UAT failed", detail: "Production was busy.", link: "/operations/runs/r1" };
+    expect(await raiseAlert(alert)).toBe("notified");
+    expect(await raiseAlert(alert)).toBe("counted");
+    expect(await raiseAlert(alert)).toBe("counted");
+    const notices = await db.notification.findMany({ where: { message: { contains: "UAT failed" } }, include: { user: { select: { role: true } } } });
+    expect(notices.map((n) => n.user.role)).toEqual(["OPERATOR", "OPERATOR"]);
+    expect(await mails()).toBe(1);
+    expect(await db.alert.findUniqueOrThrow({ where: { key: alert.key } })).toMatchObject({ occurrences: 3 });
+
+    // Another reason is another alert.
+    expect(await raiseAlert({ ...alert, key: "run-failed:s1:def" })).toBe("notified");
+    expect(await mails()).toBe(2);
+  });
+
+  it("tells again once the repeat window has passed", async () => {
+    const alert = { key: "queue-stale", subject: "a run has waited", detail: "…" };
+    const start = new Date("2026-11-01T00:00:00Z");
+    expect(await raiseAlert(alert, start)).toBe("notified");
+    expect(await raiseAlert(alert, new Date(start.getTime() + alertRepeatMs() - 1000))).toBe("counted");
+    expect(await raiseAlert(alert, new Date(start.getTime() + alertRepeatMs() + 1000))).toBe("notified");
+  });
+
+  it("mails once when several workers raise the same alert at the same moment", async () => {
+    const before = await mails();
+    const alert = { key: "server-unreachable:db9:5432", subject: "sandbox server db9:5432 does not answer", detail: "…" };
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => raiseAlert(alert)));
+    expect(outcomes.filter((o) => o === "notified")).toHaveLength(1);
+    expect(await mails()).toBe(before + 1);
+    expect((await db.alert.findUniqueOrThrow({ where: { key: alert.key } })).occurrences).toBe(6);
+  });
+});

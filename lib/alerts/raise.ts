@@ -1,0 +1,47 @@
+/**
+ * Operators' alerts. Each condition has a key (a sandbox failing for one reason,
+ * one unreachable server, a stale queue); its first occurrence tells every
+ * operator, in the portal and by e-mail. The same condition again within
+ * ALERT_REPEAT_HOURS is only counted, so a run failing the same way again and
+ * again does not fill anyone's inbox; after the window it is told again.
+ */
+import { createHash } from "node:crypto";
+import { db } from "../db/portal";
+import { notifyUsers } from "../notifications/notify";
+
+export interface AlertInput {
+  key: string;
+  subject: string;
+  detail: string;
+  link?: string;
+}
+
+export const alertRepeatMs = () => Number(process.env.ALERT_REPEAT_HOURS ?? 24) * 3600_000;
+
+/** A short, stable fingerprint of a reason, for keys ("the same reason again"). */
+export const fingerprint = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"notified" | "counted"> {
+  await db.$executeRaw`
+    INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences)
+    VALUES (${alert.key}, ${alert.subject}, ${alert.detail}, ${alert.link ?? null}, ${now}, ${now}, 1)
+    ON CONFLICT (key) DO UPDATE SET subject = EXCLUDED.subject, detail = EXCLUDED.detail, link = EXCLUDED.link,
+      "lastAt" = EXCLUDED."lastAt", occurrences = "Alert".occurrences + 1`;
+  // Whoever moves notifiedAt tells the operators: two workers raising the same alert at once mail once.
+  const claimed = await db.alert.updateMany({
+    where: { key: alert.key, OR: [{ notifiedAt: null }, { notifiedAt: { lt: new Date(now.getTime() - alertRepeatMs()) } }] },
+    data: { notifiedAt: now },
+  });
+  if (claimed.count === 0) return "counted";
+  const operators = await db.user.findMany({ where: { role: "OPERATOR" }, select: { id: true } });
+  await notifyUsers(
+    operators.map((o) => o.id),
+    { subject: `Alert: ${alert.subject}`, text: alert.detail, link: alert.link },
+  );
+  return "notified";
+}
+
+/** Best effort: an alert that cannot be raised is logged, and never fails the work that raised it. */
+export async function raiseAlertQuietly(alert: AlertInput): Promise<void> {
+  await raiseAlert(alert).catch((error: unknown) => console.error(`alert ${alert.key} could not be raised:`, (error as Error).message));
+}

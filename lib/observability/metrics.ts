@@ -1,0 +1,123 @@
+/**
+ * Prometheus metrics (prom-client), one registry per process, cached on
+ * globalThis so dev-server reloads do not register twice.
+ *
+ * Two kinds: what this process observes as it happens (HTTP durations, sign-in
+ * failures, runs its in-app worker finished: counters and histograms), and what
+ * the portal database says at scrape time (runs by status, queue depth and age,
+ * workers alive: gauges), so a web instance reports the fleet's queue even when
+ * the copies run in separate worker processes.
+ */
+import client from "prom-client";
+import { db } from "../db/portal";
+import { WORKER_ALIVE_MS } from "./workers";
+
+const PREFIX = "sandbox_portal_";
+
+interface FleetState {
+  runs: { kind: string; status: string; count: number }[];
+  oldestQueuedAt: Date | null;
+  workers: { id: string; beatAt: Date }[];
+}
+
+async function readFleet(): Promise<FleetState> {
+  const [groups, oldest, workers] = await Promise.all([
+    db.sandboxRun.groupBy({ by: ["kind", "status"], _count: { _all: true } }),
+    db.sandboxRun.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
+    db.workerHeartbeat.findMany({ where: { beatAt: { gt: new Date(Date.now() - 10 * WORKER_ALIVE_MS) } }, select: { id: true, beatAt: true } }),
+  ]);
+  return { runs: groups.map((g) => ({ kind: g.kind, status: g.status, count: g._count._all })), oldestQueuedAt: oldest?.createdAt ?? null, workers };
+}
+
+// prom-client collects every metric of a scrape at once: they share one reading of the database.
+let lastReading: { at: number; state: Promise<FleetState | null> } | undefined;
+function fleetState(): Promise<FleetState | null> {
+  if (!lastReading || Date.now() - lastReading.at > 1_000) lastReading = { at: Date.now(), state: readFleet().catch(() => null) };
+  return lastReading.state;
+}
+
+/** A gauge read from the portal database at scrape time; left empty when the database does not answer. */
+function fleetGauge(registry: client.Registry, config: { name: string; help: string; labelNames?: string[] }, fill: (gauge: client.Gauge, state: FleetState) => void) {
+  return new client.Gauge({
+    ...config,
+    registers: [registry],
+    async collect() {
+      const state = await fleetState();
+      this.reset();
+      if (state) fill(this, state);
+    },
+  });
+}
+
+function build() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  const age = (at: Date) => (Date.now() - at.getTime()) / 1000;
+
+  fleetGauge(registry, { name: `${PREFIX}runs`, help: "Sandbox runs by kind and status, as the portal database holds them", labelNames: ["kind", "status"] }, (g, s) => {
+    for (const r of s.runs) g.set({ kind: r.kind, status: r.status }, r.count);
+  });
+  fleetGauge(registry, { name: `${PREFIX}queue_depth`, help: "Runs waiting for a worker" }, (g, s) => {
+    g.set(s.runs.filter((r) => r.status === "QUEUED").reduce((n, r) => n + r.count, 0));
+  });
+  fleetGauge(registry, { name: `${PREFIX}queue_oldest_seconds`, help: "Age of the oldest run waiting for a worker (0 when none)" }, (g, s) => {
+    g.set(s.oldestQueuedAt ? age(s.oldestQueuedAt) : 0);
+  });
+  fleetGauge(registry, { name: `${PREFIX}workers_alive`, help: "Worker processes whose heartbeat is recent" }, (g, s) => {
+    g.set(s.workers.filter((w) => age(w.beatAt) * 1000 < WORKER_ALIVE_MS).length);
+  });
+  fleetGauge(registry, { name: `${PREFIX}worker_heartbeat_age_seconds`, help: "Seconds since each recently seen worker's last heartbeat", labelNames: ["worker"] }, (g, s) => {
+    for (const w of s.workers) g.set({ worker: w.id }, age(w.beatAt));
+  });
+  new client.Gauge({
+    name: `${PREFIX}scrape_database_ok`,
+    help: "1 when the portal database answered this scrape's queries",
+    registers: [registry],
+    async collect() {
+      this.set((await fleetState()) ? 1 : 0);
+    },
+  });
+
+  return {
+    registry,
+    runsFinished: new client.Counter({ name: `${PREFIX}runs_finished_total`, help: "Runs this process finished, by kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] }),
+    copyDuration: new client.Histogram({
+      name: `${PREFIX}copy_duration_seconds`,
+      help: "Wall time of successful copies (provision and refresh) this process ran",
+      labelNames: ["kind"],
+      buckets: [5, 15, 30, 60, 120, 300, 600, 1200, 2400, 3600, 7200],
+      registers: [registry],
+    }),
+    rowsCopied: new client.Counter({ name: `${PREFIX}rows_copied_total`, help: "Rows this process copied into sandboxes", registers: [registry] }),
+    bytesCopied: new client.Counter({ name: `${PREFIX}bytes_copied_total`, help: "Bytes this process streamed into sandboxes", registers: [registry] }),
+    httpDuration: new client.Histogram({
+      name: `${PREFIX}http_request_duration_seconds`,
+      help: "Server actions and API route handlers, by route and outcome",
+      labelNames: ["route", "outcome"],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    signInFailures: new client.Counter({ name: `${PREFIX}sign_in_failures_total`, help: "Refused sign-ins, by reason", labelNames: ["reason"], registers: [registry] }),
+  };
+}
+
+type Metrics = ReturnType<typeof build>;
+const globalForMetrics = globalThis as unknown as { portalMetrics?: Metrics };
+
+export function metrics(): Metrics {
+  globalForMetrics.portalMetrics ??= build();
+  return globalForMetrics.portalMetrics;
+}
+
+/** Times `work` into the HTTP histogram: "ok", or "error" when it throws. */
+export async function timed<T>(route: string, work: () => Promise<T>, outcomeOf: (result: T) => string = () => "ok"): Promise<T> {
+  const stop = metrics().httpDuration.startTimer({ route });
+  try {
+    const result = await work();
+    stop({ outcome: outcomeOf(result) });
+    return result;
+  } catch (error) {
+    stop({ outcome: "error" });
+    throw error;
+  }
+}

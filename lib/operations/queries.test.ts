@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { sealSecret } = await import("../tenants/secret-box");
+const { getOperationsOverview } = await import("./queries");
+const { metrics } = await import("../observability/metrics");
+const { beatWorker } = await import("../observability/workers");
+
+const NOW = new Date();
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+const MIN = 60_000;
+
+describe("the operator overview and the metrics", () => {
+  beforeAll(async () => {
+    const serverA = "postgres://maker:pw@sandbox-a.internal:5433/postgres";
+    const tenant = await db.tenant.create({
+      data: { customerId: "Cust61001", companyName: "Ops One AS", productionUrlEncrypted: sealSecret("postgres://r@p/x"), sandboxServerUrlEncrypted: sealSecret(serverA) },
+    });
+    const user = await db.user.create({ data: { email: "a@ops.example", name: "A", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    let n = 0;
+    const sandbox = (status: "READY" | "QUEUED" | "PROVISIONING", sizeBytes: number | null) =>
+      db.sandbox.create({
+        data: { tenantId: tenant.id, orderedById: user.id, name: `S${++n}`, status, planCounts: { complete: 1 }, sandboxCustomerId: `Cust9610${n}`, databaseName: sizeBytes ? `sbx_${n}` : null, sizeBytes: sizeBytes === null ? null : BigInt(sizeBytes) },
+      });
+    const ready1 = await sandbox("READY", 1000);
+    const ready2 = await sandbox("READY", 3000);
+    const queued = await sandbox("QUEUED", null);
+    const building = await sandbox("PROVISIONING", null);
+    // Three successful copies of 60, 120 and 600 s; one failure an hour ago; one a week ago.
+    for (const [s, seconds] of [[ready1, 60], [ready2, 120], [ready1, 600]] as const) {
+      await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "SUCCEEDED", options: {}, startedAt: ago(seconds * 1000 + MIN), finishedAt: ago(MIN) } });
+    }
+    await db.sandboxRun.create({ data: { sandboxId: ready2.id, kind: "REFRESH", status: "FAILED", options: {}, finishedAt: ago(60 * MIN), error: "Production was busy." } });
+    await db.sandboxRun.create({ data: { sandboxId: ready2.id, kind: "REFRESH", status: "FAILED", options: {}, finishedAt: ago(8 * 24 * 60 * MIN), error: "Old." } });
+    await db.sandboxRun.create({ data: { sandboxId: queued.id, kind: "PROVISION", status: "QUEUED", options: {}, createdAt: ago(20 * MIN) } });
+    await db.sandboxRun.create({ data: { sandboxId: building.id, kind: "PROVISION", status: "RUNNING", options: {}, startedAt: ago(MIN), heartbeatAt: NOW } });
+    await beatWorker("worker-alive", 2, NOW);
+    await beatWorker("worker-dead", 1, ago(10 * MIN));
+  });
+
+  it("counts the queue, failures, copy times, workers and each server's use", async () => {
+    const o = await getOperationsOverview(NOW);
+    expect(o).toMatchObject({ queued: 1, running: 1, failed24h: 1 });
+    expect(o.durations.count).toBe(3);
+    expect(o.durations.p50).toBeCloseTo(120, 0);
+    expect(o.durations.p95).toBeCloseTo(552, 0); // 120 + 0.9 × (600 − 120)
+    expect(o.oldestQueued?.sandbox.name).toBe("S3");
+    expect(o.workers.map((w) => w.id)).toEqual(["worker-alive"]);
+    expect(o.recentFailures.map((f) => f.error)).toEqual(["Production was busy."]);
+    const server = o.servers.find((s) => s.name === "sandbox-a.internal:5433");
+    expect(server).toEqual({ name: "sandbox-a.internal:5433", databases: 2, bytes: 4000, runsInFlight: 1 });
+    // Servers are named without their credentials.
+    expect(JSON.stringify(o.servers)).not.toContain("pw");
+  });
+
+  it("exposes the same queue in Prometheus metrics, under stable names", async () => {
+    const text = await metrics().registry.metrics();
+    for (const name of [
+      "sandbox_portal_runs", "sandbox_portal_queue_depth", "sandbox_portal_queue_oldest_seconds", "sandbox_portal_workers_alive",
+      "sandbox_portal_worker_heartbeat_age_seconds", "sandbox_portal_runs_finished_total", "sandbox_portal_copy_duration_seconds",
+      "sandbox_portal_rows_copied_total", "sandbox_portal_bytes_copied_total", "sandbox_portal_http_request_duration_seconds",
+      "sandbox_portal_sign_in_failures_total", "sandbox_portal_process_cpu_seconds_total",
+    ]) {
+      expect(text, name).toContain(`# TYPE ${name} `);
+    }
+    expect(text).toMatch(/^sandbox_portal_queue_depth 1$/m);
+    expect(text).toMatch(/^sandbox_portal_runs\{kind="REFRESH",status="FAILED"\} 2$/m);
+    expect(text).toMatch(/^sandbox_portal_workers_alive 1$/m);
+    expect(text).toMatch(/^sandbox_portal_scrape_database_ok 1$/m);
+  });
+});
