@@ -18,7 +18,7 @@ import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
 import { describeFailure, technicalDetail, WORKER_LOST_REASON } from "./failure";
-import { enqueueRun, type SqlRunner } from "./queue";
+import { enqueueRun, getBoss, type SqlRunner } from "./queue";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
 
@@ -49,6 +49,9 @@ export interface RunRequest {
  * check; a partial unique index backs this up. The run and its job commit together.
  */
 export async function requestRun(request: RunRequest): Promise<{ runId: string }> {
+  // Starting the queue (its first use in a process creates its schema) must not eat into
+  // the transaction's time limit, which bounds how long the sandbox row stays locked.
+  if (request.enqueue !== false) await getBoss();
   try {
     return await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Sandbox" WHERE id = ${request.sandboxId} FOR UPDATE`;
@@ -181,6 +184,7 @@ export async function takeLostRun(run: LostRun, now: Date): Promise<boolean> {
  * its job, in one transaction, or failed once it has had `maxAttempts`.
  */
 export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttempts: number): Promise<"requeued" | "failed" | null> {
+  await getBoss();
   return db.$transaction(async (tx) => {
     const still = await tx.sandboxRun.count({ where: { id: run.id, status: "RUNNING", heartbeatAt: takenAt } });
     if (still === 0) return null;
