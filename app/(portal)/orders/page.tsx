@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
+import { forbidden } from "next/navigation";
 import { StatusBadge } from "@/components/status-badge";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, hasPermission, isStaff } from "@/lib/auth/policy";
@@ -16,7 +16,7 @@ const when = (d: Date | null) => (d ? `${dateTime.format(d)} UTC` : "—");
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ filed?: string }> }) {
   const actor = await requireActor();
   const canSee = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer") || hasPermission(actor, "tenant.viewAll");
-  if (!canSee) redirect("/forbidden");
+  if (!canSee) forbidden();
   const [orders, { filed }] = await Promise.all([listOrders(actor), searchParams]);
   const staff = isStaff(actor);
   const justFiled = filed ? orders.find((o) => o.id === filed) : undefined;
