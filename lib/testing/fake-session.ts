@@ -12,8 +12,11 @@ export const session: { current: { userId: string; authAt?: number; sessionId?: 
 export async function getServerSession(): Promise<{ userId: string; authAt?: number; sessionId?: string } | null> {
   // A real sign-in opens a UserSession row; so does the first request of a fake one.
   if (session.current && !session.current.sessionId) {
+    const { db } = await import("../db/portal");
     const { startSession } = await import("../auth/sessions");
-    session.current.sessionId = await startSession(session.current.userId);
+    // A deleted account signs nobody in: its token names no session.
+    const exists = await db.user.findUnique({ where: { id: session.current.userId }, select: { id: true } });
+    if (exists) session.current.sessionId = await startSession(session.current.userId);
   }
   return session.current;
 }
