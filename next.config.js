@@ -12,7 +12,12 @@ const nextConfig = {
     "nodemailer",
   ],
   poweredByHeader: false,
+  // A development server opened on 127.0.0.1 must not block its own scripts (the page would never hydrate).
+  allowedDevOrigins: ["127.0.0.1", "localhost"],
+  // forbidden(): a page the role may not open answers 403 where it was asked for.
+  experimental: { authInterrupts: true },
   async headers() {
+    // Build assets skip proxy.ts (and its CSP): they still get the headers that need no nonce.
     return [
       {
         source: "/:path*",

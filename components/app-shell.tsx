@@ -4,7 +4,7 @@ import { ROLE_LABEL, type Actor } from "@/lib/auth/policy";
 import { navigationFor } from "@/lib/auth/navigation";
 import { NavLinks } from "./nav-links";
 import { NotificationBell } from "./notification-bell";
-import { SignOutButton } from "./sign-out-button";
+import { SignOutButton, SignOutEverywhereButton } from "./sign-out-button";
 
 /** The signed-in frame: who you are, your tenant and role, the navigation your role has, sign-out. */
 export function AppShell({ actor, children }: { actor: Actor; children: ReactNode }) {
@@ -35,6 +35,7 @@ export function AppShell({ actor, children }: { actor: Actor; children: ReactNod
             </div>
             <NotificationBell userId={actor.id} />
             <SignOutButton />
+            <SignOutEverywhereButton />
           </div>
         </div>
         <nav aria-label="Main" className="mx-auto max-w-6xl px-4">

@@ -1,15 +1,27 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { signOutEverywhereAction } from "@/lib/auth/actions";
+
+const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
 
 export function SignOutButton() {
   return (
-    <button
-      type="button"
-      onClick={() => void signOut({ callbackUrl: "/sign-in" })}
-      className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
-    >
+    <button type="button" onClick={() => void signOut({ callbackUrl: "/sign-in" })} className={BUTTON}>
       Sign out
+    </button>
+  );
+}
+
+/** Ends the sessions on every other device as well (a lost laptop, a shared computer). */
+export function SignOutEverywhereButton() {
+  async function signOutEverywhere() {
+    await signOutEverywhereAction();
+    await signOut({ callbackUrl: "/sign-in" });
+  }
+  return (
+    <button type="button" onClick={() => void signOutEverywhere()} className={BUTTON}>
+      Sign out everywhere
     </button>
   );
 }

@@ -148,7 +148,7 @@ test.describe("ordering a sandbox", () => {
     // The rep cannot run the wizard: the sandbox name is not a link for them.
     await expect(row.getByRole("link")).toHaveCount(0);
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/sign-in/);
     await signIn(page, "admin@fjordline.example");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Orders" }).click();

@@ -132,7 +132,7 @@ test("a customer admin changes a choice in refresh mode and the refresh starts w
   }
 
   // Another tenant's admin cannot open this sandbox's refresh wizard.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in/);
   await signIn(page, "admin@fjordline.example");
   expect((await page.goto(`${sandboxUrl}/setup?mode=refresh`))?.status()).toBe(404);

@@ -15,7 +15,7 @@ test.describe("signing in", () => {
       if (user.customerId) await expect(who).toContainText(user.customerId);
       const nav = page.getByRole("navigation", { name: "Main" });
       await expect(nav.getByRole("link", { name: role === "SALES_REP" || role === "OPERATOR" ? "All sandboxes" : "Sandboxes" })).toBeVisible();
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await expect(page).toHaveURL(/\/sign-in/);
     });
   }

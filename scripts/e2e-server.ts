@@ -32,7 +32,8 @@ await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });
 const infoFile = e2eServerInfoPath(port);
 writeFileSync(infoFile, JSON.stringify({ baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL, metricsToken: process.env.METRICS_TOKEN }), { mode: 0o600 });
 
-const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
+// The production build behind the same front as `npm start` (scripts/portal-server.ts).
+const next = spawn(process.execPath, ["--import", "tsx", "scripts/portal-server.ts", "start", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
 });

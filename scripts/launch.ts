@@ -25,7 +25,8 @@ if (mode === "dev" || process.env.SEED_DEMO_DATA === "true") {
   }
 }
 
-const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, ...process.argv.slice(3)], {
+// Through the portal's own front (scripts/portal-server.ts): it decides which forwarding headers to believe.
+const next = spawn(process.execPath, ["--import", "tsx", "scripts/portal-server.ts", mode, ...process.argv.slice(3)], {
   stdio: "inherit",
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" },
 });

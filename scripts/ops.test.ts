@@ -75,7 +75,7 @@ describe("operator CLI", () => {
     expect(await tenantCount()).toBe(1);
   }, 120_000);
 
-  it("adds users with checks on role and tenant, and resets passwords", async () => {
+  it("adds users with checks on role and tenant, changes roles and resets passwords", async () => {
     const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");
     expect(noTenant.code).toBe(1);
     expect(noTenant.stderr).toContain("need --customer-id");
@@ -88,9 +88,15 @@ describe("operator CLI", () => {
     expect(reset.code).toBe(0);
     const short = await ops("user:password", "--email", "jane@example.com", "--password", "short");
     expect(short.code).toBe(1);
+    await oneOffQuery(portalUrl, `INSERT INTO "UserSession" (id, "userId") SELECT 'jane-laptop', id FROM "User"`);
+    const demoted = await ops("user:role", "--email", "jane@example.com", "--role", "customer-user", "--customer-id", "Cust777");
+    expect(demoted.code, demoted.stderr).toBe(0);
+    expect(await oneOffQuery(portalUrl, `SELECT "endedAt" IS NOT NULL AS ended FROM "UserSession"`)).toEqual([{ ended: true }]);
+    const staffWithTenant = await ops("user:role", "--email", "jane@example.com", "--role", "operator", "--customer-id", "Cust777");
+    expect(staffWithTenant.code).toBe(1);
     const users = await oneOffQuery(portalUrl, `SELECT email, role FROM "User"`);
-    expect(users).toEqual([{ email: "jane@example.com", role: "CUSTOMER_ADMIN" }]);
-  }, 60_000);
+    expect(users).toEqual([{ email: "jane@example.com", role: "CUSTOMER_USER" }]);
+  }, 120_000);
 
   it("creates, reports on and deletes a sandbox, refusing bad plans and a second sandbox of the same name", async () => {
     const operator = await ops("user:add", "--email", "op@example.com", "--name", "Op", "--role", "operator", "--password", "operator-password-1");

@@ -7,7 +7,7 @@ import { bootstrap } from "../lib/config/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
 import { addTenant, generateTenant, listTenants } from "./ops/tenant-commands";
-import { addUser, resetPassword } from "./ops/user-commands";
+import { addUser, changeRole, resetPassword } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
 
@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "user:add": {
     usage: "--email a@b.c --name \"Name\" --role customer-admin|customer-user|sales-rep|operator [--customer-id Cust12345] [--password …]",
     run: addUser,
+  },
+  "user:role": {
+    usage: "--email a@b.c --role customer-admin|customer-user|sales-rep|operator [--customer-id Cust12345]   (ends the user's sessions)",
+    run: changeRole,
   },
   "user:password": { usage: "--email a@b.c [--password …]   (generated and shown once when left out)", run: resetPassword },
   "sandbox:create": {

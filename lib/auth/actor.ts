@@ -1,30 +1,38 @@
 /**
  * The signed-in actor of a web request, re-read from the database on every
  * request (lib/auth/load-actor.ts): a role change or a removed account takes
- * effect at once.
+ * effect at once, a token whose session was ended (sign-out, sign out
+ * everywhere, password or role change) is refused, and so is a token issued
+ * before the last password change.
  */
 import "server-only";
 import { getServerSession } from "next-auth";
-import { redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
+import { REQUESTED_PATH_HEADER, signInPathFor } from "../http/requested-path";
 import { AppError } from "../errors";
 import { loadActor } from "./load-actor";
 import { authOptions } from "./options";
+import { isSessionOpen } from "./sessions";
 import { canActOnTenant, hasPermission, type Actor, type Permission } from "./policy";
 
 export async function getActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());
-  if (!session?.userId) return null;
+  if (!session?.userId || !(await isSessionOpen(session.userId, session.sessionId))) return null;
   return loadActor(session.userId, session.authAt);
 }
 
-/** For pages: the actor, or a redirect to sign-in / the not-allowed page. */
+/**
+ * For pages: the actor; or sign-in, which returns to the page asked for (a link
+ * in an e-mail must survive signing in); or a 403 when the role may not open it.
+ */
 export async function requireActor(permission?: Permission): Promise<Actor> {
   // Who is asking is only known at request time: pages that ask are never prerendered.
   await connection();
   const actor = await getActor();
-  if (!actor) redirect("/sign-in");
-  if (permission && !hasPermission(actor, permission)) redirect("/forbidden");
+  if (!actor) redirect(signInPathFor((await headers()).get(REQUESTED_PATH_HEADER)));
+  if (permission && !hasPermission(actor, permission)) forbidden();
   return actor;
 }
 

@@ -6,6 +6,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { hashPassword } = await import("./password");
 const { checkCredentials } = await import("./credentials");
+const { ADDRESS_FAILURE_FACTOR } = await import("./throttle");
 
 describe("sign-in with e-mail and password", () => {
   beforeAll(async () => {
@@ -32,19 +33,28 @@ describe("sign-in with e-mail and password", () => {
     expect(unknown).toEqual({ ok: false, reason: "invalid" });
   });
 
-  it("locks an account after repeated failures, even with the right password, until the lock ends", async () => {
-    for (let i = 0; i < 3; i++) await checkCredentials("ada@example.com", `wrong ${i}`, `192.0.2.${i}`);
-    const locked = await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.99");
+  it("locks an account for the address that failed on it, until the lock ends", async () => {
+    for (let i = 0; i < 3; i++) await checkCredentials("ada@example.com", `wrong ${i}`, "192.0.2.1");
+    const locked = await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.1");
     expect(locked.ok).toBe(false);
     expect(!locked.ok && locked.reason).toBe("throttled");
     await db.loginThrottle.updateMany({ data: { lockedUntil: new Date(Date.now() - 1000) } });
-    expect((await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.99")).ok).toBe(true);
+    expect((await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.1")).ok).toBe(true);
+  });
+
+  it("never locks the owner out with failures from other addresses", async () => {
+    // An attacker failing on the operator's account, from one address and from many.
+    for (let i = 0; i < 3; i++) await checkCredentials("bob@example.com", `wrong ${i}`, "198.51.100.1");
+    for (let i = 0; i < 6; i++) await checkCredentials("bob@example.com", `wrong ${i}`, `198.51.100.${10 + i}`);
+    expect(!(await checkCredentials("bob@example.com", "another good password", "198.51.100.1")).ok).toBe(true);
+    expect((await checkCredentials("bob@example.com", "another good password", "192.0.2.50")).ok).toBe(true);
   });
 
   it("locks a client address that sprays many accounts", async () => {
-    for (let i = 0; i < 3; i++) await checkCredentials(`victim${i}@example.com`, "guess", "203.0.113.7");
-    const result = await checkCredentials("bob@example.com", "another good password", "203.0.113.7");
+    // LOGIN_MAX_FAILURES (3) × ADDRESS_FAILURE_FACTOR failures, each on another account.
+    for (let i = 0; i < 3 * ADDRESS_FAILURE_FACTOR; i++) await checkCredentials(`victim${i}@example.com`, "guess", "203.0.113.7");
+    const result = await checkCredentials("ada@example.com", "correct horse battery", "203.0.113.7");
     expect(!result.ok && result.reason).toBe("throttled");
-    expect((await checkCredentials("bob@example.com", "another good password", "203.0.113.8")).ok).toBe(true);
+    expect((await checkCredentials("ada@example.com", "correct horse battery", "203.0.113.8")).ok).toBe(true);
   });
 });

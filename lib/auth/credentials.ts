@@ -24,7 +24,7 @@ export async function checkCredentials(email: string, password: string, ip?: str
     await recordFailure(keys);
     return { ok: false, reason: "invalid" };
   }
-  await clearAccountFailures(normalized);
+  await clearAccountFailures(normalized, ip);
   const { passwordHash: _hash, ...safe } = user;
   return { ok: true, user: safe };
 }

@@ -9,15 +9,24 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers/index";
 import { env, oidcEnabled } from "../config/env";
 import { db } from "../db/portal";
+import { safeCallbackPath } from "./callback-url";
 import { checkCredentials } from "./credentials";
+import { endSession, startSession } from "./sessions";
 import { signInSchema } from "./schema";
 import { SIGN_IN_ERROR } from "./sign-in-errors";
 
+/**
+ * The client's address. The portal's front (scripts/portal-server.ts) has
+ * already replaced X-Forwarded-For with the one address it trusts; the last
+ * entry is read so that a stray client-written list is never believed first.
+ */
 function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
   const forwarded = headers?.["x-forwarded-for"];
-  if (typeof forwarded === "string" && forwarded.length > 0) return forwarded.split(",")[0]!.trim();
-  const real = headers?.["x-real-ip"];
-  return typeof real === "string" ? real : undefined;
+  return typeof forwarded === "string" && forwarded.length > 0 ? forwarded.split(",").at(-1)!.trim() : undefined;
+}
+
+export function publicOrigin(): string {
+  return new URL(env().NEXTAUTH_URL ?? "http://localhost:3000").origin;
 }
 
 function providers(): Provider[] {
@@ -54,10 +63,13 @@ function providers(): Provider[] {
   return list;
 }
 
-export function authOptions(): NextAuthOptions {
+/** `requestOrigin`: the origin the request came in on (the auth route passes it), so redirects keep the browser there. */
+export function authOptions(requestOrigin = publicOrigin()): NextAuthOptions {
   const maxAge = env().SESSION_MAX_AGE_HOURS * 3600;
   return {
     secret: env().NEXTAUTH_SECRET,
+    // Secure cookies (and their __Secure- prefix) whenever the portal's public URL is https.
+    useSecureCookies: publicOrigin().startsWith("https://"),
     session: { strategy: "jwt", maxAge },
     jwt: { maxAge },
     pages: { signIn: "/sign-in", error: "/sign-in" },
@@ -81,11 +93,22 @@ export function authOptions(): NextAuthOptions {
           }
           token.sub = userId;
           token.authAt = Math.floor(Date.now() / 1000);
+          token.sid = await startSession(userId);
         }
         return token;
       },
       session({ session, token }) {
-        return { ...session, userId: token.sub, authAt: token.authAt };
+        return { ...session, userId: token.sub, authAt: token.authAt, sessionId: token.sid };
+      },
+      // Only a path on this portal, on the origin the browser is already on (see callback-url.ts).
+      redirect({ url, baseUrl }) {
+        return `${requestOrigin}${safeCallbackPath(url, [requestOrigin, baseUrl])}`;
+      },
+    },
+    events: {
+      // Every way of signing out goes through next-auth's sign-out route, which fires this.
+      async signOut({ token }) {
+        if (token?.sid) await endSession(token.sid);
       },
     },
   };

@@ -25,6 +25,8 @@ const schema = z
     OIDC_NAME: z.string().default("Single sign-on"),
     WORKER_IN_APP: booleanString.default(true),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    TRUSTED_PROXIES: z.string().optional(),
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(8),

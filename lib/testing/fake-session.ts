@@ -1,14 +1,23 @@
 /**
  * Action and route tests fake exactly one thing: the next-auth session. Users,
- * roles, tenants and everything behind them stay real. In a test file:
+ * roles, tenants, their server-side sessions and everything behind them stay
+ * real. In a test file:
  *
  *   vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
  *   import { signInAs } from "@/lib/testing/fake-session";
  *   signInAs(userId);   // or signInAs(null): signed out
  */
-export const session: { current: { userId: string; authAt?: number } | null } = { current: null };
+export const session: { current: { userId: string; authAt?: number; sessionId?: string } | null } = { current: null };
 
-export async function getServerSession(): Promise<{ userId: string; authAt?: number } | null> {
+export async function getServerSession(): Promise<{ userId: string; authAt?: number; sessionId?: string } | null> {
+  // A real sign-in opens a UserSession row; so does the first request of a fake one.
+  if (session.current && !session.current.sessionId) {
+    const { db } = await import("../db/portal");
+    const { startSession } = await import("../auth/sessions");
+    // A deleted account signs nobody in: its token names no session.
+    const exists = await db.user.findUnique({ where: { id: session.current.userId }, select: { id: true } });
+    if (exists) session.current.sessionId = await startSession(session.current.userId);
+  }
   return session.current;
 }
 

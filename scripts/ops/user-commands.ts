@@ -1,8 +1,10 @@
-/** Accounts: add a user of any role, reset a password. */
+/** Accounts: add a user of any role, change a role, reset a password. The last two end the user's sessions. */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../lib/db/portal";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "../../lib/auth/password";
+import { endAllSessions } from "../../lib/auth/sessions";
+import { clearAccountLocks } from "../../lib/auth/throttle";
 import { CliError } from "./cli-error";
 import { required, text, type Flags } from "./flags";
 
@@ -16,10 +18,8 @@ function choosePassword(flags: Flags): { password: string; generated: boolean } 
   return { password: given, generated: false };
 }
 
-export async function addUser(flags: Flags): Promise<void> {
-  const email = z.email().safeParse(required(flags, "email").toLowerCase());
-  if (!email.success) throw new CliError("--email is not a valid e-mail address");
-  const name = required(flags, "name");
+/** The role given, and the tenant it needs: customers belong to one, staff to none. */
+async function roleAndTenant(flags: Flags): Promise<{ role: (typeof ROLES)[number]; tenantId: string | null }> {
   const role = required(flags, "role").toUpperCase().replace(/-/g, "_") as (typeof ROLES)[number];
   if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.map((r) => r.toLowerCase().replace(/_/g, "-")).join(", ")}`);
   const customerId = text(flags, "customer-id");
@@ -28,10 +28,18 @@ export async function addUser(flags: Flags): Promise<void> {
   if (!isCustomer && customerId) throw new CliError("sales reps and operators belong to no tenant: leave out --customer-id");
   const tenant = customerId ? await db.tenant.findUnique({ where: { customerId }, select: { id: true } }) : null;
   if (customerId && !tenant) throw new CliError(`no tenant with customer id ${customerId}`);
+  return { role, tenantId: tenant?.id ?? null };
+}
+
+export async function addUser(flags: Flags): Promise<void> {
+  const email = z.email().safeParse(required(flags, "email").toLowerCase());
+  if (!email.success) throw new CliError("--email is not a valid e-mail address");
+  const name = required(flags, "name");
+  const { role, tenantId } = await roleAndTenant(flags);
   if (await db.user.findUnique({ where: { email: email.data } })) throw new CliError(`a user with e-mail ${email.data} already exists`);
 
   const { password, generated } = choosePassword(flags);
-  await db.user.create({ data: { email: email.data, name, role, tenantId: tenant?.id ?? null, passwordHash: await hashPassword(password) } });
+  await db.user.create({ data: { email: email.data, name, role, tenantId, passwordHash: await hashPassword(password) } });
   console.log(`user ${email.data} (${role.toLowerCase()}) created`);
   if (generated) console.log(`initial password (shown once): ${password}`);
 }
@@ -41,9 +49,20 @@ export async function resetPassword(flags: Flags): Promise<void> {
   const user = await db.user.findUnique({ where: { email }, select: { id: true } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   const { password, generated } = choosePassword(flags);
-  // passwordChangedAt ends every session signed in before now.
   await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
-  await db.loginThrottle.deleteMany({ where: { key: `email:${email}` } });
+  await endAllSessions(user.id);
+  await clearAccountLocks(email);
   console.log(`password of ${email} reset; existing sessions are signed out`);
   if (generated) console.log(`new password (shown once): ${password}`);
+}
+
+export async function changeRole(flags: Flags): Promise<void> {
+  const email = required(flags, "email").toLowerCase();
+  const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+  if (!user) throw new CliError(`no user with e-mail ${email}`);
+  const { role, tenantId } = await roleAndTenant(flags);
+  await db.user.update({ where: { id: user.id }, data: { role, tenantId } });
+  // Rights are re-read on every request anyway; ending the sessions makes the person sign in again under the new role.
+  await endAllSessions(user.id);
+  console.log(`${email} is now ${role.toLowerCase()}; existing sessions are signed out`);
 }

@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getActor } from "@/lib/auth/actor";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { publicOrigin } from "@/lib/auth/options";
+import { requestOrigin } from "@/lib/http/request-origin";
 import { oidcEnabled, env } from "@/lib/config/env";
 import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { SignInForm } from "./_components/sign-in-form";
@@ -10,10 +14,11 @@ export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
   await connection(); // depends on the request's session: never prerendered
-  if (await getActor()) redirect("/");
   const { error, callbackUrl } = await searchParams;
-  // Only same-site paths: an open redirect would hand the session to another site.
-  const safeCallback = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  // Only a path on this portal: an open redirect would hand the signed-in visitor to another site.
+  const origin = requestOrigin(await headers()) ?? publicOrigin();
+  const safeCallback = safeCallbackPath(callbackUrl, [origin, publicOrigin()]);
+  if (await getActor()) redirect(safeCallback);
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">

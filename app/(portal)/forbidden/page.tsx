@@ -1,13 +1,6 @@
-import Link from "next/link";
+import { forbidden } from "next/navigation";
 
-export const metadata = { title: "Not allowed" };
-
-export default function Forbidden() {
-  return (
-    <section className="py-12 text-center">
-      <h1 className="text-2xl font-semibold">You do not have access to that page</h1>
-      <p className="mt-2 text-slate-600">Your role does not include it. Ask your administrator if you need it.</p>
-      <Link href="/" className="mt-4 inline-block text-brand-700 underline">Back to the portal</Link>
-    </section>
-  );
+/** Old links to /forbidden: the same page, with its 403. */
+export default function ForbiddenPage(): never {
+  forbidden();
 }

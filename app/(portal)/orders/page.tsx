@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { forbidden } from "next/navigation";
 import { formatWhen } from "@/lib/format";
-import { redirect } from "next/navigation";
 import { StatusBadge } from "@/components/status-badge";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, hasPermission, isStaff } from "@/lib/auth/policy";
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Orders" };
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ filed?: string }> }) {
   const actor = await requireActor();
   const canSee = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer") || hasPermission(actor, "tenant.viewAll");
-  if (!canSee) redirect("/forbidden");
+  if (!canSee) forbidden();
   const [orders, { filed }] = await Promise.all([listOrders(actor), searchParams]);
   const staff = isStaff(actor);
   const justFiled = filed ? orders.find((o) => o.id === filed) : undefined;

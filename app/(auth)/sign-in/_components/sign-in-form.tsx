@@ -3,17 +3,22 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { useForm } from "react-hook-form";
 import { signInSchema, type SignInInput } from "@/lib/auth/schema";
 import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { TextField } from "@/components/text-field";
 import { SubmitButton } from "@/components/submit-button";
 
+const noSubscription = () => () => {};
+
 export function SignInForm(props: { callbackUrl: string; initialError: string | null; sso: { name: string } | null }) {
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(props.initialError);
   const { register, handleSubmit, formState } = useForm<SignInInput>({ resolver: zodResolver(signInSchema) });
+  // Until the script has taken over, the form cannot be submitted: the browser
+  // would send it on its own, and its password with it.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
 
   async function onSubmit(values: SignInInput) {
     setFormError(null);
@@ -28,7 +33,15 @@ export function SignInForm(props: { callbackUrl: string; initialError: string | 
 
   return (
     <>
-      <form onSubmit={handleSubmit(onSubmit)} noValidate className="mt-6 space-y-4" aria-label="Sign in">
+      {/* method="post": should the browser ever submit it by itself, the password goes in the body, never in a URL or a log. */}
+      <form
+        method="post"
+        action="/api/auth/callback/credentials"
+        onSubmit={handleSubmit(onSubmit)}
+        noValidate
+        className="mt-6 space-y-4"
+        aria-label="Sign in"
+      >
         <TextField label="E-mail" type="email" autoComplete="username" error={formState.errors.email?.message} {...register("email")} />
         <TextField
           label="Password"
@@ -40,7 +53,11 @@ export function SignInForm(props: { callbackUrl: string; initialError: string | 
         <div aria-live="polite" role="status" data-testid="sign-in-error">
           {formError && <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">{formError}</p>}
         </div>
-        <SubmitButton pending={formState.isSubmitting} className="w-full">
+        <noscript>
+          <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">Signing in needs JavaScript: please turn it on.</p>
+        </noscript>
+        {/* A disabled default button also stops Enter in a field from submitting the form. */}
+        <SubmitButton pending={formState.isSubmitting} disabled={!hydrated} className="w-full">
           Sign in
         </SubmitButton>
       </form>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
+import { forbidden } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
 import { hasPermission } from "@/lib/auth/policy";
 import { AppError } from "@/lib/errors";
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Order a sandbox" };
 export default async function NewSandboxPage() {
   const actor = await requireActor();
   const forCustomer = hasPermission(actor, "sandbox.orderForCustomer");
-  if (!forCustomer && !(hasPermission(actor, "sandbox.order") && actor.tenantId)) redirect("/forbidden");
+  if (!forCustomer && !(hasPermission(actor, "sandbox.order") && actor.tenantId)) forbidden();
 
   if (forCustomer) {
     const customers = await listOrderableCustomers();

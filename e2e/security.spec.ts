@@ -1,0 +1,212 @@
+/**
+ * Web security as an attacker would try it, against the production build:
+ * redirects after sign-in, headers on every kind of route, throttling behind
+ * forged X-Forwarded-For, sign-out that really ends the token, status codes.
+ */
+import { expect, test, type APIRequestContext, type BrowserContext, type TestInfo } from "@playwright/test";
+import { connectToServerDatabase, DEMO_PASSWORD, signIn } from "./fixtures";
+
+/** Signs in through next-auth's own endpoint, as the form's script does; returns the response. */
+async function postSignIn(request: APIRequestContext, email: string, password: string, headers: Record<string, string> = {}) {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  return request.post("/api/auth/callback/credentials", {
+    form: { email, password, csrfToken, callbackUrl: "/", json: "true" },
+    headers,
+    maxRedirects: 0,
+  });
+}
+
+/** A sandbox row of that customer, made directly in the database (the demo data has none). */
+async function insertSandbox(testInfo: TestInfo, customerId: string): Promise<string> {
+  const db = await connectToServerDatabase(testInfo);
+  const id = `sec-${customerId}-${Date.now()}`;
+  await db.query(
+    `INSERT INTO "Sandbox" (id, "tenantId", name, status, "planCounts", "orderedById")
+     SELECT $1, t.id, $1, 'AWAITING_SETUP', '{"complete": 1}', u.id FROM "Tenant" t JOIN "User" u ON u."tenantId" = t.id
+     WHERE t."customerId" = $2 LIMIT 1`,
+    [id, customerId],
+  );
+  await db.end();
+  return id;
+}
+
+async function sessionCookie(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+  expect(cookie, "a session cookie").toBeTruthy();
+  return `${cookie!.name}=${cookie!.value}`;
+}
+
+test.describe("redirects after sign-in", () => {
+  // Written into the address as they are: "%09" is a tab once the query is decoded.
+  for (const target of ["/%09/evil.example", "/\\evil.example/x", "/%5Cevil.example", "//evil.example", "/.//evil.example", "https://evil.example/", "javascript:alert(1)"]) {
+    test(`callbackUrl=${target} stays on the portal`, async ({ page, baseURL }) => {
+      await page.goto(`/sign-in?callbackUrl=${target}`);
+      await page.getByLabel("E-mail").fill("user@nordlys.example");
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+      expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+    });
+  }
+
+  test("a link opened while signed out ends where it pointed, after sign-in", async ({ page }) => {
+    await page.goto("/sandboxes?status=ready#list");
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+    await page.getByLabel("E-mail").fill("admin@nordlys.example");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("who-am-i")).toBeVisible();
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe("/sandboxes?status=ready");
+  });
+
+  test("a sandbox link from an e-mail survives sign-in", async ({ page }, testInfo) => {
+    const id = await insertSandbox(testInfo, "Cust10001");
+    await page.goto(`/sandboxes/${id}`);
+    await page.getByLabel("E-mail").fill("user@nordlys.example");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(new RegExp(`/sandboxes/${id}$`));
+    await expect(page.getByTestId("who-am-i")).toBeVisible();
+  });
+
+  test("the auth route's own redirect keeps only a same-origin path, on the origin asked", async ({ request }) => {
+    const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const response = await request.post("/api/auth/signout", { form: { csrfToken, callbackUrl: "/\\evil.example/x", json: "true" } });
+    const { url } = (await response.json()) as { url: string };
+    expect(new URL(url).host).not.toContain("evil.example");
+    expect(new URL(url).pathname).toBe("/");
+  });
+});
+
+test.describe("the sign-in form", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("before its script runs it cannot send the password in a URL", async ({ page }) => {
+    await page.goto("/sign-in");
+    const form = page.getByRole("form", { name: "Sign in" });
+    await expect(form).toHaveAttribute("method", "post");
+    await page.getByLabel("E-mail").fill("admin@nordlys.example");
+    await page.getByLabel("Password").fill("secret-in-the-url");
+    await page.getByLabel("Password").press("Enter");
+    await page.getByRole("button", { name: "Sign in" }).click({ force: true }).catch(() => undefined);
+    await page.waitForTimeout(500);
+    expect(page.url()).not.toContain("secret-in-the-url");
+    expect(page.url()).not.toContain("password");
+  });
+});
+
+test.describe("security headers", () => {
+  for (const [kind, path, status] of [
+    ["page", "/sign-in", 200],
+    ["route handler", "/api/sandboxes/none/progress", 401],
+    ["auth route", "/api/auth/csrf", 200],
+    ["404", "/no-such-page", 404],
+  ] as const) {
+    test(`on a ${kind}`, async ({ request }) => {
+      const response = await request.get(path, { maxRedirects: 0 });
+      expect(response.status()).toBe(status);
+      const h = response.headers();
+      const csp = h["content-security-policy"] ?? "";
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
+      expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(h["x-frame-options"]).toBe("DENY");
+      expect(h["x-content-type-options"]).toBe("nosniff");
+      expect(h["cross-origin-opener-policy"]).toBe("same-origin");
+      expect(h["permissions-policy"]).toContain("camera=()");
+      // Plain HTTP here: no HSTS (it is sent when the request came over HTTPS).
+      expect(h["strict-transport-security"]).toBeUndefined();
+    });
+  }
+
+  test("a fresh nonce per request, on the page's own scripts, with no CSP violation", async ({ page, request }) => {
+    const nonceOf = async () => /'nonce-([^']+)'/.exec((await request.get("/sign-in")).headers()["content-security-policy"] ?? "")?.[1];
+    expect(await nonceOf()).not.toBe(await nonceOf());
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await signIn(page, "admin@nordlys.example");
+    await page.goto("/sandboxes");
+    await expect(page.getByTestId("who-am-i")).toBeVisible();
+    expect(violations).toEqual([]);
+  });
+
+  test("HSTS when a trusted proxy says the request came over HTTPS, not when a client says so", async ({ request }) => {
+    // No TRUSTED_PROXIES on the test server: a client's X-Forwarded-Proto is dropped.
+    const forged = await request.get("/sign-in", { headers: { "x-forwarded-proto": "https" } });
+    expect(forged.headers()["strict-transport-security"]).toBeUndefined();
+  });
+});
+
+test.describe("throttling behind forged X-Forwarded-For", () => {
+  test.afterEach(async ({}, testInfo) => {
+    // Every request here comes from 127.0.0.1: lift the locks so the other tests can sign in.
+    const db = await connectToServerDatabase(testInfo);
+    await db.query(`DELETE FROM "LoginThrottle"`);
+    await db.end();
+  });
+
+  test("rotating X-Forwarded-For does not dodge the address limit", async ({ playwright, baseURL }) => {
+    const request = await playwright.request.newContext({ baseURL });
+    // 5 failures per account and address (the default), 4 × 5 per address across accounts.
+    for (let i = 0; i < 20; i++) {
+      await postSignIn(request, `nobody${i}@example.com`, "guess", { "x-forwarded-for": `198.51.100.${i}` });
+    }
+    const next = await postSignIn(request, "admin@fjordline.example", DEMO_PASSWORD, { "x-forwarded-for": "203.0.113.250" });
+    expect(((await next.json()) as { url: string }).url).toContain("error=Throttled");
+    await request.dispose();
+  });
+
+  test("failures on an account from one address do not lock its owner elsewhere", async ({ playwright, baseURL }, testInfo) => {
+    const request = await playwright.request.newContext({ baseURL });
+    for (let i = 0; i < 6; i++) {
+      await postSignIn(request, "operator@sandbox-portal.example", `wrong-${i}`, { "x-forwarded-for": "192.0.2.10" });
+    }
+    const db = await connectToServerDatabase(testInfo);
+    const { rows } = await db.query<{ key: string }>(`SELECT key FROM "LoginThrottle" WHERE "lockedUntil" > now()`);
+    await db.end();
+    // The lock names the real (socket) address, never the forged one, and only for this account.
+    expect(rows.map((r) => r.key)).toEqual(["account:operator@sandbox-portal.example|127.0.0.1"]);
+    await request.dispose();
+  });
+});
+
+test.describe("signing out", () => {
+  test("ends the token: the old cookie no longer opens pages or the API", async ({ page, playwright, baseURL }) => {
+    await signIn(page, "admin@nordlys.example");
+    const cookie = await sessionCookie(page.context());
+    const replay = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { cookie } });
+    expect((await replay.get("/api/sandboxes/none/progress")).status()).toBe(404);
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    expect((await replay.get("/api/sandboxes/none/progress")).status()).toBe(401);
+    const pageResponse = await replay.get("/sandboxes", { maxRedirects: 0 });
+    expect(pageResponse.status()).toBe(307);
+    expect(pageResponse.headers()["location"]).toContain("/sign-in");
+    await replay.dispose();
+  });
+
+  test("sign out everywhere ends the other browsers' sessions too", async ({ browser, page }) => {
+    await signIn(page, "admin@fjordline.example");
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await signIn(otherPage, "admin@fjordline.example");
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await otherPage.goto("/sandboxes");
+    await expect(otherPage).toHaveURL(/\/sign-in/);
+    await other.close();
+  });
+});
+
+test.describe("status codes", () => {
+  test("a page the role may not open answers 403; another tenant's sandbox 404", async ({ page }, testInfo) => {
+    await signIn(page, "user@nordlys.example");
+    expect((await page.goto("/sandboxes/new"))?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "You do not have access to that page" })).toBeVisible();
+    expect((await page.goto("/forbidden"))?.status()).toBe(403);
+    const othersSandbox = await insertSandbox(testInfo, "Cust10002");
+    expect((await page.goto(`/sandboxes/${othersSandbox}`))?.status()).toBe(404);
+  });
+});

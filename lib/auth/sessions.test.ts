@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+vi.mock("next-auth", () => import("../testing/fake-session"));
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { session, signInAs } = await import("../testing/fake-session");
+const { getActor } = await import("./actor");
+const { authOptions } = await import("./options");
+const { endAllSessions } = await import("./sessions");
+const { signOutEverywhereAction } = await import("./actions");
+
+describe("ending a session ends the token, not only the cookie", () => {
+  let userId = "";
+  beforeAll(async () => {
+    userId = (await db.user.create({ data: { email: "sam@example.com", name: "Sam", role: "CUSTOMER_USER", passwordHash: "-" } })).id;
+  });
+
+  /** The same token in two browsers: signs in twice and keeps both sessions. */
+  async function twoBrowsers() {
+    signInAs(userId);
+    expect(await getActor()).not.toBeNull();
+    const first = session.current!;
+    signInAs(userId);
+    expect(await getActor()).not.toBeNull();
+    return { first, second: session.current! };
+  }
+
+  it("signing out (next-auth's signOut event) ends that browser's session only", async () => {
+    const { first, second } = await twoBrowsers();
+    await authOptions().events!.signOut!({ token: { sub: userId, sid: first.sessionId }, session: null as never });
+    session.current = first;
+    expect(await getActor()).toBeNull();
+    session.current = second;
+    expect(await getActor()).not.toBeNull();
+  });
+
+  it("a token without a session, or naming another user's session, is refused", async () => {
+    signInAs(userId);
+    await getActor();
+    const stolen = session.current!.sessionId;
+    const otherId = (await db.user.create({ data: { email: "eve@example.com", name: "Eve", role: "CUSTOMER_USER", passwordHash: "-" } })).id;
+    session.current = { userId: otherId, sessionId: stolen };
+    expect(await getActor()).toBeNull();
+    session.current = { userId, sessionId: "no-such-session" };
+    expect(await getActor()).toBeNull();
+  });
+
+  it("sign out everywhere ends every session of the user", async () => {
+    const { first, second } = await twoBrowsers();
+    session.current = first;
+    await signOutEverywhereAction();
+    for (const token of [first, second]) {
+      session.current = token;
+      expect(await getActor()).toBeNull();
+    }
+  });
+
+  it("a password or role change (endAllSessions) ends every session", async () => {
+    const { first, second } = await twoBrowsers();
+    await endAllSessions(userId);
+    for (const token of [first, second]) {
+      session.current = token;
+      expect(await getActor()).toBeNull();
+    }
+  });
+
+  it("signing in opens a session the token names", async () => {
+    const token = await authOptions().callbacks!.jwt!({ token: {}, user: { id: userId, email: "sam@example.com" }, account: null } as never);
+    expect(token.sid).toBeTruthy();
+    session.current = { userId, sessionId: token.sid as string };
+    expect((await getActor())?.id).toBe(userId);
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * Server-side sessions. The session token (a signed JWT) names one UserSession
+ * row; a token is honoured only while its row is open. Ending the row ends the
+ * token at once, in every app instance, even though the cookie lives on until
+ * it expires.
+ */
+import { db } from "../db/portal";
+import { env } from "../config/env";
+
+/** Opens a session for a user who has just signed in; also forgets that user's old ones. */
+export async function startSession(userId: string, now = new Date()): Promise<string> {
+  const expired = new Date(now.getTime() - env().SESSION_MAX_AGE_HOURS * 3_600_000);
+  await db.userSession.deleteMany({ where: { userId, OR: [{ endedAt: { not: null } }, { createdAt: { lt: expired } }] } });
+  return (await db.userSession.create({ data: { userId }, select: { id: true } })).id;
+}
+
+export async function isSessionOpen(userId: string, sessionId: string | undefined): Promise<boolean> {
+  if (!sessionId) return false;
+  const open = await db.userSession.findFirst({ where: { id: sessionId, userId, endedAt: null }, select: { id: true } });
+  return open !== null;
+}
+
+/** Signing out: this browser's session only. */
+export async function endSession(sessionId: string): Promise<void> {
+  await db.userSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
+}
+
+/** "Sign out everywhere", a password change, a role change: every session of the user. */
+export async function endAllSessions(userId: string): Promise<void> {
+  await db.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: new Date() } });
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { cameThroughTrustedProxy, parseProxyTrust, resolveClientAddress } from "./client-address";
+
+describe("the client address behind proxies", () => {
+  const none = parseProxyTrust(undefined, undefined);
+
+  it("ignores X-Forwarded-For when no proxy is configured: an attacker cannot rotate it or name a victim", () => {
+    expect(resolveClientAddress("198.51.100.9", "203.0.113.1", none)).toBe("198.51.100.9");
+    expect(resolveClientAddress("198.51.100.9", "10.0.0.5, 203.0.113.1", none)).toBe("198.51.100.9");
+    expect(resolveClientAddress("::ffff:198.51.100.9", undefined, none)).toBe("198.51.100.9");
+    expect(cameThroughTrustedProxy("198.51.100.9", none)).toBe(false);
+  });
+
+  it("believes only the entries its own proxies appended (TRUSTED_PROXIES)", () => {
+    const trust = parseProxyTrust("10.0.0.0/8, ::1", undefined);
+    // Load balancer 10.0.0.2 received the request from 203.0.113.1, which claimed to forward for 192.0.2.66.
+    expect(resolveClientAddress("10.0.0.2", "192.0.2.66, 203.0.113.1", trust)).toBe("203.0.113.1");
+    expect(resolveClientAddress("10.0.0.2", "192.0.2.66, 203.0.113.1, 10.1.1.1", trust)).toBe("203.0.113.1");
+    expect(resolveClientAddress("::1", "203.0.113.1", trust)).toBe("203.0.113.1");
+    // A direct connection from outside the proxies is the client itself.
+    expect(resolveClientAddress("203.0.113.50", "192.0.2.66", trust)).toBe("203.0.113.50");
+    // Garbage in the header is skipped, not taken as an address.
+    expect(resolveClientAddress("10.0.0.2", "not-an-ip, 203.0.113.1", trust)).toBe("203.0.113.1");
+    expect(cameThroughTrustedProxy("10.0.0.2", trust)).toBe(true);
+    expect(cameThroughTrustedProxy("203.0.113.50", trust)).toBe(false);
+  });
+
+  it("counts hops when the proxies' addresses are not known (TRUSTED_PROXY_HOPS)", () => {
+    const oneHop = parseProxyTrust(undefined, 1);
+    expect(resolveClientAddress("172.16.0.1", "192.0.2.66, 203.0.113.1", oneHop)).toBe("203.0.113.1");
+    expect(resolveClientAddress("172.16.0.1", undefined, oneHop)).toBe("172.16.0.1");
+    const twoHops = parseProxyTrust(undefined, 2);
+    expect(resolveClientAddress("172.16.0.1", "192.0.2.66, 203.0.113.1, 172.16.0.9", twoHops)).toBe("203.0.113.1");
+  });
+
+  it("refuses a malformed TRUSTED_PROXIES entry", () => {
+    expect(() => parseProxyTrust("10.0.0.0/8, proxy.internal", undefined)).toThrow(/proxy.internal/);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Which address a request really comes from. Forwarding headers are written by
+ * whoever sends the request, so they are believed only from proxies the operator
+ * names: TRUSTED_PROXIES (addresses or CIDR ranges) or TRUSTED_PROXY_HOPS (how
+ * many proxies stand in front of the portal). With neither, the socket address
+ * is the client, whatever X-Forwarded-For says.
+ */
+import { BlockList, isIP } from "node:net";
+
+export interface ProxyTrust {
+  /** Addresses and ranges of the operator's own proxies. */
+  proxies: BlockList;
+  /** Number of proxies in front of the portal, each appending to X-Forwarded-For. */
+  hops: number;
+}
+
+/** Parses TRUSTED_PROXIES ("10.0.0.0/8, 192.0.2.7, ::1") and TRUSTED_PROXY_HOPS; throws on a malformed entry. */
+export function parseProxyTrust(list: string | undefined, hops: number | undefined): ProxyTrust {
+  const proxies = new BlockList();
+  for (const entry of (list ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+    const [address = "", prefix] = entry.split("/");
+    const family = isIP(address);
+    if (family === 0) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+    const type = family === 4 ? "ipv4" : "ipv6";
+    if (prefix === undefined) proxies.addAddress(address, type);
+    else proxies.addSubnet(address, Number(prefix), type);
+  }
+  return { proxies, hops: hops ?? 0 };
+}
+
+/** "::ffff:192.0.2.1" (IPv4 on a dual-stack socket) is 192.0.2.1. */
+export function normalizeAddress(address: string): string {
+  const trimmed = address.trim().replace(/^\[|\]$/g, "");
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(trimmed);
+  return mapped ? mapped[1]! : trimmed.toLowerCase();
+}
+
+function isTrustedProxy(trust: ProxyTrust, address: string): boolean {
+  const family = isIP(address);
+  return family !== 0 && trust.proxies.check(address, family === 4 ? "ipv4" : "ipv6");
+}
+
+/**
+ * The client's address: walk X-Forwarded-For from the right (the hop nearest
+ * to us), skipping trusted proxies, and stop at the first address that is not
+ * one. With a hop count, exactly that many entries are skipped. Anything the
+ * client wrote further left is never read.
+ */
+export function resolveClientAddress(socketAddress: string, forwardedFor: string | undefined, trust: ProxyTrust): string {
+  const chain = [
+    ...(forwardedFor ?? "").split(",").map(normalizeAddress).filter((a) => isIP(a) !== 0),
+    normalizeAddress(socketAddress),
+  ];
+  if (trust.hops > 0) return chain[Math.max(0, chain.length - 1 - trust.hops)]!;
+  let index = chain.length - 1;
+  while (index > 0 && isTrustedProxy(trust, chain[index]!)) index--;
+  return chain[index]!;
+}
+
+/** Whether the request reached us through a proxy we trust (so its X-Forwarded-Proto/-Host may be believed). */
+export function cameThroughTrustedProxy(socketAddress: string, trust: ProxyTrust): boolean {
+  return trust.hops > 0 || isTrustedProxy(trust, normalizeAddress(socketAddress));
+}
+
+/** Forwarding headers as the app reads them, rewritten once where the request enters the portal. */
+export function normalizeForwardingHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  socketAddress: string,
+  trust: ProxyTrust,
+): void {
+  const forwardedFor = [headers["x-forwarded-for"]].flat().filter(Boolean).join(",");
+  // From here on X-Forwarded-For holds exactly one address: the client's.
+  headers["x-forwarded-for"] = resolveClientAddress(socketAddress, forwardedFor, trust);
+  delete headers["x-real-ip"];
+  delete headers["forwarded"];
+  if (!cameThroughTrustedProxy(socketAddress, trust)) {
+    // Next.js fills these in from the Host header and the socket when they are absent.
+    delete headers["x-forwarded-proto"];
+    delete headers["x-forwarded-host"];
+    delete headers["x-forwarded-port"];
+  }
+}

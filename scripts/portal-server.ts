@@ -1,0 +1,43 @@
+/**
+ * The portal's HTTP server: Next.js behind a thin front that rewrites the
+ * forwarding headers once, from the socket and the configured proxies
+ * (lib/http/client-address.ts), before any app code reads them. `next start`
+ * alone would pass a client's own X-Forwarded-For through to the app.
+ *
+ *   tsx scripts/portal-server.ts dev|start [-p PORT] [-H HOSTNAME]
+ */
+import { createServer } from "node:http";
+import { parseArgs } from "node:util";
+import next from "next";
+import { env } from "../lib/config/env";
+import { normalizeForwardingHeaders, parseProxyTrust } from "../lib/http/client-address";
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
+});
+const dev = positionals[0] === "dev";
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const hostname = values.hostname ?? "localhost";
+const trust = parseProxyTrust(env().TRUSTED_PROXIES, env().TRUSTED_PROXY_HOPS);
+
+const app = next({ dev, hostname, port, dir: process.cwd() });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((request, response) => {
+  normalizeForwardingHeaders(request.headers, request.socket.remoteAddress ?? "", trust);
+  void handle(request, response);
+});
+if (dev) {
+  const upgrade = app.getUpgradeHandler();
+  server.on("upgrade", (request, socket, head) => void upgrade(request, socket, head));
+}
+server.listen(port, hostname, () => console.log(`[portal] ready on http://${hostname}:${port}${dev ? " (development)" : ""}`));
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.close();
+    void app.close().finally(() => process.exit(0));
+  });
+}
