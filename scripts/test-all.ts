@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { freePort } from "../lib/testing/free-port";
 
 interface Tally {
   passed: number;
@@ -50,6 +51,8 @@ check("contract DDL up to date", "npx", ["tsx", "scripts/crm-contract-sql.ts", "
 
 const built = check("build", "npx", ["next", "build"]);
 if (built) {
+  // The browser tests' server listens on a port free right now, never an assumed one.
+  process.env.E2E_PORT ??= String(await freePort());
   const code = run("npx", ["playwright", "test"]);
   const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>("test-results/playwright.json");
   const tally = report
