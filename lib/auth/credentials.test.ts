@@ -7,6 +7,10 @@ const { db } = await import("../db/portal");
 const { hashPassword } = await import("./password");
 const { checkCredentials } = await import("./credentials");
 const { ADDRESS_FAILURE_FACTOR } = await import("./throttle");
+const { metrics } = await import("../observability/metrics");
+
+const failuresCounted = async (reason: string) =>
+  (await metrics().signInFailures.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
 
 describe("sign-in with e-mail and password", () => {
   beforeAll(async () => {
@@ -26,11 +30,13 @@ describe("sign-in with e-mail and password", () => {
     expect(JSON.stringify(result)).not.toContain("argon2");
   });
 
-  it("gives the same answer for a wrong password and an unknown e-mail", async () => {
+  it("gives the same answer for a wrong password and an unknown e-mail, and counts both", async () => {
+    const counted = await failuresCounted("invalid");
     const wrong = await checkCredentials("bob@example.com", "nope", "10.0.0.1");
     const unknown = await checkCredentials("nobody@example.com", "nope", "10.0.0.2");
     expect(wrong).toEqual({ ok: false, reason: "invalid" });
     expect(unknown).toEqual({ ok: false, reason: "invalid" });
+    expect(await failuresCounted("invalid")).toBe(counted + 2);
   });
 
   it("locks an account for the address that failed on it, until the lock ends", async () => {
