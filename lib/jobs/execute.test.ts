@@ -34,7 +34,6 @@ async function run(kind: "PROVISION" | "REFRESH" | "DELETE", options: object = {
 
 describe("sandbox runs through the job layer", () => {
   beforeAll(async () => {
-    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
     productionUrl = await createTestDatabase("execprod");
     await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust5151", companyName: "Exec AS", scale: "small", seed: 51 });
     const tenant = await registerTenant({ customerId: "Cust5151", companyName: "Exec AS", productionUrl });

@@ -15,6 +15,8 @@ const ADVICE: Record<string, string> = {
   VERIFY_FAILED:
     "The copy was made, but a sanitization check failed, so it was discarded and never released. Retry; if it fails again, contact support.",
   SOURCE_IS_SANDBOX: "The source database is a sandbox. A sandbox is never copied; contact support.",
+  SANDBOX_SERVER_ROLE:
+    "The sandbox server is not set up safely, so nothing was created. An operator must restrict its role to creating databases; then retry.",
   ABORTED: "The run was stopped before it finished. Nothing was released; retry when ready.",
   WORKER_LOST: "The worker running this stopped unexpectedly. Nothing half-made was kept; retry.",
 };
