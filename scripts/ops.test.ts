@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../lib/db/migrate";
 import { generateProductionDatabase } from "../lib/crm/generator";
 import { createTestDatabase, createTestRole, testSandboxServerUrl, testServerAdminUrl } from "../lib/testing/pg";
-import { closeToPublic } from "../lib/db/local-server";
+import { closeToPublic } from "../lib/db/sandbox-role";
 import { databaseNameOf } from "../lib/db/urls";
 import { oneOffQuery } from "../lib/db/one-off-query";
 

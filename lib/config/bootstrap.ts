@@ -8,10 +8,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { startLocalServer, ensureDatabase, closeToPublic, type LocalServer } from "../db/local-server";
+import { startLocalServer, ensureDatabase, type LocalServer } from "../db/local-server";
 import { withDatabase } from "../db/urls";
 import { applyMigrations } from "../db/migrate";
-import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
+import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "./env";
 
 export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? ".data");

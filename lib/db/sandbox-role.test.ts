@@ -1,8 +1,7 @@
 /** The sandbox role check: what a role may hold to build sandboxes, against the real server. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeToPublic } from "./local-server";
 import { oneOffQuery } from "./one-off-query";
-import { assertSandboxRole, sandboxRoleProblems } from "./sandbox-role";
+import { assertSandboxRole, closeToPublic, sandboxRoleProblems } from "./sandbox-role";
 import { databaseNameOf, withDatabase } from "./urls";
 import { createTestDatabase, createTestRole, dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 

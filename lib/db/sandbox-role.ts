@@ -10,7 +10,8 @@
  * Checked when a URL is registered, at start-up, and before every CREATE DATABASE.
  */
 import pg from "pg";
-import { databaseNameOf } from "./urls";
+import { oneOffQuery } from "./one-off-query";
+import { databaseNameOf, quoteIdent } from "./urls";
 
 export class SandboxRoleError extends Error {
   constructor(
@@ -119,4 +120,13 @@ async function clusterId(client: pg.ClientBase): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * Only the roles granted CONNECT may open `database`: the sandbox role (and any
+ * other role on the server) no longer can. For the portal's own database and the
+ * demo productions, when they share the server sandboxes are made on.
+ */
+export async function closeToPublic(adminUrl: string, database: string): Promise<void> {
+  await oneOffQuery(adminUrl, `REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
 }

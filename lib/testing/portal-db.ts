@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import { applyMigrations } from "../db/migrate";
-import { closeToPublic } from "../db/local-server";
+import { closeToPublic } from "../db/sandbox-role";
 import { databaseNameOf } from "../db/urls";
 import { createTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "./pg";
 

@@ -9,6 +9,7 @@ import { progressBar } from "../../lib/crm/generator/progress-bar";
 import { productionDatabaseSize } from "../../lib/tenants/production-size";
 import { formatBytes } from "../../lib/sandboxes/labels";
 import { oneOffQuery } from "../../lib/db/one-off-query";
+import { closeToPublic } from "../../lib/db/sandbox-role";
 
 type Flags = Record<string, string | boolean | undefined>;
 const text = (flags: Flags, name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
@@ -53,6 +54,7 @@ export async function generateTenant(flags: Flags): Promise<void> {
   });
   const databaseUrl = withDatabase(serverUrl, name);
   try {
+    await closeToPublic(serverUrl, name); // the sandbox role must not even connect to it
     const bar = progressBar();
     const started = Date.now();
     const result = await generateProductionDatabase({ databaseUrl, customerId: customerId.data, companyName, scale, seed, onProgress: bar.update });
