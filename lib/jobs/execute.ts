@@ -15,7 +15,7 @@ import type { RunProgress } from "../sanitizer/progress";
 import { tenantConnections } from "../tenants/registry";
 import { notifyRunFinished } from "../notifications/run-finished";
 import { claimRun, heartbeat, recordProgress, runDatabaseName } from "./runs";
-import { describeFailure } from "./failure";
+import { describeFailure, hasOperatorOnlyDetails } from "./failure";
 
 type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
 
@@ -100,7 +100,7 @@ async function deleteSandbox(run: ClaimedRun): Promise<void> {
 /** A failed run: its half-made database is gone (the service drops it), the sandbox returns to what it was. */
 export async function failRun(run: Pick<ClaimedRun, "id" | "kind" | "sandbox">, error: unknown): Promise<void> {
   const reason = describeFailure(error);
-  if (!(error instanceof Error && error.name === "SanitizationError")) console.error(`run ${run.id} failed:`, error);
+  if (hasOperatorOnlyDetails(error)) console.error(`run ${run.id} failed:`, error);
   const sandboxStatus = run.sandbox.databaseName ? "READY" : "FAILED";
   await db.$transaction([
     db.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason } }),
