@@ -89,7 +89,7 @@ describe("failure safety", () => {
           if (key === at) controller.abort();
         },
       });
-      await expect(provisionSandbox(run), at).rejects.toMatchObject({ code: "ABORTED" });
+      await expect(provisionSandbox(run), at).rejects.toMatchObject({ code: "ABORTED", message: "The run was cancelled; nothing was kept." });
       expect(await databaseNames(), at).not.toContain(run.databaseName);
     }
   });
