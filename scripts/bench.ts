@@ -87,9 +87,9 @@ try {
   await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore");
   const a = await timed("(a) pg_dump -Fc | pg_restore", () => dumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore")));
   const b = await timed("(b) CREATE DATABASE ... TEMPLATE", () => oneOffQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent("bench_template")} TEMPLATE bench_prod`));
-  const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.adminUrl, "bench_sandbox", {}));
+  const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
   const all = await timed("(c') provisionSandbox, documents and attachments too", () =>
-    provisionInChild(prodUrl, server.adminUrl, "bench_sandbox_all", { documents: { mode: "all" }, serviceAttachments: true }),
+    provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_all", { documents: { mode: "all" }, serviceAttachments: true }),
   );
 
   const ratio = (x: number, y: number) => (x / y).toFixed(2);

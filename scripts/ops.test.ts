@@ -5,7 +5,9 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../lib/db/migrate";
 import { generateProductionDatabase } from "../lib/crm/generator";
-import { createTestDatabase, testServerAdminUrl } from "../lib/testing/pg";
+import { createTestDatabase, createTestRole, testSandboxServerUrl, testServerAdminUrl } from "../lib/testing/pg";
+import { closeToPublic } from "../lib/db/sandbox-role";
+import { databaseNameOf } from "../lib/db/urls";
 import { oneOffQuery } from "../lib/db/one-off-query";
 
 const run = promisify(execFile);
@@ -13,10 +15,10 @@ let portalUrl = "";
 let productionUrl = "";
 const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), DATABASE_SECRETS_KEY: randomBytes(32).toString("base64") };
 
-async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function opsWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/ops.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testServerAdminUrl(), ...secrets },
+      env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testSandboxServerUrl(), ...secrets, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -25,6 +27,8 @@ async function ops(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
+const ops = (...args: string[]) => opsWith({}, ...args);
+
 
 const tenantCount = async () => Number((await oneOffQuery(portalUrl, 'SELECT count(*) AS n FROM "Tenant"'))[0]!.n);
 
@@ -32,6 +36,7 @@ describe("operator CLI", () => {
   beforeAll(async () => {
     portalUrl = await createTestDatabase("ops_portal");
     await applyMigrations(portalUrl);
+    await closeToPublic(testServerAdminUrl(), databaseNameOf(portalUrl));
     productionUrl = await createTestDatabase("ops_prod");
     await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust777", companyName: "Ops AS", scale: "small", seed: 3 });
   }, 120_000);
@@ -74,6 +79,29 @@ describe("operator CLI", () => {
 
     expect(await tenantCount()).toBe(1);
   }, 120_000);
+
+  // Memberships and the other rights are refused the same way: lib/db/sandbox-role.test.ts.
+  it("takes a sandbox server whose role can create databases and nothing more, and refuses a superuser", async () => {
+    const production = await createTestDatabase("ops_prod5");
+    await generateProductionDatabase({ databaseUrl: production, customerId: "Cust5", companyName: "X", scale: "small", seed: 5 });
+    const superuser = await ops("tenant:add", "--customer-id", "Cust5", "--company", "X", "--production-url", production, "--sandbox-server-url", testServerAdminUrl());
+    expect(superuser.code).toBe(1);
+    expect(superuser.stderr).toMatch(/must be able to create databases and nothing more, but it is a superuser/);
+    expect(superuser.stderr).not.toContain(new URL(testServerAdminUrl()).password);
+
+    expect(await tenantCount()).toBe(1);
+
+    const maker = await createTestRole("CREATEDB");
+    const ok = await ops("tenant:add", "--customer-id", "Cust5", "--company", "X", "--production-url", production, "--sandbox-server-url", maker);
+    expect(ok.code, ok.stderr).toBe(0);
+    await oneOffQuery(portalUrl, `DELETE FROM "Tenant" WHERE "customerId" = 'Cust5'`);
+  }, 60_000);
+
+  it("refuses to start with a SANDBOX_SERVER_URL whose role can do more than create databases", async () => {
+    const started = await opsWith({ SANDBOX_SERVER_URL: testServerAdminUrl() }, "tenant:list");
+    expect(started.code).not.toBe(0);
+    expect(started.stderr).toMatch(/SANDBOX_SERVER_URL: The sandbox server's role "postgres" .* it is a superuser; it can connect to the portal's own database "ops_portal_/);
+  }, 60_000);
 
   it("adds users with checks on role and tenant, changes roles and resets passwords", async () => {
     const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");

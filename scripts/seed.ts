@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { db } from "../lib/db/portal";
 import { quoteIdent, withDatabase } from "../lib/db/urls";
 import { oneOffQuery } from "../lib/db/one-off-query";
+import { closeToPublic } from "../lib/db/sandbox-role";
 import { hashPassword } from "../lib/auth/password";
 import { registerTenant } from "../lib/tenants/registry";
 import { generateProductionDatabase } from "../lib/crm/generator";
@@ -49,6 +50,8 @@ async function freshProductionDatabase(
   const name = `crm_${tenant.customerId.toLowerCase()}_production`;
   await oneOffQuery(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
   await oneOffQuery(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
+  // On the server sandboxes are made on: the sandbox role must not even connect to it.
+  await closeToPublic(serverUrl, name);
   const databaseUrl = withDatabase(serverUrl, name);
   const started = Date.now();
   const result = await generateProductionDatabase({

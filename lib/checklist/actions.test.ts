@@ -11,8 +11,9 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { databaseNameOf } = await import("../db/urls");
-const { createTestDatabase } = await import("../testing/pg");
+const { databaseNameOf, withDatabase } = await import("../db/urls");
+const { createTestSandboxDatabase, testServerAdminUrl, testSandboxServerUrl } = await import("../testing/pg");
+const { oneOffQuery } = await import("../db/one-off-query");
 const { generateProductionDatabase } = await import("../crm/generator");
 const { buildWorld } = await import("../testing/test-world");
 const { getChecklist } = await import("./queries");
@@ -29,7 +30,7 @@ const count = async (client: pg.Client, sql: string) => Number((await client.que
 
 /** A generated CRM database put into sandbox state: the stand-in for a provisioned copy. */
 async function standInSandbox(): Promise<string> {
-  const url = await createTestDatabase("sbx");
+  const url = await createTestSandboxDatabase();
   await generateProductionDatabase({ databaseUrl: url, customerId: "Cust40001", companyName: "Alpha AS", scale: "small", seed: 40001 });
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -147,6 +148,11 @@ describe("the best-practices checklist", () => {
   it("never writes to production: a sandbox row pointing at a production database is refused", async () => {
     const before = await q(production, "SELECT name, value FROM preference WHERE name LIKE '%OptIn - Configured' ORDER BY id");
     const enabledBefore = await count(production, "SELECT count(*) AS n FROM scheduled_task WHERE enabled");
+    // The worst case: a sandbox server whose role could write this production (ours cannot even read it).
+    await oneOffQuery(
+      withDatabase(testServerAdminUrl(), production.database!),
+      `GRANT SELECT, UPDATE ON ALL TABLES IN SCHEMA public TO "${new URL(testSandboxServerUrl()).username}"`,
+    );
     const wrong = await makeSandbox(world.tenantA, world.users.adminA, production.database!, null);
     signInAs(world.users.adminA);
     for (const fix of ["optIns", "pauseTasks"] as const) {

@@ -11,6 +11,7 @@ import path from "node:path";
 import { startLocalServer, ensureDatabase, type LocalServer } from "../db/local-server";
 import { withDatabase } from "../db/urls";
 import { applyMigrations } from "../db/migrate";
+import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "./env";
 
 export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? ".data");
@@ -30,14 +31,29 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
     const port = Number(process.env.EMBEDDED_PG_PORT ?? 5433);
     localServer = await startLocalServer({ dataDir: path.join(DATA_DIR, "postgres"), port, log });
     await ensureDatabase(localServer.adminUrl, PORTAL_DATABASE);
+    // One cluster for the portal and the sandboxes, the portal's database closed to
+    // everyone but its owner: the sandbox role cannot even connect to it.
+    await closeToPublic(localServer.adminUrl, PORTAL_DATABASE);
     process.env.DATABASE_URL = withDatabase(localServer.adminUrl, PORTAL_DATABASE);
+    process.env.SANDBOX_SERVER_URL ??= localServer.sandboxServerUrl;
     log(`embedded PostgreSQL running on 127.0.0.1:${new URL(localServer.adminUrl).port} (data in ${path.relative(process.cwd(), DATA_DIR) || "."}/postgres)`);
   }
   await fillLocalSecrets(log);
-  env(); // Fails here, naming every bad variable, rather than on the first request.
+  // Both fail here, naming what is wrong, rather than on the first request or run.
+  env();
+  await assertSandboxServerSetting();
   const migrationsApplied = options.migrate === false ? [] : await applyMigrations(process.env.DATABASE_URL!);
   if (migrationsApplied.length > 0) log(`applied migrations: ${migrationsApplied.join(", ")}`);
   return { localServer, migrationsApplied };
+}
+
+async function assertSandboxServerSetting(): Promise<void> {
+  try {
+    await assertSandboxRole(env().SANDBOX_SERVER_URL);
+  } catch (error) {
+    if (error instanceof SandboxRoleError) throw new Error(`SANDBOX_SERVER_URL: ${error.message}`);
+    throw new Error(`SANDBOX_SERVER_URL: cannot check the sandbox server's role (${(error as Error).message}).`);
+  }
 }
 
 function loadDotEnv(): void {

@@ -15,7 +15,11 @@ const schema = z
     DATABASE_SECRETS_KEY: z
       .string()
       .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
-    SANDBOX_SERVER_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    // The embedded launcher fills it in; with DATABASE_URL it must be given (README: "Sandbox servers and roles").
+    SANDBOX_SERVER_URL: z.url({
+      protocol: /^postgres(ql)?$/,
+      error: "must be the postgres:// URL of a role that can create databases and nothing more",
+    }),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().default("Sandbox Portal <no-reply@sandbox-portal.local>"),
     OUTBOX_DIR: z.string().default(".data/outbox"),

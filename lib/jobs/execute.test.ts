@@ -4,7 +4,7 @@
  * was, and delete.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { createTestDatabase, createTestRole, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import { generateProductionDatabase } from "../crm/generator";
 import { withDatabase } from "../db/urls";
@@ -14,7 +14,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { requestRun } = await import("./lifecycle");
+const { requestRun, runDatabaseName } = await import("./lifecycle");
 const { executeRun, serviceMailboxAddress } = await import("./execute");
 const { stopBoss } = await import("./queue");
 const { databaseExists } = await import("../sanitizer/drop");
@@ -34,7 +34,6 @@ async function run(kind: "PROVISION" | "REFRESH" | "DELETE", options: object = {
 
 describe("sandbox runs through the job layer", () => {
   beforeAll(async () => {
-    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
     productionUrl = await createTestDatabase("execprod");
     await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust5151", companyName: "Exec AS", scale: "small", seed: 51 });
     const tenant = await registerTenant({ customerId: "Cust5151", companyName: "Exec AS", productionUrl });
@@ -58,6 +57,10 @@ describe("sandbox runs through the job layer", () => {
     expect(result.report).toMatchObject({ sandboxCustomerId: "Cust951510", sourceCustomerId: "Cust5151" });
     const [installation] = await oneOffQuery<{ customer_id: string }>(sandboxUrl(sandbox.databaseName!), "SELECT customer_id FROM installation");
     expect(installation?.customer_id).toBe("Cust951510");
+    // Built by the least-privilege role: it owns the copy, and nobody else may connect.
+    expect(await oneOffQuery(testServerAdminUrl(), "SELECT pg_get_userbyid(datdba) AS owner, has_database_privilege('public', datname, 'CONNECT') AS public FROM pg_database WHERE datname = $1", [sandbox.databaseName])).toEqual([
+      { owner: new URL(testSandboxServerUrl()).username, public: false },
+    ]);
   });
 
   it("refreshes: a new copy swapped in, the old dropped; customer id, mailbox, choices and sandbox-made apps kept", async () => {
@@ -101,6 +104,26 @@ describe("sandbox runs through the job layer", () => {
     expect(after.status).toBe("READY");
     expect(after.databaseName).toBe(before.databaseName);
     expect(await oneOffQuery(sandboxUrl(before.databaseName!), checksum)).toEqual([old]);
+  });
+
+  it("refuses a run when the sandbox server's role was granted more after registration; customers get plain advice", async () => {
+    const maker = await createTestRole("CREATEDB");
+    const otherProduction = await createTestDatabase("execprod2");
+    await generateProductionDatabase({ databaseUrl: otherProduction, customerId: "Cust5152", companyName: "Exec Two AS", scale: "small", seed: 52 });
+    const tenant = await registerTenant({ customerId: "Cust5152", companyName: "Exec Two AS", productionUrl: otherProduction, sandboxServerUrl: maker });
+    await oneOffQuery(testServerAdminUrl(), `GRANT pg_execute_server_program TO "${new URL(maker).username}"`);
+    const other = await db.sandbox.create({
+      data: { tenantId: tenant.id, name: "exec2", planCounts: { complete: 1 }, orderedById: adminId, sandboxCustomerId: "Cust951520", status: "QUEUED" },
+      select: { id: true },
+    });
+    const { runId } = await requestRun({ sandboxId: other.id, kind: "PROVISION", requestedById: adminId, options: {}, enqueue: false });
+    await executeRun(runId, "test");
+    const result = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(result.status).toBe("FAILED");
+    expect(result.error).toBe(
+      "The sandbox server is not set up safely, so nothing was created. An operator must restrict its role to creating databases; then retry.",
+    );
+    expect(await databaseExists(testServerAdminUrl(), runDatabaseName("Cust5152", runId))).toBe(false);
   });
 
   it("deletes: the database is dropped, the sandbox and its history kept", async () => {

@@ -17,14 +17,26 @@ const ADVICE: Record<string, string> = {
   VERIFY_FAILED:
     "The copy was made, but a sanitization check failed, so it was discarded and never released. Retry; if it fails again, contact support.",
   SOURCE_IS_SANDBOX: "The source database is a sandbox. A sandbox is never copied; contact support.",
+  SANDBOX_SERVER_ROLE:
+    "The sandbox server is not set up safely, so nothing was created. An operator must restrict its role to creating databases; then retry.",
   ABORTED: "The run was stopped before it finished. Nothing was released; retry when ready.",
   WORKER_LOST: "The worker running this stopped unexpectedly. Nothing half-made was kept; retry.",
 };
+
+/** Refusals whose details (the server's roles and databases) are for operators, not customers. */
+const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE"]);
+
+/** Whether the customer's reason leaves out what the operator must read in the worker's log. */
+export function hasOperatorOnlyDetails(error: unknown): boolean {
+  const e = (error ?? {}) as CodedError;
+  return e.name !== "SanitizationError" || OPERATOR_DETAILS.has(e.code ?? "");
+}
 
 export function describeFailure(error: unknown): string {
   const e = (error ?? {}) as CodedError;
   if (e.name === "SanitizationError" && e.code) {
     const advice = ADVICE[e.code] ?? "The sandbox could not be made. Retry; if it fails again, contact support.";
+    if (OPERATOR_DETAILS.has(e.code)) return advice;
     // The service's own message names the rule, tables or columns: safe and useful to show.
     return e.message ? `${advice} Details: ${e.message}` : advice;
   }

@@ -53,7 +53,6 @@ async function checksums(url: string): Promise<string> {
 
 describe("a worker killed mid-run", () => {
   beforeAll(async () => {
-    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
     productionUrl = await createTestDatabase("killprod");
     await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust4242", companyName: "Kill AS", scale: "small", seed: 42 });
     await registerTenant({ customerId: "Cust4242", companyName: "Kill AS", productionUrl });

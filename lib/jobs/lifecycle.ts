@@ -17,7 +17,7 @@ import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
-import { describeFailure, technicalDetail, WORKER_LOST_REASON } from "./failure";
+import { describeFailure, hasOperatorOnlyDetails, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, getBoss, type SqlRunner } from "./queue";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
@@ -157,7 +157,7 @@ type EndingRun = { id: string; sandbox: { id: string; databaseName: string | nul
 
 export async function failRun(run: EndingRun, error: unknown): Promise<void> {
   const reason = describeFailure(error);
-  if (!(error instanceof Error && error.name === "SanitizationError")) console.error(`run ${run.id} failed:`, error);
+  if (hasOperatorOnlyDetails(error)) console.error(`run ${run.id} failed:`, error);
   await db.$transaction((tx) => markFailed(tx, run, reason, technicalDetail(error)));
 }
 

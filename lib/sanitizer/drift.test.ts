@@ -4,7 +4,7 @@
  * every offender named; classified extras copied as classified.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
 import { provisionSandbox } from "./provision";
 import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "./test-support";
@@ -19,7 +19,7 @@ function run(classification: Classification, url = prod) {
     name,
     promise: provisionSandbox({
       productionUrl: url,
-      sandboxServerUrl: testServerAdminUrl(),
+      sandboxServerUrl: testSandboxServerUrl(),
       databaseName: name,
       sandboxCustomerId: "Cust90004",
       serviceMailboxAddress: "support@sandbox.example",

@@ -12,6 +12,8 @@ export type SanitizationErrorCode =
   | "INVALID_OPTIONS"
   /** The classification file is unreadable or invalid. */
   | "INVALID_CLASSIFICATION"
+  /** The sandbox server's role may do more than create databases (lib/db/sandbox-role.ts). */
+  | "SANDBOX_SERVER_ROLE"
   /** The target database already exists: a run never overwrites anything. */
   | "DATABASE_EXISTS"
   /** Rule 14: a check on the finished copy failed; the copy was dropped. */

@@ -4,7 +4,7 @@
  * report and progress, and production byte-for-byte unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { rewriteEmail } from "./options";
 import { provisionSandbox, type ProvisionInput } from "./provision";
@@ -24,7 +24,7 @@ async function provision(options: ProvisionInput["options"], extra: Partial<Prov
   made.push(name);
   const report = await provisionSandbox({
     productionUrl: prod,
-    sandboxServerUrl: testServerAdminUrl(),
+    sandboxServerUrl: testSandboxServerUrl(),
     databaseName: name,
     sandboxCustomerId: "Cust90001",
     serviceMailboxAddress: "support@sandbox90001.example",
@@ -284,7 +284,7 @@ describe("provisionSandbox options that copy everything", () => {
     await expect(
       provisionSandbox({
         productionUrl: prod,
-        sandboxServerUrl: testServerAdminUrl(),
+        sandboxServerUrl: testSandboxServerUrl(),
         databaseName: name,
         sandboxCustomerId: "Cust90001",
         serviceMailboxAddress: "s@x.example",
@@ -300,7 +300,7 @@ describe("provisionSandbox options that copy everything", () => {
     const name = decodeURIComponent(new URL(url).pathname.slice(1));
     const before = await checksums(url);
     await expect(
-      provisionSandbox({ productionUrl: prod, sandboxServerUrl: testServerAdminUrl(), databaseName: name, sandboxCustomerId: "C", serviceMailboxAddress: "s@x.example", options: {}, classification: EMPTY_CLASSIFICATION }),
+      provisionSandbox({ productionUrl: prod, sandboxServerUrl: testSandboxServerUrl(), databaseName: name, sandboxCustomerId: "C", serviceMailboxAddress: "s@x.example", options: {}, classification: EMPTY_CLASSIFICATION }),
     ).rejects.toMatchObject({ code: "DATABASE_EXISTS" });
     expect(await checksums(url)).toEqual(before);
   });

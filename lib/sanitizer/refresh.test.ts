@@ -3,7 +3,7 @@
  * at any point leaves no database behind, and the previous copy is only read.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
 import type { RunProgress } from "./progress";
@@ -17,7 +17,7 @@ function input(extra: Partial<ProvisionInput> = {}): ProvisionInput & { database
   made.push(name);
   return {
     productionUrl: prod,
-    sandboxServerUrl: testServerAdminUrl(),
+    sandboxServerUrl: testSandboxServerUrl(),
     databaseName: name,
     sandboxCustomerId: "Cust90006",
     serviceMailboxAddress: "support@sandbox.example",
@@ -89,7 +89,7 @@ describe("failure safety", () => {
           if (key === at) controller.abort();
         },
       });
-      await expect(provisionSandbox(run), at).rejects.toMatchObject({ code: "ABORTED" });
+      await expect(provisionSandbox(run), at).rejects.toMatchObject({ code: "ABORTED", message: "The run was cancelled; nothing was kept." });
       expect(await databaseNames(), at).not.toContain(run.databaseName);
     }
   });

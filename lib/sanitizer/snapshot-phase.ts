@@ -4,10 +4,11 @@
  * the database and its bare tables, stream the data. The snapshot is closed as soon
  * as the last row is in: production's transaction stays open no longer than needed.
  */
-import pg from "pg";
+import type pg from "pg";
 import { withDatabase } from "../db/urls";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
+import { createSandboxDatabase } from "./create-database";
 import { copyData, openTargetClient, tableStepKey, type CopyResult } from "./copy-data";
 import { buildCopyPlans, type TablePlan } from "./copy-plan";
 import { buildSchemaDdl } from "./ddl";
@@ -17,7 +18,6 @@ import { preflight, type Preflight } from "./preflight";
 import type { ProgressStep, ProgressTracker } from "./progress";
 import { readSourceSchema, type SourceSchema } from "./schema-reader";
 import { openSnapshot } from "./snapshot";
-import { quoteIdent, quoteLiteral } from "./sql";
 
 export interface SnapshotPhaseInput {
   productionUrl: string;
@@ -90,11 +90,5 @@ async function createDatabase(serverUrl: string, name: string, production: pg.Cl
   const { rows } = await production.query<{ enc: string }>(
     "SELECT pg_encoding_to_char(encoding) AS enc FROM pg_database WHERE datname = current_database()",
   );
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(rows[0]?.enc ?? "UTF8")}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  await createSandboxDatabase(serverUrl, name, rows[0]?.enc ?? "UTF8");
 }

@@ -4,7 +4,7 @@
  * sandbox must hold exactly the state at the snapshot. Own production: it is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox } from "./provision";
 import { checksums, generateProduction, newSandboxName, sandboxUrl, scalar, withClient } from "./test-support";
@@ -39,7 +39,7 @@ describe("consistent snapshot", () => {
     };
     const report = await provisionSandbox({
       productionUrl: prod,
-      sandboxServerUrl: testServerAdminUrl(),
+      sandboxServerUrl: testSandboxServerUrl(),
       databaseName: name,
       sandboxCustomerId: "Cust90005",
       serviceMailboxAddress: "support@sandbox.example",

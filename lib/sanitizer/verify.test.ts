@@ -4,7 +4,7 @@
  * Also end to end: a rule broken during a run fails the run and drops the copy.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox } from "./provision";
 import type { SanitizationReport } from "./report";
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const name = newSandboxName();
   report = await provisionSandbox({
     productionUrl: prod,
-    sandboxServerUrl: testServerAdminUrl(),
+    sandboxServerUrl: testSandboxServerUrl(),
     databaseName: name,
     sandboxCustomerId: "Cust90002",
     serviceMailboxAddress: "support@sandbox.example",
@@ -88,7 +88,7 @@ describe("verifySandbox", () => {
     const name = newSandboxName();
     const run = provisionSandbox({
       productionUrl: prod,
-      sandboxServerUrl: testServerAdminUrl(),
+      sandboxServerUrl: testSandboxServerUrl(),
       databaseName: name,
       sandboxCustomerId: "Cust90003",
       serviceMailboxAddress: "support@sandbox.example",

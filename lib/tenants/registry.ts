@@ -4,9 +4,11 @@
  * sealed at rest and only ever opened on the server, never shown or logged.
  * Plain TypeScript: the operator CLI, the seed, the worker and the app share it.
  */
-import pg from "pg";
+import type pg from "pg";
 import { db } from "../db/portal";
-import { redactUrl, withDatabase } from "../db/urls";
+import { redactUrl } from "../db/urls";
+import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
+import { env } from "../config/env";
 import { checkContract } from "../crm/contract-check";
 import { openProductionClient } from "../crm/read-only";
 import { openSecret, sealSecret } from "./secret-box";
@@ -29,7 +31,7 @@ export async function registerTenant(raw: TenantInput): Promise<{ id: string; cu
     throw new TenantRegistrationError(`A tenant with customer id ${input.customerId} already exists.`);
   }
   await assertUsableProduction(input.productionUrl, input.customerId);
-  if (input.sandboxServerUrl) await assertCanCreateDatabases(input.sandboxServerUrl);
+  if (input.sandboxServerUrl) await assertSandboxServer(input.sandboxServerUrl);
 
   try {
     return await db.tenant.create({
@@ -87,25 +89,19 @@ export async function assertUsableProduction(url: string, customerId: string): P
   }
 }
 
-async function assertCanCreateDatabases(serverUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+/** The sandbox server's role may create databases and nothing more (lib/db/sandbox-role.ts). */
+async function assertSandboxServer(serverUrl: string): Promise<void> {
   try {
-    await client.connect();
-    const { rows } = await client.query<{ ok: boolean }>(
-      "SELECT rolcreatedb OR rolsuper AS ok FROM pg_roles WHERE rolname = current_user",
-    );
-    if (!rows[0]?.ok) throw new TenantRegistrationError(`The sandbox server user at ${redactUrl(serverUrl)} may not create databases.`);
+    await assertSandboxRole(serverUrl);
   } catch (error) {
-    if (error instanceof TenantRegistrationError) throw error;
+    if (error instanceof SandboxRoleError) throw new TenantRegistrationError(error.message);
     throw new TenantRegistrationError(`Cannot connect to the sandbox server at ${redactUrl(serverUrl)}: ${(error as Error).message}`);
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 
-/** The server sandboxes go to when a tenant names none: SANDBOX_SERVER_URL, else the portal's own server. */
+/** The server sandboxes go to when a tenant names none. */
 export function defaultSandboxServerUrl(): string {
-  return process.env.SANDBOX_SERVER_URL ?? withDatabase(process.env.DATABASE_URL!, "postgres");
+  return env().SANDBOX_SERVER_URL;
 }
 
 export interface TenantConnections {

@@ -1,7 +1,8 @@
 /**
  * Vitest global setup: one throwaway PostgreSQL server for the whole run, in a
  * temporary folder (never the developer's data). Tests create their own
- * databases on it through lib/testing/pg.ts.
+ * databases on it through lib/testing/pg.ts, and build sandboxes as the server's
+ * sandbox role, as the app does: the whole suite runs with least privilege.
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { freePort } from "./free-port";
 declare module "vitest" {
   export interface ProvidedContext {
     pgAdminUrl: string;
+    sandboxServerUrl: string;
   }
 }
 
@@ -20,6 +22,7 @@ export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-test-"));
   const server = await startLocalServer({ dataDir, port: await freePort(), throwaway: true });
   project.provide("pgAdminUrl", server.adminUrl);
+  project.provide("sandboxServerUrl", server.sandboxServerUrl);
   return async () => {
     await server.stop();
   };

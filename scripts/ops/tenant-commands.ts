@@ -10,6 +10,7 @@ import { progressBar } from "../../lib/crm/generator/progress-bar";
 import { getProductionSize, orNullWhenUnavailable } from "../../lib/tenants/production";
 import { formatBytes } from "../../lib/format";
 import { oneOffQuery } from "../../lib/db/one-off-query";
+import { closeToPublic } from "../../lib/db/sandbox-role";
 
 
 export async function addTenant(flags: Flags): Promise<void> {
@@ -52,6 +53,7 @@ export async function generateTenant(flags: Flags): Promise<void> {
   });
   const databaseUrl = withDatabase(serverUrl, name);
   try {
+    await closeToPublic(serverUrl, name); // the sandbox role must not even connect to it
     const bar = progressBar();
     const started = Date.now();
     const result = await generateProductionDatabase({ databaseUrl, customerId: customerId.data, companyName, scale, seed, onProgress: bar.update });

@@ -1,0 +1,58 @@
+/**
+ * The launcher's embedded default, end to end on a server of its own: sandboxes go
+ * to a role that can create databases and nothing more, and that role cannot
+ * reach the portal's database.
+ */
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalServer } from "../db/local-server";
+import { oneOffQuery } from "../db/one-off-query";
+import { sandboxRoleProblems } from "../db/sandbox-role";
+import { databaseNameOf, withDatabase } from "../db/urls";
+import { freePort } from "../testing/free-port";
+
+let dataDir = "";
+let localServer: LocalServer | null = null;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-bootstrap-"));
+  await chmod(dataDir, 0o755); // the postgres OS user must be able to enter it
+  process.env.DATA_DIR = dataDir;
+  process.env.EMBEDDED_PG_PORT = String(await freePort());
+  delete process.env.DATABASE_URL;
+  delete process.env.SANDBOX_SERVER_URL;
+  // Imported after DATA_DIR is set: the bootstrap reads it at load time.
+  const { bootstrap } = await import("./bootstrap");
+  ({ localServer } = await bootstrap({ migrate: false }));
+});
+
+afterAll(async () => {
+  await localServer?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("the embedded default", () => {
+  it("builds sandboxes as sandbox_maker, whose password is generated and kept beside the data", async () => {
+    const sandboxServer = new URL(process.env.SANDBOX_SERVER_URL!);
+    expect(sandboxServer.username).toBe("sandbox_maker");
+    const kept = JSON.parse(await readFile(path.join(dataDir, "postgres", "server.json"), "utf8")) as { sandboxRolePassword: string };
+    expect(decodeURIComponent(sandboxServer.password)).toBe(kept.sandboxRolePassword);
+    expect(await sandboxRoleProblems(sandboxServer.toString(), process.env.DATABASE_URL)).toEqual({ role: "sandbox_maker", problems: [] });
+  });
+
+  it("keeps the sandbox role out of the portal's database", async () => {
+    const portal = databaseNameOf(process.env.DATABASE_URL!);
+    await expect(oneOffQuery(withDatabase(process.env.SANDBOX_SERVER_URL!, portal), "SELECT 1")).rejects.toThrow(
+      `permission denied for database "${portal}"`,
+    );
+  });
+
+  it("takes back whatever the sandbox role was granted since, at the next start", async () => {
+    await oneOffQuery(localServer!.adminUrl, "ALTER ROLE sandbox_maker SUPERUSER; GRANT pg_read_server_files TO sandbox_maker");
+    const { startLocalServer } = await import("../db/local-server");
+    await startLocalServer({ dataDir: path.join(dataDir, "postgres"), port: Number(process.env.EMBEDDED_PG_PORT) });
+    expect((await sandboxRoleProblems(process.env.SANDBOX_SERVER_URL!)).problems).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+/** The sandbox role check: what a role may hold to build sandboxes, against the real server. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { oneOffQuery } from "./one-off-query";
+import { assertSandboxRole, closeToPublic, sandboxRoleProblems } from "./sandbox-role";
+import { databaseNameOf, withDatabase } from "./urls";
+import { createTestDatabase, createTestRole, dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
+
+let portalUrl = "";
+
+beforeAll(async () => {
+  portalUrl = await createTestDatabase("role_portal");
+  await closeToPublic(testServerAdminUrl(), databaseNameOf(portalUrl));
+});
+afterAll(() => dropTestDatabase(portalUrl));
+
+const problemsOf = async (url: string) => (await sandboxRoleProblems(url, portalUrl)).problems;
+
+describe("the sandbox server's role", () => {
+  it("is accepted when it can create databases and nothing more", async () => {
+    expect(await problemsOf(await createTestRole("CREATEDB"))).toEqual([]);
+    expect(await problemsOf(testSandboxServerUrl())).toEqual([]);
+  });
+
+  it("is refused as a superuser, naming that alone", async () => {
+    await expect(assertSandboxRole(testServerAdminUrl(), portalUrl)).rejects.toThrow(
+      /role "postgres" must be able to create databases and nothing more, but it is a superuser; it can connect to the portal's own database/,
+    );
+  });
+
+  it("is refused as a member of a role that reaches the server's files or programs, directly or through a group", async () => {
+    for (const group of ["pg_read_server_files", "pg_write_server_files", "pg_execute_server_program"]) {
+      expect(await problemsOf(await createTestRole("CREATEDB", [group]))).toEqual([
+        `it is a member of ${group}, which reach the server's files or programs`,
+      ]);
+    }
+    const groupUrl = await createTestRole("", ["pg_read_server_files"]);
+    const viaGroup = await problemsOf(await createTestRole("CREATEDB", [new URL(groupUrl).username]));
+    expect(viaGroup.join("; ")).toContain("it is a member of pg_read_server_files");
+  });
+
+  it("is refused with any right beyond CREATEDB, or without CREATEDB", async () => {
+    expect(await problemsOf(await createTestRole("CREATEDB CREATEROLE REPLICATION BYPASSRLS"))).toEqual([
+      "it may create roles (CREATEROLE)",
+      "it may replicate (REPLICATION)",
+      "it bypasses row-level security (BYPASSRLS)",
+    ]);
+    expect(await problemsOf(await createTestRole("", ["pg_read_all_data"]))).toEqual([
+      "it may not create databases (CREATEDB)",
+      "it is a member of pg_read_all_data, and may act with their rights",
+    ]);
+  });
+
+  it("is refused while it can connect to the portal's database, and accepted once CONNECT is revoked", async () => {
+    const maker = await createTestRole("CREATEDB");
+    const name = databaseNameOf(portalUrl);
+    await oneOffQuery(testServerAdminUrl(), `GRANT CONNECT ON DATABASE "${name}" TO "${new URL(maker).username}"`);
+    expect(await problemsOf(maker)).toEqual([
+      `it can connect to the portal's own database "${name}" (REVOKE CONNECT ON DATABASE … FROM PUBLIC)`,
+    ]);
+    await oneOffQuery(testServerAdminUrl(), `REVOKE CONNECT ON DATABASE "${name}" FROM "${new URL(maker).username}"`);
+    expect(await problemsOf(maker)).toEqual([]);
+    await expect(oneOffQuery(withDatabase(maker, name), "SELECT 1")).rejects.toThrow(/permission denied for database/);
+  });
+});

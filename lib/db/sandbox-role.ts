@@ -1,0 +1,132 @@
+/**
+ * The role sandboxes are created and written by. A copy is built from a
+ * customer's data, so the role building it must be unable to reach anything but
+ * the databases it creates: it may create databases and nothing more. A superuser,
+ * or a member of pg_read_server_files / pg_write_server_files /
+ * pg_execute_server_program, could read or write the server's files and every
+ * other tenant's databases; CREATEROLE can grant itself those memberships;
+ * REPLICATION streams the whole cluster; BYPASSRLS skips row security; and
+ * a role that can connect to the portal's own database could rewrite the portal.
+ * Checked when a URL is registered, at start-up, and before every CREATE DATABASE.
+ */
+import pg from "pg";
+import { oneOffQuery } from "./one-off-query";
+import { databaseNameOf, quoteIdent } from "./urls";
+
+export class SandboxRoleError extends Error {
+  constructor(
+    readonly role: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `The sandbox server's role "${role}" must be able to create databases and nothing more, but ${problems.join("; ")}. ` +
+        `Use a role made with CREATE ROLE … LOGIN CREATEDB and nothing else (README: "Sandbox servers and roles").`,
+    );
+    this.name = "SandboxRoleError";
+  }
+}
+
+/** Predefined roles whose members reach beyond their own databases. */
+const SERVER_ACCESS_ROLES = ["pg_read_server_files", "pg_write_server_files", "pg_execute_server_program"];
+
+interface RoleFacts {
+  role: string;
+  rolsuper: boolean;
+  rolcreatedb: boolean;
+  rolcreaterole: boolean;
+  rolreplication: boolean;
+  rolbypassrls: boolean;
+  memberOf: string[];
+}
+
+/**
+ * What the role behind `serverUrl` may do beyond creating databases, in plain
+ * words; empty when it is fit to build sandboxes. `portalUrl` (the portal's
+ * DATABASE_URL, when this process has one) adds the check that the role cannot
+ * connect to the portal's own database.
+ */
+export async function sandboxRoleProblems(serverUrl: string, portalUrl = process.env.DATABASE_URL): Promise<{ role: string; problems: string[] }> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<RoleFacts>(
+      `SELECT r.rolname AS role, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolreplication, r.rolbypassrls,
+              ARRAY(SELECT g.rolname::text FROM pg_catalog.pg_roles g
+                    -- pg_database_owner: implied for the owner of the database connected to, grants nothing else
+                    WHERE g.oid <> r.oid AND g.rolname <> 'pg_database_owner'
+                      AND pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER') ORDER BY g.rolname) AS "memberOf"
+         FROM pg_catalog.pg_roles r WHERE r.rolname = current_user`,
+    );
+    const facts = rows[0]!;
+    // A superuser holds every right and every membership: naming them all would bury the point.
+    const problems = facts.rolsuper ? ["it is a superuser"] : excessRights(facts);
+    if (portalUrl && (await reachesPortalDatabase(client, portalUrl))) {
+      problems.push(`it can connect to the portal's own database "${databaseNameOf(portalUrl)}" (REVOKE CONNECT ON DATABASE … FROM PUBLIC)`);
+    }
+    return { role: facts.role, problems };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function excessRights(facts: RoleFacts): string[] {
+  const problems: string[] = [];
+  if (!facts.rolcreatedb) problems.push("it may not create databases (CREATEDB)");
+  if (facts.rolcreaterole) problems.push("it may create roles (CREATEROLE)");
+  if (facts.rolreplication) problems.push("it may replicate (REPLICATION)");
+  if (facts.rolbypassrls) problems.push("it bypasses row-level security (BYPASSRLS)");
+  const serverAccess = facts.memberOf.filter((r) => SERVER_ACCESS_ROLES.includes(r));
+  const others = facts.memberOf.filter((r) => !SERVER_ACCESS_ROLES.includes(r));
+  if (serverAccess.length > 0) problems.push(`it is a member of ${serverAccess.join(", ")}, which reach the server's files or programs`);
+  if (others.length > 0) problems.push(`it is a member of ${others.join(", ")}, and may act with their rights`);
+  return problems;
+}
+
+/** Throws a SandboxRoleError naming every excess privilege; returns when the role is fit. */
+export async function assertSandboxRole(serverUrl: string, portalUrl = process.env.DATABASE_URL): Promise<void> {
+  const { role, problems } = await sandboxRoleProblems(serverUrl, portalUrl);
+  if (problems.length > 0) throw new SandboxRoleError(role, problems);
+}
+
+/**
+ * Whether the sandbox role may connect to the portal's database. A database of the
+ * same name on another server is told apart by the cluster's system identifier; when
+ * either side cannot read it, the same name counts as the same database (fail closed).
+ */
+async function reachesPortalDatabase(sandboxServer: pg.Client, portalUrl: string): Promise<boolean> {
+  const { rows } = await sandboxServer.query<{ connect: boolean }>(
+    "SELECT pg_catalog.has_database_privilege(datname, 'CONNECT') AS connect FROM pg_catalog.pg_database WHERE datname = $1",
+    [databaseNameOf(portalUrl)],
+  );
+  if (!rows[0]?.connect) return false;
+  const [sandboxCluster, portalCluster] = await Promise.all([clusterId(sandboxServer), portalClusterId(portalUrl)]);
+  return sandboxCluster === null || portalCluster === null || sandboxCluster === portalCluster;
+}
+
+async function portalClusterId(portalUrl: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: portalUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await clusterId(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function clusterId(client: pg.ClientBase): Promise<string | null> {
+  try {
+    const { rows } = await client.query<{ id: string }>("SELECT system_identifier::text AS id FROM pg_catalog.pg_control_system()");
+    return rows[0]?.id ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Only the roles granted CONNECT may open `database`: the sandbox role (and any
+ * other role on the server) no longer can. For the portal's own database and the
+ * demo productions, when they share the server sandboxes are made on.
+ */
+export async function closeToPublic(adminUrl: string, database: string): Promise<void> {
+  await oneOffQuery(adminUrl, `REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+}

@@ -1,0 +1,33 @@
+/**
+ * Creates a run's database on the sandbox server. Before anything is created the
+ * server's role is checked again (it may have been granted more since it was
+ * registered): a sandbox is only ever built by a role that can create databases and
+ * nothing more, so it ends up owned by that role. CONNECT is then taken from PUBLIC:
+ * only the owner (the portal's sandbox role) and the server's superusers can open it.
+ */
+import pg from "pg";
+import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
+import { dropSandboxDatabase } from "./drop";
+import { SanitizationError } from "./errors";
+import { quoteIdent, quoteLiteral } from "./sql";
+
+export async function createSandboxDatabase(serverUrl: string, name: string, encoding: string): Promise<void> {
+  await assertSandboxRole(serverUrl).catch((error: unknown) => {
+    if (error instanceof SandboxRoleError) {
+      throw new SanitizationError("SANDBOX_SERVER_ROLE", error.message, { role: error.role, problems: error.problems });
+    }
+    throw error;
+  });
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(encoding)}`);
+    // CREATE DATABASE cannot share a transaction with the REVOKE: a failed REVOKE drops the database.
+    await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(name)} FROM PUBLIC`).catch(async (error: unknown) => {
+      await dropSandboxDatabase(serverUrl, name).catch(() => undefined);
+      throw error;
+    });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
