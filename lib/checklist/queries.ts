@@ -80,7 +80,7 @@ async function listProductionApps(tenantId: string): Promise<string[] | null> {
     const { productionUrl } = await tenantConnections(tenantId);
     const client = await openProductionClient(productionUrl, { connectionTimeoutMillis: 4000, statement_timeout: 4000 });
     try {
-      const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM app_authorization ORDER BY app_name");
+      const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM public.app_authorization ORDER BY app_name");
       return rows.map((r) => r.app_name);
     } finally {
       await client.end().catch(() => undefined);

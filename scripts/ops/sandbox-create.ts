@@ -94,7 +94,7 @@ async function productionDefaultUsers(tenantId: string, planCounts: PlanCounts) 
   const client = await openProductionClient(productionUrl);
   try {
     const { rows } = await client.query<{ id: number; can_login: boolean; is_retired: boolean; user_plan: string | null }>(
-      "SELECT id, can_login, is_retired, user_plan FROM associate",
+      "SELECT id, can_login, is_retired, user_plan FROM public.associate",
     );
     return defaultUsers(
       rows.map((r) => ({ id: r.id, username: "", fullName: "", email: null, canLogin: r.can_login, isRetired: r.is_retired, userPlan: asUserPlan(r.user_plan) })),
