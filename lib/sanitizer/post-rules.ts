@@ -1,13 +1,16 @@
 /**
  * The rules applied on the copy after the data is in, through the CRM Prisma
  * client: a handful of rows each, where a typed client reads better than SQL.
- * Rules 1 (identity), 4 (the sandbox's own Service mailbox), 8 (carried apps and
- * webhooks) and 11 (opt-ins). Everything runs in one transaction.
+ * Rules 1 (identity), 4 (the sandbox's own Service mailbox), 6 (web panel URLs,
+ * judged in TypeScript as a browser reads them: web_panel is a small configuration
+ * table), 8 (carried apps and webhooks) and 11 (opt-ins). Everything runs in one
+ * transaction.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/crm/client";
 import type { CarryOver } from "./carry-over";
 import type { SandboxOptions } from "./options";
+import { rewriteWebPanelUrl } from "./web-panel";
 
 export const OPT_IN_PREFERENCES = ["Statistics OptIn - Configured", "UserSync OptIn - Configured"] as const;
 
@@ -20,6 +23,8 @@ export interface PostRuleInput {
   options: SandboxOptions;
   serviceMailboxAddress: string;
   newMailboxId: number;
+  /** Production's installation.service_base_url (rule 6). */
+  serviceBaseUrl: string;
   carried: CarryOver;
 }
 
@@ -47,9 +52,18 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
 
       // Created with an explicit id above every production mailbox id, so it can
       // never be mistaken for one; tickets were already pointed at it by the copy.
-      await tx.serviceMailbox.create({
-        data: { id: input.newMailboxId, address: input.serviceMailboxAddress, isActive: true, createdAt: new Date() },
-      });
+      // Rows with explicit ids are written with OVERRIDING SYSTEM VALUE: production's
+      // id may be GENERATED ALWAYS AS IDENTITY, which a plain INSERT refuses.
+      await tx.$executeRaw`INSERT INTO service_mailbox (id, address, is_active, created_at) OVERRIDING SYSTEM VALUE
+                           VALUES (${input.newMailboxId}, ${input.serviceMailboxAddress}, true, now())`;
+
+      let panelsRewritten = 0;
+      for (const panel of await tx.webPanel.findMany({ select: { id: true, url: true } })) {
+        const url = rewriteWebPanelUrl(panel.url, input.serviceBaseUrl);
+        if (url === panel.url) continue;
+        await tx.webPanel.update({ where: { id: panel.id }, data: { url } });
+        panelsRewritten++;
+      }
 
       // A carried row may name an associate who no longer exists in production.
       const referenced = [
@@ -60,32 +74,18 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
         (await tx.associate.findMany({ where: { id: { in: referenced } }, select: { id: true } })).map((a) => a.id),
       );
       const keep = (id: number | null) => (id !== null && present.has(id) ? id : null);
-      const apps = await tx.appAuthorization.createMany({
-        data: input.carried.appAuthorizations.map((a) => ({
-          id: a.id,
-          appName: a.app_name,
-          clientId: a.client_id,
-          systemUserToken: a.system_user_token,
-          accessToken: a.access_token,
-          refreshToken: a.refresh_token,
-          scopes: a.scopes,
-          authorizedById: keep(a.authorized_by),
-          authorizedAt: a.authorized_at,
-        })),
-      });
-      const hooks = await tx.webhook.createMany({
-        data: input.carried.webhooks.map((w) => ({
-          id: w.id,
-          name: w.name,
-          kind: w.kind,
-          targetUrl: w.target_url,
-          events: w.events,
-          secret: w.secret,
-          active: w.active,
-          createdById: keep(w.created_by),
-          createdAt: w.created_at,
-        })),
-      });
+      const appRows = input.carried.appAuthorizations.map((a) => ({ ...a, authorized_by: keep(a.authorized_by) }));
+      const apps = await tx.$executeRaw`
+        INSERT INTO app_authorization (id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at)
+        OVERRIDING SYSTEM VALUE
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(appRows)}::jsonb) AS x(id int, app_name text, client_id text,
+               system_user_token text, access_token text, refresh_token text, scopes text, authorized_by int, authorized_at timestamptz)`;
+      const hookRows = input.carried.webhooks.map((w) => ({ ...w, created_by: keep(w.created_by) }));
+      const hooks = await tx.$executeRaw`
+        INSERT INTO webhook (id, name, kind, target_url, events, secret, active, created_by, created_at)
+        OVERRIDING SYSTEM VALUE
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(hookRows)}::jsonb) AS x(id int, name text, kind text,
+               target_url text, events text, secret text, active boolean, created_by int, created_at timestamptz)`;
 
       // associate_id NULL is never equal to NULL, so the unique key cannot be used
       // for an upsert: update, then create what is missing.
@@ -103,7 +103,8 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
       return {
         1: { "installation.updated": identity.count },
         4: { "service_mailbox.created": 1 },
-        8: { "app_authorization.carried": apps.count, "webhook.carried": hooks.count },
+        6: { "web_panel.url": panelsRewritten },
+        8: { "app_authorization.carried": apps, "webhook.carried": hooks },
         11: { "preference.set_no": optInsChanged, "preference.created": optInsCreated },
       };
     });

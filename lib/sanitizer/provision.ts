@@ -105,6 +105,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       options,
       serviceMailboxAddress: input.serviceMailboxAddress,
       newMailboxId: facts.newMailboxId,
+      serviceBaseUrl: facts.installation.serviceBaseUrl,
       carried,
     });
     const rules = buildRuleReports(plans, copy.changes, post);
@@ -136,6 +137,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       classification,
       tableRows: Object.fromEntries(copy.tables.map((t) => [t.name, t.rows])),
       ticketsClosed: rules.find((r) => r.rule === 5)?.changes["ticket.closed"] ?? 0,
+      preferencesCreated: post[11]?.["preference.created"] ?? 0,
       carried: {
         appAuthorizations: carried.appAuthorizations.map((a) => ({ id: a.id, name: a.app_name })),
         webhooks: carried.webhooks.map((w) => ({ id: w.id, name: w.name })),

@@ -60,7 +60,6 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       options,
       snapshotAt: snapshot.at,
       newMailboxId: facts.newMailboxId,
-      serviceBaseUrl: facts.installation.serviceBaseUrl,
     });
     tracker.insertAfter(
       "schema",
