@@ -266,7 +266,7 @@ describe("a contract-exact production with hostile names, identity ids and no op
         ALTER TABLE preference ADD CONSTRAINT preference_unique UNIQUE (section, name, associate_id);
         DELETE FROM preference WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL;`);
       // Identity ids, ALWAYS and BY DEFAULT, continuing after production's rows.
-      for (const [table, kind] of [["preference", "ALWAYS"], ["service_mailbox", "ALWAYS"], ["webhook", "BY DEFAULT"], ["web_panel", "BY DEFAULT"]] as const) {
+      for (const [table, kind] of [["erp_connection", "ALWAYS"], ["service_mailbox", "ALWAYS"], ["webhook", "BY DEFAULT"], ["web_panel", "BY DEFAULT"]] as const) {
         const next = Number(await scalar(prod, `SELECT coalesce(max(id), 0) + 1 FROM ${table}`));
         await c.query(`ALTER TABLE ${table} ALTER id DROP DEFAULT; DROP SEQUENCE ${table}_id_seq;
                        ALTER TABLE ${table} ALTER id ADD GENERATED ${kind} AS IDENTITY (START WITH ${next})`);

@@ -70,6 +70,19 @@ export const CHECKS: CheckDefinition[] = [
     }
     return parts.length ? texts(c, parts.join(" UNION ALL ")) : [];
   }),
+  check(0, "no trigger, rule, policy, function, view or extension came from production (rule 16)", (c) =>
+    texts(
+      c,
+      `SELECT 'trigger ' || tgname AS o FROM pg_trigger WHERE NOT tgisinternal
+       UNION ALL SELECT 'rule ' || r.rulename FROM pg_rewrite r JOIN pg_class t ON t.oid = r.ev_class
+                  WHERE r.rulename <> '_RETURN' AND t.relnamespace = 'public'::regnamespace
+       UNION ALL SELECT 'policy ' || polname FROM pg_policy
+       UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+       UNION ALL SELECT 'view ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm')
+       UNION ALL SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'
+       UNION ALL SELECT 'event trigger ' || evtname FROM pg_event_trigger`,
+    ),
+  ),
   check(1, "installation is this sandbox's identity", (c, e) =>
     texts(
       c,

@@ -50,7 +50,6 @@ function decode(text: string): string {
 }
 
 function readUrl(raw: string): ReadUrl | null {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped
   const text = raw.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "").replace(/[\t\n\r]/g, "");
   const restAt = text.search(/[?#]/);
   const rest = restAt === -1 ? "" : text.slice(restAt);
