@@ -7,7 +7,7 @@
  * transaction.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/crm/client";
+import { PrismaClient, type Prisma } from "../generated/crm/client";
 import type { CarryOver } from "./carry-over";
 import type { SandboxOptions } from "./options";
 import { rewriteWebPanelUrl } from "./web-panel";
@@ -31,6 +31,29 @@ export interface PostRuleInput {
 /** rule → change key → count */
 export type PostRuleChanges = Record<number, Record<string, number>>;
 
+const APP_COLUMNS = {
+  id: "int", app_name: "text", client_id: "text", system_user_token: "text", access_token: "text",
+  refresh_token: "text", scopes: "text", authorized_by: "int", authorized_at: "timestamptz",
+};
+const WEBHOOK_COLUMNS = {
+  id: "int", name: "text", kind: "text", target_url: "text", events: "text", secret: "text",
+  active: "boolean", created_by: "int", created_at: "timestamptz",
+};
+
+/**
+ * Inserts rows with their own ids in one statement. OVERRIDING SYSTEM VALUE: the
+ * copy's id may be GENERATED ALWAYS AS IDENTITY (production's form), which a plain
+ * INSERT refuses. Table and columns are this module's constants; values are bound.
+ */
+function insertWithIds(tx: Prisma.TransactionClient, table: string, columns: Record<string, string>, rows: object[]): Promise<number> {
+  const names = Object.keys(columns).join(", ");
+  const types = Object.entries(columns).map(([c, t]) => `${c} ${t}`).join(", ");
+  return tx.$executeRawUnsafe(
+    `INSERT INTO ${table} (${names}) OVERRIDING SYSTEM VALUE SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${types})`,
+    JSON.stringify(rows),
+  );
+}
+
 export function sandboxSerialNumber(companyName: string, serialNumber: string): string {
   return `Test Env - ${companyName}/${serialNumber}`;
 }
@@ -52,8 +75,7 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
 
       // Created with an explicit id above every production mailbox id, so it can
       // never be mistaken for one; tickets were already pointed at it by the copy.
-      // Rows with explicit ids are written with OVERRIDING SYSTEM VALUE: production's
-      // id may be GENERATED ALWAYS AS IDENTITY, which a plain INSERT refuses.
+      // OVERRIDING SYSTEM VALUE: see insertWithIds.
       await tx.$executeRaw`INSERT INTO service_mailbox (id, address, is_active, created_at) OVERRIDING SYSTEM VALUE
                            VALUES (${input.newMailboxId}, ${input.serviceMailboxAddress}, true, now())`;
 
@@ -74,18 +96,8 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
         (await tx.associate.findMany({ where: { id: { in: referenced } }, select: { id: true } })).map((a) => a.id),
       );
       const keep = (id: number | null) => (id !== null && present.has(id) ? id : null);
-      const appRows = input.carried.appAuthorizations.map((a) => ({ ...a, authorized_by: keep(a.authorized_by) }));
-      const apps = await tx.$executeRaw`
-        INSERT INTO app_authorization (id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at)
-        OVERRIDING SYSTEM VALUE
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(appRows)}::jsonb) AS x(id int, app_name text, client_id text,
-               system_user_token text, access_token text, refresh_token text, scopes text, authorized_by int, authorized_at timestamptz)`;
-      const hookRows = input.carried.webhooks.map((w) => ({ ...w, created_by: keep(w.created_by) }));
-      const hooks = await tx.$executeRaw`
-        INSERT INTO webhook (id, name, kind, target_url, events, secret, active, created_by, created_at)
-        OVERRIDING SYSTEM VALUE
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(hookRows)}::jsonb) AS x(id int, name text, kind text,
-               target_url text, events text, secret text, active boolean, created_by int, created_at timestamptz)`;
+      const apps = await insertWithIds(tx, "app_authorization", APP_COLUMNS, input.carried.appAuthorizations.map((a) => ({ ...a, authorized_by: keep(a.authorized_by) })));
+      const hooks = await insertWithIds(tx, "webhook", WEBHOOK_COLUMNS, input.carried.webhooks.map((w) => ({ ...w, created_by: keep(w.created_by) })));
 
       // associate_id NULL is never equal to NULL, so the unique key cannot be used
       // for an upsert: update, then create what is missing.
