@@ -31,6 +31,12 @@ export interface PostRuleInput {
 /** rule → change key → count */
 export type PostRuleChanges = Record<number, Record<string, number>>;
 
+/**
+ * A few statements, but on a busy sandbox server they may take longer than Prisma's
+ * 5-second default, and a run must not fail for that. A run has its own overall bounds.
+ */
+const TRANSACTION_LIMITS = { maxWait: 30_000, timeout: 120_000 };
+
 const APP_COLUMNS = {
   id: "int", app_name: "text", client_id: "text", system_user_token: "text", access_token: "text",
   refresh_token: "text", scopes: "text", authorized_by: "int", authorized_at: "timestamptz",
@@ -79,13 +85,13 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
       await tx.$executeRaw`INSERT INTO service_mailbox (id, address, is_active, created_at) OVERRIDING SYSTEM VALUE
                            VALUES (${input.newMailboxId}, ${input.serviceMailboxAddress}, true, now())`;
 
-      let panelsRewritten = 0;
-      for (const panel of await tx.webPanel.findMany({ select: { id: true, url: true } })) {
-        const url = rewriteWebPanelUrl(panel.url, input.serviceBaseUrl);
-        if (url === panel.url) continue;
-        await tx.webPanel.update({ where: { id: panel.id }, data: { url } });
-        panelsRewritten++;
-      }
+      // Judged in TypeScript, written back in one statement.
+      const panels = (await tx.webPanel.findMany({ select: { id: true, url: true } }))
+        .map((p) => ({ id: p.id, url: rewriteWebPanelUrl(p.url, input.serviceBaseUrl), was: p.url }))
+        .filter((p) => p.url !== p.was);
+      const panelsRewritten = await tx.$executeRaw`
+        UPDATE web_panel w SET url = x.url FROM unnest(${panels.map((p) => p.id)}::int[], ${panels.map((p) => p.url)}::text[]) AS x(id, url)
+         WHERE w.id = x.id`;
 
       // A carried row may name an associate who no longer exists in production.
       const referenced = [
@@ -119,7 +125,7 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
         8: { "app_authorization.carried": apps, "webhook.carried": hooks },
         11: { "preference.set_no": optInsChanged, "preference.created": optInsCreated },
       };
-    });
+    }, TRANSACTION_LIMITS);
   } finally {
     await prisma.$disconnect();
   }

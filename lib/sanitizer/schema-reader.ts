@@ -29,9 +29,8 @@ export interface SourceColumn {
   /** Any other default: an executable expression, never copied as such. */
   otherDefault: boolean;
   generated: boolean;
-  /** A non-default collation: built-in (quoted name) or production's own (`userCollation`). */
+  /** A non-default built-in collation (production's own collations are objects: left out, the column gets the default). */
   collation: string | null;
-  userCollation: string | null;
 }
 
 export interface SourceTable {
@@ -122,8 +121,7 @@ export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSch
             a.attnotnull AS "notNull", a.attidentity AS identity, a.attgenerated <> '' AS generated,
             s.relname AS "serialSequence",
             d.oid IS NOT NULL AND a.attgenerated = '' AND s.relname IS NULL AS "otherDefault",
-            CASE WHEN a.attcollation <> t.typcollation AND co.collnamespace = 'pg_catalog'::regnamespace THEN co.collname::text END AS collation,
-            CASE WHEN a.attcollation <> t.typcollation AND co.collnamespace <> 'pg_catalog'::regnamespace THEN co.collname::text END AS "userCollation"
+            CASE WHEN a.attcollation <> t.typcollation AND co.collnamespace = 'pg_catalog'::regnamespace THEN co.collname::text END AS collation
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid
        JOIN pg_type t ON t.oid = a.atttypid
