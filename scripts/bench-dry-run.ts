@@ -80,7 +80,7 @@ function median(values: number[]): number {
 try {
   await ensureDatabase();
   const setup = await openProductionClient(databaseUrl);
-  const { rows } = await setup.query<{ id: number }>("SELECT id FROM associate WHERE can_login ORDER BY id LIMIT 50");
+  const { rows } = await setup.query<{ id: number }>("SELECT id FROM public.associate WHERE can_login ORDER BY id LIMIT 50");
   const sizes = await setup.query<{ rows: string; mib: string }>(
     "SELECT (SELECT sum(n_live_tup) FROM pg_stat_user_tables)::text AS rows, (pg_database_size(current_database()) / 1048576)::text AS mib",
   );

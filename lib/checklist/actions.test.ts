@@ -12,12 +12,14 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { databaseNameOf, withDatabase } = await import("../db/urls");
-const { createTestSandboxDatabase, testServerAdminUrl, testSandboxServerUrl } = await import("../testing/pg");
+const { createTestDatabase, createTestSandboxDatabase, testServerAdminUrl, testSandboxServerUrl } = await import("../testing/pg");
 const { oneOffQuery } = await import("../db/one-off-query");
 const { generateProductionDatabase } = await import("../crm/generator");
 const { buildWorld } = await import("../testing/test-world");
 const { getChecklist } = await import("./queries");
 const { fixChecklistItemAction, tickChecklistItemAction } = await import("./actions");
+const { provisionSandbox } = await import("../sanitizer/provision");
+const { parseClassification } = await import("../sanitizer/classification");
 
 let world: World;
 let sandboxDb: pg.Client;
@@ -180,5 +182,68 @@ describe("the best-practices checklist", () => {
     expect(await tickChecklistItemAction({ sandboxId, item: "not-a-real-item" as "dead-end", ticked: true })).toMatchObject({ ok: false, code: "INVALID_INPUT" });
     // B's own sandbox row exists; A's admin cannot tick it.
     expect(await tickChecklistItemAction({ sandboxId: sandboxOfB, item: "dead-end", ticked: true })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+  });
+});
+
+describe("checklist fixes on the sandbox of a hostile production", () => {
+  const TABLES = ["preference", "erp_connection", "scheduled_task", "web_panel"];
+  let prod: pg.Client;
+  let copy: pg.Client;
+  let hostileSandboxId = "";
+  let marks = 0;
+
+  // The world is the first describe's: its tenants and accounts.
+  beforeAll(async () => {
+    const prodUrl = await createTestDatabase("hostile");
+    await generateProductionDatabase({ databaseUrl: prodUrl, customerId: "Cust40009", companyName: "Hostile AS", scale: "small", seed: 40009 });
+    prod = new pg.Client({ connectionString: prodUrl });
+    await prod.connect();
+    // Triggers on every table a fix writes, each leaving a row in `tripwire` when it fires.
+    await prod.query(`CREATE TABLE tripwire (id serial PRIMARY KEY, what text NOT NULL);
+      CREATE FUNCTION tripwire_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO public.tripwire (what) VALUES (TG_TABLE_NAME); RETURN NEW; END $$;
+      ${TABLES.map((t) => `CREATE TRIGGER ${t}_touch BEFORE INSERT OR UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION tripwire_trigger();`).join("\n")}
+      UPDATE erp_connection SET auto_sync = true; UPDATE preference SET value = 'Yes' WHERE name LIKE '%OptIn - Configured';`);
+    marks = await count(prod, "SELECT count(*) AS n FROM tripwire");
+    const databaseName = `sbx_hostile_${Math.random().toString(36).slice(2, 8)}`;
+    const key = "Cust940009";
+    await provisionSandbox({
+      productionUrl: prodUrl,
+      sandboxServerUrl: testSandboxServerUrl(),
+      databaseName,
+      sandboxCustomerId: key,
+      serviceMailboxAddress: "support@sandbox940009.example",
+      options: { keepEnabledTaskIds: [1] },
+      classification: parseClassification({
+        tables: { tripwire: "copy" },
+        objects: [
+          { kind: "function", name: "tripwire_trigger()", treatment: "leave-out" },
+          ...TABLES.map((t) => ({ kind: "trigger" as const, table: t, name: `${t}_touch`, treatment: "leave-out" as const })),
+        ],
+      }),
+    });
+    copy = new pg.Client({ connectionString: withDatabase(testServerAdminUrl(), databaseName) });
+    await copy.connect();
+    // Give every fix something to change.
+    await copy.query("UPDATE erp_connection SET auto_sync = true; UPDATE scheduled_task SET enabled = true; DELETE FROM preference WHERE name = 'UserSync OptIn - Configured'");
+    await copy.query("INSERT INTO web_panel (name, url, location, visible, created_by_app, created_at) VALUES ('App panel', 'https://apps.example/p', 'navigator', true, 'SomeApp', now())");
+    hostileSandboxId = await makeSandbox(world.tenantA, world.users.adminA, databaseName, key);
+  });
+  afterAll(async () => {
+    await prod?.end();
+    await copy?.end();
+  });
+
+  it("every fix works and fires nothing production defined", async () => {
+    expect(await count(copy, "SELECT count(*) AS n FROM tripwire")).toBe(marks);
+    signInAs(world.users.adminA);
+    for (const fix of ["optIns", "erpAutoSync", "pauseTasks", "resumeKeptTasks", "hideAppPanels"] as const) {
+      const result = await fixChecklistItemAction({ sandboxId: hostileSandboxId, fix });
+      expect(result.ok, fix).toBe(true);
+      expect(Object.values(result.ok ? result.data : {}).reduce((a, b) => a + b, 0), fix).toBeGreaterThan(0);
+    }
+    expect(await count(copy, "SELECT count(*) AS n FROM tripwire")).toBe(marks);
+    expect(await count(copy, "SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal")).toBe(0);
+    expect(await count(prod, "SELECT count(*) AS n FROM tripwire")).toBe(marks);
   });
 });

@@ -381,3 +381,36 @@ export const USER_PLANS = [
   "marketing",
   "complete",
 ] as const;
+
+/**
+ * The value domains that a CHECK constraint in production may enforce as a contract
+ * object ("Schema objects the contract defines"): a text column restricted to its
+ * listed values, a number to a range, `installation.id` to 1.
+ */
+export type ValueDomain =
+  | { table: string; column: string; kind: "values"; values: readonly string[] }
+  | { table: string; column: string; kind: "range"; min: number; max: number }
+  | { table: string; column: string; kind: "equals"; value: number };
+
+const values = (table: string, column: string, list: readonly string[]): ValueDomain => ({ table, column, kind: "values", values: list });
+
+export const VALUE_DOMAINS: readonly ValueDomain[] = [
+  { table: "installation", column: "id", kind: "equals", value: 1 },
+  values("installation", "environment", ["production", "sandbox"]),
+  values("installation", "state", ["running", "maintenance"]),
+  values("associate", "user_plan", USER_PLANS),
+  values("sale", "stage", ["lead", "qualified", "proposal", "negotiation", "won", "lost"]),
+  { table: "sale", column: "probability", kind: "range", min: 0, max: 100 },
+  values("project", "status", ["planned", "in-progress", "completed", "cancelled"]),
+  values("ticket", "status", ["open", "pending", "postponed", "closed", "deleted"]),
+  values("ticket", "priority", ["low", "normal", "high", "critical"]),
+  values("scheduled_task", "kind", ["crmscript", "erp-sync", "import", "export", "maintenance"]),
+  values("webhook", "kind", ["http-post", "crmscript"]),
+  values("erp_connection", "connector", ["visma-net", "tripletex", "business-central", "fortnox", "other"]),
+];
+
+/** Unique keys besides the primary key, including installation.customer_id (unique across the fleet). */
+export function contractUniques(table: string): readonly (readonly string[])[] {
+  const listed = contractTable(table)?.unique ?? [];
+  return table === "installation" ? [...listed, ["customer_id"]] : listed;
+}

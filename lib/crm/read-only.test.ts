@@ -11,6 +11,10 @@ beforeAll(async () => {
   await setup.connect();
   await setup.query("CREATE TABLE note (id integer PRIMARY KEY, body text)");
   await setup.query("INSERT INTO note VALUES (1, 'kept')");
+  // A production that tries to shadow built-ins the portal's queries use.
+  await setup.query("CREATE FUNCTION public.lower(character varying) RETURNS text LANGUAGE sql AS $$ SELECT 'shadowed' $$");
+  await setup.query("CREATE FUNCTION public.texteq_evil(text, text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$");
+  await setup.query("CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = public.texteq_evil)");
   await setup.end();
 });
 
@@ -22,13 +26,26 @@ describe("openProductionClient", () => {
   it("reads but cannot write, even in an explicit transaction", async () => {
     const client = await openProductionClient(url);
     try {
-      const { rows } = await client.query<{ body: string }>("SELECT body FROM note WHERE id = 1");
+      const { rows } = await client.query<{ body: string }>("SELECT body FROM public.note WHERE id = 1");
       expect(rows[0]?.body).toBe("kept");
-      await expect(client.query("UPDATE note SET body = 'changed'")).rejects.toThrow(/read-only transaction/);
+      await expect(client.query("UPDATE public.note SET body = 'changed'")).rejects.toThrow(/read-only transaction/);
       await expect(client.query("CREATE TABLE other (id integer)")).rejects.toThrow(/read-only transaction/);
       await client.query("BEGIN");
-      await expect(client.query("DELETE FROM note")).rejects.toThrow(/read-only transaction/);
+      await expect(client.query("DELETE FROM public.note")).rejects.toThrow(/read-only transaction/);
       await client.query("ROLLBACK");
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe("search_path = pg_catalog, pg_temp", () => {
+  it("production's own functions and operators never shadow built-ins", async () => {
+    const client = await openProductionClient(url);
+    try {
+      const { rows } = await client.query<{ l: string; eq: boolean }>("SELECT lower('ABC'::varchar) AS l, 'a'::text = 'b'::text AS eq");
+      expect(rows[0]).toEqual({ l: "abc", eq: false });
+      await expect(client.query("SELECT body FROM note")).rejects.toThrow(/does not exist/);
     } finally {
       await client.end();
     }
@@ -39,11 +56,11 @@ describe("openProductionPool", () => {
   it("serves read-only connections through query() and connect()", async () => {
     const pool = openProductionPool(url, { max: 2 });
     try {
-      expect((await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM note")).rows[0]?.n).toBe(1);
-      await expect(pool.query("INSERT INTO note VALUES (2, 'x')")).rejects.toThrow(/read-only transaction/);
+      expect((await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM public.note")).rows[0]?.n).toBe(1);
+      await expect(pool.query("INSERT INTO public.note VALUES (2, 'x')")).rejects.toThrow(/read-only transaction/);
       const client = await pool.connect();
       try {
-        await expect(client.query("TRUNCATE note")).rejects.toThrow(/read-only transaction/);
+        await expect(client.query("TRUNCATE public.note")).rejects.toThrow(/read-only transaction/);
       } finally {
         client.release();
       }

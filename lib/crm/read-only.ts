@@ -9,10 +9,14 @@
  * would silently drop it, hence the check after connecting: no check, no connection.
  * (A session could still run `SET transaction_read_only = off`; no code of ours does,
  * and the role used for production should be read-only as well.)
+ *
+ * `search_path = pg_catalog, pg_temp` (rule 16): functions, operators or tables that
+ * production defines in `public` can never shadow a built-in in the portal's
+ * queries, which name production's tables with their schema (`public.installation`).
  */
 import pg from "pg";
 
-const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on";
+const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp";
 
 export class ProductionNotReadOnlyError extends Error {
   constructor() {
@@ -26,8 +30,10 @@ function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConf
 }
 
 async function assertReadOnly(client: pg.ClientBase): Promise<void> {
-  const { rows } = await client.query<{ transaction_read_only: string }>("SHOW transaction_read_only");
-  if (rows[0]?.transaction_read_only !== "on") throw new ProductionNotReadOnlyError();
+  const { rows } = await client.query<{ read_only: string; search_path: string }>(
+    "SELECT current_setting('transaction_read_only') AS read_only, current_setting('search_path') AS search_path",
+  );
+  if (rows[0]?.read_only !== "on" || rows[0].search_path.replace(/\s/g, "") !== "pg_catalog,pg_temp") throw new ProductionNotReadOnlyError();
 }
 
 /** A connected client to a production database, verified read-only. */

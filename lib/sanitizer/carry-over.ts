@@ -44,10 +44,10 @@ export async function readCarryOver(previousCopyUrl: string): Promise<CarryOver>
   try {
     const apps = await client.query<CarriedAppAuthorization>(
       `SELECT id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at
-         FROM app_authorization ORDER BY id`,
+         FROM public.app_authorization ORDER BY id`,
     );
     const hooks = await client.query<CarriedWebhook>(
-      `SELECT id, name, kind, target_url, events, secret, active, created_by, created_at FROM webhook ORDER BY id`,
+      `SELECT id, name, kind, target_url, events, secret, active, created_by, created_at FROM public.webhook ORDER BY id`,
     );
     return { appAuthorizations: apps.rows, webhooks: hooks.rows };
   } finally {

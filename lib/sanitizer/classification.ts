@@ -6,6 +6,9 @@
  *                                 | "email" (rewrite as rule 2 does)
  *   tables:  "<table>"          → "copy" (rows copied; its columns are kept unless
  *                                 classified above) | "skip" (created empty)
+ *   objects: [{ kind, table?, name, treatment }] → "leave-out" (not created in the
+ *            sandbox) | "copy" (recreated by the portal; only kinds with no
+ *            executable part: keys, plain indexes, sequences, enum types)
  *
  * Anything unclassified stops the run (drift.ts). Contract tables and columns
  * cannot be classified: the contract's rules own them.
@@ -15,23 +18,41 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { contractTable } from "../crm/contract";
 import { SanitizationError } from "./errors";
+import { isCopyable, OBJECT_KINDS, sameObject, type SchemaObject } from "./schema-objects";
 
 const IDENT = "[a-z_][a-z0-9_$]*";
 const columnKey = z.string().regex(new RegExp(`^${IDENT}\\.${IDENT}$`), {
   error: 'Column keys are "table.column" (lower-case names).',
 });
-const tableKey = z.string().regex(new RegExp(`^${IDENT}$`), { error: "Table keys are lower-case table names." });
+// Any name PostgreSQL allows: names are only ever quoted as identifiers.
+const tableKey = z.string().min(1).max(63);
 
 export const COLUMN_TREATMENTS = ["keep", "clear", "email"] as const;
 export const TABLE_TREATMENTS = ["copy", "skip"] as const;
 export type ColumnTreatment = (typeof COLUMN_TREATMENTS)[number];
 export type TableTreatment = (typeof TABLE_TREATMENTS)[number];
+export const OBJECT_TREATMENTS = ["leave-out", "copy"] as const;
+export type ObjectTreatment = (typeof OBJECT_TREATMENTS)[number];
+
+const objectSchema = z
+  .object({
+    kind: z.enum(OBJECT_KINDS),
+    /** The table the object belongs to; absent for objects of the schema (views, functions, ...). */
+    table: z.string().min(1).nullable().default(null),
+    name: z.string().min(1),
+    treatment: z.enum(OBJECT_TREATMENTS),
+  })
+  .strict()
+  .refine((o) => o.treatment === "leave-out" || isCopyable(o.kind), {
+    error: "has an executable part: it can only be left out (\"leave-out\").",
+  });
 
 export const classificationSchema = z
   .object({
     $comment: z.union([z.string(), z.array(z.string())]).optional(),
     columns: z.record(columnKey, z.enum(COLUMN_TREATMENTS)).default({}),
     tables: z.record(tableKey, z.enum(TABLE_TREATMENTS)).default({}),
+    objects: z.array(objectSchema).default([]),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -50,7 +71,7 @@ export const classificationSchema = z
 
 export type Classification = z.output<typeof classificationSchema>;
 
-export const EMPTY_CLASSIFICATION: Classification = { columns: {}, tables: {} };
+export const EMPTY_CLASSIFICATION: Classification = { columns: {}, tables: {}, objects: [] };
 
 const DEFAULT_FILE = fileURLToPath(new URL("../../prisma/crm/classification.json", import.meta.url));
 
@@ -85,4 +106,8 @@ export async function loadClassification(path: string = classificationFilePath()
 
 export function columnTreatment(c: Classification, table: string, column: string): ColumnTreatment | undefined {
   return c.columns[`${table}.${column}`];
+}
+
+export function objectTreatment(c: Classification, object: SchemaObject): ObjectTreatment | undefined {
+  return c.objects.find((o) => sameObject(o, object))?.treatment;
 }

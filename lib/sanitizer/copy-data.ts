@@ -41,6 +41,15 @@ export async function openTargetClient(url: string): Promise<pg.Client> {
   return client;
 }
 
+export async function withTargetClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await openTargetClient(url);
+  try {
+    return await run(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const { snapshot, plans, tracker } = input;
   const queue = [...plans].sort((a, b) => b.estimatedBytes - a.estimatedBytes);

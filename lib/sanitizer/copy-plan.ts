@@ -9,11 +9,11 @@ import { contractTable } from "../crm/contract";
 import { rewriteEmailSql } from "./email-sql";
 import type { SourceSchema, SourceTable } from "./schema-reader";
 import { contractTableRules, type ChangeCount, type RuleContext } from "./select-rules";
-import { quoteIdent } from "./sql";
+import { publicTable, quoteIdent } from "./sql";
 
 export interface TablePlan {
   table: string;
-  /** Quoted target columns (generated columns left out). */
+  /** Quoted target columns: all of them (a generated column is only ever created as a plain one). */
   columns: string[];
   /** The sanitizing SELECT, or null when no row is copied. */
   select: string | null;
@@ -31,7 +31,7 @@ function planTable(table: SourceTable, classification: Classification, ctx: Rule
   const rules = isContract ? contractTableRules(table.name, ctx) : {};
   const skipped = isContract ? rules.noRows === true : classification.tables[table.name] !== "copy";
   const changes: ChangeCount[] = [...(rules.changes ?? [])];
-  const copied = table.columns.filter((c) => !c.generated);
+  const copied = table.columns;
   const expressions = copied.map((c) => {
     const col = quoteIdent(c.name);
     const override = rules.columns?.[c.name];
@@ -39,7 +39,7 @@ function planTable(table: SourceTable, classification: Classification, ctx: Rule
     const treatment = columnTreatment(classification, table.name, c.name);
     if (treatment === "clear") {
       changes.push({ rule: 0, key: `${table.name}.${c.name} cleared`, aggregate: `count(${col})` });
-      return `NULL::${c.type} AS ${col}`;
+      return `NULL AS ${col}`;
     }
     if (treatment === "email") {
       changes.push({ rule: 0, key: `${table.name}.${c.name} e-mail`, aggregate: `count(*) FILTER (WHERE ${col} <> '')` });
@@ -52,7 +52,7 @@ function planTable(table: SourceTable, classification: Classification, ctx: Rule
   return {
     table: table.name,
     columns: copied.map((c) => quoteIdent(c.name)),
-    select: skipped ? null : `SELECT ${expressions.join(", ")} FROM ${quoteIdent(table.name)}${where}`,
+    select: skipped ? null : `SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`,
     changes,
     estimatedRows: table.estimatedRows,
     estimatedBytes: table.bytes,

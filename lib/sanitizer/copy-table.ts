@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import type { TablePlan } from "./copy-plan";
-import { quoteIdent } from "./sql";
+import { publicTable, quoteIdent } from "./sql";
 
 export interface CopyCounters {
   rows: number;
@@ -55,6 +55,6 @@ export async function copyTable(
 export async function countChanges(source: pg.ClientBase, plan: TablePlan): Promise<number[]> {
   if (plan.changes.length === 0) return [];
   const select = plan.changes.map((c, i) => `(${c.aggregate})::bigint AS c${i}`).join(", ");
-  const { rows } = await source.query<Record<string, string>>(`SELECT ${select} FROM ${quoteIdent(plan.table)}`);
+  const { rows } = await source.query<Record<string, string>>(`SELECT ${select} FROM ${publicTable(plan.table)}`);
   return plan.changes.map((_c, i) => Number(rows[0]?.[`c${i}`] ?? 0));
 }

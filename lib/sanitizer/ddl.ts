@@ -1,73 +1,96 @@
 /**
- * DDL for the copy, from the production catalog (schema-reader.ts), in bulk-load
- * order: types, sequences and bare tables (with CHECKs, cheap per row) before the
- * data; primary keys, uniques and indexes after it (one sorted build beats index
- * maintenance per row); foreign keys last (validated once over complete tables).
+ * The sandbox's DDL, written by the portal from the recognised schema (schema-plan.ts):
+ * production's names, always quoted as identifiers; types only as format_type()
+ * spells built-in ones; numbers checked as numbers; CHECK values the contract's own.
+ * No definition text read from production is ever part of a statement (rule 16).
+ *
+ * Bulk-load order: types, sequences and bare tables (with their CHECKs, cheap per
+ * row) before the data; primary keys, uniques and indexes after it (one sorted
+ * build beats index maintenance per row); foreign keys last (validated once over
+ * complete tables).
  */
-import type { SourceSchema, SourceSequence, SourceTable } from "./schema-reader";
+import type { FkAction, SourceSequence } from "./schema-reader";
+import type { PlannedColumn, PlannedConstraint, SchemaPlan } from "./schema-plan";
 import { quoteIdent, quoteLiteral } from "./sql";
 
 export interface SchemaDdl {
   /** Before the data: enum types, sequences, tables, sequence ownership. */
   beforeData: string[];
-  /** After the data, per table: primary key, uniques, exclusions, other indexes. */
+  /** After the data, per table: primary key, uniques, other indexes. */
   indexes: { table: string; sql: string }[];
   foreignKeys: string[];
 }
 
-export function buildSchemaDdl(schema: SourceSchema): SchemaDdl {
+export function buildSchemaDdl(plan: SchemaPlan): SchemaDdl {
   const beforeData: string[] = [];
-  for (const e of schema.enums) {
+  for (const e of plan.enums) {
     beforeData.push(`CREATE TYPE ${quoteIdent(e.name)} AS ENUM (${e.labels.map(quoteLiteral).join(", ")})`);
   }
-  const free = schema.sequences.filter((s) => !s.identity);
-  for (const s of free) beforeData.push(`CREATE SEQUENCE ${quoteIdent(s.name)} ${sequenceOptions(s)}`);
-  for (const t of schema.tables) beforeData.push(createTable(t, schema));
-  for (const s of free) {
-    if (s.ownedBy) {
-      beforeData.push(
-        `ALTER SEQUENCE ${quoteIdent(s.name)} OWNED BY ${quoteIdent(s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)}`,
-      );
+  for (const s of plan.sequences) beforeData.push(`CREATE SEQUENCE ${quoteIdent(s.name)} ${sequenceOptions(s)}`);
+  for (const t of plan.tables) {
+    const parts = t.columns.map(columnDdl);
+    for (const c of plan.constraints) if (c.table === t.name && c.kind === "c") parts.push(`CONSTRAINT ${quoteIdent(c.name)} ${checkDdl(c)}`);
+    beforeData.push(`CREATE TABLE ${quoteIdent(t.name)} (\n  ${parts.join(",\n  ")}\n)`);
+    for (const c of t.columns) {
+      if (c.serialSequence) beforeData.push(`ALTER SEQUENCE ${quoteIdent(c.serialSequence)} OWNED BY ${quoteIdent(t.name)}.${quoteIdent(c.name)}`);
     }
   }
 
   const indexes: SchemaDdl["indexes"] = [];
-  for (const c of schema.constraints) {
-    if (c.kind === "p" || c.kind === "u" || c.kind === "x") {
-      indexes.push({ table: c.table, sql: addConstraint(c.table, c.name, c.definition) });
+  for (const c of plan.constraints) {
+    if (c.kind === "p" || c.kind === "u") {
+      const key = c.kind === "p" ? "PRIMARY KEY" : "UNIQUE";
+      indexes.push({ table: c.table, sql: `${alterTable(c)} ${key} (${columnList(c.columns)})` });
     }
   }
-  for (const i of schema.indexes) indexes.push({ table: i.table, sql: i.definition });
-  const foreignKeys = schema.constraints
-    .filter((c) => c.kind === "f")
-    .map((c) => addConstraint(c.table, c.name, c.definition));
+  for (const i of plan.indexes) {
+    indexes.push({
+      table: i.table,
+      sql: `CREATE ${i.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(i.name)} ON ${quoteIdent(i.table)} USING btree (${columnList(i.columns)})`,
+    });
+  }
+  const foreignKeys = plan.constraints.filter((c) => c.kind === "f").map(foreignKeyDdl);
   return { beforeData, indexes, foreignKeys };
 }
 
-function createTable(table: SourceTable, schema: SourceSchema): string {
-  const parts = table.columns.map((c) => {
-    let sql = `${quoteIdent(c.name)} ${c.type}`;
-    if (c.collation) sql += ` COLLATE ${c.collation}`;
-    if (c.generated) sql += ` GENERATED ALWAYS AS (${c.generated}) STORED`;
-    else if (c.identity) {
-      const seq = schema.sequences.find(
-        (s) => s.identity && s.ownedBy?.table === table.name && s.ownedBy.column === c.name,
-      );
-      const kind = c.identity === "a" ? "ALWAYS" : "BY DEFAULT";
-      // The identity sequence's type is the column's: stating it again is an error.
-      sql += ` GENERATED ${kind} AS IDENTITY${seq ? ` (SEQUENCE NAME ${quoteIdent(seq.name)} ${sequenceOptions(seq, false)})` : ""}`;
-    } else if (c.default !== null) sql += ` DEFAULT ${c.default}`;
-    if (c.notNull) sql += " NOT NULL";
-    return sql;
-  });
-  for (const c of schema.constraints) {
-    if (c.table === table.name && c.kind === "c") parts.push(`CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
+function columnDdl(c: PlannedColumn): string {
+  let sql = `${quoteIdent(c.name)} ${c.enumType ? quoteIdent(c.type) : c.type}`;
+  if (c.collation) sql += ` COLLATE pg_catalog.${quoteIdent(c.collation)}`;
+  if (c.identity) {
+    const seq = c.identity.sequence;
+    // The identity sequence's type is the column's: stating it again is an error.
+    sql += ` GENERATED ${c.identity.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY${seq ? ` (SEQUENCE NAME ${quoteIdent(seq.name)} ${sequenceOptions(seq, false)})` : ""}`;
+  } else if (c.serialSequence) {
+    sql += ` DEFAULT nextval(${quoteLiteral(quoteIdent(c.serialSequence))}::regclass)`;
   }
-  return `CREATE TABLE ${quoteIdent(table.name)} (\n  ${parts.join(",\n  ")}\n)`;
+  if (c.notNull) sql += " NOT NULL";
+  return sql;
 }
 
-function addConstraint(table: string, name: string, definition: string): string {
-  return `ALTER TABLE ${quoteIdent(table)} ADD CONSTRAINT ${quoteIdent(name)} ${definition}`;
+const alterTable = (c: PlannedConstraint) => `ALTER TABLE ${quoteIdent(c.table)} ADD CONSTRAINT ${quoteIdent(c.name)}`;
+const columnList = (columns: string[]) => columns.map(quoteIdent).join(", ");
+
+const ACTIONS: Record<FkAction, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
+
+function foreignKeyDdl(c: PlannedConstraint): string {
+  const fk = c.foreignKey;
+  if (!fk) throw new Error(`foreign key ${c.name} without its target`);
+  return `${alterTable(c)} FOREIGN KEY (${columnList(c.columns)}) REFERENCES ${quoteIdent(fk.table)} (${columnList(fk.columns)}) ON DELETE ${ACTIONS[fk.onDelete]} ON UPDATE ${ACTIONS[fk.onUpdate]}`;
+}
+
+/** A contract value domain, in the form PostgreSQL stores it, with production's values in production's order. */
+function checkDdl(c: PlannedConstraint): string {
+  const col = quoteIdent(c.columns[0] ?? "");
+  const d = c.domain;
+  if (!d) throw new Error(`check ${c.name} without a recognised domain`);
+  if (d.kind === "values") return `CHECK (${col} = ANY (ARRAY[${d.values.map((v) => `${quoteLiteral(v)}::text`).join(", ")}]))`;
+  if (d.kind === "range") return `CHECK ((${col} >= ${integer(d.min)}) AND (${col} <= ${integer(d.max)}))`;
+  return `CHECK (${col} = ${integer(d.value)})`;
+}
+
+function integer(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return String(n);
 }
 
 function sequenceOptions(s: SourceSequence, withType = true): string {
@@ -90,10 +113,17 @@ function sequenceOptions(s: SourceSequence, withType = true): string {
  * production's). Sequences never used in production stay fresh.
  */
 export function sequenceResetSql(s: SourceSequence): string | null {
-  const prod = s.lastValue === null ? "NULL" : `${s.lastValue}::bigint`;
+  const last = s.lastValue !== null && /^-?\d+$/.test(s.lastValue) ? s.lastValue : null;
+  const prod = last === null ? "NULL" : `${last}::bigint`;
   const copied = s.ownedBy
     ? `(SELECT max(${quoteIdent(s.ownedBy.column)})::bigint FROM ${quoteIdent(s.ownedBy.table)})`
     : "NULL";
-  if (s.lastValue === null && !s.ownedBy) return null;
+  if (last === null && !s.ownedBy) return null;
   return `SELECT setval(${quoteLiteral(quoteIdent(s.name))}, v, true) FROM (SELECT greatest(${prod}, ${copied}) AS v) x WHERE v IS NOT NULL`;
+}
+
+/** Every sequence the sandbox has: serial and copied ones, and those of identity columns. */
+export function sandboxSequences(plan: SchemaPlan): SourceSequence[] {
+  const identity = plan.tables.flatMap((t) => t.columns.flatMap((c) => (c.identity?.sequence ? [c.identity.sequence] : [])));
+  return [...plan.sequences, ...identity];
 }

@@ -12,6 +12,13 @@ import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, sc
 let prod: string;
 const made: string[] = [];
 
+/** The extra tables' own objects: an executable default and expression index left out, a unique key copied. */
+const OBJECTS = [
+  { kind: "default", table: "audit_log", name: "at", treatment: "leave-out" },
+  { kind: "unique constraint", table: "region", name: "region_name_key", treatment: "copy" },
+  { kind: "expression index", table: "region", name: "region_lower_name", treatment: "leave-out" },
+];
+
 function run(classification: Classification, url = prod) {
   const name = newSandboxName();
   made.push(name);
@@ -59,17 +66,18 @@ describe("rule 0: drift", () => {
   });
 
   it("refuses a partial classification, naming only what is left", async () => {
-    const { promise } = run(parseClassification({ columns: { "company.vat_code": "keep" }, tables: { audit_log: "skip" } }));
+    const { promise } = run(parseClassification({ columns: { "company.vat_code": "keep" }, tables: { audit_log: "skip" }, objects: OBJECTS }));
     const error = (await promise.catch((e: unknown) => e)) as Error;
     expect(error.message).toContain("contact.private_email");
     expect(error.message).not.toContain("vat_code");
     expect(error.message).not.toContain("audit_log");
+    expect(error.message).not.toContain("region_name_key");
   });
 
   it("refuses a classification that cannot apply (clearing a NOT NULL column)", async () => {
     await withClient(prod, (c) => c.query("ALTER TABLE sale ADD COLUMN region_code text NOT NULL DEFAULT 'N'"));
     try {
-      const { name, promise } = run(parseClassification({ columns: { "sale.region_code": "clear", "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "skip", region: "copy" } }));
+      const { name, promise } = run(parseClassification({ columns: { "sale.region_code": "clear", "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "skip", region: "copy" }, objects: [...OBJECTS, { kind: "default", table: "sale", name: "region_code", treatment: "leave-out" }] }));
       await expect(promise).rejects.toMatchObject({ code: "INVALID_CLASSIFICATION", message: expect.stringContaining("sale.region_code is NOT NULL") });
       expect(await databaseNames()).not.toContain(name);
     } finally {
@@ -82,6 +90,7 @@ describe("rule 0: drift", () => {
       parseClassification({
         columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "clear", "region.contact_email": "email" },
         tables: { audit_log: "skip", region: "copy" },
+        objects: OBJECTS,
       }),
     );
     const report = await promise;
@@ -94,9 +103,11 @@ describe("rule 0: drift", () => {
       { code: "N", name: "North", contact_email: "north_corp.example@mailinator.com" },
       { code: "S", name: "South", contact_email: null },
     ]);
-    // The extra table's shape came along: identity, default, keys and the expression index.
+    // The extra table's shape came along: identity and keys; the default and the expression index were left out.
     expect(await scalar(url, "SELECT attidentity FROM pg_attribute WHERE attrelid = 'audit_log'::regclass AND attname = 'id'")).toBe("a");
-    expect(await scalar(url, "SELECT pg_get_indexdef('region_lower_name'::regclass)")).toContain("lower(name)");
+    expect(await scalar(url, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'region_name_key'")).toBe("UNIQUE (name)");
+    expect(await scalar(url, "SELECT to_regclass('region_lower_name')")).toBeNull();
+    expect(await scalar(url, "SELECT count(*) FROM pg_attrdef WHERE adrelid = 'audit_log'::regclass")).toBe("0");
     expect(Number(await scalar(url, "INSERT INTO audit_log (what) VALUES ('x') RETURNING id"))).toBe(51);
     expect(report.rules.find((r) => r.rule === 0)?.changes).toMatchObject({ "audit_log skipped": 50, "contact.shoe_size cleared": expect.any(Number) });
   });
@@ -104,12 +115,12 @@ describe("rule 0: drift", () => {
 
 describe("rule 15: dead end", () => {
   it("refuses a sandbox as the copy source, creating nothing", async () => {
-    const first = run(parseClassification({ columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "copy", region: "copy" } }));
+    const first = run(parseClassification({ columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "copy", region: "copy" }, objects: OBJECTS }));
     await first.promise;
     const second = run(EMPTY_CLASSIFICATION, sandboxUrl(first.name));
     await expect(second.promise).rejects.toMatchObject({ code: "DRIFT" });
     const third = run(
-      parseClassification({ columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "copy", region: "copy" } }),
+      parseClassification({ columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "copy", region: "copy" }, objects: OBJECTS }),
       sandboxUrl(first.name),
     );
     await expect(third.promise).rejects.toMatchObject({ code: "SOURCE_IS_SANDBOX", message: expect.stringContaining("never a copy source") });

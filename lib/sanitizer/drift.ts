@@ -1,13 +1,18 @@
 /**
  * Rule 0: fail closed on the unknown. Production may be copied only when every
- * table and column is in the contract or classified, and every contract table and
- * column is there with its type (the sanitizing SELECTs rely on them). Runs before
- * anything is created; the error names every offender at once.
+ * table, column and other schema object is in the contract or classified, and every
+ * contract table and column is there with its type (the sanitizing SELECTs rely on
+ * them). Runs before anything is created; the error names every offender at once.
+ * Tables, columns and objects come from pg_class (schema-reader.ts), which shows
+ * them all, also those the production role may not read.
  */
 import type pg from "pg";
 import { checkContract } from "../crm/contract-check";
+import { contractTable } from "../crm/contract";
 import { columnTreatment, type Classification } from "./classification";
 import { SanitizationError } from "./errors";
+import { describeObject, type SchemaObject } from "./schema-objects";
+import { planSchema, type SchemaPlan } from "./schema-plan";
 import type { SourceSchema } from "./schema-reader";
 
 export interface DriftReport {
@@ -15,27 +20,37 @@ export interface DriftReport {
   unclassifiedColumns: string[];
   missing: string[];
   wrongType: string[];
+  /** Other schema objects: constraints, defaults, indexes, triggers, views, functions, ... */
+  unclassifiedObjects: SchemaObject[];
 }
 
 const TEXT_TYPES = new Set(["text", "character varying", "character", "citext"]);
 
-export async function assertNoDrift(client: pg.ClientBase, schema: SourceSchema, classification: Classification): Promise<void> {
+/** Returns what the sandbox's schema will hold; throws DRIFT or INVALID_CLASSIFICATION. */
+export async function assertNoDrift(client: pg.ClientBase, schema: SourceSchema, classification: Classification): Promise<SchemaPlan> {
   const check = await checkContract(client);
+  const plan = planSchema(schema, classification);
   const drift: DriftReport = {
-    unclassifiedTables: check.extraTables.filter((t) => !classification.tables[t]),
-    unclassifiedColumns: check.extraColumns
-      .filter((c) => !columnTreatment(classification, c.table, c.column))
-      .map((c) => `${c.table}.${c.column}`),
+    unclassifiedTables: schema.tables.filter((t) => !contractTable(t.name) && !classification.tables[t.name]).map((t) => t.name),
+    // Extra tables' columns come with their table's classification.
+    unclassifiedColumns: schema.tables.flatMap((t) => {
+      const contract = contractTable(t.name);
+      if (!contract) return [];
+      const extra = t.columns.filter((c) => !contract.columns.some((k) => k.name === c.name));
+      return extra.filter((c) => !columnTreatment(classification, t.name, c.name)).map((c) => `${t.name}.${c.name}`);
+    }),
     missing: [...check.missingTables, ...check.missingColumns.map((c) => `${c.table}.${c.column}`)],
     wrongType: check.wrongColumns.map(
       (c) =>
         `${c.table}.${c.column} (${c.actual.type}${c.actual.nullable ? " null" : ""}, contract: ${c.expected.type}${c.expected.nullable ? " null" : ""})`,
     ),
+    unclassifiedObjects: plan.unknown,
   };
-  if (Object.values(drift).some((list: string[]) => list.length > 0)) {
+  if (Object.values(drift).some((list: unknown[]) => list.length > 0)) {
     throw new SanitizationError("DRIFT", driftMessage(drift), drift);
   }
-  assertClassificationApplies(schema, classification);
+  assertClassificationApplies(schema, classification, plan.problems);
+  return plan;
 }
 
 function driftMessage(d: DriftReport): string {
@@ -44,24 +59,24 @@ function driftMessage(d: DriftReport): string {
   if (d.unclassifiedColumns.length) lines.push(`Unclassified columns: ${d.unclassifiedColumns.join(", ")}.`);
   if (d.missing.length) lines.push(`Missing from production: ${d.missing.join(", ")}.`);
   if (d.wrongType.length) lines.push(`Different type: ${d.wrongType.join(", ")}.`);
-  if (d.unclassifiedTables.length || d.unclassifiedColumns.length) {
+  if (d.unclassifiedObjects.length) lines.push(`Unclassified schema objects: ${d.unclassifiedObjects.map(describeObject).join("; ")}.`);
+  if (d.unclassifiedTables.length || d.unclassifiedColumns.length || d.unclassifiedObjects.length) {
     lines.push("Classify them in the classification file (see CRM_CLASSIFICATION_FILE) or remove them from production.");
   }
   return lines.join(" ");
 }
 
-/** A treatment the column cannot take (clearing a NOT NULL column, an e-mail rewrite of a number). */
-function assertClassificationApplies(schema: SourceSchema, classification: Classification): void {
-  const problems: string[] = [];
+/** A treatment the column cannot take (clearing a NOT NULL column, an e-mail rewrite of a number), or an object copy that cannot be. */
+function assertClassificationApplies(schema: SourceSchema, classification: Classification, planProblems: string[]): void {
+  const problems: string[] = [...planProblems];
   for (const table of schema.tables) {
     for (const column of table.columns) {
       const treatment = columnTreatment(classification, table.name, column.name);
       const name = `${table.name}.${column.name}`;
       if (treatment === "clear" && column.notNull) problems.push(`${name} is NOT NULL and cannot be cleared`);
-      if (treatment === "email" && !TEXT_TYPES.has(column.type.replace(/\(.*\)$/, ""))) {
-        problems.push(`${name} is ${column.type}, not text: it cannot be rewritten as an e-mail address`);
+      if (treatment === "email" && !TEXT_TYPES.has(column.typeLabel.replace(/\(.*\)$/, ""))) {
+        problems.push(`${name} is ${column.typeLabel}, not text: it cannot be rewritten as an e-mail address`);
       }
-      if (treatment && column.generated) problems.push(`${name} is a generated column: PostgreSQL computes it`);
     }
   }
   if (problems.length) {

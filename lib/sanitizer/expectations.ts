@@ -27,6 +27,8 @@ export interface SandboxExpectations {
   tableRows: Record<string, number>;
   /** Tickets rule 5 closed. */
   ticketsClosed: number;
+  /** Opt-in preferences rule 11 created because production lacked them (absent in older reports: 0). */
+  preferencesCreated?: number;
   /** Rule 8: the rows carried from the previous copy (empty for a first copy). */
   carried: { appAuthorizations: CarriedRowKey[]; webhooks: CarriedRowKey[] };
 }

@@ -66,6 +66,25 @@ describe("classification", () => {
     for (const part of ["columns.company.x", "columns.Bad", "tables.extra", "other"]) expect(message).toContain(part);
   });
 
+  it("classifies objects: leave-out for any kind, copy only without an executable part", () => {
+    expect(
+      parseClassification({
+        tables: { 'odd "name"; --': "copy" },
+        objects: [
+          { kind: "trigger", table: "company", name: "t", treatment: "leave-out" },
+          { kind: "index", table: "company", name: "i", treatment: "copy" },
+          { kind: "view", name: "v", treatment: "leave-out" },
+        ],
+      }).objects,
+    ).toEqual([
+      { kind: "trigger", table: "company", name: "t", treatment: "leave-out" },
+      { kind: "index", table: "company", name: "i", treatment: "copy" },
+      { kind: "view", table: null, name: "v", treatment: "leave-out" },
+    ]);
+    const message = messageOf({ objects: [{ kind: "function", name: "f()", treatment: "copy" }, { kind: "gadget", name: "g", treatment: "leave-out" }] });
+    for (const part of ["objects.0", "executable part", "objects.1.kind"]) expect(message).toContain(part);
+  });
+
   it("refuses classifying contract tables and columns", () => {
     const message = messageOf({ columns: { "company.email": "keep" }, tables: { ticket: "skip" } });
     for (const part of ["company.email is a contract column", "ticket is a contract table"]) expect(message).toContain(part);
@@ -76,7 +95,8 @@ describe("classification", () => {
     const file = path.join(dir, "c.json");
     expect(classificationFilePath(file)).toBe(file);
     await writeFile(file, JSON.stringify({ columns: { "company.vat": "keep" }, tables: { audit: "skip" } }));
-    expect(await loadClassification(file)).toEqual({ columns: { "company.vat": "keep" }, tables: { audit: "skip" } });
+    // A file written before objects could be classified still reads, with no objects.
+    expect(await loadClassification(file)).toEqual({ columns: { "company.vat": "keep" }, tables: { audit: "skip" }, objects: [] });
     await writeFile(file, "{ not json");
     await expect(loadClassification(file)).rejects.toMatchObject({ code: "INVALID_CLASSIFICATION", message: expect.stringContaining("not valid JSON") });
     await expect(loadClassification(path.join(dir, "missing.json"))).rejects.toMatchObject({ message: expect.stringContaining("Cannot read") });

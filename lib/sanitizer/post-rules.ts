@@ -1,13 +1,16 @@
 /**
  * The rules applied on the copy after the data is in, through the CRM Prisma
  * client: a handful of rows each, where a typed client reads better than SQL.
- * Rules 1 (identity), 4 (the sandbox's own Service mailbox), 8 (carried apps and
- * webhooks) and 11 (opt-ins). Everything runs in one transaction.
+ * Rules 1 (identity), 4 (the sandbox's own Service mailbox), 6 (web panel URLs,
+ * judged in TypeScript as a browser reads them: web_panel is a small configuration
+ * table), 8 (carried apps and webhooks) and 11 (opt-ins). Everything runs in one
+ * transaction.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/crm/client";
+import { PrismaClient, type Prisma } from "../generated/crm/client";
 import type { CarryOver } from "./carry-over";
 import type { SandboxOptions } from "./options";
+import { rewriteWebPanelUrl } from "./web-panel";
 
 export const OPT_IN_PREFERENCES = ["Statistics OptIn - Configured", "UserSync OptIn - Configured"] as const;
 
@@ -20,11 +23,42 @@ export interface PostRuleInput {
   options: SandboxOptions;
   serviceMailboxAddress: string;
   newMailboxId: number;
+  /** Production's installation.service_base_url (rule 6). */
+  serviceBaseUrl: string;
   carried: CarryOver;
 }
 
 /** rule → change key → count */
 export type PostRuleChanges = Record<number, Record<string, number>>;
+
+/**
+ * A few statements, but on a busy sandbox server they may take longer than Prisma's
+ * 5-second default, and a run must not fail for that. A run has its own overall bounds.
+ */
+const TRANSACTION_LIMITS = { maxWait: 30_000, timeout: 120_000 };
+
+const APP_COLUMNS = {
+  id: "int", app_name: "text", client_id: "text", system_user_token: "text", access_token: "text",
+  refresh_token: "text", scopes: "text", authorized_by: "int", authorized_at: "timestamptz",
+};
+const WEBHOOK_COLUMNS = {
+  id: "int", name: "text", kind: "text", target_url: "text", events: "text", secret: "text",
+  active: "boolean", created_by: "int", created_at: "timestamptz",
+};
+
+/**
+ * Inserts rows with their own ids in one statement. OVERRIDING SYSTEM VALUE: the
+ * copy's id may be GENERATED ALWAYS AS IDENTITY (production's form), which a plain
+ * INSERT refuses. Table and columns are this module's constants; values are bound.
+ */
+function insertWithIds(tx: Prisma.TransactionClient, table: string, columns: Record<string, string>, rows: object[]): Promise<number> {
+  const names = Object.keys(columns).join(", ");
+  const types = Object.entries(columns).map(([c, t]) => `${c} ${t}`).join(", ");
+  return tx.$executeRawUnsafe(
+    `INSERT INTO ${table} (${names}) OVERRIDING SYSTEM VALUE SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${types})`,
+    JSON.stringify(rows),
+  );
+}
 
 export function sandboxSerialNumber(companyName: string, serialNumber: string): string {
   return `Test Env - ${companyName}/${serialNumber}`;
@@ -47,9 +81,17 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
 
       // Created with an explicit id above every production mailbox id, so it can
       // never be mistaken for one; tickets were already pointed at it by the copy.
-      await tx.serviceMailbox.create({
-        data: { id: input.newMailboxId, address: input.serviceMailboxAddress, isActive: true, createdAt: new Date() },
-      });
+      // OVERRIDING SYSTEM VALUE: see insertWithIds.
+      await tx.$executeRaw`INSERT INTO service_mailbox (id, address, is_active, created_at) OVERRIDING SYSTEM VALUE
+                           VALUES (${input.newMailboxId}, ${input.serviceMailboxAddress}, true, now())`;
+
+      // Judged in TypeScript, written back in one statement.
+      const panels = (await tx.webPanel.findMany({ select: { id: true, url: true } }))
+        .map((p) => ({ id: p.id, url: rewriteWebPanelUrl(p.url, input.serviceBaseUrl), was: p.url }))
+        .filter((p) => p.url !== p.was);
+      const panelsRewritten = await tx.$executeRaw`
+        UPDATE web_panel w SET url = x.url FROM unnest(${panels.map((p) => p.id)}::int[], ${panels.map((p) => p.url)}::text[]) AS x(id, url)
+         WHERE w.id = x.id`;
 
       // A carried row may name an associate who no longer exists in production.
       const referenced = [
@@ -60,32 +102,8 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
         (await tx.associate.findMany({ where: { id: { in: referenced } }, select: { id: true } })).map((a) => a.id),
       );
       const keep = (id: number | null) => (id !== null && present.has(id) ? id : null);
-      const apps = await tx.appAuthorization.createMany({
-        data: input.carried.appAuthorizations.map((a) => ({
-          id: a.id,
-          appName: a.app_name,
-          clientId: a.client_id,
-          systemUserToken: a.system_user_token,
-          accessToken: a.access_token,
-          refreshToken: a.refresh_token,
-          scopes: a.scopes,
-          authorizedById: keep(a.authorized_by),
-          authorizedAt: a.authorized_at,
-        })),
-      });
-      const hooks = await tx.webhook.createMany({
-        data: input.carried.webhooks.map((w) => ({
-          id: w.id,
-          name: w.name,
-          kind: w.kind,
-          targetUrl: w.target_url,
-          events: w.events,
-          secret: w.secret,
-          active: w.active,
-          createdById: keep(w.created_by),
-          createdAt: w.created_at,
-        })),
-      });
+      const apps = await insertWithIds(tx, "app_authorization", APP_COLUMNS, input.carried.appAuthorizations.map((a) => ({ ...a, authorized_by: keep(a.authorized_by) })));
+      const hooks = await insertWithIds(tx, "webhook", WEBHOOK_COLUMNS, input.carried.webhooks.map((w) => ({ ...w, created_by: keep(w.created_by) })));
 
       // associate_id NULL is never equal to NULL, so the unique key cannot be used
       // for an upsert: update, then create what is missing.
@@ -103,10 +121,11 @@ export async function applyPostCopyRules(copyUrl: string, input: PostRuleInput):
       return {
         1: { "installation.updated": identity.count },
         4: { "service_mailbox.created": 1 },
-        8: { "app_authorization.carried": apps.count, "webhook.carried": hooks.count },
+        6: { "web_panel.url": panelsRewritten },
+        8: { "app_authorization.carried": apps, "webhook.carried": hooks },
         11: { "preference.set_no": optInsChanged, "preference.created": optInsCreated },
       };
-    });
+    }, TRANSACTION_LIMITS);
   } finally {
     await prisma.$disconnect();
   }

@@ -23,7 +23,7 @@ export interface Preflight {
 export async function preflight(client: pg.ClientBase, options: SandboxOptions): Promise<Preflight> {
   const inst = await client.query<SourceInstallation & { environment: string }>(
     `SELECT customer_id AS "customerId", company_name AS "companyName", serial_number AS "serialNumber",
-            service_base_url AS "serviceBaseUrl", environment FROM installation`,
+            service_base_url AS "serviceBaseUrl", environment FROM public.installation`,
   );
   const row = inst.rows[0];
   if (inst.rows.length !== 1 || !row) {
@@ -50,8 +50,8 @@ export async function preflight(client: pg.ClientBase, options: SandboxOptions):
 
   const mailbox = await client.query<{ next: number }>(
     `SELECT (greatest(coalesce(max(id), 0), coalesce((SELECT last_value FROM pg_sequences
-               WHERE format('%I.%I', schemaname, sequencename) = pg_get_serial_sequence('service_mailbox', 'id')), 0)) + 1)::int AS next
-       FROM service_mailbox`,
+               WHERE format('%I.%I', schemaname, sequencename) = pg_get_serial_sequence('public.service_mailbox', 'id')), 0)) + 1)::int AS next
+       FROM public.service_mailbox`,
   );
   const { environment: _environment, ...installation } = row;
   return { installation, newMailboxId: mailbox.rows[0]?.next ?? 1 };
@@ -60,7 +60,7 @@ export async function preflight(client: pg.ClientBase, options: SandboxOptions):
 async function missingIds(client: pg.ClientBase, table: "associate" | "scheduled_task", ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
   const { rows } = await client.query<{ id: number }>(
-    `SELECT i AS id FROM unnest($1::int[]) i WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE id = i) ORDER BY 1`,
+    `SELECT i AS id FROM unnest($1::int[]) i WHERE NOT EXISTS (SELECT 1 FROM public.${table} WHERE id = i) ORDER BY 1`,
     [ids],
   );
   return rows.map((r) => r.id);

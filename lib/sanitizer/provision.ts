@@ -9,8 +9,9 @@
  */
 import { withDatabase } from "../db/urls";
 import { loadClassification, type Classification } from "./classification";
-import { openTargetClient } from "./copy-data";
-import { buildSchemaDdl, sequenceResetSql } from "./ddl";
+import type pg from "pg";
+import { withTargetClient } from "./copy-data";
+import { buildSchemaDdl, sandboxSequences, sequenceResetSql } from "./ddl";
 import { databaseExists, dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
@@ -81,14 +82,20 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       ],
       onDatabaseCreated: () => (created = true),
     });
-    const { facts, schema, plans, carried, copy, snapshotAt } = phase;
-    const ddl = buildSchemaDdl(schema);
+    const { facts, plan, plans, carried, copy, snapshotAt } = phase;
+    const ddl = buildSchemaDdl(plan);
+    const resetSequences = async (client: pg.ClientBase) => {
+      for (const sql of sandboxSequences(plan).map(sequenceResetSql)) if (sql) await client.query(sql);
+    };
 
     await step("indexes");
     await runParallel(targetUrl, ddl.indexes.map((i) => i.sql), (done) => tracker.update("indexes", { done, total: ddl.indexes.length }));
     tracker.finish("indexes");
 
     for (const s of RULE_STEPS) await step(s.key);
+    // Rows the rules create (rule 11's opt-ins) take their ids from the sequences:
+    // those must be past the copied maximum first.
+    await withTargetClient(targetUrl, resetSequences);
     const post = await applyPostCopyRules(targetUrl, {
       sandboxCustomerId: input.sandboxCustomerId,
       sourceCustomerId: facts.installation.customerId,
@@ -98,6 +105,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       options,
       serviceMailboxAddress: input.serviceMailboxAddress,
       newMailboxId: facts.newMailboxId,
+      serviceBaseUrl: facts.installation.serviceBaseUrl,
       carried,
     });
     const rules = buildRuleReports(plans, copy.changes, post);
@@ -109,14 +117,11 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // After the rules, so the carried rows and the new mailbox are checked by the
     // foreign keys and counted by the sequences too.
     await step("constraints");
-    const client = await openTargetClient(targetUrl);
-    try {
+    await withTargetClient(targetUrl, async (client) => {
       for (const sql of ddl.foreignKeys) await client.query(sql);
-      for (const sql of schema.sequences.map(sequenceResetSql)) if (sql) await client.query(sql);
+      await resetSequences(client);
       await client.query("ANALYZE");
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    });
     tracker.finish("constraints");
 
     await step("verify");
@@ -132,6 +137,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       classification,
       tableRows: Object.fromEntries(copy.tables.map((t) => [t.name, t.rows])),
       ticketsClosed: rules.find((r) => r.rule === 5)?.changes["ticket.closed"] ?? 0,
+      preferencesCreated: post[11]?.["preference.created"] ?? 0,
       carried: {
         appAuthorizations: carried.appAuthorizations.map((a) => ({ id: a.id, name: a.app_name })),
         webhooks: carried.webhooks.map((w) => ({ id: w.id, name: w.name })),

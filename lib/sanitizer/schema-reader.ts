@@ -1,23 +1,35 @@
 /**
- * Reads everything needed to recreate production's `public` schema: tables with
- * their columns (type, collation, default, identity, generated, NOT NULL),
- * constraints, indexes, sequences and enum types. DDL is generated from this rather
- * than with pg_dump because production may run PostgreSQL 16–18 while the machines'
- * pg_dump is 15, and because the portal must never need more than read access.
- * Read-only catalog queries; run inside the snapshot transaction.
+ * Reads production's schema as STRUCTURE: tables and columns, keys by their column
+ * lists, sequences by their numbers, and every other schema object by kind and name.
+ * Definition text (defaults, CHECK expressions, index and view definitions) is never
+ * kept for use in a statement: the sandbox's DDL is generated from what
+ * schema-plan.ts recognised (rule 16). The only text read is a CHECK's, to
+ * recognise a contract value domain in it (check-domain.ts), and a default's, to
+ * compare it with the `nextval()` the portal itself would write.
+ *
+ * Read-only catalog queries on production, run inside the snapshot transaction with
+ * `search_path = pg_catalog, pg_temp` (lib/crm/read-only.ts).
  */
 import type pg from "pg";
+import { parseCheckDomain, type CheckDomain } from "./check-domain";
+import { readSchemaObjects, type SchemaObject } from "./schema-objects";
 
 export interface SourceColumn {
   name: string;
-  /** format_type(): `integer`, `numeric(14,2)`, `character(3)`, `timestamp with time zone`, ... */
-  type: string;
+  /** A built-in type as format_type() spells it, or an enum of production's `public` schema; null otherwise. */
+  type: string | null;
+  /** The column's type as production names it (for messages). */
+  typeLabel: string;
+  enumType: string | null;
   notNull: boolean;
-  default: string | null;
   /** `a` GENERATED ALWAYS, `d` BY DEFAULT, `` none. */
   identity: "a" | "d" | "";
-  /** Expression of a stored generated column (never copied: PostgreSQL computes it). */
-  generated: string | null;
+  /** The default is `nextval()` of this sequence, owned by this column (serial). */
+  serialSequence: string | null;
+  /** Any other default: an executable expression, never copied as such. */
+  otherDefault: boolean;
+  generated: boolean;
+  /** A non-default built-in collation (production's own collations are objects: left out, the column gets the default). */
   collation: string | null;
 }
 
@@ -29,12 +41,36 @@ export interface SourceTable {
   bytes: number;
 }
 
+export type ConstraintKind = "p" | "u" | "x" | "c" | "f";
+
+/** ON DELETE / ON UPDATE actions: a no action, r restrict, c cascade, n set null, d set default. */
+export type FkAction = "a" | "r" | "c" | "n" | "d";
+
 export interface SourceConstraint {
   table: string;
   name: string;
-  /** p primary key, u unique, x exclusion, c check, f foreign key. */
-  kind: "p" | "u" | "x" | "c" | "f";
-  definition: string;
+  kind: ConstraintKind;
+  columns: string[];
+  deferrable: boolean;
+  validated: boolean;
+  noInherit: boolean;
+  /** Unique keys: NULLS NOT DISTINCT (PostgreSQL 15+). */
+  nullsNotDistinct: boolean;
+  foreignKey: { table: string; columns: string[]; onDelete: FkAction; onUpdate: FkAction; matchSimple: boolean } | null;
+  /** A CHECK recognised as a value domain, or null. */
+  domain: CheckDomain | null;
+}
+
+export interface SourceIndex {
+  table: string;
+  name: string;
+  unique: boolean;
+  /** btree over plain columns: no expression, predicate, INCLUDE, ordering, operator class or collation of its own. */
+  plain: boolean;
+  expression: boolean;
+  partial: boolean;
+  nullsNotDistinct: boolean;
+  columns: string[];
 }
 
 export interface SourceSequence {
@@ -57,10 +93,14 @@ export interface SourceSchema {
   enums: { name: string; labels: string[] }[];
   tables: SourceTable[];
   constraints: SourceConstraint[];
-  /** CREATE INDEX statements of indexes that do not back a constraint. */
-  indexes: { table: string; name: string; definition: string }[];
+  /** Indexes that do not back a constraint. */
+  indexes: SourceIndex[];
   sequences: SourceSequence[];
+  /** Every other object: views, triggers, functions, ... (schema-objects.ts). */
+  objects: SchemaObject[];
 }
+
+const PUBLIC_TABLE = `c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition`;
 
 export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSchema> {
   const enums = await client.query<{ name: string; labels: string[] }>(
@@ -70,34 +110,73 @@ export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSch
   );
   const tables = await client.query<{ name: string; rows: string; bytes: string }>(
     `SELECT c.relname AS name, greatest(c.reltuples, 0)::bigint::text AS rows, pg_table_size(c.oid)::text AS bytes
-       FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY 1`,
+       FROM pg_class c WHERE ${PUBLIC_TABLE} ORDER BY 1`,
   );
-  const columns = await client.query<SourceColumn & { table: string }>(
-    `SELECT c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
-            a.attnotnull AS "notNull", a.attidentity AS identity,
-            CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS default,
-            CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated,
-            CASE WHEN a.attcollation <> t.typcollation THEN quote_ident(co.collname) END AS collation
+  // The default's text is only compared with the nextval() the portal would write for
+  // the column's own sequence, rendered by this same session: it is never kept.
+  const columns = await client.query<SourceColumn & { table: string; typeNamespace: string; typeKind: string }>(
+    `SELECT c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS "typeLabel",
+            coalesce(et.typnamespace, t.typnamespace)::regnamespace::text AS "typeNamespace", t.typtype AS "typeKind",
+            CASE WHEN t.typtype = 'e' THEN t.typname::text END AS "enumType",
+            a.attnotnull AS "notNull", a.attidentity AS identity, a.attgenerated <> '' AS generated,
+            s.relname AS "serialSequence",
+            d.oid IS NOT NULL AND a.attgenerated = '' AND s.relname IS NULL AS "otherDefault",
+            CASE WHEN a.attcollation <> t.typcollation AND co.collnamespace = 'pg_catalog'::regnamespace THEN co.collname::text END AS collation
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid
        JOIN pg_type t ON t.oid = a.atttypid
+       LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        LEFT JOIN pg_collation co ON co.oid = a.attcollation
-      WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+       LEFT JOIN LATERAL (
+         SELECT q.relname FROM pg_depend dep JOIN pg_class q ON q.oid = dep.objid AND q.relkind = 'S'
+          WHERE dep.classid = 'pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
+            AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', q.oid::regclass::text)
+       ) s ON a.attidentity = '' AND a.attgenerated = ''
+      WHERE ${PUBLIC_TABLE} AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY c.relname, a.attnum`,
   );
   // contype 'n' (PostgreSQL 18's catalogued NOT NULL) is covered by attnotnull.
-  const constraints = await client.query<SourceConstraint>(
-    `SELECT t.relname AS table, c.conname AS name, c.contype AS kind, pg_get_constraintdef(c.oid) AS definition
-       FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-      WHERE t.relnamespace = 'public'::regnamespace AND t.relkind = 'r' AND c.contype IN ('p','u','x','c','f')
-      ORDER BY t.relname, c.conname`,
+  const constraints = await client.query<Omit<SourceConstraint, "domain" | "foreignKey"> & {
+    checkText: string | null;
+    refTable: string | null;
+    refColumns: string[] | null;
+    onDelete: FkAction;
+    onUpdate: FkAction;
+    matchType: string;
+  }>(
+    `SELECT c.relname AS table, k.conname AS name, k.contype AS kind, k.condeferrable AS deferrable,
+            k.convalidated AS validated, k.connoinherit AS "noInherit",
+            coalesce((to_jsonb(x) ->> 'indnullsnotdistinct')::boolean, false) AS "nullsNotDistinct",
+            ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, o)
+                    JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.o) AS columns,
+            r.relname AS "refTable",
+            CASE WHEN k.contype = 'f' THEN ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY u(n, o)
+                    JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n ORDER BY u.o) END AS "refColumns",
+            k.confdeltype AS "onDelete", k.confupdtype AS "onUpdate", k.confmatchtype AS "matchType",
+            CASE WHEN k.contype = 'c' THEN pg_get_constraintdef(k.oid) END AS "checkText"
+       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+       LEFT JOIN pg_class r ON r.oid = k.confrelid
+       LEFT JOIN pg_index x ON x.indexrelid = k.conindid
+      WHERE ${PUBLIC_TABLE} AND k.contype IN ('p','u','x','c','f')
+      ORDER BY c.relname, k.conname`,
   );
-  const indexes = await client.query<{ table: string; name: string; definition: string }>(
-    `SELECT t.relname AS table, i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
-       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-      WHERE t.relnamespace = 'public'::regnamespace AND t.relkind = 'r'
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype IN ('p','u','x'))
+  const indexes = await client.query<SourceIndex>(
+    `SELECT c.relname AS table, i.relname AS name, x.indisunique AS unique,
+            x.indexprs IS NOT NULL AS expression, x.indpred IS NOT NULL AS partial,
+            coalesce((to_jsonb(x) ->> 'indnullsnotdistinct')::boolean, false) AS "nullsNotDistinct",
+            am.amname = 'btree' AND x.indexprs IS NULL AND x.indpred IS NULL AND x.indnkeyatts = x.indnatts
+              AND NOT EXISTS (SELECT 1 FROM unnest(x.indoption::int2[]) o WHERE o <> 0)
+              AND NOT EXISTS (SELECT 1 FROM unnest(x.indclass::oid[]) oc JOIN pg_opclass op ON op.oid = oc WHERE NOT op.opcdefault)
+              AND NOT EXISTS (SELECT 1 FROM unnest(x.indcollation::oid[]) WITH ORDINALITY ic(coll, n)
+                               JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[ic.n - 1]
+                              WHERE ic.coll <> a.attcollation) AS plain,
+            ARRAY(SELECT a.attname::text FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(n, o)
+                    JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.n ORDER BY u.o) AS columns
+       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+       JOIN pg_am am ON am.oid = i.relam
+      WHERE ${PUBLIC_TABLE}
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p','u','x'))
       ORDER BY 1, 2`,
   );
   const sequences = await client.query<Omit<SourceSequence, "ownedBy"> & { ownerTable: string | null; ownerColumn: string | null }>(
@@ -120,13 +199,26 @@ export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSch
       name: t.name,
       estimatedRows: Number(t.rows),
       bytes: Number(t.bytes),
-      columns: columns.rows.filter((c) => c.table === t.name).map(({ table: _table, ...c }) => c),
+      columns: columns.rows
+        .filter((c) => c.table === t.name)
+        .map(({ table: _table, typeNamespace, typeKind, ...c }) => ({
+          ...c,
+          type: typeNamespace === "pg_catalog" && ["b", "r", "m"].includes(typeKind) ? c.typeLabel : c.enumType,
+        })),
     })),
-    constraints: constraints.rows,
+    constraints: constraints.rows.map(({ checkText, refTable, refColumns, onDelete, onUpdate, matchType, ...k }) => ({
+      ...k,
+      foreignKey:
+        k.kind === "f" && refTable && refColumns
+          ? { table: refTable, columns: refColumns, onDelete, onUpdate, matchSimple: matchType === "s" }
+          : null,
+      domain: checkText && k.columns.length === 1 ? parseCheckDomain(checkText, k.columns[0] ?? "") : null,
+    })),
     indexes: indexes.rows,
     sequences: sequences.rows.map(({ ownerTable, ownerColumn, ...s }) => ({
       ...s,
       ownedBy: ownerTable && ownerColumn ? { table: ownerTable, column: ownerColumn } : null,
     })),
+    objects: await readSchemaObjects(client),
   };
 }

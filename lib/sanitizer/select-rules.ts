@@ -1,6 +1,7 @@
 /**
- * The rules applied inside the copy's `SELECT` (rules 2, 3, 4, 5, 6, 7, 8, 9, 10,
- * 12): each contract table gets column expressions, a row filter or "no rows".
+ * The rules applied inside the copy's `SELECT` (rules 2, 3, 4, 5, 7, 8, 9, 10, 12):
+ * each contract table gets column expressions, a row filter or "no rows". (Rule 6
+ * reads URLs as a browser does, which SQL cannot: post-rules.ts.)
  * Doing it here costs nothing beyond reading the row, where an UPDATE after the
  * copy would rewrite every row a second time.
  *
@@ -9,7 +10,6 @@
  */
 import type { SandboxOptions } from "./options";
 import { rewriteEmailSql } from "./email-sql";
-import { rewriteWebPanelUrlSql } from "./web-panel";
 import { inIds, quoteIdent, quoteLiteral, timestamptzLiteral } from "./sql";
 
 export interface RuleContext {
@@ -17,8 +17,6 @@ export interface RuleContext {
   snapshotAt: Date;
   /** Id of the sandbox's own Service mailbox (rule 4), created after the copy. */
   newMailboxId: number;
-  /** Production's installation.service_base_url (rule 6). */
-  serviceBaseUrl: string;
 }
 
 export interface ChangeCount {
@@ -115,12 +113,6 @@ export function contractTableRules(table: string, ctx: RuleContext): TableRules 
       break;
     case "document":
       return documentRules(options);
-    case "web_panel": {
-      const rewritten = rewriteWebPanelUrlSql("url", ctx.serviceBaseUrl);
-      columns.url = rewritten;
-      changes.push({ rule: 6, key: "web_panel.url", aggregate: countWhere(`url IS DISTINCT FROM ${rewritten}`) });
-      break;
-    }
     case "scheduled_task": {
       const kept = inIds("id", options.keepEnabledTaskIds);
       columns.enabled = kept;

@@ -9,10 +9,11 @@ import { withDatabase } from "../db/urls";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
 import { createSandboxDatabase } from "./create-database";
-import { copyData, openTargetClient, tableStepKey, type CopyResult } from "./copy-data";
+import { copyData, tableStepKey, withTargetClient, type CopyResult } from "./copy-data";
 import { buildCopyPlans, type TablePlan } from "./copy-plan";
 import { buildSchemaDdl } from "./ddl";
 import { assertNoDrift } from "./drift";
+import type { SchemaPlan } from "./schema-plan";
 import type { SandboxOptions } from "./options";
 import { preflight, type Preflight } from "./preflight";
 import type { ProgressStep, ProgressTracker } from "./progress";
@@ -38,6 +39,8 @@ export interface SnapshotPhaseInput {
 export interface SnapshotPhaseResult {
   snapshotAt: Date;
   schema: SourceSchema;
+  /** What the sandbox's schema holds: recognised contract objects and classified ones. */
+  plan: SchemaPlan;
   facts: Preflight;
   plans: TablePlan[];
   carried: CarryOver;
@@ -50,14 +53,13 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
   const snapshot = await openSnapshot(input.productionUrl);
   try {
     const schema = await readSourceSchema(snapshot.main);
-    await assertNoDrift(snapshot.main, schema, input.classification);
+    const plan = await assertNoDrift(snapshot.main, schema, input.classification);
     const facts = await preflight(snapshot.main, options);
     const carried = input.carryOverFromUrl ? await readCarryOver(input.carryOverFromUrl) : NOTHING_CARRIED;
     const plans = buildCopyPlans(schema, input.classification, {
       options,
       snapshotAt: snapshot.at,
       newMailboxId: facts.newMailboxId,
-      serviceBaseUrl: facts.installation.serviceBaseUrl,
     });
     tracker.insertAfter(
       "schema",
@@ -70,16 +72,13 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     await createDatabase(input.sandboxServerUrl, input.databaseName, snapshot.main);
     input.onDatabaseCreated();
     const targetUrl = withDatabase(input.sandboxServerUrl, input.databaseName);
-    const target = await openTargetClient(targetUrl);
-    try {
-      for (const sql of buildSchemaDdl(schema).beforeData) await target.query(sql);
-    } finally {
-      await target.end().catch(() => undefined);
-    }
+    await withTargetClient(targetUrl, async (target) => {
+      for (const sql of buildSchemaDdl(plan).beforeData) await target.query(sql);
+    });
     tracker.finish("schema", { detail: `${schema.tables.length} tables` });
 
     const copy = await copyData({ snapshot, targetUrl, plans, tracker, beforeStep: input.beforeStep, signal: input.signal });
-    return { snapshotAt: snapshot.at, schema, facts, plans, carried, copy };
+    return { snapshotAt: snapshot.at, schema, plan, facts, plans, carried, copy };
   } finally {
     await snapshot.close();
   }

@@ -3,7 +3,18 @@
  * values that sanitizing SELECTs need (the invalidation domain, the snapshot time,
  * chosen ids) are inlined as literals; every one goes through these functions.
  */
-export { quoteIdent } from "../db/urls";
+import { quoteIdent } from "../db/urls";
+
+export { quoteIdent };
+
+/**
+ * A table of production's `public` schema. Sessions on production run with
+ * `search_path = pg_catalog, pg_temp` (lib/crm/read-only.ts), so every table is
+ * named with its schema and nothing production defines can shadow a built-in.
+ */
+export function publicTable(name: string): string {
+  return `public.${quoteIdent(name)}`;
+}
 
 /** A string literal, safe whatever standard_conforming_strings says (same as pg's escapeLiteral). */
 export function quoteLiteral(value: string): string {

@@ -11,7 +11,7 @@ import type { SandboxExpectations } from "./expectations";
 import { OPT_IN_PREFERENCES, sandboxSerialNumber } from "./post-rules";
 import { ACTIVE_TICKET_STATUSES, EMAIL_COLUMNS, INBOX_LOGIN_COLUMNS } from "./select-rules";
 import { quoteIdent } from "./sql";
-import { reachesServiceSql } from "./web-panel";
+import { reachesService } from "./web-panel-check";
 
 export const OFFENDING_LIMIT = 5;
 
@@ -70,6 +70,19 @@ export const CHECKS: CheckDefinition[] = [
     }
     return parts.length ? texts(c, parts.join(" UNION ALL ")) : [];
   }),
+  check(0, "no trigger, rule, policy, function, view or extension came from production (rule 16)", (c) =>
+    texts(
+      c,
+      `SELECT 'trigger ' || tgname AS o FROM pg_trigger WHERE NOT tgisinternal
+       UNION ALL SELECT 'rule ' || r.rulename FROM pg_rewrite r JOIN pg_class t ON t.oid = r.ev_class
+                  WHERE r.rulename <> '_RETURN' AND t.relnamespace = 'public'::regnamespace
+       UNION ALL SELECT 'policy ' || polname FROM pg_policy
+       UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+       UNION ALL SELECT 'view ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm')
+       UNION ALL SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'
+       UNION ALL SELECT 'event trigger ' || evtname FROM pg_event_trigger`,
+    ),
+  ),
   check(1, "installation is this sandbox's identity", (c, e) =>
     texts(
       c,
@@ -120,8 +133,9 @@ export const CHECKS: CheckDefinition[] = [
     ),
   ),
   check(6, "no web panel reaches Service by full path", async (c) => {
-    const { rows } = await c.query<{ base: string }>("SELECT service_base_url AS base FROM installation LIMIT 1");
-    return texts(c, `SELECT format('web_panel %s: %s', id, url) AS o FROM web_panel WHERE ${reachesServiceSql("url", rows[0]?.base ?? "")}`);
+    const base = (await c.query<{ base: string }>("SELECT service_base_url AS base FROM installation LIMIT 1")).rows[0]?.base ?? "";
+    const panels = await c.query<{ id: number; url: string }>("SELECT id, url FROM web_panel ORDER BY id");
+    return panels.rows.filter((p) => reachesService(p.url, base)).slice(0, OFFENDING_LIMIT).map((p) => `web_panel ${p.id}: ${p.url}`);
   }),
   check(7, "only the tasks kept enabled are enabled", (c, e) =>
     texts(
@@ -179,6 +193,7 @@ export const CHECKS: CheckDefinition[] = [
       service_mailbox: 1,
       app_authorization: e.carried.appAuthorizations.length,
       webhook: e.carried.webhooks.length,
+      preference: e.preferencesCreated ?? 0,
     };
     const out: string[] = [];
     for (const [table, rows] of Object.entries(e.tableRows)) {

@@ -37,6 +37,9 @@ afterAll(async () => {
 
 const BREAKS: [rule: number, sql: string, offending: RegExp][] = [
   [0, "ALTER TABLE company ADD COLUMN secret_notes text", /unclassified column company\.secret_notes/],
+  [0, "CREATE FUNCTION public.f() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; CREATE TRIGGER t BEFORE INSERT ON company FOR EACH ROW EXECUTE FUNCTION public.f()", /trigger t/],
+  [0, "CREATE VIEW company_names AS SELECT name FROM company", /view company_names/],
+  [6, "UPDATE web_panel SET url = ' https:\\\\online3.superoffice.com\\Cust1\\CS\\Scripts\\rms.fcgi' WHERE id = 2", /web_panel 2/],
   [1, "UPDATE installation SET environment = 'production'", /installation 1/],
   [1, "UPDATE installation SET copied_at = copied_at - interval '1 hour'", /installation 1/],
   [2, "UPDATE contact SET email = 'real.person@gmail.com' WHERE id = 3", /contact 3: real\.person@gmail\.com/],

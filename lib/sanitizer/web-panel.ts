@@ -1,19 +1,25 @@
 /**
  * Rule 6: a web panel URL that reaches Service by full path gets that prefix
  * replaced by the template variable of its script, so the sandbox's panels call
- * the sandbox's Service, never production's.
+ * the sandbox's Service, never production's. The query string and fragment stay.
  *
- * Prefixes recognised (case-insensitive, as host names and these paths are):
+ * Prefixes recognised:
  *   http(s)://online<digits>.superoffice.com/Cust<digits>/CS/Scripts/<script>.fcgi
- *   <installation.service_base_url without trailing "/">/Scripts/<script>.fcgi
- * followed by the end of the URL, a query string or a fragment (which are kept).
- * `ticket.fcgi/x`, `ticket.fcgix` or another script are not Service scripts we can
- * template, so they are left unchanged.
+ *   <installation.service_base_url>/Scripts/<script>.fcgi
  *
- * The SQL (for the copy's SELECT and the verifier) and the TypeScript (for tests
- * and previews) are built from one pattern; web-panel.test.ts checks they agree.
+ * "Reaches" is judged as a browser and a web server read a URL, not as text:
+ * surrounding whitespace and control characters, tabs and newlines inside, are
+ * ignored; backslashes are slashes; `//host/…` (protocol-relative) counts; scheme and
+ * host are case-insensitive, a trailing dot on the host, a default port and user info
+ * are ignored; the path is percent-decoded, its dot segments resolved, repeated
+ * slashes collapsed, `;` parameters ignored, and so is a trailing slash after the
+ * script. `ticket.fcgi/x`, `ticket.fcgix` or another script are not Service scripts
+ * we can template, and look-alike hosts are other URLs: all stay unchanged.
+ *
+ * This is the rewrite's own parser. The verifier judges the result with a second,
+ * independent reading built on WHATWG `URL` (web-panel-check.ts).
  */
-import { quoteLiteral } from "./sql";
+import { domainToASCII } from "node:url";
 
 export const SCRIPT_VARIABLES: Record<string, string> = {
   ticket: "<csti>",
@@ -22,36 +28,87 @@ export const SCRIPT_VARIABLES: Record<string, string> = {
   blogic: "<csbl>",
 };
 
-const ONLINE_PREFIX = String.raw`https?://online[0-9]+\.superoffice\.com/cust[0-9]+/cs`;
+const DEFAULT_PORTS: Record<string, string[]> = { "http:": ["80"], "https:": ["443"], "//": ["80", "443"] };
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+interface ReadUrl {
+  host: string;
+  /** Decoded path segments, dot segments resolved, empty ones and `;` parameters dropped. */
+  segments: string[];
+  /** `?…#…` exactly as written. */
+  rest: string;
 }
 
-/** Anchored pattern; group 1 the script, group 2 the rest (`?...` / `#...`), if any. */
-export function webPanelPattern(serviceBaseUrl: string): string {
-  const base = escapeRegex(serviceBaseUrl.replace(/\/+$/, ""));
-  const prefixes = base ? `${ONLINE_PREFIX}|${base}` : ONLINE_PREFIX;
-  return `^(?:${prefixes})/scripts/(ticket|rms|customer|blogic)\\.fcgi([?#].*)?$`;
+/** Percent-decoding that never throws: invalid sequences stay as written, as servers leave them. */
+function decode(text: string): string {
+  return text.replace(/(%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+function readUrl(raw: string): ReadUrl | null {
+  const text = raw.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "").replace(/[\t\n\r]/g, "");
+  const restAt = text.search(/[?#]/);
+  const rest = restAt === -1 ? "" : text.slice(restAt);
+  const head = (restAt === -1 ? text : text.slice(0, restAt)).replace(/\\/g, "/");
+
+  const scheme = /^([a-z][a-z0-9+.-]*):\/*/i.exec(head);
+  let kind: string;
+  let afterScheme: string;
+  if (scheme) {
+    kind = (scheme[1] ?? "").toLowerCase() + ":";
+    afterScheme = head.slice(scheme[0].length);
+  } else if (head.startsWith("//")) {
+    kind = "//";
+    afterScheme = head.replace(/^\/+/, "");
+  } else return null;
+  const ports = DEFAULT_PORTS[kind];
+  if (!ports) return null;
+
+  const slash = afterScheme.indexOf("/");
+  const authority = slash === -1 ? afterScheme : afterScheme.slice(0, slash);
+  const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+  const port = /:(\d*)$/.exec(hostPort);
+  if (port && port[1] !== "" && !ports.includes(String(Number(port[1])))) return null;
+  // IDNA mapping as browsers apply it (full-width letters and dots, …); the raw host when it is no domain.
+  const decodedHost = decode(port ? hostPort.slice(0, port.index) : hostPort);
+  const host = (domainToASCII(decodedHost) || decodedHost.toLowerCase()).replace(/\.$/, "");
+
+  const segments: string[] = [];
+  const path = slash === -1 ? "" : afterScheme.slice(slash);
+  for (const raw of decode(path).replace(/\\/g, "/").split("/")) {
+    const segment = raw.split(";")[0] ?? "";
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment.toLowerCase());
+  }
+  return { host, segments, rest };
+}
+
+const ONLINE_HOST = /^online[0-9]+\.superoffice\.com$/;
+const CUSTOMER = /^cust[0-9]+$/;
+
+/** The script a URL reaches Service with (`ticket`, …), or null. */
+function serviceScript(url: ReadUrl, base: ReadUrl | null): string | null {
+  const script = /^(ticket|rms|customer|blogic)\.fcgi$/.exec(url.segments.at(-1) ?? "")?.[1];
+  if (!script) return null;
+  const prefix = url.segments.slice(0, -1);
+  const online = ONLINE_HOST.test(url.host) && prefix.length === 3 && CUSTOMER.test(prefix[0] ?? "") && prefix[1] === "cs" && prefix[2] === "scripts";
+  const own =
+    base !== null &&
+    url.host === base.host &&
+    prefix.length === base.segments.length + 1 &&
+    base.segments.every((s, i) => prefix[i] === s) &&
+    prefix.at(-1) === "scripts";
+  return online || own ? script : null;
 }
 
 export function rewriteWebPanelUrl(url: string, serviceBaseUrl: string): string {
-  // `s`: `.` crosses newlines, as it does in PostgreSQL's regular expressions.
-  const match = new RegExp(webPanelPattern(serviceBaseUrl), "is").exec(url);
-  if (!match) return url;
-  return `${SCRIPT_VARIABLES[(match[1] ?? "").toLowerCase()]}${match[2] ?? ""}`;
-}
-
-/** SQL expression rewriting the text expression `expr`. */
-export function rewriteWebPanelUrlSql(expr: string, serviceBaseUrl: string): string {
-  const pattern = quoteLiteral(webPanelPattern(serviceBaseUrl));
-  const cases = Object.entries(SCRIPT_VARIABLES)
-    .map(([script, variable]) => `WHEN ${quoteLiteral(script)} THEN ${quoteLiteral(variable)}`)
-    .join(" ");
-  return `(SELECT CASE WHEN m IS NULL THEN ${expr} ELSE (CASE lower(m[1]) ${cases} END) || coalesce(m[2], '') END FROM (SELECT regexp_match(${expr}, ${pattern}, 'i') AS m) rw)`;
-}
-
-/** SQL condition: the URL still reaches Service by full path (the verifier's test). */
-export function reachesServiceSql(expr: string, serviceBaseUrl: string): string {
-  return `${expr} ~* ${quoteLiteral(webPanelPattern(serviceBaseUrl))}`;
+  const read = readUrl(url);
+  if (!read) return url;
+  const script = serviceScript(read, serviceBaseUrl ? readUrl(serviceBaseUrl) : null);
+  return script ? `${SCRIPT_VARIABLES[script]}${read.rest}` : url;
 }

@@ -71,7 +71,7 @@ export async function assertUsableProduction(url: string, customerId: string): P
       throw new TenantRegistrationError(`The database does not match the CRM contract: ${problems.join(", ")}.`);
     }
     const { rows } = await client.query<{ customer_id: string; environment: string }>(
-      "SELECT customer_id, environment FROM installation ORDER BY id",
+      "SELECT customer_id, environment FROM public.installation ORDER BY id",
     );
     if (rows.length !== 1) throw new TenantRegistrationError(`The installation table must hold exactly one row; it holds ${rows.length}.`);
     const installation = rows[0]!;

@@ -71,24 +71,24 @@ export async function getWizardProductionData(tenantId: string): Promise<WizardP
 }
 
 async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionData, "throughput">> {
-  const installation = await client.query<{ environment: string }>("SELECT environment FROM installation ORDER BY id LIMIT 1");
+  const installation = await client.query<{ environment: string }>("SELECT environment FROM public.installation ORDER BY id LIMIT 1");
   const associates = await client.query<{ id: number; username: string; full_name: string; email: string | null; user_plan: string | null; can_login: boolean; is_retired: boolean }>(
-    "SELECT id, username, full_name, email, user_plan, can_login, is_retired FROM associate ORDER BY full_name, id",
+    "SELECT id, username, full_name, email, user_plan, can_login, is_retired FROM public.associate ORDER BY full_name, id",
   );
   const tasks = await client.query<{ id: number; name: string; kind: string; schedule: string; enabled: boolean; last_run_at: Date | null }>(
-    "SELECT id, name, kind, schedule, enabled, last_run_at FROM scheduled_task ORDER BY name, id",
+    "SELECT id, name, kind, schedule, enabled, last_run_at FROM public.scheduled_task ORDER BY name, id",
   );
   const samples = await client.query<{ email: string }>(
-    `(SELECT email FROM associate WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
-     UNION ALL (SELECT email FROM company WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
-     UNION ALL (SELECT email FROM contact WHERE email LIKE '%@%' ORDER BY id LIMIT 2)`,
+    `(SELECT email FROM public.associate WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
+     UNION ALL (SELECT email FROM public.company WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
+     UNION ALL (SELECT email FROM public.contact WHERE email LIKE '%@%' ORDER BY id LIMIT 2)`,
   );
   const days = await client.query<{ day: string; count: string; bytes: string }>(
     `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::text AS count, coalesce(sum(size_bytes), 0)::text AS bytes
-       FROM document GROUP BY 1 ORDER BY 1`,
+       FROM public.document GROUP BY 1 ORDER BY 1`,
   );
   const attachments = await client.query<{ count: string; bytes: string }>(
-    "SELECT count(*)::text AS count, coalesce(sum(size_bytes), 0)::text AS bytes FROM ticket_attachment",
+    "SELECT count(*)::text AS count, coalesce(sum(size_bytes), 0)::text AS bytes FROM public.ticket_attachment",
   );
   return {
     environment: installation.rows[0]?.environment ?? "unknown",
@@ -113,8 +113,8 @@ async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionD
 export async function findUnknownProductionIds(tenantId: string, associateIds: number[], taskIds: number[]) {
   return withProduction(tenantId, async (client) => {
     const { rows } = await client.query<{ associates: number[]; tasks: number[] }>(
-      `SELECT ARRAY(SELECT x FROM unnest($1::int[]) x WHERE NOT EXISTS (SELECT 1 FROM associate a WHERE a.id = x)) AS associates,
-              ARRAY(SELECT x FROM unnest($2::int[]) x WHERE NOT EXISTS (SELECT 1 FROM scheduled_task t WHERE t.id = x)) AS tasks`,
+      `SELECT ARRAY(SELECT x FROM unnest($1::int[]) x WHERE NOT EXISTS (SELECT 1 FROM public.associate a WHERE a.id = x)) AS associates,
+              ARRAY(SELECT x FROM unnest($2::int[]) x WHERE NOT EXISTS (SELECT 1 FROM public.scheduled_task t WHERE t.id = x)) AS tasks`,
       [associateIds, taskIds],
     );
     return { associates: rows[0]?.associates ?? [], tasks: rows[0]?.tasks ?? [] };

@@ -1,0 +1,68 @@
+/**
+ * Rule 6's verifier: does a URL still reach Service by full path? A second reading,
+ * independent of the rewrite's parser (web-panel.ts): the URL is parsed by WHATWG
+ * `URL`, as a browser parses it (whitespace, controls, backslashes, scheme and host
+ * case, IDNA, default ports, user info, dot segments), against both an http and an
+ * https page for protocol-relative URLs. What a browser leaves to the web server is
+ * then applied to its path: percent-decoding, repeated slashes, `;` parameters.
+ */
+const SCRIPTS = new Set(["ticket.fcgi", "rms.fcgi", "customer.fcgi", "blogic.fcgi"]);
+
+interface Location {
+  host: string;
+  path: string[];
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The path as a web server resolves it, lower-cased, one entry per non-empty segment. */
+function serverPath(pathname: string): string[] {
+  const out: string[] = [];
+  const decoded = pathname.split("/").map(safeDecode).join("/").replaceAll("\\", "/");
+  for (const part of decoded.split("/")) {
+    const [name = ""] = part.split(";");
+    if (name === "..") out.pop();
+    else if (name !== "" && name !== ".") out.push(name.toLowerCase());
+  }
+  return out;
+}
+
+function locate(url: string, page: string): Location | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, page);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
+  if (parsed.host === "page.invalid") return null; // a relative URL: not a full path
+  if (parsed.port !== "") return null; // WHATWG drops the scheme's default port: any other is another server
+  return { host: parsed.hostname.replace(/\.$/, ""), path: serverPath(parsed.pathname) };
+}
+
+function reaches(target: Location, base: Location | null): boolean {
+  const last = target.path.at(-1) ?? "";
+  if (!SCRIPTS.has(last)) return false;
+  const dirs = target.path.slice(0, -1);
+  const online =
+    /^online\d+\.superoffice\.com$/.test(target.host) &&
+    dirs.length === 3 &&
+    /^cust\d+$/.test(dirs[0] ?? "") &&
+    dirs[1] === "cs" &&
+    dirs[2] === "scripts";
+  const own = base !== null && target.host === base.host && dirs.join("/") === [...base.path, "scripts"].join("/");
+  return online || own;
+}
+
+export function reachesService(url: string, serviceBaseUrl: string): boolean {
+  return ["http://page.invalid/", "https://page.invalid/"].some((page) => {
+    const target = locate(url, page);
+    return target !== null && reaches(target, serviceBaseUrl ? locate(serviceBaseUrl, page) : null);
+  });
+}
