@@ -6,7 +6,7 @@
  * anything production defines ran on the sandbox server, the sandbox's count would change.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
 import { provisionSandbox } from "./provision";
 import { readSourceSchema } from "./schema-reader";
