@@ -4,6 +4,7 @@
  * (scripts/launch.ts) fills in local defaults before the app starts.
  */
 import { z } from "zod";
+import { copyLimitsShape } from "./copy-limits";
 
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -32,6 +33,7 @@ const schema = z
     DATA_DIR: z.string().optional(),
     CRM_CLASSIFICATION_FILE: z.string().optional(),
     SEED_DEMO_DATA: booleanString.optional(),
+    ...copyLimitsShape,
   })
   .refine(
     (e) => [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v === undefined) ||

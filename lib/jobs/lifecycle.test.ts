@@ -6,7 +6,8 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { claimRun, requestRun } = await import("./lifecycle");
 const { stopBoss } = await import("./queue");
-const { recoverStaleRuns, STALE_AFTER_MS, MAX_ATTEMPTS } = await import("./recovery");
+const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
+const { copyLimits } = await import("../config/copy-limits");
 const { AppError } = await import("../errors");
 const { sealSecret } = await import("../tenants/secret-box");
 
@@ -78,7 +79,7 @@ describe("sandbox runs", () => {
     expect(await recoverStaleRuns()).toContain(run.id);
     expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("QUEUED");
 
-    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "RUNNING", attempts: MAX_ATTEMPTS, heartbeatAt: long } });
+    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "RUNNING", attempts: copyLimits().maxAttempts, heartbeatAt: long } });
     await recoverStaleRuns();
     const failed = await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(failed.status).toBe("FAILED");

@@ -8,6 +8,7 @@
  *   swap      run SUCCEEDED           sandbox READY, pointing at the verified copy
  *   deleted   run SUCCEEDED           sandbox DELETED
  *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED
+ *   retry     run QUEUED (+ words, + its job starting after a back-off)  sandbox as at request
  *   recover   run QUEUED (+ its job)  sandbox as at request; or fail, as above
  *
  * Plain TypeScript over the portal database: the worker, the CLI and the web share it.
@@ -17,7 +18,7 @@ import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
-import { describeFailure, WORKER_LOST_REASON } from "./failure";
+import { describeFailure, isTransient, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, type SqlRunner } from "./queue";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
@@ -79,7 +80,8 @@ export async function claimRun(runId: string, workerId: string) {
     const now = new Date();
     const claimed = await tx.sandboxRun.updateMany({
       where: { id: runId, status: "QUEUED" },
-      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } },
+      // The previous attempt's reason (kept while the run waited for its retry) no longer applies.
+      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null },
     });
     if (claimed.count === 0) return null;
     const run = await tx.sandboxRun.findUniqueOrThrow({
@@ -148,14 +150,43 @@ export async function completeDelete(run: Pick<ClaimedRun, "id" | "sandboxId">):
 /** The status a sandbox returns to when its run ends without success: its previous copy is still there, or it has none. */
 const statusAfterFailure = (sandbox: { databaseName: string | null }): SandboxStatus => (sandbox.databaseName ? "READY" : "FAILED");
 
-/** A failed run, in plain words; its half-made database was already dropped by the service. */
 /** Enough of a run to end it: the sandbox's id and whether it still has a copy. */
 type EndingRun = { id: string; sandbox: { id: string; databaseName: string | null } };
+type AttemptedRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts">;
 
-export async function failRun(run: EndingRun, error: unknown): Promise<void> {
-  const reason = describeFailure(error);
-  if (!(error instanceof Error && error.name === "SanitizationError")) console.error(`run ${run.id} failed:`, error);
+/** How the queue retries a run whose attempt failed transiently: null (the CLI) for one attempt only. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Wait before the second attempt; it doubles for each one after. */
+  backoffMs: number;
+}
+
+/**
+ * An attempt that failed; its half-made database was already dropped by the
+ * service. A transient failure (production busy, a deadline, a dropped
+ * connection) of a run with attempts left goes back to the queue, its job
+ * starting after the back-off, with the reason and the retry time in plain
+ * words; anything else fails the run.
+ */
+export async function failAttempt(run: AttemptedRun, error: unknown, retry: RetryPolicy | null): Promise<"retrying" | "failed"> {
+  const transient = isTransient(error);
+  if (!transient && !(error instanceof Error && error.name === "SanitizationError")) console.error(`run ${run.id} failed:`, error);
+  if (retry && transient && run.attempts < retry.maxAttempts) {
+    const retryAt = new Date(Date.now() + retry.backoffMs * 2 ** (run.attempts - 1));
+    const reason = describeFailure(error, { retryAt });
+    await db.$transaction((tx) => requeue(tx, run, { error: reason, startAfter: retryAt }));
+    return "retrying";
+  }
+  const reason = describeFailure(error, transient && retry ? { attempts: run.attempts } : null);
   await db.$transaction((tx) => markFailed(tx, run, reason));
+  return "failed";
+}
+
+async function requeue(tx: Prisma.TransactionClient, run: AttemptedRun, retry: { error: string; startAfter: Date } | null): Promise<void> {
+  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null, ...(retry ? { error: retry.error } : {}) } });
+  const status = SANDBOX_STATUS_WHILE[run.kind].queued;
+  if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
+  await enqueueRun(run.id, inTransaction(tx), retry?.startAfter);
 }
 
 async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string): Promise<void> {
@@ -188,10 +219,7 @@ export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttem
       await markFailed(tx, run, WORKER_LOST_REASON);
       return "failed";
     }
-    await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null } });
-    const status = SANDBOX_STATUS_WHILE[run.kind].queued;
-    if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
-    await enqueueRun(run.id, inTransaction(tx));
+    await requeue(tx, run, null);
     return "requeued";
   });
 }

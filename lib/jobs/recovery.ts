@@ -1,16 +1,16 @@
 /**
  * Recovery from workers that died mid-run (kill -9, a crashed machine): a
  * running run whose heartbeat is stale has its half-made database dropped,
- * then is queued again once, or failed with a clear reason (lib/jobs/lifecycle.ts
+ * then is queued again (up to COPY_MAX_ATTEMPTS attempts in all), or failed with a clear reason (lib/jobs/lifecycle.ts
  * owns both). Production is never touched: it was only ever read.
  */
+import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
 import { dropSandboxDatabase } from "../sanitizer/drop";
 import { tenantConnections } from "../tenants/registry";
 import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "./lifecycle";
 
 export const STALE_AFTER_MS = 45_000;
-export const MAX_ATTEMPTS = 2;
 
 export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
   const stale = await db.sandboxRun.findMany({
@@ -24,7 +24,7 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
       const { sandboxServerUrl } = await tenantConnections(run.sandbox.tenantId);
       await dropSandboxDatabase(sandboxServerUrl, runDatabaseName(run.sandbox.tenant.customerId, run.id));
     }
-    if (await requeueOrFailLostRun(run, now, MAX_ATTEMPTS)) recovered.push(run.id);
+    if (await requeueOrFailLostRun(run, now, copyLimits().maxAttempts)) recovered.push(run.id);
   }
   return recovered;
 }

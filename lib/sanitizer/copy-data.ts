@@ -4,7 +4,8 @@
  * so the two streams finish together. Each table's change counts (for the report)
  * are read on the same snapshot right before its rows.
  */
-import pg from "pg";
+import type pg from "pg";
+import { openClient } from "../db/client";
 import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
 import { copyTable, countChanges } from "./copy-table";
@@ -33,8 +34,7 @@ export interface CopyDataInput {
 export const tableStepKey = (table: string) => `table:${table}`;
 
 export async function openTargetClient(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await openClient({ connectionString: url });
   // A crash mid-run fails the run and drops the copy anyway: durability of each
   // commit buys nothing here, and index builds get memory enough to sort in RAM.
   await client.query("SET synchronous_commit = off; SET maintenance_work_mem = '128MB'");
@@ -75,6 +75,10 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
         });
         result.tables.push({ name: plan.table, rows: copied.rows, bytes: copied.bytes });
       }
+      // Done with production on this session: ending its transaction now releases the
+      // locks on the tables it read, instead of holding them until the other stream ends.
+      // (Every importer joined before the streams started, so the exporter may end too.)
+      await source.query("COMMIT");
     };
     await Promise.all(
       targets.map((target, i) =>

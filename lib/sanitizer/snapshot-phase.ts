@@ -2,13 +2,18 @@
  * Everything that happens while production's snapshot is open: read the schema,
  * rule 0 and rule 15 (before anything exists), plan the sanitizing SELECTs, create
  * the database and its bare tables, stream the data. The snapshot is closed as soon
- * as the last row is in: production's transaction stays open no longer than needed.
+ * as the last row is in: production's transaction stays open no longer than needed,
+ * and while it is open a watchdog makes the copy give way to any production session
+ * it blocks (lib/sanitizer/lock-watchdog.ts).
  */
-import pg from "pg";
+import type pg from "pg";
+import { openClient } from "../db/client";
 import { withDatabase } from "../db/urls";
+import { copyLimits } from "../config/copy-limits";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
 import { copyData, openTargetClient, tableStepKey, type CopyResult } from "./copy-data";
+import { watchForBlockedProduction } from "./lock-watchdog";
 import { buildCopyPlans, type TablePlan } from "./copy-plan";
 import { buildSchemaDdl } from "./ddl";
 import { assertNoDrift } from "./drift";
@@ -33,6 +38,8 @@ export interface SnapshotPhaseInput {
   beforeStep?: (key: string) => Promise<void>;
   onDatabaseCreated: () => void;
   signal?: AbortSignal;
+  /** statement_timeout of the snapshot's sessions: the run's deadline. */
+  statementTimeoutMs?: number;
 }
 
 export interface SnapshotPhaseResult {
@@ -47,7 +54,9 @@ export interface SnapshotPhaseResult {
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
   const { tracker, options } = input;
   await input.step("snapshot");
-  const snapshot = await openSnapshot(input.productionUrl);
+  const snapshot = await openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs });
+  const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs);
+  const signal = input.signal ? AbortSignal.any([input.signal, watchdog.signal]) : watchdog.signal;
   try {
     const schema = await readSourceSchema(snapshot.main);
     await assertNoDrift(snapshot.main, schema, input.classification);
@@ -78,9 +87,14 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     }
     tracker.finish("schema", { detail: `${schema.tables.length} tables` });
 
-    const copy = await copyData({ snapshot, targetUrl, plans, tracker, beforeStep: input.beforeStep, signal: input.signal });
+    const copy = await copyData({ snapshot, targetUrl, plans, tracker, beforeStep: input.beforeStep, signal });
     return { snapshotAt: snapshot.at, schema, facts, plans, carried, copy };
+  } catch (error) {
+    // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
+    if (watchdog.signal.aborted) throw watchdog.signal.reason;
+    throw error;
   } finally {
+    await watchdog.stop();
     await snapshot.close();
   }
 }
@@ -90,8 +104,7 @@ async function createDatabase(serverUrl: string, name: string, production: pg.Cl
   const { rows } = await production.query<{ enc: string }>(
     "SELECT pg_encoding_to_char(encoding) AS enc FROM pg_database WHERE datname = current_database()",
   );
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
+  const client = await openClient({ connectionString: serverUrl });
   try {
     await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(rows[0]?.enc ?? "UTF8")}`);
   } finally {

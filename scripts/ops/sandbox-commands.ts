@@ -7,7 +7,7 @@ import { db } from "../../lib/db/portal";
 import type { Prisma } from "../../lib/generated/portal/client";
 import type { RunKind } from "../../lib/generated/portal/enums";
 import { AppError } from "../../lib/errors";
-import { requestRun } from "../../lib/jobs/runs";
+import { requestRun } from "../../lib/jobs/lifecycle";
 import { executeRun } from "../../lib/jobs/execute";
 import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report";
 import type { RunProgress } from "../../lib/sanitizer/progress";
@@ -46,7 +46,8 @@ export async function runNow(
     throw error;
   }
   const bar = new ProgressBar(kind.toLowerCase());
-  await executeRun(runId, `cli-${process.pid}`, (progress) => bar.update(...summarize(progress)));
+  // One attempt: a transient failure (production busy) ends the command with its reason; retries belong to the queue.
+  await executeRun(runId, `cli-${process.pid}`, { onProgress: (progress) => bar.update(...summarize(progress)), direct: true });
   const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
   if (run.status !== "SUCCEEDED") {
     bar.done(`${kind.toLowerCase()} failed`);
