@@ -21,13 +21,13 @@ export interface ExecuteOptions {
   onProgress?: (p: RunProgress) => void;
   /**
    * Carried out by the operator CLI here and now, not by the queue: one attempt whose
-   * failure is final: retries belong to the queue.
+   * failure is final (retries belong to the queue), and no deferral for the tenant's fair share.
    */
   direct?: boolean;
 }
 
 export async function executeRun(runId: string, workerId: string, options: ExecuteOptions = {}): Promise<"done" | "retrying" | "skipped"> {
-  const run = await claimRun(runId, workerId);
+  const run = await claimRun(runId, workerId, { fairShare: !options.direct });
   if (!run) return "skipped";
   const beat = setInterval(() => void heartbeat(runId).catch(() => undefined), 5_000);
   try {

@@ -5,6 +5,7 @@
  *
  *   request   run QUEUED (+ its job)  sandbox QUEUED (provision) / REFRESHING (refresh) / as is (delete)
  *   claim     run RUNNING             sandbox PROVISIONING (provision) / as is
+ *   defer     run QUEUED (+ a later job)  as is: its tenant already has RUNS_PER_TENANT runs going
  *   swap      run SUCCEEDED           sandbox READY, pointing at the verified copy
  *   deleted   run SUCCEEDED           sandbox DELETED
  *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED
@@ -13,6 +14,7 @@
  *
  * Plain TypeScript over the portal database: the worker, the CLI and the web share it.
  */
+import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
@@ -74,9 +76,29 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
   }
 }
 
-/** Claims a queued run for this worker; null when another worker has it or it is no longer queued. */
-export async function claimRun(runId: string, workerId: string) {
+/** A run deferred for its tenant's sake waits this long before its job is offered again. */
+export const TENANT_BUSY_DEFER_MS = 5_000;
+
+/**
+ * Claims a queued run for this worker; null when another worker has it, it is no
+ * longer queued, or its tenant already has RUNS_PER_TENANT runs going. pg-boss 10
+ * has no per-group concurrency (its singleton policy lets one active job per key
+ * fail the whole fetch), so fairness is enforced here: the tenant's row is locked
+ * so two workers cannot both pass the count, and the deferred run gets a new job
+ * at the back of the queue, leaving this slot to other tenants. One tenant's slow
+ * or stuck copies thus hold at most RUNS_PER_TENANT slots.
+ */
+export async function claimRun(runId: string, workerId: string, { fairShare = true }: { fairShare?: boolean } = {}) {
   return db.$transaction(async (tx) => {
+    const queued = await tx.sandboxRun.findFirst({ where: { id: runId, status: "QUEUED" }, select: { sandbox: { select: { tenantId: true } } } });
+    if (!queued) return null;
+    const { tenantId } = queued.sandbox;
+    await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+    const going = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId } } });
+    if (fairShare && going >= copyLimits().runsPerTenant) {
+      await enqueueRun(runId, inTransaction(tx), new Date(Date.now() + TENANT_BUSY_DEFER_MS));
+      return null;
+    }
     const now = new Date();
     const claimed = await tx.sandboxRun.updateMany({
       where: { id: runId, status: "QUEUED" },
