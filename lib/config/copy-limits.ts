@@ -25,6 +25,8 @@ export const copyLimitsShape = {
   COPY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Wait before the first retry; it doubles with each further attempt. */
   COPY_RETRY_BACKOFF_SECONDS: seconds(60),
+  /** Cap on how fast one run reads production, MB/s; 0 for none. */
+  COPY_RATE_LIMIT_MBPS: z.coerce.number().min(0).default(0),
   /** Runs of one tenant carried out at once, over all workers: one tenant's stuck copies cannot fill every slot. */
   RUNS_PER_TENANT: z.coerce.number().int().min(1).max(16).default(1),
 };
@@ -39,6 +41,7 @@ export interface CopyLimits {
   maxAttempts: number;
   retryBackoffMs: number;
   runsPerTenant: number;
+  rateLimitMBps: number;
   /** The overall deadline of a run copying a production database of `bytes`. */
   deadlineMs(bytes: number): number;
 }
@@ -53,6 +56,7 @@ export function copyLimits(source: Record<string, string | undefined> = process.
     maxAttempts: e.COPY_MAX_ATTEMPTS,
     retryBackoffMs: e.COPY_RETRY_BACKOFF_SECONDS * 1000,
     runsPerTenant: e.RUNS_PER_TENANT,
+    rateLimitMBps: e.COPY_RATE_LIMIT_MBPS,
     deadlineMs: (bytes) => Math.round(Math.max(e.COPY_DEADLINE_MIN_MINUTES, (bytes / 1024 ** 3) * e.COPY_DEADLINE_MINUTES_PER_GB) * 60_000),
   };
 }

@@ -11,6 +11,7 @@ import type { TablePlan } from "./copy-plan";
 import { copyTable, countChanges } from "./copy-table";
 import type { ProgressTracker } from "./progress";
 import type { TableReport } from "./report";
+import type { RateLimit } from "./rate-limit";
 import type { ProductionSnapshot } from "./snapshot";
 
 export const COPY_CONNECTIONS = 2;
@@ -29,6 +30,8 @@ export interface CopyDataInput {
   /** Awaited before each table: tests hold the copy here to write to production. */
   beforeStep?: (key: string) => Promise<void>;
   signal?: AbortSignal;
+  /** Shared by both streams: the cap is the run's. */
+  rateLimit?: RateLimit;
 }
 
 export const tableStepKey = (table: string) => `table:${table}`;
@@ -67,6 +70,7 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
           plan,
           (c) => tracker.update(key, { done: c.rows, detail: `${formatBytes(c.bytes)} streamed` }),
           signal,
+          input.rateLimit,
         );
         tracker.finish(key, {
           done: copied.rows,

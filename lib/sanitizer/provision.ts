@@ -46,6 +46,8 @@ export interface ProvisionInput {
   signal?: AbortSignal;
   /** The run's overall deadline (scaled by production's size by the caller); the shortest one by default. */
   deadlineMs?: number;
+  /** Cap on reading production, MB/s for the whole run; COPY_RATE_LIMIT_MBPS by default (0: none). */
+  rateLimitMBps?: number;
   /** Awaited before each step starts (keys as in the progress). For tests and operators' pauses. */
   beforeStep?: (key: string) => Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       ...input,
       signal,
       statementTimeoutMs: bounds.deadlineMs,
+      rateLimitMBps: input.rateLimitMBps ?? limits.rateLimitMBps,
       options,
       classification,
       tracker,

@@ -21,6 +21,7 @@ import type { SandboxOptions } from "./options";
 import { preflight, type Preflight } from "./preflight";
 import type { ProgressStep, ProgressTracker } from "./progress";
 import { readSourceSchema, type SourceSchema } from "./schema-reader";
+import { rateLimitFromMegabytes } from "./rate-limit";
 import { openSnapshot } from "./snapshot";
 import { quoteIdent, quoteLiteral } from "./sql";
 
@@ -40,6 +41,8 @@ export interface SnapshotPhaseInput {
   signal?: AbortSignal;
   /** statement_timeout of the snapshot's sessions: the run's deadline. */
   statementTimeoutMs?: number;
+  /** Cap on the run's reading from production, MB/s; none when absent or 0. */
+  rateLimitMBps?: number;
 }
 
 export interface SnapshotPhaseResult {
@@ -87,7 +90,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     }
     tracker.finish("schema", { detail: `${schema.tables.length} tables` });
 
-    const copy = await copyData({ snapshot, targetUrl, plans, tracker, beforeStep: input.beforeStep, signal });
+    const copy = await copyData({ snapshot, targetUrl, plans, tracker, beforeStep: input.beforeStep, signal, rateLimit: rateLimitFromMegabytes(input.rateLimitMBps) });
     return { snapshotAt: snapshot.at, schema, facts, plans, carried, copy };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
