@@ -5,6 +5,7 @@
  * so several workers checking the same thing tell operators once.
  */
 import pg from "pg";
+import { survivesDrops } from "../db/client";
 import { db } from "../db/portal";
 import { defaultSandboxServerUrl, openConnections } from "../tenants/registry";
 import { raiseAlertQuietly } from "./raise";
@@ -30,8 +31,7 @@ const serverName = (url: string) => {
 };
 
 async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, statement_timeout: 5_000 });
-  client.on("error", () => undefined);
+  const client = survivesDrops(new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, statement_timeout: 5_000 }));
   try {
     await client.connect();
     await client.query("SELECT 1");

@@ -4,6 +4,7 @@
  * (scripts/launch.ts) fills in local defaults before the app starts.
  */
 import { z } from "zod";
+import { copyLimitsShape } from "./copy-limits";
 
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -41,6 +42,7 @@ const schema = z
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     ALERT_REPEAT_HOURS: z.coerce.number().positive().default(24),
     ALERT_QUEUE_AGE_MINUTES: z.coerce.number().int().min(1).default(15),
+    ...copyLimitsShape,
   })
   .refine(
     (e) => [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v === undefined) ||

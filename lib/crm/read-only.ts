@@ -13,8 +13,14 @@
  * `search_path = pg_catalog, pg_temp` (rule 16): functions, operators or tables that
  * production defines in `public` can never shadow a built-in in the portal's
  * queries, which name production's tables with their schema (`public.installation`).
+ *
+ * Every session is bounded too (lib/config/copy-limits.ts): how long a statement
+ * waits for a lock, runs, or sits idle inside a transaction. Callers may tighten
+ * or (the copy's data streams) lengthen the statement limit; none goes unbounded.
  */
 import pg from "pg";
+import { copyLimits } from "../config/copy-limits";
+import { survivesDrops } from "../db/client";
 
 const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp";
 
@@ -26,7 +32,13 @@ export class ProductionNotReadOnlyError extends Error {
 }
 
 function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConfig {
-  return { ...extra, connectionString: url, options: READ_ONLY_OPTIONS };
+  const limits = copyLimits();
+  const bounds = {
+    lock_timeout: limits.lockTimeoutMs,
+    statement_timeout: limits.statementTimeoutMs,
+    idle_in_transaction_session_timeout: limits.idleTimeoutMs,
+  };
+  return { ...bounds, ...extra, connectionString: url, options: READ_ONLY_OPTIONS };
 }
 
 async function assertReadOnly(client: pg.ClientBase): Promise<void> {
@@ -38,7 +50,7 @@ async function assertReadOnly(client: pg.ClientBase): Promise<void> {
 
 /** A connected client to a production database, verified read-only. */
 export async function openProductionClient(url: string, extra?: pg.ClientConfig): Promise<pg.Client> {
-  const client = new pg.Client(readOnlyConfig(url, extra));
+  const client = survivesDrops(new pg.Client(readOnlyConfig(url, extra)));
   await client.connect();
   try {
     await assertReadOnly(client);
@@ -54,7 +66,7 @@ export async function openProductionClient(url: string, extra?: pg.ClientConfig)
  * connection that fails the check is destroyed and the checkout fails.
  */
 export function openProductionPool(url: string, extra: pg.PoolConfig = {}): pg.Pool {
-  const pool = new pg.Pool({ ...extra, ...readOnlyConfig(url) });
+  const pool = survivesDrops(new pg.Pool({ ...readOnlyConfig(url, extra) }));
   const verified = new WeakSet<pg.PoolClient>();
   const rawConnect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
 

@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { openClient } from "./client";
 
 /**
  * One statement on its own short-lived connection: for administration
@@ -9,8 +10,7 @@ export async function oneOffQuery<R extends pg.QueryResultRow = pg.QueryResultRo
   sql: string,
   params: unknown[] = [],
 ): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await openClient({ connectionString: url });
   try {
     return (await client.query<R>(sql, params)).rows;
   } finally {

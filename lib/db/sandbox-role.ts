@@ -10,6 +10,7 @@
  * Checked when a URL is registered, at start-up, and before every CREATE DATABASE.
  */
 import pg from "pg";
+import { survivesDrops } from "./client";
 import { oneOffQuery } from "./one-off-query";
 import { databaseNameOf, quoteIdent } from "./urls";
 
@@ -46,7 +47,7 @@ interface RoleFacts {
  * connect to the portal's own database.
  */
 export async function sandboxRoleProblems(serverUrl: string, portalUrl = process.env.DATABASE_URL): Promise<{ role: string; problems: string[] }> {
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  const client = survivesDrops(new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 }));
   await client.connect();
   try {
     const { rows } = await client.query<RoleFacts>(
@@ -104,7 +105,7 @@ async function reachesPortalDatabase(sandboxServer: pg.Client, portalUrl: string
 }
 
 async function portalClusterId(portalUrl: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: portalUrl, connectionTimeoutMillis: 5000 });
+  const client = survivesDrops(new pg.Client({ connectionString: portalUrl, connectionTimeoutMillis: 5000 }));
   await client.connect();
   try {
     return await clusterId(client);

@@ -5,25 +5,39 @@
  * only after the new copy is verified, in one transaction, so users never see a
  * half-made sandbox, and a failed refresh leaves the previous copy as it was.
  */
+import { copyLimits } from "../config/copy-limits";
 import { withDatabase } from "../db/urls";
 import type { Prisma } from "../generated/portal/client";
 import { provisionSandbox } from "../sanitizer/provision";
 import { dropSandboxDatabase, databaseSize } from "../sanitizer/drop";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import type { RunProgress } from "../sanitizer/progress";
+import { getProductionSize } from "../tenants/production";
 import { tenantConnections } from "../tenants/registry";
 import { afterRunFinished } from "./run-finished";
-import { claimRun, completeCopy, completeDelete, failRun, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "./lifecycle";
+import { claimRun, completeCopy, completeDelete, failAttempt, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "./lifecycle";
 
-export async function executeRun(runId: string, workerId: string, onProgress?: (p: RunProgress) => void): Promise<"done" | "skipped"> {
-  const run = await claimRun(runId, workerId);
+export interface ExecuteOptions {
+  onProgress?: (p: RunProgress) => void;
+  /**
+   * Carried out by the operator CLI here and now, not by the queue: one attempt whose
+   * failure is final (retries belong to the queue), and no deferral for the tenant's fair share.
+   */
+  direct?: boolean;
+}
+
+export async function executeRun(runId: string, workerId: string, options: ExecuteOptions = {}): Promise<"done" | "retrying" | "skipped"> {
+  const run = await claimRun(runId, workerId, { fairShare: !options.direct });
   if (!run) return "skipped";
   const beat = setInterval(() => void heartbeat(runId).catch(() => undefined), 5_000);
   try {
     if (run.kind === "DELETE") await deleteSandbox(run);
-    else await buildCopy(run, onProgress);
+    else await buildCopy(run, options.onProgress);
   } catch (error) {
-    await failRun(run, error);
+    const limits = copyLimits();
+    const retry = options.direct ? null : { maxAttempts: limits.maxAttempts, backoffMs: limits.retryBackoffMs };
+    // Nobody is told about an attempt the queue will repeat: only the run's end is news.
+    if ((await failAttempt(run, error, retry)) === "retrying") return "retrying";
   } finally {
     clearInterval(beat);
   }
@@ -34,6 +48,8 @@ export async function executeRun(runId: string, workerId: string, onProgress?: (
 async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void): Promise<void> {
   const { sandbox } = run;
   const connections = await tenantConnections(sandbox.tenantId);
+  // The run's deadline scales with production's size (a bounded read: a busy production fails this attempt).
+  const deadlineMs = copyLimits().deadlineMs(await getProductionSize(connections.productionUrl));
   const options = sandboxOptionsSchema.parse(run.options);
   const databaseName = runDatabaseName(sandbox.tenant.customerId, run.id);
 
@@ -45,6 +61,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
     sandboxCustomerId: sandbox.sandboxCustomerId!,
     serviceMailboxAddress: serviceMailboxAddress(sandbox.sandboxCustomerId!),
     options,
+    deadlineMs,
     carryOverFromUrl: previous ? withDatabase(connections.sandboxServerUrl, previous) : undefined,
     onProgress: async (progress) => {
       onProgress?.(progress);

@@ -2,8 +2,14 @@
  * Turns a run's failure into plain words for the people who ordered it: what
  * went wrong and what to do. Driver messages and connection strings never
  * reach a user; the full error goes to the worker's log instead.
+ *
+ * Some failures belong to one attempt only (production busy or needing its
+ * table, a deadline, a dropped connection): `isTransient` says so, and the
+ * queue tries the run again later (lib/jobs/lifecycle.ts).
  */
 import { redactUrl } from "../db/urls";
+import { AppError } from "../errors";
+import { TRANSIENT_CODES, type SanitizationErrorCode } from "../sanitizer/errors";
 
 interface CodedError {
   name?: string;
@@ -11,7 +17,7 @@ interface CodedError {
   message?: string;
 }
 
-const ADVICE: Record<string, string> = {
+const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
   DRIFT:
     "Production has tables or columns that the portal does not know, so nothing was copied (fail closed). An operator must classify them; then retry.",
   VERIFY_FAILED:
@@ -32,16 +38,39 @@ export function hasOperatorOnlyDetails(error: unknown): boolean {
   return e.name !== "SanitizationError" || OPERATOR_DETAILS.has(e.code ?? "");
 }
 
-export function describeFailure(error: unknown): string {
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "28P01"]);
+
+export function isTransient(error: unknown): boolean {
+  const e = (error ?? {}) as CodedError;
+  if (e.name === "SanitizationError") return TRANSIENT_CODES.has(e.code as SanitizationErrorCode);
+  if (error instanceof AppError) return error.code === "PRODUCTION_BUSY" || error.code === "PRODUCTION_UNREACHABLE";
+  return UNREACHABLE.has(e.code ?? "");
+}
+
+/** What happens next, said after the reason: when the queue tries again, or that it has stopped trying. */
+export type NextAttempt = { retryAt: Date } | { attempts: number } | null;
+
+const clock = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+function followUp(next: NextAttempt): string {
+  if (!next) return "";
+  if ("retryAt" in next) return ` The copy will be retried at ${clock(next.retryAt)}.`;
+  return ` It was tried ${next.attempts} times; retry later.`;
+}
+
+export function describeFailure(error: unknown, next: NextAttempt = null): string {
   const e = (error ?? {}) as CodedError;
   if (e.name === "SanitizationError" && e.code) {
-    const advice = ADVICE[e.code] ?? "The sandbox could not be made. Retry; if it fails again, contact support.";
+    // Transient failures' messages are written for users and are the whole story.
+    if (TRANSIENT_CODES.has(e.code as SanitizationErrorCode)) return `${e.message ?? ""}${followUp(next)}`.trim();
+    const advice = ADVICE[e.code as SanitizationErrorCode] ?? "The sandbox could not be made. Retry; if it fails again, contact support.";
     if (OPERATOR_DETAILS.has(e.code)) return advice;
     // The service's own message names the rule, tables or columns: safe and useful to show.
     return e.message ? `${advice} Details: ${e.message}` : advice;
   }
-  if (e.code === "ECONNREFUSED" || e.code === "ENOTFOUND" || e.code === "ETIMEDOUT" || e.code === "28P01") {
-    return "The production database or the sandbox server could not be reached. Nothing was changed; retry later.";
+  if (error instanceof AppError) return `${error.userMessage}${followUp(next)}`;
+  if (UNREACHABLE.has(e.code ?? "")) {
+    return `The production database or the sandbox server could not be reached. Nothing was changed.${followUp(next) || " Retry later."}`;
   }
   return "The sandbox could not be made because of an unexpected error. Nothing was released; retry, and contact support if it happens again.";
 }

@@ -5,19 +5,22 @@
  *
  *   request   run QUEUED (+ its job)  sandbox QUEUED (provision) / REFRESHING (refresh) / as is (delete)
  *   claim     run RUNNING             sandbox PROVISIONING (provision) / as is
+ *   defer     run QUEUED (+ a later job)  as is: its tenant already has RUNS_PER_TENANT runs going
  *   swap      run SUCCEEDED           sandbox READY, pointing at the verified copy
  *   deleted   run SUCCEEDED           sandbox DELETED
  *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED
+ *   retry     run QUEUED (+ words, + its job starting after a back-off)  sandbox as at request
  *   recover   run QUEUED (+ its job)  sandbox as at request; or fail, as above
  *
  * Plain TypeScript over the portal database: the worker, the CLI and the web share it.
  */
+import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
-import { describeFailure, hasOperatorOnlyDetails, technicalDetail, WORKER_LOST_REASON } from "./failure";
+import { describeFailure, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, getBoss, type SqlRunner } from "./queue";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
@@ -76,13 +79,34 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
   }
 }
 
-/** Claims a queued run for this worker; null when another worker has it or it is no longer queued. */
-export async function claimRun(runId: string, workerId: string) {
+/** A run deferred for its tenant's sake waits this long before its job is offered again. */
+export const TENANT_BUSY_DEFER_MS = 5_000;
+
+/**
+ * Claims a queued run for this worker; null when another worker has it, it is no
+ * longer queued, or its tenant already has RUNS_PER_TENANT runs going. pg-boss 10
+ * has no per-group concurrency (its singleton policy lets one active job per key
+ * fail the whole fetch), so fairness is enforced here: the tenant's row is locked
+ * so two workers cannot both pass the count, and the deferred run gets a new job
+ * at the back of the queue, leaving this slot to other tenants. One tenant's slow
+ * or stuck copies thus hold at most RUNS_PER_TENANT slots.
+ */
+export async function claimRun(runId: string, workerId: string, { fairShare = true }: { fairShare?: boolean } = {}) {
   return db.$transaction(async (tx) => {
+    const queued = await tx.sandboxRun.findFirst({ where: { id: runId, status: "QUEUED" }, select: { sandbox: { select: { tenantId: true } } } });
+    if (!queued) return null;
+    const { tenantId } = queued.sandbox;
+    await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+    const going = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId } } });
+    if (fairShare && going >= copyLimits().runsPerTenant) {
+      await enqueueRun(runId, inTransaction(tx), new Date(Date.now() + TENANT_BUSY_DEFER_MS));
+      return null;
+    }
     const now = new Date();
     const claimed = await tx.sandboxRun.updateMany({
       where: { id: runId, status: "QUEUED" },
-      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } },
+      // The previous attempt's reason (kept while the run waited for its retry) no longer applies.
+      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null },
     });
     if (claimed.count === 0) return null;
     const run = await tx.sandboxRun.findUniqueOrThrow({
@@ -151,14 +175,49 @@ export async function completeDelete(run: Pick<ClaimedRun, "id" | "sandboxId">):
 /** The status a sandbox returns to when its run ends without success: its previous copy is still there, or it has none. */
 const statusAfterFailure = (sandbox: { databaseName: string | null }): SandboxStatus => (sandbox.databaseName ? "READY" : "FAILED");
 
-/** A failed run, in plain words; its half-made database was already dropped by the service. */
 /** Enough of a run to end it: the sandbox's id and whether it still has a copy. */
 type EndingRun = { id: string; sandbox: { id: string; databaseName: string | null } };
+type AttemptedRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts">;
 
-export async function failRun(run: EndingRun, error: unknown): Promise<void> {
-  const reason = describeFailure(error);
-  if (hasOperatorOnlyDetails(error)) console.error(`run ${run.id} failed:`, error);
-  await db.$transaction((tx) => markFailed(tx, run, reason, technicalDetail(error)));
+/** How the queue retries a run whose attempt failed transiently: null (the CLI) for one attempt only. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Wait before the second attempt; it doubles for each one after. */
+  backoffMs: number;
+}
+
+/**
+ * An attempt that failed; its half-made database was already dropped by the
+ * service. A transient failure (production busy, a deadline, a dropped
+ * connection) of a run with attempts left goes back to the queue, its job
+ * starting after the back-off, with the reason and the retry time in plain
+ * words; anything else fails the run.
+ */
+export async function failAttempt(run: AttemptedRun, error: unknown, retry: RetryPolicy | null): Promise<"retrying" | "failed"> {
+  const transient = isTransient(error);
+  if (!transient && hasOperatorOnlyDetails(error)) console.error(`run ${run.id} failed:`, error);
+  const failureDetail = technicalDetail(error);
+  if (retry && transient && run.attempts < retry.maxAttempts) {
+    const retryAt = new Date(Date.now() + retry.backoffMs * 2 ** (run.attempts - 1));
+    const reason = describeFailure(error, { retryAt });
+    await db.$transaction((tx) => requeue(tx, run, { error: reason, failureDetail, startAfter: retryAt }));
+    return "retrying";
+  }
+  const reason = describeFailure(error, transient && retry ? { attempts: run.attempts } : null);
+  await db.$transaction((tx) => markFailed(tx, run, reason, failureDetail));
+  return "failed";
+}
+
+async function requeue(
+  tx: Prisma.TransactionClient,
+  run: AttemptedRun,
+  retry: { error: string; failureDetail: string; startAfter: Date } | null,
+): Promise<void> {
+  const said = retry ? { error: retry.error, failureDetail: retry.failureDetail } : {};
+  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null, ...said } });
+  const status = SANDBOX_STATUS_WHILE[run.kind].queued;
+  if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
+  await enqueueRun(run.id, inTransaction(tx), retry?.startAfter);
 }
 
 async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string, failureDetail: string): Promise<void> {
@@ -192,10 +251,7 @@ export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttem
       await markFailed(tx, run, WORKER_LOST_REASON, `The worker holding the run stopped beating (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}) on its attempt ${run.attempts} of ${maxAttempts}.`);
       return "failed";
     }
-    await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null } });
-    const status = SANDBOX_STATUS_WHILE[run.kind].queued;
-    if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
-    await enqueueRun(run.id, inTransaction(tx));
+    await requeue(tx, run, null);
     return "requeued";
   });
 }

@@ -37,8 +37,9 @@ export async function stopBoss(): Promise<void> {
 /** Runs a SQL statement of pg-boss inside the caller's transaction, so a run and its job commit together. */
 export type SqlRunner = (text: string, values: unknown[]) => Promise<unknown[]>;
 
-export async function enqueueRun(runId: string, sql?: SqlRunner): Promise<void> {
+/** Queues the run's job; `startAfter` delays it (a retry's back-off). */
+export async function enqueueRun(runId: string, sql?: SqlRunner, startAfter?: Date): Promise<void> {
   const boss = await getBoss();
   const db = sql ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await sql(text, values) }) } : undefined;
-  await boss.send(RUN_QUEUE, { runId } satisfies RunJob, { singletonKey: runId, ...(db ? { db } : {}) });
+  await boss.send(RUN_QUEUE, { runId } satisfies RunJob, { singletonKey: runId, ...(db ? { db } : {}), ...(startAfter ? { startAfter } : {}) });
 }

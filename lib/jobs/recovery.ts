@@ -1,9 +1,10 @@
 /**
  * Recovery from workers that died mid-run (kill -9, a crashed machine): a
  * running run whose heartbeat is stale has its half-made database dropped,
- * then is queued again once, or failed with a clear reason (lib/jobs/lifecycle.ts
+ * then is queued again (up to COPY_MAX_ATTEMPTS attempts in all), or failed with a clear reason (lib/jobs/lifecycle.ts
  * owns both). Production is never touched: it was only ever read.
  */
+import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
 import { dropSandboxDatabase } from "../sanitizer/drop";
 import { tenantConnections } from "../tenants/registry";
@@ -11,7 +12,6 @@ import { raiseAlertQuietly } from "../alerts/raise";
 import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "./lifecycle";
 
 export const STALE_AFTER_MS = 45_000;
-export const MAX_ATTEMPTS = 2;
 
 export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
   const stale = await db.sandboxRun.findMany({
@@ -25,14 +25,14 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
       const { sandboxServerUrl } = await tenantConnections(run.sandbox.tenantId);
       await dropSandboxDatabase(sandboxServerUrl, runDatabaseName(run.sandbox.tenant.customerId, run.id));
     }
-    const outcome = await requeueOrFailLostRun(run, now, MAX_ATTEMPTS);
+    const outcome = await requeueOrFailLostRun(run, now, copyLimits().maxAttempts);
     if (!outcome) continue;
     recovered.push(run.id);
     await raiseAlertQuietly({
       key: `run-recovered:${run.sandboxId}`,
       subject: `a worker died during a ${run.kind.toLowerCase()} of sandbox "${run.sandbox.name}"`,
       detail: outcome === "requeued"
-        ? `Its half-made copy was dropped and the run was queued again (attempt ${run.attempts + 1} of ${MAX_ATTEMPTS}).`
+        ? `Its half-made copy was dropped and the run was queued again (attempt ${run.attempts + 1} of ${copyLimits().maxAttempts}).`
         : `It had no attempts left and was failed. The sandbox keeps its previous copy, if it had one.`,
       link: `/operations/runs/${run.id}`,
     });

@@ -8,9 +8,28 @@ import { randomBytes } from "node:crypto";
 import { getBoss, RUN_QUEUE, type RunJob } from "./queue";
 import { executeRun } from "./execute";
 import { recoverStaleRuns } from "./recovery";
+import { dropOrphanCopies } from "./orphan-copies";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
 import { beatWorker, forgetWorker } from "../observability/workers";
+
+/**
+ * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
+ * `this.fail(...)` in its work loop, manager.js): when the portal database is down
+ * at that moment the rejection goes unhandled, and Node ends the process with every
+ * run in it. Found by the chaos test (lib/jobs/chaos.test.ts). The run's own record
+ * (lib/jobs/lifecycle.ts) and its heartbeat are what recovery relies on, so the
+ * worker logs such a rejection and goes on.
+ */
+let keepsRunning = false;
+function surviveUnhandledRejections(): void {
+  if (keepsRunning) return;
+  keepsRunning = true;
+  process.on("unhandledRejection", (reason) => {
+    const { code, message } = (reason ?? {}) as { code?: string; message?: string };
+    console.error("unhandled rejection (the worker keeps running):", code ?? message ?? String(reason));
+  });
+}
 
 export interface WorkerHandle {
   id: string;
@@ -18,6 +37,7 @@ export interface WorkerHandle {
 }
 
 export async function startWorker({ concurrency = 1, log = console.log }: { concurrency?: number; log?: (line: string) => void } = {}): Promise<WorkerHandle> {
+  surviveUnhandledRejections();
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const boss = await getBoss();
   const workIds: string[] = [];
@@ -34,6 +54,8 @@ export async function startWorker({ concurrency = 1, log = console.log }: { conc
       await beatWorker(id, concurrency);
       const recovered = await recoverStaleRuns();
       if (recovered.length > 0) log(`recovered runs of a dead worker: ${recovered.join(", ")}`);
+      const orphans = await dropOrphanCopies();
+      if (orphans.length > 0) log(`dropped copies no sandbox points at: ${orphans.join(", ")}`);
     } catch (error) {
       console.error("stale-run recovery failed:", (error as Error).message);
     }

@@ -4,12 +4,14 @@
  * so the two streams finish together. Each table's change counts (for the report)
  * are read on the same snapshot right before its rows.
  */
-import pg from "pg";
+import type pg from "pg";
+import { openClient } from "../db/client";
 import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
 import { copyTable, countChanges } from "./copy-table";
 import type { ProgressTracker } from "./progress";
 import type { TableReport } from "./report";
+import type { RateLimit } from "./rate-limit";
 import type { ProductionSnapshot } from "./snapshot";
 
 export const COPY_CONNECTIONS = 2;
@@ -28,13 +30,14 @@ export interface CopyDataInput {
   /** Awaited before each table: tests hold the copy here to write to production. */
   beforeStep?: (key: string) => Promise<void>;
   signal?: AbortSignal;
+  /** Shared by both streams: the cap is the run's. */
+  rateLimit?: RateLimit;
 }
 
 export const tableStepKey = (table: string) => `table:${table}`;
 
 export async function openTargetClient(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await openClient({ connectionString: url });
   // A crash mid-run fails the run and drops the copy anyway: durability of each
   // commit buys nothing here, and index builds get memory enough to sort in RAM.
   await client.query("SET synchronous_commit = off; SET maintenance_work_mem = '128MB'");
@@ -76,6 +79,7 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
           plan,
           (c) => tracker.update(key, { done: c.rows, detail: `${formatBytes(c.bytes)} streamed` }),
           signal,
+          input.rateLimit,
         );
         tracker.finish(key, {
           done: copied.rows,
@@ -84,6 +88,10 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
         });
         result.tables.push({ name: plan.table, rows: copied.rows, bytes: copied.bytes });
       }
+      // Done with production on this session: ending its transaction now releases the
+      // locks on the tables it read, instead of holding them until the other stream ends.
+      // (Every importer joined before the streams started, so the exporter may end too.)
+      await source.query("COMMIT");
     };
     await Promise.all(
       targets.map((target, i) =>

@@ -9,6 +9,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import type { TablePlan } from "./copy-plan";
+import { ThrottledStream, type RateLimit } from "./rate-limit";
 import { publicTable, quoteIdent } from "./sql";
 
 export interface CopyCounters {
@@ -41,12 +42,15 @@ export async function copyTable(
   plan: TablePlan,
   onChunk: (c: CopyCounters) => void,
   signal?: AbortSignal,
+  rateLimit?: RateLimit,
 ): Promise<CopyCounters> {
   if (plan.select === null) return { rows: 0, bytes: 0 };
   const out = source.query(copyTo(`COPY (${plan.select}) TO STDOUT`));
   const into = target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN`));
   const counter = new CountingStream(onChunk);
-  await pipeline(out, counter, into, signal ? { signal } : {});
+  const options = signal ? { signal } : {};
+  if (rateLimit) await pipeline(out, new ThrottledStream(rateLimit), counter, into, options);
+  else await pipeline(out, counter, into, options);
   // The server's own count of rows loaded is the authority; the stream count is for progress.
   return { rows: into.rowCount, bytes: counter.counters.bytes };
 }

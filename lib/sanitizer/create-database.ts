@@ -5,7 +5,7 @@
  * nothing more, so it ends up owned by that role. CONNECT is then taken from PUBLIC:
  * only the owner (the portal's sandbox role) and the server's superusers can open it.
  */
-import pg from "pg";
+import { openClient } from "../db/client";
 import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
 import { dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
@@ -18,8 +18,7 @@ export async function createSandboxDatabase(serverUrl: string, name: string, enc
     }
     throw error;
   });
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
+  const client = await openClient({ connectionString: serverUrl });
   try {
     await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(encoding)}`);
     // CREATE DATABASE cannot share a transaction with the REVOKE: a failed REVOKE drops the database.

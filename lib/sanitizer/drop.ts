@@ -3,12 +3,12 @@
  * is any URL on that server whose role may create and drop databases; the database
  * it names is only used to connect.
  */
-import pg from "pg";
+import type pg from "pg";
+import { openClient } from "../db/client";
 import { quoteIdent } from "./sql";
 
 async function withServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
+  const client = await openClient({ connectionString: serverUrl });
   try {
     return await run(client);
   } finally {

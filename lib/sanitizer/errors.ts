@@ -19,6 +19,14 @@ export type SanitizationErrorCode =
   /** Rule 14: a check on the finished copy failed; the copy was dropped. */
   | "VERIFY_FAILED"
   | "ABORTED"
+  /** Production kept a table locked longer than the lock timeout: an attempt for later. */
+  | "PRODUCTION_BUSY"
+  /** The copy blocked production's own sessions, so it gave way (the lock watchdog): an attempt for later. */
+  | "GAVE_WAY"
+  /** The run did not finish within its deadline (scaled by production's size). */
+  | "DEADLINE"
+  /** A connection to production or the sandbox server dropped mid-run. */
+  | "CONNECTION_LOST"
   /** Anything else during the copy (connection lost, disk full, constraint failure, ...). */
   | "COPY_FAILED";
 
@@ -33,6 +41,9 @@ export class SanitizationError extends Error {
     this.name = "SanitizationError";
   }
 }
+
+/** Failures of this attempt only: the same run may well succeed later, so the queue retries it. */
+export const TRANSIENT_CODES: ReadonlySet<SanitizationErrorCode> = new Set(["PRODUCTION_BUSY", "GAVE_WAY", "DEADLINE", "CONNECTION_LOST"]);
 
 export function isSanitizationError(error: unknown): error is SanitizationError {
   return error instanceof SanitizationError;

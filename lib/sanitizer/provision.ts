@@ -4,14 +4,20 @@
  * created before rule 0 and rule 15 pass; on any failure or abort the half-made
  * database is dropped, so a sandbox either exists complete and verified or not at all.
  *
+ * Every wait is bounded: production's sessions by their lock, statement and idle
+ * timeouts, the whole run by its deadline; hitting one fails the run with a
+ * transient code (lib/sanitizer/errors.ts) that the queue retries later.
+ *
  * Steps: snapshot (+ drift, preflight) → schema → one step per table → indexes →
  * rules → foreign keys and sequences → verify.
  */
+import { copyLimits } from "../config/copy-limits";
 import { withDatabase } from "../db/urls";
 import { loadClassification, type Classification } from "./classification";
 import type pg from "pg";
 import { withTargetClient } from "./copy-data";
 import { buildSchemaDdl, sandboxSequences, sequenceResetSql } from "./ddl";
+import { classifyDriverError, deadlineError, type RunBounds } from "./driver-errors";
 import { databaseExists, dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
@@ -39,6 +45,10 @@ export interface ProvisionInput {
   classification?: Classification;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /** The run's overall deadline (scaled by production's size by the caller); the shortest one by default. */
+  deadlineMs?: number;
+  /** Cap on reading production, MB/s for the whole run; COPY_RATE_LIMIT_MBPS by default (0: none). */
+  rateLimitMBps?: number;
   /** Awaited before each step starts (keys as in the progress). For tests and operators' pauses. */
   beforeStep?: (key: string) => Promise<void>;
 }
@@ -52,13 +62,17 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   }
   const options = parsed.data;
   const classification = input.classification ?? (await loadClassification());
+  const limits = copyLimits();
+  const bounds: RunBounds = { ...limits, deadlineMs: input.deadlineMs ?? limits.deadlineMs(0) };
+  const deadline = AbortSignal.timeout(bounds.deadlineMs);
+  const signal = input.signal ? AbortSignal.any([input.signal, deadline]) : deadline;
   const tracker = new ProgressTracker(input.onProgress);
   tracker.add({ key: "snapshot", label: "Snapshot of production, contract check" });
   tracker.add({ key: "schema", label: "Create the database and its tables" });
   const step = async (key: string) => {
-    input.signal?.throwIfAborted();
+    signal.throwIfAborted();
     await input.beforeStep?.(key);
-    input.signal?.throwIfAborted();
+    signal.throwIfAborted();
     tracker.start(key);
   };
 
@@ -70,6 +84,9 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     }
     const phase = await runSnapshotPhase({
       ...input,
+      signal,
+      statementTimeoutMs: bounds.deadlineMs,
+      rateLimitMBps: input.rateLimitMBps ?? limits.rateLimitMBps,
       options,
       classification,
       tracker,
@@ -163,7 +180,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       expectations,
     };
   } catch (error) {
-    const failure = toSanitizationError(error, input.signal);
+    const failure = toSanitizationError(error, bounds, input.signal, deadline);
     await tracker.fail(failure.message.split("\n")[0] ?? failure.code);
     if (created) {
       // The run's own error is what the caller needs; a failed clean-up is added to it.
@@ -175,9 +192,12 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   }
 }
 
-function toSanitizationError(error: unknown, signal?: AbortSignal): SanitizationError {
+function toSanitizationError(error: unknown, bounds: RunBounds, cancelled: AbortSignal | undefined, deadline: AbortSignal): SanitizationError {
   if (error instanceof SanitizationError) return error;
-  if (signal?.aborted) return new SanitizationError("ABORTED", "The run was cancelled; nothing was kept.", undefined, { cause: error });
+  if (cancelled?.aborted) return new SanitizationError("ABORTED", "The run was cancelled; nothing was kept.", undefined, { cause: error });
+  if (deadline.aborted) return deadlineError(bounds, error);
+  const known = classifyDriverError(error, bounds);
+  if (known) return known;
   const message = error instanceof Error ? error.message : String(error);
   return new SanitizationError("COPY_FAILED", `The copy failed: ${message}`, undefined, { cause: error });
 }

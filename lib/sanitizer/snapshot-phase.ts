@@ -2,14 +2,18 @@
  * Everything that happens while production's snapshot is open: read the schema,
  * rule 0 and rule 15 (before anything exists), plan the sanitizing SELECTs, create
  * the database and its bare tables, stream the data. The snapshot is closed as soon
- * as the last row is in: production's transaction stays open no longer than needed.
+ * as the last row is in: production's transaction stays open no longer than needed,
+ * and while it is open a watchdog makes the copy give way to any production session
+ * it blocks (lib/sanitizer/lock-watchdog.ts).
  */
 import type pg from "pg";
 import { withDatabase } from "../db/urls";
+import { copyLimits } from "../config/copy-limits";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
 import { createSandboxDatabase } from "./create-database";
 import { copyData, tableStepKey, withTargetClient, type CopyResult } from "./copy-data";
+import { watchForBlockedProduction } from "./lock-watchdog";
 import { buildCopyPlans, type TablePlan } from "./copy-plan";
 import { buildSchemaDdl } from "./ddl";
 import { assertNoDrift } from "./drift";
@@ -18,6 +22,7 @@ import type { SandboxOptions } from "./options";
 import { preflight, type Preflight } from "./preflight";
 import type { ProgressStep, ProgressTracker } from "./progress";
 import { readSourceSchema, type SourceSchema } from "./schema-reader";
+import { rateLimitFromMegabytes } from "./rate-limit";
 import { openSnapshot } from "./snapshot";
 
 export interface SnapshotPhaseInput {
@@ -34,6 +39,10 @@ export interface SnapshotPhaseInput {
   beforeStep?: (key: string) => Promise<void>;
   onDatabaseCreated: () => void;
   signal?: AbortSignal;
+  /** statement_timeout of the snapshot's sessions: the run's deadline. */
+  statementTimeoutMs?: number;
+  /** Cap on the run's reading from production, MB/s; none when absent or 0. */
+  rateLimitMBps?: number;
 }
 
 export interface SnapshotPhaseResult {
@@ -50,7 +59,9 @@ export interface SnapshotPhaseResult {
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
   const { tracker, options } = input;
   await input.step("snapshot");
-  const snapshot = await openSnapshot(input.productionUrl);
+  const snapshot = await openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs });
+  const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs);
+  const signal = input.signal ? AbortSignal.any([input.signal, watchdog.signal]) : watchdog.signal;
   try {
     const schema = await readSourceSchema(snapshot.main);
     const plan = await assertNoDrift(snapshot.main, schema, input.classification);
@@ -77,9 +88,14 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     });
     tracker.finish("schema", { detail: `${schema.tables.length} tables` });
 
-    const copy = await copyData({ snapshot, targetUrl, plans, tracker, beforeStep: input.beforeStep, signal: input.signal });
+    const copy = await copyData({ snapshot, targetUrl, plans, tracker, beforeStep: input.beforeStep, signal, rateLimit: rateLimitFromMegabytes(input.rateLimitMBps) });
     return { snapshotAt: snapshot.at, schema, plan, facts, plans, carried, copy };
+  } catch (error) {
+    // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
+    if (watchdog.signal.aborted) throw watchdog.signal.reason;
+    throw error;
   } finally {
+    await watchdog.stop();
     await snapshot.close();
   }
 }

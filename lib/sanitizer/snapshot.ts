@@ -7,6 +7,10 @@
  *
  * The exporting transaction must stay open until every importer has joined, so the
  * main connection is kept for the whole copy (and copies tables itself).
+ *
+ * Each session waits for locks and idles no longer than every production session
+ * (lib/crm/read-only.ts); its statements may run up to the run's deadline, since
+ * one COPY of a large table legitimately takes minutes.
  */
 import type pg from "pg";
 import { openProductionClient } from "../crm/read-only";
@@ -18,15 +22,24 @@ export interface ProductionSnapshot {
   at: Date;
   /** Another connection on the same snapshot. */
   join(): Promise<pg.Client>;
+  /** Server process ids of this snapshot's sessions: what the lock watchdog looks for in production. */
+  backendPids(): number[];
   /** Ends every connection opened through this snapshot. */
   close(): Promise<void>;
 }
 
+export interface SnapshotOptions {
+  /** statement_timeout of the snapshot's sessions; by default that of every production session. */
+  statementTimeoutMs?: number;
+}
+
 const BEGIN = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
-export async function openSnapshot(productionUrl: string): Promise<ProductionSnapshot> {
+export async function openSnapshot(productionUrl: string, options: SnapshotOptions = {}): Promise<ProductionSnapshot> {
   const clients: pg.Client[] = [];
-  const main = await openProductionClient(productionUrl);
+  const connect = () =>
+    openProductionClient(productionUrl, options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {});
+  const main = await connect();
   clients.push(main);
   try {
     await main.query(BEGIN);
@@ -38,12 +51,13 @@ export async function openSnapshot(productionUrl: string): Promise<ProductionSna
       id: row.id,
       at: row.at,
       async join() {
-        const client = await openProductionClient(productionUrl);
+        const client = await connect();
         clients.push(client);
         await client.query(BEGIN);
         await client.query(`SET TRANSACTION SNAPSHOT '${row.id.replace(/'/g, "''")}'`);
         return client;
       },
+      backendPids: () => clients.map((c) => (c as unknown as { processID: number }).processID),
       async close() {
         // Read-only transactions: ROLLBACK and COMMIT are the same; ending the
         // session is enough, and never leaves anything open on production.

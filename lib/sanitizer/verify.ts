@@ -4,6 +4,7 @@
  * wrote). A copy with any failed check is never released.
  */
 import pg from "pg";
+import { survivesDrops } from "../db/client";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
 import type { RuleCheck } from "./report";
@@ -28,7 +29,7 @@ export async function verifySandbox(
   expectations: SandboxExpectations,
   onCheck?: (done: number, total: number) => void,
 ): Promise<VerificationResult> {
-  const client = new pg.Client({ connectionString: url });
+  const client = survivesDrops(new pg.Client({ connectionString: url }));
   await client.connect();
   const byRule = new Map<number, RuleCheck[]>();
   try {

@@ -42,7 +42,8 @@ async function runNow(sandbox: { id: string; tenantId: string }, kind: RunKind, 
 /** Carries out a requested run in this process, drawing its progress; the run's own words when it fails. */
 export async function carryOut(runId: string, kind: RunKind): Promise<void> {
   const bar = new ProgressBar(kind.toLowerCase());
-  await executeRun(runId, `cli-${process.pid}`, (progress) => bar.update(...summarize(progress)));
+  // One attempt: a transient failure (production busy) ends the command with its reason; retries belong to the queue.
+  await executeRun(runId, `cli-${process.pid}`, { onProgress: (progress) => bar.update(...summarize(progress)), direct: true });
   const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
   if (run.status !== "SUCCEEDED") {
     bar.done(`${kind.toLowerCase()} failed`);

@@ -1,0 +1,62 @@
+/**
+ * The bounds on everything the portal does to a customer's production database,
+ * and the retry policy of a run that hit one. Read from the environment on every
+ * call (cheap; tests and operators change them without restarting), validated by
+ * the same zod shape that lib/config/env.ts checks at start-up. Plain TypeScript:
+ * the copy engine, the worker and the CLI read it without the web app's secrets.
+ */
+import { z } from "zod";
+
+const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+export const copyLimitsShape = {
+  /** lock_timeout of every production session: how long one statement waits for a table another session has locked. */
+  PRODUCTION_LOCK_TIMEOUT_SECONDS: seconds(30),
+  /** statement_timeout of production sessions outside the copy's data streams (those get the run's deadline). */
+  PRODUCTION_STATEMENT_TIMEOUT_SECONDS: seconds(60),
+  /** idle_in_transaction_session_timeout: a worker that hangs mid-transaction cannot pin production's snapshot. */
+  PRODUCTION_IDLE_TIMEOUT_SECONDS: seconds(60),
+  /** A production session blocked by the copy for longer than this makes the copy give way. */
+  PRODUCTION_BLOCKING_GRACE_SECONDS: seconds(2),
+  /** The run's overall deadline: this many minutes per GB of production, and never less than the minimum. */
+  COPY_DEADLINE_MINUTES_PER_GB: seconds(20),
+  COPY_DEADLINE_MIN_MINUTES: seconds(15),
+  /** Attempts of one run (the first included) before it fails for good. */
+  COPY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Wait before the first retry; it doubles with each further attempt. */
+  COPY_RETRY_BACKOFF_SECONDS: seconds(60),
+  /** Cap on how fast one run reads production, MB/s; 0 for none. */
+  COPY_RATE_LIMIT_MBPS: z.coerce.number().min(0).default(0),
+  /** Runs of one tenant carried out at once, over all workers: one tenant's stuck copies cannot fill every slot. */
+  RUNS_PER_TENANT: z.coerce.number().int().min(1).max(16).default(1),
+};
+
+const schema = z.object(copyLimitsShape);
+
+export interface CopyLimits {
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleTimeoutMs: number;
+  blockingGraceMs: number;
+  maxAttempts: number;
+  retryBackoffMs: number;
+  runsPerTenant: number;
+  rateLimitMBps: number;
+  /** The overall deadline of a run copying a production database of `bytes`. */
+  deadlineMs(bytes: number): number;
+}
+
+export function copyLimits(source: Record<string, string | undefined> = process.env): CopyLimits {
+  const e = schema.parse(source);
+  return {
+    lockTimeoutMs: e.PRODUCTION_LOCK_TIMEOUT_SECONDS * 1000,
+    statementTimeoutMs: e.PRODUCTION_STATEMENT_TIMEOUT_SECONDS * 1000,
+    idleTimeoutMs: e.PRODUCTION_IDLE_TIMEOUT_SECONDS * 1000,
+    blockingGraceMs: e.PRODUCTION_BLOCKING_GRACE_SECONDS * 1000,
+    maxAttempts: e.COPY_MAX_ATTEMPTS,
+    retryBackoffMs: e.COPY_RETRY_BACKOFF_SECONDS * 1000,
+    runsPerTenant: e.RUNS_PER_TENANT,
+    rateLimitMBps: e.COPY_RATE_LIMIT_MBPS,
+    deadlineMs: (bytes) => Math.round(Math.max(e.COPY_DEADLINE_MIN_MINUTES, (bytes / 1024 ** 3) * e.COPY_DEADLINE_MINUTES_PER_GB) * 60_000),
+  };
+}

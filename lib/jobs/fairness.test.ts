@@ -1,0 +1,82 @@
+/**
+ * Item 3 of issue 10, fairness: tenant A's production is locked and A has two
+ * runs queued ahead of tenant B's. A worker with two slots gives A one slot only
+ * (RUNS_PER_TENANT = 1; A's second run is deferred to the back of the queue), so
+ * B's copy starts at once and completes normally while A's run waits on its lock.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import { generateProductionDatabase } from "../crm/generator";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { registerTenant } = await import("../tenants/registry");
+const { requestRun } = await import("./lifecycle");
+const { startWorker } = await import("./worker");
+const { stopBoss } = await import("./queue");
+
+const LOCK_TIMEOUT_S = 20;
+let locker: pg.Client | undefined;
+let stopWorker: (() => Promise<void>) | undefined;
+
+async function tenantWithSandboxes(customerId: string, seed: number, names: string[]) {
+  const productionUrl = await createTestDatabase(`fair${seed}`);
+  await generateProductionDatabase({ databaseUrl: productionUrl, customerId, companyName: `${customerId} AS`, scale: "small", seed });
+  const tenant = await registerTenant({ customerId, companyName: `${customerId} AS`, productionUrl });
+  const admin = await db.user.create({ data: { email: `${customerId}@example.com`, name: "A", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+  const sandboxes = await Promise.all(
+    names.map((name, i) =>
+      db.sandbox.create({ data: { tenantId: tenant.id, name, planCounts: { complete: 1 }, orderedById: admin.id, sandboxCustomerId: `${customerId}${i}`, status: "QUEUED" } }),
+    ),
+  );
+  return { productionUrl, tenantId: tenant.id, sandboxIds: sandboxes.map((s) => s.id) };
+}
+
+describe("fairness between tenants", () => {
+  beforeAll(() => {
+    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
+    process.env.PRODUCTION_LOCK_TIMEOUT_SECONDS = String(LOCK_TIMEOUT_S);
+    process.env.COPY_RETRY_BACKOFF_SECONDS = "600";
+  });
+
+  afterAll(async () => {
+    await locker?.end();
+    await stopWorker?.();
+    await stopBoss();
+    delete process.env.PRODUCTION_LOCK_TIMEOUT_SECONDS;
+    delete process.env.COPY_RETRY_BACKOFF_SECONDS;
+  });
+
+  it("tenant A's locked production holds one slot at most; tenant B's copy still completes at once", async () => {
+    const a = await tenantWithSandboxes("Cust8181", 81, ["a-one", "a-two"]);
+    const b = await tenantWithSandboxes("Cust8282", 82, ["b-one"]);
+    locker = new pg.Client({ connectionString: a.productionUrl });
+    await locker.connect();
+    await locker.query("BEGIN");
+    await locker.query("LOCK TABLE ticket_message IN ACCESS EXCLUSIVE MODE");
+
+    for (const sandboxId of a.sandboxIds) await requestRun({ sandboxId, kind: "PROVISION", requestedById: null, options: {} });
+    await new Promise((r) => setTimeout(r, 200));
+    const { runId: bRunId } = await requestRun({ sandboxId: b.sandboxIds[0]!, kind: "PROVISION", requestedById: null, options: {} });
+
+    const worker = await startWorker({ concurrency: 2, log: () => undefined });
+    stopWorker = () => worker.stop();
+    let mostOfARunning = 0;
+    const until = Date.now() + 120_000;
+    let bRun = await db.sandboxRun.findUniqueOrThrow({ where: { id: bRunId } });
+    while (bRun.status !== "SUCCEEDED" && bRun.status !== "FAILED" && Date.now() < until) {
+      const aRunning = await db.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId: a.tenantId } } });
+      mostOfARunning = Math.max(mostOfARunning, aRunning);
+      await new Promise((r) => setTimeout(r, 100));
+      bRun = await db.sandboxRun.findUniqueOrThrow({ where: { id: bRunId } });
+    }
+
+    expect(bRun.status, bRun.error ?? "").toBe("SUCCEEDED");
+    // B did not wait for A's stuck copy: it started well before A's lock timeout could free a slot.
+    expect(bRun.startedAt!.getTime() - bRun.createdAt.getTime()).toBeLessThan((LOCK_TIMEOUT_S * 1000) / 2);
+    expect(mostOfARunning).toBe(1);
+  }, 180_000);
+});

@@ -1,0 +1,55 @@
+/**
+ * Turns what the driver or a server says when a run hits one of its bounds, or
+ * loses a connection, into a SanitizationError with plain words. These are
+ * failures of one attempt (TRANSIENT_CODES): the queue tries the run again later.
+ * The driver's own message never reaches a user: it may name hosts or SQL.
+ */
+import { SanitizationError } from "./errors";
+
+interface DriverError {
+  code?: string;
+  message?: string;
+}
+
+/** Connection-level failures: class 08, a terminated or shut-down backend, a socket that went away. */
+const CONNECTION_CODES = new Set(["57P01", "57P02", "57P03", "53300", "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"]);
+/** The last one: the snapshot's exporting session died before another session could join it. */
+const CONNECTION_MESSAGES = /Connection terminated|not queryable|Client was closed|connection error|invalid snapshot identifier/i;
+
+export interface RunBounds {
+  lockTimeoutMs: number;
+  deadlineMs: number;
+  idleTimeoutMs: number;
+}
+
+const secondsOf = (ms: number) => `${Math.round(ms / 1000)} s`;
+const minutesOf = (ms: number) => `${Math.round(ms / 60_000)} min`;
+
+export function deadlineError(bounds: Pick<RunBounds, "deadlineMs">, cause?: unknown): SanitizationError {
+  return new SanitizationError("DEADLINE", `The copy did not finish within its deadline of ${minutesOf(bounds.deadlineMs)}.`, undefined, { cause });
+}
+
+export function classifyDriverError(error: unknown, bounds: RunBounds): SanitizationError | null {
+  const { code = "", message = "" } = (error ?? {}) as DriverError;
+  if (code === "55P03") {
+    return new SanitizationError(
+      "PRODUCTION_BUSY",
+      `Production was busy: a table was locked by another session for more than ${secondsOf(bounds.lockTimeoutMs)}.`,
+      undefined,
+      { cause: error },
+    );
+  }
+  if (code === "57014" && /statement timeout/.test(message)) return deadlineError(bounds, error);
+  if (code === "25P03") {
+    return new SanitizationError(
+      "CONNECTION_LOST",
+      `Production closed the copy's session because the copy stalled for more than ${secondsOf(bounds.idleTimeoutMs)}.`,
+      undefined,
+      { cause: error },
+    );
+  }
+  if (CONNECTION_CODES.has(code) || code.startsWith("08") || CONNECTION_MESSAGES.test(message)) {
+    return new SanitizationError("CONNECTION_LOST", "A connection to production or to the sandbox server was lost mid-run.", undefined, { cause: error });
+  }
+  return null;
+}
