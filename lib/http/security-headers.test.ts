@@ -31,6 +31,7 @@ describe("session cookies", () => {
     vi.resetModules();
     vi.stubEnv("NEXTAUTH_URL", nextauthUrl);
     vi.stubEnv("DATABASE_URL", "postgres://unused@localhost/unused");
+    vi.stubEnv("SANDBOX_SERVER_URL", "postgres://maker@localhost/postgres");
     vi.stubEnv("NEXTAUTH_SECRET", "x".repeat(32));
     vi.stubEnv("DATABASE_SECRETS_KEY", Buffer.alloc(32).toString("base64"));
     const { authOptions } = await import("../auth/options");

@@ -58,7 +58,6 @@ async function retryJobStartsIn(runId: string): Promise<number> {
 
 describe("bounded waits on production", () => {
   beforeAll(async () => {
-    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
     process.env.PRODUCTION_LOCK_TIMEOUT_SECONDS = "1";
     process.env.COPY_RETRY_BACKOFF_SECONDS = "30";
     process.env.COPY_MAX_ATTEMPTS = "3";

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalServer, ensureDatabase, type LocalServer } from "../db/local-server";
 import { applyMigrations } from "../db/migrate";
 import { oneOffQuery } from "../db/one-off-query";
+import { closeToPublic } from "../db/sandbox-role";
 import { withDatabase } from "../db/urls";
 import { generateProductionDatabase } from "../crm/generator";
 import { checksums } from "../sanitizer/test-support";
@@ -125,7 +126,10 @@ describe("chaos: a worker under faults", () => {
     serverOptions = { dataDir: await mkdtemp(path.join(tmpdir(), "sandbox-portal-chaos-")), port: await freePort() };
     server = await startLocalServer(serverOptions);
     await ensureDatabase(server.adminUrl, PORTAL_DATABASE);
+    // As the launcher sets it up: the sandbox role builds sandboxes and cannot reach the portal database.
+    await closeToPublic(server.adminUrl, PORTAL_DATABASE);
     process.env.DATABASE_URL = withDatabase(server.adminUrl, PORTAL_DATABASE);
+    process.env.SANDBOX_SERVER_URL = server.sandboxServerUrl;
     process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
     process.env.DATABASE_SECRETS_KEY ??= randomBytes(32).toString("base64");
     await applyMigrations(process.env.DATABASE_URL);
@@ -138,7 +142,7 @@ describe("chaos: a worker under faults", () => {
     await oneOffQuery(productionUrl, `INSERT INTO ticket_message (ticket_id, author_email, body, created_at)
       SELECT (SELECT min(id) FROM ticket), 'someone@example.com', repeat('a long message body ', 20), now() FROM generate_series(1, $1::int)`, [ROWS]);
     const { registerTenant } = await import("../tenants/registry");
-    await registerTenant({ customerId: "Cust9090", companyName: "Chaos AS", productionUrl, sandboxServerUrl: server.adminUrl });
+    await registerTenant({ customerId: "Cust9090", companyName: "Chaos AS", productionUrl, sandboxServerUrl: server.sandboxServerUrl });
     spawnWorker();
   }, 180_000);
 

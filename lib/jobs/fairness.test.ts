@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { createTestDatabase } from "../testing/pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import { generateProductionDatabase } from "../crm/generator";
 
@@ -37,7 +37,6 @@ async function tenantWithSandboxes(customerId: string, seed: number, names: stri
 
 describe("fairness between tenants", () => {
   beforeAll(() => {
-    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
     process.env.PRODUCTION_LOCK_TIMEOUT_SECONDS = String(LOCK_TIMEOUT_S);
     process.env.COPY_RETRY_BACKOFF_SECONDS = "600";
   });

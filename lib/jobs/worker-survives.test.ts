@@ -61,7 +61,6 @@ const runOf = (runId: string) => db.sandboxRun.findUniqueOrThrow({ where: { id: 
 
 describe("a standalone worker whose connections are terminated mid-copy", () => {
   beforeAll(async () => {
-    process.env.SANDBOX_SERVER_URL = testServerAdminUrl();
     productionUrl = await createTestDatabase("dropprod");
     await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust7373", companyName: "Drop AS", scale: "small", seed: 73 });
     tenantId = (await registerTenant({ customerId: "Cust7373", companyName: "Drop AS", productionUrl })).id;

@@ -40,7 +40,20 @@ export async function databaseSize(serverUrl: string, databaseName: string): Pro
  * Dropping a database that does not exist is not an error.
  */
 export async function dropSandboxDatabase(serverUrl: string, databaseName: string): Promise<void> {
-  await withServer(serverUrl, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`);
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withServer(serverUrl, async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`);
+      });
+      return;
+    } catch (error) {
+      // FORCE waits only 5 s for the sessions it ended to exit; on a busy server they can
+      // take longer ("being accessed by other users", 55006). They are gone soon: try again.
+      if ((error as { code?: string }).code !== OBJECT_IN_USE || attempt >= DROP_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
+    }
+  }
 }
+
+const OBJECT_IN_USE = "55006";
+const DROP_ATTEMPTS = 5;

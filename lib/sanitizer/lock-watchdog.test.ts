@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { databaseExists } from "./drop";
 import { provisionSandbox } from "./provision";
@@ -40,7 +40,7 @@ describe("the lock watchdog", () => {
 
     const copy = provisionSandbox({
       productionUrl: prod,
-      sandboxServerUrl: testServerAdminUrl(),
+      sandboxServerUrl: testSandboxServerUrl(),
       databaseName: name,
       sandboxCustomerId: "Cust90007",
       serviceMailboxAddress: "support@sandbox.example",

@@ -28,7 +28,7 @@ async function failureOf(reading: Promise<unknown>): Promise<AppError> {
 describe("the one production reader", () => {
   it("reads read-only, and says PRODUCTION_UNREACHABLE without the URL when nothing answers", async () => {
     expect(await getProductionSize(url)).toBeGreaterThan(0);
-    const writing = await failureOf(withProductionAt(url, (c) => c.query("INSERT INTO note VALUES (1, 'x')")));
+    const writing = await failureOf(withProductionAt(url, (c) => c.query("INSERT INTO public.note VALUES (1, 'x')")));
     expect(writing.code).toBe("PRODUCTION_UNREACHABLE");
 
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
@@ -44,11 +44,11 @@ describe("the one production reader", () => {
   it("gives up on a table locked in production within the lock limit, as PRODUCTION_BUSY", async () => {
     const locker = new pg.Client({ connectionString: url });
     await locker.connect();
-    await locker.query("BEGIN; LOCK TABLE note IN ACCESS EXCLUSIVE MODE");
+    await locker.query("BEGIN; LOCK TABLE public.note IN ACCESS EXCLUSIVE MODE");
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       const started = Date.now();
-      const busy = await failureOf(withProductionAt(url, (c) => c.query("SELECT count(*) FROM note")));
+      const busy = await failureOf(withProductionAt(url, (c) => c.query("SELECT count(*) FROM public.note")));
       expect(busy.code).toBe("PRODUCTION_BUSY");
       expect(Date.now() - started).toBeLessThan(PRODUCTION_READ_LIMITS.lockMs + 3_000);
     } finally {
