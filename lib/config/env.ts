@@ -4,6 +4,7 @@
  * (scripts/launch.ts) fills in local defaults before the app starts.
  */
 import { z } from "zod";
+import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "../sandboxes/sign-in-url";
 
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -16,6 +17,7 @@ const schema = z
       .string()
       .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
     SANDBOX_SERVER_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    SANDBOX_SIGN_IN_URL_TEMPLATE: signInUrlTemplateSchema.default(DEFAULT_SIGN_IN_URL_TEMPLATE),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().default("Sandbox Portal <no-reply@sandbox-portal.local>"),
     OUTBOX_DIR: z.string().default(".data/outbox"),

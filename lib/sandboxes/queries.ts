@@ -12,10 +12,23 @@ import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
 import { DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, throughputFromRuns, typicalDurationMs, type Throughput } from "./estimate";
 
-/** Sandboxes the actor may see: their tenant's, or every tenant's for staff. Deleted ones are kept for history. */
+/**
+ * The sandboxes an actor may see. Staff: all. Customer admins: their tenant's.
+ * Customer users: those of their tenant where someone with their e-mail address
+ * was given access in the wizard and still has it (a portal account is matched
+ * to a CRM user by the address production holds for that user).
+ */
+export function visibleSandboxes(actor: Actor): Prisma.SandboxWhereInput {
+  if (isStaff(actor)) return {};
+  const ownTenant = { tenantId: actor.tenantId ?? "__none__" };
+  if (actor.role !== "CUSTOMER_USER") return ownTenant;
+  return { ...ownTenant, access: { some: { email: actor.email.toLowerCase(), endedAt: null } } };
+}
+
+/** Sandboxes the actor may see, newest first. Deleted ones are kept for history. */
 export async function listSandboxes(actor: Actor) {
   return db.sandbox.findMany({
-    where: isStaff(actor) ? {} : { tenantId: actor.tenantId ?? "__none__" },
+    where: visibleSandboxes(actor),
     orderBy: [{ createdAt: "desc" }],
     select: {
       id: true,
@@ -25,6 +38,8 @@ export async function listSandboxes(actor: Actor) {
       lastRefreshedAt: true,
       sizeBytes: true,
       createdAt: true,
+      sandboxCustomerId: true,
+      databaseName: true,
       tenant: { select: { companyName: true, customerId: true } },
     },
   });
@@ -32,7 +47,7 @@ export async function listSandboxes(actor: Actor) {
 
 /** The `where` that limits sandboxes to those the actor may see. */
 export function sandboxScope(actor: Actor, sandboxId: string): Prisma.SandboxWhereInput {
-  return isStaff(actor) ? { id: sandboxId } : { id: sandboxId, tenantId: actor.tenantId ?? "__none__" };
+  return { ...visibleSandboxes(actor), id: sandboxId };
 }
 
 export async function getSandboxForActor(actor: Actor, sandboxId: string) {

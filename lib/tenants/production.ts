@@ -127,3 +127,33 @@ export function listProductionLogins(tenantId: string): Promise<ProductionLogin[
     return rows.map((r) => ({ id: r.id, canLogin: r.can_login, isRetired: r.is_retired, userPlan: r.user_plan }));
   });
 }
+
+export interface AssociateContact {
+  id: number;
+  username: string;
+  fullName: string;
+  /** Production's address, trimmed and lower-cased; null when it has none that looks like one. */
+  email: string | null;
+}
+
+/**
+ * The people given access to a sandbox, as production knows them: whom to tell,
+ * and the address a customer user's portal account is matched on. Production is
+ * untrusted: an address is only kept when it looks like one.
+ */
+export function listAssociateContacts(tenantId: string, associateIds: number[]): Promise<AssociateContact[]> {
+  if (associateIds.length === 0) return Promise.resolve([]);
+  return withProduction(tenantId, async (client) => {
+    const { rows } = await client.query<{ id: number; username: string; full_name: string; email: string | null }>(
+      "SELECT id, username, full_name, email FROM public.associate WHERE id = ANY($1::int[]) ORDER BY id",
+      [associateIds],
+    );
+    return rows.map((r) => ({ id: r.id, username: r.username, fullName: r.full_name, email: plainAddress(r.email) }));
+  });
+}
+
+/** One plain address (no display name, no list, no line breaks), lower-cased; anything else is null. */
+export function plainAddress(value: string | null): string | null {
+  const address = value?.trim().toLowerCase() ?? "";
+  return /^[^\s@,;<>"]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(address) && address.length <= 254 ? address : null;
+}

@@ -6,9 +6,11 @@ import { listSandboxes } from "@/lib/sandboxes/queries";
 import { formatBytes, formatWhen } from "@/lib/format";
 import { StatusBadge } from "@/components/status-badge";
 import { DataTable, EmptyState } from "@/components/data-table";
+import { OpenSandboxLink } from "@/components/open-sandbox-link";
+import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
+import { hasUsableCopy } from "@/lib/sandboxes/sign-in-url";
 
 export const metadata: Metadata = { title: "Sandboxes" };
-
 
 export default async function SandboxesPage() {
   const actor = await requireActor("sandbox.view");
@@ -22,8 +24,10 @@ export default async function SandboxesPage() {
       {sandboxes.length === 0 ? (
         <EmptyState>No sandboxes yet.</EmptyState>
       ) : (
-        <DataTable caption="Sandboxes" columns={["Name", staff && "Customer", "Status", "Production data as of", "Last refreshed", "Size"]}>
-          {sandboxes.map((s) => (
+        <DataTable caption="Sandboxes" columns={["Name", staff && "Customer", "Status", "Production data as of", "Last refreshed", "Size", "Sign in"]}>
+          {sandboxes.map((s) => {
+            const signInUrl = hasUsableCopy(s) ? sandboxSignInUrl(s.sandboxCustomerId) : null;
+            return (
             <tr key={s.id}>
               <td className="px-4 py-2 font-medium">
                 <Link href={`/sandboxes/${s.id}`} className="text-brand-700 underline">
@@ -35,8 +39,10 @@ export default async function SandboxesPage() {
               <td className="px-4 py-2">{formatWhen(s.snapshotAt)}</td>
               <td className="px-4 py-2">{formatWhen(s.lastRefreshedAt)}</td>
               <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>
+              <td className="px-4 py-2">{signInUrl ? <OpenSandboxLink url={signInUrl} name={s.name} compact /> : "—"}</td>
             </tr>
-          ))}
+            );
+          })}
         </DataTable>
       )}
     </section>
