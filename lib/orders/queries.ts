@@ -13,7 +13,8 @@ export async function tenantExists(tenantId: string): Promise<boolean> {
 
 export async function isSandboxNameTaken(tenantId: string, name: string): Promise<boolean> {
   const found = await db.sandbox.findFirst({
-    where: { tenantId, name: { equals: name, mode: "insensitive" } },
+    // Deleted sandboxes free their names (the partial unique index agrees).
+    where: { tenantId, name: { equals: name, mode: "insensitive" }, deletedAt: null },
     select: { id: true },
   });
   return found !== null;

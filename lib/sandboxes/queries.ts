@@ -25,10 +25,10 @@ export function visibleSandboxes(actor: Actor): Prisma.SandboxWhereInput {
   return { ...ownTenant, access: { some: { email: actor.email.toLowerCase(), endedAt: null } } };
 }
 
-/** Sandboxes the actor may see, newest first. Deleted ones are kept for history. */
-export async function listSandboxes(actor: Actor) {
+/** Sandboxes the actor may see, newest first; deleted ones (kept for their history) only when asked for. */
+export async function listSandboxes(actor: Actor, { showDeleted = false }: { showDeleted?: boolean } = {}) {
   return db.sandbox.findMany({
-    where: visibleSandboxes(actor),
+    where: { ...visibleSandboxes(actor), ...(showDeleted ? {} : { deletedAt: null }) },
     orderBy: [{ createdAt: "desc" }],
     select: {
       id: true,
@@ -71,6 +71,11 @@ export async function getSandboxForActor(actor: Actor, sandboxId: string) {
       tenant: { select: { companyName: true, customerId: true } },
     },
   });
+}
+
+/** How many deleted sandboxes the actor could show. */
+export function countDeletedSandboxes(actor: Actor): Promise<number> {
+  return db.sandbox.count({ where: { ...visibleSandboxes(actor), deletedAt: { not: null } } });
 }
 
 export type SandboxForPage = NonNullable<Awaited<ReturnType<typeof getSandboxForActor>>>;
