@@ -10,6 +10,8 @@ import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
+import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
+import { shownStatus, type ShownStatus } from "./labels";
 import { DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, throughputFromRuns, typicalDurationMs, type Throughput } from "./estimate";
 
 /**
@@ -25,9 +27,16 @@ export function visibleSandboxes(actor: Actor): Prisma.SandboxWhereInput {
   return { ...ownTenant, access: { some: { email: actor.email.toLowerCase(), endedAt: null } } };
 }
 
+/** The kind of a sandbox's queued or running run, for its shown status. */
+const activeRun = {
+  where: { status: { in: [...ACTIVE_RUN_STATUSES] } },
+  take: 1,
+  select: { kind: true },
+} satisfies Prisma.Sandbox$runsArgs;
+
 /** Sandboxes the actor may see, newest first; deleted ones (kept for their history) only when asked for. */
 export async function listSandboxes(actor: Actor, { showDeleted = false }: { showDeleted?: boolean } = {}) {
-  return db.sandbox.findMany({
+  const sandboxes = await db.sandbox.findMany({
     where: { ...visibleSandboxes(actor), ...(showDeleted ? {} : { deletedAt: null }) },
     orderBy: [{ createdAt: "desc" }],
     select: {
@@ -41,8 +50,10 @@ export async function listSandboxes(actor: Actor, { showDeleted = false }: { sho
       sandboxCustomerId: true,
       databaseName: true,
       tenant: { select: { companyName: true, customerId: true } },
+      runs: activeRun,
     },
   });
+  return sandboxes.map(({ runs, ...s }) => ({ ...s, shown: shownStatus(s.status, runs[0]?.kind) }));
 }
 
 /** The `where` that limits sandboxes to those the actor may see. */
@@ -51,7 +62,7 @@ export function sandboxScope(actor: Actor, sandboxId: string): Prisma.SandboxWhe
 }
 
 export async function getSandboxForActor(actor: Actor, sandboxId: string) {
-  return db.sandbox.findFirst({
+  const sandbox = await db.sandbox.findFirst({
     where: sandboxScope(actor, sandboxId),
     select: {
       id: true,
@@ -68,9 +79,14 @@ export async function getSandboxForActor(actor: Actor, sandboxId: string) {
       sandboxCustomerId: true,
       createdAt: true,
       deletedAt: true,
+      note: true,
       tenant: { select: { companyName: true, customerId: true } },
+      runs: activeRun,
     },
   });
+  if (!sandbox) return null;
+  const { runs, ...rest } = sandbox;
+  return { ...rest, shown: shownStatus(rest.status, runs[0]?.kind) };
 }
 
 /** How many deleted sandboxes the actor could show. */
@@ -144,7 +160,7 @@ async function pastCopyDurations(tenantId: string): Promise<number[]> {
 }
 
 export interface ProgressSnapshot {
-  sandboxStatus: string;
+  sandboxStatus: ShownStatus;
   run: {
     id: string;
     kind: string;
@@ -164,8 +180,9 @@ export interface ProgressSnapshot {
 
 /** The live state the page polls: the newest run (active or just finished) and its estimate. */
 export async function getProgressSnapshot(actor: Actor, sandboxId: string): Promise<ProgressSnapshot | null> {
-  const sandbox = await db.sandbox.findFirst({ where: sandboxScope(actor, sandboxId), select: { status: true, tenantId: true } });
-  if (!sandbox) return null;
+  const found = await db.sandbox.findFirst({ where: sandboxScope(actor, sandboxId), select: { status: true, tenantId: true, runs: activeRun } });
+  if (!found) return null;
+  const sandbox = { tenantId: found.tenantId, status: shownStatus(found.status, found.runs[0]?.kind) };
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },

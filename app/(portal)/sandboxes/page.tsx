@@ -65,7 +65,7 @@ export default async function SandboxesPage({ searchParams }: Props) {
                   </Link>
                 </td>
                 {staff && <td className="px-4 py-2">{s.tenant.companyName} ({s.tenant.customerId})</td>}
-                <td className="px-4 py-2"><StatusBadge status={s.status} /></td>
+                <td className="px-4 py-2"><StatusBadge status={s.shown} /></td>
                 <td className="px-4 py-2">{formatWhen(s.snapshotAt)}</td>
                 <td className="px-4 py-2">{formatWhen(s.lastRefreshedAt)}</td>
                 <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>

@@ -57,7 +57,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold">{sandbox.name}</h1>
           <span data-testid="sandbox-status">
-            <StatusBadge status={sandbox.status} />
+            <StatusBadge status={sandbox.shown} />
           </span>
           {signInUrl && (
             <span className="sm:ml-auto">
