@@ -157,3 +157,21 @@ export function plainAddress(value: string | null): string | null {
   const address = value?.trim().toLowerCase() ?? "";
   return /^[^\s@,;<>"]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(address) && address.length <= 254 ? address : null;
 }
+
+/**
+ * Whether production's addresses use `domain` (or a domain below it): "customer" when
+ * its own CRM users have addresses there, "production" when only companies or
+ * contacts do, null when none does. Mail to such a domain reaches real people.
+ */
+export function mailDomainUseInProduction(tenantId: string, domain: string): Promise<"customer" | "production" | null> {
+  return withProduction(tenantId, async (client) => {
+    const { rows } = await client.query<{ own: boolean; other: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM public.associate WHERE lower(email) LIKE $1 OR lower(email) LIKE $2) AS own,
+              EXISTS (SELECT 1 FROM public.company WHERE lower(email) LIKE $1 OR lower(email) LIKE $2)
+           OR EXISTS (SELECT 1 FROM public.contact WHERE lower(email) LIKE $1 OR lower(email) LIKE $2) AS other`,
+      // The options schema's host-name rule leaves no LIKE wildcards in a domain.
+      [`%@${domain}`, `%.${domain}`],
+    );
+    return rows[0]?.own ? "customer" : rows[0]?.other ? "production" : null;
+  });
+}
