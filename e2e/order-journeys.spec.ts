@@ -23,10 +23,10 @@ async function throughWizard(page: Page, checks: { onAccess?: () => Promise<void
   await page.getByRole("button", { name: "Next" }).click();
 
   await expect(heading).toContainText("Step 3 of 6: Scheduled tasks");
-  await expect(page.getByText("0 of 10 stay enabled")).toBeVisible();
-  await page.getByRole("button", { name: "Select all" }).click();
-  await expect(page.getByText("10 of 10 stay enabled")).toBeVisible();
-  await page.getByRole("button", { name: "Select none" }).click();
+  await expect(page.getByText("0 of 10 on in the sandbox")).toBeVisible();
+  await page.getByRole("button", { name: "Keep all" }).click();
+  await expect(page.getByText("10 of 10 on in the sandbox")).toBeVisible();
+  await page.getByRole("button", { name: "Keep none" }).click();
   await page.getByRole("checkbox", { name: "Keep “Nightly CRMScript cleanup” enabled" }).check();
   await expect(page.getByText("At 02:00, every day")).toBeVisible();
   await expectAccessible(page, "wizard tasks");
