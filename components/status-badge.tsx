@@ -9,6 +9,7 @@ const TONE: Record<ShownStatus, string> = {
   FAILED: "bg-red-100 text-red-900",
   DELETING: "bg-amber-100 text-amber-900",
   DELETED: "bg-slate-100 text-slate-600",
+  CANCELLED: "bg-slate-100 text-slate-600",
 };
 
 export function StatusBadge({ status }: { status: ShownStatus }) {

@@ -85,6 +85,7 @@ test.describe("ordering a sandbox", () => {
     await expect(page).toHaveURL(/\/sandboxes\/[^/]+\/setup$/);
     const setupUrl = page.url();
     await expect(page.getByTestId("plan-usage")).toContainText("Sales Premium: 2 of 2 used");
+    await expect(page.getByTestId("order-note")).toContainText("For the spring training.");
 
     // Leave after step 1 and come back: the draft brings us back to step 2 with what was entered.
     await page.getByRole("button", { name: "Next" }).click();
@@ -118,6 +119,19 @@ test.describe("ordering a sandbox", () => {
       await expect(page.getByTestId("sandbox-status")).toHaveText(/Ready|Failed/, { timeout: 1000 });
     }).toPass({ timeout: 150_000, intervals: [2000] });
     await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
+    // A way in: the sign-in address from the template, the people with access, and the order's note.
+    const open = page.getByRole("link", { name: /^Open sandbox/ });
+    await expect(open).toHaveAttribute("href", /^https:\/\/sod\.superoffice\.com\/Cust9\d{5}$/);
+    // Access is recorded right after the run, as its notices go out.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByRole("table", { name: "People with access to this sandbox" }).getByRole("row")).toHaveCount(4, { timeout: 1000 });
+    }).toPass({ timeout: 30_000, intervals: [1000] });
+    await expect(page.getByTestId("sandbox-note")).toContainText("For the spring training.");
+    await expectAccessible(page, "ready sandbox");
+    await page.goto("/sandboxes");
+    await expect(page.getByRole("link", { name: `Open sandbox ${name} (opens in a new tab)` })).toBeVisible();
+    await page.goBack();
 
     // A confirmed setup cannot be opened again: the wizard sends you to the sandbox.
     await page.goto(setupUrl);
@@ -145,8 +159,9 @@ test.describe("ordering a sandbox", () => {
     await expect(row).toContainText("Awaiting setup");
     await expect(row).toContainText("(for the customer)");
     await expectAccessible(page, "sales orders list");
-    // The rep cannot run the wizard: the sandbox name is not a link for them.
-    await expect(row.getByRole("link")).toHaveCount(0);
+    // The rep cannot run the wizard: the sandbox name is not a link for them; they may change or cancel their order.
+    await expect(row.getByRole("link", { name: new RegExp(`^${name}`) })).toHaveCount(0);
+    await expect(row.getByRole("link", { name: `Change or cancel the order for ${name}` })).toBeVisible();
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/sign-in/);

@@ -39,6 +39,7 @@ export async function listOrders(actor: Actor) {
       createdAt: true,
       confirmedAt: true,
       orderedOnBehalf: true,
+      orderedById: true,
       planCounts: true,
       wizardDraft: true,
       orderedBy: { select: { name: true } },

@@ -44,10 +44,12 @@ export const sandboxNameSchema = z
 
 const acknowledgment = (message: string) => z.literal(true, { error: message });
 
+const noteSchema = z.string().trim().max(NOTE_MAX, { error: `Keep the note under ${NOTE_MAX} characters.` }).optional().default("");
+
 export const orderSchema = z.object({
   name: sandboxNameSchema,
   planCounts: planCountsSchema,
-  note: z.string().trim().max(NOTE_MAX, { error: `Keep the note under ${NOTE_MAX} characters.` }).optional().default(""),
+  note: noteSchema,
   acknowledgeDeadEnd: acknowledgment("Confirm that nothing is ever copied back to production."),
   acknowledgeNotBackup: acknowledgment("Confirm that the sandbox is not a backup."),
 });
@@ -58,6 +60,16 @@ export const orderForCustomerSchema = orderSchema.extend({
 
 export type OrderInput = z.input<typeof orderSchema>;
 export type OrderForCustomerInput = z.input<typeof orderForCustomerSchema>;
+
+/** Changing an open order: the same rules as ordering, without the acknowledgements already given. */
+export const editOrderSchema = z.object({ sandboxId: z.string().min(1), name: sandboxNameSchema, planCounts: planCountsSchema, note: noteSchema });
+export type EditOrderInput = z.input<typeof editOrderSchema>;
+
+export const cancelOrderSchema = z.object({
+  sandboxId: z.string().min(1),
+  reason: z.string().trim().max(NOTE_MAX, { error: `Keep the reason under ${NOTE_MAX} characters.` }).optional().default(""),
+});
+export type CancelOrderInput = z.input<typeof cancelOrderSchema>;
 
 export const productionEstimateSchema = z.object({ tenantId: z.string().min(1) });
 

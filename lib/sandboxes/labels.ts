@@ -17,6 +17,7 @@ export const SANDBOX_STATUS_LABEL: Record<ShownStatus, string> = {
   FAILED: "Failed",
   DELETING: "Being deleted",
   DELETED: "Deleted",
+  CANCELLED: "Cancelled",
 };
 
 /** What to show for a sandbox whose queued or running run (if any) is of `activeRunKind`. */

@@ -1,3 +1,4 @@
+import { Fact } from "@/components/fact";
 import { formatBytes, formatWhen } from "@/lib/format";
 import type { SandboxForPage } from "@/lib/sandboxes/queries";
 
@@ -12,15 +13,11 @@ export function SandboxFacts({ sandbox, showCustomer, signInUrl }: { sandbox: Sa
       <Fact label="Regular refresh" value={sandbox.autoRefreshDay ? `Monthly, day ${sandbox.autoRefreshDay}` : "None"} />
       {sandbox.sandboxCustomerId && <Fact label="Sandbox key" value={sandbox.sandboxCustomerId} />}
       {signInUrl && <Fact label="Sign-in address" value={signInUrl} />}
+      {sandbox.note && (
+        <div className="sm:col-span-4" data-testid="sandbox-note">
+          <Fact label="Note on the order" value={sandbox.note} />
+        </div>
+      )}
     </dl>
-  );
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt className="text-slate-600">{label}</dt>
-      <dd className="font-medium break-words">{value}</dd>
-    </div>
   );
 }
