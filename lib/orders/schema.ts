@@ -7,7 +7,7 @@ import { USER_PLANS, type UserPlan } from "../sanitizer/options";
 
 export const NAME_MIN = 3;
 export const NAME_MAX = 40;
-export const NAME_RULE_TEXT = `${NAME_MIN}–${NAME_MAX} characters: letters, digits, spaces, hyphens (-) and underscores (_); start with a letter or digit.`;
+export const NAME_RULE_TEXT = `${NAME_MIN}–${NAME_MAX} characters: letters of any language (æ, ø, å, é, ü…), digits, spaces, hyphens (-) and underscores (_); start with a letter or digit.`;
 /** Per plan type; a sandbox is for testing, not a second production. */
 export const MAX_PLANS_PER_TYPE = 100;
 export const MAX_PLANS_TOTAL = 250;
@@ -38,7 +38,8 @@ export const sandboxNameSchema = z
   .trim()
   .min(NAME_MIN, { error: `Use at least ${NAME_MIN} characters.` })
   .max(NAME_MAX, { error: `Use at most ${NAME_MAX} characters.` })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/, {
+  // Letters of any script, with their combining marks (an é typed as e + ´).
+  .regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N} _-]*$/u, {
     error: "Use only letters, digits, spaces, hyphens and underscores, starting with a letter or digit.",
   });
 
