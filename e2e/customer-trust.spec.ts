@@ -35,6 +35,7 @@ test("a sales rep changes and cancels an order; the customer finds it behind Sho
   await expectAccessible(page, "orders after a cancellation");
 
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
   await signIn(page, "admin@bergenbakeri.example");
   await page.goto("/sandboxes");
   await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);

@@ -13,11 +13,7 @@ export function SandboxFacts({ sandbox, showCustomer, signInUrl }: { sandbox: Sa
       <Fact label="Regular refresh" value={sandbox.autoRefreshDay ? `Monthly, day ${sandbox.autoRefreshDay}` : "None"} />
       {sandbox.sandboxCustomerId && <Fact label="Sandbox key" value={sandbox.sandboxCustomerId} />}
       {signInUrl && <Fact label="Sign-in address" value={signInUrl} />}
-      {sandbox.note && (
-        <div className="sm:col-span-4" data-testid="sandbox-note">
-          <Fact label="Note on the order" value={sandbox.note} />
-        </div>
-      )}
+      {sandbox.note && <Fact label="Note on the order" value={sandbox.note} className="sm:col-span-4" testId="sandbox-note" />}
     </dl>
   );
 }
