@@ -23,10 +23,10 @@ async function throughWizard(page: Page, checks: { onAccess?: () => Promise<void
   await page.getByRole("button", { name: "Next" }).click();
 
   await expect(heading).toContainText("Step 3 of 6: Scheduled tasks");
-  await expect(page.getByText("0 of 10 stay enabled")).toBeVisible();
-  await page.getByRole("button", { name: "Select all" }).click();
-  await expect(page.getByText("10 of 10 stay enabled")).toBeVisible();
-  await page.getByRole("button", { name: "Select none" }).click();
+  await expect(page.getByText("0 of 10 on in the sandbox")).toBeVisible();
+  await page.getByRole("button", { name: "Keep all" }).click();
+  await expect(page.getByText("10 of 10 on in the sandbox")).toBeVisible();
+  await page.getByRole("button", { name: "Keep none" }).click();
   await page.getByRole("checkbox", { name: "Keep “Nightly CRMScript cleanup” enabled" }).check();
   await expect(page.getByText("At 02:00, every day")).toBeVisible();
   await expectAccessible(page, "wizard tasks");
@@ -85,13 +85,14 @@ test.describe("ordering a sandbox", () => {
     await expect(page).toHaveURL(/\/sandboxes\/[^/]+\/setup$/);
     const setupUrl = page.url();
     await expect(page.getByTestId("plan-usage")).toContainText("Sales Premium: 2 of 2 used");
+    await expect(page.getByTestId("order-note")).toContainText("For the spring training.");
 
     // Leave after step 1 and come back: the draft brings us back to step 2 with what was entered.
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByLabel("E-mail invalidation domain").fill("resume.example");
     await page.getByRole("button", { name: "Save and finish later" }).click();
     await expect(page).toHaveURL(/\/orders$/);
-    await expect(page.getByRole("link", { name: new RegExp(name) })).toBeVisible();
+    await expect(page.getByRole("link", { name: new RegExp(`^${name}`) })).toBeVisible();
     await expect(page.getByText("setup in progress").first()).toBeVisible();
     await page.goto(setupUrl);
     await expect(page.getByRole("heading", { level: 2 })).toContainText("Step 2 of 6: E-mail");
@@ -118,6 +119,19 @@ test.describe("ordering a sandbox", () => {
       await expect(page.getByTestId("sandbox-status")).toHaveText(/Ready|Failed/, { timeout: 1000 });
     }).toPass({ timeout: 150_000, intervals: [2000] });
     await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
+    // A way in: the sign-in address from the template, the people with access, and the order's note.
+    const open = page.getByRole("link", { name: /^Open sandbox/ });
+    await expect(open).toHaveAttribute("href", /^https:\/\/sod\.superoffice\.com\/Cust9\d{5}$/);
+    // Access is recorded right after the run, as its notices go out.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByRole("table", { name: "People with access to this sandbox" }).getByRole("row")).toHaveCount(4, { timeout: 1000 });
+    }).toPass({ timeout: 30_000, intervals: [1000] });
+    await expect(page.getByTestId("sandbox-note")).toContainText("For the spring training.");
+    await expectAccessible(page, "ready sandbox");
+    await page.goto("/sandboxes");
+    await expect(page.getByRole("link", { name: `Open sandbox ${name} (opens in a new tab)` })).toBeVisible();
+    await page.goBack();
 
     // A confirmed setup cannot be opened again: the wizard sends you to the sandbox.
     await page.goto(setupUrl);
@@ -125,6 +139,7 @@ test.describe("ordering a sandbox", () => {
   });
 
   test("a sales rep files an order for a customer, and the customer's admin completes it", async ({ page }) => {
+    test.setTimeout(120_000);
     const name = `Demo ${unique()}`;
     await signIn(page, "sales@sandbox-portal.example");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New order for a customer" }).click();
@@ -145,8 +160,9 @@ test.describe("ordering a sandbox", () => {
     await expect(row).toContainText("Awaiting setup");
     await expect(row).toContainText("(for the customer)");
     await expectAccessible(page, "sales orders list");
-    // The rep cannot run the wizard: the sandbox name is not a link for them.
-    await expect(row.getByRole("link")).toHaveCount(0);
+    // The rep cannot run the wizard: the sandbox name is not a link for them; they may change or cancel their order.
+    await expect(row.getByRole("link", { name: new RegExp(`^${name}`) })).toHaveCount(0);
+    await expect(row.getByRole("link", { name: `Change or cancel the order for ${name}` })).toBeVisible();
 
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/sign-in/);

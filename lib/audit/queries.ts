@@ -9,6 +9,8 @@ export const AUDIT_PAGE_SIZE = 25;
 /** Words for the actions people filter by; an action missing here is shown by its key. */
 export const AUDIT_ACTION_LABEL: Record<string, string> = {
   "sandbox.ordered": "Sandbox ordered",
+  "sandbox.order.edited": "Order changed",
+  "sandbox.order.cancelled": "Order cancelled",
   "sandbox.wizard.confirmed": "Wizard confirmed",
   "sandbox.refresh.requested": "Refresh started",
   "sandbox.retry.requested": "Run retried",

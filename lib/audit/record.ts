@@ -4,6 +4,8 @@ import type { Prisma } from "../generated/portal/client";
 
 export type AuditAction =
   | "sandbox.ordered"
+  | "sandbox.order.edited"
+  | "sandbox.order.cancelled"
   | "sandbox.wizard.confirmed"
   | "sandbox.refresh.requested"
   | "sandbox.retry.requested"

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { copyLimitsShape } from "./copy-limits";
+import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "../sandboxes/sign-in-url";
 
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -21,6 +22,7 @@ const schema = z
       protocol: /^postgres(ql)?$/,
       error: "must be the postgres:// URL of a role that can create databases and nothing more",
     }),
+    SANDBOX_SIGN_IN_URL_TEMPLATE: signInUrlTemplateSchema.default(DEFAULT_SIGN_IN_URL_TEMPLATE),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().default("Sandbox Portal <no-reply@sandbox-portal.local>"),
     OUTBOX_DIR: z.string().default(".data/outbox"),

@@ -9,7 +9,8 @@ import { createOrder, notifyOrderFiled } from "./mutations";
 import { getThroughput } from "../sandboxes/queries";
 import { getProductionFootprint } from "../tenants/production";
 import { tenantExists } from "./queries";
-import { orderForCustomerSchema, orderSchema, productionEstimateSchema } from "./schema";
+import { cancelOrder, editOrder } from "./changes";
+import { cancelOrderSchema, editOrderSchema, orderForCustomerSchema, orderSchema, productionEstimateSchema } from "./schema";
 
 function revalidateOrders(): void {
   revalidatePath("/sandboxes");
@@ -52,3 +53,20 @@ export const getProductionEstimateAction = protectedAction(
     return { footprint, throughput };
   },
 );
+
+// Changing an order: who may is decided per order (filer, the tenant's admins, operators) in lib/orders/changes.ts.
+
+/** Changes an open order's name, plans or note. */
+export const editOrderAction = protectedAction({ permission: "sandbox.view", schema: editOrderSchema }, async ({ actor, input }) => {
+  await editOrder(actor, input);
+  revalidateOrders();
+  revalidatePath(`/orders/${input.sandboxId}`);
+  return { sandboxId: input.sandboxId };
+});
+
+/** Cancels an open order; the other side is told. */
+export const cancelOrderAction = protectedAction({ permission: "sandbox.view", schema: cancelOrderSchema }, async ({ actor, input }) => {
+  await cancelOrder(actor, input.sandboxId, input.reason);
+  revalidateOrders();
+  return { cancelled: true };
+});

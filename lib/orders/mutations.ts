@@ -79,7 +79,7 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
 export async function notifyOrderFiled(sandboxId: string, tenantId: string, name: string, byName: string): Promise<void> {
   try {
     await notifyUsers(await tenantAdminIds(tenantId), {
-      subject: `Sandbox "${name}" is ready for your setup`,
+      subject: `Sandbox "${name}" waits for your setup`,
       text: `${byName} ordered the sandbox "${name}" for you. Choose who gets access and how the copy is prepared in the setup wizard; the copy starts when you confirm.`,
       link: `/sandboxes/${sandboxId}/setup`,
     });

@@ -13,7 +13,8 @@ export async function tenantExists(tenantId: string): Promise<boolean> {
 
 export async function isSandboxNameTaken(tenantId: string, name: string): Promise<boolean> {
   const found = await db.sandbox.findFirst({
-    where: { tenantId, name: { equals: name, mode: "insensitive" } },
+    // Deleted sandboxes free their names (the partial unique index agrees).
+    where: { tenantId, name: { equals: name, mode: "insensitive" }, deletedAt: null },
     select: { id: true },
   });
   return found !== null;
@@ -38,6 +39,7 @@ export async function listOrders(actor: Actor) {
       createdAt: true,
       confirmedAt: true,
       orderedOnBehalf: true,
+      orderedById: true,
       planCounts: true,
       wizardDraft: true,
       orderedBy: { select: { name: true } },

@@ -7,7 +7,7 @@ import { USER_PLANS, type UserPlan } from "../sanitizer/options";
 
 export const NAME_MIN = 3;
 export const NAME_MAX = 40;
-export const NAME_RULE_TEXT = `${NAME_MIN}–${NAME_MAX} characters: letters, digits, spaces, hyphens (-) and underscores (_); start with a letter or digit.`;
+export const NAME_RULE_TEXT = `${NAME_MIN}–${NAME_MAX} characters: letters of any language (æ, ø, å, é, ü…), digits, spaces, hyphens (-) and underscores (_); start with a letter or digit.`;
 /** Per plan type; a sandbox is for testing, not a second production. */
 export const MAX_PLANS_PER_TYPE = 100;
 export const MAX_PLANS_TOTAL = 250;
@@ -38,16 +38,19 @@ export const sandboxNameSchema = z
   .trim()
   .min(NAME_MIN, { error: `Use at least ${NAME_MIN} characters.` })
   .max(NAME_MAX, { error: `Use at most ${NAME_MAX} characters.` })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/, {
+  // Letters of any script, with their combining marks (an é typed as e + ´).
+  .regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N} _-]*$/u, {
     error: "Use only letters, digits, spaces, hyphens and underscores, starting with a letter or digit.",
   });
 
 const acknowledgment = (message: string) => z.literal(true, { error: message });
 
+const noteSchema = z.string().trim().max(NOTE_MAX, { error: `Keep the note under ${NOTE_MAX} characters.` }).optional().default("");
+
 export const orderSchema = z.object({
   name: sandboxNameSchema,
   planCounts: planCountsSchema,
-  note: z.string().trim().max(NOTE_MAX, { error: `Keep the note under ${NOTE_MAX} characters.` }).optional().default(""),
+  note: noteSchema,
   acknowledgeDeadEnd: acknowledgment("Confirm that nothing is ever copied back to production."),
   acknowledgeNotBackup: acknowledgment("Confirm that the sandbox is not a backup."),
 });
@@ -58,6 +61,16 @@ export const orderForCustomerSchema = orderSchema.extend({
 
 export type OrderInput = z.input<typeof orderSchema>;
 export type OrderForCustomerInput = z.input<typeof orderForCustomerSchema>;
+
+/** Changing an open order: the same rules as ordering, without the acknowledgements already given. */
+export const editOrderSchema = z.object({ sandboxId: z.string().min(1), name: sandboxNameSchema, planCounts: planCountsSchema, note: noteSchema });
+export type EditOrderInput = z.input<typeof editOrderSchema>;
+
+export const cancelOrderSchema = z.object({
+  sandboxId: z.string().min(1),
+  reason: z.string().trim().max(NOTE_MAX, { error: `Keep the reason under ${NOTE_MAX} characters.` }).optional().default(""),
+});
+export type CancelOrderInput = z.input<typeof cancelOrderSchema>;
 
 export const productionEstimateSchema = z.object({ tenantId: z.string().min(1) });
 

@@ -10,12 +10,34 @@ import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
+import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
+import { shownStatus, type ShownStatus } from "./labels";
 import { DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, throughputFromRuns, typicalDurationMs, type Throughput } from "./estimate";
 
-/** Sandboxes the actor may see: their tenant's, or every tenant's for staff. Deleted ones are kept for history. */
-export async function listSandboxes(actor: Actor) {
-  return db.sandbox.findMany({
-    where: isStaff(actor) ? {} : { tenantId: actor.tenantId ?? "__none__" },
+/**
+ * The sandboxes an actor may see. Staff: all. Customer admins: their tenant's.
+ * Customer users: those of their tenant where someone with their e-mail address
+ * was given access in the wizard and still has it (a portal account is matched
+ * to a CRM user by the address production holds for that user).
+ */
+export function visibleSandboxes(actor: Actor): Prisma.SandboxWhereInput {
+  if (isStaff(actor)) return {};
+  const ownTenant = { tenantId: actor.tenantId ?? "__none__" };
+  if (actor.role !== "CUSTOMER_USER") return ownTenant;
+  return { ...ownTenant, access: { some: { email: actor.email.toLowerCase(), endedAt: null } } };
+}
+
+/** The kind of a sandbox's queued or running run, for its shown status. */
+const activeRun = {
+  where: { status: { in: [...ACTIVE_RUN_STATUSES] } },
+  take: 1,
+  select: { kind: true },
+} satisfies Prisma.Sandbox$runsArgs;
+
+/** Sandboxes the actor may see, newest first; deleted ones (kept for their history) only when asked for. */
+export async function listSandboxes(actor: Actor, { showDeleted = false }: { showDeleted?: boolean } = {}) {
+  const sandboxes = await db.sandbox.findMany({
+    where: { ...visibleSandboxes(actor), ...(showDeleted ? {} : { deletedAt: null }) },
     orderBy: [{ createdAt: "desc" }],
     select: {
       id: true,
@@ -25,18 +47,22 @@ export async function listSandboxes(actor: Actor) {
       lastRefreshedAt: true,
       sizeBytes: true,
       createdAt: true,
+      sandboxCustomerId: true,
+      databaseName: true,
       tenant: { select: { companyName: true, customerId: true } },
+      runs: activeRun,
     },
   });
+  return sandboxes.map(({ runs, ...s }) => ({ ...s, shown: shownStatus(s.status, runs[0]?.kind) }));
 }
 
 /** The `where` that limits sandboxes to those the actor may see. */
 export function sandboxScope(actor: Actor, sandboxId: string): Prisma.SandboxWhereInput {
-  return isStaff(actor) ? { id: sandboxId } : { id: sandboxId, tenantId: actor.tenantId ?? "__none__" };
+  return { ...visibleSandboxes(actor), id: sandboxId };
 }
 
 export async function getSandboxForActor(actor: Actor, sandboxId: string) {
-  return db.sandbox.findFirst({
+  const sandbox = await db.sandbox.findFirst({
     where: sandboxScope(actor, sandboxId),
     select: {
       id: true,
@@ -53,9 +79,19 @@ export async function getSandboxForActor(actor: Actor, sandboxId: string) {
       sandboxCustomerId: true,
       createdAt: true,
       deletedAt: true,
+      note: true,
       tenant: { select: { companyName: true, customerId: true } },
+      runs: activeRun,
     },
   });
+  if (!sandbox) return null;
+  const { runs, ...rest } = sandbox;
+  return { ...rest, shown: shownStatus(rest.status, runs[0]?.kind) };
+}
+
+/** How many deleted sandboxes the actor could show. */
+export function countDeletedSandboxes(actor: Actor): Promise<number> {
+  return db.sandbox.count({ where: { ...visibleSandboxes(actor), deletedAt: { not: null } } });
 }
 
 export type SandboxForPage = NonNullable<Awaited<ReturnType<typeof getSandboxForActor>>>;
@@ -124,7 +160,7 @@ async function pastCopyDurations(tenantId: string): Promise<number[]> {
 }
 
 export interface ProgressSnapshot {
-  sandboxStatus: string;
+  sandboxStatus: ShownStatus;
   run: {
     id: string;
     kind: string;
@@ -144,8 +180,9 @@ export interface ProgressSnapshot {
 
 /** The live state the page polls: the newest run (active or just finished) and its estimate. */
 export async function getProgressSnapshot(actor: Actor, sandboxId: string): Promise<ProgressSnapshot | null> {
-  const sandbox = await db.sandbox.findFirst({ where: sandboxScope(actor, sandboxId), select: { status: true, tenantId: true } });
-  if (!sandbox) return null;
+  const found = await db.sandbox.findFirst({ where: sandboxScope(actor, sandboxId), select: { status: true, tenantId: true, runs: activeRun } });
+  if (!found) return null;
+  const sandbox = { tenantId: found.tenantId, status: shownStatus(found.status, found.runs[0]?.kind) };
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },

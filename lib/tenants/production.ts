@@ -127,3 +127,51 @@ export function listProductionLogins(tenantId: string): Promise<ProductionLogin[
     return rows.map((r) => ({ id: r.id, canLogin: r.can_login, isRetired: r.is_retired, userPlan: r.user_plan }));
   });
 }
+
+export interface AssociateContact {
+  id: number;
+  username: string;
+  fullName: string;
+  /** Production's address, trimmed and lower-cased; null when it has none that looks like one. */
+  email: string | null;
+}
+
+/**
+ * The people given access to a sandbox, as production knows them: whom to tell,
+ * and the address a customer user's portal account is matched on. Production is
+ * untrusted: an address is only kept when it looks like one.
+ */
+export function listAssociateContacts(tenantId: string, associateIds: number[]): Promise<AssociateContact[]> {
+  if (associateIds.length === 0) return Promise.resolve([]);
+  return withProduction(tenantId, async (client) => {
+    const { rows } = await client.query<{ id: number; username: string; full_name: string; email: string | null }>(
+      "SELECT id, username, full_name, email FROM public.associate WHERE id = ANY($1::int[]) ORDER BY id",
+      [associateIds],
+    );
+    return rows.map((r) => ({ id: r.id, username: r.username, fullName: r.full_name, email: plainAddress(r.email) }));
+  });
+}
+
+/** One plain address (no display name, no list, no line breaks), lower-cased; anything else is null. */
+export function plainAddress(value: string | null): string | null {
+  const address = value?.trim().toLowerCase() ?? "";
+  return /^[^\s@,;<>"]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(address) && address.length <= 254 ? address : null;
+}
+
+/**
+ * Whether production's addresses use `domain` (or a domain below it): "customer" when
+ * its own CRM users have addresses there, "production" when only companies or
+ * contacts do, null when none does. Mail to such a domain reaches real people.
+ */
+export function mailDomainUseInProduction(tenantId: string, domain: string): Promise<"customer" | "production" | null> {
+  return withProduction(tenantId, async (client) => {
+    const { rows } = await client.query<{ own: boolean; other: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM public.associate WHERE lower(email) LIKE $1 OR lower(email) LIKE $2) AS own,
+              EXISTS (SELECT 1 FROM public.company WHERE lower(email) LIKE $1 OR lower(email) LIKE $2)
+           OR EXISTS (SELECT 1 FROM public.contact WHERE lower(email) LIKE $1 OR lower(email) LIKE $2) AS other`,
+      // The options schema's host-name rule leaves no LIKE wildcards in a domain.
+      [`%@${domain}`, `%.${domain}`],
+    );
+    return rows[0]?.own ? "customer" : rows[0]?.other ? "production" : null;
+  });
+}

@@ -182,7 +182,7 @@ describe("the setup wizard's actions", () => {
     });
     expect(await confirmWizardAction({ sandboxId: sandbox.id, options: { users: [] }, acknowledgeNoGoingBack: true })).toMatchObject({
       ok: false,
-      fieldErrors: { "options.users": ["Give at least one person access to the sandbox."] },
+      fieldErrors: { "options.users": ["Give at least one person access to the sandbox, or say in a few words why nobody needs it."] },
     });
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).confirmedAt).toBeNull();
   });

@@ -18,7 +18,7 @@ function revalidateSandbox(sandboxId: string): void {
 export const saveWizardDraftAction = protectedAction({ permission: "sandbox.configure", schema: saveDraftSchema }, async ({ actor, input }) => {
   const sandbox = await requireOpenWizard(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
-  await assertOptionsFitOrder(sandbox, input.options, false);
+  await assertOptionsFitOrder(sandbox, input.options, false, input.confirmations);
   await saveWizardDraft(sandbox, input.step, input.options);
   revalidateSandbox(sandbox.id);
   return { saved: true };
@@ -28,7 +28,7 @@ export const saveWizardDraftAction = protectedAction({ permission: "sandbox.conf
 export const dryRunAction = protectedAction({ permission: "sandbox.configure", schema: dryRunSchema }, async ({ actor, input }) => {
   const sandbox = await requireOpenWizard(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
-  await assertOptionsFitOrder(sandbox, input.options, false);
+  await assertOptionsFitOrder(sandbox, input.options, false, input.confirmations);
   return getDryRun(sandbox.tenantId, input.options);
 });
 
@@ -36,8 +36,8 @@ export const dryRunAction = protectedAction({ permission: "sandbox.configure", s
 export const confirmWizardAction = protectedAction({ permission: "sandbox.configure", schema: confirmWizardSchema }, async ({ actor, input }) => {
   const sandbox = await requireOpenWizard(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
-  await assertOptionsFitOrder(sandbox, input.options, true);
-  const { runId } = await confirmWizard(actor, sandbox, input.options);
+  await assertOptionsFitOrder(sandbox, input.options, true, input.confirmations);
+  const { runId } = await confirmWizard(actor, sandbox, input.options, { confirmations: input.confirmations });
   revalidateSandbox(sandbox.id);
   return { sandboxId: sandbox.id, runId };
 });
@@ -52,7 +52,7 @@ export const confirmWizardAction = protectedAction({ permission: "sandbox.config
 export const dryRunRefreshAction = protectedAction({ permission: "sandbox.refresh", schema: dryRunSchema }, async ({ actor, input }) => {
   const sandbox = await requireRefreshableSandbox(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.refresh", sandbox.tenantId);
-  await assertOptionsFitOrder(sandbox, input.options, false);
+  await assertOptionsFitOrder(sandbox, input.options, false, input.confirmations);
   return getDryRun(sandbox.tenantId, input.options);
 });
 
@@ -60,7 +60,7 @@ export const dryRunRefreshAction = protectedAction({ permission: "sandbox.refres
 export const confirmRefreshAction = protectedAction({ permission: "sandbox.refresh", schema: confirmRefreshSchema }, async ({ actor, input }) => {
   const sandbox = await requireRefreshableSandbox(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.refresh", sandbox.tenantId);
-  await assertOptionsFitOrder(sandbox, input.options, true);
+  await assertOptionsFitOrder(sandbox, input.options, true, input.confirmations);
   const { runId } = await startRefresh(actor, sandbox.id, input.options);
   revalidateSandbox(sandbox.id);
   return { sandboxId: sandbox.id, runId };

@@ -5,9 +5,11 @@ import { AppError } from "../errors";
 import type { Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import { requestRun } from "../jobs/lifecycle";
-import type { SandboxOptions } from "../sanitizer/options";
+import { DEFAULT_INVALIDATION_DOMAIN, type SandboxOptions } from "../sanitizer/options";
 import { findUnknownProductionIds, getWizardSandbox, type WizardSandbox } from "./queries";
-import { exceedsOrder } from "./schema";
+import { mailDomainUseInProduction } from "../tenants/production";
+import { domainRiskMessage, knownDomainRisk } from "./mail-domains";
+import { exceedsOrder, NO_ACCESS_REASON_MIN, type Confirmations } from "./schema";
 
 /** The sandbox, if the actor may configure it and it still waits for its setup. */
 export async function requireOpenWizard(actor: Actor, sandboxId: string): Promise<WizardSandbox> {
@@ -41,12 +43,21 @@ export async function assertOptionsFitOrder(
   sandbox: Pick<WizardSandbox, "tenantId" | "planCounts" | "tenant">,
   options: SandboxOptions,
   final: boolean,
+  confirmations: Confirmations = { realMailDomain: "", noAccessReason: "" },
 ): Promise<void> {
   const fieldErrors: Record<string, string[]> = {};
   const planCounts = sandbox.planCounts as Record<string, number>;
   const over = exceedsOrder(options.users, planCounts);
   if (over.length) fieldErrors["options.users"] = over;
-  if (final && options.users.length === 0) fieldErrors["options.users"] = ["Give at least one person access to the sandbox."];
+  if (final && options.users.length === 0 && confirmations.noAccessReason.length < NO_ACCESS_REASON_MIN) {
+    fieldErrors["options.users"] = ["Give at least one person access to the sandbox, or say in a few words why nobody needs it."];
+  }
+  const domain = options.invalidationDomain;
+  if (confirmations.realMailDomain !== domain) {
+    // Production is asked only about a domain that is neither the default nor a known provider.
+    const risk = domain === DEFAULT_INVALIDATION_DOMAIN ? null : (knownDomainRisk(domain, []) ?? (await mailDomainUseInProduction(sandbox.tenantId, domain)));
+    if (risk) fieldErrors["options.invalidationDomain"] = [domainRiskMessage(domain, risk)];
+  }
   const unknown = await findUnknownProductionIds(
     sandbox.tenantId,
     options.users.map((u) => u.associateId),
@@ -78,7 +89,7 @@ export async function confirmWizard(
   actor: Actor,
   sandbox: WizardSandbox,
   options: SandboxOptions,
-  { enqueue = true }: { enqueue?: boolean } = {},
+  { enqueue = true, confirmations }: { enqueue?: boolean; confirmations?: Confirmations } = {},
 ): Promise<{ runId: string }> {
   const json = options as unknown as Prisma.InputJsonValue;
   try {
@@ -96,7 +107,7 @@ export async function confirmWizard(
         });
         if (updated.count === 0) throw new AppError("ALREADY_CONFIRMED");
         await recordAudit(
-          { action: "sandbox.wizard.confirmed", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { options: json } },
+          { action: "sandbox.wizard.confirmed", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { options: json, ...(confirmations ? { confirmations } : {}) } },
           tx,
         );
       },

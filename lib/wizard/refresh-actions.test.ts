@@ -119,7 +119,7 @@ describe("the wizard's refresh mode", () => {
 
     expect(await confirm(id, { ...EDITED, users: [] })).toMatchObject({
       ok: false,
-      fieldErrors: { "options.users": ["Give at least one person access to the sandbox."] },
+      fieldErrors: { "options.users": ["Give at least one person access to the sandbox, or say in a few words why nobody needs it."] },
     });
     expect(await confirm(id, { ...EDITED, invalidationDomain: "not a domain" })).toMatchObject({
       ok: false,

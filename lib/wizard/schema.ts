@@ -42,11 +42,28 @@ export const STEP_FIELDS: Record<WizardStepId, readonly string[]> = {
 const sandboxId = z.string().min(1).max(64);
 const stepIndex = z.number().int().min(0).max(WIZARD_STEPS.length - 1);
 
-export const saveDraftSchema = z.object({ sandboxId, step: stepIndex, options: sandboxOptionsSchema });
-export const dryRunSchema = z.object({ sandboxId, options: sandboxOptionsSchema });
+/** Giving nobody access must be explained: at least a few words. */
+export const NO_ACCESS_REASON_MIN = 10;
+
+/**
+ * What the admin confirmed against the wizard's advice: an invalidation domain that
+ * could reach real people, and giving nobody access (with the reason, for the audit).
+ */
+export const confirmationsSchema = z
+  .object({
+    /** The invalidation domain confirmed to reach no one real; a changed domain needs a new confirmation. */
+    realMailDomain: z.string().trim().toLowerCase().max(253).default(""),
+    noAccessReason: z.string().trim().max(500, { error: "Keep the reason under 500 characters." }).default(""),
+  })
+  .default({ realMailDomain: "", noAccessReason: "" });
+export type Confirmations = z.output<typeof confirmationsSchema>;
+
+export const saveDraftSchema = z.object({ sandboxId, step: stepIndex, options: sandboxOptionsSchema, confirmations: confirmationsSchema });
+export const dryRunSchema = z.object({ sandboxId, options: sandboxOptionsSchema, confirmations: confirmationsSchema });
 export const confirmWizardSchema = z.object({
   sandboxId,
   options: sandboxOptionsSchema,
+  confirmations: confirmationsSchema,
   acknowledgeNoGoingBack: z.literal(true, { error: "Tick the box to confirm that there is no going back." }),
 });
 
@@ -54,6 +71,7 @@ export const confirmWizardSchema = z.object({
 export const confirmRefreshSchema = z.object({
   sandboxId,
   options: sandboxOptionsSchema,
+  confirmations: confirmationsSchema,
   acknowledgeOverwrite: z.literal(true, { error: "Tick the box to confirm that the sandbox is overwritten with a new copy." }),
 });
 

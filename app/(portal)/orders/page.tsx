@@ -6,17 +6,17 @@ import { StatusBadge } from "@/components/status-badge";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, hasPermission, isStaff } from "@/lib/auth/policy";
 import { listOrders } from "@/lib/orders/queries";
+import { canManageOrder, isOpenOrder } from "@/lib/orders/policy";
 import { totalPlans } from "@/lib/orders/schema";
 import { DataTable, EmptyState } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Orders" };
 
-
-export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ filed?: string }> }) {
+export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ filed?: string; cancelled?: string }> }) {
   const actor = await requireActor();
   const canSee = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer") || hasPermission(actor, "tenant.viewAll");
   if (!canSee) forbidden();
-  const [orders, { filed }] = await Promise.all([listOrders(actor), searchParams]);
+  const [orders, { filed, cancelled }] = await Promise.all([listOrders(actor), searchParams]);
   const staff = isStaff(actor);
   const justFiled = filed ? orders.find((o) => o.id === filed) : undefined;
   const newOrderLink = hasPermission(actor, "sandbox.orderForCustomer")
@@ -43,11 +43,16 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
             Order “{justFiled.name}” filed for {justFiled.tenant.companyName}. Their admins have been asked to run the setup.
           </p>
         )}
+        {cancelled && (
+          <p className="mt-4 rounded-md bg-green-50 p-3 text-sm text-green-900" data-testid="order-cancelled">
+            The order was cancelled, and the other side has been told.
+          </p>
+        )}
       </div>
       {orders.length === 0 ? (
         <EmptyState>No orders yet.</EmptyState>
       ) : (
-        <DataTable caption="Orders" columns={["Sandbox", staff && "Customer", "Status", "User plans", "Ordered", "Setup confirmed"]}>
+        <DataTable caption="Orders" columns={["Sandbox", staff && "Customer", "Status", "User plans", "Ordered", "Setup confirmed", "Order"]}>
           {orders.map((o) => {
             const awaiting = o.status === "AWAITING_SETUP" && !o.confirmedAt;
             const canSetUp = awaiting && canActOnTenant(actor, "sandbox.configure", o.tenantId);
@@ -82,6 +87,14 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                   {o.orderedOnBehalf && <span className="text-slate-600"> (for the customer)</span>}
                 </td>
                 <td className="px-4 py-2">{formatWhen(o.confirmedAt)}</td>
+                <td className="px-4 py-2">
+                  {canManageOrder(actor, o) && (
+                    <Link href={`/orders/${o.id}`} className="text-brand-700 underline">
+                      {isOpenOrder(o) ? "Change or cancel" : "Details"}
+                      <span className="sr-only"> the order for {o.name}</span>
+                    </Link>
+                  )}
+                </td>
               </tr>
             );
           })}

@@ -1,42 +1,78 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/actor";
-import { isStaff } from "@/lib/auth/policy";
-import { listSandboxes } from "@/lib/sandboxes/queries";
+import { hasPermission, isStaff } from "@/lib/auth/policy";
+import { countDeletedSandboxes, listSandboxes } from "@/lib/sandboxes/queries";
 import { formatBytes, formatWhen } from "@/lib/format";
 import { StatusBadge } from "@/components/status-badge";
 import { DataTable, EmptyState } from "@/components/data-table";
+import { OpenSandboxLink } from "@/components/open-sandbox-link";
+import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
+import { hasUsableCopy } from "@/lib/sandboxes/sign-in-url";
 
 export const metadata: Metadata = { title: "Sandboxes" };
 
+type Props = { searchParams: Promise<{ deleted?: string | string[] }> };
 
-export default async function SandboxesPage() {
+export default async function SandboxesPage({ searchParams }: Props) {
   const actor = await requireActor("sandbox.view");
-  const sandboxes = await listSandboxes(actor);
+  const showDeleted = (await searchParams).deleted === "shown";
+  const [sandboxes, deletedCount] = await Promise.all([listSandboxes(actor, { showDeleted }), countDeletedSandboxes(actor)]);
   const staff = isStaff(actor);
+  const mayOrder = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer");
   return (
     <section aria-labelledby="sandboxes-heading">
-      <h1 id="sandboxes-heading" className="text-2xl font-semibold">
-        {staff ? "All sandboxes" : "Sandboxes"}
-      </h1>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 id="sandboxes-heading" className="text-2xl font-semibold">
+          {staff ? "All sandboxes" : "Sandboxes"}
+        </h1>
+        {mayOrder && (
+          <Link href="/sandboxes/new" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            Order a sandbox
+          </Link>
+        )}
+      </div>
+      {deletedCount > 0 && (
+        <p className="mt-3 text-sm">
+          {showDeleted ? (
+            <Link href="/sandboxes" className="text-brand-700 underline">
+              Hide deleted
+            </Link>
+          ) : (
+            <Link href="/sandboxes?deleted=shown" className="text-brand-700 underline">
+              Show deleted ({deletedCount})
+            </Link>
+          )}
+        </p>
+      )}
       {sandboxes.length === 0 ? (
-        <EmptyState>No sandboxes yet.</EmptyState>
+        <EmptyState>
+          {actor.role === "CUSTOMER_USER"
+            ? "You have not been given access to a sandbox yet. Your administrator chooses who gets access when a sandbox is set up."
+            : mayOrder
+              ? "No sandboxes yet. Use “Order a sandbox” to get the first one."
+              : "No sandboxes yet."}
+        </EmptyState>
       ) : (
-        <DataTable caption="Sandboxes" columns={["Name", staff && "Customer", "Status", "Production data as of", "Last refreshed", "Size"]}>
-          {sandboxes.map((s) => (
-            <tr key={s.id}>
-              <td className="px-4 py-2 font-medium">
-                <Link href={`/sandboxes/${s.id}`} className="text-brand-700 underline">
-                  {s.name}
-                </Link>
-              </td>
-              {staff && <td className="px-4 py-2">{s.tenant.companyName} ({s.tenant.customerId})</td>}
-              <td className="px-4 py-2"><StatusBadge status={s.status} /></td>
-              <td className="px-4 py-2">{formatWhen(s.snapshotAt)}</td>
-              <td className="px-4 py-2">{formatWhen(s.lastRefreshedAt)}</td>
-              <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>
-            </tr>
-          ))}
+        <DataTable caption="Sandboxes" columns={["Name", staff && "Customer", "Status", "Production data as of", "Last refreshed", "Size", "Sign in"]}>
+          {sandboxes.map((s) => {
+            const signInUrl = hasUsableCopy(s) ? sandboxSignInUrl(s.sandboxCustomerId) : null;
+            return (
+              <tr key={s.id} data-testid="sandbox-row">
+                <td className="px-4 py-2 font-medium">
+                  <Link href={`/sandboxes/${s.id}`} className="text-brand-700 underline">
+                    {s.name}
+                  </Link>
+                </td>
+                {staff && <td className="px-4 py-2">{s.tenant.companyName} ({s.tenant.customerId})</td>}
+                <td className="px-4 py-2"><StatusBadge status={s.shown} /></td>
+                <td className="px-4 py-2">{formatWhen(s.snapshotAt)}</td>
+                <td className="px-4 py-2">{formatWhen(s.lastRefreshedAt)}</td>
+                <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>
+                <td className="px-4 py-2">{signInUrl ? <OpenSandboxLink url={signInUrl} name={s.name} compact /> : "—"}</td>
+              </tr>
+            );
+          })}
         </DataTable>
       )}
     </section>

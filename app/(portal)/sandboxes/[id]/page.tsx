@@ -6,6 +6,11 @@ import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, isStaff } from "@/lib/auth/policy";
 import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, listRuns } from "@/lib/sandboxes/queries";
 import { StatusBadge } from "@/components/status-badge";
+import { OpenSandboxLink } from "@/components/open-sandbox-link";
+import { listOpenAccess } from "@/lib/sandboxes/access";
+import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
+import { hasUsableCopy } from "@/lib/sandboxes/sign-in-url";
+import { AccessList } from "./_components/access-list";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";
 import { Checklist } from "./_components/checklist";
 import { DeleteForm } from "./_components/delete-form";
@@ -28,16 +33,18 @@ export default async function SandboxPage({ params, searchParams }: Props) {
   if (!sandbox) notFound();
 
   const can = (permission: Parameters<typeof canActOnTenant>[1]) => canActOnTenant(actor, permission, sandbox.tenantId);
-  const [runs, snapshot, shown] = await Promise.all([
+  const [runs, snapshot, shown, access] = await Promise.all([
     listRuns(sandbox.id),
     getProgressSnapshot(actor, sandbox.id),
     typeof runParam === "string" ? getRunReport(actor, sandbox.id, runParam) : getLatestReport(actor, sandbox.id),
+    listOpenAccess(sandbox.id),
   ]);
   const latest = runs[0];
   const active = latest && (latest.status === "QUEUED" || latest.status === "RUNNING");
   const failed = latest?.status === "FAILED" ? latest : null;
   const deleted = sandbox.status === "DELETED";
   const ready = sandbox.status === "READY" && Boolean(sandbox.databaseName);
+  const signInUrl = hasUsableCopy(sandbox) ? sandboxSignInUrl(sandbox.sandboxCustomerId) : null;
 
   return (
     <div className="space-y-6">
@@ -50,10 +57,15 @@ export default async function SandboxPage({ params, searchParams }: Props) {
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold">{sandbox.name}</h1>
           <span data-testid="sandbox-status">
-            <StatusBadge status={sandbox.status} />
+            <StatusBadge status={sandbox.shown} />
           </span>
+          {signInUrl && (
+            <span className="sm:ml-auto">
+              <OpenSandboxLink url={signInUrl} />
+            </span>
+          )}
         </div>
-        <SandboxFacts sandbox={sandbox} showCustomer={isStaff(actor)} />
+        <SandboxFacts sandbox={sandbox} showCustomer={isStaff(actor)} signInUrl={signInUrl} />
       </div>
 
       {sandbox.status === "AWAITING_SETUP" && (
@@ -121,6 +133,8 @@ export default async function SandboxPage({ params, searchParams }: Props) {
           />
         </Suspense>
       )}
+
+      {!deleted && sandbox.confirmedAt && <AccessList people={access} />}
 
       {shown && <SanitizationReport sandboxId={sandbox.id} runId={shown.id} report={shown.report} finishedAt={shown.finishedAt} />}
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { getChecklist, type ChecklistSandbox } from "@/lib/checklist/queries";
+import { describeScheduledTasks } from "@/lib/checklist/task-words";
 import { formatWhen } from "@/lib/format";
 import { FixButton, TickBox } from "./checklist-controls";
 
@@ -18,6 +19,7 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
   }
   const enabledTasks = state.tasks.filter((t) => t.enabled);
   const keptToResume = state.tasks.filter((t) => t.kept && !t.enabled);
+  const tasks = describeScheduledTasks(state.tasks);
   const tick = (item: keyof typeof state.ticks) => state.ticks[item];
   const id = sandbox.id;
 
@@ -39,12 +41,9 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
         {canFix && state.erpAutoSync.length > 0 && <FixButton sandboxId={id} fix="erpAutoSync">Turn off automatic sync</FixButton>}
       </Item>
 
-      <Item title="Scheduled tasks are paused while nobody works in the sandbox" ok={enabledTasks.length === 0} testId="check-tasks">
+      <Item title="Scheduled tasks run only where you chose" ok={tasks.ok} testId="check-tasks">
         <p>
-          {enabledTasks.length === 0
-            ? `All ${state.tasks.length} scheduled tasks are paused.`
-            : `${enabledTasks.length} of ${state.tasks.length} scheduled tasks are enabled right now: ${enabledTasks.map((t) => t.name).join(", ")}.`}{" "}
-          Turn them off when you are not working in the sandbox, and resume the ones you kept when you are.
+          {tasks.text} Pause them while nobody works in the sandbox, and resume the ones you kept when you are.
         </p>
         {canFix && (
           <div className="flex flex-wrap gap-3">

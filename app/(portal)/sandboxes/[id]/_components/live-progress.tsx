@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatDuration } from "@/lib/format";
 import type { ProgressSnapshot } from "@/lib/sandboxes/queries";
+import { pageIsBehind } from "@/lib/sandboxes/progress-sync";
 import type { ProgressStep } from "@/lib/sanitizer/progress";
 
 const POLL_MS = 1500;
@@ -33,21 +34,20 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
   useEffect(() => {
     if (!active) return;
     let stopped = false;
-    let shownStatus = initial.sandboxStatus;
+    let shown = initial;
     const poll = async () => {
       try {
         const response = await fetch(`/api/sandboxes/${sandboxId}/progress`, { cache: "no-store" });
         if (!response.ok || stopped) return;
         const next = (await response.json()) as ProgressSnapshot;
-        const statusChanged = next.sandboxStatus !== shownStatus;
         setLatest({ snapshot: next, receivedAt: Date.now() });
         if (!isActive(next.run?.status)) {
           stopped = true;
           router.refresh();
-        } else if (statusChanged) {
-          // The badge and facts above are server-rendered: re-render them as soon as the
-          // sandbox's status moves (queued → provisioning), so the page never disagrees with itself.
-          shownStatus = next.sandboxStatus;
+        } else if (pageIsBehind(shown, next)) {
+          // The badge, facts and history row are server-rendered: re-render them as soon as the
+          // sandbox's status or the run's moves, so the page never disagrees with itself.
+          shown = next;
           router.refresh();
         }
       } catch {
@@ -61,7 +61,7 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
       clearInterval(timer);
       clearInterval(clock);
     };
-  }, [active, sandboxId, router, initial.sandboxStatus]);
+  }, [active, sandboxId, router, initial]);
 
   const run = snapshot.run;
   if (!run) return null;

@@ -1,8 +1,9 @@
+import { Fact } from "@/components/fact";
 import { formatBytes, formatWhen } from "@/lib/format";
 import type { SandboxForPage } from "@/lib/sandboxes/queries";
 
 /** The facts at the top of the page: how old the data is, when it was refreshed, how big it is. */
-export function SandboxFacts({ sandbox, showCustomer }: { sandbox: SandboxForPage; showCustomer: boolean }) {
+export function SandboxFacts({ sandbox, showCustomer, signInUrl }: { sandbox: SandboxForPage; showCustomer: boolean; signInUrl: string | null }) {
   return (
     <dl className="mt-4 grid gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4">
       {showCustomer && <Fact label="Customer" value={`${sandbox.tenant.companyName} (${sandbox.tenant.customerId})`} />}
@@ -11,15 +12,8 @@ export function SandboxFacts({ sandbox, showCustomer }: { sandbox: SandboxForPag
       <Fact label="Size" value={formatBytes(sandbox.sizeBytes)} />
       <Fact label="Regular refresh" value={sandbox.autoRefreshDay ? `Monthly, day ${sandbox.autoRefreshDay}` : "None"} />
       {sandbox.sandboxCustomerId && <Fact label="Sandbox key" value={sandbox.sandboxCustomerId} />}
+      {signInUrl && <Fact label="Sign-in address" value={signInUrl} />}
+      {sandbox.note && <Fact label="Note on the order" value={sandbox.note} className="sm:col-span-4" testId="sandbox-note" />}
     </dl>
-  );
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt className="text-slate-600">{label}</dt>
-      <dd className="font-medium">{value}</dd>
-    </div>
   );
 }

@@ -48,6 +48,11 @@ export default async function SetupPage({ params, searchParams }: Props) {
           ? "The steps start from the choices saved with the current copy: change what you need. Nothing is saved until you confirm."
           : "Your choices are saved as you go: you can leave and come back."}
       </p>
+      {sandbox.note && (
+        <p className="mt-2 rounded-md bg-slate-100 p-3 text-sm whitespace-pre-line" data-testid="order-note">
+          <span className="font-medium">Note on the order:</span> {sandbox.note}
+        </p>
+      )}
     </>
   );
   const refused = refusal(mode, sandbox);

@@ -20,7 +20,7 @@ import {
 } from "@/lib/orders/schema";
 import { CustomerPicker, type CustomerOption } from "./customer-picker";
 import { EstimatePanel, type EstimateState } from "./estimate-panel";
-import { PlanCountsFieldset } from "./plan-counts-fieldset";
+import { PlanCountsFieldset } from "@/components/plan-counts-fieldset";
 
 type Values = Omit<OrderForCustomerInput, "tenantId"> & { tenantId?: string };
 

@@ -29,7 +29,7 @@ const COPY: Record<WizardMode, { heading: string; text: string; acknowledge: str
 };
 
 /** The review step's point of no return: one acknowledgement, then the mode's confirm action. */
-export function ConfirmSection({ form, sandbox, mode, options }: Pick<StepProps, "form" | "sandbox" | "mode"> & { options: SandboxOptions }) {
+export function ConfirmSection({ form, sandbox, mode, options, confirmations }: Pick<StepProps, "form" | "sandbox" | "mode" | "confirmations"> & { options: SandboxOptions }) {
   const router = useRouter();
   const id = useId();
   const copy = COPY[mode];
@@ -48,8 +48,8 @@ export function ConfirmSection({ form, sandbox, mode, options }: Pick<StepProps,
     setConfirming(true);
     const result =
       mode === "refresh"
-        ? await confirmRefreshAction({ sandboxId: sandbox.id, options, acknowledgeOverwrite: true })
-        : await confirmWizardAction({ sandboxId: sandbox.id, options, acknowledgeNoGoingBack: true });
+        ? await confirmRefreshAction({ sandboxId: sandbox.id, options, confirmations, acknowledgeOverwrite: true })
+        : await confirmWizardAction({ sandboxId: sandbox.id, options, confirmations, acknowledgeNoGoingBack: true });
     if (!result.ok) {
       setConfirming(false);
       setFormError(result.message);

@@ -9,7 +9,7 @@ import { FormStatus } from "@/components/form-status";
 import { sandboxOptionsSchema, type SandboxOptions } from "@/lib/sanitizer/options";
 import { saveWizardDraftAction } from "@/lib/wizard/actions";
 import type { WizardProductionData } from "@/lib/wizard/queries";
-import { exceedsOrder, STEP_FIELDS, WIZARD_STEPS, type WizardMode } from "@/lib/wizard/schema";
+import { exceedsOrder, STEP_FIELDS, WIZARD_STEPS, type Confirmations, type WizardMode } from "@/lib/wizard/schema";
 import { StepAccess } from "./step-access";
 import { StepData } from "./step-data";
 import { StepEmail } from "./step-email";
@@ -35,6 +35,8 @@ export function SetupWizard(props: {
   const [step, setStep] = useState(props.initialStep);
   const [pending, setPending] = useState<null | "next" | "back" | "leave">(null);
   const [formError, setFormError] = useState<string | null>(null);
+  const [confirmations, setConfirmationsState] = useState<Confirmations>({ realMailDomain: "", noAccessReason: "" });
+  const setConfirmations = (change: Partial<Confirmations>) => setConfirmationsState((c) => ({ ...c, ...change }));
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
   const form = useForm<WizardFormValues, unknown, SandboxOptions>({
@@ -58,7 +60,7 @@ export function SetupWizard(props: {
     if (!options.success) return false;
     // Refresh mode keeps its edits in the form only; the server checks them again at the dry run and at the confirmation.
     if (props.mode === "refresh") return true;
-    const result = await saveWizardDraftAction({ sandboxId: props.sandbox.id, step: nextStep, options: options.data });
+    const result = await saveWizardDraftAction({ sandboxId: props.sandbox.id, step: nextStep, options: options.data, confirmations });
     if (!result.ok) {
       setFormError(result.message);
       applyServerErrors(result.fieldErrors, form.setError);
@@ -109,7 +111,7 @@ export function SetupWizard(props: {
     else setFormError((e) => e ?? "Fix the highlighted fields first, or go back to a step without errors.");
   }
 
-  const stepProps = { form, data: props.data, sandbox: props.sandbox, mode: props.mode };
+  const stepProps = { form, data: props.data, sandbox: props.sandbox, mode: props.mode, confirmations, setConfirmations };
   return (
     <div className="mt-6">
       <WizardProgress step={step} mode={props.mode} />

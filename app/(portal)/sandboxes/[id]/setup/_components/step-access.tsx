@@ -5,18 +5,20 @@ import { useWatch } from "react-hook-form";
 import { PLAN_LABEL } from "@/lib/sanitizer/options";
 import { USER_PLANS, type UserPlan } from "@/lib/sanitizer/options";
 import { defaultUsers } from "@/lib/wizard/defaults";
-import { planUsage } from "@/lib/wizard/schema";
+import { NO_ACCESS_REASON_MIN, planUsage } from "@/lib/wizard/schema";
+import { TextareaField } from "@/components/textarea-field";
 import { fieldClass, secondaryButton, type StepProps } from "./step-props";
 
 const PAGE = 100;
 type Filter = "all" | "chosen" | "not-chosen" | "can-login" | "cannot-login";
 
 /** Step 1: who gets into the sandbox, and on which plan, within the ordered counts. */
-export function StepAccess({ form, data, sandbox, mode }: StepProps) {
+export function StepAccess({ form, data, sandbox, mode, confirmations, setConfirmations }: StepProps) {
   const id = useId();
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<Filter>("all");
   const [limit, setLimit] = useState(PAGE);
+  const [full, setFull] = useState<string | null>(null);
   const watched = useWatch({ control: form.control, name: "users" });
   const users = useMemo(() => watched ?? [], [watched]);
   const chosen = useMemo(() => new Map(users.map((u) => [u.associateId, u.userPlan])), [users]);
@@ -35,14 +37,19 @@ export function StepAccess({ form, data, sandbox, mode }: StepProps) {
     });
   }, [data.associates, query, filter, chosen]);
 
+  const ordered = USER_PLANS.filter((p) => (sandbox.planCounts[p] ?? 0) > 0);
+
   function setUsers(next: { associateId: number; userPlan: UserPlan }[]) {
     form.setValue("users", next, { shouldDirty: true });
     form.clearErrors("users");
+    setFull(null);
   }
-  function toggle(associateId: number, productionPlan: UserPlan | null) {
+  function toggle(associateId: number, productionPlan: UserPlan | null, name: string) {
     if (chosen.has(associateId)) return setUsers(users.filter((u) => u.associateId !== associateId));
     const room = (plan: UserPlan) => usage.find((u) => u.plan === plan)!.ordered > usage.find((u) => u.plan === plan)!.used;
-    const plan = productionPlan && room(productionPlan) ? productionPlan : USER_PLANS.find(room) ?? productionPlan ?? USER_PLANS[0];
+    // Never a plan that was not ordered, nor one more than ordered: with every plan used, nobody more can be added.
+    const plan = productionPlan && room(productionPlan) ? productionPlan : USER_PLANS.find(room);
+    if (!plan) return setFull(`Every ordered plan is in use, so ${name} cannot be added. Remove someone first, or order more plans.`);
     setUsers([...users, { associateId, userPlan: plan }]);
   }
   function changePlan(associateId: number, plan: UserPlan) {
@@ -52,7 +59,7 @@ export function StepAccess({ form, data, sandbox, mode }: StepProps) {
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
-        Only the people you choose can log in to the sandbox, each on one of the plans ordered. Everyone else keeps their data but cannot log in.
+        Only the people you choose can log in to the sandbox, each on one of the plans ordered. Everyone else keeps their data but cannot log in.{" "}
         {mode === "refresh"
           ? "We started with the people chosen for the current copy."
           : "We started with those who can log in to production, up to the ordered counts."}
@@ -73,6 +80,20 @@ export function StepAccess({ form, data, sandbox, mode }: StepProps) {
         <p id={`${id}-error`} className="text-sm text-red-700" data-testid="users-error">
           {error}
         </p>
+      )}
+      <p className="text-sm text-amber-900" aria-live="polite" data-testid="plans-full">
+        {full}
+      </p>
+      {users.length === 0 && (
+        <TextareaField
+          label="Nobody gets access: say why"
+          hint={`Needed to confirm a sandbox nobody can sign in to (at least ${NO_ACCESS_REASON_MIN} characters), e.g. "Only integrations use it".`}
+          value={confirmations.noAccessReason}
+          onChange={(e) => setConfirmations({ noAccessReason: e.target.value })}
+          maxLength={500}
+          rows={2}
+          className="max-w-xl"
+        />
       )}
       <div className="flex flex-wrap items-end gap-3">
         <div>
@@ -122,7 +143,7 @@ export function StepAccess({ form, data, sandbox, mode }: StepProps) {
               return (
                 <tr key={a.id}>
                   <td className="px-3 py-1.5">
-                    <input type="checkbox" className="h-4 w-4" checked={plan !== undefined} onChange={() => toggle(a.id, a.userPlan)} aria-label={`Give ${a.fullName} access`} />
+                    <input type="checkbox" className="h-4 w-4" checked={plan !== undefined} onChange={() => toggle(a.id, a.userPlan, a.fullName)} aria-label={`Give ${a.fullName} access`} />
                   </td>
                   <td className="px-3 py-1.5">
                     {a.fullName}
@@ -134,7 +155,7 @@ export function StepAccess({ form, data, sandbox, mode }: StepProps) {
                   <td className="px-3 py-1.5">
                     {plan ? (
                       <select value={plan} onChange={(e) => changePlan(a.id, e.target.value as UserPlan)} aria-label={`Sandbox plan for ${a.fullName}`} className="rounded border border-slate-300 px-2 py-1 text-sm">
-                        {USER_PLANS.map((p) => (
+                        {USER_PLANS.filter((p) => p === plan || ordered.includes(p)).map((p) => (
                           <option key={p} value={p}>
                             {PLAN_LABEL[p]}
                           </option>

@@ -6,6 +6,14 @@ import { baseCopyBytes, estimateSeconds, extraSeconds } from "@/lib/sandboxes/es
 import { formatBytes, formatEstimate } from "@/lib/format";
 import { fieldClass, type StepProps, type WizardFormValues } from "./step-props";
 
+/** A plain warning for a date that picks no documents or all of them; null for a date that splits them. */
+function documentDateWarning(since: string, oldestDay: string | null): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(since)) return null;
+  if (since > new Date().toISOString().slice(0, 10)) return "That date is in the future: no documents would be copied.";
+  if (oldestDay && since < oldestDay) return `Your oldest document is from ${oldestDay}: every document would be copied, as with "All documents".`;
+  return null;
+}
+
 const adds = (bytes: number, seconds: number) =>
   bytes === 0 ? "adds nothing" : `adds ${formatBytes(bytes)} and ${formatEstimate(seconds * 1000)}`;
 
@@ -23,6 +31,7 @@ export function StepData({ form, data }: StepProps) {
   const fromDate = data.documentDays
     .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(since ?? "") && d.day >= since!)
     .reduce((s, d) => ({ count: s.count + d.count, bytes: s.bytes + d.bytes }), { count: 0, bytes: 0 });
+  const dateWarning = documentDateWarning(since ?? "", data.documentDays[0]?.day ?? null);
   const chosenDocs = mode === "all" ? all : mode === "since" ? fromDate : { count: 0, bytes: 0 };
   const base = baseCopyBytes(data.footprint);
   const extra = chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0);
@@ -63,6 +72,11 @@ export function StepData({ form, data }: StepProps) {
               <p id={`${id}-since-effect`} className="mt-1 text-slate-700" aria-live="polite">
                 {fromDate.count.toLocaleString("en-GB")} documents: {adds(fromDate.bytes, extraSeconds(fromDate.bytes, t))}
               </p>
+              {dateWarning && !sinceError && (
+                <p className="mt-1 text-amber-900" data-testid="documents-date-warning">
+                  {dateWarning}
+                </p>
+              )}
               {sinceError && (
                 <p id={`${id}-since-error`} className="mt-1 text-red-700">
                   {sinceError}

@@ -1,13 +1,26 @@
 "use client";
 
+import { useMemo } from "react";
 import { useWatch } from "react-hook-form";
+import { CheckboxField } from "@/components/checkbox-field";
 import { TextField } from "@/components/text-field";
 import { DEFAULT_INVALIDATION_DOMAIN, rewriteEmail } from "@/lib/sanitizer/options";
-import type { StepProps } from "./step-props";
+import { domainOf, domainRiskMessage, knownDomainRisk } from "@/lib/wizard/mail-domains";
+import { secondaryButton, type StepProps } from "./step-props";
 
-/** Step 2: the domain every address is rewritten to, with real addresses as examples. */
-export function StepEmail({ form, data }: StepProps) {
+/** Step 2: the domain every address is rewritten to, with real addresses as examples; a domain of real people needs a confirmation. */
+export function StepEmail({ form, data, confirmations, setConfirmations }: StepProps) {
   const domain = (useWatch({ control: form.control, name: "invalidationDomain" }) ?? "").trim().toLowerCase() || DEFAULT_INVALIDATION_DOMAIN;
+  const customerDomains = useMemo(() => new Set(data.associates.map((a) => domainOf(a.email)).filter((d): d is string => d !== null)), [data.associates]);
+  const risk = knownDomainRisk(domain, customerDomains);
+  // The server also refuses a domain that only companies' or contacts' addresses use: its words then show as the field's error.
+  const serverRefused = form.formState.errors.invalidationDomain?.type === "server";
+  const confirmed = confirmations.realMailDomain === domain;
+  const useDefault = () => {
+    form.setValue("invalidationDomain", DEFAULT_INVALIDATION_DOMAIN, { shouldDirty: true });
+    form.clearErrors("invalidationDomain");
+    setConfirmations({ realMailDomain: "" });
+  };
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
@@ -22,6 +35,26 @@ export function StepEmail({ form, data }: StepProps) {
         {...form.register("invalidationDomain")}
         className="max-w-md"
       />
+      {risk && !serverRefused && (
+        <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-testid="domain-warning">
+          {domainRiskMessage(domain, risk)}
+        </p>
+      )}
+      {(risk || serverRefused || confirmed) && (
+        <div className="space-y-3">
+          <button type="button" className={secondaryButton} onClick={useDefault}>
+            Use {DEFAULT_INVALIDATION_DOMAIN}
+          </button>
+          <CheckboxField
+            label={`Mail to ${domain} reaches no one real: use it anyway`}
+            checked={confirmed}
+            onChange={(e) => {
+              setConfirmations({ realMailDomain: e.target.checked ? domain : "" });
+              form.clearErrors("invalidationDomain");
+            }}
+          />
+        </div>
+      )}
       <section aria-labelledby="email-preview-heading">
         <h3 id="email-preview-heading" className="text-base font-semibold">
           Preview with addresses from your CRM

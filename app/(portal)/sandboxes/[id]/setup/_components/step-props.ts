@@ -1,7 +1,7 @@
 import type { Path, UseFormReturn } from "react-hook-form";
 import type { SandboxOptions, SandboxOptionsInput } from "@/lib/sanitizer/options";
 import type { WizardProductionData } from "@/lib/wizard/queries";
-import type { WizardMode } from "@/lib/wizard/schema";
+import type { Confirmations, WizardMode } from "@/lib/wizard/schema";
 
 /** What the wizard's steps know of the sandbox being set up. */
 export interface WizardSandboxInfo {
@@ -19,6 +19,9 @@ export interface StepProps {
   data: WizardProductionData;
   sandbox: WizardSandboxInfo;
   mode: WizardMode;
+  /** What the admin confirmed against the wizard's advice; sent with every save, dry run and confirmation. */
+  confirmations: Confirmations;
+  setConfirmations: (change: Partial<Confirmations>) => void;
 }
 
 export const fieldClass =

@@ -13,7 +13,7 @@ import type { StepProps } from "./step-props";
 type DryRunState = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; result: DryRunResult };
 
 /** Step 6: every choice, what the copy will change in numbers, and the point of no return. */
-export function StepReview({ form, data, sandbox, mode, goTo }: StepProps & { goTo: (step: number) => void }) {
+export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: StepProps & { goTo: (step: number) => void }) {
   const id = useId();
   const [dryRun, setDryRun] = useState<DryRunState>({ state: "loading" });
   const parsed = sandboxOptionsSchema.safeParse(form.getValues());
@@ -23,7 +23,7 @@ export function StepReview({ form, data, sandbox, mode, goTo }: StepProps & { go
     if (!options) return;
     let current = true;
     const count = mode === "refresh" ? dryRunRefreshAction : dryRunAction;
-    void count({ sandboxId: sandbox.id, options }).then((result) => {
+    void count({ sandboxId: sandbox.id, options, confirmations }).then((result) => {
       if (!current) return;
       setDryRun(result.ok ? { state: "ready", result: result.data } : { state: "error", message: result.message });
     });
@@ -106,7 +106,7 @@ export function StepReview({ form, data, sandbox, mode, goTo }: StepProps & { go
         </div>
       </section>
 
-      <ConfirmSection form={form} sandbox={sandbox} mode={mode} options={options} />
+      <ConfirmSection form={form} sandbox={sandbox} mode={mode} options={options} confirmations={confirmations} />
     </div>
   );
 }

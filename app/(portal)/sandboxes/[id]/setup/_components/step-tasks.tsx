@@ -5,7 +5,15 @@ import { cronToWords } from "@/lib/wizard/cron-words";
 import { formatWhen } from "@/lib/format";
 import { secondaryButton, type StepProps } from "./step-props";
 
-/** Step 3: every scheduled task is disabled in the sandbox unless ticked here. */
+const TASK_KIND_LABEL: Record<string, string> = { crmscript: "CRMScript", "erp-sync": "ERP sync", import: "Import", export: "Export", maintenance: "Maintenance" };
+
+/** What the sandbox will do with a task, said plainly: a kept task that is off in production is switched on. */
+function inSandbox(keep: boolean, onInProduction: boolean) {
+  if (!keep) return "Off";
+  return onInProduction ? "On (kept)" : <span className="font-medium text-amber-900">On: switched on, though off in production</span>;
+}
+
+/** Step 3: every scheduled task is off in the sandbox unless kept here. */
 export function StepTasks({ form, data }: StepProps) {
   const kept = new Set(useWatch({ control: form.control, name: "keepEnabledTaskIds" }) ?? []);
   const error = form.formState.errors.keepEnabledTaskIds?.message ?? form.formState.errors.keepEnabledTaskIds?.root?.message;
@@ -17,18 +25,18 @@ export function StepTasks({ form, data }: StepProps) {
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
-        Scheduled tasks can reach the outside world (ERP systems, imports, exports). In the sandbox they are all disabled, except those you
-        tick here.
+        Scheduled tasks can reach the outside world (ERP systems, imports, exports). In the sandbox every task is off, except those you keep
+        here. Keeping a task that is off in production switches it on in the sandbox: tick it only if that is what you want.
       </p>
       <div className="flex gap-3">
         <button type="button" className={secondaryButton} onClick={() => set(data.tasks.map((t) => t.id))}>
-          Select all
+          Keep all
         </button>
         <button type="button" className={secondaryButton} onClick={() => set([])}>
-          Select none
+          Keep none
         </button>
         <p className="self-center text-sm" aria-live="polite">
-          {kept.size} of {data.tasks.length} stay enabled
+          {kept.size} of {data.tasks.length} on in the sandbox
         </p>
       </div>
       {error && (
@@ -50,6 +58,7 @@ export function StepTasks({ form, data }: StepProps) {
                 <th scope="col" className="px-3 py-2">Schedule</th>
                 <th scope="col" className="px-3 py-2">Enabled in production</th>
                 <th scope="col" className="px-3 py-2">Last run</th>
+                <th scope="col" className="px-3 py-2">In the sandbox</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -59,12 +68,13 @@ export function StepTasks({ form, data }: StepProps) {
                     <input type="checkbox" className="h-4 w-4" checked={kept.has(t.id)} onChange={() => toggle(t.id)} aria-label={`Keep “${t.name}” enabled`} />
                   </td>
                   <td className="px-3 py-1.5">{t.name}</td>
-                  <td className="px-3 py-1.5">{t.kind}</td>
+                  <td className="px-3 py-1.5">{TASK_KIND_LABEL[t.kind] ?? t.kind}</td>
                   <td className="px-3 py-1.5">
                     {cronToWords(t.schedule)} <span className="font-mono text-xs text-slate-600">({t.schedule})</span>
                   </td>
                   <td className="px-3 py-1.5">{t.enabled ? "Yes" : "No"}</td>
                   <td className="px-3 py-1.5">{formatWhen(t.lastRunAt, "Never")}</td>
+                  <td className="px-3 py-1.5">{inSandbox(kept.has(t.id), t.enabled)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,85 @@
+import { Fact } from "@/components/fact";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireActor } from "@/lib/auth/actor";
+import { canActOnTenant } from "@/lib/auth/policy";
+import { formatWhen } from "@/lib/format";
+import { getManagedOrder } from "@/lib/orders/changes";
+import { isOpenOrder } from "@/lib/orders/policy";
+import { EMPTY_PLAN_COUNTS, totalPlans, type PlanCounts } from "@/lib/orders/schema";
+import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
+import { StatusBadge } from "@/components/status-badge";
+import { CancelOrderForm } from "./_components/cancel-order-form";
+import { EditOrderForm } from "./_components/edit-order-form";
+
+export const metadata: Metadata = { title: "Order" };
+
+/** One order: its facts and note; while its setup is not confirmed, changing and cancelling it. */
+export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireActor();
+  const order = await getManagedOrder(actor, (await params).id);
+  if (!order) notFound();
+  const planCounts = { ...EMPTY_PLAN_COUNTS, ...(order.planCounts as Partial<PlanCounts>) };
+  const open = isOpenOrder(order);
+  const plans = USER_PLANS.filter((p) => planCounts[p] > 0).map((p) => `${PLAN_LABEL[p]}: ${planCounts[p]}`).join(", ");
+  return (
+    <div className="space-y-6">
+      <p className="text-sm">
+        <Link href="/orders" className="text-brand-700 underline">
+          Orders
+        </Link>
+      </p>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">Order for “{order.name}”</h1>
+        <StatusBadge status={order.status} />
+      </div>
+      <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-3">
+        <Fact label="Customer" value={`${order.tenant.companyName} (${order.tenant.customerId})`} />
+        <Fact label="Ordered" value={`${formatWhen(order.createdAt)} by ${order.orderedBy.name}${order.orderedOnBehalf ? " for the customer" : ""}`} />
+        <Fact label={`User plans (${totalPlans(planCounts)})`} value={plans || "None"} />
+        <div className="sm:col-span-3" data-testid="order-note">
+          <dt className="text-slate-600">Note</dt>
+          <dd className="font-medium whitespace-pre-line">{order.note ?? "No note."}</dd>
+        </div>
+      </dl>
+      {open ? (
+        <>
+          {canActOnTenant(actor, "sandbox.configure", order.tenantId) && (
+            <p className="text-sm">
+              <Link href={`/sandboxes/${order.id}/setup`} className="font-medium text-brand-700 underline">
+                Open the setup wizard
+              </Link>
+            </p>
+          )}
+          <section aria-labelledby="edit-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="edit-heading" className="text-lg font-semibold">
+              Change the order
+            </h2>
+            <p className="mt-1 text-sm text-slate-700">Until the setup is confirmed, the name, the plans and the note can change.</p>
+            <div className="mt-4">
+              <EditOrderForm order={{ id: order.id, name: order.name, planCounts, note: order.note ?? "" }} />
+            </div>
+          </section>
+          <section aria-labelledby="cancel-heading" className="rounded-lg border border-red-200 bg-white p-4">
+            <h2 id="cancel-heading" className="text-lg font-semibold text-red-900">
+              Cancel the order
+            </h2>
+            <div className="mt-2 max-w-xl">
+              <CancelOrderForm sandboxId={order.id} name={order.name} />
+            </div>
+          </section>
+        </>
+      ) : (
+        <p className="text-sm text-slate-700">
+          {order.status === "CANCELLED" ? "This order was cancelled." : "The setup was confirmed, so the order can no longer change."}{" "}
+          {order.status !== "CANCELLED" && (
+            <Link href={`/sandboxes/${order.id}`} className="text-brand-700 underline">
+              Open the sandbox
+            </Link>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, orderSandbox, signIn } from "./fixtures";
+
+const unique = () => Date.now().toString(36);
+
+test("a sales rep changes and cancels an order; the customer finds it behind Show deleted and reuses its name", async ({ page }) => {
+  test.setTimeout(120_000);
+  const name = `Pilot ${unique()}`;
+  await signIn(page, "sales@sandbox-portal.example");
+  await page.goto("/sandboxes/new");
+  await page.getByLabel("Search by company name or customer id").fill("bergen");
+  await page.getByLabel(/Bergen Bakeri/).check();
+  await page.getByLabel("Sandbox name").fill(name);
+  await page.getByLabel("Complete").fill("1");
+  await page.getByLabel(/dead end/).check();
+  await page.getByLabel(/not a backup/).check();
+  await page.getByRole("button", { name: "File the order" }).click();
+  await expect(page.getByTestId("order-filed")).toBeVisible();
+
+  await page.getByRole("link", { name: `Change or cancel the order for ${name}` }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Order for “${name}”` })).toBeVisible();
+  await expectAccessible(page, "order page");
+  await page.getByLabel("Note").fill("Only for the pilot bakery.");
+  await page.getByRole("button", { name: "Save the changes" }).click();
+  await expect(page.getByTestId("edit-order-status")).toContainText("Your changes are saved.");
+  await expect(page.getByTestId("order-note")).toContainText("Only for the pilot bakery.");
+
+  await page.getByRole("button", { name: "Cancel the order" }).click();
+  await expect(page.getByTestId("cancel-order-error")).toContainText("Tick the box");
+  await page.getByLabel("Reason (optional)").fill("The customer asked for a later date.");
+  await page.getByLabel(/^Cancel the order for/).check();
+  await page.getByRole("button", { name: "Cancel the order" }).click();
+  await expect(page.getByTestId("order-cancelled")).toBeVisible();
+  await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("Cancelled");
+  await expectAccessible(page, "orders after a cancellation");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await signIn(page, "admin@bergenbakeri.example");
+  await page.goto("/sandboxes");
+  await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
+  await page.getByRole("link", { name: /^Show deleted \(\d+\)$/ }).click();
+  await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("Cancelled");
+  await expectAccessible(page, "sandboxes with deleted ones shown");
+  await page.getByRole("link", { name: "Hide deleted" }).click();
+  await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
+
+  // The cancelled order's name is free again.
+  await orderSandbox(page, name, 1);
+});
+
+test("the wizard refuses a mail domain of real people unless confirmed, and asks why when nobody gets access", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "admin@nordlys.example");
+  await orderSandbox(page, `Refusals ${unique()}`, 1);
+  const heading = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
+
+  await page.getByRole("button", { name: "Remove everyone" }).click();
+  await expect(page.getByLabel("Nobody gets access: say why")).toBeVisible();
+  await expectAccessible(page, "wizard access, nobody chosen");
+  await page.getByRole("button", { name: "Reset to the default" }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+
+  await expect(heading).toContainText("Step 2 of 6: E-mail");
+  await page.getByLabel("E-mail invalidation domain").fill("gmail.com");
+  await expect(page.getByTestId("domain-warning")).toContainText("public mail provider");
+  await expectAccessible(page, "wizard e-mail, risky domain");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByTestId("wizard-error")).toContainText("Some fields need your attention");
+  await expect(heading).toContainText("Step 2 of 6: E-mail");
+
+  await page.getByLabel("Mail to gmail.com reaches no one real: use it anyway").check();
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(heading).toContainText("Step 3 of 6: Scheduled tasks");
+  await page.getByRole("button", { name: "Back" }).click();
+
+  await page.getByRole("button", { name: "Use mailinator.com" }).click();
+  await expect(page.getByLabel("E-mail invalidation domain")).toHaveValue("mailinator.com");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(heading).toContainText("Step 3 of 6: Scheduled tasks");
+});

@@ -1,0 +1,121 @@
+/**
+ * The people given access in the wizard: their grants follow each copy, they are
+ * told by e-mail at the address production holds for them (and in the portal
+ * when they have an account), and a customer user sees exactly the sandboxes
+ * their address has access to.
+ */
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../auth/policy";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { World } from "../testing/test-world";
+
+process.env.SANDBOX_SIGN_IN_URL_TEMPLATE = "https://crm.example.test/sandbox/{sandboxCustomerId}/login";
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { buildWorld } = await import("../testing/test-world");
+const { notifyRunFinished } = await import("./run-finished");
+const { listSandboxes, getSandboxForActor } = await import("../sandboxes/queries");
+const { listOpenAccess } = await import("../sandboxes/access");
+
+let world: World;
+let outbox = "";
+let sandboxId = "";
+const people: { id: number; email: string; fullName: string; username: string }[] = [];
+
+interface Sent { to: string[]; subject: string; text: string }
+async function mails(): Promise<Sent[]> {
+  const files = await readdir(outbox).catch(() => [] as string[]);
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(outbox, f), "utf8")) as Sent));
+}
+const mailsTo = async (address: string) => (await mails()).filter((m) => m.to.includes(address));
+
+async function finish(kind: "PROVISION" | "REFRESH" | "DELETE", users: { associateId: number; userPlan: string }[]) {
+  const options = { users, invalidationDomain: "mailinator.com" };
+  await db.sandbox.update({
+    where: { id: sandboxId },
+    data: kind === "DELETE" ? { status: "DELETED", deletedAt: new Date(), databaseName: null } : { status: "READY", databaseName: "sbx_x", snapshotAt: new Date(), options },
+  });
+  const run = await db.sandboxRun.create({
+    data: { sandboxId, kind, status: "SUCCEEDED", options: kind === "DELETE" ? {} : options, startedAt: new Date(), finishedAt: new Date() },
+  });
+  await notifyRunFinished(run.id);
+}
+
+const customerUser = (id: string, email: string): Actor => ({ id, email, name: email, role: "CUSTOMER_USER", tenantId: world.tenantA, tenantName: "Alpha AS", customerId: "Cust40001" });
+
+describe("access to a sandbox", () => {
+  beforeAll(async () => {
+    outbox = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    process.env.OUTBOX_DIR = outbox;
+    world = await buildWorld();
+    const pg = (await import("pg")).default;
+    const client = new pg.Client({ connectionString: world.productionUrl });
+    await client.connect();
+    const { rows } = await client.query<{ id: number; email: string; full_name: string; username: string }>(
+      "SELECT id, email, full_name, username FROM associate WHERE email LIKE '%@%' ORDER BY id LIMIT 2",
+    );
+    await client.end();
+    people.push(...rows.map((r) => ({ id: r.id, email: r.email.toLowerCase(), fullName: r.full_name, username: r.username })));
+    sandboxId = (await db.sandbox.create({
+      data: { tenantId: world.tenantA, name: "Access UAT", planCounts: { "sales-premium": 2 }, orderedById: world.users.adminA, sandboxCustomerId: "Cust912345", status: "QUEUED" },
+    })).id;
+  });
+  afterAll(async () => {
+    const { stopBoss } = await import("../jobs/queue");
+    await stopBoss();
+  });
+
+  it("tells each person by e-mail, at production's address, which sandbox, plan and sign-in address", async () => {
+    const [anna, bo] = people as [(typeof people)[0], (typeof people)[0]];
+    // Anna has a portal account (same address, other case); Bo does not.
+    const annaAccount = await db.user.create({ data: { email: anna.email.toUpperCase(), name: "Anna", role: "CUSTOMER_USER", tenantId: world.tenantA, passwordHash: "-" } });
+    await finish("PROVISION", [
+      { associateId: anna.id, userPlan: "sales-premium" },
+      { associateId: bo.id, userPlan: "sales-premium" },
+    ]);
+
+    const [toAnna] = await mailsTo(anna.email);
+    expect(toAnna?.subject).toBe('You have access to the sandbox "Access UAT"');
+    expect(toAnna?.text).toContain("Sales Premium");
+    expect(toAnna?.text).toContain("https://crm.example.test/sandbox/Cust912345/login");
+    expect(toAnna?.text).toContain(`"${anna.username}"`);
+    expect(await mailsTo(bo.email)).toHaveLength(1);
+    // The orderer's "ready" mail carries the sign-in address too.
+    const ready = (await mailsTo("admin@alpha.example")).find((m) => m.subject.includes("is ready"));
+    expect(ready?.text).toContain("https://crm.example.test/sandbox/Cust912345/login");
+
+    const notes = await db.notification.findMany({ where: { userId: annaAccount.id } });
+    expect(notes.map((n) => [n.message, n.link])).toEqual([['You have access to the sandbox "Access UAT"', `/sandboxes/${sandboxId}`]]);
+    expect((await listOpenAccess(sandboxId)).map((a) => a.associateId).sort()).toEqual([anna.id, bo.id].sort());
+
+    // Anna's account sees the sandbox (read-only: her role holds only sandbox.view); another customer user does not.
+    const annaActor = customerUser(annaAccount.id, annaAccount.email);
+    expect((await listSandboxes(annaActor)).map((s) => s.id)).toEqual([sandboxId]);
+    expect(await getSandboxForActor(annaActor, sandboxId)).not.toBeNull();
+    const other = customerUser(world.users.userA, "user@alpha.example");
+    expect(await listSandboxes(other)).toEqual([]);
+    expect(await getSandboxForActor(other, sandboxId)).toBeNull();
+  });
+
+  it("tells them again after a refresh, and tells those left out that their access ended", async () => {
+    const [anna, bo] = people as [(typeof people)[0], (typeof people)[0]];
+    await finish("REFRESH", [{ associateId: bo.id, userPlan: "complete" }]);
+    const toBo = (await mailsTo(bo.email)).map((m) => m.subject);
+    expect(toBo).toContain('The sandbox "Access UAT" has been refreshed');
+    expect((await mailsTo(bo.email)).find((m) => m.subject.includes("refreshed"))?.text).toContain("Complete plan");
+    expect((await mailsTo(anna.email)).map((m) => m.subject)).toContain('Your access to the sandbox "Access UAT" has ended');
+    const annaAccount = await db.user.findFirstOrThrow({ where: { email: { equals: anna.email, mode: "insensitive" } } });
+    expect(await getSandboxForActor(customerUser(annaAccount.id, annaAccount.email), sandboxId)).toBeNull();
+  });
+
+  it("tells everyone still with access when the sandbox is deleted, and ends every grant", async () => {
+    const [, bo] = people as [(typeof people)[0], (typeof people)[0]];
+    await finish("DELETE", []);
+    expect((await mailsTo(bo.email)).map((m) => m.subject)).toContain('The sandbox "Access UAT" has been deleted');
+    expect(await listOpenAccess(sandboxId)).toEqual([]);
+  });
+});

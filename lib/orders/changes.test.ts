@@ -1,0 +1,79 @@
+/** Orders are living things: the filer, the tenant's admins and operators change or cancel them until the setup is confirmed. */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { World } from "../testing/test-world";
+import { signInAs } from "@/lib/testing/fake-session";
+
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { buildWorld } = await import("../testing/test-world");
+const { createOrderForCustomerAction, editOrderAction, cancelOrderAction } = await import("./actions");
+
+let world: World;
+const plans = { "sales-essentials": 0, "sales-premium": 2, "service-essentials": 0, "service-premium": 0, marketing: 0, complete: 0 };
+const file = async (name: string) => {
+  signInAs(world.users.sales);
+  const result = await createOrderForCustomerAction({ tenantId: world.tenantA, name, planCounts: plans, note: "For the spring training", acknowledgeDeadEnd: true, acknowledgeNotBackup: true });
+  signInAs(null);
+  if (!result.ok) throw new Error(result.message);
+  return result.data.sandboxId;
+};
+const edit = (sandboxId: string, name: string, note = "") => editOrderAction({ sandboxId, name, planCounts: { ...plans, complete: 1 }, note });
+
+describe("changing and cancelling an order", () => {
+  beforeAll(async () => {
+    process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    world = await buildWorld();
+  });
+  beforeEach(() => signInAs(null));
+
+  it("lets the filer, the tenant's admins and operators change an open order, audited, and nobody else", async () => {
+    const id = await file("Spring");
+    expect(await edit(id, "Spring 2")).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    for (const outsider of [world.users.userA, world.users.adminB]) {
+      signInAs(outsider);
+      expect(await edit(id, "Spring 2")).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect(await cancelOrderAction({ sandboxId: id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    }
+    for (const [who, name] of [[world.users.sales, "Spring A"], [world.users.adminA, "Spring B"], [world.users.operator, "Spring C"]] as const) {
+      signInAs(who);
+      expect(await edit(id, name, `changed by ${who}`)).toMatchObject({ ok: true });
+    }
+    const order = await db.sandbox.findUniqueOrThrow({ where: { id } });
+    expect(order).toMatchObject({ name: "Spring C", note: `changed by ${world.users.operator}`, planCounts: { ...plans, complete: 1 } });
+    expect(await db.auditEvent.count({ where: { action: "sandbox.order.edited", targetId: id } })).toBe(3);
+  });
+
+  it("refuses a name another live sandbox of the customer has", async () => {
+    await file("Taken");
+    const id = await file("Other");
+    signInAs(world.users.adminA);
+    expect(await edit(id, "TAKEN")).toMatchObject({ ok: false, fieldErrors: { name: [expect.stringContaining("already exists")] } });
+  });
+
+  it("cancels, audited, tells the other side, frees the name, and refuses once the setup is confirmed", async () => {
+    const id = await file("Cancel me");
+    signInAs(world.users.adminA);
+    expect(await cancelOrderAction({ sandboxId: id, reason: "We ordered twice." })).toMatchObject({ ok: true });
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "CANCELLED", deletedAt: expect.any(Date) });
+    expect(await db.auditEvent.findFirst({ where: { action: "sandbox.order.cancelled", targetId: id } })).toMatchObject({ details: { reason: "We ordered twice." } });
+    const told = await db.notification.findMany({ where: { message: { contains: "Cancel me" }, user: { id: world.users.sales } } });
+    expect(told).toHaveLength(1);
+    expect(await db.notification.count({ where: { message: { contains: "was cancelled" }, userId: world.users.adminA } })).toBe(0);
+    expect(await cancelOrderAction({ sandboxId: id })).toMatchObject({ ok: false, code: "CONFLICT" });
+    await file("Cancel me");
+
+    const confirmed = await file("Confirmed");
+    await db.sandbox.update({ where: { id: confirmed }, data: { confirmedAt: new Date(), status: "QUEUED" } });
+    signInAs(world.users.operator);
+    expect(await edit(confirmed, "Confirmed 2")).toMatchObject({ ok: false, code: "CONFLICT" });
+    expect(await cancelOrderAction({ sandboxId: confirmed })).toMatchObject({ ok: false, code: "CONFLICT" });
+  });
+});

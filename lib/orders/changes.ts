@@ -1,0 +1,108 @@
+/**
+ * Orders are living things until their setup is confirmed: the one who filed
+ * one, the tenant's admins and operators may change its name, plans and note, or
+ * cancel it. Each change is audited in the same transaction, and re-checks that
+ * the order is still open under a row lock (a confirmation may have won the race).
+ */
+import "server-only";
+import { db } from "../db/portal";
+import type { Actor } from "../auth/policy";
+import { recordAudit } from "../audit/record";
+import { AppError } from "../errors";
+import type { Prisma } from "../generated/portal/client";
+import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { canManageOrder, isOpenOrder } from "./policy";
+import { isSandboxNameTaken } from "./queries";
+import type { PlanCounts } from "./schema";
+
+const NOT_OPEN = "This order's setup has already been confirmed (or the order was cancelled), so it can no longer be changed.";
+
+/** The order if the actor may manage it; another tenant's order is simply not found. */
+export async function getManagedOrder(actor: Actor, sandboxId: string) {
+  const order = await db.sandbox.findUnique({
+    where: { id: sandboxId },
+    select: {
+      id: true,
+      tenantId: true,
+      name: true,
+      note: true,
+      status: true,
+      confirmedAt: true,
+      planCounts: true,
+      orderedById: true,
+      orderedOnBehalf: true,
+      createdAt: true,
+      orderedBy: { select: { name: true } },
+      tenant: { select: { companyName: true, customerId: true } },
+    },
+  });
+  if (!order || !canManageOrder(actor, order)) return null;
+  return order;
+}
+
+async function lockOpenOrder(tx: Prisma.TransactionClient, actor: Actor, sandboxId: string) {
+  await tx.$queryRaw`SELECT id FROM "Sandbox" WHERE id = ${sandboxId} FOR UPDATE`;
+  const order = await tx.sandbox.findUnique({
+    where: { id: sandboxId },
+    select: { id: true, tenantId: true, orderedById: true, name: true, note: true, planCounts: true, status: true, confirmedAt: true },
+  });
+  if (!order || !canManageOrder(actor, order)) throw new AppError("NOT_FOUND");
+  if (!isOpenOrder(order)) throw new AppError("CONFLICT", NOT_OPEN);
+  return order;
+}
+
+export async function editOrder(actor: Actor, change: { sandboxId: string; name: string; planCounts: PlanCounts; note: string }): Promise<void> {
+  try {
+    await db.$transaction(async (tx) => {
+      const before = await lockOpenOrder(tx, actor, change.sandboxId);
+      if (change.name.toLowerCase() !== before.name.toLowerCase() && (await isSandboxNameTaken(before.tenantId, change.name))) {
+        throw nameTaken();
+      }
+      await tx.sandbox.update({ where: { id: before.id }, data: { name: change.name, planCounts: change.planCounts, note: change.note || null } });
+      await recordAudit(
+        {
+          action: "sandbox.order.edited",
+          actorId: actor.id,
+          tenantId: before.tenantId,
+          targetId: before.id,
+          details: {
+            from: { name: before.name, planCounts: before.planCounts as Prisma.InputJsonValue, note: before.note },
+            to: { name: change.name, planCounts: change.planCounts, note: change.note || null },
+          },
+        },
+        tx,
+      );
+    });
+  } catch (error) {
+    // Two live sandboxes racing for one name: the partial unique index decides.
+    if ((error as { code?: string }).code === "P2002") throw nameTaken();
+    throw error;
+  }
+}
+
+const nameTaken = () =>
+  new AppError("INVALID_INPUT", undefined, { name: ["A sandbox with this name already exists for this customer. Choose another name."] });
+
+/** Cancels an open order: it leaves the lists and frees its name; the other side is told. */
+export async function cancelOrder(actor: Actor, sandboxId: string, reason: string): Promise<void> {
+  const order = await db.$transaction(async (tx) => {
+    const open = await lockOpenOrder(tx, actor, sandboxId);
+    await tx.sandbox.update({ where: { id: open.id }, data: { status: "CANCELLED", deletedAt: new Date() } });
+    await recordAudit(
+      { action: "sandbox.order.cancelled", actorId: actor.id, tenantId: open.tenantId, targetId: open.id, details: { name: open.name, reason: reason || null } },
+      tx,
+    );
+    return open;
+  });
+  // Best effort: the cancellation stands either way.
+  try {
+    const otherSide = [order.orderedById, ...(await tenantAdminIds(order.tenantId))].filter((id) => id !== actor.id);
+    await notifyUsers(otherSide, {
+      subject: `The order for the sandbox "${order.name}" was cancelled`,
+      text: `${actor.name} cancelled the order for the sandbox "${order.name}" before its setup was confirmed. Nothing was copied.${reason ? `\n\nReason: ${reason}` : ""}`,
+      link: "/orders",
+    });
+  } catch (error) {
+    console.error("cancellation notice failed:", (error as Error).message);
+  }
+}
