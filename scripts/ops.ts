@@ -7,7 +7,7 @@ import { bootstrap } from "../lib/config/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
 import { addTenant, generateTenant, listTenants } from "./ops/tenant-commands";
-import { addUser, resetPassword } from "./ops/user-commands";
+import { addUser, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
 
@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     run: addUser,
   },
   "user:password": { usage: "--email a@b.c [--password …]   (generated and shown once when left out)", run: resetPassword },
+  "user:2fa": {
+    usage: "--email a@b.c   (sets up or replaces two-factor sign-in: secret, link and recovery codes shown once; staff get it from user:add)",
+    run: setUpTwoFactor,
+  },
   "sandbox:create": {
     usage:
       "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance]",

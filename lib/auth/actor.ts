@@ -1,7 +1,9 @@
 /**
  * The signed-in actor, re-read from the database on every request: a role
  * change or a removed account takes effect at once, and a token issued before
- * the last password change is no longer accepted.
+ * the last password change is no longer accepted. Staff sessions must have
+ * passed a second factor: a session from before two-factor was required, or
+ * from before a customer became staff, no longer counts.
  */
 import "server-only";
 import { getServerSession } from "next-auth";
@@ -10,9 +12,9 @@ import { connection } from "next/server";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import { authOptions } from "./options";
-import { canActOnTenant, hasPermission, type Actor, type Permission } from "./policy";
+import { canActOnTenant, hasPermission, isStaff, type Actor, type Permission } from "./policy";
 
-export async function loadActor(userId: string, authAt?: number): Promise<Actor | null> {
+export async function loadActor(userId: string, authAt?: number, twoFactor = false): Promise<Actor | null> {
   const user = await db.user.findUnique({
     where: { id: userId },
     select: {
@@ -22,6 +24,7 @@ export async function loadActor(userId: string, authAt?: number): Promise<Actor 
   });
   if (!user) return null;
   if (authAt !== undefined && user.passwordChangedAt.getTime() > authAt * 1000 + 1000) return null;
+  if (isStaff(user) && !twoFactor) return null;
   return {
     id: user.id,
     email: user.email,
@@ -36,7 +39,7 @@ export async function loadActor(userId: string, authAt?: number): Promise<Actor 
 export async function getActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());
   if (!session?.userId) return null;
-  return loadActor(session.userId, session.authAt);
+  return loadActor(session.userId, session.authAt, session.twoFactor);
 }
 
 /** For pages: the actor, or a redirect to sign-in / the not-allowed page. */

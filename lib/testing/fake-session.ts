@@ -6,13 +6,15 @@
  *   import { signInAs } from "@/lib/testing/fake-session";
  *   signInAs(userId);   // or signInAs(null): signed out
  */
-export const session: { current: { userId: string; authAt?: number } | null } = { current: null };
+type FakeSession = { userId: string; authAt?: number; twoFactor?: boolean };
 
-export async function getServerSession(): Promise<{ userId: string; authAt?: number } | null> {
+export const session: { current: FakeSession | null } = { current: null };
+
+export async function getServerSession(): Promise<FakeSession | null> {
   return session.current;
 }
 
-/** Signs the fake session in as that user; null signs out. */
+/** Signs the fake session in as that user, second factor passed (as staff must); null signs out. */
 export function signInAs(userId: string | null): void {
-  session.current = userId ? { userId } : null;
+  session.current = userId ? { userId, twoFactor: true } : null;
 }

@@ -1,8 +1,10 @@
-/** Accounts: add a user of any role, reset a password. */
+/** Accounts: add a user of any role, reset a password, set up two-factor sign-in. */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../lib/db/portal";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "../../lib/auth/password";
+import { isStaff } from "../../lib/auth/policy";
+import { enrolTwoFactor } from "../../lib/auth/two-factor";
 import { CliError, required } from "./cli-error";
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -32,9 +34,30 @@ export async function addUser(flags: Flags): Promise<void> {
   if (await db.user.findUnique({ where: { email: email.data } })) throw new CliError(`a user with e-mail ${email.data} already exists`);
 
   const { password, generated } = choosePassword(flags);
-  await db.user.create({ data: { email: email.data, name, role, tenantId: tenant?.id ?? null, passwordHash: await hashPassword(password) } });
+  const user = await db.user.create({
+    data: { email: email.data, name, role, tenantId: tenant?.id ?? null, passwordHash: await hashPassword(password) },
+    select: { id: true, email: true },
+  });
   console.log(`user ${email.data} (${role.toLowerCase()}) created`);
   if (generated) console.log(`initial password (shown once): ${password}`);
+  // Staff cannot sign in without a second factor: they get one from the start.
+  if (isStaff({ role })) await printEnrolment(user);
+}
+
+/** Sets up (or replaces) two-factor sign-in: a new secret and new recovery codes, shown once. */
+export async function setUpTwoFactor(flags: Flags): Promise<void> {
+  const email = required(text(flags, "email"), "email").toLowerCase();
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true } });
+  if (!user) throw new CliError(`no user with e-mail ${email}`);
+  await printEnrolment(user);
+}
+
+async function printEnrolment(user: { id: string; email: string }): Promise<void> {
+  const { secret, uri, recoveryCodes } = await enrolTwoFactor(user);
+  console.log(`two-factor sign-in set up for ${user.email}; hand these over privately, they are shown once:`);
+  console.log(`  authenticator secret: ${secret}`);
+  console.log(`  authenticator link:   ${uri}`);
+  console.log(`  recovery codes (each works once): ${recoveryCodes.join(" ")}`);
 }
 
 export async function resetPassword(flags: Flags): Promise<void> {

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getActor } from "@/lib/auth/actor";
 import { oidcEnabled, env } from "@/lib/config/env";
-import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
+import { asksForCode, signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -22,6 +22,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <SignInForm
           callbackUrl={safeCallback}
           initialError={signInErrorMessage(error)}
+          askCode={asksForCode(error)}
           sso={oidcEnabled() ? { name: env().OIDC_NAME } : null}
         />
       </div>
