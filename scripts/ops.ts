@@ -10,6 +10,7 @@ import { addTenant, generateTenant, listTenants } from "./ops/tenant-commands";
 import { addUser, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
+import { rotateSecrets } from "./ops/secret-commands";
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -41,6 +42,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "sandbox:delete": { usage: "--id <sandbox id> --confirm \"<sandbox name>\"", run: deleteSandbox },
   "sandbox:status": { usage: "--id <sandbox id>   (JSON)", run: sandboxStatus },
   "sandbox:report": { usage: "--id <sandbox id> [--format json|csv]", run: sandboxReport },
+  "secrets:rotate": {
+    usage: "(re-seals every stored secret under DATABASE_SECRETS_KEY; the old key must be in DATABASE_SECRETS_PREVIOUS_KEYS)",
+    run: () => rotateSecrets(),
+  },
 };
 
 const STRING_FLAGS = [

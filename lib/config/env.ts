@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 
+const isSecretKey = (value: string) => Buffer.from(value.trim(), "base64").length === 32;
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
 
 const schema = z
@@ -14,7 +15,12 @@ const schema = z
     NEXTAUTH_URL: z.url().optional(),
     DATABASE_SECRETS_KEY: z
       .string()
-      .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
+      .refine(isSecretKey, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
+    /** Keys rotated out but still opening values sealed with them, until `secrets:rotate` has re-sealed those. */
+    DATABASE_SECRETS_PREVIOUS_KEYS: z
+      .string()
+      .refine((v) => v.split(",").every((k) => k.trim() === "" || isSecretKey(k)), "each comma-separated key must be 32 bytes, base64-encoded")
+      .optional(),
     SANDBOX_SERVER_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().default("Sandbox Portal <no-reply@sandbox-portal.local>"),
