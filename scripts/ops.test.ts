@@ -149,5 +149,5 @@ describe("operator CLI", () => {
     expect(afterRotation.code, afterRotation.stderr).toBe(0);
     expect(afterRotation.stdout).toContain("Cust777");
     expect(afterRotation.stdout).not.toContain("unreachable");
-  }, 60_000);
+  }, 120_000); // three CLI runs, each starting tsx
 });
