@@ -1,18 +1,38 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
-import { DEMO_PASSWORD } from "../scripts/demo-accounts";
+import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, DEMO_USERS } from "../scripts/demo-accounts";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
+import { timeStepOf, totpCode } from "../lib/auth/totp";
 
 export { DEMO_PASSWORD };
 
-/** Signs in through the real form. */
+/** Signs in through the real form; demo staff also give their authenticator code when asked. */
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto("/sign-in");
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  if (DEMO_USERS.some((u) => u.email === email && (u.role === "OPERATOR" || u.role === "SALES_REP"))) {
+    await page.getByLabel("Authentication code").fill(await unusedDemoStaffCode(email, test.info()));
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
   await expect(page.getByTestId("who-am-i")).toBeVisible();
+}
+
+/**
+ * A demo staff code the server has not accepted yet. Each code signs in once,
+ * so a second sign-in within one 30-second step waits for the next step.
+ */
+async function unusedDemoStaffCode(email: string, testInfo: TestInfo): Promise<string> {
+  const client = await connectToServerDatabase(testInfo);
+  const { rows } = await client.query<{ step: number | null }>('SELECT "totpLastTimeStep" AS step FROM "User" WHERE email = $1', [email]);
+  await client.end();
+  const now = Date.now() / 1000;
+  const step = Math.max(timeStepOf(now), (rows[0]?.step ?? 0) + 1);
+  const wait = step * 30 - now;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait * 1000 + 250));
+  return totpCode(DEMO_STAFF_TOTP_SECRET, step * 30 + 1);
 }
 
 /** No serious or critical axe violations on the page as it is now. */

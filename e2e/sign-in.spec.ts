@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_USERS } from "../scripts/demo-accounts";
-import { signIn } from "./fixtures";
+import { DEMO_PASSWORD, signIn } from "./fixtures";
 
 const ROLE_LABEL = { CUSTOMER_ADMIN: "Customer admin", CUSTOMER_USER: "Customer user", SALES_REP: "Sales rep", OPERATOR: "Operator" };
 
@@ -27,6 +27,18 @@ test.describe("signing in", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByTestId("sign-in-error")).toHaveText("The e-mail or password is incorrect.");
     await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test("staff are asked for an authentication code after the password, and a wrong one is refused", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("E-mail").fill("operator@sandbox-portal.example");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("sign-in-error")).toContainText("Enter the 6-digit code");
+    await page.getByLabel("Authentication code").fill("000000");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("sign-in-error")).toContainText("That code is not valid");
+    await expect(page.getByTestId("who-am-i")).toHaveCount(0);
   });
 
   test("pages need a session", async ({ page }) => {

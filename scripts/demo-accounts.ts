@@ -3,6 +3,13 @@ import type { Role } from "../lib/generated/portal/enums";
 
 export const DEMO_PASSWORD = "sandbox-demo-2026";
 
+/**
+ * The TOTP secret (base32) the seed enrols the demo sales rep and operator
+ * with: add it to any authenticator app, or run `npm run demo:code`. Public on
+ * purpose, like the demo password: demo data only.
+ */
+export const DEMO_STAFF_TOTP_SECRET = "SANDBOXPORTALDEMOSTAFFTOTP234567";
+
 export const DEMO_TENANTS = [
   { customerId: "Cust10001", companyName: "Nordlys Consulting AS", seed: 10001 },
   { customerId: "Cust10002", companyName: "Fjordline Logistics AB", seed: 10002 },

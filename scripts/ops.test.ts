@@ -129,6 +129,13 @@ describe("operator CLI", () => {
   it("creates, reports on and deletes a sandbox, refusing bad plans and a second sandbox of the same name", async () => {
     const operator = await ops("user:add", "--email", "op@example.com", "--name", "Op", "--role", "operator", "--password", "operator-password-1");
     expect(operator.code, operator.stderr).toBe(0);
+    // Staff get two-factor sign-in from the start; the secret is shown once and stored sealed.
+    const secret = /authenticator secret: ([A-Z2-7]{32})/.exec(operator.stdout)?.[1];
+    expect(secret).toBeTruthy();
+    expect(operator.stdout).toMatch(/recovery codes \(each works once\): ([a-z2-9-]{19} ){9}[a-z2-9-]{19}/);
+    const stored = (await oneOffQuery(portalUrl, `SELECT "totpSecretEncrypted" AS s FROM "User" WHERE email = 'op@example.com'`))[0]!.s as string;
+    expect(stored).toMatch(/^v2:/);
+    expect(stored).not.toContain(secret);
     const badPlans = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "gold=2", "--as", "op@example.com");
     expect(badPlans.code).toBe(1);
     expect(badPlans.stderr).toContain('unknown plan "gold"');
@@ -159,4 +166,20 @@ describe("operator CLI", () => {
     const audit = await oneOffQuery<{ action: string }>(portalUrl, `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [id]);
     expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.delete.requested"]);
   }, 120_000);
+
+  it("rotates DATABASE_SECRETS_KEY: re-seals every stored URL while both keys work, then runs on the new key alone", async () => {
+    const oldKey = secrets.DATABASE_SECRETS_KEY;
+    const newKey = randomBytes(32).toString("base64");
+    const beforeRotation = await opsWith({ DATABASE_SECRETS_KEY: newKey }, "tenant:list");
+    expect(beforeRotation.code).toBe(1);
+    expect(beforeRotation.stderr).toContain("neither DATABASE_SECRETS_KEY nor in DATABASE_SECRETS_PREVIOUS_KEYS");
+
+    const rotated = await opsWith({ DATABASE_SECRETS_KEY: newKey, DATABASE_SECRETS_PREVIOUS_KEYS: oldKey }, "secrets:rotate");
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/re-sealed 2 secret\(s\)/); // the tenant's production URL and the operator's TOTP secret
+    const afterRotation = await opsWith({ DATABASE_SECRETS_KEY: newKey }, "tenant:list");
+    expect(afterRotation.code, afterRotation.stderr).toBe(0);
+    expect(afterRotation.stdout).toContain("Cust777");
+    expect(afterRotation.stdout).not.toContain("unreachable");
+  }, 120_000); // three CLI runs, each starting tsx
 });

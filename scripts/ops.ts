@@ -7,9 +7,10 @@ import { bootstrap } from "../lib/config/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
 import { addTenant, generateTenant, listTenants } from "./ops/tenant-commands";
-import { addUser, changeRole, resetPassword } from "./ops/user-commands";
+import { addUser, changeRole, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
+import { rotateSecrets } from "./ops/secret-commands";
 
 import type { Flags } from "./ops/flags";
 
@@ -32,6 +33,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     run: changeRole,
   },
   "user:password": { usage: "--email a@b.c [--password …]   (generated and shown once when left out)", run: resetPassword },
+  "user:2fa": {
+    usage: "--email a@b.c   (sets up or replaces two-factor sign-in: secret, link and recovery codes shown once; staff get it from user:add)",
+    run: setUpTwoFactor,
+  },
   "sandbox:create": {
     usage:
       "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--note \"…\"] [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance]",
@@ -41,6 +46,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "sandbox:delete": { usage: "--id <sandbox id> --confirm \"<sandbox name>\"", run: deleteSandbox },
   "sandbox:status": { usage: "--id <sandbox id>   (JSON)", run: sandboxStatus },
   "sandbox:report": { usage: "--id <sandbox id> [--format json|csv]", run: sandboxReport },
+  "secrets:rotate": {
+    usage: "(re-seals every stored secret under DATABASE_SECRETS_KEY; the old key must be in DATABASE_SECRETS_PREVIOUS_KEYS)",
+    run: () => rotateSecrets(),
+  },
 };
 
 const STRING_FLAGS = [

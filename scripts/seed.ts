@@ -9,9 +9,11 @@ import { quoteIdent, withDatabase } from "../lib/db/urls";
 import { oneOffQuery } from "../lib/db/one-off-query";
 import { closeToPublic } from "../lib/db/sandbox-role";
 import { hashPassword } from "../lib/auth/password";
+import { isStaff } from "../lib/auth/policy";
+import { enrolTwoFactor } from "../lib/auth/two-factor";
 import { registerTenant } from "../lib/tenants/registry";
 import { generateProductionDatabase } from "../lib/crm/generator";
-import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS } from "./demo-accounts";
+import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, DEMO_TENANTS, DEMO_USERS } from "./demo-accounts";
 
 type Log = (line: string) => void;
 
@@ -32,9 +34,11 @@ export async function seedDemoData({ log }: { log: Log }): Promise<void> {
       where: { email: user.email },
       update: {},
       create: { email: user.email, name: user.name, role: user.role, tenantId, passwordHash },
-      select: { createdAt: true },
+      select: { id: true, email: true, createdAt: true, totpSecretEncrypted: true },
     });
     if (Date.now() - created.createdAt.getTime() < 5000) log(`demo account ${user.email} created`);
+    // Staff sign in with a second factor: the demo staff share the documented demo secret (README, demo accounts).
+    if (isStaff(user) && !created.totpSecretEncrypted) await enrolTwoFactor(created, DEMO_STAFF_TOTP_SECRET);
   }
 }
 

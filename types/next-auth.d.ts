@@ -7,6 +7,12 @@ declare module "next-auth" {
     authAt?: number;
     /** The UserSession row this token belongs to (lib/auth/sessions.ts). */
     sessionId?: string;
+    twoFactor?: boolean;
+  }
+
+  interface User {
+    /** Set by the credentials provider when the sign-in checked a second factor. */
+    twoFactor?: boolean;
   }
 }
 
@@ -14,5 +20,6 @@ declare module "next-auth/jwt" {
   interface JWT {
     authAt?: number;
     sid?: string;
+    twoFactor?: boolean;
   }
 }

@@ -4,6 +4,7 @@
  * effect at once, a token whose session was ended (sign-out, sign out
  * everywhere, password or role change) is refused, and so is a token issued
  * before the last password change.
+ * Staff sessions must have passed a second factor.
  */
 import "server-only";
 import { getServerSession } from "next-auth";
@@ -20,7 +21,7 @@ import { canActOnTenant, hasPermission, type Actor, type Permission } from "./po
 export async function getActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());
   if (!session?.userId || !(await isSessionOpen(session.userId, session.sessionId))) return null;
-  return loadActor(session.userId, session.authAt);
+  return loadActor(session.userId, session.authAt, session.twoFactor);
 }
 
 /**

@@ -19,7 +19,7 @@ describe("sign-in with e-mail and password", () => {
       data: { email: "ada@example.com", name: "Ada", role: "CUSTOMER_USER", passwordHash: await hashPassword("correct horse battery") },
     });
     await db.user.create({
-      data: { email: "bob@example.com", name: "Bob", role: "OPERATOR", passwordHash: await hashPassword("another good password") },
+      data: { email: "bob@example.com", name: "Bob", role: "CUSTOMER_ADMIN", passwordHash: await hashPassword("another good password") },
     });
   });
 

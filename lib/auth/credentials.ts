@@ -1,16 +1,20 @@
-/** Checks an e-mail and password: one generic failure, equal timing, throttled. */
+/**
+ * Checks an e-mail and password, then the second factor when the account has
+ * one (always, for staff): one generic failure, equal timing, throttled.
+ */
 import { db } from "../db/portal";
 import { burnVerificationTime, verifyPassword } from "./password";
 import { clearAccountFailures, lockedUntil, recordFailure, throttleKeys } from "./throttle";
+import { checkSecondFactor } from "./two-factor";
 import type { Role } from "../generated/portal/enums";
 import { metrics } from "../observability/metrics";
 
 export type CredentialCheck =
-  | { ok: true; user: { id: string; email: string; name: string; role: Role; tenantId: string | null } }
-  | { ok: false; reason: "invalid" }
+  | { ok: true; user: { id: string; email: string; name: string; role: Role; tenantId: string | null }; twoFactor: boolean }
+  | { ok: false; reason: "invalid" | "codeRequired" | "invalidCode" | "enrolmentRequired" }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
-export async function checkCredentials(email: string, password: string, ip?: string): Promise<CredentialCheck> {
+export async function checkCredentials(email: string, password: string, ip?: string, code?: string): Promise<CredentialCheck> {
   const normalized = email.trim().toLowerCase();
   const keys = throttleKeys(normalized, ip);
   const lockEnd = await lockedUntil(keys);
@@ -18,16 +22,24 @@ export async function checkCredentials(email: string, password: string, ip?: str
 
   const user = await db.user.findUnique({
     where: { email: normalized },
-    select: { id: true, email: true, name: true, role: true, tenantId: true, passwordHash: true },
+    select: {
+      id: true, email: true, name: true, role: true, tenantId: true, passwordHash: true, totpSecretEncrypted: true, totpLastTimeStep: true,
+    },
   });
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await burnVerificationTime(password), false);
   if (!user || !valid) {
     await recordFailure(keys);
     return refused({ ok: false, reason: "invalid" });
   }
+  const secondFactor = await checkSecondFactor(user, code);
+  if (!secondFactor.ok) {
+    // A wrong code is a failed sign-in: codes are throttled exactly like passwords.
+    if (secondFactor.reason === "invalidCode") await recordFailure(keys);
+    return secondFactor.reason === "codeRequired" ? secondFactor : refused(secondFactor);
+  }
   await clearAccountFailures(normalized, ip);
-  const { passwordHash: _hash, ...safe } = user;
-  return { ok: true, user: safe };
+  const { passwordHash: _hash, totpSecretEncrypted: _secret, totpLastTimeStep: _step, ...safe } = user;
+  return { ok: true, user: safe, twoFactor: secondFactor.verified };
 }
 
 /** Every refusal is counted (sandbox_portal_sign_in_failures_total), by reason: a spike is an attack. */

@@ -4,9 +4,9 @@
  * password change is no longer accepted. Plain TypeScript: no Next.js imports.
  */
 import { db } from "../db/portal";
-import type { Actor } from "./policy";
+import { isStaff, type Actor } from "./policy";
 
-export async function loadActor(userId: string, authAt?: number): Promise<Actor | null> {
+export async function loadActor(userId: string, authAt?: number, twoFactor = false): Promise<Actor | null> {
   const user = await db.user.findUnique({
     where: { id: userId },
     select: {
@@ -16,6 +16,8 @@ export async function loadActor(userId: string, authAt?: number): Promise<Actor 
   });
   if (!user) return null;
   if (authAt !== undefined && user.passwordChangedAt.getTime() > authAt * 1000 + 1000) return null;
+  // Staff sessions must have passed a second factor (one from before that was required no longer counts).
+  if (isStaff(user) && !twoFactor) return null;
   return {
     id: user.id,
     email: user.email,

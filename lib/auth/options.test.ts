@@ -36,4 +36,12 @@ describe("single sign-on (OIDC)", () => {
     const token = await callbacks!.jwt!({ token: {}, user: { id: "idp-2", email: "SSO.User@example.com" }, account } as never);
     expect(token.sub).toBe(knownId);
   });
+
+  it("sends staff to the password and code form: single sign-on does not check the portal's second factor", async () => {
+    await db.user.create({ data: { email: "op.sso@example.com", name: "Op", role: "OPERATOR", passwordHash: "-" } });
+    const account = { provider: "oidc", type: "oauth", providerAccountId: "idp-3" } as const;
+    expect(await authOptions().callbacks!.signIn!({ user: { id: "idp-3", email: "op.sso@example.com" }, account } as never)).toBe(
+      "/sign-in?error=StaffUsePassword",
+    );
+  });
 });

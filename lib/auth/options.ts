@@ -1,8 +1,10 @@
 /**
  * next-auth configuration: e-mail + password (always), OIDC single sign-on
  * (when OIDC_* is set), JWT sessions that expire after SESSION_MAX_AGE_HOURS.
- * The token carries only the user id and the moment of sign-in; role and
- * tenant are re-read from the database on every request (lib/auth/actor.ts).
+ * The token carries only the user id, the moment of sign-in and whether a
+ * second factor was checked; role and tenant are re-read from the database on
+ * every request (lib/auth/actor.ts), which also refuses staff sessions
+ * without a second factor.
  */
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -11,6 +13,7 @@ import { env, oidcEnabled } from "../config/env";
 import { db } from "../db/portal";
 import { safeCallbackPath } from "./callback-url";
 import { checkCredentials } from "./credentials";
+import { isStaff } from "./policy";
 import { endSession, startSession } from "./sessions";
 import { signInSchema } from "./schema";
 import { SIGN_IN_ERROR } from "./sign-in-errors";
@@ -33,13 +36,13 @@ function providers(): Provider[] {
   const list: Provider[] = [
     CredentialsProvider({
       name: "E-mail and password",
-      credentials: { email: { type: "email" }, password: { type: "password" } },
+      credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
       async authorize(raw, req) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new Error(SIGN_IN_ERROR.invalid);
-        const result = await checkCredentials(parsed.data.email, parsed.data.password, clientIp(req?.headers));
-        if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
-        throw new Error(result.reason === "throttled" ? SIGN_IN_ERROR.throttled : SIGN_IN_ERROR.invalid);
+        const result = await checkCredentials(parsed.data.email, parsed.data.password, clientIp(req?.headers), parsed.data.code);
+        if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, twoFactor: result.twoFactor };
+        throw new Error(SIGN_IN_ERROR[result.reason]);
       },
     }),
   ];
@@ -81,7 +84,9 @@ export function authOptions(requestOrigin = publicOrigin()): NextAuthOptions {
         if (account?.provider !== "oidc") return true;
         const email = user.email?.trim().toLowerCase();
         if (!email) return false;
-        const known = await db.user.findUnique({ where: { email }, select: { id: true } });
+        const known = await db.user.findUnique({ where: { email }, select: { role: true } });
+        // Staff need the portal's own second factor, which single sign-on does not check.
+        if (known && isStaff(known)) return `/sign-in?error=${SIGN_IN_ERROR.staffSso}`;
         return known !== null;
       },
       async jwt({ token, user, account }) {
@@ -94,11 +99,12 @@ export function authOptions(requestOrigin = publicOrigin()): NextAuthOptions {
           token.sub = userId;
           token.authAt = Math.floor(Date.now() / 1000);
           token.sid = await startSession(userId);
+          token.twoFactor = user.twoFactor === true;
         }
         return token;
       },
       session({ session, token }) {
-        return { ...session, userId: token.sub, authAt: token.authAt, sessionId: token.sid };
+        return { ...session, userId: token.sub, authAt: token.authAt, sessionId: token.sid, twoFactor: token.twoFactor };
       },
       // Only a path on this portal, on the origin the browser is already on (see callback-url.ts).
       redirect({ url, baseUrl }) {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { copyLimitsShape } from "./copy-limits";
 import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "../sandboxes/sign-in-url";
 
+const isSecretKey = (value: string) => Buffer.from(value.trim(), "base64").length === 32;
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
 
 const schema = z
@@ -16,7 +17,12 @@ const schema = z
     NEXTAUTH_URL: z.url().optional(),
     DATABASE_SECRETS_KEY: z
       .string()
-      .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
+      .refine(isSecretKey, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
+    /** Keys rotated out but still opening values sealed with them, until `secrets:rotate` has re-sealed those. */
+    DATABASE_SECRETS_PREVIOUS_KEYS: z
+      .string()
+      .refine((v) => v.split(",").every((k) => k.trim() === "" || isSecretKey(k)), "each comma-separated key must be 32 bytes, base64-encoded")
+      .optional(),
     // The embedded launcher fills it in; with DATABASE_URL it must be given (README: "Sandbox servers and roles").
     SANDBOX_SERVER_URL: z.url({
       protocol: /^postgres(ql)?$/,

@@ -7,9 +7,11 @@
  *   import { signInAs } from "@/lib/testing/fake-session";
  *   signInAs(userId);   // or signInAs(null): signed out
  */
-export const session: { current: { userId: string; authAt?: number; sessionId?: string } | null } = { current: null };
+type FakeSession = { userId: string; authAt?: number; sessionId?: string; twoFactor?: boolean };
 
-export async function getServerSession(): Promise<{ userId: string; authAt?: number; sessionId?: string } | null> {
+export const session: { current: FakeSession | null } = { current: null };
+
+export async function getServerSession(): Promise<FakeSession | null> {
   // A real sign-in opens a UserSession row; so does the first request of a fake one.
   if (session.current && !session.current.sessionId) {
     const { db } = await import("../db/portal");
@@ -21,7 +23,7 @@ export async function getServerSession(): Promise<{ userId: string; authAt?: num
   return session.current;
 }
 
-/** Signs the fake session in as that user; null signs out. */
+/** Signs the fake session in as that user, second factor passed (as staff must); null signs out. */
 export function signInAs(userId: string | null): void {
-  session.current = userId ? { userId } : null;
+  session.current = userId ? { userId, twoFactor: true } : null;
 }

@@ -1,4 +1,4 @@
-/** Accounts: add a user of any role, change a role, reset a password. The last two end the user's sessions. */
+/** Accounts: add a user of any role, change a role, reset a password (both end the user's sessions), set up two-factor sign-in. */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../lib/db/portal";
@@ -7,6 +7,8 @@ import { endAllSessions } from "../../lib/auth/sessions";
 import { clearAccountLocks } from "../../lib/auth/throttle";
 import { CliError } from "./cli-error";
 import { required, text, type Flags } from "./flags";
+import { isStaff } from "../../lib/auth/policy";
+import { enrolTwoFactor } from "../../lib/auth/two-factor";
 
 const ROLES = ["CUSTOMER_ADMIN", "CUSTOMER_USER", "SALES_REP", "OPERATOR"] as const;
 
@@ -39,9 +41,30 @@ export async function addUser(flags: Flags): Promise<void> {
   if (await db.user.findUnique({ where: { email: email.data } })) throw new CliError(`a user with e-mail ${email.data} already exists`);
 
   const { password, generated } = choosePassword(flags);
-  await db.user.create({ data: { email: email.data, name, role, tenantId, passwordHash: await hashPassword(password) } });
+  const user = await db.user.create({
+    data: { email: email.data, name, role, tenantId, passwordHash: await hashPassword(password) },
+    select: { id: true, email: true },
+  });
   console.log(`user ${email.data} (${role.toLowerCase()}) created`);
   if (generated) console.log(`initial password (shown once): ${password}`);
+  // Staff cannot sign in without a second factor: they get one from the start.
+  if (isStaff({ role })) await printEnrolment(user);
+}
+
+/** Sets up (or replaces) two-factor sign-in: a new secret and new recovery codes, shown once. */
+export async function setUpTwoFactor(flags: Flags): Promise<void> {
+  const email = required(flags, "email").toLowerCase();
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true } });
+  if (!user) throw new CliError(`no user with e-mail ${email}`);
+  await printEnrolment(user);
+}
+
+async function printEnrolment(user: { id: string; email: string }): Promise<void> {
+  const { secret, uri, recoveryCodes } = await enrolTwoFactor(user);
+  console.log(`two-factor sign-in set up for ${user.email}; hand these over privately, they are shown once:`);
+  console.log(`  authenticator secret: ${secret}`);
+  console.log(`  authenticator link:   ${uri}`);
+  console.log(`  recovery codes (each works once): ${recoveryCodes.join(" ")}`);
 }
 
 export async function resetPassword(flags: Flags): Promise<void> {

@@ -7,7 +7,7 @@ import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { publicOrigin } from "@/lib/auth/options";
 import { requestOrigin } from "@/lib/http/request-origin";
 import { oidcEnabled, env } from "@/lib/config/env";
-import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
+import { asksForCode, signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -27,6 +27,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <SignInForm
           callbackUrl={safeCallback}
           initialError={signInErrorMessage(error)}
+          askCode={asksForCode(error)}
           sso={oidcEnabled() ? { name: env().OIDC_NAME } : null}
         />
       </div>

@@ -6,15 +6,22 @@ import { useRouter } from "next/navigation";
 import { useState, useSyncExternalStore } from "react";
 import { useForm } from "react-hook-form";
 import { signInSchema, type SignInInput } from "@/lib/auth/schema";
-import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
+import { asksForCode, signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { TextField } from "@/components/text-field";
 import { SubmitButton } from "@/components/submit-button";
 
 const noSubscription = () => () => {};
 
-export function SignInForm(props: { callbackUrl: string; initialError: string | null; sso: { name: string } | null }) {
+export function SignInForm(props: {
+  callbackUrl: string;
+  initialError: string | null;
+  askCode: boolean;
+  sso: { name: string } | null;
+}) {
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(props.initialError);
+  // The code field appears once the server asks for a second factor (staff always, customers who enrolled).
+  const [askCode, setAskCode] = useState(props.askCode);
   const { register, handleSubmit, formState } = useForm<SignInInput>({ resolver: zodResolver(signInSchema) });
   // Until the script has taken over, the form cannot be submitted: the browser
   // would send it on its own, and its password with it.
@@ -25,6 +32,7 @@ export function SignInForm(props: { callbackUrl: string; initialError: string | 
     const result = await signIn("credentials", { ...values, redirect: false });
     if (!result || result.error) {
       setFormError(signInErrorMessage(result?.error ?? "InvalidCredentials"));
+      if (asksForCode(result?.error)) setAskCode(true);
       return;
     }
     router.replace(props.callbackUrl);
@@ -50,6 +58,17 @@ export function SignInForm(props: { callbackUrl: string; initialError: string | 
           error={formState.errors.password?.message}
           {...register("password")}
         />
+        {askCode && (
+          <TextField
+            label="Authentication code"
+            hint="6 digits from your authenticator app, or a recovery code"
+            autoComplete="one-time-code"
+            inputMode="text"
+            autoFocus
+            error={formState.errors.code?.message}
+            {...register("code")}
+          />
+        )}
         <div aria-live="polite" role="status" data-testid="sign-in-error">
           {formError && <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">{formError}</p>}
         </div>

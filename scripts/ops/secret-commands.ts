@@ -1,0 +1,12 @@
+/** Keys: re-seal every stored secret under the current DATABASE_SECRETS_KEY. */
+import { currentKeyId } from "../../lib/tenants/secret-box";
+import { resealAllSecrets } from "../../lib/tenants/secret-rotation";
+
+export async function rotateSecrets(): Promise<void> {
+  const report = await resealAllSecrets();
+  console.log(
+    `re-sealed ${report.resealed} secret(s) under key ${currentKeyId()}; ${report.alreadyCurrent} already were; ` +
+      `${report.changedMeanwhile} changed meanwhile (written under the current key)`,
+  );
+  console.log("nothing is sealed with an older key now: DATABASE_SECRETS_PREVIOUS_KEYS can be emptied");
+}
