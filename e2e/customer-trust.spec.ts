@@ -34,7 +34,7 @@ test("a sales rep changes and cancels an order; the customer finds it behind Sho
   await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("Cancelled");
   await expectAccessible(page, "orders after a cancellation");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in/);
   await signIn(page, "admin@bergenbakeri.example");
   await page.goto("/sandboxes");
