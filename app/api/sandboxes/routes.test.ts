@@ -39,9 +39,11 @@ describe("the sandbox routes", () => {
     ids.sandbox = (
       await db.sandbox.create({ data: { tenantId: ids.tenantA, orderedById: ids.adminA, name: "Test & co", status: "REFRESHING", planCounts: {}, databaseName: "old" } })
     ).id;
+    // One clock reading, so the past run took exactly one minute.
+    const now = Date.now();
     ids.finished = (
       await db.sandboxRun.create({
-        data: { sandboxId: ids.sandbox, kind: "PROVISION", status: "SUCCEEDED", options: {}, startedAt: new Date(Date.now() - 120_000), finishedAt: new Date(Date.now() - 60_000), report: REPORT, createdAt: new Date(Date.now() - 130_000) },
+        data: { sandboxId: ids.sandbox, kind: "PROVISION", status: "SUCCEEDED", options: {}, startedAt: new Date(now - 120_000), finishedAt: new Date(now - 60_000), report: REPORT, createdAt: new Date(now - 130_000) },
       })
     ).id;
     ids.run = (
