@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { bootstrap } from "../lib/config/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
-import { addTenant, generateTenant, listTenants } from "./ops/tenant-commands";
+import { addTenant, generateTenant, listTenants, setCopyRate } from "./ops/tenant-commands";
 import { addUser, changeRole, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
@@ -23,7 +23,11 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     usage: "--customer-id Cust12345 --company \"Name\" [--scale small|medium|large] [--seed N]   (new database on the portal's server)",
     run: generateTenant,
   },
-  "tenant:list": { usage: "(customer ids, companies, users, sandboxes, production database sizes)", run: () => listTenants() },
+  "tenant:list": { usage: "(customer ids, companies, users, sandboxes, production database sizes, copy rates)", run: () => listTenants() },
+  "tenant:copy-rate": {
+    usage: "--customer-id Cust12345 --mbps 5|0|default   (cap on how fast its runs read production; 0: none; default: COPY_RATE_LIMIT_MBPS)",
+    run: setCopyRate,
+  },
   "user:add": {
     usage: "--email a@b.c --name \"Name\" --role customer-admin|customer-user|sales-rep|operator [--customer-id Cust12345] [--password …]",
     run: addUser,
@@ -54,7 +58,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
 
 const STRING_FLAGS = [
   "customer-id", "company", "production-url", "sandbox-server-url", "scale", "seed", "email", "name", "role",
-  "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format",
+  "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format", "mbps",
 ] as const;
 const FLAGS = {
   ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),

@@ -3,11 +3,12 @@ import "server-only";
 import { db } from "../db/portal";
 import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
+import type { AuditAction } from "./record";
 
 export const AUDIT_PAGE_SIZE = 25;
 
-/** Words for the actions people filter by; an action missing here is shown by its key. */
-export const AUDIT_ACTION_LABEL: Record<string, string> = {
+/** Words for the actions people filter by: every action has them (older keys in the log show as they are). */
+export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "sandbox.ordered": "Sandbox ordered",
   "sandbox.order.edited": "Order changed",
   "sandbox.order.cancelled": "Order cancelled",
@@ -18,9 +19,10 @@ export const AUDIT_ACTION_LABEL: Record<string, string> = {
   "sandbox.autoRefresh.changed": "Regular refresh changed",
   "checklist.fixed": "Checklist fix applied",
   "checklist.ticked": "Checklist item ticked",
+  "tenant.copyRate.changed": "Copy rate changed",
 };
 
-export const auditActionLabel = (action: string): string => AUDIT_ACTION_LABEL[action] ?? action;
+export const auditActionLabel = (action: string): string => AUDIT_ACTION_LABEL[action as AuditAction] ?? action;
 
 export async function listAuditEvents(actor: Actor, filter: { action?: string; page: number }) {
   // Customers see their own tenant only; a customer without a tenant sees nothing.

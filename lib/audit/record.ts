@@ -12,7 +12,8 @@ export type AuditAction =
   | "sandbox.delete.requested"
   | "sandbox.autoRefresh.changed"
   | "checklist.fixed"
-  | "checklist.ticked";
+  | "checklist.ticked"
+  | "tenant.copyRate.changed";
 
 export interface AuditEntry {
   action: AuditAction;

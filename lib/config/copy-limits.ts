@@ -60,3 +60,11 @@ export function copyLimits(source: Record<string, string | undefined> = process.
     deadlineMs: (bytes) => Math.round(Math.max(e.COPY_DEADLINE_MIN_MINUTES, (bytes / 1024 ** 3) * e.COPY_DEADLINE_MINUTES_PER_GB) * 60_000),
   };
 }
+
+/**
+ * The copy rate one of a tenant's runs may read production at, MB/s (0: no cap):
+ * the tenant's own setting when an operator gave it one, else COPY_RATE_LIMIT_MBPS.
+ */
+export function tenantCopyRateMBps(tenant: { copyRateLimitMBps: number | null }, limits: Pick<CopyLimits, "rateLimitMBps"> = copyLimits()): number {
+  return tenant.copyRateLimitMBps ?? limits.rateLimitMBps;
+}

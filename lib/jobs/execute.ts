@@ -5,7 +5,7 @@
  * only after the new copy is verified, in one transaction, so users never see a
  * half-made sandbox, and a failed refresh leaves the previous copy as it was.
  */
-import { copyLimits } from "../config/copy-limits";
+import { copyLimits, tenantCopyRateMBps } from "../config/copy-limits";
 import { withDatabase } from "../db/urls";
 import type { Prisma } from "../generated/portal/client";
 import { provisionSandbox } from "../sanitizer/provision";
@@ -49,7 +49,8 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
   const { sandbox } = run;
   const connections = await tenantConnections(sandbox.tenantId);
   // The run's deadline scales with production's size (a bounded read: a busy production fails this attempt).
-  const deadlineMs = copyLimits().deadlineMs(await getProductionSize(connections.productionUrl));
+  const limits = copyLimits();
+  const deadlineMs = limits.deadlineMs(await getProductionSize(connections.productionUrl));
   const options = sandboxOptionsSchema.parse(run.options);
   const databaseName = runDatabaseName(sandbox.tenant.customerId, run.id);
 
@@ -62,6 +63,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
     serviceMailboxAddress: serviceMailboxAddress(sandbox.sandboxCustomerId!),
     options,
     deadlineMs,
+    rateLimitMBps: tenantCopyRateMBps(sandbox.tenant, limits),
     carryOverFromUrl: previous ? withDatabase(connections.sandboxServerUrl, previous) : undefined,
     onProgress: async (progress) => {
       onProgress?.(progress);

@@ -111,7 +111,7 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
     if (claimed.count === 0) return null;
     const run = await tx.sandboxRun.findUniqueOrThrow({
       where: { id: runId },
-      include: { sandbox: { include: { tenant: { select: { id: true, customerId: true, companyName: true } } } } },
+      include: { sandbox: { include: { tenant: { select: { id: true, customerId: true, companyName: true, copyRateLimitMBps: true } } } } },
     });
     const status = SANDBOX_STATUS_WHILE[run.kind].running;
     if (status) await tx.sandbox.update({ where: { id: run.sandboxId }, data: { status } });

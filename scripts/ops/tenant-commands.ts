@@ -11,6 +11,8 @@ import { getProductionSize, orNullWhenUnavailable } from "../../lib/tenants/prod
 import { formatBytes } from "../../lib/format";
 import { oneOffQuery } from "../../lib/db/one-off-query";
 import { closeToPublic } from "../../lib/db/sandbox-role";
+import { copyLimits, tenantCopyRateMBps } from "../../lib/config/copy-limits";
+import { CopyRateError, setTenantCopyRate } from "../../lib/tenants/copy-rate";
 
 
 export async function addTenant(flags: Flags): Promise<void> {
@@ -81,9 +83,31 @@ export async function listTenants(): Promise<void> {
       sandboxes: t._count.sandboxes,
       productionDatabase: databaseNameOf(productionUrl),
       productionSize: formatSize(await orNullWhenUnavailable(getProductionSize(productionUrl))),
+      copyRate: formatRate(t),
     });
   }
   console.table(rows);
+}
+
+/** `--mbps 5` caps the tenant's runs at 5 MB/s, `0` lifts any cap, `default` follows COPY_RATE_LIMIT_MBPS again. */
+export async function setCopyRate(flags: Flags): Promise<void> {
+  const customerId = required(flags, "customer-id");
+  const given = required(flags, "mbps");
+  const mbps = given === "default" ? null : Number(given);
+  if (mbps !== null && !Number.isFinite(mbps)) throw new CliError("--mbps must be a number of MB/s, 0 for no cap, or default");
+  try {
+    await setTenantCopyRate(customerId, mbps);
+  } catch (error) {
+    if (error instanceof CopyRateError) throw new CliError(error.message);
+    throw error;
+  }
+  console.log(`tenant ${customerId}: copies read production at ${formatRate({ copyRateLimitMBps: mbps })} from the next run`);
+}
+
+function formatRate(tenant: { copyRateLimitMBps: number | null }): string {
+  const mbps = tenantCopyRateMBps(tenant, copyLimits());
+  const rate = mbps > 0 ? `at most ${mbps} MB/s` : "full speed";
+  return tenant.copyRateLimitMBps === null ? `${rate} (default)` : rate;
 }
 
 const formatSize = (bytes: number | null) => (bytes === null ? "unreachable" : formatBytes(bytes));
