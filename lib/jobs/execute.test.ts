@@ -97,6 +97,8 @@ describe("sandbox runs through the job layer", () => {
       expect(result.status).toBe("FAILED");
       expect(result.error).toContain("company.loyalty_tier");
       expect(result.error).not.toMatch(/postgres:\/\//);
+      // Kept on the run, so that a retry first checks production again (lib/sandboxes/drift-recheck.ts).
+      expect(result.failureCode).toBe("DRIFT");
     } finally {
       await oneOffQuery(productionUrl, "ALTER TABLE company DROP COLUMN loyalty_tier");
     }

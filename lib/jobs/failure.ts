@@ -77,6 +77,13 @@ export function describeFailure(error: unknown, next: NextAttempt = null): strin
 
 export const WORKER_LOST_REASON = ADVICE.WORKER_LOST!;
 
+/** The failure's kind, kept on the run: a drift failure, for one, is only retried once production matches. */
+export function failureCode(error: unknown): string | null {
+  const e = (error ?? {}) as CodedError;
+  if (e.name === "SanitizationError" || error instanceof AppError) return e.code ?? null;
+  return null;
+}
+
 const CONNECTION_URL = /postgres(?:ql)?:\/\/[^\s'"]+/gi;
 
 /**

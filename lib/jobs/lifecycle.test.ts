@@ -84,6 +84,7 @@ describe("sandbox runs", () => {
     const failed = await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(failed.status).toBe("FAILED");
     expect(failed.error).toMatch(/worker .* stopped unexpectedly/i);
+    expect(failed.failureCode).toBe("WORKER_LOST");
     // The sandbox it belonged to still has its database: it stays usable.
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: ready.id } })).status).toBe("READY");
   });

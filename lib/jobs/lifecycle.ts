@@ -20,7 +20,7 @@ import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
-import { describeFailure, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
+import { describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, getBoss, type SqlRunner } from "./queue";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
@@ -204,7 +204,7 @@ export async function failAttempt(run: AttemptedRun, error: unknown, retry: Retr
     return "retrying";
   }
   const reason = describeFailure(error, transient && retry ? { attempts: run.attempts } : null);
-  await db.$transaction((tx) => markFailed(tx, run, reason, failureDetail));
+  await db.$transaction((tx) => markFailed(tx, run, reason, failureDetail, failureCode(error)));
   return "failed";
 }
 
@@ -220,8 +220,8 @@ async function requeue(
   await enqueueRun(run.id, inTransaction(tx), retry?.startAfter);
 }
 
-async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string, failureDetail: string): Promise<void> {
-  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason, failureDetail } });
+async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string, failureDetail: string, code: string | null): Promise<void> {
+  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason, failureDetail, failureCode: code } });
   await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: statusAfterFailure(run.sandbox) } });
 }
 
@@ -248,7 +248,7 @@ export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttem
     const still = await tx.sandboxRun.count({ where: { id: run.id, status: "RUNNING", heartbeatAt: takenAt } });
     if (still === 0) return null;
     if (run.attempts >= maxAttempts) {
-      await markFailed(tx, run, WORKER_LOST_REASON, `The worker holding the run stopped beating (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}) on its attempt ${run.attempts} of ${maxAttempts}.`);
+      await markFailed(tx, run, WORKER_LOST_REASON, `The worker holding the run stopped beating (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}) on its attempt ${run.attempts} of ${maxAttempts}.`, "WORKER_LOST");
       return "failed";
     }
     await requeue(tx, run, null);

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { oneOffQuery } from "../db/one-off-query";
 
 // Only the session is faked: users, roles, tenants, runs and the queue are real.
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
@@ -157,6 +161,38 @@ describe("the sandbox page's actions", () => {
       signInAs(world.users.adminA);
       expect((await retryRunAction({ sandboxId: s.id })).ok).toBe(true);
       expect(await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id, status: "QUEUED" } })).toMatchObject({ kind: "REFRESH" });
+    });
+    it("retries a run that failed on unknown schema only once production matches, saying what still does not", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA, { status: "FAILED", withDb: false });
+      const run = await finishedRun(s.id, "PROVISION", "FAILED");
+      await db.sandboxRun.update({ where: { id: run.id }, data: { failureCode: "DRIFT" } });
+      const folder = await mkdtemp(path.join(tmpdir(), "retry-drift-"));
+      await oneOffQuery(world.productionUrl, "ALTER TABLE public.company ADD COLUMN loyalty_tier text");
+      try {
+        signInAs(world.users.adminA);
+        const refused = await retryRunAction({ sandboxId: s.id });
+        expect(refused).toMatchObject({ ok: false, code: "CONFLICT" });
+        expect(!refused.ok && refused.message).toContain("company.loyalty_tier");
+        expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
+        expect(await auditCount("sandbox.retry.requested", s.id)).toBe(0);
+
+        // An unusable classification file is the operator's to fix: the customer never sees its path.
+        vi.stubEnv("CRM_CLASSIFICATION_FILE", path.join(folder, "missing.json"));
+        const unusable = await retryRunAction({ sandboxId: s.id });
+        expect(unusable).toMatchObject({ ok: false, code: "CONFLICT" });
+        expect(!unusable.ok && unusable.message).not.toContain(folder);
+
+        // Classified by an operator: the same retry starts.
+        const file = path.join(folder, "classification.json");
+        await writeFile(file, JSON.stringify({ columns: { "company.loyalty_tier": "keep" } }));
+        vi.stubEnv("CRM_CLASSIFICATION_FILE", file);
+        expect((await retryRunAction({ sandboxId: s.id })).ok).toBe(true);
+        expect(await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id, status: "QUEUED" } })).toMatchObject({ kind: "PROVISION" });
+      } finally {
+        vi.unstubAllEnvs();
+        await oneOffQuery(world.productionUrl, "ALTER TABLE public.company DROP COLUMN loyalty_tier");
+        await rm(folder, { recursive: true, force: true });
+      }
     });
   });
 

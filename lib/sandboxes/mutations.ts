@@ -15,6 +15,7 @@ import type { Prisma } from "../generated/portal/client";
 import { requestRun } from "../jobs/lifecycle";
 import type { SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
+import { assertProductionNowMatches, FAILURES_NEEDING_A_MATCH } from "./drift-recheck";
 
 async function loadSandbox(actor: Actor, permission: Permission, sandboxId: string) {
   const sandbox = await db.sandbox.findFirst({
@@ -80,10 +81,11 @@ export async function retryFailedRun(actor: Actor, sandboxId: string): Promise<{
   const last = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, kind: true, status: true, options: true },
+    select: { id: true, kind: true, status: true, options: true, failureCode: true },
   });
   if (!last || last.status !== "FAILED") throw new AppError("CONFLICT", "Only a failed run can be retried.");
   if (sandbox.status === "DELETED") throw new AppError("CONFLICT", "This sandbox has been deleted.");
+  if (last.failureCode && FAILURES_NEEDING_A_MATCH.has(last.failureCode)) await assertProductionNowMatches(sandbox.tenantId);
   return requestRun({
     sandboxId,
     kind: last.kind,

@@ -110,6 +110,7 @@ export async function listRuns(sandboxId: string) {
       startedAt: true,
       finishedAt: true,
       error: true,
+      failureCode: true,
       requestedBy: { select: { name: true } },
     },
   });

@@ -10,6 +10,7 @@ import { OpenSandboxLink } from "@/components/open-sandbox-link";
 import { listOpenAccess } from "@/lib/sandboxes/access";
 import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
 import { hasUsableCopy } from "@/lib/sandboxes/sign-in-url";
+import { FAILURES_NEEDING_A_MATCH } from "@/lib/sandboxes/drift-recheck";
 import { AccessList } from "./_components/access-list";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";
 import { Checklist } from "./_components/checklist";
@@ -42,6 +43,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
   const latest = runs[0];
   const active = latest && (latest.status === "QUEUED" || latest.status === "RUNNING");
   const failed = latest?.status === "FAILED" ? latest : null;
+  const retryChecksFirst = Boolean(failed?.failureCode && FAILURES_NEEDING_A_MATCH.has(failed.failureCode));
   const deleted = sandbox.status === "DELETED";
   const ready = sandbox.status === "READY" && Boolean(sandbox.databaseName);
   const signInUrl = hasUsableCopy(sandbox) ? sandboxSignInUrl(sandbox.sandboxCustomerId) : null;
@@ -90,9 +92,14 @@ export default async function SandboxPage({ params, searchParams }: Props) {
           {failed.kind === "REFRESH" && sandbox.databaseName && (
             <p className="mt-1 text-sm text-slate-800">The previous copy was not touched and is still ready to use.</p>
           )}
+          {retryChecksFirst && (
+            <p className="mt-1 text-sm text-slate-800">
+              Retrying as it is would fail the same way. A retry first checks production again, and starts only once everything in it is known.
+            </p>
+          )}
           <div className="mt-3">
             {can("sandbox.retry") ? (
-              <RetryButton sandboxId={sandbox.id} />
+              <RetryButton sandboxId={sandbox.id} checksFirst={retryChecksFirst} />
             ) : (
               <p className="text-sm text-slate-800">Ask your administrator to retry it.</p>
             )}

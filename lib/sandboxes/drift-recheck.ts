@@ -1,0 +1,39 @@
+/**
+ * A run that failed because production has schema the portal does not know (rule 0)
+ * fails the same way on every retry until that schema is classified or removed. So
+ * a retry of such a run first repeats the drift check, bounded like every read of
+ * production, and starts nothing while production still does not match.
+ */
+import "server-only";
+import { AppError } from "../errors";
+import { assertNoDrift } from "../sanitizer/drift";
+import { loadClassification } from "../sanitizer/classification";
+import { SanitizationError } from "../sanitizer/errors";
+import { readSourceSchema } from "../sanitizer/schema-reader";
+import { withProduction } from "../tenants/production";
+
+/** Failures a plain retry would repeat: retried only after this check passes. */
+export const FAILURES_NEEDING_A_MATCH = new Set(["DRIFT", "INVALID_CLASSIFICATION"]);
+
+const STILL_BEING_CLASSIFIED =
+  "The portal's list of known schema is being corrected by an operator, so a retry would fail the same way; nothing was started. Try again later.";
+
+export async function assertProductionNowMatches(tenantId: string): Promise<void> {
+  // A classification file that cannot be read or parsed: its message names a path, which is for operators.
+  const classification = await loadClassification().catch((error: unknown) => {
+    console.error("retry check: the classification file is unusable:", (error as Error).message);
+    throw new AppError("CONFLICT", STILL_BEING_CLASSIFIED);
+  });
+  const mismatch = await withProduction(tenantId, async (client) => {
+    try {
+      await assertNoDrift(client, await readSourceSchema(client), classification);
+      return null;
+    } catch (error) {
+      if (error instanceof SanitizationError && FAILURES_NEEDING_A_MATCH.has(error.code)) return error.message;
+      throw error;
+    }
+  });
+  if (mismatch) {
+    throw new AppError("CONFLICT", `Production still does not match, so a retry would fail the same way; nothing was started. ${mismatch}`);
+  }
+}
