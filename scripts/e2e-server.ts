@@ -24,7 +24,7 @@ process.env.METRICS_TOKEN = randomBytes(24).toString("base64url");
 delete process.env.DATABASE_URL;
 
 // Imported after DATA_DIR is set: the bootstrap reads it at load time.
-const { bootstrap } = await import("../lib/config/bootstrap");
+const { bootstrap } = await import("../lib/startup/bootstrap");
 const { seedDemoData } = await import("./seed");
 const { localServer } = await bootstrap({ log: (l) => console.log(`[e2e] ${l}`) });
 await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });

@@ -4,7 +4,7 @@
  * The embedded server stops when Next.js stops.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { bootstrap } from "../lib/config/bootstrap";
+import { bootstrap } from "../lib/startup/bootstrap";
 
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start") {

@@ -3,7 +3,7 @@
  * Uses DATABASE_URL, or the embedded PostgreSQL like the portal does.
  */
 import { parseArgs } from "node:util";
-import { bootstrap } from "../lib/config/bootstrap";
+import { bootstrap } from "../lib/startup/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
 import { addTenant, generateTenant, listTenants, setCopyRate } from "./ops/tenant-commands";

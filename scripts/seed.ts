@@ -70,7 +70,7 @@ async function freshProductionDatabase(
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { bootstrap } = await import("../lib/config/bootstrap");
+  const { bootstrap } = await import("../lib/startup/bootstrap");
   const log = (line: string) => console.log(`[seed] ${line}`);
   const { localServer } = await bootstrap({ log });
   await seedDemoData({ log });

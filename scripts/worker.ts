@@ -3,7 +3,7 @@
  * as you like against the same DATABASE_URL; set WORKER_IN_APP=false on the
  * web instances if they should not run jobs themselves.
  */
-import { bootstrap } from "../lib/config/bootstrap";
+import { bootstrap } from "../lib/startup/bootstrap";
 import { startWorker } from "../lib/jobs/worker";
 import { stopBoss } from "../lib/jobs/queue";
 

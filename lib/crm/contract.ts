@@ -1,5 +1,5 @@
 /**
- * The CRM production database contract (/work/shared/crm/CONTRACT.md) as data.
+ * The CRM production database contract (CONTRACT.md, shared with the CRM team) as data.
  *
  * Column types are spelled the way `information_schema.columns.data_type` reports
  * them, so the catalog of a live database can be compared with this file directly

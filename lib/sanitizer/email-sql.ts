@@ -1,7 +1,7 @@
 /**
  * Rule 2 in SQL: the twin of `rewriteEmail` (options.ts), applied inside the copy's
  * SELECT so the rewrite costs nothing beyond reading the row. Keep both in step:
- * email.test.ts runs them on the same inputs.
+ * twins.db.test.ts runs them on the same inputs.
  */
 import { quoteLiteral } from "./sql";
 

@@ -10,7 +10,7 @@ import { createTestRole, dropTestDatabase, testSandboxServerUrl, testServerAdmin
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { dropSandboxDatabase } from "./drop";
 import { provisionSandbox, type ProvisionInput } from "./provision";
-import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl } from "./test-support";
+import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl } from "../testing/sanitizer-fixtures";
 
 let prod: string;
 const made: string[] = [];

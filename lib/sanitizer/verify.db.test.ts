@@ -8,7 +8,7 @@ import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox } from "./provision";
 import type { SanitizationReport } from "./report";
-import { cloneDatabase, databaseNames, generateProduction, newSandboxName, sandboxUrl, withClient } from "./test-support";
+import { cloneDatabase, databaseNames, generateProduction, newSandboxName, sandboxUrl, withClient } from "../testing/sanitizer-fixtures";
 import { assertVerified, verifySandbox } from "./verify";
 
 let prod: string;

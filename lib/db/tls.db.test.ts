@@ -14,7 +14,7 @@ import { openProductionClient } from "../crm/read-only";
 import { EMPTY_CLASSIFICATION } from "../sanitizer/classification";
 import { dropSandboxDatabase } from "../sanitizer/drop";
 import { provisionSandbox } from "../sanitizer/provision";
-import { databaseNames, generateProduction, newSandboxName } from "../sanitizer/test-support";
+import { databaseNames, generateProduction, newSandboxName } from "../testing/sanitizer-fixtures";
 import { createTestRole, dropTestDatabase, testServerAdminUrl } from "../testing/pg";
 import { oneOffQuery } from "./one-off-query";
 import { assertSandboxRole } from "./sandbox-role";

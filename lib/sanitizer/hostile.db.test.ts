@@ -11,7 +11,7 @@ import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "
 import { provisionSandbox } from "./provision";
 import { readSourceSchema } from "./schema-reader";
 import type { SchemaObject } from "./schema-objects";
-import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "./test-support";
+import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 import { rewriteWebPanelUrl } from "./web-panel";
 import { reachesService } from "./web-panel-check";
 

@@ -7,7 +7,7 @@ import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
 import type { RunProgress } from "./progress";
-import { checksums, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "./test-support";
+import { checksums, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
 const made: string[] = [];

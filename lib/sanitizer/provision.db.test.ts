@@ -12,7 +12,7 @@ import type { RunProgress } from "./progress";
 import { reportToCsv, type SanitizationReport } from "./report";
 import { readSourceSchema } from "./schema-reader";
 import { EMAIL_COLUMNS, INBOX_LOGIN_COLUMNS } from "./select-rules";
-import { checksums, generateProduction, newSandboxName, PRODUCTION, rows, sandboxUrl, scalar, withClient } from "./test-support";
+import { checksums, generateProduction, newSandboxName, PRODUCTION, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 import { rewriteWebPanelUrl } from "./web-panel";
 
 let prod: string;

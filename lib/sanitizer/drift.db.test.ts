@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
 import { provisionSandbox } from "./provision";
-import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "./test-support";
+import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
 const made: string[] = [];

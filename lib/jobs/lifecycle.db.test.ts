@@ -92,7 +92,7 @@ describe("sandbox runs", () => {
   it("moves run and sandbox together: claimed means running and provisioning, never queued at 65 %", async () => {
     const fresh = await newSandbox("claimed");
     const { runId } = await requestRun({ sandboxId: fresh.id, kind: "PROVISION", requestedById: null, options: {} });
-    // Earlier tests leave runs of this tenant running: the tenant's fair share (fairness.test.ts) is not the point here.
+    // Earlier tests leave runs of this tenant running: the tenant's fair share (fairness.db.test.ts) is not the point here.
     const claimed = await claimRun(runId, "worker-1", { fairShare: false });
     expect(claimed?.status).toBe("RUNNING");
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe("PROVISIONING");

@@ -80,7 +80,7 @@ describe("operator CLI", () => {
     expect(await tenantCount()).toBe(1);
   }, 120_000);
 
-  // Memberships and the other rights are refused the same way: lib/db/sandbox-role.test.ts.
+  // Memberships and the other rights are refused the same way: lib/db/sandbox-role.db.test.ts.
   it("takes a sandbox server whose role can create databases and nothing more, and refuses a superuser", async () => {
     const production = await createTestDatabase("ops_prod5");
     await generateProductionDatabase({ databaseUrl: production, customerId: "Cust5", companyName: "X", scale: "small", seed: 5 });

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { generateProductionDatabase } from "../crm/generator";
-import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { createTestDatabase, testServerAdminUrl } from "./pg";
 import { quoteIdent, withDatabase } from "../db/urls";
 
 export const PRODUCTION = { customerId: "Cust40417", companyName: "Nordlys Maskin AS" };

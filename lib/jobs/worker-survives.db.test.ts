@@ -11,7 +11,7 @@ import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import { generateProductionDatabase } from "../crm/generator";
 import { oneOffQuery } from "../db/one-off-query";
-import { checksums } from "../sanitizer/test-support";
+import { checksums } from "../testing/sanitizer-fixtures";
 
 usePortalDatabase();
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox } from "./provision";
-import { checksums, generateProduction, newSandboxName, sandboxUrl, scalar, withClient } from "./test-support";
+import { checksums, generateProduction, newSandboxName, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
 const name = newSandboxName();

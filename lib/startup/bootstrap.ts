@@ -12,7 +12,7 @@ import { startLocalServer, ensureDatabase, type LocalServer } from "../db/local-
 import { withDatabase } from "../db/urls";
 import { applyMigrations } from "../db/migrate";
 import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
-import { env } from "./env";
+import { env } from "../config/env";
 
 export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? ".data");
 const PORTAL_DATABASE = "sandbox_portal";

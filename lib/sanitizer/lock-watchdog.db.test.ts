@@ -10,7 +10,7 @@ import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../t
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { databaseExists } from "./drop";
 import { provisionSandbox } from "./provision";
-import { checksums, generateProduction, newSandboxName, rows } from "./test-support";
+import { checksums, generateProduction, newSandboxName, rows } from "../testing/sanitizer-fixtures";
 
 /** How long the copy is held at a table step: far longer than production may be kept waiting. */
 const HOLD_MS = 20_000;

@@ -10,7 +10,7 @@
  *   - production is byte-for-byte unchanged;
  *   - the retry succeeds.
  * CI size by default (one random kill, a small production); the bigger run:
- * CHAOS_KILLS=20 CHAOS_ROWS=200000 npx vitest run lib/jobs/chaos.test.ts. Prints the figures.
+ * CHAOS_KILLS=20 CHAOS_ROWS=200000 npx vitest run lib/jobs/chaos.db.test.ts. Prints the figures.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -24,7 +24,7 @@ import { oneOffQuery } from "../db/one-off-query";
 import { closeToPublic } from "../db/sandbox-role";
 import { withDatabase } from "../db/urls";
 import { generateProductionDatabase } from "../crm/generator";
-import { checksums } from "../sanitizer/test-support";
+import { checksums } from "../testing/sanitizer-fixtures";
 import { createTestDatabase } from "../testing/pg";
 import { freePort } from "../testing/free-port";
 import type * as PortalModule from "../db/portal";
