@@ -42,9 +42,9 @@ check("contract DDL up to date", "npx", ["tsx", "scripts/crm-contract-sql.ts", "
 
 {
   const code = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"]);
-  const report = readJson<{ numPassedTests: number; numFailedTests: number }>("test-results/vitest.json");
-  // A crash before any report still counts as a failure.
-  const tally = report ? { passed: report.numPassedTests, failed: report.numFailedTests } : { passed: 0, failed: 0 };
+  const report = readJson<{ numPassedTests: number; numFailedTests: number; numFailedTestSuites: number }>("test-results/vitest.json");
+  // A crash before any report, or a test file that fails to load (no test of it ran), still counts as a failure.
+  const tally = report ? { passed: report.numPassedTests, failed: Math.max(report.numFailedTests, report.numFailedTestSuites) } : { passed: 0, failed: 0 };
   if (code !== 0 && tally.failed === 0) tally.failed = 1;
   results.push({ suite: "unit and integration", tally });
 }

@@ -10,6 +10,7 @@ import { isOpenOrder } from "@/lib/orders/policy";
 import { EMPTY_PLAN_COUNTS, totalPlans, type PlanCounts } from "@/lib/orders/schema";
 import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
 import { StatusBadge } from "@/components/status-badge";
+import { DangerSection } from "@/components/danger-section";
 import { CancelOrderForm } from "./_components/cancel-order-form";
 import { EditOrderForm } from "./_components/edit-order-form";
 
@@ -61,14 +62,9 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
               <EditOrderForm order={{ id: order.id, name: order.name, planCounts, note: order.note ?? "" }} />
             </div>
           </section>
-          <section aria-labelledby="cancel-heading" className="rounded-lg border border-red-200 bg-white p-4">
-            <h2 id="cancel-heading" className="text-lg font-semibold text-red-900">
-              Cancel the order
-            </h2>
-            <div className="mt-2 max-w-xl">
-              <CancelOrderForm sandboxId={order.id} name={order.name} />
-            </div>
-          </section>
+          <DangerSection id="cancel-heading" heading="Cancel the order">
+            <CancelOrderForm sandboxId={order.id} name={order.name} />
+          </DangerSection>
         </>
       ) : (
         <p className="text-sm text-slate-700">

@@ -7,6 +7,7 @@ import { canActOnTenant, isStaff } from "@/lib/auth/policy";
 import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, listRuns } from "@/lib/sandboxes/queries";
 import { StatusBadge } from "@/components/status-badge";
 import { OpenSandboxLink } from "@/components/open-sandbox-link";
+import { DangerSection } from "@/components/danger-section";
 import { listOpenAccess } from "@/lib/sandboxes/access";
 import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
 import { hasUsableCopy } from "@/lib/sandboxes/sign-in-url";
@@ -148,14 +149,9 @@ export default async function SandboxPage({ params, searchParams }: Props) {
       <RunHistory sandboxId={sandbox.id} runs={runs} shownReportRunId={shown?.id ?? null} />
 
       {!deleted && !active && can("sandbox.delete") && (
-        <section aria-labelledby="delete-heading" className="rounded-lg border border-red-200 bg-white p-4">
-          <h2 id="delete-heading" className="text-lg font-semibold text-red-900">
-            Delete this sandbox
-          </h2>
-          <div className="mt-2 max-w-md">
-            <DeleteForm sandboxId={sandbox.id} sandboxName={sandbox.name} />
-          </div>
-        </section>
+        <DangerSection id="delete-heading" heading="Delete this sandbox">
+          <DeleteForm sandboxId={sandbox.id} sandboxName={sandbox.name} />
+        </DangerSection>
       )}
     </div>
   );
