@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { bootstrap } from "../lib/startup/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
-import { addTenant, generateTenant, listTenants, setCopyRate } from "./ops/tenant-commands";
+import { addTenant, classifyTenant, generateTenant, listTenants, setCopyRate } from "./ops/tenant-commands";
 import { addUser, changeRole, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "tenant:copy-rate": {
     usage: "--customer-id Cust12345 --mbps 5|0|default   (cap on how fast its runs read production; 0: none; default: COPY_RATE_LIMIT_MBPS)",
     run: setCopyRate,
+  },
+  "tenant:classify": {
+    usage: "--customer-id Cust12345 --file tenant.json | --clear   (its own classification of schema beyond the contract, over the defaults file; audited)",
+    run: classifyTenant,
   },
   "user:add": {
     usage: "--email a@b.c --name \"Name\" --role customer-admin|customer-user|sales-rep|operator [--customer-id Cust12345] [--password …]",
@@ -58,12 +62,13 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
 
 const STRING_FLAGS = [
   "customer-id", "company", "production-url", "sandbox-server-url", "scale", "seed", "email", "name", "role",
-  "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format", "mbps",
+  "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format", "mbps", "file",
 ] as const;
 const FLAGS = {
   ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),
   attachments: { type: "boolean" as const },
   maintenance: { type: "boolean" as const },
+  clear: { type: "boolean" as const },
 };
 
 function help(): void {

@@ -20,6 +20,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "checklist.fixed": "Checklist fix applied",
   "checklist.ticked": "Checklist item ticked",
   "tenant.copyRate.changed": "Copy rate changed",
+  "tenant.classification.changed": "Classification changed",
 };
 
 export const auditActionLabel = (action: string): string => AUDIT_ACTION_LABEL[action as AuditAction] ?? action;

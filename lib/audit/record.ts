@@ -13,7 +13,8 @@ export type AuditAction =
   | "sandbox.autoRefresh.changed"
   | "checklist.fixed"
   | "checklist.ticked"
-  | "tenant.copyRate.changed";
+  | "tenant.copyRate.changed"
+  | "tenant.classification.changed";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -13,6 +13,7 @@ import { dropSandboxDatabase, databaseSize } from "../sanitizer/drop";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import type { RunProgress } from "../sanitizer/progress";
 import { getProductionSize } from "../tenants/production";
+import { tenantClassification } from "../tenants/classification";
 import { tenantConnections } from "../tenants/registry";
 import { afterRunFinished } from "./run-finished";
 import { claimRun, completeCopy, completeDelete, failAttempt, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "./lifecycle";
@@ -63,6 +64,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
     serviceMailboxAddress: serviceMailboxAddress(sandbox.sandboxCustomerId!),
     options,
     deadlineMs,
+    classification: await tenantClassification(sandbox.tenantId),
     rateLimitMBps: tenantCopyRateMBps(sandbox.tenant, limits),
     carryOverFromUrl: previous ? withDatabase(connections.sandboxServerUrl, previous) : undefined,
     onProgress: async (progress) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { oneOffQuery } from "../db/one-off-query";
@@ -17,6 +17,7 @@ const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
 const { buildWorld } = await import("../testing/test-world");
 const { refreshSandboxAction, deleteSandboxAction, retryRunAction, setAutoRefreshAction } = await import("./actions");
+const { setTenantClassification } = await import("../tenants/classification");
 
 let world: World;
 const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [1], invalidationDomain: "example.org" };
@@ -162,7 +163,7 @@ describe("the sandbox page's actions", () => {
       expect((await retryRunAction({ sandboxId: s.id })).ok).toBe(true);
       expect(await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id, status: "QUEUED" } })).toMatchObject({ kind: "REFRESH" });
     });
-    it("retries a run that failed on unknown schema only once production matches, saying what still does not", async () => {
+    it("retries a run that failed on unknown schema only once production matches its tenant's classification, saying what still does not", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA, { status: "FAILED", withDb: false });
       const run = await finishedRun(s.id, "PROVISION", "FAILED");
       await db.sandboxRun.update({ where: { id: run.id }, data: { failureCode: "DRIFT" } });
@@ -182,14 +183,14 @@ describe("the sandbox page's actions", () => {
         expect(unusable).toMatchObject({ ok: false, code: "CONFLICT" });
         expect(!unusable.ok && unusable.message).not.toContain(folder);
 
-        // Classified by an operator: the same retry starts.
-        const file = path.join(folder, "classification.json");
-        await writeFile(file, JSON.stringify({ columns: { "company.loyalty_tier": "keep" } }));
-        vi.stubEnv("CRM_CLASSIFICATION_FILE", file);
+        // Classified by an operator for this tenant (over the defaults, readable again): the same retry starts.
+        vi.unstubAllEnvs();
+        await setTenantClassification("Cust40001", { columns: { "company.loyalty_tier": "keep" } });
         expect((await retryRunAction({ sandboxId: s.id })).ok).toBe(true);
         expect(await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id, status: "QUEUED" } })).toMatchObject({ kind: "PROVISION" });
       } finally {
         vi.unstubAllEnvs();
+        await setTenantClassification("Cust40001", null);
         await oneOffQuery(world.productionUrl, "ALTER TABLE public.company DROP COLUMN loyalty_tier");
         await rm(folder, { recursive: true, force: true });
       }

@@ -7,10 +7,10 @@
 import "server-only";
 import { AppError } from "../errors";
 import { assertNoDrift } from "../sanitizer/drift";
-import { loadClassification } from "../sanitizer/classification";
 import { SanitizationError } from "../sanitizer/errors";
 import { readSourceSchema } from "../sanitizer/schema-reader";
 import { withProduction } from "../tenants/production";
+import { tenantClassification } from "../tenants/classification";
 
 /** Failures a plain retry would repeat: retried only after this check passes. */
 export const FAILURES_NEEDING_A_MATCH = new Set(["DRIFT", "INVALID_CLASSIFICATION"]);
@@ -19,8 +19,8 @@ const STILL_BEING_CLASSIFIED =
   "The portal's list of known schema is being corrected by an operator, so a retry would fail the same way; nothing was started. Try again later.";
 
 export async function assertProductionNowMatches(tenantId: string): Promise<void> {
-  // A classification file that cannot be read or parsed: its message names a path, which is for operators.
-  const classification = await loadClassification().catch((error: unknown) => {
+  // A classification that cannot be read or parsed: its message names a path, which is for operators.
+  const classification = await tenantClassification(tenantId).catch((error: unknown) => {
     console.error("retry check: the classification file is unusable:", (error as Error).message);
     throw new AppError("CONFLICT", STILL_BEING_CLASSIFIED);
   });

@@ -104,6 +104,19 @@ export async function loadClassification(path: string = classificationFilePath()
   return parseClassification(json, path);
 }
 
+/**
+ * The operator's defaults (the file, for every tenant) with one tenant's own
+ * classification laid over them: for the same column, table or object, the
+ * tenant's choice wins.
+ */
+export function withTenantClassification(defaults: Classification, tenant: Classification): Classification {
+  return {
+    columns: { ...defaults.columns, ...tenant.columns },
+    tables: { ...defaults.tables, ...tenant.tables },
+    objects: [...tenant.objects, ...defaults.objects.filter((o) => !tenant.objects.some((t) => sameObject(t, o)))],
+  };
+}
+
 export function columnTreatment(c: Classification, table: string, column: string): ColumnTreatment | undefined {
   return c.columns[`${table}.${column}`];
 }

@@ -61,7 +61,7 @@ function driftMessage(d: DriftReport): string {
   if (d.wrongType.length) lines.push(`Different type: ${d.wrongType.join(", ")}.`);
   if (d.unclassifiedObjects.length) lines.push(`Unclassified schema objects: ${d.unclassifiedObjects.map(describeObject).join("; ")}.`);
   if (d.unclassifiedTables.length || d.unclassifiedColumns.length || d.unclassifiedObjects.length) {
-    lines.push("Classify them in the classification file (see CRM_CLASSIFICATION_FILE) or remove them from production.");
+    lines.push("An operator must classify them for this customer, or they must be removed from production.");
   }
   return lines.join(" ");
 }

@@ -13,6 +13,8 @@ import { oneOffQuery } from "../../lib/db/one-off-query";
 import { closeToPublic } from "../../lib/db/sandbox-role";
 import { copyLimits, tenantCopyRateMBps } from "../../lib/config/copy-limits";
 import { CopyRateError, setTenantCopyRate } from "../../lib/tenants/copy-rate";
+import { ClassificationInputError, setTenantClassification } from "../../lib/tenants/classification";
+import { readFile } from "node:fs/promises";
 
 
 export async function addTenant(flags: Flags): Promise<void> {
@@ -102,6 +104,38 @@ export async function setCopyRate(flags: Flags): Promise<void> {
     throw error;
   }
   console.log(`tenant ${customerId}: copies read production at ${formatRate({ copyRateLimitMBps: mbps })} from the next run`);
+}
+
+/**
+ * `--file tenant.json` replaces the tenant's own classification (the file's format;
+ * laid over the operator's defaults), `--clear` goes back to the defaults alone.
+ */
+export async function classifyTenant(flags: Flags): Promise<void> {
+  const customerId = required(flags, "customer-id");
+  const file = text(flags, "file");
+  if (Boolean(file) === Boolean(flags.clear)) throw new CliError("give either --file <classification.json> or --clear");
+  let value: unknown = null;
+  if (file) {
+    const content = await readFile(file, "utf8").catch(() => {
+      throw new CliError(`cannot read ${file}`);
+    });
+    try {
+      value = JSON.parse(content);
+    } catch (error) {
+      throw new CliError(`${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  try {
+    const stored = await setTenantClassification(customerId, value);
+    console.log(
+      stored
+        ? `tenant ${customerId}: ${Object.keys(stored.columns).length} columns, ${Object.keys(stored.tables).length} tables and ${stored.objects.length} objects classified, over the defaults`
+        : `tenant ${customerId}: the default classification alone`,
+    );
+  } catch (error) {
+    if (error instanceof ClassificationInputError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 function formatRate(tenant: { copyRateLimitMBps: number | null }): string {

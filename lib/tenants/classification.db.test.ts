@@ -1,0 +1,78 @@
+/**
+ * Each tenant's own classification: stored in the portal database under the file's
+ * rules, laid over the file's defaults, and what that tenant's runs and retry
+ * checks copy by (another tenant still sees the defaults alone).
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { setTenantClassification, tenantClassification, ClassificationInputError } = await import("./classification");
+
+let folder = "";
+const ids = { own: "", other: "" };
+
+describe("a tenant's own classification", () => {
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), "tenant-classification-"));
+    const defaults = path.join(folder, "defaults.json");
+    await writeFile(defaults, JSON.stringify({ columns: { "company.loyalty_tier": "keep", "contact.pet_name": "keep" }, tables: { legacy_log: "copy" } }));
+    vi.stubEnv("CRM_CLASSIFICATION_FILE", defaults);
+    ids.own = (await db.tenant.create({ data: { customerId: "CustClass1", companyName: "Own AS", productionUrlEncrypted: "x" } })).id;
+    ids.other = (await db.tenant.create({ data: { customerId: "CustClass2", companyName: "Other AS", productionUrlEncrypted: "x" } })).id;
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it("lies over the defaults for its tenant only: its choice wins for the same column, object or table", async () => {
+    await setTenantClassification("CustClass1", {
+      columns: { "contact.pet_name": "clear", "sale.region_code": "keep" },
+      tables: { legacy_log: "skip" },
+      objects: [{ kind: "trigger", table: "company", name: "audit_company", treatment: "leave-out" }],
+    });
+    expect(await tenantClassification(ids.own)).toEqual({
+      columns: { "company.loyalty_tier": "keep", "contact.pet_name": "clear", "sale.region_code": "keep" },
+      tables: { legacy_log: "skip" },
+      objects: [{ kind: "trigger", table: "company", name: "audit_company", treatment: "leave-out" }],
+    });
+    expect(await tenantClassification(ids.other)).toEqual({
+      columns: { "company.loyalty_tier": "keep", "contact.pet_name": "keep" },
+      tables: { legacy_log: "copy" },
+      objects: [],
+    });
+  });
+
+  it("refuses what the file's rules refuse, naming each problem, and keeps what was stored", async () => {
+    const before = await tenantClassification(ids.own);
+    const refused = setTenantClassification("CustClass1", {
+      columns: { "company.name": "clear" },
+      objects: [{ kind: "trigger", table: "company", name: "audit_company", treatment: "copy" }],
+    });
+    await expect(refused).rejects.toThrow(ClassificationInputError);
+    await expect(refused).rejects.toThrow("company.name is a contract column");
+    await expect(refused).rejects.toThrow("it can only be left out");
+    await expect(setTenantClassification("NoSuchCustomer", {})).rejects.toThrow("No tenant has customer id NoSuchCustomer");
+    expect(await tenantClassification(ids.own)).toEqual(before);
+  });
+
+  it("is cleared back to the defaults, and every change is audited", async () => {
+    await setTenantClassification("CustClass1", null);
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: ids.own } })).classification).toBeNull();
+    expect(await tenantClassification(ids.own)).toEqual(await tenantClassification(ids.other));
+    const events = await db.auditEvent.findMany({ where: { action: "tenant.classification.changed", tenantId: ids.own }, orderBy: { createdAt: "asc" } });
+    expect(events.map((e) => (e.details as { cleared?: boolean }).cleared ?? false)).toEqual([false, true]);
+  });
+
+  it("fails closed when a stored classification was edited by hand into something invalid", async () => {
+    await db.tenant.update({ where: { id: ids.own }, data: { classification: { columns: { "company.name": "keep" } } } });
+    await expect(tenantClassification(ids.own)).rejects.toMatchObject({ code: "INVALID_CLASSIFICATION" });
+    await setTenantClassification("CustClass1", null);
+  });
+});
