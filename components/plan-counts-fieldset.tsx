@@ -2,7 +2,7 @@
 
 import { useId } from "react";
 import { useWatch, type Control, type FieldErrors, type UseFormRegister } from "react-hook-form";
-import { MAX_PLANS_PER_TYPE, MAX_PLANS_TOTAL, totalPlans, type OrderInput } from "@/lib/orders/schema";
+import { MAX_PLANS_PER_TYPE, MAX_PLANS_TOTAL, planTotalWhileTyping, type OrderInput } from "@/lib/orders/schema";
 import { PLAN_LABEL } from "@/lib/sanitizer/options";
 import { USER_PLANS } from "@/lib/sanitizer/options";
 
@@ -20,6 +20,7 @@ export function PlanCountsFieldset({
 }) {
   const id = useId();
   const counts = useWatch({ control, name: "planCounts" });
+  const { total, notCounted } = planTotalWhileTyping(counts ?? {});
   const groupError = errors.planCounts?.message ?? errors.planCounts?.root?.message;
   return (
     <fieldset aria-describedby={[`${id}-hint`, groupError ? `${id}-error` : ""].filter(Boolean).join(" ")}>
@@ -58,7 +59,13 @@ export function PlanCountsFieldset({
         })}
       </div>
       <p className="mt-2 text-sm" data-testid="plan-total">
-        Total: {totalPlans(counts ?? {})} user plan{totalPlans(counts ?? {}) === 1 ? "" : "s"}
+        Total: {total} user plan{total === 1 ? "" : "s"}
+        {notCounted.length > 0 && (
+          <span className="text-slate-600">
+            {" "}
+            (not counted until it is a whole number from 0 to {MAX_PLANS_PER_TYPE}: {notCounted.map((p) => PLAN_LABEL[p]).join(", ")})
+          </span>
+        )}
       </p>
       {groupError && (
         <p id={`${id}-error`} className="mt-1 text-sm text-red-700">

@@ -75,6 +75,9 @@ test.describe("ordering a sandbox", () => {
 
     await page.getByLabel("Sandbox name").fill(name);
     await page.getByLabel("Sales Premium").fill("2");
+    // Half-typed numbers never make the total negative or absurd, and say what is left out.
+    await page.getByLabel("Service Premium").fill("-5");
+    await expect(page.getByTestId("plan-total")).toHaveText(/^Total: 2 user plans \(not counted .*: Service Premium\)$/);
     await page.getByLabel("Service Premium").fill("1");
     await expect(page.getByTestId("plan-total")).toHaveText("Total: 3 user plans");
     await page.getByLabel("Note (optional)").fill("For the spring training.");

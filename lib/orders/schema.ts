@@ -33,6 +33,17 @@ export function totalPlans(counts: Partial<Record<UserPlan, number>>): number {
   return USER_PLANS.reduce((sum, p) => sum + (Number.isFinite(counts[p]) ? (counts[p] ?? 0) : 0), 0);
 }
 
+/**
+ * The running total shown while someone types: only entries the order would
+ * accept count (a half-typed "-5", "2.5" or "1e9" never makes the total negative
+ * or absurd), and the plans left out are named so the total is never a puzzle.
+ */
+export function planTotalWhileTyping(counts: Partial<Record<UserPlan, number>>): { total: number; notCounted: UserPlan[] } {
+  const notCounted = USER_PLANS.filter((p) => counts[p] !== undefined && !Number.isNaN(counts[p]) && !planCount.safeParse(counts[p]).success);
+  const total = USER_PLANS.reduce((sum, p) => sum + (planCount.safeParse(counts[p]).success ? counts[p]! : 0), 0);
+  return { total, notCounted };
+}
+
 export const sandboxNameSchema = z
   .string()
   .trim()
