@@ -10,10 +10,9 @@ import { assertNoDrift } from "../sanitizer/drift";
 import { SanitizationError } from "../sanitizer/errors";
 import { readSourceSchema } from "../sanitizer/schema-reader";
 import { withProduction } from "../tenants/production";
+import { FAILURES_NEEDING_A_MATCH } from "./retry-rules";
 import { tenantClassification } from "../tenants/classification";
 
-/** Failures a plain retry would repeat: retried only after this check passes. */
-export const FAILURES_NEEDING_A_MATCH = new Set(["DRIFT", "INVALID_CLASSIFICATION"]);
 
 const STILL_BEING_CLASSIFIED =
   "The portal's list of known schema is being corrected by an operator, so a retry would fail the same way; nothing was started. Try again later.";

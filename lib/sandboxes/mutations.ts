@@ -15,7 +15,8 @@ import type { Prisma } from "../generated/portal/client";
 import { requestRun } from "../jobs/lifecycle";
 import type { SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
-import { assertProductionNowMatches, FAILURES_NEEDING_A_MATCH } from "./drift-recheck";
+import { assertProductionNowMatches } from "./drift-recheck";
+import { FAILURES_NEEDING_A_MATCH } from "./retry-rules";
 
 async function loadSandbox(actor: Actor, permission: Permission, sandboxId: string) {
   const sandbox = await db.sandbox.findFirst({

@@ -73,11 +73,13 @@ export type Classification = z.output<typeof classificationSchema>;
 
 export const EMPTY_CLASSIFICATION: Classification = { columns: {}, tables: {}, objects: [] };
 
-const DEFAULT_FILE = fileURLToPath(new URL("../../prisma/crm/classification.json", import.meta.url));
+// Resolved when asked for, and through `.href`: while Next.js collects page data, the
+// bundler's URL is another realm's, which fileURLToPath refuses as an object.
+const defaultFile = () => fileURLToPath(new URL("../../prisma/crm/classification.json", import.meta.url).href);
 
 /** The file in force: `CRM_CLASSIFICATION_FILE` when set, else prisma/crm/classification.json. */
 export function classificationFilePath(fromEnv: string | undefined = process.env.CRM_CLASSIFICATION_FILE): string {
-  return fromEnv?.trim() || DEFAULT_FILE;
+  return fromEnv?.trim() || defaultFile();
 }
 
 /** Parses a classification; throws INVALID_CLASSIFICATION listing every problem. */

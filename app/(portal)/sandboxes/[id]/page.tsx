@@ -11,7 +11,7 @@ import { DangerSection } from "@/components/danger-section";
 import { listOpenAccess } from "@/lib/sandboxes/access";
 import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
 import { hasUsableCopy } from "@/lib/sandboxes/sign-in-url";
-import { FAILURES_NEEDING_A_MATCH } from "@/lib/sandboxes/drift-recheck";
+import { FAILURES_NEEDING_A_MATCH } from "@/lib/sandboxes/retry-rules";
 import { AccessList } from "./_components/access-list";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";
 import { Checklist } from "./_components/checklist";
