@@ -103,7 +103,7 @@ export async function setCopyRate(flags: Flags): Promise<void> {
     if (error instanceof CopyRateError) throw new CliError(error.message);
     throw error;
   }
-  console.log(`tenant ${customerId}: copies read production at ${formatRate({ copyRateLimitMBps: mbps })} from the next run`);
+  console.log(`tenant ${customerId}: copy rate ${formatRate({ copyRateLimitMBps: mbps })}, from its next run`);
 }
 
 /**
