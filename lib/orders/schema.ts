@@ -39,9 +39,10 @@ export function totalPlans(counts: Partial<Record<UserPlan, number>>): number {
  * or absurd), and the plans left out are named so the total is never a puzzle.
  */
 export function planTotalWhileTyping(counts: Partial<Record<UserPlan, number>>): { total: number; notCounted: UserPlan[] } {
-  const notCounted = USER_PLANS.filter((p) => counts[p] !== undefined && !Number.isNaN(counts[p]) && !planCount.safeParse(counts[p]).success);
-  const total = USER_PLANS.reduce((sum, p) => sum + (planCount.safeParse(counts[p]).success ? counts[p]! : 0), 0);
-  return { total, notCounted };
+  const accepted = USER_PLANS.filter((p) => planCount.safeParse(counts[p]).success);
+  // An emptied field (undefined, or NaN from valueAsNumber) is not yet typed, not a mistake.
+  const notCounted = USER_PLANS.filter((p) => !accepted.includes(p) && counts[p] !== undefined && !Number.isNaN(counts[p]));
+  return { total: accepted.reduce((sum, p) => sum + counts[p]!, 0), notCounted };
 }
 
 export const sandboxNameSchema = z

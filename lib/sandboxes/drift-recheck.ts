@@ -9,18 +9,19 @@ import { AppError } from "../errors";
 import { assertNoDrift } from "../sanitizer/drift";
 import { SanitizationError } from "../sanitizer/errors";
 import { readSourceSchema } from "../sanitizer/schema-reader";
+import { tenantClassification } from "../tenants/classification";
 import { withProduction } from "../tenants/production";
 import { FAILURES_NEEDING_A_MATCH } from "./retry-rules";
-import { tenantClassification } from "../tenants/classification";
-
 
 const STILL_BEING_CLASSIFIED =
   "The portal's list of known schema is being corrected by an operator, so a retry would fail the same way; nothing was started. Try again later.";
 
 export async function assertProductionNowMatches(tenantId: string): Promise<void> {
-  // A classification that cannot be read or parsed: its message names a path, which is for operators.
+  // A classification (the defaults file or the tenant's own) that cannot be read or
+  // parsed: its message may name a path, which is for operators. Other errors pass as they are.
   const classification = await tenantClassification(tenantId).catch((error: unknown) => {
-    console.error("retry check: the classification file is unusable:", (error as Error).message);
+    if (!(error instanceof SanitizationError)) throw error;
+    console.error("retry check: the classification is unusable:", error.message);
     throw new AppError("CONFLICT", STILL_BEING_CLASSIFIED);
   });
   const mismatch = await withProduction(tenantId, async (client) => {

@@ -12,7 +12,8 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { setTenantClassification, tenantClassification, ClassificationInputError } = await import("./classification");
+const { setTenantClassification, tenantClassification } = await import("./classification");
+const { TenantSettingError } = await import("./setting-error");
 
 let folder = "";
 const ids = { own: "", other: "" };
@@ -55,7 +56,7 @@ describe("a tenant's own classification", () => {
       columns: { "company.name": "clear" },
       objects: [{ kind: "trigger", table: "company", name: "audit_company", treatment: "copy" }],
     });
-    await expect(refused).rejects.toThrow(ClassificationInputError);
+    await expect(refused).rejects.toThrow(TenantSettingError);
     await expect(refused).rejects.toThrow("company.name is a contract column");
     await expect(refused).rejects.toThrow("it can only be left out");
     await expect(setTenantClassification("NoSuchCustomer", {})).rejects.toThrow("No tenant has customer id NoSuchCustomer");

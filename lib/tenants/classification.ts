@@ -9,13 +9,7 @@ import { recordAudit } from "../audit/record";
 import { Prisma } from "../generated/portal/client";
 import { loadClassification, parseClassification, withTenantClassification, type Classification } from "../sanitizer/classification";
 import { SanitizationError } from "../sanitizer/errors";
-
-export class ClassificationInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ClassificationInputError";
-  }
-}
+import { TenantSettingError } from "./setting-error";
 
 /** What a run of this tenant copies by: the file's defaults with the tenant's own choices over them. */
 export async function tenantClassification(tenantId: string): Promise<Classification> {
@@ -39,13 +33,13 @@ export async function setTenantClassification(customerId: string, value: unknown
     try {
       parsed = parseClassification(value, "The classification");
     } catch (error) {
-      if (error instanceof SanitizationError) throw new ClassificationInputError(error.message);
+      if (error instanceof SanitizationError) throw new TenantSettingError(error.message);
       throw error;
     }
   }
   await db.$transaction(async (tx) => {
     const tenant = await tx.tenant.findUnique({ where: { customerId }, select: { id: true } });
-    if (!tenant) throw new ClassificationInputError(`No tenant has customer id ${customerId}.`);
+    if (!tenant) throw new TenantSettingError(`No tenant has customer id ${customerId}.`);
     await tx.tenant.update({ where: { id: tenant.id }, data: { classification: parsed === null ? Prisma.DbNull : (parsed as unknown as Prisma.InputJsonValue) } });
     await recordAudit(
       {

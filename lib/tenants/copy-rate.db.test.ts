@@ -6,7 +6,8 @@ import { tenantCopyRateMBps } from "../config/copy-limits";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { setTenantCopyRate, CopyRateError } = await import("./copy-rate");
+const { setTenantCopyRate } = await import("./copy-rate");
+const { TenantSettingError } = await import("./setting-error");
 
 const rateOf = async () => (await db.tenant.findUniqueOrThrow({ where: { customerId: "CustRate1" } })).copyRateLimitMBps;
 
@@ -35,9 +36,9 @@ describe("a tenant's copy rate", () => {
 
   it("refuses a negative, absurd or unknown-tenant setting and leaves the rate as it was", async () => {
     await setTenantCopyRate("CustRate1", 7.5);
-    await expect(setTenantCopyRate("CustRate1", -1)).rejects.toThrow(CopyRateError);
+    await expect(setTenantCopyRate("CustRate1", -1)).rejects.toThrow(TenantSettingError);
     await expect(setTenantCopyRate("CustRate1", 1e9)).rejects.toThrow("at most 10000 MB/s");
-    await expect(setTenantCopyRate("CustRate1", Number.NaN)).rejects.toThrow(CopyRateError);
+    await expect(setTenantCopyRate("CustRate1", Number.NaN)).rejects.toThrow(TenantSettingError);
     await expect(setTenantCopyRate("NoSuchCustomer", 3)).rejects.toThrow("No tenant has customer id NoSuchCustomer");
     expect(await rateOf()).toBe(7.5);
   });

@@ -6,16 +6,10 @@
 import { z } from "zod";
 import { db } from "../db/portal";
 import { recordAudit } from "../audit/record";
+import { TenantSettingError } from "./setting-error";
 
 /** Up to 10 GB/s: anything above is a typo, not a cap. */
 const rateSchema = z.number().finite().min(0, "must be 0 (no cap) or more").max(10_000, "must be at most 10000 MB/s");
-
-export class CopyRateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CopyRateError";
-  }
-}
 
 /**
  * Sets the cap in MB/s (0: none), or `null` to follow COPY_RATE_LIMIT_MBPS again.
@@ -24,11 +18,11 @@ export class CopyRateError extends Error {
 export async function setTenantCopyRate(customerId: string, megabytesPerSecond: number | null): Promise<void> {
   if (megabytesPerSecond !== null) {
     const parsed = rateSchema.safeParse(megabytesPerSecond);
-    if (!parsed.success) throw new CopyRateError(`The copy rate ${parsed.error.issues[0]!.message}.`);
+    if (!parsed.success) throw new TenantSettingError(`The copy rate ${parsed.error.issues[0]!.message}.`);
   }
   await db.$transaction(async (tx) => {
     const tenant = await tx.tenant.findUnique({ where: { customerId }, select: { id: true, copyRateLimitMBps: true } });
-    if (!tenant) throw new CopyRateError(`No tenant has customer id ${customerId}.`);
+    if (!tenant) throw new TenantSettingError(`No tenant has customer id ${customerId}.`);
     await tx.tenant.update({ where: { id: tenant.id }, data: { copyRateLimitMBps: megabytesPerSecond } });
     await recordAudit(
       {

@@ -12,9 +12,11 @@ import { formatBytes } from "../../lib/format";
 import { oneOffQuery } from "../../lib/db/one-off-query";
 import { closeToPublic } from "../../lib/db/sandbox-role";
 import { copyLimits, tenantCopyRateMBps } from "../../lib/config/copy-limits";
-import { CopyRateError, setTenantCopyRate } from "../../lib/tenants/copy-rate";
-import { ClassificationInputError, setTenantClassification } from "../../lib/tenants/classification";
-import { readFile } from "node:fs/promises";
+import { setTenantCopyRate } from "../../lib/tenants/copy-rate";
+import { setTenantClassification } from "../../lib/tenants/classification";
+import { TenantSettingError } from "../../lib/tenants/setting-error";
+import { loadClassification, type Classification } from "../../lib/sanitizer/classification";
+import { SanitizationError } from "../../lib/sanitizer/errors";
 
 
 export async function addTenant(flags: Flags): Promise<void> {
@@ -100,7 +102,7 @@ export async function setCopyRate(flags: Flags): Promise<void> {
   try {
     await setTenantCopyRate(customerId, mbps);
   } catch (error) {
-    if (error instanceof CopyRateError) throw new CliError(error.message);
+    if (error instanceof TenantSettingError) throw new CliError(error.message);
     throw error;
   }
   console.log(`tenant ${customerId}: copy rate ${formatRate({ copyRateLimitMBps: mbps })}, from its next run`);
@@ -114,17 +116,12 @@ export async function classifyTenant(flags: Flags): Promise<void> {
   const customerId = required(flags, "customer-id");
   const file = text(flags, "file");
   if (Boolean(file) === Boolean(flags.clear)) throw new CliError("give either --file <classification.json> or --clear");
-  let value: unknown = null;
-  if (file) {
-    const content = await readFile(file, "utf8").catch(() => {
-      throw new CliError(`cannot read ${file}`);
-    });
-    try {
-      value = JSON.parse(content);
-    } catch (error) {
-      throw new CliError(`${file} is not valid JSON: ${(error as Error).message}`);
-    }
-  }
+  // Read and checked as the defaults file is: the same errors, naming the file.
+  const value: Classification | null = file
+    ? await loadClassification(file).catch((error: unknown) => {
+        throw error instanceof SanitizationError ? new CliError(error.message) : error;
+      })
+    : null;
   try {
     const stored = await setTenantClassification(customerId, value);
     console.log(
@@ -133,7 +130,7 @@ export async function classifyTenant(flags: Flags): Promise<void> {
         : `tenant ${customerId}: the default classification alone`,
     );
   } catch (error) {
-    if (error instanceof ClassificationInputError) throw new CliError(error.message);
+    if (error instanceof TenantSettingError) throw new CliError(error.message);
     throw error;
   }
 }
