@@ -24,6 +24,7 @@ const { createSandbox } = await import("../../scripts/ops/sandbox-create");
 const { setTenantEntitlements } = await import("../../scripts/ops/tenant-commands");
 const { EMPTY_PLAN_COUNTS } = await import("../orders/schema");
 const { entitlementUse } = await import("./entitlements");
+const { setEntitlementsAction } = await import("./actions");
 
 let world: World;
 let counter = 0;
@@ -108,5 +109,29 @@ describe("entitlements", () => {
     await expect(setTenantEntitlements({ "customer-id": "Cust40001", plans: "gold=3" })).rejects.toThrow('unknown plan "gold"');
     await expect(setTenantEntitlements({ "customer-id": "Cust40001", sandboxes: "-1" })).rejects.toThrow("whole number, 0 or more");
     await expect(setTenantEntitlements({ "customer-id": "Cust99999", sandboxes: "1" })).rejects.toThrow("No tenant has customer id Cust99999");
+  });
+
+  it("is set in the portal by sales reps and operators only, audited with who set it", async () => {
+    const form = {
+      customerId: "Cust40002",
+      sandboxes: "5",
+      limitPlans: true,
+      plans: { "sales-essentials": "", "sales-premium": "10", "service-essentials": "", "service-premium": "", marketing: "0", complete: "2" },
+    };
+    for (const user of [world.users.adminB, world.users.userA]) {
+      signInAs(user);
+      expect(await setEntitlementsAction(form)).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    }
+    signInAs(world.users.sales);
+    expect(await setEntitlementsAction({ ...form, sandboxes: "five" } as never)).toMatchObject({ ok: false, fieldErrors: { sandboxes: expect.any(Array) } });
+    expect(await setEntitlementsAction(form)).toMatchObject({ ok: true });
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: world.tenantB } });
+    expect(tenant).toMatchObject({ entitledSandboxes: 5, entitledPlans: { "sales-premium": 10, complete: 2 } });
+    const [event] = await db.auditEvent.findMany({ where: { action: "tenant.entitlements.changed", tenantId: world.tenantB, actorId: world.users.sales } });
+    expect(event?.details).toMatchObject({ via: "portal", sandboxes: 5 });
+
+    signInAs(world.users.operator);
+    expect(await setEntitlementsAction({ ...form, sandboxes: "", limitPlans: false })).toMatchObject({ ok: true });
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: world.tenantB } })).toMatchObject({ entitledSandboxes: null, entitledPlans: null });
   });
 });

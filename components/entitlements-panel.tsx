@@ -1,8 +1,14 @@
 import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
 import type { EntitlementUse } from "@/lib/tenants/entitlements";
 
-/** What the customer's agreement covers, what is in use and what is left, before they order. */
-export function EntitlementsPanel({ use }: { use: EntitlementUse }) {
+const WORDS = {
+  customer: { heading: "Your agreement", none: "Your agreement sets no limit on sandboxes or user plans.", beyond: "To order beyond this, ask your sales rep: they can order it for you." },
+  staff: { heading: "Covered now", none: "No limit is set: the customer's admins may order any number of sandboxes and user plans.", beyond: "Sales reps and operators may order beyond it." },
+};
+
+/** What a customer's agreement covers, what is in use and what is left: for its admins before they order, and for staff. */
+export function EntitlementsPanel({ use, audience }: { use: EntitlementUse; audience: keyof typeof WORDS }) {
+  const words = WORDS[audience];
   const limited = [
     ...(use.sandboxes.entitled === null ? [] : [{ label: "Sandboxes at once", ...use.sandboxes, entitled: use.sandboxes.entitled }]),
     ...USER_PLANS.flatMap((plan) => {
@@ -13,14 +19,14 @@ export function EntitlementsPanel({ use }: { use: EntitlementUse }) {
   return (
     <section aria-labelledby="entitlements-heading" className="rounded-lg border border-slate-200 bg-white p-4" data-testid="entitlements">
       <h2 id="entitlements-heading" className="text-base font-semibold">
-        Your agreement
+        {words.heading}
       </h2>
       {limited.length === 0 ? (
-        <p className="mt-2 text-sm text-slate-700">Your agreement sets no limit on sandboxes or user plans.</p>
+        <p className="mt-2 text-sm text-slate-700">{words.none}</p>
       ) : (
         <>
           <table className="mt-2 text-sm">
-            <caption className="sr-only">What your agreement covers</caption>
+            <caption className="sr-only">What the agreement covers</caption>
             <thead>
               <tr className="text-left text-slate-600">
                 <th scope="col" className="pr-6 font-normal"></th>
@@ -40,7 +46,7 @@ export function EntitlementsPanel({ use }: { use: EntitlementUse }) {
               ))}
             </tbody>
           </table>
-          <p className="mt-2 text-xs text-slate-600">To order beyond this, ask your sales rep: they can order it for you.</p>
+          <p className="mt-2 text-xs text-slate-600">{words.beyond}</p>
         </>
       )}
     </section>
