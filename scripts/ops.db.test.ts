@@ -1,4 +1,5 @@
 /** The operator CLI, run as an operator would run it: clear errors, exit 1, nothing half-created. */
+// Generous limits: every step starts the CLI in its own tsx process, which takes seconds on a busy two-core machine.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
@@ -39,7 +40,7 @@ describe("operator CLI", () => {
     await closeToPublic(testServerAdminUrl(), databaseNameOf(portalUrl));
     productionUrl = await createTestDatabase("ops_prod");
     await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust777", companyName: "Ops AS", scale: "small", seed: 3 });
-  }, 120_000);
+  }, 300_000);
 
   it("registers a tenant on a matching production database, then refuses the same customer id", async () => {
     const ok = await ops("tenant:add", "--customer-id", "Cust777", "--company", "Ops AS", "--production-url", productionUrl);
@@ -78,7 +79,7 @@ describe("operator CLI", () => {
     expect(fromSandbox.stderr).toContain("never a copy source");
 
     expect(await tenantCount()).toBe(1);
-  }, 120_000);
+  }, 300_000);
 
   // Memberships and the other rights are refused the same way: lib/db/sandbox-role.db.test.ts.
   it("takes a sandbox server whose role can create databases and nothing more, and refuses a superuser", async () => {
@@ -95,13 +96,13 @@ describe("operator CLI", () => {
     const ok = await ops("tenant:add", "--customer-id", "Cust5", "--company", "X", "--production-url", production, "--sandbox-server-url", maker);
     expect(ok.code, ok.stderr).toBe(0);
     await oneOffQuery(portalUrl, `DELETE FROM "Tenant" WHERE "customerId" = 'Cust5'`);
-  }, 60_000);
+  }, 180_000);
 
   it("refuses to start with a SANDBOX_SERVER_URL whose role can do more than create databases", async () => {
     const started = await opsWith({ SANDBOX_SERVER_URL: testServerAdminUrl() }, "tenant:list");
     expect(started.code).not.toBe(0);
     expect(started.stderr).toMatch(/SANDBOX_SERVER_URL: The sandbox server's role "postgres" .* it is a superuser; it can connect to the portal's own database "ops_portal_/);
-  }, 60_000);
+  }, 180_000);
 
   it("adds users with checks on role and tenant, changes roles and resets passwords", async () => {
     const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");
@@ -124,7 +125,7 @@ describe("operator CLI", () => {
     expect(staffWithTenant.code).toBe(1);
     const users = await oneOffQuery(portalUrl, `SELECT email, role FROM "User"`);
     expect(users).toEqual([{ email: "jane@example.com", role: "CUSTOMER_USER" }]);
-  }, 120_000);
+  }, 300_000);
 
   it("creates, reports on and deletes a sandbox, refusing bad plans and a second sandbox of the same name", async () => {
     const operator = await ops("user:add", "--email", "op@example.com", "--name", "Op", "--role", "operator", "--password", "operator-password-1");
@@ -165,7 +166,7 @@ describe("operator CLI", () => {
     expect(JSON.parse((await ops("sandbox:status", "--id", id!)).stdout).status).toBe("DELETED");
     const audit = await oneOffQuery<{ action: string }>(portalUrl, `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [id]);
     expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.delete.requested"]);
-  }, 120_000);
+  }, 300_000);
 
   it("rotates DATABASE_SECRETS_KEY: re-seals every stored URL while both keys work, then runs on the new key alone", async () => {
     const oldKey = secrets.DATABASE_SECRETS_KEY;
@@ -181,5 +182,5 @@ describe("operator CLI", () => {
     expect(afterRotation.code, afterRotation.stderr).toBe(0);
     expect(afterRotation.stdout).toContain("Cust777");
     expect(afterRotation.stdout).not.toContain("unreachable");
-  }, 120_000); // three CLI runs, each starting tsx
+  }, 300_000); // three CLI runs, each starting tsx
 });
