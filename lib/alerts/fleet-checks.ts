@@ -7,6 +7,7 @@
 import pg from "pg";
 import { survivesDrops } from "../db/client";
 import { db } from "../db/portal";
+import { serverNameOf } from "../db/urls";
 import { defaultSandboxServerUrl, openConnections } from "../tenants/registry";
 import { raiseAlertQuietly } from "./raise";
 
@@ -24,12 +25,6 @@ export async function checkQueueAge(now = new Date()): Promise<void> {
   });
 }
 
-/** host:port of a server URL: names a server to operators without its credentials. */
-const serverName = (url: string) => {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || "5432"}`;
-};
-
 async function answers(url: string): Promise<boolean> {
   const client = survivesDrops(new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, statement_timeout: 5_000 }));
   try {
@@ -45,11 +40,11 @@ async function answers(url: string): Promise<boolean> {
 
 export async function checkSandboxServers(): Promise<void> {
   const tenants = await db.tenant.findMany({ select: { productionUrlEncrypted: true, sandboxServerUrlEncrypted: true } });
-  const servers = new Map<string, string>([[serverName(defaultSandboxServerUrl()), defaultSandboxServerUrl()]]);
+  const servers = new Map<string, string>([[serverNameOf(defaultSandboxServerUrl()), defaultSandboxServerUrl()]]);
   for (const t of tenants) {
     if (!t.sandboxServerUrlEncrypted) continue;
     const url = openConnections(t).sandboxServerUrl;
-    servers.set(serverName(url), url);
+    servers.set(serverNameOf(url), url);
   }
   for (const [name, url] of servers) {
     if (await answers(url)) continue;

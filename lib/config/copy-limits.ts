@@ -29,6 +29,8 @@ export const copyLimitsShape = {
   COPY_RATE_LIMIT_MBPS: z.coerce.number().min(0).default(0),
   /** Runs of one tenant carried out at once, over all workers: one tenant's stuck copies cannot fill every slot. */
   RUNS_PER_TENANT: z.coerce.number().int().min(1).max(16).default(1),
+  /** Copies writing into one sandbox server at once, over all workers: a server's disk and connections are shared. */
+  SANDBOX_SERVER_MAX_RUNS: z.coerce.number().int().min(1).max(64).default(2),
 };
 
 const schema = z.object(copyLimitsShape);
@@ -41,6 +43,7 @@ export interface CopyLimits {
   maxAttempts: number;
   retryBackoffMs: number;
   runsPerTenant: number;
+  runsPerSandboxServer: number;
   rateLimitMBps: number;
   /** The overall deadline of a run copying a production database of `bytes`. */
   deadlineMs(bytes: number): number;
@@ -56,6 +59,7 @@ export function copyLimits(source: Record<string, string | undefined> = process.
     maxAttempts: e.COPY_MAX_ATTEMPTS,
     retryBackoffMs: e.COPY_RETRY_BACKOFF_SECONDS * 1000,
     runsPerTenant: e.RUNS_PER_TENANT,
+    runsPerSandboxServer: e.SANDBOX_SERVER_MAX_RUNS,
     rateLimitMBps: e.COPY_RATE_LIMIT_MBPS,
     deadlineMs: (bytes) => Math.round(Math.max(e.COPY_DEADLINE_MIN_MINUTES, (bytes / 1024 ** 3) * e.COPY_DEADLINE_MINUTES_PER_GB) * 60_000),
   };

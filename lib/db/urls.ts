@@ -12,6 +12,16 @@ export function databaseNameOf(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, ""));
 }
 
+/**
+ * host:port of a server URL: a server's name without its credentials (operators
+ * see it; runs per sandbox server are counted by it). Two names for one server
+ * (an address and a host name) count as two.
+ */
+export function serverNameOf(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname.toLowerCase()}:${u.port || "5432"}`;
+}
+
 /** A URL safe to print: the password is replaced. Secrets never reach logs. */
 export function redactUrl(url: string): string {
   try {

@@ -42,6 +42,8 @@ let productionUrl = "";
 let worker: ChildProcess | undefined;
 let workerLog = "";
 const figures = { faults: 0, recovered: 0, leaked: 0, longestRecoveryMs: 0 };
+/** Where each SIGKILL landed: the step the run was at (a table's copy counted as "copy"). */
+const killPoints = new Map<string, number>();
 
 // Imported once DATABASE_URL points at the chaos server's portal database.
 let db: typeof PortalModule.db;
@@ -59,7 +61,18 @@ function spawnWorker(): void {
   worker.stderr!.on("data", (c: Buffer) => (workerLog += c.toString()));
 }
 
-async function killWorker(): Promise<void> {
+/** The step a run is at now, for the figures: the running step, or the last one done (e.g. verified, swapping). */
+async function stepOf(runId: string): Promise<string> {
+  const run = await runOf(runId);
+  if (run.status !== "RUNNING") return `run ${run.status.toLowerCase()}`;
+  const steps = (run.progress as { steps?: { key: string; state: string }[] } | null)?.steps ?? [];
+  const at = steps.find((s) => s.state === "running") ?? steps.findLast((s) => s.state === "done");
+  return at ? `${at.state === "done" ? "after " : ""}${at.key.startsWith("table:") ? "copy" : at.key}` : "claimed";
+}
+
+async function killWorker(runId: string): Promise<void> {
+  const point = await stepOf(runId);
+  killPoints.set(point, (killPoints.get(point) ?? 0) + 1);
   const dying = worker!;
   dying.kill("SIGKILL");
   if (dying.exitCode === null && dying.signalCode === null) await new Promise((r) => dying.once("exit", r));
@@ -154,7 +167,8 @@ describe("chaos: a worker under faults", () => {
     await server?.stop();
     console.log(
       `chaos: faults injected ${figures.faults}, runs recovered ${figures.recovered}, databases leaked ${figures.leaked}, ` +
-        `longest recovery ${(figures.longestRecoveryMs / 1000).toFixed(1)} s`,
+        `longest recovery ${(figures.longestRecoveryMs / 1000).toFixed(1)} s; ` +
+        `kills landed at: ${[...killPoints].map(([point, n]) => `${point} ×${n}`).join(", ")}`,
     );
   });
 
@@ -170,22 +184,27 @@ describe("chaos: a worker under faults", () => {
       return (await lifecycle.requestRun({ sandboxId: sandbox.id, kind, requestedById: admin.id, options })).runId;
     };
 
-    // SIGKILL at random points of runs: the first provisions, the rest refresh.
+    // SIGKILL at random points of runs: the first provisions, the rest refresh. A point is
+    // drawn over a whole attempt (as long as the last one that succeeded took), so kills
+    // land in every phase: snapshot, copy, rules, verification, swap, dropping the old copy.
+    let attemptMs = 4_000;
     for (let i = 0; i < KILLS; i++) {
       const runId = await request(i === 0 ? "PROVISION" : "REFRESH");
       await waitFor("the run to start", async () => (await runOf(runId)).status === "RUNNING");
-      await sleep(Math.floor(Math.random() * 4_000));
-      await killWorker();
+      await sleep(Math.floor(Math.random() * attemptMs));
+      await killWorker(runId);
       const faultAt = Date.now();
       spawnWorker();
       await untilSucceeded(runId, faultAt);
       await assertInvariants(sandbox.id, production);
+      const done = await runOf(runId);
+      attemptMs = done.finishedAt!.getTime() - done.startedAt!.getTime();
     }
 
     // SIGKILL aimed at a refresh's swap: right after the copy is verified.
     const swapRun = await request("REFRESH");
     await waitFor("the copy to be verified", reached(swapRun, (s) => s.key === "verify" && s.state === "done"), 150_000);
-    await killWorker();
+    await killWorker(swapRun);
     let faultAt = Date.now();
     spawnWorker();
     await untilSucceeded(swapRun, faultAt);
@@ -212,5 +231,5 @@ describe("chaos: a worker under faults", () => {
     await untilSucceeded(restartRun, faultAt);
     expect(worker!.exitCode, "the worker survives a restarted sandbox server and portal database").toBeNull();
     await assertInvariants(sandbox.id, production);
-  }, 600_000);
+  }, (5 + KILLS * 2) * 60_000); // the bigger run's kills each take a whole copy and a retry
 });

@@ -5,7 +5,7 @@
  *
  *   request   run QUEUED (+ its job)  sandbox QUEUED (provision) / REFRESHING (refresh) / as is (delete)
  *   claim     run RUNNING             sandbox PROVISIONING (provision) / as is
- *   defer     run QUEUED (+ a later job)  as is: its tenant already has RUNS_PER_TENANT runs going
+ *   defer     run QUEUED (+ a later job)  as is: no slot for it (its tenant's runs, its sandbox server's copies)
  *   swap      run SUCCEEDED           sandbox READY, pointing at the verified copy
  *   deleted   run SUCCEEDED           sandbox DELETED
  *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED
@@ -14,14 +14,16 @@
  *
  * Plain TypeScript over the portal database: the worker, the CLI and the web share it.
  */
-import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
+import { serverNameOf } from "../db/urls";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
 import { describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, getBoss, type SqlRunner } from "./queue";
+import { findSlot } from "./slots";
+import { tenantSandboxServerUrl } from "../tenants/registry";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
 
@@ -79,34 +81,38 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
   }
 }
 
-/** A run deferred for its tenant's sake waits this long before its job is offered again. */
-export const TENANT_BUSY_DEFER_MS = 5_000;
+/** A run deferred for its tenant's or its sandbox server's sake waits this long before its job is offered again. */
+export const SLOT_BUSY_DEFER_MS = 5_000;
 
 /**
  * Claims a queued run for this worker; null when another worker has it, it is no
- * longer queued, or its tenant already has RUNS_PER_TENANT runs going. pg-boss 10
- * has no per-group concurrency (its singleton policy lets one active job per key
- * fail the whole fetch), so fairness is enforced here: the tenant's row is locked
- * so two workers cannot both pass the count, and the deferred run gets a new job
- * at the back of the queue, leaving this slot to other tenants. One tenant's slow
- * or stuck copies thus hold at most RUNS_PER_TENANT slots.
+ * longer queued, or there is no slot for it (lib/jobs/slots.ts): its tenant already
+ * has RUNS_PER_TENANT runs going, or its sandbox server SANDBOX_SERVER_MAX_RUNS
+ * copies. A run without a slot gets a new job a few seconds later, leaving this
+ * worker's slot to other runs and losing no attempt. `fairShare: false` (the CLI's
+ * one attempt, here and now) skips the limits; its copy still counts against them.
  */
 export async function claimRun(runId: string, workerId: string, { fairShare = true }: { fairShare?: boolean } = {}) {
   return db.$transaction(async (tx) => {
-    const queued = await tx.sandboxRun.findFirst({ where: { id: runId, status: "QUEUED" }, select: { sandbox: { select: { tenantId: true } } } });
+    const queued = await tx.sandboxRun.findFirst({
+      where: { id: runId, status: "QUEUED" },
+      select: { kind: true, serverWaitSince: true, sandbox: { select: { tenantId: true, tenant: { select: { sandboxServerUrlEncrypted: true } } } } },
+    });
     if (!queued) return null;
-    const { tenantId } = queued.sandbox;
-    await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
-    const going = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId } } });
-    if (fairShare && going >= copyLimits().runsPerTenant) {
-      await enqueueRun(runId, inTransaction(tx), new Date(Date.now() + TENANT_BUSY_DEFER_MS));
-      return null;
+    const sandboxServer = queued.kind === "DELETE" ? null : serverNameOf(tenantSandboxServerUrl(queued.sandbox.tenant));
+    if (fairShare) {
+      const slot = await findSlot(tx, { runId, tenantId: queued.sandbox.tenantId, server: sandboxServer, serverWaitSince: queued.serverWaitSince });
+      if (!slot.go) {
+        await tx.sandboxRun.update({ where: { id: runId }, data: { sandboxServer, serverWaitSince: slot.serverWaitSince } });
+        await enqueueRun(runId, inTransaction(tx), new Date(Date.now() + SLOT_BUSY_DEFER_MS));
+        return null;
+      }
     }
     const now = new Date();
     const claimed = await tx.sandboxRun.updateMany({
       where: { id: runId, status: "QUEUED" },
       // The previous attempt's reason (kept while the run waited for its retry) no longer applies.
-      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null },
+      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null, sandboxServer, serverWaitSince: null },
     });
     if (claimed.count === 0) return null;
     const run = await tx.sandboxRun.findUniqueOrThrow({

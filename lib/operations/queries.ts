@@ -6,16 +6,11 @@
  */
 import "server-only";
 import { db } from "../db/portal";
+import { serverNameOf } from "../db/urls";
 import { listWorkersAlive } from "../observability/workers";
 import { openConnections } from "../tenants/registry";
 
 const DAY_MS = 24 * 3600_000;
-
-/** host:port of a server URL: a server's name for operators, without credentials. */
-export const serverNameOf = (url: string) => {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || "5432"}`;
-};
 
 async function copyDurations(since: Date): Promise<{ p50: number | null; p95: number | null; count: number }> {
   const [row] = await db.$queryRaw<{ p50: number | null; p95: number | null; count: bigint }[]>`

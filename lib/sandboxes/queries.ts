@@ -11,6 +11,7 @@ import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
 import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
+import { describeServerWait } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
 import { DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, throughputFromRuns, typicalDurationMs, type Throughput } from "./estimate";
 
@@ -170,6 +171,8 @@ export interface ProgressSnapshot {
     startedAt: string | null;
     finishedAt: string | null;
     error: string | null;
+    /** What a queued run waits for, in plain words, when it is more than a worker (a full sandbox server). */
+    waiting: string | null;
     progress: RunProgress;
   } | null;
   fraction: number;
@@ -187,7 +190,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, kind: true, status: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true },
+    select: { id: true, kind: true, status: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true },
   });
   const now = new Date();
   if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
@@ -207,6 +210,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
       finishedAt: run.finishedAt?.toISOString() ?? null,
       // Plain words written by the worker (lib/jobs/failure.ts): never a driver message.
       error: run.error,
+      waiting: await describeServerWait(run),
       progress,
     },
     fraction,

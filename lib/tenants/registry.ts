@@ -120,8 +120,10 @@ export async function tenantConnections(tenantId: string): Promise<TenantConnect
 
 /** The same, for a tenant row already read (lists: no second query per tenant). */
 export function openConnections(tenant: { productionUrlEncrypted: string; sandboxServerUrlEncrypted: string | null }): TenantConnections {
-  return {
-    productionUrl: openSecret(tenant.productionUrlEncrypted),
-    sandboxServerUrl: tenant.sandboxServerUrlEncrypted ? openSecret(tenant.sandboxServerUrlEncrypted) : defaultSandboxServerUrl(),
-  };
+  return { productionUrl: openSecret(tenant.productionUrlEncrypted), sandboxServerUrl: tenantSandboxServerUrl(tenant) };
+}
+
+/** Where a tenant's sandboxes are made: its own server, else the default. */
+export function tenantSandboxServerUrl(tenant: { sandboxServerUrlEncrypted: string | null }): string {
+  return tenant.sandboxServerUrlEncrypted ? openSecret(tenant.sandboxServerUrlEncrypted) : defaultSandboxServerUrl();
 }

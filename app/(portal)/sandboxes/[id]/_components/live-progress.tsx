@@ -77,7 +77,11 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
       <h2 id="progress-heading" className="text-lg font-semibold">
         {KIND_LABEL[run.kind] ?? "Run"} {active ? "" : run.status === "SUCCEEDED" ? "— finished" : "— stopped"}
       </h2>
-      {run.status === "QUEUED" && <p className="mt-1 text-sm text-slate-700">Waiting for a worker to pick this up…</p>}
+      {run.status === "QUEUED" && (
+        <p className="mt-1 text-sm text-slate-700" data-testid="run-waiting">
+          {run.waiting ?? "Waiting for a worker to pick this up…"}
+        </p>
+      )}
       {run.kind === "REFRESH" && active && (
         <p className="mt-1 text-sm text-slate-700">The current copy stays ready and usable until the new one has been verified.</p>
       )}

@@ -1,0 +1,80 @@
+/**
+ * Whether a queued run may take a slot now, over all worker processes: its tenant
+ * has fewer than RUNS_PER_TENANT runs going, and its sandbox server fewer than
+ * SANDBOX_SERVER_MAX_RUNS copies writing into it (a server's disk and connections
+ * are shared by every tenant on it).
+ *
+ * pg-boss 10 has no concurrency per group (its singleton policy lets one active job
+ * per key fail the whole fetch), so the limits are checked when a run is claimed,
+ * inside the claim's transaction, against the runs themselves: a slot is a RUNNING
+ * run. That is why a crashed worker never leaks one: its run stays RUNNING only until
+ * its heartbeat goes stale and recovery queues it again (lib/jobs/recovery.ts), and a
+ * portal database that restarts loses nothing. Two claims for one tenant or one
+ * server are serialized by a lock (the tenant's row; a transaction-scoped advisory
+ * lock on the server's name), so both cannot pass the count.
+ *
+ * A run that finds its server full keeps its place in that server's line
+ * (`serverWaitSince`): a slot that frees goes to the run that has waited longest, so
+ * a busy server starves no one. A run that cannot go for its tenant's sake gives up
+ * its place, so it never holds up another tenant's run on the same server.
+ */
+import { copyLimits } from "../config/copy-limits";
+import { db } from "../db/portal";
+import type { Prisma } from "../generated/portal/client";
+
+type Tx = Prisma.TransactionClient;
+
+/** Runs that write a copy into their sandbox server; a deletion only drops a database. */
+const COPY_KINDS = ["PROVISION", "REFRESH"] as const;
+
+export interface SlotRequest {
+  runId: string;
+  tenantId: string;
+  /** serverNameOf() of the sandbox server the run copies into; null for a deletion. */
+  server: string | null;
+  /** Its place in the server's line, when it already waited for it. */
+  serverWaitSince: Date | null;
+}
+
+export type SlotVerdict =
+  | { go: true }
+  /** Wait: `serverWaitSince` is the run's place in its server's line to keep (null: none). */
+  | { go: false; serverWaitSince: Date | null };
+
+export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Promise<SlotVerdict> {
+  const limits = copyLimits();
+  await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${run.tenantId} FOR UPDATE`;
+  const tenantRuns = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId: run.tenantId } } });
+  if (tenantRuns >= limits.runsPerTenant) return { go: false, serverWaitSince: null };
+  if (!run.server) return { go: true };
+
+  // Tenant row first, then the server: every claim locks in this order, so claims never deadlock.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sandbox-server:${run.server}`}, 0))`;
+  const running = await copiesRunningOn(run.server, tx);
+  const ahead = await tx.sandboxRun.count({
+    where: {
+      status: "QUEUED",
+      sandboxServer: run.server,
+      id: { not: run.runId },
+      serverWaitSince: run.serverWaitSince ? { lt: run.serverWaitSince } : { not: null },
+    },
+  });
+  if (running + ahead >= limits.runsPerSandboxServer) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
+  return { go: true };
+}
+
+/** Copies writing into the sandbox server `server` now. */
+export function copiesRunningOn(server: string, tx: Tx = db): Promise<number> {
+  return tx.sandboxRun.count({ where: { status: "RUNNING", kind: { in: [...COPY_KINDS] }, sandboxServer: server } });
+}
+
+/**
+ * What a queued run waits for, in words for its customer; null when it waits only
+ * for a worker (or its retry's time).
+ */
+export async function describeServerWait(run: { status: string; sandboxServer: string | null; serverWaitSince: Date | null }): Promise<string | null> {
+  if (run.status !== "QUEUED" || !run.sandboxServer || !run.serverWaitSince) return null;
+  const running = await copiesRunningOn(run.sandboxServer);
+  if (running === 0) return "Waiting for the sandbox server: its next free slot is being given out.";
+  return `Waiting for the sandbox server: ${running === 1 ? "1 copy is" : `${running} copies are`} running on it.`;
+}
