@@ -8,7 +8,7 @@
  * TypeScript; the table is small).
  */
 import type pg from "pg";
-import { rewriteWebPanelUrl } from "../sanitizer/web-panel";
+import { rewriteWebPanelUrl } from "../sanitizer/rules/rule-06-web-panels";
 import type { SandboxOptions } from "../sanitizer/options";
 
 export interface DryRunResult {
