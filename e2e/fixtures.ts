@@ -60,3 +60,16 @@ export async function connectToServerDatabase(testInfo: TestInfo): Promise<pg.Cl
   await client.connect();
   return client;
 }
+
+/** Runs `sql` on a demo tenant's production database (on the e2e server's own PostgreSQL, as the seed made it). */
+export async function onDemoProduction(testInfo: TestInfo, customerId: string, sql: string): Promise<void> {
+  const url = new URL(readE2eServerInfo(testInfo.project.use.baseURL!).databaseUrl);
+  url.pathname = `/crm_${customerId.toLowerCase()}_production`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, signIn } from "./fixtures";
+import { expectAccessible, onDemoProduction, signIn } from "./fixtures";
 
 const unique = () => `${Date.now().toString(36)}`;
 
@@ -142,7 +142,7 @@ test.describe("ordering a sandbox", () => {
   });
 
   test("a sales rep files an order for a customer, and the customer's admin completes it", async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const name = `Demo ${unique()}`;
     await signIn(page, "sales@sandbox-portal.example");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New order for a customer" }).click();
@@ -175,7 +175,21 @@ test.describe("ordering a sandbox", () => {
     await expect(page).toHaveURL(/\/setup$/);
     await expect(page.getByText("on your behalf")).toBeVisible();
     await expect(page.getByTestId("plan-usage")).toContainText("Complete: 2 of 2 used");
+    // The customer added a custom field in production since: the review's drift check finds it.
+    await onDemoProduction(test.info(), "Cust10002", "ALTER TABLE contact ADD COLUMN IF NOT EXISTS newsletter_email text");
     await throughWizard(page);
+    const unknown = page.getByTestId("schema-review");
+    await expect(unknown).toContainText("1 item the CRM does not define");
+    const field = unknown.getByRole("group", { name: "Column “newsletter_email” in table “contact” (text)" });
+    await expect(page.getByRole("button", { name: "Confirm and start the copy" })).toBeDisabled();
+    await expect(page.getByTestId("confirm-blocked")).toContainText("Decide what happens to the item listed above");
+    await expectAccessible(page, "wizard review with unknown schema");
+    await unknown.getByRole("button", { name: "Save these choices" }).click();
+    await expect(page.getByTestId("schema-review-error")).toContainText("Choose what happens to at least one item.");
+    await field.getByLabel(/make them undeliverable/).check();
+    await unknown.getByRole("button", { name: "Save these choices" }).click();
+    await expect(page.getByTestId("schema-ready")).toBeVisible();
+    await expect(page.getByTestId("confirm-blocked")).toHaveCount(0);
     await confirm(page);
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   });

@@ -66,7 +66,7 @@ async function duringCopy(label: string, rateLimitMBps: number) {
   const name = `sbx_impact_${label}`;
   const copy = provisionSandbox({
     productionUrl: production,
-    sandboxServerUrl: server.adminUrl,
+    sandboxServerUrl: server.sandboxServerUrl,
     databaseName: name,
     sandboxCustomerId: "Cust313370",
     serviceMailboxAddress: "s@sandbox.invalid",

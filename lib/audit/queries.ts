@@ -21,6 +21,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "checklist.ticked": "Checklist item ticked",
   "tenant.copyRate.changed": "Copy rate changed",
   "tenant.classification.changed": "Classification changed",
+  "tenant.entitlements.changed": "Entitlements changed",
 };
 
 export const auditActionLabel = (action: string): string => AUDIT_ACTION_LABEL[action as AuditAction] ?? action;

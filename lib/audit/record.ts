@@ -14,7 +14,8 @@ export type AuditAction =
   | "checklist.fixed"
   | "checklist.ticked"
   | "tenant.copyRate.changed"
-  | "tenant.classification.changed";
+  | "tenant.classification.changed"
+  | "tenant.entitlements.changed";
 
 export interface AuditEntry {
   action: AuditAction;

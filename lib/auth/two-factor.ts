@@ -7,7 +7,7 @@
  * page's actions, the operator CLI and the seed all use it.
  */
 import { db } from "../db/portal";
-import { openSecret, sealSecret } from "../tenants/secret-box";
+import { openSecret, sealSecret } from "../secrets/secret-box";
 import { isStaff } from "./policy";
 import { hashRecoveryCode, newRecoveryCodes } from "./recovery-codes";
 import { acceptedTimeStep, looksLikeTotpCode, newTotpSecret, totpUri } from "./totp";

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { copyLimitsShape } from "./copy-limits";
-import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "../sandboxes/sign-in-url";
+import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "./sign-in-url-template";
 
 const isSecretKey = (value: string) => Buffer.from(value.trim(), "base64").length === 32;
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");

@@ -9,7 +9,7 @@ const { stopBoss } = await import("./queue");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
 const { copyLimits } = await import("../config/copy-limits");
 const { AppError } = await import("../errors");
-const { sealSecret } = await import("../tenants/secret-box");
+const { sealSecret } = await import("../secrets/secret-box");
 
 let sandboxId = "";
 

@@ -6,7 +6,7 @@
  */
 import { db } from "../db/portal";
 import { fingerprint, raiseAlertQuietly } from "../alerts/raise";
-import { notifyRunFinished } from "../notifications/run-finished";
+import { notifyRunFinished } from "../sandboxes/run-finished-notices";
 import { metrics } from "../observability/metrics";
 import type { SanitizationReport } from "../sanitizer/report";
 

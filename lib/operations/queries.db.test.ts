@@ -4,7 +4,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { sealSecret } = await import("../tenants/secret-box");
+const { sealSecret } = await import("../secrets/secret-box");
 const { getOperationsOverview } = await import("./queries");
 const { metrics } = await import("../observability/metrics");
 const { beatWorker } = await import("../observability/workers");

@@ -14,7 +14,7 @@
  * cannot be classified: the contract's rules own them.
  */
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import { z } from "zod";
 import { contractTable } from "../crm/contract";
 import { SanitizationError } from "./errors";
@@ -73,9 +73,10 @@ export type Classification = z.output<typeof classificationSchema>;
 
 export const EMPTY_CLASSIFICATION: Classification = { columns: {}, tables: {}, objects: [] };
 
-// Resolved when asked for, and through `.href`: while Next.js collects page data, the
-// bundler's URL is another realm's, which fileURLToPath refuses as an object.
-const defaultFile = () => fileURLToPath(new URL("../../prisma/crm/classification.json", import.meta.url).href);
+// From the project's root (where npm, `next start` and the worker run), not from
+// import.meta.url: the server bundle turns `new URL("…json", import.meta.url)` into a
+// static-asset address, which is no file at all.
+const defaultFile = () => path.resolve(process.cwd(), "prisma/crm/classification.json");
 
 /** The file in force: `CRM_CLASSIFICATION_FILE` when set, else prisma/crm/classification.json. */
 export function classificationFilePath(fromEnv: string | undefined = process.env.CRM_CLASSIFICATION_FILE): string {

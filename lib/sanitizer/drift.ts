@@ -9,11 +9,11 @@
 import type pg from "pg";
 import { checkContract } from "../crm/contract-check";
 import { contractTable } from "../crm/contract";
-import { columnTreatment, type Classification } from "./classification";
+import { COLUMN_TREATMENTS, columnTreatment, type Classification, type ColumnTreatment } from "./classification";
 import { SanitizationError } from "./errors";
 import { describeObject, type SchemaObject } from "./schema-objects";
 import { planSchema, type SchemaPlan } from "./schema-plan";
-import type { SourceSchema } from "./schema-reader";
+import type { SourceColumn, SourceSchema } from "./schema-reader";
 
 export interface DriftReport {
   unclassifiedTables: string[];
@@ -28,6 +28,24 @@ const TEXT_TYPES = new Set(["text", "character varying", "character", "citext"])
 
 /** Returns what the sandbox's schema will hold; throws DRIFT or INVALID_CLASSIFICATION. */
 export async function assertNoDrift(client: pg.ClientBase, schema: SourceSchema, classification: Classification): Promise<SchemaPlan> {
+  const { drift, plan, problems } = await findDrift(client, schema, classification);
+  if (hasDrift(drift)) throw new SanitizationError("DRIFT", driftMessage(drift), drift);
+  if (problems.length) {
+    throw new SanitizationError("INVALID_CLASSIFICATION", `The classification cannot be applied: ${problems.join("; ")}.`, { problems });
+  }
+  return plan;
+}
+
+/**
+ * The same check without throwing, for the wizard's review: what production has
+ * that nobody classified, what it lacks, and the classification's own problems
+ * (a treatment the column cannot take, an object copy that cannot be).
+ */
+export async function findDrift(
+  client: pg.ClientBase,
+  schema: SourceSchema,
+  classification: Classification,
+): Promise<{ drift: DriftReport; plan: SchemaPlan; problems: string[] }> {
   const check = await checkContract(client);
   const plan = planSchema(schema, classification);
   const drift: DriftReport = {
@@ -46,11 +64,11 @@ export async function assertNoDrift(client: pg.ClientBase, schema: SourceSchema,
     ),
     unclassifiedObjects: plan.unknown,
   };
-  if (Object.values(drift).some((list: unknown[]) => list.length > 0)) {
-    throw new SanitizationError("DRIFT", driftMessage(drift), drift);
-  }
-  assertClassificationApplies(schema, classification, plan.problems);
-  return plan;
+  return { drift, plan, problems: [...plan.problems, ...treatmentProblems(schema, classification)] };
+}
+
+export function hasDrift(drift: DriftReport): boolean {
+  return Object.values(drift).some((list: unknown[]) => list.length > 0);
 }
 
 function driftMessage(d: DriftReport): string {
@@ -66,20 +84,23 @@ function driftMessage(d: DriftReport): string {
   return lines.join(" ");
 }
 
-/** A treatment the column cannot take (clearing a NOT NULL column, an e-mail rewrite of a number), or an object copy that cannot be. */
-function assertClassificationApplies(schema: SourceSchema, classification: Classification, planProblems: string[]): void {
-  const problems: string[] = [...planProblems];
-  for (const table of schema.tables) {
-    for (const column of table.columns) {
+const isText = (column: Pick<SourceColumn, "typeLabel">) => TEXT_TYPES.has(column.typeLabel.replace(/\(.*\)$/, ""));
+
+/** The treatments a column can take: clearing needs a nullable column, an e-mail rewrite a text one. */
+export function treatmentsFor(column: Pick<SourceColumn, "notNull" | "typeLabel">): ColumnTreatment[] {
+  return COLUMN_TREATMENTS.filter((t) => (t !== "clear" || !column.notNull) && (t !== "email" || isText(column)));
+}
+
+/** Classified treatments a column cannot take (clearing a NOT NULL column, an e-mail rewrite of a number). */
+function treatmentProblems(schema: SourceSchema, classification: Classification): string[] {
+  return schema.tables.flatMap((table) =>
+    table.columns.flatMap((column) => {
       const treatment = columnTreatment(classification, table.name, column.name);
+      if (!treatment || treatmentsFor(column).includes(treatment)) return [];
       const name = `${table.name}.${column.name}`;
-      if (treatment === "clear" && column.notNull) problems.push(`${name} is NOT NULL and cannot be cleared`);
-      if (treatment === "email" && !TEXT_TYPES.has(column.typeLabel.replace(/\(.*\)$/, ""))) {
-        problems.push(`${name} is ${column.typeLabel}, not text: it cannot be rewritten as an e-mail address`);
-      }
-    }
-  }
-  if (problems.length) {
-    throw new SanitizationError("INVALID_CLASSIFICATION", `The classification cannot be applied: ${problems.join("; ")}.`, { problems });
-  }
+      return treatment === "clear"
+        ? [`${name} is NOT NULL and cannot be cleared`]
+        : [`${name} is ${column.typeLabel}, not text: it cannot be rewritten as an e-mail address`];
+    }),
+  );
 }

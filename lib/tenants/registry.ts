@@ -11,7 +11,7 @@ import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "../config/env";
 import { checkContract } from "../crm/contract-check";
 import { openProductionClient } from "../crm/read-only";
-import { openSecret, sealSecret } from "./secret-box";
+import { openSecret, sealSecret } from "../secrets/secret-box";
 import { tenantInputSchema, type TenantInput } from "./schema";
 
 export class TenantRegistrationError extends Error {

@@ -15,7 +15,7 @@ export interface World {
 
 export async function buildWorld(): Promise<World> {
   const { db } = await import("../db/portal");
-  const { sealSecret } = await import("../tenants/secret-box");
+  const { sealSecret } = await import("../secrets/secret-box");
   const productionUrl = await createTestDatabase("prod");
   await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust40001", companyName: "Alpha AS", scale: "small", seed: 40001 });
   const tenant = (customerId: string, companyName: string) =>

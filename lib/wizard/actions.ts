@@ -4,9 +4,12 @@ import { revalidatePath } from "next/cache";
 import { protectedAction } from "../actions/safe-action";
 import { assertTenantAccess } from "../auth/actor";
 import { startRefresh } from "../sandboxes/mutations";
-import { assertOptionsFitOrder, confirmWizard, requireOpenWizard, requireRefreshableSandbox, saveWizardDraft } from "./mutations";
+import type { Actor } from "../auth/policy";
+import { classifyFromReview, reviewProductionSchema } from "../tenants/schema-review";
+import { classifyInput, schemaReviewInput } from "./classify-input";
+import { assertOptionsFitOrder, assertSchemaReady, confirmWizard, requireOpenWizard, requireRefreshableSandbox, saveWizardDraft } from "./mutations";
 import { getDryRun } from "./queries";
-import { confirmRefreshSchema, confirmWizardSchema, dryRunSchema, saveDraftSchema } from "./schema";
+import { confirmRefreshSchema, confirmWizardSchema, dryRunSchema, saveDraftSchema, type WizardMode } from "./schema";
 
 function revalidateSandbox(sandboxId: string): void {
   revalidatePath("/sandboxes");
@@ -37,9 +40,32 @@ export const confirmWizardAction = protectedAction({ permission: "sandbox.config
   const sandbox = await requireOpenWizard(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
   await assertOptionsFitOrder(sandbox, input.options, true, input.confirmations);
+  await assertSchemaReady(sandbox.tenantId);
   const { runId } = await confirmWizard(actor, sandbox, input.options, { confirmations: input.confirmations });
   revalidateSandbox(sandbox.id);
   return { sandboxId: sandbox.id, runId };
+});
+
+/** The sandbox behind a wizard in either mode, with that mode's permission and state checks. */
+async function requireWizardSandbox(actor: Actor, sandboxId: string, mode: WizardMode) {
+  const sandbox = mode === "refresh" ? await requireRefreshableSandbox(actor, sandboxId) : await requireOpenWizard(actor, sandboxId);
+  assertTenantAccess(actor, mode === "refresh" ? "sandbox.refresh" : "sandbox.configure", sandbox.tenantId);
+  return sandbox;
+}
+
+/**
+ * The review step's drift check: the same as the copy's, on production, read-only.
+ * Lists what nobody has classified, with the treatments each can take.
+ */
+export const schemaReviewAction = protectedAction({ permission: "sandbox.view", schema: schemaReviewInput }, async ({ actor, input }) => {
+  const sandbox = await requireWizardSandbox(actor, input.sandboxId, input.mode);
+  return reviewProductionSchema(sandbox.tenantId);
+});
+
+/** A customer admin classifies what the review listed, for every sandbox of the tenant; audited. */
+export const classifySchemaAction = protectedAction({ permission: "sandbox.view", schema: classifyInput }, async ({ actor, input }) => {
+  const sandbox = await requireWizardSandbox(actor, input.sandboxId, input.mode);
+  return classifyFromReview(actor.id, sandbox.tenantId, input.choices);
 });
 
 /*
@@ -61,6 +87,7 @@ export const confirmRefreshAction = protectedAction({ permission: "sandbox.refre
   const sandbox = await requireRefreshableSandbox(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.refresh", sandbox.tenantId);
   await assertOptionsFitOrder(sandbox, input.options, true, input.confirmations);
+  await assertSchemaReady(sandbox.tenantId);
   const { runId } = await startRefresh(actor, sandbox.id, input.options);
   revalidateSandbox(sandbox.id);
   return { sandboxId: sandbox.id, runId };

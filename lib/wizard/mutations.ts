@@ -9,6 +9,7 @@ import { DEFAULT_INVALIDATION_DOMAIN, type SandboxOptions } from "../sanitizer/o
 import { findUnknownProductionIds, getWizardSandbox, type WizardSandbox } from "./queries";
 import { mailDomainUseInProduction } from "../tenants/production";
 import { domainRiskMessage, knownDomainRisk } from "./mail-domains";
+import { needsClassification, reviewProductionSchema } from "../tenants/schema-review";
 import { exceedsOrder, NO_ACCESS_REASON_MIN, type Confirmations } from "./schema";
 
 /** The sandbox, if the actor may configure it and it still waits for its setup. */
@@ -32,6 +33,21 @@ export async function requireRefreshableSandbox(actor: Actor, sandboxId: string)
     throw new AppError("CONFLICT", "Only a ready sandbox can be refreshed.");
   }
   return sandbox;
+}
+
+/**
+ * Confirm stays shut while production has schema nobody classified (rule 0): the
+ * copy would stop on it. The review step shows what; this is the server's own check.
+ */
+export async function assertSchemaReady(tenantId: string): Promise<void> {
+  const review = await reviewProductionSchema(tenantId);
+  if (review.blockers.length) {
+    throw new AppError("CONFLICT", `Production has problems only support can solve, so nothing was started: ${review.blockers.join(" ")}`);
+  }
+  const count = needsClassification(review);
+  if (count) {
+    throw new AppError("CONFLICT", `Production has ${count === 1 ? "1 item" : `${count} items`} nobody has classified yet. Classify ${count === 1 ? "it" : "them"} in the review step, then confirm.`);
+  }
 }
 
 /**

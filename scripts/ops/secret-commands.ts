@@ -1,6 +1,6 @@
 /** Keys: re-seal every stored secret under the current DATABASE_SECRETS_KEY. */
-import { currentKeyId } from "../../lib/tenants/secret-box";
-import { resealAllSecrets } from "../../lib/tenants/secret-rotation";
+import { currentKeyId } from "../../lib/secrets/secret-box";
+import { resealAllSecrets } from "../../lib/secrets/secret-rotation";
 
 export async function rotateSecrets(): Promise<void> {
   const report = await resealAllSecrets();

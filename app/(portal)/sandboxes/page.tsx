@@ -8,7 +8,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { OpenSandboxLink } from "@/components/open-sandbox-link";
 import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
-import { hasUsableCopy } from "@/lib/sandboxes/sign-in-url";
+import { hasUsableCopy } from "@/lib/sandboxes/sign-in";
 
 export const metadata: Metadata = { title: "Sandboxes" };
 

@@ -10,7 +10,7 @@ import { OpenSandboxLink } from "@/components/open-sandbox-link";
 import { DangerSection } from "@/components/danger-section";
 import { listOpenAccess } from "@/lib/sandboxes/access";
 import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
-import { hasUsableCopy } from "@/lib/sandboxes/sign-in-url";
+import { hasUsableCopy } from "@/lib/sandboxes/sign-in";
 import { FAILURES_NEEDING_A_MATCH } from "@/lib/sandboxes/retry-rules";
 import { AccessList } from "./_components/access-list";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";

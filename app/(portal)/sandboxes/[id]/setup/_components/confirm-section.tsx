@@ -29,7 +29,14 @@ const COPY: Record<WizardMode, { heading: string; text: string; acknowledge: str
 };
 
 /** The review step's point of no return: one acknowledgement, then the mode's confirm action. */
-export function ConfirmSection({ form, sandbox, mode, options, confirmations }: Pick<StepProps, "form" | "sandbox" | "mode" | "confirmations"> & { options: SandboxOptions }) {
+export function ConfirmSection({
+  form,
+  sandbox,
+  mode,
+  options,
+  confirmations,
+  blockedBy,
+}: Pick<StepProps, "form" | "sandbox" | "mode" | "confirmations"> & { options: SandboxOptions; blockedBy: string | null }) {
   const router = useRouter();
   const id = useId();
   const copy = COPY[mode];
@@ -76,10 +83,16 @@ export function ConfirmSection({ form, sandbox, mode, options, confirmations }: 
       <div className="mt-3">
         <FormStatus message={formError} testId="confirm-error" />
       </div>
+      {blockedBy && (
+        <p id={`${id}-blocked`} className="mt-3 text-sm text-slate-800" data-testid="confirm-blocked">
+          {blockedBy}
+        </p>
+      )}
       <button
         type="button"
         onClick={() => void confirm()}
-        disabled={confirming}
+        disabled={confirming || blockedBy !== null}
+        aria-describedby={blockedBy ? `${id}-blocked` : undefined}
         aria-busy={confirming || undefined}
         className="mt-3 rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
       >

@@ -3,19 +3,32 @@
 import { useEffect, useId, useState } from "react";
 import { PLAN_LABEL } from "@/lib/sanitizer/options";
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
-import { dryRunAction, dryRunRefreshAction } from "@/lib/wizard/actions";
+import type { SchemaReview } from "@/lib/tenants/schema-review";
+import { dryRunAction, dryRunRefreshAction, schemaReviewAction } from "@/lib/wizard/actions";
 import type { DryRunResult } from "@/lib/wizard/dry-run";
 import { planUsage, WIZARD_STEPS } from "@/lib/wizard/schema";
 import { ConfirmSection } from "./confirm-section";
 import { DryRunPanel } from "./dry-run-panel";
+import { SchemaReviewPanel } from "./schema-review-panel";
 import type { StepProps } from "./step-props";
 
-type DryRunState = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; result: DryRunResult };
+type Loading<T> = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; result: T };
+
+/** Why Confirm is shut, or null: the copy would stop on schema nobody classified (rule 0). */
+function confirmBlockedBy(schema: Loading<SchemaReview>): string | null {
+  if (schema.state === "loading") return "Checking production's schema…";
+  if (schema.state === "error") return null; // The server checks again on Confirm and says what is wrong.
+  const { blockers, columns, tables, objects } = schema.result;
+  if (blockers.length) return "Production cannot be copied until support has solved the problems above.";
+  const open = columns.length + tables.length + objects.length;
+  return open ? `Decide what happens to the ${open === 1 ? "item" : `${open} items`} listed above before you confirm.` : null;
+}
 
 /** Step 6: every choice, what the copy will change in numbers, and the point of no return. */
 export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: StepProps & { goTo: (step: number) => void }) {
   const id = useId();
-  const [dryRun, setDryRun] = useState<DryRunState>({ state: "loading" });
+  const [dryRun, setDryRun] = useState<Loading<DryRunResult>>({ state: "loading" });
+  const [schema, setSchema] = useState<Loading<SchemaReview>>({ state: "loading" });
   const parsed = sandboxOptionsSchema.safeParse(form.getValues());
   const options = parsed.success ? parsed.data : null;
 
@@ -26,6 +39,10 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
     void count({ sandboxId: sandbox.id, options, confirmations }).then((result) => {
       if (!current) return;
       setDryRun(result.ok ? { state: "ready", result: result.data } : { state: "error", message: result.message });
+    });
+    void schemaReviewAction({ sandboxId: sandbox.id, mode }).then((result) => {
+      if (!current) return;
+      setSchema(result.ok ? { state: "ready", result: result.data } : { state: "error", message: result.message });
     });
     return () => {
       current = false;
@@ -106,7 +123,24 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
         </div>
       </section>
 
-      <ConfirmSection form={form} sandbox={sandbox} mode={mode} options={options} confirmations={confirmations} />
+      <section aria-labelledby={`${id}-schema`} aria-busy={schema.state === "loading"}>
+        <h3 id={`${id}-schema`} className="text-base font-semibold">Data the CRM does not define</h3>
+        <div aria-live="polite" className="mt-2">
+          {schema.state === "loading" && <p className="text-sm text-slate-600">Checking production&apos;s tables and custom fields…</p>}
+          {schema.state === "error" && <p className="text-sm text-red-700">{schema.message}</p>}
+          {schema.state === "ready" && (
+            <SchemaReviewPanel
+              review={schema.result}
+              sandboxId={sandbox.id}
+              mode={mode}
+              companyName={sandbox.companyName}
+              onReviewed={(result) => setSchema({ state: "ready", result })}
+            />
+          )}
+        </div>
+      </section>
+
+      <ConfirmSection form={form} sandbox={sandbox} mode={mode} options={options} confirmations={confirmations} blockedBy={confirmBlockedBy(schema)} />
     </div>
   );
 }

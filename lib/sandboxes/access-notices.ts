@@ -8,8 +8,8 @@
 import { db } from "../db/portal";
 import { formatWhen } from "../format";
 import { PLAN_LABEL, type UserPlan } from "../sanitizer/options";
-import type { AccessChange } from "../sandboxes/access";
-import { sendMail } from "./mailer";
+import type { AccessChange } from "./access";
+import { sendMail } from "../notifications/mailer";
 
 export interface AccessSandbox {
   id: string;

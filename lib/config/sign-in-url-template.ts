@@ -1,7 +1,8 @@
 /**
- * Where people sign in to a sandbox: the operator's template with the sandbox's
- * own customer key filled in (SANDBOX_SIGN_IN_URL_TEMPLATE). Isomorphic: the
- * environment check and the server share it.
+ * The operator's template for where people sign in to a sandbox
+ * (SANDBOX_SIGN_IN_URL_TEMPLATE), with the sandbox's own customer key filled in.
+ * Configuration's own vocabulary: the environment check validates it, and the
+ * sandbox domain fills it (lib/sandboxes/sign-in.ts).
  */
 import { z } from "zod";
 
@@ -19,8 +20,3 @@ export const signInUrlTemplateSchema = z
   .refine((t) => /^https?:$/.test(URL.parse(fillSignInUrl(t, "Cust90001"))?.protocol ?? ""), {
     error: `must be an http(s) address, e.g. ${DEFAULT_SIGN_IN_URL_TEMPLATE}`,
   });
-
-/** A sandbox can be signed in to while it has a verified copy: when ready, and while a refresh builds the next one. */
-export function hasUsableCopy(sandbox: { status: string; databaseName: string | null }): boolean {
-  return (sandbox.status === "READY" || sandbox.status === "REFRESHING") && sandbox.databaseName !== null;
-}

@@ -17,9 +17,9 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { buildWorld } = await import("../testing/test-world");
-const { notifyRunFinished } = await import("./run-finished");
-const { listSandboxes, getSandboxForActor } = await import("../sandboxes/queries");
-const { listOpenAccess } = await import("../sandboxes/access");
+const { notifyRunFinished } = await import("./run-finished-notices");
+const { listSandboxes, getSandboxForActor } = await import("./queries");
+const { listOpenAccess } = await import("./access");
 
 let world: World;
 let outbox = "";

@@ -4,10 +4,10 @@
  * copy to sign in to; the people with access are told what changed for them.
  */
 import { db } from "../db/portal";
-import { recordAccessAfterRun } from "../sandboxes/access";
-import { sandboxSignInUrl } from "../sandboxes/sign-in";
+import { recordAccessAfterRun } from "./access";
+import { sandboxSignInUrl } from "./sign-in";
 import { tellAccessHolders } from "./access-notices";
-import { notifyUsers, tenantAdminIds } from "./notify";
+import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 
 export async function notifyRunFinished(runId: string): Promise<void> {
   const run = await db.sandboxRun.findUniqueOrThrow({
