@@ -3,7 +3,8 @@
  * production database. Generates a medium database once and reuses it (in
  * $BENCH_DATA_DIR, default <tmp>/sandbox-portal-bench-dry-run; or on $DATABASE_URL's
  * server when set), then times the dry run as the app runs it: a read-only
- * connection, the aggregate statement, the example rewrites.
+ * connection, the catalog read, the aggregate statement, the example rewrites. The
+ * classification is the file's defaults (what a tenant without its own copies by).
  *
  *   npm run bench:dry-run -- [runs=9] [scale=medium]
  */
@@ -17,6 +18,7 @@ import { generateProductionDatabase } from "../lib/crm/generator";
 import { progressBar } from "../lib/crm/generator/progress-bar";
 import { isScale, type Scale } from "../lib/crm/generator/scales";
 import { freePort } from "../lib/testing/free-port";
+import { loadClassification } from "../lib/sanitizer/classification";
 import { sandboxOptionsSchema } from "../lib/sanitizer/options";
 import { runDryRun } from "../lib/wizard/dry-run";
 
@@ -93,6 +95,7 @@ try {
     serviceAttachments: true,
   });
 
+  const classification = await loadClassification();
   const total: number[] = [];
   const query: number[] = [];
   let last;
@@ -100,7 +103,7 @@ try {
     const started = performance.now();
     const client = await openProductionClient(databaseUrl);
     try {
-      last = await runDryRun(client, options);
+      last = await runDryRun(client, options, classification);
     } finally {
       await client.end();
     }

@@ -10,7 +10,8 @@ import type { Actor } from "../auth/policy";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import { sandboxScope } from "../sandboxes/queries";
-import { keptTaskIds, OPT_IN_PREFERENCES } from "./queries";
+import { OPT_IN_PREFERENCES } from "../sanitizer/rules/rule-11-opt-ins";
+import { keptTaskIds } from "./queries";
 import { FIX_LABEL, type ChecklistFix, type ChecklistTickItem } from "./schema";
 import { writeSandboxDatabase, type CrmTransaction } from "./sandbox-database";
 

@@ -8,10 +8,9 @@ import "server-only";
 import { db } from "../db/portal";
 import { listProductionApps, orNullWhenUnavailable } from "../tenants/production";
 import { sandboxOptionsSchema } from "../sanitizer/options";
+import { OPT_IN_PREFERENCES } from "../sanitizer/rules/rule-11-opt-ins";
 import type { ChecklistTickItem } from "./schema";
 import { withSandboxDatabase, type SandboxDatabaseRef } from "./sandbox-database";
-
-export const OPT_IN_PREFERENCES = ["Statistics OptIn - Configured", "UserSync OptIn - Configured"] as const;
 
 export interface ChecklistState {
   optIns: { name: string; value: string | null }[];

@@ -5,7 +5,7 @@
  * PostgreSQL renders for `col IN ('a', 'b')`, `col BETWEEN 0 AND 100` (or `>= AND <=`)
  * and `col = 1` are read; anything else is not a value domain and is an unknown
  * object for rule 0. The text is only parsed for its values, never executed: the
- * sandbox's CHECK is written by the portal (schema-ddl.ts).
+ * sandbox's CHECK is written by the portal (ddl.ts).
  */
 export type CheckDomain =
   | { kind: "values"; values: string[] }

@@ -1,14 +1,18 @@
 /**
  * One plan per production table: the column list and the `SELECT` that reads it
- * sanitized (contract rules from select-rules.ts, classified extras from the
- * classification), or no rows at all. Columns keep production's order, so
- * `COPY t (cols) FROM STDIN` matches `COPY (SELECT ...) TO STDOUT` one for one.
+ * sanitized, or no rows at all. The contract rules' parts (rules/) are merged per
+ * table; rule 0's classification clears columns and skips extra tables. Columns keep
+ * production's order, so `COPY t (cols) FROM STDIN` matches `COPY (SELECT ...) TO
+ * STDOUT` one for one.
+ *
+ * `changes` are aggregates run over production's rows in the same snapshot, so the
+ * report counts exactly what the rules changed; the wizard's dry run runs the same
+ * plans' aggregates before any copy.
  */
-import { columnTreatment, type Classification } from "./classification";
 import { contractTable } from "../crm/contract";
-import { rewriteEmailSql } from "./email-sql";
-import type { SourceSchema, SourceTable } from "./schema-reader";
-import { contractTableRules, type ChangeCount, type RuleContext } from "./select-rules";
+import { columnTreatment } from "./classification";
+import { CONTRACT_RULES } from "./rules";
+import type { ChangeCount, RuleContext, RuleTable, TableRules } from "./rules/rule";
 import { publicTable, quoteIdent } from "./sql";
 
 export interface TablePlan {
@@ -22,39 +26,50 @@ export interface TablePlan {
   estimatedBytes: number;
 }
 
-export function buildCopyPlans(schema: SourceSchema, classification: Classification, ctx: RuleContext): TablePlan[] {
-  return schema.tables.map((table) => planTable(table, classification, ctx));
+/** A table to plan: the schema reader's, or the dry run's lighter reading (no estimates). */
+export interface PlannedTable extends RuleTable {
+  estimatedRows?: number;
+  bytes?: number;
 }
 
-function planTable(table: SourceTable, classification: Classification, ctx: RuleContext): TablePlan {
-  const isContract = contractTable(table.name) !== undefined;
-  const rules = isContract ? contractTableRules(table.name, ctx) : {};
-  const skipped = isContract ? rules.noRows === true : classification.tables[table.name] !== "copy";
-  const changes: ChangeCount[] = [...(rules.changes ?? [])];
-  const copied = table.columns;
-  const expressions = copied.map((c) => {
+export function buildCopyPlans(tables: readonly PlannedTable[], ctx: RuleContext): TablePlan[] {
+  return tables.map((table) => planTable(table, ctx));
+}
+
+/**
+ * Every rule's part for one table. A rule that copies no row of it decides alone:
+ * what the others would rewrite or count is never copied.
+ */
+function contractRules(table: RuleTable, ctx: RuleContext): TableRules {
+  const parts = CONTRACT_RULES.map((r) => r.copy?.(table, ctx)).filter((p): p is TableRules => p !== undefined);
+  const noRows = parts.filter((p) => p.noRows);
+  if (noRows.length) return { noRows: true, changes: noRows.flatMap((p) => p.changes ?? []) };
+  const where = parts.flatMap((p) => (p.where ? [`(${p.where})`] : []));
+  return {
+    columns: Object.assign({}, ...parts.map((p) => p.columns ?? {})) as Record<string, string>,
+    ...(where.length ? { where: where.join(" AND ") } : {}),
+    changes: parts.flatMap((p) => p.changes ?? []),
+  };
+}
+
+function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
+  const base = { table: table.name, columns: table.columns.map((c) => quoteIdent(c.name)), estimatedRows: table.estimatedRows ?? 0, estimatedBytes: table.bytes ?? 0 };
+  if (!contractTable(table.name) && ctx.classification.tables[table.name] !== "copy") {
+    return { ...base, select: null, changes: [{ rule: 0, key: `${table.name} skipped`, aggregate: "count(*)" }] };
+  }
+  const rules = contractRules(table, ctx);
+  const changes = [...(rules.changes ?? [])];
+  if (rules.noRows) return { ...base, select: null, changes };
+  const expressions = table.columns.map((c) => {
     const col = quoteIdent(c.name);
     const override = rules.columns?.[c.name];
     if (override) return `${override} AS ${col}`;
-    const treatment = columnTreatment(classification, table.name, c.name);
-    if (treatment === "clear") {
+    if (columnTreatment(ctx.classification, table.name, c.name) === "clear") {
       changes.push({ rule: 0, key: `${table.name}.${c.name} cleared`, aggregate: `count(${col})` });
       return `NULL AS ${col}`;
     }
-    if (treatment === "email") {
-      changes.push({ rule: 0, key: `${table.name}.${c.name} e-mail`, aggregate: `count(*) FILTER (WHERE ${col} <> '')` });
-      return `${rewriteEmailSql(col, ctx.options.invalidationDomain)} AS ${col}`;
-    }
     return col;
   });
-  if (!isContract && skipped) changes.push({ rule: 0, key: `${table.name} skipped`, aggregate: "count(*)" });
   const where = rules.where ? ` WHERE ${rules.where}` : "";
-  return {
-    table: table.name,
-    columns: copied.map((c) => quoteIdent(c.name)),
-    select: skipped ? null : `SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`,
-    changes,
-    estimatedRows: table.estimatedRows,
-    estimatedBytes: table.bytes,
-  };
+  return { ...base, select: `SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
 }

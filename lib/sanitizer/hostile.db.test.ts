@@ -12,8 +12,8 @@ import { provisionSandbox } from "./provision";
 import { readSourceSchema } from "./schema-reader";
 import type { SchemaObject } from "./schema-objects";
 import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
-import { rewriteWebPanelUrl } from "./web-panel";
-import { reachesService } from "./web-panel-check";
+import { rewriteWebPanelUrl } from "./rules/rule-06-web-panels";
+import { reachesService } from "./rules/rule-06-service-reach";
 
 const made: string[] = [];
 const productions: string[] = [];

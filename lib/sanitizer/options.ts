@@ -62,34 +62,3 @@ export const sandboxOptionsSchema = z.object({
 export type SandboxOptions = z.output<typeof sandboxOptionsSchema>;
 /** What a form or a JSON file may give: defaults may be left out. */
 export type SandboxOptionsInput = z.input<typeof sandboxOptionsSchema>;
-
-/**
- * Rule 2: an address becomes `local_domain@<invalidation domain>`.
- *
- * Every `@` of the original value becomes `_`, then `@<domain>` is appended. That
- * is the contract's example for a well-formed address (`john.doe@company.com` →
- * `john.doe_company.com@mailinator.com`) and it makes malformed values safe too:
- * - no `@` at all (`john.doe`)         → `john.doe@mailinator.com`
- * - several `@` (`"a@b"@c.com`)        → `"a_b"_c.com@mailinator.com`
- * - a list (`a@x.com, b@y.com`)        → `a_x.com, b_y.com@mailinator.com`
- * so the result never holds any `@` but the last one, and the only domain anything
- * could be delivered to is the invalidation domain. Case and spaces are kept as they
- * are (nothing else about the value changes). Null stays null; the empty string
- * stays empty (it addresses no one, and inventing `@mailinator.com` would be noise).
- *
- * The SQL twin is `rewriteEmailSql` (email-sql.ts); a test runs both on the same
- * inputs and requires identical results.
- */
-export function rewriteEmail(address: string, domain: string): string;
-export function rewriteEmail(address: string | null, domain: string): string | null;
-export function rewriteEmail(address: string | null, domain: string): string | null {
-  if (address === null || address === "") return address;
-  return `${address.replaceAll("@", "_")}@${domain}`;
-}
-
-/** True when `value` is what rewriteEmail can produce for `domain` (the verifier's test). */
-export function isRewrittenEmail(value: string | null, domain: string): boolean {
-  if (value === null || value === "") return true;
-  const at = value.indexOf("@");
-  return at === value.length - domain.length - 1 && value.slice(at + 1) === domain;
-}

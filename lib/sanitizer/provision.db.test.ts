@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
-import { rewriteEmail } from "./options";
 import { provisionSandbox, type ProvisionInput } from "./provision";
 import type { RunProgress } from "./progress";
 import { reportToCsv, type SanitizationReport } from "./report";
 import { readSourceSchema } from "./schema-reader";
-import { EMAIL_COLUMNS, INBOX_LOGIN_COLUMNS } from "./select-rules";
+import { EMAIL_COLUMNS, rewriteEmail } from "./rules/rule-02-email";
+import { INBOX_LOGIN_COLUMNS } from "./rules/rule-03-inbox";
+import { rewriteWebPanelUrl } from "./rules/rule-06-web-panels";
 import { checksums, generateProduction, newSandboxName, PRODUCTION, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
-import { rewriteWebPanelUrl } from "./web-panel";
 
 let prod: string;
 let prodSums: Record<string, string>;

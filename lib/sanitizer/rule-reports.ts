@@ -2,14 +2,12 @@
 import type { TablePlan } from "./copy-plan";
 import type { PostRuleChanges } from "./post-rules";
 import type { RuleReport } from "./report";
-import { RULE_NUMBERS, RULE_TITLES } from "./rules";
+import { CONTRACT_RULES, RULE_NUMBERS, RULE_TITLES } from "./rules";
 
 /** Progress steps of the rules applied by the run (0 and 13–15 are checks only). */
-export const RULE_STEPS = RULE_NUMBERS.filter((n) => n >= 1 && n <= 12).map((n) => ({
-  key: `rule:${n}`,
-  label: `Rule ${n}: ${RULE_TITLES[n]}`,
-}));
+export const RULE_STEPS = CONTRACT_RULES.map((r) => ({ key: `rule:${r.rule}`, label: `Rule ${r.rule}: ${r.title}` }));
 
+/** `census`: per table, the values of its plan's `changes`, in order. */
 export function buildRuleReports(plans: TablePlan[], census: Map<string, number[]>, post: PostRuleChanges): RuleReport[] {
   const reports = RULE_NUMBERS.map((rule): RuleReport => ({ rule, title: RULE_TITLES[rule] ?? "", changes: {}, checks: [] }));
   const add = (rule: number, key: string, value: number) => {

@@ -9,7 +9,7 @@
  * - objects classified `copy` (no executable part) — and nothing classified `leave-out`.
  *
  * Everything else is `unknown`: the copy stops before anything is created, naming it.
- * The result is pure structure; schema-ddl.ts writes the statements from it.
+ * The result is pure structure; ddl.ts writes the statements from it.
  */
 import { contractTable, contractUniques, VALUE_DOMAINS } from "../crm/contract";
 import { objectTreatment, type Classification } from "./classification";

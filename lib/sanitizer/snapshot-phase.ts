@@ -67,8 +67,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const plan = await assertNoDrift(snapshot.main, schema, input.classification);
     const facts = await preflight(snapshot.main, options);
     const carried = input.carryOverFromUrl ? await readCarryOver(input.carryOverFromUrl) : NOTHING_CARRIED;
-    const plans = buildCopyPlans(schema, input.classification, {
+    const plans = buildCopyPlans(schema.tables, {
       options,
+      classification: input.classification,
       snapshotAt: snapshot.at,
       newMailboxId: facts.newMailboxId,
     });

@@ -1,12 +1,11 @@
 /**
  * The TypeScript and SQL versions of rule 2 (e-mail) must agree on every input: the
- * copy uses the SQL, previews and tests the TS. (Rule 6 is TypeScript only: web-panel.test.ts.)
+ * copy uses the SQL, previews and tests the TS. (Rule 6 is TypeScript only: rules/rule-06-web-panels.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
-import { notRewrittenEmailSql, rewriteEmailSql } from "./email-sql";
-import { isRewrittenEmail, rewriteEmail } from "./options";
+import { isRewrittenEmail, notRewrittenEmailSql, rewriteEmail, rewriteEmailSql } from "./rules/rule-02-email";
 
 let url: string;
 let client: pg.Client;

@@ -87,6 +87,19 @@ describe("verifySandbox", () => {
     }
   });
 
+  it("catches an address left in a column classified e-mail, as rule 2", async () => {
+    const clone = await cloneDatabase(copyUrl);
+    try {
+      await withClient(clone, (c) => c.query("ALTER TABLE contact ADD COLUMN private_email text; UPDATE contact SET private_email = 'me@home.example' WHERE id = 4"));
+      const classification = { ...EMPTY_CLASSIFICATION, columns: { "contact.private_email": "email" as const } };
+      const result = await verifySandbox(clone, { ...report.expectations, classification });
+      const offend = result.rules.find((r) => r.rule === 2)?.checks.flatMap((c) => c.offending ?? []) ?? [];
+      expect(offend).toEqual(["contact.private_email: me@home.example"]);
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
   it("fails the run and drops the copy when a rule is broken before verification", async () => {
     const name = newSandboxName();
     const run = provisionSandbox({

@@ -13,7 +13,7 @@ const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
 const { buildWorld } = await import("../testing/test-world");
 const { saveWizardDraftAction, dryRunAction, confirmWizardAction } = await import("./actions");
-const { rewriteWebPanelUrl } = await import("../sanitizer/web-panel");
+const { rewriteWebPanelUrl } = await import("../sanitizer/rules/rule-06-web-panels");
 
 let world: World;
 let sandboxA = "";

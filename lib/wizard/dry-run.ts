@@ -1,15 +1,24 @@
 /**
  * The review step's dry run: what the copy will change, counted on production
- * itself, read-only. Plain TypeScript over a pg client (the app, tests and the
- * benchmark share it).
+ * itself, read-only. Built from the copy's own plans (the rule modules in
+ * lib/sanitizer/rules, merged by buildCopyPlans, folded by buildRuleReports), so
+ * every figure the report also has is the very aggregate the copy will count: the
+ * preview equals the report. Plain TypeScript over a pg client (the app, tests and
+ * the benchmark share it).
  *
- * Speed: every figure is an aggregate computed by PostgreSQL in one round trip;
- * no row is pulled into JavaScript except the web panels (rule 6 is judged in
- * TypeScript; the table is small).
+ * Speed: one catalog read, then every table the rules touch is scanned once, all
+ * in one statement; no row is pulled into JavaScript except the web panels (rule 6
+ * is judged in TypeScript; the table is small).
  */
 import type pg from "pg";
-import { rewriteWebPanelUrl } from "../sanitizer/web-panel";
+import type { Classification } from "../sanitizer/classification";
+import { buildCopyPlans, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
 import type { SandboxOptions } from "../sanitizer/options";
+import { buildRuleReports } from "../sanitizer/rule-reports";
+import { CONTRACT_RULES } from "../sanitizer/rules";
+import type { PreviewCount } from "../sanitizer/rules/rule";
+import { webPanelRewrites } from "../sanitizer/rules/rule-06-web-panels";
+import { publicTable } from "../sanitizer/sql";
 
 export interface DryRunResult {
   usersGivenAccess: number;
@@ -33,72 +42,71 @@ export interface DryRunResult {
   durationMs: number;
 }
 
-type Row = Record<string, string | null>;
-
-function documentsFilter(options: SandboxOptions): string {
-  if (options.documents.mode === "all") return "true";
-  if (options.documents.mode === "none") return "false";
-  return "created_at >= $3::date";
+/** Production's tables and their columns, as the copy's schema reader sees them. */
+async function readTables(client: pg.ClientBase): Promise<PlannedTable[]> {
+  const { rows } = await client.query<{ name: string; columns: string[] }>(
+    `SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
+       FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition
+      GROUP BY c.relname`,
+  );
+  return rows.map((r) => ({ name: r.name, columns: r.columns.map((name) => ({ name })) }));
 }
 
-export async function runDryRun(client: pg.ClientBase, options: SandboxOptions): Promise<DryRunResult> {
+/**
+ * Each plan's change aggregates, then the previews of its table, over one scan of
+ * each table, all tables in one statement. Returns the census (as the copy's) and
+ * the preview figures by key.
+ */
+async function countAll(client: pg.ClientBase, plans: TablePlan[], previews: PreviewCount[]) {
+  const scans = plans
+    .map((plan) => ({ plan, previews: previews.filter((p) => p.table === plan.table) }))
+    .filter((s) => s.plan.changes.length + s.previews.length > 0);
+  const census = new Map<string, number[]>();
+  const figures = new Map<string, number>();
+  if (scans.length === 0) return { census, figures };
+  const select = scans.map((s, i) => {
+    const aggregates = [...s.plan.changes, ...s.previews].map((c) => `(${c.aggregate})::bigint`);
+    return `(SELECT ARRAY[${aggregates.join(", ")}] FROM ${publicTable(s.plan.table)}) AS t${i}`;
+  });
+  const { rows } = await client.query<Record<string, string[]>>(`SELECT ${select.join(", ")}`);
+  scans.forEach((s, i) => {
+    const values = (rows[0]?.[`t${i}`] ?? []).map(Number);
+    census.set(s.plan.table, values.slice(0, s.plan.changes.length));
+    s.previews.forEach((p, j) => figures.set(p.key, values[s.plan.changes.length + j] ?? 0));
+  });
+  return { census, figures };
+}
+
+export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, classification: Classification): Promise<DryRunResult> {
   const started = performance.now();
-  const userIds = options.users.map((u) => u.associateId);
-  const since = options.documents.mode === "since" ? options.documents.since : null;
-  const installation = await client.query<{ service_base_url: string }>("SELECT service_base_url FROM public.installation ORDER BY id LIMIT 1");
-  const base = installation.rows[0]?.service_base_url ?? "";
-  const docs = documentsFilter(options);
-  const email = (table: string, column: string) => `(SELECT count(*) FROM public.${table} WHERE ${column} IS NOT NULL AND ${column} <> '')`;
-  const sql = `
-    SELECT
-      (SELECT count(*) FROM public.associate WHERE can_login AND NOT (id = ANY($1::int[]))) AS associates_losing_login,
-      (SELECT count(*) FROM public.inbox_account WHERE num_nonnulls(incoming_username, incoming_password, outgoing_username,
-          outgoing_password, oauth_access_token, oauth_refresh_token) > 0) AS inbox_accounts,
-      (SELECT count(*) FROM public.inbox_message) AS inbox_messages,
-      (SELECT count(*) FROM public.service_mailbox) AS service_mailboxes,
-      (SELECT count(*) FROM public.ticket WHERE status IN ('open', 'pending', 'postponed')) AS open_tickets,
-      (SELECT count(*) FROM public.scheduled_task WHERE enabled AND NOT (id = ANY($2::int[]))) AS tasks_to_disable,
-      (SELECT count(*) FROM public.scheduled_task WHERE id = ANY($2::int[])) AS tasks_kept,
-      (SELECT count(*) FROM public.app_authorization) AS app_authorizations,
-      (SELECT count(*) FROM public.webhook) AS webhooks,
-      ${email("associate", "email")} + ${email("company", "email")} + ${email("contact", "email")}
-        + ${email("inbox_account", "address")} + ${email("ticket_message", "author_email")} AS addresses,
-      (SELECT count(*) FILTER (WHERE ${docs}) FROM public.document) AS documents_copied,
-      (SELECT coalesce(sum(size_bytes) FILTER (WHERE ${docs}), 0) FROM public.document) AS documents_copied_bytes,
-      (SELECT count(*) FROM public.document) AS documents_total,
-      (SELECT count(*) FROM public.ticket_attachment) AS attachments,
-      (SELECT coalesce(sum(size_bytes), 0) FROM public.ticket_attachment) AS attachments_bytes,
-      (SELECT count(*) FROM public.erp_connection WHERE auto_sync OR api_key IS NOT NULL) AS erp_connections`;
-  const params: unknown[] = [userIds, options.keepEnabledTaskIds];
-  if (since) params.push(since);
-  const { rows } = await client.query<Row>(sql, params);
-  const r = rows[0] ?? {};
-  const n = (key: string) => Number(r[key] ?? 0);
-  // Rule 6 reads URLs as a browser does, which SQL cannot: web_panel is a small
-  // configuration table, judged here row by row.
-  const panels = await client.query<{ name: string; url: string }>("SELECT name, url FROM public.web_panel ORDER BY id");
-  const rewritten = panels.rows.map((p) => ({ name: p.name, before: p.url, after: rewriteWebPanelUrl(p.url, base) })).filter((p) => p.after !== p.before);
-  const attachments = { count: n("attachments"), bytes: n("attachments_bytes") };
-  const documentsCopied = { count: n("documents_copied"), bytes: n("documents_copied_bytes") };
+  // The snapshot time and the new mailbox's id only enter rewritten values, never a count.
+  const plans = buildCopyPlans(await readTables(client), { options, classification, snapshotAt: new Date(), newMailboxId: 0 });
+  const { census, figures } = await countAll(client, plans, CONTRACT_RULES.flatMap((r) => r.preview?.(options) ?? []));
+  const reports = buildRuleReports(plans, census, {});
+  const changes = (rule: number) => reports.find((r) => r.rule === rule)?.changes ?? {};
+  const change = (rule: number, key: string) => changes(rule)[key] ?? 0;
+  const figure = (key: string) => figures.get(key) ?? 0;
+  const panels = await webPanelRewrites(client);
   return {
-    usersGivenAccess: userIds.length,
-    associatesLosingLogin: n("associates_losing_login"),
-    inboxAccountsLosingLogins: n("inbox_accounts"),
-    inboxMessagesRemoved: n("inbox_messages"),
-    serviceMailboxesReplaced: n("service_mailboxes"),
-    openTicketsToClose: n("open_tickets"),
-    webPanelsToRewrite: rewritten.length,
-    webPanelExamples: rewritten.slice(0, 3),
-    tasksToDisable: n("tasks_to_disable"),
-    tasksKeptEnabled: n("tasks_kept"),
-    appAuthorizationsDropped: n("app_authorizations"),
-    webhooksDropped: n("webhooks"),
-    addressesRewritten: n("addresses"),
-    documentsCopied,
-    documentsLeftOut: n("documents_total") - documentsCopied.count,
-    attachmentsCopied: options.serviceAttachments ? attachments : { count: 0, bytes: 0 },
-    attachmentsLeftOut: options.serviceAttachments ? 0 : attachments.count,
-    erpConnectionsStopped: n("erp_connections"),
+    usersGivenAccess: options.users.length,
+    associatesLosingLogin: figure("associate.losing_login"),
+    inboxAccountsLosingLogins: change(3, "inbox_account.logins"),
+    inboxMessagesRemoved: change(3, "inbox_message.removed"),
+    serviceMailboxesReplaced: change(4, "service_mailbox.removed"),
+    openTicketsToClose: change(5, "ticket.closed"),
+    webPanelsToRewrite: panels.length,
+    webPanelExamples: panels.slice(0, 3).map(({ name, before, after }) => ({ name, before, after })),
+    tasksToDisable: change(7, "scheduled_task.disabled"),
+    tasksKeptEnabled: figure("scheduled_task.kept"),
+    appAuthorizationsDropped: change(8, "app_authorization.removed"),
+    webhooksDropped: change(8, "webhook.removed"),
+    addressesRewritten: Object.values(changes(2)).reduce((a, b) => a + b, 0),
+    documentsCopied: { count: figure("document.copied"), bytes: figure("document.copied_bytes") },
+    documentsLeftOut: change(9, "document.removed"),
+    attachmentsCopied: { count: figure("ticket_attachment.copied"), bytes: figure("ticket_attachment.copied_bytes") },
+    attachmentsLeftOut: change(9, "ticket_attachment.removed"),
+    erpConnectionsStopped: figure("erp_connection.stopped"),
     durationMs: Math.round(performance.now() - started),
   };
 }

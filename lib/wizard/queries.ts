@@ -4,6 +4,7 @@ import { db } from "../db/portal";
 import { canActOnTenant, hasPermission, isStaff, type Actor, type Permission } from "../auth/policy";
 import { getThroughput } from "../sandboxes/queries";
 import type { Throughput } from "../sandboxes/estimate";
+import { tenantClassification } from "../tenants/classification";
 import { readFootprint, withProduction, type ProductionFootprint } from "../tenants/production";
 import type { SandboxOptions } from "../sanitizer/options";
 import { asUserPlan, type AssociateSummary } from "./defaults";
@@ -121,6 +122,8 @@ export async function findUnknownProductionIds(tenantId: string, associateIds: n
   });
 }
 
-export function getDryRun(tenantId: string, options: SandboxOptions): Promise<DryRunResult> {
-  return withProduction(tenantId, (client) => runDryRun(client, options));
+/** Counted by the classification the tenant's runs copy by, so extra e-mail columns are counted too. */
+export async function getDryRun(tenantId: string, options: SandboxOptions): Promise<DryRunResult> {
+  const classification = await tenantClassification(tenantId);
+  return withProduction(tenantId, (client) => runDryRun(client, options, classification));
 }

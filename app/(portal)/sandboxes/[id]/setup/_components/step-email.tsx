@@ -4,7 +4,8 @@ import { useMemo } from "react";
 import { useWatch } from "react-hook-form";
 import { CheckboxField } from "@/components/checkbox-field";
 import { TextField } from "@/components/text-field";
-import { DEFAULT_INVALIDATION_DOMAIN, rewriteEmail } from "@/lib/sanitizer/options";
+import { DEFAULT_INVALIDATION_DOMAIN } from "@/lib/sanitizer/options";
+import { rewriteEmail } from "@/lib/sanitizer/rules/rule-02-email";
 import { domainOf, domainRiskMessage, knownDomainRisk } from "@/lib/wizard/mail-domains";
 import { secondaryButton, type StepProps } from "./step-props";
 

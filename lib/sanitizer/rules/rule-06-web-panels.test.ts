@@ -1,12 +1,12 @@
 /**
  * Rule 6 as a browser reads a URL: every spelling that still reaches Service is
  * rewritten to its template variable, keeping query and fragment; look-alikes stay.
- * The rewrite (web-panel.ts, its own parser) is judged by the verifier's independent
- * reading (web-panel-check.ts, WHATWG URL).
+ * The rewrite (rule-06-web-panels.ts, its own parser) is judged by the verifier's
+ * independent reading (rule-06-service-reach.ts, WHATWG URL).
  */
 import { describe, expect, it } from "vitest";
-import { rewriteWebPanelUrl } from "./web-panel";
-import { reachesService } from "./web-panel-check";
+import { rewriteWebPanelUrl } from "./rule-06-web-panels";
+import { reachesService } from "./rule-06-service-reach";
 
 const BASE = "https://crm.example.no/Cust40417/CS";
 

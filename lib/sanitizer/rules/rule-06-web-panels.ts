@@ -16,10 +16,15 @@
  * script. `ticket.fcgi/x`, `ticket.fcgix` or another script are not Service scripts
  * we can template, and look-alike hosts are other URLs: all stay unchanged.
  *
- * This is the rewrite's own parser. The verifier judges the result with a second,
- * independent reading built on WHATWG `URL` (web-panel-check.ts).
+ * This is the rewrite's own parser, applied on the copy after the data is in
+ * (web_panel is a small configuration table) and by the wizard's dry run on
+ * production. The verifier judges the result with a second, independent reading
+ * built on WHATWG `URL` (rule-06-service-reach.ts).
  */
 import { domainToASCII } from "node:url";
+import type pg from "pg";
+import { check, OFFENDING_LIMIT, type ContractRule } from "./rule";
+import { reachesService } from "./rule-06-service-reach";
 
 export const SCRIPT_VARIABLES: Record<string, string> = {
   ticket: "<csti>",
@@ -112,3 +117,40 @@ export function rewriteWebPanelUrl(url: string, serviceBaseUrl: string): string 
   const script = serviceScript(read, serviceBaseUrl ? readUrl(serviceBaseUrl) : null);
   return script ? `${SCRIPT_VARIABLES[script]}${read.rest}` : url;
 }
+
+export interface WebPanelRewrite {
+  id: number;
+  name: string;
+  before: string;
+  after: string;
+}
+
+/** The panels of a CRM database whose URL the rule rewrites (read through a pg client: the dry run's). */
+export async function webPanelRewrites(client: pg.ClientBase): Promise<WebPanelRewrite[]> {
+  const installation = await client.query<{ base: string }>("SELECT service_base_url AS base FROM public.installation ORDER BY id LIMIT 1");
+  const base = installation.rows[0]?.base ?? "";
+  const panels = await client.query<{ id: number; name: string; url: string }>("SELECT id, name, url FROM public.web_panel ORDER BY id");
+  return panels.rows.map((p) => ({ id: p.id, name: p.name, before: p.url, after: rewriteWebPanelUrl(p.url, base) })).filter((p) => p.after !== p.before);
+}
+
+export const webPanelsRule: ContractRule = {
+  rule: 6,
+  title: "Web panels",
+  async afterCopy(tx, input) {
+    // Judged in TypeScript, written back in one statement.
+    const panels = (await tx.webPanel.findMany({ select: { id: true, url: true } }))
+      .map((p) => ({ id: p.id, url: rewriteWebPanelUrl(p.url, input.serviceBaseUrl), was: p.url }))
+      .filter((p) => p.url !== p.was);
+    const rewritten = await tx.$executeRaw`
+      UPDATE web_panel w SET url = x.url FROM unnest(${panels.map((p) => p.id)}::int[], ${panels.map((p) => p.url)}::text[]) AS x(id, url)
+       WHERE w.id = x.id`;
+    return { "web_panel.url": rewritten };
+  },
+  checks: [
+    check(6, "no web panel reaches Service by full path", async (c) => {
+      const base = (await c.query<{ base: string }>("SELECT service_base_url AS base FROM installation LIMIT 1")).rows[0]?.base ?? "";
+      const panels = await c.query<{ id: number; url: string }>("SELECT id, url FROM web_panel ORDER BY id");
+      return panels.rows.filter((p) => reachesService(p.url, base)).slice(0, OFFENDING_LIMIT).map((p) => `web_panel ${p.id}: ${p.url}`);
+    }),
+  ],
+};

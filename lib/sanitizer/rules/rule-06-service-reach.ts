@@ -1,6 +1,6 @@
 /**
  * Rule 6's verifier: does a URL still reach Service by full path? A second reading,
- * independent of the rewrite's parser (web-panel.ts): the URL is parsed by WHATWG
+ * independent of the rewrite's parser (rule-06-web-panels.ts): the URL is parsed by WHATWG
  * `URL`, as a browser parses it (whitespace, controls, backslashes, scheme and host
  * case, IDNA, default ports, user info, dot segments), against both an http and an
  * https page for protocol-relative URLs. What a browser leaves to the web server is

@@ -1,0 +1,35 @@
+/** Rule 5, tickets: every open, pending or postponed ticket is closed at the snapshot time. */
+import { quoteLiteral, timestamptzLiteral } from "../sql";
+import { check, countWhere, offendingRows, type ContractRule } from "./rule";
+
+export const ACTIVE_TICKET_STATUSES = ["open", "pending", "postponed"] as const;
+
+const ACTIVE = `status IN (${ACTIVE_TICKET_STATUSES.map(quoteLiteral).join(", ")})`;
+
+export const ticketsRule: ContractRule = {
+  rule: 5,
+  title: "Tickets",
+  copy(table, ctx) {
+    if (table.name !== "ticket") return undefined;
+    return {
+      columns: {
+        status: `CASE WHEN ${ACTIVE} THEN 'closed' ELSE status END`,
+        closed_at: `CASE WHEN ${ACTIVE} THEN ${timestamptzLiteral(ctx.snapshotAt)} ELSE closed_at END`,
+      },
+      changes: [{ rule: 5, key: "ticket.closed", aggregate: countWhere(ACTIVE) }],
+    };
+  },
+  checks: [
+    check(5, "no ticket is open, pending or postponed", (c) =>
+      offendingRows(c, `SELECT format('ticket %s: status=%s', id, status) AS o FROM ticket WHERE status = ANY($1)`, [[...ACTIVE_TICKET_STATUSES]]),
+    ),
+    check(5, "closed tickets carry the snapshot time", (c, e) =>
+      offendingRows(
+        c,
+        `SELECT format('%s tickets closed at the snapshot, expected at least %s', n, $2::int) AS o
+           FROM (SELECT count(*) AS n FROM ticket WHERE status = 'closed' AND closed_at = $1::timestamptz) x WHERE n < $2::int`,
+        [e.snapshotAt, e.ticketsClosed],
+      ),
+    ),
+  ],
+};

@@ -1,0 +1,105 @@
+/**
+ * The shape of a contract rule (CONTRACT.md, "What a sandbox must look like", rules
+ * 1–12): one module per rule holds what the rule does to rows, in each place it
+ * acts. The engine loops over the list in index.ts:
+ * - `copy`: column expressions, a row filter or "no rows" for one production table,
+ *   applied inside the copy's SELECT (copy-plan.ts), with the aggregates that count
+ *   what it changes. The wizard's dry run runs the very same aggregates on production
+ *   (lib/wizard/dry-run.ts), so its preview is the report's count.
+ * - `preview`: figures only the dry run shows (what stays, sizes), on the same scan.
+ * - `afterCopy`: a few rows written on the finished copy (post-rules.ts).
+ * - `checks`: re-checked on the copy before release (rule 14, verify.ts).
+ * Rule 0 (classification, drift) and rules 13–16 are properties of the engine.
+ */
+import type pg from "pg";
+import type { Prisma } from "../../generated/crm/client";
+import type { CarryOver } from "../carry-over";
+import type { Classification } from "../classification";
+import type { SandboxExpectations } from "../expectations";
+import type { SandboxOptions } from "../options";
+
+export interface RuleContext {
+  options: SandboxOptions;
+  /** Rule 0's classification: which extra columns hold e-mail addresses (rule 2). */
+  classification: Classification;
+  snapshotAt: Date;
+  /** Id of the sandbox's own Service mailbox (rule 4), created after the copy. */
+  newMailboxId: number;
+}
+
+/** A production table as the rules see it. */
+export interface RuleTable {
+  name: string;
+  columns: readonly { name: string }[];
+}
+
+export interface ChangeCount {
+  rule: number;
+  key: string;
+  /** An aggregate over the production table, e.g. `count(*) FILTER (WHERE ...)`. */
+  aggregate: string;
+}
+
+export interface TableRules {
+  /** Column → SQL expression replacing it. */
+  columns?: Record<string, string>;
+  where?: string;
+  /** No row is copied (the table is still created). */
+  noRows?: boolean;
+  changes?: ChangeCount[];
+}
+
+/** A figure for the wizard's preview: an aggregate over one production table. */
+export interface PreviewCount {
+  table: string;
+  key: string;
+  aggregate: string;
+}
+
+export interface AfterCopyInput {
+  sandboxCustomerId: string;
+  sourceCustomerId: string;
+  sourceCompanyName: string;
+  sourceSerialNumber: string;
+  snapshotAt: Date;
+  options: SandboxOptions;
+  serviceMailboxAddress: string;
+  newMailboxId: number;
+  /** Production's installation.service_base_url (rule 6). */
+  serviceBaseUrl: string;
+  carried: CarryOver;
+}
+
+export interface CheckDefinition {
+  rule: number;
+  description: string;
+  offending(client: pg.ClientBase, e: SandboxExpectations): Promise<string[]>;
+}
+
+export interface ContractRule {
+  rule: number;
+  title: string;
+  copy?(table: RuleTable, ctx: RuleContext): TableRules | undefined;
+  preview?(options: SandboxOptions): PreviewCount[];
+  /** Change key → count. Runs inside the one post-copy transaction. */
+  afterCopy?(tx: Prisma.TransactionClient, input: AfterCopyInput): Promise<Record<string, number>>;
+  checks: CheckDefinition[];
+}
+
+export const countAll = "count(*)";
+export const countWhere = (condition: string) => `count(*) FILTER (WHERE ${condition})`;
+
+/** How many offending rows a failed check names. */
+export const OFFENDING_LIMIT = 5;
+
+/** The first few values of column `o` of `sql`: a check's offending rows. */
+export async function offendingRows(client: pg.ClientBase, sql: string, params: unknown[] = []): Promise<string[]> {
+  const { rows } = await client.query<{ o: string }>(`SELECT o FROM (${sql}) q LIMIT ${OFFENDING_LIMIT}`, params);
+  return rows.map((r) => r.o);
+}
+
+export const check = (rule: number, description: string, offending: CheckDefinition["offending"]): CheckDefinition => ({
+  rule,
+  description,
+  offending,
+});

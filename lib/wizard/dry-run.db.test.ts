@@ -1,0 +1,81 @@
+/**
+ * The wizard's dry run counts what the copy's report will say it changed: on one
+ * production, whose tenant classifies an extra column as e-mail, the dry run (as
+ * the review step asks for it) and a real copy (as a run makes it) agree rule by rule.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
+import { newSandboxName, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
+import type { World } from "../testing/test-world";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { buildWorld } = await import("../testing/test-world");
+const { setTenantClassification, tenantClassification } = await import("../tenants/classification");
+const { provisionSandbox } = await import("../sanitizer/provision");
+const { sandboxOptionsSchema } = await import("../sanitizer/options");
+const { getDryRun } = await import("./queries");
+
+let world: World;
+const made: string[] = [];
+
+beforeAll(async () => {
+  world = await buildWorld();
+  // A customisation: private addresses on contacts, some empty, some missing.
+  await withClient(world.productionUrl, (c) =>
+    c.query(`ALTER TABLE contact ADD COLUMN private_email text;
+             UPDATE contact SET private_email = CASE id % 3 WHEN 0 THEN 'me' || id || '@home.example' WHEN 1 THEN '' END`),
+  );
+  await setTenantClassification("Cust40001", { columns: { "contact.private_email": "email" } });
+});
+
+afterAll(async () => {
+  for (const name of made) await dropTestDatabase(sandboxUrl(name));
+  await db.$disconnect();
+});
+
+describe("the dry run and the copy's report", () => {
+  it("count the same changes, extra e-mail columns included", async () => {
+    const options = sandboxOptionsSchema.parse({
+      users: [{ associateId: 1, userPlan: "sales-premium" }],
+      keepEnabledTaskIds: [1],
+      documents: { mode: "since", since: "2024-01-01" },
+    });
+    const dry = await getDryRun(world.tenantA, options);
+
+    const name = newSandboxName();
+    made.push(name);
+    const report = await provisionSandbox({
+      productionUrl: world.productionUrl,
+      sandboxServerUrl: testSandboxServerUrl(),
+      databaseName: name,
+      sandboxCustomerId: "Cust90011",
+      serviceMailboxAddress: "support@sandbox90011.example",
+      options,
+      classification: await tenantClassification(world.tenantA),
+    });
+    const changes = (rule: number) => report.rules.find((r) => r.rule === rule)?.changes ?? {};
+    const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+
+    const privateAddresses = Number(await scalar(world.productionUrl, "SELECT count(*) FROM contact WHERE private_email <> ''"));
+    expect(privateAddresses).toBeGreaterThan(0);
+    expect(changes(2)["contact.private_email"]).toBe(privateAddresses);
+    expect(dry.addressesRewritten).toBe(sum(changes(2)));
+    expect(dry.inboxAccountsLosingLogins).toBe(changes(3)["inbox_account.logins"]);
+    expect(dry.inboxMessagesRemoved).toBe(changes(3)["inbox_message.removed"]);
+    expect(dry.serviceMailboxesReplaced).toBe(changes(4)["service_mailbox.removed"]);
+    expect(dry.openTicketsToClose).toBe(changes(5)["ticket.closed"]);
+    expect(dry.webPanelsToRewrite).toBe(changes(6)["web_panel.url"]);
+    expect(dry.tasksToDisable).toBe(changes(7)["scheduled_task.disabled"]);
+    expect(dry.appAuthorizationsDropped).toBe(changes(8)["app_authorization.removed"]);
+    expect(dry.webhooksDropped).toBe(changes(8)["webhook.removed"]);
+    expect(dry.documentsLeftOut).toBe(changes(9)["document.removed"]);
+    expect(dry.attachmentsLeftOut).toBe(changes(9)["ticket_attachment.removed"]);
+    // Every figure above is one the copy really changed.
+    for (const figure of [dry.openTicketsToClose, dry.webPanelsToRewrite, dry.documentsLeftOut, dry.attachmentsLeftOut]) expect(figure).toBeGreaterThan(0);
+    // And what the dry run said stays is what the copy holds.
+    expect(dry.documentsCopied.count).toBe(Number(await scalar(sandboxUrl(name), "SELECT count(*) FROM document")));
+  });
+});
