@@ -4,7 +4,7 @@
  * web instances if they should not run jobs themselves.
  */
 import { bootstrap } from "../lib/startup/bootstrap";
-import { startWorker } from "../lib/jobs/worker";
+import { startWorker } from "../lib/worker/worker";
 import { stopBoss } from "../lib/jobs/queue";
 
 const log = (line: string) => console.log(`[worker] ${line}`);

@@ -6,7 +6,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { claimRun, requestRun } = await import("./lifecycle");
 const { stopBoss } = await import("./queue");
-const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
+const { recoverStaleRuns, STALE_AFTER_MS } = await import("../worker/recovery");
 const { copyLimits } = await import("../config/copy-limits");
 const { AppError } = await import("../errors");
 const { sealSecret } = await import("../secrets/secret-box");

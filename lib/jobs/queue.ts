@@ -20,7 +20,7 @@ export function getBoss(): Promise<PgBoss> {
     const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 4 });
     boss.on("error", (error) => console.error("job queue error:", error.message));
     await boss.start();
-    // Recovery from dead workers is ours (lib/jobs/recovery.ts): pg-boss must not run a job twice.
+    // Recovery from dead workers is ours (lib/worker/recovery.ts): pg-boss must not run a job twice.
     await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
     await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
     return boss;

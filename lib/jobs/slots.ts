@@ -8,7 +8,7 @@
  * per key fail the whole fetch), so the limits are checked when a run is claimed,
  * inside the claim's transaction, against the runs themselves: a slot is a RUNNING
  * run. That is why a crashed worker never leaks one: its run stays RUNNING only until
- * its heartbeat goes stale and recovery queues it again (lib/jobs/recovery.ts), and a
+ * its heartbeat goes stale and recovery queues it again (lib/worker/recovery.ts), and a
  * portal database that restarts loses nothing. Two claims for one tenant or one
  * server are serialized by a lock (the tenant's row; a transaction-scoped advisory
  * lock on the server's name), so both cannot pass the count.

@@ -20,7 +20,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
-const { executeRun } = await import("../jobs/execute");
+const { executeRun } = await import("../worker/execute");
 const { buildWorld } = await import("../testing/test-world");
 const { schemaReviewAction, classifySchemaAction, confirmWizardAction } = await import("./actions");
 

@@ -8,7 +8,7 @@ import type { Prisma } from "../../lib/generated/portal/client";
 import type { RunKind } from "../../lib/generated/portal/enums";
 import { AppError } from "../../lib/errors";
 import { requestRun } from "../../lib/jobs/lifecycle";
-import { executeRun } from "../../lib/jobs/execute";
+import { executeRun } from "../../lib/worker/execute";
 import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report";
 import type { RunProgress } from "../../lib/sanitizer/progress";
 import { recordAudit, type AuditAction } from "../../lib/audit/record";

@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { getBoss, RUN_QUEUE, type RunJob } from "./queue";
+import { getBoss, RUN_QUEUE, type RunJob } from "../jobs/queue";
 import { executeRun } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { dropOrphanCopies } from "./orphan-copies";
@@ -17,7 +17,7 @@ import { beatWorker, forgetWorker } from "../observability/workers";
  * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
  * `this.fail(...)` in its work loop, manager.js): when the portal database is down
  * at that moment the rejection goes unhandled, and Node ends the process with every
- * run in it. Found by the chaos test (lib/jobs/chaos.db.test.ts). The run's own record
+ * run in it. Found by the chaos test (lib/worker/chaos.db.test.ts). The run's own record
  * (lib/jobs/lifecycle.ts) and its heartbeat are what recovery relies on, so the
  * worker logs such a rejection and goes on.
  */

@@ -7,8 +7,8 @@ import type PgBoss from "pg-boss";
 import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
 import { AppError } from "../errors";
-import { SCHEDULE_QUEUE } from "./queue";
-import { requestRun } from "./lifecycle";
+import { SCHEDULE_QUEUE } from "../jobs/queue";
+import { requestRun } from "../jobs/lifecycle";
 
 export async function registerAutoRefresh(boss: PgBoss): Promise<void> {
   // Upserted by name: any number of workers may register it.

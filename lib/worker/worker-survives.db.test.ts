@@ -17,8 +17,8 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { requestRun, runDatabaseName } = await import("./lifecycle");
-const { stopBoss } = await import("./queue");
+const { requestRun, runDatabaseName } = await import("../jobs/lifecycle");
+const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
 
 let productionUrl = "";

@@ -15,9 +15,9 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { requestRun, runDatabaseName } = await import("./lifecycle");
+const { requestRun, runDatabaseName } = await import("../jobs/lifecycle");
 const { executeRun } = await import("./execute");
-const { stopBoss } = await import("./queue");
+const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
 const { copyLimits } = await import("../config/copy-limits");
 

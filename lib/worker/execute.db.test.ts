@@ -14,9 +14,9 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { requestRun, runDatabaseName } = await import("./lifecycle");
+const { requestRun, runDatabaseName } = await import("../jobs/lifecycle");
 const { executeRun, serviceMailboxAddress } = await import("./execute");
-const { stopBoss } = await import("./queue");
+const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
 
 let productionUrl = "";

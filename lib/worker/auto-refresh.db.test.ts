@@ -5,7 +5,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { startDueRefreshes } = await import("./auto-refresh");
-const { stopBoss } = await import("./queue");
+const { stopBoss } = await import("../jobs/queue");
 
 const NOW = new Date("2026-03-14T02:15:00Z");
 const YESTERDAY = new Date("2026-03-13T09:00:00Z");

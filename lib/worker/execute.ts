@@ -16,7 +16,7 @@ import { getProductionSize } from "../tenants/production";
 import { tenantClassification } from "../tenants/classification";
 import { tenantConnections } from "../tenants/registry";
 import { afterRunFinished } from "./run-finished";
-import { claimRun, completeCopy, completeDelete, failAttempt, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "./lifecycle";
+import { claimRun, completeCopy, completeDelete, failAttempt, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "../jobs/lifecycle";
 
 export interface ExecuteOptions {
   onProgress?: (p: RunProgress) => void;

@@ -22,11 +22,11 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { requestRun } = await import("./lifecycle");
+const { requestRun } = await import("../jobs/lifecycle");
 const { executeRun } = await import("./execute");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
 const { startWorker } = await import("./worker");
-const { stopBoss } = await import("./queue");
+const { stopBoss } = await import("../jobs/queue");
 const { getProgressSnapshot } = await import("../sandboxes/queries");
 const { loadActor } = await import("../auth/load-actor");
 

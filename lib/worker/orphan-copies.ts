@@ -10,7 +10,7 @@ import { db } from "../db/portal";
 import { oneOffQuery } from "../db/one-off-query";
 import { dropSandboxDatabase } from "../sanitizer/drop";
 import { openConnections } from "../tenants/registry";
-import { ACTIVE_RUN_STATUSES, runDatabaseName } from "./lifecycle";
+import { ACTIVE_RUN_STATUSES, runDatabaseName } from "../jobs/lifecycle";
 
 export async function dropOrphanCopies(): Promise<string[]> {
   const tenants = await db.tenant.findMany({

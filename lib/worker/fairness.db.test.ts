@@ -14,9 +14,9 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { requestRun } = await import("./lifecycle");
+const { requestRun } = await import("../jobs/lifecycle");
 const { startWorker } = await import("./worker");
-const { stopBoss } = await import("./queue");
+const { stopBoss } = await import("../jobs/queue");
 
 const LOCK_TIMEOUT_S = 20;
 let locker: pg.Client | undefined;

@@ -9,7 +9,7 @@ import { db } from "../db/portal";
 import { dropSandboxDatabase } from "../sanitizer/drop";
 import { tenantConnections } from "../tenants/registry";
 import { raiseAlertQuietly } from "../alerts/raise";
-import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "./lifecycle";
+import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "../jobs/lifecycle";
 
 export const STALE_AFTER_MS = 45_000;
 

@@ -10,7 +10,7 @@
  *   - production is byte-for-byte unchanged;
  *   - the retry succeeds.
  * CI size by default (one random kill, a small production); the bigger run:
- * CHAOS_KILLS=20 CHAOS_ROWS=200000 npx vitest run lib/jobs/chaos.db.test.ts. Prints the figures.
+ * CHAOS_KILLS=20 CHAOS_ROWS=200000 npx vitest run lib/worker/chaos.db.test.ts. Prints the figures.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -28,7 +28,7 @@ import { checksums } from "../testing/sanitizer-fixtures";
 import { createTestDatabase } from "../testing/pg";
 import { freePort } from "../testing/free-port";
 import type * as PortalModule from "../db/portal";
-import type * as LifecycleModule from "./lifecycle";
+import type * as LifecycleModule from "../jobs/lifecycle";
 import type * as RecoveryModule from "./recovery";
 
 const KILLS = Number(process.env.CHAOS_KILLS ?? 1);
@@ -147,7 +147,7 @@ describe("chaos: a worker under faults", () => {
     process.env.DATABASE_SECRETS_KEY ??= randomBytes(32).toString("base64");
     await applyMigrations(process.env.DATABASE_URL);
     ({ db } = await import("../db/portal"));
-    lifecycle = await import("./lifecycle");
+    lifecycle = await import("../jobs/lifecycle");
     recovery = await import("./recovery");
 
     productionUrl = await createTestDatabase("chaosprod");
@@ -161,7 +161,7 @@ describe("chaos: a worker under faults", () => {
 
   afterAll(async () => {
     worker?.kill("SIGKILL");
-    const { stopBoss } = await import("./queue");
+    const { stopBoss } = await import("../jobs/queue");
     await stopBoss();
     await db?.$disconnect();
     await server?.stop();
