@@ -1,6 +1,7 @@
 import { Fact } from "@/components/fact";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { BackLink } from "@/components/back-link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant } from "@/lib/auth/policy";
@@ -26,11 +27,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   const plans = USER_PLANS.filter((p) => planCounts[p] > 0).map((p) => `${PLAN_LABEL[p]}: ${planCounts[p]}`).join(", ");
   return (
     <div className="space-y-6">
-      <p className="text-sm">
-        <Link href="/orders" className="text-brand-700 underline">
-          Orders
-        </Link>
-      </p>
+      <BackLink href="/orders">Orders</BackLink>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">Order for “{order.name}”</h1>
         <StatusBadge status={order.status} />

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { BackLink } from "@/components/back-link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { requireActor } from "@/lib/auth/actor";
@@ -52,11 +53,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
   return (
     <div className="space-y-6">
       <div>
-        <p className="text-sm">
-          <Link href="/sandboxes" className="text-brand-700 underline">
-            Sandboxes
-          </Link>
-        </p>
+        <BackLink href="/sandboxes">Sandboxes</BackLink>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold">{sandbox.name}</h1>
           <span data-testid="sandbox-status">

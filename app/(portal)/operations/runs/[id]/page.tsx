@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { BackLink } from "@/components/back-link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
 import { formatWhen } from "@/lib/format";
@@ -27,9 +28,7 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
   return (
     <section aria-labelledby="run-heading" className="space-y-6">
       <div>
-        <p className="text-sm">
-          <Link href="/operations" className="text-brand-700 underline">Operations</Link>
-        </p>
+        <BackLink href="/operations">Operations</BackLink>
         <h1 id="run-heading" className="mt-1 text-2xl font-semibold">
           Run of sandbox “<Link href={`/sandboxes/${run.sandbox.id}`} className="underline">{run.sandbox.name}</Link>”
         </h1>

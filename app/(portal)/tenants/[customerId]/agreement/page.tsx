@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BackLink } from "@/components/back-link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/portal";
@@ -20,11 +20,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ cust
   return (
     <section aria-labelledby="agreement-heading" className="max-w-3xl space-y-6">
       <div>
-        <p className="text-sm">
-          <Link href="/tenants" className="text-brand-700 underline">
-            Customers
-          </Link>
-        </p>
+        <BackLink href="/tenants">Customers</BackLink>
         <h1 id="agreement-heading" className="mt-1 text-2xl font-semibold">
           Agreement of {tenant.companyName} ({tenant.customerId})
         </h1>
