@@ -30,7 +30,7 @@ export interface AuditCursor {
   id: string;
 }
 
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([A-Za-z0-9-]{1,64})$/;
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([\w-]{1,64})$/;
 
 export const formatAuditCursor = (cursor: AuditCursor): string => `${cursor.createdAt.toISOString()}_${cursor.id}`;
 
