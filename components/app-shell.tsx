@@ -18,9 +18,9 @@ export function AppShell({ actor, children }: { actor: Actor; children: ReactNod
           <Link href="/" className="text-lg font-semibold text-brand-900">
             Sandbox Portal
           </Link>
-          {/* Wraps on a phone: who you are on one line, the buttons below it, never wider than the screen. */}
-          <div className="flex flex-wrap items-center justify-end gap-x-4 gap-y-2 text-sm">
-            <div className="basis-full text-right sm:basis-auto" data-testid="who-am-i">
+          {/* Wraps under the name on a phone: who you are on one line, the buttons on the next. */}
+          <div className="flex min-w-0 flex-wrap items-center justify-end gap-2 text-sm sm:gap-4">
+            <div className="min-w-0 text-right" data-testid="who-am-i">
               <p className="font-medium">{actor.name}</p>
               <p className="text-slate-600">
                 <span>{ROLE_LABEL[actor.role]}</span>

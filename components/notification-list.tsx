@@ -25,7 +25,7 @@ export function NotificationList({ items, unread }: { items: Item[]; unread: num
 
   return (
     <details className="relative" data-testid="notifications">
-      <summary className="cursor-pointer list-none rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+      <summary className="cursor-pointer list-none whitespace-nowrap rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
         Notifications
         {unread > 0 && (
           <span className="ml-1.5 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-semibold text-white">
@@ -34,7 +34,8 @@ export function NotificationList({ items, unread }: { items: Item[]; unread: num
           </span>
         )}
       </summary>
-      <div className="absolute right-0 z-20 mt-2 w-80 rounded-lg border border-slate-200 bg-white p-3 shadow-lg">
+      {/* On a phone the bell need not sit at the right edge: the panel spans the screen instead of hanging off it. */}
+      <div className="fixed inset-x-2 z-20 mt-2 max-h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white p-3 shadow-lg sm:absolute sm:inset-x-auto sm:right-0 sm:w-80">
         <div className="flex items-center justify-between">
           <p className="text-sm font-semibold">Notifications</p>
           {unread > 0 && (

@@ -142,7 +142,7 @@ test.describe("ordering a sandbox", () => {
   });
 
   test("a sales rep files an order for a customer, and the customer's admin completes it", async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const name = `Demo ${unique()}`;
     await signIn(page, "sales@sandbox-portal.example");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New order for a customer" }).click();

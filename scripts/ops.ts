@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { bootstrap } from "../lib/startup/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
-import { addTenant, classifyTenant, generateTenant, listTenants, setCopyRate } from "./ops/tenant-commands";
+import { addTenant, classifyTenant, generateTenant, listTenants, setCopyRate, setTenantEntitlements } from "./ops/tenant-commands";
 import { addUser, changeRole, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "tenant:copy-rate": {
     usage: "--customer-id Cust12345 --mbps 5|0|default   (cap on how fast its runs read production; 0: none; default: COPY_RATE_LIMIT_MBPS)",
     run: setCopyRate,
+  },
+  "tenant:entitle": {
+    usage: "--customer-id Cust12345 [--sandboxes 3|unlimited] [--plans sales-premium=10,complete=2|unlimited]   (what its admins may order; staff order beyond it; audited)",
+    run: setTenantEntitlements,
   },
   "tenant:classify": {
     usage: "--customer-id Cust12345 --file tenant.json | --clear   (its own classification of schema beyond the contract, over the defaults file; audited)",
@@ -62,7 +66,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
 
 const STRING_FLAGS = [
   "customer-id", "company", "production-url", "sandbox-server-url", "scale", "seed", "email", "name", "role",
-  "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format", "mbps", "file",
+  "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format", "mbps", "file", "sandboxes",
 ] as const;
 const FLAGS = {
   ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   "checklist.ticked",
   "tenant.copyRate.changed",
   "tenant.classification.changed",
+  "tenant.entitlements.changed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -77,6 +77,14 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     ],
     [event("tenant.classification.changed", { via: "operator CLI", cleared: true }, { actor: null, sandboxName: null }), "An operator (CLI) cleared the custom classification of Nordlys Consulting AS"],
   ],
+  "tenant.entitlements.changed": [
+    [
+      event("tenant.entitlements.changed", { via: "portal", sandboxes: 2, plans: { "sales-premium": 5, complete: 3 } }, { actor: { name: "Sam Sales" }, sandboxName: null }),
+      "Sam Sales set the agreement of Nordlys Consulting AS to 2 sandboxes and 8 user plans",
+    ],
+    [event("tenant.entitlements.changed", { via: "operator CLI", sandboxes: 1, plans: null }, { actor: null, sandboxName: null }), "An operator (CLI) set the agreement of Nordlys Consulting AS to 1 sandbox and any user plans"],
+    [event("tenant.entitlements.changed", { via: "operator CLI", sandboxes: null, plans: null }, { actor: null, sandboxName: null }), "An operator (CLI) set the agreement of Nordlys Consulting AS to any number of sandboxes and any user plans"],
+  ],
 };
 
 describe("audit sentences", () => {

@@ -31,6 +31,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "checklist.ticked": "Checklist item ticked",
   "tenant.copyRate.changed": "Copy rate changed",
   "tenant.classification.changed": "Classification changed",
+  "tenant.entitlements.changed": "Agreement changed",
 };
 
 const TICK_WORDS: Record<ChecklistTickItem, string> = {
@@ -46,7 +47,7 @@ type Parts = { who: string; sandbox: string; forTenant: string; ofTenant: string
 
 const record = (value: unknown): Details => (value && typeof value === "object" && !Array.isArray(value) ? (value as Details) : {});
 const text = (value: unknown): string | null => (typeof value === "string" && value ? value : null);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 const sumOf = (counts: unknown) => Object.values(record(counts)).reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
 const countOf = (value: unknown) => (Array.isArray(value) ? value.length : Object.keys(record(value)).length);
 
@@ -97,6 +98,11 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
       .map(([n, word]) => plural(n as number, word as string));
     const list = what.length === 0 ? "nothing" : what.length === 1 ? what[0] : `${what.slice(0, -1).join(", ")} and ${what.at(-1)}`;
     return `${who} classified ${list}${ofTenant}${d.via === "setup wizard" ? " in the setup wizard" : ""}`;
+  },
+  "tenant.entitlements.changed": ({ who, ofTenant, d }) => {
+    const sandboxes = typeof d.sandboxes === "number" ? plural(d.sandboxes, "sandbox", "sandboxes") : "any number of sandboxes";
+    const plans = d.plans === null || d.plans === undefined ? "any user plans" : plural(sumOf(d.plans), "user plan");
+    return `${who} set the agreement${ofTenant} to ${sandboxes} and ${plans}`;
   },
 };
 

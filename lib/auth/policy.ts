@@ -26,6 +26,7 @@ export type Permission =
   | "checklist.fix"
   | "audit.view"
   | "tenant.viewAll"
+  | "tenant.entitle"
   | "operations.view";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
@@ -34,10 +35,10 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     "checklist.fix", "audit.view",
   ],
   CUSTOMER_USER: ["sandbox.view"],
-  SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll"],
+  SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle"],
   OPERATOR: [
     "sandbox.view", "sandbox.orderForCustomer", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
-    "audit.view", "tenant.viewAll", "operations.view",
+    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view",
   ],
 };
 

@@ -11,6 +11,7 @@ import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { assertWithinEntitlements } from "../tenants/entitlements";
 import { canManageOrder, isOpenOrder } from "./policy";
 import { isSandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
@@ -58,6 +59,7 @@ export async function editOrder(actor: Actor, change: { sandboxId: string; name:
       if (change.name.toLowerCase() !== before.name.toLowerCase() && (await isSandboxNameTaken(before.tenantId, change.name))) {
         throw nameTaken();
       }
+      await assertWithinEntitlements(tx, actor, before.tenantId, change.planCounts, before.planCounts as PlanCounts);
       await tx.sandbox.update({ where: { id: before.id }, data: { name: change.name, planCounts: change.planCounts, note: change.note || null } });
       await recordAudit(
         {

@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/policy";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { assertWithinEntitlements } from "../tenants/entitlements";
 import { isSandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
 
@@ -34,6 +35,8 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
     const sandboxCustomerId = await newSandboxCustomerId();
     try {
       const sandbox = await db.$transaction(async (tx) => {
+        // The operator CLI files as whoever it names, and operators are never capped.
+        if (order.via !== "operator CLI") await assertWithinEntitlements(tx, actor, order.tenantId, order.planCounts);
         const created = await tx.sandbox.create({
           data: {
             tenantId: order.tenantId,

@@ -8,7 +8,7 @@ export async function listTenantsForStaff() {
   const tenants = await db.tenant.findMany({
     orderBy: { customerId: "asc" },
     select: {
-      id: true, customerId: true, companyName: true, createdAt: true,
+      id: true, customerId: true, companyName: true, createdAt: true, entitledSandboxes: true, entitledPlans: true,
       productionUrlEncrypted: true, sandboxServerUrlEncrypted: true,
       _count: { select: { users: true, sandboxes: true } },
     },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { USER_PLANS, type UserPlan } from "../sanitizer/options";
 
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" });
 
@@ -11,3 +12,29 @@ export const tenantInputSchema = z.object({
   sandboxServerUrl: postgresUrl.optional(),
 });
 export type TenantInput = z.input<typeof tenantInputSchema>;
+
+const limitText = z
+  .string()
+  .trim()
+  .regex(/^(\d{1,6})?$/, { error: "Enter a whole number, or leave it empty." });
+
+/**
+ * Staff's form for a customer's agreement (entitlements). Numbers stay text as
+ * typed: an empty "Sandboxes at once" means no limit; plans are limited only when
+ * asked, and then an empty or 0 plan is not covered.
+ */
+export const entitlementsFormSchema = z.object({
+  customerId: customerIdSchema,
+  sandboxes: limitText,
+  limitPlans: z.boolean(),
+  plans: z.object(Object.fromEntries(USER_PLANS.map((p) => [p, limitText])) as Record<UserPlan, typeof limitText>),
+});
+export type EntitlementsFormInput = z.input<typeof entitlementsFormSchema>;
+
+/** The form's values as the entitlements they set. */
+export function entitlementsFromForm(values: z.output<typeof entitlementsFormSchema>): { sandboxes: number | null; plans: Partial<Record<UserPlan, number>> | null } {
+  return {
+    sandboxes: values.sandboxes === "" ? null : Number(values.sandboxes),
+    plans: values.limitPlans ? Object.fromEntries(USER_PLANS.filter((p) => Number(values.plans[p] || 0) > 0).map((p) => [p, Number(values.plans[p])])) : null,
+  };
+}

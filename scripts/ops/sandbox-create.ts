@@ -14,28 +14,17 @@ import { canActOnTenant, isStaff, type Actor } from "../../lib/auth/policy";
 import { db } from "../../lib/db/portal";
 import { AppError } from "../../lib/errors";
 import { createOrder } from "../../lib/orders/mutations";
-import { EMPTY_PLAN_COUNTS, orderSchema, type PlanCounts } from "../../lib/orders/schema";
-import { sandboxOptionsSchema, USER_PLANS, type SandboxOptions, type SandboxOptionsInput, type UserPlan } from "../../lib/sanitizer/options";
+import { orderSchema, type PlanCounts } from "../../lib/orders/schema";
+import { sandboxOptionsSchema, type SandboxOptions, type SandboxOptionsInput } from "../../lib/sanitizer/options";
 import { listProductionLogins } from "../../lib/tenants/production";
 import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
 import { assertOptionsFitOrder, confirmWizard, requireOpenWizard } from "../../lib/wizard/mutations";
 import { CliError } from "./cli-error";
-import { required, text, type Flags } from "./flags";
+import { required, text, type Flags, parsePlans } from "./flags";
 import { carryOut } from "./sandbox-commands";
 
 /** The order form's fields as the CLI's flags, for error messages. */
 const FLAG_OF_FIELD: Record<string, string> = { name: "--name", planCounts: "--plans", note: "--note", users: "--options users", keepEnabledTaskIds: "--keep-tasks" };
-
-/** "sales-premium=3,complete=1" → counts for every plan (absent ones 0); the numbers are judged by the order's schema. */
-function parsePlans(spec: string): Record<UserPlan, number> {
-  const counts: Record<UserPlan, number> = { ...EMPTY_PLAN_COUNTS };
-  for (const part of spec.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const [plan, count = ""] = part.split("=");
-    if (!USER_PLANS.includes(plan as UserPlan)) throw new CliError(`--plans: unknown plan "${plan}" (plans: ${USER_PLANS.join(", ")})`);
-    counts[plan as UserPlan] = count.trim() === "" ? Number.NaN : Number(count);
-  }
-  return counts;
-}
 
 async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
   const file = text(flags, "options");

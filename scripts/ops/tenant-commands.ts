@@ -5,7 +5,7 @@ import { generateProductionDatabase } from "../../lib/crm/generator";
 import { openConnections, registerTenant, TenantRegistrationError } from "../../lib/tenants/registry";
 import { customerIdSchema } from "../../lib/tenants/schema";
 import { CliError } from "./cli-error";
-import { required, text, type Flags } from "./flags";
+import { parsePlans, required, text, type Flags } from "./flags";
 import { progressBar } from "../../lib/crm/generator/progress-bar";
 import { getProductionSize, orNullWhenUnavailable } from "../../lib/tenants/production";
 import { formatBytes } from "../../lib/format";
@@ -13,10 +13,12 @@ import { oneOffQuery } from "../../lib/db/one-off-query";
 import { closeToPublic } from "../../lib/db/sandbox-role";
 import { copyLimits, tenantCopyRateMBps } from "../../lib/config/copy-limits";
 import { setTenantCopyRate } from "../../lib/tenants/copy-rate";
+import { setEntitlements } from "../../lib/tenants/entitlements";
 import { setTenantClassification } from "../../lib/tenants/classification";
 import { TenantSettingError } from "../../lib/tenants/setting-error";
 import { loadClassification, type Classification } from "../../lib/sanitizer/classification";
 import { SanitizationError } from "../../lib/sanitizer/errors";
+import { PLAN_LABEL, type UserPlan } from "../../lib/sanitizer/options";
 
 
 export async function addTenant(flags: Flags): Promise<void> {
@@ -133,6 +135,36 @@ export async function classifyTenant(flags: Flags): Promise<void> {
     if (error instanceof TenantSettingError) throw new CliError(error.message);
     throw error;
   }
+}
+
+/**
+ * `--sandboxes 3 --plans sales-premium=10,complete=2`: what the customer's agreement
+ * covers (a customer admin orders within it; staff order beyond it). `unlimited`
+ * lifts either limit. Audited.
+ */
+export async function setTenantEntitlements(flags: Flags): Promise<void> {
+  const customerId = required(flags, "customer-id");
+  const sandboxes = text(flags, "sandboxes");
+  const plans = text(flags, "plans");
+  if (sandboxes === undefined && plans === undefined) throw new CliError("give --sandboxes N|unlimited, --plans <plan>=<count>,…|unlimited, or both");
+  const current = await db.tenant.findUnique({ where: { customerId }, select: { entitledSandboxes: true, entitledPlans: true } });
+  if (!current) throw new CliError(`No tenant has customer id ${customerId}.`);
+  const count = sandboxes === undefined ? current.entitledSandboxes : sandboxes === "unlimited" ? null : Number(sandboxes);
+  if (count !== null && !Number.isInteger(count)) throw new CliError("--sandboxes must be a whole number or unlimited");
+  const planCounts =
+    plans === undefined
+      ? (current.entitledPlans as Partial<Record<UserPlan, number>> | null)
+      : plans === "unlimited"
+        ? null
+        : Object.fromEntries(Object.entries(parsePlans(plans)).filter(([, n]) => n > 0 || Number.isNaN(n)));
+  try {
+    await setEntitlements(customerId, { sandboxes: count, plans: planCounts }, null, "operator CLI");
+  } catch (error) {
+    if (error instanceof TenantSettingError) throw new CliError(error.message);
+    throw error;
+  }
+  const planWords = planCounts === null ? "any number of user plans" : Object.entries(planCounts).map(([p, n]) => `${n} ${PLAN_LABEL[p as UserPlan]}`).join(", ") || "no user plans";
+  console.log(`tenant ${customerId}: entitled to ${count === null ? "any number of" : count} sandboxes at once and ${planWords}`);
 }
 
 function formatRate(tenant: { copyRateLimitMBps: number | null }): string {

@@ -5,7 +5,9 @@ import { hasPermission } from "@/lib/auth/policy";
 import { AppError } from "@/lib/errors";
 import { listOrderableCustomers } from "@/lib/orders/queries";
 import { getThroughput } from "@/lib/sandboxes/queries";
+import { entitlementUse } from "@/lib/tenants/entitlements";
 import { getProductionFootprint } from "@/lib/tenants/production";
+import { EntitlementsPanel } from "@/components/entitlements-panel";
 import { type EstimateState } from "./_components/estimate-panel";
 import { OrderForm } from "./_components/order-form";
 
@@ -36,6 +38,9 @@ export default async function NewSandboxPage() {
   }
   return (
     <Frame title="Order a sandbox" intro={`A sanitized copy of ${actor.tenantName ?? "your"} production CRM for testing and training. After ordering, a short setup wizard asks who gets access and how the copy is prepared.`}>
+      <div className="mt-4">
+        <EntitlementsPanel use={await entitlementUse(tenantId)} audience="customer" />
+      </div>
       <OrderForm mode="own" tenantId={tenantId} initialEstimate={estimate} />
     </Frame>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { FormStatus } from "@/components/form-status";
 import type { ColumnTreatment, ObjectTreatment, TableTreatment } from "@/lib/sanitizer/classification";
 import type { ClassificationChoices, SchemaReview } from "@/lib/tenants/schema-review";
@@ -55,11 +55,11 @@ function itemsOf(review: SchemaReview): Item[] {
   ];
 }
 
-function choicesFrom(form: FormData, items: Item[], review: SchemaReview): ClassificationChoices {
+function choicesFrom(picked: Record<string, string>, items: Item[], review: SchemaReview): ClassificationChoices {
   const choices: ClassificationChoices = { columns: {}, tables: {}, objects: [] };
   for (const item of items) {
-    const value = form.get(item.key);
-    if (typeof value !== "string") continue;
+    const value = picked[item.key];
+    if (value === undefined) continue;
     if (item.kind === "column") choices.columns[item.id] = value as ColumnTreatment;
     else if (item.kind === "table") choices.tables[item.id] = value as TableTreatment;
     else {
@@ -91,11 +91,12 @@ export function SchemaReviewPanel({
   const id = useId();
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [picked, setPicked] = useState<Record<string, string>>({});
   const items = itemsOf(review);
 
-  async function save(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const choices = choicesFrom(new FormData(event.currentTarget), items, review);
+  // A group and a button, not a <form>: the review step already sits inside the wizard's form.
+  async function save() {
+    const choices = choicesFrom(picked, items, review);
     if (Object.keys(choices.columns).length + Object.keys(choices.tables).length + choices.objects.length === 0) {
       setMessage("Choose what happens to at least one item.");
       return;
@@ -108,6 +109,7 @@ export function SchemaReviewPanel({
       setMessage(result.message);
       return;
     }
+    setPicked({});
     onReviewed(result.data);
   }
 
@@ -131,7 +133,7 @@ export function SchemaReviewPanel({
     );
   }
   return (
-    <form onSubmit={(e) => void save(e)} className="space-y-4 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="schema-review" aria-describedby={`${id}-why`}>
+    <div role="group" aria-label="What happens to each unknown item" aria-describedby={`${id}-why`} className="space-y-4 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="schema-review">
       <div id={`${id}-why`} className="space-y-1 text-sm text-slate-800">
         <p>
           {companyName}&apos;s production has {items.length === 1 ? "1 item" : `${items.length} items`} the CRM does not define, such as custom fields.
@@ -148,7 +150,14 @@ export function SchemaReviewPanel({
           <div className="flex flex-col gap-1">
             {item.choices.map((choice) => (
               <label key={choice} className="flex items-center gap-2 text-sm">
-                <input type="radio" name={item.key} value={choice} className="h-4 w-4" />
+                <input
+                  type="radio"
+                  name={`${id}-${item.key}`}
+                  value={choice}
+                  checked={picked[item.key] === choice}
+                  onChange={() => setPicked((p) => ({ ...p, [item.key]: choice }))}
+                  className="h-4 w-4"
+                />
                 {item.kind === "column"
                   ? COLUMN_CHOICE[choice as ColumnTreatment]
                   : item.kind === "table"
@@ -161,13 +170,14 @@ export function SchemaReviewPanel({
       ))}
       <FormStatus message={message} testId="schema-review-error" />
       <button
-        type="submit"
+        type="button"
+        onClick={() => void save()}
         disabled={saving}
         aria-busy={saving || undefined}
         className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
       >
         {saving ? "Saving your choices…" : "Save these choices"}
       </button>
-    </form>
+    </div>
   );
 }

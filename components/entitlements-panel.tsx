@@ -1,0 +1,54 @@
+import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
+import type { EntitlementUse } from "@/lib/tenants/entitlements";
+
+const WORDS = {
+  customer: { heading: "Your agreement", none: "Your agreement sets no limit on sandboxes or user plans.", beyond: "To order beyond this, ask your sales rep: they can order it for you." },
+  staff: { heading: "Covered now", none: "No limit is set: the customer's admins may order any number of sandboxes and user plans.", beyond: "Sales reps and operators may order beyond it." },
+};
+
+/** What a customer's agreement covers, what is in use and what is left: for its admins before they order, and for staff. */
+export function EntitlementsPanel({ use, audience }: { use: EntitlementUse; audience: keyof typeof WORDS }) {
+  const words = WORDS[audience];
+  const limited = [
+    ...(use.sandboxes.entitled === null ? [] : [{ label: "Sandboxes at once", ...use.sandboxes, entitled: use.sandboxes.entitled }]),
+    ...USER_PLANS.flatMap((plan) => {
+      const { entitled, used } = use.plans[plan];
+      return entitled === null ? [] : [{ label: `${PLAN_LABEL[plan]} plans`, entitled, used }];
+    }),
+  ];
+  return (
+    <section aria-labelledby="entitlements-heading" className="rounded-lg border border-slate-200 bg-white p-4" data-testid="entitlements">
+      <h2 id="entitlements-heading" className="text-base font-semibold">
+        {words.heading}
+      </h2>
+      {limited.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-700">{words.none}</p>
+      ) : (
+        <>
+          <table className="mt-2 text-sm">
+            <caption className="sr-only">What the agreement covers</caption>
+            <thead>
+              <tr className="text-left text-slate-600">
+                <th scope="col" className="pr-6 font-normal"></th>
+                <th scope="col" className="pr-6 font-normal">Covered</th>
+                <th scope="col" className="pr-6 font-normal">In use</th>
+                <th scope="col" className="font-normal">Left</th>
+              </tr>
+            </thead>
+            <tbody>
+              {limited.map((row) => (
+                <tr key={row.label}>
+                  <th scope="row" className="pr-6 text-left font-normal">{row.label}</th>
+                  <td className="pr-6 tabular-nums">{row.entitled}</td>
+                  <td className="pr-6 tabular-nums">{row.used}</td>
+                  <td className="font-medium tabular-nums">{Math.max(0, row.entitled - row.used)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="mt-2 text-xs text-slate-600">{words.beyond}</p>
+        </>
+      )}
+    </section>
+  );
+}

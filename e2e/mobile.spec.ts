@@ -1,0 +1,70 @@
+/**
+ * Every main page at a phone's width (390 px): nothing wider than the screen, the
+ * header's buttons and unread count whole, and the notifications panel inside
+ * the screen when opened. For a customer admin and for an operator.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { connectToServerDatabase, expectAccessible, signIn } from "./fixtures";
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+/** The page fits the screen: no sideways scrolling, and the header's controls are inside it. */
+async function expectFitsTheScreen(page: Page, where: string): Promise<void> {
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  expect(widths.page, `${where} is wider than the screen`).toBeLessThanOrEqual(widths.screen);
+  for (const control of [page.getByTestId("notifications").locator("summary"), page.getByRole("button", { name: "Sign out", exact: true })]) {
+    const box = (await control.boundingBox())!;
+    expect(box.x, where).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, where).toBeLessThanOrEqual(widths.screen);
+  }
+}
+
+/** The unread count stays on the bell's line, and the opened panel is inside the screen. */
+async function expectNotificationsWhole(page: Page): Promise<void> {
+  const bell = page.getByTestId("notifications");
+  const summary = bell.locator("summary");
+  const { height } = (await summary.boundingBox())!;
+  expect(height, "the bell wraps onto two lines").toBeLessThan(48);
+  await summary.click();
+  const panel = bell.locator("summary + div");
+  await expect(panel).toBeVisible();
+  const box = (await panel.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  await summary.click();
+}
+
+test("a customer admin's pages fit a phone", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  // An unread notification, so the count is shown.
+  const portal = await connectToServerDatabase(testInfo);
+  await portal.query(
+    `INSERT INTO "Notification" (id, "userId", message, link) SELECT 'mobile-' || md5(random()::text), id, 'Your sandbox "Mobile" is ready.', '/sandboxes' FROM "User" WHERE email = 'admin@nordlys.example'`,
+  );
+  await portal.end();
+
+  await signIn(page, "admin@nordlys.example");
+  await expectNotificationsWhole(page);
+  for (const path of ["/", "/sandboxes", "/sandboxes/new", "/orders", "/audit"]) {
+    await page.goto(path);
+    await expectFitsTheScreen(page, path);
+  }
+  await page.goto("/sandboxes");
+  const firstSandbox = page.getByRole("main").getByRole("link", { name: /^(?!Order a sandbox)/ }).first();
+  if (await firstSandbox.count()) {
+    await firstSandbox.click();
+    await expectFitsTheScreen(page, page.url());
+  }
+  await expectAccessible(page, "a phone-width page");
+});
+
+test("an operator's pages fit a phone", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "operator@sandbox-portal.example");
+  for (const path of ["/operations", "/tenants", "/sandboxes", "/orders", "/audit"]) {
+    await page.goto(path);
+    await expectFitsTheScreen(page, path);
+  }
+  await expectNotificationsWhole(page);
+  await expectAccessible(page, "the operations overview at phone width");
+});

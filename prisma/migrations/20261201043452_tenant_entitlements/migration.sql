@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Tenant" ADD COLUMN     "entitledPlans" JSONB,
+ADD COLUMN     "entitledSandboxes" INTEGER;
