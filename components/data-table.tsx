@@ -11,7 +11,9 @@ export function DataTable({ caption, columns, children, className = "mt-6" }: {
   className?: string;
 }) {
   return (
-    <div className={`${className} overflow-x-auto rounded-lg border border-slate-200 bg-white`}>
+    // relative: the sr-only caption is absolutely positioned; without a positioned scroller it
+    // sits at the far end of a wide table and widens the whole page on a phone.
+    <div className={`${className} relative overflow-x-auto rounded-lg border border-slate-200 bg-white`}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left">

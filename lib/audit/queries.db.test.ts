@@ -1,49 +1,132 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { Actor } from "../auth/policy";
+import { parseAuditQuery } from "./schema";
 
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { listAuditEvents, AUDIT_PAGE_SIZE } = await import("./queries");
+const { listAuditEvents, eachAuditEvent, AUDIT_PAGE_SIZE } = await import("./queries");
 const { listNotifications } = await import("../notifications/queries");
 const { markNotificationsRead } = await import("../notifications/mutations");
 
 const actor = (role: Actor["role"], tenantId: string | null, id = "x"): Actor => ({ id, email: "", name: "", role, tenantId, tenantName: null, customerId: null });
-let tenantA = "";
-let tenantB = "";
+const operator = actor("OPERATOR", null);
+const ids = { tenantA: "", tenantB: "", tenantC: "", ingrid: "", olivia: "", uatA: "", trainingA: "", uatB: "" };
 
-describe("the audit log and notifications", () => {
+/** The query as the page gets it: from URL parameters, through the same parser. */
+function query(raw: Record<string, string>) {
+  const parsed = parseAuditQuery(raw);
+  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+  return parsed.query;
+}
+const list = async (who: Actor, raw: Record<string, string> = {}) => (await listAuditEvents(who, query(raw))).events;
+
+describe("the audit log's filters and pages", () => {
   beforeAll(async () => {
-    tenantA = (await db.tenant.create({ data: { customerId: "Cust1", companyName: "A", productionUrlEncrypted: "x" } })).id;
-    tenantB = (await db.tenant.create({ data: { customerId: "Cust2", companyName: "B", productionUrlEncrypted: "x" } })).id;
-    const rows = [
-      ...Array.from({ length: AUDIT_PAGE_SIZE + 5 }, () => ({ tenantId: tenantA, action: "checklist.fixed" })),
-      { tenantId: tenantA, action: "sandbox.delete.requested" },
-      { tenantId: tenantB, action: "sandbox.delete.requested" },
-    ];
-    await db.auditEvent.createMany({ data: rows });
+    const tenant = async (customerId: string, companyName: string) => (await db.tenant.create({ data: { customerId, companyName, productionUrlEncrypted: "x" } })).id;
+    ids.tenantA = await tenant("Cust1", "Nordlys Consulting AS");
+    ids.tenantB = await tenant("Cust2", "Fjordline Logistics AB");
+    ids.tenantC = await tenant("Cust3", "Bergen Bakeri");
+    const user = async (email: string, name: string, role: Actor["role"], tenantId: string | null) =>
+      (await db.user.create({ data: { email, name, role, tenantId, passwordHash: "-" } })).id;
+    ids.ingrid = await user("ingrid@nordlys.example", "Ingrid Nordlys", "CUSTOMER_ADMIN", ids.tenantA);
+    ids.olivia = await user("olivia@portal.example", "Olivia Operator", "OPERATOR", null);
+    const sandbox = async (tenantId: string, name: string, deleted = false) =>
+      (await db.sandbox.create({ data: { tenantId, orderedById: ids.ingrid, name, status: deleted ? "DELETED" : "READY", planCounts: {}, deletedAt: deleted ? new Date() : null } })).id;
+    ids.uatA = await sandbox(ids.tenantA, "UAT");
+    ids.trainingA = await sandbox(ids.tenantA, "Training", true);
+    ids.uatB = await sandbox(ids.tenantB, "UAT");
+    const at = (day: string) => new Date(`${day}T12:00:00.000Z`);
+    await db.auditEvent.createMany({
+      data: [
+        { tenantId: ids.tenantA, actorId: ids.ingrid, action: "sandbox.wizard.confirmed", targetId: ids.uatA, details: { options: {} }, createdAt: at("2026-11-01") },
+        { tenantId: ids.tenantA, actorId: ids.ingrid, action: "sandbox.delete.requested", targetId: ids.trainingA, details: { name: "Training" }, createdAt: at("2026-11-02") },
+        { tenantId: ids.tenantA, actorId: null, action: "tenant.copyRate.changed", details: { via: "operator CLI", fromMBps: null, toMBps: 10 }, createdAt: at("2026-11-03") },
+        { tenantId: ids.tenantB, actorId: ids.olivia, action: "tenant.copyRate.changed", details: { via: "portal", fromMBps: null, toMBps: 5 }, createdAt: at("2026-11-03") },
+        { tenantId: ids.tenantB, actorId: ids.olivia, action: "sandbox.refresh.requested", targetId: ids.uatB, details: { name: "UAT" }, createdAt: at("2026-11-04") },
+      ],
+    });
+    // Tenant C: more rows than three pages hold, all written in the same millisecond.
+    const same = new Date("2026-11-10T08:00:00.000Z");
+    await db.auditEvent.createMany({ data: Array.from({ length: 2 * AUDIT_PAGE_SIZE + 20 }, () => ({ tenantId: ids.tenantC, action: "checklist.ticked", createdAt: same })) });
   });
 
-  it("shows a customer admin their own tenant only, filtered and paginated", async () => {
-    const admin = actor("CUSTOMER_ADMIN", tenantA);
-    const first = await listAuditEvents(admin, { page: 1 });
-    expect(first.total).toBe(AUDIT_PAGE_SIZE + 6);
-    expect(first.events).toHaveLength(AUDIT_PAGE_SIZE);
-    expect(first.pageCount).toBe(2);
-    expect((await listAuditEvents(admin, { page: 2 })).events).toHaveLength(6);
-    const deletions = await listAuditEvents(admin, { page: 1, action: "sandbox.delete.requested" });
-    expect(deletions.total).toBe(1);
-    expect(deletions.events[0]?.tenant?.customerId).toBe("Cust1");
-    expect((await listAuditEvents(actor("CUSTOMER_ADMIN", null), { page: 1 })).total).toBe(0);
+  it("names the sandbox from its target, deleted or not, in a plain sentence", async () => {
+    const rows = await list(operator, { tenant: "Cust1" });
+    expect(rows.map((r) => r.sentence)).toEqual([
+      "An operator (CLI) changed the copy rate of Nordlys Consulting AS to 10 MB/s",
+      "Ingrid Nordlys asked for sandbox “Training” for Nordlys Consulting AS to be deleted",
+      "Ingrid Nordlys confirmed the setup of sandbox “UAT” for Nordlys Consulting AS",
+    ]);
   });
 
-  it("shows operators every tenant", async () => {
-    expect((await listAuditEvents(actor("OPERATOR", null), { page: 1, action: "sandbox.delete.requested" })).total).toBe(2);
+  it("filters by who (name or e-mail), customer, sandbox, action and UTC days", async () => {
+    const tenants = (rows: Awaited<ReturnType<typeof list>>) => rows.map((r) => r.tenant?.customerId);
+    expect((await list(operator, { who: "olivia" })).every((r) => r.actor?.name === "Olivia Operator")).toBe(true);
+    expect(await list(operator, { who: "OLIVIA@portal" })).toHaveLength(2);
+    expect(tenants(await list(operator, { tenant: "cust2" }))).toEqual(["Cust2", "Cust2"]);
+    expect(tenants(await list(operator, { tenant: "fjordline" }))).toEqual(["Cust2", "Cust2"]);
+    expect(tenants(await list(operator, { sandbox: "uat" }))).toEqual(["Cust2", "Cust1"]);
+    expect((await list(operator, { sandbox: ids.trainingA })).map((r) => r.action)).toEqual(["sandbox.delete.requested"]);
+    expect(await list(operator, { sandbox: "no such sandbox" })).toEqual([]);
+    expect(tenants(await list(operator, { action: "tenant.copyRate.changed" }))).toEqual(expect.arrayContaining(["Cust1", "Cust2"]));
+    expect(await list(operator, { action: "tenant.copyRate.changed" })).toHaveLength(2);
+    // "To" includes its whole day; "From" starts at its midnight.
+    expect((await list(operator, { from: "2026-11-02", to: "2026-11-03" })).map((r) => r.action).sort()).toEqual([
+      "sandbox.delete.requested",
+      "tenant.copyRate.changed",
+      "tenant.copyRate.changed",
+    ]);
+    expect(await list(operator, { from: "2026-11-05", to: "2026-11-09" })).toEqual([]);
+    expect(await list(operator, { who: "olivia", tenant: "Cust2", sandbox: "UAT", action: "sandbox.refresh.requested", from: "2026-11-04", to: "2026-11-04" })).toHaveLength(1);
   });
 
+  it("keeps a customer admin to their own tenant, whatever the URL says", async () => {
+    const admin = actor("CUSTOMER_ADMIN", ids.tenantA, ids.ingrid);
+    const own = await list(admin);
+    expect(own).toHaveLength(3);
+    for (const tampered of [{ tenant: "Cust2" }, { tenant: "Fjordline" }, { tenant: "Cust3" }]) {
+      expect((await list(admin, tampered)).map((r) => r.id)).toEqual(own.map((r) => r.id));
+    }
+    // Another tenant's sandbox, by name or by id, finds nothing; nor does its operator.
+    expect(await list(admin, { sandbox: ids.uatB })).toEqual([]);
+    expect((await list(admin, { sandbox: "UAT" })).map((r) => r.tenant?.customerId)).toEqual(["Cust1"]);
+    expect(await list(admin, { who: "olivia" })).toEqual([]);
+    expect(await list(actor("CUSTOMER_ADMIN", null))).toEqual([]);
+  });
+
+  it("pages by (createdAt, id): rows with equal timestamps neither repeat nor go missing, in both directions", async () => {
+    const all = (await db.auditEvent.findMany({ where: { tenantId: ids.tenantC }, select: { id: true } })).map((r) => r.id);
+    const first = await listAuditEvents(operator, query({ tenant: "Cust3" }));
+    expect(first.newer).toBeNull();
+    const second = await listAuditEvents(operator, { ...query({ tenant: "Cust3" }), before: first.older! });
+    const third = await listAuditEvents(operator, { ...query({ tenant: "Cust3" }), before: second.older! });
+    expect([first, second, third].map((p) => p.events.length)).toEqual([AUDIT_PAGE_SIZE, AUDIT_PAGE_SIZE, 20]);
+    expect(third.older).toBeNull();
+    const seen = [first, second, third].flatMap((p) => p.events.map((e) => e.id));
+    expect(new Set(seen).size).toBe(all.length);
+    expect(seen.sort()).toEqual([...all].sort());
+    // Back from the last page: "Newer" shows exactly the page before it, then the first.
+    const back = await listAuditEvents(operator, { ...query({ tenant: "Cust3" }), after: third.newer! });
+    expect(back.events.map((e) => e.id)).toEqual(second.events.map((e) => e.id));
+    const backToFirst = await listAuditEvents(operator, { ...query({ tenant: "Cust3" }), after: back.newer! });
+    expect(backToFirst.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
+    expect(backToFirst.newer).toBeNull();
+    expect(backToFirst.older).toEqual(first.older);
+  });
+
+  it("reads every matching event in keyset batches, once each", async () => {
+    const ids: string[] = [];
+    for await (const e of eachAuditEvent(operator, query({ tenant: "Cust3" }), 7)) ids.push(e.id);
+    expect(ids).toHaveLength(2 * AUDIT_PAGE_SIZE + 20);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("notifications", () => {
   it("marks only the user's own notifications read", async () => {
-    const user = async (email: string) => (await db.user.create({ data: { email, name: email, role: "CUSTOMER_USER", tenantId: tenantA, passwordHash: "-" } })).id;
+    const user = async (email: string) => (await db.user.create({ data: { email, name: email, role: "CUSTOMER_USER", tenantId: ids.tenantA, passwordHash: "-" } })).id;
     const mine = await user("me@a.example");
     const theirs = await user("them@a.example");
     const n1 = await db.notification.create({ data: { userId: mine, message: "one" } });

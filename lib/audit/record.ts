@@ -1,21 +1,9 @@
 /** The audit log: who did what to which object, when. Written in the same transaction as the change where there is one. */
 import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
+import type { AuditAction } from "./schema";
 
-export type AuditAction =
-  | "sandbox.ordered"
-  | "sandbox.order.edited"
-  | "sandbox.order.cancelled"
-  | "sandbox.wizard.confirmed"
-  | "sandbox.refresh.requested"
-  | "sandbox.retry.requested"
-  | "sandbox.delete.requested"
-  | "sandbox.autoRefresh.changed"
-  | "checklist.fixed"
-  | "checklist.ticked"
-  | "tenant.copyRate.changed"
-  | "tenant.classification.changed"
-  | "tenant.entitlements.changed";
+export type { AuditAction };
 
 export interface AuditEntry {
   action: AuditAction;

@@ -5,6 +5,7 @@
  */
 import type { SandboxOptions } from "./options";
 import type { SandboxExpectations } from "./expectations";
+import { csvLine } from "../csv";
 
 export interface RuleCheck {
   description: string;
@@ -44,7 +45,8 @@ const CSV_HEADER = ["section", "name", "key", "value", "ok", "offending"];
 
 /**
  * The report as CSV, one line per fact: a row per table, a row per change count
- * and a row per check. Spreadsheet-friendly: RFC 4180 quoting, CRLF line ends.
+ * and a row per check. Spreadsheet-friendly and formula-safe (lib/csv.ts): offending
+ * values come from production.
  */
 export function reportToCsv(report: SanitizationReport): string {
   const rows: string[][] = [CSV_HEADER];
@@ -64,9 +66,5 @@ export function reportToCsv(report: SanitizationReport): string {
       rows.push(["check", name, c.description, "", c.ok ? "yes" : "no", (c.offending ?? []).join("; ")]);
     }
   }
-  return rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  return rows.map(csvLine).join("");
 }

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { AuditAction } from "./schema";
+import { AUDIT_ACTION_LABEL, auditSentence, type AuditEventWords } from "./sentences";
+
+const ingrid = { name: "Ingrid Nordlys" };
+const nordlys = { companyName: "Nordlys Consulting AS" };
+const event = (action: string, details: unknown, more: Partial<AuditEventWords> = {}): AuditEventWords => ({
+  action,
+  actor: ingrid,
+  tenant: nordlys,
+  sandboxName: "UAT",
+  details,
+  ...more,
+});
+
+/** Every action, with the sentences it must read as: a new action without a case here does not typecheck. */
+const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
+  "sandbox.ordered": [
+    [event("sandbox.ordered", { name: "UAT", planCounts: { "sales-premium": 2, complete: 1 } }), "Ingrid Nordlys ordered sandbox “UAT” for Nordlys Consulting AS with 3 user plans"],
+    [event("sandbox.ordered", { planCounts: { complete: 1 } }, { actor: { name: "Sam Sales" } }), "Sam Sales ordered sandbox “UAT” for Nordlys Consulting AS with 1 user plan"],
+  ],
+  "sandbox.order.edited": [
+    [
+      event("sandbox.order.edited", { from: { name: "Test", planCounts: { complete: 2 }, note: null }, to: { name: "UAT", planCounts: { complete: 3 }, note: "for UAT" } }),
+      "Ingrid Nordlys changed the order for sandbox “UAT” for Nordlys Consulting AS: renamed it from “Test”, changed the user plans from 2 to 3, changed the note",
+    ],
+    [event("sandbox.order.edited", { from: { name: "UAT", planCounts: {} }, to: { name: "UAT", planCounts: {} } }), "Ingrid Nordlys changed the order for sandbox “UAT” for Nordlys Consulting AS"],
+  ],
+  "sandbox.order.cancelled": [
+    [event("sandbox.order.cancelled", { name: "UAT", reason: "Not needed" }), "Ingrid Nordlys cancelled the order for sandbox “UAT” for Nordlys Consulting AS (reason: “Not needed”)"],
+    [event("sandbox.order.cancelled", { name: "UAT", reason: null }), "Ingrid Nordlys cancelled the order for sandbox “UAT” for Nordlys Consulting AS"],
+  ],
+  "sandbox.wizard.confirmed": [
+    [event("sandbox.wizard.confirmed", { options: {} }), "Ingrid Nordlys confirmed the setup of sandbox “UAT” for Nordlys Consulting AS"],
+    // The confirmation's details carry no name: without a resolvable target it still reads.
+    [event("sandbox.wizard.confirmed", { options: {} }, { sandboxName: null }), "Ingrid Nordlys confirmed the setup of a sandbox for Nordlys Consulting AS"],
+  ],
+  "sandbox.refresh.requested": [
+    [event("sandbox.refresh.requested", { name: "UAT", choicesEdited: true }), "Ingrid Nordlys started a refresh of sandbox “UAT” for Nordlys Consulting AS, with changed choices"],
+    [event("sandbox.refresh.requested", { via: "operator CLI" }, { actor: null }), "An operator (CLI) started a refresh of sandbox “UAT” for Nordlys Consulting AS"],
+  ],
+  "sandbox.retry.requested": [
+    [event("sandbox.retry.requested", { name: "UAT", kind: "PROVISION" }), "Ingrid Nordlys retried the failed copy of sandbox “UAT” for Nordlys Consulting AS"],
+    [event("sandbox.retry.requested", { name: "UAT", kind: "DELETE" }), "Ingrid Nordlys retried the failed deletion of sandbox “UAT” for Nordlys Consulting AS"],
+  ],
+  "sandbox.delete.requested": [
+    [event("sandbox.delete.requested", { name: "Old name" }), "Ingrid Nordlys asked for sandbox “UAT” for Nordlys Consulting AS to be deleted"],
+    [event("sandbox.delete.requested", { name: "Training" }, { sandboxName: null }), "Ingrid Nordlys asked for sandbox “Training” for Nordlys Consulting AS to be deleted"],
+  ],
+  "sandbox.autoRefresh.changed": [
+    [event("sandbox.autoRefresh.changed", { from: null, to: 5 }), "Ingrid Nordlys set sandbox “UAT” for Nordlys Consulting AS to refresh itself every month on day 5"],
+    [event("sandbox.autoRefresh.changed", { from: 5, to: null }), "Ingrid Nordlys turned off the monthly refresh of sandbox “UAT” for Nordlys Consulting AS"],
+  ],
+  "checklist.fixed": [
+    [event("checklist.fixed", { fix: "pauseTasks", what: "Pause all scheduled tasks" }), "Ingrid Nordlys applied the checklist fix “Pause all scheduled tasks” to sandbox “UAT” for Nordlys Consulting AS"],
+  ],
+  "checklist.ticked": [
+    [event("checklist.ticked", { item: "not-a-backup", ticked: true }), "Ingrid Nordlys ticked “not a backup” on the checklist of sandbox “UAT” for Nordlys Consulting AS"],
+    [event("checklist.ticked", { item: "dead-end", ticked: false }), "Ingrid Nordlys unticked “a dead end” on the checklist of sandbox “UAT” for Nordlys Consulting AS"],
+  ],
+  "tenant.copyRate.changed": [
+    [
+      event("tenant.copyRate.changed", { fromMBps: null, toMBps: 10 }, { actor: { name: "Olivia Operator" }, tenant: { companyName: "Fjordline Logistics AB" }, sandboxName: null }),
+      "Olivia Operator changed the copy rate of Fjordline Logistics AB to 10 MB/s",
+    ],
+    [event("tenant.copyRate.changed", { via: "operator CLI", toMBps: 0 }, { actor: null, sandboxName: null }), "An operator (CLI) changed the copy rate of Nordlys Consulting AS to no limit"],
+    [event("tenant.copyRate.changed", { via: "operator CLI", toMBps: null }, { actor: null, sandboxName: null }), "An operator (CLI) changed the copy rate of Nordlys Consulting AS to the default"],
+  ],
+  "tenant.classification.changed": [
+    [
+      event("tenant.classification.changed", { via: "setup wizard", columns: { "company.x_vat": "keep", "person.x_pet": "clear" }, tables: {}, objects: [] }, { sandboxName: null }),
+      "Ingrid Nordlys classified 2 custom fields of Nordlys Consulting AS in the setup wizard",
+    ],
+    [
+      event("tenant.classification.changed", { via: "operator CLI", columns: { "a.b": "keep" }, tables: { x_log: "skip" }, objects: [{ kind: "index", name: "i" }] }, { actor: null, sandboxName: null }),
+      "An operator (CLI) classified 1 custom field, 1 custom table and 1 schema object of Nordlys Consulting AS",
+    ],
+    [event("tenant.classification.changed", { via: "operator CLI", cleared: true }, { actor: null, sandboxName: null }), "An operator (CLI) cleared the custom classification of Nordlys Consulting AS"],
+  ],
+  "tenant.entitlements.changed": [
+    [
+      event("tenant.entitlements.changed", { via: "portal", sandboxes: 2, plans: { "sales-premium": 5, complete: 3 } }, { actor: { name: "Sam Sales" }, sandboxName: null }),
+      "Sam Sales set the agreement of Nordlys Consulting AS to 2 sandboxes and 8 user plans",
+    ],
+    [event("tenant.entitlements.changed", { via: "operator CLI", sandboxes: 1, plans: null }, { actor: null, sandboxName: null }), "An operator (CLI) set the agreement of Nordlys Consulting AS to 1 sandbox and any user plans"],
+    [event("tenant.entitlements.changed", { via: "operator CLI", sandboxes: null, plans: null }, { actor: null, sandboxName: null }), "An operator (CLI) set the agreement of Nordlys Consulting AS to any number of sandboxes and any user plans"],
+  ],
+};
+
+describe("audit sentences", () => {
+  for (const [action, cases] of Object.entries(CASES)) {
+    it(`reads ${action} as a plain sentence`, () => {
+      for (const [input, sentence] of cases) expect(auditSentence(input)).toBe(sentence);
+    });
+  }
+
+  it("labels every action, and says who acted even without a person or a tenant", () => {
+    expect(Object.keys(AUDIT_ACTION_LABEL).sort()).toEqual(Object.keys(CASES).sort());
+    expect(auditSentence(event("sandbox.wizard.confirmed", null, { actor: null, tenant: null }))).toBe("The system confirmed the setup of sandbox “UAT”");
+  });
+
+  it("still reads an action this version no longer writes, without throwing on odd details", () => {
+    expect(auditSentence(event("sandbox.renamed", "not an object"))).toBe("Ingrid Nordlys: sandbox.renamed for Nordlys Consulting AS");
+    expect(auditSentence(event("sandbox.order.edited", [1, 2]))).toBe("Ingrid Nordlys changed the order for sandbox “UAT” for Nordlys Consulting AS");
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * The audit log in words: one plain sentence per event, built from its action,
+ * actor, tenant, sandbox and details. Pure and isomorphic: the page, the CSV export
+ * and tests say the same thing. Every action has a sentence and a label (a new
+ * action without them does not typecheck); details are our own JSON, read
+ * defensively because old rows may lack a key.
+ */
+import type { ChecklistTickItem } from "../checklist/schema";
+import { isAuditAction, type AuditAction } from "./schema";
+
+export interface AuditEventWords {
+  action: string;
+  actor: { name: string } | null;
+  tenant: { companyName: string } | null;
+  /** The sandbox the event is about, resolved from its target id (deleted sandboxes keep their rows and names). */
+  sandboxName: string | null;
+  details: unknown;
+}
+
+/** Words for the actions people filter by. */
+export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
+  "sandbox.ordered": "Sandbox ordered",
+  "sandbox.order.edited": "Order changed",
+  "sandbox.order.cancelled": "Order cancelled",
+  "sandbox.wizard.confirmed": "Setup confirmed",
+  "sandbox.refresh.requested": "Refresh started",
+  "sandbox.retry.requested": "Run retried",
+  "sandbox.delete.requested": "Deletion requested",
+  "sandbox.autoRefresh.changed": "Regular refresh changed",
+  "checklist.fixed": "Checklist fix applied",
+  "checklist.ticked": "Checklist item ticked",
+  "tenant.copyRate.changed": "Copy rate changed",
+  "tenant.classification.changed": "Classification changed",
+  "tenant.entitlements.changed": "Agreement changed",
+};
+
+const TICK_WORDS: Record<ChecklistTickItem, string> = {
+  "apps-signed-up-again": "apps signed up again",
+  "not-a-backup": "not a backup",
+  "dead-end": "a dead end",
+};
+
+const RUN_WORDS: Record<string, string> = { PROVISION: "copy", REFRESH: "refresh", DELETE: "deletion" };
+
+type Details = Record<string, unknown>;
+type Parts = { who: string; sandbox: string; forTenant: string; ofTenant: string; d: Details };
+
+const record = (value: unknown): Details => (value && typeof value === "object" && !Array.isArray(value) ? (value as Details) : {});
+const text = (value: unknown): string | null => (typeof value === "string" && value ? value : null);
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+const sumOf = (counts: unknown) => Object.values(record(counts)).reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
+const countOf = (value: unknown) => (Array.isArray(value) ? value.length : Object.keys(record(value)).length);
+
+const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
+  "sandbox.ordered": ({ who, sandbox, forTenant, d }) => {
+    const plans = sumOf(d.planCounts);
+    return `${who} ordered ${sandbox}${forTenant}${plans ? ` with ${plural(plans, "user plan")}` : ""}`;
+  },
+  "sandbox.order.edited": ({ who, sandbox, forTenant, d }) => {
+    const from = record(d.from);
+    const to = record(d.to);
+    const changes = [
+      text(from.name) && text(to.name) && from.name !== to.name ? `renamed it from “${text(from.name)}”` : null,
+      sumOf(from.planCounts) !== sumOf(to.planCounts) ? `changed the user plans from ${sumOf(from.planCounts)} to ${sumOf(to.planCounts)}` : null,
+      (from.note ?? null) !== (to.note ?? null) ? "changed the note" : null,
+    ].filter(Boolean);
+    return `${who} changed the order for ${sandbox}${forTenant}${changes.length ? `: ${changes.join(", ")}` : ""}`;
+  },
+  "sandbox.order.cancelled": ({ who, sandbox, forTenant, d }) =>
+    `${who} cancelled the order for ${sandbox}${forTenant}${text(d.reason) ? ` (reason: “${text(d.reason)}”)` : ""}`,
+  "sandbox.wizard.confirmed": ({ who, sandbox, forTenant }) => `${who} confirmed the setup of ${sandbox}${forTenant}`,
+  "sandbox.refresh.requested": ({ who, sandbox, forTenant, d }) =>
+    `${who} started a refresh of ${sandbox}${forTenant}${d.choicesEdited === true ? ", with changed choices" : ""}`,
+  "sandbox.retry.requested": ({ who, sandbox, forTenant, d }) => `${who} retried the failed ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant}`,
+  "sandbox.delete.requested": ({ who, sandbox, forTenant }) => `${who} asked for ${sandbox}${forTenant} to be deleted`,
+  "sandbox.autoRefresh.changed": ({ who, sandbox, forTenant, d }) =>
+    typeof d.to === "number"
+      ? `${who} set ${sandbox}${forTenant} to refresh itself every month on day ${d.to}`
+      : `${who} turned off the monthly refresh of ${sandbox}${forTenant}`,
+  "checklist.fixed": ({ who, sandbox, forTenant, d }) => `${who} applied the checklist fix “${text(d.what) ?? text(d.fix) ?? "?"}” to ${sandbox}${forTenant}`,
+  "checklist.ticked": ({ who, sandbox, forTenant, d }) => {
+    const item = TICK_WORDS[text(d.item) as ChecklistTickItem] ?? text(d.item) ?? "an item";
+    return `${who} ${d.ticked === false ? "unticked" : "ticked"} “${item}” on the checklist of ${sandbox}${forTenant}`;
+  },
+  "tenant.copyRate.changed": ({ who, ofTenant, d }) => {
+    const to = d.toMBps;
+    const rate = typeof to !== "number" ? "the default" : to === 0 ? "no limit" : `${to} MB/s`;
+    return `${who} changed the copy rate${ofTenant} to ${rate}`;
+  },
+  "tenant.classification.changed": ({ who, ofTenant, d }) => {
+    if (d.cleared === true) return `${who} cleared the custom classification${ofTenant}`;
+    const what = [
+      [countOf(d.columns), "custom field"],
+      [countOf(d.tables), "custom table"],
+      [countOf(d.objects), "schema object"],
+    ]
+      .filter(([n]) => n !== 0)
+      .map(([n, word]) => plural(n as number, word as string));
+    const list = what.length === 0 ? "nothing" : what.length === 1 ? what[0] : `${what.slice(0, -1).join(", ")} and ${what.at(-1)}`;
+    return `${who} classified ${list}${ofTenant}${d.via === "setup wizard" ? " in the setup wizard" : ""}`;
+  },
+  "tenant.entitlements.changed": ({ who, ofTenant, d }) => {
+    const sandboxes = typeof d.sandboxes === "number" ? plural(d.sandboxes, "sandbox", "sandboxes") : "any number of sandboxes";
+    const plans = d.plans === null || d.plans === undefined ? "any user plans" : plural(sumOf(d.plans), "user plan");
+    return `${who} set the agreement${ofTenant} to ${sandboxes} and ${plans}`;
+  },
+};
+
+/** Who did it: a person, or (no actor) the operator CLI or the portal itself, as the details say. */
+export function auditActorWords(actor: { name: string } | null, details: unknown): string {
+  if (actor) return actor.name;
+  return record(details).via === "operator CLI" ? "An operator (CLI)" : "The system";
+}
+
+export function auditSentence(event: AuditEventWords): string {
+  const d = record(event.details);
+  const who = auditActorWords(event.actor, d);
+  const company = event.tenant?.companyName;
+  // An order's edit names it only in its before/after.
+  const name = event.sandboxName ?? text(d.name) ?? text(record(d.to).name);
+  const parts: Parts = {
+    who,
+    d,
+    sandbox: name ? `sandbox “${name}”` : "a sandbox",
+    forTenant: company ? ` for ${company}` : "",
+    ofTenant: company ? ` of ${company}` : "",
+  };
+  // An action this version no longer writes still reads as something.
+  if (!isAuditAction(event.action)) return `${who}: ${event.action}${parts.forTenant}`;
+  return SENTENCES[event.action](parts);
+}
