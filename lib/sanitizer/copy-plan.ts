@@ -73,3 +73,12 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
   const where = rules.where ? ` WHERE ${rules.where}` : "";
   return { ...base, select: `SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
 }
+
+/** Plain words for rule 0's counts: the customer's own tables and fields keep their names. */
+export function classificationChangeLabel(key: string): string | undefined {
+  const skipped = /^(.+) skipped$/.exec(key);
+  if (skipped) return `Rows left out of your table “${skipped[1]}”`;
+  const cleared = /^([^.]+)\.(.+) cleared$/.exec(key);
+  if (cleared) return `Values emptied in your custom field “${cleared[2]}” (${cleared[1]!.replace(/_/g, " ")})`;
+  return undefined;
+}

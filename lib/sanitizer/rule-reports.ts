@@ -1,5 +1,5 @@
 /** Per-rule change counts for the report, from the copy's census and the post-copy rules. */
-import type { TablePlan } from "./copy-plan";
+import { classificationChangeLabel, type TablePlan } from "./copy-plan";
 import type { PostRuleChanges } from "./post-rules";
 import type { RuleReport } from "./report";
 import { CONTRACT_RULES, RULE_NUMBERS, RULE_TITLES } from "./rules";
@@ -22,4 +22,10 @@ export function buildRuleReports(plans: TablePlan[], census: Map<string, number[
     for (const [key, value] of Object.entries(changes)) add(Number(rule), key, value);
   }
   return reports;
+}
+
+/** Plain words for a change the report counts; a key no rule knows is said as "Other changes", never by its name. */
+export function changeLabel(rule: number, key: string): string {
+  const label = rule === 0 ? classificationChangeLabel(key) : CONTRACT_RULES.find((r) => r.rule === rule)?.changeLabel(key);
+  return label ?? "Other changes";
 }

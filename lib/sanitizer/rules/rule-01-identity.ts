@@ -8,6 +8,9 @@ export function sandboxSerialNumber(companyName: string, serialNumber: string): 
   return `Test Env - ${companyName}/${serialNumber}`;
 }
 
+
+const CHANGE_LABELS: Record<string, string> = { "installation.updated": "Installation marked as a sandbox, with its own customer key" };
+
 export const identityRule: ContractRule = {
   rule: 1,
   title: "Identity",
@@ -24,6 +27,7 @@ export const identityRule: ContractRule = {
     });
     return { "installation.updated": identity.count };
   },
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(1, "installation is this sandbox's identity", (c, e) =>
       offendingRows(

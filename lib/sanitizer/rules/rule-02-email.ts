@@ -70,6 +70,22 @@ export function notRewrittenEmailSql(expr: string, domain: string): string {
   return `(${expr} <> '' AND (position('@' in ${expr}) <> length(${expr}) - ${domain.length} OR right(${expr}, ${domain.length + 1}) <> ${quoteLiteral(`@${domain}`)}))`;
 }
 
+/** The contract's own address columns in plain words; a custom field keeps the customer's own name. */
+const ADDRESS_WORDS: Record<string, string> = {
+  "associate.email": "users' e-mail addresses",
+  "company.email": "companies' e-mail addresses",
+  "contact.email": "contacts' e-mail addresses",
+  "inbox_account.address": "inbox accounts' addresses",
+  "ticket_message.author_email": "ticket message senders' addresses",
+};
+
+function emailChangeLabel(key: string): string {
+  const known = ADDRESS_WORDS[key];
+  if (known) return `Rewritten to undeliverable: ${known}`;
+  const [table = "", column = ""] = key.split(".");
+  return `Rewritten to undeliverable: your custom field “${column}” (${table.replace(/_/g, " ")})`;
+}
+
 export const emailRule: ContractRule = {
   rule: 2,
   title: "Undeliverable e-mail",
@@ -82,6 +98,7 @@ export const emailRule: ContractRule = {
     });
     return { columns, changes };
   },
+  changeLabel: emailChangeLabel,
   checks: [
     check(2, "every e-mail address is at the invalidation domain", async (c, e) => {
       // Only the columns this copy has: a classification names columns of every tenant's production.

@@ -12,6 +12,9 @@ export const INBOX_LOGIN_COLUMNS = [
 
 const HAS_LOGIN = INBOX_LOGIN_COLUMNS.map((c) => `${c} IS NOT NULL`).join(" OR ");
 
+
+const CHANGE_LABELS: Record<string, string> = { "inbox_message.removed": "Inbox messages removed", "inbox_account.logins": "Inbox accounts whose logins were removed" };
+
 export const inboxRule: ContractRule = {
   rule: 3,
   title: "Inbox",
@@ -23,6 +26,7 @@ export const inboxRule: ContractRule = {
       changes: [{ rule: 3, key: "inbox_account.logins", aggregate: countWhere(HAS_LOGIN) }],
     };
   },
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(3, "inbox accounts have no login", (c) => offendingRows(c, `SELECT 'inbox_account ' || id AS o FROM inbox_account WHERE ${HAS_LOGIN}`)),
     check(3, "inbox_message is empty", (c) => offendingRows(c, `SELECT 'inbox_message ' || id AS o FROM inbox_message`)),

@@ -4,6 +4,9 @@
  */
 import { check, countAll, countWhere, offendingRows, type ContractRule } from "./rule";
 
+
+const CHANGE_LABELS: Record<string, string> = { "service_mailbox.removed": "Service mailboxes removed", "service_mailbox.created": "Sandbox Service mailbox created", "ticket.mailbox_repointed": "Tickets moved to the sandbox mailbox" };
+
 export const serviceMailRule: ContractRule = {
   rule: 4,
   title: "Service mail",
@@ -23,6 +26,7 @@ export const serviceMailRule: ContractRule = {
                          VALUES (${input.newMailboxId}, ${input.serviceMailboxAddress}, true, now())`;
     return { "service_mailbox.created": 1 };
   },
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(4, "exactly one Service mailbox, new, without credentials", (c, e) =>
       offendingRows(

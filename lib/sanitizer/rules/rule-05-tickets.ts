@@ -6,6 +6,9 @@ export const ACTIVE_TICKET_STATUSES = ["open", "pending", "postponed"] as const;
 
 const ACTIVE = `status IN (${ACTIVE_TICKET_STATUSES.map(quoteLiteral).join(", ")})`;
 
+
+const CHANGE_LABELS: Record<string, string> = { "ticket.closed": "Open, pending and postponed tickets closed" };
+
 export const ticketsRule: ContractRule = {
   rule: 5,
   title: "Tickets",
@@ -19,6 +22,7 @@ export const ticketsRule: ContractRule = {
       changes: [{ rule: 5, key: "ticket.closed", aggregate: countWhere(ACTIVE) }],
     };
   },
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(5, "no ticket is open, pending or postponed", (c) =>
       offendingRows(c, `SELECT format('ticket %s: status=%s', id, status) AS o FROM ticket WHERE status = ANY($1)`, [[...ACTIVE_TICKET_STATUSES]]),

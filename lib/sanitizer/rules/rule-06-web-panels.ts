@@ -133,6 +133,9 @@ export async function webPanelRewrites(client: pg.ClientBase): Promise<WebPanelR
   return panels.rows.map((p) => ({ id: p.id, name: p.name, before: p.url, after: rewriteWebPanelUrl(p.url, base) })).filter((p) => p.after !== p.before);
 }
 
+
+const CHANGE_LABELS: Record<string, string> = { "web_panel.url": "Web panel addresses rewritten to template variables" };
+
 export const webPanelsRule: ContractRule = {
   rule: 6,
   title: "Web panels",
@@ -146,6 +149,7 @@ export const webPanelsRule: ContractRule = {
        WHERE w.id = x.id`;
     return { "web_panel.url": rewritten };
   },
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(6, "no web panel reaches Service by full path", async (c) => {
       const base = (await c.query<{ base: string }>("SELECT service_base_url AS base FROM installation LIMIT 1")).rows[0]?.base ?? "";

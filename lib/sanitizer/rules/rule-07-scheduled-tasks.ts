@@ -2,6 +2,9 @@
 import { inIds } from "../sql";
 import { check, countWhere, offendingRows, type ContractRule } from "./rule";
 
+
+const CHANGE_LABELS: Record<string, string> = { "scheduled_task.disabled": "Scheduled tasks switched off", "scheduled_task.enabled": "Tasks off in production, switched on because you kept them" };
+
 export const scheduledTasksRule: ContractRule = {
   rule: 7,
   title: "Scheduled tasks",
@@ -17,6 +20,7 @@ export const scheduledTasksRule: ContractRule = {
     };
   },
   preview: (options) => [{ table: "scheduled_task", key: "scheduled_task.kept", aggregate: countWhere(inIds("id", options.keepEnabledTaskIds)) }],
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(7, "only the tasks kept enabled are enabled", (c, e) =>
       offendingRows(

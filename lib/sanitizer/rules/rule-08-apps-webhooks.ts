@@ -28,6 +28,9 @@ function insertWithIds(tx: Prisma.TransactionClient, table: string, columns: Rec
   );
 }
 
+
+const CHANGE_LABELS: Record<string, string> = { "app_authorization.removed": "App authorizations removed", "webhook.removed": "Webhooks removed" };
+
 export const appsWebhooksRule: ContractRule = {
   rule: 8,
   title: "Apps and webhooks",
@@ -46,6 +49,7 @@ export const appsWebhooksRule: ContractRule = {
     const hooks = await insertWithIds(tx, "webhook", WEBHOOK_COLUMNS, carried.webhooks.map((w) => ({ ...w, created_by: keep(w.created_by) })));
     return { "app_authorization.carried": apps, "webhook.carried": hooks };
   },
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(8, "only carried app authorizations and webhooks exist", (c, e) =>
       offendingRows(

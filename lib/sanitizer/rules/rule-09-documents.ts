@@ -23,6 +23,9 @@ function documentRules(options: SandboxOptions): TableRules {
   return { where: kept, changes: [{ rule: 9, key: "document.removed", aggregate: countWhere(`NOT (${kept})`) }] };
 }
 
+
+const CHANGE_LABELS: Record<string, string> = { "document.removed": "Documents left out", "ticket_attachment.removed": "Service attachments left out" };
+
 export const documentsRule: ContractRule = {
   rule: 9,
   title: "Documents and attachments",
@@ -41,6 +44,7 @@ export const documentsRule: ContractRule = {
       { table: "ticket_attachment", key: "ticket_attachment.copied_bytes", aggregate: `coalesce(sum(size_bytes) FILTER (WHERE ${attachments}), 0)` },
     ];
   },
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(9, "documents and attachments as chosen", (c, e) =>
       offendingRows(

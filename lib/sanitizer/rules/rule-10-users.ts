@@ -2,6 +2,9 @@
 import { inIds, quoteLiteral } from "../sql";
 import { check, countWhere, offendingRows, type ContractRule } from "./rule";
 
+
+const CHANGE_LABELS: Record<string, string> = { "associate.can_login": "Users whose sign-in was switched on or off", "associate.user_plan": "Users given another user plan" };
+
 export const usersRule: ContractRule = {
   rule: 10,
   title: "Users",
@@ -22,6 +25,7 @@ export const usersRule: ContractRule = {
   preview: (options) => [
     { table: "associate", key: "associate.losing_login", aggregate: countWhere(`can_login AND NOT ${inIds("id", options.users.map((u) => u.associateId))}`) },
   ],
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(10, "only the associates given access can log in, with their plan", (c, e) =>
       offendingRows(

@@ -3,6 +3,9 @@ import { check, offendingRows, type ContractRule } from "./rule";
 
 export const OPT_IN_PREFERENCES = ["Statistics OptIn - Configured", "UserSync OptIn - Configured"] as const;
 
+
+const CHANGE_LABELS: Record<string, string> = { "preference.set_no": "Opt-in preferences set to No", "preference.created": "Opt-in preferences created as No" };
+
 export const optInsRule: ContractRule = {
   rule: 11,
   title: "Opt-ins",
@@ -21,6 +24,7 @@ export const optInsRule: ContractRule = {
     }
     return { "preference.set_no": changed, "preference.created": created };
   },
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(11, "both opt-ins are No, once each", (c) =>
       offendingRows(

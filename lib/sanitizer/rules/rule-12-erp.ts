@@ -1,6 +1,9 @@
 /** Rule 12, ERP: no connection syncs by itself or keeps its key. */
 import { check, countWhere, offendingRows, type ContractRule } from "./rule";
 
+
+const CHANGE_LABELS: Record<string, string> = { "erp_connection.auto_sync": "ERP connections whose automatic sync was stopped", "erp_connection.api_key": "ERP API keys removed" };
+
 export const erpRule: ContractRule = {
   rule: 12,
   title: "ERP",
@@ -15,6 +18,7 @@ export const erpRule: ContractRule = {
     };
   },
   preview: () => [{ table: "erp_connection", key: "erp_connection.stopped", aggregate: countWhere("auto_sync OR api_key IS NOT NULL") }],
+  changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
     check(12, "ERP connections do not sync and have no key", (c) =>
       offendingRows(

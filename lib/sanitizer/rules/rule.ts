@@ -84,6 +84,8 @@ export interface ContractRule {
   /** Change key → count. Runs inside the one post-copy transaction. */
   afterCopy?(tx: Prisma.TransactionClient, input: AfterCopyInput): Promise<Record<string, number>>;
   checks: CheckDefinition[];
+  /** Plain words for each change key the report shows ("Tickets closed"), never a table or column name. */
+  changeLabel(key: string): string | undefined;
 }
 
 export const countAll = "count(*)";

@@ -1,5 +1,6 @@
 import { formatBytes, formatDuration, formatWhen } from "@/lib/format";
 import type { SanitizationReport as Report } from "@/lib/sanitizer/report";
+import { changeLabel } from "@/lib/sanitizer/rule-reports";
 import { OptionsSummary } from "./options-summary";
 
 const number = new Intl.NumberFormat("en-GB");
@@ -53,7 +54,7 @@ export function SanitizationReport({ sandboxId, runId, report, finishedAt }: { s
               <ul className="mt-1 flex flex-wrap gap-x-4 text-sm text-slate-800">
                 {Object.entries(rule.changes).map(([key, value]) => (
                   <li key={key}>
-                    {humanize(key)}: <strong>{number.format(value)}</strong>
+                    {changeLabel(rule.rule, key)}: <strong>{number.format(value)}</strong>
                   </li>
                 ))}
               </ul>
@@ -99,9 +100,4 @@ export function SanitizationReport({ sandboxId, runId, report, finishedAt }: { s
       </details>
     </section>
   );
-}
-
-/** `rowsChanged` → "rows changed", `inbox_message` → "inbox message". */
-function humanize(key: string): string {
-  return key.replace(/_/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }

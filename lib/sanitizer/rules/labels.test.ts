@@ -1,0 +1,53 @@
+/**
+ * Item 7 of issue 12: the report says what changed in plain words, never by a
+ * table or column name. Every change any rule counts has its own label.
+ */
+import { describe, expect, it } from "vitest";
+import { CRM_TABLES } from "../../crm/contract";
+import { EMPTY_CLASSIFICATION } from "../classification";
+import { sandboxOptionsSchema } from "../options";
+import { changeLabel } from "../rule-reports";
+import { CONTRACT_RULES } from ".";
+
+/** Keys written after the copy (afterCopy), which no table plan lists. */
+const AFTER_COPY_KEYS: [number, string][] = [
+  [1, "installation.updated"],
+  [4, "service_mailbox.created"],
+  [6, "web_panel.url"],
+  [11, "preference.set_no"],
+  [11, "preference.created"],
+];
+
+function keysCountedInTheCopy(): [number, string][] {
+  const keys: [number, string][] = [];
+  for (const documents of [{ mode: "none" }, { mode: "since", since: "2024-01-01" }] as const) {
+    const options = sandboxOptionsSchema.parse({ users: [{ associateId: 1, userPlan: "complete" }], documents, serviceAttachments: false });
+    const ctx = { options, classification: EMPTY_CLASSIFICATION, snapshotAt: new Date(), newMailboxId: 1 };
+    for (const table of CRM_TABLES) {
+      for (const rule of CONTRACT_RULES) {
+        for (const change of rule.copy?.(table, ctx)?.changes ?? []) keys.push([change.rule, change.key]);
+      }
+    }
+  }
+  return keys;
+}
+
+describe("the report's words for what changed", () => {
+  it("labels every change a rule counts, without table or column names", () => {
+    const keys = [...keysCountedInTheCopy(), ...AFTER_COPY_KEYS];
+    expect(keys.length).toBeGreaterThan(15);
+    for (const [rule, key] of keys) {
+      const label = changeLabel(rule, key);
+      expect(label, `rule ${rule} ${key}`).not.toBe("Other changes");
+      expect(label, `rule ${rule} ${key}`).not.toMatch(/[a-z]_[a-z]|\b[a-z]+\.[a-z]+\b/);
+    }
+  });
+
+  it("names the customer's own custom fields and tables by their own names, and nothing unknown by its key", () => {
+    expect(changeLabel(2, "contact.private_email")).toBe("Rewritten to undeliverable: your custom field “private_email” (contact)");
+    expect(changeLabel(0, "company.loyalty_note cleared")).toBe("Values emptied in your custom field “loyalty_note” (company)");
+    expect(changeLabel(0, "audit_log skipped")).toBe("Rows left out of your table “audit_log”");
+    expect(changeLabel(5, "ticket.reopened")).toBe("Other changes");
+    expect(changeLabel(99, "x.y")).toBe("Other changes");
+  });
+});
