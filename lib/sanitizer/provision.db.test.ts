@@ -221,6 +221,7 @@ describe("provisionSandbox with every wizard option set", () => {
   let since: string;
   let users: { associateId: number; userPlan: "sales-premium" | "complete" }[];
   let taskId: number;
+  let report: SanitizationReport;
 
   beforeAll(async () => {
     const ids = (await rows<{ id: number }>(prod, "SELECT id FROM associate ORDER BY id LIMIT 2")).map((r) => r.id);
@@ -230,7 +231,7 @@ describe("provisionSandbox with every wizard option set", () => {
     ];
     taskId = Number(await scalar(prod, "SELECT id FROM scheduled_task ORDER BY id LIMIT 1"));
     since = (await scalar(prod, "SELECT to_char(percentile_disc(0.5) WITHIN GROUP (ORDER BY created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') FROM document"))!;
-    ({ url } = await provision({
+    ({ url, report } = await provision({
       users,
       invalidationDomain: "Sandbox-Mail.TEST",
       keepEnabledTaskIds: [taskId],
@@ -249,8 +250,9 @@ describe("provisionSandbox with every wizard option set", () => {
     expect(await scalar(url, "SELECT count(*) FROM contact WHERE email LIKE '%@sandbox-mail.test'")).not.toBe("0");
   });
 
-  it("keeps the chosen task enabled and only it", async () => {
+  it("keeps the chosen task enabled and only it, and the report names it", async () => {
     expect(await rows(url, "SELECT id FROM scheduled_task WHERE enabled")).toEqual([{ id: taskId }]);
+    expect(report.keptTasks).toEqual(await rows(prod, `SELECT id, name FROM scheduled_task WHERE id = ${taskId}`));
   });
 
   it("documents since a date: exactly those created on or after it, unchanged", async () => {

@@ -134,10 +134,16 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // After the rules, so the carried rows and the new mailbox are checked by the
     // foreign keys and counted by the sequences too.
     await step("constraints");
-    await withTargetClient(targetUrl, async (client) => {
+    const keptTasks = await withTargetClient(targetUrl, async (client) => {
       for (const sql of ddl.foreignKeys) await client.query(sql);
       await resetSequences(client);
       await client.query("ANALYZE");
+      // By name for the report: people know their tasks by name, not by id.
+      const { rows } = await client.query<{ id: number; name: string }>(
+        "SELECT id, name FROM public.scheduled_task WHERE id = ANY($1::int[]) ORDER BY name, id",
+        [options.keepEnabledTaskIds],
+      );
+      return rows;
     });
     tracker.finish("constraints");
 
@@ -174,6 +180,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       sourceCustomerId: expectations.sourceCustomerId,
       sandboxCustomerId: input.sandboxCustomerId,
       options,
+      keptTasks,
       tables: copy.tables,
       rules,
       durationMs: Date.now() - started,

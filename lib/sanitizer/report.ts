@@ -34,6 +34,8 @@ export interface SanitizationReport {
   sourceCustomerId: string;
   sandboxCustomerId: string;
   options: SandboxOptions;
+  /** The tasks kept enabled, by name as the copy holds them (reports from before names were kept lack it). */
+  keptTasks?: { id: number; name: string }[];
   tables: TableReport[];
   rules: RuleReport[];
   durationMs: number;

@@ -1,7 +1,7 @@
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
 
-/** The wizard's choices in words. */
-export function OptionsSummary({ options }: { options: unknown }) {
+/** The wizard's choices in words; kept tasks by name when the run's report has them, else how many. */
+export function OptionsSummary({ options, keptTasks }: { options: unknown; keptTasks?: { name: string }[] }) {
   const parsed = sandboxOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) return <span className="text-slate-600">—</span>;
   const o = parsed.data;
@@ -13,7 +13,13 @@ export function OptionsSummary({ options }: { options: unknown }) {
       <dt className="text-slate-600">E-mail domain</dt>
       <dd>{o.invalidationDomain}</dd>
       <dt className="text-slate-600">Tasks kept enabled</dt>
-      <dd>{o.keepEnabledTaskIds.length === 0 ? "none" : o.keepEnabledTaskIds.join(", ")}</dd>
+      <dd>
+        {o.keepEnabledTaskIds.length === 0
+          ? "none"
+          : keptTasks
+            ? keptTasks.map((t) => t.name).join(", ")
+            : `${o.keepEnabledTaskIds.length} ${o.keepEnabledTaskIds.length === 1 ? "task" : "tasks"}`}
+      </dd>
       <dt className="text-slate-600">Documents</dt>
       <dd>{documents}</dd>
       <dt className="text-slate-600">Service attachments</dt>

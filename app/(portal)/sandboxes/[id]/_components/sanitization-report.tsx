@@ -41,7 +41,7 @@ export function SanitizationReport({ sandboxId, runId, report, finishedAt }: { s
         </dl>
         <div>
           <h3 className="text-sm font-semibold">Options used</h3>
-          <OptionsSummary options={report.options} />
+          <OptionsSummary options={report.options} keptTasks={report.keptTasks} />
         </div>
       </div>
       <ol className="mt-4 space-y-3" aria-label="Rules">
