@@ -113,18 +113,7 @@ export function SchemaReviewPanel({
     onReviewed(result.data);
   }
 
-  if (review.blockers.length) {
-    return (
-      <div className="rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-900" data-testid="schema-blockers">
-        <p className="font-semibold">Production has problems only support can solve, so it cannot be copied yet:</p>
-        <ul className="mt-2 list-disc space-y-1 pl-5">
-          {review.blockers.map((b) => (
-            <li key={b}>{b}</li>
-          ))}
-        </ul>
-      </div>
-    );
-  }
+  if (review.blockers.length) return <SupportProblems problems={review.blockers} />;
   if (items.length === 0) {
     return (
       <p className="text-sm text-slate-700" data-testid="schema-ready">
@@ -142,31 +131,7 @@ export function SchemaReviewPanel({
         <p>Your choices hold for every sandbox of {companyName}, now and at later refreshes, and are recorded in the audit log.</p>
       </div>
       {items.map((item) => (
-        <fieldset key={item.key} className="rounded-md border border-slate-200 bg-white p-3">
-          <legend className="px-1 text-sm font-medium">{item.label}</legend>
-          {item.kind === "object" && item.executable && (
-            <p className="mb-1 text-xs text-slate-600">It runs code of its own, so it can only be left out.</p>
-          )}
-          <div className="flex flex-col gap-1">
-            {item.choices.map((choice) => (
-              <label key={choice} className="flex items-center gap-2 text-sm">
-                <input
-                  type="radio"
-                  name={`${id}-${item.key}`}
-                  value={choice}
-                  checked={picked[item.key] === choice}
-                  onChange={() => setPicked((p) => ({ ...p, [item.key]: choice }))}
-                  className="h-4 w-4"
-                />
-                {item.kind === "column"
-                  ? COLUMN_CHOICE[choice as ColumnTreatment]
-                  : item.kind === "table"
-                    ? TABLE_CHOICE[choice as TableTreatment]
-                    : OBJECT_CHOICE[choice as ObjectTreatment]}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <ItemChoices key={item.key} item={item} name={`${id}-${item.key}`} picked={picked[item.key]} onPick={(choice) => setPicked((p) => ({ ...p, [item.key]: choice }))} />
       ))}
       <FormStatus message={message} testId="schema-review-error" />
       <button
@@ -179,5 +144,40 @@ export function SchemaReviewPanel({
         {saving ? "Saving your choices…" : "Save these choices"}
       </button>
     </div>
+  );
+}
+
+/** What no classification can fix: support must act. */
+function SupportProblems({ problems }: { problems: string[] }) {
+  return (
+    <div className="rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-900" data-testid="schema-blockers">
+      <p className="font-semibold">Production has problems only support can solve, so it cannot be copied yet:</p>
+      <ul className="mt-2 list-disc space-y-1 pl-5">
+        {problems.map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const choiceWords = (item: Item, choice: string): string =>
+  item.kind === "column" ? COLUMN_CHOICE[choice as ColumnTreatment] : item.kind === "table" ? TABLE_CHOICE[choice as TableTreatment] : OBJECT_CHOICE[choice as ObjectTreatment];
+
+/** One unknown item with a radio per treatment it can take. */
+function ItemChoices({ item, name, picked, onPick }: { item: Item; name: string; picked: string | undefined; onPick: (choice: string) => void }) {
+  return (
+    <fieldset className="rounded-md border border-slate-200 bg-white p-3">
+      <legend className="px-1 text-sm font-medium">{item.label}</legend>
+      {item.kind === "object" && item.executable && <p className="mb-1 text-xs text-slate-600">It runs code of its own, so it can only be left out.</p>}
+      <div className="flex flex-col gap-1">
+        {item.choices.map((choice) => (
+          <label key={choice} className="flex items-center gap-2 text-sm">
+            <input type="radio" name={name} value={choice} checked={picked === choice} onChange={() => onPick(choice)} className="h-4 w-4" />
+            {choiceWords(item, choice)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }
