@@ -118,7 +118,12 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
         <h3 id={`${id}-dry`} className="text-base font-semibold">What the {mode === "refresh" ? "new " : ""}copy will change (dry run on production, nothing is written)</h3>
         <div aria-live="polite" className="mt-2">
           {dryRun.state === "loading" && <p className="text-sm text-slate-600">Counting on production…</p>}
-          {dryRun.state === "error" && <p className="text-sm text-red-700">{dryRun.message}</p>}
+          {dryRun.state === "error" && (
+            <p className="text-sm text-red-700">
+              {/* A contract column missing or retyped breaks the counting too: the schema check below says what. */}
+              {schema.state === "ready" && schema.result.blockers.length ? "The figures cannot be counted until the problems with production's schema below are solved." : dryRun.message}
+            </p>
+          )}
           {dryRun.state === "ready" && <DryRunPanel result={dryRun.result} />}
         </div>
       </section>
