@@ -67,7 +67,7 @@ export async function findDrift(
   return { drift, plan, problems: [...plan.problems, ...treatmentProblems(schema, classification)] };
 }
 
-export function hasDrift(drift: DriftReport): boolean {
+function hasDrift(drift: DriftReport): boolean {
   return Object.values(drift).some((list: unknown[]) => list.length > 0);
 }
 

@@ -67,11 +67,6 @@ export function needsClassification(review: SchemaReview): number {
   return review.columns.length + review.tables.length + review.objects.length;
 }
 
-/** True when nothing stops a copy: nothing to classify and nothing for support. */
-export function schemaIsReady(review: SchemaReview): boolean {
-  return needsClassification(review) === 0 && review.blockers.length === 0;
-}
-
 async function classificationOrFixing(tenantId: string): Promise<Classification> {
   try {
     return await tenantClassification(tenantId);
