@@ -7,7 +7,9 @@
  */
 import { createHash } from "node:crypto";
 import { db } from "../db/portal";
+import { createElement } from "react";
 import { notifyUsers } from "../notifications/notify";
+import { AlertMail, alertSubject } from "../emails/alert-mail";
 
 export interface AlertInput {
   key: string;
@@ -33,10 +35,17 @@ export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"
     data: { notifiedAt: now },
   });
   if (claimed.count === 0) return "counted";
-  const operators = await db.user.findMany({ where: { role: "OPERATOR" }, select: { id: true } });
+  const [operators, { firstAt }] = await Promise.all([
+    db.user.findMany({ where: { role: "OPERATOR" }, select: { id: true } }),
+    db.alert.findUniqueOrThrow({ where: { key: alert.key }, select: { firstAt: true } }),
+  ]);
   await notifyUsers(
     operators.map((o) => o.id),
-    { subject: `Alert: ${alert.subject}`, text: alert.detail, link: alert.link },
+    {
+      subject: alertSubject(alert.subject),
+      link: alert.link,
+      mail: createElement(AlertMail, { subject: alert.subject, detail: alert.detail, link: alert.link ?? null, firstAt }),
+    },
   );
   return "notified";
 }

@@ -11,7 +11,9 @@ import nodemailer from "nodemailer";
 export interface Mail {
   to: string[];
   subject: string;
+  /** Every mail has both bodies (lib/emails): clients that show no HTML show the text. */
   text: string;
+  html: string;
 }
 
 export interface StoredMail extends Mail {
@@ -28,7 +30,7 @@ export async function sendMail(mail: Mail): Promise<void> {
   if (mail.to.length === 0) return;
   if (process.env.SMTP_URL) {
     const transport = nodemailer.createTransport(process.env.SMTP_URL);
-    await transport.sendMail({ from: from(), to: mail.to.join(", "), subject: mail.subject, text: mail.text });
+    await transport.sendMail({ from: from(), to: mail.to.join(", "), subject: mail.subject, text: mail.text, html: mail.html });
     return;
   }
   const stored: StoredMail = { ...mail, id: `${Date.now()}-${randomBytes(4).toString("hex")}`, from: from(), sentAt: new Date().toISOString() };

@@ -1,11 +1,17 @@
-/** Tells people about something: a notification in the portal and an e-mail, to each recipient once. */
+/**
+ * Tells people about something: a notification in the portal (its subject,
+ * linking to the page) and an e-mail built from a mail component, sent as HTML
+ * with a plain-text twin, to each recipient once.
+ */
+import type { ReactElement } from "react";
 import { db } from "../db/portal";
+import { renderMail } from "../emails/render";
 import { sendMail } from "./mailer";
 
 export interface Notice {
   subject: string;
-  text: string;
   link?: string;
+  mail: ReactElement;
 }
 
 export async function notifyUsers(userIds: string[], notice: Notice): Promise<void> {
@@ -15,9 +21,7 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
   await db.notification.createMany({
     data: users.map((u) => ({ userId: u.id, message: notice.subject, link: notice.link ?? null })),
   });
-  const baseUrl = process.env.NEXTAUTH_URL ?? "http://localhost:3000";
-  const text = notice.link ? `${notice.text}\n\n${baseUrl}${notice.link}` : notice.text;
-  await sendMail({ to: users.map((u) => u.email), subject: notice.subject, text });
+  await sendMail({ to: users.map((u) => u.email), subject: notice.subject, ...(await renderMail(notice.mail)) });
 }
 
 export async function tenantAdminIds(tenantId: string): Promise<string[]> {

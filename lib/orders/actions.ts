@@ -5,7 +5,8 @@ import { protectedAction } from "../actions/safe-action";
 import { assertTenantAccess } from "../auth/actor";
 import { canActOnTenant } from "../auth/policy";
 import { AppError } from "../errors";
-import { createOrder, notifyOrderFiled } from "./mutations";
+import { createOrder } from "./mutations";
+import { notifyOrderFiled } from "./notices";
 import { getThroughput } from "../sandboxes/queries";
 import { getProductionFootprint } from "../tenants/production";
 import { tenantExists } from "./queries";
@@ -35,7 +36,7 @@ export const createOrderForCustomerAction = protectedAction(
     const tenant = await tenantExists(tenantId);
     if (!tenant) throw new AppError("INVALID_INPUT", undefined, { tenantId: ["Choose a customer from the list."] });
     const result = await createOrder(actor, { ...order, tenantId, onBehalf: true });
-    await notifyOrderFiled(result.sandboxId, tenantId, order.name, actor.name);
+    await notifyOrderFiled(result.sandboxId, actor.name);
     revalidateOrders();
     return result;
   },

@@ -10,7 +10,7 @@ import type { Actor } from "../auth/policy";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
-import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { notifyOrderCancelled } from "./notices";
 import { assertWithinEntitlements } from "../tenants/entitlements";
 import { canManageOrder, isOpenOrder } from "./policy";
 import { isSandboxNameTaken } from "./queries";
@@ -96,15 +96,5 @@ export async function cancelOrder(actor: Actor, sandboxId: string, reason: strin
     );
     return open;
   });
-  // Best effort: the cancellation stands either way.
-  try {
-    const otherSide = [order.orderedById, ...(await tenantAdminIds(order.tenantId))].filter((id) => id !== actor.id);
-    await notifyUsers(otherSide, {
-      subject: `The order for the sandbox "${order.name}" was cancelled`,
-      text: `${actor.name} cancelled the order for the sandbox "${order.name}" before its setup was confirmed. Nothing was copied.${reason ? `\n\nReason: ${reason}` : ""}`,
-      link: "/orders",
-    });
-  } catch (error) {
-    console.error("cancellation notice failed:", (error as Error).message);
-  }
+  await notifyOrderCancelled(order.id, actor, reason || null);
 }

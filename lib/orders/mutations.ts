@@ -4,7 +4,6 @@ import { newSandboxCustomerId } from "../sandboxes/customer-key";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/policy";
-import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 import { assertWithinEntitlements } from "../tenants/entitlements";
 import { isSandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
@@ -75,18 +74,5 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
       if (await isSandboxNameTaken(order.tenantId, order.name)) throw nameTaken();
       if (attempt >= 3) throw error;
     }
-  }
-}
-
-/** Tells the tenant's admins that an order waits for their setup (portal + e-mail). Best effort: the order stands either way. */
-export async function notifyOrderFiled(sandboxId: string, tenantId: string, name: string, byName: string): Promise<void> {
-  try {
-    await notifyUsers(await tenantAdminIds(tenantId), {
-      subject: `Sandbox "${name}" waits for your setup`,
-      text: `${byName} ordered the sandbox "${name}" for you. Choose who gets access and how the copy is prepared in the setup wizard; the copy starts when you confirm.`,
-      link: `/sandboxes/${sandboxId}/setup`,
-    });
-  } catch (error) {
-    console.error("order notification failed:", (error as Error).message);
   }
 }

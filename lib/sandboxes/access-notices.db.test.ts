@@ -82,11 +82,14 @@ describe("access to a sandbox", () => {
     expect(toAnna?.subject).toBe('You have access to the sandbox "Access UAT"');
     expect(toAnna?.text).toContain("Sales Premium");
     expect(toAnna?.text).toContain("https://crm.example.test/sandbox/Cust912345/login");
-    expect(toAnna?.text).toContain(`"${anna.username}"`);
+    expect(toAnna?.text).toContain(`Your username: ${anna.username}`);
+    expect(toAnna?.html).toContain("https://crm.example.test/sandbox/Cust912345/login");
     expect(await mailsTo(bo.email)).toHaveLength(1);
     // The orderer's "ready" mail carries the sign-in address too.
     const ready = (await mailsTo("admin@alpha.example")).find((m) => m.subject.includes("is ready"));
     expect(ready?.text).toContain("https://crm.example.test/sandbox/Cust912345/login");
+    // …and says who was given access, on which plan.
+    expect(ready?.text).toMatch(/Who has access: .*\(Sales Premium\).*\(Sales Premium\)/);
 
     const notes = await db.notification.findMany({ where: { userId: annaAccount.id } });
     expect(notes.map((n) => [n.message, n.link])).toEqual([['You have access to the sandbox "Access UAT"', `/sandboxes/${sandboxId}`]]);

@@ -1,13 +1,18 @@
 /**
  * After a run: the orderer and the tenant's admins hear that the sandbox is
- * ready, refreshed, deleted, or failed, with its sign-in address when there is a
- * copy to sign in to; the people with access are told what changed for them.
+ * ready, refreshed, deleted, or failed, with the facts they need (the moment of
+ * production, how long it took, who has access on which plan, where to sign in;
+ * for a failure, what went wrong and what happens next). The people with access
+ * are told what changed for them.
  */
+import { createElement } from "react";
 import { db } from "../db/portal";
-import { recordAccessAfterRun } from "./access";
+import { recordAccessAfterRun, type AccessChange } from "./access";
 import { sandboxSignInUrl } from "./sign-in";
 import { tellAccessHolders } from "./access-notices";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { RunFinishedMail, runFinishedSubject } from "../emails/run-finished-mail";
+import { planLabel } from "../sanitizer/options";
 
 export async function notifyRunFinished(runId: string): Promise<void> {
   const run = await db.sandboxRun.findUniqueOrThrow({
@@ -18,24 +23,43 @@ export async function notifyRunFinished(runId: string): Promise<void> {
       error: true,
       options: true,
       requestedById: true,
+      startedAt: true,
+      finishedAt: true,
       sandbox: {
-        select: { id: true, name: true, tenantId: true, orderedById: true, sandboxCustomerId: true, snapshotAt: true, tenant: { select: { companyName: true } } },
+        select: {
+          id: true,
+          name: true,
+          tenantId: true,
+          orderedById: true,
+          sandboxCustomerId: true,
+          snapshotAt: true,
+          tenant: { select: { companyName: true, customerId: true } },
+        },
       },
     },
   });
   const { sandbox } = run;
   const succeeded = run.status === "SUCCEEDED";
   const signInUrl = succeeded && run.kind !== "DELETE" ? sandboxSignInUrl(sandbox.sandboxCustomerId) : null;
-  const what = { PROVISION: "is ready", REFRESH: "has been refreshed", DELETE: "has been deleted" }[run.kind];
-  const subject = succeeded ? `Sandbox "${sandbox.name}" ${what}` : `Sandbox "${sandbox.name}": ${run.kind.toLowerCase()} failed`;
-  const text = succeeded
-    ? `Your sandbox "${sandbox.name}" ${what}.${signInUrl ? ` Sign in at ${signInUrl}` : ""}`
-    : `The ${run.kind.toLowerCase()} of sandbox "${sandbox.name}" failed. ${run.error ?? ""}`.trim();
+  // The grants change first, so the mail lists who may sign in after this run.
+  const changes: AccessChange[] = succeeded ? await recordAccessAfterRun({ kind: run.kind, options: run.options, sandbox }) : [];
+  const facts = {
+    kind: run.kind,
+    succeeded,
+    sandboxId: sandbox.id,
+    sandboxName: sandbox.name,
+    companyName: sandbox.tenant.companyName,
+    customerId: sandbox.tenant.customerId,
+    snapshotAt: sandbox.snapshotAt,
+    tookMs: run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+    access: changes.filter((c) => c.event === "granted" || c.event === "renewed").map((c) => ({ fullName: c.fullName, plan: planLabel(c.userPlan) })),
+    signInUrl,
+    failure: run.error,
+  };
   const recipients = [sandbox.orderedById, ...(run.requestedById ? [run.requestedById] : []), ...(await tenantAdminIds(sandbox.tenantId))];
-  await notifyUsers(recipients, { subject, text, link: `/sandboxes/${sandbox.id}` });
+  await notifyUsers(recipients, { subject: runFinishedSubject(facts), link: `/sandboxes/${sandbox.id}`, mail: createElement(RunFinishedMail, facts) });
 
-  if (!succeeded) return;
-  const changes = await recordAccessAfterRun({ kind: run.kind, options: run.options, sandbox });
+  if (changes.length === 0) return;
   await tellAccessHolders(
     { id: sandbox.id, name: sandbox.name, tenantId: sandbox.tenantId, companyName: sandbox.tenant.companyName, snapshotAt: sandbox.snapshotAt, signInUrl },
     changes,

@@ -21,6 +21,15 @@ export const PLAN_LABEL: Record<UserPlan, string> = {
   complete: "Complete",
 };
 
+/** A plan's label, or its id for a plan this portal does not know. */
+export const planLabel = (plan: string) => PLAN_LABEL[plan as UserPlan] ?? plan;
+
+/** Ordered plans in words, in the usual order and leaving out plans with none: ["3 Sales Premium", "1 Complete"]. */
+export function describePlanCounts(counts: unknown): string[] {
+  const given = (counts ?? {}) as Record<string, unknown>;
+  return USER_PLANS.filter((plan) => Number(given[plan]) > 0).map((plan) => `${Number(given[plan])} ${PLAN_LABEL[plan]}`);
+}
+
 export const DEFAULT_INVALIDATION_DOMAIN = "mailinator.com";
 
 // A DNS host name: dot-separated labels of letters, digits and inner hyphens, and

@@ -23,6 +23,13 @@ export default async function OutboxPage() {
               <p className="text-sm text-slate-600">
                 {m.sentAt} · to {m.to.join(", ")} · from {m.from}
               </p>
+              {m.html && (
+                <details className="mt-2">
+                  <summary className="cursor-pointer text-sm text-brand-700">As HTML</summary>
+                  {/* sandbox="": the mail's markup is shown, never given scripts, forms or the portal's origin. */}
+                  <iframe sandbox="" srcDoc={m.html} title={`HTML of "${m.subject}"`} className="mt-2 h-[32rem] w-full rounded border border-slate-200" />
+                </details>
+              )}
               <pre className="mt-2 text-sm whitespace-pre-wrap">{m.text}</pre>
             </li>
           ))}

@@ -1,4 +1,4 @@
-import { PLAN_LABEL, type UserPlan } from "@/lib/sanitizer/options";
+import { planLabel } from "@/lib/sanitizer/options";
 import { DataTable } from "@/components/data-table";
 
 interface Person {
@@ -23,7 +23,7 @@ export function AccessList({ people }: { people: Person[] }) {
             <tr key={p.associateId}>
               <td className="px-3 py-2">{p.fullName}</td>
               <td className="px-3 py-2">{p.username}</td>
-              <td className="px-3 py-2">{PLAN_LABEL[p.userPlan as UserPlan] ?? p.userPlan}</td>
+              <td className="px-3 py-2">{planLabel(p.userPlan)}</td>
             </tr>
           ))}
         </DataTable>

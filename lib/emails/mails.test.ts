@@ -1,0 +1,173 @@
+/**
+ * Every kind of mail the portal sends, rendered as a recipient gets it (HTML and
+ * plain text), carries the facts its reader needs: which sandbox of which
+ * customer, the moment of production, how long the copy took, who has access on
+ * which plan, where to sign in, and for failures what went wrong and what
+ * happens next, with a link to the page.
+ */
+import { createElement, type ReactElement } from "react";
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderMail, type RenderedMail } from "./render";
+import { RunFinishedMail, runFinishedSubject, type RunFinishedFacts } from "./run-finished-mail";
+import { AccessMail, accessSubject, type AccessFacts } from "./access-mail";
+import { OrderCancelledMail, OrderFiledMail, type OrderFacts } from "./order-mails";
+import { AlertMail } from "./alert-mail";
+
+beforeAll(() => {
+  process.env.NEXTAUTH_URL = "https://portal.example.com";
+});
+
+/** The HTML as a reader sees its words: React's text-node separators gone, entities decoded. */
+const shownText = (html: string) => html.replaceAll("<!-- -->", "").replaceAll("&quot;", '"').replaceAll("&#x27;", "'");
+
+/** Both bodies, checked alike: a fact missing from either is a fact some reader never sees. */
+async function expectInBoth(mail: ReactElement, facts: string[]): Promise<RenderedMail> {
+  const rendered = await renderMail(mail);
+  expect(rendered.html).toMatch(/^<!DOCTYPE html/i);
+  for (const fact of facts) {
+    expect(rendered.text, `plain text lacks ${fact}`).toContain(fact);
+    expect(shownText(rendered.html), `HTML lacks ${fact}`).toContain(fact);
+  }
+  return rendered;
+}
+
+const run: RunFinishedFacts = {
+  kind: "PROVISION",
+  succeeded: true,
+  sandboxId: "sbx1",
+  sandboxName: "Audit UAT",
+  companyName: "Nordlys Consulting",
+  customerId: "Cust12345",
+  snapshotAt: new Date("2026-11-30T09:15:00Z"),
+  tookMs: 754_000,
+  access: [
+    { fullName: "Ingrid Nordlys", plan: "Sales Premium" },
+    { fullName: "Bo Berg", plan: "Complete" },
+  ],
+  signInUrl: "https://sod.superoffice.com/Cust99871",
+  failure: null,
+};
+
+describe("the run-finished mail", () => {
+  it("says the sandbox is ready with its customer, production moment, copy time, access and sign-in address", async () => {
+    const mail = await expectInBoth(createElement(RunFinishedMail, run), [
+      "Audit UAT",
+      "Nordlys Consulting (Cust12345)",
+      "30 Nov 2026, 09:15 UTC",
+      "12 min 34 s",
+      "Ingrid Nordlys (Sales Premium)",
+      "Bo Berg (Complete)",
+      "https://sod.superoffice.com/Cust99871",
+      "https://portal.example.com/sandboxes/sbx1",
+    ]);
+    expect(runFinishedSubject(run)).toBe('Sandbox "Audit UAT" is ready');
+    expect(mail.text).not.toContain("What went wrong");
+  });
+
+  it("says a refresh's new production moment", async () => {
+    const refreshed = { ...run, kind: "REFRESH" as const, snapshotAt: new Date("2026-12-01T06:00:00Z") };
+    await expectInBoth(createElement(RunFinishedMail, refreshed), ["has been refreshed", "1 Dec 2026, 06:00 UTC", "Sign in at"]);
+  });
+
+  it("says when nobody was given access, rather than listing no one", async () => {
+    await expectInBoth(createElement(RunFinishedMail, { ...run, access: [] }), ["nobody was given access"]);
+  });
+
+  it("says a failure in words, and what happens next for each kind of run", async () => {
+    const failure = "Production has tables or columns that the portal does not know, so nothing was copied (fail closed).";
+    const next = { PROVISION: "Nothing was released", REFRESH: "keeps its previous copy", DELETE: "still there as it was" } as const;
+    for (const kind of ["PROVISION", "REFRESH", "DELETE"] as const) {
+      const failed = { ...run, kind, succeeded: false, failure, signInUrl: null };
+      const mail = await expectInBoth(createElement(RunFinishedMail, failed), [
+        "Audit UAT",
+        "Nordlys Consulting (Cust12345)",
+        failure,
+        next[kind],
+        "https://portal.example.com/sandboxes/sbx1",
+      ]);
+      expect(runFinishedSubject(failed)).toMatch(/^Sandbox "Audit UAT": the (copy|refresh|deletion) failed$/);
+      // A failed run's mail never offers a sign-in address: there may be no copy to sign in to.
+      expect(mail.text).not.toContain("sod.superoffice.com");
+    }
+  });
+
+  it("says a deletion ended everyone's access and offers no sign-in", async () => {
+    const mail = await expectInBoth(createElement(RunFinishedMail, { ...run, kind: "DELETE", signInUrl: null }), ["has been deleted", "access to it has ended"]);
+    expect(mail.text).not.toContain("Sign in at");
+  });
+});
+
+describe("the access mail", () => {
+  const access: AccessFacts = {
+    event: "granted",
+    fullName: "Ingrid Nordlys",
+    username: "ingrid",
+    plan: "Sales Premium",
+    sandboxName: "Audit UAT",
+    companyName: "Nordlys Consulting",
+    snapshotAt: new Date("2026-11-30T09:15:00Z"),
+    signInUrl: "https://sod.superoffice.com/Cust99871",
+  };
+
+  it("tells a person given access which sandbox, plan, username and where to sign in", async () => {
+    await expectInBoth(createElement(AccessMail, access), [
+      "Hello Ingrid Nordlys",
+      "Audit UAT",
+      "Nordlys Consulting",
+      "Sales Premium",
+      "ingrid",
+      "30 Nov 2026, 09:15 UTC",
+      "https://sod.superoffice.com/Cust99871",
+    ]);
+  });
+
+  it("tells them again after a refresh, and when access ends or the sandbox is deleted, without a way in", async () => {
+    await expectInBoth(createElement(AccessMail, { ...access, event: "renewed" }), ["newer production data", "Sales Premium", "https://sod.superoffice.com/Cust99871"]);
+    for (const event of ["ended", "deleted"] as const) {
+      const mail = await expectInBoth(createElement(AccessMail, { ...access, event }), ["Audit UAT", "Nordlys Consulting"]);
+      expect(mail.text).not.toContain("sod.superoffice.com");
+      expect(accessSubject(event, "Audit UAT")).toContain("Audit UAT");
+    }
+  });
+});
+
+describe("the order mails", () => {
+  const order: OrderFacts = {
+    sandboxId: "sbx1",
+    sandboxName: "Audit UAT",
+    companyName: "Nordlys Consulting",
+    customerId: "Cust12345",
+    plans: ["2 Sales Premium", "1 Complete"],
+    note: "For the spring training",
+  };
+
+  it("tells admins who filed an order for them, with its plans and note, and links to the setup", async () => {
+    await expectInBoth(createElement(OrderFiledMail, { order, by: "Sam Seller" }), [
+      "Sam Seller",
+      "Audit UAT",
+      "Nordlys Consulting (Cust12345)",
+      "2 Sales Premium, 1 Complete",
+      "For the spring training",
+      "https://portal.example.com/sandboxes/sbx1/setup",
+    ]);
+  });
+
+  it("tells the other side who cancelled an order and why", async () => {
+    await expectInBoth(createElement(OrderCancelledMail, { order, by: "Ingrid Nordlys", reason: "Ordered twice" }), [
+      "Ingrid Nordlys cancelled",
+      "Audit UAT",
+      "Nothing was copied",
+      "Ordered twice",
+      "https://portal.example.com/orders",
+    ]);
+  });
+});
+
+describe("the operators' alert mail", () => {
+  it("says what happened, since when, and links to where to look", async () => {
+    await expectInBoth(
+      createElement(AlertMail, { subject: 'refresh of sandbox "Audit UAT" failed', detail: "The copy was discarded.\n\nThe technical details are on the operations page.", link: "/operations/runs/r1", firstAt: new Date("2026-12-01T07:30:00Z") }),
+      ['Alert: refresh of sandbox "Audit UAT" failed', "The copy was discarded.", "2026-12-01 07:30 UTC", "https://portal.example.com/operations/runs/r1"],
+    );
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The pieces every portal e-mail is built from: one layout (heading, a short
+ * lead, the facts as label/value lines, an action button, a footer) so that
+ * each mail reads the same way in HTML and, rendered as plain text, in a
+ * terminal mail client. Inline styles only: mail clients drop stylesheets.
+ */
+import type { ReactNode } from "react";
+import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+
+/** A label and its value; rows whose value is missing are left out rather than shown empty. */
+export type Fact = readonly [label: string, value: ReactNode | null | undefined];
+
+const colors = { text: "#0f172a", muted: "#475569", brand: "#1d4ed8", line: "#e2e8f0" };
+
+export function Facts({ rows }: { rows: readonly Fact[] }) {
+  return (
+    <Section style={{ margin: "16px 0" }}>
+      {rows
+        .filter(([, value]) => value !== null && value !== undefined && value !== "")
+        .map(([label, value]) => (
+          <Text key={label} style={{ margin: "4px 0", fontSize: 14, color: colors.text }}>
+            <strong>{label}:</strong> {value}
+          </Text>
+        ))}
+    </Section>
+  );
+}
+
+export function Paragraph({ children }: { children: ReactNode }) {
+  return <Text style={{ fontSize: 15, lineHeight: "22px", color: colors.text }}>{children}</Text>;
+}
+
+/** A web address shown as a link with its address as the text, so the plain-text mail carries it too. */
+export function Address({ href }: { href: string }) {
+  return (
+    <Link href={href} style={{ color: colors.brand }}>
+      {href}
+    </Link>
+  );
+}
+
+export interface MailAction {
+  label: string;
+  href: string;
+}
+
+export function MailLayout({ preview, heading, action, children }: { preview: string; heading: string; action?: MailAction; children: ReactNode }) {
+  return (
+    <Html lang="en">
+      <Head />
+      <Preview>{preview}</Preview>
+      <Body style={{ backgroundColor: "#f8fafc", fontFamily: "Helvetica, Arial, sans-serif", margin: 0, padding: "24px 0" }}>
+        <Container style={{ backgroundColor: "#ffffff", border: `1px solid ${colors.line}`, borderRadius: 8, padding: 24, maxWidth: 560 }}>
+          <Text style={{ fontSize: 13, fontWeight: 600, color: colors.brand, margin: 0 }}>Sandbox Portal</Text>
+          <Heading as="h1" style={{ fontSize: 20, color: colors.text, margin: "8px 0 16px" }}>
+            {heading}
+          </Heading>
+          {children}
+          {action && (
+            <Section style={{ margin: "24px 0 8px" }}>
+              <Button href={action.href} style={{ backgroundColor: colors.brand, color: "#ffffff", borderRadius: 6, padding: "10px 18px", fontSize: 14, fontWeight: 600 }}>
+                {action.label}
+              </Button>
+              <Text style={{ fontSize: 13, color: colors.muted }}>
+                Or open <Address href={action.href} />
+              </Text>
+            </Section>
+          )}
+          <Hr style={{ borderColor: colors.line, margin: "24px 0 12px" }} />
+          <Text style={{ fontSize: 12, color: colors.muted, margin: 0 }}>
+            A sandbox is a sanitized copy of production for testing and training. It is a dead end: nothing done there reaches production.
+          </Text>
+        </Container>
+      </Body>
+    </Html>
+  );
+}

@@ -1,0 +1,19 @@
+/** Turns an e-mail component into the two bodies every message carries: HTML and plain text. */
+import type { ReactElement } from "react";
+import { plainTextSelectors, render } from "@react-email/render";
+
+export interface RenderedMail {
+  html: string;
+  text: string;
+}
+
+// The heading keeps its case in plain text: upper-casing it would change the sandbox's name as written.
+const textSelectors = [...plainTextSelectors, { selector: "h1", options: { uppercase: false } }];
+
+export async function renderMail(mail: ReactElement): Promise<RenderedMail> {
+  const [html, text] = await Promise.all([render(mail), render(mail, { plainText: true, htmlToTextOptions: { selectors: textSelectors } })]);
+  return { html, text };
+}
+
+/** The portal's own address for a path, for links in mails (read when sending, so tests and deployments can set it). */
+export const portalLink = (path: string) => `${(process.env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "")}${path}`;

@@ -1,0 +1,87 @@
+/**
+ * The mail to the orderer and the customer's admins when a copy, refresh or
+ * deletion ends: which sandbox of which customer, the moment of production it
+ * holds, how long it took, who may sign in on which plan and where; for a
+ * failure, what went wrong in words and what happens now.
+ */
+import { formatDuration, formatWhen } from "../format";
+import { Address, Facts, MailLayout, Paragraph } from "./parts";
+import { portalLink } from "./render";
+
+export type RunKindName = "PROVISION" | "REFRESH" | "DELETE";
+
+export interface RunFinishedFacts {
+  kind: RunKindName;
+  succeeded: boolean;
+  sandboxId: string;
+  sandboxName: string;
+  companyName: string;
+  customerId: string;
+  /** The moment of production the copy holds. */
+  snapshotAt: Date | null;
+  tookMs: number | null;
+  /** Who may sign in now, on which plan (plan labels, not ids). */
+  access: readonly { fullName: string; plan: string }[];
+  signInUrl: string | null;
+  /** The run's failure in plain words (lib/jobs/failure.ts); never a driver message. */
+  failure: string | null;
+}
+
+const DONE = { PROVISION: "is ready", REFRESH: "has been refreshed", DELETE: "has been deleted" } as const;
+const NOUN = { PROVISION: "copy", REFRESH: "refresh", DELETE: "deletion" } as const;
+
+/** After a failure, what state the sandbox is in and what the reader can do. */
+const NEXT: Record<RunKindName, string> = {
+  PROVISION: "Nothing was released: no one can sign in to a half-made copy. Our operators have been told. You can retry from the sandbox page.",
+  REFRESH: "The sandbox keeps its previous copy, unchanged, so everyone with access can go on working in it. Our operators have been told. You can retry the refresh from the sandbox page.",
+  DELETE: "The sandbox is still there as it was. Our operators have been told. You can try deleting it again from the sandbox page.",
+};
+
+export function runFinishedSubject(f: Pick<RunFinishedFacts, "kind" | "succeeded" | "sandboxName">): string {
+  return f.succeeded ? `Sandbox "${f.sandboxName}" ${DONE[f.kind]}` : `Sandbox "${f.sandboxName}": the ${NOUN[f.kind]} failed`;
+}
+
+export function RunFinishedMail(f: RunFinishedFacts) {
+  const subject = runFinishedSubject(f);
+  const customer = `${f.companyName} (${f.customerId})`;
+  const page = portalLink(`/sandboxes/${f.sandboxId}`);
+  if (!f.succeeded) {
+    return (
+      <MailLayout preview={subject} heading={subject} action={{ label: "Open the sandbox page", href: page }}>
+        <Facts rows={[["Sandbox", f.sandboxName], ["Customer", customer]]} />
+        <Paragraph>
+          <strong>What went wrong:</strong> {f.failure ?? "No reason was recorded."}
+        </Paragraph>
+        <Paragraph>
+          <strong>What happens next:</strong> {NEXT[f.kind]}
+        </Paragraph>
+      </MailLayout>
+    );
+  }
+  if (f.kind === "DELETE") {
+    return (
+      <MailLayout preview={subject} heading={subject} action={{ label: "See its history", href: page }}>
+        <Facts rows={[["Sandbox", f.sandboxName], ["Customer", customer], ["Took", f.tookMs === null ? null : formatDuration(f.tookMs)]]} />
+        <Paragraph>Its database is gone and everyone&apos;s access to it has ended. Its history and audit stay in the portal, and its name can be used again.</Paragraph>
+      </MailLayout>
+    );
+  }
+  return (
+    <MailLayout preview={subject} heading={subject} action={{ label: "Open the sandbox page", href: page }}>
+      <Facts
+        rows={[
+          ["Sandbox", f.sandboxName],
+          ["Customer", customer],
+          ["Production data as of", formatWhen(f.snapshotAt)],
+          ["The copy took", f.tookMs === null ? null : formatDuration(f.tookMs)],
+          ["Sign in at", f.signInUrl && <Address href={f.signInUrl} />],
+        ]}
+      />
+      <Paragraph>
+        <strong>Who has access:</strong>{" "}
+        {f.access.length === 0 ? "nobody was given access in the setup." : f.access.map((a) => `${a.fullName} (${a.plan})`).join(", ")}
+      </Paragraph>
+      <Paragraph>Each of them has been told by e-mail where to sign in and with which username.</Paragraph>
+    </MailLayout>
+  );
+}

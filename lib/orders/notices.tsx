@@ -1,0 +1,55 @@
+/**
+ * Telling the other side about an order: the tenant's admins when someone files
+ * one for them, and everyone involved but the canceller when it is cancelled.
+ * Best effort: the order or its cancellation stands whether or not the notice
+ * goes out.
+ */
+import "server-only";
+import { db } from "../db/portal";
+import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { OrderCancelledMail, OrderFiledMail, orderCancelledSubject, orderFiledSubject, type OrderFacts } from "../emails/order-mails";
+import { describePlanCounts } from "../sanitizer/options";
+
+async function orderFacts(sandboxId: string): Promise<OrderFacts & { tenantId: string; orderedById: string }> {
+  const order = await db.sandbox.findUniqueOrThrow({
+    where: { id: sandboxId },
+    select: { id: true, name: true, note: true, planCounts: true, tenantId: true, orderedById: true, tenant: { select: { companyName: true, customerId: true } } },
+  });
+  return {
+    sandboxId: order.id,
+    sandboxName: order.name,
+    companyName: order.tenant.companyName,
+    customerId: order.tenant.customerId,
+    plans: describePlanCounts(order.planCounts),
+    note: order.note,
+    tenantId: order.tenantId,
+    orderedById: order.orderedById,
+  };
+}
+
+export async function notifyOrderFiled(sandboxId: string, byName: string): Promise<void> {
+  try {
+    const order = await orderFacts(sandboxId);
+    await notifyUsers(await tenantAdminIds(order.tenantId), {
+      subject: orderFiledSubject(order.sandboxName),
+      link: `/sandboxes/${sandboxId}/setup`,
+      mail: <OrderFiledMail order={order} by={byName} />,
+    });
+  } catch (error) {
+    console.error("order notification failed:", (error as Error).message);
+  }
+}
+
+export async function notifyOrderCancelled(sandboxId: string, canceller: { id: string; name: string }, reason: string | null): Promise<void> {
+  try {
+    const order = await orderFacts(sandboxId);
+    const otherSide = [order.orderedById, ...(await tenantAdminIds(order.tenantId))].filter((id) => id !== canceller.id);
+    await notifyUsers(otherSide, {
+      subject: orderCancelledSubject(order.sandboxName),
+      link: "/orders",
+      mail: <OrderCancelledMail order={order} by={canceller.name} reason={reason} />,
+    });
+  } catch (error) {
+    console.error("cancellation notice failed:", (error as Error).message);
+  }
+}
