@@ -26,7 +26,7 @@ let outbox = "";
 let sandboxId = "";
 const people: { id: number; email: string; fullName: string; username: string }[] = [];
 
-interface Sent { to: string[]; subject: string; text: string }
+interface Sent { to: string[]; subject: string; text: string; html: string }
 async function mails(): Promise<Sent[]> {
   const files = await readdir(outbox).catch(() => [] as string[]);
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(outbox, f), "utf8")) as Sent));

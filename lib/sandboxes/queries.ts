@@ -119,6 +119,23 @@ export async function listRuns(sandboxId: string) {
 
 export type RunSummary = Awaited<ReturnType<typeof listRuns>>[number];
 
+/**
+ * The names of the tasks this sandbox's copies kept enabled, by task id, as their
+ * reports recorded them: the history names a run's kept tasks even when that run
+ * has no report of its own (queued, failed). The newest report's name wins.
+ */
+export async function keptTaskNames(sandboxId: string): Promise<Map<number, string>> {
+  const rows = await db.$queryRaw<{ id: number; name: string }[]>`
+    SELECT DISTINCT ON (task.id) task.id, task.name
+    FROM "SandboxRun" r
+    CROSS JOIN LATERAL jsonb_to_recordset(
+      CASE WHEN jsonb_typeof(r.report->'keptTasks') = 'array' THEN r.report->'keptTasks' ELSE '[]'::jsonb END
+    ) AS task(id int, name text)
+    WHERE r."sandboxId" = ${sandboxId} AND task.id IS NOT NULL AND task.name IS NOT NULL
+    ORDER BY task.id, r."createdAt" DESC`;
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** A run's report, only when the run belongs to a sandbox the actor may see. */
 export async function getRunReport(actor: Actor, sandboxId: string, runId: string) {
   const run = await db.sandboxRun.findFirst({

@@ -94,7 +94,8 @@ export function parseClassification(value: unknown, source = "classification"): 
 export async function loadClassification(path: string = classificationFilePath()): Promise<Classification> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    // turbopackIgnore: the file is runtime configuration, not code to trace into the build.
+    text = await readFile(/*turbopackIgnore: true*/ path, "utf8");
   } catch (error) {
     throw new SanitizationError("INVALID_CLASSIFICATION", `Cannot read the classification file ${path}.`, undefined, { cause: error });
   }

@@ -30,6 +30,9 @@ export function describePlanCounts(counts: unknown): string[] {
   return USER_PLANS.filter((plan) => Number(given[plan]) > 0).map((plan) => `${Number(given[plan])} ${PLAN_LABEL[plan]}`);
 }
 
+/** What the sandbox is after its copy, as the wizard says it. */
+export const STATE_AFTER_COPY_LABEL = { running: "Running", maintenance: "In maintenance" } as const;
+
 export const DEFAULT_INVALIDATION_DOMAIN = "mailinator.com";
 
 // A DNS host name: dot-separated labels of letters, digits and inner hyphens, and

@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, isStaff } from "@/lib/auth/policy";
-import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, listRuns } from "@/lib/sandboxes/queries";
+import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, keptTaskNames, listRuns } from "@/lib/sandboxes/queries";
 import { StatusBadge } from "@/components/status-badge";
 import { OpenSandboxLink } from "@/components/open-sandbox-link";
 import { DangerSection } from "@/components/danger-section";
@@ -36,8 +36,9 @@ export default async function SandboxPage({ params, searchParams }: Props) {
   if (!sandbox) notFound();
 
   const can = (permission: Parameters<typeof canActOnTenant>[1]) => canActOnTenant(actor, permission, sandbox.tenantId);
-  const [runs, snapshot, shown, access] = await Promise.all([
+  const [runs, taskNames, snapshot, shown, access] = await Promise.all([
     listRuns(sandbox.id),
+    keptTaskNames(sandbox.id),
     getProgressSnapshot(actor, sandbox.id),
     typeof runParam === "string" ? getRunReport(actor, sandbox.id, runParam) : getLatestReport(actor, sandbox.id),
     listOpenAccess(sandbox.id),
@@ -143,7 +144,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
 
       {shown && <SanitizationReport sandboxId={sandbox.id} runId={shown.id} report={shown.report} finishedAt={shown.finishedAt} />}
 
-      <RunHistory sandboxId={sandbox.id} runs={runs} shownReportRunId={shown?.id ?? null} />
+      <RunHistory sandboxId={sandbox.id} runs={runs} shownReportRunId={shown?.id ?? null} taskNames={taskNames} />
 
       {!deleted && !active && can("sandbox.delete") && (
         <DangerSection id="delete-heading" heading="Delete this sandbox">

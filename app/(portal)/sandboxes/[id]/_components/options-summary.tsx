@@ -1,7 +1,16 @@
-import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
+import { STATE_AFTER_COPY_LABEL, sandboxOptionsSchema } from "@/lib/sanitizer/options";
 
-/** The wizard's choices in words; kept tasks by name when the run's report has them, else how many. */
-export function OptionsSummary({ options, keptTasks }: { options: unknown; keptTasks?: { name: string }[] }) {
+/** Kept tasks by name where a report of this sandbox named them; the rest counted. */
+function keptTasksInWords(ids: number[], names: ReadonlyMap<number, string>): string {
+  if (ids.length === 0) return "none";
+  const named = ids.flatMap((id) => names.get(id) ?? []);
+  const unnamed = ids.length - named.length;
+  if (named.length === 0) return `${unnamed} ${unnamed === 1 ? "task" : "tasks"}`;
+  return unnamed === 0 ? named.join(", ") : `${named.join(", ")} and ${unnamed} more`;
+}
+
+/** The wizard's choices in words. */
+export function OptionsSummary({ options, taskNames }: { options: unknown; taskNames: ReadonlyMap<number, string> }) {
   const parsed = sandboxOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) return <span className="text-slate-600">—</span>;
   const o = parsed.data;
@@ -13,19 +22,13 @@ export function OptionsSummary({ options, keptTasks }: { options: unknown; keptT
       <dt className="text-slate-600">E-mail domain</dt>
       <dd>{o.invalidationDomain}</dd>
       <dt className="text-slate-600">Tasks kept enabled</dt>
-      <dd>
-        {o.keepEnabledTaskIds.length === 0
-          ? "none"
-          : keptTasks
-            ? keptTasks.map((t) => t.name).join(", ")
-            : `${o.keepEnabledTaskIds.length} ${o.keepEnabledTaskIds.length === 1 ? "task" : "tasks"}`}
-      </dd>
+      <dd>{keptTasksInWords(o.keepEnabledTaskIds, taskNames)}</dd>
       <dt className="text-slate-600">Documents</dt>
       <dd>{documents}</dd>
       <dt className="text-slate-600">Service attachments</dt>
       <dd>{o.serviceAttachments ? "copied" : "not copied"}</dd>
       <dt className="text-slate-600">After copying</dt>
-      <dd>{o.stateAfterCopy}</dd>
+      <dd>{STATE_AFTER_COPY_LABEL[o.stateAfterCopy]}</dd>
     </dl>
   );
 }

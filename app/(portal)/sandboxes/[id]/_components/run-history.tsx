@@ -8,7 +8,7 @@ const KIND: Record<string, string> = { PROVISION: "Creation", REFRESH: "Refresh"
 const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed" };
 
 /** Every run: who, when, with which options, how long, and how it ended. */
-export function RunHistory({ sandboxId, runs, shownReportRunId }: { sandboxId: string; runs: RunSummary[]; shownReportRunId: string | null }) {
+export function RunHistory({ sandboxId, runs, shownReportRunId, taskNames }: { sandboxId: string; runs: RunSummary[]; shownReportRunId: string | null; taskNames: ReadonlyMap<number, string> }) {
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading" className="text-lg font-semibold">
@@ -23,7 +23,7 @@ export function RunHistory({ sandboxId, runs, shownReportRunId }: { sandboxId: s
               <td className="px-3 py-2 whitespace-nowrap">{formatWhen(run.createdAt)}</td>
               <td className="px-3 py-2">{KIND[run.kind] ?? run.kind}</td>
               <td className="px-3 py-2">{run.requestedBy?.name ?? (run.kind === "REFRESH" ? "Regular refresh" : "—")}</td>
-              <td className="px-3 py-2">{run.kind === "DELETE" ? "—" : <OptionsSummary options={run.options} />}</td>
+              <td className="px-3 py-2">{run.kind === "DELETE" ? "—" : <OptionsSummary options={run.options} taskNames={taskNames} />}</td>
               <td className="px-3 py-2 whitespace-nowrap">
                 {run.startedAt && run.finishedAt ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime()) : "—"}
               </td>

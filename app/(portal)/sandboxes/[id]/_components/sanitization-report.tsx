@@ -41,7 +41,7 @@ export function SanitizationReport({ sandboxId, runId, report, finishedAt }: { s
         </dl>
         <div>
           <h3 className="text-sm font-semibold">Options used</h3>
-          <OptionsSummary options={report.options} keptTasks={report.keptTasks} />
+          <OptionsSummary options={report.options} taskNames={new Map((report.keptTasks ?? []).map((t) => [t.id, t.name]))} />
         </div>
       </div>
       <ol className="mt-4 space-y-3" aria-label="Rules">

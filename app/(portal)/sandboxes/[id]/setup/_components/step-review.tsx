@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { PLAN_LABEL } from "@/lib/sanitizer/options";
+import { PLAN_LABEL, STATE_AFTER_COPY_LABEL } from "@/lib/sanitizer/options";
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
 import type { SchemaReview } from "@/lib/tenants/schema-review";
 import { dryRunAction, dryRunRefreshAction, schemaReviewAction } from "@/lib/wizard/actions";
@@ -110,7 +110,7 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
           <dt className="font-medium">Service attachments</dt>
           <dd>{options.serviceAttachments ? "Copied" : "Left out"}{change("data")}</dd>
           <dt className="font-medium">After the copy</dt>
-          <dd>{options.stateAfterCopy === "running" ? "Running" : "In maintenance"}{change("running")}</dd>
+          <dd>{STATE_AFTER_COPY_LABEL[options.stateAfterCopy]}{change("running")}</dd>
         </dl>
       </section>
 
