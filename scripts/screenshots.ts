@@ -1,0 +1,106 @@
+/**
+ * Takes the README's screenshots through the real UI of a running portal with
+ * the demo data (`npm run dev` or `npm start`, on this machine: the "ready"
+ * e-mail is read from its outbox folder):
+ *
+ *   npm run screenshots -- http://127.0.0.1:3000
+ *
+ * Meant for a fresh demo database: it orders and sets up the sandbox "Spring
+ * training" as the Nordlys admin (a second run is refused: the name is taken),
+ * and gives Fjordline an agreement of 3 sandboxes. Writes public/screenshots/*.png.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { chromium, type Page } from "@playwright/test";
+import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET } from "./demo-accounts";
+import { timeStepOf, totpCode } from "../lib/auth/totp";
+import { outboxDir } from "../lib/notifications/mailer";
+
+const baseUrl = (process.argv[2] ?? process.env.NEXTAUTH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
+const outDir = path.resolve("public/screenshots");
+const name = "Spring training";
+
+async function signIn(page: Page, email: string, staff = false): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  if (staff) {
+    await page.getByLabel("Authentication code").fill(await totpCode(DEMO_STAFF_TOTP_SECRET, timeStepOf(Date.now() / 1000) * 30 + 1));
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+  await page.getByTestId("who-am-i").waitFor();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.waitForURL(/\/sign-in/);
+}
+
+const shot = (page: Page, file: string) => page.screenshot({ path: path.join(outDir, file) });
+
+/** The newest mail in the outbox whose subject has `words`, as its reader's mail client would show it. */
+async function newestMail(words: string): Promise<string> {
+  const files = (await readdir(outboxDir())).filter((f) => f.endsWith(".json")).sort().reverse();
+  for (const file of files) {
+    const mail = JSON.parse(await readFile(path.join(outboxDir(), file), "utf8")) as { subject: string; html?: string };
+    if (mail.subject.includes(words) && mail.html) return mail.html;
+  }
+  throw new Error(`no mail about "${words}" in ${outboxDir()}: is the portal running here without SMTP_URL?`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+
+  await signIn(page, "admin@nordlys.example");
+  await page.goto(`${baseUrl}/sandboxes/new`);
+  await page.getByLabel("Sandbox name").fill(name);
+  await page.getByLabel("Sales Premium").fill("2");
+  await page.getByLabel("Note (optional)").fill("Spring training for the new sales team");
+  await page.getByText("Estimated duration").first().waitFor();
+  await page.screenshot({ path: path.join(outDir, "order.png"), fullPage: true });
+  await page.getByLabel(/dead end/).check();
+  await page.getByLabel(/not a backup/).check();
+  await page.getByRole("button", { name: "Order and continue to setup" }).click();
+  await page.waitForURL(/\/setup$/);
+  for (let step = 2; step <= 6; step++) {
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+    await page.getByRole("heading", { name: new RegExp(`^Step ${step} of`) }).waitFor();
+  }
+  await page.getByText("Dry run figures").first().waitFor();
+  await shot(page, "wizard-review.png");
+  await page.getByLabel(/there is no going back/).check();
+  await page.getByRole("button", { name: "Confirm and start the copy" }).click();
+  await page.getByRole("heading", { name: "Sanitization report" }).waitFor({ timeout: 300_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, "sandbox-page.png");
+  await page.locator("section", { has: page.getByRole("heading", { name: "Sanitization report" }) }).first().screenshot({ path: path.join(outDir, "sanitization-report.png") });
+
+  await page.setContent(await newestMail(`"${name}" is ready`));
+  await shot(page, "mail-ready.png");
+  await page.goto(`${baseUrl}/sandboxes`);
+  await shot(page, "sandboxes.png");
+  await signOut(page);
+
+  await signIn(page, "sales@sandbox-portal.example", true);
+  await page.goto(`${baseUrl}/tenants/Cust10002/agreement`);
+  await page.getByLabel("Sandboxes at once").fill("3");
+  await page.getByLabel("Limit the user plans").check();
+  await page.getByLabel("Sales Premium").fill("10");
+  await page.getByLabel("Complete").fill("2");
+  await page.getByRole("button", { name: "Save the agreement" }).click();
+  await page.getByTestId("entitlements-status").waitFor();
+  await page.screenshot({ path: path.join(outDir, "agreement.png"), fullPage: true });
+  await signOut(page);
+
+  await signIn(page, "operator@sandbox-portal.example", true);
+  await page.goto(`${baseUrl}/operations`);
+  await shot(page, "operations.png");
+  console.log(`screenshots written to ${outDir}`);
+} finally {
+  await browser.close();
+}
