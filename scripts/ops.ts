@@ -51,7 +51,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   },
   "sandbox:create": {
     usage:
-      "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--note \"…\"] [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance]",
+      "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--kind full|config] [--note \"…\"] [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance]",
     run: createSandbox,
   },
   "sandbox:refresh": { usage: "--id <sandbox id>", run: refreshSandbox },

@@ -368,6 +368,24 @@ export const CRM_TABLES: readonly ContractTable[] = Object.entries(SPEC).map(([n
 
 export const CRM_TABLE_NAMES: readonly string[] = CRM_TABLES.map((t) => t.name);
 
+/**
+ * The configuration tables (rule 17): copied whole by every kind of sandbox. Every
+ * other table holds customer records, left out of a configuration-only copy. None
+ * of these references a customer-record table, so leaving those empty never
+ * leaves a foreign key dangling.
+ */
+export const CONFIGURATION_TABLES: ReadonlySet<string> = new Set([
+  "installation",
+  "associate",
+  "web_panel",
+  "scheduled_task",
+  "preference",
+  "erp_connection",
+  "service_mailbox",
+  "app_authorization",
+  "webhook",
+]);
+
 export function contractTable(name: string): ContractTable | undefined {
   return CRM_TABLES.find((t) => t.name === name);
 }

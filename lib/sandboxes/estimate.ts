@@ -11,6 +11,7 @@
  */
 import type { ProgressStep } from "../sanitizer/progress";
 import type { ProductionFootprint } from "../tenants/production";
+import type { SandboxKind } from "../sanitizer/options";
 
 export type { ProductionFootprint };
 
@@ -24,8 +25,9 @@ export interface Throughput {
   runs: number;
 }
 
-/** Bytes a default copy moves: everything but documents and attachments. */
-export function baseCopyBytes(footprint: ProductionFootprint): number {
+/** Bytes a default copy of the kind moves: everything but documents and attachments, or the configuration alone. */
+export function baseCopyBytes(footprint: ProductionFootprint, kind: SandboxKind = "full"): number {
+  if (kind === "config") return footprint.configurationBytes;
   return Math.max(0, footprint.databaseBytes - footprint.documentBytes - footprint.attachmentBytes);
 }
 

@@ -12,6 +12,7 @@
 import { contractTable } from "../crm/contract";
 import { columnTreatment } from "./classification";
 import { CONTRACT_RULES } from "./rules";
+import { kindsRule } from "./rules/rule-17-kinds";
 import type { ChangeCount, RuleContext, RuleTable, TableRules } from "./rules/rule";
 import { publicTable, quoteIdent } from "./sql";
 
@@ -32,18 +33,25 @@ export interface PlannedTable extends RuleTable {
   bytes?: number;
 }
 
+const KIND_RULE = kindsRule.rule;
+
 export function buildCopyPlans(tables: readonly PlannedTable[], ctx: RuleContext): TablePlan[] {
   return tables.map((table) => planTable(table, ctx));
 }
 
 /**
  * Every rule's part for one table. A rule that copies no row of it decides alone:
- * what the others would rewrite or count is never copied.
+ * what the others would rewrite or count is never copied. The sandbox's kind
+ * (rule 17) leaving a table out goes first, so a table is counted as left out once.
  */
 function contractRules(table: RuleTable, ctx: RuleContext): TableRules {
-  const parts = CONTRACT_RULES.map((r) => r.copy?.(table, ctx)).filter((p): p is TableRules => p !== undefined);
+  const parts = CONTRACT_RULES.flatMap((r) => {
+    const part = r.copy?.(table, ctx);
+    return part ? [{ rule: r.rule, ...part }] : [];
+  });
   const noRows = parts.filter((p) => p.noRows);
-  if (noRows.length) return { noRows: true, changes: noRows.flatMap((p) => p.changes ?? []) };
+  const byKind = noRows.filter((p) => p.rule === KIND_RULE);
+  if (noRows.length) return { noRows: true, changes: (byKind.length ? byKind : noRows).flatMap((p) => p.changes ?? []) };
   const where = parts.flatMap((p) => (p.where ? [`(${p.where})`] : []));
   return {
     columns: Object.assign({}, ...parts.map((p) => p.columns ?? {})) as Record<string, string>,

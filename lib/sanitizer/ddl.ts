@@ -108,18 +108,19 @@ function sequenceOptions(s: SourceSequence, withType = true): string {
 }
 
 /**
- * Where each sequence continues in the copy: after the larger of production's last
- * value and the copy's maximum of the owning column (carried-over rows may exceed
- * production's). Sequences never used in production stay fresh.
+ * Where each sequence continues in the copy: after the largest of production's last
+ * value, production's maximum of the owning column, and the copy's maximum of it
+ * (carried-over rows may exceed production's). So ids made in a sandbox never
+ * collide with production's, whatever share of the rows it holds (rule 17).
+ * Sequences never used in production stay fresh.
  */
 export function sequenceResetSql(s: SourceSequence): string | null {
-  const last = s.lastValue !== null && /^-?\d+$/.test(s.lastValue) ? s.lastValue : null;
-  const prod = last === null ? "NULL" : `${last}::bigint`;
-  const copied = s.ownedBy
-    ? `(SELECT max(${quoteIdent(s.ownedBy.column)})::bigint FROM ${quoteIdent(s.ownedBy.table)})`
-    : "NULL";
-  if (last === null && !s.ownedBy) return null;
-  return `SELECT setval(${quoteLiteral(quoteIdent(s.name))}, v, true) FROM (SELECT greatest(${prod}, ${copied}) AS v) x WHERE v IS NOT NULL`;
+  const integer = (value: string | null) => (value !== null && /^-?\d+$/.test(value) ? `${value}::bigint` : null);
+  const fromProduction = [integer(s.lastValue), integer(s.ownedMax)].filter((v): v is string => v !== null);
+  const copied = s.ownedBy ? `(SELECT max(${quoteIdent(s.ownedBy.column)})::bigint FROM ${quoteIdent(s.ownedBy.table)})` : null;
+  const candidates = [...fromProduction, ...(copied ? [copied] : [])];
+  if (candidates.length === 0) return null;
+  return `SELECT setval(${quoteLiteral(quoteIdent(s.name))}, v, true) FROM (SELECT greatest(${candidates.join(", ")}) AS v) x WHERE v IS NOT NULL`;
 }
 
 /** Every sequence the sandbox has: serial and copied ones, and those of identity columns. */

@@ -8,6 +8,7 @@ import { sandboxOptionsSchema } from "./options";
 describe("sandboxOptionsSchema", () => {
   it("fills every default", () => {
     expect(sandboxOptionsSchema.parse({})).toEqual({
+      kind: "full",
       users: [],
       invalidationDomain: "mailinator.com",
       keepEnabledTaskIds: [],
@@ -19,6 +20,7 @@ describe("sandboxOptionsSchema", () => {
 
   it("accepts every choice", () => {
     const options = {
+      kind: "config",
       users: [{ associateId: 3, userPlan: "service-premium" }],
       invalidationDomain: "Example.TEST",
       keepEnabledTaskIds: [1, 2],
@@ -39,6 +41,7 @@ describe("sandboxOptionsSchema", () => {
     [{ documents: { mode: "since", since: "2024-02-30" } }, "documents"],
     [{ documents: { mode: "since" } }, "documents"],
     [{ stateAfterCopy: "stopped" }, "stateAfterCopy"],
+    [{ kind: "partial-ish" }, "kind"],
   ])("refuses %j", (input, field) => {
     const result = sandboxOptionsSchema.safeParse(input);
     expect(result.success).toBe(false);

@@ -33,6 +33,11 @@ export function describePlanCounts(counts: unknown): string[] {
 /** What the sandbox is after its copy, as the wizard says it. */
 export const STATE_AFTER_COPY_LABEL = { running: "Running", maintenance: "In maintenance" } as const;
 
+/** What a sandbox holds (rule 17): every row, or the configuration tables alone. */
+export const SANDBOX_KINDS = ["full", "config"] as const;
+export type SandboxKind = (typeof SANDBOX_KINDS)[number];
+export const KIND_LABEL: Record<SandboxKind, string> = { full: "Full copy", config: "Configuration only" };
+
 export const DEFAULT_INVALIDATION_DOMAIN = "mailinator.com";
 
 // A DNS host name: dot-separated labels of letters, digits and inner hyphens, and
@@ -46,6 +51,7 @@ const idList = z
   .refine((ids) => new Set(ids).size === ids.length, { error: "Each id may appear only once." });
 
 export const sandboxOptionsSchema = z.object({
+  kind: z.enum(SANDBOX_KINDS).default("full"),
   users: z
     .array(z.object({ associateId: z.number().int().positive(), userPlan: z.enum(USER_PLANS) }))
     .refine((users) => new Set(users.map((u) => u.associateId)).size === users.length, {

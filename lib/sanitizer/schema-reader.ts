@@ -11,6 +11,7 @@
  * `search_path = pg_catalog, pg_temp` (lib/crm/read-only.ts).
  */
 import type pg from "pg";
+import { quoteIdent } from "../db/urls";
 import { parseCheckDomain, type CheckDomain } from "./check-domain";
 import { readSchemaObjects, type SchemaObject } from "./schema-objects";
 
@@ -87,6 +88,12 @@ export interface SourceSequence {
   identity: boolean;
   /** null when never used (or the role cannot see it). */
   lastValue: string | null;
+  /**
+   * Production's maximum of the owning column at the snapshot: a sandbox that
+   * copies none of the table's rows (rule 17) still continues after it, and rows
+   * inserted with explicit ids leave lastValue behind it. null when empty or unowned.
+   */
+  ownedMax: string | null;
 }
 
 export interface SourceSchema {
@@ -179,11 +186,12 @@ export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSch
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p','u','x'))
       ORDER BY 1, 2`,
   );
-  const sequences = await client.query<Omit<SourceSequence, "ownedBy"> & { ownerTable: string | null; ownerColumn: string | null }>(
+  const sequences = await client.query<Omit<SourceSequence, "ownedBy" | "ownedMax"> & { ownerTable: string | null; ownerColumn: string | null; ownerIsInteger: boolean }>(
     `SELECT s.relname AS name, format_type(q.seqtypid, NULL) AS "dataType", q.seqstart::text AS start,
             q.seqincrement::text AS increment, q.seqmin::text AS min, q.seqmax::text AS max,
             q.seqcache::text AS cache, q.seqcycle AS cycle, t.relname AS "ownerTable", a.attname AS "ownerColumn",
-            coalesce(d.deptype = 'i', false) AS identity, ps.last_value::text AS "lastValue"
+            coalesce(d.deptype = 'i', false) AS identity, ps.last_value::text AS "lastValue",
+            coalesce(a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype), false) AS "ownerIsInteger"
        FROM pg_class s JOIN pg_sequence q ON q.seqrelid = s.oid
        LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid
             AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a','i')
@@ -215,10 +223,31 @@ export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSch
       domain: checkText && k.columns.length === 1 ? parseCheckDomain(checkText, k.columns[0] ?? "") : null,
     })),
     indexes: indexes.rows,
-    sequences: sequences.rows.map(({ ownerTable, ownerColumn, ...s }) => ({
-      ...s,
-      ownedBy: ownerTable && ownerColumn ? { table: ownerTable, column: ownerColumn } : null,
-    })),
+    sequences: await withOwnedMaxima(
+      client,
+      sequences.rows.map(({ ownerTable, ownerColumn, ownerIsInteger, ...s }) => ({
+        ...s,
+        ownedBy: ownerTable && ownerColumn ? { table: ownerTable, column: ownerColumn } : null,
+        ownerIsInteger,
+      })),
+    ),
     objects: await readSchemaObjects(client),
   };
+}
+
+/** Each owned sequence's column maximum on production, in one statement of the snapshot (read-only). */
+async function withOwnedMaxima(
+  client: pg.ClientBase,
+  sequences: (Omit<SourceSequence, "ownedMax"> & { ownerIsInteger: boolean })[],
+): Promise<SourceSequence[]> {
+  // A sequence may be owned by a column of any type (production is untrusted): only integer columns have a maximum to continue after.
+  const owned = sequences.filter((s) => s.ownedBy && s.ownerIsInteger);
+  const plain = ({ ownerIsInteger: _ownerIsInteger, ...s }: (typeof sequences)[number]) => s;
+  if (owned.length === 0) return sequences.map((s) => ({ ...plain(s), ownedMax: null }));
+  // Names are quoted identifiers, never text read into SQL otherwise; max()::text keeps any column type readable.
+  const { rows } = await client.query<{ n: number; max: string | null }>(
+    owned.map((s, n) => `SELECT ${n} AS n, (SELECT max(${quoteIdent(s.ownedBy!.column)})::text FROM public.${quoteIdent(s.ownedBy!.table)}) AS max`).join(" UNION ALL "),
+  );
+  const maxima = new Map(rows.map((r) => [owned[r.n]!.name, r.max]));
+  return sequences.map((s) => ({ ...plain(s), ownedMax: maxima.get(s.name) ?? null }));
 }

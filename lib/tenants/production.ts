@@ -12,6 +12,7 @@
  */
 import type pg from "pg";
 import { openProductionClient } from "../crm/read-only";
+import { CONFIGURATION_TABLES } from "../crm/contract";
 import { AppError } from "../errors";
 import { tenantConnections } from "./registry";
 
@@ -75,19 +76,25 @@ export interface ProductionFootprint {
   documentBytes: number;
   /** Total size of the `ticket_attachment` table (not copied by default). */
   attachmentBytes: number;
+  /** Total size of the configuration tables: what a configuration-only sandbox copies (rule 17). */
+  configurationBytes: number;
 }
 
 export async function readFootprint(client: pg.Client): Promise<ProductionFootprint> {
-  const { rows } = await client.query<{ database: string; documents: string | null; attachments: string | null }>(
+  const { rows } = await client.query<{ database: string; documents: string | null; attachments: string | null; configuration: string | null }>(
     `SELECT pg_database_size(current_database())::text AS database,
             pg_total_relation_size(to_regclass('public.document'))::text AS documents,
-            pg_total_relation_size(to_regclass('public.ticket_attachment'))::text AS attachments`,
+            pg_total_relation_size(to_regclass('public.ticket_attachment'))::text AS attachments,
+            (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relname = ANY($1::text[]))::text AS configuration`,
+    [[...CONFIGURATION_TABLES]],
   );
   const row = rows[0];
   return {
     databaseBytes: Number(row?.database ?? 0),
     documentBytes: Number(row?.documents ?? 0),
     attachmentBytes: Number(row?.attachments ?? 0),
+    configurationBytes: Number(row?.configuration ?? 0),
   };
 }
 

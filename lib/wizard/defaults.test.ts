@@ -43,6 +43,7 @@ describe("savedChoices (refresh mode's starting point)", () => {
   it("keeps every saved choice but drops people and tasks production no longer has", () => {
     expect(savedChoices(saved, associates, [1, 2], { complete: 2 })).toEqual({
       options: {
+        kind: "full",
         users: [{ associateId: 2, userPlan: "complete" }],
         invalidationDomain: "refresh.example",
         keepEnabledTaskIds: [1],

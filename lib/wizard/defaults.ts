@@ -43,6 +43,7 @@ export function defaultUsers(associates: AssociateSummary[], planCounts: Partial
 
 export function defaultOptions(associates: AssociateSummary[], planCounts: Partial<Record<UserPlan, number>>): SandboxOptions {
   return {
+    kind: "full",
     users: defaultUsers(associates, planCounts),
     invalidationDomain: DEFAULT_INVALIDATION_DOMAIN,
     keepEnabledTaskIds: [],

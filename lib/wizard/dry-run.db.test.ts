@@ -77,5 +77,20 @@ describe("the dry run and the copy's report", () => {
     for (const figure of [dry.openTicketsToClose, dry.webPanelsToRewrite, dry.documentsLeftOut, dry.attachmentsLeftOut]) expect(figure).toBeGreaterThan(0);
     // And what the dry run said stays is what the copy holds.
     expect(dry.documentsCopied.count).toBe(Number(await scalar(sandboxUrl(name), "SELECT count(*) FROM document")));
+    expect(dry.recordsLeftOut).toBe(0);
+  });
+
+  it("count what a configuration-only copy leaves out, and no documents copied", async () => {
+    const options = sandboxOptionsSchema.parse({ kind: "config", documents: { mode: "all" }, serviceAttachments: true });
+    const dry = await getDryRun(world.tenantA, options);
+    const records = await scalar(
+      world.productionUrl,
+      "SELECT (SELECT count(*) FROM company) + (SELECT count(*) FROM contact) + (SELECT count(*) FROM sale) + (SELECT count(*) FROM project) + (SELECT count(*) FROM appointment) + (SELECT count(*) FROM document) + (SELECT count(*) FROM inbox_account) + (SELECT count(*) FROM inbox_message) + (SELECT count(*) FROM ticket) + (SELECT count(*) FROM ticket_message) + (SELECT count(*) FROM ticket_attachment)",
+    );
+    expect(dry.recordsLeftOut).toBe(Number(records));
+    expect(dry.documentsCopied).toEqual({ count: 0, bytes: 0 });
+    expect(dry.attachmentsCopied).toEqual({ count: 0, bytes: 0 });
+    // Left out by its kind, not counted again as "Documents left out".
+    expect(dry.documentsLeftOut).toBe(0);
   });
 });

@@ -39,6 +39,8 @@ export interface DryRunResult {
   attachmentsCopied: { count: number; bytes: number };
   attachmentsLeftOut: number;
   erpConnectionsStopped: number;
+  /** Customer records a configuration-only sandbox leaves out (rule 17); 0 for a full copy. */
+  recordsLeftOut: number;
   durationMs: number;
 }
 
@@ -87,6 +89,8 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
   const changes = (rule: number) => reports.find((r) => r.rule === rule)?.changes ?? {};
   const change = (rule: number, key: string) => changes(rule)[key] ?? 0;
   const figure = (key: string) => figures.get(key) ?? 0;
+  // What a configuration-only copy holds of documents and attachments: none, whatever rule 9's choices say.
+  const copied = (key: string) => (options.kind === "config" ? 0 : figure(key));
   const panels = await webPanelRewrites(client);
   return {
     usersGivenAccess: options.users.length,
@@ -102,11 +106,12 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
     appAuthorizationsDropped: change(8, "app_authorization.removed"),
     webhooksDropped: change(8, "webhook.removed"),
     addressesRewritten: Object.values(changes(2)).reduce((a, b) => a + b, 0),
-    documentsCopied: { count: figure("document.copied"), bytes: figure("document.copied_bytes") },
+    documentsCopied: { count: copied("document.copied"), bytes: copied("document.copied_bytes") },
     documentsLeftOut: change(9, "document.removed"),
-    attachmentsCopied: { count: figure("ticket_attachment.copied"), bytes: figure("ticket_attachment.copied_bytes") },
+    attachmentsCopied: { count: copied("ticket_attachment.copied"), bytes: copied("ticket_attachment.copied_bytes") },
     attachmentsLeftOut: change(9, "ticket_attachment.removed"),
     erpConnectionsStopped: figure("erp_connection.stopped"),
+    recordsLeftOut: Object.values(changes(17)).reduce((a, b) => a + b, 0),
     durationMs: Math.round(performance.now() - started),
   };
 }

@@ -24,7 +24,7 @@ import { required, text, type Flags, parsePlans } from "./flags";
 import { carryOut } from "./sandbox-commands";
 
 /** The order form's fields as the CLI's flags, for error messages. */
-const FLAG_OF_FIELD: Record<string, string> = { name: "--name", planCounts: "--plans", note: "--note", users: "--options users", keepEnabledTaskIds: "--keep-tasks" };
+const FLAG_OF_FIELD: Record<string, string> = { name: "--name", planCounts: "--plans", note: "--note", users: "--options users", keepEnabledTaskIds: "--keep-tasks", kind: "--kind" };
 
 async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
   const file = text(flags, "options");
@@ -33,8 +33,11 @@ async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
     : {};
   const documents = text(flags, "documents");
   const keepTasks = text(flags, "keep-tasks");
+  const kind = text(flags, "kind");
   return {
     ...base,
+    // Checked by the options schema like every other value: an unknown kind is refused there, naming --kind.
+    ...(kind ? { kind: kind as SandboxOptionsInput["kind"] } : {}),
     ...(text(flags, "domain") ? { invalidationDomain: text(flags, "domain") } : {}),
     ...(keepTasks ? { keepEnabledTaskIds: keepTasks.split(",").map(Number) } : {}),
     ...(documents ? { documents: documents.startsWith("since:") ? { mode: "since", since: documents.slice(6) } : { mode: documents as "none" | "all" } } : {}),

@@ -1,7 +1,7 @@
 /**
  * The contract's rules (CONTRACT.md, "What a sandbox must look like"), in order.
- * Rules 1–12 each have a module; rule 0 (drift.ts, classification.ts) and rules
- * 13–15 are properties of the engine, listed here by title only.
+ * Rules 1–12 and 17 each have a module; rule 0 (drift.ts, classification.ts) and
+ * rules 13–15 are properties of the engine, listed here by title only.
  */
 import { identityRule } from "./rule-01-identity";
 import { emailRule } from "./rule-02-email";
@@ -15,6 +15,7 @@ import { documentsRule } from "./rule-09-documents";
 import { usersRule } from "./rule-10-users";
 import { optInsRule } from "./rule-11-opt-ins";
 import { erpRule } from "./rule-12-erp";
+import { kindsRule } from "./rule-17-kinds";
 import type { ContractRule } from "./rule";
 
 export const CONTRACT_RULES: readonly ContractRule[] = [
@@ -30,6 +31,7 @@ export const CONTRACT_RULES: readonly ContractRule[] = [
   usersRule,
   optInsRule,
   erpRule,
+  kindsRule,
 ];
 
 export const RULE_TITLES: Record<number, string> = {

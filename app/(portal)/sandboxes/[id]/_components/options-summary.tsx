@@ -1,4 +1,4 @@
-import { STATE_AFTER_COPY_LABEL, sandboxOptionsSchema } from "@/lib/sanitizer/options";
+import { KIND_LABEL, STATE_AFTER_COPY_LABEL, sandboxOptionsSchema } from "@/lib/sanitizer/options";
 
 /** Kept tasks by name where a report of this sandbox named them; the rest counted. */
 function keptTasksInWords(ids: number[], names: ReadonlyMap<number, string>): string {
@@ -17,16 +17,22 @@ export function OptionsSummary({ options, taskNames }: { options: unknown; taskN
   const documents = o.documents.mode === "none" ? "none" : o.documents.mode === "all" ? "all" : `since ${o.documents.since}`;
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm">
+      <dt className="text-slate-600">What it holds</dt>
+      <dd>{KIND_LABEL[o.kind]}</dd>
       <dt className="text-slate-600">Users with access</dt>
       <dd>{o.users.length}</dd>
       <dt className="text-slate-600">E-mail domain</dt>
       <dd>{o.invalidationDomain}</dd>
       <dt className="text-slate-600">Tasks kept enabled</dt>
       <dd>{keptTasksInWords(o.keepEnabledTaskIds, taskNames)}</dd>
-      <dt className="text-slate-600">Documents</dt>
-      <dd>{documents}</dd>
-      <dt className="text-slate-600">Service attachments</dt>
-      <dd>{o.serviceAttachments ? "copied" : "not copied"}</dd>
+      {o.kind === "full" && (
+        <>
+          <dt className="text-slate-600">Documents</dt>
+          <dd>{documents}</dd>
+          <dt className="text-slate-600">Service attachments</dt>
+          <dd>{o.serviceAttachments ? "copied" : "not copied"}</dd>
+        </>
+      )}
       <dt className="text-slate-600">After copying</dt>
       <dd>{STATE_AFTER_COPY_LABEL[o.stateAfterCopy]}</dd>
     </dl>

@@ -21,6 +21,7 @@ export function DryRunPanel({ result: r }: { result: DryRunResult }) {
     ["ERP connections stopped (no auto-sync, no API key)", n(r.erpConnectionsStopped)],
     ["Documents copied", `${n(r.documentsCopied.count)} (${formatBytes(r.documentsCopied.bytes)}); ${n(r.documentsLeftOut)} left out`],
     ["Service attachments copied", `${n(r.attachmentsCopied.count)} (${formatBytes(r.attachmentsCopied.bytes)}); ${n(r.attachmentsLeftOut)} left out`],
+    ...(r.recordsLeftOut > 0 ? [["Customer records left out (configuration only)", n(r.recordsLeftOut)] as [string, string]] : []),
   ];
   return (
     <div className="space-y-4" data-testid="dry-run">

@@ -17,9 +17,10 @@ function documentDateWarning(since: string, oldestDay: string | null): string | 
 const adds = (bytes: number, seconds: number) =>
   bytes === 0 ? "adds nothing" : `adds ${formatBytes(bytes)} and ${formatEstimate(seconds * 1000)}`;
 
-/** Step 4: documents and Service attachments are left out unless chosen; each choice shows what it costs. */
+/** Step 4: what the sandbox holds (rule 17), then documents and Service attachments, left out unless chosen; each choice shows what it costs. */
 export function StepData({ form, data }: StepProps) {
   const id = useId();
+  const kind = useWatch({ control: form.control, name: "kind" }) ?? "full";
   const documents = useWatch({ control: form.control, name: "documents" }) ?? { mode: "none" as const };
   const mode = documents.mode;
   const since = "since" in documents ? documents.since : "";
@@ -33,75 +34,105 @@ export function StepData({ form, data }: StepProps) {
     .reduce((s, d) => ({ count: s.count + d.count, bytes: s.bytes + d.bytes }), { count: 0, bytes: 0 });
   const dateWarning = documentDateWarning(since ?? "", data.documentDays[0]?.day ?? null);
   const chosenDocs = mode === "all" ? all : mode === "since" ? fromDate : { count: 0, bytes: 0 };
-  const base = baseCopyBytes(data.footprint);
-  const extra = chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0);
+  const base = baseCopyBytes(data.footprint, kind);
+  // A configuration-only copy holds no documents or attachments, whatever was chosen for a full one.
+  const extra = kind === "config" ? 0 : chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0);
   const t = data.throughput;
+  const costOf = (bytes: number) => `${formatBytes(bytes)}, ${formatEstimate(estimateSeconds(bytes, t) * 1000)}`;
 
   const radio = (name: "documents.mode", value: string) => form.register(name as Path<WizardFormValues>, { value });
   return (
     <div className="space-y-6">
       <fieldset>
-        <legend className="text-base font-semibold">Documents</legend>
-        <p className="text-sm text-slate-700">
-          Your CRM holds {all.count.toLocaleString("en-GB")} documents ({formatBytes(all.bytes)}). Leaving them out makes the copy smaller and
-          faster.
-        </p>
+        <legend className="text-base font-semibold">What the sandbox holds</legend>
         <div className="mt-2 space-y-2 text-sm">
-          <label className="flex items-center gap-2">
-            <input type="radio" value="none" {...radio("documents.mode", "none")} className="h-4 w-4" /> No documents (adds nothing)
+          <label className="flex items-start gap-2">
+            <input type="radio" value="full" {...form.register("kind")} className="mt-0.5 h-4 w-4" />
+            <span>
+              <strong>Full copy</strong>: every customer record (companies, contacts, sales, projects, tickets…) and the configuration, for testing
+              with real data and for training ({costOf(baseCopyBytes(data.footprint, "full"))} before documents)
+            </span>
           </label>
-          <label className="flex items-center gap-2">
-            <input type="radio" value="all" {...radio("documents.mode", "all")} className="h-4 w-4" /> All documents ({adds(all.bytes, extraSeconds(all.bytes, t))})
+          <label className="flex items-start gap-2">
+            <input type="radio" value="config" {...form.register("kind")} className="mt-0.5 h-4 w-4" />
+            <span>
+              <strong>Configuration only</strong>: users, web panels, scheduled tasks, preferences, ERP connections and Service mailboxes, with no
+              customer records, for testing settings, apps and integrations ({costOf(baseCopyBytes(data.footprint, "config"))})
+            </span>
           </label>
-          <label className="flex items-center gap-2">
-            <input type="radio" value="since" {...radio("documents.mode", "since")} className="h-4 w-4" /> Documents created on or after a date
-          </label>
-          {mode === "since" && (
-            <div className="ml-6">
-              <label htmlFor={`${id}-since`} className="block text-sm font-medium">
-                Created on or after
+        </div>
+      </fieldset>
+      {kind === "config" ? (
+        <p className="text-sm text-slate-700" data-testid="config-only-data">
+          A configuration-only sandbox holds no documents or Service attachments: companies, contacts, sales, projects, appointments, documents,
+          tickets and inboxes are empty. Ids made in it still never collide with production&apos;s.
+        </p>
+      ) : (
+        <>
+          <fieldset>
+            <legend className="text-base font-semibold">Documents</legend>
+            <p className="text-sm text-slate-700">
+              Your CRM holds {all.count.toLocaleString("en-GB")} documents ({formatBytes(all.bytes)}). Leaving them out makes the copy smaller and
+              faster.
+            </p>
+            <div className="mt-2 space-y-2 text-sm">
+              <label className="flex items-center gap-2">
+                <input type="radio" value="none" {...radio("documents.mode", "none")} className="h-4 w-4" /> No documents (adds nothing)
               </label>
-              <input
-                id={`${id}-since`}
-                type="date"
-                aria-invalid={sinceError ? true : undefined}
-                aria-describedby={[`${id}-since-effect`, sinceError ? `${id}-since-error` : ""].filter(Boolean).join(" ")}
-                className={`mt-1 ${fieldClass}`}
-                {...form.register("documents.since" as Path<WizardFormValues>)}
-              />
-              <p id={`${id}-since-effect`} className="mt-1 text-slate-700" aria-live="polite">
-                {fromDate.count.toLocaleString("en-GB")} documents: {adds(fromDate.bytes, extraSeconds(fromDate.bytes, t))}
-              </p>
-              {dateWarning && !sinceError && (
-                <p className="mt-1 text-amber-900" data-testid="documents-date-warning">
-                  {dateWarning}
-                </p>
-              )}
-              {sinceError && (
-                <p id={`${id}-since-error`} className="mt-1 text-red-700">
-                  {sinceError}
-                </p>
+              <label className="flex items-center gap-2">
+                <input type="radio" value="all" {...radio("documents.mode", "all")} className="h-4 w-4" /> All documents ({adds(all.bytes, extraSeconds(all.bytes, t))})
+              </label>
+              <label className="flex items-center gap-2">
+                <input type="radio" value="since" {...radio("documents.mode", "since")} className="h-4 w-4" /> Documents created on or after a date
+              </label>
+              {mode === "since" && (
+                <div className="ml-6">
+                  <label htmlFor={`${id}-since`} className="block text-sm font-medium">
+                    Created on or after
+                  </label>
+                  <input
+                    id={`${id}-since`}
+                    type="date"
+                    aria-invalid={sinceError ? true : undefined}
+                    aria-describedby={[`${id}-since-effect`, sinceError ? `${id}-since-error` : ""].filter(Boolean).join(" ")}
+                    className={`mt-1 ${fieldClass}`}
+                    {...form.register("documents.since" as Path<WizardFormValues>)}
+                  />
+                  <p id={`${id}-since-effect`} className="mt-1 text-slate-700" aria-live="polite">
+                    {fromDate.count.toLocaleString("en-GB")} documents: {adds(fromDate.bytes, extraSeconds(fromDate.bytes, t))}
+                  </p>
+                  {dateWarning && !sinceError && (
+                    <p className="mt-1 text-amber-900" data-testid="documents-date-warning">
+                      {dateWarning}
+                    </p>
+                  )}
+                  {sinceError && (
+                    <p id={`${id}-since-error`} className="mt-1 text-red-700">
+                      {sinceError}
+                    </p>
+                  )}
+                </div>
               )}
             </div>
-          )}
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend className="text-base font-semibold">Service attachments</legend>
-        <p className="text-sm text-slate-700">
-          Files attached to Service requests: {data.attachments.count.toLocaleString("en-GB")} ({formatBytes(data.attachments.bytes)}).
-        </p>
-        <div className="mt-2 space-y-2 text-sm">
-          <label className="flex items-center gap-2">
-            <input type="radio" name="serviceAttachments" checked={!attachmentsOn} onChange={() => form.setValue("serviceAttachments", false, { shouldDirty: true })} className="h-4 w-4" />
-            Leave them out (adds nothing)
-          </label>
-          <label className="flex items-center gap-2">
-            <input type="radio" name="serviceAttachments" checked={attachmentsOn} onChange={() => form.setValue("serviceAttachments", true, { shouldDirty: true })} className="h-4 w-4" />
-            Copy them ({adds(data.attachments.bytes, extraSeconds(data.attachments.bytes, t))})
-          </label>
-        </div>
-      </fieldset>
+          </fieldset>
+          <fieldset>
+            <legend className="text-base font-semibold">Service attachments</legend>
+            <p className="text-sm text-slate-700">
+              Files attached to Service requests: {data.attachments.count.toLocaleString("en-GB")} ({formatBytes(data.attachments.bytes)}).
+            </p>
+            <div className="mt-2 space-y-2 text-sm">
+              <label className="flex items-center gap-2">
+                <input type="radio" name="serviceAttachments" checked={!attachmentsOn} onChange={() => form.setValue("serviceAttachments", false, { shouldDirty: true })} className="h-4 w-4" />
+                Leave them out (adds nothing)
+              </label>
+              <label className="flex items-center gap-2">
+                <input type="radio" name="serviceAttachments" checked={attachmentsOn} onChange={() => form.setValue("serviceAttachments", true, { shouldDirty: true })} className="h-4 w-4" />
+                Copy them ({adds(data.attachments.bytes, extraSeconds(data.attachments.bytes, t))})
+              </label>
+            </div>
+          </fieldset>
+        </>
+      )}
       <p className="rounded-md bg-brand-50 p-3 text-sm text-brand-900" aria-live="polite" data-testid="data-estimate">
         With these choices the copy moves about {formatBytes(base + extra)} and takes {formatEstimate(estimateSeconds(base + extra, t) * 1000)}.
       </p>

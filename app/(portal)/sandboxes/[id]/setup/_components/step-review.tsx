@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { PLAN_LABEL, STATE_AFTER_COPY_LABEL } from "@/lib/sanitizer/options";
+import { KIND_LABEL, PLAN_LABEL, STATE_AFTER_COPY_LABEL } from "@/lib/sanitizer/options";
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
 import type { SchemaReview } from "@/lib/tenants/schema-review";
 import { dryRunAction, dryRunRefreshAction, schemaReviewAction } from "@/lib/wizard/actions";
@@ -105,10 +105,16 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
           <dd>{options.invalidationDomain}{change("email")}</dd>
           <dt className="font-medium">Tasks kept enabled</dt>
           <dd>{tasks.length ? tasks.join(", ") : "None: every task is disabled"}{change("tasks")}</dd>
-          <dt className="font-medium">Documents</dt>
-          <dd>{documents}{change("data")}</dd>
-          <dt className="font-medium">Service attachments</dt>
-          <dd>{options.serviceAttachments ? "Copied" : "Left out"}{change("data")}</dd>
+          <dt className="font-medium">What it holds</dt>
+          <dd>{KIND_LABEL[options.kind]}{change("data")}</dd>
+          {options.kind === "full" && (
+            <>
+              <dt className="font-medium">Documents</dt>
+              <dd>{documents}{change("data")}</dd>
+              <dt className="font-medium">Service attachments</dt>
+              <dd>{options.serviceAttachments ? "Copied" : "Left out"}{change("data")}</dd>
+            </>
+          )}
           <dt className="font-medium">After the copy</dt>
           <dd>{STATE_AFTER_COPY_LABEL[options.stateAfterCopy]}{change("running")}</dd>
         </dl>
