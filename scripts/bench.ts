@@ -7,8 +7,9 @@
  *   (c) provisionSandbox with default options (copy + sanitize + verify), in a
  *       child process whose peak RSS is the worker's,
  *   (c') provisionSandbox copying everything (documents and attachments too), to
- *       show what the rules' skipped rows are worth.
- * Targets: c/a <= 0.8, worker RSS < 300 MB.
+ *       show what the rules' skipped rows are worth,
+ *   (k) provisionSandbox of a configuration-only sandbox (rule 17).
+ * Targets: c/a <= 0.8, worker RSS < 300 MB; (k) under 3 s inside the worker on the medium scale.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -92,6 +93,8 @@ try {
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_all", { documents: { mode: "all" }, serviceAttachments: true }),
   );
 
+  const k = await timed("(k) provisionSandbox, configuration only", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_config", { kind: "config" }));
+
   const ratio = (x: number, y: number) => (x / y).toFixed(2);
   console.log("");
   console.log(`c/a  = ${ratio(c.ms, a.ms)}  (target <= 0.80)   c'/a = ${ratio(all.ms, a.ms)}`);
@@ -100,6 +103,11 @@ try {
   console.log(`rows/s (c') = ${Math.round(all.value.rows / (all.ms / 1000)).toLocaleString("en")} (${all.value.rows.toLocaleString("en")} rows, ${mb(all.value.bytes)} streamed)`);
   console.log(`(c) inside the worker (without process start-up): ${(c.value.ms / 1000).toFixed(2)} s, c/a = ${ratio(c.value.ms, a.ms)}`);
   console.log(`worker peak RSS: (c) ${mb(c.value.maxRssBytes)}, (c') ${mb(all.value.maxRssBytes)}  (target < 300 MB)`);
+  console.log("");
+  console.log("kinds side by side, inside the worker:");
+  console.log(`  full, default options   ${(c.value.ms / 1000).toFixed(2)} s  ${c.value.rows.toLocaleString("en")} rows  ${mb(c.value.bytes)}`);
+  console.log(`  configuration only      ${(k.value.ms / 1000).toFixed(2)} s  ${k.value.rows.toLocaleString("en")} rows  ${mb(k.value.bytes)}  (target < 3 s; k/c = ${ratio(k.value.ms, c.value.ms)})`);
+  console.log("  partial                 not built yet");
 } finally {
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });
