@@ -49,7 +49,7 @@ describe("operator CLI: the sandbox server pool", () => {
     const [row] = await portal<{ urlEncrypted: string; maxDatabases: number; maxTotalBytes: string; maxConcurrentRuns: number | null }>(
       `SELECT "urlEncrypted", "maxDatabases", "maxTotalBytes"::text, "maxConcurrentRuns" FROM "SandboxServer" WHERE name = 'pg-eu-1'`,
     );
-    expect(row).toMatchObject({ maxDatabases: 20, maxTotalBytes: "1500000000", maxConcurrentRuns: null });
+    expect(row).toMatchObject({ maxDatabases: 20, maxTotalBytes: "1610612736", maxConcurrentRuns: null });
     expect(row!.urlEncrypted).not.toContain(passwordOf(makerUrl));
 
     const superuser = await ops("server:add", "--name", "pg-eu-9", "--url", testServerAdminUrl());
@@ -71,11 +71,11 @@ describe("operator CLI: the sandbox server pool", () => {
     expect(set.code, set.stderr).toBe(0);
     const [row] = await portal(`SELECT state, "maxDatabases", "maxTotalBytes"::text AS bytes, "maxConcurrentRuns" FROM "SandboxServer" WHERE name = 'pg-eu-2'`);
     // What was not given stays as it was.
-    expect(row).toEqual({ state: "ACTIVE", maxDatabases: null, bytes: "1500000000", maxConcurrentRuns: 3 });
+    expect(row).toEqual({ state: "ACTIVE", maxDatabases: null, bytes: "1610612736", maxConcurrentRuns: 3 });
     expect((await ops("server:drain", "--name", "nope")).stderr).toContain("No sandbox server is named nope.");
 
     const list = await ops("server:list");
-    expect(list.stdout).toMatch(/pg-eu-2.*ACTIVE.*0 of no limit.*0 B of 1\.4 GB.*0 of 3/);
+    expect(list.stdout).toMatch(/pg-eu-2.*ACTIVE.*0 of no limit.*0 B of 1\.5 GB.*0 of 3/);
     expect(list.stdout).toMatch(/built-in.*0 of 2 \(default\)/);
     expect(list.stdout + list.stderr).not.toContain(passwordOf(makerUrl));
 

@@ -5,8 +5,7 @@
  */
 import { z } from "zod";
 
-export const SERVER_STATES = ["ACTIVE", "DRAINING"] as const;
-export type ServerState = (typeof SERVER_STATES)[number];
+export type ServerState = "ACTIVE" | "DRAINING";
 
 export const serverNameSchema = z
   .string()
@@ -40,7 +39,7 @@ export const capacityFormSchema = z.object({
 export const serverSettingsFormSchema = capacityFormSchema.extend({
   id: z.string().min(1),
   name: serverNameSchema,
-  state: z.enum(SERVER_STATES),
+  draining: z.boolean(),
 });
 export type ServerSettingsFormInput = z.input<typeof serverSettingsFormSchema>;
 
@@ -53,7 +52,8 @@ export interface Capacity {
   maxConcurrentRuns: number | null;
 }
 
-const GB = 1_000_000_000;
+/** GB as the portal prints sizes (lib/format.ts: 1024-based), so a limit typed as 1.5 reads back as "1.5 GB". */
+const GB = 1024 ** 3;
 
 export function capacityFromForm(values: z.output<typeof capacityFormSchema>): Capacity {
   return {
