@@ -30,18 +30,37 @@ test.describe("health, readiness and metrics", () => {
 });
 
 test.describe("the operations page", () => {
-  test("shows operators the queue, the workers and the servers; customers may not open it", async ({ page }) => {
+  test("shows operators the queue, the workers and the servers, and lets them size a server; customers may open neither page", async ({ page }) => {
     await signIn(page, "operator@sandbox-portal.example");
     await page.getByRole("link", { name: "Operations" }).click();
     await expect(page.getByRole("heading", { name: "Operations", level: 1 })).toBeVisible();
     await expect(page.getByRole("table", { name: "Workers alive" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Sandbox servers" })).toBeVisible();
+    await expect(page.getByTestId("server-row").filter({ hasText: "built-in" })).toContainText("Yes");
     await expectAccessible(page);
+
+    // The pool's page: size the built-in server (a limit no test reaches), then lift the limit again.
+    await page.getByRole("link", { name: "Register, size or drain servers" }).click();
+    await expect(page.getByRole("heading", { name: "Sandbox servers", level: 1 })).toBeVisible();
+    await expectAccessible(page);
+    const builtIn = page.getByRole("form", { name: "Settings of built-in" });
+    await builtIn.getByLabel("Most sandbox databases").fill("500");
+    await builtIn.getByRole("button", { name: "Save built-in" }).click();
+    await expect(page.getByTestId("server-status-built-in")).toContainText("Saved. It takes new sandboxes.");
+    await expect(page.getByTestId("sandbox-server").filter({ hasText: "built-in" })).toContainText(/Sandboxes: \d+ of 500/);
+    await builtIn.getByLabel("Most sandbox databases").fill("");
+    await builtIn.getByRole("button", { name: "Save built-in" }).click();
+    await expect(page.getByTestId("sandbox-server").filter({ hasText: "built-in" })).toContainText(/Sandboxes: \d+ of no limit/);
+    // A connection URL's field is a password field, and the built-in server shows as host:port, without its role.
+    await expect(page.getByLabel("Connection URL")).toHaveAttribute("type", "password");
+    expect(await page.content()).not.toContain("sandbox_maker");
 
     await page.context().clearCookies();
     await signIn(page, "admin@nordlys.example");
     await expect(page.getByRole("link", { name: "Operations" })).toHaveCount(0);
     await page.goto("/operations");
     await expect(page.getByRole("heading", { name: "Operations", level: 1 })).toHaveCount(0);
+    await page.goto("/operations/servers");
+    await expect(page.getByRole("heading", { name: "Sandbox servers", level: 1 })).toHaveCount(0);
   });
 });

@@ -177,7 +177,8 @@ describe("operator CLI", () => {
 
     const rotated = await opsWith({ DATABASE_SECRETS_KEY: newKey, DATABASE_SECRETS_PREVIOUS_KEYS: oldKey }, "secrets:rotate");
     expect(rotated.code, rotated.stderr).toBe(0);
-    expect(rotated.stdout).toMatch(/re-sealed 2 secret\(s\)/); // the tenant's production URL and the operator's TOTP secret
+    // The tenant's production URL, the sandbox server Cust5's tenant:add registered (the pool keeps it after the tenant is gone), the operator's TOTP secret.
+    expect(rotated.stdout).toMatch(/re-sealed 3 secret\(s\)/);
     const afterRotation = await opsWith({ DATABASE_SECRETS_KEY: newKey }, "tenant:list");
     expect(afterRotation.code, afterRotation.stderr).toBe(0);
     expect(afterRotation.stdout).toContain("Cust777");

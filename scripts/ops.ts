@@ -11,6 +11,7 @@ import { addUser, changeRole, resetPassword, setUpTwoFactor } from "./ops/user-c
 import { createSandbox } from "./ops/sandbox-create";
 import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
 import { rotateSecrets } from "./ops/secret-commands";
+import { addServerCommand, drainServerCommand, listServersCommand, setServerCommand, undrainServerCommand } from "./ops/server-commands";
 
 import type { Flags } from "./ops/flags";
 
@@ -58,6 +59,17 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "sandbox:delete": { usage: "--id <sandbox id> --confirm \"<sandbox name>\"", run: deleteSandbox },
   "sandbox:status": { usage: "--id <sandbox id>   (JSON)", run: sandboxStatus },
   "sandbox:report": { usage: "--id <sandbox id> [--format json|csv]", run: sandboxReport },
+  "server:add": {
+    usage: "--name pg-eu-2 --url postgres://maker:…@host/postgres [--max-databases 200] [--max-size-gb 500] [--max-runs 3]   (a sandbox server for the pool; its role may only create databases)",
+    run: addServerCommand,
+  },
+  "server:list": { usage: "(each sandbox server: address, state, databases, size and runs used of its capacity; never its URL)", run: () => listServersCommand() },
+  "server:drain": { usage: "--name pg-eu-2   (no new sandboxes go to it; the ones on it keep refreshing and can be deleted)", run: drainServerCommand },
+  "server:undrain": { usage: "--name pg-eu-2   (takes new sandboxes again)", run: undrainServerCommand },
+  "server:set": {
+    usage: "--name pg-eu-2 [--rename pg-eu-3] [--max-databases N|unlimited] [--max-size-gb N|unlimited] [--max-runs N|default]",
+    run: setServerCommand,
+  },
   "secrets:rotate": {
     usage: "(re-seals every stored secret under DATABASE_SECRETS_KEY; the old key must be in DATABASE_SECRETS_PREVIOUS_KEYS)",
     run: () => rotateSecrets(),
@@ -67,6 +79,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
 const STRING_FLAGS = [
   "customer-id", "company", "production-url", "sandbox-server-url", "scale", "seed", "email", "name", "role",
   "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format", "mbps", "file", "sandboxes",
+  "url", "rename", "max-databases", "max-size-gb", "max-runs",
 ] as const;
 const FLAGS = {
   ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),

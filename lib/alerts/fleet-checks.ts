@@ -4,11 +4,9 @@
  * and a sandbox server that does not answer. Alerts are de-duplicated by key,
  * so several workers checking the same thing tell operators once.
  */
-import pg from "pg";
-import { survivesDrops } from "../db/client";
 import { db } from "../db/portal";
-import { serverNameOf } from "../db/urls";
-import { defaultSandboxServerUrl, openConnections } from "../tenants/registry";
+import { serverAnswers } from "../sandbox-servers/reachability";
+import { serverAddress, serverUrl } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "./raise";
 
 export const queueAlertMs = () => Number(process.env.ALERT_QUEUE_AGE_MINUTES ?? 15) * 60_000;
@@ -25,33 +23,15 @@ export async function checkQueueAge(now = new Date()): Promise<void> {
   });
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = survivesDrops(new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, statement_timeout: 5_000 }));
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 export async function checkSandboxServers(): Promise<void> {
-  const tenants = await db.tenant.findMany({ select: { productionUrlEncrypted: true, sandboxServerUrlEncrypted: true } });
-  const servers = new Map<string, string>([[serverNameOf(defaultSandboxServerUrl()), defaultSandboxServerUrl()]]);
-  for (const t of tenants) {
-    if (!t.sandboxServerUrlEncrypted) continue;
-    const url = openConnections(t).sandboxServerUrl;
-    servers.set(serverNameOf(url), url);
-  }
-  for (const [name, url] of servers) {
-    if (await answers(url)) continue;
+  const servers = await db.sandboxServer.findMany({ select: { name: true, urlEncrypted: true } });
+  for (const server of servers) {
+    if (await serverAnswers(serverUrl(server), 5_000)) continue;
+    const name = `${server.name} (${serverAddress(server)})`;
     await raiseAlertQuietly({
-      key: `server-unreachable:${name}`,
+      key: `server-unreachable:${server.name}`,
       subject: `sandbox server ${name} does not answer`,
-      detail: `The sandbox server ${name} refused or timed out a connection. Copies, refreshes and checklist fixes of the sandboxes on it fail until it answers again.`,
+      detail: `The sandbox server ${name} refused or timed out a connection. Copies, refreshes and checklist fixes of the sandboxes on it fail until it answers again; sandboxes on other servers are not affected.`,
       link: "/operations",
     });
   }

@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   "tenant.copyRate.changed",
   "tenant.classification.changed",
   "tenant.entitlements.changed",
+  "sandboxServer.registered",
+  "sandboxServer.changed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

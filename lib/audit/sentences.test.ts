@@ -85,6 +85,20 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     [event("tenant.entitlements.changed", { via: "operator CLI", sandboxes: 1, plans: null }, { actor: null, sandboxName: null }), "An operator (CLI) set the agreement of Nordlys Consulting AS to 1 sandbox and any user plans"],
     [event("tenant.entitlements.changed", { via: "operator CLI", sandboxes: null, plans: null }, { actor: null, sandboxName: null }), "An operator (CLI) set the agreement of Nordlys Consulting AS to any number of sandboxes and any user plans"],
   ],
+  "sandboxServer.registered": [
+    [event("sandboxServer.registered", { via: "operator CLI", name: "pg-eu-2", maxDatabases: 200 }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) registered the sandbox server “pg-eu-2”"],
+  ],
+  "sandboxServer.changed": [
+    [
+      event("sandboxServer.changed", { name: "pg-eu-2", from: { name: "pg-2", state: "ACTIVE", maxDatabases: 100 }, to: { name: "pg-eu-2", state: "DRAINING", maxDatabases: 200 } }, { tenant: null, sandboxName: null }),
+      "Ingrid Nordlys changed the sandbox server “pg-eu-2”: renamed it from “pg-2”, drained it, changed its capacity",
+    ],
+    [
+      event("sandboxServer.changed", { name: "pg-eu-2", from: { name: "pg-eu-2", state: "DRAINING" }, to: { name: "pg-eu-2", state: "ACTIVE" } }, { tenant: null, sandboxName: null }),
+      "Ingrid Nordlys changed the sandbox server “pg-eu-2”: took it back into use",
+    ],
+  ],
+
 };
 
 describe("audit sentences", () => {

@@ -32,6 +32,8 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "tenant.copyRate.changed": "Copy rate changed",
   "tenant.classification.changed": "Classification changed",
   "tenant.entitlements.changed": "Agreement changed",
+  "sandboxServer.registered": "Sandbox server registered",
+  "sandboxServer.changed": "Sandbox server changed",
 };
 
 const TICK_WORDS: Record<ChecklistTickItem, string> = {
@@ -103,6 +105,17 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     const sandboxes = typeof d.sandboxes === "number" ? plural(d.sandboxes, "sandbox", "sandboxes") : "any number of sandboxes";
     const plans = d.plans === null || d.plans === undefined ? "any user plans" : plural(sumOf(d.plans), "user plan");
     return `${who} set the agreement${ofTenant} to ${sandboxes} and ${plans}`;
+  },
+  "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
+  "sandboxServer.changed": ({ who, d }) => {
+    const from = record(d.from);
+    const to = record(d.to);
+    const changes = [
+      from.name !== to.name && text(from.name) ? `renamed it from “${text(from.name)}”` : null,
+      from.state !== to.state ? (to.state === "DRAINING" ? "drained it" : "took it back into use") : null,
+      ["maxDatabases", "maxTotalBytes", "maxConcurrentRuns"].some((k) => from[k] !== to[k]) ? "changed its capacity" : null,
+    ].filter(Boolean);
+    return `${who} changed the sandbox server “${text(d.name) ?? "?"}”${changes.length ? `: ${changes.join(", ")}` : ""}`;
   },
 };
 

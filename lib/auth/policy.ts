@@ -27,7 +27,8 @@ export type Permission =
   | "audit.view"
   | "tenant.viewAll"
   | "tenant.entitle"
-  | "operations.view";
+  | "operations.view"
+  | "servers.manage";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   CUSTOMER_ADMIN: [
@@ -38,7 +39,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle"],
   OPERATOR: [
     "sandbox.view", "sandbox.orderForCustomer", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
-    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view",
+    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "servers.manage",
   ],
 };
 

@@ -24,7 +24,7 @@ export interface ChecklistState {
 }
 
 export interface ChecklistSandbox extends SandboxDatabaseRef {
-  id: string;
+  tenantId: string;
   options: unknown;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The one way the portal opens a SANDBOX's CRM database: resolved from the
- * sandbox's own database name on its tenant's sandbox server, never from the
+ * sandbox's own database name on the sandbox server it lives on, never from the
  * production URL. Writes go through `writeSandboxDatabase`, which first checks
  * in the same transaction that the database says it is this sandbox
  * (installation.environment = 'sandbox'): a wrong pointer can never turn a
@@ -12,10 +12,10 @@ import { PrismaClient } from "../generated/crm/client";
 import type { Prisma } from "../generated/crm/client";
 import { withDatabase } from "../db/urls";
 import { AppError } from "../errors";
-import { tenantConnections } from "../tenants/registry";
+import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 
 export interface SandboxDatabaseRef {
-  tenantId: string;
+  id: string;
   databaseName: string;
   sandboxCustomerId: string | null;
 }
@@ -24,8 +24,7 @@ export type CrmClient = PrismaClient;
 export type CrmTransaction = Prisma.TransactionClient;
 
 async function sandboxUrl(ref: SandboxDatabaseRef): Promise<string> {
-  const { sandboxServerUrl } = await tenantConnections(ref.tenantId);
-  return withDatabase(sandboxServerUrl, ref.databaseName);
+  return withDatabase(await sandboxServerUrlOf(ref.id), ref.databaseName);
 }
 
 /** Opens a short-lived client on the sandbox database: sandboxes are many, so none is kept open. */

@@ -15,7 +15,6 @@
  * Plain TypeScript over the portal database: the worker, the CLI and the web share it.
  */
 import { db } from "../db/portal";
-import { serverNameOf } from "../db/urls";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
@@ -23,7 +22,7 @@ import type { SanitizationReport } from "../sanitizer/report";
 import { describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, getBoss, type SqlRunner } from "./queue";
 import { findSlot } from "./slots";
-import { tenantSandboxServerUrl } from "../tenants/registry";
+import { placedServerId } from "../sandbox-servers/registry";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
 
@@ -96,10 +95,15 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
   return db.$transaction(async (tx) => {
     const queued = await tx.sandboxRun.findFirst({
       where: { id: runId, status: "QUEUED" },
-      select: { kind: true, serverWaitSince: true, sandbox: { select: { tenantId: true, tenant: { select: { sandboxServerUrlEncrypted: true } } } } },
+      select: {
+        kind: true,
+        sandboxId: true,
+        serverWaitSince: true,
+        sandbox: { select: { tenantId: true, sandboxServerId: true, tenant: { select: { sandboxServerId: true } } } },
+      },
     });
     if (!queued) return null;
-    const sandboxServer = queued.kind === "DELETE" ? null : serverNameOf(tenantSandboxServerUrl(queued.sandbox.tenant));
+    const sandboxServer = queued.kind === "DELETE" ? null : placedServerId(queued.sandbox);
     if (fairShare) {
       const slot = await findSlot(tx, { runId, tenantId: queued.sandbox.tenantId, server: sandboxServer, serverWaitSince: queued.serverWaitSince });
       if (!slot.go) {
@@ -115,6 +119,10 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
       data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null, sandboxServer, serverWaitSince: null },
     });
     if (claimed.count === 0) return null;
+    // A sandbox ordered before the pool existed lives, from its first copy on, where that copy is made.
+    if (sandboxServer && !queued.sandbox.sandboxServerId) {
+      await tx.sandbox.update({ where: { id: queued.sandboxId }, data: { sandboxServerId: sandboxServer } });
+    }
     const run = await tx.sandboxRun.findUniqueOrThrow({
       where: { id: runId },
       include: { sandbox: { include: { tenant: { select: { id: true, customerId: true, companyName: true, copyRateLimitMBps: true } } } } },

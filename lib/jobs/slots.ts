@@ -1,8 +1,9 @@
 /**
  * Whether a queued run may take a slot now, over all worker processes: its tenant
- * has fewer than RUNS_PER_TENANT runs going, and its sandbox server fewer than
- * SANDBOX_SERVER_MAX_RUNS copies writing into it (a server's disk and connections
- * are shared by every tenant on it).
+ * has fewer than RUNS_PER_TENANT runs going, and its sandbox server (a registered
+ * one: lib/sandbox-servers) fewer copies writing into it than its maxConcurrentRuns,
+ * or SANDBOX_SERVER_MAX_RUNS when it has none (a server's disk and connections are
+ * shared by every tenant on it).
  *
  * pg-boss 10 has no concurrency per group (its singleton policy lets one active job
  * per key fail the whole fetch), so the limits are checked when a run is claimed,
@@ -11,7 +12,7 @@
  * its heartbeat goes stale and recovery queues it again (lib/worker/recovery.ts), and a
  * portal database that restarts loses nothing. Two claims for one tenant or one
  * server are serialized by a lock (the tenant's row; a transaction-scoped advisory
- * lock on the server's name), so both cannot pass the count.
+ * lock on the server's id), so both cannot pass the count.
  *
  * A run that finds its server full keeps its place in that server's line
  * (`serverWaitSince`): a slot that frees goes to the run that has waited longest, so
@@ -30,7 +31,7 @@ const COPY_KINDS = ["PROVISION", "REFRESH"] as const;
 export interface SlotRequest {
   runId: string;
   tenantId: string;
-  /** serverNameOf() of the sandbox server the run copies into; null for a deletion. */
+  /** The id of the SandboxServer the run copies into; null for a deletion. */
   server: string | null;
   /** Its place in the server's line, when it already waited for it. */
   serverWaitSince: Date | null;
@@ -59,7 +60,8 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
       serverWaitSince: run.serverWaitSince ? { lt: run.serverWaitSince } : { not: null },
     },
   });
-  if (running + ahead >= limits.runsPerSandboxServer) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
+  const server = await tx.sandboxServer.findUnique({ where: { id: run.server }, select: { maxConcurrentRuns: true } });
+  if (running + ahead >= (server?.maxConcurrentRuns ?? limits.runsPerSandboxServer)) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
   return { go: true };
 }
 

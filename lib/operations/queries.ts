@@ -2,13 +2,17 @@
  * The operator overview: what the queue and the workers are doing, how long
  * copies take, what failed, and how each sandbox server is used. Everything is
  * read from the portal database (sizes as recorded after each copy), so the
- * page stays fast with thousands of sandboxes and never waits on a server.
+ * page stays fast with thousands of sandboxes; only "reachable" asks each sandbox
+ * server, all at once and for at most SERVER_PROBE_MS.
  */
 import "server-only";
 import { db } from "../db/portal";
 import { serverNameOf } from "../db/urls";
 import { listWorkersAlive } from "../observability/workers";
-import { openConnections } from "../tenants/registry";
+import { copyLimits } from "../config/copy-limits";
+import { serverAnswers } from "../sandbox-servers/reachability";
+import { serverUrl } from "../sandbox-servers/registry";
+import { listServerUse, type ServerUse } from "../sandbox-servers/use";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -22,37 +26,27 @@ async function copyDurations(since: Date): Promise<{ p50: number | null; p95: nu
   return { p50: row?.p50 ?? null, p95: row?.p95 ?? null, count: Number(row?.count ?? 0) };
 }
 
-export interface ServerUse {
-  name: string;
-  databases: number;
-  bytes: number;
-  runsInFlight: number;
+/** How long the page waits for a sandbox server to answer: an unreachable one costs at most this, all probed at once. */
+export const SERVER_PROBE_MS = 1_500;
+
+export interface ServerOverview extends Omit<ServerUse, "urlEncrypted"> {
+  /** host:port: never the URL's credentials. */
+  address: string;
+  reachable: boolean;
+  /** Its cap on copies at once, SANDBOX_SERVER_MAX_RUNS when it has none of its own. */
+  runCap: number;
 }
 
-/** Per sandbox server: live sandbox databases, their recorded size, and runs going now. */
-async function serverUse(): Promise<ServerUse[]> {
-  const tenants = await db.tenant.findMany({
-    select: {
-      productionUrlEncrypted: true,
-      sandboxServerUrlEncrypted: true,
-      sandboxes: {
-        where: { deletedAt: null },
-        select: { databaseName: true, sizeBytes: true, runs: { where: { status: "RUNNING" }, select: { id: true } } },
-      },
-    },
-  });
-  const servers = new Map<string, ServerUse>();
-  for (const tenant of tenants) {
-    const name = serverNameOf(openConnections(tenant).sandboxServerUrl);
-    const use = servers.get(name) ?? { name, databases: 0, bytes: 0, runsInFlight: 0 };
-    for (const s of tenant.sandboxes) {
-      if (s.databaseName) use.databases += 1;
-      use.bytes += Number(s.sizeBytes ?? 0);
-      use.runsInFlight += s.runs.length;
-    }
-    servers.set(name, use);
-  }
-  return [...servers.values()].sort((a, b) => a.name.localeCompare(b.name));
+/** Per registered sandbox server: its state, capacity and use, and whether it answers now. */
+async function serverOverview(): Promise<ServerOverview[]> {
+  const servers = await listServerUse();
+  const defaultRunCap = copyLimits().runsPerSandboxServer;
+  return Promise.all(
+    servers.map(async ({ urlEncrypted, ...use }) => {
+      const url = serverUrl({ urlEncrypted });
+      return { ...use, address: serverNameOf(url), reachable: await serverAnswers(url, SERVER_PROBE_MS), runCap: use.maxConcurrentRuns ?? defaultRunCap };
+    }),
+  );
 }
 
 export async function getOperationsOverview(now = new Date()) {
@@ -68,7 +62,7 @@ export async function getOperationsOverview(now = new Date()) {
     }),
     copyDurations(new Date(now.getTime() - 7 * DAY_MS)),
     listWorkersAlive(now),
-    serverUse(),
+    serverOverview(),
     listFailedRuns(since),
   ]);
   return { now, queued, running, failed24h, oldestQueued, durations, workers, servers, recentFailures };

@@ -5,6 +5,8 @@ import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/policy";
 import { assertWithinEntitlements } from "../tenants/entitlements";
+import { PlacementRefused, placeSandbox } from "../sandbox-servers/placement";
+import { raiseAlertQuietly } from "../alerts/raise";
 import { isSandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
 
@@ -24,8 +26,9 @@ const nameTaken = () =>
   });
 
 /**
- * Files an order: the sandbox row waiting for its setup, and the audit entry, in
- * one transaction. Two orders racing for one name or one generated key are settled
+ * Files an order: the sandbox row waiting for its setup, placed on a sandbox server
+ * (lib/sandbox-servers/placement.ts), and the audit entry, in one transaction. A
+ * pool with no room refuses the order and alerts operators. Two orders racing for one name or one generated key are settled
  * by the unique indexes: the name loser gets the field error, a key clash retries.
  */
 export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sandboxId: string }> {
@@ -36,6 +39,7 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
       const sandbox = await db.$transaction(async (tx) => {
         // The operator CLI files as whoever it names, and operators are never capped.
         if (order.via !== "operator CLI") await assertWithinEntitlements(tx, actor, order.tenantId, order.planCounts);
+        const sandboxServerId = await placeSandbox(tx, order.tenantId);
         const created = await tx.sandbox.create({
           data: {
             tenantId: order.tenantId,
@@ -46,6 +50,7 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
             orderedOnBehalf: order.onBehalf,
             status: "AWAITING_SETUP",
             sandboxCustomerId,
+            sandboxServerId,
           },
           select: { id: true },
         });
@@ -70,6 +75,10 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
       });
       return { sandboxId: sandbox.id };
     } catch (error) {
+      if (error instanceof PlacementRefused) {
+        await raiseAlertQuietly(error.alert);
+        throw new AppError("NO_CAPACITY", error.userMessage);
+      }
       if ((error as { code?: string }).code !== "P2002") throw error;
       if (await isSandboxNameTaken(order.tenantId, order.name)) throw nameTaken();
       if (attempt >= 3) throw error;

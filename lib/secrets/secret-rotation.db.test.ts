@@ -21,9 +21,9 @@ describe("secrets:rotate", () => {
       data: {
         customerId: "CustRot1", companyName: "Rot One",
         productionUrlEncrypted: sealSecret("postgres://a:pw1@h/one"),
-        sandboxServerUrlEncrypted: sealSecret("postgres://b:pw2@h/"),
       },
     });
+    await db.sandboxServer.create({ data: { name: "rot-server", urlEncrypted: sealSecret("postgres://b:pw2@h/") } });
     await db.user.create({
       data: { email: "staff@rot.example", name: "Staff", role: "OPERATOR", passwordHash: "x", totpSecretEncrypted: sealSecret("JBSWY3DPEHPK3PXP") },
     });
@@ -39,7 +39,8 @@ describe("secrets:rotate", () => {
     const tenant = await db.tenant.findUniqueOrThrow({ where: { customerId: "CustRot1" } });
     const user = await db.user.findUniqueOrThrow({ where: { email: "staff@rot.example" } });
     expect(openSecret(tenant.productionUrlEncrypted)).toBe("postgres://a:pw1@h/one");
-    expect(openSecret(tenant.sandboxServerUrlEncrypted!)).toBe("postgres://b:pw2@h/");
+    const server = await db.sandboxServer.findUniqueOrThrow({ where: { name: "rot-server" } });
+    expect(openSecret(server.urlEncrypted!)).toBe("postgres://b:pw2@h/");
     expect(openSecret(user.totpSecretEncrypted!)).toBe("JBSWY3DPEHPK3PXP");
     expect(needsResealing(tenant.productionUrlEncrypted)).toBe(false);
   });

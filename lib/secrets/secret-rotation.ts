@@ -14,7 +14,7 @@ import { needsResealing, openSecret, sealSecret } from "./secret-box";
  */
 export const SEALED_COLUMNS = [
   { table: "Tenant", column: "productionUrlEncrypted" },
-  { table: "Tenant", column: "sandboxServerUrlEncrypted" },
+  { table: "SandboxServer", column: "urlEncrypted" },
   { table: "User", column: "totpSecretEncrypted" },
 ] as const;
 

@@ -9,15 +9,15 @@ export async function listTenantsForStaff() {
     orderBy: { customerId: "asc" },
     select: {
       id: true, customerId: true, companyName: true, createdAt: true, entitledSandboxes: true, entitledPlans: true,
-      productionUrlEncrypted: true, sandboxServerUrlEncrypted: true,
+      productionUrlEncrypted: true,
       _count: { select: { users: true, sandboxes: true } },
     },
   });
   // The sealed URLs are opened here and dropped: only the size leaves this function.
   return Promise.all(
-    tenants.map(async ({ productionUrlEncrypted, sandboxServerUrlEncrypted, ...t }) => ({
+    tenants.map(async ({ productionUrlEncrypted, ...t }) => ({
       ...t,
-      productionBytes: await orNullWhenUnavailable(getProductionSize(openConnections({ productionUrlEncrypted, sandboxServerUrlEncrypted }).productionUrl)),
+      productionBytes: await orNullWhenUnavailable(getProductionSize(openConnections({ productionUrlEncrypted }).productionUrl)),
     })),
   );
 }

@@ -1,14 +1,14 @@
 /**
  * The tenant registry: which customer runs on which production database, and
- * where its sandboxes are created. Database URLs hold passwords, so they are
+ * which sandbox server (if any) its sandboxes are pinned to. Database URLs hold passwords, so they are
  * sealed at rest and only ever opened on the server, never shown or logged.
  * Plain TypeScript: the operator CLI, the seed, the worker and the app share it.
  */
 import type pg from "pg";
 import { db } from "../db/portal";
 import { redactUrl } from "../db/urls";
-import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
-import { env } from "../config/env";
+import { addServer } from "../sandbox-servers/mutations";
+import { findServerByUrl, freeServerName, SandboxServerError } from "../sandbox-servers/registry";
 import { checkContract } from "../crm/contract-check";
 import { openProductionClient } from "../crm/read-only";
 import { openSecret, sealSecret } from "../secrets/secret-box";
@@ -21,7 +21,14 @@ export class TenantRegistrationError extends Error {
   }
 }
 
-export async function registerTenant(raw: TenantInput): Promise<{ id: string; customerId: string }> {
+export interface PinnedServer {
+  id: string;
+  name: string;
+  /** Registered by this call (the URL was new to the pool). */
+  registered: boolean;
+}
+
+export async function registerTenant(raw: TenantInput): Promise<{ id: string; customerId: string; pinnedTo: PinnedServer | null }> {
   const parsed = tenantInputSchema.safeParse(raw);
   if (!parsed.success) {
     throw new TenantRegistrationError(parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "));
@@ -31,23 +38,41 @@ export async function registerTenant(raw: TenantInput): Promise<{ id: string; cu
     throw new TenantRegistrationError(`A tenant with customer id ${input.customerId} already exists.`);
   }
   await assertUsableProduction(input.productionUrl, input.customerId);
-  if (input.sandboxServerUrl) await assertSandboxServer(input.sandboxServerUrl);
+  const pinnedTo = input.sandboxServerUrl ? await pinnableServer(input.sandboxServerUrl) : null;
 
   try {
-    return await db.tenant.create({
+    const tenant = await db.tenant.create({
       data: {
         customerId: input.customerId,
         companyName: input.companyName,
         productionUrlEncrypted: sealSecret(input.productionUrl),
-        sandboxServerUrlEncrypted: input.sandboxServerUrl ? sealSecret(input.sandboxServerUrl) : null,
+        sandboxServerId: pinnedTo?.id ?? null,
       },
       select: { id: true, customerId: true },
     });
+    return { ...tenant, pinnedTo };
   } catch (error) {
     // Two registrations racing for one customer id: the unique index decides.
     if ((error as { code?: string }).code === "P2002") {
       throw new TenantRegistrationError(`A tenant with customer id ${input.customerId} already exists.`);
     }
+    throw error;
+  }
+}
+
+/**
+ * The server a tenant registered with `--sandbox-server-url` is pinned to: the one
+ * registered with that URL, else a new one named by its host and port (its role
+ * checked first, like every server's).
+ */
+async function pinnableServer(url: string): Promise<PinnedServer> {
+  try {
+    const known = await findServerByUrl(url);
+    if (known) return { ...known, registered: false };
+    const name = await freeServerName(url);
+    return { ...(await addServer({ name, url, maxDatabases: null, maxTotalBytes: null, maxConcurrentRuns: null }, null, "operator CLI")), registered: true };
+  } catch (error) {
+    if (error instanceof SandboxServerError) throw new TenantRegistrationError(error.message);
     throw error;
   }
 }
@@ -89,41 +114,17 @@ export async function assertUsableProduction(url: string, customerId: string): P
   }
 }
 
-/** The sandbox server's role may create databases and nothing more (lib/db/sandbox-role.ts). */
-async function assertSandboxServer(serverUrl: string): Promise<void> {
-  try {
-    await assertSandboxRole(serverUrl);
-  } catch (error) {
-    if (error instanceof SandboxRoleError) throw new TenantRegistrationError(error.message);
-    throw new TenantRegistrationError(`Cannot connect to the sandbox server at ${redactUrl(serverUrl)}: ${(error as Error).message}`);
-  }
-}
-
-/** The server sandboxes go to when a tenant names none. */
-export function defaultSandboxServerUrl(): string {
-  return env().SANDBOX_SERVER_URL;
-}
-
 export interface TenantConnections {
   productionUrl: string;
-  sandboxServerUrl: string;
 }
 
-/** Opens a tenant's sealed URLs: server-side only, never to be sent to a browser or a log. */
+/** Opens a tenant's sealed production URL: server-side only, never to be sent to a browser or a log. */
 export async function tenantConnections(tenantId: string): Promise<TenantConnections> {
-  const tenant = await db.tenant.findUniqueOrThrow({
-    where: { id: tenantId },
-    select: { productionUrlEncrypted: true, sandboxServerUrlEncrypted: true },
-  });
+  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { productionUrlEncrypted: true } });
   return openConnections(tenant);
 }
 
 /** The same, for a tenant row already read (lists: no second query per tenant). */
-export function openConnections(tenant: { productionUrlEncrypted: string; sandboxServerUrlEncrypted: string | null }): TenantConnections {
-  return { productionUrl: openSecret(tenant.productionUrlEncrypted), sandboxServerUrl: tenantSandboxServerUrl(tenant) };
-}
-
-/** Where a tenant's sandboxes are made: its own server, else the default. */
-export function tenantSandboxServerUrl(tenant: { sandboxServerUrlEncrypted: string | null }): string {
-  return tenant.sandboxServerUrlEncrypted ? openSecret(tenant.sandboxServerUrlEncrypted) : defaultSandboxServerUrl();
+export function openConnections(tenant: { productionUrlEncrypted: string }): TenantConnections {
+  return { productionUrl: openSecret(tenant.productionUrlEncrypted) };
 }

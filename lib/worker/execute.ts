@@ -15,6 +15,7 @@ import type { RunProgress } from "../sanitizer/progress";
 import { getProductionSize } from "../tenants/production";
 import { tenantClassification } from "../tenants/classification";
 import { tenantConnections } from "../tenants/registry";
+import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { afterRunFinished } from "./run-finished";
 import { claimRun, completeCopy, completeDelete, failAttempt, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "../jobs/lifecycle";
 
@@ -48,17 +49,18 @@ export async function executeRun(runId: string, workerId: string, options: Execu
 
 async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void): Promise<void> {
   const { sandbox } = run;
-  const connections = await tenantConnections(sandbox.tenantId);
+  const { productionUrl } = await tenantConnections(sandbox.tenantId);
+  const sandboxServerUrl = await sandboxServerUrlOf(sandbox.id);
   // The run's deadline scales with production's size (a bounded read: a busy production fails this attempt).
   const limits = copyLimits();
-  const deadlineMs = limits.deadlineMs(await getProductionSize(connections.productionUrl));
+  const deadlineMs = limits.deadlineMs(await getProductionSize(productionUrl));
   const options = sandboxOptionsSchema.parse(run.options);
   const databaseName = runDatabaseName(sandbox.tenant.customerId, run.id);
 
   const previous = run.kind === "REFRESH" && sandbox.databaseName ? sandbox.databaseName : null;
   const report = await provisionSandbox({
-    productionUrl: connections.productionUrl,
-    sandboxServerUrl: connections.sandboxServerUrl,
+    productionUrl,
+    sandboxServerUrl,
     databaseName,
     sandboxCustomerId: sandbox.sandboxCustomerId!,
     serviceMailboxAddress: serviceMailboxAddress(sandbox.sandboxCustomerId!),
@@ -66,22 +68,22 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
     deadlineMs,
     classification: await tenantClassification(sandbox.tenantId),
     rateLimitMBps: tenantCopyRateMBps(sandbox.tenant, limits),
-    carryOverFromUrl: previous ? withDatabase(connections.sandboxServerUrl, previous) : undefined,
+    carryOverFromUrl: previous ? withDatabase(sandboxServerUrl, previous) : undefined,
     onProgress: async (progress) => {
       onProgress?.(progress);
       await recordProgress(run.id, progress as unknown as Prisma.InputJsonValue);
     },
   });
-  const sizeBytes = await databaseSize(connections.sandboxServerUrl, databaseName);
+  const sizeBytes = await databaseSize(sandboxServerUrl, databaseName);
 
   // The swap commits first; only then is the old copy dropped. A swap that fails
   // (the portal database gone) must not leave the verified copy behind unreferenced.
   await completeCopy(run, { databaseName, sizeBytes, report }).catch(async (error: unknown) => {
-    await dropSandboxDatabase(connections.sandboxServerUrl, databaseName).catch(() => undefined);
+    await dropSandboxDatabase(sandboxServerUrl, databaseName).catch(() => undefined);
     throw error;
   });
   if (previous) {
-    await dropSandboxDatabase(connections.sandboxServerUrl, previous).catch((error) =>
+    await dropSandboxDatabase(sandboxServerUrl, previous).catch((error) =>
       console.error(`could not drop the previous copy ${previous}:`, (error as Error).message),
     );
   }
@@ -90,8 +92,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
 async function deleteSandbox(run: ClaimedRun): Promise<void> {
   const { sandbox } = run;
   if (sandbox.databaseName) {
-    const { sandboxServerUrl } = await tenantConnections(sandbox.tenantId);
-    await dropSandboxDatabase(sandboxServerUrl, sandbox.databaseName);
+    await dropSandboxDatabase(await sandboxServerUrlOf(sandbox.id), sandbox.databaseName);
   }
   await completeDelete(run);
 }

@@ -7,7 +7,7 @@
 import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
 import { dropSandboxDatabase } from "../sanitizer/drop";
-import { tenantConnections } from "../tenants/registry";
+import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "../alerts/raise";
 import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "../jobs/lifecycle";
 
@@ -22,8 +22,7 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
   for (const run of stale) {
     if (!(await takeLostRun(run, now))) continue;
     if (run.kind !== "DELETE") {
-      const { sandboxServerUrl } = await tenantConnections(run.sandbox.tenantId);
-      await dropSandboxDatabase(sandboxServerUrl, runDatabaseName(run.sandbox.tenant.customerId, run.id));
+      await dropSandboxDatabase(await sandboxServerUrlOf(run.sandboxId), runDatabaseName(run.sandbox.tenant.customerId, run.id));
     }
     const outcome = await requeueOrFailLostRun(run, now, copyLimits().maxAttempts);
     if (!outcome) continue;

@@ -29,7 +29,9 @@ export async function addTenant(flags: Flags): Promise<void> {
       productionUrl: required(flags, "production-url"),
       sandboxServerUrl: text(flags, "sandbox-server-url"),
     });
-    console.log(`tenant ${tenant.customerId} registered (id ${tenant.id})`);
+    const pin = tenant.pinnedTo;
+    if (pin?.registered) console.log(`sandbox server ${pin.name} registered`);
+    console.log(`tenant ${tenant.customerId} registered (id ${tenant.id})${pin ? `, pinned to sandbox server ${pin.name}` : ""}`);
   } catch (error) {
     if (error instanceof TenantRegistrationError) throw new CliError(error.message);
     throw error;

@@ -3,10 +3,11 @@ import Link from "next/link";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
 import { formatBytes, formatDuration, formatWhen } from "@/lib/format";
-import { getOperationsOverview } from "@/lib/operations/queries";
+import { getOperationsOverview, SERVER_PROBE_MS } from "@/lib/operations/queries";
 
 export const metadata: Metadata = { title: "Operations" };
 
+const ofCapacity = (used: string | number, max: string | number | null) => `${used} of ${max ?? "no limit"}`;
 const seconds = (s: number | null) => (s === null ? "—" : formatDuration(s * 1000));
 
 export default async function OperationsPage() {
@@ -17,7 +18,10 @@ export default async function OperationsPage() {
     <section aria-labelledby="operations-heading" className="space-y-8">
       <div>
         <h1 id="operations-heading" className="text-2xl font-semibold">Operations</h1>
-        <p className="mt-1 text-sm text-slate-600">The queue, the workers and the sandbox servers, as the portal database records them.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          The queue, the workers and the sandbox servers, as the portal database records them; whether each server answers is asked live, for at most{" "}
+          {SERVER_PROBE_MS / 1000} s.
+        </p>
       </div>
 
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Runs">
@@ -63,18 +67,27 @@ export default async function OperationsPage() {
       </section>
 
       <section aria-labelledby="servers-heading">
-        <h2 id="servers-heading" className="text-lg font-semibold">Sandbox servers</h2>
-        <DataTable caption="Sandbox servers" className="mt-2" columns={["Server", "Sandbox databases", "Total size", "Free disk", "Runs in flight"]}>
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="servers-heading" className="text-lg font-semibold">Sandbox servers</h2>
+          <Link href="/operations/servers" className="text-sm text-brand-700 underline">Register, size or drain servers</Link>
+        </div>
+        <DataTable caption="Sandbox servers" className="mt-2" columns={["Server", "State", "Sandboxes", "Total size", "Copies now", "Answers"]}>
           {o.servers.map((s) => (
-            <tr key={s.name}>
-              <td className="px-3 py-2 font-mono text-xs">{s.name}</td>
-              <td className="px-3 py-2">{s.databases}</td>
-              <td className="px-3 py-2">{formatBytes(s.bytes)}</td>
-              <td className="px-3 py-2 text-slate-600">not readable by the sandbox role</td>
-              <td className="px-3 py-2">{s.runsInFlight}</td>
+            <tr key={s.id} data-testid="server-row">
+              <td className="px-3 py-2">
+                {s.name} <span className="block font-mono text-xs text-slate-600">{s.address}</span>
+              </td>
+              <td className="px-3 py-2">{s.state === "DRAINING" ? "Draining" : "Active"}</td>
+              <td className="px-3 py-2">{ofCapacity(s.databases, s.maxDatabases)}</td>
+              <td className="px-3 py-2">{ofCapacity(formatBytes(s.bytes), s.maxTotalBytes === null ? null : formatBytes(s.maxTotalBytes))}</td>
+              <td className="px-3 py-2">{ofCapacity(s.runsInFlight, s.runCap)}</td>
+              <td className={`px-3 py-2 ${s.reachable ? "" : "font-semibold text-red-800"}`}>{s.reachable ? "Yes" : "No: unreachable"}</td>
             </tr>
           ))}
         </DataTable>
+        <p className="mt-1 text-xs text-slate-600">
+          Sandboxes and sizes as recorded (free disk is not readable by the sandbox role); an order waiting for its setup already holds its place.
+        </p>
       </section>
 
       <section aria-labelledby="failures-heading">

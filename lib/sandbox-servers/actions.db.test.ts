@@ -1,0 +1,76 @@
+/** The staff page's actions: operators only, checked on the server; audited; a URL's password never comes back. */
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTestRole, testServerAdminUrl } from "../testing/pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { World } from "../testing/test-world";
+import { signInAs } from "@/lib/testing/fake-session";
+
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { buildWorld } = await import("../testing/test-world");
+const { addServerAction, changeServerAction } = await import("./actions");
+const { BUILT_IN_SERVER_ID } = await import("./registry");
+
+let world: World;
+let makerUrl = "";
+const capacity = { maxDatabases: "", maxTotalGb: "", maxConcurrentRuns: "" };
+const settings = (overrides: Record<string, unknown> = {}) => ({ id: BUILT_IN_SERVER_ID, name: "built-in", draining: true, ...capacity, ...overrides });
+
+describe("the sandbox servers page's actions", () => {
+  beforeAll(async () => {
+    world = await buildWorld();
+    makerUrl = await createTestRole("CREATEDB");
+  }, 120_000);
+  beforeEach(() => signInAs(null));
+
+  it("refuse anyone but an operator: signed out, customer admin, sales rep", async () => {
+    for (const [who, code] of [[null, "UNAUTHENTICATED"], [world.users.adminA, "FORBIDDEN"], [world.users.sales, "FORBIDDEN"]] as const) {
+      signInAs(who);
+      expect(await addServerAction({ name: "sneaky", url: makerUrl, ...capacity })).toMatchObject({ ok: false, code });
+      expect(await changeServerAction(settings())).toMatchObject({ ok: false, code });
+    }
+    expect(await db.sandboxServer.findMany({ select: { name: true, state: true } })).toEqual([{ name: "built-in", state: "ACTIVE" }]);
+    expect(await db.auditEvent.count()).toBe(0);
+  });
+
+  it("let an operator register, drain and size servers, audited, without the URL's password anywhere", async () => {
+    signInAs(world.users.operator);
+    const added = await addServerAction({ name: "pg-eu-1", url: makerUrl, maxDatabases: "50", maxTotalGb: "2", maxConcurrentRuns: "4" });
+    expect(added).toEqual({ ok: true, data: { name: "pg-eu-1" } });
+    const server = await db.sandboxServer.findUniqueOrThrow({ where: { name: "pg-eu-1" } });
+    expect(server).toMatchObject({ maxDatabases: 50, maxTotalBytes: 2n * 1024n ** 3n, maxConcurrentRuns: 4, state: "ACTIVE" });
+
+    expect(await changeServerAction(settings({ id: server.id, name: "pg-eu-1b", maxDatabases: "60" }))).toEqual({ ok: true, data: { name: "pg-eu-1b" } });
+    expect(await db.sandboxServer.findUniqueOrThrow({ where: { id: server.id } })).toMatchObject({ name: "pg-eu-1b", state: "DRAINING", maxDatabases: 60, maxTotalBytes: null });
+
+    const audit = await db.auditEvent.findMany({ orderBy: { createdAt: "asc" }, select: { action: true, actorId: true, tenantId: true, details: true } });
+    expect(audit.map((a) => [a.action, a.actorId, a.tenantId])).toEqual([
+      ["sandboxServer.registered", world.users.operator, null],
+      ["sandboxServer.changed", world.users.operator, null],
+    ]);
+    const password = decodeURIComponent(new URL(makerUrl).password);
+    expect(JSON.stringify(audit)).not.toContain(password);
+    expect(JSON.stringify(added)).not.toContain(password);
+  });
+
+  it("explain a name taken, a bad capacity, a role that can do more, and a server that does not answer, in the portal's words", async () => {
+    signInAs(world.users.operator);
+    expect(await addServerAction({ name: "built-in", url: makerUrl, ...capacity })).toMatchObject({ ok: false, code: "INVALID_INPUT", message: 'A sandbox server named "built-in" already exists.' });
+    expect(await addServerAction({ name: "x", url: makerUrl, ...capacity, maxConcurrentRuns: "0" })).toMatchObject({
+      ok: false,
+      fieldErrors: { maxConcurrentRuns: ["Enter a number from 1 to 1000, or leave it empty."] },
+    });
+    const tooMuch = await addServerAction({ name: "x", url: testServerAdminUrl(), ...capacity });
+    expect(tooMuch).toMatchObject({ ok: false, code: "INVALID_INPUT", message: expect.stringMatching(/must be able to create databases and nothing more/) });
+    const down = new URL(makerUrl);
+    down.port = "1";
+    const unreachable = await addServerAction({ name: "x", url: down.toString(), ...capacity });
+    // No driver message, host or password: only what to check.
+    expect(unreachable).toEqual({ ok: false, code: "INVALID_INPUT", message: "Cannot connect to that sandbox server: check its host, port, database, user and password.", fieldErrors: undefined });
+    expect(await db.sandboxServer.count({ where: { name: "x" } })).toBe(0);
+  });
+});

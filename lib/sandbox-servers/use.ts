@@ -1,0 +1,70 @@
+/**
+ * How much of each sandbox server is used: its sandboxes (every one placed on it
+ * that is not deleted or cancelled, so an order waiting for its setup holds its
+ * place), their recorded size, and the copies writing into it now. Read from the
+ * portal database alone, in one pass, so it never waits on a server.
+ */
+import { db } from "../db/portal";
+import type { Prisma } from "../generated/portal/client";
+import type { ServerState } from "./schema";
+import { BUILT_IN_SERVER_ID } from "./registry";
+
+export interface ServerUse {
+  id: string;
+  name: string;
+  state: ServerState;
+  urlEncrypted: string | null;
+  maxDatabases: number | null;
+  maxTotalBytes: number | null;
+  /** Its own cap; null = SANDBOX_SERVER_MAX_RUNS. */
+  maxConcurrentRuns: number | null;
+  databases: number;
+  bytes: number;
+  runsInFlight: number;
+}
+
+type Client = Prisma.TransactionClient;
+
+/** Every registered server with its use, by name; `onlyIds` narrows it (placement reads the servers it locked). */
+export async function listServerUse(tx: Client = db, onlyIds?: string[]): Promise<ServerUse[]> {
+  const servers = await tx.sandboxServer.findMany({
+    where: onlyIds ? { id: { in: onlyIds } } : undefined,
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, state: true, urlEncrypted: true, maxDatabases: true, maxTotalBytes: true, maxConcurrentRuns: true },
+  });
+  // A sandbox never placed (made before the pool) lives where its tenant's sandboxes go.
+  const sandboxes = await tx.$queryRaw<{ id: string; databases: bigint; bytes: bigint | null }[]>`
+    SELECT COALESCE(s."sandboxServerId", t."sandboxServerId", ${BUILT_IN_SERVER_ID}) AS id, count(*) AS databases, sum(s."sizeBytes") AS bytes
+      FROM "Sandbox" s JOIN "Tenant" t ON t.id = s."tenantId"
+     WHERE s.status NOT IN ('DELETED', 'CANCELLED')
+     GROUP BY 1`;
+  const runs = await tx.sandboxRun.groupBy({
+    by: ["sandboxServer"],
+    where: { status: "RUNNING", kind: { in: ["PROVISION", "REFRESH"] } },
+    _count: { _all: true },
+  });
+  return servers.map((server) => {
+    const placed = sandboxes.find((row) => row.id === server.id);
+    return {
+      ...server,
+      maxTotalBytes: server.maxTotalBytes === null ? null : Number(server.maxTotalBytes),
+      databases: Number(placed?.databases ?? 0),
+      bytes: Number(placed?.bytes ?? 0),
+      runsInFlight: runs.find((r) => r.sandboxServer === server.id)?._count._all ?? 0,
+    };
+  });
+}
+
+/** Whether a server has room for one more sandbox (runs never make it full: a copy waits in its server's line). */
+export function hasRoom(use: ServerUse): boolean {
+  return (use.maxDatabases === null || use.databases < use.maxDatabases) && (use.maxTotalBytes === null || use.bytes < use.maxTotalBytes);
+}
+
+/**
+ * The share of a server still free, 0–1, by its tightest limit: databases, size, and
+ * runs (against `defaultMaxRuns` when it has no cap of its own). No limit at all = 1.
+ */
+export function freeShare(use: ServerUse, defaultMaxRuns: number): number {
+  const free = (used: number, max: number | null) => (max === null ? 1 : Math.max(0, 1 - used / max));
+  return Math.min(free(use.databases, use.maxDatabases), free(use.bytes, use.maxTotalBytes), free(use.runsInFlight, use.maxConcurrentRuns ?? defaultMaxRuns));
+}

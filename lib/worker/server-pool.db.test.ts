@@ -1,0 +1,102 @@
+/**
+ * Sandboxes live on their own server of the pool. Two servers stand in here: the
+ * built-in one (the test PostgreSQL, as SANDBOX_SERVER_URL names it) and a server
+ * that is down (a registered URL on a port nothing listens on). A draining server
+ * takes no new sandboxes but its sandboxes still refresh and delete; a server that
+ * is down fails only the runs of sandboxes on it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import { freePort } from "../testing/free-port";
+import { generateProductionDatabase } from "../crm/generator";
+import type { Actor } from "../auth/policy";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { sealSecret } = await import("../secrets/secret-box");
+const { registerTenant } = await import("../tenants/registry");
+const { createOrder } = await import("../orders/mutations");
+const { requestRun } = await import("../jobs/lifecycle");
+const { executeRun } = await import("./execute");
+const { dropOrphanCopies } = await import("./orphan-copies");
+const { checkSandboxServers } = await import("../alerts/fleet-checks");
+const { stopBoss } = await import("../jobs/queue");
+const { databaseExists } = await import("../sanitizer/drop");
+const { BUILT_IN_SERVER_ID } = await import("../sandbox-servers/registry");
+
+let tenantId = "";
+let admin: Actor;
+let downServerId = "";
+
+async function run(sandboxId: string, kind: "PROVISION" | "REFRESH" | "DELETE") {
+  const { runId } = await requestRun({ sandboxId, kind, requestedById: admin.id, options: { invalidationDomain: "example.invalid" }, enqueue: false });
+  await executeRun(runId, "test", { direct: true });
+  return db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+}
+
+const orderOn = async (name: string) => {
+  const { sandboxId } = await createOrder(admin, { tenantId, name, planCounts: { complete: 1 } as never, note: "", onBehalf: false });
+  return db.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { id: true, sandboxServerId: true } });
+};
+
+describe("a pool of two sandbox servers", () => {
+  beforeAll(async () => {
+    const productionUrl = await createTestDatabase("poolprod");
+    await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust5353", companyName: "Pool AS", scale: "small", seed: 53 });
+    tenantId = (await registerTenant({ customerId: "Cust5353", companyName: "Pool AS", productionUrl })).id;
+    const adminId = (await db.user.create({ data: { email: "pool@example.com", name: "P", role: "CUSTOMER_ADMIN", tenantId, passwordHash: "-" } })).id;
+    admin = { id: adminId, email: "pool@example.com", name: "P", role: "CUSTOMER_ADMIN", tenantId, tenantName: "Pool AS", customerId: "Cust5353" };
+    await db.user.create({ data: { email: "op@example.com", name: "Op", role: "OPERATOR", passwordHash: "-" } });
+    const down = new URL(testServerAdminUrl());
+    down.port = String(await freePort());
+    downServerId = (await db.sandboxServer.create({ data: { name: "down", urlEncrypted: sealSecret(down.toString()), state: "DRAINING" } })).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopBoss();
+  });
+
+  it("a draining server gets no new sandboxes, and its sandboxes still refresh and delete", async () => {
+    const first = await orderOn("Before draining");
+    expect(first.sandboxServerId).toBe(BUILT_IN_SERVER_ID);
+    expect((await run(first.id, "PROVISION")).status).toBe("SUCCEEDED");
+
+    await db.sandboxServer.update({ where: { id: BUILT_IN_SERVER_ID }, data: { state: "DRAINING" } });
+    const spare = await db.sandboxServer.create({ data: { name: "spare", urlEncrypted: sealSecret("postgres://maker:pw@spare.internal/postgres") } });
+    expect((await orderOn("After draining")).sandboxServerId).toBe(spare.id);
+
+    const before = await db.sandbox.findUniqueOrThrow({ where: { id: first.id } });
+    const refreshed = await run(first.id, "REFRESH");
+    expect(refreshed.status, refreshed.error ?? "").toBe("SUCCEEDED");
+    const after = await db.sandbox.findUniqueOrThrow({ where: { id: first.id } });
+    expect(after).toMatchObject({ status: "READY", sandboxServerId: BUILT_IN_SERVER_ID });
+    expect(after.databaseName).not.toBe(before.databaseName);
+
+    expect((await run(first.id, "DELETE")).status).toBe("SUCCEEDED");
+    expect(await databaseExists(testServerAdminUrl(), after.databaseName!)).toBe(false);
+    await db.sandboxServer.update({ where: { id: BUILT_IN_SERVER_ID }, data: { state: "ACTIVE" } });
+    await db.sandboxServer.update({ where: { id: spare.id }, data: { state: "DRAINING" } });
+  }, 120_000);
+
+  it("one server down fails only the sandboxes on it; the other server's copies, the sweep and the alerts go on", async () => {
+    const onDown = await orderOn("On the down server");
+    await db.sandbox.update({ where: { id: onDown.id }, data: { sandboxServerId: downServerId } });
+    const onUp = await orderOn("On the built-in server");
+    expect(onUp.sandboxServerId).toBe(BUILT_IN_SERVER_ID);
+
+    const failed = await run(onDown.id, "PROVISION");
+    expect(failed.status).toBe("FAILED");
+    const fine = await run(onUp.id, "PROVISION");
+    expect(fine.status, fine.error ?? "").toBe("SUCCEEDED");
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: onUp.id } })).status).toBe("READY");
+
+    // The worker's sweep lists every server holding sandboxes: the down one is skipped, not fatal.
+    await expect(dropOrphanCopies()).resolves.toEqual([]);
+    await checkSandboxServers();
+    const alerts = await db.alert.findMany({ where: { key: { startsWith: "server-unreachable:" } }, select: { key: true, subject: true } });
+    expect(alerts).toContainEqual({ key: "server-unreachable:down", subject: expect.stringMatching(/^sandbox server down \([\w.]+:\d+\) does not answer$/) });
+    expect(alerts.map((a) => a.key)).not.toContain("server-unreachable:built-in");
+  }, 120_000);
+});

@@ -1,0 +1,105 @@
+/**
+ * The pool of sandbox servers: `server:add|list|drain|undrain|set`. Every change is
+ * audited ("An operator (CLI)"); a server's URL is never printed, only its host:port.
+ */
+import { copyLimits } from "../../lib/config/copy-limits";
+import { serverNameOf } from "../../lib/db/urls";
+import { formatBytes } from "../../lib/format";
+import { addServer, changeServer, type ServerChanges } from "../../lib/sandbox-servers/mutations";
+import { serverAddress, SandboxServerError } from "../../lib/sandbox-servers/registry";
+import { capacityFormSchema, capacityFromForm, newServerFormSchema, serverNameSchema } from "../../lib/sandbox-servers/schema";
+import { listServerUse } from "../../lib/sandbox-servers/use";
+import { CliError } from "./cli-error";
+import { required, text, type Flags } from "./flags";
+
+const CAPACITY_FLAGS = { maxDatabases: "max-databases", maxTotalGb: "max-size-gb", maxConcurrentRuns: "max-runs" } as const;
+
+/** The capacity flags given, as the staff form's text ("unlimited"/"default" = empty = no limit of its own). */
+function capacityText(flags: Flags): Partial<Record<keyof typeof CAPACITY_FLAGS, string>> {
+  const given = Object.entries(CAPACITY_FLAGS).flatMap(([field, flag]) => {
+    const value = text(flags, flag);
+    return value === undefined ? [] : [[field, ["unlimited", "default"].includes(value) ? "" : value]];
+  });
+  return Object.fromEntries(given) as Partial<Record<keyof typeof CAPACITY_FLAGS, string>>;
+}
+
+function problems(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  const flag = (path: PropertyKey[]) => CAPACITY_FLAGS[path[0] as keyof typeof CAPACITY_FLAGS] ?? String(path[0]);
+  return error.issues.map((i) => `--${flag(i.path)}: ${i.message}`).join("; ");
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SandboxServerError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+export async function addServerCommand(flags: Flags): Promise<void> {
+  const parsed = newServerFormSchema.safeParse({
+    name: required(flags, "name"),
+    url: required(flags, "url"),
+    maxDatabases: "", maxTotalGb: "", maxConcurrentRuns: "",
+    ...capacityText(flags),
+  });
+  if (!parsed.success) throw new CliError(problems(parsed.error));
+  const { name, url } = parsed.data;
+  const server = await guarded(() => addServer({ name, url, ...capacityFromForm(parsed.data) }, null, "operator CLI"));
+  console.log(`sandbox server ${server.name} registered at ${serverNameOf(url)}, ACTIVE`);
+}
+
+export async function listServersCommand(): Promise<void> {
+  const defaultRuns = copyLimits().runsPerSandboxServer;
+  const servers = await listServerUse();
+  const of = (used: string | number, max: string | number | null) => `${used} of ${max ?? "no limit"}`;
+  console.table(
+    servers.map((s) => ({
+      name: s.name,
+      address: serverAddress(s),
+      state: s.state,
+      databases: of(s.databases, s.maxDatabases),
+      size: of(formatBytes(s.bytes), s.maxTotalBytes === null ? null : formatBytes(s.maxTotalBytes)),
+      runs: of(s.runsInFlight, s.maxConcurrentRuns ?? `${defaultRuns} (default)`),
+    })),
+  );
+}
+
+const serverName = (flags: Flags) => {
+  const name = serverNameSchema.safeParse(required(flags, "name"));
+  if (!name.success) throw new CliError(`--name: ${name.error.issues[0]?.message}`);
+  return name.data;
+};
+
+export const drainServerCommand = (flags: Flags) => setState(flags, "DRAINING");
+export const undrainServerCommand = (flags: Flags) => setState(flags, "ACTIVE");
+
+async function setState(flags: Flags, state: "ACTIVE" | "DRAINING"): Promise<void> {
+  const { name } = await guarded(() => changeServer(serverName(flags), { state }, null, "operator CLI"));
+  console.log(
+    state === "DRAINING"
+      ? `sandbox server ${name} is draining: no new sandboxes go to it; the ones on it keep refreshing and can be deleted`
+      : `sandbox server ${name} takes new sandboxes again`,
+  );
+}
+
+/** `--rename`, and any capacity flag: only what is given changes. */
+export async function setServerCommand(flags: Flags): Promise<void> {
+  const changes: ServerChanges = {};
+  const rename = text(flags, "rename");
+  if (rename !== undefined) {
+    const parsed = serverNameSchema.safeParse(rename);
+    if (!parsed.success) throw new CliError(`--rename: ${parsed.error.issues[0]?.message}`);
+    changes.name = parsed.data;
+  }
+  const given = capacityText(flags);
+  const parsed = capacityFormSchema.partial().safeParse(given);
+  if (!parsed.success) throw new CliError(problems(parsed.error));
+  const capacity = capacityFromForm({ maxDatabases: "", maxTotalGb: "", maxConcurrentRuns: "", ...parsed.data });
+  for (const field of ["maxDatabases", "maxConcurrentRuns"] as const) if (field in given) changes[field] = capacity[field];
+  if ("maxTotalGb" in given) changes.maxTotalBytes = capacity.maxTotalBytes;
+  if (Object.keys(changes).length === 0) throw new CliError("give --rename or a capacity: --max-databases, --max-size-gb, --max-runs");
+  const { name } = await guarded(() => changeServer(serverName(flags), changes, null, "operator CLI"));
+  console.log(`sandbox server ${name} changed`);
+}
