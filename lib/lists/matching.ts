@@ -1,0 +1,19 @@
+/**
+ * Words typed into a list's filter that name a customer or a person, resolved to ids
+ * first: a filter on the listed table's own id columns is what its indexes serve (a
+ * join filter made PostgreSQL walk the whole audit log by date).
+ */
+import "server-only";
+import type { PrismaClient } from "../generated/portal/client";
+
+export const insensitive = (contains: string) => ({ contains, mode: "insensitive" as const });
+
+const ids = async (rows: Promise<{ id: string }[]>) => (await rows).map((r) => r.id);
+
+/** Tenants whose customer id is `words` (any case) or whose company name contains them. */
+export const tenantsMatching = (client: PrismaClient, words: string): Promise<string[]> =>
+  ids(client.tenant.findMany({ where: { OR: [{ customerId: { equals: words, mode: "insensitive" } }, { companyName: insensitive(words) }] }, select: { id: true } }));
+
+/** People whose name or e-mail address contains `words`. */
+export const usersMatching = (client: PrismaClient, words: string): Promise<string[]> =>
+  ids(client.user.findMany({ where: { OR: [{ name: insensitive(words) }, { email: insensitive(words) }] }, select: { id: true } }));
