@@ -6,13 +6,19 @@
 import "server-only";
 import type { PrismaClient } from "../generated/portal/client";
 
-export const insensitive = (contains: string) => ({ contains, mode: "insensitive" as const });
+/** LIKE's own characters in typed words are meant literally (Prisma's `contains` passes them on as wildcards). */
+export const escapeLike = (words: string) => words.replace(/[\\%_]/g, "\\$&");
+
+export const insensitive = (words: string) => ({ contains: escapeLike(words), mode: "insensitive" as const });
 
 const ids = async (rows: Promise<{ id: string }[]>) => (await rows).map((r) => r.id);
 
-/** Tenants whose customer id is `words` (any case) or whose company name contains them. */
+/**
+ * Tenants whose customer id is `words` (any case) or whose company name contains them.
+ * Prisma's case-insensitive `equals` is an ILIKE too: unescaped, "%" was every tenant.
+ */
 export const tenantsMatching = (client: PrismaClient, words: string): Promise<string[]> =>
-  ids(client.tenant.findMany({ where: { OR: [{ customerId: { equals: words, mode: "insensitive" } }, { companyName: insensitive(words) }] }, select: { id: true } }));
+  ids(client.tenant.findMany({ where: { OR: [{ customerId: { equals: escapeLike(words), mode: "insensitive" } }, { companyName: insensitive(words) }] }, select: { id: true } }));
 
 /** People whose name or e-mail address contains `words`. */
 export const usersMatching = (client: PrismaClient, words: string): Promise<string[]> =>

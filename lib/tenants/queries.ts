@@ -3,6 +3,7 @@ import { db } from "../db/portal";
 import { Prisma, type PrismaClient } from "../generated/portal/client";
 import type { Cursor } from "../lists/cursor";
 import { LIST_PAGE_SIZE, readKeysetPage, reverseOf, type KeysetRead, type ListOptions } from "../lists/keyset";
+import { escapeLike } from "../lists/matching";
 import { getProductionSize, orNullWhenUnavailable } from "./production";
 import { openConnections } from "./registry";
 import { TENANT_DEFAULT_SORT, TENANT_SORTS, type TenantListQuery } from "./list-schema";
@@ -20,8 +21,7 @@ interface TenantRow {
   sandboxCount: number;
 }
 
-/** LIKE's own characters in a search are meant literally. */
-const likeContaining = (words: string) => `%${words.replace(/[\\%_]/g, "\\$&")}%`;
+const likeContaining = (words: string) => `%${escapeLike(words)}%`;
 
 /** The cursor's value as the sort column's SQL type (timestamps are stored as UTC without a zone). */
 function cursorValue(cursor: Cursor): Prisma.Sql {
