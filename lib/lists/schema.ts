@@ -115,6 +115,12 @@ export function listHref(path: string, state: URLSearchParams, extra: Record<str
   return params ? `${path}?${params}` : path;
 }
 
+/** A page's "Previous" and "Next" links: the list's state with the page's cursor. */
+export const pageLinks = (path: string, state: URLSearchParams, page: { previous: string | null; next: string | null }) => ({
+  previous: page.previous ? listHref(path, state, { before: page.previous }) : null,
+  next: page.next ? listHref(path, state, { after: page.next }) : null,
+});
+
 /** The sort select's choices: each column ascending, then descending. */
 export const sortOptions = (sorts: Record<string, SortSpec>) =>
   Object.entries(sorts).flatMap(([key, spec]) => [

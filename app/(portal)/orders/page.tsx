@@ -11,7 +11,7 @@ import { totalPlans } from "@/lib/orders/schema";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { Pager } from "@/components/list-filters";
 import { SandboxListFilters } from "@/components/sandbox-list-filters";
-import { listHref, listState, sortParam, type RawSearchParams } from "@/lib/lists/schema";
+import { listState, pageLinks, sortParam, type RawSearchParams } from "@/lib/lists/schema";
 import { ORDER_DEFAULT_SORT, ORDER_SORTS, SANDBOX_FILTER_KEYS, orderListSchema } from "@/lib/sandboxes/list-schema";
 
 export const metadata: Metadata = { title: "Orders" };
@@ -29,7 +29,6 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const page = await listOrders(actor, query);
   const orders = page.rows;
   const justFiled = typeof filed === "string" ? orders.find((o) => o.id === filed) : undefined;
-  const pageLink = (key: "after" | "before", cursor: string | null) => (cursor ? listHref("/orders", state, { [key]: cursor }) : null);
   const newOrderLink = hasPermission(actor, "sandbox.orderForCustomer")
     ? { href: "/sandboxes/new", label: "New order for a customer" }
     : hasPermission(actor, "sandbox.order")
@@ -119,7 +118,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
               );
             })}
           </DataTable>
-          <Pager previous={pageLink("before", page.previous)} next={pageLink("after", page.next)} />
+          <Pager {...pageLinks("/orders", state, page)} />
         </>
       )}
     </section>

@@ -4,7 +4,7 @@ import { requireActor } from "@/lib/auth/actor";
 import { hasPermission, isStaff } from "@/lib/auth/policy";
 import { countDeletedSandboxes, listSandboxes } from "@/lib/sandboxes/queries";
 import { SANDBOX_DEFAULT_SORT, SANDBOX_FILTER_KEYS, SANDBOX_SORTS, sandboxListSchema } from "@/lib/sandboxes/list-schema";
-import { listHref, listState, sortParam, type RawSearchParams } from "@/lib/lists/schema";
+import { listHref, listState, pageLinks, sortParam, type RawSearchParams } from "@/lib/lists/schema";
 import { formatBytes, formatWhen } from "@/lib/format";
 import { StatusBadge } from "@/components/status-badge";
 import { DataTable, EmptyState } from "@/components/data-table";
@@ -30,7 +30,6 @@ export default async function SandboxesPage({ searchParams }: Props) {
   const mayOrder = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer");
   const showDeleted = query.deleted === "shown";
   const withoutDeleted = new URLSearchParams([...state].filter(([key]) => key !== "deleted"));
-  const pageLink = (key: "after" | "before", cursor: string | null) => (cursor ? listHref("/sandboxes", state, { [key]: cursor }) : null);
   return (
     <section aria-labelledby="sandboxes-heading">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -97,7 +96,7 @@ export default async function SandboxesPage({ searchParams }: Props) {
               );
             })}
           </DataTable>
-          <Pager previous={pageLink("before", page.previous)} next={pageLink("after", page.next)} />
+          <Pager {...pageLinks("/sandboxes", state, page)} />
         </>
       )}
     </section>

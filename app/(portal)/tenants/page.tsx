@@ -7,7 +7,7 @@ import { DataTable, EmptyState } from "@/components/data-table";
 import { ListFilters, Pager } from "@/components/list-filters";
 import { SelectField } from "@/components/select-field";
 import { TextField } from "@/components/text-field";
-import { listHref, listState, sortOptions, sortParam, type RawSearchParams } from "@/lib/lists/schema";
+import { listState, pageLinks, sortOptions, sortParam, type RawSearchParams } from "@/lib/lists/schema";
 import { TENANT_DEFAULT_SORT, TENANT_SORTS, tenantListSchema } from "@/lib/tenants/list-schema";
 import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
 
@@ -29,7 +29,6 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
   const query = tenantListSchema.parse(raw);
   const state = listState(raw, query, ["q"], TENANT_DEFAULT_SORT);
   const page = await listTenantsForStaff(query);
-  const pageLink = (key: "after" | "before", cursor: string | null) => (cursor ? listHref("/tenants", state, { [key]: cursor }) : null);
   return (
     <section aria-labelledby="tenants-heading">
       <h1 id="tenants-heading" className="text-2xl font-semibold">Customers</h1>
@@ -43,7 +42,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
       ) : (
         <>
           <TenantTable tenants={page.rows} />
-          <Pager previous={pageLink("before", page.previous)} next={pageLink("after", page.next)} />
+          <Pager {...pageLinks("/tenants", state, page)} />
         </>
       )}
     </section>
