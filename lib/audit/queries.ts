@@ -9,11 +9,11 @@ import { db } from "../db/portal";
 import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma, PrismaClient } from "../generated/portal/client";
 import type { AuditCursor, AuditFilter, AuditQuery } from "./schema";
+import { dayRange } from "../lists/schema";
+import { insensitive, tenantsMatching, usersMatching } from "../lists/matching";
 import { auditSentence } from "./sentences";
 
 export const AUDIT_PAGE_SIZE = 50;
-
-const insensitive = (contains: string) => ({ contains, mode: "insensitive" as const });
 
 /**
  * Who, customer and sandbox are matched by words (part of a name, an e-mail, a
@@ -25,29 +25,25 @@ const insensitive = (contains: string) => ({ contains, mode: "insensitive" as co
 async function auditWhere(client: PrismaClient, actor: Actor, filter: AuditFilter): Promise<Prisma.AuditEventWhereInput> {
   const staff = isStaff(actor);
   const ownTenant = actor.tenantId ?? "__none__";
-  const idsOf = async (rows: Promise<{ id: string }[]>) => ({ in: (await rows).map((r) => r.id) });
-  const select = { id: true } as const;
+  const idsOf = async (rows: Promise<string[]>) => ({ in: await rows });
   const [tenantId, actorId, targetId] = await Promise.all([
     !staff
       ? ownTenant
       : filter.tenant
-        ? idsOf(client.tenant.findMany({ where: { OR: [{ customerId: { equals: filter.tenant, mode: "insensitive" } }, { companyName: insensitive(filter.tenant) }] }, select }))
+        ? idsOf(tenantsMatching(client, filter.tenant))
         : undefined,
-    filter.who ? idsOf(client.user.findMany({ where: { OR: [{ name: insensitive(filter.who) }, { email: insensitive(filter.who) }] }, select })) : undefined,
+    filter.who ? idsOf(usersMatching(client, filter.who)) : undefined,
     filter.sandbox
-      ? idsOf(client.sandbox.findMany({ where: { ...(staff ? {} : { tenantId: ownTenant }), OR: [{ id: filter.sandbox }, { name: insensitive(filter.sandbox) }] }, select }))
+      ? idsOf(client.sandbox.findMany({ where: { ...(staff ? {} : { tenantId: ownTenant }), OR: [{ id: filter.sandbox }, { name: insensitive(filter.sandbox) }] }, select: { id: true } }).then((rows) => rows.map((r) => r.id)))
       : undefined,
   ]);
-  const createdAt: Prisma.DateTimeFilter = {};
-  if (filter.from) createdAt.gte = filter.from;
-  // "To" is a whole UTC day: everything before the next midnight.
-  if (filter.to) createdAt.lt = new Date(filter.to.getTime() + 86_400_000);
+  const createdAt = dayRange(filter.from, filter.to);
   return {
     ...(tenantId ? { tenantId } : {}),
     ...(actorId ? { actorId } : {}),
     ...(targetId ? { targetId } : {}),
     ...(filter.action ? { action: filter.action } : {}),
-    ...(filter.from || filter.to ? { createdAt } : {}),
+    ...(createdAt ? { createdAt } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * the export route and tests parse the same way.
  */
 import { z } from "zod";
+import { keptParams, optional, searchText, utcDay, type RawSearchParams } from "../lists/schema";
 
 export const AUDIT_ACTIONS = [
   "sandbox.ordered",
@@ -47,28 +48,11 @@ const cursorSchema = z.string().transform((value, ctx): AuditCursor => {
   return { createdAt, id: match[2]! };
 });
 
-const utcDay = (label: string) =>
-  z.string().transform((value, ctx): Date => {
-    const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000Z`) : null;
-    // new Date("2026-02-31") rolls over: a real day prints back as itself.
-    if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) {
-      ctx.addIssue({ code: "custom", message: `“${label}” must be a day written as YYYY-MM-DD (UTC), such as 2026-11-30.` });
-      return z.NEVER;
-    }
-    return day;
-  });
-
-const text = (label: string) => z.string().trim().max(200, `“${label}” can be at most 200 characters.`);
-
-/** An empty form field is no filter: `?who=&action=` means everything. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, schema.optional());
-
 export const auditQuerySchema = z
   .object({
-    who: optional(text("Who")),
-    tenant: optional(text("Customer")),
-    sandbox: optional(text("Sandbox")),
+    who: optional(searchText("Who")),
+    tenant: optional(searchText("Customer")),
+    sandbox: optional(searchText("Sandbox")),
     action: optional(z.enum(AUDIT_ACTIONS, { error: "Choose an action from the list." })),
     from: optional(utcDay("From")),
     to: optional(utcDay("To")),
@@ -84,18 +68,10 @@ export type AuditFilter = Omit<AuditQuery, "before" | "after">;
 /** The filters as typed in the URL (empty ones left out), for links that keep them. */
 export const AUDIT_FILTER_KEYS = ["who", "tenant", "sandbox", "action", "from", "to"] as const;
 
-export function auditFilterParams(raw: Record<string, string | string[] | undefined>): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const key of AUDIT_FILTER_KEYS) {
-    const value = raw[key];
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first?.trim()) params.set(key, first.trim());
-  }
-  return params;
-}
+export const auditFilterParams = (raw: RawSearchParams): URLSearchParams => keptParams(raw, AUDIT_FILTER_KEYS);
 
 /** Parses the URL's search parameters: the query, or the messages to show instead of rows. */
-export function parseAuditQuery(raw: Record<string, string | string[] | undefined>): { ok: true; query: AuditQuery } | { ok: false; problems: string[] } {
+export function parseAuditQuery(raw: RawSearchParams): { ok: true; query: AuditQuery } | { ok: false; problems: string[] } {
   const parsed = auditQuerySchema.safeParse(raw);
   if (parsed.success) return { ok: true, query: parsed.data };
   return { ok: false, problems: [...new Set(parsed.error.issues.map((issue) => issue.message))] };

@@ -116,7 +116,7 @@ describe("ordering a sandbox", () => {
   });
 
   it("lists orders by who may see them: the rep's own, the tenant's for its admin, all for operators", async () => {
-    const names = async (userId: string) => (await listOrders((await loadActor(userId, undefined, true))!)).map((o) => o.name).sort();
+    const names = async (userId: string) => (await listOrders((await loadActor(userId, undefined, true))!)).rows.map((o) => o.name).sort();
     expect(await names(world.users.sales)).toEqual(["For Alpha"]);
     expect(await names(world.users.adminA)).toEqual(["For Alpha", "Training copy"]);
     expect(await names(world.users.adminB)).toEqual(["Training copy"]);

@@ -55,7 +55,7 @@ describe("names of deleted sandboxes", () => {
 
   it("leave the list unless deleted ones are asked for", async () => {
     const admin = (await loadActor(world.users.adminA))!;
-    const names = async (showDeleted: boolean) => (await listSandboxes(admin, { showDeleted })).map((s) => `${s.name}${s.status === "DELETED" ? " (deleted)" : ""}`).sort();
+    const names = async (showDeleted: boolean) => (await listSandboxes(admin, showDeleted ? { deleted: "shown" } : {})).rows.map((s) => `${s.name}${s.status === "DELETED" ? " (deleted)" : ""}`).sort();
     expect(await names(false)).toEqual(["Audit UAT", "Race"]);
     expect(await names(true)).toEqual(["Audit UAT", "Audit UAT (deleted)", "Race", "race (deleted)"]);
     expect(await countDeletedSandboxes(admin)).toBe(2);

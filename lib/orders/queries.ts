@@ -1,6 +1,10 @@
 import "server-only";
 import { db } from "../db/portal";
 import { isStaff, type Actor } from "../auth/policy";
+import type { Prisma } from "../generated/portal/client";
+import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
+import { readSandboxPage, sandboxListWhere } from "../sandboxes/list-filter";
+import { ORDER_DEFAULT_SORT, ORDER_SORTS, type OrderListQuery } from "../sandboxes/list-schema";
 
 /** Customers a sales rep can order for (names and keys only: no connection data). */
 export function listOrderableCustomers() {
@@ -20,30 +24,31 @@ export async function isSandboxNameTaken(tenantId: string, name: string): Promis
   return found !== null;
 }
 
-/**
- * Orders the actor may see: a sales rep those they filed, a customer admin their
- * tenant's (set up or still waiting), an operator all.
- */
-export async function listOrders(actor: Actor) {
-  const where =
-    actor.role === "SALES_REP" ? { orderedById: actor.id } : isStaff(actor) ? {} : { tenantId: actor.tenantId ?? "__none__" };
-  return db.sandbox.findMany({
-    where,
-    orderBy: { createdAt: "desc" },
-    take: 200,
-    select: {
-      id: true,
-      tenantId: true,
-      name: true,
-      status: true,
-      createdAt: true,
-      confirmedAt: true,
-      orderedOnBehalf: true,
-      orderedById: true,
-      planCounts: true,
-      wizardDraft: true,
-      orderedBy: { select: { name: true } },
-      tenant: { select: { companyName: true, customerId: true } },
-    },
-  });
+const ORDER_SELECT = {
+  id: true,
+  tenantId: true,
+  name: true,
+  status: true,
+  createdAt: true,
+  confirmedAt: true,
+  orderedOnBehalf: true,
+  orderedById: true,
+  planCounts: true,
+  wizardDraft: true,
+  orderedBy: { select: { name: true } },
+  tenant: { select: { companyName: true, customerId: true } },
+} satisfies Prisma.SandboxSelect;
+
+/** The orders an actor may see: a sales rep those they filed, a customer admin their tenant's (set up or still waiting), an operator all. */
+function visibleOrders(actor: Actor): Prisma.SandboxWhereInput {
+  if (actor.role === "SALES_REP") return { orderedById: actor.id };
+  return isStaff(actor) ? {} : { tenantId: actor.tenantId ?? "__none__" };
+}
+
+/** One page of the orders the actor may see, filtered and sorted as the URL asks (newest first by default). */
+export async function listOrders(actor: Actor, query: Partial<OrderListQuery> = {}, { pageSize = LIST_PAGE_SIZE, client = db }: ListOptions = {}) {
+  const sort = query.sort ?? ORDER_DEFAULT_SORT;
+  const spec = ORDER_SORTS[sort.key];
+  const where = await sandboxListWhere(client, actor, visibleOrders(actor), query);
+  return readSandboxPage(client, where, { spec, sort, position: query, pageSize }, ORDER_SELECT);
 }

@@ -97,10 +97,10 @@ describe("access to a sandbox", () => {
 
     // Anna's account sees the sandbox (read-only: her role holds only sandbox.view); another customer user does not.
     const annaActor = customerUser(annaAccount.id, annaAccount.email);
-    expect((await listSandboxes(annaActor)).map((s) => s.id)).toEqual([sandboxId]);
+    expect((await listSandboxes(annaActor)).rows.map((s) => s.id)).toEqual([sandboxId]);
     expect(await getSandboxForActor(annaActor, sandboxId)).not.toBeNull();
     const other = customerUser(world.users.userA, "user@alpha.example");
-    expect(await listSandboxes(other)).toEqual([]);
+    expect((await listSandboxes(other)).rows).toEqual([]);
     expect(await getSandboxForActor(other, sandboxId)).toBeNull();
   });
 

@@ -13,6 +13,9 @@ import type { SanitizationReport } from "../sanitizer/report";
 import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
 import { describeServerWait } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
+import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
+import { readSandboxPage, sandboxListWhere } from "./list-filter";
+import { SANDBOX_DEFAULT_SORT, SANDBOX_SORTS, type SandboxListQuery } from "./list-schema";
 import { DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, throughputFromRuns, typicalDurationMs, type Throughput } from "./estimate";
 
 /**
@@ -35,26 +38,33 @@ const activeRun = {
   select: { kind: true },
 } satisfies Prisma.Sandbox$runsArgs;
 
-/** Sandboxes the actor may see, newest first; deleted ones (kept for their history) only when asked for. */
-export async function listSandboxes(actor: Actor, { showDeleted = false }: { showDeleted?: boolean } = {}) {
-  const sandboxes = await db.sandbox.findMany({
-    where: { ...visibleSandboxes(actor), ...(showDeleted ? {} : { deletedAt: null }) },
-    orderBy: [{ createdAt: "desc" }],
-    select: {
-      id: true,
-      name: true,
-      status: true,
-      snapshotAt: true,
-      lastRefreshedAt: true,
-      sizeBytes: true,
-      createdAt: true,
-      sandboxCustomerId: true,
-      databaseName: true,
-      tenant: { select: { companyName: true, customerId: true } },
-      runs: activeRun,
-    },
-  });
-  return sandboxes.map(({ runs, ...s }) => ({ ...s, shown: shownStatus(s.status, runs[0]?.kind) }));
+const LIST_SELECT = {
+  id: true,
+  name: true,
+  status: true,
+  snapshotAt: true,
+  lastRefreshedAt: true,
+  sizeBytes: true,
+  createdAt: true,
+  sandboxCustomerId: true,
+  databaseName: true,
+  tenant: { select: { companyName: true, customerId: true } },
+  runs: activeRun,
+} satisfies Prisma.SandboxSelect;
+
+/**
+ * One page of the sandboxes the actor may see, filtered and sorted as the URL asks
+ * (newest first by default); deleted ones (kept for their history) only when asked
+ * for, or when the status filter names them.
+ */
+export async function listSandboxes(actor: Actor, query: Partial<SandboxListQuery> = {}, { pageSize = LIST_PAGE_SIZE, client = db }: ListOptions = {}) {
+  const sort = query.sort ?? SANDBOX_DEFAULT_SORT;
+  const spec = SANDBOX_SORTS[sort.key];
+  const showDeleted = query.deleted === "shown" || query.status === "DELETED" || query.status === "CANCELLED";
+  const scope = { ...visibleSandboxes(actor), ...(showDeleted ? {} : { deletedAt: null }) };
+  const where = await sandboxListWhere(client, actor, scope, query);
+  const page = await readSandboxPage(client, where, { spec, sort, position: query, pageSize }, LIST_SELECT);
+  return { ...page, rows: page.rows.map(({ runs, ...s }) => ({ ...s, shown: shownStatus(s.status, runs[0]?.kind) })) };
 }
 
 /** The `where` that limits sandboxes to those the actor may see. */

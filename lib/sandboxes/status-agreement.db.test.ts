@@ -25,13 +25,13 @@ let admin: Actor;
 /** What each view of the sandbox says right now. */
 async function views(sandboxId: string) {
   const [list, page, progress, runs] = await Promise.all([
-    listSandboxes(admin, { showDeleted: true }),
+    listSandboxes(admin, { deleted: "shown" }),
     getSandboxForActor(admin, sandboxId),
     getProgressSnapshot(admin, sandboxId),
     listRuns(sandboxId),
   ]);
   return {
-    list: list.find((s) => s.id === sandboxId)?.shown,
+    list: list.rows.find((s) => s.id === sandboxId)?.shown,
     badge: page?.shown,
     progress: progress?.sandboxStatus,
     historyRow: runs[0]?.status,

@@ -1,23 +1,71 @@
 import "server-only";
 import { db } from "../db/portal";
+import { Prisma, type PrismaClient } from "../generated/portal/client";
+import type { Cursor } from "../lists/cursor";
+import { LIST_PAGE_SIZE, readKeysetPage, reverseOf, type KeysetRead, type ListOptions } from "../lists/keyset";
+import { escapeLike } from "../lists/matching";
 import { getProductionSize, orNullWhenUnavailable } from "./production";
 import { openConnections } from "./registry";
+import { TENANT_DEFAULT_SORT, TENANT_SORTS, type TenantListQuery } from "./list-schema";
 
-/** Every tenant, for staff: no URLs, only what the page shows. */
-export async function listTenantsForStaff() {
-  const tenants = await db.tenant.findMany({
-    orderBy: { customerId: "asc" },
-    select: {
-      id: true, customerId: true, companyName: true, createdAt: true, entitledSandboxes: true, entitledPlans: true,
-      productionUrlEncrypted: true,
-      _count: { select: { users: true, sandboxes: true } },
-    },
-  });
+interface TenantRow {
+  id: string;
+  customerId: string;
+  companyName: string;
+  createdAt: Date;
+  entitledSandboxes: number | null;
+  entitledPlans: unknown;
+  productionUrlEncrypted: string;
+  userCount: number;
+  sandboxCount: number;
+}
+
+const likeContaining = (words: string) => `%${escapeLike(words)}%`;
+
+/** The cursor's value as the sort column's SQL type (timestamps are stored as UTC without a zone). */
+function cursorValue(cursor: Cursor): Prisma.Sql {
+  const { value } = cursor;
+  if (value instanceof Date) return Prisma.sql`(${value.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  return typeof value === "number" ? Prisma.sql`${value}::int` : Prisma.sql`${String(value)}::text`;
+}
+
+/**
+ * One read of the Customers list. SQL rather than Prisma because "number of
+ * sandboxes" is a sort column, and keyset paging on it needs the count in the
+ * `where`; the column names come from TENANT_SORTS, never from the URL.
+ */
+function readTenants(client: PrismaClient, query: Pick<TenantListQuery, "q" | "sort">, { cursor, backward, take }: KeysetRead) {
+  const column = Prisma.raw(`"${TENANT_SORTS[query.sort.key].field}"`);
+  const dir = backward ? reverseOf(query.sort.dir) : query.sort.dir;
+  const search = query.q ? Prisma.sql`WHERE t."customerId" ILIKE ${likeContaining(query.q)} OR t."companyName" ILIKE ${likeContaining(query.q)}` : Prisma.empty;
+  const past = cursor ? Prisma.sql`WHERE (${column}, id) ${Prisma.raw(dir === "asc" ? ">" : "<")} (${cursorValue(cursor)}, ${cursor.id})` : Prisma.empty;
+  return client.$queryRaw<TenantRow[]>`
+    SELECT * FROM (
+      SELECT t.id, t."customerId", t."companyName", t."createdAt", t."entitledSandboxes", t."entitledPlans",
+             t."productionUrlEncrypted",
+             (SELECT count(*) FROM "User" u WHERE u."tenantId" = t.id)::int AS "userCount",
+             (SELECT count(*) FROM "Sandbox" s WHERE s."tenantId" = t.id)::int AS "sandboxCount"
+      FROM "Tenant" t ${search}
+    ) listed ${past}
+    ORDER BY ${column} ${Prisma.raw(dir)}, id ${Prisma.raw(dir)}
+    LIMIT ${take}`;
+}
+
+/** One page of the tenants as the list sorts and searches them, sealed URLs included (they stay on the server). */
+export function readTenantPage(query: Partial<TenantListQuery> = {}, { pageSize = LIST_PAGE_SIZE, client = db }: ListOptions = {}) {
+  const sort = query.sort ?? TENANT_DEFAULT_SORT;
+  return readKeysetPage(query, pageSize, TENANT_SORTS[sort.key], (read) => readTenants(client, { q: query.q, sort }, read));
+}
+
+/** One page of the tenants, for staff: no URLs, only what the page shows. */
+export async function listTenantsForStaff(query: Partial<TenantListQuery> = {}, options: ListOptions = {}) {
+  const page = await readTenantPage(query, options);
   // The sealed URLs are opened here and dropped: only the size leaves this function.
-  return Promise.all(
-    tenants.map(async ({ productionUrlEncrypted, ...t }) => ({
+  const rows = await Promise.all(
+    page.rows.map(async ({ productionUrlEncrypted, ...t }) => ({
       ...t,
       productionBytes: await orNullWhenUnavailable(getProductionSize(openConnections({ productionUrlEncrypted }).productionUrl)),
     })),
   );
+  return { ...page, rows };
 }

@@ -6,6 +6,7 @@ import { listAuditEvents } from "@/lib/audit/queries";
 import { auditFilterParams, formatAuditCursor, parseAuditQuery, type AuditCursor } from "@/lib/audit/schema";
 import { formatWhen } from "@/lib/format";
 import { DataTable, EmptyState } from "@/components/data-table";
+import { Pager } from "@/components/list-filters";
 import { AuditDetails } from "./_components/audit-details";
 import { AuditFilters } from "./_components/audit-filters";
 
@@ -62,22 +63,10 @@ export default async function AuditPage({ searchParams }: Props) {
               </tr>
             ))}
           </DataTable>
-          <nav aria-label="Pages" className="mt-4 flex items-center gap-6 text-sm">
-            <PageLink href={pageLink("after", page?.newer)}>← Newer</PageLink>
-            <PageLink href={pageLink("before", page?.older)}>Older →</PageLink>
-          </nav>
+          <Pager previous={pageLink("after", page?.newer)} next={pageLink("before", page?.older)} labels={["← Newer", "Older →"]} />
         </>
       )}
     </section>
-  );
-}
-
-function PageLink({ href, children }: { href: string | null; children: string }) {
-  if (!href) return <span className="text-slate-600" aria-disabled="true">{children}</span>;
-  return (
-    <Link href={href} className="text-brand-700 underline">
-      {children}
-    </Link>
   );
 }
 

@@ -9,16 +9,26 @@ import { listOrders } from "@/lib/orders/queries";
 import { canManageOrder, isOpenOrder } from "@/lib/orders/policy";
 import { totalPlans } from "@/lib/orders/schema";
 import { DataTable, EmptyState } from "@/components/data-table";
+import { Pager } from "@/components/list-filters";
+import { SandboxListFilters } from "@/components/sandbox-list-filters";
+import { listState, pageLinks, sortParam, type RawSearchParams } from "@/lib/lists/schema";
+import { ORDER_DEFAULT_SORT, ORDER_SORTS, SANDBOX_FILTER_KEYS, orderListSchema } from "@/lib/sandboxes/list-schema";
 
 export const metadata: Metadata = { title: "Orders" };
 
-export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ filed?: string; cancelled?: string }> }) {
+export default async function OrdersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const actor = await requireActor();
   const canSee = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer") || hasPermission(actor, "tenant.viewAll");
   if (!canSee) forbidden();
-  const [orders, { filed, cancelled }] = await Promise.all([listOrders(actor), searchParams]);
+  const raw = await searchParams;
+  const { filed, cancelled } = raw;
+  const query = orderListSchema.parse(raw);
   const staff = isStaff(actor);
-  const justFiled = filed ? orders.find((o) => o.id === filed) : undefined;
+  const filters = staff ? SANDBOX_FILTER_KEYS : SANDBOX_FILTER_KEYS.filter((k) => k !== "customer");
+  const state = listState(raw, query, filters, ORDER_DEFAULT_SORT);
+  const page = await listOrders(actor, query);
+  const orders = page.rows;
+  const justFiled = typeof filed === "string" ? orders.find((o) => o.id === filed) : undefined;
   const newOrderLink = hasPermission(actor, "sandbox.orderForCustomer")
     ? { href: "/sandboxes/new", label: "New order for a customer" }
     : hasPermission(actor, "sandbox.order")
@@ -49,56 +59,67 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
           </p>
         )}
       </div>
+      <SandboxListFilters
+        action="/orders"
+        label="Filter the orders"
+        values={{ ...Object.fromEntries(state), sort: sortParam(query.sort) }}
+        staff={staff}
+        sorts={ORDER_SORTS}
+        dated="Ordered"
+      />
       {orders.length === 0 ? (
-        <EmptyState>No orders yet.</EmptyState>
+        <EmptyState>{filters.some((k) => query[k] !== undefined) || query.after || query.before ? "No orders match these filters." : "No orders yet."}</EmptyState>
       ) : (
-        <DataTable caption="Orders" columns={["Sandbox", staff && "Customer", "Status", "User plans", "Ordered", "Setup confirmed", "Order"]}>
-          {orders.map((o) => {
-            const awaiting = o.status === "AWAITING_SETUP" && !o.confirmedAt;
-            const canSetUp = awaiting && canActOnTenant(actor, "sandbox.configure", o.tenantId);
-            return (
-              <tr key={o.id}>
-                <td className="px-4 py-2 font-medium">
-                  {canSetUp ? (
-                    <Link href={`/sandboxes/${o.id}/setup`} className="text-brand-700 underline">
-                      {o.name}
-                      <span className="sr-only">: {o.wizardDraft ? "continue the setup" : "start the setup"}</span>
-                    </Link>
-                  ) : awaiting ? (
-                    o.name
-                  ) : (
-                    <Link href={`/sandboxes/${o.id}`} className="text-brand-700 underline">
-                      {o.name}
-                    </Link>
-                  )}
-                </td>
-                {staff && (
-                  <td className="px-4 py-2">
-                    {o.tenant.companyName} ({o.tenant.customerId})
+        <>
+          <DataTable caption="Orders" columns={["Sandbox", staff && "Customer", "Status", "User plans", "Ordered", "Setup confirmed", "Order"]}>
+            {orders.map((o) => {
+              const awaiting = o.status === "AWAITING_SETUP" && !o.confirmedAt;
+              const canSetUp = awaiting && canActOnTenant(actor, "sandbox.configure", o.tenantId);
+              return (
+                <tr key={o.id}>
+                  <td className="px-4 py-2 font-medium">
+                    {canSetUp ? (
+                      <Link href={`/sandboxes/${o.id}/setup`} className="text-brand-700 underline">
+                        {o.name}
+                        <span className="sr-only">: {o.wizardDraft ? "continue the setup" : "start the setup"}</span>
+                      </Link>
+                    ) : awaiting ? (
+                      o.name
+                    ) : (
+                      <Link href={`/sandboxes/${o.id}`} className="text-brand-700 underline">
+                        {o.name}
+                      </Link>
+                    )}
                   </td>
-                )}
-                <td className="px-4 py-2">
-                  <StatusBadge status={o.status} />
-                  {awaiting && <span className="ml-2 text-xs text-slate-600">{o.wizardDraft ? "setup in progress" : "setup not started"}</span>}
-                </td>
-                <td className="px-4 py-2 tabular-nums">{totalPlans(o.planCounts as Record<string, number>)}</td>
-                <td className="px-4 py-2">
-                  {formatWhen(o.createdAt)} by {o.orderedBy.name}
-                  {o.orderedOnBehalf && <span className="text-slate-600"> (for the customer)</span>}
-                </td>
-                <td className="px-4 py-2">{formatWhen(o.confirmedAt)}</td>
-                <td className="px-4 py-2">
-                  {canManageOrder(actor, o) && (
-                    <Link href={`/orders/${o.id}`} className="text-brand-700 underline">
-                      {isOpenOrder(o) ? "Change or cancel" : "Details"}
-                      <span className="sr-only"> the order for {o.name}</span>
-                    </Link>
+                  {staff && (
+                    <td className="px-4 py-2">
+                      {o.tenant.companyName} ({o.tenant.customerId})
+                    </td>
                   )}
-                </td>
-              </tr>
-            );
-          })}
-        </DataTable>
+                  <td className="px-4 py-2">
+                    <StatusBadge status={o.status} />
+                    {awaiting && <span className="ml-2 text-xs text-slate-600">{o.wizardDraft ? "setup in progress" : "setup not started"}</span>}
+                  </td>
+                  <td className="px-4 py-2 tabular-nums">{totalPlans(o.planCounts as Record<string, number>)}</td>
+                  <td className="px-4 py-2">
+                    {formatWhen(o.createdAt)} by {o.orderedBy.name}
+                    {o.orderedOnBehalf && <span className="text-slate-600"> (for the customer)</span>}
+                  </td>
+                  <td className="px-4 py-2">{formatWhen(o.confirmedAt)}</td>
+                  <td className="px-4 py-2">
+                    {canManageOrder(actor, o) && (
+                      <Link href={`/orders/${o.id}`} className="text-brand-700 underline">
+                        {isOpenOrder(o) ? "Change or cancel" : "Details"}
+                        <span className="sr-only"> the order for {o.name}</span>
+                      </Link>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+          <Pager {...pageLinks("/orders", state, page)} />
+        </>
       )}
     </section>
   );

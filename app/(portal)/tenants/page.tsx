@@ -3,7 +3,12 @@ import { requireActor } from "@/lib/auth/actor";
 import { listTenantsForStaff } from "@/lib/tenants/queries";
 import { formatBytes } from "@/lib/format";
 import Link from "next/link";
-import { DataTable } from "@/components/data-table";
+import { DataTable, EmptyState } from "@/components/data-table";
+import { ListFilters, Pager } from "@/components/list-filters";
+import { SelectField } from "@/components/select-field";
+import { TextField } from "@/components/text-field";
+import { listState, pageLinks, sortOptions, sortParam, type RawSearchParams } from "@/lib/lists/schema";
+import { TENANT_DEFAULT_SORT, TENANT_SORTS, tenantListSchema } from "@/lib/tenants/list-schema";
 import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
 
 /** "3 sandboxes; 10 Sales Premium, 2 Complete", or "No limits". */
@@ -18,30 +23,50 @@ function agreementWords(t: { entitledSandboxes: number | null; entitledPlans: un
 
 export const metadata: Metadata = { title: "Customers" };
 
-export default async function TenantsPage() {
+export default async function TenantsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requireActor("tenant.viewAll");
-  const tenants = await listTenantsForStaff();
+  const raw = await searchParams;
+  const query = tenantListSchema.parse(raw);
+  const state = listState(raw, query, ["q"], TENANT_DEFAULT_SORT);
+  const page = await listTenantsForStaff(query);
   return (
     <section aria-labelledby="tenants-heading">
       <h1 id="tenants-heading" className="text-2xl font-semibold">Customers</h1>
       <p className="mt-1 text-sm text-slate-600">Every customer registered in the portal, with the size of its production database.</p>
-      <DataTable caption="Customers" columns={["Customer id", "Company", "Production database", "Users", "Sandboxes", "Agreement"]}>
-        {tenants.map((t) => (
-          <tr key={t.id}>
-            <td className="px-4 py-2 font-mono">{t.customerId}</td>
-            <td className="px-4 py-2">{t.companyName}</td>
-            <td className="px-4 py-2">{t.productionBytes === null ? "unreachable" : formatBytes(t.productionBytes)}</td>
-            <td className="px-4 py-2">{t._count.users}</td>
-            <td className="px-4 py-2">{t._count.sandboxes}</td>
-            <td className="px-4 py-2">
-              {agreementWords(t)}{" "}
-              <Link href={`/tenants/${t.customerId}/agreement`} className="text-brand-700 underline">
-                Change<span className="sr-only"> the agreement of {t.companyName}</span>
-              </Link>
-            </td>
-          </tr>
-        ))}
-      </DataTable>
+      <ListFilters action="/tenants" label="Search the customers">
+        <TextField label="Search" name="q" type="search" defaultValue={query.q} hint="Part of the company name or the customer id" />
+        <SelectField label="Sort by" name="sort" options={sortOptions(TENANT_SORTS)} defaultValue={sortParam(query.sort)} />
+      </ListFilters>
+      {page.rows.length === 0 ? (
+        <EmptyState>{query.q || query.after || query.before ? "No customers match this search." : "No customers yet."}</EmptyState>
+      ) : (
+        <>
+          <TenantTable tenants={page.rows} />
+          <Pager {...pageLinks("/tenants", state, page)} />
+        </>
+      )}
     </section>
+  );
+}
+
+function TenantTable({ tenants }: { tenants: Awaited<ReturnType<typeof listTenantsForStaff>>["rows"] }) {
+  return (
+    <DataTable caption="Customers" columns={["Customer id", "Company", "Production database", "Users", "Sandboxes", "Agreement"]}>
+      {tenants.map((t) => (
+        <tr key={t.id}>
+          <td className="px-4 py-2 font-mono">{t.customerId}</td>
+          <td className="px-4 py-2">{t.companyName}</td>
+          <td className="px-4 py-2">{t.productionBytes === null ? "unreachable" : formatBytes(t.productionBytes)}</td>
+          <td className="px-4 py-2 tabular-nums">{t.userCount}</td>
+          <td className="px-4 py-2 tabular-nums">{t.sandboxCount}</td>
+          <td className="px-4 py-2">
+            {agreementWords(t)}{" "}
+            <Link href={`/tenants/${t.customerId}/agreement`} className="text-brand-700 underline">
+              Change<span className="sr-only"> the agreement of {t.companyName}</span>
+            </Link>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -1,0 +1,54 @@
+/**
+ * The filters of the Sandboxes and Orders lists as one Prisma `where`, inside the
+ * scope the caller gives (what the actor may see): the scope is ANDed in, so no URL
+ * widens it. Words that name a customer or a person are resolved to ids first, as in
+ * the audit log (lib/lists/matching.ts).
+ */
+import "server-only";
+import { isStaff, type Actor } from "../auth/policy";
+import type { Prisma, PrismaClient } from "../generated/portal/client";
+import type { SortSpec } from "../lists/cursor";
+import { prismaKeyset, readKeysetPage } from "../lists/keyset";
+import { insensitive, tenantsMatching, usersMatching } from "../lists/matching";
+import { dayRange, type ListPosition, type ListSort } from "../lists/schema";
+import type { SandboxListFilter } from "./list-schema";
+
+export async function sandboxListWhere(client: PrismaClient, actor: Actor, scope: Prisma.SandboxWhereInput, filter: SandboxListFilter): Promise<Prisma.SandboxWhereInput> {
+  const staff = isStaff(actor);
+  const [searchedTenants, customerTenants, orderers] = await Promise.all([
+    // Customers search their own sandboxes by name only; their customer filter is ignored.
+    staff && filter.q ? tenantsMatching(client, filter.q) : [],
+    staff && filter.customer ? tenantsMatching(client, filter.customer) : undefined,
+    filter.orderer ? usersMatching(client, filter.orderer) : undefined,
+  ]);
+  const createdAt = dayRange(filter.from, filter.to);
+  const conditions: Prisma.SandboxWhereInput[] = [
+    scope,
+    ...(filter.q ? [{ OR: [{ name: insensitive(filter.q) }, ...(searchedTenants.length ? [{ tenantId: { in: searchedTenants } }] : [])] }] : []),
+    ...(customerTenants ? [{ tenantId: { in: customerTenants } }] : []),
+    ...(orderers ? [{ orderedById: { in: orderers } }] : []),
+    ...(filter.status ? [{ status: filter.status }] : []),
+    ...(createdAt ? [{ createdAt }] : []),
+  ];
+  return { AND: conditions };
+}
+
+/** One keyset page of the sandboxes `where` matches, in the sort's order, each row as `select` shapes it. */
+export function readSandboxPage<S extends Prisma.SandboxSelect & { id: true }>(
+  client: PrismaClient,
+  where: Prisma.SandboxWhereInput,
+  { spec, sort, position, pageSize }: { spec: SortSpec; sort: ListSort<string>; position: ListPosition; pageSize: number },
+  select: S,
+) {
+  return readKeysetPage(position, pageSize, spec, async (read): Promise<(Prisma.SandboxGetPayload<{ select: S }> & { id: string })[]> => {
+    const keyset = prismaKeyset(spec, sort, read);
+    // The sort column is in every shape the lists select (the cursor reads it from the row).
+    const rows = await client.sandbox.findMany({
+      where: { AND: [where, keyset.where as Prisma.SandboxWhereInput] },
+      orderBy: keyset.orderBy as Prisma.SandboxOrderByWithRelationInput[],
+      take: read.take,
+      select,
+    });
+    return rows as (Prisma.SandboxGetPayload<{ select: S }> & { id: string })[];
+  });
+}
