@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { db } from "../db/portal";
 import { notifyUsers } from "../notifications/notify";
+import { log } from "../observability/log";
 
 export interface AlertInput {
   key: string;
@@ -43,5 +44,5 @@ export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"
 
 /** Best effort: an alert that cannot be raised is logged, and never fails the work that raised it. */
 export async function raiseAlertQuietly(alert: AlertInput): Promise<void> {
-  await raiseAlert(alert).catch((error: unknown) => console.error(`alert ${alert.key} could not be raised:`, (error as Error).message));
+  await raiseAlert(alert).catch((error: unknown) => log.error({ err: error, alert: alert.key }, "alert could not be raised"));
 }

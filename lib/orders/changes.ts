@@ -15,6 +15,7 @@ import { assertWithinEntitlements } from "../tenants/entitlements";
 import { canManageOrder, isOpenOrder } from "./policy";
 import { isSandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
+import { log } from "../observability/log";
 
 const NOT_OPEN = "This order's setup has already been confirmed (or the order was cancelled), so it can no longer be changed.";
 
@@ -105,6 +106,6 @@ export async function cancelOrder(actor: Actor, sandboxId: string, reason: strin
       link: "/orders",
     });
   } catch (error) {
-    console.error("cancellation notice failed:", (error as Error).message);
+    log.error(error, "cancellation notice failed");
   }
 }

@@ -8,6 +8,7 @@ import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 import { assertWithinEntitlements } from "../tenants/entitlements";
 import { isSandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
+import { log } from "../observability/log";
 
 export interface NewOrder {
   tenantId: string;
@@ -87,6 +88,6 @@ export async function notifyOrderFiled(sandboxId: string, tenantId: string, name
       link: `/sandboxes/${sandboxId}/setup`,
     });
   } catch (error) {
-    console.error("order notification failed:", (error as Error).message);
+    log.error(error, "order notification failed");
   }
 }

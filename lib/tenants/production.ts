@@ -14,6 +14,7 @@ import type pg from "pg";
 import { openProductionClient } from "../crm/read-only";
 import { AppError } from "../errors";
 import { tenantConnections } from "./registry";
+import { log } from "../observability/log";
 
 /** Bounds on every read: connecting, any one statement, and waiting for a lock held in production. */
 export const PRODUCTION_READ_LIMITS = { connectMs: 5_000, statementMs: 15_000, lockMs: 2_000 } as const;
@@ -25,7 +26,7 @@ function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
   if (error instanceof AppError) return error;
   const { code, name } = error as { code?: string; name?: string };
   // The message may name hosts or users: the log gets the code and the kind, never the URL.
-  console.error(`production ${during} failed:`, code ?? name ?? "unknown error");
+  log.error({ code: code ?? name ?? "unknown error" }, `production ${during} failed`);
   return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");
 }
 
