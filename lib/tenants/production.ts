@@ -92,8 +92,29 @@ export async function readFootprint(client: pg.Client): Promise<ProductionFootpr
   };
 }
 
+/**
+ * The order page shows production's size on every view: one reading per tenant is
+ * reused for a minute (the figures are an estimate, and production's size changes
+ * slowly), and views arriving while it is being read wait for that same reading,
+ * so production sees one connection per tenant per minute however busy the page
+ * is. Failures are not kept: the next view asks production again. Bounded: the
+ * oldest tenant's reading makes way when the map is full. Per process.
+ */
+export const FOOTPRINT_CACHE = { ttlMs: 60_000, maxTenants: 1_000 } as const;
+const footprints = new Map<string, { readAt: number; reading: Promise<ProductionFootprint> }>();
+
 export function getProductionFootprint(tenantId: string): Promise<ProductionFootprint> {
-  return withProduction(tenantId, readFootprint);
+  const now = Date.now();
+  const kept = footprints.get(tenantId);
+  if (kept && now - kept.readAt < FOOTPRINT_CACHE.ttlMs) return kept.reading;
+  footprints.delete(tenantId);
+  if (footprints.size >= FOOTPRINT_CACHE.maxTenants) footprints.delete(footprints.keys().next().value!);
+  const reading = withProduction(tenantId, readFootprint);
+  footprints.set(tenantId, { readAt: now, reading });
+  reading.catch(() => {
+    if (footprints.get(tenantId)?.reading === reading) footprints.delete(tenantId);
+  });
+  return reading;
 }
 
 /** Size in bytes of the production database at `url` (the tenant list has the URLs already opened). */
