@@ -1,5 +1,5 @@
 /**
- * The order page's size figures: two views within a minute read production once
+ * Production's size figures (the order page, the customer list): two views within a minute read production once
  * (counted as sessions opened on production's database), concurrent views share
  * one reading, a failed reading is not kept, and a minute later production is read again.
  */
@@ -13,7 +13,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { sealSecret } = await import("../secrets/secret-box");
-const { FOOTPRINT_CACHE, getProductionFootprint } = await import("./production");
+const { FOOTPRINT_CACHE, getProductionFootprint, getTenantProductionSize } = await import("./production");
 
 /** Sessions ever opened on `url`'s database (pg_stat_database counts them when they end). */
 async function sessionsOn(url: string): Promise<number> {
@@ -51,6 +51,16 @@ describe("production's size figures for the order page", () => {
     vi.setSystemTime(Date.now() + FOOTPRINT_CACHE.ttlMs + 1);
     await getProductionFootprint(tenant.id);
     expect(await sessionsOn(productionUrl)).toBe(before + 2);
+  });
+
+  it("the customer list's size: once per tenant per minute too", async () => {
+    const productionUrl = await createTestDatabase("size");
+    const tenant = await db.tenant.create({ data: { customerId: "Cust6163", companyName: "Size AS", productionUrlEncrypted: sealSecret(productionUrl) } });
+    const before = await sessionsOn(productionUrl);
+    const sizes = await Promise.all([1, 2, 3].map(() => getTenantProductionSize(tenant.id, productionUrl)));
+    expect(sizes[0]).toBeGreaterThan(0);
+    expect(await getTenantProductionSize(tenant.id, productionUrl)).toBe(sizes[0]);
+    expect(await sessionsOn(productionUrl)).toBe(before + 1);
   });
 
   it("does not keep a failure: the next view asks production again", async () => {

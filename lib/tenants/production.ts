@@ -93,28 +93,40 @@ export async function readFootprint(client: pg.Client): Promise<ProductionFootpr
 }
 
 /**
- * The order page shows production's size on every view: one reading per tenant is
- * reused for a minute (the figures are an estimate, and production's size changes
- * slowly), and views arriving while it is being read wait for that same reading,
- * so production sees one connection per tenant per minute however busy the page
- * is. Failures are not kept: the next view asks production again. Bounded: the
- * oldest tenant's reading makes way when the map is full. Per process.
+ * Pages show production's size on every view (the order page, the customer list):
+ * one reading per tenant is reused for a minute (the figures are an estimate, and
+ * production's size changes slowly), and views arriving while it is being read wait
+ * for that same reading, so production sees one connection per tenant per minute
+ * however busy the page is. Failures are not kept: the next view asks production
+ * again. Bounded: the oldest tenant's reading makes way when a map is full. Per process.
  */
 export const FOOTPRINT_CACHE = { ttlMs: 60_000, maxTenants: 1_000 } as const;
-const footprints = new Map<string, { readAt: number; reading: Promise<ProductionFootprint> }>();
+type Readings<T> = Map<string, { readAt: number; reading: Promise<T> }>;
 
-export function getProductionFootprint(tenantId: string): Promise<ProductionFootprint> {
+function readAtMostOncePerMinute<T>(readings: Readings<T>, tenantId: string, read: () => Promise<T>): Promise<T> {
   const now = Date.now();
-  const kept = footprints.get(tenantId);
+  const kept = readings.get(tenantId);
   if (kept && now - kept.readAt < FOOTPRINT_CACHE.ttlMs) return kept.reading;
-  footprints.delete(tenantId);
-  if (footprints.size >= FOOTPRINT_CACHE.maxTenants) footprints.delete(footprints.keys().next().value!);
-  const reading = withProduction(tenantId, readFootprint);
-  footprints.set(tenantId, { readAt: now, reading });
+  readings.delete(tenantId);
+  if (readings.size >= FOOTPRINT_CACHE.maxTenants) readings.delete(readings.keys().next().value!);
+  const reading = read();
+  readings.set(tenantId, { readAt: now, reading });
   reading.catch(() => {
-    if (footprints.get(tenantId)?.reading === reading) footprints.delete(tenantId);
+    if (readings.get(tenantId)?.reading === reading) readings.delete(tenantId);
   });
   return reading;
+}
+
+const footprints: Readings<ProductionFootprint> = new Map();
+const sizes: Readings<number> = new Map();
+
+export function getProductionFootprint(tenantId: string): Promise<ProductionFootprint> {
+  return readAtMostOncePerMinute(footprints, tenantId, () => withProduction(tenantId, readFootprint));
+}
+
+/** The size of a tenant's production database, whose URL the caller has opened already (the customer list). */
+export function getTenantProductionSize(tenantId: string, url: string): Promise<number> {
+  return readAtMostOncePerMinute(sizes, tenantId, () => getProductionSize(url));
 }
 
 /** Size in bytes of the production database at `url` (the tenant list has the URLs already opened). */

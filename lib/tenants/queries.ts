@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db/portal";
-import { getProductionSize, orNullWhenUnavailable } from "./production";
+import { getTenantProductionSize, orNullWhenUnavailable } from "./production";
 import { openConnections } from "./registry";
 
 /** Every tenant, for staff: no URLs, only what the page shows. */
@@ -17,7 +17,7 @@ export async function listTenantsForStaff() {
   return Promise.all(
     tenants.map(async ({ productionUrlEncrypted, sandboxServerUrlEncrypted, ...t }) => ({
       ...t,
-      productionBytes: await orNullWhenUnavailable(getProductionSize(openConnections({ productionUrlEncrypted, sandboxServerUrlEncrypted }).productionUrl)),
+      productionBytes: await orNullWhenUnavailable(getTenantProductionSize(t.id, openConnections({ productionUrlEncrypted, sandboxServerUrlEncrypted }).productionUrl)),
     })),
   );
 }
