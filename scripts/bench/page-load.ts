@@ -52,6 +52,7 @@ export async function loadPage(baseUrl: string, path: string, as: string, cookie
     instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path} as ${as}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  if (latencies.length === 0) throw new Error(`${path} as ${as}: no answer within ${seconds} s under load`);
   latencies.sort((a, b) => a - b);
   return { page: path, as, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: latencies.length / seconds, requests: latencies.length };
 }
