@@ -8,5 +8,5 @@ export async function register(): Promise<void> {
   if (!process.env.DATABASE_URL) return; // `next build` and other tools: no database, no worker.
   const { startWorker } = await import("./lib/worker/worker");
   const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 1);
-  await startWorker({ concurrency, log: (line) => console.log(`[worker] ${line}`) });
+  await startWorker({ concurrency });
 }

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { bootstrap } from "../lib/startup/bootstrap";
+import { log as logger } from "../lib/observability/log";
 
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start") {
@@ -12,7 +13,7 @@ if (mode !== "dev" && mode !== "start") {
   process.exit(2);
 }
 
-const log = (line: string) => console.log(`[portal] ${line}`);
+const log = (line: string) => logger.info(line);
 const { localServer } = await bootstrap({ log });
 process.env.NEXTAUTH_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
 if (mode === "dev" || process.env.SEED_DEMO_DATA === "true") {

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import next from "next";
 import { env } from "../lib/config/env";
 import { normalizeForwardingHeaders, parseProxyTrust } from "../lib/http/client-address";
+import { log } from "../lib/observability/log";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -33,7 +34,7 @@ if (dev) {
   const upgrade = app.getUpgradeHandler();
   server.on("upgrade", (request, socket, head) => void upgrade(request, socket, head));
 }
-server.listen(port, hostname, () => console.log(`[portal] ready on http://${hostname}:${port}${dev ? " (development)" : ""}`));
+server.listen(port, hostname, () => log.info(`ready on http://${hostname}:${port}${dev ? " (development)" : ""}`));
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {

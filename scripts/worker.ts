@@ -6,10 +6,11 @@
 import { bootstrap } from "../lib/startup/bootstrap";
 import { startWorker } from "../lib/worker/worker";
 import { stopBoss } from "../lib/jobs/queue";
+import { log as logger } from "../lib/observability/log";
 
-const log = (line: string) => console.log(`[worker] ${line}`);
+const log = (line: string) => logger.info(line);
 const { localServer } = await bootstrap({ log });
-const worker = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 1), log });
+const worker = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 1) });
 
 async function shutdown() {
   log("stopping: finishing the run in hand");

@@ -10,6 +10,7 @@ import { getActor } from "../auth/actor";
 import { hasPermission, type Actor, type Permission } from "../auth/policy";
 import { AppError, userMessageFor, type ErrorCode } from "../errors";
 import { timed } from "../observability/metrics";
+import { log } from "../observability/log";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -36,7 +37,7 @@ export function protectedAction<S extends z.ZodType, T>(
       if (error instanceof AppError) {
         return { ok: false, code: error.code, message: error.userMessage, fieldErrors: error.fieldErrors };
       }
-      console.error("server action failed", error);
+      log.error(error, "server action failed");
       return failure("INTERNAL");
     }
   }

@@ -10,6 +10,7 @@ import { db } from "../db/portal";
 import { createElement } from "react";
 import { notifyUsers } from "../notifications/notify";
 import { AlertMail, alertSubject } from "../emails/alert-mail";
+import { log } from "../observability/log";
 
 export interface AlertInput {
   key: string;
@@ -52,5 +53,5 @@ export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"
 
 /** Best effort: an alert that cannot be raised is logged, and never fails the work that raised it. */
 export async function raiseAlertQuietly(alert: AlertInput): Promise<void> {
-  await raiseAlert(alert).catch((error: unknown) => console.error(`alert ${alert.key} could not be raised:`, (error as Error).message));
+  await raiseAlert(alert).catch((error: unknown) => log.error({ err: error, alert: alert.key }, "alert could not be raised"));
 }

@@ -11,6 +11,7 @@ import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
+import { cache } from "react";
 import { REQUESTED_PATH_HEADER, signInPathFor } from "../http/requested-path";
 import { AppError } from "../errors";
 import { loadActor } from "./load-actor";
@@ -18,11 +19,17 @@ import { authOptions } from "./options";
 import { isSessionOpen } from "./sessions";
 import { canActOnTenant, hasPermission, type Actor, type Permission } from "./policy";
 
-export async function getActor(): Promise<Actor | null> {
+/**
+ * Once per request (React's cache): the layout and the page both ask, and each
+ * asking costs a token check and two queries. The session check and the account
+ * read go to the database side by side; the account counts only if the session is open.
+ */
+export const getActor = cache(async (): Promise<Actor | null> => {
   const session = await getServerSession(authOptions());
-  if (!session?.userId || !(await isSessionOpen(session.userId, session.sessionId))) return null;
-  return loadActor(session.userId, session.authAt, session.twoFactor);
-}
+  if (!session?.userId) return null;
+  const [open, actor] = await Promise.all([isSessionOpen(session.userId, session.sessionId), loadActor(session.userId, session.authAt, session.twoFactor)]);
+  return open ? actor : null;
+});
 
 /**
  * For pages: the actor; or sign-in, which returns to the page asked for (a link

@@ -7,6 +7,9 @@ import { z } from "zod";
 import { copyLimitsShape } from "./copy-limits";
 import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "./sign-in-url-template";
 
+/** pino's levels: `silent` turns logging off. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 const isSecretKey = (value: string) => Buffer.from(value.trim(), "base64").length === 32;
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -50,6 +53,8 @@ const schema = z
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     ALERT_REPEAT_HOURS: z.coerce.number().positive().default(24),
     ALERT_QUEUE_AGE_MINUTES: z.coerce.number().int().min(1).default(15),
+    // Read by lib/observability/log.ts itself (the logger exists before the environment is checked); listed to be checked.
+    LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
     ...copyLimitsShape,
   })
   .refine(

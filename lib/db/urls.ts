@@ -33,6 +33,19 @@ export function redactUrl(url: string): string {
   }
 }
 
+const CONNECTION_URL = /postgres(?:ql)?:\/\/[^\s'"]+/gi;
+/** `password=…` in a key/value connection string (libpq's other spelling). */
+const PASSWORD_SETTING = /\bpassword\s*=\s*(?:'[^']*'|[^\s'"]+)/gi;
+
+/**
+ * Free text (an error message, a stack, a log line) with the password of every
+ * connection URL and every `password=` setting in it masked: drivers and tools put
+ * the URL they were given into their messages.
+ */
+export function withoutPasswords(text: string): string {
+  return text.replace(CONNECTION_URL, (url) => redactUrl(url)).replace(PASSWORD_SETTING, "password=***");
+}
+
 /** Quote an identifier for SQL (database names cannot be bound as parameters). */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -22,6 +22,7 @@ import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { OfflinePgAdapterFactory } from "./offline-pg-adapter";
 import { PgMigrationAdapterFactory } from "./pg-migration-adapter";
+import { log } from "../observability/log";
 
 export type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 
@@ -143,7 +144,7 @@ async function openEngine(
 }
 
 function defaultLog(line: string): void {
-  if (process.env.SCHEMA_ENGINE_DEBUG) console.error(`[schema-engine] ${line}`);
+  if (process.env.SCHEMA_ENGINE_DEBUG) log.info({ component: "schema-engine" }, line);
 }
 
 /**

@@ -7,7 +7,7 @@
  * table, a deadline, a dropped connection): `isTransient` says so, and the
  * queue tries the run again later (lib/jobs/lifecycle.ts).
  */
-import { redactUrl } from "../db/urls";
+import { withoutPasswords } from "../db/urls";
 import { AppError } from "../errors";
 import { TRANSIENT_CODES, type SanitizationErrorCode } from "../sanitizer/errors";
 
@@ -84,8 +84,6 @@ export function failureCode(error: unknown): string | null {
   return null;
 }
 
-const CONNECTION_URL = /postgres(?:ql)?:\/\/[^\s'"]+/gi;
-
 /**
  * What operators need to find the cause: the error's kind, SQLSTATE, message
  * and stack, with every connection URL's password removed. Never shown to customers.
@@ -94,5 +92,5 @@ export function technicalDetail(error: unknown): string {
   const e = (error ?? {}) as CodedError & { stack?: string };
   const head = `${e.name ?? "Error"}${e.code ? ` (code ${e.code})` : ""}: ${e.message ?? String(error)}`;
   const text = e.stack && e.stack.includes(e.message ?? "") ? `${head}\n${e.stack.split("\n").slice(1).join("\n")}` : head;
-  return text.replace(CONNECTION_URL, (url) => redactUrl(url)).slice(0, 8_000);
+  return withoutPasswords(text).slice(0, 8_000);
 }

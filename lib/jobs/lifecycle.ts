@@ -23,6 +23,7 @@ import { describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, tech
 import { enqueueRun, getBoss, type SqlRunner } from "./queue";
 import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
+import { log } from "../observability/log";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
 
@@ -209,7 +210,7 @@ export interface RetryPolicy {
  */
 export async function failAttempt(run: AttemptedRun, error: unknown, retry: RetryPolicy | null): Promise<"retrying" | "failed"> {
   const transient = isTransient(error);
-  if (!transient && hasOperatorOnlyDetails(error)) console.error(`run ${run.id} failed:`, error);
+  if (!transient && hasOperatorOnlyDetails(error)) log.error({ err: error, runId: run.id }, "run failed");
   const failureDetail = technicalDetail(error);
   if (retry && transient && run.attempts < retry.maxAttempts) {
     const retryAt = new Date(Date.now() + retry.backoffMs * 2 ** (run.attempts - 1));

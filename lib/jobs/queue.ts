@@ -4,6 +4,7 @@
  * database, not the job, is the source of truth for what happens.
  */
 import PgBoss from "pg-boss";
+import { log } from "../observability/log";
 
 export const RUN_QUEUE = "sandbox-run";
 export const SCHEDULE_QUEUE = "sandbox-auto-refresh";
@@ -18,7 +19,7 @@ const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss> };
 export function getBoss(): Promise<PgBoss> {
   globalForBoss.boss ??= (async () => {
     const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 4 });
-    boss.on("error", (error) => console.error("job queue error:", error.message));
+    boss.on("error", (error) => log.error(error, "job queue error"));
     await boss.start();
     // Recovery from dead workers is ours (lib/worker/recovery.ts): pg-boss must not run a job twice.
     await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });

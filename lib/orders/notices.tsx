@@ -9,6 +9,7 @@ import { db } from "../db/portal";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 import { OrderCancelledMail, OrderFiledMail, orderCancelledSubject, orderFiledSubject, type OrderFacts } from "../emails/order-mails";
 import { describePlanCounts } from "../sanitizer/options";
+import { log } from "../observability/log";
 
 async function orderFacts(sandboxId: string): Promise<OrderFacts & { tenantId: string; orderedById: string }> {
   const order = await db.sandbox.findUniqueOrThrow({
@@ -36,7 +37,7 @@ export async function notifyOrderFiled(sandboxId: string, byName: string): Promi
       mail: <OrderFiledMail order={order} by={byName} />,
     });
   } catch (error) {
-    console.error("order notification failed:", (error as Error).message);
+    log.error(error, "order notification failed");
   }
 }
 
@@ -50,6 +51,6 @@ export async function notifyOrderCancelled(sandboxId: string, canceller: { id: s
       mail: <OrderCancelledMail order={order} by={canceller.name} reason={reason} />,
     });
   } catch (error) {
-    console.error("cancellation notice failed:", (error as Error).message);
+    log.error(error, "cancellation notice failed");
   }
 }

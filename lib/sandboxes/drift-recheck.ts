@@ -12,6 +12,7 @@ import { readSourceSchema } from "../sanitizer/schema-reader";
 import { tenantClassification } from "../tenants/classification";
 import { withProduction } from "../tenants/production";
 import { FAILURES_NEEDING_A_MATCH } from "./retry-rules";
+import { log } from "../observability/log";
 
 const STILL_BEING_CLASSIFIED =
   "The portal's list of known schema is being corrected by an operator, so a retry would fail the same way; nothing was started. Try again later.";
@@ -21,7 +22,7 @@ export async function assertProductionNowMatches(tenantId: string): Promise<void
   // parsed: its message may name a path, which is for operators. Other errors pass as they are.
   const classification = await tenantClassification(tenantId).catch((error: unknown) => {
     if (!(error instanceof SanitizationError)) throw error;
-    console.error("retry check: the classification is unusable:", error.message);
+    log.error(error, "retry check: the classification is unusable");
     throw new AppError("CONFLICT", STILL_BEING_CLASSIFIED);
   });
   const mismatch = await withProduction(tenantId, async (client) => {

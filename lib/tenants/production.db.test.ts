@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { AppError } from "../errors";
 import { freePort } from "../testing/free-port";
+import { captureLogLines } from "../testing/log-lines";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { getProductionSize, orNullWhenUnavailable, PRODUCTION_READ_LIMITS, withProductionAt } from "./production";
 
@@ -31,12 +32,13 @@ describe("the one production reader", () => {
     const writing = await failureOf(withProductionAt(url, (c) => c.query("INSERT INTO public.note VALUES (1, 'x')")));
     expect(writing.code).toBe("PRODUCTION_UNREACHABLE");
 
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const log = captureLogLines();
     const deadUrl = `postgres://reader:s3cret-pw@127.0.0.1:${await freePort()}/crm`;
     const unreachable = await failureOf(getProductionSize(deadUrl));
     expect(unreachable.code).toBe("PRODUCTION_UNREACHABLE");
-    const logged = log.mock.calls.flat().join(" ");
-    log.mockRestore();
+    log.restore();
+    const logged = JSON.stringify(log.lines);
+    expect(log.lines).toEqual([expect.objectContaining({ msg: "production connect failed", code: "ECONNREFUSED" })]);
     expect(`${unreachable.userMessage} ${logged}`).not.toMatch(/s3cret|127\.0\.0\.1|reader/);
     expect(await orNullWhenUnavailable(getProductionSize(deadUrl))).toBeNull();
   });
@@ -45,14 +47,12 @@ describe("the one production reader", () => {
     const locker = new pg.Client({ connectionString: url });
     await locker.connect();
     await locker.query("BEGIN; LOCK TABLE public.note IN ACCESS EXCLUSIVE MODE");
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       const started = Date.now();
       const busy = await failureOf(withProductionAt(url, (c) => c.query("SELECT count(*) FROM public.note")));
       expect(busy.code).toBe("PRODUCTION_BUSY");
       expect(Date.now() - started).toBeLessThan(PRODUCTION_READ_LIMITS.lockMs + 3_000);
     } finally {
-      log.mockRestore();
       await locker.query("ROLLBACK");
       await locker.end();
     }

@@ -4,7 +4,7 @@ import { Prisma, type PrismaClient } from "../generated/portal/client";
 import type { Cursor } from "../lists/cursor";
 import { LIST_PAGE_SIZE, readKeysetPage, reverseOf, type KeysetRead, type ListOptions } from "../lists/keyset";
 import { escapeLike } from "../lists/matching";
-import { getProductionSize, orNullWhenUnavailable } from "./production";
+import { getTenantProductionSize, orNullWhenUnavailable } from "./production";
 import { openConnections } from "./registry";
 import { TENANT_DEFAULT_SORT, TENANT_SORTS, type TenantListQuery } from "./list-schema";
 
@@ -64,7 +64,7 @@ export async function listTenantsForStaff(query: Partial<TenantListQuery> = {}, 
   const rows = await Promise.all(
     page.rows.map(async ({ productionUrlEncrypted, ...t }) => ({
       ...t,
-      productionBytes: await orNullWhenUnavailable(getProductionSize(openConnections({ productionUrlEncrypted }).productionUrl)),
+      productionBytes: await orNullWhenUnavailable(getTenantProductionSize(t.id, openConnections({ productionUrlEncrypted }).productionUrl)),
     })),
   );
   return { ...page, rows };

@@ -28,6 +28,7 @@ import { isCopyable, sameObject, type SchemaObject } from "../sanitizer/schema-o
 import { readSourceSchema } from "../sanitizer/schema-reader";
 import { tenantClassification } from "./classification";
 import { withProduction } from "./production";
+import { log } from "../observability/log";
 
 export interface UnclassifiedColumn {
   table: string;
@@ -73,7 +74,7 @@ async function classificationOrFixing(tenantId: string): Promise<Classification>
   } catch (error) {
     // An unreadable classification file names a path: operators see it in the log.
     if (!(error instanceof SanitizationError)) throw error;
-    console.error("schema review: the classification is unusable:", error.message);
+    log.error(error, "schema review: the classification is unusable");
     throw new AppError("CONFLICT", OPERATOR_FIXING);
   }
 }

@@ -18,6 +18,7 @@ import { tenantConnections } from "../tenants/registry";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { afterRunFinished } from "./run-finished";
 import { claimRun, completeCopy, completeDelete, failAttempt, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "../jobs/lifecycle";
+import { log, withRunLogContext } from "../observability/log";
 
 export interface ExecuteOptions {
   onProgress?: (p: RunProgress) => void;
@@ -31,19 +32,32 @@ export interface ExecuteOptions {
 export async function executeRun(runId: string, workerId: string, options: ExecuteOptions = {}): Promise<"done" | "retrying" | "skipped"> {
   const run = await claimRun(runId, workerId, { fairShare: !options.direct });
   if (!run) return "skipped";
+  // Every line logged while the run is carried out names it, its sandbox and its tenant.
+  return withRunLogContext({ runId, sandboxId: run.sandboxId, tenantId: run.sandbox.tenantId }, () => carryOut(run, options));
+}
+
+async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done" | "retrying"> {
+  const runId = run.id;
+  log.info({ kind: run.kind }, "run started");
   const beat = setInterval(() => void heartbeat(runId).catch(() => undefined), 5_000);
+  let outcome: "succeeded" | "failed" | "retrying" = "succeeded";
   try {
     if (run.kind === "DELETE") await deleteSandbox(run);
     else await buildCopy(run, options.onProgress);
   } catch (error) {
     const limits = copyLimits();
     const retry = options.direct ? null : { maxAttempts: limits.maxAttempts, backoffMs: limits.retryBackoffMs };
+    outcome = await failAttempt(run, error, retry);
     // Nobody is told about an attempt the queue will repeat: only the run's end is news.
-    if ((await failAttempt(run, error, retry)) === "retrying") return "retrying";
+    if (outcome === "retrying") {
+      log.warn({ kind: run.kind }, "run attempt failed; it will be retried");
+      return "retrying";
+    }
   } finally {
     clearInterval(beat);
   }
-  await afterRunFinished(runId).catch((error: unknown) => console.error("after-run work failed:", (error as Error).message));
+  await afterRunFinished(runId).catch((error: unknown) => log.error(error, "after-run work failed"));
+  log.info({ kind: run.kind, outcome }, "run finished");
   return "done";
 }
 
@@ -84,7 +98,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
   });
   if (previous) {
     await dropSandboxDatabase(sandboxServerUrl, previous).catch((error) =>
-      console.error(`could not drop the previous copy ${previous}:`, (error as Error).message),
+      log.error({ err: error, database: previous }, "could not drop the previous copy"),
     );
   }
 }

@@ -61,7 +61,7 @@ describe("fairness between tenants", () => {
     await new Promise((r) => setTimeout(r, 200));
     const { runId: bRunId } = await requestRun({ sandboxId: b.sandboxIds[0]!, kind: "PROVISION", requestedById: null, options: {} });
 
-    const worker = await startWorker({ concurrency: 2, log: () => undefined });
+    const worker = await startWorker({ concurrency: 2 });
     stopWorker = () => worker.stop();
     let mostOfARunning = 0;
     const until = Date.now() + 120_000;

@@ -9,9 +9,10 @@ import { fingerprint, raiseAlertQuietly } from "../alerts/raise";
 import { notifyRunFinished } from "../sandboxes/run-finished-notices";
 import { metrics } from "../observability/metrics";
 import type { SanitizationReport } from "../sanitizer/report";
+import { log } from "../observability/log";
 
 export async function afterRunFinished(runId: string): Promise<void> {
-  await notifyRunFinished(runId).catch((error: unknown) => console.error("notification failed:", (error as Error).message));
+  await notifyRunFinished(runId).catch((error: unknown) => log.error(error, "notification failed"));
   const run = await db.sandboxRun.findUnique({
     where: { id: runId },
     select: { kind: true, status: true, error: true, startedAt: true, finishedAt: true, report: true, sandbox: { select: { id: true, name: true, tenant: { select: { companyName: true } } } } },

@@ -100,7 +100,7 @@ describe("runs per sandbox server", () => {
     const second = await requestRun({ sandboxId: b.sandboxId, kind: "PROVISION", requestedById: null, options: {} });
     const bAdmin = (await loadActor(b.adminId))!;
     const aAdmin = (await loadActor(a.adminId))!;
-    const worker = await startWorker({ concurrency: 2, log: () => undefined });
+    const worker = await startWorker({ concurrency: 2 });
     try {
       let mostRunning = 0;
       const waitingWords = new Set<string>();

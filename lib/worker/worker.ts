@@ -12,6 +12,7 @@ import { dropOrphanCopies } from "./orphan-copies";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
 import { beatWorker, forgetWorker } from "../observability/workers";
+import { log } from "../observability/log";
 
 /**
  * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
@@ -27,7 +28,7 @@ function surviveUnhandledRejections(): void {
   keepsRunning = true;
   process.on("unhandledRejection", (reason) => {
     const { code, message } = (reason ?? {}) as { code?: string; message?: string };
-    console.error("unhandled rejection (the worker keeps running):", code ?? message ?? String(reason));
+    log.error({ code, reason: message ?? String(reason) }, "unhandled rejection (the worker keeps running)");
   });
 }
 
@@ -36,7 +37,7 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
-export async function startWorker({ concurrency = 1, log = console.log }: { concurrency?: number; log?: (line: string) => void } = {}): Promise<WorkerHandle> {
+export async function startWorker({ concurrency = 1 }: { concurrency?: number } = {}): Promise<WorkerHandle> {
   surviveUnhandledRejections();
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const boss = await getBoss();
@@ -53,19 +54,19 @@ export async function startWorker({ concurrency = 1, log = console.log }: { conc
     try {
       await beatWorker(id, concurrency);
       const recovered = await recoverStaleRuns();
-      if (recovered.length > 0) log(`recovered runs of a dead worker: ${recovered.join(", ")}`);
+      if (recovered.length > 0) log.warn({ runIds: recovered }, "recovered runs of a dead worker");
       const orphans = await dropOrphanCopies();
-      if (orphans.length > 0) log(`dropped copies no sandbox points at: ${orphans.join(", ")}`);
+      if (orphans.length > 0) log.warn({ databases: orphans }, "dropped copies no sandbox points at");
     } catch (error) {
-      console.error("stale-run recovery failed:", (error as Error).message);
+      log.error(error, "stale-run recovery failed");
     }
   };
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);
   // What no single run notices: a stale queue, a sandbox server gone. Alerts are de-duplicated across workers.
-  const checkFleet = () => Promise.all([checkQueueAge(), checkSandboxServers()]).catch((error: unknown) => console.error("fleet checks failed:", (error as Error).message));
+  const checkFleet = () => Promise.all([checkQueueAge(), checkSandboxServers()]).catch((error: unknown) => log.error(error, "fleet checks failed"));
   const fleetTimer = setInterval(() => void checkFleet(), 5 * 60_000);
-  log(`worker ${id} started (concurrency ${concurrency})`);
+  log.info({ workerId: id, concurrency }, "worker started");
   return {
     id,
     async stop() {

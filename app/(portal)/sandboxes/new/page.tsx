@@ -10,6 +10,7 @@ import { getProductionFootprint } from "@/lib/tenants/production";
 import { EntitlementsPanel } from "@/components/entitlements-panel";
 import { type EstimateState } from "./_components/estimate-panel";
 import { OrderForm } from "./_components/order-form";
+import { log } from "@/lib/observability/log";
 
 export const metadata: Metadata = { title: "Order a sandbox" };
 
@@ -33,7 +34,7 @@ export default async function NewSandboxPage() {
     const [footprint, throughput] = await Promise.all([getProductionFootprint(tenantId), getThroughput(tenantId)]);
     estimate = { state: "ready", footprint, throughput };
   } catch (error) {
-    if (!(error instanceof AppError)) console.error("production estimate failed", error);
+    if (!(error instanceof AppError)) log.error(error, "production estimate failed");
     estimate = { state: "error", message: error instanceof AppError ? error.userMessage : "The production database could not be measured right now." };
   }
   return (

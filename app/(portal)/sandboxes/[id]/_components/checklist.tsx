@@ -3,6 +3,7 @@ import { getChecklist, type ChecklistSandbox } from "@/lib/checklist/queries";
 import { describeScheduledTasks } from "@/lib/checklist/task-words";
 import { formatWhen } from "@/lib/format";
 import { FixButton, TickBox } from "./checklist-controls";
+import { log } from "@/lib/observability/log";
 
 /** The best-practices checklist, read live from the sandbox database on every render. */
 export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox; canFix: boolean }) {
@@ -10,7 +11,7 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
   try {
     state = await getChecklist(sandbox);
   } catch (error) {
-    console.error("checklist: sandbox database unreadable:", (error as { code?: string }).code ?? (error as Error).name);
+    log.error({ code: (error as { code?: string }).code ?? (error as Error).name }, "checklist: sandbox database unreadable");
     return (
       <ChecklistFrame>
         <p className="text-sm text-red-700">The sandbox database could not be read just now, so the checklist is not shown. Reload in a minute.</p>

@@ -8,6 +8,7 @@ import { getWizardProductionData, getWizardSandbox, type WizardProductionData, t
 import { parseWizardMode, wizardDraftSchema, type WizardMode } from "@/lib/wizard/schema";
 import { SetupWizard } from "./_components/setup-wizard";
 import { WizardProblem } from "./_components/wizard-problem";
+import { log } from "@/lib/observability/log";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ mode?: string | string[] }> };
 
@@ -62,7 +63,7 @@ export default async function SetupPage({ params, searchParams }: Props) {
   try {
     data = await getWizardProductionData(sandbox.tenantId);
   } catch (error) {
-    if (!(error instanceof AppError)) console.error("wizard data failed", error);
+    if (!(error instanceof AppError)) log.error(error, "wizard data failed");
     const message = error instanceof AppError ? error.userMessage : "Production could not be read right now. Try again later.";
     return <WizardProblem heading={heading} message={message} back={back} retry={self} />;
   }

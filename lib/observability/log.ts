@@ -1,0 +1,105 @@
+/**
+ * The one logger of the web app, the worker and the CLIs' diagnostics (pino).
+ * JSON lines in production, readable lines in development, silent under vitest
+ * unless LOG_LEVEL asks. Inside a run every line carries the run's runId,
+ * sandboxId and tenantId, whichever module writes it (an AsyncLocalStorage the
+ * worker fills where a run starts, read by pino's mixin).
+ *
+ * Secrets never reach it: known keys are redacted, and every string logged (the
+ * message, an error's message and stack, any value) has connection passwords
+ * masked, because drivers repeat the URL they were given in their errors.
+ * Plain TypeScript: no Next.js imports.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createRequire } from "node:module";
+import pino, { type DestinationStream, type LevelWithSilent, type Logger, type LoggerOptions } from "pino";
+import { LOG_LEVELS } from "../config/env";
+import { withoutPasswords } from "../db/urls";
+
+export interface RunLogContext {
+  runId: string;
+  sandboxId: string;
+  tenantId: string;
+}
+
+const runContext = new AsyncLocalStorage<RunLogContext>();
+
+/** Runs `work` with the run's ids on every line logged inside it, however deep. */
+export function withRunLogContext<T>(context: RunLogContext, work: () => T): T {
+  return runContext.run(context, work);
+}
+
+/** Keys whose values are secrets wherever they appear (one level deep, and at the top). */
+const SECRET_KEYS = ["password", "secret", "token", "authorization", "cookie", "url", "connectionString", "productionUrl", "sandboxServerUrl", "databaseUrl"];
+const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
+
+function maskStrings(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return withoutPasswords(value);
+  if (depth > 4 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => maskStrings(item, depth + 1));
+  // Errors go through their serializers (below), which mask what they print.
+  if (value instanceof Error || value instanceof Date || Buffer.isBuffer(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskStrings(item, depth + 1)]));
+}
+
+const maskedError = (error: unknown) => maskStrings(pino.stdSerializers.err(error as Error));
+
+function levelFromEnvironment(): LevelWithSilent {
+  const asked = process.env.LOG_LEVEL;
+  if (asked && (LOG_LEVELS as readonly string[]).includes(asked)) return asked as LevelWithSilent;
+  if (process.env.VITEST) return "silent";
+  return process.env.NODE_ENV === "development" ? "debug" : "info";
+}
+
+const options = (level: LevelWithSilent): LoggerOptions => ({
+  level,
+  base: { pid: process.pid },
+  redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+  serializers: { err: maskedError, error: maskedError },
+  // A copy: pino merges the line into what mixin returns.
+  mixin: () => ({ ...runContext.getStore() }),
+  formatters: { log: (object) => maskStrings(object) as Record<string, unknown> },
+  hooks: {
+    logMethod(args, method) {
+      method.apply(this, args.map((arg) => (typeof arg === "string" ? withoutPasswords(arg) : arg)) as Parameters<typeof method>);
+    },
+  },
+});
+
+/**
+ * Development's readable lines: pino-pretty as a synchronous stream in this thread.
+ * pino's `transport` option would start a worker thread from a file path, which
+ * Next's bundler does not ship; a dev dependency, so production never loads it.
+ */
+function developmentStream(): DestinationStream | undefined {
+  if (process.env.NODE_ENV !== "development") return undefined;
+  try {
+    const pretty = createRequire(import.meta.url)("pino-pretty") as (options: object) => DestinationStream;
+    return pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+  } catch {
+    return undefined;
+  }
+}
+
+function createLogger(destination?: DestinationStream, level = levelFromEnvironment()): Logger {
+  const stream = destination ?? developmentStream();
+  return stream ? pino(options(level), stream) : pino(options(level));
+}
+
+let root = createLogger();
+
+type LogMethod = Logger["info"];
+const forward = (level: "error" | "warn" | "info" | "debug"): LogMethod =>
+  ((...args: Parameters<LogMethod>) => root[level](...args)) as LogMethod;
+
+/** `log.error(error, "what failed")`, `log.info({ sandboxId }, "what happened")`. */
+export const log = { error: forward("error"), warn: forward("warn"), info: forward("info"), debug: forward("debug") };
+
+/** Tests: send every line to `destination` (at `level`) until the returned function restores the default. */
+export function captureLogs(destination: DestinationStream, level: LevelWithSilent = "debug"): () => void {
+  const previous = root;
+  root = createLogger(destination, level);
+  return () => {
+    root = previous;
+  };
+}
