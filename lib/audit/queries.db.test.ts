@@ -141,4 +141,22 @@ describe("notifications", () => {
     expect(await markNotificationsRead(mine)).toBe(1);
     expect((await listNotifications(theirs)).unread).toBe(1);
   });
+
+  it("lists the user's newest notifications only, as stored, with every unread counted", async () => {
+    const me = (await db.user.create({ data: { email: "bell@a.example", name: "Bell", role: "CUSTOMER_USER", tenantId: ids.tenantA, passwordHash: "-" } })).id;
+    const other = (await db.user.create({ data: { email: "other-bell@a.example", name: "Other", role: "CUSTOMER_USER", tenantId: ids.tenantA, passwordHash: "-" } })).id;
+    expect(await listNotifications(me)).toEqual({ items: [], unread: 0 });
+    const start = Date.UTC(2026, 0, 1, 8);
+    await db.notification.createMany({
+      data: Array.from({ length: 14 }, (_, k) => ({ userId: me, message: `notice ${k}`, link: k % 2 ? `/sandboxes/s${k}` : null, createdAt: new Date(start + k * 60_000), readAt: k < 3 ? new Date(start + 3_600_000) : null })),
+    });
+    await db.notification.create({ data: { userId: other, message: "not mine", createdAt: new Date(start + 3_600_000) } });
+    const { items, unread } = await listNotifications(me, 5);
+    expect(unread).toBe(11);
+    expect(items.map((n) => n.message)).toEqual(["notice 13", "notice 12", "notice 11", "notice 10", "notice 9"]);
+    const stored = await db.notification.findMany({ where: { userId: me }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true, message: true, link: true, createdAt: true, readAt: true } });
+    expect(items).toEqual(stored);
+    // Read ones are listed too, as read.
+    expect((await listNotifications(me, 14)).items.at(-1)).toMatchObject({ message: "notice 0", readAt: new Date(start + 3_600_000) });
+  });
 });

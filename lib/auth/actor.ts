@@ -14,21 +14,18 @@ import { connection } from "next/server";
 import { cache } from "react";
 import { REQUESTED_PATH_HEADER, signInPathFor } from "../http/requested-path";
 import { AppError } from "../errors";
-import { loadActor } from "./load-actor";
+import { loadSessionActor } from "./load-actor";
 import { authOptions } from "./options";
-import { isSessionOpen } from "./sessions";
 import { canActOnTenant, hasPermission, type Actor, type Permission } from "./policy";
 
 /**
  * Once per request (React's cache): the layout and the page both ask, and each
- * asking costs a token check and two queries. The session check and the account
- * read go to the database side by side; the account counts only if the session is open.
+ * asking costs a token check and a query (the open session with its account).
  */
 export const getActor = cache(async (): Promise<Actor | null> => {
   const session = await getServerSession(authOptions());
   if (!session?.userId) return null;
-  const [open, actor] = await Promise.all([isSessionOpen(session.userId, session.sessionId), loadActor(session.userId, session.authAt, session.twoFactor)]);
-  return open ? actor : null;
+  return loadSessionActor(session.userId, session.sessionId, session.authAt, session.twoFactor);
 });
 
 /**

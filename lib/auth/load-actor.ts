@@ -6,15 +6,32 @@
 import { db } from "../db/portal";
 import { isStaff, type Actor } from "./policy";
 
+const ACCOUNT = {
+  id: true, email: true, name: true, role: true, tenantId: true, passwordChangedAt: true,
+  tenant: { select: { companyName: true, customerId: true } },
+} as const;
+
+type Account = NonNullable<Awaited<ReturnType<typeof readAccount>>>;
+
+const readAccount = (userId: string) => db.user.findUnique({ where: { id: userId }, select: ACCOUNT });
+
 export async function loadActor(userId: string, authAt?: number, twoFactor = false): Promise<Actor | null> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: {
-      id: true, email: true, name: true, role: true, tenantId: true, passwordChangedAt: true,
-      tenant: { select: { companyName: true, customerId: true } },
-    },
-  });
-  if (!user) return null;
+  const user = await readAccount(userId);
+  return user ? actorOf(user, authAt, twoFactor) : null;
+}
+
+/**
+ * The actor of a web request's session token: the session must still be open
+ * (lib/auth/sessions.ts), and the account is read in the same statement, so a
+ * signed-in page costs one round trip for who is asking.
+ */
+export async function loadSessionActor(userId: string, sessionId: string | undefined, authAt?: number, twoFactor = false): Promise<Actor | null> {
+  if (!sessionId) return null;
+  const session = await db.userSession.findFirst({ where: { id: sessionId, userId, endedAt: null }, select: { user: { select: ACCOUNT } } });
+  return session ? actorOf(session.user, authAt, twoFactor) : null;
+}
+
+function actorOf(user: Account, authAt: number | undefined, twoFactor: boolean): Actor | null {
   if (authAt !== undefined && user.passwordChangedAt.getTime() > authAt * 1000 + 1000) return null;
   // Staff sessions must have passed a second factor (one from before that was required no longer counts).
   if (isStaff(user) && !twoFactor) return null;

@@ -66,6 +66,23 @@ describe("ending a session ends the token, not only the cookie", () => {
     }
   });
 
+  it("an open session still refuses a token from before the password change, and staff without a second factor", async () => {
+    signInAs(userId);
+    expect(await getActor()).not.toBeNull();
+    const open = session.current!;
+    const issued = Math.floor(Date.now() / 1000);
+    session.current = { ...open, authAt: issued };
+    expect(await getActor()).not.toBeNull();
+    await db.user.update({ where: { id: userId }, data: { passwordChangedAt: new Date((issued + 60) * 1000) } });
+    expect(await getActor()).toBeNull();
+    await db.user.update({ where: { id: userId }, data: { passwordChangedAt: new Date((issued - 60) * 1000), role: "OPERATOR" } });
+    session.current = { ...open, twoFactor: false };
+    expect(await getActor()).toBeNull();
+    session.current = { ...open, twoFactor: true };
+    expect(await getActor()).toMatchObject({ id: userId, role: "OPERATOR" });
+    await db.user.update({ where: { id: userId }, data: { role: "CUSTOMER_USER" } });
+  });
+
   it("signing in opens a session the token names", async () => {
     const token = await authOptions().callbacks!.jwt!({ token: {}, user: { id: userId, email: "sam@example.com" }, account: null } as never);
     expect(token.sid).toBeTruthy();

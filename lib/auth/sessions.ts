@@ -2,7 +2,8 @@
  * Server-side sessions. The session token (a signed JWT) names one UserSession
  * row; a token is honoured only while its row is open. Ending the row ends the
  * token at once, in every app instance, even though the cookie lives on until
- * it expires.
+ * it expires. Web requests read the open session with its account in one
+ * statement (lib/auth/load-actor.ts loadSessionActor).
  */
 import { db } from "../db/portal";
 import { env } from "../config/env";
@@ -12,12 +13,6 @@ export async function startSession(userId: string, now = new Date()): Promise<st
   const expired = new Date(now.getTime() - env().SESSION_MAX_AGE_HOURS * 3_600_000);
   await db.userSession.deleteMany({ where: { userId, OR: [{ endedAt: { not: null } }, { createdAt: { lt: expired } }] } });
   return (await db.userSession.create({ data: { userId }, select: { id: true } })).id;
-}
-
-export async function isSessionOpen(userId: string, sessionId: string | undefined): Promise<boolean> {
-  if (!sessionId) return false;
-  const open = await db.userSession.findFirst({ where: { id: sessionId, userId, endedAt: null }, select: { id: true } });
-  return open !== null;
 }
 
 /** Signing out: this browser's session only. */
