@@ -3,7 +3,8 @@
  * copies take, what failed, and how each sandbox server is used. Everything is
  * read from the portal database (sizes as recorded after each copy), so the
  * page stays fast with thousands of sandboxes; only "reachable" asks each sandbox
- * server, all at once and for at most SERVER_PROBE_MS.
+ * server, all at once and for at most SERVER_PROBE_MS, and at most once per
+ * SERVER_PROBE_REUSE_MS however many operators keep the page open.
  */
 import "server-only";
 import { db } from "../db/portal";
@@ -13,6 +14,7 @@ import { copyLimits } from "../config/copy-limits";
 import { serverAnswers } from "../sandbox-servers/reachability";
 import { serverUrl } from "../sandbox-servers/registry";
 import { listServerUse, type ServerUse } from "../sandbox-servers/use";
+import { recentReadings } from "../cache/recent-readings";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -28,6 +30,9 @@ async function copyDurations(since: Date): Promise<{ p50: number | null; p95: nu
 
 /** How long the page waits for a sandbox server to answer: an unreachable one costs at most this, all probed at once. */
 export const SERVER_PROBE_MS = 1_500;
+/** A server's answer is shown for this long: each view would otherwise open a connection on every server. */
+export const SERVER_PROBE_REUSE_MS = 10_000;
+const probes = recentReadings<boolean>({ ttlMs: SERVER_PROBE_REUSE_MS, maxKeys: 1_000 });
 
 export interface ServerOverview extends Omit<ServerUse, "urlEncrypted"> {
   /** host:port: never the URL's credentials. */
@@ -44,17 +49,26 @@ async function serverOverview(): Promise<ServerOverview[]> {
   return Promise.all(
     servers.map(async ({ urlEncrypted, ...use }) => {
       const url = serverUrl({ urlEncrypted });
-      return { ...use, address: serverNameOf(url), reachable: await serverAnswers(url, SERVER_PROBE_MS), runCap: use.maxConcurrentRuns ?? defaultRunCap };
+      return { ...use, address: serverNameOf(url), reachable: await probes.read(use.id, () => serverAnswers(url, SERVER_PROBE_MS)), runCap: use.maxConcurrentRuns ?? defaultRunCap };
     }),
   );
 }
 
+/** Runs queued, running, and failed since `since`, in one statement. */
+async function runCounts(since: Date): Promise<{ queued: number; running: number; failed24h: number }> {
+  const [row] = await db.$queryRaw<{ queued: number; running: number; failed: number }[]>`
+    SELECT count(*) FILTER (WHERE status = 'QUEUED')::int AS queued,
+           count(*) FILTER (WHERE status = 'RUNNING')::int AS running,
+           count(*) FILTER (WHERE status = 'FAILED' AND "finishedAt" >= ${since})::int AS failed
+      FROM "SandboxRun"
+     WHERE status IN ('QUEUED', 'RUNNING') OR (status = 'FAILED' AND "finishedAt" >= ${since})`;
+  return { queued: row?.queued ?? 0, running: row?.running ?? 0, failed24h: row?.failed ?? 0 };
+}
+
 export async function getOperationsOverview(now = new Date()) {
   const since = new Date(now.getTime() - DAY_MS);
-  const [queued, running, failed24h, oldestQueued, durations, workers, servers, recentFailures] = await Promise.all([
-    db.sandboxRun.count({ where: { status: "QUEUED" } }),
-    db.sandboxRun.count({ where: { status: "RUNNING" } }),
-    db.sandboxRun.count({ where: { status: "FAILED", finishedAt: { gte: since } } }),
+  const [{ queued, running, failed24h }, oldestQueued, durations, workers, servers, recentFailures] = await Promise.all([
+    runCounts(since),
     db.sandboxRun.findFirst({
       where: { status: "QUEUED" },
       orderBy: { createdAt: "asc" },

@@ -16,6 +16,7 @@ import { CONFIGURATION_TABLES } from "../crm/contract";
 import { AppError } from "../errors";
 import { tenantConnections } from "./registry";
 import { log } from "../observability/log";
+import { recentReadings } from "../cache/recent-readings";
 
 /** Bounds on every read: connecting, any one statement, and waiting for a lock held in production. */
 export const PRODUCTION_READ_LIMITS = { connectMs: 5_000, statementMs: 15_000, lockMs: 2_000 } as const;
@@ -102,38 +103,20 @@ export async function readFootprint(client: pg.Client): Promise<ProductionFootpr
 /**
  * Pages show production's size on every view (the order page, the customer list):
  * one reading per tenant is reused for a minute (the figures are an estimate, and
- * production's size changes slowly), and views arriving while it is being read wait
- * for that same reading, so production sees one connection per tenant per minute
- * however busy the page is. Failures are not kept: the next view asks production
- * again. Bounded: the oldest tenant's reading makes way when a map is full. Per process.
+ * production's size changes slowly), so production sees one connection per tenant
+ * per minute however busy the page is (lib/cache/recent-readings.ts).
  */
-export const FOOTPRINT_CACHE = { ttlMs: 60_000, maxTenants: 1_000 } as const;
-type Readings<T> = Map<string, { readAt: number; reading: Promise<T> }>;
-
-function readAtMostOncePerMinute<T>(readings: Readings<T>, tenantId: string, read: () => Promise<T>): Promise<T> {
-  const now = Date.now();
-  const kept = readings.get(tenantId);
-  if (kept && now - kept.readAt < FOOTPRINT_CACHE.ttlMs) return kept.reading;
-  readings.delete(tenantId);
-  if (readings.size >= FOOTPRINT_CACHE.maxTenants) readings.delete(readings.keys().next().value!);
-  const reading = read();
-  readings.set(tenantId, { readAt: now, reading });
-  reading.catch(() => {
-    if (readings.get(tenantId)?.reading === reading) readings.delete(tenantId);
-  });
-  return reading;
-}
-
-const footprints: Readings<ProductionFootprint> = new Map();
-const sizes: Readings<number> = new Map();
+export const FOOTPRINT_CACHE = { ttlMs: 60_000, maxKeys: 1_000 } as const;
+const footprints = recentReadings<ProductionFootprint>(FOOTPRINT_CACHE);
+const sizes = recentReadings<number>(FOOTPRINT_CACHE);
 
 export function getProductionFootprint(tenantId: string): Promise<ProductionFootprint> {
-  return readAtMostOncePerMinute(footprints, tenantId, () => withProduction(tenantId, readFootprint));
+  return footprints.read(tenantId, () => withProduction(tenantId, readFootprint));
 }
 
 /** The size of a tenant's production database, whose URL the caller has opened already (the customer list). */
 export function getTenantProductionSize(tenantId: string, url: string): Promise<number> {
-  return readAtMostOncePerMinute(sizes, tenantId, () => getProductionSize(url));
+  return sizes.read(tenantId, () => getProductionSize(url));
 }
 
 /** Size in bytes of the production database at `url` (the tenant list has the URLs already opened). */

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
 import { formatBytes, formatDuration, formatWhen } from "@/lib/format";
-import { getOperationsOverview, SERVER_PROBE_MS } from "@/lib/operations/queries";
+import { getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS } from "@/lib/operations/queries";
 
 export const metadata: Metadata = { title: "Operations" };
 
@@ -20,7 +20,7 @@ export default async function OperationsPage() {
         <h1 id="operations-heading" className="text-2xl font-semibold">Operations</h1>
         <p className="mt-1 text-sm text-slate-600">
           The queue, the workers and the sandbox servers, as the portal database records them; whether each server answers is asked live, for at most{" "}
-          {SERVER_PROBE_MS / 1000} s.
+          {SERVER_PROBE_MS / 1000} s and at most once every {SERVER_PROBE_REUSE_MS / 1000} s.
         </p>
       </div>
 

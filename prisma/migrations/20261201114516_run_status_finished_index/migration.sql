@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "SandboxRun_status_finishedAt_idx" ON "SandboxRun"("status", "finishedAt");
