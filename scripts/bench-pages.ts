@@ -7,6 +7,8 @@
  * the demo operator (with a TOTP code) and a demo customer admin, and drives each
  * main page with autocannon: 10 connections, 5 s each (BENCH_SECONDS to change).
  * Prints p50, p95 and requests/s per page. The in-app worker is off: pages only.
+ * BENCH_HOLD=1 prints the address and both session cookies and keeps the server up
+ * until Ctrl-C, for measuring by hand.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync } from "node:fs";
@@ -20,6 +22,10 @@ import { seedScale } from "./bench/scale-seed";
 import { formatTable, loadPage, signInCookie, type PageFigures } from "./bench/page-load";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+/** BENCH_PAGES=/sandboxes,/audit measures only pages whose path starts with one of these. */
+const only = process.env.BENCH_PAGES?.split(",").filter(Boolean);
+/** BENCH_CPU_PROFILE=DIR writes the server's V8 CPU profile there when it stops (open it in Chrome's DevTools). */
+const profileDir = process.env.BENCH_CPU_PROFILE;
 
 if (!existsSync(".next/BUILD_ID")) {
   console.error("no production build: running `next build` first");
@@ -54,7 +60,7 @@ try {
     SELECT 'demo_s_' || k, $1, 'Demo sandbox ' || k, 'READY', '{}', $2 FROM generate_series(1, 10) k`, [customer!.tenantId, customer!.id]);
   console.error(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; starting next start on ${baseUrl}`);
 
-  server = spawn(process.execPath, ["--import", "tsx", "scripts/portal-server.ts", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  server = spawn(process.execPath, [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : []), "--import", "tsx", "scripts/portal-server.ts", "start", "-p", String(port), "-H", "127.0.0.1"], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
   });
@@ -77,8 +83,13 @@ try {
     ["/orders", "operator", operator],
     ["/sandboxes", "operator", operator],
   ];
+  if (process.env.BENCH_HOLD) {
+    // For profiling by hand: the seeded server stays up with these sessions until Ctrl-C.
+    console.log(JSON.stringify({ baseUrl, operator, admin }));
+    await new Promise((resolve) => process.once("SIGINT", resolve));
+  }
   const rows: PageFigures[] = [];
-  for (const [page, as, cookie] of plan) {
+  for (const [page, as, cookie] of plan.filter(([page]) => !only || only.some((prefix) => page.startsWith(prefix)))) {
     rows.push(await loadPage(baseUrl, page, as, cookie, { seconds }).catch((error: Error) => ({ page, as, p50: NaN, p95: NaN, perSecond: NaN, requests: 0, failure: error.message })));
     console.error(`measured ${page} as ${as}`);
   }
@@ -86,7 +97,8 @@ try {
   console.log(formatTable(rows));
   if (rows.some((r) => r.failure)) process.exitCode = 1;
 } finally {
-  server?.kill("SIGTERM");
+  // The server stops first, so no request still in flight meets a database that is going away.
+  if (server && server.exitCode === null) await new Promise((resolve) => server!.once("exit", resolve).kill("SIGTERM"));
   await localServer?.stop().catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });
 }
