@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   "tenant.entitlements.changed",
   "sandboxServer.registered",
   "sandboxServer.changed",
+  "apiToken.created",
+  "apiToken.revoked",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

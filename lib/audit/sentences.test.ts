@@ -85,6 +85,13 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     [event("tenant.entitlements.changed", { via: "operator CLI", sandboxes: 1, plans: null }, { actor: null, sandboxName: null }), "An operator (CLI) set the agreement of Nordlys Consulting AS to 1 sandbox and any user plans"],
     [event("tenant.entitlements.changed", { via: "operator CLI", sandboxes: null, plans: null }, { actor: null, sandboxName: null }), "An operator (CLI) set the agreement of Nordlys Consulting AS to any number of sandboxes and any user plans"],
   ],
+  "apiToken.created": [
+    [
+      event("apiToken.created", { name: "release pipeline", scopes: ["sandboxes:read", "sandboxes:write"], expiresAt: "2027-03-01T00:00:00.000Z" }, { sandboxName: null }),
+      "Ingrid Nordlys created the API token “release pipeline” for Nordlys Consulting AS (sandboxes:read, sandboxes:write)",
+    ],
+  ],
+  "apiToken.revoked": [[event("apiToken.revoked", { name: "release pipeline" }, { sandboxName: null }), "Ingrid Nordlys revoked the API token “release pipeline”"]],
   "sandboxServer.registered": [
     [event("sandboxServer.registered", { via: "operator CLI", name: "pg-eu-2", maxDatabases: 200 }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) registered the sandbox server “pg-eu-2”"],
   ],

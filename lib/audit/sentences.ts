@@ -34,6 +34,8 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "tenant.entitlements.changed": "Agreement changed",
   "sandboxServer.registered": "Sandbox server registered",
   "sandboxServer.changed": "Sandbox server changed",
+  "apiToken.created": "API token created",
+  "apiToken.revoked": "API token revoked",
 };
 
 const TICK_WORDS: Record<ChecklistTickItem, string> = {
@@ -106,6 +108,11 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     const plans = d.plans === null || d.plans === undefined ? "any user plans" : plural(sumOf(d.plans), "user plan");
     return `${who} set the agreement${ofTenant} to ${sandboxes} and ${plans}`;
   },
+  "apiToken.created": ({ who, forTenant, d }) => {
+    const scopes = Array.isArray(d.scopes) ? d.scopes.filter((x): x is string => typeof x === "string") : [];
+    return `${who} created the API token “${text(d.name) ?? "?"}”${forTenant}${scopes.length ? ` (${scopes.join(", ")})` : ""}`;
+  },
+  "apiToken.revoked": ({ who, d }) => `${who} revoked the API token “${text(d.name) ?? "?"}”`,
   "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
   "sandboxServer.changed": ({ who, d }) => {
     const from = record(d.from);

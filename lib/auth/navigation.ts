@@ -16,5 +16,6 @@ export function navigationFor(actor: Pick<Actor, "role">): NavItem[] {
   if (hasPermission(actor, "tenant.viewAll")) items.push({ href: "/tenants", label: "Customers" });
   if (hasPermission(actor, "audit.view")) items.push({ href: "/audit", label: "Audit log" });
   if (hasPermission(actor, "operations.view")) items.push({ href: "/operations", label: "Operations" });
+  if (hasPermission(actor, "apiTokens.manage")) items.push({ href: "/api-tokens", label: "API tokens" });
   return items;
 }

@@ -28,18 +28,19 @@ export type Permission =
   | "tenant.viewAll"
   | "tenant.entitle"
   | "operations.view"
-  | "servers.manage";
+  | "servers.manage"
+  | "apiTokens.manage";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   CUSTOMER_ADMIN: [
     "sandbox.view", "sandbox.order", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry",
-    "checklist.fix", "audit.view",
+    "checklist.fix", "audit.view", "apiTokens.manage",
   ],
   CUSTOMER_USER: ["sandbox.view"],
   SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle"],
   OPERATOR: [
     "sandbox.view", "sandbox.orderForCustomer", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
-    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "servers.manage",
+    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "servers.manage", "apiTokens.manage",
   ],
 };
 

@@ -44,6 +44,8 @@ const schema = z
     TRUSTED_PROXIES: z.string().optional(),
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Requests one API token may make per minute, across every app instance (lib/api-tokens/authenticate.ts). */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(8),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),

@@ -1,0 +1,21 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { protectedAction } from "../actions/safe-action";
+import { createToken, revokeToken } from "./mutations";
+import { newTokenSchema, revokeTokenSchema } from "./schema";
+
+const TOKENS_PAGE = "/api-tokens";
+
+/** A customer admin (for their tenant) or an operator makes a token; it is returned this once. */
+export const createTokenAction = protectedAction({ permission: "apiTokens.manage", schema: newTokenSchema }, async ({ actor, input }) => {
+  const { token, expiresAt } = await createToken(actor, input);
+  revalidatePath(TOKENS_PAGE);
+  return { name: input.name, token, expiresAt: expiresAt.toISOString() };
+});
+
+export const revokeTokenAction = protectedAction({ permission: "apiTokens.manage", schema: revokeTokenSchema }, async ({ actor, input }) => {
+  const revoked = await revokeToken(actor, input.id);
+  revalidatePath(TOKENS_PAGE);
+  return revoked;
+});

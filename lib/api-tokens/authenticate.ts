@@ -1,0 +1,63 @@
+/**
+ * Who is calling the public API: the bearer token, checked, throttled and
+ * stamped as used in one statement, then its owner as the database says the
+ * owner is now. A token stops working when it is revoked or expired, when its
+ * owner may no longer hold tokens, or when the owner moved to another tenant.
+ * Throttling is per token, in a fixed one-minute window kept in the portal
+ * database, so every app instance counts the same requests.
+ */
+import { loadActor } from "../auth/load-actor";
+import { hasPermission, isStaff, type Actor } from "../auth/policy";
+import { env } from "../config/env";
+import { db } from "../db/portal";
+import { ApiProblem, problem } from "../api/problem";
+import { isApiScope, SCOPE_PERMISSION, type ApiScope } from "./scopes";
+import { bearerToken, hashToken } from "./secret";
+
+export interface ApiCaller {
+  actor: Actor;
+  token: { id: string; name: string; scopes: ApiScope[] };
+}
+
+const WINDOW_MS = 60_000;
+
+interface TokenUse {
+  id: string;
+  name: string;
+  scopes: string[];
+  ownerId: string;
+  tenantId: string | null;
+  windowCount: number;
+  windowStart: Date;
+}
+
+/** The caller, or throws an ApiProblem (401 or 429). */
+export async function authenticateApiRequest(request: Request, now = new Date()): Promise<ApiCaller> {
+  const token = bearerToken(request.headers.get("authorization"));
+  if (!token) throw new ApiProblem(problem("unauthenticated"));
+  const windowOpen = new Date(now.getTime() - WINDOW_MS);
+  const [use] = await db.$queryRaw<TokenUse[]>`
+    UPDATE "ApiToken" SET
+      "lastUsedAt" = ${now},
+      "windowCount" = CASE WHEN "windowStart" IS NULL OR "windowStart" <= ${windowOpen} THEN 1 ELSE "windowCount" + 1 END,
+      "windowStart" = CASE WHEN "windowStart" IS NULL OR "windowStart" <= ${windowOpen} THEN ${now} ELSE "windowStart" END
+    WHERE "tokenHash" = ${hashToken(token)} AND "revokedAt" IS NULL AND "expiresAt" > ${now}
+    RETURNING id, name, scopes, "ownerId", "tenantId", "windowCount", "windowStart"`;
+  if (!use) throw new ApiProblem(problem("unauthenticated"));
+  if (use.windowCount > env().API_RATE_LIMIT_PER_MINUTE) {
+    const retryAfter = Math.max(1, Math.ceil((use.windowStart.getTime() + WINDOW_MS - now.getTime()) / 1000));
+    throw new ApiProblem(problem("rate_limited", { detail: `Try again in ${retryAfter} s.`, headers: { "Retry-After": String(retryAfter) } }));
+  }
+  // Tokens are made in a session that passed the second factor (staff must): the token stands for it.
+  const actor = await loadActor(use.ownerId, undefined, true);
+  const sameReach = actor && (isStaff(actor) ? use.tenantId === null : actor.tenantId !== null && actor.tenantId === use.tenantId);
+  if (!actor || !hasPermission(actor, "apiTokens.manage") || !sameReach) throw new ApiProblem(problem("unauthenticated"));
+  return { actor, token: { id: use.id, name: use.name, scopes: use.scopes.filter(isApiScope) } };
+}
+
+/** Throws 403 unless the token has `scope` and its owner's role allows what the scope stands for. */
+export function requireScope(caller: ApiCaller, scope: ApiScope): void {
+  if (!caller.token.scopes.includes(scope) || !hasPermission(caller.actor, SCOPE_PERMISSION[scope])) {
+    throw new ApiProblem(problem("forbidden", { detail: `This needs a token with the ${scope} scope.` }));
+  }
+}

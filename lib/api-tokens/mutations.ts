@@ -1,0 +1,49 @@
+/**
+ * Making and revoking personal access tokens, each audited in the same
+ * transaction by the token's name (never the token). A customer admin's token
+ * belongs to their tenant; an operator's reaches every tenant, as the operator does.
+ */
+import { recordAudit } from "../audit/record";
+import type { Actor } from "../auth/policy";
+import { isStaff } from "../auth/policy";
+import { db } from "../db/portal";
+import { AppError } from "../errors";
+import type { ApiScope } from "./scopes";
+import { newTokenSecret } from "./secret";
+import { tokenScope } from "./queries";
+
+const DAY_MS = 86_400_000;
+
+export interface NewToken {
+  name: string;
+  expiresInDays: number;
+  scopes: ApiScope[];
+}
+
+/** Returns the token itself: the only time anyone sees it. */
+export async function createToken(actor: Actor, input: NewToken, now = new Date()): Promise<{ id: string; token: string; expiresAt: Date }> {
+  const { token, hash, prefix } = newTokenSecret();
+  const expiresAt = new Date(now.getTime() + input.expiresInDays * DAY_MS);
+  const scopes = [...new Set(input.scopes)];
+  const created = await db.$transaction(async (tx) => {
+    const row = await tx.apiToken.create({
+      data: { name: input.name, prefix, tokenHash: hash, scopes, ownerId: actor.id, tenantId: isStaff(actor) ? null : actor.tenantId, createdAt: now, expiresAt },
+      select: { id: true },
+    });
+    await recordAudit({ action: "apiToken.created", actorId: actor.id, tenantId: actor.tenantId, targetId: row.id, details: { name: input.name, scopes, expiresAt: expiresAt.toISOString() } }, tx);
+    return row;
+  });
+  return { id: created.id, token, expiresAt };
+}
+
+/** Revokes a token the actor may see (lib/api-tokens/queries.ts); it stops working on its next request. */
+export async function revokeToken(actor: Actor, id: string, now = new Date()): Promise<{ name: string }> {
+  return db.$transaction(async (tx) => {
+    const token = await tx.apiToken.findFirst({ where: { id, ...tokenScope(actor) }, select: { id: true, name: true, tenantId: true, revokedAt: true } });
+    if (!token) throw new AppError("NOT_FOUND");
+    if (token.revokedAt) return { name: token.name };
+    await tx.apiToken.update({ where: { id }, data: { revokedAt: now } });
+    await recordAudit({ action: "apiToken.revoked", actorId: actor.id, tenantId: token.tenantId, targetId: id, details: { name: token.name } }, tx);
+    return { name: token.name };
+  });
+}

@@ -1,0 +1,159 @@
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import { signInAs } from "@/lib/testing/fake-session";
+
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+// Read once, on the first request: each test's tokens stay under it but for the throttle's.
+process.env.API_RATE_LIMIT_PER_MINUTE = "5";
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { createTokenAction, revokeTokenAction } = await import("./actions");
+const { authenticateApiRequest } = await import("./authenticate");
+const { hashToken } = await import("./secret");
+const { GET: listRoute } = await import("../../app/api/v1/sandboxes/route");
+const { GET: detailRoute } = await import("../../app/api/v1/sandboxes/[id]/route");
+
+let ids: { tenantA: string; tenantB: string; adminA: string; userA: string; adminB: string; sales: string; operator: string };
+const tokenOf = async (as: string, scopes: string[] = ["sandboxes:read"], expiresInDays = 30) => {
+  signInAs(as);
+  const made = await createTokenAction({ name: `pipeline ${Math.random()}`, expiresInDays, scopes: scopes as never });
+  if (!made.ok) throw new Error(made.message);
+  signInAs(null);
+  return made.data.token;
+};
+const call = (token: string | null, path = "/api/v1/sandboxes") => new Request(`http://portal.test${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const list = (token: string | null, query = "") => listRoute(call(token, `/api/v1/sandboxes${query}`), { params: Promise.resolve({}) });
+const detail = (token: string | null, id: string) => detailRoute(call(token, `/api/v1/sandboxes/${id}`), { params: Promise.resolve({ id }) });
+
+beforeAll(async () => {
+  const tenant = async (customerId: string, companyName: string) => (await db.tenant.create({ data: { customerId, companyName, productionUrlEncrypted: "sealed" } })).id;
+  const tenantA = await tenant("Cust51001", "Alpha AS");
+  const tenantB = await tenant("Cust51002", "Beta AB");
+  const user = async (email: string, role: "CUSTOMER_ADMIN" | "CUSTOMER_USER" | "SALES_REP" | "OPERATOR", tenantId: string | null) =>
+    (await db.user.create({ data: { email, name: email.split("@")[0]!, role, tenantId, passwordHash: "-" } })).id;
+  ids = {
+    tenantA, tenantB,
+    adminA: await user("admin@alpha.example", "CUSTOMER_ADMIN", tenantA),
+    userA: await user("user@alpha.example", "CUSTOMER_USER", tenantA),
+    adminB: await user("admin@beta.example", "CUSTOMER_ADMIN", tenantB),
+    sales: await user("sales@portal.example", "SALES_REP", null),
+    operator: await user("operator@portal.example", "OPERATOR", null),
+  };
+  await db.sandbox.createMany({
+    data: [
+      { id: "sb_a1", tenantId: tenantA, name: "UAT", status: "READY", planCounts: {}, orderedById: ids.adminA },
+      { id: "sb_b1", tenantId: tenantB, name: "Training", status: "READY", planCounts: {}, orderedById: ids.adminB },
+    ],
+  });
+});
+beforeEach(() => signInAs(null));
+
+describe("personal access tokens", () => {
+  it("are made only by customer admins and operators, shown once and kept as a hash, and audited", async () => {
+    for (const who of [ids.userA, ids.sales]) {
+      signInAs(who);
+      expect(await createTokenAction({ name: "x", expiresInDays: 30, scopes: ["sandboxes:read"] })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    }
+    const token = await tokenOf(ids.adminA, ["sandboxes:read", "reports:read"]);
+    expect(token).toMatch(/^sbp_[A-Za-z0-9_-]{43}$/);
+    const row = await db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
+    expect(row).toMatchObject({ ownerId: ids.adminA, tenantId: ids.tenantA, scopes: ["sandboxes:read", "reports:read"] });
+    expect(JSON.stringify(row)).not.toContain(token.slice(4));
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "apiToken.created", targetId: row.id } });
+    expect(JSON.stringify(audit.details)).not.toContain(token.slice(4));
+  });
+
+  it("refuse impossible choices: no scope, an unknown scope, more than a year", async () => {
+    signInAs(ids.adminA);
+    const refused = async (input: object, field: string) => {
+      const result = await createTokenAction({ name: "ci", expiresInDays: 30, scopes: ["sandboxes:read"], ...input } as never);
+      expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+      expect(Object.keys((result as { fieldErrors: object }).fieldErrors).join()).toContain(field);
+    };
+    await refused({ scopes: [] }, "scopes");
+    await refused({ scopes: ["sandboxes:admin"] }, "scopes");
+    await refused({ expiresInDays: 366 }, "expiresInDays");
+    await refused({ name: "  " }, "name");
+  });
+
+  it("answer 401 without a token, with a wrong, revoked or expired one, as problem+json", async () => {
+    const token = await tokenOf(ids.adminA);
+    expect((await list(token)).status).toBe(200);
+    const none = await list(null);
+    expect(none.status).toBe(401);
+    expect(none.headers.get("content-type")).toBe("application/problem+json");
+    expect(await none.json()).toMatchObject({ status: 401, code: "unauthenticated" });
+    expect((await list(`sbp_${"A".repeat(43)}`)).status).toBe(401);
+    expect((await list(token.slice(0, -1))).status).toBe(401);
+
+    const expiring = await tokenOf(ids.adminA);
+    await db.apiToken.update({ where: { tokenHash: hashToken(expiring) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await list(expiring)).status).toBe(401);
+
+    const revoked = await tokenOf(ids.adminA);
+    const { id } = await db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(revoked) } });
+    signInAs(ids.adminB);
+    expect(await revokeTokenAction({ id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect((await list(revoked)).status).toBe(200);
+    signInAs(ids.adminA);
+    expect(await revokeTokenAction({ id })).toMatchObject({ ok: true });
+    expect((await list(revoked)).status).toBe(401);
+    expect(await db.auditEvent.count({ where: { action: "apiToken.revoked", targetId: id } })).toBe(1);
+  });
+
+  it("act as the owner is now: a demoted, moved or removed owner's token stops working", async () => {
+    const demoted = await db.user.create({ data: { email: "was-admin@alpha.example", name: "Was", role: "CUSTOMER_ADMIN", tenantId: ids.tenantA, passwordHash: "-" } });
+    const token = await tokenOf(demoted.id);
+    expect((await list(token)).status).toBe(200);
+    await db.user.update({ where: { id: demoted.id }, data: { role: "CUSTOMER_USER" } });
+    expect((await list(token)).status).toBe(401);
+    await db.user.update({ where: { id: demoted.id }, data: { role: "CUSTOMER_ADMIN", tenantId: ids.tenantB } });
+    expect((await list(token)).status).toBe(401);
+    await db.user.update({ where: { id: demoted.id }, data: { tenantId: ids.tenantA } });
+    expect((await list(token)).status).toBe(200);
+    await db.user.delete({ where: { id: demoted.id } });
+    expect((await list(token)).status).toBe(401);
+    expect(await db.apiToken.count({ where: { tokenHash: hashToken(token) } })).toBe(0);
+  });
+
+  it("see their own tenant only: another tenant's sandbox is 404; an operator's token sees every tenant", async () => {
+    const token = await tokenOf(ids.adminA);
+    const page = await (await list(token)).json();
+    expect(page.data.map((s: { id: string }) => s.id)).toEqual(["sb_a1"]);
+    expect(page.data[0]).toMatchObject({ name: "UAT", status: "READY", customer: { id: "Cust51001", name: "Alpha AS" }, links: { self: "/api/v1/sandboxes/sb_a1" } });
+    expect((await detail(token, "sb_a1")).status).toBe(200);
+    const other = await detail(token, "sb_b1");
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ code: "not_found" });
+    // A customer's customer filter is ignored, as on the page.
+    expect((await (await list(token, "?customer=Cust51002")).json()).data.map((s: { id: string }) => s.id)).toEqual(["sb_a1"]);
+    const operator = await tokenOf(ids.operator);
+    expect((await (await list(operator)).json()).data.map((s: { id: string }) => s.id).sort()).toEqual(["sb_a1", "sb_b1"]);
+  });
+
+  it("are held to their scopes: reading sandboxes needs sandboxes:read", async () => {
+    const reportsOnly = await tokenOf(ids.adminA, ["reports:read"]);
+    const refused = await list(reportsOnly);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: "forbidden" });
+  });
+
+  it("are throttled per token, across concurrent requests, with Retry-After; other tokens are not held up", async () => {
+    const busy = await tokenOf(ids.adminA);
+    const quiet = await tokenOf(ids.adminA);
+    const now = new Date();
+    const answers = await Promise.allSettled(Array.from({ length: 8 }, () => authenticateApiRequest(call(busy), now)));
+    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(5);
+    const limited = answers.find((a) => a.status === "rejected") as PromiseRejectedResult;
+    expect(limited.reason.response.status).toBe(429);
+    expect(Number(limited.reason.response.headers.get("retry-after"))).toBeGreaterThan(0);
+    await expect(authenticateApiRequest(call(quiet), now)).resolves.toMatchObject({ actor: { id: ids.adminA } });
+    // The next window lets the busy token in again.
+    await expect(authenticateApiRequest(call(busy), new Date(now.getTime() + 61_000))).resolves.toMatchObject({ token: { scopes: ["sandboxes:read"] } });
+    const { lastUsedAt } = await db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(busy) } });
+    expect(lastUsedAt?.getTime()).toBe(now.getTime() + 61_000);
+  });
+});

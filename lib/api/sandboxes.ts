@@ -1,0 +1,50 @@
+/** Sandboxes as the public API shows them: the list's and the page's own reads, in JSON. */
+import type { Actor } from "../auth/policy";
+import { getSandboxForActor, listSandboxes } from "../sandboxes/queries";
+import { sandboxListSchema } from "../sandboxes/list-schema";
+import { hasUsableCopy, sandboxSignInUrl } from "../sandboxes/sign-in";
+import { sandboxOptionsSchema } from "../sanitizer/options";
+import { AppError } from "../errors";
+
+interface SandboxRow {
+  id: string;
+  name: string;
+  shown: string;
+  status: string;
+  databaseName: string | null;
+  sandboxCustomerId: string | null;
+  createdAt: Date;
+  snapshotAt: Date | null;
+  lastRefreshedAt: Date | null;
+  sizeBytes: bigint | number | null;
+  tenant: { companyName: string; customerId: string };
+}
+
+function sandboxJson(s: SandboxRow) {
+  return {
+    id: s.id,
+    name: s.name,
+    status: s.shown,
+    customer: { id: s.tenant.customerId, name: s.tenant.companyName },
+    createdAt: s.createdAt.toISOString(),
+    productionDataAsOf: s.snapshotAt?.toISOString() ?? null,
+    lastRefreshedAt: s.lastRefreshedAt?.toISOString() ?? null,
+    sizeBytes: s.sizeBytes === null ? null : Number(s.sizeBytes),
+    signInUrl: hasUsableCopy(s) ? sandboxSignInUrl(s.sandboxCustomerId) : null,
+    links: { self: `/api/v1/sandboxes/${s.id}`, page: `/sandboxes/${s.id}` },
+  };
+}
+
+/** A page of the sandboxes the caller may see, filtered, sorted and paged by the same URL parameters as the Sandboxes page. */
+export async function sandboxesPage(actor: Actor, params: URLSearchParams) {
+  const query = sandboxListSchema.parse(Object.fromEntries(params));
+  const page = await listSandboxes(actor, query);
+  return { data: page.rows.map(sandboxJson), next: page.next, previous: page.previous };
+}
+
+export async function sandboxDetail(actor: Actor, id: string) {
+  const sandbox = await getSandboxForActor(actor, id);
+  if (!sandbox) throw new AppError("NOT_FOUND");
+  const options = sandboxOptionsSchema.safeParse(sandbox.options ?? {});
+  return { ...sandboxJson(sandbox), note: sandbox.note, kind: options.success ? options.data.kind : null, confirmedAt: sandbox.confirmedAt?.toISOString() ?? null };
+}
