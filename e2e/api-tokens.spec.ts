@@ -1,0 +1,79 @@
+/**
+ * A customer admin makes an API token in the browser, uses it from outside the
+ * browser (no cookie) to read their sandboxes, and revokes it: the next request
+ * is refused. With axe at 1280 and 390 px.
+ */
+import { expect, test } from "@playwright/test";
+import { connectToServerDatabase, expectAccessible, signIn } from "./fixtures";
+
+const CANCELLED = `Cancelled for the API ${Date.now().toString(36)}`;
+
+// A cancelled order of Nordlys to read: it counts against no agreement, and lists only with deleted=shown, as on the page.
+test.beforeAll(async ({}, testInfo) => {
+  const db = await connectToServerDatabase(testInfo);
+  await db.query(
+    `INSERT INTO "Sandbox" (id, "tenantId", name, status, "planCounts", "orderedById", "deletedAt")
+     SELECT 'e2e-api-' || md5($1), t.id, $1, 'CANCELLED', '{}', u.id, now() FROM "Tenant" t, "User" u WHERE t."customerId" = 'Cust10001' AND u.email = 'admin@nordlys.example'`,
+    [CANCELLED],
+  );
+  await db.end();
+});
+
+test.afterAll(async ({}, testInfo) => {
+  const db = await connectToServerDatabase(testInfo);
+  await db.query(`DELETE FROM "Sandbox" WHERE name = $1`, [CANCELLED]);
+  await db.end();
+});
+
+test("a customer admin creates a token, a pipeline uses it, and revoking it ends it", async ({ page, playwright, baseURL }) => {
+  const name = `release pipeline ${Date.now().toString(36)}`;
+  await signIn(page, "admin@nordlys.example");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API tokens" }).click();
+  await expect(page.getByRole("heading", { name: "API tokens", level: 1 })).toBeVisible();
+  await expectAccessible(page);
+
+  const form = page.getByRole("form", { name: "Create an API token" });
+  await form.getByRole("button", { name: "Create the token" }).click();
+  await expect(form.getByText("Give the token a name")).toBeVisible();
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Expires after").selectOption("30");
+  await form.getByRole("button", { name: "Create the token" }).click();
+  const shown = page.getByTestId("new-token");
+  await expect(shown).toContainText(`“${name}” is ready`);
+  const token = (await page.getByTestId("new-token-value").textContent())!.trim();
+  expect(token).toMatch(/^sbp_/);
+  const row = page.getByTestId("token-row").filter({ hasText: name });
+  await expect(row).toContainText("Never");
+  await expect(row).not.toContainText(token);
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // A pipeline: no browser, no cookie, only the token.
+  const pipeline = await playwright.request.newContext({ baseURL });
+  const answer = await pipeline.get("/api/v1/sandboxes?deleted=shown", { headers: { Authorization: `Bearer ${token}` } });
+  expect(answer.status()).toBe(200);
+  const body = await answer.json();
+  expect(body.data.map((s: { name: string }) => s.name)).toContain(CANCELLED);
+  for (const sandbox of body.data) expect(sandbox.customer.id).toBe("Cust10001");
+  const one = await pipeline.get(body.data[0].links.self, { headers: { Authorization: `Bearer ${token}` } });
+  expect((await one.json()).id).toBe(body.data[0].id);
+
+  await page.reload();
+  await expect(row).not.toContainText("Never");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await row.getByRole("button", { name: `Revoke ${name}` }).click();
+  await expect(row).toContainText("Revoked");
+  const refused = await pipeline.get("/api/v1/sandboxes", { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+  expect(refused.headers()["content-type"]).toBe("application/problem+json");
+  await pipeline.dispose();
+});
+
+test("a customer user has no API tokens page", async ({ page }) => {
+  await signIn(page, "user@nordlys.example");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API tokens" })).toHaveCount(0);
+  const answer = await page.goto("/api-tokens");
+  expect(answer?.status()).toBe(403);
+});
