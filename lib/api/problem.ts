@@ -9,6 +9,9 @@ export const API_PROBLEMS = {
   not_found: { status: 404, title: "No such object, or it is not yours." },
   invalid_input: { status: 422, title: "Some fields need attention." },
   conflict: { status: 409, title: "That conflicts with the current state." },
+  run_in_progress: { status: 409, title: "A run is already in progress for this sandbox." },
+  production_unavailable: { status: 503, title: "The production database cannot answer right now." },
+  no_capacity: { status: 503, title: "No sandbox server has room right now." },
   rate_limited: { status: 429, title: "Too many requests for this token." },
   internal: { status: 500, title: "Something went wrong on our side." },
 } as const;

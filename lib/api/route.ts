@@ -10,12 +10,21 @@ import { AppError, type ErrorCode } from "../errors";
 import { log } from "../observability/log";
 import { ApiProblem, problem, type ApiProblemCode } from "./problem";
 
-const FROM_APP_ERROR: Partial<Record<ErrorCode, ApiProblemCode>> = {
+/** Every code the shared services throw has its problem (a new code does not typecheck until it has one). */
+const FROM_APP_ERROR: Record<ErrorCode, ApiProblemCode> = {
   UNAUTHENTICATED: "unauthenticated",
-  FORBIDDEN: "not_found", // another tenant's object is 404: whether it exists is not the caller's to learn
+  // The token has the scope, so this is another tenant's object, or a role the owner lacks for it: 404,
+  // because whether another tenant's object exists is not the caller's to learn.
+  FORBIDDEN: "not_found",
   NOT_FOUND: "not_found",
   INVALID_INPUT: "invalid_input",
   CONFLICT: "conflict",
+  RUN_IN_PROGRESS: "run_in_progress",
+  ALREADY_CONFIRMED: "conflict",
+  PRODUCTION_UNREACHABLE: "production_unavailable",
+  PRODUCTION_BUSY: "production_unavailable",
+  NO_CAPACITY: "no_capacity",
+  INTERNAL: "internal",
 };
 
 export function apiRoute<Params>(scope: ApiScope, handler: (caller: ApiCaller, request: Request, params: Params) => Promise<Response>) {
@@ -27,8 +36,8 @@ export function apiRoute<Params>(scope: ApiScope, handler: (caller: ApiCaller, r
     } catch (error) {
       if (error instanceof ApiProblem) return error.response;
       if (error instanceof AppError) {
-        const code = FROM_APP_ERROR[error.code] ?? "internal";
-        return problem(code, { detail: error.userMessage, errors: error.fieldErrors });
+        const code = FROM_APP_ERROR[error.code];
+        return code === "internal" ? problem(code) : problem(code, { detail: error.userMessage, errors: error.fieldErrors });
       }
       log.error(error, "api request failed");
       return problem("internal");

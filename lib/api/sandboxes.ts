@@ -1,6 +1,7 @@
 /** Sandboxes as the public API shows them: the list's and the page's own reads, in JSON. */
 import type { Actor } from "../auth/policy";
-import { getSandboxForActor, listSandboxes } from "../sandboxes/queries";
+import { getProgressSnapshot, getRunReport, getSandboxForActor, listSandboxes } from "../sandboxes/queries";
+import { startDelete, startRefresh } from "../sandboxes/mutations";
 import { sandboxListSchema } from "../sandboxes/list-schema";
 import { hasUsableCopy, sandboxSignInUrl } from "../sandboxes/sign-in";
 import { sandboxOptionsSchema } from "../sanitizer/options";
@@ -47,4 +48,29 @@ export async function sandboxDetail(actor: Actor, id: string) {
   if (!sandbox) throw new AppError("NOT_FOUND");
   const options = sandboxOptionsSchema.safeParse(sandbox.options ?? {});
   return { ...sandboxJson(sandbox), note: sandbox.note, kind: options.success ? options.data.kind : null, confirmedAt: sandbox.confirmedAt?.toISOString() ?? null };
+}
+
+/** Starts a refresh with the sandbox's saved choices (the same service as the page's button). */
+export async function refreshSandbox(actor: Actor, id: string) {
+  const { runId } = await startRefresh(actor, id);
+  return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress`, report: `/api/v1/sandboxes/${id}/runs/${runId}/report` } };
+}
+
+/** Deletes a sandbox; as on the page, only with its exact name. */
+export async function deleteSandbox(actor: Actor, id: string, confirmName: string) {
+  const { runId } = await startDelete(actor, id, confirmName);
+  return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress` } };
+}
+
+/** What the sandbox page polls: the newest run, its steps and the estimate. */
+export async function sandboxProgress(actor: Actor, id: string) {
+  const snapshot = await getProgressSnapshot(actor, id);
+  if (!snapshot) throw new AppError("NOT_FOUND");
+  return snapshot;
+}
+
+export async function runReport(actor: Actor, id: string, runId: string) {
+  const run = await getRunReport(actor, id, runId);
+  if (!run) throw new AppError("NOT_FOUND");
+  return run.report;
 }

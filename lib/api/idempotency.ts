@@ -1,0 +1,64 @@
+/**
+ * `Idempotency-Key` on requests that start something (a refresh, a deletion), in
+ * the shape of the IETF draft and Stripe's API: the first request with a key claims
+ * it in the portal database (one INSERT, so concurrent retries cannot both claim it),
+ * does the work and keeps its answer; a retry with the same key gets that answer again
+ * (`Idempotent-Replayed: true`), one that arrives while the first is still being
+ * answered gets 409, and the same key with another request 422. A failure on our side
+ * (500) releases the key, so the retry can do the work. Keys live a day, per token.
+ */
+import { createHash } from "node:crypto";
+import { db } from "../db/portal";
+import type { ApiCaller } from "../api-tokens/authenticate";
+import { problem } from "./problem";
+
+const KEY_LIFETIME_MS = 24 * 3_600_000;
+const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
+
+export async function idempotent(caller: ApiCaller, request: Request, work: () => Promise<Response>): Promise<Response> {
+  const key = request.headers.get("idempotency-key");
+  if (key === null) return work();
+  if (!KEY_SHAPE.test(key)) return problem("invalid_input", { detail: "An Idempotency-Key is 1 to 255 visible ASCII characters." });
+  const url = new URL(request.url);
+  const fingerprint = createHash("sha256").update(`${request.method} ${url.pathname}${url.search}\n${await request.clone().text()}`).digest("hex");
+  const tokenId = caller.token.id;
+  const now = new Date();
+  // Claims a new key, or one older than a day; otherwise leaves the row as it is.
+  const claimed = await db.$executeRaw`
+    INSERT INTO "ApiIdempotencyKey" ("tokenId", "key", "fingerprint", "createdAt") VALUES (${tokenId}, ${key}, ${fingerprint}, ${now})
+    ON CONFLICT ("tokenId", "key") DO UPDATE SET "fingerprint" = EXCLUDED."fingerprint", "status" = NULL, "contentType" = NULL, "body" = NULL, "createdAt" = EXCLUDED."createdAt"
+    WHERE "ApiIdempotencyKey"."createdAt" < ${new Date(now.getTime() - KEY_LIFETIME_MS)}`;
+  if (claimed === 0) return earlierAnswer(tokenId, key, fingerprint);
+
+  let answer: Response;
+  try {
+    answer = await work();
+  } catch (error) {
+    await release(tokenId, key);
+    throw error;
+  }
+  if (answer.status >= 500) {
+    await release(tokenId, key);
+    return answer;
+  }
+  await db.apiIdempotencyKey.update({
+    where: { tokenId_key: { tokenId, key } },
+    data: { status: answer.status, contentType: answer.headers.get("content-type"), body: await answer.clone().text() },
+  });
+  return answer;
+}
+
+async function earlierAnswer(tokenId: string, key: string, fingerprint: string): Promise<Response> {
+  const earlier = await db.apiIdempotencyKey.findUnique({ where: { tokenId_key: { tokenId, key } } });
+  // Released between our INSERT and this read: the caller may simply try again.
+  if (!earlier || earlier.status === null) return problem("conflict", { detail: "A request with this Idempotency-Key is still being answered; try again shortly." });
+  if (earlier.fingerprint !== fingerprint) return problem("invalid_input", { detail: "This Idempotency-Key was used for another request." });
+  return new Response(earlier.body, {
+    status: earlier.status,
+    headers: { "Content-Type": earlier.contentType ?? "application/json", "Cache-Control": "no-store", "Idempotent-Replayed": "true" },
+  });
+}
+
+async function release(tokenId: string, key: string): Promise<void> {
+  await db.apiIdempotencyKey.deleteMany({ where: { tokenId, key } });
+}

@@ -1,0 +1,117 @@
+/**
+ * The API's writes go through the page's own services: a refresh and a deletion
+ * through the same checks (role, tenant, state, the exact name), with Idempotency-Key
+ * making a CI retry safe even when retries race; then progress and the report.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { stopBoss } = await import("../jobs/queue");
+const { createToken } = await import("../api-tokens/mutations");
+const { loadActor } = await import("../auth/load-actor");
+const { POST: refreshRoute } = await import("../../app/api/v1/sandboxes/[id]/refresh/route");
+const { DELETE: deleteRoute } = await import("../../app/api/v1/sandboxes/[id]/route");
+const { GET: progressRoute } = await import("../../app/api/v1/sandboxes/[id]/progress/route");
+const { GET: reportRoute } = await import("../../app/api/v1/sandboxes/[id]/runs/[runId]/report/route");
+
+const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [], invalidationDomain: "example.org" };
+let tenantA = "";
+let tenantB = "";
+let admin = "";
+let n = 0;
+
+async function readySandbox(tenantId: string) {
+  n++;
+  return db.sandbox.create({
+    data: { tenantId, orderedById: admin, name: `CI sandbox ${n}`, status: "READY", planCounts: {}, sandboxCustomerId: `Cust7${String(n).padStart(5, "0")}`, options: OPTIONS, databaseName: `sbx_api_${n}` },
+    select: { id: true, name: true },
+  });
+}
+
+async function token(scopes: ("sandboxes:read" | "sandboxes:write" | "reports:read")[]) {
+  return (await createToken((await loadActor(admin))!, { name: `ci ${Math.random()}`, expiresInDays: 7, scopes })).token;
+}
+
+const request = (method: string, path: string, bearer: string, key?: string) =>
+  new Request(`http://portal.test${path}`, { method, headers: { authorization: `Bearer ${bearer}`, ...(key ? { "idempotency-key": key } : {}) } });
+const refresh = (bearer: string, id: string, key?: string) => refreshRoute(request("POST", `/api/v1/sandboxes/${id}/refresh`, bearer, key), { params: Promise.resolve({ id }) });
+
+beforeAll(async () => {
+  tenantA = (await db.tenant.create({ data: { customerId: "Cust52001", companyName: "Alpha AS", productionUrlEncrypted: "sealed" } })).id;
+  tenantB = (await db.tenant.create({ data: { customerId: "Cust52002", companyName: "Beta AB", productionUrlEncrypted: "sealed" } })).id;
+  admin = (await db.user.create({ data: { email: "ci-admin@alpha.example", name: "CI Admin", role: "CUSTOMER_ADMIN", tenantId: tenantA, passwordHash: "-" } })).id;
+});
+afterAll(async () => {
+  await stopBoss();
+});
+
+describe("refreshing through the API", () => {
+  it("needs sandboxes:write, and another tenant's sandbox is 404", async () => {
+    const mine = await readySandbox(tenantA);
+    const reader = await token(["sandboxes:read"]);
+    expect((await refresh(reader, mine.id)).status).toBe(403);
+    const writer = await token(["sandboxes:write"]);
+    const theirs = await db.sandbox.create({ data: { tenantId: tenantB, orderedById: admin, name: "Theirs", status: "READY", planCounts: {}, options: OPTIONS, databaseName: "sbx_theirs" } });
+    const other = await refresh(writer, theirs.id);
+    expect(other.status).toBe(404);
+    expect(await db.sandboxRun.count({ where: { sandboxId: { in: [mine.id, theirs.id] } } })).toBe(0);
+  });
+
+  it("starts one run however many retries race with the same Idempotency-Key, and replays its answer", async () => {
+    const s = await readySandbox(tenantA);
+    const writer = await token(["sandboxes:write"]);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => refresh(writer, s.id, "ci-build-4711")));
+    expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
+    const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } });
+    for (const answer of answers) {
+      // The first answer, or "still being answered" for a retry that raced it: never a second run, never a 500.
+      expect([202, 409]).toContain(answer.status);
+      if (answer.status === 202) expect((await answer.json()).runId).toBe(run.id);
+    }
+    // The run finishes; CI, having lost the first answer, retries with the same key: no second refresh.
+    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+    await db.sandbox.update({ where: { id: s.id }, data: { status: "READY" } });
+    const replayed = await refresh(writer, s.id, "ci-build-4711");
+    expect(replayed.status).toBe(202);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    expect(await replayed.json()).toMatchObject({ runId: run.id, links: { progress: `/api/v1/sandboxes/${s.id}/progress` } });
+    expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { action: "sandbox.refresh.requested", targetId: s.id } })).toBe(1);
+
+    // A new key is a new refresh; while it runs, another is the page's own refusal.
+    expect((await refresh(writer, s.id, "ci-build-4712")).status).toBe(202);
+    const again = await refresh(writer, s.id);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: "run_in_progress" });
+    // The same key for another request is refused.
+    const other = await readySandbox(tenantA);
+    const reused = await refresh(writer, other.id, "ci-build-4711");
+    expect(reused.status).toBe(422);
+    expect(await db.sandboxRun.count({ where: { sandboxId: other.id } })).toBe(0);
+  });
+
+  it("deletes only with the exact name, and reports progress and the report to tokens with those scopes", async () => {
+    const s = await readySandbox(tenantA);
+    const all = await token(["sandboxes:read", "sandboxes:write", "reports:read"]);
+    const del = (name: string) => deleteRoute(request("DELETE", `/api/v1/sandboxes/${s.id}?confirmName=${encodeURIComponent(name)}`, all), { params: Promise.resolve({ id: s.id }) });
+    const wrong = await del("ci sandbox");
+    expect(wrong.status).toBe(422);
+    expect(await wrong.json()).toMatchObject({ code: "invalid_input", errors: { confirmName: [`Type the name exactly: ${s.name}`] } });
+    expect((await del(s.name)).status).toBe(202);
+    const progress = await progressRoute(request("GET", `/api/v1/sandboxes/${s.id}/progress`, all), { params: Promise.resolve({ id: s.id }) });
+    expect(await progress.json()).toMatchObject({ sandboxStatus: "DELETING", run: { kind: "DELETE", status: "QUEUED" } });
+
+    const finished = await db.sandboxRun.create({
+      data: { sandboxId: s.id, kind: "REFRESH", status: "SUCCEEDED", options: OPTIONS, startedAt: new Date(), finishedAt: new Date(), report: { rules: [], checks: [], tables: [] } },
+    });
+    const report = (format = "") => reportRoute(request("GET", `/api/v1/sandboxes/${s.id}/runs/${finished.id}/report${format}`, all), { params: Promise.resolve({ id: s.id, runId: finished.id }) });
+    expect((await report()).status).toBe(200);
+    expect((await report("?format=csv")).headers.get("content-type")).toContain("text/csv");
+    const readerOnly = await token(["sandboxes:read"]);
+    expect((await reportRoute(request("GET", "/x", readerOnly), { params: Promise.resolve({ id: s.id, runId: finished.id }) })).status).toBe(403);
+  });
+});
