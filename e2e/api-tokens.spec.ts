@@ -77,3 +77,17 @@ test("a customer user has no API tokens page", async ({ page }) => {
   const answer = await page.goto("/api-tokens");
   expect(answer?.status()).toBe(403);
 });
+
+test("the API reference and its OpenAPI document are public, and the reference is accessible", async ({ page, request }) => {
+  const doc = await request.get("/api/v1/openapi.json");
+  expect(doc.status()).toBe(200);
+  const body = await doc.json();
+  expect(body.openapi).toBe("3.1.0");
+  expect(Object.keys(body.paths)).toContain("/sandboxes/{id}/refresh");
+  await page.goto("/api-reference");
+  await expect(page.getByRole("heading", { name: "Sandbox Portal API", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /post\s*\/api\/v1\/sandboxes\/\{id\}\/refresh/i })).toBeVisible();
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page);
+});

@@ -15,6 +15,7 @@ const { authenticateApiRequest } = await import("./authenticate");
 const { hashToken } = await import("./secret");
 const { GET: listRoute } = await import("../../app/api/v1/sandboxes/route");
 const { GET: detailRoute } = await import("../../app/api/v1/sandboxes/[id]/route");
+const { SandboxDetailSchema, SandboxPageSchema, ProblemSchema } = await import("../api/schemas");
 
 let ids: { tenantA: string; tenantB: string; adminA: string; userA: string; adminB: string; sales: string; operator: string };
 const tokenOf = async (as: string, scopes: string[] = ["sandboxes:read"], expiresInDays = 30) => {
@@ -121,13 +122,14 @@ describe("personal access tokens", () => {
 
   it("see their own tenant only: another tenant's sandbox is 404; an operator's token sees every tenant", async () => {
     const token = await tokenOf(ids.adminA);
-    const page = await (await list(token)).json();
+    // What the OpenAPI document promises is what comes back.
+    const page = SandboxPageSchema.parse(await (await list(token)).json());
     expect(page.data.map((s: { id: string }) => s.id)).toEqual(["sb_a1"]);
     expect(page.data[0]).toMatchObject({ name: "UAT", status: "READY", customer: { id: "Cust51001", name: "Alpha AS" }, links: { self: "/api/v1/sandboxes/sb_a1" } });
-    expect((await detail(token, "sb_a1")).status).toBe(200);
+    expect(SandboxDetailSchema.parse(await (await detail(token, "sb_a1")).json())).toMatchObject({ id: "sb_a1", kind: null });
     const other = await detail(token, "sb_b1");
     expect(other.status).toBe(404);
-    expect(await other.json()).toMatchObject({ code: "not_found" });
+    expect(ProblemSchema.parse(await other.json())).toMatchObject({ code: "not_found" });
     // A customer's customer filter is ignored, as on the page.
     expect((await (await list(token, "?customer=Cust51002")).json()).data.map((s: { id: string }) => s.id)).toEqual(["sb_a1"]);
     const operator = await tokenOf(ids.operator);

@@ -6,6 +6,8 @@ import { sandboxListSchema } from "../sandboxes/list-schema";
 import { hasUsableCopy, sandboxSignInUrl } from "../sandboxes/sign-in";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import { AppError } from "../errors";
+import type { z } from "zod";
+import type { ProgressSchema, RunStartedSchema, SandboxDetailSchema, SandboxJson, SandboxPageSchema } from "./schemas";
 
 interface SandboxRow {
   id: string;
@@ -21,7 +23,7 @@ interface SandboxRow {
   tenant: { companyName: string; customerId: string };
 }
 
-function sandboxJson(s: SandboxRow) {
+function sandboxJson(s: SandboxRow): SandboxJson {
   return {
     id: s.id,
     name: s.name,
@@ -37,33 +39,34 @@ function sandboxJson(s: SandboxRow) {
 }
 
 /** A page of the sandboxes the caller may see, filtered, sorted and paged by the same URL parameters as the Sandboxes page. */
-export async function sandboxesPage(actor: Actor, params: URLSearchParams) {
+export async function sandboxesPage(actor: Actor, params: URLSearchParams): Promise<z.infer<typeof SandboxPageSchema>> {
   const query = sandboxListSchema.parse(Object.fromEntries(params));
   const page = await listSandboxes(actor, query);
   return { data: page.rows.map(sandboxJson), next: page.next, previous: page.previous };
 }
 
-export async function sandboxDetail(actor: Actor, id: string) {
+export async function sandboxDetail(actor: Actor, id: string): Promise<z.infer<typeof SandboxDetailSchema>> {
   const sandbox = await getSandboxForActor(actor, id);
   if (!sandbox) throw new AppError("NOT_FOUND");
-  const options = sandboxOptionsSchema.safeParse(sandbox.options ?? {});
-  return { ...sandboxJson(sandbox), note: sandbox.note, kind: options.success ? options.data.kind : null, confirmedAt: sandbox.confirmedAt?.toISOString() ?? null };
+  // No kind before the setup is confirmed: the choices do not exist yet.
+  const options = sandbox.options ? sandboxOptionsSchema.safeParse(sandbox.options) : null;
+  return { ...sandboxJson(sandbox), note: sandbox.note, kind: options?.success ? options.data.kind : null, confirmedAt: sandbox.confirmedAt?.toISOString() ?? null };
 }
 
 /** Starts a refresh with the sandbox's saved choices (the same service as the page's button). */
-export async function refreshSandbox(actor: Actor, id: string) {
+export async function refreshSandbox(actor: Actor, id: string): Promise<z.infer<typeof RunStartedSchema>> {
   const { runId } = await startRefresh(actor, id);
   return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress`, report: `/api/v1/sandboxes/${id}/runs/${runId}/report` } };
 }
 
 /** Deletes a sandbox; as on the page, only with its exact name. */
-export async function deleteSandbox(actor: Actor, id: string, confirmName: string) {
+export async function deleteSandbox(actor: Actor, id: string, confirmName: string): Promise<z.infer<typeof RunStartedSchema>> {
   const { runId } = await startDelete(actor, id, confirmName);
   return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress` } };
 }
 
 /** What the sandbox page polls: the newest run, its steps and the estimate. */
-export async function sandboxProgress(actor: Actor, id: string) {
+export async function sandboxProgress(actor: Actor, id: string): Promise<z.infer<typeof ProgressSchema>> {
   const snapshot = await getProgressSnapshot(actor, id);
   if (!snapshot) throw new AppError("NOT_FOUND");
   return snapshot;

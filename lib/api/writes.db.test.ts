@@ -17,6 +17,7 @@ const { POST: refreshRoute } = await import("../../app/api/v1/sandboxes/[id]/ref
 const { DELETE: deleteRoute } = await import("../../app/api/v1/sandboxes/[id]/route");
 const { GET: progressRoute } = await import("../../app/api/v1/sandboxes/[id]/progress/route");
 const { GET: reportRoute } = await import("../../app/api/v1/sandboxes/[id]/runs/[runId]/report/route");
+const { ProgressSchema, RunStartedSchema } = await import("./schemas");
 
 const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [], invalidationDomain: "example.org" };
 let tenantA = "";
@@ -78,7 +79,7 @@ describe("refreshing through the API", () => {
     const replayed = await refresh(writer, s.id, "ci-build-4711");
     expect(replayed.status).toBe(202);
     expect(replayed.headers.get("idempotent-replayed")).toBe("true");
-    expect(await replayed.json()).toMatchObject({ runId: run.id, links: { progress: `/api/v1/sandboxes/${s.id}/progress` } });
+    expect(RunStartedSchema.parse(await replayed.json())).toMatchObject({ runId: run.id, links: { progress: `/api/v1/sandboxes/${s.id}/progress` } });
     expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
     expect(await db.auditEvent.count({ where: { action: "sandbox.refresh.requested", targetId: s.id } })).toBe(1);
 
@@ -103,7 +104,7 @@ describe("refreshing through the API", () => {
     expect(await wrong.json()).toMatchObject({ code: "invalid_input", errors: { confirmName: [`Type the name exactly: ${s.name}`] } });
     expect((await del(s.name)).status).toBe(202);
     const progress = await progressRoute(request("GET", `/api/v1/sandboxes/${s.id}/progress`, all), { params: Promise.resolve({ id: s.id }) });
-    expect(await progress.json()).toMatchObject({ sandboxStatus: "DELETING", run: { kind: "DELETE", status: "QUEUED" } });
+    expect(ProgressSchema.parse(await progress.json())).toMatchObject({ sandboxStatus: "DELETING", run: { kind: "DELETE", status: "QUEUED" } });
 
     const finished = await db.sandboxRun.create({
       data: { sandboxId: s.id, kind: "REFRESH", status: "SUCCEEDED", options: OPTIONS, startedAt: new Date(), finishedAt: new Date(), report: { rules: [], checks: [], tables: [] } },

@@ -24,7 +24,11 @@ export default async function ApiTokensPage() {
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
           Pipelines use a token to work with sandboxes through the API at <code>/api/v1</code>, sending it as <code>Authorization: Bearer …</code>. A token acts as
           you do{staff ? ", on every customer" : ` for ${actor.tenantName}`}, only within the scopes you give it, and stops working when it expires, when it is
-          revoked, or when your account no longer may hold tokens.
+          revoked, or when your account no longer may hold tokens. The{" "}
+          <a href="/api-reference" className="text-brand-700 underline">
+            API reference
+          </a>{" "}
+          lists what it can do.
         </p>
       </div>
       <section aria-labelledby="new-token-heading-form">

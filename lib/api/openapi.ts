@@ -1,0 +1,155 @@
+/**
+ * The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json and shown at
+ * /api-reference. Schemas come from lib/api/schemas.ts (zod's own JSON Schema, which
+ * is OpenAPI 3.1's dialect); the operations are listed once, here, and a test checks
+ * them against the route files and the document against the OpenAPI schema.
+ */
+import { z } from "zod";
+import type { ApiScope } from "../api-tokens/scopes";
+import { API_PROBLEMS, type ApiProblemCode } from "./problem";
+import { apiSchemas } from "./schemas";
+
+type Method = "get" | "post" | "delete";
+
+interface Parameter {
+  name: string;
+  in: "path" | "query" | "header";
+  description: string;
+  required?: boolean;
+}
+
+export interface ApiOperation {
+  method: Method;
+  path: string;
+  summary: string;
+  scope: ApiScope;
+  parameters?: Parameter[];
+  /** The success answer: status, schema id (or a content type with no schema). */
+  success: { status: number; schema: string; description: string; csv?: boolean };
+  problems: ApiProblemCode[];
+}
+
+const sandboxId: Parameter = { name: "id", in: "path", required: true, description: "The sandbox's id." };
+const idempotencyKey: Parameter = {
+  name: "Idempotency-Key",
+  in: "header",
+  description: "Any 1–255 visible ASCII characters, kept a day per token: a retry with the same key gets the first answer again instead of starting a second run.",
+};
+const ALWAYS: ApiProblemCode[] = ["unauthenticated", "forbidden", "rate_limited"];
+
+export const API_OPERATIONS: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/sandboxes",
+    summary: "List the sandboxes the token's owner may see",
+    scope: "sandboxes:read",
+    parameters: [
+      { name: "q", in: "query", description: "Search in names." },
+      { name: "status", in: "query", description: "Only sandboxes in this status." },
+      { name: "customer", in: "query", description: "Staff only: a customer number or name." },
+      { name: "orderer", in: "query", description: "Who ordered it." },
+      { name: "from", in: "query", description: "Created on or after this day (YYYY-MM-DD, UTC)." },
+      { name: "to", in: "query", description: "Created on or before this day (YYYY-MM-DD, UTC)." },
+      { name: "sort", in: "query", description: "name, status, created or refreshed; a leading - sorts descending (default -created)." },
+      { name: "after", in: "query", description: "The `next` cursor of the previous answer." },
+      { name: "before", in: "query", description: "The `previous` cursor of the previous answer." },
+      { name: "deleted", in: "query", description: "`shown` lists deleted sandboxes and cancelled orders too." },
+    ],
+    success: { status: 200, schema: "SandboxPage", description: "One page of sandboxes, newest first unless sorted otherwise." },
+    problems: ALWAYS,
+  },
+  {
+    method: "get",
+    path: "/sandboxes/{id}",
+    summary: "Read one sandbox",
+    scope: "sandboxes:read",
+    parameters: [sandboxId],
+    success: { status: 200, schema: "SandboxDetail", description: "The sandbox." },
+    problems: [...ALWAYS, "not_found"],
+  },
+  {
+    method: "delete",
+    path: "/sandboxes/{id}",
+    summary: "Delete a sandbox (its database and every access to it)",
+    scope: "sandboxes:write",
+    parameters: [sandboxId, { name: "confirmName", in: "query", required: true, description: "The sandbox's exact name." }, idempotencyKey],
+    success: { status: 202, schema: "RunStarted", description: "The deletion is queued; follow it at `links.progress`." },
+    problems: [...ALWAYS, "not_found", "invalid_input", "conflict", "run_in_progress"],
+  },
+  {
+    method: "get",
+    path: "/sandboxes/{id}/progress",
+    summary: "Follow the sandbox's newest run",
+    scope: "sandboxes:read",
+    parameters: [sandboxId],
+    success: { status: 200, schema: "Progress", description: "The newest run, its steps and the estimate." },
+    problems: [...ALWAYS, "not_found"],
+  },
+  {
+    method: "post",
+    path: "/sandboxes/{id}/refresh",
+    summary: "Refresh a ready sandbox with its saved choices",
+    scope: "sandboxes:write",
+    parameters: [sandboxId, idempotencyKey],
+    success: { status: 202, schema: "RunStarted", description: "The refresh is queued; follow it at `links.progress`." },
+    problems: [...ALWAYS, "not_found", "conflict", "run_in_progress", "invalid_input", "no_capacity", "production_unavailable"],
+  },
+  {
+    method: "get",
+    path: "/sandboxes/{id}/runs/{runId}/report",
+    summary: "Read a run's sanitization report",
+    scope: "reports:read",
+    parameters: [sandboxId, { name: "runId", in: "path", required: true, description: "The run's id." }, { name: "format", in: "query", description: "`csv` for CSV; JSON otherwise." }],
+    success: { status: 200, schema: "Report", description: "The report, as JSON or (with format=csv) CSV.", csv: true },
+    problems: [...ALWAYS, "not_found"],
+  },
+];
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+function components(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(apiSchemas, { uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
+  // Each schema sits inside the document: no $schema or $id of its own.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
+}
+
+function operation(op: ApiOperation) {
+  const responses: Record<string, unknown> = {
+    [op.success.status]: {
+      description: op.success.description,
+      content: { "application/json": { schema: ref(op.success.schema) }, ...(op.success.csv ? { "text/csv": { schema: { type: "string" } } } : {}) },
+    },
+  };
+  for (const code of op.problems) {
+    const { status, title } = API_PROBLEMS[code];
+    const earlier = responses[status] as { description: string } | undefined;
+    responses[status] = { description: earlier ? `${earlier.description} Or: ${title}` : title, content: { "application/problem+json": { schema: ref("Problem") } } };
+  }
+  return {
+    summary: op.summary,
+    operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, "By_$1").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
+    description: `Needs a token with the \`${op.scope}\` scope.`,
+    security: [{ bearerToken: [op.scope] }],
+    parameters: (op.parameters ?? []).map((p) => ({ name: p.name, in: p.in, description: p.description, required: p.required ?? false, schema: { type: "string" } })),
+    responses,
+  };
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of API_OPERATIONS) (paths[op.path] ??= {})[op.method] = operation(op);
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Sandbox Portal API",
+      version: "1",
+      description: "Sanitized copies of a CRM production database for pipelines: list, follow, refresh and delete sandboxes, and read their reports. Send a personal access token (made on the portal's API tokens page) as `Authorization: Bearer sbp_…`.",
+    },
+    servers: [{ url: "/api/v1" }],
+    components: {
+      schemas: components(),
+      securitySchemes: { bearerToken: { type: "http", scheme: "bearer", description: "A personal access token (sbp_…), with the scopes each operation names." } },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * What /api/v1 answers, as zod schemas: the handlers' answers are typed by them, and
+ * the OpenAPI document (lib/api/openapi.ts) is generated from them, so the document
+ * cannot drift from what the code returns.
+ */
+import { z } from "zod";
+import { API_PROBLEMS } from "./problem";
+
+export const apiSchemas = z.registry<{ id: string; description?: string }>();
+
+const when = z.iso.datetime();
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(Object.keys(API_PROBLEMS) as [keyof typeof API_PROBLEMS, ...(keyof typeof API_PROBLEMS)[]]),
+    detail: z.string().optional(),
+    errors: z.record(z.string(), z.array(z.string())).optional(),
+  })
+  .register(apiSchemas, { id: "Problem", description: "Problem details (RFC 9457); `code` is stable." });
+
+export const SandboxSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.string().meta({ description: "As the portal shows it: AWAITING_SETUP, PROVISIONING, READY, REFRESHING, DELETING, FAILED, DELETED, CANCELLED." }),
+    customer: z.object({ id: z.string(), name: z.string() }),
+    createdAt: when,
+    productionDataAsOf: when.nullable(),
+    lastRefreshedAt: when.nullable(),
+    sizeBytes: z.number().nullable(),
+    signInUrl: z.string().nullable().meta({ description: "Where the sandbox's users sign in, once it has a usable copy." }),
+    links: z.object({ self: z.string(), page: z.string() }),
+  })
+  .register(apiSchemas, { id: "Sandbox" });
+
+export const SandboxDetailSchema = SandboxSchema.extend({
+  note: z.string().nullable(),
+  kind: z.string().nullable().meta({ description: "What the sandbox holds: full, or config (configuration only)." }),
+  confirmedAt: when.nullable(),
+}).register(apiSchemas, { id: "SandboxDetail" });
+
+export const SandboxPageSchema = z
+  .object({
+    data: z.array(SandboxSchema),
+    next: z.string().nullable().meta({ description: "Pass as `after` for the next page; null on the last." }),
+    previous: z.string().nullable().meta({ description: "Pass as `before` for the previous page; null on the first." }),
+  })
+  .register(apiSchemas, { id: "SandboxPage" });
+
+export const RunStartedSchema = z
+  .object({ runId: z.string(), links: z.object({ progress: z.string(), report: z.string().optional() }) })
+  .register(apiSchemas, { id: "RunStarted" });
+
+const StepSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  state: z.string(),
+  done: z.number().optional(),
+  total: z.number().optional(),
+  unit: z.enum(["rows", "bytes", "checks"]).optional(),
+  detail: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+
+export const ProgressSchema = z
+  .object({
+    sandboxStatus: z.string(),
+    run: z
+      .object({
+        id: z.string(),
+        kind: z.string().meta({ description: "PROVISION, REFRESH or DELETE." }),
+        status: z.string().meta({ description: "QUEUED, RUNNING, SUCCEEDED or FAILED." }),
+        createdAt: when,
+        startedAt: when.nullable(),
+        finishedAt: when.nullable(),
+        error: z.string().nullable().meta({ description: "What went wrong, in plain words." }),
+        waiting: z.string().nullable(),
+        progress: z.object({ steps: z.array(StepSchema) }),
+      })
+      .nullable(),
+    fraction: z.number(),
+    typicalMs: z.number().nullable(),
+    remainingMs: z.number().nullable(),
+    now: when,
+  })
+  .register(apiSchemas, { id: "Progress", description: "The newest run of the sandbox, its steps, and the estimate." });
+
+export const ReportSchema = z
+  .record(z.string(), z.unknown())
+  .register(apiSchemas, { id: "Report", description: "The sanitization report: what every contract rule changed and every check on the copy." });
+
+export type SandboxJson = z.infer<typeof SandboxSchema>;
