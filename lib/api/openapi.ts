@@ -78,6 +78,15 @@ export const API_OPERATIONS: ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/sandboxes/{id}/choices",
+    summary: "Read the users and scheduled tasks a setup of this sandbox's customer chooses from",
+    scope: "sandboxes:write",
+    parameters: [sandboxId],
+    success: { status: 200, schema: "Choices", description: "Production's users (with their user plans) and scheduled tasks, read now." },
+    problems: [...ALWAYS, "not_found", "production_unavailable"],
+  },
+  {
+    method: "get",
     path: "/sandboxes/{id}/progress",
     summary: "Follow the sandbox's newest run",
     scope: "sandboxes:read",

@@ -7,7 +7,9 @@ import { hasUsableCopy, sandboxSignInUrl } from "../sandboxes/sign-in";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import { AppError } from "../errors";
 import type { z } from "zod";
-import type { ProgressSchema, RunStartedSchema, SandboxDetailSchema, SandboxJson, SandboxPageSchema } from "./schemas";
+import { hasPermission } from "../auth/policy";
+import { getProductionChoices } from "../wizard/queries";
+import type { ChoicesSchema, ProgressSchema, RunStartedSchema, SandboxDetailSchema, SandboxJson, SandboxPageSchema } from "./schemas";
 
 interface SandboxRow {
   id: string;
@@ -76,4 +78,12 @@ export async function runReport(actor: Actor, id: string, runId: string) {
   const run = await getRunReport(actor, id, runId);
   if (!run) throw new AppError("NOT_FOUND");
   return run.report;
+}
+
+/** Production's users and scheduled tasks for the sandbox's customer: what a setup chooses from. */
+export async function sandboxChoices(actor: Actor, id: string): Promise<z.infer<typeof ChoicesSchema>> {
+  const sandbox = await getSandboxForActor(actor, id);
+  if (!sandbox || !hasPermission(actor, "sandbox.configure")) throw new AppError("NOT_FOUND");
+  const { associates, tasks } = await getProductionChoices(sandbox.tenantId);
+  return { associates, scheduledTasks: tasks };
 }

@@ -93,4 +93,23 @@ export const ReportSchema = z
   .record(z.string(), z.unknown())
   .register(apiSchemas, { id: "Report", description: "The sanitization report: what every contract rule changed and every check on the copy." });
 
+export const ChoicesSchema = z
+  .object({
+    associates: z.array(
+      z.object({
+        id: z.number().int(),
+        username: z.string(),
+        fullName: z.string(),
+        email: z.string().nullable(),
+        userPlan: z.string().nullable(),
+        canLogin: z.boolean(),
+        isRetired: z.boolean(),
+      }),
+    ),
+    scheduledTasks: z.array(
+      z.object({ id: z.number().int(), name: z.string(), kind: z.string(), schedule: z.string(), enabled: z.boolean(), lastRunAt: when.nullable() }),
+    ),
+  })
+  .register(apiSchemas, { id: "Choices", description: "Production's users and scheduled tasks, as a setup chooses from them (read now, from production)." });
+
 export type SandboxJson = z.infer<typeof SandboxSchema>;

@@ -65,6 +65,25 @@ export interface WizardProductionData {
   throughput: Throughput;
 }
 
+/** The users and scheduled tasks a setup chooses from (the public API's choices), read from production. */
+export function getProductionChoices(tenantId: string): Promise<{ associates: AssociateSummary[]; tasks: ScheduledTaskSummary[] }> {
+  return withProduction(tenantId, async (client) => ({ associates: await readAssociates(client), tasks: await readScheduledTasks(client) }));
+}
+
+async function readAssociates(client: pg.Client): Promise<AssociateSummary[]> {
+  const { rows } = await client.query<{ id: number; username: string; full_name: string; email: string | null; user_plan: string | null; can_login: boolean; is_retired: boolean }>(
+    "SELECT id, username, full_name, email, user_plan, can_login, is_retired FROM public.associate ORDER BY full_name, id",
+  );
+  return rows.map((a) => ({ id: a.id, username: a.username, fullName: a.full_name, email: a.email, userPlan: asUserPlan(a.user_plan), canLogin: a.can_login, isRetired: a.is_retired }));
+}
+
+async function readScheduledTasks(client: pg.Client): Promise<ScheduledTaskSummary[]> {
+  const { rows } = await client.query<{ id: number; name: string; kind: string; schedule: string; enabled: boolean; last_run_at: Date | null }>(
+    "SELECT id, name, kind, schedule, enabled, last_run_at FROM public.scheduled_task ORDER BY name, id",
+  );
+  return rows.map((t) => ({ id: t.id, name: t.name, kind: t.kind, schedule: t.schedule, enabled: t.enabled, lastRunAt: t.last_run_at?.toISOString() ?? null }));
+}
+
 /** Everything the wizard's steps show, read from production in a few aggregate queries. */
 export async function getWizardProductionData(tenantId: string): Promise<WizardProductionData> {
   const [production, throughput] = await Promise.all([withProduction(tenantId, readWizardData), getThroughput(tenantId)]);
@@ -73,12 +92,8 @@ export async function getWizardProductionData(tenantId: string): Promise<WizardP
 
 async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionData, "throughput">> {
   const installation = await client.query<{ environment: string }>("SELECT environment FROM public.installation ORDER BY id LIMIT 1");
-  const associates = await client.query<{ id: number; username: string; full_name: string; email: string | null; user_plan: string | null; can_login: boolean; is_retired: boolean }>(
-    "SELECT id, username, full_name, email, user_plan, can_login, is_retired FROM public.associate ORDER BY full_name, id",
-  );
-  const tasks = await client.query<{ id: number; name: string; kind: string; schedule: string; enabled: boolean; last_run_at: Date | null }>(
-    "SELECT id, name, kind, schedule, enabled, last_run_at FROM public.scheduled_task ORDER BY name, id",
-  );
+  const associates = await readAssociates(client);
+  const tasks = await readScheduledTasks(client);
   const samples = await client.query<{ email: string }>(
     `(SELECT email FROM public.associate WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
      UNION ALL (SELECT email FROM public.company WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
@@ -93,16 +108,8 @@ async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionD
   );
   return {
     environment: installation.rows[0]?.environment ?? "unknown",
-    associates: associates.rows.map((a) => ({
-      id: a.id,
-      username: a.username,
-      fullName: a.full_name,
-      email: a.email,
-      userPlan: asUserPlan(a.user_plan),
-      canLogin: a.can_login,
-      isRetired: a.is_retired,
-    })),
-    tasks: tasks.rows.map((t) => ({ id: t.id, name: t.name, kind: t.kind, schedule: t.schedule, enabled: t.enabled, lastRunAt: t.last_run_at?.toISOString() ?? null })),
+    associates,
+    tasks,
     sampleEmails: samples.rows.map((s) => s.email),
     documentDays: days.rows.map((d) => ({ day: d.day, count: Number(d.count), bytes: Number(d.bytes) })),
     attachments: { count: Number(attachments.rows[0]?.count ?? 0), bytes: Number(attachments.rows[0]?.bytes ?? 0) },
