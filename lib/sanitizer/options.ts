@@ -84,6 +84,10 @@ export type PartialShare = z.output<typeof partialShareSchema>;
 export const partialShareOf = (options: { share?: PartialShare | undefined }): PartialShare =>
   options.share ?? { by: "percent", percent: DEFAULT_SHARE_PERCENT };
 
+/** The companies a partial copy names by id (none for the other shares and kinds): production must have each. */
+export const namedCompanies = (options: { kind: SandboxKind; share?: PartialShare | undefined }): number[] =>
+  options.kind === "partial" && options.share?.by === "companies" ? options.share.ids : [];
+
 /** A share in plain words: "10 % of companies", "companies changed since 2026-01-01", "3 named companies". */
 export function describeShare(share: PartialShare): string {
   if (share.by === "percent") return `${share.percent} % of companies`;
