@@ -6,7 +6,7 @@
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
-import type { TestInfo } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 import { connectToServerDatabase, expectAccessible, orderSandbox, signIn } from "./fixtures";
 
 /** The sandbox database behind a sandbox page, read directly: what the page says is what it holds. */
@@ -25,13 +25,19 @@ async function withSandboxDatabase<T>(testInfo: TestInfo, sandboxPath: string, r
   }
 }
 
-test("a configuration-only sandbox: chosen in the wizard, counted by the dry run, empty of customer records", async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
+/** Orders a sandbox as a customer admin and walks its wizard to the data step. */
+async function orderToDataStep(page: Page, name: string) {
   await signIn(page, "admin@bergenbakeri.example");
-  const sandboxPath = await orderSandbox(page, `Config ${Date.now().toString(36)}`, 1);
+  const sandboxPath = await orderSandbox(page, `${name} ${Date.now().toString(36)}`, 1);
   const heading = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
   for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Next", exact: true }).click();
   await expect(heading).toContainText("Step 4 of 6: Data");
+  return { sandboxPath, heading };
+}
+
+test("a configuration-only sandbox: chosen in the wizard, counted by the dry run, empty of customer records", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const { sandboxPath, heading } = await orderToDataStep(page, "Config");
 
   await page.getByLabel(/^Configuration only/).check();
   await expect(page.getByTestId("config-only-data")).toContainText("holds no documents or Service attachments");
@@ -60,11 +66,7 @@ test("a configuration-only sandbox: chosen in the wizard, counted by the dry run
 
 test("a partial sandbox: a share of companies chosen in the wizard, refused at 0 %, counted by the dry run, verified and ready", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  await signIn(page, "admin@bergenbakeri.example");
-  const sandboxPath = await orderSandbox(page, `Partial ${Date.now().toString(36)}`, 1);
-  const heading = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
-  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Next", exact: true }).click();
-  await expect(heading).toContainText("Step 4 of 6: Data");
+  const { sandboxPath, heading } = await orderToDataStep(page, "Partial");
 
   await page.getByLabel(/^Partial copy/).check();
   const percent = page.getByLabel("Share of companies (%)");

@@ -63,9 +63,8 @@ const CONTRACT_FOREIGN_KEYS: readonly ForeignKeyEdge[] = CRM_TABLES.flatMap((t) 
  * Every rule's part for one table. A rule that copies no row of it decides alone:
  * what the others would rewrite or count is never copied; among several, the
  * highest precedence counts it, so a table is counted as left out once. A rule
- * that scopes the rows (rule 17's partial copy) counts what it leaves out over the
- * whole table; every other rule counts among the rows in scope, which are the rows
- * it acts on.
+ * that scopes the rows (rule 17's partial copy) counts the rows it leaves out; every
+ * other rule counts among the rows in scope, which are the rows it acts on.
  */
 function contractRules(table: RuleTable, ctx: RuleContext): TableRules {
   const parts = CONTRACT_RULES.flatMap((r) => {
@@ -79,7 +78,7 @@ function contractRules(table: RuleTable, ctx: RuleContext): TableRules {
   }
   const where = parts.flatMap((p) => (p.where ? [`(${p.where})`] : []));
   const scope = parts.find((p) => p.scope)?.scope;
-  const changes = parts.flatMap((p) => (p.changes ?? []).map((c) => (p.scope ? { ...c, whole: true } : c)));
+  const changes = parts.flatMap((p) => (p.changes ?? []).map((c) => (p.scope ? { ...c, outsideScope: true } : c)));
   return {
     columns: Object.assign({}, ...parts.map((p) => p.columns ?? {})) as Record<string, string>,
     ...(where.length ? { where: where.join(" AND ") } : {}),
@@ -119,25 +118,6 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
   });
   const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
   return { ...base, scope, select: `${scope?.ctes ?? ""}SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
-}
-
-/**
- * One scalar subquery giving `bigint[]`: each aggregate over one table's rows, in
- * order; without a scope over the whole table, with one over the rows in scope,
- * except the `whole` ones. The copy's counts and the dry run's share it.
- */
-export function aggregatesSql(plan: Pick<TablePlan, "table" | "scope">, aggregates: readonly Pick<ChangeCount, "aggregate" | "whole">[]): string {
-  const from = publicTable(plan.table);
-  const as = (list: typeof aggregates) => list.map((a, i) => `(${a.aggregate})::bigint AS c${i}`).join(", ");
-  if (!plan.scope) return `(SELECT ARRAY[${aggregates.map((a) => `(${a.aggregate})::bigint`).join(", ")}]::bigint[] FROM ${from})`;
-  const whole = aggregates.filter((a) => a.whole);
-  const scoped = aggregates.filter((a) => !a.whole);
-  const items = aggregates.map((a) => (a.whole ? `w.c${whole.indexOf(a)}` : `s.c${scoped.indexOf(a)}`));
-  const sources = [
-    ...(whole.length ? [`(SELECT ${as(whole)} FROM ${from}) w`] : []),
-    ...(scoped.length ? [`(SELECT ${as(scoped)} FROM ${from} WHERE ${plan.scope.where}) s`] : []),
-  ];
-  return `(${plan.scope.ctes}SELECT ARRAY[${items.join(", ")}]::bigint[] FROM ${sources.join(", ")})`;
 }
 
 /** Plain words for rule 0's counts: the customer's own tables and fields keep their names. */

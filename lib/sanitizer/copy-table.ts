@@ -8,7 +8,8 @@ import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { aggregatesSql, type TablePlan } from "./copy-plan";
+import { aggregatesSql } from "./change-counts";
+import type { TablePlan } from "./copy-plan";
 import { ThrottledStream, type RateLimit } from "./rate-limit";
 import { quoteIdent } from "./sql";
 

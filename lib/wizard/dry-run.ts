@@ -12,7 +12,8 @@
  */
 import type pg from "pg";
 import type { Classification } from "../sanitizer/classification";
-import { aggregatesSql, buildCopyPlans, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
+import { countTables } from "../sanitizer/change-counts";
+import { buildCopyPlans, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
 import { readForeignKeys } from "../sanitizer/foreign-keys";
 import type { SandboxOptions } from "../sanitizer/options";
 import { buildRuleReports } from "../sanitizer/rule-reports";
@@ -89,11 +90,9 @@ async function countAll(client: pg.ClientBase, plans: TablePlan[], previews: Pre
     .filter((s) => s.plan.changes.length + s.previews.length > 0);
   const census = new Map<string, number[]>();
   const figures = new Map<string, number>();
-  if (scans.length === 0) return { census, figures };
-  const select = scans.map((s, i) => `${aggregatesSql(s.plan, [...s.plan.changes, ...s.previews])} AS t${i}`);
-  const { rows } = await client.query<Record<string, string[]>>(`SELECT ${select.join(", ")}`);
+  const counted = await countTables(client, scans.map((s) => ({ plan: s.plan, aggregates: [...s.plan.changes, ...s.previews] })));
   scans.forEach((s, i) => {
-    const values = (rows[0]?.[`t${i}`] ?? []).map(Number);
+    const values = counted[i] ?? [];
     census.set(s.plan.table, values.slice(0, s.plan.changes.length));
     s.previews.forEach((p, j) => figures.set(p.key, values[s.plan.changes.length + j] ?? 0));
   });

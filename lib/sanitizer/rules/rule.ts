@@ -44,10 +44,11 @@ export interface ChangeCount {
   /** An aggregate over the production table, e.g. `count(*) FILTER (WHERE ...)`. */
   aggregate: string;
   /**
-   * Counted over the whole table rather than over the rows in the table's scope:
-   * set by the engine for the rule that declares the scope (what it leaves out).
+   * Counts the rows outside the table's scope, as all rows less those in scope (the
+   * aggregate is then `count(*)`): set by the engine on the changes of the rule that
+   * declares the scope, which count what it leaves out.
    */
-  whole?: boolean;
+  outsideScope?: boolean;
 }
 
 export interface TableRules {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId } from "react";
+import { useEffect, useId } from "react";
 import { useWatch, type Path } from "react-hook-form";
 import { baseCopyBytes, estimateSeconds, extraSeconds } from "@/lib/sandboxes/estimate";
 import { formatBytes, formatEstimate } from "@/lib/format";
@@ -36,6 +36,10 @@ export function StepData({ form, data }: StepProps) {
   const dateWarning = documentDateWarning(since ?? "", data.documentDays[0]?.day ?? null);
   const chosenDocs = mode === "all" ? all : mode === "since" ? fromDate : { count: 0, bytes: 0 };
   const share = useWatch({ control: form.control, name: "share" });
+  // A share belongs to a partial copy: kept under another kind, a half-typed one would block the step with an error nobody sees.
+  useEffect(() => {
+    if (kind !== "partial" && form.getValues("share") !== undefined) form.setValue("share", undefined);
+  }, [kind, form]);
   // A share of companies is about that share of the records; the other ways to choose are sized by the dry run.
   const fraction = kind === "partial" ? (share?.by === "percent" && Number.isFinite(share.percent) ? share.percent / 100 : null) : 1;
   const base = baseCopyBytes(data.footprint, kind, fraction ?? 1);
