@@ -1,20 +1,43 @@
 /**
- * Rule 17 in the browser: an admin chooses a configuration-only sandbox in the
- * wizard, sees what it costs and what the dry run leaves out, and gets a sandbox
- * whose page and report say what it holds, with no customer record in it.
+ * Rule 17 in the browser: an admin chooses a configuration-only or a partial
+ * sandbox in the wizard, sees what it costs and what the dry run counts, and gets
+ * a sandbox whose page and report say what it holds, and whose database holds it.
  */
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
+import type { Page, TestInfo } from "@playwright/test";
 import { connectToServerDatabase, expectAccessible, orderSandbox, signIn } from "./fixtures";
 
-test("a configuration-only sandbox: chosen in the wizard, counted by the dry run, empty of customer records", async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
+/** The sandbox database behind a sandbox page, read directly: what the page says is what it holds. */
+async function withSandboxDatabase<T>(testInfo: TestInfo, sandboxPath: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
+  const portal = await connectToServerDatabase(testInfo);
+  const { rows } = await portal.query<{ databaseName: string }>('SELECT "databaseName" FROM "Sandbox" WHERE id = $1', [sandboxPath.split("/").pop()]);
+  await portal.end();
+  const url = new URL(readE2eServerInfo(testInfo.project.use.baseURL!).databaseUrl);
+  url.pathname = `/${rows[0]!.databaseName}`;
+  const sandbox = new pg.Client({ connectionString: url.toString() });
+  await sandbox.connect();
+  try {
+    return await read(sandbox);
+  } finally {
+    await sandbox.end();
+  }
+}
+
+/** Orders a sandbox as a customer admin and walks its wizard to the data step. */
+async function orderToDataStep(page: Page, name: string) {
   await signIn(page, "admin@bergenbakeri.example");
-  const sandboxPath = await orderSandbox(page, `Config ${Date.now().toString(36)}`, 1);
+  const sandboxPath = await orderSandbox(page, `${name} ${Date.now().toString(36)}`, 1);
   const heading = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
   for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Next", exact: true }).click();
   await expect(heading).toContainText("Step 4 of 6: Data");
+  return { sandboxPath, heading };
+}
+
+test("a configuration-only sandbox: chosen in the wizard, counted by the dry run, empty of customer records", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const { sandboxPath, heading } = await orderToDataStep(page, "Config");
 
   await page.getByLabel(/^Configuration only/).check();
   await expect(page.getByTestId("config-only-data")).toContainText("holds no documents or Service attachments");
@@ -36,18 +59,49 @@ test("a configuration-only sandbox: chosen in the wizard, counted by the dry run
   await expectAccessible(page, "configuration-only sandbox page");
 
   // What the page says is what the database holds.
-  const portal = await connectToServerDatabase(testInfo);
-  const { rows } = await portal.query<{ databaseName: string }>('SELECT "databaseName" FROM "Sandbox" WHERE id = $1', [sandboxPath.split("/").pop()]);
-  await portal.end();
-  const url = new URL(readE2eServerInfo(testInfo.project.use.baseURL!).databaseUrl);
-  url.pathname = `/${rows[0]!.databaseName}`;
-  const sandbox = new pg.Client({ connectionString: url.toString() });
-  await sandbox.connect();
-  try {
-    const counts = await sandbox.query<{ companies: string; associates: string }>("SELECT (SELECT count(*) FROM company) AS companies, (SELECT count(*) FROM associate) AS associates");
-    expect(counts.rows[0]).toMatchObject({ companies: "0" });
-    expect(Number(counts.rows[0]!.associates)).toBeGreaterThan(0);
-  } finally {
-    await sandbox.end();
-  }
+  const counts = await withSandboxDatabase(testInfo, sandboxPath, async (c) => (await c.query<{ companies: string; associates: string }>("SELECT (SELECT count(*) FROM company) AS companies, (SELECT count(*) FROM associate) AS associates")).rows[0]!);
+  expect(counts).toMatchObject({ companies: "0" });
+  expect(Number(counts.associates)).toBeGreaterThan(0);
+});
+
+test("a partial sandbox: a share of companies chosen in the wizard, refused at 0 %, counted by the dry run, verified and ready", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const { sandboxPath, heading } = await orderToDataStep(page, "Partial");
+
+  await page.getByLabel(/^Partial copy/).check();
+  const percent = page.getByLabel("Share of companies (%)");
+  await expect(percent).toHaveValue("10");
+  await percent.fill("0");
+  await page.getByRole("button", { name: "Next", exact: true }).click();
+  await expect(page.getByTestId("share-error")).toContainText("0 % copies no company");
+  await expect(heading).toContainText("Step 4 of 6: Data");
+  await percent.fill("40");
+  await expect(page.getByRole("group", { name: "Documents" })).toBeVisible();
+  await expectAccessible(page, "wizard data step, partial copy");
+
+  await page.getByRole("button", { name: "Next", exact: true }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
+  await expect(heading).toContainText("Step 6 of 6: Review");
+  await expect(page.getByTestId("review-choices")).toContainText("Partial copy: 40 % of companies");
+  const dryRun = page.getByTestId("dry-run");
+  await expect(dryRun.getByRole("row", { name: /^Companies chosen \(partial copy\)/ })).toBeVisible();
+  await expect(dryRun.getByRole("row", { name: /^Customer records left out \(partial copy\)/ })).toBeVisible();
+  await page.getByLabel(/there is no going back/).check();
+  await page.getByRole("button", { name: "Confirm and start the copy" }).click();
+
+  await expect(page.getByRole("heading", { name: "Sanitization report" })).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByTestId("sandbox-kind")).toContainText("Partial copy: 40 % of companies");
+  const kinds = page.getByRole("list", { name: "Rules" }).getByRole("listitem").filter({ hasText: "Rule 17: Kinds" });
+  await expect(kinds).toContainText("Companies left out (partial copy)");
+  await expect(kinds).toContainText("Companies chosen (partial copy)");
+  await expectAccessible(page, "partial sandbox page");
+
+  const held = await withSandboxDatabase(testInfo, sandboxPath, async (c) => {
+    const { rows } = await c.query<{ companies: string; orphans: string }>(
+      "SELECT (SELECT count(*) FROM company) AS companies, (SELECT count(*) FROM contact x WHERE NOT EXISTS (SELECT 1 FROM company y WHERE y.id = x.company_id)) AS orphans",
+    );
+    return rows[0]!;
+  });
+  expect(Number(held.companies)).toBeGreaterThan(0);
+  expect(held.orphans).toBe("0");
 });

@@ -159,13 +159,27 @@ describe("operator CLI", () => {
     expect(twin.code).toBe(1);
     expect(twin.stderr).toContain("--name: A sandbox with this name already exists for this customer.");
 
+    // A refresh may change the kind: refused choices name their flag and start nothing.
+    const unknownCompany = await ops("sandbox:refresh", "--id", id!, "--companies", "1,987654");
+    expect(unknownCompany.code).toBe(1);
+    expect(unknownCompany.stderr).toMatch(/--share, --since or --companies: These companies are not in .*'s CRM: 987654\./);
+    const none = await ops("sandbox:refresh", "--id", id!, "--kind", "partial", "--share", "0%");
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("0 % copies no company");
+    const mixed = await ops("sandbox:refresh", "--id", id!, "--kind", "config", "--since", "2024-01-01");
+    expect(mixed.stderr).toContain("--since chooses a partial copy's companies: use it with --kind partial");
+    const partial = await ops("sandbox:refresh", "--id", id!, "--share", "50%");
+    expect(partial.code, partial.stderr).toBe(0);
+    const refreshed = JSON.parse((await ops("sandbox:report", "--id", id!)).stdout) as { options: { kind: string; share: unknown } };
+    expect(refreshed.options).toMatchObject({ kind: "partial", share: { by: "percent", percent: 50 } });
+
     const unconfirmed = await ops("sandbox:delete", "--id", id!);
     expect(unconfirmed.code).toBe(1);
     const deleted = await ops("sandbox:delete", "--id", id!, "--confirm", "UAT");
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(JSON.parse((await ops("sandbox:status", "--id", id!)).stdout).status).toBe("DELETED");
     const audit = await oneOffQuery<{ action: string }>(portalUrl, `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [id]);
-    expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.delete.requested"]);
+    expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.refresh.requested", "sandbox.delete.requested"]);
   }, 300_000);
 
   it("rotates DATABASE_SECRETS_KEY: re-seals every stored URL while both keys work, then runs on the new key alone", async () => {

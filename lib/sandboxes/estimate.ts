@@ -25,10 +25,15 @@ export interface Throughput {
   runs: number;
 }
 
-/** Bytes a default copy of the kind moves: everything but documents and attachments, or the configuration alone. */
-export function baseCopyBytes(footprint: ProductionFootprint, kind: SandboxKind = "full"): number {
+/**
+ * Bytes a default copy of the kind moves: everything but documents and attachments,
+ * the configuration alone, or the configuration and `share` (0–1) of the records.
+ */
+export function baseCopyBytes(footprint: ProductionFootprint, kind: SandboxKind = "full", share = 1): number {
   if (kind === "config") return footprint.configurationBytes;
-  return Math.max(0, footprint.databaseBytes - footprint.documentBytes - footprint.attachmentBytes);
+  const all = Math.max(0, footprint.databaseBytes - footprint.documentBytes - footprint.attachmentBytes);
+  if (kind === "full") return all;
+  return Math.round(Math.min(all, footprint.configurationBytes + Math.max(0, all - footprint.configurationBytes) * share));
 }
 
 export function estimateSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">): number {

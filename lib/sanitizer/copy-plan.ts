@@ -9,11 +9,13 @@
  * report counts exactly what the rules changed; the wizard's dry run runs the same
  * plans' aggregates before any copy.
  */
-import { contractTable } from "../crm/contract";
+import { CONFIGURATION_TABLES, CRM_TABLES, contractTable } from "../crm/contract";
 import { columnTreatment } from "./classification";
+import { buildPartialClosure, type ForeignKeyEdge, type RowScope } from "./partial-closure";
+import { partialShareOf } from "./options";
 import { CONTRACT_RULES } from "./rules";
-import { kindsRule } from "./rules/rule-17-kinds";
-import type { ChangeCount, RuleContext, RuleTable, TableRules } from "./rules/rule";
+import { chosenKey } from "./rules/rule-17-kinds";
+import { countWhere, type ChangeCount, type RuleContext, type RuleTable, type TableRules } from "./rules/rule";
 import { publicTable, quoteIdent } from "./sql";
 
 export interface TablePlan {
@@ -22,6 +24,8 @@ export interface TablePlan {
   columns: string[];
   /** The sanitizing SELECT, or null when no row is copied. */
   select: string | null;
+  /** The rows in the copy's share of the table (partial copy), or null for every row. */
+  scope: RowScope | null;
   changes: ChangeCount[];
   estimatedRows: number;
   estimatedBytes: number;
@@ -33,41 +37,75 @@ export interface PlannedTable extends RuleTable {
   bytes?: number;
 }
 
-const KIND_RULE = kindsRule.rule;
-
 export function buildCopyPlans(tables: readonly PlannedTable[], ctx: RuleContext): TablePlan[] {
-  return tables.map((table) => planTable(table, ctx));
+  const withScopes = ctx.options.kind === "partial" ? { ...ctx, partialScopes: partialScopes(tables, ctx) } : ctx;
+  return tables.map((table) => planTable(table, withScopes));
 }
 
 /**
+ * The partial copy's closure over the tables whose rows it copies at all: customer
+ * records that no rule leaves out whole (rule 9's documents when none are chosen,
+ * rule 3's inbox messages, tables rule 0 skips). Their rows never pull others in.
+ */
+function partialScopes(tables: readonly PlannedTable[], ctx: RuleContext) {
+  const records = tables.filter(
+    (t) => !CONFIGURATION_TABLES.has(t.name) && (contractTable(t.name) || ctx.classification.tables[t.name] === "copy") && !contractRules(t, ctx).noRows,
+  );
+  return buildPartialClosure(partialShareOf(ctx.options), new Set(records.map((t) => t.name)), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
+}
+
+/** The contract's own foreign keys: the fallback when production's were not read. */
+const CONTRACT_FOREIGN_KEYS: readonly ForeignKeyEdge[] = CRM_TABLES.flatMap((t) =>
+  t.foreignKeys.map((fk) => ({ table: t.name, columns: [fk.column], refTable: fk.references, refColumns: ["id"] })),
+);
+
+/**
  * Every rule's part for one table. A rule that copies no row of it decides alone:
- * what the others would rewrite or count is never copied. The sandbox's kind
- * (rule 17) leaving a table out goes first, so a table is counted as left out once.
+ * what the others would rewrite or count is never copied; among several, the
+ * highest precedence counts it, so a table is counted as left out once. A rule
+ * that scopes the rows (rule 17's partial copy) counts the rows it leaves out; every
+ * other rule counts among the rows in scope, which are the rows it acts on.
  */
 function contractRules(table: RuleTable, ctx: RuleContext): TableRules {
   const parts = CONTRACT_RULES.flatMap((r) => {
     const part = r.copy?.(table, ctx);
-    return part ? [{ rule: r.rule, ...part }] : [];
+    return part ? [{ rule: r.rule, precedence: r.precedence ?? 0, ...part }] : [];
   });
   const noRows = parts.filter((p) => p.noRows);
-  const byKind = noRows.filter((p) => p.rule === KIND_RULE);
-  if (noRows.length) return { noRows: true, changes: (byKind.length ? byKind : noRows).flatMap((p) => p.changes ?? []) };
+  if (noRows.length) {
+    const first = Math.max(...noRows.map((p) => p.precedence));
+    return { noRows: true, changes: noRows.filter((p) => p.precedence === first).flatMap((p) => p.changes ?? []) };
+  }
   const where = parts.flatMap((p) => (p.where ? [`(${p.where})`] : []));
+  const scope = parts.find((p) => p.scope)?.scope;
+  const changes = parts.flatMap((p) => (p.changes ?? []).map((c) => (p.scope ? { ...c, outsideScope: true } : c)));
   return {
     columns: Object.assign({}, ...parts.map((p) => p.columns ?? {})) as Record<string, string>,
     ...(where.length ? { where: where.join(" AND ") } : {}),
-    changes: parts.flatMap((p) => p.changes ?? []),
+    ...(scope ? { scope } : {}),
+    changes,
   };
 }
 
 function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
-  const base = { table: table.name, columns: table.columns.map((c) => quoteIdent(c.name)), estimatedRows: table.estimatedRows ?? 0, estimatedBytes: table.bytes ?? 0 };
+  const base = {
+    table: table.name,
+    columns: table.columns.map((c) => quoteIdent(c.name)),
+    estimatedRows: table.estimatedRows ?? 0,
+    estimatedBytes: table.bytes ?? 0,
+    scope: null,
+  };
   if (!contractTable(table.name) && ctx.classification.tables[table.name] !== "copy") {
     return { ...base, select: null, changes: [{ rule: 0, key: `${table.name} skipped`, aggregate: "count(*)" }] };
   }
   const rules = contractRules(table, ctx);
   const changes = [...(rules.changes ?? [])];
   if (rules.noRows) return { ...base, select: null, changes };
+  const scope = rules.scope ?? null;
+  const conditions = [...(rules.where ? [rules.where] : []), ...(scope ? [`(${scope.where})`] : [])];
+  // The rows of the chosen companies that the copy holds, recorded on production
+  // for the verification's "every selected company has all its dependants".
+  if (scope && scope.members !== "false") changes.push({ rule: 17, key: chosenKey(table.name), aggregate: countWhere(`(${scope.members})${rules.where ? ` AND ${rules.where}` : ""}`) });
   const expressions = table.columns.map((c) => {
     const col = quoteIdent(c.name);
     const override = rules.columns?.[c.name];
@@ -78,8 +116,8 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
     }
     return col;
   });
-  const where = rules.where ? ` WHERE ${rules.where}` : "";
-  return { ...base, select: `SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
+  const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
+  return { ...base, scope, select: `${scope?.ctes ?? ""}SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
 }
 
 /** Plain words for rule 0's counts: the customer's own tables and fields keep their names. */

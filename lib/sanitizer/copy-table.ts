@@ -8,9 +8,10 @@ import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { aggregatesSql } from "./change-counts";
 import type { TablePlan } from "./copy-plan";
 import { ThrottledStream, type RateLimit } from "./rate-limit";
-import { publicTable, quoteIdent } from "./sql";
+import { quoteIdent } from "./sql";
 
 export interface CopyCounters {
   rows: number;
@@ -58,7 +59,6 @@ export async function copyTable(
 /** The rules' change counts for one table, over production's rows in the snapshot. */
 export async function countChanges(source: pg.ClientBase, plan: TablePlan): Promise<number[]> {
   if (plan.changes.length === 0) return [];
-  const select = plan.changes.map((c, i) => `(${c.aggregate})::bigint AS c${i}`).join(", ");
-  const { rows } = await source.query<Record<string, string>>(`SELECT ${select} FROM ${publicTable(plan.table)}`);
-  return plan.changes.map((_c, i) => Number(rows[0]?.[`c${i}`] ?? 0));
+  const { rows } = await source.query<{ counts: string[] }>(`SELECT ${aggregatesSql(plan, plan.changes)} AS counts`);
+  return plan.changes.map((_c, i) => Number(rows[0]?.counts[i] ?? 0));
 }

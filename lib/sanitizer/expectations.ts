@@ -29,6 +29,8 @@ export interface SandboxExpectations {
   ticketsClosed: number;
   /** Opt-in preferences rule 11 created because production lacked them (absent in older reports: 0). */
   preferencesCreated?: number;
+  /** Rule 17, partial copy: per table, production's rows of the chosen companies that the copy must hold. */
+  chosenRows?: Record<string, number>;
   /** Rule 8: the rows carried from the previous copy (empty for a first copy). */
   carried: { appAuthorizations: CarriedRowKey[]; webhooks: CarriedRowKey[] };
 }

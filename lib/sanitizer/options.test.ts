@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { classificationFilePath, loadClassification, parseClassification } from "./classification";
-import { sandboxOptionsSchema } from "./options";
+import { describeKind, describeShare, partialShareOf, sandboxOptionsSchema } from "./options";
 
 describe("sandboxOptionsSchema", () => {
   it("fills every default", () => {
@@ -46,6 +46,43 @@ describe("sandboxOptionsSchema", () => {
     const result = sandboxOptionsSchema.safeParse(input);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path[0]).toBe(field);
+  });
+});
+
+describe("a partial copy's share", () => {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+  it("takes 10 % of companies unless told otherwise, and says each share in plain words", () => {
+    const options = sandboxOptionsSchema.parse({ kind: "partial" });
+    expect(partialShareOf(options)).toEqual({ by: "percent", percent: 10 });
+    expect(describeKind(options)).toBe("Partial copy: 10 % of companies");
+    expect(describeShare({ by: "since", since: "2026-01-31" })).toBe("companies changed since 2026-01-31");
+    expect(describeShare({ by: "companies", ids: [4, 9, 12] })).toBe("3 named companies");
+    expect(describeKind({ kind: "full", share: { by: "percent", percent: 50 } })).toBe("Full copy");
+  });
+
+  it.each([
+    [{ by: "percent", percent: 1 }],
+    [{ by: "percent", percent: 99 }],
+    [{ by: "since", since: new Date().toISOString().slice(0, 10) }],
+    [{ by: "companies", ids: [1, 2, 3] }],
+  ])("accepts %j", (share) => {
+    expect(sandboxOptionsSchema.parse({ kind: "partial", share }).share).toEqual(share);
+  });
+
+  it.each([
+    [{ by: "percent", percent: 0 }, "0 % copies no company"],
+    [{ by: "percent", percent: 100 }, "choose a full copy"],
+    [{ by: "percent", percent: 12.5 }, "whole number"],
+    [{ by: "since", since: tomorrow }, "in the future"],
+    [{ by: "companies", ids: [] }, "at least one company"],
+    [{ by: "companies", ids: [3, 3] }, "only once"],
+    [{ by: "random" }, ""],
+  ])("refuses %j in plain words", (share, words) => {
+    const result = sandboxOptionsSchema.safeParse({ kind: "partial", share });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path[0]).toBe("share");
+    expect(result.error?.issues[0]?.message).toContain(words);
   });
 });
 

@@ -33,10 +33,10 @@ export function describePlanCounts(counts: unknown): string[] {
 /** What the sandbox is after its copy, as the wizard says it. */
 export const STATE_AFTER_COPY_LABEL = { running: "Running", maintenance: "In maintenance" } as const;
 
-/** What a sandbox holds (rule 17): every row, or the configuration tables alone. */
-export const SANDBOX_KINDS = ["full", "config"] as const;
+/** What a sandbox holds (rule 17): every row, a share of the companies with what they need, or the configuration tables alone. */
+export const SANDBOX_KINDS = ["full", "partial", "config"] as const;
 export type SandboxKind = (typeof SANDBOX_KINDS)[number];
-export const KIND_LABEL: Record<SandboxKind, string> = { full: "Full copy", config: "Configuration only" };
+export const KIND_LABEL: Record<SandboxKind, string> = { full: "Full copy", partial: "Partial copy", config: "Configuration only" };
 
 export const DEFAULT_INVALIDATION_DOMAIN = "mailinator.com";
 
@@ -46,12 +46,64 @@ const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]
 
 const isoDate = z.iso.date({ error: "Use a date as YYYY-MM-DD." });
 
+/** Today as YYYY-MM-DD (UTC), the latest date a "changed since" choice may name. */
+const today = () => new Date().toISOString().slice(0, 10);
+
 const idList = z
   .array(z.number().int().positive())
   .refine((ids) => new Set(ids).size === ids.length, { error: "Each id may appear only once." });
 
+export const DEFAULT_SHARE_PERCENT = 10;
+
+/**
+ * Which companies a partial copy takes: a share of them (spread by a hash of the id,
+ * so the same share picks the same companies on every refresh), those changed since
+ * a date, or named ones. Named ids are checked against production by the wizard.
+ */
+export const partialShareSchema = z.discriminatedUnion("by", [
+  z.object({
+    by: z.literal("percent"),
+    percent: z
+      .number({ error: "Enter a share between 1 and 99 %." })
+      .int({ error: "Enter a whole number of per cent." })
+      .min(1, { error: "Choose at least 1 % of companies: 0 % copies no company." })
+      .max(99, { error: "Choose at most 99 % of companies; for all of them, choose a full copy." }),
+  }),
+  z.object({
+    by: z.literal("since"),
+    since: isoDate.refine((d) => d <= today(), { error: "That date is in the future: no company has changed since." }),
+  }),
+  z.object({
+    by: z.literal("companies"),
+    ids: idList.min(1, { error: "Name at least one company." }).max(1000, { error: "Name at most 1,000 companies." }),
+  }),
+]);
+export type PartialShare = z.output<typeof partialShareSchema>;
+
+/** The share a partial copy takes: the chosen one, or 10 % of companies. */
+export const partialShareOf = (options: { share?: PartialShare | undefined }): PartialShare =>
+  options.share ?? { by: "percent", percent: DEFAULT_SHARE_PERCENT };
+
+/** The companies a partial copy names by id (none for the other shares and kinds): production must have each. */
+export const namedCompanies = (options: { kind: SandboxKind; share?: PartialShare | undefined }): number[] =>
+  options.kind === "partial" && options.share?.by === "companies" ? options.share.ids : [];
+
+/** A share in plain words: "10 % of companies", "companies changed since 2026-01-01", "3 named companies". */
+export function describeShare(share: PartialShare): string {
+  if (share.by === "percent") return `${share.percent} % of companies`;
+  if (share.by === "since") return `companies changed since ${share.since}`;
+  return share.ids.length === 1 ? "1 named company" : `${share.ids.length} named companies`;
+}
+
+/** "Partial copy: 10 % of companies"; the other kinds by their label. */
+export function describeKind(options: { kind: SandboxKind; share?: PartialShare | undefined }): string {
+  return options.kind === "partial" ? `${KIND_LABEL.partial}: ${describeShare(partialShareOf(options))}` : KIND_LABEL[options.kind];
+}
+
 export const sandboxOptionsSchema = z.object({
   kind: z.enum(SANDBOX_KINDS).default("full"),
+  /** Only read for a partial copy; left out, a partial copy takes 10 % of companies. */
+  share: partialShareSchema.optional(),
   users: z
     .array(z.object({ associateId: z.number().int().positive(), userPlan: z.enum(USER_PLANS) }))
     .refine((users) => new Set(users.map((u) => u.associateId)).size === users.length, {

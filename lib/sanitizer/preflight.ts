@@ -5,7 +5,7 @@
  */
 import type pg from "pg";
 import { SanitizationError } from "./errors";
-import type { SandboxOptions } from "./options";
+import { namedCompanies, type SandboxOptions } from "./options";
 
 export interface SourceInstallation {
   customerId: string;
@@ -44,6 +44,8 @@ export async function preflight(client: pg.ClientBase, options: SandboxOptions):
   if (missingAssociates.length) problems.push(`no associate with id ${missingAssociates.join(", ")}`);
   const missingTasks = await missingIds(client, "scheduled_task", options.keepEnabledTaskIds);
   if (missingTasks.length) problems.push(`no scheduled task with id ${missingTasks.join(", ")}`);
+  const missingCompanies = await missingIds(client, "company", namedCompanies(options));
+  if (missingCompanies.length) problems.push(`no company with id ${missingCompanies.join(", ")}`);
   if (problems.length) {
     throw new SanitizationError("INVALID_OPTIONS", `The options do not match production: ${problems.join("; ")}.`, { problems });
   }
@@ -57,7 +59,7 @@ export async function preflight(client: pg.ClientBase, options: SandboxOptions):
   return { installation, newMailboxId: mailbox.rows[0]?.next ?? 1 };
 }
 
-async function missingIds(client: pg.ClientBase, table: "associate" | "scheduled_task", ids: number[]): Promise<number[]> {
+async function missingIds(client: pg.ClientBase, table: "associate" | "scheduled_task" | "company", ids: readonly number[]): Promise<number[]> {
   if (ids.length === 0) return [];
   const { rows } = await client.query<{ id: number }>(
     `SELECT i AS id FROM unnest($1::int[]) i WHERE NOT EXISTS (SELECT 1 FROM public.${table} WHERE id = i) ORDER BY 1`,

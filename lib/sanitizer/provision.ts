@@ -27,6 +27,7 @@ import { ProgressTracker, type ProgressListener } from "./progress";
 import type { SanitizationReport } from "./report";
 import { buildRuleReports, RULE_STEPS } from "./rule-reports";
 import { runParallel } from "./run-parallel";
+import { chosenCounts } from "./rules/rule-17-kinds";
 import { runSnapshotPhase } from "./snapshot-phase";
 import { assertVerified, CHECK_COUNT, verifySandbox } from "./verify";
 
@@ -161,6 +162,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       tableRows: Object.fromEntries(copy.tables.map((t) => [t.name, t.rows])),
       ticketsClosed: rules.find((r) => r.rule === 5)?.changes["ticket.closed"] ?? 0,
       preferencesCreated: post[11]?.["preference.created"] ?? 0,
+      ...(options.kind === "partial" ? { chosenRows: chosenCounts(rules.find((r) => r.rule === 17)?.changes ?? {}) } : {}),
       carried: {
         appAuthorizations: carried.appAuthorizations.map((a) => ({ id: a.id, name: a.app_name })),
         webhooks: carried.webhooks.map((w) => ({ id: w.id, name: w.name })),

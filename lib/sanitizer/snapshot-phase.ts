@@ -72,6 +72,10 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       classification: input.classification,
       snapshotAt: snapshot.at,
       newMailboxId: facts.newMailboxId,
+      // The keys the sandbox will enforce: a partial copy must leave none of them dangling.
+      foreignKeys: plan.constraints.flatMap((k) =>
+        k.kind === "f" && k.foreignKey ? [{ table: k.table, columns: k.columns, refTable: k.foreignKey.table, refColumns: k.foreignKey.columns }] : [],
+      ),
     });
     tracker.insertAfter(
       "schema",

@@ -8,6 +8,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { newSandboxName, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 import type { World } from "../testing/test-world";
+import { CONFIGURATION_TABLES } from "../crm/contract";
 
 usePortalDatabase();
 
@@ -36,6 +37,22 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
+/** A real copy with the tenant's classification, as a run makes it. */
+async function copyWith(options: Parameters<typeof getDryRun>[1]) {
+  const name = newSandboxName();
+  made.push(name);
+  const report = await provisionSandbox({
+    productionUrl: world.productionUrl,
+    sandboxServerUrl: testSandboxServerUrl(),
+    databaseName: name,
+    sandboxCustomerId: `Cust9001${made.length}`,
+    serviceMailboxAddress: `support@sandbox9001${made.length}.example`,
+    options,
+    classification: await tenantClassification(world.tenantA),
+  });
+  return { name, report };
+}
+
 describe("the dry run and the copy's report", () => {
   it("count the same changes, extra e-mail columns included", async () => {
     const options = sandboxOptionsSchema.parse({
@@ -45,17 +62,7 @@ describe("the dry run and the copy's report", () => {
     });
     const dry = await getDryRun(world.tenantA, options);
 
-    const name = newSandboxName();
-    made.push(name);
-    const report = await provisionSandbox({
-      productionUrl: world.productionUrl,
-      sandboxServerUrl: testSandboxServerUrl(),
-      databaseName: name,
-      sandboxCustomerId: "Cust90011",
-      serviceMailboxAddress: "support@sandbox90011.example",
-      options,
-      classification: await tenantClassification(world.tenantA),
-    });
+    const { name, report } = await copyWith(options);
     const changes = (rule: number) => report.rules.find((r) => r.rule === rule)?.changes ?? {};
     const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
@@ -92,5 +99,24 @@ describe("the dry run and the copy's report", () => {
     expect(dry.attachmentsCopied).toEqual({ count: 0, bytes: 0 });
     // Left out by its kind, not counted again as "Documents left out".
     expect(dry.documentsLeftOut).toBe(0);
+  });
+
+  it("count a partial copy's share as the copy holds it: companies chosen, records copied, rules among them", async () => {
+    const options = sandboxOptionsSchema.parse({ kind: "partial", share: { by: "percent", percent: 25 }, documents: { mode: "all" }, serviceAttachments: true });
+    const dry = await getDryRun(world.tenantA, options);
+    const { name, report } = await copyWith(options);
+    const changes = (rule: number) => report.rules.find((r) => r.rule === rule)?.changes ?? {};
+    const copiedRecords = report.tables.filter((t) => !CONFIGURATION_TABLES.has(t.name)).reduce((sum, t) => sum + t.rows, 0);
+    const companies = Number(await scalar(world.productionUrl, "SELECT count(*) FROM company"));
+
+    expect(dry.share).not.toBeNull();
+    expect(dry.share!.companies).toBe(changes(17)["company of the chosen companies"]);
+    expect(dry.share!.companies).toBeGreaterThan(0);
+    expect(dry.share!.companies).toBeLessThan(companies);
+    expect(dry.share!.records).toBe(copiedRecords);
+    expect(dry.share!.bytes).toBeGreaterThan(0);
+    expect(dry.recordsLeftOut).toBe(Object.entries(changes(17)).reduce((sum, [key, n]) => sum + (key.endsWith(" outside the share") ? n : 0), 0));
+    expect(dry.openTicketsToClose).toBe(changes(5)["ticket.closed"]);
+    expect(dry.documentsCopied.count).toBe(Number(await scalar(sandboxUrl(name), "SELECT count(*) FROM document")));
   });
 });

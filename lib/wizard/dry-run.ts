@@ -12,13 +12,15 @@
  */
 import type pg from "pg";
 import type { Classification } from "../sanitizer/classification";
+import { countTables } from "../sanitizer/change-counts";
 import { buildCopyPlans, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
+import { readForeignKeys } from "../sanitizer/foreign-keys";
 import type { SandboxOptions } from "../sanitizer/options";
 import { buildRuleReports } from "../sanitizer/rule-reports";
 import { CONTRACT_RULES } from "../sanitizer/rules";
-import type { PreviewCount } from "../sanitizer/rules/rule";
+import { countAll as countRows, type PreviewCount } from "../sanitizer/rules/rule";
+import { isLeftOutKey } from "../sanitizer/rules/rule-17-kinds";
 import { webPanelRewrites } from "../sanitizer/rules/rule-06-web-panels";
-import { publicTable } from "../sanitizer/sql";
 
 export interface DryRunResult {
   usersGivenAccess: number;
@@ -39,20 +41,42 @@ export interface DryRunResult {
   attachmentsCopied: { count: number; bytes: number };
   attachmentsLeftOut: number;
   erpConnectionsStopped: number;
-  /** Customer records a configuration-only sandbox leaves out (rule 17); 0 for a full copy. */
+  /** Customer records a configuration-only or partial sandbox leaves out (rule 17); 0 for a full copy. */
   recordsLeftOut: number;
+  /** A partial copy's share, counted on production: companies chosen, customer records copied and their size; null for the other kinds. */
+  share: { companies: number; records: number; bytes: number } | null;
   durationMs: number;
 }
 
-/** Production's tables and their columns, as the copy's schema reader sees them. */
+/** Production's tables and their columns, as the copy's schema reader sees them, with the planner's sizes. */
 async function readTables(client: pg.ClientBase): Promise<PlannedTable[]> {
-  const { rows } = await client.query<{ name: string; columns: string[] }>(
-    `SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
+  const { rows } = await client.query<{ name: string; columns: string[]; rows: string; bytes: string }>(
+    `SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns,
+            greatest(c.reltuples, 0)::bigint::text AS rows, pg_table_size(c.oid)::text AS bytes
        FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition
-      GROUP BY c.relname`,
+      GROUP BY c.oid, c.relname`,
   );
-  return rows.map((r) => ({ name: r.name, columns: r.columns.map((name) => ({ name })) }));
+  return rows.map((r) => ({ name: r.name, columns: r.columns.map((name) => ({ name })), estimatedRows: Number(r.rows), bytes: Number(r.bytes) }));
+}
+
+/** Rows each partial plan copies, counted in its scope: a preview of their own per scoped table. */
+const shareRowsKey = (table: string) => `${table}.in_share`;
+const sharePreviews = (plans: TablePlan[]): PreviewCount[] =>
+  plans.filter((p) => p.scope && p.select).map((p) => ({ table: p.table, key: shareRowsKey(p.table), aggregate: countRows }));
+
+/**
+ * The share's size: its rows at each table's average row size (the planner's), but
+ * documents and attachments by their own sizes (rule 9's previews count those).
+ */
+function shareSize(plans: TablePlan[], figure: (key: string) => number, attachmentsBytes: number) {
+  const scoped = plans.filter((p) => p.scope && p.select);
+  const rows = (p: TablePlan) => figure(shareRowsKey(p.table));
+  const rowBytes = (p: TablePlan) => (p.estimatedRows > 0 ? p.estimatedBytes / p.estimatedRows : 0);
+  const bytes = scoped
+    .filter((p) => p.table !== "document" && p.table !== "ticket_attachment")
+    .reduce((sum, p) => sum + rows(p) * rowBytes(p), figure("document.copied_bytes") + attachmentsBytes);
+  return { companies: figure(shareRowsKey("company")), records: scoped.reduce((sum, p) => sum + rows(p), 0), bytes: Math.round(bytes) };
 }
 
 /**
@@ -66,14 +90,9 @@ async function countAll(client: pg.ClientBase, plans: TablePlan[], previews: Pre
     .filter((s) => s.plan.changes.length + s.previews.length > 0);
   const census = new Map<string, number[]>();
   const figures = new Map<string, number>();
-  if (scans.length === 0) return { census, figures };
-  const select = scans.map((s, i) => {
-    const aggregates = [...s.plan.changes, ...s.previews].map((c) => `(${c.aggregate})::bigint`);
-    return `(SELECT ARRAY[${aggregates.join(", ")}] FROM ${publicTable(s.plan.table)}) AS t${i}`;
-  });
-  const { rows } = await client.query<Record<string, string[]>>(`SELECT ${select.join(", ")}`);
+  const counted = await countTables(client, scans.map((s) => ({ plan: s.plan, aggregates: [...s.plan.changes, ...s.previews] })));
   scans.forEach((s, i) => {
-    const values = (rows[0]?.[`t${i}`] ?? []).map(Number);
+    const values = counted[i] ?? [];
     census.set(s.plan.table, values.slice(0, s.plan.changes.length));
     s.previews.forEach((p, j) => figures.set(p.key, values[s.plan.changes.length + j] ?? 0));
   });
@@ -83,8 +102,15 @@ async function countAll(client: pg.ClientBase, plans: TablePlan[], previews: Pre
 export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, classification: Classification): Promise<DryRunResult> {
   const started = performance.now();
   // The snapshot time and the new mailbox's id only enter rewritten values, never a count.
-  const plans = buildCopyPlans(await readTables(client), { options, classification, snapshotAt: new Date(), newMailboxId: 0 });
-  const { census, figures } = await countAll(client, plans, CONTRACT_RULES.flatMap((r) => r.preview?.(options) ?? []));
+  const plans = buildCopyPlans(await readTables(client), {
+    options,
+    classification,
+    snapshotAt: new Date(),
+    newMailboxId: 0,
+    ...(options.kind === "partial" ? { foreignKeys: await readForeignKeys(client) } : {}),
+  });
+  const previews = [...CONTRACT_RULES.flatMap((r) => r.preview?.(options) ?? []), ...sharePreviews(plans)];
+  const { census, figures } = await countAll(client, plans, previews);
   const reports = buildRuleReports(plans, census, {});
   const changes = (rule: number) => reports.find((r) => r.rule === rule)?.changes ?? {};
   const change = (rule: number, key: string) => changes(rule)[key] ?? 0;
@@ -111,7 +137,8 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
     attachmentsCopied: { count: copied("ticket_attachment.copied"), bytes: copied("ticket_attachment.copied_bytes") },
     attachmentsLeftOut: change(9, "ticket_attachment.removed"),
     erpConnectionsStopped: figure("erp_connection.stopped"),
-    recordsLeftOut: Object.values(changes(17)).reduce((a, b) => a + b, 0),
+    recordsLeftOut: Object.entries(changes(17)).reduce((sum, [key, n]) => sum + (isLeftOutKey(key) ? n : 0), 0),
+    share: options.kind === "partial" ? shareSize(plans, figure, copied("ticket_attachment.copied_bytes")) : null,
     durationMs: Math.round(performance.now() - started),
   };
 }

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import type { Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import { requestRun } from "../jobs/lifecycle";
-import { DEFAULT_INVALIDATION_DOMAIN, type SandboxOptions } from "../sanitizer/options";
+import { DEFAULT_INVALIDATION_DOMAIN, namedCompanies, type SandboxOptions } from "../sanitizer/options";
 import { findUnknownProductionIds, getWizardSandbox, type WizardSandbox } from "./queries";
 import { mailDomainUseInProduction } from "../tenants/production";
 import { domainRiskMessage, knownDomainRisk } from "./mail-domains";
@@ -78,12 +78,16 @@ export async function assertOptionsFitOrder(
     sandbox.tenantId,
     options.users.map((u) => u.associateId),
     options.keepEnabledTaskIds,
+    namedCompanies(options),
   );
   if (unknown.associates.length) {
     (fieldErrors["options.users"] ??= []).push(`These users are not in ${sandbox.tenant.companyName}'s CRM: ${unknown.associates.join(", ")}.`);
   }
   if (unknown.tasks.length) {
     fieldErrors["options.keepEnabledTaskIds"] = [`These tasks are not in ${sandbox.tenant.companyName}'s CRM: ${unknown.tasks.join(", ")}.`];
+  }
+  if (unknown.companies.length) {
+    fieldErrors["options.share"] = [`These companies are not in ${sandbox.tenant.companyName}'s CRM: ${unknown.companies.join(", ")}.`];
   }
   if (Object.keys(fieldErrors).length) throw new AppError("INVALID_INPUT", undefined, fieldErrors);
 }

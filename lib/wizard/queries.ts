@@ -118,14 +118,15 @@ async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionD
 }
 
 /** Ids among those given that do not exist in the tenant's production: a tampered or stale request. */
-export async function findUnknownProductionIds(tenantId: string, associateIds: number[], taskIds: number[]) {
+export async function findUnknownProductionIds(tenantId: string, associateIds: number[], taskIds: number[], companyIds: number[] = []) {
   return withProduction(tenantId, async (client) => {
-    const { rows } = await client.query<{ associates: number[]; tasks: number[] }>(
+    const { rows } = await client.query<{ associates: number[]; tasks: number[]; companies: number[] }>(
       `SELECT ARRAY(SELECT x FROM unnest($1::int[]) x WHERE NOT EXISTS (SELECT 1 FROM public.associate a WHERE a.id = x)) AS associates,
-              ARRAY(SELECT x FROM unnest($2::int[]) x WHERE NOT EXISTS (SELECT 1 FROM public.scheduled_task t WHERE t.id = x)) AS tasks`,
-      [associateIds, taskIds],
+              ARRAY(SELECT x FROM unnest($2::int[]) x WHERE NOT EXISTS (SELECT 1 FROM public.scheduled_task t WHERE t.id = x)) AS tasks,
+              ARRAY(SELECT x FROM unnest($3::int[]) x WHERE NOT EXISTS (SELECT 1 FROM public.company c WHERE c.id = x)) AS companies`,
+      [associateIds, taskIds, companyIds],
     );
-    return { associates: rows[0]?.associates ?? [], tasks: rows[0]?.tasks ?? [] };
+    return { associates: rows[0]?.associates ?? [], tasks: rows[0]?.tasks ?? [], companies: rows[0]?.companies ?? [] };
   });
 }
 

@@ -2,7 +2,8 @@
  * The wizard refuses choices that defeat its purpose unless they are confirmed:
  * an invalidation domain that would deliver to real people (a mail provider, the
  * customer's own domain, any domain production's addresses use), and a sandbox
- * nobody can sign in to (confirmed with a reason, which is audited).
+ * nobody can sign in to (confirmed with a reason, which is audited); and a partial
+ * copy's impossible shares (none, the future, companies production does not have).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import pg from "pg";
@@ -24,6 +25,7 @@ let world: World;
 let sandboxId = "";
 let ownDomain = "";
 let contactOnlyDomain = "";
+let companyId = 0;
 
 const save = (invalidationDomain: string, realMailDomain = "") =>
   saveWizardDraftAction({ sandboxId, step: 1, options: { users: [], invalidationDomain }, confirmations: { realMailDomain } });
@@ -37,6 +39,7 @@ describe("the wizard's refusals", () => {
     ownDomain = (await production.query<{ d: string }>("SELECT split_part(email, '@', 2) AS d FROM associate WHERE email LIKE '%@%' LIMIT 1")).rows[0]!.d;
     // A contact at a domain no CRM user has: production's, not the customer's own.
     const contact = (await production.query<{ id: number }>("SELECT id FROM contact ORDER BY id LIMIT 1")).rows[0]!.id;
+    companyId = (await production.query<{ id: number }>("SELECT id FROM company ORDER BY id LIMIT 1")).rows[0]!.id;
     contactOnlyDomain = "partner-firm.example";
     await production.query("UPDATE contact SET email = $1 WHERE id = $2", ["Kim@Partner-Firm.example", contact]);
     await production.end();
@@ -62,6 +65,21 @@ describe("the wizard's refusals", () => {
     expect(await save("gmail.com", "gmail.com")).toMatchObject({ ok: true });
     expect(domainError(await save(ownDomain, "gmail.com"))).toMatch(/own domains/);
     expect(await save(ownDomain, ownDomain.toUpperCase())).toMatchObject({ ok: true });
+  });
+
+  it("takes a partial copy's share, and refuses 0 %, a date in the future and a company production does not have", async () => {
+    const saveShare = (share: unknown) =>
+      saveWizardDraftAction({ sandboxId, step: 3, options: { kind: "partial", share } as never, confirmations: {} });
+    const errors = (result: Awaited<ReturnType<typeof saveShare>>) => (result.ok ? "" : Object.values(result.fieldErrors ?? {}).flat().join(" "));
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(await saveShare({ by: "percent", percent: 25 })).toMatchObject({ ok: true });
+    expect(await saveShare({ by: "since", since: "2024-01-01" })).toMatchObject({ ok: true });
+    expect(await saveShare({ by: "companies", ids: [companyId] })).toMatchObject({ ok: true });
+    expect(errors(await saveShare({ by: "percent", percent: 0 }))).toMatch(/0 % copies no company/);
+    expect(errors(await saveShare({ by: "since", since: tomorrow }))).toMatch(/in the future/);
+    expect(errors(await saveShare({ by: "companies", ids: [] }))).toMatch(/at least one company/);
+    const unknown = await saveShare({ by: "companies", ids: [companyId, 987654] });
+    expect(unknown).toMatchObject({ ok: false, fieldErrors: { "options.share": [expect.stringMatching(/These companies are not in .*'s CRM: 987654\./)] } });
   });
 
   it("confirms a sandbox nobody can sign in to only with a reason, and audits the reason", async () => {

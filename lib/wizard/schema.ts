@@ -34,7 +34,7 @@ export const STEP_FIELDS: Record<WizardStepId, readonly string[]> = {
   access: ["users"],
   email: ["invalidationDomain"],
   tasks: ["keepEnabledTaskIds"],
-  data: ["documents", "documents.mode", "documents.since", "serviceAttachments"],
+  data: ["kind", "share", "share.percent", "share.since", "share.ids", "documents", "documents.mode", "documents.since", "serviceAttachments"],
   running: ["stateAfterCopy"],
   review: [],
 };

@@ -1,6 +1,6 @@
 /** The operator CLI's flags, as `node:util` parseArgs leaves them: read in one place. */
 import { EMPTY_PLAN_COUNTS } from "../../lib/orders/schema";
-import { USER_PLANS, type UserPlan } from "../../lib/sanitizer/options";
+import { USER_PLANS, type PartialShare, type SandboxOptionsInput, type UserPlan } from "../../lib/sanitizer/options";
 import { CliError } from "./cli-error";
 
 export type Flags = Record<string, string | boolean | undefined>;
@@ -27,4 +27,28 @@ export function parsePlans(spec: string): Record<UserPlan, number> {
     counts[plan as UserPlan] = count.trim() === "" ? Number.NaN : Number(count);
   }
   return counts;
+}
+
+/** The ways to choose a partial copy's companies, each a flag; the options schema judges the values. */
+const SHARE_FLAGS: Record<string, (value: string) => PartialShare> = {
+  // "10%", "10 %" or "10"; anything else reaches the schema as NaN and is refused there, in its words.
+  share: (value) => ({ by: "percent", percent: /^\s*\d+\s*%?\s*$/.test(value) ? Number.parseInt(value, 10) : Number.NaN }),
+  since: (value) => ({ by: "since", since: value.trim() }),
+  companies: (value) => ({ by: "companies", ids: value.split(",").map((id) => (id.trim() === "" ? Number.NaN : Number(id))) }),
+};
+
+/**
+ * `--kind full|partial|config` and a partial copy's share: `--share 10%`,
+ * `--since 2026-01-01` or `--companies 1,2,3` (one of them; any implies partial).
+ */
+export function kindFromFlags(flags: Flags): Pick<SandboxOptionsInput, "kind" | "share"> {
+  const kind = text(flags, "kind");
+  const given = Object.keys(SHARE_FLAGS).filter((name) => text(flags, name) !== undefined);
+  if (given.length > 1) throw new CliError(`choose the companies one way: --${given.join(", --")} were all given`);
+  const [name] = given;
+  if (name && kind && kind !== "partial") throw new CliError(`--${name} chooses a partial copy's companies: use it with --kind partial`);
+  return {
+    ...(kind ? { kind: kind as SandboxOptionsInput["kind"] } : name ? { kind: "partial" as const } : {}),
+    ...(name ? { share: SHARE_FLAGS[name]!(text(flags, name)!) } : {}),
+  };
 }

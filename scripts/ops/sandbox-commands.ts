@@ -13,13 +13,16 @@ import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report
 import type { RunProgress } from "../../lib/sanitizer/progress";
 import { recordAudit, type AuditAction } from "../../lib/audit/record";
 import { CliError } from "./cli-error";
-import { required, text, type Flags } from "./flags";
+import { sandboxOptionsSchema, type SandboxOptionsInput } from "../../lib/sanitizer/options";
+import { assertOptionsFitOrder } from "../../lib/wizard/mutations";
+import { kindFromFlags, required, text, type Flags } from "./flags";
+import { asCliError, optionIssues } from "./option-errors";
 import { ProgressBar } from "./progress-bar";
 
 
 export async function findSandbox(flags: Flags) {
   const id = required(flags, "id");
-  const sandbox = await db.sandbox.findUnique({ where: { id }, include: { tenant: { select: { customerId: true } } } });
+  const sandbox = await db.sandbox.findUnique({ where: { id }, include: { tenant: { select: { customerId: true, companyName: true } } } });
   if (!sandbox) throw new CliError(`no sandbox with id ${id}`);
   return sandbox;
 }
@@ -61,10 +64,19 @@ function summarize(progress: RunProgress): [number, string] {
   return [steps.length ? (finished + within) / steps.length : 0, detail];
 }
 
+/** A refresh copies by the saved choices; `--kind` and a share change what it holds (checked as the wizard checks them). */
 export async function refreshSandbox(flags: Flags): Promise<void> {
   const sandbox = await findSandbox(flags);
   if (sandbox.status !== "READY" || !sandbox.options) throw new CliError(`sandbox ${sandbox.id} is ${sandbox.status.toLowerCase()}: only a ready sandbox can be refreshed`);
-  await runNow(sandbox, "REFRESH", sandbox.options as Prisma.InputJsonValue, "sandbox.refresh.requested");
+  const parsed = sandboxOptionsSchema.safeParse({ ...(sandbox.options as SandboxOptionsInput), ...kindFromFlags(flags) });
+  if (!parsed.success) throw new CliError(`invalid options: ${optionIssues(parsed.error)}`);
+  try {
+    // The saved domain was confirmed when the sandbox was set up: only what changed here is news.
+    await assertOptionsFitOrder(sandbox, parsed.data, false, { realMailDomain: parsed.data.invalidationDomain, noAccessReason: "" });
+  } catch (error) {
+    throw asCliError(error);
+  }
+  await runNow(sandbox, "REFRESH", parsed.data as unknown as Prisma.InputJsonValue, "sandbox.refresh.requested");
 }
 
 export async function deleteSandbox(flags: Flags): Promise<void> {

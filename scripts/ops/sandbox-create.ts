@@ -12,7 +12,6 @@ import { z } from "zod";
 import { loadActor } from "../../lib/auth/load-actor";
 import { canActOnTenant, isStaff, type Actor } from "../../lib/auth/policy";
 import { db } from "../../lib/db/portal";
-import { AppError } from "../../lib/errors";
 import { createOrder } from "../../lib/orders/mutations";
 import { orderSchema, type PlanCounts } from "../../lib/orders/schema";
 import { sandboxOptionsSchema, type SandboxOptions, type SandboxOptionsInput } from "../../lib/sanitizer/options";
@@ -20,11 +19,9 @@ import { listProductionLogins } from "../../lib/tenants/production";
 import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
 import { assertOptionsFitOrder, confirmWizard, requireOpenWizard } from "../../lib/wizard/mutations";
 import { CliError } from "./cli-error";
-import { required, text, type Flags, parsePlans } from "./flags";
+import { asCliError, fieldErrorsLine, optionIssues } from "./option-errors";
+import { kindFromFlags, required, text, type Flags, parsePlans } from "./flags";
 import { carryOut } from "./sandbox-commands";
-
-/** The order form's fields as the CLI's flags, for error messages. */
-const FLAG_OF_FIELD: Record<string, string> = { name: "--name", planCounts: "--plans", note: "--note", users: "--options users", keepEnabledTaskIds: "--keep-tasks", kind: "--kind" };
 
 async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
   const file = text(flags, "options");
@@ -33,30 +30,16 @@ async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
     : {};
   const documents = text(flags, "documents");
   const keepTasks = text(flags, "keep-tasks");
-  const kind = text(flags, "kind");
   return {
     ...base,
-    // Checked by the options schema like every other value: an unknown kind is refused there, naming --kind.
-    ...(kind ? { kind: kind as SandboxOptionsInput["kind"] } : {}),
+    // Checked by the options schema like every other value: an unknown kind or share is refused there, naming its flag.
+    ...kindFromFlags(flags),
     ...(text(flags, "domain") ? { invalidationDomain: text(flags, "domain") } : {}),
     ...(keepTasks ? { keepEnabledTaskIds: keepTasks.split(",").map(Number) } : {}),
     ...(documents ? { documents: documents.startsWith("since:") ? { mode: "since", since: documents.slice(6) } : { mode: documents as "none" | "all" } } : {}),
     ...(flags.attachments === true ? { serviceAttachments: true } : {}),
     ...(flags.maintenance === true ? { stateAfterCopy: "maintenance" } : {}),
   };
-}
-
-/** Field errors, as the web shows them beside its fields, as one line per flag. */
-function fieldErrorsLine(fieldErrors: Record<string, string[] | undefined>): string {
-  return Object.entries(fieldErrors)
-    .flatMap(([field, messages]) => (messages ?? []).map((m) => `${FLAG_OF_FIELD[field.replace(/^options\./, "")] ?? field}: ${m}`))
-    .join("; ");
-}
-
-/** The service's refusals, in the CLI's words: field errors name their flags. */
-function asCliError(error: unknown): unknown {
-  if (!(error instanceof AppError)) return error;
-  return new CliError(error.fieldErrors ? fieldErrorsLine(error.fieldErrors) : error.userMessage);
 }
 
 async function actorFor(flags: Flags): Promise<Actor> {
@@ -106,7 +89,7 @@ async function resolveOptions(flags: Flags, tenant: { id: string; companyName: s
   try {
     raw.users ??= await productionDefaultUsers(tenant.id, planCounts);
     const parsed = sandboxOptionsSchema.safeParse(raw);
-    if (!parsed.success) throw new CliError(`invalid options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!parsed.success) throw new CliError(`invalid options: ${optionIssues(parsed.error)}`);
     await assertOptionsFitOrder({ tenantId: tenant.id, planCounts, tenant }, parsed.data, true);
     return parsed.data;
   } catch (error) {

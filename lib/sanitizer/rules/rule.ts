@@ -17,6 +17,7 @@ import type { CarryOver } from "../carry-over";
 import type { Classification } from "../classification";
 import type { SandboxExpectations } from "../expectations";
 import type { SandboxOptions } from "../options";
+import type { ForeignKeyEdge, RowScope } from "../partial-closure";
 
 export interface RuleContext {
   options: SandboxOptions;
@@ -25,6 +26,10 @@ export interface RuleContext {
   snapshotAt: Date;
   /** Id of the sandbox's own Service mailbox (rule 4), created after the copy. */
   newMailboxId: number;
+  /** Production's foreign keys (the schema reader's); the contract's when absent. */
+  foreignKeys?: readonly ForeignKeyEdge[];
+  /** A partial copy's share of each record table (rule 17), computed by buildCopyPlans. */
+  partialScopes?: ReadonlyMap<string, RowScope>;
 }
 
 /** A production table as the rules see it. */
@@ -38,6 +43,12 @@ export interface ChangeCount {
   key: string;
   /** An aggregate over the production table, e.g. `count(*) FILTER (WHERE ...)`. */
   aggregate: string;
+  /**
+   * Counts the rows outside the table's scope, as all rows less those in scope (the
+   * aggregate is then `count(*)`): set by the engine on the changes of the rule that
+   * declares the scope, which count what it leaves out.
+   */
+  outsideScope?: boolean;
 }
 
 export interface TableRules {
@@ -46,6 +57,8 @@ export interface TableRules {
   where?: string;
   /** No row is copied (the table is still created). */
   noRows?: boolean;
+  /** Only these rows are copied, and every other rule counts among them alone (rule 17's partial copy). */
+  scope?: RowScope;
   changes?: ChangeCount[];
 }
 
@@ -79,6 +92,12 @@ export interface CheckDefinition {
 export interface ContractRule {
   rule: number;
   title: string;
+  /**
+   * When several rules copy no row of a table, the highest precedence alone counts
+   * it (default 0): what the sandbox holds at all (rule 17) comes before what a rule
+   * would have done to the rows, so a table is counted as left out once.
+   */
+  precedence?: number;
   copy?(table: RuleTable, ctx: RuleContext): TableRules | undefined;
   preview?(options: SandboxOptions): PreviewCount[];
   /** Change key → count. Runs inside the one post-copy transaction. */

@@ -1,4 +1,4 @@
-import { KIND_LABEL, STATE_AFTER_COPY_LABEL, sandboxOptionsSchema } from "@/lib/sanitizer/options";
+import { describeKind, STATE_AFTER_COPY_LABEL, sandboxOptionsSchema } from "@/lib/sanitizer/options";
 
 /** Kept tasks by name where a report of this sandbox named them; the rest counted. */
 function keptTasksInWords(ids: number[], names: ReadonlyMap<number, string>): string {
@@ -18,14 +18,14 @@ export function OptionsSummary({ options, taskNames }: { options: unknown; taskN
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm">
       <dt className="text-slate-600">What it holds</dt>
-      <dd>{KIND_LABEL[o.kind]}</dd>
+      <dd>{describeKind(o)}</dd>
       <dt className="text-slate-600">Users with access</dt>
       <dd>{o.users.length}</dd>
       <dt className="text-slate-600">E-mail domain</dt>
       <dd>{o.invalidationDomain}</dd>
       <dt className="text-slate-600">Tasks kept enabled</dt>
       <dd>{keptTasksInWords(o.keepEnabledTaskIds, taskNames)}</dd>
-      {o.kind === "full" && (
+      {o.kind !== "config" && (
         <>
           <dt className="text-slate-600">Documents</dt>
           <dd>{documents}</dd>

@@ -6,6 +6,9 @@ const n = (value: number) => value.toLocaleString("en-GB");
 /** The dry run's figures, one line per rule of the contract. */
 export function DryRunPanel({ result: r }: { result: DryRunResult }) {
   const rows: [string, string][] = [
+    ...(r.share
+      ? [["Companies chosen (partial copy)", n(r.share.companies)] as [string, string], ["Customer records copied with them", `${n(r.share.records)} (about ${formatBytes(r.share.bytes)})`] as [string, string]]
+      : []),
     ["People who can log in to the sandbox", n(r.usersGivenAccess)],
     ["Production users who lose their login", n(r.associatesLosingLogin)],
     ["E-mail addresses rewritten", n(r.addressesRewritten)],
@@ -21,7 +24,7 @@ export function DryRunPanel({ result: r }: { result: DryRunResult }) {
     ["ERP connections stopped (no auto-sync, no API key)", n(r.erpConnectionsStopped)],
     ["Documents copied", `${n(r.documentsCopied.count)} (${formatBytes(r.documentsCopied.bytes)}); ${n(r.documentsLeftOut)} left out`],
     ["Service attachments copied", `${n(r.attachmentsCopied.count)} (${formatBytes(r.attachmentsCopied.bytes)}); ${n(r.attachmentsLeftOut)} left out`],
-    ...(r.recordsLeftOut > 0 ? [["Customer records left out (configuration only)", n(r.recordsLeftOut)] as [string, string]] : []),
+    ...(r.recordsLeftOut > 0 ? [[r.share ? "Customer records left out (partial copy)" : "Customer records left out (configuration only)", n(r.recordsLeftOut)] as [string, string]] : []),
   ];
   return (
     <div className="space-y-4" data-testid="dry-run">

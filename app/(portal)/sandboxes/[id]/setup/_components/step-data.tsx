@@ -1,9 +1,10 @@
 "use client";
 
-import { useId } from "react";
+import { useEffect, useId } from "react";
 import { useWatch, type Path } from "react-hook-form";
 import { baseCopyBytes, estimateSeconds, extraSeconds } from "@/lib/sandboxes/estimate";
 import { formatBytes, formatEstimate } from "@/lib/format";
+import { ShareChoice } from "./share-choice";
 import { fieldClass, type StepProps, type WizardFormValues } from "./step-props";
 
 /** A plain warning for a date that picks no documents or all of them; null for a date that splits them. */
@@ -34,11 +35,19 @@ export function StepData({ form, data }: StepProps) {
     .reduce((s, d) => ({ count: s.count + d.count, bytes: s.bytes + d.bytes }), { count: 0, bytes: 0 });
   const dateWarning = documentDateWarning(since ?? "", data.documentDays[0]?.day ?? null);
   const chosenDocs = mode === "all" ? all : mode === "since" ? fromDate : { count: 0, bytes: 0 };
-  const base = baseCopyBytes(data.footprint, kind);
+  const share = useWatch({ control: form.control, name: "share" });
+  // A share belongs to a partial copy: kept under another kind, a half-typed one would block the step with an error nobody sees.
+  useEffect(() => {
+    if (kind !== "partial" && form.getValues("share") !== undefined) form.setValue("share", undefined);
+  }, [kind, form]);
+  // A share of companies is about that share of the records; the other ways to choose are sized by the dry run.
+  const fraction = kind === "partial" ? (share?.by === "percent" && Number.isFinite(share.percent) ? share.percent / 100 : null) : 1;
+  const base = baseCopyBytes(data.footprint, kind, fraction ?? 1);
   // A configuration-only copy holds no documents or attachments, whatever was chosen for a full one.
   const extra = kind === "config" ? 0 : chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0);
   const t = data.throughput;
   const costOf = (bytes: number) => `${formatBytes(bytes)}, ${formatEstimate(estimateSeconds(bytes, t) * 1000)}`;
+  const partialCost = fraction === null || kind !== "partial" ? "size counted in the review step" : `${costOf(base)} before documents`;
 
   const radio = (name: "documents.mode", value: string) => form.register(name as Path<WizardFormValues>, { value });
   return (
@@ -53,6 +62,14 @@ export function StepData({ form, data }: StepProps) {
               with real data and for training ({costOf(baseCopyBytes(data.footprint, "full"))} before documents)
             </span>
           </label>
+          <label className="flex items-start gap-2">
+            <input type="radio" value="partial" {...form.register("kind")} className="mt-0.5 h-4 w-4" />
+            <span>
+              <strong>Partial copy</strong>: a share of the companies with everything that belongs to them, and the configuration, for training
+              people who should not see all your customers and for faster tests ({partialCost})
+            </span>
+          </label>
+          {kind === "partial" && <ShareChoice form={form} />}
           <label className="flex items-start gap-2">
             <input type="radio" value="config" {...form.register("kind")} className="mt-0.5 h-4 w-4" />
             <span>
@@ -134,7 +151,9 @@ export function StepData({ form, data }: StepProps) {
         </>
       )}
       <p className="rounded-md bg-brand-50 p-3 text-sm text-brand-900" aria-live="polite" data-testid="data-estimate">
-        With these choices the copy moves about {formatBytes(base + extra)} and takes {formatEstimate(estimateSeconds(base + extra, t) * 1000)}.
+        {fraction === null
+          ? "The review step counts on production how much the chosen companies hold."
+          : `With these choices the copy moves about ${formatBytes(base + extra)} and takes ${formatEstimate(estimateSeconds(base + extra, t) * 1000)}.`}
       </p>
     </div>
   );

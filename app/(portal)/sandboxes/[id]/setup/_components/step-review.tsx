@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { KIND_LABEL, PLAN_LABEL, STATE_AFTER_COPY_LABEL } from "@/lib/sanitizer/options";
+import { describeKind, PLAN_LABEL, STATE_AFTER_COPY_LABEL } from "@/lib/sanitizer/options";
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
 import type { SchemaReview } from "@/lib/tenants/schema-review";
 import { dryRunAction, dryRunRefreshAction, schemaReviewAction } from "@/lib/wizard/actions";
@@ -106,8 +106,8 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
           <dt className="font-medium">Tasks kept enabled</dt>
           <dd>{tasks.length ? tasks.join(", ") : "None: every task is disabled"}{change("tasks")}</dd>
           <dt className="font-medium">What it holds</dt>
-          <dd>{KIND_LABEL[options.kind]}{change("data")}</dd>
-          {options.kind === "full" && (
+          <dd>{describeKind(options)}{change("data")}</dd>
+          {options.kind !== "config" && (
             <>
               <dt className="font-medium">Documents</dt>
               <dd>{documents}{change("data")}</dd>

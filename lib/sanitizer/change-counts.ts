@@ -1,0 +1,32 @@
+/**
+ * The rules' change counts (and the dry run's previews): aggregates over one
+ * production table each, in the copy's snapshot. A partial copy's tables count
+ * among the rows in their scope, and what the scope leaves out as all rows less
+ * those, so the closure is evaluated once per table. (Sharing the closure's sets
+ * across tables in one statement was measured slower: shared sets are
+ * materialized, and the planner then neither inlines nor hashes them as well.)
+ */
+import type pg from "pg";
+import type { TablePlan } from "./copy-plan";
+import type { ChangeCount } from "./rules/rule";
+import { publicTable } from "./sql";
+
+export type Aggregate = Pick<ChangeCount, "aggregate" | "outsideScope">;
+
+/** One scalar subquery giving `bigint[]`: each aggregate over the table's rows (or its rows in scope), in order. */
+export function aggregatesSql(plan: Pick<TablePlan, "table" | "scope">, aggregates: readonly Aggregate[]): string {
+  const from = publicTable(plan.table);
+  if (!plan.scope) return `(SELECT ARRAY[${aggregates.map((a) => `(${a.aggregate})::bigint`).join(", ")}]::bigint[] FROM ${from})`;
+  const inScope = aggregates.filter((a) => !a.outsideScope);
+  const items = aggregates.map((a) => (a.outsideScope ? `(SELECT count(*) FROM ${from}) - s.n` : `s.c${inScope.indexOf(a)}`));
+  const columns = ["count(*) AS n", ...inScope.map((a, i) => `(${a.aggregate})::bigint AS c${i}`)].join(", ");
+  return `(${plan.scope.ctes}SELECT ARRAY[${items.join(", ")}]::bigint[] FROM (SELECT ${columns} FROM ${from} WHERE ${plan.scope.where}) s)`;
+}
+
+/** One statement counting many tables (the dry run), each with its own aggregates: the arrays in order. */
+export async function countTables(client: pg.ClientBase, scans: readonly { plan: TablePlan; aggregates: readonly Aggregate[] }[]): Promise<number[][]> {
+  if (scans.length === 0) return [];
+  const select = scans.map((s, i) => `${aggregatesSql(s.plan, s.aggregates)} AS t${i}`);
+  const { rows } = await client.query<Record<string, string[]>>(`SELECT ${select.join(", ")}`);
+  return scans.map((_s, i) => (rows[0]?.[`t${i}`] ?? []).map(Number));
+}

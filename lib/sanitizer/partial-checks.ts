@@ -1,0 +1,51 @@
+/**
+ * Rule 14's checks of a partial copy (rule 17), on the copy alone: no foreign key
+ * dangles, and every chosen company has all its dependants, as many rows of each
+ * table as production had in the snapshot (recorded at copy time, after the other
+ * rules' row filters). The copy's own constraints are not trusted for the first:
+ * the check reads every foreign key from the catalog and looks for orphans itself.
+ */
+import { CONFIGURATION_TABLES } from "../crm/contract";
+import type { SandboxExpectations } from "./expectations";
+import { readForeignKeys, type NamedForeignKey } from "./foreign-keys";
+import { partialShareOf } from "./options";
+import { buildPartialClosure } from "./partial-closure";
+import { check, OFFENDING_LIMIT, offendingRows } from "./rules/rule";
+import { quoteIdent, quoteLiteral } from "./sql";
+
+const isPartial = (e: SandboxExpectations) => e.options.kind === "partial";
+
+/** Rows of `fk.table` whose key is set (MATCH SIMPLE: no column null) and finds no parent row. */
+function orphansSql(fk: NamedForeignKey): string {
+  const set = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(" AND ");
+  const joined = fk.columns.map((c, i) => `p.${quoteIdent(fk.refColumns[i]!)} = c.${quoteIdent(c)}`).join(" AND ");
+  const label = quoteLiteral(`${fk.table}.${fk.columns.join(",")} → ${fk.refTable}: `);
+  const keyText = fk.columns.map((c) => `c.${quoteIdent(c)}::text`).join(` || ',' || `);
+  return `(SELECT ${label} || ${keyText} AS o FROM public.${quoteIdent(fk.table)} c
+            WHERE ${set} AND NOT EXISTS (SELECT 1 FROM public.${quoteIdent(fk.refTable)} p WHERE ${joined}) LIMIT 1)`;
+}
+
+export const partialChecks = [
+  check(17, "a partial copy: every foreign key holds", async (c, e) => {
+    if (!isPartial(e)) return [];
+    const keys = await readForeignKeys(c);
+    return keys.length ? offendingRows(c, keys.map(orphansSql).join(" UNION ALL ")) : [];
+  }),
+  check(17, "a partial copy: every chosen company has all its dependants", async (c, e) => {
+    if (!isPartial(e)) return [];
+    const expected = e.chosenRows ?? {};
+    const { rows } = await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'`);
+    const records = new Set(rows.map((r) => r.t).filter((t) => !CONFIGURATION_TABLES.has(t)));
+    // The same closure, over the copy: the chosen companies are found again by the
+    // same ids and dates, and their dependants through the copy's own foreign keys.
+    const scopes = buildPartialClosure(partialShareOf(e.options), records, await readForeignKeys(c));
+    const out: string[] = [];
+    for (const [table, want] of Object.entries(expected)) {
+      const scope = scopes.get(table);
+      const counted = scope ? await c.query<{ n: string }>(`${scope.ctes}SELECT count(*)::text AS n FROM public.${quoteIdent(table)} WHERE ${scope.members}`) : null;
+      const n = Number(counted?.rows[0]?.n ?? 0);
+      if (n !== want) out.push(`${table}: ${n} rows of the chosen companies, production had ${want}`);
+    }
+    return out.slice(0, OFFENDING_LIMIT);
+  }),
+];

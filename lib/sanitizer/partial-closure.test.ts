@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { SanitizationError } from "./errors";
+import { buildPartialClosure, companyBucket, type ForeignKeyEdge } from "./partial-closure";
+
+const fk = (table: string, column: string, refTable: string): ForeignKeyEdge => ({ table, columns: [column], refTable, refColumns: ["id"] });
+
+const EDGES = [
+  fk("company", "owner_id", "associate"),
+  fk("contact", "company_id", "company"),
+  fk("sale", "company_id", "company"),
+  fk("sale", "contact_id", "contact"),
+  fk("ticket", "company_id", "company"),
+  fk("ticket_message", "ticket_id", "ticket"),
+  fk("ticket_attachment", "ticket_message_id", "ticket_message"),
+];
+const RECORDS = new Set(["company", "contact", "sale", "ticket", "ticket_message", "ticket_attachment"]);
+const share = { by: "companies" as const, ids: [7] };
+
+describe("buildPartialClosure", () => {
+  const scopes = buildPartialClosure(share, RECORDS, EDGES);
+
+  it("follows the chain ticket → message → attachment down from the chosen companies", () => {
+    expect(scopes.get("ticket")!.where).toContain(`"company_id" IN (SELECT "id" FROM`);
+    expect(scopes.get("ticket_attachment")!.where).toMatch(/^"ticket_message_id" IN \(SELECT "id" FROM d\d+\)$/);
+    expect(scopes.get("ticket_attachment")!.ctes).toMatch(/^WITH d\d+ AS .*"id" IN \(7\).*, d\d+ AS .*, d\d+ AS .*public\."ticket_message"/);
+  });
+
+  it("brings the contacts and companies that copied sales name, but follows a single parent no further up", () => {
+    // A contact is copied as a dependant or because a copied sale names it.
+    expect(scopes.get("contact")!.where).toMatch(/^\("company_id" IN \(SELECT "id" FROM d\d+\) OR "id" IN \(SELECT "contact_id" FROM f\d+\)\)$/);
+    // A company also because a copied contact or sale names it; tickets only reach it through company_id, already chosen.
+    expect(scopes.get("company")!.where).toContain(`"id" IN (SELECT "company_id" FROM f`);
+    expect(scopes.get("company")!.ctes).not.toContain(`public."ticket"`);
+    // Membership (the dependants check) is the down part alone.
+    expect(scopes.get("contact")!.members).toMatch(/^"company_id" IN \(SELECT "id" FROM d\d+\)$/);
+  });
+
+  it("ignores configuration tables: they come whole", () => {
+    expect(scopes.has("associate")).toBe(false);
+    expect(scopes.get("company")!.ctes).not.toContain("associate");
+  });
+
+  it("copies none of a table no chosen row reaches", () => {
+    const scoped = buildPartialClosure(share, new Set([...RECORDS, "inbox_account"]), [...EDGES, fk("inbox_account", "associate_id", "associate")]);
+    expect(scoped.get("inbox_account")).toMatchObject({ ctes: "", where: "false", members: "false" });
+  });
+
+  it("quotes production's names", () => {
+    const scoped = buildPartialClosure(share, new Set([...RECORDS, 'x"; DROP TABLE company; --']), [...EDGES, fk('x"; DROP TABLE company; --', 'c"ol', "contact")]);
+    expect(scoped.get('x"; DROP TABLE company; --')!.where).toContain(`"c""ol" IN (SELECT "id" FROM d`);
+    expect(scoped.get("contact")!.ctes).not.toContain("x\"; DROP");
+  });
+
+  it("refuses tables that refer to each other in a circle, in plain words", () => {
+    expect(() => buildPartialClosure(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(SanitizationError);
+    expect(() => buildPartialClosure(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(/in a circle: category\./);
+  });
+});
+
+describe("companyBucket", () => {
+  it("spreads ids in sequence evenly, so 10 % is close to a tenth of any range", () => {
+    for (const start of [1, 5000, 1_000_000]) {
+      const ids = Array.from({ length: 1000 }, (_, i) => start + i);
+      const picked = ids.filter((id) => companyBucket(id) < 10).length;
+      expect(picked, `from ${start}`).toBeGreaterThanOrEqual(90);
+      expect(picked, `from ${start}`).toBeLessThanOrEqual(110);
+    }
+    expect(companyBucket(2_147_483_647)).toBeLessThan(100);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * Rule 17's partial copy: which rows of each customer-record table a partial
+ * sandbox holds, as SQL conditions over that table's own columns, evaluated on
+ * production's side inside the copy's snapshot. No temporary table (a read-only
+ * transaction may not create one, and the copy runs on several sessions sharing
+ * one exported snapshot) and no row pulled into Node: each table's COPY SELECT
+ * carries its own `WITH` of the sets it needs.
+ *
+ * The closure, over the foreign keys between record tables (read from production's
+ * constraints, so the customer's own classified tables follow their parent rows):
+ * - down: the chosen companies, then every row that references a row already down
+ *   (their contacts, sales, tickets, the tickets' messages, their attachments…);
+ * - up: every row that a copied row references, transitively (a sale's contact at
+ *   another company brings that contact and its company, but not their dependants).
+ * Configuration tables are copied whole and never need following.
+ *
+ * Identifiers are production's data: quoted. The sets are named by position (d0,
+ * f3), never by a table name.
+ */
+import { SanitizationError } from "./errors";
+import type { PartialShare } from "./options";
+import { inIds, publicTable, quoteIdent, timestamptzLiteral } from "./sql";
+
+/** One foreign key: `table (columns)` references `refTable (refColumns)`. */
+export interface ForeignKeyEdge {
+  table: string;
+  columns: readonly string[];
+  refTable: string;
+  refColumns: readonly string[];
+}
+
+/** A table's share of rows: `WHERE where`, with `ctes` (a `WITH …` clause, or "") before the SELECT. */
+export interface RowScope {
+  ctes: string;
+  where: string;
+  /** The rows that belong to the chosen companies (down), for the dependants check; "false" for none. */
+  members: string;
+}
+
+/** The contract fixes the root: companies. */
+export const ROOT_TABLE = "company";
+
+// Knuth's multiplicative hash, top bits: ids in sequence spread evenly over 0–99,
+// so "10 %" is close to a tenth of any id range, and the same id always lands in
+// the same bucket: a refresh with the same share takes the same companies.
+const HASH_MULTIPLIER = 2654435761n;
+const TWO_POW_32 = 4294967296n;
+
+/** The bucket (0–99) of a company id, as the SQL below computes it. */
+export function companyBucket(id: number): number {
+  const hashed = (BigInt(id) * HASH_MULTIPLIER) & (TWO_POW_32 - 1n);
+  return Number((hashed * 100n) / TWO_POW_32);
+}
+
+/** The chosen companies, as a condition over `company`'s columns. */
+export function chosenCompanies(share: PartialShare): string {
+  const id = quoteIdent("id");
+  if (share.by === "percent") {
+    if (!Number.isInteger(share.percent)) throw new Error(`not a whole percent: ${share.percent}`);
+    return `(((${id}::bigint * ${HASH_MULTIPLIER}) & ${TWO_POW_32 - 1n}) * 100 / ${TWO_POW_32} < ${share.percent})`;
+  }
+  // Midnight UTC of the day: the same companies whatever the session's time zone.
+  if (share.by === "since") return `(${quoteIdent("updated_at")} >= ${timestampOf(share.since)})`;
+  return inIds(id, share.ids);
+}
+
+function timestampOf(day: string): string {
+  const at = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(at.getTime())) throw new Error(`not a date: ${day}`);
+  return timestamptzLiteral(at);
+}
+
+const tuple = (columns: readonly string[]) => (columns.length === 1 ? quoteIdent(columns[0]!) : `(${columns.map(quoteIdent).join(", ")})`);
+const list = (columns: readonly string[]) => columns.map(quoteIdent).join(", ");
+const unique = (columns: readonly string[]) => [...new Set(columns)];
+
+/**
+ * The scope of every record table of a partial copy. `recordTables`: the tables
+ * whose rows the copy takes (customer records the rules copy at all); foreign keys
+ * from or to any other table are ignored (configuration tables come whole).
+ */
+export function buildPartialClosure(share: PartialShare, recordTables: ReadonlySet<string>, foreignKeys: readonly ForeignKeyEdge[]): Map<string, RowScope> {
+  const edges = foreignKeys.filter((e) => recordTables.has(e.table) && recordTables.has(e.refTable));
+  const order = parentsFirst([...recordTables].sort(), edges);
+  const index = new Map(order.map((t, i) => [t, i]));
+  const parentsOf = (t: string) => edges.filter((e) => e.table === t);
+  const childrenOf = (t: string) => edges.filter((e) => e.refTable === t);
+
+  // Down: the root, and whatever references a down row.
+  const downable = new Set<string>();
+  for (const t of order) if (t === ROOT_TABLE || parentsOf(t).some((e) => downable.has(e.refTable))) downable.add(t);
+  const downEdges = (t: string) => parentsOf(t).filter((e) => downable.has(e.refTable));
+
+  // Up: the rows a copied child references. An edge adds nothing when the child's
+  // only way in is that very edge and nothing pulls the child up: then every child
+  // row it brings points at a parent row already down.
+  const upEdges = new Map<string, ForeignKeyEdge[]>();
+  const hasRows = (t: string) => downable.has(t) || (upEdges.get(t)?.length ?? 0) > 0;
+  for (const t of [...order].reverse()) {
+    upEdges.set(
+      t,
+      childrenOf(t).filter((e) => {
+        if (!hasRows(e.table)) return false;
+        const redundant = downable.has(t) && parentsOf(e.table).length === 1 && (upEdges.get(e.table)?.length ?? 0) === 0;
+        return !redundant;
+      }),
+    );
+  }
+
+  const dName = (t: string) => `d${index.get(t)}`;
+  const fName = (t: string) => `f${index.get(t)}`;
+  const downWhere = (t: string) =>
+    t === ROOT_TABLE
+      ? chosenCompanies(share)
+      : anyOf(downEdges(t).map((e) => `${tuple(e.columns)} IN (SELECT ${list(e.refColumns)} FROM ${dName(e.refTable)})`));
+  const upWhere = (t: string) =>
+    (upEdges.get(t) ?? []).map((e) => `${tuple(e.refColumns)} IN (SELECT ${list(e.columns)} FROM ${fName(e.table)})`);
+  const finalWhere = (t: string) => anyOf([...(downable.has(t) ? [downWhere(t)] : []), ...upWhere(t)]);
+
+  // The named sets each condition reads, and the ones those read, in dependency order.
+  const cteDefinitions = new Map<string, { deps: string[]; sql: () => string }>();
+  for (const t of order) {
+    if (!downable.has(t)) continue;
+    const refs = unique(childrenOf(t).filter((e) => downable.has(e.table)).flatMap((e) => e.refColumns));
+    if (refs.length === 0) continue;
+    cteDefinitions.set(dName(t), {
+      deps: downEdges(t).map((e) => dName(e.refTable)),
+      sql: () => `${dName(t)} AS (SELECT ${list(refs)} FROM ${publicTable(t)} WHERE ${downWhere(t)})`,
+    });
+  }
+  for (const t of [...order].reverse()) {
+    const cols = unique(edges.filter((e) => e.table === t && (upEdges.get(e.refTable) ?? []).includes(e)).flatMap((e) => e.columns));
+    if (cols.length === 0) continue;
+    cteDefinitions.set(fName(t), {
+      deps: [...(downable.has(t) ? downEdges(t).map((e) => dName(e.refTable)) : []), ...(upEdges.get(t) ?? []).map((e) => fName(e.table))],
+      sql: () => `${fName(t)} AS (SELECT ${list(cols)} FROM ${publicTable(t)} WHERE ${finalWhere(t)})`,
+    });
+  }
+  const withClause = (roots: string[]) => {
+    const needed: string[] = [];
+    const visit = (name: string) => {
+      if (needed.includes(name)) return;
+      for (const dep of cteDefinitions.get(name)?.deps ?? []) visit(dep);
+      needed.push(name);
+    };
+    roots.forEach(visit);
+    return needed.length ? `WITH ${needed.map((n) => cteDefinitions.get(n)!.sql()).join(", ")} ` : "";
+  };
+
+  const scopes = new Map<string, RowScope>();
+  for (const t of order) {
+    const roots = [...(downable.has(t) ? downEdges(t).map((e) => dName(e.refTable)) : []), ...(upEdges.get(t) ?? []).map((e) => fName(e.table))];
+    scopes.set(t, { ctes: withClause(roots), where: finalWhere(t), members: downable.has(t) ? downWhere(t) : "false" });
+  }
+  return scopes;
+}
+
+const anyOf = (conditions: string[]) => (conditions.length === 0 ? "false" : conditions.length === 1 ? conditions[0]! : `(${conditions.join(" OR ")})`);
+
+/**
+ * The record tables in an order where every parent comes before its children. A
+ * cycle (a table referencing itself, or two referencing each other) has no such
+ * order: the closure cannot be written without recursion, so a partial copy is
+ * refused, in plain words, rather than copied with a foreign key that may dangle.
+ */
+function parentsFirst(tables: string[], edges: readonly ForeignKeyEdge[]): string[] {
+  const done: string[] = [];
+  const pending = new Set(tables);
+  while (pending.size) {
+    const ready = [...pending].filter((t) => edges.every((e) => e.table !== t || !pending.has(e.refTable) || done.includes(e.refTable)));
+    if (ready.length === 0) {
+      const tablesInCycle = [...pending].sort().join(", ");
+      throw new SanitizationError(
+        "INVALID_OPTIONS",
+        `A partial copy cannot follow the foreign keys between these tables, which refer to each other in a circle: ${tablesInCycle}. Choose a full or configuration-only copy.`,
+        { tables: [...pending] },
+      );
+    }
+    for (const t of ready) {
+      pending.delete(t);
+      done.push(t);
+    }
+  }
+  return done;
+}

@@ -1,0 +1,181 @@
+/**
+ * Rule 17, the partial copy, on a small production: the chosen company comes with
+ * all its dependants (ticket → message → attachment included), rows they reference
+ * at other companies come without those companies' own dependants, the customer's
+ * own table follows its parent rows, every copied row is production's, and the
+ * verification holds, then fails on a copy with a dependant missing or a foreign
+ * key dangling.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
+import { cloneDatabase, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
+import { parseClassification } from "./classification";
+import type { PartialShare } from "./options";
+import { chosenCompanies, companyBucket } from "./partial-closure";
+import { provisionSandbox } from "./provision";
+import type { SanitizationReport } from "./report";
+import { changeLabel } from "./rule-reports";
+import { assertVerified, verifySandbox } from "./verify";
+
+let prod: string;
+const made: string[] = [];
+let copy: { url: string; report: SanitizationReport };
+/** The chosen company, another whose contact a chosen sale names, and a third whose contact only the customer's table names. */
+let chosen: number, other: number, third: number;
+let otherContact: number, thirdContact: number, chosenContact: number;
+let attachmentId: number, looseAppointmentId: number;
+
+const classification = parseClassification({ tables: { loyalty_card: "copy" } });
+
+async function provision(share: PartialShare) {
+  const name = newSandboxName();
+  made.push(name);
+  const report = await provisionSandbox({
+    productionUrl: prod,
+    sandboxServerUrl: testSandboxServerUrl(),
+    databaseName: name,
+    sandboxCustomerId: "Cust90014",
+    serviceMailboxAddress: "support@sandbox.example",
+    options: { kind: "partial", share, users: [{ associateId: 1, userPlan: "complete" }], documents: { mode: "all" }, serviceAttachments: true },
+    classification,
+  });
+  return { url: sandboxUrl(name), report };
+}
+
+const ids = async (url: string, sql: string) => (await rows<{ id: number }>(url, sql)).map((r) => Number(r.id)).sort((a, b) => a - b);
+
+beforeAll(async () => {
+  prod = await generateProduction(14);
+  await withClient(prod, async (c) => {
+    // The chosen one has rows in every table that hangs off companies.
+    const every = ["contact", "sale", "project", "appointment", "document", "ticket"].map((t) => `EXISTS (SELECT 1 FROM ${t} x WHERE x.company_id = c.id)`);
+    chosen = (await c.query<{ id: number }>(`SELECT id FROM company c WHERE ${every.join(" AND ")} ORDER BY id LIMIT 1`)).rows[0]!.id;
+    [other, third] = (await c.query<{ id: number }>("SELECT id FROM company WHERE id <> $1 ORDER BY id LIMIT 2", [chosen])).rows.map((r) => r.id) as [number, number];
+    const contactOf = async (company: number) =>
+      (await c.query<{ id: number }>("INSERT INTO contact (company_id, first_name, last_name, created_at, updated_at) VALUES ($1, 'Kari', 'Nordmann', now(), now()) RETURNING id", [company])).rows[0]!.id;
+    chosenContact = await contactOf(chosen);
+    otherContact = await contactOf(other);
+    thirdContact = await contactOf(third);
+    // A sale of the chosen company naming a contact at another company.
+    await c.query(
+      "INSERT INTO sale (company_id, contact_id, owner_id, title, amount, currency, stage, probability, created_at, updated_at) VALUES ($1, $2, 1, 'Cross-company deal', 100, 'NOK', 'lead', 10, now(), now())",
+      [chosen, otherContact],
+    );
+    // An appointment with no company, reaching the chosen company only through its contact.
+    looseAppointmentId = (
+      await c.query<{ id: number }>(
+        "INSERT INTO appointment (associate_id, contact_id, subject, starts_at, ends_at, created_at) VALUES (1, $1, 'Lunch', now(), now(), now()) RETURNING id",
+        [chosenContact],
+      )
+    ).rows[0]!.id;
+    // The chain ticket → message → attachment.
+    const ticket = (await c.query<{ id: number }>("INSERT INTO ticket (title, status, priority, company_id, created_at, updated_at) VALUES ('Broken', 'closed', 'low', $1, now(), now()) RETURNING id", [chosen])).rows[0]!.id;
+    const message = (await c.query<{ id: number }>("INSERT INTO ticket_message (ticket_id, body, created_at) VALUES ($1, 'It broke', now()) RETURNING id", [ticket])).rows[0]!.id;
+    attachmentId = (
+      await c.query<{ id: number }>(
+        "INSERT INTO ticket_attachment (ticket_message_id, file_name, mime_type, content, size_bytes, created_at) VALUES ($1, 'a.txt', 'text/plain', 'x', 1, now()) RETURNING id",
+        [message],
+      )
+    ).rows[0]!.id;
+    // The customer's own table: its rows follow their contacts, and bring the contacts they name.
+    await c.query("CREATE TABLE loyalty_card (id serial PRIMARY KEY, contact_id integer NOT NULL REFERENCES contact(id), referred_by integer REFERENCES contact(id), points integer NOT NULL)");
+    await c.query("INSERT INTO loyalty_card (contact_id, referred_by, points) VALUES ($1, $2, 10), ($2, NULL, 20)", [chosenContact, thirdContact]);
+    await c.query("ANALYZE");
+  });
+  copy = await provision({ by: "companies", ids: [chosen] });
+}, 120_000);
+
+afterAll(async () => {
+  for (const name of made) await dropTestDatabase(sandboxUrl(name));
+  await dropTestDatabase(prod);
+});
+
+describe("a partial copy of one named company", () => {
+  it("holds the chosen company with every dependant of every table", async () => {
+    for (const table of ["contact", "sale", "project", "appointment", "document", "ticket"]) {
+      const want = await ids(prod, `SELECT id FROM ${table} WHERE company_id = ${chosen}`);
+      expect(want.length, table).toBeGreaterThan(0);
+      expect(await ids(copy.url, `SELECT id FROM ${table} WHERE company_id = ${chosen}`), table).toEqual(want);
+    }
+    const messages = `SELECT m.id FROM ticket_message m JOIN ticket t ON t.id = m.ticket_id WHERE t.company_id = ${chosen}`;
+    expect(await ids(copy.url, messages)).toEqual(await ids(prod, messages));
+    expect(await ids(copy.url, "SELECT id FROM ticket_attachment")).toContain(attachmentId);
+    expect(await ids(copy.url, "SELECT id FROM appointment WHERE company_id IS NULL")).toContain(looseAppointmentId);
+  });
+
+  it("brings what the copied rows reference, but not those rows' own dependants", async () => {
+    // The sale's contact at another company comes with its company; the customer's card names a third company's contact.
+    expect(await ids(copy.url, "SELECT id FROM company")).toEqual([chosen, other, third].sort((a, b) => a - b));
+    expect(await ids(copy.url, `SELECT id FROM contact WHERE company_id = ${other}`)).toEqual([otherContact]);
+    expect(await ids(copy.url, `SELECT id FROM contact WHERE company_id = ${third}`)).toEqual([thirdContact]);
+    expect(await ids(copy.url, `SELECT id FROM sale WHERE company_id <> ${chosen}`)).toEqual([]);
+    // The customer's table follows its parent rows: the chosen contact's card, not the third company's.
+    expect(await ids(copy.url, "SELECT contact_id AS id FROM loyalty_card")).toEqual([chosenContact]);
+    // Configuration comes whole.
+    expect(await scalar(copy.url, "SELECT count(*) FROM associate")).toBe(await scalar(prod, "SELECT count(*) FROM associate"));
+  });
+
+  it("copies every row identical to production's, where no rule changes it", async () => {
+    for (const table of ["sale", "project", "appointment", "ticket_attachment", "loyalty_card"]) {
+      const copied = await ids(copy.url, `SELECT id FROM ${table}`);
+      const digest = `SELECT md5(string_agg(x::text, '|' ORDER BY x.id)) FROM ${table} x WHERE id = ANY($1::int[])`;
+      expect(await scalar(copy.url, digest, [copied]), table).toBe(await scalar(prod, digest, [copied]));
+    }
+  });
+
+  it("says in the report what it chose and left out, in plain words", async () => {
+    const kinds = copy.report.rules.find((r) => r.rule === 17)!;
+    expect(kinds.changes["company of the chosen companies"]).toBe(1);
+    expect(kinds.changes["company outside the share"]).toBeGreaterThan(0);
+    expect(changeLabel(17, "company outside the share")).toBe("Companies left out (partial copy)");
+    expect(changeLabel(17, "contact of the chosen companies")).toBe("Contacts of the chosen companies, copied with them");
+    // Every other rule counts among the copied rows only: rule 5's closed tickets are the copied ones that were active.
+    const copiedTickets = await ids(copy.url, "SELECT id FROM ticket");
+    const active = await scalar(prod, "SELECT count(*) FROM ticket WHERE id = ANY($1::int[]) AND status IN ('open', 'pending', 'postponed')", [copiedTickets]);
+    expect(copy.report.rules.find((r) => r.rule === 5)?.changes["ticket.closed"]).toBe(Number(active));
+    expect(Number(await scalar(prod, "SELECT count(*) FROM ticket WHERE status IN ('open', 'pending', 'postponed')"))).toBeGreaterThan(Number(active));
+  });
+
+  it("passes verification, and fails it with a dependant missing or a foreign key dangling", async () => {
+    const ok = await verifySandbox(copy.url, copy.report.expectations);
+    expect(ok.ok).toBe(true);
+    const failures = async (tamper: string) => {
+      const clone = await cloneDatabase(copy.url);
+      try {
+        await withClient(clone, (c) => c.query(tamper));
+        const result = await verifySandbox(clone, copy.report.expectations);
+        expect(() => assertVerified(result)).toThrow(expect.objectContaining({ code: "VERIFY_FAILED" }));
+        return result.rules.find((r) => r.rule === 17)!.checks.filter((c) => !c.ok);
+      } finally {
+        await dropTestDatabase(clone);
+      }
+    };
+    const missing = await failures(`DELETE FROM ticket_attachment WHERE id = ${attachmentId}`);
+    expect(missing.map((c) => c.description)).toEqual(["a partial copy: every chosen company has all its dependants"]);
+    expect(missing[0]!.offending?.[0]).toMatch(/^ticket_attachment: \d+ rows of the chosen companies, production had \d+$/);
+    // Replica mode skips the foreign key triggers: the row dangles while the constraint stays.
+    const dangling = await failures(`SET session_replication_role = replica; UPDATE sale SET contact_id = 999999 WHERE id = (SELECT min(id) FROM sale)`);
+    expect(dangling.map((c) => c.description)).toEqual(["a partial copy: every foreign key holds"]);
+    expect(dangling.flatMap((c) => c.offending ?? [])).toContain("sale.contact_id → contact: 999999");
+  });
+});
+
+describe("choosing the companies", () => {
+  const chosenIds = async (share: PartialShare) => ids(prod, `SELECT id FROM company WHERE ${chosenCompanies(share)}`);
+
+  it("picks a percentage spread by a hash of the id, the same one every time, as the engine computes it", async () => {
+    const all = await ids(prod, "SELECT id FROM company");
+    const picked = await chosenIds({ by: "percent", percent: 30 });
+    expect(picked).toEqual(all.filter((id) => companyBucket(id) < 30));
+    expect(picked).toEqual(await chosenIds({ by: "percent", percent: 30 }));
+    // Not "the first N": the picks are spread over the whole id range.
+    expect(picked.some((id) => id > all[Math.floor(all.length / 2)]!)).toBe(true);
+    expect(picked.some((id) => id < all[Math.floor(all.length / 2)]!)).toBe(true);
+  });
+
+  it("picks the companies changed since a date", async () => {
+    const [row] = await rows<{ d: string }>(prod, "SELECT to_char(percentile_disc(0.5) WITHIN GROUP (ORDER BY updated_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS d FROM company");
+    const since = row!.d;
+    expect(await chosenIds({ by: "since", since })).toEqual(await ids(prod, `SELECT id FROM company WHERE updated_at >= '${since}T00:00:00Z'::timestamptz`));
+  });
+});
