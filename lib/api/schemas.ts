@@ -38,7 +38,7 @@ export const SandboxSchema = z
 
 export const SandboxDetailSchema = SandboxSchema.extend({
   note: z.string().nullable(),
-  kind: z.string().nullable().meta({ description: "What the sandbox holds: full, or config (configuration only)." }),
+  kind: z.string().nullable().meta({ description: "What the sandbox holds: full, partial or config (configuration only); null until the setup is confirmed." }),
   confirmedAt: when.nullable(),
 }).register(apiSchemas, { id: "SandboxDetail" });
 
