@@ -10,6 +10,7 @@
  *       show what the rules' skipped rows are worth,
  *   (k) provisionSandbox of a configuration-only sandbox (rule 17).
  * Targets: c/a <= 0.8, worker RSS < 300 MB; (k) under 3 s inside the worker on the medium scale.
+ * --phases also prints where (c) and (k) spent their time, phase by phase.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -24,7 +25,7 @@ import type { SandboxOptionsInput } from "../lib/sanitizer/options";
 import { freePort } from "../lib/testing/free-port";
 import { oneOffQuery } from "../lib/db/one-off-query";
 
-const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" } } });
+const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false } } });
 const scale = values.scale as Scale;
 if (!["small", "medium", "large"].includes(scale)) throw new Error(`--scale must be small, medium or large, not ${scale}`);
 
@@ -59,6 +60,8 @@ interface ChildResult {
   rows: number;
   bytes: number;
   maxRssBytes: number;
+  /** Phase → ms (lib/sanitizer/phase-times.ts); some overlap. */
+  phases: Record<string, number>;
 }
 
 function provisionInChild(productionUrl: string, serverUrl: string, databaseName: string, options: SandboxOptionsInput): Promise<ChildResult> {
@@ -108,6 +111,14 @@ try {
   console.log(`  full, default options   ${(c.value.ms / 1000).toFixed(2)} s  ${c.value.rows.toLocaleString("en")} rows  ${mb(c.value.bytes)}`);
   console.log(`  configuration only      ${(k.value.ms / 1000).toFixed(2)} s  ${k.value.rows.toLocaleString("en")} rows  ${mb(k.value.bytes)}  (target < 3 s; k/c = ${ratio(k.value.ms, c.value.ms)})`);
   console.log("  partial                 not built yet");
+  if (values.phases) {
+    console.log("");
+    console.log("phases, ms (some overlap)        full    config");
+    for (const phase of Object.keys(c.value.phases)) {
+      const ms = (r: ChildResult) => (r.phases[phase] ?? 0).toFixed(0).padStart(8);
+      console.log(`  ${phase.padEnd(30)}${ms(c.value)}${ms(k.value)}`);
+    }
+  }
 } finally {
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });

@@ -14,8 +14,11 @@ interface ChildInput {
 
 const input = JSON.parse(process.argv[2] ?? "{}") as ChildInput;
 const started = performance.now();
+// Phase → ms, summed when a phase repeats.
+const phases: Record<string, number> = {};
 const report = await provisionSandbox({
   ...input,
+  onPhase: (phase, ms) => (phases[phase] = (phases[phase] ?? 0) + ms),
   sandboxCustomerId: "Cust99999",
   serviceMailboxAddress: "support@bench-sandbox.example",
 });
@@ -26,5 +29,6 @@ process.stdout.write(
     bytes: report.tables.reduce((sum, t) => sum + t.bytes, 0),
     // maxRSS is in KiB: the process's peak resident set over its whole life.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    phases,
   })}\n`,
 );
