@@ -1,22 +1,39 @@
 /**
- * Rule 17 in the browser: an admin chooses a configuration-only sandbox in the
- * wizard, sees what it costs and what the dry run leaves out, and gets a sandbox
- * whose page and report say what it holds, with no customer record in it.
+ * Rule 17 in the browser: an admin orders a configuration-only sandbox, seeing what
+ * each kind holds, its size and duration; the wizard starts from that kind and shows
+ * what it costs and what the dry run leaves out; the sandbox's page and report say
+ * what it holds, with no customer record in it.
  */
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
-import { connectToServerDatabase, expectAccessible, orderSandbox, signIn } from "./fixtures";
+import { connectToServerDatabase, expectAccessible, signIn } from "./fixtures";
 
 test("a configuration-only sandbox: chosen in the wizard, counted by the dry run, empty of customer records", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
   await signIn(page, "admin@bergenbakeri.example");
-  const sandboxPath = await orderSandbox(page, `Config ${Date.now().toString(36)}`, 1);
+  await page.goto("/sandboxes/new");
+  const kindChoice = page.getByRole("group", { name: "What the sandbox holds" });
+  await expect(kindChoice.getByLabel(/^Full copy/)).toBeChecked();
+  await expect(kindChoice.getByTestId("kind-size-full")).toContainText(/about [\d,]+ rows, [\d.]+ [kM]B/);
+  await expect(kindChoice.getByTestId("kind-size-config")).toContainText(/about [\d,]+ rows/);
+  await kindChoice.getByLabel(/^Configuration only/).check();
+  await expect(page.getByText("Estimated duration (configuration only)")).toBeVisible();
+  await expectAccessible(page, "order form, configuration only");
+  await page.getByLabel("Sandbox name").fill(`Config ${Date.now().toString(36)}`);
+  await page.getByLabel("Sales Premium").fill("1");
+  await page.getByLabel(/dead end/).check();
+  await page.getByLabel(/not a backup/).check();
+  await page.getByRole("button", { name: "Order and continue to setup" }).click();
+  await expect(page).toHaveURL(/\/sandboxes\/[^/]+\/setup$/);
+  const sandboxPath = new URL(page.url()).pathname.replace(/\/setup$/, "");
+
   const heading = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
   for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Next", exact: true }).click();
   await expect(heading).toContainText("Step 4 of 6: Data");
 
-  await page.getByLabel(/^Configuration only/).check();
+  // The wizard starts from the kind ordered.
+  await expect(page.getByLabel(/^Configuration only/)).toBeChecked();
   await expect(page.getByTestId("config-only-data")).toContainText("holds no documents or Service attachments");
   await expect(page.getByRole("group", { name: "Documents" })).toHaveCount(0);
   await expectAccessible(page, "wizard data step, configuration only");
