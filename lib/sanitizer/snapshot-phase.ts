@@ -10,7 +10,7 @@ import type pg from "pg";
 import { copyLimits } from "../config/copy-limits";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
-import { createSandboxDatabase } from "./create-database";
+import { checkSandboxServerRole, createSandboxDatabase } from "./create-database";
 import { copyData, countLeftOut, joinSources, mergeResults, tableStepKey, type CopyResult } from "./copy-data";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
@@ -65,6 +65,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
   await input.step("snapshot");
   const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs }));
   const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs);
+  // Only reads the sandbox server: it runs while production's schema is read, and is awaited before CREATE DATABASE.
+  const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);
+  roleChecked.catch(() => undefined); // a failure is raised where it is awaited
   const signal = input.signal ? AbortSignal.any([input.signal, watchdog.signal]) : watchdog.signal;
   try {
     const schema = await timePhase(onPhase, "read schema", () => readSourceSchema(snapshot.main));
@@ -91,7 +94,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const [, leftOut] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
-        await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding));
+        await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
         input.onDatabaseCreated();
         await timePhase(onPhase, "tables (DDL)", () =>
           // One round trip: the statements are the portal's own, and fail or succeed together.
