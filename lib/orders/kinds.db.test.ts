@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
+import { orderInput } from "@/lib/testing/order-input";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -23,14 +24,7 @@ const { defaultOptions, orderedKind } = await import("../wizard/defaults");
 const { loadActor } = await import("../auth/load-actor");
 
 let world: World;
-const order = (overrides: Record<string, unknown> = {}) => ({
-  name: "Settings test",
-  planCounts: { "sales-essentials": 0, "sales-premium": 1, "service-essentials": 0, "service-premium": 0, marketing: 0, complete: 0 },
-  note: "",
-  acknowledgeDeadEnd: true as const,
-  acknowledgeNotBackup: true as const,
-  ...overrides,
-});
+const order = (overrides: Record<string, unknown> = {}) => orderInput({ name: "Settings test", ...overrides });
 
 /** What the wizard's first step shows for a first setup. */
 async function wizardStart(userId: string, sandboxId: string) {
