@@ -1,13 +1,15 @@
 /**
- * Rule 17 in the browser: an admin chooses a configuration-only or a partial
- * sandbox in the wizard, sees what it costs and what the dry run counts, and gets
- * a sandbox whose page and report say what it holds, and whose database holds it.
+ * Rule 17 in the browser: an admin orders a configuration-only sandbox, seeing what
+ * each kind holds, its size and duration, and the wizard starts from that kind; or
+ * orders a full copy and chooses a partial one in the wizard. Each shows what it costs
+ * and what the dry run counts, and gets a sandbox whose page and report say what it
+ * holds, and whose database holds it.
  */
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
 import type { Page, TestInfo } from "@playwright/test";
-import { connectToServerDatabase, expectAccessible, orderSandbox, signIn } from "./fixtures";
+import { connectToServerDatabase, expectAccessible, signIn } from "./fixtures";
 
 /** The sandbox database behind a sandbox page, read directly: what the page says is what it holds. */
 async function withSandboxDatabase<T>(testInfo: TestInfo, sandboxPath: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -25,21 +27,38 @@ async function withSandboxDatabase<T>(testInfo: TestInfo, sandboxPath: string, r
   }
 }
 
-/** Orders a sandbox as a customer admin and walks its wizard to the data step. */
-async function orderToDataStep(page: Page, name: string) {
+/** Orders a sandbox of `kind` as a customer admin on the order form, and walks its wizard to the data step. */
+async function orderToDataStep(page: Page, name: string, kind: "full" | "config") {
   await signIn(page, "admin@bergenbakeri.example");
-  const sandboxPath = await orderSandbox(page, `${name} ${Date.now().toString(36)}`, 1);
+  await page.goto("/sandboxes/new");
+  const kindChoice = page.getByRole("group", { name: "What the sandbox holds" });
+  await expect(kindChoice.getByLabel(/^Full copy/)).toBeChecked();
+  await expect(kindChoice.getByTestId("kind-size-full")).toContainText(/about [\d,]+ rows, [\d.]+ [kM]B/);
+  await expect(kindChoice.getByTestId("kind-size-config")).toContainText(/about [\d,]+ rows/);
+  if (kind === "config") {
+    await kindChoice.getByLabel(/^Configuration only/).check();
+    await expect(page.getByText("Estimated duration (configuration only)")).toBeVisible();
+    await expectAccessible(page, "order form, configuration only");
+  }
+  await page.getByLabel("Sandbox name").fill(`${name} ${Date.now().toString(36)}`);
+  await page.getByLabel("Sales Premium").fill("1");
+  await page.getByLabel(/dead end/).check();
+  await page.getByLabel(/not a backup/).check();
+  await page.getByRole("button", { name: "Order and continue to setup" }).click();
+  await expect(page).toHaveURL(/\/sandboxes\/[^/]+\/setup$/);
+  const sandboxPath = new URL(page.url()).pathname.replace(/\/setup$/, "");
   const heading = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
   for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Next", exact: true }).click();
   await expect(heading).toContainText("Step 4 of 6: Data");
   return { sandboxPath, heading };
 }
 
-test("a configuration-only sandbox: chosen in the wizard, counted by the dry run, empty of customer records", async ({ page }, testInfo) => {
+test("a configuration-only sandbox: ordered on the form, kept by the wizard, counted by the dry run, empty of customer records", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  const { sandboxPath, heading } = await orderToDataStep(page, "Config");
+  const { sandboxPath, heading } = await orderToDataStep(page, "Config", "config");
 
-  await page.getByLabel(/^Configuration only/).check();
+  // The wizard starts from the kind ordered.
+  await expect(page.getByLabel(/^Configuration only/)).toBeChecked();
   await expect(page.getByTestId("config-only-data")).toContainText("holds no documents or Service attachments");
   await expect(page.getByRole("group", { name: "Documents" })).toHaveCount(0);
   await expectAccessible(page, "wizard data step, configuration only");
@@ -66,7 +85,7 @@ test("a configuration-only sandbox: chosen in the wizard, counted by the dry run
 
 test("a partial sandbox: a share of companies chosen in the wizard, refused at 0 %, counted by the dry run, verified and ready", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  const { sandboxPath, heading } = await orderToDataStep(page, "Partial");
+  const { sandboxPath, heading } = await orderToDataStep(page, "Partial", "full");
 
   await page.getByLabel(/^Partial copy/).check();
   const percent = page.getByLabel("Share of companies (%)");

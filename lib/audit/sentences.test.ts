@@ -18,6 +18,8 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "sandbox.ordered": [
     [event("sandbox.ordered", { name: "UAT", planCounts: { "sales-premium": 2, complete: 1 } }), "Ingrid Nordlys ordered sandbox “UAT” for Nordlys Consulting AS with 3 user plans"],
     [event("sandbox.ordered", { planCounts: { complete: 1 } }, { actor: { name: "Sam Sales" } }), "Sam Sales ordered sandbox “UAT” for Nordlys Consulting AS with 1 user plan"],
+    [event("sandbox.ordered", { planCounts: { complete: 1 }, kind: "config" }), "Ingrid Nordlys ordered sandbox “UAT” for Nordlys Consulting AS with 1 user plan, configuration only"],
+    [event("sandbox.ordered", { planCounts: { complete: 1 }, kind: "full" }), "Ingrid Nordlys ordered sandbox “UAT” for Nordlys Consulting AS with 1 user plan"],
   ],
   "sandbox.order.edited": [
     [

@@ -7,6 +7,7 @@
  */
 import type { ChecklistTickItem } from "../checklist/schema";
 import { isAuditAction, type AuditAction } from "./schema";
+import { KIND_LABEL, type SandboxKind } from "../sanitizer/options";
 
 export interface AuditEventWords {
   action: string;
@@ -53,12 +54,15 @@ const record = (value: unknown): Details => (value && typeof value === "object" 
 const text = (value: unknown): string | null => (typeof value === "string" && value ? value : null);
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 const sumOf = (counts: unknown) => Object.values(record(counts)).reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
+const kindLabel = (kind: string) => KIND_LABEL[kind as SandboxKind] ?? kind;
 const countOf = (value: unknown) => (Array.isArray(value) ? value.length : Object.keys(record(value)).length);
 
 const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "sandbox.ordered": ({ who, sandbox, forTenant, d }) => {
     const plans = sumOf(d.planCounts);
-    return `${who} ordered ${sandbox}${forTenant}${plans ? ` with ${plural(plans, "user plan")}` : ""}`;
+    // A full copy is what every order was before kinds: only another kind is news.
+    const kind = text(d.kind) && d.kind !== "full" ? `, ${kindLabel(text(d.kind)!).toLowerCase()}` : "";
+    return `${who} ordered ${sandbox}${forTenant}${plans ? ` with ${plural(plans, "user plan")}` : ""}${kind}`;
   },
   "sandbox.order.edited": ({ who, sandbox, forTenant, d }) => {
     const from = record(d.from);

@@ -20,7 +20,7 @@ import type { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
 import { describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
-import { enqueueRun, getBoss, type SqlRunner } from "./queue";
+import { enqueueRun, getBoss, wakeLocalRunWorkers, type SqlRunner } from "./queue";
 import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
@@ -58,7 +58,7 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
   // the transaction's time limit, which bounds how long the sandbox row stays locked.
   if (request.enqueue !== false) await getBoss();
   try {
-    return await db.$transaction(async (tx) => {
+    const requested = await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Sandbox" WHERE id = ${request.sandboxId} FOR UPDATE`;
       const active = await tx.sandboxRun.findFirst({
         where: { sandboxId: request.sandboxId, status: { in: [...ACTIVE_RUN_STATUSES] } },
@@ -75,6 +75,8 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
       if (request.enqueue !== false) await enqueueRun(run.id, inTransaction(tx));
       return { runId: run.id };
     });
+    if (request.enqueue !== false) wakeLocalRunWorkers();
+    return requested;
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") throw new AppError("RUN_IN_PROGRESS");
     throw error;

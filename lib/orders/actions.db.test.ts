@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
+import { orderInput } from "@/lib/testing/order-input";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -18,14 +19,7 @@ const { listOrders } = await import("./queries");
 const { loadActor } = await import("../auth/load-actor");
 
 let world: World;
-const order = (overrides: Record<string, unknown> = {}) => ({
-  name: "Training copy",
-  planCounts: { "sales-essentials": 0, "sales-premium": 2, "service-essentials": 0, "service-premium": 1, marketing: 0, complete: 0 },
-  note: "",
-  acknowledgeDeadEnd: true as const,
-  acknowledgeNotBackup: true as const,
-  ...overrides,
-});
+const order = orderInput;
 
 describe("ordering a sandbox", () => {
   beforeAll(async () => {

@@ -32,6 +32,7 @@ export async function getManagedOrder(actor: Actor, sandboxId: string) {
       planCounts: true,
       orderedById: true,
       orderedOnBehalf: true,
+      orderedKind: true,
       createdAt: true,
       orderedBy: { select: { name: true } },
       tenant: { select: { companyName: true, customerId: true } },

@@ -9,10 +9,12 @@ import { PlacementRefused, placeSandbox } from "../sandbox-servers/placement";
 import { raiseAlertQuietly } from "../alerts/raise";
 import { isSandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
+import type { SandboxKind } from "../sanitizer/options";
 
 export interface NewOrder {
   tenantId: string;
   name: string;
+  kind: SandboxKind;
   planCounts: PlanCounts;
   note: string;
   onBehalf: boolean;
@@ -44,6 +46,7 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
           data: {
             tenantId: order.tenantId,
             name: order.name,
+            orderedKind: order.kind,
             planCounts: order.planCounts,
             note: order.note || null,
             orderedById: actor.id,
@@ -62,6 +65,7 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
             targetId: created.id,
             details: {
               name: order.name,
+              kind: order.kind,
               planCounts: order.planCounts,
               onBehalf: order.onBehalf,
               sandboxCustomerId,

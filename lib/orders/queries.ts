@@ -32,6 +32,7 @@ const ORDER_SELECT = {
   createdAt: true,
   confirmedAt: true,
   orderedOnBehalf: true,
+  orderedKind: true,
   orderedById: true,
   planCounts: true,
   wizardDraft: true,

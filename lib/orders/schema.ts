@@ -3,7 +3,7 @@
  * Isomorphic: no server imports.
  */
 import { z } from "zod";
-import { USER_PLANS, type UserPlan } from "../sanitizer/options";
+import { SANDBOX_KINDS, USER_PLANS, type UserPlan } from "../sanitizer/options";
 
 export const NAME_MIN = 3;
 export const NAME_MAX = 40;
@@ -61,6 +61,8 @@ const noteSchema = z.string().trim().max(NOTE_MAX, { error: `Keep the note under
 
 export const orderSchema = z.object({
   name: sandboxNameSchema,
+  /** What the sandbox holds; the wizard starts from it and the customer's admin may change it there. */
+  kind: z.enum(SANDBOX_KINDS, { error: "Choose what the sandbox holds." }).default("full"),
   planCounts: planCountsSchema,
   note: noteSchema,
   acknowledgeDeadEnd: acknowledgment("Confirm that nothing is ever copied back to production."),

@@ -21,7 +21,7 @@ let admin: Actor;
 let n = 0;
 
 const order = (tenantId = world.tenantA) =>
-  createOrder(admin, { tenantId, name: `S${++n}`, planCounts: { complete: 1 } as never, note: "", onBehalf: false });
+  createOrder(admin, { tenantId, name: `S${++n}`, kind: "full", planCounts: { complete: 1 } as never, note: "", onBehalf: false });
 const serverOf = async (sandboxId: string) =>
   (await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { sandboxServer: { select: { name: true } } } })).sandboxServer?.name;
 

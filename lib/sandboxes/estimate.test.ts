@@ -3,12 +3,12 @@ import { baseCopyBytes, estimateRemainingMs, estimateSeconds, FIXED_SECONDS, pro
 
 describe("copy estimate", () => {
   it("leaves documents and attachments out of the default copy", () => {
-    expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200, configurationBytes: 50 })).toBe(500);
-    expect(baseCopyBytes({ databaseBytes: 100, documentBytes: 300, attachmentBytes: 0, configurationBytes: 50 })).toBe(0);
+    expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200, configurationBytes: 50, rows: 0, configurationRows: 0 })).toBe(500);
+    expect(baseCopyBytes({ databaseBytes: 100, documentBytes: 300, attachmentBytes: 0, configurationBytes: 50, rows: 0, configurationRows: 0 })).toBe(0);
     // A configuration-only copy moves the configuration tables alone, whatever the documents weigh.
-    expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200, configurationBytes: 50 }, "config")).toBe(50);
+    expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200, configurationBytes: 50, rows: 0, configurationRows: 0 }, "config")).toBe(50);
     // A partial copy: the configuration and its share of the records.
-    expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200, configurationBytes: 50 }, "partial", 0.1)).toBe(95);
+    expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200, configurationBytes: 50, rows: 0, configurationRows: 0 }, "partial", 0.1)).toBe(95);
   });
 
   it("is linear in the bytes moved plus a fixed cost", () => {

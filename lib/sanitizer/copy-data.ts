@@ -3,6 +3,11 @@
  * nothing on two cores, and keeps production's load modest), largest tables first
  * so the two streams finish together. Each table's change counts (for the report)
  * are read on the same snapshot right before its rows.
+ *
+ * Tables the rules leave out (rule 17's kinds, rule 8, rule 0's skipped tables) copy
+ * nothing, yet the report says how many rows they held: their counts need only the
+ * snapshot, so they are taken on the same two connections while the sandbox's
+ * database is still being created (countLeftOut), not after it.
  */
 import type pg from "pg";
 import { openClient } from "../db/client";
@@ -23,8 +28,10 @@ export interface CopyResult {
 }
 
 export interface CopyDataInput {
-  snapshot: ProductionSnapshot;
-  targetUrl: string;
+  /** The snapshot's connections that read production (joinSources). */
+  sources: pg.ClientBase[];
+  /** As many sessions on the copy, one per source. */
+  targets: pg.ClientBase[];
   plans: TablePlan[];
   tracker: ProgressTracker;
   /** Awaited before each table: tests hold the copy here to write to production. */
@@ -44,66 +51,97 @@ export async function openTargetClient(url: string): Promise<pg.Client> {
   return client;
 }
 
-export async function withTargetClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await openTargetClient(url);
-  try {
-    return await run(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+/** Opens `count` connections at once (each is a round trip or more): all of them or none. */
+export async function openAll<T extends { end(): Promise<void> }>(count: number, open: () => Promise<T>): Promise<T[]> {
+  const opened = await Promise.allSettled(Array.from({ length: count }, open));
+  const failed = opened.find((o) => o.status === "rejected");
+  if (!failed) return opened.map((o) => (o as PromiseFulfilledResult<T>).value);
+  await Promise.all(opened.map((o) => (o.status === "fulfilled" ? o.value.end().catch(() => undefined) : undefined)));
+  throw failed.reason;
 }
 
+/** The snapshot's main connection and the others joined to it (snapshot.close() ends them). */
+export async function joinSources(snapshot: ProductionSnapshot): Promise<pg.ClientBase[]> {
+  const joined = await Promise.all(Array.from({ length: COPY_CONNECTIONS - 1 }, () => snapshot.join()));
+  return [snapshot.main, ...joined];
+}
+
+type LeftOutInput = Omit<CopyDataInput, "targets" | "rateLimit">;
+
+/** The change counts of the plans that copy no row, over the sources; no target needed. */
+export async function countLeftOut(input: LeftOutInput): Promise<CopyResult> {
+  const result = emptyResult();
+  await drain(input, input.plans, async (source, plan, key) => {
+    result.changes.set(plan.table, await countChanges(source, plan));
+    input.tracker.finish(key, { done: 0, total: 0, detail: "not copied (rules)" });
+    result.tables.push({ name: plan.table, rows: 0, bytes: 0 });
+  });
+  return result;
+}
+
+/** Streams the plans that copy rows; ends the sources' transactions when done. */
 export async function copyData(input: CopyDataInput): Promise<CopyResult> {
-  const { snapshot, plans, tracker } = input;
+  const { tracker } = input;
+  const result = emptyResult();
+  await drain(input, input.plans, async (source, plan, key, signal, i) => {
+    result.changes.set(plan.table, await countChanges(source, plan));
+    const copied = await copyTable(
+      source,
+      input.targets[i]!,
+      plan,
+      (c) => tracker.update(key, { done: c.rows, detail: `${formatBytes(c.bytes)} streamed` }),
+      signal,
+      input.rateLimit,
+    );
+    tracker.finish(key, { done: copied.rows, total: copied.rows, detail: `${formatBytes(copied.bytes)} streamed` });
+    result.tables.push({ name: plan.table, rows: copied.rows, bytes: copied.bytes });
+  }, async (source) => {
+    // Done with production on this session: ending its transaction now releases the
+    // locks on the tables it read, instead of holding them until the other stream ends.
+    // (Every importer joined before the streams started, so the exporter may end too.)
+    await source.query("COMMIT");
+  });
+  return result;
+}
+
+/** Both results together, tables in the plans' order. */
+export function mergeResults(plans: TablePlan[], ...parts: CopyResult[]): CopyResult {
+  const order = new Map(plans.map((p, i) => [p.table, i]));
+  return {
+    tables: parts.flatMap((p) => p.tables).sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0)),
+    changes: new Map(parts.flatMap((p) => [...p.changes])),
+  };
+}
+
+const emptyResult = (): CopyResult => ({ tables: [], changes: new Map() });
+
+type PlanWork = (source: pg.ClientBase, plan: TablePlan, key: string, signal: AbortSignal, stream: number) => Promise<void>;
+
+/**
+ * Works through the plans, largest first, one stream per source. The first failure
+ * stops the other stream at once rather than letting it finish for nothing.
+ */
+async function drain(input: LeftOutInput, plans: TablePlan[], work: PlanWork, afterStream?: (source: pg.ClientBase) => Promise<unknown>): Promise<void> {
   const queue = [...plans].sort((a, b) => b.estimatedBytes - a.estimatedBytes);
-  const result: CopyResult = { tables: [], changes: new Map() };
   const stop = new AbortController();
   const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
-  const sources: pg.ClientBase[] = [snapshot.main];
-  const targets: pg.Client[] = [];
-  try {
-    for (let i = 1; i < COPY_CONNECTIONS; i++) sources.push(await snapshot.join());
-    for (let i = 0; i < COPY_CONNECTIONS; i++) targets.push(await openTargetClient(input.targetUrl));
-
-    const worker = async (source: pg.ClientBase, target: pg.ClientBase) => {
-      for (let plan = queue.shift(); plan; plan = queue.shift()) {
-        const key = tableStepKey(plan.table);
-        signal.throwIfAborted();
-        await input.beforeStep?.(key);
-        signal.throwIfAborted();
-        tracker.start(key);
-        result.changes.set(plan.table, await countChanges(source, plan));
-        const copied = await copyTable(
-          source,
-          target,
-          plan,
-          (c) => tracker.update(key, { done: c.rows, detail: `${formatBytes(c.bytes)} streamed` }),
-          signal,
-          input.rateLimit,
-        );
-        tracker.finish(key, {
-          done: copied.rows,
-          total: copied.rows,
-          detail: plan.select === null ? "not copied (rules)" : `${formatBytes(copied.bytes)} streamed`,
-        });
-        result.tables.push({ name: plan.table, rows: copied.rows, bytes: copied.bytes });
-      }
-      // Done with production on this session: ending its transaction now releases the
-      // locks on the tables it read, instead of holding them until the other stream ends.
-      // (Every importer joined before the streams started, so the exporter may end too.)
-      await source.query("COMMIT");
-    };
-    await Promise.all(
-      targets.map((target, i) =>
-        worker(sources[i] ?? snapshot.main, target).catch((error: unknown) => {
-          stop.abort(error); // the other stream stops at once rather than finishing for nothing
-          throw error;
-        }),
-      ),
-    );
-  } finally {
-    await Promise.all(targets.map((t) => t.end().catch(() => undefined)));
-  }
-  result.tables.sort((a, b) => plans.findIndex((p) => p.table === a.name) - plans.findIndex((p) => p.table === b.name));
-  return result;
+  const stream = async (source: pg.ClientBase, i: number) => {
+    for (let plan = queue.shift(); plan; plan = queue.shift()) {
+      const key = tableStepKey(plan.table);
+      signal.throwIfAborted();
+      await input.beforeStep?.(key);
+      signal.throwIfAborted();
+      input.tracker.start(key);
+      await work(source, plan, key, signal, i);
+    }
+    await afterStream?.(source);
+  };
+  await Promise.all(
+    input.sources.map((source, i) =>
+      stream(source, i).catch((error: unknown) => {
+        stop.abort(error);
+        throw error;
+      }),
+    ),
+  );
 }

@@ -11,13 +11,22 @@ import { dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 import { quoteIdent, quoteLiteral } from "./sql";
 
-export async function createSandboxDatabase(serverUrl: string, name: string, encoding: string): Promise<void> {
-  await assertSandboxRole(serverUrl).catch((error: unknown) => {
+export function checkSandboxServerRole(serverUrl: string): Promise<void> {
+  return assertSandboxRole(serverUrl).catch((error: unknown) => {
     if (error instanceof SandboxRoleError) {
       throw new SanitizationError("SANDBOX_SERVER_ROLE", error.message, { role: error.role, problems: error.problems });
     }
     throw error;
   });
+}
+
+/**
+ * `roleChecked`: the check of the server's role, which a run starts early (it only
+ * reads) so that it passes while production's schema is read; nothing is created
+ * before it has passed.
+ */
+export async function createSandboxDatabase(serverUrl: string, name: string, encoding: string, roleChecked = checkSandboxServerRole(serverUrl)): Promise<void> {
+  await roleChecked;
   const client = await openClient({ connectionString: serverUrl });
   try {
     await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(encoding)}`);

@@ -15,14 +15,15 @@ import { copyLimits } from "../config/copy-limits";
 import { withDatabase } from "../db/urls";
 import { loadClassification, type Classification } from "./classification";
 import type pg from "pg";
-import { withTargetClient } from "./copy-data";
-import { buildSchemaDdl, sandboxSequences, sequenceResetSql } from "./ddl";
+import { TargetSessions } from "./target-sessions";
+import { buildSchemaDdl, sandboxSequences, sequenceResetSql, type SchemaDdl } from "./ddl";
 import { classifyDriverError, deadlineError, type RunBounds } from "./driver-errors";
 import { databaseExists, dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
 import { sandboxOptionsSchema, type SandboxOptionsInput } from "./options";
-import { applyPostCopyRules } from "./post-rules";
+import { startPostRules, type PostRuleChanges } from "./post-rules";
+import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 import { ProgressTracker, type ProgressListener } from "./progress";
 import type { SanitizationReport } from "./report";
 import { buildRuleReports, RULE_STEPS } from "./rule-reports";
@@ -52,6 +53,8 @@ export interface ProvisionInput {
   rateLimitMBps?: number;
   /** Awaited before each step starts (keys as in the progress). For tests and operators' pauses. */
   beforeStep?: (key: string) => Promise<void>;
+  /** Told how long each phase took (phase-times.ts): the benchmark's breakdown. */
+  onPhase?: PhaseListener;
 }
 
 export async function provisionSandbox(input: ProvisionInput): Promise<SanitizationReport> {
@@ -78,6 +81,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   };
 
   const targetUrl = withDatabase(input.sandboxServerUrl, input.databaseName);
+  const targets = new TargetSessions(targetUrl);
   let created = false;
   try {
     if (await databaseExists(input.sandboxServerUrl, input.databaseName)) {
@@ -98,34 +102,44 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
         { key: "constraints", label: "Foreign keys and sequences" },
         { key: "verify", label: "Verify every rule on the copy", unit: "checks", done: 0, total: CHECK_COUNT },
       ],
+      targets,
       onDatabaseCreated: () => (created = true),
     });
     const { facts, plan, plans, carried, copy, snapshotAt } = phase;
     const ddl = buildSchemaDdl(plan);
-    const resetSequences = async (client: pg.ClientBase) => {
-      for (const sql of sandboxSequences(plan).map(sequenceResetSql)) if (sql) await client.query(sql);
-    };
+    const { onPhase } = input;
+    // One round trip: the statements are the portal's own, with numbers checked as numbers.
+    const resetSequences = (client: pg.ClientBase) => client.query(sandboxSequences(plan).map(sequenceResetSql).filter(Boolean).join(";\n"));
 
-    await step("indexes");
-    await runParallel(targetUrl, ddl.indexes.map((i) => i.sql), (done) => tracker.update("indexes", { done, total: ddl.indexes.length }));
-    tracker.finish("indexes");
+    const postRules = startPostRules(targetUrl);
+    let post: PostRuleChanges;
+    try {
+      await step("indexes");
+      const builds = indexBuilds(ddl, new Set(copy.tables.filter((t) => t.rows === 0).map((t) => t.name)));
+      await timePhase(onPhase, "indexes", async () => runParallel(await targets.all(), builds, (done) => tracker.update("indexes", { done, total: builds.length })));
+      tracker.finish("indexes");
 
-    for (const s of RULE_STEPS) await step(s.key);
-    // Rows the rules create (rule 11's opt-ins) take their ids from the sequences:
-    // those must be past the copied maximum first.
-    await withTargetClient(targetUrl, resetSequences);
-    const post = await applyPostCopyRules(targetUrl, {
-      sandboxCustomerId: input.sandboxCustomerId,
-      sourceCustomerId: facts.installation.customerId,
-      sourceCompanyName: facts.installation.companyName,
-      sourceSerialNumber: facts.installation.serialNumber,
-      snapshotAt,
-      options,
-      serviceMailboxAddress: input.serviceMailboxAddress,
-      newMailboxId: facts.newMailboxId,
-      serviceBaseUrl: facts.installation.serviceBaseUrl,
-      carried,
-    });
+      for (const s of RULE_STEPS) await step(s.key);
+      // Rows the rules create (rule 11's opt-ins) take their ids from the sequences:
+      // those must be past the copied maximum first.
+      await timePhase(onPhase, "sequences", async () => resetSequences(await targets.first()));
+      post = await timePhase(onPhase, "after-copy rules", () =>
+        postRules.apply({
+          sandboxCustomerId: input.sandboxCustomerId,
+          sourceCustomerId: facts.installation.customerId,
+          sourceCompanyName: facts.installation.companyName,
+          sourceSerialNumber: facts.installation.serialNumber,
+          snapshotAt,
+          options,
+          serviceMailboxAddress: input.serviceMailboxAddress,
+          newMailboxId: facts.newMailboxId,
+          serviceBaseUrl: facts.installation.serviceBaseUrl,
+          carried,
+        }),
+      );
+    } finally {
+      await postRules.close();
+    }
     const rules = buildRuleReports(plans, copy.changes, post);
     for (const r of rules) {
       const changed = Object.values(r.changes).reduce((a, b) => a + b, 0);
@@ -135,17 +149,18 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // After the rules, so the carried rows and the new mailbox are checked by the
     // foreign keys and counted by the sequences too.
     await step("constraints");
-    const keptTasks = await withTargetClient(targetUrl, async (client) => {
-      for (const sql of ddl.foreignKeys) await client.query(sql);
-      await resetSequences(client);
-      await client.query("ANALYZE");
-      // By name for the report: people know their tasks by name, not by id.
-      const { rows } = await client.query<{ id: number; name: string }>(
-        "SELECT id, name FROM public.scheduled_task WHERE id = ANY($1::int[]) ORDER BY name, id",
-        [options.keepEnabledTaskIds],
-      );
-      return rows;
-    });
+    const keptTasks = await timePhase(onPhase, "foreign keys, sequences", () =>
+      targets.first().then(async (client) => {
+        await client.query(ddl.foreignKeys.join(";\n"));
+        await resetSequences(client);
+        // By name for the report: people know their tasks by name, not by id.
+        const { rows } = await client.query<{ id: number; name: string }>(
+          "SELECT id, name FROM public.scheduled_task WHERE id = ANY($1::int[]) ORDER BY name, id",
+          [options.keepEnabledTaskIds],
+        );
+        return rows;
+      }),
+    );
     tracker.finish("constraints");
 
     await step("verify");
@@ -168,11 +183,16 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
         webhooks: carried.webhooks.map((w) => ({ id: w.id, name: w.name })),
       },
     };
-    const verification = await verifySandbox(targetUrl, expectations, (done) => tracker.update("verify", { done }));
+    // ANALYZE changes no row, only the planner's statistics: it runs beside the checks.
+    const [, verification] = await allSettledOrThrow(
+      timePhase(onPhase, "analyze", async () => (await targets.first()).query("ANALYZE")),
+      timePhase(onPhase, "verify", () => verifySandbox(targetUrl, expectations, (done) => tracker.update("verify", { done }))),
+    );
     for (const v of verification.rules) {
       const report = rules.find((r) => r.rule === v.rule);
       if (report) report.checks = v.checks;
     }
+    await targets.close();
     assertVerified(verification);
     tracker.finish("verify", { detail: "every rule holds" });
     await tracker.flush();
@@ -190,6 +210,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     };
   } catch (error) {
     const failure = toSanitizationError(error, bounds, input.signal, deadline);
+    await targets.close();
     await tracker.fail(failure.message.split("\n")[0] ?? failure.code);
     if (created) {
       // The run's own error is what the caller needs; a failed clean-up is added to it.
@@ -199,6 +220,17 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     }
     throw failure;
   }
+}
+
+/**
+ * The index statements, one build each for tables with rows (two run at once), and
+ * one round trip for all the empty tables' (a configuration-only copy has many):
+ * an index on an empty table costs less than the round trip.
+ */
+function indexBuilds(ddl: SchemaDdl, emptyTables: Set<string>): string[] {
+  const empty = ddl.indexes.filter((i) => emptyTables.has(i.table)).map((i) => i.sql);
+  const loaded = ddl.indexes.filter((i) => !emptyTables.has(i.table)).map((i) => i.sql);
+  return empty.length ? [empty.join(";\n"), ...loaded] : loaded;
 }
 
 function toSanitizationError(error: unknown, bounds: RunBounds, cancelled: AbortSignal | undefined, deadline: AbortSignal): SanitizationError {

@@ -7,12 +7,12 @@
  * it blocks (lib/sanitizer/lock-watchdog.ts).
  */
 import type pg from "pg";
-import { withDatabase } from "../db/urls";
 import { copyLimits } from "../config/copy-limits";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
-import { createSandboxDatabase } from "./create-database";
-import { copyData, tableStepKey, withTargetClient, type CopyResult } from "./copy-data";
+import { checkSandboxServerRole, createSandboxDatabase } from "./create-database";
+import { copyData, countLeftOut, joinSources, mergeResults, tableStepKey, type CopyResult } from "./copy-data";
+import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
 import { buildCopyPlans, type TablePlan } from "./copy-plan";
 import { buildSchemaDdl } from "./ddl";
@@ -24,11 +24,14 @@ import type { ProgressStep, ProgressTracker } from "./progress";
 import { readSourceSchema, type SourceSchema } from "./schema-reader";
 import { rateLimitFromMegabytes } from "./rate-limit";
 import { openSnapshot } from "./snapshot";
+import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 
 export interface SnapshotPhaseInput {
   productionUrl: string;
   sandboxServerUrl: string;
   databaseName: string;
+  /** Sessions on the new database, opened once it exists; the caller closes them. */
+  targets: TargetSessions;
   options: SandboxOptions;
   classification: Classification;
   carryOverFromUrl?: string;
@@ -43,6 +46,7 @@ export interface SnapshotPhaseInput {
   statementTimeoutMs?: number;
   /** Cap on the run's reading from production, MB/s; none when absent or 0. */
   rateLimitMBps?: number;
+  onPhase?: PhaseListener;
 }
 
 export interface SnapshotPhaseResult {
@@ -57,15 +61,18 @@ export interface SnapshotPhaseResult {
 }
 
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
-  const { tracker, options } = input;
+  const { tracker, options, onPhase } = input;
   await input.step("snapshot");
-  const snapshot = await openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs });
+  const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs }));
   const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs);
+  // Only reads the sandbox server: it runs while production's schema is read, and is awaited before CREATE DATABASE.
+  const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);
+  roleChecked.catch(() => undefined); // a failure is raised where it is awaited
   const signal = input.signal ? AbortSignal.any([input.signal, watchdog.signal]) : watchdog.signal;
   try {
-    const schema = await readSourceSchema(snapshot.main);
-    const plan = await assertNoDrift(snapshot.main, schema, input.classification);
-    const facts = await preflight(snapshot.main, options);
+    const schema = await timePhase(onPhase, "read schema", () => readSourceSchema(snapshot.main));
+    const plan = await timePhase(onPhase, "drift check (rule 0)", () => assertNoDrift(snapshot.main, schema, input.classification));
+    const facts = await timePhase(onPhase, "preflight (rule 15)", () => preflight(snapshot.main, options));
     const carried = input.carryOverFromUrl ? await readCarryOver(input.carryOverFromUrl) : NOTHING_CARRIED;
     const plans = buildCopyPlans(schema.tables, {
       options,
@@ -84,17 +91,28 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     for (const s of input.laterSteps) tracker.add(s);
     tracker.finish("snapshot", { detail: `production as of ${snapshot.at.toISOString()}` });
 
-    await input.step("schema");
-    await createDatabase(input.sandboxServerUrl, input.databaseName, snapshot.main);
-    input.onDatabaseCreated();
-    const targetUrl = withDatabase(input.sandboxServerUrl, input.databaseName);
-    await withTargetClient(targetUrl, async (target) => {
-      for (const sql of buildSchemaDdl(plan).beforeData) await target.query(sql);
-    });
-    tracker.finish("schema", { detail: `${schema.tables.length} tables` });
+    const encoding = await productionEncoding(snapshot.main);
+    const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
+    const common = { sources, tracker, beforeStep: input.beforeStep, signal };
+    // Counting what the rules leave out needs only the snapshot: it runs while the database is made.
+    const [, leftOut] = await allSettledOrThrow(
+      (async () => {
+        await input.step("schema");
+        await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
+        input.onDatabaseCreated();
+        await timePhase(onPhase, "tables (DDL)", () =>
+          // One round trip: the statements are the portal's own, and fail or succeed together.
+          input.targets.first().then((target) => target.query(buildSchemaDdl(plan).beforeData.join(";\n"))),
+        );
+        tracker.finish("schema", { detail: `${schema.tables.length} tables` });
+      })(),
+      timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) })),
+    );
 
-    const copy = await copyData({ snapshot, targetUrl, plans, tracker, beforeStep: input.beforeStep, signal, rateLimit: rateLimitFromMegabytes(input.rateLimitMBps) });
-    return { snapshotAt: snapshot.at, schema, plan, facts, plans, carried, copy };
+    const copied = await timePhase(onPhase, "copy rows", async () =>
+      copyData({ ...common, targets: await input.targets.all(), plans: plans.filter((p) => p.select !== null), rateLimit: rateLimitFromMegabytes(input.rateLimitMBps) }),
+    );
+    return { snapshotAt: snapshot.at, schema, plan, facts, plans, carried, copy: mergeResults(plans, leftOut, copied) };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
     if (watchdog.signal.aborted) throw watchdog.signal.reason;
@@ -106,9 +124,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
 }
 
 /** Production's encoding; the sandbox server's own locale (production's may not exist there). */
-async function createDatabase(serverUrl: string, name: string, production: pg.ClientBase): Promise<void> {
+async function productionEncoding(production: pg.ClientBase): Promise<string> {
   const { rows } = await production.query<{ enc: string }>(
     "SELECT pg_encoding_to_char(encoding) AS enc FROM pg_database WHERE datname = current_database()",
   );
-  await createSandboxDatabase(serverUrl, name, rows[0]?.enc ?? "UTF8");
+  return rows[0]?.enc ?? "UTF8";
 }

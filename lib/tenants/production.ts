@@ -80,15 +80,28 @@ export interface ProductionFootprint {
   attachmentBytes: number;
   /** Total size of the configuration tables: what a configuration-only sandbox copies (rule 17). */
   configurationBytes: number;
+  /** Rows of every table, and of the configuration tables: the planner's estimates (no count runs on production). */
+  rows: number;
+  configurationRows: number;
 }
 
 export async function readFootprint(client: pg.Client): Promise<ProductionFootprint> {
-  const { rows } = await client.query<{ database: string; documents: string | null; attachments: string | null; configuration: string | null }>(
-    `SELECT pg_database_size(current_database())::text AS database,
+  const { rows } = await client.query<{
+    database: string;
+    documents: string | null;
+    attachments: string | null;
+    configuration: string | null;
+    rows: string | null;
+    configuration_rows: string | null;
+  }>(
+    `WITH t AS (SELECT c.relname, c.oid, greatest(c.reltuples, 0) AS estimate FROM pg_class c
+                 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r')
+     SELECT pg_database_size(current_database())::text AS database,
             pg_total_relation_size(to_regclass('public.document'))::text AS documents,
             pg_total_relation_size(to_regclass('public.ticket_attachment'))::text AS attachments,
-            (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
-              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relname = ANY($1::text[]))::text AS configuration`,
+            (SELECT sum(pg_total_relation_size(oid)) FROM t WHERE relname = ANY($1::text[]))::text AS configuration,
+            (SELECT sum(estimate)::bigint FROM t)::text AS rows,
+            (SELECT sum(estimate)::bigint FROM t WHERE relname = ANY($1::text[]))::text AS configuration_rows`,
     [[...CONFIGURATION_TABLES]],
   );
   const row = rows[0];
@@ -97,6 +110,8 @@ export async function readFootprint(client: pg.Client): Promise<ProductionFootpr
     documentBytes: Number(row?.documents ?? 0),
     attachmentBytes: Number(row?.attachments ?? 0),
     configurationBytes: Number(row?.configuration ?? 0),
+    rows: Number(row?.rows ?? 0),
+    configurationRows: Number(row?.configuration_rows ?? 0),
   };
 }
 

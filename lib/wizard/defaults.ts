@@ -1,7 +1,15 @@
 /**
  * The wizard's starting choices (rule 10's default selection). Isomorphic and pure.
  */
-import { DEFAULT_INVALIDATION_DOMAIN, sandboxOptionsSchema, USER_PLANS, type SandboxOptions, type UserPlan } from "../sanitizer/options";
+import {
+  DEFAULT_INVALIDATION_DOMAIN,
+  SANDBOX_KINDS,
+  sandboxOptionsSchema,
+  USER_PLANS,
+  type SandboxKind,
+  type SandboxOptions,
+  type UserPlan,
+} from "../sanitizer/options";
 
 export interface AssociateSummary {
   id: number;
@@ -41,9 +49,13 @@ export function defaultUsers(associates: AssociateSummary[], planCounts: Partial
   return [...chosen].map(([associateId, userPlan]) => ({ associateId, userPlan }));
 }
 
-export function defaultOptions(associates: AssociateSummary[], planCounts: Partial<Record<UserPlan, number>>): SandboxOptions {
+/** The kind an order asked for (Sandbox.orderedKind); one this portal does not know starts as a full copy. */
+export const orderedKind = (value: unknown): SandboxKind => ((SANDBOX_KINDS as readonly unknown[]).includes(value) ? (value as SandboxKind) : "full");
+
+/** A first setup's choices: the kind ordered, everyone who can log in up to the ordered plans, the safe rest. */
+export function defaultOptions(associates: AssociateSummary[], planCounts: Partial<Record<UserPlan, number>>, kind: SandboxKind = "full"): SandboxOptions {
   return {
-    kind: "full",
+    kind,
     users: defaultUsers(associates, planCounts),
     invalidationDomain: DEFAULT_INVALIDATION_DOMAIN,
     keepEnabledTaskIds: [],

@@ -33,6 +33,7 @@ export async function getWizardSandbox(actor: Actor, sandboxId: string, permissi
       databaseName: true,
       deletedAt: true,
       orderedOnBehalf: true,
+      orderedKind: true,
       orderedBy: { select: { name: true } },
       tenant: { select: { companyName: true, customerId: true } },
     },

@@ -37,7 +37,7 @@ async function run(sandboxId: string, kind: "PROVISION" | "REFRESH" | "DELETE") 
 }
 
 const orderOn = async (name: string) => {
-  const { sandboxId } = await createOrder(admin, { tenantId, name, planCounts: { complete: 1 } as never, note: "", onBehalf: false });
+  const { sandboxId } = await createOrder(admin, { tenantId, name, kind: "full", planCounts: { complete: 1 } as never, note: "", onBehalf: false });
   return db.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { id: true, sandboxServerId: true } });
 };
 

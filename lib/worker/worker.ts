@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { getBoss, RUN_QUEUE, type RunJob } from "../jobs/queue";
+import { getBoss, localRunWorkers, RUN_QUEUE, type RunJob } from "../jobs/queue";
 import { executeRun } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { dropOrphanCopies } from "./orphan-copies";
@@ -49,6 +49,7 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
       }),
     );
   }
+  for (const workId of workIds) localRunWorkers().add(workId);
   await registerAutoRefresh(boss);
   const sweep = async () => {
     try {
@@ -72,7 +73,10 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
     async stop() {
       clearInterval(timer);
       clearInterval(fleetTimer);
-      for (const workId of workIds) await boss.offWork({ id: workId });
+      for (const workId of workIds) {
+        localRunWorkers().delete(workId);
+        await boss.offWork({ id: workId });
+      }
       await forgetWorker(id).catch(() => undefined);
     },
   };

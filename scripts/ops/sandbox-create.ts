@@ -75,7 +75,7 @@ export async function createSandbox(flags: Flags): Promise<void> {
   // Every choice is checked before anything is created: a refused run leaves no order behind.
   const options = await resolveOptions(flags, tenant, planCounts);
   try {
-    const { sandboxId } = await createOrder(actor, { ...order.data, tenantId: tenant.id, onBehalf: isStaff(actor), via: "operator CLI" });
+    const { sandboxId } = await createOrder(actor, { ...order.data, kind: options.kind, tenantId: tenant.id, onBehalf: isStaff(actor), via: "operator CLI" });
     console.log(`sandbox ${sandboxId} ("${order.data.name}") ordered for ${customerId}`);
     const { runId } = await confirmWizard(actor, await requireOpenWizard(actor, sandboxId), options, { enqueue: false });
     await carryOut(runId, "PROVISION");

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { KIND_LABEL } from "@/lib/sanitizer/options";
+import { orderedKind } from "@/lib/wizard/defaults";
 import { forbidden } from "next/navigation";
 import { formatWhen } from "@/lib/format";
 import { StatusBadge } from "@/components/status-badge";
@@ -99,6 +101,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                   <td className="px-4 py-2">
                     <StatusBadge status={o.status} />
                     {awaiting && <span className="ml-2 text-xs text-slate-600">{o.wizardDraft ? "setup in progress" : "setup not started"}</span>}
+                    {awaiting && o.orderedKind !== "full" && (
+                      <span className="ml-2 text-xs text-slate-600">{KIND_LABEL[orderedKind(o.orderedKind)].toLowerCase()} ordered</span>
+                    )}
                   </td>
                   <td className="px-4 py-2 tabular-nums">{totalPlans(o.planCounts as Record<string, number>)}</td>
                   <td className="px-4 py-2">

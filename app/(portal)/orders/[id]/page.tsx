@@ -9,7 +9,8 @@ import { formatWhen } from "@/lib/format";
 import { getManagedOrder } from "@/lib/orders/changes";
 import { isOpenOrder } from "@/lib/orders/policy";
 import { EMPTY_PLAN_COUNTS, totalPlans, type PlanCounts } from "@/lib/orders/schema";
-import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
+import { KIND_LABEL, PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
+import { orderedKind } from "@/lib/wizard/defaults";
 import { StatusBadge } from "@/components/status-badge";
 import { DangerSection } from "@/components/danger-section";
 import { CancelOrderForm } from "./_components/cancel-order-form";
@@ -36,6 +37,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
         <Fact label="Customer" value={`${order.tenant.companyName} (${order.tenant.customerId})`} />
         <Fact label="Ordered" value={`${formatWhen(order.createdAt)} by ${order.orderedBy.name}${order.orderedOnBehalf ? " for the customer" : ""}`} />
         <Fact label={`User plans (${totalPlans(planCounts)})`} value={plans || "None"} />
+        <Fact label="Kind ordered" value={`${KIND_LABEL[orderedKind(order.orderedKind)]}${open ? " (the setup may change it)" : ""}`} />
         <div className="sm:col-span-3" data-testid="order-note">
           <dt className="text-slate-600">Note</dt>
           <dd className="font-medium whitespace-pre-line">{order.note ?? "No note."}</dd>

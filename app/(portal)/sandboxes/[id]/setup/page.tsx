@@ -3,7 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { SANDBOX_STATUS_LABEL } from "@/lib/sandboxes/labels";
-import { defaultOptions, savedChoices } from "@/lib/wizard/defaults";
+import { defaultOptions, orderedKind, savedChoices } from "@/lib/wizard/defaults";
 import { getWizardProductionData, getWizardSandbox, type WizardProductionData, type WizardSandbox } from "@/lib/wizard/queries";
 import { parseWizardMode, wizardDraftSchema, type WizardMode } from "@/lib/wizard/schema";
 import { SetupWizard } from "./_components/setup-wizard";
@@ -90,7 +90,7 @@ export default async function SetupPage({ params, searchParams }: Props) {
         sandbox={{ id: sandbox.id, name: sandbox.name, planCounts, companyName: sandbox.tenant.companyName }}
         data={data}
         initialStep={mode === "setup" && draft.success ? draft.data.step : 0}
-        initialOptions={saved?.options ?? (draft.success ? draft.data.options : defaultOptions(data.associates, planCounts))}
+        initialOptions={saved?.options ?? (draft.success ? draft.data.options : defaultOptions(data.associates, planCounts, orderedKind(sandbox.orderedKind)))}
       />
     </section>
   );

@@ -1,4 +1,6 @@
-import { baseCopyBytes, estimateSeconds, THROUGHPUT_BASIS_TEXT, type ProductionFootprint, type Throughput } from "@/lib/sandboxes/estimate";
+import { estimateSeconds, THROUGHPUT_BASIS_TEXT, type ProductionFootprint, type Throughput } from "@/lib/sandboxes/estimate";
+import { kindSize } from "@/lib/sandboxes/kind-sizes";
+import { KIND_LABEL, type SandboxKind } from "@/lib/sanitizer/options";
 import { formatBytes, formatEstimate } from "@/lib/format";
 
 export type EstimateState =
@@ -7,8 +9,8 @@ export type EstimateState =
   | { state: "error"; message: string }
   | { state: "ready"; footprint: ProductionFootprint; throughput: Throughput };
 
-/** Production's size and the copy's expected duration, shown before the order is filed. */
-export function EstimatePanel({ estimate }: { estimate: EstimateState }) {
+/** Production's size and the expected duration of a copy of the chosen kind, shown before the order is filed. */
+export function EstimatePanel({ estimate, kind }: { estimate: EstimateState; kind: SandboxKind }) {
   return (
     <section aria-labelledby="estimate-heading" className="rounded-lg border border-slate-200 bg-white p-4" data-testid="estimate">
       <h2 id="estimate-heading" className="text-base font-semibold">
@@ -27,9 +29,9 @@ export function EstimatePanel({ estimate }: { estimate: EstimateState }) {
               {formatBytes(estimate.footprint.documentBytes + estimate.footprint.attachmentBytes)} (not copied unless you choose so in the
               setup)
             </dd>
-            <dt className="text-slate-600">Estimated duration</dt>
+            <dt className="text-slate-600">Estimated duration ({KIND_LABEL[kind].toLowerCase()})</dt>
             <dd data-testid="estimated-duration">
-              {formatEstimate(estimateSeconds(baseCopyBytes(estimate.footprint), estimate.throughput) * 1000)}{" "}
+              {formatEstimate(estimateSeconds(kindSize(estimate.footprint, kind).bytes, estimate.throughput) * 1000)}{" "}
               <span className="text-slate-600">({THROUGHPUT_BASIS_TEXT[estimate.throughput.basis]})</span>
             </dd>
           </dl>

@@ -20,6 +20,7 @@ import {
 } from "@/lib/orders/schema";
 import { CustomerPicker, type CustomerOption } from "./customer-picker";
 import { EstimatePanel, type EstimateState } from "./estimate-panel";
+import { KindChoice } from "./kind-choice";
 import { PlanCountsFieldset } from "@/components/plan-counts-fieldset";
 
 type Values = Omit<OrderForCustomerInput, "tenantId"> & { tenantId?: string };
@@ -35,11 +36,12 @@ export function OrderForm(props: Props) {
   const schema = props.mode === "customer" ? orderForCustomerSchema : orderSchema;
   const { register, handleSubmit, formState, setError, control } = useForm<Values>({
     resolver: zodResolver(schema) as unknown as Resolver<Values>,
-    defaultValues: { name: "", planCounts: { ...EMPTY_PLAN_COUNTS }, note: "", tenantId: undefined },
+    defaultValues: { name: "", kind: "full", planCounts: { ...EMPTY_PLAN_COUNTS }, note: "", tenantId: undefined },
   });
   const { errors } = formState;
   const tenantId = useWatch({ control, name: "tenantId" });
   const note = useWatch({ control, name: "note" }) ?? "";
+  const kind = useWatch({ control, name: "kind" }) ?? "full";
 
   // A sales rep sees the chosen customer's production size as soon as they pick one.
   useEffect(() => {
@@ -81,6 +83,7 @@ export function OrderForm(props: Props) {
         error={errors.name?.message}
         {...register("name")}
       />
+      <KindChoice estimate={estimate} registration={register("kind")} error={errors.kind?.message} />
       <PlanCountsFieldset register={register} errors={errors} control={control} />
       <TextareaField
         label="Note (optional)"
@@ -89,7 +92,7 @@ export function OrderForm(props: Props) {
         error={errors.note?.message}
         {...register("note")}
       />
-      <EstimatePanel estimate={estimate} />
+      <EstimatePanel estimate={estimate} kind={kind} />
       <fieldset className="space-y-3">
         <legend className="text-sm font-medium text-slate-800">Before you order</legend>
         <CheckboxField
