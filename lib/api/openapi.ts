@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { ApiScope } from "../api-tokens/scopes";
 import { API_PROBLEMS, type ApiProblemCode } from "./problem";
-import { apiSchemas } from "./schemas";
+import { apiSchemas, requestBodies } from "./schemas";
 
 type Method = "get" | "post" | "delete";
 
@@ -24,6 +24,8 @@ export interface ApiOperation {
   summary: string;
   scope: ApiScope;
   parameters?: Parameter[];
+  /** The JSON body: one of these request schemas (lib/api/schemas.ts requestBodies). */
+  body?: (keyof typeof requestBodies)[];
   /** The success answer: status, schema id (or a content type with no schema). */
   success: { status: number; schema: string; description: string; csv?: boolean };
   problems: ApiProblemCode[];
@@ -57,6 +59,26 @@ export const API_OPERATIONS: ApiOperation[] = [
     ],
     success: { status: 200, schema: "SandboxPage", description: "One page of sandboxes, newest first unless sorted otherwise." },
     problems: ALWAYS,
+  },
+  {
+    method: "post",
+    path: "/sandboxes",
+    summary: "Order a sandbox (a customer admin for their customer; an operator names the customer's tenantId)",
+    scope: "sandboxes:write",
+    parameters: [idempotencyKey],
+    body: ["Order", "OrderForCustomer"],
+    success: { status: 201, schema: "OrderPlaced", description: "The order; its setup comes next (`links.setup`), choosing from `links.choices`." },
+    problems: [...ALWAYS, "invalid_input", "conflict"],
+  },
+  {
+    method: "post",
+    path: "/sandboxes/{id}/setup",
+    summary: "Confirm the setup with the wizard's choices and start the copy",
+    scope: "sandboxes:write",
+    parameters: [sandboxId, idempotencyKey],
+    body: ["Setup"],
+    success: { status: 202, schema: "RunStarted", description: "The copy is queued; follow it at `links.progress`." },
+    problems: [...ALWAYS, "not_found", "invalid_input", "conflict", "run_in_progress", "no_capacity", "production_unavailable"],
   },
   {
     method: "get",
@@ -122,6 +144,15 @@ function components(): Record<string, unknown> {
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
 }
 
+/** The order form's and the wizard's own zod schemas, as what a client sends (their input side). */
+function requestBody(names: (keyof typeof requestBodies)[]) {
+  const schemas = names.map((name) => {
+    const { $schema: _s, ...schema } = z.toJSONSchema(requestBodies[name].schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    return { title: name, description: requestBodies[name].description, ...schema };
+  });
+  return { required: true, content: { "application/json": { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } } } };
+}
+
 function operation(op: ApiOperation) {
   const responses: Record<string, unknown> = {
     [op.success.status]: {
@@ -140,6 +171,7 @@ function operation(op: ApiOperation) {
     description: `Needs a token with the \`${op.scope}\` scope.`,
     security: [{ bearerToken: [op.scope] }],
     parameters: (op.parameters ?? []).map((p) => ({ name: p.name, in: p.in, description: p.description, required: p.required ?? false, schema: { type: "string" } })),
+    ...(op.body ? { requestBody: requestBody(op.body) } : {}),
     responses,
   };
 }

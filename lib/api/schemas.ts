@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { API_PROBLEMS } from "./problem";
+import { orderForCustomerSchema, orderSchema } from "../orders/schema";
+import { confirmWizardSchema } from "../wizard/schema";
 
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
@@ -111,5 +113,17 @@ export const ChoicesSchema = z
     ),
   })
   .register(apiSchemas, { id: "Choices", description: "Production's users and scheduled tasks, as a setup chooses from them (read now, from production)." });
+
+/** Request bodies: the order form's and the wizard's own schemas (no second set of rules). */
+export const setupSchema = confirmWizardSchema.omit({ sandboxId: true });
+export const requestBodies = {
+  Order: { schema: orderSchema, description: "A customer admin's order for their own customer." },
+  OrderForCustomer: { schema: orderForCustomerSchema, description: "An operator's order on a customer's behalf: the same, with the customer's tenantId." },
+  Setup: { schema: setupSchema, description: "The setup wizard's choices, and that there is no going back." },
+} as const;
+
+export const OrderPlacedSchema = z
+  .object({ sandboxId: z.string(), links: z.object({ self: z.string(), setup: z.string(), choices: z.string() }) })
+  .register(apiSchemas, { id: "OrderPlaced" });
 
 export type SandboxJson = z.infer<typeof SandboxSchema>;

@@ -2,11 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { protectedAction } from "../actions/safe-action";
-import { assertTenantAccess } from "../auth/actor";
 import { canActOnTenant } from "../auth/policy";
 import { AppError } from "../errors";
-import { createOrder } from "./mutations";
-import { notifyOrderFiled } from "./notices";
+import { orderForCustomer, orderForOwnTenant } from "./place";
 import { getThroughput } from "../sandboxes/queries";
 import { getProductionFootprint } from "../tenants/production";
 import { tenantExists } from "./queries";
@@ -20,9 +18,7 @@ function revalidateOrders(): void {
 
 /** A customer admin orders for their own tenant; the wizard comes next. */
 export const createOrderAction = protectedAction({ permission: "sandbox.order", schema: orderSchema }, async ({ actor, input }) => {
-  if (!actor.tenantId) throw new AppError("FORBIDDEN");
-  assertTenantAccess(actor, "sandbox.order", actor.tenantId);
-  const result = await createOrder(actor, { ...input, tenantId: actor.tenantId, onBehalf: false });
+  const result = await orderForOwnTenant(actor, input);
   revalidateOrders();
   return result;
 });
@@ -31,12 +27,7 @@ export const createOrderAction = protectedAction({ permission: "sandbox.order", 
 export const createOrderForCustomerAction = protectedAction(
   { permission: "sandbox.orderForCustomer", schema: orderForCustomerSchema },
   async ({ actor, input }) => {
-    assertTenantAccess(actor, "sandbox.orderForCustomer", input.tenantId);
-    const { tenantId, ...order } = input;
-    const tenant = await tenantExists(tenantId);
-    if (!tenant) throw new AppError("INVALID_INPUT", undefined, { tenantId: ["Choose a customer from the list."] });
-    const result = await createOrder(actor, { ...order, tenantId, onBehalf: true });
-    await notifyOrderFiled(result.sandboxId, actor.name);
+    const result = await orderForCustomer(actor, input);
     revalidateOrders();
     return result;
   },

@@ -7,8 +7,9 @@ import { startRefresh } from "../sandboxes/mutations";
 import type { Actor } from "../auth/policy";
 import { classifyFromReview, reviewProductionSchema } from "../tenants/schema-review";
 import { classifyInput, schemaReviewInput } from "./classify-input";
-import { assertOptionsFitOrder, assertSchemaReady, confirmWizard, requireOpenWizard, requireRefreshableSandbox, saveWizardDraft } from "./mutations";
+import { assertOptionsFitOrder, assertSchemaReady, requireOpenWizard, requireRefreshableSandbox, saveWizardDraft } from "./mutations";
 import { getDryRun } from "./queries";
+import { confirmSetup } from "./confirm";
 import { confirmRefreshSchema, confirmWizardSchema, dryRunSchema, saveDraftSchema, type WizardMode } from "./schema";
 
 function revalidateSandbox(sandboxId: string): void {
@@ -37,13 +38,9 @@ export const dryRunAction = protectedAction({ permission: "sandbox.configure", s
 
 /** "There is no going back": stores the confirmed options and starts the copy. */
 export const confirmWizardAction = protectedAction({ permission: "sandbox.configure", schema: confirmWizardSchema }, async ({ actor, input }) => {
-  const sandbox = await requireOpenWizard(actor, input.sandboxId);
-  assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
-  await assertOptionsFitOrder(sandbox, input.options, true, input.confirmations);
-  await assertSchemaReady(sandbox.tenantId);
-  const { runId } = await confirmWizard(actor, sandbox, input.options, { confirmations: input.confirmations });
-  revalidateSandbox(sandbox.id);
-  return { sandboxId: sandbox.id, runId };
+  const confirmed = await confirmSetup(actor, input.sandboxId, input.options, input.confirmations);
+  revalidateSandbox(confirmed.sandboxId);
+  return confirmed;
 });
 
 /** The sandbox behind a wizard in either mode, with that mode's permission and state checks. */

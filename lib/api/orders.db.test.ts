@@ -1,0 +1,102 @@
+/**
+ * Ordering and confirming the setup through the API: the order page's and the
+ * wizard's own services and schemas, so the same refusals hold; an Idempotency-Key
+ * makes a CI retry place one order.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { World } from "../testing/test-world";
+
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { stopBoss } = await import("../jobs/queue");
+const { buildWorld } = await import("../testing/test-world");
+const { createToken } = await import("../api-tokens/mutations");
+const { loadActor } = await import("../auth/load-actor");
+const { POST: orderRoute } = await import("../../app/api/v1/sandboxes/route");
+const { POST: setupRoute } = await import("../../app/api/v1/sandboxes/[id]/setup/route");
+const { OrderPlacedSchema, RunStartedSchema, ProblemSchema } = await import("./schemas");
+
+let world: World;
+const PLANS = { "sales-essentials": 0, "sales-premium": 2, "service-essentials": 0, "service-premium": 1, marketing: 0, complete: 0 };
+const ORDER = { name: "CI order", planCounts: PLANS, acknowledgeDeadEnd: true, acknowledgeNotBackup: true };
+const tokenFor = async (userId: string) => (await createToken((await loadActor(userId, undefined, true))!, { name: "ci", expiresInDays: 7, scopes: ["sandboxes:write"] })).token;
+const post = (bearer: string, url: string, body: unknown, key?: string) =>
+  new Request(`http://portal.test${url}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+const order = (bearer: string, body: unknown, key?: string) => orderRoute(post(bearer, "/api/v1/sandboxes", body, key), { params: Promise.resolve({}) });
+const setup = (bearer: string, id: string, body: unknown) => setupRoute(post(bearer, `/api/v1/sandboxes/${id}/setup`, body), { params: Promise.resolve({ id }) });
+
+beforeAll(async () => {
+  process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+  world = await buildWorld();
+});
+afterAll(async () => {
+  await stopBoss();
+});
+
+describe("ordering through the API", () => {
+  it("places a customer admin's order for their own customer, once per Idempotency-Key, with the order form's refusals", async () => {
+    const admin = await tokenFor(world.users.adminA);
+    const first = await order(admin, { ...ORDER, tenantId: world.tenantB }, "ci-order-1");
+    expect(first.status).toBe(201);
+    const placed = OrderPlacedSchema.parse(await first.json());
+    // A customer's own order: a tenantId in the body names nothing.
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: placed.sandboxId } })).toMatchObject({ tenantId: world.tenantA, name: "CI order", status: "AWAITING_SETUP" });
+    const retried = await order(admin, { ...ORDER, tenantId: world.tenantB }, "ci-order-1");
+    expect(retried.headers.get("idempotent-replayed")).toBe("true");
+    expect(await db.sandbox.count({ where: { name: "CI order" } })).toBe(1);
+
+    const taken = await order(admin, ORDER);
+    expect(taken.status).toBe(422);
+    expect(ProblemSchema.parse(await taken.json())).toMatchObject({ code: "invalid_input", errors: { name: expect.any(Array) } });
+    const unacknowledged = await order(admin, { ...ORDER, name: "No ack", acknowledgeNotBackup: false });
+    expect(ProblemSchema.parse(await unacknowledged.json()).errors).toHaveProperty("acknowledgeNotBackup");
+    expect((await order(admin, "{not json")).status).toBe(422);
+  });
+
+  it("lets an operator order for a named customer, and refuses an unknown one", async () => {
+    const operator = await tokenFor(world.users.operator);
+    const placed = await order(operator, { ...ORDER, name: "Operator order", tenantId: world.tenantB });
+    expect(placed.status).toBe(201);
+    expect(await db.sandbox.findFirstOrThrow({ where: { name: "Operator order" } })).toMatchObject({ tenantId: world.tenantB, orderedOnBehalf: true });
+    const unknown = await order(operator, { ...ORDER, name: "Nobody", tenantId: "no-such-tenant" });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.json()).toMatchObject({ errors: { tenantId: ["Choose a customer from the list."] } });
+  });
+
+  it("confirms the setup with the wizard's choices and starts the copy; another customer's order is 404", async () => {
+    const admin = await tokenFor(world.users.adminA);
+    const { sandboxId } = OrderPlacedSchema.parse(await (await order(admin, { ...ORDER, name: "To set up" })).json());
+    const production = new pg.Client({ connectionString: world.productionUrl });
+    await production.connect();
+    const { rows } = await production.query<{ id: number }>("SELECT id FROM associate WHERE can_login ORDER BY id LIMIT 2");
+    await production.end();
+    const options = { users: [{ associateId: rows[0]!.id, userPlan: "sales-premium" }, { associateId: rows[1]!.id, userPlan: "service-premium" }] };
+
+    expect((await setup(await tokenFor(world.users.adminB), sandboxId, { options, acknowledgeNoGoingBack: true })).status).toBe(404);
+    const unacknowledged = await setup(admin, sandboxId, { options });
+    expect(unacknowledged.status).toBe(422);
+    expect(await unacknowledged.json()).toMatchObject({ errors: { acknowledgeNoGoingBack: expect.any(Array) } });
+    // More plans than ordered: the wizard's own refusal.
+    const tooMany = await setup(admin, sandboxId, { options: { users: [{ associateId: rows[0]!.id, userPlan: "complete" }] }, acknowledgeNoGoingBack: true });
+    expect(tooMany.status).toBe(422);
+
+    const confirmed = await setup(admin, sandboxId, { options, acknowledgeNoGoingBack: true });
+    expect(confirmed.status).toBe(202);
+    const { runId } = RunStartedSchema.parse(await confirmed.json());
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ sandboxId, kind: "PROVISION", status: "QUEUED", requestedById: world.users.adminA });
+    expect(await db.auditEvent.count({ where: { action: "sandbox.wizard.confirmed", targetId: sandboxId } })).toBe(1);
+    const again = await setup(admin, sandboxId, { options, acknowledgeNoGoingBack: true });
+    expect(again.status).toBe(409);
+  });
+});
