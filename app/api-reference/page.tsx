@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { API_PROBLEMS } from "@/lib/api/problem";
 import { API_OPERATIONS, openApiDocument } from "@/lib/api/openapi";
+import { requestBodies } from "@/lib/api/schemas";
 
 export const metadata: Metadata = { title: "API reference" };
 
@@ -58,6 +59,11 @@ export default function ApiReferencePage() {
                   </div>
                 ))}
               </dl>
+            )}
+            {op.body && (
+              <p className="mt-2 text-sm text-slate-700">
+                Body (JSON): {op.body.map((name) => `${name}: ${requestBodies[name].description}`).join(" Or ")}
+              </p>
             )}
             <p className="mt-2 text-sm text-slate-700">Problems: {op.problems.map((c) => `${c} (${API_PROBLEMS[c].status})`).join(", ")}.</p>
           </article>
