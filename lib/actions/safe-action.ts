@@ -28,11 +28,7 @@ export function protectedAction<S extends z.ZodType, T>(
       const actor = await getActor();
       if (!actor) return failure("UNAUTHENTICATED");
       if (!hasPermission(actor, config.permission)) return failure("FORBIDDEN");
-      const parsed = config.schema.safeParse(raw);
-      if (!parsed.success) {
-        return { ...failure("INVALID_INPUT"), fieldErrors: flattenFieldErrors(parsed.error) };
-      }
-      return { ok: true, data: await handler({ actor, input: parsed.data }) };
+      return { ok: true, data: await handler({ actor, input: parseInput(config.schema, raw) }) };
     } catch (error) {
       if (error instanceof AppError) {
         return { ok: false, code: error.code, message: error.userMessage, fieldErrors: error.fieldErrors };
@@ -45,6 +41,13 @@ export function protectedAction<S extends z.ZodType, T>(
 
 function failure(code: ErrorCode): { ok: false; code: ErrorCode; message: string } {
   return { ok: false, code, message: userMessageFor(code) };
+}
+
+/** Input checked with its zod schema: INVALID_INPUT with the field errors when it does not fit (actions and the public API alike). */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new AppError("INVALID_INPUT", undefined, flattenFieldErrors(parsed.error));
+  return parsed.data;
 }
 
 /** Field errors keyed by dotted path, so nested form fields map onto react-hook-form names. */

@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import type { z } from "zod";
 import { hasPermission } from "../auth/policy";
 import { getProductionChoices } from "../wizard/queries";
-import { flattenFieldErrors } from "../actions/safe-action";
+import { parseInput } from "../actions/safe-action";
 import { orderForCustomer, orderForOwnTenant } from "../orders/place";
 import { orderForCustomerSchema, orderSchema } from "../orders/schema";
 import { confirmSetup } from "../wizard/confirm";
@@ -87,8 +87,9 @@ export async function runReport(actor: Actor, id: string, runId: string) {
 
 /** Production's users and scheduled tasks for the sandbox's customer: what a setup chooses from. */
 export async function sandboxChoices(actor: Actor, id: string): Promise<z.infer<typeof ChoicesSchema>> {
+  if (!hasPermission(actor, "sandbox.configure")) throw new AppError("NOT_FOUND");
   const sandbox = await getSandboxForActor(actor, id);
-  if (!sandbox || !hasPermission(actor, "sandbox.configure")) throw new AppError("NOT_FOUND");
+  if (!sandbox) throw new AppError("NOT_FOUND");
   const { associates, tasks } = await getProductionChoices(sandbox.tenantId);
   return { associates, scheduledTasks: tasks };
 }
@@ -102,24 +103,18 @@ async function jsonBody(request: Request): Promise<unknown> {
   }
 }
 
-function parsed<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body);
-  if (!result.success) throw new AppError("INVALID_INPUT", undefined, flattenFieldErrors(result.error));
-  return result.data;
-}
-
 /** An order, as on the order page: a customer admin for their own customer, an operator for the `tenantId` named. */
 export async function placeOrder(actor: Actor, request: Request): Promise<z.infer<typeof OrderPlacedSchema>> {
   const body = await jsonBody(request);
   const { sandboxId } = hasPermission(actor, "sandbox.order")
-    ? await orderForOwnTenant(actor, parsed(orderSchema, body))
-    : await orderForCustomer(actor, parsed(orderForCustomerSchema, body));
+    ? await orderForOwnTenant(actor, parseInput(orderSchema, body))
+    : await orderForCustomer(actor, parseInput(orderForCustomerSchema, body));
   return { sandboxId, links: { self: `/api/v1/sandboxes/${sandboxId}`, setup: `/api/v1/sandboxes/${sandboxId}/setup`, choices: `/api/v1/sandboxes/${sandboxId}/choices` } };
 }
 
 /** Confirms the setup with the wizard's choices ("there is no going back") and starts the copy. */
 export async function confirmSandboxSetup(actor: Actor, id: string, request: Request): Promise<z.infer<typeof RunStartedSchema>> {
-  const input = parsed(setupSchema, await jsonBody(request));
+  const input = parseInput(setupSchema, await jsonBody(request));
   const { runId } = await confirmSetup(actor, id, input.options, input.confirmations);
   return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress`, report: `/api/v1/sandboxes/${id}/runs/${runId}/report` } };
 }
