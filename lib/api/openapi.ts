@@ -26,6 +26,8 @@ export interface ApiOperation {
   parameters?: Parameter[];
   /** The JSON body: one of these request schemas (lib/api/schemas.ts requestBodies). */
   body?: (keyof typeof requestBodies)[];
+  /** The body may be left out (the operation then has a default). */
+  bodyOptional?: boolean;
   /** The success answer: status, schema id (or a content type with no schema). */
   success: { status: number; schema: string; description: string; csv?: boolean };
   problems: ApiProblemCode[];
@@ -119,9 +121,11 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     method: "post",
     path: "/sandboxes/{id}/refresh",
-    summary: "Refresh a ready sandbox with its saved choices",
+    summary: "Refresh a ready sandbox with its saved choices, or with changed ones",
     scope: "sandboxes:write",
     parameters: [sandboxId, idempotencyKey],
+    body: ["Refresh"],
+    bodyOptional: true,
     success: { status: 202, schema: "RunStarted", description: "The refresh is queued; follow it at `links.progress`." },
     problems: [...ALWAYS, "not_found", "conflict", "run_in_progress", "invalid_input", "no_capacity", "production_unavailable"],
   },
@@ -145,12 +149,12 @@ function components(): Record<string, unknown> {
 }
 
 /** The order form's and the wizard's own zod schemas, as what a client sends (their input side). */
-function requestBody(names: (keyof typeof requestBodies)[]) {
+function requestBody(names: (keyof typeof requestBodies)[], optional = false) {
   const schemas = names.map((name) => {
     const { $schema: _s, ...schema } = z.toJSONSchema(requestBodies[name].schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
     return { title: name, description: requestBodies[name].description, ...schema };
   });
-  return { required: true, content: { "application/json": { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } } } };
+  return { required: !optional, content: { "application/json": { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } } } };
 }
 
 function operation(op: ApiOperation) {
@@ -171,7 +175,7 @@ function operation(op: ApiOperation) {
     description: `Needs a token with the \`${op.scope}\` scope.`,
     security: [{ bearerToken: [op.scope] }],
     parameters: (op.parameters ?? []).map((p) => ({ name: p.name, in: p.in, description: p.description, required: p.required ?? false, schema: { type: "string" } })),
-    ...(op.body ? { requestBody: requestBody(op.body) } : {}),
+    ...(op.body ? { requestBody: requestBody(op.body, op.bodyOptional) } : {}),
     responses,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Ordering and confirming the setup through the API: the order page's and the
  * wizard's own services and schemas, so the same refusals hold; an Idempotency-Key
- * makes a CI retry place one order.
+ * makes a CI retry place one order. A refresh with changed choices is checked as
+ * the wizard's refresh mode checks them.
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,6 +22,7 @@ const { createToken } = await import("../api-tokens/mutations");
 const { loadActor } = await import("../auth/load-actor");
 const { POST: orderRoute } = await import("../../app/api/v1/sandboxes/route");
 const { POST: setupRoute } = await import("../../app/api/v1/sandboxes/[id]/setup/route");
+const { POST: refreshRoute } = await import("../../app/api/v1/sandboxes/[id]/refresh/route");
 const { OrderPlacedSchema, RunStartedSchema, ProblemSchema } = await import("./schemas");
 
 let world: World;
@@ -35,6 +37,7 @@ const post = (bearer: string, url: string, body: unknown, key?: string) =>
   });
 const order = (bearer: string, body: unknown, key?: string) => orderRoute(post(bearer, "/api/v1/sandboxes", body, key), { params: Promise.resolve({}) });
 const setup = (bearer: string, id: string, body: unknown) => setupRoute(post(bearer, `/api/v1/sandboxes/${id}/setup`, body), { params: Promise.resolve({ id }) });
+const refresh = (bearer: string, id: string, body: unknown) => refreshRoute(post(bearer, `/api/v1/sandboxes/${id}/refresh`, body), { params: Promise.resolve({ id }) });
 
 beforeAll(async () => {
   process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
@@ -74,7 +77,7 @@ describe("ordering through the API", () => {
     expect(await unknown.json()).toMatchObject({ errors: { tenantId: ["Choose a customer from the list."] } });
   });
 
-  it("confirms the setup with the wizard's choices and starts the copy; another customer's order is 404", async () => {
+  it("confirms the setup with the wizard's choices, then refreshes with changed ones; another customer's sandbox is 404", async () => {
     const admin = await tokenFor(world.users.adminA);
     const { sandboxId } = OrderPlacedSchema.parse(await (await order(admin, { ...ORDER, name: "To set up" })).json());
     const production = new pg.Client({ connectionString: world.productionUrl });
@@ -98,5 +101,23 @@ describe("ordering through the API", () => {
     expect(await db.auditEvent.count({ where: { action: "sandbox.wizard.confirmed", targetId: sandboxId } })).toBe(1);
     const again = await setup(admin, sandboxId, { options, acknowledgeNoGoingBack: true });
     expect(again.status).toBe(409);
+
+    // The copy is made; CI refreshes with changed choices, checked as the wizard's refresh mode checks them.
+    await db.sandboxRun.update({ where: { id: runId }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+    await db.sandbox.update({ where: { id: sandboxId }, data: { status: "READY", databaseName: "sbx_api_refresh" } });
+    const changed = { users: [{ associateId: rows[1]!.id, userPlan: "sales-premium" }], invalidationDomain: "sandbox.alpha.example" };
+    expect((await refresh(await tokenFor(world.users.adminB), sandboxId, { options: changed, acknowledgeOverwrite: true })).status).toBe(404);
+    const unconfirmed = await refresh(admin, sandboxId, { options: changed });
+    expect(await unconfirmed.json()).toMatchObject({ code: "invalid_input", errors: { acknowledgeOverwrite: expect.any(Array) } });
+    const beyondOrder = await refresh(admin, sandboxId, { options: { users: [{ associateId: rows[0]!.id, userPlan: "complete" }] }, acknowledgeOverwrite: true });
+    expect(beyondOrder.status).toBe(422);
+    expect(await db.sandboxRun.count({ where: { sandboxId, kind: "REFRESH" } })).toBe(0);
+
+    const refreshed = await refresh(admin, sandboxId, { options: changed, acknowledgeOverwrite: true });
+    expect(refreshed.status).toBe(202);
+    const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: RunStartedSchema.parse(await refreshed.json()).runId } });
+    expect(run).toMatchObject({ kind: "REFRESH", status: "QUEUED" });
+    expect(run.options).toMatchObject({ users: changed.users, invalidationDomain: "sandbox.alpha.example" });
+    expect(await db.auditEvent.findFirstOrThrow({ where: { action: "sandbox.refresh.requested", targetId: sandboxId } })).toMatchObject({ details: { choicesEdited: true } });
   });
 });

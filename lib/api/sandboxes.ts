@@ -12,8 +12,8 @@ import { getProductionChoices } from "../wizard/queries";
 import { parseInput } from "../actions/safe-action";
 import { orderForCustomer, orderForOwnTenant } from "../orders/place";
 import { orderForCustomerSchema, orderSchema } from "../orders/schema";
-import { confirmSetup } from "../wizard/confirm";
-import { setupSchema } from "./schemas";
+import { confirmSetup, refreshWithChoices } from "../wizard/confirm";
+import { refreshSchema, setupSchema } from "./schemas";
 import type { ChoicesSchema, OrderPlacedSchema, ProgressSchema, RunStartedSchema, SandboxDetailSchema, SandboxJson, SandboxPageSchema } from "./schemas";
 
 interface SandboxRow {
@@ -60,9 +60,20 @@ export async function sandboxDetail(actor: Actor, id: string): Promise<z.infer<t
   return { ...sandboxJson(sandbox), note: sandbox.note, kind: options?.success ? options.data.kind : null, confirmedAt: sandbox.confirmedAt?.toISOString() ?? null };
 }
 
-/** Starts a refresh with the sandbox's saved choices (the same service as the page's button). */
-export async function refreshSandbox(actor: Actor, id: string): Promise<z.infer<typeof RunStartedSchema>> {
-  const { runId } = await startRefresh(actor, id);
+/**
+ * Starts a refresh: with no body, the sandbox's saved choices (the page's button);
+ * with the wizard's choices, as the wizard's refresh mode (the same checks).
+ */
+export async function refreshSandbox(actor: Actor, id: string, request: Request): Promise<z.infer<typeof RunStartedSchema>> {
+  const body = await optionalJsonBody(request);
+  let runId: string;
+  if (body === undefined) ({ runId } = await startRefresh(actor, id));
+  else {
+    // Another tenant's sandbox is "not found" here too, before the wizard's own checks.
+    if (!(await getSandboxForActor(actor, id))) throw new AppError("NOT_FOUND");
+    const input = parseInput(refreshSchema, body);
+    ({ runId } = await refreshWithChoices(actor, id, input.options, input.confirmations));
+  }
   return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress`, report: `/api/v1/sandboxes/${id}/runs/${runId}/report` } };
 }
 
@@ -92,6 +103,17 @@ export async function sandboxChoices(actor: Actor, id: string): Promise<z.infer<
   if (!sandbox) throw new AppError("NOT_FOUND");
   const { associates, tasks } = await getProductionChoices(sandbox.tenantId);
   return { associates, scheduledTasks: tasks };
+}
+
+/** The JSON body, or undefined when the request has none. */
+async function optionalJsonBody(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError("INVALID_INPUT", "The body must be a JSON object.");
+  }
 }
 
 /** The JSON body of a request, or a 422 problem when it is not JSON. */

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { API_PROBLEMS } from "./problem";
 import { orderForCustomerSchema, orderSchema } from "../orders/schema";
-import { confirmWizardSchema } from "../wizard/schema";
+import { confirmRefreshSchema, confirmWizardSchema } from "../wizard/schema";
 
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
@@ -116,10 +116,12 @@ export const ChoicesSchema = z
 
 /** Request bodies: the order form's and the wizard's own schemas (no second set of rules). */
 export const setupSchema = confirmWizardSchema.omit({ sandboxId: true });
+export const refreshSchema = confirmRefreshSchema.omit({ sandboxId: true });
 export const requestBodies = {
   Order: { schema: orderSchema, description: "A customer admin's order for their own customer." },
   OrderForCustomer: { schema: orderForCustomerSchema, description: "An operator's order on a customer's behalf: the same, with the customer's tenantId." },
   Setup: { schema: setupSchema, description: "The setup wizard's choices, and that there is no going back." },
+  Refresh: { schema: refreshSchema, description: "Changed choices for this refresh (the wizard's refresh mode), and that the sandbox is overwritten. Without a body the saved choices are used." },
 } as const;
 
 export const OrderPlacedSchema = z

@@ -3,13 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { protectedAction } from "../actions/safe-action";
 import { assertTenantAccess } from "../auth/actor";
-import { startRefresh } from "../sandboxes/mutations";
 import type { Actor } from "../auth/policy";
 import { classifyFromReview, reviewProductionSchema } from "../tenants/schema-review";
 import { classifyInput, schemaReviewInput } from "./classify-input";
-import { assertOptionsFitOrder, assertSchemaReady, requireOpenWizard, requireRefreshableSandbox, saveWizardDraft } from "./mutations";
+import { assertOptionsFitOrder, requireOpenWizard, requireRefreshableSandbox, saveWizardDraft } from "./mutations";
 import { getDryRun } from "./queries";
-import { confirmSetup } from "./confirm";
+import { confirmSetup, refreshWithChoices } from "./confirm";
 import { confirmRefreshSchema, confirmWizardSchema, dryRunSchema, saveDraftSchema, type WizardMode } from "./schema";
 
 function revalidateSandbox(sandboxId: string): void {
@@ -81,11 +80,7 @@ export const dryRunRefreshAction = protectedAction({ permission: "sandbox.refres
 
 /** Starts a refresh with the edited choices; a run already going is refused (RUN_IN_PROGRESS). */
 export const confirmRefreshAction = protectedAction({ permission: "sandbox.refresh", schema: confirmRefreshSchema }, async ({ actor, input }) => {
-  const sandbox = await requireRefreshableSandbox(actor, input.sandboxId);
-  assertTenantAccess(actor, "sandbox.refresh", sandbox.tenantId);
-  await assertOptionsFitOrder(sandbox, input.options, true, input.confirmations);
-  await assertSchemaReady(sandbox.tenantId);
-  const { runId } = await startRefresh(actor, sandbox.id, input.options);
-  revalidateSandbox(sandbox.id);
-  return { sandboxId: sandbox.id, runId };
+  const started = await refreshWithChoices(actor, input.sandboxId, input.options, input.confirmations);
+  revalidateSandbox(started.sandboxId);
+  return started;
 });
