@@ -3,6 +3,7 @@ import Link from "next/link";
 import { API_PROBLEMS } from "@/lib/api/problem";
 import { API_OPERATIONS, openApiDocument } from "@/lib/api/openapi";
 import { requestBodies } from "@/lib/api/schemas";
+import { EVENT_LABEL, WEBHOOK_EVENTS } from "@/lib/webhooks/events";
 
 export const metadata: Metadata = { title: "API reference" };
 
@@ -68,6 +69,22 @@ export default function ApiReferencePage() {
             <p className="mt-2 text-sm text-slate-700">Problems: {op.problems.map((c) => `${c} (${API_PROBLEMS[c].status})`).join(", ")}.</p>
           </article>
         ))}
+      </section>
+      <section aria-labelledby="webhooks-heading">
+        <h2 id="webhooks-heading" className="text-lg font-semibold">
+          Webhooks
+        </h2>
+        <p className="mt-1 text-sm text-slate-700">
+          What the portal POSTs to the endpoints a customer admin registers on the Webhooks page, each with the body <code>WebhookEvent</code>, signed in the
+          Standard Webhooks style:
+        </p>
+        <ul className="mt-2 list-disc pl-6 text-sm">
+          {WEBHOOK_EVENTS.map((event) => (
+            <li key={event}>
+              <code>{event}</code>: {EVENT_LABEL[event]}.
+            </li>
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="schemas-heading">
         <h2 id="schemas-heading" className="text-lg font-semibold">

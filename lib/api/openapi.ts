@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ApiScope } from "../api-tokens/scopes";
 import { API_PROBLEMS, type ApiProblemCode } from "./problem";
 import { apiSchemas, requestBodies } from "./schemas";
+import { EVENT_LABEL, WEBHOOK_EVENTS } from "../webhooks/events";
 
 type Method = "get" | "post" | "delete";
 
@@ -180,6 +181,22 @@ function operation(op: ApiOperation) {
   };
 }
 
+/** What the portal POSTs to a customer's endpoints (registered on the Webhooks page). */
+function webhooks() {
+  return Object.fromEntries(
+    WEBHOOK_EVENTS.map((event) => [
+      event,
+      {
+        post: {
+          summary: EVENT_LABEL[event],
+          requestBody: { required: true, content: { "application/json": { schema: ref("WebhookEvent") } } },
+          responses: { "200": { description: "Any 2xx within 15 seconds acknowledges the event; anything else is retried with back-off." } },
+        },
+      },
+    ]),
+  );
+}
+
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of API_OPERATIONS) (paths[op.path] ??= {})[op.method] = operation(op);
@@ -196,5 +213,6 @@ export function openApiDocument() {
       securitySchemes: { bearerToken: { type: "http", scheme: "bearer", description: "A personal access token (sbp_…), with the scopes each operation names." } },
     },
     paths,
+    webhooks: webhooks(),
   };
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { API_PROBLEMS } from "./problem";
 import { orderForCustomerSchema, orderSchema } from "../orders/schema";
 import { confirmRefreshSchema, confirmWizardSchema } from "../wizard/schema";
+import { WEBHOOK_EVENTS } from "../webhooks/events";
 
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
@@ -129,3 +130,26 @@ export const OrderPlacedSchema = z
   .register(apiSchemas, { id: "OrderPlaced" });
 
 export type SandboxJson = z.infer<typeof SandboxSchema>;
+
+/** The body of every webhook POST (lib/webhooks/outbox.ts builds it); the document's `webhooks` section. */
+export const WebhookEventSchema = z
+  .object({
+    type: z.enum(WEBHOOK_EVENTS),
+    timestamp: when,
+    data: z.object({
+      sandbox: z.object({ id: z.string(), name: z.string(), status: z.string(), customer: z.object({ id: z.string(), name: z.string() }) }),
+      run: z.object({
+        id: z.string(),
+        kind: z.enum(["PROVISION", "REFRESH", "DELETE"]),
+        status: z.string(),
+        error: z.string().nullable().meta({ description: "Why a failed run failed, in the words the portal shows." }),
+        finishedAt: when.nullable(),
+      }),
+      links: z.object({ sandbox: z.string(), progress: z.string(), report: z.string().nullable(), page: z.string() }),
+    }),
+  })
+  .register(apiSchemas, {
+    id: "WebhookEvent",
+    description: "Signed in the Standard Webhooks style: headers webhook-id (the same on retries and replays), webhook-timestamp and webhook-signature (v1, HMAC-SHA256 with the endpoint's secret).",
+  });
+export type WebhookPayload = z.infer<typeof WebhookEventSchema>;

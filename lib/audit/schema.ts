@@ -24,6 +24,9 @@ export const AUDIT_ACTIONS = [
   "sandboxServer.changed",
   "apiToken.created",
   "apiToken.revoked",
+  "webhook.created",
+  "webhook.deleted",
+  "webhook.replayed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

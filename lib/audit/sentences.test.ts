@@ -94,6 +94,19 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     ],
   ],
   "apiToken.revoked": [[event("apiToken.revoked", { name: "release pipeline" }, { sandboxName: null }), "Ingrid Nordlys revoked the API token “release pipeline”"]],
+  "webhook.created": [
+    [
+      event("webhook.created", { url: "https://ci.nordlys.example/hooks", events: ["sandbox.ready", "sandbox.failed"] }, { sandboxName: null }),
+      "Ingrid Nordlys added the webhook https://ci.nordlys.example/hooks for Nordlys Consulting AS (sandbox.ready, sandbox.failed)",
+    ],
+  ],
+  "webhook.deleted": [[event("webhook.deleted", { url: "https://ci.nordlys.example/hooks" }, { sandboxName: null }), "Ingrid Nordlys removed the webhook https://ci.nordlys.example/hooks"]],
+  "webhook.replayed": [
+    [
+      event("webhook.replayed", { url: "https://ci.nordlys.example/hooks", event: "sandbox.refreshed", messageId: "msg_1" }, { sandboxName: null }),
+      "Ingrid Nordlys sent the sandbox.refreshed event again to https://ci.nordlys.example/hooks",
+    ],
+  ],
   "sandboxServer.registered": [
     [event("sandboxServer.registered", { via: "operator CLI", name: "pg-eu-2", maxDatabases: 200 }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) registered the sandbox server “pg-eu-2”"],
   ],

@@ -37,6 +37,9 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "sandboxServer.changed": "Sandbox server changed",
   "apiToken.created": "API token created",
   "apiToken.revoked": "API token revoked",
+  "webhook.created": "Webhook added",
+  "webhook.deleted": "Webhook removed",
+  "webhook.replayed": "Webhook event replayed",
 };
 
 const TICK_WORDS: Record<ChecklistTickItem, string> = {
@@ -117,6 +120,12 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     return `${who} created the API token “${text(d.name) ?? "?"}”${forTenant}${scopes.length ? ` (${scopes.join(", ")})` : ""}`;
   },
   "apiToken.revoked": ({ who, d }) => `${who} revoked the API token “${text(d.name) ?? "?"}”`,
+  "webhook.created": ({ who, forTenant, d }) => {
+    const events = Array.isArray(d.events) ? d.events.filter((x): x is string => typeof x === "string") : [];
+    return `${who} added the webhook ${text(d.url) ?? "?"}${forTenant}${events.length ? ` (${events.join(", ")})` : ""}`;
+  },
+  "webhook.deleted": ({ who, d }) => `${who} removed the webhook ${text(d.url) ?? "?"}`,
+  "webhook.replayed": ({ who, d }) => `${who} sent the ${text(d.event) ?? "?"} event again to ${text(d.url) ?? "?"}`,
   "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
   "sandboxServer.changed": ({ who, d }) => {
     const from = record(d.from);

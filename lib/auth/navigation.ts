@@ -17,5 +17,6 @@ export function navigationFor(actor: Pick<Actor, "role">): NavItem[] {
   if (hasPermission(actor, "audit.view")) items.push({ href: "/audit", label: "Audit log" });
   if (hasPermission(actor, "operations.view")) items.push({ href: "/operations", label: "Operations" });
   if (hasPermission(actor, "apiTokens.manage")) items.push({ href: "/api-tokens", label: "API tokens" });
+  if (hasPermission(actor, "webhooks.manage")) items.push({ href: "/webhooks", label: "Webhooks" });
   return items;
 }

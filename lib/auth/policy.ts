@@ -29,12 +29,13 @@ export type Permission =
   | "tenant.entitle"
   | "operations.view"
   | "servers.manage"
-  | "apiTokens.manage";
+  | "apiTokens.manage"
+  | "webhooks.manage";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   CUSTOMER_ADMIN: [
     "sandbox.view", "sandbox.order", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry",
-    "checklist.fix", "audit.view", "apiTokens.manage",
+    "checklist.fix", "audit.view", "apiTokens.manage", "webhooks.manage",
   ],
   CUSTOMER_USER: ["sandbox.view"],
   SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle"],

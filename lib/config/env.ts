@@ -46,6 +46,11 @@ const schema = z
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     /** Requests one API token may make per minute, across every app instance (lib/api-tokens/authenticate.ts). */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    /** Private ranges webhooks may be sent to, e.g. "10.20.0.0/16,127.0.0.1" (lib/webhooks/targets.ts); none by default. */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+      .string()
+      .refine((v) => v.split(",").every((entry) => entry.trim() === "" || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry.trim())), "must be comma-separated addresses or CIDR ranges, such as 10.20.0.0/16")
+      .optional(),
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(8),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),

@@ -6,11 +6,14 @@
  *   request   run QUEUED (+ its job)  sandbox QUEUED (provision) / REFRESHING (refresh) / as is (delete)
  *   claim     run RUNNING             sandbox PROVISIONING (provision) / as is
  *   defer     run QUEUED (+ a later job)  as is: no slot for it (its tenant's runs, its sandbox server's copies)
- *   swap      run SUCCEEDED           sandbox READY, pointing at the verified copy
- *   deleted   run SUCCEEDED           sandbox DELETED
- *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED
+ *   swap      run SUCCEEDED           sandbox READY, pointing at the verified copy (+ event sandbox.ready / .refreshed)
+ *   deleted   run SUCCEEDED           sandbox DELETED (+ event sandbox.deleted)
+ *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED (+ event sandbox.failed)
  *   retry     run QUEUED (+ words, + its job starting after a back-off)  sandbox as at request
  *   recover   run QUEUED (+ its job)  sandbox as at request; or fail, as above
+ *
+ * Events are the customer's webhook deliveries (lib/webhooks/outbox.ts), written in the
+ * same transaction and sent after it commits.
  *
  * Plain TypeScript over the portal database: the worker, the CLI and the web share it.
  */
@@ -24,6 +27,8 @@ import { enqueueRun, getBoss, wakeLocalRunWorkers, type SqlRunner } from "./queu
 import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
+import { eventOfSucceededRun } from "../webhooks/events";
+import { recordSandboxEvent } from "../webhooks/outbox";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
 
@@ -153,16 +158,16 @@ export function runDatabaseName(customerId: string, runId: string): string {
 
 /**
  * The swap: the sandbox points at the new, verified copy and the run succeeds, in
- * one transaction. Users never see a half-made sandbox; the caller drops the
- * previous copy only after this commits.
+ * one transaction, with the customer's webhook events. Users never see a half-made
+ * sandbox; the caller drops the previous copy only after this commits.
  */
 export async function completeCopy(
-  run: Pick<ClaimedRun, "id" | "sandboxId" | "options">,
+  run: Pick<ClaimedRun, "id" | "sandboxId" | "options" | "kind">,
   copy: { databaseName: string; sizeBytes: number | null; report: SanitizationReport },
 ): Promise<void> {
   const now = new Date();
-  await db.$transaction([
-    db.sandbox.update({
+  await db.$transaction(async (tx) => {
+    await tx.sandbox.update({
       where: { id: run.sandboxId },
       data: {
         status: "READY",
@@ -172,21 +177,23 @@ export async function completeCopy(
         sizeBytes: copy.sizeBytes === null ? null : BigInt(copy.sizeBytes),
         options: run.options as Prisma.InputJsonValue,
       },
-    }),
-    db.sandboxRun.update({
+    });
+    await tx.sandboxRun.update({
       where: { id: run.id },
       data: { status: "SUCCEEDED", finishedAt: now, report: copy.report as unknown as Prisma.InputJsonValue },
-    }),
-  ]);
+    });
+    await recordSandboxEvent(tx, eventOfSucceededRun(run.kind), run.id);
+  });
 }
 
 /** The sandbox's database is gone: the sandbox is deleted (kept for its history) and the run succeeded. */
 export async function completeDelete(run: Pick<ClaimedRun, "id" | "sandboxId">): Promise<void> {
   const now = new Date();
-  await db.$transaction([
-    db.sandbox.update({ where: { id: run.sandboxId }, data: { status: "DELETED", databaseName: null, deletedAt: now, sizeBytes: null } }),
-    db.sandboxRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now } }),
-  ]);
+  await db.$transaction(async (tx) => {
+    await tx.sandbox.update({ where: { id: run.sandboxId }, data: { status: "DELETED", databaseName: null, deletedAt: now, sizeBytes: null } });
+    await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now } });
+    await recordSandboxEvent(tx, "sandbox.deleted", run.id);
+  });
 }
 
 /** The status a sandbox returns to when its run ends without success: its previous copy is still there, or it has none. */
@@ -240,6 +247,7 @@ async function requeue(
 async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string, failureDetail: string, code: string | null): Promise<void> {
   await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason, failureDetail, failureCode: code } });
   await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: statusAfterFailure(run.sandbox) } });
+  await recordSandboxEvent(tx, "sandbox.failed", run.id);
 }
 
 type LostRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts" | "heartbeatAt">;

@@ -8,6 +8,8 @@ import { log } from "../observability/log";
 
 export const RUN_QUEUE = "sandbox-run";
 export const SCHEDULE_QUEUE = "sandbox-auto-refresh";
+/** Webhook deliveries: one job per attempt; the delivery's row says whether it is still due (lib/webhooks/deliver.ts). */
+export const WEBHOOK_QUEUE = "webhook-delivery";
 
 export interface RunJob {
   runId: string;
@@ -44,6 +46,7 @@ export function getBoss(): Promise<PgBoss> {
     // Recovery from dead workers is ours (lib/worker/recovery.ts): pg-boss must not run a job twice.
     await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
     await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
+    await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
     return boss;
   })();
   return globalForBoss.boss;
@@ -53,6 +56,11 @@ export async function stopBoss(): Promise<void> {
   const pending = globalForBoss.boss;
   globalForBoss.boss = undefined;
   if (pending) await (await pending).stop({ graceful: true, wait: true, timeout: 30_000 });
+}
+
+/** This process's queue if it has started one (a worker, or the app that queued a run), without starting it. */
+export function runningBoss(): Promise<PgBoss> | undefined {
+  return globalForBoss.boss;
 }
 
 /** Runs a SQL statement of pg-boss inside the caller's transaction, so a run and its job commit together. */

@@ -1,6 +1,6 @@
 /**
  * What follows a finished run, outside its state change: the customer's people
- * hear of it, this process's metrics count it, and a failure alerts operators
+ * hear of it, its webhook events go out, this process's metrics count it, and a failure alerts operators
  * (once per sandbox and reason, lib/alerts/raise.ts). Best effort: none of this
  * can undo or fail the run itself.
  */
@@ -10,9 +10,11 @@ import { notifyRunFinished } from "../sandboxes/run-finished-notices";
 import { metrics } from "../observability/metrics";
 import type { SanitizationReport } from "../sanitizer/report";
 import { log } from "../observability/log";
+import { queueDueDeliveriesSoon } from "../webhooks/deliver";
 
 export async function afterRunFinished(runId: string): Promise<void> {
   await notifyRunFinished(runId).catch((error: unknown) => log.error(error, "notification failed"));
+  queueDueDeliveriesSoon();
   const run = await db.sandboxRun.findUnique({
     where: { id: runId },
     select: { kind: true, status: true, error: true, startedAt: true, finishedAt: true, report: true, sandbox: { select: { id: true, name: true, tenant: { select: { companyName: true } } } } },

@@ -1,11 +1,12 @@
 /**
- * The worker: takes sandbox runs off the queue and recovers runs of dead
- * workers. Runs inside the web app by default (instrumentation.ts) and as any
+ * The worker: takes sandbox runs and webhook deliveries off the queue and
+ * recovers runs of dead workers. Runs inside the web app by default (instrumentation.ts) and as any
  * number of separate processes (`npm run worker`) when scaling out.
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { getBoss, localRunWorkers, RUN_QUEUE, type RunJob } from "../jobs/queue";
+import { getBoss, localRunWorkers, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
+import { attemptDelivery, queueDueDeliveries, type DeliveryJob } from "../webhooks/deliver";
 import { executeRun } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { dropOrphanCopies } from "./orphan-copies";
@@ -50,6 +51,10 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
     );
   }
   for (const workId of workIds) localRunWorkers().add(workId);
+  // Webhook attempts, a few at once: one customer's slow endpoint (bounded at 15 s) holds up no one's runs.
+  const webhookWorkId = await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: 4, pollingIntervalSeconds: 2 }, async (jobs) => {
+    await Promise.all(jobs.map((job) => attemptDelivery(job.data.deliveryId)));
+  });
   await registerAutoRefresh(boss);
   const sweep = async () => {
     try {
@@ -58,6 +63,7 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
       if (recovered.length > 0) log.warn({ runIds: recovered }, "recovered runs of a dead worker");
       const orphans = await dropOrphanCopies();
       if (orphans.length > 0) log.warn({ databases: orphans }, "dropped copies no sandbox points at");
+      await queueDueDeliveries();
     } catch (error) {
       log.error(error, "stale-run recovery failed");
     }
@@ -77,6 +83,7 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
         localRunWorkers().delete(workId);
         await boss.offWork({ id: workId });
       }
+      await boss.offWork({ id: webhookWorkId });
       await forgetWorker(id).catch(() => undefined);
     },
   };

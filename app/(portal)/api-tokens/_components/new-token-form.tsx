@@ -12,7 +12,8 @@ import { TextField } from "@/components/text-field";
 import { createTokenAction } from "@/lib/api-tokens/actions";
 import { newTokenSchema, TOKEN_LIFETIMES, type NewTokenInput } from "@/lib/api-tokens/schema";
 import { API_SCOPES, SCOPE_LABEL } from "@/lib/api-tokens/scopes";
-import { NewTokenShown } from "./new-token-shown";
+import { ShownOnce } from "@/components/shown-once";
+import { formatWhen } from "@/lib/format";
 
 const EMPTY: NewTokenInput = { name: "", expiresInDays: 90, scopes: ["sandboxes:read"] };
 const lifetimeLabel = (days: number) => (days === 365 ? "1 year" : `${days} days`);
@@ -71,7 +72,14 @@ export function NewTokenForm() {
         <FormStatus message={error} testId="new-token-status" />
         <SubmitButton pending={formState.isSubmitting}>Create the token</SubmitButton>
       </form>
-      {made && <NewTokenShown {...made} />}
+      {made && (
+        <ShownOnce
+          heading={`“${made.name}” is ready`}
+          note={`Copy it now: it is shown only this once. It works until ${formatWhen(new Date(made.expiresAt))}.`}
+          value={made.token}
+          testId="new-token"
+        />
+      )}
     </div>
   );
 }

@@ -1,0 +1,28 @@
+"use client";
+
+import { useState } from "react";
+
+/** A secret shown this once (a new API token, a webhook's signing secret), with a Copy button. */
+export function ShownOnce({ heading, note, value, testId }: { heading: string; note: string; value: string; testId: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <section aria-labelledby={`${testId}-heading`} className="rounded-md border border-brand-200 bg-brand-50 p-4" data-testid={testId}>
+      <h3 id={`${testId}-heading`} className="font-semibold text-brand-900">
+        {heading}
+      </h3>
+      <p className="mt-1 text-sm text-brand-900">{note}</p>
+      <div className="mt-2 flex flex-wrap items-center gap-2">
+        <code className="min-w-0 break-all rounded bg-white px-2 py-1 font-mono text-sm" data-testid={`${testId}-value`}>
+          {value}
+        </code>
+        <button
+          type="button"
+          className="rounded-md border border-brand-600 px-3 py-1 text-sm font-semibold text-brand-700 hover:bg-white"
+          onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false))}
+        >
+          {copied ? "Copied" : "Copy"}
+        </button>
+      </div>
+    </section>
+  );
+}

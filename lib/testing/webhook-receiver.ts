@@ -1,0 +1,38 @@
+/**
+ * A customer's webhook receiver for tests: HTTPS on a free port of 127.0.0.1, with
+ * a test-only self-signed certificate (lib/testing/tls, valid for localhost and
+ * 127.0.0.1; never used outside tests). It records what arrives and answers each
+ * request with the next scripted status (200 once the script runs out).
+ */
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+
+export interface ReceivedEvent {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const tls = (file: string) => readFileSync(fileURLToPath(new URL(`./tls/${file}`, import.meta.url)), "utf8");
+export const RECEIVER_CA = tls("receiver.crt");
+
+export async function startWebhookReceiver(statuses: number[] = []) {
+  const received: ReceivedEvent[] = [];
+  const script = [...statuses];
+  const server = https.createServer({ cert: RECEIVER_CA, key: tls("receiver.key") }, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
+      response.writeHead(script.shift() ?? 200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    received,
+    url: (host = "127.0.0.1") => `https://${host}:${port}/hooks/sandbox`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

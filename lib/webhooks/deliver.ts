@@ -1,0 +1,74 @@
+/**
+ * Delivering events: a queue job per attempt, retried with back-off. The delivery
+ * row is the truth: an attempt first claims it (moving its next attempt a lease
+ * ahead), so a duplicate job, or two workers, never POST the same attempt twice,
+ * and a worker that dies mid-attempt leaves a row that falls due again and is
+ * picked up by any worker's sweep.
+ */
+import { db } from "../db/portal";
+import { getBoss, runningBoss, WEBHOOK_QUEUE } from "../jobs/queue";
+import { log } from "../observability/log";
+import { openSecret } from "../secrets/secret-box";
+import { signedHeaders } from "./signing";
+import { ATTEMPT_TIMEOUT_MS, DeliveryFailed, postSigned, type SendOptions } from "./send";
+
+/** Waits after attempts 1, 2, …: the Standard Webhooks schedule; eight attempts over about a day. */
+export const RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000, 10 * 3600_000];
+export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
+/** Longer than an attempt can take: until then a claimed delivery is another worker's. */
+const CLAIM_LEASE_MS = ATTEMPT_TIMEOUT_MS * 4;
+
+export interface DeliveryJob {
+  deliveryId: string;
+}
+
+export type AttemptOutcome = "delivered" | "retrying" | "failed" | "not-due";
+
+/** One attempt of one delivery, if it is due; records the outcome and schedules the next attempt. */
+export async function attemptDelivery(deliveryId: string, send: SendOptions = {}): Promise<AttemptOutcome> {
+  const now = new Date();
+  const claimed = await db.webhookDelivery.updateManyAndReturn({
+    where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: now } },
+    data: { attempts: { increment: 1 }, lastAttemptAt: now, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) },
+    select: { attempts: true, messageId: true, payload: true, endpoint: { select: { url: true, secretEncrypted: true } } },
+  });
+  const delivery = claimed[0];
+  if (!delivery) return "not-due";
+  try {
+    const headers = signedHeaders(openSecret(delivery.endpoint.secretEncrypted), delivery.messageId, delivery.payload);
+    const status = await postSigned(delivery.endpoint.url, headers, delivery.payload, send);
+    await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "DELIVERED", nextAttemptAt: null, responseStatus: status, lastError: null } });
+    return "delivered";
+  } catch (error) {
+    if (!(error instanceof DeliveryFailed)) log.error({ err: error, deliveryId }, "webhook attempt failed unexpectedly");
+    const reason = error instanceof DeliveryFailed ? error.reason : "The event could not be sent.";
+    const responseStatus = error instanceof DeliveryFailed ? error.responseStatus : null;
+    if (delivery.attempts >= MAX_ATTEMPTS) {
+      await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "FAILED", nextAttemptAt: null, responseStatus, lastError: reason } });
+      return "failed";
+    }
+    const next = new Date(Date.now() + RETRY_DELAYS_MS[delivery.attempts - 1]!);
+    await db.webhookDelivery.update({ where: { id: deliveryId }, data: { nextAttemptAt: next, responseStatus, lastError: reason } });
+    await (await getBoss()).send(WEBHOOK_QUEUE, { deliveryId } satisfies DeliveryJob, { startAfter: next });
+    return "retrying";
+  }
+}
+
+/**
+ * Queues every delivery that is due: new events (written inside the lifecycle's
+ * transactions, where nothing may be sent) and any whose attempt was lost with its
+ * worker. Workers call it on their sweep; a finished run calls it at once.
+ */
+export async function queueDueDeliveries(limit = 200): Promise<number> {
+  const due = await db.webhookDelivery.findMany({ where: { status: "PENDING", nextAttemptAt: { lte: new Date() } }, select: { id: true }, orderBy: { nextAttemptAt: "asc" }, take: limit });
+  if (due.length === 0) return 0;
+  const boss = await getBoss();
+  await boss.insert(due.map(({ id }) => ({ name: WEBHOOK_QUEUE, data: { deliveryId: id } satisfies DeliveryJob })));
+  return due.length;
+}
+
+/** After a run's state change committed: its events go out now where this process has a queue, else on the next sweep. */
+export function queueDueDeliveriesSoon(): void {
+  if (!runningBoss()) return;
+  void queueDueDeliveries().catch((error: unknown) => log.error(error, "queueing webhook deliveries failed"));
+}

@@ -1,0 +1,99 @@
+/**
+ * One HTTPS POST of a signed event. Every address the connection may use is checked
+ * at connect time (targets.ts), redirects are not followed (a 3xx is a failed
+ * attempt), the whole attempt is bounded, and at most a little of the answer is read.
+ * Failures come back in plain words about the receiver, never about the portal.
+ */
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import https from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import { isRefusedAddress, PRIVATE_TARGET_REFUSED } from "./targets";
+
+export const ATTEMPT_TIMEOUT_MS = 15_000;
+const MAX_ANSWER_BYTES = 4096;
+
+export class DeliveryFailed extends Error {
+  constructor(
+    readonly reason: string,
+    readonly responseStatus: number | null = null,
+  ) {
+    super(reason);
+  }
+}
+
+class RefusedTarget extends Error {
+  readonly code = "SANDBOX_PORTAL_REFUSED_TARGET";
+}
+
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses: LookupAddress[]) => {
+    const done = callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void;
+    if (error) return done(error, "");
+    if (addresses.length === 0 || addresses.some((a) => isRefusedAddress(a.address))) return done(new RefusedTarget(), "");
+    if (options.all) return done(null, addresses);
+    done(null, addresses[0]!.address, addresses[0]!.family);
+  });
+};
+
+const NETWORK_REASON: Record<string, string> = {
+  ENOTFOUND: "The address's host name was not found.",
+  EAI_AGAIN: "The address's host name could not be looked up just now.",
+  ECONNREFUSED: "The endpoint refused the connection.",
+  ECONNRESET: "The endpoint closed the connection.",
+  EHOSTUNREACH: "The endpoint's host could not be reached.",
+  ENETUNREACH: "The endpoint's network could not be reached.",
+};
+
+function plainReason(error: unknown): string {
+  if (error instanceof RefusedTarget) return PRIVATE_TARGET_REFUSED;
+  const code = (error as { code?: string }).code ?? "";
+  if (NETWORK_REASON[code]) return NETWORK_REASON[code];
+  if (/CERT|SELF_SIGNED|TLS|SSL|ERR_SSL/.test(code)) return `The endpoint's TLS certificate was not accepted (${code}).`;
+  return "The endpoint could not be reached.";
+}
+
+export interface SendOptions {
+  /** Extra certificate authorities to trust (a receiver with a private CA; the tests' own receiver). */
+  ca?: string;
+  timeoutMs?: number;
+}
+
+/** POSTs `body`; resolves with the 2xx status, or rejects with DeliveryFailed. */
+export function postSigned(target: string, headers: Record<string, string>, body: string, options: SendOptions = {}): Promise<number> {
+  const url = new URL(target);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  // A literal address never goes through the lookup: check it here.
+  if (isIP(host) !== 0 && isRefusedAddress(host)) return Promise.reject(new DeliveryFailed(PRIVATE_TARGET_REFUSED));
+  const timeoutMs = options.timeoutMs ?? ATTEMPT_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      url,
+      {
+        method: "POST",
+        headers: { ...headers, "content-length": Buffer.byteLength(body), "user-agent": "SandboxPortal-Webhooks/1" },
+        lookup: guardedLookup,
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(options.ca ? { ca: options.ca } : {}),
+        agent: false,
+      },
+      (response) => {
+        let read = 0;
+        response.on("data", (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > MAX_ANSWER_BYTES) response.destroy();
+        });
+        response.on("close", () => {
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(status);
+          else reject(new DeliveryFailed(status >= 300 && status < 400 ? `The endpoint answered HTTP ${status} (a redirect, which is not followed).` : `The endpoint answered HTTP ${status}.`, status));
+        });
+      },
+    );
+    request.on("error", (error) => {
+      if ((error as { name?: string }).name === "AbortError" || (error as { code?: string }).code === "ABORT_ERR") {
+        reject(new DeliveryFailed(`The endpoint did not answer within ${Math.round(timeoutMs / 1000)} seconds.`));
+      } else reject(new DeliveryFailed(plainReason(error)));
+    });
+    request.end(body);
+  });
+}
