@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, type Path } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { CheckboxField } from "@/components/checkbox-field";
 import { CONTROL_CLASS, StackedField, useFieldIds } from "@/components/field";
 import { FormStatus } from "@/components/form-status";
@@ -14,6 +14,7 @@ import { newTokenSchema, TOKEN_LIFETIMES, type NewTokenInput } from "@/lib/api-t
 import { API_SCOPES, SCOPE_LABEL } from "@/lib/api-tokens/scopes";
 import { ShownOnce } from "@/components/shown-once";
 import { formatWhen } from "@/lib/format";
+import { showServerFieldErrors } from "@/components/server-field-errors";
 
 const EMPTY: NewTokenInput = { name: "", expiresInDays: 90, scopes: ["sandboxes:read"] };
 const lifetimeLabel = (days: number) => (days === 365 ? "1 year" : `${days} days`);
@@ -33,7 +34,7 @@ export function NewTokenForm() {
     const result = await createTokenAction(values);
     if (!result.ok) {
       setError(result.message);
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) setFieldError(field as Path<NewTokenInput>, { type: "server", message: messages[0] });
+      showServerFieldErrors(result.fieldErrors, setFieldError);
       return;
     }
     reset(EMPTY);

@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, type Path } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { CheckboxField } from "@/components/checkbox-field";
 import { FormStatus } from "@/components/form-status";
 import { ShownOnce } from "@/components/shown-once";
@@ -12,6 +12,7 @@ import { TextField } from "@/components/text-field";
 import { createEndpointAction } from "@/lib/webhooks/actions";
 import { EVENT_LABEL, WEBHOOK_EVENTS } from "@/lib/webhooks/events";
 import { newEndpointSchema, type NewEndpointInput } from "@/lib/webhooks/schema";
+import { showServerFieldErrors } from "@/components/server-field-errors";
 
 const EMPTY: NewEndpointInput = { url: "", description: "", events: [...WEBHOOK_EVENTS] };
 
@@ -29,7 +30,7 @@ export function NewEndpointForm() {
     const result = await createEndpointAction(values);
     if (!result.ok) {
       setError(result.message);
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) setFieldError(field as Path<NewEndpointInput>, { type: "server", message: messages[0] });
+      showServerFieldErrors(result.fieldErrors, setFieldError);
       return;
     }
     reset(EMPTY);

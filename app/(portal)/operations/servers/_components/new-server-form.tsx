@@ -3,13 +3,14 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, type Path } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { addServerAction } from "@/lib/sandbox-servers/actions";
 import { newServerFormSchema, type NewServerFormInput } from "@/lib/sandbox-servers/schema";
 import { CapacityFields } from "./capacity-fields";
+import { showServerFieldErrors } from "@/components/server-field-errors";
 
 const EMPTY: NewServerFormInput = { name: "", url: "", maxDatabases: "", maxTotalGb: "", maxConcurrentRuns: "" };
 
@@ -25,7 +26,7 @@ export function NewServerForm({ defaultRuns }: { defaultRuns: number }) {
     const result = await addServerAction(values);
     if (!result.ok) {
       setStatus({ message: result.message, tone: "error" });
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) setError(field as Path<NewServerFormInput>, { type: "server", message: messages[0] });
+      showServerFieldErrors(result.fieldErrors, setError);
       return;
     }
     reset(EMPTY);

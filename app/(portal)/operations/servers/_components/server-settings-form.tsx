@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, type Path } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { CheckboxField } from "@/components/checkbox-field";
 import { FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
@@ -11,6 +11,7 @@ import { TextField } from "@/components/text-field";
 import { changeServerAction } from "@/lib/sandbox-servers/actions";
 import { serverSettingsFormSchema, type ServerSettingsFormInput } from "@/lib/sandbox-servers/schema";
 import { CapacityFields } from "./capacity-fields";
+import { showServerFieldErrors } from "@/components/server-field-errors";
 
 /** One server's name, capacity and draining switch. */
 export function ServerSettingsForm({ defaults, defaultRuns }: { defaults: ServerSettingsFormInput; defaultRuns: number }) {
@@ -24,7 +25,7 @@ export function ServerSettingsForm({ defaults, defaultRuns }: { defaults: Server
     const result = await changeServerAction(values);
     if (!result.ok) {
       setStatus({ message: result.message, tone: "error" });
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) setError(field as Path<ServerSettingsFormInput>, { type: "server", message: messages[0] });
+      showServerFieldErrors(result.fieldErrors, setError);
       return;
     }
     setStatus({ message: `Saved. ${values.draining ? "No new sandboxes go to it; the ones on it keep working." : "It takes new sandboxes."}`, tone: "info" });

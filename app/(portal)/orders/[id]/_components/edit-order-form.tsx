@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, type Path, type Resolver } from "react-hook-form";
+import { useForm, type Resolver } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
 import { PlanCountsFieldset } from "@/components/plan-counts-fieldset";
 import { SubmitButton } from "@/components/submit-button";
@@ -11,6 +11,7 @@ import { TextField } from "@/components/text-field";
 import { TextareaField } from "@/components/textarea-field";
 import { editOrderAction } from "@/lib/orders/actions";
 import { NAME_RULE_TEXT, NOTE_MAX, orderSchema, type OrderInput, type PlanCounts } from "@/lib/orders/schema";
+import { showServerFieldErrors } from "@/components/server-field-errors";
 
 // The order form's own values and rules; the acknowledgements were given when the order was filed.
 type Values = OrderInput & { tenantId?: string };
@@ -30,7 +31,7 @@ export function EditOrderForm({ order }: { order: { id: string; name: string; pl
     const result = await editOrderAction({ sandboxId: order.id, name: values.name, planCounts: values.planCounts, note: values.note });
     if (!result.ok) {
       setStatus({ message: result.message, tone: "error" });
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) setError(field as Path<Values>, { type: "server", message: messages[0] });
+      showServerFieldErrors(result.fieldErrors, setError);
       return;
     }
     setStatus({ message: "Your changes are saved.", tone: "info" });

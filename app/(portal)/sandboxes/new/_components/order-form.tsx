@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { useForm, useWatch, type Path, type Resolver } from "react-hook-form";
+import { useForm, useWatch, type Resolver } from "react-hook-form";
 import { CheckboxField } from "@/components/checkbox-field";
 import { FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
@@ -22,6 +22,7 @@ import { CustomerPicker, type CustomerOption } from "./customer-picker";
 import { EstimatePanel, type EstimateState } from "./estimate-panel";
 import { KindChoice } from "./kind-choice";
 import { PlanCountsFieldset } from "@/components/plan-counts-fieldset";
+import { showServerFieldErrors } from "@/components/server-field-errors";
 
 type Values = Omit<OrderForCustomerInput, "tenantId"> & { tenantId?: string };
 
@@ -62,9 +63,7 @@ export function OrderForm(props: Props) {
         : await createOrderAction(values);
     if (!result.ok) {
       setFormError(result.message);
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
-        setError(field as Path<Values>, { type: "server", message: messages[0] });
-      }
+      showServerFieldErrors(result.fieldErrors, setError);
       return;
     }
     if (props.mode === "customer") router.push(`/orders?filed=${result.data.sandboxId}`);

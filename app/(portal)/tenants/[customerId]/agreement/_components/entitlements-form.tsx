@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, useWatch, type Path } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { CheckboxField } from "@/components/checkbox-field";
 import { FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
@@ -11,6 +11,7 @@ import { TextField } from "@/components/text-field";
 import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
 import { setEntitlementsAction } from "@/lib/tenants/actions";
 import { entitlementsFormSchema, type EntitlementsFormInput } from "@/lib/tenants/schema";
+import { showServerFieldErrors } from "@/components/server-field-errors";
 
 /** Staff set what a customer's agreement covers: sandboxes at once, and user plans per type. */
 export function EntitlementsForm({ defaults }: { defaults: EntitlementsFormInput }) {
@@ -28,7 +29,7 @@ export function EntitlementsForm({ defaults }: { defaults: EntitlementsFormInput
     const result = await setEntitlementsAction(values);
     if (!result.ok) {
       setStatus({ message: result.message, tone: "error" });
-      for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) setError(field as Path<EntitlementsFormInput>, { type: "server", message: messages[0] });
+      showServerFieldErrors(result.fieldErrors, setError);
       return;
     }
     setStatus({ message: "The agreement is saved. The customer's next order is checked against it.", tone: "info" });
