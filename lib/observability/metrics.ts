@@ -98,6 +98,12 @@ function build() {
       registers: [registry],
     }),
     signInFailures: new client.Counter({ name: `${PREFIX}sign_in_failures_total`, help: "Refused sign-ins, by reason", labelNames: ["reason"], registers: [registry] }),
+    webhookAttempts: new client.Counter({
+      name: `${PREFIX}webhook_attempts_total`,
+      help: "Webhook delivery attempts this process made, by outcome (delivered, retrying, failed)",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
   };
 }
 

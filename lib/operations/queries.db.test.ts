@@ -72,7 +72,7 @@ describe("the operator overview and the metrics", () => {
       "sandbox_portal_runs", "sandbox_portal_queue_depth", "sandbox_portal_queue_oldest_seconds", "sandbox_portal_workers_alive",
       "sandbox_portal_worker_heartbeat_age_seconds", "sandbox_portal_runs_finished_total", "sandbox_portal_copy_duration_seconds",
       "sandbox_portal_rows_copied_total", "sandbox_portal_bytes_copied_total", "sandbox_portal_http_request_duration_seconds",
-      "sandbox_portal_sign_in_failures_total", "sandbox_portal_process_cpu_seconds_total",
+      "sandbox_portal_sign_in_failures_total", "sandbox_portal_webhook_attempts_total", "sandbox_portal_process_cpu_seconds_total",
     ]) {
       expect(text, name).toContain(`# TYPE ${name} `);
     }

@@ -8,6 +8,7 @@
 import { db } from "../db/portal";
 import { getBoss, runningBoss, WEBHOOK_QUEUE } from "../jobs/queue";
 import { log } from "../observability/log";
+import { metrics } from "../observability/metrics";
 import { openSecret } from "../secrets/secret-box";
 import { signedHeaders } from "./signing";
 import { ATTEMPT_TIMEOUT_MS, DeliveryFailed, postSigned, type SendOptions } from "./send";
@@ -26,6 +27,12 @@ export type AttemptOutcome = "delivered" | "retrying" | "failed" | "not-due";
 
 /** One attempt of one delivery, if it is due; records the outcome and schedules the next attempt. */
 export async function attemptDelivery(deliveryId: string, send: SendOptions = {}): Promise<AttemptOutcome> {
+  const outcome = await attempt(deliveryId, send);
+  if (outcome !== "not-due") metrics().webhookAttempts.inc({ outcome });
+  return outcome;
+}
+
+async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOutcome> {
   const now = new Date();
   const claimed = await db.webhookDelivery.updateManyAndReturn({
     where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: now } },
