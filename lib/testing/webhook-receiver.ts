@@ -2,7 +2,8 @@
  * A customer's webhook receiver for tests: HTTPS on a free port of 127.0.0.1, with
  * a test-only self-signed certificate (lib/testing/tls, valid for localhost and
  * 127.0.0.1; never used outside tests). It records what arrives and answers each
- * request with the next scripted status (200 once the script runs out).
+ * request with the next scripted status (200 once the script runs out), or, for
+ * "hang", never answers.
  */
 import { readFileSync } from "node:fs";
 import https from "node:https";
@@ -17,7 +18,7 @@ export interface ReceivedEvent {
 const tls = (file: string) => readFileSync(fileURLToPath(new URL(`./tls/${file}`, import.meta.url)), "utf8");
 export const RECEIVER_CA = tls("receiver.crt");
 
-export async function startWebhookReceiver(statuses: number[] = []) {
+export async function startWebhookReceiver(statuses: (number | "hang")[] = []) {
   const received: ReceivedEvent[] = [];
   const script = [...statuses];
   const server = https.createServer({ cert: RECEIVER_CA, key: tls("receiver.key") }, (request, response) => {
@@ -25,7 +26,9 @@ export async function startWebhookReceiver(statuses: number[] = []) {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       received.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
-      response.writeHead(script.shift() ?? 200).end("ok");
+      const status = script.shift() ?? 200;
+      if (status === "hang") return;
+      response.writeHead(status, status >= 300 && status < 400 ? { location: "https://127.0.0.1:1/elsewhere" } : {}).end("ok".repeat(status === 299 ? 100_000 : 1));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -33,6 +36,10 @@ export async function startWebhookReceiver(statuses: number[] = []) {
   return {
     received,
     url: (host = "127.0.0.1") => `https://${host}:${port}/hooks/sandbox`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -91,7 +91,8 @@ export function postSigned(target: string, headers: Record<string, string>, body
     );
     request.on("error", (error) => {
       if ((error as { name?: string }).name === "AbortError" || (error as { code?: string }).code === "ABORT_ERR") {
-        reject(new DeliveryFailed(`The endpoint did not answer within ${Math.round(timeoutMs / 1000)} seconds.`));
+        const seconds = Math.max(1, Math.round(timeoutMs / 1000));
+        reject(new DeliveryFailed(`The endpoint did not answer within ${seconds} second${seconds === 1 ? "" : "s"}.`));
       } else reject(new DeliveryFailed(plainReason(error)));
     });
     request.end(body);
