@@ -51,6 +51,8 @@ const schema = z
       .string()
       .refine((v) => v.split(",").every((entry) => entry.trim() === "" || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry.trim())), "must be comma-separated addresses or CIDR ranges, such as 10.20.0.0/16")
       .optional(),
+    /** A PEM file of certificate authorities webhook receivers may also be signed by (an internal CA); the system's are always trusted. */
+    WEBHOOK_CA_FILE: z.string().optional(),
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(8),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),

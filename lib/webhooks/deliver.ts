@@ -5,6 +5,7 @@
  * and a worker that dies mid-attempt leaves a row that falls due again and is
  * picked up by any worker's sweep.
  */
+import { readFileSync } from "node:fs";
 import { db } from "../db/portal";
 import { getBoss, runningBoss, WEBHOOK_QUEUE } from "../jobs/queue";
 import { log } from "../observability/log";
@@ -25,8 +26,17 @@ export interface DeliveryJob {
 
 export type AttemptOutcome = "delivered" | "retrying" | "failed" | "not-due";
 
+/** The operator's extra certificate authorities for receivers (WEBHOOK_CA_FILE), read once per file. */
+const caFiles = new Map<string, string>();
+function configuredSendOptions(): SendOptions {
+  const file = process.env.WEBHOOK_CA_FILE;
+  if (!file) return {};
+  if (!caFiles.has(file)) caFiles.set(file, readFileSync(file, "utf8"));
+  return { ca: caFiles.get(file)! };
+}
+
 /** One attempt of one delivery, if it is due; records the outcome and schedules the next attempt. */
-export async function attemptDelivery(deliveryId: string, send: SendOptions = {}): Promise<AttemptOutcome> {
+export async function attemptDelivery(deliveryId: string, send: SendOptions = configuredSendOptions()): Promise<AttemptOutcome> {
   const outcome = await attempt(deliveryId, send);
   if (outcome !== "not-due") metrics().webhookAttempts.inc({ outcome });
   return outcome;

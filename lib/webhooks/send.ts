@@ -53,7 +53,7 @@ function plainReason(error: unknown): string {
 }
 
 export interface SendOptions {
-  /** Extra certificate authorities to trust (a receiver with a private CA; the tests' own receiver). */
+  /** Extra certificate authorities to trust besides the system's (WEBHOOK_CA_FILE: a receiver with a private CA). */
   ca?: string;
   timeoutMs?: number;
 }

@@ -33,6 +33,9 @@ function surviveUnhandledRejections(): void {
   });
 }
 
+/** Webhook attempts one worker process makes at once. */
+const WEBHOOK_SENDERS = 8;
+
 export interface WorkerHandle {
   id: string;
   stop(): Promise<void>;
@@ -51,10 +54,16 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
     );
   }
   for (const workId of workIds) localRunWorkers().add(workId);
-  // Webhook attempts, a few at once: one customer's slow endpoint (bounded at 15 s) holds up no one's runs.
-  const webhookWorkId = await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: 4, pollingIntervalSeconds: 2 }, async (jobs) => {
-    await Promise.all(jobs.map((job) => attemptDelivery(job.data.deliveryId)));
-  });
+  // Webhook attempts on their own pollers, one job each: a customer's endpoint that hangs (for at most
+  // 15 s) holds one of them, never a run and never the other customers' events.
+  const webhookWorkIds: string[] = [];
+  for (let i = 0; i < WEBHOOK_SENDERS; i++) {
+    webhookWorkIds.push(
+      await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+        if (job) await attemptDelivery(job.data.deliveryId);
+      }),
+    );
+  }
   await registerAutoRefresh(boss);
   const sweep = async () => {
     try {
@@ -83,7 +92,7 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
         localRunWorkers().delete(workId);
         await boss.offWork({ id: workId });
       }
-      await boss.offWork({ id: webhookWorkId });
+      for (const workId of webhookWorkIds) await boss.offWork({ id: workId });
       await forgetWorker(id).catch(() => undefined);
     },
   };
