@@ -89,3 +89,13 @@ export function queueDueDeliveriesSoon(): void {
   if (!runningBoss()) return;
   void queueDueDeliveries().catch((error: unknown) => log.error(error, "queueing webhook deliveries failed"));
 }
+
+/** How long the delivery log keeps finished deliveries (the page shows the newest 50). */
+export const DELIVERY_LOG_DAYS = 90;
+
+/** Drops finished deliveries older than the log keeps; pending ones stay whatever their age. */
+export async function pruneDeliveryLog(now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - DELIVERY_LOG_DAYS * 86_400_000);
+  const { count } = await db.webhookDelivery.deleteMany({ where: { createdAt: { lt: cutoff }, status: { in: ["DELIVERED", "FAILED"] } } });
+  return count;
+}

@@ -18,7 +18,7 @@ const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
 const { loadActor } = await import("../auth/load-actor");
 const { completeCopy, completeDelete, failAttempt } = await import("../jobs/lifecycle");
-const { attemptDelivery, MAX_ATTEMPTS, RETRY_DELAYS_MS } = await import("./deliver");
+const { attemptDelivery, DELIVERY_LOG_DAYS, MAX_ATTEMPTS, pruneDeliveryLog, RETRY_DELAYS_MS } = await import("./deliver");
 const { createEndpoint, deleteEndpoint, replayDelivery } = await import("./mutations");
 const { newEndpointSchema } = await import("./schema");
 const { PRIVATE_TARGET_REFUSED } = await import("./targets");
@@ -177,7 +177,7 @@ describe("lifecycle webhooks", () => {
     }
   });
 
-  it("replays a finished delivery with the same message id, for its own customer only", async () => {
+  it("replays a finished delivery with the same message id, for its own customer only, and keeps the log for its period", async () => {
     const receiver = await startWebhookReceiver([500]);
     try {
       await endpointFor(adminA, receiver.url());
@@ -194,6 +194,13 @@ describe("lifecycle webhooks", () => {
       expect(await attemptDelivery(deliveryId, send)).toBe("delivered");
       expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([delivery!.messageId, delivery!.messageId]);
       expect(await db.auditEvent.count({ where: { action: "webhook.replayed", tenantId: tenantA } })).toBe(1);
+
+      // The log keeps finished deliveries for its period; one still being delivered stays however old.
+      const later = new Date(Date.now() + (DELIVERY_LOG_DAYS + 1) * 86_400_000);
+      const pending = await db.webhookDelivery.create({ data: { endpointId: delivery!.endpointId, messageId: "msg_pending", eventType: "sandbox.ready", payload: "{}", nextAttemptAt: later } });
+      expect(await pruneDeliveryLog(new Date(Date.now() + 86_400_000))).toBe(0);
+      expect(await pruneDeliveryLog(later)).toBe(2);
+      expect((await db.webhookDelivery.findMany({ where: { endpointId: delivery!.endpointId } })).map((d) => d.id)).toEqual([pending.id]);
     } finally {
       await receiver.close();
     }
