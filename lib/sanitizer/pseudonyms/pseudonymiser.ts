@@ -1,0 +1,179 @@
+/**
+ * Rule 18's pseudonyms: realistic fake values from faker, deterministic per
+ * production value and sandbox secret (seed.ts), so the same person gets the same
+ * fake name in every table and again after a refresh. Equal values stay equal:
+ * names are keyed word by word, case-insensitively ("Kari Hansen", "HANSEN" and the
+ * username "kari.hansen" all agree).
+ *
+ * A pseudonym never equals a production value of its kind, and never contains a
+ * production person's name: a candidate that does is re-drawn with the next attempt
+ * number in its seed, which is as deterministic as the first draw. Name words map
+ * one-to-one (two production names never share a pseudonym), so unique columns such
+ * as associate.username stay unique; for that the words are drawn once, up front,
+ * in a fixed order.
+ */
+import type { Faker } from "@faker-js/faker";
+import { asciiFold } from "../../crm/generator/text";
+import { rewriteEmail } from "../rules/rule-02-email";
+import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
+import { fakerSeed, pseudonymSeed, seedDigits } from "./seed";
+import { digitsOf, normaliseAddress, normaliseName, WORD, words, type ProductionValues } from "./values";
+
+/** Re-draws from faker before falling back to made-up names (never reached in practice). */
+const FAKER_ATTEMPTS = 200;
+const MAX_ATTEMPTS = 1000;
+const SYLLABLE_START = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "r", "s", "t", "v"];
+const SYLLABLE_VOWEL = ["a", "e", "i", "o", "u", "y"];
+/** An address inside a value: the part before `@` is someone's, the domain stays (rule 2's form). */
+const ADDRESS = /[^\s@<>(),;:"']+@[^\s@<>(),;:"']+/g;
+
+type Draw = (faker: Faker) => string;
+
+export class Pseudonymiser {
+  /** Lower-cased production name word → its pseudonym. */
+  private readonly nameWords = new Map<string, string>();
+  private readonly takenNames = new Set<string>();
+  private readonly cache = new Map<string, string>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly production: ProductionValues,
+    private readonly invalidationDomain: string,
+  ) {
+    for (const word of [...production.nameTokens].sort()) this.nameWord(word);
+  }
+
+  /** One word of a person's name; a word production has as a last name draws a last name. */
+  nameWord(word: string): string {
+    const key = word.toLowerCase();
+    const known = this.nameWords.get(key);
+    if (known) return known;
+    const last = this.production.lastNames.has(key);
+    const drawn = this.draw(last ? "last" : "first", key, (f) => (last ? f.person.lastName() : f.person.firstName()), (c) => !this.takenNames.has(c.toLowerCase()) && this.clean(c));
+    this.takenNames.add(drawn.toLowerCase());
+    this.nameWords.set(key, drawn);
+    return drawn;
+  }
+
+  /** A first, last or full name: every word replaced, the separators kept. */
+  personName(value: string): string {
+    return value.replace(WORD, (w) => this.nameWord(w));
+  }
+
+  username(value: string): string {
+    return this.cached("username", value, () => {
+      let mapped = false;
+      const out = value.replace(WORD, (w) => {
+        if (!this.production.nameTokens.has(w.toLowerCase())) return w;
+        mapped = true;
+        return asciiFold(this.nameWord(w)).toLowerCase().replace(/[^a-z0-9]/g, "");
+      });
+      return mapped ? out : this.draw("username", value.toLowerCase(), (f) => f.internet.username().toLowerCase(), (c) => this.clean(c));
+    });
+  }
+
+  /** Rule 2's form with the pseudonym's local part: `<pseudonym local>_<domain>@<invalidation domain>`. */
+  email(value: string): string {
+    if (value === "") return value;
+    const local = (l: string) => (l === "" ? l : this.username(l));
+    let found = false;
+    const replaced = value.replace(ADDRESS, (address) => {
+      found = true;
+      const at = address.lastIndexOf("@");
+      return `${local(address.slice(0, at))}@${address.slice(at + 1)}`;
+    });
+    // No well-formed address in it: the whole value is someone's local part.
+    const pseudo = found ? replaced : local(value.replaceAll("@", ""));
+    return rewriteEmail(pseudo, this.invalidationDomain);
+  }
+
+  companyName(value: string): string {
+    const key = normaliseName(value);
+    return this.cached("company", key, () => this.draw("company", key, (f) => f.company.name(), (c) => !this.production.companies.has(normaliseName(c)) && this.clean(c)));
+  }
+
+  street(value: string): string {
+    const key = normaliseAddress(value);
+    return this.cached("street", key, () => this.draw("street", key, (f) => f.location.streetAddress(), (c) => !this.production.addresses.has(normaliseAddress(c)) && this.clean(c)));
+  }
+
+  city(value: string): string {
+    const key = normaliseName(value);
+    return this.cached("city", key, () => this.draw("city", key, (f) => f.location.city(), (c) => this.clean(c)));
+  }
+
+  jobTitle(value: string): string {
+    const key = normaliseName(value);
+    return this.cached("title", key, () => this.draw("title", key, (f) => f.person.jobTitle(), (c) => this.clean(c)));
+  }
+
+  /** The host's name replaced, its scheme, `www.`, top-level domain and path kept. */
+  website(value: string): string {
+    return this.cached("website", value.toLowerCase(), () => {
+      const m = /^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?(?:www\.)?)([^/?#\s]+?)((?:\.[a-z]{2,})?(?:\.[a-z]{2})?)([/?#].*)?$/i.exec(value);
+      if (!m) return this.draw("website", value.toLowerCase(), (f) => f.internet.domainName(), (c) => this.clean(c));
+      const name = this.draw("website", (m[2] ?? "").toLowerCase(), (f) => f.internet.domainWord(), (c) => this.clean(c));
+      return `${m[1] ?? ""}${name}${m[3] ?? ""}${m[4] ?? ""}`;
+    });
+  }
+
+  /** Same format, other digits; a phone's `+<country>` (or `00<country>`) prefix is kept. */
+  phone(value: string): string {
+    return this.cached("phone", value, () => {
+      const prefix = /^\s*(?:\+|00)\d{1,3}(?=\D)/.exec(value)?.[0] ?? "";
+      return prefix + this.redigit("phone", value.slice(prefix.length), (c) => !this.production.phones.has(digitsOf(prefix + c)));
+    });
+  }
+
+  orgNumber(value: string): string {
+    return this.cached("org", value, () => this.redigit("org", value, (c) => !this.production.orgNumbers.has(digitsOf(c))));
+  }
+
+  /** Every digit of `value` replaced from the seed; the first one never 0, so the number keeps its length. */
+  private redigit(kind: string, value: string, accept: (c: string) => boolean): string {
+    const count = digitsOf(value).length;
+    if (count === 0) return value;
+    for (let n = 0; n < MAX_ATTEMPTS; n++) {
+      const digits = seedDigits(pseudonymSeed(this.secret, kind, n, digitsOf(value)), count);
+      let i = 0;
+      const candidate = value.replace(/\d/g, () => (i === 0 && digits[0] === "0" ? (i++, "1") : digits[i++]!));
+      if (accept(candidate)) return candidate;
+    }
+    throw new Error(`no ${kind} pseudonym found`);
+  }
+
+  /** No word of the candidate is a production person's name (the verifier looks for those in every value). */
+  private clean(candidate: string): boolean {
+    return !words(candidate).some((w) => this.production.nameTokens.has(w.toLowerCase()));
+  }
+
+  private cached(kind: string, key: string, make: () => string): string {
+    const k = `${kind}\0${key}`;
+    let v = this.cache.get(k);
+    if (v === undefined) this.cache.set(k, (v = make()));
+    return v;
+  }
+
+  private draw(kind: string, key: string, make: Draw, accept: (c: string) => boolean): string {
+    const own = detectLocale(key);
+    for (let n = 0; n < MAX_ATTEMPTS; n++) {
+      const digest = pseudonymSeed(this.secret, kind, n, key);
+      const candidate = n < FAKER_ATTEMPTS ? this.fromFaker(localeOfAttempt(own, n), digest, make) : madeUpName(digest);
+      if (accept(candidate)) return candidate;
+    }
+    throw new Error(`no ${kind} pseudonym found`);
+  }
+
+  private fromFaker(locale: number, digest: Buffer, make: Draw): string {
+    const faker = FAKERS[locale]!;
+    faker.seed(fakerSeed(digest));
+    return make(faker);
+  }
+}
+
+/** A pronounceable name no locale holds: three syllables from the seed. */
+function madeUpName(digest: Buffer): string {
+  let name = "";
+  for (let i = 0; i < 3; i++) name += SYLLABLE_START[digest[i * 2]! % SYLLABLE_START.length]! + SYLLABLE_VOWEL[digest[i * 2 + 1]! % SYLLABLE_VOWEL.length]!;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
