@@ -17,7 +17,7 @@ import { asciiFold } from "../../crm/generator/text";
 import { rewriteEmail } from "../rules/rule-02-email";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, pseudonymSeed, seedDigits } from "./seed";
-import { digitsOf, normaliseAddress, normaliseName, WORD, words, type ProductionValues } from "./values";
+import { digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, WORD, words, type ProductionValues } from "./values";
 
 /** Re-draws from faker before falling back to made-up names (never reached in practice). */
 const FAKER_ATTEMPTS = 200;
@@ -60,16 +60,17 @@ export class Pseudonymiser {
     return value.replace(WORD, (w) => this.nameWord(w));
   }
 
+  /** A user name or an address's local part: its name words as the person's pseudonym (ASCII), else a fake user name. */
   username(value: string): string {
     return this.cached("username", value, () => {
-      let mapped = false;
-      const out = value.replace(WORD, (w) => {
-        if (!this.production.nameTokens.has(w.toLowerCase())) return w;
-        mapped = true;
-        return asciiFold(this.nameWord(w)).toLowerCase().replace(/[^a-z0-9]/g, "");
-      });
-      return mapped ? out : this.draw("username", value.toLowerCase(), (f) => f.internet.username().toLowerCase(), (c) => this.clean(c));
+      const mapped = this.asciiNameWords(value);
+      return mapped !== value ? mapped : this.draw("username", value.toLowerCase(), (f) => f.internet.username().toLowerCase(), (c) => this.clean(c));
     });
+  }
+
+  /** The words of `value` that are production names, replaced by their pseudonyms in lower-case ASCII. */
+  private asciiNameWords(value: string): string {
+    return value.replace(WORD, (w) => (this.production.nameTokens.has(w.toLowerCase()) ? asciiFold(this.nameWord(w)).toLowerCase().replace(/[^a-z0-9]/g, "") : w));
   }
 
   /** Rule 2's form with the pseudonym's local part: `<pseudonym local>_<domain>@<invalidation domain>`. */
@@ -80,7 +81,8 @@ export class Pseudonymiser {
     const replaced = value.replace(ADDRESS, (address) => {
       found = true;
       const at = address.lastIndexOf("@");
-      return `${local(address.slice(0, at))}@${address.slice(at + 1)}`;
+      // The domain stays (rule 2's form) but for words in it that are a person's name ("kari-hansen.no").
+      return `${local(address.slice(0, at))}@${this.asciiNameWords(address.slice(at + 1))}`;
     });
     // No well-formed address in it: the whole value is someone's local part.
     const pseudo = found ? replaced : local(value.replaceAll("@", ""));
@@ -120,8 +122,9 @@ export class Pseudonymiser {
   /** Same format, other digits; a phone's `+<country>` (or `00<country>`) prefix is kept. */
   phone(value: string): string {
     return this.cached("phone", value, () => {
-      const prefix = /^\s*(?:\+|00)\d{1,3}(?=\D)/.exec(value)?.[0] ?? "";
-      return prefix + this.redigit("phone", value.slice(prefix.length), (c) => !this.production.phones.has(digitsOf(prefix + c)));
+      const prefix = PHONE_PREFIX.exec(value)?.[0] ?? "";
+      const national = value.slice(prefix.length);
+      return prefix + this.redigit("phone", national, (c) => !phoneDigits(prefix + c).some((d) => this.production.phones.has(d)));
     });
   }
 

@@ -14,6 +14,7 @@ export interface ProductionValues {
   /** Production's full names as written (first + last, associates' full names): the scrubber's phrases. */
   fullNames: ReadonlySet<string>;
   companies: ReadonlySet<string>;
+  /** Digits of every phone number, with and without its country prefix. */
   phones: ReadonlySet<string>;
   addresses: ReadonlySet<string>;
   orgNumbers: ReadonlySet<string>;
@@ -27,6 +28,15 @@ export const words = (text: string): string[] => text.match(WORD) ?? [];
 export const normaliseName = (value: string) => value.trim().replace(/\s+/g, " ").toLowerCase();
 export const normaliseAddress = normaliseName;
 export const digitsOf = (value: string) => value.replace(/\D/g, "");
+
+/** A phone number's `+<country>` or `00<country>` prefix: pseudonyms keep it; text may leave it out. */
+export const PHONE_PREFIX = /^\s*(?:\+|00)\d{1,3}(?=\D)/;
+
+/** A phone number's digits, and its national part's when it has a country prefix. */
+export function phoneDigits(value: string): string[] {
+  const prefix = PHONE_PREFIX.exec(value)?.[0];
+  return prefix ? [digitsOf(value), digitsOf(value.slice(prefix.length))] : [digitsOf(value)];
+}
 
 /** Phone numbers shorter than this are not numbers anyone could be reached at (and would match too much). */
 export const MIN_PHONE_DIGITS = 6;
@@ -67,7 +77,7 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     lastNames,
     fullNames,
     companies: set(raw.companies, normaliseName),
-    phones: set(raw.phones, digitsOf, MIN_PHONE_DIGITS),
+    phones: new Set([...raw.phones].flatMap(phoneDigits).filter((d) => d.length >= MIN_PHONE_DIGITS)),
     addresses: set(raw.addresses, normaliseAddress),
     orgNumbers: set(raw.orgNumbers, digitsOf),
   };
