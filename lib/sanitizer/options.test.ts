@@ -15,6 +15,7 @@ describe("sandboxOptionsSchema", () => {
       documents: { mode: "none" },
       serviceAttachments: false,
       stateAfterCopy: "running",
+      personalData: "keep",
     });
   });
 
@@ -27,6 +28,7 @@ describe("sandboxOptionsSchema", () => {
       documents: { mode: "since", since: "2024-02-29" },
       serviceAttachments: true,
       stateAfterCopy: "maintenance",
+      personalData: "pseudonymise",
     };
     expect(sandboxOptionsSchema.parse(options)).toEqual({ ...options, invalidationDomain: "example.test" });
   });
@@ -41,6 +43,7 @@ describe("sandboxOptionsSchema", () => {
     [{ documents: { mode: "since", since: "2024-02-30" } }, "documents"],
     [{ documents: { mode: "since" } }, "documents"],
     [{ stateAfterCopy: "stopped" }, "stateAfterCopy"],
+    [{ personalData: "anonymise" }, "personalData"],
     [{ kind: "partial-ish" }, "kind"],
   ])("refuses %j", (input, field) => {
     const result = sandboxOptionsSchema.safeParse(input);

@@ -49,8 +49,12 @@ export class Pseudonymiser {
     const known = this.nameWords.get(key);
     if (known) return known;
     const last = this.production.lastNames.has(key);
-    const drawn = this.draw(last ? "last" : "first", key, (f) => (last ? f.person.lastName() : f.person.firstName()), (c) => !this.takenNames.has(c.toLowerCase()) && this.clean(c));
-    this.takenNames.add(drawn.toLowerCase());
+    // In ASCII too: user names and addresses carry the name folded ("Schönberg" → "schonberg"), which must be no one's either.
+    const forms = (c: string) => [c.toLowerCase(), asciiName(c)];
+    const drawn = this.draw(last ? "last" : "first", key, (f) => (last ? f.person.lastName() : f.person.firstName()), (c) =>
+      forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameTokens.has(form)) && this.clean(c),
+    );
+    for (const form of forms(drawn)) this.takenNames.add(form);
     this.nameWords.set(key, drawn);
     return drawn;
   }
@@ -70,7 +74,7 @@ export class Pseudonymiser {
 
   /** The words of `value` that are production names, replaced by their pseudonyms in lower-case ASCII. */
   private asciiNameWords(value: string): string {
-    return value.replace(WORD, (w) => (this.production.nameTokens.has(w.toLowerCase()) ? asciiFold(this.nameWord(w)).toLowerCase().replace(/[^a-z0-9]/g, "") : w));
+    return value.replace(WORD, (w) => (this.production.nameTokens.has(w.toLowerCase()) ? asciiName(this.nameWord(w)) : w));
   }
 
   /** Rule 2's form with the pseudonym's local part: `<pseudonym local>_<domain>@<invalidation domain>`. */
@@ -173,6 +177,9 @@ export class Pseudonymiser {
     return make(faker);
   }
 }
+
+/** A name as user names and e-mail addresses write it: "Bjørnstad" → "bjornstad". */
+const asciiName = (name: string) => asciiFold(name).toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /** A pronounceable name no locale holds: three syllables from the seed. */
 function madeUpName(digest: Buffer): string {

@@ -1,0 +1,66 @@
+/**
+ * Rewrites chosen columns of a COPY text stream on its way from production to the
+ * sandbox: whole rows are cut at newlines (never inside a UTF-8 character: 0x0a is
+ * never part of one), the chosen fields decoded, rewritten, encoded; every other
+ * byte passes as it came. Only the rows of the chunk in flight are held, plus the
+ * unfinished row at its end, so memory stays flat whatever the table size.
+ */
+import { Transform, type TransformCallback } from "node:stream";
+import { decodeField, encodeField, NULL_FIELD } from "./copy-text";
+
+export interface FieldRewrite {
+  /** Position of the field in the row. */
+  index: number;
+  /** What the report counts it under. */
+  key: string;
+  rewrite: (value: string) => string;
+}
+
+const NEWLINE = 0x0a;
+
+export class RewriteStream extends Transform {
+  /** Values changed, per field key. */
+  readonly changed = new Map<string, number>();
+  private carry: Buffer | null = null;
+
+  constructor(private readonly fields: readonly FieldRewrite[]) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const end = data.lastIndexOf(NEWLINE) + 1;
+    this.carry = end < data.length ? Buffer.from(data.subarray(end)) : null;
+    if (end === 0) return callback();
+    try {
+      callback(null, Buffer.from(this.rewriteRows(data.toString("utf8", 0, end)), "utf8"));
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    // COPY's text output ends every row with a newline: anything left is a cut-off stream.
+    callback(this.carry?.length ? new Error("the copy's data stream ended inside a row") : null);
+  }
+
+  private rewriteRows(text: string): string {
+    const rows = text.split("\n");
+    for (let i = 0; i < rows.length - 1; i++) rows[i] = this.rewriteRow(rows[i]!);
+    return rows.join("\n");
+  }
+
+  private rewriteRow(row: string): string {
+    const fields = row.split("\t");
+    for (const f of this.fields) {
+      const field = fields[f.index];
+      if (field === undefined || field === NULL_FIELD) continue;
+      const value = decodeField(field);
+      const rewritten = value.trim() === "" ? value : f.rewrite(value);
+      if (rewritten === value) continue;
+      fields[f.index] = encodeField(rewritten);
+      this.changed.set(f.key, (this.changed.get(f.key) ?? 0) + 1);
+    }
+    return fields.join("\t");
+  }
+}
