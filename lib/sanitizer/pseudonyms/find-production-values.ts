@@ -19,6 +19,8 @@ import { digitsOf, normaliseAddress, normaliseName, phoneDigits, words, type Pro
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
 export const MIN_CHECKED_WORD = 4;
+/** Whole words of MIN_CHECKED_WORD letters or more: a shorter run never matches, a longer one matches whole. */
+const CHECKED_WORD = new RegExp(`[\\p{L}\\p{M}\\p{N}]{${MIN_CHECKED_WORD},}`, "gu");
 const PHONE_IN_TEXT = /\+?\d[\d ().-]{4,}\d/g;
 
 export class ProductionValueFinder {
@@ -31,18 +33,17 @@ export class ProductionValueFinder {
   /** What production value `value` holds ("a name", …), or null when it holds none. */
   find(value: string, kind: PersonalKind): string | null {
     const p = this.production;
-    const whole = normaliseName(value);
+    const lower = value.toLowerCase();
+    const whole = normaliseName(lower);
     if (this.fullNames.has(whole)) return "a person's name";
     if (p.companies.has(whole)) return "a company's name";
-    if (p.addresses.has(normaliseAddress(value))) return "an address";
+    if (p.addresses.has(normaliseAddress(lower))) return "an address";
     if (kind === "org-number" && p.orgNumbers.has(digitsOf(value))) return "an org number";
     if (kind === "phone" && phoneDigits(value).some((d) => p.phones.has(d))) return "a phone number";
     // A name column is pseudonymised word by word: none of its words may be a production name, however short or common.
-    const strict = kind === "person-name";
-    for (const w of words(value)) {
-      const lower = w.toLowerCase();
-      if (p.nameTokens.has(lower) && (strict || (lower.length >= MIN_CHECKED_WORD && !isCommonWord(lower)))) return "a person's name";
-    }
+    if (kind === "person-name") {
+      if (words(lower).some((w) => p.nameTokens.has(w))) return "a person's name";
+    } else if ((lower.match(CHECKED_WORD) ?? []).some((w) => p.nameTokens.has(w) && !isCommonWord(w))) return "a person's name";
     if (kind === "free-text" || kind === "email") {
       for (const m of value.matchAll(PHONE_IN_TEXT)) if (phoneDigits(m[0]).some((d) => p.phones.has(d))) return "a phone number";
     }

@@ -5,12 +5,13 @@
  * the others when that locale's pool is used up by production's own values.
  */
 import { Faker, base, da, de, en, nb_NO, sv, type LocaleDefinition } from "@faker-js/faker";
+import { SeedRandomizer } from "./seed";
 
 const DEFINITIONS: readonly LocaleDefinition[] = [nb_NO, sv, da, de, en];
 export const LOCALE_COUNT = DEFINITIONS.length;
 
 /** One generator per locale, re-seeded for every draw (seeding is cheap; building a Faker is not). */
-export const FAKERS: readonly Faker[] = DEFINITIONS.map((locale) => new Faker({ locale: [locale, en, base] }));
+export const FAKERS: readonly Faker[] = DEFINITIONS.map((locale) => new Faker({ locale: [locale, en, base], randomizer: new SeedRandomizer() }));
 
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : value && typeof value === "object" ? Object.values(value).flatMap(strings) : [];

@@ -66,10 +66,10 @@ export class Pseudonymiser {
 
   /** A user name or an address's local part: its name words as the person's pseudonym (ASCII), else a fake user name. */
   username(value: string): string {
-    return this.cached("username", value, () => {
-      const mapped = this.asciiNameWords(value);
-      return mapped !== value ? mapped : this.draw("username", value.toLowerCase(), (f) => f.internet.username().toLowerCase(), (c) => this.clean(c));
-    });
+    const mapped = this.asciiNameWords(value);
+    if (mapped !== value) return mapped;
+    const key = value.toLowerCase();
+    return this.cached("username", key, () => this.draw("username", key, (f) => f.internet.username().toLowerCase(), (c) => this.clean(c)));
   }
 
   /** The words of `value` that are production names, replaced by their pseudonyms in lower-case ASCII. */
@@ -125,15 +125,13 @@ export class Pseudonymiser {
 
   /** Same format, other digits; a phone's `+<country>` (or `00<country>`) prefix is kept. */
   phone(value: string): string {
-    return this.cached("phone", value, () => {
-      const prefix = PHONE_PREFIX.exec(value)?.[0] ?? "";
-      const national = value.slice(prefix.length);
-      return prefix + this.redigit("phone", national, (c) => !phoneDigits(prefix + c).some((d) => this.production.phones.has(d)));
-    });
+    const prefix = PHONE_PREFIX.exec(value)?.[0] ?? "";
+    const national = value.slice(prefix.length);
+    return prefix + this.redigit("phone", national, (c) => !phoneDigits(prefix + c).some((d) => this.production.phones.has(d)));
   }
 
   orgNumber(value: string): string {
-    return this.cached("org", value, () => this.redigit("org", value, (c) => !this.production.orgNumbers.has(digitsOf(c))));
+    return this.redigit("org", value, (c) => !this.production.orgNumbers.has(digitsOf(c)));
   }
 
   /** Every digit of `value` replaced from the seed; the first one never 0, so the number keeps its length. */
@@ -154,6 +152,7 @@ export class Pseudonymiser {
     return !words(candidate).some((w) => this.production.nameTokens.has(w.toLowerCase()));
   }
 
+  /** faker's draws are kept per value (few distinct ones, each several re-draws); digit rewrites cost less than keeping them. */
   private cached(kind: string, key: string, make: () => string): string {
     const k = `${kind}\0${key}`;
     let v = this.cache.get(k);

@@ -44,19 +44,23 @@ export class Scrubber {
     private readonly production: ProductionValues,
     companies: Iterable<string>,
   ) {
-    for (const name of production.fullNames) this.addPhrase(name, (m) => pseudonyms.personName(m));
+    this.singles = new Set([...production.nameTokens].filter((w) => w.length >= MIN_SINGLE_WORD && !isCommonWord(w)));
+    // A full name whose every word is replaced alone reads the same word by word: only the others need a phrase.
+    for (const name of production.fullNames) {
+      if (!words(name).every((w) => this.singles.has(w.toLowerCase()))) this.addPhrase(name, (m) => pseudonyms.personName(m));
+    }
     for (const company of companies) {
       if (words(company).length === 1 && production.nameTokens.has(normaliseName(company))) continue; // the person's name wins
       this.addPhrase(company, () => pseudonyms.companyName(company));
     }
     for (const list of this.phrases.values()) list.sort((a, b) => b.words.length - a.words.length);
-    this.singles = new Set([...production.nameTokens].filter((w) => w.length >= MIN_SINGLE_WORD && !isCommonWord(w)));
   }
 
   scrub(text: string): string {
     if (text === "") return text;
-    const mailed = text.replace(EMAIL, (address) => this.pseudonyms.email(address));
-    const phoned = mailed.replace(PHONE, (phone) => (phoneDigits(phone).some((d) => this.production.phones.has(d)) ? this.pseudonyms.phone(phone) : phone));
+    // The cheap tests first: most text holds no address, many no digits.
+    const mailed = text.includes("@") ? text.replace(EMAIL, (address) => this.pseudonyms.email(address)) : text;
+    const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (phone) => (phoneDigits(phone).some((d) => this.production.phones.has(d)) ? this.pseudonyms.phone(phone) : phone));
     return this.scrubNames(phoned);
   }
 
