@@ -25,19 +25,27 @@ const PHONE_IN_TEXT = /\+?\d[\d ().-]{4,}\d/g;
 
 export class ProductionValueFinder {
   private readonly fullNames: ReadonlySet<string>;
+  /** The longest production value compared whole: a longer value (a message body) cannot be one. */
+  private readonly longestWhole: number;
 
   constructor(private readonly production: ProductionValues) {
     this.fullNames = new Set([...production.fullNames].map(normaliseName));
+    let longest = 0;
+    for (const set of [this.fullNames, production.companies, production.addresses]) for (const v of set) longest = Math.max(longest, v.length);
+    // Spaces are collapsed before comparing: allow for a generous number of them.
+    this.longestWhole = longest * 2 + 16;
   }
 
   /** What production value `value` holds ("a name", …), or null when it holds none. */
   find(value: string, kind: PersonalKind): string | null {
     const p = this.production;
     const lower = value.toLowerCase();
-    const whole = normaliseName(lower);
-    if (this.fullNames.has(whole)) return "a person's name";
-    if (p.companies.has(whole)) return "a company's name";
-    if (p.addresses.has(normaliseAddress(lower))) return "an address";
+    if (value.length <= this.longestWhole) {
+      const whole = normaliseName(lower);
+      if (this.fullNames.has(whole)) return "a person's name";
+      if (p.companies.has(whole)) return "a company's name";
+      if (p.addresses.has(normaliseAddress(lower))) return "an address";
+    }
     if (kind === "org-number" && p.orgNumbers.has(digitsOf(value))) return "an org number";
     if (kind === "phone" && phoneDigits(value).some((d) => p.phones.has(d))) return "a phone number";
     // A name column is pseudonymised word by word: none of its words may be a production name, however short or common.

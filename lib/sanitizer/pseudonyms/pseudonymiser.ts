@@ -33,7 +33,8 @@ export class Pseudonymiser {
   /** Lower-cased production name word → its pseudonym. */
   private readonly nameWords = new Map<string, string>();
   private readonly takenNames = new Set<string>();
-  private readonly cache = new Map<string, string>();
+  /** Per kind: value → pseudonym. */
+  private readonly cache = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly secret: string,
@@ -94,23 +95,19 @@ export class Pseudonymiser {
   }
 
   companyName(value: string): string {
-    const key = normaliseName(value);
-    return this.cached("company", key, () => this.draw("company", key, (f) => f.company.name(), (c) => !this.production.companies.has(normaliseName(c)) && this.clean(c)));
+    return this.cached("company", value, () => this.draw("company", normaliseName(value), (f) => f.company.name(), (c) => !this.production.companies.has(normaliseName(c)) && this.clean(c)));
   }
 
   street(value: string): string {
-    const key = normaliseAddress(value);
-    return this.cached("street", key, () => this.draw("street", key, (f) => f.location.streetAddress(), (c) => !this.production.addresses.has(normaliseAddress(c)) && this.clean(c)));
+    return this.cached("street", value, () => this.draw("street", normaliseAddress(value), (f) => f.location.streetAddress(), (c) => !this.production.addresses.has(normaliseAddress(c)) && this.clean(c)));
   }
 
   city(value: string): string {
-    const key = normaliseName(value);
-    return this.cached("city", key, () => this.draw("city", key, (f) => f.location.city(), (c) => this.clean(c)));
+    return this.cached("city", value, () => this.draw("city", normaliseName(value), (f) => f.location.city(), (c) => this.clean(c)));
   }
 
   jobTitle(value: string): string {
-    const key = normaliseName(value);
-    return this.cached("title", key, () => this.draw("title", key, (f) => f.person.jobTitle(), (c) => this.clean(c)));
+    return this.cached("title", value, () => this.draw("title", normaliseName(value), (f) => f.person.jobTitle(), (c) => this.clean(c)));
   }
 
   /** The host's name replaced, its scheme, `www.`, top-level domain and path kept. */
@@ -152,11 +149,16 @@ export class Pseudonymiser {
     return !words(candidate).some((w) => this.production.nameTokens.has(w.toLowerCase()));
   }
 
-  /** faker's draws are kept per value (few distinct ones, each several re-draws); digit rewrites cost less than keeping them. */
+  /**
+   * faker's draws are kept per value as written (few distinct ones, each several re-draws;
+   * a repeat costs no normalising), while the draw itself is keyed by the normalised value,
+   * so case and spacing do not matter. Digit rewrites cost less than keeping them.
+   */
   private cached(kind: string, key: string, make: () => string): string {
-    const k = `${kind}\0${key}`;
-    let v = this.cache.get(k);
-    if (v === undefined) this.cache.set(k, (v = make()));
+    let values = this.cache.get(kind);
+    if (!values) this.cache.set(kind, (values = new Map()));
+    let v = values.get(key);
+    if (v === undefined) values.set(key, (v = make()));
     return v;
   }
 

@@ -23,6 +23,12 @@ describe("RewriteStream", () => {
     expect(stream.changed.get("t.name")).toBe(2);
   });
 
+  it("rewrites several fields, the first and the last among them, given in any order", async () => {
+    const upper = (v: string) => v.toUpperCase();
+    const stream = new RewriteStream([{ index: 2, key: "c", rewrite: upper }, { index: 0, key: "a", rewrite: upper }]);
+    expect((await run("a\tb\tc\nx\t\\N\t\\N\n", 3, stream)).out).toBe("A\tb\tC\nX\t\\N\t\\N\n");
+  });
+
   it("fails a stream cut off inside a row", async () => {
     await expect(run("1\tkari\tx\n2\tola", 4)).rejects.toThrow(/inside a row/);
   });

@@ -23,8 +23,12 @@ export class RewriteStream extends Transform {
   readonly changed = new Map<string, number>();
   private carry: Buffer | null = null;
 
-  constructor(private readonly fields: readonly FieldRewrite[]) {
+  private readonly fields: readonly FieldRewrite[];
+
+  constructor(fields: readonly FieldRewrite[]) {
     super();
+    // In row order: each row is walked once, up to the last field rewritten.
+    this.fields = [...fields].sort((a, b) => a.index - b.index);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -50,17 +54,29 @@ export class RewriteStream extends Transform {
     return rows.join("\n");
   }
 
+  /** The row with its chosen fields rewritten; built only when one changes (most rows of free text do not). */
   private rewriteRow(row: string): string {
-    const fields = row.split("\t");
+    let out = "";
+    let copiedTo = 0;
+    let index = 0;
+    let start = 0;
     for (const f of this.fields) {
-      const field = fields[f.index];
-      if (field === undefined || field === NULL_FIELD) continue;
+      for (; index < f.index; index++) {
+        const tab = row.indexOf("\t", start);
+        if (tab === -1) return copiedTo === 0 ? row : out + row.slice(copiedTo);
+        start = tab + 1;
+      }
+      const tab = row.indexOf("\t", start);
+      const end = tab === -1 ? row.length : tab;
+      const field = row.slice(start, end);
+      if (field === NULL_FIELD) continue;
       const value = decodeField(field);
       const rewritten = value.trim() === "" ? value : f.rewrite(value);
       if (rewritten === value) continue;
-      fields[f.index] = encodeField(rewritten);
+      out += row.slice(copiedTo, start) + encodeField(rewritten);
+      copiedTo = end;
       this.changed.set(f.key, (this.changed.get(f.key) ?? 0) + 1);
     }
-    return fields.join("\t");
+    return copiedTo === 0 ? row : out + row.slice(copiedTo);
   }
 }

@@ -35,8 +35,13 @@ interface WordAt {
 
 const gap = (text: string) => text.replace(/\s+/g, " ").toLowerCase();
 
+/** Phrases are found by their first two words: many company names share a first one ("Hansen AS", "Hansen og Berg"). */
+const phraseKey = (first: string, second: string | undefined) => (second === undefined ? first : `${first} ${second}`);
+
 export class Scrubber {
+  /** By phraseKey, longest first. */
   private readonly phrases = new Map<string, Phrase[]>();
+  private readonly phraseStarts = new Set<string>();
   private readonly singles: ReadonlySet<string>;
 
   constructor(
@@ -69,12 +74,20 @@ export class Scrubber {
     const first = at[0];
     if (!first) return;
     const phrase = { words: at.map((w) => w.lower), gaps: at.slice(1).map((w, i) => gap(value.slice(at[i]!.end, w.start))), replace };
-    const list = this.phrases.get(first.lower);
+    const key = phraseKey(first.lower, at[1]?.lower);
+    const list = this.phrases.get(key);
     if (list) list.push(phrase);
-    else this.phrases.set(first.lower, [phrase]);
+    else this.phrases.set(key, [phrase]);
+    this.phraseStarts.add(first.lower);
   }
 
+  /** Whether a lower-cased word may start a replacement. */
+  private mayMatch = (lower: string): boolean =>
+    this.phraseStarts.has(lower) || this.singles.has(lower) || (lower.endsWith("s") && this.singles.has(lower.slice(0, -1)));
+
   private scrubNames(text: string): string {
+    // Most text names nobody: one pass over its words, with nothing built, says so.
+    if (!(text.toLowerCase().match(WORD) ?? []).some(this.mayMatch)) return text;
     const at = wordsAt(text);
     let out = "";
     let pos = 0;
@@ -84,7 +97,10 @@ export class Scrubber {
     };
     for (let i = 0; i < at.length; ) {
       const word = at[i]!;
-      const phrase = this.phrases.get(word.lower)?.find((p) => matchesAt(text, at, i, p));
+      const next = at[i + 1]?.lower;
+      const phrase = this.phraseStarts.has(word.lower)
+        ? ((next !== undefined ? this.phrases.get(phraseKey(word.lower, next))?.find((p) => matchesAt(text, at, i, p)) : undefined) ?? this.phrases.get(word.lower)?.[0])
+        : undefined;
       if (phrase) {
         const end = at[i + phrase.words.length - 1]!.end;
         emit(word.start, end, phrase.replace(text.slice(word.start, end)));
