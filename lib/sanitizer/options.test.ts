@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { classificationFilePath, loadClassification, parseClassification } from "./classification";
-import { describeKind, describeShare, partialShareOf, sandboxOptionsSchema } from "./options";
+import { describeContents, describeKind, describeShare, partialShareOf, sandboxOptionsSchema } from "./options";
 
 describe("sandboxOptionsSchema", () => {
   it("fills every default", () => {
@@ -143,5 +143,12 @@ describe("classification", () => {
     await writeFile(file, "{ not json");
     await expect(loadClassification(file)).rejects.toMatchObject({ code: "INVALID_CLASSIFICATION", message: expect.stringContaining("not valid JSON") });
     await expect(loadClassification(path.join(dir, "missing.json"))).rejects.toMatchObject({ message: expect.stringContaining("Cannot read") });
+  });
+});
+
+describe("describeContents", () => {
+  it("says when people are pseudonymised, and only then", () => {
+    expect(describeContents({ kind: "full", personalData: "keep" })).toBe("Full copy");
+    expect(describeContents({ kind: "partial", share: { by: "percent", percent: 5 }, personalData: "pseudonymise" })).toBe("Partial copy: 5 % of companies, people pseudonymised");
   });
 });

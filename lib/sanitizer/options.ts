@@ -108,6 +108,11 @@ export function describeKind(options: { kind: SandboxKind; share?: PartialShare 
   return options.kind === "partial" ? `${KIND_LABEL.partial}: ${describeShare(partialShareOf(options))}` : KIND_LABEL[options.kind];
 }
 
+/** What a sandbox holds in words, with rule 18's choice when people are pseudonymised: "Full copy, people pseudonymised". */
+export function describeContents(options: { kind: SandboxKind; share?: PartialShare | undefined; personalData: PersonalDataChoice }): string {
+  return options.personalData === "pseudonymise" ? `${describeKind(options)}, people pseudonymised` : describeKind(options);
+}
+
 export const sandboxOptionsSchema = z.object({
   kind: z.enum(SANDBOX_KINDS).default("full"),
   /** Only read for a partial copy; left out, a partial copy takes 10 % of companies. */

@@ -23,9 +23,9 @@ const CHANGE_LABELS: Record<string, string> = {
 
 /** The dry run's figures: how many people and companies get a pseudonym. */
 const PREVIEW: PreviewCount[] = [
-  { table: "associate", key: "people", aggregate: countAll },
-  { table: "contact", key: "people", aggregate: countAll },
-  { table: "company", key: "companies", aggregate: countAll },
+  { table: "associate", key: "associate.pseudonymised", aggregate: countAll },
+  { table: "contact", key: "contact.pseudonymised", aggregate: countAll },
+  { table: "company", key: "company.pseudonymised", aggregate: countAll },
 ];
 
 export const personalDataRule: ContractRule = {
