@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 /** A real copy with the tenant's classification, as a run makes it. */
-async function copyWith(options: Parameters<typeof getDryRun>[1]) {
+async function copyWith(options: Parameters<typeof getDryRun>[1], pseudonymSecret?: string) {
   const name = newSandboxName();
   made.push(name);
   const report = await provisionSandbox({
@@ -50,6 +50,7 @@ async function copyWith(options: Parameters<typeof getDryRun>[1]) {
     serviceMailboxAddress: `support@sandbox9001${made.length}.example`,
     options,
     classification: await tenantClassification(world.tenantA),
+    ...(pseudonymSecret ? { pseudonymSecret } : {}),
   });
   return { name, report };
 }
@@ -127,18 +128,7 @@ describe("the dry run of a pseudonymised copy (rule 18)", () => {
     const options = sandboxOptionsSchema.parse({ personalData: "pseudonymise", documents: { mode: "all" } });
     const classification = await tenantClassification(world.tenantA);
     const dry = await withClient(world.productionUrl, (c) => runDryRun(c, options, classification, "dry-run-secret"));
-    const name = newSandboxName();
-    made.push(name);
-    const report = await provisionSandbox({
-      productionUrl: world.productionUrl,
-      sandboxServerUrl: testSandboxServerUrl(),
-      databaseName: name,
-      sandboxCustomerId: "Cust90190",
-      serviceMailboxAddress: "support@sandbox90190.example",
-      options,
-      classification,
-      pseudonymSecret: "dry-run-secret",
-    });
+    const { name, report } = await copyWith(options, "dry-run-secret");
     const preview = dry.personalData!;
     const count = async (table: string) => Number(await scalar(world.productionUrl, `SELECT count(*) FROM ${table}`));
     expect(preview.people).toBe((await count("associate")) + (await count("contact")));
