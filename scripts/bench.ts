@@ -9,10 +9,12 @@
  *   (c') provisionSandbox copying everything (documents and attachments too), to
  *       show what the rules' skipped rows are worth,
  *   (p) provisionSandbox of a partial sandbox, 10 % of companies (rule 17),
- *   (k) provisionSandbox of a configuration-only sandbox (rule 17).
- * Targets: c/a <= 0.8, worker RSS < 300 MB; (p) at most 0.25× (c) and (k) under
- * 3 s inside the worker on the medium scale.
- * --phases also prints where (c) and (k) spent their time, phase by phase.
+ *   (k) provisionSandbox of a configuration-only sandbox (rule 17),
+ *   (s) provisionSandbox of a full copy with personal data pseudonymised (rule 18).
+ * Targets: c/a <= 0.8, worker RSS < 300 MB; (p) at most 0.25× (c), (k) under 3 s
+ * and (s) at most 2× (c) inside the worker on the medium scale.
+ * --phases also prints where (c), (k) and (s) spent their time, phase by phase.
+ * --only-personal-data times just (c) and (s), side by side.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -27,7 +29,7 @@ import type { SandboxOptionsInput } from "../lib/sanitizer/options";
 import { freePort } from "../lib/testing/free-port";
 import { oneOffQuery } from "../lib/db/one-off-query";
 
-const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false } } });
 const scale = values.scale as Scale;
 if (!["small", "medium", "large"].includes(scale)) throw new Error(`--scale must be small, medium or large, not ${scale}`);
 
@@ -69,10 +71,13 @@ interface ChildResult {
   laterPhases: Record<string, number>;
 }
 
+/** Rule 18's secret for the pseudonymised copies: fixed, so runs draw the same pseudonyms. */
+const BENCH_SECRET = "bench-pseudonym-secret";
+
 function provisionInChild(productionUrl: string, serverUrl: string, databaseName: string, options: SandboxOptionsInput, runs = 1): Promise<ChildResult> {
   const child = path.join(path.dirname(new URL(import.meta.url).pathname), "bench", "provision-child.ts");
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options, runs })], {
+    const proc = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options, runs, pseudonymSecret: BENCH_SECRET })], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -83,6 +88,16 @@ function provisionInChild(productionUrl: string, serverUrl: string, databaseName
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+/** Phase → ms of each run, one column per run. */
+function printPhases(runs: Record<string, Record<string, number>>): void {
+  const names = Object.keys(runs);
+  console.log("");
+  console.log(`phases, ms (some overlap)       ${names.map((n) => n.padStart(15)).join("")}`);
+  for (const phase of new Set(Object.values(runs).flatMap((r) => Object.keys(r)))) {
+    console.log(`  ${phase.padEnd(30)}${names.map((n) => (runs[n]![phase] ?? 0).toFixed(0).padStart(15)).join("")}`);
+  }
+}
+
 const dataDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-bench-"));
 const server = await startLocalServer({ dataDir, port: await freePort(), throwaway: true });
 try {
@@ -92,6 +107,22 @@ try {
     generateProductionDatabase({ databaseUrl: prodUrl, customerId: "Cust10001", companyName: "Bench AS", scale, seed: Number(values.seed) }),
   );
   console.log(`  ${generated.value.rows.toLocaleString("en")} rows, ${mb(generated.value.bytes)} on disk`);
+
+  const ratio = (x: number, y: number) => (x / y).toFixed(2);
+  const personalData = async (c: ChildResult) => {
+    const s = await timed("(s) provisionSandbox, personal data pseudonymised", () =>
+      provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_pseudonymised", { personalData: "pseudonymise" }),
+    );
+    console.log(`  full, pseudonymised     ${(s.value.ms / 1000).toFixed(2)} s  ${s.value.rows.toLocaleString("en")} rows  ${mb(s.value.bytes)}  (target s/c <= 2; s/c = ${ratio(s.value.ms, c.ms)}; peak RSS ${mb(s.value.maxRssBytes)})`);
+    return s.value;
+  };
+  if (values["only-personal-data"]) {
+    const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
+    console.log(`  full, default options   ${(c.value.ms / 1000).toFixed(2)} s  ${c.value.rows.toLocaleString("en")} rows  ${mb(c.value.bytes)}`);
+    const s = await personalData(c.value);
+    if (values.phases) printPhases({ full: c.value.phases, pseudonymised: s.phases });
+    process.exit(0);
+  }
 
   await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore");
   const a = await timed("(a) pg_dump -Fc | pg_restore", () => dumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore")));
@@ -109,7 +140,6 @@ try {
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_config", { kind: "config" }, 3),
   );
 
-  const ratio = (x: number, y: number) => (x / y).toFixed(2);
   console.log("");
   console.log(`c/a  = ${ratio(c.ms, a.ms)}  (target <= 0.80)   c'/a = ${ratio(all.ms, a.ms)}`);
   console.log(`c/b  = ${ratio(c.ms, b.ms)}   c'/b = ${ratio(all.ms, b.ms)}`);
@@ -123,14 +153,8 @@ try {
   console.log(`  partial, 10 %           ${(p.value.ms / 1000).toFixed(2)} s  ${p.value.rows.toLocaleString("en")} rows  ${mb(p.value.bytes)}  (target p/c <= 0.25; p/c = ${ratio(p.value.ms, c.value.ms)})`);
   console.log(`  configuration only      ${(k.value.ms / 1000).toFixed(2)} s  ${k.value.rows.toLocaleString("en")} rows  ${mb(k.value.bytes)}  (target < 3 s; k/c = ${ratio(k.value.ms, c.value.ms)})`);
   console.log(`    in a worker that has run before: ${((k.value.laterMs ?? 0) / 1000).toFixed(2)} s (median of the later runs)`);
-  if (values.phases) {
-    console.log("");
-    console.log("phases, ms (some overlap)        full    config  config, later run");
-    for (const phase of Object.keys(c.value.phases)) {
-      const ms = (phases: Record<string, number>) => (phases[phase] ?? 0).toFixed(0).padStart(8);
-      console.log(`  ${phase.padEnd(30)}${ms(c.value.phases)}${ms(k.value.phases)}${ms(k.value.laterPhases)}`);
-    }
-  }
+  const s = await personalData(c.value);
+  if (values.phases) printPhases({ full: c.value.phases, config: k.value.phases, "config, later": k.value.laterPhases, pseudonymised: s.phases });
 } finally {
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });

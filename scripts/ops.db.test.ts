@@ -173,13 +173,27 @@ describe("operator CLI", () => {
     const refreshed = JSON.parse((await ops("sandbox:report", "--id", id!)).stdout) as { options: { kind: string; share: unknown } };
     expect(refreshed.options).toMatchObject({ kind: "partial", share: { by: "percent", percent: 50 } });
 
+    // Rule 18 from the CLI: a refused value names its flag; new pseudonyms need a pseudonymised sandbox.
+    const badPersonal = await ops("sandbox:refresh", "--id", id!, "--personal-data", "anonymise");
+    expect(badPersonal.code).toBe(1);
+    expect(badPersonal.stderr).toContain("--personal-data:");
+    const renewKept = await ops("sandbox:refresh", "--id", id!, "--new-pseudonyms");
+    expect(renewKept.stderr).toContain("--new-pseudonyms needs a pseudonymised sandbox");
+    const pseudonymised = await ops("sandbox:refresh", "--id", id!, "--personal-data", "pseudonymise");
+    expect(pseudonymised.code, pseudonymised.stderr).toBe(0);
+    const pseudoReport = JSON.parse((await ops("sandbox:report", "--id", id!)).stdout) as { options: { personalData: string }; rules: { rule: number; changes: Record<string, number> }[] };
+    expect(pseudoReport.options.personalData).toBe("pseudonymise");
+    expect(pseudoReport.rules.find((r) => r.rule === 18)?.changes.names).toBeGreaterThan(0);
+    const sealed = await oneOffQuery<{ s: string }>(portalUrl, `SELECT "pseudonymSecretEncrypted" AS s FROM "Sandbox" WHERE id = $1`, [id]);
+    expect(sealed[0]?.s).toMatch(/^v2:/);
+
     const unconfirmed = await ops("sandbox:delete", "--id", id!);
     expect(unconfirmed.code).toBe(1);
     const deleted = await ops("sandbox:delete", "--id", id!, "--confirm", "UAT");
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(JSON.parse((await ops("sandbox:status", "--id", id!)).stdout).status).toBe("DELETED");
     const audit = await oneOffQuery<{ action: string }>(portalUrl, `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [id]);
-    expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.refresh.requested", "sandbox.delete.requested"]);
+    expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.refresh.requested", "sandbox.refresh.requested", "sandbox.delete.requested"]);
   }, 300_000);
 
   it("rotates DATABASE_SECRETS_KEY: re-seals every stored URL while both keys work, then runs on the new key alone", async () => {
@@ -191,8 +205,9 @@ describe("operator CLI", () => {
 
     const rotated = await opsWith({ DATABASE_SECRETS_KEY: newKey, DATABASE_SECRETS_PREVIOUS_KEYS: oldKey }, "secrets:rotate");
     expect(rotated.code, rotated.stderr).toBe(0);
-    // The tenant's production URL, the sandbox server Cust5's tenant:add registered (the pool keeps it after the tenant is gone), the operator's TOTP secret.
-    expect(rotated.stdout).toMatch(/re-sealed 3 secret\(s\)/);
+    // The tenant's production URL, the sandbox server Cust5's tenant:add registered (the pool keeps it after the tenant is gone), the operator's TOTP secret,
+    // and the pseudonym secret of the sandbox the test above refreshed pseudonymised.
+    expect(rotated.stdout).toMatch(/re-sealed 4 secret\(s\)/);
     const afterRotation = await opsWith({ DATABASE_SECRETS_KEY: newKey }, "tenant:list");
     expect(afterRotation.code, afterRotation.stderr).toBe(0);
     expect(afterRotation.stdout).toContain("Cust777");

@@ -52,10 +52,13 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   },
   "sandbox:create": {
     usage:
-      "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--kind full|partial|config] [--share 10% | --since 2026-01-01 | --companies 1,2,3] [--note \"…\"] [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance]",
+      "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--kind full|partial|config] [--share 10% | --since 2026-01-01 | --companies 1,2,3] [--note \"…\"] [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance] [--personal-data keep|pseudonymise]",
     run: createSandbox,
   },
-  "sandbox:refresh": { usage: "--id <sandbox id> [--kind full|partial|config] [--share 10% | --since 2026-01-01 | --companies 1,2,3]", run: refreshSandbox },
+  "sandbox:refresh": {
+    usage: "--id <sandbox id> [--kind full|partial|config] [--share 10% | --since 2026-01-01 | --companies 1,2,3] [--personal-data keep|pseudonymise] [--new-pseudonyms]",
+    run: refreshSandbox,
+  },
   "sandbox:delete": { usage: "--id <sandbox id> --confirm \"<sandbox name>\"", run: deleteSandbox },
   "sandbox:status": { usage: "--id <sandbox id>   (JSON)", run: sandboxStatus },
   "sandbox:report": { usage: "--id <sandbox id> [--format json|csv]", run: sandboxReport },
@@ -79,13 +82,14 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
 const STRING_FLAGS = [
   "customer-id", "company", "production-url", "sandbox-server-url", "scale", "seed", "email", "name", "role",
   "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format", "mbps", "file", "sandboxes",
-  "url", "rename", "max-databases", "max-size-gb", "max-runs", "kind", "share", "since", "companies",
+  "url", "rename", "max-databases", "max-size-gb", "max-runs", "kind", "share", "since", "companies", "personal-data",
 ] as const;
 const FLAGS = {
   ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),
   attachments: { type: "boolean" as const },
   maintenance: { type: "boolean" as const },
   clear: { type: "boolean" as const },
+  "new-pseudonyms": { type: "boolean" as const },
 };
 
 function help(): void {

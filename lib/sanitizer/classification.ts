@@ -4,6 +4,9 @@
  *
  *   columns: "<table>.<column>" → "keep" (copy as is) | "clear" (copy as NULL)
  *                                 | "email" (rewrite as rule 2 does)
+ *                                 | "person-name" | "phone" | "address" | "free-text"
+ *                                   (personal data: kept as is, or pseudonymised by
+ *                                   rule 18 when the sandbox pseudonymises)
  *   tables:  "<table>"          → "copy" (rows copied; its columns are kept unless
  *                                 classified above) | "skip" (created empty)
  *   objects: [{ kind, table?, name, treatment }] → "leave-out" (not created in the
@@ -27,7 +30,7 @@ const columnKey = z.string().regex(new RegExp(`^${IDENT}\\.${IDENT}$`), {
 // Any name PostgreSQL allows: names are only ever quoted as identifiers.
 const tableKey = z.string().min(1).max(63);
 
-export const COLUMN_TREATMENTS = ["keep", "clear", "email"] as const;
+export const COLUMN_TREATMENTS = ["keep", "clear", "email", "person-name", "phone", "address", "free-text"] as const;
 export const TABLE_TREATMENTS = ["copy", "skip"] as const;
 export type ColumnTreatment = (typeof COLUMN_TREATMENTS)[number];
 export type TableTreatment = (typeof TABLE_TREATMENTS)[number];

@@ -18,6 +18,7 @@ import type { ProgressTracker } from "./progress";
 import type { TableReport } from "./report";
 import type { RateLimit } from "./rate-limit";
 import type { ProductionSnapshot } from "./snapshot";
+import type { PersonalData } from "./pseudonyms/personal-data";
 
 export const COPY_CONNECTIONS = 2;
 
@@ -25,6 +26,8 @@ export interface CopyResult {
   tables: TableReport[];
   /** Per table, the values of its plan's `changes`, in order. */
   changes: Map<string, number[]>;
+  /** Rule 18: values the copy's stream rewrote, per change key. */
+  rewritten: Map<string, number>;
 }
 
 export interface CopyDataInput {
@@ -39,6 +42,8 @@ export interface CopyDataInput {
   signal?: AbortSignal;
   /** Shared by both streams: the cap is the run's. */
   rateLimit?: RateLimit;
+  /** Rule 18, when the sandbox pseudonymises: rewrites each table's personal columns on their way. */
+  personalData?: PersonalData;
 }
 
 export const tableStepKey = (table: string) => `table:${table}`;
@@ -85,6 +90,7 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const result = emptyResult();
   await drain(input, input.plans, async (source, plan, key, signal, i) => {
     result.changes.set(plan.table, await countChanges(source, plan));
+    const rewrite = input.personalData?.streamFor(plan.personal);
     const copied = await copyTable(
       source,
       input.targets[i]!,
@@ -92,7 +98,9 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
       (c) => tracker.update(key, { done: c.rows, detail: `${formatBytes(c.bytes)} streamed` }),
       signal,
       input.rateLimit,
+      rewrite,
     );
+    for (const [key, n] of rewrite?.changed ?? []) result.rewritten.set(key, (result.rewritten.get(key) ?? 0) + n);
     tracker.finish(key, { done: copied.rows, total: copied.rows, detail: `${formatBytes(copied.bytes)} streamed` });
     result.tables.push({ name: plan.table, rows: copied.rows, bytes: copied.bytes });
   }, async (source) => {
@@ -110,10 +118,14 @@ export function mergeResults(plans: TablePlan[], ...parts: CopyResult[]): CopyRe
   return {
     tables: parts.flatMap((p) => p.tables).sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0)),
     changes: new Map(parts.flatMap((p) => [...p.changes])),
+    rewritten: parts.reduce((sum, p) => {
+      for (const [key, n] of p.rewritten) sum.set(key, (sum.get(key) ?? 0) + n);
+      return sum;
+    }, new Map<string, number>()),
   };
 }
 
-const emptyResult = (): CopyResult => ({ tables: [], changes: new Map() });
+const emptyResult = (): CopyResult => ({ tables: [], changes: new Map(), rewritten: new Map() });
 
 type PlanWork = (source: pg.ClientBase, plan: TablePlan, key: string, signal: AbortSignal, stream: number) => Promise<void>;
 

@@ -13,6 +13,7 @@ import { CONFIGURATION_TABLES, CRM_TABLES, contractTable } from "../crm/contract
 import { columnTreatment } from "./classification";
 import { buildPartialClosure, type ForeignKeyEdge, type RowScope } from "./partial-closure";
 import { partialShareOf } from "./options";
+import { personalColumns, type PersonalColumn } from "./pseudonyms/columns";
 import { CONTRACT_RULES } from "./rules";
 import { chosenKey } from "./rules/rule-17-kinds";
 import { countWhere, type ChangeCount, type RuleContext, type RuleTable, type TableRules } from "./rules/rule";
@@ -29,6 +30,8 @@ export interface TablePlan {
   changes: ChangeCount[];
   estimatedRows: number;
   estimatedBytes: number;
+  /** Rule 18: the columns rewritten while copying (empty unless personal data is pseudonymised). */
+  personal: PersonalColumn[];
 }
 
 /** A table to plan: the schema reader's, or the dry run's lighter reading (no estimates). */
@@ -94,6 +97,7 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
     estimatedRows: table.estimatedRows ?? 0,
     estimatedBytes: table.bytes ?? 0,
     scope: null,
+    personal: [],
   };
   if (!contractTable(table.name) && ctx.classification.tables[table.name] !== "copy") {
     return { ...base, select: null, changes: [{ rule: 0, key: `${table.name} skipped`, aggregate: "count(*)" }] };
@@ -117,7 +121,8 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
     return col;
   });
   const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
-  return { ...base, scope, select: `${scope?.ctes ?? ""}SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
+  const personal = ctx.options.personalData === "pseudonymise" ? personalColumns(ctx.classification, table.name, table.columns.map((c) => c.name)) : [];
+  return { ...base, scope, personal, select: `${scope?.ctes ?? ""}SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
 }
 
 /** Plain words for rule 0's counts: the customer's own tables and fields keep their names. */

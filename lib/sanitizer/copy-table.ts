@@ -44,14 +44,16 @@ export async function copyTable(
   onChunk: (c: CopyCounters) => void,
   signal?: AbortSignal,
   rateLimit?: RateLimit,
+  /** Rewrites rows on their way (rule 18's pseudonyms): the stream stays COPY text. */
+  rewrite?: Transform,
 ): Promise<CopyCounters> {
   if (plan.select === null) return { rows: 0, bytes: 0 };
   const out = source.query(copyTo(`COPY (${plan.select}) TO STDOUT`));
   const into = target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN`));
   const counter = new CountingStream(onChunk);
   const options = signal ? { signal } : {};
-  if (rateLimit) await pipeline(out, new ThrottledStream(rateLimit), counter, into, options);
-  else await pipeline(out, counter, into, options);
+  const stages = [out, ...(rateLimit ? [new ThrottledStream(rateLimit)] : []), counter, ...(rewrite ? [rewrite] : []), into];
+  await pipeline(stages, options);
   // The server's own count of rows loaded is the authority; the stream count is for progress.
   return { rows: into.rowCount, bytes: counter.counters.bytes };
 }

@@ -86,9 +86,12 @@ function driftMessage(d: DriftReport): string {
 
 const isText = (column: Pick<SourceColumn, "typeLabel">) => TEXT_TYPES.has(column.typeLabel.replace(/\(.*\)$/, ""));
 
-/** The treatments a column can take: clearing needs a nullable column, an e-mail rewrite a text one. */
+/** Treatments that rewrite text: an e-mail rewrite and rule 18's pseudonyms. */
+const TEXT_TREATMENTS: ReadonlySet<ColumnTreatment> = new Set(["email", "person-name", "phone", "address", "free-text"]);
+
+/** The treatments a column can take: clearing needs a nullable column, a rewrite a text one. */
 export function treatmentsFor(column: Pick<SourceColumn, "notNull" | "typeLabel">): ColumnTreatment[] {
-  return COLUMN_TREATMENTS.filter((t) => (t !== "clear" || !column.notNull) && (t !== "email" || isText(column)));
+  return COLUMN_TREATMENTS.filter((t) => (t !== "clear" || !column.notNull) && (!TEXT_TREATMENTS.has(t) || isText(column)));
 }
 
 /** Classified treatments a column cannot take (clearing a NOT NULL column, an e-mail rewrite of a number). */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { classificationFilePath, loadClassification, parseClassification } from "./classification";
-import { describeKind, describeShare, partialShareOf, sandboxOptionsSchema } from "./options";
+import { describeContents, describeKind, describeShare, partialShareOf, sandboxOptionsSchema } from "./options";
 
 describe("sandboxOptionsSchema", () => {
   it("fills every default", () => {
@@ -15,6 +15,7 @@ describe("sandboxOptionsSchema", () => {
       documents: { mode: "none" },
       serviceAttachments: false,
       stateAfterCopy: "running",
+      personalData: "keep",
     });
   });
 
@@ -27,6 +28,7 @@ describe("sandboxOptionsSchema", () => {
       documents: { mode: "since", since: "2024-02-29" },
       serviceAttachments: true,
       stateAfterCopy: "maintenance",
+      personalData: "pseudonymise",
     };
     expect(sandboxOptionsSchema.parse(options)).toEqual({ ...options, invalidationDomain: "example.test" });
   });
@@ -41,6 +43,7 @@ describe("sandboxOptionsSchema", () => {
     [{ documents: { mode: "since", since: "2024-02-30" } }, "documents"],
     [{ documents: { mode: "since" } }, "documents"],
     [{ stateAfterCopy: "stopped" }, "stateAfterCopy"],
+    [{ personalData: "anonymise" }, "personalData"],
     [{ kind: "partial-ish" }, "kind"],
   ])("refuses %j", (input, field) => {
     const result = sandboxOptionsSchema.safeParse(input);
@@ -140,5 +143,12 @@ describe("classification", () => {
     await writeFile(file, "{ not json");
     await expect(loadClassification(file)).rejects.toMatchObject({ code: "INVALID_CLASSIFICATION", message: expect.stringContaining("not valid JSON") });
     await expect(loadClassification(path.join(dir, "missing.json"))).rejects.toMatchObject({ message: expect.stringContaining("Cannot read") });
+  });
+});
+
+describe("describeContents", () => {
+  it("says when people are pseudonymised, and only then", () => {
+    expect(describeContents({ kind: "full", personalData: "keep" })).toBe("Full copy");
+    expect(describeContents({ kind: "partial", share: { by: "percent", percent: 5 }, personalData: "pseudonymise" })).toBe("Partial copy: 5 % of companies, people pseudonymised");
   });
 });

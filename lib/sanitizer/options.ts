@@ -38,6 +38,14 @@ export const SANDBOX_KINDS = ["full", "partial", "config"] as const;
 export type SandboxKind = (typeof SANDBOX_KINDS)[number];
 export const KIND_LABEL: Record<SandboxKind, string> = { full: "Full copy", partial: "Partial copy", config: "Configuration only" };
 
+/**
+ * Rule 18: people's and companies' identifying values as in production, or replaced by
+ * consistent fake ones (lib/sanitizer/pseudonyms/); documents' contents are then not copied.
+ */
+export const PERSONAL_DATA = ["keep", "pseudonymise"] as const;
+export type PersonalDataChoice = (typeof PERSONAL_DATA)[number];
+export const PERSONAL_DATA_LABEL: Record<PersonalDataChoice, string> = { keep: "Keep as in production", pseudonymise: "Pseudonymise" };
+
 export const DEFAULT_INVALIDATION_DOMAIN = "mailinator.com";
 
 // A DNS host name: dot-separated labels of letters, digits and inner hyphens, and
@@ -100,6 +108,11 @@ export function describeKind(options: { kind: SandboxKind; share?: PartialShare 
   return options.kind === "partial" ? `${KIND_LABEL.partial}: ${describeShare(partialShareOf(options))}` : KIND_LABEL[options.kind];
 }
 
+/** What a sandbox holds in words, with rule 18's choice when people are pseudonymised: "Full copy, people pseudonymised". */
+export function describeContents(options: { kind: SandboxKind; share?: PartialShare | undefined; personalData: PersonalDataChoice }): string {
+  return options.personalData === "pseudonymise" ? `${describeKind(options)}, people pseudonymised` : describeKind(options);
+}
+
 export const sandboxOptionsSchema = z.object({
   kind: z.enum(SANDBOX_KINDS).default("full"),
   /** Only read for a partial copy; left out, a partial copy takes 10 % of companies. */
@@ -126,6 +139,7 @@ export const sandboxOptionsSchema = z.object({
     .default({ mode: "none" }),
   serviceAttachments: z.boolean().default(false),
   stateAfterCopy: z.enum(["running", "maintenance"]).default("running"),
+  personalData: z.enum(PERSONAL_DATA).default("keep"),
 });
 
 /** Parsed options: every default filled in. */

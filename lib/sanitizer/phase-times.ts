@@ -16,12 +16,11 @@ export async function timePhase<T>(onPhase: PhaseListener | undefined, phase: st
 }
 
 /**
- * Awaits both, and only then fails with the first one's error: a phase never fails
- * while the other still runs (a database created after the run's clean-up would be left behind).
+ * Awaits them all, and only then fails with the first one's error: a phase never fails
+ * while another still runs (a database created after the run's clean-up would be left behind).
  */
-export async function allSettledOrThrow<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === "rejected") throw ra.reason;
-  if (rb.status === "rejected") throw rb.reason;
-  return [ra.value, rb.value];
+export async function allSettledOrThrow<T extends readonly unknown[]>(...promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -183,8 +183,8 @@ describe("provisionSandbox with default options", () => {
     }
   });
 
-  it("reports tables, per-rule changes and passing checks for rules 0–15 and 17, as JSON and CSV", () => {
-    expect(report.rules.map((r) => r.rule)).toEqual([...Array(16).keys(), 17]);
+  it("reports tables, per-rule changes and passing checks for rules 0–15, 17 and 18, as JSON and CSV", () => {
+    expect(report.rules.map((r) => r.rule)).toEqual([...Array(16).keys(), 17, 18]);
     for (const r of report.rules) {
       expect(r.checks.length, `rule ${r.rule}`).toBeGreaterThan(0);
       expect(r.checks.every((c) => c.ok), `rule ${r.rule}`).toBe(true);

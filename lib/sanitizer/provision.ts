@@ -55,6 +55,11 @@ export interface ProvisionInput {
   beforeStep?: (key: string) => Promise<void>;
   /** Told how long each phase took (phase-times.ts): the benchmark's breakdown. */
   onPhase?: PhaseListener;
+  /**
+   * Rule 18: the sandbox's own secret that keys its pseudonyms (the same one on every
+   * refresh keeps the same fake people). Required when the options pseudonymise.
+   */
+  pseudonymSecret?: string;
 }
 
 export async function provisionSandbox(input: ProvisionInput): Promise<SanitizationReport> {
@@ -65,6 +70,9 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     throw new SanitizationError("INVALID_OPTIONS", `Invalid options: ${problems.join("; ")}`, { problems });
   }
   const options = parsed.data;
+  if (options.personalData === "pseudonymise" && !input.pseudonymSecret) {
+    throw new SanitizationError("INVALID_OPTIONS", "Invalid options: personalData: pseudonymising needs the sandbox's secret.");
+  }
   const classification = input.classification ?? (await loadClassification());
   const limits = copyLimits();
   const bounds: RunBounds = { ...limits, deadlineMs: input.deadlineMs ?? limits.deadlineMs(0) };
@@ -105,7 +113,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       targets,
       onDatabaseCreated: () => (created = true),
     });
-    const { facts, plan, plans, carried, copy, snapshotAt } = phase;
+    const { facts, plan, plans, carried, copy, snapshotAt, personalData } = phase;
     const ddl = buildSchemaDdl(plan);
     const { onPhase } = input;
     // One round trip: the statements are the portal's own, with numbers checked as numbers.
@@ -140,7 +148,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     } finally {
       await postRules.close();
     }
-    const rules = buildRuleReports(plans, copy.changes, post);
+    // Rule 18's rewriting is counted by the copy's stream, as the after-copy rules count theirs.
+    const rules = buildRuleReports(plans, copy.changes, copy.rewritten.size ? { ...post, 18: Object.fromEntries(copy.rewritten) } : post);
     for (const r of rules) {
       const changed = Object.values(r.changes).reduce((a, b) => a + b, 0);
       if (RULE_STEPS.some((s) => s.key === `rule:${r.rule}`)) tracker.finish(`rule:${r.rule}`, { detail: `${changed} changed` });
@@ -186,7 +195,9 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // ANALYZE changes no row, only the planner's statistics: it runs beside the checks.
     const [, verification] = await allSettledOrThrow(
       timePhase(onPhase, "analyze", async () => (await targets.first()).query("ANALYZE")),
-      timePhase(onPhase, "verify", () => verifySandbox(targetUrl, expectations, (done) => tracker.update("verify", { done }))),
+      timePhase(onPhase, "verify", () =>
+        verifySandbox(targetUrl, expectations, (done) => tracker.update("verify", { done }), personalData ? { personalData: personalData.production } : {}),
+      ),
     );
     for (const v of verification.rules) {
       const report = rules.find((r) => r.rule === v.rule);

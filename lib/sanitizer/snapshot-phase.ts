@@ -24,6 +24,7 @@ import type { ProgressStep, ProgressTracker } from "./progress";
 import { readSourceSchema, type SourceSchema } from "./schema-reader";
 import { rateLimitFromMegabytes } from "./rate-limit";
 import { openSnapshot } from "./snapshot";
+import { PersonalData } from "./pseudonyms/personal-data";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 
 export interface SnapshotPhaseInput {
@@ -47,6 +48,8 @@ export interface SnapshotPhaseInput {
   /** Cap on the run's reading from production, MB/s; none when absent or 0. */
   rateLimitMBps?: number;
   onPhase?: PhaseListener;
+  /** Rule 18: the sandbox's secret, when it pseudonymises. */
+  pseudonymSecret?: string;
 }
 
 export interface SnapshotPhaseResult {
@@ -58,6 +61,8 @@ export interface SnapshotPhaseResult {
   plans: TablePlan[];
   carried: CarryOver;
   copy: CopyResult;
+  /** Rule 18: production's personal values and their pseudonyms, when the sandbox pseudonymises (for the verifier). */
+  personalData?: PersonalData;
 }
 
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
@@ -95,7 +100,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
     // Counting what the rules leave out needs only the snapshot: it runs while the database is made.
-    const [, leftOut] = await allSettledOrThrow(
+    const [, leftOut, personalData] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
@@ -107,12 +112,15 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
       timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) })),
+      options.personalData === "pseudonymise"
+        ? timePhase(onPhase, "read personal data (rule 18)", () => PersonalData.read(snapshot.main, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain))
+        : Promise.resolve(undefined),
     );
 
     const copied = await timePhase(onPhase, "copy rows", async () =>
-      copyData({ ...common, targets: await input.targets.all(), plans: plans.filter((p) => p.select !== null), rateLimit: rateLimitFromMegabytes(input.rateLimitMBps) }),
+      copyData({ ...common, targets: await input.targets.all(), plans: plans.filter((p) => p.select !== null), rateLimit: rateLimitFromMegabytes(input.rateLimitMBps), personalData }),
     );
-    return { snapshotAt: snapshot.at, schema, plan, facts, plans, carried, copy: mergeResults(plans, leftOut, copied) };
+    return { snapshotAt: snapshot.at, schema, plan, facts, plans, carried, copy: mergeResults(plans, leftOut, copied), personalData };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
     if (watchdog.signal.aborted) throw watchdog.signal.reason;

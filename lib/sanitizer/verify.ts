@@ -9,6 +9,7 @@ import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
 import type { RuleCheck } from "./report";
 import { RULE_TITLES } from "./rules";
+import type { CheckContext } from "./rules/rule";
 import { CHECKS } from "./verify-checks";
 
 export interface RuleVerification {
@@ -28,6 +29,7 @@ export async function verifySandbox(
   url: string,
   expectations: SandboxExpectations,
   onCheck?: (done: number, total: number) => void,
+  context: CheckContext = {},
 ): Promise<VerificationResult> {
   const client = survivesDrops(new pg.Client({ connectionString: url }));
   await client.connect();
@@ -37,7 +39,7 @@ export async function verifySandbox(
     await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
     let done = 0;
     for (const def of CHECKS) {
-      const offending = await def.offending(client, expectations);
+      const offending = await def.offending(client, expectations, context);
       const list = byRule.get(def.rule) ?? [];
       list.push(offending.length ? { description: def.description, ok: false, offending } : { description: def.description, ok: true });
       byRule.set(def.rule, list);
@@ -50,7 +52,7 @@ export async function verifySandbox(
   const failed = [...byRule.values()].flat().filter((c) => !c.ok).length;
   byRule.set(14, [
     {
-      description: "rules 0–13 and 15 checked on a fresh connection to the copy",
+      description: "rules 0–13, 15, 17 and 18 checked on a fresh connection to the copy",
       ok: failed === 0,
       ...(failed ? { offending: [`${failed} check(s) failed`] } : {}),
     },

@@ -16,6 +16,7 @@ export const SEALED_COLUMNS = [
   { table: "Tenant", column: "productionUrlEncrypted" },
   { table: "SandboxServer", column: "urlEncrypted" },
   { table: "User", column: "totpSecretEncrypted" },
+  { table: "Sandbox", column: "pseudonymSecretEncrypted" },
   { table: "WebhookEndpoint", column: "secretEncrypted" },
 ] as const;
 

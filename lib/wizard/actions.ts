@@ -32,7 +32,7 @@ export const dryRunAction = protectedAction({ permission: "sandbox.configure", s
   const sandbox = await requireOpenWizard(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
   await assertOptionsFitOrder(sandbox, input.options, false, input.confirmations);
-  return getDryRun(sandbox.tenantId, input.options);
+  return getDryRun(sandbox.tenantId, input.options, sandbox.id);
 });
 
 /** "There is no going back": stores the confirmed options and starts the copy. */
@@ -75,7 +75,7 @@ export const dryRunRefreshAction = protectedAction({ permission: "sandbox.refres
   const sandbox = await requireRefreshableSandbox(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.refresh", sandbox.tenantId);
   await assertOptionsFitOrder(sandbox, input.options, false, input.confirmations);
-  return getDryRun(sandbox.tenantId, input.options);
+  return getDryRun(sandbox.tenantId, input.options, sandbox.id);
 });
 
 /** Starts a refresh with the edited choices; a run already going is refused (RUN_IN_PROGRESS). */

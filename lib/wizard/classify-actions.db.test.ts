@@ -63,15 +63,18 @@ describe("classifying production's unknown schema in the setup wizard", () => {
   });
   beforeEach(() => signInAs(null));
 
+  const TEXT_TREATMENTS = ["keep", "clear", "email", "person-name", "phone", "address", "free-text"];
+
   it("lists what nobody classified, each with only the treatments it can take", async () => {
     signInAs(world.users.adminA);
     const found = await review(sandboxA);
     expect(found.blockers).toEqual([]);
     expect(found.columns).toEqual([
-      { table: "company", column: "loyalty_note", type: "text", treatments: ["keep", "clear", "email"] },
-      // NOT NULL and a number: it can be neither cleared nor rewritten as an address.
+      // A text column may also be marked as personal data (rule 18).
+      { table: "company", column: "loyalty_note", type: "text", treatments: [...TEXT_TREATMENTS] },
+      // NOT NULL and a number: it can be neither cleared nor rewritten as an address or a pseudonym.
       { table: "company", column: "loyalty_points", type: "integer", treatments: ["keep"] },
-      { table: "contact", column: "backup_mail", type: "text", treatments: ["keep", "clear", "email"] },
+      { table: "contact", column: "backup_mail", type: "text", treatments: [...TEXT_TREATMENTS] },
     ]);
     expect(found.tables).toEqual([{ name: "custom_event", columns: 2, treatments: ["copy", "skip"] }]);
     // Executable objects can only be left out.

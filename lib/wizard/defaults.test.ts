@@ -50,6 +50,7 @@ describe("savedChoices (refresh mode's starting point)", () => {
         documents: { mode: "all" },
         serviceAttachments: false,
         stateAfterCopy: "running",
+        personalData: "keep",
       },
       droppedUsers: 1,
       droppedTasks: 1,

@@ -62,6 +62,7 @@ export function defaultOptions(associates: AssociateSummary[], planCounts: Parti
     documents: { mode: "none" },
     serviceAttachments: false,
     stateAfterCopy: "running",
+    personalData: "keep",
   };
 }
 

@@ -18,6 +18,7 @@ const { setTenantClassification, tenantClassification } = await import("../tenan
 const { provisionSandbox } = await import("../sanitizer/provision");
 const { sandboxOptionsSchema } = await import("../sanitizer/options");
 const { getDryRun } = await import("./queries");
+const { runDryRun } = await import("./dry-run");
 
 let world: World;
 const made: string[] = [];
@@ -38,7 +39,7 @@ afterAll(async () => {
 });
 
 /** A real copy with the tenant's classification, as a run makes it. */
-async function copyWith(options: Parameters<typeof getDryRun>[1]) {
+async function copyWith(options: Parameters<typeof getDryRun>[1], pseudonymSecret?: string) {
   const name = newSandboxName();
   made.push(name);
   const report = await provisionSandbox({
@@ -49,6 +50,7 @@ async function copyWith(options: Parameters<typeof getDryRun>[1]) {
     serviceMailboxAddress: `support@sandbox9001${made.length}.example`,
     options,
     classification: await tenantClassification(world.tenantA),
+    ...(pseudonymSecret ? { pseudonymSecret } : {}),
   });
   return { name, report };
 }
@@ -118,5 +120,33 @@ describe("the dry run and the copy's report", () => {
     expect(dry.recordsLeftOut).toBe(Object.entries(changes(17)).reduce((sum, [key, n]) => sum + (key.endsWith(" outside the share") ? n : 0), 0));
     expect(dry.openTicketsToClose).toBe(changes(5)["ticket.closed"]);
     expect(dry.documentsCopied.count).toBe(Number(await scalar(sandboxUrl(name), "SELECT count(*) FROM document")));
+  });
+});
+
+describe("the dry run of a pseudonymised copy (rule 18)", () => {
+  it("counts the people, companies and free-text fields the copy changes, with before → after examples the copy holds", async () => {
+    const options = sandboxOptionsSchema.parse({ personalData: "pseudonymise", documents: { mode: "all" } });
+    const classification = await tenantClassification(world.tenantA);
+    const dry = await withClient(world.productionUrl, (c) => runDryRun(c, options, classification, "dry-run-secret"));
+    const { name, report } = await copyWith(options, "dry-run-secret");
+    const preview = dry.personalData!;
+    const count = async (table: string) => Number(await scalar(world.productionUrl, `SELECT count(*) FROM ${table}`));
+    expect(preview.people).toBe((await count("associate")) + (await count("contact")));
+    expect(preview.companies).toBe(await count("company"));
+    const freeText = report.rules.find((r) => r.rule === 18)!.changes["free text"]!;
+    expect(freeText).toBeGreaterThan(0);
+    // Judged on samples beyond a column's first values: close, not exact.
+    if (preview.estimated) expect(Math.abs(preview.freeTextFields - freeText) / freeText).toBeLessThan(0.2);
+    else expect(preview.freeTextFields).toBe(freeText);
+    // The examples are the copy's own pseudonyms: the first contact and the first company.
+    expect(preview.examples).toHaveLength(3);
+    const copied = await scalar(sandboxUrl(name), "SELECT (SELECT first_name || ' ' || last_name FROM contact ORDER BY id LIMIT 1) || '|' || (SELECT name FROM company ORDER BY id LIMIT 1)");
+    expect(`${preview.examples[0]!.after}|${preview.examples[1]!.after}`).toBe(copied);
+    for (const e of preview.examples) expect(e.after).not.toBe(e.before);
+  });
+
+  it("is left out when personal data is kept", async () => {
+    const dry = await getDryRun(world.tenantA, sandboxOptionsSchema.parse({}));
+    expect(dry.personalData).toBeNull();
   });
 });

@@ -10,6 +10,7 @@
  * in one statement; no row is pulled into JavaScript except the web panels (rule 6
  * is judged in TypeScript; the table is small).
  */
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Classification } from "../sanitizer/classification";
 import { countTables } from "../sanitizer/change-counts";
@@ -21,6 +22,7 @@ import { CONTRACT_RULES } from "../sanitizer/rules";
 import { countAll as countRows, type PreviewCount } from "../sanitizer/rules/rule";
 import { isLeftOutKey } from "../sanitizer/rules/rule-17-kinds";
 import { webPanelRewrites } from "../sanitizer/rules/rule-06-web-panels";
+import { previewPersonalData, type PersonalDataPreview } from "./personal-data-preview";
 
 export interface DryRunResult {
   usersGivenAccess: number;
@@ -45,6 +47,8 @@ export interface DryRunResult {
   recordsLeftOut: number;
   /** A partial copy's share, counted on production: companies chosen, customer records copied and their size; null for the other kinds. */
   share: { companies: number; records: number; bytes: number } | null;
+  /** Rule 18, when personal data is pseudonymised: what changes, with examples; null when it is kept. */
+  personalData: PersonalDataPreview | null;
   durationMs: number;
 }
 
@@ -99,10 +103,12 @@ async function countAll(client: pg.ClientBase, plans: TablePlan[], previews: Pre
   return { census, figures };
 }
 
-export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, classification: Classification): Promise<DryRunResult> {
+/** `pseudonymSecret`: the sandbox's (rule 18), so the examples are what its copy will hold. */
+export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, classification: Classification, pseudonymSecret?: string): Promise<DryRunResult> {
   const started = performance.now();
+  const tables = await readTables(client);
   // The snapshot time and the new mailbox's id only enter rewritten values, never a count.
-  const plans = buildCopyPlans(await readTables(client), {
+  const plans = buildCopyPlans(tables, {
     options,
     classification,
     snapshotAt: new Date(),
@@ -118,6 +124,13 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
   // What a configuration-only copy holds of documents and attachments: none, whatever rule 9's choices say.
   const copied = (key: string) => (options.kind === "config" ? 0 : figure(key));
   const panels = await webPanelRewrites(client);
+  const personalData =
+    options.personalData === "pseudonymise"
+      ? await previewPersonalData(client, tables, plans, classification, pseudonymSecret ?? randomBytes(32).toString("base64url"), options.invalidationDomain, {
+          people: figure("associate.pseudonymised") + figure("contact.pseudonymised"),
+          companies: figure("company.pseudonymised"),
+        })
+      : null;
   return {
     usersGivenAccess: options.users.length,
     associatesLosingLogin: figure("associate.losing_login"),
@@ -139,6 +152,7 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
     erpConnectionsStopped: figure("erp_connection.stopped"),
     recordsLeftOut: Object.entries(changes(17)).reduce((sum, [key, n]) => sum + (isLeftOutKey(key) ? n : 0), 0),
     share: options.kind === "partial" ? shareSize(plans, figure, copied("ticket_attachment.copied_bytes")) : null,
+    personalData,
     durationMs: Math.round(performance.now() - started),
   };
 }

@@ -9,6 +9,7 @@ import { readFootprint, withProduction, type ProductionFootprint } from "../tena
 import type { SandboxOptions } from "../sanitizer/options";
 import { asUserPlan, type AssociateSummary } from "./defaults";
 import { runDryRun, type DryRunResult } from "./dry-run";
+import { pseudonymSecretFor } from "../sandboxes/pseudonym-secret";
 
 /**
  * The sandbox behind a wizard, if the actor may act on it with `permission`
@@ -131,8 +132,12 @@ export async function findUnknownProductionIds(tenantId: string, associateIds: n
   });
 }
 
-/** Counted by the classification the tenant's runs copy by, so extra e-mail columns are counted too. */
-export async function getDryRun(tenantId: string, options: SandboxOptions): Promise<DryRunResult> {
+/**
+ * Counted by the classification the tenant's runs copy by, so extra e-mail columns are counted too.
+ * Pseudonymised, the examples are drawn with the sandbox's own secret (made now if it has none yet).
+ */
+export async function getDryRun(tenantId: string, options: SandboxOptions, sandboxId?: string): Promise<DryRunResult> {
   const classification = await tenantClassification(tenantId);
-  return withProduction(tenantId, (client) => runDryRun(client, options, classification));
+  const secret = options.personalData === "pseudonymise" && sandboxId ? await pseudonymSecretFor(sandboxId) : undefined;
+  return withProduction(tenantId, (client) => runDryRun(client, options, classification, secret));
 }

@@ -13,6 +13,7 @@ import { dropSandboxDatabase, databaseSize } from "../sanitizer/drop";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import type { RunProgress } from "../sanitizer/progress";
 import { getProductionSize } from "../tenants/production";
+import { pseudonymSecretFor } from "../sandboxes/pseudonym-secret";
 import { tenantClassification } from "../tenants/classification";
 import { tenantConnections } from "../tenants/registry";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
@@ -83,6 +84,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
     classification: await tenantClassification(sandbox.tenantId),
     rateLimitMBps: tenantCopyRateMBps(sandbox.tenant, limits),
     carryOverFromUrl: previous ? withDatabase(sandboxServerUrl, previous) : undefined,
+    pseudonymSecret: options.personalData === "pseudonymise" ? await pseudonymSecretFor(sandbox.id) : undefined,
     onProgress: async (progress) => {
       onProgress?.(progress);
       await recordProgress(run.id, progress as unknown as Prisma.InputJsonValue);

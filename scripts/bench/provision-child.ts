@@ -17,6 +17,8 @@ interface ChildInput {
   databaseName: string;
   options: SandboxOptionsInput;
   runs?: number;
+  /** Rule 18: keys the pseudonyms when the options pseudonymise. */
+  pseudonymSecret?: string;
 }
 
 const input = JSON.parse(process.argv[2] ?? "{}") as ChildInput;

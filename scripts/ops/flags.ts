@@ -52,3 +52,9 @@ export function kindFromFlags(flags: Flags): Pick<SandboxOptionsInput, "kind" | 
     ...(name ? { share: SHARE_FLAGS[name]!(text(flags, name)!) } : {}),
   };
 }
+
+/** `--personal-data keep|pseudonymise` (rule 18); the options schema judges the value. */
+export function personalDataFromFlags(flags: Flags): Pick<SandboxOptionsInput, "personalData"> {
+  const value = text(flags, "personal-data");
+  return value === undefined ? {} : { personalData: value.trim() as SandboxOptionsInput["personalData"] };
+}

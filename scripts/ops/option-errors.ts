@@ -7,7 +7,7 @@ import { AppError } from "../../lib/errors";
 import { CliError } from "./cli-error";
 
 /** The order form's fields as the CLI's flags, for error messages. */
-const FLAG_OF_FIELD: Record<string, string> = { name: "--name", planCounts: "--plans", note: "--note", users: "--options users", keepEnabledTaskIds: "--keep-tasks", kind: "--kind", share: "--share, --since or --companies" };
+const FLAG_OF_FIELD: Record<string, string> = { name: "--name", planCounts: "--plans", note: "--note", users: "--options users", keepEnabledTaskIds: "--keep-tasks", kind: "--kind", share: "--share, --since or --companies", personalData: "--personal-data" };
 
 /** The schema's refusals, one per option, naming the flag where there is one. */
 export function optionIssues(error: z.ZodError): string {

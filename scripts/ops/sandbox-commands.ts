@@ -15,7 +15,8 @@ import { recordAudit, type AuditAction } from "../../lib/audit/record";
 import { CliError } from "./cli-error";
 import { sandboxOptionsSchema, type SandboxOptionsInput } from "../../lib/sanitizer/options";
 import { assertOptionsFitOrder } from "../../lib/wizard/mutations";
-import { kindFromFlags, required, text, type Flags } from "./flags";
+import { kindFromFlags, personalDataFromFlags, required, text, type Flags } from "./flags";
+import { renewPseudonymSecret } from "../../lib/sandboxes/pseudonym-secret";
 import { asCliError, optionIssues } from "./option-errors";
 import { ProgressBar } from "./progress-bar";
 
@@ -64,17 +65,24 @@ function summarize(progress: RunProgress): [number, string] {
   return [steps.length ? (finished + within) / steps.length : 0, detail];
 }
 
-/** A refresh copies by the saved choices; `--kind` and a share change what it holds (checked as the wizard checks them). */
+/**
+ * A refresh copies by the saved choices; `--kind` and a share change what it holds, `--personal-data`
+ * whether people are pseudonymised (checked as the wizard checks them). `--new-pseudonyms` draws other fake people.
+ */
 export async function refreshSandbox(flags: Flags): Promise<void> {
   const sandbox = await findSandbox(flags);
   if (sandbox.status !== "READY" || !sandbox.options) throw new CliError(`sandbox ${sandbox.id} is ${sandbox.status.toLowerCase()}: only a ready sandbox can be refreshed`);
-  const parsed = sandboxOptionsSchema.safeParse({ ...(sandbox.options as SandboxOptionsInput), ...kindFromFlags(flags) });
+  const parsed = sandboxOptionsSchema.safeParse({ ...(sandbox.options as SandboxOptionsInput), ...kindFromFlags(flags), ...personalDataFromFlags(flags) });
   if (!parsed.success) throw new CliError(`invalid options: ${optionIssues(parsed.error)}`);
   try {
     // The saved domain was confirmed when the sandbox was set up: only what changed here is news.
     await assertOptionsFitOrder(sandbox, parsed.data, false, { realMailDomain: parsed.data.invalidationDomain, noAccessReason: "" });
   } catch (error) {
     throw asCliError(error);
+  }
+  if (flags["new-pseudonyms"] === true) {
+    if (parsed.data.personalData !== "pseudonymise") throw new CliError("--new-pseudonyms needs a pseudonymised sandbox (--personal-data pseudonymise)");
+    await renewPseudonymSecret(sandbox.id);
   }
   await runNow(sandbox, "REFRESH", parsed.data as unknown as Prisma.InputJsonValue, "sandbox.refresh.requested");
 }

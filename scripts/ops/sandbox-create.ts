@@ -20,7 +20,7 @@ import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
 import { assertOptionsFitOrder, confirmWizard, requireOpenWizard } from "../../lib/wizard/mutations";
 import { CliError } from "./cli-error";
 import { asCliError, fieldErrorsLine, optionIssues } from "./option-errors";
-import { kindFromFlags, required, text, type Flags, parsePlans } from "./flags";
+import { kindFromFlags, personalDataFromFlags, required, text, type Flags, parsePlans } from "./flags";
 import { carryOut } from "./sandbox-commands";
 
 async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
@@ -34,6 +34,7 @@ async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
     ...base,
     // Checked by the options schema like every other value: an unknown kind or share is refused there, naming its flag.
     ...kindFromFlags(flags),
+    ...personalDataFromFlags(flags),
     ...(text(flags, "domain") ? { invalidationDomain: text(flags, "domain") } : {}),
     ...(keepTasks ? { keepEnabledTaskIds: keepTasks.split(",").map(Number) } : {}),
     ...(documents ? { documents: documents.startsWith("since:") ? { mode: "since", since: documents.slice(6) } : { mode: documents as "none" | "all" } } : {}),

@@ -1,6 +1,6 @@
 /**
  * The contract's rules (CONTRACT.md, "What a sandbox must look like"), in order.
- * Rules 1–12 and 17 each have a module; rule 0 (drift.ts, classification.ts) and
+ * Rules 1–12, 17 and 18 each have a module; rule 0 (drift.ts, classification.ts) and
  * rules 13–15 are properties of the engine, listed here by title only.
  */
 import { identityRule } from "./rule-01-identity";
@@ -16,6 +16,7 @@ import { usersRule } from "./rule-10-users";
 import { optInsRule } from "./rule-11-opt-ins";
 import { erpRule } from "./rule-12-erp";
 import { kindsRule } from "./rule-17-kinds";
+import { personalDataRule } from "./rule-18-personal-data";
 import type { ContractRule } from "./rule";
 
 export const CONTRACT_RULES: readonly ContractRule[] = [
@@ -32,6 +33,7 @@ export const CONTRACT_RULES: readonly ContractRule[] = [
   optInsRule,
   erpRule,
   kindsRule,
+  personalDataRule,
 ];
 
 export const RULE_TITLES: Record<number, string> = {

@@ -93,7 +93,8 @@ export const emailRule: ContractRule = {
     const columns: Record<string, string> = {};
     const changes = emailColumns(table, ctx.classification).map((column) => {
       const col = quoteIdent(column);
-      columns[column] = rewriteEmailSql(col, ctx.options.invalidationDomain);
+      // Pseudonymised, the address is rewritten in this form while copying, with the pseudonym's local part (rule 18).
+      if (ctx.options.personalData !== "pseudonymise") columns[column] = rewriteEmailSql(col, ctx.options.invalidationDomain);
       return { rule: 2, key: `${table.name}.${column}`, aggregate: countWhere(`${col} <> ''`) };
     });
     return { columns, changes };

@@ -9,7 +9,8 @@
  * - `preview`: figures only the dry run shows (what stays, sizes), on the same scan.
  * - `afterCopy`: a few rows written on the finished copy (post-rules.ts).
  * - `checks`: re-checked on the copy before release (rule 14, verify.ts).
- * Rule 0 (classification, drift) and rules 13–16 are properties of the engine.
+ * Rule 0 (classification, drift) and rules 13–16 are properties of the engine;
+ * rule 18's rewriting happens in the copy's stream (pseudonyms/), its check here.
  */
 import type pg from "pg";
 import type { Prisma } from "../../generated/crm/client";
@@ -18,6 +19,7 @@ import type { Classification } from "../classification";
 import type { SandboxExpectations } from "../expectations";
 import type { SandboxOptions } from "../options";
 import type { ForeignKeyEdge, RowScope } from "../partial-closure";
+import type { ProductionValues } from "../pseudonyms/values";
 
 export interface RuleContext {
   options: SandboxOptions;
@@ -83,10 +85,16 @@ export interface AfterCopyInput {
   carried: CarryOver;
 }
 
+/** What a check may need beyond the copy and the report, known only during the run. */
+export interface CheckContext {
+  /** Rule 18: production's personal values, read in the run's snapshot (never stored). */
+  personalData?: ProductionValues;
+}
+
 export interface CheckDefinition {
   rule: number;
   description: string;
-  offending(client: pg.ClientBase, e: SandboxExpectations): Promise<string[]>;
+  offending(client: pg.ClientBase, e: SandboxExpectations, context: CheckContext): Promise<string[]>;
 }
 
 export interface ContractRule {

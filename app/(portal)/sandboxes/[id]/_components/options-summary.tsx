@@ -1,4 +1,4 @@
-import { describeKind, STATE_AFTER_COPY_LABEL, sandboxOptionsSchema } from "@/lib/sanitizer/options";
+import { describeKind, PERSONAL_DATA_LABEL, STATE_AFTER_COPY_LABEL, sandboxOptionsSchema } from "@/lib/sanitizer/options";
 
 /** Kept tasks by name where a report of this sandbox named them; the rest counted. */
 function keptTasksInWords(ids: number[], names: ReadonlyMap<number, string>): string {
@@ -19,6 +19,8 @@ export function OptionsSummary({ options, taskNames }: { options: unknown; taskN
     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm">
       <dt className="text-slate-600">What it holds</dt>
       <dd>{describeKind(o)}</dd>
+      <dt className="text-slate-600">Personal data</dt>
+      <dd>{PERSONAL_DATA_LABEL[o.personalData]}</dd>
       <dt className="text-slate-600">Users with access</dt>
       <dd>{o.users.length}</dd>
       <dt className="text-slate-600">E-mail domain</dt>

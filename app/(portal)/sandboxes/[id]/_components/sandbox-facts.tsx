@@ -1,7 +1,7 @@
 import { Fact } from "@/components/fact";
 import { formatBytes, formatWhen } from "@/lib/format";
 import type { SandboxForPage } from "@/lib/sandboxes/queries";
-import { describeKind, sandboxOptionsSchema } from "@/lib/sanitizer/options";
+import { describeContents, sandboxOptionsSchema } from "@/lib/sanitizer/options";
 
 /** The facts at the top of the page: how old the data is, when it was refreshed, how big it is. */
 export function SandboxFacts({ sandbox, showCustomer, signInUrl }: { sandbox: SandboxForPage; showCustomer: boolean; signInUrl: string | null }) {
@@ -13,7 +13,7 @@ export function SandboxFacts({ sandbox, showCustomer, signInUrl }: { sandbox: Sa
       <Fact label="Production data as of" value={formatWhen(sandbox.snapshotAt)} />
       <Fact label="Last refreshed" value={formatWhen(sandbox.lastRefreshedAt)} />
       <Fact label="Size" value={formatBytes(sandbox.sizeBytes)} />
-      {sandbox.options !== null && options.success && <Fact label="What it holds" value={describeKind(options.data)} testId="sandbox-kind" />}
+      {sandbox.options !== null && options.success && <Fact label="What it holds" value={describeContents(options.data)} testId="sandbox-kind" />}
       <Fact label="Regular refresh" value={sandbox.autoRefreshDay ? `Monthly, day ${sandbox.autoRefreshDay}` : "None"} />
       {sandbox.sandboxCustomerId && <Fact label="Sandbox key" value={sandbox.sandboxCustomerId} />}
       {signInUrl && <Fact label="Sign-in address" value={signInUrl} />}

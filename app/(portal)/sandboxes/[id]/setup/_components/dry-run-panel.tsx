@@ -25,6 +25,13 @@ export function DryRunPanel({ result: r }: { result: DryRunResult }) {
     ["Documents copied", `${n(r.documentsCopied.count)} (${formatBytes(r.documentsCopied.bytes)}); ${n(r.documentsLeftOut)} left out`],
     ["Service attachments copied", `${n(r.attachmentsCopied.count)} (${formatBytes(r.attachmentsCopied.bytes)}); ${n(r.attachmentsLeftOut)} left out`],
     ...(r.recordsLeftOut > 0 ? [[r.share ? "Customer records left out (partial copy)" : "Customer records left out (configuration only)", n(r.recordsLeftOut)] as [string, string]] : []),
+    ...(r.personalData
+      ? ([
+          ["People given a fake name, phone number and address", n(r.personalData.people)],
+          ["Companies given a fake name, org number, phone, website and address", n(r.personalData.companies)],
+          ["Free-text fields with real names, addresses or numbers replaced", `${r.personalData.estimated ? "about " : ""}${n(r.personalData.freeTextFields)}`],
+        ] as [string, string][])
+      : []),
   ];
   return (
     <div className="space-y-4" data-testid="dry-run">
@@ -46,6 +53,18 @@ export function DryRunPanel({ result: r }: { result: DryRunResult }) {
             {r.webPanelExamples.map((e) => (
               <li key={`${e.name}-${e.before}`} className="break-all">
                 <span className="font-medium">{e.name}:</span> <code>{e.before}</code> → <code>{e.after}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {r.personalData && r.personalData.examples.length > 0 && (
+        <div>
+          <h4 className="text-sm font-semibold">Personal data, before → after</h4>
+          <ul className="mt-1 space-y-1 text-sm" data-testid="personal-data-examples">
+            {r.personalData.examples.map((e) => (
+              <li key={e.before} className="break-words">
+                {e.before} → {e.after}
               </li>
             ))}
           </ul>

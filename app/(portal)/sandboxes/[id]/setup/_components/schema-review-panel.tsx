@@ -11,6 +11,10 @@ const COLUMN_CHOICE: Record<ColumnTreatment, string> = {
   keep: "Copy its values as they are",
   clear: "Copy it empty",
   email: "It holds e-mail addresses: make them undeliverable, like the CRM's own",
+  "person-name": "It holds people's names: pseudonymise them when personal data is pseudonymised",
+  phone: "It holds phone numbers: pseudonymise them when personal data is pseudonymised",
+  address: "It holds street addresses: pseudonymise them when personal data is pseudonymised",
+  "free-text": "It holds free text: replace the names in it when personal data is pseudonymised",
 };
 const TABLE_CHOICE: Record<TableTreatment, string> = {
   copy: "Copy its rows",

@@ -4,6 +4,7 @@ import { useEffect, useId } from "react";
 import { useWatch, type Path } from "react-hook-form";
 import { baseCopyBytes, estimateSeconds, extraSeconds } from "@/lib/sandboxes/estimate";
 import { formatBytes, formatEstimate } from "@/lib/format";
+import { PersonalDataChoice } from "./personal-data-choice";
 import { ShareChoice } from "./share-choice";
 import { fieldClass, type StepProps, type WizardFormValues } from "./step-props";
 
@@ -18,7 +19,7 @@ function documentDateWarning(since: string, oldestDay: string | null): string | 
 const adds = (bytes: number, seconds: number) =>
   bytes === 0 ? "adds nothing" : `adds ${formatBytes(bytes)} and ${formatEstimate(seconds * 1000)}`;
 
-/** Step 4: what the sandbox holds (rule 17), then documents and Service attachments, left out unless chosen; each choice shows what it costs. */
+/** Step 4: what the sandbox holds (rule 17), personal data (rule 18), then documents and Service attachments, left out unless chosen; each choice shows what it costs. */
 export function StepData({ form, data }: StepProps) {
   const id = useId();
   const kind = useWatch({ control: form.control, name: "kind" }) ?? "full";
@@ -79,6 +80,7 @@ export function StepData({ form, data }: StepProps) {
           </label>
         </div>
       </fieldset>
+      <PersonalDataChoice form={form} />
       {kind === "config" ? (
         <p className="text-sm text-slate-700" data-testid="config-only-data">
           A configuration-only sandbox holds no documents or Service attachments: companies, contacts, sales, projects, appointments, documents,

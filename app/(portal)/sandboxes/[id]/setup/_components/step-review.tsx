@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { describeKind, PLAN_LABEL, STATE_AFTER_COPY_LABEL } from "@/lib/sanitizer/options";
+import { describeKind, PERSONAL_DATA_LABEL, PLAN_LABEL, STATE_AFTER_COPY_LABEL } from "@/lib/sanitizer/options";
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
 import type { SchemaReview } from "@/lib/tenants/schema-review";
 import { dryRunAction, dryRunRefreshAction, schemaReviewAction } from "@/lib/wizard/actions";
@@ -107,6 +107,8 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
           <dd>{tasks.length ? tasks.join(", ") : "None: every task is disabled"}{change("tasks")}</dd>
           <dt className="font-medium">What it holds</dt>
           <dd>{describeKind(options)}{change("data")}</dd>
+          <dt className="font-medium">Personal data</dt>
+          <dd>{PERSONAL_DATA_LABEL[options.personalData]}{change("data")}</dd>
           {options.kind !== "config" && (
             <>
               <dt className="font-medium">Documents</dt>

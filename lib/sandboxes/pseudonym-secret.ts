@@ -1,0 +1,29 @@
+/**
+ * Rule 18's per-sandbox secret, which keys its pseudonyms: made on the first
+ * pseudonymised copy and kept (sealed at rest, like production credentials), so every
+ * refresh gives the same fake people; renewed only when the customer or an operator
+ * asks for new ones. Never shown, logged or put in a report. Plain TypeScript: the
+ * worker and the operator CLI use it.
+ */
+import { randomBytes } from "node:crypto";
+import { db } from "../db/portal";
+import { openSecret, sealSecret } from "../secrets/secret-box";
+
+/** The sandbox's secret, made now if it has none. */
+export async function pseudonymSecretFor(sandboxId: string): Promise<string> {
+  const stored = await readSealed(sandboxId);
+  if (stored) return openSecret(stored);
+  // Compare-and-set: a run that made one at the same moment wins, and both use its secret.
+  await db.sandbox.updateMany({ where: { id: sandboxId, pseudonymSecretEncrypted: null }, data: { pseudonymSecretEncrypted: sealSecret(randomBytes(32).toString("base64url")) } });
+  return openSecret((await readSealed(sandboxId))!);
+}
+
+/** Forgets the secret: the next pseudonymised copy draws other fake people. */
+export async function renewPseudonymSecret(sandboxId: string): Promise<void> {
+  await db.sandbox.update({ where: { id: sandboxId }, data: { pseudonymSecretEncrypted: null } });
+}
+
+async function readSealed(sandboxId: string): Promise<string | null> {
+  const row = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { pseudonymSecretEncrypted: true } });
+  return row.pseudonymSecretEncrypted;
+}

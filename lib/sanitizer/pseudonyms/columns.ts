@@ -1,0 +1,73 @@
+/**
+ * Which columns rule 18 rewrites, and how: the contract's columns that hold a
+ * person's or company's identity or free text about them, and the extra columns an
+ * operator classifies `person-name`, `phone`, `address`, `free-text` (or `email`).
+ * Isomorphic: the copy plan, the verifier and the dry run share it.
+ */
+import type { Classification } from "../classification";
+
+export const PERSONAL_KINDS = [
+  "person-name",
+  "username",
+  "email",
+  "company-name",
+  "org-number",
+  "phone",
+  "website",
+  "address",
+  "city",
+  "job-title",
+  "free-text",
+] as const;
+export type PersonalKind = (typeof PERSONAL_KINDS)[number];
+
+/** The classification treatments that are personal data (the rest: keep, clear). */
+export const CLASSIFIED_PERSONAL_KINDS = ["person-name", "phone", "address", "free-text", "email"] as const;
+
+export const CONTRACT_PERSONAL_COLUMNS: Readonly<Record<string, Readonly<Record<string, PersonalKind>>>> = {
+  associate: { username: "username", full_name: "person-name", email: "email" },
+  company: { name: "company-name", org_number: "org-number", email: "email", phone: "phone", website: "website", address: "address", city: "city" },
+  contact: { first_name: "person-name", last_name: "person-name", title: "job-title", email: "email", phone: "phone", mobile: "phone" },
+  sale: { title: "free-text" },
+  project: { name: "free-text" },
+  appointment: { subject: "free-text", location: "free-text" },
+  document: { file_name: "free-text" },
+  // A display name may be a person's ("Kari Hansen") or a team's ("Sales, Hansen AS"): scrubbed as text.
+  inbox_account: { address: "email", display_name: "free-text" },
+  inbox_message: { from_address: "email", to_addresses: "email", subject: "free-text", body: "free-text" },
+  ticket: { title: "free-text" },
+  ticket_message: { author_email: "email", body: "free-text" },
+  ticket_attachment: { file_name: "free-text" },
+};
+
+/** Tables whose file contents are not copied when personal data is pseudonymised. */
+export const FILE_CONTENT_COLUMNS: readonly (readonly [string, string])[] = [
+  ["document", "content"],
+  ["ticket_attachment", "content"],
+];
+
+export interface PersonalColumn {
+  /** Position among the table's columns (and the COPY row's fields). */
+  index: number;
+  column: string;
+  kind: PersonalKind;
+}
+
+const isPersonalKind = (treatment: string | undefined): treatment is PersonalKind =>
+  (CLASSIFIED_PERSONAL_KINDS as readonly string[]).includes(treatment ?? "");
+
+/** The personal-data kind of one column of a production table, or undefined. */
+export function personalKind(classification: Classification, table: string, column: string): PersonalKind | undefined {
+  const contract = CONTRACT_PERSONAL_COLUMNS[table]?.[column];
+  if (contract) return contract;
+  const classified = classification.columns[`${table}.${column}`];
+  return isPersonalKind(classified) ? classified : undefined;
+}
+
+/** The personal columns of a table, by position among `columns`. */
+export function personalColumns(classification: Classification, table: string, columns: readonly string[]): PersonalColumn[] {
+  return columns.flatMap((column, index) => {
+    const kind = personalKind(classification, table, column);
+    return kind ? [{ index, column, kind }] : [];
+  });
+}

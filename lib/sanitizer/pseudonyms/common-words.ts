@@ -1,0 +1,24 @@
+/**
+ * Names that are also common words (rule 18's allowed exceptions). Free text keeps
+ * them where they stand alone ("the Price list", "per month"), and the verifier does
+ * not count them: replacing every "will" or "price" would garble the text and protect
+ * nobody. A full name that contains one ("Grace Price") is still replaced as a whole,
+ * and name columns are always pseudonymised.
+ */
+export const COMMON_WORD_NAMES: ReadonlySet<string> = new Set([
+  // English
+  "april", "august", "autumn", "baker", "bell", "bill", "black", "blue", "bond", "brown", "buck", "bush",
+  "carter", "case", "chance", "chase", "christian", "church", "clay", "cook", "cooper", "crystal", "dale",
+  "dawn", "dean", "drew", "early", "english", "faith", "field", "fisher", "ford", "forest", "fox", "frank",
+  "free", "glass", "gold", "good", "grace", "grant", "gray", "green", "guy", "hall", "hardy", "heath",
+  "hill", "holiday", "holly", "hope", "hunter", "iris", "ivy", "jade", "jack", "joy", "june", "just",
+  "king", "lake", "lane", "little", "long", "love", "major", "march", "mark", "mason", "may", "miles",
+  "miller", "moore", "nash", "new", "north", "page", "park", "parker", "pearl", "penny", "pierce", "pike",
+  "porter", "price", "prince", "rich", "river", "rock", "rose", "ruby", "rush", "sage", "sharp", "short",
+  "sky", "small", "smith", "snow", "south", "sterling", "stone", "storm", "strong", "summer", "sunny",
+  "taylor", "trust", "turner", "walker", "ward", "west", "white", "wild", "will", "wolf", "wood", "young",
+  // Nordic names that are also words in the text around them
+  "ask", "bo", "dag", "lie", "liv", "per", "sand", "sol", "strand",
+]);
+
+export const isCommonWord = (lowerWord: string) => COMMON_WORD_NAMES.has(lowerWord);

@@ -1,0 +1,48 @@
+/**
+ * PostgreSQL's COPY text format, one field at a time: fields are tab-separated,
+ * rows end with a newline, `\N` is NULL, and a backslash escapes the tab, newline,
+ * carriage return and backslash (plus \b \f \v, and octal or hex bytes on input).
+ */
+
+export const NULL_FIELD = "\\N";
+
+const DECODE: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+
+/** A field's text as the value it stands for (never called for `\N`). */
+export function decodeField(field: string): string {
+  if (!field.includes("\\")) return field;
+  let out = "";
+  const bytes: number[] = [];
+  const flushBytes = () => {
+    if (bytes.length) out += Buffer.from(bytes).toString("utf8");
+    bytes.length = 0;
+  };
+  for (let i = 0; i < field.length; i++) {
+    const c = field[i]!;
+    if (c !== "\\" || i === field.length - 1) {
+      flushBytes();
+      out += c;
+      continue;
+    }
+    const next = field[++i]!;
+    const octal = /^[0-7]{1,3}/.exec(field.slice(i, i + 3))?.[0];
+    const hex = next === "x" ? /^[0-9a-fA-F]{1,2}/.exec(field.slice(i + 1, i + 3))?.[0] : undefined;
+    if (octal) {
+      bytes.push(parseInt(octal, 8) & 0xff);
+      i += octal.length - 1;
+    } else if (hex) {
+      bytes.push(parseInt(hex, 16));
+      i += hex.length;
+    } else {
+      flushBytes();
+      out += DECODE[next] ?? next;
+    }
+  }
+  flushBytes();
+  return out;
+}
+
+/** A value as a COPY text field. */
+export function encodeField(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+}

@@ -1,0 +1,84 @@
+/**
+ * One run's pseudonymisation (rule 18): production's personal values read in the
+ * snapshot, the pseudonyms and the scrubber built from them once, and a rewriting
+ * stream for each table that has personal columns. Tables without any are copied
+ * untouched.
+ */
+import type pg from "pg";
+import type { Classification } from "../classification";
+import type { RuleTable } from "../rules/rule";
+import type { PersonalColumn, PersonalKind } from "./columns";
+import { Pseudonymiser } from "./pseudonymiser";
+import { readProductionValues } from "./read-values";
+import { RewriteStream } from "./rewrite-stream";
+import { Scrubber } from "./scrubber";
+import { productionValues, type ProductionValues, type RawProductionValues } from "./values";
+
+/** What the report counts a rewritten value under (rule 18's change keys). */
+export const CHANGE_GROUP: Record<PersonalKind, string> = {
+  "person-name": "names",
+  username: "names",
+  email: "e-mail addresses",
+  "company-name": "companies",
+  "org-number": "companies",
+  website: "companies",
+  phone: "phone numbers",
+  address: "addresses",
+  city: "addresses",
+  "job-title": "job titles",
+  "free-text": "free text",
+};
+
+export class PersonalData {
+  readonly pseudonyms: Pseudonymiser;
+  readonly scrubber: Scrubber;
+
+  constructor(
+    readonly production: ProductionValues,
+    raw: Pick<RawProductionValues, "companies">,
+    secret: string,
+    invalidationDomain: string,
+  ) {
+    this.pseudonyms = new Pseudonymiser(secret, production, invalidationDomain);
+    this.scrubber = new Scrubber(this.pseudonyms, production, raw.companies);
+  }
+
+  static async read(client: pg.ClientBase, tables: readonly RuleTable[], classification: Classification, secret: string, invalidationDomain: string): Promise<PersonalData> {
+    const raw = await readProductionValues(client, tables, classification);
+    return new PersonalData(productionValues(raw), raw, secret, invalidationDomain);
+  }
+
+  rewrite(kind: PersonalKind, value: string): string {
+    const p = this.pseudonyms;
+    switch (kind) {
+      case "person-name":
+        return p.personName(value);
+      case "username":
+        return p.username(value);
+      case "email":
+        return p.email(value);
+      case "company-name":
+        return p.companyName(value);
+      case "org-number":
+        return p.orgNumber(value);
+      case "phone":
+        return p.phone(value);
+      case "website":
+        return p.website(value);
+      case "address":
+        return p.street(value);
+      case "city":
+        return p.city(value);
+      case "job-title":
+        return p.jobTitle(value);
+      case "free-text":
+        return this.scrubber.scrub(value);
+    }
+  }
+
+  /** The stream that rewrites a table's personal columns, or undefined for a table with none. */
+  streamFor(columns: readonly PersonalColumn[]): RewriteStream | undefined {
+    if (columns.length === 0) return undefined;
+    return new RewriteStream(columns.map((c) => ({ index: c.index, key: CHANGE_GROUP[c.kind], rewrite: (v) => this.rewrite(c.kind, v) })));
+  }
+}

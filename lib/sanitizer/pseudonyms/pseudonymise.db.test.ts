@@ -1,0 +1,138 @@
+/**
+ * Rule 18 end to end on the small test production: a pseudonymised copy is verified,
+ * holds no production name, phone or address in its personal columns, gives the same
+ * person the same pseudonym in every table and again with the same secret, another
+ * with another secret; and the verifier catches a column left unpseudonymised.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropTestDatabase, testSandboxServerUrl } from "../../testing/pg";
+import { cloneDatabase, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../../testing/sanitizer-fixtures";
+import { EMPTY_CLASSIFICATION } from "../classification";
+import { provisionSandbox } from "../provision";
+import type { SanitizationReport } from "../report";
+import { verifySandbox } from "../verify";
+import { readProductionValues } from "./read-values";
+import { productionValues, type ProductionValues } from "./values";
+import { readSourceSchema } from "../schema-reader";
+
+let prod: string;
+const made: string[] = [];
+
+async function provision(secret: string | undefined): Promise<{ url: string; report: SanitizationReport }> {
+  const name = newSandboxName();
+  made.push(name);
+  const report = await provisionSandbox({
+    productionUrl: prod,
+    sandboxServerUrl: testSandboxServerUrl(),
+    databaseName: name,
+    sandboxCustomerId: "Cust90018",
+    serviceMailboxAddress: "support@sandbox.example",
+    options: { personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true },
+    classification: EMPTY_CLASSIFICATION,
+    ...(secret ? { pseudonymSecret: secret } : {}),
+  });
+  return { url: sandboxUrl(name), report };
+}
+
+let copy: { url: string; report: SanitizationReport };
+let values: ProductionValues;
+
+beforeAll(async () => {
+  prod = await generateProduction(18);
+  copy = await provision("secret-one");
+  values = await withClient(prod, async (c) => productionValues(await readProductionValues(c, (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION)));
+});
+
+afterAll(async () => {
+  for (const name of made) await dropTestDatabase(sandboxUrl(name));
+  await dropTestDatabase(prod);
+});
+
+const byId = async (url: string, sql: string) => new Map((await rows<{ id: number; v: string | null }>(url, sql)).map((r) => [r.id, r.v]));
+
+describe("a pseudonymised copy", () => {
+  it("is verified, and its report counts what rule 18 changed", () => {
+    const rule = copy.report.rules.find((r) => r.rule === 18)!;
+    expect(rule.checks.length).toBe(2);
+    expect(rule.checks.every((c) => c.ok)).toBe(true);
+    for (const key of ["names", "e-mail addresses", "companies", "phone numbers", "addresses", "free text", "document.content"]) {
+      expect(rule.changes[key], key).toBeGreaterThan(0);
+    }
+    expect(copy.report.options.personalData).toBe("pseudonymise");
+  });
+
+  it("changes every name, phone, address and org number of people and companies, and copies no file contents", async () => {
+    const pairs: [string, string][] = [
+      ["contact", "first_name"], ["contact", "last_name"], ["contact", "phone"], ["contact", "mobile"], ["associate", "full_name"], ["associate", "username"],
+      ["company", "name"], ["company", "phone"], ["company", "address"], ["company", "org_number"], ["company", "website"],
+    ];
+    for (const [table, column] of pairs) {
+      const before = await byId(prod, `SELECT id, ${column} AS v FROM ${table}`);
+      const after = await byId(copy.url, `SELECT id, ${column} AS v FROM ${table}`);
+      expect(after.size, table).toBe(before.size);
+      for (const [id, v] of before) if (v) expect(after.get(id), `${table}.${column} ${id}`).not.toBe(v);
+    }
+    expect(await scalar(copy.url, "SELECT count(*) FROM document WHERE length(content) > 0")).toBe("0");
+    expect(Number(await scalar(copy.url, "SELECT count(*) FROM document"))).toBeGreaterThan(0);
+    // No pseudonym is a production value of its kind.
+    const names = await rows<{ w: string }>(copy.url, "SELECT lower(first_name) AS w FROM contact UNION SELECT lower(last_name) FROM contact");
+    for (const { w } of names) expect(values.nameTokens.has(w), w).toBe(false);
+    const companies = await rows<{ n: string }>(copy.url, "SELECT lower(name) AS n FROM company");
+    for (const { n } of companies) expect(values.companies.has(n), n).toBe(false);
+  });
+
+  it("gives the same person the same pseudonym in every table", async () => {
+    // Rule 2's form with the pseudonym's local part: an associate's address is its user name at the same domain.
+    const associates = await rows<{ username: string; email: string }>(copy.url, "SELECT username, email FROM associate WHERE email IS NOT NULL AND id > 1");
+    for (const a of associates) expect(a.email.startsWith(`${a.username}_`), a.email).toBe(true);
+    // A ticket message's sender that was a contact's address is that contact's new address.
+    const prodPairs = await rows<{ m: number; c: number }>(prod, "SELECT m.id AS m, c.id AS c FROM ticket_message m JOIN contact c ON c.email = m.author_email LIMIT 50");
+    expect(prodPairs.length).toBeGreaterThan(0);
+    const messages = await byId(copy.url, "SELECT id, author_email AS v FROM ticket_message");
+    const contacts = await byId(copy.url, "SELECT id, email AS v FROM contact");
+    for (const { m, c } of prodPairs) expect(messages.get(m)).toBe(contacts.get(c));
+    // A company named in a document's file name is named by its pseudonym there.
+    const docs = await rows<{ id: number; company_id: number }>(prod, "SELECT d.id, d.company_id FROM document d JOIN company c ON c.id = d.company_id WHERE strpos(d.file_name, c.name) > 0 LIMIT 20");
+    expect(docs.length).toBeGreaterThan(0);
+    const files = await byId(copy.url, "SELECT id, file_name AS v FROM document");
+    const names = await byId(copy.url, "SELECT id, name AS v FROM company");
+    for (const d of docs) expect(files.get(d.id)).toContain(names.get(d.company_id));
+    // Equal last names in production stay equal.
+    const twins = await rows<{ a: number; b: number }>(prod, "SELECT min(id) AS a, max(id) AS b FROM contact GROUP BY last_name HAVING count(*) > 1 LIMIT 20");
+    const lastNames = await byId(copy.url, "SELECT id, last_name AS v FROM contact");
+    expect(twins.length).toBeGreaterThan(0);
+    for (const { a, b } of twins) expect(lastNames.get(a)).toBe(lastNames.get(b));
+  });
+
+  it("is the same again with the same secret, and another with another secret", async () => {
+    const names = (url: string) => rows<{ v: string }>(url, "SELECT first_name || ' ' || last_name || ' ' || coalesce(phone, '') AS v FROM contact ORDER BY id");
+    const again = await provision("secret-one");
+    const other = await provision("secret-two");
+    expect(await names(again.url)).toEqual(await names(copy.url));
+    const [a, b] = [await names(copy.url), await names(other.url)];
+    expect(b.filter((row, i) => row.v === a[i]!.v).length).toBeLessThan(a.length / 10);
+  });
+
+  it("is refused without the sandbox's secret, before anything is created", async () => {
+    await expect(provision(undefined)).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
+  });
+
+  it("fails verification when a column was left as in production", async () => {
+    const clone = await cloneDatabase(copy.url);
+    try {
+      // Sale titles name the customer company ("Hansen AS: … rollout"): as if the copy had skipped the column.
+      const titles = await rows<{ id: number; title: string }>(prod, "SELECT id, title FROM sale ORDER BY id");
+      await withClient(clone, async (c) => {
+        for (const t of titles) await c.query("UPDATE sale SET title = $2 WHERE id = $1", [t.id, t.title]);
+      });
+      const result = await verifySandbox(clone, copy.report.expectations, undefined, { personalData: values });
+      expect(result.ok).toBe(false);
+      const offending = result.rules.find((r) => r.rule === 18)?.checks.flatMap((c) => c.offending ?? []) ?? [];
+      expect(offending.join("\n")).toMatch(/^sale \d+: title holds (a person's name|a company's name|a phone number) from production/m);
+      // The offending rows say where, never the production value itself.
+      for (const t of titles.slice(0, 5)) expect(offending.join("\n")).not.toContain(t.title);
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+});

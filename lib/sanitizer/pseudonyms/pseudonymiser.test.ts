@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { Pseudonymiser } from "./pseudonymiser";
+import { productionValues, type RawProductionValues } from "./values";
+
+const RAW: RawProductionValues = {
+  firstNames: ["Kari", "Ola", "Ingrid"],
+  lastNames: ["Hansen", "Berg", "Olsen"],
+  fullNames: ["Kari Hansen", "Ola Berg", "Ingrid Olsen", "System Administrator"],
+  companies: ["Hansen AS", "Berg, Olsen og Lie"],
+  phones: ["+47 22 33 44 55", "+47 91 23 45 67"],
+  addresses: ["Storgata 1"],
+  orgNumbers: ["912 345 678"],
+};
+
+const make = (secret = "secret-1", raw = RAW) => new Pseudonymiser(secret, productionValues(raw), "mailinator.com");
+
+describe("Pseudonymiser", () => {
+  it("is deterministic: the same value and secret give the same pseudonym, in a new instance too", () => {
+    const a = make();
+    const b = make();
+    for (const p of [a, b]) expect(p.personName("Kari Hansen")).toBe(a.personName("Kari Hansen"));
+    expect(b.companyName("Hansen AS")).toBe(a.companyName("Hansen AS"));
+    expect(b.phone("+47 22 33 44 55")).toBe(a.phone("+47 22 33 44 55"));
+    expect(b.street("Storgata 1")).toBe(a.street("Storgata 1"));
+    expect(b.orgNumber("912 345 678")).toBe(a.orgNumber("912 345 678"));
+    expect(b.email("kari.hansen@firma.no")).toBe(a.email("kari.hansen@firma.no"));
+  });
+
+  it("gives other pseudonyms for another secret", () => {
+    const a = make("secret-1");
+    const b = make("secret-2");
+    const values = ["Kari Hansen", "Ingrid Olsen", "Ola Berg"];
+    expect(values.map((v) => b.personName(v))).not.toEqual(values.map((v) => a.personName(v)));
+    expect(b.companyName("Hansen AS")).not.toBe(a.companyName("Hansen AS"));
+    expect(b.phone("+47 22 33 44 55")).not.toBe(a.phone("+47 22 33 44 55"));
+  });
+
+  it("keeps equal values equal across columns: a name word has one pseudonym, whatever the case", () => {
+    const p = make();
+    const [first, last] = p.personName("Kari Hansen").split(" ");
+    expect(p.personName("Kari")).toBe(first);
+    expect(p.personName("HANSEN")).toBe(last);
+    expect(p.personName("hansen")).toBe(last);
+    // The username follows the person's pseudonym, in ASCII.
+    expect(p.username("kari.hansen")).toMatch(/^[a-z0-9]+\.[a-z0-9]+$/);
+    expect(p.username("kari.hansen").split(".")[1]).toBe(p.username("ola.hansen").split(".")[1]);
+  });
+
+  it("maps name words one-to-one, so unique usernames stay unique", () => {
+    const many = Array.from({ length: 300 }, (_v, i) => `Name${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    const p = make("s", { ...RAW, lastNames: many });
+    const pseudonyms = new Set(many.map((n) => p.nameWord(n).toLowerCase()));
+    expect(pseudonyms.size).toBe(many.length);
+  });
+
+  it("writes e-mail addresses in rule 2's form with the pseudonym's local part", () => {
+    const p = make();
+    const [first, last] = p.personName("Kari Hansen").toLowerCase().split(" ");
+    const email = p.email("kari.hansen@firma.no");
+    expect(email.endsWith("_firma.no@mailinator.com")).toBe(true);
+    expect(email.split("_")[0]).toContain(".");
+    expect(email).not.toMatch(/kari|hansen/i);
+    expect(email.split("@")).toHaveLength(2);
+    expect(first && last).toBeTruthy();
+    // A value that is no address is pseudonymised whole and made undeliverable all the same.
+    expect(p.email("kari.hansen")).toMatch(/^[^@]+@mailinator\.com$/);
+  });
+
+  it("re-draws on a collision: no pseudonym equals a production value of its kind or holds a production name", () => {
+    const p = make();
+    const tokens = productionValues(RAW).nameTokens;
+    for (const name of RAW.fullNames) for (const w of p.personName(name).toLowerCase().split(/\W+/)) expect(tokens.has(w)).toBe(false);
+    const company = p.companyName("Hansen AS").toLowerCase();
+    expect(["hansen as", "berg, olsen og lie"]).not.toContain(company);
+    for (const w of company.split(/[^\p{L}]+/u)) expect(tokens.has(w)).toBe(false);
+  });
+
+  it("re-draws deterministically when the first draw collides", () => {
+    // Production holds the very pseudonym drawn first: the next attempt is taken, the same one every time.
+    const first = make().personName("Kari");
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, first] };
+    const again = make("secret-1", raw).personName("Kari");
+    expect(again).not.toBe(first);
+    expect(make("secret-1", raw).personName("Kari")).toBe(again);
+    const phone = make().phone("+47 22 33 44 55");
+    const redrawn = make("secret-1", { ...RAW, phones: [...RAW.phones, phone] }).phone("+47 22 33 44 55");
+    expect(redrawn).not.toBe(phone);
+    expect(redrawn).toMatch(/^\+47 \d\d \d\d \d\d \d\d$/);
+  });
+
+  it("keeps formats: phone prefix and spacing, org number spacing, website scheme and domain", () => {
+    const p = make();
+    expect(p.phone("+47 22 33 44 55")).toMatch(/^\+47 [1-9]\d \d\d \d\d \d\d$/);
+    expect(p.orgNumber("912 345 678")).toMatch(/^[1-9]\d\d \d\d\d \d\d\d$/);
+    expect(p.orgNumber("912 345 678")).not.toBe("912 345 678");
+    expect(p.website("https://www.hansen.no/kontakt")).toMatch(/^https:\/\/www\.[a-z0-9-]+\.no\/kontakt$/);
+    expect(p.website("https://www.hansen.no/kontakt")).not.toContain("hansen");
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * Rule 18's pseudonyms: realistic fake values from faker, deterministic per
+ * production value and sandbox secret (seed.ts), so the same person gets the same
+ * fake name in every table and again after a refresh. Equal values stay equal:
+ * names are keyed word by word, case-insensitively ("Kari Hansen", "HANSEN" and the
+ * username "kari.hansen" all agree).
+ *
+ * A pseudonym never equals a production value of its kind, and never contains a
+ * production person's name: a candidate that does is re-drawn with the next attempt
+ * number in its seed, which is as deterministic as the first draw. Name words map
+ * one-to-one (two production names never share a pseudonym), so unique columns such
+ * as associate.username stay unique; for that the words are drawn once, up front,
+ * in a fixed order.
+ */
+import type { Faker } from "@faker-js/faker";
+import { asciiFold } from "../../crm/generator/text";
+import { rewriteEmail } from "../rules/rule-02-email";
+import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
+import { fakerSeed, pseudonymSeed, seedDigits } from "./seed";
+import { digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, WORD, words, type ProductionValues } from "./values";
+
+/** Re-draws from faker before falling back to made-up names (never reached in practice). */
+const FAKER_ATTEMPTS = 200;
+const MAX_ATTEMPTS = 1000;
+const SYLLABLE_START = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "r", "s", "t", "v"];
+const SYLLABLE_VOWEL = ["a", "e", "i", "o", "u", "y"];
+/** An address inside a value: the part before `@` is someone's, the domain stays (rule 2's form). */
+const ADDRESS = /[^\s@<>(),;:"']+@[^\s@<>(),;:"']+/g;
+
+type Draw = (faker: Faker) => string;
+
+export class Pseudonymiser {
+  /** Lower-cased production name word → its pseudonym. */
+  private readonly nameWords = new Map<string, string>();
+  private readonly takenNames = new Set<string>();
+  /** Per kind: value → pseudonym. */
+  private readonly cache = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly production: ProductionValues,
+    private readonly invalidationDomain: string,
+  ) {
+    for (const word of [...production.nameTokens].sort()) this.nameWord(word);
+  }
+
+  /** One word of a person's name; a word production has as a last name draws a last name. */
+  nameWord(word: string): string {
+    const key = word.toLowerCase();
+    const known = this.nameWords.get(key);
+    if (known) return known;
+    const last = this.production.lastNames.has(key);
+    // In ASCII too: user names and addresses carry the name folded ("Schönberg" → "schonberg"), which must be no one's either.
+    const forms = (c: string) => [c.toLowerCase(), asciiName(c)];
+    const drawn = this.draw(last ? "last" : "first", key, (f) => (last ? f.person.lastName() : f.person.firstName()), (c) =>
+      forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameTokens.has(form)) && this.clean(c),
+    );
+    for (const form of forms(drawn)) this.takenNames.add(form);
+    this.nameWords.set(key, drawn);
+    return drawn;
+  }
+
+  /** A first, last or full name: every word replaced, the separators kept. */
+  personName(value: string): string {
+    return value.replace(WORD, (w) => this.nameWord(w));
+  }
+
+  /** A user name or an address's local part: its name words as the person's pseudonym (ASCII), else a fake user name. */
+  username(value: string): string {
+    const mapped = this.asciiNameWords(value);
+    if (mapped !== value) return mapped;
+    const key = value.toLowerCase();
+    return this.cached("username", key, () => this.draw("username", key, (f) => f.internet.username().toLowerCase(), (c) => this.clean(c)));
+  }
+
+  /** The words of `value` that are production names, replaced by their pseudonyms in lower-case ASCII. */
+  private asciiNameWords(value: string): string {
+    return value.replace(WORD, (w) => (this.production.nameTokens.has(w.toLowerCase()) ? asciiName(this.nameWord(w)) : w));
+  }
+
+  /** Rule 2's form with the pseudonym's local part: `<pseudonym local>_<domain>@<invalidation domain>`. */
+  email(value: string): string {
+    if (value === "") return value;
+    const local = (l: string) => (l === "" ? l : this.username(l));
+    let found = false;
+    const replaced = value.replace(ADDRESS, (address) => {
+      found = true;
+      const at = address.lastIndexOf("@");
+      // The domain stays (rule 2's form) but for words in it that are a person's name ("kari-hansen.no").
+      return `${local(address.slice(0, at))}@${this.asciiNameWords(address.slice(at + 1))}`;
+    });
+    // No well-formed address in it: the whole value is someone's local part.
+    const pseudo = found ? replaced : local(value.replaceAll("@", ""));
+    return rewriteEmail(pseudo, this.invalidationDomain);
+  }
+
+  companyName(value: string): string {
+    return this.cached("company", value, () => this.draw("company", normaliseName(value), (f) => f.company.name(), (c) => !this.production.companies.has(normaliseName(c)) && this.clean(c)));
+  }
+
+  street(value: string): string {
+    return this.cached("street", value, () => this.draw("street", normaliseAddress(value), (f) => f.location.streetAddress(), (c) => !this.production.addresses.has(normaliseAddress(c)) && this.clean(c)));
+  }
+
+  city(value: string): string {
+    return this.cached("city", value, () => this.draw("city", normaliseName(value), (f) => f.location.city(), (c) => this.clean(c)));
+  }
+
+  jobTitle(value: string): string {
+    return this.cached("title", value, () => this.draw("title", normaliseName(value), (f) => f.person.jobTitle(), (c) => this.clean(c)));
+  }
+
+  /** The host's name replaced, its scheme, `www.`, top-level domain and path kept. */
+  website(value: string): string {
+    return this.cached("website", value.toLowerCase(), () => {
+      const m = /^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?(?:www\.)?)([^/?#\s]+?)((?:\.[a-z]{2,})?(?:\.[a-z]{2})?)([/?#].*)?$/i.exec(value);
+      if (!m) return this.draw("website", value.toLowerCase(), (f) => f.internet.domainName(), (c) => this.clean(c));
+      const name = this.draw("website", (m[2] ?? "").toLowerCase(), (f) => f.internet.domainWord(), (c) => this.clean(c));
+      return `${m[1] ?? ""}${name}${m[3] ?? ""}${m[4] ?? ""}`;
+    });
+  }
+
+  /** Same format, other digits; a phone's `+<country>` (or `00<country>`) prefix is kept. */
+  phone(value: string): string {
+    const prefix = PHONE_PREFIX.exec(value)?.[0] ?? "";
+    const national = value.slice(prefix.length);
+    return prefix + this.redigit("phone", national, (c) => !phoneDigits(prefix + c).some((d) => this.production.phones.has(d)));
+  }
+
+  orgNumber(value: string): string {
+    return this.redigit("org", value, (c) => !this.production.orgNumbers.has(digitsOf(c)));
+  }
+
+  /** Every digit of `value` replaced from the seed; the first one never 0, so the number keeps its length. */
+  private redigit(kind: string, value: string, accept: (c: string) => boolean): string {
+    const count = digitsOf(value).length;
+    if (count === 0) return value;
+    for (let n = 0; n < MAX_ATTEMPTS; n++) {
+      const digits = seedDigits(pseudonymSeed(this.secret, kind, n, digitsOf(value)), count);
+      let i = 0;
+      const candidate = value.replace(/\d/g, () => (i === 0 && digits[0] === "0" ? (i++, "1") : digits[i++]!));
+      if (accept(candidate)) return candidate;
+    }
+    throw new Error(`no ${kind} pseudonym found`);
+  }
+
+  /** No word of the candidate is a production person's name (the verifier looks for those in every value). */
+  private clean(candidate: string): boolean {
+    return !words(candidate).some((w) => this.production.nameTokens.has(w.toLowerCase()));
+  }
+
+  /**
+   * faker's draws are kept per value as written (few distinct ones, each several re-draws;
+   * a repeat costs no normalising), while the draw itself is keyed by the normalised value,
+   * so case and spacing do not matter. Digit rewrites cost less than keeping them.
+   */
+  private cached(kind: string, key: string, make: () => string): string {
+    let values = this.cache.get(kind);
+    if (!values) this.cache.set(kind, (values = new Map()));
+    let v = values.get(key);
+    if (v === undefined) values.set(key, (v = make()));
+    return v;
+  }
+
+  private draw(kind: string, key: string, make: Draw, accept: (c: string) => boolean): string {
+    const own = detectLocale(key);
+    for (let n = 0; n < MAX_ATTEMPTS; n++) {
+      const digest = pseudonymSeed(this.secret, kind, n, key);
+      const candidate = n < FAKER_ATTEMPTS ? this.fromFaker(localeOfAttempt(own, n), digest, make) : madeUpName(digest);
+      if (accept(candidate)) return candidate;
+    }
+    throw new Error(`no ${kind} pseudonym found`);
+  }
+
+  private fromFaker(locale: number, digest: Buffer, make: Draw): string {
+    const faker = FAKERS[locale]!;
+    faker.seed(fakerSeed(digest));
+    return make(faker);
+  }
+}
+
+/** A name as user names and e-mail addresses write it: "Bjørnstad" → "bjornstad". */
+const asciiName = (name: string) => asciiFold(name).toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** A pronounceable name no locale holds: three syllables from the seed. */
+function madeUpName(digest: Buffer): string {
+  let name = "";
+  for (let i = 0; i < 3; i++) name += SYLLABLE_START[digest[i * 2]! % SYLLABLE_START.length]! + SYLLABLE_VOWEL[digest[i * 2 + 1]! % SYLLABLE_VOWEL.length]!;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

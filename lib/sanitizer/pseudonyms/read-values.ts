@@ -1,0 +1,68 @@
+/**
+ * Reads production's distinct personal values once per run, inside the run's
+ * snapshot (or the dry run's read-only session): the sets pseudonyms must never
+ * equal, the names the scrubber replaces and the verifier looks for. Only columns
+ * production has are read; each set is bounded, and a production with more distinct
+ * values than that is not copied pseudonymised (fail closed, never half-scrubbed).
+ */
+import type pg from "pg";
+import type { Classification } from "../classification";
+import { SanitizationError } from "../errors";
+import type { RuleTable } from "../rules/rule";
+import { publicTable, quoteIdent } from "../sql";
+import { personalKind, type PersonalKind } from "./columns";
+import type { RawProductionValues } from "./values";
+
+/** Distinct values per kind held in memory at most (about 100 MB at worst). */
+export const MAX_DISTINCT_VALUES = 1_000_000;
+
+type Source = { table: string; expr: string };
+
+const CONTRACT_SOURCES: Record<keyof RawProductionValues, readonly (readonly [string, string])[]> = {
+  firstNames: [["contact", "first_name"]],
+  lastNames: [["contact", "last_name"]],
+  fullNames: [["associate", "full_name"], ["contact", "first_name || ' ' || last_name"]],
+  companies: [["company", "name"]],
+  phones: [["company", "phone"], ["contact", "phone"], ["contact", "mobile"]],
+  addresses: [["company", "address"]],
+  orgNumbers: [["company", "org_number"]],
+};
+
+/** Operators' classified columns feed the set of their kind. */
+const CLASSIFIED_SET: Partial<Record<PersonalKind, keyof RawProductionValues>> = { "person-name": "fullNames", phone: "phones", address: "addresses" };
+
+function sources(tables: readonly RuleTable[], classification: Classification): Record<keyof RawProductionValues, Source[]> {
+  const has = (table: string, column: string) => tables.some((t) => t.name === table && t.columns.some((c) => c.name === column));
+  const out = Object.fromEntries(
+    Object.entries(CONTRACT_SOURCES).map(([set, list]) => [
+      set,
+      // A contract expression names its columns itself (first_name || ' ' || last_name): both exist when the table does.
+      list.filter(([t, c]) => (c.includes(" ") ? tables.some((x) => x.name === t) : has(t, c))).map(([t, c]) => ({ table: t, expr: c.includes(" ") ? c : quoteIdent(c) })),
+    ]),
+  ) as Record<keyof RawProductionValues, Source[]>;
+  for (const t of tables) {
+    for (const c of t.columns) {
+      const kind = classification.columns[`${t.name}.${c.name}`] ? personalKind(classification, t.name, c.name) : undefined;
+      const set = kind && CLASSIFIED_SET[kind];
+      if (set) out[set].push({ table: t.name, expr: quoteIdent(c.name) });
+    }
+  }
+  return out;
+}
+
+export async function readProductionValues(client: pg.ClientBase, tables: readonly RuleTable[], classification: Classification): Promise<RawProductionValues> {
+  const out: Record<string, string[]> = {};
+  // One after the other: one session runs one statement at a time.
+  for (const [set, list] of Object.entries(sources(tables, classification))) out[set] = await distinct(client, set, list);
+  return out as unknown as RawProductionValues;
+}
+
+async function distinct(client: pg.ClientBase, set: string, list: Source[]): Promise<string[]> {
+  if (list.length === 0) return [];
+  const union = list.map((s) => `SELECT (${s.expr})::text AS v FROM ${publicTable(s.table)}`).join(" UNION ALL ");
+  const { rows } = await client.query<{ v: string }>(`SELECT DISTINCT v FROM (${union}) s WHERE v IS NOT NULL AND v <> '' LIMIT ${MAX_DISTINCT_VALUES + 1}`);
+  if (rows.length > MAX_DISTINCT_VALUES) {
+    throw new SanitizationError("COPY_FAILED", `Production holds more than ${MAX_DISTINCT_VALUES} distinct ${set}: too many to pseudonymise in one run.`);
+  }
+  return rows.map((r) => r.v);
+}

@@ -1,0 +1,35 @@
+import { Readable } from "node:stream";
+import { text } from "node:stream/consumers";
+import { describe, expect, it } from "vitest";
+import { RewriteStream } from "./rewrite-stream";
+
+/** Pushes `input` through a RewriteStream in chunks of `size` bytes. */
+async function run(input: string, size: number, stream = new RewriteStream([{ index: 1, key: "t.name", rewrite: (v) => v.toUpperCase() }])) {
+  const bytes = Buffer.from(input, "utf8");
+  const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_v, i) => bytes.subarray(i * size, (i + 1) * size));
+  return { out: await text(Readable.from(chunks).pipe(stream)), stream };
+}
+
+const INPUT = "1\tkari ø\tx\n2\t\\N\ty\n3\tline\\nbreak\\tand tab\tz\n4\t\tw\n";
+
+describe("RewriteStream", () => {
+  it("rewrites only the chosen field of every row, whatever the chunk boundaries (inside UTF-8 characters too)", async () => {
+    const expected = "1\tKARI Ø\tx\n2\t\\N\ty\n3\tLINE\\nBREAK\\tAND TAB\tz\n4\t\tw\n";
+    for (const size of [1, 2, 3, 7, 1000]) expect((await run(INPUT, size)).out).toBe(expected);
+  });
+
+  it("counts the values it changed; NULL and empty values stay as they are", async () => {
+    const { stream } = await run(INPUT, 5);
+    expect(stream.changed.get("t.name")).toBe(2);
+  });
+
+  it("rewrites several fields, the first and the last among them, given in any order", async () => {
+    const upper = (v: string) => v.toUpperCase();
+    const stream = new RewriteStream([{ index: 2, key: "c", rewrite: upper }, { index: 0, key: "a", rewrite: upper }]);
+    expect((await run("a\tb\tc\nx\t\\N\t\\N\n", 3, stream)).out).toBe("A\tb\tC\nX\t\\N\t\\N\n");
+  });
+
+  it("fails a stream cut off inside a row", async () => {
+    await expect(run("1\tkari\tx\n2\tola", 4)).rejects.toThrow(/inside a row/);
+  });
+});

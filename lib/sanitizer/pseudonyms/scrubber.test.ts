@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { Pseudonymiser } from "./pseudonymiser";
+import { Scrubber } from "./scrubber";
+import { productionValues, type RawProductionValues } from "./values";
+
+const RAW: RawProductionValues = {
+  firstNames: ["Kari", "Ola", "Grace", "Per"],
+  lastNames: ["Hansen", "Berg", "Price"],
+  fullNames: ["Kari Hansen", "Ola Berg", "Grace Price", "Per Berg"],
+  companies: ["Nordvik Bygg AS", "Berg, Hansen og Lie"],
+  phones: ["+47 22 33 44 55"],
+  addresses: ["Storgata 1"],
+  orgNumbers: [],
+};
+
+function setUp() {
+  const values = productionValues(RAW);
+  const p = new Pseudonymiser("secret", values, "mailinator.com");
+  return { p, scrub: (text: string) => new Scrubber(p, values, RAW.companies).scrub(text) };
+}
+
+describe("Scrubber", () => {
+  it("replaces a name at word boundaries, in any case, with the person's pseudonym", () => {
+    const { p, scrub } = setUp();
+    const hansen = p.nameWord("hansen");
+    expect(scrub("Call Hansen today")).toBe(`Call ${hansen} today`);
+    expect(scrub("CALL HANSEN")).toBe(`CALL ${hansen.toUpperCase()}`);
+    expect(scrub("cc: hansen")).toBe(`cc: ${hansen.toLowerCase()}`);
+    expect(scrub("Kari Hansen wrote")).toBe(`${p.personName("Kari Hansen")} wrote`);
+  });
+
+  it("replaces possessives and keeps their ending", () => {
+    const { p, scrub } = setUp();
+    const hansen = p.nameWord("hansen");
+    expect(scrub("Hansen's offer")).toBe(`${hansen}'s offer`);
+    expect(scrub("Hansen’s offer")).toBe(`${hansen}’s offer`);
+    expect(scrub("Hansens kontor")).toBe(`${hansen}s kontor`);
+  });
+
+  it("leaves names inside other words alone", () => {
+    const { scrub } = setUp();
+    expect(scrub("Meeting in Bergen, then Kariba and Olavsen")).toBe("Meeting in Bergen, then Kariba and Olavsen");
+    expect(scrub("Hansenbyen")).toBe("Hansenbyen");
+  });
+
+  it("keeps names that are common words when they stand alone, but replaces them inside a full name", () => {
+    const { p, scrub } = setUp();
+    expect(scrub("See the price list, per month, by God's grace")).toBe("See the price list, per month, by God's grace");
+    expect(scrub("Grace Price called")).toBe(`${p.personName("Grace Price")} called`);
+    expect(scrub("per berg")).toBe(p.personName("Per Berg").toLowerCase());
+  });
+
+  it("replaces company names as a whole, longest first, with the company's pseudonym", () => {
+    const { p, scrub } = setUp();
+    expect(scrub("Offer Nordvik Bygg AS 2026.pdf")).toBe(`Offer ${p.companyName("Nordvik Bygg AS")} 2026.pdf`);
+    expect(scrub("Offer Nordvik  Bygg as")).toBe(`Offer ${p.companyName("Nordvik Bygg AS")}`);
+    expect(scrub("Berg, Hansen og Lie: rollout")).toBe(`${p.companyName("Berg, Hansen og Lie")}: rollout`);
+  });
+
+  it("replaces e-mail addresses and production phone numbers, with or without the country prefix", () => {
+    const { p, scrub } = setUp();
+    expect(scrub("Mail kari.hansen@firma.no now")).toBe(`Mail ${p.email("kari.hansen@firma.no")} now`);
+    // A name in the domain is replaced too, the same way in free text as in the e-mail columns.
+    expect(scrub("from kari@hansen.no")).toBe(`from ${p.email("kari@hansen.no")}`);
+    expect(p.email("kari@hansen.no")).not.toMatch(/hansen|kari/i);
+    expect(scrub("Ring +47 22 33 44 55.")).toBe(`Ring ${p.phone("+47 22 33 44 55")}.`);
+    expect(scrub("Ring 22 33 44 55")).toBe(`Ring ${p.phone("+47 22 33 44 55").slice(4)}`);
+    expect(scrub("Invoice 2026-01-15, order 12 34 56 78")).toBe("Invoice 2026-01-15, order 12 34 56 78");
+  });
+
+  it("leaves text with no production value untouched", () => {
+    const { scrub } = setUp();
+    const text = "Could you send an updated quote?\nThanks!\t\\N";
+    expect(scrub(text)).toBe(text);
+    expect(scrub("")).toBe("");
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Production's values that pseudonyms must never equal (rule 18), normalised the
+ * way they are compared: people's name tokens and company names lower-cased, phone
+ * and org numbers as their digits, addresses lower-cased with spaces collapsed. Read
+ * once per run inside the snapshot (read-values.ts); the pseudonymiser, the scrubber
+ * and the verifier all compare through these functions, so they agree.
+ */
+
+export interface ProductionValues {
+  /** Every word of people's first, last and full names (lower-cased). */
+  nameTokens: ReadonlySet<string>;
+  /** Production's last names (lower-cased): a token that is one maps to a last-name pseudonym. */
+  lastNames: ReadonlySet<string>;
+  /** Production's full names as written (first + last, associates' full names): the scrubber's phrases. */
+  fullNames: ReadonlySet<string>;
+  companies: ReadonlySet<string>;
+  /** Digits of every phone number, with and without its country prefix. */
+  phones: ReadonlySet<string>;
+  addresses: ReadonlySet<string>;
+  orgNumbers: ReadonlySet<string>;
+}
+
+/** Words as the scrubber and the verifier see them: runs of letters, marks and digits. */
+export const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+
+export const words = (text: string): string[] => text.match(WORD) ?? [];
+
+export const normaliseName = (value: string) => value.trim().replace(/\s+/g, " ").toLowerCase();
+export const normaliseAddress = normaliseName;
+export const digitsOf = (value: string) => value.replace(/\D/g, "");
+
+/** A phone number's `+<country>` or `00<country>` prefix: pseudonyms keep it; text may leave it out. */
+export const PHONE_PREFIX = /^\s*(?:\+|00)\d{1,3}(?=\D)/;
+
+/** A phone number's digits, and its national part's when it has a country prefix. */
+export function phoneDigits(value: string): string[] {
+  const prefix = PHONE_PREFIX.exec(value)?.[0];
+  return prefix ? [digitsOf(value), digitsOf(value.slice(prefix.length))] : [digitsOf(value)];
+}
+
+/** Phone numbers shorter than this are not numbers anyone could be reached at (and would match too much). */
+export const MIN_PHONE_DIGITS = 6;
+
+export interface RawProductionValues {
+  firstNames: Iterable<string>;
+  lastNames: Iterable<string>;
+  fullNames: Iterable<string>;
+  companies: Iterable<string>;
+  phones: Iterable<string>;
+  addresses: Iterable<string>;
+  orgNumbers: Iterable<string>;
+}
+
+/** The sets from production's raw distinct values. */
+export function productionValues(raw: RawProductionValues): ProductionValues {
+  const nameTokens = new Set<string>();
+  const lastNames = new Set<string>();
+  const fullNames = new Set<string>();
+  for (const v of raw.firstNames) for (const w of words(v)) nameTokens.add(w.toLowerCase());
+  for (const v of raw.lastNames) {
+    for (const w of words(v)) {
+      nameTokens.add(w.toLowerCase());
+      lastNames.add(w.toLowerCase());
+    }
+  }
+  for (const v of raw.fullNames) {
+    const ws = words(v);
+    ws.forEach((w) => nameTokens.add(w.toLowerCase()));
+    const last = ws.at(-1);
+    if (ws.length > 1 && last) lastNames.add(last.toLowerCase());
+    if (ws.length > 1) fullNames.add(v.trim().replace(/\s+/g, " "));
+  }
+  const set = (values: Iterable<string>, normalise: (v: string) => string, min = 1) =>
+    new Set([...values].map(normalise).filter((v) => v.length >= min));
+  return {
+    nameTokens,
+    lastNames,
+    fullNames,
+    companies: set(raw.companies, normaliseName),
+    phones: new Set([...raw.phones].flatMap(phoneDigits).filter((d) => d.length >= MIN_PHONE_DIGITS)),
+    addresses: set(raw.addresses, normaliseAddress),
+    orgNumbers: set(raw.orgNumbers, digitsOf),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The review's dry run for rule 18: how many people, companies and free-text fields
+ * the pseudonymised copy changes, with three before → after examples drawn with the
+ * sandbox's own secret (so they are what the copy will hold). Counted on production,
+ * read-only. Free text is judged on a bounded sample of each column the copy fills
+ * (the first values the server returns), scaled to the column's size (the whole table's,
+ * also for a partial copy): scrubbing every message of a large production would make
+ * the review slow, so beyond the sample the figure is an estimate.
+ */
+import type pg from "pg";
+import type { Classification } from "../sanitizer/classification";
+import { PersonalData } from "../sanitizer/pseudonyms/personal-data";
+import type { TablePlan } from "../sanitizer/copy-plan";
+import type { RuleTable } from "../sanitizer/rules/rule";
+import { publicTable, quoteIdent } from "../sanitizer/sql";
+
+/** Values judged per free-text column. */
+export const FREE_TEXT_SAMPLE = 1_000;
+const EXAMPLE_LENGTH = 100;
+
+export interface PersonalDataPreview {
+  people: number;
+  companies: number;
+  /** Free-text fields with a name, address or number replaced; estimated from samples when `estimated`. */
+  freeTextFields: number;
+  estimated: boolean;
+  examples: { before: string; after: string }[];
+}
+
+interface Counted {
+  people: number;
+  companies: number;
+}
+
+/** `plans`: the copy's own (their free-text columns, for the tables it copies rows of). */
+export async function previewPersonalData(
+  client: pg.ClientBase,
+  tables: readonly RuleTable[],
+  plans: readonly TablePlan[],
+  classification: Classification,
+  secret: string,
+  invalidationDomain: string,
+  counted: Counted,
+): Promise<PersonalDataPreview> {
+  const personal = await PersonalData.read(client, tables, classification, secret, invalidationDomain);
+  const examples: { before: string; after: string }[] = [];
+  const { rows: [first] = [] } = await client.query<{ person: string | null; company: string | null }>(
+    `SELECT (SELECT first_name || ' ' || last_name FROM public.contact ORDER BY id LIMIT 1) AS person,
+            (SELECT name FROM public.company ORDER BY id LIMIT 1) AS company`,
+  );
+  if (first?.person) examples.push({ before: first.person, after: personal.rewrite("person-name", first.person) });
+  if (first?.company) examples.push({ before: first.company, after: personal.rewrite("company-name", first.company) });
+
+  let freeTextFields = 0;
+  let estimated = false;
+  for (const plan of plans.filter((p) => p.select !== null)) {
+    for (const col of plan.personal.filter((c) => c.kind === "free-text")) {
+      const c = quoteIdent(col.column);
+      const filled = `${c} IS NOT NULL AND ${c}::text <> ''`;
+      const { rows } = await client.query<{ v: string; total: string }>(
+        `SELECT s.v, (SELECT count(*) FROM ${publicTable(plan.table)} WHERE ${filled})::text AS total
+           FROM (SELECT ${c}::text AS v FROM ${publicTable(plan.table)} WHERE ${filled} LIMIT ${FREE_TEXT_SAMPLE}) s`,
+      );
+      if (rows.length === 0) continue;
+      const changed = rows.filter((r) => {
+        const after = personal.rewrite("free-text", r.v);
+        if (after === r.v) return false;
+        if (examples.length < 3) examples.push({ before: clip(r.v), after: clip(after) });
+        return true;
+      }).length;
+      const total = Number(rows[0]!.total);
+      if (total > rows.length) estimated = true;
+      freeTextFields += Math.round((changed / rows.length) * total);
+    }
+  }
+  return { ...counted, freeTextFields, estimated, examples: examples.slice(0, 3) };
+}
+
+const clip = (text: string) => (text.length > EXAMPLE_LENGTH ? `${text.slice(0, EXAMPLE_LENGTH - 1)}…` : text);
