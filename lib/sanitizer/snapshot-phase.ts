@@ -14,7 +14,8 @@ import { checkSandboxServerRole, createSandboxDatabase } from "./create-database
 import { copyData, countLeftOut, joinSources, mergeResults, tableStepKey, type CopyResult } from "./copy-data";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
-import { buildCopyPlans, type TablePlan } from "./copy-plan";
+import { buildCopyPlans, partialPulledInQuery, type TablePlan } from "./copy-plan";
+import { readPulledIn } from "./partial-pulled-in";
 import { buildSchemaDdl } from "./ddl";
 import { assertNoDrift } from "./drift";
 import type { SchemaPlan } from "./schema-plan";
@@ -74,7 +75,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const plan = await timePhase(onPhase, "drift check (rule 0)", () => assertNoDrift(snapshot.main, schema, input.classification));
     const facts = await timePhase(onPhase, "preflight (rule 15)", () => preflight(snapshot.main, options));
     const carried = input.carryOverFromUrl ? await readCarryOver(input.carryOverFromUrl) : NOTHING_CARRIED;
-    const plans = buildCopyPlans(schema.tables, {
+    const ruleContext = {
       options,
       classification: input.classification,
       snapshotAt: snapshot.at,
@@ -83,7 +84,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       foreignKeys: plan.constraints.flatMap((k) =>
         k.kind === "f" && k.foreignKey ? [{ table: k.table, columns: k.columns, refTable: k.foreignKey.table, refColumns: k.foreignKey.columns }] : [],
       ),
-    });
+    };
+    const pulledIn = await timePhase(onPhase, "partial closure", () => readPulledIn(snapshot.main, partialPulledInQuery(schema.tables, ruleContext)));
+    const plans = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn });
     tracker.insertAfter(
       "schema",
       plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
