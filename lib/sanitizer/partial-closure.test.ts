@@ -93,6 +93,10 @@ describe("pulledInQuery", () => {
     expect(query.sql).toContain(`LIMIT ${MAX_PULLED_IN + 1}`);
   });
 
+  it("refuses tables in a circle as the closure does: the run refuses before it creates anything", () => {
+    expect(() => pulledInQuery(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(/in a circle: category\./);
+  });
+
   it("leaves a table whose references name several columns to the SQL form", () => {
     const twoColumns = [...EDGES, { table: "sale", columns: ["contact_code"], refTable: "contact", refColumns: ["code"] }];
     expect(pulledInQuery(share, RECORDS, twoColumns)!.keys).toEqual([{ table: "company", column: "id" }]);

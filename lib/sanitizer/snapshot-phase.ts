@@ -85,20 +85,17 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         k.kind === "f" && k.foreignKey ? [{ table: k.table, columns: k.columns, refTable: k.foreignKey.table, refColumns: k.foreignKey.columns }] : [],
       ),
     };
-    const pulledIn = await timePhase(onPhase, "partial closure", () => readPulledIn(snapshot.main, partialPulledInQuery(schema.tables, ruleContext)));
-    const plans = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn });
-    tracker.insertAfter(
-      "schema",
-      plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
-    );
+    // Written before anything is created: a closure that cannot be written (tables in a circle) is refused first.
+    const pulledInSql = partialPulledInQuery(schema.tables, ruleContext);
     for (const s of input.laterSteps) tracker.add(s);
     tracker.finish("snapshot", { detail: `production as of ${snapshot.at.toISOString()}` });
 
     const encoding = await productionEncoding(snapshot.main);
     const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
-    // Counting what the rules leave out needs only the snapshot: it runs while the database is made.
-    const [, leftOut] = await allSettledOrThrow(
+    // What needs only the snapshot runs while the database is made: the partial
+    // closure's one statement, then counting what the rules leave out.
+    const [, { plans, leftOut }] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
@@ -109,7 +106,16 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         );
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
-      timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) })),
+      (async () => {
+        const pulledIn = await timePhase(onPhase, "partial closure", () => readPulledIn(snapshot.main, pulledInSql));
+        const plans = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn });
+        tracker.insertAfter(
+          "schema",
+          plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
+        );
+        const leftOut = await timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) }));
+        return { plans, leftOut };
+      })(),
     );
 
     const copied = await timePhase(onPhase, "copy rows", async () =>
