@@ -1,7 +1,8 @@
+import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { SanitizationError } from "./errors";
 import { buildPartialClosure, companyBucket, type ForeignKeyEdge } from "./partial-closure";
-import { MAX_PULLED_IN, pulledInQuery } from "./partial-pulled-in";
+import { MAX_PULLED_IN, pulledInQuery, readPulledIn } from "./partial-pulled-in";
 
 const fk = (table: string, column: string, refTable: string): ForeignKeyEdge => ({ table, columns: [column], refTable, refColumns: ["id"] });
 
@@ -95,6 +96,14 @@ describe("pulledInQuery", () => {
 
   it("refuses tables in a circle as the closure does: the run refuses before it creates anything", () => {
     expect(() => pulledInQuery(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(/in a circle: category\./);
+  });
+
+  it("leaves a table that pulls in more than MAX_PULLED_IN rows to the SQL form", async () => {
+    const query = pulledInQuery(share, RECORDS, EDGES)!;
+    const client = { query: () => Promise.resolve({ rows: [{ t0: Array.from({ length: MAX_PULLED_IN + 1 }, (_v, i) => String(i)), t1: null }] }) };
+    const pulled = await readPulledIn(client as unknown as pg.ClientBase, query);
+    expect(pulled.has("company")).toBe(false);
+    expect(pulled.get("contact")).toEqual({ column: "id", values: [] });
   });
 
   it("leaves a table whose references name several columns to the SQL form", () => {
