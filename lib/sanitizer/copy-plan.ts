@@ -14,6 +14,7 @@ import { columnTreatment } from "./classification";
 import { buildPartialClosure, type ForeignKeyEdge, type RowScope } from "./partial-closure";
 import { partialShareOf } from "./options";
 import { personalColumns, type PersonalColumn } from "./pseudonyms/columns";
+import { pulledInQuery, type PulledInQuery } from "./partial-pulled-in";
 import { CONTRACT_RULES } from "./rules";
 import { chosenKey } from "./rules/rule-17-kinds";
 import { countWhere, type ChangeCount, type RuleContext, type RuleTable, type TableRules } from "./rules/rule";
@@ -51,10 +52,20 @@ export function buildCopyPlans(tables: readonly PlannedTable[], ctx: RuleContext
  * rule 3's inbox messages, tables rule 0 skips). Their rows never pull others in.
  */
 function partialScopes(tables: readonly PlannedTable[], ctx: RuleContext) {
+  return buildPartialClosure(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, ctx.partialPulledIn);
+}
+
+function partialRecordTables(tables: readonly PlannedTable[], ctx: RuleContext): Set<string> {
   const records = tables.filter(
     (t) => !CONFIGURATION_TABLES.has(t.name) && (contractTable(t.name) || ctx.classification.tables[t.name] === "copy") && !contractRules(t, ctx).noRows,
   );
-  return buildPartialClosure(partialShareOf(ctx.options), new Set(records.map((t) => t.name)), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
+  return new Set(records.map((t) => t.name));
+}
+
+/** A partial copy's statement reading the rows its closure pulls in (partial-pulled-in.ts), to pass back as `partialPulledIn`. */
+export function partialPulledInQuery(tables: readonly PlannedTable[], ctx: RuleContext): PulledInQuery | null {
+  if (ctx.options.kind !== "partial") return null;
+  return pulledInQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
 }
 
 /** The contract's own foreign keys: the fallback when production's were not read. */

@@ -1,6 +1,8 @@
+import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { SanitizationError } from "./errors";
 import { buildPartialClosure, companyBucket, type ForeignKeyEdge } from "./partial-closure";
+import { MAX_PULLED_IN, pulledInQuery, readPulledIn } from "./partial-pulled-in";
 
 const fk = (table: string, column: string, refTable: string): ForeignKeyEdge => ({ table, columns: [column], refTable, refColumns: ["id"] });
 
@@ -54,6 +56,59 @@ describe("buildPartialClosure", () => {
   it("refuses tables that refer to each other in a circle, in plain words", () => {
     expect(() => buildPartialClosure(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(SanitizationError);
     expect(() => buildPartialClosure(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(/in a circle: category\./);
+  });
+});
+
+describe("buildPartialClosure with the pulled-in rows read", () => {
+  const pulledIn = new Map([
+    ["company", { column: "id", values: ["12", "40"] }],
+    ["contact", { column: "id", values: [] }],
+  ]);
+  const scopes = buildPartialClosure(share, RECORDS, EDGES, pulledIn);
+
+  it("reads a short list instead of following the children's tables", () => {
+    expect(scopes.get("company")!.where).toBe(`(("id" IN (7)) OR "id"::text = ANY('{"12","40"}'::text[]))`);
+    expect(scopes.get("company")!.ctes).toBe("");
+    // Nothing pulled into contact: its own share alone, with no look at sales.
+    expect(scopes.get("contact")!.where).toMatch(/^"company_id" IN \(SELECT "id" FROM d\d+\)$/);
+    expect(scopes.get("contact")!.ctes).not.toContain(`public."sale"`);
+    // Membership (the dependants check) is unchanged.
+    expect(scopes.get("contact")!.members).toBe(buildPartialClosure(share, RECORDS, EDGES).get("contact")!.members);
+  });
+
+  it("keeps production's keys inert in the literal", () => {
+    const hostile = buildPartialClosure(share, RECORDS, EDGES, new Map([["company", { column: 'i"d', values: [`1'); DROP TABLE x; --`, 'a"b\\c'] }]]));
+    expect(hostile.get("company")!.where).toContain(`"i""d"::text = ANY( E'{"1''); DROP TABLE x; --","a\\\\"b\\\\\\\\c"}'::text[])`);
+  });
+});
+
+describe("pulledInQuery", () => {
+  it("reads every table that copied rows can pull in, in one statement that evaluates each set once", () => {
+    const query = pulledInQuery(share, RECORDS, EDGES)!;
+    expect(query.keys).toEqual([
+      { table: "company", column: "id" },
+      { table: "contact", column: "id" },
+    ]);
+    expect(query.sql.match(/WITH /g)).toHaveLength(1);
+    expect(query.sql).toContain("IS NOT TRUE");
+    expect(query.sql).toContain(`LIMIT ${MAX_PULLED_IN + 1}`);
+  });
+
+  it("refuses tables in a circle as the closure does: the run refuses before it creates anything", () => {
+    expect(() => pulledInQuery(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(/in a circle: category\./);
+  });
+
+  it("leaves a table that pulls in more than MAX_PULLED_IN rows to the SQL form", async () => {
+    const query = pulledInQuery(share, RECORDS, EDGES)!;
+    const client = { query: () => Promise.resolve({ rows: [{ t0: Array.from({ length: MAX_PULLED_IN + 1 }, (_v, i) => String(i)), t1: null }] }) };
+    const pulled = await readPulledIn(client as unknown as pg.ClientBase, query);
+    expect(pulled.has("company")).toBe(false);
+    expect(pulled.get("contact")).toEqual({ column: "id", values: [] });
+  });
+
+  it("leaves a table whose references name several columns to the SQL form", () => {
+    const twoColumns = [...EDGES, { table: "sale", columns: ["contact_code"], refTable: "contact", refColumns: ["code"] }];
+    expect(pulledInQuery(share, RECORDS, twoColumns)!.keys).toEqual([{ table: "company", column: "id" }]);
   });
 });
 

@@ -19,7 +19,7 @@
  */
 import { SanitizationError } from "./errors";
 import type { PartialShare } from "./options";
-import { inIds, publicTable, quoteIdent, timestamptzLiteral } from "./sql";
+import { inIds, publicTable, quoteIdent, quoteLiteral, timestamptzLiteral } from "./sql";
 
 /** One foreign key: `table (columns)` references `refTable (refColumns)`. */
 export interface ForeignKeyEdge {
@@ -75,11 +75,43 @@ const list = (columns: readonly string[]) => columns.map(quoteIdent).join(", ");
 const unique = (columns: readonly string[]) => [...new Set(columns)];
 
 /**
+ * Rows of one table that copied rows elsewhere reference beyond the table's own
+ * share (the closure's "up" part), read once per run (partial-pulled-in.ts): the
+ * text of the one key column every such reference names. Given these, a table's
+ * scope needs no look at its children's tables, which every statement touching it
+ * would otherwise re-evaluate.
+ */
+export interface PulledIn {
+  column: string;
+  values: readonly string[];
+}
+
+/**
  * The scope of every record table of a partial copy. `recordTables`: the tables
  * whose rows the copy takes (customer records the rules copy at all); foreign keys
  * from or to any other table are ignored (configuration tables come whole).
+ * `pulledIn`: the up part already read for some tables; the others follow their
+ * children's foreign keys in SQL.
  */
-export function buildPartialClosure(share: PartialShare, recordTables: ReadonlySet<string>, foreignKeys: readonly ForeignKeyEdge[]): Map<string, RowScope> {
+export function buildPartialClosure(
+  share: PartialShare,
+  recordTables: ReadonlySet<string>,
+  foreignKeys: readonly ForeignKeyEdge[],
+  pulledIn: ReadonlyMap<string, PulledIn> = new Map(),
+): Map<string, RowScope> {
+  const graph = closureGraph(share, recordTables, foreignKeys, pulledIn);
+  const scopes = new Map<string, RowScope>();
+  for (const t of graph.order) {
+    scopes.set(t, { ctes: graph.withClause(graph.roots(t)), where: graph.finalWhere(t), members: graph.downable.has(t) ? graph.downWhere(t) : "false" });
+  }
+  return scopes;
+}
+
+/**
+ * The closure's parts over the foreign keys between record tables: what each
+ * table's scope, and the query reading the pulled-in rows, are written from.
+ */
+export function closureGraph(share: PartialShare, recordTables: ReadonlySet<string>, foreignKeys: readonly ForeignKeyEdge[], pulledIn: ReadonlyMap<string, PulledIn>) {
   const edges = foreignKeys.filter((e) => recordTables.has(e.table) && recordTables.has(e.refTable));
   const order = parentsFirst([...recordTables].sort(), edges);
   const index = new Map(order.map((t, i) => [t, i]));
@@ -106,6 +138,8 @@ export function buildPartialClosure(share: PartialShare, recordTables: ReadonlyS
       }),
     );
   }
+  // The up edges a table's condition follows in SQL: none once its pulled-in rows are read.
+  const followedUp = (t: string) => (pulledIn.has(t) ? [] : (upEdges.get(t) ?? []));
 
   const dName = (t: string) => `d${index.get(t)}`;
   const fName = (t: string) => `f${index.get(t)}`;
@@ -113,9 +147,14 @@ export function buildPartialClosure(share: PartialShare, recordTables: ReadonlyS
     t === ROOT_TABLE
       ? chosenCompanies(share)
       : anyOf(downEdges(t).map((e) => `${tuple(e.columns)} IN (SELECT ${list(e.refColumns)} FROM ${dName(e.refTable)})`));
-  const upWhere = (t: string) =>
-    (upEdges.get(t) ?? []).map((e) => `${tuple(e.refColumns)} IN (SELECT ${list(e.columns)} FROM ${fName(e.table)})`);
+  const upWhere = (t: string) => {
+    const read = pulledIn.get(t);
+    if (read) return read.values.length ? [`${quoteIdent(read.column)}::text = ANY(${textArray(read.values)})`] : [];
+    return followedUp(t).map((e) => `${tuple(e.refColumns)} IN (SELECT ${list(e.columns)} FROM ${fName(e.table)})`);
+  };
   const finalWhere = (t: string) => anyOf([...(downable.has(t) ? [downWhere(t)] : []), ...upWhere(t)]);
+  const upRoots = (t: string) => followedUp(t).map((e) => fName(e.table));
+  const roots = (t: string) => [...(downable.has(t) ? downEdges(t).map((e) => dName(e.refTable)) : []), ...upRoots(t)];
 
   // The named sets each condition reads, and the ones those read, in dependency order.
   const cteDefinitions = new Map<string, { deps: string[]; sql: () => string }>();
@@ -132,27 +171,27 @@ export function buildPartialClosure(share: PartialShare, recordTables: ReadonlyS
     const cols = unique(edges.filter((e) => e.table === t && (upEdges.get(e.refTable) ?? []).includes(e)).flatMap((e) => e.columns));
     if (cols.length === 0) continue;
     cteDefinitions.set(fName(t), {
-      deps: [...(downable.has(t) ? downEdges(t).map((e) => dName(e.refTable)) : []), ...(upEdges.get(t) ?? []).map((e) => fName(e.table))],
+      deps: roots(t),
       sql: () => `${fName(t)} AS (SELECT ${list(cols)} FROM ${publicTable(t)} WHERE ${finalWhere(t)})`,
     });
   }
-  const withClause = (roots: string[]) => {
+  /** One `WITH` holding the named sets that `names` read, each once. */
+  const withClause = (names: string[]) => {
     const needed: string[] = [];
     const visit = (name: string) => {
       if (needed.includes(name)) return;
       for (const dep of cteDefinitions.get(name)?.deps ?? []) visit(dep);
       needed.push(name);
     };
-    roots.forEach(visit);
+    names.forEach(visit);
     return needed.length ? `WITH ${needed.map((n) => cteDefinitions.get(n)!.sql()).join(", ")} ` : "";
   };
+  return { order, downable, upEdges, downWhere, upWhere, finalWhere, roots, upRoots, withClause };
+}
 
-  const scopes = new Map<string, RowScope>();
-  for (const t of order) {
-    const roots = [...(downable.has(t) ? downEdges(t).map((e) => dName(e.refTable)) : []), ...(upEdges.get(t) ?? []).map((e) => fName(e.table))];
-    scopes.set(t, { ctes: withClause(roots), where: finalWhere(t), members: downable.has(t) ? downWhere(t) : "false" });
-  }
-  return scopes;
+/** A `text[]` literal of values (array syntax: each element double-quoted, `"` and `\` escaped). */
+function textArray(values: readonly string[]): string {
+  return `${quoteLiteral(`{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`)}::text[]`;
 }
 
 const anyOf = (conditions: string[]) => (conditions.length === 0 ? "false" : conditions.length === 1 ? conditions[0]! : `(${conditions.join(" OR ")})`);

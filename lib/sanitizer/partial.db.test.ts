@@ -11,7 +11,9 @@ import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { cloneDatabase, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 import { parseClassification } from "./classification";
 import type { PartialShare } from "./options";
+import { readForeignKeys } from "./foreign-keys";
 import { chosenCompanies, companyBucket } from "./partial-closure";
+import { pulledInQuery, readPulledIn } from "./partial-pulled-in";
 import { provisionSandbox } from "./provision";
 import type { SanitizationReport } from "./report";
 import { changeLabel } from "./rule-reports";
@@ -157,6 +159,18 @@ describe("a partial copy of one named company", () => {
     const dangling = await failures(`SET session_replication_role = replica; UPDATE sale SET contact_id = 999999 WHERE id = (SELECT min(id) FROM sale)`);
     expect(dangling.map((c) => c.description)).toEqual(["a partial copy: every foreign key holds"]);
     expect(dangling.flatMap((c) => c.offending ?? [])).toContain("sale.contact_id → contact: 999999");
+  });
+});
+
+describe("the rows the copied rows pull in", () => {
+  it("are read once, in one statement: the contacts and companies outside the share that copied rows name", async () => {
+    const records = new Set(["company", "contact", "sale", "project", "appointment", "document", "ticket", "ticket_message", "ticket_attachment", "loyalty_card"]);
+    const pulled = await withClient(prod, async (c) => readPulledIn(c, pulledInQuery({ by: "companies", ids: [chosen] }, records, await readForeignKeys(c))));
+    const keys = (table: string) => pulled.get(table)?.values.map(Number).sort((a, b) => a - b);
+    expect(keys("company")).toEqual([other, third].sort((a, b) => a - b));
+    expect(keys("contact")).toEqual([otherContact, thirdContact].sort((a, b) => a - b));
+    // And the copy made with them holds exactly those, every foreign key intact (the verification above).
+    expect(await ids(copy.url, `SELECT id FROM company WHERE id <> ${chosen}`)).toEqual(keys("company"));
   });
 });
 

@@ -14,7 +14,8 @@ import { checkSandboxServerRole, createSandboxDatabase } from "./create-database
 import { copyData, countLeftOut, joinSources, mergeResults, tableStepKey, type CopyResult } from "./copy-data";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
-import { buildCopyPlans, type TablePlan } from "./copy-plan";
+import { buildCopyPlans, partialPulledInQuery, type TablePlan } from "./copy-plan";
+import { readPulledIn } from "./partial-pulled-in";
 import { buildSchemaDdl } from "./ddl";
 import { assertNoDrift } from "./drift";
 import type { SchemaPlan } from "./schema-plan";
@@ -79,7 +80,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const plan = await timePhase(onPhase, "drift check (rule 0)", () => assertNoDrift(snapshot.main, schema, input.classification));
     const facts = await timePhase(onPhase, "preflight (rule 15)", () => preflight(snapshot.main, options));
     const carried = input.carryOverFromUrl ? await readCarryOver(input.carryOverFromUrl) : NOTHING_CARRIED;
-    const plans = buildCopyPlans(schema.tables, {
+    const ruleContext = {
       options,
       classification: input.classification,
       snapshotAt: snapshot.at,
@@ -88,19 +89,19 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       foreignKeys: plan.constraints.flatMap((k) =>
         k.kind === "f" && k.foreignKey ? [{ table: k.table, columns: k.columns, refTable: k.foreignKey.table, refColumns: k.foreignKey.columns }] : [],
       ),
-    });
-    tracker.insertAfter(
-      "schema",
-      plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
-    );
+    };
+    // Written before anything is created: a closure that cannot be written (tables in a circle) is refused first.
+    const pulledInSql = partialPulledInQuery(schema.tables, ruleContext);
     for (const s of input.laterSteps) tracker.add(s);
     tracker.finish("snapshot", { detail: `production as of ${snapshot.at.toISOString()}` });
 
     const encoding = await productionEncoding(snapshot.main);
     const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
-    // Counting what the rules leave out needs only the snapshot: it runs while the database is made.
-    const [, leftOut, personalData] = await allSettledOrThrow(
+    // What needs only the snapshot runs while the database is made: the partial
+    // closure's one statement, then counting what the rules leave out; and rule 18's
+    // reading of production's personal values.
+    const [, { plans, leftOut }, personalData] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
@@ -111,7 +112,16 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         );
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
-      timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) })),
+      (async () => {
+        const pulledIn = await timePhase(onPhase, "partial closure", () => readPulledIn(snapshot.main, pulledInSql));
+        const plans = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn });
+        tracker.insertAfter(
+          "schema",
+          plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
+        );
+        const leftOut = await timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) }));
+        return { plans, leftOut };
+      })(),
       options.personalData === "pseudonymise"
         ? timePhase(onPhase, "read personal data (rule 18)", () => PersonalData.read(snapshot.main, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain))
         : Promise.resolve(undefined),

@@ -18,7 +18,7 @@ import type { CarryOver } from "../carry-over";
 import type { Classification } from "../classification";
 import type { SandboxExpectations } from "../expectations";
 import type { SandboxOptions } from "../options";
-import type { ForeignKeyEdge, RowScope } from "../partial-closure";
+import type { ForeignKeyEdge, PulledIn, RowScope } from "../partial-closure";
 import type { ProductionValues } from "../pseudonyms/values";
 
 export interface RuleContext {
@@ -32,6 +32,8 @@ export interface RuleContext {
   foreignKeys?: readonly ForeignKeyEdge[];
   /** A partial copy's share of each record table (rule 17), computed by buildCopyPlans. */
   partialScopes?: ReadonlyMap<string, RowScope>;
+  /** The rows a partial copy's closure pulls in, read once per run (partial-pulled-in.ts); followed in SQL when absent. */
+  partialPulledIn?: ReadonlyMap<string, PulledIn>;
 }
 
 /** A production table as the rules see it. */
