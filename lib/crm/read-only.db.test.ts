@@ -52,6 +52,27 @@ describe("search_path = pg_catalog, pg_temp", () => {
   });
 });
 
+describe("production's parallel workers", () => {
+  it("are never taken by the portal's reads, even where the planner would use them", async () => {
+    const planOf = async (client: pg.Client) => {
+      // Costs that make any scan worth parallelising.
+      for (const setting of ["parallel_setup_cost = 0", "parallel_tuple_cost = 0", "min_parallel_table_scan_size = 0"]) await client.query(`SET ${setting}`);
+      const { rows } = await client.query<{ "QUERY PLAN": string }>("EXPLAIN SELECT count(*) FROM public.note");
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    };
+    const plain = new pg.Client({ connectionString: url });
+    await plain.connect();
+    const production = await openProductionClient(url);
+    try {
+      expect(await planOf(plain)).toMatch(/Gather/);
+      expect(await planOf(production)).not.toMatch(/Gather/);
+    } finally {
+      await plain.end();
+      await production.end();
+    }
+  });
+});
+
 describe("openProductionPool", () => {
   it("serves read-only connections through query() and connect()", async () => {
     const pool = openProductionPool(url, { max: 2 });

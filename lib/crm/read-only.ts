@@ -14,6 +14,10 @@
  * production defines in `public` can never shadow a built-in in the portal's
  * queries, which name production's tables with their schema (`public.installation`).
  *
+ * No parallel workers (`max_parallel_workers_per_gather = 0`): production's pool of
+ * background workers is its own queries', and the copy's counts and reads must not
+ * take it from them (production wins); each of our sessions uses one core at most.
+ *
  * Every session is bounded too (lib/config/copy-limits.ts): how long a statement
  * waits for a lock, runs, or sits idle inside a transaction. Callers may tighten
  * or (the copy's data streams) lengthen the statement limit; none goes unbounded.
@@ -22,7 +26,7 @@ import pg from "pg";
 import { copyLimits } from "../config/copy-limits";
 import { survivesDrops } from "../db/client";
 
-const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp";
+const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0";
 
 export class ProductionNotReadOnlyError extends Error {
   constructor() {
