@@ -18,15 +18,23 @@ interface FleetState {
   runs: { kind: string; status: string; count: number }[];
   oldestQueuedAt: Date | null;
   workers: { id: string; beatAt: Date }[];
+  /** Webhook deliveries not yet delivered or given up on, and the oldest one's creation. */
+  webhooks: { pending: number; oldestPendingAt: Date | null };
 }
 
 async function readFleet(): Promise<FleetState> {
-  const [groups, oldest, workers] = await Promise.all([
+  const [groups, oldest, workers, webhooks] = await Promise.all([
     db.sandboxRun.groupBy({ by: ["kind", "status"], _count: { _all: true } }),
     db.sandboxRun.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
     db.workerHeartbeat.findMany({ where: { beatAt: { gt: new Date(Date.now() - 10 * WORKER_ALIVE_MS) } }, select: { id: true, beatAt: true } }),
+    db.webhookDelivery.aggregate({ where: { status: "PENDING" }, _count: { _all: true }, _min: { createdAt: true } }),
   ]);
-  return { runs: groups.map((g) => ({ kind: g.kind, status: g.status, count: g._count._all })), oldestQueuedAt: oldest?.createdAt ?? null, workers };
+  return {
+    runs: groups.map((g) => ({ kind: g.kind, status: g.status, count: g._count._all })),
+    oldestQueuedAt: oldest?.createdAt ?? null,
+    workers,
+    webhooks: { pending: webhooks._count._all, oldestPendingAt: webhooks._min.createdAt },
+  };
 }
 
 // prom-client collects every metric of a scrape at once: they share one reading of the database.
@@ -62,6 +70,12 @@ function build() {
   });
   fleetGauge(registry, { name: `${PREFIX}queue_oldest_seconds`, help: "Age of the oldest run waiting for a worker (0 when none)" }, (g, s) => {
     g.set(s.oldestQueuedAt ? age(s.oldestQueuedAt) : 0);
+  });
+  fleetGauge(registry, { name: `${PREFIX}webhook_deliveries_pending`, help: "Webhook deliveries not yet delivered or given up on" }, (g, s) => {
+    g.set(s.webhooks.pending);
+  });
+  fleetGauge(registry, { name: `${PREFIX}webhook_oldest_pending_seconds`, help: "Age of the oldest webhook delivery still pending (0 when none)" }, (g, s) => {
+    g.set(s.webhooks.oldestPendingAt ? age(s.webhooks.oldestPendingAt) : 0);
   });
   fleetGauge(registry, { name: `${PREFIX}workers_alive`, help: "Worker processes whose heartbeat is recent" }, (g, s) => {
     g.set(s.workers.filter((w) => age(w.beatAt) * 1000 < WORKER_ALIVE_MS).length);

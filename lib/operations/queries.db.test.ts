@@ -40,6 +40,10 @@ describe("the operator overview and the metrics", () => {
     await db.sandboxRun.create({ data: { sandboxId: ready2.id, kind: "REFRESH", status: "FAILED", options: {}, finishedAt: ago(60 * MIN), error: "Production was busy." } });
     await db.sandboxRun.create({ data: { sandboxId: ready2.id, kind: "REFRESH", status: "FAILED", options: {}, finishedAt: ago(8 * 24 * 60 * MIN), error: "Old." } });
     await db.sandboxRun.create({ data: { sandboxId: queued.id, kind: "PROVISION", status: "QUEUED", options: {}, createdAt: ago(20 * MIN) } });
+    // One webhook event still being retried, ten minutes old, and one delivered.
+    const endpoint = await db.webhookEndpoint.create({ data: { tenantId: tenant.id, url: "https://hooks.ops.example/x", secretEncrypted: "sealed", events: ["sandbox.ready"] } });
+    await db.webhookDelivery.create({ data: { endpointId: endpoint.id, messageId: "msg_a", eventType: "sandbox.ready", payload: "{}", attempts: 2, nextAttemptAt: ago(-MIN), createdAt: ago(10 * MIN) } });
+    await db.webhookDelivery.create({ data: { endpointId: endpoint.id, messageId: "msg_b", eventType: "sandbox.ready", payload: "{}", status: "DELIVERED", attempts: 1 } });
     await db.sandboxRun.create({ data: { sandboxId: building.id, kind: "PROVISION", status: "RUNNING", options: {}, startedAt: ago(MIN), heartbeatAt: NOW, sandboxServer: serverId } });
     await beatWorker("worker-alive", 2, NOW);
     await beatWorker("worker-dead", 1, ago(10 * MIN));
@@ -72,11 +76,13 @@ describe("the operator overview and the metrics", () => {
       "sandbox_portal_runs", "sandbox_portal_queue_depth", "sandbox_portal_queue_oldest_seconds", "sandbox_portal_workers_alive",
       "sandbox_portal_worker_heartbeat_age_seconds", "sandbox_portal_runs_finished_total", "sandbox_portal_copy_duration_seconds",
       "sandbox_portal_rows_copied_total", "sandbox_portal_bytes_copied_total", "sandbox_portal_http_request_duration_seconds",
-      "sandbox_portal_sign_in_failures_total", "sandbox_portal_webhook_attempts_total", "sandbox_portal_process_cpu_seconds_total",
+      "sandbox_portal_sign_in_failures_total", "sandbox_portal_webhook_attempts_total", "sandbox_portal_webhook_deliveries_pending", "sandbox_portal_webhook_oldest_pending_seconds", "sandbox_portal_process_cpu_seconds_total",
     ]) {
       expect(text, name).toContain(`# TYPE ${name} `);
     }
     expect(text).toMatch(/^sandbox_portal_queue_depth 1$/m);
+    expect(text).toMatch(/^sandbox_portal_webhook_deliveries_pending 1$/m);
+    expect(Number(/^sandbox_portal_webhook_oldest_pending_seconds (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(600);
     expect(text).toMatch(/^sandbox_portal_runs\{kind="REFRESH",status="FAILED"\} 2$/m);
     expect(text).toMatch(/^sandbox_portal_workers_alive 1$/m);
     expect(text).toMatch(/^sandbox_portal_scrape_database_ok 1$/m);
