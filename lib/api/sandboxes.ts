@@ -105,24 +105,24 @@ export async function sandboxChoices(actor: Actor, id: string): Promise<z.infer<
   return { associates, scheduledTasks: tasks };
 }
 
-/** The JSON body, or undefined when the request has none. */
+const NOT_JSON = "The body must be a JSON object.";
+
+/** The JSON body, or undefined when the request has none; a 422 problem when it is not JSON. */
 async function optionalJsonBody(request: Request): Promise<unknown> {
   const text = await request.text();
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new AppError("INVALID_INPUT", "The body must be a JSON object.");
+    throw new AppError("INVALID_INPUT", NOT_JSON);
   }
 }
 
-/** The JSON body of a request, or a 422 problem when it is not JSON. */
+/** The JSON body of a request, or a 422 problem when it is missing or not JSON. */
 async function jsonBody(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new AppError("INVALID_INPUT", "The body must be a JSON object.");
-  }
+  const body = await optionalJsonBody(request);
+  if (body === undefined) throw new AppError("INVALID_INPUT", NOT_JSON);
+  return body;
 }
 
 /** An order, as on the order page: a customer admin for their own customer, an operator for the `tenantId` named. */

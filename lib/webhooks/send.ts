@@ -6,8 +6,8 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import https from "node:https";
-import { isIP, type LookupFunction } from "node:net";
-import { isRefusedAddress, PRIVATE_TARGET_REFUSED } from "./targets";
+import type { LookupFunction } from "node:net";
+import { isRefusedAddress, isRefusedLiteral, PRIVATE_TARGET_REFUSED } from "./targets";
 
 export const ATTEMPT_TIMEOUT_MS = 15_000;
 const MAX_ANSWER_BYTES = 4096;
@@ -60,14 +60,12 @@ export interface SendOptions {
 
 /** POSTs `body`; resolves with the 2xx status, or rejects with DeliveryFailed. */
 export function postSigned(target: string, headers: Record<string, string>, body: string, options: SendOptions = {}): Promise<number> {
-  const url = new URL(target);
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  // A literal address never goes through the lookup: check it here.
-  if (isIP(host) !== 0 && isRefusedAddress(host)) return Promise.reject(new DeliveryFailed(PRIVATE_TARGET_REFUSED));
+  // A literal address never goes through the lookup: check it here. Names, localhost too, are checked when connecting.
+  if (isRefusedLiteral(target)) return Promise.reject(new DeliveryFailed(PRIVATE_TARGET_REFUSED));
   const timeoutMs = options.timeoutMs ?? ATTEMPT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const request = https.request(
-      url,
+      new URL(target),
       {
         method: "POST",
         headers: { ...headers, "content-length": Buffer.byteLength(body), "user-agent": "SandboxPortal-Webhooks/1" },

@@ -70,10 +70,15 @@ export function isRefusedAddress(address: string): boolean {
 
 export const PRIVATE_TARGET_REFUSED = "The address is on a loopback or private network, where the portal does not send events unless an operator allows it.";
 
+/** True when the address's host is a literal IP address the portal must not POST to (names are checked when connecting). */
+export function isRefusedLiteral(raw: string): boolean {
+  const host = new URL(raw).hostname.replace(/^\[|\]$/g, "");
+  return isIP(host) !== 0 && isRefusedAddress(host);
+}
+
 /** Why the portal will not send to this address's literal host (an IP address, or localhost), or null; names are checked at connect time. */
 export function privateTargetProblem(raw: string): string | null {
-  const host = new URL(raw).hostname.replace(/^\[|\]$/g, "");
-  if (isIP(host) !== 0) return isRefusedAddress(host) ? PRIVATE_TARGET_REFUSED : null;
-  if ((host === "localhost" || host.endsWith(".localhost")) && isRefusedAddress("127.0.0.1")) return PRIVATE_TARGET_REFUSED;
-  return null;
+  const host = new URL(raw).hostname;
+  const localhost = host === "localhost" || host.endsWith(".localhost");
+  return isRefusedLiteral(raw) || (localhost && isRefusedAddress("127.0.0.1")) ? PRIVATE_TARGET_REFUSED : null;
 }
