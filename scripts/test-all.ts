@@ -14,6 +14,8 @@ interface Tally {
 }
 
 const results: { suite: string; tally: Tally }[] = [];
+/** Which tests failed, with their first line of reason: printed in the summary, which CI shows even when it cuts the log. */
+const failures: string[] = [];
 
 function run(command: string, args: string[]): number {
   console.log(`\n$ ${command} ${args.join(" ")}`);
@@ -26,6 +28,60 @@ function check(suite: string, command: string, args: string[]): boolean {
   const ok = run(command, args) === 0;
   results.push({ suite, tally: { passed: ok ? 1 : 0, failed: ok ? 0 : 1 } });
   return ok;
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numFailedTestSuites: number;
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
+  }[];
+}
+
+interface PlaywrightSpec {
+  title: string;
+  file: string;
+  ok: boolean;
+  tests: { results: { error?: { message?: string } }[] }[];
+}
+interface PlaywrightSuite {
+  specs?: PlaywrightSpec[];
+  suites?: PlaywrightSuite[];
+}
+interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number };
+  suites: PlaywrightSuite[];
+}
+
+const firstLine = (text: string | undefined) => (text ?? "").split("\n").find((line) => line.trim() !== "")?.trim().slice(0, 200) ?? "";
+
+function vitestFailures(report: VitestReport): string[] {
+  const lines: string[] = [];
+  for (const file of report.testResults) {
+    const name = file.name.replace(process.cwd() + "/", "");
+    const failed = file.assertionResults.filter((test) => test.status === "failed");
+    for (const test of failed) lines.push(`${name} › ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+    if (file.status === "failed" && failed.length === 0) lines.push(`${name}: ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+
+function playwrightFailures(report: PlaywrightReport): string[] {
+  const lines: string[] = [];
+  const walk = (suite: PlaywrightSuite) => {
+    for (const spec of suite.specs ?? []) {
+      if (spec.ok) continue;
+      const error = spec.tests.flatMap((test) => test.results).find((result) => result.error)?.error?.message;
+      lines.push(`${spec.file} › ${spec.title}: ${firstLine(error)}`);
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites) walk(suite);
+  return lines;
 }
 
 function readJson<T>(file: string): T | null {
@@ -42,7 +98,8 @@ check("contract DDL up to date", "npx", ["tsx", "scripts/crm-contract-sql.ts", "
 
 {
   const code = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"]);
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numFailedTestSuites: number }>("test-results/vitest.json");
+  const report = readJson<VitestReport>("test-results/vitest.json");
+  if (report) failures.push(...vitestFailures(report));
   // A crash before any report, or a test file that fails to load (no test of it ran), still counts as a failure.
   const tally = report ? { passed: report.numPassedTests, failed: Math.max(report.numFailedTests, report.numFailedTestSuites) } : { passed: 0, failed: 0 };
   if (code !== 0 && tally.failed === 0) tally.failed = 1;
@@ -54,7 +111,8 @@ if (built) {
   // The browser tests' server listens on a port free right now, never an assumed one.
   process.env.E2E_PORT ??= String(await freePort());
   const code = run("npx", ["playwright", "test"]);
-  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>("test-results/playwright.json");
+  const report = readJson<PlaywrightReport>("test-results/playwright.json");
+  if (report) failures.push(...playwrightFailures(report));
   const tally = report
     ? { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected }
     : { passed: 0, failed: 0 };
@@ -64,6 +122,10 @@ if (built) {
   results.push({ suite: "browser (not run: the build failed)", tally: { passed: 0, failed: 1 } });
 }
 
+if (failures.length > 0) {
+  console.log("\nFailed");
+  for (const failure of failures) console.log(`  ${failure}`);
+}
 console.log("\nSummary");
 for (const { suite, tally } of results) console.log(`  ${suite}: ${tally.passed} passed, ${tally.failed} failed`);
 const passed = results.reduce((n, r) => n + r.tally.passed, 0);

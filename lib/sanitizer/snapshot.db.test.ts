@@ -26,7 +26,11 @@ describe("consistent snapshot", () => {
     const atSnapshot = await checksums(prod);
     const companiesAtSnapshot = await scalar(prod, "SELECT md5(string_agg(row(id, name, phone, city)::text, '|' ORDER BY id)) FROM company");
     const writes: string[] = [];
-    const writer = async (key: string) => {
+    // The copy calls its hooks from streams that run side by side: one write at a time,
+    // or two writers' updates of the same companies deadlock each other on production.
+    let previousWrite = Promise.resolve();
+    const writer = (key: string) => (previousWrite = previousWrite.then(() => write(key)));
+    const write = async (key: string) => {
       if (key === "snapshot") return; // before the snapshot: nothing may be written yet
       await withClient(prod, async (c) => {
         await c.query("UPDATE company SET name = name || ' (renamed)', city = 'Elsewhere' WHERE id % 7 = 0");

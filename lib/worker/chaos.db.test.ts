@@ -101,6 +101,32 @@ const reached = (runId: string, test: (s: { key: string; state: string }) => boo
 };
 
 /**
+ * Starts a refresh and returns once production is streaming the big table to it. The
+ * copy is seen on production itself (its progress row is written at most twice a
+ * second, and a table may take less than that); a refresh that ends before it is
+ * seen is simply followed by another, so the fault always lands mid-copy.
+ */
+async function refreshCaughtMidCopy(request: (kind: "REFRESH") => Promise<string>): Promise<string> {
+  const productionDb = decodeURIComponent(new URL(productionUrl).pathname.slice(1));
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const runId = await request("REFRESH");
+    for (;;) {
+      const [copying] = await oneOffQuery(
+        productionUrl,
+        "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY (%' AND query LIKE '%ticket_message%'",
+        [productionDb],
+      );
+      if (copying) return runId;
+      const run = await runOf(runId);
+      if (run.status === "FAILED") throw new Error(`run failed: ${run.error}`);
+      if (run.status === "SUCCEEDED") break;
+      await sleep(10);
+    }
+  }
+  throw new Error(`no refresh was caught copying in 5 tries\n${workerLog.slice(-3000)}`);
+}
+
+/**
  * Waits for the run to succeed, doing what a live worker's sweep does meanwhile:
  * a run whose heartbeat went quiet (its worker is dead) is recovered, as it
  * would be after STALE_AFTER_MS, without waiting that long.
@@ -211,8 +237,7 @@ describe("chaos: a worker under faults", () => {
     await assertInvariants(sandbox.id, production);
 
     // Production's sessions terminated mid-copy.
-    const prodRun = await request("REFRESH");
-    await waitFor("a table being copied", reached(prodRun, (s) => s.key.startsWith("table:") && s.state === "running"));
+    const prodRun = await refreshCaughtMidCopy(request);
     const productionDb = decodeURIComponent(new URL(productionUrl).pathname.slice(1));
     await oneOffQuery(productionUrl, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [productionDb]);
     figures.faults++;
@@ -222,8 +247,7 @@ describe("chaos: a worker under faults", () => {
     await assertInvariants(sandbox.id, production);
 
     // The sandbox server, which also holds the portal database, restarted mid-copy.
-    const restartRun = await request("REFRESH");
-    await waitFor("a table being copied", reached(restartRun, (s) => s.key.startsWith("table:") && s.state === "running"));
+    const restartRun = await refreshCaughtMidCopy(request);
     await server.stop();
     server = await startLocalServer(serverOptions);
     figures.faults++;
