@@ -3,6 +3,7 @@
  *
  * On a throwaway embedded PostgreSQL 15: generate a production database, then time
  *   (a) pg_dump -Fc | pg_restore into a fresh database (the usual way to copy),
+ *   (a') pg_dump -Fd -j N -Z0, then pg_restore -j N, N the cores (the best logical copy),
  *   (b) CREATE DATABASE ... TEMPLATE (a file-level copy: the physical floor),
  *   (c) provisionSandbox with default options (copy + sanitize + verify), in a
  *       child process whose peak RSS is the worker's,
@@ -15,10 +16,13 @@
  * and (s) at most 2× (c) inside the worker on the medium scale.
  * --phases also prints where (c), (k) and (s) spent their time, phase by phase.
  * --only-personal-data times just (c) and (s), side by side.
+ * --only-copy-speed times just (b), (c) and (c'), for work on the copy's speed.
+ * Last, one machine-readable line of the ratios:
+ *   bench medium c/a=… c/a'=… c/b=… c'/b=… p/c=… k_s=… s/c=… rss_mb=…
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateProductionDatabase } from "../lib/crm/generator";
@@ -29,7 +33,7 @@ import type { SandboxOptionsInput } from "../lib/sanitizer/options";
 import { freePort } from "../lib/testing/free-port";
 import { oneOffQuery } from "../lib/db/one-off-query";
 
-const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false }, "only-copy-speed": { type: "boolean", default: false } } });
 const scale = values.scale as Scale;
 if (!["small", "medium", "large"].includes(scale)) throw new Error(`--scale must be small, medium or large, not ${scale}`);
 
@@ -57,6 +61,26 @@ function dumpRestore(from: string, to: string): Promise<void> {
     dump.on("exit", done("pg_dump"));
     restore.on("exit", done("pg_restore"));
   });
+}
+
+/** A spawned tool, to its end: rejects on a non-zero exit. */
+function runTool(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
+    proc.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
+  });
+}
+
+/** The fastest logical copy pg_dump offers: a directory dump, uncompressed, N tables at a time each way. */
+async function parallelDumpRestore(from: string, to: string): Promise<void> {
+  const jobs = String(availableParallelism());
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), "sandbox-portal-bench-dump-")), "dump");
+  try {
+    await runTool("pg_dump", ["-Fd", "-j", jobs, "-Z0", "--no-owner", "--no-privileges", "-f", dir, "-d", from]);
+    await runTool("pg_restore", ["-j", jobs, "--no-owner", "--no-privileges", "--exit-on-error", "-d", to, dir]);
+  } finally {
+    await rm(path.dirname(dir), { recursive: true, force: true });
+  }
 }
 
 interface ChildResult {
@@ -124,12 +148,23 @@ try {
     process.exit(0);
   }
 
-  await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore");
-  const a = await timed("(a) pg_dump -Fc | pg_restore", () => dumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore")));
   const b = await timed("(b) CREATE DATABASE ... TEMPLATE", () => oneOffQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent("bench_template")} TEMPLATE bench_prod`));
   const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
   const all = await timed("(c') provisionSandbox, documents and attachments too", () =>
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_all", { documents: { mode: "all" }, serviceAttachments: true }),
+  );
+  if (values["only-copy-speed"]) {
+    console.log(`c/b  = ${ratio(c.ms, b.ms)} (target <= 1.0)   c'/b = ${ratio(all.ms, b.ms)} (target <= 2.0)`);
+    console.log(`(c) streamed ${mb(c.value.bytes)}, (c') ${mb(all.value.bytes)}; worker peak RSS (c) ${mb(c.value.maxRssBytes)}, (c') ${mb(all.value.maxRssBytes)}`);
+    if (values.phases) printPhases({ full: c.value.phases, "with documents": all.value.phases });
+    console.log(`bench ${scale} c/b=${ratio(c.ms, b.ms)} c'/b=${ratio(all.ms, b.ms)} rss_mb=${(Math.max(c.value.maxRssBytes, all.value.maxRssBytes) / 1024 / 1024).toFixed(0)}`);
+    process.exit(0);
+  }
+  await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore");
+  const a = await timed("(a) pg_dump -Fc | pg_restore", () => dumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore")));
+  await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore_parallel");
+  const aParallel = await timed(`(a') pg_dump -Fd -j ${availableParallelism()} -Z0, pg_restore -j ${availableParallelism()}`, () =>
+    parallelDumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore_parallel")),
   );
 
   const p = await timed("(p) provisionSandbox, partial: 10 % of companies", () =>
@@ -142,7 +177,8 @@ try {
 
   console.log("");
   console.log(`c/a  = ${ratio(c.ms, a.ms)}  (target <= 0.80)   c'/a = ${ratio(all.ms, a.ms)}`);
-  console.log(`c/b  = ${ratio(c.ms, b.ms)}   c'/b = ${ratio(all.ms, b.ms)}`);
+  console.log(`c/a' = ${ratio(c.ms, aParallel.ms)}  (target <= 0.50)   c'/a' = ${ratio(all.ms, aParallel.ms)}`);
+  console.log(`c/b  = ${ratio(c.ms, b.ms)}  (target <= 1.0)    c'/b = ${ratio(all.ms, b.ms)}  (target <= 2.0)`);
   console.log(`rows/s (c)  = ${Math.round(c.value.rows / (c.ms / 1000)).toLocaleString("en")} (${c.value.rows.toLocaleString("en")} rows, ${mb(c.value.bytes)} streamed)`);
   console.log(`rows/s (c') = ${Math.round(all.value.rows / (all.ms / 1000)).toLocaleString("en")} (${all.value.rows.toLocaleString("en")} rows, ${mb(all.value.bytes)} streamed)`);
   console.log(`(c) inside the worker (without process start-up): ${(c.value.ms / 1000).toFixed(2)} s, c/a = ${ratio(c.value.ms, a.ms)}`);
@@ -155,6 +191,12 @@ try {
   console.log(`    in a worker that has run before: ${((k.value.laterMs ?? 0) / 1000).toFixed(2)} s (median of the later runs)`);
   const s = await personalData(c.value);
   if (values.phases) printPhases({ full: c.value.phases, config: k.value.phases, "config, later": k.value.laterPhases, pseudonymised: s.phases });
+  const rssMb = Math.max(c.value.maxRssBytes, all.value.maxRssBytes, p.value.maxRssBytes, k.value.maxRssBytes, s.maxRssBytes) / 1024 / 1024;
+  console.log("");
+  console.log(
+    `bench ${scale} c/a=${ratio(c.ms, a.ms)} c/a'=${ratio(c.ms, aParallel.ms)} c/b=${ratio(c.ms, b.ms)} c'/b=${ratio(all.ms, b.ms)} ` +
+      `p/c=${ratio(p.value.ms, c.value.ms)} k_s=${(k.value.ms / 1000).toFixed(2)} s/c=${ratio(s.ms, c.value.ms)} rss_mb=${rssMb.toFixed(0)}`,
+  );
 } finally {
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });

@@ -88,6 +88,7 @@ export async function countLeftOut(input: LeftOutInput): Promise<CopyResult> {
 export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const { tracker } = input;
   const result = emptyResult();
+  const binaryAllowed = await sameMajorVersion(input.sources[0]!, input.targets[0]!);
   await drain(input, input.plans, async (source, plan, key, signal, i) => {
     result.changes.set(plan.table, await countChanges(source, plan));
     const rewrite = input.personalData?.streamFor(plan.personal);
@@ -99,6 +100,7 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
       signal,
       input.rateLimit,
       rewrite,
+      binaryAllowed,
     );
     for (const [key, n] of rewrite?.changed ?? []) result.rewritten.set(key, (result.rewritten.get(key) ?? 0) + n);
     tracker.finish(key, { done: copied.rows, total: copied.rows, detail: `${formatBytes(copied.bytes)} streamed` });
@@ -110,6 +112,14 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
     await source.query("COMMIT");
   });
   return result;
+}
+
+/** COPY's binary forms are only promised within one major version of PostgreSQL. */
+async function sameMajorVersion(source: pg.ClientBase, target: pg.ClientBase): Promise<boolean> {
+  const major = async (client: pg.ClientBase) =>
+    (await client.query<{ major: number }>("SELECT current_setting('server_version_num')::int / 10000 AS major")).rows[0]?.major;
+  const [a, b] = await Promise.all([major(source), major(target)]);
+  return a !== undefined && a === b;
 }
 
 /** Both results together, tables in the plans' order. */

@@ -33,13 +33,23 @@ export interface TablePlan {
   estimatedBytes: number;
   /** Rule 18: the columns rewritten while copying (empty unless personal data is pseudonymised). */
   personal: PersonalColumn[];
+  /**
+   * The rows may travel in COPY's binary format: every column is copied as it is or
+   * emptied (a rewritten value has its expression's type, which need not be the
+   * column's), every type is built in (the binary form of an enum, or an array of
+   * one, names production's own type), and no value is rewritten on its way.
+   */
+  binary: boolean;
 }
 
-/** A table to plan: the schema reader's, or the dry run's lighter reading (no estimates). */
+/** A table to plan: the schema reader's, or the dry run's lighter reading (no estimates, no types). */
 export interface PlannedTable extends RuleTable {
+  columns: readonly { name: string; /** A built-in type, or an enum's name (the schema reader's); null for others. */ type?: string | null; enumType?: string | null }[];
   estimatedRows?: number;
   bytes?: number;
 }
+
+const builtInType = (column: PlannedTable["columns"][number]) => column.type != null && column.enumType == null;
 
 export function buildCopyPlans(tables: readonly PlannedTable[], ctx: RuleContext): TablePlan[] {
   const withScopes = ctx.options.kind === "partial" ? { ...ctx, partialScopes: partialScopes(tables, ctx) } : ctx;
@@ -109,6 +119,7 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
     estimatedBytes: table.bytes ?? 0,
     scope: null,
     personal: [],
+    binary: false,
   };
   if (!contractTable(table.name) && ctx.classification.tables[table.name] !== "copy") {
     return { ...base, select: null, changes: [{ rule: 0, key: `${table.name} skipped`, aggregate: "count(*)" }] };
@@ -121,10 +132,14 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
   // The rows of the chosen companies that the copy holds, recorded on production
   // for the verification's "every selected company has all its dependants".
   if (scope && scope.members !== "false") changes.push({ rule: 17, key: chosenKey(table.name), aggregate: countWhere(`(${scope.members})${rules.where ? ` AND ${rules.where}` : ""}`) });
+  let rewritten = false;
   const expressions = table.columns.map((c) => {
     const col = quoteIdent(c.name);
     const override = rules.columns?.[c.name];
-    if (override) return `${override} AS ${col}`;
+    if (override) {
+      rewritten ||= !/^NULL(::[a-z ]+)?$/i.test(override.trim()); // a NULL is the same in binary whatever its type
+      return `${override} AS ${col}`;
+    }
     if (columnTreatment(ctx.classification, table.name, c.name) === "clear") {
       changes.push({ rule: 0, key: `${table.name}.${c.name} cleared`, aggregate: `count(${col})` });
       return `NULL AS ${col}`;
@@ -133,7 +148,8 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
   });
   const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
   const personal = ctx.options.personalData === "pseudonymise" ? personalColumns(ctx.classification, table.name, table.columns.map((c) => c.name)) : [];
-  return { ...base, scope, personal, select: `${scope?.ctes ?? ""}SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
+  const binary = !rewritten && personal.length === 0 && table.columns.every(builtInType);
+  return { ...base, scope, personal, binary, select: `${scope?.ctes ?? ""}SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
 }
 
 /** Plain words for rule 0's counts: the customer's own tables and fields keep their names. */

@@ -1,41 +1,20 @@
 /**
  * Streams one table from production into the copy: `COPY (SELECT ...) TO STDOUT`
- * piped into `COPY ... FROM STDIN`, text format (portable between server versions).
+ * piped into `COPY ... FROM STDIN`. Binary format where the plan allows it and both
+ * servers are of one major version (binary forms are only promised within one);
+ * text otherwise, which is portable between versions and what rule 18 rewrites.
  * Memory stays flat whatever the table size: pipeline() applies backpressure end
  * to end, and nothing but the chunk in flight is held.
  */
-import { Transform, type TransformCallback } from "node:stream";
+import type { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { aggregatesSql } from "./change-counts";
+import { BinaryRowCounter, TextRowCounter, type CopyCounters } from "./copy-row-counters";
 import type { TablePlan } from "./copy-plan";
 import { ThrottledStream, type RateLimit } from "./rate-limit";
 import { quoteIdent } from "./sql";
-
-export interface CopyCounters {
-  rows: number;
-  bytes: number;
-}
-
-const NEWLINE = 0x0a;
-
-/**
- * Counts rows as they stream: in COPY text format every row ends with a newline and
- * newlines inside values are escaped as `\n`, so newline bytes are exactly rows.
- */
-class CountingStream extends Transform {
-  readonly counters: CopyCounters = { rows: 0, bytes: 0 };
-  constructor(private readonly onChunk: (c: CopyCounters) => void) {
-    super();
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.counters.bytes += chunk.length;
-    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) this.counters.rows++;
-    this.onChunk(this.counters);
-    callback(null, chunk);
-  }
-}
 
 export async function copyTable(
   source: pg.ClientBase,
@@ -46,11 +25,15 @@ export async function copyTable(
   rateLimit?: RateLimit,
   /** Rewrites rows on their way (rule 18's pseudonyms): the stream stays COPY text. */
   rewrite?: Transform,
+  /** Both servers are of one major version: the plan's binary format may be used. */
+  binaryAllowed = false,
 ): Promise<CopyCounters> {
   if (plan.select === null) return { rows: 0, bytes: 0 };
-  const out = source.query(copyTo(`COPY (${plan.select}) TO STDOUT`));
-  const into = target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN`));
-  const counter = new CountingStream(onChunk);
+  const binary = binaryAllowed && plan.binary && !rewrite;
+  const format = binary ? " (FORMAT binary)" : "";
+  const out = source.query(copyTo(`COPY (${plan.select}) TO STDOUT${format}`));
+  const into = target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN${format}`));
+  const counter = binary ? new BinaryRowCounter(onChunk) : new TextRowCounter(onChunk);
   const options = signal ? { signal } : {};
   const stages = [out, ...(rateLimit ? [new ThrottledStream(rateLimit)] : []), counter, ...(rewrite ? [rewrite] : []), into];
   await pipeline(stages, options);

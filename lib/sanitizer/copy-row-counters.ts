@@ -1,0 +1,119 @@
+/**
+ * Counts the rows of a COPY stream as it passes, for the progress bar; the target's
+ * own count of rows loaded stays the authority. One counter per COPY format.
+ */
+import { Transform, type TransformCallback } from "node:stream";
+
+export interface CopyCounters {
+  rows: number;
+  bytes: number;
+}
+
+abstract class RowCounter extends Transform {
+  readonly counters: CopyCounters = { rows: 0, bytes: 0 };
+  constructor(private readonly onChunk: (c: CopyCounters) => void) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.counters.bytes += chunk.length;
+    this.counters.rows += this.rowsIn(chunk);
+    this.onChunk(this.counters);
+    callback(null, chunk);
+  }
+  protected abstract rowsIn(chunk: Buffer): number;
+}
+
+const NEWLINE = 0x0a;
+
+/** Text format: every row ends with a newline, and newlines inside values are escaped as `\n`. */
+export class TextRowCounter extends RowCounter {
+  protected rowsIn(chunk: Buffer): number {
+    let rows = 0;
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) rows++;
+    return rows;
+  }
+}
+
+/** The binary format's fixed header: signature (11 bytes), flags (4), then the length of an extension area (4). */
+const HEADER_BYTES = 19;
+
+/**
+ * Binary format: after the header, each row is a 16-bit field count (-1 ends the
+ * stream), then per field a 32-bit length (-1 for NULL) and that many bytes. The
+ * walk reads only the counts and lengths and jumps over the values; a count or
+ * length split between two chunks is put together in `scratch`.
+ */
+export class BinaryRowCounter extends RowCounter {
+  private state: "header" | "row" | "field" | "end" = "header";
+  private need = HEADER_BYTES;
+  private readonly scratch = Buffer.alloc(HEADER_BYTES);
+  private filled = 0;
+  private skip = 0;
+  private fieldsLeft = 0;
+
+  protected rowsIn(chunk: Buffer): number {
+    let rows = 0;
+    let at = 0;
+    while (at < chunk.length && this.state !== "end") {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - at);
+        this.skip -= n;
+        at += n;
+        continue;
+      }
+      let word: Buffer;
+      let from: number;
+      if (this.filled === 0 && chunk.length - at >= this.need) {
+        word = chunk; // the common case: the whole count or length lies in this chunk
+        from = at;
+        at += this.need;
+      } else {
+        const n = Math.min(this.need - this.filled, chunk.length - at);
+        chunk.copy(this.scratch, this.filled, at, at + n);
+        this.filled += n;
+        at += n;
+        if (this.filled < this.need) break;
+        this.filled = 0;
+        word = this.scratch;
+        from = 0;
+      }
+      rows += this.advance(word, from);
+    }
+    return rows;
+  }
+
+  /** Takes the count, length or header just read; returns 1 when it began a row. */
+  private advance(word: Buffer, from: number): number {
+    if (this.state === "header") {
+      this.skip = word.readInt32BE(from + 15);
+      return this.expectRow();
+    }
+    if (this.state === "row") {
+      const fields = word.readInt16BE(from);
+      if (fields < 0) {
+        this.state = "end";
+        return 0;
+      }
+      this.fieldsLeft = fields;
+      if (fields > 0) this.expectField();
+      return 1;
+    }
+    const length = word.readInt32BE(from);
+    if (length > 0) this.skip = length;
+    this.fieldsLeft--;
+    if (this.fieldsLeft > 0) this.expectField();
+    else this.expectRow();
+    return 0;
+  }
+
+  private expectRow(): number {
+    this.state = "row";
+    this.need = 2;
+    return 0;
+  }
+
+  private expectField(): void {
+    this.state = "field";
+    this.need = 4;
+  }
+}
