@@ -110,6 +110,11 @@ function provisionInChild(productionUrl: string, serverUrl: string, databaseName
   });
 }
 
+/** Each copy is dropped once measured: the disk holds production and one copy at a time (the large scale is 5.4 GB each). */
+function dropDatabases(adminUrl: string, ...names: string[]): Promise<unknown> {
+  return Promise.all(names.map((name) => oneOffQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)}`)));
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /** Phase → ms of each run, one column per run. */
@@ -137,11 +142,13 @@ try {
     const s = await timed("(s) provisionSandbox, personal data pseudonymised", () =>
       provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_pseudonymised", { personalData: "pseudonymise" }),
     );
+    await dropDatabases(server.adminUrl, "bench_sandbox_pseudonymised");
     console.log(`  full, pseudonymised     ${(s.value.ms / 1000).toFixed(2)} s  ${s.value.rows.toLocaleString("en")} rows  ${mb(s.value.bytes)}  (target s/c <= 2; s/c = ${ratio(s.value.ms, c.ms)}; peak RSS ${mb(s.value.maxRssBytes)})`);
     return s.value;
   };
   if (values["only-personal-data"]) {
     const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
+    await dropDatabases(server.adminUrl, "bench_sandbox");
     console.log(`  full, default options   ${(c.value.ms / 1000).toFixed(2)} s  ${c.value.rows.toLocaleString("en")} rows  ${mb(c.value.bytes)}`);
     const s = await personalData(c.value);
     if (values.phases) printPhases({ full: c.value.phases, pseudonymised: s.phases });
@@ -149,10 +156,13 @@ try {
   }
 
   const b = await timed("(b) CREATE DATABASE ... TEMPLATE", () => oneOffQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent("bench_template")} TEMPLATE bench_prod`));
+  await dropDatabases(server.adminUrl, "bench_template");
   const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
+  await dropDatabases(server.adminUrl, "bench_sandbox");
   const all = await timed("(c') provisionSandbox, documents and attachments too", () =>
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_all", { documents: { mode: "all" }, serviceAttachments: true }),
   );
+  await dropDatabases(server.adminUrl, "bench_sandbox_all");
   if (values["only-copy-speed"]) {
     console.log(`c/b  = ${ratio(c.ms, b.ms)} (target <= 1.0)   c'/b = ${ratio(all.ms, b.ms)} (target <= 2.0)`);
     console.log(`(c) streamed ${mb(c.value.bytes)}, (c') ${mb(all.value.bytes)}; worker peak RSS (c) ${mb(c.value.maxRssBytes)}, (c') ${mb(all.value.maxRssBytes)}`);
@@ -162,18 +172,22 @@ try {
   }
   await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore");
   const a = await timed("(a) pg_dump -Fc | pg_restore", () => dumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore")));
+  await dropDatabases(server.adminUrl, "bench_restore");
   await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore_parallel");
   const aParallel = await timed(`(a') pg_dump -Fd -j ${availableParallelism()} -Z0, pg_restore -j ${availableParallelism()}`, () =>
     parallelDumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore_parallel")),
   );
+  await dropDatabases(server.adminUrl, "bench_restore_parallel");
 
   const p = await timed("(p) provisionSandbox, partial: 10 % of companies", () =>
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_partial", { kind: "partial", share: { by: "percent", percent: 10 } }),
   );
+  await dropDatabases(server.adminUrl, "bench_sandbox_partial");
   // Three runs in one worker process: the first one's time, and the later ones' (a running worker's).
   const k = await timed("(k) provisionSandbox, configuration only, 3 runs", () =>
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_config", { kind: "config" }, 3),
   );
+  await dropDatabases(server.adminUrl, "bench_sandbox_config", "bench_sandbox_config_1", "bench_sandbox_config_2");
 
   console.log("");
   console.log(`c/a  = ${ratio(c.ms, a.ms)}  (target <= 0.80)   c'/a = ${ratio(all.ms, a.ms)}`);
