@@ -14,7 +14,7 @@
  *   (s) provisionSandbox of a full copy with personal data pseudonymised (rule 18).
  * Targets: c/a <= 0.8, worker RSS < 300 MB; (p) at most 0.25× (c), (k) under 3 s
  * and (s) at most 2× (c) inside the worker on the medium scale.
- * --phases also prints where (c), (k) and (s) spent their time, phase by phase.
+ * --phases also prints where (c), (p), (k) and (s) spent their time, phase by phase.
  * --only-personal-data times just (c) and (s), side by side.
  * --only-copy-speed times just (b), (c) and (c'), for work on the copy's speed.
  * Last, one machine-readable line of the ratios:
@@ -204,7 +204,7 @@ try {
   console.log(`  configuration only      ${(k.value.ms / 1000).toFixed(2)} s  ${k.value.rows.toLocaleString("en")} rows  ${mb(k.value.bytes)}  (target < 3 s; k/c = ${ratio(k.value.ms, c.value.ms)})`);
   console.log(`    in a worker that has run before: ${((k.value.laterMs ?? 0) / 1000).toFixed(2)} s (median of the later runs)`);
   const s = await personalData(c.value);
-  if (values.phases) printPhases({ full: c.value.phases, config: k.value.phases, "config, later": k.value.laterPhases, pseudonymised: s.phases });
+  if (values.phases) printPhases({ full: c.value.phases, partial: p.value.phases, config: k.value.phases, "config, later": k.value.laterPhases, pseudonymised: s.phases });
   const rssMb = Math.max(c.value.maxRssBytes, all.value.maxRssBytes, p.value.maxRssBytes, k.value.maxRssBytes, s.maxRssBytes) / 1024 / 1024;
   console.log("");
   console.log(
