@@ -18,7 +18,13 @@ export interface SchemaDdl {
   beforeData: string[];
   /** After the data, per table: primary key, uniques, other indexes. */
   indexes: { table: string; sql: string }[];
-  foreignKeys: string[];
+  /**
+   * After the data: each foreign key added NOT VALID (the catalogue only, at once), then
+   * validated. A validation locks its own table against writes, and only its referenced
+   * table against being dropped, so the validations can run side by side, one scan each,
+   * without waiting on one another; adding them validated runs the scans one at a time.
+   */
+  foreignKeys: { add: string; validate: string }[];
 }
 
 export function buildSchemaDdl(plan: SchemaPlan): SchemaDdl {
@@ -72,10 +78,13 @@ const columnList = (columns: string[]) => columns.map(quoteIdent).join(", ");
 
 const ACTIONS: Record<FkAction, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
-function foreignKeyDdl(c: PlannedConstraint): string {
+function foreignKeyDdl(c: PlannedConstraint): SchemaDdl["foreignKeys"][number] {
   const fk = c.foreignKey;
   if (!fk) throw new Error(`foreign key ${c.name} without its target`);
-  return `${alterTable(c)} FOREIGN KEY (${columnList(c.columns)}) REFERENCES ${quoteIdent(fk.table)} (${columnList(fk.columns)}) ON DELETE ${ACTIONS[fk.onDelete]} ON UPDATE ${ACTIONS[fk.onUpdate]}`;
+  return {
+    add: `${alterTable(c)} FOREIGN KEY (${columnList(c.columns)}) REFERENCES ${quoteIdent(fk.table)} (${columnList(fk.columns)}) ON DELETE ${ACTIONS[fk.onDelete]} ON UPDATE ${ACTIONS[fk.onUpdate]} NOT VALID`,
+    validate: `ALTER TABLE ${quoteIdent(c.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)}`,
+  };
 }
 
 /** A contract value domain, in the form PostgreSQL stores it, with production's values in production's order. */

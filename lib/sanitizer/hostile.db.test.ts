@@ -313,6 +313,18 @@ describe("a contract-exact production with hostile names, identity ids and no op
   });
 });
 
+describe("a production whose rows break its own foreign keys (written with its triggers off)", () => {
+  it("fails the copy at the keys, naming neither rows nor values, and leaves no database", async () => {
+    const prod = await production(57);
+    await withClient(prod, (c) => c.query("SET session_replication_role = replica; UPDATE sale SET contact_id = 999999 WHERE id = (SELECT min(id) FROM sale)"));
+    const made = provision(prod, EMPTY_CLASSIFICATION);
+    const failure = await made.promise.then(() => null, (error: unknown) => error as Error);
+    expect(failure).toMatchObject({ code: "COPY_FAILED", message: expect.stringContaining("foreign key") });
+    expect(failure!.message).not.toContain("999999");
+    expect(await databaseNames()).not.toContain(made.name);
+  });
+});
+
 function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }

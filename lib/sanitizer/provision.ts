@@ -160,7 +160,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     await step("constraints");
     const keptTasks = await timePhase(onPhase, "foreign keys, sequences", () =>
       targets.first().then(async (client) => {
-        await client.query(ddl.foreignKeys.join(";\n"));
+        await client.query(ddl.foreignKeys.map((fk) => fk.add).join(";\n"));
+        await runParallel(await targets.all(), ddl.foreignKeys.map((fk) => fk.validate));
         await resetSequences(client);
         // By name for the report: people know their tasks by name, not by id.
         const { rows } = await client.query<{ id: number; name: string }>(
