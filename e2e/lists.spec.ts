@@ -45,6 +45,9 @@ test("a customer admin filters and sorts the sandboxes, pages on and back, and a
   // Customers are never offered a customer filter.
   await expect(page.getByLabel("Customer", { exact: true })).toHaveCount(0);
   await page.getByRole("link", { name: /^Show deleted \(\d+\)$/ }).click();
+  // The filter form carries the choice only once that page is there: filling the old one would drop it.
+  await expect(page).toHaveURL(/deleted=shown/);
+  await expect(page.getByRole("link", { name: "Hide deleted" })).toBeVisible();
 
   await page.getByLabel("Search").fill(PREFIX);
   await page.getByLabel("Status").selectOption({ label: "Cancelled" });
