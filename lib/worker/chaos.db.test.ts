@@ -213,11 +213,22 @@ describe("chaos: a worker under faults", () => {
     // SIGKILL at random points of runs: the first provisions, the rest refresh. A point is
     // drawn over a whole attempt (as long as the last one that succeeded took), so kills
     // land in every phase: snapshot, copy, rules, verification, swap, dropping the old copy.
+    // A run that ends before its drawn point teaches the draw its length, and another run takes the kill.
     let attemptMs = 4_000;
+    let provisioned = false;
     for (let i = 0; i < KILLS; i++) {
-      const runId = await request(i === 0 ? "PROVISION" : "REFRESH");
-      await waitFor("the run to start", async () => (await runOf(runId)).status === "RUNNING");
-      await sleep(Math.floor(Math.random() * attemptMs));
+      let runId = "";
+      for (let tries = 0; ; tries++) {
+        runId = await request(provisioned ? "REFRESH" : "PROVISION");
+        await waitFor("the run to start", async () => (await runOf(runId)).status !== "QUEUED");
+        await sleep(Math.floor(Math.random() * attemptMs));
+        const run = await runOf(runId);
+        if (run.status === "RUNNING" || tries === 5) break;
+        expect(run.status, run.error ?? "").toBe("SUCCEEDED");
+        provisioned = true;
+        attemptMs = run.finishedAt!.getTime() - run.startedAt!.getTime();
+      }
+      provisioned = true;
       await killWorker(runId);
       const faultAt = Date.now();
       spawnWorker();
