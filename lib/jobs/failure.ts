@@ -15,6 +15,8 @@ interface CodedError {
   name?: string;
   code?: string;
   message?: string;
+  /** A SanitizationError whose message is a driver's or the system's. */
+  technical?: boolean;
 }
 
 const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
@@ -35,7 +37,7 @@ const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE"]);
 /** Whether the customer's reason leaves out what the operator must read in the worker's log. */
 export function hasOperatorOnlyDetails(error: unknown): boolean {
   const e = (error ?? {}) as CodedError;
-  return e.name !== "SanitizationError" || OPERATOR_DETAILS.has(e.code ?? "");
+  return e.name !== "SanitizationError" || OPERATOR_DETAILS.has(e.code ?? "") || e.technical === true;
 }
 
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "28P01"]);
@@ -64,7 +66,7 @@ export function describeFailure(error: unknown, next: NextAttempt = null): strin
     // Transient failures' messages are written for users and are the whole story.
     if (TRANSIENT_CODES.has(e.code as SanitizationErrorCode)) return `${e.message ?? ""}${followUp(next)}`.trim();
     const advice = ADVICE[e.code as SanitizationErrorCode] ?? "The sandbox could not be made. Retry; if it fails again, contact support.";
-    if (OPERATOR_DETAILS.has(e.code)) return advice;
+    if (OPERATOR_DETAILS.has(e.code) || e.technical) return advice;
     // The service's own message names the rule, tables or columns: safe and useful to show.
     return e.message ? `${advice} Details: ${e.message}` : advice;
   }

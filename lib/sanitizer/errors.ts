@@ -31,14 +31,18 @@ export type SanitizationErrorCode =
   | "COPY_FAILED";
 
 export class SanitizationError extends Error {
+  /** The message is a driver's or the system's (a constraint's name, a file path): for operators' logs, never for customers. */
+  technical: boolean;
+
   constructor(
     readonly code: SanitizationErrorCode,
     message: string,
     readonly details?: unknown,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; technical?: boolean },
   ) {
     super(message, options);
     this.name = "SanitizationError";
+    this.technical = options?.technical ?? false;
   }
 }
 

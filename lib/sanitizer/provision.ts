@@ -223,11 +223,13 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   } catch (error) {
     const failure = toSanitizationError(error, bounds, input.signal, deadline);
     await targets.close();
-    await tracker.fail(failure.message.split("\n")[0] ?? failure.code);
+    // The progress is on the customer's page: a driver's words stay in the operators' log.
+    await tracker.fail(failure.technical ? "The copy stopped on an unexpected error." : (failure.message.split("\n")[0] ?? failure.code));
     if (created) {
-      // The run's own error is what the caller needs; a failed clean-up is added to it.
+      // The run's own error is what the caller needs; a failed clean-up is added to it, for operators.
       await dropSandboxDatabase(input.sandboxServerUrl, input.databaseName).catch((dropError: unknown) => {
         failure.message += ` (and dropping the half-made database ${input.databaseName} failed: ${String(dropError)})`;
+        failure.technical = true;
       });
     }
     throw failure;
@@ -252,5 +254,5 @@ function toSanitizationError(error: unknown, bounds: RunBounds, cancelled: Abort
   const known = classifyDriverError(error, bounds);
   if (known) return known;
   const message = error instanceof Error ? error.message : String(error);
-  return new SanitizationError("COPY_FAILED", `The copy failed: ${message}`, undefined, { cause: error });
+  return new SanitizationError("COPY_FAILED", `The copy failed: ${message}`, undefined, { cause: error, technical: true });
 }

@@ -1,0 +1,27 @@
+/** What a customer reads when a run fails: the service's own words, never a driver's. */
+import { describe, expect, it } from "vitest";
+import { SanitizationError } from "../sanitizer/errors";
+import { describeFailure, hasOperatorOnlyDetails } from "./failure";
+
+describe("a failed run's reason", () => {
+  it("keeps a driver's or the system's message (names, paths) for operators, and gives customers advice", () => {
+    const driver = new SanitizationError("COPY_FAILED", 'The copy failed: could not extend file "base/16384/2619": No space left on device', undefined, { technical: true });
+    const reason = describeFailure(driver);
+    expect(reason).toBe("The sandbox could not be made. Retry; if it fails again, contact support.");
+    expect(reason).not.toMatch(/base\/|extend file|space/);
+    expect(hasOperatorOnlyDetails(driver)).toBe(true);
+  });
+
+  it("shows the service's own explanation, which names only the rule, tables or columns", () => {
+    const own = new SanitizationError("COPY_FAILED", "installation must hold exactly one row; it holds 2.");
+    expect(describeFailure(own)).toBe("The sandbox could not be made. Retry; if it fails again, contact support. Details: installation must hold exactly one row; it holds 2.");
+    expect(hasOperatorOnlyDetails(own)).toBe(false);
+  });
+
+  it("says when a transient failure will be retried", () => {
+    const busy = new SanitizationError("PRODUCTION_BUSY", "Production was busy: a table was locked by another session for more than 30 s.");
+    expect(describeFailure(busy, { retryAt: new Date("2026-12-01T10:15:00Z") })).toBe(
+      "Production was busy: a table was locked by another session for more than 30 s. The copy will be retried at 2026-12-01 10:15 UTC.",
+    );
+  });
+});
