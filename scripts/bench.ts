@@ -130,7 +130,9 @@ function printPhases(runs: Record<string, Record<string, number>>): void {
 
 const dataDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-bench-"));
 const server = await startLocalServer({ dataDir, port: await freePort(), throwaway: true });
-try {
+
+/** Every measurement, on `server`; the --only-… flags return early (never exit: the server and its folder must go). */
+async function measure(): Promise<void> {
   const prodUrl = withDatabase(server.adminUrl, "bench_prod");
   await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_prod");
   const generated = await timed(`generate ${scale} production`, () =>
@@ -153,7 +155,7 @@ try {
     console.log(`  full, default options   ${(c.value.ms / 1000).toFixed(2)} s  ${c.value.rows.toLocaleString("en")} rows  ${mb(c.value.bytes)}`);
     const s = await personalData(c.value);
     if (values.phases) printPhases({ full: c.value.phases, pseudonymised: s.phases });
-    process.exit(0);
+    return;
   }
 
   // The floor is timed before and after our copies, and the faster taken: on a shared
@@ -177,7 +179,7 @@ try {
     console.log(`(c) streamed ${mb(c.value.bytes)}, (c') ${mb(all.value.bytes)}; worker peak RSS (c) ${mb(c.value.maxRssBytes)}, (c') ${mb(all.value.maxRssBytes)}`);
     if (values.phases) printPhases({ full: c.value.phases, "with documents": all.value.phases });
     console.log(`bench ${scale} c/b=${ratio(c.ms, b.ms)} c'/b=${ratio(all.ms, b.ms)} rss_mb=${(Math.max(c.value.maxRssBytes, all.value.maxRssBytes) / 1024 / 1024).toFixed(0)}`);
-    process.exit(0);
+    return;
   }
   await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore");
   const a = await timed("(a) pg_dump -Fc | pg_restore", () => dumpRestore(prodUrl, withDatabase(server.adminUrl, "bench_restore")));
@@ -220,6 +222,10 @@ try {
     `bench ${scale} c/a=${ratio(c.ms, a.ms)} c/a'=${ratio(c.ms, aParallel.ms)} c/b=${ratio(c.ms, b.ms)} c'/b=${ratio(all.ms, b.ms)} ` +
       `p/c=${ratio(p.value.ms, c.value.ms)} k_s=${(k.value.ms / 1000).toFixed(2)} s/c=${ratio(s.ms, c.value.ms)} rss_mb=${rssMb.toFixed(0)}`,
   );
+}
+
+try {
+  await measure();
 } finally {
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * databases on it through lib/testing/pg.ts, and build sandboxes as the server's
  * sandbox role, as the app does: the whole suite runs with least privilege.
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -25,5 +25,7 @@ export default async function setup(project: TestProject) {
   project.provide("sandboxServerUrl", server.sandboxServerUrl);
   return async () => {
     await server.stop();
+    // The cluster goes with the server; its folder (and the credentials in it) too, so runs leave nothing behind.
+    await rm(dataDir, { recursive: true, force: true });
   };
 }

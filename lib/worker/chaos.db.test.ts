@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -191,6 +191,8 @@ describe("chaos: a worker under faults", () => {
     await stopBoss();
     await db?.$disconnect();
     await server?.stop();
+    // A restartable server keeps its data on stop: this one's is the test's alone.
+    if (serverOptions) await rm(serverOptions.dataDir, { recursive: true, force: true });
     console.log(
       `chaos: faults injected ${figures.faults}, runs recovered ${figures.recovered}, databases leaked ${figures.leaked}, ` +
         `longest recovery ${(figures.longestRecoveryMs / 1000).toFixed(1)} s; ` +
