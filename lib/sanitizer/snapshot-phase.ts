@@ -26,6 +26,7 @@ import { readSourceSchema, type SourceSchema } from "./schema-reader";
 import { rateLimitFromMegabytes } from "./rate-limit";
 import { openSnapshot } from "./snapshot";
 import type { PersonalData } from "./pseudonyms/personal-data";
+import { readPersonalData } from "./pseudonyms/read-personal-data";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 
 export interface SnapshotPhaseInput {
@@ -123,7 +124,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         return { plans, leftOut };
       })(),
       options.personalData === "pseudonymise"
-        ? timePhase(onPhase, "read personal data (rule 18)", () => readPersonalData(snapshot.main, schema, input, options))
+        ? timePhase(onPhase, "read personal data (rule 18)", () =>
+            readPersonalData(snapshot.main, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
+          )
         : Promise.resolve(undefined),
     );
 
@@ -139,15 +142,6 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     await watchdog.stop();
     await snapshot.close();
   }
-}
-
-/**
- * Rule 18's values and pseudonyms. Loaded only by a run that pseudonymises: faker's
- * locales take about 44 MB of a worker's memory, which every other copy is spared.
- */
-async function readPersonalData(production: pg.ClientBase, schema: SourceSchema, input: SnapshotPhaseInput, options: SandboxOptions): Promise<PersonalData> {
-  const { PersonalData } = await import("./pseudonyms/personal-data");
-  return PersonalData.read(production, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain);
 }
 
 /** Production's encoding; the sandbox server's own locale (production's may not exist there). */

@@ -22,7 +22,7 @@ import { CONTRACT_RULES } from "../sanitizer/rules";
 import { countAll as countRows, type PreviewCount } from "../sanitizer/rules/rule";
 import { isLeftOutKey } from "../sanitizer/rules/rule-17-kinds";
 import { webPanelRewrites } from "../sanitizer/rules/rule-06-web-panels";
-import type { PersonalDataPreview, previewPersonalData as PreviewPersonalData } from "./personal-data-preview";
+import { previewPersonalData, type PersonalDataPreview } from "./personal-data-preview";
 
 export interface DryRunResult {
   usersGivenAccess: number;
@@ -155,9 +155,4 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
     personalData,
     durationMs: Math.round(performance.now() - started),
   };
-}
-
-/** Loaded only when a dry run pseudonymises: faker's locales take about 44 MB of the process's memory. */
-async function previewPersonalData(...args: Parameters<typeof PreviewPersonalData>): ReturnType<typeof PreviewPersonalData> {
-  return (await import("./personal-data-preview")).previewPersonalData(...args);
 }

@@ -9,7 +9,7 @@
  */
 import type pg from "pg";
 import type { Classification } from "../sanitizer/classification";
-import { PersonalData } from "../sanitizer/pseudonyms/personal-data";
+import { readPersonalData } from "../sanitizer/pseudonyms/read-personal-data";
 import type { TablePlan } from "../sanitizer/copy-plan";
 import type { RuleTable } from "../sanitizer/rules/rule";
 import { publicTable, quoteIdent } from "../sanitizer/sql";
@@ -42,7 +42,7 @@ export async function previewPersonalData(
   invalidationDomain: string,
   counted: Counted,
 ): Promise<PersonalDataPreview> {
-  const personal = await PersonalData.read(client, tables, classification, secret, invalidationDomain);
+  const personal = await readPersonalData(client, tables, classification, secret, invalidationDomain);
   const examples: { before: string; after: string }[] = [];
   const { rows: [first] = [] } = await client.query<{ person: string | null; company: string | null }>(
     `SELECT (SELECT first_name || ' ' || last_name FROM public.contact ORDER BY id LIMIT 1) AS person,
