@@ -8,9 +8,21 @@ export const NULL_FIELD = "\\N";
 
 const DECODE: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
 
+/** A backslash and the character it escapes. */
+const ESCAPE = /\\([^])/g;
+/** Octal or hex bytes: PostgreSQL never writes them, but COPY text may hold them (a byte of a multi-byte character each). */
+const BYTE_ESCAPE = /\\(?:[0-7]|x[0-9a-fA-F])/;
+
 /** A field's text as the value it stands for (never called for `\N`). */
 export function decodeField(field: string): string {
   if (!field.includes("\\")) return field;
+  // One native pass for what PostgreSQL writes (\n, \t, \\, …); bytes need decoding together, below.
+  if (!BYTE_ESCAPE.test(field)) return field.replace(ESCAPE, (_m, c: string) => DECODE[c] ?? c);
+  return decodeBytes(field);
+}
+
+/** The slow way, character by character: runs of escaped bytes are decoded as UTF-8 together. */
+function decodeBytes(field: string): string {
   let out = "";
   const bytes: number[] = [];
   const flushBytes = () => {

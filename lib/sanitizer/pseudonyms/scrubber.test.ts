@@ -57,6 +57,19 @@ describe("Scrubber", () => {
     expect(scrub("Berg, Hansen og Lie: rollout")).toBe(`${p.companyName("Berg, Hansen og Lie")}: rollout`);
   });
 
+  it("replaces the longest of the company names that share their first words, and a person's full name before a company's", () => {
+    const raw = { ...RAW, companies: ["Sæther Karlsen AS", "Sæther Karlsen Solheim og Fossum", "Sæther Karlsen Solheim og Fossum Smebø", "Grace Price"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    expect(scrub("Quote for Sæther Karlsen Solheim og Fossum Smebø, Oslo")).toBe(`Quote for ${p.companyName("Sæther Karlsen Solheim og Fossum Smebø")}, Oslo`);
+    expect(scrub("Quote for Sæther Karlsen Solheim og Fossum Lostad")).toBe(`Quote for ${p.companyName("Sæther Karlsen Solheim og Fossum")} Lostad`);
+    expect(scrub("sæther karlsen as")).toBe(p.companyName("Sæther Karlsen AS").toLowerCase());
+    // The words must be separated as in the name: a comma is not a space.
+    expect(scrub("Sæther Karlsen, Solheim")).not.toContain(p.companyName("Sæther Karlsen Solheim og Fossum"));
+    expect(scrub("Grace Price called")).toBe(`${p.personName("Grace Price")} called`);
+  });
+
   it("replaces e-mail addresses and production phone numbers, with or without the country prefix", () => {
     const { p, scrub } = setUp();
     expect(scrub("Mail kari.hansen@firma.no now")).toBe(`Mail ${p.email("kari.hansen@firma.no")} now`);

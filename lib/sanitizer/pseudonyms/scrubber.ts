@@ -4,15 +4,17 @@
  * and phone number in it replaced by its pseudonym (rule 18).
  *
  * Names match whole words, case-insensitively: "HANSEN" and "Hansen's" are replaced,
- * the "Berg" in "Bergen" is not. One matcher is built per run: the text is split into
- * words once and each word is looked up in hash maps (phrases by their first word,
- * longest first, then single name words), so a row costs the same whether production
- * has ten names or a hundred thousand; an alternation regex of that many names would
- * try every one of them at every position.
+ * the "Berg" in "Bergen" is not. One matcher is built per run: the text is walked
+ * word by word once (word-scan.ts), and a word that may be a name is looked up in
+ * hash maps (phrases by their first two words, longest first, then single name
+ * words), so a row costs the same whether production has ten names or a hundred
+ * thousand; an alternation regex of that many names would try every one of them at
+ * every position.
  */
 import { isCommonWord } from "./common-words";
 import type { Pseudonymiser } from "./pseudonymiser";
-import { normaliseName, phoneDigits, WORD, words, type ProductionValues } from "./values";
+import { normaliseName, phoneDigits, words, type ProductionValues } from "./values";
+import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
 const MIN_SINGLE_WORD = 3;
@@ -20,29 +22,29 @@ const EMAIL = /[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[^\s@<>(),;:"'[\].]+/g;
 /** A run of digits with the usual phone separators, optionally `+` or `00` first. */
 const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().-]{4,}\d(?![\p{L}\p{N}])/gu;
 
-interface Phrase {
-  /** Lower-cased words, and what separates them (whitespace runs as one space). */
-  words: string[];
-  gaps: string[];
-  replace: (matched: string) => string;
-}
-
-interface WordAt {
-  lower: string;
-  start: number;
-  end: number;
+/**
+ * Phrases (full names, company names) as a tree of their words: from a phrase's first
+ * word, each next word is found by what separates it (whitespace runs as one space)
+ * and the word, lower-cased. Company names share their first words by the dozen
+ * ("Sæther Karlsen Solheim og …"); the tree reads each word of the text once.
+ */
+interface PhraseNode {
+  /** Set where a phrase ends. */
+  replace?: (matched: string) => string;
+  next?: Map<string, PhraseNode>;
 }
 
 const gap = (text: string) => text.replace(/\s+/g, " ").toLowerCase();
 
-/** Phrases are found by their first two words: many company names share a first one ("Hansen AS", "Hansen og Berg"). */
-const phraseKey = (first: string, second: string | undefined) => (second === undefined ? first : `${first} ${second}`);
+const edge = (gapBefore: string, word: string) => `${gapBefore}\0${word}`;
+const S = "s".charCodeAt(0);
 
 export class Scrubber {
-  /** By phraseKey, longest first. */
-  private readonly phrases = new Map<string, Phrase[]>();
-  private readonly phraseStarts = new Set<string>();
+  /** By the phrase's first word. */
+  private readonly phrases = new Map<string, PhraseNode>();
   private readonly singles: ReadonlySet<string>;
+  /** Every word that may start a replacement: a phrase's first word or a single name word. */
+  private readonly candidates: WordFilter;
 
   constructor(
     private readonly pseudonyms: Pseudonymiser,
@@ -58,7 +60,7 @@ export class Scrubber {
       if (words(company).length === 1 && production.nameTokens.has(normaliseName(company))) continue; // the person's name wins
       this.addPhrase(company, () => pseudonyms.companyName(company));
     }
-    for (const list of this.phrases.values()) list.sort((a, b) => b.words.length - a.words.length);
+    this.candidates = new WordFilter([...this.phrases.keys(), ...this.singles]);
   }
 
   scrub(text: string): string {
@@ -69,63 +71,62 @@ export class Scrubber {
     return this.scrubNames(phoned);
   }
 
+  /** A phrase already in the tree keeps its replacement: a person's full name comes first and wins over a company's. */
   private addPhrase(value: string, replace: (matched: string) => string): void {
-    const at = wordsAt(value);
-    const first = at[0];
-    if (!first) return;
-    const phrase = { words: at.map((w) => w.lower), gaps: at.slice(1).map((w, i) => gap(value.slice(at[i]!.end, w.start))), replace };
-    const key = phraseKey(first.lower, at[1]?.lower);
-    const list = this.phrases.get(key);
-    if (list) list.push(phrase);
-    else this.phrases.set(key, [phrase]);
-    this.phraseStarts.add(first.lower);
+    const scan = WordScanner.of(value);
+    if (!scan.next()) return;
+    const first = scan.word();
+    let node = this.phrases.get(first);
+    if (!node) this.phrases.set(first, (node = {}));
+    let previousEnd = scan.end;
+    while (scan.next()) {
+      const key = edge(gap(value.slice(previousEnd, scan.start)), scan.word());
+      node.next ??= new Map();
+      let child = node.next.get(key);
+      if (!child) node.next.set(key, (child = {}));
+      node = child;
+      previousEnd = scan.end;
+    }
+    node.replace ??= replace;
   }
 
-  /** Whether a lower-cased word may start a replacement. */
-  private mayMatch = (lower: string): boolean =>
-    this.phraseStarts.has(lower) || this.singles.has(lower) || (lower.endsWith("s") && this.singles.has(lower.slice(0, -1)));
-
   private scrubNames(text: string): string {
-    // Most text names nobody: one pass over its words, with nothing built, says so.
-    if (!(text.toLowerCase().match(WORD) ?? []).some(this.mayMatch)) return text;
-    const at = wordsAt(text);
     let out = "";
     let pos = 0;
     const emit = (start: number, end: number, replacement: string) => {
       out += text.slice(pos, start) + inCaseOf(text.slice(start, end), replacement);
       pos = end;
     };
-    for (let i = 0; i < at.length; ) {
-      const word = at[i]!;
-      const next = at[i + 1]?.lower;
-      const phrase = this.phraseStarts.has(word.lower)
-        ? ((next !== undefined ? this.phrases.get(phraseKey(word.lower, next))?.find((p) => matchesAt(text, at, i, p)) : undefined) ?? this.phrases.get(word.lower)?.[0])
-        : undefined;
+    let scan = WordScanner.of(text);
+    while (scan.next()) {
+      // Most words are no one's name: the bit set says so without a string being made.
+      if (!this.candidates.mayHave(scan.hash) && !(scan.lastUnit === S && this.candidates.mayHave(scan.hashBeforeLast))) continue;
+      const word = scan.word();
+      const phrase = this.phrases.has(word) ? this.phraseAt(text, scan, word) : undefined;
       if (phrase) {
-        const end = at[i + phrase.words.length - 1]!.end;
-        emit(word.start, end, phrase.replace(text.slice(word.start, end)));
-        i += phrase.words.length;
-        continue;
-      }
-      if (this.singles.has(word.lower)) emit(word.start, word.end, this.pseudonyms.nameWord(word.lower));
+        emit(scan.start, phrase.end.end, phrase.replace(text.slice(scan.start, phrase.end.end)));
+        scan = phrase.end;
+      } else if (this.singles.has(word)) emit(scan.start, scan.end, this.pseudonyms.nameWord(word));
       // A genitive without an apostrophe ("Hansens kontor"): the name is replaced, its "s" kept.
-      else if (word.lower.endsWith("s") && this.singles.has(word.lower.slice(0, -1))) emit(word.start, word.end - 1, this.pseudonyms.nameWord(word.lower.slice(0, -1)));
-      i++;
+      else if (scan.lastUnit === S && this.singles.has(word.slice(0, -1))) emit(scan.start, scan.end - 1, this.pseudonyms.nameWord(word.slice(0, -1)));
     }
-    return out + text.slice(pos);
+    return pos === 0 ? text : out + text.slice(pos);
   }
-}
 
-function wordsAt(text: string): WordAt[] {
-  return Array.from(text.matchAll(WORD), (m) => ({ lower: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }));
-}
-
-function matchesAt(text: string, at: WordAt[], i: number, phrase: Phrase): boolean {
-  for (let k = 1; k < phrase.words.length; k++) {
-    const word = at[i + k];
-    if (!word || word.lower !== phrase.words[k] || gap(text.slice(at[i + k - 1]!.end, word.start)) !== phrase.gaps[k - 1]) return false;
+  /** The longest phrase the text reads from the scanner's word on, and a scanner at its last word. */
+  private phraseAt(text: string, scan: WordScanner, word: string): { replace: (matched: string) => string; end: WordScanner } | undefined {
+    let node = this.phrases.get(word);
+    let longest = node?.replace ? { replace: node.replace, end: scan } : undefined;
+    let at = scan;
+    while (node?.next) {
+      const ahead = at.fork();
+      if (!ahead.next()) break;
+      node = node.next.get(edge(gap(text.slice(at.end, ahead.start)), ahead.word()));
+      at = ahead;
+      if (node?.replace) longest = { replace: node.replace, end: at };
+    }
+    return longest;
   }
-  return true;
 }
 
 /** The replacement in the case the text wrote the name in: "HANSEN" → "BERG", "hansen" → "berg". */

@@ -25,7 +25,8 @@ export const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 
 export const words = (text: string): string[] => text.match(WORD) ?? [];
 
-export const normaliseName = (value: string) => value.trim().replace(/\s+/g, " ").toLowerCase();
+/** Whitespace runs as one space: only runs and other whitespace need replacing, which most values have none of. */
+export const normaliseName = (value: string) => value.trim().replace(/\s{2,}|[^\S ]/g, " ").toLowerCase();
 export const normaliseAddress = normaliseName;
 export const digitsOf = (value: string) => value.replace(/\D/g, "");
 

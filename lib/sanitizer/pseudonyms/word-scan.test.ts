@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { WORD } from "./values";
+import { WordFilter, WordScanner, wordHash } from "./word-scan";
+
+function scanned(text: string) {
+  const out: { word: string; characters: number; hashMatches: boolean; stemHashMatches: boolean }[] = [];
+  const scan = WordScanner.of(text);
+  while (scan.next()) {
+    const word = scan.word();
+    out.push({ word, characters: scan.characters, hashMatches: scan.hash === wordHash(word), stemHashMatches: scan.hashBeforeLast === wordHash(word.slice(0, -1)) });
+  }
+  return out;
+}
+
+describe("WordScanner", () => {
+  const texts = [
+    "Hi Kari,\n\nBest regards,\nØyvind Bjørnstad-Ås",
+    "naïve café: Straße 12b, «Jørgensen» (d’Artagnan)",
+    // Combining marks, a digit run, a letter outside the BMP (𝐀), an emoji (no word), a lone surrogate.
+    "Zoe\u0308 Ba\u0301rd 2026 x𝐀y 😀 a\ud800b",
+    // İ lower-cases to two code units: positions are kept all the same.
+    "İstanbul İZMİR and HANSEN",
+    "",
+    "   ,;  ",
+  ];
+
+  it("finds the same words as the WORD pattern, lower-cased, with their lengths in characters", () => {
+    for (const text of texts) {
+      const written = text.match(WORD) ?? [];
+      const words = scanned(text);
+      expect(words.map((w) => w.word)).toEqual(written.map((w) => w.toLowerCase()));
+      expect(words.map((w) => w.characters)).toEqual(written.map((w) => [...w].length));
+    }
+  });
+
+  it("gives each word the hash of its lower-cased string, and of the string without its last character", () => {
+    for (const text of texts) {
+      for (const w of scanned(text)) {
+        expect(w.hashMatches).toBe(true);
+        expect(w.stemHashMatches).toBe(true);
+      }
+    }
+  });
+
+  it("gives start and end in the text as written, and forks that read on without moving the original", () => {
+    const text = "İZMİR og Hansen";
+    const scan = WordScanner.of(text);
+    scan.next();
+    expect(text.slice(scan.start, scan.end)).toBe("İZMİR");
+    const ahead = scan.fork();
+    expect(ahead.next()).toBe(true);
+    expect(ahead.word()).toBe("og");
+    expect(scan.word()).toBe("i̇zmi̇r");
+    expect(scan.next()).toBe(true);
+    expect(scan.word()).toBe("og");
+  });
+});
+
+describe("WordFilter", () => {
+  it("never says no to a word it holds", () => {
+    const words = Array.from({ length: 5000 }, (_v, i) => `name${i}`);
+    const filter = new WordFilter(words);
+    expect(words.every((w) => filter.mayHave(wordHash(w)))).toBe(true);
+    // And says no to most others: at most a few percent looked up for nothing.
+    const others = Array.from({ length: 5000 }, (_v, i) => `other${i}`).filter((w) => filter.mayHave(wordHash(w)));
+    expect(others.length).toBeLessThan(250);
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The words of a text as WORD finds them (runs of letters, marks and digits), walked
+ * one by one without building a string per word. The scrubber and the verifier look at
+ * every word of every free-text value of a copy (tens of millions of words), and
+ * almost none of them is a name: each word's lower-cased hash is checked against a
+ * bit set of the names first (WordFilter), and only a possible name becomes a string
+ * to look up. A Unicode regex with a string per word was most of a pseudonymised
+ * copy's time.
+ */
+
+/** 1 for the code units that are word characters on their own (the BMP's letters, marks and digits). */
+let wordUnits: Uint8Array | undefined;
+const WORD_CHARACTER = /^[\p{L}\p{M}\p{N}]$/u;
+const astralWords = new Map<number, boolean>();
+
+function wordUnitTable(): Uint8Array {
+  if (!wordUnits) {
+    wordUnits = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) {
+      // Surrogates are looked at in pairs (isAstralWord).
+      if (c < 0xd800 || c > 0xdfff) wordUnits[c] = WORD_CHARACTER.test(String.fromCharCode(c)) ? 1 : 0;
+    }
+  }
+  return wordUnits;
+}
+
+function isAstralWord(codePoint: number): boolean {
+  let known = astralWords.get(codePoint);
+  if (known === undefined) astralWords.set(codePoint, (known = WORD_CHARACTER.test(String.fromCodePoint(codePoint))));
+  return known;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** The hash WordScanner gives a word, for a word already a string (lower-cased by the caller). */
+export function wordHash(word: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+export class WordScanner {
+  /** The current word: [start, end) in the text, its length in characters, its lower-cased hash. */
+  start = 0;
+  end = 0;
+  characters = 0;
+  hash = 0;
+  /** The hash of the word without its last character ("hansens" → "hansen"'s hash). */
+  hashBeforeLast = 0;
+  /** The current word's last code unit, lower-cased. */
+  lastUnit = 0;
+  private pos = 0;
+  private readonly units = wordUnitTable();
+
+  /**
+   * `lower` is the text lower-cased when that kept every character's position (it
+   * nearly always does: "İ" is one that does not), else null.
+   */
+  private constructor(
+    private readonly text: string,
+    private readonly lower: string | null,
+  ) {}
+
+  static of(text: string): WordScanner {
+    const lower = text.toLowerCase();
+    return new WordScanner(text, lower.length === text.length ? lower : null);
+  }
+
+  /** Moves to the next word; false when there is none left. */
+  next(): boolean {
+    const text = this.text;
+    let i = this.pos;
+    let width = 0;
+    while (i < text.length && (width = this.wordWidth(i)) === 0) i++;
+    if (i >= text.length) return false;
+    this.start = i;
+    let characters = 0;
+    do {
+      i += width;
+      characters++;
+    } while (i < text.length && (width = this.wordWidth(i)) !== 0);
+    this.end = this.pos = i;
+    this.characters = characters;
+    this.hashWord();
+    return true;
+  }
+
+  /** The current word, lower-cased. */
+  word(): string {
+    return this.lower !== null ? this.lower.slice(this.start, this.end) : this.text.slice(this.start, this.end).toLowerCase();
+  }
+
+  /** A scanner at the same place, to look at the words that follow without losing this one. */
+  fork(): WordScanner {
+    const copy = new WordScanner(this.text, this.lower);
+    copy.pos = this.pos;
+    return copy;
+  }
+
+  private hashWord(): void {
+    const source = this.lower ?? this.word();
+    const from = this.lower !== null ? this.start : 0;
+    const to = this.lower !== null ? this.end : source.length;
+    let h = FNV_OFFSET;
+    let before = h;
+    for (let i = from; i < to; i++) {
+      before = h;
+      h = Math.imul(h ^ source.charCodeAt(i), FNV_PRIME);
+    }
+    this.hash = h;
+    this.hashBeforeLast = before;
+    this.lastUnit = source.charCodeAt(to - 1);
+  }
+
+  /** 0 when the text has no word character at `i`, else the character's length in code units. */
+  private wordWidth(i: number): number {
+    const c = this.text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) return this.units[c]!;
+    const codePoint = this.text.codePointAt(i)!;
+    return codePoint > 0xffff && isAstralWord(codePoint) ? 2 : 0;
+  }
+}
+
+/** 2^22 bits (512 KB): with a hundred thousand names, about one word in forty is looked up for nothing. */
+const FILTER_BITS = 22;
+
+/** A bit set of words' hashes: "no" is certain, "maybe" is then looked up in the set itself. */
+export class WordFilter {
+  private readonly bits = new Uint32Array(1 << (FILTER_BITS - 5));
+
+  constructor(words: Iterable<string>) {
+    for (const word of words) {
+      const slot = wordHash(word) >>> (32 - FILTER_BITS);
+      this.bits[slot >>> 5]! |= 1 << (slot & 31);
+    }
+  }
+
+  mayHave(hash: number): boolean {
+    const slot = hash >>> (32 - FILTER_BITS);
+    return (this.bits[slot >>> 5]! & (1 << (slot & 31))) !== 0;
+  }
+}
