@@ -16,7 +16,7 @@ import type { Faker } from "@faker-js/faker";
 import { asciiFold } from "../../crm/generator/text";
 import { rewriteEmail } from "../rules/rule-02-email";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
-import { fakerSeed, pseudonymSeed, seedDigits } from "./seed";
+import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
 import { digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, WORD, words, type ProductionValues } from "./values";
 
 /** Re-draws from faker before falling back to made-up names (never reached in practice). */
@@ -33,14 +33,18 @@ export class Pseudonymiser {
   /** Lower-cased production name word → its pseudonym. */
   private readonly nameWords = new Map<string, string>();
   private readonly takenNames = new Set<string>();
+  /** Lower-cased production name word → its pseudonym in lower-case ASCII. */
+  private readonly asciiNames = new Map<string, string>();
   /** Per kind: value → pseudonym. */
   private readonly cache = new Map<string, Map<string, string>>();
+  private readonly seeds: PseudonymSeeds;
 
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly production: ProductionValues,
     private readonly invalidationDomain: string,
   ) {
+    this.seeds = new PseudonymSeeds(secret);
     for (const word of [...production.nameTokens].sort()) this.nameWord(word);
   }
 
@@ -75,7 +79,15 @@ export class Pseudonymiser {
 
   /** The words of `value` that are production names, replaced by their pseudonyms in lower-case ASCII. */
   private asciiNameWords(value: string): string {
-    return value.replace(WORD, (w) => (this.production.nameTokens.has(w.toLowerCase()) ? asciiName(this.nameWord(w)) : w));
+    return value.replace(WORD, (w) => (this.production.nameTokens.has(w.toLowerCase()) ? this.asciiNameWord(w) : w));
+  }
+
+  /** A name word's pseudonym as user names and addresses carry it, kept: nearly every address has one. */
+  private asciiNameWord(word: string): string {
+    const key = word.toLowerCase();
+    let ascii = this.asciiNames.get(key);
+    if (ascii === undefined) this.asciiNames.set(key, (ascii = asciiName(this.nameWord(key))));
+    return ascii;
   }
 
   /** Rule 2's form with the pseudonym's local part: `<pseudonym local>_<domain>@<invalidation domain>`. */
@@ -133,12 +145,10 @@ export class Pseudonymiser {
 
   /** Every digit of `value` replaced from the seed; the first one never 0, so the number keeps its length. */
   private redigit(kind: string, value: string, accept: (c: string) => boolean): string {
-    const count = digitsOf(value).length;
-    if (count === 0) return value;
+    const digits = digitsOf(value);
+    if (digits.length === 0) return value;
     for (let n = 0; n < MAX_ATTEMPTS; n++) {
-      const digits = seedDigits(pseudonymSeed(this.secret, kind, n, digitsOf(value)), count);
-      let i = 0;
-      const candidate = value.replace(/\d/g, () => (i === 0 && digits[0] === "0" ? (i++, "1") : digits[i++]!));
+      const candidate = withDigits(value, seedDigits(this.seeds.seed(kind, n, digits), digits.length));
       if (accept(candidate)) return candidate;
     }
     throw new Error(`no ${kind} pseudonym found`);
@@ -165,7 +175,7 @@ export class Pseudonymiser {
   private draw(kind: string, key: string, make: Draw, accept: (c: string) => boolean): string {
     const own = detectLocale(key);
     for (let n = 0; n < MAX_ATTEMPTS; n++) {
-      const digest = pseudonymSeed(this.secret, kind, n, key);
+      const digest = this.seeds.seed(kind, n, key);
       const candidate = n < FAKER_ATTEMPTS ? this.fromFaker(localeOfAttempt(own, n), digest, make) : madeUpName(digest);
       if (accept(candidate)) return candidate;
     }
@@ -177,6 +187,18 @@ export class Pseudonymiser {
     faker.seed(fakerSeed(digest));
     return make(faker);
   }
+}
+
+/** `value` with its digits replaced by `digits`, in order; a first digit 0 becomes 1, so the number keeps its length. */
+function withDigits(value: string, digits: string): string {
+  let out = "";
+  let next = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) out += value[i];
+    else out += next === 0 && digits[0] === "0" ? (next++, "1") : digits[next++];
+  }
+  return out;
 }
 
 /** A name as user names and e-mail addresses write it: "Bjørnstad" → "bjornstad". */

@@ -4,11 +4,19 @@
  * one can tell which production value a pseudonym stands for, even knowing the
  * candidates; with it, the same value always draws the same pseudonym.
  */
-import { createHmac } from "node:crypto";
 import type { Randomizer } from "@faker-js/faker";
+import { HmacSha256 } from "./hmac-sha256";
 
-export function pseudonymSeed(secret: string, kind: string, attempt: number, value: string): Buffer {
-  return createHmac("sha256", secret).update(`${kind}\0${attempt}\0`).update(value).digest();
+export class PseudonymSeeds {
+  private readonly hmac: HmacSha256;
+
+  constructor(secret: string) {
+    this.hmac = new HmacSha256(secret);
+  }
+
+  seed(kind: string, attempt: number, value: string): Buffer {
+    return this.hmac.digest(`${kind}\0${attempt}\0${value}`);
+  }
 }
 
 /** A seed as faker takes it: eight 32-bit words. */
