@@ -15,7 +15,7 @@ import { publicTable, quoteIdent } from "../sql";
 import { isCommonWord } from "./common-words";
 import { decodeField, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
-import { digitsOf, normaliseAddress, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
+import { digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
@@ -44,10 +44,11 @@ export class ProductionValueFinder {
   find(value: string, kind: PersonalKind): string | null {
     const p = this.production;
     if (value.length <= this.longestWhole) {
+      // Names, company names and addresses are normalised alike (values.ts).
       const whole = normaliseName(value);
       if (this.fullNames.has(whole)) return "a person's name";
       if (p.companies.has(whole)) return "a company's name";
-      if (p.addresses.has(normaliseAddress(value))) return "an address";
+      if (p.addresses.has(whole)) return "an address";
     }
     if (kind === "org-number" && p.orgNumbers.has(digitsOf(value))) return "an org number";
     if (kind === "phone" && phoneDigits(value).some((d) => p.phones.has(d))) return "a phone number";

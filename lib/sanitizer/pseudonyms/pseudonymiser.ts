@@ -66,7 +66,8 @@ export class Pseudonymiser {
 
   /** A first, last or full name: every word replaced, the separators kept. */
   personName(value: string): string {
-    return value.replace(WORD, (w) => this.nameWord(w));
+    // Kept per value: a copy writes each first and last name thousands of times.
+    return this.cached("person", value, () => value.replace(WORD, (w) => this.nameWord(w)));
   }
 
   /** A user name or an address's local part: its name words as the person's pseudonym (ASCII), else a fake user name. */
