@@ -27,6 +27,8 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
   SOURCE_IS_SANDBOX: "The source database is a sandbox. A sandbox is never copied; contact support.",
   SANDBOX_SERVER_ROLE:
     "The sandbox server is not set up safely, so nothing was created. An operator must restrict its role to creating databases; then retry.",
+  BROKEN_REFERENCES:
+    "Production's own data is inconsistent: some rows refer to rows that do not exist. Nothing was released, and retrying will not help until production's data is repaired; contact support.",
   ABORTED: "The run was stopped before it finished. Nothing was released; retry when ready.",
   WORKER_LOST: "The worker running this stopped unexpectedly. Nothing half-made was kept; retry.",
 };

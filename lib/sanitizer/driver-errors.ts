@@ -2,6 +2,8 @@
  * Turns what the driver or a server says when a run hits one of its bounds, or
  * loses a connection, into a SanitizationError with plain words. These are
  * failures of one attempt (TRANSIENT_CODES): the queue tries the run again later.
+ * One is not: production's rows breaking its own foreign keys, which every attempt
+ * would meet again.
  * The driver's own message never reaches a user: it may name hosts or SQL.
  */
 import { SanitizationError } from "./errors";
@@ -9,6 +11,8 @@ import { SanitizationError } from "./errors";
 interface DriverError {
   code?: string;
   message?: string;
+  /** The table a constraint failed on (pg's error field). */
+  table?: string;
 }
 
 /** Connection-level failures: class 08, a terminated or shut-down backend, a socket that went away. */
@@ -30,7 +34,7 @@ export function deadlineError(bounds: Pick<RunBounds, "deadlineMs">, cause?: unk
 }
 
 export function classifyDriverError(error: unknown, bounds: RunBounds): SanitizationError | null {
-  const { code = "", message = "" } = (error ?? {}) as DriverError;
+  const { code = "", message = "", table: failedTable } = (error ?? {}) as DriverError;
   if (code === "55P03") {
     return new SanitizationError(
       "PRODUCTION_BUSY",
@@ -44,6 +48,16 @@ export function classifyDriverError(error: unknown, bounds: RunBounds): Sanitiza
     return new SanitizationError(
       "CONNECTION_LOST",
       `Production closed the copy's session because the copy stalled for more than ${secondsOf(bounds.idleTimeoutMs)}.`,
+      undefined,
+      { cause: error },
+    );
+  }
+  if (code === "23503") {
+    // The table is the copy's, named as production names it (known to rule 0); the constraint and the values stay in the log.
+    const table = /^[a-z_][a-z0-9_]*$/.test(failedTable ?? "") ? ` in ${failedTable}` : "";
+    return new SanitizationError(
+      "BROKEN_REFERENCES",
+      `Production's rows${table} refer to rows that production does not have, so no consistent copy of it can be made.`,
       undefined,
       { cause: error },
     );

@@ -27,6 +27,8 @@ export type SanitizationErrorCode =
   | "DEADLINE"
   /** A connection to production or the sandbox server dropped mid-run. */
   | "CONNECTION_LOST"
+  /** Production's own rows break its foreign keys (written with its triggers off): no copy of it can hold them. */
+  | "BROKEN_REFERENCES"
   /** Anything else during the copy (connection lost, disk full, constraint failure, ...). */
   | "COPY_FAILED";
 

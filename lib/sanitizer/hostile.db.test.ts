@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
-import { describeFailure } from "../jobs/failure";
+import { describeFailure, isTransient } from "../jobs/failure";
 import { provisionSandbox } from "./provision";
 import { readSourceSchema } from "./schema-reader";
 import type { SchemaObject } from "./schema-objects";
@@ -315,15 +315,18 @@ describe("a contract-exact production with hostile names, identity ids and no op
 });
 
 describe("a production whose rows break its own foreign keys (written with its triggers off)", () => {
-  it("fails the copy at the keys, naming no values to anyone and no constraint to the customer, and leaves no database", async () => {
+  it("fails the copy at the keys for good, naming the table but no value or constraint, and leaves no database", async () => {
     const prod = await production(57);
     await withClient(prod, (c) => c.query("SET session_replication_role = replica; UPDATE sale SET contact_id = 999999 WHERE id = (SELECT min(id) FROM sale)"));
     const made = provision(prod, EMPTY_CLASSIFICATION);
     const failure = await made.promise.then(() => null, (error: unknown) => error as Error);
-    expect(failure).toMatchObject({ code: "COPY_FAILED", message: expect.stringContaining("foreign key") });
-    expect(failure!.message).not.toContain("999999");
-    // The constraint's words are the driver's: operators read them in the log, the customer reads advice.
-    expect(describeFailure(failure)).not.toMatch(/foreign key|sale/);
+    expect(failure).toMatchObject({ code: "BROKEN_REFERENCES", message: expect.stringContaining("in sale") });
+    // Every attempt would meet the same rows: the queue does not try again.
+    expect(isTransient(failure)).toBe(false);
+    const reason = describeFailure(failure);
+    expect(reason).toMatch(/inconsistent.*retrying will not help.*in sale/s);
+    // The constraint's name and the values are the driver's: operators read them in the log.
+    for (const text of [failure!.message, reason]) expect(text).not.toMatch(/999999|fkey|contact_id/);
     expect(await databaseNames()).not.toContain(made.name);
   });
 });
