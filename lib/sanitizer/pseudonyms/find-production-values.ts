@@ -21,6 +21,8 @@ import { WordFilter, WordScanner } from "./word-scan";
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
 export const MIN_CHECKED_WORD = 4;
 const PHONE_IN_TEXT = /\+?\d[\d ().-]{4,}\d/g;
+/** Most text has no digit at all: one test spares it the search for numbers. */
+const HAS_DIGIT = /\d/;
 
 export class ProductionValueFinder {
   private readonly fullNames: ReadonlySet<string>;
@@ -56,7 +58,7 @@ export class ProductionValueFinder {
     if (kind === "person-name") {
       if (words(value.toLowerCase()).some((w) => p.nameTokens.has(w))) return "a person's name";
     } else if (this.holdsCheckedName(value)) return "a person's name";
-    if (kind === "free-text" || kind === "email") {
+    if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
       for (const m of value.matchAll(PHONE_IN_TEXT)) if (phoneDigits(m[0]).some((d) => p.phones.has(d))) return "a phone number";
     }
     return null;
