@@ -64,11 +64,14 @@ export class ProductionValueFinder {
     return null;
   }
 
-  /** Whether a word of MIN_CHECKED_WORD characters or more in `text` is a production person's name. */
+  /**
+   * Whether a word of `text` is one of the checked names (MIN_CHECKED_WORD characters or
+   * more, lower-cased: "İKA" is four, as "i̇ka", though written in three).
+   */
   private holdsCheckedName(text: string): boolean {
     const scan = WordScanner.of(text);
     while (scan.next()) {
-      if (scan.characters >= MIN_CHECKED_WORD && this.checkedFilter.mayHave(scan.hash) && this.checkedNames.has(scan.word())) return true;
+      if (this.checkedFilter.mayHave(scan.hash) && this.checkedNames.has(scan.word())) return true;
     }
     return false;
   }

@@ -41,10 +41,9 @@ export function wordHash(word: string): number {
 }
 
 export class WordScanner {
-  /** The current word: [start, end) in the text, its length in characters, its lower-cased hash. */
+  /** The current word: [start, end) in the text, and its lower-cased hash. */
   start = 0;
   end = 0;
-  characters = 0;
   hash = 0;
   /** The hash of the word without its last character ("hansens" → "hansen"'s hash). */
   hashBeforeLast = 0;
@@ -75,13 +74,10 @@ export class WordScanner {
     while (i < text.length && (width = this.wordWidth(i)) === 0) i++;
     if (i >= text.length) return false;
     this.start = i;
-    let characters = 0;
     do {
       i += width;
-      characters++;
     } while (i < text.length && (width = this.wordWidth(i)) !== 0);
     this.end = this.pos = i;
-    this.characters = characters;
     this.hashWord();
     return true;
   }

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { ProductionValueFinder } from "./find-production-values";
+import { productionValues } from "./values";
+
+const finder = new ProductionValueFinder(
+  productionValues({
+    firstNames: ["Kari", "Per", "İka"],
+    lastNames: ["Hansen", "Price"],
+    fullNames: ["Kari Hansen"],
+    companies: ["Nordvik Bygg AS"],
+    phones: ["+47 22 33 44 55"],
+    addresses: ["Storgata 1"],
+    orgNumbers: ["987 654 321"],
+  }),
+);
+
+describe("ProductionValueFinder (rule 18's check)", () => {
+  it("finds whole production values, however they are spaced and cased", () => {
+    expect(finder.find("kari  HANSEN", "free-text")).toBe("a person's name");
+    expect(finder.find(" Nordvik Bygg as", "company-name")).toBe("a company's name");
+    expect(finder.find("storgata 1", "address")).toBe("an address");
+    expect(finder.find("987654321", "org-number")).toBe("an org number");
+    expect(finder.find("22 33 44 55", "phone")).toBe("a phone number");
+  });
+
+  it("finds a production person's name as a word of text, of four characters or more once lower-cased", () => {
+    expect(finder.find("Call Hansen's office", "free-text")).toBe("a person's name");
+    expect(finder.find("Hi KARI,", "free-text")).toBe("a person's name");
+    // "İKA" is three letters as written and four lower-cased ("i̇ka"), as the name is read.
+    expect(finder.find("Møte med İKA i morgen", "free-text")).toBe("a person's name");
+    // Shorter names and common words stand alone in text; names inside words are other words.
+    expect(finder.find("Per month, see the price list", "free-text")).toBeNull();
+    expect(finder.find("Hansenbyen and Karianne", "free-text")).toBeNull();
+  });
+
+  it("finds every name word in a name column, however short or common", () => {
+    expect(finder.find("Per", "person-name")).toBe("a person's name");
+    expect(finder.find("Ola Nordmann", "person-name")).toBeNull();
+  });
+
+  it("finds a production phone number inside text, with or without its country prefix", () => {
+    expect(finder.find("Ring 22 33 44 55 i dag", "free-text")).toBe("a phone number");
+    expect(finder.find("Invoice 2026-01-15", "free-text")).toBeNull();
+  });
+});
