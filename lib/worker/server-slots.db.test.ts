@@ -7,7 +7,7 @@
  *     and the slot goes to the run that has waited longest.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -31,6 +31,8 @@ const { getProgressSnapshot } = await import("../sandboxes/queries");
 const { loadActor } = await import("../auth/load-actor");
 
 let otherServer: LocalServer | undefined;
+/** Its folder: the server removes its data, the folder and its credentials file are ours to remove. */
+let otherServerDir: string | undefined;
 let child: ChildProcess | undefined;
 const lockers: pg.Client[] = [];
 
@@ -91,6 +93,7 @@ describe("runs per sandbox server", () => {
     for (const locker of lockers) await locker.end().catch(() => undefined);
     await stopBoss();
     await otherServer?.stop();
+    if (otherServerDir) await rm(otherServerDir, { recursive: true, force: true });
     delete process.env.SANDBOX_SERVER_MAX_RUNS;
     delete process.env.PRODUCTION_LOCK_TIMEOUT_SECONDS;
   });
@@ -128,7 +131,8 @@ describe("runs per sandbox server", () => {
   }, 180_000);
 
   it("a tenant on another sandbox server is not held up by a full one", async () => {
-    otherServer = await startLocalServer({ dataDir: await mkdtemp(path.join(tmpdir(), "sandbox-portal-slots-")), port: await freePort(), throwaway: true });
+    otherServerDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-slots-"));
+    otherServer = await startLocalServer({ dataDir: otherServerDir, port: await freePort(), throwaway: true });
     const c = await tenantWithSandbox("Cust7373", 73, otherServer.sandboxServerUrl);
     const locker = await lockProduction(a.productionUrl);
     const held = await refresh(a);
