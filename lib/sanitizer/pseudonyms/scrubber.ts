@@ -6,10 +6,10 @@
  * Names match whole words, case-insensitively: "HANSEN" and "Hansen's" are replaced,
  * the "Berg" in "Bergen" is not. One matcher is built per run: the text is walked
  * word by word once (word-scan.ts), and a word that may be a name is looked up in
- * hash maps (phrases by their first two words, longest first, then single name
- * words), so a row costs the same whether production has ten names or a hundred
- * thousand; an alternation regex of that many names would try every one of them at
- * every position.
+ * hash maps (the tree of phrases, longest match first, then single name words), so a
+ * row costs the same whether production has ten names or a hundred thousand; an
+ * alternation regex of that many names would try every one of them at every
+ * position.
  */
 import { isCommonWord } from "./common-words";
 import type { Pseudonymiser } from "./pseudonymiser";
