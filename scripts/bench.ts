@@ -15,11 +15,15 @@
  *   (s) provisionSandbox of a full copy with personal data pseudonymised (rule 18).
  * Targets: c/a <= 0.8, worker RSS < 300 MB; (p) at most 0.25× (c), (k) under 3 s
  * and (s) at most 2× (c) inside the worker on the medium scale.
+ * After each copy: its CPU time, the worker's and the server's (production's backends,
+ * the sandbox's, the server's own processes) where /proc can tell, against the cores'
+ * time over the copy: on a small machine, a copy that keeps every core busy cannot get
+ * faster by working in parallel, only by working less.
  * --phases also prints where (c), (p), (k) and (s) spent their time, phase by phase.
  * --only-personal-data times just (c) and (s), side by side.
  * --only-copy-speed times just (b), (c) and (c'), for work on the copy's speed.
- * Last, one machine-readable line of the ratios:
- *   bench medium c/a=… c/a'=… c/b=… c'/b=… p/c=… k_s=… s/c=… rss_mb=…
+ * Last, one machine-readable line of the ratios and the copies' CPU core-seconds:
+ *   bench medium c/a=… c/a'=… c/b=… c'/b=… p/c=… k_s=… s/c=… cpu_c=… cpu_s=… rss_mb=…
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -33,6 +37,7 @@ import { quoteIdent, withDatabase } from "../lib/db/urls";
 import type { SandboxOptionsInput } from "../lib/sanitizer/options";
 import { freePort } from "../lib/testing/free-port";
 import { oneOffQuery } from "../lib/db/one-off-query";
+import { ServerCpuSampler, type ServerCpu } from "./bench/server-cpu";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false }, "only-copy-speed": { type: "boolean", default: false } } });
 const scale = values.scale as Scale;
@@ -94,12 +99,46 @@ interface ChildResult {
   /** Phase → ms (lib/sanitizer/phase-times.ts) of the first run, and of the last; some overlap. */
   phases: Record<string, number>;
   laterPhases: Record<string, number>;
+  /** The worker's CPU time, all runs. */
+  cpuMs: number;
+}
+
+/** A copy in its child process, with where the machine's CPU went meanwhile. */
+interface Copy extends ChildResult {
+  /** The child's wall time, process start-up included. */
+  wallMs: number;
+  /** The server's side, when /proc can tell (scripts/bench/server-cpu.ts). */
+  server?: ServerCpu;
 }
 
 /** Rule 18's secret for the pseudonymised copies: fixed, so runs draw the same pseudonyms. */
 const BENCH_SECRET = "bench-pseudonym-secret";
 
-function provisionInChild(productionUrl: string, serverUrl: string, databaseName: string, options: SandboxOptionsInput, runs = 1): Promise<ChildResult> {
+async function provisionInChild(productionUrl: string, serverUrl: string, databaseName: string, options: SandboxOptionsInput, runs = 1): Promise<Copy> {
+  const sampler = await ServerCpuSampler.start(server.adminUrl, new URL(productionUrl).pathname.slice(1), databaseName);
+  const started = performance.now();
+  const [run] = await Promise.allSettled([runChild(productionUrl, serverUrl, databaseName, options, runs)]);
+  const wallMs = performance.now() - started;
+  const serverCpu = await sampler?.stop();
+  if (run.status === "rejected") throw run.reason;
+  return { ...run.value, wallMs, ...(serverCpu ? { server: serverCpu } : {}) };
+}
+
+/** A copy's CPU time in core-seconds: the worker's, and the server's when known. */
+const coreSeconds = (copy: Copy) => (copy.cpuMs + (copy.server ? copy.server.productionMs + copy.server.sandboxMs + copy.server.serverOwnMs : 0)) / 1000;
+
+/** Where the CPU went while a copy ran, and how much of the machine's cores that was. */
+function printCpu(copy: Copy): void {
+  const cores = availableParallelism();
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const server = copy.server
+    ? `, production ${seconds(copy.server.productionMs)}, sandbox ${seconds(copy.server.sandboxMs)}, server's own ${seconds(copy.server.serverOwnMs)}`
+    : " (the server's share is not readable here)";
+  const available = (copy.wallMs / 1000) * cores;
+  console.log(`  CPU: worker ${seconds(copy.cpuMs)}${server}: ${coreSeconds(copy).toFixed(1)} of ${available.toFixed(1)} core-seconds on ${cores} cores (${((coreSeconds(copy) / available) * 100).toFixed(0)} %)`);
+}
+
+function runChild(productionUrl: string, serverUrl: string, databaseName: string, options: SandboxOptionsInput, runs: number): Promise<ChildResult> {
   const child = path.join(path.dirname(new URL(import.meta.url).pathname), "bench", "provision-child.ts");
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options, runs, pseudonymSecret: BENCH_SECRET })], {
@@ -109,6 +148,13 @@ function provisionInChild(productionUrl: string, serverUrl: string, databaseName
     proc.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     proc.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as ChildResult) : reject(new Error(`provision exited with ${code}`))));
   });
+}
+
+/** timed(), then where the CPU went. */
+async function timedCopy(label: string, run: () => Promise<Copy>): Promise<{ ms: number; value: Copy }> {
+  const copy = await timed(label, run);
+  printCpu(copy.value);
+  return copy;
 }
 
 /** Each copy is dropped once measured: the disk holds production and one copy at a time (the large scale is 5.4 GB each). */
@@ -141,8 +187,8 @@ async function measure(): Promise<void> {
   console.log(`  ${generated.value.rows.toLocaleString("en")} rows, ${mb(generated.value.bytes)} on disk`);
 
   const ratio = (x: number, y: number) => (x / y).toFixed(2);
-  const personalData = async (c: ChildResult) => {
-    const s = await timed("(s) provisionSandbox, personal data pseudonymised", () =>
+  const personalData = async (c: Copy) => {
+    const s = await timedCopy("(s) provisionSandbox, personal data pseudonymised", () =>
       provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_pseudonymised", { personalData: "pseudonymise" }),
     );
     await dropDatabases(server.adminUrl, "bench_sandbox_pseudonymised");
@@ -150,25 +196,29 @@ async function measure(): Promise<void> {
     return s.value;
   };
   if (values["only-personal-data"]) {
-    const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
+    const c = await timedCopy("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
     await dropDatabases(server.adminUrl, "bench_sandbox");
     console.log(`  full, default options   ${(c.value.ms / 1000).toFixed(2)} s  ${c.value.rows.toLocaleString("en")} rows  ${mb(c.value.bytes)}`);
     const s = await personalData(c.value);
     if (values.phases) printPhases({ full: c.value.phases, pseudonymised: s.phases });
+    console.log(`bench ${scale} s/c=${ratio(s.ms, c.value.ms)} cpu_c=${coreSeconds(c.value).toFixed(1)} cpu_s=${coreSeconds(s).toFixed(1)} rss_mb=${(s.maxRssBytes / 1024 / 1024).toFixed(0)}`);
     return;
   }
 
   // The floor is timed before and after our copies, and the faster taken: on a shared
   // machine one file copy varies by half, and a slow one would flatter every ratio to it.
   const templateCopy = async (when: string) => {
+    const sampler = await ServerCpuSampler.start(server.adminUrl, "bench_prod", "bench_template");
     const run = await timed(`(b) CREATE DATABASE ... TEMPLATE, ${when}`, () => oneOffQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent("bench_template")} TEMPLATE bench_prod`));
+    const cpu = await sampler?.stop();
+    if (cpu) console.log(`  CPU: the server ${((cpu.productionMs + cpu.sandboxMs + cpu.serverOwnMs) / 1000).toFixed(1)} s`);
     await dropDatabases(server.adminUrl, "bench_template");
     return run.ms;
   };
   const bBefore = await templateCopy("before");
-  const c = await timed("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
+  const c = await timedCopy("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
   await dropDatabases(server.adminUrl, "bench_sandbox");
-  const all = await timed("(c') provisionSandbox, documents and attachments too", () =>
+  const all = await timedCopy("(c') provisionSandbox, documents and attachments too", () =>
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_all", { documents: { mode: "all" }, serviceAttachments: true }),
   );
   await dropDatabases(server.adminUrl, "bench_sandbox_all");
@@ -178,7 +228,7 @@ async function measure(): Promise<void> {
     console.log(`c/b  = ${ratio(c.ms, b.ms)} (target <= 1.0)   c'/b = ${ratio(all.ms, b.ms)} (target <= 2.0)`);
     console.log(`(c) streamed ${mb(c.value.bytes)}, (c') ${mb(all.value.bytes)}; worker peak RSS (c) ${mb(c.value.maxRssBytes)}, (c') ${mb(all.value.maxRssBytes)}`);
     if (values.phases) printPhases({ full: c.value.phases, "with documents": all.value.phases });
-    console.log(`bench ${scale} c/b=${ratio(c.ms, b.ms)} c'/b=${ratio(all.ms, b.ms)} rss_mb=${(Math.max(c.value.maxRssBytes, all.value.maxRssBytes) / 1024 / 1024).toFixed(0)}`);
+    console.log(`bench ${scale} c/b=${ratio(c.ms, b.ms)} c'/b=${ratio(all.ms, b.ms)} cpu_c=${coreSeconds(c.value).toFixed(1)} cpu_c'=${coreSeconds(all.value).toFixed(1)} rss_mb=${(Math.max(c.value.maxRssBytes, all.value.maxRssBytes) / 1024 / 1024).toFixed(0)}`);
     return;
   }
   await oneOffQuery(server.adminUrl, "CREATE DATABASE bench_restore");
@@ -190,12 +240,12 @@ async function measure(): Promise<void> {
   );
   await dropDatabases(server.adminUrl, "bench_restore_parallel");
 
-  const p = await timed("(p) provisionSandbox, partial: 10 % of companies", () =>
+  const p = await timedCopy("(p) provisionSandbox, partial: 10 % of companies", () =>
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_partial", { kind: "partial", share: { by: "percent", percent: 10 } }),
   );
   await dropDatabases(server.adminUrl, "bench_sandbox_partial");
   // Three runs in one worker process: the first one's time, and the later ones' (a running worker's).
-  const k = await timed("(k) provisionSandbox, configuration only, 3 runs", () =>
+  const k = await timedCopy("(k) provisionSandbox, configuration only, 3 runs", () =>
     provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_config", { kind: "config" }, 3),
   );
   await dropDatabases(server.adminUrl, "bench_sandbox_config", "bench_sandbox_config_1", "bench_sandbox_config_2");
@@ -220,7 +270,8 @@ async function measure(): Promise<void> {
   console.log("");
   console.log(
     `bench ${scale} c/a=${ratio(c.ms, a.ms)} c/a'=${ratio(c.ms, aParallel.ms)} c/b=${ratio(c.ms, b.ms)} c'/b=${ratio(all.ms, b.ms)} ` +
-      `p/c=${ratio(p.value.ms, c.value.ms)} k_s=${(k.value.ms / 1000).toFixed(2)} s/c=${ratio(s.ms, c.value.ms)} rss_mb=${rssMb.toFixed(0)}`,
+      `p/c=${ratio(p.value.ms, c.value.ms)} k_s=${(k.value.ms / 1000).toFixed(2)} s/c=${ratio(s.ms, c.value.ms)} ` +
+      `cpu_c=${coreSeconds(c.value).toFixed(1)} cpu_s=${coreSeconds(s).toFixed(1)} rss_mb=${rssMb.toFixed(0)}`,
   );
 }
 

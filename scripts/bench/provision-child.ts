@@ -47,6 +47,8 @@ process.stdout.write(
     bytes: first!.report.tables.reduce((sum, t) => sum + t.bytes, 0),
     // maxRSS is in KiB: the process's peak resident set over its whole life.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    // The worker's CPU time over its whole life, all runs (µs → ms).
+    cpuMs: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000,
     phases: first!.phases,
     laterPhases: runs.at(-1)!.phases,
   })}\n`,
