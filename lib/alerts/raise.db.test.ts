@@ -1,8 +1,7 @@
-import { mkdtemp, readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readdir } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
+import { makeTempDir } from "../testing/temp-dir";
 
 usePortalDatabase();
 
@@ -14,7 +13,7 @@ const mails = async () => (await readdir(outbox).catch(() => [])).length;
 
 describe("operator alerts", () => {
   beforeAll(async () => {
-    outbox = await mkdtemp(path.join(tmpdir(), "alerts-outbox-"));
+    outbox = await makeTempDir("alerts-outbox-");
     process.env.OUTBOX_DIR = outbox;
     for (const [email, role] of [["op1@portal.example", "OPERATOR"], ["op2@portal.example", "OPERATOR"], ["admin@cust.example", "CUSTOMER_ADMIN"]] as const) {
       await db.user.create({ data: { email, name: email, role, passwordHash: "-" } });

@@ -4,13 +4,11 @@
  * makes a CI retry place one order. A refresh with changed choices is checked as
  * the wizard's refresh mode checks them.
  */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
+import { makeTempDir } from "../testing/temp-dir";
 
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 usePortalDatabase();
@@ -40,7 +38,7 @@ const setup = (bearer: string, id: string, body: unknown) => setupRoute(post(bea
 const refresh = (bearer: string, id: string, body: unknown) => refreshRoute(post(bearer, `/api/v1/sandboxes/${id}/refresh`, body), { params: Promise.resolve({ id }) });
 
 beforeAll(async () => {
-  process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+  process.env.OUTBOX_DIR = await makeTempDir("outbox-");
   world = await buildWorld();
 });
 afterAll(async () => {

@@ -1,19 +1,17 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
+import { makeTempDir } from "../testing/temp-dir";
 import { applyMigrations } from "./migrate";
 import { diffSchemas } from "./schema-sql";
 import { oneOffQuery } from "./one-off-query";
 
 const MIGRATIONS_DIR = path.resolve("prisma/migrations");
 const databases: string[] = [];
-const tempDirs: string[] = [];
 
 afterAll(async () => {
   await Promise.all(databases.map((url) => dropTestDatabase(url)));
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 async function freshDatabase(): Promise<string> {
@@ -30,8 +28,7 @@ async function migrationNames(dir: string): Promise<string[]> {
 
 /** A migrations folder of our own, in a temporary directory. */
 async function migrationsFolder(migrations: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
-  tempDirs.push(dir);
+  const dir = await makeTempDir("migrations-");
   await writeFile(path.join(dir, "migration_lock.toml"), 'provider = "postgresql"\n');
   for (const [name, sql] of Object.entries(migrations)) {
     await mkdir(path.join(dir, name));

@@ -1,11 +1,9 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
 import { orderInput } from "@/lib/testing/order-input";
+import { makeTempDir } from "../testing/temp-dir";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -23,7 +21,7 @@ const order = orderInput;
 
 describe("ordering a sandbox", () => {
   beforeAll(async () => {
-    process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    process.env.OUTBOX_DIR = await makeTempDir("outbox-");
     world = await buildWorld();
   });
   afterAll(async () => {

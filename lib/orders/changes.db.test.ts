@@ -1,11 +1,9 @@
 /** Orders are living things: the filer, the tenant's admins and operators change or cancel them until the setup is confirmed. */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
+import { makeTempDir } from "../testing/temp-dir";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -29,7 +27,7 @@ const edit = (sandboxId: string, name: string, note = "") => editOrderAction({ s
 
 describe("changing and cancelling an order", () => {
   beforeAll(async () => {
-    process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    process.env.OUTBOX_DIR = await makeTempDir("outbox-");
     world = await buildWorld();
   });
   beforeEach(() => signInAs(null));

@@ -1,11 +1,9 @@
 /** Deleted sandboxes leave the list (unless asked for) and free their names; live names stay unique, ignoring case. */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
+import { makeTempDir } from "../testing/temp-dir";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -29,7 +27,7 @@ const order = (name: string) => ({
 
 describe("names of deleted sandboxes", () => {
   beforeAll(async () => {
-    process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    process.env.OUTBOX_DIR = await makeTempDir("outbox-");
     world = await buildWorld();
   });
 

@@ -3,13 +3,11 @@
  * one service: each bad order below is refused by both, at the same field, and
  * neither leaves anything behind.
  */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
+import { makeTempDir } from "../testing/temp-dir";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -76,7 +74,7 @@ async function viaCli(bad: BadOrder): Promise<string> {
 
 describe("the web and the CLI refuse the same bad orders", () => {
   beforeAll(async () => {
-    process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    process.env.OUTBOX_DIR = await makeTempDir("outbox-");
     world = await buildWorld();
     signInAs(world.users.adminA);
     const taken = await createOrderAction({ name: TAKEN, planCounts: { ...EMPTY_PLAN_COUNTS, complete: 1 }, note: "", acknowledgeDeadEnd: true, acknowledgeNotBackup: true });

@@ -4,13 +4,13 @@
  * when they have an account), and a customer user sees exactly the sandboxes
  * their address has access to.
  */
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/policy";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
+import { makeTempDir } from "../testing/temp-dir";
 
 process.env.SANDBOX_SIGN_IN_URL_TEMPLATE = "https://crm.example.test/sandbox/{sandboxCustomerId}/login";
 usePortalDatabase();
@@ -49,7 +49,7 @@ const customerUser = (id: string, email: string): Actor => ({ id, email, name: e
 
 describe("access to a sandbox", () => {
   beforeAll(async () => {
-    outbox = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    outbox = await makeTempDir("outbox-");
     process.env.OUTBOX_DIR = outbox;
     world = await buildWorld();
     const pg = (await import("pg")).default;

@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { classificationFilePath, loadClassification, parseClassification } from "./classification";
 import { describeContents, describeKind, describeShare, partialShareOf, sandboxOptionsSchema } from "./options";
+import { makeTempDir } from "../testing/temp-dir";
 
 describe("sandboxOptionsSchema", () => {
   it("fills every default", () => {
@@ -134,7 +134,7 @@ describe("classification", () => {
   });
 
   it("reads the file named by CRM_CLASSIFICATION_FILE, with clear errors", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "classification-"));
+    const dir = await makeTempDir("classification-");
     const file = path.join(dir, "c.json");
     expect(classificationFilePath(file)).toBe(file);
     await writeFile(file, JSON.stringify({ columns: { "company.vat": "keep" }, tables: { audit: "skip" } }));

@@ -3,11 +3,11 @@
  * rules, laid over the file's defaults, and what that tenant's runs and retry
  * checks copy by (another tenant still sees the defaults alone).
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
+import { makeTempDir } from "../testing/temp-dir";
 
 usePortalDatabase();
 
@@ -20,7 +20,7 @@ const ids = { own: "", other: "" };
 
 describe("a tenant's own classification", () => {
   beforeAll(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), "tenant-classification-"));
+    folder = await makeTempDir("tenant-classification-");
     const defaults = path.join(folder, "defaults.json");
     await writeFile(defaults, JSON.stringify({ columns: { "company.loyalty_tier": "keep", "contact.pet_name": "keep" }, tables: { legacy_log: "copy" } }));
     vi.stubEnv("CRM_CLASSIFICATION_FILE", defaults);
@@ -29,7 +29,6 @@ describe("a tenant's own classification", () => {
   });
   afterAll(async () => {
     vi.unstubAllEnvs();
-    await rm(folder, { recursive: true, force: true });
   });
 
   it("lies over the defaults for its tenant only: its choice wins for the same column, object or table", async () => {

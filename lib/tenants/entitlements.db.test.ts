@@ -4,13 +4,11 @@
  * operator CLI order beyond it; cancelled and deleted sandboxes free their share;
  * two admins racing for the last sandbox get one.
  */
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
+import { makeTempDir } from "../testing/temp-dir";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -39,7 +37,7 @@ const order = (plans: Partial<typeof EMPTY_PLAN_COUNTS>) => ({
 
 describe("entitlements", () => {
   beforeAll(async () => {
-    process.env.OUTBOX_DIR = await mkdtemp(path.join(tmpdir(), "outbox-"));
+    process.env.OUTBOX_DIR = await makeTempDir("outbox-");
     world = await buildWorld();
   }, 120_000);
 
