@@ -5,7 +5,7 @@ import { productionValues } from "./values";
 const finder = new ProductionValueFinder(
   productionValues({
     firstNames: ["Kari", "Per", "İka"],
-    lastNames: ["Hansen", "Price"],
+    lastNames: ["Hansen", "Price", "Bjørnstad"],
     fullNames: ["Kari Hansen"],
     companies: ["Nordvik Bygg AS"],
     phones: ["+47 22 33 44 55"],
@@ -15,6 +15,13 @@ const finder = new ProductionValueFinder(
 );
 
 describe("ProductionValueFinder (rule 18's check)", () => {
+  it("finds a production name spelled in ASCII, as e-mail addresses and user names write it", () => {
+    expect(finder.find("tommy.bjornstad_firma.no@mailinator.com", "email")).toBe("a person's name");
+    expect(finder.find("tommy.bjoernstad_firma.no@mailinator.com", "email")).toBe("a person's name");
+    expect(finder.find("Ring Bjornstad i morgen", "free-text")).toBe("a person's name");
+    expect(finder.find("Tommy Bjornstad", "person-name")).toBe("a person's name");
+  });
+
   it("finds whole production values, however they are spaced and cased", () => {
     expect(finder.find("kari  HANSEN", "free-text")).toBe("a person's name");
     expect(finder.find(" Nordvik Bygg as", "company-name")).toBe("a company's name");

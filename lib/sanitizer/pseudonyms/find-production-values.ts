@@ -3,8 +3,9 @@
  * contract's and the classified ones) over a fresh connection, streamed, and looks for
  * production's values in it: a whole value that is a production name, company name,
  * address, phone or org number, a word of four letters or more that is a production
- * person's name (the common-word exceptions aside), or a production phone number
- * inside free text. The offending rows name the row and column, never the value.
+ * person's name as written or spelled in ASCII ("bjornstad", "bjoernstad" for
+ * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), or a
+ * production phone number inside free text. The offending rows name the row and column, never the value.
  */
 import { StringDecoder } from "node:string_decoder";
 import type pg from "pg";
@@ -34,7 +35,8 @@ export class ProductionValueFinder {
 
   constructor(private readonly production: ProductionValues) {
     this.fullNames = new Set([...production.fullNames].map(normaliseName));
-    this.checkedNames = new Set([...production.nameTokens].filter((w) => [...w].length >= MIN_CHECKED_WORD && !isCommonWord(w)));
+    // As written and as ASCII spells them: e-mail addresses and user names carry "bjornstad" for "Bjørnstad".
+    this.checkedNames = new Set([...production.nameWords].filter((w) => [...w].length >= MIN_CHECKED_WORD && !isCommonWord(w)));
     this.checkedFilter = new WordFilter(this.checkedNames);
     let longest = 0;
     for (const set of [this.fullNames, production.companies, production.addresses]) for (const v of set) longest = Math.max(longest, v.length);
@@ -56,7 +58,7 @@ export class ProductionValueFinder {
     if (kind === "phone" && phoneDigits(value).some((d) => p.phones.has(d))) return "a phone number";
     // A name column is pseudonymised word by word: none of its words may be a production name, however short or common.
     if (kind === "person-name") {
-      if (words(value.toLowerCase()).some((w) => p.nameTokens.has(w))) return "a person's name";
+      if (words(value.toLowerCase()).some((w) => p.nameWords.has(w))) return "a person's name";
     } else if (this.holdsCheckedName(value)) return "a person's name";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
       for (const m of value.matchAll(PHONE_IN_TEXT)) if (phoneDigits(m[0]).some((d) => p.phones.has(d))) return "a phone number";

@@ -66,6 +66,22 @@ describe("Pseudonymiser", () => {
     expect(p.email("kari.hansen")).toMatch(/^[^@]+@mailinator\.com$/);
   });
 
+  it("gives a name spelled in ASCII, as addresses and user names write it, that name's pseudonym: no spelling of it remains", () => {
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, "Øyvind"], lastNames: [...RAW.lastNames, "Bjørnstad", "Sæther"], fullNames: [...RAW.fullNames, "Øyvind Bjørnstad"] };
+    const p = make("secret-1", raw);
+    // The address as production writes the name: the person's pseudonym, in ASCII.
+    const expected = p.email("øyvind.bjørnstad@firma.no");
+    expect(expected).not.toMatch(/yvind|bj.?.?rnstad/i);
+    for (const address of ["oyvind.bjornstad@firma.no", "oeyvind.bjoernstad@firma.no", "OYVIND.BJORNSTAD@firma.no"]) expect(p.email(address)).toBe(expected);
+    expect(p.username("bjornstad")).toBe(p.username("bjørnstad"));
+    // The domain stays (rule 2), but for the name words in it, in any spelling; no pseudonym is any spelling of a production name either.
+    const words = productionValues(raw).nameWords;
+    const domain = p.email("post@saether-hansen.no").split("_")[1]!;
+    expect(domain).toMatch(/^[a-z0-9]+-[a-z0-9]+\.no@mailinator\.com$/);
+    for (const w of domain.split(/[^a-z0-9]+/)) expect(words.has(w), w).toBe(false);
+    for (const name of ["Øyvind Bjørnstad", "Kari Hansen"]) for (const w of p.personName(name).toLowerCase().split(/\W+/)) expect(words.has(w)).toBe(false);
+  });
+
   it("re-draws on a collision: no pseudonym equals a production value of its kind or holds a production name", () => {
     const p = make();
     const tokens = productionValues(RAW).nameTokens;

@@ -17,7 +17,7 @@ import { asciiFold } from "../../crm/generator/text";
 import { rewriteEmail } from "../rules/rule-02-email";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
-import { digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, WORD, words, type ProductionValues } from "./values";
+import { digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, spelledOut, WORD, words, type ProductionValues } from "./values";
 
 /** Re-draws from faker before falling back to made-up names (never reached in practice). */
 const FAKER_ATTEMPTS = 200;
@@ -48,16 +48,21 @@ export class Pseudonymiser {
     for (const word of [...production.nameTokens].sort()) this.nameWord(word);
   }
 
-  /** One word of a person's name; a word production has as a last name draws a last name. */
+  /**
+   * One word of a person's name; a word production has as a last name draws a last name.
+   * An ASCII spelling of a name word ("bjornstad") is that word ("bjørnstad"): one pseudonym.
+   */
   nameWord(word: string): string {
-    const key = word.toLowerCase();
+    const lower = word.toLowerCase();
+    const key = this.production.nameSpellings.get(lower) ?? lower;
     const known = this.nameWords.get(key);
     if (known) return known;
     const last = this.production.lastNames.has(key);
-    // In ASCII too: user names and addresses carry the name folded ("Schönberg" → "schonberg"), which must be no one's either.
-    const forms = (c: string) => [c.toLowerCase(), asciiName(c)];
+    // In ASCII too: user names and addresses carry the name folded ("Schönberg" → "schonberg",
+    // "schoenberg"), which must be no one's either, and no other name's pseudonym.
+    const forms = (c: string) => [c.toLowerCase(), asciiName(c), asciiName(spelledOut(c.toLowerCase()))];
     const drawn = this.draw(last ? "last" : "first", key, (f) => (last ? f.person.lastName() : f.person.firstName()), (c) =>
-      forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameTokens.has(form)) && this.clean(c),
+      forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameWords.has(form)) && this.clean(c),
     );
     for (const form of forms(drawn)) this.takenNames.add(form);
     this.nameWords.set(key, drawn);
@@ -78,9 +83,9 @@ export class Pseudonymiser {
     return this.cached("username", key, () => this.draw("username", key, (f) => f.internet.username().toLowerCase(), (c) => this.clean(c)));
   }
 
-  /** The words of `value` that are production names, replaced by their pseudonyms in lower-case ASCII. */
+  /** The words of `value` that are production names (as written or spelled in ASCII), replaced by their pseudonyms in lower-case ASCII. */
   private asciiNameWords(value: string): string {
-    return value.replace(WORD, (w) => (this.production.nameTokens.has(w.toLowerCase()) ? this.asciiNameWord(w) : w));
+    return value.replace(WORD, (w) => (this.production.nameWords.has(w.toLowerCase()) ? this.asciiNameWord(w) : w));
   }
 
   /** A name word's pseudonym as user names and addresses carry it, kept: nearly every address has one. */
@@ -155,9 +160,9 @@ export class Pseudonymiser {
     throw new Error(`no ${kind} pseudonym found`);
   }
 
-  /** No word of the candidate is a production person's name (the verifier looks for those in every value). */
+  /** No word of the candidate is a production person's name, as written or spelled in ASCII (the verifier looks for those in every value). */
   private clean(candidate: string): boolean {
-    return !words(candidate).some((w) => this.production.nameTokens.has(w.toLowerCase()));
+    return !words(candidate).some((w) => this.production.nameWords.has(w.toLowerCase()));
   }
 
   /**

@@ -20,6 +20,15 @@ function setUp() {
 }
 
 describe("Scrubber", () => {
+  it("replaces a name spelled in ASCII (Bjornstad, BJOERNSTAD for Bjørnstad) with that name's pseudonym", () => {
+    const values = productionValues({ ...RAW, lastNames: [...RAW.lastNames, "Bjørnstad"], fullNames: [...RAW.fullNames, "Kari Bjørnstad"] });
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrub = (text: string) => new Scrubber(p, values, RAW.companies).scrub(text);
+    const pseudonym = p.nameWord("Bjørnstad");
+    expect(scrub("Ring Bjornstad eller BJOERNSTAD")).toBe(`Ring ${pseudonym} eller ${pseudonym.toUpperCase()}`);
+    expect(scrub("Kari Bjornstad skrev")).toBe(`${p.personName("Kari Bjørnstad")} skrev`);
+  });
+
   it("replaces a name at word boundaries, in any case, with the person's pseudonym", () => {
     const { p, scrub } = setUp();
     const hansen = p.nameWord("hansen");

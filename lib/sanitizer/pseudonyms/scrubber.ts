@@ -3,8 +3,9 @@
  * file names, …) with every production person's or company's name, e-mail address
  * and phone number in it replaced by its pseudonym (rule 18).
  *
- * Names match whole words, case-insensitively: "HANSEN" and "Hansen's" are replaced,
- * the "Berg" in "Bergen" is not. One matcher is built per run: the text is walked
+ * Names match whole words, case-insensitively, as written or spelled in ASCII:
+ * "HANSEN", "Hansen's" and "Bjornstad" (for "Bjørnstad") are replaced, the "Berg" in
+ * "Bergen" is not. One matcher is built per run: the text is walked
  * word by word once (word-scan.ts), and a word that may be a name is looked up in
  * hash maps (the tree of phrases, longest match first, then single name words), so a
  * row costs the same whether production has ten names or a hundred thousand; an
@@ -51,13 +52,14 @@ export class Scrubber {
     private readonly production: ProductionValues,
     companies: Iterable<string>,
   ) {
-    this.singles = new Set([...production.nameTokens].filter((w) => w.length >= MIN_SINGLE_WORD && !isCommonWord(w)));
+    // Names as written and as ASCII spells them ("Bjornstad" in a message): nameWord gives both one pseudonym.
+    this.singles = new Set([...production.nameWords].filter((w) => w.length >= MIN_SINGLE_WORD && !isCommonWord(w)));
     // A full name whose every word is replaced alone reads the same word by word: only the others need a phrase.
     for (const name of production.fullNames) {
       if (!words(name).every((w) => this.singles.has(w.toLowerCase()))) this.addPhrase(name, (m) => pseudonyms.personName(m));
     }
     for (const company of companies) {
-      if (words(company).length === 1 && production.nameTokens.has(normaliseName(company))) continue; // the person's name wins
+      if (words(company).length === 1 && production.nameWords.has(normaliseName(company))) continue; // the person's name wins
       this.addPhrase(company, () => pseudonyms.companyName(company));
     }
     this.candidates = new WordFilter([...this.phrases.keys(), ...this.singles]);

@@ -5,10 +5,19 @@
  * once per run inside the snapshot (read-values.ts); the pseudonymiser, the scrubber
  * and the verifier all compare through these functions, so they agree.
  */
+import { asciiFold } from "../../crm/generator/text";
 
 export interface ProductionValues {
-  /** Every word of people's first, last and full names (lower-cased). */
+  /** Every word of people's first, last and full names (lower-cased), as production writes it. */
   nameTokens: ReadonlySet<string>;
+  /**
+   * The ASCII spellings of those words that production does not have as words of their
+   * own ("bjornstad", "bjoernstad"), each to the word it spells ("bjørnstad"): e-mail
+   * addresses and user names write names so, and free text may.
+   */
+  nameSpellings: ReadonlyMap<string, string>;
+  /** Every word that is a production person's name: nameTokens and their spellings. */
+  nameWords: ReadonlySet<string>;
   /** Production's last names (lower-cased): a token that is one maps to a last-name pseudonym. */
   lastNames: ReadonlySet<string>;
   /** Production's full names as written (first + last, associates' full names): the scrubber's phrases. */
@@ -37,6 +46,26 @@ export const PHONE_PREFIX = /^\s*(?:\+|00)\d{1,3}(?=\D)/;
 export function phoneDigits(value: string): string[] {
   const prefix = PHONE_PREFIX.exec(value)?.[0];
   return prefix ? [digitsOf(value), digitsOf(value.slice(prefix.length))] : [digitsOf(value)];
+}
+
+/** Letters that ASCII spells out (Bjørnstad → Bjoernstad), besides dropping their marks (Bjornstad). */
+const SPELLED_OUT: Readonly<Record<string, string>> = { æ: "ae", ø: "oe", å: "aa", ä: "ae", ö: "oe", ü: "ue", ß: "ss" };
+const SPELLED_OUT_LETTERS = /[æøåäöüß]/g;
+
+/** A lower-cased word with its Nordic and German letters spelled out, then folded to ASCII. */
+export const spelledOut = (word: string) => asciiFold(word.replace(SPELLED_OUT_LETTERS, (c) => SPELLED_OUT[c] ?? c));
+
+/**
+ * A lower-cased name word's ASCII spellings other than itself: marks dropped
+ * ("søren" → "soren") and letters spelled out ("soeren"). Only spellings of plain
+ * letters and digits: a word with letters that have no ASCII form has none.
+ */
+export function asciiSpellings(word: string): string[] {
+  const out: string[] = [];
+  for (const spelling of [asciiFold(word), spelledOut(word)]) {
+    if (spelling !== word && /^[a-z0-9]+$/.test(spelling) && !out.includes(spelling)) out.push(spelling);
+  }
+  return out;
 }
 
 /** Phone numbers shorter than this are not numbers anyone could be reached at (and would match too much). */
@@ -71,6 +100,11 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     if (ws.length > 1 && last) lastNames.add(last.toLowerCase());
     if (ws.length > 1) fullNames.add(v.trim().replace(/\s+/g, " "));
   }
+  // In sorted order, so a spelling two words share ("sørensen", "sörensen") always goes to the same one.
+  const nameSpellings = new Map<string, string>();
+  for (const token of [...nameTokens].sort()) {
+    for (const spelling of asciiSpellings(token)) if (!nameTokens.has(spelling) && !nameSpellings.has(spelling)) nameSpellings.set(spelling, token);
+  }
   // Plain loops: hundreds of thousands of phone numbers, where flatMap's arrays cost more than the numbers.
   const set = (values: Iterable<string>, normalise: (v: string) => string, min = 1) => {
     const out = new Set<string>();
@@ -84,6 +118,8 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
   for (const v of raw.phones) for (const d of phoneDigits(v)) if (d.length >= MIN_PHONE_DIGITS) phones.add(d);
   return {
     nameTokens,
+    nameSpellings,
+    nameWords: new Set([...nameTokens, ...nameSpellings.keys()]),
     lastNames,
     fullNames,
     companies: set(raw.companies, normaliseName),
