@@ -4,8 +4,9 @@
  * production's values in it: a whole value that is a production name, company name,
  * address, phone or org number, a word of four letters or more that is a production
  * person's name as written or spelled in ASCII ("bjornstad", "bjoernstad" for
- * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), or a
- * production phone number inside free text. The offending rows name the row and column, never the value.
+ * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), a word
+ * of an address or user name that is a production name or holds one ("hansen85",
+ * "olanordmann", "khansen"), or a production phone number inside free text. The offending rows name the row and column, never the value.
  */
 import { StringDecoder } from "node:string_decoder";
 import type pg from "pg";
@@ -16,7 +17,7 @@ import { publicTable, quoteIdent } from "../sql";
 import { isCommonWord } from "./common-words";
 import { decodeField, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
-import { digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
+import { addressNameParts, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
@@ -56,9 +57,13 @@ export class ProductionValueFinder {
     }
     if (kind === "org-number" && p.orgNumbers.has(digitsOf(value))) return "an org number";
     if (kind === "phone" && phoneDigits(value).some((d) => p.phones.has(d))) return "a phone number";
-    // A name column is pseudonymised word by word: none of its words may be a production name, however short or common.
+    // A name column is pseudonymised word by word, and so is an address or a user name: none of
+    // their words may be a production name, however short or common; an address's may not hold
+    // one either ("hansen85", "olanordmann", "khansen").
     if (kind === "person-name") {
       if (words(value.toLowerCase()).some((w) => p.nameWords.has(w))) return "a person's name";
+    } else if (kind === "email" || kind === "username") {
+      if (words(value.toLowerCase()).some((w) => p.nameWords.has(w) || addressNameParts(w, p))) return "a person's name";
     } else if (this.holdsCheckedName(value)) return "a person's name";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
       for (const m of value.matchAll(PHONE_IN_TEXT)) if (phoneDigits(m[0]).some((d) => p.phones.has(d))) return "a phone number";

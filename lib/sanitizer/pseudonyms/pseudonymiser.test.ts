@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ProductionValueFinder } from "./find-production-values";
 import { Pseudonymiser } from "./pseudonymiser";
 import { productionValues, type RawProductionValues } from "./values";
 
@@ -80,6 +81,20 @@ describe("Pseudonymiser", () => {
     expect(domain).toMatch(/^[a-z0-9]+-[a-z0-9]+\.no@mailinator\.com$/);
     for (const w of domain.split(/[^a-z0-9]+/)) expect(words.has(w), w).toBe(false);
     for (const name of ["Øyvind Bjørnstad", "Kari Hansen"]) for (const w of p.personName(name).toLowerCase().split(/\W+/)) expect(words.has(w)).toBe(false);
+  });
+
+  it("writes a name an address or user name holds (with digits, run together, after an initial) as the pseudonym, in the same form", () => {
+    const p = make();
+    const u = (word: string) => p.username(word);
+    expect(p.email("kari.hansen85@firma.no")).toBe(`${u("kari")}.${u("hansen")}85_firma.no@mailinator.com`);
+    expect(p.email("karihansen@firma.no")).toBe(`${u("kari")}${u("hansen")}_firma.no@mailinator.com`);
+    expect(p.email("khansen@firma.no")).toBe(`k${u("hansen")}_firma.no@mailinator.com`);
+    expect(p.username("ola.berg2")).toBe(`${u("ola")}.${u("berg")}2`);
+    // A name beside the address is the person's pseudonym too.
+    expect(p.email("Kari Hansen <kari.hansen@firma.no>")).toBe(`${p.personName("Kari Hansen")} <${u("kari")}.${u("hansen")}_firma.no>@mailinator.com`);
+    // A user name with no name in it is drawn whole, and holds none either.
+    const finder = new ProductionValueFinder(productionValues(RAW));
+    for (let i = 0; i < 200; i++) expect(finder.find(p.username(`user${i}`), "username")).toBeNull();
   });
 
   it("re-draws on a collision: no pseudonym equals a production value of its kind or holds a production name", () => {

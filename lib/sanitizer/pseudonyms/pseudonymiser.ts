@@ -17,7 +17,7 @@ import { asciiFold } from "../../crm/generator/text";
 import { rewriteEmail } from "../rules/rule-02-email";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
-import { digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, spelledOut, WORD, words, type ProductionValues } from "./values";
+import { addressNameParts, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, spelledOut, WORD, words, type ProductionValues } from "./values";
 
 /** Re-draws from faker before falling back to made-up names (never reached in practice). */
 const FAKER_ATTEMPTS = 200;
@@ -26,6 +26,8 @@ const SYLLABLE_START = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "r", "s", "
 const SYLLABLE_VOWEL = ["a", "e", "i", "o", "u", "y"];
 /** An address inside a value: the part before `@` is someone's, the domain stays (rule 2's form). */
 const ADDRESS = /[^\s@<>(),;:"']+@[^\s@<>(),;:"']+/g;
+/** An address, or else a word around one. */
+const ADDRESS_OR_WORD = new RegExp(`${ADDRESS.source}|${WORD.source}`, "gu");
 
 type Draw = (faker: Faker) => string;
 
@@ -62,7 +64,10 @@ export class Pseudonymiser {
     // "schoenberg"), which must be no one's either, and no other name's pseudonym.
     const forms = (c: string) => [c.toLowerCase(), asciiName(c), asciiName(spelledOut(c.toLowerCase()))];
     const drawn = this.draw(last ? "last" : "first", key, (f) => (last ? f.person.lastName() : f.person.firstName()), (c) =>
-      forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameWords.has(form)) && this.clean(c),
+      forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameWords.has(form)) &&
+      this.clean(c) &&
+      // Nor may an address read it as a production name after an initial ("franz": f + Ranz).
+      !addressNameParts(asciiName(c), this.production),
     );
     for (const form of forms(drawn)) this.takenNames.add(form);
     this.nameWords.set(key, drawn);
@@ -80,12 +85,26 @@ export class Pseudonymiser {
     const mapped = this.asciiNameWords(value);
     if (mapped !== value) return mapped;
     const key = value.toLowerCase();
-    return this.cached("username", key, () => this.draw("username", key, (f) => f.internet.username().toLowerCase(), (c) => this.clean(c)));
+    // faker's user names run names together too ("ola_nordmann85"): none may be a production person's.
+    return this.cached("username", key, () => this.draw("username", key, (f) => f.internet.username().toLowerCase(), (c) => this.clean(c) && !this.holdsAddressName(c)));
   }
 
-  /** The words of `value` that are production names (as written or spelled in ASCII), replaced by their pseudonyms in lower-case ASCII. */
+  /**
+   * The words of `value` that are production names, as written or spelled in ASCII, or
+   * that hold them as addresses do ("hansen85", "olanordmann", "khansen"), with the names
+   * replaced by their pseudonyms in lower-case ASCII; initials and digits stay.
+   */
   private asciiNameWords(value: string): string {
-    return value.replace(WORD, (w) => (this.production.nameWords.has(w.toLowerCase()) ? this.asciiNameWord(w) : w));
+    return value.replace(WORD, (w) => {
+      const lower = w.toLowerCase();
+      if (this.production.nameWords.has(lower)) return this.asciiNameWord(lower);
+      const held = addressNameParts(lower, this.production);
+      return held ? held.initial + held.names.map((n) => this.asciiNameWord(n)).join("") + held.digits : w;
+    });
+  }
+
+  private holdsAddressName(candidate: string): boolean {
+    return words(candidate.toLowerCase()).some((w) => addressNameParts(w, this.production) !== undefined);
   }
 
   /** A name word's pseudonym as user names and addresses carry it, kept: nearly every address has one. */
@@ -96,16 +115,20 @@ export class Pseudonymiser {
     return ascii;
   }
 
-  /** Rule 2's form with the pseudonym's local part: `<pseudonym local>_<domain>@<invalidation domain>`. */
+  /**
+   * Rule 2's form with the pseudonym's local part: `<pseudonym local>_<domain>@<invalidation domain>`.
+   * A name written beside the address ("Kari Hansen <kari.hansen@firma.no>") is the person's pseudonym too.
+   */
   email(value: string): string {
     if (value === "") return value;
     const local = (l: string) => (l === "" ? l : this.username(l));
     let found = false;
-    const replaced = value.replace(ADDRESS, (address) => {
+    const replaced = value.replace(ADDRESS_OR_WORD, (match) => {
+      if (!match.includes("@")) return this.production.nameWords.has(match.toLowerCase()) ? this.nameWord(match) : match;
       found = true;
-      const at = address.lastIndexOf("@");
+      const at = match.lastIndexOf("@");
       // The domain stays (rule 2's form) but for words in it that are a person's name ("kari-hansen.no").
-      return `${local(address.slice(0, at))}@${this.asciiNameWords(address.slice(at + 1))}`;
+      return `${local(match.slice(0, at))}@${this.asciiNameWords(match.slice(at + 1))}`;
     });
     // No well-formed address in it: the whole value is someone's local part.
     const pseudo = found ? replaced : local(value.replaceAll("@", ""));

@@ -20,6 +20,10 @@ export interface ProductionValues {
   nameWords: ReadonlySet<string>;
   /** Production's last names (lower-cased): a token that is one maps to a last-name pseudonym. */
   lastNames: ReadonlySet<string>;
+  /** Production's first names (lower-cased): with lastNames, how names run together in addresses ("olanordmann"). */
+  firstNames: ReadonlySet<string>;
+  /** The longest first name, in any spelling: no longer start of a word can be one. */
+  longestFirstName: number;
   /** Production's full names as written (first + last, associates' full names): the scrubber's phrases. */
   fullNames: ReadonlySet<string>;
   companies: ReadonlySet<string>;
@@ -85,8 +89,14 @@ export interface RawProductionValues {
 export function productionValues(raw: RawProductionValues): ProductionValues {
   const nameTokens = new Set<string>();
   const lastNames = new Set<string>();
+  const firstNames = new Set<string>();
   const fullNames = new Set<string>();
-  for (const v of raw.firstNames) for (const w of words(v)) nameTokens.add(w.toLowerCase());
+  for (const v of raw.firstNames) {
+    for (const w of words(v)) {
+      nameTokens.add(w.toLowerCase());
+      firstNames.add(w.toLowerCase());
+    }
+  }
   for (const v of raw.lastNames) {
     for (const w of words(v)) {
       nameTokens.add(w.toLowerCase());
@@ -96,8 +106,11 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
   for (const v of raw.fullNames) {
     const ws = words(v);
     ws.forEach((w) => nameTokens.add(w.toLowerCase()));
-    const last = ws.at(-1);
-    if (ws.length > 1 && last) lastNames.add(last.toLowerCase());
+    const [first, last] = [ws[0], ws.at(-1)];
+    if (ws.length > 1 && first && last) {
+      firstNames.add(first.toLowerCase());
+      lastNames.add(last.toLowerCase());
+    }
     if (ws.length > 1) fullNames.add(v.trim().replace(/\s+/g, " "));
   }
   // In sorted order, so a spelling two words share ("sørensen", "sörensen") always goes to the same one.
@@ -121,10 +134,62 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     nameSpellings,
     nameWords: new Set([...nameTokens, ...nameSpellings.keys()]),
     lastNames,
+    firstNames,
+    longestFirstName: longestFirstName(firstNames, nameSpellings),
     fullNames,
     companies: set(raw.companies, normaliseName),
     phones,
     addresses: set(raw.addresses, normaliseAddress),
     orgNumbers: set(raw.orgNumbers, digitsOf),
   };
+}
+
+function longestFirstName(firstNames: ReadonlySet<string>, spellings: ReadonlyMap<string, string>): number {
+  let longest = 0;
+  for (const name of firstNames) longest = Math.max(longest, name.length);
+  for (const [spelling, name] of spellings) if (firstNames.has(name)) longest = Math.max(longest, spelling.length);
+  return longest;
+}
+
+/** A word of an address or user name that may hold names: ASCII letters, then digits or none. */
+const ADDRESS_WORD = /^([a-z]+)(\d*)$/;
+
+export interface AddressNameParts {
+  /** An initial before a last name ("k" of "khansen"), kept as it is. */
+  initial: string;
+  /** The name words, as the word spells them. */
+  names: string[];
+  /** Digits after the names ("85" of "hansen85"), kept as they are. */
+  digits: string;
+}
+
+/**
+ * How a one-word address or user name (lower-cased) holds a production person's name
+ * when it is no name word itself: a name with digits after it ("hansen85"), a first and a
+ * last name run together ("olanordmann", "oyvindsaether2"), or an initial and a last name
+ * ("khansen"). Undefined when it holds none of these. Only the forms addresses are made
+ * of: a word of free text is compared whole.
+ */
+export function addressNameParts(word: string, values: ProductionValues): AddressNameParts | undefined {
+  const m = ADDRESS_WORD.exec(word);
+  if (!m) return undefined;
+  const letters = m[1]!;
+  const digits = m[2]!;
+  if (digits !== "" && values.nameWords.has(letters)) return { initial: "", names: [letters], digits };
+  // Called for every word of every address (twice a copy): no closures, no slices past the longest first name.
+  const lastFirst = Math.min(letters.length - 3, values.longestFirstName);
+  for (let i = 2; i <= lastFirst; i++) {
+    const first = letters.slice(0, i);
+    if (!holds(values.firstNames, values, first)) continue;
+    const last = letters.slice(i);
+    if (holds(values.lastNames, values, last)) return { initial: "", names: [first, last], digits };
+  }
+  const afterInitial = letters.slice(1);
+  if (afterInitial.length >= 4 && holds(values.lastNames, values, afterInitial)) return { initial: letters.charAt(0), names: [afterInitial], digits };
+  return undefined;
+}
+
+/** Whether `set` holds the name `word` is, as written or as an ASCII spelling of it. */
+function holds(set: ReadonlySet<string>, values: ProductionValues, word: string): boolean {
+  return set.has(values.nameSpellings.get(word) ?? word);
 }
