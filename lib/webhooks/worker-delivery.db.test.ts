@@ -60,7 +60,10 @@ describe("webhook delivery through the worker", () => {
       await completeCopy(quick.run, { databaseName: "sbx_hook_quick", sizeBytes: 1, report: REPORT });
       await queueDueDeliveries();
       await vi.waitUntil(() => healthy.received.length === 1, { timeout: 8_000, interval: 50 });
-      expect(await db.webhookDelivery.findFirstOrThrow({ where: { endpoint: { tenantId: quick.tenantId } } })).toMatchObject({ status: "DELIVERED", attempts: 1 });
+      // The worker records the delivery once the receiver has answered: a moment after the receiver has the request.
+      const quickDelivery = () => db.webhookDelivery.findFirstOrThrow({ where: { endpoint: { tenantId: quick.tenantId } } });
+      await vi.waitUntil(async () => (await quickDelivery()).status !== "PENDING", { timeout: 5_000, interval: 50 });
+      expect(await quickDelivery()).toMatchObject({ status: "DELIVERED", attempts: 1 });
       // Still waiting for the hanging receiver's answer (at most 15 s), not yet given a retry time.
       expect(await db.webhookDelivery.findFirstOrThrow({ where: { endpoint: { tenantId: slow.tenantId } } })).toMatchObject({ status: "PENDING", attempts: 1, lastError: null });
     } finally {
