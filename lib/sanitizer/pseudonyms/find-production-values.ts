@@ -6,7 +6,8 @@
  * person's name as written or spelled in ASCII ("bjornstad", "bjoernstad" for
  * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), a word
  * of an address or user name that is a production name or holds one ("hansen85",
- * "olanordmann", "khansen"), or a production phone number inside free text. The offending rows name the row and column, never the value.
+ * "olanordmann", "khansen"), or a production phone number inside free text. The
+ * offending rows name the row and column, never the value.
  */
 import { StringDecoder } from "node:string_decoder";
 import type pg from "pg";
@@ -17,7 +18,7 @@ import { publicTable, quoteIdent } from "../sql";
 import { isCommonWord } from "./common-words";
 import { decodeField, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
-import { addressNameParts, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
+import { addressHoldsName, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
@@ -63,7 +64,7 @@ export class ProductionValueFinder {
     if (kind === "person-name") {
       if (words(value.toLowerCase()).some((w) => p.nameWords.has(w))) return "a person's name";
     } else if (kind === "email" || kind === "username") {
-      if (words(value.toLowerCase()).some((w) => p.nameWords.has(w) || addressNameParts(w, p))) return "a person's name";
+      if (addressHoldsName(value, p)) return "a person's name";
     } else if (this.holdsCheckedName(value)) return "a person's name";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
       for (const m of value.matchAll(PHONE_IN_TEXT)) if (phoneDigits(m[0]).some((d) => p.phones.has(d))) return "a phone number";

@@ -17,7 +17,7 @@ import { asciiFold } from "../../crm/generator/text";
 import { rewriteEmail } from "../rules/rule-02-email";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
-import { addressNameParts, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, spelledOut, WORD, words, type ProductionValues } from "./values";
+import { addressHoldsName, addressNameParts, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, spelledName, spelledOut, WORD, words, type ProductionValues } from "./values";
 
 /** Re-draws from faker before falling back to made-up names (never reached in practice). */
 const FAKER_ATTEMPTS = 200;
@@ -56,7 +56,7 @@ export class Pseudonymiser {
    */
   nameWord(word: string): string {
     const lower = word.toLowerCase();
-    const key = this.production.nameSpellings.get(lower) ?? lower;
+    const key = spelledName(lower, this.production);
     const known = this.nameWords.get(key);
     if (known) return known;
     const last = this.production.lastNames.has(key);
@@ -86,7 +86,7 @@ export class Pseudonymiser {
     if (mapped !== value) return mapped;
     const key = value.toLowerCase();
     // faker's user names run names together too ("ola_nordmann85"): none may be a production person's.
-    return this.cached("username", key, () => this.draw("username", key, (f) => f.internet.username().toLowerCase(), (c) => this.clean(c) && !this.holdsAddressName(c)));
+    return this.cached("username", key, () => this.draw("username", key, (f) => f.internet.username().toLowerCase(), (c) => !addressHoldsName(c, this.production)));
   }
 
   /**
@@ -101,10 +101,6 @@ export class Pseudonymiser {
       const held = addressNameParts(lower, this.production);
       return held ? held.initial + held.names.map((n) => this.asciiNameWord(n)).join("") + held.digits : w;
     });
-  }
-
-  private holdsAddressName(candidate: string): boolean {
-    return words(candidate.toLowerCase()).some((w) => addressNameParts(w, this.production) !== undefined);
   }
 
   /** A name word's pseudonym as user names and addresses carry it, kept: nearly every address has one. */

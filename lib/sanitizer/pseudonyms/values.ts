@@ -191,5 +191,17 @@ export function addressNameParts(word: string, values: ProductionValues): Addres
 
 /** Whether `set` holds the name `word` is, as written or as an ASCII spelling of it. */
 function holds(set: ReadonlySet<string>, values: ProductionValues, word: string): boolean {
-  return set.has(values.nameSpellings.get(word) ?? word);
+  return set.has(spelledName(word, values));
+}
+
+/** The name word a lower-cased word is: itself, or the name an ASCII spelling of it spells ("bjornstad" → "bjørnstad"). */
+export const spelledName = (word: string, values: ProductionValues): string => values.nameSpellings.get(word) ?? word;
+
+/**
+ * Whether a word of an address or user name is a production person's name, however
+ * short, or holds one as addresses do (addressNameParts): the rewriting draws user
+ * names until this is false, and the check fails a copy where it is true.
+ */
+export function addressHoldsName(value: string, values: ProductionValues): boolean {
+  return words(value.toLowerCase()).some((w) => values.nameWords.has(w) || addressNameParts(w, values) !== undefined);
 }
