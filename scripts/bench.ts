@@ -37,7 +37,7 @@ import { quoteIdent, withDatabase } from "../lib/db/urls";
 import type { SandboxOptionsInput } from "../lib/sanitizer/options";
 import { freePort } from "../lib/testing/free-port";
 import { oneOffQuery } from "../lib/db/one-off-query";
-import { ServerCpuSampler, type ServerCpu } from "./bench/server-cpu";
+import { ServerCpuSampler, serverTotalMs, type ServerCpu } from "./bench/server-cpu";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false }, "only-copy-speed": { type: "boolean", default: false } } });
 const scale = values.scale as Scale;
@@ -125,7 +125,7 @@ async function provisionInChild(productionUrl: string, serverUrl: string, databa
 }
 
 /** A copy's CPU time in core-seconds: the worker's, and the server's when known. */
-const coreSeconds = (copy: Copy) => (copy.cpuMs + (copy.server ? copy.server.productionMs + copy.server.sandboxMs + copy.server.serverOwnMs : 0)) / 1000;
+const coreSeconds = (copy: Copy) => (copy.cpuMs + (copy.server ? serverTotalMs(copy.server) : 0)) / 1000;
 
 /** Where the CPU went while a copy ran, and how much of the machine's cores that was. */
 function printCpu(copy: Copy): void {
@@ -211,7 +211,7 @@ async function measure(): Promise<void> {
     const sampler = await ServerCpuSampler.start(server.adminUrl, "bench_prod", "bench_template");
     const run = await timed(`(b) CREATE DATABASE ... TEMPLATE, ${when}`, () => oneOffQuery(server.adminUrl, `CREATE DATABASE ${quoteIdent("bench_template")} TEMPLATE bench_prod`));
     const cpu = await sampler?.stop();
-    if (cpu) console.log(`  CPU: the server ${((cpu.productionMs + cpu.sandboxMs + cpu.serverOwnMs) / 1000).toFixed(1)} s`);
+    if (cpu) console.log(`  CPU: the server ${(serverTotalMs(cpu) / 1000).toFixed(1)} s`);
     await dropDatabases(server.adminUrl, "bench_template");
     return run.ms;
   };

@@ -24,6 +24,9 @@ export interface ServerCpu {
   serverOwnMs: number;
 }
 
+/** The server's whole CPU time over the copy. */
+export const serverTotalMs = (cpu: ServerCpu): number => cpu.productionMs + cpu.sandboxMs + cpu.serverOwnMs;
+
 type Group = "production" | "sandbox" | "other";
 
 interface Process {
