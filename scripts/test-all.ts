@@ -33,7 +33,6 @@ function check(suite: string, command: string, args: string[]): boolean {
 interface VitestReport {
   numPassedTests: number;
   numFailedTests: number;
-  numFailedTestSuites: number;
   testResults: {
     name: string;
     status: string;
@@ -70,6 +69,11 @@ function vitestFailures(report: VitestReport): string[] {
   return lines;
 }
 
+/** Test files that failed as a whole (they did not load, or a hook threw) with no failed test to count. */
+function filesFailedWithoutATest(report: VitestReport): number {
+  return report.testResults.filter((file) => file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed")).length;
+}
+
 function playwrightFailures(report: PlaywrightReport): string[] {
   const lines: string[] = [];
   const walk = (suite: PlaywrightSuite) => {
@@ -101,7 +105,8 @@ check("contract DDL up to date", "npx", ["tsx", "scripts/crm-contract-sql.ts", "
   const report = readJson<VitestReport>("test-results/vitest.json");
   if (report) failures.push(...vitestFailures(report));
   // A crash before any report, or a test file that fails to load (no test of it ran), still counts as a failure.
-  const tally = report ? { passed: report.numPassedTests, failed: Math.max(report.numFailedTests, report.numFailedTestSuites) } : { passed: 0, failed: 0 };
+  // (vitest's numFailedTestSuites counts each describe block around a failed test too: one failed test read "2 failed".)
+  const tally = report ? { passed: report.numPassedTests, failed: report.numFailedTests + filesFailedWithoutATest(report) } : { passed: 0, failed: 0 };
   if (code !== 0 && tally.failed === 0) tally.failed = 1;
   results.push({ suite: "unit and integration", tally });
 }
