@@ -1,7 +1,7 @@
 /**
  * Copies every table over two production connections on one snapshot (more buys
- * nothing on two cores, and keeps production's load modest), largest tables first
- * so the two streams finish together. Each table's change counts (for the report)
+ * nothing on two cores, and keeps production's load modest), a stream each
+ * (copy-streams.ts). Each table's change counts (for the report)
  * are read on the same snapshot right before its rows.
  *
  * Tables the rules leave out (rule 17's kinds, rule 8, rule 0's skipped tables) copy
@@ -14,6 +14,7 @@ import { openClient } from "../db/client";
 import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
 import { copyTable, countChanges } from "./copy-table";
+import { drain, type StreamsInput } from "./copy-streams";
 import type { ProgressTracker } from "./progress";
 import type { TableReport } from "./report";
 import type { RateLimit } from "./rate-limit";
@@ -30,23 +31,15 @@ export interface CopyResult {
   rewritten: Map<string, number>;
 }
 
-export interface CopyDataInput {
-  /** The snapshot's connections that read production (joinSources). */
-  sources: pg.ClientBase[];
+export interface CopyDataInput extends StreamsInput {
+  tracker: ProgressTracker;
   /** As many sessions on the copy, one per source. */
   targets: pg.ClientBase[];
-  plans: TablePlan[];
-  tracker: ProgressTracker;
-  /** Awaited before each table: tests hold the copy here to write to production. */
-  beforeStep?: (key: string) => Promise<void>;
-  signal?: AbortSignal;
   /** Shared by both streams: the cap is the run's. */
   rateLimit?: RateLimit;
   /** Rule 18, when the sandbox pseudonymises: rewrites each table's personal columns on their way. */
   personalData?: PersonalData;
 }
-
-export const tableStepKey = (table: string) => `table:${table}`;
 
 export async function openTargetClient(url: string): Promise<pg.Client> {
   const client = await openClient({ connectionString: url });
@@ -71,12 +64,12 @@ export async function joinSources(snapshot: ProductionSnapshot): Promise<pg.Clie
   return [snapshot.main, ...joined];
 }
 
-type LeftOutInput = Omit<CopyDataInput, "targets" | "rateLimit">;
+type LeftOutInput = Omit<CopyDataInput, "targets" | "rateLimit" | "latePlans" | "personalData">;
 
 /** The change counts of the plans that copy no row, over the sources; no target needed. */
 export async function countLeftOut(input: LeftOutInput): Promise<CopyResult> {
   const result = emptyResult();
-  await drain(input, input.plans, async (source, plan, key) => {
+  await drain(input, async (source, plan, key) => {
     result.changes.set(plan.table, await countChanges(source, plan));
     input.tracker.finish(key, { done: 0, total: 0, detail: "not copied (rules)" });
     result.tables.push({ name: plan.table, rows: 0, bytes: 0 });
@@ -88,8 +81,9 @@ export async function countLeftOut(input: LeftOutInput): Promise<CopyResult> {
 export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const { tracker } = input;
   const result = emptyResult();
-  const binaryAllowed = await sameMajorVersion(input.sources[0]!, input.targets[0]!);
-  await drain(input, input.plans, async (source, plan, key, signal, i) => {
+  // The last source: the first may still be busy with the partial closure.
+  const binaryAllowed = await sameMajorVersion(input.sources.at(-1)!, input.targets[0]!);
+  await drain(input, async (source, plan, key, signal, i) => {
     result.changes.set(plan.table, await countChanges(source, plan));
     const rewrite = input.personalData?.streamFor(plan.personal);
     const copied = await copyTable(
@@ -136,34 +130,3 @@ export function mergeResults(plans: TablePlan[], ...parts: CopyResult[]): CopyRe
 }
 
 const emptyResult = (): CopyResult => ({ tables: [], changes: new Map(), rewritten: new Map() });
-
-type PlanWork = (source: pg.ClientBase, plan: TablePlan, key: string, signal: AbortSignal, stream: number) => Promise<void>;
-
-/**
- * Works through the plans, largest first, one stream per source. The first failure
- * stops the other stream at once rather than letting it finish for nothing.
- */
-async function drain(input: LeftOutInput, plans: TablePlan[], work: PlanWork, afterStream?: (source: pg.ClientBase) => Promise<unknown>): Promise<void> {
-  const queue = [...plans].sort((a, b) => b.estimatedBytes - a.estimatedBytes);
-  const stop = new AbortController();
-  const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
-  const stream = async (source: pg.ClientBase, i: number) => {
-    for (let plan = queue.shift(); plan; plan = queue.shift()) {
-      const key = tableStepKey(plan.table);
-      signal.throwIfAborted();
-      await input.beforeStep?.(key);
-      signal.throwIfAborted();
-      input.tracker.start(key);
-      await work(source, plan, key, signal, i);
-    }
-    await afterStream?.(source);
-  };
-  await Promise.all(
-    input.sources.map((source, i) =>
-      stream(source, i).catch((error: unknown) => {
-        stop.abort(error);
-        throw error;
-      }),
-    ),
-  );
-}

@@ -90,8 +90,13 @@ describe("pulledInQuery", () => {
       { table: "contact", column: "id" },
     ]);
     expect(query.sql.match(/WITH /g)).toHaveLength(1);
-    expect(query.sql).toContain("IS NOT TRUE");
     expect(query.sql).toContain(`LIMIT ${MAX_PULLED_IN + 1}`);
+    // The keys the copied children name, less the table's own down rows: from the named
+    // sets, with no further look at the table (companies are read once, for the chosen ones).
+    expect(query.sql).toMatch(/EXCEPT SELECT "id"::text FROM d\d+\) u WHERE k IS NOT NULL/);
+    expect(query.sql.match(/public\."company"/g)).toHaveLength(1);
+    // Only the tables rows are pulled into wait for the answer; the others may be copied meanwhile.
+    expect(query.waiting).toEqual(["company", "contact"]);
   });
 
   it("refuses tables in a circle as the closure does: the run refuses before it creates anything", () => {

@@ -158,10 +158,14 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
 
   // The named sets each condition reads, and the ones those read, in dependency order.
   const cteDefinitions = new Map<string, { deps: string[]; sql: () => string }>();
+  /** Per table, the columns its named down set (d) holds, and those its named copied set (f) holds. */
+  const downSetColumns = new Map<string, string[]>();
+  const copiedSetColumns = new Map<string, string[]>();
   for (const t of order) {
     if (!downable.has(t)) continue;
     const refs = unique(childrenOf(t).filter((e) => downable.has(e.table)).flatMap((e) => e.refColumns));
     if (refs.length === 0) continue;
+    downSetColumns.set(t, refs);
     cteDefinitions.set(dName(t), {
       deps: downEdges(t).map((e) => dName(e.refTable)),
       sql: () => `${dName(t)} AS (SELECT ${list(refs)} FROM ${publicTable(t)} WHERE ${downWhere(t)})`,
@@ -170,6 +174,7 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
   for (const t of [...order].reverse()) {
     const cols = unique(edges.filter((e) => e.table === t && (upEdges.get(e.refTable) ?? []).includes(e)).flatMap((e) => e.columns));
     if (cols.length === 0) continue;
+    copiedSetColumns.set(t, cols);
     cteDefinitions.set(fName(t), {
       deps: roots(t),
       sql: () => `${fName(t)} AS (SELECT ${list(cols)} FROM ${publicTable(t)} WHERE ${finalWhere(t)})`,
@@ -186,7 +191,10 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
     names.forEach(visit);
     return needed.length ? `WITH ${needed.map((n) => cteDefinitions.get(n)!.sql()).join(", ")} ` : "";
   };
-  return { order, downable, upEdges, downWhere, upWhere, finalWhere, roots, upRoots, withClause };
+  /** The named set of `t`'s down rows (d) or copied rows (f), when the closure names one holding `column`. */
+  const namedSet = (kind: "down" | "copied", t: string, column: string) =>
+    (kind === "down" ? downSetColumns : copiedSetColumns).get(t)?.includes(column) ? (kind === "down" ? dName(t) : fName(t)) : null;
+  return { order, downable, upEdges, downWhere, upWhere, finalWhere, roots, upRoots, withClause, namedSet };
 }
 
 /** A `text[]` literal of values (array syntax: each element double-quoted, `"` and `\` escaped). */

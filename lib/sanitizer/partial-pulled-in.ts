@@ -22,6 +22,12 @@ export interface PulledInQuery {
   sql: string;
   /** The tables, in the order of the statement's columns t0, t1…, with the key column each reads. */
   keys: { table: string; column: string }[];
+  /**
+   * The tables whose scope the statement's answer may change: those that copied rows
+   * elsewhere pull rows into. Every other table's scope is its down part alone, final
+   * before the statement runs: those tables may be copied meanwhile.
+   */
+  waiting: string[];
 }
 
 /** The one statement reading every table's pulled-in keys, or null when no table can pull any row in. */
@@ -33,15 +39,41 @@ export function pulledInQuery(share: PartialShare, recordTables: ReadonlySet<str
     return columns.size === 1 && column ? [{ table, column }] : [];
   });
   if (keys.length === 0) return null;
+  const roots: string[] = [];
   const selects = keys.map(({ table, column }, i) => {
-    const inShare = graph.downable.has(table) ? graph.downWhere(table) : "false";
-    // IS NOT TRUE: a row whose share condition is NULL (a null foreign key) is not in the share.
-    const rows = `SELECT DISTINCT ${quoteIdent(column)}::text AS k FROM ${publicTable(table)} WHERE (${graph.upWhere(table).join(" OR ")}) AND (${inShare}) IS NOT TRUE`;
-    return `(SELECT array_agg(k) FROM (${rows} LIMIT ${MAX_PULLED_IN + 1}) x) AS t${i}`;
+    const pulled = fromNamedSets(graph, table, column) ?? fromTable(graph, table, column);
+    roots.push(...pulled.roots);
+    return `(SELECT array_agg(k) FROM (${pulled.rows} LIMIT ${MAX_PULLED_IN + 1}) x) AS t${i}`;
   });
   // One WITH for all: each named set is evaluated once, however many tables read it.
-  const ctes = graph.withClause(keys.flatMap(({ table }) => graph.roots(table)));
-  return { sql: `${ctes}SELECT ${selects.join(", ")}`, keys };
+  const ctes = graph.withClause(roots);
+  const waiting = graph.order.filter((table) => (graph.upEdges.get(table) ?? []).length > 0);
+  return { sql: `${ctes}SELECT ${selects.join(", ")}`, keys, waiting };
+}
+
+type ClosureGraph = ReturnType<typeof closureGraph>;
+
+/**
+ * The keys `table`'s children reference (their copied sets, already named), less its
+ * own down rows' keys: no look at `table` itself, which is often the largest of all.
+ * A key no row holds (a production that breaks its own foreign key) selects nothing.
+ * Null when a set it needs is not named.
+ */
+function fromNamedSets(graph: ClosureGraph, table: string, column: string): { rows: string; roots: string[] } | null {
+  const sets = (graph.upEdges.get(table) ?? []).map((e) => ({ name: graph.namedSet("copied", e.table, e.columns[0]!), column: e.columns[0]! }));
+  const down = graph.downable.has(table) ? graph.namedSet("down", table, column) : undefined;
+  if (sets.some((s) => !s.name) || down === null) return null;
+  const referenced = sets.map((s) => `SELECT ${quoteIdent(s.column)}::text AS k FROM ${s.name}`).join(" UNION ");
+  const keys = down ? `(${referenced}) EXCEPT SELECT ${quoteIdent(column)}::text FROM ${down}` : referenced;
+  return { rows: `SELECT DISTINCT k FROM (${keys}) u WHERE k IS NOT NULL`, roots: [...sets.map((s) => s.name!), ...(down ? [down] : [])] };
+}
+
+/** The rows of `table` that its children reference and its own share does not hold, read from the table. */
+function fromTable(graph: ClosureGraph, table: string, column: string): { rows: string; roots: string[] } {
+  const inShare = graph.downable.has(table) ? graph.downWhere(table) : "false";
+  // IS NOT TRUE: a row whose share condition is NULL (a null foreign key) is not in the share.
+  const rows = `SELECT DISTINCT ${quoteIdent(column)}::text AS k FROM ${publicTable(table)} WHERE (${graph.upWhere(table).join(" OR ")}) AND (${inShare}) IS NOT TRUE`;
+  return { rows, roots: graph.roots(table) };
 }
 
 /** Runs the statement: the pulled-in keys of every table that stays within MAX_PULLED_IN. */

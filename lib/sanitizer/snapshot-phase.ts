@@ -11,7 +11,8 @@ import { copyLimits } from "../config/copy-limits";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
 import { checkSandboxServerRole, createSandboxDatabase } from "./create-database";
-import { copyData, countLeftOut, joinSources, mergeResults, tableStepKey, type CopyResult } from "./copy-data";
+import { copyData, countLeftOut, joinSources, mergeResults, type CopyResult } from "./copy-data";
+import { tableStepKey } from "./copy-streams";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
 import { buildCopyPlans, partialPulledInQuery, type TablePlan } from "./copy-plan";
@@ -98,11 +99,25 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
 
     const encoding = await productionEncoding(snapshot.main);
     const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
+    // A partial copy's closure statement runs on the snapshot's first session while
+    // the database is made and the other tables are copied: only the tables it pulls
+    // rows into wait for its answer (their plans are written again with it).
+    const closure = timePhase(onPhase, "partial closure", () => readPulledIn(snapshot.main, pulledInSql));
+    const waiting = new Set(pulledInSql?.waiting ?? []);
+    const plans = buildCopyPlans(schema.tables, ruleContext);
+    const finalPlans = waiting.size
+      ? closure.then((pulledIn) => buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn }))
+      : closure.then(() => plans);
+    finalPlans.catch(() => undefined); // awaited below, or by the copy's streams; a failure is raised there
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
-    // What needs only the snapshot runs while the database is made: the partial
-    // closure's one statement, then counting what the rules leave out; and rule 18's
-    // reading of production's personal values.
-    const [, { plans, leftOut }, personalData] = await allSettledOrThrow(
+    // What needs only the snapshot runs while the database is made: counting what the
+    // rules leave out (on the sessions the closure leaves free), and rule 18's reading
+    // of production's personal values.
+    tracker.insertAfter(
+      "schema",
+      plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
+    );
+    const [, leftOut, personalData] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
@@ -113,16 +128,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         );
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
-      (async () => {
-        const pulledIn = await timePhase(onPhase, "partial closure", () => readPulledIn(snapshot.main, pulledInSql));
-        const plans = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn });
-        tracker.insertAfter(
-          "schema",
-          plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
-        );
-        const leftOut = await timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) }));
-        return { plans, leftOut };
-      })(),
+      timePhase(onPhase, "count left-out rows", () =>
+        countLeftOut({ ...common, sources: sources.length > 1 ? sources.slice(1) : sources, plans: plans.filter((p) => p.select === null) }),
+      ),
       options.personalData === "pseudonymise"
         ? timePhase(onPhase, "read personal data (rule 18)", () =>
             readPersonalData(snapshot.main, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
@@ -131,9 +139,18 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     );
 
     const copied = await timePhase(onPhase, "copy rows", async () =>
-      copyData({ ...common, targets: await input.targets.all(), plans: plans.filter((p) => p.select !== null), rateLimit: rateLimitFromMegabytes(input.rateLimitMBps), personalData }),
+      copyData({
+        ...common,
+        firstSourceFree: closure,
+        plans: plans.filter((p) => p.select !== null && !waiting.has(p.table)),
+        latePlans: finalPlans.then((all) => all.filter((p) => p.select !== null && waiting.has(p.table))),
+        targets: await input.targets.all(),
+        rateLimit: rateLimitFromMegabytes(input.rateLimitMBps),
+        personalData,
+      }),
     );
-    return { snapshotAt: snapshot.at, schema, plan, facts, plans, carried, copy: mergeResults(plans, leftOut, copied), personalData };
+    const final = await finalPlans;
+    return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
     if (watchdog.signal.aborted) throw watchdog.signal.reason;
