@@ -121,6 +121,11 @@ describe("a pseudonymised copy", () => {
     expect(b.filter((row, i) => row.v === a[i]!.v).length).toBeLessThan(a.length / 10);
   });
 
+  it("is refused, in the customer's words, for a production with more distinct values than one run holds", async () => {
+    const read = withClient(prod, async (c) => readProductionValues(c, (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION, 5));
+    await expect(read).rejects.toMatchObject({ code: "COPY_FAILED", message: "Production holds more than 5 different first names: too many to pseudonymise in one run." });
+  });
+
   it("is refused without the sandbox's secret, before anything is created", async () => {
     await expect(provision(undefined)).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
   });

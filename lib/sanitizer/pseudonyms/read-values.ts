@@ -28,6 +28,17 @@ const CONTRACT_SOURCES: Record<keyof RawProductionValues, readonly (readonly [st
   orgNumbers: [["company", "org_number"]],
 };
 
+/** Each set as the refusal names it to the customer. */
+const SET_LABEL: Record<keyof RawProductionValues, string> = {
+  firstNames: "first names",
+  lastNames: "last names",
+  fullNames: "people's names",
+  companies: "company names",
+  phones: "phone numbers",
+  addresses: "addresses",
+  orgNumbers: "organisation numbers",
+};
+
 /** Operators' classified columns feed the set of their kind. */
 const CLASSIFIED_SET: Partial<Record<PersonalKind, keyof RawProductionValues>> = { "person-name": "fullNames", phone: "phones", address: "addresses" };
 
@@ -50,19 +61,27 @@ function sources(tables: readonly RuleTable[], classification: Classification): 
   return out;
 }
 
-export async function readProductionValues(client: pg.ClientBase, tables: readonly RuleTable[], classification: Classification): Promise<RawProductionValues> {
+export async function readProductionValues(
+  client: pg.ClientBase,
+  tables: readonly RuleTable[],
+  classification: Classification,
+  limit = MAX_DISTINCT_VALUES,
+): Promise<RawProductionValues> {
   const out: Record<string, string[]> = {};
   // One after the other: one session runs one statement at a time.
-  for (const [set, list] of Object.entries(sources(tables, classification))) out[set] = await distinct(client, set, list);
+  for (const [set, list] of Object.entries(sources(tables, classification))) out[set] = await distinct(client, set as keyof RawProductionValues, list, limit);
   return out as unknown as RawProductionValues;
 }
 
-async function distinct(client: pg.ClientBase, set: string, list: Source[]): Promise<string[]> {
+async function distinct(client: pg.ClientBase, set: keyof RawProductionValues, list: Source[], limit: number): Promise<string[]> {
   if (list.length === 0) return [];
   const union = list.map((s) => `SELECT (${s.expr})::text AS v FROM ${publicTable(s.table)}`).join(" UNION ALL ");
-  const { rows } = await client.query<{ v: string }>(`SELECT DISTINCT v FROM (${union}) s WHERE v IS NOT NULL AND v <> '' LIMIT ${MAX_DISTINCT_VALUES + 1}`);
-  if (rows.length > MAX_DISTINCT_VALUES) {
-    throw new SanitizationError("COPY_FAILED", `Production holds more than ${MAX_DISTINCT_VALUES} distinct ${set}: too many to pseudonymise in one run.`);
+  const { rows } = await client.query<{ v: string }>(`SELECT DISTINCT v FROM (${union}) s WHERE v IS NOT NULL AND v <> '' LIMIT ${limit + 1}`);
+  if (rows.length > limit) {
+    throw new SanitizationError(
+      "COPY_FAILED",
+      `Production holds more than ${limit.toLocaleString("en")} different ${SET_LABEL[set]}: too many to pseudonymise in one run.`,
+    );
   }
   return rows.map((r) => r.v);
 }
