@@ -146,9 +146,16 @@ function runChild(productionUrl: string, serverUrl: string, databaseName: string
     });
     let out = "";
     proc.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    proc.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as ChildResult) : reject(new Error(`provision exited with ${code}`))));
+    proc.on("exit", (code) => {
+      const last = out.trim().split("\n").at(-1) ?? "";
+      if (code === 0) resolve(JSON.parse(last) as ChildResult);
+      else reject(last.startsWith(`{"refused"`) ? new RefusedCopy((JSON.parse(last) as { refused: string }).refused) : new Error(`provision exited with ${code}`));
+    });
   });
 }
+
+/** A copy the portal refused, with its reason: printed as a finding, the other measurements go on. */
+class RefusedCopy extends Error {}
 
 /** timed(), then where the CPU went. */
 async function timedCopy(label: string, run: () => Promise<Copy>): Promise<{ ms: number; value: Copy }> {
@@ -187,21 +194,30 @@ async function measure(): Promise<void> {
   console.log(`  ${generated.value.rows.toLocaleString("en")} rows, ${mb(generated.value.bytes)} on disk`);
 
   const ratio = (x: number, y: number) => (x / y).toFixed(2);
-  const personalData = async (c: Copy) => {
+  /** (s), or null when the portal refuses to pseudonymise this production (too many distinct values). */
+  const personalData = async (c: Copy): Promise<Copy | null> => {
     const s = await timedCopy("(s) provisionSandbox, personal data pseudonymised", () =>
       provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox_pseudonymised", { personalData: "pseudonymise" }),
-    );
+    ).catch((error: unknown) => {
+      if (!(error instanceof RefusedCopy)) throw error;
+      console.log(`refused: ${error.message}`);
+      return null;
+    });
     await dropDatabases(server.adminUrl, "bench_sandbox_pseudonymised");
+    if (!s) return null;
     console.log(`  full, pseudonymised     ${(s.value.ms / 1000).toFixed(2)} s  ${s.value.rows.toLocaleString("en")} rows  ${mb(s.value.bytes)}  (target s/c <= 2; s/c = ${ratio(s.value.ms, c.ms)}; peak RSS ${mb(s.value.maxRssBytes)})`);
     return s.value;
   };
+  /** The machine line's figures of (s): "refused" when the portal refused it. */
+  const personalDataFigures = (s: Copy | null, c: Copy) =>
+    s ? `s/c=${ratio(s.ms, c.ms)} cpu_c=${coreSeconds(c).toFixed(1)} cpu_s=${coreSeconds(s).toFixed(1)}` : `s/c=refused cpu_c=${coreSeconds(c).toFixed(1)}`;
   if (values["only-personal-data"]) {
     const c = await timedCopy("(c) provisionSandbox, default options", () => provisionInChild(prodUrl, server.sandboxServerUrl, "bench_sandbox", {}));
     await dropDatabases(server.adminUrl, "bench_sandbox");
     console.log(`  full, default options   ${(c.value.ms / 1000).toFixed(2)} s  ${c.value.rows.toLocaleString("en")} rows  ${mb(c.value.bytes)}`);
     const s = await personalData(c.value);
-    if (values.phases) printPhases({ full: c.value.phases, pseudonymised: s.phases });
-    console.log(`bench ${scale} s/c=${ratio(s.ms, c.value.ms)} cpu_c=${coreSeconds(c.value).toFixed(1)} cpu_s=${coreSeconds(s).toFixed(1)} rss_mb=${(s.maxRssBytes / 1024 / 1024).toFixed(0)}`);
+    if (values.phases) printPhases({ full: c.value.phases, ...(s ? { pseudonymised: s.phases } : {}) });
+    console.log(`bench ${scale} ${personalDataFigures(s, c.value)} rss_mb=${(Math.max(c.value.maxRssBytes, s?.maxRssBytes ?? 0) / 1024 / 1024).toFixed(0)}`);
     return;
   }
 
@@ -265,13 +281,12 @@ async function measure(): Promise<void> {
   console.log(`  configuration only      ${(k.value.ms / 1000).toFixed(2)} s  ${k.value.rows.toLocaleString("en")} rows  ${mb(k.value.bytes)}  (target < 3 s; k/c = ${ratio(k.value.ms, c.value.ms)})`);
   console.log(`    in a worker that has run before: ${((k.value.laterMs ?? 0) / 1000).toFixed(2)} s (median of the later runs)`);
   const s = await personalData(c.value);
-  if (values.phases) printPhases({ full: c.value.phases, partial: p.value.phases, config: k.value.phases, "config, later": k.value.laterPhases, pseudonymised: s.phases });
-  const rssMb = Math.max(c.value.maxRssBytes, all.value.maxRssBytes, p.value.maxRssBytes, k.value.maxRssBytes, s.maxRssBytes) / 1024 / 1024;
+  if (values.phases) printPhases({ full: c.value.phases, partial: p.value.phases, config: k.value.phases, "config, later": k.value.laterPhases, ...(s ? { pseudonymised: s.phases } : {}) });
+  const rssMb = Math.max(c.value.maxRssBytes, all.value.maxRssBytes, p.value.maxRssBytes, k.value.maxRssBytes, s?.maxRssBytes ?? 0) / 1024 / 1024;
   console.log("");
   console.log(
     `bench ${scale} c/a=${ratio(c.ms, a.ms)} c/a'=${ratio(c.ms, aParallel.ms)} c/b=${ratio(c.ms, b.ms)} c'/b=${ratio(all.ms, b.ms)} ` +
-      `p/c=${ratio(p.value.ms, c.value.ms)} k_s=${(k.value.ms / 1000).toFixed(2)} s/c=${ratio(s.ms, c.value.ms)} ` +
-      `cpu_c=${coreSeconds(c.value).toFixed(1)} cpu_s=${coreSeconds(s).toFixed(1)} rss_mb=${rssMb.toFixed(0)}`,
+      `p/c=${ratio(p.value.ms, c.value.ms)} k_s=${(k.value.ms / 1000).toFixed(2)} ${personalDataFigures(s, c.value)} rss_mb=${rssMb.toFixed(0)}`,
   );
 }
 

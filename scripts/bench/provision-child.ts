@@ -1,12 +1,14 @@
 /**
  * Runs provisionSandbox in its own process, so the benchmark measures the peak RSS of
- * exactly what a worker does. Input: one JSON argument; output: one JSON line.
+ * exactly what a worker does. Input: one JSON argument; output: one JSON line, or
+ * `{"refused": reason}` and a non-zero exit when the portal refuses the copy.
  *
  * `runs` > 1 copies again in the same process, as a running worker does: the first
  * run of a process also pays for loading code (the Prisma query engine, first
  * queries), the later ones show what each further run costs. Each run's phases are
  * kept; `ms` and `phases` are the first run's.
  */
+import { SanitizationError } from "../../lib/sanitizer/errors";
 import { provisionSandbox } from "../../lib/sanitizer/provision";
 import type { SandboxOptionsInput } from "../../lib/sanitizer/options";
 import type { SanitizationReport } from "../../lib/sanitizer/report";
@@ -33,6 +35,12 @@ for (let i = 0; i < (input.runs ?? 1); i++) {
     onPhase: (phase, ms) => (phases[phase] = (phases[phase] ?? 0) + ms),
     sandboxCustomerId: "Cust99999",
     serviceMailboxAddress: "support@bench-sandbox.example",
+  }).catch((error: unknown) => {
+    // A copy the portal refuses (a production too large to pseudonymise in one run) is
+    // a finding for the bench to print, not a crash: its reason, as a customer reads it.
+    if (!(error instanceof SanitizationError) || error.technical) throw error;
+    process.stdout.write(`${JSON.stringify({ refused: error.message })}\n`);
+    process.exit(1);
   });
   runs.push({ ms: performance.now() - started, phases, report });
 }
