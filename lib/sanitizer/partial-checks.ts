@@ -9,6 +9,7 @@ import { CONFIGURATION_TABLES } from "../crm/contract";
 import type { SandboxExpectations } from "./expectations";
 import { readForeignKeys, type NamedForeignKey } from "./foreign-keys";
 import { partialShareOf } from "./options";
+import { allowHashedSets } from "./hashed-sets";
 import { buildPartialClosure } from "./partial-closure";
 import { check, OFFENDING_LIMIT, offendingRows } from "./rules/rule";
 import { quoteIdent, quoteLiteral } from "./sql";
@@ -39,6 +40,7 @@ export const partialChecks = [
     // The same closure, over the copy: the chosen companies are found again by the
     // same ids and dates, and their dependants through the copy's own foreign keys.
     const scopes = buildPartialClosure(partialShareOf(e.options), records, await readForeignKeys(c));
+    await allowHashedSets(c, Math.max(0, ...Object.values(e.tableRows)));
     const out: string[] = [];
     for (const [table, want] of Object.entries(expected)) {
       const scope = scopes.get(table);

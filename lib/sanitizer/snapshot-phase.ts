@@ -17,6 +17,7 @@ import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
 import { buildCopyPlans, partialPulledInQuery, type TablePlan } from "./copy-plan";
 import { readPulledIn } from "./partial-pulled-in";
+import { allowHashedSets, largestTable } from "./hashed-sets";
 import { buildSchemaDdl } from "./ddl";
 import { assertNoDrift } from "./drift";
 import type { SchemaPlan } from "./schema-plan";
@@ -99,6 +100,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
 
     const encoding = await productionEncoding(snapshot.main);
     const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
+    if (options.kind === "partial") await Promise.all(sources.map((source) => allowHashedSets(source, largestTable(schema.tables))));
     // A partial copy's closure statement runs on the snapshot's first session while
     // the database is made and the other tables are copied: only the tables it pulls
     // rows into wait for its answer (their plans are written again with it).
