@@ -93,8 +93,11 @@ describe("pulledInQuery", () => {
     expect(query.sql).toContain(`LIMIT ${MAX_PULLED_IN + 1}`);
     // The keys the copied children name, less the table's own down rows: from the named
     // sets, with no further look at the table (companies are read once, for the chosen ones).
-    expect(query.sql).toMatch(/EXCEPT SELECT "id"::text FROM d\d+\) u WHERE k IS NOT NULL/);
+    expect(query.sql).toMatch(/p\d+ AS \(\(SELECT "company_id" AS k FROM f\d+ UNION SELECT "company_id" AS k FROM f\d+\) EXCEPT SELECT "id" FROM d\d+\)/);
     expect(query.sql.match(/public\."company"/g)).toHaveLength(1);
+    // Contacts are read once for the chosen companies, and then only by key for the pulled-in ones.
+    expect(query.sql.match(/public\."contact"/g)).toHaveLength(2);
+    expect(query.sql).toMatch(/FROM public\."contact" WHERE "id" IN \(SELECT k FROM p\d+\)/);
     // Only the tables rows are pulled into wait for the answer; the others may be copied meanwhile.
     expect(query.waiting).toEqual(["company", "contact"]);
   });

@@ -13,7 +13,6 @@
 import type pg from "pg";
 import type { PartialShare } from "./options";
 import { closureGraph, type ForeignKeyEdge, type PulledIn } from "./partial-closure";
-import { publicTable, quoteIdent } from "./sql";
 
 /** More rows than this pulled into one table: that table keeps the closure's SQL form. */
 export const MAX_PULLED_IN = 50_000;
@@ -34,46 +33,21 @@ export interface PulledInQuery {
 export function pulledInQuery(share: PartialShare, recordTables: ReadonlySet<string>, foreignKeys: readonly ForeignKeyEdge[]): PulledInQuery | null {
   const graph = closureGraph(share, recordTables, foreignKeys, new Map());
   const keys = graph.order.flatMap((table) => {
-    const columns = new Set((graph.upEdges.get(table) ?? []).map((e) => (e.refColumns.length === 1 ? e.refColumns[0]! : "")));
-    const [column] = columns;
-    return columns.size === 1 && column ? [{ table, column }] : [];
+    const set = graph.pulledSet(table);
+    return set ? [{ table, column: set.column }] : [];
   });
   if (keys.length === 0) return null;
   const roots: string[] = [];
-  const selects = keys.map(({ table, column }, i) => {
-    const pulled = fromNamedSets(graph, table, column) ?? fromTable(graph, table, column);
-    roots.push(...pulled.roots);
-    return `(SELECT array_agg(k) FROM (${pulled.rows} LIMIT ${MAX_PULLED_IN + 1}) x) AS t${i}`;
+  const selects = keys.map(({ table }, i) => {
+    const set = graph.pulledSet(table)!;
+    roots.push(set.name);
+    // Compared as the key's own type (cheaper to hash than text); only the answer is text.
+    return `(SELECT array_agg(k) FROM (SELECT DISTINCT k::text AS k FROM ${set.name} WHERE k IS NOT NULL LIMIT ${MAX_PULLED_IN + 1}) x) AS t${i}`;
   });
   // One WITH for all: each named set is evaluated once, however many tables read it.
   const ctes = graph.withClause(roots);
   const waiting = graph.order.filter((table) => (graph.upEdges.get(table) ?? []).length > 0);
   return { sql: `${ctes}SELECT ${selects.join(", ")}`, keys, waiting };
-}
-
-type ClosureGraph = ReturnType<typeof closureGraph>;
-
-/**
- * The keys `table`'s children reference (their copied sets, already named), less its
- * own down rows' keys: no look at `table` itself, which is often the largest of all.
- * A key no row holds (a production that breaks its own foreign key) selects nothing.
- * Null when a set it needs is not named.
- */
-function fromNamedSets(graph: ClosureGraph, table: string, column: string): { rows: string; roots: string[] } | null {
-  const sets = (graph.upEdges.get(table) ?? []).map((e) => ({ name: graph.namedSet("copied", e.table, e.columns[0]!), column: e.columns[0]! }));
-  const down = graph.downable.has(table) ? graph.namedSet("down", table, column) : undefined;
-  if (sets.some((s) => !s.name) || down === null) return null;
-  const referenced = sets.map((s) => `SELECT ${quoteIdent(s.column)}::text AS k FROM ${s.name}`).join(" UNION ");
-  const keys = down ? `(${referenced}) EXCEPT SELECT ${quoteIdent(column)}::text FROM ${down}` : referenced;
-  return { rows: `SELECT DISTINCT k FROM (${keys}) u WHERE k IS NOT NULL`, roots: [...sets.map((s) => s.name!), ...(down ? [down] : [])] };
-}
-
-/** The rows of `table` that its children reference and its own share does not hold, read from the table. */
-function fromTable(graph: ClosureGraph, table: string, column: string): { rows: string; roots: string[] } {
-  const inShare = graph.downable.has(table) ? graph.downWhere(table) : "false";
-  // IS NOT TRUE: a row whose share condition is NULL (a null foreign key) is not in the share.
-  const rows = `SELECT DISTINCT ${quoteIdent(column)}::text AS k FROM ${publicTable(table)} WHERE (${graph.upWhere(table).join(" OR ")}) AND (${inShare}) IS NOT TRUE`;
-  return { rows, roots: graph.roots(table) };
 }
 
 /** Runs the statement: the pulled-in keys of every table that stays within MAX_PULLED_IN. */
