@@ -7,15 +7,17 @@
  * the benchmark share it).
  *
  * Speed: one catalog read, then every table the rules touch is scanned once, all
- * in one statement; no row is pulled into JavaScript except the web panels (rule 6
- * is judged in TypeScript; the table is small).
+ * in one statement (a partial copy reads the rows its closure pulls in first, as the
+ * copy does); no row is pulled into JavaScript except the web panels (rule 6 is
+ * judged in TypeScript; the table is small) and a partial copy's pulled-in keys.
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Classification } from "../sanitizer/classification";
 import { countTables } from "../sanitizer/change-counts";
 import { allowHashedSets, largestTable } from "../sanitizer/hashed-sets";
-import { buildCopyPlans, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
+import { buildCopyPlans, partialPulledInQuery, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
+import { readPulledIn } from "../sanitizer/partial-pulled-in";
 import { readForeignKeys } from "../sanitizer/foreign-keys";
 import type { SandboxOptions } from "../sanitizer/options";
 import { buildRuleReports } from "../sanitizer/rule-reports";
@@ -104,22 +106,42 @@ async function countAll(client: pg.ClientBase, plans: TablePlan[], previews: Pre
   return { census, figures };
 }
 
+/** `read` inside one read-only REPEATABLE READ transaction on `client`, ended whatever happens. */
+async function inOneSnapshot<T>(client: pg.ClientBase, read: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    const result = await read();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
 /** `pseudonymSecret`: the sandbox's (rule 18), so the examples are what its copy will hold. */
 export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, classification: Classification, pseudonymSecret?: string): Promise<DryRunResult> {
   const started = performance.now();
   const tables = await readTables(client);
   // The snapshot time and the new mailbox's id only enter rewritten values, never a count.
-  const plans = buildCopyPlans(tables, {
+  const ruleContext = {
     options,
     classification,
     snapshotAt: new Date(),
     newMailboxId: 0,
     ...(options.kind === "partial" ? { foreignKeys: await readForeignKeys(client) } : {}),
+  };
+  // A partial copy's counts evaluate its closure as the copy does: its sets hashed, and
+  // the rows it pulls in read first, so no table's count follows its children's tables
+  // (on ten million rows, that did not fit the statement limit).
+  // Every count sees one moment of production, as the copy's snapshot does (a partial copy counts in two statements).
+  const { plans, census, figures } = await inOneSnapshot(client, async () => {
+    if (options.kind === "partial") await allowHashedSets(client, largestTable(tables));
+    const partialPulledIn = options.kind === "partial" ? await readPulledIn(client, partialPulledInQuery(tables, ruleContext)) : undefined;
+    const plans = buildCopyPlans(tables, { ...ruleContext, ...(partialPulledIn ? { partialPulledIn } : {}) });
+    const previews = [...CONTRACT_RULES.flatMap((r) => r.preview?.(options) ?? []), ...sharePreviews(plans)];
+    return { plans, ...(await countAll(client, plans, previews)) };
   });
-  const previews = [...CONTRACT_RULES.flatMap((r) => r.preview?.(options) ?? []), ...sharePreviews(plans)];
-  // A partial copy's counts evaluate its closure, as the copy does.
-  if (options.kind === "partial") await allowHashedSets(client, largestTable(tables));
-  const { census, figures } = await countAll(client, plans, previews);
   const reports = buildRuleReports(plans, census, {});
   const changes = (rule: number) => reports.find((r) => r.rule === rule)?.changes ?? {};
   const change = (rule: number, key: string) => changes(rule)[key] ?? 0;
