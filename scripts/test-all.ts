@@ -58,21 +58,20 @@ interface PlaywrightReport {
 
 const firstLine = (text: string | undefined) => (text ?? "").split("\n").find((line) => line.trim() !== "")?.trim().slice(0, 200) ?? "";
 
+/** A test file that failed as a whole (it did not load, or a hook threw) with no failed test to count. */
+const failedWithoutATest = (file: VitestReport["testResults"][number]) =>
+  file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed");
+
 function vitestFailures(report: VitestReport): string[] {
   const lines: string[] = [];
   for (const file of report.testResults) {
     const name = file.name.replace(process.cwd() + "/", "");
-    const failed = file.assertionResults.filter((test) => test.status === "failed");
-    for (const test of failed) lines.push(`${name} › ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
-    if (file.status === "failed" && failed.length === 0) lines.push(`${name}: ${firstLine(file.message)}`);
+    for (const test of file.assertionResults.filter((t) => t.status === "failed")) lines.push(`${name} › ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+    if (failedWithoutATest(file)) lines.push(`${name}: ${firstLine(file.message)}`);
   }
   return lines;
 }
 
-/** Test files that failed as a whole (they did not load, or a hook threw) with no failed test to count. */
-function filesFailedWithoutATest(report: VitestReport): number {
-  return report.testResults.filter((file) => file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed")).length;
-}
 
 function playwrightFailures(report: PlaywrightReport): string[] {
   const lines: string[] = [];
@@ -106,7 +105,7 @@ check("contract DDL up to date", "npx", ["tsx", "scripts/crm-contract-sql.ts", "
   if (report) failures.push(...vitestFailures(report));
   // A crash before any report, or a test file that fails to load (no test of it ran), still counts as a failure.
   // (vitest's numFailedTestSuites counts each describe block around a failed test too: one failed test read "2 failed".)
-  const tally = report ? { passed: report.numPassedTests, failed: report.numFailedTests + filesFailedWithoutATest(report) } : { passed: 0, failed: 0 };
+  const tally = report ? { passed: report.numPassedTests, failed: report.numFailedTests + report.testResults.filter(failedWithoutATest).length } : { passed: 0, failed: 0 };
   if (code !== 0 && tally.failed === 0) tally.failed = 1;
   results.push({ suite: "unit and integration", tally });
 }

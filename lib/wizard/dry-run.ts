@@ -131,10 +131,10 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
     newMailboxId: 0,
     ...(options.kind === "partial" ? { foreignKeys: await readForeignKeys(client) } : {}),
   };
-  // A partial copy's counts evaluate its closure as the copy does: its sets hashed, and
-  // the rows it pulls in read first, so no table's count follows its children's tables
-  // (on ten million rows, that did not fit the statement limit).
-  // Every count sees one moment of production, as the copy's snapshot does (a partial copy counts in two statements).
+  // Every count sees one moment of production, as the copy's snapshot does. A partial
+  // copy's counts evaluate its closure as the copy does: its sets hashed, and the rows it
+  // pulls in read first (a second statement), so no table's count follows its children's
+  // tables (on ten million rows, that did not fit the statement limit).
   const { plans, census, figures } = await inOneSnapshot(client, async () => {
     if (options.kind === "partial") await allowHashedSets(client, largestTable(tables));
     const partialPulledIn = options.kind === "partial" ? await readPulledIn(client, partialPulledInQuery(tables, ruleContext)) : undefined;
