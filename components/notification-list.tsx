@@ -24,7 +24,9 @@ export function NotificationList({ items, unread }: { items: Item[]; unread: num
     });
 
   return (
-    <details className="relative" data-testid="notifications">
+    // A notice is written by the run's follow-up, after the page that shows the
+    // run has rendered: opening the menu fetches the list afresh.
+    <details className="relative" data-testid="notifications" onToggle={(e) => e.currentTarget.open && router.refresh()}>
       <summary className="cursor-pointer list-none whitespace-nowrap rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
         Notifications
         {unread > 0 && (
