@@ -1,3 +1,4 @@
+import { nb_NO } from "@faker-js/faker";
 import { describe, expect, it } from "vitest";
 import { ProductionValueFinder } from "./find-production-values";
 import { Pseudonymiser } from "./pseudonymiser";
@@ -117,6 +118,24 @@ describe("Pseudonymiser", () => {
     const redrawn = make("secret-1", { ...RAW, phones: [...RAW.phones, phone] }).phone("+47 22 33 44 55");
     expect(redrawn).not.toBe(phone);
     expect(redrawn).toMatch(/^\+47 \d\d \d\d \d\d \d\d$/);
+  });
+
+  it("keeps a Norwegian company Norwegian and its user names name-like when production holds every one of faker's Norwegian names", () => {
+    const names = (list: unknown) => (Array.isArray(list) ? list : Object.values(list as object).flat()) as string[];
+    const raw = { ...RAW, firstNames: names(nb_NO.person!.first_name), lastNames: names(nb_NO.person!.last_name) };
+    const p = make("secret-1", raw);
+    const finder = new ProductionValueFinder(productionValues(raw));
+    // Two of faker's three Norwegian forms: "<name> AS" (or ASA, BA, …) and "<name>, <name> og <name>".
+    const norwegian = / (AS|ASA|BA|Gruppen|RFH|og Sønner)$|, .+ og /u;
+    const companies = Array.from({ length: 30 }, (_v, i) => p.companyName(`Firma ${i} AS`));
+    // Drawn from faker's Norwegian company names, with the people in them the sandbox's own (not re-drawn from other locales).
+    expect(companies.filter((c) => norwegian.test(c)).length).toBeGreaterThanOrEqual(12);
+    for (const [i, company] of companies.entries()) {
+      expect(finder.find(company, "company-name")).toBeNull();
+      const user = p.username(`x${i}q`);
+      expect(user).toMatch(/^[a-z]+[._]?[a-z]*\d*$/);
+      expect(finder.find(user, "username")).toBeNull();
+    }
   });
 
   it("keeps formats: phone prefix and spacing, org number spacing, website scheme and domain", () => {

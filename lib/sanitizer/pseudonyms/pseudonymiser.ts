@@ -86,7 +86,9 @@ export class Pseudonymiser {
     if (mapped !== value) return mapped;
     const key = value.toLowerCase();
     // faker's user names run names together too ("ola_nordmann85"): none may be a production person's.
-    return this.cached("username", key, () => this.draw("username", key, (f) => f.internet.username().toLowerCase(), (c) => !addressHoldsName(c, this.production)));
+    return this.cached("username", key, () =>
+      this.draw("username", key, (f) => this.asciiNameWords(f.internet.username().toLowerCase()), (c) => !addressHoldsName(c, this.production)),
+    );
   }
 
   /**
@@ -132,11 +134,15 @@ export class Pseudonymiser {
   }
 
   companyName(value: string): string {
-    return this.cached("company", value, () => this.draw("company", normaliseName(value), (f) => f.company.name(), (c) => !this.production.companies.has(normaliseName(c)) && this.clean(c)));
+    return this.cached("company", value, () =>
+      this.draw("company", normaliseName(value), (f) => this.ownPeople(f.company.name()), (c) => !this.production.companies.has(normaliseName(c)) && this.clean(c)),
+    );
   }
 
   street(value: string): string {
-    return this.cached("street", value, () => this.draw("street", normaliseAddress(value), (f) => f.location.streetAddress(), (c) => !this.production.addresses.has(normaliseAddress(c)) && this.clean(c)));
+    return this.cached("street", value, () =>
+      this.draw("street", normaliseAddress(value), (f) => this.ownPeople(f.location.streetAddress()), (c) => !this.production.addresses.has(normaliseAddress(c)) && this.clean(c)),
+    );
   }
 
   city(value: string): string {
@@ -177,6 +183,16 @@ export class Pseudonymiser {
       if (accept(candidate)) return candidate;
     }
     throw new Error(`no ${kind} pseudonym found`);
+  }
+
+  /**
+   * A faker draw with the production names in it as their pseudonyms. faker's names are
+   * real people's names, and so are production's: drawn as they come, most companies
+   * ("Hansen og Sønner") and user names ("ola_nordmann85") named a production person and
+   * were drawn again, eight times on average. The pseudonyms are no one's name.
+   */
+  private ownPeople(candidate: string): string {
+    return candidate.replace(WORD, (w) => (this.production.nameWords.has(w.toLowerCase()) ? this.nameWord(w) : w));
   }
 
   /** No word of the candidate is a production person's name, as written or spelled in ASCII (the verifier looks for those in every value). */
