@@ -29,6 +29,7 @@ import type { SanitizationReport } from "./report";
 import { buildRuleReports, RULE_STEPS } from "./rule-reports";
 import { runParallel } from "./run-parallel";
 import { chosenCounts } from "./rules/rule-17-kinds";
+import { checkPersonalData } from "./pseudonyms/find-production-values";
 import { runSnapshotPhase } from "./snapshot-phase";
 import { assertVerified, CHECK_COUNT, verifySandbox } from "./verify";
 
@@ -148,6 +149,10 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     } finally {
       await postRules.close();
     }
+    // The copy's rows are final: rule 18's check (the worker's own work, not the
+    // servers') runs from here, beside the foreign keys, the statistics and the other checks.
+    const personalDataFindings = personalData ? checkPersonalData(targetUrl, classification, personalData.production) : undefined;
+    personalDataFindings?.catch(() => undefined); // awaited by verification; a failure is raised there
     // Rule 18's rewriting is counted by the copy's stream, as the after-copy rules count theirs.
     const rules = buildRuleReports(plans, copy.changes, copy.rewritten.size ? { ...post, 18: Object.fromEntries(copy.rewritten) } : post);
     for (const r of rules) {
@@ -197,7 +202,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     const [, verification] = await allSettledOrThrow(
       timePhase(onPhase, "analyze", async () => (await targets.first()).query("ANALYZE")),
       timePhase(onPhase, "verify", () =>
-        verifySandbox(targetUrl, expectations, (done) => tracker.update("verify", { done }), personalData ? { personalData: personalData.production } : {}),
+        verifySandbox(targetUrl, expectations, (done) => tracker.update("verify", { done }), personalDataFindings ? { personalDataFindings } : {}),
       ),
     );
     for (const v of verification.rules) {

@@ -10,7 +10,8 @@
  * offending rows name the row and column, never the value.
  */
 import { StringDecoder } from "node:string_decoder";
-import type pg from "pg";
+import pg from "pg";
+import { survivesDrops } from "../../db/client";
 import { to as copyTo } from "pg-copy-streams";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
@@ -110,7 +111,7 @@ async function personalTablesOfCopy(client: pg.ClientBase, classification: Class
 }
 
 /** Offending rows: `contact 12: first_name holds a person's name`, at most OFFENDING_LIMIT and a total. */
-export async function findProductionValues(client: pg.ClientBase, classification: Classification, production: ProductionValues): Promise<string[]> {
+async function findProductionValues(client: pg.ClientBase, classification: Classification, production: ProductionValues): Promise<string[]> {
   const finder = new ProductionValueFinder(production);
   const offending: string[] = [];
   let total = 0;
@@ -131,6 +132,24 @@ export async function findProductionValues(client: pg.ClientBase, classification
   }
   if (total > offending.length) offending.push(`${total} values in all`);
   return offending;
+}
+
+/**
+ * Rule 18's check over a fresh connection to the finished copy, read-only in one
+ * snapshot. The copy's rows are final once the after-copy rules have run: what
+ * follows (foreign keys, sequences, statistics, the other checks) changes none.
+ */
+export async function checkPersonalData(url: string, classification: Classification, production: ProductionValues): Promise<string[]> {
+  const client = survivesDrops(new pg.Client({ connectionString: url }));
+  await client.connect();
+  try {
+    await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const offending = await findProductionValues(client, classification, production);
+    await client.query("COMMIT");
+    return offending;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** Each row of a `COPY … TO STDOUT`, as raw fields, one chunk in memory at a time. */

@@ -11,6 +11,7 @@ import { EMPTY_CLASSIFICATION } from "../classification";
 import { provisionSandbox } from "../provision";
 import type { SanitizationReport } from "../report";
 import { verifySandbox } from "../verify";
+import { checkPersonalData } from "./find-production-values";
 import { readProductionValues } from "./read-values";
 import { productionValues, type ProductionValues } from "./values";
 import { readSourceSchema } from "../schema-reader";
@@ -138,7 +139,7 @@ describe("a pseudonymised copy", () => {
       await withClient(clone, async (c) => {
         for (const t of titles) await c.query("UPDATE sale SET title = $2 WHERE id = $1", [t.id, t.title]);
       });
-      const result = await verifySandbox(clone, copy.report.expectations, undefined, { personalData: values });
+      const result = await verifySandbox(clone, copy.report.expectations, undefined, { personalDataFindings: checkPersonalData(clone, copy.report.expectations.classification, values) });
       expect(result.ok).toBe(false);
       const offending = result.rules.find((r) => r.rule === 18)?.checks.flatMap((c) => c.offending ?? []) ?? [];
       expect(offending.join("\n")).toMatch(/^sale \d+: title holds (a person's name|a company's name|a phone number) from production/m);

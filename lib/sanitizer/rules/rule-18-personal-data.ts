@@ -6,7 +6,6 @@
  * figures, the report's words and the check on the finished copy.
  */
 import { FILE_CONTENT_COLUMNS } from "../pseudonyms/columns";
-import { findProductionValues } from "../pseudonyms/find-production-values";
 import { check, countAll, offendingRows, type ContractRule, type PreviewCount } from "./rule";
 
 const CHANGE_LABELS: Record<string, string> = {
@@ -44,11 +43,10 @@ export const personalDataRule: ContractRule = {
   preview: (options) => (options.personalData === "pseudonymise" ? PREVIEW : []),
   changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
-    check(18, "when pseudonymised: no production name, phone number or address in the personal columns", async (c, e, context) => {
+    check(18, "when pseudonymised: no production name, phone number or address in the personal columns", async (_c, e, context) =>
       // Production's values exist only during the run: a later re-check of a stored report cannot repeat this one.
-      if (e.options.personalData !== "pseudonymise" || !context.personalData) return [];
-      return findProductionValues(c, e.classification, context.personalData);
-    }),
+      e.options.personalData !== "pseudonymise" || !context.personalDataFindings ? [] : context.personalDataFindings,
+    ),
     check(18, "when pseudonymised: no document or attachment contents", async (c, e) =>
       e.options.personalData !== "pseudonymise"
         ? []

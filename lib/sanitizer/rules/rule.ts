@@ -19,7 +19,6 @@ import type { Classification } from "../classification";
 import type { SandboxExpectations } from "../expectations";
 import type { SandboxOptions } from "../options";
 import type { ForeignKeyEdge, PulledIn, RowScope } from "../partial-closure";
-import type { ProductionValues } from "../pseudonyms/values";
 
 export interface RuleContext {
   options: SandboxOptions;
@@ -89,8 +88,13 @@ export interface AfterCopyInput {
 
 /** What a check may need beyond the copy and the report, known only during the run. */
 export interface CheckContext {
-  /** Rule 18: production's personal values, read in the run's snapshot (never stored). */
-  personalData?: ProductionValues;
+  /**
+   * Rule 18's offending rows: its check reads every personal column and looks for
+   * production's values (read in the run's snapshot, never stored) in the worker's own
+   * thread, so it starts on its own connection as soon as the copy's rows are final,
+   * beside the work the servers do after that (checkPersonalData).
+   */
+  personalDataFindings?: Promise<string[]>;
 }
 
 export interface CheckDefinition {
