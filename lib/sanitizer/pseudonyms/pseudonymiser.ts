@@ -17,7 +17,7 @@ import { asciiFold } from "../../crm/generator/text";
 import { rewriteEmail } from "../rules/rule-02-email";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
-import { addressHoldsName, addressNameParts, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, phoneDigits, spelledName, spelledOut, WORD, words, type ProductionValues } from "./values";
+import { addressHoldsName, addressNameParts, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, spelledName, spelledOut, WORD, words, type ProductionValues } from "./values";
 
 /** Re-draws from faker before falling back to made-up names (never reached in practice). */
 const FAKER_ATTEMPTS = 200;
@@ -126,7 +126,9 @@ export class Pseudonymiser {
       found = true;
       const at = match.lastIndexOf("@");
       // The domain stays (rule 2's form) but for words in it that are a person's name ("kari-hansen.no").
-      return `${local(match.slice(0, at))}@${this.asciiNameWords(match.slice(at + 1))}`;
+      const domain = match.slice(at + 1);
+      // Kept per domain: a company's people share it.
+      return `${local(match.slice(0, at))}@${this.cached("domain", domain, () => this.asciiNameWords(domain))}`;
     });
     // No well-formed address in it: the whole value is someone's local part.
     const pseudo = found ? replaced : local(value.replaceAll("@", ""));
@@ -166,21 +168,27 @@ export class Pseudonymiser {
   /** Same format, other digits; a phone's `+<country>` (or `00<country>`) prefix is kept. */
   phone(value: string): string {
     const prefix = PHONE_PREFIX.exec(value)?.[0] ?? "";
-    const national = value.slice(prefix.length);
-    return prefix + this.redigit("phone", national, (c) => !phoneDigits(prefix + c).some((d) => this.production.phones.has(d)));
+    // The pseudonym's digits as phoneDigits reads them: the national ones, and with the country's before them.
+    const country = digitsOf(prefix);
+    const phones = this.production.phones;
+    return prefix + this.redigit("phone", value.slice(prefix.length), (digits) => !phones.has(digits) && !(country && phones.has(country + digits)));
   }
 
   orgNumber(value: string): string {
-    return this.redigit("org", value, (c) => !this.production.orgNumbers.has(digitsOf(c)));
+    return this.redigit("org", value, (digits) => !this.production.orgNumbers.has(digits));
   }
 
-  /** Every digit of `value` replaced from the seed; the first one never 0, so the number keeps its length. */
-  private redigit(kind: string, value: string, accept: (c: string) => boolean): string {
+  /**
+   * Every digit of `value` replaced from the seed, the first one never 0, so the number
+   * keeps its length; `accept` is given the new digits (a copy rewrites every phone number).
+   */
+  private redigit(kind: string, value: string, accept: (digits: string) => boolean): string {
     const digits = digitsOf(value);
     if (digits.length === 0) return value;
     for (let n = 0; n < MAX_ATTEMPTS; n++) {
-      const candidate = withDigits(value, seedDigits(this.seeds.seed(kind, n, digits), digits.length));
-      if (accept(candidate)) return candidate;
+      const drawn = seedDigits(this.seeds.seed(kind, n, digits), digits.length);
+      const own = drawn.charCodeAt(0) === ZERO ? `1${drawn.slice(1)}` : drawn;
+      if (accept(own)) return withDigits(value, own);
     }
     throw new Error(`no ${kind} pseudonym found`);
   }
@@ -230,14 +238,16 @@ export class Pseudonymiser {
   }
 }
 
-/** `value` with its digits replaced by `digits`, in order; a first digit 0 becomes 1, so the number keeps its length. */
+const ZERO = 48;
+const NINE = 57;
+
+/** `value` with its digits replaced by `digits`, in order. */
 function withDigits(value: string, digits: string): string {
   let out = "";
   let next = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) out += value[i];
-    else out += next === 0 && digits[0] === "0" ? (next++, "1") : digits[next++];
+    out += c < ZERO || c > NINE ? value[i] : digits[next++];
   }
   return out;
 }

@@ -6,6 +6,10 @@
  * and the verifier all compare through these functions, so they agree.
  */
 import { asciiFold } from "../../crm/generator/text";
+import { DigitSet } from "./digit-set";
+import { EMPTY_WORD_HASH, extendWordHash, WordFilter } from "./word-scan";
+
+type DigitLookup = Pick<DigitSet, "has">;
 
 export interface ProductionValues {
   /** Every word of people's first, last and full names (lower-cased), as production writes it. */
@@ -22,15 +26,18 @@ export interface ProductionValues {
   lastNames: ReadonlySet<string>;
   /** Production's first names (lower-cased): with lastNames, how names run together in addresses ("olanordmann"). */
   firstNames: ReadonlySet<string>;
-  /** The longest first name, in any spelling: no longer start of a word can be one. */
-  longestFirstName: number;
+  /**
+   * The starts (two letters or more) of every first name, in any spelling, as word hashes:
+   * a start of a word that is none of them starts no first name either.
+   */
+  firstNameStarts: WordFilter;
   /** Production's full names as written (first + last, associates' full names): the scrubber's phrases. */
   fullNames: ReadonlySet<string>;
   companies: ReadonlySet<string>;
   /** Digits of every phone number, with and without its country prefix. */
-  phones: ReadonlySet<string>;
+  phones: DigitLookup;
   addresses: ReadonlySet<string>;
-  orgNumbers: ReadonlySet<string>;
+  orgNumbers: DigitLookup;
 }
 
 /** Words as the scrubber and the verifier see them: runs of letters, marks and digits. */
@@ -119,40 +126,53 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     for (const spelling of asciiSpellings(token)) if (!nameTokens.has(spelling) && !nameSpellings.has(spelling)) nameSpellings.set(spelling, token);
   }
   // Plain loops: hundreds of thousands of phone numbers, where flatMap's arrays cost more than the numbers.
-  const set = (values: Iterable<string>, normalise: (v: string) => string, min = 1) => {
+  const set = (values: Iterable<string>, normalise: (v: string) => string) => {
     const out = new Set<string>();
     for (const v of values) {
       const n = normalise(v);
-      if (n.length >= min) out.add(n);
+      if (n.length > 0) out.add(n);
     }
     return out;
   };
-  const phones = new Set<string>();
+  const phones = new DigitSet();
   for (const v of raw.phones) for (const d of phoneDigits(v)) if (d.length >= MIN_PHONE_DIGITS) phones.add(d);
+  const orgNumbers = new DigitSet();
+  for (const v of raw.orgNumbers) {
+    const d = digitsOf(v);
+    if (d.length > 0) orgNumbers.add(d);
+  }
   return {
     nameTokens,
     nameSpellings,
     nameWords: new Set([...nameTokens, ...nameSpellings.keys()]),
     lastNames,
     firstNames,
-    longestFirstName: longestFirstName(firstNames, nameSpellings),
+    firstNameStarts: firstNameStarts(firstNames, nameSpellings),
     fullNames,
     companies: set(raw.companies, normaliseName),
     phones,
     addresses: set(raw.addresses, normaliseAddress),
-    orgNumbers: set(raw.orgNumbers, digitsOf),
+    orgNumbers,
   };
-}
-
-function longestFirstName(firstNames: ReadonlySet<string>, spellings: ReadonlyMap<string, string>): number {
-  let longest = 0;
-  for (const name of firstNames) longest = Math.max(longest, name.length);
-  for (const [spelling, name] of spellings) if (firstNames.has(name)) longest = Math.max(longest, spelling.length);
-  return longest;
 }
 
 /** Longer first names are not run together with a last name in anyone's address. */
 const MAX_FIRST_NAME_IN_ADDRESS = 40;
+
+function firstNameStarts(firstNames: ReadonlySet<string>, spellings: ReadonlyMap<string, string>): WordFilter {
+  const starts = new WordFilter();
+  const add = (name: string) => {
+    let hash = EMPTY_WORD_HASH;
+    // A fixed-size bit set, and no start past the longest split tried: a customer's 200 KB "first name" costs 40 steps.
+    for (let i = 0; i < Math.min(name.length, MAX_FIRST_NAME_IN_ADDRESS); i++) {
+      hash = extendWordHash(hash, name.charCodeAt(i));
+      if (i >= 1) starts.add(hash);
+    }
+  };
+  for (const name of firstNames) add(name);
+  for (const [spelling, name] of spellings) if (firstNames.has(name)) add(spelling);
+  return starts;
+}
 
 /** A word of an address or user name that may hold names: ASCII letters, then digits or none. */
 const ADDRESS_WORD = /^([a-z]+)(\d*)$/;
@@ -179,12 +199,15 @@ export function addressNameParts(word: string, values: ProductionValues): Addres
   const letters = m[1]!;
   const digits = m[2]!;
   if (digits !== "" && values.nameWords.has(letters)) return { initial: "", names: [letters], digits };
-  // Called for every word of every address (twice a copy): no closures, no slices past the longest
-  // first name, nor past MAX_FIRST_NAME_IN_ADDRESS. Production's values are the customer's: with a
-  // 200 KB "first name", each long address word was tried at every split, about 1 µs a character
-  // (0.2 s for a 200 KB word) on the worker's one thread, beside other customers' runs.
-  const lastFirst = Math.min(letters.length - 3, values.longestFirstName, MAX_FIRST_NAME_IN_ADDRESS);
+  // Called for every word of every address (twice a copy): no closures, and no split past the first
+  // start that begins no first name, nor past MAX_FIRST_NAME_IN_ADDRESS. Production's values are the
+  // customer's: with a 200 KB "first name", each long address word was tried at every split, about
+  // 1 µs a character (0.2 s for a 200 KB word) on the worker's one thread, beside other customers' runs.
+  const lastFirst = Math.min(letters.length - 3, MAX_FIRST_NAME_IN_ADDRESS);
+  let start = extendWordHash(EMPTY_WORD_HASH, letters.charCodeAt(0));
   for (let i = 2; i <= lastFirst; i++) {
+    start = extendWordHash(start, letters.charCodeAt(i - 1));
+    if (!values.firstNameStarts.mayHave(start)) break;
     const first = letters.slice(0, i);
     if (!holds(values.firstNames, values, first)) continue;
     const last = letters.slice(i);

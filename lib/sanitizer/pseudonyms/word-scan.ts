@@ -33,10 +33,14 @@ function isAstralWord(codePoint: number): boolean {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+/** The hash of the empty word, and of a word one code unit longer: wordHash, a unit at a time. */
+export const EMPTY_WORD_HASH = FNV_OFFSET;
+export const extendWordHash = (hash: number, unit: number) => Math.imul(hash ^ unit, FNV_PRIME);
+
 /** The hash WordScanner gives a word, for a word already a string (lower-cased by the caller). */
 export function wordHash(word: string): number {
   let h = FNV_OFFSET;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
+  for (let i = 0; i < word.length; i++) h = extendWordHash(h, word.charCodeAt(i));
   return h;
 }
 
@@ -125,11 +129,13 @@ const FILTER_BITS = 22;
 export class WordFilter {
   private readonly bits = new Uint32Array(1 << (FILTER_BITS - 5));
 
-  constructor(words: Iterable<string>) {
-    for (const word of words) {
-      const slot = wordHash(word) >>> (32 - FILTER_BITS);
-      this.bits[slot >>> 5]! |= 1 << (slot & 31);
-    }
+  constructor(words: Iterable<string> = []) {
+    for (const word of words) this.add(wordHash(word));
+  }
+
+  add(hash: number): void {
+    const slot = hash >>> (32 - FILTER_BITS);
+    this.bits[slot >>> 5]! |= 1 << (slot & 31);
   }
 
   mayHave(hash: number): boolean {

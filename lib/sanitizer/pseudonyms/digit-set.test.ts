@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { DigitSet } from "./digit-set";
+
+describe("DigitSet", () => {
+  it("holds what was added, leading zeros and length included", () => {
+    const set = new DigitSet();
+    for (const d of ["4722334455", "022334455", "0"]) set.add(d);
+    expect(["4722334455", "022334455", "0"].map((d) => set.has(d))).toEqual([true, true, true]);
+    // The same number without its zero, or with one more, is another number.
+    expect(["22334455", "0022334455", "00", "", "472233445"].map((d) => set.has(d))).toEqual([false, false, false, false, false]);
+  });
+
+  it("keeps numbers too long for a float, as written", () => {
+    const set = new DigitSet();
+    const long = "12345678901234567890";
+    set.add(long);
+    expect(set.has(long)).toBe(true);
+    expect(set.has("12345678901234567891")).toBe(false);
+    expect(set.size).toBe(1);
+  });
+
+  it("grows past its first size and counts each number once", () => {
+    const set = new DigitSet();
+    const numbers = Array.from({ length: 50_000 }, (_v, i) => String(90_000_000 + i * 7));
+    for (const n of [...numbers, ...numbers]) set.add(n);
+    expect(set.size).toBe(numbers.length);
+    expect(numbers.every((n) => set.has(n))).toBe(true);
+    expect(set.has(String(90_000_001))).toBe(false);
+  });
+});
