@@ -112,6 +112,8 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       : closure.then(() => plans);
     finalPlans.catch(() => undefined); // awaited below, or by the copy's streams; a failure is raised there
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
+    /** The sessions the closure statement leaves free. */
+    const freeSources = sources.length > 1 ? sources.slice(1) : sources;
     // What needs only the snapshot runs while the database is made: counting what the
     // rules leave out (on the sessions the closure leaves free), and rule 18's reading
     // of production's personal values.
@@ -131,11 +133,12 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
       timePhase(onPhase, "count left-out rows", () =>
-        countLeftOut({ ...common, sources: sources.length > 1 ? sources.slice(1) : sources, plans: plans.filter((p) => p.select === null) }),
+        countLeftOut({ ...common, sources: freeSources, plans: plans.filter((p) => p.select === null) }),
       ),
       options.personalData === "pseudonymise"
         ? timePhase(onPhase, "read personal data (rule 18)", () =>
-            readPersonalData(snapshot.main, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
+            // A partial copy's first session is busy with the closure statement.
+            readPersonalData(options.kind === "partial" ? freeSources : sources, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
           )
         : Promise.resolve(undefined),
     );

@@ -42,7 +42,7 @@ export async function previewPersonalData(
   invalidationDomain: string,
   counted: Counted,
 ): Promise<PersonalDataPreview> {
-  const personal = await readPersonalData(client, tables, classification, secret, invalidationDomain);
+  const personal = await readPersonalData([client], tables, classification, secret, invalidationDomain);
   const examples: { before: string; after: string }[] = [];
   const { rows: [first] = [] } = await client.query<{ person: string | null; company: string | null }>(
     `SELECT (SELECT first_name || ' ' || last_name FROM public.contact ORDER BY id LIMIT 1) AS person,

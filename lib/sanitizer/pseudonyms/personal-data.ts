@@ -4,15 +4,11 @@
  * stream for each table that has personal columns. Tables without any are copied
  * untouched.
  */
-import type pg from "pg";
-import type { Classification } from "../classification";
-import type { RuleTable } from "../rules/rule";
 import type { PersonalColumn, PersonalKind } from "./columns";
 import { Pseudonymiser } from "./pseudonymiser";
-import { readProductionValues } from "./read-values";
 import { RewriteStream } from "./rewrite-stream";
 import { Scrubber } from "./scrubber";
-import { productionValues, type ProductionValues, type RawProductionValues } from "./values";
+import type { ProductionValues, RawProductionValues } from "./values";
 
 /** What the report counts a rewritten value under (rule 18's change keys). */
 export const CHANGE_GROUP: Record<PersonalKind, string> = {
@@ -41,11 +37,6 @@ export class PersonalData {
   ) {
     this.pseudonyms = new Pseudonymiser(secret, production, invalidationDomain);
     this.scrubber = new Scrubber(this.pseudonyms, production, raw.companies);
-  }
-
-  static async read(client: pg.ClientBase, tables: readonly RuleTable[], classification: Classification, secret: string, invalidationDomain: string): Promise<PersonalData> {
-    const raw = await readProductionValues(client, tables, classification);
-    return new PersonalData(productionValues(raw), raw, secret, invalidationDomain);
   }
 
   rewrite(kind: PersonalKind, value: string): string {

@@ -41,7 +41,7 @@ let values: ProductionValues;
 beforeAll(async () => {
   prod = await generateProduction(18);
   copy = await provision("secret-one");
-  values = await withClient(prod, async (c) => productionValues(await readProductionValues(c, (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION)));
+  values = await withClient(prod, async (c) => productionValues(await readProductionValues([c], (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION)));
 });
 
 afterAll(async () => {
@@ -123,8 +123,8 @@ describe("a pseudonymised copy", () => {
   });
 
   it("is refused, in the customer's words, for a production with more distinct values than one run holds", async () => {
-    const read = withClient(prod, async (c) => readProductionValues(c, (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION, 5));
-    await expect(read).rejects.toMatchObject({ code: "COPY_FAILED", message: "Production holds more than 5 different first names: too many to pseudonymise in one run." });
+    const read = withClient(prod, async (c) => readProductionValues([c], (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION, 5));
+    await expect(read).rejects.toMatchObject({ code: "COPY_FAILED", message: "Production holds more than 5 different phone numbers: too many to pseudonymise in one run." });
   });
 
   it("is refused without the sandbox's secret, before anything is created", async () => {

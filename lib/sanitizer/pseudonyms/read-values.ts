@@ -18,14 +18,15 @@ export const MAX_DISTINCT_VALUES = 1_000_000;
 
 type Source = { table: string; expr: string };
 
+/** The largest sets first: the sessions take them in this order, each the next one when it is free. */
 const CONTRACT_SOURCES: Record<keyof RawProductionValues, readonly (readonly [string, string])[]> = {
+  phones: [["company", "phone"], ["contact", "phone"], ["contact", "mobile"]],
+  fullNames: [["associate", "full_name"], ["contact", "first_name || ' ' || last_name"]],
   firstNames: [["contact", "first_name"]],
   lastNames: [["contact", "last_name"]],
-  fullNames: [["associate", "full_name"], ["contact", "first_name || ' ' || last_name"]],
   companies: [["company", "name"]],
-  phones: [["company", "phone"], ["contact", "phone"], ["contact", "mobile"]],
-  addresses: [["company", "address"]],
   orgNumbers: [["company", "org_number"]],
+  addresses: [["company", "address"]],
 };
 
 /** Each set as the refusal names it to the customer. */
@@ -61,15 +62,20 @@ function sources(tables: readonly RuleTable[], classification: Classification): 
   return out;
 }
 
+/** `sessions`: the snapshot's sessions to read on; each runs one statement at a time. */
 export async function readProductionValues(
-  client: pg.ClientBase,
+  sessions: readonly pg.ClientBase[],
   tables: readonly RuleTable[],
   classification: Classification,
   limit = MAX_DISTINCT_VALUES,
 ): Promise<RawProductionValues> {
   const out: Record<string, string[]> = {};
-  // One after the other: one session runs one statement at a time.
-  for (const [set, list] of Object.entries(sources(tables, classification))) out[set] = await distinct(client, set as keyof RawProductionValues, list, limit);
+  const queue = Object.entries(sources(tables, classification));
+  await Promise.all(
+    sessions.map(async (session) => {
+      for (let next = queue.shift(); next; next = queue.shift()) out[next[0]] = await distinct(session, next[0] as keyof RawProductionValues, next[1], limit);
+    }),
+  );
   return out as unknown as RawProductionValues;
 }
 
