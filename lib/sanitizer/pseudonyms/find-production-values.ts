@@ -16,12 +16,16 @@ import { to as copyTo } from "pg-copy-streams";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
+import { BoundedCache } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
 import { decodeField, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
 import { addressHoldsName, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
+/** Longer values (message bodies) are seldom the same twice. */
+const MAX_CACHED_LENGTH = 160;
+const CACHE_BYTES = 16 * 1024 * 1024;
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
 export const MIN_CHECKED_WORD = 4;
 const PHONE_IN_TEXT = /\+?\d[\d ().-]{4,}\d/g;
@@ -35,6 +39,7 @@ export class ProductionValueFinder {
   private readonly checkedFilter: WordFilter;
   /** The longest production value compared whole: a longer value (a message body) cannot be one. */
   private readonly longestWhole: number;
+  private readonly repeated = { "free-text": new BoundedCache(CACHE_BYTES), email: new BoundedCache(CACHE_BYTES) };
 
   constructor(private readonly production: ProductionValues) {
     this.fullNames = new Set([...production.fullNames].map(normaliseName));
@@ -49,6 +54,12 @@ export class ProductionValueFinder {
 
   /** What production value `value` holds ("a name", …), or null when it holds none. */
   find(value: string, kind: PersonalKind): string | null {
+    // Short text and addresses repeat, as in the copy (personal-data.ts); "" is none found.
+    if ((kind === "free-text" || kind === "email") && value.length <= MAX_CACHED_LENGTH) return this.repeated[kind].get(value, (v) => this.findIn(v, kind) ?? "") || null;
+    return this.findIn(value, kind);
+  }
+
+  private findIn(value: string, kind: PersonalKind): string | null {
     const p = this.production;
     if (value.length <= this.longestWhole) {
       // Names, company names and addresses are normalised alike (values.ts).

@@ -15,10 +15,13 @@
 import type { Faker } from "@faker-js/faker";
 import { asciiFold } from "../../crm/generator/text";
 import { rewriteEmail } from "../rules/rule-02-email";
+import { BoundedCache } from "./bounded-cache";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
 import { addressHoldsName, addressNameParts, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, spelledName, spelledOut, WORD, words, type ProductionValues } from "./values";
 
+/** Pseudonyms kept per kind of value (a draw is tens of µs, a look-up well under one). */
+const CACHE_BYTES_PER_KIND = 16 * 1024 * 1024;
 /** Re-draws from faker before falling back to made-up names (never reached in practice). */
 const FAKER_ATTEMPTS = 200;
 const MAX_ATTEMPTS = 1000;
@@ -38,7 +41,7 @@ export class Pseudonymiser {
   /** Lower-cased production name word → its pseudonym in lower-case ASCII. */
   private readonly asciiNames = new Map<string, string>();
   /** Per kind: value → pseudonym. */
-  private readonly cache = new Map<string, Map<string, string>>();
+  private readonly cache = new Map<string, BoundedCache>();
   private readonly seeds: PseudonymSeeds;
 
   constructor(
@@ -215,10 +218,8 @@ export class Pseudonymiser {
    */
   private cached(kind: string, key: string, make: () => string): string {
     let values = this.cache.get(kind);
-    if (!values) this.cache.set(kind, (values = new Map()));
-    let v = values.get(key);
-    if (v === undefined) values.set(key, (v = make()));
-    return v;
+    if (!values) this.cache.set(kind, (values = new BoundedCache(CACHE_BYTES_PER_KIND)));
+    return values.get(key, make);
   }
 
   private draw(kind: string, key: string, make: Draw, accept: (c: string) => boolean): string {

@@ -1,0 +1,33 @@
+/**
+ * Results kept per value, within a fixed memory budget. A copy meets the same
+ * values again and again (an appointment subject, a city, a company's e-mail domain:
+ * a few thousand distinct ones in hundreds of thousands of rows), and every result here
+ * is a pure function of its value, so a result forgotten is only worked out again. The
+ * values are the customer's: however many or long they are, the cache never holds more
+ * than its budget in bytes (it starts afresh when full).
+ */
+/** What an entry costs besides its characters: two string headers and the map's slot (V8, 64-bit). */
+const ENTRY_BYTES = 96;
+
+export class BoundedCache {
+  private readonly values = new Map<string, string>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string, make: (key: string) => string): string {
+    let value = this.values.get(key);
+    if (value !== undefined) return value;
+    value = make(key);
+    // At most two bytes a character.
+    const size = ENTRY_BYTES + 2 * (key.length + value.length);
+    if (size > this.maxBytes) return value;
+    if (this.bytes + size > this.maxBytes) {
+      this.values.clear();
+      this.bytes = 0;
+    }
+    this.values.set(key, value);
+    this.bytes += size;
+    return value;
+  }
+}
