@@ -6,19 +6,45 @@
  * values are the customer's: however many or long they are, the cache never holds more
  * than its budget in bytes (it starts afresh when full).
  */
+import type { PersonalKind } from "./columns";
+
 /** What an entry costs besides its characters: two string headers and the map's slot (V8, 64-bit). */
 const ENTRY_BYTES = 96;
+
+/** The look-ups after which a cache that must earn its keep is judged. */
+const TRIAL_LOOKUPS = 4096;
 
 export class BoundedCache {
   private readonly values = new Map<string, string>();
   private bytes = 0;
+  private lookups = 0;
+  private hits = 0;
+  private keeping = true;
 
-  constructor(private readonly maxBytes: number) {}
+  /**
+   * `minHitRate`: below it, after a trial, the cache stops keeping values. A look-up that
+   * misses costs about as much as working out a short text's result (sale titles are all
+   * different), so a cache of cheap results must be hit often to pay.
+   */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly minHitRate = 0,
+  ) {}
 
   get(key: string, make: (key: string) => string): string {
+    if (!this.keeping) return make(key);
     let value = this.values.get(key);
-    if (value !== undefined) return value;
+    this.lookups++;
+    if (value !== undefined) {
+      this.hits++;
+      return value;
+    }
     value = make(key);
+    if (this.lookups === TRIAL_LOOKUPS && this.hits < this.minHitRate * TRIAL_LOOKUPS) {
+      this.keeping = false;
+      this.values.clear();
+      return value;
+    }
     // At most two bytes a character.
     const size = ENTRY_BYTES + 2 * (key.length + value.length);
     if (size > this.maxBytes) return value;
@@ -39,3 +65,19 @@ export class BoundedCache {
  * characters, and flattens a concatenation before slicing it.
  */
 const detach = (s: string) => (s.length < 13 ? s : ` ${s}`.slice(1));
+
+/** Longer values (message bodies) are seldom the same twice. */
+const MAX_REPEATED_LENGTH = 160;
+const REPEATED_BYTES = 8 * 1024 * 1024;
+/** Where a miss costs about what it would save (a short text scrubbed or checked, about 1 µs). */
+const REPEATED_MIN_HIT_RATE = 0.3;
+
+/**
+ * A column's cache of results for its short free text and e-mail addresses, the values
+ * that repeat in some columns (subjects, cities, senders) and are worked out in
+ * microseconds: for the copy's rewriting and for the check alike. Undefined for the
+ * other kinds.
+ */
+export function repeatedValues(kind: PersonalKind): { cache: BoundedCache; maxLength: number } | undefined {
+  return kind === "free-text" || kind === "email" ? { cache: new BoundedCache(REPEATED_BYTES, REPEATED_MIN_HIT_RATE), maxLength: MAX_REPEATED_LENGTH } : undefined;
+}

@@ -16,16 +16,13 @@ import { to as copyTo } from "pg-copy-streams";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
-import { BoundedCache } from "./bounded-cache";
+import { repeatedValues } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
 import { decodeField, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
 import { addressHoldsName, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
-/** Longer values (message bodies) are seldom the same twice. */
-const MAX_CACHED_LENGTH = 160;
-const CACHE_BYTES = 16 * 1024 * 1024;
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
 export const MIN_CHECKED_WORD = 4;
 const PHONE_IN_TEXT = /\+?\d[\d ().-]{4,}\d/g;
@@ -39,7 +36,6 @@ export class ProductionValueFinder {
   private readonly checkedFilter: WordFilter;
   /** The longest production value compared whole: a longer value (a message body) cannot be one. */
   private readonly longestWhole: number;
-  private readonly repeated = { "free-text": new BoundedCache(CACHE_BYTES), email: new BoundedCache(CACHE_BYTES) };
 
   constructor(private readonly production: ProductionValues) {
     this.fullNames = new Set([...production.fullNames].map(normaliseName));
@@ -54,12 +50,6 @@ export class ProductionValueFinder {
 
   /** What production value `value` holds ("a name", …), or null when it holds none. */
   find(value: string, kind: PersonalKind): string | null {
-    // Short text and addresses repeat, as in the copy (personal-data.ts); "" is none found.
-    if ((kind === "free-text" || kind === "email") && value.length <= MAX_CACHED_LENGTH) return this.repeated[kind].get(value, (v) => this.findIn(v, kind) ?? "") || null;
-    return this.findIn(value, kind);
-  }
-
-  private findIn(value: string, kind: PersonalKind): string | null {
     const p = this.production;
     if (value.length <= this.longestWhole) {
       // Names, company names and addresses are normalised alike (values.ts).
@@ -129,11 +119,17 @@ async function findProductionValues(client: pg.ClientBase, classification: Class
   for (const { table, hasId, columns } of await personalTablesOfCopy(client, classification)) {
     // One read of the table for all its columns: the verifier's time is the values it looks at, not the reads.
     const sql = `COPY (SELECT ${hasId ? "id::text" : "NULL"}, ${columns.map((c) => `${quoteIdent(c.column)}::text`).join(", ")} FROM ${publicTable(table)}) TO STDOUT`;
+    // As in the copy, a column's repeated short values are looked at once; "" is nothing found.
+    const checks = columns.map(({ kind }) => {
+      const find = (value: string) => finder.find(value, kind) ?? "";
+      const repeated = repeatedValues(kind);
+      return repeated ? (value: string) => (value.length <= repeated.maxLength ? repeated.cache.get(value, find) : find(value)) : find;
+    });
     await forEachCopyRow(client, sql, (fields) => {
       for (let i = 0; i < columns.length; i++) {
         const field = fields[i + 1];
         if (field === undefined || field === NULL_FIELD) continue;
-        const what = finder.find(decodeField(field), columns[i]!.kind);
+        const what = checks[i]!(decodeField(field));
         if (!what) continue;
         total++;
         const id = fields[0];

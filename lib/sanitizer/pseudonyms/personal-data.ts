@@ -5,7 +5,7 @@
  * untouched.
  */
 import type { PersonalColumn, PersonalKind } from "./columns";
-import { BoundedCache } from "./bounded-cache";
+import { repeatedValues } from "./bounded-cache";
 import { Pseudonymiser } from "./pseudonymiser";
 import { RewriteStream } from "./rewrite-stream";
 import { Scrubber } from "./scrubber";
@@ -26,14 +26,10 @@ export const CHANGE_GROUP: Record<PersonalKind, string> = {
   "free-text": "free text",
 };
 
-/** Longer values (message bodies) are seldom the same twice. */
-const MAX_CACHED_LENGTH = 160;
-const CACHE_BYTES = 16 * 1024 * 1024;
 
 export class PersonalData {
   readonly pseudonyms: Pseudonymiser;
   readonly scrubber: Scrubber;
-  private readonly repeated = { "free-text": new BoundedCache(CACHE_BYTES), email: new BoundedCache(CACHE_BYTES) };
 
   constructor(
     readonly production: ProductionValues,
@@ -46,14 +42,6 @@ export class PersonalData {
   }
 
   rewrite(kind: PersonalKind, value: string): string {
-    // Short text and addresses repeat (65,000 subjects in 300,000 appointments), and cost
-    // microseconds each to scrub; the other kinds are kept by the pseudonymiser, or are
-    // phone and org numbers, which cost less to rewrite than to keep.
-    if ((kind === "free-text" || kind === "email") && value.length <= MAX_CACHED_LENGTH) return this.repeated[kind].get(value, (v) => this.rewriteValue(kind, v));
-    return this.rewriteValue(kind, value);
-  }
-
-  private rewriteValue(kind: PersonalKind, value: string): string {
     const p = this.pseudonyms;
     switch (kind) {
       case "person-name":
@@ -84,6 +72,20 @@ export class PersonalData {
   /** The stream that rewrites a table's personal columns, or undefined for a table with none. */
   streamFor(columns: readonly PersonalColumn[]): RewriteStream | undefined {
     if (columns.length === 0) return undefined;
-    return new RewriteStream(columns.map((c) => ({ index: c.index, key: CHANGE_GROUP[c.kind], rewrite: (v) => this.rewrite(c.kind, v) })));
+    return new RewriteStream(columns.map((c) => ({ index: c.index, key: CHANGE_GROUP[c.kind], rewrite: this.columnRewrite(c.kind) })));
+  }
+
+  /**
+   * One column's rewriting. Short text and addresses repeat in some columns (65,000
+   * subjects in 300,000 appointments, a city in every other row) and cost microseconds
+   * each: their results are kept per column, while they repeat enough to pay
+   * (repeatedValues). The other kinds are kept by the pseudonymiser, or are phone and org
+   * numbers, which cost less to rewrite than to keep.
+   */
+  private columnRewrite(kind: PersonalKind): (value: string) => string {
+    const repeated = repeatedValues(kind);
+    if (!repeated) return (value) => this.rewrite(kind, value);
+    const make = (value: string) => this.rewrite(kind, value);
+    return (value) => (value.length <= repeated.maxLength ? repeated.cache.get(value, make) : make(value));
   }
 }
