@@ -9,16 +9,14 @@
  * "olanordmann", "khansen"), or a production phone number inside free text. The
  * offending rows name the row and column, never the value.
  */
-import { StringDecoder } from "node:string_decoder";
 import pg from "pg";
 import { survivesDrops } from "../../db/client";
-import { to as copyTo } from "pg-copy-streams";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
 import { repeatedValues } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
-import { decodeField, NULL_FIELD } from "./copy-text";
+import { decodeField, forEachCopyRow, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
 import { addressHoldsName, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
@@ -156,17 +154,5 @@ export async function checkPersonalData(url: string, classification: Classificat
     return offending;
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-/** Each row of a `COPY … TO STDOUT`, as raw fields, one chunk in memory at a time. */
-async function forEachCopyRow(client: pg.ClientBase, sql: string, visit: (fields: string[]) => void): Promise<void> {
-  let carry = "";
-  // A chunk may end inside a UTF-8 character: the decoder holds its first bytes back.
-  const decoder = new StringDecoder("utf8");
-  for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) {
-    const rows = (carry + decoder.write(chunk)).split("\n");
-    carry = rows.pop() ?? "";
-    for (const row of rows) visit(row.split("\t"));
   }
 }

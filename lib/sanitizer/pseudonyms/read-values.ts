@@ -11,6 +11,7 @@ import { SanitizationError } from "../errors";
 import type { RuleTable } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
 import { personalKind, type PersonalKind } from "./columns";
+import { decodeField, forEachCopyLine } from "./copy-text";
 import type { RawProductionValues } from "./values";
 
 /** Distinct values per kind held in memory at most (about 100 MB at worst). */
@@ -28,6 +29,13 @@ const CONTRACT_SOURCES: Record<keyof RawProductionValues, readonly (readonly [st
   orgNumbers: [["company", "org_number"]],
   addresses: [["company", "address"]],
 };
+
+/**
+ * The sets whose values repeat many times over (a thousand first names among 200,000
+ * contacts): the server makes them distinct, and sends a thousand rows. The others are
+ * nearly all different, and a DISTINCT of them would sort them on production.
+ */
+const REPEATING: ReadonlySet<keyof RawProductionValues> = new Set(["firstNames", "lastNames"]);
 
 /** Each set as the refusal names it to the customer. */
 const SET_LABEL: Record<keyof RawProductionValues, string> = {
@@ -69,7 +77,7 @@ export async function readProductionValues(
   classification: Classification,
   limit = MAX_DISTINCT_VALUES,
 ): Promise<RawProductionValues> {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, Set<string>> = {};
   const queue = Object.entries(sources(tables, classification));
   await Promise.all(
     sessions.map(async (session) => {
@@ -79,15 +87,28 @@ export async function readProductionValues(
   return out as unknown as RawProductionValues;
 }
 
-async function distinct(client: pg.ClientBase, set: keyof RawProductionValues, list: Source[], limit: number): Promise<string[]> {
-  if (list.length === 0) return [];
+/**
+ * The set's distinct values, made distinct here unless they repeat (REPEATING): a
+ * DISTINCT of production's 280,000 phone numbers sorts them, four times the read's time
+ * and production's CPU. The set never holds more than `limit` + 1 values.
+ */
+async function distinct(client: pg.ClientBase, set: keyof RawProductionValues, list: Source[], limit: number): Promise<Set<string>> {
+  const values = new Set<string>();
+  if (list.length === 0) return values;
   const union = list.map((s) => `SELECT (${s.expr})::text AS v FROM ${publicTable(s.table)}`).join(" UNION ALL ");
-  const { rows } = await client.query<{ v: string }>(`SELECT DISTINCT v FROM (${union}) s WHERE v IS NOT NULL AND v <> '' LIMIT ${limit + 1}`);
-  if (rows.length > limit) {
+  let tooMany = false;
+  // As COPY text: hundreds of thousands of phone numbers, where the driver's rows, an object each, cost more than the query.
+  const sql = `COPY (SELECT ${REPEATING.has(set) ? "DISTINCT " : ""}v FROM (${union}) s WHERE v IS NOT NULL AND v <> '') TO STDOUT`;
+  await forEachCopyLine(client, sql, (line) => {
+    if (tooMany) return; // read to the end, so the session is ready for its next statement
+    values.add(decodeField(line));
+    tooMany = values.size > limit;
+  });
+  if (tooMany) {
     throw new SanitizationError(
       "COPY_FAILED",
       `Production holds more than ${limit.toLocaleString("en")} different ${SET_LABEL[set]}: too many to pseudonymise in one run.`,
     );
   }
-  return rows.map((r) => r.v);
+  return values;
 }

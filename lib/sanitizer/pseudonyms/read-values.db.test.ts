@@ -1,0 +1,56 @@
+/**
+ * Rule 18's reading of production's values over COPY text: a customer's values with
+ * tabs, line breaks, backslashes and non-ASCII letters in them arrive as they are,
+ * each distinct value once, and a production with more of them than a run holds is
+ * refused in the customer's words with the session still usable.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, dropTestDatabase } from "../../testing/pg";
+import { withClient } from "../../testing/sanitizer-fixtures";
+import { EMPTY_CLASSIFICATION } from "../classification";
+import { readSourceSchema } from "../schema-reader";
+import { readProductionValues } from "./read-values";
+
+let db: string;
+const NAMES = ["Kari\tTab", "Ola\nLine", "Back\\slash", "Øyvind", "Kari\tTab"];
+
+beforeAll(async () => {
+  db = await createTestDatabase("readvalues");
+  await withClient(db, async (c) => {
+    await c.query(`
+      CREATE TABLE contact (id int PRIMARY KEY, first_name text, last_name text, phone text, mobile text);
+      CREATE TABLE company (id int PRIMARY KEY, name text, phone text, address text, org_number text);`);
+    for (const [i, name] of NAMES.entries()) {
+      await c.query("INSERT INTO contact VALUES ($1, $2, $3, $4, NULL)", [i + 1, name, `Last ${name}`, `+47 22 33 44 ${10 + (i % 4)}`]);
+    }
+    await c.query("INSERT INTO company VALUES (1, 'Hansen\\AS', '+47 22 33 44 10', 'Storgata 1', '912 345 678')");
+  });
+});
+afterAll(async () => {
+  await dropTestDatabase(db);
+});
+
+describe("readProductionValues", () => {
+  it("reads every set's distinct values as production holds them, on one session or several", async () => {
+    for (const sessions of [1, 2]) {
+      const raw = await withClient(db, async (c) =>
+        withClient(db, async (d) => readProductionValues([c, d].slice(0, sessions), (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION)),
+      );
+      expect([...raw.firstNames].sort()).toEqual([...new Set(NAMES)].sort());
+      expect([...raw.fullNames]).toContain("Ola\nLine Last Ola\nLine");
+      expect([...raw.phones].sort()).toEqual(["+47 22 33 44 10", "+47 22 33 44 11", "+47 22 33 44 12", "+47 22 33 44 13"]);
+      expect([...raw.companies]).toEqual(["Hansen\\AS"]);
+    }
+  });
+
+  it("refuses more distinct values than a run holds, and leaves the session ready for its next statement", async () => {
+    await withClient(db, async (c) => {
+      const tables = (await readSourceSchema(c)).tables;
+      await expect(readProductionValues([c], tables, EMPTY_CLASSIFICATION, 3)).rejects.toMatchObject({
+        code: "COPY_FAILED",
+        message: "Production holds more than 3 different phone numbers: too many to pseudonymise in one run.",
+      });
+      expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    });
+  });
+});
