@@ -34,17 +34,14 @@ export class BoundedCache {
   get(key: string, make: (key: string) => string): string {
     if (!this.keeping) return make(key);
     let value = this.values.get(key);
-    this.lookups++;
-    if (value !== undefined) {
-      this.hits++;
-      return value;
-    }
-    value = make(key);
-    if (this.lookups === TRIAL_LOOKUPS && this.hits < this.minHitRate * TRIAL_LOOKUPS) {
+    if (value !== undefined) this.hits++;
+    if (++this.lookups === TRIAL_LOOKUPS && this.hits < this.minHitRate * TRIAL_LOOKUPS) {
       this.keeping = false;
       this.values.clear();
-      return value;
     }
+    if (value !== undefined) return value;
+    value = make(key);
+    if (!this.keeping) return value;
     // At most two bytes a character.
     const size = ENTRY_BYTES + 2 * (key.length + value.length);
     if (size > this.maxBytes) return value;

@@ -26,7 +26,6 @@ export const CHANGE_GROUP: Record<PersonalKind, string> = {
   "free-text": "free text",
 };
 
-
 export class PersonalData {
   readonly pseudonyms: Pseudonymiser;
   readonly scrubber: Scrubber;
