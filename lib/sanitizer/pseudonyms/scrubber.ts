@@ -35,7 +35,8 @@ interface PhraseNode {
   next?: Map<string, PhraseNode>;
 }
 
-const gap = (text: string) => text.replace(/\s+/g, " ").toLowerCase();
+/** What separates two words of a phrase, as the tree keys it; most often one space, which needs no work. */
+const gap = (text: string) => (text === " " ? text : text.replace(/\s+/g, " ").toLowerCase());
 
 const edge = (gapBefore: string, word: string) => `${gapBefore}\0${word}`;
 const S = "s".charCodeAt(0);
