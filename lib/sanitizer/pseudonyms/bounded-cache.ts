@@ -78,3 +78,10 @@ const REPEATED_MIN_HIT_RATE = 0.3;
 export function repeatedValues(kind: PersonalKind): { cache: BoundedCache; maxLength: number } | undefined {
   return kind === "free-text" || kind === "email" ? { cache: new BoundedCache(REPEATED_BYTES, REPEATED_MIN_HIT_RATE), maxLength: MAX_REPEATED_LENGTH } : undefined;
 }
+
+/** `work` on one column's values, through that column's cache when its kind repeats (repeatedValues). */
+export function perColumn(kind: PersonalKind, work: (value: string) => string): (value: string) => string {
+  const repeated = repeatedValues(kind);
+  if (!repeated) return work;
+  return (value) => (value.length <= repeated.maxLength ? repeated.cache.get(value, work) : work(value));
+}

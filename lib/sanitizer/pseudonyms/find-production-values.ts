@@ -14,7 +14,7 @@ import { survivesDrops } from "../../db/client";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
-import { repeatedValues } from "./bounded-cache";
+import { perColumn } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
 import { decodeField, forEachCopyRow, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
@@ -118,11 +118,7 @@ async function findProductionValues(client: pg.ClientBase, classification: Class
     // One read of the table for all its columns: the verifier's time is the values it looks at, not the reads.
     const sql = `COPY (SELECT ${hasId ? "id::text" : "NULL"}, ${columns.map((c) => `${quoteIdent(c.column)}::text`).join(", ")} FROM ${publicTable(table)}) TO STDOUT`;
     // As in the copy, a column's repeated short values are looked at once; "" is nothing found.
-    const checks = columns.map(({ kind }) => {
-      const find = (value: string) => finder.find(value, kind) ?? "";
-      const repeated = repeatedValues(kind);
-      return repeated ? (value: string) => (value.length <= repeated.maxLength ? repeated.cache.get(value, find) : find(value)) : find;
-    });
+    const checks = columns.map(({ kind }) => perColumn(kind, (value) => finder.find(value, kind) ?? ""));
     await forEachCopyRow(client, sql, (fields) => {
       for (let i = 0; i < columns.length; i++) {
         const field = fields[i + 1];

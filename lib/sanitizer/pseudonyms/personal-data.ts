@@ -5,7 +5,7 @@
  * untouched.
  */
 import type { PersonalColumn, PersonalKind } from "./columns";
-import { repeatedValues } from "./bounded-cache";
+import { perColumn } from "./bounded-cache";
 import { Pseudonymiser } from "./pseudonymiser";
 import { RewriteStream } from "./rewrite-stream";
 import { Scrubber } from "./scrubber";
@@ -82,9 +82,6 @@ export class PersonalData {
    * numbers, which cost less to rewrite than to keep.
    */
   private columnRewrite(kind: PersonalKind): (value: string) => string {
-    const repeated = repeatedValues(kind);
-    if (!repeated) return (value) => this.rewrite(kind, value);
-    const make = (value: string) => this.rewrite(kind, value);
-    return (value) => (value.length <= repeated.maxLength ? repeated.cache.get(value, make) : make(value));
+    return perColumn(kind, (value) => this.rewrite(kind, value));
   }
 }
