@@ -4,7 +4,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { claimRun, requestRun } = await import("./lifecycle");
+const { claimRun, failAttempt, recordProgress, requestRun } = await import("./lifecycle");
 const { stopBoss } = await import("./queue");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("../worker/recovery");
 const { copyLimits } = await import("../config/copy-limits");
@@ -103,6 +103,23 @@ describe("sandbox runs", () => {
     expect(await recoverStaleRuns()).toContain(runId);
     expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("QUEUED");
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe("QUEUED");
+  });
+
+  it("a new attempt starts with no steps: the last attempt's progress is shown while the run waits, not once it runs again", async () => {
+    const retried = await newSandbox("retried");
+    const { runId } = await requestRun({ sandboxId: retried.id, kind: "PROVISION", requestedById: null, options: {} });
+    const first = (await claimRun(runId, "worker-1", { fairShare: false }))!;
+    const lastAttempt = { steps: [{ key: "copy", label: "Copy rows", state: "failed" }] };
+    await recordProgress(runId, lastAttempt);
+    // Production unreachable for a moment: the queue tries again.
+    expect(await failAttempt(first, Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), { maxAttempts: 3, backoffMs: 0 })).toBe("retrying");
+    const waiting = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(waiting.status).toBe("QUEUED");
+    expect(waiting.progress).toEqual(lastAttempt);
+
+    const again = await claimRun(runId, "worker-2", { fairShare: false });
+    expect(again?.attempts).toBe(2);
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).progress).toBeNull();
   });
 
   it("re-queues a lost run together with its job: when the job cannot be written, the run is not left queued without one", async () => {

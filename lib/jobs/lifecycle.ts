@@ -19,7 +19,7 @@
  */
 import { db } from "../db/portal";
 import { AppError } from "../errors";
-import type { Prisma } from "../generated/portal/client";
+import { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
 import { describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
@@ -123,8 +123,10 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
     const now = new Date();
     const claimed = await tx.sandboxRun.updateMany({
       where: { id: runId, status: "QUEUED" },
-      // The previous attempt's reason (kept while the run waited for its retry) no longer applies.
-      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null, sandboxServer, serverWaitSince: null },
+      // The previous attempt's reason and steps (kept while the run waited for its retry) no longer
+      // apply: until this attempt records its own, the page shows the run starting, not the last
+      // attempt's failed step under a running status.
+      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null, progress: Prisma.DbNull, sandboxServer, serverWaitSince: null },
     });
     if (claimed.count === 0) return null;
     // A sandbox ordered before the pool existed lives, from its first copy on, where that copy is made.
