@@ -27,4 +27,13 @@ describe("DigitSet", () => {
     expect(numbers.every((n) => set.has(n))).toBe(true);
     expect(set.has(String(90_000_001))).toBe(false);
   });
+
+  it("takes a number's digits from within its text as add() takes them alone, and leaves out numbers too short", () => {
+    const set = new DigitSet();
+    for (const phone of ["+47 22 33 44 55", "(0)22-33.44 56", "+1 234 567 890 123 456 789", "12 34"]) set.addDigitsOf(phone, 0, 6);
+    set.addDigitsOf("+47 22 33 44 57", 3, 6);
+    expect(["4722334455", "022334456", "1234567890123456789", "22334457"].map((d) => set.has(d))).toEqual([true, true, true, true]);
+    expect(["1234", "472233445", "4722334457"].map((d) => set.has(d))).toEqual([false, false, false]);
+    expect(set.size).toBe(4);
+  });
 });

@@ -28,6 +28,29 @@ export class DigitSet {
     if (insert(this.slots, key)) this.packed++;
   }
 
+  /**
+   * The digits of `value` from `start` on, the other characters skipped, as one number:
+   * add(digitsOf(value.slice(start))) without the strings (a run adds hundreds of
+   * thousands of phone numbers). Nothing when there are fewer than `minDigits`.
+   */
+  addDigitsOf(value: string, start: number, minDigits: number): void {
+    let key = 1;
+    let count = 0;
+    for (let i = start; i < value.length; i++) {
+      const d = value.charCodeAt(i) - ZERO;
+      if (d < 0 || d > 9) continue;
+      key = key * 10 + d;
+      count++;
+    }
+    if (count < minDigits) return;
+    if (count > MAX_PACKED_DIGITS) {
+      this.long.add(value.slice(start).replace(/\D/g, ""));
+      return;
+    }
+    if ((this.packed + 1) * 2 > this.slots.length) this.grow();
+    if (insert(this.slots, key)) this.packed++;
+  }
+
   has(digits: string): boolean {
     const key = pack(digits);
     if (key === undefined) return this.long.has(digits);

@@ -14,11 +14,11 @@ import { survivesDrops } from "../../db/client";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
-import { perColumn } from "./bounded-cache";
+import { BoundedCache, perColumn } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
 import { decodeField, forEachCopyRow, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
-import { addressHoldsName, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
+import { addressWordHoldsName, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
@@ -26,6 +26,9 @@ export const MIN_CHECKED_WORD = 4;
 const PHONE_IN_TEXT = /\+?\d[\d ().-]{4,}\d/g;
 /** Most text has no digit at all: one test spares it the search for numbers. */
 const HAS_DIGIT = /\d/;
+/** The words of addresses and user names judged, kept (a few thousand distinct words make a million). */
+const ADDRESS_WORD_BYTES = 4 * 1024 * 1024;
+const HOLDS = "1";
 
 export class ProductionValueFinder {
   private readonly fullNames: ReadonlySet<string>;
@@ -34,6 +37,8 @@ export class ProductionValueFinder {
   private readonly checkedFilter: WordFilter;
   /** The longest production value compared whole: a longer value (a message body) cannot be one. */
   private readonly longestWhole: number;
+  /** Address word → HOLDS or "": every address repeats its domain's words and "com", and the pseudonyms' names repeat by the thousand. */
+  private readonly addressWords = new BoundedCache(ADDRESS_WORD_BYTES);
 
   constructor(private readonly production: ProductionValues) {
     this.fullNames = new Set([...production.fullNames].map(normaliseName));
@@ -64,12 +69,20 @@ export class ProductionValueFinder {
     if (kind === "person-name") {
       if (words(value.toLowerCase()).some((w) => p.nameWords.has(w))) return "a person's name";
     } else if (kind === "email" || kind === "username") {
-      if (addressHoldsName(value, p)) return "a person's name";
+      if (this.addressHoldsName(value)) return "a person's name";
     } else if (this.holdsCheckedName(value)) return "a person's name";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
       for (const m of value.matchAll(PHONE_IN_TEXT)) if (phoneDigits(m[0]).some((d) => p.phones.has(d))) return "a phone number";
     }
     return null;
+  }
+
+  /** addressHoldsName (values.ts), each distinct word judged once. */
+  private addressHoldsName(value: string): boolean {
+    for (const word of words(value.toLowerCase())) {
+      if (this.addressWords.get(word, (w) => (addressWordHoldsName(w, this.production) ? HOLDS : "")) === HOLDS) return true;
+    }
+    return false;
   }
 
   /**

@@ -59,6 +59,13 @@ export function phoneDigits(value: string): string[] {
   return prefix ? [digitsOf(value), digitsOf(value.slice(prefix.length))] : [digitsOf(value)];
 }
 
+/** phoneDigits(value) into `set`, those of MIN_PHONE_DIGITS or more. */
+function addPhoneDigits(set: DigitSet, value: string): void {
+  set.addDigitsOf(value, 0, MIN_PHONE_DIGITS);
+  const prefix = PHONE_PREFIX.exec(value)?.[0];
+  if (prefix) set.addDigitsOf(value, prefix.length, MIN_PHONE_DIGITS);
+}
+
 /** Letters that ASCII spells out (Bjørnstad → Bjoernstad), besides dropping their marks (Bjornstad). */
 const SPELLED_OUT: Readonly<Record<string, string>> = { æ: "ae", ø: "oe", å: "aa", ä: "ae", ö: "oe", ü: "ue", ß: "ss" };
 const SPELLED_OUT_LETTERS = /[æøåäöüß]/g;
@@ -135,7 +142,7 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     return out;
   };
   const phones = new DigitSet();
-  for (const v of raw.phones) for (const d of phoneDigits(v)) if (d.length >= MIN_PHONE_DIGITS) phones.add(d);
+  for (const v of raw.phones) addPhoneDigits(phones, v);
   const orgNumbers = new DigitSet();
   for (const v of raw.orgNumbers) {
     const d = digitsOf(v);
@@ -232,5 +239,8 @@ export const spelledName = (word: string, values: ProductionValues): string => v
  * names until this is false, and the check fails a copy where it is true.
  */
 export function addressHoldsName(value: string, values: ProductionValues): boolean {
-  return words(value.toLowerCase()).some((w) => values.nameWords.has(w) || addressNameParts(w, values) !== undefined);
+  return words(value.toLowerCase()).some((w) => addressWordHoldsName(w, values));
 }
+
+/** addressHoldsName for one lower-cased word of an address. */
+export const addressWordHoldsName = (word: string, values: ProductionValues): boolean => values.nameWords.has(word) || addressNameParts(word, values) !== undefined;
