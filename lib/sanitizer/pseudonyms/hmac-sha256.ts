@@ -17,6 +17,8 @@ const K = Int32Array.from([
 ]);
 const INITIAL = Int32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 const BLOCK = 64;
+/** Longer messages are encoded natively. */
+const ASCII_COPY_MAX = 64;
 
 export class HmacSha256 {
   /** The hash state after the key's inner (0x36) and outer (0x5c) blocks. */
@@ -37,15 +39,37 @@ export class HmacSha256 {
 
   /** The HMAC of the UTF-8 bytes of `message`. */
   digest(message: string): Buffer {
-    const length = Buffer.byteLength(message, "utf8");
+    const length = this.writeMessage(message);
     const padded = this.padded(length);
-    this.buffer.write(message, 0, "utf8");
     const innerState = this.hashPadded(this.inner, padded, length);
     const innerDigest = this.padded(32);
     writeState(innerState, innerDigest);
     const out = Buffer.allocUnsafe(32);
     writeState(this.hashPadded(this.outer, innerDigest, 32), out);
     return out;
+  }
+
+  /**
+   * The message's UTF-8 bytes into the scratch buffer; their count. Most messages are
+   * short and ASCII (a kind, an attempt, a phone number's digits): copied a character
+   * at a time, they cost less than measuring and encoding them in C++.
+   */
+  private writeMessage(message: string): number {
+    // Room for the padding too, so padded() never trades the buffer for a new one after this.
+    if (message.length <= ASCII_COPY_MAX && message.length + 9 + BLOCK <= this.buffer.length) {
+      const buffer = this.buffer;
+      let i = 0;
+      for (; i < message.length; i++) {
+        const c = message.charCodeAt(i);
+        if (c >= 0x80) break;
+        buffer[i] = c;
+      }
+      if (i === message.length) return i;
+    }
+    const length = Buffer.byteLength(message, "utf8");
+    if (this.buffer.length < length + 9 + BLOCK) this.buffer = Buffer.alloc((length + 9 + BLOCK) * 2);
+    this.buffer.write(message, 0, "utf8");
+    return length;
   }
 
   /** The scratch buffer sized for `length` message bytes plus SHA-256's padding, zeroed after the message. */
