@@ -35,5 +35,7 @@ describe("DigitSet", () => {
     expect(["4722334455", "022334456", "1234567890123456789", "22334457"].map((d) => set.has(d))).toEqual([true, true, true, true]);
     expect(["1234", "472233445", "4722334457"].map((d) => set.has(d))).toEqual([false, false, false]);
     expect(set.size).toBe(4);
+    // Looked up the same way, from within the text.
+    expect([set.hasDigitsOf("+47 22-33-44-55", 0), set.hasDigitsOf("tel. 22 33 44 57", 0), set.hasDigitsOf("+1 234 567 890 123 456 789", 0), set.hasDigitsOf("+47 22 33 44 55", 3)]).toEqual([true, true, true, false]);
   });
 });

@@ -34,16 +34,10 @@ export class DigitSet {
    * thousands of phone numbers). Nothing when there are fewer than `minDigits`.
    */
   addDigitsOf(value: string, start: number, minDigits: number): void {
-    let key = 1;
-    let count = 0;
-    for (let i = start; i < value.length; i++) {
-      const d = value.charCodeAt(i) - ZERO;
-      if (d < 0 || d > 9) continue;
-      key = key * 10 + d;
-      count++;
-    }
-    if (count < minDigits) return;
-    if (count > MAX_PACKED_DIGITS) {
+    const key = packDigitsOf(value, start);
+    // A packed key of n digits lies in [10^n, 2 × 10^n): below 10^minDigits, it has fewer.
+    if (key < 0 ? -key < minDigits : key < 10 ** minDigits) return;
+    if (key < 0) {
       this.long.add(value.slice(start).replace(/\D/g, ""));
       return;
     }
@@ -51,9 +45,18 @@ export class DigitSet {
     if (insert(this.slots, key)) this.packed++;
   }
 
+  /** has(digitsOf(value.slice(start))), without the strings: a check looks up every phone number it reads. */
+  hasDigitsOf(value: string, start: number): boolean {
+    const key = packDigitsOf(value, start);
+    return key < 0 ? this.long.has(value.slice(start).replace(/\D/g, "")) : this.hasKey(key);
+  }
+
   has(digits: string): boolean {
     const key = pack(digits);
-    if (key === undefined) return this.long.has(digits);
+    return key === undefined ? this.long.has(digits) : this.hasKey(key);
+  }
+
+  private hasKey(key: number): boolean {
     const slots = this.slots;
     const mask = slots.length - 1;
     for (let slot = slotOf(key, mask); ; slot = (slot + 1) & mask) {
@@ -84,6 +87,22 @@ function pack(digits: string): number | undefined {
     key = key * 10 + d;
   }
   return key;
+}
+
+/**
+ * The digits of `value` from `start` on, the other characters skipped, packed as pack()
+ * packs them; minus their count when they are too many to pack.
+ */
+function packDigitsOf(value: string, start: number): number {
+  let key = 1;
+  let count = 0;
+  for (let i = start; i < value.length; i++) {
+    const d = value.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) continue;
+    key = key * 10 + d;
+    count++;
+  }
+  return count > MAX_PACKED_DIGITS ? -count : key;
 }
 
 /** Whether `key` was new. */

@@ -18,7 +18,7 @@ import { BoundedCache, perColumn } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
 import { decodeField, forEachCopyRow, NULL_FIELD } from "./copy-text";
 import { personalKind, type PersonalKind } from "./columns";
-import { addressWordHoldsName, digitsOf, normaliseName, phoneDigits, words, type ProductionValues } from "./values";
+import { addressWordHoldsName, digitsOf, holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
@@ -62,7 +62,7 @@ export class ProductionValueFinder {
       if (p.addresses.has(whole)) return "an address";
     }
     if (kind === "org-number" && p.orgNumbers.has(digitsOf(value))) return "an org number";
-    if (kind === "phone" && phoneDigits(value).some((d) => p.phones.has(d))) return "a phone number";
+    if (kind === "phone" && holdsPhoneDigits(p.phones, value)) return "a phone number";
     // A name column is pseudonymised word by word, and so is an address or a user name: none of
     // their words may be a production name, however short or common; an address's may not hold
     // one either ("hansen85", "olanordmann", "khansen").
@@ -72,7 +72,7 @@ export class ProductionValueFinder {
       if (this.addressHoldsName(value)) return "a person's name";
     } else if (this.holdsCheckedName(value)) return "a person's name";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
-      for (const m of value.matchAll(PHONE_IN_TEXT)) if (phoneDigits(m[0]).some((d) => p.phones.has(d))) return "a phone number";
+      for (const m of value.matchAll(PHONE_IN_TEXT)) if (holdsPhoneDigits(p.phones, m[0])) return "a phone number";
     }
     return null;
   }

@@ -171,7 +171,7 @@ export class Pseudonymiser {
   /** Same format, other digits; a phone's `+<country>` (or `00<country>`) prefix is kept. */
   phone(value: string): string {
     const prefix = PHONE_PREFIX.exec(value)?.[0] ?? "";
-    // The pseudonym's digits as phoneDigits reads them: the national ones, and with the country's before them.
+    // The pseudonym's digits as holdsPhoneDigits reads them: the national ones, and with the country's before them.
     const country = digitsOf(prefix);
     const phones = this.production.phones;
     return prefix + this.redigit("phone", value.slice(prefix.length), (digits) => !phones.has(digits) && !(country && phones.has(country + digits)));

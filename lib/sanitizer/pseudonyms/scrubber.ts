@@ -14,7 +14,7 @@
  */
 import { isCommonWord } from "./common-words";
 import type { Pseudonymiser } from "./pseudonymiser";
-import { normaliseName, phoneDigits, words, type ProductionValues } from "./values";
+import { holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
@@ -70,7 +70,7 @@ export class Scrubber {
     if (text === "") return text;
     // The cheap tests first: most text holds no address, many no digits.
     const mailed = text.includes("@") ? text.replace(EMAIL, (address) => this.pseudonyms.email(address)) : text;
-    const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (phone) => (phoneDigits(phone).some((d) => this.production.phones.has(d)) ? this.pseudonyms.phone(phone) : phone));
+    const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (phone) => (holdsPhoneDigits(this.production.phones, phone) ? this.pseudonyms.phone(phone) : phone));
     return this.scrubNames(phoned);
   }
 

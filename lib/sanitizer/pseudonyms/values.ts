@@ -9,7 +9,7 @@ import { asciiFold } from "../../crm/generator/text";
 import { DigitSet } from "./digit-set";
 import { EMPTY_WORD_HASH, extendWordHash, WordFilter } from "./word-scan";
 
-type DigitLookup = Pick<DigitSet, "has">;
+type DigitLookup = Pick<DigitSet, "has" | "hasDigitsOf">;
 
 export interface ProductionValues {
   /** Every word of people's first, last and full names (lower-cased), as production writes it. */
@@ -53,13 +53,18 @@ export const digitsOf = (value: string) => value.replace(/\D/g, "");
 /** A phone number's `+<country>` or `00<country>` prefix: pseudonyms keep it; text may leave it out. */
 export const PHONE_PREFIX = /^\s*(?:\+|00)\d{1,3}(?=\D)/;
 
-/** A phone number's digits, and its national part's when it has a country prefix. */
-export function phoneDigits(value: string): string[] {
+/**
+ * A phone number is known by its digits, and by its national part's when it has a
+ * country prefix ("+47 22 33 44 55": 4722334455 and 22334455). Whether `set` holds
+ * either, without making them as strings (a run looks up every phone number twice).
+ */
+export function holdsPhoneDigits(set: DigitLookup, value: string): boolean {
+  if (set.hasDigitsOf(value, 0)) return true;
   const prefix = PHONE_PREFIX.exec(value)?.[0];
-  return prefix ? [digitsOf(value), digitsOf(value.slice(prefix.length))] : [digitsOf(value)];
+  return prefix !== undefined && set.hasDigitsOf(value, prefix.length);
 }
 
-/** phoneDigits(value) into `set`, those of MIN_PHONE_DIGITS or more. */
+/** A phone number's digits, both ways holdsPhoneDigits reads them, into `set`: those of MIN_PHONE_DIGITS or more. */
 function addPhoneDigits(set: DigitSet, value: string): void {
   set.addDigitsOf(value, 0, MIN_PHONE_DIGITS);
   const prefix = PHONE_PREFIX.exec(value)?.[0];
