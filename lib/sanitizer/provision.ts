@@ -22,7 +22,7 @@ import { databaseExists, dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
 import { sandboxOptionsSchema, type SandboxOptionsInput } from "./options";
-import { startPostRules, type PostRuleChanges } from "./post-rules";
+import { startPostRules, type PostRuleChanges, type PostRules } from "./post-rules";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 import { ProgressTracker, type ProgressListener } from "./progress";
 import type { SanitizationReport } from "./report";
@@ -92,6 +92,10 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   const targetUrl = withDatabase(input.sandboxServerUrl, input.databaseName);
   const targets = new TargetSessions(targetUrl);
   let created = false;
+  // Started as soon as the database exists: the client's first connect (loading its query
+  // engine) passes while the rows are copied, not after them (a partial copy's indexes,
+  // which it used to pass beside, take a tenth of a second).
+  let postRules: PostRules | undefined;
   try {
     if (await databaseExists(input.sandboxServerUrl, input.databaseName)) {
       throw new SanitizationError("DATABASE_EXISTS", `Database ${input.databaseName} already exists; a run never overwrites one.`);
@@ -112,7 +116,10 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
         { key: "verify", label: "Verify every rule on the copy", unit: "checks", done: 0, total: CHECK_COUNT },
       ],
       targets,
-      onDatabaseCreated: () => (created = true),
+      onDatabaseCreated: () => {
+        created = true;
+        postRules = startPostRules(targetUrl);
+      },
     });
     const { facts, plan, plans, carried, copy, snapshotAt, personalData } = phase;
     const ddl = buildSchemaDdl(plan);
@@ -120,7 +127,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // One round trip: the statements are the portal's own, with numbers checked as numbers.
     const resetSequences = (client: pg.ClientBase) => client.query(sandboxSequences(plan).map(sequenceResetSql).filter(Boolean).join(";\n"));
 
-    const postRules = startPostRules(targetUrl);
+    const afterCopy = (postRules ??= startPostRules(targetUrl));
     let post: PostRuleChanges;
     try {
       await step("indexes");
@@ -133,7 +140,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       // those must be past the copied maximum first.
       await timePhase(onPhase, "sequences", async () => resetSequences(await targets.first()));
       post = await timePhase(onPhase, "after-copy rules", () =>
-        postRules.apply({
+        afterCopy.apply({
           sandboxCustomerId: input.sandboxCustomerId,
           sourceCustomerId: facts.installation.customerId,
           sourceCompanyName: facts.installation.companyName,
@@ -147,7 +154,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
         }),
       );
     } finally {
-      await postRules.close();
+      postRules = undefined;
+      await afterCopy.close();
     }
     // The copy's rows are final: rule 18's check (the worker's own work, not the
     // servers') runs from here, beside the foreign keys, the statistics and the other checks.
@@ -228,6 +236,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   } catch (error) {
     const failure = toSanitizationError(error, bounds, input.signal, deadline);
     await targets.close();
+    await postRules?.close().catch(() => undefined);
     // The progress is on the customer's page: a driver's words stay in the operators' log.
     await tracker.fail(failure.technical ? "The copy stopped on an unexpected error." : (failure.message.split("\n")[0] ?? failure.code));
     if (created) {
