@@ -3,9 +3,9 @@
  * rules/): a handful of rows each, through the CRM Prisma client, where a typed
  * client reads better than SQL. Everything runs in one transaction.
  *
- * The client is connected as soon as the copy's tables exist (startPostRules): its
- * first connect loads the query engine, a few hundred milliseconds that then pass
- * while the indexes build instead of after them.
+ * The client is connected as soon as the copy's database exists (startPostRules, from
+ * provision.ts): its first connect loads the query engine, a few hundred milliseconds
+ * that then pass while the rows are copied instead of after them.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/crm/client";
