@@ -20,12 +20,8 @@ export class DigitSet {
 
   add(digits: string): void {
     const key = pack(digits);
-    if (key === undefined) {
-      this.long.add(digits);
-      return;
-    }
-    if ((this.packed + 1) * 2 > this.slots.length) this.grow();
-    if (insert(this.slots, key)) this.packed++;
+    if (key === undefined) this.long.add(digits);
+    else this.addKey(key);
   }
 
   /**
@@ -37,23 +33,24 @@ export class DigitSet {
     const key = packDigitsOf(value, start);
     // A packed key of n digits lies in [10^n, 2 × 10^n): below 10^minDigits, it has fewer.
     if (key < 0 ? -key < minDigits : key < 10 ** minDigits) return;
-    if (key < 0) {
-      this.long.add(value.slice(start).replace(/\D/g, ""));
-      return;
-    }
-    if ((this.packed + 1) * 2 > this.slots.length) this.grow();
-    if (insert(this.slots, key)) this.packed++;
+    if (key < 0) this.long.add(digitsFrom(value, start));
+    else this.addKey(key);
   }
 
   /** has(digitsOf(value.slice(start))), without the strings: a check looks up every phone number it reads. */
   hasDigitsOf(value: string, start: number): boolean {
     const key = packDigitsOf(value, start);
-    return key < 0 ? this.long.has(value.slice(start).replace(/\D/g, "")) : this.hasKey(key);
+    return key < 0 ? this.long.has(digitsFrom(value, start)) : this.hasKey(key);
   }
 
   has(digits: string): boolean {
     const key = pack(digits);
     return key === undefined ? this.long.has(digits) : this.hasKey(key);
+  }
+
+  private addKey(key: number): void {
+    if ((this.packed + 1) * 2 > this.slots.length) this.grow();
+    if (insert(this.slots, key)) this.packed++;
   }
 
   private hasKey(key: number): boolean {
@@ -104,6 +101,9 @@ function packDigitsOf(value: string, start: number): number {
   }
   return count > MAX_PACKED_DIGITS ? -count : key;
 }
+
+/** The digits of `value` from `start` on, as a string: for numbers too long to pack. */
+const digitsFrom = (value: string, start: number) => value.slice(start).replace(/\D/g, "");
 
 /** Whether `key` was new. */
 function insert(slots: Float64Array, key: number): boolean {
