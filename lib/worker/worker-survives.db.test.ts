@@ -100,7 +100,8 @@ describe("a standalone worker whose connections are terminated mid-copy", () => 
     };
 
     // Attempt 1: production's backends go away mid-copy.
-    // Until sessions were there to end: the run's progress may still show the last attempt's steps for a moment.
+    // Tried until some sessions were ended, not once: a single try raced with the attempt's start while a
+    // claimed attempt still showed the last one's steps (claimRun clears them now); retrying costs nothing.
     const endSessionsWhileCopying = (attempt: number, database: string) => async () => (await copying(attempt)()) && (await terminateSessionsOn(database)) > 0;
     await waitFor("the first attempt's copy, its production sessions ended", endSessionsWhileCopying(1, databaseOf(productionUrl)));
     const first = await waitFor("the first attempt to end", retried(1));
