@@ -1,8 +1,9 @@
 /**
  * Copies every table over two production connections on one snapshot (more buys
  * nothing on two cores, and keeps production's load modest), a stream each
- * (copy-streams.ts). Each table's change counts (for the report)
- * are read on the same snapshot right before its rows.
+ * (copy-streams.ts). Each table's change counts (for the report) are read on the
+ * same snapshot right before its rows, but for those the copy's own row count gives
+ * (a partial copy's rows in and out of its share: ChangeCount.fromCopy).
  *
  * Tables the rules leave out (rule 17's kinds, rule 8, rule 0's skipped tables) copy
  * nothing, yet the report says how many rows they held: their counts need only the
@@ -13,6 +14,7 @@ import type pg from "pg";
 import { openClient } from "../db/client";
 import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
+import { withCopyCounts } from "./change-counts";
 import { copyTable, countChanges } from "./copy-table";
 import { drain, type StreamsInput } from "./copy-streams";
 import type { ProgressTracker } from "./progress";
@@ -39,6 +41,11 @@ export interface CopyDataInput extends StreamsInput {
   rateLimit?: RateLimit;
   /** Rule 18, when the sandbox pseudonymises: rewrites each table's personal columns on their way. */
   personalData?: PersonalData;
+  /**
+   * Each table's count of all rows, read before the copy, for the tables whose report
+   * needs it (needsWholeCount: the closure's answer changes no table's need).
+   */
+  wholeCounts?: ReadonlyMap<string, number>;
 }
 
 export async function openTargetClient(url: string): Promise<pg.Client> {
@@ -64,7 +71,7 @@ export async function joinSources(snapshot: ProductionSnapshot): Promise<pg.Clie
   return [snapshot.main, ...joined];
 }
 
-type LeftOutInput = Omit<CopyDataInput, "targets" | "rateLimit" | "latePlans" | "personalData">;
+type LeftOutInput = Omit<CopyDataInput, "targets" | "rateLimit" | "latePlans" | "personalData" | "wholeCounts">;
 
 /** The change counts of the plans that copy no row, over the sources; no target needed. */
 export async function countLeftOut(input: LeftOutInput): Promise<CopyResult> {
@@ -84,7 +91,7 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   // The last source: the first may still be busy with the partial closure.
   const binaryAllowed = await sameMajorVersion(input.sources.at(-1)!, input.targets[0]!);
   await drain(input, async (source, plan, key, signal, i) => {
-    result.changes.set(plan.table, await countChanges(source, plan));
+    const counted = await countChanges(source, plan);
     const rewrite = input.personalData?.streamFor(plan.personal);
     const copied = await copyTable(
       source,
@@ -96,6 +103,7 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
       rewrite,
       binaryAllowed,
     );
+    result.changes.set(plan.table, withCopyCounts(plan.changes, counted, { rows: copied.rows, wholeTable: input.wholeCounts?.get(plan.table) }));
     for (const [key, n] of rewrite?.changed ?? []) result.rewritten.set(key, (result.rewritten.get(key) ?? 0) + n);
     tracker.finish(key, { done: copied.rows, total: copied.rows, detail: `${formatBytes(copied.bytes)} streamed` });
     result.tables.push({ name: plan.table, rows: copied.rows, bytes: copied.bytes });

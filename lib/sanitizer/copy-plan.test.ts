@@ -44,3 +44,19 @@ describe("the copy's format per table", () => {
     expect(plan!.binary).toBe(true);
   });
 });
+
+describe("a partial copy's counts the copy itself gives", () => {
+  const plans = new Map(buildCopyPlans(CRM_TABLES, context({ kind: "partial", share: { by: "percent", percent: 10 } })).map((p) => [p.table, p]));
+  const fromCopy = (table: string) => Object.fromEntries(plans.get(table)!.changes.map((c) => [c.key, c.fromCopy ?? "production"]));
+
+  it("takes the rows outside the share as all rows less those copied, and the chosen ones as the rows copied when they are the whole share", () => {
+    // Nothing a copied row names is pulled into appointments: the share is the chosen companies' appointments.
+    expect(fromCopy("appointment")).toEqual({ "appointment outside the share": "not copied", "appointment of the chosen companies": "copied" });
+  });
+
+  it("counts on production what the copy cannot tell: the chosen rows of a table others pull rows into, and every rule's own count", () => {
+    // A contact may be copied because a copied sale names it: the chosen ones are not all the copied ones.
+    expect(fromCopy("contact")).toMatchObject({ "contact outside the share": "not copied", "contact of the chosen companies": "production", "contact.email": "production" });
+    expect(fromCopy("ticket")["ticket.closed"]).toBe("production");
+  });
+});

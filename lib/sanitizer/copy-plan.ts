@@ -125,13 +125,21 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
     return { ...base, select: null, changes: [{ rule: 0, key: `${table.name} skipped`, aggregate: "count(*)" }] };
   }
   const rules = contractRules(table, ctx);
-  const changes = [...(rules.changes ?? [])];
-  if (rules.noRows) return { ...base, select: null, changes };
+  if (rules.noRows) return { ...base, select: null, changes: [...(rules.changes ?? [])] };
   const scope = rules.scope ?? null;
   const conditions = [...(rules.where ? [rules.where] : []), ...(scope ? [`(${scope.where})`] : [])];
+  // Counting the share on production costs as much as copying it: where the COPY's
+  // own row count is the same number, the report takes it from there. With no other
+  // rule filtering the rows, the rows outside the share are all rows less those copied.
+  const changes: ChangeCount[] = (rules.changes ?? []).map((c) => (c.outsideScope && !rules.where ? { ...c, fromCopy: "not copied" } : c));
   // The rows of the chosen companies that the copy holds, recorded on production
-  // for the verification's "every selected company has all its dependants".
-  if (scope && scope.members !== "false") changes.push({ rule: 17, key: chosenKey(table.name), aggregate: countWhere(`(${scope.members})${rules.where ? ` AND ${rules.where}` : ""}`) });
+  // for the verification's "every selected company has all its dependants". When
+  // they are the whole share (a table no copied row pulls others into), they are
+  // exactly the rows copied.
+  if (scope && scope.members !== "false") {
+    const chosen = { rule: 17, key: chosenKey(table.name), aggregate: countWhere(`(${scope.members})${rules.where ? ` AND ${rules.where}` : ""}`) };
+    changes.push(scope.members === scope.where ? { ...chosen, fromCopy: "copied" } : chosen);
+  }
   let rewritten = false;
   const expressions = table.columns.map((c) => {
     const col = quoteIdent(c.name);

@@ -10,7 +10,7 @@ import type { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { aggregatesSql } from "./change-counts";
+import { aggregatesSql, countedOnProduction } from "./change-counts";
 import { BinaryRowCounter, TextRowCounter, type CopyCounters } from "./copy-row-counters";
 import type { TablePlan } from "./copy-plan";
 import { ThrottledStream, type RateLimit } from "./rate-limit";
@@ -41,9 +41,13 @@ export async function copyTable(
   return { rows: into.rowCount, bytes: counter.counters.bytes };
 }
 
-/** The rules' change counts for one table, over production's rows in the snapshot. */
+/**
+ * The rules' change counts for one table that only production can give, over its
+ * rows in the snapshot, in the order of `countedOnProduction(plan.changes)`.
+ */
 export async function countChanges(source: pg.ClientBase, plan: TablePlan): Promise<number[]> {
-  if (plan.changes.length === 0) return [];
-  const { rows } = await source.query<{ counts: string[] }>(`SELECT ${aggregatesSql(plan, plan.changes)} AS counts`);
-  return plan.changes.map((_c, i) => Number(rows[0]?.counts[i] ?? 0));
+  const changes = countedOnProduction(plan.changes);
+  if (changes.length === 0) return [];
+  const { rows } = await source.query<{ counts: string[] }>(`SELECT ${aggregatesSql(plan, changes)} AS counts`);
+  return changes.map((_c, i) => Number(rows[0]?.counts[i] ?? 0));
 }

@@ -130,6 +130,14 @@ describe("a partial copy of one named company", () => {
     expect(kinds.changes["company of the chosen companies"]).toBe(1);
     expect(kinds.changes["company outside the share"]).toBeGreaterThan(0);
     expect(changeLabel(17, "company outside the share")).toBe("Companies left out (partial copy)");
+    // Exactly what production holds beyond the copy, table by table, and the chosen company's rows.
+    for (const table of ["company", "contact", "sale", "project", "appointment", "document", "ticket", "ticket_message", "ticket_attachment", "loyalty_card"]) {
+      const left = Number(await scalar(prod, `SELECT count(*) FROM ${table}`)) - Number(await scalar(copy.url, `SELECT count(*) FROM ${table}`));
+      expect(kinds.changes[`${table} outside the share`], table).toBe(left);
+    }
+    const chosenAppointments = `SELECT count(*) FROM appointment WHERE company_id = ${chosen} OR contact_id IN (SELECT id FROM contact WHERE company_id = ${chosen})`;
+    expect(kinds.changes["appointment of the chosen companies"]).toBe(Number(await scalar(prod, chosenAppointments)));
+    expect(kinds.changes["contact of the chosen companies"]).toBe(Number(await scalar(prod, `SELECT count(*) FROM contact WHERE company_id = ${chosen}`)));
     expect(changeLabel(17, "contact of the chosen companies")).toBe("Contacts of the chosen companies, copied with them");
     // Every other rule counts among the copied rows only: rule 5's closed tickets are the copied ones that were active.
     const copiedTickets = await ids(copy.url, "SELECT id FROM ticket");

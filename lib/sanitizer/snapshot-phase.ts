@@ -18,6 +18,7 @@ import { watchForBlockedProduction } from "./lock-watchdog";
 import { buildCopyPlans, partialPulledInQuery, type TablePlan } from "./copy-plan";
 import { readPulledIn } from "./partial-pulled-in";
 import { allowHashedSets, largestTable } from "./hashed-sets";
+import { countWholeTables, needsWholeCount } from "./change-counts";
 import { buildSchemaDdl } from "./ddl";
 import { assertNoDrift } from "./drift";
 import type { SchemaPlan } from "./schema-plan";
@@ -115,13 +116,13 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     /** The sessions the closure statement leaves free. */
     const freeSources = sources.length > 1 ? sources.slice(1) : sources;
     // What needs only the snapshot runs while the database is made: counting what the
-    // rules leave out (on the sessions the closure leaves free), and rule 18's reading
-    // of production's personal values.
+    // rules leave out and a partial copy's whole tables (on the sessions the closure
+    // leaves free), and rule 18's reading of production's personal values.
     tracker.insertAfter(
       "schema",
       plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
     );
-    const [, leftOut, personalData] = await allSettledOrThrow(
+    const [, leftOut, wholeCounts, personalData] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
@@ -134,6 +135,10 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       })(),
       timePhase(onPhase, "count left-out rows", () =>
         countLeftOut({ ...common, sources: freeSources, plans: plans.filter((p) => p.select === null) }),
+      ),
+      // A partial copy reports the rows outside its share as all rows less those it copied.
+      timePhase(onPhase, "count whole tables", () =>
+        countWholeTables(freeSources.at(-1)!, plans.filter((p) => p.select !== null && needsWholeCount(p)).map((p) => p.table)),
       ),
       options.personalData === "pseudonymise"
         ? timePhase(onPhase, "read personal data (rule 18)", () =>
@@ -152,6 +157,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         targets: await input.targets.all(),
         rateLimit: rateLimitFromMegabytes(input.rateLimitMBps),
         personalData,
+        wholeCounts,
       }),
     );
     const final = await finalPlans;

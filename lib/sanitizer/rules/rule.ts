@@ -52,6 +52,12 @@ export interface ChangeCount {
    * declares the scope, which count what it leaves out.
    */
   outsideScope?: boolean;
+  /**
+   * Set by the engine on a partial copy's counts that the copy itself gives, so no
+   * statement re-reads the table's share on production for them: "copied" equals the
+   * rows the COPY loaded, "not copied" the table's rows less those.
+   */
+  fromCopy?: "copied" | "not copied";
 }
 
 export interface TableRules {
