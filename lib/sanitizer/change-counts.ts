@@ -64,3 +64,57 @@ export async function countTables(client: pg.ClientBase, scans: readonly { plan:
   const { rows } = await client.query<Record<string, string[]>>(`SELECT ${select.join(", ")}`);
   return scans.map((_s, i) => (rows[0]?.[`t${i}`] ?? []).map(Number));
 }
+
+/**
+ * The rules' change counts for one table that only production can give, over its
+ * rows in the snapshot, in the order of `countedOnProduction(plan.changes)`.
+ */
+export async function countChanges(source: pg.ClientBase, plan: TablePlan): Promise<number[]> {
+  const changes = countedOnProduction(plan.changes);
+  if (changes.length === 0) return [];
+  const { rows } = await source.query<{ counts: string[] }>(`SELECT ${aggregatesSql(plan, changes)} AS counts`);
+  return changes.map((_c, i) => Number(rows[0]?.counts[i] ?? 0));
+}
+
+/**
+ * Each table's change counts, read once on production: ahead of the copy, by a
+ * session that would otherwise wait while the sandbox's tables are made, or by the
+ * stream that copies the table, if it gets there first.
+ */
+export class ChangeCounts {
+  private readonly read = new Map<string, Promise<number[]>>();
+  private copying = false;
+  /** Settles when the statement reading ahead ends. */
+  private ahead: Promise<unknown> = Promise.resolve();
+
+  of(source: pg.ClientBase, plan: TablePlan): Promise<number[]> {
+    let counts = this.read.get(plan.table);
+    if (!counts) {
+      counts = countChanges(source, plan);
+      counts.catch(() => undefined); // raised to the stream that awaits it
+      this.read.set(plan.table, counts);
+    }
+    return counts;
+  }
+
+  /**
+   * Reads the plans' counts in the order the streams take them (largest first)
+   * until the copy starts. Only plans final before the copy: a partial copy's
+   * deferred ones are written again, with another scope.
+   */
+  async readAhead(source: pg.ClientBase, plans: readonly TablePlan[]): Promise<void> {
+    const ahead = plans.filter((p) => countedOnProduction(p.changes).length > 0).sort((a, b) => b.estimatedBytes - a.estimatedBytes);
+    for (const plan of ahead) {
+      if (this.copying) return;
+      if (this.read.has(plan.table)) continue;
+      this.ahead = this.of(source, plan).catch(() => undefined);
+      await this.ahead;
+    }
+  }
+
+  /** The streams start: reading ahead ends; settles once its statement in flight has (its session is then free). */
+  copyStarts(): Promise<unknown> {
+    this.copying = true;
+    return this.ahead;
+  }
+}

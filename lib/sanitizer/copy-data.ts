@@ -14,8 +14,8 @@ import type pg from "pg";
 import { openClient } from "../db/client";
 import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
-import { withCopyCounts } from "./change-counts";
-import { copyTable, countChanges } from "./copy-table";
+import { countChanges, withCopyCounts, type ChangeCounts } from "./change-counts";
+import { copyTable } from "./copy-table";
 import { drain, type StreamsInput } from "./copy-streams";
 import type { ProgressTracker } from "./progress";
 import type { TableReport } from "./report";
@@ -41,6 +41,8 @@ export interface CopyDataInput extends StreamsInput {
   rateLimit?: RateLimit;
   /** Rule 18, when the sandbox pseudonymises: rewrites each table's personal columns on their way. */
   personalData?: PersonalData;
+  /** Each table's change counts, some of them read before the copy. */
+  counts: ChangeCounts;
   /**
    * Each table's count of all rows, read before the copy, for the tables whose report
    * needs it (needsWholeCount: the closure's answer changes no table's need).
@@ -71,7 +73,7 @@ export async function joinSources(snapshot: ProductionSnapshot): Promise<pg.Clie
   return [snapshot.main, ...joined];
 }
 
-type LeftOutInput = Omit<CopyDataInput, "targets" | "rateLimit" | "latePlans" | "personalData" | "wholeCounts">;
+type LeftOutInput = Omit<CopyDataInput, "targets" | "rateLimit" | "deferred" | "personalData" | "wholeCounts" | "counts">;
 
 /** The change counts of the plans that copy no row, over the sources; no target needed. */
 export async function countLeftOut(input: LeftOutInput): Promise<CopyResult> {
@@ -88,10 +90,9 @@ export async function countLeftOut(input: LeftOutInput): Promise<CopyResult> {
 export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const { tracker } = input;
   const result = emptyResult();
-  // The last source: the first may still be busy with the partial closure.
-  const binaryAllowed = await sameMajorVersion(input.sources.at(-1)!, input.targets[0]!);
+  const binaryAllowed = await sameMajorVersion(input.sources[0]!, input.targets[0]!);
   await drain(input, async (source, plan, key, signal, i) => {
-    const counted = await countChanges(source, plan);
+    const counted = await input.counts.of(source, plan);
     const rewrite = input.personalData?.streamFor(plan.personal);
     const copied = await copyTable(
       source,

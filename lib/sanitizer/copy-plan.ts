@@ -14,7 +14,7 @@ import { columnTreatment } from "./classification";
 import { buildPartialClosure, type ForeignKeyEdge, type RowScope } from "./partial-closure";
 import { partialShareOf } from "./options";
 import { personalColumns, type PersonalColumn } from "./pseudonyms/columns";
-import { pulledInQuery, type PulledInQuery } from "./partial-pulled-in";
+import { pulledFromCopy, pulledInQuery, type PulledFromCopy, type PulledInQuery } from "./partial-pulled-in";
 import { CONTRACT_RULES } from "./rules";
 import { chosenKey } from "./rules/rule-17-kinds";
 import { countWhere, type ChangeCount, type RuleContext, type RuleTable, type TableRules } from "./rules/rule";
@@ -76,6 +76,12 @@ function partialRecordTables(tables: readonly PlannedTable[], ctx: RuleContext):
 export function partialPulledInQuery(tables: readonly PlannedTable[], ctx: RuleContext): PulledInQuery | null {
   if (ctx.options.kind !== "partial") return null;
   return pulledInQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
+}
+
+/** How a partial copy reads, from the rows it has copied, the keys its closure pulls in (partial-pulled-in.ts), children first. */
+export function partialPulledFromCopy(tables: readonly PlannedTable[], ctx: RuleContext): PulledFromCopy[] {
+  if (ctx.options.kind !== "partial") return [];
+  return pulledFromCopy(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
 }
 
 /** The contract's own foreign keys: the fallback when production's were not read. */

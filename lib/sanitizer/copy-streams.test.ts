@@ -1,61 +1,122 @@
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import type { TablePlan } from "./copy-plan";
-import { drain } from "./copy-streams";
+import { drain, type DeferredPlan } from "./copy-streams";
 
 const plan = (table: string, estimatedBytes: number) => ({ table, estimatedBytes }) as TablePlan;
 const source = (name: string) => ({ name }) as unknown as pg.ClientBase;
+const nameOf = (s: pg.ClientBase) => (s as unknown as { name: string }).name;
 const tracker = { start: () => undefined };
+const sources = [source("first"), source("second")];
 
 /** A promise and its resolve/reject, to settle by hand. */
-function deferred<T>() {
+function deferredPromise<T>() {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;
   const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
   return { promise, resolve, reject };
 }
 
-describe("the copy's streams", () => {
-  it("copy the ready tables on the free session while the first reads the partial closure, then take the late tables largest first", async () => {
-    const closure = deferred<void>();
-    const late = deferred<TablePlan[]>();
-    const taken: string[] = [];
-    const done = drain(
-      { sources: [source("first"), source("second")], firstSourceFree: closure.promise, latePlans: late.promise, plans: [plan("ticket", 10), plan("sale", 30)], tracker },
-      async (s, p) => void taken.push(`${(s as unknown as { name: string }).name}:${p.table}`),
-    );
-    await new Promise((r) => setTimeout(r, 10));
-    // The free session has taken every ready table, largest first; the first session has taken none.
-    expect(taken).toEqual(["second:sale", "second:ticket"]);
-    closure.resolve();
-    late.resolve([plan("company", 5), plan("contact", 50)]);
-    await done;
-    expect(taken.slice(2).map((t) => t.split(":")[1])).toEqual(["contact", "company"]);
-  });
+/** A deferred plan that notes, when written, which tables were copied by then. */
+function later(table: string, after: string[], copied: string[], written: string[]) {
+  return {
+    table,
+    after,
+    write: async (s: pg.ClientBase) => {
+      written.push(`${table} on ${nameOf(s)} after ${[...copied].sort().join(",")}`);
+      return plan(table, 1);
+    },
+  } satisfies DeferredPlan;
+}
 
-  it("fail, and stop the other stream, when the closure fails", async () => {
-    const closure = deferred<void>();
-    const gate = deferred<void>();
-    const taken: string[] = [];
-    const done = drain(
-      { sources: [source("first"), source("second")], firstSourceFree: closure.promise, latePlans: closure.promise.then(() => []), plans: [plan("sale", 30), plan("ticket", 10)], tracker },
-      async (_s, p, _key, signal) => {
-        taken.push(p.table);
-        await gate.promise;
-        signal.throwIfAborted();
+const tick = () => new Promise((r) => setTimeout(r, 10));
+
+describe("the copy's streams", () => {
+  it("copy first the tables a deferred plan follows, then write each deferred plan once those are in, before any other table", async () => {
+    const copied: string[] = [];
+    const written: string[] = [];
+    await drain(
+      {
+        sources,
+        plans: [plan("web_panel", 100), plan("ticket", 10), plan("sale", 30)],
+        deferred: [later("company", ["contact"], copied, written), later("contact", ["sale", "ticket"], copied, written)],
+        tracker,
+      },
+      async (_s, p) => {
+        await tick();
+        copied.push(p.table);
       },
     );
-    await new Promise((r) => setTimeout(r, 10));
-    closure.reject(new Error("the closure statement was cancelled"));
-    gate.resolve();
-    await expect(done).rejects.toThrow("the closure statement was cancelled");
-    // The free session had begun the largest table; the next one was never started.
-    expect(taken).toEqual(["sale"]);
+    // The followed tables went before the larger one no deferred plan follows.
+    expect(copied.indexOf("web_panel")).toBeGreaterThan(Math.max(copied.indexOf("sale"), copied.indexOf("ticket")));
+    expect(written).toHaveLength(2);
+    expect(written[0]).toMatch(/^contact on \w+ after (.+,)?sale,ticket/);
+    expect(written[1]).toMatch(/^company on \w+ after (.*,)?contact(,|$)/);
+    expect(copied).toHaveLength(5);
   });
 
-  it("end without waiting when no plan comes late", async () => {
+  it("keep a stream waiting while the other copies what the last plan follows, then let it take it", async () => {
+    const gate = deferredPromise<void>();
+    const copied: string[] = [];
+    const written: string[] = [];
     const taken: string[] = [];
-    await drain({ sources: [source("first"), source("second")], plans: [plan("a", 1), plan("b", 2), plan("c", 3)], tracker }, async (_s, p) => void taken.push(p.table));
+    const done = drain(
+      { sources, plans: [plan("sale", 30)], deferred: [later("contact", ["sale"], copied, written)], tracker },
+      async (s, p) => {
+        taken.push(`${nameOf(s)}:${p.table}`);
+        if (p.table === "sale") await gate.promise;
+        copied.push(p.table);
+      },
+    );
+    await tick();
+    expect(taken).toHaveLength(1);
+    expect(written).toEqual([]);
+    gate.resolve();
+    await done;
+    expect(written).toEqual([expect.stringMatching(/^contact on \w+ after sale$/)]);
+    expect(taken.map((t) => t.split(":")[1])).toEqual(["sale", "contact"]);
+  });
+
+  it("fail, and stop the other stream even while it waits, when one fails", async () => {
+    const copied: string[] = [];
+    const written: string[] = [];
+    const done = drain(
+      { sources, plans: [plan("sale", 30)], deferred: [later("contact", ["sale"], copied, written)], tracker },
+      async () => {
+        await tick();
+        throw new Error("the sandbox server went away");
+      },
+    );
+    await expect(done).rejects.toThrow("the sandbox server went away");
+    expect(written).toEqual([]);
+  });
+
+  it("refuse, rather than wait for ever, a deferred plan that follows a table never copied", async () => {
+    const written: string[] = [];
+    const done = drain({ sources, plans: [plan("sale", 30)], deferred: [later("contact", ["ticket"], [], written)], tracker }, async () => {
+      await tick();
+    });
+    await expect(done).rejects.toThrow(/cannot copy contact/);
+    expect(written).toEqual([]);
+  });
+
+  it("let the first session join once it is free: the other takes the largest table meanwhile", async () => {
+    const free = deferredPromise<void>();
+    const taken: string[] = [];
+    const done = drain({ sources, firstSourceFree: free.promise, plans: [plan("ticket", 10), plan("sale", 30)], tracker }, async (s, p) => {
+      taken.push(`${nameOf(s)}:${p.table}`);
+      await tick();
+    });
+    await tick();
+    expect(taken).toEqual(["second:sale"]);
+    free.resolve();
+    await done;
+    expect(taken).toHaveLength(2);
+  });
+
+  it("end without waiting when no plan is deferred", async () => {
+    const taken: string[] = [];
+    await drain({ sources, plans: [plan("a", 1), plan("b", 2), plan("c", 3)], tracker }, async (_s, p) => void taken.push(p.table));
     expect(taken.sort()).toEqual(["a", "b", "c"]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The copy's streams: one per production session on the snapshot, each taking the
- * next plan, largest first, so the streams finish together. Plans that can only be
- * written once a partial copy's closure is read join the queue when they come, and
- * the session reading that closure joins the streams when it is free.
+ * next plan, largest first, so the streams finish together. A partial copy's
+ * tables that copied rows pull rows into are planned only once the tables whose
+ * rows name them are in (DeferredPlan): those tables are copied first, and a
+ * stream takes a deferred table as soon as it can be planned, before any other,
+ * since the tables after it wait for it.
  */
 import type pg from "pg";
 import type { TablePlan } from "./copy-plan";
@@ -10,14 +12,22 @@ import type { ProgressTracker } from "./progress";
 
 export const tableStepKey = (table: string) => `table:${table}`;
 
+/** A plan written once other tables are copied: the stream that takes it writes it, on its own session. */
+export interface DeferredPlan {
+  table: string;
+  /** The tables copied first. */
+  after: readonly string[];
+  write: (source: pg.ClientBase, stream: number) => Promise<TablePlan>;
+}
+
 export interface StreamsInput {
   /** The snapshot's connections that read production (joinSources): one stream each. */
   sources: pg.ClientBase[];
-  /** Settles once the first source is free for the streams: it may still be reading the partial closure. */
+  /** Settles once the first source is free for the streams: it may still be reading counts ahead. */
   firstSourceFree?: Promise<unknown>;
-  /** Plans known only once the partial closure is read: the streams take them as they come. */
-  latePlans?: Promise<TablePlan[]>;
   plans: TablePlan[];
+  /** Plans written once the tables they follow are copied. */
+  deferred?: DeferredPlan[];
   tracker: Pick<ProgressTracker, "start">;
   /** Awaited before each table: tests hold the copy here to write to production. */
   beforeStep?: (key: string) => Promise<void>;
@@ -27,39 +37,73 @@ export interface StreamsInput {
 export type PlanWork = (source: pg.ClientBase, plan: TablePlan, key: string, signal: AbortSignal, stream: number) => Promise<void>;
 
 /**
- * Works through the plans (and the late ones), one stream per source; a stream with
- * nothing left waits for the late plans before it ends. The first failure stops the
- * other streams at once rather than letting them finish for nothing.
+ * Works through the plans and the deferred ones, one stream per source; a stream
+ * with nothing it can take waits while the other copies what a deferred plan
+ * follows. The first failure stops the other streams at once rather than letting
+ * them finish for nothing.
  */
 export async function drain(input: StreamsInput, work: PlanWork, afterStream?: (source: pg.ClientBase) => Promise<unknown>): Promise<void> {
-  const bySize = (a: TablePlan, b: TablePlan) => b.estimatedBytes - a.estimatedBytes;
-  const queue = [...input.plans].sort(bySize);
-  const late = input.latePlans?.then((more) => {
-    queue.push(...more);
-    queue.sort(bySize);
-  });
-  late?.catch(() => undefined); // awaited by the streams; a failure is theirs to raise
-  const next = async () => queue.shift() ?? (late ? (await late, queue.shift()) : undefined);
+  const deferred = [...(input.deferred ?? [])];
+  // The tables a deferred plan follows go first: the tables after it wait for it.
+  const followed = new Set(deferred.flatMap((d) => d.after));
+  const first = (p: TablePlan) => (followed.has(p.table) ? 0 : 1);
+  const queue = [...input.plans].sort((a, b) => first(a) - first(b) || b.estimatedBytes - a.estimatedBytes);
+  const copied = new Set<string>();
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const wakeAll = () => waiting.splice(0).forEach((wake) => wake());
   const stop = new AbortController();
   const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
+  signal.addEventListener("abort", wakeAll);
+
+  /** The next plan to copy, counted in flight as it is taken (in the same turn: the other stream must see it). */
+  const next = async (): Promise<TablePlan | DeferredPlan | undefined> => {
+    for (;;) {
+      signal.throwIfAborted();
+      const ready = deferred.findIndex((d) => d.after.every((t) => copied.has(t)));
+      const item = ready >= 0 ? deferred.splice(ready, 1)[0] : queue.shift();
+      if (item) {
+        inFlight++;
+        return item;
+      }
+      if (deferred.length === 0) return undefined;
+      // Nothing being copied can make a deferred plan ready: an engine fault, never a wait for ever.
+      if (inFlight === 0) throw new Error(`cannot copy ${deferred.map((d) => d.table).join(", ")}: a table they follow is never copied`);
+      await new Promise<void>((wake) => waiting.push(wake));
+    }
+  };
   const stream = async (source: pg.ClientBase, i: number) => {
     if (i === 0) await input.firstSourceFree;
-    for (let plan = await next(); plan; plan = await next()) {
-      const key = tableStepKey(plan.table);
-      signal.throwIfAborted();
-      await input.beforeStep?.(key);
-      signal.throwIfAborted();
-      input.tracker.start(key);
-      await work(source, plan, key, signal, i);
+    for (let item = await next(); item; item = await next()) {
+      try {
+        const plan = "write" in item ? await item.write(source, i) : item;
+        const key = tableStepKey(plan.table);
+        signal.throwIfAborted();
+        await input.beforeStep?.(key);
+        signal.throwIfAborted();
+        input.tracker.start(key);
+        await work(source, plan, key, signal, i);
+        copied.add(plan.table);
+      } catch (error) {
+        stop.abort(error); // before a waiting stream wakes: it must see the failure, not a plan that cannot come
+        throw error;
+      } finally {
+        inFlight--;
+        wakeAll();
+      }
     }
     await afterStream?.(source);
   };
-  await Promise.all(
-    input.sources.map((source, i) =>
-      stream(source, i).catch((error: unknown) => {
-        stop.abort(error);
-        throw error;
-      }),
-    ),
-  );
+  try {
+    await Promise.all(
+      input.sources.map((source, i) =>
+        stream(source, i).catch((error: unknown) => {
+          stop.abort(error);
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    signal.removeEventListener("abort", wakeAll);
+  }
 }

@@ -10,7 +10,6 @@ import type { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { aggregatesSql, countedOnProduction } from "./change-counts";
 import { BinaryRowCounter, TextRowCounter, type CopyCounters } from "./copy-row-counters";
 import type { TablePlan } from "./copy-plan";
 import { ThrottledStream, type RateLimit } from "./rate-limit";
@@ -39,15 +38,4 @@ export async function copyTable(
   await pipeline(stages, options);
   // The server's own count of rows loaded is the authority; the stream count is for progress.
   return { rows: into.rowCount, bytes: counter.counters.bytes };
-}
-
-/**
- * The rules' change counts for one table that only production can give, over its
- * rows in the snapshot, in the order of `countedOnProduction(plan.changes)`.
- */
-export async function countChanges(source: pg.ClientBase, plan: TablePlan): Promise<number[]> {
-  const changes = countedOnProduction(plan.changes);
-  if (changes.length === 0) return [];
-  const { rows } = await source.query<{ counts: string[] }>(`SELECT ${aggregatesSql(plan, changes)} AS counts`);
-  return changes.map((_c, i) => Number(rows[0]?.counts[i] ?? 0));
 }

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { SanitizationError } from "./errors";
 import { buildPartialClosure, companyBucket, type ForeignKeyEdge } from "./partial-closure";
-import { MAX_PULLED_IN, pulledInQuery, readPulledIn } from "./partial-pulled-in";
+import { MAX_PULLED_IN, pulledFromCopy, pulledInQuery, readPulledIn } from "./partial-pulled-in";
 
 const fk = (table: string, column: string, refTable: string): ForeignKeyEdge => ({ table, columns: [column], refTable, refColumns: ["id"] });
 
@@ -98,8 +98,20 @@ describe("pulledInQuery", () => {
     // Contacts are read once for the chosen companies, and then only by key for the pulled-in ones.
     expect(query.sql.match(/public\."contact"/g)).toHaveLength(2);
     expect(query.sql).toMatch(/FROM public\."contact" WHERE "id" IN \(SELECT k FROM p\d+\)/);
-    // Only the tables rows are pulled into wait for the answer; the others may be copied meanwhile.
-    expect(query.waiting).toEqual(["company", "contact"]);
+  });
+
+  it("in a copy, reads the same keys from the copied children, children first, each checked on production by key against the table's own share", () => {
+    const [contact, company, ...more] = pulledFromCopy(share, RECORDS, EDGES);
+    expect(more).toEqual([]);
+    // A pulled-in contact pulls in its company: contacts come first, and companies follow them.
+    expect(contact!.table).toBe("contact");
+    expect(contact!.children).toEqual(["sale"]);
+    expect(company!.children.sort()).toEqual(["contact", "sale"]);
+    expect(company!.namedSql).toContain(`SELECT "company_id"::text AS k FROM public."contact" UNION SELECT "company_id"::text AS k FROM public."sale"`);
+    // No child's table is read on production: the keys come as a parameter, found by the table's own key.
+    expect(contact!.beyondShareSql).not.toContain(`public."sale"`);
+    expect(contact!.beyondShareSql).toMatch(/FROM public\."contact" WHERE "id" = ANY\(\$1\) AND \("company_id" IN \(SELECT "id" FROM d\d+\)\) IS NOT TRUE LIMIT/);
+    expect(company!.beyondShareSql).toContain(`WHERE "id" = ANY($1) AND (("id" IN (7))) IS NOT TRUE LIMIT ${MAX_PULLED_IN + 1}`);
   });
 
   it("refuses tables in a circle as the closure does: the run refuses before it creates anything", () => {

@@ -154,7 +154,8 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
   };
   const finalWhere = (t: string) => anyOf([...(downable.has(t) ? [downWhere(t)] : []), ...upWhere(t)]);
   const upRoots = (t: string) => followedUp(t).map((e) => fName(e.table));
-  const roots = (t: string) => [...(downable.has(t) ? downEdges(t).map((e) => dName(e.refTable)) : []), ...upRoots(t)];
+  const downRoots = (t: string) => (downable.has(t) ? downEdges(t).map((e) => dName(e.refTable)) : []);
+  const roots = (t: string) => [...downRoots(t), ...upRoots(t)];
 
   // The named sets each condition reads, and the ones those read, in dependency order.
   const cteDefinitions = new Map<string, { deps: string[]; sql: () => string }>();
@@ -212,7 +213,7 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
   };
   /** The named set of the keys rows are pulled into `t` by, and its key column; null when `t` has none. */
   const pulledSet = (t: string) => (pulledAsSet(t) ? { name: pName(t), column: pullKey(t)! } : null);
-  return { order, downable, upEdges, downWhere, upWhere, finalWhere, roots, upRoots, withClause, pulledSet };
+  return { order, downable, upEdges, downWhere, upWhere, finalWhere, roots, downRoots, upRoots, withClause, pulledSet };
 }
 
 /** A `text[]` literal of values (array syntax: each element double-quoted, `"` and `\` escaped). */

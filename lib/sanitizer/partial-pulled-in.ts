@@ -2,9 +2,16 @@
  * The up part of a partial copy's closure (partial-closure.ts), read once per run:
  * for each record table that copied rows elsewhere reference, the keys of the rows
  * they pull in beyond the table's own share (a sale's contact at another company,
- * and that contact's company). One statement on production, inside the copy's
- * snapshot, evaluates the whole closure once; every table's COPY and change counts
- * then read a short list instead of re-evaluating their children's tables.
+ * and that contact's company). Every table's COPY and change counts then read a
+ * short list instead of re-evaluating their children's tables.
+ *
+ * Two ways to read them, with one answer:
+ * - before any copy (the wizard's dry run): one statement on production evaluates
+ *   the whole closure once (pulledInQuery);
+ * - during a copy: from the rows already copied, children first (pulledFromCopy).
+ *   The keys the sandbox's copied children name, less those of the table's own
+ *   share, checked on production by key: no second scan of the children's tables,
+ *   which on production has no index on their foreign keys.
  *
  * A table whose references name more than one column, or that pulls in more rows
  * than a statement should carry as a literal, keeps the closure's SQL form: slower,
@@ -13,6 +20,7 @@
 import type pg from "pg";
 import type { PartialShare } from "./options";
 import { closureGraph, type ForeignKeyEdge, type PulledIn } from "./partial-closure";
+import { publicTable, quoteIdent } from "./sql";
 
 /** More rows than this pulled into one table: that table keeps the closure's SQL form. */
 export const MAX_PULLED_IN = 50_000;
@@ -21,12 +29,6 @@ export interface PulledInQuery {
   sql: string;
   /** The tables, in the order of the statement's columns t0, t1…, with the key column each reads. */
   keys: { table: string; column: string }[];
-  /**
-   * The tables whose scope the statement's answer may change: those that copied rows
-   * elsewhere pull rows into. Every other table's scope is its down part alone, final
-   * before the statement runs: those tables may be copied meanwhile.
-   */
-  waiting: string[];
 }
 
 /** The one statement reading every table's pulled-in keys, or null when no table can pull any row in. */
@@ -46,8 +48,7 @@ export function pulledInQuery(share: PartialShare, recordTables: ReadonlySet<str
   });
   // One WITH for all: each named set is evaluated once, however many tables read it.
   const ctes = graph.withClause(roots);
-  const waiting = graph.order.filter((table) => (graph.upEdges.get(table) ?? []).length > 0);
-  return { sql: `${ctes}SELECT ${selects.join(", ")}`, keys, waiting };
+  return { sql: `${ctes}SELECT ${selects.join(", ")}`, keys };
 }
 
 /** Runs the statement: the pulled-in keys of every table that stays within MAX_PULLED_IN. */
@@ -60,4 +61,59 @@ export async function readPulledIn(client: pg.ClientBase, query: PulledInQuery |
       return values.length > MAX_PULLED_IN ? [] : [[table, { column, values }] as const];
     }),
   );
+}
+
+/** How a copy reads one table's pulled-in keys from the rows it has copied. */
+export interface PulledFromCopy {
+  table: string;
+  /** The key column of the table that every pulling reference names. */
+  column: string;
+  /** The tables whose copied rows name those keys: each is copied first. */
+  children: string[];
+  /** On the copy: every key those rows name, as `text[]` (column `keys`). */
+  namedSql: string;
+  /**
+   * On production, `$1` those keys (as text, read as the key's own type, so its
+   * index finds them): the ones beyond the table's own share, at most
+   * MAX_PULLED_IN + 1 (column `keys`).
+   */
+  beyondShareSql: string;
+}
+
+/**
+ * The tables a copy reads pulled-in keys for, children first (a contact's key is
+ * read before its company's, since a pulled-in contact pulls in its company).
+ */
+export function pulledFromCopy(share: PartialShare, recordTables: ReadonlySet<string>, foreignKeys: readonly ForeignKeyEdge[]): PulledFromCopy[] {
+  const graph = closureGraph(share, recordTables, foreignKeys, new Map());
+  return [...graph.order].reverse().flatMap((table) => {
+    const set = graph.pulledSet(table);
+    if (!set) return [];
+    const edges = graph.upEdges.get(table) ?? [];
+    const named = edges.map((e) => `SELECT ${quoteIdent(e.columns[0]!)}::text AS k FROM ${publicTable(e.table)}`).join(" UNION ");
+    const key = quoteIdent(set.column);
+    // IS NOT TRUE: a row whose own share condition is unknown (a null key) is not in the share.
+    const beyond = graph.downable.has(table) ? ` AND (${graph.downWhere(table)}) IS NOT TRUE` : "";
+    return [
+      {
+        table,
+        column: set.column,
+        children: [...new Set(edges.map((e) => e.table))],
+        namedSql: `SELECT coalesce(array_agg(k), '{}') AS keys FROM (${named}) x WHERE k IS NOT NULL`,
+        beyondShareSql:
+          `${graph.withClause(graph.downRoots(table))}SELECT array_agg(k) AS keys FROM (SELECT DISTINCT ${key}::text AS k FROM ${publicTable(table)} ` +
+          `WHERE ${key} = ANY($1)${beyond} LIMIT ${MAX_PULLED_IN + 1}) x`,
+      },
+    ];
+  });
+}
+
+/** One table's pulled-in keys from the copied rows (`copy`) and production; null when too many for a literal list. */
+export async function readPulledFromCopy(query: PulledFromCopy, copy: pg.ClientBase, production: pg.ClientBase): Promise<PulledIn | null> {
+  const named = await copy.query<{ keys: string[] }>(query.namedSql);
+  const keys = named.rows[0]?.keys ?? [];
+  if (keys.length === 0) return { column: query.column, values: [] };
+  const { rows } = await production.query<{ keys: string[] | null }>(query.beyondShareSql, [keys]);
+  const values = rows[0]?.keys ?? [];
+  return values.length > MAX_PULLED_IN ? null : { column: query.column, values };
 }

@@ -13,7 +13,7 @@ import { parseClassification } from "./classification";
 import type { PartialShare } from "./options";
 import { readForeignKeys } from "./foreign-keys";
 import { chosenCompanies, companyBucket } from "./partial-closure";
-import { pulledInQuery, readPulledIn } from "./partial-pulled-in";
+import { pulledFromCopy, pulledInQuery, readPulledFromCopy, readPulledIn } from "./partial-pulled-in";
 import { provisionSandbox } from "./provision";
 import type { SanitizationReport } from "./report";
 import { changeLabel } from "./rule-reports";
@@ -171,14 +171,31 @@ describe("a partial copy of one named company", () => {
 });
 
 describe("the rows the copied rows pull in", () => {
+  const records = new Set(["company", "contact", "sale", "project", "appointment", "document", "ticket", "ticket_message", "ticket_attachment", "loyalty_card"]);
+
   it("are read once, in one statement: the contacts and companies outside the share that copied rows name", async () => {
-    const records = new Set(["company", "contact", "sale", "project", "appointment", "document", "ticket", "ticket_message", "ticket_attachment", "loyalty_card"]);
     const pulled = await withClient(prod, async (c) => readPulledIn(c, pulledInQuery({ by: "companies", ids: [chosen] }, records, await readForeignKeys(c))));
     const keys = (table: string) => pulled.get(table)?.values.map(Number).sort((a, b) => a - b);
     expect(keys("company")).toEqual([other, third].sort((a, b) => a - b));
     expect(keys("contact")).toEqual([otherContact, thirdContact].sort((a, b) => a - b));
     // And the copy made with them holds exactly those, every foreign key intact (the verification above).
     expect(await ids(copy.url, `SELECT id FROM company WHERE id <> ${chosen}`)).toEqual(keys("company"));
+  });
+
+  it("are the same read from the copied rows, children first, as the copy reads them", async () => {
+    const share = { by: "companies" as const, ids: [chosen] };
+    const foreignKeys = await withClient(prod, (c) => readForeignKeys(c));
+    const queries = pulledFromCopy(share, records, foreignKeys);
+    // A pulled-in contact pulls in its company: contacts are read first.
+    expect(queries.map((q) => q.table)).toEqual(["contact", "company"]);
+    expect(queries[1]!.children).toContain("contact");
+    const fromCopy = await withClient(copy.url, (sandbox) =>
+      withClient(prod, async (production) => Promise.all(queries.map(async (q) => [q.table, await readPulledFromCopy(q, sandbox, production)] as const))),
+    );
+    const fromStatement = await withClient(prod, (c) => readPulledIn(c, pulledInQuery(share, records, foreignKeys)));
+    for (const [table, pulled] of fromCopy) {
+      expect(pulled?.values.map(Number).sort((a, b) => a - b), table).toEqual(fromStatement.get(table)?.values.map(Number).sort((a, b) => a - b));
+    }
   });
 });
 

@@ -15,10 +15,11 @@ import { copyData, countLeftOut, joinSources, mergeResults, type CopyResult } fr
 import { tableStepKey } from "./copy-streams";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
-import { buildCopyPlans, partialPulledInQuery, type TablePlan } from "./copy-plan";
-import { readPulledIn } from "./partial-pulled-in";
+import { buildCopyPlans, partialPulledFromCopy, type TablePlan } from "./copy-plan";
+import type { PulledIn } from "./partial-closure";
+import { readPulledFromCopy } from "./partial-pulled-in";
 import { allowHashedSets, largestTable } from "./hashed-sets";
-import { countWholeTables, needsWholeCount } from "./change-counts";
+import { ChangeCounts, countWholeTables, needsWholeCount } from "./change-counts";
 import { buildSchemaDdl } from "./ddl";
 import { assertNoDrift } from "./drift";
 import type { SchemaPlan } from "./schema-plan";
@@ -79,6 +80,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
   const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);
   roleChecked.catch(() => undefined); // a failure is raised where it is awaited
   const signal = input.signal ? AbortSignal.any([input.signal, watchdog.signal]) : watchdog.signal;
+  const counts = new ChangeCounts();
   try {
     const schema = await timePhase(onPhase, "read schema", () => readSourceSchema(snapshot.main));
     const plan = await timePhase(onPhase, "drift check (rule 0)", () => assertNoDrift(snapshot.main, schema, input.classification));
@@ -95,29 +97,21 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       ),
     };
     // Written before anything is created: a closure that cannot be written (tables in a circle) is refused first.
-    const pulledInSql = partialPulledInQuery(schema.tables, ruleContext);
+    const pulledFrom = partialPulledFromCopy(schema.tables, ruleContext);
     for (const s of input.laterSteps) tracker.add(s);
     tracker.finish("snapshot", { detail: `production as of ${snapshot.at.toISOString()}` });
 
     const encoding = await productionEncoding(snapshot.main);
     const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
     if (options.kind === "partial") await Promise.all(sources.map((source) => allowHashedSets(source, largestTable(schema.tables))));
-    // A partial copy's closure statement runs on the snapshot's first session while
-    // the database is made and the other tables are copied: only the tables it pulls
-    // rows into wait for its answer (their plans are written again with it).
-    const closure = timePhase(onPhase, "partial closure", () => readPulledIn(snapshot.main, pulledInSql));
-    const waiting = new Set(pulledInSql?.waiting ?? []);
     const plans = buildCopyPlans(schema.tables, ruleContext);
-    const finalPlans = waiting.size
-      ? closure.then((pulledIn) => buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn }))
-      : closure.then(() => plans);
-    finalPlans.catch(() => undefined); // awaited below, or by the copy's streams; a failure is raised there
+    // A partial copy's tables that copied rows pull rows into (contacts and companies)
+    // are planned once those rows are in: every other table is copied meanwhile.
+    const deferredTables = new Set(pulledFrom.map((q) => q.table));
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
-    /** The sessions the closure statement leaves free. */
-    const freeSources = sources.length > 1 ? sources.slice(1) : sources;
     // What needs only the snapshot runs while the database is made: counting what the
-    // rules leave out and a partial copy's whole tables (on the sessions the closure
-    // leaves free), and rule 18's reading of production's personal values.
+    // rules leave out and a partial copy's whole tables, and rule 18's reading of
+    // production's personal values.
     tracker.insertAfter(
       "schema",
       plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
@@ -133,40 +127,60 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         );
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
-      timePhase(onPhase, "count left-out rows", () =>
-        countLeftOut({ ...common, sources: freeSources, plans: plans.filter((p) => p.select === null) }),
-      ),
+      timePhase(onPhase, "count left-out rows", async () => {
+        const leftOut = await countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) });
+        // Then the first session reads the copied tables' counts ahead, until the copy starts
+        // (not while rule 18 reads production's values on it: the copy waits for those).
+        if (options.personalData !== "pseudonymise") void counts.readAhead(sources[0]!, plans.filter((p) => p.select !== null && !deferredTables.has(p.table)));
+        return leftOut;
+      }),
       // A partial copy reports the rows outside its share as all rows less those it copied.
       timePhase(onPhase, "count whole tables", () =>
-        countWholeTables(freeSources.at(-1)!, plans.filter((p) => p.select !== null && needsWholeCount(p)).map((p) => p.table)),
+        countWholeTables(sources.at(-1)!, plans.filter((p) => p.select !== null && needsWholeCount(p)).map((p) => p.table)),
       ),
       options.personalData === "pseudonymise"
         ? timePhase(onPhase, "read personal data (rule 18)", () =>
-            // A partial copy's first session is busy with the closure statement.
-            readPersonalData(options.kind === "partial" ? freeSources : sources, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
+            readPersonalData(sources, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
           )
         : Promise.resolve(undefined),
     );
 
-    const copied = await timePhase(onPhase, "copy rows", async () =>
-      copyData({
+    const pulledIn = new Map<string, PulledIn>();
+    const written = new Map<string, TablePlan>();
+    const firstSourceFree = counts.copyStarts();
+    const copied = await timePhase(onPhase, "copy rows", async () => {
+      const targets = await input.targets.all();
+      return copyData({
         ...common,
-        firstSourceFree: closure,
-        plans: plans.filter((p) => p.select !== null && !waiting.has(p.table)),
-        latePlans: finalPlans.then((all) => all.filter((p) => p.select !== null && waiting.has(p.table))),
-        targets: await input.targets.all(),
+        firstSourceFree,
+        plans: plans.filter((p) => p.select !== null && !deferredTables.has(p.table)),
+        deferred: pulledFrom.map((query) => ({
+          table: query.table,
+          after: query.children,
+          // On the stream's own sessions: its copy of the tables that name the keys is committed.
+          write: async (source, stream) => {
+            const keys = await timePhase(onPhase, "pulled-in keys", () => readPulledFromCopy(query, targets[stream]!, source));
+            if (keys) pulledIn.set(query.table, keys); // else too many for a list: the table follows its children in SQL
+            const planned = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn }).find((p) => p.table === query.table)!;
+            written.set(planned.table, planned);
+            return planned;
+          },
+        })),
+        targets,
         rateLimit: rateLimitFromMegabytes(input.rateLimitMBps),
         personalData,
         wholeCounts,
-      }),
-    );
-    const final = await finalPlans;
+        counts,
+      });
+    });
+    const final = plans.map((p) => written.get(p.table) ?? p);
     return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
     if (watchdog.signal.aborted) throw watchdog.signal.reason;
     throw error;
   } finally {
+    counts.copyStarts(); // whatever ended the run: no more reading ahead on the snapshot
     await watchdog.stop();
     await snapshot.close();
   }
