@@ -165,8 +165,19 @@ async function timedCopy(label: string, run: () => Promise<Copy>): Promise<{ ms:
 }
 
 /** Each copy is dropped once measured: the disk holds production and one copy at a time (the large scale is 5.4 GB each). */
-function dropDatabases(adminUrl: string, ...names: string[]): Promise<unknown> {
-  return Promise.all(names.map((name) => oneOffQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)}`)));
+async function dropDatabases(adminUrl: string, ...names: string[]): Promise<void> {
+  await Promise.all(names.map((name) => oneOffQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)}`)));
+  await settle(adminUrl);
+}
+
+/**
+ * Flushes what the last step wrote, the server's and the kernel's, so the next
+ * measurement does not pay for it: a partial copy timed right after the pg_dump
+ * anchors spent twice as long creating its database and tables.
+ */
+async function settle(adminUrl: string): Promise<void> {
+  await oneOffQuery(adminUrl, "CHECKPOINT");
+  await new Promise<void>((resolve, reject) => spawn("sync", { stdio: "ignore" }).on("error", reject).on("exit", () => resolve()));
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -192,6 +203,7 @@ async function measure(): Promise<void> {
     generateProductionDatabase({ databaseUrl: prodUrl, customerId: "Cust10001", companyName: "Bench AS", scale, seed: Number(values.seed) }),
   );
   console.log(`  ${generated.value.rows.toLocaleString("en")} rows, ${mb(generated.value.bytes)} on disk`);
+  await settle(server.adminUrl);
 
   const ratio = (x: number, y: number) => (x / y).toFixed(2);
   /** (s), or null when the portal refuses to pseudonymise this production (too many distinct values). */
