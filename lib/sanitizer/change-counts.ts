@@ -98,7 +98,8 @@ export class ChangeCounts {
   }
 
   /**
-   * Reads the plans' counts in the order the streams take them (largest first)
+   * Reads the plans' counts, largest table first (the streams' order, but for a
+   * partial copy's tables that deferred plans follow, which they take first),
    * until the copy starts. Only plans final before the copy: a partial copy's
    * deferred ones are written again, with another scope.
    */
