@@ -8,7 +8,6 @@ import { StringDecoder } from "node:string_decoder";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 
-export const NULL_FIELD = "\\N";
 
 const DECODE: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
 
@@ -61,11 +60,6 @@ function decodeBytes(field: string): string {
 /** A value as a COPY text field. */
 export function encodeField(value: string): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
-}
-
-/** Each row of a `COPY … TO STDOUT`, as raw fields, one chunk in memory at a time. */
-export async function forEachCopyRow(client: pg.ClientBase, sql: string, visit: (fields: string[]) => void): Promise<void> {
-  await forEachCopyLine(client, sql, (row) => visit(row.split("\t")));
 }
 
 /** Each row of a `COPY … TO STDOUT` as its raw line: a one-column row's field. */

@@ -16,7 +16,7 @@ import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
 import { BoundedCache, perColumn } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
-import { decodeField, forEachCopyRow, NULL_FIELD } from "./copy-text";
+import { fieldValue, FieldWalker, forEachRowChunk, isNullField } from "./copy-rows";
 import { personalKind, type PersonalKind } from "./columns";
 import { addressWordHoldsName, digitsOf, holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
@@ -132,17 +132,25 @@ async function findProductionValues(client: pg.ClientBase, classification: Class
     const sql = `COPY (SELECT ${hasId ? "id::text" : "NULL"}, ${columns.map((c) => `${quoteIdent(c.column)}::text`).join(", ")} FROM ${publicTable(table)}) TO STDOUT`;
     // As in the copy, a column's repeated short values are looked at once; "" is nothing found.
     const checks = columns.map(({ kind }) => perColumn(kind, (value) => finder.find(value, kind) ?? ""));
-    await forEachCopyRow(client, sql, (fields) => {
-      for (let i = 0; i < columns.length; i++) {
-        const field = fields[i + 1];
-        if (field === undefined || field === NULL_FIELD) continue;
-        const what = checks[i]!(decodeField(field));
-        if (!what) continue;
+    // Field 0 is the row's id, read only for a row that offends.
+    const walker = new FieldWalker([0, ...columns.map((_c, i) => i + 1)]);
+    let idStart = 0;
+    let idEnd = 0;
+    await forEachRowChunk(client, sql, (data, end) =>
+      walker.walk(data, end, (chosen, start, fieldEnd) => {
+        if (chosen === 0) {
+          idStart = start;
+          idEnd = fieldEnd;
+          return;
+        }
+        if (isNullField(data, start, fieldEnd)) return;
+        const what = checks[chosen - 1]!(fieldValue(data, start, fieldEnd));
+        if (!what) return;
         total++;
-        const id = fields[0];
-        if (offending.length < OFFENDING_LIMIT) offending.push(`${table}${id && id !== NULL_FIELD ? ` ${id}` : ""}: ${columns[i]!.column} holds ${what} from production`);
-      }
-    });
+        const id = isNullField(data, idStart, idEnd) ? "" : ` ${fieldValue(data, idStart, idEnd)}`;
+        if (offending.length < OFFENDING_LIMIT) offending.push(`${table}${id}: ${columns[chosen - 1]!.column} holds ${what} from production`);
+      }),
+    );
   }
   if (total > offending.length) offending.push(`${total} values in all`);
   return offending;

@@ -2,11 +2,13 @@
  * Rewrites chosen columns of a COPY text stream on its way from production to the
  * sandbox: whole rows are cut at newlines (never inside a UTF-8 character: 0x0a is
  * never part of one), the chosen fields decoded, rewritten, encoded; every other
- * byte passes as it came. Only the rows of the chunk in flight are held, plus the
- * unfinished row at its end, so memory stays flat whatever the table size.
+ * byte passes as it came, never decoded (copy-rows.ts). Only the rows of the chunk in
+ * flight are held, plus the unfinished row at its end, so memory stays flat whatever
+ * the table size.
  */
 import { Transform, type TransformCallback } from "node:stream";
-import { decodeField, encodeField, NULL_FIELD } from "./copy-text";
+import { encodeField } from "./copy-text";
+import { fieldValue, FieldWalker, isNullField, RowChunks, type FieldVisitor } from "./copy-rows";
 
 export interface FieldRewrite {
   /** Position of the field in the row. */
@@ -16,67 +18,130 @@ export interface FieldRewrite {
   rewrite: (value: string) => string;
 }
 
-const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+/** Spans of a row up to this many bytes are copied a byte at a time: a call into C++ costs more. */
+const SHORT_COPY = 64;
+/** The characters encodeField escapes, by code, to the letter after the backslash. */
+const ESCAPED = new Uint8Array(128);
+ESCAPED[0x5c] = 0x5c;
+ESCAPED[0x09] = 0x74;
+ESCAPED[0x0a] = 0x6e;
+ESCAPED[0x0d] = 0x72;
+/** A UTF-8 character is at most three bytes per UTF-16 code unit, and escaping doubles a character. */
+const MAX_BYTES_PER_UNIT = 6;
 
 export class RewriteStream extends Transform {
   /** Values changed, per field key. */
   readonly changed = new Map<string, number>();
-  private carry: Buffer | null = null;
-
+  private readonly rows = new RowChunks();
   private readonly fields: readonly FieldRewrite[];
+  private readonly walker: FieldWalker;
+  private readonly visit: FieldVisitor;
+  /** Per field, in `fields`' order: values changed in the chunk in flight. */
+  private readonly counts: number[];
+
+  /** The chunk in flight, and how far it has been carried into `out` (nothing, while nothing has changed). */
+  private data: Buffer = Buffer.alloc(0);
+  private copiedTo = 0;
+  /** The rewritten chunk; reused from chunk to chunk. */
+  private out: Buffer = Buffer.alloc(0);
+  private outLength = 0;
 
   constructor(fields: readonly FieldRewrite[]) {
     super();
     // In row order: each row is walked once, up to the last field rewritten.
     this.fields = [...fields].sort((a, b) => a.index - b.index);
+    this.walker = new FieldWalker(this.fields.map((f) => f.index));
+    this.counts = this.fields.map(() => 0);
+    this.visit = (chosen, start, end) => this.rewriteField(chosen, start, end);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    const end = data.lastIndexOf(NEWLINE) + 1;
-    this.carry = end < data.length ? Buffer.from(data.subarray(end)) : null;
+    const { data, end } = this.rows.push(chunk);
     if (end === 0) return callback();
     try {
-      callback(null, Buffer.from(this.rewriteRows(data.toString("utf8", 0, end)), "utf8"));
+      callback(null, this.rewriteRows(data, end));
     } catch (error) {
       callback(error as Error);
     }
   }
 
   override _flush(callback: TransformCallback): void {
-    // COPY's text output ends every row with a newline: anything left is a cut-off stream.
-    callback(this.carry?.length ? new Error("the copy's data stream ended inside a row") : null);
-  }
-
-  private rewriteRows(text: string): string {
-    const rows = text.split("\n");
-    for (let i = 0; i < rows.length - 1; i++) rows[i] = this.rewriteRow(rows[i]!);
-    return rows.join("\n");
-  }
-
-  /** The row with its chosen fields rewritten; built only when one changes (most rows of free text do not). */
-  private rewriteRow(row: string): string {
-    let out = "";
-    let copiedTo = 0;
-    let index = 0;
-    let start = 0;
-    for (const f of this.fields) {
-      for (; index < f.index; index++) {
-        const tab = row.indexOf("\t", start);
-        if (tab === -1) return copiedTo === 0 ? row : out + row.slice(copiedTo);
-        start = tab + 1;
-      }
-      const tab = row.indexOf("\t", start);
-      const end = tab === -1 ? row.length : tab;
-      const field = row.slice(start, end);
-      if (field === NULL_FIELD) continue;
-      const value = decodeField(field);
-      const rewritten = value.trim() === "" ? value : f.rewrite(value);
-      if (rewritten === value) continue;
-      out += row.slice(copiedTo, start) + encodeField(rewritten);
-      copiedTo = end;
-      this.changed.set(f.key, (this.changed.get(f.key) ?? 0) + 1);
+    try {
+      this.rows.finish();
+      callback();
+    } catch (error) {
+      callback(error as Error);
     }
-    return copiedTo === 0 ? row : out + row.slice(copiedTo);
+  }
+
+  /** `data`'s whole rows (its first `end` bytes) with their chosen fields rewritten; a new buffer only when one changes. */
+  private rewriteRows(data: Buffer, end: number): Buffer {
+    this.data = data;
+    this.copiedTo = 0;
+    this.outLength = 0;
+    this.counts.fill(0);
+    this.walker.walk(data, end, this.visit);
+    // Counted once the chunk is through: a chunk that fails counts nothing.
+    this.fields.forEach((f, i) => {
+      if (this.counts[i]) this.changed.set(f.key, (this.changed.get(f.key) ?? 0) + this.counts[i]!);
+    });
+    if (this.copiedTo === 0) return data.subarray(0, end);
+    this.reserve(end - this.copiedTo);
+    this.copyBytes(this.copiedTo, end);
+    // The stream's consumer keeps what it is given: a copy, as `out` is reused.
+    return Buffer.from(this.out.subarray(0, this.outLength));
+  }
+
+  private rewriteField(chosen: number, start: number, end: number): void {
+    const data = this.data;
+    if (isNullField(data, start, end)) return;
+    const value = fieldValue(data, start, end);
+    const rewritten = value.trim() === "" ? value : this.fields[chosen]!.rewrite(value);
+    if (rewritten === value) return;
+    this.reserve(start - this.copiedTo + rewritten.length * MAX_BYTES_PER_UNIT);
+    this.copyBytes(this.copiedTo, start);
+    this.writeField(rewritten);
+    this.copiedTo = end;
+    this.counts[chosen]!++;
+  }
+
+  /** The chunk's bytes [from, to) onto `out` (room reserved). */
+  private copyBytes(from: number, to: number): void {
+    if (to - from > SHORT_COPY) {
+      this.outLength += this.data.copy(this.out, this.outLength, from, to);
+      return;
+    }
+    const { data, out } = this;
+    let o = this.outLength;
+    for (let i = from; i < to; i++) out[o++] = data[i]!;
+    this.outLength = o;
+  }
+
+  /** A value as a COPY text field onto `out` (room reserved): ASCII written here, anything else by the encoder. */
+  private writeField(value: string): void {
+    const out = this.out;
+    let o = this.outLength;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) {
+        this.outLength += out.write(encodeField(value), this.outLength, "utf8");
+        return;
+      }
+      const escaped = ESCAPED[c];
+      if (escaped) {
+        out[o++] = BACKSLASH;
+        out[o++] = escaped;
+      } else out[o++] = c;
+    }
+    this.outLength = o;
+  }
+
+  /** Room for `bytes` more in `out`. */
+  private reserve(bytes: number): void {
+    if (this.outLength + bytes <= this.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.out.length, this.outLength + bytes, 64 * 1024));
+    this.out.copy(grown, 0, 0, this.outLength);
+    this.out = grown;
   }
 }

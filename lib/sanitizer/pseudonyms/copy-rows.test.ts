@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { fieldValue, FieldWalker, isNullField, RowChunks } from "./copy-rows";
+
+/** The chosen fields of every row of `text` as [chosen, value] pairs, NULL as null. */
+function walk(text: string, indices: number[]): [number, string | null][] {
+  const data = Buffer.from(text, "utf8");
+  const seen: [number, string | null][] = [];
+  new FieldWalker(indices).walk(data, data.length, (chosen, start, end) => seen.push([chosen, isNullField(data, start, end) ? null : fieldValue(data, start, end)]));
+  return seen;
+}
+
+describe("FieldWalker", () => {
+  it("gives the chosen fields of each row, the first and the last among them, decoded", () => {
+    expect(walk("1\tkari ø\tx\n2\t\\N\ty\\tz\n", [0, 2])).toEqual([
+      [0, "1"],
+      [1, "x"],
+      [0, "2"],
+      [1, "y\tz"],
+    ]);
+  });
+
+  it("tells NULL from an empty value and from the text \\N", () => {
+    expect(walk("\\N\t\t\\\\N\n", [0, 1, 2])).toEqual([
+      [0, null],
+      [1, ""],
+      [2, "\\N"],
+    ]);
+  });
+
+  it("skips the fields after the last chosen one, and gives a short row only the fields it has", () => {
+    expect(walk("a\tb\tc\td\ne\n", [1])).toEqual([[0, "b"]]);
+  });
+
+  it("refuses fields out of row order", () => {
+    expect(() => new FieldWalker([2, 1])).toThrow(/row order/);
+  });
+});
+
+describe("RowChunks", () => {
+  it("gives whole rows only, whatever the chunk boundaries (inside a UTF-8 character too)", () => {
+    const bytes = Buffer.from("1\tø\n2\tå\n", "utf8");
+    for (const size of [1, 2, 3, 5]) {
+      const rows = new RowChunks();
+      const whole: string[] = [];
+      for (let i = 0; i < bytes.length; i += size) {
+        const { data, end } = rows.push(bytes.subarray(i, i + size));
+        whole.push(data.toString("utf8", 0, end));
+      }
+      rows.finish();
+      expect(whole.join("")).toBe("1\tø\n2\tå\n");
+    }
+  });
+
+  it("fails a stream cut off inside a row", () => {
+    const rows = new RowChunks();
+    rows.push(Buffer.from("1\tkari\n2\tola"));
+    expect(() => rows.finish()).toThrow(/inside a row/);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * COPY text rows walked as bytes: chunks cut at row ends, and the chosen fields of
+ * each row found as byte ranges, so only those become strings. The copy's rewriting
+ * and rule 18's check read every personal column of hundreds of thousands of rows;
+ * decoding whole chunks to strings, split into rows and fields, cost them as much as
+ * the values' own work (a ticket message's long body beside its one address).
+ */
+import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { decodeField } from "./copy-text";
+
+const NEWLINE = 0x0a;
+const TAB = 0x09;
+const BACKSLASH = 0x5c;
+const N = 0x4e;
+
+/** The whole rows of a stream of chunks: a chunk may end inside a row (or a UTF-8 character), which waits for the next. */
+export class RowChunks {
+  private carry: Buffer | null = null;
+
+  /** The data to walk and where its last whole row ends (0: no whole row yet). */
+  push(chunk: Buffer): { data: Buffer; end: number } {
+    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const end = data.lastIndexOf(NEWLINE) + 1;
+    // Copied: a slice would keep the whole chunk alive.
+    this.carry = end < data.length ? Buffer.from(data.subarray(end)) : null;
+    return { data, end };
+  }
+
+  /** COPY's text output ends every row with a newline: anything left is a cut-off stream. */
+  finish(): void {
+    if (this.carry?.length) throw new Error("the copy's data stream ended inside a row");
+  }
+}
+
+/** Calls `visit(chosen, start, end)` for each chosen field of each row: `chosen` its position in the list. */
+export type FieldVisitor = (chosen: number, start: number, end: number) => void;
+
+export class FieldWalker {
+  private readonly indices: readonly number[];
+
+  /** `indices`: the chosen fields' positions in the row, in ascending order. */
+  constructor(indices: readonly number[]) {
+    if (indices.some((index, i) => i > 0 && index <= indices[i - 1]!)) throw new Error("the chosen fields must be in row order");
+    this.indices = indices;
+  }
+
+  /**
+   * The chosen fields of the whole rows in `data`'s first `end` bytes, row by row, in
+   * order; a row's fields after the last chosen one are skipped unread. A row with
+   * fewer fields than a chosen position (COPY never writes one) gives only those it has.
+   */
+  walk(data: Buffer, end: number, visit: FieldVisitor): void {
+    const indices = this.indices;
+    let pos = 0;
+    while (pos < end) {
+      let index = 0;
+      let start = pos;
+      // Found on the way when the last field read ends the row.
+      let rowEnd = -1;
+      for (let chosen = 0; chosen < indices.length && rowEnd === -1; chosen++) {
+        const wanted = indices[chosen]!;
+        let i = start;
+        for (;;) {
+          const c = data[i];
+          if (c === TAB) {
+            if (index === wanted) break;
+            index++;
+            start = i + 1;
+          } else if (c === NEWLINE) {
+            rowEnd = i;
+            break;
+          }
+          i++;
+        }
+        if (index !== wanted) break;
+        visit(chosen, start, i);
+        index++;
+        start = i + 1;
+      }
+      pos = (rowEnd === -1 ? data.indexOf(NEWLINE, start) : rowEnd) + 1;
+    }
+  }
+}
+
+/** Whether the field is `\N`, NULL. */
+export const isNullField = (data: Buffer, start: number, end: number) => end - start === 2 && data[start] === BACKSLASH && data[start + 1] === N;
+
+/** The value a (non-NULL) field stands for. */
+export const fieldValue = (data: Buffer, start: number, end: number) => decodeField(data.toString("utf8", start, end));
+
+/** Each chunk of whole rows of a `COPY … TO STDOUT`, one in memory at a time. */
+export async function forEachRowChunk(client: pg.ClientBase, sql: string, visit: (data: Buffer, end: number) => void): Promise<void> {
+  const rows = new RowChunks();
+  for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) {
+    const { data, end } = rows.push(chunk);
+    if (end > 0) visit(data, end);
+  }
+  rows.finish();
+}
