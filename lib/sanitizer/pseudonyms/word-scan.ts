@@ -78,11 +78,31 @@ export class WordScanner {
     while (i < text.length && (width = this.wordWidth(i)) === 0) i++;
     if (i >= text.length) return false;
     this.start = i;
+    const lower = this.lower;
+    if (lower === null) {
+      do {
+        i += width;
+      } while (i < text.length && (width = this.wordWidth(i)) !== 0);
+      this.end = this.pos = i;
+      this.hashWord();
+      return true;
+    }
+    // Hashed on the way, in the one pass over the word's characters.
+    let h = FNV_OFFSET;
+    let before = h;
     do {
+      before = h;
+      h = Math.imul(h ^ lower.charCodeAt(i), FNV_PRIME);
+      if (width === 2) {
+        before = h;
+        h = Math.imul(h ^ lower.charCodeAt(i + 1), FNV_PRIME);
+      }
       i += width;
     } while (i < text.length && (width = this.wordWidth(i)) !== 0);
     this.end = this.pos = i;
-    this.hashWord();
+    this.hash = h;
+    this.hashBeforeLast = before;
+    this.lastUnit = lower.charCodeAt(i - 1);
     return true;
   }
 
@@ -98,19 +118,18 @@ export class WordScanner {
     return copy;
   }
 
+  /** The current word's hashes, from its lower-cased string: for a text whose lower case moved characters. */
   private hashWord(): void {
-    const source = this.lower ?? this.word();
-    const from = this.lower !== null ? this.start : 0;
-    const to = this.lower !== null ? this.end : source.length;
+    const source = this.word();
     let h = FNV_OFFSET;
     let before = h;
-    for (let i = from; i < to; i++) {
+    for (let i = 0; i < source.length; i++) {
       before = h;
       h = Math.imul(h ^ source.charCodeAt(i), FNV_PRIME);
     }
     this.hash = h;
     this.hashBeforeLast = before;
-    this.lastUnit = source.charCodeAt(to - 1);
+    this.lastUnit = source.charCodeAt(source.length - 1);
   }
 
   /** 0 when the text has no word character at `i`, else the character's length in code units. */
