@@ -70,7 +70,8 @@ export class DigitSet {
   private grow(): void {
     const old = this.slots;
     this.slots = new Float64Array(old.length * 2);
-    for (const key of old) if (key !== EMPTY) insert(this.slots, key);
+    // Indexed: an iterator over a million slots cost more than the inserts.
+    for (let i = 0; i < old.length; i++) if (old[i] !== EMPTY) insert(this.slots, old[i]!);
   }
 }
 
