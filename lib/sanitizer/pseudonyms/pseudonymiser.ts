@@ -29,6 +29,8 @@ const SYLLABLE_START = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "r", "s", "
 const SYLLABLE_VOWEL = ["a", "e", "i", "o", "u", "y"];
 /** An address inside a value: the part before `@` is someone's, the domain stays (rule 2's form). */
 const ADDRESS = /[^\s@<>(),;:"']+@[^\s@<>(),;:"']+/g;
+/** A value that is one address, whole: ADDRESS matches all of it, once. */
+const ONE_ADDRESS = new RegExp(`^${ADDRESS.source}$`);
 /** An address, or else a word around one. */
 const ADDRESS_OR_WORD = new RegExp(`${ADDRESS.source}|${WORD.source}`, "gu");
 
@@ -123,19 +125,26 @@ export class Pseudonymiser {
   email(value: string): string {
     if (value === "") return value;
     const local = (l: string) => (l === "" ? l : this.username(l));
+    // Nearly every value is one address and nothing else: the same as the search below finds, without it.
+    if (ONE_ADDRESS.test(value)) {
+      const at = value.indexOf("@");
+      return rewriteEmail(`${local(value.slice(0, at))}@${this.emailDomain(value.slice(at + 1))}`, this.invalidationDomain);
+    }
     let found = false;
     const replaced = value.replace(ADDRESS_OR_WORD, (match) => {
       if (!match.includes("@")) return this.production.nameWords.has(match.toLowerCase()) ? this.nameWord(match) : match;
       found = true;
       const at = match.lastIndexOf("@");
-      // The domain stays (rule 2's form) but for words in it that are a person's name ("kari-hansen.no").
-      const domain = match.slice(at + 1);
-      // Kept per domain: a company's people share it.
-      return `${local(match.slice(0, at))}@${this.cached("domain", domain, () => this.asciiNameWords(domain))}`;
+      return `${local(match.slice(0, at))}@${this.emailDomain(match.slice(at + 1))}`;
     });
     // No well-formed address in it: the whole value is someone's local part.
     const pseudo = found ? replaced : local(value.replaceAll("@", ""));
     return rewriteEmail(pseudo, this.invalidationDomain);
+  }
+
+  /** An address's domain stays (rule 2's form) but for words in it that are a person's name ("kari-hansen.no"); kept per domain, as a company's people share it. */
+  private emailDomain(domain: string): string {
+    return this.cached("domain", domain, () => this.asciiNameWords(domain));
   }
 
   companyName(value: string): string {
