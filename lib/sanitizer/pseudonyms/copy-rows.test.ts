@@ -51,6 +51,17 @@ describe("RowChunks", () => {
     }
   });
 
+  it("joins a row that spans many chunks once its end comes", () => {
+    const rows = new RowChunks();
+    const long = "x".repeat(1000);
+    for (let i = 0; i < long.length; i += 100) expect(rows.push(Buffer.from(long.slice(i, i + 100))).end).toBe(0);
+    const { data, end } = rows.push(Buffer.from("\tlast\nnext"));
+    expect(data.toString("utf8", 0, end)).toBe(`${long}\tlast\n`);
+    expect(() => rows.finish()).toThrow(/inside a row/);
+    rows.push(Buffer.from("\n"));
+    expect(() => rows.finish()).not.toThrow();
+  });
+
   it("fails a stream cut off inside a row", () => {
     const rows = new RowChunks();
     rows.push(Buffer.from("1\tkari\n2\tola"));

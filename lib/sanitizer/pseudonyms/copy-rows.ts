@@ -16,20 +16,30 @@ const N = 0x4e;
 
 /** The whole rows of a stream of chunks: a chunk may end inside a row (or a UTF-8 character), which waits for the next. */
 export class RowChunks {
-  private carry: Buffer | null = null;
+  /**
+   * The unfinished row's bytes, chunk by chunk: joined once, when its end comes. A row
+   * is as long as production makes it, and joining at every chunk copied a row of n
+   * chunks n times over.
+   */
+  private pending: Buffer[] = [];
 
   /** The data to walk and where its last whole row ends (0: no whole row yet). */
   push(chunk: Buffer): { data: Buffer; end: number } {
-    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    const end = data.lastIndexOf(NEWLINE) + 1;
+    const newline = chunk.lastIndexOf(NEWLINE);
+    if (newline === -1) {
+      this.pending.push(chunk);
+      return { data: chunk, end: 0 };
+    }
+    const data = this.pending.length ? Buffer.concat([...this.pending, chunk]) : chunk;
+    const end = data.length - chunk.length + newline + 1;
     // Copied: a slice would keep the whole chunk alive.
-    this.carry = end < data.length ? Buffer.from(data.subarray(end)) : null;
+    this.pending = end < data.length ? [Buffer.from(data.subarray(end))] : [];
     return { data, end };
   }
 
   /** COPY's text output ends every row with a newline: anything left is a cut-off stream. */
   finish(): void {
-    if (this.carry?.length) throw new Error("the copy's data stream ended inside a row");
+    if (this.pending.some((chunk) => chunk.length > 0)) throw new Error("the copy's data stream ended inside a row");
   }
 }
 
@@ -97,4 +107,13 @@ export async function forEachRowChunk(client: pg.ClientBase, sql: string, visit:
     if (end > 0) visit(data, end);
   }
   rows.finish();
+}
+
+/** Each row of a `COPY … TO STDOUT` as its raw line: a one-column row's field. */
+export async function forEachCopyLine(client: pg.ClientBase, sql: string, visit: (line: string) => void): Promise<void> {
+  await forEachRowChunk(client, sql, (data, end) => {
+    const lines = data.toString("utf8", 0, end).split("\n");
+    // The text ends with a row's newline: the last piece is empty.
+    for (let i = 0; i < lines.length - 1; i++) visit(lines[i]!);
+  });
 }

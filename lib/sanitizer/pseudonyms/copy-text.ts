@@ -2,12 +2,9 @@
  * PostgreSQL's COPY text format, one field at a time: fields are tab-separated,
  * rows end with a newline, `\N` is NULL, and a backslash escapes the tab, newline,
  * carriage return and backslash (plus \b \f \v, and octal or hex bytes on input).
- * Reading many rows this way costs a fraction of the driver's rows, an object each.
+ * Reading many rows this way (copy-rows.ts) costs a fraction of the driver's rows, an
+ * object each.
  */
-import { StringDecoder } from "node:string_decoder";
-import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
-
 
 const DECODE: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
 
@@ -60,16 +57,4 @@ function decodeBytes(field: string): string {
 /** A value as a COPY text field. */
 export function encodeField(value: string): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
-}
-
-/** Each row of a `COPY … TO STDOUT` as its raw line: a one-column row's field. */
-export async function forEachCopyLine(client: pg.ClientBase, sql: string, visit: (line: string) => void): Promise<void> {
-  let carry = "";
-  // A chunk may end inside a UTF-8 character: the decoder holds its first bytes back.
-  const decoder = new StringDecoder("utf8");
-  for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) {
-    const rows = (carry + decoder.write(chunk)).split("\n");
-    carry = rows.pop() ?? "";
-    for (const row of rows) visit(row);
-  }
 }

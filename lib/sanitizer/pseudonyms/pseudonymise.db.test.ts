@@ -19,11 +19,11 @@ import { readSourceSchema } from "../schema-reader";
 let prod: string;
 const made: string[] = [];
 
-async function provision(secret: string | undefined): Promise<{ url: string; report: SanitizationReport }> {
+async function provision(secret: string | undefined, productionUrl = prod): Promise<{ url: string; report: SanitizationReport }> {
   const name = newSandboxName();
   made.push(name);
   const report = await provisionSandbox({
-    productionUrl: prod,
+    productionUrl,
     sandboxServerUrl: testSandboxServerUrl(),
     databaseName: name,
     sandboxCustomerId: "Cust90018",
@@ -120,6 +120,26 @@ describe("a pseudonymised copy", () => {
     expect(await names(again.url)).toEqual(await names(copy.url));
     const [a, b] = [await names(copy.url), await names(other.url)];
     expect(b.filter((row, i) => row.v === a[i]!.v).length).toBeLessThan(a.length / 10);
+  });
+
+  it("rewrites a message body of megabytes whole: a production name at its very end is replaced too", async () => {
+    const clone = await cloneDatabase(prod);
+    try {
+      const [name] = await rows<{ v: string }>(prod, "SELECT last_name AS v FROM contact WHERE length(last_name) >= 6 ORDER BY id LIMIT 1");
+      const lastName = name!.v;
+      // About 6 MB: a hundred chunks of the copy's stream, and of the check's.
+      const body = `Ring ${lastName}. ${"lorem ipsum ".repeat(500_000)}Hilsen ${lastName}`;
+      const [message] = await rows<{ id: number }>(prod, "SELECT min(id) AS id FROM ticket_message");
+      await withClient(clone, (c) => c.query("UPDATE ticket_message SET body = $2 WHERE id = $1", [message!.id, body]));
+      const long = await provision("secret-one", clone);
+      const [copied] = await rows<{ v: string }>(long.url, `SELECT body AS v FROM ticket_message WHERE id = ${Number(message!.id)}`);
+      expect(copied!.v.startsWith("Ring ")).toBe(true);
+      expect(copied!.v).toContain("lorem ipsum lorem ipsum");
+      expect(copied!.v).toMatch(/Hilsen \S+$/);
+      expect(copied!.v.toLowerCase()).not.toContain(lastName.toLowerCase());
+    } finally {
+      await dropTestDatabase(clone);
+    }
   });
 
   it("is refused, in the customer's words, for a production with more distinct values than one run holds", async () => {

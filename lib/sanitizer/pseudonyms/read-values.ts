@@ -11,7 +11,8 @@ import { SanitizationError } from "../errors";
 import type { RuleTable } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
 import { personalKind, type PersonalKind } from "./columns";
-import { decodeField, forEachCopyLine } from "./copy-text";
+import { forEachCopyLine } from "./copy-rows";
+import { decodeField } from "./copy-text";
 import type { RawProductionValues } from "./values";
 
 /** Distinct values per kind held in memory at most (about 100 MB at worst). */
