@@ -15,6 +15,7 @@
 import type { Faker } from "@faker-js/faker";
 import { asciiFold } from "../../crm/generator/text";
 import { rewriteEmail } from "../rules/rule-02-email";
+import { replaceAddressesAndWords } from "./addresses";
 import { BoundedCache } from "./bounded-cache";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
@@ -27,12 +28,6 @@ const FAKER_ATTEMPTS = 200;
 const MAX_ATTEMPTS = 1000;
 const SYLLABLE_START = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "r", "s", "t", "v"];
 const SYLLABLE_VOWEL = ["a", "e", "i", "o", "u", "y"];
-/** An address inside a value: the part before `@` is someone's, the domain stays (rule 2's form). */
-const ADDRESS = /[^\s@<>(),;:"']+@[^\s@<>(),;:"']+/g;
-/** A value that is one address, whole: ADDRESS matches all of it, once. */
-const ONE_ADDRESS = new RegExp(`^${ADDRESS.source}$`);
-/** An address, or else a word around one. */
-const ADDRESS_OR_WORD = new RegExp(`${ADDRESS.source}|${WORD.source}`, "gu");
 
 type Draw = (faker: Faker) => string;
 
@@ -125,20 +120,16 @@ export class Pseudonymiser {
   email(value: string): string {
     if (value === "") return value;
     const local = (l: string) => (l === "" ? l : this.username(l));
-    // Nearly every value is one address and nothing else: the same as the search below finds, without it.
-    if (ONE_ADDRESS.test(value)) {
-      const at = value.indexOf("@");
-      return rewriteEmail(`${local(value.slice(0, at))}@${this.emailDomain(value.slice(at + 1))}`, this.invalidationDomain);
-    }
-    let found = false;
-    const replaced = value.replace(ADDRESS_OR_WORD, (match) => {
-      if (!match.includes("@")) return this.production.nameWords.has(match.toLowerCase()) ? this.nameWord(match) : match;
-      found = true;
-      const at = match.lastIndexOf("@");
-      return `${local(match.slice(0, at))}@${this.emailDomain(match.slice(at + 1))}`;
-    });
+    const { text, found } = replaceAddressesAndWords(
+      value,
+      (address) => {
+        const at = address.indexOf("@");
+        return `${local(address.slice(0, at))}@${this.emailDomain(address.slice(at + 1))}`;
+      },
+      (word) => (this.production.nameWords.has(word.toLowerCase()) ? this.nameWord(word) : word),
+    );
     // No well-formed address in it: the whole value is someone's local part.
-    const pseudo = found ? replaced : local(value.replaceAll("@", ""));
+    const pseudo = found ? text : local(value.replaceAll("@", ""));
     return rewriteEmail(pseudo, this.invalidationDomain);
   }
 

@@ -12,6 +12,7 @@
  * alternation regex of that many names would try every one of them at every
  * position.
  */
+import { replaceTextAddresses } from "./addresses";
 import { isCommonWord } from "./common-words";
 import type { Pseudonymiser } from "./pseudonymiser";
 import { holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
@@ -19,7 +20,6 @@ import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
 const MIN_SINGLE_WORD = 3;
-const EMAIL = /[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[^\s@<>(),;:"'[\].]+/g;
 /** A run of digits with the usual phone separators, optionally `+` or `00` first. */
 const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().-]{4,}\d(?![\p{L}\p{N}])/gu;
 
@@ -69,7 +69,7 @@ export class Scrubber {
   scrub(text: string): string {
     if (text === "") return text;
     // The cheap tests first: most text holds no address, many no digits.
-    const mailed = text.includes("@") ? text.replace(EMAIL, (address) => this.pseudonyms.email(address)) : text;
+    const mailed = text.includes("@") ? replaceTextAddresses(text, (address) => this.pseudonyms.email(address)) : text;
     const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (phone) => (holdsPhoneDigits(this.production.phones, phone) ? this.pseudonyms.phone(phone) : phone));
     return this.scrubNames(phoned);
   }

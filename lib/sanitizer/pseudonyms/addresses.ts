@@ -1,0 +1,92 @@
+/**
+ * E-mail addresses found in a value in one pass. The regular expressions that said
+ * what an address is (each function names its own; the tests hold them to it) tried every position of a
+ * long run of address characters and scanned the rest of the run from each: a
+ * production value of 40 KB of such characters with an `@` in it held the worker's one
+ * thread for 1.3 s, one of 1 MB for many minutes, with every other tenant's run on that
+ * worker waiting. These find the same matches by looking only around each `@`, in time
+ * proportional to the value.
+ */
+import { WORD } from "./values";
+
+const AT = 0x40;
+const DOT = 0x2e;
+const LEFT_BRACKET = 0x5b;
+const RIGHT_BRACKET = 0x5d;
+const SPACE = /\s/;
+/** 1 for the ASCII characters an address may hold: no `\s`, no `@<>(),;:"'`. */
+const ASCII_ADDRESS = Uint8Array.from({ length: 128 }, (_v, code) => (/[\s@<>(),;:"']/.test(String.fromCharCode(code)) ? 0 : 1));
+
+/** `[^\s@<>(),;:"']`: what an address in a personal column may be made of (the pseudonymiser's). */
+const isAddressCharacter = (code: number) => (code < 0x80 ? ASCII_ADDRESS[code] === 1 : !SPACE.test(String.fromCharCode(code)));
+/** `[^\s@<>(),;:"'[\]]`: what an address inside free text may be made of (the scrubber's). */
+const isTextAddressCharacter = (code: number) => isAddressCharacter(code) && code !== LEFT_BRACKET && code !== RIGHT_BRACKET;
+
+/** The end of the run of characters `is` accepts that starts at `from`. */
+function runEnd(text: string, from: number, is: (code: number) => boolean): number {
+  let i = from;
+  while (i < text.length && is(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * Each address in free text replaced: as `/[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[^\s@<>(),;:"'[\].]+/g`
+ * replaces them. An address is the run of address characters before an `@`, the `@`,
+ * and the run after it up to the end of the part after its last dot that has a
+ * character on each side ("kari@firma.no." ends before the final dot).
+ */
+export function replaceTextAddresses(text: string, replace: (address: string) => string): string {
+  let out = "";
+  let copied = 0;
+  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", Math.max(at + 1, copied))) {
+    let start = at;
+    while (start > copied && isTextAddressCharacter(text.charCodeAt(start - 1))) start--;
+    if (start === at) continue;
+    const domainEnd = runEnd(text, at + 1, isTextAddressCharacter);
+    // The last dot with a character before it (after the `@`) and one that is no dot after it.
+    let end = -1;
+    for (let dot = text.lastIndexOf(".", domainEnd - 1); dot > at + 1; dot = text.lastIndexOf(".", dot - 1)) {
+      if (dot + 1 < domainEnd && text.charCodeAt(dot + 1) !== DOT) {
+        end = dot + 1;
+        while (end < domainEnd && text.charCodeAt(end) !== DOT) end++;
+        break;
+      }
+    }
+    if (end === -1) continue;
+    out += text.slice(copied, start) + replace(text.slice(start, end));
+    copied = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * Each address in a personal column's value replaced, and each word outside them: as
+ * `/[^\s@<>(),;:"']+@[^\s@<>(),;:"']+|[\p{L}\p{M}\p{N}]+/gu` replaces them, an address
+ * being the whole run of address characters before an `@` and the run after it.
+ * `found` is told whether there was an address.
+ */
+export function replaceAddressesAndWords(value: string, address: (match: string) => string, word: (match: string) => string): { text: string; found: boolean } {
+  let out = "";
+  let found = false;
+  let i = 0;
+  while (i < value.length) {
+    if (!isAddressCharacter(value.charCodeAt(i))) {
+      const next = runEnd(value, i, (code) => !isAddressCharacter(code));
+      out += value.slice(i, next);
+      i = next;
+      continue;
+    }
+    const end = runEnd(value, i, isAddressCharacter);
+    const domainEnd = value.charCodeAt(end) === AT ? runEnd(value, end + 1, isAddressCharacter) : end;
+    if (domainEnd > end + 1) {
+      found = true;
+      out += address(value.slice(i, domainEnd));
+      i = domainEnd;
+    } else {
+      // Words are made of address characters: none reaches past the run.
+      out += value.slice(i, end).replace(WORD, word);
+      i = end;
+    }
+  }
+  return { text: out, found };
+}
