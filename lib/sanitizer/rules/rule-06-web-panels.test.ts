@@ -81,4 +81,11 @@ describe("rule 6: web panel URLs as a browser reads them", () => {
     }
     expect(rewriteWebPanelUrl("https://crm.example.no/Cust40417/CS/Scripts/ticket.fcgi", "")).toBe("https://crm.example.no/Cust40417/CS/Scripts/ticket.fcgi");
   });
+
+  it("reads a hostile URL with a megabyte of spaces and controls inside it in one pass", () => {
+    // The trimming pattern tried every position of such a run: this took over half an hour.
+    const padded = `https://evil.example/${" \u0001".repeat(500_000)}x`;
+    expect(rewriteWebPanelUrl(padded, BASE)).toBe(padded);
+    expect(rewriteWebPanelUrl(`${" ".repeat(500_000)}https://online3.superoffice.com/Cust1/CS/Scripts/ticket.fcgi${" ".repeat(500_000)}`, BASE)).toBe("<csti>");
+  });
 });
