@@ -1,11 +1,11 @@
 /**
  * E-mail addresses found in a value in one pass. The regular expressions that said
- * what an address is (each function names its own; the tests hold them to it) tried every position of a
- * long run of address characters and scanned the rest of the run from each: a
- * production value of 40 KB of such characters with an `@` in it held the worker's one
- * thread for 1.3 s, one of 1 MB for many minutes, with every other tenant's run on that
- * worker waiting. These find the same matches by looking only around each `@`, in time
- * proportional to the value.
+ * what an address is (each function names its own; the tests hold them to it) tried
+ * every position of a long run of address characters and scanned the rest of the run
+ * from each: a production value of 40 KB of such characters with an `@` in it held the
+ * worker's one thread for 1.3 s, one of 1 MB for many minutes, with every other
+ * tenant's run on that worker waiting. These find the same matches by looking only
+ * around each `@`, in time proportional to the value.
  */
 import { WORD } from "./values";
 
