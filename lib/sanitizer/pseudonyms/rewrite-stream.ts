@@ -19,6 +19,7 @@ export interface FieldRewrite {
 }
 
 const BACKSLASH = 0x5c;
+const NOTHING = Buffer.alloc(0);
 /** Spans of a row up to this many bytes are copied a byte at a time: a call into C++ costs more. */
 const SHORT_COPY = 64;
 /** The characters encodeField escapes, by code, to the letter after the backslash. */
@@ -43,8 +44,8 @@ export class RewriteStream extends Transform {
   /** The chunk in flight, and how far it has been carried into `out` (nothing, while nothing has changed). */
   private data: Buffer = Buffer.alloc(0);
   private copiedTo = 0;
-  /** The rewritten chunk; reused from chunk to chunk. */
-  private out: Buffer = Buffer.alloc(0);
+  /** The rewritten chunk, made at its first change: each chunk passed on is a buffer of its own. */
+  private out: Buffer = NOTHING;
   private outLength = 0;
 
   constructor(fields: readonly FieldRewrite[]) {
@@ -79,6 +80,7 @@ export class RewriteStream extends Transform {
   private rewriteRows(data: Buffer, end: number): Buffer {
     this.data = data;
     this.copiedTo = 0;
+    this.out = NOTHING;
     this.outLength = 0;
     this.counts.fill(0);
     this.walker.walk(data, end, this.visit);
@@ -89,8 +91,7 @@ export class RewriteStream extends Transform {
     if (this.copiedTo === 0) return data.subarray(0, end);
     this.reserve(end - this.copiedTo);
     this.copyBytes(this.copiedTo, end);
-    // The stream's consumer keeps what it is given: a copy, as `out` is reused.
-    return Buffer.from(this.out.subarray(0, this.outLength));
+    return this.out.subarray(0, this.outLength);
   }
 
   private rewriteField(chosen: number, start: number, end: number): void {
@@ -137,10 +138,10 @@ export class RewriteStream extends Transform {
     this.outLength = o;
   }
 
-  /** Room for `bytes` more in `out`. */
+  /** Room for `bytes` more in `out`: at first the chunk's size, most rewrites change a few bytes of it. */
   private reserve(bytes: number): void {
     if (this.outLength + bytes <= this.out.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.out.length, this.outLength + bytes, 64 * 1024));
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.out.length, this.outLength + bytes, this.data.length));
     this.out.copy(grown, 0, 0, this.outLength);
     this.out = grown;
   }
