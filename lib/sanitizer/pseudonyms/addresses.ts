@@ -19,6 +19,7 @@ const ASCII_ADDRESS = Uint8Array.from({ length: 128 }, (_v, code) => (/[\s@<>(),
 
 /** `[^\s@<>(),;:"']`: what an address in a personal column may be made of (the pseudonymiser's). */
 const isAddressCharacter = (code: number) => (code < 0x80 ? ASCII_ADDRESS[code] === 1 : !SPACE.test(String.fromCharCode(code)));
+const isNotAddressCharacter = (code: number) => !isAddressCharacter(code);
 /** `[^\s@<>(),;:"'[\]]`: what an address inside free text may be made of (the scrubber's). */
 const isTextAddressCharacter = (code: number) => isAddressCharacter(code) && code !== LEFT_BRACKET && code !== RIGHT_BRACKET;
 
@@ -71,7 +72,7 @@ export function replaceAddressesAndWords(value: string, address: (match: string)
   let i = 0;
   while (i < value.length) {
     if (!isAddressCharacter(value.charCodeAt(i))) {
-      const next = runEnd(value, i, (code) => !isAddressCharacter(code));
+      const next = runEnd(value, i, isNotAddressCharacter);
       out += value.slice(i, next);
       i = next;
       continue;
