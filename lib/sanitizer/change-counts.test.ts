@@ -1,7 +1,7 @@
 /** A copy's change counts: read once each, some ahead of the copy, and the rest given by the copy's own row counts. */
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { ChangeCounts, withCopyCounts } from "./change-counts";
+import { ChangeCounts, partsCounts } from "./change-counts";
 import type { TablePlan } from "./copy-plan";
 
 const plan = (table: string, estimatedBytes: number, changes: TablePlan["changes"] = [{ rule: 2, key: `${table}.email`, aggregate: "count(*)" }]) =>
@@ -49,8 +49,19 @@ describe("a copy's change counts", () => {
   });
 
   it("take the rows copied, and the rows not copied, from the copy where the plan says so", () => {
-    const changes = [{ fromCopy: "copied" as const }, {}, { fromCopy: "not copied" as const }, {}];
-    expect(withCopyCounts(changes, [5, 6], { rows: 40, wholeTable: 100 })).toEqual([40, 5, 60, 6]);
-    expect(() => withCopyCounts(changes, [5, 6], { rows: 40 })).toThrow(/whole count/);
+    const changes = [{ key: "chosen", fromCopy: "copied" as const }, { key: "e-mail" }, { key: "outside", fromCopy: "not copied" as const }, { key: "phone" }];
+    expect(partsCounts(changes, [{ changes, counted: [5, 6], rows: 40 }], 100)).toEqual([40, 5, 60, 6]);
+    expect(() => partsCounts(changes, [{ changes, counted: [5, 6], rows: 40 }])).toThrow(/whole count/);
+  });
+
+  it("sum a table copied in two parts: the chosen rows are the share's, the rows left out are all rows less both parts", () => {
+    const share = [{ key: "chosen", fromCopy: "copied" as const }, { key: "e-mail" }, { key: "outside", fromCopy: "not copied" as const }];
+    // The pulled-in part has no chosen rows: its plan does not count them.
+    const pulledIn = [{ key: "e-mail" }, { key: "outside", fromCopy: "not copied" as const }];
+    const parts = [
+      { changes: share, counted: [30], rows: 40 },
+      { changes: pulledIn, counted: [2], rows: 3 },
+    ];
+    expect(partsCounts(share, parts, 100)).toEqual([40, 32, 57]);
   });
 });

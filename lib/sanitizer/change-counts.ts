@@ -10,6 +10,7 @@
  */
 import type pg from "pg";
 import type { TablePlan } from "./copy-plan";
+import { tableStepKey } from "./copy-streams";
 import type { ChangeCount } from "./rules/rule";
 import { publicTable } from "./sql";
 
@@ -28,21 +29,31 @@ export function aggregatesSql(plan: Pick<TablePlan, "table" | "scope">, aggregat
 /** The changes a statement must count on production: those the copy cannot give (ChangeCount.fromCopy). */
 export const countedOnProduction = <C extends Pick<ChangeCount, "fromCopy">>(changes: readonly C[]): C[] => changes.filter((c) => !c.fromCopy);
 
+/** One plan's copy of (part of) a table: what production counted for it, and the rows it loaded. */
+export interface CopiedPart {
+  changes: readonly Pick<ChangeCount, "key" | "fromCopy">[];
+  /** Production's counts of `countedOnProduction(changes)`, in their order. */
+  counted: readonly number[];
+  rows: number;
+}
+
 /**
- * Every change's count, in order: production's counts (of `countedOnProduction`, in
- * their order) with the copy's own figures in place of the others.
+ * A table's change counts, in the order of `changes` (its first part's plan's), from
+ * the parts its copy took (a partial copy takes a table's own share, then the rows
+ * pulled in beyond it): production's counts summed over the parts, rows "copied"
+ * those of the parts whose plan gives that change so, and rows "not copied" all
+ * the table's rows less every part's.
  */
-export function withCopyCounts(
-  changes: readonly Pick<ChangeCount, "fromCopy">[],
-  counted: readonly number[],
-  copy: { rows: number; wholeTable?: number },
-): number[] {
-  let next = 0;
+export function partsCounts(changes: readonly Pick<ChangeCount, "key" | "fromCopy">[], parts: readonly CopiedPart[], wholeTable?: number): number[] {
+  const rows = parts.reduce((sum, p) => sum + p.rows, 0);
+  const countedIn = (part: CopiedPart, key: string) => part.counted[countedOnProduction(part.changes).findIndex((c) => c.key === key)] ?? 0;
   return changes.map((c) => {
-    if (!c.fromCopy) return counted[next++] ?? 0;
-    if (c.fromCopy === "copied") return copy.rows;
-    if (copy.wholeTable === undefined) throw new Error("the table's whole count was not read");
-    return copy.wholeTable - copy.rows;
+    if (c.fromCopy === "copied") return parts.filter((p) => p.changes.some((o) => o.key === c.key && o.fromCopy === "copied")).reduce((sum, p) => sum + p.rows, 0);
+    if (c.fromCopy === "not copied") {
+      if (wholeTable === undefined) throw new Error("the table's whole count was not read");
+      return wholeTable - rows;
+    }
+    return parts.reduce((sum, p) => sum + countedIn(p, c.key), 0);
   });
 }
 
@@ -87,12 +98,13 @@ export class ChangeCounts {
   /** Settles when the statement reading ahead ends. */
   private ahead: Promise<unknown> = Promise.resolve();
 
-  of(source: pg.ClientBase, plan: TablePlan): Promise<number[]> {
-    let counts = this.read.get(plan.table);
+  /** `step`: the plan's progress step (a plan may copy a part of its table: copy-streams.ts DeferredPlan). */
+  of(source: pg.ClientBase, plan: TablePlan, step = tableStepKey(plan.table)): Promise<number[]> {
+    let counts = this.read.get(step);
     if (!counts) {
       counts = countChanges(source, plan);
       counts.catch(() => undefined); // raised to the stream that awaits it
-      this.read.set(plan.table, counts);
+      this.read.set(step, counts);
     }
     return counts;
   }
@@ -107,7 +119,7 @@ export class ChangeCounts {
     const ahead = plans.filter((p) => countedOnProduction(p.changes).length > 0).sort((a, b) => b.estimatedBytes - a.estimatedBytes);
     for (const plan of ahead) {
       if (this.copying) return;
-      if (this.read.has(plan.table)) continue;
+      if (this.read.has(tableStepKey(plan.table))) continue;
       this.ahead = this.of(source, plan).catch(() => undefined);
       await this.ahead;
     }

@@ -14,7 +14,7 @@ import type pg from "pg";
 import { openClient } from "../db/client";
 import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
-import { countChanges, withCopyCounts, type ChangeCounts } from "./change-counts";
+import { countChanges, partsCounts, type ChangeCounts, type CopiedPart } from "./change-counts";
 import { copyTable } from "./copy-table";
 import { drain, type StreamsInput } from "./copy-streams";
 import type { ProgressTracker } from "./progress";
@@ -86,13 +86,18 @@ export async function countLeftOut(input: LeftOutInput): Promise<CopyResult> {
   return result;
 }
 
-/** Streams the plans that copy rows; ends the sources' transactions when done. */
+/**
+ * Streams the plans that copy rows; ends the sources' transactions when done. A
+ * table may come in parts (a partial copy's share, then the rows pulled in beyond
+ * it): its report sums them, in the order of its first part's changes.
+ */
 export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const { tracker } = input;
   const result = emptyResult();
+  const parts = new Map<string, (CopiedPart & { bytes: number })[]>();
   const binaryAllowed = await sameMajorVersion(input.sources[0]!, input.targets[0]!);
   await drain(input, async (source, plan, key, signal, i) => {
-    const counted = await input.counts.of(source, plan);
+    const counted = await input.counts.of(source, plan, key);
     const rewrite = input.personalData?.streamFor(plan.personal);
     const copied = await copyTable(
       source,
@@ -104,18 +109,24 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
       rewrite,
       binaryAllowed,
     );
-    result.changes.set(plan.table, withCopyCounts(plan.changes, counted, { rows: copied.rows, wholeTable: input.wholeCounts?.get(plan.table) }));
+    const tableParts = parts.get(plan.table) ?? [];
+    parts.set(plan.table, [...tableParts, { changes: plan.changes, counted, rows: copied.rows, bytes: copied.bytes }]);
     for (const [key, n] of rewrite?.changed ?? []) result.rewritten.set(key, (result.rewritten.get(key) ?? 0) + n);
     tracker.finish(key, { done: copied.rows, total: copied.rows, detail: `${formatBytes(copied.bytes)} streamed` });
-    result.tables.push({ name: plan.table, rows: copied.rows, bytes: copied.bytes });
   }, async (source) => {
     // Done with production on this session: ending its transaction now releases the
     // locks on the tables it read, instead of holding them until the other stream ends.
     // (Every importer joined before the streams started, so the exporter may end too.)
     await source.query("COMMIT");
   });
+  for (const [table, copied] of parts) {
+    result.changes.set(table, partsCounts(copied[0]!.changes, copied, input.wholeCounts?.get(table)));
+    result.tables.push({ name: table, rows: sum(copied.map((p) => p.rows)), bytes: sum(copied.map((p) => p.bytes)) });
+  }
   return result;
 }
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** COPY's binary forms are only promised within one major version of PostgreSQL. */
 async function sameMajorVersion(source: pg.ClientBase, target: pg.ClientBase): Promise<boolean> {

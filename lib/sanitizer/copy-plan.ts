@@ -62,7 +62,7 @@ export function buildCopyPlans(tables: readonly PlannedTable[], ctx: RuleContext
  * rule 3's inbox messages, tables rule 0 skips). Their rows never pull others in.
  */
 function partialScopes(tables: readonly PlannedTable[], ctx: RuleContext) {
-  return buildPartialClosure(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, ctx.partialPulledIn);
+  return buildPartialClosure(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, ctx.partialPulledIn, ctx.partialParts);
 }
 
 function partialRecordTables(tables: readonly PlannedTable[], ctx: RuleContext): Set<string> {

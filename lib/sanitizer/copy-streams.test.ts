@@ -18,9 +18,9 @@ function deferredPromise<T>() {
 }
 
 /** A deferred plan that notes, when written, which tables were copied by then. */
-function later(table: string, after: string[], copied: string[], written: string[]) {
+function later(table: string, after: string[], copied: string[], written: string[], name = table) {
   return {
-    table,
+    name,
     after,
     write: async (s: pg.ClientBase) => {
       written.push(`${table} on ${nameOf(s)} after ${[...copied].sort().join(",")}`);
@@ -53,6 +53,33 @@ describe("the copy's streams", () => {
     expect(written[0]).toMatch(/^contact on \w+ after (.+,)?sale,ticket/);
     expect(written[1]).toMatch(/^company on \w+ after (.*,)?contact(,|$)/);
     expect(copied).toHaveLength(5);
+  });
+
+  it("copy a table's second part, under its own step, once its first part and the tables it follows are in", async () => {
+    const steps: string[] = [];
+    const written: string[] = [];
+    const copied: string[] = [];
+    await drain(
+      {
+        sources,
+        // Contacts' and companies' own shares go with the others; the rows pulled into them follow.
+        plans: [plan("contact", 20), plan("company", 5), plan("sale", 30), plan("web_panel", 100)],
+        deferred: [
+          later("company", ["contact", "contact (pulled in)", "sale", "company"], copied, written, "company (pulled in)"),
+          later("contact", ["sale", "contact"], copied, written, "contact (pulled in)"),
+        ],
+        tracker,
+      },
+      async (_s, p, key) => {
+        await tick();
+        steps.push(key);
+        copied.push(key);
+      },
+    );
+    expect(written[0]).toMatch(/^contact on \w+ after (.+,)?table:contact,(.+,)?table:sale/);
+    expect(written[1]).toMatch(/^company on \w+ after (.+,)?table:company,table:contact,table:contact \(pulled in\),table:sale/);
+    expect(steps.indexOf("table:company (pulled in)")).toBe(steps.length - 1);
+    expect(steps).toHaveLength(6);
   });
 
   it("keep a stream waiting while the other copies what the last plan follows, then let it take it", async () => {

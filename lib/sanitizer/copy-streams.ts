@@ -1,10 +1,10 @@
 /**
  * The copy's streams: one per production session on the snapshot, each taking the
- * next plan, largest first, so the streams finish together. A partial copy's
- * tables that copied rows pull rows into are planned only once the tables whose
+ * next plan, largest first, so the streams finish together. The rows a partial
+ * copy's copied rows pull into other tables are planned only once the tables whose
  * rows name them are in (DeferredPlan): those tables are copied first, and a
- * stream takes a deferred table as soon as it can be planned, before any other,
- * since the tables after it wait for it.
+ * stream takes a deferred plan as soon as it can be written, before any other,
+ * since the plans after it wait for it.
  */
 import type pg from "pg";
 import type { TablePlan } from "./copy-plan";
@@ -12,10 +12,11 @@ import type { ProgressTracker } from "./progress";
 
 export const tableStepKey = (table: string) => `table:${table}`;
 
-/** A plan written once other tables are copied: the stream that takes it writes it, on its own session. */
+/** A plan written once other plans are copied: the stream that takes it writes it, on its own session. */
 export interface DeferredPlan {
-  table: string;
-  /** The tables copied first. */
+  /** Its progress step, and what the plans after it name in `after`: a table, or a part of one. */
+  name: string;
+  /** The plans copied first: tables by name, deferred plans by theirs. */
   after: readonly string[];
   write: (source: pg.ClientBase, stream: number) => Promise<TablePlan>;
 }
@@ -68,7 +69,7 @@ export async function drain(input: StreamsInput, work: PlanWork, afterStream?: (
       }
       if (deferred.length === 0) return undefined;
       // Nothing being copied can make a deferred plan ready: an engine fault, never a wait for ever.
-      if (inFlight === 0) throw new Error(`cannot copy ${deferred.map((d) => d.table).join(", ")}: a table they follow is never copied`);
+      if (inFlight === 0) throw new Error(`cannot copy ${deferred.map((d) => d.name).join(", ")}: a plan they follow is never copied`);
       await new Promise<void>((wake) => waiting.push(wake));
     }
   };
@@ -77,13 +78,14 @@ export async function drain(input: StreamsInput, work: PlanWork, afterStream?: (
     for (let item = await next(); item; item = await next()) {
       try {
         const plan = "write" in item ? await item.write(source, i) : item;
-        const key = tableStepKey(plan.table);
+        const name = "write" in item ? item.name : plan.table;
+        const key = tableStepKey(name);
         signal.throwIfAborted();
         await input.beforeStep?.(key);
         signal.throwIfAborted();
         input.tracker.start(key);
         await work(source, plan, key, signal, i);
-        copied.add(plan.table);
+        copied.add(name);
       } catch (error) {
         stop.abort(error); // before a waiting stream wakes: it must see the failure, not a plan that cannot come
         throw error;

@@ -100,18 +100,37 @@ describe("pulledInQuery", () => {
     expect(query.sql).toMatch(/FROM public\."contact" WHERE "id" IN \(SELECT k FROM p\d+\)/);
   });
 
-  it("in a copy, reads the same keys from the copied children, children first, each checked on production by key against the table's own share", () => {
+  it("in a copy, reads the same keys from the copied children and the table's own share, on the copy alone, children first", () => {
     const [contact, company, ...more] = pulledFromCopy(share, RECORDS, EDGES);
     expect(more).toEqual([]);
     // A pulled-in contact pulls in its company: contacts come first, and companies follow them.
     expect(contact!.table).toBe("contact");
     expect(contact!.children).toEqual(["sale"]);
     expect(company!.children.sort()).toEqual(["contact", "sale"]);
-    expect(company!.namedSql).toContain(`SELECT "company_id"::text AS k FROM public."contact" UNION SELECT "company_id"::text AS k FROM public."sale"`);
-    // No child's table is read on production: the keys come as a parameter, found by the table's own key.
-    expect(contact!.beyondShareSql).not.toContain(`public."sale"`);
-    expect(contact!.beyondShareSql).toMatch(/FROM public\."contact" WHERE "id" = ANY\(\$1\) AND \("company_id" IN \(SELECT "id" FROM d\d+\)\) IS NOT TRUE LIMIT/);
-    expect(company!.beyondShareSql).toContain(`WHERE "id" = ANY($1) AND (("id" IN (7))) IS NOT TRUE LIMIT ${MAX_PULLED_IN + 1}`);
+    expect([contact!.hasShare, company!.hasShare]).toEqual([true, true]);
+    // The keys the children name, less those the share brought: no share condition to evaluate again.
+    expect(company!.beyondShareSql).toContain(
+      `(SELECT "company_id"::text AS k FROM public."contact" UNION SELECT "company_id"::text AS k FROM public."sale" EXCEPT SELECT "id"::text FROM public."company")`,
+    );
+    expect(company!.beyondShareSql).toContain(`LIMIT ${MAX_PULLED_IN + 1}`);
+    expect(contact!.beyondShareSql).not.toContain(" IN ");
+  });
+
+  it("in a copy taken in two parts, scopes the share and the rows pulled in beyond it apart", () => {
+    const parts = (part: "share" | "pulled in") => new Map([["contact", part]]);
+    const shareScope = buildPartialClosure(share, RECORDS, EDGES, new Map(), parts("share")).get("contact")!;
+    expect(shareScope.where).toMatch(/^"company_id" IN \(SELECT "id" FROM d\d+\)$/);
+    expect(shareScope.members).toBe(shareScope.where);
+    expect(shareScope.ctes).not.toContain(`public."sale"`);
+    const pulled = new Map([["contact", { column: "id", values: ["41", "42"] }]]);
+    const pulledScope = buildPartialClosure(share, RECORDS, EDGES, pulled, parts("pulled in")).get("contact")!;
+    // Only the keys read, never a row of the share twice, and no row counted among the chosen companies'.
+    expect(pulledScope.where).toMatch(/^\("id"::text = ANY\('\{"41","42"\}'::text\[\]\) AND \("company_id" IN \(SELECT "id" FROM d\d+\)\) IS NOT TRUE\)$/);
+    expect(pulledScope.members).toBe("false");
+    // Too many keys for a list: the rows the sales name, in SQL, still without the share.
+    const inSql = buildPartialClosure(share, RECORDS, EDGES, new Map(), parts("pulled in")).get("contact")!;
+    expect(inSql.ctes).toContain(`public."sale"`);
+    expect(inSql.where).toMatch(/ AND \("company_id" IN \(SELECT "id" FROM d\d+\)\) IS NOT TRUE\)$/);
   });
 
   it("refuses tables in a circle as the closure does: the run refuses before it creates anything", () => {

@@ -87,22 +87,42 @@ export interface PulledIn {
 }
 
 /**
+ * Which rows of a table a plan copies when the copy takes the table in two parts:
+ * its own share (the chosen companies' rows) with the other tables, then the rows
+ * that copied rows pull in beyond it, once those rows are in (partial-pulled-in.ts).
+ */
+export type ClosurePart = "share" | "pulled in";
+
+/**
  * The scope of every record table of a partial copy. `recordTables`: the tables
  * whose rows the copy takes (customer records the rules copy at all); foreign keys
  * from or to any other table are ignored (configuration tables come whole).
  * `pulledIn`: the up part already read for some tables; the others follow their
- * children's foreign keys in SQL.
+ * children's foreign keys in SQL. `parts`: the tables copied in two parts, and
+ * which part each scope is for; the others' scope is all their rows in the copy.
  */
 export function buildPartialClosure(
   share: PartialShare,
   recordTables: ReadonlySet<string>,
   foreignKeys: readonly ForeignKeyEdge[],
   pulledIn: ReadonlyMap<string, PulledIn> = new Map(),
+  parts: ReadonlyMap<string, ClosurePart> = new Map(),
 ): Map<string, RowScope> {
   const graph = closureGraph(share, recordTables, foreignKeys, pulledIn);
   const scopes = new Map<string, RowScope>();
   for (const t of graph.order) {
-    scopes.set(t, { ctes: graph.withClause(graph.roots(t)), where: graph.finalWhere(t), members: graph.downable.has(t) ? graph.downWhere(t) : "false" });
+    const members = graph.downable.has(t) ? graph.downWhere(t) : "false";
+    const part = parts.get(t);
+    if (part === "share") {
+      scopes.set(t, { ctes: graph.withClause(graph.downRoots(t)), where: members, members });
+    } else if (part === "pulled in") {
+      // The share is copied apart: whatever else names its rows, this part never copies one twice.
+      const up = anyOf(graph.upWhere(t));
+      const where = members === "false" ? up : `(${up} AND (${members}) IS NOT TRUE)`;
+      scopes.set(t, { ctes: graph.withClause([...graph.downRoots(t), ...graph.upRoots(t)]), where, members: "false" });
+    } else {
+      scopes.set(t, { ctes: graph.withClause(graph.roots(t)), where: graph.finalWhere(t), members });
+    }
   }
   return scopes;
 }

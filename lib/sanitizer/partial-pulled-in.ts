@@ -1,17 +1,18 @@
 /**
- * The up part of a partial copy's closure (partial-closure.ts), read once per run:
- * for each record table that copied rows elsewhere reference, the keys of the rows
- * they pull in beyond the table's own share (a sale's contact at another company,
- * and that contact's company). Every table's COPY and change counts then read a
- * short list instead of re-evaluating their children's tables.
+ * The up part of a partial copy's closure (partial-closure.ts): for each record
+ * table that copied rows elsewhere reference, the keys of the rows they pull in
+ * beyond the table's own share (a sale's contact at another company, and that
+ * contact's company). Every statement then reads a short list instead of
+ * re-evaluating the children's tables.
  *
  * Two ways to read them, with one answer:
  * - before any copy (the wizard's dry run): one statement on production evaluates
  *   the whole closure once (pulledInQuery);
- * - during a copy: from the rows already copied, children first (pulledFromCopy).
- *   The keys the sandbox's copied children name, less those of the table's own
- *   share, checked on production by key: no second scan of the children's tables,
- *   which on production has no index on their foreign keys.
+ * - during a copy, which takes such a table in two parts: its own share with the
+ *   other tables, then, once the tables that name its rows are in, the keys they
+ *   name that the share did not bring, read from the copy alone (pulledFromCopy).
+ *   Production is not asked: its children's tables have no index on their foreign
+ *   keys, and the copy holds the share already.
  *
  * A table whose references name more than one column, or that pulls in more rows
  * than a statement should carry as a literal, keeps the closure's SQL form: slower,
@@ -68,14 +69,14 @@ export interface PulledFromCopy {
   table: string;
   /** The key column of the table that every pulling reference names. */
   column: string;
+  /** The table has a share of its own (rows of the chosen companies), copied before its pulled-in rows. */
+  hasShare: boolean;
   /** The tables whose copied rows name those keys: each is copied first. */
   children: string[];
-  /** On the copy: every key those rows name, as `text[]` (column `keys`). */
-  namedSql: string;
   /**
-   * On production, `$1` those keys (as text, read as the key's own type, so its
-   * index finds them): the ones beyond the table's own share, at most
-   * MAX_PULLED_IN + 1 (column `keys`).
+   * On the copy, once the children and the table's share are in: the keys the
+   * children name that the table does not hold yet, as `text[]` (column `keys`), at
+   * most MAX_PULLED_IN + 1.
    */
   beyondShareSql: string;
 }
@@ -91,29 +92,22 @@ export function pulledFromCopy(share: PartialShare, recordTables: ReadonlySet<st
     if (!set) return [];
     const edges = graph.upEdges.get(table) ?? [];
     const named = edges.map((e) => `SELECT ${quoteIdent(e.columns[0]!)}::text AS k FROM ${publicTable(e.table)}`).join(" UNION ");
-    const key = quoteIdent(set.column);
-    // IS NOT TRUE: a row whose own share condition is unknown (a null key) is not in the share.
-    const beyond = graph.downable.has(table) ? ` AND (${graph.downWhere(table)}) IS NOT TRUE` : "";
+    const held = `SELECT ${quoteIdent(set.column)}::text FROM ${publicTable(table)}`;
     return [
       {
         table,
         column: set.column,
+        hasShare: graph.downable.has(table),
         children: [...new Set(edges.map((e) => e.table))],
-        namedSql: `SELECT coalesce(array_agg(k), '{}') AS keys FROM (${named}) x WHERE k IS NOT NULL`,
-        beyondShareSql:
-          `${graph.withClause(graph.downRoots(table))}SELECT array_agg(k) AS keys FROM (SELECT DISTINCT ${key}::text AS k FROM ${publicTable(table)} ` +
-          `WHERE ${key} = ANY($1)${beyond} LIMIT ${MAX_PULLED_IN + 1}) x`,
+        beyondShareSql: `SELECT array_agg(k) AS keys FROM (SELECT k FROM (${named} EXCEPT ${held}) x WHERE k IS NOT NULL LIMIT ${MAX_PULLED_IN + 1}) y`,
       },
     ];
   });
 }
 
-/** One table's pulled-in keys from the copied rows (`copy`) and production; null when too many for a literal list. */
-export async function readPulledFromCopy(query: PulledFromCopy, copy: pg.ClientBase, production: pg.ClientBase): Promise<PulledIn | null> {
-  const named = await copy.query<{ keys: string[] }>(query.namedSql);
-  const keys = named.rows[0]?.keys ?? [];
-  if (keys.length === 0) return { column: query.column, values: [] };
-  const { rows } = await production.query<{ keys: string[] | null }>(query.beyondShareSql, [keys]);
+/** One table's pulled-in keys, read from the copy (`copy`); null when too many for a literal list. */
+export async function readPulledFromCopy(query: PulledFromCopy, copy: pg.ClientBase): Promise<PulledIn | null> {
+  const { rows } = await copy.query<{ keys: string[] | null }>(query.beyondShareSql);
   const values = rows[0]?.keys ?? [];
   return values.length > MAX_PULLED_IN ? null : { column: query.column, values };
 }

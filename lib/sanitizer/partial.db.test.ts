@@ -26,8 +26,9 @@ let copy: { url: string; report: SanitizationReport };
 let chosen: number, other: number, third: number;
 let otherContact: number, thirdContact: number, chosenContact: number;
 let attachmentId: number, looseAppointmentId: number;
+let northRegion: number, northTerritory: number;
 
-const classification = parseClassification({ tables: { loyalty_card: "copy" } });
+const classification = parseClassification({ tables: { loyalty_card: "copy", region: "copy", territory: "copy" } });
 
 async function provision(share: PartialShare) {
   const name = newSandboxName();
@@ -80,8 +81,17 @@ beforeAll(async () => {
       )
     ).rows[0]!.id;
     // The customer's own table: its rows follow their contacts, and bring the contacts they name.
-    await c.query("CREATE TABLE loyalty_card (id serial PRIMARY KEY, contact_id integer NOT NULL REFERENCES contact(id), referred_by integer REFERENCES contact(id), points integer NOT NULL)");
-    await c.query("INSERT INTO loyalty_card (contact_id, referred_by, points) VALUES ($1, $2, 10), ($2, NULL, 20)", [chosenContact, thirdContact]);
+    // Its cards name a territory of a region: tables of no company, whose rows only cards pull in.
+    await c.query("CREATE TABLE region (id serial PRIMARY KEY, name text NOT NULL)");
+    await c.query("CREATE TABLE territory (id serial PRIMARY KEY, region_id integer NOT NULL REFERENCES region(id), name text NOT NULL)");
+    [northRegion] = (await c.query<{ id: number }>("INSERT INTO region (name) VALUES ('North'), ('South') RETURNING id")).rows.map((r) => r.id) as [number];
+    [northTerritory] = (
+      await c.query<{ id: number }>("INSERT INTO territory (region_id, name) VALUES ($1, 'Fjords'), ($1 + 1, 'Coast') RETURNING id", [northRegion])
+    ).rows.map((r) => r.id) as [number];
+    await c.query(
+      "CREATE TABLE loyalty_card (id serial PRIMARY KEY, contact_id integer NOT NULL REFERENCES contact(id), referred_by integer REFERENCES contact(id), territory_id integer REFERENCES territory(id), points integer NOT NULL)",
+    );
+    await c.query("INSERT INTO loyalty_card (contact_id, referred_by, territory_id, points) VALUES ($1, $2, $3, 10), ($2, NULL, $3 + 1, 20)", [chosenContact, thirdContact, northTerritory]);
     await c.query("ANALYZE");
   });
   copy = await provision({ by: "companies", ids: [chosen] });
@@ -113,6 +123,9 @@ describe("a partial copy of one named company", () => {
     expect(await ids(copy.url, `SELECT id FROM sale WHERE company_id <> ${chosen}`)).toEqual([]);
     // The customer's table follows its parent rows: the chosen contact's card, not the third company's.
     expect(await ids(copy.url, "SELECT contact_id AS id FROM loyalty_card")).toEqual([chosenContact]);
+    // And brings the territory it names, which brings its region: a chain of rows pulled in with no share of their own.
+    expect(await ids(copy.url, "SELECT id FROM territory")).toEqual([northTerritory]);
+    expect(await ids(copy.url, "SELECT id FROM region")).toEqual([northRegion]);
     // Configuration comes whole.
     expect(await scalar(copy.url, "SELECT count(*) FROM associate")).toBe(await scalar(prod, "SELECT count(*) FROM associate"));
   });
@@ -171,7 +184,7 @@ describe("a partial copy of one named company", () => {
 });
 
 describe("the rows the copied rows pull in", () => {
-  const records = new Set(["company", "contact", "sale", "project", "appointment", "document", "ticket", "ticket_message", "ticket_attachment", "loyalty_card"]);
+  const records = new Set(["company", "contact", "sale", "project", "appointment", "document", "ticket", "ticket_message", "ticket_attachment", "loyalty_card", "region", "territory"]);
 
   it("are read once, in one statement: the contacts and companies outside the share that copied rows name", async () => {
     const pulled = await withClient(prod, async (c) => readPulledIn(c, pulledInQuery({ by: "companies", ids: [chosen] }, records, await readForeignKeys(c))));
@@ -182,20 +195,47 @@ describe("the rows the copied rows pull in", () => {
     expect(await ids(copy.url, `SELECT id FROM company WHERE id <> ${chosen}`)).toEqual(keys("company"));
   });
 
-  it("are the same read from the copied rows, children first, as the copy reads them", async () => {
+  it("are the same read from the copy alone, mid-copy: the keys its copied rows name that the share did not bring", async () => {
     const share = { by: "companies" as const, ids: [chosen] };
     const foreignKeys = await withClient(prod, (c) => readForeignKeys(c));
     const queries = pulledFromCopy(share, records, foreignKeys);
-    // A pulled-in contact pulls in its company: contacts are read first.
-    expect(queries.map((q) => q.table)).toEqual(["contact", "company"]);
-    expect(queries[1]!.children).toContain("contact");
-    const fromCopy = await withClient(copy.url, (sandbox) =>
-      withClient(prod, async (production) => Promise.all(queries.map(async (q) => [q.table, await readPulledFromCopy(q, sandbox, production)] as const))),
-    );
+    // A pulled-in contact pulls in its company, a territory its region: each is read first.
+    const order = queries.map((q) => q.table);
+    expect([...order].sort()).toEqual(["company", "contact", "region", "territory"]);
+    expect(order.indexOf("contact")).toBeLessThan(order.indexOf("company"));
+    expect(order.indexOf("territory")).toBeLessThan(order.indexOf("region"));
+    const query = (table: string) => queries.find((q) => q.table === table)!;
+    expect(query("company").children).toContain("contact");
+    expect([query("company").hasShare, query("territory").hasShare, query("region").hasShare]).toEqual([true, false, false]);
     const fromStatement = await withClient(prod, (c) => readPulledIn(c, pulledInQuery(share, records, foreignKeys)));
-    for (const [table, pulled] of fromCopy) {
-      expect(pulled?.values.map(Number).sort((a, b) => a - b), table).toEqual(fromStatement.get(table)?.values.map(Number).sort((a, b) => a - b));
+    const sorted = (keys: readonly string[] | undefined) => keys?.map(Number).sort((a, b) => a - b);
+    // The copy as it stands when contacts' pulled-in rows are read: every other table, and
+    // the shares of contacts and companies (the rows pulled in are set aside, and put back
+    // before companies' are read, as the copy takes them).
+    const midCopy = await cloneDatabase(copy.url);
+    try {
+      await withClient(midCopy, async (sandbox) => {
+        await sandbox.query(`SET session_replication_role = replica;
+          CREATE TABLE contact_aside (LIKE contact);
+          WITH gone AS (DELETE FROM contact WHERE company_id <> ${chosen} RETURNING *) INSERT INTO contact_aside SELECT * FROM gone;
+          DELETE FROM company WHERE id <> ${chosen}`);
+        const contacts = await readPulledFromCopy(query("contact"), sandbox);
+        expect(sorted(contacts?.values)).toEqual(sorted(fromStatement.get("contact")?.values));
+        await sandbox.query("INSERT INTO contact SELECT * FROM contact_aside");
+        const companies = await readPulledFromCopy(query("company"), sandbox);
+        expect(sorted(companies?.values)).toEqual(sorted(fromStatement.get("company")?.values));
+      });
+    } finally {
+      await dropTestDatabase(midCopy);
     }
+  });
+
+  it("are copied after the share, and the report adds them up: the chosen companies' contacts, the two pulled in, the rest left out", async () => {
+    const changes = copy.report.rules.find((r) => r.rule === 17)!.changes;
+    const copied = copy.report.tables.find((t) => t.name === "contact")!.rows;
+    expect(changes["contact of the chosen companies"]).toBe(Number(await scalar(prod, `SELECT count(*) FROM contact WHERE company_id = ${chosen}`)));
+    expect(copied).toBe(changes["contact of the chosen companies"]! + 2);
+    expect(changes["contact outside the share"]).toBe(Number(await scalar(prod, "SELECT count(*) FROM contact")) - copied);
   });
 });
 

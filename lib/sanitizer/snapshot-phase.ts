@@ -104,18 +104,22 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const encoding = await productionEncoding(snapshot.main);
     const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
     if (options.kind === "partial") await Promise.all(sources.map((source) => allowHashedSets(source, largestTable(schema.tables))));
-    const plans = buildCopyPlans(schema.tables, ruleContext);
-    // A partial copy's tables that copied rows pull rows into (contacts and companies)
-    // are planned once those rows are in: every other table is copied meanwhile.
-    const deferredTables = new Set(pulledFrom.map((q) => q.table));
+    // A partial copy takes the tables that copied rows pull rows into (contacts and
+    // companies) in two parts: their own share with every other table, and the rows
+    // pulled in beyond it once the rows that name them are in.
+    const shares = new Map(pulledFrom.filter((q) => q.hasShare).map((q) => [q.table, "share" as const]));
+    const onlyPulledIn = new Set(pulledFrom.filter((q) => !q.hasShare).map((q) => q.table));
+    const plans = buildCopyPlans(schema.tables, { ...ruleContext, partialParts: shares });
+    /** The plans that copy a table's rows: the table's own, and the rows pulled into it beyond its share. */
+    const partsOf = (table: string) => [...(onlyPulledIn.has(table) ? [] : [table]), ...(pulledFrom.some((q) => q.table === table) ? [pulledInPart(table)] : [])];
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
     // What needs only the snapshot runs while the database is made: counting what the
     // rules leave out and a partial copy's whole tables, and rule 18's reading of
     // production's personal values.
-    tracker.insertAfter(
-      "schema",
-      plans.map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
-    );
+    tracker.insertAfter("schema", [
+      ...plans.filter((p) => !onlyPulledIn.has(p.table)).map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
+      ...pulledFrom.map((q) => ({ key: tableStepKey(pulledInPart(q.table)), label: `Copy the ${q.table} rows that copied rows refer to`, unit: "rows" as const, done: 0, total: 0 })),
+    ]);
     const [, leftOut, wholeCounts, personalData] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
@@ -131,7 +135,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         const leftOut = await countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) });
         // Then the first session reads the copied tables' counts ahead, until the copy starts
         // (not while rule 18 reads production's values on it: the copy waits for those).
-        if (options.personalData !== "pseudonymise") void counts.readAhead(sources[0]!, plans.filter((p) => p.select !== null && !deferredTables.has(p.table)));
+        if (options.personalData !== "pseudonymise") void counts.readAhead(sources[0]!, plans.filter((p) => p.select !== null && !onlyPulledIn.has(p.table)));
         return leftOut;
       }),
       // A partial copy reports the rows outside its share as all rows less those it copied.
@@ -153,16 +157,19 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       return copyData({
         ...common,
         firstSourceFree,
-        plans: plans.filter((p) => p.select !== null && !deferredTables.has(p.table)),
+        plans: plans.filter((p) => p.select !== null && !onlyPulledIn.has(p.table)),
         deferred: pulledFrom.map((query) => ({
-          table: query.table,
-          after: query.children,
-          // On the stream's own sessions: its copy of the tables that name the keys is committed.
-          write: async (source, stream) => {
-            const keys = await timePhase(onPhase, "pulled-in keys", () => readPulledFromCopy(query, targets[stream]!, source));
+          name: pulledInPart(query.table),
+          // The table's own share, and every part of the children: a pulled-in contact pulls in its company.
+          after: [...(query.hasShare ? [query.table] : []), ...query.children.flatMap(partsOf)],
+          // On the stream's own session on the copy: the rows that name the keys, and the share, are committed.
+          write: async (_source, stream) => {
+            const keys = await timePhase(onPhase, "pulled-in keys", () => readPulledFromCopy(query, targets[stream]!));
             if (keys) pulledIn.set(query.table, keys); // else too many for a list: the table follows its children in SQL
-            const planned = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn }).find((p) => p.table === query.table)!;
-            written.set(planned.table, planned);
+            const parts = new Map([[query.table, "pulled in" as const]]);
+            const planned = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn, partialParts: parts }).find((p) => p.table === query.table)!;
+            // A table with a share reports as its share's plan, the pulled-in rows added to it.
+            if (!query.hasShare) written.set(planned.table, planned);
             return planned;
           },
         })),
@@ -185,6 +192,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     await snapshot.close();
   }
 }
+
+/** The progress step and plan name of the rows a partial copy pulls into `table` beyond its share. */
+const pulledInPart = (table: string) => `${table} (pulled in)`;
 
 /** Production's encoding; the sandbox server's own locale (production's may not exist there). */
 async function productionEncoding(production: pg.ClientBase): Promise<string> {
