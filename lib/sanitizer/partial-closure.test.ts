@@ -110,7 +110,7 @@ describe("pulledInQuery", () => {
     expect([contact!.hasShare, company!.hasShare]).toEqual([true, true]);
     // The keys the children name, less those the share brought: no share condition to evaluate again.
     expect(company!.beyondShareSql).toContain(
-      `(SELECT "company_id"::text AS k FROM public."contact" UNION SELECT "company_id"::text AS k FROM public."sale" EXCEPT SELECT "id"::text FROM public."company")`,
+      `(SELECT "company_id" AS k FROM public."contact" UNION SELECT "company_id" AS k FROM public."sale" EXCEPT SELECT "id" FROM public."company")`,
     );
     expect(company!.beyondShareSql).toContain(`LIMIT ${MAX_PULLED_IN + 1}`);
     expect(contact!.beyondShareSql).not.toContain(" IN ");

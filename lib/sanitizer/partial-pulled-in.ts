@@ -91,15 +91,16 @@ export function pulledFromCopy(share: PartialShare, recordTables: ReadonlySet<st
     const set = graph.pulledSet(table);
     if (!set) return [];
     const edges = graph.upEdges.get(table) ?? [];
-    const named = edges.map((e) => `SELECT ${quoteIdent(e.columns[0]!)}::text AS k FROM ${publicTable(e.table)}`).join(" UNION ");
-    const held = `SELECT ${quoteIdent(set.column)}::text FROM ${publicTable(table)}`;
+    // Compared as the keys' own types (a foreign key's columns are of one family); only the answer is text.
+    const named = edges.map((e) => `SELECT ${quoteIdent(e.columns[0]!)} AS k FROM ${publicTable(e.table)}`).join(" UNION ");
+    const held = `SELECT ${quoteIdent(set.column)} FROM ${publicTable(table)}`;
     return [
       {
         table,
         column: set.column,
         hasShare: graph.downable.has(table),
         children: [...new Set(edges.map((e) => e.table))],
-        beyondShareSql: `SELECT array_agg(k) AS keys FROM (SELECT k FROM (${named} EXCEPT ${held}) x WHERE k IS NOT NULL LIMIT ${MAX_PULLED_IN + 1}) y`,
+        beyondShareSql: `SELECT array_agg(k::text) AS keys FROM (SELECT k FROM (${named} EXCEPT ${held}) x WHERE k IS NOT NULL LIMIT ${MAX_PULLED_IN + 1}) y`,
       },
     ];
   });
