@@ -11,6 +11,7 @@ import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { cloneDatabase, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 import { parseClassification } from "./classification";
 import type { PartialShare } from "./options";
+import type { RunProgress } from "./progress";
 import { readForeignKeys } from "./foreign-keys";
 import { chosenCompanies, companyBucket } from "./partial-closure";
 import { pulledFromCopy, pulledInQuery, readPulledFromCopy, readPulledIn } from "./partial-pulled-in";
@@ -30,10 +31,14 @@ let northRegion: number, northTerritory: number;
 
 const classification = parseClassification({ tables: { loyalty_card: "copy", region: "copy", territory: "copy" } });
 
+/** The copy's last progress, as its page shows it. */
+let progress: RunProgress | undefined;
+
 async function provision(share: PartialShare) {
   const name = newSandboxName();
   made.push(name);
   const report = await provisionSandbox({
+    onProgress: (p) => void (progress = p),
     productionUrl: prod,
     sandboxServerUrl: testSandboxServerUrl(),
     databaseName: name,
@@ -233,6 +238,12 @@ describe("the rows the copied rows pull in", () => {
   it("are copied after the share, and the report adds them up: the chosen companies' contacts, the two pulled in, the rest left out", async () => {
     const changes = copy.report.rules.find((r) => r.rule === 17)!.changes;
     const copied = copy.report.tables.find((t) => t.name === "contact")!.rows;
+    // Each part is a step of its own on the sandbox's page, done with its rows.
+    const step = (key: string) => progress?.steps.find((s) => s.key === key);
+    expect(step("table:contact (pulled in)")).toMatchObject({ label: "Copy the contact rows that copied rows refer to", state: "done", done: 2, total: 2 });
+    expect(step("table:contact")).toMatchObject({ state: "done", done: copied - 2 });
+    expect(step("table:territory")).toBeUndefined();
+    expect(step("table:territory (pulled in)")).toMatchObject({ state: "done", done: 1 });
     expect(changes["contact of the chosen companies"]).toBe(Number(await scalar(prod, `SELECT count(*) FROM contact WHERE company_id = ${chosen}`)));
     expect(copied).toBe(changes["contact of the chosen companies"]! + 2);
     expect(changes["contact outside the share"]).toBe(Number(await scalar(prod, "SELECT count(*) FROM contact")) - copied);

@@ -118,7 +118,8 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     // production's personal values.
     tracker.insertAfter("schema", [
       ...plans.filter((p) => !onlyPulledIn.has(p.table)).map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
-      ...pulledFrom.map((q) => ({ key: tableStepKey(pulledInPart(q.table)), label: `Copy the ${q.table} rows that copied rows refer to`, unit: "rows" as const, done: 0, total: 0 })),
+      // How many rows are pulled in is known only once the rows that name them are in: no count till then.
+      ...pulledFrom.map((q) => ({ key: tableStepKey(pulledInPart(q.table)), label: `Copy the ${q.table} rows that copied rows refer to`, unit: "rows" as const })),
     ]);
     const [, leftOut, wholeCounts, personalData] = await allSettledOrThrow(
       (async () => {
