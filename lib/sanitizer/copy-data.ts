@@ -109,8 +109,9 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
       rewrite,
       binaryAllowed,
     );
-    const tableParts = parts.get(plan.table) ?? [];
-    parts.set(plan.table, [...tableParts, { changes: plan.changes, counted, rows: copied.rows, bytes: copied.bytes }]);
+    const part = { changes: plan.changes, counted, rows: copied.rows, bytes: copied.bytes };
+    // A second part is copied only once the first is in: parts keep their order.
+    parts.set(plan.table, [...(parts.get(plan.table) ?? []), part]);
     for (const [key, n] of rewrite?.changed ?? []) result.rewritten.set(key, (result.rewritten.get(key) ?? 0) + n);
     tracker.finish(key, { done: copied.rows, total: copied.rows, detail: `${formatBytes(copied.bytes)} streamed` });
   }, async (source) => {

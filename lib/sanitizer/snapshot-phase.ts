@@ -110,6 +110,8 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const shares = new Map(pulledFrom.filter((q) => q.hasShare).map((q) => [q.table, "share" as const]));
     const onlyPulledIn = new Set(pulledFrom.filter((q) => !q.hasShare).map((q) => q.table));
     const plans = buildCopyPlans(schema.tables, { ...ruleContext, partialParts: shares });
+    /** The plans the streams take from the start (a table that is only pulled in waits as a deferred plan). */
+    const streamed = plans.filter((p) => p.select !== null && !onlyPulledIn.has(p.table));
     /** The plans that copy a table's rows: the table's own, and the rows pulled into it beyond its share. */
     const partsOf = (table: string) => [...(onlyPulledIn.has(table) ? [] : [table]), ...(pulledFrom.some((q) => q.table === table) ? [pulledInPart(table)] : [])];
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
@@ -136,7 +138,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         const leftOut = await countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) });
         // Then the first session reads the copied tables' counts ahead, until the copy starts
         // (not while rule 18 reads production's values on it: the copy waits for those).
-        if (options.personalData !== "pseudonymise") void counts.readAhead(sources[0]!, plans.filter((p) => p.select !== null && !onlyPulledIn.has(p.table)));
+        if (options.personalData !== "pseudonymise") void counts.readAhead(sources[0]!, streamed);
         return leftOut;
       }),
       // A partial copy reports the rows outside its share as all rows less those it copied.
@@ -158,7 +160,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       return copyData({
         ...common,
         firstSourceFree,
-        plans: plans.filter((p) => p.select !== null && !onlyPulledIn.has(p.table)),
+        plans: streamed,
         deferred: pulledFrom.map((query) => ({
           name: pulledInPart(query.table),
           // The table's own share, and every part of the children: a pulled-in contact pulls in its company.
