@@ -31,7 +31,8 @@ import { runParallel } from "./run-parallel";
 import { chosenCounts } from "./rules/rule-17-kinds";
 import { checkPersonalData } from "./pseudonyms/find-production-values";
 import { runSnapshotPhase } from "./snapshot-phase";
-import { assertVerified, CHECK_COUNT, verifySandbox } from "./verify";
+import { publicTable } from "./sql";
+import { assertVerified, CHECK_COUNT, openVerifierSession, verifySandbox } from "./verify";
 
 export interface ProvisionInput {
   productionUrl: string;
@@ -96,6 +97,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   // engine) passes while the rows are copied, not after them (a partial copy's indexes,
   // which it used to pass beside, take a tenth of a second).
   let postRules: PostRules | undefined;
+  let verifier: Promise<pg.Client> | undefined;
   try {
     if (await databaseExists(input.sandboxServerUrl, input.databaseName)) {
       throw new SanitizationError("DATABASE_EXISTS", `Database ${input.databaseName} already exists; a run never overwrites one.`);
@@ -128,6 +130,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     const resetSequences = (client: pg.ClientBase) => client.query(sandboxSequences(plan).map(sequenceResetSql).filter(Boolean).join(";\n"));
 
     const afterCopy = (postRules ??= startPostRules(targetUrl));
+    verifier = openVerifierSession(targetUrl);
+    verifier.catch(() => undefined); // a failure is raised where verification awaits it
     let post: PostRuleChanges;
     try {
       await step("indexes");
@@ -207,10 +211,14 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       },
     };
     // ANALYZE changes no row, only the planner's statistics: it runs beside the checks.
+    // The copy's own tables only: the catalogs came from template0 with their statistics.
+    const analyze = `ANALYZE ${plan.tables.map((t) => publicTable(t.name)).join(", ")}`;
+    const verifierSession = verifier;
+    verifier = undefined; // verification ends it
     const [, verification] = await allSettledOrThrow(
-      timePhase(onPhase, "analyze", async () => (await targets.first()).query("ANALYZE")),
+      timePhase(onPhase, "analyze", async () => (await targets.first()).query(analyze)),
       timePhase(onPhase, "verify", () =>
-        verifySandbox(targetUrl, expectations, (done) => tracker.update("verify", { done }), personalDataFindings ? { personalDataFindings } : {}),
+        verifySandbox(verifierSession, expectations, (done) => tracker.update("verify", { done }), personalDataFindings ? { personalDataFindings } : {}),
       ),
     );
     for (const v of verification.rules) {
@@ -237,6 +245,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     const failure = toSanitizationError(error, bounds, input.signal, deadline);
     await targets.close();
     await postRules?.close().catch(() => undefined);
+    await verifier?.then((session) => session.end()).catch(() => undefined);
     // The progress is on the customer's page: a driver's words stay in the operators' log.
     await tracker.fail(failure.technical ? "The copy stopped on an unexpected error." : (failure.message.split("\n")[0] ?? failure.code));
     if (created) {

@@ -80,6 +80,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
   const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);
   roleChecked.catch(() => undefined); // a failure is raised where it is awaited
   const signal = input.signal ? AbortSignal.any([input.signal, watchdog.signal]) : watchdog.signal;
+  // The copy's other sessions join the snapshot while its schema is read: they only read.
+  const joining = joinSources(snapshot);
+  joining.catch(() => undefined); // a failure is raised where it is awaited
   const counts = new ChangeCounts();
   try {
     const schema = await timePhase(onPhase, "read schema", () => readSourceSchema(snapshot.main));
@@ -102,7 +105,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     tracker.finish("snapshot", { detail: `production as of ${snapshot.at.toISOString()}` });
 
     const encoding = await productionEncoding(snapshot.main);
-    const sources = await timePhase(onPhase, "join snapshot", () => joinSources(snapshot));
+    const sources = await timePhase(onPhase, "join snapshot", () => joining);
     if (options.kind === "partial") await Promise.all(sources.map((source) => allowHashedSets(source, largestTable(schema.tables))));
     // A partial copy takes the tables that copied rows pull rows into (contacts and
     // companies) in two parts: their own share with every other table, and the rows

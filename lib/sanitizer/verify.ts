@@ -3,8 +3,8 @@
  * over a fresh connection (what the copy says, not what the engine believes it
  * wrote). A copy with any failed check is never released.
  */
-import pg from "pg";
-import { survivesDrops } from "../db/client";
+import type pg from "pg";
+import { openClient } from "../db/client";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
 import type { RuleCheck } from "./report";
@@ -25,14 +25,23 @@ export interface VerificationResult {
 
 export const CHECK_COUNT = CHECKS.length + 1;
 
+/**
+ * The verifier's own session on the copy. A run opens it while the copy's last steps
+ * run, so the checks need not wait for a connection: it writes nothing, and its
+ * transaction begins only when the checks do, after the copy's last commit.
+ */
+export function openVerifierSession(url: string): Promise<pg.Client> {
+  return openClient({ connectionString: url });
+}
+
+/** Checks every rule on the copy: on a session of `openVerifierSession`'s (which it ends), or on a new one to `sandbox`. */
 export async function verifySandbox(
-  url: string,
+  sandbox: string | Promise<pg.Client>,
   expectations: SandboxExpectations,
   onCheck?: (done: number, total: number) => void,
   context: CheckContext = {},
 ): Promise<VerificationResult> {
-  const client = survivesDrops(new pg.Client({ connectionString: url }));
-  await client.connect();
+  const client = await (typeof sandbox === "string" ? openVerifierSession(sandbox) : sandbox);
   const byRule = new Map<number, RuleCheck[]>();
   try {
     // Read-only, and one snapshot for all checks: they judge one state of the copy.
