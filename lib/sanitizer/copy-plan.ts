@@ -14,6 +14,7 @@ import { columnTreatment } from "./classification";
 import { buildPartialClosure, type ForeignKeyEdge, type RowScope } from "./partial-closure";
 import { partialShareOf } from "./options";
 import { personalColumns, type PersonalColumn } from "./pseudonyms/columns";
+import { downKeysQuery, type DownKeysQuery } from "./partial-down-keys";
 import { pulledFromCopy, pulledInQuery, type PulledFromCopy, type PulledInQuery } from "./partial-pulled-in";
 import { CONTRACT_RULES } from "./rules";
 import { chosenKey } from "./rules/rule-17-kinds";
@@ -62,7 +63,14 @@ export function buildCopyPlans(tables: readonly PlannedTable[], ctx: RuleContext
  * rule 3's inbox messages, tables rule 0 skips). Their rows never pull others in.
  */
 function partialScopes(tables: readonly PlannedTable[], ctx: RuleContext) {
-  return buildPartialClosure(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, ctx.partialPulledIn, ctx.partialParts);
+  return buildPartialClosure(
+    partialShareOf(ctx.options),
+    partialRecordTables(tables, ctx),
+    ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS,
+    ctx.partialPulledIn,
+    ctx.partialParts,
+    ctx.partialDownKeys,
+  );
 }
 
 function partialRecordTables(tables: readonly PlannedTable[], ctx: RuleContext): Set<string> {
@@ -76,6 +84,16 @@ function partialRecordTables(tables: readonly PlannedTable[], ctx: RuleContext):
 export function partialPulledInQuery(tables: readonly PlannedTable[], ctx: RuleContext): PulledInQuery | null {
   if (ctx.options.kind !== "partial") return null;
   return pulledInQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
+}
+
+/** A partial copy's statement reading its chosen rows' keys (partial-down-keys.ts), to pass back as `partialDownKeys`. */
+export function partialDownKeysQuery(tables: readonly PlannedTable[], ctx: RuleContext): DownKeysQuery | null {
+  if (ctx.options.kind !== "partial") return null;
+  const typeOf = (table: string, column: string) => {
+    const found = tables.find((t) => t.name === table)?.columns.find((c) => c.name === column);
+    return found && builtInType(found) ? found.type : null;
+  };
+  return downKeysQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, typeOf);
 }
 
 /** How a partial copy reads, from the rows it has copied, the keys its closure pulls in (partial-pulled-in.ts), children first. */

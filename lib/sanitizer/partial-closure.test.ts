@@ -2,6 +2,7 @@ import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { SanitizationError } from "./errors";
 import { buildPartialClosure, companyBucket, type ForeignKeyEdge } from "./partial-closure";
+import { downKeysQuery, readDownKeys } from "./partial-down-keys";
 import { MAX_PULLED_IN, pulledFromCopy, pulledInQuery, readPulledIn } from "./partial-pulled-in";
 
 const fk = (table: string, column: string, refTable: string): ForeignKeyEdge => ({ table, columns: [column], refTable, refColumns: ["id"] });
@@ -148,6 +149,49 @@ describe("pulledInQuery", () => {
   it("leaves a table whose references name several columns to the SQL form", () => {
     const twoColumns = [...EDGES, { table: "sale", columns: ["contact_code"], refTable: "contact", refColumns: ["code"] }];
     expect(pulledInQuery(share, RECORDS, twoColumns)!.keys).toEqual([{ table: "company", column: "id" }]);
+  });
+});
+
+describe("the chosen rows' keys (partial-down-keys.ts)", () => {
+  const integers = () => "integer";
+  const keys = (table: string, column: string, values: string[]) => [table, { column, type: "int4" as const, values }] as const;
+
+  it("are read for the tables others hang off, in one statement that evaluates each set once", () => {
+    const query = downKeysQuery(share, RECORDS, EDGES, integers)!;
+    expect(query.keys.map((k) => k.table)).toEqual(["company", "contact", "ticket", "ticket_message"]);
+    expect(query.sql.match(/d\d+ AS \(/g)).toHaveLength(4);
+  });
+
+  it("are named as a literal list below their table, which no statement then scans for them", () => {
+    const scopes = buildPartialClosure(share, RECORDS, EDGES, new Map(), new Map(), new Map([keys("ticket", "id", ["3", "5"])]));
+    expect(scopes.get("ticket_message")!.where).toBe(`"ticket_id" = ANY('{3,5}'::int4[])`);
+    expect(scopes.get("ticket_message")!.ctes).toBe("");
+    // Further down, the messages' own set is still found in SQL, from the list.
+    expect(scopes.get("ticket_attachment")!.ctes).toContain(`public."ticket_message" WHERE "ticket_id" = ANY('{3,5}'::int4[])`);
+    expect(scopes.get("ticket_attachment")!.ctes).not.toContain(`public."ticket"`);
+    // None chosen: none below.
+    const none = buildPartialClosure(share, RECORDS, EDGES, new Map(), new Map(), new Map([keys("ticket", "id", [])]));
+    expect(none.get("ticket_message")!.where).toBe(`"ticket_id" = ANY('{}'::int4[])`);
+  });
+
+  it("are only an integer key's: a table keyed otherwise keeps the SQL form", () => {
+    const query = downKeysQuery(share, RECORDS, EDGES, (table) => (table === "contact" ? "text" : "integer"))!;
+    expect(query.keys.map((k) => k.table)).not.toContain("contact");
+  });
+
+  it("keep production's keys inert: a value that is not an integer's text is refused, never written into a statement", () => {
+    expect(() => buildPartialClosure(share, RECORDS, EDGES, new Map(), new Map(), new Map([keys("ticket", "id", ["1}'::int4[]) OR true --"])]))).toThrow(
+      /not an integer key/,
+    );
+  });
+
+  it("leave a table with more than MAX_PULLED_IN chosen rows to the SQL form", async () => {
+    const query = downKeysQuery(share, RECORDS, EDGES, integers)!;
+    const many = Array.from({ length: MAX_PULLED_IN + 1 }, (_v, i) => String(i));
+    const client = { query: () => Promise.resolve({ rows: [{ t0: ["7"], t1: many, t2: null, t3: ["1"] }] }) };
+    const read = await readDownKeys(client as unknown as pg.ClientBase, query);
+    expect([...read.keys()]).toEqual(["company", "ticket", "ticket_message"]);
+    expect(read.get("ticket")).toEqual({ column: "id", type: "int4", values: [] });
   });
 });
 

@@ -87,6 +87,20 @@ export interface PulledIn {
 }
 
 /**
+ * The keys of a table's down rows (the chosen companies' contacts, their tickets…),
+ * read once per run before the copy (partial-down-keys.ts). The statements of the
+ * tables below it then name them as a literal list instead of finding them again,
+ * each with a scan of the whole table: production has no index on its foreign keys.
+ */
+export interface DownKeys {
+  column: string;
+  /** The key's integer type: the list is an array of it. */
+  type: "int2" | "int4" | "int8";
+  /** Each an integer's text. */
+  values: readonly string[];
+}
+
+/**
  * Which rows of a table a plan copies when the copy takes the table in two parts:
  * its own share (the chosen companies' rows) with the other tables, then the rows
  * that copied rows pull in beyond it, once those rows are in (partial-pulled-in.ts).
@@ -100,6 +114,8 @@ export type ClosurePart = "share" | "pulled in";
  * `pulledIn`: the up part already read for some tables; the others follow their
  * children's foreign keys in SQL. `parts`: the tables copied in two parts, and
  * which part each scope is for; the others' scope is all their rows in the copy.
+ * `downKeys`: the down rows' keys already read for some tables; the others' are
+ * found in SQL.
  */
 export function buildPartialClosure(
   share: PartialShare,
@@ -107,8 +123,9 @@ export function buildPartialClosure(
   foreignKeys: readonly ForeignKeyEdge[],
   pulledIn: ReadonlyMap<string, PulledIn> = new Map(),
   parts: ReadonlyMap<string, ClosurePart> = new Map(),
+  downKeys: ReadonlyMap<string, DownKeys> = new Map(),
 ): Map<string, RowScope> {
-  const graph = closureGraph(share, recordTables, foreignKeys, pulledIn);
+  const graph = closureGraph(share, recordTables, foreignKeys, pulledIn, downKeys);
   const scopes = new Map<string, RowScope>();
   for (const t of graph.order) {
     const members = graph.downable.has(t) ? graph.downWhere(t) : "false";
@@ -131,7 +148,13 @@ export function buildPartialClosure(
  * The closure's parts over the foreign keys between record tables: what each
  * table's scope, and the query reading the pulled-in rows, are written from.
  */
-export function closureGraph(share: PartialShare, recordTables: ReadonlySet<string>, foreignKeys: readonly ForeignKeyEdge[], pulledIn: ReadonlyMap<string, PulledIn>) {
+export function closureGraph(
+  share: PartialShare,
+  recordTables: ReadonlySet<string>,
+  foreignKeys: readonly ForeignKeyEdge[],
+  pulledIn: ReadonlyMap<string, PulledIn>,
+  downKeys: ReadonlyMap<string, DownKeys> = new Map(),
+) {
   const edges = foreignKeys.filter((e) => recordTables.has(e.table) && recordTables.has(e.refTable));
   const order = parentsFirst([...recordTables].sort(), edges);
   const index = new Map(order.map((t, i) => [t, i]));
@@ -142,6 +165,13 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
   const downable = new Set<string>();
   for (const t of order) if (t === ROOT_TABLE || parentsOf(t).some((e) => downable.has(e.refTable))) downable.add(t);
   const downEdges = (t: string) => parentsOf(t).filter((e) => downable.has(e.refTable));
+  /** The parent's down keys, when read and the edge names them: the edge then needs no named set. */
+  const readKeys = (e: ForeignKeyEdge) => {
+    const read = downKeys.get(e.refTable);
+    return read && e.refColumns.length === 1 && e.refColumns[0] === read.column ? read : undefined;
+  };
+  /** The down edges into `t` followed through a named set of the parent's down rows. */
+  const downEdgesBySet = (t: string) => downEdges(t).filter((e) => !readKeys(e));
 
   // Up: the rows a copied child references. An edge adds nothing when the child's
   // only way in is that very edge and nothing pulls the child up: then every child
@@ -166,7 +196,12 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
   const downWhere = (t: string) =>
     t === ROOT_TABLE
       ? chosenCompanies(share)
-      : anyOf(downEdges(t).map((e) => `${tuple(e.columns)} IN (SELECT ${list(e.refColumns)} FROM ${dName(e.refTable)})`));
+      : anyOf(
+          downEdges(t).map((e) => {
+            const read = readKeys(e);
+            return read ? `${quoteIdent(e.columns[0]!)} = ANY(${integerArray(read)})` : `${tuple(e.columns)} IN (SELECT ${list(e.refColumns)} FROM ${dName(e.refTable)})`;
+          }),
+        );
   const upWhere = (t: string) => {
     const read = pulledIn.get(t);
     if (read) return read.values.length ? [`${quoteIdent(read.column)}::text = ANY(${textArray(read.values)})`] : [];
@@ -174,7 +209,7 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
   };
   const finalWhere = (t: string) => anyOf([...(downable.has(t) ? [downWhere(t)] : []), ...upWhere(t)]);
   const upRoots = (t: string) => followedUp(t).map((e) => fName(e.table));
-  const downRoots = (t: string) => (downable.has(t) ? downEdges(t).map((e) => dName(e.refTable)) : []);
+  const downRoots = (t: string) => (downable.has(t) ? downEdgesBySet(t).map((e) => dName(e.refTable)) : []);
   const roots = (t: string) => [...downRoots(t), ...upRoots(t)];
 
   // The named sets each condition reads, and the ones those read, in dependency order.
@@ -201,7 +236,7 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
     if (!downable.has(t)) continue;
     const columns = unique([...downRefs(t), ...(pulledAsSet(t) ? [pullKey(t)!, ...copiedColumns(t)] : [])]);
     if (columns.length === 0) continue;
-    define(dName(t), downEdges(t).map((e) => dName(e.refTable)), () => `SELECT ${list(columns)} FROM ${publicTable(t)} WHERE ${downWhere(t)}`);
+    define(dName(t), downRoots(t), () => `SELECT ${list(columns)} FROM ${publicTable(t)} WHERE ${downWhere(t)}`);
   }
   for (const t of [...order].reverse()) {
     if (pulledAsSet(t)) {
@@ -233,7 +268,21 @@ export function closureGraph(share: PartialShare, recordTables: ReadonlySet<stri
   };
   /** The named set of the keys rows are pulled into `t` by, and its key column; null when `t` has none. */
   const pulledSet = (t: string) => (pulledAsSet(t) ? { name: pName(t), column: pullKey(t)! } : null);
-  return { order, downable, upEdges, downWhere, upWhere, finalWhere, roots, downRoots, upRoots, withClause, pulledSet };
+  /**
+   * The key column every down child of `t` names, when one and integer (`typeOf`):
+   * what a run may read once as `t`'s down keys (partial-down-keys.ts); null otherwise.
+   */
+  const downKeyColumn = (t: string, typeOf: (table: string, column: string) => DownKeys["type"] | null) => {
+    const refs = downRefs(t);
+    return refs.length === 1 && childrenOf(t).every((e) => !downable.has(e.table) || e.refColumns.length === 1) && typeOf(t, refs[0]!) ? refs[0]! : null;
+  };
+  return { order, downable, upEdges, downWhere, upWhere, finalWhere, roots, downRoots, upRoots, withClause, pulledSet, dName, downKeyColumn };
+}
+
+/** An integer array literal; every value is checked to be an integer's text, since they come from production. */
+function integerArray(keys: DownKeys): string {
+  for (const v of keys.values) if (!/^-?\d{1,19}$/.test(v)) throw new Error(`not an integer key: ${v.slice(0, 40)}`);
+  return `'{${keys.values.join(",")}}'::${keys.type}[]`;
 }
 
 /** A `text[]` literal of values (array syntax: each element double-quoted, `"` and `\` escaped). */

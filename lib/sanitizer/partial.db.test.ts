@@ -13,7 +13,9 @@ import { parseClassification } from "./classification";
 import type { PartialShare } from "./options";
 import type { RunProgress } from "./progress";
 import { readForeignKeys } from "./foreign-keys";
-import { chosenCompanies, companyBucket } from "./partial-closure";
+import { buildPartialClosure, chosenCompanies, companyBucket, type RowScope } from "./partial-closure";
+import { downKeysQuery, readDownKeys } from "./partial-down-keys";
+import { readSourceSchema } from "./schema-reader";
 import { pulledFromCopy, pulledInQuery, readPulledFromCopy, readPulledIn } from "./partial-pulled-in";
 import { provisionSandbox } from "./provision";
 import type { SanitizationReport } from "./report";
@@ -247,6 +249,34 @@ describe("the rows the copied rows pull in", () => {
     expect(changes["contact of the chosen companies"]).toBe(Number(await scalar(prod, `SELECT count(*) FROM contact WHERE company_id = ${chosen}`)));
     expect(copied).toBe(changes["contact of the chosen companies"]! + 2);
     expect(changes["contact outside the share"]).toBe(Number(await scalar(prod, "SELECT count(*) FROM contact")) - copied);
+  });
+});
+
+describe("the chosen rows' keys", () => {
+  const records = new Set(["company", "contact", "sale", "project", "appointment", "document", "ticket", "ticket_message", "ticket_attachment", "loyalty_card", "region", "territory"]);
+
+  it("are read once on production, and every table's share found through them is the share found in SQL", async () => {
+    const share = { by: "companies" as const, ids: [chosen] };
+    await withClient(prod, async (c) => {
+      const foreignKeys = await readForeignKeys(c);
+      const schema = await readSourceSchema(c);
+      const typeOf = (table: string, column: string) => schema.tables.find((t) => t.name === table)?.columns.find((x) => x.name === column)?.type;
+      const keys = await readDownKeys(c, downKeysQuery(share, records, foreignKeys, typeOf));
+      const sorted = (values: readonly string[] | undefined) => values?.map(Number).sort((a, b) => a - b);
+      expect(sorted(keys.get("company")?.values)).toEqual([chosen]);
+      expect(sorted(keys.get("contact")?.values)).toEqual(await ids(prod, `SELECT id FROM contact WHERE company_id = ${chosen}`));
+      expect(keys.has("ticket")).toBe(true);
+      const inSql = buildPartialClosure(share, records, foreignKeys);
+      const byKeys = buildPartialClosure(share, records, foreignKeys, new Map(), new Map(), keys);
+      for (const table of records) {
+        const found = (scope: RowScope, where: "where" | "members") => ids(prod, `${scope.ctes}SELECT id FROM public.${table} WHERE ${scope[where]}`);
+        expect(await found(byKeys.get(table)!, "where"), table).toEqual(await found(inSql.get(table)!, "where"));
+        expect(await found(byKeys.get(table)!, "members"), table).toEqual(await found(inSql.get(table)!, "members"));
+      }
+      // The appointments of the chosen contacts are found without reading contacts again.
+      expect(byKeys.get("appointment")!.ctes).not.toContain(`public."contact"`);
+      expect(await ids(prod, `${byKeys.get("appointment")!.ctes}SELECT id FROM public.appointment WHERE ${byKeys.get("appointment")!.where}`)).toContain(looseAppointmentId);
+    });
   });
 });
 

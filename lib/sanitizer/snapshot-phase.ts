@@ -15,8 +15,9 @@ import { copyData, countLeftOut, joinSources, mergeResults, type CopyResult } fr
 import { tableStepKey } from "./copy-streams";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
-import { buildCopyPlans, partialPulledFromCopy, type TablePlan } from "./copy-plan";
-import type { PulledIn } from "./partial-closure";
+import { buildCopyPlans, partialDownKeysQuery, partialPulledFromCopy, type TablePlan } from "./copy-plan";
+import type { DownKeys, PulledIn } from "./partial-closure";
+import { readDownKeys } from "./partial-down-keys";
 import { readPulledFromCopy } from "./partial-pulled-in";
 import { allowHashedSets, largestTable } from "./hashed-sets";
 import { ChangeCounts, countWholeTables, needsWholeCount } from "./change-counts";
@@ -112,21 +113,29 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     // pulled in beyond it once the rows that name them are in.
     const shares = new Map(pulledFrom.filter((q) => q.hasShare).map((q) => [q.table, "share" as const]));
     const onlyPulledIn = new Set(pulledFrom.filter((q) => !q.hasShare).map((q) => q.table));
-    const plans = buildCopyPlans(schema.tables, { ...ruleContext, partialParts: shares });
+    const plansWith = (downKeys: ReadonlyMap<string, DownKeys>) => buildCopyPlans(schema.tables, { ...ruleContext, partialParts: shares, partialDownKeys: downKeys });
     /** The plans the streams take from the start (a table that is only pulled in waits as a deferred plan). */
-    const streamed = plans.filter((p) => p.select !== null && !onlyPulledIn.has(p.table));
+    const streamedOf = (plans: TablePlan[]) => plans.filter((p) => p.select !== null && !onlyPulledIn.has(p.table));
+    // The steps and the left-out counts need no key; the statements that copy take the chosen rows' keys once read.
+    const plans = plansWith(new Map());
     /** The plans that copy a table's rows: the table's own, and the rows pulled into it beyond its share. */
     const partsOf = (table: string) => [...(onlyPulledIn.has(table) ? [] : [table]), ...(pulledFrom.some((q) => q.table === table) ? [pulledInPart(table)] : [])];
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
     // What needs only the snapshot runs while the database is made: counting what the
-    // rules leave out and a partial copy's whole tables, and rule 18's reading of
-    // production's personal values.
+    // rules leave out and a partial copy's whole tables, reading its chosen rows' keys,
+    // and rule 18's reading of production's personal values.
     tracker.insertAfter("schema", [
       ...plans.filter((p) => !onlyPulledIn.has(p.table)).map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
       // How many rows are pulled in is known only once the rows that name them are in: no count till then.
       ...pulledFrom.map((q) => ({ key: tableStepKey(pulledInPart(q.table)), label: `Copy the ${q.table} rows that copied rows refer to`, unit: "rows" as const })),
     ]);
-    const [, leftOut, wholeCounts, personalData] = await allSettledOrThrow(
+    // A partial copy's chosen rows' keys, read once on the last session (partial-down-keys.ts).
+    const downKeysRead =
+      options.kind === "partial"
+        ? timePhase(onPhase, "chosen rows' keys", () => readDownKeys(sources.at(-1)!, partialDownKeysQuery(schema.tables, ruleContext)))
+        : Promise.resolve(new Map<string, DownKeys>());
+    downKeysRead.catch(() => undefined); // a failure is raised where it is awaited
+    const [, { leftOut, wholeCounts }, personalData, downKeys] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
@@ -137,23 +146,25 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         );
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
-      timePhase(onPhase, "count left-out rows", async () => {
-        const leftOut = await countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) });
+      (async () => {
+        const leftOut = await timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) }));
+        // A partial copy reports the rows outside its share as all rows less those it copied.
+        const wholeCounts = await timePhase(onPhase, "count whole tables", () =>
+          countWholeTables(sources[0]!, plans.filter((p) => p.select !== null && needsWholeCount(p)).map((p) => p.table)),
+        );
         // Then the first session reads the copied tables' counts ahead, until the copy starts
         // (not while rule 18 reads production's values on it: the copy waits for those).
-        if (options.personalData !== "pseudonymise") void counts.readAhead(sources[0]!, streamed);
-        return leftOut;
-      }),
-      // A partial copy reports the rows outside its share as all rows less those it copied.
-      timePhase(onPhase, "count whole tables", () =>
-        countWholeTables(sources.at(-1)!, plans.filter((p) => p.select !== null && needsWholeCount(p)).map((p) => p.table)),
-      ),
+        if (options.personalData !== "pseudonymise") void downKeysRead.then((keys) => counts.readAhead(sources[0]!, streamedOf(plansWith(keys))), () => undefined);
+        return { leftOut, wholeCounts };
+      })(),
       options.personalData === "pseudonymise"
         ? timePhase(onPhase, "read personal data (rule 18)", () =>
             readPersonalData(sources, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
           )
         : Promise.resolve(undefined),
+      downKeysRead,
     );
+    const copyPlans = plansWith(downKeys);
 
     const pulledIn = new Map<string, PulledIn>();
     const written = new Map<string, TablePlan>();
@@ -163,7 +174,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       return copyData({
         ...common,
         firstSourceFree,
-        plans: streamed,
+        plans: streamedOf(copyPlans),
         deferred: pulledFrom.map((query) => ({
           name: pulledInPart(query.table),
           // The table's own share, and every part of the children: a pulled-in contact pulls in its company.
@@ -173,7 +184,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
             const keys = await timePhase(onPhase, "pulled-in keys", () => readPulledFromCopy(query, targets[stream]!));
             if (keys) pulledIn.set(query.table, keys); // else too many for a list: the table follows its children in SQL
             const parts = new Map([[query.table, "pulled in" as const]]);
-            const planned = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn, partialParts: parts }).find((p) => p.table === query.table)!;
+            const planned = buildCopyPlans(schema.tables, { ...ruleContext, partialPulledIn: pulledIn, partialParts: parts, partialDownKeys: downKeys }).find((p) => p.table === query.table)!;
             // A table with a share reports as its share's plan, the pulled-in rows added to it.
             if (!query.hasShare) written.set(planned.table, planned);
             return planned;
@@ -186,7 +197,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         counts,
       });
     });
-    const final = plans.map((p) => written.get(p.table) ?? p);
+    const final = copyPlans.map((p) => written.get(p.table) ?? p);
     return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.

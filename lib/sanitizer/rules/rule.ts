@@ -18,7 +18,7 @@ import type { CarryOver } from "../carry-over";
 import type { Classification } from "../classification";
 import type { SandboxExpectations } from "../expectations";
 import type { SandboxOptions } from "../options";
-import type { ClosurePart, ForeignKeyEdge, PulledIn, RowScope } from "../partial-closure";
+import type { ClosurePart, DownKeys, ForeignKeyEdge, PulledIn, RowScope } from "../partial-closure";
 
 export interface RuleContext {
   options: SandboxOptions;
@@ -33,6 +33,8 @@ export interface RuleContext {
   partialScopes?: ReadonlyMap<string, RowScope>;
   /** The rows a partial copy's closure pulls in, read once per run (partial-pulled-in.ts); followed in SQL when absent. */
   partialPulledIn?: ReadonlyMap<string, PulledIn>;
+  /** The keys of a partial copy's chosen rows, read once per run (partial-down-keys.ts); found in SQL when absent. */
+  partialDownKeys?: ReadonlyMap<string, DownKeys>;
   /** The tables a partial copy takes in two parts, and which part the plans are for (partial-closure.ts). */
   partialParts?: ReadonlyMap<string, ClosurePart>;
 }
