@@ -56,20 +56,43 @@ const DELETE_RULES: Record<string, CatalogForeignKey["onDelete"]> = {
   d: "SET DEFAULT",
 };
 
-export async function readCatalog(client: pg.ClientBase): Promise<Catalog> {
-  const tables = await client.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables
-      WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-      ORDER BY table_name`,
-  );
-  const columns = await client.query<ColumnRow>(
-    `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable,
+/**
+ * The tables and their columns, in one statement: all that the contract check (rule 0,
+ * the drift check, the verification) compares, read on every copy.
+ */
+export async function readTablesAndColumns(client: pg.ClientBase): Promise<Pick<Catalog, "tables" | "columns">> {
+  // A table without columns still comes, as one row with no column.
+  const { rows } = await client.query<{ table_name: string } & { [K in keyof ColumnRow]: ColumnRow[K] | null }>(
+    `SELECT t.table_name, c.column_name, c.data_type, c.is_nullable,
             c.numeric_precision, c.numeric_scale, c.character_maximum_length
-       FROM information_schema.columns c
-       JOIN information_schema.tables t USING (table_schema, table_name)
-      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-      ORDER BY c.table_name, c.ordinal_position`,
+       FROM information_schema.tables t
+       LEFT JOIN information_schema.columns c USING (table_schema, table_name)
+      WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+      ORDER BY t.table_name, c.ordinal_position`,
   );
+  return {
+    tables: [...new Set(rows.map((r) => r.table_name))],
+    columns: rows.flatMap((r) =>
+      r.column_name === null
+        ? []
+        : [
+            {
+              table: r.table_name,
+              name: r.column_name,
+              type: r.data_type ?? "",
+              nullable: r.is_nullable === "YES",
+              numericPrecision: r.numeric_precision,
+              numericScale: r.numeric_scale,
+              maxLength: r.character_maximum_length,
+            },
+          ],
+    ),
+  };
+}
+
+/** The whole shape: tables, columns, foreign keys and unique keys (the contract's own test compares them all). */
+export async function readCatalog(client: pg.ClientBase): Promise<Catalog> {
+  const { tables, columns } = await readTablesAndColumns(client);
   // pg_constraint rather than information_schema: the latter hides constraints on
   // tables the current role does not own, and a read-only role usually owns nothing.
   const foreignKeys = await client.query<{ table: string; column: string; references: string; rule: string }>(
@@ -93,16 +116,8 @@ export async function readCatalog(client: pg.ClientBase): Promise<Catalog> {
       ORDER BY 1, 3`,
   );
   return {
-    tables: tables.rows.map((r) => r.table_name),
-    columns: columns.rows.map((r) => ({
-      table: r.table_name,
-      name: r.column_name,
-      type: r.data_type,
-      nullable: r.is_nullable === "YES",
-      numericPrecision: r.numeric_precision,
-      numericScale: r.numeric_scale,
-      maxLength: r.character_maximum_length,
-    })),
+    tables,
+    columns,
     foreignKeys: foreignKeys.rows.map((r) => ({
       table: r.table,
       column: r.column,

@@ -8,7 +8,7 @@
  */
 import type pg from "pg";
 import { CRM_TABLES, type ContractColumn } from "./contract";
-import { readCatalog, type CatalogColumn } from "./catalog";
+import { readTablesAndColumns, type CatalogColumn } from "./catalog";
 
 export interface ColumnRef {
   table: string;
@@ -37,7 +37,7 @@ export function isContractExact(result: ContractCheckResult): boolean {
 }
 
 export async function checkContract(client: pg.ClientBase): Promise<ContractCheckResult> {
-  const catalog = await readCatalog(client);
+  const catalog = await readTablesAndColumns(client);
   const actualTables = new Set(catalog.tables);
   const actualColumns = new Map<string, CatalogColumn>(
     catalog.columns.map((c) => [`${c.table}.${c.name}`, c]),

@@ -94,6 +94,8 @@ describe("checkContract", () => {
       await client.query("ALTER TABLE sale ALTER COLUMN title DROP NOT NULL");
       await client.query("ALTER TABLE ticket ALTER COLUMN category TYPE varchar(50)");
       await client.query("CREATE TABLE custom_loyalty (id integer PRIMARY KEY)");
+      // A table with no column at all is a table all the same.
+      await client.query("CREATE TABLE custom_marker ()");
       await client.query("DROP TABLE erp_connection");
       const result = await checkContract(client);
       expect(result.extraColumns).toEqual([{ table: "contact", column: "shoe_size" }]);
@@ -102,7 +104,7 @@ describe("checkContract", () => {
         { table: "sale", column: "title", expected: { type: "text", nullable: false }, actual: { type: "text", nullable: true } },
         { table: "ticket", column: "category", expected: { type: "text", nullable: true }, actual: { type: "character varying", nullable: true } },
       ]);
-      expect(result.extraTables).toEqual(["custom_loyalty"]);
+      expect(result.extraTables).toEqual(["custom_loyalty", "custom_marker"]);
       expect(result.missingTables).toEqual(["erp_connection"]);
     } finally {
       await client.query("ROLLBACK");
