@@ -83,7 +83,7 @@ function partialRecordTables(tables: readonly PlannedTable[], ctx: RuleContext):
 /** A partial copy's statement reading the rows its closure pulls in (partial-pulled-in.ts), to pass back as `partialPulledIn`. */
 export function partialPulledInQuery(tables: readonly PlannedTable[], ctx: RuleContext): PulledInQuery | null {
   if (ctx.options.kind !== "partial") return null;
-  return pulledInQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
+  return pulledInQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, ctx.partialDownKeys);
 }
 
 /** A partial copy's statement reading its chosen rows' keys (partial-down-keys.ts), to pass back as `partialDownKeys`. */

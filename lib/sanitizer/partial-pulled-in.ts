@@ -20,7 +20,7 @@
  */
 import type pg from "pg";
 import type { PartialShare } from "./options";
-import { closureGraph, type ForeignKeyEdge, type PulledIn } from "./partial-closure";
+import { closureGraph, type DownKeys, type ForeignKeyEdge, type PulledIn } from "./partial-closure";
 import { publicTable, quoteIdent } from "./sql";
 
 /** More rows than this pulled into one table: that table keeps the closure's SQL form. */
@@ -33,8 +33,13 @@ export interface PulledInQuery {
 }
 
 /** The one statement reading every table's pulled-in keys, or null when no table can pull any row in. */
-export function pulledInQuery(share: PartialShare, recordTables: ReadonlySet<string>, foreignKeys: readonly ForeignKeyEdge[]): PulledInQuery | null {
-  const graph = closureGraph(share, recordTables, foreignKeys, new Map());
+export function pulledInQuery(
+  share: PartialShare,
+  recordTables: ReadonlySet<string>,
+  foreignKeys: readonly ForeignKeyEdge[],
+  downKeys: ReadonlyMap<string, DownKeys> = new Map(),
+): PulledInQuery | null {
+  const graph = closureGraph(share, recordTables, foreignKeys, new Map(), downKeys);
   const keys = graph.order.flatMap((table) => {
     const set = graph.pulledSet(table);
     return set ? [{ table, column: set.column }] : [];

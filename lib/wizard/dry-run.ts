@@ -16,7 +16,8 @@ import type pg from "pg";
 import type { Classification } from "../sanitizer/classification";
 import { countTables } from "../sanitizer/change-counts";
 import { allowHashedSets, largestTable } from "../sanitizer/hashed-sets";
-import { buildCopyPlans, partialPulledInQuery, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
+import { buildCopyPlans, partialDownKeysQuery, partialPulledInQuery, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
+import { readDownKeys } from "../sanitizer/partial-down-keys";
 import { readPulledIn } from "../sanitizer/partial-pulled-in";
 import { readForeignKeys } from "../sanitizer/foreign-keys";
 import type { SandboxOptions } from "../sanitizer/options";
@@ -55,16 +56,26 @@ export interface DryRunResult {
   durationMs: number;
 }
 
-/** Production's tables and their columns, as the copy's schema reader sees them, with the planner's sizes. */
+/**
+ * Production's tables and their columns, as the copy's schema reader sees them, with the
+ * planner's sizes. Of the types, only the integers' (a partial copy reads its chosen rows'
+ * integer keys as lists, partial-down-keys.ts): the counts need no other.
+ */
 async function readTables(client: pg.ClientBase): Promise<PlannedTable[]> {
-  const { rows } = await client.query<{ name: string; columns: string[]; rows: string; bytes: string }>(
+  const { rows } = await client.query<{ name: string; columns: string[]; types: (string | null)[]; rows: string; bytes: string }>(
     `SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns,
+            array_agg(CASE WHEN a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN format_type(a.atttypid, NULL) END ORDER BY a.attnum) AS types,
             greatest(c.reltuples, 0)::bigint::text AS rows, pg_table_size(c.oid)::text AS bytes
        FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition
       GROUP BY c.oid, c.relname`,
   );
-  return rows.map((r) => ({ name: r.name, columns: r.columns.map((name) => ({ name })), estimatedRows: Number(r.rows), bytes: Number(r.bytes) }));
+  return rows.map((r) => ({
+    name: r.name,
+    columns: r.columns.map((name, i) => ({ name, type: r.types[i] ?? null })),
+    estimatedRows: Number(r.rows),
+    bytes: Number(r.bytes),
+  }));
 }
 
 /** Rows each partial plan copies, counted in its scope: a preview of their own per scoped table. */
@@ -137,8 +148,11 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
   // tables (on ten million rows, that did not fit the statement limit).
   const { plans, census, figures } = await inOneSnapshot(client, async () => {
     if (options.kind === "partial") await allowHashedSets(client, largestTable(tables));
-    const partialPulledIn = options.kind === "partial" ? await readPulledIn(client, partialPulledInQuery(tables, ruleContext)) : undefined;
-    const plans = buildCopyPlans(tables, { ...ruleContext, ...(partialPulledIn ? { partialPulledIn } : {}) });
+    // The chosen rows' keys first, as the copy reads them: the statements below name them as lists.
+    const partialDownKeys = options.kind === "partial" ? await readDownKeys(client, partialDownKeysQuery(tables, ruleContext)) : undefined;
+    const withKeys = { ...ruleContext, ...(partialDownKeys ? { partialDownKeys } : {}) };
+    const partialPulledIn = options.kind === "partial" ? await readPulledIn(client, partialPulledInQuery(tables, withKeys)) : undefined;
+    const plans = buildCopyPlans(tables, { ...withKeys, ...(partialPulledIn ? { partialPulledIn } : {}) });
     const previews = [...CONTRACT_RULES.flatMap((r) => r.preview?.(options) ?? []), ...sharePreviews(plans)];
     return { plans, ...(await countAll(client, plans, previews)) };
   });
