@@ -9,7 +9,7 @@ import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox } from "./provision";
 import type { SanitizationReport } from "./report";
 import { cloneDatabase, databaseNames, generateProduction, newSandboxName, sandboxUrl, withClient } from "../testing/sanitizer-fixtures";
-import { assertVerified, verifySandbox } from "./verify";
+import { assertVerified, VERIFIER_APPLICATION_NAME, verifySandbox } from "./verify";
 
 let prod: string;
 let copyUrl: string;
@@ -98,6 +98,29 @@ describe("verifySandbox", () => {
     } finally {
       await dropTestDatabase(clone);
     }
+  });
+
+  it("fails the run plainly and drops the copy when the verification's own session is cut before it checks", async () => {
+    const name = newSandboxName();
+    const run = provisionSandbox({
+      productionUrl: prod,
+      sandboxServerUrl: testSandboxServerUrl(),
+      databaseName: name,
+      sandboxCustomerId: "Cust90003",
+      serviceMailboxAddress: "support@sandbox.example",
+      options: {},
+      classification: EMPTY_CLASSIFICATION,
+      beforeStep: async (key) => {
+        if (key !== "verify") return;
+        // Opened while the copy finished, and idle since: the one session a fault can take unnoticed.
+        const cut = await withClient(testSandboxServerUrl(), (c) =>
+          c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", [name, VERIFIER_APPLICATION_NAME]),
+        );
+        expect(cut.rowCount).toBe(1);
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: "CONNECTION_LOST", message: expect.not.stringMatching(/terminat|FATAL|127\.0\.0\.1/) });
+    expect(await databaseNames()).not.toContain(name);
   });
 
   it("fails the run and drops the copy when a rule is broken before verification", async () => {

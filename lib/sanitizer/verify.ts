@@ -31,8 +31,11 @@ export const CHECK_COUNT = CHECKS.length + 1;
  * transaction begins only when the checks do, after the copy's last commit.
  */
 export function openVerifierSession(url: string): Promise<pg.Client> {
-  return openClient({ connectionString: url });
+  // Named, so operators (and the tests) tell it from the copy's own sessions.
+  return openClient({ connectionString: url, application_name: VERIFIER_APPLICATION_NAME });
 }
+
+export const VERIFIER_APPLICATION_NAME = "sandbox-portal verification";
 
 /** Checks every rule on the copy: on a session of `openVerifierSession`'s (which it ends), or on a new one to `sandbox`. */
 export async function verifySandbox(
