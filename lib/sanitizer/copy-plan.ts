@@ -93,7 +93,8 @@ export function partialDownKeysQuery(tables: readonly PlannedTable[], ctx: RuleC
     const found = tables.find((t) => t.name === table)?.columns.find((c) => c.name === column);
     return found && builtInType(found) ? found.type : null;
   };
-  return downKeysQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, typeOf);
+  const rowsOf = (table: string) => tables.find((t) => t.name === table)?.estimatedRows ?? 0;
+  return downKeysQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, typeOf, rowsOf);
 }
 
 /** How a partial copy reads, from the rows it has copied, the keys its closure pulls in (partial-pulled-in.ts), children first. */

@@ -154,10 +154,11 @@ describe("pulledInQuery", () => {
 
 describe("the chosen rows' keys (partial-down-keys.ts)", () => {
   const integers = () => "integer";
+  const unknownRows = () => 0;
   const keys = (table: string, column: string, values: string[]) => [table, { column, type: "int4" as const, values }] as const;
 
   it("are read for the tables others hang off, in one statement that evaluates each set once", () => {
-    const query = downKeysQuery(share, RECORDS, EDGES, integers)!;
+    const query = downKeysQuery(share, RECORDS, EDGES, integers, unknownRows)!;
     expect(query.keys.map((k) => k.table)).toEqual(["company", "contact", "ticket", "ticket_message"]);
     expect(query.sql.match(/d\d+ AS \(/g)).toHaveLength(4);
   });
@@ -175,8 +176,17 @@ describe("the chosen rows' keys (partial-down-keys.ts)", () => {
   });
 
   it("are only an integer key's: a table keyed otherwise keeps the SQL form", () => {
-    const query = downKeysQuery(share, RECORDS, EDGES, (table) => (table === "contact" ? "text" : "integer"))!;
+    const query = downKeysQuery(share, RECORDS, EDGES, (table) => (table === "contact" ? "text" : "integer"), unknownRows)!;
     expect(query.keys.map((k) => k.table)).not.toContain("contact");
+  });
+
+  it("are not read for a table whose share would likely be over the limit: the statement would scan it for nothing", () => {
+    const rows = (table: string) => (table === "contact" ? 1_000_000 : table === "company" ? 100_000 : 0);
+    const tables = (percent: number) => downKeysQuery({ by: "percent", percent }, RECORDS, EDGES, integers, rows)!.keys.map((k) => k.table);
+    expect(tables(10)).toEqual(["company", "ticket", "ticket_message"]);
+    expect(tables(1)).toEqual(["company", "contact", "ticket", "ticket_message"]);
+    // Three named companies of 100,000: their share of a million contacts is small.
+    expect(downKeysQuery({ by: "companies", ids: [1, 2, 3] }, RECORDS, EDGES, integers, rows)!.keys.map((k) => k.table)).toContain("contact");
   });
 
   it("keep production's keys inert: a value that is not an integer's text is refused, never written into a statement", () => {
@@ -186,7 +196,7 @@ describe("the chosen rows' keys (partial-down-keys.ts)", () => {
   });
 
   it("leave a table with more than MAX_PULLED_IN chosen rows to the SQL form", async () => {
-    const query = downKeysQuery(share, RECORDS, EDGES, integers)!;
+    const query = downKeysQuery(share, RECORDS, EDGES, integers, unknownRows)!;
     const many = Array.from({ length: MAX_PULLED_IN + 1 }, (_v, i) => String(i));
     const client = { query: () => Promise.resolve({ rows: [{ t0: ["7"], t1: many, t2: null, t3: ["1"] }] }) };
     const read = await readDownKeys(client as unknown as pg.ClientBase, query);

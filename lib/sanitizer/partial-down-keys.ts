@@ -8,12 +8,13 @@
  * statement, on a session of the copy's snapshot, while the sandbox's database is
  * made: the same rows the statements would have found.
  *
- * A table whose key is not one integer column, or whose chosen rows are more than a
- * statement should carry as a literal, keeps the closure's SQL form: slower, never wrong.
+ * A table whose key is not one integer column, or whose chosen rows are (or would likely
+ * be) more than a statement should carry as a literal, keeps the closure's SQL form:
+ * slower, never wrong.
  */
 import type pg from "pg";
 import type { PartialShare } from "./options";
-import { closureGraph, type DownKeys, type ForeignKeyEdge } from "./partial-closure";
+import { closureGraph, ROOT_TABLE, type DownKeys, type ForeignKeyEdge } from "./partial-closure";
 import { MAX_PULLED_IN } from "./partial-pulled-in";
 import { quoteIdent } from "./sql";
 
@@ -28,12 +29,24 @@ export interface DownKeysQuery {
   keys: { table: string; column: string; type: DownKeys["type"] }[];
 }
 
-/** The one statement reading the down keys of every table that has down children, or null when none has. */
-export function downKeysQuery(share: PartialShare, recordTables: ReadonlySet<string>, foreignKeys: readonly ForeignKeyEdge[], typeOf: ColumnTypeOf): DownKeysQuery | null {
+/**
+ * The one statement reading the down keys of every table that has down children, or null
+ * when none has. `rowsOf`: the planner's estimate of a table's rows, 0 when unknown. A
+ * table whose share would likely be over the limit is not read at all: the statement
+ * would scan it once more for nothing (on ten million rows, seconds before the copy).
+ */
+export function downKeysQuery(
+  share: PartialShare,
+  recordTables: ReadonlySet<string>,
+  foreignKeys: readonly ForeignKeyEdge[],
+  typeOf: ColumnTypeOf,
+  rowsOf: (table: string) => number,
+): DownKeysQuery | null {
   const integerType = (table: string, column: string) => INTEGER_TYPES[typeOf(table, column) ?? ""] ?? null;
   const graph = closureGraph(share, recordTables, foreignKeys, new Map());
+  const fraction = shareFraction(share, rowsOf(ROOT_TABLE));
   const keys = graph.order.flatMap((table) => {
-    const column = graph.downable.has(table) ? graph.downKeyColumn(table, integerType) : null;
+    const column = graph.downable.has(table) && rowsOf(table) * fraction <= MAX_PULLED_IN ? graph.downKeyColumn(table, integerType) : null;
     return column ? [{ table, column, type: integerType(table, column)! }] : [];
   });
   if (keys.length === 0) return null;
@@ -43,6 +56,13 @@ export function downKeysQuery(share: PartialShare, recordTables: ReadonlySet<str
   });
   // One WITH for all: each named set is evaluated once, however many tables read it.
   return { sql: `${graph.withClause(keys.map((k) => graph.dName(k.table)))}SELECT ${selects.join(", ")}`, keys };
+}
+
+/** The share's likely part of each table: a percentage's, or the named companies' part of all; all of it for a date. */
+function shareFraction(share: PartialShare, companies: number): number {
+  if (share.by === "percent") return share.percent / 100;
+  if (share.by === "companies") return Math.min(1, share.ids.length / Math.max(1, companies));
+  return 1;
 }
 
 /** Runs the statement: the down keys of every table that stays within MAX_PULLED_IN. */
