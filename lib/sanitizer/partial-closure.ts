@@ -279,11 +279,21 @@ export function closureGraph(
   return { order, downable, upEdges, downWhere, upWhere, finalWhere, roots, downRoots, upRoots, withClause, pulledSet, dName, downKeyColumn };
 }
 
-/** An integer array literal; every value is checked to be an integer's text, since they come from production. */
+/**
+ * An integer array literal; every value is checked to be an integer's text, since they
+ * come from production. Written once per list: every statement below the table names
+ * the same string (tens of thousands of keys, repeated in each table's scope).
+ */
 function integerArray(keys: DownKeys): string {
-  for (const v of keys.values) if (!/^-?\d{1,19}$/.test(v)) throw new Error(`not an integer key: ${v.slice(0, 40)}`);
-  return `'{${keys.values.join(",")}}'::${keys.type}[]`;
+  let literal = integerArrays.get(keys);
+  if (literal === undefined) {
+    for (const v of keys.values) if (!/^-?\d{1,19}$/.test(v)) throw new Error(`not an integer key: ${v.slice(0, 40)}`);
+    literal = `'{${keys.values.join(",")}}'::${keys.type}[]`;
+    integerArrays.set(keys, literal);
+  }
+  return literal;
 }
+const integerArrays = new WeakMap<DownKeys, string>();
 
 /** A `text[]` literal of values (array syntax: each element double-quoted, `"` and `\` escaped). */
 function textArray(values: readonly string[]): string {
