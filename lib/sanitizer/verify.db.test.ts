@@ -100,9 +100,9 @@ describe("verifySandbox", () => {
     }
   });
 
-  it("fails the run plainly and drops the copy when the verification's own session is cut before it checks", async () => {
-    const name = newSandboxName();
-    const run = provisionSandbox({
+  /** A default copy under the name `name`, with `beforeVerify` run as its verification is about to start. */
+  const provisionUpToVerify = (name: string, beforeVerify: () => Promise<void>) =>
+    provisionSandbox({
       productionUrl: prod,
       sandboxServerUrl: testSandboxServerUrl(),
       databaseName: name,
@@ -111,13 +111,18 @@ describe("verifySandbox", () => {
       options: {},
       classification: EMPTY_CLASSIFICATION,
       beforeStep: async (key) => {
-        if (key !== "verify") return;
-        // Opened while the copy finished, and idle since: the one session a fault can take unnoticed.
-        const cut = await withClient(testSandboxServerUrl(), (c) =>
-          c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", [name, VERIFIER_APPLICATION_NAME]),
-        );
-        expect(cut.rowCount).toBe(1);
+        if (key === "verify") await beforeVerify();
       },
+    });
+
+  it("fails the run plainly and drops the copy when the verification's own session is cut before it checks", async () => {
+    const name = newSandboxName();
+    const run = provisionUpToVerify(name, async () => {
+      // Opened while the copy finished, and idle since: the one session a fault can take unnoticed.
+      const cut = await withClient(testSandboxServerUrl(), (c) =>
+        c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", [name, VERIFIER_APPLICATION_NAME]),
+      );
+      expect(cut.rowCount).toBe(1);
     });
     await expect(run).rejects.toMatchObject({ code: "CONNECTION_LOST", message: expect.not.stringMatching(/terminat|FATAL|127\.0\.0\.1/) });
     expect(await databaseNames()).not.toContain(name);
@@ -125,18 +130,7 @@ describe("verifySandbox", () => {
 
   it("fails the run and drops the copy when a rule is broken before verification", async () => {
     const name = newSandboxName();
-    const run = provisionSandbox({
-      productionUrl: prod,
-      sandboxServerUrl: testSandboxServerUrl(),
-      databaseName: name,
-      sandboxCustomerId: "Cust90003",
-      serviceMailboxAddress: "support@sandbox.example",
-      options: {},
-      classification: EMPTY_CLASSIFICATION,
-      beforeStep: async (key) => {
-        if (key === "verify") await withClient(sandboxUrl(name), (c) => c.query("UPDATE ticket SET status = 'pending' WHERE id = 7"));
-      },
-    });
+    const run = provisionUpToVerify(name, () => withClient(sandboxUrl(name), (c) => c.query("UPDATE ticket SET status = 'pending' WHERE id = 7")).then(() => undefined));
     await expect(run).rejects.toMatchObject({ code: "VERIFY_FAILED", message: expect.stringMatching(/rule 5 \(Tickets\).*ticket 7: status=pending/s) });
     expect(await databaseNames()).not.toContain(name);
   });
