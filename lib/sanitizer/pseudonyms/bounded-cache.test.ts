@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BoundedCache, repeatedValues, TRIAL_LOOKUPS } from "./bounded-cache";
+import { BoundedCache } from "./bounded-cache";
 
 describe("BoundedCache", () => {
   it("works a value out once while it is kept", () => {
@@ -26,32 +26,5 @@ describe("BoundedCache", () => {
     cache.get(huge, make);
     cache.get(huge, make);
     expect(made).toBe(3);
-  });
-
-  it("stops keeping a column's values when they do not repeat, and keeps them when they do", () => {
-    const counted = () => {
-      let made = 0;
-      return { make: (v: string) => (made++, v), made: () => made };
-    };
-    // Sale titles: every one different. After the trial, a value met again is worked out again.
-    const distinct = repeatedValues("free-text")!.cache;
-    const d = counted();
-    for (let i = 0; i < TRIAL_LOOKUPS + 1000; i++) distinct.get(`title ${i}`, d.make);
-    distinct.get(`title ${TRIAL_LOOKUPS + 999}`, d.make);
-    expect(d.made()).toBe(TRIAL_LOOKUPS + 1001);
-    // Judged on the trial's last look-up, whether it hits or not.
-    const judged = repeatedValues("email")!.cache;
-    const j = counted();
-    for (let i = 0; i < TRIAL_LOOKUPS - 1; i++) judged.get(`sender${i}@example.com`, j.make);
-    judged.get("sender0@example.com", j.make);
-    judged.get("late@example.com", j.make);
-    judged.get("late@example.com", j.make);
-    expect(j.made()).toBe(TRIAL_LOOKUPS + 1);
-    // Cities: a few hundred, over and over; the trial's last look-up a hit.
-    const repeating = repeatedValues("free-text")!.cache;
-    const r = counted();
-    for (let i = 0; i < 2 * TRIAL_LOOKUPS; i++) repeating.get(`city ${i % 256}`, r.make);
-    expect(r.made()).toBe(256);
-    expect(repeatedValues("phone")).toBeUndefined();
   });
 });

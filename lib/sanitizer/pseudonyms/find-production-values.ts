@@ -14,9 +14,10 @@ import { survivesDrops } from "../../db/client";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
-import { BoundedCache, perColumn } from "./bounded-cache";
+import { BoundedCache } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
 import { fieldValue, FieldWalker, forEachRowChunk, isNullField } from "./copy-rows";
+import { fieldResultsFor } from "./field-results";
 import { personalKind, type PersonalKind } from "./columns";
 import { addressWordHoldsName, digitsOf, holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
@@ -29,6 +30,9 @@ const HAS_DIGIT = /\d/;
 /** The words of addresses and user names judged, kept (a few thousand distinct words make a million). */
 const ADDRESS_WORD_BYTES = 4 * 1024 * 1024;
 const HOLDS = "1";
+/** What a value may hold, as the offending rows say it; a column keeps its values' verdicts as positions here, 0 for none. */
+const FOUND = ["a person's name", "a company's name", "an address", "an org number", "a phone number"] as const;
+type Found = (typeof FOUND)[number];
 
 export class ProductionValueFinder {
   private readonly fullNames: ReadonlySet<string>;
@@ -52,7 +56,7 @@ export class ProductionValueFinder {
   }
 
   /** What production value `value` holds ("a name", …), or null when it holds none. */
-  find(value: string, kind: PersonalKind): string | null {
+  find(value: string, kind: PersonalKind): Found | null {
     const p = this.production;
     if (value.length <= this.longestWhole) {
       // Names, company names and addresses are normalised alike (values.ts).
@@ -130,8 +134,8 @@ async function findProductionValues(client: pg.ClientBase, classification: Class
   for (const { table, hasId, columns } of await personalTablesOfCopy(client, classification)) {
     // One read of the table for all its columns: the verifier's time is the values it looks at, not the reads.
     const sql = `COPY (SELECT ${hasId ? "id::text" : "NULL"}, ${columns.map((c) => `${quoteIdent(c.column)}::text`).join(", ")} FROM ${publicTable(table)}) TO STDOUT`;
-    // As in the copy, a column's repeated short values are looked at once; "" is nothing found.
-    const checks = columns.map(({ kind }) => perColumn(kind, (value) => finder.find(value, kind) ?? ""));
+    // As in the copy, a column's repeated values are looked at once.
+    const results = columns.map(({ kind }) => fieldResultsFor(kind));
     // Field 0 is the row's id, read only for a row that offends.
     const walker = new FieldWalker([0, ...columns.map((_c, i) => i + 1)]);
     let idStart = 0;
@@ -144,7 +148,14 @@ async function findProductionValues(client: pg.ClientBase, classification: Class
           return;
         }
         if (isNullField(data, start, fieldEnd)) return;
-        const what = checks[chosen - 1]!(fieldValue(data, start, fieldEnd));
+        const kept = results[chosen - 1];
+        const entry = kept ? kept.find(data, start, fieldEnd) : -1;
+        let what: Found | null;
+        if (entry >= 0) what = FOUND[kept!.tag(entry) - 1] ?? null;
+        else {
+          what = finder.find(fieldValue(data, start, fieldEnd), columns[chosen - 1]!.kind);
+          kept?.keep(data, start, fieldEnd, what ? FOUND.indexOf(what) + 1 : 0);
+        }
         if (!what) return;
         total++;
         const id = isNullField(data, idStart, idEnd) ? "" : ` ${fieldValue(data, idStart, idEnd)}`;

@@ -5,7 +5,7 @@
  * untouched.
  */
 import type { PersonalColumn, PersonalKind } from "./columns";
-import { perColumn } from "./bounded-cache";
+import { fieldResultsFor } from "./field-results";
 import { Pseudonymiser } from "./pseudonymiser";
 import { RewriteStream } from "./rewrite-stream";
 import { Scrubber } from "./scrubber";
@@ -71,17 +71,10 @@ export class PersonalData {
   /** The stream that rewrites a table's personal columns, or undefined for a table with none. */
   streamFor(columns: readonly PersonalColumn[]): RewriteStream | undefined {
     if (columns.length === 0) return undefined;
-    return new RewriteStream(columns.map((c) => ({ index: c.index, key: CHANGE_GROUP[c.kind], rewrite: this.columnRewrite(c.kind) })));
-  }
-
-  /**
-   * One column's rewriting. Short text and addresses repeat in some columns (65,000
-   * subjects in 300,000 appointments, a city in every other row) and cost microseconds
-   * each: their results are kept per column, while they repeat enough to pay
-   * (repeatedValues). The other kinds are kept by the pseudonymiser, or are phone and org
-   * numbers, which cost less to rewrite than to keep.
-   */
-  private columnRewrite(kind: PersonalKind): (value: string) => string {
-    return perColumn(kind, (value) => this.rewrite(kind, value));
+    // A column's values repeat (a first name in hundreds of rows, a subject in dozens):
+    // each column keeps its rewritten fields while they repeat enough to pay.
+    return new RewriteStream(
+      columns.map((c) => ({ index: c.index, key: CHANGE_GROUP[c.kind], rewrite: (value: string) => this.rewrite(c.kind, value), results: fieldResultsFor(c.kind) })),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
+import { FieldResults } from "./field-results";
 import { RewriteStream } from "./rewrite-stream";
 
 /** Pushes `input` through a RewriteStream in chunks of `size` bytes. */
@@ -27,6 +28,18 @@ describe("RewriteStream", () => {
     const upper = (v: string) => v.toUpperCase();
     const stream = new RewriteStream([{ index: 2, key: "c", rewrite: upper }, { index: 0, key: "a", rewrite: upper }]);
     expect((await run("a\tb\tc\nx\t\\N\t\\N\n", 3, stream)).out).toBe("A\tb\tC\nX\t\\N\t\\N\n");
+  });
+
+  it("writes a repeated value's kept result as it would write it afresh, and counts it each time", async () => {
+    const rows = Array.from({ length: 300 }, (_v, i) => `${i}\t${["kari ø", "line\\nbreak", "UNCHANGED", "\\N", ""][i % 5]}\tx\n`).join("");
+    let worked = 0;
+    const upper = (v: string) => (worked++, v.toUpperCase());
+    const kept = await run(rows, 7, new RewriteStream([{ index: 1, key: "t.name", rewrite: upper, results: new FieldResults() }]));
+    expect(worked).toBe(3);
+    const afresh = await run(rows, 7, new RewriteStream([{ index: 1, key: "t.name", rewrite: (v) => v.toUpperCase() }]));
+    expect(kept.out).toBe(afresh.out);
+    expect(kept.stream.changed.get("t.name")).toBe(120);
+    expect(afresh.stream.changed.get("t.name")).toBe(120);
   });
 
   it("fails a stream cut off inside a row", async () => {

@@ -9,6 +9,7 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { encodeField } from "./copy-text";
 import { fieldValue, FieldWalker, isNullField, RowChunks, type FieldVisitor } from "./copy-rows";
+import type { FieldResults } from "./field-results";
 
 export interface FieldRewrite {
   /** Position of the field in the row. */
@@ -16,7 +17,13 @@ export interface FieldRewrite {
   /** What the report counts it under. */
   key: string;
   rewrite: (value: string) => string;
+  /** The column's results kept by its fields' bytes, when its values repeat. */
+  results?: FieldResults;
 }
+
+/** The tags of a kept result. */
+const UNCHANGED = 0;
+const CHANGED = 1;
 
 const BACKSLASH = 0x5c;
 const NOTHING = Buffer.alloc(0);
@@ -97,12 +104,28 @@ export class RewriteStream extends Transform {
   private rewriteField(chosen: number, start: number, end: number): void {
     const data = this.data;
     if (isNullField(data, start, end)) return;
+    const { rewrite, results } = this.fields[chosen]!;
+    const kept = results ? results.find(data, start, end) : -1;
+    if (kept >= 0) {
+      if (results!.tag(kept) === UNCHANGED) return;
+      this.reserve(start - this.copiedTo + results!.resultLength(kept));
+      this.copyBytes(this.copiedTo, start);
+      this.outLength += results!.copyResult(kept, this.out, this.outLength);
+      this.copiedTo = end;
+      this.counts[chosen]!++;
+      return;
+    }
     const value = fieldValue(data, start, end);
-    const rewritten = value.trim() === "" ? value : this.fields[chosen]!.rewrite(value);
-    if (rewritten === value) return;
+    const rewritten = value.trim() === "" ? value : rewrite(value);
+    if (rewritten === value) {
+      results?.keep(data, start, end, UNCHANGED);
+      return;
+    }
     this.reserve(start - this.copiedTo + rewritten.length * MAX_BYTES_PER_UNIT);
     this.copyBytes(this.copiedTo, start);
+    const fieldStart = this.outLength;
     this.writeField(rewritten);
+    results?.keep(data, start, end, CHANGED, this.out, fieldStart, this.outLength);
     this.copiedTo = end;
     this.counts[chosen]!++;
   }
