@@ -11,7 +11,7 @@
  */
 import { CONFIGURATION_TABLES, CRM_TABLES, contractTable } from "../crm/contract";
 import { columnTreatment } from "./classification";
-import { buildPartialClosure, type ForeignKeyEdge, type RowScope } from "./partial-closure";
+import { buildPartialClosure, closureGraph, type ForeignKeyEdge, type RowScope } from "./partial-closure";
 import { partialShareOf } from "./options";
 import { personalColumns, type PersonalColumn } from "./pseudonyms/columns";
 import { downKeysQuery, type DownKeysQuery } from "./partial-down-keys";
@@ -97,6 +97,28 @@ export function partialDownKeysQuery(tables: readonly PlannedTable[], ctx: RuleC
   return downKeysQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, typeOf, rowsOf);
 }
 
+/**
+ * One statement counting each record table's rows of the chosen companies on
+ * production by the closure in plain SQL (no keys read ahead, no parts, nothing read
+ * back from the copy): the dependants check's expectation (partial-chosen-counts.ts).
+ * The chosen companies', contacts' and tickets' sets are made once and shared by
+ * every table's count.
+ */
+export function partialChosenCountQuery(tables: readonly PlannedTable[], ctx: RuleContext): { sql: string; tables: string[] } | null {
+  if (ctx.options.kind !== "partial") return null;
+  const plain = { ...ctx, partialPulledIn: new Map(), partialParts: new Map(tables.map((t) => [t.name, "share" as const])), partialDownKeys: new Map() };
+  // Each plan's chosen count names the sets of this same graph: one closure, the same inputs.
+  const graph = closureGraph(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, new Map());
+  const counted = buildCopyPlans(tables, plain).flatMap((plan) => {
+    const chosen = plan.select === null ? undefined : plan.changes.find((c) => c.key === chosenKey(plan.table));
+    return chosen ? [{ table: plan.table, aggregate: chosen.aggregate }] : [];
+  });
+  if (counted.length === 0) return null;
+  const sets = [...new Set(counted.flatMap((c) => graph.downRoots(c.table)))];
+  const counts = counted.map((c) => `(SELECT ${c.aggregate} FROM ${publicTable(c.table)})`);
+  return { sql: `${graph.withClause(sets)}SELECT ARRAY[${counts.join(", ")}]::bigint[] AS counts`, tables: counted.map((c) => c.table) };
+}
+
 /** How a partial copy reads, from the rows it has copied, the keys its closure pulls in (partial-pulled-in.ts), children first. */
 export function partialPulledFromCopy(tables: readonly PlannedTable[], ctx: RuleContext): PulledFromCopy[] {
   if (ctx.options.kind !== "partial") return [];
@@ -157,10 +179,10 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
   // own row count is the same number, the report takes it from there. With no other
   // rule filtering the rows, the rows outside the share are all rows less those copied.
   const changes: ChangeCount[] = (rules.changes ?? []).map((c) => (c.outsideScope && !rules.where ? { ...c, fromCopy: "not copied" } : c));
-  // The rows of the chosen companies that the copy holds, recorded on production
-  // for the verification's "every selected company has all its dependants". When
-  // they are the whole share (a table no copied row pulls others into), they are
-  // exactly the rows copied.
+  // The rows of the chosen companies that the copy holds, for the report. When they
+  // are the whole share (a table no copied row pulls others into), they are exactly
+  // the rows copied. The verification's "every selected company has all its
+  // dependants" expects a count made apart from the copy (partial-chosen-counts.ts).
   if (scope && scope.members !== "false") {
     const chosen = { rule: 17, key: chosenKey(table.name), aggregate: countWhere(`(${scope.members})${rules.where ? ` AND ${rules.where}` : ""}`) };
     changes.push(scope.members === scope.where ? { ...chosen, fromCopy: "copied" } : chosen);

@@ -28,7 +28,6 @@ import { ProgressTracker, type ProgressListener } from "./progress";
 import type { SanitizationReport } from "./report";
 import { buildRuleReports, RULE_STEPS } from "./rule-reports";
 import { runParallel } from "./run-parallel";
-import { chosenCounts } from "./rules/rule-17-kinds";
 import { checkPersonalData } from "./pseudonyms/find-production-values";
 import { runSnapshotPhase } from "./snapshot-phase";
 import { publicTable } from "./sql";
@@ -204,7 +203,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       tableRows: Object.fromEntries(copy.tables.map((t) => [t.name, t.rows])),
       ticketsClosed: rules.find((r) => r.rule === 5)?.changes["ticket.closed"] ?? 0,
       preferencesCreated: post[11]?.["preference.created"] ?? 0,
-      ...(options.kind === "partial" ? { chosenRows: chosenCounts(rules.find((r) => r.rule === 17)?.changes ?? {}) } : {}),
+      // Counted on production apart from how the copy found its rows (partial-chosen-counts.ts).
+      ...(phase.chosenRows ? { chosenRows: phase.chosenRows } : {}),
       carried: {
         appAuthorizations: carried.appAuthorizations.map((a) => ({ id: a.id, name: a.app_name })),
         webhooks: carried.webhooks.map((w) => ({ id: w.id, name: w.name })),

@@ -31,6 +31,7 @@ import { readSourceSchema, type SourceSchema } from "./schema-reader";
 import { rateLimitFromMegabytes } from "./rate-limit";
 import { openSnapshot } from "./snapshot";
 import type { PersonalData } from "./pseudonyms/personal-data";
+import { countChosenRowsApart } from "./partial-chosen-counts";
 import { readPersonalData } from "./pseudonyms/read-personal-data";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 
@@ -70,6 +71,8 @@ export interface SnapshotPhaseResult {
   copy: CopyResult;
   /** Rule 18: production's personal values and their pseudonyms, when the sandbox pseudonymises (for the verifier). */
   personalData?: PersonalData;
+  /** A partial copy: each table's rows of the chosen companies on production, counted apart from the copy (the dependants check's expectation). */
+  chosenRows?: Record<string, number>;
 }
 
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
@@ -105,6 +108,11 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     for (const s of input.laterSteps) tracker.add(s);
     tracker.finish("snapshot", { detail: `production as of ${snapshot.at.toISOString()}` });
 
+    // A partial copy's dependants check expects production's counts made apart from the
+    // copy (partial-chosen-counts.ts): on a session of their own, beside all that follows.
+    const chosenCounted =
+      options.kind === "partial" ? timePhase(onPhase, "count chosen companies' rows", () => countChosenRowsApart(snapshot, schema.tables, ruleContext)) : undefined;
+    chosenCounted?.catch(() => undefined); // a failure is raised where it is awaited
     const encoding = await productionEncoding(snapshot.main);
     const sources = await timePhase(onPhase, "join snapshot", () => joining);
     if (options.kind === "partial") await Promise.all(sources.map((source) => allowHashedSets(source, largestTable(schema.tables))));
@@ -197,8 +205,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         counts,
       });
     });
+    const chosenRows = await chosenCounted;
     const final = copyPlans.map((p) => written.get(p.table) ?? p);
-    return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData };
+    return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData, ...(chosenRows ? { chosenRows } : {}) };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
     if (watchdog.signal.aborted) throw watchdog.signal.reason;

@@ -37,11 +37,6 @@ const CHOSEN = / of the chosen companies$/;
 /** The change key counting a table's rows that belong to the chosen companies (the dependants check's expectation). */
 export const chosenKey = (table: string) => `${table} of the chosen companies`;
 
-/** The tables and counts of a report's chosen-companies keys: what the dependants check expects. */
-export function chosenCounts(changes: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(changes).flatMap(([key, n]) => (CHOSEN.test(key) ? [[key.replace(CHOSEN, ""), n]] : [])));
-}
-
 /** Whether a change key counts rows a kind left out (not rows it kept). */
 export const isLeftOutKey = (key: string) => LEFT_OUT.test(key) || OUTSIDE_SHARE.test(key);
 
