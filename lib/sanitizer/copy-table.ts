@@ -12,13 +12,14 @@ import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { BinaryRowCounter, TextRowCounter, type CopyCounters } from "./copy-row-counters";
 import type { TablePlan } from "./copy-plan";
+import { SanitizationError } from "./errors";
 import { ThrottledStream, type RateLimit } from "./rate-limit";
 import { quoteIdent } from "./sql";
 
 export async function copyTable(
   source: pg.ClientBase,
   target: pg.ClientBase,
-  plan: TablePlan,
+  plan: Pick<TablePlan, "table" | "select" | "columns" | "binary">,
   onChunk: (c: CopyCounters) => void,
   signal?: AbortSignal,
   rateLimit?: RateLimit,
@@ -36,6 +37,11 @@ export async function copyTable(
   const options = signal ? { signal } : {};
   const stages = [out, ...(rateLimit ? [new ThrottledStream(rateLimit)] : []), counter, ...(rewrite ? [rewrite] : []), into];
   await pipeline(stages, options);
-  // The server's own count of rows loaded is the authority; the stream count is for progress.
+  // The server's own count of rows loaded is the authority, and the rows read from
+  // production must be as many: a row lost or added on the way (by the rewriting, or
+  // between the streams) fails the copy, whose checks compare against what was loaded.
+  if (into.rowCount !== counter.counters.rows) {
+    throw new SanitizationError("COPY_FAILED", `Copying ${plan.table} read ${counter.counters.rows} rows from production but loaded ${into.rowCount}.`);
+  }
   return { rows: into.rowCount, bytes: counter.counters.bytes };
 }
