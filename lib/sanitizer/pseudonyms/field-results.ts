@@ -106,16 +106,22 @@ class Generation {
     return entry;
   }
 
+  /** Entry `entry` of this generation, given to `add` (another generation's, or the cache's newest). */
+  passOn(entry: number, add: AddEntry): number {
+    const start = this.starts[entry]!;
+    const keyEnd = start + this.keyLengths[entry]!;
+    const resultLength = this.resultLengths[entry]!;
+    return add(this.hashes[entry]!, this.bytes, start, keyEnd, this.tags[entry]!, resultLength < 0 ? undefined : this.bytes, keyEnd, keyEnd + resultLength);
+  }
+
   /** Every entry of `from` added to this one (room enough: it is larger). */
   takeAll(from: Generation): void {
-    for (let e = 0; e < from.count; e++) {
-      const start = from.starts[e]!;
-      const keyEnd = start + from.keyLengths[e]!;
-      const resultLength = from.resultLengths[e]!;
-      this.add(from.hashes[e]!, from.bytes, start, keyEnd, from.tags[e]!, resultLength < 0 ? undefined : from.bytes, keyEnd, keyEnd + resultLength);
-    }
+    const add: AddEntry = (...entry) => this.add(...entry);
+    for (let e = 0; e < from.count; e++) from.passOn(e, add);
   }
 }
+
+type AddEntry = Generation["add"];
 
 /** FNV-1a over the field's bytes. */
 function hashBytes(data: Uint8Array, start: number, end: number): number {
@@ -142,13 +148,9 @@ export class FieldResults {
     const hash = hashBytes(data, start, end);
     let entry = this.current.find(data, start, end, hash);
     if (entry < 0 && this.older) {
-      const old = this.older;
-      const found = old.find(data, start, end, hash);
-      if (found >= 0) {
-        const keyEnd = old.starts[found]! + old.keyLengths[found]!;
-        const resultLength = old.resultLengths[found]!;
-        entry = this.add(hash, old.bytes, old.starts[found]!, keyEnd, old.tags[found]!, resultLength < 0 ? undefined : old.bytes, keyEnd, keyEnd + resultLength);
-      }
+      const found = this.older.find(data, start, end, hash);
+      // Kept again in the newest generation, so what is still in use outlives the next turn.
+      if (found >= 0) entry = this.older.passOn(found, this.addToCurrent);
     }
     if (entry >= 0) this.hits++;
     if (++this.lookups === TRIAL_LOOKUPS && this.hits < MIN_HIT_RATE * TRIAL_LOOKUPS) {
@@ -185,6 +187,8 @@ export class FieldResults {
     if (!this.keeping || end - start > MAX_FIELD_BYTES || (result && resultEnd - resultStart > MAX_ENTRY_BYTES)) return;
     this.add(hashBytes(data, start, end), data, start, end, tag, result, resultStart, resultEnd);
   }
+
+  private readonly addToCurrent: AddEntry = (...entry) => this.add(...entry);
 
   private add(hash: number, key: Uint8Array, keyStart: number, keyEnd: number, tag: number, result: Uint8Array | undefined, resultStart: number, resultEnd: number): number {
     const size = keyEnd - keyStart + (result ? resultEnd - resultStart : 0);
