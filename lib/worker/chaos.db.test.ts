@@ -127,6 +127,27 @@ async function refreshCaughtMidCopy(request: (kind: "REFRESH") => Promise<string
 }
 
 /**
+ * Starts a refresh and returns once its copy is verified, before the swap. Between the
+ * two there may be only milliseconds: a refresh that ends before it is seen there is
+ * simply followed by another, as refreshCaughtMidCopy does.
+ */
+async function refreshCaughtAfterVerify(request: (kind: "REFRESH") => Promise<string>): Promise<string> {
+  const verified = (s: { key: string; state: string }) => s.key === "verify" && s.state === "done";
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const runId = await request("REFRESH");
+    const seen = await waitFor("the copy to be verified", async () => {
+      if (await reached(runId, verified)()) return "caught";
+      const run = await runOf(runId);
+      if (run.status === "FAILED") return `failed: ${run.error}`;
+      return run.status === "SUCCEEDED" ? "ended" : null;
+    });
+    if (seen === "caught") return runId;
+    if (seen !== "ended") throw new Error(`run ${seen}`);
+  }
+  throw new Error(`no refresh was caught between its verification and its swap in 5 tries\n${workerLog.slice(-3000)}`);
+}
+
+/**
  * Waits for the run to succeed, doing what a live worker's sweep does meanwhile:
  * a run whose heartbeat went quiet (its worker is dead) is recovered, as it
  * would be after STALE_AFTER_MS, without waiting that long.
@@ -241,8 +262,7 @@ describe("chaos: a worker under faults", () => {
     }
 
     // SIGKILL aimed at a refresh's swap: right after the copy is verified.
-    const swapRun = await request("REFRESH");
-    await waitFor("the copy to be verified", reached(swapRun, (s) => s.key === "verify" && s.state === "done"), 150_000);
+    const swapRun = await refreshCaughtAfterVerify(request);
     await killWorker(swapRun);
     let faultAt = Date.now();
     spawnWorker();
