@@ -98,7 +98,7 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const binaryAllowed = await sameMajorVersion(input.sources[0]!, input.targets[0]!);
   await drain(input, async (source, plan, key, signal, i) => {
     const counted = await input.counts.of(source, plan, key);
-    const rewrite = input.personalData?.streamFor(plan.personal);
+    const rewrite = input.personalData?.streamFor(plan.table, plan.personal);
     const copied = await copyTable(
       source,
       input.targets[i]!,

@@ -15,9 +15,14 @@ abstract class RowCounter extends Transform {
     super();
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.counters.bytes += chunk.length;
-    this.counters.rows += this.rowsIn(chunk);
-    this.onChunk(this.counters);
+    // An exception thrown out of a transform is the process's, not the pipeline's: passed on instead.
+    try {
+      this.counters.bytes += chunk.length;
+      this.counters.rows += this.rowsIn(chunk);
+      this.onChunk(this.counters);
+    } catch (error) {
+      return callback(error as Error);
+    }
     callback(null, chunk);
   }
   protected abstract rowsIn(chunk: Buffer): number;

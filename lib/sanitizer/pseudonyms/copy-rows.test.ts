@@ -40,7 +40,7 @@ describe("RowChunks", () => {
   it("gives whole rows only, whatever the chunk boundaries (inside a UTF-8 character too)", () => {
     const bytes = Buffer.from("1\tø\n2\tå\n", "utf8");
     for (const size of [1, 2, 3, 5]) {
-      const rows = new RowChunks();
+      const rows = new RowChunks("A row");
       const whole: string[] = [];
       for (let i = 0; i < bytes.length; i += size) {
         const { data, end } = rows.push(bytes.subarray(i, i + size));
@@ -52,7 +52,7 @@ describe("RowChunks", () => {
   });
 
   it("joins a row that spans many chunks once its end comes", () => {
-    const rows = new RowChunks();
+    const rows = new RowChunks("A row");
     const long = "x".repeat(1000);
     for (let i = 0; i < long.length; i += 100) expect(rows.push(Buffer.from(long.slice(i, i + 100))).end).toBe(0);
     const { data, end } = rows.push(Buffer.from("\tlast\nnext"));
@@ -62,8 +62,26 @@ describe("RowChunks", () => {
     expect(() => rows.finish()).not.toThrow();
   });
 
+  it("refuses a row longer than its limit in the customer's words, as it comes or when its end comes, and takes one of exactly the limit", () => {
+    const refusal = /^A row of contact is larger than 10 B: too large to pseudonymise\. Copy with personal data kept/;
+    // Over the limit before its end: refused without waiting for more.
+    const growing = new RowChunks("A row of contact", 10);
+    growing.push(Buffer.from("1\tkari\n2\tol"));
+    expect(() => growing.push(Buffer.from("a nordmann"))).toThrow(refusal);
+    // Its end in the chunk that takes it over: refused too.
+    const ending = new RowChunks("A row of contact", 10);
+    ending.push(Buffer.from("1\tkari"));
+    expect(() => ending.push(Buffer.from("nordmann\n"))).toThrow(refusal);
+    // Ten bytes with its newline: taken, and the rows after it as well.
+    const exact = new RowChunks("A row of contact", 10);
+    exact.push(Buffer.from("1\tkari"));
+    const { data, end } = exact.push(Buffer.from("ola\n2\tx\n"));
+    expect(data.toString("utf8", 0, end)).toBe("1\tkariola\n2\tx\n");
+    exact.finish();
+  });
+
   it("fails a stream cut off inside a row", () => {
-    const rows = new RowChunks();
+    const rows = new RowChunks("A row");
     rows.push(Buffer.from("1\tkari\n2\tola"));
     expect(() => rows.finish()).toThrow(/inside a row/);
   });

@@ -7,12 +7,24 @@
  */
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { formatBytes } from "../../format";
+import { SanitizationError } from "../errors";
 import { decodeField } from "./copy-text";
 
 const NEWLINE = 0x0a;
 const TAB = 0x09;
 const BACKSLASH = 0x5c;
 const N = 0x4e;
+
+/**
+ * The longest row read whole. Production is untrusted input: a row costs the worker
+ * some ten times its size while its fields are decoded, rewritten and encoded, and one
+ * of 450 MB (PostgreSQL allows a field of 1 GB) took a copy to 4 GB, enough for two to
+ * take the machine's memory from every other tenant's run. At this limit a copy's two
+ * streams stay under a gigabyte; a real e-mail or ticket body, inline images and all,
+ * is well under it.
+ */
+export const MAX_ROW_BYTES = 32 * 1024 * 1024;
 
 /** The whole rows of a stream of chunks: a chunk may end inside a row (or a UTF-8 character), which waits for the next. */
 export class RowChunks {
@@ -22,24 +34,52 @@ export class RowChunks {
    * chunks n times over.
    */
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /**
+   * A row longer than `maxRowBytes` fails the read; `subject` names such a row to the
+   * customer ("A row of ticket_message", "One of production's company names").
+   */
+  constructor(
+    private readonly subject: string,
+    private readonly maxRowBytes = MAX_ROW_BYTES,
+  ) {}
 
   /** The data to walk and where its last whole row ends (0: no whole row yet). */
   push(chunk: Buffer): { data: Buffer; end: number } {
     const newline = chunk.lastIndexOf(NEWLINE);
     if (newline === -1) {
-      this.pending.push(chunk);
+      this.hold(chunk);
       return { data: chunk, end: 0 };
     }
+    // The unfinished row ends in this chunk: all of it counts, up to its newline.
+    if (this.pendingBytes > 0) this.assertFits(this.pendingBytes + chunk.indexOf(NEWLINE) + 1);
     const data = this.pending.length ? Buffer.concat([...this.pending, chunk]) : chunk;
     const end = data.length - chunk.length + newline + 1;
+    this.pending = [];
+    this.pendingBytes = 0;
     // Copied: a slice would keep the whole chunk alive.
-    this.pending = end < data.length ? [Buffer.from(data.subarray(end))] : [];
+    if (end < data.length) this.hold(Buffer.from(data.subarray(end)));
     return { data, end };
   }
 
   /** COPY's text output ends every row with a newline: anything left is a cut-off stream. */
   finish(): void {
-    if (this.pending.some((chunk) => chunk.length > 0)) throw new Error("the copy's data stream ended inside a row");
+    if (this.pendingBytes > 0) throw new Error("the copy's data stream ended inside a row");
+  }
+
+  private hold(bytes: Buffer): void {
+    this.pendingBytes += bytes.length;
+    this.assertFits(this.pendingBytes);
+    this.pending.push(bytes);
+  }
+
+  private assertFits(rowBytes: number): void {
+    if (rowBytes <= this.maxRowBytes) return;
+    throw new SanitizationError(
+      "COPY_FAILED",
+      `${this.subject} is larger than ${formatBytes(this.maxRowBytes)}: too large to pseudonymise. Copy with personal data kept as in production, or shorten it.`,
+    );
   }
 }
 
@@ -99,9 +139,15 @@ export const isNullField = (data: Buffer, start: number, end: number) => end - s
 /** The value a (non-NULL) field stands for. */
 export const fieldValue = (data: Buffer, start: number, end: number) => decodeField(data.toString("utf8", start, end));
 
-/** Each chunk of whole rows of a `COPY … TO STDOUT`, one in memory at a time. */
-export async function forEachRowChunk(client: pg.ClientBase, sql: string, visit: (data: Buffer, end: number) => void): Promise<void> {
-  const rows = new RowChunks();
+/** Each chunk of whole rows of a `COPY … TO STDOUT`, one in memory at a time; `subject` and `maxRowBytes` as RowChunks takes them. */
+export async function forEachRowChunk(
+  client: pg.ClientBase,
+  sql: string,
+  subject: string,
+  visit: (data: Buffer, end: number) => void,
+  maxRowBytes = MAX_ROW_BYTES,
+): Promise<void> {
+  const rows = new RowChunks(subject, maxRowBytes);
   for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) {
     const { data, end } = rows.push(chunk);
     if (end > 0) visit(data, end);
@@ -110,8 +156,8 @@ export async function forEachRowChunk(client: pg.ClientBase, sql: string, visit:
 }
 
 /** Each row of a `COPY … TO STDOUT` as its raw line: a one-column row's field. */
-export async function forEachCopyLine(client: pg.ClientBase, sql: string, visit: (line: string) => void): Promise<void> {
-  await forEachRowChunk(client, sql, (data, end) => {
+export async function forEachCopyLine(client: pg.ClientBase, sql: string, subject: string, visit: (line: string) => void): Promise<void> {
+  await forEachRowChunk(client, sql, subject, (data, end) => {
     const lines = data.toString("utf8", 0, end).split("\n");
     // The text ends with a row's newline: the last piece is empty.
     for (let i = 0; i < lines.length - 1; i++) visit(lines[i]!);

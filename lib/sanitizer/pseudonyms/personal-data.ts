@@ -69,11 +69,12 @@ export class PersonalData {
   }
 
   /** The stream that rewrites a table's personal columns, or undefined for a table with none. */
-  streamFor(columns: readonly PersonalColumn[]): RewriteStream | undefined {
+  streamFor(table: string, columns: readonly PersonalColumn[]): RewriteStream | undefined {
     if (columns.length === 0) return undefined;
     // A column's values repeat (a first name in hundreds of rows, a subject in dozens):
     // each column keeps its rewritten fields while they repeat enough to pay.
     return new RewriteStream(
+      table,
       columns.map((c) => ({ index: c.index, key: CHANGE_GROUP[c.kind], rewrite: (value: string) => this.rewrite(c.kind, value), results: fieldResultsFor(c.kind) })),
     );
   }

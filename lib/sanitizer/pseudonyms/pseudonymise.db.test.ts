@@ -6,11 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../../testing/pg";
-import { cloneDatabase, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../../testing/sanitizer-fixtures";
+import { cloneDatabase, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../../testing/sanitizer-fixtures";
 import { EMPTY_CLASSIFICATION } from "../classification";
 import { provisionSandbox } from "../provision";
 import type { SanitizationReport } from "../report";
 import { verifySandbox } from "../verify";
+import { MAX_ROW_BYTES } from "./copy-rows";
 import { checkPersonalData } from "./find-production-values";
 import { readProductionValues } from "./read-values";
 import { productionValues, type ProductionValues } from "./values";
@@ -142,8 +143,30 @@ describe("a pseudonymised copy", () => {
     }
   });
 
+  it("refuses a row too large to rewrite in the customer's words, before it is read whole, and leaves no database behind", async () => {
+    const clone = await cloneDatabase(prod);
+    try {
+      // One byte over the limit, made on the server: production may hold fields of up to 1 GB.
+      await withClient(clone, (c) =>
+        c.query(`UPDATE ticket_message SET body = repeat('x', ${MAX_ROW_BYTES + 1}) WHERE id = (SELECT min(id) FROM ticket_message)`),
+      );
+      const refused = await provision("secret-one", clone).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toMatchObject({
+        code: "COPY_FAILED",
+        technical: false,
+        message: "A row of ticket_message is larger than 32.0 MB: too large to pseudonymise. Copy with personal data kept as in production, or shorten it.",
+      });
+      expect(await databaseNames()).not.toContain(made.at(-1));
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
   it("is refused, in the customer's words, for a production with more distinct values than one run holds", async () => {
-    const read = withClient(prod, async (c) => readProductionValues([c], (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION, 5));
+    const read = withClient(prod, async (c) => readProductionValues([c], (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION, { values: 5 }));
     await expect(read).rejects.toMatchObject({ code: "COPY_FAILED", message: "Production holds more than 5 different phone numbers: too many to pseudonymise in one run." });
   });
 

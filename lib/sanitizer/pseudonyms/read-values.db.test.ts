@@ -1,8 +1,8 @@
 /**
  * Rule 18's reading of production's values over COPY text: a customer's values with
  * tabs, line breaks, backslashes and non-ASCII letters in them arrive as they are,
- * each distinct value once, and a production with more of them than a run holds is
- * refused in the customer's words with the session still usable.
+ * each distinct value once, and a production with more of them than a run holds, or
+ * a value too long, is refused in the customer's words with the session still usable.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, dropTestDatabase } from "../../testing/pg";
@@ -46,9 +46,35 @@ describe("readProductionValues", () => {
   it("refuses more distinct values than a run holds, and leaves the session ready for its next statement", async () => {
     await withClient(db, async (c) => {
       const tables = (await readSourceSchema(c)).tables;
-      await expect(readProductionValues([c], tables, EMPTY_CLASSIFICATION, 3)).rejects.toMatchObject({
+      await expect(readProductionValues([c], tables, EMPTY_CLASSIFICATION, { values: 3 })).rejects.toMatchObject({
         code: "COPY_FAILED",
         message: "Production holds more than 3 different phone numbers: too many to pseudonymise in one run.",
+      });
+      expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    });
+  });
+
+  it("refuses a value too long to read, which production never sends whole, and leaves the session ready", async () => {
+    await withClient(db, async (c) => {
+      const tables = (await readSourceSchema(c)).tables;
+      // "Storgata 1" is 10 bytes, the longest address: 9 is one too few.
+      await expect(readProductionValues([c], tables, EMPTY_CLASSIFICATION, { valueBytes: 9 })).rejects.toMatchObject({
+        code: "COPY_FAILED",
+        message: expect.stringMatching(/^One of production's (first names|last names|people's names|phone numbers|company names|addresses) is longer than 9 B: too long to pseudonymise\./),
+      });
+      expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      const raw = await readProductionValues([c], tables, EMPTY_CLASSIFICATION, { valueBytes: 30 });
+      expect([...raw.addresses]).toEqual(["Storgata 1"]);
+    });
+  });
+
+  it("refuses a set whose values come to more characters than a run holds, however few they are", async () => {
+    await withClient(db, async (c) => {
+      const tables = (await readSourceSchema(c)).tables;
+      // Four phone numbers of 15 characters: 60.
+      await expect(readProductionValues([c], tables, EMPTY_CLASSIFICATION, { chars: 59 })).rejects.toMatchObject({
+        code: "COPY_FAILED",
+        message: expect.stringMatching(/^Production's \S.* come to more than 59 characters: too many to pseudonymise in one run\.$/),
       });
       expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
     });

@@ -2,10 +2,12 @@
  * Reads production's distinct personal values once per run, inside the run's
  * snapshot (or the dry run's read-only session): the sets pseudonyms must never
  * equal, the names the scrubber replaces and the verifier looks for. Only columns
- * production has are read; each set is bounded, and a production with more distinct
- * values than that is not copied pseudonymised (fail closed, never half-scrubbed).
+ * production has are read; each set is bounded in values, in characters and in each
+ * value's length, and a production beyond that is not copied pseudonymised (fail
+ * closed, never half-scrubbed).
  */
 import type pg from "pg";
+import { formatBytes } from "../../format";
 import type { Classification } from "../classification";
 import { SanitizationError } from "../errors";
 import type { RuleTable } from "../rules/rule";
@@ -15,10 +17,22 @@ import { forEachCopyLine } from "./copy-rows";
 import { decodeField } from "./copy-text";
 import type { RawProductionValues } from "./values";
 
-/** Distinct values per kind held in memory at most (about 100 MB at worst). */
-export const MAX_DISTINCT_VALUES = 1_000_000;
+export interface SetLimits {
+  /** Distinct values per set. */
+  values: number;
+  /** Characters per set, its values together: the count alone bounds nothing when each value may be long. */
+  chars: number;
+  /** Bytes of one value: a name, phone number or address (an operator's classified one too) is far shorter. */
+  valueBytes: number;
+}
+
+/** About 128 MB per set at worst: a million names of 60 characters, or fewer longer ones. */
+export const SET_LIMITS: SetLimits = { values: 1_000_000, chars: 64 * 1024 * 1024, valueBytes: 64 * 1024 };
 
 type Source = { table: string; expr: string };
+
+/** How COPY text writes NULL: a value too long to read comes as one. */
+const NULL_FIELD = "\\N";
 
 /** The largest sets first: the sessions take them in this order, each the next one when it is free. */
 const CONTRACT_SOURCES: Record<keyof RawProductionValues, readonly (readonly [string, string])[]> = {
@@ -76,8 +90,9 @@ export async function readProductionValues(
   sessions: readonly pg.ClientBase[],
   tables: readonly RuleTable[],
   classification: Classification,
-  limit = MAX_DISTINCT_VALUES,
+  limits: Partial<SetLimits> = {},
 ): Promise<RawProductionValues> {
+  const limit = { ...SET_LIMITS, ...limits };
   const out: Record<string, Set<string>> = {};
   const queue = Object.entries(sources(tables, classification));
   await Promise.all(
@@ -91,25 +106,33 @@ export async function readProductionValues(
 /**
  * The set's distinct values, made distinct here unless they repeat (REPEATING): a
  * DISTINCT of production's 280,000 phone numbers sorts them, four times the read's time
- * and production's CPU. The set never holds more than `limit` + 1 values.
+ * and production's CPU. The set never holds more than the limits; a value too long is
+ * sent as NULL, never whole, and a set past its limits is read to its end unkept, so the
+ * session is ready for its next statement.
  */
-async function distinct(client: pg.ClientBase, set: keyof RawProductionValues, list: Source[], limit: number): Promise<Set<string>> {
+async function distinct(client: pg.ClientBase, set: keyof RawProductionValues, list: Source[], limit: SetLimits): Promise<Set<string>> {
   const values = new Set<string>();
   if (list.length === 0) return values;
   const union = list.map((s) => `SELECT (${s.expr})::text AS v FROM ${publicTable(s.table)}`).join(" UNION ALL ");
-  let tooMany = false;
+  const label = SET_LABEL[set];
+  let refusal: string | undefined;
+  let chars = 0;
   // As COPY text: hundreds of thousands of phone numbers, where the driver's rows, an object each, cost more than the query.
-  const sql = `COPY (SELECT ${REPEATING.has(set) ? "DISTINCT " : ""}v FROM (${union}) s WHERE v IS NOT NULL AND v <> '') TO STDOUT`;
-  await forEachCopyLine(client, sql, (line) => {
-    if (tooMany) return; // read to the end, so the session is ready for its next statement
-    values.add(decodeField(line));
-    tooMany = values.size > limit;
+  const value = `CASE WHEN octet_length(v) > ${Math.trunc(limit.valueBytes)} THEN NULL ELSE v END`;
+  const sql = `COPY (SELECT ${REPEATING.has(set) ? "DISTINCT " : ""}${value} FROM (${union}) s WHERE v IS NOT NULL AND v <> '') TO STDOUT`;
+  await forEachCopyLine(client, sql, `One of production's ${label}`, (line) => {
+    if (refusal) return;
+    if (line === NULL_FIELD) {
+      refusal = `One of production's ${label} is longer than ${formatBytes(limit.valueBytes)}: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.`;
+      return;
+    }
+    const size = values.size;
+    const decoded = decodeField(line);
+    values.add(decoded);
+    if (values.size > size) chars += decoded.length;
+    if (values.size > limit.values) refusal = `Production holds more than ${limit.values.toLocaleString("en")} different ${label}: too many to pseudonymise in one run.`;
+    else if (chars > limit.chars) refusal = `Production's ${label} come to more than ${limit.chars.toLocaleString("en")} characters: too many to pseudonymise in one run.`;
   });
-  if (tooMany) {
-    throw new SanitizationError(
-      "COPY_FAILED",
-      `Production holds more than ${limit.toLocaleString("en")} different ${SET_LABEL[set]}: too many to pseudonymise in one run.`,
-    );
-  }
+  if (refusal) throw new SanitizationError("COPY_FAILED", refusal);
   return values;
 }

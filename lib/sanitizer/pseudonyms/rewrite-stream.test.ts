@@ -5,7 +5,7 @@ import { FieldResults } from "./field-results";
 import { RewriteStream } from "./rewrite-stream";
 
 /** Pushes `input` through a RewriteStream in chunks of `size` bytes. */
-async function run(input: string, size: number, stream = new RewriteStream([{ index: 1, key: "t.name", rewrite: (v) => v.toUpperCase() }])) {
+async function run(input: string, size: number, stream = new RewriteStream("t", [{ index: 1, key: "t.name", rewrite: (v) => v.toUpperCase() }])) {
   const bytes = Buffer.from(input, "utf8");
   const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_v, i) => bytes.subarray(i * size, (i + 1) * size));
   return { out: await text(Readable.from(chunks).pipe(stream)), stream };
@@ -26,7 +26,7 @@ describe("RewriteStream", () => {
 
   it("rewrites several fields, the first and the last among them, given in any order", async () => {
     const upper = (v: string) => v.toUpperCase();
-    const stream = new RewriteStream([{ index: 2, key: "c", rewrite: upper }, { index: 0, key: "a", rewrite: upper }]);
+    const stream = new RewriteStream("t", [{ index: 2, key: "c", rewrite: upper }, { index: 0, key: "a", rewrite: upper }]);
     expect((await run("a\tb\tc\nx\t\\N\t\\N\n", 3, stream)).out).toBe("A\tb\tC\nX\t\\N\t\\N\n");
   });
 
@@ -34,9 +34,9 @@ describe("RewriteStream", () => {
     const rows = Array.from({ length: 300 }, (_v, i) => `${i}\t${["kari ø", "line\\nbreak", "UNCHANGED", "\\N", ""][i % 5]}\tx\n`).join("");
     let worked = 0;
     const upper = (v: string) => (worked++, v.toUpperCase());
-    const kept = await run(rows, 7, new RewriteStream([{ index: 1, key: "t.name", rewrite: upper, results: new FieldResults() }]));
+    const kept = await run(rows, 7, new RewriteStream("t", [{ index: 1, key: "t.name", rewrite: upper, results: new FieldResults() }]));
     expect(worked).toBe(3);
-    const afresh = await run(rows, 7, new RewriteStream([{ index: 1, key: "t.name", rewrite: (v) => v.toUpperCase() }]));
+    const afresh = await run(rows, 7, new RewriteStream("t", [{ index: 1, key: "t.name", rewrite: (v) => v.toUpperCase() }]));
     expect(kept.out).toBe(afresh.out);
     expect(kept.stream.changed.get("t.name")).toBe(120);
     expect(afresh.stream.changed.get("t.name")).toBe(120);

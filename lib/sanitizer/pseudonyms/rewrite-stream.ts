@@ -41,7 +41,7 @@ const MAX_BYTES_PER_UNIT = 6;
 export class RewriteStream extends Transform {
   /** Values changed, per field key. */
   readonly changed = new Map<string, number>();
-  private readonly rows = new RowChunks();
+  private readonly rows: RowChunks;
   private readonly fields: readonly FieldRewrite[];
   private readonly walker: FieldWalker;
   private readonly visit: FieldVisitor;
@@ -55,8 +55,10 @@ export class RewriteStream extends Transform {
   private out: Buffer = NOTHING;
   private outLength = 0;
 
-  constructor(fields: readonly FieldRewrite[]) {
+  /** `table`: the table whose rows these are, as a row too large to rewrite is named. */
+  constructor(table: string, fields: readonly FieldRewrite[]) {
     super();
+    this.rows = new RowChunks(`A row of ${table}`);
     // In row order: each row is walked once, up to the last field rewritten.
     this.fields = [...fields].sort((a, b) => a.index - b.index);
     this.walker = new FieldWalker(this.fields.map((f) => f.index));
@@ -65,10 +67,10 @@ export class RewriteStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const { data, end } = this.rows.push(chunk);
-    if (end === 0) return callback();
+    // Everything inside: an exception thrown out of a transform is the process's, not the pipeline's.
     try {
-      callback(null, this.rewriteRows(data, end));
+      const { data, end } = this.rows.push(chunk);
+      callback(null, end === 0 ? undefined : this.rewriteRows(data, end));
     } catch (error) {
       callback(error as Error);
     }
