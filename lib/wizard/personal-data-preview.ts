@@ -3,9 +3,10 @@
  * the pseudonymised copy changes, with three before → after examples drawn with the
  * sandbox's own secret (so they are what the copy will hold). Counted on production,
  * read-only. Free text is judged on a bounded sample of each column the copy fills
- * (the first values the server returns), scaled to the column's size (the whole table's,
- * also for a partial copy): scrubbing every message of a large production would make
- * the review slow, so beyond the sample the figure is an estimate.
+ * (the first values the server returns, each up to SAMPLED_CHARS), scaled to the
+ * column's size (the whole table's, also for a partial copy): scrubbing every message of
+ * a large production would make the review slow, so beyond the sample the figure is an
+ * estimate.
  */
 import type pg from "pg";
 import type { Classification } from "../sanitizer/classification";
@@ -16,6 +17,12 @@ import { publicTable, quoteIdent } from "../sanitizer/sql";
 
 /** Values judged per free-text column. */
 export const FREE_TEXT_SAMPLE = 1_000;
+/**
+ * Characters judged of each sampled value: production's values are as long as it makes
+ * them (up to 1 GB), and a thousand whole message bodies could be more than the
+ * portal's memory. A name past this point is not counted.
+ */
+export const SAMPLED_CHARS = 16 * 1024;
 const EXAMPLE_LENGTH = 100;
 
 export interface PersonalDataPreview {
@@ -59,7 +66,7 @@ export async function previewPersonalData(
       const filled = `${c} IS NOT NULL AND ${c}::text <> ''`;
       const { rows } = await client.query<{ v: string; total: string }>(
         `SELECT s.v, (SELECT count(*) FROM ${publicTable(plan.table)} WHERE ${filled})::text AS total
-           FROM (SELECT ${c}::text AS v FROM ${publicTable(plan.table)} WHERE ${filled} LIMIT ${FREE_TEXT_SAMPLE}) s`,
+           FROM (SELECT left(${c}::text, ${SAMPLED_CHARS}) AS v FROM ${publicTable(plan.table)} WHERE ${filled} LIMIT ${FREE_TEXT_SAMPLE}) s`,
       );
       if (rows.length === 0) continue;
       const changed = rows.filter((r) => {
