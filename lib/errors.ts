@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   RUN_IN_PROGRESS: "A run is already in progress for this sandbox. Wait for it to finish.",
   ALREADY_CONFIRMED: "This sandbox's setup was already confirmed and its copy has started. Open the sandbox's page to follow it.",
   PRODUCTION_UNREACHABLE: "The production database cannot be reached right now. Try again later or contact support.",
+  PRODUCTION_REFUSED: "The production database holds something the portal cannot copy or read. Contact support.",
   PRODUCTION_BUSY: "The production database is too busy to answer right now (a table is locked or a query took too long). Try again in a minute.",
   NO_CAPACITY: "No sandbox server has room for a new sandbox right now. Try again later, or contact support.",
   INTERNAL: "Something went wrong on our side. Please try again.",

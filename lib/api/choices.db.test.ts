@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { usePortalDatabase } from "../testing/portal-db";
+import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import type { World } from "../testing/test-world";
 
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -53,5 +54,30 @@ describe("GET /api/v1/sandboxes/{id}/choices", () => {
     const text = await answer.text();
     expect(JSON.parse(text)).toMatchObject({ code: "production_unavailable" });
     expect(text).not.toMatch(/127\.0\.0\.1|secret|ECONNREFUSED|postgres:/);
+  });
+});
+
+describe("GET /api/v1/sandboxes/{id}/choices on a production with more users than the portal reads", () => {
+  it("answers 422 in the customer's words, without reading them", async () => {
+    const url = await createTestDatabase("manyusers");
+    try {
+      const production = new pg.Client({ connectionString: url });
+      await production.connect();
+      await production.query(`
+        CREATE TABLE associate (id int PRIMARY KEY, username text, full_name text, email text, user_plan text, can_login boolean, is_retired boolean);
+        CREATE TABLE scheduled_task (id int PRIMARY KEY, name text, kind text, schedule text, enabled boolean, last_run_at timestamptz);
+        INSERT INTO associate SELECT i, 'u' || i, 'User ' || i, NULL, 'complete', true, false FROM generate_series(1, 10001) i;`);
+      await production.end();
+      await db.tenant.update({ where: { id: world.tenantB }, data: { productionUrlEncrypted: sealSecret(url) } });
+      const s = await db.sandbox.create({ data: { tenantId: world.tenantB, orderedById: world.users.adminB, name: "Many users", status: "AWAITING_SETUP", planCounts: {} } });
+      const answer = await choices(await tokenFor(world.users.adminB, ["sandboxes:write"]), s.id);
+      expect(answer.status).toBe(422);
+      expect(await answer.json()).toMatchObject({
+        code: "production_refused",
+        detail: "There are more than 10,000 of production's users: more than the portal reads. Contact support.",
+      });
+    } finally {
+      await dropTestDatabase(url);
+    }
   });
 });

@@ -108,7 +108,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     scope: "sandboxes:write",
     parameters: [sandboxId],
     success: { status: 200, schema: "Choices", description: "Production's users (with their user plans) and scheduled tasks, read now." },
-    problems: [...ALWAYS, "not_found", "production_unavailable"],
+    problems: [...ALWAYS, "not_found", "production_unavailable", "production_refused"],
   },
   {
     method: "get",

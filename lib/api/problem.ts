@@ -11,6 +11,7 @@ export const API_PROBLEMS = {
   conflict: { status: 409, title: "That conflicts with the current state." },
   run_in_progress: { status: 409, title: "A run is already in progress for this sandbox." },
   production_unavailable: { status: 503, title: "The production database cannot answer right now." },
+  production_refused: { status: 422, title: "The production database holds something the portal cannot copy or read." },
   no_capacity: { status: 503, title: "No sandbox server has room right now." },
   rate_limited: { status: 429, title: "Too many requests for this token." },
   internal: { status: 500, title: "Something went wrong on our side." },

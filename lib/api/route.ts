@@ -23,6 +23,7 @@ const FROM_APP_ERROR: Record<ErrorCode, ApiProblemCode> = {
   ALREADY_CONFIRMED: "conflict",
   PRODUCTION_UNREACHABLE: "production_unavailable",
   PRODUCTION_BUSY: "production_unavailable",
+  PRODUCTION_REFUSED: "production_refused",
   NO_CAPACITY: "no_capacity",
   INTERNAL: "internal",
 };

@@ -3,9 +3,12 @@
  * of the sandbox move into the new copy. In a sandbox every such row was made
  * there (production's are never copied), so all of them are carried, ids kept.
  * The previous copy is only read, through a read-only session: a refresh must leave
- * it exactly as it was until the new copy replaces it.
+ * it exactly as it was until the new copy replaces it. Its users write to it, so its
+ * rows are measured before they are read into memory (whole-table-bounds.ts).
  */
 import { openProductionClient } from "../crm/read-only";
+import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
+import { SanitizationError } from "./errors";
 
 export interface CarriedAppAuthorization {
   id: number;
@@ -38,10 +41,16 @@ export interface CarryOver {
 
 export const NOTHING_CARRIED: CarryOver = { appAuthorizations: [], webhooks: [] };
 
-/** A handful of rows per sandbox: held in memory on purpose. */
+/** A handful of rows per sandbox: held in memory on purpose, within bounds. */
 export async function readCarryOver(previousCopyUrl: string): Promise<CarryOver> {
   const client = await openProductionClient(previousCopyUrl);
   try {
+    const measured = [
+      await tooLargeToReadWhole(client, "app_authorization", ["app_name", "client_id", "system_user_token", "access_token", "refresh_token", "scopes"], "the sandbox's app authorizations"),
+      await tooLargeToReadWhole(client, "webhook", ["name", "kind", "target_url", "events", "secret"], "the sandbox's webhooks"),
+    ];
+    const tooLarge = measured.find((m) => m !== null);
+    if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
     const apps = await client.query<CarriedAppAuthorization>(
       `SELECT id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at
          FROM public.app_authorization ORDER BY id`,

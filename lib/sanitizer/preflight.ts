@@ -1,9 +1,11 @@
 /**
  * Checks on production, inside the snapshot and before anything is created: the
- * source must be a production installation (rule 15), and the wizard's choices
+ * source must be a production installation (rule 15), the tables the run reads whole
+ * (its installation and web panels) of a size it can hold, and the wizard's choices
  * must name associates and tasks that exist in it.
  */
 import type pg from "pg";
+import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
 import { SanitizationError } from "./errors";
 import { namedCompanies, type SandboxOptions } from "./options";
 
@@ -20,14 +22,24 @@ export interface Preflight {
   newMailboxId: number;
 }
 
+/** Read whole by the run: the installation here, the web panels by rule 6. */
+const READ_WHOLE = [
+  { table: "installation", columns: ["customer_id", "company_name", "serial_number", "service_base_url", "environment"], what: "production's installation rows" },
+  { table: "web_panel", columns: ["name", "url"], what: "production's web panels" },
+] as const;
+
 export async function preflight(client: pg.ClientBase, options: SandboxOptions): Promise<Preflight> {
+  for (const { table, columns, what } of READ_WHOLE) {
+    const tooLarge = await tooLargeToReadWhole(client, table, columns, what);
+    if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
+  }
   const inst = await client.query<SourceInstallation & { environment: string }>(
     `SELECT customer_id AS "customerId", company_name AS "companyName", serial_number AS "serialNumber",
-            service_base_url AS "serviceBaseUrl", environment FROM public.installation`,
+            service_base_url AS "serviceBaseUrl", environment FROM public.installation LIMIT 2`,
   );
   const row = inst.rows[0];
   if (inst.rows.length !== 1 || !row) {
-    throw new SanitizationError("COPY_FAILED", `installation must hold exactly one row; it holds ${inst.rows.length}.`);
+    throw new SanitizationError("COPY_FAILED", `installation must hold exactly one row; it holds ${inst.rows.length === 0 ? "none" : "more"}.`);
   }
   if (row.environment !== "production") {
     throw new SanitizationError(

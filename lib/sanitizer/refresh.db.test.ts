@@ -1,6 +1,6 @@
 /**
- * Refresh carry-over (rule 8) and failure safety: a run that fails or is cancelled
- * at any point leaves no database behind, and the previous copy is only read.
+ * Refresh carry-over (rule 8), within bounds, and failure safety: a run that fails or
+ * is cancelled at any point leaves no database behind, and the previous copy is only read.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
@@ -62,6 +62,26 @@ describe("refresh", () => {
     const max = Number(await scalar(url, "SELECT max(id) FROM app_authorization"));
     expect(Number(await scalar(url, "SELECT nextval(pg_get_serial_sequence('app_authorization', 'id'))"))).toBeGreaterThan(max);
     // The previous copy was only read.
+    expect(await checksums(previous)).toEqual(previousSums);
+  });
+
+  it("refuses, in the customer's words, to carry more webhooks than it reads into memory, and leaves the previous copy as it was", async () => {
+    const first = input();
+    await provisionSandbox(first);
+    const previous = sandboxUrl(first.databaseName);
+    // The sandbox's users write to it: ten thousand and one webhooks, made on the server.
+    await withClient(previous, (c) =>
+      c.query(`INSERT INTO webhook (name, kind, target_url, events, secret, active, created_by, created_at)
+               SELECT 'Hook ' || i, 'http-post', 'https://hooks.example/' || i, 'contact.created', NULL, true, NULL, now() FROM generate_series(1, 10001) i`),
+    );
+    const previousSums = await checksums(previous);
+    const second = input({ carryOverFromUrl: previous });
+    await expect(provisionSandbox(second)).rejects.toMatchObject({
+      code: "COPY_FAILED",
+      technical: false,
+      message: "There are more than 10,000 of the sandbox's webhooks: more than the portal reads. Contact support.",
+    });
+    expect(await databaseNames()).not.toContain(second.databaseName);
     expect(await checksums(previous)).toEqual(previousSums);
   });
 });

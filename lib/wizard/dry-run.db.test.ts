@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
-import { newSandboxName, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
+import { databaseNames, newSandboxName, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 import type { World } from "../testing/test-world";
 import { CONFIGURATION_TABLES } from "../crm/contract";
 
@@ -148,5 +148,23 @@ describe("the dry run of a pseudonymised copy (rule 18)", () => {
   it("is left out when personal data is kept", async () => {
     const dry = await getDryRun(world.tenantA, sandboxOptionsSchema.parse({}));
     expect(dry.personalData).toBeNull();
+  });
+});
+
+describe("a production whose web panels are too large to read whole", () => {
+  it("is refused by the review and by the copy alike, in the customer's words, before anything is created", async () => {
+    const refusal = "One of production's web panels holds a value longer than 64.0 KB: more than the portal reads. Contact support.";
+    const panel = await scalar(world.productionUrl, "SELECT min(id) FROM web_panel");
+    const url = await scalar(world.productionUrl, "SELECT url FROM web_panel WHERE id = $1", [panel]);
+    // Made on the server: production's values may be up to 1 GB, and the portal must not read one to find out.
+    await withClient(world.productionUrl, (c) => c.query("UPDATE web_panel SET url = url || repeat('x', 65536) WHERE id = $1", [panel]));
+    try {
+      const options = sandboxOptionsSchema.parse({});
+      await expect(getDryRun(world.tenantA, options)).rejects.toMatchObject({ code: "PRODUCTION_REFUSED", userMessage: refusal });
+      await expect(copyWith(options)).rejects.toMatchObject({ code: "COPY_FAILED", technical: false, message: refusal });
+      expect(await databaseNames()).not.toContain(made.at(-1));
+    } finally {
+      await withClient(world.productionUrl, (c) => c.query("UPDATE web_panel SET url = $2 WHERE id = $1", [panel, url]));
+    }
   });
 });

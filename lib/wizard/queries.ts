@@ -6,6 +6,9 @@ import { getThroughput } from "../sandboxes/queries";
 import type { Throughput } from "../sandboxes/estimate";
 import { tenantClassification } from "../tenants/classification";
 import { readFootprint, withProduction, type ProductionFootprint } from "../tenants/production";
+import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
+import { AppError } from "../errors";
+import { isSanitizationError } from "../sanitizer/errors";
 import type { SandboxOptions } from "../sanitizer/options";
 import { asUserPlan, type AssociateSummary } from "./defaults";
 import { runDryRun, type DryRunResult } from "./dry-run";
@@ -72,7 +75,14 @@ export function getProductionChoices(tenantId: string): Promise<{ associates: As
   return withProduction(tenantId, async (client) => ({ associates: await readAssociates(client), tasks: await readScheduledTasks(client) }));
 }
 
+/** The wizard's lists are read whole, into the page: refused, in the customer's words, when production makes them too large to hold. */
+async function assertReadableWhole(client: pg.Client, table: string, columns: readonly string[], what: string): Promise<void> {
+  const tooLarge = await tooLargeToReadWhole(client, table, columns, what);
+  if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
+}
+
 async function readAssociates(client: pg.Client): Promise<AssociateSummary[]> {
+  await assertReadableWhole(client, "associate", ["username", "full_name", "email", "user_plan"], "production's users");
   const { rows } = await client.query<{ id: number; username: string; full_name: string; email: string | null; user_plan: string | null; can_login: boolean; is_retired: boolean }>(
     "SELECT id, username, full_name, email, user_plan, can_login, is_retired FROM public.associate ORDER BY full_name, id",
   );
@@ -80,6 +90,7 @@ async function readAssociates(client: pg.Client): Promise<AssociateSummary[]> {
 }
 
 async function readScheduledTasks(client: pg.Client): Promise<ScheduledTaskSummary[]> {
+  await assertReadableWhole(client, "scheduled_task", ["name", "kind", "schedule"], "production's scheduled tasks");
   const { rows } = await client.query<{ id: number; name: string; kind: string; schedule: string; enabled: boolean; last_run_at: Date | null }>(
     "SELECT id, name, kind, schedule, enabled, last_run_at FROM public.scheduled_task ORDER BY name, id",
   );
@@ -97,9 +108,10 @@ async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionD
   const associates = await readAssociates(client);
   const tasks = await readScheduledTasks(client);
   const samples = await client.query<{ email: string }>(
-    `(SELECT email FROM public.associate WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
-     UNION ALL (SELECT email FROM public.company WHERE email LIKE '%@%' ORDER BY id LIMIT 2)
-     UNION ALL (SELECT email FROM public.contact WHERE email LIKE '%@%' ORDER BY id LIMIT 2)`,
+    // An address is at most 254 characters (RFC 5321): a longer value is no example of one, and may be any size.
+    `(SELECT email FROM public.associate WHERE email LIKE '%@%' AND octet_length(email) <= 1024 ORDER BY id LIMIT 2)
+     UNION ALL (SELECT email FROM public.company WHERE email LIKE '%@%' AND octet_length(email) <= 1024 ORDER BY id LIMIT 2)
+     UNION ALL (SELECT email FROM public.contact WHERE email LIKE '%@%' AND octet_length(email) <= 1024 ORDER BY id LIMIT 2)`,
   );
   const days = await client.query<{ day: string; count: string; bytes: string }>(
     `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::text AS count, coalesce(sum(size_bytes), 0)::text AS bytes
@@ -139,5 +151,11 @@ export async function findUnknownProductionIds(tenantId: string, associateIds: n
 export async function getDryRun(tenantId: string, options: SandboxOptions, sandboxId?: string): Promise<DryRunResult> {
   const classification = await tenantClassification(tenantId);
   const secret = options.personalData === "pseudonymise" && sandboxId ? await pseudonymSecretFor(sandboxId) : undefined;
-  return withProduction(tenantId, (client) => runDryRun(client, options, classification, secret));
+  return withProduction(tenantId, (client) =>
+    runDryRun(client, options, classification, secret).catch((error: unknown) => {
+      // A refusal the copy would make too (too many values to pseudonymise, a table too large to read) is the customer's to read.
+      if (isSanitizationError(error) && !error.technical) throw new AppError("PRODUCTION_REFUSED", error.message);
+      throw error;
+    }),
+  );
 }

@@ -23,6 +23,8 @@
  */
 import { domainToASCII } from "node:url";
 import type pg from "pg";
+import { tooLargeToReadWhole } from "../../crm/whole-table-bounds";
+import { SanitizationError } from "../errors";
 import { check, OFFENDING_LIMIT, type ContractRule } from "./rule";
 import { reachesService } from "./rule-06-service-reach";
 
@@ -138,8 +140,10 @@ export interface WebPanelRewrite {
   after: string;
 }
 
-/** The panels of a CRM database whose URL the rule rewrites (read through a pg client: the dry run's). */
+/** The panels of a CRM database whose URL the rule rewrites (read through a pg client: the dry run's; bounded as the copy's preflight bounds them). */
 export async function webPanelRewrites(client: pg.ClientBase): Promise<WebPanelRewrite[]> {
+  const tooLarge = await tooLargeToReadWhole(client, "web_panel", ["name", "url"], "production's web panels");
+  if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
   const installation = await client.query<{ base: string }>("SELECT service_base_url AS base FROM public.installation ORDER BY id LIMIT 1");
   const base = installation.rows[0]?.base ?? "";
   const panels = await client.query<{ id: number; name: string; url: string }>("SELECT id, name, url FROM public.web_panel ORDER BY id");

@@ -1,0 +1,41 @@
+/**
+ * A table read whole is measured first on the server: its rows counted one past the
+ * bound, its values by their stored length. What is over either bound is named in
+ * the customer's words; what is within, or empty, or NULL, passes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, dropTestDatabase } from "../testing/pg";
+import { withClient } from "../testing/sanitizer-fixtures";
+import { tooLargeToReadWhole } from "./whole-table-bounds";
+
+let db: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase("wholebounds");
+  await withClient(db, (c) =>
+    c.query(`CREATE TABLE web_panel (id int PRIMARY KEY, name text, url text);
+             CREATE TABLE webhook (id int PRIMARY KEY, name text);
+             INSERT INTO web_panel VALUES (1, 'CRM', 'https://a.example/'), (2, 'Empty', NULL), (3, 'Long', repeat('é', 600))`),
+  );
+});
+afterAll(async () => {
+  await dropTestDatabase(db);
+});
+
+const measure = (table: string, bounds: { rows: number; valueBytes: number }) =>
+  withClient(db, (c) => tooLargeToReadWhole(c, table, table === "web_panel" ? ["name", "url"] : ["name"], "production's web panels", bounds));
+
+describe("tooLargeToReadWhole", () => {
+  it("passes a table within both bounds, an empty one, and NULL values", async () => {
+    expect(await measure("web_panel", { rows: 3, valueBytes: 1200 })).toBeNull();
+    expect(await measure("webhook", { rows: 0, valueBytes: 0 })).toBeNull();
+  });
+
+  it("names a table with more rows than the bound", async () => {
+    expect(await measure("web_panel", { rows: 2, valueBytes: 1200 })).toBe("There are more than 2 of production's web panels: more than the portal reads. Contact support.");
+  });
+
+  it("names a value longer than the bound, in bytes as stored (600 two-byte letters are 1,200)", async () => {
+    expect(await measure("web_panel", { rows: 3, valueBytes: 1199 })).toBe("One of production's web panels holds a value longer than 1.2 KB: more than the portal reads. Contact support.");
+  });
+});
