@@ -13,6 +13,7 @@
 import type pg from "pg";
 import { quoteIdent } from "../db/urls";
 import { parseCheckDomain, type CheckDomain } from "./check-domain";
+import { SanitizationError } from "./errors";
 import { readSchemaObjects, type SchemaObject } from "./schema-objects";
 
 export interface SourceColumn {
@@ -109,7 +110,38 @@ export interface SourceSchema {
 
 const PUBLIC_TABLE = `c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition`;
 
+/**
+ * The catalog is read whole, and a CRM's has some forty tables: a hostile one (a million
+ * tables, a CHECK of a gigabyte) is measured first, on the server, and refused.
+ */
+export const CATALOG_BOUNDS = { objects: 20_000, columns: 200_000, constraints: 100_000, checkBytes: 1024 * 1024 };
+
+async function assertCatalogReadable(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ objects: number; columns: number; constraints: number; check_bytes: number }>(
+    `SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace)::int
+          + (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace)::int
+          + (SELECT count(*) FROM pg_type WHERE typnamespace = 'public'::regnamespace)::int AS objects,
+            (SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+              WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0)::int AS columns,
+            (SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace)::int AS constraints,
+            (SELECT coalesce(max(octet_length(conbin::text)), 0) FROM pg_constraint WHERE connamespace = 'public'::regnamespace)::int AS check_bytes`,
+  );
+  const measured = rows[0]!;
+  const over =
+    measured.objects > CATALOG_BOUNDS.objects
+      ? `more than ${CATALOG_BOUNDS.objects.toLocaleString("en")} tables, types, functions and other objects`
+      : measured.columns > CATALOG_BOUNDS.columns
+        ? `more than ${CATALOG_BOUNDS.columns.toLocaleString("en")} columns`
+        : measured.constraints > CATALOG_BOUNDS.constraints
+          ? `more than ${CATALOG_BOUNDS.constraints.toLocaleString("en")} constraints`
+          : measured.check_bytes > CATALOG_BOUNDS.checkBytes
+            ? "a constraint larger than 1 MB"
+            : null;
+  if (over) throw new SanitizationError("COPY_FAILED", `Production's schema has ${over}: more than the portal reads. Contact support.`);
+}
+
 export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSchema> {
+  await assertCatalogReadable(client);
   const enums = await client.query<{ name: string; labels: string[] }>(
     `SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
