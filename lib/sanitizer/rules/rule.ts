@@ -137,9 +137,12 @@ export const countWhere = (condition: string) => `count(*) FILTER (WHERE ${condi
 /** How many offending rows a failed check names. */
 export const OFFENDING_LIMIT = 5;
 
-/** The first few values of column `o` of `sql`: a check's offending rows. */
+/** How much of an offending row the report shows: some name a value copied from production, which may be of any size. */
+const OFFENDING_CHARS = 300;
+
+/** The first few values of column `o` of `sql`: a check's offending rows, each cut to OFFENDING_CHARS. */
 export async function offendingRows(client: pg.ClientBase, sql: string, params: unknown[] = []): Promise<string[]> {
-  const { rows } = await client.query<{ o: string }>(`SELECT o FROM (${sql}) q LIMIT ${OFFENDING_LIMIT}`, params);
+  const { rows } = await client.query<{ o: string }>(`SELECT left(o, ${OFFENDING_CHARS}) AS o FROM (${sql}) q LIMIT ${OFFENDING_LIMIT}`, params);
   return rows.map((r) => r.o);
 }
 
