@@ -75,6 +75,9 @@ export function getProductionChoices(tenantId: string): Promise<{ associates: As
   return withProduction(tenantId, async (client) => ({ associates: await readAssociates(client), tasks: await readScheduledTasks(client) }));
 }
 
+/** A century of days: the page sums the documents per day of creation, and gets every day's row. */
+const MAX_DOCUMENT_DAYS = 36_600;
+
 /** The wizard's lists are read whole, into the page: refused, in the customer's words, when production makes them too large to hold. */
 async function assertReadableWhole(client: pg.Client, table: string, columns: readonly string[], what: string): Promise<void> {
   const tooLarge = await tooLargeToReadWhole(client, table, columns, what);
@@ -115,8 +118,11 @@ async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionD
   );
   const days = await client.query<{ day: string; count: string; bytes: string }>(
     `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::text AS count, coalesce(sum(size_bytes), 0)::text AS bytes
-       FROM public.document GROUP BY 1 ORDER BY 1`,
+       FROM public.document GROUP BY 1 ORDER BY 1 LIMIT ${MAX_DOCUMENT_DAYS + 1}`,
   );
+  if (days.rows.length > MAX_DOCUMENT_DAYS) {
+    throw new AppError("PRODUCTION_REFUSED", `Production's documents were made on more than ${MAX_DOCUMENT_DAYS.toLocaleString("en")} different days: more than the portal reads. Contact support.`);
+  }
   const attachments = await client.query<{ count: string; bytes: string }>(
     "SELECT count(*)::text AS count, coalesce(sum(size_bytes), 0)::text AS bytes FROM public.ticket_attachment",
   );
