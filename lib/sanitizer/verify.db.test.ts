@@ -100,6 +100,18 @@ describe("verifySandbox", () => {
     }
   });
 
+  it("names an offending value of megabytes by its first 300 characters", async () => {
+    const clone = await cloneDatabase(copyUrl);
+    try {
+      await withClient(clone, (c) => c.query("UPDATE contact SET email = repeat('x', 4000000) || '@gmail.com' WHERE id = 3"));
+      const result = await verifySandbox(clone, report.expectations);
+      const offend = result.rules.find((r) => r.rule === 2)?.checks.flatMap((c) => c.offending ?? []) ?? [];
+      expect(offend).toEqual([`contact 3: ${"x".repeat(300 - "contact 3: ".length)}`]);
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
   /** A default copy under the name `name`, with `beforeVerify` run as its verification is about to start. */
   const provisionUpToVerify = (name: string, beforeVerify: () => Promise<void>) =>
     provisionSandbox({
