@@ -97,6 +97,21 @@ describe("the best-practices checklist", () => {
     expect(state.productionApps).toEqual(productionApps);
   });
 
+  it("refuses, in the customer's words, to read more scheduled tasks than a page holds: the sandbox's users write to it", async () => {
+    const ref = { id: sandboxId, tenantId: world.tenantA, databaseName: sandboxDb.database!, sandboxCustomerId: SANDBOX_KEY, options: {} };
+    const last = await count(sandboxDb, "SELECT max(id) AS n FROM scheduled_task");
+    await sandboxDb.query("INSERT INTO scheduled_task (name, kind, schedule, enabled, created_at) SELECT 'Task ' || i, 'crmscript', '0 3 * * *', false, now() FROM generate_series(1, 10001) i");
+    try {
+      await expect(getChecklist(ref)).rejects.toMatchObject({
+        name: "TooLargeToRead",
+        message: "There are more than 10,000 of the sandbox's scheduled tasks: more than the portal reads. Contact support.",
+      });
+    } finally {
+      await sandboxDb.query(`DELETE FROM scheduled_task WHERE id > ${last}`);
+    }
+    expect((await getChecklist(ref)).tasks.length).toBeLessThan(100);
+  });
+
   it("refuses fixes without a session, with a role that may not fix, and on another tenant's sandbox", async () => {
     const before = await q(sandboxDb, "SELECT value FROM preference WHERE name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name");
     const input = { sandboxId, fix: "optIns" as const };

@@ -2,10 +2,13 @@
  * The checklist's state, read live from the sandbox database every time the
  * page renders: what the database says now, not what the last run did. The
  * list of apps authorized in production is read from production through a
- * read-only session (lib/crm/read-only.ts).
+ * read-only session (lib/crm/read-only.ts). The sandbox's users write to it, so what
+ * the checklist reads of it is measured first (whole-table-bounds.ts).
  */
 import "server-only";
+import { judge, measureSql, TooLargeToRead, type WholeRead, type WholeTableMeasure } from "../crm/whole-table-bounds";
 import { db } from "../db/portal";
+import { quoteLiteral } from "../sanitizer/sql";
 import { listProductionApps, orNullWhenUnavailable } from "../tenants/production";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import { OPT_IN_PREFERENCES } from "../sanitizer/rules/rule-11-opt-ins";
@@ -33,10 +36,30 @@ export function keptTaskIds(options: unknown): number[] {
   return parsed.success ? parsed.data.keepEnabledTaskIds : [];
 }
 
+/** What the checklist reads of the sandbox, each read whole. */
+const READS: readonly WholeRead[] = [
+  {
+    table: "preference",
+    columns: ["name", "value"],
+    where: `section = 'System' AND associate_id IS NULL AND name IN (${OPT_IN_PREFERENCES.map(quoteLiteral).join(", ")})`,
+    what: "the sandbox's opt-in preferences",
+  },
+  { table: "erp_connection", columns: ["name", "connector"], where: "auto_sync", what: "the sandbox's ERP connections" },
+  { table: "scheduled_task", columns: ["name", "kind", "schedule"], what: "the sandbox's scheduled tasks" },
+  { table: "web_panel", columns: ["name", "location", "created_by_app"], where: "visible AND created_by_app IS NOT NULL", what: "the sandbox's web panels made by apps" },
+  { table: "app_authorization", columns: ["app_name"], what: "the sandbox's app authorizations" },
+];
+
 export async function getChecklist(sandbox: ChecklistSandbox): Promise<ChecklistState> {
   const kept = new Set(keptTaskIds(sandbox.options));
   const [live, productionApps, ticks] = await Promise.all([
     withSandboxDatabase(sandbox, async (crm) => {
+      for (const read of READS) {
+        // The SQL is the portal's own: identifiers and conditions above, no value from anywhere.
+        const [measure] = await crm.$queryRawUnsafe<WholeTableMeasure[]>(measureSql(read));
+        const tooLarge = judge(measure!, read.what);
+        if (tooLarge) throw new TooLargeToRead(tooLarge);
+      }
       const [optIns, erp, tasks, panels, apps] = await Promise.all([
         crm.preference.findMany({
           where: { section: "System", name: { in: [...OPT_IN_PREFERENCES] }, associateId: null },

@@ -13,6 +13,7 @@
 import type pg from "pg";
 import { openProductionClient } from "../crm/read-only";
 import { CONFIGURATION_TABLES } from "../crm/contract";
+import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
 import { AppError } from "../errors";
 import { tenantConnections } from "./registry";
 import { log } from "../observability/log";
@@ -145,6 +146,8 @@ export function getProductionSize(url: string): Promise<number> {
 /** Names of the apps authorized in production (the checklist's reminder to authorize them again). */
 export function listProductionApps(tenantId: string): Promise<string[]> {
   return withProduction(tenantId, async (client) => {
+    const tooLarge = await tooLargeToReadWhole(client, "app_authorization", ["app_name"], "production's app authorizations");
+    if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
     const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM public.app_authorization ORDER BY app_name");
     return rows.map((r) => r.app_name);
   });

@@ -4,6 +4,8 @@ import { describeScheduledTasks } from "@/lib/checklist/task-words";
 import { formatWhen } from "@/lib/format";
 import { FixButton, TickBox } from "./checklist-controls";
 import { log } from "@/lib/observability/log";
+import { TooLargeToRead } from "@/lib/crm/whole-table-bounds";
+import { AppError } from "@/lib/errors";
 
 /** The best-practices checklist, read live from the sandbox database on every render. */
 export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox; canFix: boolean }) {
@@ -11,10 +13,16 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
   try {
     state = await getChecklist(sandbox);
   } catch (error) {
-    log.error({ code: (error as { code?: string }).code ?? (error as Error).name }, "checklist: sandbox database unreadable");
+    // A read refused for its size says why, in the customer's words; anything else is a fault of the moment.
+    const refused = error instanceof TooLargeToRead || (error instanceof AppError && error.code === "PRODUCTION_REFUSED") ? error : null;
+    if (!refused) log.error({ code: (error as { code?: string }).code ?? (error as Error).name }, "checklist: sandbox database unreadable");
     return (
       <ChecklistFrame>
-        <p className="text-sm text-red-700">The sandbox database could not be read just now, so the checklist is not shown. Reload in a minute.</p>
+        <p className="text-sm text-red-700" data-testid="checklist-unreadable">
+          {refused
+            ? `The checklist is not shown. ${refused instanceof AppError ? refused.userMessage : refused.message}`
+            : "The sandbox database could not be read just now, so the checklist is not shown. Reload in a minute."}
+        </p>
       </ChecklistFrame>
     );
   }
