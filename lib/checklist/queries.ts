@@ -6,7 +6,7 @@
  * the checklist reads of it is measured first (whole-table-bounds.ts).
  */
 import "server-only";
-import { judge, measureSql, TooLargeToRead, type WholeRead, type WholeTableMeasure } from "../crm/whole-table-bounds";
+import { tooLargeToRead, TooLargeToRead, type WholeRead, type WholeTableMeasure } from "../crm/whole-table-bounds";
 import { db } from "../db/portal";
 import { quoteLiteral } from "../sanitizer/sql";
 import { listProductionApps, orNullWhenUnavailable } from "../tenants/production";
@@ -54,12 +54,9 @@ export async function getChecklist(sandbox: ChecklistSandbox): Promise<Checklist
   const kept = new Set(keptTaskIds(sandbox.options));
   const [live, productionApps, ticks] = await Promise.all([
     withSandboxDatabase(sandbox, async (crm) => {
-      for (const read of READS) {
-        // The SQL is the portal's own: identifiers and conditions above, no value from anywhere.
-        const [measure] = await crm.$queryRawUnsafe<WholeTableMeasure[]>(measureSql(read));
-        const tooLarge = judge(measure!, read.what);
-        if (tooLarge) throw new TooLargeToRead(tooLarge);
-      }
+      // The measuring SQL is the portal's own (READS above), with no value from anywhere.
+      const tooLarge = await tooLargeToRead(async (sql) => (await crm.$queryRawUnsafe<WholeTableMeasure[]>(sql))[0]!, READS);
+      if (tooLarge) throw new TooLargeToRead(tooLarge);
       const [optIns, erp, tasks, panels, apps] = await Promise.all([
         crm.preference.findMany({
           where: { section: "System", name: { in: [...OPT_IN_PREFERENCES] }, associateId: null },

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 const measure = (table: string, bounds: { rows: number; valueBytes: number }) =>
-  withClient(db, (c) => tooLargeToReadWhole(c, table, table === "web_panel" ? ["name", "url"] : ["name"], "production's web panels", bounds));
+  withClient(db, (c) => tooLargeToReadWhole(c, [{ table, columns: table === "web_panel" ? ["name", "url"] : ["name"], what: "production's web panels" }], bounds));
 
 describe("tooLargeToReadWhole", () => {
   it("passes a table within both bounds, an empty one, and NULL values", async () => {

@@ -39,7 +39,7 @@ export interface WholeTableMeasure {
  * One statement measuring a read: its rows counted at most one past the bound, each
  * value by its length as stored (octet_length reads a long value's header, not the value).
  */
-export function measureSql({ table, columns, where }: WholeRead, bounds: WholeTableBounds = WHOLE_TABLE_BOUNDS): string {
+function measureSql({ table, columns, where }: WholeRead, bounds: WholeTableBounds): string {
   const widest = columns.length ? `greatest(${columns.map((c) => `octet_length(${quoteIdent(c)}::text)`).join(", ")})` : "0";
   const selected = columns.length ? columns.map(quoteIdent).join(", ") : "1";
   return `SELECT count(*)::int AS n, max(${widest})::text AS widest
@@ -47,22 +47,32 @@ export function measureSql({ table, columns, where }: WholeRead, bounds: WholeTa
 }
 
 /** Why the measured read is too large, in the customer's words ("There are more than 10,000 of production's web panels …"), or null. */
-export function judge(measure: WholeTableMeasure, what: string, bounds: WholeTableBounds = WHOLE_TABLE_BOUNDS): string | null {
+function judge(measure: WholeTableMeasure, what: string, bounds: WholeTableBounds): string | null {
   if (measure.n > bounds.rows) return `There are more than ${bounds.rows.toLocaleString("en")} of ${what}: more than the portal reads. Contact support.`;
   if (Number(measure.widest ?? 0) > bounds.valueBytes) return `One of ${what} holds a value longer than ${formatBytes(bounds.valueBytes)}: more than the portal reads. Contact support.`;
   return null;
 }
 
-/** `measureSql` and `judge` over a pg client. */
-export async function tooLargeToReadWhole(
-  client: pg.ClientBase,
-  table: string,
-  columns: readonly string[],
-  what: string,
+/**
+ * Why the first of `reads` that is too large is, in the customer's words, or null when
+ * all are within bounds. `measure` runs one statement of the portal's own (identifiers
+ * and conditions declared in code, no value from anywhere) and returns its one row.
+ */
+export async function tooLargeToRead(
+  measure: (sql: string) => Promise<WholeTableMeasure>,
+  reads: readonly WholeRead[],
   bounds: WholeTableBounds = WHOLE_TABLE_BOUNDS,
 ): Promise<string | null> {
-  const { rows } = await client.query<WholeTableMeasure>(measureSql({ table, columns, what }, bounds));
-  return judge(rows[0]!, what, bounds);
+  for (const read of reads) {
+    const tooLarge = judge(await measure(measureSql(read, bounds)), read.what, bounds);
+    if (tooLarge) return tooLarge;
+  }
+  return null;
+}
+
+/** `tooLargeToRead` over a pg client. */
+export function tooLargeToReadWhole(client: pg.ClientBase, reads: readonly WholeRead[], bounds: WholeTableBounds = WHOLE_TABLE_BOUNDS): Promise<string | null> {
+  return tooLargeToRead(async (sql) => (await client.query<WholeTableMeasure>(sql)).rows[0]!, reads, bounds);
 }
 
 /** A read the portal will not make, with the customer's words for why. */

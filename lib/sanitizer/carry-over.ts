@@ -45,11 +45,10 @@ export const NOTHING_CARRIED: CarryOver = { appAuthorizations: [], webhooks: [] 
 export async function readCarryOver(previousCopyUrl: string): Promise<CarryOver> {
   const client = await openProductionClient(previousCopyUrl);
   try {
-    const measured = [
-      await tooLargeToReadWhole(client, "app_authorization", ["app_name", "client_id", "system_user_token", "access_token", "refresh_token", "scopes"], "the sandbox's app authorizations"),
-      await tooLargeToReadWhole(client, "webhook", ["name", "kind", "target_url", "events", "secret"], "the sandbox's webhooks"),
-    ];
-    const tooLarge = measured.find((m) => m !== null);
+    const tooLarge = await tooLargeToReadWhole(client, [
+      { table: "app_authorization", columns: ["app_name", "client_id", "system_user_token", "access_token", "refresh_token", "scopes"], what: "the sandbox's app authorizations" },
+      { table: "webhook", columns: ["name", "kind", "target_url", "events", "secret"], what: "the sandbox's webhooks" },
+    ]);
     if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
     const apps = await client.query<CarriedAppAuthorization>(
       `SELECT id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at

@@ -5,9 +5,10 @@
  * must name associates and tasks that exist in it.
  */
 import type pg from "pg";
-import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
+import { tooLargeToReadWhole, type WholeRead } from "../crm/whole-table-bounds";
 import { SanitizationError } from "./errors";
 import { namedCompanies, type SandboxOptions } from "./options";
+import { WEB_PANELS_READ } from "./rules/rule-06-web-panels";
 
 export interface SourceInstallation {
   customerId: string;
@@ -23,16 +24,14 @@ export interface Preflight {
 }
 
 /** Read whole by the run: the installation here, the web panels by rule 6. */
-const READ_WHOLE = [
+const READ_WHOLE: readonly WholeRead[] = [
   { table: "installation", columns: ["customer_id", "company_name", "serial_number", "service_base_url", "environment"], what: "production's installation rows" },
-  { table: "web_panel", columns: ["name", "url"], what: "production's web panels" },
-] as const;
+  WEB_PANELS_READ,
+];
 
 export async function preflight(client: pg.ClientBase, options: SandboxOptions): Promise<Preflight> {
-  for (const { table, columns, what } of READ_WHOLE) {
-    const tooLarge = await tooLargeToReadWhole(client, table, columns, what);
-    if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
-  }
+  const tooLarge = await tooLargeToReadWhole(client, READ_WHOLE);
+  if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
   const inst = await client.query<SourceInstallation & { environment: string }>(
     `SELECT customer_id AS "customerId", company_name AS "companyName", serial_number AS "serialNumber",
             service_base_url AS "serviceBaseUrl", environment FROM public.installation LIMIT 2`,

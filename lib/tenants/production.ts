@@ -146,7 +146,7 @@ export function getProductionSize(url: string): Promise<number> {
 /** Names of the apps authorized in production (the checklist's reminder to authorize them again). */
 export function listProductionApps(tenantId: string): Promise<string[]> {
   return withProduction(tenantId, async (client) => {
-    const tooLarge = await tooLargeToReadWhole(client, "app_authorization", ["app_name"], "production's app authorizations");
+    const tooLarge = await tooLargeToReadWhole(client, [{ table: "app_authorization", columns: ["app_name"], what: "production's app authorizations" }]);
     if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
     const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM public.app_authorization ORDER BY app_name");
     return rows.map((r) => r.app_name);

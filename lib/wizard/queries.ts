@@ -6,7 +6,7 @@ import { getThroughput } from "../sandboxes/queries";
 import type { Throughput } from "../sandboxes/estimate";
 import { tenantClassification } from "../tenants/classification";
 import { readFootprint, withProduction, type ProductionFootprint } from "../tenants/production";
-import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
+import { tooLargeToReadWhole, type WholeRead } from "../crm/whole-table-bounds";
 import { AppError } from "../errors";
 import { isSanitizationError } from "../sanitizer/errors";
 import type { SandboxOptions } from "../sanitizer/options";
@@ -79,13 +79,13 @@ export function getProductionChoices(tenantId: string): Promise<{ associates: As
 const MAX_DOCUMENT_DAYS = 36_600;
 
 /** The wizard's lists are read whole, into the page: refused, in the customer's words, when production makes them too large to hold. */
-async function assertReadableWhole(client: pg.Client, table: string, columns: readonly string[], what: string): Promise<void> {
-  const tooLarge = await tooLargeToReadWhole(client, table, columns, what);
+async function assertReadableWhole(client: pg.Client, read: WholeRead): Promise<void> {
+  const tooLarge = await tooLargeToReadWhole(client, [read]);
   if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
 }
 
 async function readAssociates(client: pg.Client): Promise<AssociateSummary[]> {
-  await assertReadableWhole(client, "associate", ["username", "full_name", "email", "user_plan"], "production's users");
+  await assertReadableWhole(client, { table: "associate", columns: ["username", "full_name", "email", "user_plan"], what: "production's users" });
   const { rows } = await client.query<{ id: number; username: string; full_name: string; email: string | null; user_plan: string | null; can_login: boolean; is_retired: boolean }>(
     "SELECT id, username, full_name, email, user_plan, can_login, is_retired FROM public.associate ORDER BY full_name, id",
   );
@@ -93,7 +93,7 @@ async function readAssociates(client: pg.Client): Promise<AssociateSummary[]> {
 }
 
 async function readScheduledTasks(client: pg.Client): Promise<ScheduledTaskSummary[]> {
-  await assertReadableWhole(client, "scheduled_task", ["name", "kind", "schedule"], "production's scheduled tasks");
+  await assertReadableWhole(client, { table: "scheduled_task", columns: ["name", "kind", "schedule"], what: "production's scheduled tasks" });
   const { rows } = await client.query<{ id: number; name: string; kind: string; schedule: string; enabled: boolean; last_run_at: Date | null }>(
     "SELECT id, name, kind, schedule, enabled, last_run_at FROM public.scheduled_task ORDER BY name, id",
   );

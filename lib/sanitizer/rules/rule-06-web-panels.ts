@@ -23,7 +23,7 @@
  */
 import { domainToASCII } from "node:url";
 import type pg from "pg";
-import { tooLargeToReadWhole } from "../../crm/whole-table-bounds";
+import { tooLargeToReadWhole, type WholeRead } from "../../crm/whole-table-bounds";
 import { SanitizationError } from "../errors";
 import { check, OFFENDING_LIMIT, type ContractRule } from "./rule";
 import { reachesService } from "./rule-06-service-reach";
@@ -140,9 +140,12 @@ export interface WebPanelRewrite {
   after: string;
 }
 
-/** The panels of a CRM database whose URL the rule rewrites (read through a pg client: the dry run's; bounded as the copy's preflight bounds them). */
+/** What the rule reads whole of production's web panels: the copy's preflight and the dry run measure it first. */
+export const WEB_PANELS_READ: WholeRead = { table: "web_panel", columns: ["name", "url"], what: "production's web panels" };
+
+/** The panels of a CRM database whose URL the rule rewrites (read through a pg client: the dry run's). */
 export async function webPanelRewrites(client: pg.ClientBase): Promise<WebPanelRewrite[]> {
-  const tooLarge = await tooLargeToReadWhole(client, "web_panel", ["name", "url"], "production's web panels");
+  const tooLarge = await tooLargeToReadWhole(client, [WEB_PANELS_READ]);
   if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
   const installation = await client.query<{ base: string }>("SELECT service_base_url AS base FROM public.installation ORDER BY id LIMIT 1");
   const base = installation.rows[0]?.base ?? "";

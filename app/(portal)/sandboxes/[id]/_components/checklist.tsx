@@ -20,7 +20,7 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
       <ChecklistFrame>
         <p className="text-sm text-red-700" data-testid="checklist-unreadable">
           {refused
-            ? `The checklist is not shown. ${refused instanceof AppError ? refused.userMessage : refused.message}`
+            ? `The checklist is not shown. ${refused.message}`
             : "The sandbox database could not be read just now, so the checklist is not shown. Reload in a minute."}
         </p>
       </ChecklistFrame>
