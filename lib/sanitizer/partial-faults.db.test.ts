@@ -5,16 +5,39 @@
  * dropped from the keys read ahead, so that contact's appointments, sales and tickets
  * are never copied. The verification must see it and refuse the copy, because it
  * counts the chosen companies' rows on production apart from how the copy found them.
+ * And the session that counts them apart is cut, as production's administrator may
+ * cut any session: the run must fail whole, leaving nothing behind on either side.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
-import { databaseNames, generateProduction, newSandboxName, sandboxUrl, withClient } from "../testing/sanitizer-fixtures";
+import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
+import { checksums, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, withClient } from "../testing/sanitizer-fixtures";
 import { SanitizationError } from "./errors";
+import type * as ChosenCountsModule from "./partial-chosen-counts";
 import type * as DownKeysModule from "./partial-down-keys";
 import { provisionSandbox } from "./provision";
 
-/** The contact key the fault drops, when set. */
-const fault = vi.hoisted(() => ({ dropContact: undefined as number | undefined }));
+/** The contact key the fault drops, when set; whether the chosen rows' own session is cut. */
+const fault = vi.hoisted(() => ({ dropContact: undefined as number | undefined, cutChosenCount: false }));
+
+vi.mock("./partial-chosen-counts", async (importOriginal) => {
+  const original = await importOriginal<typeof ChosenCountsModule>();
+  const { oneOffQuery } = await import("../db/one-off-query");
+  const { testServerAdminUrl: adminUrl } = await import("../testing/pg");
+  return {
+    ...original,
+    countChosenRowsApart: async (...args: Parameters<typeof original.countChosenRowsApart>) => {
+      if (!fault.cutChosenCount) return original.countChosenRowsApart(...args);
+      // The real count, on a session that production terminates as soon as it has joined the snapshot.
+      const [snapshot, ...rest] = args;
+      const join = async () => {
+        const session = await snapshot.join();
+        await oneOffQuery(adminUrl(), "SELECT pg_terminate_backend($1)", [(session as unknown as { processID: number }).processID]);
+        return session;
+      };
+      return original.countChosenRowsApart({ ...snapshot, join }, ...rest);
+    },
+  };
+});
 
 vi.mock("./partial-down-keys", async (importOriginal) => {
   const original = await importOriginal<typeof DownKeysModule>();
@@ -73,6 +96,28 @@ describe("a partial copy whose shortcut loses a chosen company's rows", () => {
       expect(await databaseNames()).not.toContain(name);
     } finally {
       fault.dropContact = undefined;
+    }
+  });
+
+  it("fails whole when production cuts the session counting the chosen rows: no database, no production session, production unchanged", async () => {
+    fault.cutChosenCount = true;
+    const name = newSandboxName();
+    const before = await checksums(prod);
+    try {
+      const error = await provision(name).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(SanitizationError);
+      // In the customer's words, as any lost connection: no driver's message, which would name the administrator's command.
+      expect((error as SanitizationError).code).toBe("CONNECTION_LOST");
+      expect((error as SanitizationError).message).not.toMatch(/terminat|administrator|57P01/i);
+      expect(await databaseNames()).not.toContain(name);
+      const database = new URL(prod).pathname.slice(1);
+      expect(await rows(testServerAdminUrl(), "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database])).toEqual([]);
+      expect(await checksums(prod)).toEqual(before);
+    } finally {
+      fault.cutChosenCount = false;
     }
   });
 
