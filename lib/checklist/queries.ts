@@ -55,7 +55,7 @@ export async function getChecklist(sandbox: ChecklistSandbox): Promise<Checklist
   const [live, productionApps, ticks] = await Promise.all([
     withSandboxDatabase(sandbox, async (crm) => {
       // The measuring SQL is the portal's own (READS above), with no value from anywhere.
-      const tooLarge = await tooLargeToRead(async (sql) => (await crm.$queryRawUnsafe<WholeTableMeasure[]>(sql))[0]!, READS);
+      const tooLarge = await tooLargeToRead((sql) => crm.$queryRawUnsafe<WholeTableMeasure[]>(sql), READS);
       if (tooLarge) throw new TooLargeToRead(tooLarge);
       const [optIns, erp, tasks, panels, apps] = await Promise.all([
         crm.preference.findMany({

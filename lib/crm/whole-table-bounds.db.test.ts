@@ -38,4 +38,17 @@ describe("tooLargeToReadWhole", () => {
   it("names a value longer than the bound, in bytes as stored (600 two-byte letters are 1,200)", async () => {
     expect(await measure("web_panel", { rows: 3, valueBytes: 1199 })).toBe("One of production's web panels holds a value longer than 1.2 KB: more than the portal reads. Contact support.");
   });
+
+  it("measures several reads in one statement and names the first refused, in the order they are declared", async () => {
+    const reads = [
+      { table: "webhook", columns: ["name"], what: "the sandbox's webhooks" },
+      { table: "web_panel", columns: ["url"], where: "id <> 3", what: "the sandbox's web panels" },
+      { table: "web_panel", columns: ["name", "url"], what: "the sandbox's panels, all of them" },
+    ];
+    const bounds = { rows: 2, valueBytes: 1199 };
+    // The second read is within both bounds (id 3 left out); the third has 3 rows.
+    expect(await withClient(db, (c) => tooLargeToReadWhole(c, reads, bounds))).toBe("There are more than 2 of the sandbox's panels, all of them: more than the portal reads. Contact support.");
+    expect(await withClient(db, (c) => tooLargeToReadWhole(c, [reads[1]!], bounds))).toBeNull();
+    expect(await withClient(db, (c) => tooLargeToReadWhole(c, [], bounds))).toBeNull();
+  });
 });
