@@ -7,6 +7,7 @@
  * tenant's run on that worker waiting. These find the same matches by looking only
  * around each `@`, in time proportional to the value.
  */
+import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import { WORD } from "./values";
 
 const AT = 0x40;
@@ -34,9 +35,10 @@ function runEnd(text: string, from: number, is: (code: number) => boolean): numb
  * Each address in free text replaced: as `/[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[^\s@<>(),;:"'[\].]+/g`
  * replaces them. An address is the run of address characters before an `@`, the `@`,
  * and the run after it up to the end of the part after its last dot that has a
- * character on each side ("kari@firma.no." ends before the final dot).
+ * character on each side ("kari@firma.no." ends before the final dot). Throws
+ * RewrittenTooLong once the text has grown past `maxLength`.
  */
-export function replaceTextAddresses(text: string, replace: (address: string) => string): string {
+export function replaceTextAddresses(text: string, replace: (address: string) => string, maxLength = MAX_REWRITTEN_BYTES): string {
   let out = "";
   let copied = 0;
   for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", Math.max(at + 1, copied))) {
@@ -56,6 +58,8 @@ export function replaceTextAddresses(text: string, replace: (address: string) =>
     if (end === -1) continue;
     out += text.slice(copied, start) + replace(text.slice(start, end));
     copied = end;
+    // Each address may be longer rewritten (rule 2's form adds a domain): text of nothing but short addresses grows.
+    assertRewrittenFits(out.length + text.length - copied, maxLength);
   }
   return copied === 0 ? text : out + text.slice(copied);
 }

@@ -26,6 +26,27 @@ const N = 0x4e;
  */
 export const MAX_ROW_BYTES = 32 * 1024 * 1024;
 
+/**
+ * The longest value the copy's rewriting may write, and the longest row rule 18's check
+ * reads: pseudonyms may be longer than the names they replace, but production picks its
+ * own names. A company named "Q" and a body of "q q q …" grew a 30 MB row past the
+ * longest string a process can hold, taking the worker to 2 GB on its way.
+ */
+export const MAX_REWRITTEN_BYTES = 2 * MAX_ROW_BYTES;
+
+/**
+ * Thrown by a rewrite whose value grew past MAX_REWRITTEN_BYTES (counted in UTF-16 code
+ * units, never more than its bytes): the copy fails, naming the column.
+ */
+export class RewrittenTooLong extends Error {
+  override readonly name = "RewrittenTooLong";
+}
+
+/** Throws RewrittenTooLong once a value being rewritten is `length` units long, past `max`. */
+export function assertRewrittenFits(length: number, max = MAX_REWRITTEN_BYTES): void {
+  if (length > max) throw new RewrittenTooLong(`a rewritten value grew past ${max} characters`);
+}
+
 /** The whole rows of a stream of chunks: a chunk may end inside a row (or a UTF-8 character), which waits for the next. */
 export class RowChunks {
   /**

@@ -16,7 +16,7 @@ import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
 import { BoundedCache } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
-import { fieldValue, FieldWalker, forEachRowChunk, isNullField, MAX_ROW_BYTES } from "./copy-rows";
+import { fieldValue, FieldWalker, forEachRowChunk, isNullField, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import { fieldResultsFor } from "./field-results";
 import { personalKind, type PersonalKind } from "./columns";
 import { addressWordHoldsName, digitsOf, holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
@@ -30,8 +30,6 @@ const HAS_DIGIT = /\d/;
 /** The words of addresses and user names judged, kept (a few thousand distinct words make a million). */
 const ADDRESS_WORD_BYTES = 4 * 1024 * 1024;
 const HOLDS = "1";
-/** The longest row of the copy read whole. */
-const CHECKED_ROW_BYTES = 2 * MAX_ROW_BYTES;
 /** What a value may hold, as the offending rows say it; a column keeps its values' verdicts as positions here, 0 for none. */
 const FOUND = ["a person's name", "a company's name", "an address", "an org number", "a phone number"] as const;
 type Found = (typeof FOUND)[number];
@@ -163,8 +161,8 @@ async function findProductionValues(client: pg.ClientBase, classification: Class
         const id = isNullField(data, idStart, idEnd) ? "" : ` ${fieldValue(data, idStart, idEnd)}`;
         if (offending.length < OFFENDING_LIMIT) offending.push(`${table}${id}: ${columns[chosen - 1]!.column} holds ${what} from production`);
       }),
-      // The copy wrote rows of at most MAX_ROW_BYTES as production held them; pseudonyms may be longer than the names they replace.
-      CHECKED_ROW_BYTES,
+      // The longest the copy's rewriting writes: pseudonyms may be longer than the names they replace.
+      MAX_REWRITTEN_BYTES,
     );
   }
   if (total > offending.length) offending.push(`${total} values in all`);

@@ -6,6 +6,7 @@
  */
 import type { PersonalColumn, PersonalKind } from "./columns";
 import { fieldResultsFor } from "./field-results";
+import { SET_LIMITS } from "./read-values";
 import { Pseudonymiser } from "./pseudonymiser";
 import { RewriteStream } from "./rewrite-stream";
 import { Scrubber } from "./scrubber";
@@ -75,7 +76,15 @@ export class PersonalData {
     // each column keeps its rewritten fields while they repeat enough to pay.
     return new RewriteStream(
       table,
-      columns.map((c) => ({ index: c.index, key: CHANGE_GROUP[c.kind], rewrite: (value: string) => this.rewrite(c.kind, value), results: fieldResultsFor(c.kind) })),
+      columns.map((c) => ({
+        index: c.index,
+        column: c.column,
+        key: CHANGE_GROUP[c.kind],
+        rewrite: (value: string) => this.rewrite(c.kind, value),
+        results: fieldResultsFor(c.kind),
+        // Free text may be long, and grows only so far (copy-rows.ts); the rest are values of the kinds production's sets were read in, up to their bound.
+        ...(c.kind === "free-text" ? {} : { maxValueBytes: SET_LIMITS.valueBytes }),
+      })),
     );
   }
 }

@@ -165,6 +165,27 @@ describe("a pseudonymised copy", () => {
     }
   });
 
+  it("refuses an e-mail address longer than any, in the customer's words, and leaves no database behind", async () => {
+    const clone = await cloneDatabase(prod);
+    try {
+      // Not among the values read before the copy (those are refused there, beyond the same 64 KB): the copy meets it first.
+      // Each address in it would grow by rule 2's domain, and draw a user name.
+      await withClient(clone, (c) => c.query(`UPDATE contact SET email = repeat('kari@firma.no ', 4700) WHERE id = (SELECT min(id) FROM contact)`));
+      const refused = await provision("secret-one", clone).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toMatchObject({
+        code: "COPY_FAILED",
+        technical: false,
+        message: "A value of contact.email is longer than 64.0 KB: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.",
+      });
+      expect(await databaseNames()).not.toContain(made.at(-1));
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
   it("is refused, in the customer's words, for a production with more distinct values than one run holds", async () => {
     const read = withClient(prod, async (c) => readProductionValues([c], (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION, { values: 5 }));
     await expect(read).rejects.toMatchObject({ code: "COPY_FAILED", message: "Production holds more than 5 different phone numbers: too many to pseudonymise in one run." });

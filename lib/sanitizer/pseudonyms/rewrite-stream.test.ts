@@ -2,10 +2,11 @@ import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
 import { FieldResults } from "./field-results";
+import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import { RewriteStream } from "./rewrite-stream";
 
 /** Pushes `input` through a RewriteStream in chunks of `size` bytes. */
-async function run(input: string, size: number, stream = new RewriteStream("t", [{ index: 1, key: "t.name", rewrite: (v) => v.toUpperCase() }])) {
+async function run(input: string, size: number, stream = new RewriteStream("t", [{ index: 1, column: "c1", key: "t.name", rewrite: (v) => v.toUpperCase() }])) {
   const bytes = Buffer.from(input, "utf8");
   const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_v, i) => bytes.subarray(i * size, (i + 1) * size));
   return { out: await text(Readable.from(chunks).pipe(stream)), stream };
@@ -26,7 +27,7 @@ describe("RewriteStream", () => {
 
   it("rewrites several fields, the first and the last among them, given in any order", async () => {
     const upper = (v: string) => v.toUpperCase();
-    const stream = new RewriteStream("t", [{ index: 2, key: "c", rewrite: upper }, { index: 0, key: "a", rewrite: upper }]);
+    const stream = new RewriteStream("t", [{ index: 2, column: "c2", key: "c", rewrite: upper }, { index: 0, column: "c0", key: "a", rewrite: upper }]);
     expect((await run("a\tb\tc\nx\t\\N\t\\N\n", 3, stream)).out).toBe("A\tb\tC\nX\t\\N\t\\N\n");
   });
 
@@ -34,9 +35,9 @@ describe("RewriteStream", () => {
     const rows = Array.from({ length: 300 }, (_v, i) => `${i}\t${["kari ø", "line\\nbreak", "UNCHANGED", "\\N", ""][i % 5]}\tx\n`).join("");
     let worked = 0;
     const upper = (v: string) => (worked++, v.toUpperCase());
-    const kept = await run(rows, 7, new RewriteStream("t", [{ index: 1, key: "t.name", rewrite: upper, results: new FieldResults() }]));
+    const kept = await run(rows, 7, new RewriteStream("t", [{ index: 1, column: "c1", key: "t.name", rewrite: upper, results: new FieldResults() }]));
     expect(worked).toBe(3);
-    const afresh = await run(rows, 7, new RewriteStream("t", [{ index: 1, key: "t.name", rewrite: (v) => v.toUpperCase() }]));
+    const afresh = await run(rows, 7, new RewriteStream("t", [{ index: 1, column: "c1", key: "t.name", rewrite: (v) => v.toUpperCase() }]));
     expect(kept.out).toBe(afresh.out);
     expect(kept.stream.changed.get("t.name")).toBe(120);
     expect(afresh.stream.changed.get("t.name")).toBe(120);
@@ -44,5 +45,23 @@ describe("RewriteStream", () => {
 
   it("fails a stream cut off inside a row", async () => {
     await expect(run("1\tkari\tx\n2\tola", 4)).rejects.toThrow(/inside a row/);
+  });
+
+  it("fails, naming the column, on a value longer than its kind may be: names and numbers are short", async () => {
+    const stream = new RewriteStream("contact", [{ index: 1, column: "first_name", key: "names", rewrite: (v) => v, maxValueBytes: 8 }]);
+    await expect(run("1\tKari\n2\tKari Kari Kari\n", 4, stream)).rejects.toMatchObject({
+      code: "COPY_FAILED",
+      message: "A value of contact.first_name is longer than 8 B: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.",
+    });
+  });
+
+  it("fails, naming the column, on a value its rewriting grew past the bound, and passes any other error on as it is", async () => {
+    const grows = [{ index: 0, column: "body", key: "free text", rewrite: () => assertRewrittenFits(MAX_REWRITTEN_BYTES + 1) as never }];
+    await expect(run("q q q\n", 3, new RewriteStream("ticket_message", grows))).rejects.toMatchObject({
+      code: "COPY_FAILED",
+      message: "A value of ticket_message.body grows past 64.0 MB when pseudonymised: too large. Copy with personal data kept as in production, or shorten it.",
+    });
+    const fails = [{ index: 0, column: "body", key: "free text", rewrite: (): string => { throw new Error("no phone pseudonym found"); } }];
+    await expect(run("q\n", 3, new RewriteStream("t", fails))).rejects.toThrow("no phone pseudonym found");
   });
 });

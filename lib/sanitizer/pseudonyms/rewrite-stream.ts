@@ -7,13 +7,22 @@
  * the table size.
  */
 import { Transform, type TransformCallback } from "node:stream";
+import { formatBytes } from "../../format";
+import { SanitizationError } from "../errors";
 import { encodeField } from "./copy-text";
-import { fieldValue, FieldWalker, isNullField, RowChunks, type FieldVisitor } from "./copy-rows";
+import { fieldValue, FieldWalker, isNullField, MAX_REWRITTEN_BYTES, RewrittenTooLong, RowChunks, type FieldVisitor } from "./copy-rows";
 import type { FieldResults } from "./field-results";
 
 export interface FieldRewrite {
   /** Position of the field in the row. */
   index: number;
+  /** The column's name, as a value too long to rewrite is named. */
+  column: string;
+  /**
+   * The longest value rewritten, in bytes as COPY writes it: longer ones fail the copy.
+   * Names, numbers and addresses are short; production's were read only up to this.
+   */
+  maxValueBytes?: number;
   /** What the report counts it under. */
   key: string;
   rewrite: (value: string) => string;
@@ -56,7 +65,10 @@ export class RewriteStream extends Transform {
   private outLength = 0;
 
   /** `table`: the table whose rows these are, as a row too large to rewrite is named. */
-  constructor(table: string, fields: readonly FieldRewrite[]) {
+  constructor(
+    private readonly table: string,
+    fields: readonly FieldRewrite[],
+  ) {
     super();
     this.rows = new RowChunks(`A row of ${table}`);
     // In row order: each row is walked once, up to the last field rewritten.
@@ -106,7 +118,7 @@ export class RewriteStream extends Transform {
   private rewriteField(chosen: number, start: number, end: number): void {
     const data = this.data;
     if (isNullField(data, start, end)) return;
-    const { rewrite, results } = this.fields[chosen]!;
+    const { results } = this.fields[chosen]!;
     const kept = results ? results.find(data, start, end) : -1;
     if (kept >= 0) {
       if (results!.tag(kept) === UNCHANGED) return;
@@ -117,8 +129,15 @@ export class RewriteStream extends Transform {
       this.counts[chosen]!++;
       return;
     }
+    const field = this.fields[chosen]!;
+    if (field.maxValueBytes !== undefined && end - start > field.maxValueBytes) {
+      throw new SanitizationError(
+        "COPY_FAILED",
+        `A value of ${this.table}.${field.column} is longer than ${formatBytes(field.maxValueBytes)}: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.`,
+      );
+    }
     const value = fieldValue(data, start, end);
-    const rewritten = value.trim() === "" ? value : rewrite(value);
+    const rewritten = value.trim() === "" ? value : this.rewritten(field, value);
     if (rewritten === value) {
       results?.keep(data, start, end, UNCHANGED);
       return;
@@ -130,6 +149,18 @@ export class RewriteStream extends Transform {
     results?.keep(data, start, end, CHANGED, this.out, fieldStart, this.outLength);
     this.copiedTo = end;
     this.counts[chosen]!++;
+  }
+
+  private rewritten(field: FieldRewrite, value: string): string {
+    try {
+      return field.rewrite(value);
+    } catch (error) {
+      if (!(error instanceof RewrittenTooLong)) throw error;
+      throw new SanitizationError(
+        "COPY_FAILED",
+        `A value of ${this.table}.${field.column} grows past ${formatBytes(MAX_REWRITTEN_BYTES)} when pseudonymised: too large. Copy with personal data kept as in production, or shorten it.`,
+      );
+    }
   }
 
   /** The chunk's bytes [from, to) onto `out` (room reserved). */

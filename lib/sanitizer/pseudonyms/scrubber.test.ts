@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_REWRITTEN_BYTES, RewrittenTooLong } from "./copy-rows";
 import { Pseudonymiser } from "./pseudonymiser";
 import { Scrubber } from "./scrubber";
 import { productionValues, type RawProductionValues } from "./values";
@@ -95,5 +96,22 @@ describe("Scrubber", () => {
     const text = "Could you send an updated quote?\nThanks!\t\\N";
     expect(scrub(text)).toBe(text);
     expect(scrub("")).toBe("");
+  });
+
+  it("stops, rather than hold it, a text its pseudonyms grow past what a copy writes: a one-letter company named thousands of times", () => {
+    const values = productionValues({ ...RAW, companies: [...RAW.companies, "Q"] });
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    // A bound of 10,000 characters here; a copy's is MAX_REWRITTEN_BYTES.
+    const max = 10_000;
+    const scrub = (text: string) => new Scrubber(p, values, [...RAW.companies, "Q"], max).scrub(text);
+    const grown = p.companyName("Q").length + 1;
+    expect(scrub("Call q")).toBe(`Call ${p.companyName("Q").toLowerCase()}`);
+    // "q " becomes the pseudonym and a space: the text fits up to the bound and no further.
+    expect(scrub("q ".repeat(Math.floor(max / grown))).length).toBeLessThanOrEqual(max);
+    expect(() => scrub("q ".repeat(Math.floor(max / grown) + 1))).toThrow(RewrittenTooLong);
+    // Short addresses grow too: rule 2's form adds a domain to each.
+    const address = p.email("a@b.no").length + 1;
+    expect(() => scrub("a@b.no ".repeat(Math.floor(max / address) + 1))).toThrow(RewrittenTooLong);
+    expect(MAX_REWRITTEN_BYTES).toBe(64 * 1024 * 1024);
   });
 });

@@ -14,6 +14,7 @@
  */
 import { replaceTextAddresses } from "./addresses";
 import { isCommonWord } from "./common-words";
+import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
 import { holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
@@ -48,10 +49,12 @@ export class Scrubber {
   /** Every word that may start a replacement: a phrase's first word or a single name word. */
   private readonly candidates: WordFilter;
 
+  /** A text that grows past `maxLength` code units scrubbed throws RewrittenTooLong (copy-rows.ts). */
   constructor(
     private readonly pseudonyms: Pseudonymiser,
     private readonly production: ProductionValues,
     companies: Iterable<string>,
+    private readonly maxLength = MAX_REWRITTEN_BYTES,
   ) {
     // Names as written and as ASCII spells them ("Bjornstad" in a message): nameWord gives both one pseudonym.
     this.singles = new Set([...production.nameWords].filter((w) => w.length >= MIN_SINGLE_WORD && !isCommonWord(w)));
@@ -69,7 +72,7 @@ export class Scrubber {
   scrub(text: string): string {
     if (text === "") return text;
     // The cheap tests first: most text holds no address, many no digits.
-    const mailed = text.includes("@") ? replaceTextAddresses(text, (address) => this.pseudonyms.email(address)) : text;
+    const mailed = text.includes("@") ? replaceTextAddresses(text, (address) => this.pseudonyms.email(address), this.maxLength) : text;
     const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (phone) => (holdsPhoneDigits(this.production.phones, phone) ? this.pseudonyms.phone(phone) : phone));
     return this.scrubNames(phoned);
   }
@@ -99,6 +102,8 @@ export class Scrubber {
     const emit = (start: number, end: number, replacement: string) => {
       out += text.slice(pos, start) + inCaseOf(text.slice(start, end), replacement);
       pos = end;
+      // A short name may have a long pseudonym: text of nothing but one name grows several times over.
+      assertRewrittenFits(out.length + text.length - pos, this.maxLength);
     };
     let scan = WordScanner.of(text);
     while (scan.next()) {
