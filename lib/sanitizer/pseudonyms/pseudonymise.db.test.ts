@@ -186,6 +186,22 @@ describe("a pseudonymised copy", () => {
     }
   });
 
+  it("refuses a company named in more words than any company, before a row is copied, and leaves no database behind", async () => {
+    const clone = await cloneDatabase(prod);
+    try {
+      // Free text is read again from each word as far as a name goes on matching: a name of a thousand words made that hours.
+      await withClient(clone, (c) => c.query(`UPDATE company SET name = repeat('alfa ', 1000) || 'omega' WHERE id = (SELECT min(id) FROM company)`));
+      await expect(provision("secret-one", clone)).rejects.toMatchObject({
+        code: "COPY_FAILED",
+        technical: false,
+        message: "One of production's company names has more than 32 words: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.",
+      });
+      expect(await databaseNames()).not.toContain(made.at(-1));
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
   it("is refused, in the customer's words, for a production with more distinct values than one run holds", async () => {
     const read = withClient(prod, async (c) => readProductionValues([c], (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION, { values: 5 }));
     await expect(read).rejects.toMatchObject({ code: "COPY_FAILED", message: "Production holds more than 5 different phone numbers: too many to pseudonymise in one run." });

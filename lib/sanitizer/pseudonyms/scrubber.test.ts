@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_REWRITTEN_BYTES, RewrittenTooLong } from "./copy-rows";
 import { Pseudonymiser } from "./pseudonymiser";
-import { Scrubber } from "./scrubber";
+import { MAX_PHRASE_WORDS, Scrubber } from "./scrubber";
 import { productionValues, type RawProductionValues } from "./values";
 
 const RAW: RawProductionValues = {
@@ -113,5 +113,20 @@ describe("Scrubber", () => {
     const address = p.email("a@b.no").length + 1;
     expect(() => scrub("a@b.no ".repeat(Math.floor(max / address) + 1))).toThrow(RewrittenTooLong);
     expect(MAX_REWRITTEN_BYTES).toBe(64 * 1024 * 1024);
+  });
+
+  it("refuses, in the customer's words, a name of more words than a phrase may have: the text would be read again from every word", () => {
+    const longest = `${"alfa ".repeat(MAX_PHRASE_WORDS - 1)}omega`;
+    const build = (companies: string[], fullNames: Iterable<string> = RAW.fullNames) => {
+      const values = productionValues({ ...RAW, companies, fullNames });
+      return () => new Scrubber(new Pseudonymiser("secret", values, "mailinator.com"), values, companies);
+    };
+    // The longest allowed is still scrubbed as a phrase.
+    const scrubber = build([longest])();
+    expect(scrubber.scrub(`Til ${longest}.`)).not.toContain("omega");
+    expect(build([`alfa ${longest}`])).toThrow(
+      expect.objectContaining({ code: "COPY_FAILED", message: `One of production's company names has more than ${MAX_PHRASE_WORDS} words: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.` }),
+    );
+    expect(build([...RAW.companies], [...RAW.fullNames, `Kari ${"Ann ".repeat(MAX_PHRASE_WORDS)}Hansen`])).toThrow(/people's names has more than 32 words/);
   });
 });

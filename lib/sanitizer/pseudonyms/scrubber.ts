@@ -12,6 +12,7 @@
  * alternation regex of that many names would try every one of them at every
  * position.
  */
+import { SanitizationError } from "../errors";
 import { replaceTextAddresses } from "./addresses";
 import { isCommonWord } from "./common-words";
 import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
@@ -21,6 +22,14 @@ import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
 const MIN_SINGLE_WORD = 3;
+/**
+ * The most words a name matched as a phrase may have. Text is read from each word as
+ * far as a phrase goes on matching, so a phrase's length multiplies the work: production
+ * picks its names, and a company of 1,000 words ("alfa alfa … omega") held the worker's
+ * thread for 1.6 s over 10,000 words of "alfa", hours over a long message body, beside
+ * every other customer's run. A real company or person is named in far fewer words.
+ */
+export const MAX_PHRASE_WORDS = 32;
 /** A run of digits with the usual phone separators, optionally `+` or `00` first. */
 const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().-]{4,}\d(?![\p{L}\p{N}])/gu;
 
@@ -60,10 +69,14 @@ export class Scrubber {
     this.singles = new Set([...production.nameWords].filter((w) => w.length >= MIN_SINGLE_WORD && !isCommonWord(w)));
     // A full name whose every word is replaced alone reads the same word by word: only the others need a phrase.
     for (const name of production.fullNames) {
-      if (!words(name).every((w) => this.singles.has(w.toLowerCase()))) this.addPhrase(name, (m) => pseudonyms.personName(m));
+      const nameWords = words(name);
+      if (nameWords.length > MAX_PHRASE_WORDS) throw tooManyWords("people's names");
+      if (!nameWords.every((w) => this.singles.has(w.toLowerCase()))) this.addPhrase(name, (m) => pseudonyms.personName(m));
     }
     for (const company of companies) {
-      if (words(company).length === 1 && production.nameWords.has(normaliseName(company))) continue; // the person's name wins
+      const companyWords = words(company);
+      if (companyWords.length > MAX_PHRASE_WORDS) throw tooManyWords("company names");
+      if (companyWords.length === 1 && production.nameWords.has(normaliseName(company))) continue; // the person's name wins
       this.addPhrase(company, () => pseudonyms.companyName(company));
     }
     this.candidates = new WordFilter([...this.phrases.keys(), ...this.singles]);
@@ -135,6 +148,14 @@ export class Scrubber {
     }
     return longest;
   }
+}
+
+/** A production whose names are too long to scrub in bounded time is not copied pseudonymised (fail closed). */
+function tooManyWords(what: string): SanitizationError {
+  return new SanitizationError(
+    "COPY_FAILED",
+    `One of production's ${what} has more than ${MAX_PHRASE_WORDS} words: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.`,
+  );
 }
 
 /** The replacement in the case the text wrote the name in: "HANSEN" → "BERG", "hansen" → "berg". */
