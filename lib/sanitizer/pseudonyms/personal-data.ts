@@ -31,14 +31,18 @@ export class PersonalData {
   readonly pseudonyms: Pseudonymiser;
   readonly scrubber: Scrubber;
 
-  constructor(
+  private constructor(
     readonly production: ProductionValues,
     raw: Pick<RawProductionValues, "companies">,
-    secret: string,
-    invalidationDomain: string,
+    pseudonyms: Pseudonymiser,
   ) {
-    this.pseudonyms = new Pseudonymiser(secret, production, invalidationDomain);
+    this.pseudonyms = pseudonyms;
     this.scrubber = new Scrubber(this.pseudonyms, production, raw.companies);
+  }
+
+  /** A run's pseudonyms and scrubber, built without holding the event loop (Pseudonymiser.build). */
+  static async build(production: ProductionValues, raw: Pick<RawProductionValues, "companies">, secret: string, invalidationDomain: string): Promise<PersonalData> {
+    return new PersonalData(production, raw, await Pseudonymiser.build(secret, production, invalidationDomain));
   }
 
   rewrite(kind: PersonalKind, value: string): string {

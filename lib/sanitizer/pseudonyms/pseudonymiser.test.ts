@@ -138,6 +138,24 @@ describe("Pseudonymiser", () => {
     }
   });
 
+  it("draws more name words than faker's pools hold one-to-one, none a production name, and the same when built a turn at a time", async () => {
+    // 12,000 last names faker has none of (its pools hold some 2,500): past them, words take made-up names.
+    const syllables = ["ka", "ri", "to", "ne", "lu", "mo", "sa", "vi", "de", "go", "pe", "ha"];
+    const made = (i: number) => `${syllables[i % 12]}${syllables[Math.floor(i / 12) % 12]}${syllables[Math.floor(i / 144) % 12]}${syllables[Math.floor(i / 1728) % 12]}sen`;
+    const lastNames = Array.from({ length: 12_000 }, (_v, i) => made(i).charAt(0).toUpperCase() + made(i).slice(1));
+    const raw = { ...RAW, lastNames };
+    const values = productionValues(raw);
+    const drawn = new Pseudonymiser("secret-1", values, "mailinator.com");
+    const pseudonyms = lastNames.map((n) => drawn.nameWord(n).toLowerCase());
+    expect(new Set(pseudonyms).size).toBe(lastNames.length);
+    expect(pseudonyms.filter((p) => values.nameWords.has(p))).toEqual([]);
+    // Faker's names first, as long as its pools give them; then names of four syllables (room for 64 times production's names).
+    expect(pseudonyms.filter((p) => /^([bdfghklmnrstv][aeiouy]){4}$/.test(p)).length).toBeGreaterThan(0);
+    // Built a turn at a time (as a run builds it), every word has the same pseudonym.
+    const built = await Pseudonymiser.build("secret-1", values, "mailinator.com");
+    expect(lastNames.map((n) => built.nameWord(n).toLowerCase())).toEqual(pseudonyms);
+  });
+
   it("keeps formats: phone prefix and spacing, org number spacing, website scheme and domain", () => {
     const p = make();
     expect(p.phone("+47 22 33 44 55")).toMatch(/^\+47 [1-9]\d \d\d \d\d \d\d$/);

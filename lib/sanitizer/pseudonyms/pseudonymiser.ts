@@ -23,11 +23,33 @@ import { addressHoldsName, addressNameParts, digitsOf, normaliseAddress, normali
 
 /** Pseudonyms kept per kind of value (a draw is tens of µs, a look-up well under one). */
 const CACHE_BYTES_PER_KIND = 16 * 1024 * 1024;
-/** Re-draws from faker before falling back to made-up names (never reached in practice). */
+/** Re-draws from faker before falling back to made-up names. */
 const FAKER_ATTEMPTS = 200;
 const MAX_ATTEMPTS = 1000;
+/**
+ * faker's draws a name word may spend, on average over the run's name words. faker's
+ * pools hold some 2,500 last and 4,900 first names, and name words map one-to-one: as
+ * production's own names use the pools up, each word took more draws, up to all 200
+ * before a made-up name. 20,000 production last names took 2.2 s to draw, 80,000 took
+ * 35 s, all on the worker's one thread; beyond this average, words take made-up names.
+ */
+const FAKER_DRAWS_PER_NAME = 8;
+/** The most faker draws a kind of name word saves up while its pool is large (spent as the pool runs out). */
+const FAKER_CREDIT_LIMIT = 4 * FAKER_ATTEMPTS;
+/**
+ * Name words drawn between two turns of the event loop when a run builds its pseudonyms
+ * (Pseudonymiser.build): at a million words the drawing takes a minute, and other
+ * customers' runs on the worker must not wait for it (their production sessions may not
+ * idle that long in a transaction).
+ */
+const NAMES_PER_TURN = 2_000;
+/** Made-up names have room for this many times production's name words, so few draws collide. */
+const MADE_UP_ROOM = 64;
 const SYLLABLE_START = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "r", "s", "t", "v"];
 const SYLLABLE_VOWEL = ["a", "e", "i", "o", "u", "y"];
+const SYLLABLE_COUNT = SYLLABLE_START.length * SYLLABLE_VOWEL.length;
+/** The seed's 32 bytes make 16 syllables at most. */
+const MIN_SYLLABLES = 3;
 
 type Draw = (faker: Faker) => string;
 
@@ -40,14 +62,37 @@ export class Pseudonymiser {
   /** Per kind: value → pseudonym. */
   private readonly cache = new Map<string, BoundedCache>();
   private readonly seeds: PseudonymSeeds;
+  /** Per kind of name word: faker's draws left to spend (FAKER_DRAWS_PER_NAME). */
+  private readonly fakerCredit = new Map<string, number>();
+  /** Syllables of a made-up name: enough for MADE_UP_ROOM times production's name words. */
+  private readonly madeUpSyllables: number;
 
+  /** Every production name word is drawn here, at once: Pseudonymiser.build draws them a turn at a time. */
   constructor(
     secret: string,
     private readonly production: ProductionValues,
     private readonly invalidationDomain: string,
+    drawNames = true,
   ) {
     this.seeds = new PseudonymSeeds(secret);
-    for (const word of [...production.nameTokens].sort()) this.nameWord(word);
+    this.madeUpSyllables = Math.max(MIN_SYLLABLES, Math.ceil(Math.log(MADE_UP_ROOM * production.nameTokens.size) / Math.log(SYLLABLE_COUNT)));
+    if (drawNames) for (const word of this.namesInOrder()) this.nameWord(word);
+  }
+
+  /** The run's pseudonymiser, its name words drawn NAMES_PER_TURN between turns of the event loop. */
+  static async build(secret: string, production: ProductionValues, invalidationDomain: string): Promise<Pseudonymiser> {
+    const pseudonyms = new Pseudonymiser(secret, production, invalidationDomain, false);
+    const words = pseudonyms.namesInOrder();
+    for (let i = 0; i < words.length; i += NAMES_PER_TURN) {
+      for (const word of words.slice(i, i + NAMES_PER_TURN)) pseudonyms.nameWord(word);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return pseudonyms;
+  }
+
+  /** Production's name words in the one order they are drawn in: each pseudonym depends on those drawn before it. */
+  private namesInOrder(): string[] {
+    return [...this.production.nameTokens].sort();
   }
 
   /**
@@ -63,12 +108,22 @@ export class Pseudonymiser {
     // In ASCII too: user names and addresses carry the name folded ("Schönberg" → "schonberg",
     // "schoenberg"), which must be no one's either, and no other name's pseudonym.
     const forms = (c: string) => [c.toLowerCase(), asciiName(c), asciiName(spelledOut(c.toLowerCase()))];
-    const drawn = this.draw(last ? "last" : "first", key, (f) => (last ? f.person.lastName() : f.person.firstName()), (c) =>
-      forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameWords.has(form)) &&
-      this.clean(c) &&
-      // Nor may an address read it as a production name after an initial ("franz": f + Ranz).
-      !addressNameParts(asciiName(c), this.production),
+    const kind = last ? "last" : "first";
+    // Name words are drawn once each, up front in a fixed order (the constructor): the credit is the same on every run.
+    const credit = (this.fakerCredit.get(kind) ?? FAKER_ATTEMPTS - FAKER_DRAWS_PER_NAME) + FAKER_DRAWS_PER_NAME;
+    const fakerDraws = Math.min(FAKER_ATTEMPTS, credit);
+    const drawn = this.draw(
+      kind,
+      key,
+      (f) => (last ? f.person.lastName() : f.person.firstName()),
+      (c) =>
+        forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameWords.has(form)) &&
+        this.clean(c) &&
+        // Nor may an address read it as a production name after an initial ("franz": f + Ranz).
+        !addressNameParts(asciiName(c), this.production),
+      fakerDraws,
     );
+    this.fakerCredit.set(kind, Math.min(FAKER_CREDIT_LIMIT, credit - Math.min(this.lastFakerDraws, fakerDraws)));
     for (const form of forms(drawn)) this.takenNames.add(form);
     this.nameWords.set(key, drawn);
     return drawn;
@@ -222,12 +277,23 @@ export class Pseudonymiser {
     return values.get(key, make);
   }
 
-  private draw(kind: string, key: string, make: Draw, accept: (c: string) => boolean): string {
+  /** faker's draws the last draw made. */
+  private lastFakerDraws = 0;
+
+  /**
+   * A candidate from faker's first `fakerDraws` attempts, else a made-up name (attempts
+   * FAKER_ATTEMPTS on, whatever `fakerDraws`, so a made-up name's seed never changes).
+   */
+  private draw(kind: string, key: string, make: Draw, accept: (c: string) => boolean, fakerDraws = FAKER_ATTEMPTS): string {
     const own = detectLocale(key);
-    for (let n = 0; n < MAX_ATTEMPTS; n++) {
+    for (let n = 0; n < MAX_ATTEMPTS; n = n + 1 === fakerDraws ? FAKER_ATTEMPTS : n + 1) {
+      if (n >= fakerDraws && n < FAKER_ATTEMPTS) n = FAKER_ATTEMPTS;
       const digest = this.seeds.seed(kind, n, key);
-      const candidate = n < FAKER_ATTEMPTS ? this.fromFaker(localeOfAttempt(own, n), digest, make) : madeUpName(digest);
-      if (accept(candidate)) return candidate;
+      const candidate = n < FAKER_ATTEMPTS ? this.fromFaker(localeOfAttempt(own, n), digest, make) : madeUpName(digest, this.madeUpSyllables);
+      if (accept(candidate)) {
+        this.lastFakerDraws = Math.min(n + 1, fakerDraws);
+        return candidate;
+      }
     }
     throw new Error(`no ${kind} pseudonym found`);
   }
@@ -256,9 +322,9 @@ function withDigits(value: string, digits: string): string {
 /** A name as user names and e-mail addresses write it: "Bjørnstad" → "bjornstad". */
 const asciiName = (name: string) => asciiFold(name).toLowerCase().replace(/[^a-z0-9]/g, "");
 
-/** A pronounceable name no locale holds: three syllables from the seed. */
-function madeUpName(digest: Buffer): string {
+/** A pronounceable name no locale holds: `syllables` syllables from the seed. */
+function madeUpName(digest: Buffer, syllables: number): string {
   let name = "";
-  for (let i = 0; i < 3; i++) name += SYLLABLE_START[digest[i * 2]! % SYLLABLE_START.length]! + SYLLABLE_VOWEL[digest[i * 2 + 1]! % SYLLABLE_VOWEL.length]!;
+  for (let i = 0; i < syllables; i++) name += SYLLABLE_START[digest[i * 2]! % SYLLABLE_START.length]! + SYLLABLE_VOWEL[digest[i * 2 + 1]! % SYLLABLE_VOWEL.length]!;
   return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -22,5 +22,5 @@ export async function readPersonalData(
 ): Promise<PersonalData> {
   // faker loads while production answers.
   const [{ PersonalData }, raw] = await Promise.all([import("./personal-data"), readProductionValues(sessions, tables, classification)]);
-  return new PersonalData(productionValues(raw), raw, secret, invalidationDomain);
+  return PersonalData.build(productionValues(raw), raw, secret, invalidationDomain);
 }
