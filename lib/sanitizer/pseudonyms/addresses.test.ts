@@ -41,6 +41,13 @@ describe("replaceTextAddresses", () => {
     expect(replaceTextAddresses(hostile, mark)).toBe(hostile);
     expect(replaceTextAddresses(`${"a".repeat(500_000)}@b.c`, () => "x")).toBe("x");
   });
+
+  it("looks for an address's dot in its own domain only: 200,000 @ after one dot are read in one pass", () => {
+    // Each @ looked back through the whole text for a dot: 40,000 of them took 3.5 s, these would take minutes.
+    const hostile = `.${"a@b ".repeat(200_000)}`;
+    expect(replaceTextAddresses(hostile, mark)).toBe(hostile);
+    expect(replaceTextAddresses(`x.${"a@b ".repeat(200_000)}k@f.no`, mark)).toBe(`x.${"a@b ".repeat(200_000)}<k@f.no>`);
+  });
 });
 
 describe("replaceAddressesAndWords", () => {

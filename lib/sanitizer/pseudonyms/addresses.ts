@@ -46,10 +46,12 @@ export function replaceTextAddresses(text: string, replace: (address: string) =>
     while (start > copied && isTextAddressCharacter(text.charCodeAt(start - 1))) start--;
     if (start === at) continue;
     const domainEnd = runEnd(text, at + 1, isTextAddressCharacter);
-    // The last dot with a character before it (after the `@`) and one that is no dot after it.
+    // The last dot with a character before it (after the `@`) and one that is no dot after it,
+    // looked for in the domain only: lastIndexOf went on past the `@`, to the text's first dot,
+    // and a text of "a@b " after one dot took the square of its length (40,000 of them 3.5 s).
     let end = -1;
-    for (let dot = text.lastIndexOf(".", domainEnd - 1); dot > at + 1; dot = text.lastIndexOf(".", dot - 1)) {
-      if (dot + 1 < domainEnd && text.charCodeAt(dot + 1) !== DOT) {
+    for (let dot = domainEnd - 1; dot > at + 1; dot--) {
+      if (text.charCodeAt(dot) === DOT && dot + 1 < domainEnd && text.charCodeAt(dot + 1) !== DOT) {
         end = dot + 1;
         while (end < domainEnd && text.charCodeAt(end) !== DOT) end++;
         break;
