@@ -83,13 +83,13 @@ async function runOf(runId: string) {
   return db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 150_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 150_000, everyMs = 50): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => null); // the portal database may be restarting
     if (value) return value;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}\n${workerLog.slice(-3000)}`);
-    await sleep(50);
+    await sleep(everyMs);
   }
 }
 
@@ -133,18 +133,24 @@ async function refreshCaughtMidCopy(request: (kind: "REFRESH") => Promise<string
  */
 async function refreshCaughtAfterVerify(request: (kind: "REFRESH") => Promise<string>): Promise<string> {
   const verified = (s: { key: string; state: string }) => s.key === "verify" && s.state === "done";
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  // The window is short, and shorter to a probe on a busy machine: looked at often, and tried often.
+  for (let attempt = 1; attempt <= 12; attempt++) {
     const runId = await request("REFRESH");
-    const seen = await waitFor("the copy to be verified", async () => {
-      if (await reached(runId, verified)()) return "caught";
-      const run = await runOf(runId);
-      if (run.status === "FAILED") return `failed: ${run.error}`;
-      return run.status === "SUCCEEDED" ? "ended" : null;
-    });
+    const seen = await waitFor(
+      "the copy to be verified",
+      async () => {
+        if (await reached(runId, verified)()) return "caught";
+        const run = await runOf(runId);
+        if (run.status === "FAILED") return `failed: ${run.error}`;
+        return run.status === "SUCCEEDED" ? "ended" : null;
+      },
+      150_000,
+      10,
+    );
     if (seen === "caught") return runId;
     if (seen !== "ended") throw new Error(`run ${seen}`);
   }
-  throw new Error(`no refresh was caught between its verification and its swap in 5 tries\n${workerLog.slice(-3000)}`);
+  throw new Error(`no refresh was caught between its verification and its swap in 12 tries\n${workerLog.slice(-3000)}`);
 }
 
 /**
