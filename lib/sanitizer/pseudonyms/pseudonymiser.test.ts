@@ -156,6 +156,15 @@ describe("Pseudonymiser", () => {
     expect(lastNames.map((n) => built.nameWord(n).toLowerCase())).toEqual(pseudonyms);
   });
 
+  it("refuses, in the customer's words, a number production leaves no other of its length for", () => {
+    // Every org number of one digit is production's: none is left to be "5"'s pseudonym.
+    const p = make("secret-1", { ...RAW, orgNumbers: ["1", "2", "3", "4", "5", "6", "7", "8", "9"] });
+    expect(() => p.orgNumber("5")).toThrow(
+      expect.objectContaining({ code: "COPY_FAILED", message: "Production's org numbers of 1 digit leave no other number of that length to pseudonymise one as. Copy with personal data kept as in production, or correct them." }),
+    );
+    expect(p.orgNumber("51")).toMatch(/^[1-9]\d$/);
+  });
+
   it("keeps formats: phone prefix and spacing, org number spacing, website scheme and domain", () => {
     const p = make();
     expect(p.phone("+47 22 33 44 55")).toMatch(/^\+47 [1-9]\d \d\d \d\d \d\d$/);

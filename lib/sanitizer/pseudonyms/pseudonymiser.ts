@@ -14,6 +14,7 @@
  */
 import type { Faker } from "@faker-js/faker";
 import { asciiFold } from "../../crm/generator/text";
+import { SanitizationError } from "../errors";
 import { rewriteEmail } from "../rules/rule-02-email";
 import { replaceAddressesAndWords } from "./addresses";
 import { BoundedCache } from "./bounded-cache";
@@ -248,7 +249,11 @@ export class Pseudonymiser {
       const own = drawn.charCodeAt(0) === ZERO ? `1${drawn.slice(1)}` : drawn;
       if (accept(own)) return withDigits(value, own);
     }
-    throw new Error(`no ${kind} pseudonym found`);
+    // Production holds (nearly) every number of this length: a short one ("5", "42"), as messy data has.
+    throw new SanitizationError(
+      "COPY_FAILED",
+      `Production's ${kind === "phone" ? "phone" : "org"} numbers of ${digits.length} digit${digits.length === 1 ? "" : "s"} leave no other number of that length to pseudonymise one as. Copy with personal data kept as in production, or correct them.`,
+    );
   }
 
   /**
