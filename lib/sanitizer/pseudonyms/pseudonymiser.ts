@@ -32,7 +32,7 @@ const MAX_ATTEMPTS = 1000;
  * pools hold some 2,500 last and 4,900 first names, and name words map one-to-one: as
  * production's own names use the pools up, each word took more draws, up to all 200
  * before a made-up name. 20,000 production last names took 2.2 s to draw, 80,000 took
- * 35 s, all on the worker's one thread; beyond this average, words take made-up names.
+ * 39 s, all on the worker's one thread; beyond this average, words take made-up names.
  */
 const FAKER_DRAWS_PER_NAME = 8;
 /** The most faker draws a kind of name word saves up while its pool is large (spent as the pool runs out). */
@@ -49,8 +49,9 @@ const MADE_UP_ROOM = 64;
 const SYLLABLE_START = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "r", "s", "t", "v"];
 const SYLLABLE_VOWEL = ["a", "e", "i", "o", "u", "y"];
 const SYLLABLE_COUNT = SYLLABLE_START.length * SYLLABLE_VOWEL.length;
-/** The seed's 32 bytes make 16 syllables at most. */
+/** A made-up name has three syllables at least, and at most the 16 that the seed's 32 bytes make. */
 const MIN_SYLLABLES = 3;
+const MAX_SYLLABLES = 16;
 
 type Draw = (faker: Faker) => string;
 
@@ -76,7 +77,8 @@ export class Pseudonymiser {
     drawNames = true,
   ) {
     this.seeds = new PseudonymSeeds(secret);
-    this.madeUpSyllables = Math.max(MIN_SYLLABLES, Math.ceil(Math.log(MADE_UP_ROOM * production.nameTokens.size) / Math.log(SYLLABLE_COUNT)));
+    const room = Math.ceil(Math.log(MADE_UP_ROOM * production.nameTokens.size) / Math.log(SYLLABLE_COUNT));
+    this.madeUpSyllables = Math.min(MAX_SYLLABLES, Math.max(MIN_SYLLABLES, room));
     if (drawNames) for (const word of this.namesInOrder()) this.nameWord(word);
   }
 
@@ -113,7 +115,8 @@ export class Pseudonymiser {
     // Name words are drawn once each, up front in a fixed order (the constructor): the credit is the same on every run.
     const credit = (this.fakerCredit.get(kind) ?? FAKER_ATTEMPTS - FAKER_DRAWS_PER_NAME) + FAKER_DRAWS_PER_NAME;
     const fakerDraws = Math.min(FAKER_ATTEMPTS, credit);
-    const drawn = this.draw(
+    const { value: drawn, fakerDrawsMade } = this.drawWithin(
+      fakerDraws,
       kind,
       key,
       (f) => (last ? f.person.lastName() : f.person.firstName()),
@@ -122,9 +125,8 @@ export class Pseudonymiser {
         this.clean(c) &&
         // Nor may an address read it as a production name after an initial ("franz": f + Ranz).
         !addressNameParts(asciiName(c), this.production),
-      fakerDraws,
     );
-    this.fakerCredit.set(kind, Math.min(FAKER_CREDIT_LIMIT, credit - Math.min(this.lastFakerDraws, fakerDraws)));
+    this.fakerCredit.set(kind, Math.min(FAKER_CREDIT_LIMIT, credit - fakerDrawsMade));
     for (const form of forms(drawn)) this.takenNames.add(form);
     this.nameWords.set(key, drawn);
     return drawn;
@@ -282,23 +284,22 @@ export class Pseudonymiser {
     return values.get(key, make);
   }
 
-  /** faker's draws the last draw made. */
-  private lastFakerDraws = 0;
+  private draw(kind: string, key: string, make: Draw, accept: (c: string) => boolean): string {
+    return this.drawWithin(FAKER_ATTEMPTS, kind, key, make, accept).value;
+  }
 
   /**
    * A candidate from faker's first `fakerDraws` attempts, else a made-up name (attempts
-   * FAKER_ATTEMPTS on, whatever `fakerDraws`, so a made-up name's seed never changes).
+   * FAKER_ATTEMPTS on, whatever `fakerDraws`, so a made-up name's seed never changes),
+   * and how many of faker's draws it took.
    */
-  private draw(kind: string, key: string, make: Draw, accept: (c: string) => boolean, fakerDraws = FAKER_ATTEMPTS): string {
+  private drawWithin(fakerDraws: number, kind: string, key: string, make: Draw, accept: (c: string) => boolean): { value: string; fakerDrawsMade: number } {
     const own = detectLocale(key);
-    for (let n = 0; n < MAX_ATTEMPTS; n = n + 1 === fakerDraws ? FAKER_ATTEMPTS : n + 1) {
-      if (n >= fakerDraws && n < FAKER_ATTEMPTS) n = FAKER_ATTEMPTS;
+    for (let n = 0; n < MAX_ATTEMPTS; n++) {
+      if (n === fakerDraws && n < FAKER_ATTEMPTS) n = FAKER_ATTEMPTS;
       const digest = this.seeds.seed(kind, n, key);
       const candidate = n < FAKER_ATTEMPTS ? this.fromFaker(localeOfAttempt(own, n), digest, make) : madeUpName(digest, this.madeUpSyllables);
-      if (accept(candidate)) {
-        this.lastFakerDraws = Math.min(n + 1, fakerDraws);
-        return candidate;
-      }
+      if (accept(candidate)) return { value: candidate, fakerDrawsMade: Math.min(n + 1, fakerDraws) };
     }
     throw new Error(`no ${kind} pseudonym found`);
   }
