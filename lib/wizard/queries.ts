@@ -72,20 +72,26 @@ export interface WizardProductionData {
 
 /** The users and scheduled tasks a setup chooses from (the public API's choices), read from production. */
 export function getProductionChoices(tenantId: string): Promise<{ associates: AssociateSummary[]; tasks: ScheduledTaskSummary[] }> {
-  return withProduction(tenantId, async (client) => ({ associates: await readAssociates(client), tasks: await readScheduledTasks(client) }));
+  return withProduction(tenantId, readChoices);
 }
 
 /** A century of days: the page sums the documents per day of creation, and gets every day's row. */
 const MAX_DOCUMENT_DAYS = 36_600;
 
-/** The wizard's lists are read whole, into the page: refused, in the customer's words, when production makes them too large to hold. */
-async function assertReadableWhole(client: pg.Client, read: WholeRead): Promise<void> {
-  const tooLarge = await tooLargeToReadWhole(client, [read]);
+/** The wizard's lists, read whole into the page: both measured first, in one statement. */
+const CHOICES_READ: readonly WholeRead[] = [
+  { table: "associate", columns: ["username", "full_name", "email", "user_plan"], what: "production's users" },
+  { table: "scheduled_task", columns: ["name", "kind", "schedule"], what: "production's scheduled tasks" },
+];
+
+/** Production's users and scheduled tasks: refused, in the customer's words, when production makes them too large to hold. */
+async function readChoices(client: pg.Client): Promise<{ associates: AssociateSummary[]; tasks: ScheduledTaskSummary[] }> {
+  const tooLarge = await tooLargeToReadWhole(client, CHOICES_READ);
   if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
+  return { associates: await readAssociates(client), tasks: await readScheduledTasks(client) };
 }
 
 async function readAssociates(client: pg.Client): Promise<AssociateSummary[]> {
-  await assertReadableWhole(client, { table: "associate", columns: ["username", "full_name", "email", "user_plan"], what: "production's users" });
   const { rows } = await client.query<{ id: number; username: string; full_name: string; email: string | null; user_plan: string | null; can_login: boolean; is_retired: boolean }>(
     "SELECT id, username, full_name, email, user_plan, can_login, is_retired FROM public.associate ORDER BY full_name, id",
   );
@@ -93,7 +99,6 @@ async function readAssociates(client: pg.Client): Promise<AssociateSummary[]> {
 }
 
 async function readScheduledTasks(client: pg.Client): Promise<ScheduledTaskSummary[]> {
-  await assertReadableWhole(client, { table: "scheduled_task", columns: ["name", "kind", "schedule"], what: "production's scheduled tasks" });
   const { rows } = await client.query<{ id: number; name: string; kind: string; schedule: string; enabled: boolean; last_run_at: Date | null }>(
     "SELECT id, name, kind, schedule, enabled, last_run_at FROM public.scheduled_task ORDER BY name, id",
   );
@@ -108,8 +113,7 @@ export async function getWizardProductionData(tenantId: string): Promise<WizardP
 
 async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionData, "throughput">> {
   const installation = await client.query<{ environment: string }>("SELECT environment FROM public.installation ORDER BY id LIMIT 1");
-  const associates = await readAssociates(client);
-  const tasks = await readScheduledTasks(client);
+  const { associates, tasks } = await readChoices(client);
   const samples = await client.query<{ email: string }>(
     // An address is at most 254 characters (RFC 5321): a longer value is no example of one, and may be any size.
     `(SELECT email FROM public.associate WHERE email LIKE '%@%' AND octet_length(email) <= 1024 ORDER BY id LIMIT 2)
