@@ -8,8 +8,8 @@
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { formatBytes } from "../../format";
-import { SanitizationError } from "../errors";
 import { decodeField } from "./copy-text";
+import { cannotPseudonymise } from "./refusal";
 
 const NEWLINE = 0x0a;
 const TAB = 0x09;
@@ -97,10 +97,7 @@ export class RowChunks {
 
   private assertFits(rowBytes: number): void {
     if (rowBytes <= this.maxRowBytes) return;
-    throw new SanitizationError(
-      "COPY_FAILED",
-      `${this.subject} is larger than ${formatBytes(this.maxRowBytes)}: too large to pseudonymise. Copy with personal data kept as in production, or shorten it.`,
-    );
+    throw cannotPseudonymise(`${this.subject} is larger than ${formatBytes(this.maxRowBytes)}: too large to pseudonymise`);
   }
 }
 

@@ -28,16 +28,14 @@ export const CHANGE_GROUP: Record<PersonalKind, string> = {
 };
 
 export class PersonalData {
-  readonly pseudonyms: Pseudonymiser;
   readonly scrubber: Scrubber;
 
   private constructor(
     readonly production: ProductionValues,
     raw: Pick<RawProductionValues, "companies">,
-    pseudonyms: Pseudonymiser,
+    readonly pseudonyms: Pseudonymiser,
   ) {
-    this.pseudonyms = pseudonyms;
-    this.scrubber = new Scrubber(this.pseudonyms, production, raw.companies);
+    this.scrubber = new Scrubber(pseudonyms, production, raw.companies);
   }
 
   /** A run's pseudonyms and scrubber, built without holding the event loop (Pseudonymiser.build). */

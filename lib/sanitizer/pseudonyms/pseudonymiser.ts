@@ -14,10 +14,10 @@
  */
 import type { Faker } from "@faker-js/faker";
 import { asciiFold } from "../../crm/generator/text";
-import { SanitizationError } from "../errors";
 import { rewriteEmail } from "../rules/rule-02-email";
 import { replaceAddressesAndWords } from "./addresses";
 import { BoundedCache } from "./bounded-cache";
+import { cannotPseudonymise } from "./refusal";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
 import { addressHoldsName, addressNameParts, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, spelledName, spelledOut, WORD, words, type ProductionValues } from "./values";
@@ -252,9 +252,9 @@ export class Pseudonymiser {
       if (accept(own)) return withDigits(value, own);
     }
     // Production holds (nearly) every number of this length: a short one ("5", "42"), as messy data has.
-    throw new SanitizationError(
-      "COPY_FAILED",
-      `Production's ${kind === "phone" ? "phone" : "org"} numbers of ${digits.length} digit${digits.length === 1 ? "" : "s"} leave no other number of that length to pseudonymise one as. Copy with personal data kept as in production, or correct them.`,
+    throw cannotPseudonymise(
+      `Production's ${kind === "phone" ? "phone" : "org"} numbers of ${digits.length} digit${digits.length === 1 ? "" : "s"} leave no other number of that length to pseudonymise one as`,
+      "correct them",
     );
   }
 

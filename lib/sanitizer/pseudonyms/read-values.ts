@@ -15,6 +15,7 @@ import { publicTable, quoteIdent } from "../sql";
 import { personalKind, type PersonalKind } from "./columns";
 import { forEachCopyLine } from "./copy-rows";
 import { decodeField } from "./copy-text";
+import { cannotPseudonymise } from "./refusal";
 import type { RawProductionValues } from "./values";
 
 export interface SetLimits {
@@ -115,7 +116,7 @@ async function distinct(client: pg.ClientBase, set: keyof RawProductionValues, l
   if (list.length === 0) return values;
   const union = list.map((s) => `SELECT (${s.expr})::text AS v FROM ${publicTable(s.table)}`).join(" UNION ALL ");
   const label = SET_LABEL[set];
-  let refusal: string | undefined;
+  let refusal: SanitizationError | undefined;
   let chars = 0;
   // As COPY text: hundreds of thousands of phone numbers, where the driver's rows, an object each, cost more than the query.
   const value = `CASE WHEN octet_length(v) > ${Math.trunc(limit.valueBytes)} THEN NULL ELSE v END`;
@@ -123,16 +124,21 @@ async function distinct(client: pg.ClientBase, set: keyof RawProductionValues, l
   await forEachCopyLine(client, sql, `One of production's ${label}`, (line) => {
     if (refusal) return;
     if (line === NULL_FIELD) {
-      refusal = `One of production's ${label} is longer than ${formatBytes(limit.valueBytes)}: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.`;
+      refusal = cannotPseudonymise(`One of production's ${label} is longer than ${formatBytes(limit.valueBytes)}: too long to pseudonymise`);
       return;
     }
     const size = values.size;
     const decoded = decodeField(line);
     values.add(decoded);
     if (values.size > size) chars += decoded.length;
-    if (values.size > limit.values) refusal = `Production holds more than ${limit.values.toLocaleString("en")} different ${label}: too many to pseudonymise in one run.`;
-    else if (chars > limit.chars) refusal = `Production's ${label} come to more than ${limit.chars.toLocaleString("en")} characters: too many to pseudonymise in one run.`;
+    const tooMany =
+      values.size > limit.values
+        ? `Production holds more than ${limit.values.toLocaleString("en")} different ${label}: too many to pseudonymise in one run.`
+        : chars > limit.chars
+          ? `Production's ${label} come to more than ${limit.chars.toLocaleString("en")} characters: too many to pseudonymise in one run.`
+          : undefined;
+    if (tooMany) refusal = new SanitizationError("COPY_FAILED", tooMany);
   });
-  if (refusal) throw new SanitizationError("COPY_FAILED", refusal);
+  if (refusal) throw refusal;
   return values;
 }

@@ -8,10 +8,10 @@
  */
 import { Transform, type TransformCallback } from "node:stream";
 import { formatBytes } from "../../format";
-import { SanitizationError } from "../errors";
 import { encodeField } from "./copy-text";
 import { fieldValue, FieldWalker, isNullField, MAX_REWRITTEN_BYTES, RewrittenTooLong, RowChunks, type FieldVisitor } from "./copy-rows";
 import type { FieldResults } from "./field-results";
+import { cannotPseudonymise } from "./refusal";
 
 export interface FieldRewrite {
   /** Position of the field in the row. */
@@ -118,7 +118,8 @@ export class RewriteStream extends Transform {
   private rewriteField(chosen: number, start: number, end: number): void {
     const data = this.data;
     if (isNullField(data, start, end)) return;
-    const { results } = this.fields[chosen]!;
+    const field = this.fields[chosen]!;
+    const { results } = field;
     const kept = results ? results.find(data, start, end) : -1;
     if (kept >= 0) {
       if (results!.tag(kept) === UNCHANGED) return;
@@ -129,12 +130,8 @@ export class RewriteStream extends Transform {
       this.counts[chosen]!++;
       return;
     }
-    const field = this.fields[chosen]!;
     if (field.maxValueBytes !== undefined && end - start > field.maxValueBytes) {
-      throw new SanitizationError(
-        "COPY_FAILED",
-        `A value of ${this.table}.${field.column} is longer than ${formatBytes(field.maxValueBytes)}: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.`,
-      );
+      throw cannotPseudonymise(`A value of ${this.table}.${field.column} is longer than ${formatBytes(field.maxValueBytes)}: too long to pseudonymise`);
     }
     const value = fieldValue(data, start, end);
     const rewritten = value.trim() === "" ? value : this.rewritten(field, value);
@@ -156,10 +153,7 @@ export class RewriteStream extends Transform {
       return field.rewrite(value);
     } catch (error) {
       if (!(error instanceof RewrittenTooLong)) throw error;
-      throw new SanitizationError(
-        "COPY_FAILED",
-        `A value of ${this.table}.${field.column} grows past ${formatBytes(MAX_REWRITTEN_BYTES)} when pseudonymised: too large. Copy with personal data kept as in production, or shorten it.`,
-      );
+      throw cannotPseudonymise(`A value of ${this.table}.${field.column} grows past ${formatBytes(MAX_REWRITTEN_BYTES)} when pseudonymised: too large`);
     }
   }
 

@@ -12,11 +12,12 @@
  * alternation regex of that many names would try every one of them at every
  * position.
  */
-import { SanitizationError } from "../errors";
+import type { SanitizationError } from "../errors";
 import { replaceTextAddresses } from "./addresses";
 import { isCommonWord } from "./common-words";
 import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
+import { cannotPseudonymise } from "./refusal";
 import { holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
@@ -152,10 +153,7 @@ export class Scrubber {
 
 /** A production whose names are too long to scrub in bounded time is not copied pseudonymised (fail closed). */
 function tooManyWords(what: string): SanitizationError {
-  return new SanitizationError(
-    "COPY_FAILED",
-    `One of production's ${what} has more than ${MAX_PHRASE_WORDS} words: too long to pseudonymise. Copy with personal data kept as in production, or shorten it.`,
-  );
+  return cannotPseudonymise(`One of production's ${what} has more than ${MAX_PHRASE_WORDS} words: too long to pseudonymise`);
 }
 
 /** The replacement in the case the text wrote the name in: "HANSEN" → "BERG", "hansen" → "berg". */
