@@ -1,12 +1,22 @@
 /**
- * Starts the job worker inside the web app (the default). Set WORKER_IN_APP=false
- * when workers run as separate processes (`npm run worker`).
+ * Starts the web app's own job worker (the default), as a process of its own that
+ * the web server looks after (lib/worker/app-worker.ts). Set WORKER_IN_APP=false when
+ * workers run only as separate processes (`npm run worker`).
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.WORKER_IN_APP === "false") return;
   if (!process.env.DATABASE_URL) return; // `next build` and other tools: no database, no worker.
-  const { startWorker } = await import("./lib/worker/worker");
-  const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 1);
-  await startWorker({ concurrency });
+  const started = globalThis as unknown as { appWorkerStarted?: boolean };
+  if (started.appWorkerStarted) return; // a development server registers again on reload
+  started.appWorkerStarted = true;
+  const [{ AppWorker }, { countHere }, { runWakers }] = await Promise.all([
+    import("./lib/worker/app-worker"),
+    import("./lib/observability/worker-counts"),
+    import("./lib/jobs/queue"),
+  ]);
+  const worker = new AppWorker({ onMessage: countHere });
+  worker.start();
+  runWakers().add(() => worker.wake());
+  process.on("exit", () => worker.killOnExit());
 }

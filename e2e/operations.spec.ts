@@ -24,7 +24,7 @@ test.describe("health, readiness and metrics", () => {
     for (const name of ["sandbox_portal_runs", "sandbox_portal_queue_depth", "sandbox_portal_workers_alive", "sandbox_portal_http_request_duration_seconds"]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
-    // The in-app worker of the server under test has announced itself.
+    // The worker of the server under test (its own process) has announced itself.
     expect(text).toMatch(/^sandbox_portal_workers_alive [1-9]/m);
   });
 });

@@ -81,6 +81,11 @@ test("a configuration-only sandbox: ordered on the form, kept by the wizard, cou
   const counts = await withSandboxDatabase(testInfo, sandboxPath, async (c) => (await c.query<{ companies: string; associates: string }>("SELECT (SELECT count(*) FROM company) AS companies, (SELECT count(*) FROM associate) AS associates")).rows[0]!);
   expect(counts).toMatchObject({ companies: "0" });
   expect(Number(counts.associates)).toBeGreaterThan(0);
+
+  // The web app's own worker, a process of its own, copied it: the web app's metrics count the run all the same.
+  const { metricsToken } = readE2eServerInfo(testInfo.project.use.baseURL!);
+  const metrics = await page.request.get("/api/metrics", { headers: { Authorization: `Bearer ${metricsToken}` } });
+  expect(await metrics.text()).toMatch(/^sandbox_portal_runs_finished_total\{kind="PROVISION",outcome="succeeded"\} [1-9]/m);
 });
 
 test("a partial sandbox: a share of companies chosen in the wizard, refused at 0 %, counted by the dry run, verified and ready", async ({ page }, testInfo) => {

@@ -2,17 +2,24 @@
  * `npm run worker`: a separate worker process, for scaling out. Start as many
  * as you like against the same DATABASE_URL; set WORKER_IN_APP=false on the
  * web instances if they should not run jobs themselves.
+ *
+ * Also the web app's own worker, which the web server starts (lib/worker/app-worker.ts):
+ * then it is woken by the web app, tells it of finished runs, and ends when it is gone.
  */
 import { bootstrap } from "../lib/startup/bootstrap";
 import { startWorker } from "../lib/worker/worker";
-import { stopBoss } from "../lib/jobs/queue";
+import { stopBoss, wakeLocalRunWorkers } from "../lib/jobs/queue";
+import { joinWebApp } from "../lib/worker/app-worker";
 import { log as logger } from "../lib/observability/log";
 
 const log = (line: string) => logger.info(line);
 const { localServer } = await bootstrap({ log });
 const worker = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 1) });
 
+let stopping = false;
 async function shutdown() {
+  if (stopping) return;
+  stopping = true;
   log("stopping: finishing the run in hand");
   await worker.stop();
   await stopBoss();
@@ -21,3 +28,4 @@ async function shutdown() {
 }
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
+joinWebApp({ onWake: wakeLocalRunWorkers, onParentGone: () => void shutdown() });

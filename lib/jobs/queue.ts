@@ -15,7 +15,7 @@ export interface RunJob {
   runId: string;
 }
 
-const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss>; runWorkers?: Set<string> };
+const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss>; runWorkers?: Set<string>; runWakers?: Set<() => void> };
 
 /** This process's workers on the run queue (pg-boss work ids). */
 export function localRunWorkers(): Set<string> {
@@ -23,14 +23,22 @@ export function localRunWorkers(): Set<string> {
   return globalForBoss.runWorkers;
 }
 
+/** Workers this process wakes by other means: the web app's own worker process (lib/worker/app-worker.ts). */
+export function runWakers(): Set<() => void> {
+  globalForBoss.runWakers ??= new Set();
+  return globalForBoss.runWakers;
+}
+
 /**
  * Starts a run queued by this process now instead of at its workers' next poll (every
  * second: half a second on average, a quarter of a configuration-only copy). The web
- * app runs a worker by default, so most runs are queued beside one. Called once the
- * run's transaction has committed: a worker woken earlier would find nothing and
- * sleep again. Workers in other processes still find the run at their next poll.
+ * app runs a worker of its own by default, so most runs are queued beside one: it is
+ * woken over its channel. Called once the run's transaction has committed: a worker
+ * woken earlier would find nothing and sleep again. Other workers still find the run
+ * at their next poll.
  */
 export function wakeLocalRunWorkers(): void {
+  for (const wake of runWakers()) wake();
   const pending = globalForBoss.boss;
   const ids = localRunWorkers();
   if (!pending || ids.size === 0) return;

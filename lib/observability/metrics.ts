@@ -3,7 +3,8 @@
  * globalThis so dev-server reloads do not register twice.
  *
  * Two kinds: what this process observes as it happens (HTTP durations, sign-in
- * failures, runs its in-app worker finished: counters and histograms), and what
+ * failures, runs and webhook attempts of its own worker process: counters and
+ * histograms, lib/observability/worker-counts.ts), and what
  * the portal database says at scrape time (runs by status, queue depth and age,
  * workers alive: gauges), so a web instance reports the fleet's queue even when
  * the copies run in separate worker processes.
@@ -94,16 +95,16 @@ function build() {
 
   return {
     registry,
-    runsFinished: new client.Counter({ name: `${PREFIX}runs_finished_total`, help: "Runs this process finished, by kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] }),
+    runsFinished: new client.Counter({ name: `${PREFIX}runs_finished_total`, help: "Runs this process (or the web app's own worker) finished, by kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] }),
     copyDuration: new client.Histogram({
       name: `${PREFIX}copy_duration_seconds`,
-      help: "Wall time of successful copies (provision and refresh) this process ran",
+      help: "Wall time of successful copies (provision and refresh) this process (or the web app's own worker) ran",
       labelNames: ["kind"],
       buckets: [5, 15, 30, 60, 120, 300, 600, 1200, 2400, 3600, 7200],
       registers: [registry],
     }),
-    rowsCopied: new client.Counter({ name: `${PREFIX}rows_copied_total`, help: "Rows this process copied into sandboxes", registers: [registry] }),
-    bytesCopied: new client.Counter({ name: `${PREFIX}bytes_copied_total`, help: "Bytes this process streamed into sandboxes", registers: [registry] }),
+    rowsCopied: new client.Counter({ name: `${PREFIX}rows_copied_total`, help: "Rows this process (or the web app's own worker) copied into sandboxes", registers: [registry] }),
+    bytesCopied: new client.Counter({ name: `${PREFIX}bytes_copied_total`, help: "Bytes this process (or the web app's own worker) streamed into sandboxes", registers: [registry] }),
     httpDuration: new client.Histogram({
       name: `${PREFIX}http_request_duration_seconds`,
       help: "Server actions and API route handlers, by route and outcome",
@@ -114,7 +115,7 @@ function build() {
     signInFailures: new client.Counter({ name: `${PREFIX}sign_in_failures_total`, help: "Refused sign-ins, by reason", labelNames: ["reason"], registers: [registry] }),
     webhookAttempts: new client.Counter({
       name: `${PREFIX}webhook_attempts_total`,
-      help: "Webhook delivery attempts this process made, by outcome (delivered, retrying, failed)",
+      help: "Webhook delivery attempts this process (or the web app's own worker) made, by outcome (delivered, retrying, failed)",
       labelNames: ["outcome"],
       registers: [registry],
     }),

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { db } from "../db/portal";
 import { getBoss, runningBoss, WEBHOOK_QUEUE } from "../jobs/queue";
 import { log } from "../observability/log";
-import { metrics } from "../observability/metrics";
+import { countWorkerEvent } from "../observability/worker-counts";
 import { openSecret } from "../secrets/secret-box";
 import { signedHeaders } from "./signing";
 import { ATTEMPT_TIMEOUT_MS, DeliveryFailed, postSigned, type SendOptions } from "./send";
@@ -38,7 +38,7 @@ function configuredSendOptions(): SendOptions {
 /** One attempt of one delivery, if it is due; records the outcome and schedules the next attempt. */
 export async function attemptDelivery(deliveryId: string, send: SendOptions = configuredSendOptions()): Promise<AttemptOutcome> {
   const outcome = await attempt(deliveryId, send);
-  if (outcome !== "not-due") metrics().webhookAttempts.inc({ outcome });
+  if (outcome !== "not-due") countWorkerEvent({ type: "webhook-attempt", outcome });
   return outcome;
 }
 

@@ -1,0 +1,39 @@
+/**
+ * What a worker counts in the metrics: the runs it finished and the webhook attempts it
+ * made. They are counted where /api/metrics is scraped: a web app's own worker is a
+ * process of its own that nobody scrapes (lib/worker/app-worker.ts), so it passes them
+ * to its web app, which counts them as its own. Separate workers (`npm run worker`)
+ * count them in their own registry.
+ */
+import { tellWebApp } from "../worker/app-worker";
+import { metrics } from "./metrics";
+
+/** A finished run as the metrics count it. */
+export interface FinishedRunFact {
+  kind: string;
+  succeeded: boolean;
+  /** For a succeeded copy: how long it took, and what it copied. */
+  copy?: { seconds: number; rows: number; bytes: number };
+}
+
+export type WorkerCount = { type: "run-finished"; run: FinishedRunFact } | { type: "webhook-attempt"; outcome: string };
+
+/** Counts `event` in the web app's metrics: passed on to it from its own worker, counted here anywhere else. */
+export function countWorkerEvent(event: WorkerCount): void {
+  if (!tellWebApp(event)) countHere(event);
+}
+
+/** Counts `event` in this process's metrics. */
+export function countHere(event: WorkerCount): void {
+  const m = metrics();
+  if (event.type === "webhook-attempt") {
+    m.webhookAttempts.inc({ outcome: event.outcome });
+    return;
+  }
+  const { run } = event;
+  m.runsFinished.inc({ kind: run.kind, outcome: run.succeeded ? "succeeded" : "failed" });
+  if (!run.copy) return;
+  m.copyDuration.observe({ kind: run.kind }, run.copy.seconds);
+  m.rowsCopied.inc(run.copy.rows);
+  m.bytesCopied.inc(run.copy.bytes);
+}
