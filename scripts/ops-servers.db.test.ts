@@ -19,7 +19,7 @@ const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), DATABA
 
 async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/ops.ts", ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "scripts/ops.ts", ...args], {
       env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testSandboxServerUrl(), ...secrets },
     });
     return { code: 0, stdout, stderr };

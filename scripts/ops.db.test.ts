@@ -2,6 +2,8 @@
 // Generous limits: every step starts the CLI in its own tsx process, which takes seconds on a busy two-core machine.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../lib/db/migrate";
@@ -10,16 +12,18 @@ import { createTestDatabase, createTestRole, testSandboxServerUrl, testServerAdm
 import { closeToPublic } from "../lib/db/sandbox-role";
 import { databaseNameOf } from "../lib/db/urls";
 import { oneOffQuery } from "../lib/db/one-off-query";
+import { makeTempDir } from "../lib/testing/temp-dir";
 
 const run = promisify(execFile);
 let portalUrl = "";
 let productionUrl = "";
+let outboxDir = "";
 const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), DATABASE_SECRETS_KEY: randomBytes(32).toString("base64") };
 
 async function opsWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/ops.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testSandboxServerUrl(), ...secrets, ...env },
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "scripts/ops.ts", ...args], {
+      env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testSandboxServerUrl(), OUTBOX_DIR: outboxDir, ...secrets, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -35,6 +39,7 @@ const tenantCount = async () => Number((await oneOffQuery(portalUrl, 'SELECT cou
 
 describe("operator CLI", () => {
   beforeAll(async () => {
+    outboxDir = await makeTempDir("ops-outbox-");
     portalUrl = await createTestDatabase("ops_portal");
     await applyMigrations(portalUrl);
     await closeToPublic(testServerAdminUrl(), databaseNameOf(portalUrl));
@@ -146,6 +151,10 @@ describe("operator CLI", () => {
     const id = /sandbox (\S+) \("UAT"\)/.exec(created.stdout)?.[1];
     expect(id).toBeTruthy();
     expect(created.stderr).toContain("provision succeeded");
+    // The run's e-mails render and go out from the CLI as from a worker: the orderer hears the sandbox is ready.
+    const mails = await Promise.all((await readdir(outboxDir)).map(async (f) => JSON.parse(await readFile(path.join(outboxDir, f), "utf8")) as { to: string[]; subject: string }));
+    expect(mails).toContainEqual(expect.objectContaining({ to: ["op@example.com"], subject: 'Sandbox "UAT" is ready' }));
+    expect(created.stderr).not.toContain("notification failed");
 
     const status = JSON.parse((await ops("sandbox:status", "--id", id!)).stdout) as { status: string; runs: { status: string }[] };
     expect(status.status).toBe("READY");
