@@ -4,7 +4,8 @@ import { AppError } from "../errors";
 import { freePort } from "../testing/free-port";
 import { captureLogLines } from "../testing/log-lines";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
-import { getProductionSize, orNullWhenUnavailable, PRODUCTION_READ_LIMITS, withProductionAt } from "./production";
+import { getProductionSize, orNullWhenUnavailable } from "./production";
+import { PRODUCTION_READ_LIMITS, withProductionAt } from "./production-at";
 
 let url: string;
 

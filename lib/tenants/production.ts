@@ -11,50 +11,12 @@
  * Plain TypeScript (no Next.js), so the worker and the operator CLI share it.
  */
 import type pg from "pg";
-import { openProductionClient } from "../crm/read-only";
 import { CONFIGURATION_TABLES } from "../crm/contract";
 import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
 import { AppError } from "../errors";
 import { tenantConnections } from "./registry";
-import { log } from "../observability/log";
+import { withProductionAt } from "./production-at";
 import { recentReadings } from "../cache/recent-readings";
-
-/** Bounds on every read: connecting, any one statement, and waiting for a lock held in production. */
-export const PRODUCTION_READ_LIMITS = { connectMs: 5_000, statementMs: 15_000, lockMs: 2_000 } as const;
-
-/** SQLSTATEs of a statement or lock timeout: production answered, but was too busy. */
-const TIMEOUT_CODES = new Set(["57014", "55P03"]);
-
-function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
-  if (error instanceof AppError) return error;
-  const { code, name } = error as { code?: string; name?: string };
-  // The message may name hosts or users: the log gets the code and the kind, never the URL.
-  log.error({ code: code ?? name ?? "unknown error" }, `production ${during} failed`);
-  return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");
-}
-
-/** Runs `read` on a bounded, read-only connection to the production database at `url`. */
-export async function withProductionAt<T>(url: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
-  let client: pg.Client;
-  try {
-    client = await openProductionClient(url, {
-      connectionTimeoutMillis: PRODUCTION_READ_LIMITS.connectMs,
-      statement_timeout: PRODUCTION_READ_LIMITS.statementMs,
-      lock_timeout: PRODUCTION_READ_LIMITS.lockMs,
-    });
-  } catch (error) {
-    throw asUnavailable(error, "connect");
-  }
-  // A connection that drops while idle emits 'error'; without a listener that would crash the process.
-  client.on("error", () => undefined);
-  try {
-    return await read(client);
-  } catch (error) {
-    throw asUnavailable(error, "read");
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** Runs `read` on a bounded, read-only connection to the tenant's production database. */
 export async function withProduction<T>(tenantId: string, read: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -19,6 +19,7 @@ const { provisionSandbox } = await import("../sanitizer/provision");
 const { sandboxOptionsSchema } = await import("../sanitizer/options");
 const { getDryRun } = await import("./queries");
 const { runDryRun } = await import("./dry-run");
+const { previewPersonalDataApart } = await import("./preview-apart");
 
 let world: World;
 const made: string[] = [];
@@ -143,6 +144,20 @@ describe("the dry run of a pseudonymised copy (rule 18)", () => {
     const copied = await scalar(sandboxUrl(name), "SELECT (SELECT first_name || ' ' || last_name FROM contact ORDER BY id LIMIT 1) || '|' || (SELECT name FROM company ORDER BY id LIMIT 1)");
     expect(`${preview.examples[0]!.after}|${preview.examples[1]!.after}`).toBe(copied);
     for (const e of preview.examples) expect(e.after).not.toBe(e.before);
+  });
+
+  it("is made apart from the web server, in a process of its own, and is the same preview", async () => {
+    const options = sandboxOptionsSchema.parse({ personalData: "pseudonymise" });
+    const classification = await tenantClassification(world.tenantA);
+    const here = await withClient(world.productionUrl, (c) => runDryRun(c, options, classification, "apart-secret"));
+    const apart = await withClient(world.productionUrl, (c) =>
+      runDryRun(c, options, classification, "apart-secret", (_client, input) => previewPersonalDataApart(world.tenantA, { productionUrl: world.productionUrl, input })),
+    );
+    expect(apart.personalData).toEqual(here.personalData);
+    expect(apart.personalData!.examples.length).toBeGreaterThan(0);
+    // As the review asks for it: the tenant's production, found by the tenant.
+    const reviewed = await getDryRun(world.tenantA, options);
+    expect(reviewed.personalData!.people).toBe(here.personalData!.people);
   });
 
   it("is left out when personal data is kept", async () => {

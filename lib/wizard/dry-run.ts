@@ -26,7 +26,7 @@ import { CONTRACT_RULES } from "../sanitizer/rules";
 import { countAll as countRows, type PreviewCount } from "../sanitizer/rules/rule";
 import { isLeftOutKey } from "../sanitizer/rules/rule-17-kinds";
 import { webPanelRewrites } from "../sanitizer/rules/rule-06-web-panels";
-import { previewPersonalData, type PersonalDataPreview } from "./personal-data-preview";
+import { freeTextColumnsOf, previewPersonalData, type PersonalDataPreview, type PersonalDataPreviewer } from "./personal-data-preview";
 
 export interface DryRunResult {
   usersGivenAccess: number;
@@ -130,8 +130,17 @@ async function inOneSnapshot<T>(client: pg.ClientBase, read: () => Promise<T>): 
   }
 }
 
-/** `pseudonymSecret`: the sandbox's (rule 18), so the examples are what its copy will hold. */
-export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, classification: Classification, pseudonymSecret?: string): Promise<DryRunResult> {
+/**
+ * `pseudonymSecret`: the sandbox's (rule 18), so the examples are what its copy will hold.
+ * `preview`: where rule 18's preview is made; the web app makes it in a process of its own (preview-apart.ts).
+ */
+export async function runDryRun(
+  client: pg.ClientBase,
+  options: SandboxOptions,
+  classification: Classification,
+  pseudonymSecret?: string,
+  preview: PersonalDataPreviewer = previewPersonalData,
+): Promise<DryRunResult> {
   const started = performance.now();
   const tables = await readTables(client);
   // The snapshot time and the new mailbox's id only enter rewritten values, never a count.
@@ -165,9 +174,13 @@ export async function runDryRun(client: pg.ClientBase, options: SandboxOptions, 
   const panels = await webPanelRewrites(client);
   const personalData =
     options.personalData === "pseudonymise"
-      ? await previewPersonalData(client, tables, plans, classification, pseudonymSecret ?? randomBytes(32).toString("base64url"), options.invalidationDomain, {
-          people: figure("associate.pseudonymised") + figure("contact.pseudonymised"),
-          companies: figure("company.pseudonymised"),
+      ? await preview(client, {
+          tables,
+          freeText: freeTextColumnsOf(plans),
+          classification,
+          secret: pseudonymSecret ?? randomBytes(32).toString("base64url"),
+          invalidationDomain: options.invalidationDomain,
+          counted: { people: figure("associate.pseudonymised") + figure("contact.pseudonymised"), companies: figure("company.pseudonymised") },
         })
       : null;
   return {

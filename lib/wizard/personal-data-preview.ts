@@ -34,21 +34,33 @@ export interface PersonalDataPreview {
   examples: { before: string; after: string }[];
 }
 
-interface Counted {
-  people: number;
-  companies: number;
+/** What the preview reads production by: all of it plain data, so it can be sent to a process of its own (preview-apart.ts). */
+export interface PreviewInput {
+  tables: readonly RuleTable[];
+  /** The free-text columns the copy fills: of the tables it copies rows of. */
+  freeText: readonly FreeTextColumn[];
+  classification: Classification;
+  secret: string;
+  invalidationDomain: string;
+  /** People and companies changed: counted with the dry run's other figures. */
+  counted: { people: number; companies: number };
 }
 
-/** `plans`: the copy's own (their free-text columns, for the tables it copies rows of). */
-export async function previewPersonalData(
-  client: pg.ClientBase,
-  tables: readonly RuleTable[],
-  plans: readonly TablePlan[],
-  classification: Classification,
-  secret: string,
-  invalidationDomain: string,
-  counted: Counted,
-): Promise<PersonalDataPreview> {
+export interface FreeTextColumn {
+  table: string;
+  column: string;
+}
+
+/** Makes the preview on a production session: in this process (previewPersonalData), or in one of its own (preview-apart.ts). */
+export type PersonalDataPreviewer = (client: pg.ClientBase, input: PreviewInput) => Promise<PersonalDataPreview>;
+
+/** The copy's free-text columns, by its plans. */
+export function freeTextColumnsOf(plans: readonly TablePlan[]): FreeTextColumn[] {
+  return plans.filter((p) => p.select !== null).flatMap((p) => p.personal.filter((c) => c.kind === "free-text").map((c) => ({ table: p.table, column: c.column })));
+}
+
+export async function previewPersonalData(client: pg.ClientBase, input: PreviewInput): Promise<PersonalDataPreview> {
+  const { tables, classification, secret, invalidationDomain, counted } = input;
   const personal = await readPersonalData([client], tables, classification, secret, invalidationDomain);
   const examples: { before: string; after: string }[] = [];
   const { rows: [first] = [] } = await client.query<{ person: string | null; company: string | null }>(
@@ -60,25 +72,23 @@ export async function previewPersonalData(
 
   let freeTextFields = 0;
   let estimated = false;
-  for (const plan of plans.filter((p) => p.select !== null)) {
-    for (const col of plan.personal.filter((c) => c.kind === "free-text")) {
-      const c = quoteIdent(col.column);
-      const filled = `${c} IS NOT NULL AND ${c}::text <> ''`;
-      const { rows } = await client.query<{ v: string; total: string }>(
-        `SELECT s.v, (SELECT count(*) FROM ${publicTable(plan.table)} WHERE ${filled})::text AS total
-           FROM (SELECT left(${c}::text, ${SAMPLED_CHARS}) AS v FROM ${publicTable(plan.table)} WHERE ${filled} LIMIT ${FREE_TEXT_SAMPLE}) s`,
-      );
-      if (rows.length === 0) continue;
-      const changed = rows.filter((r) => {
-        const after = personal.rewrite("free-text", r.v);
-        if (after === r.v) return false;
-        if (examples.length < 3) examples.push({ before: clip(r.v), after: clip(after) });
-        return true;
-      }).length;
-      const total = Number(rows[0]!.total);
-      if (total > rows.length) estimated = true;
-      freeTextFields += Math.round((changed / rows.length) * total);
-    }
+  for (const { table, column } of input.freeText) {
+    const c = quoteIdent(column);
+    const filled = `${c} IS NOT NULL AND ${c}::text <> ''`;
+    const { rows } = await client.query<{ v: string; total: string }>(
+      `SELECT s.v, (SELECT count(*) FROM ${publicTable(table)} WHERE ${filled})::text AS total
+         FROM (SELECT left(${c}::text, ${SAMPLED_CHARS}) AS v FROM ${publicTable(table)} WHERE ${filled} LIMIT ${FREE_TEXT_SAMPLE}) s`,
+    );
+    if (rows.length === 0) continue;
+    const changed = rows.filter((r) => {
+      const after = personal.rewrite("free-text", r.v);
+      if (after === r.v) return false;
+      if (examples.length < 3) examples.push({ before: clip(r.v), after: clip(after) });
+      return true;
+    }).length;
+    const total = Number(rows[0]!.total);
+    if (total > rows.length) estimated = true;
+    freeTextFields += Math.round((changed / rows.length) * total);
   }
   return { ...counted, freeTextFields, estimated, examples: examples.slice(0, 3) };
 }

@@ -6,12 +6,15 @@ import { getThroughput } from "../sandboxes/queries";
 import type { Throughput } from "../sandboxes/estimate";
 import { tenantClassification } from "../tenants/classification";
 import { readFootprint, withProduction, type ProductionFootprint } from "../tenants/production";
+import { withProductionAt } from "../tenants/production-at";
+import { tenantConnections } from "../tenants/registry";
 import { tooLargeToReadWhole, type WholeRead } from "../crm/whole-table-bounds";
 import { AppError } from "../errors";
 import { isSanitizationError } from "../sanitizer/errors";
 import type { SandboxOptions } from "../sanitizer/options";
 import { asUserPlan, type AssociateSummary } from "./defaults";
 import { runDryRun, type DryRunResult } from "./dry-run";
+import { previewPersonalDataApart } from "./preview-apart";
 import { pseudonymSecretFor } from "../sandboxes/pseudonym-secret";
 
 /**
@@ -156,13 +159,15 @@ export async function findUnknownProductionIds(tenantId: string, associateIds: n
 
 /**
  * Counted by the classification the tenant's runs copy by, so extra e-mail columns are counted too.
- * Pseudonymised, the examples are drawn with the sandbox's own secret (made now if it has none yet).
+ * Pseudonymised, the examples are drawn with the sandbox's own secret (made now if it has none yet),
+ * in a process of their own (preview-apart.ts).
  */
 export async function getDryRun(tenantId: string, options: SandboxOptions, sandboxId?: string): Promise<DryRunResult> {
   const classification = await tenantClassification(tenantId);
   const secret = options.personalData === "pseudonymise" && sandboxId ? await pseudonymSecretFor(sandboxId) : undefined;
-  return withProduction(tenantId, (client) =>
-    runDryRun(client, options, classification, secret).catch((error: unknown) => {
+  const { productionUrl } = await tenantConnections(tenantId);
+  return withProductionAt(productionUrl, (client) =>
+    runDryRun(client, options, classification, secret, (_client, input) => previewPersonalDataApart(tenantId, { productionUrl, input })).catch((error: unknown) => {
       // A refusal the copy would make too (too many values to pseudonymise, a table too large to read) is the customer's to read.
       if (isSanitizationError(error) && !error.technical) throw new AppError("PRODUCTION_REFUSED", error.message);
       throw error;

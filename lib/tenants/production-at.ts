@@ -1,0 +1,47 @@
+/**
+ * A bounded, read-only connection to the production database at a URL, and the one
+ * failure policy of every read of it (lib/tenants/production.ts finds a tenant's). Apart
+ * from the tenant registry, so that a process that is handed the URL (the review's
+ * preview, scripts/personal-data-preview.ts) starts without the portal database's client.
+ */
+import type pg from "pg";
+import { openProductionClient } from "../crm/read-only";
+import { AppError } from "../errors";
+import { log } from "../observability/log";
+
+/** Bounds on every read: connecting, any one statement, and waiting for a lock held in production. */
+export const PRODUCTION_READ_LIMITS = { connectMs: 5_000, statementMs: 15_000, lockMs: 2_000 } as const;
+
+/** SQLSTATEs of a statement or lock timeout: production answered, but was too busy. */
+const TIMEOUT_CODES = new Set(["57014", "55P03"]);
+
+function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
+  if (error instanceof AppError) return error;
+  const { code, name } = error as { code?: string; name?: string };
+  // The message may name hosts or users: the log gets the code and the kind, never the URL.
+  log.error({ code: code ?? name ?? "unknown error" }, `production ${during} failed`);
+  return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");
+}
+
+/** Runs `read` on a bounded, read-only connection to the production database at `url`. */
+export async function withProductionAt<T>(url: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
+  let client: pg.Client;
+  try {
+    client = await openProductionClient(url, {
+      connectionTimeoutMillis: PRODUCTION_READ_LIMITS.connectMs,
+      statement_timeout: PRODUCTION_READ_LIMITS.statementMs,
+      lock_timeout: PRODUCTION_READ_LIMITS.lockMs,
+    });
+  } catch (error) {
+    throw asUnavailable(error, "connect");
+  }
+  // A connection that drops while idle emits 'error'; without a listener that would crash the process.
+  client.on("error", () => undefined);
+  try {
+    return await read(client);
+  } catch (error) {
+    throw asUnavailable(error, "read");
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../errors";
+import { previewPersonalDataApart, type PreviewLimits } from "./preview-apart";
+import type { PreviewInput } from "./personal-data-preview";
+
+const input: PreviewInput = {
+  tables: [],
+  freeText: [],
+  classification: { columns: {}, tables: {}, objects: [] },
+  secret: "s",
+  invalidationDomain: "example.invalid",
+  counted: { people: 0, companies: 0 },
+};
+const request = { productionUrl: "postgres://nobody@127.0.0.1:1/none", input };
+const limits: PreviewLimits = { timeoutMs: 20_000, heapMb: 256, atOnce: 2 };
+
+/** A stand-in for scripts/personal-data-preview.ts: `script` runs in `node -e`. */
+const fake = (script: string, ...flags: string[]) => [process.execPath, ...flags, "-e", script];
+/** Answers a preview of `people` people after `ms`. */
+const answersAfter = (ms: number, people = 1) =>
+  fake(`process.once("message", () => setTimeout(() => process.send({ preview: { people: ${people}, companies: 0, freeTextFields: 0, estimated: false, examples: [] } }, () => process.exit(0)), ${ms}))`);
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe("the review's personal data preview, made in a process of its own", () => {
+  it("gives the process's answer", async () => {
+    const preview = await previewPersonalDataApart("tenant-answer", request, limits, answersAfter(0, 7));
+    expect(preview.people).toBe(7);
+  });
+
+  it("is given up at its deadline, in the customer's words", async () => {
+    const started = Date.now();
+    const error = await refusal(previewPersonalDataApart("tenant-slow", request, { ...limits, timeoutMs: 500 }, fake("setInterval(() => undefined, 1 << 30)")));
+    expect(error.code).toBe("PRODUCTION_REFUSED");
+    expect(error.userMessage).toContain("took longer than the review waits");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("that runs out of its memory says production holds too much to preview; the web server's memory is untouched", async () => {
+    const before = process.memoryUsage().heapUsed;
+    const error = await refusal(
+      previewPersonalDataApart("tenant-large", request, limits, fake("const kept = []; for (;;) kept.push(new Array(100_000).fill(Math.random()));", "--max-old-space-size=32")),
+    );
+    expect(error.code).toBe("PRODUCTION_REFUSED");
+    expect(error.userMessage).toContain("more personal data than the review can preview");
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(32 * 2 ** 20);
+  });
+
+  it("that dies without an answer tells the customer nothing of how", async () => {
+    const error = await refusal(previewPersonalDataApart("tenant-crash", request, limits, fake("console.error('secret detail'); process.exit(1)")));
+    expect(error.code).toBe("INTERNAL");
+    expect(error.userMessage).not.toContain("secret detail");
+  });
+
+  it("is made once at a time per tenant: another tenant's goes ahead", async () => {
+    const first = previewPersonalDataApart("tenant-a", request, limits, answersAfter(800));
+    const again = await refusal(previewPersonalDataApart("tenant-a", request, limits, answersAfter(0)));
+    expect(again.code).toBe("CONFLICT");
+    expect(again.userMessage).toContain("still being made");
+    await expect(previewPersonalDataApart("tenant-b", request, limits, answersAfter(0, 2))).resolves.toMatchObject({ people: 2 });
+    await expect(first).resolves.toMatchObject({ people: 1 });
+    // Done, the tenant may ask again.
+    await expect(previewPersonalDataApart("tenant-a", request, limits, answersAfter(0, 3))).resolves.toMatchObject({ people: 3 });
+  });
+
+  it("waits its turn beyond the previews made at once", async () => {
+    const ended: string[] = [];
+    const one = { ...limits, atOnce: 1 };
+    await Promise.all([
+      previewPersonalDataApart("tenant-x", request, one, answersAfter(600)).then(() => ended.push("x")),
+      previewPersonalDataApart("tenant-y", request, one, answersAfter(0)).then(() => ended.push("y")),
+    ]);
+    // y's process answers at once, but starts only once x's has ended.
+    expect(ended).toEqual(["x", "y"]);
+  });
+});

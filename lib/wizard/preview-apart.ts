@@ -1,0 +1,125 @@
+/**
+ * Rule 18's review preview (personal-data-preview.ts) in a process of its own, as the
+ * web app makes it (scripts/personal-data-preview.ts).
+ *
+ * The preview reads all of production's personal values and draws a pseudonym for each
+ * name, as the copy does: production holds as many as it likes (up to the copy's own
+ * bounds, a million values a set), and a customer opens the review as often as they
+ * like. In the web server, a medium production's preview took 1.4–2.4 s of its CPU and
+ * 150 MB of its memory a time, and held its event loop for up to 0.6 s; a production at
+ * the bounds, or a few reviews at once, would take the memory every tenant's pages need.
+ * Apart, it has a memory cap and a deadline of its own, each tenant one at a time and at
+ * most PREVIEW_LIMITS.atOnce together, and whatever it costs is gone when it exits.
+ */
+import { spawn } from "node:child_process";
+import { AppError, type ErrorCode } from "../errors";
+import { log } from "../observability/log";
+import type { PersonalDataPreview, PreviewInput } from "./personal-data-preview";
+
+export interface PreviewLimits {
+  /** The whole preview, process start included. */
+  timeoutMs: number;
+  /** The process's JavaScript heap. */
+  heapMb: number;
+  /** Previews made at once by this web server; more wait their turn. */
+  atOnce: number;
+}
+
+export const PREVIEW_LIMITS: PreviewLimits = { timeoutMs: 60_000, heapMb: 1_536, atOnce: 2 };
+
+/** What the web app sends the process. */
+export interface PreviewRequest {
+  productionUrl: string;
+  input: PreviewInput;
+}
+
+/** What it answers: the preview, or an expected failure in the customer's words. */
+export type PreviewAnswer = { preview: PersonalDataPreview } | { refused: { code: ErrorCode; message: string } };
+
+const TOO_LARGE = "Production holds more personal data than the review can preview. Contact support.";
+const TOO_SLOW = "Previewing production's personal data took longer than the review waits (a minute). Try again later, or contact support.";
+const STILL_RUNNING = "A preview of this production's personal data is still being made. Try again in a moment.";
+
+const state = globalThis as unknown as { previewsRunning?: Set<string>; previewQueue?: (() => void)[]; previewSlotsTaken?: number };
+
+/**
+ * The preview for the production of `tenantId`, made in a process of its own. A tenant's
+ * second preview while one is being made is refused (the review asks again), not queued:
+ * one customer reloading their review never fills the line in front of the others.
+ */
+export async function previewPersonalDataApart(
+  tenantId: string,
+  request: PreviewRequest,
+  limits: PreviewLimits = PREVIEW_LIMITS,
+  argv: string[] = [process.execPath, `--max-old-space-size=${limits.heapMb}`, "--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "scripts/personal-data-preview.ts"],
+): Promise<PersonalDataPreview> {
+  const running = (state.previewsRunning ??= new Set());
+  if (running.has(tenantId)) throw new AppError("CONFLICT", STILL_RUNNING);
+  running.add(tenantId);
+  try {
+    await takeSlot(limits.atOnce);
+    try {
+      const answer = await runPreviewProcess(argv, request, limits.timeoutMs);
+      if ("refused" in answer) throw new AppError(answer.refused.code, answer.refused.message);
+      return answer.preview;
+    } finally {
+      releaseSlot();
+    }
+  } finally {
+    running.delete(tenantId);
+  }
+}
+
+async function takeSlot(atOnce: number): Promise<void> {
+  state.previewSlotsTaken ??= 0;
+  if (state.previewSlotsTaken < atOnce) {
+    state.previewSlotsTaken++;
+    return;
+  }
+  // The slot is handed over by the preview that ends: the count stays as it is.
+  await new Promise<void>((resolve) => (state.previewQueue ??= []).push(resolve));
+}
+
+function releaseSlot(): void {
+  const next = state.previewQueue?.shift();
+  if (next) next();
+  else state.previewSlotsTaken = Math.max(0, (state.previewSlotsTaken ?? 1) - 1);
+}
+
+/** Starts the process, hands it the request, and waits for its one answer, its death or the deadline. */
+function runPreviewProcess(argv: string[], request: PreviewRequest, timeoutMs: number): Promise<PreviewAnswer> {
+  return new Promise<PreviewAnswer>((resolve, reject) => {
+    const [command, ...args] = argv;
+    const child = spawn(command!, args, { stdio: ["ignore", "inherit", "pipe", "ipc"] });
+    let answer: PreviewAnswer | undefined;
+    let timedOut = false;
+    // Kept for the log only (a heap limit is told there): never shown to the customer.
+    let stderrTail = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-2_000);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("message", (message: PreviewAnswer) => {
+      answer = message;
+    });
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      log.error(error, "the personal data preview could not start");
+      reject(new AppError("INTERNAL"));
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (answer) return resolve(answer);
+      if (timedOut) return reject(new AppError("PRODUCTION_REFUSED", TOO_SLOW));
+      const outOfMemory = /heap limit|out of memory/i.test(stderrTail);
+      log.error({ code, signal, outOfMemory, stderr: outOfMemory ? undefined : stderrTail }, "the personal data preview ended without an answer");
+      reject(outOfMemory ? new AppError("PRODUCTION_REFUSED", TOO_LARGE) : new AppError("INTERNAL"));
+    });
+    child.send(request, (error) => {
+      if (error) child.kill("SIGKILL");
+    });
+  });
+}
