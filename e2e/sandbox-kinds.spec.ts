@@ -88,7 +88,7 @@ test("a configuration-only sandbox: ordered on the form, kept by the wizard, cou
   expect(await metrics.text()).toMatch(/^sandbox_portal_runs_finished_total\{kind="PROVISION",outcome="succeeded"\} [1-9]/m);
 });
 
-test("a partial sandbox: a share of companies chosen in the wizard, refused at 0 %, counted by the dry run, verified and ready", async ({ page }, testInfo) => {
+test("a partial, pseudonymised sandbox: a share of companies chosen in the wizard, refused at 0 %, counted and previewed by the dry run, verified and ready", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
   const { sandboxPath, heading } = await orderToDataStep(page, "Partial", "full");
 
@@ -101,6 +101,7 @@ test("a partial sandbox: a share of companies chosen in the wizard, refused at 0
   await expect(heading).toContainText("Step 4 of 6: Data");
   await percent.fill("40");
   await expect(page.getByRole("group", { name: "Documents" })).toBeVisible();
+  await page.getByLabel(/^Pseudonymise/).check();
   await expectAccessible(page, "wizard data step, partial copy");
 
   await page.getByRole("button", { name: "Next", exact: true }).click();
@@ -110,6 +111,9 @@ test("a partial sandbox: a share of companies chosen in the wizard, refused at 0
   const dryRun = page.getByTestId("dry-run");
   await expect(dryRun.getByRole("row", { name: /^Companies chosen \(partial copy\)/ })).toBeVisible();
   await expect(dryRun.getByRole("row", { name: /^Customer records left out \(partial copy\)/ })).toBeVisible();
+  // Rule 18's preview, made by the web app in a process of its own: real names, and the fake ones the copy will hold.
+  await expect(dryRun.getByRole("row", { name: /^People given a fake name/ })).toBeVisible();
+  await expect(dryRun.getByTestId("personal-data-examples").getByRole("listitem").first()).toContainText("→");
   await page.getByLabel(/there is no going back/).check();
   await page.getByRole("button", { name: "Confirm and start the copy" }).click();
 
