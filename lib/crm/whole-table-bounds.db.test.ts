@@ -22,8 +22,8 @@ afterAll(async () => {
   await dropTestDatabase(db);
 });
 
-const measure = (table: string, bounds: { rows: number; valueBytes: number }) =>
-  withClient(db, (c) => tooLargeToReadWhole(c, [{ table, columns: table === "web_panel" ? ["name", "url"] : ["name"], what: "production's web panels" }], bounds));
+const measure = (table: string, bounds: { rows: number; valueBytes: number; totalBytes?: number }) =>
+  withClient(db, (c) => tooLargeToReadWhole(c, [{ table, columns: table === "web_panel" ? ["name", "url"] : ["name"], what: "production's web panels" }], { totalBytes: 1 << 20, ...bounds }));
 
 describe("tooLargeToReadWhole", () => {
   it("passes a table within both bounds, an empty one, and NULL values", async () => {
@@ -39,13 +39,20 @@ describe("tooLargeToReadWhole", () => {
     expect(await measure("web_panel", { rows: 3, valueBytes: 1199 })).toBe("One of production's web panels holds a value longer than 1.2 KB: more than the portal reads. Contact support.");
   });
 
+  it("names values within both bounds that are too many bytes together (3 + 18 + 5 + 4 + 1,200 here)", async () => {
+    expect(await measure("web_panel", { rows: 3, valueBytes: 1200, totalBytes: 1229 })).toBe(
+      "Together, production's web panels hold more than 1.2 KB: more than the portal reads. Contact support.",
+    );
+    expect(await measure("web_panel", { rows: 3, valueBytes: 1200, totalBytes: 1230 })).toBeNull();
+  });
+
   it("measures several reads in one statement and names the first refused, in the order they are declared", async () => {
     const reads = [
       { table: "webhook", columns: ["name"], what: "the sandbox's webhooks" },
       { table: "web_panel", columns: ["url"], where: "id <> 3", what: "the sandbox's web panels" },
       { table: "web_panel", columns: ["name", "url"], what: "the sandbox's panels, all of them" },
     ];
-    const bounds = { rows: 2, valueBytes: 1199 };
+    const bounds = { rows: 2, valueBytes: 1199, totalBytes: 1 << 20 };
     // The second read is within both bounds (id 3 left out); the third has 3 rows.
     expect(await withClient(db, (c) => tooLargeToReadWhole(c, reads, bounds))).toBe("There are more than 2 of the sandbox's panels, all of them: more than the portal reads. Contact support.");
     expect(await withClient(db, (c) => tooLargeToReadWhole(c, [reads[1]!], bounds))).toBeNull();

@@ -5,7 +5,8 @@
  * panels and ERP connections (carried into its refresh, shown by its checklist). A
  * real CRM holds hundreds of such rows, but production (and a sandbox, which its users
  * write to) is untrusted input: ten million users, or a URL of a gigabyte, would take
- * the web app's or the worker's memory from every other tenant. So each is measured
+ * the web app's or the worker's memory from every other tenant; so would ten thousand
+ * panels of 64 KB each (640 MB), within both of the first two bounds. So each is measured
  * first, on the server and without reading a value, and refused beyond these bounds
  * in the customer's words.
  */
@@ -17,9 +18,11 @@ export interface WholeTableBounds {
   rows: number;
   /** Bytes of any one value read. */
   valueBytes: number;
+  /** Bytes of all the values of one read together. */
+  totalBytes: number;
 }
 
-export const WHOLE_TABLE_BOUNDS: WholeTableBounds = { rows: 10_000, valueBytes: 64 * 1024 };
+export const WHOLE_TABLE_BOUNDS: WholeTableBounds = { rows: 10_000, valueBytes: 64 * 1024, totalBytes: 16 * 1024 * 1024 };
 
 /** What is read whole: `columns` of `table`'s rows (those matching `where`, a condition of the portal's own). */
 export interface WholeRead {
@@ -35,16 +38,20 @@ export interface WholeTableMeasure {
   i: number;
   n: number;
   widest: string | null;
+  total: string | null;
 }
 
 /**
  * A read measured: its rows counted at most one past the bound, each value by its
- * length as stored (octet_length reads a long value's header, not the value).
+ * length as stored (octet_length reads a long value's header, not the value), and
+ * those lengths summed.
  */
 function measureOneSql({ table, columns, where }: WholeRead, i: number, bounds: WholeTableBounds): string {
-  const widest = columns.length ? `greatest(${columns.map((c) => `octet_length(${quoteIdent(c)}::text)`).join(", ")})` : "0";
+  const lengths = columns.map((c) => `octet_length(${quoteIdent(c)}::text)`);
+  const widest = lengths.length ? `greatest(${lengths.join(", ")})` : "0";
+  const rowBytes = lengths.length ? lengths.map((l) => `coalesce(${l}, 0)`).join(" + ") : "0";
   const selected = columns.length ? columns.map(quoteIdent).join(", ") : "1";
-  return `SELECT ${i} AS i, count(*)::int AS n, max(${widest})::text AS widest
+  return `SELECT ${i} AS i, count(*)::int AS n, max(${widest})::text AS widest, sum(${rowBytes})::text AS total
             FROM (SELECT ${selected} FROM public.${quoteIdent(table)}${where ? ` WHERE ${where}` : ""} LIMIT ${Math.trunc(bounds.rows) + 1}) t${i}`;
 }
 
@@ -57,6 +64,7 @@ function measureSql(reads: readonly WholeRead[], bounds: WholeTableBounds): stri
 function judge(measure: WholeTableMeasure, what: string, bounds: WholeTableBounds): string | null {
   if (measure.n > bounds.rows) return `There are more than ${bounds.rows.toLocaleString("en")} of ${what}: more than the portal reads. Contact support.`;
   if (Number(measure.widest ?? 0) > bounds.valueBytes) return `One of ${what} holds a value longer than ${formatBytes(bounds.valueBytes)}: more than the portal reads. Contact support.`;
+  if (Number(measure.total ?? 0) > bounds.totalBytes) return `Together, ${what} hold more than ${formatBytes(bounds.totalBytes)}: more than the portal reads. Contact support.`;
   return null;
 }
 
