@@ -5,18 +5,11 @@
  * to its web app, which counts them as its own. Separate workers (`npm run worker`)
  * count them in their own registry.
  */
-import { tellWebApp } from "../worker/app-worker";
+import { tellWebApp, type ToWebApp } from "../worker/app-worker";
 import { metrics } from "./metrics";
 
-/** A finished run as the metrics count it. */
-export interface FinishedRunFact {
-  kind: string;
-  succeeded: boolean;
-  /** For a succeeded copy: how long it took, and what it copied. */
-  copy?: { seconds: number; rows: number; bytes: number };
-}
-
-export type WorkerCount = { type: "run-finished"; run: FinishedRunFact } | { type: "webhook-attempt"; outcome: string };
+/** What a worker counts: what it tells its web app, when a web app started it. */
+export type WorkerCount = ToWebApp;
 
 /** Counts `event` in the web app's metrics: passed on to it from its own worker, counted here anywhere else. */
 export function countWorkerEvent(event: WorkerCount): void {

@@ -15,14 +15,21 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { log } from "../observability/log";
-import type { WorkerCount } from "../observability/worker-counts";
 
 /** The environment variable that tells a worker process it is a web app's own. */
 export const APP_WORKER_ENV = "SANDBOX_PORTAL_APP_WORKER";
 
+/** A finished run as the metrics count it. */
+export interface FinishedRunFact {
+  kind: string;
+  succeeded: boolean;
+  /** For a succeeded copy: how long it took, and what it copied. */
+  copy?: { seconds: number; rows: number; bytes: number };
+}
+
 export type ToWorker = { type: "wake" };
-/** What the worker's metrics count (lib/observability/worker-counts.ts). */
-export type ToWebApp = WorkerCount;
+/** What the worker's metrics count, for the web app to count (lib/observability/worker-counts.ts). */
+export type ToWebApp = { type: "run-finished"; run: FinishedRunFact } | { type: "webhook-attempt"; outcome: string };
 
 export interface AppWorkerOptions {
   /** The worker's command line: `node --import tsx scripts/worker.ts` unless a test gives another. */

@@ -10,7 +10,8 @@ import { notifyRunFinished } from "../sandboxes/run-finished-notices";
 import type { SanitizationReport } from "../sanitizer/report";
 import { log } from "../observability/log";
 import { queueDueDeliveriesSoon } from "../webhooks/deliver";
-import { countWorkerEvent, type FinishedRunFact } from "../observability/worker-counts";
+import { countWorkerEvent } from "../observability/worker-counts";
+import type { FinishedRunFact } from "./app-worker";
 
 export async function afterRunFinished(runId: string): Promise<void> {
   await notifyRunFinished(runId).catch((error: unknown) => log.error(error, "notification failed"));
