@@ -49,8 +49,7 @@ export class AppWorker {
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private delayMs: number;
-  /** Every start of the process so far, the first included. */
-  starts = 0;
+  private startCount = 0;
 
   constructor(private readonly options: AppWorkerOptions = {}) {
     this.delayMs = this.restartDelays[0];
@@ -70,7 +69,7 @@ export class AppWorker {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.child = child;
-    this.starts++;
+    this.startCount++;
     child.on("message", (message: ToWebApp) => {
       if (message?.type === "run-finished" || message?.type === "webhook-attempt") this.options.onMessage?.(message);
     });
@@ -99,6 +98,11 @@ export class AppWorker {
   wake(): void {
     const child = this.child;
     if (child?.connected) child.send({ type: "wake" } satisfies ToWorker, () => undefined);
+  }
+
+  /** Every start of the process so far, the first included. */
+  get starts(): number {
+    return this.startCount;
   }
 
   get pid(): number | undefined {
