@@ -56,14 +56,24 @@ describe("the review's personal data preview, made in a process of its own", () 
     expect(error.userMessage).not.toContain("secret detail");
   });
 
-  it("is made once at a time per tenant: another tenant's goes ahead", async () => {
-    const first = previewPersonalDataApart("tenant-a", request, limits, answersAfter(800));
-    const again = await refusal(previewPersonalDataApart("tenant-a", request, limits, answersAfter(0)));
-    expect(again.code).toBe("CONFLICT");
-    expect(again.userMessage).toContain("still being made");
-    await expect(previewPersonalDataApart("tenant-b", request, limits, answersAfter(0, 2))).resolves.toMatchObject({ people: 2 });
+  it("is made one at a time per tenant: the same one asked again waits for it, another waits its turn, a third is refused", async () => {
+    const ended: string[] = [];
+    const other = { ...request, input: { ...input, secret: "another secret" } };
+    const first = previewPersonalDataApart("tenant-a", request, limits, answersAfter(800, 1)).then((p) => (ended.push("first"), p));
+    // Stepping back and forth in the wizard asks for the same preview again: it is the one being made.
+    const again = previewPersonalDataApart("tenant-a", request, limits, answersAfter(0, 9));
+    const changed = previewPersonalDataApart("tenant-a", other, limits, answersAfter(0, 2)).then((p) => (ended.push("changed"), p));
+    const third = await refusal(previewPersonalDataApart("tenant-a", { ...request, input: { ...input, secret: "a third" } }, limits, answersAfter(0)));
+    expect(third.code).toBe("CONFLICT");
+    expect(third.userMessage).toContain("being made already");
+    // Another tenant's goes ahead meanwhile.
+    await expect(previewPersonalDataApart("tenant-b", request, limits, answersAfter(0, 5))).resolves.toMatchObject({ people: 5 });
+    expect(ended).toEqual([]);
+    await expect(again).resolves.toMatchObject({ people: 1 });
+    await expect(changed).resolves.toMatchObject({ people: 2 });
     await expect(first).resolves.toMatchObject({ people: 1 });
-    // Done, the tenant may ask again.
+    expect(ended).toEqual(["first", "changed"]);
+    // All made, the tenant may ask again.
     await expect(previewPersonalDataApart("tenant-a", request, limits, answersAfter(0, 3))).resolves.toMatchObject({ people: 3 });
   });
 

@@ -8,10 +8,11 @@
  * like. In the web server, a medium production's preview took 1.4–2.4 s of its CPU and
  * 150 MB of its memory a time, and held its event loop for up to 0.6 s; a production at
  * the bounds, or a few reviews at once, would take the memory every tenant's pages need.
- * Apart, it has a memory cap and a deadline of its own, each tenant one at a time and at
- * most PREVIEW_LIMITS.atOnce together, and whatever it costs is gone when it exits.
+ * Apart, it has a memory cap and a deadline of its own, each tenant's made one at a time
+ * and at most PREVIEW_LIMITS.atOnce together, and whatever it costs is gone when it exits.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { AppError, type ErrorCode } from "../errors";
 import { log } from "../observability/log";
 import type { PersonalDataPreview, PreviewInput } from "./personal-data-preview";
@@ -38,25 +39,42 @@ export type PreviewAnswer = { preview: PersonalDataPreview } | { refused: { code
 
 const TOO_LARGE = "Production holds more personal data than the review can preview. Contact support.";
 const TOO_SLOW = "Previewing production's personal data took longer than the review waits (a minute). Try again later, or contact support.";
-const STILL_RUNNING = "A preview of this production's personal data is still being made. Try again in a moment.";
+const LINE_FULL = "Two previews of this production's personal data are being made already. Try again in a moment.";
 
-const state = globalThis as unknown as { previewsRunning?: Set<string>; previewQueue?: (() => void)[]; previewSlotsTaken?: number };
+/** A tenant's previews, one made at a time: the last one asked for, and how many are in line, the one being made included. */
+interface TenantLine {
+  last?: { key: string; preview: Promise<PersonalDataPreview> };
+  inLine: number;
+}
+/** At most this many of a tenant's previews in line at once, the one being made included. */
+const PER_TENANT_IN_LINE = 2;
+
+const state = globalThis as unknown as { previewLines?: Map<string, TenantLine>; previewQueue?: (() => void)[]; previewSlotsTaken?: number };
 
 /**
  * The preview for the production of `tenantId`, made in a process of its own. A tenant's
- * second preview while one is being made is refused (the review asks again), not queued:
- * one customer reloading their review never fills the line in front of the others.
+ * previews are made one at a time: the same one asked for again while it is made
+ * (a customer who steps back and forth in the wizard) waits for that one, a different
+ * one waits its turn, and a third different one is refused. One customer reloading
+ * their review never fills the line in front of the others.
  */
-export async function previewPersonalDataApart(
+export function previewPersonalDataApart(
   tenantId: string,
   request: PreviewRequest,
   limits: PreviewLimits = PREVIEW_LIMITS,
   argv: string[] = [process.execPath, `--max-old-space-size=${limits.heapMb}`, "--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "scripts/personal-data-preview.ts"],
 ): Promise<PersonalDataPreview> {
-  const running = (state.previewsRunning ??= new Set());
-  if (running.has(tenantId)) throw new AppError("CONFLICT", STILL_RUNNING);
-  running.add(tenantId);
-  try {
+  const lines = (state.previewLines ??= new Map());
+  const line = lines.get(tenantId) ?? { inLine: 0 };
+  lines.set(tenantId, line);
+  // Hashed: the request holds the production's URL and the sandbox's secret.
+  const key = createHash("sha256").update(JSON.stringify(request)).digest("base64url");
+  if (line.last?.key === key) return line.last.preview;
+  if (line.inLine >= PER_TENANT_IN_LINE) return Promise.reject(new AppError("CONFLICT", LINE_FULL));
+  line.inLine++;
+  const before = line.last?.preview.catch(() => undefined);
+  const made = async (): Promise<PersonalDataPreview> => {
+    await before;
     await takeSlot(limits.atOnce);
     try {
       const answer = await runPreviewProcess(argv, request, limits.timeoutMs);
@@ -65,9 +83,17 @@ export async function previewPersonalDataApart(
     } finally {
       releaseSlot();
     }
-  } finally {
-    running.delete(tenantId);
+  };
+  const entry = { key, preview: made() };
+  line.last = entry;
+  // Out of line once made, whichever way it ended.
+  void entry.preview.then(leaveLine, leaveLine);
+  function leaveLine() {
+    line.inLine--;
+    if (line.last === entry) delete line.last;
+    if (line.inLine === 0) lines.delete(tenantId);
   }
+  return entry.preview;
 }
 
 async function takeSlot(atOnce: number): Promise<void> {
