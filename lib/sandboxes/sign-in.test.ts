@@ -21,4 +21,12 @@ describe("the sandbox sign-in address", () => {
     expect(hasUsableCopy({ status: "PROVISIONING", databaseName: null })).toBe(false);
     expect(hasUsableCopy({ status: "DELETED", databaseName: null })).toBe(false);
   });
+
+  it("is not offered once a deletion is under way, whose database is dropped before the sandbox is marked deleted", () => {
+    const ready = { status: "READY", databaseName: "sbx" };
+    expect(hasUsableCopy(ready, { kind: "DELETE", status: "QUEUED" })).toBe(false);
+    expect(hasUsableCopy(ready, { kind: "DELETE", status: "RUNNING" })).toBe(false);
+    expect(hasUsableCopy(ready, { kind: "DELETE", status: "FAILED" })).toBe(true);
+    expect(hasUsableCopy(ready, { kind: "REFRESH", status: "RUNNING" })).toBe(true);
+  });
 });

@@ -48,8 +48,10 @@ export default async function SandboxPage({ params, searchParams }: Props) {
   const failed = latest?.status === "FAILED" ? latest : null;
   const retryChecksFirst = Boolean(failed?.failureCode && FAILURES_NEEDING_A_MATCH.has(failed.failureCode));
   const deleted = sandbox.status === "DELETED";
-  const ready = sandbox.status === "READY" && Boolean(sandbox.databaseName);
-  const signInUrl = hasUsableCopy(sandbox) ? sandboxSignInUrl(sandbox.sandboxCustomerId) : null;
+  // Not while a deletion is under way: its database goes before the sandbox is marked deleted.
+  const usable = hasUsableCopy(sandbox, latest);
+  const ready = sandbox.status === "READY" && usable;
+  const signInUrl = usable ? sandboxSignInUrl(sandbox.sandboxCustomerId) : null;
 
   return (
     <div className="space-y-6">
