@@ -9,10 +9,9 @@ export function sandboxSignInUrl(sandboxCustomerId: string | null): string | nul
 
 /**
  * A sandbox can be signed in to (and its checklist read) while it has a verified copy: when
- * ready, and while a refresh builds the next one; not once a deletion is under way, which
- * drops the database before the sandbox is marked deleted. `latestRun`: its newest run, where known.
+ * ready, and while a refresh builds the next one; not once a deletion is under way (shown
+ * as DELETING), which drops the database before the sandbox is marked deleted.
  */
-export function hasUsableCopy(sandbox: { status: string; databaseName: string | null }, latestRun?: { kind: string; status: string } | null): boolean {
-  const deleting = latestRun?.kind === "DELETE" && (latestRun.status === "QUEUED" || latestRun.status === "RUNNING");
-  return (sandbox.status === "READY" || sandbox.status === "REFRESHING") && sandbox.databaseName !== null && !deleting;
+export function hasUsableCopy(sandbox: { status: string; databaseName: string | null; shown?: string }): boolean {
+  return (sandbox.status === "READY" || sandbox.status === "REFRESHING") && sandbox.databaseName !== null && sandbox.shown !== "DELETING";
 }

@@ -49,7 +49,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
   const retryChecksFirst = Boolean(failed?.failureCode && FAILURES_NEEDING_A_MATCH.has(failed.failureCode));
   const deleted = sandbox.status === "DELETED";
   // Not while a deletion is under way: its database goes before the sandbox is marked deleted.
-  const usable = hasUsableCopy(sandbox, latest);
+  const usable = hasUsableCopy(sandbox);
   const ready = sandbox.status === "READY" && usable;
   const signInUrl = usable ? sandboxSignInUrl(sandbox.sandboxCustomerId) : null;
 
