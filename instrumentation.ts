@@ -10,13 +10,6 @@ export async function register(): Promise<void> {
   const started = globalThis as unknown as { appWorkerStarted?: boolean };
   if (started.appWorkerStarted) return; // a development server registers again on reload
   started.appWorkerStarted = true;
-  const [{ AppWorker }, { countHere }, { runWakers }] = await Promise.all([
-    import("./lib/worker/app-worker"),
-    import("./lib/observability/worker-counts"),
-    import("./lib/jobs/queue"),
-  ]);
-  const worker = new AppWorker({ onMessage: countHere });
-  worker.start();
-  runWakers().add(() => worker.wake());
-  process.on("exit", () => worker.killOnExit());
+  const { startAppWorker } = await import("./lib/worker/app-worker-start");
+  startAppWorker();
 }
