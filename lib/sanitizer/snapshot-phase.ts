@@ -137,10 +137,23 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       // How many rows are pulled in is known only once the rows that name them are in: no count till then.
       ...pulledFrom.map((q) => ({ key: tableStepKey(pulledInPart(q.table)), label: `Copy the ${q.table} rows that copied rows refer to`, unit: "rows" as const })),
     ]);
+    // Rule 18's reading of production's values takes both sessions. A session runs one
+    // statement at a time: what else reads on them starts once it is done (pg queued such
+    // statements itself, a way it deprecates).
+    const personalDataRead =
+      options.personalData === "pseudonymise"
+        ? timePhase(onPhase, "read personal data (rule 18)", () =>
+            readPersonalData(sources, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
+          )
+        : Promise.resolve(undefined);
+    const sourcesFree = personalDataRead.then(
+      () => undefined,
+      () => undefined,
+    );
     // A partial copy's chosen rows' keys, read once on the last session (partial-down-keys.ts).
     const downKeysRead =
       options.kind === "partial"
-        ? timePhase(onPhase, "chosen rows' keys", () => readDownKeys(sources.at(-1)!, partialDownKeysQuery(schema.tables, ruleContext)))
+        ? sourcesFree.then(() => timePhase(onPhase, "chosen rows' keys", () => readDownKeys(sources.at(-1)!, partialDownKeysQuery(schema.tables, ruleContext))))
         : Promise.resolve(new Map<string, DownKeys>());
     downKeysRead.catch(() => undefined); // a failure is raised where it is awaited
     const [, { leftOut, wholeCounts }, personalData, downKeys] = await allSettledOrThrow(
@@ -155,6 +168,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
       (async () => {
+        await sourcesFree;
         const leftOut = await timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) }));
         // A partial copy reports the rows outside its share as all rows less those it copied.
         const wholeCounts = await timePhase(onPhase, "count whole tables", () =>
@@ -165,11 +179,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         if (options.personalData !== "pseudonymise") void downKeysRead.then((keys) => counts.readAhead(sources[0]!, streamedOf(plansWith(keys))), () => undefined);
         return { leftOut, wholeCounts };
       })(),
-      options.personalData === "pseudonymise"
-        ? timePhase(onPhase, "read personal data (rule 18)", () =>
-            readPersonalData(sources, schema.tables, input.classification, input.pseudonymSecret!, options.invalidationDomain),
-          )
-        : Promise.resolve(undefined),
+      personalDataRead,
       downKeysRead,
     );
     const copyPlans = plansWith(downKeys);
