@@ -20,7 +20,7 @@ import { readSourceSchema } from "../schema-reader";
 let prod: string;
 const made: string[] = [];
 
-async function provision(secret: string | undefined, productionUrl = prod): Promise<{ url: string; report: SanitizationReport }> {
+async function provision(secret: string | undefined, productionUrl = prod, kind: object = {}): Promise<{ url: string; report: SanitizationReport }> {
   const name = newSandboxName();
   made.push(name);
   const report = await provisionSandbox({
@@ -29,7 +29,7 @@ async function provision(secret: string | undefined, productionUrl = prod): Prom
     databaseName: name,
     sandboxCustomerId: "Cust90018",
     serviceMailboxAddress: "support@sandbox.example",
-    options: { personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true },
+    options: { personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true, ...kind },
     classification: EMPTY_CLASSIFICATION,
     ...(secret ? { pseudonymSecret: secret } : {}),
   });
@@ -112,6 +112,16 @@ describe("a pseudonymised copy", () => {
     const lastNames = await byId(copy.url, "SELECT id, last_name AS v FROM contact");
     expect(twins.length).toBeGreaterThan(0);
     for (const { a, b } of twins) expect(lastNames.get(a)).toBe(lastNames.get(b));
+  });
+
+  it("of a partial copy is verified, and gives its people the full copy's pseudonyms", async () => {
+    const partial = await provision("secret-one", prod, { kind: "partial", share: { by: "percent", percent: 30 } });
+    for (const rule of partial.report.rules.filter((r) => r.rule === 17 || r.rule === 18)) expect(rule.checks.every((c) => c.ok), `rule ${rule.rule}`).toBe(true);
+    const names = (url: string) => byId(url, "SELECT id, first_name || ' ' || last_name AS v FROM contact");
+    const [inPartial, inFull] = [await names(partial.url), await names(copy.url)];
+    expect(inPartial.size).toBeGreaterThan(0);
+    expect(inPartial.size).toBeLessThan(inFull.size);
+    for (const [id, name] of inPartial) expect(name).toBe(inFull.get(id));
   });
 
   it("is the same again with the same secret, and another with another secret", async () => {
