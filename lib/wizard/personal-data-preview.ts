@@ -9,6 +9,7 @@
  * estimate.
  */
 import type pg from "pg";
+import { AppError } from "../errors";
 import type { Classification } from "../sanitizer/classification";
 import { readPersonalData } from "../sanitizer/pseudonyms/read-personal-data";
 import type { TablePlan } from "../sanitizer/copy-plan";
@@ -28,10 +29,24 @@ const EXAMPLE_LENGTH = 100;
 export interface PersonalDataPreview {
   people: number;
   companies: number;
-  /** Free-text fields with a name, address or number replaced; estimated from samples when `estimated`. */
-  freeTextFields: number;
+  /** Free-text fields with a name, address or number replaced; estimated from samples when `estimated`; null when not previewed. */
+  freeTextFields: number | null;
   estimated: boolean;
   examples: { before: string; after: string }[];
+  /** Why there is no free-text figure and no example, in the customer's words: the preview could not be made (the copy may still be). */
+  unavailable?: string;
+}
+
+/** The preview could not be made (too large, too slow, too many asked for at once): the review shows the rest, and says why. */
+export class PreviewUnavailable extends AppError {
+  constructor(message: string) {
+    super("PRODUCTION_REFUSED", message);
+  }
+}
+
+/** The preview as the review shows it when it could not be made: what the dry run counted, and why the rest is missing. */
+export function unavailablePreview(counted: PreviewInput["counted"], why: PreviewUnavailable): PersonalDataPreview {
+  return { ...counted, freeTextFields: null, estimated: false, examples: [], unavailable: why.userMessage };
 }
 
 /** What the preview reads production by: all of it plain data, so it can be sent to a process of its own (preview-apart.ts). */

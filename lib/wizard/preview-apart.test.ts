@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { previewPersonalDataApart, type PreviewLimits } from "./preview-apart";
-import type { PreviewInput } from "./personal-data-preview";
+import { PreviewUnavailable, type PreviewInput } from "./personal-data-preview";
 
 const input: PreviewInput = {
   tables: [],
@@ -36,6 +36,7 @@ describe("the review's personal data preview, made in a process of its own", () 
     const started = Date.now();
     const error = await refusal(previewPersonalDataApart("tenant-slow", request, { ...limits, timeoutMs: 500 }, fake("setInterval(() => undefined, 1 << 30)")));
     expect(error.code).toBe("PRODUCTION_REFUSED");
+    expect(error).toBeInstanceOf(PreviewUnavailable);
     expect(error.userMessage).toContain("took longer than the review waits");
     expect(Date.now() - started).toBeLessThan(10_000);
   });
@@ -46,6 +47,7 @@ describe("the review's personal data preview, made in a process of its own", () 
       previewPersonalDataApart("tenant-large", request, limits, fake("const kept = []; for (;;) kept.push(new Array(100_000).fill(Math.random()));", "--max-old-space-size=32")),
     );
     expect(error.code).toBe("PRODUCTION_REFUSED");
+    expect(error).toBeInstanceOf(PreviewUnavailable);
     expect(error.userMessage).toContain("more personal data than the review can preview");
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(32 * 2 ** 20);
   });
@@ -53,6 +55,7 @@ describe("the review's personal data preview, made in a process of its own", () 
   it("that dies without an answer tells the customer nothing of how", async () => {
     const error = await refusal(previewPersonalDataApart("tenant-crash", request, limits, fake("console.error('secret detail'); process.exit(1)")));
     expect(error.code).toBe("INTERNAL");
+    expect(error).not.toBeInstanceOf(PreviewUnavailable);
     expect(error.userMessage).not.toContain("secret detail");
   });
 
@@ -64,7 +67,7 @@ describe("the review's personal data preview, made in a process of its own", () 
     const again = previewPersonalDataApart("tenant-a", request, limits, answersAfter(0, 9));
     const changed = previewPersonalDataApart("tenant-a", other, limits, answersAfter(0, 2)).then((p) => (ended.push("changed"), p));
     const third = await refusal(previewPersonalDataApart("tenant-a", { ...request, input: { ...input, secret: "a third" } }, limits, answersAfter(0)));
-    expect(third.code).toBe("CONFLICT");
+    expect(third).toBeInstanceOf(PreviewUnavailable);
     expect(third.userMessage).toContain("being made already");
     // Another tenant's goes ahead meanwhile.
     await expect(previewPersonalDataApart("tenant-b", request, limits, answersAfter(0, 5))).resolves.toMatchObject({ people: 5 });

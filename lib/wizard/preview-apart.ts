@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { AppError, type ErrorCode } from "../errors";
 import { log } from "../observability/log";
-import type { PersonalDataPreview, PreviewInput } from "./personal-data-preview";
+import { PreviewUnavailable, type PersonalDataPreview, type PreviewInput } from "./personal-data-preview";
 
 export interface PreviewLimits {
   /** The whole preview, process start included. */
@@ -37,9 +37,9 @@ export interface PreviewRequest {
 /** What it answers: the preview, or an expected failure in the customer's words. */
 export type PreviewAnswer = { preview: PersonalDataPreview } | { refused: { code: ErrorCode; message: string } };
 
-const TOO_LARGE = "Production holds more personal data than the review can preview. Contact support.";
-const TOO_SLOW = "Previewing production's personal data took longer than the review waits (a minute). Try again later, or contact support.";
-const LINE_FULL = "Two previews of this production's personal data are being made already. Try again in a moment.";
+const TOO_LARGE = "Production holds more personal data than the review can preview, so it shows no examples. Contact support.";
+const TOO_SLOW = "Previewing production's personal data took longer than the review waits (a minute), so it shows no examples. Reload to try again, or contact support.";
+const LINE_FULL = "Two previews of this production's personal data are being made already, so this review shows no examples. Reload in a moment.";
 
 /** A tenant's previews, one made at a time: the last one asked for, and how many are in line, the one being made included. */
 interface TenantLine {
@@ -70,7 +70,7 @@ export function previewPersonalDataApart(
   // Hashed: the request holds the production's URL and the sandbox's secret.
   const key = createHash("sha256").update(JSON.stringify(request)).digest("base64url");
   if (line.last?.key === key) return line.last.preview;
-  if (line.inLine >= PER_TENANT_IN_LINE) return Promise.reject(new AppError("CONFLICT", LINE_FULL));
+  if (line.inLine >= PER_TENANT_IN_LINE) return Promise.reject(new PreviewUnavailable(LINE_FULL));
   line.inLine++;
   const before = line.last?.preview.catch(() => undefined);
   const made = async (): Promise<PersonalDataPreview> => {
@@ -139,10 +139,10 @@ function runPreviewProcess(argv: string[], request: PreviewRequest, timeoutMs: n
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       if (answer) return resolve(answer);
-      if (timedOut) return reject(new AppError("PRODUCTION_REFUSED", TOO_SLOW));
+      if (timedOut) return reject(new PreviewUnavailable(TOO_SLOW));
       const outOfMemory = /heap limit|out of memory/i.test(stderrTail);
       log.error({ code, signal, outOfMemory, stderr: outOfMemory ? undefined : stderrTail }, "the personal data preview ended without an answer");
-      reject(outOfMemory ? new AppError("PRODUCTION_REFUSED", TOO_LARGE) : new AppError("INTERNAL"));
+      reject(outOfMemory ? new PreviewUnavailable(TOO_LARGE) : new AppError("INTERNAL"));
     });
     child.send(request, (error) => {
       if (error) child.kill("SIGKILL");

@@ -29,7 +29,10 @@ export function DryRunPanel({ result: r }: { result: DryRunResult }) {
       ? ([
           ["People given a fake name, phone number and address", n(r.personalData.people)],
           ["Companies given a fake name, org number, phone, website and address", n(r.personalData.companies)],
-          ["Free-text fields with real names, addresses or numbers replaced", `${r.personalData.estimated ? "about " : ""}${n(r.personalData.freeTextFields)}`],
+          [
+            "Free-text fields with real names, addresses or numbers replaced",
+            r.personalData.freeTextFields === null ? "not previewed" : `${r.personalData.estimated ? "about " : ""}${n(r.personalData.freeTextFields)}`,
+          ],
         ] as [string, string][])
       : []),
   ];
@@ -57,6 +60,11 @@ export function DryRunPanel({ result: r }: { result: DryRunResult }) {
             ))}
           </ul>
         </div>
+      )}
+      {r.personalData?.unavailable && (
+        <p className="text-sm text-amber-800" data-testid="personal-data-unavailable">
+          {r.personalData.unavailable}
+        </p>
       )}
       {r.personalData && r.personalData.examples.length > 0 && (
         <div>
