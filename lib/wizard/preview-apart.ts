@@ -5,7 +5,7 @@
  * The preview reads all of production's personal values and draws a pseudonym for each
  * name, as the copy does: production holds as many as it likes (up to the copy's own
  * bounds, a million values a set), and a customer opens the review as often as they
- * like. In the web server, a medium production's preview took 1.4–2.4 s of its CPU and
+ * like. In the web server, a medium production's preview took 1.1–2.3 s of its CPU and
  * 150 MB of its memory a time, and held its event loop for up to 0.6 s; a production at
  * the bounds, or a few reviews at once, would take the memory every tenant's pages need.
  * Apart, it has a memory cap and a deadline of its own, each tenant's made one at a time
