@@ -35,7 +35,8 @@ export class ProductionNotReadOnlyError extends Error {
   }
 }
 
-function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConfig {
+/** A production session's settings: read-only, bounded. Plain data, so that the lock watchdog's thread opens its sessions alike. */
+export function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConfig {
   const limits = copyLimits();
   const bounds = {
     lock_timeout: limits.lockTimeoutMs,
@@ -45,11 +46,18 @@ function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConf
   return { ...bounds, ...extra, connectionString: url, options: READ_ONLY_OPTIONS };
 }
 
+/** The check every production session passes before its first use: each column as expected, spaces aside. */
+export const READ_ONLY_CHECK = {
+  sql: "SELECT current_setting('transaction_read_only') AS read_only, current_setting('search_path') AS search_path",
+  expect: { read_only: "on", search_path: "pg_catalog,pg_temp" },
+} as const;
+
 async function assertReadOnly(client: pg.ClientBase): Promise<void> {
-  const { rows } = await client.query<{ read_only: string; search_path: string }>(
-    "SELECT current_setting('transaction_read_only') AS read_only, current_setting('search_path') AS search_path",
-  );
-  if (rows[0]?.read_only !== "on" || rows[0].search_path.replace(/\s/g, "") !== "pg_catalog,pg_temp") throw new ProductionNotReadOnlyError();
+  const { rows } = await client.query<Record<string, string>>(READ_ONLY_CHECK.sql);
+  const row = rows[0] ?? {};
+  for (const [column, value] of Object.entries(READ_ONLY_CHECK.expect)) {
+    if (String(row[column]).replace(/\s/g, "") !== value) throw new ProductionNotReadOnlyError();
+  }
 }
 
 /** A connected client to a production database, verified read-only. */

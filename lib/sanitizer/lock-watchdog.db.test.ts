@@ -9,14 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { databaseExists } from "./drop";
+import { watchdogThread, watchForBlockedProduction } from "./lock-watchdog";
 import { provisionSandbox } from "./provision";
 import { checksums, generateProduction, newSandboxName, rows } from "../testing/sanitizer-fixtures";
 
 /** How long the copy is held at a table step: far longer than production may be kept waiting. */
 const HOLD_MS = 20_000;
+/** How long the copy's thread is kept busy: far longer than production may be kept waiting. */
+const BUSY_MS = 10_000;
 
 let prod: string;
-const name = newSandboxName();
 
 beforeAll(async () => {
   prod = await generateProduction(43);
@@ -26,57 +28,129 @@ afterAll(async () => {
   await dropTestDatabase(prod);
 });
 
+/**
+ * A copy held at its third table (both streams have begun one: the first table is
+ * locked by the snapshot), till `release` or HOLD_MS.
+ */
+async function copyHeldAtThirdTable(name: string) {
+  const entered: string[] = [];
+  let release = () => undefined as void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+    setTimeout(resolve, HOLD_MS);
+  });
+  let reachedThirdTable = () => undefined as void;
+  const copyHoldsTables = new Promise<void>((resolve) => (reachedThirdTable = resolve));
+  const copy = provisionSandbox({
+    productionUrl: prod,
+    sandboxServerUrl: testSandboxServerUrl(),
+    databaseName: name,
+    sandboxCustomerId: "Cust90007",
+    serviceMailboxAddress: "support@sandbox.example",
+    options: {},
+    classification: EMPTY_CLASSIFICATION,
+    beforeStep: async (key) => {
+      if (!key.startsWith("table:")) return;
+      entered.push(key.slice("table:".length));
+      if (entered.length >= 3) {
+        reachedThirdTable();
+        await held;
+      }
+    },
+  });
+  const outcome = copy.then(() => null, (error: unknown) => error);
+  await copyHoldsTables;
+  return { lockedTable: entered[0]!, release, outcome };
+}
+
+/** A customer's migration on production, in a transaction it rolls back. */
+async function openMigration() {
+  const migration = new pg.Client({ connectionString: prod });
+  await migration.connect();
+  await migration.query("SET lock_timeout = '30s'");
+  await migration.query("BEGIN");
+  return migration;
+}
+
+/** What a copy that gave way leaves behind: its GAVE_WAY reason, no database, no session on production, production as it was. */
+async function expectGaveWayCleanly(name: string, outcome: Promise<unknown>, before: unknown) {
+  expect(await outcome).toMatchObject({ name: "SanitizationError", code: "GAVE_WAY" });
+  expect(((await outcome) as Error).message).toMatch(/waited more than 2 s, so the copy gave way/);
+  expect(await databaseExists(testServerAdminUrl(), name)).toBe(false);
+  const dbName = decodeURIComponent(new URL(prod).pathname.slice(1));
+  expect(await rows(testServerAdminUrl(), "SELECT pid FROM pg_stat_activity WHERE datname = $1", [dbName])).toEqual([]);
+  expect(await checksums(prod)).toEqual(before);
+}
+
 describe("the lock watchdog", () => {
   it("makes the copy give way to a production ALTER TABLE within seconds", async () => {
     const before = await checksums(prod);
-    const entered: string[] = [];
-    let release = () => undefined as void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-      setTimeout(resolve, HOLD_MS);
-    });
-    let reachedThirdTable = () => undefined as void;
-    const copyHoldsTables = new Promise<void>((resolve) => (reachedThirdTable = resolve));
+    const name = newSandboxName();
+    const { lockedTable, release, outcome } = await copyHeldAtThirdTable(name);
 
-    const copy = provisionSandbox({
-      productionUrl: prod,
-      sandboxServerUrl: testSandboxServerUrl(),
-      databaseName: name,
-      sandboxCustomerId: "Cust90007",
-      serviceMailboxAddress: "support@sandbox.example",
-      options: {},
-      classification: EMPTY_CLASSIFICATION,
-      beforeStep: async (key) => {
-        if (!key.startsWith("table:")) return;
-        entered.push(key.slice("table:".length));
-        // Both streams have begun a table by the third: the first table is locked by the snapshot.
-        if (entered.length >= 3) {
-          reachedThirdTable();
-          await held;
-        }
-      },
-    });
-    const outcome = copy.then(() => null, (error: unknown) => error);
-    await copyHoldsTables;
-
-    const migration = new pg.Client({ connectionString: prod });
-    await migration.connect();
-    await migration.query("SET lock_timeout = '30s'");
-    await migration.query("BEGIN");
+    const migration = await openMigration();
     const started = Date.now();
-    await migration.query(`ALTER TABLE ${entered[0]} ADD COLUMN added_by_migration integer`);
+    await migration.query(`ALTER TABLE ${lockedTable} ADD COLUMN added_by_migration integer`);
     const waitedMs = Date.now() - started;
     await migration.query("ROLLBACK");
     await migration.end();
     release();
 
     expect(waitedMs).toBeLessThan(6_000);
-    expect(await outcome).toMatchObject({ name: "SanitizationError", code: "GAVE_WAY" });
-    expect(((await outcome) as Error).message).toMatch(/waited more than 2 s, so the copy gave way/);
-    expect(await databaseExists(testServerAdminUrl(), name)).toBe(false);
-    // No session of the copy is left on production, and production is as it was.
-    const dbName = decodeURIComponent(new URL(prod).pathname.slice(1));
-    expect(await rows(testServerAdminUrl(), "SELECT pid FROM pg_stat_activity WHERE datname = $1", [dbName])).toEqual([]);
-    expect(await checksums(prod)).toEqual(before);
+    await expectGaveWayCleanly(name, outcome, before);
   }, 90_000);
+
+  it("makes the copy give way while the copy's own thread is busy (a hostile value being rewritten)", async () => {
+    const before = await checksums(prod);
+    const name = newSandboxName();
+    const { lockedTable, release, outcome } = await copyHeldAtThirdTable(name);
+
+    const migration = await openMigration();
+    const migrationPid = (migration as unknown as { processID: number }).processID;
+    const altered = migration.query(`ALTER TABLE ${lockedTable} ADD COLUMN added_by_migration integer`);
+    // Once the migration waits for the copy's lock, the copy's thread is held, as one value's
+    // rewriting held it for 23 s: no timer, message or socket of this thread runs meanwhile.
+    await expect.poll(async () => (await rows<{ w: string }>(testServerAdminUrl(), "SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = $1", [migrationPid]))[0]?.w).toBe("Lock");
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_MS);
+
+    // How long the ALTER waited, as production saw it: its start to its end.
+    const [seen] = await rows<{ state: string; waited: number }>(
+      testServerAdminUrl(),
+      "SELECT state, extract(epoch FROM state_change - query_start)::float8 AS waited FROM pg_stat_activity WHERE pid = $1",
+      [migrationPid],
+    );
+    await altered;
+    await migration.query("ROLLBACK");
+    await migration.end();
+    release();
+
+    expect(seen).toMatchObject({ state: "idle in transaction" });
+    expect(seen!.waited).toBeLessThan(6);
+    await expectGaveWayCleanly(name, outcome, before);
+  }, 90_000);
+
+  it("goes on watching when its thread dies: a new one takes over every copy", async () => {
+    // A session of "the copy" holding a table, as a snapshot's do.
+    const copySession = new pg.Client({ connectionString: prod });
+    await copySession.connect();
+    await copySession.query("BEGIN");
+    await copySession.query("SELECT count(*) FROM public.company");
+    const pid = (copySession as unknown as { processID: number }).processID;
+    copySession.on("error", () => undefined); // the watchdog ends it
+    const watchdog = watchForBlockedProduction(prod, { backendPids: () => [pid], onJoin: () => undefined }, 1_000);
+    await watchdogThread().terminate();
+
+    const migration = await openMigration();
+    const started = Date.now();
+    await migration.query("ALTER TABLE public.company ADD COLUMN added_by_migration integer");
+    const waitedMs = Date.now() - started;
+    await migration.query("ROLLBACK");
+    await migration.end();
+    await watchdog.stop();
+    await copySession.end().catch(() => undefined);
+
+    expect(waitedMs).toBeLessThan(5_000);
+    expect(watchdog.gaveWay()).toMatchObject({ code: "GAVE_WAY" });
+    expect(watchdog.signal.aborted).toBe(true);
+  }, 60_000);
 });

@@ -15,80 +15,128 @@
  * A wait is timed from when the watchdog first saw it (pg_stat_activity hides
  * other roles' timings from a plain reader), so production waits at most
  * grace + one poll + the time to end our sessions.
+ *
+ * The watching runs on a thread of its own (lock-watchdog-thread.mjs), one per process
+ * for all its copies. A copy's work runs on the worker's main thread, and production is
+ * untrusted input: one hostile value (a 32 MB body of names to pseudonymise) held that
+ * thread for 23 s, and a watchdog on it could not poll, so a customer's migration waited
+ * all that time, or another tenant's did with WORKER_CONCURRENCY above 1. The thread
+ * ends the copy's sessions by itself; the copy learns why when its thread is free.
  */
-import type pg from "pg";
-import { openProductionClient } from "../crm/read-only";
+import { Worker } from "node:worker_threads";
+import { readOnlyConfig, READ_ONLY_CHECK } from "../crm/read-only";
 import { SanitizationError } from "./errors";
 import type { ProductionSnapshot } from "./snapshot";
 
 export interface LockWatchdog {
   /** Aborted, with a GAVE_WAY SanitizationError as its reason, when the copy gave way. */
   signal: AbortSignal;
+  /**
+   * The GAVE_WAY error once the copy gave way, else undefined. Read from the flag the
+   * thread raises before it ends the copy's sessions: the failures of those sessions may
+   * reach the copy before the thread's message does.
+   */
+  gaveWay(): SanitizationError | undefined;
   stop(): Promise<void>;
 }
 
-/** Sessions waiting for a lock that one of `$1`'s sessions holds, or has asked for ahead of them. */
-const BLOCKED_BY_US = `
-  SELECT w.pid FROM (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND pid IS NOT NULL) w
-  WHERE w.pid <> ALL($1::int[]) AND pg_blocking_pids(w.pid) && $1::int[]`;
+type ToThread =
+  | { type: "watch"; id: number; config: object; check: typeof READ_ONLY_CHECK; graceMs: number; pollMs: number; pids: number[]; flag: SharedArrayBuffer }
+  | { type: "pids"; id: number; pids: number[] }
+  | { type: "unwatch"; id: number };
+type FromThread = { type: "gave-way"; id: number } | { type: "unwatched"; id: number };
+
+interface Watched {
+  /** What the thread needs to watch this copy, again after a restart. */
+  watch(): ToThread;
+  gaveWay(): void;
+}
+
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 };
+
+/** The copies being watched, by id. */
+const watched = new Map<number, Watched>();
+/** Copies whose watching is being stopped: resolved once the thread has ended its session. */
+const stopping = new Map<number, () => void>();
+let nextId = 1;
+let thread: Worker | undefined;
+
+/** The process's watchdog thread, started on first use; a thread that died is started again and given every copy. */
+export function watchdogThread(): Worker {
+  if (thread) return thread;
+  // A pg client polling: small heaps, some 13 MB of the process's memory rather than 22 MB.
+  const started = new Worker(new URL("./lock-watchdog-thread.mjs", import.meta.url), { resourceLimits: THREAD_HEAP });
+  started.on("message", (m: FromThread) => {
+    if (m.type === "gave-way") watched.get(m.id)?.gaveWay();
+    else stopping.get(m.id)?.();
+  });
+  started.on("error", () => undefined); // followed by "exit"
+  started.on("exit", () => {
+    thread = undefined;
+    // Its sessions ended with it.
+    for (const done of stopping.values()) done();
+    if (watched.size) {
+      const next = watchdogThread();
+      for (const copy of watched.values()) next.postMessage(copy.watch());
+      holdProcessWhileBusy();
+    }
+  });
+  thread = started;
+  return started;
+}
+
+/** The thread holds the process while it watches a copy or ends a watch, and never after: a CLI exits when its copy is done. */
+function holdProcessWhileBusy(): void {
+  if (watched.size || stopping.size) thread?.ref();
+  else thread?.unref();
+}
 
 export function watchForBlockedProduction(
   productionUrl: string,
-  snapshot: Pick<ProductionSnapshot, "backendPids">,
+  snapshot: Pick<ProductionSnapshot, "backendPids" | "onJoin">,
   graceMs: number,
 ): LockWatchdog {
+  const id = nextId++;
   const controller = new AbortController();
   const pollMs = Math.max(50, Math.min(500, graceMs / 4));
-  const firstSeen = new Map<number, number>();
-  let client: pg.Client | null = null;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-
-  const giveWay = async (session: pg.Client, ours: number[]) => {
-    const seconds = Math.round(graceMs / 100) / 10;
-    controller.abort(
-      new SanitizationError(
-        "GAVE_WAY",
-        `Production needed a table the copy was reading: one of production's own sessions waited more than ${seconds} s, so the copy gave way.`,
-      ),
-    );
-    await session.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [ours]);
+  const flag = new SharedArrayBuffer(4);
+  const seconds = Math.round(graceMs / 100) / 10;
+  const reason = new SanitizationError(
+    "GAVE_WAY",
+    `Production needed a table the copy was reading: one of production's own sessions waited more than ${seconds} s, so the copy gave way.`,
+  );
+  const raised = new Int32Array(flag);
+  const gaveWay = () => {
+    if (Atomics.load(raised, 0) === 0) return undefined;
+    if (!controller.signal.aborted) controller.abort(reason);
+    return reason;
   };
-
-  const tick = async () => {
-    client ??= await openProductionClient(productionUrl);
-    const ours = snapshot.backendPids();
-    const { rows } = await client.query<{ pid: number }>(BLOCKED_BY_US, [ours]);
-    const now = Date.now();
-    const blocked = new Set(rows.map((r) => r.pid));
-    for (const pid of firstSeen.keys()) if (!blocked.has(pid)) firstSeen.delete(pid);
-    for (const pid of blocked) if (!firstSeen.has(pid)) firstSeen.set(pid, now);
-    if ([...firstSeen.values()].some((since) => now - since >= graceMs)) await giveWay(client, ours);
+  let pids = snapshot.backendPids();
+  const config = readOnlyConfig(productionUrl);
+  const copy: Watched = {
+    watch: () => ({ type: "watch", id, config, check: READ_ONLY_CHECK, graceMs, pollMs, pids, flag }),
+    gaveWay: () => void gaveWay(),
   };
-
-  let running: Promise<void> = Promise.resolve();
-  const schedule = () => {
-    timer = setTimeout(() => {
-      running = tick()
-        .catch(async () => {
-          // A failed poll (production briefly unreachable) must not fail the copy; the next one reconnects.
-          await client?.end().catch(() => undefined);
-          client = null;
-        })
-        .finally(() => {
-          if (!stopped && !controller.signal.aborted) schedule();
-        });
-    }, pollMs);
-  };
-  schedule();
+  watched.set(id, copy);
+  watchdogThread().postMessage(copy.watch());
+  holdProcessWhileBusy();
+  // The copy's sessions join the snapshot as it goes: the thread is told of each before it
+  // reads (the copy's thread may be held from then on).
+  snapshot.onJoin(() => {
+    pids = snapshot.backendPids();
+    if (watched.has(id)) thread?.postMessage({ type: "pids", id, pids } satisfies ToThread);
+  });
 
   return {
     signal: controller.signal,
+    gaveWay,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      await client?.end().catch(() => undefined);
+      if (!watched.delete(id) || !thread) return;
+      const done = new Promise<void>((resolve) => stopping.set(id, resolve));
+      thread.postMessage({ type: "unwatch", id } satisfies ToThread);
+      await done;
+      stopping.delete(id);
+      holdProcessWhileBusy();
     },
   };
 }

@@ -220,8 +220,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData, ...(chosenRows ? { chosenRows } : {}) };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
-    if (watchdog.signal.aborted) throw watchdog.signal.reason;
-    throw error;
+    throw watchdog.gaveWay() ?? error;
   } finally {
     counts.copyStarts(); // whatever ended the run: no more reading ahead on the snapshot
     await watchdog.stop();

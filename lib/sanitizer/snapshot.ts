@@ -24,6 +24,8 @@ export interface ProductionSnapshot {
   join(): Promise<pg.Client>;
   /** Server process ids of this snapshot's sessions: what the lock watchdog looks for in production. */
   backendPids(): number[];
+  /** Calls `listener` with every session that joins, before the session reads anything (and so holds no lock). */
+  onJoin(listener: () => void): void;
   /** Ends every connection opened through this snapshot. */
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
     openProductionClient(productionUrl, options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {});
   const main = await connect();
   clients.push(main);
+  const joinListeners: (() => void)[] = [];
   try {
     await main.query(BEGIN);
     const { rows } = await main.query<{ id: string; at: Date }>("SELECT pg_export_snapshot() AS id, now() AS at");
@@ -53,11 +56,13 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
       async join() {
         const client = await connect();
         clients.push(client);
+        for (const listener of joinListeners) listener();
         await client.query(BEGIN);
         await client.query(`SET TRANSACTION SNAPSHOT '${row.id.replace(/'/g, "''")}'`);
         return client;
       },
       backendPids: () => clients.map((c) => (c as unknown as { processID: number }).processID),
+      onJoin: (listener) => void joinListeners.push(listener),
       async close() {
         // Read-only transactions: ROLLBACK and COMMIT are the same; ending the
         // session is enough, and never leaves anything open on production.
