@@ -6,7 +6,8 @@
  * sessions itself (the copy's thread may be busy for seconds) and then tells it.
  *
  * Plain JavaScript that needs nothing but `pg`: a thread that loaded the portal's
- * TypeScript would carry its own compiler, some 60 MB, in every worker process.
+ * TypeScript (its compiler, zod, the limits) took 62 MB of a worker process's memory;
+ * this one takes some 13 MB.
  *
  * Messages in: {type: "watch", id, config, check, graceMs, pollMs, pids, flag},
  * {type: "pids", id, pids}, {type: "unwatch", id}. Out: {type: "gave-way", id},
