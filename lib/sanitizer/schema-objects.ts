@@ -105,9 +105,15 @@ const QUERIES: string[] = [
     WHERE c.relkind = 'S' AND c.relnamespace ${USER_NAMESPACE} AND c.relnamespace <> 'public'::regnamespace`,
 ];
 
-export async function readSchemaObjects(client: pg.ClientBase): Promise<SchemaObject[]> {
+/**
+ * At most `most` objects: production is untrusted input, and a schema of its own with
+ * ten million functions would otherwise come whole into the worker's memory, ending
+ * every run it carries out. More than that throws `refusal()`.
+ */
+export async function readSchemaObjects(client: pg.ClientBase, most: number, refusal: () => Error): Promise<SchemaObject[]> {
   const { rows } = await client.query<SchemaObject>(
-    `SELECT kind, "table", name FROM (${QUERIES.join("\nUNION ALL\n")}) o(kind, "table", name) ORDER BY 1, 2 NULLS FIRST, 3`,
+    `SELECT kind, "table", name FROM (${QUERIES.join("\nUNION ALL\n")}) o(kind, "table", name) ORDER BY 1, 2 NULLS FIRST, 3 LIMIT ${Math.floor(most) + 1}`,
   );
+  if (rows.length > most) throw refusal();
   return rows;
 }

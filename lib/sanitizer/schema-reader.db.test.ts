@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { withClient } from "../testing/sanitizer-fixtures";
-import { readSourceSchema } from "./schema-reader";
+import { CATALOG_BOUNDS, readSourceSchema, type CatalogBounds } from "./schema-reader";
 
 let db: string;
 
@@ -29,4 +29,46 @@ describe("readSourceSchema", () => {
       message: "Production's schema has a constraint larger than 1 MB: more than the portal reads. Contact support.",
     });
   });
+
+  it("refuses an enum of more labels than it reads, before reading any", async () => {
+    await inFreshDatabase("catalogenums", async (fresh) => {
+      const bounds = { ...CATALOG_BOUNDS, enumLabels: 3 };
+      await withClient(fresh, (c) => c.query("CREATE TYPE kind AS ENUM ('a', 'b', 'c')"));
+      expect((await read(fresh, bounds)).enums).toEqual([{ name: "kind", labels: ["a", "b", "c"] }]);
+      await withClient(fresh, (c) => c.query("ALTER TYPE kind ADD VALUE 'd'"));
+      await expect(read(fresh, bounds)).rejects.toMatchObject({
+        code: "COPY_FAILED",
+        technical: false,
+        message: "Production's schema has more than 3 enum labels: more than the portal reads. Contact support.",
+      });
+    });
+  });
+
+  it("refuses more objects than it reads in any schema (functions of a schema of production's own), reading no more of them", async () => {
+    await inFreshDatabase("catalogobjects", async (fresh) => {
+      const bounds = { ...CATALOG_BOUNDS, objects: 4 };
+      const addFunction = (n: number) => withClient(fresh, (c) => c.query(`CREATE FUNCTION elsewhere.f${n}() RETURNS int LANGUAGE sql AS 'SELECT 1'`));
+      await withClient(fresh, (c) => c.query("CREATE SCHEMA elsewhere"));
+      for (const n of [1, 2, 3]) await addFunction(n);
+      // The schema and its three functions.
+      expect((await read(fresh, bounds)).objects.map((o) => o.name)).toEqual(["f1()", "f2()", "f3()", "elsewhere"]);
+      await addFunction(4);
+      await expect(read(fresh, bounds)).rejects.toMatchObject({
+        code: "COPY_FAILED",
+        technical: false,
+        message: "Production's schema has more than 4 tables, types, functions and other objects: more than the portal reads. Contact support.",
+      });
+    });
+  });
 });
+
+const read = (url: string, bounds: CatalogBounds) => withClient(url, (c) => readSourceSchema(c, bounds));
+
+async function inFreshDatabase(name: string, test: (url: string) => Promise<void>): Promise<void> {
+  const fresh = await createTestDatabase(name);
+  try {
+    await test(fresh);
+  } finally {
+    await dropTestDatabase(fresh);
+  }
+}

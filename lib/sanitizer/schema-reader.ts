@@ -112,36 +112,48 @@ const PUBLIC_TABLE = `c.relnamespace = 'public'::regnamespace AND c.relkind = 'r
 
 /**
  * The catalog is read whole, and a CRM's has some forty tables: a hostile one (a million
- * tables, a CHECK of a gigabyte) is measured first, on the server, and refused.
+ * tables, a CHECK of a gigabyte, an enum of a million labels) is measured first, on the
+ * server, and refused. The other objects read by kind and name (schema-objects.ts: every
+ * schema's functions, types, triggers…) are bounded as they are read.
  */
-export const CATALOG_BOUNDS = { objects: 20_000, columns: 200_000, constraints: 100_000, checkBytes: 1024 * 1024 };
+export const CATALOG_BOUNDS = { objects: 20_000, columns: 200_000, constraints: 100_000, enumLabels: 100_000, checkBytes: 1024 * 1024 };
+export type CatalogBounds = typeof CATALOG_BOUNDS;
 
-async function assertCatalogReadable(client: pg.ClientBase): Promise<void> {
-  const { rows } = await client.query<{ objects: number; columns: number; constraints: number; check_bytes: number }>(
+export const catalogRefusal = (over: string) =>
+  new SanitizationError("COPY_FAILED", `Production's schema has ${over}: more than the portal reads. Contact support.`);
+
+export const tooManyObjects = (bounds: CatalogBounds) => `more than ${bounds.objects.toLocaleString("en")} tables, types, functions and other objects`;
+
+async function assertCatalogReadable(client: pg.ClientBase, bounds: CatalogBounds): Promise<void> {
+  const { rows } = await client.query<{ objects: number; columns: number; constraints: number; enum_labels: number; check_bytes: number }>(
     `SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace)::int
           + (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace)::int
           + (SELECT count(*) FROM pg_type WHERE typnamespace = 'public'::regnamespace)::int AS objects,
             (SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
               WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0)::int AS columns,
             (SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace)::int AS constraints,
+            (SELECT count(*) FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typnamespace = 'public'::regnamespace)::int AS enum_labels,
             (SELECT coalesce(max(octet_length(conbin::text)), 0) FROM pg_constraint WHERE connamespace = 'public'::regnamespace)::int AS check_bytes`,
   );
   const measured = rows[0]!;
   const over =
-    measured.objects > CATALOG_BOUNDS.objects
-      ? `more than ${CATALOG_BOUNDS.objects.toLocaleString("en")} tables, types, functions and other objects`
-      : measured.columns > CATALOG_BOUNDS.columns
-        ? `more than ${CATALOG_BOUNDS.columns.toLocaleString("en")} columns`
-        : measured.constraints > CATALOG_BOUNDS.constraints
-          ? `more than ${CATALOG_BOUNDS.constraints.toLocaleString("en")} constraints`
-          : measured.check_bytes > CATALOG_BOUNDS.checkBytes
-            ? "a constraint larger than 1 MB"
-            : null;
-  if (over) throw new SanitizationError("COPY_FAILED", `Production's schema has ${over}: more than the portal reads. Contact support.`);
+    measured.objects > bounds.objects
+      ? tooManyObjects(bounds)
+      : measured.columns > bounds.columns
+        ? `more than ${bounds.columns.toLocaleString("en")} columns`
+        : measured.constraints > bounds.constraints
+          ? `more than ${bounds.constraints.toLocaleString("en")} constraints`
+          : measured.enum_labels > bounds.enumLabels
+            ? `more than ${bounds.enumLabels.toLocaleString("en")} enum labels`
+            : measured.check_bytes > bounds.checkBytes
+              ? "a constraint larger than 1 MB"
+              : null;
+  if (over) throw catalogRefusal(over);
 }
 
-export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSchema> {
-  await assertCatalogReadable(client);
+/** `bounds`: what a catalog may hold to be read (tests lower them). */
+export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBounds = CATALOG_BOUNDS): Promise<SourceSchema> {
+  await assertCatalogReadable(client, bounds);
   const enums = await client.query<{ name: string; labels: string[] }>(
     `SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
@@ -263,7 +275,7 @@ export async function readSourceSchema(client: pg.ClientBase): Promise<SourceSch
         ownerIsInteger,
       })),
     ),
-    objects: await readSchemaObjects(client),
+    objects: await readSchemaObjects(client, bounds.objects, () => catalogRefusal(tooManyObjects(bounds))),
   };
 }
 
