@@ -10,6 +10,12 @@ import { z } from "zod";
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 
 export const copyLimitsShape = {
+  /**
+   * How long opening a production session may take. A production that takes the
+   * connection and never answers (a stuck proxy, a frozen host) held a run, and its
+   * worker's slot, for good.
+   */
+  PRODUCTION_CONNECT_TIMEOUT_SECONDS: seconds(10),
   /** lock_timeout of every production session: how long one statement waits for a table another session has locked. */
   PRODUCTION_LOCK_TIMEOUT_SECONDS: seconds(30),
   /** statement_timeout of production sessions outside the copy's data streams (those get the run's deadline). */
@@ -36,6 +42,7 @@ export const copyLimitsShape = {
 const schema = z.object(copyLimitsShape);
 
 export interface CopyLimits {
+  connectTimeoutMs: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
   idleTimeoutMs: number;
@@ -52,6 +59,7 @@ export interface CopyLimits {
 export function copyLimits(source: Record<string, string | undefined> = process.env): CopyLimits {
   const e = schema.parse(source);
   return {
+    connectTimeoutMs: e.PRODUCTION_CONNECT_TIMEOUT_SECONDS * 1000,
     lockTimeoutMs: e.PRODUCTION_LOCK_TIMEOUT_SECONDS * 1000,
     statementTimeoutMs: e.PRODUCTION_STATEMENT_TIMEOUT_SECONDS * 1000,
     idleTimeoutMs: e.PRODUCTION_IDLE_TIMEOUT_SECONDS * 1000,

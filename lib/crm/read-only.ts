@@ -18,9 +18,11 @@
  * background workers is its own queries', and the copy's counts and reads must not
  * take it from them (production wins); each of our sessions uses one core at most.
  *
- * Every session is bounded too (lib/config/copy-limits.ts): how long a statement
- * waits for a lock, runs, or sits idle inside a transaction. Callers may tighten
- * or (the copy's data streams) lengthen the statement limit; none goes unbounded.
+ * Every session is bounded too (lib/config/copy-limits.ts): how long connecting takes,
+ * and how long a statement waits for a lock, runs, or sits idle inside a transaction.
+ * Callers may tighten or (the copy's data streams) lengthen the statement limit; none
+ * goes unbounded. Those limits are the server's own: a server that stops answering
+ * enforces none, so a run also ends its sessions itself at its deadline (snapshot.ts).
  */
 import pg from "pg";
 import { copyLimits } from "../config/copy-limits";
@@ -39,6 +41,7 @@ export class ProductionNotReadOnlyError extends Error {
 export function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConfig {
   const limits = copyLimits();
   const bounds = {
+    connectionTimeoutMillis: limits.connectTimeoutMs,
     lock_timeout: limits.lockTimeoutMs,
     statement_timeout: limits.statementTimeoutMs,
     idle_in_transaction_session_timeout: limits.idleTimeoutMs,

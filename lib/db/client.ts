@@ -19,3 +19,21 @@ export async function openClient(config: pg.ClientConfig): Promise<pg.Client> {
   await client.connect();
   return client;
 }
+
+/**
+ * Ends a session at once, without a word to its server: the server may have stopped
+ * answering, and `end()` waits for it. The socket is destroyed, so every query in
+ * flight rejects ("Connection terminated") and the server, if alive, ends the session.
+ */
+export function cutConnection(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/** Ends a session politely, and cuts it if its server has not let it go within `graceMs` (it may have stopped answering). */
+export async function endOrCut(client: pg.Client, graceMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = client.end().catch(() => undefined);
+  await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  cutConnection(client);
+}

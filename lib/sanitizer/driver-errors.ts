@@ -21,6 +21,7 @@ const CONNECTION_CODES = new Set(["57P01", "57P02", "57P03", "53300", "ECONNRESE
 const CONNECTION_MESSAGES = /Connection terminated|not queryable|Client was closed|connection error|invalid snapshot identifier/i;
 
 export interface RunBounds {
+  connectTimeoutMs: number;
   lockTimeoutMs: number;
   deadlineMs: number;
   idleTimeoutMs: number;
@@ -44,6 +45,12 @@ export function classifyDriverError(error: unknown, bounds: RunBounds): Sanitiza
     );
   }
   if (code === "57014" && /statement timeout/.test(message)) return deadlineError(bounds, error);
+  // pg's own words when connectionTimeoutMillis passes: the server took the connection and never answered.
+  if (code === "" && message === "timeout expired") {
+    return new SanitizationError("CONNECTION_LOST", `Production did not answer the copy's connection within ${secondsOf(bounds.connectTimeoutMs)}.`, undefined, {
+      cause: error,
+    });
+  }
   if (code === "25P03") {
     return new SanitizationError(
       "CONNECTION_LOST",

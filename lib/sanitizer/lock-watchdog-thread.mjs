@@ -94,12 +94,23 @@ class Watch {
     }
   }
 
+  /** Within a second or two: a production that stopped answering answers no poll, nor the goodbye. */
   async stop() {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
-    await this.client?.end().catch(() => undefined);
+    await within(this.running, 1_000);
+    const client = this.client;
+    if (!client) return;
+    await within(client.end().catch(() => undefined), 1_000);
+    client.connection?.stream?.destroy();
   }
+}
+
+/** @param {Promise<unknown>} promise @param {number} ms */
+function within(promise, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  return Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }
 
 parentPort?.on("message", (/** @type {any} */ m) => {

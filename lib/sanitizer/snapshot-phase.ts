@@ -78,7 +78,7 @@ export interface SnapshotPhaseResult {
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
   const { tracker, options, onPhase } = input;
   await input.step("snapshot");
-  const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs }));
+  const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs, signal: input.signal }));
   const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs);
   // Only reads the sandbox server: it runs while production's schema is read, and is awaited before CREATE DATABASE.
   const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);

@@ -10,9 +10,12 @@
  *
  * Each session waits for locks and idles no longer than every production session
  * (lib/crm/read-only.ts); its statements may run up to the run's deadline, since
- * one COPY of a large table legitimately takes minutes.
+ * one COPY of a large table legitimately takes minutes. Those limits are production's
+ * to enforce; a production that stops answering mid-run enforces none, so when the
+ * run's `signal` aborts (its deadline) every session is cut from this side.
  */
 import type pg from "pg";
+import { cutConnection, endOrCut } from "../db/client";
 import { openProductionClient } from "../crm/read-only";
 
 export interface ProductionSnapshot {
@@ -33,14 +36,23 @@ export interface ProductionSnapshot {
 export interface SnapshotOptions {
   /** statement_timeout of the snapshot's sessions; by default that of every production session. */
   statementTimeoutMs?: number;
+  /** Cuts every session of the snapshot, those opened later too, when it aborts. */
+  signal?: AbortSignal;
 }
 
 const BEGIN = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 export async function openSnapshot(productionUrl: string, options: SnapshotOptions = {}): Promise<ProductionSnapshot> {
   const clients: pg.Client[] = [];
-  const connect = () =>
-    openProductionClient(productionUrl, options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {});
+  const { signal } = options;
+  const connect = async () => {
+    signal?.throwIfAborted();
+    const client = await openProductionClient(productionUrl, options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {});
+    if (signal?.aborted) cutConnection(client);
+    return client;
+  };
+  const cutAll = () => clients.forEach(cutConnection);
+  signal?.addEventListener("abort", cutAll, { once: true });
   const main = await connect();
   clients.push(main);
   const joinListeners: (() => void)[] = [];
@@ -66,11 +78,13 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
       async close() {
         // Read-only transactions: ROLLBACK and COMMIT are the same; ending the
         // session is enough, and never leaves anything open on production.
-        await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+        await Promise.all(clients.map((c) => endOrCut(c)));
+        signal?.removeEventListener("abort", cutAll);
       },
     };
   } catch (error) {
-    await main.end().catch(() => undefined);
+    await endOrCut(main);
+    signal?.removeEventListener("abort", cutAll);
     throw error;
   }
 }
