@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import { endOrCut } from "../db/client";
+import { freezingProxy } from "../testing/freezing-proxy";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { openProductionClient, openProductionPool } from "./read-only";
 
@@ -35,6 +37,25 @@ describe("openProductionClient", () => {
       await client.query("ROLLBACK");
     } finally {
       await client.end();
+    }
+  });
+});
+
+describe("a production that stops answering mid-statement", () => {
+  it("is given up on by the driver a little after its own statement limit, and the session is let go at once", async () => {
+    const proxy = await freezingProxy(url);
+    try {
+      const client = await openProductionClient(proxy.url, { statement_timeout: 1_000 });
+      proxy.freeze();
+      const started = Date.now();
+      await expect(client.query("SELECT body FROM public.note")).rejects.toThrow();
+      // The server's limit (1 s) and the driver's margin (5 s): not forever.
+      expect(Date.now() - started).toBeLessThan(8_000);
+      const ending = Date.now();
+      await endOrCut(client);
+      expect(Date.now() - ending).toBeLessThan(3_000);
+    } finally {
+      await proxy.close();
     }
   });
 });

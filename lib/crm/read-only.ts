@@ -26,7 +26,7 @@
  */
 import pg from "pg";
 import { copyLimits } from "../config/copy-limits";
-import { survivesDrops } from "../db/client";
+import { endOrCut, survivesDrops } from "../db/client";
 
 const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0";
 
@@ -46,8 +46,15 @@ export function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.Cli
     statement_timeout: limits.statementTimeoutMs,
     idle_in_transaction_session_timeout: limits.idleTimeoutMs,
   };
-  return { ...bounds, ...extra, connectionString: url, options: READ_ONLY_OPTIONS };
+  const config = { ...bounds, ...extra };
+  // statement_timeout is the server's to enforce, and a server that stops answering enforces
+  // nothing: the driver gives up too, a little after the server should have.
+  const serverBound = typeof config.statement_timeout === "number" ? config.statement_timeout : limits.statementTimeoutMs;
+  return { query_timeout: serverBound + DRIVER_MARGIN_MS, ...config, connectionString: url, options: READ_ONLY_OPTIONS };
 }
+
+/** How much longer than the server's statement_timeout the driver waits for an answer. */
+const DRIVER_MARGIN_MS = 5_000;
 
 /** The check every production session passes before its first use: each column as expected, spaces aside. */
 export const READ_ONLY_CHECK = {
@@ -70,7 +77,7 @@ export async function openProductionClient(url: string, extra?: pg.ClientConfig)
   try {
     await assertReadOnly(client);
   } catch (error) {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
     throw error;
   }
   return client;

@@ -6,6 +6,7 @@
  * it exactly as it was until the new copy replaces it. Its users write to it, so its
  * rows are measured before they are read into memory (whole-table-bounds.ts).
  */
+import { endOrCut } from "../db/client";
 import { openProductionClient } from "../crm/read-only";
 import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
 import { SanitizationError } from "./errors";
@@ -59,6 +60,6 @@ export async function readCarryOver(previousCopyUrl: string): Promise<CarryOver>
     );
     return { appAuthorizations: apps.rows, webhooks: hooks.rows };
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }

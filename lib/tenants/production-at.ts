@@ -4,6 +4,7 @@
  * from the tenant registry, so that a process that is handed the URL (the review's
  * preview, scripts/personal-data-preview.ts) starts without the portal database's client.
  */
+import { endOrCut } from "../db/client";
 import type pg from "pg";
 import { openProductionClient } from "../crm/read-only";
 import { AppError } from "../errors";
@@ -42,6 +43,6 @@ export async function withProductionAt<T>(url: string, read: (client: pg.Client)
   } catch (error) {
     throw asUnavailable(error, "read");
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }

@@ -4,6 +4,7 @@
  * sealed at rest and only ever opened on the server, never shown or logged.
  * Plain TypeScript: the operator CLI, the seed, the worker and the app share it.
  */
+import { endOrCut } from "../db/client";
 import type pg from "pg";
 import { db } from "../db/portal";
 import { redactUrl } from "../db/urls";
@@ -110,7 +111,7 @@ export async function assertUsableProduction(url: string, customerId: string): P
       throw new TenantRegistrationError(`That database belongs to ${installation.customer_id}, not ${customerId}.`);
     }
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }
 
