@@ -3,7 +3,7 @@ import pg from "pg";
 import { endOrCut } from "../db/client";
 import { freezingProxy } from "../testing/freezing-proxy";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
-import { openProductionClient, openProductionPool } from "./read-only";
+import { givingUpAfter, openProductionClient, openProductionPool } from "./read-only";
 
 let url: string;
 
@@ -42,10 +42,10 @@ describe("openProductionClient", () => {
 });
 
 describe("a production that stops answering mid-statement", () => {
-  it("is given up on by the driver a little after its own statement limit, and the session is let go at once", async () => {
+  it("is given up on by the driver a little after its own statement limit (givingUpAfter), and the session is let go at once", async () => {
     const proxy = await freezingProxy(url);
     try {
-      const client = await openProductionClient(proxy.url, { statement_timeout: 1_000 });
+      const client = await openProductionClient(proxy.url, givingUpAfter(1_000));
       proxy.freeze();
       const started = Date.now();
       await expect(client.query("SELECT body FROM public.note")).rejects.toThrow();

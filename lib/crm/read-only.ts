@@ -46,12 +46,17 @@ export function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.Cli
     statement_timeout: limits.statementTimeoutMs,
     idle_in_transaction_session_timeout: limits.idleTimeoutMs,
   };
-  const config = { ...bounds, ...extra };
-  // statement_timeout is the server's to enforce, and a server that stops answering enforces
-  // nothing: the driver gives up too, a little after the server should have.
-  const serverBound = typeof config.statement_timeout === "number" ? config.statement_timeout : limits.statementTimeoutMs;
-  return { query_timeout: serverBound + DRIVER_MARGIN_MS, ...config, connectionString: url, options: READ_ONLY_OPTIONS };
+  return { ...bounds, ...extra, connectionString: url, options: READ_ONLY_OPTIONS };
 }
+
+/**
+ * A session for plain queries whose driver gives up on a statement too, a little after
+ * the server's own statement_timeout (`statementMs`) should have ended it: that limit is
+ * the server's to enforce, and a server that stops answering enforces nothing. Not for
+ * COPY streams: the driver never clears the timer of one (it would fire, long after the
+ * stream ended, into a finished stream); a run cuts its streams' sessions at its deadline.
+ */
+export const givingUpAfter = (statementMs: number): pg.ClientConfig => ({ statement_timeout: statementMs, query_timeout: statementMs + DRIVER_MARGIN_MS });
 
 /** How much longer than the server's statement_timeout the driver waits for an answer. */
 const DRIVER_MARGIN_MS = 5_000;

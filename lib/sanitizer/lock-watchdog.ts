@@ -24,7 +24,8 @@
  * ends the copy's sessions by itself; the copy learns why when its thread is free.
  */
 import { Worker } from "node:worker_threads";
-import { readOnlyConfig, READ_ONLY_CHECK } from "../crm/read-only";
+import { copyLimits } from "../config/copy-limits";
+import { givingUpAfter, readOnlyConfig, READ_ONLY_CHECK } from "../crm/read-only";
 import { SanitizationError } from "./errors";
 import type { ProductionSnapshot } from "./snapshot";
 
@@ -112,7 +113,7 @@ export function watchForBlockedProduction(
     return reason;
   };
   let pids = snapshot.backendPids();
-  const config = readOnlyConfig(productionUrl);
+  const config = readOnlyConfig(productionUrl, givingUpAfter(copyLimits().statementTimeoutMs));
   const copy: Watched = {
     watch: () => ({ type: "watch", id, config, check: READ_ONLY_CHECK, graceMs, pollMs, pids, flag }),
     gaveWay: () => void gaveWay(),

@@ -4,9 +4,9 @@
  * from the tenant registry, so that a process that is handed the URL (the review's
  * preview, scripts/personal-data-preview.ts) starts without the portal database's client.
  */
-import { endOrCut } from "../db/client";
 import type pg from "pg";
-import { openProductionClient } from "../crm/read-only";
+import { givingUpAfter, openProductionClient } from "../crm/read-only";
+import { endOrCut } from "../db/client";
 import { AppError } from "../errors";
 import { log } from "../observability/log";
 
@@ -30,7 +30,7 @@ export async function withProductionAt<T>(url: string, read: (client: pg.Client)
   try {
     client = await openProductionClient(url, {
       connectionTimeoutMillis: PRODUCTION_READ_LIMITS.connectMs,
-      statement_timeout: PRODUCTION_READ_LIMITS.statementMs,
+      ...givingUpAfter(PRODUCTION_READ_LIMITS.statementMs),
       lock_timeout: PRODUCTION_READ_LIMITS.lockMs,
     });
   } catch (error) {

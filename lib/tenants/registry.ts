@@ -4,14 +4,15 @@
  * sealed at rest and only ever opened on the server, never shown or logged.
  * Plain TypeScript: the operator CLI, the seed, the worker and the app share it.
  */
-import { endOrCut } from "../db/client";
 import type pg from "pg";
+import { copyLimits } from "../config/copy-limits";
+import { endOrCut } from "../db/client";
 import { db } from "../db/portal";
 import { redactUrl } from "../db/urls";
 import { addServer } from "../sandbox-servers/mutations";
 import { findServerByUrl, freeServerName, SandboxServerError } from "../sandbox-servers/registry";
 import { checkContract } from "../crm/contract-check";
-import { openProductionClient } from "../crm/read-only";
+import { givingUpAfter, openProductionClient } from "../crm/read-only";
 import { openSecret, sealSecret } from "../secrets/secret-box";
 import { tenantInputSchema, type TenantInput } from "./schema";
 
@@ -82,7 +83,7 @@ async function pinnableServer(url: string): Promise<PinnedServer> {
 export async function assertUsableProduction(url: string, customerId: string): Promise<void> {
   let client: pg.Client;
   try {
-    client = await openProductionClient(url, { connectionTimeoutMillis: 5000 });
+    client = await openProductionClient(url, { connectionTimeoutMillis: 5000, ...givingUpAfter(copyLimits().statementTimeoutMs) });
   } catch (error) {
     throw new TenantRegistrationError(`Cannot connect to the production database at ${redactUrl(url)}: ${(error as Error).message}`);
   }
