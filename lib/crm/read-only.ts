@@ -51,12 +51,13 @@ export function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.Cli
 
 /**
  * A session for plain queries whose driver gives up on a statement too, a little after
- * the server's own statement_timeout (`statementMs`) should have ended it: that limit is
+ * the server's own statement_timeout (`statementMs`, by default every production
+ * session's) should have ended it: that limit is
  * the server's to enforce, and a server that stops answering enforces nothing. Not for
  * COPY streams: the driver never clears the timer of one (it would fire, long after the
  * stream ended, into a finished stream); a run cuts its streams' sessions at its deadline.
  */
-export const givingUpAfter = (statementMs: number): pg.ClientConfig => ({ statement_timeout: statementMs, query_timeout: statementMs + DRIVER_MARGIN_MS });
+export const givingUpAfter = (statementMs = copyLimits().statementTimeoutMs): pg.ClientConfig => ({ statement_timeout: statementMs, query_timeout: statementMs + DRIVER_MARGIN_MS });
 
 /** How much longer than the server's statement_timeout the driver waits for an answer. */
 const DRIVER_MARGIN_MS = 5_000;

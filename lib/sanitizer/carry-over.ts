@@ -6,7 +6,6 @@
  * it exactly as it was until the new copy replaces it. Its users write to it, so its
  * rows are measured before they are read into memory (whole-table-bounds.ts).
  */
-import { copyLimits } from "../config/copy-limits";
 import { endOrCut } from "../db/client";
 import { givingUpAfter, openProductionClient } from "../crm/read-only";
 import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
@@ -45,7 +44,7 @@ export const NOTHING_CARRIED: CarryOver = { appAuthorizations: [], webhooks: [] 
 
 /** A handful of rows per sandbox: held in memory on purpose, within bounds. */
 export async function readCarryOver(previousCopyUrl: string): Promise<CarryOver> {
-  const client = await openProductionClient(previousCopyUrl, givingUpAfter(copyLimits().statementTimeoutMs));
+  const client = await openProductionClient(previousCopyUrl, givingUpAfter());
   try {
     const tooLarge = await tooLargeToReadWhole(client, [
       { table: "app_authorization", columns: ["app_name", "client_id", "system_user_token", "access_token", "refresh_token", "scopes"], what: "the sandbox's app authorizations" },

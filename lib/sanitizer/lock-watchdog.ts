@@ -24,7 +24,6 @@
  * ends the copy's sessions by itself; the copy learns why when its thread is free.
  */
 import { Worker } from "node:worker_threads";
-import { copyLimits } from "../config/copy-limits";
 import { givingUpAfter, readOnlyConfig, READ_ONLY_CHECK } from "../crm/read-only";
 import { SanitizationError } from "./errors";
 import type { ProductionSnapshot } from "./snapshot";
@@ -113,10 +112,10 @@ export function watchForBlockedProduction(
     return reason;
   };
   let pids = snapshot.backendPids();
-  const config = readOnlyConfig(productionUrl, givingUpAfter(copyLimits().statementTimeoutMs));
+  const config = readOnlyConfig(productionUrl, givingUpAfter());
   const copy: Watched = {
     watch: () => ({ type: "watch", id, config, check: READ_ONLY_CHECK, graceMs, pollMs, pids, flag }),
-    gaveWay: () => void gaveWay(),
+    gaveWay,
   };
   watched.set(id, copy);
   watchdogThread().postMessage(copy.watch());

@@ -119,10 +119,10 @@ const PUBLIC_TABLE = `c.relnamespace = 'public'::regnamespace AND c.relkind = 'r
 export const CATALOG_BOUNDS = { objects: 20_000, columns: 200_000, constraints: 100_000, enumLabels: 100_000, checkBytes: 1024 * 1024 };
 export type CatalogBounds = typeof CATALOG_BOUNDS;
 
-export const catalogRefusal = (over: string) =>
+const catalogRefusal = (over: string) =>
   new SanitizationError("COPY_FAILED", `Production's schema has ${over}: more than the portal reads. Contact support.`);
 
-export const tooManyObjects = (bounds: CatalogBounds) => `more than ${bounds.objects.toLocaleString("en")} tables, types, functions and other objects`;
+const tooManyObjects = (bounds: CatalogBounds) => `more than ${bounds.objects.toLocaleString("en")} tables, types, functions and other objects`;
 
 async function assertCatalogReadable(client: pg.ClientBase, bounds: CatalogBounds): Promise<void> {
   const { rows } = await client.query<{ objects: number; columns: number; constraints: number; enum_labels: number; check_bytes: number }>(

@@ -51,10 +51,11 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
     if (signal?.aborted) cutConnection(client);
     return client;
   };
-  const cutAll = () => clients.forEach(cutConnection);
-  signal?.addEventListener("abort", cutAll, { once: true });
   const main = await connect();
   clients.push(main);
+  // From here every session is cut when the signal aborts; one still connecting then is cut by connect().
+  const cutAll = () => clients.forEach(cutConnection);
+  signal?.addEventListener("abort", cutAll, { once: true });
   const joinListeners: (() => void)[] = [];
   try {
     await main.query(BEGIN);

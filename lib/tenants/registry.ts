@@ -5,7 +5,6 @@
  * Plain TypeScript: the operator CLI, the seed, the worker and the app share it.
  */
 import type pg from "pg";
-import { copyLimits } from "../config/copy-limits";
 import { endOrCut } from "../db/client";
 import { db } from "../db/portal";
 import { redactUrl } from "../db/urls";
@@ -83,7 +82,7 @@ async function pinnableServer(url: string): Promise<PinnedServer> {
 export async function assertUsableProduction(url: string, customerId: string): Promise<void> {
   let client: pg.Client;
   try {
-    client = await openProductionClient(url, { connectionTimeoutMillis: 5000, ...givingUpAfter(copyLimits().statementTimeoutMs) });
+    client = await openProductionClient(url, { connectionTimeoutMillis: 5000, ...givingUpAfter() });
   } catch (error) {
     throw new TenantRegistrationError(`Cannot connect to the production database at ${redactUrl(url)}: ${(error as Error).message}`);
   }
