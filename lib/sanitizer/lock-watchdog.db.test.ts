@@ -153,4 +153,33 @@ describe("the lock watchdog", () => {
     expect(watchdog.gaveWay()).toMatchObject({ code: "GAVE_WAY" });
     expect(watchdog.signal.aborted).toBe(true);
   }, 60_000);
+
+  it("watches each copy of its process apart: only the copy that blocks production gives way", async () => {
+    /** A session of "a copy" holding `table`, as a snapshot's do. */
+    const holding = async (table: string) => {
+      const session = new pg.Client({ connectionString: prod });
+      await session.connect();
+      session.on("error", () => undefined); // the watchdog may end it
+      await session.query("BEGIN");
+      await session.query(`SELECT count(*) FROM public.${table}`);
+      return session;
+    };
+    const pidOf = (c: pg.Client) => (c as unknown as { processID: number }).processID;
+    const [blocking, other] = [await holding("company"), await holding("contact")];
+    const blockingCopy = watchForBlockedProduction(prod, { backendPids: () => [pidOf(blocking)], onJoin: () => undefined }, 1_000);
+    const otherCopy = watchForBlockedProduction(prod, { backendPids: () => [pidOf(other)], onJoin: () => undefined }, 1_000);
+
+    const migration = await openMigration();
+    await migration.query("ALTER TABLE public.company ADD COLUMN added_by_migration integer");
+    await migration.query("ROLLBACK");
+    await migration.end();
+
+    expect(blockingCopy.gaveWay()).toMatchObject({ code: "GAVE_WAY" });
+    expect(otherCopy.gaveWay()).toBeUndefined();
+    expect(otherCopy.signal.aborted).toBe(false);
+    // The other copy's session was left alone.
+    expect((await other.query<{ n: string }>("SELECT count(*)::text AS n FROM public.contact")).rows[0]!.n).toMatch(/^\d+$/);
+    await Promise.all([blockingCopy.stop(), otherCopy.stop()]);
+    await Promise.all([blocking.end().catch(() => undefined), other.end()]);
+  }, 60_000);
 });
