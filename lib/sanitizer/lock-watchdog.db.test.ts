@@ -108,8 +108,8 @@ describe("the lock watchdog", () => {
     const migration = await openMigration();
     const migrationPid = (migration as unknown as { processID: number }).processID;
     const altered = migration.query(`ALTER TABLE ${lockedTable} ADD COLUMN added_by_migration integer`);
-    // Once the migration waits for the copy's lock, the copy's thread is held, as one value's
-    // rewriting held it for 23 s: no timer, message or socket of this thread runs meanwhile.
+    // Once the migration waits for the copy's lock, the copy's thread is held, as one large value's
+    // rewriting holds it for seconds: no timer, message or socket of this thread runs meanwhile.
     await expect.poll(async () => (await rows<{ w: string }>(testServerAdminUrl(), "SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = $1", [migrationPid]))[0]?.w).toBe("Lock");
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_MS);
 

@@ -18,9 +18,10 @@
  *
  * The watching runs on a thread of its own (lock-watchdog-thread.mjs), one per process
  * for all its copies. A copy's work runs on the worker's main thread, and production is
- * untrusted input: one hostile value (a 32 MB body of names to pseudonymise) held that
- * thread for 23 s, and a watchdog on it could not poll, so a customer's migration waited
- * all that time, or another tenant's did with WORKER_CONCURRENCY above 1. The thread
+ * untrusted input: one hostile value (a 32 MB body of names to pseudonymise) holds that
+ * thread for seconds (it held it 23 s before the scrubber read each word once), and a
+ * watchdog on it could not poll, so a customer's migration waited all that time, or
+ * another tenant's did with WORKER_CONCURRENCY above 1. The thread
  * ends the copy's sessions by itself; the copy learns why when its thread is free.
  */
 import { Worker } from "node:worker_threads";

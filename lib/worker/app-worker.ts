@@ -5,7 +5,7 @@
  * Why not the web server's own event loop: a copy reads production, which is untrusted
  * input, and rewrites it on the worker's thread. On the web server's loop, a medium
  * pseudonymised copy held every tenant's pages for up to 0.65 s at a time, a hostile
- * 32 MB ticket body for 23 s; and a copy that ran out of memory would have taken the
+ * 32 MB ticket body for seconds; and a copy that ran out of memory would have taken the
  * web app down with it.
  *
  * The two speak over Node's IPC channel, in the messages below: the web app wakes the

@@ -7,10 +7,10 @@
  * "HANSEN", "Hansen's" and "Bjornstad" (for "Bjørnstad") are replaced, the "Berg" in
  * "Bergen" is not. One matcher is built per run: the text is walked
  * word by word once (word-scan.ts), and a word that may be a name is looked up in
- * hash maps (the tree of phrases, longest match first, then single name words), so a
- * row costs the same whether production has ten names or a hundred thousand; an
- * alternation regex of that many names would try every one of them at every
- * position.
+ * hash maps (an automaton of phrases, longest match first, then single name words), so
+ * a row costs the same whether production has ten names or a hundred thousand, of one
+ * word or of thirty; an alternation regex of that many names would try every one of
+ * them at every position.
  */
 import type { SanitizationError } from "../errors";
 import { replaceTextAddresses } from "./addresses";
@@ -24,11 +24,10 @@ import { WordFilter, WordScanner } from "./word-scan";
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
 const MIN_SINGLE_WORD = 3;
 /**
- * The most words a name matched as a phrase may have. Text is read from each word as
- * far as a phrase goes on matching, so a phrase's length multiplies the work: production
- * picks its names, and a company of 1,000 words ("alfa alfa … omega") held the worker's
- * thread for 1.6 s over 10,000 words of "alfa", hours over a long message body, beside
- * every other customer's run. A real company or person is named in far fewer words.
+ * The most words a name matched as a phrase may have. The scrubber holds that many
+ * words of text back until it knows the longest phrase from each, and a phrase ending
+ * on a word names every shorter one its words end with: a bound keeps both small. A
+ * real company or person is named in far fewer words.
  */
 export const MAX_PHRASE_WORDS = 32;
 /** A run of digits with the usual phone separators, optionally `+` or `00` first. */
@@ -38,26 +37,55 @@ const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().-]{4,}\d(?![\p{L}\p{N}])/gu;
  * Phrases (full names, company names) as a tree of their words: from a phrase's first
  * word, each next word is found by what separates it (whitespace runs as one space)
  * and the word, lower-cased. Company names share their first words by the dozen
- * ("Sæther Karlsen Solheim og …"); the tree reads each word of the text once.
+ * ("Sæther Karlsen Solheim og …").
+ *
+ * The tree is read as an Aho–Corasick automaton over words: each word of the text
+ * moves it once, and on a word the phrase it was reading cannot go on with, it falls
+ * back to the longest phrase beginning that the words read so far end with. So each
+ * word is looked at once, however long production makes its names; reading the text
+ * again from every word, as the tree alone would, took a 32 MB body of "alfa" 21 s
+ * against a company named by 31 words of "alfa" and one "omega".
  */
 interface PhraseNode {
   /** Set where a phrase ends. */
   replace?: (matched: string) => string;
   next?: Map<string, PhraseNode>;
+  /** How many words the phrase so far has. */
+  depth: number;
+  /** The longest proper suffix of this node's words that begins a phrase (the root at worst). */
+  fail?: PhraseNode;
+  /** The longest proper suffix of this node's words that is a whole phrase, if any. */
+  endsAlso?: PhraseNode;
 }
 
 /** What separates two words of a phrase, as the tree keys it; most often one space, which needs no work. */
 const gap = (text: string) => (text === " " ? text : text.replace(/\s+/g, " ").toLowerCase());
 
 const edge = (gapBefore: string, word: string) => `${gapBefore}\0${word}`;
+const wordOfEdge = (key: string) => key.slice(key.indexOf("\0") + 1);
 const S = "s".charCodeAt(0);
+/** The words the scrubber keeps while it waits to know the longest phrase from each: a power of two above MAX_PHRASE_WORDS. */
+const WINDOW = 64;
+const IN_WINDOW = WINDOW - 1;
 
 export class Scrubber {
-  /** By the phrase's first word. */
-  private readonly phrases = new Map<string, PhraseNode>();
+  /** The tree's root: its next words are phrases' first words, keyed without a gap. */
+  private readonly root: PhraseNode = { depth: 0, next: new Map() };
   private readonly singles: ReadonlySet<string>;
-  /** Every word that may start a replacement: a phrase's first word or a single name word. */
-  private readonly candidates: WordFilter;
+  /** Phrases' first words. */
+  private readonly phraseStarts: WordFilter;
+  /** Every word that may be replaced alone: a single name word. */
+  private readonly singleWords: WordFilter;
+  /**
+   * The last WINDOW words read, by word number modulo WINDOW: where each lies in the
+   * text, whether it may be a name alone, and the longest phrase found from it so far
+   * (the word number it ends at, -1 for none).
+   */
+  private readonly starts = new Int32Array(WINDOW);
+  private readonly ends = new Int32Array(WINDOW);
+  private readonly maybeSingle = new Uint8Array(WINDOW);
+  private readonly phraseEnd = new Int32Array(WINDOW);
+  private readonly phraseFound: (PhraseNode | undefined)[] = new Array(WINDOW);
 
   /** A text that grows past `maxLength` code units scrubbed throws RewrittenTooLong (copy-rows.ts). */
   constructor(
@@ -80,7 +108,9 @@ export class Scrubber {
       if (companyWords.length === 1 && production.nameWords.has(normaliseName(company))) continue; // the person's name wins
       this.addPhrase(company, () => pseudonyms.companyName(company));
     }
-    this.candidates = new WordFilter([...this.phrases.keys(), ...this.singles]);
+    this.linkFallbacks();
+    this.phraseStarts = new WordFilter(this.root.next!.keys());
+    this.singleWords = new WordFilter(this.singles);
   }
 
   scrub(text: string): string {
@@ -95,59 +125,117 @@ export class Scrubber {
   private addPhrase(value: string, replace: (matched: string) => string): void {
     const scan = WordScanner.of(value);
     if (!scan.next()) return;
-    const first = scan.word();
-    let node = this.phrases.get(first);
-    if (!node) this.phrases.set(first, (node = {}));
+    let key = scan.word();
+    let node = this.root;
     let previousEnd = scan.end;
-    while (scan.next()) {
-      const key = edge(gap(value.slice(previousEnd, scan.start)), scan.word());
+    for (;;) {
       node.next ??= new Map();
       let child = node.next.get(key);
-      if (!child) node.next.set(key, (child = {}));
+      if (!child) node.next.set(key, (child = { depth: node.depth + 1 }));
       node = child;
+      if (!scan.next()) break;
+      key = edge(gap(value.slice(previousEnd, scan.start)), scan.word());
       previousEnd = scan.end;
     }
     node.replace ??= replace;
   }
 
+  /** Each node's fallback and the shorter phrase its words end with, breadth first: a node's come from shallower ones. */
+  private linkFallbacks(): void {
+    const root = this.root;
+    const queue: PhraseNode[] = [];
+    for (const first of root.next!.values()) {
+      first.fail = root;
+      queue.push(first);
+    }
+    for (let q = 0; q < queue.length; q++) {
+      const node = queue[q]!;
+      for (const [key, child] of node.next ?? []) {
+        let fallback = node.fail!;
+        let target: PhraseNode | undefined;
+        // A phrase's first word is keyed without the gap before it.
+        while (!(target = fallback === root ? root.next!.get(wordOfEdge(key)) : fallback.next?.get(key)) && fallback !== root) fallback = fallback.fail!;
+        child.fail = target ?? root;
+        child.endsAlso = child.fail.replace ? child.fail : child.fail.endsAlso;
+        queue.push(child);
+      }
+    }
+  }
+
+  /** The node after `node` has read the scanner's word, which `gapStart` (the previous word's end) is the gap before. */
+  private step(node: PhraseNode, text: string, gapStart: number, scan: WordScanner): PhraseNode {
+    const root = this.root;
+    let word: string | undefined;
+    let key: string | undefined;
+    for (;;) {
+      if (node === root) {
+        // Most words begin no phrase: the bit set says so without a string being made.
+        if (!this.phraseStarts.mayHave(scan.hash)) return root;
+        return root.next!.get((word ??= scan.word())) ?? root;
+      }
+      key ??= edge(gap(text.slice(gapStart, scan.start)), (word ??= scan.word()));
+      const next = node.next?.get(key);
+      if (next) return next;
+      node = node.fail!;
+    }
+  }
+
+  /**
+   * Left to right, the longest phrase from each word not already replaced, else the
+   * word alone if it is a name. A word is settled once MAX_PHRASE_WORDS - 1 more are
+   * read: no phrase from it can end later.
+   */
   private scrubNames(text: string): string {
+    const { starts, ends, maybeSingle, phraseEnd, phraseFound } = this;
     let out = "";
     let pos = 0;
+    /** The first word not inside a phrase already replaced. */
+    let free = 0;
     const emit = (start: number, end: number, replacement: string) => {
       out += text.slice(pos, start) + inCaseOf(text.slice(start, end), replacement);
       pos = end;
       // A short name may have a long pseudonym: text of nothing but one name grows several times over.
       assertRewrittenFits(out.length + text.length - pos, this.maxLength);
     };
-    let scan = WordScanner.of(text);
-    while (scan.next()) {
-      // Most words are no one's name: the bit set says so without a string being made.
-      if (!this.candidates.mayHave(scan.hash) && !(scan.lastUnit === S && this.candidates.mayHave(scan.hashBeforeLast))) continue;
-      const word = scan.word();
-      const phrase = this.phrases.has(word) ? this.phraseAt(text, scan, word) : undefined;
-      if (phrase) {
-        emit(scan.start, phrase.end.end, phrase.replace(text.slice(scan.start, phrase.end.end)));
-        scan = phrase.end;
-      } else if (this.singles.has(word)) emit(scan.start, scan.end, this.pseudonyms.nameWord(word));
+    const settle = (n: number) => {
+      if (n < free) return;
+      const at = n & IN_WINDOW;
+      const last = phraseEnd[at]!;
+      if (last >= 0) {
+        const start = starts[at]!;
+        const end = ends[last & IN_WINDOW]!;
+        emit(start, end, phraseFound[at]!.replace!(text.slice(start, end)));
+        free = last + 1;
+        return;
+      }
+      if (maybeSingle[at] === 0) return;
+      const word = scan.wordAt(starts[at]!, ends[at]!);
+      if (this.singles.has(word)) emit(starts[at]!, ends[at]!, this.pseudonyms.nameWord(word));
       // A genitive without an apostrophe ("Hansens kontor"): the name is replaced, its "s" kept.
-      else if (scan.lastUnit === S && this.singles.has(word.slice(0, -1))) emit(scan.start, scan.end - 1, this.pseudonyms.nameWord(word.slice(0, -1)));
+      else if (word.charCodeAt(word.length - 1) === S && this.singles.has(word.slice(0, -1))) emit(starts[at]!, ends[at]! - 1, this.pseudonyms.nameWord(word.slice(0, -1)));
+    };
+    const scan = WordScanner.of(text);
+    let node = this.root;
+    let n = -1;
+    let previousEnd = 0;
+    while (scan.next()) {
+      const at = ++n & IN_WINDOW;
+      starts[at] = scan.start;
+      ends[at] = scan.end;
+      phraseEnd[at] = -1;
+      maybeSingle[at] = this.singleWords.mayHave(scan.hash) || (scan.lastUnit === S && this.singleWords.mayHave(scan.hashBeforeLast)) ? 1 : 0;
+      node = this.step(node, text, previousEnd, scan);
+      previousEnd = scan.end;
+      // Every phrase that ends at this word; from a given first word, a later end is a longer phrase.
+      for (let found = node.replace ? node : node.endsAlso; found; found = found.endsAlso) {
+        const from = (n - found.depth + 1) & IN_WINDOW;
+        phraseEnd[from] = n;
+        phraseFound[from] = found;
+      }
+      if (n >= MAX_PHRASE_WORDS - 1) settle(n - MAX_PHRASE_WORDS + 1);
     }
+    for (let m = Math.max(0, n - MAX_PHRASE_WORDS + 2); m <= n; m++) settle(m);
     return pos === 0 ? text : out + text.slice(pos);
-  }
-
-  /** The longest phrase the text reads from the scanner's word on, and a scanner at its last word. */
-  private phraseAt(text: string, scan: WordScanner, word: string): { replace: (matched: string) => string; end: WordScanner } | undefined {
-    let node = this.phrases.get(word);
-    let longest = node?.replace ? { replace: node.replace, end: scan } : undefined;
-    let at = scan;
-    while (node?.next) {
-      const ahead = at.fork();
-      if (!ahead.next()) break;
-      node = node.next.get(edge(gap(text.slice(at.end, ahead.start)), ahead.word()));
-      at = ahead;
-      if (node?.replace) longest = { replace: node.replace, end: at };
-    }
-    return longest;
   }
 }
 

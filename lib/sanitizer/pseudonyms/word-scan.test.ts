@@ -41,17 +41,20 @@ describe("WordScanner", () => {
     }
   });
 
-  it("gives start and end in the text as written, and forks that read on without moving the original", () => {
+  it("gives start and end in the text as written, and a word it has moved past lower-cased as it was", () => {
     const text = "İZMİR og Hansen";
     const scan = WordScanner.of(text);
     scan.next();
     expect(text.slice(scan.start, scan.end)).toBe("İZMİR");
-    const ahead = scan.fork();
-    expect(ahead.next()).toBe(true);
-    expect(ahead.word()).toBe("og");
     expect(scan.word()).toBe("i̇zmi̇r");
+    const [start, end] = [scan.start, scan.end];
     expect(scan.next()).toBe(true);
     expect(scan.word()).toBe("og");
+    expect(scan.wordAt(start, end)).toBe("i̇zmi̇r");
+    const plain = WordScanner.of("Kari HANSEN");
+    plain.next();
+    plain.next();
+    expect(plain.wordAt(0, 4)).toBe("kari");
   });
 });
 

@@ -108,14 +108,12 @@ export class WordScanner {
 
   /** The current word, lower-cased. */
   word(): string {
-    return this.lower !== null ? this.lower.slice(this.start, this.end) : this.text.slice(this.start, this.end).toLowerCase();
+    return this.wordAt(this.start, this.end);
   }
 
-  /** A scanner at the same place, to look at the words that follow without losing this one. */
-  fork(): WordScanner {
-    const copy = new WordScanner(this.text, this.lower);
-    copy.pos = this.pos;
-    return copy;
+  /** The word at [start, end) of the text, lower-cased as word() does: for a word the scanner has moved past. */
+  wordAt(start: number, end: number): string {
+    return this.lower !== null ? this.lower.slice(start, end) : this.text.slice(start, end).toLowerCase();
   }
 
   /** The current word's hashes, from its lower-cased string: for a text whose lower case moved characters. */
