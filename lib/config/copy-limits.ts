@@ -16,6 +16,12 @@ export const copyLimitsShape = {
    * worker's slot, for good.
    */
   PRODUCTION_CONNECT_TIMEOUT_SECONDS: seconds(10),
+  /**
+   * How long opening a session on a sandbox server may take. The servers are the
+   * operators' own, but any host can hang (a full disk, a stuck volume, a partition):
+   * one that stopped answering held its runs, and the clean-up after them, for good.
+   */
+  SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS: seconds(10),
   /** lock_timeout of every production session: how long one statement waits for a table another session has locked. */
   PRODUCTION_LOCK_TIMEOUT_SECONDS: seconds(30),
   /** statement_timeout of production sessions outside the copy's data streams (those get the run's deadline). */
@@ -43,6 +49,7 @@ const schema = z.object(copyLimitsShape);
 
 export interface CopyLimits {
   connectTimeoutMs: number;
+  sandboxConnectTimeoutMs: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
   idleTimeoutMs: number;
@@ -60,6 +67,7 @@ export function copyLimits(source: Record<string, string | undefined> = process.
   const e = schema.parse(source);
   return {
     connectTimeoutMs: e.PRODUCTION_CONNECT_TIMEOUT_SECONDS * 1000,
+    sandboxConnectTimeoutMs: e.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS * 1000,
     lockTimeoutMs: e.PRODUCTION_LOCK_TIMEOUT_SECONDS * 1000,
     statementTimeoutMs: e.PRODUCTION_STATEMENT_TIMEOUT_SECONDS * 1000,
     idleTimeoutMs: e.PRODUCTION_IDLE_TIMEOUT_SECONDS * 1000,

@@ -14,9 +14,27 @@ export function survivesDrops<T extends EventEmitter>(connection: T): T {
   return connection;
 }
 
-export async function openClient(config: pg.ClientConfig): Promise<pg.Client> {
-  const client = survivesDrops(new pg.Client(config));
+/** `signal`: the session is cut when it aborts (cutOnAbort), connecting or not. */
+export async function openClient(config: pg.ClientConfig, signal?: AbortSignal): Promise<pg.Client> {
+  signal?.throwIfAborted();
+  const client = cutOnAbort(survivesDrops(new pg.Client(config)), signal);
   await client.connect();
+  return client;
+}
+
+/**
+ * Cuts `client` when `signal` aborts (at once if it has), for as long as the session
+ * lasts: a run's deadline ends its sessions on a server that has stopped answering,
+ * which would enforce none of their limits.
+ */
+export function cutOnAbort<T extends pg.Client | pg.PoolClient>(client: T, signal: AbortSignal | undefined): T {
+  if (!signal) return client;
+  const cut = () => cutConnection(client);
+  if (signal.aborted) cut();
+  else {
+    signal.addEventListener("abort", cut, { once: true });
+    client.once("end", () => signal.removeEventListener("abort", cut));
+  }
   return client;
 }
 
@@ -25,7 +43,7 @@ export async function openClient(config: pg.ClientConfig): Promise<pg.Client> {
  * answering, and `end()` waits for it. The socket is destroyed, so every query in
  * flight rejects ("Connection terminated") and the server, if alive, ends the session.
  */
-export function cutConnection(client: pg.Client): void {
+export function cutConnection(client: pg.Client | pg.PoolClient): void {
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 

@@ -10,7 +10,7 @@
  * Checked when a URL is registered, at start-up, and before every CREATE DATABASE.
  */
 import pg from "pg";
-import { survivesDrops } from "./client";
+import { endOrCut, survivesDrops } from "./client";
 import { oneOffQuery } from "./one-off-query";
 import { databaseNameOf, quoteIdent } from "./urls";
 
@@ -26,6 +26,12 @@ export class SandboxRoleError extends Error {
     this.name = "SandboxRoleError";
   }
 }
+
+/**
+ * Bounds on the check's sessions: it runs before every CREATE DATABASE, and a server
+ * that takes the connection, or the statement, and never answers must not hold a run.
+ */
+const CHECK_BOUNDS = { connectionTimeoutMillis: 5000, query_timeout: 30_000 };
 
 /** Predefined roles whose members reach beyond their own databases. */
 const SERVER_ACCESS_ROLES = ["pg_read_server_files", "pg_write_server_files", "pg_execute_server_program"];
@@ -47,7 +53,7 @@ interface RoleFacts {
  * connect to the portal's own database.
  */
 export async function sandboxRoleProblems(serverUrl: string, portalUrl = process.env.DATABASE_URL): Promise<{ role: string; problems: string[] }> {
-  const client = survivesDrops(new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 }));
+  const client = survivesDrops(new pg.Client({ connectionString: serverUrl, ...CHECK_BOUNDS }));
   await client.connect();
   try {
     const { rows } = await client.query<RoleFacts>(
@@ -66,7 +72,7 @@ export async function sandboxRoleProblems(serverUrl: string, portalUrl = process
     }
     return { role: facts.role, problems };
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }
 
@@ -105,12 +111,12 @@ async function reachesPortalDatabase(sandboxServer: pg.Client, portalUrl: string
 }
 
 async function portalClusterId(portalUrl: string): Promise<string | null> {
-  const client = survivesDrops(new pg.Client({ connectionString: portalUrl, connectionTimeoutMillis: 5000 }));
+  const client = survivesDrops(new pg.Client({ connectionString: portalUrl, ...CHECK_BOUNDS }));
   await client.connect();
   try {
     return await clusterId(client);
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }
 

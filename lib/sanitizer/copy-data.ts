@@ -11,7 +11,7 @@
  * database is still being created (countLeftOut), not after it.
  */
 import type pg from "pg";
-import { openClient } from "../db/client";
+import { openSandboxSession } from "./sandbox-session";
 import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
 import { countChanges, partsCounts, type ChangeCounts, type CopiedPart } from "./change-counts";
@@ -50,8 +50,9 @@ export interface CopyDataInput extends StreamsInput {
   wholeCounts?: ReadonlyMap<string, number>;
 }
 
-export async function openTargetClient(url: string): Promise<pg.Client> {
-  const client = await openClient({ connectionString: url });
+/** A session on the copy's database, cut when the run's `signal` aborts. */
+export async function openTargetClient(url: string, signal?: AbortSignal): Promise<pg.Client> {
+  const client = await openSandboxSession(url, signal);
   // A crash mid-run fails the run and drops the copy anyway: durability of each
   // commit buys nothing here, and index builds get memory enough to sort in RAM.
   await client.query("SET synchronous_commit = off; SET maintenance_work_mem = '128MB'");

@@ -5,10 +5,11 @@
  * nothing more, so it ends up owned by that role. CONNECT is then taken from PUBLIC:
  * only the owner (the portal's sandbox role) and the server's superusers can open it.
  */
-import { openClient } from "../db/client";
+import { endOrCut } from "../db/client";
 import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
 import { dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
+import { openSandboxSession } from "./sandbox-session";
 import { quoteIdent, quoteLiteral } from "./sql";
 
 export function checkSandboxServerRole(serverUrl: string): Promise<void> {
@@ -25,9 +26,9 @@ export function checkSandboxServerRole(serverUrl: string): Promise<void> {
  * reads) so that it passes while production's schema is read; nothing is created
  * before it has passed.
  */
-export async function createSandboxDatabase(serverUrl: string, name: string, encoding: string, roleChecked = checkSandboxServerRole(serverUrl)): Promise<void> {
+export async function createSandboxDatabase(serverUrl: string, name: string, encoding: string, roleChecked = checkSandboxServerRole(serverUrl), signal?: AbortSignal): Promise<void> {
   await roleChecked;
-  const client = await openClient({ connectionString: serverUrl });
+  const client = await openSandboxSession(serverUrl, signal);
   try {
     await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(encoding)}`);
     // CREATE DATABASE cannot share a transaction with the REVOKE: a failed REVOKE drops the database.
@@ -36,6 +37,6 @@ export async function createSandboxDatabase(serverUrl: string, name: string, enc
       throw error;
     });
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }

@@ -4,15 +4,23 @@
  * it names is only used to connect.
  */
 import type pg from "pg";
-import { openClient } from "../db/client";
+import { endOrCut } from "../db/client";
+import { openSandboxSession } from "./sandbox-session";
 import { quoteIdent } from "./sql";
 
+/**
+ * How long one of these statements may take before it is given up on. Dropping a large
+ * copy unlinks its files, seconds at most; a server that has stopped answering would
+ * hold the run's clean-up, the recovery of dead runs and the sweeps for good.
+ */
+const STATEMENT_BOUND_MS = 60_000;
+
 async function withServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await openClient({ connectionString: serverUrl });
+  const client = await openSandboxSession(serverUrl, undefined, { query_timeout: STATEMENT_BOUND_MS });
   try {
     return await run(client);
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }
 
@@ -20,6 +28,14 @@ export async function databaseExists(serverUrl: string, databaseName: string): P
   return withServer(serverUrl, async (c) => {
     const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]);
     return (rowCount ?? 0) > 0;
+  });
+}
+
+/** The names of the server's databases that begin with `prefix`. */
+export async function databasesNamed(serverUrl: string, prefix: string): Promise<string[]> {
+  return withServer(serverUrl, async (c) => {
+    const { rows } = await c.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1", [prefix]);
+    return rows.map((r) => r.name);
   });
 }
 
@@ -49,8 +65,9 @@ export async function dropSandboxDatabase(serverUrl: string, databaseName: strin
     } catch (error) {
       // A half-made copy must not outlive its run. FORCE waits only 5 s for the sessions it
       // ended to exit, and a run being cancelled may still be closing its own connections
-      // ("being accessed by other users", 55006): they are gone soon, so try again.
-      if (attempt >= DROP_ATTEMPTS) throw error;
+      // ("being accessed by other users", 55006): they are gone soon, so try again. Any
+      // other failure (a server that does not answer) would only fail again.
+      if (attempt >= DROP_ATTEMPTS || (error as { code?: string } | undefined)?.code !== "55006") throw error;
       await new Promise((resolve) => setTimeout(resolve, attempt * 500));
     }
   }

@@ -10,6 +10,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/crm/client";
 import { CONTRACT_RULES } from "./rules";
+import { sandboxPool } from "./sandbox-session";
 import type { AfterCopyInput } from "./rules/rule";
 
 /** rule → change key → count */
@@ -27,8 +28,9 @@ export interface PostRules {
   close(): Promise<void>;
 }
 
-export function startPostRules(copyUrl: string): PostRules {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: copyUrl }) });
+/** `signal`: the run's, which cuts the client's sessions when it aborts (sandbox-session.ts). */
+export function startPostRules(copyUrl: string, signal?: AbortSignal): PostRules {
+  const prisma = new PrismaClient({ adapter: new PrismaPg(sandboxPool(copyUrl, signal), { disposeExternalPool: true }) });
   // A failed early connect is reported by apply(), which connects again.
   const connected = prisma.$connect().catch(() => undefined);
   return {

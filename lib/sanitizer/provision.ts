@@ -12,6 +12,7 @@
  * rules → foreign keys and sequences → verify.
  */
 import { copyLimits } from "../config/copy-limits";
+import { endOrCut } from "../db/client";
 import { withDatabase } from "../db/urls";
 import { loadClassification, type Classification } from "./classification";
 import type pg from "pg";
@@ -90,7 +91,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   };
 
   const targetUrl = withDatabase(input.sandboxServerUrl, input.databaseName);
-  const targets = new TargetSessions(targetUrl);
+  // Every session on the sandbox server is cut at the deadline too (sandbox-session.ts).
+  const targets = new TargetSessions(targetUrl, signal);
   let created = false;
   // Started as soon as the database exists: the client's first connect (loading its query
   // engine) passes while the rows are copied, not after them (a partial copy's indexes,
@@ -119,7 +121,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       targets,
       onDatabaseCreated: () => {
         created = true;
-        postRules = startPostRules(targetUrl);
+        postRules = startPostRules(targetUrl, signal);
       },
     });
     const { facts, plan, plans, carried, copy, snapshotAt, personalData } = phase;
@@ -128,8 +130,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // One round trip: the statements are the portal's own, with numbers checked as numbers.
     const resetSequences = (client: pg.ClientBase) => client.query(sandboxSequences(plan).map(sequenceResetSql).filter(Boolean).join(";\n"));
 
-    const afterCopy = (postRules ??= startPostRules(targetUrl));
-    verifier = openVerifierSession(targetUrl);
+    const afterCopy = (postRules ??= startPostRules(targetUrl, signal));
+    verifier = openVerifierSession(targetUrl, signal);
     verifier.catch(() => undefined); // a failure is raised where verification awaits it
     let post: PostRuleChanges;
     try {
@@ -162,7 +164,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     }
     // The copy's rows are final: rule 18's check (the worker's own work, not the
     // servers') runs from here, beside the foreign keys, the statistics and the other checks.
-    const personalDataFindings = personalData ? checkPersonalData(targetUrl, classification, personalData.production) : undefined;
+    const personalDataFindings = personalData ? checkPersonalData(targetUrl, classification, personalData.production, signal) : undefined;
     personalDataFindings?.catch(() => undefined); // awaited by verification; a failure is raised there
     // Rule 18's rewriting is counted by the copy's stream, as the after-copy rules count theirs.
     const rules = buildRuleReports(plans, copy.changes, copy.rewritten.size ? { ...post, 18: Object.fromEntries(copy.rewritten) } : post);
@@ -245,7 +247,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     const failure = toSanitizationError(error, bounds, input.signal, deadline);
     await targets.close();
     await postRules?.close().catch(() => undefined);
-    await verifier?.then((session) => session.end()).catch(() => undefined);
+    await verifier?.then((session) => endOrCut(session)).catch(() => undefined);
     // The progress is on the customer's page: a driver's words stay in the operators' log.
     await tracker.fail(failure.technical ? "The copy stopped on an unexpected error." : (failure.message.split("\n")[0] ?? failure.code));
     if (created) {

@@ -159,7 +159,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const [, { leftOut, wholeCounts }, personalData, downKeys] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
-        await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked));
+        await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked, input.signal));
         input.onDatabaseCreated();
         await timePhase(onPhase, "tables (DDL)", () =>
           // One round trip: the statements are the portal's own, and fail or succeed together.

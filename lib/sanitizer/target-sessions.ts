@@ -5,16 +5,21 @@
  * to open one per step.
  */
 import type pg from "pg";
+import { endOrCut } from "../db/client";
 import { COPY_CONNECTIONS, openAll, openTargetClient } from "./copy-data";
 
 export class TargetSessions {
   private opened: Promise<pg.Client[]> | undefined;
 
-  constructor(readonly url: string) {}
+  /** `signal`: the run's, which cuts every session when it aborts (sandbox-session.ts). */
+  constructor(
+    readonly url: string,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   /** COPY_CONNECTIONS sessions: the copy's two streams, then two index builds at a time. */
   all(): Promise<pg.Client[]> {
-    this.opened ??= openAll(COPY_CONNECTIONS, () => openTargetClient(this.url));
+    this.opened ??= openAll(COPY_CONNECTIONS, () => openTargetClient(this.url, this.signal));
     return this.opened;
   }
 
@@ -28,6 +33,7 @@ export class TargetSessions {
     const opened = this.opened;
     this.opened = undefined;
     const clients = await opened?.catch(() => []);
-    await Promise.all((clients ?? []).map((c) => c.end().catch(() => undefined)));
+    // A server that has stopped answering never says goodbye.
+    await Promise.all((clients ?? []).map((c) => endOrCut(c)));
   }
 }

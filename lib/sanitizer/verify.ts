@@ -4,7 +4,8 @@
  * wrote). A copy with any failed check is never released.
  */
 import type pg from "pg";
-import { openClient } from "../db/client";
+import { endOrCut } from "../db/client";
+import { openSandboxSession } from "./sandbox-session";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
 import type { RuleCheck } from "./report";
@@ -30,9 +31,9 @@ export const CHECK_COUNT = CHECKS.length + 1;
  * run, so the checks need not wait for a connection: it writes nothing, and its
  * transaction begins only when the checks do, after the copy's last commit.
  */
-export function openVerifierSession(url: string): Promise<pg.Client> {
+export function openVerifierSession(url: string, signal?: AbortSignal): Promise<pg.Client> {
   // Named, so operators (and the tests) tell it from the copy's own sessions.
-  return openClient({ connectionString: url, application_name: VERIFIER_APPLICATION_NAME });
+  return openSandboxSession(url, signal, { application_name: VERIFIER_APPLICATION_NAME });
 }
 
 export const VERIFIER_APPLICATION_NAME = "sandbox-portal verification";
@@ -59,7 +60,7 @@ export async function verifySandbox(
     }
     await client.query("COMMIT");
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
   const failed = [...byRule.values()].flat().filter((c) => !c.ok).length;
   byRule.set(14, [

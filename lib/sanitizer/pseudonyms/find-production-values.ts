@@ -9,8 +9,9 @@
  * "olanordmann", "khansen"), or a production phone number inside free text. The
  * offending rows name the row and column, never the value.
  */
-import pg from "pg";
-import { survivesDrops } from "../../db/client";
+import type pg from "pg";
+import { endOrCut } from "../../db/client";
+import { openSandboxSession } from "../sandbox-session";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
@@ -174,15 +175,14 @@ async function findProductionValues(client: pg.ClientBase, classification: Class
  * snapshot. The copy's rows are final once the after-copy rules have run: what
  * follows (foreign keys, sequences, statistics, the other checks) changes none.
  */
-export async function checkPersonalData(url: string, classification: Classification, production: ProductionValues): Promise<string[]> {
-  const client = survivesDrops(new pg.Client({ connectionString: url }));
-  await client.connect();
+export async function checkPersonalData(url: string, classification: Classification, production: ProductionValues, signal?: AbortSignal): Promise<string[]> {
+  const client = await openSandboxSession(url, signal);
   try {
     await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const offending = await findProductionValues(client, classification, production);
     await client.query("COMMIT");
     return offending;
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }
