@@ -1,5 +1,7 @@
 import type pg from "pg";
-import { openClient } from "./client";
+import { endOrCut, openClient } from "./client";
+
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * One statement on its own short-lived connection: for administration
@@ -10,10 +12,11 @@ export async function oneOffQuery<R extends pg.QueryResultRow = pg.QueryResultRo
   sql: string,
   params: unknown[] = [],
 ): Promise<R[]> {
-  const client = await openClient({ connectionString: url });
+  // A server that takes the connection and never answers must not hold its caller (a sweep over every server) for good.
+  const client = await openClient({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
     return (await client.query<R>(sql, params)).rows;
   } finally {
-    await client.end().catch(() => undefined);
+    await endOrCut(client);
   }
 }

@@ -9,10 +9,12 @@
  * so one server down never stops the sweep of the others.
  */
 import { db } from "../db/portal";
-import { oneOffQuery } from "../db/one-off-query";
-import { dropSandboxDatabase } from "../sanitizer/drop";
+import { databasesNamed, dropSandboxDatabase } from "../sanitizer/drop";
 import { placedServerId, serverUrl } from "../sandbox-servers/registry";
 import { ACTIVE_RUN_STATUSES, runDatabaseName } from "../jobs/lifecycle";
+
+/** What every runDatabaseName begins with. */
+const COPY_PREFIX = "sbx_";
 
 export async function dropOrphanCopies(): Promise<string[]> {
   const sandboxes = await db.sandbox.findMany({
@@ -29,14 +31,15 @@ export async function dropOrphanCopies(): Promise<string[]> {
   for (const server of servers) {
     const url = serverUrl(server);
     const prefixes = [...prefixesByServer.get(server.id)!];
-    const copies = await oneOffQuery<{ name: string }>(url, "SELECT datname AS name FROM pg_database WHERE datname LIKE 'sbx\\_%'").catch(() => []);
-    for (const { name } of copies) {
+    const copies = await databasesNamed(url, COPY_PREFIX).catch(() => []);
+    for (const name of copies) {
       const prefix = prefixes.find((p) => name.startsWith(p));
       if (!prefix || (await db.sandbox.count({ where: { databaseName: name } })) > 0) continue;
       const run = await db.sandboxRun.findUnique({ where: { id: name.slice(prefix.length) }, select: { status: true } });
       // An unknown run id: not one of ours, whatever its name says. An active run: still being built.
       if (!run || (ACTIVE_RUN_STATUSES as readonly string[]).includes(run.status)) continue;
-      await dropSandboxDatabase(url, name);
+      // A server that stopped answering since the listing: its copies wait for the next sweep.
+      if (!(await dropSandboxDatabase(url, name).then(() => true, () => false))) break;
       dropped.push(name);
     }
   }

@@ -22,7 +22,14 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
   for (const run of stale) {
     if (!(await takeLostRun(run, now))) continue;
     if (run.kind !== "DELETE") {
-      await dropSandboxDatabase(await sandboxServerUrlOf(run.sandboxId), runDatabaseName(run.sandbox.tenant.customerId, run.id));
+      const databaseName = runDatabaseName(run.sandbox.tenant.customerId, run.id);
+      const dropped = await dropSandboxDatabase(await sandboxServerUrlOf(run.sandboxId), databaseName).then(
+        () => true,
+        () => false,
+      );
+      // A sandbox server that does not answer (its own alert says so): the run stays taken, is
+      // stale again in STALE_AFTER_MS and is looked at then; the other lost runs are not held up.
+      if (!dropped) continue;
     }
     const outcome = await requeueOrFailLostRun(run, now, copyLimits().maxAttempts);
     if (!outcome) continue;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import { freePort } from "../testing/free-port";
+import { freezingProxy } from "../testing/freezing-proxy";
 import { generateProductionDatabase } from "../crm/generator";
 import type { Actor } from "../auth/policy";
 
@@ -25,6 +26,7 @@ const { checkSandboxServers } = await import("../alerts/fleet-checks");
 const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
 const { BUILT_IN_SERVER_ID } = await import("../sandbox-servers/registry");
+const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
 
 let tenantId = "";
 let admin: Actor;
@@ -99,4 +101,35 @@ describe("a pool of two sandbox servers", () => {
     expect(alerts).toContainEqual({ key: "server-unreachable:down", subject: expect.stringMatching(/^sandbox server down \([\w.]+:\d+\) does not answer$/) });
     expect(alerts.map((a) => a.key)).not.toContain("server-unreachable:built-in");
   }, 120_000);
+  it("a server that takes connections and never answers holds up neither the recovery of other servers' lost runs nor the sweep", async () => {
+    const hung = await freezingProxy(testServerAdminUrl(), { answering: false });
+    const connectTimeout = process.env.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS;
+    process.env.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS = "1";
+    try {
+      const hungServer = await db.sandboxServer.create({ data: { name: "hung", urlEncrypted: sealSecret(hung.url), state: "DRAINING" } });
+      const onHung = await orderOn("On the hung server");
+      await db.sandbox.update({ where: { id: onHung.id }, data: { sandboxServerId: hungServer.id } });
+      const onUp = await orderOn("Lost on the built-in server");
+      // Both runs' workers died mid-copy: their heartbeats are stale.
+      const stale = new Date(Date.now() - STALE_AFTER_MS - 1000);
+      const lost = async (sandboxId: string) =>
+        (await db.sandboxRun.create({ data: { sandboxId, kind: "PROVISION", options: {}, status: "RUNNING", attempts: 1, heartbeatAt: stale, workerId: "dead" } })).id;
+      const lostOnHung = await lost(onHung.id);
+      const lostOnUp = await lost(onUp.id);
+
+      const started = Date.now();
+      const recovered = await recoverStaleRuns();
+      // The hung server's run waits for a server that answers; the other is queued again.
+      expect(recovered).toEqual([lostOnUp]);
+      expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnHung } })).status).toBe("RUNNING");
+      await expect(dropOrphanCopies()).resolves.toEqual([]);
+      expect(hung.connections()).toBeGreaterThan(0);
+      // One connection bound each (1 s here), not for good.
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      if (connectTimeout === undefined) delete process.env.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS;
+      else process.env.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS = connectTimeout;
+      await hung.close();
+    }
+  }, 60_000);
 });

@@ -65,17 +65,21 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
     );
   }
   await registerAutoRefresh(boss);
-  const sweep = async () => {
-    try {
-      await beatWorker(id, concurrency);
+  // Each step apart: one that fails (a sandbox server down) does not stop the others, such as webhook deliveries.
+  const sweepSteps: [string, () => Promise<void>][] = [
+    ["worker heartbeat", () => beatWorker(id, concurrency)],
+    ["stale-run recovery", async () => {
       const recovered = await recoverStaleRuns();
       if (recovered.length > 0) log.warn({ runIds: recovered }, "recovered runs of a dead worker");
+    }],
+    ["orphan-copy sweep", async () => {
       const orphans = await dropOrphanCopies();
       if (orphans.length > 0) log.warn({ databases: orphans }, "dropped copies no sandbox points at");
-      await queueDueDeliveries();
-    } catch (error) {
-      log.error(error, "stale-run recovery failed");
-    }
+    }],
+    ["webhook delivery queueing", async () => void (await queueDueDeliveries())],
+  ];
+  const sweep = async () => {
+    for (const [what, step] of sweepSteps) await step().catch((error: unknown) => log.error(error, `${what} failed`));
   };
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);
