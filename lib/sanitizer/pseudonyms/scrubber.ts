@@ -187,34 +187,8 @@ export class Scrubber {
    */
   private scrubNames(text: string): string {
     const { starts, ends, maybeSingle, phraseEnd, phraseFound } = this;
-    let out = "";
-    let pos = 0;
-    /** The first word not inside a phrase already replaced. */
-    let free = 0;
-    const emit = (start: number, end: number, replacement: string) => {
-      out += text.slice(pos, start) + inCaseOf(text.slice(start, end), replacement);
-      pos = end;
-      // A short name may have a long pseudonym: text of nothing but one name grows several times over.
-      assertRewrittenFits(out.length + text.length - pos, this.maxLength);
-    };
-    const settle = (n: number) => {
-      if (n < free) return;
-      const at = n & IN_WINDOW;
-      const last = phraseEnd[at]!;
-      if (last >= 0) {
-        const start = starts[at]!;
-        const end = ends[last & IN_WINDOW]!;
-        emit(start, end, phraseFound[at]!.replace!(text.slice(start, end)));
-        free = last + 1;
-        return;
-      }
-      if (maybeSingle[at] === 0) return;
-      const word = scan.wordAt(starts[at]!, ends[at]!);
-      if (this.singles.has(word)) emit(starts[at]!, ends[at]!, this.pseudonyms.nameWord(word));
-      // A genitive without an apostrophe ("Hansens kontor"): the name is replaced, its "s" kept.
-      else if (word.charCodeAt(word.length - 1) === S && this.singles.has(word.slice(0, -1))) emit(starts[at]!, ends[at]! - 1, this.pseudonyms.nameWord(word.slice(0, -1)));
-    };
-    const scan = WordScanner.of(text);
+    const pass: Pass = { text, scan: WordScanner.of(text), out: "", pos: 0, free: 0 };
+    const scan = pass.scan;
     let node = this.root;
     let n = -1;
     let previousEnd = 0;
@@ -232,11 +206,48 @@ export class Scrubber {
         phraseEnd[from] = n;
         phraseFound[from] = found;
       }
-      if (n >= MAX_PHRASE_WORDS - 1) settle(n - MAX_PHRASE_WORDS + 1);
+      if (n >= MAX_PHRASE_WORDS - 1) this.settle(pass, n - MAX_PHRASE_WORDS + 1);
     }
-    for (let m = Math.max(0, n - MAX_PHRASE_WORDS + 2); m <= n; m++) settle(m);
-    return pos === 0 ? text : out + text.slice(pos);
+    for (let m = Math.max(0, n - MAX_PHRASE_WORDS + 2); m <= n; m++) this.settle(pass, m);
+    return pass.pos === 0 ? text : pass.out + text.slice(pass.pos);
   }
+
+  /** Word `n`, with every word after it that a phrase can reach read: replaced by the longest phrase from it, or alone, or kept. */
+  private settle(pass: Pass, n: number): void {
+    if (n < pass.free) return;
+    const at = n & IN_WINDOW;
+    const last = this.phraseEnd[at]!;
+    const start = this.starts[at]!;
+    if (last >= 0) {
+      const end = this.ends[last & IN_WINDOW]!;
+      this.emit(pass, start, end, this.phraseFound[at]!.replace!(pass.text.slice(start, end)));
+      pass.free = last + 1;
+      return;
+    }
+    if (this.maybeSingle[at] === 0) return;
+    const end = this.ends[at]!;
+    const word = pass.scan.wordAt(start, end);
+    if (this.singles.has(word)) this.emit(pass, start, end, this.pseudonyms.nameWord(word));
+    // A genitive without an apostrophe ("Hansens kontor"): the name is replaced, its "s" kept.
+    else if (word.charCodeAt(word.length - 1) === S && this.singles.has(word.slice(0, -1))) this.emit(pass, start, end - 1, this.pseudonyms.nameWord(word.slice(0, -1)));
+  }
+
+  private emit(pass: Pass, start: number, end: number, replacement: string): void {
+    const { text } = pass;
+    pass.out += text.slice(pass.pos, start) + inCaseOf(text.slice(start, end), replacement);
+    pass.pos = end;
+    // A short name may have a long pseudonym: text of nothing but one name grows several times over.
+    assertRewrittenFits(pass.out.length + text.length - pass.pos, this.maxLength);
+  }
+}
+
+/** One text being scrubbed: what is written so far, up to `pos` in the text, and the first word not inside a phrase already replaced. */
+interface Pass {
+  text: string;
+  scan: WordScanner;
+  out: string;
+  pos: number;
+  free: number;
 }
 
 /** A production whose names are too long to scrub in bounded time is not copied pseudonymised (fail closed). */
