@@ -177,18 +177,22 @@ export class Pseudonymiser {
    */
   email(value: string): string {
     if (value === "") return value;
-    const local = (l: string) => (l === "" ? l : this.username(l));
     const { text, found } = replaceAddressesAndWords(
       value,
       (address) => {
         const at = address.indexOf("@");
-        return `${local(address.slice(0, at))}@${this.emailDomain(address.slice(at + 1))}`;
+        return `${this.localPart(address.slice(0, at))}@${this.emailDomain(address.slice(at + 1))}`;
       },
       (word) => (this.production.nameWords.has(word.toLowerCase()) ? this.nameWord(word) : word),
     );
     // No well-formed address in it: the whole value is someone's local part.
-    const pseudo = found ? text : local(value.replaceAll("@", ""));
+    const pseudo = found ? text : this.localPart(value.replaceAll("@", ""));
     return rewriteEmail(pseudo, this.invalidationDomain);
+  }
+
+  /** An address's local part as a user name; a method, not a closure made for every address a copy rewrites. */
+  private localPart(local: string): string {
+    return local === "" ? local : this.username(local);
   }
 
   /** An address's domain stays (rule 2's form) but for words in it that are a person's name ("kari-hansen.no"); kept per domain, as a company's people share it. */
