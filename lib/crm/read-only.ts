@@ -26,7 +26,7 @@
  */
 import pg from "pg";
 import { copyLimits } from "../config/copy-limits";
-import { endOrCut, survivesDrops } from "../db/client";
+import { cutOnAbort, endOrCut, survivesDrops } from "../db/client";
 
 const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0";
 
@@ -76,9 +76,10 @@ async function assertReadOnly(client: pg.ClientBase): Promise<void> {
   }
 }
 
-/** A connected client to a production database, verified read-only. */
-export async function openProductionClient(url: string, extra?: pg.ClientConfig): Promise<pg.Client> {
-  const client = survivesDrops(new pg.Client(readOnlyConfig(url, extra)));
+/** A connected client to a production database, verified read-only; cut when `signal` aborts, connecting or not (cutOnAbort). */
+export async function openProductionClient(url: string, extra?: pg.ClientConfig, signal?: AbortSignal): Promise<pg.Client> {
+  signal?.throwIfAborted();
+  const client = cutOnAbort(survivesDrops(new pg.Client(readOnlyConfig(url, extra))), signal);
   await client.connect();
   try {
     await assertReadOnly(client);

@@ -153,9 +153,12 @@ export async function heartbeat(runId: string): Promise<void> {
   await db.sandboxRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date() } });
 }
 
+/** What every copy's database name begins with: the orphan sweep lists the databases so named. */
+export const COPY_DATABASE_PREFIX = "sbx_";
+
 /** The database a run builds: named after the run, so a dead run's leftovers can be found and dropped. */
 export function runDatabaseName(customerId: string, runId: string): string {
-  return `sbx_${customerId.toLowerCase().replace(/[^a-z0-9]/g, "")}_${runId.toLowerCase()}`;
+  return `${COPY_DATABASE_PREFIX}${customerId.toLowerCase().replace(/[^a-z0-9]/g, "")}_${runId.toLowerCase()}`;
 }
 
 /**

@@ -50,6 +50,14 @@ export async function databaseSize(serverUrl: string, databaseName: string): Pro
   });
 }
 
+/** Drops the database as dropSandboxDatabase does; false when it could not (its server does not answer), to be tried again later. */
+export function tryDropSandboxDatabase(serverUrl: string, databaseName: string): Promise<boolean> {
+  return dropSandboxDatabase(serverUrl, databaseName).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * Drops the database, ending its sessions first (WITH (FORCE), PostgreSQL 13+): a
  * customer's open CRM session must not keep a deleted or failed sandbox alive.

@@ -15,7 +15,7 @@
  * run's `signal` aborts (its deadline) every session is cut from this side.
  */
 import type pg from "pg";
-import { cutConnection, endOrCut } from "../db/client";
+import { endOrCut } from "../db/client";
 import { openProductionClient } from "../crm/read-only";
 
 export interface ProductionSnapshot {
@@ -45,17 +45,11 @@ const BEGIN = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
 export async function openSnapshot(productionUrl: string, options: SnapshotOptions = {}): Promise<ProductionSnapshot> {
   const clients: pg.Client[] = [];
   const { signal } = options;
-  const connect = async () => {
-    signal?.throwIfAborted();
-    const client = await openProductionClient(productionUrl, options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {});
-    if (signal?.aborted) cutConnection(client);
-    return client;
-  };
+  // Each session, connecting or not, is cut when the signal aborts (openProductionClient).
+  const connect = () =>
+    openProductionClient(productionUrl, options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}, signal);
   const main = await connect();
   clients.push(main);
-  // From here every session is cut when the signal aborts; one still connecting then is cut by connect().
-  const cutAll = () => clients.forEach(cutConnection);
-  signal?.addEventListener("abort", cutAll, { once: true });
   const joinListeners: (() => void)[] = [];
   try {
     await main.query(BEGIN);
@@ -80,12 +74,10 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
         // Read-only transactions: ROLLBACK and COMMIT are the same; ending the
         // session is enough, and never leaves anything open on production.
         await Promise.all(clients.map((c) => endOrCut(c)));
-        signal?.removeEventListener("abort", cutAll);
       },
     };
   } catch (error) {
     await endOrCut(main);
-    signal?.removeEventListener("abort", cutAll);
     throw error;
   }
 }

@@ -9,12 +9,9 @@
  * so one server down never stops the sweep of the others.
  */
 import { db } from "../db/portal";
-import { databasesNamed, dropSandboxDatabase } from "../sanitizer/drop";
+import { databasesNamed, tryDropSandboxDatabase } from "../sanitizer/drop";
 import { placedServerId, serverUrl } from "../sandbox-servers/registry";
-import { ACTIVE_RUN_STATUSES, runDatabaseName } from "../jobs/lifecycle";
-
-/** What every runDatabaseName begins with. */
-const COPY_PREFIX = "sbx_";
+import { ACTIVE_RUN_STATUSES, COPY_DATABASE_PREFIX, runDatabaseName } from "../jobs/lifecycle";
 
 export async function dropOrphanCopies(): Promise<string[]> {
   const sandboxes = await db.sandbox.findMany({
@@ -31,7 +28,7 @@ export async function dropOrphanCopies(): Promise<string[]> {
   for (const server of servers) {
     const url = serverUrl(server);
     const prefixes = [...prefixesByServer.get(server.id)!];
-    const copies = await databasesNamed(url, COPY_PREFIX).catch(() => []);
+    const copies = await databasesNamed(url, COPY_DATABASE_PREFIX).catch(() => []);
     for (const name of copies) {
       const prefix = prefixes.find((p) => name.startsWith(p));
       if (!prefix || (await db.sandbox.count({ where: { databaseName: name } })) > 0) continue;
@@ -39,7 +36,7 @@ export async function dropOrphanCopies(): Promise<string[]> {
       // An unknown run id: not one of ours, whatever its name says. An active run: still being built.
       if (!run || (ACTIVE_RUN_STATUSES as readonly string[]).includes(run.status)) continue;
       // A server that stopped answering since the listing: its copies wait for the next sweep.
-      if (!(await dropSandboxDatabase(url, name).then(() => true, () => false))) break;
+      if (!(await tryDropSandboxDatabase(url, name))) break;
       dropped.push(name);
     }
   }

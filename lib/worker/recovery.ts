@@ -6,7 +6,7 @@
  */
 import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
-import { dropSandboxDatabase } from "../sanitizer/drop";
+import { tryDropSandboxDatabase } from "../sanitizer/drop";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "../alerts/raise";
 import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "../jobs/lifecycle";
@@ -23,10 +23,7 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
     if (!(await takeLostRun(run, now))) continue;
     if (run.kind !== "DELETE") {
       const databaseName = runDatabaseName(run.sandbox.tenant.customerId, run.id);
-      const dropped = await dropSandboxDatabase(await sandboxServerUrlOf(run.sandboxId), databaseName).then(
-        () => true,
-        () => false,
-      );
+      const dropped = await tryDropSandboxDatabase(await sandboxServerUrlOf(run.sandboxId), databaseName);
       // A sandbox server that does not answer (its own alert says so): the run stays taken, is
       // stale again in STALE_AFTER_MS and is looked at then; the other lost runs are not held up.
       if (!dropped) continue;
