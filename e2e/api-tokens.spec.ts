@@ -33,8 +33,13 @@ test("a customer admin creates a token, a pipeline uses it, and revoking it ends
   await expectAccessible(page);
 
   const form = page.getByRole("form", { name: "Create an API token" });
+  const readScope = form.getByLabel(/\(sandboxes:read\)/);
+  await readScope.uncheck();
   await form.getByRole("button", { name: "Create the token" }).click();
   await expect(form.getByText("Give the token a name")).toBeVisible();
+  // The scopes' error belongs to their group, for a screen reader too.
+  await expect(form.getByRole("group", { name: "What it may do" })).toHaveAccessibleDescription("Choose at least one scope.");
+  await readScope.check();
   await form.getByLabel("Name").fill(name);
   await form.getByLabel("Expires after").selectOption("30");
   await form.getByRole("button", { name: "Create the token" }).click();
