@@ -27,6 +27,7 @@ import { enqueueRun, getBoss, wakeLocalRunWorkers, type SqlRunner } from "./queu
 import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
+import { formatDuration } from "../format";
 import { eventOfSucceededRun } from "../webhooks/events";
 import { recordSandboxEvent } from "../webhooks/outbox";
 
@@ -126,7 +127,7 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
       // The previous attempt's reason and steps (kept while the run waited for its retry) no longer
       // apply: until this attempt records its own, the page shows the run starting, not the last
       // attempt's failed step under a running status.
-      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null, progress: Prisma.DbNull, sandboxServer, serverWaitSince: null },
+      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, lostAt: null, attempts: { increment: 1 }, error: null, progress: Prisma.DbNull, sandboxServer, serverWaitSince: null },
     });
     if (claimed.count === 0) return null;
     // A sandbox ordered before the pool existed lives, from its first copy on, where that copy is made.
@@ -243,7 +244,7 @@ async function requeue(
   retry: { error: string; failureDetail: string; startAfter: Date } | null,
 ): Promise<void> {
   const said = retry ? { error: retry.error, failureDetail: retry.failureDetail } : {};
-  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null, ...said } });
+  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null, lostAt: null, ...said } });
   const status = SANDBOX_STATUS_WHILE[run.kind].queued;
   if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
   await enqueueRun(run.id, inTransaction(tx), retry?.startAfter);
@@ -255,17 +256,35 @@ async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: 
   await recordSandboxEvent(tx, "sandbox.failed", run.id);
 }
 
-type LostRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts" | "heartbeatAt">;
+type LostRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts" | "heartbeatAt" | "lostAt">;
 
 /**
  * Takes a run whose worker died for one recoverer: only the caller that still
  * sees the stale heartbeat it read wins. The heartbeat moves to `now`, so a
  * recoverer that dies in turn leaves a run that goes stale again and is recovered
- * later: never a run stranded half-way.
+ * later: never a run stranded half-way. `lostAt` keeps when it was first found lost,
+ * however many times it is taken while its sandbox server does not answer.
  */
 export async function takeLostRun(run: LostRun, now: Date): Promise<boolean> {
-  const taken = await db.sandboxRun.updateMany({ where: { id: run.id, status: "RUNNING", heartbeatAt: run.heartbeatAt }, data: { heartbeatAt: now } });
+  const taken = await db.sandboxRun.updateMany({
+    where: { id: run.id, status: "RUNNING", heartbeatAt: run.heartbeatAt },
+    data: { heartbeatAt: now, lostAt: run.lostAt ?? now },
+  });
   return taken.count === 1;
+}
+
+/**
+ * What the customer is told of a run whose worker was lost (a killed process, a crashed
+ * machine) and that recovery has not queued again yet: that waits for its half-made copy
+ * to be dropped, so for its sandbox server to answer. Until then the run does not move,
+ * and says why.
+ */
+export function describeLostRun(run: { status: string; lostAt: Date | null }, now: Date): string | null {
+  if (run.status !== "RUNNING" || !run.lostAt) return null;
+  return (
+    `The worker carrying out this run stopped ${formatDuration(now.getTime() - run.lostAt.getTime())} ago. ` +
+    "The run is queued again (or ended, if it has used all its attempts) as soon as the sandbox server answers and the half-made copy is removed."
+  );
 }
 
 /**

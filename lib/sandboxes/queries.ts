@@ -10,7 +10,7 @@ import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
-import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
+import { ACTIVE_RUN_STATUSES, describeLostRun } from "../jobs/lifecycle";
 import { describeServerWait } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
@@ -198,7 +198,10 @@ export interface ProgressSnapshot {
     startedAt: string | null;
     finishedAt: string | null;
     error: string | null;
-    /** What a queued run waits for, in plain words, when it is more than a worker (a full sandbox server). */
+    /**
+     * Why the run does not move, in plain words: what a queued run waits for when it is
+     * more than a worker (a full sandbox server), or that a running run's worker was lost.
+     */
     waiting: string | null;
     progress: RunProgress;
   } | null;
@@ -217,7 +220,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, kind: true, status: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true },
+    select: { id: true, kind: true, status: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true },
   });
   const now = new Date();
   if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
@@ -226,6 +229,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const typicalMs = run.kind === "DELETE" ? null : typicalDurationMs(await pastCopyDurations(sandbox.tenantId));
   const elapsedMs = run.startedAt ? now.getTime() - run.startedAt.getTime() : 0;
   const active = run.status === "QUEUED" || run.status === "RUNNING";
+  const lost = describeLostRun(run, now);
   return {
     sandboxStatus: sandbox.status,
     run: {
@@ -237,12 +241,13 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
       finishedAt: run.finishedAt?.toISOString() ?? null,
       // Plain words written by the worker (lib/jobs/failure.ts): never a driver message.
       error: run.error,
-      waiting: await describeServerWait(run),
+      waiting: lost ?? (await describeServerWait(run)),
       progress,
     },
     fraction,
     typicalMs,
-    remainingMs: active ? estimateRemainingMs({ fraction, elapsedMs, typicalMs }) : null,
+    // A lost run's time left is not known until it is queued again.
+    remainingMs: active && !lost ? estimateRemainingMs({ fraction, elapsedMs, typicalMs }) : null,
     now: now.toISOString(),
   };
 }

@@ -27,6 +27,7 @@ const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
 const { BUILT_IN_SERVER_ID } = await import("../sandbox-servers/registry");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
+const { getProgressSnapshot } = await import("../sandboxes/queries");
 
 let tenantId = "";
 let admin: Actor;
@@ -122,6 +123,17 @@ describe("a pool of two sandbox servers", () => {
       // The hung server's run waits for a server that answers; the other is queued again.
       expect(recovered).toEqual([lostOnUp]);
       expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnHung } })).status).toBe("RUNNING");
+      // Its customer is told why it does not move, with no time left promised.
+      const seen = await getProgressSnapshot(admin, onHung.id);
+      expect(seen?.run?.waiting).toMatch(/^The worker carrying out this run stopped \d+ s ago\. The run is queued again .* as soon as the sandbox server answers/);
+      expect(seen?.remainingMs).toBeNull();
+      expect((await getProgressSnapshot(admin, onUp.id))?.run).toMatchObject({ status: "QUEUED", waiting: null });
+      expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnUp } })).lostAt).toBeNull();
+      // Taken again at the next sweeps, it still says when it was first found lost.
+      const { lostAt } = await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnHung } });
+      await db.sandboxRun.update({ where: { id: lostOnHung }, data: { heartbeatAt: stale } });
+      await recoverStaleRuns();
+      expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnHung } })).lostAt).toEqual(lostAt);
       await expect(dropOrphanCopies()).resolves.toEqual([]);
       expect(hung.connections()).toBeGreaterThan(0);
       // One connection bound each (1 s here), not for good.

@@ -24,6 +24,8 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
     ["Attempts", String(run.attempts)],
     ["Worker", run.workerId ?? "—"],
     ["Last heartbeat", formatWhen(run.heartbeatAt)],
+    // Set while recovery waits for the sandbox server to drop the lost run's half-made copy.
+    ...(run.lostAt ? ([["Worker found lost", formatWhen(run.lostAt)]] as [string, string][]) : []),
   ];
   return (
     <section aria-labelledby="run-heading" className="space-y-6">

@@ -70,6 +70,8 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
   const sinceSnapshot = now !== null && receivedAt !== null ? Math.max(0, now - receivedAt) : 0;
   const elapsedMs = startedAt ? Math.max(0, new Date(snapshot.now).getTime() - startedAt + sinceSnapshot) : 0;
   // The ETA counts down between polls from the last server estimate.
+  // A running run that says why it waits has lost its worker (lib/jobs/lifecycle.ts, describeLostRun).
+  const stalled = run.status === "RUNNING" && run.waiting !== null;
   const remaining = snapshot.remainingMs !== null ? Math.max(0, snapshot.remainingMs - sinceSnapshot) : null;
 
   return (
@@ -77,7 +79,7 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
       <h2 id="progress-heading" className="text-lg font-semibold">
         {KIND_LABEL[run.kind] ?? "Run"} {active ? "" : run.status === "SUCCEEDED" ? "— finished" : "— stopped"}
       </h2>
-      {run.status === "QUEUED" && (
+      {(run.status === "QUEUED" || stalled) && (
         <p className="mt-1 text-sm text-slate-700" data-testid="run-waiting">
           {run.waiting ?? "Waiting for a worker to pick this up…"}
         </p>
@@ -101,7 +103,7 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
           <span>{percent}% done</span>
           <span>Elapsed: {startedAt ? formatDuration(elapsedMs) : "not started"}</span>
           <span data-testid="eta">
-            Time left: {remaining === null ? "estimating…" : `about ${formatDuration(remaining)}`}
+            Time left: {stalled ? "not known until it starts again" : remaining === null ? "estimating…" : `about ${formatDuration(remaining)}`}
           </span>
         </p>
       </div>
