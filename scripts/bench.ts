@@ -40,6 +40,7 @@ import type { SandboxOptionsInput } from "../lib/sanitizer/options";
 import { freePort } from "../lib/testing/free-port";
 import { oneOffQuery } from "../lib/db/one-off-query";
 import { ServerCpuSampler, serverTotalMs, type ServerCpu } from "./bench/server-cpu";
+import { workerProcessEnv } from "../lib/worker/worker-process-env";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false }, "only-copy-speed": { type: "boolean", default: false } } });
 const scale = values.scale as Scale;
@@ -144,6 +145,8 @@ function runChild(productionUrl: string, serverUrl: string, databaseName: string
   const child = path.join(path.dirname(new URL(import.meta.url).pathname), "bench", "provision-child.ts");
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options, runs, pseudonymSecret: BENCH_SECRET })], {
+      // As a worker process starts, so its peak RSS is a worker's.
+      env: workerProcessEnv(process.env),
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";

@@ -15,6 +15,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { log } from "../observability/log";
+import { workerProcessEnv } from "./worker-process-env";
 
 /** The environment variable that tells a worker process it is a web app's own. */
 export const APP_WORKER_ENV = "SANDBOX_PORTAL_APP_WORKER";
@@ -64,7 +65,7 @@ export class AppWorker {
     const [command, ...args] = this.options.argv ?? [process.execPath, "--import", "tsx", "scripts/worker.ts"];
     const startedAt = Date.now();
     const child = spawn(command!, args, {
-      env: { ...(this.options.env ?? process.env), [APP_WORKER_ENV]: "1" },
+      env: { ...workerProcessEnv(this.options.env ?? process.env), [APP_WORKER_ENV]: "1" },
       // Its log lines go where the web server's go.
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
