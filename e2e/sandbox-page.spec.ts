@@ -188,6 +188,28 @@ test("a refresh keeps the old copy ready and usable until the verified swap", as
   await expect(page.getByTestId("run-row").first()).toContainText("Succeeded");
 });
 
+test("a run whose worker was lost says why it does not move, and promises no time left", async ({ page }) => {
+  // A refresh whose worker was lost 3 minutes ago while its sandbox server does not answer. Its
+  // fresh heartbeat keeps the e2e server's own recovery off it for the test's length.
+  const { rows } = await portal.query<{ id: string }>(
+    `INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", "startedAt", "heartbeatAt", "lostAt")
+     VALUES ('e2elost' || substr(md5(random()::text), 1, 12), $1, 'REFRESH', 'RUNNING', '{}', 1, now(), now() - interval '5 minutes', now(), now() - interval '3 minutes')
+     RETURNING id`,
+    [sandboxId],
+  );
+  await portal.query(`UPDATE "Sandbox" SET status = 'REFRESHING' WHERE id = $1`, [sandboxId]);
+  try {
+    await signIn(page, ADMIN);
+    await page.goto(sandboxUrl);
+    await expect(page.getByTestId("run-waiting")).toHaveText(/^The worker carrying out this run stopped 3 min \d+ s ago\. The run is queued again/);
+    await expect(page.getByTestId("eta")).toHaveText("Time left: not known until it starts again");
+    await expectAccessible(page);
+  } finally {
+    await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id]);
+    await portal.query(`UPDATE "Sandbox" SET status = 'READY' WHERE id = $1`, [sandboxId]);
+  }
+});
+
 test("deleting needs the exact name, then drops the sandbox database", async ({ page }) => {
   await signIn(page, ADMIN);
   await page.goto(sandboxUrl);
