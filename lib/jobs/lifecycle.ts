@@ -147,11 +147,12 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
 export type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
 
 export async function recordProgress(runId: string, progress: Prisma.InputJsonValue): Promise<void> {
-  await db.sandboxRun.update({ where: { id: runId }, data: { progress, heartbeatAt: new Date() } });
+  await db.sandboxRun.update({ where: { id: runId }, data: { progress, heartbeatAt: new Date(), lostAt: null } });
 }
 
 export async function heartbeat(runId: string): Promise<void> {
-  await db.sandboxRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date() } });
+  // A worker that beats is not lost, even if recovery once took its run for lost (lostAt).
+  await db.sandboxRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date(), lostAt: null } });
 }
 
 /** What every copy's database name begins with: the orphan sweep lists the databases so named. */

@@ -19,7 +19,7 @@ const { db } = await import("../db/portal");
 const { sealSecret } = await import("../secrets/secret-box");
 const { registerTenant } = await import("../tenants/registry");
 const { createOrder } = await import("../orders/mutations");
-const { requestRun } = await import("../jobs/lifecycle");
+const { heartbeat, requestRun } = await import("../jobs/lifecycle");
 const { executeRun } = await import("./execute");
 const { dropOrphanCopies } = await import("./orphan-copies");
 const { checkSandboxServers } = await import("../alerts/fleet-checks");
@@ -134,6 +134,10 @@ describe("a pool of two sandbox servers", () => {
       await db.sandboxRun.update({ where: { id: lostOnHung }, data: { heartbeatAt: stale } });
       await recoverStaleRuns();
       expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnHung } })).lostAt).toEqual(lostAt);
+      // A worker that beats again was not lost after all: its customer is told nothing of it.
+      await heartbeat(lostOnHung);
+      expect((await getProgressSnapshot(admin, onHung.id))?.run?.waiting).toBeNull();
+      await db.sandboxRun.update({ where: { id: lostOnHung }, data: { heartbeatAt: stale, lostAt } });
       await expect(dropOrphanCopies()).resolves.toEqual([]);
       expect(hung.connections()).toBeGreaterThan(0);
       // One connection bound each (1 s here), not for good.

@@ -69,9 +69,9 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
   const startedAt = run.startedAt ? new Date(run.startedAt).getTime() : null;
   const sinceSnapshot = now !== null && receivedAt !== null ? Math.max(0, now - receivedAt) : 0;
   const elapsedMs = startedAt ? Math.max(0, new Date(snapshot.now).getTime() - startedAt + sinceSnapshot) : 0;
-  // The ETA counts down between polls from the last server estimate.
   // A running run that says why it waits has lost its worker (lib/jobs/lifecycle.ts, describeLostRun).
   const stalled = run.status === "RUNNING" && run.waiting !== null;
+  // The ETA counts down between polls from the last server estimate.
   const remaining = snapshot.remainingMs !== null ? Math.max(0, snapshot.remainingMs - sinceSnapshot) : null;
 
   return (
