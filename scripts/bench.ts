@@ -21,6 +21,8 @@
  * the sandbox's, the server's own processes) where /proc can tell, against the cores'
  * time over the copy: on a small machine, a copy that keeps every core busy cannot get
  * faster by working in parallel, only by working less.
+ * The room each kind reserves on its sandbox server before it writes (its expected
+ * size), beside the size it took.
  * --phases also prints where (c), (p), (k) and (s) spent their time, phase by phase.
  * --only-personal-data times just (c) and (s), side by side.
  * --only-copy-speed times just (b), (c) and (c'), for work on the copy's speed.
@@ -97,6 +99,9 @@ interface ChildResult {
   rows: number;
   bytes: number;
   maxRssBytes: number;
+  /** The room the copy would reserve on its sandbox server (lib/sanitizer/expected-size.ts), and its size once made. */
+  expectedBytes: number;
+  sizeBytes: number | null;
   /** The median of later runs in the same process (runs > 1): what a running worker pays per run. */
   laterMs: number | null;
   /** Phase → ms (lib/sanitizer/phase-times.ts) of the first run, and of the last; some overlap. */
@@ -306,6 +311,10 @@ async function measure(): Promise<void> {
       `(target p/c <= 0.25; p/c = ${ratio(p.value.ms, c.value.ms)}, later runs ${ratio(pLater, cLater)})`,
   );
   console.log(`  configuration only      ${sec(k.value.ms)}, ${sec(k.value.laterMs!)}  ${k.value.rows.toLocaleString("en")} rows  ${mb(k.value.bytes)}  (target < 3 s; k/c = ${ratio(k.value.ms, c.value.ms)})`);
+  console.log("room reserved before each copy (its expected size), against the size it took");
+  for (const [label, kind] of [["full, default options", c.value], ["with documents", all.value], ["partial, 10 %", p.value], ["configuration only", k.value]] as const) {
+    console.log(`  ${label.padEnd(22)}  ${mb(kind.expectedBytes)} reserved, ${kind.sizeBytes === null ? "size unknown" : `${mb(kind.sizeBytes)} taken (${ratio(kind.expectedBytes, kind.sizeBytes)}×)`}`);
+  }
   const s = await personalData(c.value);
   if (values.phases) {
     printPhases({

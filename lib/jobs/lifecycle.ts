@@ -127,7 +127,7 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
       // The previous attempt's reason and steps (kept while the run waited for its retry) no longer
       // apply: until this attempt records its own, the page shows the run starting, not the last
       // attempt's failed step under a running status.
-      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, lostAt: null, attempts: { increment: 1 }, error: null, progress: Prisma.DbNull, sandboxServer, serverWaitSince: null },
+      data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, lostAt: null, attempts: { increment: 1 }, error: null, progress: Prisma.DbNull, sandboxServer, serverWaitSince: null, reservedBytes: null },
     });
     if (claimed.count === 0) return null;
     // A sandbox ordered before the pool existed lives, from its first copy on, where that copy is made.

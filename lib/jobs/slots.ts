@@ -50,7 +50,7 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
   if (!run.server) return { go: true };
 
   // Tenant row first, then the server: every claim locks in this order, so claims never deadlock.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sandbox-server:${run.server}`}, 0))`;
+  await lockServerLine(tx, run.server);
   const running = await copiesRunningOn(run.server, tx);
   const ahead = await tx.sandboxRun.count({
     where: {
@@ -63,6 +63,15 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
   const server = await tx.sandboxServer.findUnique({ where: { id: run.server }, select: { maxConcurrentRuns: true } });
   if (running + ahead >= (server?.maxConcurrentRuns ?? limits.runsPerSandboxServer)) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
   return { go: true };
+}
+
+/**
+ * Serializes, until `tx` ends, what is given out on one sandbox server: its slots
+ * (here) and its room (lib/sandbox-servers/room.ts). Its own lock, not the server's
+ * row, which placement and operators' edits lock.
+ */
+export async function lockServerLine(tx: Tx, server: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sandbox-server:${server}`}, 0))`;
 }
 
 /** Copies writing into the sandbox server `server` now. */

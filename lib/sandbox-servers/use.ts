@@ -1,8 +1,9 @@
 /**
  * How much of each sandbox server is used: its sandboxes (every one placed on it
  * that is not deleted or cancelled, so an order waiting for its setup holds its
- * place), their recorded size, and the copies writing into it now. Read from the
- * portal database alone, in one pass, so it never waits on a server.
+ * place), their recorded size, the copies writing into it now and the room they
+ * reserved (room.ts). Read from the portal database alone, in one pass, so it never
+ * waits on a server.
  */
 import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
@@ -20,6 +21,8 @@ export interface ServerUse {
   maxConcurrentRuns: number | null;
   databases: number;
   bytes: number;
+  /** The room the copies under way hold: their expected sizes, until each is measured. */
+  reservedBytes: number;
   runsInFlight: number;
 }
 
@@ -42,29 +45,32 @@ export async function listServerUse(tx: Client = db, onlyIds?: string[]): Promis
     by: ["sandboxServer"],
     where: { status: "RUNNING", kind: { in: ["PROVISION", "REFRESH"] } },
     _count: { _all: true },
+    _sum: { reservedBytes: true },
   });
   return servers.map((server) => {
     const placed = sandboxes.find((row) => row.id === server.id);
+    const copies = runs.find((r) => r.sandboxServer === server.id);
     return {
       ...server,
       maxTotalBytes: server.maxTotalBytes === null ? null : Number(server.maxTotalBytes),
       databases: Number(placed?.databases ?? 0),
       bytes: Number(placed?.bytes ?? 0),
-      runsInFlight: runs.find((r) => r.sandboxServer === server.id)?._count._all ?? 0,
+      reservedBytes: Number(copies?._sum.reservedBytes ?? 0),
+      runsInFlight: copies?._count._all ?? 0,
     };
   });
 }
 
 /** Whether a server has room for one more sandbox (runs never make it full: a copy waits in its server's line). */
 export function hasRoom(use: ServerUse): boolean {
-  return (use.maxDatabases === null || use.databases < use.maxDatabases) && (use.maxTotalBytes === null || use.bytes < use.maxTotalBytes);
+  return (use.maxDatabases === null || use.databases < use.maxDatabases) && (use.maxTotalBytes === null || use.bytes + use.reservedBytes < use.maxTotalBytes);
 }
 
 /**
- * The share of a server still free, 0–1, by its tightest limit: databases, size, and
+ * The share of a server still free, 0–1, by its tightest limit: databases, size (the copies' room counted), and
  * runs (against `defaultMaxRuns` when it has no cap of its own). No limit at all = 1.
  */
 export function freeShare(use: ServerUse, defaultMaxRuns: number): number {
   const free = (used: number, max: number | null) => (max === null ? 1 : Math.max(0, 1 - used / max));
-  return Math.min(free(use.databases, use.maxDatabases), free(use.bytes, use.maxTotalBytes), free(use.runsInFlight, use.maxConcurrentRuns ?? defaultMaxRuns));
+  return Math.min(free(use.databases, use.maxDatabases), free(use.bytes + use.reservedBytes, use.maxTotalBytes), free(use.runsInFlight, use.maxConcurrentRuns ?? defaultMaxRuns));
 }

@@ -32,6 +32,8 @@ export interface TablePlan {
   changes: ChangeCount[];
   estimatedRows: number;
   estimatedBytes: number;
+  /** Production's indexes of the table: a copy builds as many. */
+  estimatedIndexBytes: number;
   /** Rule 18: the columns rewritten while copying (empty unless personal data is pseudonymised). */
   personal: PersonalColumn[];
   /**
@@ -48,6 +50,7 @@ export interface PlannedTable extends RuleTable {
   columns: readonly { name: string; /** A built-in type, or an enum's name (the schema reader's); null for others. */ type?: string | null; enumType?: string | null }[];
   estimatedRows?: number;
   bytes?: number;
+  indexBytes?: number;
 }
 
 const builtInType = (column: PlannedTable["columns"][number]) => column.type != null && column.enumType == null;
@@ -164,6 +167,7 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
     columns: table.columns.map((c) => quoteIdent(c.name)),
     estimatedRows: table.estimatedRows ?? 0,
     estimatedBytes: table.bytes ?? 0,
+    estimatedIndexBytes: table.indexBytes ?? 0,
     scope: null,
     personal: [],
     binary: false,

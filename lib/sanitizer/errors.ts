@@ -29,6 +29,10 @@ export type SanitizationErrorCode =
   | "CONNECTION_LOST"
   /** Production's own rows break its foreign keys (written with its triggers off): no copy of it can hold them. */
   | "BROKEN_REFERENCES"
+  /** The copy's sandbox server has no room for it now (its size cap, less what its sandboxes and other copies hold): an attempt for later. */
+  | "NO_ROOM"
+  /** The copy is larger than its sandbox server's whole size cap: no attempt can fit. */
+  | "TOO_LARGE"
   /** Anything else during the copy (connection lost, disk full, constraint failure, ...). */
   | "COPY_FAILED";
 
@@ -49,7 +53,7 @@ export class SanitizationError extends Error {
 }
 
 /** Failures of this attempt only: the same run may well succeed later, so the queue retries it. */
-export const TRANSIENT_CODES: ReadonlySet<SanitizationErrorCode> = new Set(["PRODUCTION_BUSY", "GAVE_WAY", "DEADLINE", "CONNECTION_LOST"]);
+export const TRANSIENT_CODES: ReadonlySet<SanitizationErrorCode> = new Set(["PRODUCTION_BUSY", "GAVE_WAY", "DEADLINE", "CONNECTION_LOST", "NO_ROOM"]);
 
 export function isSanitizationError(error: unknown): error is SanitizationError {
   return error instanceof SanitizationError;

@@ -22,6 +22,7 @@ import { classifyDriverError, deadlineError, type RunBounds } from "./driver-err
 import { databaseExists, dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
+import type { RoomReserver } from "./expected-size";
 import { sandboxOptionsSchema, type SandboxOptionsInput } from "./options";
 import { startPostRules, type PostRuleChanges, type PostRules } from "./post-rules";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
@@ -62,6 +63,12 @@ export interface ProvisionInput {
    * refresh keeps the same fake people). Required when the options pseudonymise.
    */
   pseudonymSecret?: string;
+  /**
+   * Asked for the copy's room on the sandbox server, with its expected size, before its
+   * database is created: a refusal ends the run with nothing made (NO_ROOM, TOO_LARGE).
+   * None: the copy takes what it needs.
+   */
+  reserveRoom?: RoomReserver;
 }
 
 export async function provisionSandbox(input: ProvisionInput): Promise<SanitizationReport> {

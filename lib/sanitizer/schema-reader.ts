@@ -41,6 +41,8 @@ export interface SourceTable {
   /** Planner estimate (for progress); 0 when never analysed. */
   estimatedRows: number;
   bytes: number;
+  /** Its indexes' size: with `bytes`, what a copy of every row takes (the room it reserves, expected-size.ts). */
+  indexBytes: number;
 }
 
 export type ConstraintKind = "p" | "u" | "x" | "c" | "f";
@@ -106,6 +108,8 @@ export interface SourceSchema {
   sequences: SourceSequence[];
   /** Every other object: views, triggers, functions, ... (schema-objects.ts). */
   objects: SchemaObject[];
+  /** The whole database's size on disk: with the tables' own, what its catalogs take (expected-size.ts). */
+  databaseBytes: number;
 }
 
 const PUBLIC_TABLE = `c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition`;
@@ -159,8 +163,10 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
       WHERE t.typnamespace = 'public'::regnamespace GROUP BY t.typname ORDER BY 1`,
   );
-  const tables = await client.query<{ name: string; rows: string; bytes: string }>(
-    `SELECT c.relname AS name, greatest(c.reltuples, 0)::bigint::text AS rows, pg_table_size(c.oid)::text AS bytes
+  const database = await client.query<{ bytes: string }>("SELECT pg_database_size(current_database())::text AS bytes");
+  const tables = await client.query<{ name: string; rows: string; bytes: string; index_bytes: string }>(
+    `SELECT c.relname AS name, greatest(c.reltuples, 0)::bigint::text AS rows, pg_table_size(c.oid)::text AS bytes,
+            pg_indexes_size(c.oid)::text AS index_bytes
        FROM pg_class c WHERE ${PUBLIC_TABLE} ORDER BY 1`,
   );
   // The default's text is only compared with the nextval() the portal would write for
@@ -246,11 +252,13 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
   );
 
   return {
+    databaseBytes: Number(database.rows[0]?.bytes ?? 0),
     enums: enums.rows,
     tables: tables.rows.map((t) => ({
       name: t.name,
       estimatedRows: Number(t.rows),
       bytes: Number(t.bytes),
+      indexBytes: Number(t.index_bytes),
       columns: columns.rows
         .filter((c) => c.table === t.name)
         .map(({ table: _table, typeNamespace, typeKind, ...c }) => ({

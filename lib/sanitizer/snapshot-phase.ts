@@ -32,6 +32,7 @@ import { rateLimitFromMegabytes } from "./rate-limit";
 import { openSnapshot } from "./snapshot";
 import type { PersonalData } from "./pseudonyms/personal-data";
 import { countChosenRowsApart } from "./partial-chosen-counts";
+import { expectedCopyBytes, reserveRoom, type RoomReserver } from "./expected-size";
 import { readPersonalData } from "./pseudonyms/read-personal-data";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 
@@ -58,6 +59,8 @@ export interface SnapshotPhaseInput {
   onPhase?: PhaseListener;
   /** Rule 18: the sandbox's secret, when it pseudonymises. */
   pseudonymSecret?: string;
+  /** Reserves the copy's room on the sandbox server before its database is created (expected-size.ts). */
+  reserveRoom?: RoomReserver;
 }
 
 export interface SnapshotPhaseResult {
@@ -159,6 +162,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const [, { leftOut, wholeCounts }, personalData, downKeys] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
+        await reserveRoom(input.reserveRoom, expectedCopyBytes(schema, plans, options));
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked, input.signal));
         input.onDatabaseCreated();
         await timePhase(onPhase, "tables (DDL)", () =>

@@ -7,6 +7,7 @@ import pg from "pg";
 import { generateProductionDatabase } from "../crm/generator";
 import { createTestDatabase, testServerAdminUrl } from "./pg";
 import { quoteIdent, withDatabase } from "../db/urls";
+import { readSourceSchema } from "../sanitizer/schema-reader";
 
 export const PRODUCTION = { customerId: "Cust40417", companyName: "Nordlys Maskin AS" };
 
@@ -69,4 +70,18 @@ export async function cloneDatabase(url: string): Promise<string> {
 
 export async function databaseNames(): Promise<string[]> {
   return (await rows<{ d: string }>(testServerAdminUrl(), "SELECT datname AS d FROM pg_database")).map((r) => r.d);
+}
+
+/**
+ * A database's schema as rule 13 compares it: production's and its copy's must be
+ * equal. Sizes, row estimates and sequences' positions are the data's, not the schema's.
+ */
+export async function schemaShape(url: string) {
+  const schema = await withClient(url, readSourceSchema);
+  return {
+    ...schema,
+    databaseBytes: 0,
+    tables: schema.tables.map((t) => ({ ...t, estimatedRows: 0, bytes: 0, indexBytes: 0 })),
+    sequences: schema.sequences.map((q) => ({ ...q, lastValue: null, ownedMax: null })),
+  };
 }

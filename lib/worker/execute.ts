@@ -17,6 +17,7 @@ import { pseudonymSecretFor } from "../sandboxes/pseudonym-secret";
 import { tenantClassification } from "../tenants/classification";
 import { tenantConnections } from "../tenants/registry";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
+import { reserveRoomForCopy } from "../sandbox-servers/room";
 import { afterRunFinished } from "./run-finished";
 import { claimRun, completeCopy, completeDelete, failAttempt, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "../jobs/lifecycle";
 import { log, withRunLogContext } from "../observability/log";
@@ -85,6 +86,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
     rateLimitMBps: tenantCopyRateMBps(sandbox.tenant, limits),
     carryOverFromUrl: previous ? withDatabase(sandboxServerUrl, previous) : undefined,
     pseudonymSecret: options.personalData === "pseudonymise" ? await pseudonymSecretFor(sandbox.id) : undefined,
+    reserveRoom: (bytes) => reserveRoomForCopy(run.id, bytes),
     onProgress: async (progress) => {
       onProgress?.(progress);
       await recordProgress(run.id, progress as unknown as Prisma.InputJsonValue);

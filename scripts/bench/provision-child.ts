@@ -9,6 +9,7 @@
  * kept; `ms` and `phases` are the first run's.
  */
 import { SanitizationError } from "../../lib/sanitizer/errors";
+import { databaseSize } from "../../lib/sanitizer/drop";
 import { provisionSandbox } from "../../lib/sanitizer/provision";
 import type { SandboxOptionsInput } from "../../lib/sanitizer/options";
 import type { SanitizationReport } from "../../lib/sanitizer/report";
@@ -24,14 +25,21 @@ interface ChildInput {
 }
 
 const input = JSON.parse(process.argv[2] ?? "{}") as ChildInput;
-const runs: { ms: number; phases: Record<string, number>; report: SanitizationReport }[] = [];
+const runs: { ms: number; phases: Record<string, number>; report: SanitizationReport; expectedBytes: number; sizeBytes: number | null }[] = [];
 for (let i = 0; i < (input.runs ?? 1); i++) {
   const started = performance.now();
   // Phase → ms, summed when a phase repeats.
   const phases: Record<string, number> = {};
+  const databaseName = i === 0 ? input.databaseName : `${input.databaseName}_${i}`;
+  // The room a worker would reserve on the sandbox server, to set beside the copy's measured size.
+  let expectedBytes = 0;
   const report = await provisionSandbox({
     ...input,
-    databaseName: i === 0 ? input.databaseName : `${input.databaseName}_${i}`,
+    databaseName,
+    reserveRoom: async (bytes) => {
+      expectedBytes = bytes;
+      return "reserved";
+    },
     onPhase: (phase, ms) => (phases[phase] = (phases[phase] ?? 0) + ms),
     sandboxCustomerId: "Cust99999",
     serviceMailboxAddress: "support@bench-sandbox.example",
@@ -42,7 +50,8 @@ for (let i = 0; i < (input.runs ?? 1); i++) {
     process.stdout.write(`${JSON.stringify({ refused: error.message })}\n`);
     process.exit(1);
   });
-  runs.push({ ms: performance.now() - started, phases, report });
+  const ms = performance.now() - started;
+  runs.push({ ms, phases, report, expectedBytes, sizeBytes: await databaseSize(input.sandboxServerUrl, databaseName) });
 }
 const [first] = runs;
 const later = runs.slice(1).map((r) => r.ms).sort((a, b) => a - b);
@@ -55,6 +64,8 @@ process.stdout.write(
     bytes: first!.report.tables.reduce((sum, t) => sum + t.bytes, 0),
     // maxRSS is in KiB: the process's peak resident set over its whole life.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    expectedBytes: first!.expectedBytes,
+    sizeBytes: first!.sizeBytes,
     // The worker's CPU time over its whole life, all runs (µs → ms).
     cpuMs: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000,
     phases: first!.phases,

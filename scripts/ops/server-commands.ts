@@ -61,6 +61,8 @@ export async function listServersCommand(): Promise<void> {
       state: s.state,
       databases: of(s.databases, s.maxDatabases),
       size: of(formatBytes(s.bytes), s.maxTotalBytes === null ? null : formatBytes(s.maxTotalBytes)),
+      // Held against the size cap by copies under way, until each is measured.
+      reserved: formatBytes(s.reservedBytes),
       runs: of(s.runsInFlight, s.maxConcurrentRuns ?? `${defaultRuns} (default)`),
     })),
   );

@@ -26,7 +26,8 @@ export default async function SandboxServersPage() {
         <h1 id="servers-heading" className="mt-1 text-2xl font-semibold">Sandbox servers</h1>
         <p className="mt-1 text-sm text-slate-600">
           A new sandbox goes to its customer&apos;s pinned server when it has one, otherwise to the active server with the most free capacity. A
-          sandbox stays on the server it was placed on. When no server has room, orders are refused and operators are alerted.
+          sandbox stays on the server it was placed on. When no server has room, orders are refused and operators are alerted. A copy reserves its
+          expected size against its server&apos;s size cap before it writes, and waits for a later attempt when the room is taken.
         </p>
       </div>
 
@@ -39,7 +40,12 @@ export default async function SandboxServersPage() {
             <p className="font-mono text-xs text-slate-600">{s.id === "built-in" ? `${s.address}, from SANDBOX_SERVER_URL` : s.address}</p>
             <dl className="mt-2 grid grid-cols-1 gap-1 text-sm sm:grid-cols-3">
               <div><dt className="inline text-slate-600">Sandboxes: </dt><dd className="inline">{of(s.databases, s.maxDatabases)}</dd></div>
-              <div><dt className="inline text-slate-600">Size: </dt><dd className="inline">{of(formatBytes(s.bytes), s.maxTotalBytes === null ? null : formatBytes(s.maxTotalBytes))}</dd></div>
+              <div>
+                <dt className="inline text-slate-600">Size: </dt>
+                <dd className="inline">
+                  {of(s.reservedBytes ? `${formatBytes(s.bytes)} + ${formatBytes(s.reservedBytes)} reserved by copies under way` : formatBytes(s.bytes), s.maxTotalBytes === null ? null : formatBytes(s.maxTotalBytes))}
+                </dd>
+              </div>
               <div><dt className="inline text-slate-600">Copies now: </dt><dd className="inline">{of(s.runsInFlight, s.maxConcurrentRuns ?? defaultRuns)}</dd></div>
             </dl>
           </div>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { BackLink } from "@/components/back-link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
-import { formatWhen } from "@/lib/format";
+import { formatBytes, formatWhen } from "@/lib/format";
 import { getRunForOperators } from "@/lib/operations/queries";
 
 export const metadata: Metadata = { title: "Run details" };
@@ -26,6 +26,8 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
     ["Last heartbeat", formatWhen(run.heartbeatAt)],
     // Set while recovery waits for the sandbox server to drop the lost run's half-made copy.
     ...(run.lostAt ? ([["Worker found lost", formatWhen(run.lostAt)]] as [string, string][]) : []),
+    // The copy's expected size, held against its sandbox server's size cap while it ran.
+    ...(run.reservedBytes !== null ? ([["Room reserved on its sandbox server", formatBytes(run.reservedBytes)]] as [string, string][]) : []),
   ];
   return (
     <section aria-labelledby="run-heading" className="space-y-6">

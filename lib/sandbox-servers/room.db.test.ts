@@ -1,0 +1,133 @@
+/**
+ * A copy's room on its sandbox server (room.ts), through the job layer on a real
+ * production and sandbox server:
+ *   - a copy reserves its expected size before it writes, an estimate that errs high;
+ *   - a copy larger than its server's size cap fails for good, having created nothing,
+ *     and operators are told;
+ *   - a refresh counts beside the copy it replaces: with no room for both, it waits
+ *     for a later attempt, the sandbox left as it was, and goes once there is room;
+ *   - two copies racing for the last room: only one gets it;
+ *   - the room copies hold is part of the server's use, for placement and operators.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import { generateProductionDatabase } from "../crm/generator";
+import { oneOffQuery } from "../db/one-off-query";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { registerTenant } = await import("../tenants/registry");
+const { requestRun, runDatabaseName } = await import("../jobs/lifecycle");
+const { executeRun } = await import("../worker/execute");
+const { stopBoss } = await import("../jobs/queue");
+const { reserveRoomForCopy } = await import("./room");
+const { listServerUse, hasRoom } = await import("./use");
+const { BUILT_IN_SERVER_ID } = await import("./registry");
+
+const MB = 1024 * 1024;
+let sandboxId = "";
+let tenantId = "";
+let adminId = "";
+
+const setCap = (bytes: number | null) =>
+  db.sandboxServer.update({ where: { id: BUILT_IN_SERVER_ID }, data: { maxTotalBytes: bytes === null ? null : BigInt(bytes) } });
+
+async function run(kind: "PROVISION" | "REFRESH", runId?: string) {
+  const id = runId ?? (await requestRun({ sandboxId, kind, requestedById: adminId, options: {}, enqueue: false })).runId;
+  await executeRun(id, "test");
+  return db.sandboxRun.findUniqueOrThrow({ where: { id } });
+}
+
+/** The run's databases on the sandbox server: a refused copy must have made none. */
+async function databasesOfRun(customerId: string, runId: string): Promise<string[]> {
+  const rows = await oneOffQuery<{ datname: string }>(testServerAdminUrl(), "SELECT datname FROM pg_database WHERE datname = $1", [runDatabaseName(customerId, runId)]);
+  return rows.map((r) => r.datname);
+}
+
+const alertOf = (key: string) => db.alert.findUnique({ where: { key: `server-room:${BUILT_IN_SERVER_ID}:${key}` } });
+
+describe("a copy's room on its sandbox server", () => {
+  beforeAll(async () => {
+    const productionUrl = await createTestDatabase("roomprod");
+    await generateProductionDatabase({ databaseUrl: productionUrl, customerId: "Cust6161", companyName: "Room AS", scale: "small", seed: 61 });
+    const tenant = await registerTenant({ customerId: "Cust6161", companyName: "Room AS", productionUrl });
+    tenantId = tenant.id;
+    adminId = (await db.user.create({ data: { email: "room@example.com", name: "R", role: "CUSTOMER_ADMIN", tenantId, passwordHash: "-" } })).id;
+    await db.user.create({ data: { email: "ops@example.com", name: "O", role: "OPERATOR", passwordHash: "-" } });
+    sandboxId = (await db.sandbox.create({
+      data: { tenantId, name: "room", planCounts: { complete: 1 }, orderedById: adminId, sandboxCustomerId: "Cust616110", status: "QUEUED", sandboxServerId: BUILT_IN_SERVER_ID },
+    })).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await setCap(null);
+    await stopBoss();
+  });
+
+  it("a copy larger than its server's size cap fails for good, creates nothing, and operators are told", async () => {
+    await setCap(1 * MB);
+    const result = await run("PROVISION");
+    expect(result.status).toBe("FAILED");
+    expect(result.failureCode).toBe("TOO_LARGE");
+    expect(result.error).toMatch(/^This copy is larger than its sandbox server can hold, so nothing was created\..*The copy needs about \d+(\.\d)? MB\.$/);
+    expect(result.error).not.toMatch(/postgres|127\.0\.0\.1|SELECT|localhost/i);
+    expect(await databasesOfRun("Cust6161", result.id)).toEqual([]);
+    expect((await alertOf("too-large"))?.detail).toMatch(/Cust6161 needs about .* MB on the sandbox server .*its size cap is 1\.0 MB/);
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).databaseName).toBeNull();
+  });
+
+  it("with no cap, the copy reserves its expected size, and that errs high against the size measured", async () => {
+    await setCap(null);
+    const result = await run("PROVISION");
+    expect(result.status, result.error ?? "").toBe("SUCCEEDED");
+    const sandbox = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    expect(Number(result.reservedBytes)).toBeGreaterThanOrEqual(Number(sandbox.sizeBytes));
+    // A finished copy's room is its measured size: the reservation no longer counts.
+    const [use] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
+    expect(use?.reservedBytes).toBe(0);
+  });
+
+  it("a refresh counts beside the copy it replaces: with no room for both it waits, the sandbox as it was, and goes once there is room", async () => {
+    const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    const [use] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
+    const provisioned = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId, status: "SUCCEEDED" } });
+    // Room for the sandbox's copy and nearly, not quite, a second one.
+    await setCap(use!.bytes + Number(provisioned.reservedBytes) - 1);
+    const waiting = await run("REFRESH");
+    expect(waiting.status).toBe("QUEUED");
+    expect(waiting.failureDetail).toMatch(/code NO_ROOM/);
+    expect(waiting.error).toMatch(/^The sandbox server has no room for this copy \(about .* MB\) right now\. Nothing was created; our operators have been told\. The copy will be retried at /);
+    expect(await databasesOfRun("Cust6161", waiting.id)).toEqual([]);
+    expect((await alertOf("full"))?.detail).toMatch(/its sandboxes and the copies under way hold/);
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).databaseName).toBe(before.databaseName);
+    expect(await oneOffQuery(testServerAdminUrl(), "SELECT 1 FROM pg_database WHERE datname = $1", [before.databaseName])).toHaveLength(1);
+
+    await setCap(use!.bytes + Number(provisioned.reservedBytes) * 2);
+    const done = await run("REFRESH", waiting.id);
+    expect(done.status, done.error ?? "").toBe("SUCCEEDED");
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).databaseName).not.toBe(before.databaseName);
+  }, 120_000);
+
+  it("two copies racing for the last room: one gets it, the other is refused, and the server's use counts the one", async () => {
+    const [use] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
+    const size = 10 * MB;
+    await setCap(use!.bytes + size * 1.5);
+    const running = await Promise.all(
+      [1, 2].map(async (n) => {
+        const sandbox = await db.sandbox.create({
+          data: { tenantId, name: `race ${n}`, planCounts: { complete: 1 }, orderedById: adminId, status: "QUEUED", sandboxServerId: BUILT_IN_SERVER_ID },
+        });
+        return db.sandboxRun.create({ data: { sandboxId: sandbox.id, kind: "PROVISION", status: "RUNNING", options: {}, sandboxServer: BUILT_IN_SERVER_ID } });
+      }),
+    );
+    const verdicts = await Promise.all(running.map((r) => reserveRoomForCopy(r.id, size)));
+    expect(verdicts.sort()).toEqual(["no room now", "reserved"]);
+    const [after] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
+    expect(after?.reservedBytes).toBe(size);
+    // Placement counts it: with the room taken, the server has none for a new sandbox.
+    await setCap(use!.bytes + size);
+    expect(hasRoom((await listServerUse(db, [BUILT_IN_SERVER_ID]))[0]!)).toBe(false);
+  });
+});

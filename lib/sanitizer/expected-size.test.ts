@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { expectedCopyBytes } from "./expected-size";
+
+const MB = 1024 * 1024;
+const scope = { ctes: "", where: "true", members: "true" };
+const plans = [
+  // A configuration table, copied whole.
+  { select: "SELECT …", scope: null, estimatedBytes: 2 * MB, estimatedIndexBytes: 1 * MB },
+  // A customer-record table, scoped to the partial copy's share.
+  { select: "SELECT …", scope, estimatedBytes: 600 * MB, estimatedIndexBytes: 200 * MB },
+  // Documents' contents, left out by rule 9.
+  { select: null, scope: null, estimatedBytes: 5000 * MB, estimatedIndexBytes: 10 * MB },
+];
+
+// Production: 8 MB of catalogs beside the tables above.
+const source = { databaseBytes: (8 + 3 + 800 + 5010) * MB, tables: plans.map((p) => ({ bytes: p.estimatedBytes, indexBytes: p.estimatedIndexBytes })) };
+
+/** Production's catalogs, the rows with a tenth more for what the rules' rewrites grow, and the two tables' maps. */
+const withCatalogs = (rows: number) => Math.ceil(8 * MB + rows * 1.1 + 2 * 32 * 1024);
+
+describe("expectedCopyBytes", () => {
+  it("counts production's catalogs, the rows and indexes of every table a full copy writes, and nothing of a table it leaves out", () => {
+    expect(expectedCopyBytes(source, plans, { kind: "full" })).toBe(withCatalogs(803 * MB));
+  });
+
+  it("counts a partial copy's share of its scoped tables and its configuration whole", () => {
+    expect(expectedCopyBytes(source, plans, { kind: "partial", share: { by: "percent", percent: 10 } })).toBe(withCatalogs(83 * MB));
+    // The default share is 10 %.
+    expect(expectedCopyBytes(source, plans, { kind: "partial" })).toBe(withCatalogs(83 * MB));
+  });
+
+  it("counts the scoped tables whole when the share is not known before production is read", () => {
+    expect(expectedCopyBytes(source, plans, { kind: "partial", share: { by: "since", since: "2026-01-01" } })).toBe(withCatalogs(803 * MB));
+    expect(expectedCopyBytes(source, plans, { kind: "partial", share: { by: "companies", ids: [1, 2] } })).toBe(withCatalogs(803 * MB));
+  });
+});
