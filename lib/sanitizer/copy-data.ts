@@ -44,10 +44,11 @@ export interface CopyDataInput extends StreamsInput {
   /** Each table's change counts, some of them read before the copy. */
   counts: ChangeCounts;
   /**
-   * Each table's count of all rows, read before the copy, for the tables whose report
-   * needs it (needsWholeCount: the closure's answer changes no table's need).
+   * Each table's count of all rows, for the tables whose report needs it
+   * (needsWholeCount: the closure's answer changes no table's need): awaited once the
+   * rows are copied, as the count made apart (partial-chosen-counts.ts) gives most.
    */
-  wholeCounts?: ReadonlyMap<string, number>;
+  wholeCounts?: Promise<ReadonlyMap<string, number>>;
 }
 
 /** A session on the copy's database, cut when the run's `signal` aborts. */
@@ -121,8 +122,9 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
     // (Every importer joined before the streams started, so the exporter may end too.)
     await source.query("COMMIT");
   });
+  const wholeCounts = await input.wholeCounts;
   for (const [table, copied] of parts) {
-    result.changes.set(table, partsCounts(copied[0]!.changes, copied, input.wholeCounts?.get(table)));
+    result.changes.set(table, partsCounts(copied[0]!.changes, copied, wholeCounts?.get(table)));
     result.tables.push({ name: table, rows: sum(copied.map((p) => p.rows)), bytes: sum(copied.map((p) => p.bytes)) });
   }
   return result;

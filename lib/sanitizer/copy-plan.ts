@@ -100,14 +100,21 @@ export function partialDownKeysQuery(tables: readonly PlannedTable[], ctx: RuleC
   return downKeysQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, typeOf, rowsOf);
 }
 
+export interface ChosenCountQuery {
+  sql: string;
+  /** The tables it counts, in the order of its pairs. */
+  tables: string[];
+}
+
 /**
  * One statement counting each record table's rows of the chosen companies on
  * production by the closure in plain SQL (no keys read ahead, no parts, nothing read
  * back from the copy): the dependants check's expectation (partial-chosen-counts.ts).
  * The chosen companies', contacts' and tickets' sets are made once and shared by
- * every table's count.
+ * every table's count. Each table's count of all its rows comes from the same scan:
+ * `counts` holds a [chosen, all] pair per table.
  */
-export function partialChosenCountQuery(tables: readonly PlannedTable[], ctx: RuleContext): { sql: string; tables: string[] } | null {
+export function partialChosenCountQuery(tables: readonly PlannedTable[], ctx: RuleContext): ChosenCountQuery | null {
   if (ctx.options.kind !== "partial") return null;
   const plain = { ...ctx, partialPulledIn: new Map(), partialParts: new Map(tables.map((t) => [t.name, "share" as const])), partialDownKeys: new Map() };
   // Each plan's chosen count names the sets of this same graph: one closure, the same inputs.
@@ -118,7 +125,8 @@ export function partialChosenCountQuery(tables: readonly PlannedTable[], ctx: Ru
   });
   if (counted.length === 0) return null;
   const sets = [...new Set(counted.flatMap((c) => graph.downRoots(c.table)))];
-  const counts = counted.map((c) => `(SELECT ${c.aggregate} FROM ${publicTable(c.table)})`);
+  // Each table's whole count comes with its scan: the report's rows outside the share need it.
+  const counts = counted.map((c) => `(SELECT ARRAY[(${c.aggregate})::bigint, count(*)] FROM ${publicTable(c.table)})`);
   return { sql: `${graph.withClause(sets)}SELECT ARRAY[${counts.join(", ")}]::bigint[] AS counts`, tables: counted.map((c) => c.table) };
 }
 

@@ -15,7 +15,7 @@ import { copyData, countLeftOut, joinSources, mergeResults, type CopyResult } fr
 import { tableStepKey } from "./copy-streams";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
-import { buildCopyPlans, partialDownKeysQuery, partialPulledFromCopy, type TablePlan } from "./copy-plan";
+import { buildCopyPlans, partialChosenCountQuery, partialDownKeysQuery, partialPulledFromCopy, type TablePlan } from "./copy-plan";
 import type { DownKeys, PulledIn } from "./partial-closure";
 import { readDownKeys } from "./partial-down-keys";
 import { readPulledFromCopy } from "./partial-pulled-in";
@@ -113,8 +113,10 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
 
     // A partial copy's dependants check expects production's counts made apart from the
     // copy (partial-chosen-counts.ts): on a session of their own, beside all that follows.
-    const chosenCounted =
-      options.kind === "partial" ? timePhase(onPhase, "count chosen companies' rows", () => countChosenRowsApart(snapshot, schema.tables, ruleContext)) : undefined;
+    const apartQuery = partialChosenCountQuery(schema.tables, ruleContext);
+    const chosenCounted = apartQuery
+      ? timePhase(onPhase, "count chosen companies' rows", () => countChosenRowsApart(snapshot, apartQuery, largestTable(schema.tables)))
+      : undefined;
     chosenCounted?.catch(() => undefined); // a failure is raised where it is awaited
     const encoding = await productionEncoding(snapshot.main);
     const sources = await timePhase(onPhase, "join snapshot", () => joining);
@@ -159,7 +161,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         ? sourcesFree.then(() => timePhase(onPhase, "chosen rows' keys", () => readDownKeys(sources.at(-1)!, partialDownKeysQuery(schema.tables, ruleContext))))
         : Promise.resolve(new Map<string, DownKeys>());
     downKeysRead.catch(() => undefined); // a failure is raised where it is awaited
-    const [, { leftOut, wholeCounts }, personalData, downKeys] = await allSettledOrThrow(
+    const [, { leftOut, wholeCountsRest }, personalData, downKeys] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
         await reserveRoom(input.reserveRoom, expectedCopyBytes(schema, plans, options));
@@ -175,19 +177,24 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         await sourcesFree;
         const leftOut = await timePhase(onPhase, "count left-out rows", () => countLeftOut({ ...common, plans: plans.filter((p) => p.select === null) }));
         // A partial copy reports the rows outside its share as all rows less those it copied.
-        const wholeCounts = await timePhase(onPhase, "count whole tables", () =>
-          countWholeTables(sources[0]!, plans.filter((p) => p.select !== null && needsWholeCount(p)).map((p) => p.table)),
+        // The count made apart counts all rows of the tables it scans; the others are counted here.
+        const countedApart = new Set(apartQuery?.tables ?? []);
+        const wholeCountsRest = await timePhase(onPhase, "count whole tables", () =>
+          countWholeTables(sources[0]!, plans.filter((p) => p.select !== null && needsWholeCount(p) && !countedApart.has(p.table)).map((p) => p.table)),
         );
         // Then the first session reads the copied tables' counts ahead, until the copy starts
         // (not while rule 18 reads production's values on it: the copy waits for those).
         if (options.personalData !== "pseudonymise") void downKeysRead.then((keys) => counts.readAhead(sources[0]!, streamedOf(plansWith(keys))), () => undefined);
-        return { leftOut, wholeCounts };
+        return { leftOut, wholeCountsRest };
       })(),
       personalDataRead,
       downKeysRead,
     );
     const copyPlans = plansWith(downKeys);
 
+    // Needed once the rows are copied, by when the count made apart has mostly ended.
+    const wholeCounts = chosenCounted ? chosenCounted.then(({ whole }) => new Map([...wholeCountsRest, ...whole])) : Promise.resolve(wholeCountsRest);
+    wholeCounts.catch(() => undefined); // a failure is raised where it is awaited
     const pulledIn = new Map<string, PulledIn>();
     const written = new Map<string, TablePlan>();
     const firstSourceFree = counts.copyStarts();
@@ -219,7 +226,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         counts,
       });
     });
-    const chosenRows = await chosenCounted;
+    const chosenRows = (await chosenCounted)?.chosen;
     const final = copyPlans.map((p) => written.get(p.table) ?? p);
     return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData, ...(chosenRows ? { chosenRows } : {}) };
   } catch (error) {
