@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
-import { expectAccessible, signIn } from "./fixtures";
+import { connectToServerDatabase, expectAccessible, signIn } from "./fixtures";
 
 test.describe("health, readiness and metrics", () => {
   test("liveness and readiness answer without a session and say nothing about the deployment", async ({ request }) => {
@@ -62,5 +62,35 @@ test.describe("the operations page", () => {
     await expect(page.getByRole("heading", { name: "Operations", level: 1 })).toHaveCount(0);
     await page.goto("/operations/servers");
     await expect(page.getByRole("heading", { name: "Sandbox servers", level: 1 })).toHaveCount(0);
+  });
+
+  test("the room a copy under way holds on its server shows on the servers page and on the run's page", async ({ page }, testInfo) => {
+    // A copy running on the built-in server that reserved 800 MB; its fresh heartbeat keeps recovery off it for the test's length.
+    const portal = await connectToServerDatabase(testInfo);
+    // Of a sandbox of its own, so that no demo sandbox's runs are touched.
+    const { rows } = await portal.query<{ id: string; sandbox: string }>(
+      `WITH sandbox AS (
+         INSERT INTO "Sandbox" (id, "tenantId", name, status, "planCounts", "orderedById", "sandboxServerId")
+         SELECT 'e2eroom' || substr(md5(random()::text), 1, 12), u."tenantId", 'e2e room ' || substr(md5(random()::text), 1, 6), 'REFRESHING', '{}', u.id, 'built-in'
+           FROM "User" u WHERE u."tenantId" IS NOT NULL LIMIT 1
+         RETURNING id)
+       INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", "startedAt", "heartbeatAt", "sandboxServer", "reservedBytes")
+       SELECT 'e2eroom' || substr(md5(random()::text), 1, 12), sandbox.id, 'REFRESH', 'RUNNING', '{}', 1, now(), now(), now(), 'built-in', 800 * 1024 * 1024 FROM sandbox
+       RETURNING id, "sandboxId" AS sandbox`,
+    );
+    const runId = rows[0]!.id;
+    try {
+      await signIn(page, "operator@sandbox-portal.example");
+      await page.goto("/operations/servers");
+      await expect(page.getByTestId("sandbox-server").filter({ hasText: "built-in" })).toContainText(/Size: .* \+ 800\.0 MB reserved by copies under way of no limit/);
+      await page.goto(`/operations/runs/${runId}`);
+      await expect(page.getByText("Room reserved on its sandbox server")).toBeVisible();
+      await expect(page.getByText("800.0 MB")).toBeVisible();
+      await expectAccessible(page);
+    } finally {
+      await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [runId]);
+      await portal.query(`DELETE FROM "Sandbox" WHERE id = $1`, [rows[0]!.sandbox]);
+      await portal.end();
+    }
   });
 });
