@@ -89,6 +89,21 @@ describe("a copy's room on its sandbox server", () => {
     expect(use?.reservedBytes).toBe(0);
   });
 
+  it("a partial copy of named companies reserves their share of production, counted there, and that still errs high", async () => {
+    const full = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId, status: "SUCCEEDED" } });
+    const other = await db.sandbox.create({
+      data: { tenantId, name: "named", planCounts: { complete: 1 }, orderedById: adminId, sandboxCustomerId: "Cust616111", status: "QUEUED", sandboxServerId: BUILT_IN_SERVER_ID },
+    });
+    const { runId } = await requestRun({ sandboxId: other.id, kind: "PROVISION", requestedById: adminId, options: { kind: "partial", share: { by: "companies", ids: [1, 2, 3] } }, enqueue: false });
+    await executeRun(runId, "test");
+    const partial = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(partial.status, partial.error ?? "").toBe("SUCCEEDED");
+    const size = Number((await db.sandbox.findUniqueOrThrow({ where: { id: other.id } })).sizeBytes);
+    expect(Number(partial.reservedBytes)).toBeGreaterThanOrEqual(size);
+    // Three companies of 600: their rows are a sliver of the full copy's reservation.
+    expect(Number(partial.reservedBytes) - size).toBeLessThan((Number(full.reservedBytes) - size) / 4);
+  }, 120_000);
+
   it("a refresh counts beside the copy it replaces: with no room for both it waits, the sandbox as it was, and goes once there is room", async () => {
     const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
     const [use] = await listServerUse(db, [BUILT_IN_SERVER_ID]);

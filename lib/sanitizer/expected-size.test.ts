@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectedCopyBytes } from "./expected-size";
+import type pg from "pg";
+import { chosenCompanyShare, expectedCopyBytes } from "./expected-size";
 
 const MB = 1024 * 1024;
 const scope = { ctes: "", where: "true", members: "true" };
@@ -20,17 +21,23 @@ const withCatalogs = (rows: number) => Math.ceil(8 * MB + rows * 1.1 + 2 * 32 * 
 
 describe("expectedCopyBytes", () => {
   it("counts production's catalogs, the rows and indexes of every table a full copy writes, and nothing of a table it leaves out", () => {
-    expect(expectedCopyBytes(source, plans, { kind: "full" })).toBe(withCatalogs(803 * MB));
+    expect(expectedCopyBytes(source, plans, 1)).toBe(withCatalogs(803 * MB));
   });
 
   it("counts a partial copy's share of its scoped tables and its configuration whole", () => {
-    expect(expectedCopyBytes(source, plans, { kind: "partial", share: { by: "percent", percent: 10 } })).toBe(withCatalogs(83 * MB));
-    // The default share is 10 %.
-    expect(expectedCopyBytes(source, plans, { kind: "partial" })).toBe(withCatalogs(83 * MB));
+    expect(expectedCopyBytes(source, plans, 0.1)).toBe(withCatalogs(83 * MB));
+    expect(expectedCopyBytes(source, plans, 0)).toBe(withCatalogs(3 * MB));
   });
+});
 
-  it("counts the scoped tables whole when the share is not known before production is read", () => {
-    expect(expectedCopyBytes(source, plans, { kind: "partial", share: { by: "since", since: "2026-01-01" } })).toBe(withCatalogs(803 * MB));
-    expect(expectedCopyBytes(source, plans, { kind: "partial", share: { by: "companies", ids: [1, 2] } })).toBe(withCatalogs(803 * MB));
+describe("chosenCompanyShare", () => {
+  // Only companies named or changed since a date are counted on production.
+  const unread = { query: () => Promise.reject(new Error("production was read")) } as unknown as pg.ClientBase;
+
+  it("is the whole of production for a full or configuration-only copy, and the percentage chosen for a partial one", async () => {
+    expect(await chosenCompanyShare(unread, { kind: "full" })).toBe(1);
+    expect(await chosenCompanyShare(unread, { kind: "config" })).toBe(1);
+    expect(await chosenCompanyShare(unread, { kind: "partial", share: { by: "percent", percent: 25 } })).toBe(0.25);
+    expect(await chosenCompanyShare(unread, { kind: "partial" })).toBe(0.1);
   });
 });

@@ -13,17 +13,19 @@
  * and each table it writes 32 KB more for its visibility and free space maps, which
  * COPY FREEZE makes and a young production may not have yet.
  *
- * It errs high, never low, except where it cannot know: a table copied with rows
- * filtered out counts whole, and a table a rule leaves out counts nothing. A partial
- * copy's tables scoped to a percentage of companies count that share of their size
- * (the rows its closure pulls in beyond the share are few); for companies named or
- * changed since a date, the share is not known until production is read, so those
- * tables count whole.
+ * It errs high, except where it cannot know: a table copied with rows filtered out
+ * counts whole, and a table a rule leaves out counts nothing. A partial copy's tables
+ * scoped to its share count the share's part of their size: the share of production's
+ * companies it chooses (the percentage chosen, or those named or changed since a date,
+ * counted), as if every company held as many rows; the rows its closure pulls in
+ * beyond the share are few.
  */
+import type pg from "pg";
 import { formatBytes } from "../format";
 import type { TablePlan } from "./copy-plan";
 import { SanitizationError } from "./errors";
 import { partialShareOf, type SandboxOptions } from "./options";
+import { chosenCompanies, ROOT_TABLE } from "./partial-closure";
 
 type SizedPlan = Pick<TablePlan, "select" | "scope" | "estimatedBytes" | "estimatedIndexBytes">;
 
@@ -36,13 +38,29 @@ export interface SourceSizes {
   tables: readonly { bytes: number; indexBytes: number }[];
 }
 
-export function expectedCopyBytes(source: SourceSizes, plans: readonly SizedPlan[], options: Pick<SandboxOptions, "kind" | "share">): number {
+/** `companyShare`: the share of production's companies a partial copy takes, 0–1 (chosenCompanyShare). */
+export function expectedCopyBytes(source: SourceSizes, plans: readonly SizedPlan[], companyShare: number): number {
   const catalogs = Math.max(0, source.databaseBytes - source.tables.reduce((sum, t) => sum + t.bytes + t.indexBytes, 0));
-  const share = options.kind === "partial" ? partialShareOf(options) : null;
-  const scopedFraction = share?.by === "percent" ? share.percent / 100 : 1;
+  const scopedFraction = Math.min(1, Math.max(0, companyShare));
   const written = plans.filter((p) => p.select !== null);
   const rows = written.reduce((sum, p) => sum + (p.estimatedBytes + p.estimatedIndexBytes) * (p.scope ? scopedFraction : 1), 0);
   return Math.ceil(catalogs + rows * REWRITE_HEADROOM + written.length * TABLE_MAPS_BYTES);
+}
+
+/**
+ * The share of production's companies a copy takes, 0–1: 1 but for a partial copy,
+ * whose percentage is its share; companies named or changed since a date are counted
+ * on production (one scan of its companies, in the copy's snapshot).
+ */
+export async function chosenCompanyShare(production: pg.ClientBase, options: Pick<SandboxOptions, "kind" | "share">): Promise<number> {
+  if (options.kind !== "partial") return 1;
+  const share = partialShareOf(options);
+  if (share.by === "percent") return share.percent / 100;
+  const { rows } = await production.query<{ chosen: string; all: string }>(
+    `SELECT count(*) FILTER (WHERE ${chosenCompanies(share)})::text AS chosen, count(*)::text AS all FROM public.${ROOT_TABLE}`,
+  );
+  const all = Number(rows[0]?.all ?? 0);
+  return all === 0 ? 0 : Number(rows[0]?.chosen ?? 0) / all;
 }
 
 /**

@@ -32,7 +32,7 @@ import { rateLimitFromMegabytes } from "./rate-limit";
 import { openSnapshot } from "./snapshot";
 import type { PersonalData } from "./pseudonyms/personal-data";
 import { countChosenRowsApart } from "./partial-chosen-counts";
-import { expectedCopyBytes, reserveRoom, type RoomReserver } from "./expected-size";
+import { chosenCompanyShare, expectedCopyBytes, reserveRoom, type RoomReserver } from "./expected-size";
 import { readPersonalData } from "./pseudonyms/read-personal-data";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 
@@ -95,6 +95,8 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const schema = await timePhase(onPhase, "read schema", () => readSourceSchema(snapshot.main));
     const plan = await timePhase(onPhase, "drift check (rule 0)", () => assertNoDrift(snapshot.main, schema, input.classification));
     const facts = await timePhase(onPhase, "preflight (rule 15)", () => preflight(snapshot.main, options));
+    // For the room the copy reserves on the sandbox server (expected-size.ts).
+    const companyShare = await chosenCompanyShare(snapshot.main, options);
     const carried = input.carryOverFromUrl ? await readCarryOver(input.carryOverFromUrl) : NOTHING_CARRIED;
     const ruleContext = {
       options,
@@ -164,7 +166,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const [, { leftOut, wholeCountsRest }, personalData, downKeys] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
-        await reserveRoom(input.reserveRoom, expectedCopyBytes(schema, plans, options));
+        await reserveRoom(input.reserveRoom, expectedCopyBytes(schema, plans, companyShare));
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked, input.signal));
         input.onDatabaseCreated();
         await timePhase(onPhase, "tables (DDL)", () =>
