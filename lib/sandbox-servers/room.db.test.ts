@@ -113,7 +113,7 @@ describe("a copy's room on its sandbox server", () => {
     const waiting = await run("REFRESH");
     expect(waiting.status).toBe("QUEUED");
     expect(waiting.failureDetail).toMatch(/code NO_ROOM/);
-    expect(waiting.error).toMatch(/^The sandbox server has no room for this copy \(about .* MB\) right now\. Nothing was created; our operators have been told\. The copy will be retried at /);
+    expect(waiting.error).toMatch(/^The sandbox server has no room for this copy \(about .* MB\) right now\. Nothing was kept; our operators have been told\. The copy will be retried at /);
     expect(await databasesOfRun("Cust6161", waiting.id)).toEqual([]);
     expect((await alertOf("full"))?.detail).toMatch(/its sandboxes and the copies under way hold/);
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).databaseName).toBe(before.databaseName);

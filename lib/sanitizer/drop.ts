@@ -15,8 +15,9 @@ import { quoteIdent } from "./sql";
  */
 const STATEMENT_BOUND_MS = 60_000;
 
-async function withServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await openSandboxSession(serverUrl, undefined, { query_timeout: STATEMENT_BOUND_MS });
+/** `signal`: cuts the session when it aborts. */
+async function withServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const client = await openSandboxSession(serverUrl, signal, { query_timeout: STATEMENT_BOUND_MS });
   try {
     return await run(client);
   } finally {
@@ -39,15 +40,19 @@ export async function databasesNamed(serverUrl: string, prefix: string): Promise
   });
 }
 
-/** Size in bytes, or null when the database does not exist. */
-export async function databaseSize(serverUrl: string, databaseName: string): Promise<number | null> {
-  return withServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ size: string }>(
-      "SELECT pg_database_size(datname)::text AS size FROM pg_database WHERE datname = $1",
-      [databaseName],
-    );
-    return rows[0] ? Number(rows[0].size) : null;
-  });
+/** Size in bytes, or null when the database does not exist; its session is cut when `signal` aborts. */
+export async function databaseSize(serverUrl: string, databaseName: string, signal?: AbortSignal): Promise<number | null> {
+  return withServer(
+    serverUrl,
+    async (c) => {
+      const { rows } = await c.query<{ size: string }>(
+        "SELECT pg_database_size(datname)::text AS size FROM pg_database WHERE datname = $1",
+        [databaseName],
+      );
+      return rows[0] ? Number(rows[0].size) : null;
+    },
+    signal,
+  );
 }
 
 /** Drops the database as dropSandboxDatabase does; false when it could not (its server does not answer), to be tried again later. */

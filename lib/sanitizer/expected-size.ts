@@ -74,8 +74,11 @@ export type RoomReserver = (bytes: number) => Promise<RoomVerdict>;
 /** Asks for the copy's room before its database is created: a refusal stops the run with nothing made. */
 export async function reserveRoom(reserve: RoomReserver | undefined, bytes: number): Promise<void> {
   const verdict = reserve ? await reserve(bytes) : "reserved";
-  if (verdict === "no room now") {
-    throw new SanitizationError("NO_ROOM", `The sandbox server has no room for this copy (about ${formatBytes(bytes)}) right now. Nothing was created; our operators have been told.`);
-  }
-  if (verdict === "never fits") throw new SanitizationError("TOO_LARGE", `The copy needs about ${formatBytes(bytes)}.`);
+  if (verdict !== "reserved") throw refusedRoom(verdict, bytes);
+}
+
+/** The run's failure when its room is refused: for a while (NO_ROOM, tried again later) or for good (TOO_LARGE). */
+export function refusedRoom(verdict: Exclude<RoomVerdict, "reserved">, bytes: number): SanitizationError {
+  if (verdict === "never fits") return new SanitizationError("TOO_LARGE", `The copy needs about ${formatBytes(bytes)}.`);
+  return new SanitizationError("NO_ROOM", `The sandbox server has no room for this copy (about ${formatBytes(bytes)}) right now. Nothing was kept; our operators have been told.`);
 }

@@ -23,6 +23,7 @@ import { databaseExists, dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
 import type { RoomReserver } from "./expected-size";
+import { RoomWatch } from "./room-watch";
 import { sandboxOptionsSchema, type SandboxOptionsInput } from "./options";
 import { startPostRules, type PostRuleChanges, type PostRules } from "./post-rules";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
@@ -86,7 +87,9 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   const limits = copyLimits();
   const bounds: RunBounds = { ...limits, deadlineMs: input.deadlineMs ?? limits.deadlineMs(0) };
   const deadline = AbortSignal.timeout(bounds.deadlineMs);
-  const signal = input.signal ? AbortSignal.any([input.signal, deadline]) : deadline;
+  // The copy is held to the room it reserves on the sandbox server (room-watch.ts).
+  const roomWatch = input.reserveRoom ? new RoomWatch(input.sandboxServerUrl, input.databaseName, input.reserveRoom) : undefined;
+  const signal = AbortSignal.any([deadline, ...(input.signal ? [input.signal] : []), ...(roomWatch ? [roomWatch.signal] : [])]);
   const tracker = new ProgressTracker(input.onProgress);
   tracker.add({ key: "snapshot", label: "Snapshot of production, contract check" });
   tracker.add({ key: "schema", label: "Create the database and its tables" });
@@ -126,8 +129,10 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
         { key: "verify", label: "Verify every rule on the copy", unit: "checks", done: 0, total: CHECK_COUNT },
       ],
       targets,
+      reserveRoom: roomWatch && ((bytes) => roomWatch.reserveFirst(bytes)),
       onDatabaseCreated: () => {
         created = true;
+        roomWatch?.start();
         postRules = startPostRules(targetUrl, signal);
       },
     });
@@ -235,6 +240,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       if (report) report.checks = v.checks;
     }
     await targets.close();
+    await roomWatch?.stop();
     assertVerified(verification);
     tracker.finish("verify", { detail: "every rule holds" });
     await tracker.flush();
@@ -251,7 +257,9 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       expectations,
     };
   } catch (error) {
-    const failure = toSanitizationError(error, bounds, input.signal, deadline);
+    await roomWatch?.stop();
+    // Whatever surfaced first (a cut session, an aborted stream), the reason is the room refused.
+    const failure = roomWatch?.refusal() ?? toSanitizationError(error, bounds, input.signal, deadline);
     await targets.close();
     await postRules?.close().catch(() => undefined);
     await verifier?.then((session) => endOrCut(session)).catch(() => undefined);
