@@ -138,9 +138,13 @@ describe("a copy's room on its sandbox server", () => {
       }),
     );
     const verdicts = await Promise.all(running.map((r) => reserveRoomForCopy(r.id, size)));
-    expect(verdicts.sort()).toEqual(["no room now", "reserved"]);
+    expect([...verdicts].sort()).toEqual(["no room now", "reserved"]);
     const [after] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
     expect(after?.reservedBytes).toBe(size);
+    // A copy that outgrows its room asks again: its own reservation is replaced, not added to.
+    const winner = running[verdicts.indexOf("reserved")]!;
+    expect(await reserveRoomForCopy(winner.id, size * 1.4)).toBe("reserved");
+    expect((await listServerUse(db, [BUILT_IN_SERVER_ID]))[0]?.reservedBytes).toBe(size * 1.4);
     // Placement counts it: with the room taken, the server has none for a new sandbox.
     await setCap(use!.bytes + size);
     expect(hasRoom((await listServerUse(db, [BUILT_IN_SERVER_ID]))[0]!)).toBe(false);
