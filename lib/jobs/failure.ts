@@ -31,7 +31,7 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
     "Production's own data is inconsistent: some rows refer to rows that do not exist. Nothing was released, and retrying will not help until production's data is repaired; contact support.",
   ABORTED: "The run was stopped before it finished. Nothing was released; retry when ready.",
   WORKER_LOST: "The worker running this stopped unexpectedly. Nothing half-made was kept; retry.",
-  TOO_LARGE: "This copy is larger than its sandbox server can hold, so nothing was created. Our operators have been told; contact support.",
+  TOO_LARGE: "This copy is larger than its sandbox server can hold, so nothing of it was kept. Our operators have been told; contact support.",
 };
 
 /** Refusals whose details (the server's roles and databases) are for operators, not customers. */

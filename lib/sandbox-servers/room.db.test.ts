@@ -71,7 +71,7 @@ describe("a copy's room on its sandbox server", () => {
     const result = await run("PROVISION");
     expect(result.status).toBe("FAILED");
     expect(result.failureCode).toBe("TOO_LARGE");
-    expect(result.error).toMatch(/^This copy is larger than its sandbox server can hold, so nothing was created\..*The copy needs about \d+(\.\d)? MB\.$/);
+    expect(result.error).toMatch(/^This copy is larger than its sandbox server can hold, so nothing of it was kept\..*The copy needs about \d+(\.\d)? MB\.$/);
     expect(result.error).not.toMatch(/postgres|127\.0\.0\.1|SELECT|localhost/i);
     expect(await databasesOfRun("Cust6161", result.id)).toEqual([]);
     expect((await alertOf("too-large"))?.detail).toMatch(/Cust6161 needs about .* MB on the sandbox server .*its size cap is 1\.0 MB/);
