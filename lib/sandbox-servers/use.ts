@@ -6,6 +6,7 @@
  * waits on a server.
  */
 import { db } from "../db/portal";
+import { formatBytes } from "../format";
 import type { Prisma } from "../generated/portal/client";
 import type { ServerState } from "./schema";
 import { BUILT_IN_SERVER_ID } from "./registry";
@@ -73,4 +74,13 @@ export function hasRoom(use: ServerUse): boolean {
 export function freeShare(use: ServerUse, defaultMaxRuns: number): number {
   const free = (used: number, max: number | null) => (max === null ? 1 : Math.max(0, 1 - used / max));
   return Math.min(free(use.databases, use.maxDatabases), free(use.bytes + use.reservedBytes, use.maxTotalBytes), free(use.runsInFlight, use.maxConcurrentRuns ?? defaultMaxRuns));
+}
+
+/** A use against its capacity, as operators read it: "4 of 10", "4 of no limit". */
+export const ofCapacity = (used: string | number, max: string | number | null) => `${used} of ${max ?? "no limit"}`;
+
+/** A server's size against its cap, with the room copies under way hold: "1.2 GB + 800.0 MB reserved by copies under way of 5.0 GB". */
+export function describeSizeUse(use: Pick<ServerUse, "bytes" | "reservedBytes" | "maxTotalBytes">): string {
+  const used = use.reservedBytes ? `${formatBytes(use.bytes)} + ${formatBytes(use.reservedBytes)} reserved by copies under way` : formatBytes(use.bytes);
+  return ofCapacity(used, use.maxTotalBytes === null ? null : formatBytes(use.maxTotalBytes));
 }

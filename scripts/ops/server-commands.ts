@@ -4,11 +4,10 @@
  */
 import { copyLimits } from "../../lib/config/copy-limits";
 import { serverNameOf } from "../../lib/db/urls";
-import { formatBytes } from "../../lib/format";
 import { addServer, changeServer, type ServerChanges } from "../../lib/sandbox-servers/mutations";
 import { serverAddress, SandboxServerError } from "../../lib/sandbox-servers/registry";
 import { capacityFormSchema, capacityFromForm, newServerFormSchema, serverNameSchema } from "../../lib/sandbox-servers/schema";
-import { listServerUse } from "../../lib/sandbox-servers/use";
+import { describeSizeUse, listServerUse, ofCapacity } from "../../lib/sandbox-servers/use";
 import { CliError } from "./cli-error";
 import { required, text, type Flags } from "./flags";
 
@@ -53,17 +52,14 @@ export async function addServerCommand(flags: Flags): Promise<void> {
 export async function listServersCommand(): Promise<void> {
   const defaultRuns = copyLimits().runsPerSandboxServer;
   const servers = await listServerUse();
-  const of = (used: string | number, max: string | number | null) => `${used} of ${max ?? "no limit"}`;
   console.table(
     servers.map((s) => ({
       name: s.name,
       address: serverAddress(s),
       state: s.state,
-      databases: of(s.databases, s.maxDatabases),
-      size: of(formatBytes(s.bytes), s.maxTotalBytes === null ? null : formatBytes(s.maxTotalBytes)),
-      // Held against the size cap by copies under way, until each is measured.
-      reserved: formatBytes(s.reservedBytes),
-      runs: of(s.runsInFlight, s.maxConcurrentRuns ?? `${defaultRuns} (default)`),
+      databases: ofCapacity(s.databases, s.maxDatabases),
+      size: describeSizeUse(s),
+      runs: ofCapacity(s.runsInFlight, s.maxConcurrentRuns ?? `${defaultRuns} (default)`),
     })),
   );
 }

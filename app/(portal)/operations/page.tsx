@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
-import { formatBytes, formatDuration, formatWhen } from "@/lib/format";
+import { formatDuration, formatWhen } from "@/lib/format";
 import { getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS } from "@/lib/operations/queries";
+import { describeSizeUse, ofCapacity } from "@/lib/sandbox-servers/use";
 
 export const metadata: Metadata = { title: "Operations" };
 
-const ofCapacity = (used: string | number, max: string | number | null) => `${used} of ${max ?? "no limit"}`;
 const seconds = (s: number | null) => (s === null ? "—" : formatDuration(s * 1000));
 
 export default async function OperationsPage() {
@@ -79,14 +79,15 @@ export default async function OperationsPage() {
               </td>
               <td className="px-3 py-2">{s.state === "DRAINING" ? "Draining" : "Active"}</td>
               <td className="px-3 py-2">{ofCapacity(s.databases, s.maxDatabases)}</td>
-              <td className="px-3 py-2">{ofCapacity(formatBytes(s.bytes), s.maxTotalBytes === null ? null : formatBytes(s.maxTotalBytes))}</td>
+              <td className="px-3 py-2">{describeSizeUse(s)}</td>
               <td className="px-3 py-2">{ofCapacity(s.runsInFlight, s.runCap)}</td>
               <td className={`px-3 py-2 ${s.reachable ? "" : "font-semibold text-red-800"}`}>{s.reachable ? "Yes" : "No: unreachable"}</td>
             </tr>
           ))}
         </DataTable>
         <p className="mt-1 text-xs text-slate-600">
-          Sandboxes and sizes as recorded (free disk is not readable by the sandbox role); an order waiting for its setup already holds its place.
+          Sandboxes and sizes as recorded, with the room the copies under way reserved (free disk is not readable by the sandbox role); an order
+          waiting for its setup already holds its place.
         </p>
       </section>
 

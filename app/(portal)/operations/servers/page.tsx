@@ -2,16 +2,13 @@ import type { Metadata } from "next";
 import { BackLink } from "@/components/back-link";
 import { requireActor } from "@/lib/auth/actor";
 import { copyLimits } from "@/lib/config/copy-limits";
-import { formatBytes } from "@/lib/format";
 import { serverAddress } from "@/lib/sandbox-servers/registry";
 import { capacityToForm } from "@/lib/sandbox-servers/schema";
-import { listServerUse } from "@/lib/sandbox-servers/use";
+import { describeSizeUse, listServerUse, ofCapacity } from "@/lib/sandbox-servers/use";
 import { NewServerForm } from "./_components/new-server-form";
 import { ServerSettingsForm } from "./_components/server-settings-form";
 
 export const metadata: Metadata = { title: "Sandbox servers" };
-
-const of = (used: string | number, max: string | number | null) => `${used} of ${max ?? "no limit"}`;
 
 /** Operators' page for the pool: each server's use and settings, and registering a new one. Never a URL. */
 export default async function SandboxServersPage() {
@@ -39,14 +36,9 @@ export default async function SandboxServersPage() {
             </h2>
             <p className="font-mono text-xs text-slate-600">{s.id === "built-in" ? `${s.address}, from SANDBOX_SERVER_URL` : s.address}</p>
             <dl className="mt-2 grid grid-cols-1 gap-1 text-sm sm:grid-cols-3">
-              <div><dt className="inline text-slate-600">Sandboxes: </dt><dd className="inline">{of(s.databases, s.maxDatabases)}</dd></div>
-              <div>
-                <dt className="inline text-slate-600">Size: </dt>
-                <dd className="inline">
-                  {of(s.reservedBytes ? `${formatBytes(s.bytes)} + ${formatBytes(s.reservedBytes)} reserved by copies under way` : formatBytes(s.bytes), s.maxTotalBytes === null ? null : formatBytes(s.maxTotalBytes))}
-                </dd>
-              </div>
-              <div><dt className="inline text-slate-600">Copies now: </dt><dd className="inline">{of(s.runsInFlight, s.maxConcurrentRuns ?? defaultRuns)}</dd></div>
+              <div><dt className="inline text-slate-600">Sandboxes: </dt><dd className="inline">{ofCapacity(s.databases, s.maxDatabases)}</dd></div>
+              <div><dt className="inline text-slate-600">Size: </dt><dd className="inline">{describeSizeUse(s)}</dd></div>
+              <div><dt className="inline text-slate-600">Copies now: </dt><dd className="inline">{ofCapacity(s.runsInFlight, s.maxConcurrentRuns ?? defaultRuns)}</dd></div>
             </dl>
           </div>
           <ServerSettingsForm defaults={{ id: s.id, name: s.name, draining: s.state === "DRAINING", ...capacityToForm(s) }} defaultRuns={defaultRuns} />
