@@ -3,6 +3,7 @@
  * copy is owned by it and closed to everyone else; a role with more is refused
  * before anything is created, even when it was granted more after registration.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oneOffQuery } from "../db/one-off-query";
 import { withDatabase } from "../db/urls";
@@ -55,6 +56,18 @@ describe("a sandbox built by the least-privilege role", () => {
     await expect(oneOffQuery(withDatabase(otherMaker, run.databaseName), "SELECT 1")).rejects.toThrow(/permission denied for database/);
 
     await dropSandboxDatabase(testSandboxServerUrl(), run.databaseName);
+    expect(await databaseNames()).not.toContain(run.databaseName);
+  });
+
+  it("is dropped even while a session the role may not end is on it for a moment", async () => {
+    const run = input(testSandboxServerUrl());
+    await provisionSandbox(run);
+    // An operator's session (the server's superuser), which the sandbox role may not terminate, closed after a second.
+    const operator = new pg.Client({ connectionString: withDatabase(testServerAdminUrl(), run.databaseName) });
+    await operator.connect();
+    const closed = new Promise((resolve) => setTimeout(resolve, 1_000)).then(() => operator.end());
+    await dropSandboxDatabase(testSandboxServerUrl(), run.databaseName);
+    await closed;
     expect(await databaseNames()).not.toContain(run.databaseName);
   });
 

@@ -78,12 +78,16 @@ export async function dropSandboxDatabase(serverUrl: string, databaseName: strin
     } catch (error) {
       // A half-made copy must not outlive its run. FORCE waits only 5 s for the sessions it
       // ended to exit, and a run being cancelled may still be closing its own connections
-      // ("being accessed by other users", 55006): they are gone soon, so try again. Any
-      // other failure (a server that does not answer) would only fail again.
-      if (attempt >= DROP_ATTEMPTS || (error as { code?: string } | undefined)?.code !== "55006") throw error;
+      // ("being accessed by other users", 55006); FORCE may not end another role's session
+      // (42501), such as a connection just refused and still exiting, or an operator's.
+      // Those are gone soon, so try again. Any other failure (a server that does not
+      // answer) would only fail again.
+      if (attempt >= DROP_ATTEMPTS || !PASSING_SESSIONS.has((error as { code?: string } | undefined)?.code ?? "")) throw error;
       await new Promise((resolve) => setTimeout(resolve, attempt * 500));
     }
   }
 }
 
 const DROP_ATTEMPTS = 5;
+/** What a drop meets while another session is still on the database: in use (55006), or a session it may not end (42501). */
+const PASSING_SESSIONS = new Set(["55006", "42501"]);
