@@ -1,7 +1,7 @@
 /** What a customer reads when a run fails: the service's own words, never a driver's. */
 import { describe, expect, it } from "vitest";
 import { SanitizationError } from "../sanitizer/errors";
-import { describeFailure, hasOperatorOnlyDetails } from "./failure";
+import { describeFailure, hasOperatorOnlyDetails, technicalDetail } from "./failure";
 
 describe("a failed run's reason", () => {
   it("keeps a driver's or the system's message (names, paths) for operators, and gives customers advice", () => {
@@ -23,5 +23,14 @@ describe("a failed run's reason", () => {
     expect(describeFailure(busy, { retryAt: new Date("2026-12-01T10:15:00Z") })).toBe(
       "Production was busy: a table was locked by another session for more than 30 s. The copy will be retried at 2026-12-01 10:15 UTC.",
     );
+  });
+
+  it("gives operators the run's own error and what caused it, without passwords", () => {
+    const driver = Object.assign(new Error("connect ECONNREFUSED postgres://portal:s3cret@10.0.0.5:5432/portal"), { code: "ECONNREFUSED" });
+    const own = new SanitizationError("NO_ROOM", "The copy's room on the sandbox server could not be reserved just now.", undefined, { cause: driver });
+    const detail = technicalDetail(own);
+    expect(detail).toMatch(/^SanitizationError \(code NO_ROOM\): The copy's room/);
+    expect(detail).toMatch(/\nCaused by Error \(code ECONNREFUSED\): connect ECONNREFUSED postgres:\/\/portal:\S*@10\.0\.0\.5/);
+    expect(detail).not.toContain("s3cret");
   });
 });

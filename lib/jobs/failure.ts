@@ -94,8 +94,13 @@ export function failureCode(error: unknown): string | null {
  * and stack, with every connection URL's password removed. Never shown to customers.
  */
 export function technicalDetail(error: unknown): string {
-  const e = (error ?? {}) as CodedError & { stack?: string };
+  return withoutPasswords(describeWithCauses(error, 0)).slice(0, 8_000);
+}
+
+/** An error's name, code, message and stack, then what caused it (a driver's error under the run's own), a few deep. */
+function describeWithCauses(error: unknown, depth: number): string {
+  const e = (error ?? {}) as CodedError & { stack?: string; cause?: unknown };
   const head = `${e.name ?? "Error"}${e.code ? ` (code ${e.code})` : ""}: ${e.message ?? String(error)}`;
   const text = e.stack && e.stack.includes(e.message ?? "") ? `${head}\n${e.stack.split("\n").slice(1).join("\n")}` : head;
-  return withoutPasswords(text).slice(0, 8_000);
+  return e.cause !== undefined && depth < 3 ? `${text}\nCaused by ${describeWithCauses(e.cause, depth + 1)}` : text;
 }

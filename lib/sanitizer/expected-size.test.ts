@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type pg from "pg";
-import { chosenCompanyShare, expectedCopyBytes } from "./expected-size";
+import { isTransient } from "../jobs/failure";
+import { SanitizationError } from "./errors";
+import { chosenCompanyShare, expectedCopyBytes, reserveRoom } from "./expected-size";
 
 const MB = 1024 * 1024;
 const scope = { ctes: "", where: "true", members: "true" };
@@ -39,5 +41,27 @@ describe("chosenCompanyShare", () => {
     expect(await chosenCompanyShare(unread, { kind: "config" })).toBe(1);
     expect(await chosenCompanyShare(unread, { kind: "partial", share: { by: "percent", percent: 25 } })).toBe(0.25);
     expect(await chosenCompanyShare(unread, { kind: "partial" })).toBe(0.1);
+  });
+});
+
+describe("reserveRoom", () => {
+  it("stops the copy for now when its ask gets no answer (the portal's database away): an attempt for later, the cause kept for operators", async () => {
+    const driver = Object.assign(new Error("connect ECONNREFUSED 10.0.0.5:5432"), { code: "ECONNREFUSED" });
+    const error = await reserveRoom(() => Promise.reject(driver), 3 * MB).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SanitizationError);
+    expect((error as SanitizationError).code).toBe("NO_ROOM");
+    expect(isTransient(error)).toBe(true);
+    expect((error as SanitizationError).message).toBe("The copy's room on the sandbox server (about 3.0 MB) could not be reserved just now. Nothing was kept.");
+    expect((error as SanitizationError).cause).toBe(driver);
+  });
+
+  it("stops the copy for now, or for good, when its room is refused", async () => {
+    await expect(reserveRoom(async () => "no room now", MB)).rejects.toMatchObject({ code: "NO_ROOM" });
+    await expect(reserveRoom(async () => "never fits", MB)).rejects.toMatchObject({ code: "TOO_LARGE" });
+    await expect(reserveRoom(async () => "reserved", MB)).resolves.toBeUndefined();
+    await expect(reserveRoom(undefined, MB)).resolves.toBeUndefined();
   });
 });

@@ -73,8 +73,16 @@ export type RoomReserver = (bytes: number) => Promise<RoomVerdict>;
 
 /** Asks for the copy's room before its database is created: a refusal stops the run with nothing made. */
 export async function reserveRoom(reserve: RoomReserver | undefined, bytes: number): Promise<void> {
-  const verdict = reserve ? await reserve(bytes) : "reserved";
+  const verdict = reserve ? await reserve(bytes).catch((error: unknown) => Promise.reject(unansweredRoom(bytes, error))) : "reserved";
   if (verdict !== "reserved") throw refusedRoom(verdict, bytes);
+}
+
+/**
+ * No answer to the ask (the portal's own database away for a moment): nothing is made
+ * without room, and nothing is wrong with the copy, so it is an attempt for later.
+ */
+function unansweredRoom(bytes: number, cause: unknown): SanitizationError {
+  return new SanitizationError("NO_ROOM", `The copy's room on the sandbox server (about ${formatBytes(bytes)}) could not be reserved just now. Nothing was kept.`, undefined, { cause });
 }
 
 /** The run's failure when its room is refused: for a while (NO_ROOM, tried again later) or for good (TOO_LARGE). */
