@@ -139,6 +139,9 @@ describe("a copy's room on its sandbox server", () => {
     );
     const verdicts = await Promise.all(running.map((r) => reserveRoomForCopy(r.id, size)));
     expect([...verdicts].sort()).toEqual(["no room now", "reserved"]);
+    // The refused one keeps what it asked for, for its next attempt.
+    const refusedBytes = await Promise.all(running.map(async (r) => (await db.sandboxRun.findUniqueOrThrow({ where: { id: r.id } })).roomRefusedBytes));
+    expect(refusedBytes.map((b) => (b === null ? null : Number(b))).sort()).toEqual([size, null]);
     const [after] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
     expect(after?.reservedBytes).toBe(size);
     // A copy that outgrows its room asks again: its own reservation is replaced, not added to.
@@ -149,4 +152,37 @@ describe("a copy's room on its sandbox server", () => {
     await setCap(use!.bytes + size);
     expect(hasRoom((await listServerUse(db, [BUILT_IN_SERVER_ID]))[0]!)).toBe(false);
   });
+
+  it("a retry asks first for the room its last attempt was refused: with none, it stops before it creates anything or reads production's rows", async () => {
+    // The race's runs are over: they hold neither room nor the server's copy slots.
+    await db.sandboxRun.updateMany({ where: { status: "RUNNING" }, data: { status: "FAILED" } });
+    const sandbox = await db.sandbox.create({
+      data: { tenantId, name: "outgrown", planCounts: { complete: 1 }, orderedById: adminId, sandboxCustomerId: "Cust616112", status: "QUEUED", sandboxServerId: BUILT_IN_SERVER_ID },
+    });
+    const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: adminId, options: {}, enqueue: false });
+    // As an attempt leaves it that outgrew its reservation mid-copy and found no more room:
+    // far more than this small production's estimate.
+    const outgrown = 400 * MB;
+    await db.sandboxRun.update({ where: { id: runId }, data: { roomRefusedBytes: BigInt(outgrown) } });
+    // Another sandbox holds 50 MB: what the last attempt needed is under the cap, but not free.
+    await db.sandbox.create({
+      data: { tenantId, name: "beside", planCounts: { complete: 1 }, orderedById: adminId, status: "READY", sizeBytes: BigInt(50 * MB), sandboxServerId: BUILT_IN_SERVER_ID },
+    });
+    const [use] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
+    const held = use!.bytes + use!.reservedBytes;
+    await setCap(held + outgrown - 1);
+    const waiting = await run("PROVISION", runId);
+    expect(waiting.status).toBe("QUEUED");
+    expect(waiting.error).toMatch(/^The sandbox server has no room for this copy \(about 400\.0 MB\) right now\./);
+    // It stopped at the schema step, where the room is asked for: no table's rows were read.
+    const steps = (waiting.progress as { steps: { key: string; state: string; detail?: string }[] }).steps;
+    expect(steps.find((s) => s.key === "schema")?.state).toBe("failed");
+    expect(steps.filter((s) => s.key.startsWith("table:") && s.state !== "pending" && s.detail !== "not copied (rules)")).toEqual([]);
+    expect(await databasesOfRun("Cust6161", runId)).toEqual([]);
+
+    await setCap(held + outgrown);
+    const done = await run("PROVISION", runId);
+    expect(done.status, done.error ?? "").toBe("SUCCEEDED");
+    expect(Number(done.reservedBytes)).toBe(outgrown);
+  }, 120_000);
 });

@@ -26,24 +26,29 @@ export async function reserveRoomForCopy(runId: string, bytes: number): Promise<
   const refused = await db.$transaction(async (tx) => {
     const run = await tx.sandboxRun.findUniqueOrThrow({
       where: { id: runId },
-      select: { sandboxServer: true, reservedBytes: true, sandbox: { select: { tenant: { select: { customerId: true } } } } },
+      select: { sandboxServer: true, reservedBytes: true, roomRefusedBytes: true, sandbox: { select: { tenant: { select: { customerId: true } } } } },
     });
     if (!run.sandboxServer) return null; // a deletion writes nothing
     await lockServerLine(tx, run.sandboxServer);
     const [use] = await listServerUse(tx, [run.sandboxServer]);
+    // Kept across attempts, so the next one asks for at least this much before it writes.
+    const refuse = async <Refusal>(refusal: Refusal) => {
+      if (bytes > Number(run.roomRefusedBytes ?? 0)) await tx.sandboxRun.update({ where: { id: runId }, data: { roomRefusedBytes: BigInt(bytes) } });
+      return refusal;
+    };
     if (use && use.maxTotalBytes !== null) {
       // What the others hold: this run's own earlier reservation, if any, is replaced.
       const held = use.bytes + use.reservedBytes - Number(run.reservedBytes ?? 0);
       const need = `A copy for ${run.sandbox.tenant.customerId} needs about ${formatBytes(bytes)} on the sandbox server ${use.name}`;
       const cap = `its size cap is ${formatBytes(use.maxTotalBytes)}`;
       if (bytes > use.maxTotalBytes) {
-        return { verdict: "never fits" as const, alert: roomAlert(`${use.id}:too-large`, `a copy is larger than sandbox server ${use.name} can hold`, `${need}, and ${cap}, so the run failed without creating anything. Raise the server's size cap, or pin the tenant to a larger server.`) };
+        return refuse({ verdict: "never fits" as const, alert: roomAlert(`${use.id}:too-large`, `a copy is larger than sandbox server ${use.name} can hold`, `${need}, and ${cap}, so the run failed without creating anything. Raise the server's size cap, or pin the tenant to a larger server.`) });
       }
       if (held + bytes > use.maxTotalBytes) {
-        return {
+        return refuse({
           verdict: "no room now" as const,
           alert: roomAlert(`${use.id}:full`, `sandbox server ${use.name} has no room for a copy`, `${need}; its sandboxes and the copies under way hold ${formatBytes(held)}, and ${cap}. The run will be retried. Raise the cap, or move sandboxes to another server.`),
-        };
+        });
       }
     }
     await tx.sandboxRun.update({ where: { id: runId }, data: { reservedBytes: BigInt(bytes) } });

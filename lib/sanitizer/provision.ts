@@ -70,6 +70,11 @@ export interface ProvisionInput {
    * None: the copy takes what it needs.
    */
   reserveRoom?: RoomReserver;
+  /**
+   * The most room an earlier attempt of this run was refused: the first ask is at least
+   * this, so a retry that cannot fit stops before it reads production again.
+   */
+  roomAtLeastBytes?: number;
 }
 
 export async function provisionSandbox(input: ProvisionInput): Promise<SanitizationReport> {

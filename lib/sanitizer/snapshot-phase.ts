@@ -61,6 +61,8 @@ export interface SnapshotPhaseInput {
   pseudonymSecret?: string;
   /** Reserves the copy's room on the sandbox server before its database is created (expected-size.ts). */
   reserveRoom?: RoomReserver;
+  /** The room an earlier attempt of the run was refused: asked for at least, whatever the estimate says. */
+  roomAtLeastBytes?: number;
 }
 
 export interface SnapshotPhaseResult {
@@ -166,7 +168,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const [, { leftOut, wholeCountsRest }, personalData, downKeys] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
-        await reserveRoom(input.reserveRoom, expectedCopyBytes(schema, plans, companyShare));
+        await reserveRoom(input.reserveRoom, Math.max(expectedCopyBytes(schema, plans, companyShare), input.roomAtLeastBytes ?? 0));
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked, input.signal));
         input.onDatabaseCreated();
         await timePhase(onPhase, "tables (DDL)", () =>

@@ -87,6 +87,7 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
     carryOverFromUrl: previous ? withDatabase(sandboxServerUrl, previous) : undefined,
     pseudonymSecret: options.personalData === "pseudonymise" ? await pseudonymSecretFor(sandbox.id) : undefined,
     reserveRoom: (bytes) => reserveRoomForCopy(run.id, bytes),
+    roomAtLeastBytes: Number(run.roomRefusedBytes ?? 0),
     onProgress: async (progress) => {
       onProgress?.(progress);
       await recordProgress(run.id, progress as unknown as Prisma.InputJsonValue);

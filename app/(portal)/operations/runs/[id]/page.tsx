@@ -28,6 +28,8 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
     ...(run.lostAt ? ([["Worker found lost", formatWhen(run.lostAt)]] as [string, string][]) : []),
     // The copy's expected size, held against its sandbox server's size cap while it ran.
     ...(run.reservedBytes !== null ? ([["Room reserved on its sandbox server", formatBytes(run.reservedBytes)]] as [string, string][]) : []),
+    // What an attempt asked for and was refused: the next attempt asks for at least as much.
+    ...(run.roomRefusedBytes !== null ? ([["Room refused an attempt", formatBytes(run.roomRefusedBytes)]] as [string, string][]) : []),
   ];
   return (
     <section aria-labelledby="run-heading" className="space-y-6">
