@@ -37,6 +37,9 @@ async function unusedDemoStaffCode(email: string, testInfo: TestInfo): Promise<s
 
 /** No serious or critical axe violations on the page as it is now. */
 export async function expectAccessible(page: Page, where = page.url()): Promise<void> {
+  // Next.js streams a dynamic page's metadata after its body: wait for the title, or axe
+  // may judge a page whose <title> has not arrived yet.
+  await expect(page).toHaveTitle(/\S/);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${where}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);

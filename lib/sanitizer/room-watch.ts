@@ -25,7 +25,6 @@ export class RoomWatch {
     private readonly serverUrl: string,
     private readonly databaseName: string,
     private readonly reserve: RoomReserver,
-    private readonly intervalMs = WATCH_INTERVAL_MS,
   ) {}
 
   /** Aborts, with the refusal as its reason, when the copy outgrows its room and no more is given. */
@@ -57,7 +56,7 @@ export class RoomWatch {
 
   private async watch(): Promise<void> {
     while (!this.stopped.signal.aborted && !this.refused.signal.aborted) {
-      await pause(this.intervalMs, this.stopped.signal);
+      await pause(WATCH_INTERVAL_MS, this.stopped.signal);
       if (this.stopped.signal.aborted) return;
       // A measurement that fails (the server busy for a moment) is taken again at the next turn.
       // Cut when the copy ends: a server that hangs holds neither the run nor its clean-up.
