@@ -4,26 +4,50 @@
  * first ("Hansen" gets a Norwegian name, "Schmidt GmbH" a German company), then from
  * the others when that locale's pool is used up by production's own values.
  */
-import { Faker, base, da, de, en, nb_NO, sv, type LocaleDefinition } from "@faker-js/faker";
+import type { Faker, LocaleDefinition } from "@faker-js/faker";
+import { faker as da } from "@faker-js/faker/locale/da";
+import { faker as de } from "@faker-js/faker/locale/de";
+import { faker as en } from "@faker-js/faker/locale/en";
+import { faker as nbNO } from "@faker-js/faker/locale/nb_NO";
+import { faker as sv } from "@faker-js/faker/locale/sv";
 import { SeedRandomizer } from "./seed";
 
-const DEFINITIONS: readonly LocaleDefinition[] = [nb_NO, sv, da, de, en];
-export const LOCALE_COUNT = DEFINITIONS.length;
+/*
+ * From faker's per-locale entries, not its root: the root evaluates all its seventy
+ * locales (16 MB of heap, 32 MB resident in every worker process), an entry only its
+ * own and the English and base ones it falls back on. An entry gives a Faker built on
+ * [own, en, base], whose definitions, merged, are what ours were built on.
+ */
+const LOCALE_FAKERS: readonly Faker[] = [nbNO, sv, da, de, en];
+export const LOCALE_COUNT = LOCALE_FAKERS.length;
+
+/** The Faker class, which only the root entry exports by name. */
+const FakerClass = en.constructor as new (options: { locale: LocaleDefinition; randomizer: SeedRandomizer }) => Faker;
 
 /** One generator per locale, re-seeded for every draw (seeding is cheap; building a Faker is not). */
-export const FAKERS: readonly Faker[] = DEFINITIONS.map((locale) => new Faker({ locale: [locale, en, base], randomizer: new SeedRandomizer() }));
+export const FAKERS: readonly Faker[] = LOCALE_FAKERS.map((f) => new FakerClass({ locale: f.rawDefinitions, randomizer: new SeedRandomizer() }));
 
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : value && typeof value === "object" ? Object.values(value).flatMap(strings) : [];
 
+/**
+ * A definition the locale has of its own: merging keeps each entry's own object, so an
+ * entry the locale lacks is English's very object (English's own lack base's).
+ */
+function ownEntry(f: Faker, category: "person" | "location" | "company", entry: string): unknown {
+  const value = (f.rawDefinitions[category] as Record<string, unknown> | undefined)?.[entry];
+  const fallback = f === en ? undefined : (en.rawDefinitions[category] as Record<string, unknown> | undefined)?.[entry];
+  return value === fallback ? undefined : value;
+}
+
 let wordLocales: Map<string, number> | undefined;
 
-/** Lower-cased word → the first locale whose names, cities or company forms hold it. */
+/** Lower-cased word → the first locale whose own names, cities or company forms hold it. */
 function localeOfWords(): Map<string, number> {
   if (wordLocales) return wordLocales;
   wordLocales = new Map();
-  DEFINITIONS.forEach((d, i) => {
-    const known = [...strings(d.person?.first_name), ...strings(d.person?.last_name), ...strings(d.location?.city_name), ...strings(d.company?.legal_entity_type)];
+  LOCALE_FAKERS.forEach((f, i) => {
+    const known = [...strings(ownEntry(f, "person", "first_name")), ...strings(ownEntry(f, "person", "last_name")), ...strings(ownEntry(f, "location", "city_name")), ...strings(ownEntry(f, "company", "legal_entity_type"))];
     for (const value of known) for (const w of value.toLowerCase().split(/[^\p{L}]+/u)) if (w && !wordLocales!.has(w)) wordLocales!.set(w, i);
   });
   return wordLocales;
