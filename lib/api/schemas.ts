@@ -82,7 +82,7 @@ export const ProgressSchema = z
         finishedAt: when.nullable(),
         error: z.string().nullable().meta({ description: "What went wrong, in plain words." }),
         waiting: z.string().nullable().meta({
-          description: "Why the run does not move, in plain words: what a queued run waits for (a full sandbox server), or that a running run's worker was lost and the run waits to be queued again.",
+          description: "Why the run does not move, in plain words: what a queued run waits for (a free slot or room on its sandbox server, or the time of its next attempt and why the last one stopped), or that a running run's worker was lost and the run waits to be queued again.",
         }),
         progress: z.object({ steps: z.array(StepSchema) }),
       })

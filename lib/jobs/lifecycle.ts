@@ -91,6 +91,8 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
 
 /** A run deferred for its tenant's or its sandbox server's sake waits this long before its job is offered again. */
 export const SLOT_BUSY_DEFER_MS = 5_000;
+/** How often a run waiting for room on its sandbox server looks again: room frees when copies end, minutes apart. */
+export const ROOM_WAIT_DEFER_MS = 30_000;
 
 /**
  * Claims a queued run for this worker; null when another worker has it, it is no
@@ -108,16 +110,24 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         kind: true,
         sandboxId: true,
         serverWaitSince: true,
+        roomRefusedBytes: true,
         sandbox: { select: { tenantId: true, sandboxServerId: true, tenant: { select: { sandboxServerId: true } } } },
       },
     });
     if (!queued) return null;
     const sandboxServer = queued.kind === "DELETE" ? null : placedServerId(queued.sandbox);
     if (fairShare) {
-      const slot = await findSlot(tx, { runId, tenantId: queued.sandbox.tenantId, server: sandboxServer, serverWaitSince: queued.serverWaitSince });
+      const slot = await findSlot(tx, {
+        runId,
+        tenantId: queued.sandbox.tenantId,
+        server: sandboxServer,
+        serverWaitSince: queued.serverWaitSince,
+        roomRefused: queued.roomRefusedBytes === null ? null : Number(queued.roomRefusedBytes),
+      });
       if (!slot.go) {
-        await tx.sandboxRun.update({ where: { id: runId }, data: { sandboxServer, serverWaitSince: slot.serverWaitSince } });
-        await enqueueRun(runId, inTransaction(tx), new Date(Date.now() + SLOT_BUSY_DEFER_MS));
+        const said = slot.waitingForRoom ? { error: slot.waitingForRoom } : {};
+        await tx.sandboxRun.update({ where: { id: runId }, data: { sandboxServer, serverWaitSince: slot.serverWaitSince, ...said } });
+        await enqueueRun(runId, inTransaction(tx), new Date(Date.now() + (slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : SLOT_BUSY_DEFER_MS)));
         return null;
       }
     }

@@ -18,10 +18,18 @@
  * (`serverWaitSince`): a slot that frees goes to the run that has waited longest, so
  * a busy server starves no one. A run that cannot go for its tenant's sake gives up
  * its place, so it never holds up another tenant's run on the same server.
+ *
+ * A run an earlier attempt of which was refused room on its server (its
+ * roomRefusedBytes, lib/sandbox-servers/room.ts) waits here until that much is free,
+ * without taking an attempt or reading production: room frees when other copies end
+ * or operators raise the cap, which may take longer than its retries would wait. It
+ * keeps no place in the server's line, so the copies that fit are not held up behind it.
  */
 import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
+import { formatBytes } from "../format";
+import { listServerUse, waitsForRoom } from "../sandbox-servers/use";
 
 type Tx = Prisma.TransactionClient;
 
@@ -35,12 +43,17 @@ export interface SlotRequest {
   server: string | null;
   /** Its place in the server's line, when it already waited for it. */
   serverWaitSince: Date | null;
+  /** The room an earlier attempt was refused on the server, bytes; null when none was. */
+  roomRefused?: number | null;
 }
 
 export type SlotVerdict =
   | { go: true }
-  /** Wait: `serverWaitSince` is the run's place in its server's line to keep (null: none). */
-  | { go: false; serverWaitSince: Date | null };
+  /**
+   * Wait: `serverWaitSince` is the run's place in its server's line to keep (null: none);
+   * `waitingForRoom`, what its customer reads while it waits for room on the server.
+   */
+  | { go: false; serverWaitSince: Date | null; waitingForRoom?: string };
 
 export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Promise<SlotVerdict> {
   const limits = copyLimits();
@@ -62,6 +75,13 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
   });
   const server = await tx.sandboxServer.findUnique({ where: { id: run.server }, select: { maxConcurrentRuns: true } });
   if (running + ahead >= (server?.maxConcurrentRuns ?? limits.runsPerSandboxServer)) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
+  if (run.roomRefused) {
+    const [use] = await listServerUse(tx, [run.server]);
+    if (use && waitsForRoom(use, run.roomRefused)) {
+      const waitingForRoom = `The sandbox server has no room for this copy (about ${formatBytes(run.roomRefused)}) yet. Nothing was kept; our operators have been told. The copy starts as soon as there is room.`;
+      return { go: false, serverWaitSince: null, waitingForRoom };
+    }
+  }
   return { go: true };
 }
 

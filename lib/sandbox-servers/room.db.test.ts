@@ -25,6 +25,8 @@ const { stopBoss } = await import("../jobs/queue");
 const { reserveRoomForCopy } = await import("./room");
 const { listServerUse, hasRoom } = await import("./use");
 const { BUILT_IN_SERVER_ID } = await import("./registry");
+const { getProgressSnapshot } = await import("../sandboxes/queries");
+const { loadActor } = await import("../auth/load-actor");
 
 const MB = 1024 * 1024;
 let sandboxId = "";
@@ -153,36 +155,58 @@ describe("a copy's room on its sandbox server", () => {
     expect(hasRoom((await listServerUse(db, [BUILT_IN_SERVER_ID]))[0]!)).toBe(false);
   });
 
-  it("a retry asks first for the room its last attempt was refused: with none, it stops before it creates anything or reads production's rows", async () => {
+  /** A run of a new sandbox as an attempt leaves it that outgrew its room mid-copy and found no more; the cap leaves it `short` of that room. */
+  async function outgrownRun(name: string, sandboxCustomerId: string, refused: number, short: number) {
     // The race's runs are over: they hold neither room nor the server's copy slots.
     await db.sandboxRun.updateMany({ where: { status: "RUNNING" }, data: { status: "FAILED" } });
     const sandbox = await db.sandbox.create({
-      data: { tenantId, name: "outgrown", planCounts: { complete: 1 }, orderedById: adminId, sandboxCustomerId: "Cust616112", status: "QUEUED", sandboxServerId: BUILT_IN_SERVER_ID },
+      data: { tenantId, name, planCounts: { complete: 1 }, orderedById: adminId, sandboxCustomerId, status: "QUEUED", sandboxServerId: BUILT_IN_SERVER_ID },
     });
     const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: adminId, options: {}, enqueue: false });
-    // As an attempt leaves it that outgrew its reservation mid-copy and found no more room:
-    // far more than this small production's estimate.
-    const outgrown = 400 * MB;
-    await db.sandboxRun.update({ where: { id: runId }, data: { roomRefusedBytes: BigInt(outgrown) } });
-    // Another sandbox holds 50 MB: what the last attempt needed is under the cap, but not free.
+    await db.sandboxRun.update({ where: { id: runId }, data: { roomRefusedBytes: BigInt(refused) } });
+    // Another sandbox holds 50 MB, so the room refused is under the cap but not free.
     await db.sandbox.create({
-      data: { tenantId, name: "beside", planCounts: { complete: 1 }, orderedById: adminId, status: "READY", sizeBytes: BigInt(50 * MB), sandboxServerId: BUILT_IN_SERVER_ID },
+      data: { tenantId, name: `beside ${name}`, planCounts: { complete: 1 }, orderedById: adminId, status: "READY", sizeBytes: BigInt(50 * MB), sandboxServerId: BUILT_IN_SERVER_ID },
     });
     const [use] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
     const held = use!.bytes + use!.reservedBytes;
-    await setCap(held + outgrown - 1);
-    const waiting = await run("PROVISION", runId);
+    await setCap(held + refused - short);
+    return { runId, held, sandboxId: sandbox.id };
+  }
+
+  it("a run refused room waits for it without an attempt or a read of production, then asks for at least that much", async () => {
+    // Far more than this small production's estimate.
+    const { runId, held, sandboxId: waitingSandbox } = await outgrownRun("outgrown", "Cust616112", 400 * MB, 1);
+    expect(await executeRun(runId, "test")).toBe("skipped");
+    const waiting = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
     expect(waiting.status).toBe("QUEUED");
-    expect(waiting.error).toMatch(/^The sandbox server has no room for this copy \(about 400\.0 MB\) right now\./);
+    expect(waiting.attempts).toBe(0);
+    expect(waiting.startedAt).toBeNull();
+    expect(waiting.error).toBe("The sandbox server has no room for this copy (about 400.0 MB) yet. Nothing was kept; our operators have been told. The copy starts as soon as there is room.");
+    // Its customer's page says why it waits.
+    expect((await getProgressSnapshot((await loadActor(adminId))!, waitingSandbox))?.run?.waiting).toBe(waiting.error);
+    // It keeps no place in the server's line: copies that fit are not held up behind it.
+    expect(waiting.serverWaitSince).toBeNull();
+    expect(await databasesOfRun("Cust6161", runId)).toEqual([]);
+
+    await setCap(held + 400 * MB);
+    expect(await executeRun(runId, "test")).toBe("done");
+    const done = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(done.status, done.error ?? "").toBe("SUCCEEDED");
+    expect(done.attempts).toBe(1);
+    expect(Number(done.reservedBytes)).toBe(400 * MB);
+  }, 120_000);
+
+  it("an attempt made anyway (the operator's, here and now) asks first for the room refused before: with none, it stops before it creates anything or reads production's rows", async () => {
+    const { runId } = await outgrownRun("outgrown again", "Cust616113", 300 * MB, 1);
+    await executeRun(runId, "test", { direct: true });
+    const refused = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(refused.failureCode).toBe("NO_ROOM");
+    expect(refused.error).toMatch(/^The sandbox server has no room for this copy \(about 300\.0 MB\) right now\./);
     // It stopped at the schema step, where the room is asked for: no table's rows were read.
-    const steps = (waiting.progress as { steps: { key: string; state: string; detail?: string }[] }).steps;
+    const steps = (refused.progress as { steps: { key: string; state: string; detail?: string }[] }).steps;
     expect(steps.find((s) => s.key === "schema")?.state).toBe("failed");
     expect(steps.filter((s) => s.key.startsWith("table:") && s.state !== "pending" && s.detail !== "not copied (rules)")).toEqual([]);
     expect(await databasesOfRun("Cust6161", runId)).toEqual([]);
-
-    await setCap(held + outgrown);
-    const done = await run("PROVISION", runId);
-    expect(done.status, done.error ?? "").toBe("SUCCEEDED");
-    expect(Number(done.reservedBytes)).toBe(outgrown);
   }, 120_000);
 });

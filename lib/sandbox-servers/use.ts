@@ -68,6 +68,15 @@ export function hasRoom(use: ServerUse): boolean {
 }
 
 /**
+ * Whether a copy of `bytes` must wait for room on the server: its cap, less what its
+ * sandboxes and the copies under way hold, is short of it. Not one the cap can never
+ * hold: that copy goes on, to fail for good when it asks (room.ts).
+ */
+export function waitsForRoom(use: Pick<ServerUse, "bytes" | "reservedBytes" | "maxTotalBytes">, bytes: number): boolean {
+  return use.maxTotalBytes !== null && bytes <= use.maxTotalBytes && use.bytes + use.reservedBytes + bytes > use.maxTotalBytes;
+}
+
+/**
  * The share of a server still free, 0–1, by its tightest limit: databases, size (the copies' room counted), and
  * runs (against `defaultMaxRuns` when it has no cap of its own). No limit at all = 1.
  */

@@ -241,7 +241,8 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
       finishedAt: run.finishedAt?.toISOString() ?? null,
       // Plain words written by the worker (lib/jobs/failure.ts): never a driver message.
       error: run.error,
-      waiting: lost ?? (await describeServerWait(run)),
+      // A queued run's reason is why it waits: a retry's, or the room it waits for (cleared when claimed).
+      waiting: lost ?? (await describeServerWait(run)) ?? (run.status === "QUEUED" ? run.error : null),
       progress,
     },
     fraction,
