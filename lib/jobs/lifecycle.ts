@@ -111,6 +111,7 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         sandboxId: true,
         serverWaitSince: true,
         roomRefusedBytes: true,
+        createdAt: true,
         sandbox: { select: { tenantId: true, sandboxServerId: true, tenant: { select: { sandboxServerId: true } } } },
       },
     });
@@ -123,6 +124,7 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         server: sandboxServer,
         serverWaitSince: queued.serverWaitSince,
         roomRefused: queued.roomRefusedBytes === null ? null : Number(queued.roomRefusedBytes),
+        requestedAt: queued.createdAt,
       });
       if (!slot.go) {
         const said = slot.waitingForRoom ? { error: slot.waitingForRoom } : {};

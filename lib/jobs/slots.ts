@@ -24,6 +24,9 @@
  * without taking an attempt or reading production: room frees when other copies end
  * or operators raise the cap, which may take longer than its retries would wait. It
  * keeps no place in the server's line, so the copies that fit are not held up behind it.
+ * It waits ROOM_WAIT_LIMIT_MS from when it was asked for at most: a sandbox whose run
+ * is queued can be neither refreshed nor deleted, so after that its attempts go on and,
+ * still refused, end it.
  */
 import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
@@ -32,6 +35,9 @@ import { formatBytes } from "../format";
 import { listServerUse, waitsForRoom } from "../sandbox-servers/use";
 
 type Tx = Prisma.TransactionClient;
+
+/** The longest a run waits for room before its attempts go on (from when it was asked for). */
+export const ROOM_WAIT_LIMIT_MS = 6 * 60 * 60 * 1000;
 
 /** Runs that write a copy into their sandbox server; a deletion only drops a database. */
 const COPY_KINDS = ["PROVISION", "REFRESH"] as const;
@@ -45,6 +51,8 @@ export interface SlotRequest {
   serverWaitSince: Date | null;
   /** The room an earlier attempt was refused on the server, bytes; null when none was. */
   roomRefused?: number | null;
+  /** When the run was asked for: it waits for room ROOM_WAIT_LIMIT_MS from then at most. */
+  requestedAt?: Date;
 }
 
 export type SlotVerdict =
@@ -75,7 +83,7 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
   });
   const server = await tx.sandboxServer.findUnique({ where: { id: run.server }, select: { maxConcurrentRuns: true } });
   if (running + ahead >= (server?.maxConcurrentRuns ?? limits.runsPerSandboxServer)) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
-  if (run.roomRefused) {
+  if (run.roomRefused && (!run.requestedAt || now.getTime() - run.requestedAt.getTime() < ROOM_WAIT_LIMIT_MS)) {
     const [use] = await listServerUse(tx, [run.server]);
     if (use && waitsForRoom(use, run.roomRefused)) {
       const waitingForRoom = `The sandbox server has no room for this copy (about ${formatBytes(run.roomRefused)}) yet. Nothing was kept; our operators have been told. The copy starts as soon as there is room.`;

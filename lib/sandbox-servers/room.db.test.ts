@@ -197,6 +197,15 @@ describe("a copy's room on its sandbox server", () => {
     expect(Number(done.reservedBytes)).toBe(400 * MB);
   }, 120_000);
 
+  it("a run waits for room six hours at most: then its attempts go on, and one refused again counts", async () => {
+    const { runId } = await outgrownRun("outgrown long ago", "Cust616114", 300 * MB, 1);
+    await db.sandboxRun.update({ where: { id: runId }, data: { createdAt: new Date(Date.now() - 6 * 3600_000 - 60_000) } });
+    expect(await executeRun(runId, "test")).toBe("retrying");
+    const refused = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(refused.attempts).toBe(1);
+    expect(refused.error).toMatch(/^The sandbox server has no room for this copy \(about 300\.0 MB\) right now\. .* The copy will be retried at /);
+  }, 120_000);
+
   it("an attempt made anyway (the operator's, here and now) asks first for the room refused before: with none, it stops before it creates anything or reads production's rows", async () => {
     const { runId } = await outgrownRun("outgrown again", "Cust616113", 300 * MB, 1);
     await executeRun(runId, "test", { direct: true });
