@@ -43,6 +43,12 @@ export const copyLimitsShape = {
   RUNS_PER_TENANT: z.coerce.number().int().min(1).max(16).default(1),
   /** Copies writing into one sandbox server at once, over all workers: a server's disk and connections are shared. */
   SANDBOX_SERVER_MAX_RUNS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Distinct values of one kind (phone numbers, names, addresses, ...) a pseudonymised
+   * copy reads from production and holds while it copies; a production with more is
+   * refused, never half-scrubbed. Each million costs a worker up to about 128 MB.
+   */
+  PSEUDONYMISE_MAX_VALUES: z.coerce.number().int().min(1_000).max(50_000_000).default(1_000_000),
 };
 
 const schema = z.object(copyLimitsShape);
@@ -59,6 +65,8 @@ export interface CopyLimits {
   runsPerTenant: number;
   runsPerSandboxServer: number;
   rateLimitMBps: number;
+  /** Distinct values of one kind a pseudonymised copy may hold (rule 18's sets). */
+  pseudonymiseMaxValues: number;
   /** The overall deadline of a run copying a production database of `bytes`. */
   deadlineMs(bytes: number): number;
 }
@@ -77,6 +85,7 @@ export function copyLimits(source: Record<string, string | undefined> = process.
     runsPerTenant: e.RUNS_PER_TENANT,
     runsPerSandboxServer: e.SANDBOX_SERVER_MAX_RUNS,
     rateLimitMBps: e.COPY_RATE_LIMIT_MBPS,
+    pseudonymiseMaxValues: e.PSEUDONYMISE_MAX_VALUES,
     deadlineMs: (bytes) => Math.round(Math.max(e.COPY_DEADLINE_MIN_MINUTES, (bytes / 1024 ** 3) * e.COPY_DEADLINE_MINUTES_PER_GB) * 60_000),
   };
 }

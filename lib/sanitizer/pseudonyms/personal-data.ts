@@ -6,7 +6,7 @@
  */
 import type { PersonalColumn, PersonalKind } from "./columns";
 import { fieldResultsFor } from "./field-results";
-import { SET_LIMITS } from "./read-values";
+import { MAX_VALUE_BYTES } from "./read-values";
 import { Pseudonymiser } from "./pseudonymiser";
 import { RewriteStream } from "./rewrite-stream";
 import { Scrubber } from "./scrubber";
@@ -85,7 +85,7 @@ export class PersonalData {
         rewrite: (value: string) => this.rewrite(c.kind, value),
         results: fieldResultsFor(c.kind),
         // Free text may be long, and grows only so far (copy-rows.ts); the rest are values of the kinds production's sets were read in, up to their bound.
-        ...(c.kind === "free-text" ? {} : { maxValueBytes: SET_LIMITS.valueBytes }),
+        ...(c.kind === "free-text" ? {} : { maxValueBytes: MAX_VALUE_BYTES }),
       })),
     );
   }

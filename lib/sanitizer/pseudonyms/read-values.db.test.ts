@@ -9,7 +9,8 @@ import { createTestDatabase, dropTestDatabase } from "../../testing/pg";
 import { withClient } from "../../testing/sanitizer-fixtures";
 import { EMPTY_CLASSIFICATION } from "../classification";
 import { readSourceSchema } from "../schema-reader";
-import { readProductionValues } from "./read-values";
+import { copyLimits } from "../../config/copy-limits";
+import { readProductionValues, setLimits } from "./read-values";
 
 let db: string;
 const NAMES = ["Kari\tTab", "Ola\nLine", "Back\\slash", "Øyvind", "Kari\tTab"];
@@ -52,6 +53,30 @@ describe("readProductionValues", () => {
       });
       expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
     });
+  });
+
+  it("holds as many values as operators set (PSEUDONYMISE_MAX_VALUES), a million by default", async () => {
+    expect(setLimits(copyLimits({}))).toEqual({ values: 1_000_000, chars: 64_000_000, valueBytes: 64 * 1024 });
+    expect(setLimits(copyLimits({ PSEUDONYMISE_MAX_VALUES: "2500000" })).values).toBe(2_500_000);
+    expect(() => copyLimits({ PSEUDONYMISE_MAX_VALUES: "0" })).toThrow();
+    const many = await createTestDatabase("readvaluesmany");
+    const before = process.env.PSEUDONYMISE_MAX_VALUES;
+    try {
+      await withClient(many, async (c) => {
+        await c.query("CREATE TABLE contact (id int PRIMARY KEY, first_name text, last_name text, phone text, mobile text)");
+        await c.query("INSERT INTO contact SELECT n, 'Kari', 'Hansen', '+47 ' || (20000000 + n), NULL FROM generate_series(1, 1001) n");
+        const tables = (await readSourceSchema(c)).tables;
+        expect([...(await readProductionValues([c], tables, EMPTY_CLASSIFICATION)).phones]).toHaveLength(1001);
+        process.env.PSEUDONYMISE_MAX_VALUES = "1000";
+        await expect(readProductionValues([c], tables, EMPTY_CLASSIFICATION)).rejects.toMatchObject({
+          message: "Production holds more than 1,000 different phone numbers: too many to pseudonymise in one run.",
+        });
+      });
+    } finally {
+      if (before === undefined) delete process.env.PSEUDONYMISE_MAX_VALUES;
+      else process.env.PSEUDONYMISE_MAX_VALUES = before;
+      await dropTestDatabase(many);
+    }
   });
 
   it("refuses a value too long to read, which production never sends whole, and leaves the session ready", async () => {

@@ -7,6 +7,7 @@
  * closed, never half-scrubbed).
  */
 import type pg from "pg";
+import { copyLimits, type CopyLimits } from "../../config/copy-limits";
 import { formatBytes } from "../../format";
 import type { Classification } from "../classification";
 import { SanitizationError } from "../errors";
@@ -27,8 +28,20 @@ export interface SetLimits {
   valueBytes: number;
 }
 
-/** About 128 MB per set at worst: a million names of 60 characters, or fewer longer ones. */
-export const SET_LIMITS: SetLimits = { values: 1_000_000, chars: 64 * 1024 * 1024, valueBytes: 64 * 1024 };
+/** The longest value read: a name, phone number or address (an operator's classified one too) is far shorter. */
+export const MAX_VALUE_BYTES = 64 * 1024;
+/** Characters a set may hold per value it may hold: its values' average length at most. */
+const CHARS_PER_VALUE = 64;
+
+/**
+ * The bounds of every set: PSEUDONYMISE_MAX_VALUES values (a million by default), of 64
+ * characters on average. About 128 MB a million at worst: names of 60 characters, or
+ * fewer longer ones.
+ */
+export function setLimits(limits: Pick<CopyLimits, "pseudonymiseMaxValues"> = copyLimits()): SetLimits {
+  const values = limits.pseudonymiseMaxValues;
+  return { values, chars: values * CHARS_PER_VALUE, valueBytes: MAX_VALUE_BYTES };
+}
 
 type Source = { table: string; expr: string };
 
@@ -93,7 +106,7 @@ export async function readProductionValues(
   classification: Classification,
   limits: Partial<SetLimits> = {},
 ): Promise<RawProductionValues> {
-  const limit = { ...SET_LIMITS, ...limits };
+  const limit = { ...setLimits(), ...limits };
   const out: Record<string, Set<string>> = {};
   const queue = Object.entries(sources(tables, classification));
   await Promise.all(
