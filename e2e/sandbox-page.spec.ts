@@ -210,6 +210,32 @@ test("a run whose worker was lost says why it does not move, and promises no tim
   }
 });
 
+test("a refresh waiting for room says so, and its customer may cancel it before it starts", async ({ page }) => {
+  // A queued refresh with no job on the queue, so no worker takes it during the test.
+  const waitingWords = "The sandbox server has no room for this copy (about 400.0 MB) yet. Nothing was kept; our operators have been told. The copy starts as soon as there is room.";
+  const { rows } = await portal.query<{ id: string }>(
+    `INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", error, "roomRefusedBytes")
+     VALUES ('e2ecancel' || substr(md5(random()::text), 1, 12), $1, 'REFRESH', 'QUEUED', '{}', 1, now(), $2, 400 * 1024 * 1024)
+     RETURNING id`,
+    [sandboxId, waitingWords],
+  );
+  await portal.query(`UPDATE "Sandbox" SET status = 'REFRESHING' WHERE id = $1`, [sandboxId]);
+  try {
+    await signIn(page, ADMIN);
+    await page.goto(sandboxUrl);
+    await expect(page.getByTestId("run-waiting")).toHaveText(waitingWords);
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Cancel this refresh" }).click();
+    await expect(page.getByRole("heading", { name: "The last refresh was cancelled" })).toBeVisible();
+    await expect(page.getByTestId("run-failure")).toContainText(/Cancelled by .+ before it started\. Nothing was changed\./);
+    await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
+    await expectAccessible(page);
+  } finally {
+    await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id]);
+    await portal.query(`UPDATE "Sandbox" SET status = 'READY' WHERE id = $1`, [sandboxId]);
+  }
+});
+
 test("deleting needs the exact name, then drops the sandbox database", async ({ page }) => {
   await signIn(page, ADMIN);
   await page.goto(sandboxUrl);

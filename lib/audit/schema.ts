@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   "sandbox.wizard.confirmed",
   "sandbox.refresh.requested",
   "sandbox.retry.requested",
+  "sandbox.run.cancelled",
   "sandbox.delete.requested",
   "sandbox.autoRefresh.changed",
   "checklist.fixed",

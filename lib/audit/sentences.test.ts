@@ -45,6 +45,9 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     [event("sandbox.retry.requested", { name: "UAT", kind: "PROVISION" }), "Ingrid Nordlys retried the failed copy of sandbox “UAT” for Nordlys Consulting AS"],
     [event("sandbox.retry.requested", { name: "UAT", kind: "DELETE" }), "Ingrid Nordlys retried the failed deletion of sandbox “UAT” for Nordlys Consulting AS"],
   ],
+  "sandbox.run.cancelled": [
+    [event("sandbox.run.cancelled", { name: "UAT", kind: "REFRESH" }), "Ingrid Nordlys cancelled the refresh of sandbox “UAT” for Nordlys Consulting AS before it started"],
+  ],
   "sandbox.delete.requested": [
     [event("sandbox.delete.requested", { name: "Old name" }), "Ingrid Nordlys asked for sandbox “UAT” for Nordlys Consulting AS to be deleted"],
     [event("sandbox.delete.requested", { name: "Training" }, { sandboxName: null }), "Ingrid Nordlys asked for sandbox “Training” for Nordlys Consulting AS to be deleted"],

@@ -26,6 +26,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "sandbox.wizard.confirmed": "Setup confirmed",
   "sandbox.refresh.requested": "Refresh started",
   "sandbox.retry.requested": "Run retried",
+  "sandbox.run.cancelled": "Run cancelled",
   "sandbox.delete.requested": "Deletion requested",
   "sandbox.autoRefresh.changed": "Regular refresh changed",
   "checklist.fixed": "Checklist fix applied",
@@ -83,6 +84,8 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "sandbox.refresh.requested": ({ who, sandbox, forTenant, d }) =>
     `${who} started a refresh of ${sandbox}${forTenant}${d.choicesEdited === true ? ", with changed choices" : ""}`,
   "sandbox.retry.requested": ({ who, sandbox, forTenant, d }) => `${who} retried the failed ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant}`,
+  "sandbox.run.cancelled": ({ who, sandbox, forTenant, d }) =>
+    `${who} cancelled the ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} before it started`,
   "sandbox.delete.requested": ({ who, sandbox, forTenant }) => `${who} asked for ${sandbox}${forTenant} to be deleted`,
   "sandbox.autoRefresh.changed": ({ who, sandbox, forTenant, d }) =>
     typeof d.to === "number"

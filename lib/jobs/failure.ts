@@ -34,6 +34,9 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
   TOO_LARGE: "This copy is larger than its sandbox server can hold, so nothing of it was kept. Our operators have been told; contact support.",
 };
 
+/** The failure code of a run its customer cancelled before it started (lifecycle.ts cancelQueuedRun). */
+export const CANCELLED = "CANCELLED";
+
 /** Refusals whose details (the server's roles and databases) are for operators, not customers. */
 const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE"]);
 

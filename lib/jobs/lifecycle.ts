@@ -22,7 +22,7 @@ import { AppError } from "../errors";
 import { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
-import { describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
+import { CANCELLED, describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, getBoss, wakeLocalRunWorkers, type SqlRunner } from "./queue";
 import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
@@ -261,6 +261,22 @@ async function requeue(
   const status = SANDBOX_STATUS_WHILE[run.kind].queued;
   if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
   await enqueueRun(run.id, inTransaction(tx), retry?.startAfter);
+}
+
+/**
+ * Ends a run that has not started, at its customer's word: only while it is still
+ * QUEUED (a worker that claims it first wins, and the run goes on). Its job, when
+ * offered, finds nothing to claim. Its sandbox is as a failed run leaves it: a copy
+ * still ready if it had one. No failure is announced: the customer ended it.
+ */
+export async function cancelQueuedRun(tx: Prisma.TransactionClient, run: EndingRun, reason: string): Promise<boolean> {
+  const ended = await tx.sandboxRun.updateMany({
+    where: { id: run.id, status: "QUEUED" },
+    data: { status: "FAILED", finishedAt: new Date(), error: reason, failureCode: CANCELLED, serverWaitSince: null },
+  });
+  if (ended.count === 0) return false;
+  await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: statusAfterFailure(run.sandbox) } });
+  return true;
 }
 
 async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string, failureDetail: string, code: string | null): Promise<void> {

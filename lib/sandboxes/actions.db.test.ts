@@ -16,7 +16,8 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
 const { buildWorld } = await import("../testing/test-world");
-const { refreshSandboxAction, deleteSandboxAction, retryRunAction, setAutoRefreshAction } = await import("./actions");
+const { refreshSandboxAction, deleteSandboxAction, retryRunAction, setAutoRefreshAction, cancelRunAction } = await import("./actions");
+const { executeRun } = await import("../worker/execute");
 const { setTenantClassification } = await import("../tenants/classification");
 
 let world: World;
@@ -194,6 +195,51 @@ describe("the sandbox page's actions", () => {
         await oneOffQuery(world.productionUrl, "ALTER TABLE public.company DROP COLUMN loyalty_tier");
         await rm(folder, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("cancel a run that waits to start", () => {
+    it("refuses without a session, with a role that may not start such a run, and on another tenant's sandbox", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      signInAs(world.users.adminA);
+      expect((await refreshSandboxAction({ sandboxId: s.id })).ok).toBe(true);
+      signInAs(null);
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+      // A customer user given access sees the sandbox and its run, but may not start one.
+      await db.sandboxAccess.create({ data: { sandboxId: s.id, associateId: 7, username: "user", fullName: "User A", email: "user@alpha.example", userPlan: "sales-premium" } });
+      signInAs(world.users.userA);
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      signInAs(world.users.sales);
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      signInAs(world.users.adminB);
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect((await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } })).status).toBe("QUEUED");
+      expect(await auditCount("sandbox.run.cancelled", s.id)).toBe(0);
+    });
+
+    it("ends a queued refresh, audited, the copy still ready and nothing announced; its job then finds nothing to claim", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      signInAs(world.users.adminA);
+      expect((await refreshSandboxAction({ sandboxId: s.id })).ok).toBe(true);
+      const result = await cancelRunAction({ sandboxId: s.id });
+      expect(result.ok).toBe(true);
+      const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } });
+      expect(run).toMatchObject({ status: "FAILED", failureCode: "CANCELLED", error: "Cancelled by admin before it started. Nothing was changed." });
+      expect(await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ status: "READY", databaseName: expect.any(String) });
+      expect(await auditCount("sandbox.run.cancelled", s.id)).toBe(1);
+      expect(await db.notification.count({ where: { message: { contains: s.name } } })).toBe(0);
+      expect(await executeRun(run.id, "test")).toBe("skipped");
+      // Cancelled once: there is nothing left waiting, and the sandbox can be refreshed again.
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "CONFLICT" });
+      expect((await refreshSandboxAction({ sandboxId: s.id })).ok).toBe(true);
+    });
+
+    it("leaves a run that has started to go on, saying so", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      const running = await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "RUNNING", options: OPTIONS, startedAt: new Date(), heartbeatAt: new Date() } });
+      signInAs(world.users.adminA);
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "CONFLICT", message: "The run has started, so it can no longer be cancelled; it goes on." });
+      expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: running.id } })).status).toBe("RUNNING");
     });
   });
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { protectedAction } from "../actions/safe-action";
 import { autoRefreshSchema, deleteSandboxSchema, sandboxIdSchema } from "./schema";
-import { retryFailedRun, setAutoRefreshDay, startDelete, startRefresh } from "./mutations";
+import { cancelQueuedRun, retryFailedRun, setAutoRefreshDay, startDelete, startRefresh } from "./mutations";
 
 function revalidateSandbox(sandboxId: string): void {
   revalidatePath(`/sandboxes/${sandboxId}`);
@@ -24,6 +24,13 @@ export const deleteSandboxAction = protectedAction({ permission: "sandbox.delete
 
 export const retryRunAction = protectedAction({ permission: "sandbox.retry", schema: sandboxIdSchema }, async ({ actor, input }) => {
   const result = await retryFailedRun(actor, input.sandboxId);
+  revalidateSandbox(input.sandboxId);
+  return result;
+});
+
+// Viewing is the gate here; the mutation checks the permission the run's kind needs.
+export const cancelRunAction = protectedAction({ permission: "sandbox.view", schema: sandboxIdSchema }, async ({ actor, input }) => {
+  const result = await cancelQueuedRun(actor, input.sandboxId);
   revalidateSandbox(input.sandboxId);
   return result;
 });

@@ -1,6 +1,6 @@
 /**
- * Writes behind the sandbox page: refresh, delete, retry and the regular
- * refresh day. Each re-reads the sandbox inside the actor's tenant scope,
+ * Writes behind the sandbox page: refresh, delete, retry, cancelling a run that
+ * waits to start, and the regular refresh day. Each re-reads the sandbox inside the actor's tenant scope,
  * checks the permission on that tenant, and records an audit event in the same
  * transaction as the change. Runs start only through `requestRun`, which
  * refuses a second active run.
@@ -12,11 +12,12 @@ import type { Actor, Permission } from "../auth/policy";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
-import { requestRun } from "../jobs/lifecycle";
+import { cancelQueuedRun as endQueuedRun, requestRun } from "../jobs/lifecycle";
 import type { SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
 import { assertProductionNowMatches } from "./drift-recheck";
 import { FAILURES_NEEDING_A_MATCH } from "./retry-rules";
+import { CANCEL_PERMISSION } from "./cancel-rules";
 
 async function loadSandbox(actor: Actor, permission: Permission, sandboxId: string) {
   const sandbox = await db.sandbox.findFirst({
@@ -98,6 +99,27 @@ export async function retryFailedRun(actor: Actor, sandboxId: string): Promise<{
         tx,
       ),
   });
+}
+
+/**
+ * Cancels the sandbox's newest run while it waits to start (for a worker, a free slot
+ * or room on its sandbox server): nothing of it was made, so nothing is undone. A run
+ * under way is not stopped from here.
+ */
+export async function cancelQueuedRun(actor: Actor, sandboxId: string): Promise<{ runId: string }> {
+  const sandbox = await loadSandbox(actor, "sandbox.view", sandboxId);
+  const last = await db.sandboxRun.findFirst({ where: { sandboxId }, orderBy: { createdAt: "desc" }, select: { id: true, kind: true, status: true } });
+  if (!last || (last.status !== "QUEUED" && last.status !== "RUNNING")) throw new AppError("CONFLICT", "This sandbox has no run waiting to start.");
+  assertTenantAccess(actor, CANCEL_PERMISSION[last.kind], sandbox.tenantId);
+  if (last.status === "RUNNING") throw new AppError("CONFLICT", "The run has started, so it can no longer be cancelled; it goes on.");
+  await db.$transaction(async (tx) => {
+    const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { databaseName: true } });
+    const ended = await endQueuedRun(tx, { id: last.id, sandbox: { id: sandboxId, databaseName: current.databaseName } }, `Cancelled by ${actor.name} before it started. Nothing was changed.`);
+    // Claimed by a worker, or ended, since it was read: the claim and the cancel cannot both win.
+    if (!ended) throw new AppError("CONFLICT", "The run is no longer waiting to start (it has started or ended), so it was not cancelled.");
+    await recordAudit({ action: "sandbox.run.cancelled", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, kind: last.kind, runId: last.id } }, tx);
+  });
+  return { runId: last.id };
 }
 
 /** Sets or clears the day of the month for the regular refresh. */

@@ -13,8 +13,11 @@ import { listOpenAccess } from "@/lib/sandboxes/access";
 import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
 import { hasUsableCopy } from "@/lib/sandboxes/sign-in";
 import { FAILURES_NEEDING_A_MATCH } from "@/lib/sandboxes/retry-rules";
+import { CANCEL_PERMISSION } from "@/lib/sandboxes/cancel-rules";
+import { CANCELLED } from "@/lib/jobs/failure";
 import { AccessList } from "./_components/access-list";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";
+import { CancelRunButton } from "./_components/cancel-run-button";
 import { Checklist } from "./_components/checklist";
 import { DeleteForm } from "./_components/delete-form";
 import { LiveProgress } from "./_components/live-progress";
@@ -83,11 +86,18 @@ export default async function SandboxPage({ params, searchParams }: Props) {
       )}
 
       {active && snapshot && <LiveProgress key={snapshot.run?.id} sandboxId={sandbox.id} initial={snapshot} />}
+      {latest?.status === "QUEUED" && can(CANCEL_PERMISSION[latest.kind]) && (
+        <p className="-mt-3 flex flex-wrap items-center gap-3 text-sm text-slate-700">
+          Nothing of it has been made yet.
+          <CancelRunButton sandboxId={sandbox.id} kind={latest.kind} />
+        </p>
+      )}
 
       {failed && (
         <section aria-labelledby="failure-heading" className="rounded-lg border border-red-200 bg-red-50 p-4" data-testid="run-failure">
           <h2 id="failure-heading" className="text-lg font-semibold text-red-900">
-            The last {failed.kind === "PROVISION" ? "creation" : failed.kind === "REFRESH" ? "refresh" : "deletion"} failed
+            The last {failed.kind === "PROVISION" ? "creation" : failed.kind === "REFRESH" ? "refresh" : "deletion"}{" "}
+            {failed.failureCode === CANCELLED ? "was cancelled" : "failed"}
           </h2>
           <p className="mt-1 text-sm text-red-900">{failed.error ?? "The run stopped without a reason. Retry; if it fails again, contact support."}</p>
           {failed.kind === "REFRESH" && sandbox.databaseName && (

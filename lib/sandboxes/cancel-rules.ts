@@ -1,0 +1,9 @@
+/**
+ * Who may cancel a run that waits to start: who may start one of its kind. Plain
+ * data, so the sandbox page can offer the button without loading the job layer.
+ */
+import type { Permission } from "../auth/policy";
+
+type RunKind = "PROVISION" | "REFRESH" | "DELETE";
+
+export const CANCEL_PERMISSION: Readonly<Record<RunKind, Permission>> = { PROVISION: "sandbox.retry", REFRESH: "sandbox.refresh", DELETE: "sandbox.delete" };
