@@ -24,9 +24,10 @@
  * without taking an attempt or reading production: room frees when other copies end
  * or operators raise the cap, which may take longer than its retries would wait. It
  * keeps no place in the server's line, so the copies that fit are not held up behind it.
- * It waits ROOM_WAIT_LIMIT_MS from when it was asked for at most: a sandbox whose run
- * is queued can be neither refreshed nor deleted, so after that its attempts go on and,
- * still refused, end it.
+ * It waits ROOM_WAIT_LIMIT_MS from when it was asked for at most, as every wait is
+ * bounded: after that its attempts go on and, still refused, end it. Meanwhile its
+ * customer may cancel it (a sandbox with a queued run can be neither refreshed nor
+ * deleted).
  */
 import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
