@@ -131,6 +131,15 @@ export const API_OPERATIONS: ApiOperation[] = [
     problems: [...ALWAYS, "not_found", "conflict", "run_in_progress", "invalid_input", "no_capacity", "production_unavailable"],
   },
   {
+    method: "post",
+    path: "/sandboxes/{id}/cancel",
+    summary: "Cancel the sandbox's run while it waits to start (for a worker, a free slot or room on its sandbox server)",
+    scope: "sandboxes:write",
+    parameters: [sandboxId, idempotencyKey],
+    success: { status: 200, schema: "RunCancelled", description: "The run ended before it started; nothing of it was made, and the sandbox is as it was." },
+    problems: [...ALWAYS, "not_found", "conflict"],
+  },
+  {
     method: "get",
     path: "/sandboxes/{id}/runs/{runId}/report",
     summary: "Read a run's sanitization report",
@@ -205,7 +214,7 @@ export function openApiDocument() {
     info: {
       title: "Sandbox Portal API",
       version: "1",
-      description: "Sanitized copies of a CRM production database for pipelines: list, follow, refresh and delete sandboxes, and read their reports. Send a personal access token (made on the portal's API tokens page) as `Authorization: Bearer sbp_…`.",
+      description: "Sanitized copies of a CRM production database for pipelines: list, follow, refresh and delete sandboxes, cancel a run that waits to start, and read their reports. Send a personal access token (made on the portal's API tokens page) as `Authorization: Bearer sbp_…`.",
     },
     servers: [{ url: "/api/v1" }],
     components: {

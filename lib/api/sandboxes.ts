@@ -1,7 +1,7 @@
 /** Sandboxes as the public API shows them: the list's and the page's own reads, in JSON. */
 import type { Actor } from "../auth/policy";
 import { getProgressSnapshot, getRunReport, getSandboxForActor, listSandboxes } from "../sandboxes/queries";
-import { startDelete, startRefresh } from "../sandboxes/mutations";
+import { cancelQueuedRun, startDelete, startRefresh } from "../sandboxes/mutations";
 import { sandboxListSchema } from "../sandboxes/list-schema";
 import { hasUsableCopy, sandboxSignInUrl } from "../sandboxes/sign-in";
 import { sandboxOptionsSchema } from "../sanitizer/options";
@@ -14,7 +14,7 @@ import { orderForCustomer, orderForOwnTenant } from "../orders/place";
 import { orderForCustomerSchema, orderSchema } from "../orders/schema";
 import { confirmSetup, refreshWithChoices } from "../wizard/confirm";
 import { refreshSchema, setupSchema } from "./schemas";
-import type { ChoicesSchema, OrderPlacedSchema, ProgressSchema, RunStartedSchema, SandboxDetailSchema, SandboxJson, SandboxPageSchema } from "./schemas";
+import type { ChoicesSchema, OrderPlacedSchema, ProgressSchema, RunCancelledSchema, RunStartedSchema, SandboxDetailSchema, SandboxJson, SandboxPageSchema } from "./schemas";
 
 interface SandboxRow {
   id: string;
@@ -80,6 +80,12 @@ export async function refreshSandbox(actor: Actor, id: string, request: Request)
 /** Deletes a sandbox; as on the page, only with its exact name. */
 export async function deleteSandbox(actor: Actor, id: string, confirmName: string): Promise<z.infer<typeof RunStartedSchema>> {
   const { runId } = await startDelete(actor, id, confirmName);
+  return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress` } };
+}
+
+/** Cancels the sandbox's run while it waits to start, as the page's button does; one that has started goes on (409). */
+export async function cancelWaitingRun(actor: Actor, id: string): Promise<z.infer<typeof RunCancelledSchema>> {
+  const { runId } = await cancelQueuedRun(actor, id);
   return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress` } };
 }
 

@@ -57,6 +57,10 @@ export const RunStartedSchema = z
   .object({ runId: z.string(), links: z.object({ progress: z.string(), report: z.string().optional() }) })
   .register(apiSchemas, { id: "RunStarted" });
 
+export const RunCancelledSchema = z
+  .object({ runId: z.string().meta({ description: "The run cancelled: it ended before it started, and nothing of it was made." }), links: z.object({ progress: z.string() }) })
+  .register(apiSchemas, { id: "RunCancelled" });
+
 const StepSchema = z.object({
   key: z.string(),
   label: z.string(),

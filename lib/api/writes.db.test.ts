@@ -16,8 +16,9 @@ const { loadActor } = await import("../auth/load-actor");
 const { POST: refreshRoute } = await import("../../app/api/v1/sandboxes/[id]/refresh/route");
 const { DELETE: deleteRoute } = await import("../../app/api/v1/sandboxes/[id]/route");
 const { GET: progressRoute } = await import("../../app/api/v1/sandboxes/[id]/progress/route");
+const { POST: cancelRoute } = await import("../../app/api/v1/sandboxes/[id]/cancel/route");
 const { GET: reportRoute } = await import("../../app/api/v1/sandboxes/[id]/runs/[runId]/report/route");
-const { ProgressSchema, RunStartedSchema } = await import("./schemas");
+const { ProgressSchema, RunCancelledSchema, RunStartedSchema } = await import("./schemas");
 
 const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [], invalidationDomain: "example.org" };
 let tenantA = "";
@@ -48,6 +49,29 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stopBoss();
+});
+
+const cancel = (bearer: string, id: string) => cancelRoute(request("POST", `/api/v1/sandboxes/${id}/cancel`, bearer), { params: Promise.resolve({ id }) });
+
+describe("cancelling through the API", () => {
+  it("cancels a refresh that waits to start, once; needs sandboxes:write, and another tenant's sandbox is 404", async () => {
+    const s = await readySandbox(tenantA);
+    const writer = await token(["sandboxes:write"]);
+    expect((await refresh(writer, s.id)).status).toBe(202);
+    expect((await cancel(await token(["sandboxes:read"]), s.id)).status).toBe(403);
+    const theirs = await db.sandbox.create({ data: { tenantId: tenantB, orderedById: admin, name: "Theirs to cancel", status: "READY", planCounts: {}, options: OPTIONS, databaseName: "sbx_theirs_cancel" } });
+    expect((await cancel(writer, theirs.id)).status).toBe(404);
+
+    const cancelled = await cancel(writer, s.id);
+    expect(cancelled.status).toBe(200);
+    const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } });
+    expect(RunCancelledSchema.parse(await cancelled.json())).toEqual({ runId: run.id, links: { progress: `/api/v1/sandboxes/${s.id}/progress` } });
+    expect(run).toMatchObject({ status: "FAILED", failureCode: "CANCELLED" });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("READY");
+    const again = await cancel(writer, s.id);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: "conflict" });
+  });
 });
 
 describe("refreshing through the API", () => {
