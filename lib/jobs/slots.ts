@@ -33,7 +33,7 @@ import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
 import { formatBytes } from "../format";
-import { listServerUse, waitsForRoom } from "../sandbox-servers/use";
+import { listServerUse, roomFor } from "../sandbox-servers/use";
 
 type Tx = Prisma.TransactionClient;
 
@@ -86,7 +86,8 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
   if (running + ahead >= (server?.maxConcurrentRuns ?? limits.runsPerSandboxServer)) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
   if (run.roomRefused && (!run.requestedAt || now.getTime() - run.requestedAt.getTime() < ROOM_WAIT_LIMIT_MS)) {
     const [use] = await listServerUse(tx, [run.server]);
-    if (use && waitsForRoom(use, run.roomRefused)) {
+    // Not a copy the cap can never hold: that one goes on, to fail for good when it asks (room.ts).
+    if (use && roomFor(use, run.roomRefused) === "no room now") {
       const waitingForRoom = `The sandbox server has no room for this copy (about ${formatBytes(run.roomRefused)}) yet. Nothing was kept; our operators have been told. The copy starts as soon as there is room.`;
       return { go: false, serverWaitSince: null, waitingForRoom };
     }

@@ -20,7 +20,7 @@ import { db } from "../db/portal";
 import { formatBytes } from "../format";
 import { lockServerLine } from "../jobs/slots";
 import type { RoomVerdict } from "../sanitizer/expected-size";
-import { listServerUse } from "./use";
+import { listServerUse, roomFor } from "./use";
 
 export async function reserveRoomForCopy(runId: string, bytes: number): Promise<RoomVerdict> {
   const refused = await db.$transaction(async (tx) => {
@@ -36,20 +36,20 @@ export async function reserveRoomForCopy(runId: string, bytes: number): Promise<
       if (bytes > Number(run.roomRefusedBytes ?? 0)) await tx.sandboxRun.update({ where: { id: runId }, data: { roomRefusedBytes: BigInt(bytes) } });
       return refusal;
     };
-    if (use && use.maxTotalBytes !== null) {
-      // What the others hold: this run's own earlier reservation, if any, is replaced.
-      const held = use.bytes + use.reservedBytes - Number(run.reservedBytes ?? 0);
+    // This run's own earlier reservation, if any, is replaced.
+    const own = Number(run.reservedBytes ?? 0);
+    const room = use ? roomFor(use, bytes, own) : "fits";
+    if (use && use.maxTotalBytes !== null && room !== "fits") {
+      const held = use.bytes + use.reservedBytes - own;
       const need = `A copy for ${run.sandbox.tenant.customerId} needs about ${formatBytes(bytes)} on the sandbox server ${use.name}`;
       const cap = `its size cap is ${formatBytes(use.maxTotalBytes)}`;
-      if (bytes > use.maxTotalBytes) {
+      if (room === "never fits") {
         return refuse({ verdict: "never fits" as const, alert: roomAlert(`${use.id}:too-large`, `a copy is larger than sandbox server ${use.name} can hold`, `${need}, and ${cap}, so the run failed without creating anything. Raise the server's size cap, or pin the tenant to a larger server.`) });
       }
-      if (held + bytes > use.maxTotalBytes) {
-        return refuse({
-          verdict: "no room now" as const,
-          alert: roomAlert(`${use.id}:full`, `sandbox server ${use.name} has no room for a copy`, `${need}; its sandboxes and the copies under way hold ${formatBytes(held)}, and ${cap}. The run will be retried. Raise the cap, or move sandboxes to another server.`),
-        });
-      }
+      return refuse({
+        verdict: "no room now" as const,
+        alert: roomAlert(`${use.id}:full`, `sandbox server ${use.name} has no room for a copy`, `${need}; its sandboxes and the copies under way hold ${formatBytes(held)}, and ${cap}. The run will be retried. Raise the cap, or move sandboxes to another server.`),
+      });
     }
     await tx.sandboxRun.update({ where: { id: runId }, data: { reservedBytes: BigInt(bytes) } });
     return null;

@@ -68,12 +68,15 @@ export function hasRoom(use: ServerUse): boolean {
 }
 
 /**
- * Whether a copy of `bytes` must wait for room on the server: its cap, less what its
- * sandboxes and the copies under way hold, is short of it. Not one the cap can never
- * hold: that copy goes on, to fail for good when it asks (room.ts).
+ * Whether a copy of `bytes` fits on the server now: against its cap, what its sandboxes
+ * and the copies under way hold (less `ownReserved`, the asking run's own reservation,
+ * which a new one replaces). "no room now": the others hold too much; "never fits": the
+ * cap itself is smaller. Room is given out by room.ts, and waited for by slots.ts.
  */
-export function waitsForRoom(use: Pick<ServerUse, "bytes" | "reservedBytes" | "maxTotalBytes">, bytes: number): boolean {
-  return use.maxTotalBytes !== null && bytes <= use.maxTotalBytes && use.bytes + use.reservedBytes + bytes > use.maxTotalBytes;
+export function roomFor(use: Pick<ServerUse, "bytes" | "reservedBytes" | "maxTotalBytes">, bytes: number, ownReserved = 0): "fits" | "no room now" | "never fits" {
+  if (use.maxTotalBytes === null) return "fits";
+  if (bytes > use.maxTotalBytes) return "never fits";
+  return use.bytes + use.reservedBytes - ownReserved + bytes > use.maxTotalBytes ? "no room now" : "fits";
 }
 
 /**
