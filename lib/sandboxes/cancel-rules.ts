@@ -3,7 +3,6 @@
  * data, so the sandbox page can offer the button without loading the job layer.
  */
 import type { Permission } from "../auth/policy";
-
-type RunKind = "PROVISION" | "REFRESH" | "DELETE";
+import type { RunKind } from "../generated/portal/enums";
 
 export const CANCEL_PERMISSION: Readonly<Record<RunKind, Permission>> = { PROVISION: "sandbox.retry", REFRESH: "sandbox.refresh", DELETE: "sandbox.delete" };

@@ -24,3 +24,6 @@ export const SANDBOX_STATUS_LABEL: Record<ShownStatus, string> = {
 export function shownStatus(status: SandboxStatus, activeRunKind: RunKind | null | undefined): ShownStatus {
   return activeRunKind === "DELETE" && status !== "DELETED" ? "DELETING" : status;
 }
+
+/** A run of each kind, as a noun: "the last refresh failed", "cancel this creation". */
+export const RUN_NOUN: Record<RunKind, string> = { PROVISION: "creation", REFRESH: "refresh", DELETE: "deletion" };

@@ -14,6 +14,7 @@ import { sandboxSignInUrl } from "@/lib/sandboxes/sign-in";
 import { hasUsableCopy } from "@/lib/sandboxes/sign-in";
 import { FAILURES_NEEDING_A_MATCH } from "@/lib/sandboxes/retry-rules";
 import { CANCEL_PERMISSION } from "@/lib/sandboxes/cancel-rules";
+import { RUN_NOUN } from "@/lib/sandboxes/labels";
 import { CANCELLED } from "@/lib/jobs/failure";
 import { AccessList } from "./_components/access-list";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";
@@ -96,8 +97,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
       {failed && (
         <section aria-labelledby="failure-heading" className="rounded-lg border border-red-200 bg-red-50 p-4" data-testid="run-failure">
           <h2 id="failure-heading" className="text-lg font-semibold text-red-900">
-            The last {failed.kind === "PROVISION" ? "creation" : failed.kind === "REFRESH" ? "refresh" : "deletion"}{" "}
-            {failed.failureCode === CANCELLED ? "was cancelled" : "failed"}
+            The last {RUN_NOUN[failed.kind]} {failed.failureCode === CANCELLED ? "was cancelled" : "failed"}
           </h2>
           <p className="mt-1 text-sm text-red-900">{failed.error ?? "The run stopped without a reason. Retry; if it fails again, contact support."}</p>
           {failed.kind === "REFRESH" && sandbox.databaseName && (
