@@ -227,7 +227,10 @@ test("a refresh waiting for room says so, and its customer may cancel it before 
     await expectAccessible(page);
     await page.getByRole("button", { name: "Cancel this refresh" }).click();
     await expect(page.getByRole("heading", { name: "The last refresh was cancelled" })).toBeVisible();
-    await expect(page.getByTestId("run-failure")).toContainText(/Cancelled by .+ before it started\. Nothing was changed\./);
+    await expect(page.getByTestId("run-cancelled")).toContainText(/Cancelled by .+ before it started\. Nothing was changed\./);
+    await expect(page.getByTestId("run-failure")).toHaveCount(0);
+    await expect(page.getByTestId("run-row").first()).toContainText("Cancelled");
+    await expect(page.getByRole("button", { name: "Start it again" })).toBeVisible();
     await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
     await expectAccessible(page);
   } finally {

@@ -37,6 +37,11 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
 /** The failure code of a run its customer cancelled before it started (lifecycle.ts cancelQueuedRun). */
 export const CANCELLED = "CANCELLED";
 
+/** A run its customer ended before it started: not a failure, though it ends FAILED so that nothing treats it as still to do. */
+export function wasCancelled(run: { status: string; failureCode: string | null }): boolean {
+  return run.status === "FAILED" && run.failureCode === CANCELLED;
+}
+
 /** Refusals whose details (the server's roles and databases) are for operators, not customers. */
 const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE"]);
 

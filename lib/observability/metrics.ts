@@ -12,6 +12,7 @@
 import client from "prom-client";
 import { db } from "../db/portal";
 import { WORKER_ALIVE_MS } from "./workers";
+import { wasCancelled } from "../jobs/failure";
 
 const PREFIX = "sandbox_portal_";
 
@@ -25,13 +26,21 @@ interface FleetState {
 
 async function readFleet(): Promise<FleetState> {
   const [groups, oldest, workers, webhooks] = await Promise.all([
-    db.sandboxRun.groupBy({ by: ["kind", "status"], _count: { _all: true } }),
+    db.sandboxRun.groupBy({ by: ["kind", "status", "failureCode"], _count: { _all: true } }),
     db.sandboxRun.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
     db.workerHeartbeat.findMany({ where: { beatAt: { gt: new Date(Date.now() - 10 * WORKER_ALIVE_MS) } }, select: { id: true, beatAt: true } }),
     db.webhookDelivery.aggregate({ where: { status: "PENDING" }, _count: { _all: true }, _min: { createdAt: true } }),
   ]);
+  // A run its customer cancelled is counted apart from the failures, which an alert may watch.
+  const runs = new Map<string, { kind: string; status: string; count: number }>();
+  for (const g of groups) {
+    const status = wasCancelled(g) ? "CANCELLED" : g.status;
+    const key = `${g.kind}/${status}`;
+    const counted = runs.get(key) ?? runs.set(key, { kind: g.kind, status, count: 0 }).get(key)!;
+    counted.count += g._count._all;
+  }
   return {
-    runs: groups.map((g) => ({ kind: g.kind, status: g.status, count: g._count._all })),
+    runs: [...runs.values()],
     oldestQueuedAt: oldest?.createdAt ?? null,
     workers,
     webhooks: { pending: webhooks._count._all, oldestPendingAt: webhooks._min.createdAt },
@@ -63,7 +72,7 @@ function build() {
   client.collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const age = (at: Date) => (Date.now() - at.getTime()) / 1000;
 
-  fleetGauge(registry, { name: `${PREFIX}runs`, help: "Sandbox runs by kind and status, as the portal database holds them", labelNames: ["kind", "status"] }, (g, s) => {
+  fleetGauge(registry, { name: `${PREFIX}runs`, help: "Sandbox runs by kind and status, as the portal database holds them; runs cancelled before they started are CANCELLED, not FAILED", labelNames: ["kind", "status"] }, (g, s) => {
     for (const r of s.runs) g.set({ kind: r.kind, status: r.status }, r.count);
   });
   fleetGauge(registry, { name: `${PREFIX}queue_depth`, help: "Runs waiting for a worker" }, (g, s) => {

@@ -34,12 +34,14 @@ describe("the operator overview and the metrics", () => {
     const ready2 = await sandbox("READY", 3000);
     const queued = await sandbox("QUEUED", null);
     const building = await sandbox("PROVISIONING", null);
-    // Three successful copies of 60, 120 and 600 s; one failure an hour ago; one a week ago.
+    // Three successful copies of 60, 120 and 600 s; one failure an hour ago; one a week ago; one cancelled.
     for (const [s, seconds] of [[ready1, 60], [ready2, 120], [ready1, 600]] as const) {
       await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "SUCCEEDED", options: {}, startedAt: ago(seconds * 1000 + MIN), finishedAt: ago(MIN) } });
     }
     await db.sandboxRun.create({ data: { sandboxId: ready2.id, kind: "REFRESH", status: "FAILED", options: {}, finishedAt: ago(60 * MIN), error: "Production was busy." } });
     await db.sandboxRun.create({ data: { sandboxId: ready2.id, kind: "REFRESH", status: "FAILED", options: {}, finishedAt: ago(8 * 24 * 60 * MIN), error: "Old." } });
+    // A refresh its customer cancelled before it started: not a failure.
+    await db.sandboxRun.create({ data: { sandboxId: ready1.id, kind: "REFRESH", status: "FAILED", options: {}, finishedAt: ago(30 * MIN), error: "Cancelled by A before it started.", failureCode: "CANCELLED" } });
     await db.sandboxRun.create({ data: { sandboxId: queued.id, kind: "PROVISION", status: "QUEUED", options: {}, createdAt: ago(20 * MIN) } });
     // One webhook event still being retried, ten minutes old, and one delivered.
     const endpoint = await db.webhookEndpoint.create({ data: { tenantId: tenant.id, url: "https://hooks.ops.example/x", secretEncrypted: "sealed", events: ["sandbox.ready"] } });
@@ -85,6 +87,7 @@ describe("the operator overview and the metrics", () => {
     expect(text).toMatch(/^sandbox_portal_webhook_deliveries_pending 1$/m);
     expect(Number(/^sandbox_portal_webhook_oldest_pending_seconds (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(600);
     expect(text).toMatch(/^sandbox_portal_runs\{kind="REFRESH",status="FAILED"\} 2$/m);
+    expect(text).toMatch(/^sandbox_portal_runs\{kind="REFRESH",status="CANCELLED"\} 1$/m);
     expect(text).toMatch(/^sandbox_portal_workers_alive 1$/m);
     expect(text).toMatch(/^sandbox_portal_scrape_database_ok 1$/m);
   });

@@ -15,6 +15,7 @@ import { serverAnswers } from "../sandbox-servers/reachability";
 import { serverUrl } from "../sandbox-servers/registry";
 import { listServerUse, type ServerUse } from "../sandbox-servers/use";
 import { recentReadings } from "../cache/recent-readings";
+import { CANCELLED } from "../jobs/failure";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -54,14 +55,14 @@ async function serverOverview(): Promise<ServerOverview[]> {
   );
 }
 
-/** Runs queued, running, and failed since `since`, in one statement. */
+/** Runs queued, running, and failed since `since`, in one statement. A run its customer cancelled is not a failure. */
 async function runCounts(since: Date): Promise<{ queued: number; running: number; failed24h: number }> {
   const [row] = await db.$queryRaw<{ queued: number; running: number; failed: number }[]>`
     SELECT count(*) FILTER (WHERE status = 'QUEUED')::int AS queued,
            count(*) FILTER (WHERE status = 'RUNNING')::int AS running,
-           count(*) FILTER (WHERE status = 'FAILED' AND "finishedAt" >= ${since})::int AS failed
+           count(*) FILTER (WHERE status = 'FAILED')::int AS failed
       FROM "SandboxRun"
-     WHERE status IN ('QUEUED', 'RUNNING') OR (status = 'FAILED' AND "finishedAt" >= ${since})`;
+     WHERE status IN ('QUEUED', 'RUNNING') OR (status = 'FAILED' AND "finishedAt" >= ${since} AND "failureCode" IS DISTINCT FROM ${CANCELLED})`;
   return { queued: row?.queued ?? 0, running: row?.running ?? 0, failed24h: row?.failed ?? 0 };
 }
 
@@ -86,7 +87,8 @@ export type OperationsOverview = Awaited<ReturnType<typeof getOperationsOverview
 
 function listFailedRuns(since: Date) {
   return db.sandboxRun.findMany({
-    where: { status: "FAILED", finishedAt: { gte: since } },
+    // Prisma's `not` alone would also leave out the runs with no code, as SQL's <> does.
+    where: { status: "FAILED", finishedAt: { gte: since }, OR: [{ failureCode: null }, { failureCode: { not: CANCELLED } }] },
     orderBy: { finishedAt: "desc" },
     take: 50,
     select: { id: true, kind: true, finishedAt: true, error: true, sandbox: { select: { id: true, name: true, tenant: { select: { companyName: true, customerId: true } } } } },

@@ -15,7 +15,7 @@ import { hasUsableCopy } from "@/lib/sandboxes/sign-in";
 import { FAILURES_NEEDING_A_MATCH } from "@/lib/sandboxes/retry-rules";
 import { CANCEL_PERMISSION } from "@/lib/sandboxes/cancel-rules";
 import { RUN_NOUN } from "@/lib/sandboxes/labels";
-import { CANCELLED } from "@/lib/jobs/failure";
+import { wasCancelled } from "@/lib/jobs/failure";
 import { AccessList } from "./_components/access-list";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";
 import { CancelRunButton } from "./_components/cancel-run-button";
@@ -50,6 +50,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
   const latest = runs[0];
   const active = latest && (latest.status === "QUEUED" || latest.status === "RUNNING");
   const failed = latest?.status === "FAILED" ? latest : null;
+  const cancelled = failed !== null && wasCancelled(failed);
   const retryChecksFirst = Boolean(failed?.failureCode && FAILURES_NEEDING_A_MATCH.has(failed.failureCode));
   const deleted = sandbox.status === "DELETED";
   // Not while a deletion is under way: its database goes before the sandbox is marked deleted.
@@ -94,10 +95,26 @@ export default async function SandboxPage({ params, searchParams }: Props) {
         </p>
       )}
 
-      {failed && (
+      {failed && cancelled && (
+        <section aria-labelledby="failure-heading" className="rounded-lg border border-slate-200 bg-slate-50 p-4" data-testid="run-cancelled">
+          <h2 id="failure-heading" className="text-lg font-semibold">
+            The last {RUN_NOUN[failed.kind]} was cancelled
+          </h2>
+          <p className="mt-1 text-sm text-slate-800">{failed.error}</p>
+          {failed.kind === "REFRESH" && sandbox.databaseName && <p className="mt-1 text-sm text-slate-800">The current copy is still ready to use.</p>}
+          {/* A cancelled deletion is started again from the danger zone, with the name typed, as any deletion. */}
+          {failed.kind !== "DELETE" && can("sandbox.retry") && (
+            <div className="mt-3">
+              <RetryButton sandboxId={sandbox.id} again />
+            </div>
+          )}
+        </section>
+      )}
+
+      {failed && !cancelled && (
         <section aria-labelledby="failure-heading" className="rounded-lg border border-red-200 bg-red-50 p-4" data-testid="run-failure">
           <h2 id="failure-heading" className="text-lg font-semibold text-red-900">
-            The last {RUN_NOUN[failed.kind]} {failed.failureCode === CANCELLED ? "was cancelled" : "failed"}
+            The last {RUN_NOUN[failed.kind]} failed
           </h2>
           <p className="mt-1 text-sm text-red-900">{failed.error ?? "The run stopped without a reason. Retry; if it fails again, contact support."}</p>
           {failed.kind === "REFRESH" && sandbox.databaseName && (

@@ -3,11 +3,16 @@
 import { retryRunAction } from "@/lib/sandboxes/actions";
 import { ActionButton } from "./action-button";
 
-/** `checksFirst`: the failure would repeat as it was, so the retry checks production again before starting. */
-export function RetryButton({ sandboxId, checksFirst = false }: { sandboxId: string; checksFirst?: boolean }) {
+/**
+ * `checksFirst`: the failure would repeat as it was, so the retry checks production again before starting.
+ * `again`: the run was cancelled, not failed, so it is started again rather than retried.
+ */
+export function RetryButton({ sandboxId, checksFirst = false, again = false }: { sandboxId: string; checksFirst?: boolean; again?: boolean }) {
+  const label = again ? "Start it again" : checksFirst ? "Check production and retry" : "Retry";
+  const done = again ? "Started again." : checksFirst ? "Production matches now: retry started." : "Retry started.";
   return (
-    <ActionButton action={() => retryRunAction({ sandboxId })} done={() => (checksFirst ? "Production matches now: retry started." : "Retry started.")}>
-      {checksFirst ? "Check production and retry" : "Retry"}
+    <ActionButton action={() => retryRunAction({ sandboxId })} done={() => done}>
+      {label}
     </ActionButton>
   );
 }

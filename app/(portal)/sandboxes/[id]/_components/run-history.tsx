@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { RunSummary } from "@/lib/sandboxes/queries";
 import { OptionsSummary } from "./options-summary";
 import { DataTable } from "@/components/data-table";
+import { wasCancelled } from "@/lib/jobs/failure";
 
 const KIND: Record<string, string> = { PROVISION: "Creation", REFRESH: "Refresh", DELETE: "Deletion" };
 const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed" };
@@ -28,9 +29,13 @@ export function RunHistory({ sandboxId, runs, shownReportRunId, taskNames }: { s
                 {run.startedAt && run.finishedAt ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime()) : "—"}
               </td>
               <td className="px-3 py-2">
-                <span className={run.status === "FAILED" ? "font-semibold text-red-700" : run.status === "SUCCEEDED" ? "text-green-800" : ""}>
-                  {RESULT[run.status] ?? run.status}
-                </span>
+                {wasCancelled(run) ? (
+                  <span>Cancelled</span>
+                ) : (
+                  <span className={run.status === "FAILED" ? "font-semibold text-red-700" : run.status === "SUCCEEDED" ? "text-green-800" : ""}>
+                    {RESULT[run.status] ?? run.status}
+                  </span>
+                )}
                 {run.error && <p className="mt-0.5 max-w-md text-slate-700">{run.error}</p>}
                 {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && (
                   <p className="mt-0.5">
