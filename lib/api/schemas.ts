@@ -80,7 +80,7 @@ export const ProgressSchema = z
       .object({
         id: z.string(),
         kind: z.string().meta({ description: "PROVISION, REFRESH or DELETE." }),
-        status: z.string().meta({ description: "QUEUED, RUNNING, SUCCEEDED or FAILED." }),
+        status: z.string().meta({ description: "QUEUED, RUNNING, SUCCEEDED, FAILED, or CANCELLED (ended before it started, at its customer's word)." }),
         createdAt: when,
         startedAt: when.nullable(),
         finishedAt: when.nullable(),

@@ -68,6 +68,8 @@ describe("cancelling through the API", () => {
     expect(RunCancelledSchema.parse(await cancelled.json())).toEqual({ runId: run.id, links: { progress: `/api/v1/sandboxes/${s.id}/progress` } });
     expect(run).toMatchObject({ status: "FAILED", failureCode: "CANCELLED" });
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("READY");
+    const progress = await progressRoute(request("GET", "/x", await token(["sandboxes:read"])), { params: Promise.resolve({ id: s.id }) });
+    expect(ProgressSchema.parse(await progress.json())).toMatchObject({ sandboxStatus: "READY", run: { id: run.id, kind: "REFRESH", status: "CANCELLED" } });
     const again = await cancel(writer, s.id);
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: "conflict" });

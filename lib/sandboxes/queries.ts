@@ -11,6 +11,7 @@ import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
 import { ACTIVE_RUN_STATUSES, describeLostRun } from "../jobs/lifecycle";
+import { wasCancelled } from "../jobs/failure";
 import { describeServerWait } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
@@ -220,7 +221,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, kind: true, status: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true },
+    select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true },
   });
   const now = new Date();
   if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
@@ -235,7 +236,8 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
     run: {
       id: run.id,
       kind: run.kind,
-      status: run.status,
+      // A pipeline that cancelled a run tells it from a failure without reading its words.
+      status: wasCancelled(run) ? "CANCELLED" : run.status,
       createdAt: run.createdAt.toISOString(),
       startedAt: run.startedAt?.toISOString() ?? null,
       finishedAt: run.finishedAt?.toISOString() ?? null,
