@@ -239,6 +239,34 @@ test("a refresh waiting for room says so, and its customer may cancel it before 
   }
 });
 
+test("a refresh under way can be stopped from its page, after a second click", async ({ page }) => {
+  // A running refresh with a live heartbeat and no worker behind it: the stop stays asked.
+  const { rows } = await portal.query<{ id: string }>(
+    `INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", "startedAt", "heartbeatAt")
+     VALUES ('e2estop' || substr(md5(random()::text), 1, 12), $1, 'REFRESH', 'RUNNING', '{}', 1, now(), now(), now())
+     RETURNING id`,
+    [sandboxId],
+  );
+  await portal.query(`UPDATE "Sandbox" SET status = 'REFRESHING' WHERE id = $1`, [sandboxId]);
+  try {
+    await signIn(page, ADMIN);
+    await page.goto(sandboxUrl);
+    await page.getByRole("button", { name: "Stop this refresh" }).click();
+    await expect(page.getByRole("group", { name: "Stop this refresh?" })).toContainText("What it has copied so far is thrown away.");
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Yes, stop the refresh" }).click();
+    await expect(page.getByTestId("run-stopping")).toHaveText("Stopping, as asked: what it made so far is being removed, and nothing of it will be kept. The current copy stays as it is.");
+    await expect(page.getByRole("button", { name: "Stop this refresh" })).toHaveCount(0);
+    await expect(page.getByTestId("eta")).toHaveText("Time left: none, it is stopping");
+    const [run] = (await portal.query<{ stopReason: string | null; status: string }>(`SELECT "stopReason", status FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id])).rows;
+    expect(run).toMatchObject({ status: "RUNNING", stopReason: expect.stringMatching(/^Stopped by .+ while it ran\. Nothing of it was kept\.$/) });
+    await expectAccessible(page);
+  } finally {
+    await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id]);
+    await portal.query(`UPDATE "Sandbox" SET status = 'READY' WHERE id = $1`, [sandboxId]);
+  }
+});
+
 test("deleting needs the exact name, then drops the sandbox database", async ({ page }) => {
   await signIn(page, ADMIN);
   await page.goto(sandboxUrl);

@@ -133,10 +133,10 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     method: "post",
     path: "/sandboxes/{id}/cancel",
-    summary: "Cancel the sandbox's run while it waits to start (for a worker, a free slot or room on its sandbox server)",
+    summary: "Cancel the sandbox's run: one that waits to start ends now; a copy under way is stopped, and a deletion under way goes on (409)",
     scope: "sandboxes:write",
     parameters: [sandboxId, idempotencyKey],
-    success: { status: 200, schema: "RunCancelled", description: "The run ended before it started; nothing of it was made, and the sandbox is as it was." },
+    success: { status: 200, schema: "RunCancelled", description: "The run is cancelled, or its copy is stopping; either way nothing of it is kept, and the sandbox keeps the copy it had." },
     problems: [...ALWAYS, "not_found", "conflict"],
   },
   {
@@ -214,7 +214,7 @@ export function openApiDocument() {
     info: {
       title: "Sandbox Portal API",
       version: "1",
-      description: "Sanitized copies of a CRM production database for pipelines: list, follow, refresh and delete sandboxes, cancel a run that waits to start, and read their reports. Send a personal access token (made on the portal's API tokens page) as `Authorization: Bearer sbp_…`.",
+      description: "Sanitized copies of a CRM production database for pipelines: list, follow, refresh and delete sandboxes, cancel a run or stop its copy, and read their reports. Send a personal access token (made on the portal's API tokens page) as `Authorization: Bearer sbp_…`.",
     },
     servers: [{ url: "/api/v1" }],
     components: {

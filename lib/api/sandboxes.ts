@@ -1,7 +1,7 @@
 /** Sandboxes as the public API shows them: the list's and the page's own reads, in JSON. */
 import type { Actor } from "../auth/policy";
 import { getProgressSnapshot, getRunReport, getSandboxForActor, listSandboxes } from "../sandboxes/queries";
-import { cancelQueuedRun, startDelete, startRefresh } from "../sandboxes/mutations";
+import { cancelRun, startDelete, startRefresh } from "../sandboxes/mutations";
 import { sandboxListSchema } from "../sandboxes/list-schema";
 import { hasUsableCopy, sandboxSignInUrl } from "../sandboxes/sign-in";
 import { sandboxOptionsSchema } from "../sanitizer/options";
@@ -83,10 +83,10 @@ export async function deleteSandbox(actor: Actor, id: string, confirmName: strin
   return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress` } };
 }
 
-/** Cancels the sandbox's run while it waits to start, as the page's button does; one that has started goes on (409). */
-export async function cancelWaitingRun(actor: Actor, id: string): Promise<z.infer<typeof RunCancelledSchema>> {
-  const { runId } = await cancelQueuedRun(actor, id);
-  return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress` } };
+/** Cancels the sandbox's run, or stops its copy under way, as the page's button does; a deletion that has started goes on (409). */
+export async function cancelSandboxRun(actor: Actor, id: string): Promise<z.infer<typeof RunCancelledSchema>> {
+  const { runId, state } = await cancelRun(actor, id);
+  return { runId, state, links: { progress: `/api/v1/sandboxes/${id}/progress` } };
 }
 
 /** What the sandbox page polls: the newest run, its steps and the estimate. */

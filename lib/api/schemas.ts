@@ -58,7 +58,14 @@ export const RunStartedSchema = z
   .register(apiSchemas, { id: "RunStarted" });
 
 export const RunCancelledSchema = z
-  .object({ runId: z.string().meta({ description: "The run cancelled: it ended before it started, and nothing of it was made." }), links: z.object({ progress: z.string() }) })
+  .object({
+    runId: z.string().meta({ description: "The run cancelled." }),
+    state: z.enum(["cancelled", "stopping"]).meta({
+      description:
+        "`cancelled`: it had not started, and ended now; nothing of it was made. `stopping`: its copy was under way, and its worker stops it within seconds, drops what it made and ends it; the progress then says CANCELLED (or SUCCEEDED, if its copy was already in place).",
+    }),
+    links: z.object({ progress: z.string() }),
+  })
   .register(apiSchemas, { id: "RunCancelled" });
 
 const StepSchema = z.object({
@@ -88,6 +95,7 @@ export const ProgressSchema = z
         waiting: z.string().nullable().meta({
           description: "Why the run does not move, in plain words: what a queued run waits for (a free slot or room on its sandbox server, or the time of its next attempt and why the last one stopped), or that a running run's worker was lost and the run waits to be queued again.",
         }),
+        stopping: z.boolean().meta({ description: "Its customer asked to stop its copy (`POST …/cancel`), and its worker is stopping it: what it made is dropped, and it ends CANCELLED." }),
         progress: z.object({ steps: z.array(StepSchema) }),
       })
       .nullable(),

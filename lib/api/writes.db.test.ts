@@ -65,7 +65,7 @@ describe("cancelling through the API", () => {
     const cancelled = await cancel(writer, s.id);
     expect(cancelled.status).toBe(200);
     const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } });
-    expect(RunCancelledSchema.parse(await cancelled.json())).toEqual({ runId: run.id, links: { progress: `/api/v1/sandboxes/${s.id}/progress` } });
+    expect(RunCancelledSchema.parse(await cancelled.json())).toEqual({ runId: run.id, state: "cancelled", links: { progress: `/api/v1/sandboxes/${s.id}/progress` } });
     expect(run).toMatchObject({ status: "FAILED", failureCode: "CANCELLED" });
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("READY");
     const progress = await progressRoute(request("GET", "/x", await token(["sandboxes:read"])), { params: Promise.resolve({ id: s.id }) });
@@ -73,6 +73,14 @@ describe("cancelling through the API", () => {
     const again = await cancel(writer, s.id);
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: "conflict" });
+
+    // A copy under way is asked to stop; its worker ends it.
+    const running = await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "RUNNING", options: {}, startedAt: new Date(), heartbeatAt: new Date() } });
+    const stopping = await cancel(writer, s.id);
+    expect(stopping.status).toBe(200);
+    expect(RunCancelledSchema.parse(await stopping.json())).toMatchObject({ runId: running.id, state: "stopping" });
+    const followed = await progressRoute(request("GET", "/x", await token(["sandboxes:read"])), { params: Promise.resolve({ id: s.id }) });
+    expect(ProgressSchema.parse(await followed.json())).toMatchObject({ run: { id: running.id, status: "RUNNING", stopping: true } });
   });
 });
 

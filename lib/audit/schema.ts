@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   "sandbox.refresh.requested",
   "sandbox.retry.requested",
   "sandbox.run.cancelled",
+  "sandbox.run.stopRequested",
   "sandbox.delete.requested",
   "sandbox.autoRefresh.changed",
   "checklist.fixed",

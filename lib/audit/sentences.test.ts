@@ -48,6 +48,9 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "sandbox.run.cancelled": [
     [event("sandbox.run.cancelled", { name: "UAT", kind: "REFRESH" }), "Ingrid Nordlys cancelled the refresh of sandbox “UAT” for Nordlys Consulting AS before it started"],
   ],
+  "sandbox.run.stopRequested": [
+    [event("sandbox.run.stopRequested", { name: "UAT", kind: "PROVISION" }), "Ingrid Nordlys stopped the copy of sandbox “UAT” for Nordlys Consulting AS while it ran"],
+  ],
   "sandbox.delete.requested": [
     [event("sandbox.delete.requested", { name: "Old name" }), "Ingrid Nordlys asked for sandbox “UAT” for Nordlys Consulting AS to be deleted"],
     [event("sandbox.delete.requested", { name: "Training" }, { sandboxName: null }), "Ingrid Nordlys asked for sandbox “Training” for Nordlys Consulting AS to be deleted"],

@@ -27,6 +27,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "sandbox.refresh.requested": "Refresh started",
   "sandbox.retry.requested": "Run retried",
   "sandbox.run.cancelled": "Run cancelled",
+  "sandbox.run.stopRequested": "Run stopped",
   "sandbox.delete.requested": "Deletion requested",
   "sandbox.autoRefresh.changed": "Regular refresh changed",
   "checklist.fixed": "Checklist fix applied",
@@ -86,6 +87,7 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "sandbox.retry.requested": ({ who, sandbox, forTenant, d }) => `${who} retried the failed ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant}`,
   "sandbox.run.cancelled": ({ who, sandbox, forTenant, d }) =>
     `${who} cancelled the ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} before it started`,
+  "sandbox.run.stopRequested": ({ who, sandbox, forTenant, d }) => `${who} stopped the ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} while it ran`,
   "sandbox.delete.requested": ({ who, sandbox, forTenant }) => `${who} asked for ${sandbox}${forTenant} to be deleted`,
   "sandbox.autoRefresh.changed": ({ who, sandbox, forTenant, d }) =>
     typeof d.to === "number"

@@ -34,10 +34,10 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
   TOO_LARGE: "This copy is larger than its sandbox server can hold, so nothing of it was kept. Our operators have been told; contact support.",
 };
 
-/** The failure code of a run its customer cancelled before it started (lifecycle.ts cancelQueuedRun). */
+/** The failure code of a run its customer cancelled: before it started, or stopped while it ran (lifecycle.ts). */
 export const CANCELLED = "CANCELLED";
 
-/** A run its customer ended before it started: not a failure, though it ends FAILED so that nothing treats it as still to do. */
+/** A run its customer ended, before it started or while it ran: not a failure, though it ends FAILED so that nothing treats it as still to do. */
 export function wasCancelled(run: { status: string; failureCode: string | null }): boolean {
   return run.status === "FAILED" && run.failureCode === CANCELLED;
 }

@@ -11,6 +11,8 @@
  *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED (+ event sandbox.failed)
  *   retry     run QUEUED (+ words, + its job starting after a back-off)  sandbox as at request
  *   recover   run QUEUED (+ its job)  sandbox as at request; or fail, as above
+ *   cancel    run FAILED, code CANCELLED (+ words)  sandbox as after a failure, nothing announced:
+ *             a queued run at once; a running copy asked to stop (stopReason), ended by its worker
  *
  * Events are the customer's webhook deliveries (lib/webhooks/outbox.ts), written in the
  * same transaction and sent after it commits.
@@ -112,10 +114,16 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         serverWaitSince: true,
         roomRefusedBytes: true,
         createdAt: true,
-        sandbox: { select: { tenantId: true, sandboxServerId: true, tenant: { select: { sandboxServerId: true } } } },
+        stopReason: true,
+        sandbox: { select: { tenantId: true, sandboxServerId: true, databaseName: true, tenant: { select: { sandboxServerId: true } } } },
       },
     });
     if (!queued) return null;
+    // Asked to stop as its attempt failed and was queued again: it does not start again.
+    if (queued.stopReason) {
+      await endCancelled(tx, { id: runId, sandbox: { id: queued.sandboxId, databaseName: queued.sandbox.databaseName } }, "QUEUED", queued.stopReason);
+      return null;
+    }
     const sandboxServer = queued.kind === "DELETE" ? null : placedServerId(queued.sandbox);
     if (fairShare) {
       const slot = await findSlot(tx, {
@@ -158,13 +166,18 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
 
 export type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
 
-export async function recordProgress(runId: string, progress: Prisma.InputJsonValue): Promise<void> {
-  await db.sandboxRun.update({ where: { id: runId }, data: { progress, heartbeatAt: new Date(), lostAt: null } });
+/** Writes a run's progress (a heartbeat too), and answers the stop its customer asked for (requestStop), or null. */
+export async function recordProgress(runId: string, progress: Prisma.InputJsonValue): Promise<string | null> {
+  const run = await db.sandboxRun.update({ where: { id: runId }, data: { progress, heartbeatAt: new Date(), lostAt: null }, select: { stopReason: true } });
+  return run.stopReason;
 }
 
-export async function heartbeat(runId: string): Promise<void> {
+/** Tells that the run's worker is alive, and answers the stop its customer asked for (requestStop), or null. */
+export async function heartbeat(runId: string): Promise<string | null> {
   // A worker that beats is not lost, even if recovery once took its run for lost (lostAt).
   await db.sandboxRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date(), lostAt: null } });
+  const run = await db.sandboxRun.findUnique({ where: { id: runId }, select: { stopReason: true } });
+  return run?.stopReason ?? null;
 }
 
 /** What every copy's database name begins with: the orphan sweep lists the databases so named. */
@@ -236,7 +249,10 @@ export interface RetryPolicy {
  * starting after the back-off, with the reason and the retry time in plain
  * words; anything else fails the run.
  */
-export async function failAttempt(run: AttemptedRun, error: unknown, retry: RetryPolicy | null): Promise<"retrying" | "failed"> {
+export async function failAttempt(run: AttemptedRun, error: unknown, retry: RetryPolicy | null): Promise<"retrying" | "failed" | "cancelled"> {
+  // Whatever stopped it, a copy its customer asked to stop ends as they asked: never queued again.
+  const asked = await db.sandboxRun.findUnique({ where: { id: run.id }, select: { stopReason: true } });
+  if (asked?.stopReason && (await endStoppedRun(run, asked.stopReason))) return "cancelled";
   const transient = isTransient(error);
   if (!transient && hasOperatorOnlyDetails(error)) log.error({ err: error, runId: run.id }, "run failed");
   const failureDetail = technicalDetail(error);
@@ -269,9 +285,38 @@ async function requeue(
  * offered, finds nothing to claim. Its sandbox is as a failed run leaves it: a copy
  * still ready if it had one. No failure is announced: the customer ended it.
  */
-export async function cancelQueuedRun(tx: Prisma.TransactionClient, run: EndingRun, reason: string): Promise<boolean> {
+export function cancelQueuedRun(tx: Prisma.TransactionClient, run: EndingRun, reason: string): Promise<boolean> {
+  return endCancelled(tx, run, "QUEUED", reason);
+}
+
+/**
+ * Asks the worker carrying out a copy to stop it, at its customer's word: only a copy
+ * (a deletion that has started goes on), only while it runs, and once. The worker reads
+ * the request with its next progress write or heartbeat, stops the copy (which drops
+ * its half-made database) and ends the run with `reason` (endStoppedRun). A copy
+ * verified and swapped in before that is kept: the run has succeeded.
+ */
+export async function requestStop(tx: Prisma.TransactionClient, runId: string, reason: string): Promise<boolean> {
+  const asked = await tx.sandboxRun.updateMany({
+    where: { id: runId, status: "RUNNING", kind: { in: ["PROVISION", "REFRESH"] }, stopReason: null },
+    data: { stopReason: reason },
+  });
+  return asked.count === 1;
+}
+
+/** Ends a copy its worker stopped at its customer's word (requestStop): as a cancelled run, with nothing announced. */
+export function endStoppedRun(run: EndingRun, reason: string): Promise<boolean> {
+  return db.$transaction((tx) => endCancelled(tx, run, "RUNNING", reason));
+}
+
+/**
+ * A run its customer ended, queued or stopped: FAILED with the code CANCELLED and
+ * `reason`, only while it is still `from`. Its sandbox is as a failed run leaves it, a
+ * copy still ready if it had one, and no failure is announced: the customer ended it.
+ */
+async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: "QUEUED" | "RUNNING", reason: string): Promise<boolean> {
   const ended = await tx.sandboxRun.updateMany({
-    where: { id: run.id, status: "QUEUED" },
+    where: { id: run.id, status: from },
     data: { status: "FAILED", finishedAt: new Date(), error: reason, failureCode: CANCELLED, serverWaitSince: null },
   });
   if (ended.count === 0) return false;
@@ -318,13 +363,15 @@ export function describeLostRun(run: { status: string; lostAt: Date | null }, no
 
 /**
  * A taken lost run (its half-made database dropped): queued again together with
- * its job, in one transaction, or failed once it has had `maxAttempts`.
+ * its job, in one transaction, or failed once it has had `maxAttempts`; or, when its
+ * customer had asked to stop it, ended as they asked.
  */
-export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttempts: number): Promise<"requeued" | "failed" | null> {
+export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttempts: number): Promise<"requeued" | "failed" | "cancelled" | null> {
   await getBoss();
   return db.$transaction(async (tx) => {
-    const still = await tx.sandboxRun.count({ where: { id: run.id, status: "RUNNING", heartbeatAt: takenAt } });
-    if (still === 0) return null;
+    const still = await tx.sandboxRun.findFirst({ where: { id: run.id, status: "RUNNING", heartbeatAt: takenAt }, select: { stopReason: true } });
+    if (!still) return null;
+    if (still.stopReason) return (await endCancelled(tx, run, "RUNNING", still.stopReason)) ? "cancelled" : null;
     if (run.attempts >= maxAttempts) {
       await markFailed(tx, run, WORKER_LOST_REASON, `The worker holding the run stopped beating (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}) on its attempt ${run.attempts} of ${maxAttempts}.`, "WORKER_LOST");
       return "failed";

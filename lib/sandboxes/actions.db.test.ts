@@ -198,7 +198,7 @@ describe("the sandbox page's actions", () => {
     });
   });
 
-  describe("cancel a run that waits to start", () => {
+  describe("cancel a run, or stop its copy", () => {
     it("refuses without a session, with a role that may not start such a run, and on another tenant's sandbox", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
       signInAs(world.users.adminA);
@@ -234,12 +234,22 @@ describe("the sandbox page's actions", () => {
       expect((await refreshSandboxAction({ sandboxId: s.id })).ok).toBe(true);
     });
 
-    it("leaves a run that has started to go on, saying so", async () => {
+    it("asks a running copy to stop, once and audited, leaving it to its worker; a deletion under way goes on", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
       const running = await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "RUNNING", options: OPTIONS, startedAt: new Date(), heartbeatAt: new Date() } });
+      signInAs(world.users.userA);
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false });
       signInAs(world.users.adminA);
-      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "CONFLICT", message: "The run has started, so it can no longer be cancelled; it goes on." });
-      expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: running.id } })).status).toBe("RUNNING");
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: true, data: { runId: running.id, state: "stopping" } });
+      // Still running until its worker stops it: only the request is written.
+      expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({ status: "RUNNING", stopReason: "Stopped by admin while it ran. Nothing of it was kept." });
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: true, data: { state: "stopping" } });
+      expect(await auditCount("sandbox.run.stopRequested", s.id)).toBe(1);
+      await db.sandboxRun.update({ where: { id: running.id }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+
+      const deleting = await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "DELETE", status: "RUNNING", options: {}, startedAt: new Date(), heartbeatAt: new Date() } });
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false, code: "CONFLICT", message: "The deletion has started, so it can no longer be stopped; it goes on." });
+      expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: deleting.id } })).toMatchObject({ status: "RUNNING", stopReason: null });
     });
   });
 

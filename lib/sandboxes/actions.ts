@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { protectedAction } from "../actions/safe-action";
 import { autoRefreshSchema, deleteSandboxSchema, sandboxIdSchema } from "./schema";
-import { cancelQueuedRun, retryFailedRun, setAutoRefreshDay, startDelete, startRefresh } from "./mutations";
+import { cancelRun, retryFailedRun, setAutoRefreshDay, startDelete, startRefresh } from "./mutations";
 
 function revalidateSandbox(sandboxId: string): void {
   revalidatePath(`/sandboxes/${sandboxId}`);
@@ -30,7 +30,7 @@ export const retryRunAction = protectedAction({ permission: "sandbox.retry", sch
 
 // Viewing is the gate here; the mutation checks the permission the run's kind needs.
 export const cancelRunAction = protectedAction({ permission: "sandbox.view", schema: sandboxIdSchema }, async ({ actor, input }) => {
-  const result = await cancelQueuedRun(actor, input.sandboxId);
+  const result = await cancelRun(actor, input.sandboxId);
   revalidateSandbox(input.sandboxId);
   return result;
 });

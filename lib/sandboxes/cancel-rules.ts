@@ -1,5 +1,5 @@
 /**
- * Who may cancel a run that waits to start: who may start one of its kind. Plain
+ * Who may cancel a run, or stop its copy under way: who may start one of its kind. Plain
  * data, so the sandbox page can offer the button without loading the job layer.
  */
 import type { Permission } from "../auth/policy";

@@ -12,7 +12,7 @@ import type { Actor, Permission } from "../auth/policy";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
-import { cancelQueuedRun as endQueuedRun, requestRun } from "../jobs/lifecycle";
+import { cancelQueuedRun as endQueuedRun, requestRun, requestStop } from "../jobs/lifecycle";
 import type { SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
 import { assertProductionNowMatches } from "./drift-recheck";
@@ -102,24 +102,36 @@ export async function retryFailedRun(actor: Actor, sandboxId: string): Promise<{
 }
 
 /**
- * Cancels the sandbox's newest run while it waits to start (for a worker, a free slot
- * or room on its sandbox server): nothing of it was made, so nothing is undone. A run
- * under way is not stopped from here.
+ * Cancels the sandbox's newest run. One that waits to start (for a worker, a free slot
+ * or room on its sandbox server) ends at once: nothing of it was made. A copy under way
+ * is asked to stop: its worker drops what it made and ends it within seconds (its next
+ * progress write or heartbeat), the sandbox keeping the copy it had. A deletion that has
+ * started goes on.
  */
-export async function cancelQueuedRun(actor: Actor, sandboxId: string): Promise<{ runId: string }> {
+export async function cancelRun(actor: Actor, sandboxId: string): Promise<{ runId: string; state: "cancelled" | "stopping" }> {
   const sandbox = await loadSandbox(actor, "sandbox.view", sandboxId);
-  const last = await db.sandboxRun.findFirst({ where: { sandboxId }, orderBy: { createdAt: "desc" }, select: { id: true, kind: true, status: true } });
-  if (!last || (last.status !== "QUEUED" && last.status !== "RUNNING")) throw new AppError("CONFLICT", "This sandbox has no run waiting to start.");
+  const last = await db.sandboxRun.findFirst({ where: { sandboxId }, orderBy: { createdAt: "desc" }, select: { id: true, kind: true, status: true, stopReason: true } });
+  if (!last || (last.status !== "QUEUED" && last.status !== "RUNNING")) throw new AppError("CONFLICT", "This sandbox has no run in progress.");
   assertTenantAccess(actor, CANCEL_PERMISSION[last.kind], sandbox.tenantId);
-  if (last.status === "RUNNING") throw new AppError("CONFLICT", "The run has started, so it can no longer be cancelled; it goes on.");
-  await db.$transaction(async (tx) => {
-    const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { databaseName: true } });
-    const ended = await endQueuedRun(tx, { id: last.id, sandbox: { id: sandboxId, databaseName: current.databaseName } }, `Cancelled by ${actor.name} before it started. Nothing was changed.`);
-    // Claimed by a worker, or ended, since it was read: the claim and the cancel cannot both win.
-    if (!ended) throw new AppError("CONFLICT", "The run is no longer waiting to start (it has started or ended), so it was not cancelled.");
-    await recordAudit({ action: "sandbox.run.cancelled", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, kind: last.kind, runId: last.id } }, tx);
+  if (last.status === "RUNNING" && last.kind === "DELETE") throw new AppError("CONFLICT", "The deletion has started, so it can no longer be stopped; it goes on.");
+  if (last.stopReason) return { runId: last.id, state: "stopping" };
+  const audited = (tx: Prisma.TransactionClient, action: "sandbox.run.cancelled" | "sandbox.run.stopRequested") =>
+    recordAudit({ action, actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, kind: last.kind, runId: last.id } }, tx);
+  return db.$transaction(async (tx) => {
+    if (last.status === "QUEUED") {
+      const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { databaseName: true } });
+      const ended = await endQueuedRun(tx, { id: last.id, sandbox: { id: sandboxId, databaseName: current.databaseName } }, `Cancelled by ${actor.name} before it started. Nothing was changed.`);
+      if (ended) {
+        await audited(tx, "sandbox.run.cancelled");
+        return { runId: last.id, state: "cancelled" as const };
+      }
+    }
+    // Running, or claimed by a worker since it was read: the claim and the cancel cannot both win.
+    const asked = await requestStop(tx, last.id, `Stopped by ${actor.name} while it ran. Nothing of it was kept.`);
+    if (!asked) throw new AppError("CONFLICT", "The run has ended meanwhile, so there was nothing to cancel.");
+    await audited(tx, "sandbox.run.stopRequested");
+    return { runId: last.id, state: "stopping" as const };
   });
-  return { runId: last.id };
 }
 
 /** Sets or clears the day of the month for the regular refresh. */

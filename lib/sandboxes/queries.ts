@@ -123,6 +123,7 @@ export async function listRuns(sandboxId: string) {
       finishedAt: true,
       error: true,
       failureCode: true,
+      stopReason: true,
       requestedBy: { select: { name: true } },
     },
   });
@@ -204,6 +205,8 @@ export interface ProgressSnapshot {
      * more than a worker (a full sandbox server), or that a running run's worker was lost.
      */
     waiting: string | null;
+    /** Its customer asked to stop its copy, and its worker has not yet: it is being stopped. */
+    stopping: boolean;
     progress: RunProgress;
   } | null;
   fraction: number;
@@ -221,7 +224,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true },
+    select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true, stopReason: true },
   });
   const now = new Date();
   if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
@@ -245,6 +248,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
       error: run.error,
       // A queued run's reason is why it waits: a retry's, or the room it waits for (cleared when claimed).
       waiting: lost ?? (await describeServerWait(run)) ?? (run.status === "QUEUED" ? run.error : null),
+      stopping: run.status === "RUNNING" && run.stopReason !== null,
       progress,
     },
     fraction,

@@ -29,6 +29,8 @@ export interface ExecuteOptions {
    * failure is final (retries belong to the queue), and no deferral for the tenant's fair share.
    */
   direct?: boolean;
+  /** Awaited before each step of a copy starts (keys as in its progress): for tests. */
+  beforeStep?: (key: string) => Promise<void>;
 }
 
 export async function executeRun(runId: string, workerId: string, options: ExecuteOptions = {}): Promise<"done" | "retrying" | "skipped"> {
@@ -41,11 +43,16 @@ export async function executeRun(runId: string, workerId: string, options: Execu
 async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done" | "retrying"> {
   const runId = run.id;
   log.info({ kind: run.kind }, "run started");
-  const beat = setInterval(() => void heartbeat(runId).catch(() => undefined), 5_000);
-  let outcome: "succeeded" | "failed" | "retrying" = "succeeded";
+  // A stop its customer asks for (requestStop) comes back with every heartbeat and progress write.
+  const stop = new AbortController();
+  const heed = (stopReason: string | null) => {
+    if (stopReason && !stop.signal.aborted) stop.abort(new Error("stopped at its customer's request"));
+  };
+  const beat = setInterval(() => void heartbeat(runId).then(heed, () => undefined), HEARTBEAT_MS);
+  let outcome: "succeeded" | "failed" | "retrying" | "cancelled" = "succeeded";
   try {
     if (run.kind === "DELETE") await deleteSandbox(run);
-    else await buildCopy(run, options.onProgress);
+    else await buildCopy(run, stop.signal, heed, options);
   } catch (error) {
     const limits = copyLimits();
     const retry = options.direct ? null : { maxAttempts: limits.maxAttempts, backoffMs: limits.retryBackoffMs };
@@ -55,6 +62,11 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
       log.warn({ kind: run.kind }, "run attempt failed; it will be retried");
       return "retrying";
     }
+    // Nor about a copy its customer stopped: they know.
+    if (outcome === "cancelled") {
+      log.info({ kind: run.kind }, "run stopped at its customer's request");
+      return "done";
+    }
   } finally {
     clearInterval(beat);
   }
@@ -63,7 +75,15 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
   return "done";
 }
 
-async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void): Promise<void> {
+/** How often a running run tells it is alive, and learns whether it was asked to stop. */
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * `stop`: aborted once the run's customer asks to stop it (`heed`, given each progress
+ * write's answer): the copy stops and its half-made database is dropped, and a copy that
+ * was verified meanwhile is dropped before the swap. The caller then ends the run.
+ */
+async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (stopReason: string | null) => void, { onProgress, beforeStep }: ExecuteOptions): Promise<void> {
   const { sandbox } = run;
   const { productionUrl } = await tenantConnections(sandbox.tenantId);
   const sandboxServerUrl = await sandboxServerUrlOf(sandbox.id);
@@ -88,11 +108,17 @@ async function buildCopy(run: ClaimedRun, onProgress?: (p: RunProgress) => void)
     pseudonymSecret: options.personalData === "pseudonymise" ? await pseudonymSecretFor(sandbox.id) : undefined,
     reserveRoom: (bytes) => reserveRoomForCopy(run.id, bytes),
     roomAtLeastBytes: Number(run.roomRefusedBytes ?? 0),
+    signal: stop,
+    beforeStep,
     onProgress: async (progress) => {
       onProgress?.(progress);
-      await recordProgress(run.id, progress as unknown as Prisma.InputJsonValue);
+      heed(await recordProgress(run.id, progress as unknown as Prisma.InputJsonValue));
     },
   });
+  if (stop.aborted) {
+    await dropSandboxDatabase(sandboxServerUrl, databaseName);
+    throw stop.reason;
+  }
   const sizeBytes = await databaseSize(sandboxServerUrl, databaseName);
 
   // The swap commits first; only then is the old copy dropped. A swap that fails

@@ -1,8 +1,8 @@
 /**
  * Recovery from workers that died mid-run (kill -9, a crashed machine): a
  * running run whose heartbeat is stale has its half-made database dropped,
- * then is queued again (up to COPY_MAX_ATTEMPTS attempts in all), or failed with a clear reason (lib/jobs/lifecycle.ts
- * owns both). Production is never touched: it was only ever read.
+ * then is queued again (up to COPY_MAX_ATTEMPTS attempts in all), or failed with a clear reason, or
+ * ended as its customer asked when they had asked to stop it (lib/jobs/lifecycle.ts owns all three). Production is never touched: it was only ever read.
  */
 import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
@@ -34,9 +34,11 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
     await raiseAlertQuietly({
       key: `run-recovered:${run.sandboxId}`,
       subject: `a worker died during a ${run.kind.toLowerCase()} of sandbox "${run.sandbox.name}"`,
-      detail: outcome === "requeued"
-        ? `Its half-made copy was dropped and the run was queued again (attempt ${run.attempts + 1} of ${copyLimits().maxAttempts}).`
-        : `It had no attempts left and was failed. The sandbox keeps its previous copy, if it had one.`,
+      detail: {
+        requeued: `Its half-made copy was dropped and the run was queued again (attempt ${run.attempts + 1} of ${copyLimits().maxAttempts}).`,
+        failed: `It had no attempts left and was failed. The sandbox keeps its previous copy, if it had one.`,
+        cancelled: `Its half-made copy was dropped and, as its customer had asked to stop it, the run was ended. The sandbox keeps its previous copy, if it had one.`,
+      }[outcome],
       link: `/operations/runs/${run.id}`,
     });
   }

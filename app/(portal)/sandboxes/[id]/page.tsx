@@ -91,8 +91,15 @@ export default async function SandboxPage({ params, searchParams }: Props) {
       {latest?.status === "QUEUED" && can(CANCEL_PERMISSION[latest.kind]) && (
         <p className="-mt-3 flex flex-wrap items-center gap-3 text-sm text-slate-700">
           Nothing of it has been made yet.
-          <CancelRunButton sandboxId={sandbox.id} kind={latest.kind} />
+          <CancelRunButton sandboxId={sandbox.id} kind={latest.kind} running={false} />
         </p>
+      )}
+      {/* A deletion under way cannot be stopped: half a drop is no state to leave a sandbox in. */}
+      {latest?.status === "RUNNING" && latest.kind !== "DELETE" && !latest.stopReason && can(CANCEL_PERMISSION[latest.kind]) && (
+        <div className="-mt-3 flex flex-wrap items-center gap-3 text-sm text-slate-700">
+          {latest.kind === "REFRESH" ? "Stopping it keeps the current copy as it is." : "Stopping it leaves no sandbox database; it can be started again."}
+          <CancelRunButton sandboxId={sandbox.id} kind={latest.kind} running />
+        </div>
       )}
 
       {failed && cancelled && (

@@ -1,15 +1,41 @@
 "use client";
 
+import { useState } from "react";
 import type { RunKind } from "@/lib/generated/portal/enums";
 import { cancelRunAction } from "@/lib/sandboxes/actions";
 import { RUN_NOUN } from "@/lib/sandboxes/labels";
 import { ActionButton } from "./action-button";
 
-/** Cancels the sandbox's run while it waits to start; one that has started goes on, and the button says so. */
-export function CancelRunButton({ sandboxId, kind }: { sandboxId: string; kind: RunKind }) {
+/**
+ * Cancels the sandbox's run. One that waits to start ends at once. A copy under way is
+ * stopped, which throws away the work done so far, so it asks first.
+ */
+export function CancelRunButton({ sandboxId, kind, running }: { sandboxId: string; kind: RunKind; running: boolean }) {
+  const [confirming, setConfirming] = useState(false);
+  const cancel = () => cancelRunAction({ sandboxId });
+  if (!running) {
+    return (
+      <ActionButton tone="secondary" action={cancel} done={() => "Cancelled before it started."}>
+        Cancel this {RUN_NOUN[kind]}
+      </ActionButton>
+    );
+  }
+  if (!confirming) {
+    return (
+      <button type="button" onClick={() => setConfirming(true)} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 hover:bg-slate-50">
+        Stop this {RUN_NOUN[kind]}
+      </button>
+    );
+  }
   return (
-    <ActionButton tone="secondary" action={() => cancelRunAction({ sandboxId })} done={() => "Cancelled before it started."}>
-      Cancel this {RUN_NOUN[kind]}
-    </ActionButton>
+    <span role="group" aria-label={`Stop this ${RUN_NOUN[kind]}?`} className="inline-flex flex-wrap items-center gap-2">
+      <span>Stop it? What it has copied so far is thrown away.</span>
+      <ActionButton tone="danger" action={cancel} done={() => "Stopping: it ends within seconds."}>
+        Yes, stop the {RUN_NOUN[kind]}
+      </ActionButton>
+      <button type="button" onClick={() => setConfirming(false)} className="rounded-md px-3 py-1.5 text-sm font-medium text-brand-700 underline">
+        Let it go on
+      </button>
+    </span>
   );
 }

@@ -84,7 +84,13 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
           {run.waiting ?? "Waiting for a worker to pick this up…"}
         </p>
       )}
-      {run.kind === "REFRESH" && active && (
+      {run.stopping && active && (
+        <p className="mt-1 text-sm font-medium text-slate-900" data-testid="run-stopping">
+          Stopping, as asked: what it made so far is being removed, and nothing of it will be kept.
+          {run.kind === "REFRESH" && " The current copy stays as it is."}
+        </p>
+      )}
+      {run.kind === "REFRESH" && active && !run.stopping && (
         <p className="mt-1 text-sm text-slate-700">The current copy stays ready and usable until the new one has been verified.</p>
       )}
       <div className="mt-3">
@@ -103,7 +109,7 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
           <span>{percent}% done</span>
           <span>Elapsed: {startedAt ? formatDuration(elapsedMs) : "not started"}</span>
           <span data-testid="eta">
-            Time left: {stalled ? "not known until it starts again" : remaining === null ? "estimating…" : `about ${formatDuration(remaining)}`}
+            Time left: {run.stopping ? "none, it is stopping" : stalled ? "not known until it starts again" : remaining === null ? "estimating…" : `about ${formatDuration(remaining)}`}
           </span>
         </p>
       </div>

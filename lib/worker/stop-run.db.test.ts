@@ -1,0 +1,120 @@
+/**
+ * A copy its customer stops while it runs: its worker stops it within a progress write,
+ * drops what it made, and ends it cancelled; the sandbox keeps the copy it had and
+ * nobody is told of a failure. A stop that meets a failed attempt, or a lost worker,
+ * ends the run too: it never starts again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import { generateProductionDatabase } from "../crm/generator";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { registerTenant } = await import("../tenants/registry");
+const { claimRun, failAttempt, requestRun, requestStop, runDatabaseName } = await import("../jobs/lifecycle");
+const { cancelRun } = await import("../sandboxes/mutations");
+const { loadActor } = await import("../auth/load-actor");
+const { executeRun } = await import("./execute");
+const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
+const { stopBoss } = await import("../jobs/queue");
+const { databaseExists } = await import("../sanitizer/drop");
+const { SanitizationError } = await import("../sanitizer/errors");
+
+const CUSTOMER = "Cust5252";
+let adminId = "";
+let tenantId = "";
+let sandboxes = 0;
+
+async function readySandbox(name: string): Promise<{ id: string; databaseName: string }> {
+  const sandbox = await db.sandbox.create({
+    data: { tenantId, name, planCounts: { complete: 1 }, orderedById: adminId, sandboxCustomerId: `Cust95252${++sandboxes}`, status: "QUEUED" },
+  });
+  const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: adminId, options: {}, enqueue: false });
+  await executeRun(runId, "test");
+  const ready = await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } });
+  expect(ready.status).toBe("READY");
+  return { id: sandbox.id, databaseName: ready.databaseName! };
+}
+
+/** A refresh of `sandboxId`, claimed by this test's "worker" as executeRun would. */
+async function claimedRefresh(sandboxId: string) {
+  const { runId } = await requestRun({ sandboxId, kind: "REFRESH", requestedById: adminId, options: {}, enqueue: false });
+  const run = await claimRun(runId, "test");
+  expect(run).not.toBeNull();
+  return run!;
+}
+
+describe("stopping a copy while it runs", () => {
+  beforeAll(async () => {
+    const productionUrl = await createTestDatabase("stopprod");
+    await generateProductionDatabase({ databaseUrl: productionUrl, customerId: CUSTOMER, companyName: "Stop AS", scale: "small", seed: 52 });
+    const tenant = await registerTenant({ customerId: CUSTOMER, companyName: "Stop AS", productionUrl });
+    tenantId = tenant.id;
+    adminId = (await db.user.create({ data: { email: "stop@example.com", name: "Stina", role: "CUSTOMER_ADMIN", tenantId, passwordHash: "-" } })).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopBoss();
+  });
+
+  it("stops a refresh whose rows are in: the half-made copy dropped, the old one kept, nothing announced", async () => {
+    const sandbox = await readySandbox("stopped");
+    const actor = (await loadActor(adminId))!;
+    const notifiedBefore = await db.notification.count({ where: { userId: adminId } });
+    const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "REFRESH", requestedById: adminId, options: {}, enqueue: false });
+    // The customer presses Stop once the copy's rows are in, as its keys are about to be built.
+    let asked: unknown;
+    const beforeStep = async (key: string) => {
+      if (key === "indexes") asked = await cancelRun(actor, sandbox.id);
+    };
+    expect(await executeRun(runId, "test", { beforeStep })).toBe("done");
+    expect(asked).toEqual({ runId, state: "stopping" });
+
+    const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(run).toMatchObject({ status: "FAILED", failureCode: "CANCELLED", error: "Stopped by Stina while it ran. Nothing of it was kept.", attempts: 1 });
+    expect(await databaseExists(testServerAdminUrl(), runDatabaseName(CUSTOMER, runId))).toBe(false);
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ status: "READY", databaseName: sandbox.databaseName });
+    expect(await databaseExists(testServerAdminUrl(), sandbox.databaseName)).toBe(true);
+    // No failure mail, notification, webhook event or operators' alert.
+    expect(await db.notification.count({ where: { userId: adminId } })).toBe(notifiedBefore);
+    expect(await db.alert.count({ where: { key: { contains: sandbox.id } } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { action: "sandbox.run.stopRequested", targetId: sandbox.id } })).toBe(1);
+  });
+
+  it("a stop that meets a failing attempt ends the run: it is not queued again", async () => {
+    const sandbox = await readySandbox("failing");
+    const run = await claimedRefresh(sandbox.id);
+    expect(await db.$transaction((tx) => requestStop(tx, run.id, "Stopped by Stina while it ran. Nothing of it was kept."))).toBe(true);
+    const busy = new SanitizationError("PRODUCTION_BUSY", "Production is busy.");
+    expect(await failAttempt(run, busy, { maxAttempts: 3, backoffMs: 1_000 })).toBe("cancelled");
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "FAILED", failureCode: "CANCELLED" });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).status).toBe("READY");
+  });
+
+  it("a run queued again as its stop was asked does not start: its claim ends it", async () => {
+    const sandbox = await readySandbox("requeued");
+    const run = await claimedRefresh(sandbox.id);
+    // The stop landed between the attempt's failure and its requeue.
+    await db.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", stopReason: "Stopped by Stina while it ran. Nothing of it was kept." } });
+    expect(await claimRun(run.id, "test")).toBeNull();
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "FAILED", failureCode: "CANCELLED", attempts: 1 });
+  });
+
+  it("a lost worker's run that was asked to stop is ended, not queued again", async () => {
+    const sandbox = await readySandbox("lost");
+    const run = await claimedRefresh(sandbox.id);
+    await db.$transaction((tx) => requestStop(tx, run.id, "Stopped by Stina while it ran. Nothing of it was kept."));
+    expect(await recoverStaleRuns(new Date(Date.now() + STALE_AFTER_MS + 5_000))).toContain(run.id);
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "FAILED", failureCode: "CANCELLED", error: "Stopped by Stina while it ran. Nothing of it was kept." });
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ status: "READY", databaseName: sandbox.databaseName });
+  });
+
+  it("a deletion under way is never asked to stop", async () => {
+    const sandbox = await readySandbox("deleting");
+    const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "DELETE", requestedById: adminId, options: {}, enqueue: false });
+    expect(await claimRun(runId, "test")).not.toBeNull();
+    expect(await db.$transaction((tx) => requestStop(tx, runId, "no"))).toBe(false);
+  });
+});
