@@ -64,8 +64,8 @@ test.describe("the operations page", () => {
     await expect(page.getByRole("heading", { name: "Sandbox servers", level: 1 })).toHaveCount(0);
   });
 
-  test("the room a copy under way holds on its server shows on the servers page, and on the run's page with the room an attempt was refused", async ({ page }, testInfo) => {
-    // A copy running on the built-in server that reserved 800 MB, its first attempt refused 640 MB; its fresh heartbeat keeps recovery off it for the test's length.
+  test("the room a copy under way holds on its server shows on the servers page, and on the run's page with the room an attempt was refused and the stop asked", async ({ page }, testInfo) => {
+    // A copy running on the built-in server that reserved 800 MB, its first attempt refused 640 MB, and its customer asked to stop it; its fresh heartbeat keeps recovery off it for the test's length.
     const portal = await connectToServerDatabase(testInfo);
     // Of a sandbox of its own, so that no demo sandbox's runs are touched.
     const { rows } = await portal.query<{ id: string; sandbox: string }>(
@@ -74,8 +74,9 @@ test.describe("the operations page", () => {
          SELECT 'e2eroom' || substr(md5(random()::text), 1, 12), u."tenantId", 'e2e room ' || substr(md5(random()::text), 1, 6), 'REFRESHING', '{}', u.id, 'built-in'
            FROM "User" u WHERE u."tenantId" IS NOT NULL LIMIT 1
          RETURNING id)
-       INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", "startedAt", "heartbeatAt", "sandboxServer", "reservedBytes", "roomRefusedBytes")
-       SELECT 'e2eroom' || substr(md5(random()::text), 1, 12), sandbox.id, 'REFRESH', 'RUNNING', '{}', 2, now(), now(), now(), 'built-in', 800 * 1024 * 1024, 640 * 1024 * 1024 FROM sandbox
+       INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", "startedAt", "heartbeatAt", "sandboxServer", "reservedBytes", "roomRefusedBytes", "stopReason")
+       SELECT 'e2eroom' || substr(md5(random()::text), 1, 12), sandbox.id, 'REFRESH', 'RUNNING', '{}', 2, now(), now(), now(), 'built-in', 800 * 1024 * 1024, 640 * 1024 * 1024,
+              'Stopped by Ingrid Nordlys while it ran. Nothing of it was kept.' FROM sandbox
        RETURNING id, "sandboxId" AS sandbox`,
     );
     const runId = rows[0]!.id;
@@ -88,6 +89,9 @@ test.describe("the operations page", () => {
       await expect(page.getByText("800.0 MB")).toBeVisible();
       await expect(page.getByText("Room refused an attempt")).toBeVisible();
       await expect(page.getByText("640.0 MB")).toBeVisible();
+      // Its customer has asked to stop it; its worker has not yet.
+      await expect(page.getByText("Stop asked")).toBeVisible();
+      await expect(page.getByText("Stopped by Ingrid Nordlys while it ran. Nothing of it was kept.")).toBeVisible();
       await expectAccessible(page);
     } finally {
       await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [runId]);

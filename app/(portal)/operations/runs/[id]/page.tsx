@@ -30,6 +30,8 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
     ...(run.reservedBytes !== null ? ([["Room reserved on its sandbox server", formatBytes(run.reservedBytes)]] as [string, string][]) : []),
     // What an attempt asked for and was refused: the next attempt asks for at least as much.
     ...(run.roomRefusedBytes !== null ? ([["Room refused an attempt", formatBytes(run.roomRefusedBytes)]] as [string, string][]) : []),
+    // Its customer asked to stop the copy while it ran: its worker ends it with these words.
+    ...(run.stopReason ? ([["Stop asked", run.stopReason]] as [string, string][]) : []),
   ];
   return (
     <section aria-labelledby="run-heading" className="space-y-6">
