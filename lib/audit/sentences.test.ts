@@ -44,6 +44,7 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "sandbox.retry.requested": [
     [event("sandbox.retry.requested", { name: "UAT", kind: "PROVISION" }), "Ingrid Nordlys retried the failed copy of sandbox “UAT” for Nordlys Consulting AS"],
     [event("sandbox.retry.requested", { name: "UAT", kind: "DELETE" }), "Ingrid Nordlys retried the failed deletion of sandbox “UAT” for Nordlys Consulting AS"],
+    [event("sandbox.retry.requested", { name: "UAT", kind: "REFRESH", cancelled: true }), "Ingrid Nordlys started the cancelled refresh of sandbox “UAT” for Nordlys Consulting AS again"],
   ],
   "sandbox.run.cancelled": [
     [event("sandbox.run.cancelled", { name: "UAT", kind: "REFRESH" }), "Ingrid Nordlys cancelled the refresh of sandbox “UAT” for Nordlys Consulting AS before it started"],

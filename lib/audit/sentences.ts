@@ -84,7 +84,10 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "sandbox.wizard.confirmed": ({ who, sandbox, forTenant }) => `${who} confirmed the setup of ${sandbox}${forTenant}`,
   "sandbox.refresh.requested": ({ who, sandbox, forTenant, d }) =>
     `${who} started a refresh of ${sandbox}${forTenant}${d.choicesEdited === true ? ", with changed choices" : ""}`,
-  "sandbox.retry.requested": ({ who, sandbox, forTenant, d }) => `${who} retried the failed ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant}`,
+  "sandbox.retry.requested": ({ who, sandbox, forTenant, d }) =>
+    d.cancelled === true
+      ? `${who} started the cancelled ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} again`
+      : `${who} retried the failed ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant}`,
   "sandbox.run.cancelled": ({ who, sandbox, forTenant, d }) =>
     `${who} cancelled the ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} before it started`,
   "sandbox.run.stopRequested": ({ who, sandbox, forTenant, d }) => `${who} stopped the ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} while it ran`,

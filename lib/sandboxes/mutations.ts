@@ -18,6 +18,7 @@ import { sandboxScope } from "./queries";
 import { assertProductionNowMatches } from "./drift-recheck";
 import { FAILURES_NEEDING_A_MATCH } from "./retry-rules";
 import { CANCEL_PERMISSION } from "./cancel-rules";
+import { wasCancelled } from "../jobs/failure";
 
 async function loadSandbox(actor: Actor, permission: Permission, sandboxId: string) {
   const sandbox = await db.sandbox.findFirst({
@@ -77,7 +78,7 @@ export async function startDelete(actor: Actor, sandboxId: string, confirmName: 
   });
 }
 
-/** Retry repeats the newest run, same kind and options, and only when that run failed. */
+/** Retry repeats the newest run, same kind and options, and only when that run failed (or was cancelled). */
 export async function retryFailedRun(actor: Actor, sandboxId: string): Promise<{ runId: string }> {
   const sandbox = await loadSandbox(actor, "sandbox.retry", sandboxId);
   const last = await db.sandboxRun.findFirst({
@@ -95,7 +96,7 @@ export async function retryFailedRun(actor: Actor, sandboxId: string): Promise<{
     options: last.options as Prisma.InputJsonValue,
     alsoInTransaction: (tx) =>
       recordAudit(
-        { action: "sandbox.retry.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, kind: last.kind, failedRunId: last.id } },
+        { action: "sandbox.retry.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, kind: last.kind, failedRunId: last.id, cancelled: wasCancelled(last) } },
         tx,
       ),
   });
@@ -128,7 +129,7 @@ export async function cancelRun(actor: Actor, sandboxId: string): Promise<{ runI
     }
     // Running, or claimed by a worker since it was read: the claim and the cancel cannot both win.
     const asked = await requestStop(tx, last.id, `Stopped by ${actor.name} while it ran. Nothing of it was kept.`);
-    if (!asked) throw new AppError("CONFLICT", "The run has ended meanwhile, so there was nothing to cancel.");
+    if (!asked) throw new AppError("CONFLICT", "The run has started or ended meanwhile, so it was not cancelled; a deletion that has started goes on.");
     await audited(tx, "sandbox.run.stopRequested");
     return { runId: last.id, state: "stopping" as const };
   });
