@@ -87,7 +87,7 @@ export const ProgressSchema = z
       .object({
         id: z.string(),
         kind: z.string().meta({ description: "PROVISION, REFRESH or DELETE." }),
-        status: z.string().meta({ description: "QUEUED, RUNNING, SUCCEEDED, FAILED, or CANCELLED (ended before it started, at its customer's word)." }),
+        status: z.string().meta({ description: "QUEUED, RUNNING, SUCCEEDED, FAILED, or CANCELLED (ended at its customer's word: before it started, or stopped while it ran)." }),
         createdAt: when,
         startedAt: when.nullable(),
         finishedAt: when.nullable(),

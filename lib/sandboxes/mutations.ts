@@ -1,6 +1,6 @@
 /**
- * Writes behind the sandbox page: refresh, delete, retry, cancelling a run that
- * waits to start, and the regular refresh day. Each re-reads the sandbox inside the actor's tenant scope,
+ * Writes behind the sandbox page: refresh, delete, retry, cancelling a run (or stopping
+ * its copy under way), and the regular refresh day. Each re-reads the sandbox inside the actor's tenant scope,
  * checks the permission on that tenant, and records an audit event in the same
  * transaction as the change. Runs start only through `requestRun`, which
  * refuses a second active run.
