@@ -188,39 +188,44 @@ test("a refresh keeps the old copy ready and usable until the verified swap", as
   await expect(page.getByTestId("run-row").first()).toContainText("Succeeded");
 });
 
-test("a run whose worker was lost says why it does not move, and promises no time left", async ({ page }) => {
-  // A refresh whose worker was lost 3 minutes ago while its sandbox server does not answer. Its
-  // fresh heartbeat keeps the e2e server's own recovery off it for the test's length.
+/**
+ * Runs `check` beside a refresh of the test's sandbox that no worker carries out: its row
+ * is written here (`columns`: column → SQL value, `$2`… for `params`) and no job is queued.
+ * Then removes it, and the sandbox is ready again.
+ */
+async function withPlantedRefresh(columns: Record<string, string>, params: unknown[], check: (runId: string) => Promise<void>): Promise<void> {
+  const names = Object.keys(columns).map((c) => `"${c}"`).join(", ");
   const { rows } = await portal.query<{ id: string }>(
-    `INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", "startedAt", "heartbeatAt", "lostAt")
-     VALUES ('e2elost' || substr(md5(random()::text), 1, 12), $1, 'REFRESH', 'RUNNING', '{}', 1, now(), now() - interval '5 minutes', now(), now() - interval '3 minutes')
+    `INSERT INTO "SandboxRun" (id, "sandboxId", kind, options, attempts, "createdAt", ${names})
+     VALUES ('e2erun' || substr(md5(random()::text), 1, 12), $1, 'REFRESH', '{}', 1, now(), ${Object.values(columns).join(", ")})
      RETURNING id`,
-    [sandboxId],
+    [sandboxId, ...params],
   );
   await portal.query(`UPDATE "Sandbox" SET status = 'REFRESHING' WHERE id = $1`, [sandboxId]);
   try {
+    await check(rows[0]!.id);
+  } finally {
+    await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id]);
+    await portal.query(`UPDATE "Sandbox" SET status = 'READY' WHERE id = $1`, [sandboxId]);
+  }
+}
+
+test("a run whose worker was lost says why it does not move, and promises no time left", async ({ page }) => {
+  // A refresh whose worker was lost 3 minutes ago while its sandbox server does not answer. Its
+  // fresh heartbeat keeps the e2e server's own recovery off it for the test's length.
+  const lost = { status: "'RUNNING'", startedAt: "now() - interval '5 minutes'", heartbeatAt: "now()", lostAt: "now() - interval '3 minutes'" };
+  await withPlantedRefresh(lost, [], async () => {
     await signIn(page, ADMIN);
     await page.goto(sandboxUrl);
     await expect(page.getByTestId("run-waiting")).toHaveText(/^The worker carrying out this run stopped 3 min \d+ s ago\. The run is queued again/);
     await expect(page.getByTestId("eta")).toHaveText("Time left: not known until it starts again");
     await expectAccessible(page);
-  } finally {
-    await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id]);
-    await portal.query(`UPDATE "Sandbox" SET status = 'READY' WHERE id = $1`, [sandboxId]);
-  }
+  });
 });
 
 test("a refresh waiting for room says so, and its customer may cancel it before it starts", async ({ page }) => {
-  // A queued refresh with no job on the queue, so no worker takes it during the test.
   const waitingWords = "The sandbox server has no room for this copy (about 400.0 MB) yet. Nothing was kept; our operators have been told. The copy starts as soon as there is room.";
-  const { rows } = await portal.query<{ id: string }>(
-    `INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", error, "roomRefusedBytes")
-     VALUES ('e2ecancel' || substr(md5(random()::text), 1, 12), $1, 'REFRESH', 'QUEUED', '{}', 1, now(), $2, 400 * 1024 * 1024)
-     RETURNING id`,
-    [sandboxId, waitingWords],
-  );
-  await portal.query(`UPDATE "Sandbox" SET status = 'REFRESHING' WHERE id = $1`, [sandboxId]);
-  try {
+  await withPlantedRefresh({ status: "'QUEUED'", error: "$2", roomRefusedBytes: "400 * 1024 * 1024" }, [waitingWords], async () => {
     await signIn(page, ADMIN);
     await page.goto(sandboxUrl);
     await expect(page.getByTestId("run-waiting")).toHaveText(waitingWords);
@@ -233,22 +238,12 @@ test("a refresh waiting for room says so, and its customer may cancel it before 
     await expect(page.getByRole("button", { name: "Start it again" })).toBeVisible();
     await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
     await expectAccessible(page);
-  } finally {
-    await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id]);
-    await portal.query(`UPDATE "Sandbox" SET status = 'READY' WHERE id = $1`, [sandboxId]);
-  }
+  });
 });
 
 test("a refresh under way can be stopped from its page, after a second click", async ({ page }) => {
-  // A running refresh with a live heartbeat and no worker behind it: the stop stays asked.
-  const { rows } = await portal.query<{ id: string }>(
-    `INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, attempts, "createdAt", "startedAt", "heartbeatAt")
-     VALUES ('e2estop' || substr(md5(random()::text), 1, 12), $1, 'REFRESH', 'RUNNING', '{}', 1, now(), now(), now())
-     RETURNING id`,
-    [sandboxId],
-  );
-  await portal.query(`UPDATE "Sandbox" SET status = 'REFRESHING' WHERE id = $1`, [sandboxId]);
-  try {
+  // A live heartbeat and no worker behind it: the stop stays asked.
+  await withPlantedRefresh({ status: "'RUNNING'", startedAt: "now()", heartbeatAt: "now()" }, [], async (runId) => {
     await signIn(page, ADMIN);
     await page.goto(sandboxUrl);
     await page.getByRole("button", { name: "Stop this refresh" }).click();
@@ -258,13 +253,10 @@ test("a refresh under way can be stopped from its page, after a second click", a
     await expect(page.getByTestId("run-stopping")).toHaveText("Stopping, as asked: what it made so far is being removed, and nothing of it will be kept. The current copy stays as it is.");
     await expect(page.getByRole("button", { name: "Stop this refresh" })).toHaveCount(0);
     await expect(page.getByTestId("eta")).toHaveText("Time left: none, it is stopping");
-    const [run] = (await portal.query<{ stopReason: string | null; status: string }>(`SELECT "stopReason", status FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id])).rows;
+    const [run] = (await portal.query<{ stopReason: string | null; status: string }>(`SELECT "stopReason", status FROM "SandboxRun" WHERE id = $1`, [runId])).rows;
     expect(run).toMatchObject({ status: "RUNNING", stopReason: expect.stringMatching(/^Stopped by .+ while it ran\. Nothing of it was kept\.$/) });
     await expectAccessible(page);
-  } finally {
-    await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [rows[0]!.id]);
-    await portal.query(`UPDATE "Sandbox" SET status = 'READY' WHERE id = $1`, [sandboxId]);
-  }
+  });
 });
 
 test("deleting needs the exact name, then drops the sandbox database", async ({ page }) => {
