@@ -64,16 +64,20 @@ describe("stopping a copy while it runs", () => {
     const actor = (await loadActor(adminId))!;
     const notifiedBefore = await db.notification.count({ where: { userId: adminId } });
     const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "REFRESH", requestedById: adminId, options: {}, enqueue: false });
-    // The customer presses Stop once the copy's rows are in, as its keys are about to be built.
+    // The customer presses Stop once the copy's rows are in, as its keys are about to be built;
+    // the copy's foreign keys then wait long enough for a progress write (every 0.5 s) to carry it.
     let asked: unknown;
     const beforeStep = async (key: string) => {
       if (key === "indexes") asked = await cancelRun(actor, sandbox.id);
+      if (key === "constraints") await new Promise((resolve) => setTimeout(resolve, 3_000));
     };
     expect(await executeRun(runId, "test", { beforeStep })).toBe("done");
     expect(asked).toEqual({ runId, state: "stopping" });
 
     const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ status: "FAILED", failureCode: "CANCELLED", error: "Stopped by Stina while it ran. Nothing of it was kept.", attempts: 1 });
+    // Stopped where it was, not carried on to its end and dropped there.
+    expect(run.progress).toMatchObject({ steps: expect.arrayContaining([expect.objectContaining({ key: "verify", state: "pending" })]) });
     expect(await databaseExists(testServerAdminUrl(), runDatabaseName(CUSTOMER, runId))).toBe(false);
     expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ status: "READY", databaseName: sandbox.databaseName });
     expect(await databaseExists(testServerAdminUrl(), sandbox.databaseName)).toBe(true);
