@@ -42,6 +42,11 @@ export function wasCancelled(run: { status: string; failureCode: string | null }
   return run.status === "FAILED" && run.failureCode === CANCELLED;
 }
 
+/** A run's status as people, pipelines and metrics are told it: CANCELLED apart from FAILED. */
+export function shownRunStatus(run: { status: string; failureCode: string | null }): string {
+  return wasCancelled(run) ? CANCELLED : run.status;
+}
+
 /** Refusals whose details (the server's roles and databases) are for operators, not customers. */
 const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE"]);
 

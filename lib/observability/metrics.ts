@@ -12,7 +12,7 @@
 import client from "prom-client";
 import { db } from "../db/portal";
 import { WORKER_ALIVE_MS } from "./workers";
-import { wasCancelled } from "../jobs/failure";
+import { shownRunStatus } from "../jobs/failure";
 
 const PREFIX = "sandbox_portal_";
 
@@ -34,7 +34,7 @@ async function readFleet(): Promise<FleetState> {
   // A run its customer cancelled is counted apart from the failures, which an alert may watch.
   const runs = new Map<string, { kind: string; status: string; count: number }>();
   for (const g of groups) {
-    const status = wasCancelled(g) ? "CANCELLED" : g.status;
+    const status = shownRunStatus(g);
     const key = `${g.kind}/${status}`;
     const counted = runs.get(key) ?? runs.set(key, { kind: g.kind, status, count: 0 }).get(key)!;
     counted.count += g._count._all;
@@ -72,7 +72,7 @@ function build() {
   client.collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const age = (at: Date) => (Date.now() - at.getTime()) / 1000;
 
-  fleetGauge(registry, { name: `${PREFIX}runs`, help: "Sandbox runs by kind and status, as the portal database holds them; runs cancelled before they started are CANCELLED, not FAILED", labelNames: ["kind", "status"] }, (g, s) => {
+  fleetGauge(registry, { name: `${PREFIX}runs`, help: "Sandbox runs by kind and status, as the portal database holds them; runs their customers cancelled or stopped are CANCELLED, not FAILED", labelNames: ["kind", "status"] }, (g, s) => {
     for (const r of s.runs) g.set({ kind: r.kind, status: r.status }, r.count);
   });
   fleetGauge(registry, { name: `${PREFIX}queue_depth`, help: "Runs waiting for a worker" }, (g, s) => {

@@ -11,7 +11,7 @@ import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
 import { ACTIVE_RUN_STATUSES, describeLostRun } from "../jobs/lifecycle";
-import { wasCancelled } from "../jobs/failure";
+import { shownRunStatus } from "../jobs/failure";
 import { describeServerWait } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
@@ -240,7 +240,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
       id: run.id,
       kind: run.kind,
       // A pipeline that cancelled a run tells it from a failure without reading its words.
-      status: wasCancelled(run) ? "CANCELLED" : run.status,
+      status: shownRunStatus(run),
       createdAt: run.createdAt.toISOString(),
       startedAt: run.startedAt?.toISOString() ?? null,
       finishedAt: run.finishedAt?.toISOString() ?? null,

@@ -3,10 +3,10 @@ import Link from "next/link";
 import type { RunSummary } from "@/lib/sandboxes/queries";
 import { OptionsSummary } from "./options-summary";
 import { DataTable } from "@/components/data-table";
-import { wasCancelled } from "@/lib/jobs/failure";
+import { shownRunStatus } from "@/lib/jobs/failure";
 
 const KIND: Record<string, string> = { PROVISION: "Creation", REFRESH: "Refresh", DELETE: "Deletion" };
-const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed" };
+const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed", CANCELLED: "Cancelled" };
 
 /** Every run: who, when, with which options, how long, and how it ended. */
 export function RunHistory({ sandboxId, runs, shownReportRunId, taskNames }: { sandboxId: string; runs: RunSummary[]; shownReportRunId: string | null; taskNames: ReadonlyMap<number, string> }) {
@@ -29,13 +29,7 @@ export function RunHistory({ sandboxId, runs, shownReportRunId, taskNames }: { s
                 {run.startedAt && run.finishedAt ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime()) : "—"}
               </td>
               <td className="px-3 py-2">
-                {wasCancelled(run) ? (
-                  <span>Cancelled</span>
-                ) : (
-                  <span className={run.status === "FAILED" ? "font-semibold text-red-700" : run.status === "SUCCEEDED" ? "text-green-800" : ""}>
-                    {RESULT[run.status] ?? run.status}
-                  </span>
-                )}
+                <RunResult status={shownRunStatus(run)} />
                 {run.error && <p className="mt-0.5 max-w-md text-slate-700">{run.error}</p>}
                 {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && (
                   <p className="mt-0.5">
@@ -51,4 +45,9 @@ export function RunHistory({ sandboxId, runs, shownReportRunId, taskNames }: { s
       )}
     </section>
   );
+}
+
+/** How a run ended (or where it is), a failure in red: a cancelled run is not one. */
+function RunResult({ status }: { status: string }) {
+  return <span className={status === "FAILED" ? "font-semibold text-red-700" : status === "SUCCEEDED" ? "text-green-800" : ""}>{RESULT[status] ?? status}</span>;
 }
