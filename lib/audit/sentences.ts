@@ -57,6 +57,8 @@ type Parts = { who: string; sandbox: string; forTenant: string; ofTenant: string
 
 const record = (value: unknown): Details => (value && typeof value === "object" && !Array.isArray(value) ? (value as Details) : {});
 const text = (value: unknown): string | null => (typeof value === "string" && value ? value : null);
+/** The run an event's details name by its kind: "refresh", or "run" for a kind it does not know. */
+const runWord = (d: Details) => RUN_WORDS[text(d.kind) ?? ""] ?? "run";
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 const sumOf = (counts: unknown) => Object.values(record(counts)).reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
 const kindLabel = (kind: string) => KIND_LABEL[kind as SandboxKind] ?? kind;
@@ -86,11 +88,11 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     `${who} started a refresh of ${sandbox}${forTenant}${d.choicesEdited === true ? ", with changed choices" : ""}`,
   "sandbox.retry.requested": ({ who, sandbox, forTenant, d }) =>
     d.cancelled === true
-      ? `${who} started the cancelled ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} again`
-      : `${who} retried the failed ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant}`,
+      ? `${who} started the cancelled ${runWord(d)} of ${sandbox}${forTenant} again`
+      : `${who} retried the failed ${runWord(d)} of ${sandbox}${forTenant}`,
   "sandbox.run.cancelled": ({ who, sandbox, forTenant, d }) =>
-    `${who} cancelled the ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} before it started`,
-  "sandbox.run.stopRequested": ({ who, sandbox, forTenant, d }) => `${who} stopped the ${RUN_WORDS[text(d.kind) ?? ""] ?? "run"} of ${sandbox}${forTenant} while it ran`,
+    `${who} cancelled the ${runWord(d)} of ${sandbox}${forTenant} before it started`,
+  "sandbox.run.stopRequested": ({ who, sandbox, forTenant, d }) => `${who} stopped the ${runWord(d)} of ${sandbox}${forTenant} while it ran`,
   "sandbox.delete.requested": ({ who, sandbox, forTenant }) => `${who} asked for ${sandbox}${forTenant} to be deleted`,
   "sandbox.autoRefresh.changed": ({ who, sandbox, forTenant, d }) =>
     typeof d.to === "number"
