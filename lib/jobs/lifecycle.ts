@@ -175,8 +175,7 @@ export async function recordProgress(runId: string, progress: Prisma.InputJsonVa
 /** Tells that the run's worker is alive, and answers the stop its customer asked for (requestStop), or null. */
 export async function heartbeat(runId: string): Promise<string | null> {
   // A worker that beats is not lost, even if recovery once took its run for lost (lostAt).
-  await db.sandboxRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date(), lostAt: null } });
-  const run = await db.sandboxRun.findUnique({ where: { id: runId }, select: { stopReason: true } });
+  const [run] = await db.sandboxRun.updateManyAndReturn({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date(), lostAt: null }, select: { stopReason: true } });
   return run?.stopReason ?? null;
 }
 
