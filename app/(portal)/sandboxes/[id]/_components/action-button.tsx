@@ -4,6 +4,17 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/actions/safe-action";
 
+type Tone = "primary" | "secondary" | "danger";
+
+const TONE_CLASS: Record<Tone, string> = {
+  primary: "bg-brand-600 text-white hover:bg-brand-700",
+  secondary: "border border-slate-300 bg-white text-slate-900 hover:bg-slate-50",
+  danger: "bg-red-700 text-white hover:bg-red-800",
+};
+
+/** The look of the sandbox page's buttons, for one that runs no action of its own (a confirmation's first step). */
+export const buttonClass = (tone: Tone) => `rounded-md px-3 py-1.5 text-sm font-semibold disabled:cursor-not-allowed disabled:opacity-60 ${TONE_CLASS[tone]}`;
+
 /**
  * A button that runs one server action, says so while it runs, announces the
  * outcome in a live region and refreshes the page's server data on success.
@@ -18,16 +29,11 @@ export function ActionButton<T>({
   children: ReactNode;
   /** The sentence announced after success. */
   done?: (data: T) => string;
-  tone?: "primary" | "secondary" | "danger";
+  tone?: Tone;
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const toneClass = {
-    primary: "bg-brand-600 text-white hover:bg-brand-700",
-    secondary: "border border-slate-300 bg-white text-slate-900 hover:bg-slate-50",
-    danger: "bg-red-700 text-white hover:bg-red-800",
-  }[tone];
 
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
@@ -46,7 +52,7 @@ export function ActionButton<T>({
             }
           })
         }
-        className={`rounded-md px-3 py-1.5 text-sm font-semibold disabled:cursor-not-allowed disabled:opacity-60 ${toneClass}`}
+        className={buttonClass(tone)}
       >
         {pending ? "Working…" : children}
       </button>

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { RunKind } from "@/lib/generated/portal/enums";
 import { cancelRunAction } from "@/lib/sandboxes/actions";
 import { RUN_NOUN } from "@/lib/sandboxes/labels";
-import { ActionButton } from "./action-button";
+import { ActionButton, buttonClass } from "./action-button";
 
 /**
  * Cancels the sandbox's run. One that waits to start ends at once. A copy under way is
@@ -22,7 +22,7 @@ export function CancelRunButton({ sandboxId, kind, running }: { sandboxId: strin
   }
   if (!confirming) {
     return (
-      <button type="button" onClick={() => setConfirming(true)} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 hover:bg-slate-50">
+      <button type="button" onClick={() => setConfirming(true)} className={buttonClass("secondary")}>
         Stop this {RUN_NOUN[kind]}
       </button>
     );
