@@ -1,6 +1,6 @@
 /** The operator CLI, run as an operator would run it: clear errors, exit 1, nothing half-created. */
 // Generous limits: every step starts the CLI in its own tsx process, which takes seconds on a busy two-core machine.
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -33,6 +33,31 @@ async function opsWith(env: Record<string, string>, ...args: string[]): Promise<
 }
 
 const ops = (...args: string[]) => opsWith({}, ...args);
+
+/** A CLI command left running, for what is done to it meanwhile (a cancel, a Ctrl-C). */
+function startOps(env: Record<string, string>, ...args: string[]): { child: ChildProcess; ended: Promise<{ code: number | null; stderr: string }> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "scripts/ops.ts", ...args], {
+    env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testSandboxServerUrl(), OUTBOX_DIR: outboxDir, ...secrets, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, ended: new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr }))) };
+}
+
+/** Waits until the sandbox's newest run is copying rows (a step past the snapshot and the tables). */
+async function untilCopyingRows(sandboxId: string): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    const [run] = await oneOffQuery<{ id: string; status: string; progress: { steps?: { key: string; state: string }[] } | null }>(
+      portalUrl,
+      `SELECT id, status, progress FROM "SandboxRun" WHERE "sandboxId" = $1 ORDER BY "createdAt" DESC LIMIT 1`,
+      [sandboxId],
+    );
+    if (run?.status === "RUNNING" && run.progress?.steps?.some((step) => step.key.startsWith("table:") && step.state === "running")) return run.id;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the run never started copying rows");
+}
 
 
 const tenantCount = async () => Number((await oneOffQuery(portalUrl, 'SELECT count(*) AS n FROM "Tenant"'))[0]!.n);
@@ -203,6 +228,53 @@ describe("operator CLI", () => {
     expect(JSON.parse((await ops("sandbox:status", "--id", id!)).stdout).status).toBe("DELETED");
     const audit = await oneOffQuery<{ action: string }>(portalUrl, `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [id]);
     expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.refresh.requested", "sandbox.refresh.requested", "sandbox.delete.requested"]);
+  }, 300_000);
+
+  it("stops a copy under way with sandbox:cancel or Ctrl-C: the run ends as stopped, the sandbox keeps its copy, nothing half-made is left", async () => {
+    const created = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "Stoppable", "--plans", "complete=1", "--as", "op@example.com", "--domain", "example.invalid");
+    expect(created.code, created.stderr).toBe(0);
+    const id = /sandbox (\S+) \("Stoppable"\)/.exec(created.stdout)?.[1];
+    const nothingToCancel = await ops("sandbox:cancel", "--id", id!);
+    expect(nothingToCancel.code).toBe(1);
+    expect(nothingToCancel.stderr).toContain("This sandbox has no run in progress.");
+    const exists = async (database: string) => (await oneOffQuery(testServerAdminUrl(), "SELECT 1 FROM pg_database WHERE datname = $1", [database])).length === 1;
+    const copy = (await oneOffQuery<{ copy: string }>(portalUrl, `SELECT "databaseName" AS copy FROM "Sandbox" WHERE id = $1`, [id]))[0]!.copy;
+
+    // Read at a trickle, so that the copy is surely under way when it is stopped.
+    const slow = { COPY_RATE_LIMIT_MBPS: "0.02" };
+    const byCommand = startOps(slow, "sandbox:refresh", "--id", id!);
+    const firstRun = await untilCopyingRows(id!);
+    const cancelled = await ops("sandbox:cancel", "--id", id!);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toContain(`asked run ${firstRun} to stop`);
+    const first = await byCommand.ended;
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("refresh stopped");
+    expect(first.stderr).toContain("error: Stopped by an operator while it ran. Nothing of it was kept.");
+
+    const byCtrlC = startOps(slow, "sandbox:refresh", "--id", id!);
+    const secondRun = await untilCopyingRows(id!);
+    byCtrlC.child.kill("SIGINT");
+    const second = await byCtrlC.ended;
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stderr).toContain("stopping the refresh: what it made is being dropped");
+    expect(second.stderr).toContain("refresh stopped");
+
+    const status = JSON.parse((await ops("sandbox:status", "--id", id!)).stdout) as { status: string; runs: { kind: string; status: string; stopping: boolean }[] };
+    expect(status.status).toBe("READY");
+    expect(status.runs.map((r) => [r.kind, r.status, r.stopping])).toEqual([["REFRESH", "CANCELLED", false], ["REFRESH", "CANCELLED", false], ["PROVISION", "SUCCEEDED", false]]);
+    // The copy it had is still there, and neither stopped run left a database of its own.
+    expect(await exists(copy)).toBe(true);
+    expect(await oneOffQuery(portalUrl, `SELECT 1 FROM "Sandbox" WHERE id = $1 AND "databaseName" = $2`, [id, copy])).toHaveLength(1);
+    // A run's database is named after it (lifecycle.ts runDatabaseName).
+    const leftBehind = await oneOffQuery(testServerAdminUrl(), "SELECT datname FROM pg_database WHERE datname LIKE '%' || $1 OR datname LIKE '%' || $2", [firstRun.toLowerCase(), secondRun.toLowerCase()]);
+    expect(leftBehind).toEqual([]);
+    const audit = await oneOffQuery<{ action: string; actorId: string | null; via: string }>(
+      portalUrl,
+      `SELECT action, "actorId", details->>'via' AS via FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sandbox.run.stopRequested'`,
+      [id],
+    );
+    expect(audit).toEqual([{ action: "sandbox.run.stopRequested", actorId: null, via: "operator CLI" }, { action: "sandbox.run.stopRequested", actorId: null, via: "operator CLI" }]);
   }, 300_000);
 
   it("rotates DATABASE_SECRETS_KEY: re-seals every stored URL while both keys work, then runs on the new key alone", async () => {

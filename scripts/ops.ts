@@ -9,7 +9,7 @@ import { CliError } from "./ops/cli-error";
 import { addTenant, classifyTenant, generateTenant, listTenants, setCopyRate, setTenantEntitlements } from "./ops/tenant-commands";
 import { addUser, changeRole, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
-import { deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
+import { cancelSandboxRun, deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
 import { rotateSecrets } from "./ops/secret-commands";
 import { addServerCommand, drainServerCommand, listServersCommand, setServerCommand, undrainServerCommand } from "./ops/server-commands";
 
@@ -60,7 +60,8 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     run: refreshSandbox,
   },
   "sandbox:delete": { usage: "--id <sandbox id> --confirm \"<sandbox name>\"", run: deleteSandbox },
-  "sandbox:status": { usage: "--id <sandbox id>   (JSON)", run: sandboxStatus },
+  "sandbox:cancel": { usage: "--id <sandbox id>   (cancels its queued run, or stops its copy under way; a deletion that has started goes on)", run: cancelSandboxRun },
+  "sandbox:status": { usage: "--id <sandbox id>   (JSON: the sandbox and its last runs, a cancelled run as CANCELLED)", run: sandboxStatus },
   "sandbox:report": { usage: "--id <sandbox id> [--format json|csv]", run: sandboxReport },
   "server:add": {
     usage: "--name pg-eu-2 --url postgres://maker:…@host/postgres [--max-databases 200] [--max-size-gb 500] [--max-runs 3]   (a sandbox server for the pool; its role may only create databases)",

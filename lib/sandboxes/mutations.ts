@@ -12,6 +12,7 @@ import type { Actor, Permission } from "../auth/policy";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
+import type { RunKind, RunStatus } from "../generated/portal/enums";
 import { cancelQueuedRun as endQueuedRun, requestRun, requestStop } from "../jobs/lifecycle";
 import type { SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
@@ -109,26 +110,53 @@ export async function retryFailedRun(actor: Actor, sandboxId: string): Promise<{
  * progress write or heartbeat), the sandbox keeping the copy it had. A deletion that has
  * started goes on.
  */
-export async function cancelRun(actor: Actor, sandboxId: string): Promise<{ runId: string; state: "cancelled" | "stopping" }> {
+export async function cancelRun(actor: Actor, sandboxId: string): Promise<CancelOutcome> {
   const sandbox = await loadSandbox(actor, "sandbox.view", sandboxId);
+  const last = await runInProgress(sandboxId);
+  assertTenantAccess(actor, CANCEL_PERMISSION[last.kind], sandbox.tenantId);
+  return cancelOrStop(sandbox, last, { actorId: actor.id, name: actor.name });
+}
+
+/** The operator CLI's cancel: no account is signed in, so it is audited as the CLI's doing. */
+export async function cancelRunAsOperator(sandbox: CancelledSandbox): Promise<CancelOutcome> {
+  return cancelOrStop(sandbox, await runInProgress(sandbox.id), { actorId: null, name: "an operator", via: "operator CLI" });
+}
+
+export interface CancelOutcome {
+  runId: string;
+  /** A queued run is ended at once; a copy under way is being stopped by its worker. */
+  state: "cancelled" | "stopping";
+}
+type CancelledSandbox = { id: string; tenantId: string; name: string };
+type RunInProgress = { id: string; kind: RunKind; status: RunStatus; stopReason: string | null };
+/** Who cancels: named in the run's words and the audit. */
+type Canceller = { actorId: string | null; name: string; via?: "operator CLI" };
+
+async function runInProgress(sandboxId: string): Promise<RunInProgress> {
   const last = await db.sandboxRun.findFirst({ where: { sandboxId }, orderBy: { createdAt: "desc" }, select: { id: true, kind: true, status: true, stopReason: true } });
   if (!last || (last.status !== "QUEUED" && last.status !== "RUNNING")) throw new AppError("CONFLICT", "This sandbox has no run in progress.");
-  assertTenantAccess(actor, CANCEL_PERMISSION[last.kind], sandbox.tenantId);
+  return last;
+}
+
+async function cancelOrStop(sandbox: CancelledSandbox, last: RunInProgress, by: Canceller): Promise<CancelOutcome> {
   if (last.status === "RUNNING" && last.kind === "DELETE") throw new AppError("CONFLICT", "The deletion has started, so it can no longer be stopped; it goes on.");
   if (last.stopReason) return { runId: last.id, state: "stopping" };
   const audited = (tx: Prisma.TransactionClient, action: "sandbox.run.cancelled" | "sandbox.run.stopRequested") =>
-    recordAudit({ action, actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, kind: last.kind, runId: last.id } }, tx);
+    recordAudit(
+      { action, actorId: by.actorId, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { name: sandbox.name, kind: last.kind, runId: last.id, ...(by.via ? { via: by.via } : {}) } },
+      tx,
+    );
   return db.$transaction(async (tx) => {
     if (last.status === "QUEUED") {
-      const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { databaseName: true } });
-      const ended = await endQueuedRun(tx, { id: last.id, sandbox: { id: sandboxId, databaseName: current.databaseName } }, `Cancelled by ${actor.name} before it started. Nothing was changed.`);
+      const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandbox.id }, select: { databaseName: true } });
+      const ended = await endQueuedRun(tx, { id: last.id, sandbox: { id: sandbox.id, databaseName: current.databaseName } }, `Cancelled by ${by.name} before it started. Nothing was changed.`);
       if (ended) {
         await audited(tx, "sandbox.run.cancelled");
         return { runId: last.id, state: "cancelled" as const };
       }
     }
     // Running, or claimed by a worker since it was read: the claim and the cancel cannot both win.
-    const asked = await requestStop(tx, last.id, `Stopped by ${actor.name} while it ran. Nothing of it was kept.`);
+    const asked = await requestStop(tx, last.id, `Stopped by ${by.name} while it ran. Nothing of it was kept.`);
     if (!asked) throw new AppError("CONFLICT", "The run has started or ended meanwhile, so it was not cancelled; a deletion that has started goes on.");
     await audited(tx, "sandbox.run.stopRequested");
     return { runId: last.id, state: "stopping" as const };

@@ -2,12 +2,16 @@
  * Sandboxes from the terminal, on the same service as the portal: the run is
  * created with the same one-at-a-time guard, then carried out here with a
  * progress bar (no web worker needed). Exit code 1 with the reason on failure.
+ * Ctrl-C stops a copy carried out here as the portal's stop button does: what it
+ * made is dropped and the sandbox keeps the copy it had.
  */
 import { db } from "../../lib/db/portal";
 import type { Prisma } from "../../lib/generated/portal/client";
 import type { RunKind } from "../../lib/generated/portal/enums";
 import { AppError } from "../../lib/errors";
 import { requestRun } from "../../lib/jobs/lifecycle";
+import { shownRunStatus } from "../../lib/jobs/failure";
+import { cancelRunAsOperator } from "../../lib/sandboxes/mutations";
 import { executeRun } from "../../lib/worker/execute";
 import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report";
 import type { RunProgress } from "../../lib/sanitizer/progress";
@@ -29,7 +33,7 @@ export async function findSandbox(flags: Flags) {
 }
 
 /** Creates the run (audited as the operator CLI's doing) and carries it out in this process. */
-async function runNow(sandbox: { id: string; tenantId: string }, kind: RunKind, options: Prisma.InputJsonValue, audit: AuditAction): Promise<void> {
+async function runNow(sandbox: CliSandbox, kind: RunKind, options: Prisma.InputJsonValue, audit: AuditAction): Promise<void> {
   let runId: string;
   try {
     ({ runId } = await requestRun({
@@ -40,20 +44,56 @@ async function runNow(sandbox: { id: string; tenantId: string }, kind: RunKind, 
     if (error instanceof AppError) throw new CliError(error.userMessage);
     throw error;
   }
-  await carryOut(runId, kind);
+  await carryOut(sandbox, runId, kind);
 }
 
-/** Carries out a requested run in this process, drawing its progress; the run's own words when it fails. */
-export async function carryOut(runId: string, kind: RunKind): Promise<void> {
-  const bar = new ProgressBar(kind.toLowerCase());
-  // One attempt: a transient failure (production busy) ends the command with its reason; retries belong to the queue.
-  await executeRun(runId, `cli-${process.pid}`, { onProgress: (progress) => bar.update(...summarize(progress)), direct: true });
+type CliSandbox = { id: string; tenantId: string; name: string };
+
+/**
+ * Carries out a requested run in this process, drawing its progress; the run's own words
+ * when it fails. The first Ctrl-C asks the copy to stop, and waits while it drops what it
+ * made; a second leaves at once (the run is then ended as stopped by the portal's recovery).
+ */
+export async function carryOut(sandbox: CliSandbox, runId: string, kind: RunKind): Promise<void> {
+  const noun = kind.toLowerCase();
+  const bar = new ProgressBar(noun);
+  let interrupted = false;
+  const interrupt = () => {
+    if (interrupted) {
+      bar.done(`left the ${noun} at once: the portal's recovery ends it within minutes`);
+      process.exit(130);
+    }
+    interrupted = true;
+    void cancelRunAsOperator(sandbox).then(
+      () => bar.done(`stopping the ${noun}: what it made is being dropped (Ctrl-C again to leave at once)`),
+      (error: unknown) => bar.done(error instanceof AppError ? `${error.userMessage} (Ctrl-C again to leave at once)` : `the ${noun} could not be stopped: ${String(error)}`),
+    );
+  };
+  process.on("SIGINT", interrupt);
+  try {
+    // One attempt: a transient failure (production busy) ends the command with its reason; retries belong to the queue.
+    await executeRun(runId, `cli-${process.pid}`, { onProgress: (progress) => bar.update(...summarize(progress)), direct: true });
+  } finally {
+    process.off("SIGINT", interrupt);
+  }
   const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
   if (run.status !== "SUCCEEDED") {
-    bar.done(`${kind.toLowerCase()} failed`);
+    bar.done(`${noun} ${shownRunStatus(run) === "CANCELLED" ? "stopped" : "failed"}`);
     throw new CliError(run.error ?? "the run failed");
   }
-  bar.done(`${kind.toLowerCase()} succeeded (run ${runId})`);
+  bar.done(`${noun} succeeded (run ${runId})`);
+}
+
+/** Cancels the sandbox's queued run, or asks its copy under way to stop, wherever it is carried out. */
+export async function cancelSandboxRun(flags: Flags): Promise<void> {
+  const sandbox = await findSandbox(flags);
+  try {
+    const { runId, state } = await cancelRunAsOperator(sandbox);
+    console.log(state === "cancelled" ? `cancelled run ${runId} before it started` : `asked run ${runId} to stop: its worker drops what it made within seconds (see sandbox:status)`);
+  } catch (error) {
+    if (error instanceof AppError) throw new CliError(error.userMessage);
+    throw error;
+  }
 }
 
 function summarize(progress: RunProgress): [number, string] {
@@ -106,7 +146,16 @@ export async function sandboxStatus(flags: Flags): Promise<void> {
     snapshotAt: sandbox.snapshotAt,
     lastRefreshedAt: sandbox.lastRefreshedAt,
     sizeBytes: sandbox.sizeBytes === null ? null : Number(sandbox.sizeBytes),
-    runs: runs.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt, finishedAt: r.finishedAt, error: r.error })),
+    runs: runs.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      // As the API says it: a cancelled run is not a failure.
+      status: shownRunStatus(r),
+      stopping: r.status === "RUNNING" && r.stopReason !== null,
+      createdAt: r.createdAt,
+      finishedAt: r.finishedAt,
+      error: r.error,
+    })),
   }, null, 2));
 }
 

@@ -79,7 +79,7 @@ export async function createSandbox(flags: Flags): Promise<void> {
     const { sandboxId } = await createOrder(actor, { ...order.data, kind: options.kind, tenantId: tenant.id, onBehalf: isStaff(actor), via: "operator CLI" });
     console.log(`sandbox ${sandboxId} ("${order.data.name}") ordered for ${customerId}`);
     const { runId } = await confirmWizard(actor, await requireOpenWizard(actor, sandboxId), options, { enqueue: false });
-    await carryOut(runId, "PROVISION");
+    await carryOut({ id: sandboxId, tenantId: tenant.id, name: order.data.name }, runId, "PROVISION");
   } catch (error) {
     throw asCliError(error);
   }
