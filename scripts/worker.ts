@@ -20,7 +20,7 @@ let stopping = false;
 async function shutdown() {
   if (stopping) return;
   stopping = true;
-  log("stopping: finishing the run in hand");
+  log("stopping: copies in hand go back to the queue, a deletion in hand finishes");
   await worker.stop();
   await stopBoss();
   await localServer?.stop();

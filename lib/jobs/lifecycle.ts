@@ -266,6 +266,27 @@ export async function failAttempt(run: AttemptedRun, error: unknown, retry: Retr
   return "failed";
 }
 
+/** What a run handed back by its stopping worker says while it waits for the next one. */
+export const HANDED_BACK_REASON = "The worker carrying out this copy was shut down, so another one takes it up shortly. Nothing of the first start was kept.";
+
+/**
+ * A copy its own worker stopped because that worker is shutting down (a deploy, a
+ * scale-in), its half-made database dropped: queued again at once for another worker,
+ * the attempt not counted, since nothing failed; or, when its customer had asked to stop
+ * it meanwhile, ended as they asked. Only while this worker still holds it.
+ */
+export async function handBackRun(run: AttemptedRun & { workerId: string | null }): Promise<"requeued" | "cancelled" | null> {
+  await getBoss(); // started before the transaction that queues the job
+  return db.$transaction(async (tx) => {
+    const still = await tx.sandboxRun.findFirst({ where: { id: run.id, status: "RUNNING", workerId: run.workerId }, select: { stopReason: true } });
+    if (!still) return null;
+    if (still.stopReason) return (await endCancelled(tx, run, "RUNNING", still.stopReason)) ? "cancelled" : null;
+    await tx.sandboxRun.update({ where: { id: run.id }, data: { attempts: { decrement: 1 } } });
+    await requeue(tx, run, { error: HANDED_BACK_REASON, failureDetail: `Handed back by worker ${run.workerId ?? "?"} as it shut down.`, startAfter: new Date() });
+    return "requeued";
+  });
+}
+
 async function requeue(
   tx: Prisma.TransactionClient,
   run: AttemptedRun,

@@ -3,7 +3,8 @@
  * faults are injected — SIGKILL of the worker at random points (one aimed at a
  * refresh's swap), production's sessions terminated mid-copy, and the sandbox
  * server restarted mid-copy; that server also holds the portal database, so the
- * portal database restarts mid-run at the same time. After each fault:
+ * portal database restarts mid-run at the same time; and a SIGTERM mid-copy (a deploy),
+ * which hands the copy back to the queue. After each fault:
  *   - no half-made database on any server (every sbx_ database is some sandbox's);
  *   - no run left queued or running once recovered;
  *   - the sandbox points at a verified copy (for a refresh: the new one, or its previous one);
@@ -227,7 +228,7 @@ describe("chaos: a worker under faults", () => {
     );
   });
 
-  it("keeps every invariant through kills, a terminated production, and a restarted sandbox server and portal database", async () => {
+  it("keeps every invariant through kills, a terminated production, a SIGTERM mid-copy, and a restarted sandbox server and portal database", async () => {
     const production = await checksums(productionUrl);
     const tenant = await db.tenant.findUniqueOrThrow({ where: { customerId: "Cust9090" } });
     const admin = await db.user.create({ data: { email: "chaos@example.com", name: "C", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
@@ -283,6 +284,21 @@ describe("chaos: a worker under faults", () => {
     faultAt = Date.now();
     await untilSucceeded(prodRun, faultAt);
     expect(worker!.exitCode, "the worker survives a terminated production").toBeNull();
+    await assertInvariants(sandbox.id, production);
+
+    // SIGTERM mid-copy, as a deploy or a scale-in sends it: the worker hands its copy back
+    // (dropping what it made, the attempt not counted) and exits cleanly; the next worker carries it out.
+    const handedRun = await refreshCaughtMidCopy(request);
+    const stopping = worker!;
+    const exited = new Promise<number | null>((resolve) => stopping.once("exit", (code) => resolve(code)));
+    stopping.kill("SIGTERM");
+    expect(await exited, workerLog.slice(-3000)).toBe(0);
+    expect(await runOf(handedRun)).toMatchObject({ status: "QUEUED", attempts: 0, error: lifecycle.HANDED_BACK_REASON });
+    expect(await oneOffQuery(server.adminUrl, "SELECT 1 FROM pg_database WHERE datname = $1", [lifecycle.runDatabaseName("Cust9090", handedRun)])).toEqual([]);
+    figures.faults++;
+    faultAt = Date.now();
+    spawnWorker();
+    await untilSucceeded(handedRun, faultAt);
     await assertInvariants(sandbox.id, production);
 
     // The sandbox server, which also holds the portal database, restarted mid-copy.

@@ -19,7 +19,7 @@ import { tenantConnections } from "../tenants/registry";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { reserveRoomForCopy } from "../sandbox-servers/room";
 import { afterRunFinished } from "./run-finished";
-import { claimRun, completeCopy, completeDelete, failAttempt, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "../jobs/lifecycle";
+import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "../jobs/lifecycle";
 import { log, withRunLogContext } from "../observability/log";
 
 export interface ExecuteOptions {
@@ -40,6 +40,25 @@ export async function executeRun(runId: string, workerId: string, options: Execu
   return withRunLogContext({ runId, sandboxId: run.sandboxId, tenantId: run.sandbox.tenantId }, () => carryOut(run, options));
 }
 
+/** Why a copy stopped when its own worker shut down: not a failure, and not its customer's doing. */
+class WorkerShutDown extends Error {}
+
+/** The copies this process is carrying out: what handBackCopiesInHand stops and waits for. */
+const copiesInHand = new Map<string, { workerId: string; handBack: () => void; settled: Promise<void> }>();
+
+/**
+ * For a worker that is shutting down (a deploy, a scale-in): a copy can take an hour, far
+ * longer than a process is given to stop. Each copy in hand is stopped, drops what it
+ * made, and goes back to the queue at once for another worker, its attempt not counted
+ * (lifecycle.ts handBackRun). Resolves once every one of them has. A deletion in hand is
+ * short and is let finish: half a drop is no state to leave a sandbox in.
+ */
+export async function handBackCopiesInHand(workerId: string): Promise<void> {
+  const copies = [...copiesInHand.values()].filter((copy) => copy.workerId === workerId);
+  for (const copy of copies) copy.handBack();
+  await Promise.all(copies.map((copy) => copy.settled));
+}
+
 async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done" | "retrying"> {
   const runId = run.id;
   log.info({ kind: run.kind }, "run started");
@@ -49,11 +68,22 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
     if (stopReason && !stop.signal.aborted) stop.abort(new Error("stopped at its customer's request"));
   };
   const beat = setInterval(() => void heartbeat(runId).then(heed, () => undefined), HEARTBEAT_MS);
+  let settle = () => undefined as void;
+  if (run.kind !== "DELETE") {
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    copiesInHand.set(runId, { workerId: run.workerId!, handBack: () => stop.abort(new WorkerShutDown("its worker is shutting down")), settled });
+  }
   let outcome: "succeeded" | "failed" | "retrying" | "cancelled" = "succeeded";
   try {
     if (run.kind === "DELETE") await deleteSandbox(run);
     else await buildCopy(run, stop.signal, heed, options);
   } catch (error) {
+    if (stop.signal.reason instanceof WorkerShutDown) {
+      const handed = await handBackRun(run);
+      log.info({ kind: run.kind, handed }, "run handed back as its worker shuts down");
+      if (handed !== "cancelled") return "retrying";
+      return "done";
+    }
     const limits = copyLimits();
     const retry = options.direct ? null : { maxAttempts: limits.maxAttempts, backoffMs: limits.retryBackoffMs };
     outcome = await failAttempt(run, error, retry);
@@ -69,6 +99,8 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
     }
   } finally {
     clearInterval(beat);
+    copiesInHand.delete(runId);
+    settle();
   }
   await afterRunFinished(runId).catch((error: unknown) => log.error(error, "after-run work failed"));
   log.info({ kind: run.kind, outcome }, "run finished");

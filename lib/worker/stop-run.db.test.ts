@@ -13,10 +13,10 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { claimRun, failAttempt, requestRun, requestStop, runDatabaseName } = await import("../jobs/lifecycle");
+const { claimRun, failAttempt, HANDED_BACK_REASON, requestRun, requestStop, runDatabaseName } = await import("../jobs/lifecycle");
 const { cancelRun } = await import("../sandboxes/mutations");
 const { loadActor } = await import("../auth/load-actor");
-const { executeRun } = await import("./execute");
+const { executeRun, handBackCopiesInHand } = await import("./execute");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
 const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
@@ -113,6 +113,39 @@ describe("stopping a copy while it runs", () => {
     expect(await recoverStaleRuns(new Date(Date.now() + STALE_AFTER_MS + 5_000))).toContain(run.id);
     expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "FAILED", failureCode: "CANCELLED", error: "Stopped by Stina while it ran. Nothing of it was kept." });
     expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ status: "READY", databaseName: sandbox.databaseName });
+  });
+
+  it("a worker shutting down hands its copy back: dropped, queued again at once without an attempt counted, and another worker carries it out", async () => {
+    const sandbox = await readySandbox("handed back");
+    const notifiedBefore = await db.notification.count({ where: { userId: adminId } });
+    const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "REFRESH", requestedById: adminId, options: {}, enqueue: false });
+    // The worker is told to stop (a deploy) once the copy's rows are in; another worker of the same process goes on.
+    let handingBack: Promise<void> | undefined;
+    let othersHandedBack = false;
+    const beforeStep = async (key: string) => {
+      if (key !== "indexes") return;
+      await handBackCopiesInHand("another worker").then(() => (othersHandedBack = true));
+      handingBack = handBackCopiesInHand("stopping worker");
+    };
+    expect(await executeRun(runId, "stopping worker", { beforeStep })).toBe("retrying");
+    await handingBack;
+    expect(othersHandedBack).toBe(true); // it had nothing of its own, and did not stop this copy
+
+    const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(run).toMatchObject({ status: "QUEUED", attempts: 0, workerId: null, error: HANDED_BACK_REASON, failureCode: null, finishedAt: null });
+    expect(await databaseExists(testServerAdminUrl(), runDatabaseName(CUSTOMER, runId))).toBe(false);
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ databaseName: sandbox.databaseName });
+    expect(await databaseExists(testServerAdminUrl(), sandbox.databaseName)).toBe(true);
+    // Its job is back on the queue, due now, for whichever worker comes next.
+    const [job] = await db.$queryRaw<{ state: string; due: boolean }[]>`SELECT state::text, start_after <= now() AS due FROM pgboss.job WHERE data->>'runId' = ${runId} AND state = 'created'`;
+    expect(job).toEqual({ state: "created", due: true });
+    // Nothing failed, so nobody is told.
+    expect(await db.notification.count({ where: { userId: adminId } })).toBe(notifiedBefore);
+    expect(await db.alert.count({ where: { key: { contains: sandbox.id } } })).toBe(0);
+
+    expect(await executeRun(runId, "next worker")).toBe("done");
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "SUCCEEDED", attempts: 1 });
+    expect(await databaseExists(testServerAdminUrl(), runDatabaseName(CUSTOMER, runId))).toBe(true);
   });
 
   it("a deletion under way is never asked to stop", async () => {

@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { getBoss, localRunWorkers, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
 import { attemptDelivery, pruneDeliveryLog, queueDueDeliveries, type DeliveryJob } from "../webhooks/deliver";
-import { executeRun } from "./execute";
+import { executeRun, handBackCopiesInHand } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { dropOrphanCopies } from "./orphan-copies";
 import { registerAutoRefresh } from "./auto-refresh";
@@ -98,6 +98,8 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
         await boss.offWork({ id: workId });
       }
       for (const workId of webhookWorkIds) await boss.offWork({ id: workId });
+      // No new runs are taken; the copies in hand go back to the queue for the other workers.
+      await handBackCopiesInHand(id);
       await forgetWorker(id).catch(() => undefined);
     },
   };
