@@ -10,6 +10,7 @@ const TONE: Record<ShownStatus, string> = {
   DELETING: "bg-amber-100 text-amber-900",
   DELETED: "bg-slate-100 text-slate-600",
   CANCELLED: "bg-slate-100 text-slate-600",
+  NOT_CREATED: "bg-slate-200 text-slate-800",
 };
 
 export function StatusBadge({ status }: { status: ShownStatus }) {

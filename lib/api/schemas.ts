@@ -28,7 +28,7 @@ export const SandboxSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    status: z.string().meta({ description: "As the portal shows it: AWAITING_SETUP, PROVISIONING, READY, REFRESHING, DELETING, FAILED, DELETED, CANCELLED." }),
+    status: z.string().meta({ description: "As the portal shows it: AWAITING_SETUP, QUEUED, PROVISIONING, READY, REFRESHING, DELETING, FAILED, NOT_CREATED (its creation was cancelled or stopped), DELETED, CANCELLED (an order cancelled before its setup)." }),
     customer: z.object({ id: z.string(), name: z.string() }),
     createdAt: when,
     productionDataAsOf: when.nullable(),

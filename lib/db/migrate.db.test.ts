@@ -63,6 +63,42 @@ describe("applyMigrations", () => {
     expect(await applyMigrations(url, MIGRATIONS_DIR)).toEqual([]);
   });
 
+  it("marks as not created exactly the sandboxes whose creation was cancelled (the NOT_CREATED backfill)", async () => {
+    const url = await freshDatabase();
+    await applyMigrations(url, MIGRATIONS_DIR);
+    await oneOffQuery(url, `INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted") VALUES ('t', 'Cust1', 'T', '-')`);
+    await oneOffQuery(url, `INSERT INTO "User" (id, email, name, "passwordHash", role) VALUES ('u', 'u@example.com', 'U', '-', 'OPERATOR')`);
+    // Each sandbox: its status, then its runs, oldest first, as kind:status:failureCode.
+    const cases: Record<string, [string, string[]]> = {
+      stoppedCreation: ["FAILED", ["PROVISION:FAILED:CANCELLED"]],
+      failedCreation: ["FAILED", ["PROVISION:FAILED:COPY_FAILED"]],
+      failedThenCancelledDeletion: ["FAILED", ["PROVISION:FAILED:COPY_FAILED", "DELETE:FAILED:CANCELLED"]],
+      cancelledRetry: ["FAILED", ["PROVISION:FAILED:COPY_FAILED", "PROVISION:FAILED:CANCELLED"]],
+      readyAfterCancelledRefresh: ["READY", ["PROVISION:SUCCEEDED:", "REFRESH:FAILED:CANCELLED"]],
+    };
+    for (const [id, [status, runs]] of Object.entries(cases)) {
+      await oneOffQuery(url, `INSERT INTO "Sandbox" (id, "tenantId", name, "planCounts", "orderedById", status) VALUES ($1, 't', $1, '{}', 'u', $2::"SandboxStatus")`, [id, status]);
+      for (const [i, run] of runs.entries()) {
+        const [kind, runStatus, code] = run.split(":");
+        await oneOffQuery(
+          url,
+          `INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, "failureCode", options, "createdAt") VALUES ($1, $2, $3::"RunKind", $4::"RunStatus", NULLIF($5, ''), '{}', now() - make_interval(mins => $6))`,
+          [`${id}-${i}`, id, kind, runStatus, code, runs.length - i],
+        );
+      }
+    }
+    const backfill = await readFile(path.join(MIGRATIONS_DIR, "20261204171500_sandbox_not_created_backfill", "migration.sql"), "utf8");
+    await oneOffQuery(url, backfill);
+    const after = await oneOffQuery<{ id: string; status: string }>(url, `SELECT id, status::text FROM "Sandbox" ORDER BY id`);
+    expect(Object.fromEntries(after.map((s) => [s.id, s.status]))).toEqual({
+      stoppedCreation: "NOT_CREATED",
+      failedCreation: "FAILED",
+      failedThenCancelledDeletion: "FAILED",
+      cancelledRetry: "NOT_CREATED",
+      readyAfterCancelledRefresh: "READY",
+    });
+  });
+
   it("lets concurrent callers take turns: each migration is applied once", async () => {
     const url = await freshDatabase();
     const expected = await migrationNames(MIGRATIONS_DIR);

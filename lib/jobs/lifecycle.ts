@@ -11,8 +11,10 @@
  *   fail      run FAILED (+ words)    sandbox READY when it still has a copy, else FAILED (+ event sandbox.failed)
  *   retry     run QUEUED (+ words, + its job starting after a back-off)  sandbox as at request
  *   recover   run QUEUED (+ its job)  sandbox as at request; or fail, as above
- *   cancel    run FAILED, code CANCELLED (+ words)  sandbox as after a failure, nothing announced:
- *             a queued run at once; a running copy asked to stop (stopReason), ended by its worker
+ *   cancel    run FAILED, code CANCELLED (+ words)  sandbox READY when it has a copy, NOT_CREATED for a
+ *             creation, as is for a deletion; nothing announced: a queued run at once; a running copy
+ *             asked to stop (stopReason), ended by its worker
+ *   hand back run QUEUED (+ words, + its job, the attempt not counted)  as at request: its worker shut down
  *
  * Events are the customer's webhook deliveries (lib/webhooks/outbox.ts), written in the
  * same transaction and sent after it commits.
@@ -331,16 +333,19 @@ export function endStoppedRun(run: EndingRun, reason: string): Promise<boolean> 
 
 /**
  * A run its customer ended, queued or stopped: FAILED with the code CANCELLED and
- * `reason`, only while it is still `from`. Its sandbox is as a failed run leaves it, a
- * copy still ready if it had one, and no failure is announced: the customer ended it.
+ * `reason`, only while it is still `from`. No failure is announced: the customer ended
+ * it. Its sandbox is as it was before the run: a copy still ready if it had one; a
+ * creation's sandbox NOT_CREATED, not FAILED; a deletion's as it stood (it never moved).
  */
 async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: "QUEUED" | "RUNNING", reason: string): Promise<boolean> {
-  const ended = await tx.sandboxRun.updateMany({
+  const ended = await tx.sandboxRun.updateManyAndReturn({
     where: { id: run.id, status: from },
     data: { status: "FAILED", finishedAt: new Date(), error: reason, failureCode: CANCELLED, serverWaitSince: null },
+    select: { kind: true },
   });
-  if (ended.count === 0) return false;
-  await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: statusAfterFailure(run.sandbox) } });
+  const kind = ended[0]?.kind;
+  if (!kind) return false;
+  if (kind !== "DELETE") await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: run.sandbox.databaseName ? "READY" : "NOT_CREATED" } });
   return true;
 }
 

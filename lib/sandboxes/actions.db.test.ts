@@ -234,6 +234,26 @@ describe("the sandbox page's actions", () => {
       expect((await refreshSandboxAction({ sandboxId: s.id })).ok).toBe(true);
     });
 
+    it("a cancelled creation leaves its sandbox Not created, not Failed; a cancelled deletion leaves it as it stood", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA, { status: "FAILED", withDb: false });
+      await finishedRun(s.id, "PROVISION", "FAILED");
+      signInAs(world.users.adminA);
+      expect((await retryRunAction({ sandboxId: s.id })).ok).toBe(true);
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("QUEUED");
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: true, data: { state: "cancelled" } });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("NOT_CREATED");
+
+      expect((await deleteSandboxAction({ sandboxId: s.id, confirmName: s.name })).ok).toBe(true);
+      expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: true, data: { state: "cancelled" } });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).status).toBe("NOT_CREATED");
+      // And one that had failed stays failed when its deletion is cancelled.
+      const failed = await sandbox(world.tenantA, world.users.adminA, { status: "FAILED", withDb: false });
+      await finishedRun(failed.id, "PROVISION", "FAILED");
+      expect((await deleteSandboxAction({ sandboxId: failed.id, confirmName: failed.name })).ok).toBe(true);
+      expect(await cancelRunAction({ sandboxId: failed.id })).toMatchObject({ ok: true });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("FAILED");
+    });
+
     it("asks a running copy to stop, once and audited, leaving it to its worker; a deletion under way goes on", async () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
       const running = await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "RUNNING", options: OPTIONS, startedAt: new Date(), heartbeatAt: new Date() } });

@@ -18,6 +18,7 @@ export const SANDBOX_STATUS_LABEL: Record<ShownStatus, string> = {
   DELETING: "Being deleted",
   DELETED: "Deleted",
   CANCELLED: "Cancelled",
+  NOT_CREATED: "Not created",
 };
 
 /** What to show for a sandbox whose queued or running run (if any) is of `activeRunKind`. */

@@ -13,7 +13,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
-const { claimRun, failAttempt, HANDED_BACK_REASON, requestRun, requestStop, runDatabaseName } = await import("../jobs/lifecycle");
+const { claimRun, endStoppedRun, failAttempt, HANDED_BACK_REASON, requestRun, requestStop, runDatabaseName } = await import("../jobs/lifecycle");
 const { cancelRun } = await import("../sandboxes/mutations");
 const { loadActor } = await import("../auth/load-actor");
 const { executeRun, handBackCopiesInHand } = await import("./execute");
@@ -85,6 +85,19 @@ describe("stopping a copy while it runs", () => {
     expect(await db.notification.count({ where: { userId: adminId } })).toBe(notifiedBefore);
     expect(await db.alert.count({ where: { key: { contains: sandbox.id } } })).toBe(0);
     expect(await db.auditEvent.count({ where: { action: "sandbox.run.stopRequested", targetId: sandbox.id } })).toBe(1);
+  });
+
+  it("a stopped creation leaves its sandbox Not created: nothing failed", async () => {
+    const sandbox = await db.sandbox.create({
+      data: { tenantId, name: "never made", planCounts: { complete: 1 }, orderedById: adminId, sandboxCustomerId: "Cust952529", status: "QUEUED" },
+    });
+    const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: adminId, options: {}, enqueue: false });
+    const run = (await claimRun(runId, "test"))!;
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).status).toBe("PROVISIONING");
+    const reason = "Stopped by Stina while it ran. Nothing of it was kept.";
+    expect(await db.$transaction((tx) => requestStop(tx, runId, reason))).toBe(true);
+    expect(await endStoppedRun(run, reason)).toBe(true);
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ status: "NOT_CREATED", databaseName: null });
   });
 
   it("a stop that meets a failing attempt ends the run: it is not queued again", async () => {

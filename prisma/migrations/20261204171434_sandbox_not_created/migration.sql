@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "SandboxStatus" ADD VALUE 'NOT_CREATED';
