@@ -21,6 +21,7 @@ import { reserveRoomForCopy } from "../sandbox-servers/room";
 import { afterRunFinished } from "./run-finished";
 import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "../jobs/lifecycle";
 import { log, withRunLogContext } from "../observability/log";
+import { enqueueRun } from "../jobs/queue";
 
 export interface ExecuteOptions {
   onProgress?: (p: RunProgress) => void;
@@ -34,6 +35,11 @@ export interface ExecuteOptions {
 }
 
 export async function executeRun(runId: string, workerId: string, options: ExecuteOptions = {}): Promise<"done" | "retrying" | "skipped"> {
+  if (shuttingDown.has(workerId)) {
+    // Fetched just as its worker began to shut down: left queued, with a job of its own, for another worker.
+    await enqueueRun(runId);
+    return "skipped";
+  }
   const run = await claimRun(runId, workerId, { fairShare: !options.direct });
   if (!run) return "skipped";
   // Every line logged while the run is carried out names it, its sandbox and its tenant.
@@ -42,6 +48,9 @@ export async function executeRun(runId: string, workerId: string, options: Execu
 
 /** Why a copy stopped when its own worker shut down: not a failure, and not its customer's doing. */
 class WorkerShutDown extends Error {}
+
+/** Workers of this process that are shutting down: a job they fetched meanwhile is not started. */
+const shuttingDown = new Set<string>();
 
 /** The copies this process is carrying out: what handBackCopiesInHand stops and waits for. */
 const copiesInHand = new Map<string, { workerId: string; handBack: () => void; settled: Promise<void> }>();
@@ -54,6 +63,7 @@ const copiesInHand = new Map<string, { workerId: string; handBack: () => void; s
  * short and is let finish: half a drop is no state to leave a sandbox in.
  */
 export async function handBackCopiesInHand(workerId: string): Promise<void> {
+  shuttingDown.add(workerId);
   const copies = [...copiesInHand.values()].filter((copy) => copy.workerId === workerId);
   for (const copy of copies) copy.handBack();
   await Promise.all(copies.map((copy) => copy.settled));

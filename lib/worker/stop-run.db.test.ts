@@ -156,6 +156,13 @@ describe("stopping a copy while it runs", () => {
     expect(await db.notification.count({ where: { userId: adminId } })).toBe(notifiedBefore);
     expect(await db.alert.count({ where: { key: { contains: sandbox.id } } })).toBe(0);
 
+    // A job the stopping worker fetched meanwhile is not started: it is left queued, with a job of its own.
+    const late = await readySandbox("fetched late");
+    const { runId: lateRun } = await requestRun({ sandboxId: late.id, kind: "REFRESH", requestedById: adminId, options: {}, enqueue: false });
+    expect(await executeRun(lateRun, "stopping worker")).toBe("skipped");
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: lateRun } })).toMatchObject({ status: "QUEUED", attempts: 0 });
+    expect(await db.$queryRaw`SELECT 1 FROM pgboss.job WHERE data->>'runId' = ${lateRun} AND state = 'created'`).toHaveLength(1);
+
     expect(await executeRun(runId, "next worker")).toBe("done");
     expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "SUCCEEDED", attempts: 1 });
     expect(await databaseExists(testServerAdminUrl(), runDatabaseName(CUSTOMER, runId))).toBe(true);
