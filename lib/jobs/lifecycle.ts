@@ -277,25 +277,39 @@ export const HANDED_BACK_REASON = "The worker carrying out this copy was shut do
  * the attempt not counted, since nothing failed; or, when its customer had asked to stop
  * it meanwhile, ended as they asked. Only while this worker still holds it.
  */
-export async function handBackRun(run: AttemptedRun & { workerId: string | null }): Promise<"requeued" | "cancelled" | null> {
-  await getBoss(); // started before the transaction that queues the job
-  return db.$transaction(async (tx) => {
-    const still = await tx.sandboxRun.findFirst({ where: { id: run.id, status: "RUNNING", workerId: run.workerId }, select: { stopReason: true } });
-    if (!still) return null;
-    if (still.stopReason) return (await endCancelled(tx, run, "RUNNING", still.stopReason)) ? "cancelled" : null;
-    await tx.sandboxRun.update({ where: { id: run.id }, data: { attempts: { decrement: 1 } } });
-    await requeue(tx, run, { error: HANDED_BACK_REASON, failureDetail: `Handed back by worker ${run.workerId ?? "?"} as it shut down.`, startAfter: new Date() });
-    return "requeued";
+export function handBackRun(run: AttemptedRun & { workerId: string | null }): Promise<"requeued" | "cancelled" | null> {
+  return takeBackRun(run, { workerId: run.workerId }, async (tx) => {
+    const said = { error: HANDED_BACK_REASON, failureDetail: `Handed back by worker ${run.workerId ?? "?"} as it shut down.`, startAfter: new Date() };
+    await requeue(tx, run, said, { attemptCounted: false });
+    return "requeued" as const;
   });
 }
 
+/**
+ * A run taken back from its worker (lost, or handed back), in one transaction, only while
+ * it is still RUNNING as `held` says: `then` decides what becomes of it, unless its
+ * customer had asked to stop it, which ends it as they asked. Null when it no longer is.
+ */
+async function takeBackRun<T>(run: EndingRun, held: Prisma.SandboxRunWhereInput, then: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T | "cancelled" | null> {
+  await getBoss(); // started before the transaction that may queue the run's job
+  return db.$transaction(async (tx) => {
+    const still = await tx.sandboxRun.findFirst({ where: { ...held, id: run.id, status: "RUNNING" }, select: { stopReason: true } });
+    if (!still) return null;
+    if (still.stopReason) return (await endCancelled(tx, run, "RUNNING", still.stopReason)) ? "cancelled" : null;
+    return then(tx);
+  });
+}
+
+/** `attemptCounted: false`: the attempt that ends here was no attempt (its worker handed it back). */
 async function requeue(
   tx: Prisma.TransactionClient,
   run: AttemptedRun,
   retry: { error: string; failureDetail: string; startAfter: Date } | null,
+  { attemptCounted = true }: { attemptCounted?: boolean } = {},
 ): Promise<void> {
   const said = retry ? { error: retry.error, failureDetail: retry.failureDetail } : {};
-  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null, lostAt: null, ...said } });
+  const uncounted = attemptCounted ? {} : { attempts: { decrement: 1 } };
+  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null, lostAt: null, ...said, ...uncounted } });
   const status = SANDBOX_STATUS_WHILE[run.kind].queued;
   if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
   await enqueueRun(run.id, inTransaction(tx), retry?.startAfter);
@@ -391,17 +405,13 @@ export function describeLostRun(run: { status: string; lostAt: Date | null }, no
  * its job, in one transaction, or failed once it has had `maxAttempts`; or, when its
  * customer had asked to stop it, ended as they asked.
  */
-export async function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttempts: number): Promise<"requeued" | "failed" | "cancelled" | null> {
-  await getBoss();
-  return db.$transaction(async (tx) => {
-    const still = await tx.sandboxRun.findFirst({ where: { id: run.id, status: "RUNNING", heartbeatAt: takenAt }, select: { stopReason: true } });
-    if (!still) return null;
-    if (still.stopReason) return (await endCancelled(tx, run, "RUNNING", still.stopReason)) ? "cancelled" : null;
+export function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttempts: number): Promise<"requeued" | "failed" | "cancelled" | null> {
+  return takeBackRun(run, { heartbeatAt: takenAt }, async (tx) => {
     if (run.attempts >= maxAttempts) {
       await markFailed(tx, run, WORKER_LOST_REASON, `The worker holding the run stopped beating (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}) on its attempt ${run.attempts} of ${maxAttempts}.`, "WORKER_LOST");
-      return "failed";
+      return "failed" as const;
     }
     await requeue(tx, run, null);
-    return "requeued";
+    return "requeued" as const;
   });
 }
