@@ -47,6 +47,11 @@ export function shownRunStatus(run: { status: string; failureCode: string | null
   return wasCancelled(run) ? CANCELLED : run.status;
 }
 
+/** A copy its customer asked to stop, which its worker has not stopped yet. */
+export function isBeingStopped(run: { status: string; stopReason: string | null }): boolean {
+  return run.status === "RUNNING" && run.stopReason !== null;
+}
+
 /** Refusals whose details (the server's roles and databases) are for operators, not customers. */
 const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE"]);
 

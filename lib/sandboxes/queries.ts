@@ -11,7 +11,7 @@ import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
 import { ACTIVE_RUN_STATUSES, describeLostRun } from "../jobs/lifecycle";
-import { shownRunStatus } from "../jobs/failure";
+import { isBeingStopped, shownRunStatus } from "../jobs/failure";
 import { describeServerWait } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
@@ -248,7 +248,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
       error: run.error,
       // A queued run's reason is why it waits: a retry's, or the room it waits for (cleared when claimed).
       waiting: lost ?? (await describeServerWait(run)) ?? (run.status === "QUEUED" ? run.error : null),
-      stopping: run.status === "RUNNING" && run.stopReason !== null,
+      stopping: isBeingStopped(run),
       progress,
     },
     fraction,

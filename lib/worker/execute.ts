@@ -91,8 +91,7 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
     if (stop.signal.reason instanceof WorkerShutDown) {
       const handed = await handBackRun(run);
       log.info({ kind: run.kind, handed }, "run handed back as its worker shuts down");
-      if (handed !== "cancelled") return "retrying";
-      return "done";
+      return handed === "cancelled" ? "done" : "retrying";
     }
     const limits = copyLimits();
     const retry = options.direct ? null : { maxAttempts: limits.maxAttempts, backoffMs: limits.retryBackoffMs };

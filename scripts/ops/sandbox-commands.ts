@@ -10,7 +10,7 @@ import type { Prisma } from "../../lib/generated/portal/client";
 import type { RunKind } from "../../lib/generated/portal/enums";
 import { AppError } from "../../lib/errors";
 import { requestRun } from "../../lib/jobs/lifecycle";
-import { shownRunStatus } from "../../lib/jobs/failure";
+import { isBeingStopped, shownRunStatus } from "../../lib/jobs/failure";
 import { cancelRunAsOperator } from "../../lib/sandboxes/mutations";
 import { executeRun } from "../../lib/worker/execute";
 import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report";
@@ -41,8 +41,7 @@ async function runNow(sandbox: CliSandbox, kind: RunKind, options: Prisma.InputJ
       alsoInTransaction: (tx) => recordAudit({ action: audit, actorId: null, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { via: "operator CLI" } }, tx),
     }));
   } catch (error) {
-    if (error instanceof AppError) throw new CliError(error.userMessage);
-    throw error;
+    throw asCliError(error);
   }
   await carryOut(sandbox, runId, kind);
 }
@@ -91,8 +90,7 @@ export async function cancelSandboxRun(flags: Flags): Promise<void> {
     const { runId, state } = await cancelRunAsOperator(sandbox);
     console.log(state === "cancelled" ? `cancelled run ${runId} before it started` : `asked run ${runId} to stop: its worker drops what it made within seconds (see sandbox:status)`);
   } catch (error) {
-    if (error instanceof AppError) throw new CliError(error.userMessage);
-    throw error;
+    throw asCliError(error);
   }
 }
 
@@ -151,7 +149,7 @@ export async function sandboxStatus(flags: Flags): Promise<void> {
       kind: r.kind,
       // As the API says it: a cancelled run is not a failure.
       status: shownRunStatus(r),
-      stopping: r.status === "RUNNING" && r.stopReason !== null,
+      stopping: isBeingStopped(r),
       createdAt: r.createdAt,
       finishedAt: r.finishedAt,
       error: r.error,
