@@ -41,8 +41,12 @@ export function forget(server: EmbeddedPostgresClass): void {
   running.delete(server);
 }
 
+/** How long a signal waits for the servers to stop before the process exits anyway (as the hook did). */
+const STOP_WAIT_MS = 10_000;
+
 function stopIfUnhandled(signal: HookedSignal): void {
   // This listener is one of them: with others, the process has said what a signal does.
   if (process.listenerCount(signal) > 1) return;
-  void Promise.allSettled([...running].map((server) => server.stop())).then(() => process.exit(128 + (constants.signals[signal] ?? 0)));
+  const stopped = Promise.allSettled([...running].map((server) => server.stop()));
+  void Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))]).then(() => process.exit(128 + (constants.signals[signal] ?? 0)));
 }
