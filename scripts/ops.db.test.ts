@@ -254,6 +254,8 @@ describe("operator CLI", () => {
 
     const byCtrlC = startOps(slow, "sandbox:refresh", "--id", id!);
     const secondRun = await untilCopyingRows(id!);
+    // One Ctrl-C, as it arrives from a terminal through `npm run ops`: the terminal's own signal, and npm's or tsx's passed on.
+    byCtrlC.child.kill("SIGINT");
     byCtrlC.child.kill("SIGINT");
     const second = await byCtrlC.ended;
     expect(second.code, second.stderr).toBe(1);

@@ -49,6 +49,13 @@ async function runNow(sandbox: CliSandbox, kind: RunKind, options: Prisma.InputJ
 type CliSandbox = { id: string; tenantId: string; name: string };
 
 /**
+ * One Ctrl-C reaches this process more than once: the terminal signals the whole
+ * process group, and npm and tsx, in it, pass the signal on to their child as well.
+ * A second signal counts as a second Ctrl-C only this long after the first.
+ */
+const SAME_CTRL_C_MS = 1_000;
+
+/**
  * Carries out a requested run in this process, drawing its progress; the run's own words
  * when it fails. The first Ctrl-C asks the copy to stop, and waits while it drops what it
  * made; a second leaves at once (the run is then ended as stopped by the portal's recovery).
@@ -56,13 +63,14 @@ type CliSandbox = { id: string; tenantId: string; name: string };
 export async function carryOut(sandbox: CliSandbox, runId: string, kind: RunKind): Promise<void> {
   const noun = kind.toLowerCase();
   const bar = new ProgressBar(noun);
-  let interrupted = false;
+  let firstCtrlC: number | undefined;
   const interrupt = () => {
-    if (interrupted) {
+    if (firstCtrlC !== undefined) {
+      if (performance.now() - firstCtrlC < SAME_CTRL_C_MS) return;
       bar.done(`left the ${noun} at once: the portal's recovery ends it within minutes`);
       process.exit(130);
     }
-    interrupted = true;
+    firstCtrlC = performance.now();
     void cancelRunAsOperator(sandbox).then(
       () => bar.done(`stopping the ${noun}: what it made is being dropped (Ctrl-C again to leave at once)`),
       (error: unknown) => bar.done(error instanceof AppError ? `${error.userMessage} (Ctrl-C again to leave at once)` : `the ${noun} could not be stopped: ${String(error)}`),
