@@ -12,6 +12,7 @@ import next from "next";
 import { env } from "../lib/config/env";
 import { normalizeForwardingHeaders, parseProxyTrust } from "../lib/http/client-address";
 import { log } from "../lib/observability/log";
+import { runShutdownSteps } from "../lib/startup/shutdown-steps";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -36,9 +37,18 @@ if (dev) {
 }
 server.listen(port, hostname, () => log.info(`ready on http://${hostname}:${port}${dev ? " (development)" : ""}`));
 
+// Once, on the first signal (a terminal's Ctrl-C may come again through npm): no new
+// requests, then the app's own worker hands its copy back (lib/startup/shutdown-steps.ts)
+// while the database is still up, then Next.js closes.
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     server.close();
-    void app.close().finally(() => process.exit(0));
+    log.info("stopping: no new requests; the app's worker hands back what it has in hand");
+    void runShutdownSteps()
+      .then(() => app.close())
+      .finally(() => process.exit(0));
   });
 }

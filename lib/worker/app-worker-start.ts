@@ -5,6 +5,7 @@
  * runtime, where `process.on` does not exist.
  */
 import { runWakers } from "../jobs/queue";
+import { shutdownSteps } from "../startup/shutdown-steps";
 import { countHere } from "../observability/worker-counts";
 import { AppWorker } from "./app-worker";
 
@@ -12,5 +13,8 @@ export function startAppWorker(): void {
   const worker = new AppWorker({ onMessage: countHere });
   worker.start();
   runWakers().add(() => worker.wake());
+  // A signal: the web server waits for the worker to hand its copy back (scripts/portal-server.ts).
+  shutdownSteps().add(() => worker.stop());
+  // Any other exit: a synchronous last word.
   process.on("exit", () => worker.killOnExit());
 }

@@ -72,10 +72,10 @@ export async function handBackCopiesInHand(workerId: string): Promise<void> {
 async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done" | "retrying"> {
   const runId = run.id;
   log.info({ kind: run.kind }, "run started");
-  // A stop its customer asks for (requestStop) comes back with every heartbeat and progress write.
+  // A stop asked for (requestStop: the stop button, the API, an operator) comes back with every heartbeat and progress write.
   const stop = new AbortController();
   const heed = (stopReason: string | null) => {
-    if (stopReason && !stop.signal.aborted) stop.abort(new Error("stopped at its customer's request"));
+    if (stopReason && !stop.signal.aborted) stop.abort(new Error("asked to stop"));
   };
   const beat = setInterval(() => void heartbeat(runId).then(heed, () => undefined), HEARTBEAT_MS);
   let settle = () => undefined as void;
@@ -101,9 +101,9 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
       log.warn({ kind: run.kind }, "run attempt failed; it will be retried");
       return "retrying";
     }
-    // Nor about a copy its customer stopped: they know.
+    // Nor about a copy stopped as asked: whoever asked knows.
     if (outcome === "cancelled") {
-      log.info({ kind: run.kind }, "run stopped at its customer's request");
+      log.info({ kind: run.kind }, "run stopped as asked");
       return "done";
     }
   } finally {
