@@ -277,6 +277,12 @@ describe("operator CLI", () => {
       [id],
     );
     expect(audit).toEqual([{ action: "sandbox.run.stopRequested", actorId: null, via: "operator CLI" }, { action: "sandbox.run.stopRequested", actorId: null, via: "operator CLI" }]);
+
+    // While a deletion waits for a worker, the sandbox shows as the portal shows it: being deleted.
+    await oneOffQuery(portalUrl, `INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options) VALUES ('waiting-deletion', $1, 'DELETE', 'QUEUED', '{}')`, [id]);
+    const deleting = JSON.parse((await ops("sandbox:status", "--id", id!)).stdout) as { status: string };
+    await oneOffQuery(portalUrl, `DELETE FROM "SandboxRun" WHERE id = 'waiting-deletion'`);
+    expect(deleting.status).toBe("DELETING");
   }, 300_000);
 
   it("rotates DATABASE_SECRETS_KEY: re-seals every stored URL while both keys work, then runs on the new key alone", async () => {

@@ -61,7 +61,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   },
   "sandbox:delete": { usage: "--id <sandbox id> --confirm \"<sandbox name>\"", run: deleteSandbox },
   "sandbox:cancel": { usage: "--id <sandbox id>   (cancels its queued run, or stops its copy under way; a deletion that has started goes on)", run: cancelSandboxRun },
-  "sandbox:status": { usage: "--id <sandbox id>   (JSON: the sandbox and its last runs, a cancelled run as CANCELLED)", run: sandboxStatus },
+  "sandbox:status": { usage: "--id <sandbox id>   (JSON: the sandbox as the portal shows it, DELETING while a deletion waits or runs, and its last runs, a cancelled run as CANCELLED)", run: sandboxStatus },
   "sandbox:report": { usage: "--id <sandbox id> [--format json|csv]", run: sandboxReport },
   "server:add": {
     usage: "--name pg-eu-2 --url postgres://maker:…@host/postgres [--max-databases 200] [--max-size-gb 500] [--max-runs 3]   (a sandbox server for the pool; its role may only create databases)",

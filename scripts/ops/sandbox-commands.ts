@@ -9,7 +9,8 @@ import { db } from "../../lib/db/portal";
 import type { Prisma } from "../../lib/generated/portal/client";
 import type { RunKind } from "../../lib/generated/portal/enums";
 import { AppError } from "../../lib/errors";
-import { requestRun } from "../../lib/jobs/lifecycle";
+import { ACTIVE_RUN_STATUSES, requestRun } from "../../lib/jobs/lifecycle";
+import { shownStatus } from "../../lib/sandboxes/labels";
 import { isBeingStopped, shownRunStatus } from "../../lib/jobs/failure";
 import { cancelRunAsOperator } from "../../lib/sandboxes/mutations";
 import { executeRun } from "../../lib/worker/execute";
@@ -148,7 +149,8 @@ export async function sandboxStatus(flags: Flags): Promise<void> {
     name: sandbox.name,
     customerId: sandbox.tenant.customerId,
     sandboxCustomerId: sandbox.sandboxCustomerId,
-    status: sandbox.status,
+    // As the portal shows it: "DELETING" while a deletion waits or runs.
+    status: shownStatus(sandbox.status, runs.find((r) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(r.status))?.kind),
     snapshotAt: sandbox.snapshotAt,
     lastRefreshedAt: sandbox.lastRefreshedAt,
     sizeBytes: sandbox.sizeBytes === null ? null : Number(sandbox.sizeBytes),
