@@ -26,6 +26,8 @@
  * --phases also prints where (c), (p), (k) and (s) spent their time, phase by phase.
  * --only-personal-data times just (c) and (s), side by side.
  * --only-copy-speed times just (b), (c) and (c'), for work on the copy's speed.
+ * --cpu-prof DIR writes each copy's V8 CPU profiles there (one per thread of its worker
+ *   process), to open in Chrome's DevTools: where the worker's own time went.
  * Last, one machine-readable line of the ratios and the copies' CPU core-seconds:
  *   bench medium c/a=… c/a'=… c/b=… c'/b=… p/c=… p/c_later=… k_s=… s/c=… cpu_c=… cpu_s=… rss_mb=…
  */
@@ -44,7 +46,7 @@ import { oneOffQuery } from "../lib/db/one-off-query";
 import { ServerCpuSampler, serverTotalMs, type ServerCpu } from "./bench/server-cpu";
 import { workerProcessEnv } from "../lib/worker/worker-process-env";
 
-const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false }, "only-copy-speed": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false }, "only-copy-speed": { type: "boolean", default: false }, "cpu-prof": { type: "string" } } });
 const scale = values.scale as Scale;
 if (!["small", "medium", "large"].includes(scale)) throw new Error(`--scale must be small, medium or large, not ${scale}`);
 
@@ -149,7 +151,8 @@ function printCpu(copy: Copy): void {
 function runChild(productionUrl: string, serverUrl: string, databaseName: string, options: SandboxOptionsInput, runs: number): Promise<ChildResult> {
   const child = path.join(path.dirname(new URL(import.meta.url).pathname), "bench", "provision-child.ts");
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options, runs, pseudonymSecret: BENCH_SECRET })], {
+    const profile = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
+    const proc = spawn(process.execPath, [...profile, "--import", "tsx", child, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options, runs, pseudonymSecret: BENCH_SECRET })], {
       // As a worker process starts, so its peak RSS is a worker's.
       env: workerProcessEnv(process.env),
       stdio: ["ignore", "pipe", "inherit"],
