@@ -12,7 +12,7 @@ import next from "next";
 import { env } from "../lib/config/env";
 import { normalizeForwardingHeaders, parseProxyTrust } from "../lib/http/client-address";
 import { log } from "../lib/observability/log";
-import { runShutdownSteps } from "../lib/startup/shutdown-steps";
+import { runShutdownSteps, shutdownSteps } from "../lib/startup/shutdown-steps";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -46,7 +46,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     server.close();
-    log.info("stopping: no new requests; the app's worker hands back what it has in hand");
+    log.info(shutdownSteps().size ? "stopping: no new requests; the app's worker hands back what it has in hand" : "stopping: no new requests");
     void runShutdownSteps()
       .then(() => app.close())
       .finally(() => process.exit(0));
