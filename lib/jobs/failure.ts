@@ -47,7 +47,7 @@ export function shownRunStatus(run: { status: string; failureCode: string | null
   return wasCancelled(run) ? CANCELLED : run.status;
 }
 
-/** A copy its customer asked to stop, which its worker has not stopped yet. */
+/** A copy asked to stop (by its customer, the API or an operator), which its worker has not stopped yet. */
 export function isBeingStopped(run: { status: string; stopReason: string | null }): boolean {
   return run.status === "RUNNING" && run.stopReason !== null;
 }

@@ -37,6 +37,10 @@ import { recordSandboxEvent } from "../webhooks/outbox";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
 
+/** Whether a run still waits or runs, so its sandbox and its databases are in use. */
+export const isActiveRun = (run: { status: string }): boolean =>
+  (ACTIVE_RUN_STATUSES as readonly string[]).includes(run.status);
+
 /** What a sandbox shows while a run of that kind waits and while it runs; null: unchanged. */
 const SANDBOX_STATUS_WHILE: Record<RunKind, { queued: SandboxStatus | null; running: SandboxStatus | null }> = {
   PROVISION: { queued: "QUEUED", running: "PROVISIONING" },

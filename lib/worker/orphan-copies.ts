@@ -11,7 +11,7 @@
 import { db } from "../db/portal";
 import { databasesNamed, tryDropSandboxDatabase } from "../sanitizer/drop";
 import { placedServerId, serverUrl } from "../sandbox-servers/registry";
-import { ACTIVE_RUN_STATUSES, COPY_DATABASE_PREFIX, runDatabaseName } from "../jobs/lifecycle";
+import { COPY_DATABASE_PREFIX, isActiveRun, runDatabaseName } from "../jobs/lifecycle";
 
 export async function dropOrphanCopies(): Promise<string[]> {
   const sandboxes = await db.sandbox.findMany({
@@ -34,7 +34,7 @@ export async function dropOrphanCopies(): Promise<string[]> {
       if (!prefix || (await db.sandbox.count({ where: { databaseName: name } })) > 0) continue;
       const run = await db.sandboxRun.findUnique({ where: { id: name.slice(prefix.length) }, select: { status: true } });
       // An unknown run id: not one of ours, whatever its name says. An active run: still being built.
-      if (!run || (ACTIVE_RUN_STATUSES as readonly string[]).includes(run.status)) continue;
+      if (!run || isActiveRun(run)) continue;
       // A server that stopped answering since the listing: its copies wait for the next sweep.
       if (!(await tryDropSandboxDatabase(url, name))) break;
       dropped.push(name);

@@ -9,7 +9,7 @@ import { db } from "../../lib/db/portal";
 import type { Prisma } from "../../lib/generated/portal/client";
 import type { RunKind } from "../../lib/generated/portal/enums";
 import { AppError } from "../../lib/errors";
-import { ACTIVE_RUN_STATUSES, requestRun } from "../../lib/jobs/lifecycle";
+import { isActiveRun, requestRun } from "../../lib/jobs/lifecycle";
 import { shownStatus } from "../../lib/sandboxes/labels";
 import { isBeingStopped, shownRunStatus } from "../../lib/jobs/failure";
 import { cancelRunAsOperator } from "../../lib/sandboxes/mutations";
@@ -150,7 +150,7 @@ export async function sandboxStatus(flags: Flags): Promise<void> {
     customerId: sandbox.tenant.customerId,
     sandboxCustomerId: sandbox.sandboxCustomerId,
     // As the portal shows it: "DELETING" while a deletion waits or runs.
-    status: shownStatus(sandbox.status, runs.find((r) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(r.status))?.kind),
+    status: shownStatus(sandbox.status, runs.find(isActiveRun)?.kind),
     snapshotAt: sandbox.snapshotAt,
     lastRefreshedAt: sandbox.lastRefreshedAt,
     sizeBytes: sandbox.sizeBytes === null ? null : Number(sandbox.sizeBytes),
