@@ -17,6 +17,11 @@ export const COMMON_WORD_NAMES: ReadonlySet<string> = new Set([
   "porter", "price", "prince", "rich", "river", "rock", "rose", "ruby", "rush", "sage", "sharp", "short",
   "sky", "small", "smith", "snow", "south", "sterling", "stone", "storm", "strong", "summer", "sunny",
   "taylor", "trust", "turner", "walker", "ward", "west", "white", "wild", "will", "wolf", "wood", "young",
+  // Short words a text is full of: "can" (a Turkish first name) was replaced 65,000 times in the
+  // benchmark's messages ("then you Darren input"), and "don" and "won" are in every "don't" and "won't".
+  "art", "can", "don", "max", "ray", "won",
+  // Name particles that are words of their own ("van", "den": "the" in Norwegian and Danish, "der" in German)
+  "das", "del", "den", "der", "des", "dos", "van", "von",
   // Nordic names that are also words in the text around them
   "ask", "bo", "dag", "lie", "liv", "per", "sand", "sol", "strand",
 ]);

@@ -60,6 +60,17 @@ describe("Scrubber", () => {
     expect(scrub("per berg")).toBe(p.personName("Per Berg").toLowerCase());
   });
 
+  it("keeps the short words text is full of when production has them as names: can, don't, van, den", () => {
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, "Can", "Don"], lastNames: [...RAW.lastNames, "Yilmaz"], fullNames: [...RAW.fullNames, "Can Yilmaz", "Don van den Berg"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    expect(scrub("Then you can input it, but don't restart the van. Den er klar.")).toBe("Then you can input it, but don't restart the van. Den er klar.");
+    // As a name, in a full name, they are still replaced.
+    expect(scrub("Can Yilmaz called")).toBe(`${p.personName("Can Yilmaz")} called`);
+    expect(scrub("Don van den Berg called")).toBe(`${p.personName("Don van den Berg")} called`);
+  });
+
   it("replaces company names as a whole, longest first, with the company's pseudonym", () => {
     const { p, scrub } = setUp();
     expect(scrub("Offer Nordvik Bygg AS 2026.pdf")).toBe(`Offer ${p.companyName("Nordvik Bygg AS")} 2026.pdf`);
