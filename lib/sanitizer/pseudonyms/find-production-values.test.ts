@@ -5,7 +5,7 @@ import { productionValues } from "./values";
 const finder = new ProductionValueFinder(
   productionValues({
     firstNames: ["Kari", "Per", "İka"],
-    lastNames: ["Hansen", "Price", "Bjørnstad"],
+    lastNames: ["Hansen", "Price", "Bjørnstad", "Wold Eide", "Andresen Nordskaug"],
     fullNames: ["Kari Hansen"],
     companies: ["Nordvik Bygg AS"],
     phones: ["+47 22 33 44 55"],
@@ -22,6 +22,15 @@ describe("ProductionValueFinder (rule 18's check)", () => {
     // Every word of an address counts, however short: the rewriting replaces them all.
     expect(finder.find("per.nordby_firma.no@mailinator.com", "email")).toBe("a person's name");
     expect(finder.find("tommy.karlsen85_firma.no@mailinator.com", "email")).toBeNull();
+  });
+
+  it("finds a double last name or a middle name run together in an address: woldeide, andresennordskaug, karipernordskaug", () => {
+    expect(finder.find("amalie.woldeide_firma.no@mailinator.com", "email")).toBe("a person's name");
+    expect(finder.find("tommy.andresennordskaug2_firma.no@mailinator.com", "email")).toBe("a person's name");
+    expect(finder.find("karipernordskaug", "username")).toBe("a person's name");
+    expect(finder.find("tommy.woldberg_firma.no@mailinator.com", "email")).toBeNull();
+    // A word of thousands of letters that nearly splits into names is answered, and quickly.
+    expect(finder.find(`${"hansen".repeat(20_000)}x@firma.no`, "email")).toBeNull();
   });
 
   it("finds a production name spelled in ASCII, as e-mail addresses and user names write it", () => {

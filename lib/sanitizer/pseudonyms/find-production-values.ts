@@ -6,7 +6,7 @@
  * person's name as written or spelled in ASCII ("bjornstad", "bjoernstad" for
  * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), a word
  * of an address or user name that is a production name or holds one ("hansen85",
- * "olanordmann", "khansen"), or a production phone number inside free text. The
+ * "olanordmann", "woldeide", "khansen"), or a production phone number inside free text. The
  * offending rows name the row and column, never the value.
  */
 import type pg from "pg";
@@ -70,7 +70,7 @@ export class ProductionValueFinder {
     if (kind === "phone" && holdsPhoneDigits(p.phones, value)) return "a phone number";
     // A name column is pseudonymised word by word, and so is an address or a user name: none of
     // their words may be a production name, however short or common; an address's may not hold
-    // one either ("hansen85", "olanordmann", "khansen").
+    // one either ("hansen85", "olanordmann", "woldeide", "khansen").
     if (kind === "person-name") {
       if (words(value.toLowerCase()).some((w) => p.nameWords.has(w))) return "a person's name";
     } else if (kind === "email" || kind === "username") {

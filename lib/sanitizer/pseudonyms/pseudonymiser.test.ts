@@ -91,11 +91,24 @@ describe("Pseudonymiser", () => {
     expect(p.email("karihansen@firma.no")).toBe(`${u("kari")}${u("hansen")}_firma.no@mailinator.com`);
     expect(p.email("khansen@firma.no")).toBe(`k${u("hansen")}_firma.no@mailinator.com`);
     expect(p.username("ola.berg2")).toBe(`${u("ola")}.${u("berg")}2`);
+    // A double last name run together ("Wold Eide": woldeide) is two names, each the person's pseudonym.
+    expect(p.email("ingrid.bergolsen@firma.no")).toMatch(new RegExp(`^${u("ingrid")}\\.${u("berg")}\\.?${u("olsen")}_firma\\.no@mailinator\\.com$`));
     // A name beside the address is the person's pseudonym too.
     expect(p.email("Kari Hansen <kari.hansen@firma.no>")).toBe(`${p.personName("Kari Hansen")} <${u("kari")}.${u("hansen")}_firma.no>@mailinator.com`);
     // A user name with no name in it is drawn whole, and holds none either.
     const finder = new ProductionValueFinder(productionValues(RAW));
     for (let i = 0; i < 200; i++) expect(finder.find(p.username(`user${i}`), "username")).toBeNull();
+  });
+
+  it("keeps pseudonyms run together apart with a dot when together they would read as a production name", () => {
+    const u = (p: Pseudonymiser, word: string) => p.username(word);
+    const first = make();
+    const together = `${u(first, "berg")}${u(first, "olsen")}`;
+    // The same pseudonyms, drawn where production also has a person named what they make together.
+    const p = make("secret-1", { ...RAW, lastNames: [...RAW.lastNames, together] });
+    expect([u(p, "berg"), u(p, "olsen")]).toEqual([u(first, "berg"), u(first, "olsen")]);
+    expect(p.email("ingrid.bergolsen@firma.no")).toBe(`${u(p, "ingrid")}.${u(p, "berg")}.${u(p, "olsen")}_firma.no@mailinator.com`);
+    expect(new ProductionValueFinder(productionValues({ ...RAW, lastNames: [...RAW.lastNames, together] })).find(p.email("ingrid.bergolsen@firma.no"), "email")).toBeNull();
   });
 
   it("re-draws on a collision: no pseudonym equals a production value of its kind or holds a production name", () => {

@@ -20,7 +20,7 @@ import { BoundedCache } from "./bounded-cache";
 import { cannotPseudonymise } from "./refusal";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
-import { addressHoldsName, addressNameParts, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, spelledName, spelledOut, WORD, words, type ProductionValues } from "./values";
+import { addressHoldsName, addressNameParts, addressWordHoldsName, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, spelledName, spelledOut, WORD, words, type ProductionValues } from "./values";
 
 /** Pseudonyms kept per kind of value (a draw is tens of µs, a look-up well under one). */
 const CACHE_BYTES_PER_KIND = 16 * 1024 * 1024;
@@ -151,7 +151,7 @@ export class Pseudonymiser {
 
   /**
    * The words of `value` that are production names, as written or spelled in ASCII, or
-   * that hold them as addresses do ("hansen85", "olanordmann", "khansen"), with the names
+   * that hold them as addresses do ("hansen85", "olanordmann", "woldeide", "khansen"), with the names
    * replaced by their pseudonyms in lower-case ASCII; initials and digits stay.
    */
   private asciiNameWords(value: string): string {
@@ -159,7 +159,11 @@ export class Pseudonymiser {
       const lower = w.toLowerCase();
       if (this.production.nameWords.has(lower)) return this.asciiNameWord(lower);
       const held = addressNameParts(lower, this.production);
-      return held ? held.initial + held.names.map((n) => this.asciiNameWord(n)).join("") + held.digits : w;
+      if (!held) return w;
+      const names = held.names.map((n) => this.asciiNameWord(n));
+      const together = held.initial + names.join("") + held.digits;
+      // Run together, pseudonyms may read as production names again ("rein" + "kedal…"): then a dot keeps them apart.
+      return names.length > 1 && addressWordHoldsName(together, this.production) ? held.initial + names.join(".") + held.digits : together;
     });
   }
 

@@ -27,10 +27,10 @@ export interface ProductionValues {
   /** Production's first names (lower-cased): with lastNames, how names run together in addresses ("olanordmann"). */
   firstNames: ReadonlySet<string>;
   /**
-   * The starts (two letters or more) of every first name, in any spelling, as word hashes:
-   * a start of a word that is none of them starts no first name either.
+   * The starts (two letters or more) of every first and last name, in any spelling, as
+   * word hashes: a start of a word that is none of them starts no name either.
    */
-  firstNameStarts: WordFilter;
+  nameStarts: WordFilter;
   /** Production's full names as written (first + last, associates' full names): the scrubber's phrases. */
   fullNames: ReadonlySet<string>;
   companies: ReadonlySet<string>;
@@ -159,7 +159,7 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     nameWords: new Set([...nameTokens, ...nameSpellings.keys()]),
     lastNames,
     firstNames,
-    firstNameStarts: firstNameStarts(firstNames, nameSpellings),
+    nameStarts: nameStarts([firstNames, lastNames], nameSpellings),
     fullNames,
     companies: set(raw.companies, normaliseName),
     phones,
@@ -168,21 +168,26 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
   };
 }
 
-/** Longer first names are not run together with a last name in anyone's address. */
-const MAX_FIRST_NAME_IN_ADDRESS = 40;
+/** Longer names are not run together with others in anyone's address. */
+const MAX_NAME_IN_ADDRESS = 40;
+/** The most names one word of an address is read as: a first name, a middle name and a double last name ("olakariwoldeide"). */
+const MAX_NAMES_IN_ADDRESS_WORD = 4;
+/** A name run together with others is two letters at least when it comes first ("bo"), three after. */
+const MIN_FIRST_IN_RUN = 2;
+const MIN_LATER_IN_RUN = 3;
 
-function firstNameStarts(firstNames: ReadonlySet<string>, spellings: ReadonlyMap<string, string>): WordFilter {
+function nameStarts(sets: readonly ReadonlySet<string>[], spellings: ReadonlyMap<string, string>): WordFilter {
   const starts = new WordFilter();
   const add = (name: string) => {
     let hash = EMPTY_WORD_HASH;
     // A fixed-size bit set, and no start past the longest split tried: a customer's 200 KB "first name" costs 40 steps.
-    for (let i = 0; i < Math.min(name.length, MAX_FIRST_NAME_IN_ADDRESS); i++) {
+    for (let i = 0; i < Math.min(name.length, MAX_NAME_IN_ADDRESS); i++) {
       hash = extendWordHash(hash, name.charCodeAt(i));
       if (i >= 1) starts.add(hash);
     }
   };
-  for (const name of firstNames) add(name);
-  for (const [spelling, name] of spellings) if (firstNames.has(name)) add(spelling);
+  for (const set of sets) for (const name of set) add(name);
+  for (const [spelling, name] of spellings) if (sets.some((set) => set.has(name))) add(spelling);
   return starts;
 }
 
@@ -200,10 +205,10 @@ export interface AddressNameParts {
 
 /**
  * How a one-word address or user name (lower-cased) holds a production person's name
- * when it is no name word itself: a name with digits after it ("hansen85"), a first and a
- * last name run together ("olanordmann", "oyvindsaether2"), or an initial and a last name
- * ("khansen"). Undefined when it holds none of these. Only the forms addresses are made
- * of: a word of free text is compared whole.
+ * when it is no name word itself: a name with digits after it ("hansen85"), names run
+ * together ("olanordmann", "woldeide" for Wold Eide, "oyvindsaether2"), or an initial and
+ * a last name ("khansen"). Undefined when it holds none of these. Only the forms addresses
+ * are made of: a word of free text is compared whole.
  */
 export function addressNameParts(word: string, values: ProductionValues): AddressNameParts | undefined {
   const m = ADDRESS_WORD.exec(word);
@@ -211,24 +216,52 @@ export function addressNameParts(word: string, values: ProductionValues): Addres
   const letters = m[1]!;
   const digits = m[2]!;
   if (digits !== "" && values.nameWords.has(letters)) return { initial: "", names: [letters], digits };
-  // Called for every word of every address (twice a copy): no closures, and no split past the first
-  // start that begins no first name, nor past MAX_FIRST_NAME_IN_ADDRESS. Production's values are the
-  // customer's: with a 200 KB "first name", each long address word was tried at every split, about
-  // 1 µs a character (0.2 s for a 200 KB word) on the worker's one thread, beside other customers' runs.
-  const lastFirst = Math.min(letters.length - 3, MAX_FIRST_NAME_IN_ADDRESS);
-  let start = extendWordHash(EMPTY_WORD_HASH, letters.charCodeAt(0));
-  for (let i = 2; i <= lastFirst; i++) {
-    start = extendWordHash(start, letters.charCodeAt(i - 1));
-    if (!values.firstNameStarts.mayHave(start)) break;
-    const first = letters.slice(0, i);
-    if (!holds(values.firstNames, values, first)) continue;
-    const last = letters.slice(i);
-    if (holds(values.lastNames, values, last)) return { initial: "", names: [first, last], digits };
-  }
+  const run = namesRunTogether(letters, values);
+  if (run) return { initial: "", names: run, digits };
   const afterInitial = letters.slice(1);
   if (afterInitial.length >= 4 && holds(values.lastNames, values, afterInitial)) return { initial: letters.charAt(0), names: [afterInitial], digits };
   return undefined;
 }
+
+/**
+ * `letters` as two to MAX_NAMES_IN_ADDRESS_WORD first or last names run together, the
+ * fewest names and then the shortest first one preferred; undefined when it is none.
+ * Called for every word of every address (twice a copy), on the customer's values: a name
+ * is tried only from a start that begins one (nameStarts), none longer than
+ * MAX_NAME_IN_ADDRESS, and each position's failure is remembered, so a 200 KB word costs
+ * its length times that bound, never a search of every split.
+ */
+function namesRunTogether(letters: string, values: ProductionValues): string[] | undefined {
+  if (letters.length < MIN_FIRST_IN_RUN + MIN_LATER_IN_RUN) return undefined;
+  // failedAt[p] = n: the letters from p on are not n or fewer names (0: not known).
+  const failedAt = new Uint8Array(letters.length + 1);
+  const from = (start: number, names: number): string[] | undefined => {
+    const rest = letters.length - start;
+    if (failedAt[start]! >= names) return undefined;
+    const min = start === 0 ? MIN_FIRST_IN_RUN : MIN_LATER_IN_RUN;
+    // The rest as one name: fewer names are preferred.
+    if (start > 0 && rest <= MAX_NAME_IN_ADDRESS && isName(letters.slice(start), values)) return [letters.slice(start)];
+    if (names > 1) {
+      let hash = EMPTY_WORD_HASH;
+      const longest = Math.min(MAX_NAME_IN_ADDRESS, rest - MIN_LATER_IN_RUN);
+      for (let end = start + 1; end - start <= longest; end++) {
+        hash = extendWordHash(hash, letters.charCodeAt(end - 1));
+        if (end - start < min) continue;
+        if (!values.nameStarts.mayHave(hash)) break;
+        const name = letters.slice(start, end);
+        if (!isName(name, values)) continue;
+        const after = from(end, names - 1);
+        if (after) return [name, ...after];
+      }
+    }
+    failedAt[start] = names;
+    return undefined;
+  };
+  return from(0, MAX_NAMES_IN_ADDRESS_WORD);
+}
+
+/** Whether a lower-cased word is a production first or last name, as written or as an ASCII spelling of one. */
+const isName = (word: string, values: ProductionValues) => holds(values.firstNames, values, word) || holds(values.lastNames, values, word);
 
 /** Whether `set` holds the name `word` is, as written or as an ASCII spelling of it. */
 function holds(set: ReadonlySet<string>, values: ProductionValues, word: string): boolean {
