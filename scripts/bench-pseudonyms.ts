@@ -27,7 +27,7 @@ function lastName(i: number): string {
 
 for (const count of values.names.split(",").map(Number)) {
   const lastNames = Array.from({ length: count }, (_v, i) => lastName(i));
-  const production = productionValues({ firstNames: ["Kari", "Ola"], lastNames, fullNames: [], companies: [], phones: [], addresses: [], orgNumbers: [] });
+  const production = productionValues({ firstNames: ["Kari", "Ola"], lastNames, fullNames: [], companies: [], websites: [], phones: [], addresses: [], orgNumbers: [] });
   const started = performance.now();
   await Pseudonymiser.build("bench-secret", production, "sandbox.invalid");
   const ms = performance.now() - started;

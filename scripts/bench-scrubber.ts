@@ -32,6 +32,7 @@ function production(companies: string[]): Production {
     lastNames: LAST,
     fullNames: LAST.map((last, i) => `${FIRST[i % FIRST.length]} ${last}`),
     companies,
+    websites: [],
     phones: ["+47 22 33 44 55"],
     addresses: ["Storgata 1"],
     orgNumbers: [],

@@ -8,6 +8,7 @@ const finder = new ProductionValueFinder(
     lastNames: ["Hansen", "Price", "Bjørnstad", "Wold Eide", "Andresen Nordskaug"],
     fullNames: ["Kari Hansen"],
     companies: ["Nordvik Bygg AS"],
+    websites: ["https://www.nordvikbygg.no", "firma-hansen.no"],
     phones: ["+47 22 33 44 55"],
     addresses: ["Storgata 1"],
     orgNumbers: ["987 654 321"],
@@ -22,6 +23,14 @@ describe("ProductionValueFinder (rule 18's check)", () => {
     // Every word of an address counts, however short: the rewriting replaces them all.
     expect(finder.find("per.nordby_firma.no@mailinator.com", "email")).toBe("a person's name");
     expect(finder.find("tommy.karlsen85_firma.no@mailinator.com", "email")).toBeNull();
+  });
+
+  it("finds a company's website name in a website or an e-mail address", () => {
+    expect(finder.find("https://www.nordvikbygg.no/om-oss", "website")).toBe("a company's website");
+    expect(finder.find("tommy.karlsen_nordvikbygg.no@mailinator.com", "email")).toBe("a company's website");
+    expect(finder.find("post_shop.firma-hansen.no@mailinator.com", "email")).toBe("a company's website");
+    expect(finder.find("https://www.stolt-bin.no", "website")).toBeNull();
+    expect(finder.find("tommy.karlsen_gmail.com@mailinator.com", "email")).toBeNull();
   });
 
   it("finds a double last name or a middle name run together in an address: woldeide, andresennordskaug, karipernordskaug", () => {

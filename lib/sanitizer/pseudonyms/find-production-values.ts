@@ -6,8 +6,9 @@
  * person's name as written or spelled in ASCII ("bjornstad", "bjoernstad" for
  * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), a word
  * of an address or user name that is a production name or holds one ("hansen85",
- * "olanordmann", "woldeide", "khansen"), or a production phone number inside free text. The
- * offending rows name the row and column, never the value.
+ * "olanordmann", "woldeide", "khansen"), a company's website name in a website or an
+ * e-mail address ("husebymoesonner" of husebymoesonner.no), or a production phone number
+ * inside free text. The offending rows name the row and column, never the value.
  */
 import type pg from "pg";
 import { endOrCut } from "../../db/client";
@@ -20,7 +21,7 @@ import { isCommonWord } from "./common-words";
 import { fieldValue, FieldWalker, forEachRowChunk, isNullField, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import { fieldResultsFor } from "./field-results";
 import { personalKind, type PersonalKind } from "./columns";
-import { addressWordHoldsName, digitsOf, holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
+import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
@@ -32,7 +33,7 @@ const HAS_DIGIT = /\d/;
 const ADDRESS_WORD_BYTES = 4 * 1024 * 1024;
 const HOLDS = "1";
 /** What a value may hold, as the offending rows say it; a column keeps its values' verdicts as positions here, 0 for none. */
-const FOUND = ["a person's name", "a company's name", "an address", "an org number", "a phone number"] as const;
+const FOUND = ["a person's name", "a company's name", "an address", "an org number", "a phone number", "a company's website"] as const;
 type Found = (typeof FOUND)[number];
 
 export class ProductionValueFinder {
@@ -67,6 +68,8 @@ export class ProductionValueFinder {
       if (p.addresses.has(whole)) return "an address";
     }
     if (kind === "org-number" && p.orgNumbers.has(digitsOf(value))) return "an org number";
+    // A website's name, and the same name in an address's domain (or anywhere else in the address).
+    if ((kind === "website" || kind === "email") && holdsWebsiteHost(value, p)) return "a company's website";
     if (kind === "phone" && holdsPhoneDigits(p.phones, value)) return "a phone number";
     // A name column is pseudonymised word by word, and so is an address or a user name: none of
     // their words may be a production name, however short or common; an address's may not hold

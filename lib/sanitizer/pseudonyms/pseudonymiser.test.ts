@@ -9,6 +9,7 @@ const RAW: RawProductionValues = {
   lastNames: ["Hansen", "Berg", "Olsen"],
   fullNames: ["Kari Hansen", "Ola Berg", "Ingrid Olsen", "System Administrator"],
   companies: ["Hansen AS", "Berg, Olsen og Lie"],
+  websites: ["https://www.hansenas.no/kontakt", "bergolsenlie.com"],
   phones: ["+47 22 33 44 55", "+47 91 23 45 67"],
   addresses: ["Storgata 1"],
   orgNumbers: ["912 345 678"],
@@ -98,6 +99,24 @@ describe("Pseudonymiser", () => {
     // A user name with no name in it is drawn whole, and holds none either.
     const finder = new ProductionValueFinder(productionValues(RAW));
     for (let i = 0; i < 200; i++) expect(finder.find(p.username(`user${i}`), "username")).toBeNull();
+  });
+
+  it("gives a company's website name in an e-mail domain the website's pseudonym, and keeps other domains", () => {
+    const p = make();
+    const u = (word: string) => p.username(word);
+    const site = p.website("https://www.hansenas.no/kontakt");
+    const host = /^https:\/\/www\.([^./]+)\.no\/kontakt$/.exec(site)?.[1];
+    expect(host).toBeDefined();
+    expect(host).not.toBe("hansenas");
+    expect(p.email("kari@hansenas.no")).toBe(`${u("kari")}_${host}.no@mailinator.com`);
+    expect(p.email("kari@shop.HansenAS.no")).toBe(`${u("kari")}_shop.${host}.no@mailinator.com`);
+    expect(p.email("kari@gmail.com")).toBe(`${u("kari")}_gmail.com@mailinator.com`);
+    // A website's subdomain stays, its own name does not ("shop." of shop.hansenas.no).
+    expect(p.website("https://shop.hansenas.no")).toBe(`https://shop.${host}.no`);
+    const finder = new ProductionValueFinder(productionValues(RAW));
+    expect(finder.find(p.email("kari@hansenas.no"), "email")).toBeNull();
+    expect(finder.find(site, "website")).toBeNull();
+    expect(finder.find(p.website("bergolsenlie.com"), "website")).toBeNull();
   });
 
   it("keeps pseudonyms run together apart with a dot when together they would read as a production name", () => {

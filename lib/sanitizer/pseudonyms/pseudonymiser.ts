@@ -20,7 +20,7 @@ import { BoundedCache } from "./bounded-cache";
 import { cannotPseudonymise } from "./refusal";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
-import { addressHoldsName, addressNameParts, addressWordHoldsName, digitsOf, normaliseAddress, normaliseName, PHONE_PREFIX, spelledName, spelledOut, WORD, words, type ProductionValues } from "./values";
+import { addressHoldsName, addressNameParts, addressWordHoldsName, digitsOf, holdsWebsiteHost, normaliseAddress, normaliseName, PHONE_PREFIX, spelledName, spelledOut, websiteParts, WORD, words, type ProductionValues } from "./values";
 
 /** Pseudonyms kept per kind of value (a draw is tens of µs, a look-up well under one). */
 const CACHE_BYTES_PER_KIND = 16 * 1024 * 1024;
@@ -121,7 +121,8 @@ export class Pseudonymiser {
       key,
       (f) => (last ? f.person.lastName() : f.person.firstName()),
       (c) =>
-        forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameWords.has(form)) &&
+        // Nor a company's website name: addresses carry names, and the check reads them for websites too.
+        forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameWords.has(form) && !this.production.websiteHosts.has(form)) &&
         this.clean(c) &&
         // Nor may an address read it as a production name after an initial ("franz": f + Ranz).
         !addressNameParts(asciiName(c), this.production),
@@ -145,7 +146,7 @@ export class Pseudonymiser {
     const key = value.toLowerCase();
     // faker's user names run names together too ("ola_nordmann85"): none may be a production person's.
     return this.cached("username", key, () =>
-      this.draw("username", key, (f) => this.asciiNameWords(f.internet.username().toLowerCase()), (c) => !addressHoldsName(c, this.production)),
+      this.draw("username", key, (f) => this.asciiNameWords(f.internet.username().toLowerCase()), (c) => !addressHoldsName(c, this.production) && !holdsWebsiteHost(c, this.production)),
     );
   }
 
@@ -158,6 +159,7 @@ export class Pseudonymiser {
     return value.replace(WORD, (w) => {
       const lower = w.toLowerCase();
       if (this.production.nameWords.has(lower)) return this.asciiNameWord(lower);
+      if (this.production.websiteHosts.has(lower)) return this.websiteName(lower);
       const held = addressNameParts(lower, this.production);
       if (!held) return w;
       const names = held.names.map((n) => this.asciiNameWord(n));
@@ -199,9 +201,38 @@ export class Pseudonymiser {
     return local === "" ? local : this.username(local);
   }
 
-  /** An address's domain stays (rule 2's form) but for words in it that are a person's name ("kari-hansen.no"); kept per domain, as a company's people share it. */
+  /**
+   * An address's domain stays (rule 2's form) but for a company's website name in it,
+   * which becomes the website's pseudonym ("husebymoesonner.no", as www.husebymoesonner.no
+   * does), and words in it that are a person's name ("kari-hansen.no"); kept per domain, as
+   * a company's people share it.
+   */
   private emailDomain(domain: string): string {
-    return this.cached("domain", domain, () => this.asciiNameWords(domain));
+    return this.cached("domain", domain, () => {
+      const parts = websiteParts(domain);
+      return parts ? `${parts.before}${this.hostPseudonym(parts.host, false)}${parts.topLevel}${this.asciiNameWords(parts.rest)}` : this.asciiNameWords(domain);
+    });
+  }
+
+  /**
+   * A host name's labels: a company's website name as its pseudonym, the others with the
+   * person's names in them replaced ("kari-hansen"); `ownName`: the last label is the
+   * website's own name and always replaced (a website is always pseudonymised).
+   */
+  private hostPseudonym(host: string, ownName: boolean): string {
+    const labels = host.split(".");
+    return labels
+      .map((label, i) => {
+        const lower = label.toLowerCase();
+        return (ownName && i === labels.length - 1) || this.production.websiteHosts.has(lower) ? this.websiteName(lower) : this.asciiNameWords(label);
+      })
+      .join(".");
+  }
+
+  /** A website's name (its host without `www.` and top-level domain), lower-cased, as its pseudonym: the same in the website and in e-mail domains. */
+  private websiteName(host: string): string {
+    // E-mail domains carry it too, where the check reads names as addresses hold them ("kjedelig": k + Jedelig).
+    return this.draw("website", host, (f) => f.internet.domainWord(), (c) => this.clean(c) && !addressHoldsName(c, this.production) && !holdsWebsiteHost(c, this.production));
   }
 
   companyName(value: string): string {
@@ -224,13 +255,12 @@ export class Pseudonymiser {
     return this.cached("title", value, () => this.draw("title", normaliseName(value), (f) => f.person.jobTitle(), (c) => this.clean(c)));
   }
 
-  /** The host's name replaced, its scheme, `www.`, top-level domain and path kept. */
+  /** The host's name replaced (its subdomains as an e-mail domain's labels are), its scheme, `www.`, top-level domain and path kept. */
   website(value: string): string {
     return this.cached("website", value.toLowerCase(), () => {
-      const m = /^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?(?:www\.)?)([^/?#\s]+?)((?:\.[a-z]{2,})?(?:\.[a-z]{2})?)([/?#].*)?$/i.exec(value);
-      if (!m) return this.draw("website", value.toLowerCase(), (f) => f.internet.domainName(), (c) => this.clean(c));
-      const name = this.draw("website", (m[2] ?? "").toLowerCase(), (f) => f.internet.domainWord(), (c) => this.clean(c));
-      return `${m[1] ?? ""}${name}${m[3] ?? ""}${m[4] ?? ""}`;
+      const parts = websiteParts(value);
+      if (!parts) return this.draw("website", value.toLowerCase(), (f) => f.internet.domainName(), (c) => this.clean(c) && !holdsWebsiteHost(c, this.production));
+      return `${parts.before}${this.hostPseudonym(parts.host, true)}${parts.topLevel}${parts.rest}`;
     });
   }
 

@@ -9,6 +9,7 @@ const RAW: RawProductionValues = {
   lastNames: ["Hansen", "Berg", "Price"],
   fullNames: ["Kari Hansen", "Ola Berg", "Grace Price", "Per Berg"],
   companies: ["Nordvik Bygg AS", "Berg, Hansen og Lie"],
+  websites: [],
   phones: ["+47 22 33 44 55"],
   addresses: ["Storgata 1"],
   orgNumbers: [],

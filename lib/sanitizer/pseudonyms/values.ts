@@ -34,6 +34,13 @@ export interface ProductionValues {
   /** Production's full names as written (first + last, associates' full names): the scrubber's phrases. */
   fullNames: ReadonlySet<string>;
   companies: ReadonlySet<string>;
+  /**
+   * The names of companies' websites and e-mail domains, lower-cased: the label before the
+   * top-level domain ("husebymoesonner" of https://www.husebymoesonner.no, of
+   * shop.husebymoesonner.no and of post@husebymoesonner.no), of four characters or more.
+   * The same label in any e-mail address's domain is the company's.
+   */
+  websiteHosts: ReadonlySet<string>;
   /** Digits of every phone number, with and without its country prefix. */
   phones: DigitLookup;
   addresses: ReadonlySet<string>;
@@ -99,6 +106,8 @@ export interface RawProductionValues {
   lastNames: Iterable<string>;
   fullNames: Iterable<string>;
   companies: Iterable<string>;
+  /** Companies' websites, and the domains of their e-mail addresses. */
+  websites: Iterable<string>;
   phones: Iterable<string>;
   addresses: Iterable<string>;
   orgNumbers: Iterable<string>;
@@ -162,10 +171,56 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     nameStarts: nameStarts([firstNames, lastNames], nameSpellings),
     fullNames,
     companies: set(raw.companies, normaliseName),
+    websiteHosts: websiteHosts(raw.websites),
     phones,
     addresses: set(raw.addresses, normaliseAddress),
     orgNumbers,
   };
+}
+
+/**
+ * A website as its parts: what comes before the host name (scheme, `www.`), the host
+ * name (with its subdomains: "shop.firma"), its top-level domain (".no", ".co.uk") and
+ * the rest (path, query). An e-mail address's domain reads the same way. Undefined for
+ * what is no website.
+ */
+const WEBSITE = /^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?(?:www\.)?)([^/?#\s]+?)((?:\.(?:ac|co|com|edu|gov|net|org))?\.[a-z]{2,})?([/?#].*)?$/i;
+
+export interface WebsiteParts {
+  before: string;
+  host: string;
+  topLevel: string;
+  rest: string;
+}
+
+export function websiteParts(value: string): WebsiteParts | undefined {
+  const m = WEBSITE.exec(value);
+  return m ? { before: m[1] ?? "", host: m[2] ?? "", topLevel: m[3] ?? "", rest: m[4] ?? "" } : undefined;
+}
+
+/** Shorter host names ("ab" of ab.no) are too often something else in an address. */
+const MIN_WEBSITE_HOST = 4;
+
+/** A website host name or e-mail domain as the labels websiteHosts holds: lower-cased, split at its dots. */
+export const hostLabels = (host: string) => host.toLowerCase().split(".");
+
+function websiteHosts(websites: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const website of websites) {
+    const parts = websiteParts(website);
+    // The company's own name, not a subdomain's ("shop", "mail").
+    const label = parts && hostLabels(parts.host).at(-1);
+    if (label && label.length >= MIN_WEBSITE_HOST) out.add(label);
+  }
+  return out;
+}
+
+/** What separates the labels of a host name, and an address's parts: a label is letters, digits and hyphens. */
+const NOT_IN_LABEL = /[^\p{L}\p{N}-]+/u;
+
+/** Whether a part of `value` (a website, an e-mail address, a user name), read as host labels are, is a company's website name. */
+export function holdsWebsiteHost(value: string, values: ProductionValues): boolean {
+  return values.websiteHosts.size > 0 && value.toLowerCase().split(NOT_IN_LABEL).some((label) => values.websiteHosts.has(label));
 }
 
 /** Longer names are not run together with others in anyone's address. */
