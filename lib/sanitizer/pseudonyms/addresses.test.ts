@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replaceAddressesAndWords, replaceTextAddresses } from "./addresses";
+import { replaceAddressesAndWords, replaceHostLabels, replaceTextAddresses } from "./addresses";
 
 /** What the one-pass scanners must find: the regular expressions they replace. */
 const TEXT_ADDRESS = /[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[^\s@<>(),;:"'[\].]+/g;
@@ -65,5 +65,21 @@ describe("replaceAddressesAndWords", () => {
   it("reads a hostile megabyte of address characters in one pass", () => {
     const hostile = "a.".repeat(500_000);
     expect(replaceAddressesAndWords(hostile, mark, (w) => w.toUpperCase()).text).toBe("A.".repeat(500_000));
+  });
+});
+
+describe("replaceHostLabels", () => {
+  const upper = (label: string) => (label === "firma" || label === "nordvik-bygg" ? label.toUpperCase() : undefined);
+
+  it("finds the labels of host names in text, and nothing that is no host name", () => {
+    expect(replaceHostLabels("Mvh Kari, www.firma.no, shop.nordvik-bygg.co.uk/tilbud.", upper)).toBe("Mvh Kari, www.FIRMA.no, shop.NORDVIK-BYGG.co.uk/tilbud.");
+    expect(replaceHostLabels("Ring firma. Firma.", upper)).toBe("Ring firma. Firma.");
+    expect(replaceHostLabels("firma..no and .firma and firma.", upper)).toBe("firma..no and .firma and firma.");
+    expect(replaceHostLabels("Kari@firma.no", upper)).toBe("Kari@FIRMA.no");
+  });
+
+  it("reads hostile megabytes of dots and labels in one pass", () => {
+    expect(replaceHostLabels("firma.".repeat(400_000), upper)).toBe("FIRMA.".repeat(400_000));
+    expect(replaceHostLabels(".".repeat(2_000_000) + "a", upper)).toBe(".".repeat(2_000_000) + "a");
   });
 });

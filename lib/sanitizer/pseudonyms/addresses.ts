@@ -97,3 +97,63 @@ export function replaceAddressesAndWords(value: string, address: (match: string)
   }
   return { text: out, found };
 }
+
+const HYPHEN = 0x2d;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** 1 for the ASCII letters and digits. */
+const ASCII_LABEL = Uint8Array.from({ length: 128 }, (_v, code) => (/[a-zA-Z0-9]/.test(String.fromCharCode(code)) ? 1 : 0));
+/** What a host name's labels are made of: letters, digits and hyphens. */
+const isLabelCharacter = (code: number) => (code < 0x80 ? ASCII_LABEL[code] === 1 || code === HYPHEN : LETTER_OR_DIGIT.test(String.fromCharCode(code)));
+const isHostCharacter = (code: number) => code === DOT || isLabelCharacter(code);
+
+/**
+ * Each host name in free text ("www.firma.no" in a signature, "shop.firma.co.uk"): a run
+ * of labels with a dot between two of them. `visit(start, end)` is given each label of
+ * each host name. Linear in the text: each character is looked at once or twice, however
+ * the text is made.
+ */
+export function forEachHostLabel(text: string, visit: (start: number, end: number) => void): void {
+  let from = 0;
+  for (let dot = text.indexOf(".", from); dot !== -1; dot = text.indexOf(".", from)) {
+    // Most dots end a sentence: a space or a line follows them, never a label.
+    if (!isLabelCharacter(text.charCodeAt(dot + 1))) {
+      from = dot + 1;
+      continue;
+    }
+    let start = dot;
+    while (start > from && isHostCharacter(text.charCodeAt(start - 1))) start--;
+    const end = runEnd(text, dot + 1, isHostCharacter);
+    if (joinsLabels(text, start, end)) {
+      let labelStart = start;
+      for (let i = start; i <= end; i++) {
+        if (i === end || text.charCodeAt(i) === DOT) {
+          if (i > labelStart) visit(labelStart, i);
+          labelStart = i + 1;
+        }
+      }
+    }
+    from = end + 1;
+  }
+}
+
+/** Whether the run [start, end) has a label on each side of one of its dots: "end." and ".5" are no host names. */
+function joinsLabels(text: string, start: number, end: number): boolean {
+  for (let i = start + 1; i < end - 1; i++) {
+    if (text.charCodeAt(i) === DOT && text.charCodeAt(i - 1) !== DOT && text.charCodeAt(i + 1) !== DOT) return true;
+  }
+  return false;
+}
+
+/** The text with each label of its host names that `replace` answers for replaced (undefined: kept). */
+export function replaceHostLabels(text: string, replace: (label: string) => string | undefined, maxLength = MAX_REWRITTEN_BYTES): string {
+  let out = "";
+  let copied = 0;
+  forEachHostLabel(text, (start, end) => {
+    const replacement = replace(text.slice(start, end));
+    if (replacement === undefined) return;
+    out += text.slice(copied, start) + replacement;
+    copied = end;
+    assertRewrittenFits(out.length + text.length - copied, maxLength);
+  });
+  return copied === 0 ? text : out + text.slice(copied);
+}

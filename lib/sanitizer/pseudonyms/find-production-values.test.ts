@@ -31,6 +31,10 @@ describe("ProductionValueFinder (rule 18's check)", () => {
     expect(finder.find("post_shop.firma-hansen.no@mailinator.com", "email")).toBe("a company's website");
     expect(finder.find("https://www.stolt-bin.no", "website")).toBeNull();
     expect(finder.find("tommy.karlsen_gmail.com@mailinator.com", "email")).toBeNull();
+    // In text, as a host name: the word alone may be anything ("nordvikbygg" is no host name in a sentence).
+    expect(finder.find("Mvh Tommy, www.NordvikBygg.no", "free-text")).toBe("a company's website");
+    expect(finder.find("Se shop.nordvikbygg.co.uk/tilbud.", "free-text")).toBe("a company's website");
+    expect(finder.find("We met nordvikbygg. Then lunch.", "free-text")).toBeNull();
   });
 
   it("finds a double last name or a middle name run together in an address: woldeide, andresennordskaug, karipernordskaug", () => {

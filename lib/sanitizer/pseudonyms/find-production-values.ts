@@ -6,9 +6,10 @@
  * person's name as written or spelled in ASCII ("bjornstad", "bjoernstad" for
  * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), a word
  * of an address or user name that is a production name or holds one ("hansen85",
- * "olanordmann", "woldeide", "khansen"), a company's website name in a website or an
- * e-mail address ("husebymoesonner" of husebymoesonner.no), or a production phone number
- * inside free text. The offending rows name the row and column, never the value.
+ * "olanordmann", "woldeide", "khansen"), a company's website name in a website, an
+ * e-mail address or a host name in text ("husebymoesonner" of husebymoesonner.no), or a
+ * production phone number inside free text. The offending rows name the row and column,
+ * never the value.
  */
 import type pg from "pg";
 import { endOrCut } from "../../db/client";
@@ -16,6 +17,7 @@ import { openSandboxSession } from "../sandbox-session";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
+import { forEachHostLabel } from "./addresses";
 import { BoundedCache } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
 import { fieldValue, FieldWalker, forEachRowChunk, isNullField, MAX_REWRITTEN_BYTES } from "./copy-rows";
@@ -79,10 +81,22 @@ export class ProductionValueFinder {
     } else if (kind === "email" || kind === "username") {
       if (this.addressHoldsName(value)) return "a person's name";
     } else if (this.holdsCheckedName(value)) return "a person's name";
+    if (kind === "free-text" && this.holdsWebsiteHostInText(value)) return "a company's website";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
       for (const m of value.matchAll(PHONE_IN_TEXT)) if (holdsPhoneDigits(p.phones, m[0])) return "a phone number";
     }
     return null;
+  }
+
+  /** Whether a host name in the text ("www.firma.no") has a company's website name for a label. */
+  private holdsWebsiteHostInText(text: string): boolean {
+    const hosts = this.production.websiteHosts;
+    if (hosts.size === 0 || !text.includes(".")) return false;
+    let holds = false;
+    forEachHostLabel(text, (start, end) => {
+      holds ||= hosts.has(text.slice(start, end).toLowerCase());
+    });
+    return holds;
   }
 
   /** addressHoldsName (values.ts), each distinct word judged once. */

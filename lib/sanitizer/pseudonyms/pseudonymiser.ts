@@ -229,8 +229,8 @@ export class Pseudonymiser {
       .join(".");
   }
 
-  /** A website's name (its host without `www.` and top-level domain), lower-cased, as its pseudonym: the same in the website and in e-mail domains. */
-  private websiteName(host: string): string {
+  /** A website's name (its host without `www.` and top-level domain), lower-cased, as its pseudonym: the same in the website, in e-mail domains and in text. */
+  websiteName(host: string): string {
     // E-mail domains carry it too, where the check reads names as addresses hold them ("kjedelig": k + Jedelig).
     return this.draw("website", host, (f) => f.internet.domainWord(), (c) => this.clean(c) && !addressHoldsName(c, this.production) && !holdsWebsiteHost(c, this.production));
   }

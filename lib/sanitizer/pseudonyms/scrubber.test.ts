@@ -72,6 +72,17 @@ describe("Scrubber", () => {
     expect(scrub("Don van den Berg called")).toBe(`${p.personName("Don van den Berg")} called`);
   });
 
+  it("replaces a company's website name in a host name in text with the website's pseudonym", () => {
+    const raw = { ...RAW, websites: ["https://www.nordvikbygg.no", "berg-hansen.com"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    const site = p.website("https://www.nordvikbygg.no");
+    expect(scrub("Mvh Tommy\nwww.nordvikbygg.no | shop.Berg-Hansen.com.")).toBe(`Mvh Tommy\n${site.replace("https://", "")} | shop.${p.websiteName("berg-hansen")}.com.`);
+    // Not a host name: kept.
+    expect(scrub("nordvikbygg. Then")).toBe("nordvikbygg. Then");
+  });
+
   it("replaces company names as a whole, longest first, with the company's pseudonym", () => {
     const { p, scrub } = setUp();
     expect(scrub("Offer Nordvik Bygg AS 2026.pdf")).toBe(`Offer ${p.companyName("Nordvik Bygg AS")} 2026.pdf`);

@@ -1,7 +1,7 @@
 /**
  * Free text (ticket titles and messages, sale titles, appointment subjects, document
- * file names, …) with every production person's or company's name, e-mail address
- * and phone number in it replaced by its pseudonym (rule 18).
+ * file names, …) with every production person's or company's name, e-mail address,
+ * company website and phone number in it replaced by its pseudonym (rule 18).
  *
  * Names match whole words, case-insensitively, as written or spelled in ASCII:
  * "HANSEN", "Hansen's" and "Bjornstad" (for "Bjørnstad") are replaced, the "Berg" in
@@ -13,7 +13,7 @@
  * them at every position.
  */
 import type { SanitizationError } from "../errors";
-import { replaceTextAddresses } from "./addresses";
+import { replaceHostLabels, replaceTextAddresses } from "./addresses";
 import { isCommonWord } from "./common-words";
 import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
@@ -118,7 +118,13 @@ export class Scrubber {
     // The cheap tests first: most text holds no address, many no digits.
     const mailed = text.includes("@") ? replaceTextAddresses(text, (address) => this.pseudonyms.email(address), this.maxLength) : text;
     const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (phone) => (holdsPhoneDigits(this.production.phones, phone) ? this.pseudonyms.phone(phone) : phone));
-    return this.scrubNames(phoned);
+    // A company's website in a signature ("www.firma.no") names the company as its e-mail domain does.
+    const { websiteHosts } = this.production;
+    const hosted =
+      websiteHosts.size === 0 || !phoned.includes(".")
+        ? phoned
+        : replaceHostLabels(phoned, (label) => (websiteHosts.has(label.toLowerCase()) ? inCaseOf(label, this.pseudonyms.websiteName(label.toLowerCase())) : undefined), this.maxLength);
+    return this.scrubNames(hosted);
   }
 
   /** A phrase already in the tree keeps its replacement: a person's full name comes first and wins over a company's. */

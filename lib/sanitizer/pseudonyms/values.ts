@@ -24,11 +24,9 @@ export interface ProductionValues {
   nameWords: ReadonlySet<string>;
   /** Production's last names (lower-cased): a token that is one maps to a last-name pseudonym. */
   lastNames: ReadonlySet<string>;
-  /** Production's first names (lower-cased): with lastNames, how names run together in addresses ("olanordmann"). */
-  firstNames: ReadonlySet<string>;
   /**
-   * The starts (two letters or more) of every first and last name, in any spelling, as
-   * word hashes: a start of a word that is none of them starts no name either.
+   * The starts (two letters or more) of every name word, in any spelling, as word
+   * hashes: a start of a word that is none of them starts no name either.
    */
   nameStarts: WordFilter;
   /** Production's full names as written (first + last, associates' full names): the scrubber's phrases. */
@@ -117,14 +115,8 @@ export interface RawProductionValues {
 export function productionValues(raw: RawProductionValues): ProductionValues {
   const nameTokens = new Set<string>();
   const lastNames = new Set<string>();
-  const firstNames = new Set<string>();
   const fullNames = new Set<string>();
-  for (const v of raw.firstNames) {
-    for (const w of words(v)) {
-      nameTokens.add(w.toLowerCase());
-      firstNames.add(w.toLowerCase());
-    }
-  }
+  for (const v of raw.firstNames) for (const w of words(v)) nameTokens.add(w.toLowerCase());
   for (const v of raw.lastNames) {
     for (const w of words(v)) {
       nameTokens.add(w.toLowerCase());
@@ -134,11 +126,8 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
   for (const v of raw.fullNames) {
     const ws = words(v);
     ws.forEach((w) => nameTokens.add(w.toLowerCase()));
-    const [first, last] = [ws[0], ws.at(-1)];
-    if (ws.length > 1 && first && last) {
-      firstNames.add(first.toLowerCase());
-      lastNames.add(last.toLowerCase());
-    }
+    const last = ws.at(-1);
+    if (ws.length > 1 && last) lastNames.add(last.toLowerCase());
     if (ws.length > 1) fullNames.add(v.trim().replace(/\s+/g, " "));
   }
   // In sorted order, so a spelling two words share ("sørensen", "sörensen") always goes to the same one.
@@ -167,8 +156,7 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     nameSpellings,
     nameWords: new Set([...nameTokens, ...nameSpellings.keys()]),
     lastNames,
-    firstNames,
-    nameStarts: nameStarts([firstNames, lastNames], nameSpellings),
+    nameStarts: nameStarts(nameTokens, nameSpellings),
     fullNames,
     companies: set(raw.companies, normaliseName),
     websiteHosts: websiteHosts(raw.websites),
@@ -231,7 +219,7 @@ const MAX_NAMES_IN_ADDRESS_WORD = 4;
 const MIN_FIRST_IN_RUN = 2;
 const MIN_LATER_IN_RUN = 3;
 
-function nameStarts(sets: readonly ReadonlySet<string>[], spellings: ReadonlyMap<string, string>): WordFilter {
+function nameStarts(names: ReadonlySet<string>, spellings: ReadonlyMap<string, string>): WordFilter {
   const starts = new WordFilter();
   const add = (name: string) => {
     let hash = EMPTY_WORD_HASH;
@@ -241,8 +229,8 @@ function nameStarts(sets: readonly ReadonlySet<string>[], spellings: ReadonlyMap
       if (i >= 1) starts.add(hash);
     }
   };
-  for (const set of sets) for (const name of set) add(name);
-  for (const [spelling, name] of spellings) if (sets.some((set) => set.has(name))) add(spelling);
+  for (const name of names) add(name);
+  for (const spelling of spellings.keys()) add(spelling);
   return starts;
 }
 
@@ -279,7 +267,8 @@ export function addressNameParts(word: string, values: ProductionValues): Addres
 }
 
 /**
- * `letters` as two to MAX_NAMES_IN_ADDRESS_WORD first or last names run together, the
+ * `letters` as two to MAX_NAMES_IN_ADDRESS_WORD name words run together (nameWords: as
+ * written or spelled in ASCII), the
  * fewest names and then the shortest first one preferred; undefined when it is none.
  * Called for every word of every address (twice a copy), on the customer's values: a name
  * is tried only from a start that begins one (nameStarts), none longer than
@@ -295,7 +284,7 @@ function namesRunTogether(letters: string, values: ProductionValues): string[] |
     if (failedAt[start]! >= names) return undefined;
     const min = start === 0 ? MIN_FIRST_IN_RUN : MIN_LATER_IN_RUN;
     // The rest as one name: fewer names are preferred.
-    if (start > 0 && rest <= MAX_NAME_IN_ADDRESS && isName(letters.slice(start), values)) return [letters.slice(start)];
+    if (start > 0 && rest <= MAX_NAME_IN_ADDRESS && values.nameWords.has(letters.slice(start))) return [letters.slice(start)];
     if (names > 1) {
       let hash = EMPTY_WORD_HASH;
       const longest = Math.min(MAX_NAME_IN_ADDRESS, rest - MIN_LATER_IN_RUN);
@@ -304,7 +293,7 @@ function namesRunTogether(letters: string, values: ProductionValues): string[] |
         if (end - start < min) continue;
         if (!values.nameStarts.mayHave(hash)) break;
         const name = letters.slice(start, end);
-        if (!isName(name, values)) continue;
+        if (!values.nameWords.has(name)) continue;
         const after = from(end, names - 1);
         if (after) return [name, ...after];
       }
@@ -315,8 +304,6 @@ function namesRunTogether(letters: string, values: ProductionValues): string[] |
   return from(0, MAX_NAMES_IN_ADDRESS_WORD);
 }
 
-/** Whether a lower-cased word is a production first or last name, as written or as an ASCII spelling of one. */
-const isName = (word: string, values: ProductionValues) => holds(values.firstNames, values, word) || holds(values.lastNames, values, word);
 
 /** Whether `set` holds the name `word` is, as written or as an ASCII spelling of it. */
 function holds(set: ReadonlySet<string>, values: ProductionValues, word: string): boolean {
