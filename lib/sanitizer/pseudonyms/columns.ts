@@ -38,6 +38,8 @@ export const CONTRACT_PERSONAL_COLUMNS: Readonly<Record<string, Readonly<Record<
   ticket: { title: "free-text" },
   ticket_message: { author_email: "email", body: "free-text" },
   ticket_attachment: { file_name: "free-text" },
+  // A user's mail signature ("Med vennlig hilsen\nKari Hansen\nHansen AS, +47 …") is a preference.
+  preference: { value: "free-text" },
 };
 
 /** Tables whose file contents are not copied when personal data is pseudonymised. */

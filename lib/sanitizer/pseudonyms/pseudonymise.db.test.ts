@@ -50,6 +50,9 @@ afterAll(async () => {
   await dropTestDatabase(prod);
 });
 
+/** "husebymoesonner" of https://www.husebymoesonner.no. */
+const websiteName = (website: string) => website.replace(/^https?:\/\/(www\.)?/, "").split(".")[0]!;
+
 const byId = async (url: string, sql: string) => new Map((await rows<{ id: number; v: string | null }>(url, sql)).map((r) => [r.id, r.v]));
 
 describe("a pseudonymised copy", () => {
@@ -122,6 +125,40 @@ describe("a pseudonymised copy", () => {
     expect(inPartial.size).toBeGreaterThan(0);
     expect(inPartial.size).toBeLessThan(inFull.size);
     for (const [id, name] of inPartial) expect(name).toBe(inFull.get(id));
+  });
+
+  it("keeps a company known by its pseudonym alone: in its people's e-mail domains and in a signature", async () => {
+    // Contacts' addresses at a company's own domain take the pseudonym its website takes.
+    const atWebsite = await rows<{ id: number; company_id: number }>(
+      prod,
+      "SELECT c.id, c.company_id FROM contact c JOIN company co ON co.id = c.company_id WHERE split_part(c.email, '@', 2) = regexp_replace(co.website, '^https?://(www\\.)?', '') LIMIT 50",
+    );
+    expect(atWebsite.length).toBeGreaterThan(0);
+    const emails = await byId(copy.url, "SELECT id, email AS v FROM contact");
+    const websites = await byId(copy.url, "SELECT id, website AS v FROM company");
+    for (const { id, company_id } of atWebsite) expect(emails.get(id)).toContain(`_${websites.get(company_id)!.replace(/^https?:\/\/(www\.)?/, "")}@`);
+    const hosts = [...values.websiteHosts];
+    expect(hosts.length).toBeGreaterThan(0);
+    const copied = await rows<{ v: string }>(copy.url, "SELECT email AS v FROM contact WHERE email IS NOT NULL UNION ALL SELECT website FROM company WHERE website IS NOT NULL");
+    for (const { v } of copied) for (const label of v.toLowerCase().split(/[^\p{L}\p{N}-]+/u)) expect(values.websiteHosts.has(label), v).toBe(false);
+    // A user's mail signature names the user, the company and its website and phone.
+    const clone = await cloneDatabase(prod);
+    try {
+      const [who] = await rows<{ name: string; website: string; phone: string }>(
+        prod,
+        "SELECT c.first_name || ' ' || c.last_name AS name, co.website, co.phone FROM contact c JOIN company co ON co.id = c.company_id WHERE co.website IS NOT NULL AND co.phone IS NOT NULL ORDER BY c.id LIMIT 1",
+      );
+      const signature = `Med vennlig hilsen\n${who!.name}\n${who!.website.replace(/^https?:\/\//, "")} | ${who!.phone}`;
+      const inserted = await withClient(clone, (c) =>
+        c.query<{ id: number }>("INSERT INTO preference (associate_id, section, name, value) SELECT min(id), 'Mail', 'Signature', $1 FROM associate RETURNING id", [signature]),
+      );
+      const signed = await provision("secret-one", clone);
+      const [copiedSignature] = await rows<{ v: string }>(signed.url, `SELECT value AS v FROM preference WHERE id = ${Number(inserted.rows[0]!.id)}`);
+      expect(copiedSignature!.v).toMatch(/^Med vennlig hilsen\n\S/);
+      for (const real of [who!.name, who!.phone, websiteName(who!.website)]) expect(copiedSignature!.v.toLowerCase()).not.toContain(real.toLowerCase());
+    } finally {
+      await dropTestDatabase(clone);
+    }
   });
 
   it("is the same again with the same secret, and another with another secret", async () => {

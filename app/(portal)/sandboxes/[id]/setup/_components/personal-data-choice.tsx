@@ -20,8 +20,8 @@ export function PersonalDataChoice({ form }: Pick<StepProps, "form">) {
           <input type="radio" value="pseudonymise" {...form.register("personalData")} className="mt-0.5 h-4 w-4" />
           <span>
             <strong>{PERSONAL_DATA_LABEL.pseudonymise}</strong>: every person and company gets a realistic fake name, phone number, address,
-            org number and website, the same everywhere in the sandbox and again after each refresh; real names in ticket messages, sale titles,
-            appointment subjects and file names are replaced too. <strong>The contents of documents and Service attachments are then not
+            org number and website, the same everywhere in the sandbox and again after each refresh (in e-mail addresses too); real names in
+            ticket messages, sale titles, appointment subjects, file names and mail signatures are replaced too. <strong>The contents of documents and Service attachments are then not
             copied</strong> (their names, dates and sizes are).
           </span>
         </label>
