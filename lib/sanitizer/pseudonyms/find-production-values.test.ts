@@ -79,5 +79,6 @@ describe("ProductionValueFinder (rule 18's check)", () => {
   it("finds a production phone number inside text, with or without its country prefix", () => {
     expect(finder.find("Ring 22 33 44 55 i dag", "free-text")).toBe("a phone number");
     expect(finder.find("Invoice 2026-01-15", "free-text")).toBeNull();
+    expect(finder.find("Faktura, org.nr 987 654 321", "free-text")).toBe("an org number");
   });
 });

@@ -8,8 +8,8 @@
  * of an address or user name that is a production name or holds one ("hansen85",
  * "olanordmann", "woldeide", "khansen"), a company's website name in a website, an
  * e-mail address or a host name in text ("husebymoesonner" of husebymoesonner.no), or a
- * production phone number inside free text. The offending rows name the row and column,
- * never the value.
+ * production phone or org number inside free text. The offending rows name the row and
+ * column, never the value.
  */
 import type pg from "pg";
 import { endOrCut } from "../../db/client";
@@ -83,7 +83,10 @@ export class ProductionValueFinder {
     } else if (this.holdsCheckedName(value)) return "a person's name";
     if (kind === "free-text" && this.holdsWebsiteHostInText(value)) return "a company's website";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
-      for (const m of value.matchAll(PHONE_IN_TEXT)) if (holdsPhoneDigits(p.phones, m[0])) return "a phone number";
+      for (const m of value.matchAll(PHONE_IN_TEXT)) {
+        if (holdsPhoneDigits(p.phones, m[0])) return "a phone number";
+        if (kind === "free-text" && p.orgNumbers.hasDigitsOf(m[0], 0)) return "an org number";
+      }
     }
     return null;
   }

@@ -111,6 +111,10 @@ describe("Pseudonymiser", () => {
     expect(p.email("kari@hansenas.no")).toBe(`${u("kari")}_${host}.no@mailinator.com`);
     expect(p.email("kari@shop.HansenAS.no")).toBe(`${u("kari")}_shop.${host}.no@mailinator.com`);
     expect(p.email("kari@gmail.com")).toBe(`${u("kari")}_gmail.com@mailinator.com`);
+    // Every word of an address counts, however short: with a person named "Co", ".co.uk" holds a name.
+    const withCo = { ...RAW, firstNames: [...RAW.firstNames, "Co"], websites: [...RAW.websites, "firma.co.uk"] };
+    const q = make("secret-1", withCo);
+    expect(new ProductionValueFinder(productionValues(withCo)).find(q.email("kari@firma.co.uk"), "email")).toBeNull();
     // A website's subdomain stays, its own name does not ("shop." of shop.hansenas.no).
     expect(p.website("https://shop.hansenas.no")).toBe(`https://shop.${host}.no`);
     const finder = new ProductionValueFinder(productionValues(RAW));

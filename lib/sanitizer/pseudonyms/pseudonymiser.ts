@@ -210,7 +210,8 @@ export class Pseudonymiser {
   private emailDomain(domain: string): string {
     return this.cached("domain", domain, () => {
       const parts = websiteParts(domain);
-      return parts ? `${parts.before}${this.hostPseudonym(parts.host, false)}${parts.topLevel}${this.asciiNameWords(parts.rest)}` : this.asciiNameWords(domain);
+      // Every word of an address counts, however short: a person named "Co" is in ".co.uk" too.
+      return parts ? `${parts.before}${this.hostPseudonym(parts.host, false)}${this.asciiNameWords(parts.topLevel + parts.rest)}` : this.asciiNameWords(domain);
     });
   }
 
@@ -270,11 +271,14 @@ export class Pseudonymiser {
     // The pseudonym's digits as holdsPhoneDigits reads them: the national ones, and with the country's before them.
     const country = digitsOf(prefix);
     const phones = this.production.phones;
-    return prefix + this.redigit("phone", value.slice(prefix.length), (digits) => !phones.has(digits) && !(country && phones.has(country + digits)));
+    // Nor a production org number: text carries both, and the check reads every number in it as either.
+    const { orgNumbers } = this.production;
+    return prefix + this.redigit("phone", value.slice(prefix.length), (digits) => !phones.has(digits) && !(country && phones.has(country + digits)) && !orgNumbers.has(digits));
   }
 
   orgNumber(value: string): string {
-    return this.redigit("org", value, (digits) => !this.production.orgNumbers.has(digits));
+    const { orgNumbers, phones } = this.production;
+    return this.redigit("org", value, (digits) => !orgNumbers.has(digits) && !phones.has(digits));
   }
 
   /**

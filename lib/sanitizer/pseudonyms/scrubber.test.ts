@@ -72,6 +72,15 @@ describe("Scrubber", () => {
     expect(scrub("Don van den Berg called")).toBe(`${p.personName("Don van den Berg")} called`);
   });
 
+  it("replaces a production org number in text, as it replaces a phone number, and leaves other numbers", () => {
+    const raw = { ...RAW, orgNumbers: ["912 345 678"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    expect(scrub("Faktura, org.nr 912345678, tlf +47 22 33 44 55.")).toBe(`Faktura, org.nr ${p.orgNumber("912345678")}, tlf ${p.phone("+47 22 33 44 55")}.`);
+    expect(scrub("Ordre 123456789 levert")).toBe("Ordre 123456789 levert");
+  });
+
   it("replaces a company's website name in a host name in text with the website's pseudonym", () => {
     const raw = { ...RAW, websites: ["https://www.nordvikbygg.no", "berg-hansen.com"] };
     const values = productionValues(raw);

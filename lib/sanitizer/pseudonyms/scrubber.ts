@@ -1,7 +1,7 @@
 /**
  * Free text (ticket titles and messages, sale titles, appointment subjects, document
  * file names, …) with every production person's or company's name, e-mail address,
- * company website and phone number in it replaced by its pseudonym (rule 18).
+ * company website, phone number and org number in it replaced by its pseudonym (rule 18).
  *
  * Names match whole words, case-insensitively, as written or spelled in ASCII:
  * "HANSEN", "Hansen's" and "Bjornstad" (for "Bjørnstad") are replaced, the "Berg" in
@@ -117,7 +117,8 @@ export class Scrubber {
     if (text === "") return text;
     // The cheap tests first: most text holds no address, many no digits.
     const mailed = text.includes("@") ? replaceTextAddresses(text, (address) => this.pseudonyms.email(address), this.maxLength) : text;
-    const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (phone) => (holdsPhoneDigits(this.production.phones, phone) ? this.pseudonyms.phone(phone) : phone));
+    // A run of digits may be a phone number, or an org number ("org.nr 912 345 678" on an invoice).
+    const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (digits) => this.replaceNumber(digits));
     // A company's website in a signature ("www.firma.no") names the company as its e-mail domain does.
     const { websiteHosts } = this.production;
     const hosted =
@@ -125,6 +126,11 @@ export class Scrubber {
         ? phoned
         : replaceHostLabels(phoned, (label) => (websiteHosts.has(label.toLowerCase()) ? inCaseOf(label, this.pseudonyms.websiteName(label.toLowerCase())) : undefined), this.maxLength);
     return this.scrubNames(hosted);
+  }
+
+  private replaceNumber(digits: string): string {
+    if (holdsPhoneDigits(this.production.phones, digits)) return this.pseudonyms.phone(digits);
+    return this.production.orgNumbers.hasDigitsOf(digits, 0) ? this.pseudonyms.orgNumber(digits) : digits;
   }
 
   /** A phrase already in the tree keeps its replacement: a person's full name comes first and wins over a company's. */
