@@ -8,7 +8,7 @@
  * around each `@`, in time proportional to the value.
  */
 import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
-import { WORD } from "./values";
+import { isLabelCharacter, WORD } from "./values";
 
 const AT = 0x40;
 const DOT = 0x2e;
@@ -98,12 +98,6 @@ export function replaceAddressesAndWords(value: string, address: (match: string)
   return { text: out, found };
 }
 
-const HYPHEN = 0x2d;
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-/** 1 for the ASCII letters and digits. */
-const ASCII_LABEL = Uint8Array.from({ length: 128 }, (_v, code) => (/[a-zA-Z0-9]/.test(String.fromCharCode(code)) ? 1 : 0));
-/** What a host name's labels are made of: letters, digits and hyphens. */
-const isLabelCharacter = (code: number) => (code < 0x80 ? ASCII_LABEL[code] === 1 || code === HYPHEN : LETTER_OR_DIGIT.test(String.fromCharCode(code)));
 const isHostCharacter = (code: number) => code === DOT || isLabelCharacter(code);
 
 /**

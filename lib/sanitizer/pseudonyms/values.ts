@@ -39,6 +39,8 @@ export interface ProductionValues {
    * The same label in any e-mail address's domain is the company's.
    */
   websiteHosts: ReadonlySet<string>;
+  /** websiteHosts as word hashes (word-scan.ts): most parts of an address are none of them. */
+  websiteHostHashes: WordFilter;
   /** Digits of every phone number, with and without its country prefix. */
   phones: DigitLookup;
   addresses: ReadonlySet<string>;
@@ -146,6 +148,7 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
   };
   const phones = new DigitSet();
   for (const v of raw.phones) addPhoneDigits(phones, v);
+  const hosts = websiteHosts(raw.websites);
   const orgNumbers = new DigitSet();
   for (const v of raw.orgNumbers) {
     const d = digitsOf(v);
@@ -159,7 +162,8 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     nameStarts: nameStarts(nameTokens, nameSpellings),
     fullNames,
     companies: set(raw.companies, normaliseName),
-    websiteHosts: websiteHosts(raw.websites),
+    websiteHosts: hosts,
+    websiteHostHashes: new WordFilter(hosts),
     phones,
     addresses: set(raw.addresses, normaliseAddress),
     orgNumbers,
@@ -174,7 +178,7 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
  */
 const WEBSITE = /^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?(?:www\.)?)([^/?#\s]+?)((?:\.(?:ac|co|com|edu|gov|net|org))?\.[a-z]{2,})?([/?#].*)?$/i;
 
-export interface WebsiteParts {
+interface WebsiteParts {
   before: string;
   host: string;
   topLevel: string;
@@ -189,26 +193,47 @@ export function websiteParts(value: string): WebsiteParts | undefined {
 /** Shorter host names ("ab" of ab.no) are too often something else in an address. */
 const MIN_WEBSITE_HOST = 4;
 
-/** A website host name or e-mail domain as the labels websiteHosts holds: lower-cased, split at its dots. */
-export const hostLabels = (host: string) => host.toLowerCase().split(".");
-
 function websiteHosts(websites: Iterable<string>): Set<string> {
   const out = new Set<string>();
   for (const website of websites) {
     const parts = websiteParts(website);
     // The company's own name, not a subdomain's ("shop", "mail").
-    const label = parts && hostLabels(parts.host).at(-1);
+    const label = parts?.host.toLowerCase().split(".").at(-1);
     if (label && label.length >= MIN_WEBSITE_HOST) out.add(label);
   }
   return out;
 }
 
-/** What separates the labels of a host name, and an address's parts: a label is letters, digits and hyphens. */
-const NOT_IN_LABEL = /[^\p{L}\p{N}-]+/u;
+const HYPHEN = 0x2d;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** 1 for the ASCII letters and digits. */
+const ASCII_LABEL = Uint8Array.from({ length: 128 }, (_v, code) => (/[a-zA-Z0-9]/.test(String.fromCharCode(code)) ? 1 : 0));
 
-/** Whether a part of `value` (a website, an e-mail address, a user name), read as host labels are, is a company's website name. */
+/** What a host name's labels are made of: letters, digits and hyphens. */
+export const isLabelCharacter = (code: number) => (code < 0x80 ? ASCII_LABEL[code] === 1 || code === HYPHEN : LETTER_OR_DIGIT.test(String.fromCharCode(code)));
+
+/**
+ * Whether a part of `value` (a website, an e-mail address, a user name), read as host
+ * labels are (runs of letters, digits and hyphens), is a company's website name. Each
+ * part is hashed as it is read, and only a possible name becomes a string to look up:
+ * the check reads every address of a copy.
+ */
 export function holdsWebsiteHost(value: string, values: ProductionValues): boolean {
-  return values.websiteHosts.size > 0 && value.toLowerCase().split(NOT_IN_LABEL).some((label) => values.websiteHosts.has(label));
+  if (values.websiteHosts.size === 0) return false;
+  const lower = value.toLowerCase();
+  let start = 0;
+  let hash = EMPTY_WORD_HASH;
+  for (let i = 0; i <= lower.length; i++) {
+    const code = i < lower.length ? lower.charCodeAt(i) : -1;
+    if (code !== -1 && isLabelCharacter(code)) {
+      hash = extendWordHash(hash, code);
+      continue;
+    }
+    if (i > start && values.websiteHostHashes.mayHave(hash) && values.websiteHosts.has(lower.slice(start, i))) return true;
+    start = i + 1;
+    hash = EMPTY_WORD_HASH;
+  }
+  return false;
 }
 
 /** Longer names are not run together with others in anyone's address. */
