@@ -124,8 +124,14 @@ export class Scrubber {
     const hosted =
       websiteHosts.size === 0 || !phoned.includes(".")
         ? phoned
-        : replaceHostLabels(phoned, (label) => (websiteHosts.has(label.toLowerCase()) ? inCaseOf(label, this.pseudonyms.websiteName(label.toLowerCase())) : undefined), this.maxLength);
+        : replaceHostLabels(phoned, (label) => this.replaceWebsiteName(label), this.maxLength);
     return this.scrubNames(hosted);
+  }
+
+  /** A host name's label that is a company's website name as that website's pseudonym, in its case; undefined for any other. */
+  private replaceWebsiteName(label: string): string | undefined {
+    const lower = label.toLowerCase();
+    return this.production.websiteHosts.has(lower) ? inCaseOf(label, this.pseudonyms.websiteName(lower)) : undefined;
   }
 
   private replaceNumber(digits: string): string {

@@ -293,20 +293,21 @@ export function addressNameParts(word: string, values: ProductionValues): Addres
 
 /**
  * `letters` as two to MAX_NAMES_IN_ADDRESS_WORD name words run together (nameWords: as
- * written or spelled in ASCII), the
- * fewest names and then the shortest first one preferred; undefined when it is none.
- * Called for every word of every address (twice a copy), on the customer's values: a name
- * is tried only from a start that begins one (nameStarts), none longer than
- * MAX_NAME_IN_ADDRESS, and each position's failure is remembered, so a 200 KB word costs
- * its length times that bound, never a search of every split.
+ * written or spelled in ASCII), the fewest names and then the shortest first one
+ * preferred; undefined when it is none. Called for every word of every address (twice a
+ * copy), on the customer's values: a name is tried only from a start that begins one
+ * (nameStarts), none longer than MAX_NAME_IN_ADDRESS, and each position's failure is
+ * remembered, so a 200 KB word costs its length times that bound, never a search of
+ * every split.
  */
 function namesRunTogether(letters: string, values: ProductionValues): string[] | undefined {
   if (letters.length < MIN_FIRST_IN_RUN + MIN_LATER_IN_RUN) return undefined;
-  // failedAt[p] = n: the letters from p on are not n or fewer names (0: not known).
-  const failedAt = new Uint8Array(letters.length + 1);
+  // failedAt[p] = n: the letters from p on are not n or fewer names (0: not known). Made at
+  // the first failure past the start: most address words begin no name, and end there.
+  let failedAt: Uint8Array | undefined;
   const from = (start: number, names: number): string[] | undefined => {
     const rest = letters.length - start;
-    if (failedAt[start]! >= names) return undefined;
+    if ((failedAt?.[start] ?? 0) >= names) return undefined;
     const min = start === 0 ? MIN_FIRST_IN_RUN : MIN_LATER_IN_RUN;
     // The rest as one name: fewer names are preferred.
     if (start > 0 && rest <= MAX_NAME_IN_ADDRESS && values.nameWords.has(letters.slice(start))) return [letters.slice(start)];
@@ -323,12 +324,11 @@ function namesRunTogether(letters: string, values: ProductionValues): string[] |
         if (after) return [name, ...after];
       }
     }
-    failedAt[start] = names;
+    if (start > 0) (failedAt ??= new Uint8Array(letters.length + 1))[start] = names;
     return undefined;
   };
   return from(0, MAX_NAMES_IN_ADDRESS_WORD);
 }
-
 
 /** Whether `set` holds the name `word` is, as written or as an ASCII spelling of it. */
 function holds(set: ReadonlySet<string>, values: ProductionValues, word: string): boolean {
