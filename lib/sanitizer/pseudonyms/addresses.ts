@@ -32,18 +32,18 @@ function runEnd(text: string, from: number, is: (code: number) => boolean): numb
 }
 
 /**
- * Each address in free text replaced: as `/[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[^\s@<>(),;:"'[\].]+/g`
- * replaces them. An address is the run of address characters before an `@`, the `@`,
- * and the run after it up to the end of the part after its last dot that has a
- * character on each side ("kari@firma.no." ends before the final dot). Throws
- * RewrittenTooLong once the text has grown past `maxLength`.
+ * Each address in free text, as `/[^\s@<>(),;:"'[\]]+@[^\s@<>(),;:"'[\]]+\.[^\s@<>(),;:"'[\].]+/g`
+ * finds them: `visit(start, end)` is given each. An address is the run of address
+ * characters before an `@`, the `@`, and the run after it up to the end of the part after
+ * its last dot that has a character on each side ("kari@firma.no." ends before the final
+ * dot). The scrubber rewrites what this finds and the check reads what this finds: one
+ * reading of an address in text.
  */
-export function replaceTextAddresses(text: string, replace: (address: string) => string, maxLength = MAX_REWRITTEN_BYTES): string {
-  let out = "";
-  let copied = 0;
-  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", Math.max(at + 1, copied))) {
+export function forEachTextAddress(text: string, visit: (start: number, end: number) => void): void {
+  let after = 0;
+  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", Math.max(at + 1, after))) {
     let start = at;
-    while (start > copied && isTextAddressCharacter(text.charCodeAt(start - 1))) start--;
+    while (start > after && isTextAddressCharacter(text.charCodeAt(start - 1))) start--;
     if (start === at) continue;
     const domainEnd = runEnd(text, at + 1, isTextAddressCharacter);
     // The last dot with a character before it (after the `@`) and one that is no dot after it,
@@ -58,11 +58,21 @@ export function replaceTextAddresses(text: string, replace: (address: string) =>
       }
     }
     if (end === -1) continue;
+    visit(start, end);
+    after = end;
+  }
+}
+
+/** Each address in free text (forEachTextAddress) replaced. Throws RewrittenTooLong once the text has grown past `maxLength`. */
+export function replaceTextAddresses(text: string, replace: (address: string) => string, maxLength = MAX_REWRITTEN_BYTES): string {
+  let out = "";
+  let copied = 0;
+  forEachTextAddress(text, (start, end) => {
     out += text.slice(copied, start) + replace(text.slice(start, end));
     copied = end;
     // Each address may be longer rewritten (rule 2's form adds a domain): text of nothing but short addresses grows.
     assertRewrittenFits(out.length + text.length - copied, maxLength);
-  }
+  });
   return copied === 0 ? text : out + text.slice(copied);
 }
 

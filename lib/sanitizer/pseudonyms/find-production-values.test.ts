@@ -46,6 +46,15 @@ describe("ProductionValueFinder (rule 18's check)", () => {
     expect(finder.find(`${"hansen".repeat(20_000)}x@firma.no`, "email")).toBeNull();
   });
 
+  it("reads an e-mail address in free text as an address column's: a name with digits, after an initial or run together", () => {
+    expect(finder.find("Skriv til khansen@firma.no i dag", "free-text")).toBe("a person's name");
+    expect(finder.find("Fra: <hansen85@gmail.com>", "free-text")).toBe("a person's name");
+    expect(finder.find("cc amalie.woldeide@firma.no.", "free-text")).toBe("a person's name");
+    // The same words outside an address are words of text: too short, or no name.
+    expect(finder.find("Bruker khansen har logget inn", "free-text")).toBeNull();
+    expect(finder.find("Skriv til post@firma.no eller tommy.karlsen@firma.no", "free-text")).toBeNull();
+  });
+
   it("finds a production name spelled in ASCII, as e-mail addresses and user names write it", () => {
     expect(finder.find("tommy.bjornstad_firma.no@mailinator.com", "email")).toBe("a person's name");
     expect(finder.find("tommy.bjoernstad_firma.no@mailinator.com", "email")).toBe("a person's name");

@@ -7,7 +7,8 @@
  * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), a word
  * of an address or user name that is a production name or holds one ("hansen85",
  * "olanordmann", "woldeide", "khansen"), a company's website name in a website, an
- * e-mail address or a host name in text ("husebymoesonner" of husebymoesonner.no), or a
+ * e-mail address or a host name in text ("husebymoesonner" of husebymoesonner.no), an
+ * address in free text that holds a name as an address column's may not, or a
  * production phone or org number inside free text. The offending rows name the row and
  * column, never the value.
  */
@@ -17,7 +18,7 @@ import { openSandboxSession } from "../sandbox-session";
 import type { Classification } from "../classification";
 import { OFFENDING_LIMIT } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
-import { forEachHostLabel } from "./addresses";
+import { forEachHostLabel, forEachTextAddress } from "./addresses";
 import { BoundedCache } from "./bounded-cache";
 import { isCommonWord } from "./common-words";
 import { fieldValue, FieldWalker, forEachRowChunk, isNullField, MAX_REWRITTEN_BYTES } from "./copy-rows";
@@ -81,6 +82,8 @@ export class ProductionValueFinder {
     } else if (kind === "email" || kind === "username") {
       if (this.addressHoldsName(value)) return "a person's name";
     } else if (this.holdsCheckedName(value)) return "a person's name";
+    // An address in text is read as an address column's: "khansen@…" and "hansen85@…" hold a name too.
+    if (kind === "free-text" && value.includes("@") && this.textAddressHoldsName(value)) return "a person's name";
     if (kind === "free-text" && this.holdsWebsiteHostInText(value)) return "a company's website";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
       for (const m of value.matchAll(PHONE_IN_TEXT)) {
@@ -98,6 +101,15 @@ export class ProductionValueFinder {
     let holds = false;
     forEachHostLabel(text, (start, end) => {
       holds ||= hosts.has(text.slice(start, end).toLowerCase());
+    });
+    return holds;
+  }
+
+  /** Whether an e-mail address in the text (as the scrubber finds them) holds a production name. */
+  private textAddressHoldsName(text: string): boolean {
+    let holds = false;
+    forEachTextAddress(text, (start, end) => {
+      holds ||= this.addressHoldsName(text.slice(start, end));
     });
     return holds;
   }

@@ -141,21 +141,25 @@ describe("a pseudonymised copy", () => {
     expect(hosts.length).toBeGreaterThan(0);
     const copied = await rows<{ v: string }>(copy.url, "SELECT email AS v FROM contact WHERE email IS NOT NULL UNION ALL SELECT website FROM company WHERE website IS NOT NULL");
     for (const { v } of copied) for (const label of v.toLowerCase().split(/[^\p{L}\p{N}-]+/u)) expect(values.websiteHosts.has(label), v).toBe(false);
-    // A user's mail signature names the user, the company and its website and phone.
+    // A user's mail signature names the user, the company and its website and phone, and
+    // the user's address, which writes the name as an initial and the last name ("khansen@").
     const clone = await cloneDatabase(prod);
     try {
-      const [who] = await rows<{ name: string; website: string; phone: string }>(
+      const [who] = await rows<{ name: string; last: string; local: string; website: string; phone: string }>(
         prod,
-        "SELECT c.first_name || ' ' || c.last_name AS name, co.website, co.phone FROM contact c JOIN company co ON co.id = c.company_id WHERE co.website IS NOT NULL AND co.phone IS NOT NULL ORDER BY c.id LIMIT 1",
+        `SELECT c.first_name || ' ' || c.last_name AS name, lower(c.last_name) AS last, lower(left(c.first_name, 1) || c.last_name) AS local, co.website, co.phone
+           FROM contact c JOIN company co ON co.id = c.company_id
+          WHERE co.website IS NOT NULL AND co.phone IS NOT NULL AND c.first_name ~ '^[A-Za-z]' AND c.last_name ~ '^[A-Za-z]{5,}$' ORDER BY c.id LIMIT 1`,
       );
-      const signature = `Med vennlig hilsen\n${who!.name}\n${who!.website.replace(/^https?:\/\//, "")} | ${who!.phone}`;
+      const host = who!.website.replace(/^https?:\/\/(www\.)?/, "");
+      const signature = `Med vennlig hilsen\n${who!.name}\n${who!.website.replace(/^https?:\/\//, "")} | ${who!.phone}\n${who!.local}@${host}`;
       const inserted = await withClient(clone, (c) =>
         c.query<{ id: number }>("INSERT INTO preference (associate_id, section, name, value) SELECT min(id), 'Mail', 'Signature', $1 FROM associate RETURNING id", [signature]),
       );
       const signed = await provision("secret-one", clone);
       const [copiedSignature] = await rows<{ v: string }>(signed.url, `SELECT value AS v FROM preference WHERE id = ${Number(inserted.rows[0]!.id)}`);
       expect(copiedSignature!.v).toMatch(/^Med vennlig hilsen\n\S/);
-      for (const real of [who!.name, who!.phone, websiteName(who!.website)]) expect(copiedSignature!.v.toLowerCase()).not.toContain(real.toLowerCase());
+      for (const real of [who!.name, who!.last, who!.phone, websiteName(who!.website)]) expect(copiedSignature!.v.toLowerCase()).not.toContain(real.toLowerCase());
     } finally {
       await dropTestDatabase(clone);
     }

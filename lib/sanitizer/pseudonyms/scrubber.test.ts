@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_REWRITTEN_BYTES, RewrittenTooLong } from "./copy-rows";
+import { ProductionValueFinder } from "./find-production-values";
 import { Pseudonymiser } from "./pseudonymiser";
 import { MAX_PHRASE_WORDS, Scrubber } from "./scrubber";
 import { productionValues, type RawProductionValues } from "./values";
@@ -135,6 +136,19 @@ describe("Scrubber", () => {
     expect(scrub("Ring +47 22 33 44 55.")).toBe(`Ring ${p.phone("+47 22 33 44 55")}.`);
     expect(scrub("Ring 22 33 44 55")).toBe(`Ring ${p.phone("+47 22 33 44 55").slice(4)}`);
     expect(scrub("Invoice 2026-01-15, order 12 34 56 78")).toBe("Invoice 2026-01-15, order 12 34 56 78");
+  });
+
+  it("rewrites an address in text whose local part holds a name (khansen, hansen85, karihansen) so that the check finds none", () => {
+    const values = productionValues(RAW);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, RAW.companies);
+    const finder = new ProductionValueFinder(values);
+    for (const text of ["Skriv til khansen@firma.no", "Fra: <hansen85@gmail.com>", "cc karihansen@firma.no, oberg@firma.no."]) {
+      expect(finder.find(text, "free-text")).toBe("a person's name");
+      const scrubbed = scrubber.scrub(text);
+      expect(scrubbed).not.toMatch(/hansen|berg/i);
+      expect(finder.find(scrubbed, "free-text")).toBeNull();
+    }
   });
 
   it("leaves text with no production value untouched", () => {
