@@ -4,6 +4,7 @@ import { CRM_TABLES } from "../crm/contract";
 import { EMPTY_CLASSIFICATION, type Classification } from "./classification";
 import { buildCopyPlans, type PlannedTable } from "./copy-plan";
 import { sandboxOptionsSchema } from "./options";
+import { typeWithoutModifier } from "./schema-plan";
 
 const options = (extra: object = {}) => sandboxOptionsSchema.parse({ users: [], documents: { mode: "all" }, serviceAttachments: true, ...extra });
 const context = (extra: object = {}, classification: Classification = EMPTY_CLASSIFICATION) => ({
@@ -16,11 +17,33 @@ const binaryOf = (tables: readonly PlannedTable[], ctx: ReturnType<typeof contex
   Object.fromEntries(buildCopyPlans(tables, ctx).map((p) => [p.table, p.binary]));
 
 describe("the copy's format per table", () => {
-  it("binary for tables copied as they are, documents and attachments above all; text where a rule rewrites a value", () => {
+  it("binary for tables copied as they are, and for those whose values rules give, cast to each column's own type", () => {
     const binary = binaryOf(CRM_TABLES, context());
     expect(binary).toMatchObject({ document: true, ticket_attachment: true, sale: true, project: true });
-    // Rule 2 rewrites e-mail addresses, rule 5 closes tickets, rule 7 disables tasks: their expressions' types are their own.
-    expect(binary).toMatchObject({ contact: false, ticket: false, scheduled_task: false });
+    // Rule 2 rewrites e-mail addresses, rule 4 repoints mailboxes, rule 5 closes tickets, rule 7 disables tasks.
+    expect(binary).toMatchObject({ contact: true, ticket_message: true, ticket: true, scheduled_task: true });
+    const plans = new Map(buildCopyPlans(CRM_TABLES, context()).map((p) => [p.table, p]));
+    // A type with a modifier is cast without it (`character varying` of `character varying(200)`): the column checks the length, as with text.
+    expect(plans.get("contact")!.select).toMatch(/\)::text AS "email"/);
+    expect(plans.get("scheduled_task")!.select).toMatch(/\)::boolean AS "enabled"/);
+  });
+
+  it("casts a rule's value to a built-in type as format_type spells it, without its modifier; to nothing else", () => {
+    expect(typeWithoutModifier("character varying(200)")).toBe("character varying");
+    expect(typeWithoutModifier("numeric(14,2)")).toBe("numeric");
+    expect(typeWithoutModifier("timestamp(3) with time zone")).toBe("timestamp with time zone");
+    expect(typeWithoutModifier("text[]")).toBe("text[]");
+    // Production's spelling is untrusted input: anything else is never written into SQL.
+    expect(typeWithoutModifier("integer); DROP TABLE contact; --")).toBeNull();
+    expect(typeWithoutModifier('"Mood"')).toBeNull();
+  });
+
+  it("text where a rule gives a value to a column of production's own type: its binary form is production's", () => {
+    const task = CRM_TABLES.find((t) => t.name === "scheduled_task")!;
+    const withEnum: PlannedTable = { ...task, columns: task.columns.map((c) => (c.name === "enabled" ? { ...c, type: "task_state", enumType: "task_state" } : c)) };
+    const [plan] = buildCopyPlans([withEnum], context());
+    expect(plan!.binary).toBe(false);
+    expect(plan!.select).not.toMatch(/::task_state/);
   });
 
   it("text for a column of production's own type (an enum, a domain), and for every table rule 18 rewrites on its way", () => {

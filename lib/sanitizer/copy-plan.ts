@@ -19,6 +19,7 @@ import { pulledFromCopy, pulledInQuery, type PulledFromCopy, type PulledInQuery 
 import { CONTRACT_RULES } from "./rules";
 import { chosenKey } from "./rules/rule-17-kinds";
 import { countWhere, type ChangeCount, type RuleContext, type RuleTable, type TableRules } from "./rules/rule";
+import { typeWithoutModifier } from "./schema-plan";
 import { publicTable, quoteIdent } from "./sql";
 
 export interface TablePlan {
@@ -37,9 +38,9 @@ export interface TablePlan {
   /** Rule 18: the columns rewritten while copying (empty unless personal data is pseudonymised). */
   personal: PersonalColumn[];
   /**
-   * The rows may travel in COPY's binary format: every column is copied as it is or
-   * emptied (a rewritten value has its expression's type, which need not be the
-   * column's), every type is built in (the binary form of an enum, or an array of
+   * The rows may travel in COPY's binary format: every column is copied as it is, emptied,
+   * or given a rule's value cast to the column's type (an expression's own type need not
+   * be the column's), every type is built in (the binary form of an enum, or an array of
    * one, names production's own type), and no value is rewritten on its way.
    */
   binary: boolean;
@@ -204,6 +205,11 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
     const col = quoteIdent(c.name);
     const override = rules.columns?.[c.name];
     if (override) {
+      // Cast to the column's own type, a rule's value has that type's binary form (the rest of
+      // the row's columns as they are): the row may travel in binary, which costs production
+      // and the sandbox server half what text does (parsing and printing every value).
+      const type = c.type && !c.enumType ? typeWithoutModifier(c.type) : null;
+      if (type) return `(${override})::${type} AS ${col}`;
       rewritten ||= !/^NULL(::[a-z ]+)?$/i.test(override.trim()); // a NULL is the same in binary whatever its type
       return `${override} AS ${col}`;
     }

@@ -53,6 +53,15 @@ export interface SchemaPlan {
 
 /** A type format_type() spells for a built-in type: `numeric(14,2)`, `timestamp(3) with time zone`, `text[]`. */
 const BUILT_IN_TYPE = /^[a-z][a-z0-9 ]*(\(\d+(,\d+)?\))?( with(out)? time zone)?(\[\])*$/;
+
+/**
+ * A built-in type's spelling without its modifier (`character varying` of
+ * `character varying(200)`), to cast a value to in SQL; null for any other spelling.
+ * A value cast to it keeps its length or scale for the column's own type to check.
+ */
+export function typeWithoutModifier(type: string): string | null {
+  return BUILT_IN_TYPE.test(type) ? type.replace(/\(\d+(,\d+)?\)/, "") : null;
+}
 const NUMBER = /^-?\d+$/;
 
 export function planSchema(schema: SourceSchema, classification: Classification): SchemaPlan {
