@@ -100,7 +100,8 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const binaryAllowed = await sameMajorVersion(input.sources[0]!, input.targets[0]!);
   await drain(input, async (source, plan, key, signal, i) => {
     const counted = await input.counts.of(source, plan, key);
-    const rewrite = input.personalData?.streamFor(plan.table, plan.personal);
+    const format = binaryAllowed && plan.binary ? "binary" : "text";
+    const rewrite = input.personalData?.streamFor(plan.table, plan.personal, format);
     const copied = await copyTable(
       source,
       input.targets[i]!,
@@ -109,7 +110,7 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
       signal,
       input.rateLimit,
       rewrite,
-      binaryAllowed,
+      format,
     );
     const part = { changes: plan.changes, counted, rows: copied.rows, bytes: copied.bytes };
     // A second part is copied only once the first is in: parts keep their order.

@@ -41,7 +41,8 @@ export interface TablePlan {
    * The rows may travel in COPY's binary format: every column is copied as it is, emptied,
    * or given a rule's value cast to the column's type (an expression's own type need not
    * be the column's), every type is built in (the binary form of an enum, or an array of
-   * one, names production's own type), and no value is rewritten on its way.
+   * one, names production's own type), and every value rewritten on its way (rule 18's)
+   * is of a text type.
    */
   binary: boolean;
 }
@@ -55,6 +56,8 @@ export interface PlannedTable extends RuleTable {
 }
 
 const builtInType = (column: PlannedTable["columns"][number]) => column.type != null && column.enumType == null;
+/** The types whose binary form is their text's UTF-8: what rule 18's rewriting reads and writes in binary. */
+const TEXT_TYPE = /^(text|character varying(\(\d+\))?)$/;
 
 export function buildCopyPlans(tables: readonly PlannedTable[], ctx: RuleContext): TablePlan[] {
   const withScopes = ctx.options.kind === "partial" ? { ...ctx, partialScopes: partialScopes(tables, ctx) } : ctx;
@@ -221,7 +224,9 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
   });
   const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
   const personal = ctx.options.personalData === "pseudonymise" ? personalColumns(ctx.classification, table.name, table.columns.map((c) => c.name)) : [];
-  const binary = !rewritten && personal.length === 0 && table.columns.every(builtInType);
+  // Rule 18 rewrites a text value's UTF-8 in either format; another type's binary form is not its text.
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  const binary = !rewritten && table.columns.every(builtInType) && personal.every((p) => TEXT_TYPE.test(byName.get(p.column)?.type ?? ""));
   return { ...base, scope, personal, binary, select: `${scope?.ctes ?? ""}SELECT ${expressions.join(", ")} FROM ${publicTable(table.name)}${where}`, changes };
 }
 

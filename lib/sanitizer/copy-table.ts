@@ -15,6 +15,7 @@ import type { TablePlan } from "./copy-plan";
 import { SanitizationError } from "./errors";
 import { ThrottledStream, type RateLimit } from "./rate-limit";
 import { quoteIdent } from "./sql";
+import type { CopyFormat } from "./pseudonyms/rewrite-stream";
 
 export async function copyTable(
   source: pg.ClientBase,
@@ -23,16 +24,16 @@ export async function copyTable(
   onChunk: (c: CopyCounters) => void,
   signal?: AbortSignal,
   rateLimit?: RateLimit,
-  /** Rewrites rows on their way (rule 18's pseudonyms): the stream stays COPY text. */
+  /** Rewrites rows on their way (rule 18's pseudonyms), in the copy's format. */
   rewrite?: Transform,
-  /** Both servers are of one major version: the plan's binary format may be used. */
-  binaryAllowed = false,
+  /** Binary only where the plan allows it and both servers are of one major version. */
+  format: CopyFormat = "text",
 ): Promise<CopyCounters> {
   if (plan.select === null) return { rows: 0, bytes: 0 };
-  const binary = binaryAllowed && plan.binary && !rewrite;
-  const format = binary ? " (FORMAT binary)" : "";
-  const out = source.query(copyTo(`COPY (${plan.select}) TO STDOUT${format}`));
-  const into = target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN${format}`));
+  const binary = format === "binary";
+  const formatOption = binary ? " (FORMAT binary)" : "";
+  const out = source.query(copyTo(`COPY (${plan.select}) TO STDOUT${formatOption}`));
+  const into = target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN${formatOption}`));
   const counter = binary ? new BinaryRowCounter(onChunk) : new TextRowCounter(onChunk);
   const options = signal ? { signal } : {};
   const stages = [out, ...(rateLimit ? [new ThrottledStream(rateLimit)] : []), counter, ...(rewrite ? [rewrite] : []), into];

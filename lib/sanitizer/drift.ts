@@ -86,8 +86,10 @@ function driftMessage(d: DriftReport): string {
 
 const isText = (column: Pick<SourceColumn, "typeLabel">) => TEXT_TYPES.has(column.typeLabel.replace(/\(.*\)$/, ""));
 
-/** Treatments that rewrite text: an e-mail rewrite and rule 18's pseudonyms. */
-const TEXT_TREATMENTS: ReadonlySet<ColumnTreatment> = new Set(["email", "person-name", "phone", "address", "free-text"]);
+/** Treatments that rewrite text (an e-mail rewrite and rule 18's pseudonyms), as a refusal names what they make. */
+const REWRITTEN_AS = { email: "an e-mail address", "person-name": "a person's name", phone: "a phone number", address: "an address", "free-text": "free text" } as const;
+type TextTreatment = keyof typeof REWRITTEN_AS;
+const TEXT_TREATMENTS: ReadonlySet<ColumnTreatment> = new Set(Object.keys(REWRITTEN_AS) as TextTreatment[]);
 
 /** The treatments a column can take: clearing needs a nullable column, a rewrite a text one. */
 export function treatmentsFor(column: Pick<SourceColumn, "notNull" | "typeLabel">): ColumnTreatment[] {
@@ -103,7 +105,7 @@ function treatmentProblems(schema: SourceSchema, classification: Classification)
       const name = `${table.name}.${column.name}`;
       return treatment === "clear"
         ? [`${name} is NOT NULL and cannot be cleared`]
-        : [`${name} is ${column.typeLabel}, not text: it cannot be rewritten as an e-mail address`];
+        : [`${name} is ${column.typeLabel}, not text: it cannot be rewritten as ${REWRITTEN_AS[treatment as TextTreatment]}`];
     }),
   );
 }

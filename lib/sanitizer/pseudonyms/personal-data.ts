@@ -8,7 +8,7 @@ import type { PersonalColumn, PersonalKind } from "./columns";
 import { fieldResultsFor } from "./field-results";
 import { MAX_VALUE_BYTES } from "./read-values";
 import { Pseudonymiser } from "./pseudonymiser";
-import { RewriteStream } from "./rewrite-stream";
+import { RewriteStream, type CopyFormat } from "./rewrite-stream";
 import { Scrubber } from "./scrubber";
 import type { ProductionValues, RawProductionValues } from "./values";
 
@@ -71,8 +71,8 @@ export class PersonalData {
     }
   }
 
-  /** The stream that rewrites a table's personal columns, or undefined for a table with none. */
-  streamFor(table: string, columns: readonly PersonalColumn[]): RewriteStream | undefined {
+  /** The stream that rewrites a table's personal columns in the copy's `format`, or undefined for a table with none. */
+  streamFor(table: string, columns: readonly PersonalColumn[], format: CopyFormat = "text"): RewriteStream | undefined {
     if (columns.length === 0) return undefined;
     // A column's values repeat (a first name in hundreds of rows, a subject in dozens):
     // each column keeps its rewritten fields while they repeat enough to pay.
@@ -87,6 +87,7 @@ export class PersonalData {
         // Free text may be long, and grows only so far (copy-rows.ts); the rest are values of the kinds production's sets were read in, up to their bound.
         ...(c.kind === "free-text" ? {} : { maxValueBytes: MAX_VALUE_BYTES }),
       })),
+      format,
     );
   }
 }

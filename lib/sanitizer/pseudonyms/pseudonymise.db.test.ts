@@ -174,6 +174,53 @@ describe("a pseudonymised copy", () => {
     expect(b.filter((row, i) => row.v === a[i]!.v).length).toBeLessThan(a.length / 10);
   });
 
+  it("rewrites an operator's classified columns as the contract's: in rows that travel in binary, and in text (a character(n) column)", async () => {
+    const clone = await cloneDatabase(prod);
+    try {
+      await withClient(clone, async (c) => {
+        await c.query("ALTER TABLE contact ADD COLUMN nickname text; ALTER TABLE sale ADD COLUMN buyer varchar(120), ADD COLUMN fax character(14)");
+        await c.query("UPDATE contact SET nickname = first_name || ' ' || last_name WHERE id IN (SELECT id FROM contact ORDER BY id LIMIT 40)");
+        await c.query(
+          "UPDATE sale s SET buyer = c.first_name || ' ' || c.last_name, fax = (4722000000 + s.id)::text FROM contact c WHERE c.id = s.contact_id AND s.id IN (SELECT id FROM sale ORDER BY id LIMIT 40)",
+        );
+      });
+      const name = newSandboxName();
+      made.push(name);
+      const copyWith = (columns: Record<string, "person-name" | "phone" | "keep">) =>
+        provisionSandbox({
+          productionUrl: clone,
+          sandboxServerUrl: testSandboxServerUrl(),
+          databaseName: name,
+          sandboxCustomerId: "Cust90018",
+          serviceMailboxAddress: "support@sandbox.example",
+          options: { personalData: "pseudonymise" },
+          classification: { ...EMPTY_CLASSIFICATION, columns },
+          pseudonymSecret: "secret-one",
+        });
+      // Only text can be pseudonymised: a number classified as a phone is refused before anything is made.
+      await expect(copyWith({ "sale.amount": "phone", "contact.nickname": "keep", "sale.buyer": "keep", "sale.fax": "keep" })).rejects.toMatchObject({ code: "INVALID_CLASSIFICATION", message: expect.stringContaining("sale.amount is numeric(14,2), not text: it cannot be rewritten as a phone number") });
+      const report = await copyWith({ "contact.nickname": "person-name", "sale.buyer": "person-name", "sale.fax": "phone" });
+      expect(report.rules.find((r) => r.rule === 18)?.checks.every((c) => c.ok)).toBe(true);
+      for (const [table, column] of [["contact", "nickname"], ["sale", "buyer"], ["sale", "fax"]] as const) {
+        const sql = `SELECT id, ${column}::text AS v FROM ${table} WHERE ${column} IS NOT NULL`;
+        const [before, after] = [await byId(clone, sql), await byId(sandboxUrl(name), sql)];
+        expect(before.size).toBeGreaterThan(20);
+        for (const [id, value] of before) {
+          expect(after.get(id), `${table}.${column} ${id}`).not.toBe(value);
+          expect(after.get(id)!.length > 0).toBe(true);
+        }
+      }
+      // The same person's classified name takes the pseudonym the contract's columns give them.
+      const [person] = await rows<{ id: number; first_name: string; last_name: string; nickname: string }>(
+        sandboxUrl(name),
+        "SELECT id, first_name, last_name, nickname FROM contact WHERE nickname IS NOT NULL ORDER BY id LIMIT 1",
+      );
+      expect(person!.nickname).toBe(`${person!.first_name} ${person!.last_name}`);
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
   it("rewrites a message body of megabytes whole: a production name at its very end is replaced too", async () => {
     const clone = await cloneDatabase(prod);
     try {
