@@ -8,6 +8,8 @@
  * Rows have no end mark, so whole rows are found by walking the lengths; a row cut by a
  * chunk's end waits for the next, and one longer than MAX_ROW_BYTES fails as in text.
  */
+import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
 import { formatBytes } from "../../format";
 import { MAX_ROW_BYTES, type FieldVisitor } from "./copy-rows";
 import { cannotPseudonymise } from "./refusal";
@@ -104,6 +106,22 @@ export class BinaryRowChunks {
     if (rowBytes <= this.maxRowBytes) return;
     throw cannotPseudonymise(`${this.subject} is larger than ${formatBytes(this.maxRowBytes)}: too large to pseudonymise`);
   }
+}
+
+/** Each chunk of whole rows of a `COPY … TO STDOUT (FORMAT binary)`, one in memory at a time; `subject` and `maxRowBytes` as BinaryRowChunks takes them. */
+export async function forEachBinaryRowChunk(
+  client: pg.ClientBase,
+  sql: string,
+  subject: string,
+  visit: (data: Buffer, start: number, end: number) => void,
+  maxRowBytes = MAX_ROW_BYTES,
+): Promise<void> {
+  const rows = new BinaryRowChunks(subject, maxRowBytes);
+  for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) {
+    const { data, start, end } = rows.push(chunk);
+    if (end > start) visit(data, start, end);
+  }
+  rows.finish();
 }
 
 /** Calls `visit(chosen, start, end)` with each chosen field's value bytes of each whole row; NULLs are skipped. */
