@@ -38,4 +38,15 @@ describe("DigitSet", () => {
     // Looked up the same way, from within the text.
     expect([set.hasDigitsOf("+47 22-33-44-55", 0), set.hasDigitsOf("tel. 22 33 44 57", 0), set.hasDigitsOf("+1 234 567 890 123 456 789", 0), set.hasDigitsOf("+47 22 33 44 55", 3)]).toEqual([true, true, true, false]);
   });
+
+  it("holds every number whatever room it was made with: fewer numbers than expected, or many more", () => {
+    for (const expected of [0, 10, 100_000]) {
+      const set = new DigitSet(expected);
+      const numbers = Array.from({ length: 5_000 }, (_v, i) => String(22_000_000 + i * 7));
+      for (const n of numbers) set.add(n);
+      expect(numbers.every((n) => set.has(n))).toBe(true);
+      expect(set.has("22000001")).toBe(false);
+      expect(set.size).toBe(5_000);
+    }
+  });
 });

@@ -14,9 +14,16 @@ const ZERO = 48;
 const TWO_TO_32 = 0x100000000;
 
 export class DigitSet {
-  private slots = new Float64Array(16);
+  private slots: Float64Array;
   private packed = 0;
   private readonly long = new Set<string>();
+
+  /** `expected`: about how many numbers it will hold, made room for at once (growing rehashes every number). */
+  constructor(expected = 0) {
+    let slots = 16;
+    while (slots < 2 * expected) slots *= 2;
+    this.slots = new Float64Array(slots);
+  }
 
   add(digits: string): void {
     const key = pack(digits);

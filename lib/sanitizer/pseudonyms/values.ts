@@ -113,6 +113,9 @@ export interface RawProductionValues {
   orgNumbers: Iterable<string>;
 }
 
+/** How many values a raw set holds, when it says (a Set or an array does). */
+const sizeOf = (values: Iterable<string>) => (values instanceof Set ? values.size : Array.isArray(values) ? values.length : 0);
+
 /** The sets from production's raw distinct values. */
 export function productionValues(raw: RawProductionValues): ProductionValues {
   const nameTokens = new Set<string>();
@@ -146,10 +149,11 @@ export function productionValues(raw: RawProductionValues): ProductionValues {
     }
     return out;
   };
-  const phones = new DigitSet();
+  // Each phone number is added as written and without its country prefix.
+  const phones = new DigitSet(2 * sizeOf(raw.phones));
   for (const v of raw.phones) addPhoneDigits(phones, v);
   const hosts = websiteHosts(raw.websites);
-  const orgNumbers = new DigitSet();
+  const orgNumbers = new DigitSet(sizeOf(raw.orgNumbers));
   for (const v of raw.orgNumbers) {
     const d = digitsOf(v);
     if (d.length > 0) orgNumbers.add(d);
