@@ -10,6 +10,7 @@ import type { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { CoalescingStream } from "./coalescing-stream";
 import { BinaryRowCounter, TextRowCounter, type CopyCounters } from "./copy-row-counters";
 import type { TablePlan } from "./copy-plan";
 import { SanitizationError } from "./errors";
@@ -36,7 +37,7 @@ export async function copyTable(
   const into = target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN${formatOption}`));
   const counter = binary ? new BinaryRowCounter(onChunk) : new TextRowCounter(onChunk);
   const options = signal ? { signal } : {};
-  const stages = [out, ...(rateLimit ? [new ThrottledStream(rateLimit)] : []), counter, ...(rewrite ? [rewrite] : []), into];
+  const stages = [out, ...(rateLimit ? [new ThrottledStream(rateLimit)] : []), counter, ...(rewrite ? [rewrite, new CoalescingStream()] : []), into];
   await pipeline(stages, options);
   // The server's own count of rows loaded is the authority, and the rows read from
   // production must be as many: a row lost or added on the way (by the rewriting, or
