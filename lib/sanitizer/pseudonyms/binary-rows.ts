@@ -10,9 +10,7 @@
  */
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { formatBytes } from "../../format";
-import { MAX_ROW_BYTES, type FieldVisitor } from "./copy-rows";
-import { cannotPseudonymise } from "./refusal";
+import { MAX_ROW_BYTES, PendingRow, type FieldVisitor } from "./copy-rows";
 
 /** The fixed header: signature (11 bytes), flags (4), the length of an extension area (4). */
 const HEADER_BYTES = 19;
@@ -22,34 +20,31 @@ export const BINARY_LENGTH_BYTES = 4;
 
 /** The whole rows of a binary COPY stream's chunks: the same contract as RowChunks (copy-rows.ts). */
 export class BinaryRowChunks {
-  /** The unfinished row's bytes, chunk by chunk, joined once it can be whole (a long value spans many chunks). */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  /** The unfinished row (a long value spans many chunks): joined once it can be whole. */
+  private readonly row: PendingRow;
   /** The bytes the unfinished row needs at least, as far as its lengths read so far tell. */
   private needBytes = 0;
   private headerRead = false;
   private ended = false;
 
-  constructor(
-    private readonly subject: string,
-    private readonly maxRowBytes = MAX_ROW_BYTES,
-  ) {}
+  /** `subject` and `maxRowBytes` as PendingRow takes them. */
+  constructor(subject: string, maxRowBytes = MAX_ROW_BYTES) {
+    this.row = new PendingRow(subject, maxRowBytes);
+  }
 
   /** The data, where its rows start (after the header) and where its last whole row ends: [start, end) holds whole rows. */
   push(chunk: Buffer): { data: Buffer; start: number; end: number } {
-    if (this.pendingBytes + chunk.length < this.needBytes) {
-      this.hold(chunk);
+    if (this.row.bytes + chunk.length < this.needBytes) {
+      this.row.hold(chunk);
       return { data: chunk, start: 0, end: 0 };
     }
-    const data = this.pending.length ? Buffer.concat([...this.pending, chunk]) : chunk;
-    this.pending = [];
-    this.pendingBytes = 0;
+    const data = this.row.joinWith(chunk);
     this.needBytes = 0;
     let start = 0;
     if (!this.headerRead) {
       const headerEnd = data.length >= HEADER_BYTES ? HEADER_BYTES + data.readUInt32BE(EXTENSION_LENGTH_AT) : Infinity;
       if (data.length < headerEnd) {
-        this.hold(Buffer.from(data));
+        this.row.hold(Buffer.from(data));
         return { data, start: 0, end: 0 };
       }
       this.headerRead = true;
@@ -64,15 +59,15 @@ export class BinaryRowChunks {
       }
       end = rowEnd;
     }
-    // Copied: a slice would keep the whole chunk alive.
-    if (end < data.length) this.hold(Buffer.from(data.subarray(end)));
-    this.assertFits(Math.max(this.pendingBytes, this.needBytes));
+    this.row.holdRest(data, end);
+    // A row that says it is longer than a copy rewrites fails before its bytes come.
+    this.row.assertFits(this.needBytes);
     return { data, start, end };
   }
 
   /** A stream ends with its trailer: anything else is a cut-off stream. */
   finish(): void {
-    if (!this.ended || this.pendingBytes > 0) throw new Error("the copy's data stream ended inside a row");
+    if (!this.ended || this.row.bytes > 0) throw new Error("the copy's data stream ended inside a row");
   }
 
   /**
@@ -94,17 +89,6 @@ export class BinaryRowChunks {
       if (p > data.length) return -p;
     }
     return p;
-  }
-
-  private hold(bytes: Buffer): void {
-    this.pendingBytes += bytes.length;
-    this.assertFits(this.pendingBytes);
-    this.pending.push(bytes);
-  }
-
-  private assertFits(rowBytes: number): void {
-    if (rowBytes <= this.maxRowBytes) return;
-    throw cannotPseudonymise(`${this.subject} is larger than ${formatBytes(this.maxRowBytes)}: too large to pseudonymise`);
   }
 }
 

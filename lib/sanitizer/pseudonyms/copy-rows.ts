@@ -47,57 +47,74 @@ export function assertRewrittenFits(length: number, max = MAX_REWRITTEN_BYTES): 
   if (length > max) throw new RewrittenTooLong(`a rewritten value grew past ${max} characters`);
 }
 
-/** The whole rows of a stream of chunks: a chunk may end inside a row (or a UTF-8 character), which waits for the next. */
-export class RowChunks {
-  /**
-   * The unfinished row's bytes, chunk by chunk: joined once, when its end comes. A row
-   * is as long as production makes it, and joining at every chunk copied a row of n
-   * chunks n times over.
-   */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+/**
+ * The unfinished row at the end of a stream's chunks, chunk by chunk: joined once, when
+ * its end may have come. A row is as long as production makes it, and joining at every
+ * chunk copied a row of n chunks n times over. A row longer than `maxRowBytes` fails the
+ * read; `subject` names such a row to the customer ("A row of ticket_message", "One of
+ * production's company names").
+ */
+export class PendingRow {
+  private parts: Buffer[] = [];
+  bytes = 0;
 
-  /**
-   * A row longer than `maxRowBytes` fails the read; `subject` names such a row to the
-   * customer ("A row of ticket_message", "One of production's company names").
-   */
   constructor(
     private readonly subject: string,
-    private readonly maxRowBytes = MAX_ROW_BYTES,
+    private readonly maxRowBytes: number,
   ) {}
+
+  hold(bytes: Buffer): void {
+    this.bytes += bytes.length;
+    this.assertFits(this.bytes);
+    this.parts.push(bytes);
+  }
+
+  /** The bytes held and `chunk` after them, as one buffer; nothing is held any more. */
+  joinWith(chunk: Buffer): Buffer {
+    const data = this.parts.length ? Buffer.concat([...this.parts, chunk]) : chunk;
+    this.parts = [];
+    this.bytes = 0;
+    return data;
+  }
+
+  /** The rest of `data` from `end` on, held as the next unfinished row: copied, since a slice would keep the whole chunk alive. */
+  holdRest(data: Buffer, end: number): void {
+    if (end < data.length) this.hold(Buffer.from(data.subarray(end)));
+  }
+
+  assertFits(rowBytes: number): void {
+    if (rowBytes <= this.maxRowBytes) return;
+    throw cannotPseudonymise(`${this.subject} is larger than ${formatBytes(this.maxRowBytes)}: too large to pseudonymise`);
+  }
+}
+
+/** The whole rows of a stream of chunks: a chunk may end inside a row (or a UTF-8 character), which waits for the next. */
+export class RowChunks {
+  private readonly row: PendingRow;
+
+  /** `subject` and `maxRowBytes` as PendingRow takes them. */
+  constructor(subject: string, maxRowBytes = MAX_ROW_BYTES) {
+    this.row = new PendingRow(subject, maxRowBytes);
+  }
 
   /** The data to walk and where its last whole row ends (0: no whole row yet). */
   push(chunk: Buffer): { data: Buffer; end: number } {
     const newline = chunk.lastIndexOf(NEWLINE);
     if (newline === -1) {
-      this.hold(chunk);
+      this.row.hold(chunk);
       return { data: chunk, end: 0 };
     }
     // The unfinished row ends in this chunk: all of it counts, up to its newline.
-    if (this.pendingBytes > 0) this.assertFits(this.pendingBytes + chunk.indexOf(NEWLINE) + 1);
-    const data = this.pending.length ? Buffer.concat([...this.pending, chunk]) : chunk;
+    if (this.row.bytes > 0) this.row.assertFits(this.row.bytes + chunk.indexOf(NEWLINE) + 1);
+    const data = this.row.joinWith(chunk);
     const end = data.length - chunk.length + newline + 1;
-    this.pending = [];
-    this.pendingBytes = 0;
-    // Copied: a slice would keep the whole chunk alive.
-    if (end < data.length) this.hold(Buffer.from(data.subarray(end)));
+    this.row.holdRest(data, end);
     return { data, end };
   }
 
   /** COPY's text output ends every row with a newline: anything left is a cut-off stream. */
   finish(): void {
-    if (this.pendingBytes > 0) throw new Error("the copy's data stream ended inside a row");
-  }
-
-  private hold(bytes: Buffer): void {
-    this.pendingBytes += bytes.length;
-    this.assertFits(this.pendingBytes);
-    this.pending.push(bytes);
-  }
-
-  private assertFits(rowBytes: number): void {
-    if (rowBytes <= this.maxRowBytes) return;
-    throw cannotPseudonymise(`${this.subject} is larger than ${formatBytes(this.maxRowBytes)}: too large to pseudonymise`);
+    if (this.row.bytes > 0) throw new Error("the copy's data stream ended inside a row");
   }
 }
 
