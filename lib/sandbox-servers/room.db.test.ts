@@ -110,18 +110,27 @@ describe("a copy's room on its sandbox server", () => {
     const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
     const [use] = await listServerUse(db, [BUILT_IN_SERVER_ID]);
     const provisioned = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId, status: "SUCCEEDED" } });
+    // The refresh's ask, as its refusal records it: the provision's reservation is no measure
+    // of it, since a copy that outgrew its first ask reserved more as it went (room-watch.ts).
+    await setCap(use!.bytes + Number(provisioned.reservedBytes) / 2);
+    const asking = await run("REFRESH");
+    expect(asking.status).toBe("QUEUED");
+    expect(asking.error).toMatch(/^The sandbox server has no room for this copy \(about .* MB\) right now\. Nothing was kept; our operators have been told\. The copy will be retried at /);
+    const ask = Number(asking.roomRefusedBytes);
+    expect(ask).toBeGreaterThan(Number(provisioned.reservedBytes) / 2);
     // Room for the sandbox's copy and nearly, not quite, a second one.
-    await setCap(use!.bytes + Number(provisioned.reservedBytes) - 1);
-    const waiting = await run("REFRESH");
+    await setCap(use!.bytes + ask - 1);
+    const waiting = await run("REFRESH", asking.id);
     expect(waiting.status).toBe("QUEUED");
     expect(waiting.failureDetail).toMatch(/code NO_ROOM/);
-    expect(waiting.error).toMatch(/^The sandbox server has no room for this copy \(about .* MB\) right now\. Nothing was kept; our operators have been told\. The copy will be retried at /);
+    // Refused before, it now waits in the server's line for that much room.
+    expect(waiting.error).toMatch(/^The sandbox server has no room for this copy \(about .* MB\) yet\. Nothing was kept; our operators have been told\. The copy starts as soon as there is room\./);
     expect(await databasesOfRun("Cust6161", waiting.id)).toEqual([]);
     expect((await alertOf("full"))?.detail).toMatch(/its sandboxes and the copies under way hold/);
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).databaseName).toBe(before.databaseName);
     expect(await oneOffQuery(testServerAdminUrl(), "SELECT 1 FROM pg_database WHERE datname = $1", [before.databaseName])).toHaveLength(1);
 
-    await setCap(use!.bytes + Number(provisioned.reservedBytes) * 2);
+    await setCap(use!.bytes + ask * 2);
     const done = await run("REFRESH", waiting.id);
     expect(done.status, done.error ?? "").toBe("SUCCEEDED");
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).databaseName).not.toBe(before.databaseName);
