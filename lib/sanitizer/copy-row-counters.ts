@@ -40,7 +40,9 @@ export class TextRowCounter extends RowCounter {
 }
 
 /** The binary format's fixed header: signature (11 bytes), flags (4), then the length of an extension area (4). */
-const HEADER_BYTES = 19;
+export const BINARY_HEADER_BYTES = 19;
+/** Where in the header the extension area's length is. */
+export const BINARY_EXTENSION_LENGTH_AT = 15;
 
 /**
  * Binary format: after the header, each row is a 16-bit field count (-1 ends the
@@ -50,8 +52,8 @@ const HEADER_BYTES = 19;
  */
 export class BinaryRowCounter extends RowCounter {
   private state: "header" | "row" | "field" | "end" = "header";
-  private need = HEADER_BYTES;
-  private readonly scratch = Buffer.alloc(HEADER_BYTES);
+  private need = BINARY_HEADER_BYTES;
+  private readonly scratch = Buffer.alloc(BINARY_HEADER_BYTES);
   private filled = 0;
   private skip = 0;
   private fieldsLeft = 0;
@@ -90,7 +92,7 @@ export class BinaryRowCounter extends RowCounter {
   /** Takes the count, length or header just read; returns 1 when it began a row. */
   private advance(word: Buffer, from: number): number {
     if (this.state === "header") {
-      this.skip = word.readInt32BE(from + 15);
+      this.skip = word.readInt32BE(from + BINARY_EXTENSION_LENGTH_AT);
       return this.expectRow();
     }
     if (this.state === "row") {

@@ -10,11 +10,8 @@
  */
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { BINARY_EXTENSION_LENGTH_AT, BINARY_HEADER_BYTES } from "../copy-row-counters";
 import { MAX_ROW_BYTES, PendingRow, type FieldVisitor } from "./copy-rows";
-
-/** The fixed header: signature (11 bytes), flags (4), the length of an extension area (4). */
-const HEADER_BYTES = 19;
-const EXTENSION_LENGTH_AT = 15;
 /** A field's length before its bytes. */
 export const BINARY_LENGTH_BYTES = 4;
 
@@ -42,7 +39,7 @@ export class BinaryRowChunks {
     this.needBytes = 0;
     let start = 0;
     if (!this.headerRead) {
-      const headerEnd = data.length >= HEADER_BYTES ? HEADER_BYTES + data.readUInt32BE(EXTENSION_LENGTH_AT) : Infinity;
+      const headerEnd = data.length >= BINARY_HEADER_BYTES ? BINARY_HEADER_BYTES + data.readUInt32BE(BINARY_EXTENSION_LENGTH_AT) : Infinity;
       if (data.length < headerEnd) {
         this.row.hold(Buffer.from(data));
         return { data, start: 0, end: 0 };
