@@ -13,6 +13,8 @@ import { env } from "../lib/config/env";
 import { normalizeForwardingHeaders, parseProxyTrust } from "../lib/http/client-address";
 import { log } from "../lib/observability/log";
 import { runShutdownSteps, shutdownSteps } from "../lib/startup/shutdown-steps";
+import { WORKER_BUNDLE_ENV } from "../lib/worker/node-command";
+import { buildWorkerBundle } from "./worker-bundle.mjs";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -22,6 +24,16 @@ const dev = positionals[0] === "dev";
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname ?? "localhost";
 const trust = parseProxyTrust(env().TRUSTED_PROXIES, env().TRUSTED_PROXY_HOPS);
+
+// The code of the processes this server starts (its worker, the review's previews), compiled
+// once for all of them, unless the operator gives a build (scripts/worker-bundle.mjs).
+if (!process.env[WORKER_BUNDLE_ENV]?.trim()) {
+  await buildWorkerBundle().then(
+    (folder) => (process.env[WORKER_BUNDLE_ENV] = folder),
+    // They still run, through tsx as they are: slower to start and larger, not broken.
+    (error: unknown) => log.warn({ err: error }, "the worker's code could not be compiled; its processes run it through tsx"),
+  );
+}
 
 const app = next({ dev, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();

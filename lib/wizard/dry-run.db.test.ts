@@ -8,6 +8,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { databaseNames, newSandboxName, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 import type { World } from "../testing/test-world";
+import { compiledCommand } from "../testing/worker-process";
 import { CONFIGURATION_TABLES } from "../crm/contract";
 
 usePortalDatabase();
@@ -19,7 +20,7 @@ const { provisionSandbox } = await import("../sanitizer/provision");
 const { sandboxOptionsSchema } = await import("../sanitizer/options");
 const { getDryRun } = await import("./queries");
 const { runDryRun } = await import("./dry-run");
-const { previewPersonalDataApart } = await import("./preview-apart");
+const { previewPersonalDataApart, PREVIEW_LIMITS } = await import("./preview-apart");
 const { PreviewUnavailable } = await import("./personal-data-preview");
 
 let world: World;
@@ -147,7 +148,7 @@ describe("the dry run of a pseudonymised copy (rule 18)", () => {
     for (const e of preview.examples) expect(e.after).not.toBe(e.before);
   });
 
-  it("is made apart from the web server, in a process of its own, and is the same preview", async () => {
+  it("is made apart from the web server, in a process of its own, and is the same preview, compiled or not", async () => {
     const options = sandboxOptionsSchema.parse({ personalData: "pseudonymise" });
     const classification = await tenantClassification(world.tenantA);
     const here = await withClient(world.productionUrl, (c) => runDryRun(c, options, classification, "apart-secret"));
@@ -155,6 +156,13 @@ describe("the dry run of a pseudonymised copy (rule 18)", () => {
       runDryRun(c, options, classification, "apart-secret", (_client, input) => previewPersonalDataApart(world.tenantA, { productionUrl: world.productionUrl, input })),
     );
     expect(apart.personalData).toEqual(here.personalData);
+    // As the portal's server makes it: from the compiled code (scripts/worker-bundle.mjs).
+    const compiled = await withClient(world.productionUrl, (c) =>
+      runDryRun(c, options, classification, "apart-secret", (_client, input) =>
+        previewPersonalDataApart(world.tenantA, { productionUrl: world.productionUrl, input }, PREVIEW_LIMITS, compiledCommand("personal-data-preview", [`--max-old-space-size=${PREVIEW_LIMITS.heapMb}`])),
+      ),
+    );
+    expect(compiled.personalData).toEqual(here.personalData);
     expect(apart.personalData!.examples.length).toBeGreaterThan(0);
     // As the review asks for it: the tenant's production, found by the tenant.
     const reviewed = await getDryRun(world.tenantA, options);

@@ -15,6 +15,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { AppError, type ErrorCode } from "../errors";
 import { log } from "../observability/log";
+import { nodeCommand } from "../worker/node-command";
 import { PreviewUnavailable, type PersonalDataPreview, type PreviewInput } from "./personal-data-preview";
 
 export interface PreviewLimits {
@@ -62,7 +63,7 @@ export function previewPersonalDataApart(
   tenantId: string,
   request: PreviewRequest,
   limits: PreviewLimits = PREVIEW_LIMITS,
-  argv: string[] = [process.execPath, `--max-old-space-size=${limits.heapMb}`, "--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "scripts/personal-data-preview.ts"],
+  argv: string[] = nodeCommand("personal-data-preview", [`--max-old-space-size=${limits.heapMb}`]),
 ): Promise<PersonalDataPreview> {
   const lines = (state.previewLines ??= new Map());
   const line = lines.get(tenantId) ?? { inLine: 0 };

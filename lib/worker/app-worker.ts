@@ -15,6 +15,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { log } from "../observability/log";
+import { nodeCommand } from "./node-command";
 import { workerProcessEnv } from "./worker-process-env";
 
 /** The environment variable that tells a worker process it is a web app's own. */
@@ -33,7 +34,7 @@ export type ToWorker = { type: "wake" };
 export type ToWebApp = { type: "run-finished"; run: FinishedRunFact } | { type: "webhook-attempt"; outcome: string };
 
 export interface AppWorkerOptions {
-  /** The worker's command line: `node --import tsx scripts/worker.ts` unless a test gives another. */
+  /** The worker's command line: scripts/worker.ts, compiled or through tsx (node-command.ts), unless a test gives another. */
   argv?: string[];
   env?: NodeJS.ProcessEnv;
   onMessage?: (message: ToWebApp) => void;
@@ -62,7 +63,7 @@ export class AppWorker {
 
   start(): void {
     if (this.stopping || this.child) return;
-    const [command, ...args] = this.options.argv ?? [process.execPath, "--import", "tsx", "scripts/worker.ts"];
+    const [command, ...args] = this.options.argv ?? nodeCommand("worker");
     const startedAt = Date.now();
     const child = spawn(command!, args, {
       env: { ...workerProcessEnv(this.options.env ?? process.env), [APP_WORKER_ENV]: "1" },

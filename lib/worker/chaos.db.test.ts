@@ -13,7 +13,8 @@
  * CI size by default (one random kill, a small production); the bigger run:
  * CHAOS_KILLS=20 CHAOS_ROWS=200000 npx vitest run lib/worker/chaos.db.test.ts. Prints the figures.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawnWorker } from "../testing/worker-process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -53,8 +54,8 @@ let recovery: typeof RecoveryModule;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function spawnWorker(): void {
-  worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+function startWorker(): void {
+  worker = spawnWorker({
     env: { ...process.env, COPY_RETRY_BACKOFF_SECONDS: "1", COPY_MAX_ATTEMPTS: "10" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -210,7 +211,7 @@ describe("chaos: a worker under faults", () => {
       SELECT (SELECT min(id) FROM ticket), 'someone@example.com', repeat('a long message body ', 20), now() FROM generate_series(1, $1::int)`, [ROWS]);
     const { registerTenant } = await import("../tenants/registry");
     await registerTenant({ customerId: "Cust9090", companyName: "Chaos AS", productionUrl, sandboxServerUrl: server.sandboxServerUrl });
-    spawnWorker();
+    startWorker();
   }, 180_000);
 
   afterAll(async () => {
@@ -261,7 +262,7 @@ describe("chaos: a worker under faults", () => {
       provisioned = true;
       await killWorker(runId);
       const faultAt = Date.now();
-      spawnWorker();
+      startWorker();
       await untilSucceeded(runId, faultAt);
       await assertInvariants(sandbox.id, production);
       const done = await runOf(runId);
@@ -272,7 +273,7 @@ describe("chaos: a worker under faults", () => {
     const swapRun = await refreshCaughtAfterVerify(request);
     await killWorker(swapRun);
     let faultAt = Date.now();
-    spawnWorker();
+    startWorker();
     await untilSucceeded(swapRun, faultAt);
     await assertInvariants(sandbox.id, production);
 
@@ -297,7 +298,7 @@ describe("chaos: a worker under faults", () => {
     expect(await oneOffQuery(server.adminUrl, "SELECT 1 FROM pg_database WHERE datname = $1", [lifecycle.runDatabaseName("Cust9090", handedRun)])).toEqual([]);
     figures.faults++;
     faultAt = Date.now();
-    spawnWorker();
+    startWorker();
     await untilSucceeded(handedRun, faultAt);
     await assertInvariants(sandbox.id, production);
 

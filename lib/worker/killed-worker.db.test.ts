@@ -3,7 +3,8 @@
  * visible, the half-made database is dropped, the run is retried and finishes,
  * and production is unchanged.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawnWorker } from "../testing/worker-process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -79,7 +80,7 @@ describe("a worker killed mid-run", () => {
     });
 
     const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: admin.id, options: {} });
-    worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    worker = spawnWorker({
       env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
       stdio: process.env.DEBUG_WORKER ? "inherit" : "ignore",
     });

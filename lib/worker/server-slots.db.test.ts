@@ -6,7 +6,8 @@
  *   - a worker killed while holding the slot does not keep it: recovery frees it,
  *     and the slot goes to the run that has waited longest.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawnWorker } from "../testing/worker-process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -161,7 +162,7 @@ describe("runs per sandbox server", () => {
   it("a worker killed while holding the slot does not keep it: recovery frees it", async () => {
     const locker = await lockProduction(a.productionUrl);
     const { runId: held } = await requestRun({ sandboxId: a.sandboxId, kind: "REFRESH", requestedById: null, options: {} });
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { env: process.env, stdio: process.env.DEBUG_WORKER ? "inherit" : "ignore" });
+    child = spawnWorker({ env: process.env, stdio: process.env.DEBUG_WORKER ? "inherit" : "ignore" });
     await waitFor("the worker to take the slot", async () => (await runOf(held)).status === "RUNNING");
     child.kill("SIGKILL");
     await new Promise((r) => child!.once("exit", r));

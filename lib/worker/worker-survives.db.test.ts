@@ -5,7 +5,8 @@
  * with a plain reason; the queue retries it; the run completes, and so does
  * another run afterwards. Production is unchanged.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawnWorker } from "../testing/worker-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
 import { usePortalDatabase } from "../testing/portal-db";
@@ -81,7 +82,7 @@ describe("a standalone worker whose connections are terminated mid-copy", () => 
     const sandbox = await newSandbox("dropped", "Cust973730");
     const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: null, options: {} });
     const targetDb = runDatabaseName("Cust7373", runId);
-    worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    worker = spawnWorker({
       env: { ...process.env, COPY_RETRY_BACKOFF_SECONDS: "1", COPY_MAX_ATTEMPTS: "4", WORKER_CONCURRENCY: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });

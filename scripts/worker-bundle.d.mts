@@ -1,0 +1,6 @@
+/** Entry name → its source: each becomes `<name>.js` in the bundle's folder. */
+export declare const WORKER_ENTRIES: Readonly<Record<"worker" | "personal-data-preview" | "provision-child", string>>;
+/** The folder under the project's root that holds the builds. */
+export declare const WORKER_BUNDLES: string;
+/** Builds the worker's code under `root` (the project's folder) and returns its folder. */
+export declare function buildWorkerBundle(root?: string): Promise<string>;
