@@ -45,6 +45,8 @@ import { freePort } from "../lib/testing/free-port";
 import { oneOffQuery } from "../lib/db/one-off-query";
 import { ServerCpuSampler, serverTotalMs, type ServerCpu } from "./bench/server-cpu";
 import { workerProcessEnv } from "../lib/worker/worker-process-env";
+import { nodeCommand, WORKER_BUNDLE_ENV } from "../lib/worker/node-command";
+import { buildWorkerBundle } from "./worker-bundle.mjs";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "medium" }, seed: { type: "string", default: "1" }, phases: { type: "boolean", default: false }, "only-personal-data": { type: "boolean", default: false }, "only-copy-speed": { type: "boolean", default: false }, "cpu-prof": { type: "string" } } });
 const scale = values.scale as Scale;
@@ -149,10 +151,10 @@ function printCpu(copy: Copy): void {
 }
 
 function runChild(productionUrl: string, serverUrl: string, databaseName: string, options: SandboxOptionsInput, runs: number): Promise<ChildResult> {
-  const child = path.join(path.dirname(new URL(import.meta.url).pathname), "bench", "provision-child.ts");
   return new Promise((resolve, reject) => {
     const profile = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
-    const proc = spawn(process.execPath, [...profile, "--import", "tsx", child, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options, runs, pseudonymSecret: BENCH_SECRET })], {
+    const [command, ...args] = nodeCommand("provision-child", profile, { [WORKER_BUNDLE_ENV]: workerBundle });
+    const proc = spawn(command!, [...args, JSON.stringify({ productionUrl, sandboxServerUrl: serverUrl, databaseName, options, runs, pseudonymSecret: BENCH_SECRET })], {
       // As a worker process starts, so its peak RSS is a worker's.
       env: workerProcessEnv(process.env),
       stdio: ["ignore", "pipe", "inherit"],
@@ -205,6 +207,8 @@ function printPhases(runs: Record<string, Record<string, number>>): void {
   }
 }
 
+// The copies run as a worker runs them: compiled, not through tsx (scripts/worker-bundle.mjs).
+const workerBundle = await buildWorkerBundle();
 const dataDir = await mkdtemp(path.join(tmpdir(), "sandbox-portal-bench-"));
 const server = await startLocalServer({ dataDir, port: await freePort(), throwaway: true });
 
