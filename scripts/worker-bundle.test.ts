@@ -1,6 +1,6 @@
 /** The worker's compiled code (worker-bundle.mjs): one folder per version, written whole, others pruned once unused. */
 import { spawn } from "node:child_process";
-import { mkdir, readdir, rm, stat, utimes } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildWorkerBundle, WORKER_BUNDLES } from "./worker-bundle.mjs";
@@ -32,6 +32,18 @@ describe("buildWorkerBundle", () => {
     for (const entry of ["worker.js", "personal-data-preview.js", "provision-child.js", "lock-watchdog-thread.mjs"]) expect(files).toContain(entry);
     // Nothing half-written is left beside the builds.
     expect((await readdir(bundles)).filter((f) => f.startsWith(".building-"))).toEqual([]);
+  });
+
+  it("finds every file its code finds by its own URL: the thread started from a file, files read beside lib's modules", async () => {
+    const folder = await buildWorkerBundle();
+    const named: string[] = [];
+    for (const file of (await readdir(folder)).filter((f) => f.endsWith(".js"))) {
+      const code = await readFile(path.join(folder, file), "utf8");
+      for (const m of code.matchAll(/new URL\(\s*"(\.{1,2}\/[^"]+)",\s*import\.meta\.url\s*\)/g)) named.push(m[1]!);
+    }
+    // The lock watchdog's thread at least: a file the build copies, which a copy starts from.
+    expect(named).toContain("./lock-watchdog-thread.mjs");
+    for (const relative of named) expect(await exists(path.resolve(folder, relative)), relative).toBe(true);
   });
 
   it("gives the same code the same folder, and leaves its files as they are", async () => {
