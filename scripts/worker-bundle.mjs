@@ -20,8 +20,10 @@
  * - folders of other versions that no process has started from in a week are removed.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { realpathSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { build, stop } from "esbuild";
 
 /** Entry name → its source: each becomes `<name>.js` in the folder. */
@@ -103,5 +105,7 @@ const exists = (file) => stat(file).then(
   () => false,
 );
 
-// `node scripts/worker-bundle.mjs`: builds, and prints the folder.
-if (import.meta.url === `file://${process.argv[1]}`) console.log(await buildWorkerBundle());
+// `node scripts/worker-bundle.mjs`: builds, and prints the folder. Node names this module by its real
+// path, as a URL (a space or a letter beyond ASCII escaped): compared with the path as typed, a
+// project under such a folder, or reached through a link, built nothing.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) console.log(await buildWorkerBundle());
