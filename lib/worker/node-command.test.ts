@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { WORKER_ENTRIES } from "../../scripts/worker-bundle.mjs";
 import { nodeCommand, WORKER_BUNDLE_ENV, WORKER_NODE_OPTIONS } from "./node-command";
 
 const folder = path.join("/srv/portal/.worker", "0123456789abcdef");
@@ -32,5 +33,11 @@ describe("nodeCommand", () => {
     expect(nodeCommand("provision-child", ["--cpu-prof"], { [WORKER_BUNDLE_ENV]: folder }).slice(1, -1)).toEqual([...WORKER_NODE_OPTIONS, "--cpu-prof", "--enable-source-maps"]);
     const npmWorker = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.worker!;
     expect(npmWorker).toContain(`node ${WORKER_NODE_OPTIONS.join(" ")} --enable-source-maps scripts/worker-process.mjs`);
+  });
+
+  it("knows each entry the build compiles, by the same source (scripts/worker-bundle.mjs lists them for the build)", () => {
+    for (const [entry, script] of Object.entries(WORKER_ENTRIES) as [keyof typeof WORKER_ENTRIES, string][]) {
+      expect(nodeCommand(entry, [], {}).at(-1)).toBe(script);
+    }
   });
 });
