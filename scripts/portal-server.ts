@@ -14,7 +14,7 @@ import { normalizeForwardingHeaders, parseProxyTrust } from "../lib/http/client-
 import { log } from "../lib/observability/log";
 import { runShutdownSteps, shutdownSteps } from "../lib/startup/shutdown-steps";
 import { WORKER_BUNDLE_ENV } from "../lib/worker/node-command";
-import { buildWorkerBundle } from "./worker-bundle.mjs";
+import { buildWorkerBundle, keepInUse } from "./worker-bundle.mjs";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -34,6 +34,9 @@ if (!process.env[WORKER_BUNDLE_ENV]?.trim()) {
     (error: unknown) => log.warn({ err: error }, "the worker's code could not be compiled; its processes run it through tsx"),
   );
 }
+// Its processes start from the build as long as this server runs (the review's previews, a restarted worker).
+const workerBuild = process.env[WORKER_BUNDLE_ENV]?.trim();
+if (workerBuild) keepInUse(workerBuild);
 
 const app = next({ dev, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();

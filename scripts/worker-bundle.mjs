@@ -17,7 +17,8 @@
  * - the folder is two levels below the project's root, as lib's modules are, so a
  *   module that finds a file from its own URL (`../../prisma/crm/contract.sql`) finds
  *   the same file, and packages resolve from the project's node_modules;
- * - folders of other versions that no process has started from in a week are removed.
+ * - folders of other versions that no process has started from or run from in a week are
+ *   removed: a process that runs from a folder marks it as in use while it runs (keepInUse).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { realpathSync } from "node:fs";
@@ -36,6 +37,8 @@ export const WORKER_ENTRIES = {
 const THREAD_FILES = ["lib/sanitizer/lock-watchdog-thread.mjs"];
 export const WORKER_BUNDLES = ".worker";
 const KEEP_UNUSED_MS = 7 * 24 * 60 * 60 * 1000;
+/** How often a running process marks its build as in use: far within KEEP_UNUSED_MS. */
+const IN_USE_EVERY_MS = 60 * 60 * 1000;
 
 /** Builds the worker's code under `root` (the project's folder) and returns its folder. */
 export async function buildWorkerBundle(root = process.cwd()) {
@@ -74,6 +77,25 @@ export async function buildWorkerBundle(root = process.cwd()) {
   await utimes(dir, now, now);
   await pruneUnused(bundles, dir, now.getTime());
   return dir;
+}
+
+/**
+ * Marks `dir` as in use now and every `everyMs` while this process runs, so another
+ * version's start does not prune it under a worker that has run from it for a week and
+ * has yet to load a part of its code (the pseudonymiser loads on a first pseudonymised
+ * copy). A folder that cannot be marked (a read-only deployment's, which no build here
+ * prunes) is left as it is. Returns what stops the marking.
+ */
+export function keepInUse(dir, everyMs = IN_USE_EVERY_MS) {
+  const mark = () => {
+    const now = new Date();
+    return utimes(dir, now, now).catch(() => undefined);
+  };
+  void mark();
+  const timer = setInterval(mark, everyMs);
+  // Never what keeps a process alive.
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Writes the files into a folder of their own, then moves it into place: a reader sees all of them or none. */

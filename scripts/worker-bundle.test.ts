@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildWorkerBundle, WORKER_BUNDLES } from "./worker-bundle.mjs";
+import { buildWorkerBundle, keepInUse, WORKER_BUNDLES } from "./worker-bundle.mjs";
 
 const bundles = path.resolve(WORKER_BUNDLES);
 const planted: string[] = [];
@@ -59,6 +59,22 @@ describe("buildWorkerBundle", () => {
     await buildWorkerBundle();
     expect(await exists(stale)).toBe(false);
     expect(await exists(recent)).toBe(true);
+  });
+
+  it("keeps a build that a process still runs from, however long ago it started, and prunes it once that process is gone", async () => {
+    // A worker started from this build eight days ago, still running: another version starts now.
+    const running = await plantBuild("running-test", 8);
+    const stop = keepInUse(running, 20);
+    await expect.poll(async () => Date.now() - (await stat(running)).mtimeMs, { timeout: 5_000 }).toBeLessThan(60_000);
+    await buildWorkerBundle();
+    expect(await exists(running)).toBe(true);
+    // The process has ended: its build ages like any other.
+    stop();
+    const weekAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+    await utimes(running, weekAgo, weekAgo);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await buildWorkerBundle();
+    expect(await exists(running)).toBe(false);
   });
 
   it("runs with plain node, its packages found in the project's node_modules", async () => {

@@ -5,7 +5,8 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildWorkerBundle } from "./worker-bundle.mjs";
+import { buildWorkerBundle, keepInUse } from "./worker-bundle.mjs";
 
 const folder = process.env.WORKER_BUNDLE_DIR?.trim() || (await buildWorkerBundle());
+keepInUse(folder);
 await import(pathToFileURL(path.join(folder, "worker.js")).href);
