@@ -31,6 +31,23 @@ describe("the logger", () => {
     expect(lines[0]).toMatchObject({ level: 50, msg: "production connect failed", err: { type: "Error", code: "ECONNREFUSED" } });
   });
 
+  it("leaves out the driver's client that a connection's error carries, and keeps what the error says", () => {
+    const lines = capture();
+    const client = { connectionParameters: { user: "postgres", host: "db.internal", port: 5432, database: "portal" }, _types: { builtins: { BOOL: 16 } } };
+    const terminated = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01", severity: "FATAL", client });
+    log.error(terminated, "job queue error");
+    log.error({ err: terminated }, "again");
+
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.err).toMatchObject({ message: "terminating connection due to administrator command", code: "57P01", severity: "FATAL" });
+      expect(line.err).not.toHaveProperty("client");
+    }
+    expect(JSON.stringify(lines)).not.toContain("db.internal");
+    // The error itself is left as it was.
+    expect(terminated.client).toBe(client);
+  });
+
   it("puts the run's ids on every line logged inside the run, and only there", async () => {
     const lines = capture();
     const ids = { runId: "run-1", sandboxId: "sandbox-1", tenantId: "tenant-1" };

@@ -42,7 +42,20 @@ function maskStrings(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskStrings(item, depth + 1)]));
 }
 
-const maskedError = (error: unknown) => maskStrings(pino.stdSerializers.err(error as Error));
+/**
+ * Driver objects that errors carry: pg puts the client an idle connection's error came
+ * from on the error, and printed whole it is a hundred lines of the connection's state
+ * and parameters in every such line. The error's own message, code and stack say what
+ * an operator needs.
+ */
+const DRIVER_OBJECTS = new Set(["client", "connection", "socket"]);
+
+function maskedError(error: unknown): unknown {
+  const serialized: unknown = pino.stdSerializers.err(error as Error);
+  if (serialized === null || typeof serialized !== "object") return maskStrings(serialized);
+  // A copy: the serializer hands back what is not an Error as it came, the caller's own object.
+  return maskStrings(Object.fromEntries(Object.entries(serialized).filter(([key]) => !DRIVER_OBJECTS.has(key))));
+}
 
 function levelFromEnvironment(): LevelWithSilent {
   const asked = process.env.LOG_LEVEL;
