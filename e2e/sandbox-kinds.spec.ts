@@ -101,7 +101,14 @@ test("a partial, pseudonymised sandbox: a share of companies chosen in the wizar
   await expect(heading).toContainText("Step 4 of 6: Data");
   await percent.fill("40");
   await expect(page.getByRole("group", { name: "Documents" })).toBeVisible();
+  const allDocuments = page.getByRole("radio", { name: /^All documents/ });
+  await allDocuments.check();
+  await expect(allDocuments).toHaveAccessibleName(/adds .*B and/);
   await page.getByLabel(/^Pseudonymise/).check();
+  // Pseudonymised, files come without their contents, and the copy takes longer: the estimates say so.
+  await expect(allDocuments).toHaveAccessibleName(/names, dates and sizes only/);
+  await expect(page.getByTestId("data-estimate")).toContainText("several times as long");
+  await page.getByLabel("No documents").check();
   await expectAccessible(page, "wizard data step, partial copy");
 
   await page.getByRole("button", { name: "Next", exact: true }).click();

@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { baseCopyBytes, estimateRemainingMs, estimateSeconds, FIXED_SECONDS, progressFraction, throughputFromRuns, typicalDurationMs } from "./estimate";
+import {
+  baseCopyBytes,
+  copyShape,
+  estimateRemainingMs,
+  estimateSeconds,
+  extraSeconds,
+  FIXED_SECONDS,
+  MIN_RATE_BYTES,
+  progressFraction,
+  PSEUDONYMISED_TIME_FACTOR,
+  tellsRate,
+  throughputFromRuns,
+  typicalDurationMs,
+  type PastCopy,
+} from "./estimate";
 
 describe("copy estimate", () => {
   it("leaves documents and attachments out of the default copy", () => {
@@ -16,10 +30,42 @@ describe("copy estimate", () => {
     expect(estimateSeconds(1000, { bytesPerSecond: 10 })).toBe(FIXED_SECONDS + 100);
   });
 
+  const MB = 1024 * 1024;
+  const kept = (bytes: number, seconds: number): PastCopy => ({ bytes, seconds, personalData: "keep" });
+
   it("takes the median rate of past runs, ignoring empty ones", () => {
     expect(throughputFromRuns([])).toBeNull();
-    expect(throughputFromRuns([{ bytes: 100, seconds: 1 }, { bytes: 300, seconds: 1 }, { bytes: 0, seconds: 5 }, { bytes: 200, seconds: 1 }])).toBe(200);
-    expect(throughputFromRuns([{ bytes: 100, seconds: 1 }, { bytes: 300, seconds: 1 }])).toBe(200);
+    expect(throughputFromRuns([kept(100 * MB, 1), kept(300 * MB, 1), kept(0, 5), kept(200 * MB, 1)])).toBe(200 * MB);
+    expect(throughputFromRuns([kept(100 * MB, 1), kept(300 * MB, 1)])).toBe(200 * MB);
+  });
+
+  it("takes no rate from copies too small to show one, or from pseudonymised ones", () => {
+    // A configuration-only copy: kilobytes in two seconds. As a rate, a 140 MB copy would take an hour.
+    const configOnly = kept(120 * 1024, 2);
+    expect(throughputFromRuns([configOnly])).toBeNull();
+    expect(throughputFromRuns([configOnly, configOnly, kept(140 * MB, 7)])).toBe(20 * MB);
+    // A pseudonymised copy of the same production: its time is not a plain copy's.
+    expect(throughputFromRuns([{ bytes: 140 * MB, seconds: 25, personalData: "pseudonymise" }, kept(140 * MB, 7)])).toBe(20 * MB);
+    expect(tellsRate(kept(MIN_RATE_BYTES, 1))).toBe(true);
+    expect(tellsRate(kept(MIN_RATE_BYTES - 1, 1))).toBe(false);
+  });
+
+  it("expects a pseudonymised copy to take PSEUDONYMISED_TIME_FACTOR plain ones, fixed costs too", () => {
+    const rate = { bytesPerSecond: 10 * MB };
+    expect(estimateSeconds(100 * MB, rate, "pseudonymise")).toBe(Math.round((FIXED_SECONDS + 10) * PSEUDONYMISED_TIME_FACTOR));
+    expect(estimateSeconds(100 * MB, rate, "keep")).toBe(FIXED_SECONDS + 10);
+    expect(extraSeconds(100 * MB, rate, "pseudonymise")).toBe(Math.round(10 * PSEUDONYMISED_TIME_FACTOR));
+  });
+
+  it("tells copies apart by what decides their time: kind, personal data, documents and attachments", () => {
+    // Options saved before a choice existed read as its default.
+    expect(copyShape({})).toBe(copyShape({ kind: "full", personalData: "keep", documents: { mode: "none" }, serviceAttachments: false }));
+    expect(copyShape(null)).toBe(copyShape({}));
+    // Other choices (the domain, the plans) do not change how long a copy takes.
+    expect(copyShape({ invalidationDomain: "a.example", keepEnabledTaskIds: [3] })).toBe(copyShape({}));
+    for (const other of [{ kind: "config" }, { kind: "partial" }, { personalData: "pseudonymise" }, { documents: { mode: "all" } }, { serviceAttachments: true }]) {
+      expect(copyShape(other)).not.toBe(copyShape({}));
+    }
   });
 });
 

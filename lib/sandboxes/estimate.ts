@@ -7,11 +7,12 @@
  * A copy streams the chosen rows, sanitizes them, builds indexes and verifies the
  * result: roughly linear in the bytes moved, plus a fixed cost. The rate comes from
  * the tenant's own past runs when there are any (their bytes moved over wall time),
- * else from the fleet's, else from a conservative default.
+ * else from the fleet's, else from a conservative default. A pseudonymised copy takes
+ * a multiple of that.
  */
 import type { ProgressStep } from "../sanitizer/progress";
 import type { ProductionFootprint } from "../tenants/production";
-import type { SandboxKind } from "../sanitizer/options";
+import type { PersonalDataChoice, SandboxKind } from "../sanitizer/options";
 
 export type { ProductionFootprint };
 
@@ -41,13 +42,23 @@ export function baseCopyBytes(footprint: ProductionFootprint, kind: SandboxKind 
   return Math.round(Math.min(all, footprint.configurationBytes + Math.max(0, all - footprint.configurationBytes) * share));
 }
 
-export function estimateSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">): number {
-  return Math.round(FIXED_SECONDS + bytes / Math.max(1, throughput.bytesPerSecond));
+/**
+ * How many times as long a pseudonymised copy takes as the same copy with people kept
+ * (rule 18: every personal value rewritten, free text scrubbed of names, and the copy
+ * searched for every production value before use): 3.1–3.9 on the medium production
+ * (`npm run bench`, s/c). Its fixed costs grow too (production's values are read first).
+ */
+export const PSEUDONYMISED_TIME_FACTOR = 3.5;
+
+const timeFactor = (personalData: PersonalDataChoice) => (personalData === "pseudonymise" ? PSEUDONYMISED_TIME_FACTOR : 1);
+
+export function estimateSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">, personalData: PersonalDataChoice = "keep"): number {
+  return Math.round((FIXED_SECONDS + bytes / Math.max(1, throughput.bytesPerSecond)) * timeFactor(personalData));
 }
 
 /** Extra seconds that `bytes` more data adds. */
-export function extraSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">): number {
-  return Math.round(bytes / Math.max(1, throughput.bytesPerSecond));
+export function extraSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">, personalData: PersonalDataChoice = "keep"): number {
+  return Math.round((bytes / Math.max(1, throughput.bytesPerSecond)) * timeFactor(personalData));
 }
 
 /** The median: robust against one odd run. Null for no valid (finite, positive) value. */
@@ -58,9 +69,46 @@ function median(values: readonly number[]): number | null {
   return valid.length % 2 ? valid[mid]! : (valid[mid - 1]! + valid[mid]!) / 2;
 }
 
-/** Median rate of past runs: bytes moved over wall-clock seconds. */
-export function throughputFromRuns(runs: { bytes: number; seconds: number }[]): number | null {
-  return median(runs.filter((r) => r.bytes > 0 && r.seconds > 0).map((r) => r.bytes / r.seconds));
+/**
+ * A copy that moved less says more about the fixed cost than about a rate: a
+ * configuration-only copy moves kilobytes in seconds, and taken as a rate it made the
+ * next full copy's estimate hours long.
+ */
+export const MIN_RATE_BYTES = 32 * 1024 * 1024;
+
+/** A past copy, as the rate reads it: what it moved, how long it took, and whether it pseudonymised. */
+export interface PastCopy {
+  bytes: number;
+  seconds: number;
+  personalData: PersonalDataChoice;
+}
+
+/**
+ * Whether a past copy tells the rate: one that moved enough bytes and kept people as
+ * they are (a pseudonymised copy's time is PSEUDONYMISED_TIME_FACTOR plain ones, and
+ * would slow every estimate after it).
+ */
+export const tellsRate = (run: PastCopy) => run.bytes >= MIN_RATE_BYTES && run.seconds > 0 && run.personalData === "keep";
+
+/** Median rate of the past copies that tell one: bytes moved over wall-clock seconds. */
+export function throughputFromRuns(runs: readonly PastCopy[]): number | null {
+  return median(runs.filter(tellsRate).map((r) => r.bytes / r.seconds));
+}
+
+/**
+ * What decides how long a copy takes, as its options say: the kind, the personal data,
+ * the documents and the attachments. The time left of a running copy is judged by past
+ * copies of the same shape: a configuration-only copy's seconds say nothing of a full
+ * copy with documents.
+ */
+export function copyShape(options: unknown): string {
+  const o = (typeof options === "object" && options !== null ? options : {}) as {
+    kind?: unknown;
+    personalData?: unknown;
+    documents?: { mode?: unknown };
+    serviceAttachments?: unknown;
+  };
+  return JSON.stringify([o.kind ?? "full", o.personalData ?? "keep", o.documents?.mode ?? "none", o.serviceAttachments === true]);
 }
 
 export const THROUGHPUT_BASIS_TEXT: Record<Throughput["basis"], string> = {

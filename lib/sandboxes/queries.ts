@@ -10,6 +10,7 @@ import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
+import type { PersonalDataChoice } from "../sanitizer/options";
 import { ACTIVE_RUN_STATUSES, describeLostRun } from "../jobs/lifecycle";
 import { isBeingStopped, shownRunStatus } from "../jobs/failure";
 import { describeServerWait } from "../jobs/slots";
@@ -17,7 +18,7 @@ import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
 import { readSandboxPage, sandboxListWhere } from "./list-filter";
 import { SANDBOX_DEFAULT_SORT, SANDBOX_SORTS, type SandboxListQuery } from "./list-schema";
-import { DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, throughputFromRuns, typicalDurationMs, type Throughput } from "./estimate";
+import { copyShape, DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, tellsRate, throughputFromRuns, typicalDurationMs, type PastCopy, type Throughput } from "./estimate";
 
 /**
  * The sandboxes an actor may see. Staff: all. Customer admins: their tenant's.
@@ -173,21 +174,31 @@ export function asProgress(value: unknown): RunProgress {
   return { steps: Array.isArray(steps) ? (steps as RunProgress["steps"]) : [] };
 }
 
-/** Durations of the tenant's recent successful copies: the history part of the ETA. */
-async function pastCopyDurations(tenantId: string): Promise<number[]> {
-  const past = await db.sandboxRun.findMany({
-    where: {
-      sandbox: { tenantId },
-      kind: { in: ["PROVISION", "REFRESH"] },
-      status: "SUCCEEDED",
-      startedAt: { not: null },
-      finishedAt: { not: null },
-    },
+/** The recent successful copies looked at for an estimate; those of another shape are passed over. */
+const RECENT_COPIES = 50;
+
+/** Recent successful copies, newest first, with their options (not their reports, which can be long). */
+function recentCopies(where: Prisma.SandboxRunWhereInput) {
+  return db.sandboxRun.findMany({
+    where: { kind: { in: ["PROVISION", "REFRESH"] }, status: "SUCCEEDED", startedAt: { not: null }, finishedAt: { not: null }, ...where },
     orderBy: { finishedAt: "desc" },
-    take: 7,
-    select: { startedAt: true, finishedAt: true },
+    take: RECENT_COPIES,
+    select: { id: true, startedAt: true, finishedAt: true, options: true },
   });
-  return past.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime());
+}
+
+const personalDataOf = (options: unknown): PersonalDataChoice => ((options as { personalData?: PersonalDataChoice } | null)?.personalData === "pseudonymise" ? "pseudonymise" : "keep");
+
+const secondsOf = (run: { startedAt: Date | null; finishedAt: Date | null }) => (run.finishedAt!.getTime() - run.startedAt!.getTime()) / 1000;
+
+/** Durations of the tenant's recent successful copies of the same shape as `options` (copyShape): the history part of the ETA. */
+async function pastCopyDurations(tenantId: string, options: unknown): Promise<number[]> {
+  const shape = copyShape(options);
+  const past = await recentCopies({ sandbox: { tenantId } });
+  return past
+    .filter((r) => copyShape(r.options) === shape)
+    .slice(0, 7)
+    .map((r) => secondsOf(r) * 1000);
 }
 
 export interface ProgressSnapshot {
@@ -224,13 +235,13 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true, stopReason: true },
+    select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true, stopReason: true, options: true },
   });
   const now = new Date();
   if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
   const progress = asProgress(run.progress);
   const fraction = run.status === "SUCCEEDED" ? 1 : progressFraction(progress.steps);
-  const typicalMs = run.kind === "DELETE" ? null : typicalDurationMs(await pastCopyDurations(sandbox.tenantId));
+  const typicalMs = run.kind === "DELETE" ? null : typicalDurationMs(await pastCopyDurations(sandbox.tenantId, run.options));
   const elapsedMs = run.startedAt ? now.getTime() - run.startedAt.getTime() : 0;
   const active = run.status === "QUEUED" || run.status === "RUNNING";
   const lost = describeLostRun(run, now);
@@ -259,27 +270,26 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   };
 }
 
-/** Copy rate from the last finished copies: the tenant's own, else the fleet's, else the default. */
+/**
+ * Copy rate from the last five finished copies that tell one (estimate.ts tellsRate):
+ * the tenant's own, else the fleet's, else the default.
+ */
 export async function getThroughput(tenantId: string): Promise<Throughput> {
-  const recent = (where: object) =>
-    db.sandboxRun.findMany({
-      where: { status: "SUCCEEDED", kind: { in: ["PROVISION", "REFRESH"] }, startedAt: { not: null }, finishedAt: { not: null }, ...where },
-      orderBy: { finishedAt: "desc" },
-      take: 5,
-      select: { startedAt: true, finishedAt: true, report: true },
-    });
-  const rate = (runs: Awaited<ReturnType<typeof recent>>) =>
-    throughputFromRuns(
-      runs.map((r) => ({
-        bytes: ((r.report as Partial<SanitizationReport> | null)?.tables ?? []).reduce((sum, t) => sum + (t.bytes ?? 0), 0),
-        seconds: (r.finishedAt!.getTime() - r.startedAt!.getTime()) / 1000,
-      })),
-    );
-  const own = await recent({ sandbox: { tenantId } });
-  const ownRate = rate(own);
+  const telling = async (where: Prisma.SandboxRunWhereInput) => {
+    const kept = (await recentCopies(where)).filter((r) => personalDataOf(r.options) === "keep").slice(0, 20);
+    // Only these copies' reports are read, for the bytes each moved.
+    const reports = await db.sandboxRun.findMany({ where: { id: { in: kept.map((r) => r.id) } }, select: { id: true, report: true } });
+    const bytesOf = new Map(reports.map((r) => [r.id, ((r.report as Partial<SanitizationReport> | null)?.tables ?? []).reduce((sum, t) => sum + (t.bytes ?? 0), 0)]));
+    return kept
+      .map((r): PastCopy => ({ bytes: bytesOf.get(r.id) ?? 0, seconds: secondsOf(r), personalData: "keep" }))
+      .filter(tellsRate)
+      .slice(0, 5);
+  };
+  const own = await telling({ sandbox: { tenantId } });
+  const ownRate = throughputFromRuns(own);
   if (ownRate) return { bytesPerSecond: ownRate, basis: "tenant-runs", runs: own.length };
-  const fleet = await recent({});
-  const fleetRate = rate(fleet);
+  const fleet = await telling({});
+  const fleetRate = throughputFromRuns(fleet);
   if (fleetRate) return { bytesPerSecond: fleetRate, basis: "fleet-runs", runs: fleet.length };
   return { bytesPerSecond: DEFAULT_BYTES_PER_SECOND, basis: "default", runs: 0 };
 }

@@ -19,6 +19,9 @@ function documentDateWarning(since: string, oldestDay: string | null): string | 
 const adds = (bytes: number, seconds: number) =>
   bytes === 0 ? "adds nothing" : `adds ${formatBytes(bytes)} and ${formatEstimate(seconds * 1000)}`;
 
+/** What files add to a pseudonymised copy, which copies their rows without their contents (rule 18). */
+const FILES_WITHOUT_CONTENTS = "their names, dates and sizes only: contents are not copied when people are pseudonymised";
+
 /** Step 4: what the sandbox holds (rule 17), personal data (rule 18), then documents and Service attachments, left out unless chosen; each choice shows what it costs. */
 export function StepData({ form, data }: StepProps) {
   const id = useId();
@@ -37,6 +40,8 @@ export function StepData({ form, data }: StepProps) {
   const dateWarning = documentDateWarning(since ?? "", data.documentDays[0]?.day ?? null);
   const chosenDocs = mode === "all" ? all : mode === "since" ? fromDate : { count: 0, bytes: 0 };
   const share = useWatch({ control: form.control, name: "share" });
+  const personalData = useWatch({ control: form.control, name: "personalData" }) ?? "keep";
+  const pseudonymised = personalData === "pseudonymise";
   // A share belongs to a partial copy: kept under another kind, a half-typed one would block the step with an error nobody sees.
   useEffect(() => {
     if (kind !== "partial" && form.getValues("share") !== undefined) form.setValue("share", undefined);
@@ -44,10 +49,13 @@ export function StepData({ form, data }: StepProps) {
   // A share of companies is about that share of the records; the other ways to choose are sized by the dry run.
   const fraction = kind === "partial" ? (share?.by === "percent" && Number.isFinite(share.percent) ? share.percent / 100 : null) : 1;
   const base = baseCopyBytes(data.footprint, kind, fraction ?? 1);
-  // A configuration-only copy holds no documents or attachments, whatever was chosen for a full one.
-  const extra = kind === "config" ? 0 : chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0);
+  // A configuration-only copy holds no documents or attachments, whatever was chosen for a full one;
+  // a pseudonymised one copies their rows without their contents.
+  const extra = kind === "config" || pseudonymised ? 0 : chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0);
   const t = data.throughput;
-  const costOf = (bytes: number) => `${formatBytes(bytes)}, ${formatEstimate(estimateSeconds(bytes, t) * 1000)}`;
+  const costOf = (bytes: number) => `${formatBytes(bytes)}, ${formatEstimate(estimateSeconds(bytes, t, personalData) * 1000)}`;
+  /** What choosing `files` adds: their bytes and time, or, pseudonymised, their rows alone. */
+  const filesAdd = (files: { bytes: number }) => (pseudonymised ? FILES_WITHOUT_CONTENTS : adds(files.bytes, extraSeconds(files.bytes, t, personalData)));
   const partialCost = fraction === null || kind !== "partial" ? "size counted in the review step" : `${costOf(base)} before documents`;
 
   const radio = (name: "documents.mode", value: string) => form.register(name as Path<WizardFormValues>, { value });
@@ -99,7 +107,7 @@ export function StepData({ form, data }: StepProps) {
                 <input type="radio" value="none" {...radio("documents.mode", "none")} className="h-4 w-4" /> No documents (adds nothing)
               </label>
               <label className="flex items-center gap-2">
-                <input type="radio" value="all" {...radio("documents.mode", "all")} className="h-4 w-4" /> All documents ({adds(all.bytes, extraSeconds(all.bytes, t))})
+                <input type="radio" value="all" {...radio("documents.mode", "all")} className="h-4 w-4" /> All documents ({filesAdd(all)})
               </label>
               <label className="flex items-center gap-2">
                 <input type="radio" value="since" {...radio("documents.mode", "since")} className="h-4 w-4" /> Documents created on or after a date
@@ -118,7 +126,7 @@ export function StepData({ form, data }: StepProps) {
                     {...form.register("documents.since" as Path<WizardFormValues>)}
                   />
                   <p id={`${id}-since-effect`} className="mt-1 text-slate-700" aria-live="polite">
-                    {fromDate.count.toLocaleString("en-GB")} documents: {adds(fromDate.bytes, extraSeconds(fromDate.bytes, t))}
+                    {fromDate.count.toLocaleString("en-GB")} documents: {filesAdd(fromDate)}
                   </p>
                   {dateWarning && !sinceError && (
                     <p className="mt-1 text-amber-900" data-testid="documents-date-warning">
@@ -146,7 +154,7 @@ export function StepData({ form, data }: StepProps) {
               </label>
               <label className="flex items-center gap-2">
                 <input type="radio" name="serviceAttachments" checked={attachmentsOn} onChange={() => form.setValue("serviceAttachments", true, { shouldDirty: true })} className="h-4 w-4" />
-                Copy them ({adds(data.attachments.bytes, extraSeconds(data.attachments.bytes, t))})
+                Copy them ({filesAdd(data.attachments)})
               </label>
             </div>
           </fieldset>
@@ -155,7 +163,7 @@ export function StepData({ form, data }: StepProps) {
       <p className="rounded-md bg-brand-50 p-3 text-sm text-brand-900" aria-live="polite" data-testid="data-estimate">
         {fraction === null
           ? "The review step counts on production how much the chosen companies hold."
-          : `With these choices the copy moves about ${formatBytes(base + extra)} and takes ${formatEstimate(estimateSeconds(base + extra, t) * 1000)}.`}
+          : `With these choices the copy moves about ${formatBytes(base + extra)} and takes ${formatEstimate(estimateSeconds(base + extra, t, personalData) * 1000)}${pseudonymised ? " (pseudonymising people takes several times as long as keeping them)" : ""}.`}
       </p>
     </div>
   );

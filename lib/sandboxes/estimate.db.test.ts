@@ -1,0 +1,100 @@
+/**
+ * Estimates from past copies, against a real portal database: the rate the order form
+ * and the wizard show durations by, and the history a running copy's time left starts
+ * from. Copies of another shape (a configuration-only copy, a pseudonymised one) must
+ * not move either: a configuration-only copy's kilobytes in seconds, read as a rate,
+ * made a full copy's estimate hours long.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { Actor } from "../auth/policy";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { getProgressSnapshot, getThroughput } = await import("./queries");
+const { DEFAULT_BYTES_PER_SECOND } = await import("./estimate");
+
+const MB = 1024 * 1024;
+let tenantId = "";
+let otherTenantId = "";
+let sandboxId = "";
+let admin: Actor;
+
+/** A finished copy of `sandbox`: `bytes` moved in `seconds`, with `options`, `minutesAgo` ended. */
+async function pastCopy(sandbox: string, bytes: number, seconds: number, options: object, minutesAgo: number) {
+  const finishedAt = new Date(Date.now() - minutesAgo * 60_000);
+  await db.sandboxRun.create({
+    data: {
+      sandboxId: sandbox,
+      kind: "PROVISION",
+      status: "SUCCEEDED",
+      options,
+      startedAt: new Date(finishedAt.getTime() - seconds * 1000),
+      finishedAt,
+      report: { tables: [{ name: "company", rows: 1, bytes }] },
+    },
+  });
+}
+
+async function sandboxOf(tenant: string, orderedById: string, name: string) {
+  return (await db.sandbox.create({ data: { tenantId: tenant, orderedById, name, status: "READY", planCounts: {}, databaseName: `db_${name}` } })).id;
+}
+
+beforeAll(async () => {
+  tenantId = (await db.tenant.create({ data: { customerId: "Cust7001", companyName: "Estimates AS", productionUrlEncrypted: "x" } })).id;
+  otherTenantId = (await db.tenant.create({ data: { customerId: "Cust7002", companyName: "Fleet AS", productionUrlEncrypted: "x" } })).id;
+  const user = await db.user.create({ data: { email: "admin@estimates.example", name: "Admin", role: "CUSTOMER_ADMIN", tenantId, passwordHash: "-" } });
+  const other = await db.user.create({ data: { email: "admin@fleet.example", name: "Admin", role: "CUSTOMER_ADMIN", tenantId: otherTenantId, passwordHash: "-" } });
+  admin = { id: user.id, email: user.email, name: user.name, role: "CUSTOMER_ADMIN", tenantId, tenantName: "Estimates AS", customerId: "Cust7001" };
+  sandboxId = await sandboxOf(tenantId, user.id, "uat");
+  const fleetSandbox = await sandboxOf(otherTenantId, other.id, "fleet");
+
+  // The tenant's copies, newest first: three configuration-only ones and a pseudonymised
+  // full one since its last two plain full copies (140 MB in 7 s and in 14 s).
+  await pastCopy(sandboxId, 120 * 1024, 2, { kind: "config" }, 1);
+  await pastCopy(sandboxId, 150 * 1024, 2, { kind: "config" }, 2);
+  await pastCopy(sandboxId, 140 * MB, 40, { personalData: "pseudonymise" }, 3);
+  await pastCopy(sandboxId, 100 * 1024, 1, { kind: "config" }, 4);
+  await pastCopy(sandboxId, 140 * MB, 7, { kind: "full", personalData: "keep" }, 5);
+  await pastCopy(sandboxId, 140 * MB, 14, {}, 6);
+  // Another customer's copy: the fleet's rate, for a tenant without copies that tell one.
+  await pastCopy(fleetSandbox, 64 * MB, 2, {}, 10);
+});
+
+describe("estimates from past copies", () => {
+  it("takes the rate from the tenant's copies that tell one: not configuration-only or pseudonymised ones", async () => {
+    const throughput = await getThroughput(tenantId);
+    expect(throughput.basis).toBe("tenant-runs");
+    expect(throughput.runs).toBe(2);
+    // The median of 20 and 10 MB/s.
+    expect(throughput.bytesPerSecond).toBeCloseTo(15 * MB, 0);
+  });
+
+  it("falls back to the fleet's copies, then to the default, for a tenant whose copies tell no rate", async () => {
+    const fresh = (await db.tenant.create({ data: { customerId: "Cust7003", companyName: "New AS", productionUrlEncrypted: "x" } })).id;
+    const fleet = await getThroughput(fresh);
+    expect(fleet.basis).toBe("fleet-runs");
+    expect(fleet.bytesPerSecond).toBeGreaterThan(0);
+    await db.sandboxRun.deleteMany({ where: { sandbox: { tenantId: { not: fresh } } } });
+    expect(await getThroughput(fresh)).toEqual({ bytesPerSecond: DEFAULT_BYTES_PER_SECOND, basis: "default", runs: 0 });
+  });
+
+  it("starts a running copy's time left from past copies of its own shape", async () => {
+    await pastCopy(sandboxId, 120 * 1024, 2, { kind: "config" }, 30);
+    await pastCopy(sandboxId, 140 * MB, 60, { kind: "full" }, 31);
+    await pastCopy(sandboxId, 140 * MB, 50, { kind: "full", documents: { mode: "none" } }, 32);
+    await pastCopy(sandboxId, 140 * MB, 500, { kind: "full", documents: { mode: "all" } }, 33);
+    const running = async (options: object) => {
+      await db.sandboxRun.deleteMany({ where: { sandboxId, status: "RUNNING" } });
+      await db.sandboxRun.create({ data: { sandboxId, kind: "REFRESH", status: "RUNNING", options, startedAt: new Date(), progress: { steps: [] } } });
+      return (await getProgressSnapshot(admin, sandboxId))!.typicalMs;
+    };
+    // A full copy without documents: the two like it (55 s), not the configuration-only one's 2 s or the one with documents.
+    expect(await running({ kind: "full" })).toBe(55_000);
+    expect(await running({ kind: "config" })).toBe(2_000);
+    expect(await running({ kind: "full", documents: { mode: "all" } })).toBe(500_000);
+    // No past copy of its shape: no history to go on (its own pace takes over once it moves).
+    expect(await running({ kind: "partial" })).toBeNull();
+  });
+});
