@@ -4,6 +4,7 @@
  * demo data. Never touches the developer's .data folder.
  */
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
@@ -49,8 +50,12 @@ let stopping: Promise<void> | undefined;
 /** Once, whichever comes first: a signal, or the web server's exit. */
 function shutdown(): Promise<void> {
   stopping ??= (async () => {
+    // The web server hands its worker's copy back and closes its queue while the database is
+    // still up (stopped first, it logged each of its connections terminated as an error).
+    // Bounded waits: Playwright kills the whole process group 15 s after its SIGTERM.
+    const exited = next.exitCode !== null || next.signalCode !== null ? Promise.resolve() : once(next, "exit");
     next.kill("SIGTERM");
-    // A bounded wait: Playwright kills the whole process group 15 s after its SIGTERM.
+    await Promise.race([exited, delay(8_000)]);
     await Promise.race([localServer?.stop().catch(() => undefined), delay(5_000)]);
     process.exit(0);
   })();
