@@ -99,9 +99,13 @@ export const ProgressSchema = z
         progress: z.object({ steps: z.array(StepSchema) }),
       })
       .nullable(),
-    fraction: z.number(),
-    typicalMs: z.number().nullable(),
-    remainingMs: z.number().nullable(),
+    fraction: z.number().meta({ description: "How far the run has come, 0 to 1." }),
+    typicalMs: z.number().nullable().meta({
+      description: "How long the customer's past copies of the same shape took (kind, personal data, documents and attachments), the median of the last seven; null when there is none.",
+    }),
+    remainingMs: z.number().nullable().meta({
+      description: "The run's time left: from typicalMs at first, more and more from its own pace as it goes; null while there is nothing to go on, and for a run that is not active.",
+    }),
     now: when,
   })
   .register(apiSchemas, { id: "Progress", description: "The newest run of the sandbox, its steps, and the estimate." });
