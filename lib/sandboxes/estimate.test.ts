@@ -4,7 +4,6 @@ import {
   copyShape,
   estimateRemainingMs,
   estimateSeconds,
-  extraSeconds,
   FIXED_SECONDS,
   MIN_RATE_BYTES,
   progressFraction,
@@ -54,7 +53,6 @@ describe("copy estimate", () => {
     const rate = { bytesPerSecond: 10 * MB };
     expect(estimateSeconds(100 * MB, rate, "pseudonymise")).toBe(Math.round((FIXED_SECONDS + 10) * PSEUDONYMISED_TIME_FACTOR));
     expect(estimateSeconds(100 * MB, rate, "keep")).toBe(FIXED_SECONDS + 10);
-    expect(extraSeconds(100 * MB, rate, "pseudonymise")).toBe(Math.round(10 * PSEUDONYMISED_TIME_FACTOR));
   });
 
   it("tells copies apart by what decides their time: kind, personal data, documents and attachments", () => {

@@ -56,9 +56,9 @@ export function estimateSeconds(bytes: number, throughput: Pick<Throughput, "byt
   return Math.round((FIXED_SECONDS + bytes / Math.max(1, throughput.bytesPerSecond)) * timeFactor(personalData));
 }
 
-/** Extra seconds that `bytes` more data adds. */
-export function extraSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">, personalData: PersonalDataChoice = "keep"): number {
-  return Math.round((bytes / Math.max(1, throughput.bytesPerSecond)) * timeFactor(personalData));
+/** Extra seconds that `bytes` more data adds (to a copy that keeps people: a pseudonymised one leaves files' contents out). */
+export function extraSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">): number {
+  return Math.round(bytes / Math.max(1, throughput.bytesPerSecond));
 }
 
 /** The median: robust against one odd run. Null for no valid (finite, positive) value. */
@@ -95,6 +95,10 @@ export function throughputFromRuns(runs: readonly PastCopy[]): number | null {
   return median(runs.filter(tellsRate).map((r) => r.bytes / r.seconds));
 }
 
+/** A stored copy's personal data choice: options saved before the choice existed kept people. */
+export const personalDataOf = (options: unknown): PersonalDataChoice =>
+  (options as { personalData?: unknown } | null)?.personalData === "pseudonymise" ? "pseudonymise" : "keep";
+
 /**
  * What decides how long a copy takes, as its options say: the kind, the personal data,
  * the documents and the attachments. The time left of a running copy is judged by past
@@ -102,13 +106,8 @@ export function throughputFromRuns(runs: readonly PastCopy[]): number | null {
  * copy with documents.
  */
 export function copyShape(options: unknown): string {
-  const o = (typeof options === "object" && options !== null ? options : {}) as {
-    kind?: unknown;
-    personalData?: unknown;
-    documents?: { mode?: unknown };
-    serviceAttachments?: unknown;
-  };
-  return JSON.stringify([o.kind ?? "full", o.personalData ?? "keep", o.documents?.mode ?? "none", o.serviceAttachments === true]);
+  const o = (typeof options === "object" && options !== null ? options : {}) as { kind?: unknown; documents?: { mode?: unknown }; serviceAttachments?: unknown };
+  return JSON.stringify([o.kind ?? "full", personalDataOf(options), o.documents?.mode ?? "none", o.serviceAttachments === true]);
 }
 
 export const THROUGHPUT_BASIS_TEXT: Record<Throughput["basis"], string> = {

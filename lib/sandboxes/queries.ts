@@ -10,7 +10,6 @@ import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import type { SanitizationReport } from "../sanitizer/report";
-import type { PersonalDataChoice } from "../sanitizer/options";
 import { ACTIVE_RUN_STATUSES, describeLostRun } from "../jobs/lifecycle";
 import { isBeingStopped, shownRunStatus } from "../jobs/failure";
 import { describeServerWait } from "../jobs/slots";
@@ -18,7 +17,7 @@ import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
 import { readSandboxPage, sandboxListWhere } from "./list-filter";
 import { SANDBOX_DEFAULT_SORT, SANDBOX_SORTS, type SandboxListQuery } from "./list-schema";
-import { copyShape, DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, progressFraction, tellsRate, throughputFromRuns, typicalDurationMs, type PastCopy, type Throughput } from "./estimate";
+import { copyShape, DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, personalDataOf, progressFraction, tellsRate, throughputFromRuns, typicalDurationMs, type PastCopy, type Throughput } from "./estimate";
 
 /**
  * The sandboxes an actor may see. Staff: all. Customer admins: their tenant's.
@@ -187,8 +186,6 @@ function recentCopies(where: Prisma.SandboxRunWhereInput) {
   });
 }
 
-const personalDataOf = (options: unknown): PersonalDataChoice => ((options as { personalData?: PersonalDataChoice } | null)?.personalData === "pseudonymise" ? "pseudonymise" : "keep");
-
 const secondsOf = (run: { startedAt: Date | null; finishedAt: Date | null }) => (run.finishedAt!.getTime() - run.startedAt!.getTime()) / 1000;
 
 /** Durations of the tenant's recent successful copies of the same shape as `options` (copyShape): the history part of the ETA. */
@@ -281,7 +278,7 @@ export async function getThroughput(tenantId: string): Promise<Throughput> {
     const reports = await db.sandboxRun.findMany({ where: { id: { in: kept.map((r) => r.id) } }, select: { id: true, report: true } });
     const bytesOf = new Map(reports.map((r) => [r.id, ((r.report as Partial<SanitizationReport> | null)?.tables ?? []).reduce((sum, t) => sum + (t.bytes ?? 0), 0)]));
     return kept
-      .map((r): PastCopy => ({ bytes: bytesOf.get(r.id) ?? 0, seconds: secondsOf(r), personalData: "keep" }))
+      .map((r): PastCopy => ({ bytes: bytesOf.get(r.id) ?? 0, seconds: secondsOf(r), personalData: personalDataOf(r.options) }))
       .filter(tellsRate)
       .slice(0, 5);
   };

@@ -55,7 +55,7 @@ export function StepData({ form, data }: StepProps) {
   const t = data.throughput;
   const costOf = (bytes: number) => `${formatBytes(bytes)}, ${formatEstimate(estimateSeconds(bytes, t, personalData) * 1000)}`;
   /** What choosing `files` adds: their bytes and time, or, pseudonymised, their rows alone. */
-  const filesAdd = (files: { bytes: number }) => (pseudonymised ? FILES_WITHOUT_CONTENTS : adds(files.bytes, extraSeconds(files.bytes, t, personalData)));
+  const filesAdd = (files: { bytes: number }) => (pseudonymised ? FILES_WITHOUT_CONTENTS : adds(files.bytes, extraSeconds(files.bytes, t)));
   const partialCost = fraction === null || kind !== "partial" ? "size counted in the review step" : `${costOf(base)} before documents`;
 
   const radio = (name: "documents.mode", value: string) => form.register(name as Path<WizardFormValues>, { value });
