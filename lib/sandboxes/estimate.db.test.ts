@@ -13,7 +13,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { getProgressSnapshot, getThroughput } = await import("./queries");
-const { DEFAULT_BYTES_PER_SECOND } = await import("./estimate");
+const { DEFAULT_BYTES_PER_SECOND, estimateSeconds, FIXED_SECONDS } = await import("./estimate");
 
 const MB = 1024 * 1024;
 let tenantId = "";
@@ -69,6 +69,15 @@ describe("estimates from past copies", () => {
     expect(throughput.runs).toBe(2);
     // The median of 20 and 10 MB/s.
     expect(throughput.bytesPerSecond).toBeCloseTo(15 * MB, 0);
+  });
+
+  it("learns how much longer the tenant's pseudonymised copies take from them alone", async () => {
+    // Its one pseudonymised copy: 140 MB in 40 s, where a plain one would take FIXED_SECONDS + 140 / 15 s.
+    const own = await getThroughput(tenantId);
+    expect(own.pseudonymisedFactor).toBeCloseTo(40 / (FIXED_SECONDS + 140 / 15), 6);
+    expect(estimateSeconds(140 * MB, own, "pseudonymise")).toBe(40);
+    // Another tenant's pseudonymised copies say nothing of this one's.
+    expect((await getThroughput(otherTenantId)).pseudonymisedFactor).toBeUndefined();
   });
 
   it("falls back to the fleet's copies, then to the default, for a tenant whose copies tell no rate", async () => {

@@ -8,6 +8,8 @@ import {
   MIN_RATE_BYTES,
   progressFraction,
   PSEUDONYMISED_TIME_FACTOR,
+  pseudonymisedFactorFromRuns,
+  pseudonymisingTakes,
   tellsRate,
   throughputFromRuns,
   typicalDurationMs,
@@ -53,6 +55,25 @@ describe("copy estimate", () => {
     const rate = { bytesPerSecond: 10 * MB };
     expect(estimateSeconds(100 * MB, rate, "pseudonymise")).toBe(Math.round((FIXED_SECONDS + 10) * PSEUDONYMISED_TIME_FACTOR));
     expect(estimateSeconds(100 * MB, rate, "keep")).toBe(FIXED_SECONDS + 10);
+  });
+
+  it("learns how much longer pseudonymising takes from the tenant's own pseudonymised copies", () => {
+    const pseudonymised = (bytes: number, seconds: number): PastCopy => ({ bytes, seconds, personalData: "pseudonymise" });
+    const rate = 10 * MB;
+    // 100 MB at 10 MB/s is FIXED_SECONDS + 10 s kept: copies that took 2, 3 and 10 times that give the median, 3.
+    const plain = FIXED_SECONDS + 10;
+    expect(pseudonymisedFactorFromRuns([pseudonymised(100 * MB, 2 * plain), pseudonymised(100 * MB, 10 * plain), pseudonymised(100 * MB, 3 * plain)], rate)).toBeCloseTo(3, 6);
+    // Copies that kept people, or moved too little to tell (a configuration-only one), say nothing of it.
+    expect(pseudonymisedFactorFromRuns([kept(100 * MB, 5 * plain), pseudonymised(MIN_RATE_BYTES - 1, 60)], rate)).toBeNull();
+    // Never below 1: a pseudonymised copy that ran in a quiet hour does not make pseudonymising look free.
+    expect(pseudonymisedFactorFromRuns([pseudonymised(100 * MB, plain / 2)], rate)).toBe(1);
+
+    const learned = { bytesPerSecond: rate, pseudonymisedFactor: 2 };
+    expect(estimateSeconds(100 * MB, learned, "pseudonymise")).toBe(2 * plain);
+    expect(estimateSeconds(100 * MB, learned, "keep")).toBe(plain);
+    expect(pseudonymisingTakes(learned)).toBe("your pseudonymised copies took about 2 times as long as copies that kept people");
+    expect(pseudonymisingTakes({ pseudonymisedFactor: 2.84 })).toContain("about 2.8 times");
+    expect(pseudonymisingTakes({})).toBe("pseudonymising people takes several times as long as keeping them");
   });
 
   it("tells copies apart by what decides their time: kind, personal data, documents and attachments", () => {

@@ -8,7 +8,8 @@
  * result: roughly linear in the bytes moved, plus a fixed cost. The rate comes from
  * the tenant's own past runs when there are any (their bytes moved over wall time),
  * else from the fleet's, else from a conservative default. A pseudonymised copy takes
- * a multiple of that.
+ * a multiple of that: the multiple the tenant's own pseudonymised copies took, else a
+ * measured one.
  */
 import type { ProgressStep } from "../sanitizer/progress";
 import type { ProductionFootprint } from "../tenants/production";
@@ -29,6 +30,11 @@ export interface Throughput {
   /** Where the rate comes from, said in words to the user. */
   basis: "tenant-runs" | "fleet-runs" | "default";
   runs: number;
+  /**
+   * How many times as long a pseudonymised copy takes, learned from the tenant's own
+   * pseudonymised copies (pseudonymisedFactorFromRuns); absent, PSEUDONYMISED_TIME_FACTOR.
+   */
+  pseudonymisedFactor?: number;
 }
 
 /**
@@ -50,10 +56,22 @@ export function baseCopyBytes(footprint: ProductionFootprint, kind: SandboxKind 
  */
 export const PSEUDONYMISED_TIME_FACTOR = 3.5;
 
-const timeFactor = (personalData: PersonalDataChoice) => (personalData === "pseudonymise" ? PSEUDONYMISED_TIME_FACTOR : 1);
+/** The factor a pseudonymised copy's estimate takes with `throughput`: the tenant's learned one, else the measured one. */
+export const pseudonymisedFactorOf = (throughput: Pick<Throughput, "pseudonymisedFactor">): number => throughput.pseudonymisedFactor ?? PSEUDONYMISED_TIME_FACTOR;
 
-export function estimateSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond">, personalData: PersonalDataChoice = "keep"): number {
-  return Math.round((FIXED_SECONDS + bytes / Math.max(1, throughput.bytesPerSecond)) * timeFactor(personalData));
+/** Why a pseudonymised copy's estimate is longer, in words: as the tenant's own copies showed, or in general. */
+export function pseudonymisingTakes(throughput: Pick<Throughput, "pseudonymisedFactor">): string {
+  const factor = throughput.pseudonymisedFactor;
+  if (factor === undefined) return "pseudonymising people takes several times as long as keeping them";
+  const rounded = Math.round(factor * 10) / 10;
+  return rounded <= 1 ? "your pseudonymised copies took about as long as copies that kept people" : `your pseudonymised copies took about ${rounded} times as long as copies that kept people`;
+}
+
+/** Seconds a copy that keeps people takes to move `bytes` at `bytesPerSecond`, fixed costs included. */
+const plainSeconds = (bytes: number, bytesPerSecond: number) => FIXED_SECONDS + bytes / Math.max(1, bytesPerSecond);
+
+export function estimateSeconds(bytes: number, throughput: Pick<Throughput, "bytesPerSecond" | "pseudonymisedFactor">, personalData: PersonalDataChoice = "keep"): number {
+  return Math.round(plainSeconds(bytes, throughput.bytesPerSecond) * (personalData === "pseudonymise" ? pseudonymisedFactorOf(throughput) : 1));
 }
 
 /** Extra seconds that `bytes` more data adds (to a copy that keeps people: a pseudonymised one leaves files' contents out). */
@@ -93,6 +111,19 @@ export const tellsRate = (run: PastCopy) => run.bytes >= MIN_RATE_BYTES && run.s
 /** Median rate of the past copies that tell one: bytes moved over wall-clock seconds. */
 export function throughputFromRuns(runs: readonly PastCopy[]): number | null {
   return median(runs.filter(tellsRate).map((r) => r.bytes / r.seconds));
+}
+
+/**
+ * How many times as long as the plain estimate (at `bytesPerSecond`) the tenant's
+ * pseudonymised copies took: the median over those that moved enough bytes to tell,
+ * never below 1. Null for none. The constant is a bench's, on a machine that may not be
+ * the tenant's workers'; its own copies say what pseudonymising its people costs here.
+ */
+export function pseudonymisedFactorFromRuns(runs: readonly PastCopy[], bytesPerSecond: number): number | null {
+  const factor = median(
+    runs.filter((r) => r.personalData === "pseudonymise" && r.bytes >= MIN_RATE_BYTES && r.seconds > 0).map((r) => r.seconds / plainSeconds(r.bytes, bytesPerSecond)),
+  );
+  return factor === null ? null : Math.max(1, factor);
 }
 
 /** A stored copy's personal data choice: options saved before the choice existed kept people. */

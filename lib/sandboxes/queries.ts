@@ -17,7 +17,19 @@ import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
 import { readSandboxPage, sandboxListWhere } from "./list-filter";
 import { SANDBOX_DEFAULT_SORT, SANDBOX_SORTS, type SandboxListQuery } from "./list-schema";
-import { copyShape, DEFAULT_BYTES_PER_SECOND, estimateRemainingMs, personalDataOf, progressFraction, tellsRate, throughputFromRuns, typicalDurationMs, type PastCopy, type Throughput } from "./estimate";
+import {
+  copyShape,
+  DEFAULT_BYTES_PER_SECOND,
+  estimateRemainingMs,
+  personalDataOf,
+  progressFraction,
+  pseudonymisedFactorFromRuns,
+  tellsRate,
+  throughputFromRuns,
+  typicalDurationMs,
+  type PastCopy,
+  type Throughput,
+} from "./estimate";
 
 /**
  * The sandboxes an actor may see. Staff: all. Customer admins: their tenant's.
@@ -267,26 +279,38 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   };
 }
 
+/** The past copies an estimate learns from: the last five that tell each. */
+const TELLING_COPIES = 5;
+
+/**
+ * Recent copies as the estimates read them, newest first: up to 20 that kept people
+ * and 10 pseudonymised ones (many do not tell: a configuration-only copy moves too
+ * little). Only these copies' reports are read, for the bytes each moved.
+ */
+async function pastCopies(where: Prisma.SandboxRunWhereInput): Promise<PastCopy[]> {
+  const recent = await recentCopies(where);
+  const chosen = [...recent.filter((r) => personalDataOf(r.options) === "keep").slice(0, 20), ...recent.filter((r) => personalDataOf(r.options) === "pseudonymise").slice(0, 10)];
+  const reports = await db.sandboxRun.findMany({ where: { id: { in: chosen.map((r) => r.id) } }, select: { id: true, report: true } });
+  const bytesOf = new Map(reports.map((r) => [r.id, ((r.report as Partial<SanitizationReport> | null)?.tables ?? []).reduce((sum, t) => sum + (t.bytes ?? 0), 0)]));
+  return recent.filter((r) => bytesOf.has(r.id)).map((r): PastCopy => ({ bytes: bytesOf.get(r.id)!, seconds: secondsOf(r), personalData: personalDataOf(r.options) }));
+}
+
 /**
  * Copy rate from the last five finished copies that tell one (estimate.ts tellsRate):
- * the tenant's own, else the fleet's, else the default.
+ * the tenant's own, else the fleet's, else the default. With it, how many times as long
+ * the tenant's own pseudonymised copies took, when any tell it.
  */
 export async function getThroughput(tenantId: string): Promise<Throughput> {
-  const telling = async (where: Prisma.SandboxRunWhereInput) => {
-    const kept = (await recentCopies(where)).filter((r) => personalDataOf(r.options) === "keep").slice(0, 20);
-    // Only these copies' reports are read, for the bytes each moved.
-    const reports = await db.sandboxRun.findMany({ where: { id: { in: kept.map((r) => r.id) } }, select: { id: true, report: true } });
-    const bytesOf = new Map(reports.map((r) => [r.id, ((r.report as Partial<SanitizationReport> | null)?.tables ?? []).reduce((sum, t) => sum + (t.bytes ?? 0), 0)]));
-    return kept
-      .map((r): PastCopy => ({ bytes: bytesOf.get(r.id) ?? 0, seconds: secondsOf(r), personalData: personalDataOf(r.options) }))
-      .filter(tellsRate)
-      .slice(0, 5);
+  const own = await pastCopies({ sandbox: { tenantId } });
+  const plain = (copies: PastCopy[]) => copies.filter(tellsRate).slice(0, TELLING_COPIES);
+  const withFactor = (throughput: Throughput): Throughput => {
+    const factor = pseudonymisedFactorFromRuns(own.filter((c) => c.personalData === "pseudonymise").slice(0, TELLING_COPIES), throughput.bytesPerSecond);
+    return factor === null ? throughput : { ...throughput, pseudonymisedFactor: factor };
   };
-  const own = await telling({ sandbox: { tenantId } });
-  const ownRate = throughputFromRuns(own);
-  if (ownRate) return { bytesPerSecond: ownRate, basis: "tenant-runs", runs: own.length };
-  const fleet = await telling({});
+  const ownRate = throughputFromRuns(plain(own));
+  if (ownRate) return withFactor({ bytesPerSecond: ownRate, basis: "tenant-runs", runs: plain(own).length });
+  const fleet = plain(await pastCopies({}));
   const fleetRate = throughputFromRuns(fleet);
-  if (fleetRate) return { bytesPerSecond: fleetRate, basis: "fleet-runs", runs: fleet.length };
-  return { bytesPerSecond: DEFAULT_BYTES_PER_SECOND, basis: "default", runs: 0 };
+  if (fleetRate) return withFactor({ bytesPerSecond: fleetRate, basis: "fleet-runs", runs: fleet.length });
+  return withFactor({ bytesPerSecond: DEFAULT_BYTES_PER_SECOND, basis: "default", runs: 0 });
 }

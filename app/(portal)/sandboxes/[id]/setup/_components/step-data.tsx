@@ -2,7 +2,7 @@
 
 import { useEffect, useId } from "react";
 import { useWatch, type Path } from "react-hook-form";
-import { baseCopyBytes, estimateSeconds, extraSeconds } from "@/lib/sandboxes/estimate";
+import { baseCopyBytes, estimateSeconds, extraSeconds, pseudonymisingTakes } from "@/lib/sandboxes/estimate";
 import { formatBytes, formatEstimate } from "@/lib/format";
 import { PersonalDataChoice } from "./personal-data-choice";
 import { ShareChoice } from "./share-choice";
@@ -163,7 +163,7 @@ export function StepData({ form, data }: StepProps) {
       <p className="rounded-md bg-brand-50 p-3 text-sm text-brand-900" aria-live="polite" data-testid="data-estimate">
         {fraction === null
           ? "The review step counts on production how much the chosen companies hold."
-          : `With these choices the copy moves about ${formatBytes(base + extra)} and takes ${formatEstimate(estimateSeconds(base + extra, t, personalData) * 1000)}${pseudonymised ? " (pseudonymising people takes several times as long as keeping them)" : ""}.`}
+          : `With these choices the copy moves about ${formatBytes(base + extra)} and takes ${formatEstimate(estimateSeconds(base + extra, t, personalData) * 1000)}${pseudonymised ? ` (${pseudonymisingTakes(t)})` : ""}.`}
       </p>
     </div>
   );
