@@ -1,8 +1,10 @@
 /**
  * Takes the README's screenshots through the real UI of a running portal with
- * the demo data (`npm run dev` or `npm start`, on this machine: the "ready"
- * e-mail is read from its outbox folder):
+ * the demo data, on this machine (the "ready" e-mail is read from its outbox
+ * folder). Production mode, since `npm run dev` draws Next.js's own indicator
+ * over the pages:
  *
+ *   npm run build && SEED_DEMO_DATA=true npm start
  *   npm run screenshots -- http://127.0.0.1:3000
  *
  * Meant for a fresh demo database: it orders and sets up the sandbox "Spring
@@ -70,14 +72,25 @@ try {
   for (let step = 2; step <= 6; step++) {
     await page.getByRole("button", { name: "Next", exact: true }).click();
     await page.getByRole("heading", { name: new RegExp(`^Step ${step} of`) }).waitFor();
+    if (step === 4) {
+      // The data step as a customer weighing pseudonymisation sees it; the demo sandbox keeps people as they are.
+      await page.getByLabel(/^Pseudonymise/).check();
+      await page.getByTestId("data-estimate").waitFor();
+      await page.screenshot({ path: path.join(outDir, "wizard-data.png"), fullPage: true });
+      await page.getByLabel(/^Keep as in production/).check();
+    }
   }
   await page.getByText("Dry run figures").first().waitFor();
+  // Moving to a step focuses its heading, which may scroll the page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, "wizard-review.png");
   await page.getByLabel(/there is no going back/).check();
   await page.getByRole("button", { name: "Confirm and start the copy" }).click();
   await page.getByRole("heading", { name: "Sanitization report" }).waitFor({ timeout: 300_000 });
+  await page.getByRole("heading", { name: "Best-practices checklist" }).waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shot(page, "sandbox-page.png");
+  // Tall enough for the refresh and the checklist.
+  await page.screenshot({ path: path.join(outDir, "sandbox-page.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1500 } });
   await page.locator("section", { has: page.getByRole("heading", { name: "Sanitization report" }) }).first().screenshot({ path: path.join(outDir, "sanitization-report.png") });
 
   await page.setContent(await newestMail(`"${name}" is ready`));
