@@ -111,6 +111,35 @@ describe("rule 0: drift", () => {
     expect(Number(await scalar(url, "INSERT INTO audit_log (what) VALUES ('x') RETURNING id"))).toBe(51);
     expect(report.rules.find((r) => r.rule === 0)?.changes).toMatchObject({ "audit_log skipped": 50, "contact.shoe_size cleared": expect.any(Number) });
   });
+
+  it("checks skipped tables and cleared columns whatever production names them, never running a name as SQL", async () => {
+    // A name that closes the check's literal and its subquery, then drops a table; and an honest name with a quote.
+    const hostile = "x' AS o) q; DROP TABLE company; SELECT * FROM (SELECT '";
+    await withClient(prod, async (c) => {
+      await c.query(`CREATE TABLE "${hostile}" (id integer PRIMARY KEY)`);
+      await c.query(`INSERT INTO "${hostile}" VALUES (1)`);
+      await c.query(`CREATE TABLE "o'brien notes" (id integer PRIMARY KEY, note text)`);
+      await c.query(`INSERT INTO "o'brien notes" VALUES (1, 'call back')`);
+    });
+    const { name, promise } = run(
+      parseClassification({
+        columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "clear", "region.contact_email": "email" },
+        tables: { audit_log: "skip", region: "copy", [hostile]: "skip", "o'brien notes": "copy" },
+        objects: OBJECTS,
+      }),
+    );
+    try {
+      const report = await promise;
+      const url = sandboxUrl(name);
+      // Verified, every table there: the skipped one empty, the other copied.
+      expect(report.rules.find((r) => r.rule === 0)?.checks.every((c) => c.ok)).toBe(true);
+      expect(await scalar(url, "SELECT count(*) FROM company")).toBe(await scalar(prod, "SELECT count(*) FROM company"));
+      expect(await scalar(url, `SELECT count(*) FROM "${hostile}"`)).toBe("0");
+      expect(await rows(url, `SELECT * FROM "o'brien notes"`)).toEqual([{ id: 1, note: "call back" }]);
+    } finally {
+      await withClient(prod, (c) => c.query(`DROP TABLE "${hostile}", "o'brien notes"`));
+    }
+  });
 });
 
 describe("rule 15: dead end", () => {

@@ -10,7 +10,7 @@ import { contractTable } from "../crm/contract";
 import type { SandboxExpectations } from "./expectations";
 import { CONTRACT_RULES } from "./rules";
 import { check, OFFENDING_LIMIT, offendingRows, type CheckDefinition } from "./rules/rule";
-import { quoteIdent } from "./sql";
+import { quoteIdent, quoteLiteral } from "./sql";
 
 const clearedColumns = (e: SandboxExpectations) =>
   Object.entries(e.classification.columns)
@@ -40,11 +40,12 @@ export const CHECKS: CheckDefinition[] = [
   check(0, "classified columns are cleared, skipped tables empty", async (c, e) => {
     const parts: string[] = [];
     for (const [t, col] of await existingColumns(c, clearedColumns(e))) {
-      parts.push(`SELECT '${t}.${col} not cleared' AS o FROM ${quoteIdent(t)} WHERE ${quoteIdent(col)} IS NOT NULL`);
+      // Names are production's: quoted as literals too, never spliced (a table named `x') q; …` is an attack).
+      parts.push(`SELECT ${quoteLiteral(`${t}.${col} not cleared`)} AS o FROM ${quoteIdent(t)} WHERE ${quoteIdent(col)} IS NOT NULL`);
     }
     const { rows } = await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'`);
     for (const { t } of rows) {
-      if (e.classification.tables[t] === "skip") parts.push(`SELECT 'skipped table ${t} has rows' AS o FROM ${quoteIdent(t)}`);
+      if (e.classification.tables[t] === "skip") parts.push(`SELECT ${quoteLiteral(`skipped table ${t} has rows`)} AS o FROM ${quoteIdent(t)}`);
     }
     return parts.length ? offendingRows(c, parts.join(" UNION ALL ")) : [];
   }),
