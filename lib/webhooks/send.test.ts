@@ -1,7 +1,9 @@
 /** One POST against a real HTTPS receiver: bounded, no redirects followed, plain reasons. */
+import tls from "node:tls";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RECEIVER_CA, startWebhookReceiver } from "../testing/webhook-receiver";
-import { DeliveryFailed, postSigned } from "./send";
+import { DeliveryFailed, postSigned, trustedAuthorities } from "./send";
 
 const headers = { "content-type": "application/json" };
 let previous: string | undefined;
@@ -34,6 +36,21 @@ describe("posting one event", () => {
       expect(receiver.received).toHaveLength(2);
       expect(await outcome(postSigned(receiver.url(), headers, "{}", { ca: RECEIVER_CA }))).toBe(299);
     } finally {
+      await receiver.close();
+    }
+  });
+
+  it("trusts the authorities it trusted before when extra ones are configured (WEBHOOK_CA_FILE adds, never replaces)", async () => {
+    // The receiver's authority trusted the way the system's are (NODE_EXTRA_CA_CERTS); another one configured as extra.
+    const previousExtra = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = fileURLToPath(new URL("../testing/tls/receiver.crt", import.meta.url));
+    const receiver = await startWebhookReceiver();
+    try {
+      expect(await outcome(postSigned(receiver.url(), headers, "{}", { ca: tls.rootCertificates[0]! }))).toBe(200);
+      expect(trustedAuthorities(RECEIVER_CA)).toEqual(expect.arrayContaining([...tls.rootCertificates, RECEIVER_CA]));
+    } finally {
+      if (previousExtra === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = previousExtra;
       await receiver.close();
     }
   });

@@ -5,7 +5,9 @@
  * Failures come back in plain words about the receiver, never about the portal.
  */
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { existsSync, readFileSync } from "node:fs";
 import https from "node:https";
+import tls from "node:tls";
 import type { LookupFunction } from "node:net";
 import { isRefusedAddress, isRefusedLiteral, PRIVATE_TARGET_REFUSED } from "./targets";
 
@@ -52,6 +54,16 @@ function plainReason(error: unknown): string {
   return "The endpoint could not be reached.";
 }
 
+/**
+ * The authorities a receiver's certificate may be signed by when extra ones are given:
+ * Node's own (and NODE_EXTRA_CA_CERTS'), and the extra ones. Given alone, the extra
+ * ones made every receiver with a public certificate fail.
+ */
+export function trustedAuthorities(extra: string): string[] {
+  const environmentFile = process.env.NODE_EXTRA_CA_CERTS;
+  return [...tls.rootCertificates, ...(environmentFile && existsSync(environmentFile) ? [readFileSync(environmentFile, "utf8")] : []), extra];
+}
+
 export interface SendOptions {
   /** Extra certificate authorities to trust besides the system's (WEBHOOK_CA_FILE: a receiver with a private CA). */
   ca?: string;
@@ -71,7 +83,8 @@ export function postSigned(target: string, headers: Record<string, string>, body
         headers: { ...headers, "content-length": Buffer.byteLength(body), "user-agent": "SandboxPortal-Webhooks/1" },
         lookup: guardedLookup,
         signal: AbortSignal.timeout(timeoutMs),
-        ...(options.ca ? { ca: options.ca } : {}),
+        // Node's `ca` replaces the authorities it trusts: the extra ones go with its own.
+        ...(options.ca ? { ca: trustedAuthorities(options.ca) } : {}),
         agent: false,
       },
       (response) => {
