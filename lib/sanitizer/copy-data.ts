@@ -49,6 +49,12 @@ export interface CopyDataInput extends StreamsInput {
    * rows are copied, as the count made apart (partial-chosen-counts.ts) gives most.
    */
   wholeCounts?: Promise<ReadonlyMap<string, number>>;
+  /**
+   * Run on the stream's own session on the copy once a table's last part is in (its
+   * indexes), before the stream takes its next table: the server builds them while the
+   * other stream copies.
+   */
+  afterTable?: (target: pg.ClientBase, table: string, rows: number) => Promise<void>;
 }
 
 /** A session on the copy's database, cut when the run's `signal` aborts. */
@@ -98,6 +104,9 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
   const result = emptyResult();
   const parts = new Map<string, (CopiedPart & { bytes: number })[]>();
   const binaryAllowed = await sameMajorVersion(input.sources[0]!, input.targets[0]!);
+  /** Parts of each table still to copy: its own, and the rows pulled in beyond it. */
+  const partsLeft = new Map<string, number>();
+  for (const table of [...input.plans.map((p) => p.table), ...(input.deferred ?? []).map((d) => d.table)]) partsLeft.set(table, (partsLeft.get(table) ?? 0) + 1);
   await drain(input, async (source, plan, key, signal, i) => {
     const counted = await input.counts.of(source, plan, key);
     const format = binaryAllowed && plan.binary ? "binary" : "text";
@@ -117,6 +126,9 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
     parts.set(plan.table, [...(parts.get(plan.table) ?? []), part]);
     for (const [key, n] of rewrite?.changed ?? []) result.rewritten.set(key, (result.rewritten.get(key) ?? 0) + n);
     tracker.finish(key, { done: copied.rows, total: copied.rows, detail: `${formatBytes(copied.bytes)} streamed` });
+    const left = partsLeft.get(plan.table)! - 1;
+    partsLeft.set(plan.table, left);
+    if (left === 0) await input.afterTable?.(input.targets[i]!, plan.table, sum(parts.get(plan.table)!.map((p) => p.rows)));
   }, async (source) => {
     // Done with production on this session: ending its transaction now releases the
     // locks on the tables it read, instead of holding them until the other stream ends.

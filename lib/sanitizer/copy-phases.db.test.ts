@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
-import { databaseNames, generateProduction, newSandboxName, sandboxUrl } from "../testing/sanitizer-fixtures";
+import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar } from "../testing/sanitizer-fixtures";
 
 let prod: string;
 
@@ -56,5 +56,42 @@ describe("a configuration-only run's phases", () => {
       expect(phases, phase).toContain(phase);
     }
     expect(phases.indexOf("count left-out rows")).toBeLessThan(phases.indexOf("copy rows"));
+  });
+});
+
+/** The copy's tables (the contract's names: no quoting needed), each with how many indexes it has. */
+const INDEXES_PER_TABLE = `SELECT c.relname AS table, (SELECT count(*)::int FROM pg_index i WHERE i.indrelid = c.oid) AS indexes
+                             FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY 1`;
+
+describe("a full run's phases", () => {
+  it("builds each table's keys and indexes as soon as its rows are in, so that only the empty tables' are left once the rows are", async () => {
+    const name = newSandboxName();
+    /** Per table of the copy: whether it has rows, and its indexes, when the run reaches its index step. */
+    let atIndexStep: { table: string; has_rows: boolean; indexes: number }[] = [];
+    const run = configRun({
+      databaseName: name,
+      options: {},
+      beforeStep: async (key) => {
+        if (key !== "indexes") return;
+        const tables = await rows<{ table: string; indexes: number }>(sandboxUrl(name), INDEXES_PER_TABLE);
+        atIndexStep = [];
+        for (const t of tables) {
+          const hasRows = (await scalar(sandboxUrl(name), `SELECT EXISTS (SELECT 1 FROM public."${t.table}")::text`)) === "true";
+          atIndexStep.push({ ...t, has_rows: hasRows });
+        }
+      },
+    });
+    try {
+      await provisionSandbox(run);
+      const final = new Map((await rows<{ table: string; indexes: number }>(sandboxUrl(name), INDEXES_PER_TABLE)).map((r) => [r.table, r.indexes]));
+      const loaded = atIndexStep.filter((t) => t.has_rows);
+      // The companies, contacts, sales… had their primary key and every index before the index step began.
+      expect(loaded.map((t) => t.table)).toEqual(expect.arrayContaining(["appointment", "company", "contact", "sale", "ticket"]));
+      for (const t of loaded) expect(t.indexes, t.table).toBe(final.get(t.table));
+      // Tables the copy leaves empty get theirs in one round trip after the rows.
+      expect(atIndexStep.find((t) => t.table === "inbox_message")?.indexes).toBe(0);
+    } finally {
+      await dropTestDatabase(sandboxUrl(name));
+    }
   });
 });

@@ -21,6 +21,7 @@ function deferredPromise<T>() {
 function later(table: string, after: string[], copied: string[], written: string[], name = table) {
   return {
     name,
+    table,
     after,
     write: async (s: pg.ClientBase) => {
       written.push(`${table} on ${nameOf(s)} after ${[...copied].sort().join(",")}`);

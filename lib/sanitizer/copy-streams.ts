@@ -16,6 +16,8 @@ export const tableStepKey = (table: string) => `table:${table}`;
 export interface DeferredPlan {
   /** Its progress step, and what the plans after it name in `after`: a table, or a part of one. */
   name: string;
+  /** The table its rows go to (after that table's own part, if it has one). */
+  table: string;
   /** The plans copied first: tables by name, deferred plans by theirs. */
   after: readonly string[];
   write: (source: pg.ClientBase, stream: number) => Promise<TablePlan>;

@@ -153,7 +153,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     let post: PostRuleChanges;
     try {
       await step("indexes");
-      const builds = indexBuilds(ddl, new Set(copy.tables.filter((t) => t.rows === 0).map((t) => t.name)));
+      const builds = indexBuilds(ddl, new Set(copy.tables.filter((t) => t.rows === 0).map((t) => t.name)), phase.indexed);
       await timePhase(onPhase, "indexes", async () => runParallel(await targets.all(), builds, (done) => tracker.update("indexes", { done, total: builds.length })));
       tracker.finish("indexes");
 
@@ -286,9 +286,9 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
  * one round trip for all the empty tables' (a configuration-only copy has many):
  * an index on an empty table costs less than the round trip.
  */
-function indexBuilds(ddl: SchemaDdl, emptyTables: Set<string>): string[] {
+function indexBuilds(ddl: SchemaDdl, emptyTables: Set<string>, built: ReadonlySet<string>): string[] {
   const empty = ddl.indexes.filter((i) => emptyTables.has(i.table)).map((i) => i.sql);
-  const loaded = ddl.indexes.filter((i) => !emptyTables.has(i.table)).map((i) => i.sql);
+  const loaded = ddl.indexes.filter((i) => !emptyTables.has(i.table) && !built.has(i.table)).map((i) => i.sql);
   return empty.length ? [empty.join(";\n"), ...loaded] : loaded;
 }
 

@@ -78,6 +78,8 @@ export interface SnapshotPhaseResult {
   personalData?: PersonalData;
   /** A partial copy: each table's rows of the chosen companies on production, counted apart from the copy (the dependants check's expectation). */
   chosenRows?: Record<string, number>;
+  /** The tables whose keys and indexes were built as soon as their rows were in. */
+  indexed: ReadonlySet<string>;
 }
 
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
@@ -96,6 +98,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
   try {
     const schema = await timePhase(onPhase, "read schema", () => readSourceSchema(snapshot.main));
     const plan = await timePhase(onPhase, "drift check (rule 0)", () => assertNoDrift(snapshot.main, schema, input.classification));
+    const ddl = buildSchemaDdl(plan);
     const facts = await timePhase(onPhase, "preflight (rule 15)", () => preflight(snapshot.main, options));
     // For the room the copy reserves on the sandbox server (expected-size.ts).
     const companyShare = await chosenCompanyShare(snapshot.main, options);
@@ -173,7 +176,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         input.onDatabaseCreated();
         await timePhase(onPhase, "tables (DDL)", () =>
           // One round trip: the statements are the portal's own, and fail or succeed together.
-          input.targets.first().then((target) => target.query(buildSchemaDdl(plan).beforeData.join(";\n"))),
+          input.targets.first().then((target) => target.query(ddl.beforeData.join(";\n"))),
         );
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
@@ -200,6 +203,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const wholeCounts = chosenCounted ? chosenCounted.then(({ whole }) => new Map([...wholeCountsRest, ...whole])) : Promise.resolve(wholeCountsRest);
     wholeCounts.catch(() => undefined); // a failure is raised where it is awaited
     const pulledIn = new Map<string, PulledIn>();
+    const indexed = new Set<string>();
     const written = new Map<string, TablePlan>();
     const firstSourceFree = counts.copyStarts();
     const copied = await timePhase(onPhase, "copy rows", async () => {
@@ -210,6 +214,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         plans: streamedOf(copyPlans),
         deferred: pulledFrom.map((query) => ({
           name: pulledInPart(query.table),
+          table: query.table,
           // The table's own share, and every part of the children: a pulled-in contact pulls in its company.
           after: [...(query.hasShare ? [query.table] : []), ...query.children.flatMap(partsOf)],
           // On the stream's own session on the copy: the rows that name the keys, and the share, are committed.
@@ -228,11 +233,17 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         personalData,
         wholeCounts,
         counts,
+        afterTable: async (target, table, rows) => {
+          // An empty table's indexes cost less than their round trip: they go with the others' after the copy.
+          if (rows === 0) return;
+          for (const index of ddl.indexes) if (index.table === table) await target.query(index.sql);
+          indexed.add(table);
+        },
       });
     });
     const chosenRows = (await chosenCounted)?.chosen;
     const final = copyPlans.map((p) => written.get(p.table) ?? p);
-    return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData, ...(chosenRows ? { chosenRows } : {}) };
+    return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData, indexed, ...(chosenRows ? { chosenRows } : {}) };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
     throw watchdog.gaveWay() ?? error;
