@@ -33,6 +33,20 @@ describe("the client address behind proxies", () => {
     expect(resolveClientAddress("172.16.0.1", "192.0.2.66, 203.0.113.1, 172.16.0.9", twoHops)).toBe("203.0.113.1");
   });
 
+  it("reads an address its proxy wrote with a port as the address, and never counts past an entry that is none", () => {
+    const trust = parseProxyTrust("10.0.0.0/8", undefined);
+    const oneHop = parseProxyTrust(undefined, 1);
+    // Some load balancers append "address:port": the client is the address, not the attacker's entry left of it.
+    expect(resolveClientAddress("10.0.0.2", "6.6.6.6, 203.0.113.5:54321", trust)).toBe("203.0.113.5");
+    expect(resolveClientAddress("10.0.0.2", "6.6.6.6, 203.0.113.5:54321", oneHop)).toBe("203.0.113.5");
+    expect(resolveClientAddress("10.0.0.2", "6.6.6.6, [2001:db8::5]:443", oneHop)).toBe("2001:db8::5");
+    expect(resolveClientAddress("10.0.0.2", "[2001:db8::5]", oneHop)).toBe("2001:db8::5");
+    // An entry the proxy wrote that is no address: the proxy that passed it on, never what the client wrote before it.
+    expect(resolveClientAddress("10.0.0.2", "6.6.6.6, unknown", oneHop)).toBe("10.0.0.2");
+    expect(resolveClientAddress("10.0.0.2", "6.6.6.6, unknown", trust)).toBe("10.0.0.2");
+    expect(resolveClientAddress("10.0.0.2", "6.6.6.6, unknown, 10.0.0.7", trust)).toBe("10.0.0.7");
+  });
+
   it("refuses a malformed TRUSTED_PROXIES entry", () => {
     expect(() => parseProxyTrust("10.0.0.0/8, proxy.internal", undefined)).toThrow(/proxy.internal/);
   });

@@ -28,11 +28,15 @@ export function parseProxyTrust(list: string | undefined, hops: number | undefin
   return { proxies, hops: hops ?? 0 };
 }
 
-/** "::ffff:192.0.2.1" (IPv4 on a dual-stack socket) is 192.0.2.1. */
+/**
+ * "::ffff:192.0.2.1" (IPv4 on a dual-stack socket) is 192.0.2.1; a port some proxies
+ * append ("192.0.2.1:54321", "[2001:db8::1]:443") is not part of the address.
+ */
 export function normalizeAddress(address: string): string {
-  const trimmed = address.trim().replace(/^\[|\]$/g, "");
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(trimmed);
-  return mapped ? mapped[1]! : trimmed.toLowerCase();
+  const trimmed = address.trim();
+  const withoutPort = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(trimmed)?.[1] ?? /^\[([^\]]+)\](?::\d+)?$/.exec(trimmed)?.[1] ?? trimmed;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(withoutPort);
+  return mapped ? mapped[1]! : withoutPort.toLowerCase();
 }
 
 function isTrustedProxy(trust: ProxyTrust, address: string): boolean {
@@ -44,16 +48,22 @@ function isTrustedProxy(trust: ProxyTrust, address: string): boolean {
  * The client's address: walk X-Forwarded-For from the right (the hop nearest
  * to us), skipping trusted proxies, and stop at the first address that is not
  * one. With a hop count, exactly that many entries are skipped. Anything the
- * client wrote further left is never read.
+ * client wrote further left is never read. An entry that is no address ends the
+ * walk at the proxy that passed it on: dropped, it shifted the count, and the
+ * client's own entry was taken for its proxy's.
  */
 export function resolveClientAddress(socketAddress: string, forwardedFor: string | undefined, trust: ProxyTrust): string {
   const chain = [
-    ...(forwardedFor ?? "").split(",").map(normalizeAddress).filter((a) => isIP(a) !== 0),
+    ...(forwardedFor ?? "")
+      .split(",")
+      .map(normalizeAddress)
+      .filter((a) => a !== ""),
     normalizeAddress(socketAddress),
   ];
-  if (trust.hops > 0) return chain[Math.max(0, chain.length - 1 - trust.hops)]!;
   let index = chain.length - 1;
-  while (index > 0 && isTrustedProxy(trust, chain[index]!)) index--;
+  if (trust.hops > 0) index = Math.max(0, chain.length - 1 - trust.hops);
+  else while (index > 0 && isTrustedProxy(trust, chain[index]!)) index--;
+  while (index < chain.length - 1 && isIP(chain[index]!) === 0) index++;
   return chain[index]!;
 }
 
