@@ -17,6 +17,12 @@ import { queueDueDeliveriesSoon } from "./deliver";
 
 /** A tenant's endpoints: enough for every system it runs, few enough that events go out quickly. */
 export const MAX_ENDPOINTS_PER_TENANT = 10;
+/**
+ * Replays of a tenant's waiting to be sent at once. A replay is one click per event; a
+ * tenant replaying without end to a receiver that never answers would hold the
+ * worker's senders, and every other tenant's events behind them.
+ */
+export const MAX_PENDING_REPLAYS_PER_TENANT = 10;
 
 export interface NewEndpoint {
   url: string;
@@ -70,6 +76,16 @@ export async function replayDelivery(actor: Actor, id: string): Promise<{ delive
     });
     if (!original) throw new AppError("NOT_FOUND");
     if (original.status === "PENDING") throw new AppError("CONFLICT", "This event is still being delivered; it can be replayed once it has succeeded or failed.");
+    const tenantId = original.endpoint.tenantId;
+    // Counted under the tenant's row lock, so two replays at once cannot pass the limits.
+    await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+    const pending = { status: "PENDING" as const, replayOfId: { not: null }, endpoint: { tenantId } };
+    if (await tx.webhookDelivery.count({ where: { ...pending, endpointId: original.endpointId, messageId: original.messageId } })) {
+      throw new AppError("CONFLICT", "This event is already being sent again; its new delivery shows in the log.");
+    }
+    if ((await tx.webhookDelivery.count({ where: pending })) >= MAX_PENDING_REPLAYS_PER_TENANT) {
+      throw new AppError("CONFLICT", `At most ${MAX_PENDING_REPLAYS_PER_TENANT} replayed events wait to be sent at once; replay more once those have been delivered or have failed.`);
+    }
     const row = await tx.webhookDelivery.create({
       data: { endpointId: original.endpointId, messageId: original.messageId, eventType: original.eventType, payload: original.payload, nextAttemptAt: new Date(), replayOfId: original.id },
       select: { id: true },

@@ -19,7 +19,7 @@ const { stopBoss } = await import("../jobs/queue");
 const { loadActor } = await import("../auth/load-actor");
 const { completeCopy, completeDelete, failAttempt } = await import("../jobs/lifecycle");
 const { attemptDelivery, DELIVERY_LOG_DAYS, MAX_ATTEMPTS, pruneDeliveryLog, RETRY_DELAYS_MS } = await import("./deliver");
-const { createEndpoint, deleteEndpoint, replayDelivery } = await import("./mutations");
+const { createEndpoint, deleteEndpoint, MAX_PENDING_REPLAYS_PER_TENANT, replayDelivery } = await import("./mutations");
 const { newEndpointSchema } = await import("./schema");
 const { PRIVATE_TARGET_REFUSED } = await import("./targets");
 const { WebhookEventSchema } = await import("../api/schemas");
@@ -191,6 +191,8 @@ describe("lifecycle webhooks", () => {
 
       await expect(replayDelivery((await loadActor(adminB))!, delivery!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
       const { deliveryId } = await replayDelivery(actorA, delivery!.id);
+      // Once sent again is enough: a second replay waits until the first has gone out.
+      await expect(replayDelivery(actorA, delivery!.id)).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("already being sent again") });
       expect(await attemptDelivery(deliveryId, send)).toBe("delivered");
       expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([delivery!.messageId, delivery!.messageId]);
       expect(await db.auditEvent.count({ where: { action: "webhook.replayed", tenantId: tenantA } })).toBe(1);
@@ -204,6 +206,22 @@ describe("lifecycle webhooks", () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("holds a customer's replays waiting to be sent to a few, so that no customer can fill the senders' queue", async () => {
+    const endpoint = await endpointFor(adminA, "https://hooks.example.com/never-answers");
+    const actorA = (await loadActor(adminA))!;
+    const failed = await Promise.all(
+      Array.from({ length: MAX_PENDING_REPLAYS_PER_TENANT + 1 }, (_, i) =>
+        db.webhookDelivery.create({ data: { endpointId: endpoint.id, messageId: `msg_failed_${n}_${i}`, eventType: "sandbox.ready", payload: "{}", status: "FAILED" } }),
+      ),
+    );
+    for (const d of failed.slice(0, MAX_PENDING_REPLAYS_PER_TENANT)) await replayDelivery(actorA, d.id);
+    await expect(replayDelivery(actorA, failed.at(-1)!.id)).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining(`At most ${MAX_PENDING_REPLAYS_PER_TENANT}`) });
+    // Once one has been sent (or has failed), the next may wait its turn.
+    await db.webhookDelivery.updateMany({ where: { replayOfId: failed[0]!.id }, data: { status: "DELIVERED", nextAttemptAt: null } });
+    await replayDelivery(actorA, failed.at(-1)!.id);
+    expect(await db.webhookDelivery.count({ where: { endpointId: endpoint.id, status: "PENDING" } })).toBe(MAX_PENDING_REPLAYS_PER_TENANT);
   });
 
   it("refuses private targets at registration and at connect time, and leaves another customer's endpoints alone", async () => {
