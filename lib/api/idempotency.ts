@@ -5,7 +5,9 @@
  * does the work and keeps its answer; a retry with the same key gets that answer again
  * (`Idempotent-Replayed: true`), one that arrives while the first is still being
  * answered gets 409, and the same key with another request 422. A failure on our side
- * (500) releases the key, so the retry can do the work. Keys live a day, per token.
+ * (500) releases the key, so the retry can do the work. Keys live a day, per token;
+ * one whose answer was never kept (the process died between the work and keeping it)
+ * is free again after a few minutes rather than answering 409 for a day.
  */
 import { createHash } from "node:crypto";
 import { db } from "../db/portal";
@@ -13,6 +15,8 @@ import type { ApiCaller } from "../api-tokens/authenticate";
 import { problem } from "./problem";
 
 const KEY_LIFETIME_MS = 24 * 3_600_000;
+/** Far longer than any request takes: a key still unanswered after this was abandoned. */
+export const UNANSWERED_KEY_MS = 5 * 60_000;
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 
 export async function idempotent(caller: ApiCaller, request: Request, work: () => Promise<Response>): Promise<Response> {
@@ -23,11 +27,12 @@ export async function idempotent(caller: ApiCaller, request: Request, work: () =
   const fingerprint = createHash("sha256").update(`${request.method} ${url.pathname}${url.search}\n${await request.clone().text()}`).digest("hex");
   const tokenId = caller.token.id;
   const now = new Date();
-  // Claims a new key, or one older than a day; otherwise leaves the row as it is.
+  // Claims a new key, one older than a day, or one abandoned unanswered; otherwise leaves the row as it is.
   const claimed = await db.$executeRaw`
     INSERT INTO "ApiIdempotencyKey" ("tokenId", "key", "fingerprint", "createdAt") VALUES (${tokenId}, ${key}, ${fingerprint}, ${now})
     ON CONFLICT ("tokenId", "key") DO UPDATE SET "fingerprint" = EXCLUDED."fingerprint", "status" = NULL, "contentType" = NULL, "body" = NULL, "createdAt" = EXCLUDED."createdAt"
-    WHERE "ApiIdempotencyKey"."createdAt" < ${new Date(now.getTime() - KEY_LIFETIME_MS)}`;
+    WHERE "ApiIdempotencyKey"."createdAt" < ${new Date(now.getTime() - KEY_LIFETIME_MS)}
+       OR ("ApiIdempotencyKey"."status" IS NULL AND "ApiIdempotencyKey"."createdAt" < ${new Date(now.getTime() - UNANSWERED_KEY_MS)})`;
   if (claimed === 0) return earlierAnswer(tokenId, key, fingerprint);
 
   let answer: Response;
@@ -61,4 +66,10 @@ async function earlierAnswer(tokenId: string, key: string, fingerprint: string):
 
 async function release(tokenId: string, key: string): Promise<void> {
   await db.apiIdempotencyKey.deleteMany({ where: { tokenId, key } });
+}
+
+/** Drops keys past their day: nothing else removes them (a token makes up to 170,000 a day at its rate limit). */
+export async function pruneIdempotencyKeys(now = new Date()): Promise<number> {
+  const { count } = await db.apiIdempotencyKey.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - KEY_LIFETIME_MS) } } });
+  return count;
 }

@@ -19,6 +19,7 @@ const { GET: progressRoute } = await import("../../app/api/v1/sandboxes/[id]/pro
 const { POST: cancelRoute } = await import("../../app/api/v1/sandboxes/[id]/cancel/route");
 const { GET: reportRoute } = await import("../../app/api/v1/sandboxes/[id]/runs/[runId]/report/route");
 const { ProgressSchema, RunCancelledSchema, RunStartedSchema } = await import("./schemas");
+const { pruneIdempotencyKeys, UNANSWERED_KEY_MS } = await import("./idempotency");
 
 const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [], invalidationDomain: "example.org" };
 let tenantA = "";
@@ -127,6 +128,22 @@ describe("refreshing through the API", () => {
     const reused = await refresh(writer, other.id, "ci-build-4711");
     expect(reused.status).toBe(422);
     expect(await db.sandboxRun.count({ where: { sandboxId: other.id } })).toBe(0);
+  });
+
+  it("frees a key whose answer was never kept after a few minutes, and drops keys past their day", async () => {
+    const s = await readySandbox(tenantA);
+    const writer = await token(["sandboxes:write"]);
+    const tokenId = (await db.apiToken.findFirstOrThrow({ orderBy: { createdAt: "desc" }, select: { id: true } })).id;
+    // A process that died between starting the refresh and keeping its answer.
+    await db.apiIdempotencyKey.create({ data: { tokenId, key: "lost-answer", fingerprint: "x", createdAt: new Date(Date.now() - 60_000) } });
+    expect((await refresh(writer, s.id, "lost-answer")).status).toBe(409);
+    await db.apiIdempotencyKey.update({ where: { tokenId_key: { tokenId, key: "lost-answer" } }, data: { createdAt: new Date(Date.now() - UNANSWERED_KEY_MS - 1000) } });
+    expect((await refresh(writer, s.id, "lost-answer")).status).toBe(202);
+
+    const kept = await db.apiIdempotencyKey.count();
+    expect(await pruneIdempotencyKeys(new Date(Date.now() + 60_000))).toBe(0);
+    expect(await pruneIdempotencyKeys(new Date(Date.now() + 25 * 3_600_000))).toBe(kept);
+    expect(await db.apiIdempotencyKey.count({ where: { tokenId } })).toBe(0);
   });
 
   it("deletes only with the exact name, and reports progress and the report to tokens with those scopes", async () => {

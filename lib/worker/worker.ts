@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { getBoss, localRunWorkers, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
 import { attemptDelivery, pruneDeliveryLog, queueDueDeliveries, type DeliveryJob } from "../webhooks/deliver";
+import { pruneIdempotencyKeys } from "../api/idempotency";
 import { executeRun, handBackCopiesInHand } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { dropOrphanCopies } from "./orphan-copies";
@@ -84,8 +85,9 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);
   // What no single run notices: a stale queue, a sandbox server gone (alerts are de-duplicated across
-  // workers); and the webhook delivery log's old entries.
-  const checkFleet = () => Promise.all([checkQueueAge(), checkSandboxServers(), pruneDeliveryLog()]).catch((error: unknown) => log.error(error, "fleet checks failed"));
+  // workers); the webhook delivery log's old entries, and the API's expired idempotency keys.
+  const checkFleet = () =>
+    Promise.all([checkQueueAge(), checkSandboxServers(), pruneDeliveryLog(), pruneIdempotencyKeys()]).catch((error: unknown) => log.error(error, "fleet checks failed"));
   const fleetTimer = setInterval(() => void checkFleet(), 5 * 60_000);
   log.info({ workerId: id, concurrency }, "worker started");
   return {
