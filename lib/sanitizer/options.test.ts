@@ -80,6 +80,7 @@ describe("a partial copy's share", () => {
     [{ by: "since", since: tomorrow }, "in the future"],
     [{ by: "companies", ids: [] }, "at least one company"],
     [{ by: "companies", ids: [3, 3] }, "only once"],
+    [{ by: "companies", ids: [3_000_000_000] }, "No id is that large"],
     [{ by: "random" }, ""],
   ])("refuses %j in plain words", (share, words) => {
     const result = sandboxOptionsSchema.safeParse({ kind: "partial", share });

@@ -57,8 +57,11 @@ const isoDate = z.iso.date({ error: "Use a date as YYYY-MM-DD." });
 /** Today as YYYY-MM-DD (UTC), the latest date a "changed since" choice may name. */
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** The CRM's ids are PostgreSQL integers: a larger one names nothing, and production would refuse it as a number. */
+const MAX_ID = 2_147_483_647;
+
 const idList = z
-  .array(z.number().int().positive())
+  .array(z.number().int().positive().max(MAX_ID, { error: "No id is that large: ids go up to 2,147,483,647." }))
   .refine((ids) => new Set(ids).size === ids.length, { error: "Each id may appear only once." });
 
 export const DEFAULT_SHARE_PERCENT = 10;
