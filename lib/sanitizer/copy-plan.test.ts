@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { CRM_TABLES } from "../crm/contract";
 import { EMPTY_CLASSIFICATION, type Classification } from "./classification";
-import { buildCopyPlans, type PlannedTable } from "./copy-plan";
+import { buildCopyPlans, keysLeftDangling, type PlannedTable } from "./copy-plan";
 import { sandboxOptionsSchema } from "./options";
 import { typeWithoutModifier } from "./schema-plan";
 
@@ -88,5 +88,48 @@ describe("a partial copy's counts the copy itself gives", () => {
     // A contact may be copied because a copied sale names it: the chosen ones are not all the copied ones.
     expect(fromCopy("contact")).toMatchObject({ "contact outside the share": "not copied", "contact of the chosen companies": "production", "contact.email": "production" });
     expect(fromCopy("ticket")["ticket.closed"]).toBe("production");
+  });
+});
+
+describe("foreign keys a copy cannot keep", () => {
+  const docShare: PlannedTable = { name: "doc_share", columns: [{ name: "id" }, { name: "document_id" }, { name: "contact_id" }] };
+  const audit: PlannedTable = { name: "audit", columns: [{ name: "id" }] };
+  const associate = CRM_TABLES.find((t) => t.name === "associate")!;
+  const withFavourite: PlannedTable = { ...associate, columns: [...associate.columns, { name: "favourite_company_id" }] };
+  const tables = [...CRM_TABLES.filter((t) => t.name !== "associate"), withFavourite, docShare, audit];
+  const classification: Classification = {
+    ...EMPTY_CLASSIFICATION,
+    tables: { doc_share: "copy", audit: "skip" },
+    columns: { "associate.favourite_company_id": "keep", "doc_share.audit_id": "keep" },
+  };
+  const keys = [
+    { table: "doc_share", columns: ["document_id"], refTable: "document", refColumns: ["id"] },
+    { table: "doc_share", columns: ["contact_id"], refTable: "contact", refColumns: ["id"] },
+    { table: "associate", columns: ["favourite_company_id"], refTable: "company", refColumns: ["id"] },
+    // The contract's own keys follow its rules: tickets' mailbox is rule 4's new one, though no mailbox row is copied.
+    { table: "ticket", columns: ["mailbox_id"], refTable: "service_mailbox", refColumns: ["id"] },
+    { table: "ticket_attachment", columns: ["ticket_message_id"], refTable: "ticket_message", refColumns: ["id"] },
+  ];
+  const dangling = (extra: object, more: typeof keys = []) => keysLeftDangling(tables, { ...context(extra, classification), foreignKeys: [...keys, ...more] });
+
+  it("finds none in a full copy that copies every row the operator's keys name", () => {
+    expect(dangling({})).toEqual([]);
+  });
+
+  it("names a key into rows a rule leaves out, in whole or in part", () => {
+    expect(dangling({ documents: { mode: "none" } })).toEqual(["doc_share (document_id) refers to document, of which this copy takes no row"]);
+    expect(dangling({ documents: { mode: "since", since: "2025-01-01" } })).toEqual(["doc_share (document_id) refers to document, of which this copy takes only some rows"]);
+  });
+
+  it("names a key into a table classified skip, whatever the options", () => {
+    expect(dangling({}, [{ table: "doc_share", columns: ["audit_id"], refTable: "audit", refColumns: ["id"] }])).toEqual([
+      "doc_share (audit_id) refers to audit, of which this copy takes no row",
+    ]);
+  });
+
+  it("leaves a partial copy's keys between customer records to its closure, and names a configuration table's key into them", () => {
+    expect(dangling({ kind: "partial" })).toEqual(["associate (favourite_company_id) refers to company, of which this copy takes only some rows"]);
+    // A configuration-only copy takes no customer record: only the configuration's key dangles, the records' copy nothing.
+    expect(dangling({ kind: "config" })).toEqual(["associate (favourite_company_id) refers to company, of which this copy takes no row"]);
   });
 });

@@ -11,6 +11,7 @@
  */
 import { CONFIGURATION_TABLES, CRM_TABLES, contractTable } from "../crm/contract";
 import { columnTreatment } from "./classification";
+import { SanitizationError } from "./errors";
 import { buildPartialClosure, closureGraph, type ForeignKeyEdge, type RowScope } from "./partial-closure";
 import { partialShareOf } from "./options";
 import { personalColumns, type PersonalColumn } from "./pseudonyms/columns";
@@ -138,6 +139,53 @@ export function partialChosenCountQuery(tables: readonly PlannedTable[], ctx: Ru
 export function partialPulledFromCopy(tables: readonly PlannedTable[], ctx: RuleContext): PulledFromCopy[] {
   if (ctx.options.kind !== "partial") return [];
   return pulledFromCopy(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
+}
+
+/** How many of a table's rows a copy with these options takes. */
+function rowsTaken(table: RuleTable, ctx: RuleContext, records: ReadonlySet<string>): "all" | "some" | "none" {
+  if (!contractTable(table.name) && ctx.classification.tables[table.name] !== "copy") return "none";
+  const rules = contractRules(table, ctx);
+  if (rules.noRows) return "none";
+  return rules.where || records.has(table.name) ? "some" : "all";
+}
+
+/**
+ * The foreign keys a copy with these options could leave dangling: an operator's
+ * classified key (the contract's own follow its rules) from a table whose rows are
+ * copied to one whose rows are left out, in whole or in part, by a rule, by a
+ * classification `skip` or by the kind (a configuration table, copied whole, naming
+ * customer records a partial copy takes a share of). A partial copy's closure brings
+ * the rows one record table names in another, unless a rule filters them. Found
+ * before anything is created: the copy would fail only at the end, when its foreign
+ * keys are validated, and seem to blame production's rows.
+ */
+export function keysLeftDangling(tables: readonly PlannedTable[], ctx: RuleContext): string[] {
+  const records = ctx.options.kind === "partial" ? partialRecordTables(tables, ctx) : new Set<string>();
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const same = (a: ForeignKeyEdge, b: ForeignKeyEdge) => a.table === b.table && a.refTable === b.refTable && a.columns.join() === b.columns.join();
+  const problems: string[] = [];
+  for (const key of ctx.foreignKeys ?? []) {
+    const child = byName.get(key.table);
+    const parent = byName.get(key.refTable);
+    if (!child || !parent || CONTRACT_FOREIGN_KEYS.some((c) => same(c, key))) continue;
+    if (rowsTaken(child, ctx, records) === "none") continue;
+    const taken = rowsTaken(parent, ctx, records);
+    if (taken === "all") continue;
+    if (records.has(child.name) && records.has(parent.name) && !contractRules(parent, ctx).where) continue;
+    problems.push(`${key.table} (${key.columns.join(", ")}) refers to ${key.refTable}, of which this copy takes ${taken === "none" ? "no row" : "only some rows"}`);
+  }
+  return problems;
+}
+
+/** Refuses, in plain words and before anything is copied, a copy that would leave a foreign key dangling (keysLeftDangling). */
+export function assertNoDanglingKeys(tables: readonly PlannedTable[], ctx: RuleContext): void {
+  const dangling = keysLeftDangling(tables, ctx);
+  if (dangling.length === 0) return;
+  throw new SanitizationError(
+    "INVALID_OPTIONS",
+    `This copy cannot keep every foreign key: ${dangling.join("; ")}. Choose to copy those rows, or ask an operator to classify the key as left out.`,
+    { keys: dangling },
+  );
 }
 
 /** The contract's own foreign keys: the fallback when production's were not read. */

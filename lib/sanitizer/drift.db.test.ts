@@ -142,6 +142,40 @@ describe("rule 0: drift", () => {
   });
 });
 
+describe("an operator's foreign keys", () => {
+  it("refuses, before anything is created, a copy whose options leave out rows a classified key names", async () => {
+    await withClient(prod, async (c) => {
+      await c.query("CREATE TABLE doc_share (id integer PRIMARY KEY, document_id integer CONSTRAINT doc_share_document_fk REFERENCES document (id))");
+      await c.query("INSERT INTO doc_share SELECT id, id FROM document LIMIT 3");
+    });
+    const classification = parseClassification({
+      columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" },
+      tables: { audit_log: "skip", region: "copy", doc_share: "copy" },
+      objects: [...OBJECTS, { kind: "foreign key", table: "doc_share", name: "doc_share_document_fk", treatment: "copy" }],
+    });
+    const name = newSandboxName();
+    made.push(name);
+    try {
+      const refused = provisionSandbox({
+        productionUrl: prod,
+        sandboxServerUrl: testSandboxServerUrl(),
+        databaseName: name,
+        sandboxCustomerId: "Cust90004",
+        serviceMailboxAddress: "support@sandbox.example",
+        options: { documents: { mode: "none" } },
+        classification,
+      });
+      await expect(refused).rejects.toMatchObject({
+        code: "INVALID_OPTIONS",
+        message: expect.stringContaining("doc_share (document_id) refers to document, of which this copy takes no row"),
+      });
+      expect(await databaseNames()).not.toContain(name);
+    } finally {
+      await withClient(prod, (c) => c.query("DROP TABLE doc_share"));
+    }
+  });
+});
+
 describe("rule 15: dead end", () => {
   it("refuses a sandbox as the copy source, creating nothing", async () => {
     const first = run(parseClassification({ columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep" }, tables: { audit_log: "copy", region: "copy" }, objects: OBJECTS }));

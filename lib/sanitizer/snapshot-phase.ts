@@ -15,7 +15,7 @@ import { copyData, countLeftOut, joinSources, mergeResults, type CopyResult } fr
 import { tableStepKey } from "./copy-streams";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction } from "./lock-watchdog";
-import { buildCopyPlans, partialChosenCountQuery, partialDownKeysQuery, partialPulledFromCopy, type TablePlan } from "./copy-plan";
+import { assertNoDanglingKeys, buildCopyPlans, partialChosenCountQuery, partialDownKeysQuery, partialPulledFromCopy, type TablePlan } from "./copy-plan";
 import type { DownKeys, PulledIn } from "./partial-closure";
 import { readDownKeys } from "./partial-down-keys";
 import { readPulledFromCopy } from "./partial-pulled-in";
@@ -115,6 +115,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     };
     // Written before anything is created: a closure that cannot be written (tables in a circle) is refused first.
     const pulledFrom = partialPulledFromCopy(schema.tables, ruleContext);
+    assertNoDanglingKeys(schema.tables, ruleContext);
     for (const s of input.laterSteps) tracker.add(s);
     tracker.finish("snapshot", { detail: `production as of ${snapshot.at.toISOString()}` });
 

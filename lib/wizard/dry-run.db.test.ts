@@ -211,4 +211,26 @@ describe("a production whose web panels are too large to read whole", () => {
       await withClient(world.productionUrl, (c) => c.query("UPDATE web_panel SET url = $2 WHERE id = $1", [panel, url]));
     }
   });
+
+  it("refuses, by the review and by the copy alike, choices that would leave an operator's foreign key dangling", async () => {
+    // A customisation: associates' favourite company, its key kept by the operator's classification.
+    await withClient(world.productionUrl, (c) => c.query("ALTER TABLE associate ADD COLUMN favourite_company_id integer CONSTRAINT associate_favourite_fk REFERENCES company (id)"));
+    const classification = await tenantClassification(world.tenantA);
+    await setTenantClassification("Cust40001", {
+      columns: { ...classification.columns, "associate.favourite_company_id": "keep" },
+      objects: [{ kind: "foreign key", table: "associate", name: "associate_favourite_fk", treatment: "copy" }],
+    });
+    try {
+      const partial = sandboxOptionsSchema.parse({ kind: "partial" });
+      const words = "associate (favourite_company_id) refers to company, of which this copy takes only some rows";
+      await expect(getDryRun(world.tenantA, partial)).rejects.toMatchObject({ code: "PRODUCTION_REFUSED", userMessage: expect.stringContaining(words) });
+      await expect(copyWith(partial)).rejects.toMatchObject({ code: "INVALID_OPTIONS", message: expect.stringContaining(words) });
+      expect(await databaseNames()).not.toContain(made.at(-1));
+      // A full copy takes every company: the key holds, and the review counts as before.
+      expect((await getDryRun(world.tenantA, sandboxOptionsSchema.parse({}))).usersGivenAccess).toBe(0);
+    } finally {
+      await setTenantClassification("Cust40001", { columns: classification.columns });
+      await withClient(world.productionUrl, (c) => c.query("ALTER TABLE associate DROP COLUMN favourite_company_id"));
+    }
+  });
 });

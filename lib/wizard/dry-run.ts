@@ -13,10 +13,10 @@
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import type { Classification } from "../sanitizer/classification";
+import { objectTreatment, type Classification } from "../sanitizer/classification";
 import { countTables } from "../sanitizer/change-counts";
 import { allowHashedSets, largestTable } from "../sanitizer/hashed-sets";
-import { buildCopyPlans, partialDownKeysQuery, partialPulledInQuery, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
+import { assertNoDanglingKeys, buildCopyPlans, partialDownKeysQuery, partialPulledInQuery, type PlannedTable, type TablePlan } from "../sanitizer/copy-plan";
 import { readDownKeys } from "../sanitizer/partial-down-keys";
 import { readPulledIn } from "../sanitizer/partial-pulled-in";
 import { readForeignKeys } from "../sanitizer/foreign-keys";
@@ -143,14 +143,17 @@ export async function runDryRun(
 ): Promise<DryRunResult> {
   const started = performance.now();
   const tables = await readTables(client);
+  const foreignKeys = await readForeignKeys(client);
   // The snapshot time and the new mailbox's id only enter rewritten values, never a count.
   const ruleContext = {
     options,
     classification,
     snapshotAt: new Date(),
     newMailboxId: 0,
-    ...(options.kind === "partial" ? { foreignKeys: await readForeignKeys(client) } : {}),
+    ...(options.kind === "partial" ? { foreignKeys } : {}),
   };
+  // As the copy refuses it, before counting anything: of the keys the sandbox keeps (an operator's, classified `copy`).
+  assertNoDanglingKeys(tables, { ...ruleContext, foreignKeys: foreignKeys.filter((k) => objectTreatment(classification, { kind: "foreign key", table: k.table, name: k.name }) === "copy") });
   // Every count sees one moment of production, as the copy's snapshot does. A partial
   // copy's counts evaluate its closure as the copy does: its sets hashed, and the rows it
   // pulls in read first (a second statement), so no table's count follows its children's
