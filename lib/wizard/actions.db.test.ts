@@ -14,6 +14,9 @@ const { stopBoss } = await import("../jobs/queue");
 const { buildWorld } = await import("../testing/test-world");
 const { saveWizardDraftAction, dryRunAction, confirmWizardAction } = await import("./actions");
 const { rewriteWebPanelUrl } = await import("../sanitizer/rules/rule-06-web-panels");
+const { confirmWizard, requireOpenWizard } = await import("./mutations");
+const { loadActor } = await import("../auth/load-actor");
+const { sandboxOptionsSchema } = await import("../sanitizer/options");
 
 let world: World;
 let sandboxA = "";
@@ -173,6 +176,24 @@ describe("the setup wizard's actions", () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.code)).toEqual(["ALREADY_CONFIRMED", "ALREADY_CONFIRMED"]);
     expect(await db.sandboxRun.count({ where: { sandboxId: sandboxB } })).toBe(1);
+  });
+
+  it("confirms against the order as it stands when the run is requested: an edit that lowered its plans meanwhile wins", async () => {
+    signInAs(world.users.adminA);
+    const options = await validOptions();
+    const sandbox = await db.sandbox.create({
+      data: { tenantId: world.tenantA, name: "Raced", orderedById: world.users.adminA, sandboxCustomerId: "Cust900004", planCounts: { "sales-premium": 1, "service-premium": 1 } },
+    });
+    const actor = (await loadActor(world.users.adminA))!;
+    // The choices were checked against two plans; the order's edit then committed one.
+    const checked = await requireOpenWizard(actor, sandbox.id);
+    await db.sandbox.update({ where: { id: sandbox.id }, data: { planCounts: { "sales-premium": 1 } } });
+    await expect(confirmWizard(actor, checked, sandboxOptionsSchema.parse(options), { enqueue: false })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      fieldErrors: { "options.users": [expect.stringContaining("Service Premium")] },
+    });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).confirmedAt).toBeNull();
+    expect(await db.sandboxRun.count({ where: { sandboxId: sandbox.id } })).toBe(0);
   });
 
   it("refuses to confirm with nobody given access", async () => {

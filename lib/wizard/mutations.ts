@@ -121,6 +121,12 @@ export async function confirmWizard(
       // The operator CLI carries the run out itself, in its own process.
       enqueue,
       alsoInTransaction: async (tx) => {
+        // Under the sandbox's lock, against the order as it stands now: an edit of the order
+        // that committed while the choices were checked (seconds of production's reads) lowered
+        // its plans, and the agreement counts those.
+        const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandbox.id }, select: { planCounts: true } });
+        const over = exceedsOrder(options.users, current.planCounts as Record<string, number>);
+        if (over.length) throw new AppError("INVALID_INPUT", undefined, { "options.users": over });
         const updated = await tx.sandbox.updateMany({
           where: { id: sandbox.id, confirmedAt: null },
           data: { options: json, confirmedAt: new Date(), wizardDraft: { step: 5, options: json } },
