@@ -12,7 +12,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { buildWorld } = await import("../testing/test-world");
-const { createOrderForCustomerAction, editOrderAction, cancelOrderAction } = await import("./actions");
+const { createOrderAction, createOrderForCustomerAction, editOrderAction, cancelOrderAction } = await import("./actions");
 
 let world: World;
 const plans = { "sales-essentials": 0, "sales-premium": 2, "service-essentials": 0, "service-premium": 0, marketing: 0, complete: 0 };
@@ -47,6 +47,21 @@ describe("changing and cancelling an order", () => {
     const order = await db.sandbox.findUniqueOrThrow({ where: { id } });
     expect(order).toMatchObject({ name: "Spring C", note: `changed by ${world.users.operator}`, planCounts: { ...plans, complete: 1 } });
     expect(await db.auditEvent.count({ where: { action: "sandbox.order.edited", targetId: id } })).toBe(3);
+  });
+
+  it("no longer lets a filer who may no longer order change or cancel what they filed", async () => {
+    signInAs(world.users.adminA);
+    const filed = await createOrderAction({ name: "Demoted", planCounts: plans, note: "", kind: "full", acknowledgeDeadEnd: true, acknowledgeNotBackup: true });
+    if (!filed.ok) throw new Error(filed.message);
+    // Made a customer user: the agreement's limits count only admins' orders, so raising its plans must not pass.
+    await db.user.update({ where: { id: world.users.adminA }, data: { role: "CUSTOMER_USER" } });
+    try {
+      expect(await edit(filed.data.sandboxId, "Demoted 2")).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect(await cancelOrderAction({ sandboxId: filed.data.sandboxId })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    } finally {
+      await db.user.update({ where: { id: world.users.adminA }, data: { role: "CUSTOMER_ADMIN" } });
+    }
+    expect(await edit(filed.data.sandboxId, "Demoted 2")).toMatchObject({ ok: true });
   });
 
   it("refuses a name another live sandbox of the customer has", async () => {
