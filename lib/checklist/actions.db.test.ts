@@ -23,6 +23,7 @@ const { parseClassification } = await import("../sanitizer/classification");
 
 let world: World;
 let sandboxDb: pg.Client;
+let sandboxUrl = "";
 let production: pg.Client;
 let sandboxId = "";
 let sandboxOfB = "";
@@ -63,6 +64,7 @@ describe("the best-practices checklist", () => {
   beforeAll(async () => {
     world = await buildWorld();
     const url = await standInSandbox();
+    sandboxUrl = url;
     sandboxDb = new pg.Client({ connectionString: url });
     await sandboxDb.connect();
     production = new pg.Client({ connectionString: world.productionUrl });
@@ -110,6 +112,25 @@ describe("the best-practices checklist", () => {
       await sandboxDb.query(`DELETE FROM scheduled_task WHERE id > ${last}`);
     }
     expect((await getChecklist(ref)).tasks.length).toBeLessThan(100);
+  });
+
+  it("waits at most a few seconds on a sandbox whose users hold a lock on what it reads or fixes", async () => {
+    const ref = { id: sandboxId, tenantId: world.tenantA, databaseName: sandboxDb.database!, sandboxCustomerId: SANDBOX_KEY, options: {} };
+    const holder = new pg.Client({ connectionString: sandboxUrl });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN; LOCK TABLE scheduled_task IN ACCESS EXCLUSIVE MODE");
+      const started = Date.now();
+      await expect(getChecklist(ref)).rejects.toThrow();
+      signInAs(world.users.adminA);
+      expect(await fixChecklistItemAction({ sandboxId, fix: "pauseTasks" })).toMatchObject({ ok: false });
+      // Both gave up on the lock (3 s each), not after the holder let go.
+      expect(Date.now() - started).toBeLessThan(12_000);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      await holder.end();
+    }
+    expect((await getChecklist(ref)).tasks.length).toBeGreaterThan(0);
   });
 
   it("refuses fixes without a session, with a role that may not fix, and on another tenant's sandbox", async () => {

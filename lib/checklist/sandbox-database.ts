@@ -27,9 +27,23 @@ async function sandboxUrl(ref: SandboxDatabaseRef): Promise<string> {
   return withDatabase(await sandboxServerUrlOf(ref.id), ref.databaseName);
 }
 
+/**
+ * Bounds of every statement on a sandbox database. Its users write to it while the
+ * page reads it (a row or table they lock, an import that runs long): the page and a
+ * fix wait at most this long, never for as long as the sandbox's users hold on. The
+ * server enforces them; the driver gives up a little later if the server does not.
+ */
+export const SANDBOX_SESSION_BOUNDS = {
+  connectionTimeoutMillis: 5_000,
+  lock_timeout: 3_000,
+  statement_timeout: 10_000,
+  idle_in_transaction_session_timeout: 10_000,
+  query_timeout: 15_000,
+} as const;
+
 /** Opens a short-lived client on the sandbox database: sandboxes are many, so none is kept open. */
 export async function withSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (crm: CrmClient) => Promise<T>): Promise<T> {
-  const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: await sandboxUrl(ref), max: 2, connectionTimeoutMillis: 5000 }) });
+  const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: await sandboxUrl(ref), max: 2, ...SANDBOX_SESSION_BOUNDS }) });
   try {
     return await run(crm);
   } finally {
