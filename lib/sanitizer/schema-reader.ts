@@ -128,7 +128,8 @@ const catalogRefusal = (over: string) =>
 
 const tooManyObjects = (bounds: CatalogBounds) => `more than ${bounds.objects.toLocaleString("en")} tables, types, functions and other objects`;
 
-async function assertCatalogReadable(client: pg.ClientBase, bounds: CatalogBounds): Promise<void> {
+/** Refuses a catalog larger than the portal reads, before reading any of it (the copy's schema, the wizard's dry run). */
+export async function assertCatalogReadable(client: pg.ClientBase, bounds: CatalogBounds = CATALOG_BOUNDS): Promise<void> {
   const { rows } = await client.query<{ objects: number; columns: number; constraints: number; enum_labels: number; check_bytes: number }>(
     `SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace)::int
           + (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace)::int

@@ -145,11 +145,16 @@ export interface AssociateContact {
  * and the address a customer user's portal account is matched on. Production is
  * untrusted: an address is only kept when it looks like one.
  */
+const ASSOCIATE_NAME_CHARS = 256;
+
 export function listAssociateContacts(tenantId: string, associateIds: number[]): Promise<AssociateContact[]> {
   if (associateIds.length === 0) return Promise.resolve([]);
   return withProduction(tenantId, async (client) => {
     const { rows } = await client.query<{ id: number; username: string; full_name: string; email: string | null }>(
-      "SELECT id, username, full_name, email FROM public.associate WHERE id = ANY($1::int[]) ORDER BY id",
+      // Production may have changed since the wizard measured them: names are cut to what a page and a mail show.
+      `SELECT id, left(username, ${ASSOCIATE_NAME_CHARS}) AS username, left(full_name, ${ASSOCIATE_NAME_CHARS}) AS full_name,
+              CASE WHEN octet_length(email) <= 1024 THEN email END AS email
+         FROM public.associate WHERE id = ANY($1::int[]) ORDER BY id`,
       [associateIds],
     );
     return rows.map((r) => ({ id: r.id, username: r.username, fullName: r.full_name, email: plainAddress(r.email) }));

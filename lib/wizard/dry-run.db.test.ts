@@ -212,6 +212,16 @@ describe("a production whose web panels are too large to read whole", () => {
     }
   });
 
+  it("refuses a production whose catalog is larger than the portal reads, before reading any of it, as the copy does", async () => {
+    const { CATALOG_BOUNDS } = await import("../sanitizer/schema-reader");
+    await withClient(world.productionUrl, async (c) => {
+      await expect(runDryRun(c, sandboxOptionsSchema.parse({}), await tenantClassification(world.tenantA), undefined, undefined, { ...CATALOG_BOUNDS, columns: 10 })).rejects.toMatchObject({
+        code: "COPY_FAILED",
+        message: "Production's schema has more than 10 columns: more than the portal reads. Contact support.",
+      });
+    });
+  });
+
   it("refuses, by the review and by the copy alike, choices that would leave an operator's foreign key dangling", async () => {
     // A customisation: associates' favourite company, its key kept by the operator's classification.
     await withClient(world.productionUrl, (c) => c.query("ALTER TABLE associate ADD COLUMN favourite_company_id integer CONSTRAINT associate_favourite_fk REFERENCES company (id)"));

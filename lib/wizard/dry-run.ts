@@ -20,6 +20,7 @@ import { assertNoDanglingKeys, buildCopyPlans, partialDownKeysQuery, partialPull
 import { readDownKeys } from "../sanitizer/partial-down-keys";
 import { readPulledIn } from "../sanitizer/partial-pulled-in";
 import { readForeignKeys } from "../sanitizer/foreign-keys";
+import { assertCatalogReadable, CATALOG_BOUNDS, type CatalogBounds } from "../sanitizer/schema-reader";
 import type { SandboxOptions } from "../sanitizer/options";
 import { buildRuleReports } from "../sanitizer/rule-reports";
 import { CONTRACT_RULES } from "../sanitizer/rules";
@@ -140,8 +141,11 @@ export async function runDryRun(
   classification: Classification,
   pseudonymSecret?: string,
   preview: PersonalDataPreviewer = previewPersonalData,
+  catalogBounds: CatalogBounds = CATALOG_BOUNDS,
 ): Promise<DryRunResult> {
   const started = performance.now();
+  // As the copy's reading of the schema: a catalog larger than the portal reads is refused before any of it is read.
+  await assertCatalogReadable(client, catalogBounds);
   const tables = await readTables(client);
   const foreignKeys = await readForeignKeys(client);
   // The snapshot time and the new mailbox's id only enter rewritten values, never a count.
@@ -158,7 +162,7 @@ export async function runDryRun(
   // copy's counts evaluate its closure as the copy does: its sets hashed, and the rows it
   // pulls in read first (a second statement), so no table's count follows its children's
   // tables (on ten million rows, that did not fit the statement limit).
-  const { plans, census, figures } = await inOneSnapshot(client, async () => {
+  const { plans, census, figures, panels } = await inOneSnapshot(client, async () => {
     if (options.kind === "partial") await allowHashedSets(client, largestTable(tables));
     // The chosen rows' keys first, as the copy reads them: the statements below name them as lists.
     const partialDownKeys = options.kind === "partial" ? await readDownKeys(client, partialDownKeysQuery(tables, ruleContext)) : undefined;
@@ -166,7 +170,8 @@ export async function runDryRun(
     const partialPulledIn = options.kind === "partial" ? await readPulledIn(client, partialPulledInQuery(tables, withKeys)) : undefined;
     const plans = buildCopyPlans(tables, { ...withKeys, ...(partialPulledIn ? { partialPulledIn } : {}) });
     const previews = [...CONTRACT_RULES.flatMap((r) => r.preview?.(options) ?? []), ...sharePreviews(plans)];
-    return { plans, ...(await countAll(client, plans, previews)) };
+    // In the same snapshot: what the panels' reading measures is what it reads.
+    return { plans, ...(await countAll(client, plans, previews)), panels: await webPanelRewrites(client) };
   });
   const reports = buildRuleReports(plans, census, {});
   const changes = (rule: number) => reports.find((r) => r.rule === rule)?.changes ?? {};
@@ -174,7 +179,6 @@ export async function runDryRun(
   const figure = (key: string) => figures.get(key) ?? 0;
   // What a configuration-only copy holds of documents and attachments: none, whatever rule 9's choices say.
   const copied = (key: string) => (options.kind === "config" ? 0 : figure(key));
-  const panels = await webPanelRewrites(client);
   const counted = { people: figure("associate.pseudonymised") + figure("contact.pseudonymised"), companies: figure("company.pseudonymised") };
   const personalData =
     options.personalData === "pseudonymise"

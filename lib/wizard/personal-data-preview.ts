@@ -79,11 +79,12 @@ export async function previewPersonalData(client: pg.ClientBase, input: PreviewI
   const personal = await readPersonalData([client], tables, classification, secret, invalidationDomain);
   const examples: { before: string; after: string }[] = [];
   const { rows: [first] = [] } = await client.query<{ person: string | null; company: string | null }>(
-    `SELECT (SELECT first_name || ' ' || last_name FROM public.contact ORDER BY id LIMIT 1) AS person,
-            (SELECT name FROM public.company ORDER BY id LIMIT 1) AS company`,
+    // Cut on production and clipped here: a name written since the values were read was never measured.
+    `SELECT (SELECT left(first_name || ' ' || last_name, ${EXAMPLE_SOURCE_CHARS}) FROM public.contact ORDER BY id LIMIT 1) AS person,
+            (SELECT left(name, ${EXAMPLE_SOURCE_CHARS}) FROM public.company ORDER BY id LIMIT 1) AS company`,
   );
-  if (first?.person) examples.push({ before: first.person, after: personal.rewrite("person-name", first.person) });
-  if (first?.company) examples.push({ before: first.company, after: personal.rewrite("company-name", first.company) });
+  if (first?.person) examples.push({ before: clip(first.person), after: clip(personal.rewrite("person-name", first.person)) });
+  if (first?.company) examples.push({ before: clip(first.company), after: clip(personal.rewrite("company-name", first.company)) });
 
   let freeTextFields = 0;
   let estimated = false;
@@ -108,4 +109,6 @@ export async function previewPersonalData(client: pg.ClientBase, input: PreviewI
   return { ...counted, freeTextFields, estimated, examples: examples.slice(0, 3) };
 }
 
+/** The most of a person's or company's name read for an example: far more than any name. */
+const EXAMPLE_SOURCE_CHARS = 1024;
 const clip = (text: string) => (text.length > EXAMPLE_LENGTH ? `${text.slice(0, EXAMPLE_LENGTH - 1)}…` : text);

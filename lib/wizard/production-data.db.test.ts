@@ -12,6 +12,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { buildWorld } = await import("../testing/test-world");
 const { getWizardProductionData } = await import("./queries");
+const { listAssociateContacts } = await import("../tenants/production");
 
 let world: World;
 
@@ -20,6 +21,31 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db.$disconnect();
+});
+
+describe("production's values read into the web app", () => {
+  it("cut on production what a page or a mail shows of them, however large production made them since", async () => {
+    const huge = "x".repeat(200_000);
+    const [associate] = (await withClient(world.productionUrl, (c) => c.query<{ id: number }>("SELECT min(id) AS id FROM associate"))).rows;
+    const before = (await withClient(world.productionUrl, (c) => c.query("SELECT environment FROM installation"))).rows[0]!.environment as string;
+    const original = (await withClient(world.productionUrl, (c) => c.query("SELECT full_name, username, email FROM associate WHERE id = $1", [associate!.id]))).rows[0]!;
+    await withClient(world.productionUrl, (c) => c.query("UPDATE associate SET full_name = $2, username = $2, email = $2 WHERE id = $1", [associate!.id, huge]));
+    try {
+      const [contact] = await listAssociateContacts(world.tenantA, [associate!.id]);
+      expect(contact).toMatchObject({ fullName: huge.slice(0, 256), username: huge.slice(0, 256), email: null });
+    } finally {
+      await withClient(world.productionUrl, (c) =>
+        c.query("UPDATE associate SET full_name = $2, username = $3, email = $4 WHERE id = $1", [associate!.id, original.full_name, original.username, original.email]),
+      );
+    }
+
+    await withClient(world.productionUrl, (c) => c.query("UPDATE installation SET environment = $1", [`production${huge}`]));
+    try {
+      expect((await getWizardProductionData(world.tenantA)).environment).toHaveLength(64);
+    } finally {
+      await withClient(world.productionUrl, (c) => c.query("UPDATE installation SET environment = $1", [before]));
+    }
+  });
 });
 
 describe("getWizardProductionData", () => {

@@ -115,7 +115,8 @@ export async function getWizardProductionData(tenantId: string): Promise<WizardP
 }
 
 async function readWizardData(client: pg.Client): Promise<Omit<WizardProductionData, "throughput">> {
-  const installation = await client.query<{ environment: string }>("SELECT environment FROM public.installation ORDER BY id LIMIT 1");
+  // A word ("production"): cut on production, whatever a hostile one holds there.
+  const installation = await client.query<{ environment: string }>("SELECT left(environment, 64) AS environment FROM public.installation ORDER BY id LIMIT 1");
   const { associates, tasks } = await readChoices(client);
   const samples = await client.query<{ email: string }>(
     // An address is at most 254 characters (RFC 5321): a longer value is no example of one, and may be any size.

@@ -145,7 +145,7 @@ export const WEB_PANELS_READ: WholeRead = { table: "web_panel", columns: ["name"
 
 /** The panels of a CRM database whose URL the rule rewrites (read through a pg client: the dry run's). */
 export async function webPanelRewrites(client: pg.ClientBase): Promise<WebPanelRewrite[]> {
-  const tooLarge = await tooLargeToReadWhole(client, [WEB_PANELS_READ]);
+  const tooLarge = await tooLargeToReadWhole(client, [WEB_PANELS_READ, { table: "installation", columns: ["service_base_url"], what: "production's installation rows" }]);
   if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
   const installation = await client.query<{ base: string }>("SELECT service_base_url AS base FROM public.installation ORDER BY id LIMIT 1");
   const base = installation.rows[0]?.base ?? "";
