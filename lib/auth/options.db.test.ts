@@ -37,6 +37,18 @@ describe("single sign-on (OIDC)", () => {
     expect(token.sub).toBe(knownId);
   });
 
+  it("matches no account on an address the provider says it has not verified", async () => {
+    const oidc = authOptions().providers.find((p) => p.id === "oidc") as unknown as { profile: (p: object) => { email: string | null } };
+    expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com", email_verified: false }).email).toBeNull();
+    expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com", email_verified: "false" }).email).toBeNull();
+    expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com", email_verified: true }).email).toBe("sso.user@example.com");
+    // A provider that does not say is trusted as the operator configured it.
+    expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com" }).email).toBe("sso.user@example.com");
+    const account = { provider: "oidc", type: "oauth", providerAccountId: "idp-4" } as const;
+    const unverified = oidc.profile({ sub: "idp-4", email: "sso.user@example.com", email_verified: false });
+    expect(await authOptions().callbacks!.signIn!({ user: { id: "idp-4", ...unverified }, account } as never)).toBe(false);
+  });
+
   it("sends staff to the password and code form: single sign-on does not check the portal's second factor", async () => {
     await db.user.create({ data: { email: "op.sso@example.com", name: "Op", role: "OPERATOR", passwordHash: "-" } });
     const account = { provider: "oidc", type: "oauth", providerAccountId: "idp-3" } as const;

@@ -58,8 +58,11 @@ function providers(): Provider[] {
       authorization: { params: { scope: "openid email profile" } },
       idToken: true,
       checks: ["pkce", "state"],
-      profile(profile: { sub: string; email?: string; name?: string }) {
-        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? null };
+      // An address the provider says it has not verified is anybody's to claim: it matches no account.
+      // (A provider that does not say, as some enterprise ones do not, is trusted as configured.)
+      profile(profile: { sub: string; email?: string; email_verified?: boolean | string; name?: string }) {
+        const unverified = profile.email_verified === false || profile.email_verified === "false";
+        return { id: profile.sub, email: unverified ? null : (profile.email ?? null), name: profile.name ?? null };
       },
     });
   }
