@@ -29,6 +29,7 @@ interface TokenUse {
   tenantId: string | null;
   windowCount: number;
   windowStart: Date;
+  createdAt: Date;
 }
 
 /** The caller, or throws an ApiProblem (401 or 429). */
@@ -42,14 +43,15 @@ export async function authenticateApiRequest(request: Request, now = new Date())
       "windowCount" = CASE WHEN "windowStart" IS NULL OR "windowStart" <= ${windowOpen} THEN 1 ELSE "windowCount" + 1 END,
       "windowStart" = CASE WHEN "windowStart" IS NULL OR "windowStart" <= ${windowOpen} THEN ${now} ELSE "windowStart" END
     WHERE "tokenHash" = ${hashToken(token)} AND "revokedAt" IS NULL AND "expiresAt" > ${now}
-    RETURNING id, name, scopes, "ownerId", "tenantId", "windowCount", "windowStart"`;
+    RETURNING id, name, scopes, "ownerId", "tenantId", "windowCount", "windowStart", "createdAt"`;
   if (!use) throw new ApiProblem(problem("unauthenticated"));
   if (use.windowCount > env().API_RATE_LIMIT_PER_MINUTE) {
     const retryAfter = Math.max(1, Math.ceil((use.windowStart.getTime() + WINDOW_MS - now.getTime()) / 1000));
     throw new ApiProblem(problem("rate_limited", { detail: `Try again in ${retryAfter} s.`, headers: { "Retry-After": String(retryAfter) } }));
   }
-  // Tokens are made in a session that passed the second factor (staff must): the token stands for it.
-  const actor = await loadActor(use.ownerId, undefined, true);
+  // Tokens are made in a session that passed the second factor (staff must): the token stands for it,
+  // and ends as that session would when the owner's password is reset (one minted from a stolen session too).
+  const actor = await loadActor(use.ownerId, Math.floor(use.createdAt.getTime() / 1000), true);
   const sameReach = actor && (isStaff(actor) ? use.tenantId === null : actor.tenantId !== null && actor.tenantId === use.tenantId);
   if (!actor || !hasPermission(actor, "apiTokens.manage") || !sameReach) throw new ApiProblem(problem("unauthenticated"));
   return { actor, token: { id: use.id, name: use.name, scopes: use.scopes.filter(isApiScope) } };

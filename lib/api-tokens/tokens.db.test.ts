@@ -120,6 +120,17 @@ describe("personal access tokens", () => {
     expect(await db.apiToken.count({ where: { tokenHash: hashToken(token) } })).toBe(0);
   });
 
+  it("end as the sessions do when the owner's password is reset: a token minted from a stolen session does not outlive it", async () => {
+    const owner = await db.user.create({ data: { email: "reset@alpha.example", name: "Reset", role: "CUSTOMER_ADMIN", tenantId: ids.tenantA, passwordHash: "-" } });
+    const before = await tokenOf(owner.id);
+    expect((await list(before)).status).toBe(200);
+    await db.user.update({ where: { id: owner.id }, data: { passwordChangedAt: new Date(Date.now() + 5_000) } });
+    expect((await list(before)).status).toBe(401);
+    // One made after the reset works.
+    await db.user.update({ where: { id: owner.id }, data: { passwordChangedAt: new Date(Date.now() - 5_000) } });
+    expect((await list(await tokenOf(owner.id))).status).toBe(200);
+  });
+
   it("see their own tenant only: another tenant's sandbox is 404; an operator's token sees every tenant", async () => {
     const token = await tokenOf(ids.adminA);
     // What the OpenAPI document promises is what comes back.
