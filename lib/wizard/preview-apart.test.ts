@@ -90,4 +90,18 @@ describe("the review's personal data preview, made in a process of its own", () 
     // y's process answers at once, but starts only once x's has ended.
     expect(ended).toEqual(["x", "y"]);
   });
+
+  it("waits for its turn no longer than its deadline, from the request, and the slot goes on to the next in line", async () => {
+    const one = { ...limits, atOnce: 1 };
+    const hanging = previewPersonalDataApart("tenant-hold", request, { ...one, timeoutMs: 3_000 }, fake("setInterval(() => undefined, 1 << 30)"));
+    const started = Date.now();
+    const waited = await refusal(previewPersonalDataApart("tenant-wait", request, { ...one, timeoutMs: 800 }, answersAfter(0)));
+    expect(waited).toBeInstanceOf(PreviewUnavailable);
+    expect(waited.message).toContain("for other reviews");
+    expect(Date.now() - started).toBeLessThan(2_500);
+    // The one in line after the one that gave up gets the slot once the hanging one is killed.
+    const next = previewPersonalDataApart("tenant-next", request, one, answersAfter(0, 4));
+    await refusal(hanging);
+    await expect(next).resolves.toMatchObject({ people: 4 });
+  });
 });

@@ -19,7 +19,7 @@ import { nodeCommand } from "../worker/node-command";
 import { PreviewUnavailable, type PersonalDataPreview, type PreviewInput } from "./personal-data-preview";
 
 export interface PreviewLimits {
-  /** The whole preview, process start included. */
+  /** The whole preview from the request, its wait for its turn and the process's start included. */
   timeoutMs: number;
   /** The process's JavaScript heap. */
   heapMb: number;
@@ -41,6 +41,7 @@ export type PreviewAnswer = { preview: PersonalDataPreview } | { refused: { code
 const TOO_LARGE = "Production holds more personal data than the review can preview, so it shows no examples. Contact support.";
 const TOO_SLOW = "Previewing production's personal data took longer than the review waits (a minute), so it shows no examples. Reload to try again, or contact support.";
 const LINE_FULL = "Two previews of this production's personal data are being made already, so this review shows no examples. Reload in a moment.";
+const NO_TURN = "Previews of personal data were being made for other reviews for longer than the review waits (a minute), so it shows no examples. Reload to try again.";
 
 /** A tenant's previews, one made at a time: the last one asked for, and how many are in line, the one being made included. */
 interface TenantLine {
@@ -74,11 +75,12 @@ export function previewPersonalDataApart(
   if (line.inLine >= PER_TENANT_IN_LINE) return Promise.reject(new PreviewUnavailable(LINE_FULL));
   line.inLine++;
   const before = line.last?.preview.catch(() => undefined);
+  // From the request: a preview waiting for its turn holds the customer's page (and its production session) meanwhile.
+  const deadline = Date.now() + limits.timeoutMs;
   const made = async (): Promise<PersonalDataPreview> => {
-    await before;
-    await takeSlot(limits.atOnce);
+    if (!(await settlesBy(before, deadline)) || !(await takeSlot(limits.atOnce, deadline))) throw new PreviewUnavailable(NO_TURN);
     try {
-      const answer = await runPreviewProcess(argv, request, limits.timeoutMs);
+      const answer = await runPreviewProcess(argv, request, deadline - Date.now());
       if ("refused" in answer) throw new AppError(answer.refused.code, answer.refused.message);
       return answer.preview;
     } finally {
@@ -97,14 +99,39 @@ export function previewPersonalDataApart(
   return entry.preview;
 }
 
-async function takeSlot(atOnce: number): Promise<void> {
+/** Whether `promise` settles by `deadline` (a missing one has). */
+function settlesBy(promise: Promise<unknown> | undefined, deadline: number): Promise<boolean> {
+  if (!promise) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Takes one of the `atOnce` slots, waiting in line until `deadline` at most: false when none came. */
+async function takeSlot(atOnce: number, deadline: number): Promise<boolean> {
   state.previewSlotsTaken ??= 0;
   if (state.previewSlotsTaken < atOnce) {
     state.previewSlotsTaken++;
-    return;
+    return true;
   }
   // The slot is handed over by the preview that ends: the count stays as it is.
-  await new Promise<void>((resolve) => (state.previewQueue ??= []).push(resolve));
+  const queue = (state.previewQueue ??= []);
+  return new Promise<boolean>((resolve) => {
+    const waiter = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      // Out of line: a slot freed later goes to the next one waiting.
+      queue.splice(queue.indexOf(waiter), 1);
+      resolve(false);
+    }, Math.max(0, deadline - Date.now()));
+    queue.push(waiter);
+  });
 }
 
 function releaseSlot(): void {
