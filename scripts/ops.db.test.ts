@@ -155,6 +155,17 @@ describe("operator CLI", () => {
     expect(staffWithTenant.code).toBe(1);
     const users = await oneOffQuery(portalUrl, `SELECT email, role FROM "User"`);
     expect(users).toEqual([{ email: "jane@example.com", role: "CUSTOMER_USER" }]);
+    // Each change audited under the customer, by the command line, never with a password.
+    const audit = await oneOffQuery<{ action: string; actor: string | null; details: Record<string, string> }>(
+      portalUrl,
+      `SELECT action, "actorId" AS actor, details FROM "AuditEvent" WHERE action LIKE 'account.%' ORDER BY "createdAt"`,
+    );
+    expect(audit.map((a) => [a.action, a.actor, a.details.via, a.details.email, a.details.role])).toEqual([
+      ["account.created", null, "operator CLI", "jane@example.com", "CUSTOMER_ADMIN"],
+      ["account.passwordReset", null, "operator CLI", "jane@example.com", undefined],
+      ["account.roleChanged", null, "operator CLI", "jane@example.com", "CUSTOMER_USER"],
+    ]);
+    expect(JSON.stringify(audit)).not.toContain("a-brand-new-password");
   }, 300_000);
 
   it("creates, reports on and deletes a sandbox, refusing bad plans and a second sandbox of the same name", async () => {

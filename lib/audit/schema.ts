@@ -29,6 +29,11 @@ export const AUDIT_ACTIONS = [
   "webhook.created",
   "webhook.deleted",
   "webhook.replayed",
+  "account.created",
+  "account.roleChanged",
+  "account.passwordReset",
+  "account.twoFactorSetUp",
+  "account.signedOutEverywhere",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -127,7 +127,20 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
       "Ingrid Nordlys changed the sandbox server “pg-eu-2”: took it back into use",
     ],
   ],
-
+  "account.created": [
+    [event("account.created", { via: "operator CLI", email: "jane@example.com", role: "CUSTOMER_ADMIN" }, { actor: null, sandboxName: null }), "An operator (CLI) created the account jane@example.com (a customer admin)"],
+  ],
+  "account.roleChanged": [
+    [event("account.roleChanged", { via: "operator CLI", email: "jane@example.com", role: "CUSTOMER_USER" }, { actor: null, sandboxName: null }), "An operator (CLI) made jane@example.com a customer user"],
+    [event("account.roleChanged", { via: "operator CLI", email: "jane@example.com", role: "KING" }, { actor: null, sandboxName: null }), "An operator (CLI) made jane@example.com another role"],
+  ],
+  "account.passwordReset": [
+    [event("account.passwordReset", { via: "operator CLI", email: "jane@example.com" }, { actor: null, sandboxName: null }), "An operator (CLI) reset the password of jane@example.com and signed out its sessions"],
+  ],
+  "account.twoFactorSetUp": [
+    [event("account.twoFactorSetUp", { via: "operator CLI", email: "op@example.com" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) set up two-factor sign-in for op@example.com"],
+  ],
+  "account.signedOutEverywhere": [[event("account.signedOutEverywhere", {}, { sandboxName: null }), "Ingrid Nordlys signed out of every session"]],
 };
 
 describe("audit sentences", () => {

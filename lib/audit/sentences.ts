@@ -8,6 +8,8 @@
 import type { ChecklistTickItem } from "../checklist/schema";
 import { isAuditAction, type AuditAction } from "./schema";
 import { KIND_LABEL, type SandboxKind } from "../sanitizer/options";
+import { ROLE_LABEL } from "../auth/policy";
+import type { Role } from "../generated/portal/enums";
 
 export interface AuditEventWords {
   action: string;
@@ -42,6 +44,11 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "webhook.created": "Webhook added",
   "webhook.deleted": "Webhook removed",
   "webhook.replayed": "Webhook event replayed",
+  "account.created": "Account created",
+  "account.roleChanged": "Role changed",
+  "account.passwordReset": "Password reset",
+  "account.twoFactorSetUp": "Two-factor sign-in set up",
+  "account.signedOutEverywhere": "Signed out everywhere",
 };
 
 const TICK_WORDS: Record<ChecklistTickItem, string> = {
@@ -62,6 +69,11 @@ const runWord = (d: Details) => RUN_WORDS[text(d.kind) ?? ""] ?? "run";
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 const sumOf = (counts: unknown) => Object.values(record(counts)).reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
 const kindLabel = (kind: string) => KIND_LABEL[kind as SandboxKind] ?? kind;
+/** A role as people say it: "a customer admin". */
+const roleWords = (role: unknown) => {
+  const label = ROLE_LABEL[text(role) as Role];
+  return label ? `a ${label.toLowerCase()}` : "another role";
+};
 const countOf = (value: unknown) => (Array.isArray(value) ? value.length : Object.keys(record(value)).length);
 
 const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
@@ -136,6 +148,11 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   },
   "webhook.deleted": ({ who, d }) => `${who} removed the webhook ${text(d.url) ?? "?"}`,
   "webhook.replayed": ({ who, d }) => `${who} sent the ${text(d.event) ?? "?"} event again to ${text(d.url) ?? "?"}`,
+  "account.created": ({ who, d }) => `${who} created the account ${text(d.email) ?? "?"} (${roleWords(d.role)})`,
+  "account.roleChanged": ({ who, d }) => `${who} made ${text(d.email) ?? "?"} ${roleWords(d.role)}`,
+  "account.passwordReset": ({ who, d }) => `${who} reset the password of ${text(d.email) ?? "?"} and signed out its sessions`,
+  "account.twoFactorSetUp": ({ who, d }) => `${who} set up two-factor sign-in for ${text(d.email) ?? "?"}`,
+  "account.signedOutEverywhere": ({ who }) => `${who} signed out of every session`,
   "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
   "sandboxServer.changed": ({ who, d }) => {
     const from = record(d.from);

@@ -47,7 +47,7 @@ describe("ending a session ends the token, not only the cookie", () => {
     expect(await getActor()).toBeNull();
   });
 
-  it("sign out everywhere ends every session of the user", async () => {
+  it("sign out everywhere ends every session of the user, audited", async () => {
     const { first, second } = await twoBrowsers();
     session.current = first;
     await signOutEverywhereAction();
@@ -55,6 +55,7 @@ describe("ending a session ends the token, not only the cookie", () => {
       session.current = token;
       expect(await getActor()).toBeNull();
     }
+    expect(await db.auditEvent.count({ where: { action: "account.signedOutEverywhere", actorId: userId, targetId: userId } })).toBe(1);
   });
 
   it("a password or role change (endAllSessions) ends every session", async () => {

@@ -1,4 +1,4 @@
-/** Accounts: add a user of any role, change a role, reset a password (both end the user's sessions), set up two-factor sign-in. */
+/** Accounts: add a user of any role, change a role, reset a password (both end the user's sessions), set up two-factor sign-in; each audited. */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../lib/db/portal";
@@ -9,6 +9,16 @@ import { CliError } from "./cli-error";
 import { required, text, type Flags } from "./flags";
 import { isStaff } from "../../lib/auth/policy";
 import { enrolTwoFactor } from "../../lib/auth/two-factor";
+import { recordAudit, type AuditAction } from "../../lib/audit/record";
+
+/** An account change made here, in the audit log: by an operator at the command line, never with a password. */
+const audited = (action: AuditAction, user: { id: string; email: string; tenantId: string | null }, details: Record<string, string> = {}) => ({
+  action,
+  actorId: null,
+  tenantId: user.tenantId,
+  targetId: user.id,
+  details: { via: "operator CLI", email: user.email, ...details },
+});
 
 const ROLES = ["CUSTOMER_ADMIN", "CUSTOMER_USER", "SALES_REP", "OPERATOR"] as const;
 
@@ -41,9 +51,11 @@ export async function addUser(flags: Flags): Promise<void> {
   if (await db.user.findUnique({ where: { email: email.data } })) throw new CliError(`a user with e-mail ${email.data} already exists`);
 
   const { password, generated } = choosePassword(flags);
-  const user = await db.user.create({
-    data: { email: email.data, name, role, tenantId, passwordHash: await hashPassword(password) },
-    select: { id: true, email: true },
+  const passwordHash = await hashPassword(password);
+  const user = await db.$transaction(async (tx) => {
+    const made = await tx.user.create({ data: { email: email.data, name, role, tenantId, passwordHash }, select: { id: true, email: true, tenantId: true } });
+    await recordAudit(audited("account.created", made, { role }), tx);
+    return made;
   });
   console.log(`user ${email.data} (${role.toLowerCase()}) created`);
   if (generated) console.log(`initial password (shown once): ${password}`);
@@ -54,13 +66,14 @@ export async function addUser(flags: Flags): Promise<void> {
 /** Sets up (or replaces) two-factor sign-in: a new secret and new recovery codes, shown once. */
 export async function setUpTwoFactor(flags: Flags): Promise<void> {
   const email = required(flags, "email").toLowerCase();
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true } });
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   await printEnrolment(user);
 }
 
-async function printEnrolment(user: { id: string; email: string }): Promise<void> {
+async function printEnrolment(user: { id: string; email: string; tenantId: string | null }): Promise<void> {
   const { secret, uri, recoveryCodes } = await enrolTwoFactor(user);
+  await recordAudit(audited("account.twoFactorSetUp", user));
   console.log(`two-factor sign-in set up for ${user.email}; hand these over privately, they are shown once:`);
   console.log(`  authenticator secret: ${secret}`);
   console.log(`  authenticator link:   ${uri}`);
@@ -69,10 +82,11 @@ async function printEnrolment(user: { id: string; email: string }): Promise<void
 
 export async function resetPassword(flags: Flags): Promise<void> {
   const email = required(flags, "email").toLowerCase();
-  const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   const { password, generated } = choosePassword(flags);
-  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
+  const passwordHash = await hashPassword(password);
+  await db.$transaction([db.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } }), db.auditEvent.create({ data: audited("account.passwordReset", user) })]);
   await endAllSessions(user.id);
   await clearAccountLocks(email);
   console.log(`password of ${email} reset; existing sessions are signed out`);
@@ -81,10 +95,11 @@ export async function resetPassword(flags: Flags): Promise<void> {
 
 export async function changeRole(flags: Flags): Promise<void> {
   const email = required(flags, "email").toLowerCase();
-  const user = await db.user.findUnique({ where: { email }, select: { id: true } });
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   const { role, tenantId } = await roleAndTenant(flags);
-  await db.user.update({ where: { id: user.id }, data: { role, tenantId } });
+  // Logged under the customer the account belongs to now (or did, for one made staff).
+  await db.$transaction([db.user.update({ where: { id: user.id }, data: { role, tenantId } }), db.auditEvent.create({ data: audited("account.roleChanged", { ...user, tenantId: tenantId ?? user.tenantId }, { role }) })]);
   // Rights are re-read on every request anyway; ending the sessions makes the person sign in again under the new role.
   await endAllSessions(user.id);
   console.log(`${email} is now ${role.toLowerCase()}; existing sessions are signed out`);
