@@ -13,7 +13,7 @@ import { listProductionApps, orNullWhenUnavailable } from "../tenants/production
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import { OPT_IN_PREFERENCES } from "../sanitizer/rules/rule-11-opt-ins";
 import type { ChecklistTickItem } from "./schema";
-import { withSandboxDatabase, type SandboxDatabaseRef } from "./sandbox-database";
+import { SANDBOX_SESSION_BOUNDS, withSandboxDatabase, type SandboxDatabaseRef } from "./sandbox-database";
 
 export interface ChecklistState {
   optIns: { name: string; value: string | null }[];
@@ -53,26 +53,29 @@ const READS: readonly WholeRead[] = [
 export async function getChecklist(sandbox: ChecklistSandbox): Promise<ChecklistState> {
   const kept = new Set(keptTaskIds(sandbox.options));
   const [live, productionApps, ticks] = await Promise.all([
-    withSandboxDatabase(sandbox, async (crm) => {
-      // The measuring SQL is the portal's own (READS above), with no value from anywhere.
-      const tooLarge = await tooLargeToRead((sql) => crm.$queryRawUnsafe<WholeTableMeasure[]>(sql), READS);
-      if (tooLarge) throw new TooLargeToRead(tooLarge);
-      const [optIns, erp, tasks, panels, apps] = await Promise.all([
-        crm.preference.findMany({
-          where: { section: "System", name: { in: [...OPT_IN_PREFERENCES] }, associateId: null },
-          select: { name: true, value: true },
-        }),
-        crm.erpConnection.findMany({ where: { autoSync: true }, orderBy: { id: "asc" }, select: { id: true, name: true, connector: true } }),
-        crm.scheduledTask.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, kind: true, schedule: true, enabled: true } }),
-        crm.webPanel.findMany({
-          where: { visible: true, createdByApp: { not: null } },
-          orderBy: { id: "asc" },
-          select: { id: true, name: true, location: true, createdByApp: true },
-        }),
-        crm.appAuthorization.findMany({ distinct: ["appName"], orderBy: { appName: "asc" }, select: { appName: true } }),
-      ]);
-      return { optIns, erp, tasks, panels, apps };
-    }),
+    withSandboxDatabase(sandbox, (client) =>
+      // One snapshot: what is measured is what is read, whatever the sandbox's users write meanwhile.
+      client.$transaction(async (crm) => {
+        // The measuring SQL is the portal's own (READS above), with no value from anywhere.
+        const tooLarge = await tooLargeToRead((sql) => crm.$queryRawUnsafe<WholeTableMeasure[]>(sql), READS);
+        if (tooLarge) throw new TooLargeToRead(tooLarge);
+        const [optIns, erp, tasks, panels, apps] = await Promise.all([
+          crm.preference.findMany({
+            where: { section: "System", name: { in: [...OPT_IN_PREFERENCES] }, associateId: null },
+            select: { name: true, value: true },
+          }),
+          crm.erpConnection.findMany({ where: { autoSync: true }, orderBy: { id: "asc" }, select: { id: true, name: true, connector: true } }),
+          crm.scheduledTask.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, kind: true, schedule: true, enabled: true } }),
+          crm.webPanel.findMany({
+            where: { visible: true, createdByApp: { not: null } },
+            orderBy: { id: "asc" },
+            select: { id: true, name: true, location: true, createdByApp: true },
+          }),
+          crm.appAuthorization.findMany({ distinct: ["appName"], orderBy: { appName: "asc" }, select: { appName: true } }),
+        ]);
+        return { optIns, erp, tasks, panels, apps };
+      }, { isolationLevel: "RepeatableRead", timeout: SANDBOX_SESSION_BOUNDS.query_timeout }),
+    ),
     // The checklist still renders when production cannot answer; the item then says so.
     orNullWhenUnavailable(listProductionApps(sandbox.tenantId)),
     db.checklistTick.findMany({ where: { sandboxId: sandbox.id }, select: { item: true, tickedAt: true, tickedById: true } }),

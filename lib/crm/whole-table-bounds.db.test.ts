@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { withClient } from "../testing/sanitizer-fixtures";
-import { tooLargeToReadWhole } from "./whole-table-bounds";
+import { inOneSnapshot, tooLargeToReadWhole } from "./whole-table-bounds";
 
 let db: string;
 
@@ -57,5 +57,29 @@ describe("tooLargeToReadWhole", () => {
     expect(await withClient(db, (c) => tooLargeToReadWhole(c, reads, bounds))).toBe("There are more than 2 of the sandbox's panels, all of them: more than the portal reads. Contact support.");
     expect(await withClient(db, (c) => tooLargeToReadWhole(c, [reads[1]!], bounds))).toBeNull();
     expect(await withClient(db, (c) => tooLargeToReadWhole(c, [], bounds))).toBeNull();
+  });
+});
+
+describe("inOneSnapshot", () => {
+  it("reads what it measured: a value written between the two, by another session, is not seen", async () => {
+    await withClient(db, (reader) =>
+      withClient(db, async (writer) => {
+        const read = await inOneSnapshot(reader, async () => {
+          expect(await tooLargeToReadWhole(reader, [{ table: "webhook", columns: ["name"], what: "the sandbox's webhooks" }], { rows: 10, valueBytes: 100, totalBytes: 1000 })).toBeNull();
+          // Its users write a huge value right after the measure: the read must not hold it.
+          await writer.query("INSERT INTO webhook VALUES (99, repeat('x', 1000000))");
+          return (await reader.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook WHERE id = 99")).rows[0]!.n;
+        });
+        expect(read).toBe(0);
+        await writer.query("DELETE FROM webhook WHERE id = 99");
+      }),
+    );
+  });
+
+  it("ends its transaction when the read fails, so the session is free again", async () => {
+    await withClient(db, async (c) => {
+      await expect(inOneSnapshot(c, () => c.query("SELECT 1/0"))).rejects.toThrow();
+      expect((await c.query<{ s: string }>("SELECT current_setting('transaction_isolation') AS s")).rows[0]!.s).toBe("read committed");
+    });
   });
 });

@@ -55,6 +55,23 @@ function measureOneSql({ table, columns, where }: WholeRead, i: number, bounds: 
             FROM (SELECT ${selected} FROM public.${quoteIdent(table)}${where ? ` WHERE ${where}` : ""} LIMIT ${Math.trunc(bounds.rows) + 1}) t${i}`;
 }
 
+/**
+ * `read` inside one read-only REPEATABLE READ transaction on `client`, ended whatever
+ * happens: what it measures is what it then reads, whatever production (or a sandbox's
+ * users) write between the two statements.
+ */
+export async function inOneSnapshot<T>(client: pg.ClientBase, read: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    const result = await read();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
 /** One statement measuring every read (a page that reads five tables waits for one round trip, not five). */
 function measureSql(reads: readonly WholeRead[], bounds: WholeTableBounds): string {
   return `${reads.map((read, i) => `(${measureOneSql(read, i, bounds)})`).join("\nUNION ALL ")}\nORDER BY i`;

@@ -6,9 +6,10 @@
  * it exactly as it was until the new copy replaces it. Its users write to it, so its
  * rows are measured before they are read into memory (whole-table-bounds.ts).
  */
+import type pg from "pg";
 import { endOrCut } from "../db/client";
 import { givingUpAfter, openProductionClient } from "../crm/read-only";
-import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
+import { inOneSnapshot, tooLargeToReadWhole } from "../crm/whole-table-bounds";
 import { SanitizationError } from "./errors";
 
 export interface CarriedAppAuthorization {
@@ -46,20 +47,25 @@ export const NOTHING_CARRIED: CarryOver = { appAuthorizations: [], webhooks: [] 
 export async function readCarryOver(previousCopyUrl: string): Promise<CarryOver> {
   const client = await openProductionClient(previousCopyUrl, givingUpAfter());
   try {
-    const tooLarge = await tooLargeToReadWhole(client, [
-      { table: "app_authorization", columns: ["app_name", "client_id", "system_user_token", "access_token", "refresh_token", "scopes"], what: "the sandbox's app authorizations" },
-      { table: "webhook", columns: ["name", "kind", "target_url", "events", "secret"], what: "the sandbox's webhooks" },
-    ]);
-    if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
-    const apps = await client.query<CarriedAppAuthorization>(
-      `SELECT id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at
-         FROM public.app_authorization ORDER BY id`,
-    );
-    const hooks = await client.query<CarriedWebhook>(
-      `SELECT id, name, kind, target_url, events, secret, active, created_by, created_at FROM public.webhook ORDER BY id`,
-    );
-    return { appAuthorizations: apps.rows, webhooks: hooks.rows };
+    return await inOneSnapshot(client, () => readMeasured(client));
   } finally {
     await endOrCut(client);
   }
+}
+
+/** The sandbox's authorizations and webhooks, measured first: its users write to it. */
+async function readMeasured(client: pg.ClientBase): Promise<CarryOver> {
+  const tooLarge = await tooLargeToReadWhole(client, [
+    { table: "app_authorization", columns: ["app_name", "client_id", "system_user_token", "access_token", "refresh_token", "scopes"], what: "the sandbox's app authorizations" },
+    { table: "webhook", columns: ["name", "kind", "target_url", "events", "secret"], what: "the sandbox's webhooks" },
+  ]);
+  if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
+  const apps = await client.query<CarriedAppAuthorization>(
+    `SELECT id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at
+       FROM public.app_authorization ORDER BY id`,
+  );
+  const hooks = await client.query<CarriedWebhook>(
+    `SELECT id, name, kind, target_url, events, secret, active, created_by, created_at FROM public.webhook ORDER BY id`,
+  );
+  return { appAuthorizations: apps.rows, webhooks: hooks.rows };
 }

@@ -12,7 +12,7 @@
  */
 import type pg from "pg";
 import { CONFIGURATION_TABLES } from "../crm/contract";
-import { tooLargeToReadWhole } from "../crm/whole-table-bounds";
+import { inOneSnapshot, tooLargeToReadWhole } from "../crm/whole-table-bounds";
 import { AppError } from "../errors";
 import { tenantConnections } from "./registry";
 import { withProductionAt } from "./production-at";
@@ -107,12 +107,14 @@ export function getProductionSize(url: string): Promise<number> {
 
 /** Names of the apps authorized in production (the checklist's reminder to authorize them again). */
 export function listProductionApps(tenantId: string): Promise<string[]> {
-  return withProduction(tenantId, async (client) => {
-    const tooLarge = await tooLargeToReadWhole(client, [{ table: "app_authorization", columns: ["app_name"], what: "production's app authorizations" }]);
-    if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
-    const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM public.app_authorization ORDER BY app_name");
-    return rows.map((r) => r.app_name);
-  });
+  return withProduction(tenantId, (client) =>
+    inOneSnapshot(client, async () => {
+      const tooLarge = await tooLargeToReadWhole(client, [{ table: "app_authorization", columns: ["app_name"], what: "production's app authorizations" }]);
+      if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
+      const { rows } = await client.query<{ app_name: string }>("SELECT DISTINCT app_name FROM public.app_authorization ORDER BY app_name");
+      return rows.map((r) => r.app_name);
+    }),
+  );
 }
 
 export interface ProductionLogin {

@@ -20,6 +20,7 @@ import { assertNoDanglingKeys, buildCopyPlans, partialDownKeysQuery, partialPull
 import { readDownKeys } from "../sanitizer/partial-down-keys";
 import { readPulledIn } from "../sanitizer/partial-pulled-in";
 import { readForeignKeys } from "../sanitizer/foreign-keys";
+import { inOneSnapshot } from "../crm/whole-table-bounds";
 import { assertCatalogReadable, CATALOG_BOUNDS, type CatalogBounds } from "../sanitizer/schema-reader";
 import type { SandboxOptions } from "../sanitizer/options";
 import { buildRuleReports } from "../sanitizer/rule-reports";
@@ -118,18 +119,6 @@ async function countAll(client: pg.ClientBase, plans: TablePlan[], previews: Pre
   return { census, figures };
 }
 
-/** `read` inside one read-only REPEATABLE READ transaction on `client`, ended whatever happens. */
-async function inOneSnapshot<T>(client: pg.ClientBase, read: () => Promise<T>): Promise<T> {
-  await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  try {
-    const result = await read();
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
-}
 
 /**
  * `pseudonymSecret`: the sandbox's (rule 18), so the examples are what its copy will hold.

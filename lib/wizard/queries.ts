@@ -8,7 +8,7 @@ import { tenantClassification } from "../tenants/classification";
 import { readFootprint, withProduction, type ProductionFootprint } from "../tenants/production";
 import { withProductionAt } from "../tenants/production-at";
 import { tenantConnections } from "../tenants/registry";
-import { tooLargeToReadWhole, type WholeRead } from "../crm/whole-table-bounds";
+import { inOneSnapshot, tooLargeToReadWhole, type WholeRead } from "../crm/whole-table-bounds";
 import { AppError } from "../errors";
 import { isSanitizationError } from "../sanitizer/errors";
 import type { SandboxOptions } from "../sanitizer/options";
@@ -89,9 +89,11 @@ const CHOICES_READ: readonly WholeRead[] = [
 
 /** Production's users and scheduled tasks: refused, in the customer's words, when production makes them too large to hold. */
 async function readChoices(client: pg.Client): Promise<{ associates: AssociateSummary[]; tasks: ScheduledTaskSummary[] }> {
-  const tooLarge = await tooLargeToReadWhole(client, CHOICES_READ);
-  if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
-  return { associates: await readAssociates(client), tasks: await readScheduledTasks(client) };
+  return inOneSnapshot(client, async () => {
+    const tooLarge = await tooLargeToReadWhole(client, CHOICES_READ);
+    if (tooLarge) throw new AppError("PRODUCTION_REFUSED", tooLarge);
+    return { associates: await readAssociates(client), tasks: await readScheduledTasks(client) };
+  });
 }
 
 async function readAssociates(client: pg.Client): Promise<AssociateSummary[]> {
