@@ -13,6 +13,11 @@ import { newTokenSecret } from "./secret";
 import { tokenScope } from "./queries";
 
 const DAY_MS = 86_400_000;
+/**
+ * Tokens one person may hold working at once: one per pipeline, and a few to spare.
+ * Each token has a rate limit of its own, so without a cap more tokens were more rate.
+ */
+export const MAX_ACTIVE_TOKENS_PER_OWNER = 20;
 
 export interface NewToken {
   name: string;
@@ -26,6 +31,12 @@ export async function createToken(actor: Actor, input: NewToken, now = new Date(
   const expiresAt = new Date(now.getTime() + input.expiresInDays * DAY_MS);
   const scopes = [...new Set(input.scopes)];
   const created = await db.$transaction(async (tx) => {
+    // Counted under the owner's row lock, so two pages at once cannot pass the cap.
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${actor.id} FOR UPDATE`;
+    const active = await tx.apiToken.count({ where: { ownerId: actor.id, revokedAt: null, expiresAt: { gt: now } } });
+    if (active >= MAX_ACTIVE_TOKENS_PER_OWNER) {
+      throw new AppError("CONFLICT", `You hold ${MAX_ACTIVE_TOKENS_PER_OWNER} working tokens, the most one person may; revoke one you no longer use first.`);
+    }
     const row = await tx.apiToken.create({
       data: { name: input.name, prefix, tokenHash: hash, scopes, ownerId: actor.id, tenantId: isStaff(actor) ? null : actor.tenantId, createdAt: now, expiresAt },
       select: { id: true },

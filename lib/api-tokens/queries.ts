@@ -14,11 +14,11 @@ export function tokenState(token: { expiresAt: Date; revokedAt: Date | null }, n
   return token.expiresAt <= now ? "expired" : "active";
 }
 
-/** Newest first; never the hash. */
+/** Tokens not revoked first (none may drop off the list while it can still be revoked), then newest first; never the hash. */
 export async function listTokens(actor: Actor) {
   const rows = await db.apiToken.findMany({
     where: tokenScope(actor),
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }, { id: "desc" }],
     take: 200,
     select: {
       id: true, name: true, prefix: true, scopes: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true,

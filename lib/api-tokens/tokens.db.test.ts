@@ -11,6 +11,9 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { createTokenAction, revokeTokenAction } = await import("./actions");
+const { MAX_ACTIVE_TOKENS_PER_OWNER } = await import("./mutations");
+const { listTokens } = await import("./queries");
+const { loadActor } = await import("../auth/load-actor");
 const { authenticateApiRequest } = await import("./authenticate");
 const { hashToken } = await import("./secret");
 const { GET: listRoute } = await import("../../app/api/v1/sandboxes/route");
@@ -129,6 +132,25 @@ describe("personal access tokens", () => {
     // One made after the reset works.
     await db.user.update({ where: { id: owner.id }, data: { passwordChangedAt: new Date(Date.now() - 5_000) } });
     expect((await list(await tokenOf(owner.id))).status).toBe(200);
+  });
+
+  it("are held to a few working at once per person, counted as they are made, and listed working first", async () => {
+    const owner = await db.user.create({ data: { email: "many@alpha.example", name: "Many", role: "CUSTOMER_ADMIN", tenantId: ids.tenantA, passwordHash: "-" } });
+    // One revoked and one expired do not count.
+    const revoked = await tokenOf(owner.id);
+    await db.apiToken.update({ where: { tokenHash: hashToken(revoked) }, data: { revokedAt: new Date() } });
+    const expired = await tokenOf(owner.id);
+    await db.apiToken.update({ where: { tokenHash: hashToken(expired) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    signInAs(owner.id);
+    const made = await Promise.all(
+      Array.from({ length: MAX_ACTIVE_TOKENS_PER_OWNER + 3 }, (_, i) => createTokenAction({ name: `ci ${i}`, expiresInDays: 30, scopes: ["sandboxes:read"] })),
+    );
+    expect(made.filter((m) => m.ok)).toHaveLength(MAX_ACTIVE_TOKENS_PER_OWNER);
+    expect(made.filter((m) => !m.ok)).toEqual(Array.from({ length: 3 }, () => expect.objectContaining({ ok: false, code: "CONFLICT", message: expect.stringContaining("revoke one") })));
+    // The revoked one is listed last, after every one that still works.
+    const listed = (await listTokens((await loadActor(owner.id))!)).filter((t) => t.owner.name === "Many");
+    expect(listed.at(-1)).toMatchObject({ state: "revoked" });
+    expect(listed.filter((t) => t.state === "active")).toHaveLength(MAX_ACTIVE_TOKENS_PER_OWNER);
   });
 
   it("see their own tenant only: another tenant's sandbox is 404; an operator's token sees every tenant", async () => {
