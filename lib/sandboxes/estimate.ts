@@ -101,12 +101,15 @@ export interface PastCopy {
   personalData: PersonalDataChoice;
 }
 
+/** Whether a past copy moved enough, in a time at all, to tell how long copies take. */
+const tellsTime = (run: PastCopy) => run.bytes >= MIN_RATE_BYTES && run.seconds > 0;
+
 /**
- * Whether a past copy tells the rate: one that moved enough bytes and kept people as
- * they are (a pseudonymised copy's time is PSEUDONYMISED_TIME_FACTOR plain ones, and
- * would slow every estimate after it).
+ * Whether a past copy tells the rate: one that tells a time and kept people as they are
+ * (a pseudonymised copy's time is PSEUDONYMISED_TIME_FACTOR plain ones, and would slow
+ * every estimate after it).
  */
-export const tellsRate = (run: PastCopy) => run.bytes >= MIN_RATE_BYTES && run.seconds > 0 && run.personalData === "keep";
+export const tellsRate = (run: PastCopy) => tellsTime(run) && run.personalData === "keep";
 
 /** Median rate of the past copies that tell one: bytes moved over wall-clock seconds. */
 export function throughputFromRuns(runs: readonly PastCopy[]): number | null {
@@ -120,9 +123,7 @@ export function throughputFromRuns(runs: readonly PastCopy[]): number | null {
  * the tenant's workers'; its own copies say what pseudonymising its people costs here.
  */
 export function pseudonymisedFactorFromRuns(runs: readonly PastCopy[], bytesPerSecond: number): number | null {
-  const factor = median(
-    runs.filter((r) => r.personalData === "pseudonymise" && r.bytes >= MIN_RATE_BYTES && r.seconds > 0).map((r) => r.seconds / plainSeconds(r.bytes, bytesPerSecond)),
-  );
+  const factor = median(runs.filter((r) => r.personalData === "pseudonymise" && tellsTime(r)).map((r) => r.seconds / plainSeconds(r.bytes, bytesPerSecond)));
   return factor === null ? null : Math.max(1, factor);
 }
 

@@ -307,8 +307,9 @@ export async function getThroughput(tenantId: string): Promise<Throughput> {
     const factor = pseudonymisedFactorFromRuns(own.filter((c) => c.personalData === "pseudonymise").slice(0, TELLING_COPIES), throughput.bytesPerSecond);
     return factor === null ? throughput : { ...throughput, pseudonymisedFactor: factor };
   };
-  const ownRate = throughputFromRuns(plain(own));
-  if (ownRate) return withFactor({ bytesPerSecond: ownRate, basis: "tenant-runs", runs: plain(own).length });
+  const ownPlain = plain(own);
+  const ownRate = throughputFromRuns(ownPlain);
+  if (ownRate) return withFactor({ bytesPerSecond: ownRate, basis: "tenant-runs", runs: ownPlain.length });
   const fleet = plain(await pastCopies({}));
   const fleetRate = throughputFromRuns(fleet);
   if (fleetRate) return withFactor({ bytesPerSecond: fleetRate, basis: "fleet-runs", runs: fleet.length });

@@ -141,12 +141,17 @@ export function partialPulledFromCopy(tables: readonly PlannedTable[], ctx: Rule
   return pulledFromCopy(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS);
 }
 
-/** How many of a table's rows a copy with these options takes. */
-function rowsTaken(table: RuleTable, ctx: RuleContext, records: ReadonlySet<string>): "all" | "some" | "none" {
+/**
+ * Which of a table's rows a copy with these options takes: all, none, those a rule's
+ * filter keeps, or (a partial copy's customer records, filtered by nothing else) its
+ * share, which the closure extends to every row another record names.
+ */
+function rowsTaken(table: RuleTable, ctx: RuleContext, records: ReadonlySet<string>): "all" | "share" | "filtered" | "none" {
   if (!contractTable(table.name) && ctx.classification.tables[table.name] !== "copy") return "none";
   const rules = contractRules(table, ctx);
   if (rules.noRows) return "none";
-  return rules.where || records.has(table.name) ? "some" : "all";
+  if (rules.where) return "filtered";
+  return records.has(table.name) ? "share" : "all";
 }
 
 /**
@@ -170,8 +175,7 @@ export function keysLeftDangling(tables: readonly PlannedTable[], ctx: RuleConte
     if (!child || !parent || CONTRACT_FOREIGN_KEYS.some((c) => same(c, key))) continue;
     if (rowsTaken(child, ctx, records) === "none") continue;
     const taken = rowsTaken(parent, ctx, records);
-    if (taken === "all") continue;
-    if (records.has(child.name) && records.has(parent.name) && !contractRules(parent, ctx).where) continue;
+    if (taken === "all" || (taken === "share" && records.has(child.name))) continue;
     problems.push(`${key.table} (${key.columns.join(", ")}) refers to ${key.refTable}, of which this copy takes ${taken === "none" ? "no row" : "only some rows"}`);
   }
   return problems;
