@@ -86,7 +86,10 @@ export async function resetPassword(flags: Flags): Promise<void> {
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   const { password, generated } = choosePassword(flags);
   const passwordHash = await hashPassword(password);
-  await db.$transaction([db.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } }), db.auditEvent.create({ data: audited("account.passwordReset", user) })]);
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
+    await recordAudit(audited("account.passwordReset", user), tx);
+  });
   await endAllSessions(user.id);
   await clearAccountLocks(email);
   console.log(`password of ${email} reset; existing sessions are signed out`);
@@ -99,7 +102,10 @@ export async function changeRole(flags: Flags): Promise<void> {
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   const { role, tenantId } = await roleAndTenant(flags);
   // Logged under the customer the account belongs to now (or did, for one made staff).
-  await db.$transaction([db.user.update({ where: { id: user.id }, data: { role, tenantId } }), db.auditEvent.create({ data: audited("account.roleChanged", { ...user, tenantId: tenantId ?? user.tenantId }, { role }) })]);
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { role, tenantId } });
+    await recordAudit(audited("account.roleChanged", { ...user, tenantId: tenantId ?? user.tenantId }, { role }), tx);
+  });
   // Rights are re-read on every request anyway; ending the sessions makes the person sign in again under the new role.
   await endAllSessions(user.id);
   console.log(`${email} is now ${role.toLowerCase()}; existing sessions are signed out`);
