@@ -140,7 +140,7 @@ describe("pulledInQuery", () => {
 
   it("leaves a table that pulls in more than MAX_PULLED_IN rows to the SQL form", async () => {
     const query = pulledInQuery(share, RECORDS, EDGES)!;
-    const client = { query: () => Promise.resolve({ rows: [{ t0: Array.from({ length: MAX_PULLED_IN + 1 }, (_v, i) => String(i)), t1: null }] }) };
+    const client = { query: () => Promise.resolve({ rows: [{ t0: Array.from({ length: MAX_PULLED_IN + 1 }, (_v, i) => String(i)), t1: [] }] }) };
     const pulled = await readPulledIn(client as unknown as pg.ClientBase, query);
     expect(pulled.has("company")).toBe(false);
     expect(pulled.get("contact")).toEqual({ column: "id", values: [] });

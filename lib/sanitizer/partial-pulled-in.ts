@@ -25,6 +25,20 @@ import { publicTable, quoteIdent } from "./sql";
 
 /** More rows than this pulled into one table: that table keeps the closure's SQL form. */
 export const MAX_PULLED_IN = 50_000;
+/**
+ * A key longer than this, as text, and its table keeps the closure's SQL form too: keys
+ * are production's values, and a list of 50,000 of any length would be read into the
+ * worker and written into every statement. Numbers and UUIDs are far shorter.
+ */
+export const MAX_LISTED_KEY_CHARS = 256;
+
+/**
+ * Aggregates text keys `k` into the list a statement carries: null when one is longer
+ * than MAX_LISTED_KEY_CHARS (each is cut there first, so a long one is never carried
+ * whole), '{}' when there are none.
+ */
+const listedKeys = (k: string) =>
+  `CASE WHEN bool_or(length(${k}) > ${MAX_LISTED_KEY_CHARS}) THEN NULL ELSE coalesce(array_agg(left(${k}, ${MAX_LISTED_KEY_CHARS})), '{}') END`;
 
 export interface PulledInQuery {
   sql: string;
@@ -50,24 +64,27 @@ export function pulledInQuery(
     const set = graph.pulledSet(table)!;
     roots.push(set.name);
     // Compared as the key's own type (cheaper to hash than text); only the answer is text.
-    return `(SELECT array_agg(k) FROM (SELECT DISTINCT k::text AS k FROM ${set.name} WHERE k IS NOT NULL LIMIT ${MAX_PULLED_IN + 1}) x) AS t${i}`;
+    return `(SELECT ${listedKeys("k")} FROM (SELECT DISTINCT k::text AS k FROM ${set.name} WHERE k IS NOT NULL LIMIT ${MAX_PULLED_IN + 1}) x) AS t${i}`;
   });
   // One WITH for all: each named set is evaluated once, however many tables read it.
   const ctes = graph.withClause(roots);
   return { sql: `${ctes}SELECT ${selects.join(", ")}`, keys };
 }
 
-/** Runs the statement: the pulled-in keys of every table that stays within MAX_PULLED_IN. */
+/** Runs the statement: the pulled-in keys of every table that stays within MAX_PULLED_IN and MAX_LISTED_KEY_CHARS. */
 export async function readPulledIn(client: pg.ClientBase, query: PulledInQuery | null): Promise<Map<string, PulledIn>> {
   if (!query) return new Map();
   const { rows } = await client.query<Record<string, string[] | null>>(query.sql);
   return new Map(
     query.keys.flatMap(({ table, column }, i) => {
-      const values = rows[0]?.[`t${i}`] ?? [];
-      return values.length > MAX_PULLED_IN ? [] : [[table, { column, values }] as const];
+      const values = rows[0]?.[`t${i}`];
+      return listable(values) ? [[table, { column, values }] as const] : [];
     }),
   );
 }
+
+/** A list a statement may carry: read whole (not null for a key too long), and short enough. */
+const listable = (values: string[] | null | undefined): values is string[] => Array.isArray(values) && values.length <= MAX_PULLED_IN;
 
 /** How a copy reads one table's pulled-in keys from the rows it has copied. */
 export interface PulledFromCopy {
@@ -81,7 +98,7 @@ export interface PulledFromCopy {
   /**
    * On the copy, once the children and the table's share are in: the keys the
    * children name that the table does not hold yet, as `text[]` (column `keys`), at
-   * most MAX_PULLED_IN + 1.
+   * most MAX_PULLED_IN + 1; null when one is longer than MAX_LISTED_KEY_CHARS.
    */
   beyondShareSql: string;
 }
@@ -105,15 +122,15 @@ export function pulledFromCopy(share: PartialShare, recordTables: ReadonlySet<st
         column: set.column,
         hasShare: graph.downable.has(table),
         children: [...new Set(edges.map((e) => e.table))],
-        beyondShareSql: `SELECT array_agg(k::text) AS keys FROM (SELECT k FROM (${named} EXCEPT ${held}) x WHERE k IS NOT NULL LIMIT ${MAX_PULLED_IN + 1}) y`,
+        beyondShareSql: `SELECT ${listedKeys("k::text")} AS keys FROM (SELECT k FROM (${named} EXCEPT ${held}) x WHERE k IS NOT NULL LIMIT ${MAX_PULLED_IN + 1}) y`,
       },
     ];
   });
 }
 
-/** One table's pulled-in keys, read from the copy (`copy`); null when too many for a literal list. */
+/** One table's pulled-in keys, read from the copy (`copy`); null when too many, or too long, for a literal list. */
 export async function readPulledFromCopy(query: PulledFromCopy, copy: pg.ClientBase): Promise<PulledIn | null> {
   const { rows } = await copy.query<{ keys: string[] | null }>(query.beyondShareSql);
-  const values = rows[0]?.keys ?? [];
-  return values.length > MAX_PULLED_IN ? null : { column: query.column, values };
+  const values = rows[0]?.keys;
+  return listable(values) ? { column: query.column, values } : null;
 }

@@ -16,7 +16,7 @@ import { readForeignKeys } from "./foreign-keys";
 import { buildPartialClosure, chosenCompanies, companyBucket, type RowScope } from "./partial-closure";
 import { downKeysQuery, readDownKeys } from "./partial-down-keys";
 import { readSourceSchema } from "./schema-reader";
-import { pulledFromCopy, pulledInQuery, readPulledFromCopy, readPulledIn } from "./partial-pulled-in";
+import { MAX_LISTED_KEY_CHARS, pulledFromCopy, pulledInQuery, readPulledFromCopy, readPulledIn } from "./partial-pulled-in";
 import { provisionSandbox } from "./provision";
 import type { SanitizationReport } from "./report";
 import { changeLabel } from "./rule-reports";
@@ -31,17 +31,17 @@ let otherContact: number, thirdContact: number, chosenContact: number;
 let attachmentId: number, looseAppointmentId: number;
 let northRegion: number, northTerritory: number;
 
-const classification = parseClassification({ tables: { loyalty_card: "copy", region: "copy", territory: "copy" } });
+const classification = parseClassification({ tables: { loyalty_card: "copy", region: "copy", territory: "copy", campaign: "copy" } });
 
 /** The copy's last progress, as its page shows it. */
 let progress: RunProgress | undefined;
 
-async function provision(share: PartialShare) {
+async function provision(share: PartialShare, productionUrl = prod) {
   const name = newSandboxName();
   made.push(name);
   const report = await provisionSandbox({
     onProgress: (p) => void (progress = p),
-    productionUrl: prod,
+    productionUrl,
     sandboxServerUrl: testSandboxServerUrl(),
     databaseName: name,
     sandboxCustomerId: "Cust90014",
@@ -250,6 +250,59 @@ describe("the rows the copied rows pull in", () => {
     expect(copied).toBe(changes["contact of the chosen companies"]! + 2);
     expect(changes["contact outside the share"]).toBe(Number(await scalar(prod, "SELECT count(*) FROM contact")) - copied);
   });
+
+  // A hostile or odd production: text keys, one of them 100,000 characters. Read into the
+  // worker and written into every statement, 50,000 such keys would be gigabytes.
+  const longCode = "x".repeat(100_000);
+  const shortCode = "SPRING-26";
+
+  it("are left to the closure's SQL form when one is longer than a list should carry, and the copy still brings them", async () => {
+    const withCampaigns = await cloneDatabase(prod);
+    try {
+      await campaignsPulledIn(withCampaigns);
+    } finally {
+      await dropTestDatabase(withCampaigns);
+    }
+  }, 60_000);
+
+  async function campaignsPulledIn(withCampaigns: string) {
+    await withClient(withCampaigns, (c) =>
+      c.query(`CREATE TABLE campaign (code text PRIMARY KEY, title text NOT NULL);
+        INSERT INTO campaign VALUES ('${longCode}', 'Long'), ('${shortCode}', 'Short'), ('UNUSED', 'Unused');
+        ALTER TABLE loyalty_card ADD COLUMN campaign_code text REFERENCES campaign(code);
+        UPDATE loyalty_card SET campaign_code = '${longCode}' WHERE contact_id = ${chosenContact};
+        ANALYZE`),
+    );
+    const share = { by: "companies" as const, ids: [chosen] };
+    const withCampaign = new Set([...records, "campaign"]);
+    const read = async () => withClient(withCampaigns, async (c) => readPulledIn(c, pulledInQuery(share, withCampaign, await readForeignKeys(c))));
+    const pulled = await read();
+    expect(pulled.has("campaign")).toBe(false);
+    // The other tables' lists are still read.
+    expect(pulled.get("contact")?.values.length).toBe(2);
+    // Keys within the bound are listed as before.
+    await withClient(withCampaigns, (c) => c.query(`UPDATE loyalty_card SET campaign_code = '${shortCode}' WHERE contact_id = ${chosenContact}`));
+    expect((await read()).get("campaign")?.values).toEqual([shortCode]);
+    expect(shortCode.length).toBeLessThanOrEqual(MAX_LISTED_KEY_CHARS);
+
+    // The long one again, copied: the closure's SQL brings the campaign the card names, and only it.
+    await withClient(withCampaigns, (c) => c.query(`UPDATE loyalty_card SET campaign_code = '${longCode}' WHERE contact_id = ${chosenContact}`));
+    // provisionSandbox returns only once its verification passed: every foreign key holds.
+    const { url, report } = await provision(share, withCampaigns);
+    expect(report.tables.find((t) => t.name === "campaign")?.rows).toBe(1);
+    expect(await rows<{ n: number }>(url, "SELECT length(code) AS n FROM campaign")).toEqual([{ n: longCode.length }]);
+
+    // And read mid-copy from a copy that holds the card but not yet its campaign, the same: no list.
+    const fromCopy = pulledFromCopy(share, withCampaign, await withClient(withCampaigns, (c) => readForeignKeys(c))).find((q) => q.table === "campaign")!;
+    await withClient(withCampaigns, async (midCopy) => {
+      await midCopy.query("SET session_replication_role = replica; DELETE FROM campaign");
+      expect(await readPulledFromCopy(fromCopy, midCopy)).toBeNull();
+      await midCopy.query(`INSERT INTO campaign VALUES ('${shortCode}', 'Short'); UPDATE loyalty_card SET campaign_code = '${shortCode}' WHERE contact_id = ${chosenContact}`);
+      expect(await readPulledFromCopy(fromCopy, midCopy)).toEqual({ column: "code", values: [] }); // held already: nothing beyond
+      await midCopy.query("DELETE FROM campaign");
+      expect((await readPulledFromCopy(fromCopy, midCopy))?.values).toEqual([shortCode]);
+    });
+  }
 });
 
 describe("the chosen rows' keys", () => {
