@@ -6,6 +6,7 @@ import { makeTempDir } from "../testing/temp-dir";
 import { applyMigrations } from "./migrate";
 import { diffSchemas } from "./schema-sql";
 import { oneOffQuery } from "./one-off-query";
+import { withClient } from "../testing/sanitizer-fixtures";
 
 const MIGRATIONS_DIR = path.resolve("prisma/migrations");
 const databases: string[] = [];
@@ -61,6 +62,23 @@ describe("applyMigrations", () => {
     expect(history).toEqual(expected.map((migration_name) => ({ migration_name, finished: true })));
 
     expect(await applyMigrations(url, MIGRATIONS_DIR)).toEqual([]);
+  });
+
+  it("gives the workers' prunes an index: expired idempotency keys and old webhook deliveries are found without reading every row", async () => {
+    const url = await freshDatabase();
+    await applyMigrations(url, MIGRATIONS_DIR);
+    // The statements of pruneIdempotencyKeys and pruneDeliveryLog, planned as on a table too large to scan.
+    const plan = async (sql: string) => {
+      const rows = await withClient(url, async (c) => {
+        await c.query("SET enable_seqscan = off");
+        return (await c.query<{ "QUERY PLAN": unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`)).rows;
+      });
+      return JSON.stringify(rows[0]?.["QUERY PLAN"]);
+    };
+    expect(await plan(`DELETE FROM "ApiIdempotencyKey" WHERE "createdAt" < now() - interval '1 day'`)).toContain('"Index Name":"ApiIdempotencyKey_createdAt_idx"');
+    expect(await plan(`DELETE FROM "WebhookDelivery" WHERE "createdAt" < now() - interval '30 days' AND status IN ('DELIVERED', 'FAILED')`)).toContain(
+      '"Index Name":"WebhookDelivery_status_createdAt_idx"',
+    );
   });
 
   it("marks as not created exactly the sandboxes whose creation was cancelled (the NOT_CREATED backfill)", async () => {
