@@ -109,13 +109,16 @@ export function copiesRunningOn(server: string, tx: Tx = db): Promise<number> {
   return tx.sandboxRun.count({ where: { status: "RUNNING", kind: { in: [...COPY_KINDS] }, sandboxServer: server } });
 }
 
+/** What a run waiting for its sandbox server's next free slot says. */
+export const SERVER_WAIT_WORDS = "Waiting for a free slot on the sandbox server: this copy keeps its place in line and starts when one frees up.";
+
 /**
  * What a queued run waits for, in words for its customer; null when it waits only
- * for a worker (or its retry's time).
+ * for a worker (or its retry's time). How many copies hold the server is not said:
+ * on a shared server they are mostly other customers' copies, and their activity is
+ * theirs.
  */
-export async function describeServerWait(run: { status: string; sandboxServer: string | null; serverWaitSince: Date | null }): Promise<string | null> {
+export function describeServerWait(run: { status: string; sandboxServer: string | null; serverWaitSince: Date | null }): string | null {
   if (run.status !== "QUEUED" || !run.sandboxServer || !run.serverWaitSince) return null;
-  const running = await copiesRunningOn(run.sandboxServer);
-  if (running === 0) return "Waiting for the sandbox server: its next free slot is being given out.";
-  return `Waiting for the sandbox server: ${running === 1 ? "1 copy is" : `${running} copies are`} running on it.`;
+  return SERVER_WAIT_WORDS;
 }

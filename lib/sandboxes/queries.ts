@@ -267,7 +267,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
       // Plain words written by the worker (lib/jobs/failure.ts): never a driver message.
       error: run.error,
       // A queued run's reason is why it waits: a retry's, or the room it waits for (cleared when claimed).
-      waiting: lost ?? (await describeServerWait(run)) ?? (run.status === "QUEUED" ? run.error : null),
+      waiting: lost ?? describeServerWait(run) ?? (run.status === "QUEUED" ? run.error : null),
       stopping: isBeingStopped(run),
       progress,
     },
