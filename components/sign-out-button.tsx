@@ -2,6 +2,7 @@
 
 import { signOut } from "next-auth/react";
 import { signOutEverywhereAction } from "@/lib/auth/actions";
+import { signInPathFor } from "@/lib/http/requested-path";
 
 const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
 
@@ -22,6 +23,15 @@ export function SignOutEverywhereButton() {
   return (
     <button type="button" onClick={() => void signOutEverywhere()} className={BUTTON}>
       Sign out everywhere
+    </button>
+  );
+}
+
+/** Signs out, then in again, back on `returnTo`: for what only a fresh sign-in may do (lib/auth/recent-sign-in.ts). */
+export function SignInAgainButton({ returnTo }: { returnTo: string }) {
+  return (
+    <button type="button" onClick={() => void signOut({ callbackUrl: signInPathFor(returnTo) })} className={BUTTON}>
+      Sign in again
     </button>
   );
 }

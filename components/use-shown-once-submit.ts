@@ -24,6 +24,8 @@ export function useShownOnceSubmit<T extends FieldValues, R>(form: UseFormReturn
     if (!result.ok) {
       setError(result.message);
       showServerFieldErrors(result.fieldErrors, form.setError);
+      // Refused for who is asking (a role changed, a sign-in grown old): the page shows what they may do now.
+      if (result.code === "FORBIDDEN") router.refresh();
       return;
     }
     form.reset(empty);

@@ -70,6 +70,27 @@ describe("personal access tokens", () => {
     expect(JSON.stringify(audit.details)).not.toContain(token.slice(4));
   });
 
+  it("are made only within 15 minutes of signing in: a session taken over later cannot turn itself into a year-long token", async () => {
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    const before = await db.apiToken.count({ where: { ownerId: ids.adminA } });
+    // An account whose password was set before these sign-ins (a session older than it ends).
+    await db.user.update({ where: { id: ids.adminA }, data: { passwordChangedAt: minutesAgo(120) } });
+    signInAs(ids.adminA, minutesAgo(16));
+    expect(await createTokenAction({ name: "from an old session", expiresInDays: 365, scopes: ["sandboxes:write"] })).toEqual({
+      ok: false,
+      code: "FORBIDDEN",
+      message: "For your security, a token is made only within 15 minutes of signing in. Sign in again, then create it.",
+    });
+    expect(await db.apiToken.count({ where: { ownerId: ids.adminA } })).toBe(before);
+    // The same person, signed in again.
+    signInAs(ids.adminA, minutesAgo(14));
+    expect(await createTokenAction({ name: "after signing in", expiresInDays: 30, scopes: ["sandboxes:read"] })).toMatchObject({ ok: true });
+    // Revoking needs no fresh sign-in: it only takes away.
+    signInAs(ids.adminA, minutesAgo(60));
+    const made = await db.apiToken.findFirstOrThrow({ where: { ownerId: ids.adminA, name: "after signing in" } });
+    expect(await revokeTokenAction({ id: made.id })).toMatchObject({ ok: true });
+  });
+
   it("refuse impossible choices: no scope, an unknown scope, more than a year", async () => {
     signInAs(ids.adminA);
     const refused = async (input: object, field: string) => {

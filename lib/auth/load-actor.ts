@@ -43,5 +43,6 @@ function actorOf(user: Account, authAt: number | undefined, twoFactor: boolean):
     tenantId: user.tenantId,
     tenantName: user.tenant?.companyName ?? null,
     customerId: user.tenant?.customerId ?? null,
+    ...(authAt !== undefined ? { signedInAt: new Date(authAt * 1000) } : {}),
   };
 }

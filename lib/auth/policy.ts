@@ -13,6 +13,8 @@ export interface Actor {
   tenantId: string | null;
   tenantName: string | null;
   customerId: string | null;
+  /** When the session signed in (a web request's actor); unknown for the CLI's and tests' own. */
+  signedInAt?: Date;
 }
 
 export type Permission =

@@ -23,7 +23,7 @@ export async function getServerSession(): Promise<FakeSession | null> {
   return session.current;
 }
 
-/** Signs the fake session in as that user, second factor passed (as staff must); null signs out. */
-export function signInAs(userId: string | null): void {
-  session.current = userId ? { userId, twoFactor: true } : null;
+/** Signs the fake session in as that user, now (or `signedInAt`), second factor passed (as staff must); null signs out. */
+export function signInAs(userId: string | null, signedInAt = new Date()): void {
+  session.current = userId ? { userId, twoFactor: true, authAt: Math.floor(signedInAt.getTime() / 1000) } : null;
 }

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/policy";
+import { RECENT_SIGN_IN_MINUTES, signedInRecently } from "@/lib/auth/recent-sign-in";
+import { SignInAgainButton } from "@/components/sign-out-button";
 import { listTokens } from "@/lib/api-tokens/queries";
 import { formatWhen } from "@/lib/format";
 import { NewTokenForm } from "./_components/new-token-form";
@@ -36,7 +38,14 @@ export default async function ApiTokensPage() {
           Create a token
         </h2>
         <div className="mt-3">
-          <NewTokenForm />
+          {signedInRecently(actor) ? (
+            <NewTokenForm />
+          ) : (
+            <div className="flex flex-wrap items-center gap-3 text-sm text-slate-700" data-testid="sign-in-again">
+              <p>For your security, a token is made only within {RECENT_SIGN_IN_MINUTES} minutes of signing in.</p>
+              <SignInAgainButton returnTo="/api-tokens" />
+            </div>
+          )}
         </div>
       </section>
       <section aria-labelledby="token-list-heading">
