@@ -138,6 +138,44 @@ describe("Scrubber", () => {
     expect(scrub("Invoice 2026-01-15, order 12 34 56 78")).toBe("Invoice 2026-01-15, order 12 34 56 78");
   });
 
+  it("finds and replaces phone numbers written with no-break spaces or slashes, as signatures write them", () => {
+    const raw = { ...RAW, orgNumbers: ["912 345 678"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw.companies);
+    const finder = new ProductionValueFinder(values);
+    for (const text of ["Tlf +47\u00a022\u00a033\u00a044\u00a055", "Tlf 22/33/44/55", "Tlf +47\u202f22\u202f33\u202f44\u202f55", "org.nr 912\u00a0345\u00a0678"]) {
+      expect(finder.find(text, "free-text"), text).not.toBeNull();
+      const scrubbed = scrubber.scrub(text);
+      expect(scrubbed).not.toContain("22");
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+  });
+
+  it("spells in ASCII the letters that no mark-dropping makes ASCII (ł, ı, ð, þ, œ): addresses and text hold none of those names", () => {
+    const raw = {
+      ...RAW,
+      firstNames: ["Ahmet", "Michał", "Guðrún", "Þórunn"],
+      lastNames: ["Yıldız", "Nowak", "Aydın", "Jónsdóttir"],
+      fullNames: ["Ahmet Yıldız", "Michał Nowak", "Guðrún Jónsdóttir", "Þórunn Aydın"],
+    };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw.companies);
+    const finder = new ProductionValueFinder(values);
+    const leaked = /yildiz|michal|gudrun|aydin|thorunn|jonsdottir/i;
+    for (const address of ["ahmet.yildiz@firma.no", "michal.nowak@firma.no", "gudrun.jonsdottir@firma.no", "thorunn@firma.no"]) {
+      expect(finder.find(address, "email"), address).toBe("a person's name");
+      expect(p.email(address)).not.toMatch(leaked);
+    }
+    // Upper case loses the dotless i ("YILDIZ" lower-cases to "yildiz"): the ASCII spelling is the name.
+    const text = "AHMET YILDIZ ringte; Aydin, Gudrun og Michal også";
+    expect(finder.find(text, "free-text")).toBe("a person's name");
+    const scrubbed = scrubber.scrub(text);
+    expect(scrubbed).not.toMatch(leaked);
+    expect(finder.find(scrubbed, "free-text")).toBeNull();
+  });
+
   it("rewrites an address in text whose local part holds a name (khansen, hansen85, karihansen) so that the check finds none", () => {
     const values = productionValues(RAW);
     const p = new Pseudonymiser("secret", values, "mailinator.com");

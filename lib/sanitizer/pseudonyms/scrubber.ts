@@ -30,8 +30,11 @@ const MIN_SINGLE_WORD = 3;
  * real company or person is named in far fewer words.
  */
 export const MAX_PHRASE_WORDS = 32;
-/** A run of digits with the usual phone separators, optionally `+` or `00` first. */
-const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().-]{4,}\d(?![\p{L}\p{N}])/gu;
+/**
+ * A run of digits with the usual phone separators, optionally `+` or `00` first: spaces
+ * as signatures write them too (no-break and narrow no-break), and slashes ("22/33 44 55").
+ */
+const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().\/\u00a0\u202f-]{4,}\d(?![\p{L}\p{N}])/gu;
 
 /**
  * Phrases (full names, company names) as a tree of their words: from a phrase's first
