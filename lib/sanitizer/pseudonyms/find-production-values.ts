@@ -25,6 +25,7 @@ import { BinaryFieldWalker, forEachBinaryRowChunk } from "./binary-rows";
 import { MAX_REWRITTEN_BYTES } from "./copy-rows";
 import { fieldResultsFor } from "./field-results";
 import { personalKind, type PersonalKind } from "./columns";
+import { plainText } from "./plain-text";
 import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
@@ -63,8 +64,10 @@ export class ProductionValueFinder {
   }
 
   /** What production value `value` holds ("a name", …), or null when it holds none. */
-  find(value: string, kind: PersonalKind): Found | null {
+  find(written: string, kind: PersonalKind): Found | null {
     const p = this.production;
+    // As the scrubber reads text (plain-text.ts): a name in decomposed or full-width letters is that name.
+    const value = plainText(written);
     if (value.length <= this.longestWhole) {
       // Names, company names and addresses are normalised alike (values.ts).
       const whole = normaliseName(value);

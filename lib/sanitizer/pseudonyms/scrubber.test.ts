@@ -176,6 +176,24 @@ describe("Scrubber", () => {
     expect(finder.find(scrubbed, "free-text")).toBeNull();
   });
 
+  it("reads names as they show: decomposed letters, full-width letters and invisible characters inside a word hide none from the scrubber or the check", () => {
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, "José"], lastNames: [...RAW.lastNames, "Müller"], fullNames: [...RAW.fullNames, "José Müller"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw.companies);
+    const finder = new ProductionValueFinder(values);
+    const disguised = ["Ring Jose\u0301 Mu\u0308ller", "Han\u00adsen ringte", "Han\u200bsen ringte", "\uff28\uff41\uff4e\uff53\uff45\uff4e ringte"];
+    for (const text of disguised) {
+      expect(finder.find(text, "free-text"), text).toBe("a person's name");
+      const scrubbed = scrubber.scrub(text);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrubber.scrub(disguised[0]!)).toBe(`Ring ${p.personName("José Müller")}`);
+    expect(scrubber.scrub(disguised[1]!)).toBe(`${p.nameWord("hansen")} ringte`);
+    // Text with none of those characters is passed on as it came, and so are the ones between words.
+    expect(scrubber.scrub("Møte\u00a0i\u00a0morgen \u200b ok")).toBe("Møte\u00a0i\u00a0morgen \u200b ok");
+  });
+
   it("rewrites an address in text whose local part holds a name (khansen, hansen85, karihansen) so that the check finds none", () => {
     const values = productionValues(RAW);
     const p = new Pseudonymiser("secret", values, "mailinator.com");

@@ -17,6 +17,7 @@ import { replaceHostLabels, replaceTextAddresses } from "./addresses";
 import { isCommonWord } from "./common-words";
 import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
+import { plainText } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
 import { holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
@@ -116,8 +117,11 @@ export class Scrubber {
     this.singleWords = new WordFilter(this.singles);
   }
 
-  scrub(text: string): string {
-    if (text === "") return text;
+  scrub(written: string): string {
+    if (written === "") return written;
+    // As it reads: a name in decomposed, full-width or hyphenated-by-soft-hyphen letters is that name.
+    const text = plainText(written);
+    if (text !== written) assertRewrittenFits(text.length, this.maxLength);
     // The cheap tests first: most text holds no address, many no digits.
     const mailed = text.includes("@") ? replaceTextAddresses(text, (address) => this.pseudonyms.email(address), this.maxLength) : text;
     // A run of digits may be a phone number, or an org number ("org.nr 912 345 678" on an invoice).

@@ -1,0 +1,26 @@
+/**
+ * Text as it reads, for rule 18's word-by-word reading: a name can be written so that
+ * it shows as itself while its characters differ. Decomposed letters ("Jose\u0301"
+ * for "José", as some systems store text), full-width letters ("Ｈａｎｓｅｎ"), and
+ * invisible characters inside a word (a soft hyphen or a zero-width space in
+ * "Han\u00ADsen") each hid a production name from the scrubber and from the check alike.
+ * Both read text through this. Text with none of them, nearly all, is returned as it is.
+ */
+
+/** Any character that plainText may change: one test spares the rest of the text. */
+const DISGUISED = /[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff\uff01-\uff5e]/;
+/** Invisible characters between two letters: a word the eye reads whole. */
+const INVISIBLE_IN_WORD = /(?<=\p{L}\p{M}*)[\u00ad\u200b-\u200d\u2060\ufeff]+(?=\p{L})/gu;
+
+/** Full-width ASCII ("Ｈ", "２"), which sits 0xfee0 above the ASCII it shows. */
+const FULL_WIDTH = /[\uff01-\uff5e]/g;
+const FULL_WIDTH_OFFSET = 0xfee0;
+
+export function plainText(text: string): string {
+  if (!DISGUISED.test(text)) return text;
+  // NFC composes the letters; NFKC would as well, but would also turn every no-break space into a space.
+  return text
+    .replace(INVISIBLE_IN_WORD, "")
+    .normalize("NFC")
+    .replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - FULL_WIDTH_OFFSET));
+}
