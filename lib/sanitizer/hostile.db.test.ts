@@ -227,6 +227,36 @@ describe("every kind of schema object counts for drift", () => {
   });
 });
 
+describe("a production whose tables inherit (INHERITS)", () => {
+  it("is refused before any database is created, whatever the tables' classification: a parent's rows are read with its children's", async () => {
+    const prod = await production(64);
+    await withClient(prod, (c) =>
+      c.query(`-- An inbox's mail under a table of the customer's own: read as that table, it would pass every inbox rule.
+        CREATE TABLE mail_base AS SELECT body FROM inbox_message WHERE false;
+        ALTER TABLE inbox_message INHERIT mail_base;
+        -- Rows left out of a contract table, as a table of its own that is skipped.
+        CREATE TABLE contact_erased () INHERITS (contact);
+        INSERT INTO contact_erased (company_id, first_name, last_name, created_at, updated_at) VALUES (1, 'Erased', 'Person', now(), now())`),
+    );
+    // The id default the inheriting table takes from contact is left out, as any other default would be.
+    const idDefault = { kind: "default" as const, table: "contact_erased", name: "id", treatment: "leave-out" as const };
+    const { name, promise } = provision(prod, parseClassification({ tables: { mail_base: "copy", contact_erased: "skip" }, objects: [idDefault] }));
+    const error = (await promise.catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).toBe("INVALID_CLASSIFICATION");
+    expect(error.message).toContain('table "inbox_message" inherits from "mail_base"');
+    expect(error.message).toContain('table "contact_erased" inherits from "contact"');
+    expect(await databaseNames()).not.toContain(name);
+    // Leaving the inheritance out changes nothing: the rows would still travel with the parent.
+    const objects = [
+      idDefault,
+      { kind: "inheritance" as const, table: "inbox_message", name: "mail_base", treatment: "leave-out" as const },
+      { kind: "inheritance" as const, table: "contact_erased", name: "contact", treatment: "leave-out" as const },
+    ];
+    const again = provision(prod, parseClassification({ tables: { mail_base: "copy", contact_erased: "skip" }, objects }));
+    expect(await again.promise.catch((e: unknown) => (e as { code: string }).code)).toBe("INVALID_CLASSIFICATION");
+  });
+});
+
 const HOSTILE = {
   quote: 'pk"; DROP DATABASE postgres; --',
   semicolon: "idx; SELECT pg_sleep(10)",

@@ -39,6 +39,8 @@ export const EXECUTABLE_KINDS = [
   "collation",
   "operator",
   "statistics",
+  // Refused whatever its classification (schema-plan.ts): a parent's rows are read with its children's.
+  "inheritance",
 ] as const;
 
 export const OBJECT_KINDS = [...COPYABLE_KINDS, ...EXECUTABLE_KINDS] as const;
@@ -85,6 +87,9 @@ const QUERIES: string[] = [
           c.relname
      FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND (c.relkind IN ('v','m','p','f') OR c.relispartition)
       AND ${NOT_EXTENSION_MEMBER("pg_class", "c.oid")}`,
+  // Table inheritance other than partitions (INHERITS): named by the inheriting table, and the table it inherits from.
+  `SELECT 'inheritance', c.relname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+    WHERE NOT c.relispartition AND (c.relnamespace = 'public'::regnamespace OR p.relnamespace = 'public'::regnamespace)`,
   `SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, NULL, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
      FROM pg_proc p WHERE p.pronamespace ${USER_NAMESPACE} AND ${NOT_EXTENSION_MEMBER("pg_proc", "p.oid")}`,
   `SELECT CASE t.typtype WHEN 'e' THEN 'enum type' WHEN 'd' THEN 'domain' ELSE 'type' END, NULL, t.typname

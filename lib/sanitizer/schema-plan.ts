@@ -107,6 +107,12 @@ export function planSchema(schema: SourceSchema, classification: Classification)
   }
 
   for (const o of schema.objects) {
+    // A SELECT of the parent reads its children's rows too: each table's rules would miss
+    // the rows another's hold (an inbox's mail copied as a table of the customer's own).
+    if (o.kind === "inheritance") {
+      plan.problems.push(`table ${JSON.stringify(o.table)} inherits from ${JSON.stringify(o.name)}: a sandbox cannot be copied from tables that inherit (INHERITS)`);
+      continue;
+    }
     if (decide(o) !== "create") continue;
     const labels = schema.enums.find((e) => e.name === o.name)?.labels;
     if (o.kind === "enum type" && labels) plan.enums.push({ name: o.name, labels });
