@@ -10,6 +10,8 @@ const SCRIPTS = new Set(["ticket.fcgi", "rms.fcgi", "customer.fcgi", "blogic.fcg
 
 interface Location {
   host: string;
+  /** "" for the scheme's default port (WHATWG drops it), else the port. */
+  port: string;
   path: string[];
 }
 
@@ -42,8 +44,7 @@ function locate(url: string, page: string): Location | null {
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
   if (parsed.host === "page.invalid") return null; // a relative URL: not a full path
-  if (parsed.port !== "") return null; // WHATWG drops the scheme's default port: any other is another server
-  return { host: parsed.hostname.replace(/\.$/, ""), path: serverPath(parsed.pathname) };
+  return { host: parsed.hostname.replace(/\.$/, ""), port: parsed.port, path: serverPath(parsed.pathname) };
 }
 
 function reaches(target: Location, base: Location | null): boolean {
@@ -52,11 +53,13 @@ function reaches(target: Location, base: Location | null): boolean {
   const dirs = target.path.slice(0, -1);
   const online =
     /^online\d+\.superoffice\.com$/.test(target.host) &&
+    target.port === "" &&
     dirs.length === 3 &&
     /^cust\d+$/.test(dirs[0] ?? "") &&
     dirs[1] === "cs" &&
     dirs[2] === "scripts";
-  const own = base !== null && target.host === base.host && dirs.join("/") === [...base.path, "scripts"].join("/");
+  // Another port is another server, unless it is the base URL's own (an on-premises Service on :8443).
+  const own = base !== null && target.host === base.host && target.port === base.port && dirs.join("/") === [...base.path, "scripts"].join("/");
   return online || own;
 }
 

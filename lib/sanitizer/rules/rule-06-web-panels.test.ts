@@ -82,6 +82,22 @@ describe("rule 6: web panel URLs as a browser reads them", () => {
     expect(rewriteWebPanelUrl("https://crm.example.no/Cust40417/CS/Scripts/ticket.fcgi", "")).toBe("https://crm.example.no/Cust40417/CS/Scripts/ticket.fcgi");
   });
 
+  it("reaches an installation's own Service on a port of its own (on-premises, :8443), and only on that port", () => {
+    const onPremises = "https://crm.example.no:8443/CS";
+    for (const [url, expected] of [
+      ["https://crm.example.no:8443/CS/Scripts/ticket.fcgi?x=1", "<csti>?x=1"],
+      ["//CRM.example.no:08443/cs/scripts/rms.fcgi", "<csrm>"],
+    ]) {
+      expect(reachesService(url!, onPremises), url).toBe(true);
+      expect(rewriteWebPanelUrl(url!, onPremises)).toBe(expected);
+    }
+    // The same host on its default port, or another port, is another server.
+    for (const url of ["https://crm.example.no/CS/Scripts/ticket.fcgi", "https://crm.example.no:9000/CS/Scripts/ticket.fcgi"]) {
+      expect(reachesService(url, onPremises), url).toBe(false);
+      expect(rewriteWebPanelUrl(url, onPremises)).toBe(url);
+    }
+  });
+
   it("reads a hostile URL with a megabyte of spaces and controls inside it in one pass", () => {
     // The trimming pattern tried every position of such a run: this took over half an hour.
     const padded = `https://evil.example/${" \u0001".repeat(500_000)}x`;

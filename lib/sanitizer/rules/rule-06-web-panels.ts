@@ -11,7 +11,7 @@
  * surrounding whitespace and control characters, tabs and newlines inside, are
  * ignored; backslashes are slashes; `//host/…` (protocol-relative) counts; scheme and
  * host are case-insensitive, a trailing dot on the host, a default port and user info
- * are ignored; the path is percent-decoded, its dot segments resolved, repeated
+ * are ignored (any other port is another server, unless it is the base URL's own); the path is percent-decoded, its dot segments resolved, repeated
  * slashes collapsed, `;` parameters ignored, and so is a trailing slash after the
  * script. `ticket.fcgi/x`, `ticket.fcgix` or another script are not Service scripts
  * we can template, and look-alike hosts are other URLs: all stay unchanged.
@@ -39,6 +39,8 @@ const DEFAULT_PORTS: Record<string, string[]> = { "http:": ["80"], "https:": ["4
 
 interface ReadUrl {
   host: string;
+  /** The port as written when it is not the scheme's default; "" for the default. */
+  port: string;
   /** Decoded path segments, dot segments resolved, empty ones and `;` parameters dropped. */
   segments: string[];
   /** `?…#…` exactly as written. */
@@ -92,7 +94,8 @@ function readUrl(raw: string): ReadUrl | null {
   const authority = slash === -1 ? afterScheme : afterScheme.slice(0, slash);
   const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
   const port = /:(\d*)$/.exec(hostPort);
-  if (port && port[1] !== "" && !ports.includes(String(Number(port[1])))) return null;
+  // Another port is another server, unless it is the installation's own (an on-premises Service on :8443).
+  const ownPort = port && port[1] !== "" && !ports.includes(String(Number(port[1]))) ? String(Number(port[1])) : "";
   // IDNA mapping as browsers apply it (full-width letters and dots, …); the raw host when it is no domain.
   const decodedHost = decode(port ? hostPort.slice(0, port.index) : hostPort);
   const host = (domainToASCII(decodedHost) || decodedHost.toLowerCase()).replace(/\.$/, "");
@@ -105,7 +108,7 @@ function readUrl(raw: string): ReadUrl | null {
     if (segment === "..") segments.pop();
     else segments.push(segment.toLowerCase());
   }
-  return { host, segments, rest };
+  return { host, port: ownPort, segments, rest };
 }
 
 const ONLINE_HOST = /^online[0-9]+\.superoffice\.com$/;
@@ -116,10 +119,11 @@ function serviceScript(url: ReadUrl, base: ReadUrl | null): string | null {
   const script = /^(ticket|rms|customer|blogic)\.fcgi$/.exec(url.segments.at(-1) ?? "")?.[1];
   if (!script) return null;
   const prefix = url.segments.slice(0, -1);
-  const online = ONLINE_HOST.test(url.host) && prefix.length === 3 && CUSTOMER.test(prefix[0] ?? "") && prefix[1] === "cs" && prefix[2] === "scripts";
+  const online = ONLINE_HOST.test(url.host) && url.port === "" && prefix.length === 3 && CUSTOMER.test(prefix[0] ?? "") && prefix[1] === "cs" && prefix[2] === "scripts";
   const own =
     base !== null &&
     url.host === base.host &&
+    url.port === base.port &&
     prefix.length === base.segments.length + 1 &&
     base.segments.every((s, i) => prefix[i] === s) &&
     prefix.at(-1) === "scripts";
