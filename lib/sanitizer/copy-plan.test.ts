@@ -31,6 +31,11 @@ describe("the copy's format per table", () => {
   it("casts a rule's value to a built-in type as format_type spells it, without its modifier; to nothing else", () => {
     expect(typeWithoutModifier("character varying(200)")).toBe("character varying");
     expect(typeWithoutModifier("numeric(14,2)")).toBe("numeric");
+    // Without its length, `character` is one character and a cast to it cuts: the unbounded form instead.
+    expect(typeWithoutModifier("character(40)")).toBe("bpchar");
+    expect(typeWithoutModifier("character(3)[]")).toBe("bpchar[]");
+    expect(typeWithoutModifier("bit(8)")).toBe("varbit");
+    expect(typeWithoutModifier("bit varying(8)")).toBe("bit varying");
     expect(typeWithoutModifier("timestamp(3) with time zone")).toBe("timestamp with time zone");
     expect(typeWithoutModifier("text[]")).toBe("text[]");
     // Production's spelling is untrusted input: anything else is never written into SQL.

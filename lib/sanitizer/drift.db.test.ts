@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
 import { provisionSandbox } from "./provision";
-import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
+import { cloneDatabase, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
 const made: string[] = [];
@@ -110,6 +110,31 @@ describe("rule 0: drift", () => {
     expect(await scalar(url, "SELECT count(*) FROM pg_attrdef WHERE adrelid = 'audit_log'::regclass")).toBe("0");
     expect(Number(await scalar(url, "INSERT INTO audit_log (what) VALUES ('x') RETURNING id"))).toBe(51);
     expect(report.rules.find((r) => r.rule === 0)?.changes).toMatchObject({ "audit_log skipped": 50, "contact.shoe_size cleared": expect.any(Number) });
+  });
+
+  it("rewrites an e-mail address in a fixed-length column whole: a cast to `character` alone would cut it to one letter", async () => {
+    const withMailing = await cloneDatabase(prod);
+    try {
+      await withClient(withMailing, (c) =>
+        c.query(`CREATE TABLE mailing (id integer PRIMARY KEY, address character(60), codes character(3)[]);
+          INSERT INTO mailing VALUES (1, 'john@corp.example', '{abc}'), (2, NULL, NULL)`),
+      );
+      const { name, promise } = run(
+        parseClassification({
+          columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "keep", "region.contact_email": "email", "mailing.address": "email", "mailing.codes": "keep" },
+          tables: { audit_log: "skip", region: "copy", mailing: "copy" },
+          objects: OBJECTS,
+        }),
+        withMailing,
+      );
+      await promise;
+      expect(await rows(sandboxUrl(name), "SELECT id, rtrim(address) AS address, codes::text AS codes FROM mailing ORDER BY id")).toEqual([
+        { id: 1, address: "john_corp.example@mailinator.com", codes: "{abc}" },
+        { id: 2, address: null, codes: null },
+      ]);
+    } finally {
+      await dropTestDatabase(withMailing);
+    }
   });
 
   it("checks skipped tables and cleared columns whatever production names them, never running a name as SQL", async () => {

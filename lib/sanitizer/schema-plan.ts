@@ -58,9 +58,16 @@ const BUILT_IN_TYPE = /^[a-z][a-z0-9 ]*(\(\d+(,\d+)?\))?( with(out)? time zone)?
  * A built-in type's spelling without its modifier (`character varying` of
  * `character varying(200)`), to cast a value to in SQL; null for any other spelling.
  * A value cast to it keeps its length or scale for the column's own type to check.
+ * `character` and `bit` without a length mean a length of one, and an explicit cast
+ * cuts silently ("john@x" cast to `character` is "j"): those are cast to the
+ * unbounded type of the same form, `bpchar` and `varbit`.
  */
 export function typeWithoutModifier(type: string): string | null {
-  return BUILT_IN_TYPE.test(type) ? type.replace(/\(\d+(,\d+)?\)/, "") : null;
+  if (!BUILT_IN_TYPE.test(type)) return null;
+  return type
+    .replace(/\(\d+(,\d+)?\)/, "")
+    .replace(/^character(?=(\[\])*$)/, "bpchar")
+    .replace(/^bit(?=(\[\])*$)/, "varbit");
 }
 const NUMBER = /^-?\d+$/;
 
