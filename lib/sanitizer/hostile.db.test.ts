@@ -227,6 +227,20 @@ describe("every kind of schema object counts for drift", () => {
   });
 });
 
+describe("a production that holds a system-wide opt-in twice (the unique key takes NULLs as distinct)", () => {
+  it("copies with every row of it No, and passes the check", async () => {
+    const prod = await production(65);
+    await withClient(prod, (c) =>
+      c.query(`INSERT INTO preference (section, name, value, associate_id) VALUES ('System', 'Statistics OptIn - Configured', 'Yes', NULL), ('System', 'UserSync OptIn - Configured', 'No', NULL)`),
+    );
+    const { url, promise } = provision(prod, EMPTY_CLASSIFICATION);
+    await promise;
+    const optIns = await rows<{ name: string; value: string | null }>(url, "SELECT name, value FROM preference WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name, id");
+    expect(optIns.map((r) => r.name)).toEqual(["Statistics OptIn - Configured", "Statistics OptIn - Configured", "UserSync OptIn - Configured", "UserSync OptIn - Configured"]);
+    expect(optIns.every((r) => r.value === "No")).toBe(true);
+  });
+});
+
 describe("a production whose tables inherit (INHERITS)", () => {
   it("is refused before any database is created, whatever the tables' classification: a parent's rows are read with its children's", async () => {
     const prod = await production(64);

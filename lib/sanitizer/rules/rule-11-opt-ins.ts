@@ -26,12 +26,14 @@ export const optInsRule: ContractRule = {
   },
   changeLabel: (key) => CHANGE_LABELS[key],
   checks: [
-    check(11, "both opt-ins are No, once each", (c) =>
+    // "At least once": the unique key lets production hold a system-wide row twice (NULLs are
+    // distinct), and the rule sets every one of them to No.
+    check(11, "both opt-ins are No, every row of them", (c) =>
       offendingRows(
         c,
         `SELECT format('%s: %s', n, coalesce(string_agg(p.value, ', '), 'missing')) AS o
            FROM unnest($1::text[]) n LEFT JOIN preference p ON p.section = 'System' AND p.name = n AND p.associate_id IS NULL
-          GROUP BY n HAVING count(p.id) <> 1 OR bool_or(p.value <> 'No')`,
+          GROUP BY n HAVING count(p.id) = 0 OR bool_or(p.value IS DISTINCT FROM 'No')`,
         [[...OPT_IN_PREFERENCES]],
       ),
     ),
