@@ -241,6 +241,31 @@ describe("a production that holds a system-wide opt-in twice (the unique key tak
   });
 });
 
+describe("a production with no CHECK on ticket status", () => {
+  it("closes open tickets however their status is spelled, and fails closed on a status the contract does not know", async () => {
+    const prod = await production(66);
+    const spelled = ["Open", " pending ", "POSTPONED"];
+    const ids = await withClient(prod, async (c) => {
+      const made: number[] = [];
+      for (const status of spelled) {
+        made.push((await c.query<{ id: number }>("INSERT INTO ticket (title, status, priority, created_at, updated_at) VALUES ('Spelled', $1, 'low', now(), now()) RETURNING id", [status])).rows[0]!.id);
+      }
+      return made;
+    });
+    const first = provision(prod, EMPTY_CLASSIFICATION);
+    await first.promise;
+    expect(await rows(first.url, `SELECT status, closed_at IS NOT NULL AS closed FROM ticket WHERE id IN (${ids.join(",")})`)).toEqual(spelled.map(() => ({ status: "closed", closed: true })));
+
+    // "waiting" may be open in this customer's CRM: nobody can tell, so no sandbox is released.
+    await withClient(prod, (c) => c.query("UPDATE ticket SET status = 'waiting' WHERE id = $1", [ids[0]]));
+    const second = provision(prod, EMPTY_CLASSIFICATION);
+    const error = (await second.promise.catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).toBe("VERIFY_FAILED");
+    expect(error.message).toContain(`ticket ${ids[0]}: status 'waiting' is none of open, pending, postponed, closed, deleted`);
+    expect(await databaseNames()).not.toContain(second.name);
+  });
+});
+
 describe("a production whose tables inherit (INHERITS)", () => {
   it("is refused before any database is created, whatever the tables' classification: a parent's rows are read with its children's", async () => {
     const prod = await production(64);
