@@ -108,6 +108,22 @@ describe("sandbox runs through the job layer", () => {
     expect(await oneOffQuery(sandboxUrl(before.databaseName!), checksum)).toEqual([old]);
   });
 
+  it("a run whose earlier attempt left its copy behind (the drop failed while the server restarted) drops it and copies again", async () => {
+    const before = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
+    const { runId } = await requestRun({ sandboxId, kind: "REFRESH", requestedById: adminId, options: before.options as object, enqueue: false });
+    const leftover = runDatabaseName("Cust5151", runId);
+    await oneOffQuery(testSandboxServerUrl(), `CREATE DATABASE "${leftover}"`);
+    await oneOffQuery(sandboxUrl(leftover), "CREATE TABLE half_made (id integer)");
+
+    await executeRun(runId, "test");
+    const result = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(result.status, result.error ?? "").toBe("SUCCEEDED");
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).databaseName).toBe(leftover);
+    expect(await oneOffQuery(sandboxUrl(leftover), "SELECT to_regclass('half_made') AS t")).toEqual([{ t: null }]);
+    // The copy the sandbox pointed at before was dropped as after any refresh.
+    expect(await databaseExists(testServerAdminUrl(), before.databaseName!)).toBe(false);
+  });
+
   it("refuses a run when the sandbox server's role was granted more after registration; customers get plain advice", async () => {
     const maker = await createTestRole("CREATEDB");
     const otherProduction = await createTestDatabase("execprod2");
@@ -135,6 +151,6 @@ describe("sandbox runs through the job layer", () => {
     expect(await databaseExists(testServerAdminUrl(), before.databaseName!)).toBe(false);
     const after = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } });
     expect(after).toMatchObject({ status: "DELETED", databaseName: null });
-    expect(await db.sandboxRun.count({ where: { sandboxId } })).toBe(4);
+    expect(await db.sandboxRun.count({ where: { sandboxId } })).toBe(5);
   });
 });

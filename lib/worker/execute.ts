@@ -9,7 +9,8 @@ import { copyLimits, tenantCopyRateMBps } from "../config/copy-limits";
 import { withDatabase } from "../db/urls";
 import type { Prisma } from "../generated/portal/client";
 import { provisionSandbox } from "../sanitizer/provision";
-import { dropSandboxDatabase, databaseSize } from "../sanitizer/drop";
+import { databaseExists, dropSandboxDatabase, databaseSize } from "../sanitizer/drop";
+import { db } from "../db/portal";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import type { RunProgress } from "../sanitizer/progress";
 import { getProductionSize } from "../tenants/production";
@@ -133,6 +134,7 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (stopReason: 
   const deadlineMs = limits.deadlineMs(await getProductionSize(productionUrl));
   const options = sandboxOptionsSchema.parse(run.options);
   const databaseName = runDatabaseName(sandbox.tenant.customerId, run.id);
+  await dropEarlierAttemptsCopy(sandboxServerUrl, databaseName);
 
   const previous = run.kind === "REFRESH" && sandbox.databaseName ? sandbox.databaseName : null;
   const report = await provisionSandbox({
@@ -162,17 +164,37 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (stopReason: 
   }
   const sizeBytes = await databaseSize(sandboxServerUrl, databaseName);
 
-  // The swap commits first; only then is the old copy dropped. A swap that fails
-  // (the portal database gone) must not leave the verified copy behind unreferenced.
+  // The swap commits first; only then is the old copy dropped. A swap whose answer was
+  // lost (the connection cut after the commit) looks like a failure: asked again, it may
+  // have happened, and the copy is then the sandbox's. One that did not happen leaves the
+  // copy to the run's next attempt (dropEarlierAttemptsCopy) or, once the run has ended,
+  // to the orphan sweep: never dropped here, where it may be the sandbox's only copy.
   await completeCopy(run, { databaseName, sizeBytes, report }).catch(async (error: unknown) => {
-    await dropSandboxDatabase(sandboxServerUrl, databaseName).catch(() => undefined);
-    throw error;
+    const swapped = await db.sandboxRun.findUnique({ where: { id: run.id }, select: { status: true } }).then(
+      (r) => r?.status === "SUCCEEDED",
+      () => false,
+    );
+    if (!swapped) throw error;
   });
   if (previous) {
     await dropSandboxDatabase(sandboxServerUrl, previous).catch((error) =>
       log.error({ err: error, database: previous }, "could not drop the previous copy"),
     );
   }
+}
+
+/**
+ * The copy an earlier attempt of this run made and could not drop (the sandbox server was
+ * restarting, or the swap's answer was lost and it did not happen): named after the run,
+ * so it is this run's own, and dropped before the attempt begins. Left in place, the
+ * attempt refused to overwrite it, and a passing fault became the run's failure.
+ */
+async function dropEarlierAttemptsCopy(sandboxServerUrl: string, databaseName: string): Promise<void> {
+  if (!(await databaseExists(sandboxServerUrl, databaseName))) return;
+  // A sandbox's copy is never dropped here (provisionSandbox then refuses to overwrite it).
+  if ((await db.sandbox.count({ where: { databaseName } })) > 0) return;
+  log.warn({ database: databaseName }, "dropping the copy an earlier attempt of this run left");
+  await dropSandboxDatabase(sandboxServerUrl, databaseName);
 }
 
 async function deleteSandbox(run: ClaimedRun): Promise<void> {

@@ -31,10 +31,15 @@ export async function dropOrphanCopies(): Promise<string[]> {
     const copies = await databasesNamed(url, COPY_DATABASE_PREFIX).catch(() => []);
     for (const name of copies) {
       const prefix = prefixes.find((p) => name.startsWith(p));
-      if (!prefix || (await db.sandbox.count({ where: { databaseName: name } })) > 0) continue;
+      if (!prefix) continue;
+      // The run first, then the sandboxes: a run's swap (completeCopy) ends it and points its
+      // sandbox at the copy in one transaction. Read the other way round, a swap committing
+      // between the two reads showed a copy nobody pointed at, of a run that had ended: the
+      // sweep dropped the copy just swapped in.
       const run = await db.sandboxRun.findUnique({ where: { id: name.slice(prefix.length) }, select: { status: true } });
       // An unknown run id: not one of ours, whatever its name says. An active run: still being built.
       if (!run || isActiveRun(run)) continue;
+      if ((await db.sandbox.count({ where: { databaseName: name } })) > 0) continue;
       // A server that stopped answering since the listing: its copies wait for the next sweep.
       if (!(await tryDropSandboxDatabase(url, name))) break;
       dropped.push(name);
