@@ -64,6 +64,16 @@ describe("sandbox runs", () => {
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: other.id } })).status).toBe("REFRESHING");
   });
 
+  it("refuses any run of a deleted sandbox: an auto-refresh or a retry decided before the deletion ended brings nothing back", async () => {
+    const deleted = await newSandbox("deleted", null);
+    await db.sandbox.update({ where: { id: deleted.id }, data: { status: "DELETED", deletedAt: new Date() } });
+    for (const kind of ["REFRESH", "PROVISION"] as const) {
+      await expect(requestRun({ sandboxId: deleted.id, kind, requestedById: null, options: {} })).rejects.toMatchObject({ code: "CONFLICT" });
+    }
+    expect(await db.sandboxRun.count({ where: { sandboxId: deleted.id } })).toBe(0);
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: deleted.id } })).status).toBe("DELETED");
+  });
+
   it("the database itself refuses a second active run", async () => {
     const other = await newSandbox("direct");
     await db.sandboxRun.create({ data: { sandboxId: other.id, kind: "PROVISION", options: {}, status: "RUNNING" } });

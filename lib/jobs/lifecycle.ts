@@ -73,7 +73,11 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
   if (request.enqueue !== false) await getBoss();
   try {
     const requested = await db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Sandbox" WHERE id = ${request.sandboxId} FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<{ deleted: boolean }[]>`SELECT "deletedAt" IS NOT NULL AS deleted FROM "Sandbox" WHERE id = ${request.sandboxId} FOR UPDATE`;
+      // Checked under the lock: an auto-refresh or a retry decided before a deletion ended
+      // must not bring back, hours later, a copy its customer asked to have deleted.
+      if (!locked) throw new AppError("NOT_FOUND");
+      if (locked.deleted) throw new AppError("CONFLICT", "This sandbox was deleted: nothing more is run for it.");
       const active = await tx.sandboxRun.findFirst({
         where: { sandboxId: request.sandboxId, status: { in: [...ACTIVE_RUN_STATUSES] } },
         select: { id: true },

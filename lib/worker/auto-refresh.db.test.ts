@@ -33,6 +33,10 @@ describe("regular refreshes", () => {
     await sandbox("failed", { status: "FAILED" });
     await sandbox("busy", {});
     await db.sandboxRun.create({ data: { sandboxId: ids.busy!, kind: "REFRESH", options: OPTIONS, status: "RUNNING" } });
+    // Due on the 20th: one deleted after the day's list was read (still READY in it), the others as usual.
+    await sandbox("deletedmeanwhile", { autoRefreshDay: 20, deletedAt: new Date("2026-03-20T02:15:00Z") });
+    await sandbox("dueafter", { autoRefreshDay: 20 });
+    await sandbox("duetoo", { autoRefreshDay: 20 });
   });
   afterAll(async () => {
     await stopBoss();
@@ -46,5 +50,11 @@ describe("regular refreshes", () => {
     // A second tick the same day starts nothing new: the due one is refreshing now.
     expect(await startDueRefreshes(NOW)).toEqual([]);
     expect(await db.sandboxRun.count({ where: { sandboxId: ids.busy } })).toBe(1);
+  });
+
+  it("starts every other sandbox due that day when one of them was deleted meanwhile, and never refreshes that one", async () => {
+    const started = await startDueRefreshes(new Date("2026-03-20T02:15:00Z"));
+    expect([...started].sort()).toEqual([ids.dueafter, ids.duetoo].sort());
+    expect(await db.sandboxRun.count({ where: { sandboxId: ids.deletedmeanwhile } })).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import type { Prisma } from "../generated/portal/client";
 import { AppError } from "../errors";
 import { SCHEDULE_QUEUE } from "../jobs/queue";
 import { requestRun } from "../jobs/lifecycle";
+import { log } from "../observability/log";
 
 export async function registerAutoRefresh(boss: PgBoss): Promise<void> {
   // Upserted by name: any number of workers may register it.
@@ -35,7 +36,10 @@ export async function startDueRefreshes(now = new Date()): Promise<string[]> {
       await requestRun({ sandboxId: sandbox.id, kind: "REFRESH", requestedById: null, options: sandbox.options as Prisma.InputJsonValue });
       started.push(sandbox.id);
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "RUN_IN_PROGRESS")) throw error;
+      // Running already, or deleted since it was read: nothing to start. Anything else is
+      // this sandbox's alone: the others due today still get their refresh.
+      if (error instanceof AppError && (error.code === "RUN_IN_PROGRESS" || error.code === "CONFLICT")) continue;
+      log.error({ err: error, sandboxId: sandbox.id }, "could not start a regular refresh");
     }
   }
   return started;
