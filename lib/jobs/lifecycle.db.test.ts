@@ -4,7 +4,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { claimRun, failAttempt, recordProgress, requestRun } = await import("./lifecycle");
+const { claimRun, failAttempt, JOBLESS_AFTER_MS, recordProgress, requestRun, requeueJoblessRuns } = await import("./lifecycle");
 const { stopBoss } = await import("./queue");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("../worker/recovery");
 const { copyLimits } = await import("../config/copy-limits");
@@ -72,6 +72,24 @@ describe("sandbox runs", () => {
     }
     expect(await db.sandboxRun.count({ where: { sandboxId: deleted.id } })).toBe(0);
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: deleted.id } })).status).toBe("DELETED");
+  });
+
+  it("gives a queued run whose job is gone (a claim whose transaction failed) a new job, once, however many workers sweep", async () => {
+    const lost = await newSandbox("jobless");
+    const { runId } = await requestRun({ sandboxId: lost.id, kind: "PROVISION", requestedById: null, options: {} });
+    const jobs = async (state: string) =>
+      Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'sandbox-run' AND data->>'runId' = $1 AND state::text = $2`, runId, state))[0]!.n);
+    // The worker took the job, and its claim's transaction failed: pg-boss fails the job and does not retry it.
+    await db.$executeRawUnsafe(`UPDATE pgboss.job SET state = 'failed' WHERE name = 'sandbox-run' AND data->>'runId' = $1`, runId);
+    // Just queued, as the CLI's runs are before their claim: left alone.
+    expect(await requeueJoblessRuns()).not.toContain(runId);
+    const later = new Date(Date.now() + JOBLESS_AFTER_MS + 1000);
+    const sweeps = await Promise.all([requeueJoblessRuns(later), requeueJoblessRuns(later), requeueJoblessRuns(later)]);
+    expect(sweeps.flat().filter((id) => id === runId)).toHaveLength(1);
+    expect(await jobs("created")).toBe(1);
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("QUEUED");
+    // With its job back, nothing more is done for it.
+    expect(await requeueJoblessRuns(later)).not.toContain(runId);
   });
 
   it("the database itself refuses a second active run", async () => {

@@ -27,7 +27,7 @@ import { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
 import { CANCELLED, describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
-import { enqueueRun, getBoss, wakeLocalRunWorkers, type SqlRunner } from "./queue";
+import { enqueueRun, getBoss, RUN_QUEUE, wakeLocalRunWorkers, type SqlRunner } from "./queue";
 import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
@@ -99,6 +99,40 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
     if ((error as { code?: string }).code === "P2002") throw new AppError("RUN_IN_PROGRESS");
     throw error;
   }
+}
+
+/** A queued run without a job is given one once it has existed this long (the CLI claims its own at once). */
+export const JOBLESS_AFTER_MS = 60_000;
+/** Runs given a new job per sweep: a failover may leave many, and the next sweep takes the rest. */
+const JOBLESS_PER_SWEEP = 100;
+
+/**
+ * Queued runs that no job will ever offer to a worker, each given a new one. A claim
+ * whose transaction failed (the portal's database failing over, a pool that made it
+ * wait past its time limit) had taken the run's only job, and pg-boss does not retry
+ * it: the run stayed queued for ever, its sandbox "Queued" with nothing to tell why,
+ * and, once it held a place in its sandbox server's line, a slot of that server from
+ * every other tenant. So did a run the CLI queued and was stopped before claiming.
+ * One worker's sweep at a time (the others skip theirs): one that read before another's
+ * jobs committed would give the same runs a second job. The runs are locked as a claim
+ * locks them, so a claim going on meanwhile is waited for.
+ */
+export async function requeueJoblessRuns(now = new Date()): Promise<string[]> {
+  const cutoff = new Date(now.getTime() - JOBLESS_AFTER_MS);
+  const requeued = await db.$transaction(async (tx) => {
+    const [turn] = await tx.$queryRaw<{ ours: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended('requeue-jobless-runs', 0)) AS ours`;
+    if (!turn?.ours) return [];
+    const runs = await tx.$queryRaw<{ id: string }[]>`
+      SELECT r.id FROM "SandboxRun" r
+       WHERE r.status = 'QUEUED' AND r."createdAt" < ${cutoff}
+         AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = ${RUN_QUEUE} AND j.data->>'runId' = r.id AND j.state <= 'active')
+       ORDER BY r."createdAt" LIMIT ${JOBLESS_PER_SWEEP}
+         FOR UPDATE OF r`;
+    for (const { id } of runs) await enqueueRun(id, inTransaction(tx));
+    return runs.map((r) => r.id);
+  });
+  if (requeued.length > 0) wakeLocalRunWorkers();
+  return requeued;
 }
 
 /** A run deferred for its tenant's or its sandbox server's sake waits this long before its job is offered again. */

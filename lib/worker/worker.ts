@@ -10,6 +10,7 @@ import { attemptDelivery, pruneDeliveryLog, queueDueDeliveries, type DeliveryJob
 import { pruneIdempotencyKeys } from "../api/idempotency";
 import { executeRun, handBackCopiesInHand } from "./execute";
 import { recoverStaleRuns } from "./recovery";
+import { requeueJoblessRuns } from "../jobs/lifecycle";
 import { dropOrphanCopies } from "./orphan-copies";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
@@ -72,6 +73,10 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
     ["stale-run recovery", async () => {
       const recovered = await recoverStaleRuns();
       if (recovered.length > 0) log.warn({ runIds: recovered }, "recovered runs of a dead worker");
+    }],
+    ["jobless-run queueing", async () => {
+      const requeued = await requeueJoblessRuns();
+      if (requeued.length > 0) log.warn({ runIds: requeued }, "queued runs without a job were given one");
     }],
     ["orphan-copy sweep", async () => {
       const orphans = await dropOrphanCopies();
