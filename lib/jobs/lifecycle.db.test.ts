@@ -113,6 +113,10 @@ describe("sandbox runs", () => {
     expect(failed.status).toBe("FAILED");
     expect(failed.error).toMatch(/worker .* stopped unexpectedly/i);
     expect(failed.failureCode).toBe("WORKER_LOST");
+    // Its people hear of it as of any failed run: the worker that would have told them is gone.
+    expect(await db.notification.findMany({ where: { userId: ready.orderedById, link: `/sandboxes/${ready.id}` }, select: { message: true } })).toEqual([
+      { message: expect.stringMatching(/failed/i) },
+    ]);
     // The sandbox it belonged to still has its database: it stays usable.
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: ready.id } })).status).toBe("READY");
   });

@@ -10,6 +10,7 @@ import { tryDropSandboxDatabase } from "../sanitizer/drop";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "../alerts/raise";
 import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "../jobs/lifecycle";
+import { afterRunFinished } from "./run-finished";
 
 export const STALE_AFTER_MS = 45_000;
 
@@ -31,12 +32,17 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
     const outcome = await requeueOrFailLostRun(run, now, copyLimits().maxAttempts);
     if (!outcome) continue;
     recovered.push(run.id);
+    // A run failed here ends as one failed in its worker does: its people are told, the metrics
+    // count it, and operators get the run's failure alert.
+    if (outcome === "failed") {
+      await afterRunFinished(run.id).catch(() => undefined);
+      continue;
+    }
     await raiseAlertQuietly({
       key: `run-recovered:${run.sandboxId}`,
       subject: `a worker died during a ${run.kind.toLowerCase()} of sandbox "${run.sandbox.name}"`,
       detail: {
         requeued: `Its half-made copy was dropped and the run was queued again (attempt ${run.attempts + 1} of ${copyLimits().maxAttempts}).`,
-        failed: `It had no attempts left and was failed. The sandbox keeps its previous copy, if it had one.`,
         cancelled: `Its half-made copy was dropped and, as its customer had asked to stop it, the run was ended. The sandbox keeps its previous copy, if it had one.`,
       }[outcome],
       link: `/operations/runs/${run.id}`,
