@@ -117,8 +117,9 @@ export function technicalDetail(error: unknown): string {
 
 /** An error's name, code, message and stack, then what caused it (a driver's error under the run's own), a few deep. */
 function describeWithCauses(error: unknown, depth: number): string {
-  const e = (error ?? {}) as CodedError & { stack?: string; cause?: unknown };
-  const head = `${e.name ?? "Error"}${e.code ? ` (code ${e.code})` : ""}: ${e.message ?? String(error)}`;
+  const e = (error ?? {}) as CodedError & { stack?: string; cause?: unknown; cleanupFailure?: string };
+  const cleanup = e.cleanupFailure ? ` (and ${e.cleanupFailure})` : "";
+  const head = `${e.name ?? "Error"}${e.code ? ` (code ${e.code})` : ""}: ${e.message ?? String(error)}${cleanup}`;
   const text = e.stack && e.stack.includes(e.message ?? "") ? `${head}\n${e.stack.split("\n").slice(1).join("\n")}` : head;
   return e.cause !== undefined && depth < 3 ? `${text}\nCaused by ${describeWithCauses(e.cause, depth + 1)}` : text;
 }

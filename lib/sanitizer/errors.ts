@@ -39,6 +39,8 @@ export type SanitizationErrorCode =
 export class SanitizationError extends Error {
   /** The message is a driver's or the system's (a constraint's name, a file path): for operators' logs, never for customers. */
   technical: boolean;
+  /** What failed while cleaning up after this error (a half-made database left), in a driver's words: for operators only. */
+  cleanupFailure?: string;
 
   constructor(
     readonly code: SanitizationErrorCode,

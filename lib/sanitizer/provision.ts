@@ -271,10 +271,10 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // The progress is on the customer's page: a driver's words stay in the operators' log.
     await tracker.fail(failure.technical ? "The copy stopped on an unexpected error." : (failure.message.split("\n")[0] ?? failure.code));
     if (created) {
-      // The run's own error is what the caller needs; a failed clean-up is added to it, for operators.
+      // The run's own error is what the caller needs; a failed clean-up goes with it, for operators
+      // only (its customer reads the error's message, and a driver's words name hosts and ports).
       await dropSandboxDatabase(input.sandboxServerUrl, input.databaseName).catch((dropError: unknown) => {
-        failure.message += ` (and dropping the half-made database ${input.databaseName} failed: ${String(dropError)})`;
-        failure.technical = true;
+        failure.cleanupFailure = `dropping the half-made database ${input.databaseName} failed: ${String(dropError)}`;
       });
     }
     throw failure;
