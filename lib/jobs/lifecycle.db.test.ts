@@ -4,7 +4,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { claimRun, failAttempt, JOBLESS_AFTER_MS, recordProgress, requestRun, requeueJoblessRuns } = await import("./lifecycle");
+const { claimRun, completeCopy, failAttempt, heartbeat, JOBLESS_AFTER_MS, recordProgress, requestRun, requeueJoblessRuns, RunTakenOver } = await import("./lifecycle");
 const { stopBoss } = await import("./queue");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("../worker/recovery");
 const { copyLimits } = await import("../config/copy-limits");
@@ -137,12 +137,42 @@ describe("sandbox runs", () => {
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe("QUEUED");
   });
 
+  it("a worker cut off long enough for its run to be recovered and claimed again changes nothing of the new attempt, and stops", async () => {
+    const cutOff = await newSandbox("cut off");
+    const { runId } = await requestRun({ sandboxId: cutOff.id, kind: "PROVISION", requestedById: null, options: {} });
+    const first = (await claimRun(runId, "worker-a", { fairShare: false }))!;
+    // worker-a cannot reach the portal's database for a minute: its run is taken for lost, and worker-b claims it.
+    await db.sandboxRun.update({ where: { id: runId }, data: { heartbeatAt: new Date(Date.now() - STALE_AFTER_MS - 1000) } });
+    expect(await recoverStaleRuns()).toContain(runId);
+    const second = (await claimRun(runId, "worker-b", { fairShare: false }))!;
+    expect(second.attempts).toBe(first.attempts + 1);
+    await recordProgress(second, { steps: [{ key: "copy", label: "Copy rows", state: "running" }] });
+
+    // worker-a is back: each of its writes is told the run is not its own any more, and changes nothing.
+    expect(await heartbeat(first)).toBeInstanceOf(RunTakenOver);
+    expect(await recordProgress(first, { steps: [] })).toBeInstanceOf(RunTakenOver);
+    expect(await failAttempt(first, Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), { maxAttempts: 3, backoffMs: 0 })).toBe("taken over");
+    expect(await failAttempt(first, new Error("boom"), null)).toBe("taken over");
+    const report = { snapshotAt: new Date().toISOString() } as unknown as Parameters<typeof completeCopy>[1]["report"];
+    await expect(completeCopy(first, { databaseName: "sbx_worker_a", sizeBytes: 1, report })).rejects.toBeInstanceOf(RunTakenOver);
+
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: "RUNNING",
+      workerId: "worker-b",
+      attempts: second.attempts,
+      progress: { steps: [{ key: "copy", label: "Copy rows", state: "running" }] },
+    });
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: cutOff.id } })).toMatchObject({ status: "PROVISIONING", databaseName: null });
+    // worker-b's own writes go on.
+    expect(await heartbeat(second)).toBeNull();
+  });
+
   it("a new attempt starts with no steps: the last attempt's progress is shown while the run waits, not once it runs again", async () => {
     const retried = await newSandbox("retried");
     const { runId } = await requestRun({ sandboxId: retried.id, kind: "PROVISION", requestedById: null, options: {} });
     const first = (await claimRun(runId, "worker-1", { fairShare: false }))!;
     const lastAttempt = { steps: [{ key: "copy", label: "Copy rows", state: "failed" }] };
-    await recordProgress(runId, lastAttempt);
+    await recordProgress(first, lastAttempt);
     // Production unreachable for a moment: the queue tries again.
     expect(await failAttempt(first, Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), { maxAttempts: 3, backoffMs: 0 })).toBe("retrying");
     const waiting = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });

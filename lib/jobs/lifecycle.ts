@@ -210,17 +210,38 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
 
 export type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
 
-/** Writes a run's progress (a heartbeat too), and answers the stop its customer asked for (requestStop), or null. */
-export async function recordProgress(runId: string, progress: Prisma.InputJsonValue): Promise<string | null> {
-  const run = await db.sandboxRun.update({ where: { id: runId }, data: { progress, heartbeatAt: new Date(), lostAt: null }, select: { stopReason: true } });
-  return run.stopReason;
+/**
+ * A claimed run as its worker holds it: the worker, and the attempt it is on. Every write
+ * of that attempt names both. A worker cut off from the portal's database for longer than
+ * STALE_AFTER_MS (a failover, a paused machine) has its run recovered as lost and claimed
+ * by another worker meanwhile: its writes then change nothing of the attempt that has the
+ * run now, and it stops its copy (RunTakenOver).
+ */
+export type HeldRun = Pick<ClaimedRun, "id" | "workerId" | "attempts">;
+const heldBy = (run: HeldRun): Prisma.SandboxRunWhereInput => ({ id: run.id, status: "RUNNING", workerId: run.workerId, attempts: run.attempts });
+
+/** A run no longer this worker's (see HeldRun): it stops, and writes nothing more. */
+export class RunTakenOver extends Error {
+  constructor() {
+    super("the run was taken from this worker");
+    this.name = "RunTakenOver";
+  }
 }
 
-/** Tells that the run's worker is alive, and answers the stop its customer asked for (requestStop), or null. */
-export async function heartbeat(runId: string): Promise<string | null> {
+/** What a progress write or a heartbeat answers: the stop its customer asked for (requestStop), or null; or that the run is no longer this worker's. */
+export type HeldAnswer = string | null | RunTakenOver;
+
+/** Writes a run's progress (a heartbeat too). */
+export async function recordProgress(run: HeldRun, progress: Prisma.InputJsonValue): Promise<HeldAnswer> {
+  const [held] = await db.sandboxRun.updateManyAndReturn({ where: heldBy(run), data: { progress, heartbeatAt: new Date(), lostAt: null }, select: { stopReason: true } });
+  return held ? held.stopReason : new RunTakenOver();
+}
+
+/** Tells that the run's worker is alive. */
+export async function heartbeat(run: HeldRun): Promise<HeldAnswer> {
   // A worker that beats is not lost, even if recovery once took its run for lost (lostAt).
-  const [run] = await db.sandboxRun.updateManyAndReturn({ where: { id: runId, status: "RUNNING" }, data: { heartbeatAt: new Date(), lostAt: null }, select: { stopReason: true } });
-  return run?.stopReason ?? null;
+  const [held] = await db.sandboxRun.updateManyAndReturn({ where: heldBy(run), data: { heartbeatAt: new Date(), lostAt: null }, select: { stopReason: true } });
+  return held ? held.stopReason : new RunTakenOver();
 }
 
 /** What every copy's database name begins with: the orphan sweep lists the databases so named. */
@@ -237,11 +258,17 @@ export function runDatabaseName(customerId: string, runId: string): string {
  * sandbox; the caller drops the previous copy only after this commits.
  */
 export async function completeCopy(
-  run: Pick<ClaimedRun, "id" | "sandboxId" | "options" | "kind">,
+  run: HeldRun & Pick<ClaimedRun, "sandboxId" | "options" | "kind">,
   copy: { databaseName: string; sizeBytes: number | null; report: SanitizationReport },
 ): Promise<void> {
   const now = new Date();
   await db.$transaction(async (tx) => {
+    // The run first: one taken from this worker swaps nothing in (the transaction ends there).
+    const ended = await tx.sandboxRun.updateMany({
+      where: heldBy(run),
+      data: { status: "SUCCEEDED", finishedAt: now, report: copy.report as unknown as Prisma.InputJsonValue },
+    });
+    if (ended.count === 0) throw new RunTakenOver();
     await tx.sandbox.update({
       where: { id: run.sandboxId },
       data: {
@@ -253,20 +280,17 @@ export async function completeCopy(
         options: run.options as Prisma.InputJsonValue,
       },
     });
-    await tx.sandboxRun.update({
-      where: { id: run.id },
-      data: { status: "SUCCEEDED", finishedAt: now, report: copy.report as unknown as Prisma.InputJsonValue },
-    });
     await recordSandboxEvent(tx, eventOfSucceededRun(run.kind), run.id);
   });
 }
 
 /** The sandbox's database is gone: the sandbox is deleted (kept for its history) and the run succeeded. */
-export async function completeDelete(run: Pick<ClaimedRun, "id" | "sandboxId">): Promise<void> {
+export async function completeDelete(run: HeldRun & Pick<ClaimedRun, "sandboxId">): Promise<void> {
   const now = new Date();
   await db.$transaction(async (tx) => {
+    const ended = await tx.sandboxRun.updateMany({ where: heldBy(run), data: { status: "SUCCEEDED", finishedAt: now } });
+    if (ended.count === 0) throw new RunTakenOver();
     await tx.sandbox.update({ where: { id: run.sandboxId }, data: { status: "DELETED", databaseName: null, deletedAt: now, sizeBytes: null } });
-    await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: now } });
     await recordSandboxEvent(tx, "sandbox.deleted", run.id);
   });
 }
@@ -277,6 +301,7 @@ const statusAfterFailure = (sandbox: { databaseName: string | null }): SandboxSt
 /** Enough of a run to end it: the sandbox's id and whether it still has a copy. */
 type EndingRun = { id: string; sandbox: { id: string; databaseName: string | null } };
 type AttemptedRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts">;
+type HeldAttempt = AttemptedRun & HeldRun;
 
 /** How the queue retries a run whose attempt failed transiently: null (the CLI) for one attempt only. */
 export interface RetryPolicy {
@@ -292,22 +317,22 @@ export interface RetryPolicy {
  * starting after the back-off, with the reason and the retry time in plain
  * words; anything else fails the run.
  */
-export async function failAttempt(run: AttemptedRun, error: unknown, retry: RetryPolicy | null): Promise<"retrying" | "failed" | "cancelled"> {
+export async function failAttempt(run: HeldAttempt, error: unknown, retry: RetryPolicy | null): Promise<"retrying" | "failed" | "cancelled" | "taken over"> {
+  const held = heldBy(run);
   // Whatever stopped it, a copy its customer asked to stop ends as they asked: never queued again.
-  const asked = await db.sandboxRun.findUnique({ where: { id: run.id }, select: { stopReason: true } });
-  if (asked?.stopReason && (await endStoppedRun(run, asked.stopReason))) return "cancelled";
+  const asked = await db.sandboxRun.findFirst({ where: held, select: { stopReason: true } });
+  if (!asked) return "taken over";
+  if (asked.stopReason) return (await db.$transaction((tx) => endCancelled(tx, run, "RUNNING", asked.stopReason!, held))) ? "cancelled" : "taken over";
   const transient = isTransient(error);
   if (!transient && hasOperatorOnlyDetails(error)) log.error({ err: error, runId: run.id }, "run failed");
   const failureDetail = technicalDetail(error);
   if (retry && transient && run.attempts < retry.maxAttempts) {
     const retryAt = new Date(Date.now() + retry.backoffMs * 2 ** (run.attempts - 1));
     const reason = describeFailure(error, { retryAt });
-    await db.$transaction((tx) => requeue(tx, run, { error: reason, failureDetail, startAfter: retryAt }));
-    return "retrying";
+    return (await db.$transaction((tx) => requeue(tx, run, held, { error: reason, failureDetail, startAfter: retryAt }))) ? "retrying" : "taken over";
   }
   const reason = describeFailure(error, transient && retry ? { attempts: run.attempts } : null);
-  await db.$transaction((tx) => markFailed(tx, run, reason, failureDetail, failureCode(error)));
-  return "failed";
+  return (await db.$transaction((tx) => markFailed(tx, run, held, reason, failureDetail, failureCode(error)))) ? "failed" : "taken over";
 }
 
 /** What a run handed back by its stopping worker says while it waits for the next one. */
@@ -319,11 +344,10 @@ export const HANDED_BACK_REASON = "The worker carrying out this copy was shut do
  * the attempt not counted, since nothing failed; or, when its customer had asked to stop
  * it meanwhile, ended as they asked. Only while this worker still holds it.
  */
-export function handBackRun(run: AttemptedRun & { workerId: string | null }): Promise<"requeued" | "cancelled" | null> {
-  return takeBackRun(run, { workerId: run.workerId }, async (tx) => {
+export function handBackRun(run: HeldAttempt): Promise<"requeued" | "cancelled" | null> {
+  return takeBackRun(run, heldBy(run), async (tx, held) => {
     const said = { error: HANDED_BACK_REASON, failureDetail: `Handed back by worker ${run.workerId ?? "?"} as it shut down.`, startAfter: new Date() };
-    await requeue(tx, run, said, { attemptCounted: false });
-    return "requeued" as const;
+    return (await requeue(tx, run, held, said, { attemptCounted: false })) ? ("requeued" as const) : null;
   });
 }
 
@@ -332,29 +356,39 @@ export function handBackRun(run: AttemptedRun & { workerId: string | null }): Pr
  * it is still RUNNING as `held` says: `then` decides what becomes of it, unless its
  * customer had asked to stop it, which ends it as they asked. Null when it no longer is.
  */
-async function takeBackRun<T>(run: EndingRun, held: Prisma.SandboxRunWhereInput, then: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T | "cancelled" | null> {
+async function takeBackRun<T>(
+  run: EndingRun,
+  held: Prisma.SandboxRunWhereInput,
+  then: (tx: Prisma.TransactionClient, held: Prisma.SandboxRunWhereInput) => Promise<T>,
+): Promise<T | "cancelled" | null> {
   await getBoss(); // started before the transaction that may queue the run's job
+  const still: Prisma.SandboxRunWhereInput = { ...held, id: run.id, status: "RUNNING" };
   return db.$transaction(async (tx) => {
-    const still = await tx.sandboxRun.findFirst({ where: { ...held, id: run.id, status: "RUNNING" }, select: { stopReason: true } });
-    if (!still) return null;
-    if (still.stopReason) return (await endCancelled(tx, run, "RUNNING", still.stopReason)) ? "cancelled" : null;
-    return then(tx);
+    const found = await tx.sandboxRun.findFirst({ where: still, select: { stopReason: true } });
+    if (!found) return null;
+    if (found.stopReason) return (await endCancelled(tx, run, "RUNNING", found.stopReason, still)) ? "cancelled" : null;
+    // Each write of `then` names the run as found here: one changed meanwhile is left as it is.
+    return then(tx, still);
   });
 }
 
 /** `attemptCounted: false`: the attempt that ends here was no attempt (its worker handed it back). */
+/** `held`: the run as the caller holds it; false, and nothing written, when it no longer is. */
 async function requeue(
   tx: Prisma.TransactionClient,
   run: AttemptedRun,
+  held: Prisma.SandboxRunWhereInput,
   retry: { error: string; failureDetail: string; startAfter: Date } | null,
   { attemptCounted = true }: { attemptCounted?: boolean } = {},
-): Promise<void> {
+): Promise<boolean> {
   const said = retry ? { error: retry.error, failureDetail: retry.failureDetail } : {};
   const uncounted = attemptCounted ? {} : { attempts: { decrement: 1 } };
-  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "QUEUED", workerId: null, lostAt: null, ...said, ...uncounted } });
+  const queued = await tx.sandboxRun.updateMany({ where: { ...held, id: run.id }, data: { status: "QUEUED", workerId: null, lostAt: null, ...said, ...uncounted } });
+  if (queued.count === 0) return false;
   const status = SANDBOX_STATUS_WHILE[run.kind].queued;
   if (status) await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status } });
   await enqueueRun(run.id, inTransaction(tx), retry?.startAfter);
+  return true;
 }
 
 /**
@@ -393,9 +427,9 @@ export function endStoppedRun(run: EndingRun, reason: string): Promise<boolean> 
  * it. Its sandbox is as it was before the run: a copy still ready if it had one; a
  * creation's sandbox NOT_CREATED, not FAILED; a deletion's as it stood (it never moved).
  */
-async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: "QUEUED" | "RUNNING", reason: string): Promise<boolean> {
+async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: "QUEUED" | "RUNNING", reason: string, held: Prisma.SandboxRunWhereInput = {}): Promise<boolean> {
   const ended = await tx.sandboxRun.updateManyAndReturn({
-    where: { id: run.id, status: from },
+    where: { ...held, id: run.id, status: from },
     data: { status: "FAILED", finishedAt: new Date(), error: reason, failureCode: CANCELLED, serverWaitSince: null },
     select: { kind: true },
   });
@@ -405,10 +439,13 @@ async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: 
   return true;
 }
 
-async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, reason: string, failureDetail: string, code: string | null): Promise<void> {
-  await tx.sandboxRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason, failureDetail, failureCode: code } });
+/** `held`: the run as the caller holds it; false, and nothing written, when it no longer is. */
+async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, held: Prisma.SandboxRunWhereInput, reason: string, failureDetail: string, code: string | null): Promise<boolean> {
+  const failed = await tx.sandboxRun.updateMany({ where: { ...held, id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason, failureDetail, failureCode: code } });
+  if (failed.count === 0) return false;
   await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: statusAfterFailure(run.sandbox) } });
   await recordSandboxEvent(tx, "sandbox.failed", run.id);
+  return true;
 }
 
 type LostRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts" | "heartbeatAt" | "lostAt">;
@@ -448,12 +485,11 @@ export function describeLostRun(run: { status: string; lostAt: Date | null }, no
  * customer had asked to stop it, ended as they asked.
  */
 export function requeueOrFailLostRun(run: LostRun, takenAt: Date, maxAttempts: number): Promise<"requeued" | "failed" | "cancelled" | null> {
-  return takeBackRun(run, { heartbeatAt: takenAt }, async (tx) => {
+  return takeBackRun(run, { heartbeatAt: takenAt }, async (tx, held) => {
     if (run.attempts >= maxAttempts) {
-      await markFailed(tx, run, WORKER_LOST_REASON, `The worker holding the run stopped beating (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}) on its attempt ${run.attempts} of ${maxAttempts}.`, "WORKER_LOST");
-      return "failed" as const;
+      const detail = `The worker holding the run stopped beating (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}) on its attempt ${run.attempts} of ${maxAttempts}.`;
+      return (await markFailed(tx, run, held, WORKER_LOST_REASON, detail, "WORKER_LOST")) ? ("failed" as const) : null;
     }
-    await requeue(tx, run, null);
-    return "requeued" as const;
+    return (await requeue(tx, run, held, null)) ? ("requeued" as const) : null;
   });
 }

@@ -105,12 +105,12 @@ describe("lifecycle webhooks", () => {
     expect((await deliveriesOf(refreshed.run.id)).map((d) => d.eventType)).toEqual(["sandbox.refreshed"]);
 
     const failed = await runningRun("REFRESH");
-    await failAttempt({ id: failed.run.id, kind: "REFRESH", attempts: 1, sandbox: { id: failed.sandbox.id, databaseName: failed.sandbox.databaseName } }, new Error("Driver said: boom at /srv/db"), null);
+    await failAttempt({ id: failed.run.id, kind: "REFRESH", attempts: 1, workerId: null, sandbox: { id: failed.sandbox.id, databaseName: failed.sandbox.databaseName } }, new Error("Driver said: boom at /srv/db"), null);
     expect(await deliveriesOf(failed.run.id)).toEqual([]);
 
     await endpointFor(adminA, "https://hooks.alpha.example/all");
     const failedAgain = await runningRun("REFRESH");
-    await failAttempt({ id: failedAgain.run.id, kind: "REFRESH", attempts: 1, sandbox: { id: failedAgain.sandbox.id, databaseName: failedAgain.sandbox.databaseName } }, new Error("Driver said: boom at /srv/db"), null);
+    await failAttempt({ id: failedAgain.run.id, kind: "REFRESH", attempts: 1, workerId: null, sandbox: { id: failedAgain.sandbox.id, databaseName: failedAgain.sandbox.databaseName } }, new Error("Driver said: boom at /srv/db"), null);
     const [failure] = await deliveriesOf(failedAgain.run.id);
     expect(JSON.parse(failure!.payload)).toMatchObject({ type: "sandbox.failed", data: { run: { status: "FAILED", error: expect.any(String) }, sandbox: { status: "READY" } } });
     // The reason is the one users see: no driver text, no stack.

@@ -20,7 +20,7 @@ import { tenantConnections } from "../tenants/registry";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { reserveRoomForCopy } from "../sandbox-servers/room";
 import { afterRunFinished } from "./run-finished";
-import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, recordProgress, runDatabaseName, type ClaimedRun } from "../jobs/lifecycle";
+import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, recordProgress, runDatabaseName, RunTakenOver, type ClaimedRun, type HeldAnswer } from "../jobs/lifecycle";
 import { log, withRunLogContext } from "../observability/log";
 import { enqueueRun } from "../jobs/queue";
 
@@ -75,20 +75,26 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
   log.info({ kind: run.kind }, "run started");
   // A stop asked for (requestStop: the stop button, the API, an operator) comes back with every heartbeat and progress write.
   const stop = new AbortController();
-  const heed = (stopReason: string | null) => {
-    if (stopReason && !stop.signal.aborted) stop.abort(new Error("asked to stop"));
+  // So does the news that the run is no longer this worker's (lifecycle.ts HeldRun): it stops, and writes nothing more.
+  const heed = (answer: HeldAnswer) => {
+    if (!answer || stop.signal.aborted) return;
+    stop.abort(answer instanceof RunTakenOver ? answer : new Error("asked to stop"));
   };
-  const beat = setInterval(() => void heartbeat(runId).then(heed, () => undefined), HEARTBEAT_MS);
+  const beat = setInterval(() => void heartbeat(run).then(heed, () => undefined), HEARTBEAT_MS);
   let settle = () => undefined as void;
   if (run.kind !== "DELETE") {
     const settled = new Promise<void>((resolve) => (settle = resolve));
     copiesInHand.set(runId, { workerId: run.workerId!, handBack: () => stop.abort(new WorkerShutDown("its worker is shutting down")), settled });
   }
-  let outcome: "succeeded" | "failed" | "retrying" | "cancelled" = "succeeded";
+  let outcome: "succeeded" | "failed" | "retrying" | "cancelled" | "taken over" = "succeeded";
   try {
     if (run.kind === "DELETE") await deleteSandbox(run);
     else await buildCopy(run, stop.signal, heed, options);
   } catch (error) {
+    if (error instanceof RunTakenOver || stop.signal.reason instanceof RunTakenOver) {
+      log.warn({ kind: run.kind }, "the run was taken from this worker (recovered as lost while it was cut off); it stops here");
+      return "done";
+    }
     if (stop.signal.reason instanceof WorkerShutDown) {
       const handed = await handBackRun(run);
       log.info({ kind: run.kind, handed }, "run handed back as its worker shuts down");
@@ -102,7 +108,11 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
       log.warn({ kind: run.kind }, "run attempt failed; it will be retried");
       return "retrying";
     }
-    // Nor about a copy stopped as asked: whoever asked knows.
+    // Nor about a copy stopped as asked: whoever asked knows. A run taken from this worker is another's to end.
+    if (outcome === "taken over") {
+      log.warn({ kind: run.kind }, "the run was taken from this worker (recovered as lost while it was cut off); it stops here");
+      return "done";
+    }
     if (outcome === "cancelled") {
       log.info({ kind: run.kind }, "run stopped as asked");
       return "done";
@@ -125,7 +135,7 @@ const HEARTBEAT_MS = 5_000;
  * write's answer): the copy stops and its half-made database is dropped, and a copy that
  * was verified meanwhile is dropped before the swap. The caller then ends the run.
  */
-async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (stopReason: string | null) => void, { onProgress, beforeStep }: ExecuteOptions): Promise<void> {
+async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: HeldAnswer) => void, { onProgress, beforeStep }: ExecuteOptions): Promise<void> {
   const { sandbox } = run;
   const { productionUrl } = await tenantConnections(sandbox.tenantId);
   const sandboxServerUrl = await sandboxServerUrlOf(sandbox.id);
@@ -155,7 +165,7 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (stopReason: 
     beforeStep,
     onProgress: async (progress) => {
       onProgress?.(progress);
-      heed(await recordProgress(run.id, progress as unknown as Prisma.InputJsonValue));
+      heed(await recordProgress(run, progress as unknown as Prisma.InputJsonValue));
     },
   });
   if (stop.aborted) {
@@ -170,6 +180,8 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (stopReason: 
   // copy to the run's next attempt (dropEarlierAttemptsCopy) or, once the run has ended,
   // to the orphan sweep: never dropped here, where it may be the sandbox's only copy.
   await completeCopy(run, { databaseName, sizeBytes, report }).catch(async (error: unknown) => {
+    // Another worker's now: its swap, if any, is its own.
+    if (error instanceof RunTakenOver) throw error;
     const swapped = await db.sandboxRun.findUnique({ where: { id: run.id }, select: { status: true } }).then(
       (r) => r?.status === "SUCCEEDED",
       () => false,

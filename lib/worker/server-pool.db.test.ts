@@ -135,7 +135,7 @@ describe("a pool of two sandbox servers", () => {
       await recoverStaleRuns();
       expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnHung } })).lostAt).toEqual(lostAt);
       // A worker that beats again was not lost after all: its customer is told nothing of it.
-      await heartbeat(lostOnHung);
+      await heartbeat({ id: lostOnHung, workerId: "dead", attempts: 1 });
       expect((await getProgressSnapshot(admin, onHung.id))?.run?.waiting).toBeNull();
       await db.sandboxRun.update({ where: { id: lostOnHung }, data: { heartbeatAt: stale, lostAt } });
       await expect(dropOrphanCopies()).resolves.toEqual([]);
