@@ -27,7 +27,9 @@ export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
       const dropped = await tryDropSandboxDatabase(await sandboxServerUrlOf(run.sandboxId), databaseName);
       // A sandbox server that does not answer (its own alert says so): the run stays taken, is
       // stale again in STALE_AFTER_MS and is looked at then; the other lost runs are not held up.
-      if (!dropped) continue;
+      // Unless its customer asked to stop it: it ends now, as they asked, and what it left on the
+      // server is the orphan sweep's once the server answers (the run is over, nothing points at it).
+      if (!dropped && !run.stopReason) continue;
     }
     const outcome = await requeueOrFailLostRun(run, now, copyLimits().maxAttempts);
     if (!outcome) continue;

@@ -140,8 +140,13 @@ describe("a pool of two sandbox servers", () => {
       await db.sandboxRun.update({ where: { id: lostOnHung }, data: { heartbeatAt: stale, lostAt } });
       await expect(dropOrphanCopies()).resolves.toEqual([]);
       expect(hung.connections()).toBeGreaterThan(0);
+      // Its customer asks to stop it: it ends now, as they asked, though the server still does not answer.
+      await db.sandboxRun.update({ where: { id: lostOnHung }, data: { stopReason: "Stopped by its customer." } });
+      await recoverStaleRuns();
+      expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnHung } })).toMatchObject({ status: "FAILED", failureCode: "CANCELLED" });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: onHung.id } })).status).toBe("NOT_CREATED");
       // One connection bound each (1 s here), not for good.
-      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
       if (connectTimeout === undefined) delete process.env.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS;
       else process.env.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS = connectTimeout;
