@@ -5,7 +5,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { claimRun, completeCopy, failAttempt, heartbeat, JOBLESS_AFTER_MS, recordProgress, requestRun, requeueJoblessRuns, RunTakenOver } = await import("./lifecycle");
-const { stopBoss } = await import("./queue");
+const { RUN_JOB_EXPIRY_SECONDS, stopBoss } = await import("./queue");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("../worker/recovery");
 const { copyLimits } = await import("../config/copy-limits");
 const { AppError } = await import("../errors");
@@ -43,9 +43,11 @@ describe("sandbox runs", () => {
     const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run.status).toBe("QUEUED");
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).status).toBe("QUEUED");
-    const jobs = await db.$queryRawUnsafe<{ n: bigint }[]>(
-      `SELECT count(*) AS n FROM pgboss.job WHERE name = 'sandbox-run' AND data->>'runId' = $1`, runId);
+    const jobs = await db.$queryRawUnsafe<{ n: bigint; seconds: number }[]>(
+      `SELECT count(*) AS n, max(extract(epoch FROM expire_in))::int AS seconds FROM pgboss.job WHERE name = 'sandbox-run' AND data->>'runId' = $1`, runId);
     expect(Number(jobs[0]!.n)).toBe(1);
+    // pg-boss never ends a run's job before the run's own deadline would (a copy of hundreds of GB takes days).
+    expect(jobs[0]!.seconds).toBe(RUN_JOB_EXPIRY_SECONDS);
   });
 
   it("refuses a second run while one is active, also when requests race", async () => {

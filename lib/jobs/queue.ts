@@ -45,6 +45,12 @@ export function wakeLocalRunWorkers(): void {
   void pending.then((boss) => ids.forEach((id) => boss.notifyWorker(id))).catch(() => undefined);
 }
 
+/**
+ * How long pg-boss lets a run's job be active: the most it allows (under 24 hours). A run's own deadline
+ * (20 minutes per GB) may be longer; the worker's slot then waits for it (lib/worker/worker.ts).
+ */
+export const RUN_JOB_EXPIRY_SECONDS = 24 * 3600 - 60;
+
 /** The process's pg-boss instance, started once (it creates its schema on first start). */
 export function getBoss(): Promise<PgBoss> {
   globalForBoss.boss ??= (async () => {
@@ -52,7 +58,11 @@ export function getBoss(): Promise<PgBoss> {
     boss.on("error", (error) => log.error(error, "job queue error"));
     await boss.start();
     // Recovery from dead workers is ours (lib/worker/recovery.ts): pg-boss must not run a job twice.
-    await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+    // Nor end one early: at a job's expiry it stops waiting for the handler. Updated as well as
+    // created: a queue made with an earlier expiry keeps it otherwise.
+    const runQueue = { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: RUN_JOB_EXPIRY_SECONDS };
+    await boss.createQueue(RUN_QUEUE, runQueue);
+    await boss.updateQueue(RUN_QUEUE, runQueue);
     await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
     await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
     return boss;

@@ -11,6 +11,7 @@ import { pruneIdempotencyKeys } from "../api/idempotency";
 import { executeRun, handBackCopiesInHand } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { requeueJoblessRuns } from "../jobs/lifecycle";
+import { oneAtATime } from "./one-at-a-time";
 import { dropOrphanCopies } from "./orphan-copies";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
@@ -49,9 +50,12 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
   const boss = await getBoss();
   const workIds: string[] = [];
   for (let i = 0; i < concurrency; i++) {
+    // One run per slot, even past its job's expiry (RUN_JOB_EXPIRY_SECONDS), when pg-boss stops
+    // waiting for the handler and offers the slot the next job beside the copy still going.
+    const oneRunAtATime = oneAtATime((runId: string) => executeRun(runId, id));
     workIds.push(
       await boss.work<RunJob>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-        if (job) await executeRun(job.data.runId, id);
+        if (job) await oneRunAtATime(job.data.runId);
       }),
     );
   }
