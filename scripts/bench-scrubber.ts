@@ -73,7 +73,7 @@ const cases: { name: string; companies: string[]; text: (raw: Production) => str
 for (const { name, companies, text } of cases) {
   const raw = production(companies);
   const values = productionValues(raw);
-  const scrubber = new Scrubber(new Pseudonymiser("bench-secret", values, "sandbox.invalid"), values, companies);
+  const scrubber = new Scrubber(new Pseudonymiser("bench-secret", values, "sandbox.invalid"), values, { companies, addresses: [] });
   const made = text(raw);
   const texts = typeof made === "string" ? [made] : made;
   const length = texts.reduce((sum, t) => sum + t.length, 0);

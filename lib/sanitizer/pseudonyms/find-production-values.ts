@@ -25,6 +25,7 @@ import { BinaryFieldWalker, forEachBinaryRowChunk } from "./binary-rows";
 import { MAX_REWRITTEN_BYTES } from "./copy-rows";
 import { fieldResultsFor } from "./field-results";
 import { personalKind, type PersonalKind } from "./columns";
+import { textPhrasesOf, type PhraseFinder } from "./text-phrases";
 import { plainText } from "./plain-text";
 import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, normaliseName, words, type ProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
@@ -39,7 +40,7 @@ const HAS_DIGIT = /\d/;
 const ADDRESS_WORD_BYTES = 4 * 1024 * 1024;
 const HOLDS = "1";
 /** What a value may hold, as the offending rows say it; a column keeps its values' verdicts as positions here, 0 for none. */
-const FOUND = ["a person's name", "a company's name", "an address", "an org number", "a phone number", "a company's website"] as const;
+const FOUND = ["a person's name", "a company's name", "an address", "an org number", "a phone number", "a company's website", "a company's name or an address"] as const;
 type Found = (typeof FOUND)[number];
 
 export class ProductionValueFinder {
@@ -51,12 +52,15 @@ export class ProductionValueFinder {
   private readonly longestWhole: number;
   /** Address word → HOLDS or "": every address repeats its domain's words and "com", and the pseudonyms' names repeat by the thousand. */
   private readonly addressWords = new BoundedCache(ADDRESS_WORD_BYTES);
+  /** Companies, also without their legal form, and street addresses, as free text names them (text-phrases.ts). */
+  private readonly textPhrases: PhraseFinder;
 
   constructor(private readonly production: ProductionValues) {
     this.fullNames = new Set([...production.fullNames].map(normaliseName));
     // As written and as ASCII spells them: e-mail addresses and user names carry "bjornstad" for "Bjørnstad".
     this.checkedNames = new Set([...production.nameWords].filter((w) => [...w].length >= MIN_CHECKED_WORD && !isCommonWord(w)));
     this.checkedFilter = new WordFilter(this.checkedNames);
+    this.textPhrases = textPhrasesOf(production);
     let longest = 0;
     for (const set of [this.fullNames, production.companies, production.addresses]) for (const v of set) longest = Math.max(longest, v.length);
     // Spaces are collapsed before comparing: allow for a generous number of them.
@@ -86,7 +90,10 @@ export class ProductionValueFinder {
       if (words(value.toLowerCase()).some((w) => p.nameWords.has(w))) return "a person's name";
     } else if (kind === "email" || kind === "username") {
       if (this.addressHoldsName(value)) return "a person's name";
-    } else if (this.holdsCheckedName(value)) return "a person's name";
+    } else {
+      const held = this.holdsCheckedNameOrPhrase(value, kind === "free-text");
+      if (held) return held;
+    }
     // An address in text is read as an address column's: "khansen@…" and "hansen85@…" hold a name too.
     if (kind === "free-text" && value.includes("@") && this.textAddressHoldsName(value)) return "a person's name";
     if (kind === "free-text" && this.holdsWebsiteHostInText(value)) return "a company's website";
@@ -128,15 +135,18 @@ export class ProductionValueFinder {
   }
 
   /**
-   * Whether a word of `text` is one of the checked names (MIN_CHECKED_WORD characters or
-   * more, lower-cased: "İKA" is four, as "i̇ka", though written in three).
+   * What `text` holds: a word that is one of the checked names (MIN_CHECKED_WORD characters
+   * or more, lower-cased: "İKA" is four, as "i̇ka", though written in three), or, with
+   * `phrases`, a production company or street address (text-phrases.ts); null for neither.
    */
-  private holdsCheckedName(text: string): boolean {
+  private holdsCheckedNameOrPhrase(text: string, phrases: boolean): Found | null {
     const scan = WordScanner.of(text);
     while (scan.next()) {
-      if (this.checkedFilter.mayHave(scan.hash) && this.checkedNames.has(scan.word())) return true;
+      if (this.checkedFilter.mayHave(scan.hash) && this.checkedNames.has(scan.word())) return "a person's name";
+      // In the same walk over the words: free text is most of what the check reads.
+      if (phrases && this.textPhrases.mayStartWith(scan.hash) && this.textPhrases.startsAt(text, scan)) return "a company's name or an address";
     }
-    return false;
+    return null;
   }
 }
 

@@ -32,14 +32,14 @@ export class PersonalData {
 
   private constructor(
     readonly production: ProductionValues,
-    raw: Pick<RawProductionValues, "companies">,
+    raw: Pick<RawProductionValues, "companies" | "addresses">,
     readonly pseudonyms: Pseudonymiser,
   ) {
-    this.scrubber = new Scrubber(pseudonyms, production, raw.companies);
+    this.scrubber = new Scrubber(pseudonyms, production, raw);
   }
 
   /** A run's pseudonyms and scrubber, built without holding the event loop (Pseudonymiser.build). */
-  static async build(production: ProductionValues, raw: Pick<RawProductionValues, "companies">, secret: string, invalidationDomain: string): Promise<PersonalData> {
+  static async build(production: ProductionValues, raw: Pick<RawProductionValues, "companies" | "addresses">, secret: string, invalidationDomain: string): Promise<PersonalData> {
     return new PersonalData(production, raw, await Pseudonymiser.build(secret, production, invalidationDomain));
   }
 

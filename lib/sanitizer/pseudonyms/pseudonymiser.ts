@@ -18,6 +18,7 @@ import { rewriteEmail } from "../rules/rule-02-email";
 import { replaceAddressesAndWords } from "./addresses";
 import { BoundedCache } from "./bounded-cache";
 import { cannotPseudonymise } from "./refusal";
+import { textPhrasesOf, type PhraseFinder } from "./text-phrases";
 import { detectLocale, FAKERS, localeOfAttempt } from "./locales";
 import { fakerSeed, PseudonymSeeds, seedDigits } from "./seed";
 import { addressHoldsName, addressNameParts, addressWordHoldsName, digitsOf, holdsWebsiteHost, normaliseAddress, normaliseName, PHONE_PREFIX, spelledName, spelledOut, websiteParts, WORD, words, type ProductionValues } from "./values";
@@ -68,6 +69,8 @@ export class Pseudonymiser {
   private readonly fakerCredit = new Map<string, number>();
   /** Syllables of a made-up name: enough for MADE_UP_ROOM times production's name words. */
   private readonly madeUpSyllables: number;
+  /** Production's companies (also without their legal form) and addresses, as the check reads text for them. */
+  private readonly textPhrases: PhraseFinder;
 
   /** Every production name word is drawn here, at once: Pseudonymiser.build draws them a turn at a time. */
   constructor(
@@ -77,6 +80,7 @@ export class Pseudonymiser {
     drawNames = true,
   ) {
     this.seeds = new PseudonymSeeds(secret);
+    this.textPhrases = textPhrasesOf(production);
     const room = Math.ceil(Math.log(MADE_UP_ROOM * production.nameTokens.size) / Math.log(SYLLABLE_COUNT));
     this.madeUpSyllables = Math.min(MAX_SYLLABLES, Math.max(MIN_SYLLABLES, room));
     if (drawNames) for (const word of this.namesInOrder()) this.nameWord(word);
@@ -238,13 +242,13 @@ export class Pseudonymiser {
 
   companyName(value: string): string {
     return this.cached("company", value, () =>
-      this.draw("company", normaliseName(value), (f) => this.ownPeople(f.company.name()), (c) => !this.production.companies.has(normaliseName(c)) && this.clean(c)),
+      this.draw("company", normaliseName(value), (f) => this.ownPeople(f.company.name()), (c) => !this.production.companies.has(normaliseName(c)) && this.inTextClean(c)),
     );
   }
 
   street(value: string): string {
     return this.cached("street", value, () =>
-      this.draw("street", normaliseAddress(value), (f) => this.ownPeople(f.location.streetAddress()), (c) => !this.production.addresses.has(normaliseAddress(c)) && this.clean(c)),
+      this.draw("street", normaliseAddress(value), (f) => this.ownPeople(f.location.streetAddress()), (c) => !this.production.addresses.has(normaliseAddress(c)) && this.inTextClean(c)),
     );
   }
 
@@ -308,6 +312,16 @@ export class Pseudonymiser {
    */
   private ownPeople(candidate: string): string {
     return candidate.replace(WORD, (w) => (this.production.nameWords.has(w.toLowerCase()) ? this.nameWord(w) : w));
+  }
+
+  /**
+   * A company's or an address's pseudonym as free text will hold it, where the check reads
+   * text for production's companies and addresses too: clean of names, and of any of
+   * those ("Juhl Tøj A/S" holds production's "Juhl Tøj ApS" as text writes it), and with no
+   * word that is a company's website name ("Leffler" in "Offer Leffler.docx").
+   */
+  private inTextClean(candidate: string): boolean {
+    return this.clean(candidate) && !this.textPhrases.holdsIn(candidate) && !holdsWebsiteHost(candidate, this.production);
   }
 
   /** No word of the candidate is a production person's name, as written or spelled in ASCII (the verifier looks for those in every value). */

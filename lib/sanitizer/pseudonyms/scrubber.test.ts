@@ -19,14 +19,14 @@ const RAW: RawProductionValues = {
 function setUp() {
   const values = productionValues(RAW);
   const p = new Pseudonymiser("secret", values, "mailinator.com");
-  return { p, scrub: (text: string) => new Scrubber(p, values, RAW.companies).scrub(text) };
+  return { p, scrub: (text: string) => new Scrubber(p, values, RAW).scrub(text) };
 }
 
 describe("Scrubber", () => {
   it("replaces a name spelled in ASCII (Bjornstad, BJOERNSTAD for Bjørnstad) with that name's pseudonym", () => {
     const values = productionValues({ ...RAW, lastNames: [...RAW.lastNames, "Bjørnstad"], fullNames: [...RAW.fullNames, "Kari Bjørnstad"] });
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrub = (text: string) => new Scrubber(p, values, RAW.companies).scrub(text);
+    const scrub = (text: string) => new Scrubber(p, values, RAW).scrub(text);
     const pseudonym = p.nameWord("Bjørnstad");
     expect(scrub("Ring Bjornstad eller BJOERNSTAD")).toBe(`Ring ${pseudonym} eller ${pseudonym.toUpperCase()}`);
     expect(scrub("Kari Bjornstad skrev")).toBe(`${p.personName("Kari Bjørnstad")} skrev`);
@@ -66,7 +66,7 @@ describe("Scrubber", () => {
     const raw = { ...RAW, firstNames: [...RAW.firstNames, "Can", "Don"], lastNames: [...RAW.lastNames, "Yilmaz"], fullNames: [...RAW.fullNames, "Can Yilmaz", "Don van den Berg"] };
     const values = productionValues(raw);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    const scrub = (text: string) => new Scrubber(p, values, raw).scrub(text);
     expect(scrub("Then you can input it, but don't restart the van. Den er klar.")).toBe("Then you can input it, but don't restart the van. Den er klar.");
     // As a name, in a full name, they are still replaced.
     expect(scrub("Can Yilmaz called")).toBe(`${p.personName("Can Yilmaz")} called`);
@@ -77,7 +77,7 @@ describe("Scrubber", () => {
     const raw = { ...RAW, orgNumbers: ["912 345 678"] };
     const values = productionValues(raw);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    const scrub = (text: string) => new Scrubber(p, values, raw).scrub(text);
     expect(scrub("Faktura, org.nr 912345678, tlf +47 22 33 44 55.")).toBe(`Faktura, org.nr ${p.orgNumber("912345678")}, tlf ${p.phone("+47 22 33 44 55")}.`);
     expect(scrub("Ordre 123456789 levert")).toBe("Ordre 123456789 levert");
   });
@@ -86,7 +86,7 @@ describe("Scrubber", () => {
     const raw = { ...RAW, websites: ["https://www.nordvikbygg.no", "berg-hansen.com"] };
     const values = productionValues(raw);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    const scrub = (text: string) => new Scrubber(p, values, raw).scrub(text);
     const site = p.website("https://www.nordvikbygg.no");
     expect(scrub("Mvh Tommy\nwww.nordvikbygg.no | shop.Berg-Hansen.com.")).toBe(`Mvh Tommy\n${site.replace("https://", "")} | shop.${p.websiteName("berg-hansen")}.com.`);
     // Not a host name: kept.
@@ -104,7 +104,7 @@ describe("Scrubber", () => {
     const raw = { ...RAW, companies: ["Sæther Karlsen AS", "Sæther Karlsen Solheim og Fossum", "Sæther Karlsen Solheim og Fossum Smebø", "Grace Price"] };
     const values = productionValues(raw);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    const scrub = (text: string) => new Scrubber(p, values, raw).scrub(text);
     expect(scrub("Quote for Sæther Karlsen Solheim og Fossum Smebø, Oslo")).toBe(`Quote for ${p.companyName("Sæther Karlsen Solheim og Fossum Smebø")}, Oslo`);
     expect(scrub("Quote for Sæther Karlsen Solheim og Fossum Lostad")).toBe(`Quote for ${p.companyName("Sæther Karlsen Solheim og Fossum")} Lostad`);
     expect(scrub("sæther karlsen as")).toBe(p.companyName("Sæther Karlsen AS").toLowerCase());
@@ -117,7 +117,7 @@ describe("Scrubber", () => {
     const raw = { ...RAW, companies: ["Alfa Alfa Omega", "Sæther Karlsen Solheim og Fossum", "Solheim og Fossum Eiendom", "Karlsen Solheim"] };
     const values = productionValues(raw);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrub = (text: string) => new Scrubber(p, values, raw.companies).scrub(text);
+    const scrub = (text: string) => new Scrubber(p, values, raw).scrub(text);
     // Read from the first "alfa", the phrase breaks at the third word; it starts again at the second.
     expect(scrub("alfa alfa alfa omega")).toBe(`alfa ${p.companyName("Alfa Alfa Omega").toLowerCase()}`);
     expect(scrub("Alfa Alfa Alfa Alfa Omega!")).toBe(`Alfa Alfa ${p.companyName("Alfa Alfa Omega")}!`);
@@ -142,7 +142,7 @@ describe("Scrubber", () => {
     const raw = { ...RAW, orgNumbers: ["912 345 678"] };
     const values = productionValues(raw);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrubber = new Scrubber(p, values, raw.companies);
+    const scrubber = new Scrubber(p, values, raw);
     const finder = new ProductionValueFinder(values);
     for (const text of ["Tlf +47\u00a022\u00a033\u00a044\u00a055", "Tlf 22/33/44/55", "Tlf +47\u202f22\u202f33\u202f44\u202f55", "org.nr 912\u00a0345\u00a0678"]) {
       expect(finder.find(text, "free-text"), text).not.toBeNull();
@@ -161,7 +161,7 @@ describe("Scrubber", () => {
     };
     const values = productionValues(raw);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrubber = new Scrubber(p, values, raw.companies);
+    const scrubber = new Scrubber(p, values, raw);
     const finder = new ProductionValueFinder(values);
     const leaked = /yildiz|michal|gudrun|aydin|thorunn|jonsdottir/i;
     for (const address of ["ahmet.yildiz@firma.no", "michal.nowak@firma.no", "gudrun.jonsdottir@firma.no", "thorunn@firma.no"]) {
@@ -180,7 +180,7 @@ describe("Scrubber", () => {
     const raw = { ...RAW, firstNames: [...RAW.firstNames, "José"], lastNames: [...RAW.lastNames, "Müller"], fullNames: [...RAW.fullNames, "José Müller"] };
     const values = productionValues(raw);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrubber = new Scrubber(p, values, raw.companies);
+    const scrubber = new Scrubber(p, values, raw);
     const finder = new ProductionValueFinder(values);
     const disguised = ["Ring Jose\u0301 Mu\u0308ller", "Han\u00adsen ringte", "Han\u200bsen ringte", "\uff28\uff41\uff4e\uff53\uff45\uff4e ringte"];
     for (const text of disguised) {
@@ -194,10 +194,30 @@ describe("Scrubber", () => {
     expect(scrubber.scrub("Møte\u00a0i\u00a0morgen \u200b ok")).toBe("Møte\u00a0i\u00a0morgen \u200b ok");
   });
 
+  it("replaces a company named without its legal form or with its words joined as file names join them, and its street address, so that the check finds none", () => {
+    const raw = { ...RAW, companies: [...RAW.companies, "Fjordkraft Solutions AS", "Data AS"], addresses: ["Storgata 12", "Bryggen"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw);
+    const finder = new ProductionValueFinder(values);
+    const company = p.companyName("Fjordkraft Solutions AS");
+    for (const text of ["Møte med Fjordkraft Solutions i morgen", "Fjordkraft_Solutions_AS_tilbud.pdf", "fjordkraft-solutions-kontrakt.docx", "Levering: Storgata 12, 0155 Oslo"]) {
+      expect(finder.find(text, "free-text"), text).not.toBeNull();
+      const scrubbed = scrubber.scrub(text);
+      expect(scrubbed).not.toMatch(/fjordkraft|storgata 12/i);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrubber.scrub("Møte med Fjordkraft Solutions i morgen")).toBe(`Møte med ${company.replace(/\s+(AS|ASA|AB|GmbH|Ltd|Inc|LLC|A\/S|ApS|Oy)$/i, "")} i morgen`);
+    expect(scrubber.scrub("Levering: Storgata 12, 0155 Oslo")).toBe(`Levering: ${p.street("Storgata 12")}, 0155 Oslo`);
+    // A single word left of a name ("Data" of "Data AS"), or a street alone, is a word of the text: it stays.
+    expect(scrubber.scrub("Send data til Bryggen")).toBe("Send data til Bryggen");
+    expect(finder.find("Send data til Bryggen", "free-text")).toBeNull();
+  });
+
   it("rewrites an address in text whose local part holds a name (khansen, hansen85, karihansen) so that the check finds none", () => {
     const values = productionValues(RAW);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
-    const scrubber = new Scrubber(p, values, RAW.companies);
+    const scrubber = new Scrubber(p, values, RAW);
     const finder = new ProductionValueFinder(values);
     for (const text of ["Skriv til khansen@firma.no", "Fra: <hansen85@gmail.com>", "cc karihansen@firma.no, oberg@firma.no."]) {
       expect(finder.find(text, "free-text")).toBe("a person's name");
@@ -219,7 +239,7 @@ describe("Scrubber", () => {
     const p = new Pseudonymiser("secret", values, "mailinator.com");
     // A bound of 10,000 characters here; a copy's is MAX_REWRITTEN_BYTES.
     const max = 10_000;
-    const scrub = (text: string) => new Scrubber(p, values, [...RAW.companies, "Q"], max).scrub(text);
+    const scrub = (text: string) => new Scrubber(p, values, { ...RAW, companies: [...RAW.companies, "Q"] }, max).scrub(text);
     const grown = p.companyName("Q").length + 1;
     expect(scrub("Call q")).toBe(`Call ${p.companyName("Q").toLowerCase()}`);
     // "q " becomes the pseudonym and a space: the text fits up to the bound and no further.
@@ -235,7 +255,7 @@ describe("Scrubber", () => {
     const longest = `${"alfa ".repeat(MAX_PHRASE_WORDS - 1)}omega`;
     const build = (companies: string[], fullNames: Iterable<string> = RAW.fullNames) => {
       const values = productionValues({ ...RAW, companies, fullNames });
-      return () => new Scrubber(new Pseudonymiser("secret", values, "mailinator.com"), values, companies);
+      return () => new Scrubber(new Pseudonymiser("secret", values, "mailinator.com"), values, { companies, addresses: [] });
     };
     // The longest allowed is still scrubbed as a phrase.
     const scrubber = build([longest])();

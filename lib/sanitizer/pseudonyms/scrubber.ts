@@ -19,7 +19,8 @@ import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
 import { plainText } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
-import { holdsPhoneDigits, normaliseName, words, type ProductionValues } from "./values";
+import { addressNamesItself, phraseGap, pseudonymWithoutLegalForm, withoutLegalForm } from "./text-phrases";
+import { holdsPhoneDigits, normaliseName, words, type ProductionValues, type RawProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
@@ -62,8 +63,8 @@ interface PhraseNode {
   endsAlso?: PhraseNode;
 }
 
-/** What separates two words of a phrase, as the tree keys it; most often one space, which needs no work. */
-const gap = (text: string) => (text === " " ? text : text.replace(/\s+/g, " ").toLowerCase());
+/** What separates two words of a phrase, as the tree keys it (text-phrases.ts). */
+const gap = phraseGap;
 
 const edge = (gapBefore: string, word: string) => `${gapBefore}\0${word}`;
 const wordOfEdge = (key: string) => key.slice(key.indexOf("\0") + 1);
@@ -95,7 +96,7 @@ export class Scrubber {
   constructor(
     private readonly pseudonyms: Pseudonymiser,
     private readonly production: ProductionValues,
-    companies: Iterable<string>,
+    { companies, addresses }: Pick<RawProductionValues, "companies" | "addresses">,
     private readonly maxLength = MAX_REWRITTEN_BYTES,
   ) {
     // Names as written and as ASCII spells them ("Bjornstad" in a message): nameWord gives both one pseudonym.
@@ -111,6 +112,14 @@ export class Scrubber {
       if (companyWords.length > MAX_PHRASE_WORDS) throw tooManyWords("company names");
       if (companyWords.length === 1 && production.nameWords.has(normaliseName(company))) continue; // the person's name wins
       this.addPhrase(company, () => pseudonyms.companyName(company));
+      // As text names it: "Fjordkraft Solutions" for "Fjordkraft Solutions AS" (text-phrases.ts).
+      const short = withoutLegalForm(company);
+      if (short) this.addPhrase(short, () => pseudonymWithoutLegalForm(pseudonyms.companyName(company)));
+    }
+    // A company's street address in text ("Levering: Storgata 12, 0155 Oslo"), as the address columns have it.
+    for (const address of addresses) {
+      if (words(address).length > MAX_PHRASE_WORDS) throw tooManyWords("addresses");
+      if (addressNamesItself(address)) this.addPhrase(address, () => pseudonyms.street(address));
     }
     this.linkFallbacks();
     this.phraseStarts = new WordFilter(this.root.next!.keys());

@@ -1,0 +1,131 @@
+/**
+ * The forms in which free text names a production company or street address, beyond
+ * the value as written: a company without its legal form ("Fjordkraft Solutions" for
+ * "Fjordkraft Solutions AS"), as people write it in a ticket. The scrubber replaces
+ * them (scrubber.ts) and the check looks for them (find-production-values.ts), both
+ * from this one list of forms.
+ */
+import { WORD, words, type ProductionValues } from "./values";
+import { wordHash as wordHashOf, WordFilter, WordScanner } from "./word-scan";
+
+/** Words of legal forms that end company names: Nordic, German, British, American and others the CRM's customers have. */
+const LEGAL_FORM_WORDS = new Set([
+  "as", "asa", "ans", "da", "sa", "ab", "publ", "hb", "kb", "aps", "a", "s", "i", "p", "k", "ivs", "amba", "oy", "oyj", "ky",
+  "gmbh", "mbh", "ag", "kg", "kgaa", "ohg", "ug", "ev", "co", "ltd", "limited", "plc", "llp", "lp", "inc", "llc", "corp",
+  "corporation", "company", "bv", "nv", "sarl", "sas", "srl", "spa", "sl",
+]);
+
+/**
+ * A company name without the legal form it ends with, as it is written ("Fjordkraft
+ * Solutions" of "Fjordkraft Solutions AS", "Berg & Hansen" of "Berg & Hansen GmbH"); null
+ * when it has none, or when a single word is left ("Data" of "Data AS", "Nordvik" of
+ * "Nordvik AS"): alone, such a word is as often a word of the language or a place, and
+ * replacing it wherever text has it would garble the text.
+ */
+export function withoutLegalForm(company: string): string | null {
+  const spans = [...company.matchAll(WORD)].map((m) => ({ word: m[0].toLowerCase(), start: m.index }));
+  let kept = spans.length;
+  while (kept > 0 && LEGAL_FORM_WORDS.has(spans[kept - 1]!.word)) kept--;
+  if (kept === spans.length || kept < MIN_PHRASE_WORDS) return null;
+  const last = spans[kept - 1]!;
+  return company.slice(0, last.start + last.word.length);
+}
+
+/** The fewest words a form other than the value as written may have: see withoutLegalForm. */
+const MIN_PHRASE_WORDS = 2;
+
+/** The pseudonym's own legal form left off too, as the text left production's off ("Nilsen Bygg" for "Nilsen Bygg AS"). */
+export function pseudonymWithoutLegalForm(pseudonym: string): string {
+  return withoutLegalForm(pseudonym) ?? pseudonym;
+}
+
+/** A street address that text names it by: of two words or more ("Storgata 12"); one alone ("Storgata") is a street, not anyone's address. */
+export function addressNamesItself(address: string): boolean {
+  return words(address).length >= MIN_PHRASE_WORDS;
+}
+
+/**
+ * What separates two words of a phrase, as the scrubber and the check both read it; most
+ * often one space, which needs no work. Underscores and hyphens alone read as a space:
+ * file names join a company's words so ("Fjordkraft_Solutions_AS_tilbud.pdf").
+ */
+export const phraseGap = (text: string) => (text === " " ? text : SPACE_LIKE.test(text) ? " " : text.replace(/\s+/g, " ").toLowerCase());
+const SPACE_LIKE = /^[\s_-]+$/;
+
+/** A phrase as the check compares it: its words lower-cased, joined by their gaps as phraseGap reads them. */
+function phraseKey(value: string): string {
+  const scan = WordScanner.of(value);
+  let key = "";
+  let previousEnd = -1;
+  while (scan.next()) {
+    key += previousEnd < 0 ? scan.word() : phraseGap(value.slice(previousEnd, scan.start)) + scan.word();
+    previousEnd = scan.end;
+  }
+  return key;
+}
+
+/**
+ * The check's own reading of the phrases free text may not hold (companies and their
+ * forms without a legal form, street addresses): built from production's values, not
+ * from the scrubber's tree, so a phrase the scrubber missed is found here.
+ */
+export class PhraseFinder {
+  private readonly phrases = new Set<string>();
+  private readonly firstWords = new Set<string>();
+  private readonly firstWordFilter = new WordFilter();
+  private longest = 0;
+
+  add(value: string): void {
+    const valueWords = words(value);
+    if (valueWords.length === 0) return;
+    this.phrases.add(phraseKey(value));
+    const first = valueWords[0]!.toLowerCase();
+    if (!this.firstWords.has(first)) {
+      this.firstWords.add(first);
+      this.firstWordFilter.add(wordHashOf(first));
+    }
+    this.longest = Math.max(this.longest, valueWords.length);
+  }
+
+  /** Whether `text` holds one of the phrases, its words whole. */
+  holdsIn(text: string): boolean {
+    if (this.phrases.size === 0) return false;
+    const scan = WordScanner.of(text);
+    while (scan.next()) if (this.startsAt(text, scan)) return true;
+    return false;
+  }
+
+  /** False when no phrase starts with the word of this hash (most words): the bit set says so without a string being made. */
+  mayStartWith(hash: number): boolean {
+    return this.firstWordFilter.mayHave(hash);
+  }
+
+  /** Whether one of the phrases starts at the scanner's word of `text`: for a caller walking the text's words anyway. */
+  startsAt(text: string, scan: WordScanner): boolean {
+    if (!this.firstWordFilter.mayHave(scan.hash)) return false;
+    let key = scan.word();
+    if (!this.firstWords.has(key)) return false;
+    if (this.phrases.has(key)) return true;
+    const rest = text.slice(scan.end);
+    const ahead = WordScanner.of(rest);
+    let previousEnd = 0;
+    for (let n = 1; n < this.longest && ahead.next(); n++) {
+      key += phraseGap(rest.slice(previousEnd, ahead.start)) + ahead.word();
+      if (this.phrases.has(key)) return true;
+      previousEnd = ahead.end;
+    }
+    return false;
+  }
+}
+
+/** The phrases free text may not hold of `production`: its companies, also without their legal form, and its street addresses. */
+export function textPhrasesOf(production: Pick<ProductionValues, "companies" | "addresses">): PhraseFinder {
+  const phrases = new PhraseFinder();
+  for (const company of production.companies) {
+    phrases.add(company);
+    const short = withoutLegalForm(company);
+    if (short) phrases.add(short);
+  }
+  for (const address of production.addresses) if (addressNamesItself(address)) phrases.add(address);
+  return phrases;
+}
