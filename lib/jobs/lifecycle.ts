@@ -220,6 +220,16 @@ export type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
 export type HeldRun = Pick<ClaimedRun, "id" | "workerId" | "attempts">;
 const heldBy = (run: HeldRun): Prisma.SandboxRunWhereInput => ({ id: run.id, status: "RUNNING", workerId: run.workerId, attempts: run.attempts });
 
+/** Whether the run succeeded on this worker's attempt: a swap that committed though its answer was lost. */
+export async function succeededOnThisAttempt(run: HeldRun): Promise<boolean> {
+  return (await db.sandboxRun.count({ where: { ...heldBy(run), status: "SUCCEEDED" } })) === 1;
+}
+
+/** Whether this worker still holds the run, on this attempt. */
+export async function holdsRun(run: HeldRun): Promise<boolean> {
+  return (await db.sandboxRun.count({ where: heldBy(run) })) === 1;
+}
+
 /** A run no longer this worker's (see HeldRun): it stops, and writes nothing more. */
 export class RunTakenOver extends Error {
   constructor() {

@@ -47,7 +47,7 @@ export function wakeLocalRunWorkers(): void {
 
 /**
  * How long pg-boss lets a run's job be active: the most it allows (under 24 hours). A run's own deadline
- * (20 minutes per GB) may be longer; the worker's slot then waits for it (lib/worker/worker.ts).
+ * (20 minutes per GB) may be longer: the worker's slot then sends the jobs offered meanwhile back (lib/worker/run-slot.ts).
  */
 export const RUN_JOB_EXPIRY_SECONDS = 24 * 3600 - 60;
 

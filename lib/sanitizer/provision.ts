@@ -51,6 +51,13 @@ export interface ProvisionInput {
   classification?: Classification;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /**
+   * Asked before a failed copy drops its database: whether the database is still this
+   * copy's. A job's worker that was cut off while its run was given to another worker
+   * (whose attempt builds a database of the same name) must leave it alone. Always, when
+   * not given.
+   */
+  stillOwnsDatabase?: () => Promise<boolean>;
   /** The run's overall deadline (scaled by production's size by the caller); the shortest one by default. */
   deadlineMs?: number;
   /** Cap on reading production, MB/s for the whole run; COPY_RATE_LIMIT_MBPS by default (0: none). */
@@ -270,7 +277,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     await verifier?.then((session) => endOrCut(session)).catch(() => undefined);
     // The progress is on the customer's page: a driver's words stay in the operators' log.
     await tracker.fail(failure.technical ? "The copy stopped on an unexpected error." : (failure.message.split("\n")[0] ?? failure.code));
-    if (created) {
+    // Not known to be this copy's any more (the question failed too): left to whoever holds it, or to the sweeps.
+    if (created && (await ownsDatabase(input))) {
       // The run's own error is what the caller needs; a failed clean-up goes with it, for operators
       // only (its customer reads the error's message, and a driver's words name hosts and ports).
       await dropSandboxDatabase(input.sandboxServerUrl, input.databaseName).catch((dropError: unknown) => {
@@ -279,6 +287,11 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     }
     throw failure;
   }
+}
+
+/** Whether a failed copy may drop its database (ProvisionInput.stillOwnsDatabase); not when the question fails too. */
+async function ownsDatabase(input: ProvisionInput): Promise<boolean> {
+  return input.stillOwnsDatabase ? input.stillOwnsDatabase().catch(() => false) : true;
 }
 
 /**

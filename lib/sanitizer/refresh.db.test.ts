@@ -100,6 +100,21 @@ describe("failure safety", () => {
     expect(progress.at(-1)?.steps.some((s) => s.state === "failed")).toBe(true);
   });
 
+  it("a failure leaves the database alone when it is no longer this copy's (its run went to another worker), or when that cannot be told", async () => {
+    for (const stillOwnsDatabase of [async () => false, async () => Promise.reject(new Error("portal database unreachable"))]) {
+      const run = input({
+        stillOwnsDatabase,
+        beforeStep: async (key) => {
+          if (key === "table:contact") throw new Error("disk full (simulated)");
+        },
+      });
+      await expect(provisionSandbox(run)).rejects.toMatchObject({ code: "COPY_FAILED" });
+      // The other attempt's database of that name, or the sweeps', not this copy's to drop.
+      expect(await databaseNames()).toContain(run.databaseName);
+      await dropTestDatabase(sandboxUrl(run.databaseName));
+    }
+  });
+
   it("cancelling drops the database, at any step", async () => {
     for (const at of ["schema", "table:ticket", "indexes", "rule:5", "verify"]) {
       const controller = new AbortController();

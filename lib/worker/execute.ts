@@ -20,7 +20,7 @@ import { tenantConnections } from "../tenants/registry";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { reserveRoomForCopy } from "../sandbox-servers/room";
 import { afterRunFinished } from "./run-finished";
-import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, recordProgress, runDatabaseName, RunTakenOver, type ClaimedRun, type HeldAnswer } from "../jobs/lifecycle";
+import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, holdsRun, recordProgress, succeededOnThisAttempt, runDatabaseName, RunTakenOver, type ClaimedRun, type HeldAnswer } from "../jobs/lifecycle";
 import { log, withRunLogContext } from "../observability/log";
 import { enqueueRun } from "../jobs/queue";
 
@@ -108,10 +108,14 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
       log.warn({ kind: run.kind }, "run attempt failed; it will be retried");
       return "retrying";
     }
-    // Nor about a copy stopped as asked: whoever asked knows. A run taken from this worker is another's to end.
+    // Nor about a copy stopped as asked: whoever asked knows. A run taken from this worker is another's
+    // to end; unless this attempt's own swap committed and only its answer was lost: then it is news.
     if (outcome === "taken over") {
-      log.warn({ kind: run.kind }, "the run was taken from this worker (recovered as lost while it was cut off); it stops here");
-      return "done";
+      if (!(await succeededOnThisAttempt(run).catch(() => false))) {
+        log.warn({ kind: run.kind }, "the run was taken from this worker (recovered as lost while it was cut off); it stops here");
+        return "done";
+      }
+      outcome = "succeeded";
     }
     if (outcome === "cancelled") {
       log.info({ kind: run.kind }, "run stopped as asked");
@@ -162,6 +166,8 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: Held
     reserveRoom: (bytes) => reserveRoomForCopy(run.id, bytes),
     roomAtLeastBytes: Number(run.roomRefusedBytes ?? 0),
     signal: stop,
+    // The database shares its name with the run's other attempts: one taken from this worker is another's now.
+    stillOwnsDatabase: () => holdsRun(run),
     beforeStep,
     onProgress: async (progress) => {
       onProgress?.(progress);
@@ -169,7 +175,7 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: Held
     },
   });
   if (stop.aborted) {
-    await dropSandboxDatabase(sandboxServerUrl, databaseName);
+    if (await holdsRun(run)) await dropSandboxDatabase(sandboxServerUrl, databaseName);
     throw stop.reason;
   }
   const sizeBytes = await databaseSize(sandboxServerUrl, databaseName);

@@ -5,13 +5,13 @@
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { getBoss, localRunWorkers, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
+import { enqueueRun, getBoss, localRunWorkers, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
 import { attemptDelivery, pruneDeliveryLog, queueDueDeliveries, type DeliveryJob } from "../webhooks/deliver";
 import { pruneIdempotencyKeys } from "../api/idempotency";
 import { executeRun, handBackCopiesInHand } from "./execute";
 import { recoverStaleRuns } from "./recovery";
-import { requeueJoblessRuns } from "../jobs/lifecycle";
-import { oneAtATime } from "./one-at-a-time";
+import { requeueJoblessRuns, SLOT_BUSY_DEFER_MS } from "../jobs/lifecycle";
+import { runSlot } from "./run-slot";
 import { dropOrphanCopies } from "./orphan-copies";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
@@ -52,10 +52,13 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
   for (let i = 0; i < concurrency; i++) {
     // One run per slot, even past its job's expiry (RUN_JOB_EXPIRY_SECONDS), when pg-boss stops
     // waiting for the handler and offers the slot the next job beside the copy still going.
-    const oneRunAtATime = oneAtATime((runId: string) => executeRun(runId, id));
+    const slot = runSlot(
+      (runId) => executeRun(runId, id),
+      (runId) => enqueueRun(runId, undefined, new Date(Date.now() + SLOT_BUSY_DEFER_MS)),
+    );
     workIds.push(
       await boss.work<RunJob>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-        if (job) await oneRunAtATime(job.data.runId);
+        if (job) await slot(job.data.runId);
       }),
     );
   }

@@ -33,7 +33,7 @@ import { WordFilter, WordScanner } from "./word-scan";
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
 export const MIN_CHECKED_WORD = 4;
 /** The scrubber's phone numbers (scrubber.ts), without its word bounds: "tlf22334455" is found too. */
-const PHONE_IN_TEXT = /\+?\d[\d ().\/\u00a0\u202f-]{4,}\d/g;
+const PHONE_IN_TEXT = /\+?\d[\d ().\u00a0\u202f-]{4,}\d/g;
 /** Most text has no digit at all: one test spares it the search for numbers. */
 const HAS_DIGIT = /\d/;
 /** The words of addresses and user names judged, kept (a few thousand distinct words make a million). */

@@ -19,24 +19,19 @@ import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
 import { plainText } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
-import { addressNamesItself, phraseGap, pseudonymWithoutLegalForm, withoutLegalForm } from "./text-phrases";
+import { addressNamesItself, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm, withoutLegalForm } from "./text-phrases";
 import { holdsPhoneDigits, normaliseName, words, type ProductionValues, type RawProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
 const MIN_SINGLE_WORD = 3;
-/**
- * The most words a name matched as a phrase may have. The scrubber holds that many
- * words of text back until it knows the longest phrase from each, and a phrase ending
- * on a word names every shorter one its words end with: a bound keeps both small. A
- * real company or person is named in far fewer words.
- */
-export const MAX_PHRASE_WORDS = 32;
+export { MAX_PHRASE_WORDS };
 /**
  * A run of digits with the usual phone separators, optionally `+` or `00` first: spaces
- * as signatures write them too (no-break and narrow no-break), and slashes ("22/33 44 55").
+ * as signatures write them too (no-break and narrow no-break). Not slashes: "22 33 44 55 /
+ * 99 88 77 66" is two numbers, and read as one it was neither.
  */
-const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().\/\u00a0\u202f-]{4,}\d(?![\p{L}\p{N}])/gu;
+const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().\u00a0\u202f-]{4,}\d(?![\p{L}\p{N}])/gu;
 
 /**
  * Phrases (full names, company names) as a tree of their words: from a phrase's first
@@ -108,18 +103,20 @@ export class Scrubber {
       if (!nameWords.every((w) => this.singles.has(w.toLowerCase()))) this.addPhrase(name, (m) => pseudonyms.personName(m));
     }
     for (const company of companies) {
-      const companyWords = words(company);
+      // Keyed as text is read (plain-text.ts); the pseudonym is the value's as written, as its column's is.
+      const shown = plainText(company);
+      const companyWords = words(shown);
       if (companyWords.length > MAX_PHRASE_WORDS) throw tooManyWords("company names");
-      if (companyWords.length === 1 && production.nameWords.has(normaliseName(company))) continue; // the person's name wins
-      this.addPhrase(company, () => pseudonyms.companyName(company));
+      if (companyWords.length === 1 && production.nameWords.has(normaliseName(shown))) continue; // the person's name wins
+      this.addPhrase(shown, () => pseudonyms.companyName(company));
       // As text names it: "Fjordkraft Solutions" for "Fjordkraft Solutions AS" (text-phrases.ts).
-      const short = withoutLegalForm(company);
+      const short = withoutLegalForm(shown);
       if (short) this.addPhrase(short, () => pseudonymWithoutLegalForm(pseudonyms.companyName(company)));
     }
     // A company's street address in text ("Levering: Storgata 12, 0155 Oslo"), as the address columns have it.
     for (const address of addresses) {
-      if (words(address).length > MAX_PHRASE_WORDS) throw tooManyWords("addresses");
-      if (addressNamesItself(address)) this.addPhrase(address, () => pseudonyms.street(address));
+      const shown = plainText(address);
+      if (addressNamesItself(shown)) this.addPhrase(shown, () => pseudonyms.street(address));
     }
     this.linkFallbacks();
     this.phraseStarts = new WordFilter(this.root.next!.keys());
@@ -141,7 +138,9 @@ export class Scrubber {
       websiteHosts.size === 0 || !phoned.includes(".")
         ? phoned
         : replaceHostLabels(phoned, (label) => this.replaceWebsiteName(label), this.maxLength);
-    return this.scrubNames(hosted);
+    const scrubbed = this.scrubNames(hosted);
+    // Nothing replaced: the value as it came, not as plainText read it (a file name stored decomposed keeps its form).
+    return text !== written && scrubbed === text ? written : scrubbed;
   }
 
   /** A host name's label that is a company's website name as that website's pseudonym, in its case; undefined for any other. */

@@ -6,6 +6,7 @@
  * and the verifier all compare through these functions, so they agree.
  */
 import { asciiFold } from "../../crm/generator/text";
+import { plainText } from "./plain-text";
 import { DigitSet } from "./digit-set";
 import { EMPTY_WORD_HASH, extendWordHash, WordFilter } from "./word-scan";
 
@@ -113,11 +114,26 @@ export interface RawProductionValues {
   orgNumbers: Iterable<string>;
 }
 
+/** The names, companies, websites and addresses of `raw` as plainText reads them (numbers need none). */
+function plainValues(raw: RawProductionValues): Pick<RawProductionValues, "firstNames" | "lastNames" | "fullNames" | "companies" | "websites" | "addresses"> {
+  const plain = (values: Iterable<string>) => Array.from(values, plainText);
+  return {
+    firstNames: plain(raw.firstNames),
+    lastNames: plain(raw.lastNames),
+    fullNames: plain(raw.fullNames),
+    companies: plain(raw.companies),
+    websites: plain(raw.websites),
+    addresses: plain(raw.addresses),
+  };
+}
+
 /** How many values a raw set holds, when it says (a Set or an array does). */
 const sizeOf = (values: Iterable<string>) => (values instanceof Set ? values.size : Array.isArray(values) ? values.length : 0);
 
 /** The sets from production's raw distinct values. */
-export function productionValues(raw: RawProductionValues): ProductionValues {
+export function productionValues(written: RawProductionValues): ProductionValues {
+  // As text is read (plain-text.ts): a name production stores decomposed ("Jose" + U+0301) is the name it shows.
+  const raw = { ...written, ...plainValues(written) };
   const nameTokens = new Set<string>();
   const lastNames = new Set<string>();
   const fullNames = new Set<string>();

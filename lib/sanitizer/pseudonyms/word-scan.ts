@@ -106,6 +106,13 @@ export class WordScanner {
     return true;
   }
 
+  /** A scanner over the same text, at the current word's end: to read ahead without losing this one's place (nor lower-casing the text again). */
+  following(): WordScanner {
+    const ahead = new WordScanner(this.text, this.lower);
+    ahead.pos = this.end;
+    return ahead;
+  }
+
   /** The current word, lower-cased. */
   word(): string {
     return this.wordAt(this.start, this.end);
