@@ -65,39 +65,32 @@ export function addressNamesItself(address: string): boolean {
 export const phraseGap = (text: string) => (text === " " ? text : SPACE_LIKE.test(text) ? " " : text.replace(/\s+/g, " ").toLowerCase());
 const SPACE_LIKE = /^[\s_-]+$/;
 
-/** A phrase as the check compares it: its words lower-cased, joined by their gaps as phraseGap reads them. */
-function phraseKey(value: string): string {
+/** A phrase's keys as the check compares them, word by word: its words lower-cased, joined by their gaps as phraseGap reads them; the last is the whole phrase's. */
+function phraseKeys(value: string): string[] {
   const scan = WordScanner.of(value);
+  const keys: string[] = [];
   let key = "";
   let previousEnd = -1;
   while (scan.next()) {
     key += previousEnd < 0 ? scan.word() : phraseGap(value.slice(previousEnd, scan.start)) + scan.word();
+    keys.push(key);
     previousEnd = scan.end;
   }
-  return key;
+  return keys;
 }
 
-/**
- * The check's own reading of the phrases free text may not hold (companies and their
- * forms without a legal form, street addresses): built from production's values, not
- * from the scrubber's tree, so a phrase the scrubber missed is found here.
- */
 export class PhraseFinder {
   private readonly phrases = new Set<string>();
-  private readonly firstWords = new Set<string>();
+  /** Every phrase's beginnings short of the whole (its first word, its first two…): reading ahead stops at the first that is none. */
+  private readonly beginnings = new Set<string>();
   private readonly firstWordFilter = new WordFilter();
-  private longest = 0;
 
   add(value: string): void {
-    const valueWords = words(value);
-    if (valueWords.length === 0) return;
-    this.phrases.add(phraseKey(value));
-    const first = valueWords[0]!.toLowerCase();
-    if (!this.firstWords.has(first)) {
-      this.firstWords.add(first);
-      this.firstWordFilter.add(wordHashOf(first));
-    }
-    this.longest = Math.max(this.longest, valueWords.length);
+    const keys = phraseKeys(value);
+    if (keys.length === 0) return;
+    this.phrases.add(keys.at(-1)!);
+    for (const key of keys.slice(0, -1)) this.beginnings.add(key);
+    this.firstWordFilter.add(wordHashOf(keys[0]!));
   }
 
   /** Whether `text` holds one of the phrases, its words whole. */
@@ -117,13 +110,13 @@ export class PhraseFinder {
   startsAt(text: string, scan: WordScanner): boolean {
     if (!this.firstWordFilter.mayHave(scan.hash)) return false;
     let key = scan.word();
-    if (!this.firstWords.has(key)) return false;
     if (this.phrases.has(key)) return true;
-    // Read ahead in place, at most `longest` words: a copy of the rest of the text at every
-    // such word made a megabyte of "the cat" minutes of work.
+    // Read ahead in place, while the words read so far begin a phrase: a copy of the rest of
+    // the text at every such word made a megabyte of "the cat" minutes of work, and most
+    // words that begin a phrase ("Nordic", a street's name) are not followed by its next.
     const ahead = scan.following();
     let previousEnd = scan.end;
-    for (let n = 1; n < this.longest && ahead.next(); n++) {
+    while (this.beginnings.has(key) && ahead.next()) {
       key += phraseGap(text.slice(previousEnd, ahead.start)) + ahead.word();
       if (this.phrases.has(key)) return true;
       previousEnd = ahead.end;
