@@ -218,7 +218,7 @@ export type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
  * run now, and it stops its copy (RunTakenOver).
  */
 export type HeldRun = Pick<ClaimedRun, "id" | "workerId" | "attempts">;
-const heldBy = (run: HeldRun): Prisma.SandboxRunWhereInput => ({ id: run.id, status: "RUNNING", workerId: run.workerId, attempts: run.attempts });
+export const heldBy = (run: HeldRun): Prisma.SandboxRunWhereInput => ({ id: run.id, status: "RUNNING", workerId: run.workerId, attempts: run.attempts });
 
 /** Whether the run succeeded on this worker's attempt: a swap that committed though its answer was lost. */
 export async function succeededOnThisAttempt(run: HeldRun): Promise<boolean> {

@@ -148,7 +148,7 @@ describe("a copy's room on its sandbox server", () => {
         return db.sandboxRun.create({ data: { sandboxId: sandbox.id, kind: "PROVISION", status: "RUNNING", options: {}, sandboxServer: BUILT_IN_SERVER_ID } });
       }),
     );
-    const verdicts = await Promise.all(running.map((r) => reserveRoomForCopy(r.id, size)));
+    const verdicts = await Promise.all(running.map((r) => reserveRoomForCopy(r, size)));
     expect([...verdicts].sort()).toEqual(["no room now", "reserved"]);
     // The refused one keeps what it asked for, for its next attempt.
     const refusedBytes = await Promise.all(running.map(async (r) => (await db.sandboxRun.findUniqueOrThrow({ where: { id: r.id } })).roomRefusedBytes));
@@ -157,7 +157,10 @@ describe("a copy's room on its sandbox server", () => {
     expect(after?.reservedBytes).toBe(size);
     // A copy that outgrows its room asks again: its own reservation is replaced, not added to.
     const winner = running[verdicts.indexOf("reserved")]!;
-    expect(await reserveRoomForCopy(winner.id, size * 1.4)).toBe("reserved");
+    expect(await reserveRoomForCopy(winner, size * 1.4)).toBe("reserved");
+    expect((await listServerUse(db, [BUILT_IN_SERVER_ID]))[0]?.reservedBytes).toBe(size * 1.4);
+    // A worker the run was taken from (another attempt holds it now) reserves nothing for that attempt.
+    await expect(reserveRoomForCopy({ ...winner, workerId: "cut-off", attempts: winner.attempts - 1 }, size * 3)).rejects.toMatchObject({ name: "RunTakenOver" });
     expect((await listServerUse(db, [BUILT_IN_SERVER_ID]))[0]?.reservedBytes).toBe(size * 1.4);
     // Placement counts it: with the room taken, the server has none for a new sandbox.
     await setCap(use!.bytes + size);

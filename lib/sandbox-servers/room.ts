@@ -18,22 +18,26 @@
 import { raiseAlertQuietly, type AlertInput } from "../alerts/raise";
 import { db } from "../db/portal";
 import { formatBytes } from "../format";
+import { heldBy, RunTakenOver, type HeldRun } from "../jobs/lifecycle";
 import { lockServerLine } from "../jobs/slots";
 import type { RoomVerdict } from "../sanitizer/expected-size";
 import { listServerUse, roomFor } from "./use";
 
-export async function reserveRoomForCopy(runId: string, bytes: number): Promise<RoomVerdict> {
+export async function reserveRoomForCopy(held: HeldRun, bytes: number): Promise<RoomVerdict> {
+  // Written only while this worker holds the run on this attempt (lifecycle.ts HeldRun): one taken from it reserves nothing for the attempt that has it now.
+  const attempt = heldBy(held);
   const refused = await db.$transaction(async (tx) => {
-    const run = await tx.sandboxRun.findUniqueOrThrow({
-      where: { id: runId },
+    const run = await tx.sandboxRun.findFirst({
+      where: attempt,
       select: { sandboxServer: true, reservedBytes: true, roomRefusedBytes: true, sandbox: { select: { tenant: { select: { customerId: true } } } } },
     });
+    if (!run) throw new RunTakenOver();
     if (!run.sandboxServer) return null; // a deletion writes nothing
     await lockServerLine(tx, run.sandboxServer);
     const [use] = await listServerUse(tx, [run.sandboxServer]);
     // Kept across attempts, so the next one asks for at least this much before it writes.
     const refuse = async <Refusal>(refusal: Refusal) => {
-      if (bytes > Number(run.roomRefusedBytes ?? 0)) await tx.sandboxRun.update({ where: { id: runId }, data: { roomRefusedBytes: BigInt(bytes) } });
+      if (bytes > Number(run.roomRefusedBytes ?? 0)) await tx.sandboxRun.updateMany({ where: attempt, data: { roomRefusedBytes: BigInt(bytes) } });
       return refusal;
     };
     // This run's own earlier reservation, if any, is replaced.
@@ -51,7 +55,7 @@ export async function reserveRoomForCopy(runId: string, bytes: number): Promise<
         alert: roomAlert(`${use.id}:full`, `sandbox server ${use.name} has no room for a copy`, `${need}; its sandboxes and the copies under way hold ${formatBytes(held)}, and ${cap}. The run will be retried. Raise the cap, or move sandboxes to another server.`),
       });
     }
-    await tx.sandboxRun.update({ where: { id: runId }, data: { reservedBytes: BigInt(bytes) } });
+    await tx.sandboxRun.updateMany({ where: attempt, data: { reservedBytes: BigInt(bytes) } });
     return null;
   });
   if (!refused) return "reserved";

@@ -163,7 +163,7 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: Held
     rateLimitMBps: tenantCopyRateMBps(sandbox.tenant, limits),
     carryOverFromUrl: previous ? withDatabase(sandboxServerUrl, previous) : undefined,
     pseudonymSecret: options.personalData === "pseudonymise" ? await pseudonymSecretFor(sandbox.id) : undefined,
-    reserveRoom: (bytes) => reserveRoomForCopy(run.id, bytes),
+    reserveRoom: (bytes) => reserveRoomForCopy(run, bytes),
     roomAtLeastBytes: Number(run.roomRefusedBytes ?? 0),
     signal: stop,
     // The database shares its name with the run's other attempts: one taken from this worker is another's now.
