@@ -19,8 +19,8 @@ import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
 import { plainText } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
-import { addressNamesItself, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm, withoutLegalForm } from "./text-phrases";
-import { holdsPhoneDigits, normaliseName, words, type ProductionValues, type RawProductionValues } from "./values";
+import { addressNamesItself, companyTextForms, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm } from "./text-phrases";
+import { holdsPhoneDigits, words, type ProductionValues, type RawProductionValues } from "./values";
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
@@ -105,13 +105,11 @@ export class Scrubber {
     for (const company of companies) {
       // Keyed as text is read (plain-text.ts); the pseudonym is the value's as written, as its column's is.
       const shown = plainText(company);
-      const companyWords = words(shown);
-      if (companyWords.length > MAX_PHRASE_WORDS) throw tooManyWords("company names");
-      if (companyWords.length === 1 && production.nameWords.has(normaliseName(shown))) continue; // the person's name wins
-      this.addPhrase(shown, () => pseudonyms.companyName(company));
-      // As text names it: "Fjordkraft Solutions" for "Fjordkraft Solutions AS" (text-phrases.ts).
-      const short = withoutLegalForm(shown);
-      if (short) this.addPhrase(short, () => pseudonymWithoutLegalForm(pseudonyms.companyName(company)));
+      if (words(shown).length > MAX_PHRASE_WORDS) throw tooManyWords("company names");
+      // As text names it: also "Fjordkraft Solutions" for "Fjordkraft Solutions AS" (text-phrases.ts).
+      for (const { form, short } of companyTextForms(shown, production.nameWords)) {
+        this.addPhrase(form, short ? () => pseudonymWithoutLegalForm(pseudonyms.companyName(company)) : () => pseudonyms.companyName(company));
+      }
     }
     // A company's street address in text ("Levering: Storgata 12, 0155 Oslo"), as the address columns have it.
     for (const address of addresses) {

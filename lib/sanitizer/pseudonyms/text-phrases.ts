@@ -5,7 +5,7 @@
  * them (scrubber.ts) and the check looks for them (find-production-values.ts), both
  * from this one list of forms.
  */
-import { WORD, words, type ProductionValues } from "./values";
+import { normaliseName, WORD, words, type ProductionValues } from "./values";
 import { wordHash as wordHashOf, WordFilter, WordScanner } from "./word-scan";
 
 /**
@@ -41,6 +41,17 @@ export function withoutLegalForm(company: string): string | null {
 
 /** The fewest words a form other than the value as written may have: see withoutLegalForm. */
 const MIN_PHRASE_WORDS = 2;
+
+/**
+ * The forms free text names a company by, as the scrubber replaces them and the check
+ * looks for them: as written, and without its legal form (`short`). None for a company of
+ * one word that is a person's name: in text it is that person's name, replaced as one.
+ */
+export function companyTextForms(company: string, nameWords: ReadonlySet<string>): { form: string; short: boolean }[] {
+  if (words(company).length === 1 && nameWords.has(normaliseName(company))) return [];
+  const short = withoutLegalForm(company);
+  return short ? [{ form: company, short: false }, { form: short, short: true }] : [{ form: company, short: false }];
+}
 
 /** The pseudonym's own legal form left off too, as the text left production's off ("Nilsen Bygg" for "Nilsen Bygg AS"). */
 export function pseudonymWithoutLegalForm(pseudonym: string): string {
@@ -127,19 +138,11 @@ export class PhraseFinder {
 
 /**
  * The phrases free text may not hold of `production`: its companies, also without their
- * legal form, and its street addresses. A company named by one word that is a person's
- * name is that person's name in text, as the scrubber reads it ("Storm" alone, a first
- * name and a common word, stays where it stands).
+ * legal form (companyTextForms), and its street addresses.
  */
 export function textPhrasesOf(production: Pick<ProductionValues, "companies" | "addresses" | "nameWords">): PhraseFinder {
   const phrases = new PhraseFinder();
-  for (const company of production.companies) {
-    const companyWords = words(company);
-    if (companyWords.length === 1 && production.nameWords.has(companyWords[0]!.toLowerCase())) continue;
-    phrases.add(company);
-    const short = withoutLegalForm(company);
-    if (short) phrases.add(short);
-  }
+  for (const company of production.companies) for (const { form } of companyTextForms(company, production.nameWords)) phrases.add(form);
   for (const address of production.addresses) if (addressNamesItself(address)) phrases.add(address);
   return phrases;
 }
