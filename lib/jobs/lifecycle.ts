@@ -332,7 +332,7 @@ export async function failAttempt(run: HeldAttempt, error: unknown, retry: Retry
   // Whatever stopped it, a copy its customer asked to stop ends as they asked: never queued again.
   const asked = await db.sandboxRun.findFirst({ where: held, select: { stopReason: true } });
   if (!asked) return "taken over";
-  if (asked.stopReason) return (await db.$transaction((tx) => endCancelled(tx, run, "RUNNING", asked.stopReason!, held))) ? "cancelled" : "taken over";
+  if (asked.stopReason) return (await endStoppedRun(run, asked.stopReason)) ? "cancelled" : "taken over";
   const transient = isTransient(error);
   if (!transient && hasOperatorOnlyDetails(error)) log.error({ err: error, runId: run.id }, "run failed");
   const failureDetail = technicalDetail(error);
@@ -382,8 +382,10 @@ async function takeBackRun<T>(
   });
 }
 
-/** `attemptCounted: false`: the attempt that ends here was no attempt (its worker handed it back). */
-/** `held`: the run as the caller holds it; false, and nothing written, when it no longer is. */
+/**
+ * `held`: the run as the caller holds it; false, and nothing written, when it no longer is.
+ * `attemptCounted: false`: the attempt that ends here was no attempt (its worker handed it back).
+ */
 async function requeue(
   tx: Prisma.TransactionClient,
   run: AttemptedRun,
@@ -426,9 +428,12 @@ export async function requestStop(tx: Prisma.TransactionClient, runId: string, r
   return asked.count === 1;
 }
 
-/** Ends a copy its worker stopped at its customer's word (requestStop): as a cancelled run, with nothing announced. */
-export function endStoppedRun(run: EndingRun, reason: string): Promise<boolean> {
-  return db.$transaction((tx) => endCancelled(tx, run, "RUNNING", reason));
+/**
+ * Ends a copy its worker stopped at its customer's word (requestStop): as a cancelled run,
+ * with nothing announced; only while that worker still holds it on this attempt.
+ */
+export function endStoppedRun(run: EndingRun & HeldRun, reason: string): Promise<boolean> {
+  return db.$transaction((tx) => endCancelled(tx, run, "RUNNING", reason, heldBy(run)));
 }
 
 /**

@@ -91,10 +91,7 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
     if (run.kind === "DELETE") await deleteSandbox(run);
     else await buildCopy(run, stop.signal, heed, options);
   } catch (error) {
-    if (error instanceof RunTakenOver || stop.signal.reason instanceof RunTakenOver) {
-      log.warn({ kind: run.kind }, "the run was taken from this worker (recovered as lost while it was cut off); it stops here");
-      return "done";
-    }
+    if (error instanceof RunTakenOver || stop.signal.reason instanceof RunTakenOver) return stopsTakenOver(run);
     if (stop.signal.reason instanceof WorkerShutDown) {
       const handed = await handBackRun(run);
       log.info({ kind: run.kind, handed }, "run handed back as its worker shuts down");
@@ -111,10 +108,7 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
     // Nor about a copy stopped as asked: whoever asked knows. A run taken from this worker is another's
     // to end; unless this attempt's own swap committed and only its answer was lost: then it is news.
     if (outcome === "taken over") {
-      if (!(await succeededOnThisAttempt(run).catch(() => false))) {
-        log.warn({ kind: run.kind }, "the run was taken from this worker (recovered as lost while it was cut off); it stops here");
-        return "done";
-      }
+      if (!(await succeededOnThisAttempt(run).catch(() => false))) return stopsTakenOver(run);
       outcome = "succeeded";
     }
     if (outcome === "cancelled") {
@@ -128,6 +122,12 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
   }
   await afterRunFinished(runId).catch((error: unknown) => log.error(error, "after-run work failed"));
   log.info({ kind: run.kind, outcome }, "run finished");
+  return "done";
+}
+
+/** A run taken from this worker (recovered as lost while it was cut off) is another's to end: this worker writes nothing more of it. */
+function stopsTakenOver(run: ClaimedRun): "done" {
+  log.warn({ kind: run.kind }, "the run was taken from this worker (recovered as lost while it was cut off); it stops here");
   return "done";
 }
 
@@ -188,11 +188,7 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: Held
   await completeCopy(run, { databaseName, sizeBytes, report }).catch(async (error: unknown) => {
     // Another worker's now: its swap, if any, is its own.
     if (error instanceof RunTakenOver) throw error;
-    const swapped = await db.sandboxRun.findUnique({ where: { id: run.id }, select: { status: true } }).then(
-      (r) => r?.status === "SUCCEEDED",
-      () => false,
-    );
-    if (!swapped) throw error;
+    if (!(await succeededOnThisAttempt(run).catch(() => false))) throw error;
   });
   if (previous) {
     await dropSandboxDatabase(sandboxServerUrl, previous).catch((error) =>
