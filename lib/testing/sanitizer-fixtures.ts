@@ -64,7 +64,16 @@ export async function checksums(url: string): Promise<Record<string, string>> {
 export async function cloneDatabase(url: string): Promise<string> {
   const source = decodeURIComponent(new URL(url).pathname.slice(1));
   const name = `clone_${randomBytes(6).toString("hex")}`;
-  await withClient(testServerAdminUrl(), (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(source)}`));
+  // A template must have no other session: a copy just made from it may still be ending its own (55006).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withClient(testServerAdminUrl(), (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(source)}`));
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "55006" || attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   return withDatabase(testServerAdminUrl(), name);
 }
 
