@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 
 usePortalDatabase();
@@ -167,6 +167,40 @@ describe("sandbox runs", () => {
     expect(await db.sandbox.findUniqueOrThrow({ where: { id: cutOff.id } })).toMatchObject({ status: "PROVISIONING", databaseName: null });
     // worker-b's own writes go on.
     expect(await heartbeat(second)).toBeNull();
+  });
+
+  it("judges a run alive by the database's clock: a worker whose machine runs 10 minutes behind keeps its run, and retries on time", async () => {
+    const skewed = await newSandbox("skewed clock");
+    const { runId } = await requestRun({ sandboxId: skewed.id, kind: "PROVISION", requestedById: null, options: {} });
+    const databaseTime = async () => (await db.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`)[0]!.now.getTime();
+    // The worker's machine: its clock 10 minutes behind the database's (and the other workers').
+    const behind = async <T>(work: () => Promise<T>) => {
+      vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+      vi.setSystemTime(Date.now() - 10 * 60_000);
+      try {
+        return await work();
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    const run = await behind(async () => {
+      const claimed = (await claimRun(runId, "worker-behind", { fairShare: false }))!;
+      expect(await heartbeat(claimed)).toBeNull();
+      return claimed;
+    });
+    const beating = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(Math.abs(beating.heartbeatAt!.getTime() - (await databaseTime()))).toBeLessThan(30_000);
+    // Another worker's sweep, on a clock that agrees with the database: the run's heartbeat is fresh.
+    expect(await recoverStaleRuns()).not.toContain(runId);
+
+    // A passing failure: the retry's job starts after the back-off by the database's clock, not 10 minutes late.
+    await db.$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = 'sandbox-run' AND data->>'runId' = $1`, runId); // the job the worker took
+    expect(await behind(() => failAttempt(run, Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), { maxAttempts: 3, backoffMs: 60_000 }))).toBe("retrying");
+    const [job] = await db.$queryRawUnsafe<{ startAfter: Date }[]>(
+      `SELECT start_after AS "startAfter" FROM pgboss.job WHERE name = 'sandbox-run' AND data->>'runId' = $1 AND state = 'created'`, runId);
+    const wait = job!.startAfter.getTime() - (await databaseTime());
+    expect(wait).toBeGreaterThan(30_000);
+    expect(wait).toBeLessThan(90_000);
   });
 
   it("a new attempt starts with no steps: the last attempt's progress is shown while the run waits, not once it runs again", async () => {

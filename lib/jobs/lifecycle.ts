@@ -31,6 +31,7 @@ import { enqueueRun, getBoss, RUN_QUEUE, wakeLocalRunWorkers, type SqlRunner } f
 import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
+import { databaseNow, databaseNowAsLastRead } from "../db/database-clock";
 import { formatDuration } from "../format";
 import { eventOfSucceededRun } from "../webhooks/events";
 import { recordSandboxEvent } from "../webhooks/outbox";
@@ -117,7 +118,8 @@ const JOBLESS_PER_SWEEP = 100;
  * jobs committed would give the same runs a second job. The runs are locked as a claim
  * locks them, so a claim going on meanwhile is waited for.
  */
-export async function requeueJoblessRuns(now = new Date()): Promise<string[]> {
+export async function requeueJoblessRuns(at?: Date): Promise<string[]> {
+  const now = at ?? (await databaseNow());
   const cutoff = new Date(now.getTime() - JOBLESS_AFTER_MS);
   const requeued = await db.$transaction(async (tx) => {
     const [turn] = await tx.$queryRaw<{ ours: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended('requeue-jobless-runs', 0)) AS ours`;
@@ -149,6 +151,7 @@ export const ROOM_WAIT_DEFER_MS = 30_000;
  * one attempt, here and now) skips the limits; its copy still counts against them.
  */
 export async function claimRun(runId: string, workerId: string, { fairShare = true }: { fairShare?: boolean } = {}) {
+  const now = await databaseNow();
   return db.$transaction(async (tx) => {
     const queued = await tx.sandboxRun.findFirst({
       where: { id: runId, status: "QUEUED" },
@@ -177,15 +180,14 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         serverWaitSince: queued.serverWaitSince,
         roomRefused: queued.roomRefusedBytes === null ? null : Number(queued.roomRefusedBytes),
         requestedAt: queued.createdAt,
-      });
+      }, now);
       if (!slot.go) {
         const said = slot.waitingForRoom ? { error: slot.waitingForRoom } : {};
         await tx.sandboxRun.update({ where: { id: runId }, data: { sandboxServer, serverWaitSince: slot.serverWaitSince, ...said } });
-        await enqueueRun(runId, inTransaction(tx), new Date(Date.now() + (slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : SLOT_BUSY_DEFER_MS)));
+        await enqueueRun(runId, inTransaction(tx), new Date(now.getTime() + (slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : SLOT_BUSY_DEFER_MS)));
         return null;
       }
     }
-    const now = new Date();
     const claimed = await tx.sandboxRun.updateMany({
       where: { id: runId, status: "QUEUED" },
       // The previous attempt's reason and steps (kept while the run waited for its retry) no longer
@@ -243,14 +245,14 @@ export type HeldAnswer = string | null | RunTakenOver;
 
 /** Writes a run's progress (a heartbeat too). */
 export async function recordProgress(run: HeldRun, progress: Prisma.InputJsonValue): Promise<HeldAnswer> {
-  const [held] = await db.sandboxRun.updateManyAndReturn({ where: heldBy(run), data: { progress, heartbeatAt: new Date(), lostAt: null }, select: { stopReason: true } });
+  const [held] = await db.sandboxRun.updateManyAndReturn({ where: heldBy(run), data: { progress, heartbeatAt: await databaseNow(), lostAt: null }, select: { stopReason: true } });
   return held ? held.stopReason : new RunTakenOver();
 }
 
 /** Tells that the run's worker is alive. */
 export async function heartbeat(run: HeldRun): Promise<HeldAnswer> {
   // A worker that beats is not lost, even if recovery once took its run for lost (lostAt).
-  const [held] = await db.sandboxRun.updateManyAndReturn({ where: heldBy(run), data: { heartbeatAt: new Date(), lostAt: null }, select: { stopReason: true } });
+  const [held] = await db.sandboxRun.updateManyAndReturn({ where: heldBy(run), data: { heartbeatAt: await databaseNow(), lostAt: null }, select: { stopReason: true } });
   return held ? held.stopReason : new RunTakenOver();
 }
 
@@ -271,7 +273,7 @@ export async function completeCopy(
   run: HeldRun & Pick<ClaimedRun, "sandboxId" | "options" | "kind">,
   copy: { databaseName: string; sizeBytes: number | null; report: SanitizationReport },
 ): Promise<void> {
-  const now = new Date();
+  const now = await databaseNow();
   await db.$transaction(async (tx) => {
     // The run first: one taken from this worker swaps nothing in (the transaction ends there).
     const ended = await tx.sandboxRun.updateMany({
@@ -296,7 +298,7 @@ export async function completeCopy(
 
 /** The sandbox's database is gone: the sandbox is deleted (kept for its history) and the run succeeded. */
 export async function completeDelete(run: HeldRun & Pick<ClaimedRun, "sandboxId">): Promise<void> {
-  const now = new Date();
+  const now = await databaseNow();
   await db.$transaction(async (tx) => {
     const ended = await tx.sandboxRun.updateMany({ where: heldBy(run), data: { status: "SUCCEEDED", finishedAt: now } });
     if (ended.count === 0) throw new RunTakenOver();
@@ -337,7 +339,7 @@ export async function failAttempt(run: HeldAttempt, error: unknown, retry: Retry
   if (!transient && hasOperatorOnlyDetails(error)) log.error({ err: error, runId: run.id }, "run failed");
   const failureDetail = technicalDetail(error);
   if (retry && transient && run.attempts < retry.maxAttempts) {
-    const retryAt = new Date(Date.now() + retry.backoffMs * 2 ** (run.attempts - 1));
+    const retryAt = new Date((await databaseNow()).getTime() + retry.backoffMs * 2 ** (run.attempts - 1));
     const reason = describeFailure(error, { retryAt });
     return (await db.$transaction((tx) => requeue(tx, run, held, { error: reason, failureDetail, startAfter: retryAt }))) ? "retrying" : "taken over";
   }
@@ -356,7 +358,7 @@ export const HANDED_BACK_REASON = "The worker carrying out this copy was shut do
  */
 export function handBackRun(run: HeldAttempt): Promise<"requeued" | "cancelled" | null> {
   return takeBackRun(run, heldBy(run), async (tx, held) => {
-    const said = { error: HANDED_BACK_REASON, failureDetail: `Handed back by worker ${run.workerId ?? "?"} as it shut down.`, startAfter: new Date() };
+    const said = { error: HANDED_BACK_REASON, failureDetail: `Handed back by worker ${run.workerId ?? "?"} as it shut down.`, startAfter: databaseNowAsLastRead() };
     return (await requeue(tx, run, held, said, { attemptCounted: false })) ? ("requeued" as const) : null;
   });
 }
@@ -445,7 +447,7 @@ export function endStoppedRun(run: EndingRun & HeldRun, reason: string): Promise
 async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: "QUEUED" | "RUNNING", reason: string, held: Prisma.SandboxRunWhereInput = {}): Promise<boolean> {
   const ended = await tx.sandboxRun.updateManyAndReturn({
     where: { ...held, id: run.id, status: from },
-    data: { status: "FAILED", finishedAt: new Date(), error: reason, failureCode: CANCELLED, serverWaitSince: null },
+    data: { status: "FAILED", finishedAt: databaseNowAsLastRead(), error: reason, failureCode: CANCELLED, serverWaitSince: null },
     select: { kind: true },
   });
   const kind = ended[0]?.kind;
@@ -456,7 +458,7 @@ async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: 
 
 /** `held`: the run as the caller holds it; false, and nothing written, when it no longer is. */
 async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, held: Prisma.SandboxRunWhereInput, reason: string, failureDetail: string, code: string | null): Promise<boolean> {
-  const failed = await tx.sandboxRun.updateMany({ where: { ...held, id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: reason, failureDetail, failureCode: code } });
+  const failed = await tx.sandboxRun.updateMany({ where: { ...held, id: run.id }, data: { status: "FAILED", finishedAt: databaseNowAsLastRead(), error: reason, failureDetail, failureCode: code } });
   if (failed.count === 0) return false;
   await tx.sandbox.update({ where: { id: run.sandbox.id }, data: { status: statusAfterFailure(run.sandbox) } });
   await recordSandboxEvent(tx, "sandbox.failed", run.id);

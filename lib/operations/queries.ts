@@ -8,6 +8,7 @@
  */
 import "server-only";
 import { db } from "../db/portal";
+import { databaseNow } from "../db/database-clock";
 import { serverNameOf } from "../db/urls";
 import { listWorkersAlive } from "../observability/workers";
 import { copyLimits } from "../config/copy-limits";
@@ -66,7 +67,9 @@ async function runCounts(since: Date): Promise<{ queued: number; running: number
   return { queued: row?.queued ?? 0, running: row?.running ?? 0, failed24h: row?.failed ?? 0 };
 }
 
-export async function getOperationsOverview(now = new Date()) {
+export async function getOperationsOverview(at?: Date) {
+  // The database's clock, which the workers' beats and the runs' times were written by.
+  const now = at ?? (await databaseNow());
   const since = new Date(now.getTime() - DAY_MS);
   const [{ queued, running, failed24h }, oldestQueued, durations, workers, servers, recentFailures] = await Promise.all([
     runCounts(since),

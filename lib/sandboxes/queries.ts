@@ -6,6 +6,7 @@
  */
 import "server-only";
 import { db } from "../db/portal";
+import { databaseNow } from "../db/database-clock";
 import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
@@ -246,7 +247,8 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
     orderBy: { createdAt: "desc" },
     select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true, stopReason: true, options: true },
   });
-  const now = new Date();
+  // The database's clock, which the worker wrote the run's times by.
+  const now = await databaseNow();
   if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
   const progress = asProgress(run.progress);
   const fraction = run.status === "SUCCEEDED" ? 1 : progressFraction(progress.steps);

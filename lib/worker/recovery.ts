@@ -5,6 +5,7 @@
  * ended as its customer asked when they had asked to stop it (lib/jobs/lifecycle.ts owns all three). Production is never touched: it was only ever read.
  */
 import { copyLimits } from "../config/copy-limits";
+import { databaseNow } from "../db/database-clock";
 import { db } from "../db/portal";
 import { tryDropSandboxDatabase } from "../sanitizer/drop";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
@@ -14,7 +15,9 @@ import { afterRunFinished } from "./run-finished";
 
 export const STALE_AFTER_MS = 45_000;
 
-export async function recoverStaleRuns(now = new Date()): Promise<string[]> {
+export async function recoverStaleRuns(at?: Date): Promise<string[]> {
+  // The database's clock: the heartbeats were written by it, whatever this machine's says.
+  const now = at ?? (await databaseNow());
   const stale = await db.sandboxRun.findMany({
     where: { status: "RUNNING", heartbeatAt: { lt: new Date(now.getTime() - STALE_AFTER_MS) } },
     include: { sandbox: { include: { tenant: { select: { customerId: true } } } } },

@@ -17,6 +17,7 @@ import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
 import { beatWorker, forgetWorker } from "../observability/workers";
 import { log } from "../observability/log";
+import { databaseNow } from "../db/database-clock";
 
 /**
  * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
@@ -54,7 +55,7 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
     // waiting for the handler and offers the slot the next job beside the copy still going.
     const slot = runSlot(
       (runId) => executeRun(runId, id),
-      (runId) => enqueueRun(runId, undefined, new Date(Date.now() + SLOT_BUSY_DEFER_MS)),
+      async (runId) => enqueueRun(runId, undefined, new Date((await databaseNow()).getTime() + SLOT_BUSY_DEFER_MS)),
     );
     workIds.push(
       await boss.work<RunJob>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
