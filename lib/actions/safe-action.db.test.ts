@@ -59,6 +59,14 @@ describe("protectedAction", () => {
     expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { note: ["Too short"] } });
   });
 
+  it("lists at most 50 problems, however many the input has", async () => {
+    const many = protectedAction({ permission: "sandbox.order", schema: z.object({ notes: z.array(z.string()) }) }, async () => ({}));
+    session.current = { userId: ids.admin };
+    const result = await many({ notes: Array.from({ length: 10_000 }, () => 1) });
+    expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+    expect(Object.keys((result as { fieldErrors: Record<string, string[]> }).fieldErrors)).toHaveLength(50);
+  });
+
   it("runs for the tenant's own admin", async () => {
     session.current = { userId: ids.admin };
     expect(await renameTenantNote({ tenantId: ids.tenantA, note: "hello" })).toEqual({ ok: true, data: { tenantId: ids.tenantA, note: "hello" } });

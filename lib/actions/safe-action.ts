@@ -50,10 +50,13 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
   return parsed.data;
 }
 
+/** The most problems one answer lists: a form shows a few, and a hostile input's thousands would only cost memory. */
+const MAX_FIELD_ERRORS = 50;
+
 /** Field errors keyed by dotted path, so nested form fields map onto react-hook-form names. */
 export function flattenFieldErrors(error: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
+  for (const issue of error.issues.slice(0, MAX_FIELD_ERRORS)) {
     const key = issue.path.map(String).join(".") || "_form";
     (out[key] ??= []).push(issue.message);
   }

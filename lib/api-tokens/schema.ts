@@ -13,7 +13,7 @@ export const newTokenSchema = z.object({
     .int()
     .min(1, "Choose when the token expires.")
     .max(MAX_TOKEN_DAYS, "A token lives at most a year."),
-  scopes: z.array(z.enum(API_SCOPES, { error: "Choose from the listed scopes." }), { error: "Choose at least one scope." }).min(1, "Choose at least one scope."),
+  scopes: z.array(z.enum(API_SCOPES, { error: "Choose from the listed scopes." }), { error: "Choose at least one scope." }).min(1, "Choose at least one scope.").max(API_SCOPES.length, "Choose each scope at most once."),
 });
 export type NewTokenInput = z.input<typeof newTokenSchema>;
 

@@ -174,7 +174,8 @@ function operation(op: ApiOperation) {
       content: { "application/json": { schema: ref(op.success.schema) }, ...(op.success.csv ? { "text/csv": { schema: { type: "string" } } } : {}) },
     },
   };
-  for (const code of op.problems) {
+  // Every body is bounded (lib/api/route.ts).
+  for (const code of op.body ? [...op.problems, "payload_too_large" as const] : op.problems) {
     const { status, title } = API_PROBLEMS[code];
     const earlier = responses[status] as { description: string } | undefined;
     responses[status] = { description: earlier ? `${earlier.description} Or: ${title}` : title, content: { "application/problem+json": { schema: ref("Problem") } } };

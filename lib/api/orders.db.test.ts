@@ -118,4 +118,37 @@ describe("ordering through the API", () => {
     expect(run.options).toMatchObject({ users: changed.users, invalidationDomain: "sandbox.alpha.example" });
     expect(await db.auditEvent.findFirstOrThrow({ where: { action: "sandbox.refresh.requested", targetId: sandboxId } })).toMatchObject({ details: { choicesEdited: true } });
   });
+
+  it("refuses a body over 64 KB with 413, declared or streamed, and a list longer than any sandbox needs with one short problem", async () => {
+    const admin = await tokenFor(world.users.adminA);
+    const { sandboxId } = OrderPlacedSchema.parse(await (await order(admin, { ...ORDER, name: "Too big" })).json());
+    // 100,000 empty users: each once made two problems, the answer tens of MB and the server's thread busy for seconds.
+    const huge = JSON.stringify({ options: { users: Array.from({ length: 100_000 }, () => ({})) }, acknowledgeNoGoingBack: true });
+    const declared = await setup(admin, sandboxId, huge);
+    expect(declared.status).toBe(413);
+    expect(ProblemSchema.parse(await declared.json())).toMatchObject({ code: "payload_too_large" });
+    // Chunked, with no length declared: refused once 64 KB have arrived.
+    const chunks = new TextEncoder().encode(huge);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < chunks.length; at += 16_384) controller.enqueue(chunks.subarray(at, at + 16_384));
+        controller.close();
+      },
+    });
+    const streamed = new Request(`http://portal.test/api/v1/sandboxes/${sandboxId}/setup`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect((await setupRoute(streamed, { params: Promise.resolve({ id: sandboxId }) })).status).toBe(413);
+
+    // Under the bound, still more users than any sandbox may have: one problem, not one per item.
+    const many = await setup(admin, sandboxId, { options: { users: Array.from({ length: 5_000 }, () => ({})) }, acknowledgeNoGoingBack: true });
+    expect(many.status).toBe(422);
+    const answer = ProblemSchema.parse(await many.json());
+    expect(answer.errors?.["options.users"]?.join(" ")).toContain("at most 250 users");
+    expect(Object.keys(answer.errors ?? {}).length).toBeLessThanOrEqual(2);
+    expect(await db.sandboxRun.count({ where: { sandboxId } })).toBe(0);
+  });
 });

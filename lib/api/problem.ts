@@ -13,6 +13,7 @@ export const API_PROBLEMS = {
   production_unavailable: { status: 503, title: "The production database cannot answer right now." },
   production_refused: { status: 422, title: "The production database holds something the portal cannot copy or read." },
   no_capacity: { status: 503, title: "No sandbox server has room right now." },
+  payload_too_large: { status: 413, title: "The request body is too large." },
   rate_limited: { status: 429, title: "Too many requests for this token." },
   internal: { status: 500, title: "Something went wrong on our side." },
 } as const;

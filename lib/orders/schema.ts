@@ -3,14 +3,14 @@
  * Isomorphic: no server imports.
  */
 import { z } from "zod";
-import { SANDBOX_KINDS, USER_PLANS, type UserPlan } from "../sanitizer/options";
+import { MAX_SANDBOX_USERS, SANDBOX_KINDS, USER_PLANS, type UserPlan } from "../sanitizer/options";
 
 export const NAME_MIN = 3;
 export const NAME_MAX = 40;
 export const NAME_RULE_TEXT = `${NAME_MIN}–${NAME_MAX} characters: letters of any language (æ, ø, å, é, ü…), digits, spaces, hyphens (-) and underscores (_); start with a letter or digit.`;
 /** Per plan type; a sandbox is for testing, not a second production. */
 export const MAX_PLANS_PER_TYPE = 100;
-export const MAX_PLANS_TOTAL = 250;
+export const MAX_PLANS_TOTAL = MAX_SANDBOX_USERS;
 export const NOTE_MAX = 500;
 
 const planCount = z

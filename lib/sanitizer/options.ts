@@ -66,6 +66,11 @@ const idList = z
 
 export const DEFAULT_SHARE_PERCENT = 10;
 
+/** A sandbox's users each take one of its ordered user plans, of which an order has at most this many (lib/orders/schema.ts). */
+export const MAX_SANDBOX_USERS = 250;
+/** Production's scheduled tasks number a handful to a few dozen. */
+const MAX_KEPT_TASKS = 1000;
+
 /**
  * Which companies a partial copy takes: a share of them (spread by a hash of the id,
  * so the same share picks the same companies on every refresh), those changed since
@@ -122,6 +127,7 @@ export const sandboxOptionsSchema = z.object({
   share: partialShareSchema.optional(),
   users: z
     .array(z.object({ associateId: z.number().int().positive(), userPlan: z.enum(USER_PLANS) }))
+    .max(MAX_SANDBOX_USERS, { error: `Give at most ${MAX_SANDBOX_USERS} users access: a sandbox has at most that many user plans.` })
     .refine((users) => new Set(users.map((u) => u.associateId)).size === users.length, {
       error: "Each user may be given access only once.",
     })
@@ -132,7 +138,7 @@ export const sandboxOptionsSchema = z.object({
     .toLowerCase()
     .regex(HOSTNAME, { error: "Enter a host name such as mailinator.com." })
     .default(DEFAULT_INVALIDATION_DOMAIN),
-  keepEnabledTaskIds: idList.default([]),
+  keepEnabledTaskIds: idList.max(MAX_KEPT_TASKS, { error: `Keep at most ${MAX_KEPT_TASKS.toLocaleString("en")} scheduled tasks enabled.` }).default([]),
   documents: z
     .discriminatedUnion("mode", [
       z.object({ mode: z.literal("none") }),

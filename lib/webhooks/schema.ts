@@ -30,7 +30,7 @@ export const newEndpointSchema = z.object({
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
   description: z.string().trim().max(200, "Keep the description under 200 characters.").default(""),
-  events: z.array(z.enum(WEBHOOK_EVENTS, { error: "Choose from the listed events." }), { error: "Choose at least one event." }).min(1, "Choose at least one event."),
+  events: z.array(z.enum(WEBHOOK_EVENTS, { error: "Choose from the listed events." }), { error: "Choose at least one event." }).min(1, "Choose at least one event.").max(WEBHOOK_EVENTS.length, "Choose each event at most once."),
 });
 export type NewEndpointInput = z.input<typeof newEndpointSchema>;
 
