@@ -1,4 +1,5 @@
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import { makeTempDir } from "../testing/temp-dir";
@@ -9,7 +10,10 @@ const { db } = await import("../db/portal");
 const { raiseAlert, alertRepeatMs } = await import("./raise");
 
 let outbox = "";
-const mails = async () => (await readdir(outbox).catch(() => [])).length;
+/** The messages sent, each as its recipients. */
+const sent = async () =>
+  Promise.all((await readdir(outbox).catch(() => [])).map(async (f) => (JSON.parse(await readFile(path.join(outbox, f), "utf8")) as { to: string[] }).to));
+const mails = async () => (await sent()).length;
 
 describe("operator alerts", () => {
   beforeAll(async () => {
@@ -27,12 +31,13 @@ describe("operator alerts", () => {
     expect(await raiseAlert(alert)).toBe("counted");
     const notices = await db.notification.findMany({ where: { message: { contains: "UAT failed" } }, include: { user: { select: { role: true } } } });
     expect(notices.map((n) => n.user.role)).toEqual(["OPERATOR", "OPERATOR"]);
-    expect(await mails()).toBe(1);
+    // A message to each operator, none naming the other: no customer is told.
+    expect((await sent()).sort()).toEqual([["op1@portal.example"], ["op2@portal.example"]]);
     expect(await db.alert.findUniqueOrThrow({ where: { key: alert.key } })).toMatchObject({ occurrences: 3 });
 
     // Another reason is another alert.
     expect(await raiseAlert({ ...alert, key: "run-failed:s1:def" })).toBe("notified");
-    expect(await mails()).toBe(2);
+    expect(await mails()).toBe(4);
   });
 
   it("tells again once the repeat window has passed", async () => {
@@ -48,7 +53,7 @@ describe("operator alerts", () => {
     const alert = { key: "server-unreachable:db9:5432", subject: "sandbox server db9:5432 does not answer", detail: "…" };
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => raiseAlert(alert)));
     expect(outcomes.filter((o) => o === "notified")).toHaveLength(1);
-    expect(await mails()).toBe(before + 1);
+    expect(await mails()).toBe(before + 2); // one for each operator
     expect((await db.alert.findUniqueOrThrow({ where: { key: alert.key } })).occurrences).toBe(6);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Tells people about something: a notification in the portal (its subject,
  * linking to the page) and an e-mail built from a mail component, sent as HTML
- * with a plain-text twin, to each recipient once.
+ * with a plain-text twin, to each recipient once and apart.
  */
 import type { ReactElement } from "react";
 import { db } from "../db/portal";
@@ -21,7 +21,10 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
   await db.notification.createMany({
     data: users.map((u) => ({ userId: u.id, message: notice.subject, link: notice.link ?? null })),
   });
-  await sendMail({ to: users.map((u) => u.email), subject: notice.subject, ...(await renderMail(notice.mail)) });
+  // A message each: one To: line would show every recipient's address to the others (a
+  // tenant's admins the operator's who refreshed their sandbox, and each other's).
+  const mail = await renderMail(notice.mail);
+  for (const user of users) await sendMail({ to: [user.email], subject: notice.subject, ...mail });
 }
 
 export async function tenantAdminIds(tenantId: string): Promise<string[]> {
