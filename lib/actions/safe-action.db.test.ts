@@ -62,7 +62,7 @@ describe("protectedAction", () => {
   it("lists at most 50 problems, however many the input has", async () => {
     const many = protectedAction({ permission: "sandbox.order", schema: z.object({ notes: z.array(z.string()) }) }, async () => ({}));
     session.current = { userId: ids.admin };
-    const result = await many({ notes: Array.from({ length: 10_000 }, () => 1) });
+    const result = await many({ notes: Array.from({ length: 10_000 }, () => 1) as unknown as string[] });
     expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT" });
     expect(Object.keys((result as { fieldErrors: Record<string, string[]> }).fieldErrors)).toHaveLength(50);
   });

@@ -4,6 +4,11 @@
  * ahead), so a duplicate job, or two workers, never POST the same attempt twice,
  * and a worker that dies mid-attempt leaves a row that falls due again and is
  * picked up by any worker's sweep.
+ *
+ * One tenant's endpoints never hold up another's events: a tenant has at most
+ * SENDING_PER_TENANT attempts in flight across all workers (an endpoint that hangs
+ * holds a sender for up to 15 s), and each sweep queues at most DUE_PER_TENANT_PER_SWEEP
+ * of a tenant's due deliveries, so a backlog of thousands is not ahead of everyone.
  */
 import { readFileSync } from "node:fs";
 import { db } from "../db/portal";
@@ -19,12 +24,17 @@ export const RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** Longer than an attempt can take: until then a claimed delivery is another worker's. */
 const CLAIM_LEASE_MS = ATTEMPT_TIMEOUT_MS * 4;
+/** A tenant's attempts in flight at once, across all workers (each has WEBHOOK_SENDERS senders). */
+export const SENDING_PER_TENANT = 2;
+/** A tenant's due deliveries one sweep queues at most; the rest wait for the next sweeps. */
+export const DUE_PER_TENANT_PER_SWEEP = 50;
 
 export interface DeliveryJob {
   deliveryId: string;
 }
 
-export type AttemptOutcome = "delivered" | "retrying" | "failed" | "not-due";
+/** "busy": the delivery's tenant already has SENDING_PER_TENANT attempts in flight; it stays due for a later sweep. */
+export type AttemptOutcome = "delivered" | "retrying" | "failed" | "not-due" | "busy";
 
 /** The operator's extra certificate authorities for receivers (WEBHOOK_CA_FILE), read once per file. */
 const caFiles = new Map<string, string>();
@@ -38,34 +48,53 @@ function configuredSendOptions(): SendOptions {
 /** One attempt of one delivery, if it is due; records the outcome and schedules the next attempt. */
 export async function attemptDelivery(deliveryId: string, send: SendOptions = configuredSendOptions()): Promise<AttemptOutcome> {
   const outcome = await attempt(deliveryId, send);
-  if (outcome !== "not-due") countWorkerEvent({ type: "webhook-attempt", outcome });
+  if (outcome !== "not-due" && outcome !== "busy") countWorkerEvent({ type: "webhook-attempt", outcome });
   return outcome;
 }
 
-async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOutcome> {
-  const now = new Date();
-  const claimed = await db.webhookDelivery.updateManyAndReturn({
-    where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: now } },
-    data: { attempts: { increment: 1 }, lastAttemptAt: now, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) },
-    select: { attempts: true, messageId: true, payload: true, endpoint: { select: { url: true, secretEncrypted: true } } },
+/**
+ * Claims a due delivery for one attempt, moving its next attempt a lease ahead; "busy"
+ * when its tenant has SENDING_PER_TENANT attempts in flight. The tenant's claims take
+ * turns, so two workers cannot both see room for one more.
+ */
+async function claim(deliveryId: string) {
+  return db.$transaction(async (tx) => {
+    const now = new Date();
+    const due = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: now } }, select: { endpoint: { select: { tenantId: true } } } });
+    if (!due) return null;
+    const { tenantId } = due.endpoint;
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`webhook-sending:${tenantId}`}, 0))::text AS taken`;
+    const sending = await tx.webhookDelivery.count({ where: { sendingUntil: { gt: now }, endpoint: { tenantId } } });
+    if (sending >= SENDING_PER_TENANT) return "busy" as const;
+    const leaseEnd = new Date(now.getTime() + CLAIM_LEASE_MS);
+    const [claimed] = await tx.webhookDelivery.updateManyAndReturn({
+      where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: now } },
+      data: { attempts: { increment: 1 }, lastAttemptAt: now, nextAttemptAt: leaseEnd, sendingUntil: leaseEnd },
+      select: { attempts: true, messageId: true, payload: true, endpoint: { select: { url: true, secretEncrypted: true } } },
+    });
+    return claimed ?? null;
   });
-  const delivery = claimed[0];
+}
+
+async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOutcome> {
+  const delivery = await claim(deliveryId);
+  if (delivery === "busy") return "busy";
   if (!delivery) return "not-due";
   try {
     const headers = signedHeaders(openSecret(delivery.endpoint.secretEncrypted), delivery.messageId, delivery.payload);
     const status = await postSigned(delivery.endpoint.url, headers, delivery.payload, send);
-    await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "DELIVERED", nextAttemptAt: null, responseStatus: status, lastError: null } });
+    await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "DELIVERED", nextAttemptAt: null, sendingUntil: null, responseStatus: status, lastError: null } });
     return "delivered";
   } catch (error) {
     if (!(error instanceof DeliveryFailed)) log.error({ err: error, deliveryId }, "webhook attempt failed unexpectedly");
     const reason = error instanceof DeliveryFailed ? error.reason : "The event could not be sent.";
     const responseStatus = error instanceof DeliveryFailed ? error.responseStatus : null;
     if (delivery.attempts >= MAX_ATTEMPTS) {
-      await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "FAILED", nextAttemptAt: null, responseStatus, lastError: reason } });
+      await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "FAILED", nextAttemptAt: null, sendingUntil: null, responseStatus, lastError: reason } });
       return "failed";
     }
     const next = new Date(Date.now() + RETRY_DELAYS_MS[delivery.attempts - 1]!);
-    await db.webhookDelivery.update({ where: { id: deliveryId }, data: { nextAttemptAt: next, responseStatus, lastError: reason } });
+    await db.webhookDelivery.update({ where: { id: deliveryId }, data: { nextAttemptAt: next, sendingUntil: null, responseStatus, lastError: reason } });
     await (await getBoss()).send(WEBHOOK_QUEUE, { deliveryId } satisfies DeliveryJob, { startAfter: next });
     return "retrying";
   }
@@ -77,7 +106,15 @@ async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOu
  * worker. Workers call it on their sweep; a finished run calls it at once.
  */
 export async function queueDueDeliveries(limit = 200): Promise<number> {
-  const due = await db.webhookDelivery.findMany({ where: { status: "PENDING", nextAttemptAt: { lte: new Date() } }, select: { id: true }, orderBy: { nextAttemptAt: "asc" }, take: limit });
+  // Oldest first, but no more than DUE_PER_TENANT_PER_SWEEP of one tenant's.
+  const due = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM (
+      SELECT d.id, d."nextAttemptAt", row_number() OVER (PARTITION BY e."tenantId" ORDER BY d."nextAttemptAt") AS nth
+        FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId"
+       WHERE d.status = 'PENDING' AND d."nextAttemptAt" <= ${new Date()}
+    ) due
+     WHERE nth <= ${DUE_PER_TENANT_PER_SWEEP}
+     ORDER BY "nextAttemptAt" LIMIT ${limit}`;
   if (due.length === 0) return 0;
   const boss = await getBoss();
   await boss.insert(due.map(({ id }) => ({ name: WEBHOOK_QUEUE, data: { deliveryId: id } satisfies DeliveryJob })));

@@ -18,7 +18,7 @@ const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
 const { loadActor } = await import("../auth/load-actor");
 const { completeCopy, completeDelete, failAttempt } = await import("../jobs/lifecycle");
-const { attemptDelivery, DELIVERY_LOG_DAYS, MAX_ATTEMPTS, pruneDeliveryLog, RETRY_DELAYS_MS } = await import("./deliver");
+const { attemptDelivery, DELIVERY_LOG_DAYS, DUE_PER_TENANT_PER_SWEEP, MAX_ATTEMPTS, pruneDeliveryLog, queueDueDeliveries, RETRY_DELAYS_MS } = await import("./deliver");
 const { createEndpoint, deleteEndpoint, MAX_PENDING_REPLAYS_PER_TENANT, replayDelivery } = await import("./mutations");
 const { newEndpointSchema } = await import("./schema");
 const { PRIVATE_TARGET_REFUSED } = await import("./targets");
@@ -174,6 +174,38 @@ describe("lifecycle webhooks", () => {
       expect(receiver.received).toHaveLength(1);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it("lets a tenant's hanging endpoints hold at most two senders, never another tenant's events, and queues a few of its backlog per sweep", async () => {
+    const hanging = await startWebhookReceiver(["hang", "hang"]);
+    const answering = await startWebhookReceiver();
+    try {
+      const slow = await endpointFor(adminA, hanging.url());
+      const theirs = await endpointFor(adminB, answering.url());
+      const due = (endpointId: string, i: number) =>
+        db.webhookDelivery.create({ data: { endpointId, messageId: `msg_fair_${n}_${endpointId}_${i}`, eventType: "sandbox.ready", payload: "{}", nextAttemptAt: new Date(Date.now() - 60_000 + i) } });
+      const [first, second, third] = [await due(slow.id, 0), await due(slow.id, 1), await due(slow.id, 2)];
+      const hangs = [first, second].map((d) => attemptDelivery(d.id, { ...send, timeoutMs: 3_000 }));
+      await vi.waitFor(() => expect(hanging.received).toHaveLength(2));
+      // Both of tenant A's senders hang: its third waits, and tenant B's event goes out meanwhile.
+      expect(await attemptDelivery(third.id, send)).toBe("busy");
+      expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: third.id } })).toMatchObject({ status: "PENDING", attempts: 0 });
+      expect(await attemptDelivery((await due(theirs.id, 0)).id, send)).toBe("delivered");
+      expect(await Promise.all(hangs)).toEqual(["retrying", "retrying"]);
+      expect(await attemptDelivery(third.id, send)).toBe("delivered");
+
+      // A backlog of A's is not ahead of B's newer event: a sweep queues 50 of A's at most, and B's.
+      await db.webhookDelivery.deleteMany({ where: { endpointId: { in: [slow.id, theirs.id] } } });
+      await db.$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = 'webhook-delivery'`);
+      for (let i = 0; i < DUE_PER_TENANT_PER_SWEEP + 10; i++) await due(slow.id, i);
+      const newest = await db.webhookDelivery.create({ data: { endpointId: theirs.id, messageId: `msg_fair_b_${n}`, eventType: "sandbox.ready", payload: "{}", nextAttemptAt: new Date() } });
+      expect(await queueDueDeliveries()).toBe(DUE_PER_TENANT_PER_SWEEP + 1);
+      const queued = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT data->>'deliveryId' AS id FROM pgboss.job WHERE name = 'webhook-delivery'`);
+      expect(queued.map((q) => q.id)).toContain(newest.id);
+    } finally {
+      await hanging.close();
+      await answering.close();
     }
   });
 
