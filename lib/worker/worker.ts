@@ -65,7 +65,7 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
   }
   for (const workId of workIds) localRunWorkers().add(workId);
   // Webhook attempts on their own pollers, one job each: a customer's endpoint that hangs (for at most
-  // 15 s) holds one of them, never a run and never the other customers' events.
+  // 15 s) holds one of them, never a run; a customer holds two at most (lib/webhooks/deliver.ts).
   const webhookWorkIds: string[] = [];
   for (let i = 0; i < WEBHOOK_SENDERS; i++) {
     webhookWorkIds.push(
