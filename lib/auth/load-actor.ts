@@ -3,6 +3,7 @@
  * and for the operator CLI's `--as`. A token issued before the account's last
  * password change is no longer accepted. Plain TypeScript: no Next.js imports.
  */
+import { env } from "../config/env";
 import { db } from "../db/portal";
 import { isStaff, type Actor } from "./policy";
 
@@ -24,10 +25,19 @@ export async function loadActor(userId: string, authAt?: number, twoFactor = fal
  * The actor of a web request's session token: the session must still be open
  * (lib/auth/sessions.ts), and the account is read in the same statement, so a
  * signed-in page costs one round trip for who is asking.
+ *
+ * A session lasts SESSION_MAX_AGE_HOURS from its sign-in, however often its token is
+ * renewed: next-auth gives a token a new lifetime each time the session is read, so a
+ * stolen cookie asked for its session every few hours would otherwise live for ever.
  */
-export async function loadSessionActor(userId: string, sessionId: string | undefined, authAt?: number, twoFactor = false): Promise<Actor | null> {
+export async function loadSessionActor(userId: string, sessionId: string | undefined, authAt?: number, twoFactor = false, now = Date.now()): Promise<Actor | null> {
   if (!sessionId) return null;
-  const session = await db.userSession.findFirst({ where: { id: sessionId, userId, endedAt: null }, select: { user: { select: ACCOUNT } } });
+  const signedInSince = new Date(now - env().SESSION_MAX_AGE_HOURS * 3_600_000);
+  if (authAt !== undefined && authAt * 1000 < signedInSince.getTime()) return null;
+  const session = await db.userSession.findFirst({
+    where: { id: sessionId, userId, endedAt: null, createdAt: { gt: signedInSince } },
+    select: { user: { select: ACCOUNT } },
+  });
   return session ? actorOf(session.user, authAt, twoFactor) : null;
 }
 

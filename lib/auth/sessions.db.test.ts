@@ -10,6 +10,7 @@ const { getActor } = await import("./actor");
 const { authOptions } = await import("./options");
 const { endAllSessions } = await import("./sessions");
 const { signOutEverywhereAction } = await import("./actions");
+const { env } = await import("../config/env");
 
 describe("ending a session ends the token, not only the cookie", () => {
   let userId = "";
@@ -82,6 +83,25 @@ describe("ending a session ends the token, not only the cookie", () => {
     session.current = { ...open, twoFactor: true };
     expect(await getActor()).toMatchObject({ id: userId, role: "OPERATOR" });
     await db.user.update({ where: { id: userId }, data: { role: "CUSTOMER_USER" } });
+  });
+
+  it("ends a session its lifetime after sign-in, however often its token was renewed", async () => {
+    signInAs(userId);
+    expect(await getActor()).not.toBeNull();
+    const open = session.current!;
+    const maxAgeMs = env().SESSION_MAX_AGE_HOURS * 3_600_000;
+    await db.user.update({ where: { id: userId }, data: { passwordChangedAt: new Date(Date.now() - 2 * maxAgeMs) } });
+    // Signed in just inside the lifetime: the session holds.
+    await db.userSession.update({ where: { id: open.sessionId }, data: { createdAt: new Date(Date.now() - maxAgeMs + 60_000) } });
+    session.current = { ...open, authAt: Math.floor((Date.now() - maxAgeMs + 60_000) / 1000) };
+    expect(await getActor()).not.toBeNull();
+    // Past it: a renewed token (next-auth gives each read a new expiry) no longer opens it.
+    await db.userSession.update({ where: { id: open.sessionId }, data: { createdAt: new Date(Date.now() - maxAgeMs - 60_000) } });
+    expect(await getActor()).toBeNull();
+    // Nor does a token claiming a sign-in that long ago, whatever its session row says.
+    await db.userSession.update({ where: { id: open.sessionId }, data: { createdAt: new Date() } });
+    session.current = { ...open, authAt: Math.floor((Date.now() - maxAgeMs - 60_000) / 1000) };
+    expect(await getActor()).toBeNull();
   });
 
   it("signing in opens a session the token names", async () => {

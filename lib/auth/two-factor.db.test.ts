@@ -74,6 +74,14 @@ describe("two-factor sign-in", () => {
     expect(stored.some((r) => recoveryCodes.some((c) => r.codeHash.includes(c.replace(/-/g, ""))))).toBe(false);
   });
 
+  it("ends every session of the account when its second factor is replaced (the old secret may have leaked)", async () => {
+    const other = await makeUser("replaced@2fa.example", "OPERATOR");
+    await enrolTwoFactor(other);
+    const open = await db.userSession.create({ data: { userId: other.id } });
+    await enrolTwoFactor(other);
+    expect((await db.userSession.findUniqueOrThrow({ where: { id: open.id } })).endedAt).not.toBeNull();
+  });
+
   it("keeps the secret sealed at rest", async () => {
     const row = await db.user.findUniqueOrThrow({ where: { id: operator.id }, select: { totpSecretEncrypted: true } });
     expect(row.totpSecretEncrypted).toMatch(/^v\d:/);

@@ -59,7 +59,9 @@ async function spendRecoveryCode(userId: string, code: string): Promise<boolean>
 /**
  * Turns two-factor on with a new secret (or the given one: the seed's demo
  * secret) and new recovery codes, replacing any earlier ones. The operator
- * CLI hands the secret over; the seed uses the documented demo secret.
+ * CLI hands the secret over; the seed uses the documented demo secret. Every
+ * session of the account ends: a secret is replaced because the old one may
+ * have leaked, and the sessions signed in with it must not outlive it.
  */
 export async function enrolTwoFactor(user: { id: string; email: string }, secret = newTotpSecret()): Promise<{ secret: string; uri: string; recoveryCodes: string[] }> {
   const recoveryCodes = newRecoveryCodes();
@@ -69,6 +71,7 @@ export async function enrolTwoFactor(user: { id: string; email: string }, secret
       data: { totpSecretEncrypted: sealSecret(secret), totpLastTimeStep: null },
     }),
     ...replaceRecoveryCodes(user.id, recoveryCodes),
+    db.userSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: new Date() } }),
   ]);
   return { secret, uri: totpUri(secret, user.email), recoveryCodes };
 }
