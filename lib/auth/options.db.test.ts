@@ -42,11 +42,18 @@ describe("single sign-on (OIDC)", () => {
     expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com", email_verified: false }).email).toBeNull();
     expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com", email_verified: "false" }).email).toBeNull();
     expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com", email_verified: true }).email).toBe("sso.user@example.com");
-    // A provider that does not say is trusted as the operator configured it.
-    expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com" }).email).toBe("sso.user@example.com");
+    // A provider that does not say may let anyone set any address: not trusted unless the operator says so
+    // (OIDC_TRUST_UNVERIFIED_EMAIL).
+    expect(oidc.profile({ sub: "idp-4", email: "sso.user@example.com" }).email).toBeNull();
     const account = { provider: "oidc", type: "oauth", providerAccountId: "idp-4" } as const;
     const unverified = oidc.profile({ sub: "idp-4", email: "sso.user@example.com", email_verified: false });
     expect(await authOptions().callbacks!.signIn!({ user: { id: "idp-4", ...unverified }, account } as never)).toBe(false);
+  });
+
+  it("sends a customer with a second factor set up to the password and code form too", async () => {
+    await db.user.create({ data: { email: "coded.sso@example.com", name: "Coded", role: "CUSTOMER_ADMIN", passwordHash: "-", totpSecretEncrypted: "v1:sealed" } });
+    const account = { provider: "oidc", type: "oauth", providerAccountId: "idp-5" } as const;
+    expect(await authOptions().callbacks!.signIn!({ user: { id: "idp-5", email: "coded.sso@example.com" }, account } as never)).toBe("/sign-in?error=UsePasswordAndCode");
   });
 
   it("sends staff to the password and code form: single sign-on does not check the portal's second factor", async () => {

@@ -17,6 +17,7 @@ import { isStaff } from "./policy";
 import { endSession, startSession } from "./sessions";
 import { signInSchema } from "./schema";
 import { SIGN_IN_ERROR } from "./sign-in-errors";
+import { log } from "../observability/log";
 
 /**
  * The client's address. The portal's front (scripts/portal-server.ts) has
@@ -40,7 +41,11 @@ function providers(): Provider[] {
       async authorize(raw, req) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new Error(SIGN_IN_ERROR.invalid);
-        const result = await checkCredentials(parsed.data.email, parsed.data.password, clientIp(req?.headers), parsed.data.code);
+        // next-auth hands the message of whatever is thrown here to the browser: only a code of ours.
+        const result = await checkCredentials(parsed.data.email, parsed.data.password, clientIp(req?.headers), parsed.data.code).catch((error: unknown) => {
+          log.error(error, "sign-in check failed");
+          throw new Error(SIGN_IN_ERROR.unavailable);
+        });
         if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, twoFactor: result.twoFactor };
         throw new Error(SIGN_IN_ERROR[result.reason]);
       },
@@ -58,11 +63,13 @@ function providers(): Provider[] {
       authorization: { params: { scope: "openid email profile" } },
       idToken: true,
       checks: ["pkce", "state"],
-      // An address the provider says it has not verified is anybody's to claim: it matches no account.
-      // (A provider that does not say, as some enterprise ones do not, is trusted as configured.)
+      // An address the provider has not said it verified is anybody's to claim: it matches no
+      // account. Some providers never say, and some let a user (or a tenant's admin) set any
+      // address: trusting their silence let whoever set "admin@other.example" sign in as that
+      // admin. Only an operator who knows their provider lets no one do that says to trust it.
       profile(profile: { sub: string; email?: string; email_verified?: boolean | string; name?: string }) {
-        const unverified = profile.email_verified === false || profile.email_verified === "false";
-        return { id: profile.sub, email: unverified ? null : (profile.email ?? null), name: profile.name ?? null };
+        const verified = profile.email_verified === true || profile.email_verified === "true" || (profile.email_verified === undefined && e.OIDC_TRUST_UNVERIFIED_EMAIL);
+        return { id: profile.sub, email: verified ? (profile.email ?? null) : null, name: profile.name ?? null };
       },
     });
   }
@@ -87,9 +94,11 @@ export function authOptions(requestOrigin = publicOrigin()): NextAuthOptions {
         if (account?.provider !== "oidc") return true;
         const email = user.email?.trim().toLowerCase();
         if (!email) return false;
-        const known = await db.user.findUnique({ where: { email }, select: { role: true } });
-        // Staff need the portal's own second factor, which single sign-on does not check.
+        const known = await db.user.findUnique({ where: { email }, select: { role: true, totpSecretEncrypted: true } });
+        // Staff need the portal's own second factor, which single sign-on does not check; so does
+        // a customer whose account has one set up.
         if (known && isStaff(known)) return `/sign-in?error=${SIGN_IN_ERROR.staffSso}`;
+        if (known?.totpSecretEncrypted) return `/sign-in?error=${SIGN_IN_ERROR.codeSso}`;
         return known !== null;
       },
       async jwt({ token, user, account }) {

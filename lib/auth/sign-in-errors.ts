@@ -6,6 +6,8 @@ export const SIGN_IN_ERROR = {
   invalidCode: "InvalidTwoFactorCode",
   enrolmentRequired: "TwoFactorNotSetUp",
   staffSso: "StaffUsePassword",
+  codeSso: "UsePasswordAndCode",
+  unavailable: "SignInUnavailable",
 } as const;
 
 /** The sign-in form asks for the one-time code after these. */
@@ -23,6 +25,8 @@ export function signInErrorMessage(code: string | null | undefined): string | nu
     return "Staff accounts sign in with two-factor authentication, which is not set up for yours yet. Ask an operator to set it up.";
   }
   if (code === SIGN_IN_ERROR.staffSso) return "Staff accounts sign in with their e-mail, password and authentication code, not single sign-on.";
+  if (code === SIGN_IN_ERROR.codeSso) return "Your account signs in with its e-mail, password and authentication code, not single sign-on.";
+  if (code === SIGN_IN_ERROR.unavailable) return "Sign-in is not available just now. Please try again in a minute.";
   if (code === "AccessDenied") return "Your single sign-on account has no access to this portal. Ask your administrator.";
   if (code === "SessionRequired") return "Please sign in to continue.";
   return "The e-mail or password is incorrect.";

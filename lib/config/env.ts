@@ -39,6 +39,8 @@ const schema = z
     OIDC_CLIENT_ID: z.string().optional(),
     OIDC_CLIENT_SECRET: z.string().optional(),
     OIDC_NAME: z.string().default("Single sign-on"),
+    /** For a provider that never sends email_verified and lets no one set their own address. */
+    OIDC_TRUST_UNVERIFIED_EMAIL: booleanString.default(false),
     WORKER_IN_APP: booleanString.default(true),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
     TRUSTED_PROXIES: z.string().optional(),
