@@ -6,7 +6,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { hashPassword } = await import("./password");
 const { checkCredentials } = await import("./credentials");
-const { ADDRESS_FAILURE_FACTOR } = await import("./throttle");
+const { ADDRESS_FAILURE_FACTOR, clientBlock } = await import("./throttle");
 const { metrics } = await import("../observability/metrics");
 
 const failuresCounted = async (reason: string) =>
@@ -62,5 +62,23 @@ describe("sign-in with e-mail and password", () => {
     const result = await checkCredentials("ada@example.com", "correct horse battery", "203.0.113.7");
     expect(!result.ok && result.reason).toBe("throttled");
     expect((await checkCredentials("ada@example.com", "correct horse battery", "203.0.113.8")).ok).toBe(true);
+  });
+
+  it("checks no more passwords than the limit when a burst of guesses arrives at once", async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => checkCredentials("ada@example.com", `burst ${i}`, "192.0.2.200")));
+    // LOGIN_MAX_FAILURES (3): each guess is counted before its password is checked.
+    expect(answers.filter((a) => !a.ok && a.reason === "invalid")).toHaveLength(3);
+    expect(answers.filter((a) => !a.ok && a.reason === "throttled")).toHaveLength(17);
+  });
+
+  it("counts an IPv6 client by its /64, which one subscriber holds whole", async () => {
+    expect(clientBlock("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(clientBlock("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(clientBlock("::ffff:192.0.2.9")).toBe("192.0.2.9");
+    expect(clientBlock("2001:db8::")).toBe("2001:db8:0:0::/64");
+    for (let i = 0; i < 3; i++) await checkCredentials("bob@example.com", `v6 ${i}`, `2001:db8:5:6::${i + 1}`);
+    const sameBlock = await checkCredentials("bob@example.com", "another good password", "2001:db8:5:6:ffff::9");
+    expect(!sameBlock.ok && sameBlock.reason).toBe("throttled");
+    expect((await checkCredentials("bob@example.com", "another good password", "2001:db8:5:7::1")).ok).toBe(true);
   });
 });

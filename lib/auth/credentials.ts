@@ -4,7 +4,7 @@
  */
 import { db } from "../db/portal";
 import { burnVerificationTime, verifyPassword } from "./password";
-import { clearAccountFailures, lockedUntil, recordFailure, throttleKeys } from "./throttle";
+import { clearAccountFailures, codeThrottleKey, reserveAttempt, returnAttempt, throttleKeys } from "./throttle";
 import { checkSecondFactor } from "./two-factor";
 import type { Role } from "../generated/portal/enums";
 import { metrics } from "../observability/metrics";
@@ -17,7 +17,8 @@ export type CredentialCheck =
 export async function checkCredentials(email: string, password: string, ip?: string, code?: string): Promise<CredentialCheck> {
   const normalized = email.trim().toLowerCase();
   const keys = throttleKeys(normalized, ip);
-  const lockEnd = await lockedUntil(keys);
+  // Counted before it is checked (throttle.ts): a burst sent at once gets no more checks than one by one.
+  const lockEnd = await reserveAttempt(keys);
   if (lockEnd) return refused({ ok: false, reason: "throttled", retryAt: lockEnd });
 
   const user = await db.user.findUnique({
@@ -27,17 +28,25 @@ export async function checkCredentials(email: string, password: string, ip?: str
     },
   });
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await burnVerificationTime(password), false);
-  if (!user || !valid) {
-    await recordFailure(keys);
-    return refused({ ok: false, reason: "invalid" });
+  if (!user || !valid) return refused({ ok: false, reason: "invalid" });
+  // A code tried is counted against the account from any address too (throttle.ts codeThrottleKey).
+  if (user.totpSecretEncrypted && code) {
+    const codeLockEnd = await reserveAttempt([codeThrottleKey(normalized)]);
+    if (codeLockEnd) return refused({ ok: false, reason: "throttled", retryAt: codeLockEnd });
   }
   const secondFactor = await checkSecondFactor(user, code);
   if (!secondFactor.ok) {
-    // A wrong code is a failed sign-in: codes are throttled exactly like passwords.
-    if (secondFactor.reason === "invalidCode") await recordFailure(keys);
-    return secondFactor.reason === "codeRequired" ? secondFactor : refused(secondFactor);
+    // The password was right and the code is asked for next: that is no failed attempt.
+    if (secondFactor.reason === "codeRequired") {
+      await returnAttempt(keys);
+      return secondFactor;
+    }
+    // A wrong code stays counted, as a wrong password does.
+    return refused(secondFactor);
   }
   await clearAccountFailures(normalized, ip);
+  // The address's count back too: good sign-ins from one address (an office) are no spraying.
+  await returnAttempt(keys.filter((k) => k.key.startsWith("ip:")));
   const { passwordHash: _hash, totpSecretEncrypted: _secret, totpLastTimeStep: _step, ...safe } = user;
   return { ok: true, user: safe, twoFactor: secondFactor.verified };
 }

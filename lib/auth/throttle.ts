@@ -12,6 +12,7 @@
  * (lib/http/client-address.ts), so rotating X-Forwarded-For does not help.
  * Counters live in the portal database so every app instance sees the same ones.
  */
+import { isIPv6 } from "node:net";
 import { db } from "../db/portal";
 import { env } from "../config/env";
 
@@ -23,39 +24,77 @@ interface ThrottleKey {
   maxFailures: number;
 }
 
-const accountKey = (email: string, ip: string) => `account:${email.trim().toLowerCase()}|${ip}`;
+const accountKey = (email: string, ip: string) => `account:${email.trim().toLowerCase()}|${clientBlock(ip)}`;
+
+/**
+ * The block one client holds: its IPv4 address, or the /64 of its IPv6 address (a single
+ * subscriber is given a whole /64, so counting each address would give it 2^64 allowances).
+ */
+export function clientBlock(ip: string): string {
+  if (!isIPv6(ip)) return ip;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  const [head = "", tail = ""] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
 
 export function throttleKeys(email: string, ip: string | undefined): ThrottleKey[] {
   const { LOGIN_MAX_FAILURES } = env();
-  const address = ip ?? "unknown";
+  const address = clientBlock(ip ?? "unknown");
   return [
     { key: accountKey(email, address), maxFailures: LOGIN_MAX_FAILURES },
     { key: `ip:${address}`, maxFailures: LOGIN_MAX_FAILURES * ADDRESS_FAILURE_FACTOR },
   ];
 }
 
-/** The moment the latest lock among `keys` ends, or null when none is locked. */
-export async function lockedUntil(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
-  const rows = await db.loginThrottle.findMany({ where: { key: { in: keys.map((k) => k.key) }, lockedUntil: { gt: now } } });
-  if (rows.length === 0) return null;
-  return new Date(Math.max(...rows.map((r) => r.lockedUntil!.getTime())));
-}
-
-export async function recordFailure(keys: ThrottleKey[], now = new Date()): Promise<void> {
+/**
+ * Counts an attempt against every key before it is checked, and answers when it may not
+ * be made: a key locked, or its allowance for the window used (which locks it). Counted
+ * first, in one statement per key, so a burst of attempts sent at once cannot all pass
+ * while the first of them is still checking its password: at most `maxFailures` of a
+ * key's attempts are checked per window, however they arrive. An attempt that turns out
+ * right gives its count back (`clearAccountFailures`, `returnAttempt`).
+ */
+export async function reserveAttempt(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
   const windowMs = env().LOGIN_LOCK_MINUTES * 60_000;
   const windowOpen = new Date(now.getTime() - windowMs);
+  const lockEnd = new Date(now.getTime() + windowMs);
+  let refusedUntil: Date | null = null;
   for (const { key, maxFailures } of keys) {
-    // One statement per key: concurrent failures must not lose increments.
-    await db.$executeRaw`
+    const [row] = await db.$queryRaw<{ failures: number; lockedUntil: Date | null }[]>`
       INSERT INTO "LoginThrottle" ("key", "failures", "windowStart", "lockedUntil")
       VALUES (${key}, 1, ${now}, NULL)
       ON CONFLICT ("key") DO UPDATE SET
         "failures" = CASE WHEN "LoginThrottle"."windowStart" < ${windowOpen} THEN 1 ELSE "LoginThrottle"."failures" + 1 END,
-        "windowStart" = CASE WHEN "LoginThrottle"."windowStart" < ${windowOpen} THEN ${now} ELSE "LoginThrottle"."windowStart" END`;
-    await db.$executeRaw`
-      UPDATE "LoginThrottle" SET "lockedUntil" = ${new Date(now.getTime() + windowMs)}, "failures" = 0, "windowStart" = ${now}
-      WHERE "key" = ${key} AND "failures" >= ${maxFailures}`;
+        "windowStart" = CASE WHEN "LoginThrottle"."windowStart" < ${windowOpen} THEN ${now} ELSE "LoginThrottle"."windowStart" END
+      RETURNING "failures", "lockedUntil"`;
+    let until = row!.lockedUntil && row!.lockedUntil > now ? row!.lockedUntil : null;
+    if (!until && row!.failures > maxFailures) {
+      await db.$executeRaw`UPDATE "LoginThrottle" SET "lockedUntil" = ${lockEnd}, "failures" = 0, "windowStart" = ${now} WHERE "key" = ${key}`;
+      until = lockEnd;
+    }
+    if (until && (!refusedUntil || until > refusedUntil)) refusedUntil = until;
   }
+  return refusedUntil;
+}
+
+/** Gives back an attempt `reserveAttempt` counted that turned out right (a good password, asked for its code next). */
+export async function returnAttempt(keys: ThrottleKey[]): Promise<void> {
+  for (const { key } of keys) {
+    await db.$executeRaw`UPDATE "LoginThrottle" SET "failures" = GREATEST("failures" - 1, 0) WHERE "key" = ${key}`;
+  }
+}
+
+/**
+ * The one-time codes tried on an account, from any address. Only someone who has its
+ * password reaches this step, so locking it cannot be turned against the owner by anyone
+ * else; counted per address alone, codes could be guessed from many addresses at once.
+ */
+export function codeThrottleKey(email: string): ThrottleKey {
+  return { key: `code:${email.trim().toLowerCase()}`, maxFailures: env().LOGIN_MAX_FAILURES * 2 };
 }
 
 /**
@@ -64,10 +103,10 @@ export async function recordFailure(keys: ThrottleKey[], now = new Date()): Prom
  * unlock a spraying address.
  */
 export async function clearAccountFailures(email: string, ip: string | undefined): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { key: accountKey(email, ip ?? "unknown") } });
+  await db.loginThrottle.deleteMany({ where: { key: { in: [accountKey(email, ip ?? "unknown"), codeThrottleKey(email).key] } } });
 }
 
 /** Lifts every lock on an account, from every address (an operator resetting the password). */
 export async function clearAccountLocks(email: string): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { key: { startsWith: accountKey(email, "") } } });
+  await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }] } });
 }

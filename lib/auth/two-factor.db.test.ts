@@ -63,6 +63,15 @@ describe("two-factor sign-in", () => {
     expect(result).toMatchObject({ ok: false, reason: "throttled" });
   });
 
+  it("counts an account's wrong codes from every address: guessing from many addresses gets no more tries", async () => {
+    const guesser = await makeUser("spread@2fa.example", "OPERATOR");
+    const { secret: spreadSecret } = await enrolTwoFactor(guesser);
+    // LOGIN_MAX_FAILURES (5) × 2 wrong codes, each from another address: none of them is locked.
+    for (let i = 0; i < 10; i++) expect(await checkCredentials(guesser.email, PASSWORD, `198.51.100.${i + 1}`, "123456")).toMatchObject({ reason: "invalidCode" });
+    const next = await checkCredentials(guesser.email, PASSWORD, "198.51.100.99", await totpCode(spreadSecret));
+    expect(next).toMatchObject({ ok: false, reason: "throttled" });
+  });
+
   it("takes each recovery code once, in any case and spacing", async () => {
     const [code] = recoveryCodes as [string];
     expect(code).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
