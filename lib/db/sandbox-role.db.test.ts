@@ -38,6 +38,13 @@ describe("the sandbox server's role", () => {
     expect(viaGroup.join("; ")).toContain("it is a member of pg_read_server_files");
   });
 
+  it("is refused while another role is a member of it: that role would own every customer's sandbox", async () => {
+    const maker = await createTestRole("CREATEDB");
+    const crm = await createTestRole("");
+    await oneOffQuery(testServerAdminUrl(), `GRANT "${new URL(maker).username}" TO "${new URL(crm).username}"`);
+    expect(await problemsOf(maker)).toEqual([`${new URL(crm).username} is a member of it, and would own every customer's sandbox it makes`]);
+  });
+
   it("is refused with any right beyond CREATEDB, or without CREATEDB", async () => {
     expect(await problemsOf(await createTestRole("CREATEDB CREATEROLE REPLICATION BYPASSRLS"))).toEqual([
       "it may create roles (CREATEROLE)",

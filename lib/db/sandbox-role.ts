@@ -44,6 +44,8 @@ interface RoleFacts {
   rolreplication: boolean;
   rolbypassrls: boolean;
   memberOf: string[];
+  /** Roles that are members of it: each acts as the owner of every sandbox it makes. */
+  members: string[];
 }
 
 /**
@@ -61,7 +63,9 @@ export async function sandboxRoleProblems(serverUrl: string, portalUrl = process
               ARRAY(SELECT g.rolname::text FROM pg_catalog.pg_roles g
                     -- pg_database_owner: implied for the owner of the database connected to, grants nothing else
                     WHERE g.oid <> r.oid AND g.rolname <> 'pg_database_owner'
-                      AND pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER') ORDER BY g.rolname) AS "memberOf"
+                      AND pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER') ORDER BY g.rolname) AS "memberOf",
+              ARRAY(SELECT m.rolname::text FROM pg_catalog.pg_auth_members a JOIN pg_catalog.pg_roles m ON m.oid = a.member
+                    WHERE a.roleid = r.oid ORDER BY m.rolname) AS members
          FROM pg_catalog.pg_roles r WHERE r.rolname = current_user`,
     );
     const facts = rows[0]!;
@@ -86,6 +90,8 @@ function excessRights(facts: RoleFacts): string[] {
   const others = facts.memberOf.filter((r) => !SERVER_ACCESS_ROLES.includes(r));
   if (serverAccess.length > 0) problems.push(`it is a member of ${serverAccess.join(", ")}, which reach the server's files or programs`);
   if (others.length > 0) problems.push(`it is a member of ${others.join(", ")}, and may act with their rights`);
+  // A role granted this one (say, for the CRM to open sandboxes) owns every tenant's sandbox on the server.
+  if (facts.members.length > 0) problems.push(`${facts.members.join(", ")} ${facts.members.length === 1 ? "is a member" : "are members"} of it, and would own every customer's sandbox it makes`);
   return problems;
 }
 

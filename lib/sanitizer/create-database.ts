@@ -30,12 +30,18 @@ export async function createSandboxDatabase(serverUrl: string, name: string, enc
   await roleChecked;
   const client = await openSandboxSession(serverUrl, signal);
   try {
-    await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(encoding)}`);
-    // CREATE DATABASE cannot share a transaction with the REVOKE: a failed REVOKE drops the database.
-    await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(name)} FROM PUBLIC`).catch(async (error: unknown) => {
+    // Closed to every session until PUBLIC's rights are gone: a new database grants CONNECT to
+    // PUBLIC, and another role's session opened in between would outlive the REVOKE (and keep
+    // the copy from being dropped, which cannot end another role's sessions).
+    await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(encoding)} ALLOW_CONNECTIONS false`);
+    // CREATE DATABASE cannot share a transaction with what follows: a failure drops the database.
+    try {
+      await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
+      await client.query(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS true`);
+    } catch (error) {
       await dropSandboxDatabase(serverUrl, name).catch(() => undefined);
       throw error;
-    });
+    }
   } finally {
     await endOrCut(client);
   }
