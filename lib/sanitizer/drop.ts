@@ -40,6 +40,17 @@ export async function databasesNamed(serverUrl: string, prefix: string): Promise
   });
 }
 
+/** The size in bytes of every database whose name starts with `prefix`. */
+export async function databaseSizesNamed(serverUrl: string, prefix: string): Promise<Map<string, number>> {
+  return withServer(serverUrl, async (c) => {
+    const { rows } = await c.query<{ name: string; size: string }>(
+      "SELECT datname AS name, pg_database_size(oid)::text AS size FROM pg_database WHERE starts_with(datname, $1) AND datallowconn",
+      [prefix],
+    );
+    return new Map(rows.map((r) => [r.name, Number(r.size)]));
+  });
+}
+
 /** Size in bytes, or null when the database does not exist; its session is cut when `signal` aborts. */
 export async function databaseSize(serverUrl: string, databaseName: string, signal?: AbortSignal): Promise<number | null> {
   return withServer(

@@ -22,6 +22,8 @@ const { createOrder } = await import("../orders/mutations");
 const { heartbeat, requestRun } = await import("../jobs/lifecycle");
 const { executeRun } = await import("./execute");
 const { dropOrphanCopies } = await import("./orphan-copies");
+const { measureSandboxSizes } = await import("./sandbox-sizes");
+const { oneOffQuery } = await import("../db/one-off-query");
 const { checkSandboxServers } = await import("../alerts/fleet-checks");
 const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
@@ -82,6 +84,24 @@ describe("a pool of two sandbox servers", () => {
     await db.sandboxServer.update({ where: { id: BUILT_IN_SERVER_ID }, data: { state: "ACTIVE" } });
     await db.sandboxServer.update({ where: { id: spare.id }, data: { state: "DRAINING" } });
   }, 120_000);
+
+  it("measures sandboxes' sizes again on their servers, as their people fill them, past a server that does not answer", async () => {
+    const growing = await orderOn("Growing");
+    await db.sandboxServer.update({ where: { id: BUILT_IN_SERVER_ID }, data: { state: "ACTIVE" } });
+    expect((await run(growing.id, "PROVISION")).status).toBe("SUCCEEDED");
+    const made = await db.sandbox.findUniqueOrThrow({ where: { id: growing.id } });
+    // The sandbox's people import 8 MB of documents after the swap.
+    const sandboxUrl = new URL(testServerAdminUrl());
+    sandboxUrl.pathname = `/${made.databaseName}`;
+    await oneOffQuery(sandboxUrl.toString(), "CREATE TABLE imported AS SELECT g, repeat(md5(g::text), 32) AS body FROM generate_series(1, 8000) g");
+    // A sandbox on the server that is down keeps its size; the others are measured.
+    const elsewhere = await db.sandbox.create({ data: { tenantId, orderedById: admin.id, name: "On the down server", status: "READY", planCounts: {}, options: {}, databaseName: "sbx_cust5353_elsewhere", sandboxServerId: downServerId, sizeBytes: 1234 } });
+    expect(await measureSandboxSizes()).toBeGreaterThanOrEqual(1);
+    const measured = await db.sandbox.findUniqueOrThrow({ where: { id: growing.id } });
+    expect(Number(measured.sizeBytes)).toBeGreaterThan(Number(made.sizeBytes) + 8_000_000);
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: elsewhere.id } })).sizeBytes).toBe(1234n);
+    await db.sandbox.delete({ where: { id: elsewhere.id } });
+  });
 
   it("one server down fails only the sandboxes on it; the other server's copies, the sweep and the alerts go on", async () => {
     const onDown = await orderOn("On the down server");

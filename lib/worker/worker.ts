@@ -13,6 +13,7 @@ import { recoverStaleRuns } from "./recovery";
 import { requeueJoblessRuns, SLOT_BUSY_DEFER_MS } from "../jobs/lifecycle";
 import { runSlot } from "./run-slot";
 import { dropOrphanCopies } from "./orphan-copies";
+import { measureSandboxSizesWhenDue } from "./sandbox-sizes";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
 import { beatWorker, forgetWorker } from "../observability/workers";
@@ -91,6 +92,7 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
       if (orphans.length > 0) log.warn({ databases: orphans }, "dropped copies no sandbox points at");
     }],
     ["webhook delivery queueing", async () => void (await queueDueDeliveries())],
+    ["sandbox size measuring", () => measureSandboxSizesWhenDue()],
   ];
   const sweep = async () => {
     for (const [what, step] of sweepSteps) await step().catch((error: unknown) => log.error(error, `${what} failed`));

@@ -1,0 +1,46 @@
+/**
+ * Sandboxes' sizes, measured again on their servers. A sandbox's size was measured
+ * once, at its swap; its people then write to it (documents imported, test data
+ * made), and the server's room (lib/sandbox-servers/room.ts) and placement went on
+ * counting the size it had when it was made: a server whose disk was filling still
+ * took new sandboxes and copies, until the disk was full for every customer on it.
+ * One listing per server that holds sandboxes, every MEASURE_EVERY_MS; a server that
+ * does not answer keeps its last sizes (its own alert says so) and the others go on.
+ */
+import { db } from "../db/portal";
+import { COPY_DATABASE_PREFIX } from "../jobs/lifecycle";
+import { databaseSizesNamed } from "../sanitizer/drop";
+import { placedServerId, serverUrl } from "../sandbox-servers/registry";
+
+export const MEASURE_EVERY_MS = 10 * 60_000;
+
+let lastMeasuredAt = -Infinity;
+
+/** measureSandboxSizes, when this process last did so MEASURE_EVERY_MS ago or more. */
+export async function measureSandboxSizesWhenDue(now = performance.now()): Promise<void> {
+  if (now - lastMeasuredAt < MEASURE_EVERY_MS) return;
+  lastMeasuredAt = now;
+  await measureSandboxSizes();
+}
+
+/** Updates every ready sandbox's recorded size from its server; returns how many were measured. */
+export async function measureSandboxSizes(): Promise<number> {
+  const sandboxes = await db.sandbox.findMany({
+    where: { databaseName: { not: null }, status: { notIn: ["DELETED", "CANCELLED"] } },
+    select: { sandboxServerId: true, tenant: { select: { sandboxServerId: true } } },
+    distinct: ["sandboxServerId", "tenantId"],
+  });
+  const serverIds = [...new Set(sandboxes.map(placedServerId))];
+  const servers = await db.sandboxServer.findMany({ where: { id: { in: serverIds } }, select: { id: true, urlEncrypted: true } });
+  let measured = 0;
+  for (const server of servers) {
+    const sizes = await databaseSizesNamed(serverUrl(server), COPY_DATABASE_PREFIX).catch(() => null);
+    if (!sizes || sizes.size === 0) continue;
+    // The database's name is the sandbox's on this server alone: a name is one run's copy (runDatabaseName).
+    measured += await db.$executeRaw`
+      UPDATE "Sandbox" s SET "sizeBytes" = v.size
+        FROM unnest(${[...sizes.keys()]}::text[], ${[...sizes.values()].map(String)}::bigint[]) AS v(name, size)
+       WHERE s."databaseName" = v.name AND s.status NOT IN ('DELETED', 'CANCELLED') AND s."sizeBytes" IS DISTINCT FROM v.size`;
+  }
+  return measured;
+}
