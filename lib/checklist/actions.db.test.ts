@@ -17,6 +17,7 @@ const { oneOffQuery } = await import("../db/one-off-query");
 const { generateProductionDatabase } = await import("../crm/generator");
 const { buildWorld } = await import("../testing/test-world");
 const { getChecklist } = await import("./queries");
+const { sandboxSessionsOpen } = await import("./sandbox-database");
 const { fixChecklistItemAction, tickChecklistItemAction } = await import("./actions");
 const { provisionSandbox } = await import("../sanitizer/provision");
 const { parseClassification } = await import("../sanitizer/classification");
@@ -131,6 +132,30 @@ describe("the best-practices checklist", () => {
       await holder.end();
     }
     expect((await getChecklist(ref)).tasks.length).toBeGreaterThan(0);
+  });
+
+  it("opens at most two sessions on a sandbox however many page views read it at once: the server is shared", async () => {
+    const ref = { id: sandboxId, tenantId: world.tenantA, databaseName: sandboxDb.database!, sandboxCustomerId: SANDBOX_KEY, options: {} };
+    const sessionsOn = async () =>
+      Number((await oneOffQuery<{ n: string }>(testServerAdminUrl(), "SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> $2", [sandboxDb.database!, holderPid]))[0]!.n);
+    const holder = new pg.Client({ connectionString: sandboxUrl });
+    await holder.connect();
+    const holderPid = Number((await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
+    const idle = await sessionsOn();
+    try {
+      // The sandbox's users hold a lock its reads wait on, and a customer reloads the page ten times at once.
+      await holder.query("BEGIN; LOCK TABLE scheduled_task IN ACCESS EXCLUSIVE MODE");
+      const reads = Array.from({ length: 10 }, () => getChecklist(ref).then(() => "read", () => "gave up"));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(sandboxSessionsOpen(sandboxId)).toBe(2);
+      expect((await sessionsOn()) - idle).toBeLessThanOrEqual(2);
+      await holder.query("ROLLBACK");
+      expect(await Promise.all(reads)).toContain("read");
+    } finally {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      await holder.end();
+    }
+    expect(sandboxSessionsOpen(sandboxId)).toBe(0);
   });
 
   it("refuses fixes without a session, with a role that may not fix, and on another tenant's sandbox", async () => {

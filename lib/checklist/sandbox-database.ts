@@ -12,6 +12,7 @@ import { PrismaClient } from "../generated/crm/client";
 import type { Prisma } from "../generated/crm/client";
 import { withDatabase } from "../db/urls";
 import { AppError } from "../errors";
+import { KeyedLimit } from "../keyed-limit";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 
 export interface SandboxDatabaseRef {
@@ -41,15 +42,34 @@ export const SANDBOX_SESSION_BOUNDS = {
   query_timeout: 15_000,
 } as const;
 
+/**
+ * Sessions this process opens on sandbox databases at once: per sandbox, and in all. A
+ * sandbox server is shared by many customers, and each page view read the checklist on a
+ * client of its own: a customer reloading the sandbox page in a loop (while the sandbox's
+ * users hold a lock, so each read waits out its bounds) opened sessions until the server
+ * had none left for the other customers' sandboxes and copies. The rest wait their turn.
+ */
+const PER_SANDBOX = new KeyedLimit(2);
+const IN_ALL = new KeyedLimit(16);
+
 /** Opens a short-lived client on the sandbox database: sandboxes are many, so none is kept open. */
 export async function withSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (crm: CrmClient) => Promise<T>): Promise<T> {
-  const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: await sandboxUrl(ref), max: 2, ...SANDBOX_SESSION_BOUNDS }) });
-  try {
-    return await run(crm);
-  } finally {
-    await crm.$disconnect();
-  }
+  const url = await sandboxUrl(ref);
+  return PER_SANDBOX.run(ref.id, () =>
+    IN_ALL.run("all", async () => {
+      // One connection: the checklist reads in one transaction, a fix writes in one.
+      const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1, ...SANDBOX_SESSION_BOUNDS }) });
+      try {
+        return await run(crm);
+      } finally {
+        await crm.$disconnect();
+      }
+    }),
+  );
 }
+
+/** How many sessions this process has open on a sandbox's database now. */
+export const sandboxSessionsOpen = (sandboxId: string): number => PER_SANDBOX.runningFor(sandboxId);
 
 /** A transaction on the sandbox database that refuses to write to anything but this sandbox. */
 export async function writeSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (tx: CrmTransaction) => Promise<T>): Promise<T> {
