@@ -105,8 +105,18 @@ export function getProductionSize(url: string): Promise<number> {
   });
 }
 
-/** Names of the apps authorized in production (the checklist's reminder to authorize them again). */
+const productionApps = recentReadings<string[]>(FOOTPRINT_CACHE);
+
+/**
+ * Names of the apps authorized in production (the checklist's reminder to authorize them
+ * again): shown on every view of a sandbox's page, so read once a minute per tenant, as
+ * production's size is; a page reloaded in a loop opened a production session each time.
+ */
 export function listProductionApps(tenantId: string): Promise<string[]> {
+  return productionApps.read(tenantId, () => readProductionApps(tenantId));
+}
+
+function readProductionApps(tenantId: string): Promise<string[]> {
   return withProduction(tenantId, (client) =>
     inOneSnapshot(client, async () => {
       const tooLarge = await tooLargeToReadWhole(client, [{ table: "app_authorization", columns: ["app_name"], what: "production's app authorizations" }]);
