@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KeyedLimit } from "./keyed-limit";
+import { KeyedLimit, WaitTooLong } from "./keyed-limit";
 
 const later = () => {
   let resolve!: () => void;
@@ -31,5 +31,17 @@ describe("KeyedLimit", () => {
     const limit = new KeyedLimit(1);
     await expect(limit.run("a", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await limit.run("a", async () => "next")).toBe("next");
+  });
+
+  it("gives up a wait after waitMs, leaving the line to the others", async () => {
+    const limit = new KeyedLimit(1);
+    const gate = later();
+    const first = limit.run("a", () => gate.promise);
+    await expect(limit.run("a", async () => "never", { waitMs: 20 })).rejects.toBeInstanceOf(WaitTooLong);
+    const next = limit.run("a", async () => "next");
+    gate.resolve();
+    await first;
+    expect(await next).toBe("next");
+    expect(limit.runningFor("a")).toBe(0);
   });
 });

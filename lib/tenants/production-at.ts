@@ -4,10 +4,12 @@
  * from the tenant registry, so that a process that is handed the URL (the review's
  * preview, scripts/personal-data-preview.ts) starts without the portal database's client.
  */
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import { givingUpAfter, openProductionClient } from "../crm/read-only";
 import { endOrCut } from "../db/client";
 import { AppError } from "../errors";
+import { KeyedLimit, WaitTooLong } from "../keyed-limit";
 import { log } from "../observability/log";
 
 /** Bounds on every read: connecting, any one statement, and waiting for a lock held in production. */
@@ -24,8 +26,27 @@ function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
   return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");
 }
 
+/**
+ * Reads of one production this process makes at once; the rest wait their turn, at most
+ * WAIT_FOR_TURN_MS, then are told production is busy. A customer reloading the setup
+ * page in many tabs, or asking for its review in a loop, read production's users, tasks
+ * and catalog (up to tens of MB each) as many times at once: the web process ran out of
+ * memory for every tenant, and production served the reads.
+ */
+export const READS_PER_PRODUCTION = 3;
+const WAIT_FOR_TURN_MS = 10_000;
+const readsAtOnce = new KeyedLimit(READS_PER_PRODUCTION);
+
 /** Runs `read` on a bounded, read-only connection to the production database at `url`. */
-export async function withProductionAt<T>(url: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
+export function withProductionAt<T>(url: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
+  // Keyed by a digest: the URL holds the password, and no key is ever printed, but none need hold it.
+  const key = createHash("sha256").update(url).digest("base64url");
+  return readsAtOnce.run(key, () => readProductionAt(url, read), { waitMs: WAIT_FOR_TURN_MS }).catch((error: unknown) => {
+    throw error instanceof WaitTooLong ? new AppError("PRODUCTION_BUSY") : error;
+  });
+}
+
+async function readProductionAt<T>(url: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
   let client: pg.Client;
   try {
     client = await openProductionClient(url, {

@@ -5,7 +5,7 @@ import { freePort } from "../testing/free-port";
 import { captureLogLines } from "../testing/log-lines";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { getProductionSize, orNullWhenUnavailable } from "./production";
-import { PRODUCTION_READ_LIMITS, withProductionAt } from "./production-at";
+import { PRODUCTION_READ_LIMITS, READS_PER_PRODUCTION, withProductionAt } from "./production-at";
 
 let url: string;
 
@@ -57,6 +57,22 @@ describe("the one production reader", () => {
       await locker.query("ROLLBACK");
       await locker.end();
     }
+  });
+
+  it("reads one production at most three times at once: many tabs of a page wait their turn", async () => {
+    // Counted on each read's own session: the reads on this production, itself among them.
+    const sessions = async (c: pg.Client) => Number((await c.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database()")).rows[0]!.n);
+    let most = 0;
+    const reads = Array.from({ length: 8 }, () =>
+      withProductionAt(url, async (c) => {
+        await c.query("SELECT pg_sleep(0.3)");
+        most = Math.max(most, await sessions(c));
+        return "read";
+      }),
+    );
+    expect(await Promise.all(reads)).toEqual(Array(8).fill("read"));
+    expect(most).toBeLessThanOrEqual(READS_PER_PRODUCTION);
+    expect(most).toBeGreaterThan(1);
   });
 
   it("passes the caller's own AppError through unchanged", async () => {
