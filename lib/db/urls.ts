@@ -27,6 +27,8 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";
+    // The driver takes a password from the query too (postgres://reader@host/db?password=…).
+    for (const secret of ["password", "sslpassword"]) if (u.searchParams.has(secret)) u.searchParams.set(secret, "***");
     return u.toString();
   } catch {
     return "<invalid URL>";

@@ -1,0 +1,13 @@
+import { describe, expect, it } from "vitest";
+import { redactUrl, withoutPasswords } from "./urls";
+
+describe("connection URLs in messages", () => {
+  it("masks the password wherever the URL holds it: its user part, or its query", () => {
+    expect(redactUrl("postgres://reader:s3cret@db.example:5432/crm")).toBe("postgres://reader:***@db.example:5432/crm");
+    const fromQuery = redactUrl("postgres://reader@db.example/crm?password=s3cret&sslmode=require&sslpassword=k3y");
+    expect(fromQuery).not.toContain("s3cret");
+    expect(fromQuery).not.toContain("k3y");
+    expect(fromQuery).toContain("sslmode=require");
+    expect(withoutPasswords("connect failed for postgres://reader:s3cret@db.example/crm: timeout")).toBe("connect failed for postgres://reader:***@db.example/crm: timeout");
+  });
+});
