@@ -76,9 +76,24 @@ describe("sign-in with e-mail and password", () => {
     expect(clientBlock("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
     expect(clientBlock("::ffff:192.0.2.9")).toBe("192.0.2.9");
     expect(clientBlock("2001:db8::")).toBe("2001:db8:0:0::/64");
+    // IPv4 in other IPv6 spellings is no subscriber's /64: each address counts apart.
+    expect(clientBlock("::ffff:c000:209")).toBe("::ffff:c000:209");
+    expect(clientBlock("::192.0.2.9")).not.toBe(clientBlock("::192.0.2.10"));
     for (let i = 0; i < 3; i++) await checkCredentials("bob@example.com", `v6 ${i}`, `2001:db8:5:6::${i + 1}`);
     const sameBlock = await checkCredentials("bob@example.com", "another good password", "2001:db8:5:6:ffff::9");
     expect(!sameBlock.ok && sameBlock.reason).toBe("throttled");
     expect((await checkCredentials("bob@example.com", "another good password", "2001:db8:5:7::1")).ok).toBe(true);
+  });
+
+  it("counts an attempt refused by a lock nowhere: a locked colleague retrying does not lock the office's address", async () => {
+    for (let i = 0; i < 3; i++) await checkCredentials("ada@example.com", `typo ${i}`, "192.0.2.77");
+    for (let i = 0; i < 20; i++) expect(await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.77")).toMatchObject({ reason: "throttled" });
+    expect((await checkCredentials("bob@example.com", "another good password", "192.0.2.77")).ok).toBe(true);
+  });
+
+  it("never locks an address for its good sign-ins", async () => {
+    for (let i = 0; i < 3 * ADDRESS_FAILURE_FACTOR + 5; i++) expect((await checkCredentials("bob@example.com", "another good password", "192.0.2.88")).ok).toBe(true);
+    await checkCredentials("bob@example.com", "one typo", "192.0.2.88");
+    expect((await checkCredentials("bob@example.com", "another good password", "192.0.2.88")).ok).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { db } from "../db/portal";
 import { burnVerificationTime, verifyPassword } from "./password";
-import { clearAccountFailures, codeThrottleKey, reserveAttempt, returnAttempt, throttleKeys } from "./throttle";
+import { clearAccountFailures, codeThrottleKey, lockedUntil, reserveAttempt, returnAttempt, throttleKeys } from "./throttle";
 import { checkSecondFactor } from "./two-factor";
 import type { Role } from "../generated/portal/enums";
 import { metrics } from "../observability/metrics";
@@ -17,6 +17,9 @@ export type CredentialCheck =
 export async function checkCredentials(email: string, password: string, ip?: string, code?: string): Promise<CredentialCheck> {
   const normalized = email.trim().toLowerCase();
   const keys = throttleKeys(normalized, ip);
+  // Refused by a lock in place: counted nowhere (a locked colleague must not lock the office's address).
+  const locked = await lockedUntil(keys);
+  if (locked) return refused({ ok: false, reason: "throttled", retryAt: locked });
   // Counted before it is checked (throttle.ts): a burst sent at once gets no more checks than one by one.
   const lockEnd = await reserveAttempt(keys);
   if (lockEnd) return refused({ ok: false, reason: "throttled", retryAt: lockEnd });
@@ -31,18 +34,20 @@ export async function checkCredentials(email: string, password: string, ip?: str
   if (!user || !valid) return refused({ ok: false, reason: "invalid" });
   // A code tried is counted against the account from any address too (throttle.ts codeThrottleKey).
   if (user.totpSecretEncrypted && code) {
-    const codeLockEnd = await reserveAttempt([codeThrottleKey(normalized)]);
-    if (codeLockEnd) return refused({ ok: false, reason: "throttled", retryAt: codeLockEnd });
+    const codeKey = [codeThrottleKey(normalized)];
+    const codeLockEnd = (await lockedUntil(codeKey)) ?? (await reserveAttempt(codeKey));
+    if (codeLockEnd) {
+      await returnAttempt(keys); // the password was right: only the codes are locked
+      return refused({ ok: false, reason: "throttled", retryAt: codeLockEnd });
+    }
   }
   const secondFactor = await checkSecondFactor(user, code);
   if (!secondFactor.ok) {
-    // The password was right and the code is asked for next: that is no failed attempt.
-    if (secondFactor.reason === "codeRequired") {
-      await returnAttempt(keys);
-      return secondFactor;
-    }
-    // A wrong code stays counted, as a wrong password does.
-    return refused(secondFactor);
+    // A wrong code stays counted, as a wrong password does. The right password, with the
+    // code asked for next or no second factor set up yet (staff), is no failed attempt.
+    if (secondFactor.reason === "invalidCode") return refused(secondFactor);
+    await returnAttempt(keys);
+    return secondFactor.reason === "codeRequired" ? secondFactor : refused(secondFactor);
   }
   await clearAccountFailures(normalized, ip);
   // The address's count back too: good sign-ins from one address (an office) are no spraying.

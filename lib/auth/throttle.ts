@@ -7,6 +7,8 @@
  *   passwords typed elsewhere never lock the real owner, or the operator, out.
  * - One client address is locked after ADDRESS_FAILURE_FACTOR times as many
  *   failures across any accounts, which stops password spraying.
+ * - An attempt refused by a lock counts nowhere: a locked colleague retrying from
+ *   the office's address must not lock the office out.
  *
  * Locks last LOGIN_LOCK_MINUTES. The address is the real client address
  * (lib/http/client-address.ts), so rotating X-Forwarded-For does not help.
@@ -38,7 +40,10 @@ export function clientBlock(ip: string): string {
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   const groups = ip.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const top = groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, ""));
+  // No /64 of a subscriber: IPv4 in another IPv6 spelling (::ffff:c000:209, ::192.0.2.9), counted whole.
+  if (top.every((g) => g === "0")) return ip.toLowerCase();
+  return `${top.join(":")}::/64`;
 }
 
 export function throttleKeys(email: string, ip: string | undefined): ThrottleKey[] {
@@ -50,19 +55,29 @@ export function throttleKeys(email: string, ip: string | undefined): ThrottleKey
   ];
 }
 
+/** The moment the latest lock among `keys` ends, or null when none is locked. Counts nothing. */
+export async function lockedUntil(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
+  const rows = await db.loginThrottle.findMany({ where: { key: { in: keys.map((k) => k.key) }, lockedUntil: { gt: now } } });
+  if (rows.length === 0) return null;
+  return new Date(Math.max(...rows.map((r) => r.lockedUntil!.getTime())));
+}
+
 /**
  * Counts an attempt against every key before it is checked, and answers when it may not
- * be made: a key locked, or its allowance for the window used (which locks it). Counted
- * first, in one statement per key, so a burst of attempts sent at once cannot all pass
- * while the first of them is still checking its password: at most `maxFailures` of a
- * key's attempts are checked per window, however they arrive. An attempt that turns out
- * right gives its count back (`clearAccountFailures`, `returnAttempt`).
+ * be made: its allowance for the window used (which locks the key). Counted first, in
+ * one statement per key, so a burst of attempts sent at once cannot all pass while the
+ * first of them is still checking its password: at most `maxFailures` of a key's
+ * attempts are checked per window, however they arrive. A refused attempt gives back
+ * what it counted on the other keys; one that turns out right gives back all it counted
+ * (`clearAccountFailures`, `returnAttempt`). Callers ask `lockedUntil` first, so an
+ * attempt against a lock already in place counts nowhere.
  */
 export async function reserveAttempt(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
   const windowMs = env().LOGIN_LOCK_MINUTES * 60_000;
   const windowOpen = new Date(now.getTime() - windowMs);
   const lockEnd = new Date(now.getTime() + windowMs);
   let refusedUntil: Date | null = null;
+  const counted: ThrottleKey[] = [];
   for (const { key, maxFailures } of keys) {
     const [row] = await db.$queryRaw<{ failures: number; lockedUntil: Date | null }[]>`
       INSERT INTO "LoginThrottle" ("key", "failures", "windowStart", "lockedUntil")
@@ -77,11 +92,13 @@ export async function reserveAttempt(keys: ThrottleKey[], now = new Date()): Pro
       until = lockEnd;
     }
     if (until && (!refusedUntil || until > refusedUntil)) refusedUntil = until;
+    else counted.push({ key, maxFailures });
   }
+  if (refusedUntil) await returnAttempt(counted);
   return refusedUntil;
 }
 
-/** Gives back an attempt `reserveAttempt` counted that turned out right (a good password, asked for its code next). */
+/** Gives back an attempt `reserveAttempt` counted that turned out right (a good password, asked for its code next), or was refused. */
 export async function returnAttempt(keys: ThrottleKey[]): Promise<void> {
   for (const { key } of keys) {
     await db.$executeRaw`UPDATE "LoginThrottle" SET "failures" = GREATEST("failures" - 1, 0) WHERE "key" = ${key}`;
@@ -100,10 +117,11 @@ export function codeThrottleKey(email: string): ThrottleKey {
 /**
  * A successful sign-in clears the account's counter for that address only: a
  * good password elsewhere must not unlock an attacker, nor one good password
- * unlock a spraying address.
+ * unlock a spraying address, nor the owner's sign-in reset the codes an attacker
+ * with the password has tried.
  */
 export async function clearAccountFailures(email: string, ip: string | undefined): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { key: { in: [accountKey(email, ip ?? "unknown"), codeThrottleKey(email).key] } } });
+  await db.loginThrottle.deleteMany({ where: { key: accountKey(email, ip ?? "unknown") } });
 }
 
 /** Lifts every lock on an account, from every address (an operator resetting the password). */

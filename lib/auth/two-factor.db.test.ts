@@ -35,6 +35,8 @@ describe("two-factor sign-in", () => {
   it("refuses staff without two-factor set up, even with the right password", async () => {
     await makeUser("rep@2fa.example", "SALES_REP");
     expect(await checkCredentials("rep@2fa.example", PASSWORD)).toEqual({ ok: false, reason: "enrolmentRequired" });
+    // The right password is no failed attempt: asking again and again locks nothing.
+    for (let i = 0; i < 8; i++) expect(await checkCredentials("rep@2fa.example", PASSWORD, "192.0.2.61")).toEqual({ ok: false, reason: "enrolmentRequired" });
   });
 
   it("asks enrolled staff for a code, and accepts the current one once", async () => {
@@ -70,6 +72,16 @@ describe("two-factor sign-in", () => {
     for (let i = 0; i < 10; i++) expect(await checkCredentials(guesser.email, PASSWORD, `198.51.100.${i + 1}`, "123456")).toMatchObject({ reason: "invalidCode" });
     const next = await checkCredentials(guesser.email, PASSWORD, "198.51.100.99", await totpCode(spreadSecret));
     expect(next).toMatchObject({ ok: false, reason: "throttled" });
+  });
+
+  it("never locks an address for its good sign-ins with a code", async () => {
+    const regular = await makeUser("daily@2fa.example", "OPERATOR");
+    const { secret: dailySecret } = await enrolTwoFactor(regular);
+    for (let i = 0; i < 8; i++) {
+      await db.user.update({ where: { id: regular.id }, data: { totpLastTimeStep: null } });
+      expect(await checkCredentials(regular.email, PASSWORD, "192.0.2.62")).toMatchObject({ reason: "codeRequired" });
+      expect((await checkCredentials(regular.email, PASSWORD, "192.0.2.62", await totpCode(dailySecret))).ok).toBe(true);
+    }
   });
 
   it("takes each recovery code once, in any case and spacing", async () => {
