@@ -11,6 +11,7 @@
  * of a tenant's due deliveries, so a backlog of thousands is not ahead of everyone.
  */
 import { readFileSync } from "node:fs";
+import { databaseNow } from "../db/database-clock";
 import { db } from "../db/portal";
 import { getBoss, runningBoss, WEBHOOK_QUEUE } from "../jobs/queue";
 import { log } from "../observability/log";
@@ -28,12 +29,21 @@ const CLAIM_LEASE_MS = ATTEMPT_TIMEOUT_MS * 4;
 export const SENDING_PER_TENANT = 2;
 /** A tenant's due deliveries one sweep queues at most; the rest wait for the next sweeps. */
 export const DUE_PER_TENANT_PER_SWEEP = 50;
+/** A delivery whose tenant had no room in flight is offered again this soon (the sweep is 15 s apart). */
+const BUSY_RETRY_SECONDS = 2;
+/**
+ * An attempt due within this is due: processes read the database's clock each with their
+ * own round trip, and an event written a moment ago by another process must go out now.
+ */
+const DUE_SLACK_MS = 1_000;
+/** The moment up to which an attempt is due. */
+const dueBy = async () => new Date((await databaseNow()).getTime() + DUE_SLACK_MS);
 
 export interface DeliveryJob {
   deliveryId: string;
 }
 
-/** "busy": the delivery's tenant already has SENDING_PER_TENANT attempts in flight; it stays due for a later sweep. */
+/** "busy": the delivery's tenant already has SENDING_PER_TENANT attempts in flight; its job comes back in BUSY_RETRY_SECONDS. */
 export type AttemptOutcome = "delivered" | "retrying" | "failed" | "not-due" | "busy";
 
 /** The operator's extra certificate authorities for receivers (WEBHOOK_CA_FILE), read once per file. */
@@ -58,17 +68,19 @@ export async function attemptDelivery(deliveryId: string, send: SendOptions = co
  * turns, so two workers cannot both see room for one more.
  */
 async function claim(deliveryId: string) {
+  // The database's clock: a lease another worker reads must not depend on this machine's.
+  const now = await databaseNow();
+  const due = await dueBy();
   return db.$transaction(async (tx) => {
-    const now = new Date();
-    const due = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: now } }, select: { endpoint: { select: { tenantId: true } } } });
-    if (!due) return null;
-    const { tenantId } = due.endpoint;
+    const pending = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: due } }, select: { endpoint: { select: { tenantId: true } } } });
+    if (!pending) return null;
+    const { tenantId } = pending.endpoint;
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`webhook-sending:${tenantId}`}, 0))::text AS taken`;
     const sending = await tx.webhookDelivery.count({ where: { sendingUntil: { gt: now }, endpoint: { tenantId } } });
     if (sending >= SENDING_PER_TENANT) return "busy" as const;
     const leaseEnd = new Date(now.getTime() + CLAIM_LEASE_MS);
     const [claimed] = await tx.webhookDelivery.updateManyAndReturn({
-      where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: now } },
+      where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: due } },
       data: { attempts: { increment: 1 }, lastAttemptAt: now, nextAttemptAt: leaseEnd, sendingUntil: leaseEnd },
       select: { attempts: true, messageId: true, payload: true, endpoint: { select: { url: true, secretEncrypted: true } } },
     });
@@ -78,7 +90,11 @@ async function claim(deliveryId: string) {
 
 async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOutcome> {
   const delivery = await claim(deliveryId);
-  if (delivery === "busy") return "busy";
+  if (delivery === "busy") {
+    // Due still: offered again shortly, one job per delivery however often it is busy.
+    await (await getBoss()).send(WEBHOOK_QUEUE, { deliveryId } satisfies DeliveryJob, { startAfter: BUSY_RETRY_SECONDS, singletonKey: `busy:${deliveryId}` });
+    return "busy";
+  }
   if (!delivery) return "not-due";
   try {
     const headers = signedHeaders(openSecret(delivery.endpoint.secretEncrypted), delivery.messageId, delivery.payload);
@@ -93,7 +109,7 @@ async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOu
       await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "FAILED", nextAttemptAt: null, sendingUntil: null, responseStatus, lastError: reason } });
       return "failed";
     }
-    const next = new Date(Date.now() + RETRY_DELAYS_MS[delivery.attempts - 1]!);
+    const next = new Date((await databaseNow()).getTime() + RETRY_DELAYS_MS[delivery.attempts - 1]!);
     await db.webhookDelivery.update({ where: { id: deliveryId }, data: { nextAttemptAt: next, sendingUntil: null, responseStatus, lastError: reason } });
     await (await getBoss()).send(WEBHOOK_QUEUE, { deliveryId } satisfies DeliveryJob, { startAfter: next });
     return "retrying";
@@ -106,12 +122,13 @@ async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOu
  * worker. Workers call it on their sweep; a finished run calls it at once.
  */
 export async function queueDueDeliveries(limit = 200): Promise<number> {
+  const by = await dueBy();
   // Oldest first, but no more than DUE_PER_TENANT_PER_SWEEP of one tenant's.
   const due = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM (
       SELECT d.id, d."nextAttemptAt", row_number() OVER (PARTITION BY e."tenantId" ORDER BY d."nextAttemptAt") AS nth
         FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId"
-       WHERE d.status = 'PENDING' AND d."nextAttemptAt" <= ${new Date()}
+       WHERE d.status = 'PENDING' AND d."nextAttemptAt" <= ${by}
     ) due
      WHERE nth <= ${DUE_PER_TENANT_PER_SWEEP}
      ORDER BY "nextAttemptAt" LIMIT ${limit}`;

@@ -7,6 +7,7 @@ import "server-only";
 import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/policy";
 import { db } from "../db/portal";
+import { databaseNowAsLastRead } from "../db/database-clock";
 import { AppError } from "../errors";
 import { sealSecret } from "../secrets/secret-box";
 import type { WebhookEvent } from "./events";
@@ -87,7 +88,7 @@ export async function replayDelivery(actor: Actor, id: string): Promise<{ delive
       throw new AppError("CONFLICT", `At most ${MAX_PENDING_REPLAYS_PER_TENANT} replayed events wait to be sent at once; replay more once those have been delivered or have failed.`);
     }
     const row = await tx.webhookDelivery.create({
-      data: { endpointId: original.endpointId, messageId: original.messageId, eventType: original.eventType, payload: original.payload, nextAttemptAt: new Date(), replayOfId: original.id },
+      data: { endpointId: original.endpointId, messageId: original.messageId, eventType: original.eventType, payload: original.payload, nextAttemptAt: databaseNowAsLastRead(), replayOfId: original.id },
       select: { id: true },
     });
     await recordAudit(

@@ -6,6 +6,7 @@
  * rolled back.
  */
 import { randomUUID } from "node:crypto";
+import { databaseNowAsLastRead } from "../db/database-clock";
 import type { Prisma } from "../generated/portal/client";
 import type { WebhookPayload } from "../api/schemas";
 import type { WebhookEvent } from "./events";
@@ -41,6 +42,7 @@ export async function recordSandboxEvent(tx: Prisma.TransactionClient, type: Web
   };
   const body = JSON.stringify(payload);
   const messageId = `msg_${randomUUID().replaceAll("-", "")}`;
-  const now = new Date();
+  // Due now by the database's clock, which the workers read (in a transaction: its last reading).
+  const now = databaseNowAsLastRead();
   await tx.webhookDelivery.createMany({ data: endpoints.map((e) => ({ endpointId: e.id, messageId, eventType: type, payload: body, nextAttemptAt: now })) });
 }

@@ -187,10 +187,14 @@ describe("lifecycle webhooks", () => {
         db.webhookDelivery.create({ data: { endpointId, messageId: `msg_fair_${n}_${endpointId}_${i}`, eventType: "sandbox.ready", payload: "{}", nextAttemptAt: new Date(Date.now() - 60_000 + i) } });
       const [first, second, third] = [await due(slow.id, 0), await due(slow.id, 1), await due(slow.id, 2)];
       const hangs = [first, second].map((d) => attemptDelivery(d.id, { ...send, timeoutMs: 3_000 }));
-      await vi.waitFor(() => expect(hanging.received).toHaveLength(2));
+      await vi.waitFor(() => expect(hanging.received).toHaveLength(2), { timeout: 10_000 });
       // Both of tenant A's senders hang: its third waits, and tenant B's event goes out meanwhile.
       expect(await attemptDelivery(third.id, send)).toBe("busy");
       expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: third.id } })).toMatchObject({ status: "PENDING", attempts: 0 });
+      // Its job is offered again in a moment, not at the next sweep.
+      const [again] = await db.$queryRawUnsafe<{ wait: number }[]>(
+        `SELECT extract(epoch FROM start_after - now())::float8 AS wait FROM pgboss.job WHERE name = 'webhook-delivery' AND data->>'deliveryId' = $1 AND state = 'created'`, third.id);
+      expect(again!.wait).toBeLessThan(5);
       expect(await attemptDelivery((await due(theirs.id, 0)).id, send)).toBe("delivered");
       expect(await Promise.all(hangs)).toEqual(["retrying", "retrying"]);
       expect(await attemptDelivery(third.id, send)).toBe("delivered");
