@@ -7,6 +7,7 @@ import type { ReactElement } from "react";
 import { db } from "../db/portal";
 import { renderMail } from "../emails/render";
 import { sendMail } from "./mailer";
+import { log } from "../observability/log";
 
 export interface Notice {
   subject: string;
@@ -23,8 +24,11 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
   });
   // A message each: one To: line would show every recipient's address to the others (a
   // tenant's admins the operator's who refreshed their sandbox, and each other's).
+  // One address the mail server refuses does not keep the others from theirs.
   const mail = await renderMail(notice.mail);
-  for (const user of users) await sendMail({ to: [user.email], subject: notice.subject, ...mail });
+  const sent = await Promise.allSettled(users.map((user) => sendMail({ to: [user.email], subject: notice.subject, ...mail })));
+  const failed = sent.filter((s) => s.status === "rejected");
+  if (failed.length > 0) log.error({ err: (failed[0] as PromiseRejectedResult).reason, failed: failed.length, of: users.length }, "notification mail not sent");
 }
 
 export async function tenantAdminIds(tenantId: string): Promise<string[]> {
