@@ -40,14 +40,22 @@ export async function databasesNamed(serverUrl: string, prefix: string): Promise
   });
 }
 
-/** The size in bytes of every database whose name starts with `prefix`. */
+/**
+ * The size in bytes of every database whose name starts with `prefix`, each measured
+ * apart: one dropped since the listing (a refresh's previous copy, an orphan) or one
+ * this role may not open is left out, not the whole server's measure.
+ */
 export async function databaseSizesNamed(serverUrl: string, prefix: string): Promise<Map<string, number>> {
   return withServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ name: string; size: string }>(
-      "SELECT datname AS name, pg_database_size(oid)::text AS size FROM pg_database WHERE starts_with(datname, $1) AND datallowconn",
-      [prefix],
-    );
-    return new Map(rows.map((r) => [r.name, Number(r.size)]));
+    const { rows } = await c.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1) AND datallowconn ORDER BY 1", [prefix]);
+    const sizes = new Map<string, number>();
+    for (const { name } of rows) {
+      const measured = await c
+        .query<{ size: string | null }>("SELECT pg_database_size(oid)::text AS size FROM pg_database WHERE datname = $1", [name])
+        .then((r) => r.rows[0]?.size ?? null, () => null);
+      if (measured !== null) sizes.set(name, Number(measured));
+    }
+    return sizes;
   });
 }
 

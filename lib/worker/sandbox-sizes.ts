@@ -11,6 +11,7 @@ import { db } from "../db/portal";
 import { COPY_DATABASE_PREFIX } from "../jobs/lifecycle";
 import { databaseSizesNamed } from "../sanitizer/drop";
 import { placedServerId, serverUrl } from "../sandbox-servers/registry";
+import { log } from "../observability/log";
 
 export const MEASURE_EVERY_MS = 10 * 60_000;
 
@@ -23,7 +24,7 @@ export async function measureSandboxSizesWhenDue(now = performance.now()): Promi
   await measureSandboxSizes();
 }
 
-/** Updates every ready sandbox's recorded size from its server; returns how many were measured. */
+/** Updates the recorded size of every sandbox with a database (not deleted or cancelled) from its server; returns how many changed. */
 export async function measureSandboxSizes(): Promise<number> {
   const sandboxes = await db.sandbox.findMany({
     where: { databaseName: { not: null }, status: { notIn: ["DELETED", "CANCELLED"] } },
@@ -34,7 +35,10 @@ export async function measureSandboxSizes(): Promise<number> {
   const servers = await db.sandboxServer.findMany({ where: { id: { in: serverIds } }, select: { id: true, urlEncrypted: true } });
   let measured = 0;
   for (const server of servers) {
-    const sizes = await databaseSizesNamed(serverUrl(server), COPY_DATABASE_PREFIX).catch(() => null);
+    const sizes = await databaseSizesNamed(serverUrl(server), COPY_DATABASE_PREFIX).catch((error: unknown) => {
+      log.warn({ code: (error as { code?: string }).code, serverId: server.id }, "sandbox sizes not measured: the server did not answer");
+      return null;
+    });
     if (!sizes || sizes.size === 0) continue;
     // The database's name is the sandbox's on this server alone: a name is one run's copy (runDatabaseName).
     measured += await db.$executeRaw`
