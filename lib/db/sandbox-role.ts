@@ -64,8 +64,13 @@ export async function sandboxRoleProblems(serverUrl: string, portalUrl = process
                     -- pg_database_owner: implied for the owner of the database connected to, grants nothing else
                     WHERE g.oid <> r.oid AND g.rolname <> 'pg_database_owner'
                       AND pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER') ORDER BY g.rolname) AS "memberOf",
+              -- From PostgreSQL 16 the (non-superuser) role that created it holds it with ADMIN OPTION
+              -- alone, as managed services' admin users do: that member cannot act as it. One that
+              -- inherits it or may SET ROLE to it can (on 15, every member can: no such columns there).
               ARRAY(SELECT m.rolname::text FROM pg_catalog.pg_auth_members a JOIN pg_catalog.pg_roles m ON m.oid = a.member
-                    WHERE a.roleid = r.oid ORDER BY m.rolname) AS members
+                    WHERE a.roleid = r.oid
+                      AND (coalesce((to_jsonb(a) ->> 'inherit_option')::boolean, true) OR coalesce((to_jsonb(a) ->> 'set_option')::boolean, true))
+                    ORDER BY m.rolname) AS members
          FROM pg_catalog.pg_roles r WHERE r.rolname = current_user`,
     );
     const facts = rows[0]!;
