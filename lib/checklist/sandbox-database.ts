@@ -12,7 +12,7 @@ import { PrismaClient } from "../generated/crm/client";
 import type { Prisma } from "../generated/crm/client";
 import { withDatabase } from "../db/urls";
 import { AppError } from "../errors";
-import { KeyedLimit } from "../keyed-limit";
+import { KeyedLimit, WaitTooLong } from "../keyed-limit";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 
 export interface SandboxDatabaseRef {
@@ -47,28 +47,41 @@ export const SANDBOX_SESSION_BOUNDS = {
  * sandbox server is shared by many customers, and each page view read the checklist on a
  * client of its own: a customer reloading the sandbox page in a loop (while the sandbox's
  * users hold a lock, so each read waits out its bounds) opened sessions until the server
- * had none left for the other customers' sandboxes and copies. The rest wait their turn.
+ * had none left for the other customers' sandboxes and copies. The rest wait their turn,
+ * at most WAIT_FOR_TURN_MS (a page reloaded in a loop leaves no line of renders behind it).
  */
 const PER_SANDBOX = new KeyedLimit(2);
 const IN_ALL = new KeyedLimit(16);
+const WAIT_FOR_TURN_MS = 10_000;
+const BUSY = "The sandbox database is busy with other requests just now. Try again in a minute.";
 
 /** Opens a short-lived client on the sandbox database: sandboxes are many, so none is kept open. */
 export async function withSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (crm: CrmClient) => Promise<T>): Promise<T> {
   const url = await sandboxUrl(ref);
-  return PER_SANDBOX.run(ref.id, () =>
-    IN_ALL.run("all", async () => {
-      // One connection: the checklist reads in one transaction, a fix writes in one.
-      const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1, ...SANDBOX_SESSION_BOUNDS }) });
-      try {
-        return await run(crm);
-      } finally {
-        await crm.$disconnect();
-      }
-    }),
-  );
+  const turn = { waitMs: WAIT_FOR_TURN_MS };
+  return PER_SANDBOX.run(
+    ref.id,
+    () =>
+      IN_ALL.run(
+        "all",
+        async () => {
+          // One connection: the checklist reads in one transaction, a fix writes in one.
+          const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1, ...SANDBOX_SESSION_BOUNDS }) });
+          try {
+            return await run(crm);
+          } finally {
+            await crm.$disconnect();
+          }
+        },
+        turn,
+      ),
+    turn,
+  ).catch((error: unknown) => {
+    throw error instanceof WaitTooLong ? new AppError("CONFLICT", BUSY) : error;
+  });
 }
 
-/** How many sessions this process has open on a sandbox's database now. */
+/** How many of this process's turns on a sandbox's database are taken now (a session open, or about to be). */
 export const sandboxSessionsOpen = (sandboxId: string): number => PER_SANDBOX.runningFor(sandboxId);
 
 /** A transaction on the sandbox database that refuses to write to anything but this sandbox. */
