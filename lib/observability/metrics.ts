@@ -10,6 +10,7 @@
  * the copies run in separate worker processes.
  */
 import client from "prom-client";
+import { databaseNow } from "../db/database-clock";
 import { db } from "../db/portal";
 import { WORKER_ALIVE_MS } from "./workers";
 import { shownRunStatus } from "../jobs/failure";
@@ -17,6 +18,8 @@ import { shownRunStatus } from "../jobs/failure";
 const PREFIX = "sandbox_portal_";
 
 interface FleetState {
+  /** When it was read, by the database's clock, which the workers' beats and the runs' times were written by. */
+  readAt: Date;
   runs: { kind: string; status: string; count: number }[];
   oldestQueuedAt: Date | null;
   workers: { id: string; beatAt: Date }[];
@@ -25,10 +28,11 @@ interface FleetState {
 }
 
 async function readFleet(): Promise<FleetState> {
+  const readAt = await databaseNow();
   const [groups, oldest, workers, webhooks] = await Promise.all([
     db.sandboxRun.groupBy({ by: ["kind", "status", "failureCode"], _count: { _all: true } }),
     db.sandboxRun.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
-    db.workerHeartbeat.findMany({ where: { beatAt: { gt: new Date(Date.now() - 10 * WORKER_ALIVE_MS) } }, select: { id: true, beatAt: true } }),
+    db.workerHeartbeat.findMany({ where: { beatAt: { gt: new Date(readAt.getTime() - 10 * WORKER_ALIVE_MS) } }, select: { id: true, beatAt: true } }),
     db.webhookDelivery.aggregate({ where: { status: "PENDING" }, _count: { _all: true }, _min: { createdAt: true } }),
   ]);
   // A run its customer cancelled is counted apart from the failures, which an alert may watch.
@@ -40,6 +44,7 @@ async function readFleet(): Promise<FleetState> {
     counted.count += g._count._all;
   }
   return {
+    readAt,
     runs: [...runs.values()],
     oldestQueuedAt: oldest?.createdAt ?? null,
     workers,
@@ -70,7 +75,8 @@ function fleetGauge(registry: client.Registry, config: { name: string; help: str
 function build() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: PREFIX });
-  const age = (at: Date) => (Date.now() - at.getTime()) / 1000;
+  /** Seconds from `at` to the reading, both by the database's clock. */
+  const age = (s: FleetState, at: Date) => (s.readAt.getTime() - at.getTime()) / 1000;
 
   fleetGauge(registry, { name: `${PREFIX}runs`, help: "Sandbox runs by kind and status, as the portal database holds them; runs their customers cancelled or stopped are CANCELLED, not FAILED", labelNames: ["kind", "status"] }, (g, s) => {
     for (const r of s.runs) g.set({ kind: r.kind, status: r.status }, r.count);
@@ -79,19 +85,19 @@ function build() {
     g.set(s.runs.filter((r) => r.status === "QUEUED").reduce((n, r) => n + r.count, 0));
   });
   fleetGauge(registry, { name: `${PREFIX}queue_oldest_seconds`, help: "Age of the oldest run waiting for a worker (0 when none)" }, (g, s) => {
-    g.set(s.oldestQueuedAt ? age(s.oldestQueuedAt) : 0);
+    g.set(s.oldestQueuedAt ? age(s, s.oldestQueuedAt) : 0);
   });
   fleetGauge(registry, { name: `${PREFIX}webhook_deliveries_pending`, help: "Webhook deliveries not yet delivered or given up on" }, (g, s) => {
     g.set(s.webhooks.pending);
   });
   fleetGauge(registry, { name: `${PREFIX}webhook_oldest_pending_seconds`, help: "Age of the oldest webhook delivery still pending (0 when none)" }, (g, s) => {
-    g.set(s.webhooks.oldestPendingAt ? age(s.webhooks.oldestPendingAt) : 0);
+    g.set(s.webhooks.oldestPendingAt ? age(s, s.webhooks.oldestPendingAt) : 0);
   });
   fleetGauge(registry, { name: `${PREFIX}workers_alive`, help: "Worker processes whose heartbeat is recent" }, (g, s) => {
-    g.set(s.workers.filter((w) => age(w.beatAt) * 1000 < WORKER_ALIVE_MS).length);
+    g.set(s.workers.filter((w) => age(s, w.beatAt) * 1000 < WORKER_ALIVE_MS).length);
   });
   fleetGauge(registry, { name: `${PREFIX}worker_heartbeat_age_seconds`, help: "Seconds since each recently seen worker's last heartbeat", labelNames: ["worker"] }, (g, s) => {
-    for (const w of s.workers) g.set({ worker: w.id }, age(w.beatAt));
+    for (const w of s.workers) g.set({ worker: w.id }, age(s, w.beatAt));
   });
   new client.Gauge({
     name: `${PREFIX}scrape_database_ok`,
