@@ -10,7 +10,9 @@
  * - An attempt refused by a lock counts nowhere: a locked colleague retrying from
  *   the office's address must not lock the office out.
  *
- * Locks last LOGIN_LOCK_MINUTES. The address is the real client address
+ * An attempt is counted before it is checked and given back when it was right, so
+ * the counters hold the failed attempts and those still being checked. Locks last
+ * LOGIN_LOCK_MINUTES. The address is the real client address
  * (lib/http/client-address.ts), so rotating X-Forwarded-For does not help.
  * Counters live in the portal database so every app instance sees the same ones.
  */

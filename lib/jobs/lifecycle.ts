@@ -72,6 +72,8 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
   // Starting the queue (its first use in a process creates its schema) must not eat into
   // the transaction's time limit, which bounds how long the sandbox row stays locked.
   if (request.enqueue !== false) await getBoss();
+  // By the database's clock: the sweeps that find runs without a job, and the wait for room, age it by that.
+  const createdAt = await databaseNow();
   try {
     const requested = await db.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<{ deleted: boolean }[]>`SELECT "deletedAt" IS NOT NULL AS deleted FROM "Sandbox" WHERE id = ${request.sandboxId} FOR UPDATE`;
@@ -85,7 +87,7 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
       });
       if (active) throw new AppError("RUN_IN_PROGRESS");
       const run = await tx.sandboxRun.create({
-        data: { sandboxId: request.sandboxId, kind: request.kind, requestedById: request.requestedById, options: request.options },
+        data: { sandboxId: request.sandboxId, kind: request.kind, requestedById: request.requestedById, options: request.options, createdAt },
         select: { id: true },
       });
       const status = SANDBOX_STATUS_WHILE[request.kind].queued;
