@@ -82,6 +82,10 @@ describe("operator CLI", () => {
     // The stored URL is sealed: its password is nowhere in the row.
     const stored = (await oneOffQuery(portalUrl, 'SELECT "productionUrlEncrypted" AS u FROM "Tenant"'))[0]!.u as string;
     expect(stored).not.toContain(new URL(productionUrl).password);
+    // Audited with the production's host, never its URL.
+    const [audit] = await oneOffQuery(portalUrl, `SELECT details::text AS d FROM "AuditEvent" WHERE action = 'tenant.registered'`);
+    expect(audit?.d).toContain("Cust777");
+    expect(audit?.d).not.toContain(new URL(productionUrl).password);
   });
 
   it("refuses an invalid URL, an unreachable server, a database off the contract, and a sandbox", async () => {
@@ -231,6 +235,14 @@ describe("operator CLI", () => {
     expect(pseudoReport.rules.find((r) => r.rule === 18)?.changes.names).toBeGreaterThan(0);
     const sealed = await oneOffQuery<{ s: string }>(portalUrl, `SELECT "pseudonymSecretEncrypted" AS s FROM "Sandbox" WHERE id = $1`, [id]);
     expect(sealed[0]?.s).toMatch(/^v2:/);
+    // New pseudonyms: another secret, audited with the run's options.
+    const renewed = await ops("sandbox:refresh", "--id", id!, "--new-pseudonyms");
+    expect(renewed.code, renewed.stderr).toBe(0);
+    const resealed = await oneOffQuery<{ s: string }>(portalUrl, `SELECT "pseudonymSecretEncrypted" AS s FROM "Sandbox" WHERE id = $1`, [id]);
+    expect(resealed[0]?.s).toMatch(/^v2:/);
+    expect(resealed[0]?.s).not.toBe(sealed[0]?.s);
+    const [renewAudit] = await oneOffQuery<{ d: unknown }>(portalUrl, `SELECT details AS d FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sandbox.refresh.requested' ORDER BY "createdAt" DESC LIMIT 1`, [id]);
+    expect(renewAudit?.d).toMatchObject({ via: "operator CLI", newPseudonyms: true, choicesEdited: false, options: { personalData: "pseudonymise" } });
 
     const unconfirmed = await ops("sandbox:delete", "--id", id!);
     expect(unconfirmed.code).toBe(1);
@@ -238,7 +250,7 @@ describe("operator CLI", () => {
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(JSON.parse((await ops("sandbox:status", "--id", id!)).stdout).status).toBe("DELETED");
     const audit = await oneOffQuery<{ action: string }>(portalUrl, `SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [id]);
-    expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.refresh.requested", "sandbox.refresh.requested", "sandbox.delete.requested"]);
+    expect(audit.map((a) => a.action)).toEqual(["sandbox.ordered", "sandbox.wizard.confirmed", "sandbox.refresh.requested", "sandbox.refresh.requested", "sandbox.refresh.requested", "sandbox.delete.requested"]);
   }, 300_000);
 
   it("stops a copy under way with sandbox:cancel or Ctrl-C: the run ends as stopped, the sandbox keeps its copy, nothing half-made is left", async () => {

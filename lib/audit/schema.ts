@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   "sandbox.autoRefresh.changed",
   "checklist.fixed",
   "checklist.ticked",
+  "tenant.registered",
   "tenant.copyRate.changed",
   "tenant.classification.changed",
   "tenant.entitlements.changed",

@@ -40,6 +40,10 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "sandbox.refresh.requested": [
     [event("sandbox.refresh.requested", { name: "UAT", choicesEdited: true }), "Ingrid Nordlys started a refresh of sandbox “UAT” for Nordlys Consulting AS, with changed choices"],
     [event("sandbox.refresh.requested", { via: "operator CLI" }, { actor: null }), "An operator (CLI) started a refresh of sandbox “UAT” for Nordlys Consulting AS"],
+    [
+      event("sandbox.refresh.requested", { via: "operator CLI", choicesEdited: false, newPseudonyms: true }, { actor: null }),
+      "An operator (CLI) started a refresh of sandbox “UAT” for Nordlys Consulting AS, with new pseudonyms",
+    ],
   ],
   "sandbox.retry.requested": [
     [event("sandbox.retry.requested", { name: "UAT", kind: "PROVISION" }), "Ingrid Nordlys retried the failed copy of sandbox “UAT” for Nordlys Consulting AS"],
@@ -66,6 +70,13 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "checklist.ticked": [
     [event("checklist.ticked", { item: "not-a-backup", ticked: true }), "Ingrid Nordlys ticked “not a backup” on the checklist of sandbox “UAT” for Nordlys Consulting AS"],
     [event("checklist.ticked", { item: "dead-end", ticked: false }), "Ingrid Nordlys unticked “a dead end” on the checklist of sandbox “UAT” for Nordlys Consulting AS"],
+  ],
+  "tenant.registered": [
+    [
+      event("tenant.registered", { via: "operator CLI", customerId: "Cust10042", company: "Nordlys Consulting AS", production: "crm-db-7:5432", pinnedTo: "pg-eu-2" }, { actor: null, sandboxName: null }),
+      "An operator (CLI) registered the customer Cust10042 with its production on crm-db-7:5432, its sandboxes pinned to the server “pg-eu-2”",
+    ],
+    [event("tenant.registered", { via: "operator CLI", customerId: "Cust10042", production: "crm-db-7:5432" }, { actor: null, sandboxName: null }), "An operator (CLI) registered the customer Cust10042 with its production on crm-db-7:5432"],
   ],
   "tenant.copyRate.changed": [
     [

@@ -34,6 +34,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "sandbox.autoRefresh.changed": "Regular refresh changed",
   "checklist.fixed": "Checklist fix applied",
   "checklist.ticked": "Checklist item ticked",
+  "tenant.registered": "Customer registered",
   "tenant.copyRate.changed": "Copy rate changed",
   "tenant.classification.changed": "Classification changed",
   "tenant.entitlements.changed": "Agreement changed",
@@ -97,7 +98,7 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     `${who} cancelled the order for ${sandbox}${forTenant}${text(d.reason) ? ` (reason: “${text(d.reason)}”)` : ""}`,
   "sandbox.wizard.confirmed": ({ who, sandbox, forTenant }) => `${who} confirmed the setup of ${sandbox}${forTenant}`,
   "sandbox.refresh.requested": ({ who, sandbox, forTenant, d }) =>
-    `${who} started a refresh of ${sandbox}${forTenant}${d.choicesEdited === true ? ", with changed choices" : ""}`,
+    `${who} started a refresh of ${sandbox}${forTenant}${d.choicesEdited === true ? ", with changed choices" : ""}${d.newPseudonyms === true ? ", with new pseudonyms" : ""}`,
   "sandbox.retry.requested": ({ who, sandbox, forTenant, d }) =>
     d.cancelled === true
       ? `${who} started the cancelled ${runWord(d)} of ${sandbox}${forTenant} again`
@@ -115,6 +116,8 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     const item = TICK_WORDS[text(d.item) as ChecklistTickItem] ?? text(d.item) ?? "an item";
     return `${who} ${d.ticked === false ? "unticked" : "ticked"} “${item}” on the checklist of ${sandbox}${forTenant}`;
   },
+  "tenant.registered": ({ who, d }) =>
+    `${who} registered the customer ${text(d.customerId) ?? "?"} with its production on ${text(d.production) ?? "?"}${text(d.pinnedTo) ? `, its sandboxes pinned to the server “${text(d.pinnedTo)}”` : ""}`,
   "tenant.copyRate.changed": ({ who, ofTenant, d }) => {
     const to = d.toMBps;
     const rate = typeof to !== "number" ? "the default" : to === 0 ? "no limit" : `${to} MB/s`;

@@ -18,9 +18,9 @@ export async function pseudonymSecretFor(sandboxId: string): Promise<string> {
   return openSecret((await readSealed(sandboxId))!);
 }
 
-/** Forgets the secret: the next pseudonymised copy draws other fake people. */
-export async function renewPseudonymSecret(sandboxId: string): Promise<void> {
-  await db.sandbox.update({ where: { id: sandboxId }, data: { pseudonymSecretEncrypted: null } });
+/** Forgets the secret: the next pseudonymised copy draws other fake people. `tx`: with the run that asks for them. */
+export async function renewPseudonymSecret(sandboxId: string, tx: Pick<typeof db, "sandbox"> = db): Promise<void> {
+  await tx.sandbox.update({ where: { id: sandboxId }, data: { pseudonymSecretEncrypted: null } });
 }
 
 async function readSealed(sandboxId: string): Promise<string | null> {

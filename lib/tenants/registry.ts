@@ -7,7 +7,8 @@
 import type pg from "pg";
 import { endOrCut } from "../db/client";
 import { db } from "../db/portal";
-import { redactUrl } from "../db/urls";
+import { redactUrl, serverNameOf } from "../db/urls";
+import { recordAudit } from "../audit/record";
 import { addServer } from "../sandbox-servers/mutations";
 import { findServerByUrl, freeServerName, SandboxServerError } from "../sandbox-servers/registry";
 import { checkContract } from "../crm/contract-check";
@@ -42,14 +43,20 @@ export async function registerTenant(raw: TenantInput): Promise<{ id: string; cu
   const pinnedTo = input.sandboxServerUrl ? await pinnableServer(input.sandboxServerUrl) : null;
 
   try {
-    const tenant = await db.tenant.create({
-      data: {
-        customerId: input.customerId,
-        companyName: input.companyName,
-        productionUrlEncrypted: sealSecret(input.productionUrl),
-        sandboxServerId: pinnedTo?.id ?? null,
-      },
-      select: { id: true, customerId: true },
+    // Which database a customer's sandboxes copy from is the registry's weightiest fact: audited with it.
+    const tenant = await db.$transaction(async (tx) => {
+      const made = await tx.tenant.create({
+        data: {
+          customerId: input.customerId,
+          companyName: input.companyName,
+          productionUrlEncrypted: sealSecret(input.productionUrl),
+          sandboxServerId: pinnedTo?.id ?? null,
+        },
+        select: { id: true, customerId: true },
+      });
+      const details = { via: "operator CLI", customerId: made.customerId, company: input.companyName, production: serverNameOf(input.productionUrl), ...(pinnedTo ? { pinnedTo: pinnedTo.name } : {}) };
+      await recordAudit({ action: "tenant.registered", actorId: null, tenantId: made.id, targetId: made.id, details }, tx);
+      return made;
     });
     return { ...tenant, pinnedTo };
   } catch (error) {

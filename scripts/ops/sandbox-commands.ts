@@ -33,13 +33,26 @@ export async function findSandbox(flags: Flags) {
   return sandbox;
 }
 
-/** Creates the run (audited as the operator CLI's doing) and carries it out in this process. */
-async function runNow(sandbox: CliSandbox, kind: RunKind, options: Prisma.InputJsonValue, audit: AuditAction): Promise<void> {
+/**
+ * Creates the run (audited as the operator CLI's doing, with its options as the page's
+ * refresh records them) and carries it out in this process. `alsoInTransaction`: what
+ * must happen only if the run is created (new pseudonyms).
+ */
+async function runNow(
+  sandbox: CliSandbox,
+  kind: RunKind,
+  options: Prisma.InputJsonValue,
+  audit: AuditAction,
+  extra: { details?: Record<string, Prisma.InputJsonValue>; alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void> } = {},
+): Promise<void> {
   let runId: string;
   try {
     ({ runId } = await requestRun({
       sandboxId: sandbox.id, kind, requestedById: null, options, enqueue: false,
-      alsoInTransaction: (tx) => recordAudit({ action: audit, actorId: null, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { via: "operator CLI" } }, tx),
+      alsoInTransaction: async (tx) => {
+        await extra.alsoInTransaction?.(tx);
+        await recordAudit({ action: audit, actorId: null, tenantId: sandbox.tenantId, targetId: sandbox.id, details: { via: "operator CLI", name: sandbox.name, ...extra.details } }, tx);
+      },
     }));
   } catch (error) {
     throw asCliError(error);
@@ -127,11 +140,15 @@ export async function refreshSandbox(flags: Flags): Promise<void> {
   } catch (error) {
     throw asCliError(error);
   }
-  if (flags["new-pseudonyms"] === true) {
-    if (parsed.data.personalData !== "pseudonymise") throw new CliError("--new-pseudonyms needs a pseudonymised sandbox (--personal-data pseudonymise)");
-    await renewPseudonymSecret(sandbox.id);
-  }
-  await runNow(sandbox, "REFRESH", parsed.data as unknown as Prisma.InputJsonValue, "sandbox.refresh.requested");
+  const newPseudonyms = flags["new-pseudonyms"] === true;
+  if (newPseudonyms && parsed.data.personalData !== "pseudonymise") throw new CliError("--new-pseudonyms needs a pseudonymised sandbox (--personal-data pseudonymise)");
+  const options = parsed.data as unknown as Prisma.InputJsonValue;
+  const saved = sandboxOptionsSchema.safeParse(sandbox.options);
+  // The secret is forgotten only with the run that uses a new one: a refresh refused (another run under way) changes nothing.
+  await runNow(sandbox, "REFRESH", options, "sandbox.refresh.requested", {
+    details: { options, choicesEdited: !saved.success || JSON.stringify(parsed.data) !== JSON.stringify(saved.data), ...(newPseudonyms ? { newPseudonyms: true } : {}) },
+    ...(newPseudonyms ? { alsoInTransaction: (tx) => renewPseudonymSecret(sandbox.id, tx) } : {}),
+  });
 }
 
 export async function deleteSandbox(flags: Flags): Promise<void> {
