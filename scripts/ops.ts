@@ -13,7 +13,7 @@ import { cancelSandboxRun, deleteSandbox, refreshSandbox, sandboxReport, sandbox
 import { rotateSecrets } from "./ops/secret-commands";
 import { addServerCommand, drainServerCommand, listServersCommand, setServerCommand, undrainServerCommand } from "./ops/server-commands";
 
-import type { Flags } from "./ops/flags";
+import { withSecretsFromStdin, type Flags } from "./ops/flags";
 
 const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<void> }> = {
   "tenant:add": {
@@ -114,7 +114,7 @@ let code = 0;
 const { localServer } = await bootstrap({ log: (line) => console.error(`[ops] ${line}`) });
 try {
   const { values } = parseArgs({ args: rest, options: FLAGS, strict: true, allowPositionals: false });
-  await entry.run(values as Flags);
+  await entry.run(await withSecretsFromStdin(values as Flags));
 } catch (error) {
   code = 1;
   if (error instanceof CliError) console.error(`error: ${error.message}`);

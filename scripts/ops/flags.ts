@@ -58,3 +58,45 @@ export function personalDataFromFlags(flags: Flags): Pick<SandboxOptionsInput, "
   const value = text(flags, "personal-data");
   return value === undefined ? {} : { personalData: value.trim() as SandboxOptionsInput["personalData"] };
 }
+
+/** Flags that carry a secret: a database URL with its password, or a password. */
+const SECRET_FLAGS = ["production-url", "sandbox-server-url", "url", "password"] as const;
+
+/**
+ * Secrets given as `-` read from standard input, so they stay out of the command line
+ * (which `ps` shows every user of the machine, shell history keeps, and `npm run` prints):
+ * `printf '%s' "$URL" | npm run ops -- tenant:add … --production-url -`. One flag at a time
+ * may read it. A URL given with its password on the command line still works, with a warning.
+ */
+export async function withSecretsFromStdin(flags: Flags, readStdin: () => Promise<string> = readAllStdin): Promise<Flags> {
+  const fromStdin = SECRET_FLAGS.filter((name) => flags[name] === "-");
+  if (fromStdin.length > 1) throw new CliError(`only one of ${fromStdin.map((n) => `--${n}`).join(", ")} may be read from standard input (-)`);
+  for (const name of SECRET_FLAGS) {
+    const value = flags[name];
+    if (typeof value === "string" && value !== "-" && showsSecret(name, value)) {
+      console.error(`warning: --${name} holds a password, which the machine's other users can see in its command line; give "-" and pass it on standard input instead`);
+    }
+  }
+  const [name] = fromStdin;
+  if (!name) return flags;
+  const secret = (await readStdin()).trim();
+  if (secret === "") throw new CliError(`--${name} -: nothing was given on standard input`);
+  return { ...flags, [name]: secret };
+}
+
+function showsSecret(name: (typeof SECRET_FLAGS)[number], value: string): boolean {
+  if (name === "password") return true;
+  try {
+    const url = new URL(value);
+    return url.password !== "" || url.searchParams.has("password");
+  } catch {
+    return false;
+  }
+}
+
+async function readAllStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new CliError("standard input is a terminal: pipe the secret in, e.g. printf '%s' \"$URL\" | npm run ops -- …");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
