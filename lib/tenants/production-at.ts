@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { givingUpAfter, openProductionClient } from "../crm/read-only";
 import { endOrCut } from "../db/client";
+import { withoutPasswords } from "../db/urls";
 import { AppError } from "../errors";
 import { KeyedLimit, WaitTooLong } from "../keyed-limit";
 import { log } from "../observability/log";
@@ -21,6 +22,13 @@ const TIMEOUT_CODES = new Set(["57014", "55P03"]);
 function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
   if (error instanceof AppError) return error;
   const { code, name } = error as { code?: string; name?: string };
+  // A fault of ours (a TypeError on a value production held), not production's: the driver's
+  // own failures are plain errors (a dropped connection, its read timeout). Its stack goes
+  // to the log, with any connection URL's password masked.
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError) {
+    log.error({ err: { name: error.name, message: withoutPasswords(error.message), stack: withoutPasswords(error.stack ?? "") } }, `production ${during} failed on our side`);
+    return new AppError("INTERNAL");
+  }
   // The message may name hosts or users: the log gets the code and the kind, never the URL.
   log.error({ code: code ?? name ?? "unknown error" }, `production ${during} failed`);
   return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");

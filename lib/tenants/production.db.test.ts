@@ -75,6 +75,14 @@ describe("the one production reader", () => {
     expect(most).toBeGreaterThan(1);
   });
 
+  it("tells a fault of its own (a TypeError on a value) from production's, and logs its stack", async () => {
+    const log = captureLogLines();
+    const ours = await failureOf(withProductionAt(url, async () => (null as unknown as { x: number }).x));
+    log.restore();
+    expect(ours.code).toBe("INTERNAL");
+    expect(JSON.stringify(log.lines)).toContain("TypeError");
+  });
+
   it("passes the caller's own AppError through unchanged", async () => {
     const own = await failureOf(withProductionAt(url, () => Promise.reject(new AppError("INVALID_INPUT"))));
     expect(own.code).toBe("INVALID_INPUT");

@@ -52,11 +52,21 @@ describe("the review's personal data preview, made in a process of its own", () 
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(32 * 2 ** 20);
   });
 
-  it("that dies without an answer tells the customer nothing of how", async () => {
-    const error = await refusal(previewPersonalDataApart("tenant-crash", request, limits, fake("console.error('secret detail'); process.exit(1)")));
-    expect(error.code).toBe("INTERNAL");
-    expect(error).not.toBeInstanceOf(PreviewUnavailable);
-    expect(error.userMessage).not.toContain("secret detail");
+  it("that dies without an answer, or answers that production was busy, leaves the rest of the review standing and tells nothing of how", async () => {
+    const crashed = await refusal(previewPersonalDataApart("tenant-crash", request, limits, fake("console.error('secret detail'); process.exit(1)")));
+    expect(crashed).toBeInstanceOf(PreviewUnavailable);
+    expect(crashed.userMessage).toContain("could not be previewed just now");
+    expect(crashed.userMessage).not.toContain("secret detail");
+    const busy = await refusal(
+      previewPersonalDataApart("tenant-busy", request, limits, fake(`process.once("message", () => process.send({ refused: { code: "PRODUCTION_BUSY", message: "busy" } }, () => process.exit(0)))`)),
+    );
+    expect(busy).toBeInstanceOf(PreviewUnavailable);
+    // Production's own content is no fault of the moment: that refusal is the customer's to read.
+    const refused = await refusal(
+      previewPersonalDataApart("tenant-refused", request, limits, fake(`process.once("message", () => process.send({ refused: { code: "PRODUCTION_REFUSED", message: "A name of 40 words." } }, () => process.exit(0)))`)),
+    );
+    expect(refused).not.toBeInstanceOf(PreviewUnavailable);
+    expect(refused.userMessage).toBe("A name of 40 words.");
   });
 
   it("is made one at a time per tenant: the same one asked again waits for it, another waits its turn, a third is refused", async () => {

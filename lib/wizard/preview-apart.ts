@@ -42,6 +42,9 @@ const TOO_LARGE = "Production holds more personal data than the review can previ
 const TOO_SLOW = "Previewing production's personal data took longer than the review waits (a minute), so it shows no examples. Reload to try again, or contact support.";
 const LINE_FULL = "Two previews of this production's personal data are being made already, so this review shows no examples. Reload in a moment.";
 const NO_TURN = "Previews of personal data were being made for other reviews for longer than the review waits (a minute), so it shows no examples. Reload to try again.";
+const NOT_NOW = "Production's personal data could not be previewed just now, so this review shows no examples. Reload in a minute to try again.";
+/** What the process answers that is a fault of the moment, not production's content: the rest of the review stands. */
+const OF_THE_MOMENT = new Set<ErrorCode>(["PRODUCTION_BUSY", "PRODUCTION_UNREACHABLE", "INTERNAL"]);
 
 /** A tenant's previews, one made at a time: the last one asked for, and how many are in line, the one being made included. */
 interface TenantLine {
@@ -81,7 +84,10 @@ export function previewPersonalDataApart(
     if (!(await settlesBy(before, deadline)) || !(await takeSlot(limits.atOnce, deadline))) throw new PreviewUnavailable(NO_TURN);
     try {
       const answer = await runPreviewProcess(argv, request, deadline - Date.now());
-      if ("refused" in answer) throw new AppError(answer.refused.code, answer.refused.message);
+      if ("refused" in answer) {
+        if (OF_THE_MOMENT.has(answer.refused.code)) throw new PreviewUnavailable(NOT_NOW);
+        throw new AppError(answer.refused.code, answer.refused.message);
+      }
       return answer.preview;
     } finally {
       releaseSlot();
@@ -170,7 +176,8 @@ function runPreviewProcess(argv: string[], request: PreviewRequest, timeoutMs: n
       if (timedOut) return reject(new PreviewUnavailable(TOO_SLOW));
       const outOfMemory = /heap limit|out of memory/i.test(stderrTail);
       log.error({ code, signal, outOfMemory, stderr: outOfMemory ? undefined : stderrTail }, "the personal data preview ended without an answer");
-      reject(outOfMemory ? new PreviewUnavailable(TOO_LARGE) : new AppError("INTERNAL"));
+      // Killed by the system for its memory (no word on stderr), or crashed: the rest of the review stands.
+      reject(new PreviewUnavailable(outOfMemory || signal === "SIGKILL" ? TOO_LARGE : NOT_NOW));
     });
     child.send(request, (error) => {
       if (error) child.kill("SIGKILL");
