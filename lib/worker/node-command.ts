@@ -18,9 +18,9 @@ export const WORKER_BUNDLE_ENV = "WORKER_BUNDLE_DIR";
  *
  * And its old generation grown by 30 % after each full collection (V8 lets it grow up to
  * several times what survived): a pseudonymised copy holds production's personal values,
- * and the garbage around them was let pile up to 275–310 MB. Three alternated pairs on
- * medium: 247–265 MB against 275–310, the worker's CPU 1–6 % more, its time the same
- * within the noise. `npm run worker` gives both.
+ * and the garbage around them was let pile up to 277–319 MB. Alternated on medium, eight
+ * runs each: 247–265 MB against 275–319, the worker's CPU about 4 % more on average (each
+ * run's own varies by ±15 % on this machine); 60 % gave 262–272 MB. `npm run worker` gives both.
  */
 export const WORKER_NODE_OPTIONS = ["--max-semi-space-size=4", "--heap-growing-percent=30"] as const;
 
