@@ -33,8 +33,8 @@ export async function checkCredentials(email: string, password: string, ip?: str
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await burnVerificationTime(password), false);
   if (!user || !valid) return refused({ ok: false, reason: "invalid" });
   // A code tried is counted against the account from any address too (throttle.ts codeThrottleKey).
-  if (user.totpSecretEncrypted && code) {
-    const codeKey = [codeThrottleKey(normalized)];
+  const codeKey = user.totpSecretEncrypted && code ? [codeThrottleKey(normalized)] : [];
+  if (codeKey.length > 0) {
     const codeLockEnd = (await lockedUntil(codeKey)) ?? (await reserveAttempt(codeKey));
     if (codeLockEnd) {
       await returnAttempt(keys); // the password was right: only the codes are locked
@@ -50,8 +50,9 @@ export async function checkCredentials(email: string, password: string, ip?: str
     return secondFactor.reason === "codeRequired" ? secondFactor : refused(secondFactor);
   }
   await clearAccountFailures(normalized, ip);
-  // The address's count back too: good sign-ins from one address (an office) are no spraying.
-  await returnAttempt(keys.filter((k) => k.key.startsWith("ip:")));
+  // The address's count back too (good sign-ins from one office are no spraying), and this
+  // code's (the right code is no failure; the codes tried before it stay counted).
+  await returnAttempt([...keys.filter((k) => k.key.startsWith("ip:")), ...codeKey]);
   const { passwordHash: _hash, totpSecretEncrypted: _secret, totpLastTimeStep: _step, ...safe } = user;
   return { ok: true, user: safe, twoFactor: secondFactor.verified };
 }

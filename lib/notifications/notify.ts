@@ -24,11 +24,16 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
   });
   // A message each: one To: line would show every recipient's address to the others (a
   // tenant's admins the operator's who refreshed their sandbox, and each other's).
-  // One address the mail server refuses does not keep the others from theirs.
+  // One after another (a mail server refuses many connections at once), and one address it
+  // refuses does not keep the others from theirs.
   const mail = await renderMail(notice.mail);
-  const sent = await Promise.allSettled(users.map((user) => sendMail({ to: [user.email], subject: notice.subject, ...mail })));
-  const failed = sent.filter((s) => s.status === "rejected");
-  if (failed.length > 0) log.error({ err: (failed[0] as PromiseRejectedResult).reason, failed: failed.length, of: users.length }, "notification mail not sent");
+  let failed = 0;
+  for (const user of users) {
+    await sendMail({ to: [user.email], subject: notice.subject, ...mail }).catch((error: unknown) => {
+      if (failed++ === 0) log.error({ err: error, of: users.length }, "notification mail not sent");
+    });
+  }
+  if (failed > 1) log.error({ failed, of: users.length }, "notification mails not sent");
 }
 
 export async function tenantAdminIds(tenantId: string): Promise<string[]> {

@@ -50,9 +50,17 @@ export async function databaseSizesNamed(serverUrl: string, prefix: string): Pro
     const { rows } = await c.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1) AND datallowconn ORDER BY 1", [prefix]);
     const sizes = new Map<string, number>();
     for (const { name } of rows) {
+      // The server's own refusal (a database gone, 3D000; one the role may not open, 42501)
+      // skips that database; anything else (the server stopped answering) ends the measure.
       const measured = await c
         .query<{ size: string | null }>("SELECT pg_database_size(oid)::text AS size FROM pg_database WHERE datname = $1", [name])
-        .then((r) => r.rows[0]?.size ?? null, () => null);
+        .then(
+          (r) => r.rows[0]?.size ?? null,
+          (error: unknown) => {
+            if (/^[0-9A-Z]{5}$/.test((error as { code?: string }).code ?? "")) return null;
+            throw error;
+          },
+        );
       if (measured !== null) sizes.set(name, Number(measured));
     }
     return sizes;

@@ -22,12 +22,12 @@ const TIMEOUT_CODES = new Set(["57014", "55P03"]);
 function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
   if (error instanceof AppError) return error;
   const { code, name } = error as { code?: string; name?: string };
-  // A fault of ours (a TypeError on a value production held), not production's: the driver's
-  // own failures are plain errors (a dropped connection, its read timeout). Its stack goes
-  // to the log, with any connection URL's password masked.
+  // A programming error (a TypeError on a value production held, or one the driver throws on a
+  // malformed answer): its stack goes to the log, with any connection URL's password masked,
+  // so that its cause is not lost; the customer hears production could not be read.
   if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError) {
-    log.error({ err: { name: error.name, message: withoutPasswords(error.message), stack: withoutPasswords(error.stack ?? "") } }, `production ${during} failed on our side`);
-    return new AppError("INTERNAL");
+    log.error({ err: { name: error.name, message: withoutPasswords(error.message), stack: withoutPasswords(error.stack ?? "") } }, `production ${during} failed with a programming error`);
+    return new AppError("PRODUCTION_UNREACHABLE");
   }
   // The message may name hosts or users: the log gets the code and the kind, never the URL.
   log.error({ code: code ?? name ?? "unknown error" }, `production ${during} failed`);

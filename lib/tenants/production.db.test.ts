@@ -75,12 +75,13 @@ describe("the one production reader", () => {
     expect(most).toBeGreaterThan(1);
   });
 
-  it("tells a fault of its own (a TypeError on a value) from production's, and logs its stack", async () => {
+  it("logs a programming error's stack (a TypeError on a value), so its cause is not lost", async () => {
     const log = captureLogLines();
-    const ours = await failureOf(withProductionAt(url, async () => (null as unknown as { x: number }).x));
+    const failed = await failureOf(withProductionAt(url, async () => (null as unknown as { x: number }).x));
     log.restore();
-    expect(ours.code).toBe("INTERNAL");
+    expect(failed.code).toBe("PRODUCTION_UNREACHABLE");
     expect(JSON.stringify(log.lines)).toContain("TypeError");
+    expect(JSON.stringify(log.lines)).toContain("production.db.test");
   });
 
   it("passes the caller's own AppError through unchanged", async () => {

@@ -91,8 +91,9 @@ async function claim(deliveryId: string) {
 async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOutcome> {
   const delivery = await claim(deliveryId);
   if (delivery === "busy") {
-    // Due still: offered again shortly, one job per delivery however often it is busy.
-    await (await getBoss()).send(WEBHOOK_QUEUE, { deliveryId } satisfies DeliveryJob, { startAfter: BUSY_RETRY_SECONDS, singletonKey: `busy:${deliveryId}` });
+    // Due still: offered again shortly, unless a job for it waits already (the sweep's, or
+    // another busy one's): one waiting job a delivery, however often it is busy.
+    if (!(await hasWaitingJob(deliveryId))) await (await getBoss()).send(WEBHOOK_QUEUE, { deliveryId } satisfies DeliveryJob, { startAfter: BUSY_RETRY_SECONDS });
     return "busy";
   }
   if (!delivery) return "not-due";
@@ -116,6 +117,12 @@ async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOu
   }
 }
 
+/** Whether a job for the delivery waits to be offered (pg-boss's `created`: a job being handled is `active`). */
+async function hasWaitingJob(deliveryId: string): Promise<boolean> {
+  const waiting = await db.$queryRaw<unknown[]>`SELECT 1 FROM pgboss.job WHERE name = ${WEBHOOK_QUEUE} AND state = 'created' AND data->>'deliveryId' = ${deliveryId} LIMIT 1`;
+  return waiting.length > 0;
+}
+
 /**
  * Queues every delivery that is due: new events (written inside the lifecycle's
  * transactions, where nothing may be sent) and any whose attempt was lost with its
@@ -129,6 +136,8 @@ export async function queueDueDeliveries(limit = 200): Promise<number> {
       SELECT d.id, d."nextAttemptAt", row_number() OVER (PARTITION BY e."tenantId" ORDER BY d."nextAttemptAt") AS nth
         FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId"
        WHERE d.status = 'PENDING' AND d."nextAttemptAt" <= ${by}
+         -- One waiting job a delivery: a busy tenant's backlog does not pile up a job per sweep.
+         AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = ${WEBHOOK_QUEUE} AND j.state = 'created' AND j.data->>'deliveryId' = d.id)
     ) due
      WHERE nth <= ${DUE_PER_TENANT_PER_SWEEP}
      ORDER BY "nextAttemptAt" LIMIT ${limit}`;

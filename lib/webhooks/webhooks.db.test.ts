@@ -195,6 +195,11 @@ describe("lifecycle webhooks", () => {
       const [again] = await db.$queryRawUnsafe<{ wait: number }[]>(
         `SELECT extract(epoch FROM start_after - now())::float8 AS wait FROM pgboss.job WHERE name = 'webhook-delivery' AND data->>'deliveryId' = $1 AND state = 'created'`, third.id);
       expect(again!.wait).toBeLessThan(5);
+      // Busy again, and swept meanwhile: still one job waits for it, not one more each time.
+      expect(await attemptDelivery(third.id, send)).toBe("busy");
+      await queueDueDeliveries();
+      const waiting = await db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM pgboss.job WHERE name = 'webhook-delivery' AND data->>'deliveryId' = $1 AND state = 'created'`, third.id);
+      expect(waiting).toHaveLength(1);
       expect(await attemptDelivery((await due(theirs.id, 0)).id, send)).toBe("delivered");
       expect(await Promise.all(hangs)).toEqual(["retrying", "retrying"]);
       expect(await attemptDelivery(third.id, send)).toBe("delivered");
@@ -207,6 +212,9 @@ describe("lifecycle webhooks", () => {
       expect(await queueDueDeliveries()).toBe(DUE_PER_TENANT_PER_SWEEP + 1);
       const queued = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT data->>'deliveryId' AS id FROM pgboss.job WHERE name = 'webhook-delivery'`);
       expect(queued.map((q) => q.id)).toContain(newest.id);
+      // The next sweeps queue the rest, and nothing twice while its job waits.
+      expect(await queueDueDeliveries()).toBe(10);
+      expect(await queueDueDeliveries()).toBe(0);
     } finally {
       await hanging.close();
       await answering.close();
