@@ -129,6 +129,8 @@ describe("operator CLI", () => {
     const maker = await createTestRole("CREATEDB");
     const ok = await ops("tenant:add", "--customer-id", "Cust5", "--company", "X", "--production-url", production, "--sandbox-server-url", maker);
     expect(ok.code, ok.stderr).toBe(0);
+    // Its registration is audited: the test's own clean-up takes the entry with it.
+    await oneOffQuery(portalUrl, `DELETE FROM "AuditEvent" WHERE "tenantId" IN (SELECT id FROM "Tenant" WHERE "customerId" = 'Cust5')`);
     await oneOffQuery(portalUrl, `DELETE FROM "Tenant" WHERE "customerId" = 'Cust5'`);
   }, 180_000);
 
