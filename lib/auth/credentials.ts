@@ -4,7 +4,7 @@
  */
 import { db } from "../db/portal";
 import { burnVerificationTime, verifyPassword } from "./password";
-import { clearAccountFailures, codeThrottleKey, lockedUntil, reserveAttempt, returnAttempt, throttleKeys } from "./throttle";
+import { clearAccountFailures, codeThrottleKey, reserveAttempt, returnAttempt, throttleKeys } from "./throttle";
 import { checkSecondFactor } from "./two-factor";
 import type { Role } from "../generated/portal/enums";
 import { metrics } from "../observability/metrics";
@@ -17,10 +17,8 @@ export type CredentialCheck =
 export async function checkCredentials(email: string, password: string, ip?: string, code?: string): Promise<CredentialCheck> {
   const normalized = email.trim().toLowerCase();
   const keys = throttleKeys(normalized, ip);
-  // Refused by a lock in place: counted nowhere (a locked colleague must not lock the office's address).
-  const locked = await lockedUntil(keys);
-  if (locked) return refused({ ok: false, reason: "throttled", retryAt: locked });
-  // Counted before it is checked (throttle.ts): a burst sent at once gets no more checks than one by one.
+  // Counted before it is checked (throttle.ts): a burst sent at once gets no more checks than one
+  // by one; refused by a lock in place, it counts nowhere (a locked colleague must not lock the office's address).
   const lockEnd = await reserveAttempt(keys);
   if (lockEnd) return refused({ ok: false, reason: "throttled", retryAt: lockEnd });
 
@@ -35,7 +33,7 @@ export async function checkCredentials(email: string, password: string, ip?: str
   // A code tried is counted against the account from any address too (throttle.ts codeThrottleKey).
   const codeKey = user.totpSecretEncrypted && code ? [codeThrottleKey(normalized)] : [];
   if (codeKey.length > 0) {
-    const codeLockEnd = (await lockedUntil(codeKey)) ?? (await reserveAttempt(codeKey));
+    const codeLockEnd = await reserveAttempt(codeKey);
     if (codeLockEnd) {
       await returnAttempt(keys); // the password was right: only the codes are locked
       return refused({ ok: false, reason: "throttled", retryAt: codeLockEnd });

@@ -58,7 +58,7 @@ export function throttleKeys(email: string, ip: string | undefined): ThrottleKey
 }
 
 /** The moment the latest lock among `keys` ends, or null when none is locked. Counts nothing. */
-export async function lockedUntil(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
+async function lockedUntil(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
   const rows = await db.loginThrottle.findMany({ where: { key: { in: keys.map((k) => k.key) }, lockedUntil: { gt: now } } });
   if (rows.length === 0) return null;
   return new Date(Math.max(...rows.map((r) => r.lockedUntil!.getTime())));
@@ -66,15 +66,16 @@ export async function lockedUntil(keys: ThrottleKey[], now = new Date()): Promis
 
 /**
  * Counts an attempt against every key before it is checked, and answers when it may not
- * be made: its allowance for the window used (which locks the key). Counted first, in
- * one statement per key, so a burst of attempts sent at once cannot all pass while the
- * first of them is still checking its password: at most `maxFailures` of a key's
- * attempts are checked per window, however they arrive. A refused attempt gives back
- * what it counted on the other keys; one that turns out right gives back all it counted
- * (`clearAccountFailures`, `returnAttempt`). Callers ask `lockedUntil` first, so an
- * attempt against a lock already in place counts nowhere.
+ * be made: a key locked already (then it counts nowhere), or its allowance for the window
+ * used (which locks the key). Counted first, in one statement per key, so a burst of
+ * attempts sent at once cannot all pass while the first of them is still checking its
+ * password: at most `maxFailures` of a key's attempts are checked per window, however
+ * they arrive. A refused attempt gives back what it counted on the other keys; one that
+ * turns out right gives back all it counted (`clearAccountFailures`, `returnAttempt`).
  */
 export async function reserveAttempt(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
+  const locked = await lockedUntil(keys, now);
+  if (locked) return locked;
   const windowMs = env().LOGIN_LOCK_MINUTES * 60_000;
   const windowOpen = new Date(now.getTime() - windowMs);
   const lockEnd = new Date(now.getTime() + windowMs);

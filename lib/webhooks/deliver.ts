@@ -36,8 +36,8 @@ const BUSY_RETRY_SECONDS = 2;
  * own round trip, and an event written a moment ago by another process must go out now.
  */
 const DUE_SLACK_MS = 1_000;
-/** The moment up to which an attempt is due. */
-const dueBy = async () => new Date((await databaseNow()).getTime() + DUE_SLACK_MS);
+/** The moment up to which an attempt is due, `now` by the database's clock. */
+const dueBy = (now: Date) => new Date(now.getTime() + DUE_SLACK_MS);
 
 export interface DeliveryJob {
   deliveryId: string;
@@ -70,7 +70,7 @@ export async function attemptDelivery(deliveryId: string, send: SendOptions = co
 async function claim(deliveryId: string) {
   // The database's clock: a lease another worker reads must not depend on this machine's.
   const now = await databaseNow();
-  const due = await dueBy();
+  const due = dueBy(now);
   return db.$transaction(async (tx) => {
     const pending = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, status: "PENDING", nextAttemptAt: { lte: due } }, select: { endpoint: { select: { tenantId: true } } } });
     if (!pending) return null;
@@ -129,7 +129,7 @@ async function hasWaitingJob(deliveryId: string): Promise<boolean> {
  * worker. Workers call it on their sweep; a finished run calls it at once.
  */
 export async function queueDueDeliveries(limit = 200): Promise<number> {
-  const by = await dueBy();
+  const by = dueBy(await databaseNow());
   // Oldest first, but no more than DUE_PER_TENANT_PER_SWEEP of one tenant's.
   const due = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM (

@@ -14,6 +14,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { AppError, type ErrorCode } from "../errors";
+import { KeyedLimit, WaitTooLong } from "../keyed-limit";
 import { log } from "../observability/log";
 import { nodeCommand } from "../worker/node-command";
 import { PreviewUnavailable, type PersonalDataPreview, type PreviewInput } from "./personal-data-preview";
@@ -54,7 +55,15 @@ interface TenantLine {
 /** At most this many of a tenant's previews in line at once, the one being made included. */
 const PER_TENANT_IN_LINE = 2;
 
-const state = globalThis as unknown as { previewLines?: Map<string, TenantLine>; previewQueue?: (() => void)[]; previewSlotsTaken?: number };
+const state = globalThis as unknown as { previewLines?: Map<string, TenantLine>; previewSlots?: Map<number, KeyedLimit> };
+
+/** The web server's preview slots, `atOnce` at a time, in line first come first served (kept across dev reloads, as the lines are). */
+function previewSlots(atOnce: number): KeyedLimit {
+  const slots = (state.previewSlots ??= new Map());
+  const limit = slots.get(atOnce) ?? new KeyedLimit(atOnce);
+  slots.set(atOnce, limit);
+  return limit;
+}
 
 /**
  * The preview for the production of `tenantId`, made in a process of its own. A tenant's
@@ -81,17 +90,21 @@ export function previewPersonalDataApart(
   // From the request: a preview waiting for its turn holds the customer's page (and its production session) meanwhile.
   const deadline = Date.now() + limits.timeoutMs;
   const made = async (): Promise<PersonalDataPreview> => {
-    if (!(await settlesBy(before, deadline)) || !(await takeSlot(limits.atOnce, deadline))) throw new PreviewUnavailable(NO_TURN);
-    try {
+    if (!(await settlesBy(before, deadline))) throw new PreviewUnavailable(NO_TURN);
+    const inItsSlot = async () => {
       const answer = await runPreviewProcess(argv, request, deadline - Date.now());
       if ("refused" in answer) {
         if (OF_THE_MOMENT.has(answer.refused.code)) throw new PreviewUnavailable(NOT_NOW);
         throw new AppError(answer.refused.code, answer.refused.message);
       }
       return answer.preview;
-    } finally {
-      releaseSlot();
-    }
+    };
+    // A slot waited for until the deadline at most; one freed later goes to the next in line.
+    return previewSlots(limits.atOnce)
+      .run("previews", inItsSlot, { waitMs: Math.max(0, deadline - Date.now()) })
+      .catch((error: unknown) => {
+        throw error instanceof WaitTooLong ? new PreviewUnavailable(NO_TURN) : error;
+      });
   };
   const entry = { key, preview: made() };
   line.last = entry;
@@ -115,35 +128,6 @@ function settlesBy(promise: Promise<unknown> | undefined, deadline: number): Pro
       resolve(true);
     });
   });
-}
-
-/** Takes one of the `atOnce` slots, waiting in line until `deadline` at most: false when none came. */
-async function takeSlot(atOnce: number, deadline: number): Promise<boolean> {
-  state.previewSlotsTaken ??= 0;
-  if (state.previewSlotsTaken < atOnce) {
-    state.previewSlotsTaken++;
-    return true;
-  }
-  // The slot is handed over by the preview that ends: the count stays as it is.
-  const queue = (state.previewQueue ??= []);
-  return new Promise<boolean>((resolve) => {
-    const waiter = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    const timer = setTimeout(() => {
-      // Out of line: a slot freed later goes to the next one waiting.
-      queue.splice(queue.indexOf(waiter), 1);
-      resolve(false);
-    }, Math.max(0, deadline - Date.now()));
-    queue.push(waiter);
-  });
-}
-
-function releaseSlot(): void {
-  const next = state.previewQueue?.shift();
-  if (next) next();
-  else state.previewSlotsTaken = Math.max(0, (state.previewSlotsTaken ?? 1) - 1);
 }
 
 /** Starts the process, hands it the request, and waits for its one answer, its death or the deadline. */
