@@ -4,12 +4,12 @@
  * attempt), the whole attempt is bounded, and at most a little of the answer is read.
  * Failures come back in plain words about the receiver, never about the portal.
  */
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { existsSync, readFileSync } from "node:fs";
 import https from "node:https";
 import tls from "node:tls";
 import type { LookupFunction } from "node:net";
-import { isRefusedAddress, isRefusedLiteral, PRIVATE_TARGET_REFUSED } from "./targets";
+import { guardedLookup, RefusedTarget } from "./lookup";
+import { isRefusedLiteral, PRIVATE_TARGET_REFUSED } from "./targets";
 
 export const ATTEMPT_TIMEOUT_MS = 15_000;
 const MAX_ANSWER_BYTES = 4096;
@@ -23,19 +23,7 @@ export class DeliveryFailed extends Error {
   }
 }
 
-class RefusedTarget extends Error {
-  readonly code = "SANDBOX_PORTAL_REFUSED_TARGET";
-}
-
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses: LookupAddress[]) => {
-    const done = callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void;
-    if (error) return done(error, "");
-    if (addresses.length === 0 || addresses.some((a) => isRefusedAddress(a.address))) return done(new RefusedTarget(), "");
-    if (options.all) return done(null, addresses);
-    done(null, addresses[0]!.address, addresses[0]!.family);
-  });
-};
+const defaultLookup = guardedLookup();
 
 const NETWORK_REASON: Record<string, string> = {
   ENOTFOUND: "The address's host name was not found.",
@@ -68,6 +56,8 @@ export interface SendOptions {
   /** Extra certificate authorities to trust besides the system's (WEBHOOK_CA_FILE: a receiver with a private CA). */
   ca?: string;
   timeoutMs?: number;
+  /** How host names are looked up (tests: a name server of their own). */
+  lookup?: LookupFunction;
 }
 
 /** POSTs `body`; resolves with the 2xx status, or rejects with DeliveryFailed. */
@@ -81,7 +71,7 @@ export function postSigned(target: string, headers: Record<string, string>, body
       {
         method: "POST",
         headers: { ...headers, "content-length": Buffer.byteLength(body), "user-agent": "SandboxPortal-Webhooks/1" },
-        lookup: guardedLookup,
+        lookup: options.lookup ?? defaultLookup,
         signal: AbortSignal.timeout(timeoutMs),
         // Node's `ca` replaces the authorities it trusts: the extra ones go with its own.
         ...(options.ca ? { ca: trustedAuthorities(options.ca) } : {}),
