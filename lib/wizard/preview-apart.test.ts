@@ -115,3 +115,25 @@ describe("the review's personal data preview, made in a process of its own", () 
     await expect(next).resolves.toMatchObject({ people: 4 });
   });
 });
+
+describe("the preview process's environment", () => {
+  it("holds none of the web server's secrets, and the limits and logging it needs", async () => {
+    const secrets = { DATABASE_URL: "postgres://portal:pw@db/portal", NEXTAUTH_SECRET: "n".repeat(32), DATABASE_SECRETS_KEY: "k", SMTP_URL: "smtps://u:pw@mail", OIDC_CLIENT_SECRET: "o", METRICS_TOKEN: "m".repeat(16), SANDBOX_SERVER_URL: "postgres://maker:pw@s/postgres" };
+    const kept = { PRODUCTION_LOCK_TIMEOUT_SECONDS: "7", LOG_LEVEL: "warn", PGSSLMODE: "verify-full" };
+    const previous = Object.fromEntries(Object.keys({ ...secrets, ...kept }).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, secrets, kept);
+    try {
+      // The process answers with the environment it was given, as the customer's message.
+      const told = await refusal(previewPersonalDataApart("tenant-env", request, limits, fake(`process.once("message", () => process.send({ refused: { code: "PRODUCTION_REFUSED", message: JSON.stringify(process.env) } }, () => process.exit(0)))`)));
+      const seen = JSON.parse(told.userMessage) as Record<string, string>;
+      for (const name of Object.keys(secrets)) expect(seen[name], name).toBeUndefined();
+      expect(seen).toMatchObject(kept);
+      expect(seen.PATH).toBe(process.env.PATH);
+    } finally {
+      for (const [name, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+});

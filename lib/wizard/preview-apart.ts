@@ -13,6 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { copyLimitsShape } from "../config/copy-limits";
 import { AppError, type ErrorCode } from "../errors";
 import { KeyedLimit, WaitTooLong } from "../keyed-limit";
 import { log } from "../observability/log";
@@ -130,11 +131,29 @@ function settlesBy(promise: Promise<unknown> | undefined, deadline: number): Pro
   });
 }
 
+/** What the process may read of the web server's environment: its limits, logging, TLS trust and the system's basics. */
+const PREVIEW_ENVIRONMENT = new Set([
+  ...Object.keys(copyLimitsShape),
+  ...["PATH", "HOME", "TMPDIR", "TZ", "LANG", "LC_ALL", "NODE_ENV", "NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"],
+  ...["LOG_LEVEL", "CRM_CLASSIFICATION_FILE", "VITEST"],
+]);
+
+/**
+ * The web server's environment without its secrets (the portal database's URL, the
+ * session and sealing keys, mail and sign-on credentials): the process reads a
+ * customer's production, hostile input, and needs none of them. Its production URL and
+ * the sandbox's pseudonym secret come in the request.
+ */
+export function previewEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  // Next's types make NODE_ENV required; it is passed on when set.
+  return Object.fromEntries(Object.entries(from).filter(([name]) => PREVIEW_ENVIRONMENT.has(name) || name.startsWith("PGSSL"))) as NodeJS.ProcessEnv;
+}
+
 /** Starts the process, hands it the request, and waits for its one answer, its death or the deadline. */
 function runPreviewProcess(argv: string[], request: PreviewRequest, timeoutMs: number): Promise<PreviewAnswer> {
   return new Promise<PreviewAnswer>((resolve, reject) => {
     const [command, ...args] = argv;
-    const child = spawn(command!, args, { stdio: ["ignore", "inherit", "pipe", "ipc"] });
+    const child = spawn(command!, args, { stdio: ["ignore", "inherit", "pipe", "ipc"], env: previewEnvironment() });
     let answer: PreviewAnswer | undefined;
     let timedOut = false;
     // Kept for the log only (a heap limit is told there): never shown to the customer.
