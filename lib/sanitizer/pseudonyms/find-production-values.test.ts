@@ -52,6 +52,9 @@ describe("ProductionValueFinder (rule 18's check)", () => {
     expect(finder.find("cc amalie.woldeide@firma.no.", "free-text")).toBe("a person's name");
     // The same words outside an address are words of text: too short, or no name.
     expect(finder.find("Bruker khansen har logget inn", "free-text")).toBeNull();
+    // A name with digits after it is a user name in text too.
+    expect(finder.find("Bruker hansen85 har logget inn", "free-text")).toBe("a person's name");
+    expect(finder.find("Sak 2024 og rom 12B, bygg A85", "free-text")).toBeNull();
     expect(finder.find("Skriv til post@firma.no eller tommy.karlsen@firma.no", "free-text")).toBeNull();
   });
 

@@ -143,6 +143,9 @@ export class ProductionValueFinder {
     const scan = WordScanner.of(text);
     while (scan.next()) {
       if (this.checkedFilter.mayHave(scan.hash) && this.checkedNames.has(scan.word())) return "a person's name";
+      // A user name in text, a name with digits after it ("hansen85").
+      const digitsAt = scan.lettersBeforeDigits();
+      if (digitsAt !== -1 && this.checkedFilter.mayHave(scan.hashBeforeDigits) && this.checkedNames.has(scan.wordAt(scan.start, digitsAt))) return "a person's name";
       // In the same walk over the words: free text is most of what the check reads.
       if (phrases && this.textPhrases.mayStartWith(scan.hash) && this.textPhrases.startsAt(text, scan)) return "a company's name or an address";
     }

@@ -49,6 +49,14 @@ describe("Scrubber", () => {
     expect(scrub("Hansens kontor")).toBe(`${hansen}s kontor`);
   });
 
+  it("replaces a name with digits after it, a user name in text, and keeps the digits; the check then finds none", () => {
+    const { p, scrub } = setUp();
+    const hansen = p.nameWord("hansen");
+    const scrubbed = scrub("Bruker hansen85 og HANSEN2 logget inn, sak 2024, rom 12B");
+    expect(scrubbed).toBe(`Bruker ${hansen.toLowerCase()}85 og ${hansen.toUpperCase()}2 logget inn, sak 2024, rom 12B`);
+    expect(new ProductionValueFinder(productionValues(RAW)).find(scrubbed, "free-text")).toBeNull();
+  });
+
   it("leaves names inside other words alone", () => {
     const { scrub } = setUp();
     expect(scrub("Meeting in Bergen, then Kariba and Olavsen")).toBe("Meeting in Bergen, then Kariba and Olavsen");

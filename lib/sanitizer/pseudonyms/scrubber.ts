@@ -4,8 +4,8 @@
  * company website, phone number and org number in it replaced by its pseudonym (rule 18).
  *
  * Names match whole words, case-insensitively, as written or spelled in ASCII:
- * "HANSEN", "Hansen's" and "Bjornstad" (for "Bjørnstad") are replaced, the "Berg" in
- * "Bergen" is not. One matcher is built per run: the text is walked
+ * "HANSEN", "Hansen's", "Hansens", "hansen85" (its digits kept) and "Bjornstad" (for
+ * "Bjørnstad") are replaced, the "Berg" in "Bergen" is not. One matcher is built per run: the text is walked
  * word by word once (word-scan.ts), and a word that may be a name is looked up in
  * hash maps (an automaton of phrases, longest match first, then single name words), so
  * a row costs the same whether production has ten names or a hundred thousand, of one
@@ -64,6 +64,7 @@ const gap = phraseGap;
 const edge = (gapBefore: string, word: string) => `${gapBefore}\0${word}`;
 const wordOfEdge = (key: string) => key.slice(key.indexOf("\0") + 1);
 const S = "s".charCodeAt(0);
+const TRAILING_DIGITS = /[0-9]+$/;
 /** The words the scrubber keeps while it waits to know the longest phrase from each: a power of two above MAX_PHRASE_WORDS. */
 const WINDOW = 64;
 const IN_WINDOW = WINDOW - 1;
@@ -228,7 +229,12 @@ export class Scrubber {
       starts[at] = scan.start;
       ends[at] = scan.end;
       phraseEnd[at] = -1;
-      maybeSingle[at] = this.singleWords.mayHave(scan.hash) || (scan.lastUnit === S && this.singleWords.mayHave(scan.hashBeforeLast)) ? 1 : 0;
+      maybeSingle[at] =
+        this.singleWords.mayHave(scan.hash) ||
+        (scan.lastUnit === S && this.singleWords.mayHave(scan.hashBeforeLast)) ||
+        (scan.lettersBeforeDigits() !== -1 && this.singleWords.mayHave(scan.hashBeforeDigits))
+          ? 1
+          : 0;
       node = this.step(node, text, previousEnd, scan);
       previousEnd = scan.end;
       // Every phrase that ends at this word; from a given first word, a later end is a longer phrase.
@@ -261,6 +267,11 @@ export class Scrubber {
     if (this.singles.has(word)) this.emit(pass, start, end, this.pseudonyms.nameWord(word));
     // A genitive without an apostrophe ("Hansens kontor"): the name is replaced, its "s" kept.
     else if (word.charCodeAt(word.length - 1) === S && this.singles.has(word.slice(0, -1))) this.emit(pass, start, end - 1, this.pseudonyms.nameWord(word.slice(0, -1)));
+    // A user name in text ("logget inn som hansen85"): the name is replaced, its digits kept.
+    else {
+      const letters = word.replace(TRAILING_DIGITS, "");
+      if (letters !== word && this.singles.has(letters)) this.emit(pass, start, start + letters.length, this.pseudonyms.nameWord(letters));
+    }
   }
 
   private emit(pass: Pass, start: number, end: number, replacement: string): void {

@@ -106,6 +106,24 @@ export class WordScanner {
     return true;
   }
 
+  /**
+   * Where the current word's trailing digits begin ("hansen85" → at "85"), with the
+   * letters before them hashed as wordHash would: a user name in text. -1 when the word
+   * does not end in digits or is nothing else. Asked only of a word whose last unit is a
+   * digit: most words are not, and the hot loop above stays as it is.
+   */
+  lettersBeforeDigits(): number {
+    if (!isAsciiDigit(this.lastUnit)) return -1;
+    let at = this.end;
+    while (at > this.start && isAsciiDigit(this.text.charCodeAt(at - 1))) at--;
+    if (at === this.start) return -1;
+    this.hashBeforeDigits = wordHash(this.wordAt(this.start, at));
+    return at;
+  }
+
+  /** The hash of the letters before the trailing digits, set by lettersBeforeDigits. */
+  hashBeforeDigits = 0;
+
   /** A scanner over the same text, at the current word's end: to read ahead without losing this one's place (nor lower-casing the text again). */
   following(): WordScanner {
     const ahead = new WordScanner(this.text, this.lower);
@@ -144,6 +162,11 @@ export class WordScanner {
     const codePoint = this.text.codePointAt(i)!;
     return codePoint > 0xffff && isAstralWord(codePoint) ? 2 : 0;
   }
+}
+
+/** "0" to "9": the digits user names end with. */
+export function isAsciiDigit(unit: number): boolean {
+  return unit >= 48 && unit <= 57;
 }
 
 /** 2^22 bits (512 KB): with a hundred thousand names, about one word in forty is looked up for nothing. */
