@@ -10,7 +10,7 @@
  * plans' aggregates before any copy.
  */
 import { CONFIGURATION_TABLES, CRM_TABLES, contractTable } from "../crm/contract";
-import { columnTreatment } from "./classification";
+import { columnTreatment, tableTreatment } from "./classification";
 import { SanitizationError } from "./errors";
 import { buildPartialClosure, closureGraph, type ForeignKeyEdge, type RowScope } from "./partial-closure";
 import { partialShareOf } from "./options";
@@ -83,7 +83,7 @@ function partialScopes(tables: readonly PlannedTable[], ctx: RuleContext) {
 
 function partialRecordTables(tables: readonly PlannedTable[], ctx: RuleContext): Set<string> {
   const records = tables.filter(
-    (t) => !CONFIGURATION_TABLES.has(t.name) && (contractTable(t.name) || ctx.classification.tables[t.name] === "copy") && !contractRules(t, ctx).noRows,
+    (t) => !CONFIGURATION_TABLES.has(t.name) && (contractTable(t.name) || tableTreatment(ctx.classification, t.name) === "copy") && !contractRules(t, ctx).noRows,
   );
   return new Set(records.map((t) => t.name));
 }
@@ -147,7 +147,7 @@ export function partialPulledFromCopy(tables: readonly PlannedTable[], ctx: Rule
  * share, which the closure extends to every row another record names.
  */
 function rowsTaken(table: RuleTable, ctx: RuleContext, records: ReadonlySet<string>): "all" | "share" | "filtered" | "none" {
-  if (!contractTable(table.name) && ctx.classification.tables[table.name] !== "copy") return "none";
+  if (!contractTable(table.name) && tableTreatment(ctx.classification, table.name) !== "copy") return "none";
   const rules = contractRules(table, ctx);
   if (rules.noRows) return "none";
   if (rules.where) return "filtered";
@@ -236,7 +236,7 @@ function planTable(table: PlannedTable, ctx: RuleContext): TablePlan {
     personal: [],
     binary: false,
   };
-  if (!contractTable(table.name) && ctx.classification.tables[table.name] !== "copy") {
+  if (!contractTable(table.name) && tableTreatment(ctx.classification, table.name) !== "copy") {
     return { ...base, select: null, changes: [{ rule: 0, key: `${table.name} skipped`, aggregate: "count(*)" }] };
   }
   const rules = contractRules(table, ctx);

@@ -65,6 +65,25 @@ describe("rule 0: drift", () => {
     expect(await databaseNames()).not.toContain(name);
   });
 
+  it("refuses tables named as an object's own properties are (constructor, toString, __proto__): unclassified like any other", async () => {
+    const named = ["constructor", "toString", "__proto__"];
+    await withClient(prod, async (c) => {
+      for (const table of named) await c.query(`CREATE TABLE "${table}" (id integer PRIMARY KEY)`);
+    });
+    try {
+      // "__proto__" in a classification file is dropped when it is read: it cannot classify the table either.
+      const { name, promise } = run(parseClassification({ columns: {}, tables: JSON.parse('{"__proto__": "copy"}') as Record<string, "copy">, objects: [] }));
+      const error = (await promise.catch((e: unknown) => e)) as Error;
+      expect(error).toMatchObject({ code: "DRIFT" });
+      for (const table of named) expect(error.message).toContain(table);
+      expect(await databaseNames()).not.toContain(name);
+    } finally {
+      await withClient(prod, async (c) => {
+        for (const table of named) await c.query(`DROP TABLE "${table}"`);
+      });
+    }
+  });
+
   it("refuses a partial classification, naming only what is left", async () => {
     const { promise } = run(parseClassification({ columns: { "company.vat_code": "keep" }, tables: { audit_log: "skip" }, objects: OBJECTS }));
     const error = (await promise.catch((e: unknown) => e)) as Error;

@@ -9,7 +9,7 @@
 import type pg from "pg";
 import { checkContract } from "../crm/contract-check";
 import { contractTable } from "../crm/contract";
-import { COLUMN_TREATMENTS, columnTreatment, type Classification, type ColumnTreatment } from "./classification";
+import { COLUMN_TREATMENTS, columnTreatment, tableTreatment, type Classification, type ColumnTreatment } from "./classification";
 import { SanitizationError } from "./errors";
 import { describeObject, type SchemaObject } from "./schema-objects";
 import { planSchema, type SchemaPlan } from "./schema-plan";
@@ -49,7 +49,7 @@ export async function findDrift(
   const check = await checkContract(client);
   const plan = planSchema(schema, classification);
   const drift: DriftReport = {
-    unclassifiedTables: schema.tables.filter((t) => !contractTable(t.name) && !classification.tables[t.name]).map((t) => t.name),
+    unclassifiedTables: schema.tables.filter((t) => !contractTable(t.name) && !tableTreatment(classification, t.name)).map((t) => t.name),
     // Extra tables' columns come with their table's classification.
     unclassifiedColumns: schema.tables.flatMap((t) => {
       const contract = contractTable(t.name);

@@ -17,11 +17,13 @@ import type { PartialShare } from "./options";
 import { closureGraph, ROOT_TABLE, type DownKeys, type ForeignKeyEdge } from "./partial-closure";
 import { MAX_PULLED_IN } from "./partial-pulled-in";
 import { quoteIdent } from "./sql";
+import { lookupTable } from "../lookup-table";
 
 /** A column's type as the schema reader spells a built-in one. */
 export type ColumnTypeOf = (table: string, column: string) => string | null | undefined;
 
-const INTEGER_TYPES: Record<string, DownKeys["type"]> = { smallint: "int2", integer: "int4", bigint: "int8" };
+// A column's type is production's name: a type of its own may be called "constructor".
+const INTEGER_TYPES = lookupTable<DownKeys["type"]>({ smallint: "int2", integer: "int4", bigint: "int8" });
 
 export interface DownKeysQuery {
   sql: string;

@@ -12,7 +12,7 @@
  * The result is pure structure; ddl.ts writes the statements from it.
  */
 import { contractTable, contractUniques, VALUE_DOMAINS } from "../crm/contract";
-import { objectTreatment, type Classification } from "./classification";
+import { objectTreatment, tableTreatment, type Classification } from "./classification";
 import type { CheckDomain } from "./check-domain";
 import type { ObjectKind, SchemaObject } from "./schema-objects";
 import type { FkAction, SourceColumn, SourceConstraint, SourceIndex, SourceSchema, SourceSequence, SourceTable } from "./schema-reader";
@@ -73,7 +73,7 @@ const NUMBER = /^-?\d+$/;
 
 export function planSchema(schema: SourceSchema, classification: Classification): SchemaPlan {
   const plan: SchemaPlan = { enums: [], sequences: [], tables: [], constraints: [], indexes: [], unknown: [], problems: [] };
-  const created = new Set(schema.tables.filter((t) => contractTable(t.name) || classification.tables[t.name]).map((t) => t.name));
+  const created = new Set(schema.tables.filter((t) => contractTable(t.name) || tableTreatment(classification, t.name)).map((t) => t.name));
   /** Contract object → true; classified → its treatment decides; else unknown. */
   const decide = (object: SchemaObject): "create" | "omit" => {
     const treatment = objectTreatment(classification, object);

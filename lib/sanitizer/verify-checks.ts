@@ -7,6 +7,7 @@
 import type pg from "pg";
 import { checkContract } from "../crm/contract-check";
 import { contractTable } from "../crm/contract";
+import { columnTreatment, tableTreatment } from "./classification";
 import type { SandboxExpectations } from "./expectations";
 import { CONTRACT_RULES } from "./rules";
 import { check, OFFENDING_LIMIT, offendingRows, type CheckDefinition } from "./rules/rule";
@@ -29,8 +30,8 @@ export const CHECKS: CheckDefinition[] = [
   check(0, "every table and column is in the contract or classified", async (c, e) => {
     const r = await checkContract(c);
     return [
-      ...r.extraTables.filter((t) => !e.classification.tables[t]).map((t) => `unclassified table ${t}`),
-      ...r.extraColumns.filter((x) => !e.classification.columns[`${x.table}.${x.column}`]).map((x) => `unclassified column ${x.table}.${x.column}`),
+      ...r.extraTables.filter((t) => !tableTreatment(e.classification, t)).map((t) => `unclassified table ${t}`),
+      ...r.extraColumns.filter((x) => !columnTreatment(e.classification, x.table, x.column)).map((x) => `unclassified column ${x.table}.${x.column}`),
       ...r.missingTables.map((t) => `missing table ${t}`),
       ...r.missingColumns.map((x) => `missing column ${x.table}.${x.column}`),
       ...r.wrongColumns.map((x) => `wrong type ${x.table}.${x.column}`),
@@ -45,7 +46,7 @@ export const CHECKS: CheckDefinition[] = [
     }
     const { rows } = await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'`);
     for (const { t } of rows) {
-      if (e.classification.tables[t] === "skip") parts.push(`SELECT ${quoteLiteral(`skipped table ${t} has rows`)} AS o FROM ${quoteIdent(t)}`);
+      if (tableTreatment(e.classification, t) === "skip") parts.push(`SELECT ${quoteLiteral(`skipped table ${t} has rows`)} AS o FROM ${quoteIdent(t)}`);
     }
     return parts.length ? offendingRows(c, parts.join(" UNION ALL ")) : [];
   }),

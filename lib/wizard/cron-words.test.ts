@@ -25,7 +25,7 @@ describe("cronToWords", () => {
     expect(cronToWords(cron)).toBe(words);
   });
 
-  it.each(["", "not a cron", "61 * * * *", "0 25 * * *", "* * * *", "0 0 5-1 * *"])("shows %j as it is", (cron) => {
+  it.each(["", "not a cron", "61 * * * *", "0 25 * * *", "* * * *", "0 0 5-1 * *", "constructor", "toString", "__proto__", "0 0 * constructor *", "0 0 * * __proto__"])("shows %j as it is", (cron) => {
     expect(cronToWords(cron)).toBe(cron);
   });
 });

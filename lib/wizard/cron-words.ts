@@ -4,12 +4,15 @@
  * day of month, month, day of week. Covers what CRM tasks use (numbers, lists,
  * ranges, steps, `*`, the usual @-macros); anything else is shown as it is.
  */
+import { lookupTable } from "../lookup-table";
+
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const DAY_NAMES: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
-const MONTH_NAMES: Record<string, number> = Object.fromEntries(MONTHS.map((m, i) => [m.slice(0, 3).toLowerCase(), i + 1]));
+const DAY_NAMES = lookupTable({ sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 });
+const MONTH_NAMES = lookupTable(Object.fromEntries(MONTHS.map((m, i) => [m.slice(0, 3).toLowerCase(), i + 1])));
 
-const MACROS: Record<string, string> = {
+// A task's schedule is production's text: "constructor" or "toString" is no macro.
+const MACROS = lookupTable({
   "@yearly": "0 0 1 1 *",
   "@annually": "0 0 1 1 *",
   "@monthly": "0 0 1 * *",
@@ -17,7 +20,7 @@ const MACROS: Record<string, string> = {
   "@daily": "0 0 * * *",
   "@midnight": "0 0 * * *",
   "@hourly": "0 * * * *",
-};
+});
 
 const pad = (n: number) => String(n).padStart(2, "0");
 const ordinal = (n: number) => {
@@ -30,9 +33,9 @@ function joinWords(items: string[]): string {
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
-function toNumber(token: string, names: Record<string, number>, min: number, max: number): number | null {
+function toNumber(token: string, names: Readonly<Record<string, number>>, min: number, max: number): number | null {
   const lower = token.toLowerCase();
-  const n = lower in names ? names[lower]! : /^\d+$/.test(token) ? Number(token) : NaN;
+  const n = names[lower] !== undefined ? names[lower] : /^\d+$/.test(token) ? Number(token) : NaN;
   return Number.isInteger(n) && n >= min && n <= max ? n : null;
 }
 

@@ -4,7 +4,8 @@
  * operator classifies `person-name`, `phone`, `address`, `free-text` (or `email`).
  * Isomorphic: the copy plan, the verifier and the dry run share it.
  */
-import type { Classification } from "../classification";
+import { columnTreatment, type Classification } from "../classification";
+import { ownValue } from "../../lookup-table";
 
 export const PERSONAL_KINDS = [
   "person-name",
@@ -60,9 +61,10 @@ const isPersonalKind = (treatment: string | undefined): treatment is PersonalKin
 
 /** The personal-data kind of one column of a production table, or undefined. */
 export function personalKind(classification: Classification, table: string, column: string): PersonalKind | undefined {
-  const contract = CONTRACT_PERSONAL_COLUMNS[table]?.[column];
-  if (contract) return contract;
-  const classified = classification.columns[`${table}.${column}`];
+  const contract = ownValue(CONTRACT_PERSONAL_COLUMNS, table);
+  const kind = contract && ownValue(contract, column);
+  if (kind) return kind;
+  const classified = columnTreatment(classification, table, column);
   return isPersonalKind(classified) ? classified : undefined;
 }
 

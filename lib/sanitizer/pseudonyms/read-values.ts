@@ -9,7 +9,7 @@
 import type pg from "pg";
 import { copyLimits, type CopyLimits } from "../../config/copy-limits";
 import { formatBytes } from "../../format";
-import type { Classification } from "../classification";
+import { columnTreatment, type Classification } from "../classification";
 import { SanitizationError } from "../errors";
 import type { RuleTable } from "../rules/rule";
 import { publicTable, quoteIdent } from "../sql";
@@ -100,7 +100,7 @@ function sources(tables: readonly RuleTable[], classification: Classification): 
   ) as Record<keyof RawProductionValues, Source[]>;
   for (const t of tables) {
     for (const c of t.columns) {
-      const kind = classification.columns[`${t.name}.${c.name}`] ? personalKind(classification, t.name, c.name) : undefined;
+      const kind = columnTreatment(classification, t.name, c.name) ? personalKind(classification, t.name, c.name) : undefined;
       const set = kind && CLASSIFIED_SET[kind];
       if (set) out[set].push({ table: t.name, expr: quoteIdent(c.name) });
     }

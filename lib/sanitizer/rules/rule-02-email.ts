@@ -8,7 +8,7 @@
  * Isomorphic: the wizard's e-mail step imports the twin into the browser, so this
  * module imports nothing at run time that needs a server.
  */
-import type { Classification } from "../classification";
+import { columnTreatment, type Classification } from "../classification";
 import { quoteIdent, quoteLiteral } from "../sql";
 import { check, countWhere, offendingRows, type ContractRule, type RuleTable } from "./rule";
 
@@ -28,7 +28,7 @@ function emailColumns(table: RuleTable, classification: Classification): string[
     .map((c) => c.name)
     .filter(
       (column) =>
-        isContractEmail(table.name, column) || classification.columns[`${table.name}.${column}`] === "email",
+        isContractEmail(table.name, column) || columnTreatment(classification, table.name, column) === "email",
     );
 }
 

@@ -27,15 +27,16 @@ import { tooLargeToReadWhole, type WholeRead } from "../../crm/whole-table-bound
 import { SanitizationError } from "../errors";
 import { check, OFFENDING_LIMIT, type ContractRule } from "./rule";
 import { reachesService } from "./rule-06-service-reach";
+import { lookupTable } from "../../lookup-table";
 
-export const SCRIPT_VARIABLES: Record<string, string> = {
+export const SCRIPT_VARIABLES = lookupTable({
   ticket: "<csti>",
   rms: "<csrm>",
   customer: "<cscu>",
   blogic: "<csbl>",
-};
+});
 
-const DEFAULT_PORTS: Record<string, string[]> = { "http:": ["80"], "https:": ["443"], "//": ["80", "443"] };
+const DEFAULT_PORTS = lookupTable({ "http:": ["80"], "https:": ["443"], "//": ["80", "443"] });
 
 interface ReadUrl {
   host: string;

@@ -12,9 +12,10 @@ import { CONFIGURATION_TABLES } from "../../crm/contract";
 import { quoteIdent, quoteLiteral } from "../sql";
 import { partialChecks } from "../partial-checks";
 import { check, countAll, offendingRows, type ContractRule } from "./rule";
+import { lookupTable } from "../../lookup-table";
 
 /** Customer records as people call them: the report never names a table. */
-const RECORDS: Record<string, string> = {
+const RECORDS = lookupTable({
   company: "Companies",
   contact: "Contacts",
   sale: "Sales",
@@ -26,7 +27,7 @@ const RECORDS: Record<string, string> = {
   ticket: "Tickets",
   ticket_message: "Ticket messages",
   ticket_attachment: "Service attachments",
-};
+});
 
 const records = (table: string) => RECORDS[table] ?? `Rows of your table “${table}”`;
 

@@ -4,8 +4,10 @@ import { useWatch } from "react-hook-form";
 import { cronToWords } from "@/lib/wizard/cron-words";
 import { formatWhen } from "@/lib/format";
 import { secondaryButton, type StepProps } from "./step-props";
+import { lookupTable } from "@/lib/lookup-table";
 
-const TASK_KIND_LABEL: Record<string, string> = { crmscript: "CRMScript", "erp-sync": "ERP sync", import: "Import", export: "Export", maintenance: "Maintenance" };
+// A task's kind is production's text: "__proto__" is no label.
+const TASK_KIND_LABEL = lookupTable({ crmscript: "CRMScript", "erp-sync": "ERP sync", import: "Import", export: "Export", maintenance: "Maintenance" });
 
 /** What the sandbox will do with a task, said plainly: a kept task that is off in production is switched on. */
 function inSandbox(keep: boolean, onInProduction: boolean) {
