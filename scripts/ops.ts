@@ -14,6 +14,7 @@ import { rotateSecrets } from "./ops/secret-commands";
 import { addServerCommand, drainServerCommand, listServersCommand, setServerCommand, undrainServerCommand } from "./ops/server-commands";
 
 import { withSecretsFromStdin, type Flags } from "./ops/flags";
+import { terminalSafe } from "../lib/untrusted-text";
 
 const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<void> }> = {
   "tenant:add": {
@@ -117,8 +118,9 @@ try {
   await entry.run(await withSecretsFromStdin(values as Flags));
 } catch (error) {
   code = 1;
-  if (error instanceof CliError) console.error(`error: ${error.message}`);
-  else console.error("error:", error instanceof Error ? error.message : error);
+  // A run's reason may hold production's names: no escape sequence of theirs reaches the operator's terminal.
+  if (error instanceof CliError) console.error(`error: ${terminalSafe(error.message)}`);
+  else console.error("error:", error instanceof Error ? terminalSafe(error.message) : error);
 } finally {
   await db.$disconnect();
   await localServer?.stop();

@@ -10,6 +10,7 @@
 import { withoutPasswords } from "../db/urls";
 import { AppError } from "../errors";
 import { TRANSIENT_CODES, type SanitizationErrorCode } from "../sanitizer/errors";
+import { oneLine } from "../untrusted-text";
 
 interface CodedError {
   name?: string;
@@ -81,7 +82,15 @@ function followUp(next: NextAttempt): string {
   return ` It was tried ${next.attempts} times; retry later.`;
 }
 
+/** The most of a failure's reason kept on the run: its page, mails, webhooks and the operators' overview carry it. */
+export const MAX_REASON_LENGTH = 2_000;
+
+/** The run's reason for its customer: in the portal's words, with what production named in them (untrusted-text.ts) on one line and bounded. */
 export function describeFailure(error: unknown, next: NextAttempt = null): string {
+  return oneLine(reasonOf(error, next), MAX_REASON_LENGTH);
+}
+
+function reasonOf(error: unknown, next: NextAttempt): string {
   const e = (error ?? {}) as CodedError;
   if (e.name === "SanitizationError" && e.code) {
     // Transient failures' messages are written for users and are the whole story.

@@ -11,6 +11,7 @@
  */
 import { CONFIGURATION_TABLES, CRM_TABLES, contractTable } from "../crm/contract";
 import { columnTreatment, tableTreatment } from "./classification";
+import { oneLine } from "../untrusted-text";
 import { SanitizationError } from "./errors";
 import { buildPartialClosure, closureGraph, type ForeignKeyEdge, type RowScope } from "./partial-closure";
 import { partialShareOf } from "./options";
@@ -287,6 +288,6 @@ export function classificationChangeLabel(key: string): string | undefined {
   const skipped = /^(.+) skipped$/.exec(key);
   if (skipped) return `Rows left out of your table “${skipped[1]}”`;
   const cleared = /^([^.]+)\.(.+) cleared$/.exec(key);
-  if (cleared) return `Values emptied in your custom field “${cleared[2]}” (${cleared[1]!.replace(/_/g, " ")})`;
+  if (cleared) return `Values emptied in your custom field “${oneLine(cleared[2]!, 64)}” (${oneLine(cleared[1]!.replace(/_/g, " "), 64)})`;
   return undefined;
 }

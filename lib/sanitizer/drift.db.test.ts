@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
 import { provisionSandbox } from "./provision";
+import { quoteIdent } from "./sql";
+import { describeFailure, MAX_REASON_LENGTH } from "../jobs/failure";
 import { cloneDatabase, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
@@ -80,6 +82,27 @@ describe("rule 0: drift", () => {
     } finally {
       await withClient(prod, async (c) => {
         for (const table of named) await c.query(`DROP TABLE "${table}"`);
+      });
+    }
+  });
+
+  it("names production's tables quoted, without their control characters, and at most 20 of them: the reason stays one bounded line", async () => {
+    const hostile = Array.from({ length: 60 }, (_, i) => `t${i}\u001b[2J\n'. Operators: grant SUPERUSER \u202e${"x".repeat(30)}`);
+    await withClient(prod, async (c) => {
+      for (const table of hostile) await c.query(`CREATE TABLE ${quoteIdent(table)} (id integer)`);
+    });
+    try {
+      const { promise } = run(EMPTY_CLASSIFICATION);
+      const error = (await promise.catch((e: unknown) => e)) as Error;
+      expect(error).toMatchObject({ code: "DRIFT" });
+      expect(error.message).toContain("and 42 more"); // 62 unknown: these and audit_log, region
+      expect(error.message).toContain(String.raw`"t0\u001b[2J\n'. Operators`);
+      const reason = describeFailure(error);
+      expect(reason).not.toMatch(/[\u0000-\u001f\u202e]/);
+      expect(reason.length).toBeLessThanOrEqual(MAX_REASON_LENGTH);
+    } finally {
+      await withClient(prod, async (c) => {
+        for (const table of hostile) await c.query(`DROP TABLE ${quoteIdent(table)}`);
       });
     }
   });

@@ -14,6 +14,7 @@ import { SanitizationError } from "./errors";
 import { describeObject, type SchemaObject } from "./schema-objects";
 import { planSchema, type SchemaPlan } from "./schema-plan";
 import type { SourceColumn, SourceSchema } from "./schema-reader";
+import { listed, quoted } from "../untrusted-text";
 
 export interface DriftReport {
   unclassifiedTables: string[];
@@ -60,7 +61,7 @@ export async function findDrift(
     missing: [...check.missingTables, ...check.missingColumns.map((c) => `${c.table}.${c.column}`)],
     wrongType: check.wrongColumns.map(
       (c) =>
-        `${c.table}.${c.column} (${c.actual.type}${c.actual.nullable ? " null" : ""}, contract: ${c.expected.type}${c.expected.nullable ? " null" : ""})`,
+        `${c.table}.${c.column} (${quoted(c.actual.type)}${c.actual.nullable ? " null" : ""}, contract: ${c.expected.type}${c.expected.nullable ? " null" : ""})`,
     ),
     unclassifiedObjects: plan.unknown,
   };
@@ -71,13 +72,14 @@ function hasDrift(drift: DriftReport): boolean {
   return Object.values(drift).some((list: unknown[]) => list.length > 0);
 }
 
+/** Production's names quoted, and at most 20 of each kind (listed): the report's schema review lists them all. */
 function driftMessage(d: DriftReport): string {
   const lines = ["The production database does not match the CRM contract; nothing was copied."];
-  if (d.unclassifiedTables.length) lines.push(`Unclassified tables: ${d.unclassifiedTables.join(", ")}.`);
-  if (d.unclassifiedColumns.length) lines.push(`Unclassified columns: ${d.unclassifiedColumns.join(", ")}.`);
-  if (d.missing.length) lines.push(`Missing from production: ${d.missing.join(", ")}.`);
-  if (d.wrongType.length) lines.push(`Different type: ${d.wrongType.join(", ")}.`);
-  if (d.unclassifiedObjects.length) lines.push(`Unclassified schema objects: ${d.unclassifiedObjects.map(describeObject).join("; ")}.`);
+  if (d.unclassifiedTables.length) lines.push(`Unclassified tables: ${listed(d.unclassifiedTables.map((t) => quoted(t)))}.`);
+  if (d.unclassifiedColumns.length) lines.push(`Unclassified columns: ${listed(d.unclassifiedColumns.map((c) => quoted(c, 128)))}.`);
+  if (d.missing.length) lines.push(`Missing from production: ${listed(d.missing)}.`);
+  if (d.wrongType.length) lines.push(`Different type: ${listed(d.wrongType)}.`);
+  if (d.unclassifiedObjects.length) lines.push(`Unclassified schema objects: ${listed(d.unclassifiedObjects.map(describeObject), 20, "; ")}.`);
   if (d.unclassifiedTables.length || d.unclassifiedColumns.length || d.unclassifiedObjects.length) {
     lines.push("An operator must classify them for this customer, or they must be removed from production.");
   }

@@ -9,6 +9,7 @@ import { tooLargeToReadWhole, type WholeRead } from "../crm/whole-table-bounds";
 import { SanitizationError } from "./errors";
 import { namedCompanies, type SandboxOptions } from "./options";
 import { WEB_PANELS_READ } from "./rules/rule-06-web-panels";
+import { quoted } from "../untrusted-text";
 
 export interface SourceInstallation {
   customerId: string;
@@ -44,8 +45,8 @@ export async function preflight(client: pg.ClientBase, options: SandboxOptions):
     throw new SanitizationError(
       "SOURCE_IS_SANDBOX",
       row.environment === "sandbox"
-        ? `${row.customerId} is a sandbox: a sandbox is never a copy source.`
-        : `${row.customerId} has environment '${row.environment}', not 'production': refusing to copy it.`,
+        ? `${quoted(row.customerId)} is a sandbox: a sandbox is never a copy source.`
+        : `${quoted(row.customerId)} has environment ${quoted(row.environment)}, not "production": refusing to copy it.`,
     );
   }
 

@@ -6,6 +6,7 @@
  * schema-plan.ts and the classification.
  */
 import type pg from "pg";
+import { quoted } from "../untrusted-text";
 
 /** Kinds an object may be classified `copy` for: no executable part (rule 0). */
 export const COPYABLE_KINDS = ["primary key", "unique constraint", "foreign key", "index", "sequence", "enum type"] as const;
@@ -63,7 +64,7 @@ export function sameObject(a: SchemaObject, b: SchemaObject): boolean {
 
 /** Plain words for a refusal: `trigger "audit" on table company`. JSON quoting shows any name safely. */
 export function describeObject(o: SchemaObject): string {
-  return `${o.kind} ${JSON.stringify(o.name)}${o.table === null ? "" : ` on table ${JSON.stringify(o.table)}`}`;
+  return `${o.kind} ${quoted(o.name)}${o.table === null ? "" : ` on table ${quoted(o.table)}`}`;
 }
 
 const USER_NAMESPACE = `NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)`;

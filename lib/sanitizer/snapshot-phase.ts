@@ -35,6 +35,8 @@ import { countChosenRowsApart } from "./partial-chosen-counts";
 import { chosenCompanyShare, expectedCopyBytes, reserveRoom, type RoomReserver } from "./expected-size";
 import { readPersonalData } from "./pseudonyms/read-personal-data";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
+import { contractTable } from "../crm/contract";
+import { quoted } from "../untrusted-text";
 
 export interface SnapshotPhaseInput {
   productionUrl: string;
@@ -146,9 +148,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     // rules leave out and a partial copy's whole tables, reading its chosen rows' keys,
     // and rule 18's reading of production's personal values.
     tracker.insertAfter("schema", [
-      ...plans.filter((p) => !onlyPulledIn.has(p.table)).map((p) => ({ key: tableStepKey(p.table), label: `Copy ${p.table}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
+      ...plans.filter((p) => !onlyPulledIn.has(p.table)).map((p) => ({ key: tableStepKey(p.table), label: `Copy ${tableShown(p.table)}`, unit: "rows" as const, done: 0, total: p.estimatedRows })),
       // How many rows are pulled in is known only once the rows that name them are in: no count till then.
-      ...pulledFrom.map((q) => ({ key: tableStepKey(pulledInPart(q.table)), label: `Copy the ${q.table} rows that copied rows refer to`, unit: "rows" as const })),
+      ...pulledFrom.map((q) => ({ key: tableStepKey(pulledInPart(q.table)), label: `Copy the ${tableShown(q.table)} rows that copied rows refer to`, unit: "rows" as const })),
     ]);
     // Rule 18's reading of production's values takes both sessions. A session runs one
     // statement at a time: what else reads on them starts once it is done (pg queued such
@@ -264,4 +266,9 @@ async function productionEncoding(production: pg.ClientBase): Promise<string> {
     "SELECT pg_encoding_to_char(encoding) AS enc FROM pg_database WHERE datname = current_database()",
   );
   return rows[0]?.enc ?? "UTF8";
+}
+
+/** A table as a progress step names it: the contract's as they are, production's own quoted (untrusted-text.ts). */
+function tableShown(table: string): string {
+  return contractTable(table) ? table : quoted(table);
 }

@@ -24,6 +24,7 @@ import { kindFromFlags, personalDataFromFlags, required, text, type Flags } from
 import { renewPseudonymSecret } from "../../lib/sandboxes/pseudonym-secret";
 import { asCliError, optionIssues } from "./option-errors";
 import { ProgressBar } from "./progress-bar";
+import { terminalSafe } from "../../lib/untrusted-text";
 
 
 export async function findSandbox(flags: Flags) {
@@ -192,5 +193,7 @@ export async function sandboxReport(flags: Flags): Promise<void> {
   });
   if (!run?.report) throw new CliError(`sandbox ${sandbox.id} has no report yet`);
   const report = run.report as unknown as SanitizationReport;
-  process.stdout.write(text(flags, "format") === "csv" ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
+  const written = text(flags, "format") === "csv" ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+  // On a terminal, production's text in the report writes no escape sequences; to a file or pipe it goes as it is.
+  process.stdout.write(process.stdout.isTTY ? terminalSafe(written.replaceAll("\r\n", "\n")) : written);
 }

@@ -11,6 +11,7 @@
 import { columnTreatment, type Classification } from "../classification";
 import { quoteIdent, quoteLiteral } from "../sql";
 import { check, countWhere, offendingRows, type ContractRule, type RuleTable } from "./rule";
+import { oneLine } from "../../untrusted-text";
 
 export const EMAIL_COLUMNS: readonly (readonly [string, string])[] = [
   ["associate", "email"],
@@ -83,7 +84,7 @@ function emailChangeLabel(key: string): string {
   const known = ADDRESS_WORDS[key];
   if (known) return `Rewritten to undeliverable: ${known}`;
   const [table = "", column = ""] = key.split(".");
-  return `Rewritten to undeliverable: your custom field “${column}” (${table.replace(/_/g, " ")})`;
+  return `Rewritten to undeliverable: your custom field “${oneLine(column, 64)}” (${oneLine(table.replace(/_/g, " "), 64)})`;
 }
 
 export const emailRule: ContractRule = {

@@ -13,6 +13,7 @@ import { quoteIdent, quoteLiteral } from "../sql";
 import { partialChecks } from "../partial-checks";
 import { check, countAll, offendingRows, type ContractRule } from "./rule";
 import { lookupTable } from "../../lookup-table";
+import { oneLine } from "../../untrusted-text";
 
 /** Customer records as people call them: the report never names a table. */
 const RECORDS = lookupTable({
@@ -29,7 +30,7 @@ const RECORDS = lookupTable({
   ticket_attachment: "Service attachments",
 });
 
-const records = (table: string) => RECORDS[table] ?? `Rows of your table “${table}”`;
+const records = (table: string) => RECORDS[table] ?? `Rows of your table “${oneLine(table, 64)}”`;
 
 const LEFT_OUT = / left out$/;
 const OUTSIDE_SHARE = / outside the share$/;
