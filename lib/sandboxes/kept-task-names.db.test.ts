@@ -9,7 +9,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { keptTaskNames } = await import("./queries");
+const { keptTaskNames, listRuns, RUNS_PER_PAGE } = await import("./queries");
 
 async function sandboxWithReports(reports: unknown[]): Promise<string> {
   const tenant = await db.tenant.create({ data: { customerId: `Cust${Date.now() % 100000}`, companyName: "Tasks AS", productionUrlEncrypted: "sealed" } });
@@ -36,5 +36,24 @@ describe("kept task names", () => {
   it("skips reports whose kept tasks are not a list of named ids", async () => {
     const id = await sandboxWithReports([{ keptTasks: "three" }, { keptTasks: [{ id: 4 }, { name: "no id" }] }, { keptTasks: [{ id: 9, name: "Archive" }] }]);
     expect(Object.fromEntries(await keptTaskNames(id))).toEqual({ 9: "Archive" });
+  });
+
+  it("cuts a name production made long: every view of the history reads them", async () => {
+    const id = await sandboxWithReports([{ keptTasks: [{ id: 1, name: "n".repeat(100_000) }] }]);
+    expect((await keptTaskNames(id)).get(1)).toHaveLength(200);
+  });
+});
+
+describe("the history", () => {
+  it("shows a page of runs, newest first, and the newest run whatever the page", async () => {
+    const id = await sandboxWithReports(Array.from({ length: 2 * RUNS_PER_PAGE + 5 }, () => null));
+    const first = await listRuns(id);
+    expect(first).toMatchObject({ total: 2 * RUNS_PER_PAGE + 5, page: 1, pages: 3 });
+    expect(first.runs).toHaveLength(RUNS_PER_PAGE);
+    expect(first.latest?.createdAt).toEqual(new Date(Date.UTC(2026, 10, 2 * RUNS_PER_PAGE + 5)));
+    const last = await listRuns(id, 3);
+    expect(last.runs).toHaveLength(5);
+    expect(last.runs.at(-1)?.kind).toBe("PROVISION");
+    expect(last.latest?.id).toBe(first.runs[0]?.id);
   });
 });

@@ -10,7 +10,7 @@ import { databaseNow } from "../db/database-clock";
 import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
-import type { SanitizationReport } from "../sanitizer/report";
+import { MAX_TASK_NAME, type SanitizationReport } from "../sanitizer/report";
 import { ACTIVE_RUN_STATUSES, describeLostRun } from "../jobs/lifecycle";
 import { isBeingStopped, shownRunStatus } from "../jobs/failure";
 import { describeServerWait } from "../jobs/slots";
@@ -121,28 +121,39 @@ export function countDeletedSandboxes(actor: Actor): Promise<number> {
 
 export type SandboxForPage = NonNullable<Awaited<ReturnType<typeof getSandboxForActor>>>;
 
-/** Every run of a sandbox, newest first, with who asked for it. */
-export async function listRuns(sandboxId: string) {
-  return db.sandboxRun.findMany({
-    where: { sandboxId },
-    orderBy: { createdAt: "desc" },
-    select: {
-      id: true,
-      kind: true,
-      status: true,
-      options: true,
-      createdAt: true,
-      startedAt: true,
-      finishedAt: true,
-      error: true,
-      failureCode: true,
-      stopReason: true,
-      requestedBy: { select: { name: true } },
-    },
-  });
+/** Runs the history shows a page: refreshes in a loop (a pipeline's, or cancelled ones) add runs without end. */
+export const RUNS_PER_PAGE = 20;
+
+const runSummary = {
+  id: true,
+  kind: true,
+  status: true,
+  options: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  error: true,
+  failureCode: true,
+  stopReason: true,
+  requestedBy: { select: { name: true } },
+} satisfies Prisma.SandboxRunSelect;
+
+/**
+ * A page of a sandbox's runs, newest first, with who asked for each; the newest run
+ * whatever the page (what the sandbox is doing now), and how many there are.
+ */
+export async function listRuns(sandboxId: string, page = 1) {
+  const where = { sandboxId };
+  const orderBy = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+  const [runs, total] = await Promise.all([
+    db.sandboxRun.findMany({ where, orderBy, select: runSummary, skip: (page - 1) * RUNS_PER_PAGE, take: RUNS_PER_PAGE }),
+    db.sandboxRun.count({ where }),
+  ]);
+  const latest = page === 1 ? runs[0] : ((await db.sandboxRun.findFirst({ where, orderBy, select: runSummary })) ?? undefined);
+  return { runs, latest, total, page, pages: Math.max(1, Math.ceil(total / RUNS_PER_PAGE)) };
 }
 
-export type RunSummary = Awaited<ReturnType<typeof listRuns>>[number];
+export type RunSummary = Awaited<ReturnType<typeof listRuns>>["runs"][number];
 
 /**
  * The names of the tasks this sandbox's copies kept enabled, by task id, as their
@@ -151,7 +162,7 @@ export type RunSummary = Awaited<ReturnType<typeof listRuns>>[number];
  */
 export async function keptTaskNames(sandboxId: string): Promise<Map<number, string>> {
   const rows = await db.$queryRaw<{ id: number; name: string }[]>`
-    SELECT DISTINCT ON (task.id) task.id, task.name
+    SELECT DISTINCT ON (task.id) task.id, left(task.name, ${MAX_TASK_NAME}) AS name
     FROM "SandboxRun" r
     CROSS JOIN LATERAL jsonb_to_recordset(
       CASE WHEN jsonb_typeof(r.report->'keptTasks') = 'array' THEN r.report->'keptTasks' ELSE '[]'::jsonb END

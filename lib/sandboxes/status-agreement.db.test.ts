@@ -34,7 +34,7 @@ async function views(sandboxId: string) {
     list: list.rows.find((s) => s.id === sandboxId)?.shown,
     badge: page?.shown,
     progress: progress?.sandboxStatus,
-    historyRow: runs[0]?.status,
+    historyRow: runs.runs[0]?.status,
     progressRun: progress?.run?.status,
   };
 }

@@ -28,7 +28,7 @@ import { sandboxOptionsSchema, type SandboxOptionsInput } from "./options";
 import { startPostRules, type PostRuleChanges, type PostRules } from "./post-rules";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 import { ProgressTracker, type ProgressListener } from "./progress";
-import type { SanitizationReport } from "./report";
+import { MAX_TASK_NAME, type SanitizationReport } from "./report";
 import { buildRuleReports, RULE_STEPS } from "./rule-reports";
 import { runParallel } from "./run-parallel";
 import { checkPersonalData } from "./pseudonyms/find-production-values";
@@ -208,8 +208,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
         await resetSequences(client);
         // By name for the report: people know their tasks by name, not by id.
         const { rows } = await client.query<{ id: number; name: string }>(
-          "SELECT id, name FROM public.scheduled_task WHERE id = ANY($1::int[]) ORDER BY name, id",
-          [options.keepEnabledTaskIds],
+          "SELECT id, left(name, $2) AS name FROM public.scheduled_task WHERE id = ANY($1::int[]) ORDER BY name, id",
+          [options.keepEnabledTaskIds, MAX_TASK_NAME],
         );
         return rows;
       }),

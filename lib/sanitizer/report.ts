@@ -28,6 +28,9 @@ export interface TableReport {
   bytes: number;
 }
 
+/** The most of a kept task's name a report holds: production's text, shown on every view of the sandbox's history, for up to 1,000 tasks a run. */
+export const MAX_TASK_NAME = 200;
+
 export interface SanitizationReport {
   /** ISO 8601: production's `now()` inside the snapshot transaction. */
   snapshotAt: string;

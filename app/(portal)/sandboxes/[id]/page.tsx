@@ -30,24 +30,29 @@ import { SanitizationReport } from "./_components/sanitization-report";
 
 export const metadata: Metadata = { title: "Sandbox" };
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ run?: string | string[] }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ run?: string | string[]; history?: string | string[] }> };
+
+/** The history's page asked for: a whole number from 1, else the first. */
+function historyPage(param: string | string[] | undefined): number {
+  return typeof param === "string" && /^[1-9]\d{0,5}$/.test(param) ? Number(param) : 1;
+}
 
 export default async function SandboxPage({ params, searchParams }: Props) {
   const actor = await requireActor("sandbox.view");
   const { id } = await params;
-  const { run: runParam } = await searchParams;
+  const { run: runParam, history: historyParam } = await searchParams;
   const sandbox = await getSandboxForActor(actor, id);
   if (!sandbox) notFound();
 
   const can = (permission: Parameters<typeof canActOnTenant>[1]) => canActOnTenant(actor, permission, sandbox.tenantId);
-  const [runs, taskNames, snapshot, shown, access] = await Promise.all([
-    listRuns(sandbox.id),
+  const [history, taskNames, snapshot, shown, access] = await Promise.all([
+    listRuns(sandbox.id, historyPage(historyParam)),
     keptTaskNames(sandbox.id),
     getProgressSnapshot(actor, sandbox.id),
     typeof runParam === "string" ? getRunReport(actor, sandbox.id, runParam) : getLatestReport(actor, sandbox.id),
     listOpenAccess(sandbox.id),
   ]);
-  const latest = runs[0];
+  const latest = history.latest;
   const active = latest && (latest.status === "QUEUED" || latest.status === "RUNNING");
   const failed = latest?.status === "FAILED" ? latest : null;
   const cancelled = failed !== null && wasCancelled(failed);
@@ -180,7 +185,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
 
       {shown && <SanitizationReport sandboxId={sandbox.id} runId={shown.id} report={shown.report} finishedAt={shown.finishedAt} />}
 
-      <RunHistory sandboxId={sandbox.id} runs={runs} shownReportRunId={shown?.id ?? null} taskNames={taskNames} />
+      <RunHistory sandboxId={sandbox.id} history={history} shownReportRunId={shown?.id ?? null} taskNames={taskNames} />
 
       {!deleted && !active && can("sandbox.delete") && (
         <DangerSection id="delete-heading" heading="Delete this sandbox">

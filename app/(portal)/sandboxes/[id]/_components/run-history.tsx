@@ -1,6 +1,6 @@
 import { formatDuration, formatWhen } from "@/lib/format";
 import Link from "next/link";
-import type { RunSummary } from "@/lib/sandboxes/queries";
+import type { listRuns } from "@/lib/sandboxes/queries";
 import { OptionsSummary } from "./options-summary";
 import { DataTable } from "@/components/data-table";
 import { shownRunStatus } from "@/lib/jobs/failure";
@@ -8,15 +8,19 @@ import { shownRunStatus } from "@/lib/jobs/failure";
 const KIND: Record<string, string> = { PROVISION: "Creation", REFRESH: "Refresh", DELETE: "Deletion" };
 const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed", CANCELLED: "Cancelled" };
 
-/** Every run: who, when, with which options, how long, and how it ended. */
-export function RunHistory({ sandboxId, runs, shownReportRunId, taskNames }: { sandboxId: string; runs: RunSummary[]; shownReportRunId: string | null; taskNames: ReadonlyMap<number, string> }) {
+type HistoryPage = Awaited<ReturnType<typeof listRuns>>;
+
+/** Every run, a page at a time: who, when, with which options, how long, and how it ended. */
+export function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: { sandboxId: string; history: HistoryPage; shownReportRunId: string | null; taskNames: ReadonlyMap<number, string> }) {
+  const { runs, total, page, pages } = history;
+  const pageHref = (to: number) => `/sandboxes/${sandboxId}${to === 1 ? "" : `?history=${to}`}#history-heading`;
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading" className="text-lg font-semibold">
         History
       </h2>
       {runs.length === 0 ? (
-        <p className="mt-2 text-sm text-slate-600">No runs yet.</p>
+        <p className="mt-2 text-sm text-slate-600">{total === 0 ? "No runs yet." : "No runs on this page."} {page > 1 && <Link href={pageHref(1)} className="text-brand-700 underline">Newest runs</Link>}</p>
       ) : (
         <DataTable caption="Runs of this sandbox" className="mt-2" columns={["Requested", "What", "By", "Options", "Duration", "Result"]}>
           {runs.map((run) => (
@@ -42,6 +46,23 @@ export function RunHistory({ sandboxId, runs, shownReportRunId, taskNames }: { s
             </tr>
           ))}
         </DataTable>
+      )}
+      {pages > 1 && runs.length > 0 && (
+        <nav aria-label="History pages" className="mt-2 flex items-center gap-4 text-sm">
+          <span className="text-slate-600">
+            Page {page} of {pages} ({total} runs)
+          </span>
+          {page > 1 && (
+            <Link href={pageHref(page - 1)} className="text-brand-700 underline">
+              Newer runs
+            </Link>
+          )}
+          {page < pages && (
+            <Link href={pageHref(page + 1)} className="text-brand-700 underline">
+              Older runs
+            </Link>
+          )}
+        </nav>
       )}
     </section>
   );
