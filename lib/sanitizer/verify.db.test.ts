@@ -112,6 +112,20 @@ describe("verifySandbox", () => {
     }
   });
 
+  it("names an offending web panel of a long address by its first 300 characters too (a check that reads its rows itself)", async () => {
+    const clone = await cloneDatabase(copyUrl);
+    try {
+      await withClient(clone, (c) => c.query("UPDATE web_panel SET url = 'https://online3.superoffice.com/Cust1/cs/scripts/ticket.fcgi?' || repeat('y', 60000) WHERE id = 1"));
+      const result = await verifySandbox(clone, report.expectations);
+      const offend = result.rules.find((r) => r.rule === 6)?.checks.flatMap((c) => c.offending ?? []) ?? [];
+      expect(offend).toHaveLength(1);
+      expect(offend[0]).toMatch(/^web_panel 1: https:\/\/online3\.superoffice\.com\/Cust1\/cs\/scripts\/ticket\.fcgi\?y+…$/);
+      expect(offend[0]).toHaveLength(300);
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
   /** A default copy under the name `name`, with `beforeVerify` run as its verification is about to start. */
   const provisionUpToVerify = (name: string, beforeVerify: () => Promise<void>) =>
     provisionSandbox({

@@ -25,7 +25,7 @@ import { domainToASCII } from "node:url";
 import type pg from "pg";
 import { tooLargeToReadWhole, type WholeRead } from "../../crm/whole-table-bounds";
 import { SanitizationError } from "../errors";
-import { check, OFFENDING_LIMIT, type ContractRule } from "./rule";
+import { check, type ContractRule } from "./rule";
 import { reachesService } from "./rule-06-service-reach";
 import { lookupTable } from "../../lookup-table";
 
@@ -179,7 +179,7 @@ export const webPanelsRule: ContractRule = {
     check(6, "no web panel reaches Service by full path", async (c) => {
       const base = (await c.query<{ base: string }>("SELECT service_base_url AS base FROM installation LIMIT 1")).rows[0]?.base ?? "";
       const panels = await c.query<{ id: number; url: string }>("SELECT id, url FROM web_panel ORDER BY id");
-      return panels.rows.filter((p) => reachesService(p.url, base)).slice(0, OFFENDING_LIMIT).map((p) => `web_panel ${p.id}: ${p.url}`);
+      return panels.rows.filter((p) => reachesService(p.url, base)).map((p) => `web_panel ${p.id}: ${p.url}`);
     }),
   ],
 };

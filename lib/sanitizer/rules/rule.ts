@@ -19,6 +19,7 @@ import type { Classification } from "../classification";
 import type { SandboxExpectations } from "../expectations";
 import type { SandboxOptions } from "../options";
 import type { ClosurePart, DownKeys, ForeignKeyEdge, PulledIn, RowScope } from "../partial-closure";
+import { cut } from "../../untrusted-text";
 
 export interface RuleContext {
   options: SandboxOptions;
@@ -139,6 +140,11 @@ export const OFFENDING_LIMIT = 5;
 
 /** How much of an offending row the report shows: some name a value copied from production, which may be of any size. */
 const OFFENDING_CHARS = 300;
+
+/** A check's offending rows as the report keeps them: the first OFFENDING_LIMIT, each cut to OFFENDING_CHARS. */
+export function boundedOffending(rows: readonly string[]): string[] {
+  return rows.slice(0, OFFENDING_LIMIT).map((row) => cut(row, OFFENDING_CHARS));
+}
 
 /** The first few values of column `o` of `sql`: a check's offending rows, each cut to OFFENDING_CHARS. */
 export async function offendingRows(client: pg.ClientBase, sql: string, params: unknown[] = []): Promise<string[]> {
