@@ -230,6 +230,23 @@ describe("the best-practices checklist", () => {
     expect(await count(production, "SELECT count(*) AS n FROM scheduled_task WHERE enabled")).toBe(enabledBefore);
   });
 
+  it("refuses a fix on a sandbox whose users gave it a second installation, or another key, reading neither whole", async () => {
+    signInAs(world.users.adminA);
+    await sandboxDb.query("UPDATE installation SET customer_id = repeat('K', 20000000)");
+    try {
+      expect(await fixChecklistItemAction({ sandboxId, fix: "erpAutoSync" })).toMatchObject({ ok: false, code: "CONFLICT" });
+    } finally {
+      await sandboxDb.query("UPDATE installation SET customer_id = $1", [SANDBOX_KEY]);
+    }
+    await sandboxDb.query("CREATE TEMP TABLE second AS SELECT * FROM installation; UPDATE second SET id = id + 1000; INSERT INTO installation SELECT * FROM second");
+    try {
+      expect(await fixChecklistItemAction({ sandboxId, fix: "erpAutoSync" })).toMatchObject({ ok: false, code: "CONFLICT" });
+    } finally {
+      await sandboxDb.query("DELETE FROM installation WHERE id IN (SELECT id FROM second); DROP TABLE second");
+    }
+    expect(await fixChecklistItemAction({ sandboxId, fix: "erpAutoSync" })).toMatchObject({ ok: true });
+  });
+
   it("refuses fixes while the sandbox is not ready", async () => {
     const refreshing = await makeSandbox(world.tenantA, world.users.adminA, sandboxDb.database!, "Cust940003", "REFRESHING");
     signInAs(world.users.adminA);
