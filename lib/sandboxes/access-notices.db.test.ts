@@ -20,6 +20,7 @@ const { buildWorld } = await import("../testing/test-world");
 const { notifyRunFinished } = await import("./run-finished-notices");
 const { listSandboxes, getSandboxForActor } = await import("./queries");
 const { listOpenAccess } = await import("./access");
+const { ACCESS_MAILS_PER_ADDRESS_PER_DAY, ACCESS_MAILS_PER_TENANT_PER_DAY } = await import("./access-notices");
 
 let world: World;
 let outbox = "";
@@ -120,5 +121,27 @@ describe("access to a sandbox", () => {
     await finish("DELETE", []);
     expect((await mailsTo(bo.email)).map((m) => m.subject)).toContain('The sandbox "Access UAT" has been deleted');
     expect(await listOpenAccess(sandboxId)).toEqual([]);
+  });
+
+  it("mails an address at most 10 times a day, and a tenant at most its daily bound: production chooses the addresses", async () => {
+    const [anna, bo] = people as [(typeof people)[0], (typeof people)[0]];
+    sandboxId = (await db.sandbox.create({
+      data: { tenantId: world.tenantA, name: "Loop UAT", planCounts: { "sales-premium": 2 }, orderedById: world.users.adminA, sandboxCustomerId: "Cust912346", status: "QUEUED" },
+    })).id;
+    const before = (await mailsTo(bo.email)).length;
+    const sentBefore = await db.accessMailSent.count({ where: { tenantId: world.tenantA, email: bo.email } });
+    for (let i = 0; i < 12; i++) await finish(i === 0 ? "PROVISION" : "REFRESH", [{ associateId: bo.id, userPlan: "sales-premium" }]);
+    expect((await mailsTo(bo.email)).length - before).toBe(ACCESS_MAILS_PER_ADDRESS_PER_DAY - sentBefore);
+
+    // The tenant one mail short of its bound: of two people newly given access, one is mailed.
+    const filler = ACCESS_MAILS_PER_TENANT_PER_DAY - 1 - (await db.accessMailSent.count({ where: { tenantId: world.tenantA } }));
+    await db.accessMailSent.createMany({ data: Array.from({ length: filler }, (_, i) => ({ tenantId: world.tenantA, email: `someone${i}@elsewhere.example`, sentAt: new Date() })) });
+    const annaBefore = (await mailsTo(anna.email)).length;
+    await finish("REFRESH", [
+      { associateId: anna.id, userPlan: "sales-premium" },
+      { associateId: bo.id, userPlan: "sales-premium" },
+    ]);
+    expect((await mailsTo(anna.email)).length - annaBefore).toBe(1);
+    expect(await db.accessMailSent.count({ where: { tenantId: world.tenantA } })).toBe(ACCESS_MAILS_PER_TENANT_PER_DAY);
   });
 });
