@@ -48,6 +48,26 @@ describe("the logger", () => {
     expect(terminated.client).toBe(client);
   });
 
+  it("leaves the rows' values PostgreSQL's errors carry out of the log (production's data), and keeps the columns and the kind", () => {
+    const lines = capture();
+    const violation = () =>
+      Object.assign(new Error('duplicate key value violates unique constraint "contact_email_key"'), {
+        code: "23505",
+        detail: "Key (lower(email), company_id)=(kari.hansen@firma.no, 12) already exists.",
+        where: "SQL statement \"INSERT INTO contact VALUES ('Kari Hansen')\"",
+        internalQuery: "SELECT 'kari.hansen@firma.no'",
+        table: "contact",
+        constraint: "contact_email_key",
+      });
+    log.error(violation(), "copy failed");
+    log.error({ err: new Error("the copy failed", { cause: violation() }) }, "run failed");
+
+    const text = JSON.stringify(lines);
+    expect(text).not.toMatch(/kari|hansen/i);
+    expect(lines[0]).toMatchObject({ err: { code: "23505", table: "contact", constraint: "contact_email_key", detail: "Key (lower(email), company_id)=(…) already exists." } });
+    expect(text).toContain("contact_email_key");
+  });
+
   it("puts the run's ids on every line logged inside the run, and only there", async () => {
     const lines = capture();
     const ids = { runId: "run-1", sandboxId: "sandbox-1", tenantId: "tenant-1" };

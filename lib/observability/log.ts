@@ -50,11 +50,30 @@ function maskStrings(value: unknown, depth = 0): unknown {
  */
 const DRIVER_OBJECTS = new Set(["client", "connection", "socket"]);
 
+/**
+ * What PostgreSQL's errors tell of the rows they met: a key's values ("Key (email)=(kari@…)
+ * already exists"), and the statement's context with its literals. They are a customer's
+ * production data, and a log is no place for them; the column names stay.
+ */
+const ROW_CONTEXT = new Set(["where", "internalQuery"]);
+const KEY_VALUES = /\)=\((?:[^()]|\([^()]*\))*\)/g;
+
+function withoutRowValues(serialized: object, depth = 0): Record<string, unknown> {
+  const kept = Object.entries(serialized).filter(([key]) => !DRIVER_OBJECTS.has(key) && !ROW_CONTEXT.has(key));
+  return Object.fromEntries(
+    kept.map(([key, value]) => {
+      if (key === "detail" && typeof value === "string") return [key, value.replace(KEY_VALUES, ")=(…)")];
+      if (key === "cause" && value !== null && typeof value === "object" && depth < 4) return [key, withoutRowValues(value, depth + 1)];
+      return [key, value];
+    }),
+  );
+}
+
 function maskedError(error: unknown): unknown {
   const serialized: unknown = pino.stdSerializers.err(error as Error);
   if (serialized === null || typeof serialized !== "object") return maskStrings(serialized);
   // A copy: the serializer hands back what is not an Error as it came, the caller's own object.
-  return maskStrings(Object.fromEntries(Object.entries(serialized).filter(([key]) => !DRIVER_OBJECTS.has(key))));
+  return maskStrings(withoutRowValues(serialized));
 }
 
 function levelFromEnvironment(): LevelWithSilent {
