@@ -7,7 +7,8 @@ export const dynamic = "force-dynamic";
 
 /** Development only: the e-mails written to the outbox folder when no SMTP server is configured. */
 export default async function OutboxPage() {
-  if (process.env.NODE_ENV === "production") notFound();
+  // Only under `npm run dev`: mails hold sign-in and reset links, and a staging or test server may run with any other NODE_ENV.
+  if (process.env.NODE_ENV !== "development") notFound();
   const mails = await listOutbox();
   return (
     <main id="main" className="mx-auto max-w-4xl px-4 py-8">
