@@ -63,4 +63,29 @@ describe("single sign-on (OIDC)", () => {
       "/sign-in?error=StaffUsePassword",
     );
   });
+
+  it("binds an account to the provider's identity at its first sign-in: an address passed to someone else there opens nothing, a changed one keeps the account", async () => {
+    const { callbacks } = authOptions();
+    const signIn = callbacks!.signIn!;
+    const as = (sub: string) => ({ provider: "oidc", type: "oauth", providerAccountId: sub }) as const;
+    const leaverId = (await db.user.create({ data: { email: "leaver@example.com", name: "Leaver", role: "CUSTOMER_ADMIN", passwordHash: "-" } })).id;
+    expect(await signIn({ user: { id: "idp-leaver", email: "leaver@example.com" }, account: as("idp-leaver") } as never)).toBe(true);
+    expect(await db.user.findUniqueOrThrow({ where: { id: leaverId } })).toMatchObject({ oidcIssuer: "https://login.example.com/realms/acme", oidcSubject: "idp-leaver" });
+
+    // The mailbox is given to a newcomer at the provider: another identity with the same verified address.
+    expect(await signIn({ user: { id: "idp-newcomer", email: "leaver@example.com" }, account: as("idp-newcomer") } as never)).toBe("/sign-in?error=OtherSsoIdentity");
+    // The owner's address changes at the provider: still their account.
+    expect(await signIn({ user: { id: "idp-leaver", email: "renamed@example.com" }, account: as("idp-leaver") } as never)).toBe(true);
+    const token = await callbacks!.jwt!({ token: {}, user: { id: "idp-leaver", email: "renamed@example.com" }, account: as("idp-leaver") } as never);
+    expect(token.sub).toBe(leaverId);
+  });
+
+  it("binds each of two first sign-ins at once to one identity only", async () => {
+    const signIn = authOptions().callbacks!.signIn!;
+    await db.user.create({ data: { email: "raced@example.com", name: "Raced", role: "CUSTOMER_USER", passwordHash: "-" } });
+    const outcomes = await Promise.all(
+      ["idp-a", "idp-b"].map((sub) => signIn({ user: { id: sub, email: "raced@example.com" }, account: { provider: "oidc", type: "oauth", providerAccountId: sub } } as never)),
+    );
+    expect(outcomes.filter((o) => o === true)).toHaveLength(1);
+  });
 });

@@ -10,13 +10,12 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers/index";
 import { env, oidcEnabled } from "../config/env";
-import { db } from "../db/portal";
 import { safeCallbackPath } from "./callback-url";
 import { checkCredentials } from "./credentials";
-import { isStaff } from "./policy";
 import { endSession, startSession } from "./sessions";
 import { signInSchema } from "./schema";
 import { SIGN_IN_ERROR } from "./sign-in-errors";
+import { boundAccountId, ssoAccount } from "./sso-account";
 import { log } from "../observability/log";
 
 /**
@@ -76,6 +75,9 @@ function providers(): Provider[] {
   return list;
 }
 
+/** The provider's issuer as bindings name it: the configured one, without a trailing slash. */
+const oidcIssuer = () => env().OIDC_ISSUER!.replace(/\/$/, "");
+
 /** `requestOrigin`: the origin the request came in on (the auth route passes it), so redirects keep the browser there. */
 export function authOptions(requestOrigin = publicOrigin()): NextAuthOptions {
   const maxAge = env().SESSION_MAX_AGE_HOURS * 3600;
@@ -88,25 +90,21 @@ export function authOptions(requestOrigin = publicOrigin()): NextAuthOptions {
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: providers(),
     callbacks: {
-      // Single sign-on admits only people who already have a portal account
-      // with that e-mail: accounts and their tenant are never created from an IdP claim.
+      // Single sign-on admits only people who already have a portal account: found by
+      // its verified address once, bound to the provider's identity from then on
+      // (sso-account.ts). Accounts and their tenant are never created from an IdP claim.
       async signIn({ user, account }) {
         if (account?.provider !== "oidc") return true;
-        const email = user.email?.trim().toLowerCase();
-        if (!email) return false;
-        const known = await db.user.findUnique({ where: { email }, select: { role: true, totpSecretEncrypted: true } });
-        // Staff need the portal's own second factor, which single sign-on does not check; so does
-        // a customer whose account has one set up.
-        if (known && isStaff(known)) return `/sign-in?error=${SIGN_IN_ERROR.staffSso}`;
-        if (known?.totpSecretEncrypted) return `/sign-in?error=${SIGN_IN_ERROR.codeSso}`;
-        return known !== null;
+        const verdict = await ssoAccount({ issuer: oidcIssuer(), subject: account.providerAccountId, email: user.email ?? null });
+        return "userId" in verdict ? true : verdict.refused;
       },
       async jwt({ token, user, account }) {
         if (user) {
           let userId = user.id;
           if (account?.provider === "oidc") {
-            const known = await db.user.findUnique({ where: { email: user.email!.toLowerCase() }, select: { id: true } });
-            userId = known!.id;
+            const bound = await boundAccountId(oidcIssuer(), account.providerAccountId);
+            if (!bound) throw new Error("single sign-on identity without its account");
+            userId = bound;
           }
           token.sub = userId;
           token.authAt = Math.floor(Date.now() / 1000);

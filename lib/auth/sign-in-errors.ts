@@ -7,6 +7,7 @@ export const SIGN_IN_ERROR = {
   enrolmentRequired: "TwoFactorNotSetUp",
   staffSso: "StaffUsePassword",
   codeSso: "UsePasswordAndCode",
+  otherSsoIdentity: "OtherSsoIdentity",
   unavailable: "SignInUnavailable",
 } as const;
 
@@ -26,6 +27,9 @@ export function signInErrorMessage(code: string | null | undefined): string | nu
   }
   if (code === SIGN_IN_ERROR.staffSso) return "Staff accounts sign in with their e-mail, password and authentication code, not single sign-on.";
   if (code === SIGN_IN_ERROR.codeSso) return "Your account signs in with its e-mail, password and authentication code, not single sign-on.";
+  if (code === SIGN_IN_ERROR.otherSsoIdentity) {
+    return "The portal account with your address signs in with another single sign-on identity. Sign in with your e-mail and password, or ask your administrator.";
+  }
   if (code === SIGN_IN_ERROR.unavailable) return "Sign-in is not available just now. Please try again in a minute.";
   if (code === "AccessDenied") return "Your single sign-on account has no access to this portal. Ask your administrator.";
   if (code === "SessionRequired") return "Please sign in to continue.";
