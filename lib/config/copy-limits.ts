@@ -33,6 +33,13 @@ export const copyLimitsShape = {
   /** The run's overall deadline: this many minutes per GB of production, and never less than the minimum. */
   COPY_DEADLINE_MINUTES_PER_GB: seconds(20),
   COPY_DEADLINE_MIN_MINUTES: seconds(15),
+  /**
+   * The longest any run may take, whatever production's size. A copy holds production's
+   * snapshot as long as it runs (production's VACUUM cannot clean up behind it), and a
+   * worker's slot: a production that claims terabytes, or trickles its bytes, held both
+   * for weeks. Within PostgreSQL's longest statement_timeout (24 days).
+   */
+  COPY_DEADLINE_MAX_HOURS: z.coerce.number().positive().max(576).default(12),
   /** Attempts of one run (the first included) before it fails for good. */
   COPY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Wait before the first retry; it doubles with each further attempt. */
@@ -86,8 +93,21 @@ export function copyLimits(source: Record<string, string | undefined> = process.
     runsPerSandboxServer: e.SANDBOX_SERVER_MAX_RUNS,
     rateLimitMBps: e.COPY_RATE_LIMIT_MBPS,
     pseudonymiseMaxValues: e.PSEUDONYMISE_MAX_VALUES,
-    deadlineMs: (bytes) => Math.round(Math.max(e.COPY_DEADLINE_MIN_MINUTES, (bytes / 1024 ** 3) * e.COPY_DEADLINE_MINUTES_PER_GB) * 60_000),
+    deadlineMs: (bytes) =>
+      Math.round(Math.min(e.COPY_DEADLINE_MAX_HOURS * 60, Math.max(e.COPY_DEADLINE_MIN_MINUTES, (bytes / 1024 ** 3) * e.COPY_DEADLINE_MINUTES_PER_GB)) * 60_000),
   };
+}
+
+/**
+ * Why production cannot be read at `rateMBps` within the run's deadline (each attempt
+ * would run to its end holding production's snapshot, then fail), or null.
+ */
+export function rateTooSlowForDeadline(bytes: number, rateMBps: number, deadlineMs: number): string | null {
+  if (rateMBps <= 0) return null;
+  const readingMs = (bytes / (rateMBps * 1e6)) * 1000;
+  if (readingMs <= deadlineMs * 0.9) return null;
+  const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} hours`;
+  return `At the copy rate set for this customer (${rateMBps} MB/s), reading production's ${(bytes / 1e9).toFixed(1)} GB takes about ${hours(readingMs)}, longer than a run may take (${hours(deadlineMs)}). An operator must raise the copy rate, or the run's deadline.`;
 }
 
 /**

@@ -3,6 +3,7 @@ import pg from "pg";
 import { endOrCut } from "../db/client";
 import { freezingProxy } from "../testing/freezing-proxy";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
+import { productionUrlProblem } from "./production-url";
 import { givingUpAfter, openProductionClient, openProductionPool } from "./read-only";
 
 let url: string;
@@ -37,6 +38,48 @@ describe("openProductionClient", () => {
       await client.query("ROLLBACK");
     } finally {
       await client.end();
+    }
+  });
+});
+
+describe("what a production session may be", () => {
+  it("refuses a URL whose parameters would override the session's settings, and takes TLS ones", async () => {
+    for (const parameter of ["options=-c%20default_transaction_read_only%3Doff", "statement_timeout=0", "idle_in_transaction_session_timeout=0", "replication=database"]) {
+      await expect(openProductionClient(`${url}?${parameter}`)).rejects.toThrow(/refused: its URL may carry only TLS settings/);
+    }
+    expect(productionUrlProblem(`${url}?statement_timeout=0`)).toMatch(/not statement_timeout/);
+    const withTls = await openProductionClient(`${url}?sslmode=disable`);
+    await withTls.end();
+  });
+
+  it("refuses a session whose bounds production did not apply as asked", async () => {
+    await expect(openProductionClient(url, { lock_timeout: 0 })).rejects.toThrow(/not bounded as asked \(its lock_timeout is 0 ms\)/);
+  });
+
+  it("reads a table whose row policies would hide rows from it as an error, never as fewer rows", async () => {
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    const role = `rls_reader_${process.pid}`;
+    try {
+      await setup.query(`CREATE ROLE ${role} LOGIN PASSWORD 'reader'`);
+      await setup.query(`GRANT SELECT ON public.note TO ${role}`);
+      await setup.query("INSERT INTO public.note VALUES (2, 'hidden') ON CONFLICT DO NOTHING");
+      await setup.query("ALTER TABLE public.note ENABLE ROW LEVEL SECURITY");
+      await setup.query("CREATE POLICY only_first ON public.note USING (id = 1)");
+      const asReader = new URL(url);
+      asReader.username = role;
+      asReader.password = "reader";
+      const client = await openProductionClient(asReader.toString());
+      try {
+        await expect(client.query("SELECT count(*) FROM public.note")).rejects.toThrow(/row-level security/);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await setup.query("DROP POLICY IF EXISTS only_first ON public.note; ALTER TABLE public.note DISABLE ROW LEVEL SECURITY; DELETE FROM public.note WHERE id = 2");
+      await setup.query(`REVOKE ALL ON public.note FROM ${role}`).catch(() => undefined);
+      await setup.query(`DROP ROLE IF EXISTS ${role}`);
+      await setup.end();
     }
   });
 });

@@ -18,6 +18,18 @@
  * background workers is its own queries', and the copy's counts and reads must not
  * take it from them (production wins); each of our sessions uses one core at most.
  *
+ * Row-level security off (`row_security = off`): a table whose policies would hide rows
+ * from the portal's role is an error, never a copy silently missing rows (and policies'
+ * functions never run on the copy's reads).
+ *
+ * A production URL carries where, who and TLS settings only: the driver lets any other
+ * parameter of the URL override the session's settings (`options`, `statement_timeout=0`),
+ * read-only and every bound below included. And the check after connecting reads back
+ * what production applied, so a server that changes settings at login (a login event
+ * trigger, a role's `SET`) is refused too, as is a pooler that hands the session to
+ * another server process than the one it announced (the lock watchdog names sessions
+ * by that process).
+ *
  * Every session is bounded too (lib/config/copy-limits.ts): how long connecting takes,
  * and how long a statement waits for a lock, runs, or sits idle inside a transaction.
  * Callers may tighten or (the copy's data streams) lengthen the statement limit; none
@@ -27,15 +39,17 @@
 import pg from "pg";
 import { copyLimits } from "../config/copy-limits";
 import { cutOnAbort, endOrCut, survivesDrops } from "../db/client";
+import { productionUrlProblem } from "./production-url";
 
-const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0";
+const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0 -c row_security=off";
 
 export class ProductionNotReadOnlyError extends Error {
-  constructor() {
-    super("The production connection is not read-only; refusing to use it.");
+  constructor(what = "not read-only") {
+    super(`The production connection is ${what}; refusing to use it.`);
     this.name = "ProductionNotReadOnlyError";
   }
 }
+
 
 /** A production session's settings: read-only, bounded. Plain data, so that the lock watchdog's thread opens its sessions alike. */
 export function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConfig {
@@ -46,6 +60,8 @@ export function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.Cli
     statement_timeout: limits.statementTimeoutMs,
     idle_in_transaction_session_timeout: limits.idleTimeoutMs,
   };
+  const problem = productionUrlProblem(url);
+  if (problem) throw new ProductionNotReadOnlyError(`refused: its URL ${problem}`);
   return { ...bounds, ...extra, connectionString: url, options: READ_ONLY_OPTIONS };
 }
 
@@ -64,25 +80,40 @@ const DRIVER_MARGIN_MS = 5_000;
 
 /** The check every production session passes before its first use: each column as expected, spaces aside. */
 export const READ_ONLY_CHECK = {
-  sql: "SELECT current_setting('transaction_read_only') AS read_only, current_setting('search_path') AS search_path",
-  expect: { read_only: "on", search_path: "pg_catalog,pg_temp" },
+  sql: `SELECT current_setting('transaction_read_only') AS read_only, current_setting('search_path') AS search_path,
+               current_setting('row_security') AS row_security, current_setting('max_parallel_workers_per_gather') AS parallel_workers,
+               pg_backend_pid() AS pid,
+               (SELECT json_object_agg(name, setting) FROM pg_settings WHERE name IN ('statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout')) AS bounds`,
+  expect: { read_only: "on", search_path: "pg_catalog,pg_temp", row_security: "off", parallel_workers: "0" },
 } as const;
 
-async function assertReadOnly(client: pg.ClientBase): Promise<void> {
-  const { rows } = await client.query<Record<string, string>>(READ_ONLY_CHECK.sql);
+/** The bounds the session asked for, in ms, as production applied them: none may be off (0) or longer. */
+const BOUNDS = { statement_timeout: "statement_timeout", lock_timeout: "lock_timeout", idle_in_transaction_session_timeout: "idle_in_transaction_session_timeout" } as const;
+
+async function assertReadOnly(client: pg.ClientBase, config: pg.ClientConfig): Promise<void> {
+  const { rows } = await client.query<Record<string, unknown>>(READ_ONLY_CHECK.sql);
   const row = rows[0] ?? {};
   for (const [column, value] of Object.entries(READ_ONLY_CHECK.expect)) {
     if (String(row[column]).replace(/\s/g, "") !== value) throw new ProductionNotReadOnlyError();
   }
+  const applied = (row.bounds ?? {}) as Record<string, string>;
+  for (const [setting, key] of Object.entries(BOUNDS)) {
+    const asked = Number(config[key] ?? 0);
+    const ms = Number(applied[setting]);
+    if (!(ms > 0 && ms <= asked)) throw new ProductionNotReadOnlyError(`not bounded as asked (its ${setting} is ${applied[setting] ?? "unknown"} ms)`);
+  }
+  const announced = (client as pg.ClientBase & { processID?: number }).processID;
+  if (announced !== undefined && Number(row.pid) !== announced) throw new ProductionNotReadOnlyError("not the server process it announced (a pooler between)");
 }
 
 /** A connected client to a production database, verified read-only; cut when `signal` aborts, connecting or not (cutOnAbort). */
 export async function openProductionClient(url: string, extra?: pg.ClientConfig, signal?: AbortSignal): Promise<pg.Client> {
   signal?.throwIfAborted();
-  const client = cutOnAbort(survivesDrops(new pg.Client(readOnlyConfig(url, extra))), signal);
+  const config = readOnlyConfig(url, extra);
+  const client = cutOnAbort(survivesDrops(new pg.Client(config)), signal);
   await client.connect();
   try {
-    await assertReadOnly(client);
+    await assertReadOnly(client, config);
   } catch (error) {
     await endOrCut(client);
     throw error;
@@ -95,7 +126,8 @@ export async function openProductionClient(url: string, extra?: pg.ClientConfig,
  * connection that fails the check is destroyed and the checkout fails.
  */
 export function openProductionPool(url: string, extra: pg.PoolConfig = {}): pg.Pool {
-  const pool = survivesDrops(new pg.Pool({ ...readOnlyConfig(url, extra) }));
+  const config = readOnlyConfig(url, extra);
+  const pool = survivesDrops(new pg.Pool({ ...config }));
   const verified = new WeakSet<pg.PoolClient>();
   const rawConnect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
 
@@ -103,7 +135,7 @@ export function openProductionPool(url: string, extra: pg.PoolConfig = {}): pg.P
     const client = await rawConnect();
     if (verified.has(client)) return client;
     try {
-      await assertReadOnly(client);
+      await assertReadOnly(client, config);
     } catch (error) {
       client.release(true);
       throw error;

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { copyLimits, rateTooSlowForDeadline } from "./copy-limits";
+
+const GB = 1024 ** 3;
+const HOUR = 3_600_000;
+
+describe("a run's deadline", () => {
+  it("grows with production's size, from its minimum, up to its most: a production claiming terabytes holds its snapshot and a worker 12 hours at most", () => {
+    const limits = copyLimits({});
+    expect(limits.deadlineMs(0)).toBe(15 * 60_000);
+    expect(limits.deadlineMs(3 * GB)).toBe(60 * 60_000);
+    expect(limits.deadlineMs(1024 * GB)).toBe(12 * HOUR);
+    expect(copyLimits({ COPY_DEADLINE_MAX_HOURS: "48" }).deadlineMs(1024 * GB)).toBe(48 * HOUR);
+    // Never past PostgreSQL's longest statement_timeout.
+    expect(() => copyLimits({ COPY_DEADLINE_MAX_HOURS: "1000" })).toThrow();
+  });
+
+  it("is known at the start to be out of reach at the customer's copy rate, and says what to change", () => {
+    expect(rateTooSlowForDeadline(100 * GB, 0, 12 * HOUR)).toBeNull();
+    expect(rateTooSlowForDeadline(100 * GB, 10, 12 * HOUR)).toBeNull();
+    expect(rateTooSlowForDeadline(100 * GB, 1, 12 * HOUR)).toMatch(/^At the copy rate set for this customer \(1 MB\/s\), reading production's 107\.4 GB takes about 29\.8 hours, longer than a run may take \(12\.0 hours\)\. An operator must raise/);
+  });
+});
