@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { withClient } from "../testing/sanitizer-fixtures";
-import { allowHashedSets } from "./hashed-sets";
+import { MAX_HASH_MEM_BYTES, allowHashedSets } from "./hashed-sets";
 import { buildPartialClosure, type ForeignKeyEdge } from "./partial-closure";
 
 let db: string;
@@ -59,6 +59,15 @@ describe("a partial copy's sessions", () => {
       await c.query("SET hash_mem_multiplier = 500");
       await allowHashedSets(c, 10);
       expect((await c.query<{ m: string }>("SELECT current_setting('hash_mem_multiplier') AS m")).rows[0]!.m).toBe("500");
+    });
+  });
+
+  it("allow a session 256 MB of hash at most, however many rows a table is reckoned to hold: it is production's memory", async () => {
+    await withClient(db, async (c) => {
+      await c.query("SET work_mem = '4MB'");
+      await allowHashedSets(c, 500_000_000);
+      const { rows } = await c.query<{ bytes: string }>("SELECT (pg_size_bytes(current_setting('work_mem')) * current_setting('hash_mem_multiplier')::float8)::bigint::text AS bytes");
+      expect(Number(rows[0]!.bytes)).toBe(MAX_HASH_MEM_BYTES);
     });
   });
 });

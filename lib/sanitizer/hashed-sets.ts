@@ -12,7 +12,11 @@
  * table they read, by raising hash_mem_multiplier for the session alone (never
  * lowering it). The memory a hashed set takes is its actual size, the chosen share's
  * keys (a few tens of MB at 10 % of ten million rows), not the allowance; work_mem,
- * which sorts use, is left alone.
+ * which sorts use, is left alone. The allowance is bounded all the same (256 MB a
+ * session, four million keys): it is production's memory, a hash that does not spill
+ * holds what it is given, and a guess off by a lot (stale statistics, "changed since"
+ * on a table of tens of millions) let a session take gigabytes, on several sessions at
+ * once. Past the bound the planner scans instead: slower, never production's memory.
  */
 import type pg from "pg";
 
@@ -24,6 +28,8 @@ import type pg from "pg";
 const BYTES_PER_HASHED_ROW = 64;
 /** PostgreSQL's upper bound for hash_mem_multiplier. */
 const MAX_MULTIPLIER = 1000;
+/** The most memory one session's hash may be allowed. */
+export const MAX_HASH_MEM_BYTES = 256 * 1024 ** 2;
 
 /** Lets `client`'s session hash sets of up to `largestTableRows` rows. */
 export async function allowHashedSets(client: pg.ClientBase, largestTableRows: number): Promise<void> {
@@ -33,7 +39,8 @@ export async function allowHashedSets(client: pg.ClientBase, largestTableRows: n
   const workMem = Number(rows[0]?.work_mem ?? 0);
   const current = rows[0]?.multiplier ?? 1;
   if (!(workMem > 0)) return;
-  const needed = Math.min(MAX_MULTIPLIER, Math.ceil((Math.max(0, largestTableRows) * BYTES_PER_HASHED_ROW) / workMem));
+  const wanted = Math.min(MAX_HASH_MEM_BYTES, Math.max(0, largestTableRows) * BYTES_PER_HASHED_ROW);
+  const needed = Math.min(MAX_MULTIPLIER, Math.ceil(wanted / workMem));
   // A number the portal computed, never production's text.
   if (needed > current) await client.query(`SET hash_mem_multiplier = ${needed}`);
 }
