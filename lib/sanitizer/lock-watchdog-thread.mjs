@@ -1,41 +1,57 @@
 /**
  * The lock watchdog's own thread (lock-watchdog.ts says why it has one). It watches
- * every copy of its process: each on a production session of its own, polled every
- * `pollMs` for production sessions that the copy's sessions block. When one has waited
- * `graceMs`, the copy gives way: the thread raises the copy's flag, ends the copy's
- * sessions itself (the copy's thread may be busy for seconds) and then tells it.
+ * every copy of its process: each on a production session of its own, opened at once
+ * and polled every `pollMs` for production sessions that the copy's sessions block.
+ * When production's sessions have waited `graceMs` in all (waits less than
+ * FORGET_AFTER_MS apart add up: a migration that retries with a short lock_timeout
+ * never waits long at a time), the copy gives way: the thread raises the copy's flag,
+ * tells it, and ends the copy's sessions itself (the copy's thread may be busy for
+ * seconds). A watch that has not polled for `blindMs` (its session cannot reach
+ * production, or production refuses it one) stops the copy too: a copy nobody watches
+ * is not one production can win against.
  *
  * Plain JavaScript that needs nothing but `pg`: a thread that loaded the portal's
  * TypeScript (its compiler, zod, the limits) took 62 MB of a worker process's memory;
  * this one takes some 13 MB.
  *
- * Messages in: {type: "watch", id, config, check, graceMs, pollMs, pids, flag},
+ * Messages in: {type: "watch", id, config, check, graceMs, pollMs, blindMs, pids, flag},
  * {type: "pids", id, pids}, {type: "unwatch", id}. Out: {type: "gave-way", id},
- * {type: "unwatched", id}.
+ * {type: "blind", id}, {type: "unwatched", id}. The flag: 1 gave way, 2 blind.
  */
 import { parentPort } from "node:worker_threads";
 import pg from "pg";
 
-/** Sessions waiting for a lock that one of `$1`'s sessions holds, or has asked for ahead of them. */
+/** Sessions waiting for a lock that one of `$1`'s sessions holds, or has asked for ahead of them (a few tell; a server that answers millions is not read). */
 const BLOCKED_BY_US = `
   SELECT w.pid FROM (SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND pid IS NOT NULL) w
-  WHERE w.pid <> ALL($1::int[]) AND pg_blocking_pids(w.pid) && $1::int[]`;
+  WHERE w.pid <> ALL($1::int[]) AND pg_blocking_pids(w.pid) && $1::int[] LIMIT 100`;
+
+/** How long without a session blocked before the waits so far are forgotten. */
+const FORGET_AFTER_MS = 30_000;
+const GAVE_WAY = 1;
+const BLIND = 2;
 
 /** @type {Map<number, Watch>} */
 const watches = new Map();
 
 class Watch {
-  /** @param {{ id: number, config: import("pg").ClientConfig, check: { sql: string, expect: Record<string, string> }, graceMs: number, pollMs: number, pids: number[], flag: SharedArrayBuffer }} m */
+  /** @param {{ id: number, config: import("pg").ClientConfig, check: { sql: string, expect: Record<string, string> }, graceMs: number, pollMs: number, blindMs: number, pids: number[], flag: SharedArrayBuffer }} m */
   constructor(m) {
     this.id = m.id;
     this.config = m.config;
     this.check = m.check;
     this.graceMs = m.graceMs;
     this.pollMs = m.pollMs;
+    this.blindMs = m.blindMs;
     this.pids = m.pids;
     this.flag = new Int32Array(m.flag);
-    /** @type {Map<number, number>} blocked production pid → when first seen */
-    this.firstSeen = new Map();
+    /** How long production's sessions have waited for the copy, poll by poll, since the last long spell without. */
+    this.blockedMs = 0;
+    this.lastBlockedAt = 0;
+    /** @type {number | null} */
+    this.lastPollAt = null;
+    /** When a poll last answered (or the watch began). */
+    this.lastAnsweredAt = Date.now();
     /** @type {import("pg").Client | null} */
     this.client = null;
     this.stopped = false;
@@ -43,21 +59,30 @@ class Watch {
     this.timer = undefined;
     /** @type {Promise<void>} */
     this.running = Promise.resolve();
-    this.schedule();
+    // The first poll at once: the copy's reads begin now.
+    this.schedule(0);
   }
 
-  schedule() {
+  /** @param {number} delayMs */
+  schedule(delayMs = this.pollMs) {
     this.timer = setTimeout(() => {
       this.running = this.tick()
         .catch(async () => {
-          // A failed poll (production briefly unreachable) must not fail the copy; the next one reconnects.
+          // A failed poll (production briefly unreachable) fails no copy; the next one reconnects.
           await this.client?.end().catch(() => undefined);
           this.client = null;
+          if (Date.now() - this.lastAnsweredAt >= this.blindMs) this.stopCopy(BLIND, "blind");
         })
         .finally(() => {
           if (!this.stopped && Atomics.load(this.flag, 0) === 0) this.schedule();
         });
-    }, this.pollMs);
+    }, delayMs);
+  }
+
+  /** The flag first (the copy's thread reads it when its sessions fail, whichever it learns of first), then the message. @param {number} why @param {string} type */
+  stopCopy(why, type) {
+    Atomics.store(this.flag, 0, why);
+    parentPort?.postMessage({ type, id: this.id });
   }
 
   /** A production session as the copy's are: read-only, checked (lib/crm/read-only.ts). */
@@ -83,14 +108,18 @@ class Watch {
     const ours = this.pids;
     const { rows } = await this.client.query(BLOCKED_BY_US, [ours]);
     const now = Date.now();
-    const blocked = new Set(rows.map((r) => r.pid));
-    for (const pid of this.firstSeen.keys()) if (!blocked.has(pid)) this.firstSeen.delete(pid);
-    for (const pid of blocked) if (!this.firstSeen.has(pid)) this.firstSeen.set(pid, now);
-    if ([...this.firstSeen.values()].some((since) => now - since >= this.graceMs)) {
-      // The flag first: the copy's thread reads it when its sessions fail, whichever it learns of first.
-      Atomics.store(this.flag, 0, 1);
-      await this.client.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [ours]);
-      parentPort?.postMessage({ type: "gave-way", id: this.id });
+    this.lastAnsweredAt = now;
+    // A wait first seen now began at most a poll ago: each poll that sees one counts the time since the last.
+    const sinceLastPoll = this.lastPollAt === null ? this.pollMs : Math.min(now - this.lastPollAt, 2 * this.pollMs);
+    this.lastPollAt = now;
+    if (rows.length > 0) {
+      this.blockedMs += sinceLastPoll;
+      this.lastBlockedAt = now;
+    } else if (now - this.lastBlockedAt >= FORGET_AFTER_MS) this.blockedMs = 0;
+    if (rows.length > 0 && this.blockedMs >= this.graceMs) {
+      this.stopCopy(GAVE_WAY, "gave-way");
+      // Ending the copy's sessions releases its locks at once; the copy stops itself anyway when told.
+      await this.client.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [ours]).catch(() => undefined);
     }
   }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { databaseExists } from "./drop";
-import { watchdogThread, watchForBlockedProduction } from "./lock-watchdog";
+import { BLIND_MS, watchdogThread, watchForBlockedProduction } from "./lock-watchdog";
 import { provisionSandbox } from "./provision";
 import { checksums, generateProduction, newSandboxName, rows } from "../testing/sanitizer-fixtures";
 
@@ -181,5 +181,47 @@ describe("the lock watchdog", () => {
     expect((await other.query<{ n: string }>("SELECT count(*)::text AS n FROM public.contact")).rows[0]!.n).toMatch(/^\d+$/);
     await Promise.all([blockingCopy.stop(), otherCopy.stop()]);
     await Promise.all([blocking.end().catch(() => undefined), other.end()]);
+  }, 60_000);
+
+  it("makes the copy give way to a migration that retries with a short lock_timeout: its waits add up", async () => {
+    const copySession = new pg.Client({ connectionString: prod });
+    await copySession.connect();
+    copySession.on("error", () => undefined); // the watchdog ends it
+    await copySession.query("BEGIN");
+    await copySession.query("SELECT count(*) FROM public.company");
+    const pid = (copySession as unknown as { processID: number }).processID;
+    const watchdog = watchForBlockedProduction(prod, { backendPids: () => [pid], onJoin: () => undefined }, 1_000);
+
+    // The careful migration: never waits more than 300 ms at a time, tries again 200 ms later.
+    const migration = new pg.Client({ connectionString: prod });
+    await migration.connect();
+    await migration.query("SET lock_timeout = '300ms'");
+    let attempts = 0;
+    let altered = false;
+    while (!altered && attempts < 40) {
+      attempts++;
+      altered = await migration.query("ALTER TABLE public.company ADD COLUMN added_by_migration integer").then(() => true, () => false);
+      if (!altered) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (altered) await migration.query("ALTER TABLE public.company DROP COLUMN added_by_migration");
+    await migration.end();
+    await watchdog.stop();
+    await copySession.end().catch(() => undefined);
+
+    expect(altered).toBe(true);
+    expect(attempts).toBeLessThan(15);
+    expect(watchdog.gaveWay()).toMatchObject({ code: "GAVE_WAY" });
+  }, 60_000);
+
+  it("stops a copy it cannot watch: production refuses its watching session", async () => {
+    const unreachable = new URL(prod);
+    unreachable.port = "1";
+    const watchdog = watchForBlockedProduction(unreachable.toString(), { backendPids: () => [], onJoin: () => undefined }, 500);
+    try {
+      await expect.poll(() => watchdog.signal.aborted, { timeout: BLIND_MS + 10_000, interval: 250 }).toBe(true);
+      expect(watchdog.gaveWay()).toMatchObject({ code: "CONNECTION_LOST", message: expect.stringMatching(/could not watch production/) });
+    } finally {
+      await watchdog.stop();
+    }
   }, 60_000);
 });

@@ -14,7 +14,13 @@
  *
  * A wait is timed from when the watchdog first saw it (pg_stat_activity hides
  * other roles' timings from a plain reader), so production waits at most
- * grace + one poll + the time to end our sessions.
+ * grace + one poll + the time to end our sessions; waits less than half a minute
+ * apart add up (a migration that retries with `lock_timeout = 1s` waits a second at a
+ * time, and would otherwise wait for as long as the copy lasts).
+ *
+ * The watchdog's session is opened as the copy starts, and a copy whose watchdog cannot
+ * poll production for BLIND_MS (production refuses it a session, or does not answer it)
+ * stops, to be tried again: unwatched, it could hold production's DDL for hours.
  *
  * The watching runs on a thread of its own (lock-watchdog-thread.mjs), one per process
  * for all its copies. A copy's work runs on the worker's main thread, and production is
@@ -42,10 +48,10 @@ export interface LockWatchdog {
 }
 
 type ToThread =
-  | { type: "watch"; id: number; config: object; check: typeof READ_ONLY_CHECK; graceMs: number; pollMs: number; pids: number[]; flag: SharedArrayBuffer }
+  | { type: "watch"; id: number; config: object; check: typeof READ_ONLY_CHECK; graceMs: number; pollMs: number; blindMs: number; pids: number[]; flag: SharedArrayBuffer }
   | { type: "pids"; id: number; pids: number[] }
   | { type: "unwatch"; id: number };
-type FromThread = { type: "gave-way"; id: number } | { type: "unwatched"; id: number };
+type FromThread = { type: "gave-way" | "blind"; id: number } | { type: "unwatched"; id: number };
 
 interface Watched {
   /** What the thread needs to watch this copy, again after a restart. */
@@ -54,6 +60,10 @@ interface Watched {
 }
 
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 };
+/** How long a copy goes on without its watchdog polling production, at least (five graces, if longer). */
+export const BLIND_MS = 10_000;
+/** The flag's value for a watch that could not poll (lock-watchdog-thread.mjs); 1 is "gave way". */
+const BLIND_FLAG = 2;
 
 /** The copies being watched, by id. */
 const watched = new Map<number, Watched>();
@@ -68,7 +78,7 @@ export function watchdogThread(): Worker {
   // A pg client polling: small heaps, some 13 MB of the process's memory rather than 22 MB.
   const started = new Worker(new URL("./lock-watchdog-thread.mjs", import.meta.url), { resourceLimits: THREAD_HEAP });
   started.on("message", (m: FromThread) => {
-    if (m.type === "gave-way") watched.get(m.id)?.gaveWay();
+    if (m.type === "gave-way" || m.type === "blind") watched.get(m.id)?.gaveWay();
     else stopping.get(m.id)?.();
   });
   started.on("error", () => undefined); // followed by "exit"
@@ -100,22 +110,29 @@ export function watchForBlockedProduction(
   const id = nextId++;
   const controller = new AbortController();
   const pollMs = Math.max(50, Math.min(500, graceMs / 4));
+  const blindMs = Math.max(BLIND_MS, 5 * graceMs);
   const flag = new SharedArrayBuffer(4);
   const seconds = Math.round(graceMs / 100) / 10;
   const reason = new SanitizationError(
     "GAVE_WAY",
     `Production needed a table the copy was reading: one of production's own sessions waited more than ${seconds} s, so the copy gave way.`,
   );
+  const blind = new SanitizationError(
+    "CONNECTION_LOST",
+    `The copy could not watch production for sessions it holds up (production did not answer its watching session for ${Math.round(blindMs / 1000)} s), so it stopped: production comes first.`,
+  );
   const raised = new Int32Array(flag);
   const gaveWay = () => {
-    if (Atomics.load(raised, 0) === 0) return undefined;
-    if (!controller.signal.aborted) controller.abort(reason);
-    return reason;
+    const why = Atomics.load(raised, 0);
+    if (why === 0) return undefined;
+    const error = why === BLIND_FLAG ? blind : reason;
+    if (!controller.signal.aborted) controller.abort(error);
+    return error;
   };
   let pids = snapshot.backendPids();
   const config = readOnlyConfig(productionUrl, givingUpAfter());
   const copy: Watched = {
-    watch: () => ({ type: "watch", id, config, check: READ_ONLY_CHECK, graceMs, pollMs, pids, flag }),
+    watch: () => ({ type: "watch", id, config, check: READ_ONLY_CHECK, graceMs, pollMs, blindMs, pids, flag }),
     gaveWay,
   };
   watched.set(id, copy);
