@@ -33,6 +33,32 @@ function later(table: string, after: string[], copied: string[], written: string
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
 describe("the copy's streams", () => {
+  it("speak on a waiting stream's session while the other copies what it waits for: production ends a session idle in its transaction", async () => {
+    const previous = process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
+    process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = "0.3";
+    const spoken: string[] = [];
+    const speaking = (name: string) => ({ name, query: async (sql: string) => void spoken.push(`${name}: ${sql}`) }) as unknown as pg.ClientBase;
+    try {
+      const copied: string[] = [];
+      await drain(
+        { sources: [speaking("first"), speaking("second")], plans: [plan("appointment", 100)], deferred: [later("contact", ["appointment"], copied, [])], tracker },
+        async (_s, p) => {
+          // A large table: three times the idle limit.
+          if (p.table === "appointment") await new Promise((r) => setTimeout(r, 900));
+          copied.push(p.table);
+        },
+      );
+      expect(copied).toEqual(["appointment", "contact"]);
+      expect(spoken.length).toBeGreaterThanOrEqual(5);
+      // Only the waiting stream's session, never one in the middle of its COPY.
+      expect(new Set(spoken).size).toBe(1);
+      expect(spoken[0]).toMatch(/^(first|second): SELECT 1$/);
+    } finally {
+      if (previous === undefined) delete process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
+      else process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = previous;
+    }
+  });
+
   it("copy first the tables a deferred plan follows, then write each deferred plan once those are in, before any other table", async () => {
     const copied: string[] = [];
     const written: string[] = [];

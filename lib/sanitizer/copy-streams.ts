@@ -5,8 +5,16 @@
  * rows name them are in (DeferredPlan): those tables are copied first, and a
  * stream takes a deferred plan as soon as it can be written, before any other,
  * since the plans after it wait for it.
+ *
+ * A stream waiting for one sits idle in its snapshot's transaction, and production ends
+ * a session idle in a transaction after PRODUCTION_IDLE_TIMEOUT_SECONDS (so a worker
+ * that hangs cannot pin production's snapshot): while the other stream copies a large
+ * table, or a slow one at a tenant's copy rate, the waiting one speaks on its session
+ * every third of that time, so a partial copy of a large production is not ended by
+ * its own wait, every attempt.
  */
 import type pg from "pg";
+import { copyLimits } from "../config/copy-limits";
 import type { TablePlan } from "./copy-plan";
 import type { ProgressTracker } from "./progress";
 
@@ -59,8 +67,27 @@ export async function drain(input: StreamsInput, work: PlanWork, afterStream?: (
   const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
   signal.addEventListener("abort", wakeAll);
 
+  const keepAliveMs = Math.max(50, copyLimits().idleTimeoutMs / 3);
+  /** Till another stream wakes the waiting ones, a statement on `source` every keepAliveMs: its transaction is not idle for production. */
+  const waitKeepingAlive = async (source: pg.ClientBase) => {
+    let woken = false;
+    const wake = new Promise<void>((resolve) =>
+      waiting.push(() => {
+        woken = true;
+        resolve();
+      }),
+    );
+    while (!woken) {
+      let timer: NodeJS.Timeout | undefined;
+      const due = new Promise<void>((resolve) => (timer = setTimeout(resolve, keepAliveMs)));
+      await Promise.race([wake, due]);
+      clearTimeout(timer);
+      if (!woken) await source.query("SELECT 1");
+    }
+  };
+
   /** The next plan to copy, counted in flight as it is taken (in the same turn: the other stream must see it). */
-  const next = async (): Promise<TablePlan | DeferredPlan | undefined> => {
+  const next = async (source: pg.ClientBase): Promise<TablePlan | DeferredPlan | undefined> => {
     for (;;) {
       signal.throwIfAborted();
       const ready = deferred.findIndex((d) => d.after.every((t) => copied.has(t)));
@@ -72,12 +99,12 @@ export async function drain(input: StreamsInput, work: PlanWork, afterStream?: (
       if (deferred.length === 0) return undefined;
       // Nothing being copied can make a deferred plan ready: an engine fault, never a wait for ever.
       if (inFlight === 0) throw new Error(`cannot copy ${deferred.map((d) => d.name).join(", ")}: a plan they follow is never copied`);
-      await new Promise<void>((wake) => waiting.push(wake));
+      await waitKeepingAlive(source);
     }
   };
   const stream = async (source: pg.ClientBase, i: number) => {
     if (i === 0) await input.firstSourceFree;
-    for (let item = await next(); item; item = await next()) {
+    for (let item = await next(source); item; item = await next(source)) {
       try {
         const plan = "write" in item ? await item.write(source, i) : item;
         const name = "write" in item ? item.name : plan.table;
