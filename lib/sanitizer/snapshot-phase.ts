@@ -29,7 +29,7 @@ import { preflight, type Preflight } from "./preflight";
 import type { ProgressStep, ProgressTracker } from "./progress";
 import { readSourceSchema, type SourceSchema } from "./schema-reader";
 import { rateLimitFromMegabytes } from "./rate-limit";
-import { openSnapshot } from "./snapshot";
+import { copySessionName, openSnapshot } from "./snapshot";
 import type { PersonalData } from "./pseudonyms/personal-data";
 import { countChosenRowsApart } from "./partial-chosen-counts";
 import { chosenCompanyShare, expectedCopyBytes, reserveRoom, type RoomReserver } from "./expected-size";
@@ -87,7 +87,7 @@ export interface SnapshotPhaseResult {
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
   const { tracker, options, onPhase } = input;
   await input.step("snapshot");
-  const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs, signal: input.signal }));
+  const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs, signal: input.signal, sessionName: copySessionName(input.databaseName) }));
   const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs);
   // Only reads the sandbox server: it runs while production's schema is read, and is awaited before CREATE DATABASE.
   const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);

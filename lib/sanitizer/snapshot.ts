@@ -16,7 +16,7 @@
  */
 import type pg from "pg";
 import { endOrCut } from "../db/client";
-import { openProductionClient } from "../crm/read-only";
+import { givingUpAfter, openProductionClient } from "../crm/read-only";
 
 export interface ProductionSnapshot {
   main: pg.Client;
@@ -38,16 +38,46 @@ export interface SnapshotOptions {
   statementTimeoutMs?: number;
   /** Cuts every session of the snapshot, those opened later too, when it aborts. */
   signal?: AbortSignal;
+  /** Production's name for the snapshot's sessions (application_name): whoever ends a lost run finds them by it. */
+  sessionName?: string;
 }
 
 const BEGIN = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+/** How production names a copy's sessions (its application_name, at most 63 characters): by the copy's database, one per run. */
+export const copySessionName = (databaseName: string): string => `sandbox-portal copy ${databaseName}`.slice(0, 63);
+
+/**
+ * Ends the sessions a lost run left on production. A worker that froze (a paused
+ * container, a stopped process) rather than died keeps its connections: production's
+ * COPY waits on a full socket, holding its snapshot and its locks until the run's
+ * deadline, and the frozen process's watchdog watches nothing. They are the portal's
+ * own role's sessions, which that role may end; a read-only session can. Returns how
+ * many it ended.
+ */
+export async function endLostCopySessions(productionUrl: string, databaseName: string): Promise<number> {
+  const client = await openProductionClient(productionUrl, givingUpAfter());
+  try {
+    const { rows } = await client.query<{ ended: string }>(
+      "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::text AS ended FROM pg_stat_activity WHERE application_name = $1 AND usename = current_user AND pid <> pg_backend_pid()",
+      [copySessionName(databaseName)],
+    );
+    return Number(rows[0]?.ended ?? 0);
+  } finally {
+    await endOrCut(client);
+  }
+}
 
 export async function openSnapshot(productionUrl: string, options: SnapshotOptions = {}): Promise<ProductionSnapshot> {
   const clients: pg.Client[] = [];
   const { signal } = options;
   // Each session, connecting or not, is cut when the signal aborts (openProductionClient).
   const connect = () =>
-    openProductionClient(productionUrl, options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}, signal);
+    openProductionClient(
+      productionUrl,
+      { ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}), ...(options.sessionName ? { application_name: options.sessionName } : {}) },
+      signal,
+    );
   const main = await connect();
   clients.push(main);
   const joinListeners: (() => void)[] = [];

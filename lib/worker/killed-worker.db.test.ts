@@ -22,6 +22,7 @@ const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
 const { executeRun } = await import("./execute");
 const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
+const { copySessionName } = await import("../sanitizer/snapshot");
 
 let productionUrl = "";
 let worker: ChildProcess | undefined;
@@ -120,4 +121,40 @@ describe("a worker killed mid-run", () => {
 
     expect(await checksums(productionUrl)).toBe(before);
   }, 180_000);
+
+  it("frozen rather than killed: recovery ends the sessions it left on production, which held production's snapshot", async () => {
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { customerId: "Cust4242" } });
+    const admin = await db.user.create({ data: { email: `f${randomBytes(3).toString("hex")}@example.com`, name: "F", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    const sandbox = await db.sandbox.create({
+      data: { tenantId: tenant.id, name: "frozen", planCounts: { complete: 2 }, orderedById: admin.id, sandboxCustomerId: "Cust942421", status: "QUEUED" },
+    });
+    const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: admin.id, options: {} });
+    worker = spawnWorker({ env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL }, stdio: process.env.DEBUG_WORKER ? "inherit" : "ignore" });
+    const targetDb = runDatabaseName("Cust4242", runId);
+    const productionDb = decodeURIComponent(new URL(productionUrl).pathname.slice(1));
+    const copySessions = async () =>
+      (await rowsOf(testServerAdminUrl(), "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", [productionDb, copySessionName(targetDb)])).length;
+    await waitFor("the copy to read production", async () => (await copySessions()) > 0 && (await databaseExists(testServerAdminUrl(), targetDb)));
+    worker.kill("SIGSTOP");
+    try {
+      expect(await copySessions()).toBeGreaterThan(0);
+      const recovered = await recoverStaleRuns(new Date(Date.now() + STALE_AFTER_MS + 5_000));
+      expect(recovered).toContain(runId);
+      await waitFor("the frozen copy's sessions to end", async () => (await copySessions()) === 0, 10_000);
+      expect(await databaseExists(testServerAdminUrl(), targetDb)).toBe(false);
+    } finally {
+      worker.kill("SIGKILL");
+      await new Promise((r) => worker!.once("exit", r));
+    }
+  }, 180_000);
 });
+
+async function rowsOf(url: string, sql: string, params: unknown[]): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -2,7 +2,11 @@
  * Recovery from workers that died mid-run (kill -9, a crashed machine): a
  * running run whose heartbeat is stale has its half-made database dropped,
  * then is queued again (up to COPY_MAX_ATTEMPTS attempts in all), or failed with a clear reason, or
- * ended as its customer asked when they had asked to stop it (lib/jobs/lifecycle.ts owns all three). Production is never touched: it was only ever read.
+ * ended as its customer asked when they had asked to stop it (lib/jobs/lifecycle.ts owns all three).
+ * Production is only read, but a worker that froze rather than died keeps its sessions
+ * there, holding production's snapshot and locks: they are ended too (by the name the
+ * copy gave them), once the lost runs are dealt with, all at once and each bounded, so
+ * one tenant's unreachable production holds up no other lost run.
  */
 import { copyLimits } from "../config/copy-limits";
 import { databaseNow } from "../db/database-clock";
@@ -12,6 +16,9 @@ import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "../alerts/raise";
 import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "../jobs/lifecycle";
 import { afterRunFinished } from "./run-finished";
+import { endLostCopySessions } from "../sanitizer/snapshot";
+import { tenantConnections } from "../tenants/registry";
+import { log } from "../observability/log";
 
 export const STALE_AFTER_MS = 45_000;
 
@@ -23,10 +30,12 @@ export async function recoverStaleRuns(at?: Date): Promise<string[]> {
     include: { sandbox: { include: { tenant: { select: { customerId: true } } } } },
   });
   const recovered: string[] = [];
+  const endingSessions: Promise<void>[] = [];
   for (const run of stale) {
     if (!(await takeLostRun(run, now))) continue;
     if (run.kind !== "DELETE") {
       const databaseName = runDatabaseName(run.sandbox.tenant.customerId, run.id);
+      endingSessions.push(endSessionsOnProduction(run.sandbox.tenantId, databaseName, run.id));
       const dropped = await tryDropSandboxDatabase(await sandboxServerUrlOf(run.sandboxId), databaseName);
       // A sandbox server that does not answer (its own alert says so): the run stays taken, is
       // stale again in STALE_AFTER_MS and is looked at then; the other lost runs are not held up.
@@ -53,5 +62,17 @@ export async function recoverStaleRuns(at?: Date): Promise<string[]> {
       link: `/operations/runs/${run.id}`,
     });
   }
+  await Promise.all(endingSessions);
   return recovered;
+}
+
+/** Ends what a lost run left on its production, if anything; a production that does not answer is logged and left (its sessions' own bounds end them). */
+async function endSessionsOnProduction(tenantId: string, databaseName: string, runId: string): Promise<void> {
+  try {
+    const { productionUrl } = await tenantConnections(tenantId);
+    const ended = await endLostCopySessions(productionUrl, databaseName);
+    if (ended > 0) log.warn({ runId, ended }, "ended a lost run's sessions on production");
+  } catch (error) {
+    log.warn({ err: error, runId }, "could not end a lost run's sessions on production");
+  }
 }
