@@ -41,6 +41,13 @@ describe("the copy's format per table", () => {
     // Production's spelling is untrusted input: anything else is never written into SQL.
     expect(typeWithoutModifier("integer); DROP TABLE contact; --")).toBeNull();
     expect(typeWithoutModifier('"Mood"')).toBeNull();
+    // Words PostgreSQL's own would never answer: a server that only speaks its protocol may.
+    expect(typeWithoutModifier("integer default 0")).toBeNull();
+    expect(typeWithoutModifier("integer references installation on delete cascade")).toBeNull();
+    expect(typeWithoutModifier("text with time zone")).toBeNull();
+    expect(typeWithoutModifier("interval day to second(3)")).toBe("interval day to second");
+    expect(typeWithoutModifier("time without time zone")).toBe("time without time zone");
+    expect(typeWithoutModifier("double precision[]")).toBe("double precision[]");
   });
 
   it("text where a rule gives a value to a column of production's own type: its binary form is production's", () => {

@@ -51,8 +51,29 @@ export interface SchemaPlan {
   problems: string[];
 }
 
-/** A type format_type() spells for a built-in type: `numeric(14,2)`, `timestamp(3) with time zone`, `text[]`. */
-const BUILT_IN_TYPE = /^[a-z][a-z0-9 ]*(\(\d+(,\d+)?\))?( with(out)? time zone)?(\[\])*$/;
+/**
+ * PostgreSQL's built-in types, as format_type() names them without modifiers (15's
+ * pg_catalog; arrays of them too). A type's spelling goes into the sandbox's DDL as
+ * it is, so it must be one of these words: a server that only speaks PostgreSQL's
+ * protocol could answer anything ("integer references installation on delete
+ * cascade"), and what production says is never run.
+ */
+const BUILT_IN_TYPE_NAMES: ReadonlySet<string> = new Set([
+  ...["smallint", "integer", "bigint", "numeric", "real", "double precision", "money", "oid", "boolean"],
+  ...["text", "character", "character varying", "name", "bytea", "uuid", "json", "jsonb", "jsonpath", "xml"],
+  ...["date", "time", "timestamp", "interval", ...["year", "month", "day", "hour", "minute", "second", "year to month", "day to hour", "day to minute", "day to second", "hour to minute", "hour to second", "minute to second"].map((f) => `interval ${f}`)],
+  ...["bit", "bit varying", "inet", "cidr", "macaddr", "macaddr8", "point", "line", "lseg", "box", "path", "polygon", "circle", "tsvector", "tsquery", "pg_lsn", "pg_snapshot", "txid_snapshot"],
+  ...["int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange", "datemultirange"],
+  ...["regclass", "regcollation", "regconfig", "regdictionary", "regnamespace", "regoper", "regoperator", "regproc", "regprocedure", "regrole", "regtype", "xid", "xid8", "cid", "tid"],
+]);
+
+/** A built-in type as format_type() spells it, modifier and array brackets included: `numeric(14,2)`, `timestamp(3) with time zone`, `text[]`. */
+const BUILT_IN_SPELLING = /^([a-z][a-z0-9 ]*?)(\(\d+(,\d+)?\))?( with(out)? time zone)?(\[\])*$/;
+
+const isBuiltInType = (type: string): boolean => {
+  const match = BUILT_IN_SPELLING.exec(type);
+  return match !== null && BUILT_IN_TYPE_NAMES.has(match[1]!) && (match[4] === undefined || match[1] === "time" || match[1] === "timestamp");
+};
 
 /**
  * A built-in type's spelling without its modifier (`character varying` of
@@ -63,7 +84,7 @@ const BUILT_IN_TYPE = /^[a-z][a-z0-9 ]*(\(\d+(,\d+)?\))?( with(out)? time zone)?
  * unbounded type of the same form, `bpchar` and `varbit`.
  */
 export function typeWithoutModifier(type: string): string | null {
-  if (!BUILT_IN_TYPE.test(type)) return null;
+  if (!isBuiltInType(type)) return null;
   return type
     .replace(/\(\d+(,\d+)?\)/, "")
     .replace(/^character(?=(\[\])*$)/, "bpchar")
@@ -141,7 +162,7 @@ function planColumn(
   // A generated column left out is a plain column holding production's values.
   if (c.generated) decide({ kind: "generated column", table: table.name, name: c.name });
   const enumCopied = c.enumType !== null && objectTreatment(classification, { kind: "enum type", table: null, name: c.enumType }) === "copy";
-  if (c.type === null || (c.enumType === null && !BUILT_IN_TYPE.test(c.type))) {
+  if (c.type === null || (c.enumType === null && !isBuiltInType(c.type))) {
     plan.problems.push(`${where} is of type ${c.typeLabel}, which a sandbox cannot have (only built-in types and copied enum types)`);
   } else if (c.enumType !== null && !enumCopied && objectTreatment(classification, { kind: "enum type", table: null, name: c.enumType })) {
     plan.problems.push(`${where} is of enum type ${c.enumType}, which is left out`);
