@@ -18,3 +18,14 @@ export function productionUrlProblem(url: string): string | null {
   const others = [...new Set(parsed.searchParams.keys())].filter((name) => !URL_PARAMETERS.has(name));
   return others.length === 0 ? null : `may carry only TLS settings (${[...URL_PARAMETERS].join(", ")}) as parameters, not ${others.join(", ")}: they would override the read-only session's settings`;
 }
+
+const LOCAL_HOST = /^(localhost|127(\.\d+){3}|\[?::1\]?)$/;
+
+/** A warning when the URL reaches a host over the network without checking its certificate (the driver then connects in plain text, or trusts anyone); null otherwise. */
+export function productionTlsWarning(url: string): string | null {
+  const parsed = new URL(url);
+  const mode = parsed.searchParams.get("sslmode");
+  if (parsed.hostname === "" || LOCAL_HOST.test(parsed.hostname) || parsed.searchParams.has("host")) return null;
+  if (mode === "verify-full" || mode === "verify-ca" || mode === "require" || mode === "prefer") return null;
+  return `the production URL reaches ${parsed.hostname} ${mode ? `with sslmode=${mode}` : "without sslmode"}: the copy's reads travel ${mode === "no-verify" ? "to whoever answers" : "in plain text"}; use sslmode=verify-full with sslrootcert (README: TLS to every database)`;
+}

@@ -19,16 +19,20 @@ import { TenantSettingError } from "../../lib/tenants/setting-error";
 import { loadClassification, type Classification } from "../../lib/sanitizer/classification";
 import { SanitizationError } from "../../lib/sanitizer/errors";
 import { PLAN_LABEL, type UserPlan } from "../../lib/sanitizer/options";
+import { productionTlsWarning } from "../../lib/crm/production-url";
 
 
 export async function addTenant(flags: Flags): Promise<void> {
   try {
+    const productionUrl = required(flags, "production-url");
     const tenant = await registerTenant({
       customerId: required(flags, "customer-id"),
       companyName: required(flags, "company"),
-      productionUrl: required(flags, "production-url"),
+      productionUrl,
       sandboxServerUrl: text(flags, "sandbox-server-url"),
     });
+    const insecure = productionTlsWarning(productionUrl);
+    if (insecure) console.error(`warning: ${insecure}`);
     const pin = tenant.pinnedTo;
     if (pin?.registered) console.log(`sandbox server ${pin.name} registered`);
     console.log(`tenant ${tenant.customerId} registered (id ${tenant.id})${pin ? `, pinned to sandbox server ${pin.name}` : ""}`);

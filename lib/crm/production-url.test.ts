@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { tenantInputSchema } from "../tenants/schema";
+import { productionTlsWarning, productionUrlProblem } from "./production-url";
+
+describe("a production URL", () => {
+  it("carries TLS settings and nothing that would override the read-only session's, at registration too", () => {
+    expect(productionUrlProblem("postgres://reader:pw@crm-db:5432/cust1?sslmode=verify-full&sslrootcert=/etc/ca.pem")).toBeNull();
+    expect(productionUrlProblem("postgres://reader:pw@crm-db/cust1?options=-c%20default_transaction_read_only%3Doff")).toMatch(/not options:/);
+    const registered = tenantInputSchema.safeParse({ customerId: "Cust1", companyName: "A", productionUrl: "postgres://r:pw@crm-db/c?statement_timeout=0" });
+    expect(registered.error?.issues.map((i) => i.message)).toEqual([expect.stringMatching(/may carry only TLS settings .* not statement_timeout/)]);
+  });
+
+  it("draws a warning when it reaches a host over the network unchecked", () => {
+    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c")).toMatch(/reaches crm-db\.example\.com without sslmode: the copy's reads travel in plain text/);
+    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?sslmode=no-verify")).toMatch(/to whoever answers/);
+    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?sslmode=verify-full")).toBeNull();
+    expect(productionTlsWarning("postgres://r:pw@localhost:5432/c")).toBeNull();
+    expect(productionTlsWarning("postgres://r:pw@127.0.0.1/c")).toBeNull();
+  });
+});
