@@ -12,6 +12,8 @@ import { withoutPasswords } from "../db/urls";
 import { AppError } from "../errors";
 import { KeyedLimit, WaitTooLong } from "../keyed-limit";
 import { log } from "../observability/log";
+import { CRM_TABLES } from "../crm/contract";
+import { quoted } from "../untrusted-text";
 
 /** Bounds on every read: connecting, any one statement, and waiting for a lock held in production. */
 export const PRODUCTION_READ_LIMITS = { connectMs: 5_000, statementMs: 15_000, lockMs: 2_000 } as const;
@@ -68,6 +70,7 @@ async function readProductionAt<T>(url: string, read: (client: pg.Client) => Pro
   // A connection that drops while idle emits 'error'; without a listener that would crash the process.
   client.on("error", () => undefined);
   try {
+    await assertContractTablesArePlain(client);
     return await read(client);
   } catch (error) {
     throw asUnavailable(error, "read");
@@ -75,3 +78,24 @@ async function readProductionAt<T>(url: string, read: (client: pg.Client) => Pro
     await endOrCut(client);
   }
 }
+
+const RELATION_KIND: Readonly<Record<string, string>> = { v: "view", m: "materialized view", f: "foreign table", p: "partitioned table" };
+
+/**
+ * The contract's tables as production has them are tables: a view or a foreign table
+ * in one's place (swapped in after registration) runs production's own SQL, or makes
+ * production connect elsewhere, when the portal reads it. The copy refuses them (its
+ * schema read); the wizard's and the pages' reads ask first.
+ */
+async function assertContractTablesArePlain(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ name: string; kind: string }>(
+    "SELECT relname AS name, relkind::text AS kind FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname = ANY($1::text[]) AND relkind <> 'r' ORDER BY 1 LIMIT 1",
+    [CONTRACT_TABLE_NAMES],
+  );
+  const other = rows[0];
+  if (other) {
+    throw new AppError("PRODUCTION_REFUSED", `Production's ${quoted(other.name)} is a ${RELATION_KIND[other.kind] ?? "relation of another kind"}, not a table, so the portal does not read it. Contact support.`);
+  }
+}
+
+const CONTRACT_TABLE_NAMES = CRM_TABLES.map((t) => t.name);

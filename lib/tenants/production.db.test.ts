@@ -84,6 +84,21 @@ describe("the one production reader", () => {
     expect(JSON.stringify(log.lines)).toContain("production.db.test");
   });
 
+  it("reads nothing of a production whose contract table is a view (or a foreign table): its own SQL would run on the portal's read", async () => {
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    try {
+      await setup.query("CREATE VIEW public.associate AS SELECT 1 AS id, now() AS seen");
+      let read = false;
+      const refused = await failureOf(withProductionAt(url, async () => (read = true)));
+      expect(refused).toMatchObject({ code: "PRODUCTION_REFUSED", userMessage: 'Production\'s "associate" is a view, not a table, so the portal does not read it. Contact support.' });
+      expect(read).toBe(false);
+    } finally {
+      await setup.query("DROP VIEW IF EXISTS public.associate");
+      await setup.end();
+    }
+  });
+
   it("passes the caller's own AppError through unchanged", async () => {
     const own = await failureOf(withProductionAt(url, () => Promise.reject(new AppError("INVALID_INPUT"))));
     expect(own.code).toBe("INVALID_INPUT");
