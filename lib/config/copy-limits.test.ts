@@ -18,6 +18,6 @@ describe("a run's deadline", () => {
   it("is known at the start to be out of reach at the customer's copy rate, and says what to change", () => {
     expect(rateTooSlowForDeadline(100 * GB, 0, 12 * HOUR)).toBeNull();
     expect(rateTooSlowForDeadline(100 * GB, 10, 12 * HOUR)).toBeNull();
-    expect(rateTooSlowForDeadline(100 * GB, 1, 12 * HOUR)).toMatch(/^At the copy rate set for this customer \(1 MB\/s\), reading production's 107\.4 GB takes about 29\.8 hours, longer than a run may take \(12\.0 hours\)\. An operator must raise/);
+    expect(rateTooSlowForDeadline(100 * GB, 1, 12 * HOUR)).toMatch(/^At the copy rate set for this customer \(1 MB\/s\), reading the 100\.0 GB this copy takes from production would take about 29 h 49 min, longer than a run may take \(12 h 0 min\)\. An operator must raise/);
   });
 });

@@ -6,6 +6,7 @@
  * the copy engine, the worker and the CLI read it without the web app's secrets.
  */
 import { z } from "zod";
+import { formatBytes, formatDuration } from "../format";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 
@@ -106,8 +107,7 @@ export function rateTooSlowForDeadline(bytes: number, rateMBps: number, deadline
   if (rateMBps <= 0) return null;
   const readingMs = (bytes / (rateMBps * 1e6)) * 1000;
   if (readingMs <= deadlineMs * 0.9) return null;
-  const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} hours`;
-  return `At the copy rate set for this customer (${rateMBps} MB/s), reading production's ${(bytes / 1e9).toFixed(1)} GB takes about ${hours(readingMs)}, longer than a run may take (${hours(deadlineMs)}). An operator must raise the copy rate, or the run's deadline.`;
+  return `At the copy rate set for this customer (${rateMBps} MB/s), reading the ${formatBytes(bytes)} this copy takes from production would take about ${formatDuration(readingMs)}, longer than a run may take (${formatDuration(deadlineMs)}). An operator must raise the copy rate, or the run's deadline.`;
 }
 
 /**

@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { tenantInputSchema } from "../tenants/schema";
-import { productionTlsWarning, productionUrlProblem } from "./production-url";
+import { productionTlsWarning, productionUrlProblem, withoutSessionNames } from "./production-url";
 
 describe("a production URL", () => {
   it("carries TLS settings and nothing that would override the read-only session's, at registration too", () => {
     expect(productionUrlProblem("postgres://reader:pw@crm-db:5432/cust1?sslmode=verify-full&sslrootcert=/etc/ca.pem")).toBeNull();
     expect(productionUrlProblem("postgres://reader:pw@crm-db/cust1?options=-c%20default_transaction_read_only%3Doff")).toMatch(/not options:/);
+    expect(productionUrlProblem("postgres://reader:pw@crm-db/cust1?client_encoding=LATIN1")).toMatch(/not client_encoding:/);
+    // How to connect, and a session's name (the portal names its own), are no override.
+    expect(productionUrlProblem("postgres://reader:pw@crm-db/cust1?ssl=true&connect_timeout=5&application_name=crm&target_session_attrs=read-write")).toBeNull();
+    expect(withoutSessionNames("postgres://reader:pw@crm-db/cust1?sslmode=verify-full&application_name=crm")).toBe("postgres://reader:pw@crm-db/cust1?sslmode=verify-full");
     const registered = tenantInputSchema.safeParse({ customerId: "Cust1", companyName: "A", productionUrl: "postgres://r:pw@crm-db/c?statement_timeout=0" });
-    expect(registered.error?.issues.map((i) => i.message)).toEqual([expect.stringMatching(/may carry only TLS settings .* not statement_timeout/)]);
+    expect(registered.error?.issues.map((i) => i.message)).toEqual([expect.stringMatching(/may carry only TLS and connection settings .* not statement_timeout/)]);
   });
 
   it("draws a warning when it reaches a host over the network unchecked", () => {

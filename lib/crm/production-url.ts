@@ -1,11 +1,16 @@
 /**
- * What a production URL may carry: where, who, and TLS settings. The driver (pg) lets
- * any other parameter of a URL override the session's settings (`options`,
- * `statement_timeout=0`, ...), the read-only session's and its bounds included
- * (read-only.ts). Plain: the tenant form checks it too.
+ * What a production URL may carry: where, who, TLS and connection settings. The driver
+ * (pg) lets any other parameter of a URL override the session's settings (`options`,
+ * `statement_timeout=0`, `client_encoding`, ...), the read-only session's and its bounds
+ * included (read-only.ts). Plain: the tenant form checks it too.
  */
-/** What a production URL may say besides host, port, database, user and password: TLS, and a socket's folder. */
-const URL_PARAMETERS = new Set(["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "uselibpqcompat", "host"]);
+/** What a production URL may say besides host, port, database, user and password: TLS, how to connect, and a socket's folder. */
+const URL_PARAMETERS = new Set([
+  ...["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "ssl", "uselibpqcompat", "channel_binding"],
+  ...["host", "connect_timeout", "target_session_attrs", "keepalives", "keepalives_idle"],
+]);
+/** Parameters that only name the session: dropped, since the copy names its own sessions (snapshot.ts). */
+const SESSION_NAMES = ["application_name", "fallback_application_name"];
 
 /** Why the production URL cannot be used (parameters that would override the session's settings), or null. */
 export function productionUrlProblem(url: string): string | null {
@@ -15,8 +20,16 @@ export function productionUrlProblem(url: string): string | null {
   } catch {
     return "is not a URL";
   }
-  const others = [...new Set(parsed.searchParams.keys())].filter((name) => !URL_PARAMETERS.has(name));
-  return others.length === 0 ? null : `may carry only TLS settings (${[...URL_PARAMETERS].join(", ")}) as parameters, not ${others.join(", ")}: they would override the read-only session's settings`;
+  const others = [...new Set(parsed.searchParams.keys())].filter((name) => !URL_PARAMETERS.has(name) && !SESSION_NAMES.includes(name));
+  return others.length === 0 ? null : `may carry only TLS and connection settings (${[...URL_PARAMETERS].join(", ")}) as parameters, not ${others.join(", ")}: they would override the read-only session's settings`;
+}
+
+/** The URL without the parameters that only name a session (the portal names its own). */
+export function withoutSessionNames(url: string): string {
+  const parsed = new URL(url);
+  if (!SESSION_NAMES.some((name) => parsed.searchParams.has(name))) return url;
+  for (const name of SESSION_NAMES) parsed.searchParams.delete(name);
+  return parsed.toString();
 }
 
 const LOCAL_HOST = /^(localhost|127(\.\d+){3}|\[?::1\]?)$/;

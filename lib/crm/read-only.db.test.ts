@@ -45,7 +45,7 @@ describe("openProductionClient", () => {
 describe("what a production session may be", () => {
   it("refuses a URL whose parameters would override the session's settings, and takes TLS ones", async () => {
     for (const parameter of ["options=-c%20default_transaction_read_only%3Doff", "statement_timeout=0", "idle_in_transaction_session_timeout=0", "replication=database"]) {
-      await expect(openProductionClient(`${url}?${parameter}`)).rejects.toThrow(/refused: its URL may carry only TLS settings/);
+      await expect(openProductionClient(`${url}?${parameter}`)).rejects.toThrow(/refused: its URL may carry only TLS and connection settings/);
     }
     expect(productionUrlProblem(`${url}?statement_timeout=0`)).toMatch(/not statement_timeout/);
     const withTls = await openProductionClient(`${url}?sslmode=disable`);

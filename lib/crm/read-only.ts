@@ -22,13 +22,14 @@
  * from the portal's role is an error, never a copy silently missing rows (and policies'
  * functions never run on the copy's reads).
  *
- * A production URL carries where, who and TLS settings only: the driver lets any other
- * parameter of the URL override the session's settings (`options`, `statement_timeout=0`),
- * read-only and every bound below included. And the check after connecting reads back
+ * A production URL carries where, who, TLS and connection settings only: the driver lets
+ * any other parameter of the URL override the session's settings (`options`,
+ * `statement_timeout=0`), read-only and every bound below included. And the check after connecting reads back
  * what production applied, so a server that changes settings at login (a login event
  * trigger, a role's `SET`) is refused too, as is a pooler that hands the session to
- * another server process than the one it announced (the lock watchdog names sessions
- * by that process).
+ * another server process than the one it announced: the lock watchdog names the copy's
+ * sessions by that process and ends them by it, so behind a pooler it would end
+ * strangers' sessions (production is reached directly, README).
  *
  * Every session is bounded too (lib/config/copy-limits.ts): how long connecting takes,
  * and how long a statement waits for a lock, runs, or sits idle inside a transaction.
@@ -39,7 +40,7 @@
 import pg from "pg";
 import { copyLimits } from "../config/copy-limits";
 import { cutOnAbort, endOrCut, survivesDrops } from "../db/client";
-import { productionUrlProblem } from "./production-url";
+import { productionUrlProblem, withoutSessionNames } from "./production-url";
 
 const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0 -c row_security=off";
 
@@ -62,7 +63,7 @@ export function readOnlyConfig(url: string, extra: pg.ClientConfig = {}): pg.Cli
   };
   const problem = productionUrlProblem(url);
   if (problem) throw new ProductionNotReadOnlyError(`refused: its URL ${problem}`);
-  return { ...bounds, ...extra, connectionString: url, options: READ_ONLY_OPTIONS };
+  return { ...bounds, ...extra, connectionString: withoutSessionNames(url), options: READ_ONLY_OPTIONS };
 }
 
 /**

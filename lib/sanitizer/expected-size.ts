@@ -47,6 +47,12 @@ export function expectedCopyBytes(source: SourceSizes, plans: readonly SizedPlan
   return Math.ceil(catalogs + rows * REWRITE_HEADROOM + written.length * TABLE_MAPS_BYTES);
 }
 
+/** What the copy's streams read of production's tables, about: their rows' bytes, a partial copy's scoped ones at its share. */
+export function expectedReadBytes(plans: readonly SizedPlan[], companyShare: number): number {
+  const scopedFraction = Math.min(1, Math.max(0, companyShare));
+  return plans.filter((p) => p.select !== null).reduce((sum, p) => sum + p.estimatedBytes * (p.scope ? scopedFraction : 1), 0);
+}
+
 /**
  * The share of production's companies a copy takes, 0–1: 1 but for a partial copy,
  * whose percentage is its share; companies named or changed since a date are counted

@@ -18,11 +18,12 @@ import type { SandboxOptionsInput } from "./options";
 let prod: string;
 const made: string[] = [];
 
-async function provision(kind: "full" | "config"): Promise<{ url: string; report: SanitizationReport }> {
+async function provision(kind: "full" | "config", bounds: { rateLimitMBps?: number; deadlineMs?: number } = {}): Promise<{ url: string; report: SanitizationReport }> {
   const name = newSandboxName();
   made.push(name);
   const options: SandboxOptionsInput = { kind, users: [{ associateId: 1, userPlan: "complete" }], keepEnabledTaskIds: [1], documents: { mode: "all" }, serviceAttachments: true };
   const report = await provisionSandbox({
+    ...bounds,
     productionUrl: prod,
     sandboxServerUrl: testSandboxServerUrl(),
     databaseName: name,
@@ -104,4 +105,15 @@ describe("a configuration-only sandbox", () => {
     const fullResult = await verifySandbox(full.url, full.report.expectations);
     expect(fullResult.rules.find((r) => r.rule === 17)?.checks.every((c) => c.ok)).toBe(true);
   });
+});
+
+describe("a copy its customer's rate cannot read within the run's deadline", () => {
+  it("is refused before anything is made, judged by what it would read: the configuration of the same production is copied", async () => {
+    // 20 KB/s for a minute: about 1 MB, far less than the full copy, far more than the configuration.
+    const slow = { rateLimitMBps: 0.02, deadlineMs: 60_000 };
+    const refused = await provision("full", slow).then(() => null, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: "COPY_FAILED", message: expect.stringMatching(/^At the copy rate set for this customer \(0\.02 MB\/s\), reading the .* this copy takes from production would take about .*, longer than a run may take \(1 min 0 s\)/) });
+    const copied = await provision("config", slow);
+    expect(copied.report.tables.length).toBeGreaterThan(0);
+  }, 120_000);
 });

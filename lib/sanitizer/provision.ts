@@ -43,6 +43,8 @@ export interface ProvisionInput {
   sandboxServerUrl: string;
   /** Created by the run; must not exist. */
   databaseName: string;
+  /** The run's attempt: its production sessions are named by it and the database (snapshot.ts). */
+  attempt?: number;
   sandboxCustomerId: string;
   serviceMailboxAddress: string;
   options: SandboxOptionsInput;

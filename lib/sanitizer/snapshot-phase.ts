@@ -7,7 +7,8 @@
  * it blocks (lib/sanitizer/lock-watchdog.ts).
  */
 import type pg from "pg";
-import { copyLimits } from "../config/copy-limits";
+import { copyLimits, rateTooSlowForDeadline } from "../config/copy-limits";
+import { SanitizationError } from "./errors";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
 import { checkSandboxServerRole, createSandboxDatabase } from "./create-database";
@@ -32,7 +33,7 @@ import { rateLimitFromMegabytes } from "./rate-limit";
 import { copySessionName, openSnapshot } from "./snapshot";
 import type { PersonalData } from "./pseudonyms/personal-data";
 import { countChosenRowsApart } from "./partial-chosen-counts";
-import { chosenCompanyShare, expectedCopyBytes, reserveRoom, type RoomReserver } from "./expected-size";
+import { chosenCompanyShare, expectedCopyBytes, expectedReadBytes, reserveRoom, type RoomReserver } from "./expected-size";
 import { readPersonalData } from "./pseudonyms/read-personal-data";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 import { contractTable } from "../crm/contract";
@@ -42,6 +43,7 @@ export interface SnapshotPhaseInput {
   productionUrl: string;
   sandboxServerUrl: string;
   databaseName: string;
+  attempt?: number;
   /** Sessions on the new database, opened once it exists; the caller closes them. */
   targets: TargetSessions;
   options: SandboxOptions;
@@ -87,7 +89,7 @@ export interface SnapshotPhaseResult {
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
   const { tracker, options, onPhase } = input;
   await input.step("snapshot");
-  const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs, signal: input.signal, sessionName: copySessionName(input.databaseName) }));
+  const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs, signal: input.signal, sessionName: copySessionName(input.databaseName, input.attempt) }));
   const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs);
   // Only reads the sandbox server: it runs while production's schema is read, and is awaited before CREATE DATABASE.
   const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);
@@ -174,6 +176,10 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const [, { leftOut, wholeCountsRest }, personalData, downKeys] = await allSettledOrThrow(
       (async () => {
         await input.step("schema");
+        // A copy its customer's rate cannot read within the run's deadline would hold production's snapshot till then, every attempt.
+        const readBytes = expectedReadBytes(plans, companyShare);
+        const tooSlow = input.statementTimeoutMs ? rateTooSlowForDeadline(readBytes, input.rateLimitMBps ?? 0, input.statementTimeoutMs) : null;
+        if (tooSlow) throw new SanitizationError("COPY_FAILED", tooSlow);
         await reserveRoom(input.reserveRoom, Math.max(expectedCopyBytes(schema, plans, companyShare), input.roomAtLeastBytes ?? 0));
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked, input.signal));
         input.onDatabaseCreated();

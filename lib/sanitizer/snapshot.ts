@@ -44,8 +44,12 @@ export interface SnapshotOptions {
 
 const BEGIN = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
-/** How production names a copy's sessions (its application_name, at most 63 characters): by the copy's database, one per run. */
-export const copySessionName = (databaseName: string): string => `sandbox-portal copy ${databaseName}`.slice(0, 63);
+/**
+ * How production names a copy's sessions (its application_name, at most 63 characters):
+ * by the copy's database, one per run, and the attempt (a lost attempt's are ended while
+ * the next may have begun).
+ */
+export const copySessionName = (databaseName: string, attempt = 1): string => `sandbox-portal #${attempt} ${databaseName}`.slice(0, 63);
 
 /**
  * Ends the sessions a lost run left on production. A worker that froze (a paused
@@ -55,12 +59,12 @@ export const copySessionName = (databaseName: string): string => `sandbox-portal
  * own role's sessions, which that role may end; a read-only session can. Returns how
  * many it ended.
  */
-export async function endLostCopySessions(productionUrl: string, databaseName: string): Promise<number> {
+export async function endLostCopySessions(productionUrl: string, databaseName: string, attempt: number): Promise<number> {
   const client = await openProductionClient(productionUrl, givingUpAfter());
   try {
     const { rows } = await client.query<{ ended: string }>(
       "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::text AS ended FROM pg_stat_activity WHERE application_name = $1 AND usename = current_user AND pid <> pg_backend_pid()",
-      [copySessionName(databaseName)],
+      [copySessionName(databaseName, attempt)],
     );
     return Number(rows[0]?.ended ?? 0);
   } finally {

@@ -31,8 +31,10 @@ function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
     log.error({ err: { name: error.name, message: withoutPasswords(error.message), stack: withoutPasswords(error.stack ?? "") } }, `production ${during} failed with a programming error`);
     return new AppError("PRODUCTION_UNREACHABLE");
   }
-  // The message may name hosts or users: the log gets the code and the kind, never the URL.
-  log.error({ code: code ?? name ?? "unknown error" }, `production ${during} failed`);
+  // The message may name hosts or users: the log gets the code and the kind, never the URL;
+  // a session refused by its checks says which (its message names settings, never the URL).
+  const refused = name === "ProductionNotReadOnlyError" ? (error as Error).message : undefined;
+  log.error({ code: code ?? name ?? "unknown error", refused }, `production ${during} failed`);
   return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");
 }
 

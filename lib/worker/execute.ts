@@ -5,8 +5,7 @@
  * only after the new copy is verified, in one transaction, so users never see a
  * half-made sandbox, and a failed refresh leaves the previous copy as it was.
  */
-import { copyLimits, rateTooSlowForDeadline, tenantCopyRateMBps } from "../config/copy-limits";
-import { SanitizationError } from "../sanitizer/errors";
+import { copyLimits, tenantCopyRateMBps } from "../config/copy-limits";
 import { withDatabase } from "../db/urls";
 import type { Prisma } from "../generated/portal/client";
 import { provisionSandbox } from "../sanitizer/provision";
@@ -146,11 +145,8 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: Held
   const sandboxServerUrl = await sandboxServerUrlOf(sandbox.id);
   // The run's deadline scales with production's size (a bounded read: a busy production fails this attempt).
   const limits = copyLimits();
-  const productionBytes = await getProductionSize(productionUrl);
-  const deadlineMs = limits.deadlineMs(productionBytes);
+  const deadlineMs = limits.deadlineMs(await getProductionSize(productionUrl));
   const rateMBps = tenantCopyRateMBps(sandbox.tenant, limits);
-  const tooSlow = rateTooSlowForDeadline(productionBytes, rateMBps, deadlineMs);
-  if (tooSlow) throw new SanitizationError("COPY_FAILED", tooSlow);
   const options = sandboxOptionsSchema.parse(run.options);
   const databaseName = runDatabaseName(sandbox.tenant.customerId, run.id);
   await dropEarlierAttemptsCopy(sandboxServerUrl, databaseName);
@@ -160,6 +156,7 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: Held
     productionUrl,
     sandboxServerUrl,
     databaseName,
+    attempt: run.attempts,
     sandboxCustomerId: sandbox.sandboxCustomerId!,
     serviceMailboxAddress: serviceMailboxAddress(sandbox.sandboxCustomerId!),
     options,

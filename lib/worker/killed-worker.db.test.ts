@@ -133,7 +133,7 @@ describe("a worker killed mid-run", () => {
     const targetDb = runDatabaseName("Cust4242", runId);
     const productionDb = decodeURIComponent(new URL(productionUrl).pathname.slice(1));
     const copySessions = async () =>
-      (await rowsOf(testServerAdminUrl(), "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", [productionDb, copySessionName(targetDb)])).length;
+      (await rowsOf(testServerAdminUrl(), "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", [productionDb, copySessionName(targetDb, 1)])).length;
     await waitFor("the copy to read production", async () => (await copySessions()) > 0 && (await databaseExists(testServerAdminUrl(), targetDb)));
     worker.kill("SIGSTOP");
     try {

@@ -35,7 +35,7 @@ export async function recoverStaleRuns(at?: Date): Promise<string[]> {
     if (!(await takeLostRun(run, now))) continue;
     if (run.kind !== "DELETE") {
       const databaseName = runDatabaseName(run.sandbox.tenant.customerId, run.id);
-      endingSessions.push(endSessionsOnProduction(run.sandbox.tenantId, databaseName, run.id));
+      endingSessions.push(endSessionsOnProduction(run.sandbox.tenantId, databaseName, run.attempts, run.id));
       const dropped = await tryDropSandboxDatabase(await sandboxServerUrlOf(run.sandboxId), databaseName);
       // A sandbox server that does not answer (its own alert says so): the run stays taken, is
       // stale again in STALE_AFTER_MS and is looked at then; the other lost runs are not held up.
@@ -67,10 +67,10 @@ export async function recoverStaleRuns(at?: Date): Promise<string[]> {
 }
 
 /** Ends what a lost run left on its production, if anything; a production that does not answer is logged and left (its sessions' own bounds end them). */
-async function endSessionsOnProduction(tenantId: string, databaseName: string, runId: string): Promise<void> {
+async function endSessionsOnProduction(tenantId: string, databaseName: string, attempt: number, runId: string): Promise<void> {
   try {
     const { productionUrl } = await tenantConnections(tenantId);
-    const ended = await endLostCopySessions(productionUrl, databaseName);
+    const ended = await endLostCopySessions(productionUrl, databaseName, attempt);
     if (ended > 0) log.warn({ runId, ended }, "ended a lost run's sessions on production");
   } catch (error) {
     log.warn({ err: error, runId }, "could not end a lost run's sessions on production");
