@@ -87,5 +87,11 @@ describe("single sign-on (OIDC)", () => {
       ["idp-a", "idp-b"].map((sub) => signIn({ user: { id: sub, email: "raced@example.com" }, account: { provider: "oidc", type: "oauth", providerAccountId: sub } } as never)),
     );
     expect(outcomes.filter((o) => o === true)).toHaveLength(1);
+    // One person's double click: both sign-ins are theirs.
+    await db.user.create({ data: { email: "double@example.com", name: "Double", role: "CUSTOMER_USER", passwordHash: "-" } });
+    const twice = await Promise.all(
+      [1, 2].map(() => signIn({ user: { id: "idp-double", email: "double@example.com" }, account: { provider: "oidc", type: "oauth", providerAccountId: "idp-double" } } as never)),
+    );
+    expect(twice).toEqual([true, true]);
   });
 });

@@ -37,7 +37,8 @@ export async function ssoAccount(identity: SsoIdentity): Promise<SsoVerdict> {
   if (!bound) {
     // Only while unbound (or bound at another issuer, an operator's change of provider): two first sign-ins at once bind one.
     const took = await db.user.updateMany({
-      where: { id: account.id, OR: [{ oidcSubject: null }, { oidcIssuer: { not: issuer } }] },
+      // The same identity's own second sign-in at once (a double click) finds it bound to itself.
+      where: { id: account.id, OR: [{ oidcSubject: null }, { oidcIssuer: { not: issuer } }, { oidcIssuer: issuer, oidcSubject: subject }] },
       data: { oidcIssuer: issuer, oidcSubject: subject },
     });
     if (took.count === 0) return { refused: `/sign-in?error=${SIGN_IN_ERROR.otherSsoIdentity}` };

@@ -48,6 +48,8 @@ describe("the copy's format per table", () => {
     expect(typeWithoutModifier("interval day to second(3)")).toBe("interval day to second");
     expect(typeWithoutModifier("time without time zone")).toBe("time without time zone");
     expect(typeWithoutModifier("double precision[]")).toBe("double precision[]");
+    // A `bpchar` column without a length is spelled so.
+    expect(typeWithoutModifier("bpchar")).toBe("bpchar");
   });
 
   it("text where a rule gives a value to a column of production's own type: its binary form is production's", () => {

@@ -10,6 +10,7 @@ import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../t
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { databaseExists } from "./drop";
 import { BLIND_MS, watchdogThread, watchForBlockedProduction } from "./lock-watchdog";
+import { freezingProxy } from "../testing/freezing-proxy";
 import { provisionSandbox } from "./provision";
 import { checksums, generateProduction, newSandboxName, rows } from "../testing/sanitizer-fixtures";
 
@@ -222,6 +223,22 @@ describe("the lock watchdog", () => {
       expect(watchdog.gaveWay()).toMatchObject({ code: "CONNECTION_LOST", message: expect.stringMatching(/could not watch production/) });
     } finally {
       await watchdog.stop();
+    }
+  }, 60_000);
+
+  it("stops a copy it cannot watch: production takes its polls and stops answering them", async () => {
+    const proxy = await freezingProxy(prod);
+    const watchdog = watchForBlockedProduction(proxy.url, { backendPids: () => [], onJoin: () => undefined }, 500);
+    try {
+      // Its session opens and polls; then production hangs.
+      await expect.poll(() => proxy.connections(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      proxy.freeze();
+      await expect.poll(() => watchdog.signal.aborted, { timeout: 2 * BLIND_MS + 10_000, interval: 250 }).toBe(true);
+      expect(watchdog.gaveWay()).toMatchObject({ code: "CONNECTION_LOST" });
+    } finally {
+      await watchdog.stop();
+      await proxy.close();
     }
   }, 60_000);
 });

@@ -130,7 +130,8 @@ export function watchForBlockedProduction(
     return error;
   };
   let pids = snapshot.backendPids();
-  const config = readOnlyConfig(productionUrl, givingUpAfter());
+  // A poll given up on within half the blind time: a production that takes the poll and never answers is blind too.
+  const config = readOnlyConfig(productionUrl, givingUpAfter(Math.max(1_000, blindMs / 2)));
   const copy: Watched = {
     watch: () => ({ type: "watch", id, config, check: READ_ONLY_CHECK, graceMs, pollMs, blindMs, pids, flag }),
     gaveWay,

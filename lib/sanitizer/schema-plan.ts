@@ -60,7 +60,7 @@ export interface SchemaPlan {
  */
 const BUILT_IN_TYPE_NAMES: ReadonlySet<string> = new Set([
   ...["smallint", "integer", "bigint", "numeric", "real", "double precision", "money", "oid", "boolean"],
-  ...["text", "character", "character varying", "name", "bytea", "uuid", "json", "jsonb", "jsonpath", "xml"],
+  ...["text", "character", "bpchar", "character varying", "name", "bytea", "uuid", "json", "jsonb", "jsonpath", "xml"],
   ...["date", "time", "timestamp", "interval", ...["year", "month", "day", "hour", "minute", "second", "year to month", "day to hour", "day to minute", "day to second", "hour to minute", "hour to second", "minute to second"].map((f) => `interval ${f}`)],
   ...["bit", "bit varying", "inet", "cidr", "macaddr", "macaddr8", "point", "line", "lseg", "box", "path", "polygon", "circle", "tsvector", "tsquery", "pg_lsn", "pg_snapshot", "txid_snapshot"],
   ...["int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange", "datemultirange"],

@@ -1,7 +1,9 @@
 /**
  * A DNS server for tests on a free UDP port of 127.0.0.1: it answers A questions for
  * the names it is given, says "no such name" for others, and never answers names
- * marked "hang" (a customer's domain whose servers are down). It counts questions.
+ * marked "hang" (a customer's domain whose servers are down); a name given as
+ * `{ a, aaaa: "servfail" }` fails its AAAA questions (servers that mishandle them).
+ * It counts questions.
  */
 import dgram from "node:dgram";
 import type { AddressInfo } from "node:net";
@@ -29,7 +31,7 @@ function answer(query: Buffer, end: number, rcode: number, ipv4: string | null):
   return Buffer.concat([header, query.subarray(12, end), record]);
 }
 
-export async function startNameServer(names: Record<string, string | "hang">) {
+export async function startNameServer(names: Record<string, string | "hang" | { a: string; aaaa: "servfail" }>) {
   const socket = dgram.createSocket("udp4");
   const asked: string[] = [];
   socket.on("message", (query, from) => {
@@ -37,7 +39,10 @@ export async function startNameServer(names: Record<string, string | "hang">) {
     asked.push(name);
     const known = names[name];
     if (known === "hang") return;
-    const reply = known === undefined ? answer(query, end, 3, null) : answer(query, end, 0, type === TYPE_A ? known : null);
+    const reply =
+      known === undefined ? answer(query, end, 3, null)
+      : typeof known === "object" ? (type === TYPE_A ? answer(query, end, 0, known.a) : answer(query, end, 2, null))
+      : answer(query, end, 0, type === TYPE_A ? known : null);
     socket.send(reply, from.port, from.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));

@@ -45,10 +45,12 @@ async function addressesOf(resolver: Resolver, hostname: string, family: number)
       throw new LookupFailed("EAI_AGAIN");
     }
   };
-  const [v4, v6] = await Promise.all([ask(4), ask(6)]);
-  const addresses = [...v4, ...v6];
-  if (addresses.length === 0) throw new LookupFailed("ENOTFOUND");
-  return addresses;
+  // A family whose question fails (servers that mishandle AAAA) does not fail the other's answer.
+  const [v4, v6] = await Promise.allSettled([ask(4), ask(6)]);
+  const addresses = [...(v4.status === "fulfilled" ? v4.value : []), ...(v6.status === "fulfilled" ? v6.value : [])];
+  if (addresses.length > 0) return addresses;
+  const failed = [v4, v6].find((r) => r.status === "rejected");
+  throw failed ? (failed as PromiseRejectedResult).reason : new LookupFailed("ENOTFOUND");
 }
 
 export interface LookupOptions {

@@ -75,12 +75,14 @@ describe("posting one event", () => {
 
 describe("looking up the endpoint's host name", () => {
   it("asks DNS, checks the addresses it answers, and gives up on a name whose servers never answer", async () => {
-    const dns = await startNameServer({ "hooks.customer.test": "127.0.0.1", "slow.customer.test": "hang" });
+    const dns = await startNameServer({ "hooks.customer.test": "127.0.0.1", "slow.customer.test": "hang", "v4only.customer.test": { a: "127.0.0.1", aaaa: "servfail" } });
     const receiver = await startWebhookReceiver();
     const lookup = guardedLookup({ servers: [dns.server], timeoutMs: 1000 });
     try {
       expect(await outcome(postSigned(receiver.url("hooks.customer.test"), headers, "{}", { ca: RECEIVER_CA, lookup }))).toBe(200);
       expect(await outcome(postSigned(receiver.url("missing.customer.test"), headers, "{}", { ca: RECEIVER_CA, lookup }))).toBe("The address's host name was not found.");
+      // Its AAAA question fails; its A answer stands. (The certificate is not for this name: reaching the receiver is what counts.)
+      expect(await outcome(postSigned(receiver.url("v4only.customer.test"), headers, "{}", { ca: RECEIVER_CA, lookup }))).toMatch(/TLS certificate was not accepted/);
       expect(await outcome(postSigned(receiver.url("slow.customer.test"), headers, "{}", { ca: RECEIVER_CA, lookup }))).toBe("The address's host name could not be looked up just now.");
       // The name resolves to loopback, which the operator no longer allows: refused at connect time.
       delete process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS;
