@@ -61,10 +61,15 @@ describe("the logger", () => {
       });
     log.error(violation(), "copy failed");
     log.error({ err: new Error("the copy failed", { cause: violation() }) }, "run failed");
+    // A NOT NULL or CHECK violation names the whole row; a value that would not parse names the value.
+    log.error(Object.assign(new Error('null value in column "org_number" of relation "company" violates not-null constraint'), { code: "23502", detail: "Failing row contains (7, Hansen (Bygg) AS, kari.hansen@firma.no, null)." }), "copy failed");
+    log.error(Object.assign(new Error('invalid input syntax for type uuid: "kari.hansen@firma.no"'), { code: "22P02" }), "copy failed");
 
     const text = JSON.stringify(lines);
     expect(text).not.toMatch(/kari|hansen/i);
-    expect(lines[0]).toMatchObject({ err: { code: "23505", table: "contact", constraint: "contact_email_key", detail: "Key (lower(email), company_id)=(…) already exists." } });
+    expect(lines[2]).toMatchObject({ err: { code: "23502", detail: "(left out: it may hold a row's values)", message: expect.stringContaining('column "org_number"') } });
+    expect(lines[3]).toMatchObject({ err: { message: 'invalid input syntax for type uuid: "…"' } });
+    expect(lines[0]).toMatchObject({ err: { code: "23505", table: "contact", constraint: "contact_email_key", detail: "Key (lower(email), company_id)=(…)" } });
     expect(text).toContain("contact_email_key");
   });
 

@@ -52,17 +52,30 @@ const DRIVER_OBJECTS = new Set(["client", "connection", "socket"]);
 
 /**
  * What PostgreSQL's errors tell of the rows they met: a key's values ("Key (email)=(kari@…)
- * already exists"), and the statement's context with its literals. They are a customer's
- * production data, and a log is no place for them; the column names stay.
+ * already exists"), a failing row ("Failing row contains (1, kari@…)"), a value that
+ * would not parse, and the statement's context with its literals. They are a customer's
+ * production data, and a log is no place for them: a key's columns stay, the rest goes.
  */
 const ROW_CONTEXT = new Set(["where", "internalQuery"]);
-const KEY_VALUES = /\)=\((?:[^()]|\([^()]*\))*\)/g;
+const KEY_COLUMNS = /^(Key \([^()]*(?:\([^()]*\)[^()]*)*\))=\(/;
+/** A data exception's message ends with the value it could not take, quoted: `invalid input syntax for type uuid: "…"`. */
+const QUOTED_VALUE = /: "[\s\S]*"$/;
+
+function detailWithoutValues(detail: string): string {
+  const key = KEY_COLUMNS.exec(detail);
+  return key ? `${key[1]}=(…)` : "(left out: it may hold a row's values)";
+}
 
 function withoutRowValues(serialized: object, depth = 0): Record<string, unknown> {
   const kept = Object.entries(serialized).filter(([key]) => !DRIVER_OBJECTS.has(key) && !ROW_CONTEXT.has(key));
+  const { code, message } = serialized as { code?: unknown; message?: unknown };
+  // A data exception (SQLSTATE class 22) names the value: its message, and the stack's first line, without it.
+  const masked = typeof code === "string" && code.startsWith("22") && typeof message === "string" ? message.replace(QUOTED_VALUE, ': "…"') : undefined;
   return Object.fromEntries(
     kept.map(([key, value]) => {
-      if (key === "detail" && typeof value === "string") return [key, value.replace(KEY_VALUES, ")=(…)")];
+      if (key === "detail" && typeof value === "string") return [key, detailWithoutValues(value)];
+      if (masked !== undefined && key === "message") return [key, masked];
+      if (masked !== undefined && key === "stack" && typeof value === "string") return [key, value.replace(message as string, masked)];
       if (key === "cause" && value !== null && typeof value === "object" && depth < 4) return [key, withoutRowValues(value, depth + 1)];
       return [key, value];
     }),

@@ -155,10 +155,14 @@ export async function listRuns(sandboxId: string, page = 1) {
 
 export type RunSummary = Awaited<ReturnType<typeof listRuns>>["runs"][number];
 
+/** The newest reports read for task names: a run's history of refreshes in a loop is not read whole on each view. */
+const REPORTS_NAMING_TASKS = 50;
+
 /**
  * The names of the tasks this sandbox's copies kept enabled, by task id, as their
  * reports recorded them: the history names a run's kept tasks even when that run
- * has no report of its own (queued, failed). The newest report's name wins.
+ * has no report of its own (queued, failed). The newest report's name wins, of the
+ * newest REPORTS_NAMING_TASKS reports.
  */
 export async function keptTaskNames(sandboxId: string): Promise<Map<number, string>> {
   const rows = await db.$queryRaw<{ id: number; name: string }[]>`
@@ -167,7 +171,8 @@ export async function keptTaskNames(sandboxId: string): Promise<Map<number, stri
     CROSS JOIN LATERAL jsonb_to_recordset(
       CASE WHEN jsonb_typeof(r.report->'keptTasks') = 'array' THEN r.report->'keptTasks' ELSE '[]'::jsonb END
     ) AS task(id int, name text)
-    WHERE r."sandboxId" = ${sandboxId} AND task.id IS NOT NULL AND task.name IS NOT NULL
+    WHERE r.id IN (SELECT id FROM "SandboxRun" WHERE "sandboxId" = ${sandboxId} AND report IS NOT NULL ORDER BY "createdAt" DESC LIMIT ${REPORTS_NAMING_TASKS})
+      AND task.id IS NOT NULL AND task.name IS NOT NULL
     ORDER BY task.id, r."createdAt" DESC`;
   return new Map(rows.map((r) => [r.id, r.name]));
 }
