@@ -20,7 +20,7 @@ const { buildWorld } = await import("../testing/test-world");
 const { notifyRunFinished } = await import("./run-finished-notices");
 const { listSandboxes, getSandboxForActor } = await import("./queries");
 const { listOpenAccess } = await import("./access");
-const { ACCESS_MAILS_PER_ADDRESS_PER_DAY, ACCESS_MAILS_PER_TENANT_PER_DAY } = await import("./access-notices");
+const { ACCESS_MAILS_PER_ADDRESS_PER_DAY, ACCESS_MAILS_PER_TENANT_PER_DAY, mailboxOf } = await import("./access-notices");
 
 let world: World;
 let outbox = "";
@@ -143,5 +143,13 @@ describe("access to a sandbox", () => {
     ]);
     expect((await mailsTo(anna.email)).length - annaBefore).toBe(1);
     expect(await db.accessMailSent.count({ where: { tenantId: world.tenantA } })).toBe(ACCESS_MAILS_PER_TENANT_PER_DAY);
+    // Operators hear that mails were withheld.
+    expect(await db.alert.findUnique({ where: { key: `access-mails-withheld:${world.tenantA}` } })).toMatchObject({ detail: expect.stringMatching(/^1 of the people given access were not mailed/) });
+  });
+
+  it("counts an address's sub-addresses as its mailbox: production may name kari+1@, kari+2@, …", () => {
+    expect(mailboxOf("Kari+1@Firma.no")).toBe("kari@firma.no");
+    expect(mailboxOf("kari+a+b@firma.no")).toBe("kari@firma.no");
+    expect(mailboxOf("kari@firma.no")).toBe("kari@firma.no");
   });
 });

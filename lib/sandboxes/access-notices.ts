@@ -13,6 +13,7 @@
 import { db } from "../db/portal";
 import { databaseNow } from "../db/database-clock";
 import { log } from "../observability/log";
+import { raiseAlertQuietly } from "../alerts/raise";
 import { createElement } from "react";
 import { planLabel } from "../sanitizer/options";
 import type { AccessChange } from "./access";
@@ -57,44 +58,64 @@ export async function tellAccessHolders(sandbox: AccessSandbox, changes: AccessC
         .map((a) => ({ userId: a.id, message: accessSubject(change.event, sandbox.name), link: stillOpen(change) ? `/sandboxes/${sandbox.id}` : null })),
     ),
   });
-  const allowed = await mailAllowance(sandbox.tenantId, reachable.map((c) => c.email));
-  let withheld = 0;
-  for (const change of reachable) {
-    if (!allowed.take(change.email)) {
-      withheld++;
-      continue;
-    }
+  const allowed = await reserveAccessMails(sandbox.tenantId, reachable.map((c) => c.email));
+  for (const [i, change] of reachable.entries()) {
+    if (!allowed.has(i)) continue;
     const facts = accessFacts(sandbox, change);
     await sendMail({ to: [change.email], subject: accessSubject(facts.event, facts.sandboxName), ...(await renderMail(createElement(AccessMail, facts))) });
-    await db.accessMailSent.create({ data: { tenantId: sandbox.tenantId, email: change.email, sentAt: await databaseNow() } });
   }
-  if (withheld > 0) log.warn({ tenantId: sandbox.tenantId, sandboxId: sandbox.id, withheld }, "access mails withheld: the tenant's daily bound is reached");
+  const withheld = reachable.length - allowed.size;
+  if (withheld > 0) {
+    log.warn({ tenantId: sandbox.tenantId, sandboxId: sandbox.id, withheld }, "access mails withheld: the tenant's daily bound is reached");
+    await raiseAlertQuietly({
+      key: `access-mails-withheld:${sandbox.tenantId}`,
+      subject: `access mails withheld for sandbox "${sandbox.name}" of ${sandbox.companyName}`,
+      detail: `${withheld} of the people given access were not mailed: the customer reached its daily bound of access mails (${ACCESS_MAILS_PER_TENANT_PER_DAY} in all, ${ACCESS_MAILS_PER_ADDRESS_PER_DAY} to an address). A customer refreshing in a loop, or production naming many addresses, does this.`,
+      link: `/sandboxes/${sandbox.id}`,
+    });
+  }
 }
 
 /** A tenant's access mails in a day, over all its sandboxes: eight full refreshes' worth of a sandbox's most users. */
 export const ACCESS_MAILS_PER_TENANT_PER_DAY = 2_000;
-/** One address's access mails from a tenant in a day: a person on several sandboxes, refreshed several times. */
+/** One mailbox's access mails from a tenant in a day: a person on several sandboxes, refreshed several times. */
 export const ACCESS_MAILS_PER_ADDRESS_PER_DAY = 10;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** How many more access mails the tenant may send today, in all and to each of `addresses`. */
-async function mailAllowance(tenantId: string, addresses: string[]) {
-  const since = new Date((await databaseNow()).getTime() - DAY_MS);
-  await db.accessMailSent.deleteMany({ where: { tenantId, sentAt: { lt: since } } });
-  const [total, perAddress] = await Promise.all([
-    db.accessMailSent.count({ where: { tenantId } }),
-    db.accessMailSent.groupBy({ by: ["email"], where: { tenantId, email: { in: [...new Set(addresses)] } }, _count: { _all: true } }),
-  ]);
-  let left = ACCESS_MAILS_PER_TENANT_PER_DAY - total;
-  const sent = new Map(perAddress.map((row) => [row.email, row._count._all]));
-  return {
-    /** Whether one more mail to `address` is within the bounds; counts it when it is. */
-    take(address: string): boolean {
-      const already = sent.get(address) ?? 0;
-      if (left <= 0 || already >= ACCESS_MAILS_PER_ADDRESS_PER_DAY) return false;
+/** The mailbox an address reaches, as the bound counts it: "kari+1@x.no" and "Kari+2@x.no" are kari@x.no's. */
+export function mailboxOf(address: string): string {
+  const at = address.lastIndexOf("@");
+  const local = address.slice(0, at).replace(/\+.*$/, "");
+  return `${local}${address.slice(at)}`.toLowerCase();
+}
+
+/**
+ * Which of `addresses` (by position) may be mailed now, counted as sent before they are:
+ * one run's reservation at a time per tenant (runs finishing at once each spent the
+ * whole allowance), a day's worth kept.
+ */
+async function reserveAccessMails(tenantId: string, addresses: string[]): Promise<Set<number>> {
+  const now = await databaseNow();
+  const since = new Date(now.getTime() - DAY_MS);
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`access-mails:${tenantId}`}))`;
+    await tx.accessMailSent.deleteMany({ where: { tenantId, sentAt: { lt: since } } });
+    const mailboxes = addresses.map(mailboxOf);
+    const [total, perMailbox] = await Promise.all([
+      tx.accessMailSent.count({ where: { tenantId } }),
+      tx.accessMailSent.groupBy({ by: ["email"], where: { tenantId, email: { in: [...new Set(mailboxes)] } }, _count: { _all: true } }),
+    ]);
+    let left = ACCESS_MAILS_PER_TENANT_PER_DAY - total;
+    const sent = new Map(perMailbox.map((row) => [row.email, row._count._all]));
+    const allowed = new Set<number>();
+    for (const [i, mailbox] of mailboxes.entries()) {
+      const already = sent.get(mailbox) ?? 0;
+      if (left <= 0 || already >= ACCESS_MAILS_PER_ADDRESS_PER_DAY) continue;
       left--;
-      sent.set(address, already + 1);
-      return true;
-    },
-  };
+      sent.set(mailbox, already + 1);
+      allowed.add(i);
+    }
+    await tx.accessMailSent.createMany({ data: [...allowed].map((i) => ({ tenantId, email: mailboxes[i]!, sentAt: now })) });
+    return allowed;
+  });
 }
