@@ -12,11 +12,13 @@
  * table they read, by raising hash_mem_multiplier for the session alone (never
  * lowering it). The memory a hashed set takes is its actual size, the chosen share's
  * keys (a few tens of MB at 10 % of ten million rows), not the allowance; work_mem,
- * which sorts use, is left alone. The allowance is bounded all the same (256 MB a
- * session, four million keys): it is production's memory, a hash that does not spill
- * holds what it is given, and a guess off by a lot (stale statistics, "changed since"
- * on a table of tens of millions) let a session take gigabytes, on several sessions at
- * once. Past the bound the planner scans instead: slower, never production's memory.
+ * which sorts use, is left alone. The allowance is bounded all the same (1 GB a
+ * session, sixteen million keys as the planner reckons them): it is production's
+ * memory, a hash that does not spill holds what it is given, and a guess off by a lot
+ * (stale statistics, "changed since" on a table of tens of millions) let a session take
+ * up to 1000 × work_mem, on several sessions at once. Past the bound the planner scans
+ * the set per row instead: a partial copy of a table reckoned at more than sixteen
+ * million rows runs into its deadline rather than into production's memory.
  */
 import type pg from "pg";
 
@@ -29,7 +31,7 @@ const BYTES_PER_HASHED_ROW = 64;
 /** PostgreSQL's upper bound for hash_mem_multiplier. */
 const MAX_MULTIPLIER = 1000;
 /** The most memory one session's hash may be allowed. */
-export const MAX_HASH_MEM_BYTES = 256 * 1024 ** 2;
+export const MAX_HASH_MEM_BYTES = 1024 ** 3;
 
 /** Lets `client`'s session hash sets of up to `largestTableRows` rows. */
 export async function allowHashedSets(client: pg.ClientBase, largestTableRows: number): Promise<void> {
