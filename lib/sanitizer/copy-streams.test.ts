@@ -33,6 +33,24 @@ function later(table: string, after: string[], copied: string[], written: string
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
 describe("the copy's streams", () => {
+  it("speak on a finished stream's session while another still works: the counts before the copy run on the copy's sessions", async () => {
+    const previous = process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
+    process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = "0.3";
+    const spoken: string[] = [];
+    const speaking = (name: string) => ({ name, query: async (sql: string) => void spoken.push(`${name}: ${sql}`) }) as unknown as pg.ClientBase;
+    try {
+      await drain({ sources: [speaking("first"), speaking("second")], plans: [plan("inbox_message", 100), plan("webhook", 1)], tracker }, async (_s, p) => {
+        // A count of a large table: three times the idle limit.
+        if (p.table === "inbox_message") await new Promise((r) => setTimeout(r, 900));
+      });
+      expect(spoken.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(spoken).size).toBe(1);
+    } finally {
+      if (previous === undefined) delete process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
+      else process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = previous;
+    }
+  });
+
   it("speak on a waiting stream's session while the other copies what it waits for: production ends a session idle in its transaction", async () => {
     const previous = process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
     process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = "0.3";

@@ -11,7 +11,8 @@
  * that hangs cannot pin production's snapshot): while the other stream copies a large
  * table, or a slow one at a tenant's copy rate, the waiting one speaks on its session
  * every third of that time, so a partial copy of a large production is not ended by
- * its own wait, every attempt.
+ * its own wait, every attempt. So does a stream that has finished while the others
+ * have not: the counts before the copy run on the same sessions as the copy after them.
  */
 import type pg from "pg";
 import { copyLimits } from "../config/copy-limits";
@@ -61,6 +62,7 @@ export async function drain(input: StreamsInput, work: PlanWork, afterStream?: (
   const queue = [...input.plans].sort((a, b) => first(a) - first(b) || b.estimatedBytes - a.estimatedBytes);
   const copied = new Set<string>();
   let inFlight = 0;
+  let streamsRunning = input.sources.length;
   const waiting: (() => void)[] = [];
   const wakeAll = () => waiting.splice(0).forEach((wake) => wake());
   const stop = new AbortController();
@@ -124,6 +126,9 @@ export async function drain(input: StreamsInput, work: PlanWork, afterStream?: (
       }
     }
     await afterStream?.(source);
+    streamsRunning--;
+    wakeAll();
+    while (streamsRunning > 0 && !signal.aborted) await waitKeepingAlive(source);
   };
   try {
     await Promise.all(
