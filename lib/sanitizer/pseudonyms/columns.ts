@@ -4,7 +4,7 @@
  * operator classifies `person-name`, `phone`, `address`, `free-text` (or `email`).
  * Isomorphic: the copy plan, the verifier and the dry run share it.
  */
-import { columnTreatment, type Classification } from "../classification";
+import type { Classification } from "../classification";
 import { ownValue } from "../../lookup-table";
 
 export const PERSONAL_KINDS = [
@@ -64,7 +64,8 @@ export function personalKind(classification: Classification, table: string, colu
   const contract = ownValue(CONTRACT_PERSONAL_COLUMNS, table);
   const kind = contract && ownValue(contract, column);
   if (kind) return kind;
-  const classified = columnTreatment(classification, table, column);
+  // Read as classification.ts's columnTreatment does, without its module (it reads files): this one is the wizard's too.
+  const classified = ownValue(classification.columns, `${table}.${column}`);
   return isPersonalKind(classified) ? classified : undefined;
 }
 

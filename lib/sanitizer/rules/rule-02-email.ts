@@ -8,7 +8,8 @@
  * Isomorphic: the wizard's e-mail step imports the twin into the browser, so this
  * module imports nothing at run time that needs a server.
  */
-import { columnTreatment, type Classification } from "../classification";
+import type { Classification } from "../classification";
+import { ownValue } from "../../lookup-table";
 import { quoteIdent, quoteLiteral } from "../sql";
 import { check, countWhere, offendingRows, type ContractRule, type RuleTable } from "./rule";
 import { oneLine } from "../../untrusted-text";
@@ -29,7 +30,8 @@ function emailColumns(table: RuleTable, classification: Classification): string[
     .map((c) => c.name)
     .filter(
       (column) =>
-        isContractEmail(table.name, column) || columnTreatment(classification, table.name, column) === "email",
+        // As classification.ts's columnTreatment reads it, without its module: this one is the browser's too (the wizard previews rewriteEmail).
+        isContractEmail(table.name, column) || ownValue(classification.columns, `${table.name}.${column}`) === "email",
     );
 }
 
