@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { bootstrap } from "../lib/startup/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
-import { addTenant, classifyTenant, generateTenant, listTenants, setCopyRate, setTenantEntitlements } from "./ops/tenant-commands";
+import { addTenant, classifyTenant, generateTenant, listTenants, setCopyRate, setProductionUrl, setTenantEntitlements } from "./ops/tenant-commands";
 import { addUser, changeRole, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { cancelSandboxRun, deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "tenant:generate": {
     usage: "--customer-id Cust12345 --company \"Name\" [--scale small|medium|large] [--seed N]   (new database on the portal's server)",
     run: generateTenant,
+  },
+  "tenant:set-url": {
+    usage: "--customer-id Cust12345 --production-url -   (its production's URL anew, on standard input: checked as at tenant:add)",
+    run: setProductionUrl,
   },
   "tenant:list": { usage: "(customer ids, companies, users, sandboxes, production database sizes, copy rates)", run: () => listTenants() },
   "tenant:copy-rate": {

@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   "checklist.fixed",
   "checklist.ticked",
   "tenant.registered",
+  "tenant.productionUrl.changed",
   "tenant.copyRate.changed",
   "tenant.classification.changed",
   "tenant.entitlements.changed",

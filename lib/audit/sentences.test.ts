@@ -71,6 +71,9 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     [event("checklist.ticked", { item: "not-a-backup", ticked: true }), "Ingrid Nordlys ticked “not a backup” on the checklist of sandbox “UAT” for Nordlys Consulting AS"],
     [event("checklist.ticked", { item: "dead-end", ticked: false }), "Ingrid Nordlys unticked “a dead end” on the checklist of sandbox “UAT” for Nordlys Consulting AS"],
   ],
+  "tenant.productionUrl.changed": [
+    [event("tenant.productionUrl.changed", { via: "operator CLI", production: "crm-db-8:5432" }, { actor: null, sandboxName: null }), "An operator (CLI) changed the production address of Nordlys Consulting AS to crm-db-8:5432"],
+  ],
   "tenant.registered": [
     [
       event("tenant.registered", { via: "operator CLI", customerId: "Cust10042", company: "Nordlys Consulting AS", production: "crm-db-7:5432", pinnedTo: "pg-eu-2" }, { actor: null, sandboxName: null }),

@@ -35,6 +35,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "checklist.fixed": "Checklist fix applied",
   "checklist.ticked": "Checklist item ticked",
   "tenant.registered": "Customer registered",
+  "tenant.productionUrl.changed": "Production address changed",
   "tenant.copyRate.changed": "Copy rate changed",
   "tenant.classification.changed": "Classification changed",
   "tenant.entitlements.changed": "Agreement changed",
@@ -118,6 +119,7 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   },
   "tenant.registered": ({ who, d }) =>
     `${who} registered the customer ${text(d.customerId) ?? "?"} with its production on ${text(d.production) ?? "?"}${text(d.pinnedTo) ? `, its sandboxes pinned to the server “${text(d.pinnedTo)}”` : ""}`,
+  "tenant.productionUrl.changed": ({ who, ofTenant, d }) => `${who} changed the production address${ofTenant} to ${text(d.production) ?? "?"}`,
   "tenant.copyRate.changed": ({ who, ofTenant, d }) => {
     const to = d.toMBps;
     const rate = typeof to !== "number" ? "the default" : to === 0 ? "no limit" : `${to} MB/s`;

@@ -12,15 +12,15 @@ const URL_PARAMETERS = new Set([
 /** Parameters that only name the session: dropped, since the copy names its own sessions (snapshot.ts). */
 const SESSION_NAMES = ["application_name", "fallback_application_name"];
 
+/** The parameters of a (parseable) production URL that would override the session's settings. */
+export function refusedUrlParameters(url: string): string[] {
+  return [...new Set(new URL(url).searchParams.keys())].filter((name) => !URL_PARAMETERS.has(name) && !SESSION_NAMES.includes(name));
+}
+
 /** Why the production URL cannot be used (parameters that would override the session's settings), or null. */
 export function productionUrlProblem(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "is not a URL";
-  }
-  const others = [...new Set(parsed.searchParams.keys())].filter((name) => !URL_PARAMETERS.has(name) && !SESSION_NAMES.includes(name));
+  if (!URL.canParse(url)) return "is not a URL";
+  const others = refusedUrlParameters(url);
   return others.length === 0 ? null : `may carry only TLS and connection settings (${[...URL_PARAMETERS].join(", ")}) as parameters, not ${others.join(", ")}: they would override the read-only session's settings`;
 }
 

@@ -15,6 +15,7 @@ import { checkContract } from "../crm/contract-check";
 import { givingUpAfter, openProductionClient } from "../crm/read-only";
 import { openSecret, sealSecret } from "../secrets/secret-box";
 import { tenantInputSchema, type TenantInput } from "./schema";
+import { quoted } from "../untrusted-text";
 
 export class TenantRegistrationError extends Error {
   constructor(message: string) {
@@ -69,6 +70,24 @@ export async function registerTenant(raw: TenantInput): Promise<{ id: string; cu
 }
 
 /**
+ * Points a registered tenant at its production's URL anew (a rotated password, a moved
+ * host, a URL stored before its parameters were checked): checked as a registration's
+ * (the same customer's production, read-only, on the contract), sealed, and audited
+ * with the host, never the URL.
+ */
+export async function changeProductionUrl(customerId: string, url: string): Promise<void> {
+  const parsed = tenantInputSchema.shape.productionUrl.safeParse(url);
+  if (!parsed.success) throw new TenantRegistrationError(`productionUrl ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true } });
+  if (!tenant) throw new TenantRegistrationError(`No tenant has customer id ${customerId}.`);
+  await assertUsableProduction(url, customerId);
+  await db.$transaction(async (tx) => {
+    await tx.tenant.update({ where: { id: tenant.id }, data: { productionUrlEncrypted: sealSecret(url) } });
+    await recordAudit({ action: "tenant.productionUrl.changed", actorId: null, tenantId: tenant.id, targetId: tenant.id, details: { via: "operator CLI", production: serverNameOf(url) } }, tx);
+  });
+}
+
+/**
  * The server a tenant registered with `--sandbox-server-url` is pinned to: the one
  * registered with that URL, else a new one named by its host and port (its role
  * checked first, like every server's).
@@ -103,19 +122,20 @@ export async function assertUsableProduction(url: string, customerId: string): P
     if (problems.length > 0) {
       throw new TenantRegistrationError(`The database does not match the CRM contract: ${problems.join(", ")}.`);
     }
+    // Two rows tell "not one"; each value cut: production's text, shown quoted.
     const { rows } = await client.query<{ customer_id: string; environment: string }>(
-      "SELECT customer_id, environment FROM public.installation ORDER BY id",
+      "SELECT left(customer_id, 64) AS customer_id, left(environment, 64) AS environment FROM public.installation ORDER BY id LIMIT 2",
     );
-    if (rows.length !== 1) throw new TenantRegistrationError(`The installation table must hold exactly one row; it holds ${rows.length}.`);
+    if (rows.length !== 1) throw new TenantRegistrationError(`The installation table must hold exactly one row; it holds ${rows.length === 0 ? "none" : "more"}.`);
     const installation = rows[0]!;
     if (installation.environment === "sandbox") {
       throw new TenantRegistrationError("That database is a sandbox (installation.environment = 'sandbox'): a sandbox is never a copy source.");
     }
     if (installation.environment !== "production") {
-      throw new TenantRegistrationError(`installation.environment is '${installation.environment}', expected 'production'.`);
+      throw new TenantRegistrationError(`installation.environment is ${quoted(installation.environment)}, expected "production".`);
     }
     if (installation.customer_id !== customerId) {
-      throw new TenantRegistrationError(`That database belongs to ${installation.customer_id}, not ${customerId}.`);
+      throw new TenantRegistrationError(`That database belongs to ${quoted(installation.customer_id)}, not ${customerId}.`);
     }
   } finally {
     await endOrCut(client);

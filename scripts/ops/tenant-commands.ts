@@ -2,7 +2,7 @@
 import { db } from "../../lib/db/portal";
 import { quoteIdent, withDatabase, databaseNameOf } from "../../lib/db/urls";
 import { generateProductionDatabase } from "../../lib/crm/generator";
-import { openConnections, registerTenant, TenantRegistrationError } from "../../lib/tenants/registry";
+import { changeProductionUrl, openConnections, registerTenant, TenantRegistrationError } from "../../lib/tenants/registry";
 import { customerIdSchema } from "../../lib/tenants/schema";
 import { CliError } from "./cli-error";
 import { parsePlans, required, text, type Flags } from "./flags";
@@ -19,7 +19,7 @@ import { TenantSettingError } from "../../lib/tenants/setting-error";
 import { loadClassification, type Classification } from "../../lib/sanitizer/classification";
 import { SanitizationError } from "../../lib/sanitizer/errors";
 import { PLAN_LABEL, type UserPlan } from "../../lib/sanitizer/options";
-import { productionTlsWarning } from "../../lib/crm/production-url";
+import { productionTlsWarning, refusedUrlParameters } from "../../lib/crm/production-url";
 
 
 export async function addTenant(flags: Flags): Promise<void> {
@@ -83,6 +83,21 @@ export async function generateTenant(flags: Flags): Promise<void> {
   }
 }
 
+/** A tenant's production URL anew (a rotated password, a moved host): checked as tenant:add checks one. */
+export async function setProductionUrl(flags: Flags): Promise<void> {
+  const customerId = required(flags, "customer-id");
+  const productionUrl = required(flags, "production-url");
+  try {
+    await changeProductionUrl(customerId, productionUrl);
+  } catch (error) {
+    if (error instanceof TenantRegistrationError) throw new CliError(error.message);
+    throw error;
+  }
+  const insecure = productionTlsWarning(productionUrl);
+  if (insecure) console.error(`warning: ${insecure}`);
+  console.log(`tenant ${customerId}: production URL changed, from its next read`);
+}
+
 export async function listTenants(): Promise<void> {
   const tenants = await db.tenant.findMany({ orderBy: { customerId: "asc" }, include: { _count: { select: { users: true, sandboxes: true } } } });
   const rows = [];
@@ -94,6 +109,8 @@ export async function listTenants(): Promise<void> {
       users: t._count.users,
       sandboxes: t._count.sandboxes,
       productionDatabase: databaseNameOf(productionUrl),
+      // A URL stored before parameters were checked: every read of it is refused until it is registered again.
+      productionUrl: refusedUrlParameters(productionUrl).length ? `refused: ${refusedUrlParameters(productionUrl).join(", ")}` : "ok",
       productionSize: formatSize(await orNullWhenUnavailable(getProductionSize(productionUrl))),
       copyRate: formatRate(t),
     });
