@@ -20,7 +20,6 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { contractTable } from "../crm/contract";
-import { ownValue } from "../lookup-table";
 import { SanitizationError } from "./errors";
 import { isCopyable, OBJECT_KINDS, sameObject, type SchemaObject } from "./schema-objects";
 
@@ -125,14 +124,7 @@ export function withTenantClassification(defaults: Classification, tenant: Class
   };
 }
 
-export function columnTreatment(c: Classification, table: string, column: string): ColumnTreatment | undefined {
-  return ownValue(c.columns, `${table}.${column}`);
-}
-
-/** How a production table is classified, or undefined: its own key only ("constructor" is a table name like any other). */
-export function tableTreatment(c: Classification, table: string): TableTreatment | undefined {
-  return ownValue(c.tables, table);
-}
+export { columnTreatment, tableTreatment } from "./treatments";
 
 export function objectTreatment(c: Classification, object: SchemaObject): ObjectTreatment | undefined {
   return c.objects.find((o) => sameObject(o, object))?.treatment;

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TablePlan } from "./copy-plan";
 import { drain, type DeferredPlan } from "./copy-streams";
 
@@ -33,33 +33,28 @@ function later(table: string, after: string[], copied: string[], written: string
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
 describe("the copy's streams", () => {
-  it("speak on a finished stream's session while another still works: the counts before the copy run on the copy's sessions", async () => {
-    const previous = process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
-    process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = "0.3";
-    const spoken: string[] = [];
-    const speaking = (name: string) => ({ name, query: async (sql: string) => void spoken.push(`${name}: ${sql}`) }) as unknown as pg.ClientBase;
-    try {
-      await drain({ sources: [speaking("first"), speaking("second")], plans: [plan("inbox_message", 100), plan("webhook", 1)], tracker }, async (_s, p) => {
+  describe("with production's idle limit at 0.3 s", () => {
+    beforeEach(() => void vi.stubEnv("PRODUCTION_IDLE_TIMEOUT_SECONDS", "0.3"));
+    afterEach(() => void vi.unstubAllEnvs());
+    /** Sources that note each statement said on them. */
+    const speakingSources = (spoken: string[]) =>
+      ["first", "second"].map((name) => ({ name, query: async (sql: string) => void spoken.push(`${name}: ${sql}`) }) as unknown as pg.ClientBase);
+
+    it("speak on a finished stream's session while another still works: the counts before the copy run on the copy's sessions", async () => {
+      const spoken: string[] = [];
+      await drain({ sources: speakingSources(spoken), plans: [plan("inbox_message", 100), plan("webhook", 1)], tracker }, async (_s, p) => {
         // A count of a large table: three times the idle limit.
         if (p.table === "inbox_message") await new Promise((r) => setTimeout(r, 900));
       });
       expect(spoken.length).toBeGreaterThanOrEqual(5);
       expect(new Set(spoken).size).toBe(1);
-    } finally {
-      if (previous === undefined) delete process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
-      else process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = previous;
-    }
-  });
+    });
 
-  it("speak on a waiting stream's session while the other copies what it waits for: production ends a session idle in its transaction", async () => {
-    const previous = process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
-    process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = "0.3";
-    const spoken: string[] = [];
-    const speaking = (name: string) => ({ name, query: async (sql: string) => void spoken.push(`${name}: ${sql}`) }) as unknown as pg.ClientBase;
-    try {
+    it("speak on a waiting stream's session while the other copies what it waits for: production ends a session idle in its transaction", async () => {
+      const spoken: string[] = [];
       const copied: string[] = [];
       await drain(
-        { sources: [speaking("first"), speaking("second")], plans: [plan("appointment", 100)], deferred: [later("contact", ["appointment"], copied, [])], tracker },
+        { sources: speakingSources(spoken), plans: [plan("appointment", 100)], deferred: [later("contact", ["appointment"], copied, [])], tracker },
         async (_s, p) => {
           // A large table: three times the idle limit.
           if (p.table === "appointment") await new Promise((r) => setTimeout(r, 900));
@@ -71,10 +66,7 @@ describe("the copy's streams", () => {
       // Only the waiting stream's session, never one in the middle of its COPY.
       expect(new Set(spoken).size).toBe(1);
       expect(spoken[0]).toMatch(/^(first|second): SELECT 1$/);
-    } finally {
-      if (previous === undefined) delete process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS;
-      else process.env.PRODUCTION_IDLE_TIMEOUT_SECONDS = previous;
-    }
+    });
   });
 
   it("copy first the tables a deferred plan follows, then write each deferred plan once those are in, before any other table", async () => {

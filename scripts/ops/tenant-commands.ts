@@ -103,6 +103,7 @@ export async function listTenants(): Promise<void> {
   const rows = [];
   for (const t of tenants) {
     const { productionUrl } = openConnections(t);
+    const refused = refusedUrlParameters(productionUrl);
     rows.push({
       customerId: t.customerId,
       company: t.companyName,
@@ -110,7 +111,7 @@ export async function listTenants(): Promise<void> {
       sandboxes: t._count.sandboxes,
       productionDatabase: databaseNameOf(productionUrl),
       // A URL stored before parameters were checked: every read of it is refused until it is registered again.
-      productionUrl: refusedUrlParameters(productionUrl).length ? `refused: ${refusedUrlParameters(productionUrl).join(", ")}` : "ok",
+      productionUrl: refused.length ? `refused: ${refused.join(", ")}` : "ok",
       productionSize: formatSize(await orNullWhenUnavailable(getProductionSize(productionUrl))),
       copyRate: formatRate(t),
     });

@@ -6,6 +6,7 @@
  */
 import type { Classification } from "../classification";
 import { ownValue } from "../../lookup-table";
+import { columnTreatment } from "../treatments";
 
 export const PERSONAL_KINDS = [
   "person-name",
@@ -64,8 +65,7 @@ export function personalKind(classification: Classification, table: string, colu
   const contract = ownValue(CONTRACT_PERSONAL_COLUMNS, table);
   const kind = contract && ownValue(contract, column);
   if (kind) return kind;
-  // Read as classification.ts's columnTreatment does, without its module (it reads files): this one is the wizard's too.
-  const classified = ownValue(classification.columns, `${table}.${column}`);
+  const classified = columnTreatment(classification, table, column);
   return isPersonalKind(classified) ? classified : undefined;
 }
 

@@ -9,7 +9,7 @@
  * module imports nothing at run time that needs a server.
  */
 import type { Classification } from "../classification";
-import { ownValue } from "../../lookup-table";
+import { columnTreatment } from "../treatments";
 import { quoteIdent, quoteLiteral } from "../sql";
 import { check, countWhere, offendingRows, type ContractRule, type RuleTable } from "./rule";
 import { oneLine } from "../../untrusted-text";
@@ -30,8 +30,7 @@ function emailColumns(table: RuleTable, classification: Classification): string[
     .map((c) => c.name)
     .filter(
       (column) =>
-        // As classification.ts's columnTreatment reads it, without its module: this one is the browser's too (the wizard previews rewriteEmail).
-        isContractEmail(table.name, column) || ownValue(classification.columns, `${table.name}.${column}`) === "email",
+        isContractEmail(table.name, column) || columnTreatment(classification, table.name, column) === "email",
     );
 }
 
