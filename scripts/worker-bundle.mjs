@@ -33,8 +33,8 @@ export const WORKER_ENTRIES = {
   "personal-data-preview": "scripts/personal-data-preview.ts",
   "provision-child": "scripts/bench/provision-child.ts",
 };
-/** Started as a thread from its own file (lib/sanitizer/lock-watchdog.ts): copied beside the code, as it is. */
-const THREAD_FILES = ["lib/sanitizer/lock-watchdog-thread.mjs"];
+/** Started as a thread from its own file (lib/crm/lock-watchdog.ts): copied beside the code, as it is. */
+const THREAD_FILES = ["lib/crm/lock-watchdog-thread.mjs"];
 export const WORKER_BUNDLES = ".worker";
 const KEEP_UNUSED_MS = 7 * 24 * 60 * 60 * 1000;
 /** How often a running process marks its build as in use: far within KEEP_UNUSED_MS. */

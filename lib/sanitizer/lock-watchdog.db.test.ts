@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { databaseExists } from "./drop";
-import { BLIND_MS, watchdogThread, watchForBlockedProduction } from "./lock-watchdog";
+import { BLIND_MS, watchdogThread, watchForBlockedProduction } from "../crm/lock-watchdog";
 import { freezingProxy } from "../testing/freezing-proxy";
 import { provisionSandbox } from "./provision";
+import { COPY_GIVES_WAY } from "./snapshot-phase";
 import { checksums, generateProduction, newSandboxName, rows } from "../testing/sanitizer-fixtures";
 
 /** How long the copy is held at a table step: far longer than production may be kept waiting. */
@@ -138,7 +139,11 @@ describe("the lock watchdog", () => {
     await copySession.query("SELECT count(*) FROM public.company");
     const pid = (copySession as unknown as { processID: number }).processID;
     copySession.on("error", () => undefined); // the watchdog ends it
-    const watchdog = watchForBlockedProduction(prod, { backendPids: () => [pid], onJoin: () => undefined }, 1_000);
+    const watchdog = watchForBlockedProduction(prod, { backendPids: () => [pid], onJoin: () => undefined }, 1_000, COPY_GIVES_WAY);
+    // Mid-watch: once its thread polls production.
+    await expect
+      .poll(async () => (await rows(testServerAdminUrl(), "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_blocking_pids(w.pid)%' AND pid <> pg_backend_pid()")).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await watchdogThread().terminate();
 
     const migration = await openMigration();
@@ -167,8 +172,8 @@ describe("the lock watchdog", () => {
     };
     const pidOf = (c: pg.Client) => (c as unknown as { processID: number }).processID;
     const [blocking, other] = [await holding("company"), await holding("contact")];
-    const blockingCopy = watchForBlockedProduction(prod, { backendPids: () => [pidOf(blocking)], onJoin: () => undefined }, 1_000);
-    const otherCopy = watchForBlockedProduction(prod, { backendPids: () => [pidOf(other)], onJoin: () => undefined }, 1_000);
+    const blockingCopy = watchForBlockedProduction(prod, { backendPids: () => [pidOf(blocking)], onJoin: () => undefined }, 1_000, COPY_GIVES_WAY);
+    const otherCopy = watchForBlockedProduction(prod, { backendPids: () => [pidOf(other)], onJoin: () => undefined }, 1_000, COPY_GIVES_WAY);
 
     const migration = await openMigration();
     await migration.query("ALTER TABLE public.company ADD COLUMN added_by_migration integer");
@@ -191,7 +196,7 @@ describe("the lock watchdog", () => {
     await copySession.query("BEGIN");
     await copySession.query("SELECT count(*) FROM public.company");
     const pid = (copySession as unknown as { processID: number }).processID;
-    const watchdog = watchForBlockedProduction(prod, { backendPids: () => [pid], onJoin: () => undefined }, 1_000);
+    const watchdog = watchForBlockedProduction(prod, { backendPids: () => [pid], onJoin: () => undefined }, 1_000, COPY_GIVES_WAY);
 
     // The careful migration: never waits more than 300 ms at a time, tries again 200 ms later.
     const migration = new pg.Client({ connectionString: prod });
@@ -217,7 +222,7 @@ describe("the lock watchdog", () => {
   it("stops a copy it cannot watch: production refuses its watching session", async () => {
     const unreachable = new URL(prod);
     unreachable.port = "1";
-    const watchdog = watchForBlockedProduction(unreachable.toString(), { backendPids: () => [], onJoin: () => undefined }, 500);
+    const watchdog = watchForBlockedProduction(unreachable.toString(), { backendPids: () => [], onJoin: () => undefined }, 500, COPY_GIVES_WAY);
     try {
       await expect.poll(() => watchdog.signal.aborted, { timeout: BLIND_MS + 10_000, interval: 250 }).toBe(true);
       expect(watchdog.gaveWay()).toMatchObject({ code: "CONNECTION_LOST", message: expect.stringMatching(/could not watch production/) });
@@ -228,7 +233,7 @@ describe("the lock watchdog", () => {
 
   it("stops a copy it cannot watch: production takes its polls and stops answering them", async () => {
     const proxy = await freezingProxy(prod);
-    const watchdog = watchForBlockedProduction(proxy.url, { backendPids: () => [], onJoin: () => undefined }, 500);
+    const watchdog = watchForBlockedProduction(proxy.url, { backendPids: () => [], onJoin: () => undefined }, 500, COPY_GIVES_WAY);
     try {
       // Its session opens and polls; then production hangs.
       await expect.poll(() => proxy.connections(), { timeout: 10_000 }).toBeGreaterThan(0);

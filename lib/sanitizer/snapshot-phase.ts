@@ -4,7 +4,7 @@
  * the database and its bare tables, stream the data. The snapshot is closed as soon
  * as the last row is in: production's transaction stays open no longer than needed,
  * and while it is open a watchdog makes the copy give way to any production session
- * it blocks (lib/sanitizer/lock-watchdog.ts).
+ * it blocks (lib/crm/lock-watchdog.ts).
  */
 import type pg from "pg";
 import { copyLimits, rateTooSlowForDeadline } from "../config/copy-limits";
@@ -15,7 +15,7 @@ import { checkSandboxServerRole, createSandboxDatabase } from "./create-database
 import { copyData, countLeftOut, joinSources, mergeResults, type CopyResult } from "./copy-data";
 import { tableStepKey } from "./copy-streams";
 import type { TargetSessions } from "./target-sessions";
-import { watchForBlockedProduction } from "./lock-watchdog";
+import { watchForBlockedProduction, type WatchFailures } from "../crm/lock-watchdog";
 import { assertNoDanglingKeys, buildCopyPlans, partialChosenCountQuery, partialDownKeysQuery, partialPulledFromCopy, type TablePlan } from "./copy-plan";
 import type { DownKeys, PulledIn } from "./partial-closure";
 import { readDownKeys } from "./partial-down-keys";
@@ -86,11 +86,18 @@ export interface SnapshotPhaseResult {
   indexed: ReadonlySet<string>;
 }
 
+/** Why a copy stopped for production: it is tried again later (GAVE_WAY, CONNECTION_LOST). */
+export const COPY_GIVES_WAY: WatchFailures = {
+  gaveWay: (seconds) => new SanitizationError("GAVE_WAY", `Production needed a table the copy was reading: one of production's own sessions waited more than ${seconds} s, so the copy gave way.`),
+  blind: (seconds) =>
+    new SanitizationError("CONNECTION_LOST", `The copy could not watch production for sessions it holds up (production did not answer its watching session for ${seconds} s), so it stopped: production comes first.`),
+};
+
 export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<SnapshotPhaseResult> {
   const { tracker, options, onPhase } = input;
   await input.step("snapshot");
   const snapshot = await timePhase(onPhase, "open snapshot", () => openSnapshot(input.productionUrl, { statementTimeoutMs: input.statementTimeoutMs, signal: input.signal, sessionName: copySessionName(input.databaseName, input.attempt) }));
-  const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs);
+  const watchdog = watchForBlockedProduction(input.productionUrl, snapshot, copyLimits().blockingGraceMs, COPY_GIVES_WAY);
   // Only reads the sandbox server: it runs while production's schema is read, and is awaited before CREATE DATABASE.
   const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);
   roleChecked.catch(() => undefined); // a failure is raised where it is awaited

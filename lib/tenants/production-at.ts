@@ -6,6 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import type pg from "pg";
+import { copyLimits } from "../config/copy-limits";
+import { watchForBlockedProduction, type LockWatchdog, type WatchFailures } from "../crm/lock-watchdog";
 import { givingUpAfter, openProductionClient } from "../crm/read-only";
 import { endOrCut } from "../db/client";
 import { withoutPasswords } from "../db/urls";
@@ -59,26 +61,73 @@ export function withProductionAt<T>(url: string, read: (client: pg.Client) => Pr
 }
 
 async function readProductionAt<T>(url: string, read: (client: pg.Client) => Promise<T>): Promise<T> {
+  const cut = new AbortController();
   let client: pg.Client;
   try {
-    client = await openProductionClient(url, {
-      connectionTimeoutMillis: PRODUCTION_READ_LIMITS.connectMs,
-      ...givingUpAfter(PRODUCTION_READ_LIMITS.statementMs),
-      lock_timeout: PRODUCTION_READ_LIMITS.lockMs,
-    });
+    client = await openProductionClient(
+      url,
+      {
+        connectionTimeoutMillis: PRODUCTION_READ_LIMITS.connectMs,
+        ...givingUpAfter(PRODUCTION_READ_LIMITS.statementMs),
+        lock_timeout: PRODUCTION_READ_LIMITS.lockMs,
+      },
+      cut.signal,
+    );
   } catch (error) {
     throw asUnavailable(error, "connect");
   }
   // A connection that drops while idle emits 'error'; without a listener that would crash the process.
   client.on("error", () => undefined);
+  const watch = watchOnceLong(url, client, () => cut.abort());
   try {
     await assertContractTablesArePlain(client);
     return await read(client);
   } catch (error) {
+    const stopped = watch.stopped();
+    if (stopped) {
+      log.warn({ reason: stopped.message }, "a read of production stopped for production's sake");
+      throw stopped;
+    }
     throw asUnavailable(error, "read");
   } finally {
     await endOrCut(client);
+    await watch.stop();
   }
+}
+
+/**
+ * A read that lasts longer than this is watched for production's sessions it holds up
+ * (lib/crm/lock-watchdog.ts): a dry run's counts hold their tables for up to a statement
+ * limit each, in one snapshot, and a customer's `ALTER TABLE` waited all that time, and
+ * every query of production's on that table behind it. A page's reads take milliseconds,
+ * and open no watching session.
+ */
+const WATCH_READS_AFTER_MS = 1_000;
+
+const READ_GIVES_WAY: WatchFailures = {
+  gaveWay: () => new AppError("PRODUCTION_BUSY", "Production needed a table the portal was reading (a change to its tables, perhaps), so the portal let go of it. Try again in a minute."),
+  blind: () => new AppError("PRODUCTION_UNREACHABLE"),
+};
+
+/**
+ * Watches the read's session once it has lasted WATCH_READS_AFTER_MS. `onStopped` cuts
+ * the session when it gave way (the watchdog's thread ends it on production too) or its
+ * watch cannot poll; stopped() then says why, in READ_GIVES_WAY's words.
+ */
+function watchOnceLong(url: string, client: pg.Client, onStopped: () => void) {
+  const pid = (client as unknown as { processID: number }).processID;
+  let watchdog: LockWatchdog | undefined;
+  const timer = setTimeout(() => {
+    watchdog = watchForBlockedProduction(url, { backendPids: () => [pid], onJoin: () => undefined }, copyLimits().blockingGraceMs, READ_GIVES_WAY);
+    watchdog.signal.addEventListener("abort", onStopped, { once: true });
+  }, WATCH_READS_AFTER_MS);
+  return {
+    stopped: () => watchdog?.gaveWay(),
+    async stop() {
+      clearTimeout(timer);
+      await watchdog?.stop();
+    },
+  };
 }
 
 const RELATION_KIND: Readonly<Record<string, string>> = { v: "view", m: "materialized view", f: "foreign table", p: "partitioned table" };

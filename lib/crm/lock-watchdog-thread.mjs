@@ -1,13 +1,13 @@
 /**
  * The lock watchdog's own thread (lock-watchdog.ts says why it has one). It watches
- * every copy of its process: each on a production session of its own, opened at once
- * and polled every `pollMs` for production sessions that the copy's sessions block.
- * When production's sessions have waited `graceMs` in all (waits less than
+ * every reader of its process (a copy, a long read): each on a production session of its
+ * own, opened at once and polled every `pollMs` for production sessions that the reader's
+ * sessions block. When production's sessions have waited `graceMs` in all (waits less than
  * FORGET_AFTER_MS apart add up: a migration that retries with a short lock_timeout
- * never waits long at a time), the copy gives way: the thread raises the copy's flag,
- * tells it, and ends the copy's sessions itself (the copy's thread may be busy for
+ * never waits long at a time), the reader gives way: the thread raises its flag,
+ * tells it, and ends its sessions itself (a copy's thread may be busy for
  * seconds). A watch that has not polled for `blindMs` (its session cannot reach
- * production, or production refuses it one) stops the copy too: a copy nobody watches
+ * production, or production refuses it one) stops the reader too: a copy nobody watches
  * is not one production can win against.
  *
  * Plain JavaScript that needs nothing but `pg`: a thread that loaded the portal's
@@ -16,7 +16,8 @@
  *
  * Messages in: {type: "watch", id, config, check, graceMs, pollMs, blindMs, pids, flag},
  * {type: "pids", id, pids}, {type: "unwatch", id}. Out: {type: "gave-way", id},
- * {type: "blind", id}, {type: "unwatched", id}. The flag: 1 gave way, 2 blind.
+ * {type: "blind", id}, {type: "unwatched", id}, and {type: "ready"} once loaded. The flag:
+ * 1 gave way, 2 blind.
  */
 import { parentPort } from "node:worker_threads";
 import pg from "pg";
@@ -153,3 +154,6 @@ parentPort?.on("message", (/** @type {any} */ m) => {
     void (watch ? watch.stop() : Promise.resolve()).finally(() => parentPort?.postMessage({ type: "unwatched", id: m.id }));
   }
 });
+
+// Loaded, pg and all: the process starts this thread again if it dies from now on (lock-watchdog.ts).
+parentPort?.postMessage({ type: "ready" });
