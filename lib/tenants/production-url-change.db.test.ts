@@ -51,3 +51,15 @@ describe("a tenant's production URL, changed", () => {
     expect((await tenantConnections(tenant.id)).productionUrl).toBe(before);
   });
 });
+
+describe("a tenant's customer id", () => {
+  it("is never a sandbox's own key: the sandbox's sign-in address is made from it", async () => {
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { customerId: "Cust5150" } });
+    const admin = await db.user.create({ data: { email: "admin@url.example", name: "Admin", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    await db.sandbox.create({ data: { tenantId: tenant.id, name: "Keyed", planCounts: {}, orderedById: admin.id, sandboxCustomerId: "Cust5151" } });
+
+    // A production whose own key is that sandbox's.
+    await expect(registerTenant({ customerId: "Cust5151", companyName: "Other AS", productionUrl: other })).rejects.toThrow("Customer id Cust5151 is a sandbox's own key on this portal");
+    expect(await db.tenant.count({ where: { customerId: "Cust5151" } })).toBe(0);
+  });
+});

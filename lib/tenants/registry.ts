@@ -40,6 +40,10 @@ export async function registerTenant(raw: TenantInput): Promise<{ id: string; cu
   if (await db.tenant.findUnique({ where: { customerId: input.customerId }, select: { id: true } })) {
     throw new TenantRegistrationError(`A tenant with customer id ${input.customerId} already exists.`);
   }
+  // A sandbox's own key (lib/sandboxes/customer-key.ts) makes its sign-in address: a tenant of the same key would share it with a sandbox.
+  if (await db.sandbox.findUnique({ where: { sandboxCustomerId: input.customerId }, select: { id: true } })) {
+    throw new TenantRegistrationError(`Customer id ${input.customerId} is a sandbox's own key on this portal, so it cannot be a tenant's. Contact the portal's developers.`);
+  }
   await assertUsableProduction(input.productionUrl, input.customerId);
   const pinnedTo = input.sandboxServerUrl ? await pinnableServer(input.sandboxServerUrl) : null;
 
