@@ -13,7 +13,7 @@ import { BLIND_MS, watchdogThread, watchForBlockedProduction } from "../crm/lock
 import { freezingProxy } from "../testing/freezing-proxy";
 import { provisionSandbox } from "./provision";
 import { COPY_GIVES_WAY } from "./snapshot-phase";
-import { checksums, generateProduction, newSandboxName, rows } from "../testing/sanitizer-fixtures";
+import { checksums, generateProduction, newSandboxName, rows, sandboxUrl } from "../testing/sanitizer-fixtures";
 
 /** How long the copy is held at a table step: far longer than production may be kept waiting. */
 const HOLD_MS = 20_000;
@@ -100,6 +100,27 @@ describe("the lock watchdog", () => {
 
     expect(waitedMs).toBeLessThan(6_000);
     await expectGaveWayCleanly(name, outcome, before);
+  }, 90_000);
+
+  it("holds no sequence: production's ALTER SEQUENCE runs at once while the copy reads, and the copy goes on", async () => {
+    const name = newSandboxName();
+    const { release, outcome } = await copyHeldAtThirdTable(name);
+    const [sequence] = await rows<{ name: string }>(prod, "SELECT relname AS name FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace ORDER BY 1 LIMIT 1");
+
+    const migration = await openMigration();
+    const started = Date.now();
+    await migration.query(`ALTER SEQUENCE public.${sequence!.name} CACHE 2`);
+    const waitedMs = Date.now() - started;
+    await migration.query("ROLLBACK");
+    await migration.end();
+    release();
+
+    try {
+      expect(waitedMs).toBeLessThan(1_000);
+      expect(await outcome).toBeNull();
+    } finally {
+      await dropTestDatabase(sandboxUrl(name));
+    }
   }, 90_000);
 
   it("makes the copy give way while the copy's own thread is busy (a hostile value being rewritten)", async () => {

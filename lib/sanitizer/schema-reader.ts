@@ -237,18 +237,17 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p','u','x'))
       ORDER BY 1, 2`,
   );
-  const sequences = await client.query<Omit<SourceSequence, "ownedBy" | "ownedMax"> & { ownerTable: string | null; ownerColumn: string | null; ownerIsInteger: boolean }>(
+  const sequences = await client.query<Omit<SourceSequence, "ownedBy" | "ownedMax" | "lastValue"> & { ownerTable: string | null; ownerColumn: string | null; ownerIsInteger: boolean }>(
     `SELECT s.relname AS name, format_type(q.seqtypid, NULL) AS "dataType", q.seqstart::text AS start,
             q.seqincrement::text AS increment, q.seqmin::text AS min, q.seqmax::text AS max,
             q.seqcache::text AS cache, q.seqcycle AS cycle, t.relname AS "ownerTable", a.attname AS "ownerColumn",
-            coalesce(d.deptype = 'i', false) AS identity, ps.last_value::text AS "lastValue",
+            coalesce(d.deptype = 'i', false) AS identity,
             coalesce(a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype), false) AS "ownerIsInteger"
        FROM pg_class s JOIN pg_sequence q ON q.seqrelid = s.oid
        LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid
             AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a','i')
        LEFT JOIN pg_class t ON t.oid = d.refobjid
        LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-       LEFT JOIN pg_sequences ps ON ps.schemaname = 'public' AND ps.sequencename = s.relname
       WHERE s.relnamespace = 'public'::regnamespace AND s.relkind = 'S' ORDER BY 1`,
   );
 
@@ -278,7 +277,7 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
     indexes: indexes.rows,
     sequences: await withOwnedMaxima(
       client,
-      sequences.rows.map(({ ownerTable, ownerColumn, ownerIsInteger, ...s }) => ({
+      (await withLastValues(client, sequences.rows)).map(({ ownerTable, ownerColumn, ownerIsInteger, ...s }) => ({
         ...s,
         ownedBy: ownerTable && ownerColumn ? { table: ownerTable, column: ownerColumn } : null,
         ownerIsInteger,
@@ -286,6 +285,28 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
     ),
     objects: await readSchemaObjects(client, bounds.objects, () => catalogRefusal(tooManyObjects(bounds))),
   };
+}
+
+/**
+ * Each sequence's last value, null when none has been drawn (as pg_sequences says it),
+ * read from the sequence itself: that takes an ACCESS SHARE lock on it, which only a
+ * DROP waits for, where pg_sequences (pg_sequence_last_value) takes ROW EXCLUSIVE, held
+ * until the snapshot ends, and production's `ALTER SEQUENCE` waited for it (the copy gave
+ * way). A sequence's row is never a snapshot's: this is its value now, past every id the
+ * snapshot holds. A sequence the portal's role may not read has none, as in pg_sequences.
+ */
+async function withLastValues<T extends { name: string }>(client: pg.ClientBase, sequences: T[]): Promise<(T & { lastValue: string | null })[]> {
+  const { rows: readable } = await client.query<{ name: string }>(
+    "SELECT relname AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'S' AND relname = ANY($1::text[]) AND has_table_privilege(oid, 'SELECT')",
+    [sequences.map((s) => s.name)],
+  );
+  if (readable.length === 0) return sequences.map((s) => ({ ...s, lastValue: null }));
+  // Names are quoted identifiers, never text read into SQL otherwise.
+  const { rows } = await client.query<{ n: number; last: string | null }>(
+    readable.map((r, n) => `SELECT ${n} AS n, CASE WHEN is_called THEN last_value::text END AS last FROM public.${quoteIdent(r.name)}`).join(" UNION ALL "),
+  );
+  const lastValues = new Map(rows.map((r) => [readable[r.n]!.name, r.last]));
+  return sequences.map((s) => ({ ...s, lastValue: lastValues.get(s.name) ?? null }));
 }
 
 /** Each owned sequence's column maximum on production, in one statement of the snapshot (read-only). */
