@@ -18,6 +18,12 @@ describe("a production URL", () => {
     expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c")).toMatch(/reaches crm-db\.example\.com without sslmode: the copy's reads travel in plain text/);
     expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?sslmode=no-verify")).toMatch(/to whoever answers/);
     expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?sslmode=verify-full")).toBeNull();
+    // libpq's reading: require and prefer check no certificate; require with a root certificate checks its chain.
+    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?uselibpqcompat=true&sslmode=require")).toMatch(/with sslmode=require \(as libpq reads it\): the copy's reads travel to whoever answers/);
+    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?uselibpqcompat=true&sslmode=prefer")).toMatch(/to whoever answers/);
+    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?uselibpqcompat=true&sslmode=require&sslrootcert=/etc/ca.pem")).toBeNull();
+    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?uselibpqcompat=true&sslmode=disable")).toMatch(/in plain text/);
+    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?sslmode=require")).toBeNull();
     expect(productionTlsWarning("postgres://r:pw@localhost:5432/c")).toBeNull();
     expect(productionTlsWarning("postgres://r:pw@127.0.0.1/c")).toBeNull();
   });

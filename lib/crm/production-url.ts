@@ -39,6 +39,10 @@ export function productionTlsWarning(url: string): string | null {
   const parsed = new URL(url);
   const mode = parsed.searchParams.get("sslmode");
   if (parsed.hostname === "" || LOCAL_HOST.test(parsed.hostname) || parsed.searchParams.has("host")) return null;
-  if (mode === "verify-full" || mode === "verify-ca" || mode === "require" || mode === "prefer") return null;
-  return `the production URL reaches ${parsed.hostname} ${mode ? `with sslmode=${mode}` : "without sslmode"}: the copy's reads travel ${mode === "no-verify" ? "to whoever answers" : "in plain text"}; use sslmode=verify-full with sslrootcert (README: TLS to every database)`;
+  // With uselibpqcompat=true the driver reads sslmode as libpq does: prefer, and require without a root certificate, check no certificate.
+  const libpq = parsed.searchParams.get("uselibpqcompat") === "true";
+  const unchecked = mode === "no-verify" || (libpq && (mode === "prefer" || (mode === "require" && !parsed.searchParams.has("sslrootcert"))));
+  if (!unchecked && (mode === "verify-full" || mode === "verify-ca" || mode === "require" || mode === "prefer")) return null;
+  const how = `${mode ? `with sslmode=${mode}` : "without sslmode"}${libpq ? " (as libpq reads it)" : ""}`;
+  return `the production URL reaches ${parsed.hostname} ${how}: the copy's reads travel ${unchecked ? "to whoever answers" : "in plain text"}; use sslmode=verify-full with sslrootcert (README: TLS to every database)`;
 }
