@@ -21,7 +21,7 @@ import path from "node:path";
 import { z } from "zod";
 import { contractTable } from "../crm/contract";
 import { SanitizationError } from "./errors";
-import { isCopyable, OBJECT_KINDS, sameObject, type SchemaObject } from "./schema-objects";
+import { isCopyable, OBJECT_KINDS, type SchemaObject } from "./schema-objects";
 
 const IDENT = "[a-z_][a-z0-9_$]*";
 const columnKey = z.string().regex(new RegExp(`^${IDENT}\\.${IDENT}$`), {
@@ -120,12 +120,27 @@ export function withTenantClassification(defaults: Classification, tenant: Class
   return {
     columns: { ...defaults.columns, ...tenant.columns },
     tables: { ...defaults.tables, ...tenant.tables },
-    objects: [...tenant.objects, ...defaults.objects.filter((o) => !tenant.objects.some((t) => sameObject(t, o)))],
+    objects: [...tenant.objects, ...defaults.objects.filter((o) => objectTreatment(tenant, o) === undefined)],
   };
 }
 
 export { columnTreatment, tableTreatment } from "./treatments";
 
+/**
+ * Each classification's objects, looked up by kind, table and name: a plan asks for every
+ * constraint, index and object of production's (up to 20,000, CATALOG_BOUNDS), and a
+ * tenant's classification may name as many; searching the list for each took seconds.
+ * The first of an object's entries wins, as a search would find it.
+ */
+const objectIndexes = new WeakMap<Classification["objects"], Map<string, ObjectTreatment>>();
+const objectKey = (o: SchemaObject) => JSON.stringify([o.kind, o.table, o.name]);
+
 export function objectTreatment(c: Classification, object: SchemaObject): ObjectTreatment | undefined {
-  return c.objects.find((o) => sameObject(o, object))?.treatment;
+  let index = objectIndexes.get(c.objects);
+  if (!index) {
+    index = new Map();
+    for (const o of c.objects) if (!index.has(objectKey(o))) index.set(objectKey(o), o.treatment);
+    objectIndexes.set(c.objects, index);
+  }
+  return index.get(objectKey(object));
 }

@@ -98,11 +98,13 @@ export function partialPulledInQuery(tables: readonly PlannedTable[], ctx: RuleC
 /** A partial copy's statement reading its chosen rows' keys (partial-down-keys.ts), to pass back as `partialDownKeys`. */
 export function partialDownKeysQuery(tables: readonly PlannedTable[], ctx: RuleContext): DownKeysQuery | null {
   if (ctx.options.kind !== "partial") return null;
+  // Looked up, not searched for each of the keys: production may hold thousands of tables.
+  const byName = new Map(tables.map((t) => [t.name, t]));
   const typeOf = (table: string, column: string) => {
-    const found = tables.find((t) => t.name === table)?.columns.find((c) => c.name === column);
+    const found = byName.get(table)?.columns.find((c) => c.name === column);
     return found && builtInType(found) ? found.type : null;
   };
-  const rowsOf = (table: string) => tables.find((t) => t.name === table)?.estimatedRows ?? 0;
+  const rowsOf = (table: string) => byName.get(table)?.estimatedRows ?? 0;
   return downKeysQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, typeOf, rowsOf);
 }
 

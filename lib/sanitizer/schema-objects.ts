@@ -58,10 +58,6 @@ export function isCopyable(kind: ObjectKind): boolean {
   return (COPYABLE_KINDS as readonly string[]).includes(kind);
 }
 
-export function sameObject(a: SchemaObject, b: SchemaObject): boolean {
-  return a.kind === b.kind && a.table === b.table && a.name === b.name;
-}
-
 /** Plain words for a refusal: `trigger "audit" on table company`. JSON quoting shows any name safely. */
 export function describeObject(o: SchemaObject): string {
   return `${o.kind} ${quoted(o.name)}${o.table === null ? "" : ` on table ${quoted(o.table)}`}`;

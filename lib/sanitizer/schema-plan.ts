@@ -104,8 +104,10 @@ export function planSchema(schema: SourceSchema, classification: Classification)
     return "omit";
   };
 
+  // Looked up by column, not searched for each: a catalog may hold 200,000 columns and 20,000 sequences (CATALOG_BOUNDS).
+  const identitySequences = new Map(schema.sequences.flatMap((s) => (s.identity && s.ownedBy ? [[columnKey(s.ownedBy.table, s.ownedBy.column), s] as const] : [])));
   for (const table of schema.tables.filter((t) => created.has(t.name))) {
-    plan.tables.push({ name: table.name, columns: table.columns.map((c) => planColumn(table, c, schema, classification, plan, decide)) });
+    plan.tables.push({ name: table.name, columns: table.columns.map((c) => planColumn(table, c, identitySequences, classification, plan, decide)) });
   }
   for (const k of schema.constraints.filter((c) => created.has(c.table))) {
     const planned = toPlanned(k);
@@ -134,6 +136,7 @@ export function planSchema(schema: SourceSchema, classification: Classification)
     }
   }
 
+  const enumLabels = new Map(schema.enums.map((e) => [e.name, e.labels]));
   for (const o of schema.objects) {
     // A SELECT of the parent reads its children's rows too: each table's rules would miss
     // the rows another's hold (an inbox's mail copied as a table of the customer's own).
@@ -142,17 +145,20 @@ export function planSchema(schema: SourceSchema, classification: Classification)
       continue;
     }
     if (decide(o) !== "create") continue;
-    const labels = schema.enums.find((e) => e.name === o.name)?.labels;
+    const labels = enumLabels.get(o.name);
     if (o.kind === "enum type" && labels) plan.enums.push({ name: o.name, labels });
     else plan.problems.push(`${o.kind} ${JSON.stringify(o.name)} cannot be copied`);
   }
   return plan;
 }
 
+/** One key per column: a table's and a column's names joined by a character neither may hold. */
+const columnKey = (table: string, column: string) => `${table}\u0000${column}`;
+
 function planColumn(
   table: SourceTable,
   c: SourceColumn,
-  schema: SourceSchema,
+  identitySequences: ReadonlyMap<string, SourceSequence>,
   classification: Classification,
   plan: SchemaPlan,
   decide: (o: SchemaObject) => "create" | "omit",
@@ -167,7 +173,7 @@ function planColumn(
   } else if (c.enumType !== null && !enumCopied && objectTreatment(classification, { kind: "enum type", table: null, name: c.enumType })) {
     plan.problems.push(`${where} is of enum type ${c.enumType}, which is left out`);
   }
-  const identitySequence = schema.sequences.find((s) => s.identity && s.ownedBy?.table === table.name && s.ownedBy.column === c.name) ?? null;
+  const identitySequence = identitySequences.get(columnKey(table.name, c.name)) ?? null;
   return {
     name: c.name,
     type: c.type ?? "",

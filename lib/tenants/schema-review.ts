@@ -24,7 +24,7 @@ import {
 } from "../sanitizer/classification";
 import { findDrift, treatmentsFor } from "../sanitizer/drift";
 import { SanitizationError } from "../sanitizer/errors";
-import { isCopyable, sameObject, type SchemaObject } from "../sanitizer/schema-objects";
+import { isCopyable, type SchemaObject } from "../sanitizer/schema-objects";
 import { readSourceSchema } from "../sanitizer/schema-reader";
 import { tenantClassification } from "./classification";
 import { withProduction } from "./production";
@@ -88,7 +88,7 @@ export async function reviewProductionSchema(tenantId: string): Promise<SchemaRe
 export async function reviewSchema(client: pg.ClientBase, classification: Classification): Promise<SchemaReview> {
   const schema = await readSourceSchema(client);
   const { drift, problems } = await findDrift(client, schema, classification);
-  const tables = new Map(schema.tables.map((t) => [t.name, t]));
+  const tables = new Map(schema.tables.map((t) => [t.name, { columns: t.columns.length, byName: new Map(t.columns.map((c) => [c.name, c])) }]));
   const blockers = [
     ...drift.missing.map((name) => `Production lacks ${name}, which every CRM has.`),
     ...drift.wrongType.map((what) => `Production's ${what} has a different type from every CRM's.`),
@@ -97,10 +97,10 @@ export async function reviewSchema(client: pg.ClientBase, classification: Classi
   return {
     columns: drift.unclassifiedColumns.map((key) => {
       const [table = "", column = ""] = splitColumnKey(key);
-      const source = tables.get(table)?.columns.find((c) => c.name === column);
+      const source = tables.get(table)?.byName.get(column);
       return { table, column, type: source?.typeLabel ?? "unknown", treatments: source ? treatmentsFor(source) : ["keep"] };
     }),
-    tables: drift.unclassifiedTables.map((name) => ({ name, columns: tables.get(name)?.columns.length ?? 0, treatments: [...TABLE_TREATMENTS] })),
+    tables: drift.unclassifiedTables.map((name) => ({ name, columns: tables.get(name)?.columns ?? 0, treatments: [...TABLE_TREATMENTS] })),
     objects: drift.unclassifiedObjects.map((o) => ({ ...o, treatments: isCopyable(o.kind) ? ["leave-out", "copy"] : ["leave-out"] })),
     blockers,
   };
@@ -114,16 +114,19 @@ function splitColumnKey(key: string): [string, string] {
 /** Refuses a choice for anything production does not have unclassified now, or a treatment it cannot take. */
 function assertChoicesMatch(review: SchemaReview, choices: ClassificationChoices): void {
   const refused: string[] = [];
+  // Looked up, not searched for each choice: a review may list 200,000 columns, and a customer chooses for as many.
+  const columns = new Map(review.columns.map((c) => [JSON.stringify([c.table, c.column]), c.treatments]));
+  const tables = new Map(review.tables.map((t) => [t.name, t.treatments]));
+  const objectKey = (o: { kind: string; table: string | null; name: string }) => JSON.stringify([o.kind, o.table, o.name]);
+  const objects = new Map(review.objects.map((o) => [objectKey(o), o.treatments]));
   for (const [key, treatment] of Object.entries(choices.columns)) {
-    const [table, column] = splitColumnKey(key);
-    const found = review.columns.find((c) => c.table === table && c.column === column);
-    if (!found?.treatments.includes(treatment)) refused.push(`column ${key}`);
+    if (!columns.get(JSON.stringify(splitColumnKey(key)))?.includes(treatment)) refused.push(`column ${key}`);
   }
   for (const [name, treatment] of Object.entries(choices.tables)) {
-    if (!review.tables.find((t) => t.name === name)?.treatments.includes(treatment)) refused.push(`table ${name}`);
+    if (!tables.get(name)?.includes(treatment)) refused.push(`table ${name}`);
   }
   for (const object of choices.objects) {
-    if (!review.objects.find((o) => sameObject(o, object))?.treatments.includes(object.treatment)) refused.push(`${object.kind} ${object.name}`);
+    if (!objects.get(objectKey(object))?.includes(object.treatment)) refused.push(`${object.kind} ${object.name}`);
   }
   if (refused.length) {
     throw new AppError("CONFLICT", `Production has changed since the review was shown, or a choice is not allowed (${refused.join(", ")}). Reload the review and choose again.`);
