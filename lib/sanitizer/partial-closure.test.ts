@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { SanitizationError } from "./errors";
-import { buildPartialClosure, companyBucket, type ForeignKeyEdge } from "./partial-closure";
+import { buildPartialClosure, CLOSURE_BOUNDS, closureGraph, companyBucket, type ForeignKeyEdge } from "./partial-closure";
 import { downKeysQuery, readDownKeys } from "./partial-down-keys";
 import { MAX_PULLED_IN, pulledFromCopy, pulledInQuery, readPulledIn } from "./partial-pulled-in";
 
@@ -57,6 +57,34 @@ describe("buildPartialClosure", () => {
   it("refuses tables that refer to each other in a circle, in plain words", () => {
     expect(() => buildPartialClosure(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(SanitizationError);
     expect(() => buildPartialClosure(share, new Set([...RECORDS, "category"]), [...EDGES, fk("category", "parent_id", "category")])).toThrow(/in a circle: category\./);
+  });
+
+  it("orders a chain of keys thousands of tables long parents first, and writes its last table's sets without recursion", () => {
+    // Past the bounds a copy refuses (below), so that what the closure writes stays small; ordering it and naming a
+    // table's sets must not depend on them (a chain of 6,666 tables overflowed the stack; ordering one took its square).
+    const chain = Array.from({ length: 8_000 }, (_v, i) => `t${String(i).padStart(4, "0")}`);
+    const edges = chain.map((t, i) => fk(t, "parent_id", i === 0 ? "company" : chain[i - 1]!));
+    const bounds = { ...CLOSURE_BOUNDS };
+    Object.assign(CLOSURE_BOUNDS, { tables: 10_000, foreignKeys: 10_000 });
+    try {
+      const graph = closureGraph({ by: "percent", percent: 10 }, new Set(["company", ...chain]), edges, new Map());
+      expect(graph.order).toEqual(["company", ...chain]);
+      const last = graph.withClause(graph.roots(chain.at(-1)!));
+      expect(last.match(/ AS \(/g)).toHaveLength(chain.length);
+      expect(last.indexOf("d0 AS")).toBeLessThan(last.indexOf("d1 AS"));
+    } finally {
+      Object.assign(CLOSURE_BOUNDS, bounds);
+    }
+  });
+
+  it("refuses to follow the keys of more tables, or more keys, than its statements can be written for, in plain words", () => {
+    const many = Array.from({ length: CLOSURE_BOUNDS.tables }, (_v, i) => `extra${i}`);
+    const tooMany = () => buildPartialClosure(share, new Set([...RECORDS, ...many]), [...EDGES, ...many.map((t) => fk(t, "company_id", "company"))]);
+    expect(tooMany).toThrow(SanitizationError);
+    expect(tooMany).toThrow(/at most 100 of production's customer tables and 1,000 keys between them; this copy would follow 106 tables/);
+
+    const keys = Array.from({ length: CLOSURE_BOUNDS.foreignKeys }, (_v, i) => fk("contact", `company${i}_id`, "company"));
+    expect(() => buildPartialClosure(share, RECORDS, [...EDGES, ...keys])).toThrow(/and 1,0\d\d keys\. Choose a full or configuration-only copy/);
   });
 });
 

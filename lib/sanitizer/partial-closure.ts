@@ -37,6 +37,15 @@ export interface RowScope {
   members: string;
 }
 
+/**
+ * A partial copy follows the foreign keys between at most this many tables, and this many
+ * keys between them. Each table's statement names the sets of every table it reaches, so
+ * the statements grow with the square of a chain of keys: 400 tables of 14 keys each wrote
+ * 194 MB of SQL, for the worker to hold and production to parse. A CRM's own are some 15
+ * tables and 30 keys; 100 tables of 9 keys each write 9 MB (`npm run bench:catalog`).
+ */
+export const CLOSURE_BOUNDS = { tables: 100, foreignKeys: 1_000 };
+
 /** The contract fixes the root: companies. */
 export const ROOT_TABLE = "company";
 
@@ -156,10 +165,21 @@ export function closureGraph(
   downKeys: ReadonlyMap<string, DownKeys> = new Map(),
 ) {
   const edges = foreignKeys.filter((e) => recordTables.has(e.table) && recordTables.has(e.refTable));
+  if (recordTables.size > CLOSURE_BOUNDS.tables || edges.length > CLOSURE_BOUNDS.foreignKeys) {
+    throw new SanitizationError(
+      "INVALID_OPTIONS",
+      `A partial copy follows the foreign keys between at most ${CLOSURE_BOUNDS.tables} of production's customer tables and ${CLOSURE_BOUNDS.foreignKeys.toLocaleString("en")} keys between them; this copy would follow ${recordTables.size.toLocaleString("en")} tables and ${edges.length.toLocaleString("en")} keys. Choose a full or configuration-only copy, or leave some of production's own tables out.`,
+      { tables: recordTables.size, foreignKeys: edges.length },
+    );
+  }
   const order = parentsFirst([...recordTables].sort(), edges);
   const index = new Map(order.map((t, i) => [t, i]));
-  const parentsOf = (t: string) => edges.filter((e) => e.table === t);
-  const childrenOf = (t: string) => edges.filter((e) => e.refTable === t);
+  // Each table's edges gathered once, in the edges' order: a production may hold thousands of
+  // tables and 100,000 foreign keys (CATALOG_BOUNDS), and filtering them all for each table was their product.
+  const parents = edgesBy(edges, (e) => e.table);
+  const children = edgesBy(edges, (e) => e.refTable);
+  const parentsOf = (t: string) => parents.get(t) ?? [];
+  const childrenOf = (t: string) => children.get(t) ?? [];
 
   // Down: the root, and whatever references a down row.
   const downable = new Set<string>();
@@ -217,7 +237,7 @@ export function closureGraph(
   const define = (name: string, deps: string[], sql: () => string) => cteDefinitions.set(name, { deps, sql: () => `${name} AS (${sql()})` });
   const pName = (t: string) => `p${index.get(t)}`;
   /** The columns of `t` that its parents' up edges read: what its copied set (f) holds. */
-  const copiedColumns = (t: string) => unique(edges.filter((e) => e.table === t && (upEdges.get(e.refTable) ?? []).includes(e)).flatMap((e) => e.columns));
+  const copiedColumns = (t: string) => unique(parentsOf(t).filter((e) => (upEdges.get(e.refTable) ?? []).includes(e)).flatMap((e) => e.columns));
   /** The columns of `t`'s down rows that its down children reference. */
   const downRefs = (t: string) => (downable.has(t) ? unique(childrenOf(t).filter((e) => downable.has(e.table)).flatMap((e) => e.refColumns)) : []);
   /** The one key column every up edge into `t` references, or null (none, or several). */
@@ -257,14 +277,24 @@ export function closureGraph(
   }
   /** One `WITH` holding the named sets that `names` read, each once. */
   const withClause = (names: string[]) => {
-    const needed: string[] = [];
-    const visit = (name: string) => {
-      if (needed.includes(name)) return;
-      for (const dep of cteDefinitions.get(name)?.deps ?? []) visit(dep);
-      needed.push(name);
-    };
-    names.forEach(visit);
-    return needed.length ? `WITH ${needed.map((n) => cteDefinitions.get(n)!.sql()).join(", ")} ` : "";
+    // Depth first, each set after the ones it reads, without recursion: a chain of foreign keys
+    // thousands of tables long overflowed the stack.
+    const needed = new Set<string>();
+    const entered = new Set<string>();
+    const stack = [...names].reverse().map((name) => ({ name, leaving: false }));
+    while (stack.length) {
+      const { name, leaving } = stack.pop()!;
+      if (leaving) {
+        needed.add(name);
+        continue;
+      }
+      if (entered.has(name)) continue;
+      entered.add(name);
+      stack.push({ name, leaving: true });
+      const deps = cteDefinitions.get(name)?.deps ?? [];
+      for (let i = deps.length - 1; i >= 0; i--) if (!entered.has(deps[i]!)) stack.push({ name: deps[i]!, leaving: false });
+    }
+    return needed.size ? `WITH ${[...needed].map((n) => cteDefinitions.get(n)!.sql()).join(", ")} ` : "";
   };
   /** The named set of the keys rows are pulled into `t` by, and its key column; null when `t` has none. */
   const pulledSet = (t: string) => (pulledAsSet(t) ? { name: pName(t), column: pullKey(t)! } : null);
@@ -309,22 +339,47 @@ const anyOf = (conditions: string[]) => (conditions.length === 0 ? "false" : con
  * refused, in plain words, rather than copied with a foreign key that may dangle.
  */
 function parentsFirst(tables: string[], edges: readonly ForeignKeyEdge[]): string[] {
+  // Round by round, as the tables are given: each round takes every table whose parents all
+  // came in earlier rounds. Each table counts its parents' edges still to come, and each edge
+  // is counted down once, when its parent comes: time in the tables and edges, not their product.
+  const position = new Map(tables.map((t, i) => [t, i]));
+  const between = edges.filter((e) => position.has(e.table) && position.has(e.refTable));
+  const waitingFor = new Map(tables.map((t) => [t, 0]));
+  for (const e of between) waitingFor.set(e.table, waitingFor.get(e.table)! + 1);
+  const children = edgesBy(between, (e) => e.refTable);
   const done: string[] = [];
-  const pending = new Set(tables);
-  while (pending.size) {
-    const ready = [...pending].filter((t) => edges.every((e) => e.table !== t || !pending.has(e.refTable) || done.includes(e.refTable)));
-    if (ready.length === 0) {
-      const tablesInCycle = [...pending].sort().join(", ");
-      throw new SanitizationError(
-        "INVALID_OPTIONS",
-        `A partial copy cannot follow the foreign keys between these tables, which refer to each other in a circle: ${tablesInCycle}. Choose a full or configuration-only copy.`,
-        { tables: [...pending] },
-      );
-    }
+  let ready = tables.filter((t) => waitingFor.get(t) === 0);
+  while (ready.length) {
+    done.push(...ready);
+    const next: string[] = [];
     for (const t of ready) {
-      pending.delete(t);
-      done.push(t);
+      for (const e of children.get(t) ?? []) {
+        const left = waitingFor.get(e.table)! - 1;
+        waitingFor.set(e.table, left);
+        if (left === 0) next.push(e.table);
+      }
     }
+    ready = next.sort((a, b) => position.get(a)! - position.get(b)!);
+  }
+  if (done.length < tables.length) {
+    const placed = new Set(done);
+    const inCycle = tables.filter((t) => !placed.has(t));
+    throw new SanitizationError(
+      "INVALID_OPTIONS",
+      `A partial copy cannot follow the foreign keys between these tables, which refer to each other in a circle: ${[...inCycle].sort().join(", ")}. Choose a full or configuration-only copy.`,
+      { tables: inCycle },
+    );
   }
   return done;
+}
+
+/** The edges of each table, by `key`, in the edges' order. */
+function edgesBy(edges: readonly ForeignKeyEdge[], key: (e: ForeignKeyEdge) => string): Map<string, ForeignKeyEdge[]> {
+  const by = new Map<string, ForeignKeyEdge[]>();
+  for (const e of edges) {
+    const list = by.get(key(e));
+    if (list) list.push(e);
+    else by.set(key(e), [e]);
+  }
+  return by;
 }
