@@ -57,6 +57,18 @@ export function readTenantPage(query: Partial<TenantListQuery> = {}, { pageSize 
   return readKeysetPage(query, pageSize, TENANT_SORTS[sort.key], (read) => readTenants(client, { q: query.q, sort }, read));
 }
 
+/**
+ * How long the customer list waits for one production's size. A production that answers
+ * slowly, or not at all, held the whole page for as long as its read was allowed (up to
+ * 25 s after connecting, and the page was read again on every view). Past this the row
+ * says the size is still being read; the reading goes on, and the next view within a
+ * minute shows it (recentReadings).
+ */
+export const LIST_SIZE_WAIT_MS = 2_000;
+
+/** What the list shows of a production's size: its bytes, or why not. */
+export type ShownSize = number | "unreachable" | "still reading";
+
 /** One page of the tenants, for staff: no URLs, only what the page shows. */
 export async function listTenantsForStaff(query: Partial<TenantListQuery> = {}, options: ListOptions = {}) {
   const page = await readTenantPage(query, options);
@@ -64,8 +76,18 @@ export async function listTenantsForStaff(query: Partial<TenantListQuery> = {}, 
   const rows = await Promise.all(
     page.rows.map(async ({ productionUrlEncrypted, ...t }) => ({
       ...t,
-      productionBytes: await orNullWhenUnavailable(getTenantProductionSize(t.id, openConnections({ productionUrlEncrypted }).productionUrl)),
+      productionSize: await sizeWithin(getTenantProductionSize(t.id, openConnections({ productionUrlEncrypted }).productionUrl), LIST_SIZE_WAIT_MS),
     })),
   );
   return { ...page, rows };
+}
+
+async function sizeWithin(reading: Promise<number>, ms: number): Promise<ShownSize> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"still reading">((resolve) => (timer = setTimeout(() => resolve("still reading"), ms)));
+  try {
+    return await Promise.race([orNullWhenUnavailable(reading).then((bytes) => bytes ?? "unreachable"), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -56,7 +56,7 @@ function TenantTable({ tenants }: { tenants: Awaited<ReturnType<typeof listTenan
         <tr key={t.id}>
           <td className="px-4 py-2 font-mono">{t.customerId}</td>
           <td className="px-4 py-2">{t.companyName}</td>
-          <td className="px-4 py-2">{t.productionBytes === null ? "unreachable" : formatBytes(t.productionBytes)}</td>
+          <td className="px-4 py-2">{typeof t.productionSize === "number" ? formatBytes(t.productionSize) : t.productionSize}</td>
           <td className="px-4 py-2 tabular-nums">{t.userCount}</td>
           <td className="px-4 py-2 tabular-nums">{t.sandboxCount}</td>
           <td className="px-4 py-2">
