@@ -49,6 +49,27 @@ describe("entitlements", () => {
     expect(use.plans.complete).toEqual({ entitled: null, used: 150 });
   });
 
+  it("holds a customer without an agreement to five orders waiting for their setup: each holds room on a server", async () => {
+    signInAs(world.users.adminB);
+    const waiting = () => db.sandbox.count({ where: { tenantId: world.tenantB, status: "AWAITING_SETUP" } });
+    const before = (await db.sandbox.findMany({ where: { tenantId: world.tenantB }, select: { id: true } })).map((s) => s.id);
+    while ((await waiting()) < 5) expect(await createOrderAction(order({ complete: 1 }))).toMatchObject({ ok: true });
+    const sixth = await createOrderAction(order({ complete: 1 }));
+    expect(sixth).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+    expect(!sixth.ok && sixth.message).toBe("5 of your sandboxes are waiting for their setup. Set one up or delete it before ordering another.");
+    expect(await waiting()).toBe(5);
+
+    // One cancelled makes room; a sales rep orders on the customer's behalf beyond it.
+    const [newest] = await db.sandbox.findMany({ where: { tenantId: world.tenantB, status: "AWAITING_SETUP" }, orderBy: { createdAt: "desc" }, take: 1 });
+    expect(await cancelOrderAction({ sandboxId: newest!.id })).toMatchObject({ ok: true });
+    expect(await createOrderAction(order({ complete: 1 }))).toMatchObject({ ok: true });
+    signInAs(world.users.sales);
+    expect(await createOrderForCustomerAction({ ...order({ complete: 1 }), tenantId: world.tenantB })).toMatchObject({ ok: true });
+    expect(await waiting()).toBe(6);
+    // As the tests after this one found the tenant.
+    await db.sandbox.updateMany({ where: { tenantId: world.tenantB, id: { notIn: before } }, data: { status: "CANCELLED" } });
+  });
+
   it("keeps a customer admin's orders within the agreement, and says what is beyond it", async () => {
     await setTenantEntitlements({ "customer-id": "Cust40001", sandboxes: "2", plans: "sales-premium=3" });
     expect(await db.auditEvent.count({ where: { action: "tenant.entitlements.changed", tenantId: world.tenantA } })).toBe(1);

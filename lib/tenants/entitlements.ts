@@ -67,7 +67,15 @@ export function beyondEntitlements(use: EntitlementUse, planCounts: Record<UserP
 }
 
 /**
- * Refuses a customer admin's order beyond the entitlements; staff orders pass (a
+ * A customer's orders still waiting for their setup, at most, whatever their agreement:
+ * each holds room on a sandbox server (placement counts it), and a customer without an
+ * agreement filed orders it never set up (the API takes 120 a minute) until no server
+ * had room for any other customer's.
+ */
+export const MAX_AWAITING_SETUP = 5;
+
+/**
+ * Refuses a customer admin's order beyond the entitlements, or beyond MAX_AWAITING_SETUP; staff orders pass (a
  * sales rep sells beyond them, an operator is never capped). Call inside the
  * order's transaction: the tenant row is locked, so two orders cannot both take
  * the last sandbox.
@@ -81,6 +89,9 @@ export async function assertWithinEntitlements(
 ): Promise<void> {
   if (actor.role !== "CUSTOMER_ADMIN") return;
   await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+  if (!replacing && (await tx.sandbox.count({ where: { tenantId, status: "AWAITING_SETUP" } })) >= MAX_AWAITING_SETUP) {
+    throw new AppError("INVALID_INPUT", `${MAX_AWAITING_SETUP} of your sandboxes are waiting for their setup. Set one up or delete it before ordering another.`);
+  }
   const problems = beyondEntitlements(await entitlementUse(tenantId, tx), planCounts, replacing);
   if (problems.length) {
     throw new AppError("INVALID_INPUT", `This order goes beyond what your agreement covers. ${problems.join(" ")} Ask your sales rep to order it for you, or order less.`, {
