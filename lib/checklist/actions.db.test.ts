@@ -17,7 +17,7 @@ const { oneOffQuery } = await import("../db/one-off-query");
 const { generateProductionDatabase } = await import("../crm/generator");
 const { buildWorld } = await import("../testing/test-world");
 const { getChecklist } = await import("./queries");
-const { sandboxSessionsOpen } = await import("./sandbox-database");
+const { customerSessionsOpen, sandboxSessionsOpen } = await import("./sandbox-database");
 const { fixChecklistItemAction, tickChecklistItemAction } = await import("./actions");
 const { provisionSandbox } = await import("../sanitizer/provision");
 const { parseClassification } = await import("../sanitizer/classification");
@@ -162,6 +162,30 @@ describe("the best-practices checklist", () => {
     }
     expect(sandboxSessionsOpen(sandboxId)).toBe(0);
   });
+
+  it("opens at most four sessions for one customer's sandboxes however many it has: another customer's checklist gets its turn", async () => {
+    const holder = new pg.Client({ connectionString: sandboxUrl });
+    await holder.connect();
+    const many = await Promise.all(Array.from({ length: 8 }, () => makeSandbox(world.tenantA, world.users.adminA, sandboxDb.database!, null)));
+    const refOf = (id: string, tenantId: string) => ({ id, tenantId, databaseName: sandboxDb.database!, sandboxCustomerId: SANDBOX_KEY, options: {} });
+    try {
+      // The sandboxes' users hold a lock every read waits on; the customer reloads each sandbox's page twice.
+      await holder.query("BEGIN; LOCK TABLE scheduled_task IN ACCESS EXCLUSIVE MODE");
+      const reads = many.flatMap((id) => [1, 2].map(() => getChecklist(refOf(id, world.tenantA)).then(() => "read", () => "gave up")));
+      await vi.waitFor(() => expect(customerSessionsOpen(world.tenantA)).toBe(4), { timeout: 5_000 });
+      // Sixteen in all would be free for them without the customer's own bound: the other customer's read takes a session at once.
+      const other = getChecklist(refOf(sandboxOfB, world.tenantB)).then(() => "read", () => "gave up");
+      await vi.waitFor(() => expect(sandboxSessionsOpen(sandboxOfB)).toBe(1), { timeout: 2_000 });
+      expect(customerSessionsOpen(world.tenantA)).toBe(4);
+      await holder.query("ROLLBACK");
+      await Promise.all([...reads, other]);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      await holder.end();
+      await db.sandbox.deleteMany({ where: { id: { in: many } } });
+    }
+    expect(customerSessionsOpen(world.tenantA)).toBe(0);
+  }, 60_000);
 
   it("refuses fixes without a session, with a role that may not fix, and on another tenant's sandbox", async () => {
     const before = await q(sandboxDb, "SELECT value FROM preference WHERE name LIKE '%OptIn - Configured' AND associate_id IS NULL ORDER BY name");

@@ -27,7 +27,6 @@ export interface ChecklistState {
 }
 
 export interface ChecklistSandbox extends SandboxDatabaseRef {
-  tenantId: string;
   options: unknown;
 }
 

@@ -17,6 +17,7 @@ import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 
 export interface SandboxDatabaseRef {
   id: string;
+  tenantId: string;
   databaseName: string;
   sandboxCustomerId: string | null;
 }
@@ -47,10 +48,13 @@ export const SANDBOX_SESSION_BOUNDS = {
  * sandbox server is shared by many customers, and each page view read the checklist on a
  * client of its own: a customer reloading the sandbox page in a loop (while the sandbox's
  * users hold a lock, so each read waits out its bounds) opened sessions until the server
- * had none left for the other customers' sandboxes and copies. The rest wait their turn,
- * at most WAIT_FOR_TURN_MS (a page reloaded in a loop leaves no line of renders behind it).
+ * had none left for the other customers' sandboxes and copies. And per customer: one with
+ * eight sandboxes held all sixteen, and every other customer's checklist waited. The rest
+ * wait their turn, at most WAIT_FOR_TURN_MS (a page reloaded in a loop leaves no line of
+ * renders behind it).
  */
 const PER_SANDBOX = new KeyedLimit(2);
+const PER_TENANT = new KeyedLimit(4);
 const IN_ALL = new KeyedLimit(16);
 const WAIT_FOR_TURN_MS = 10_000;
 const BUSY = "The sandbox database is busy with other requests just now. Try again in a minute.";
@@ -59,30 +63,24 @@ const BUSY = "The sandbox database is busy with other requests just now. Try aga
 export async function withSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (crm: CrmClient) => Promise<T>): Promise<T> {
   const url = await sandboxUrl(ref);
   const turn = { waitMs: WAIT_FOR_TURN_MS };
-  return PER_SANDBOX.run(
-    ref.id,
-    () =>
-      IN_ALL.run(
-        "all",
-        async () => {
-          // One connection: the checklist reads in one transaction, a fix writes in one.
-          const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1, ...SANDBOX_SESSION_BOUNDS }) });
-          try {
-            return await run(crm);
-          } finally {
-            await crm.$disconnect();
-          }
-        },
-        turn,
-      ),
-    turn,
-  ).catch((error: unknown) => {
+  const session = async () => {
+    // One connection: the checklist reads in one transaction, a fix writes in one.
+    const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1, ...SANDBOX_SESSION_BOUNDS }) });
+    try {
+      return await run(crm);
+    } finally {
+      await crm.$disconnect();
+    }
+  };
+  return PER_SANDBOX.run(ref.id, () => PER_TENANT.run(ref.tenantId, () => IN_ALL.run("all", session, turn), turn), turn).catch((error: unknown) => {
     throw error instanceof WaitTooLong ? new AppError("CONFLICT", BUSY) : error;
   });
 }
 
 /** How many of this process's turns on a sandbox's database are taken now (a session open, or about to be). */
 export const sandboxSessionsOpen = (sandboxId: string): number => PER_SANDBOX.runningFor(sandboxId);
+/** The same, of all a customer's sandboxes. */
+export const customerSessionsOpen = (tenantId: string): number => PER_TENANT.runningFor(tenantId);
 
 /** A transaction on the sandbox database that refuses to write to anything but this sandbox. */
 export async function writeSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (tx: CrmTransaction) => Promise<T>): Promise<T> {
