@@ -26,10 +26,19 @@ const from = () => process.env.MAIL_FROM ?? "Sandbox Portal <no-reply@sandbox-po
 // turbopackIgnore: the outbox is runtime data, not code to trace into the build.
 export const outboxDir = () => path.resolve(/*turbopackIgnore: true*/ process.env.OUTBOX_DIR ?? ".data/outbox");
 
-export async function sendMail(mail: Mail): Promise<void> {
+/**
+ * How long a mail waits on the SMTP server, at most (ms); SMTP_URL's own parameters win.
+ * Nodemailer's defaults are 2 minutes to connect and 10 of silence mid-message, and mails
+ * are sent from a worker's run slot (a run's notices and access mails, one after another)
+ * and from the web server's requests: a mail server that hung held a slot every tenant's
+ * runs share for that long, a mail at a time.
+ */
+export const SMTP_LIMITS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 5_000 };
+
+export async function sendMail(mail: Mail, limits: Partial<typeof SMTP_LIMITS> = SMTP_LIMITS): Promise<void> {
   if (mail.to.length === 0) return;
   if (process.env.SMTP_URL) {
-    const transport = nodemailer.createTransport(process.env.SMTP_URL);
+    const transport = nodemailer.createTransport({ ...SMTP_LIMITS, ...limits, url: process.env.SMTP_URL });
     await transport.sendMail({ from: from(), to: mail.to.join(", "), subject: mail.subject, text: mail.text, html: mail.html });
     return;
   }
