@@ -62,7 +62,9 @@ const BUSY = "The sandbox database is busy with other requests just now. Try aga
 /** Opens a short-lived client on the sandbox database: sandboxes are many, so none is kept open. */
 export async function withSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (crm: CrmClient) => Promise<T>): Promise<T> {
   const url = await sandboxUrl(ref);
-  const turn = { waitMs: WAIT_FOR_TURN_MS };
+  // One wait for all three turns, not one each.
+  const deadline = Date.now() + WAIT_FOR_TURN_MS;
+  const turn = () => ({ waitMs: Math.max(0, deadline - Date.now()) });
   const session = async () => {
     // One connection: the checklist reads in one transaction, a fix writes in one.
     const crm = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1, ...SANDBOX_SESSION_BOUNDS }) });
@@ -72,7 +74,7 @@ export async function withSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (crm:
       await crm.$disconnect();
     }
   };
-  return PER_SANDBOX.run(ref.id, () => PER_TENANT.run(ref.tenantId, () => IN_ALL.run("all", session, turn), turn), turn).catch((error: unknown) => {
+  return PER_SANDBOX.run(ref.id, () => PER_TENANT.run(ref.tenantId, () => IN_ALL.run("all", session, turn()), turn()), turn()).catch((error: unknown) => {
     throw error instanceof WaitTooLong ? new AppError("CONFLICT", BUSY) : error;
   });
 }

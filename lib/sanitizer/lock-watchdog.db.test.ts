@@ -108,15 +108,13 @@ describe("the lock watchdog", () => {
     const [sequence] = await rows<{ name: string }>(prod, "SELECT relname AS name FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace ORDER BY 1 LIMIT 1");
 
     const migration = await openMigration();
-    const started = Date.now();
     await migration.query(`ALTER SEQUENCE public.${sequence!.name} CACHE 2`);
-    const waitedMs = Date.now() - started;
     await migration.query("ROLLBACK");
     await migration.end();
     release();
 
     try {
-      expect(waitedMs).toBeLessThan(1_000);
+      // Had the copy held the sequence, the migration would have waited and the copy given way (GAVE_WAY).
       expect(await outcome).toBeNull();
     } finally {
       await dropTestDatabase(sandboxUrl(name));

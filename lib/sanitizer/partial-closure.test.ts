@@ -82,6 +82,8 @@ describe("buildPartialClosure", () => {
     const tooMany = () => buildPartialClosure(share, new Set([...RECORDS, ...many]), [...EDGES, ...many.map((t) => fk(t, "company_id", "company"))]);
     expect(tooMany).toThrow(SanitizationError);
     expect(tooMany).toThrow(/at most 100 of production's customer tables and 1,000 keys between them; this copy would follow 106 tables/);
+    // As many tables that no key joins write nothing: they are copied.
+    expect(buildPartialClosure(share, new Set([...RECORDS, ...many]), EDGES).size).toBe(RECORDS.size + many.length);
 
     const keys = Array.from({ length: CLOSURE_BOUNDS.foreignKeys }, (_v, i) => fk("contact", `company${i}_id`, "company"));
     expect(() => buildPartialClosure(share, RECORDS, [...EDGES, ...keys])).toThrow(/and 1,0\d\d keys\. Choose a full or configuration-only copy/);

@@ -165,11 +165,13 @@ export function closureGraph(
   downKeys: ReadonlyMap<string, DownKeys> = new Map(),
 ) {
   const edges = foreignKeys.filter((e) => recordTables.has(e.table) && recordTables.has(e.refTable));
-  if (recordTables.size > CLOSURE_BOUNDS.tables || edges.length > CLOSURE_BOUNDS.foreignKeys) {
+  // The tables the keys join: one that no key joins adds nothing to any statement.
+  const joined = new Set(edges.flatMap((e) => [e.table, e.refTable]));
+  if (joined.size > CLOSURE_BOUNDS.tables || edges.length > CLOSURE_BOUNDS.foreignKeys) {
     throw new SanitizationError(
       "INVALID_OPTIONS",
-      `A partial copy follows the foreign keys between at most ${CLOSURE_BOUNDS.tables} of production's customer tables and ${CLOSURE_BOUNDS.foreignKeys.toLocaleString("en")} keys between them; this copy would follow ${recordTables.size.toLocaleString("en")} tables and ${edges.length.toLocaleString("en")} keys. Choose a full or configuration-only copy, or leave some of production's own tables out.`,
-      { tables: recordTables.size, foreignKeys: edges.length },
+      `A partial copy follows the foreign keys between at most ${CLOSURE_BOUNDS.tables} of production's customer tables and ${CLOSURE_BOUNDS.foreignKeys.toLocaleString("en")} keys between them; this copy would follow ${joined.size.toLocaleString("en")} tables and ${edges.length.toLocaleString("en")} keys. Choose a full or configuration-only copy, or leave some of production's own tables out.`,
+      { tables: joined.size, foreignKeys: edges.length },
     );
   }
   const order = parentsFirst([...recordTables].sort(), edges);

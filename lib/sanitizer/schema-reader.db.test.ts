@@ -30,6 +30,27 @@ describe("readSourceSchema", () => {
     });
   });
 
+  it("reads each sequence's position as the role may: from the sequence, or as pg_sequences does when it may only use it", async () => {
+    await inFreshDatabase("catalogsequences", async (fresh) => {
+      const role = `sequence_user_${process.pid}`;
+      await withClient(fresh, (c) =>
+        c.query(`CREATE SEQUENCE readable; CREATE SEQUENCE usable; CREATE SEQUENCE hidden; CREATE SEQUENCE untouched;
+                 SELECT setval('readable', 41), setval('usable', 42), setval('hidden', 43);
+                 CREATE ROLE ${role} LOGIN PASSWORD 'reader';
+                 GRANT SELECT ON SEQUENCE readable, untouched TO ${role}; GRANT USAGE ON SEQUENCE usable TO ${role}`),
+      );
+      try {
+        const asRole = new URL(fresh);
+        asRole.username = role;
+        asRole.password = "reader";
+        const sequences = (await withClient(asRole.toString(), readSourceSchema)).sequences;
+        expect(Object.fromEntries(sequences.map((s) => [s.name, s.lastValue]))).toEqual({ readable: "41", usable: "42", hidden: null, untouched: null });
+      } finally {
+        await withClient(fresh, (c) => c.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`));
+      }
+    });
+  });
+
   it("refuses an enum of more labels than it reads, before reading any", async () => {
     await inFreshDatabase("catalogenums", async (fresh) => {
       const bounds = { ...CATALOG_BOUNDS, enumLabels: 3 };

@@ -294,22 +294,30 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
 /**
  * Each sequence's last value, null when none has been drawn (as pg_sequences says it),
  * read from the sequence itself: that takes an ACCESS SHARE lock on it, which only a
- * DROP waits for, where pg_sequences (pg_sequence_last_value) takes ROW EXCLUSIVE, held
- * until the snapshot ends, and production's `ALTER SEQUENCE` waited for it (the copy gave
- * way). A sequence's row is never a snapshot's: this is its value now, past every id the
- * snapshot holds. A sequence the portal's role may not read has none, as in pg_sequences.
+ * statement that takes the sequence whole (DROP, RENAME, OWNER TO) waits for, where
+ * pg_sequences (pg_sequence_last_value) takes ROW EXCLUSIVE, held until the snapshot ends,
+ * and production's `ALTER SEQUENCE` waited for it (the copy gave way). A sequence's row is
+ * never a snapshot's: this is its value now, past every id the snapshot holds. A sequence
+ * the portal's role may use but not read is read as pg_sequences reads it; one it may
+ * neither has none, as in pg_sequences.
  */
 async function withLastValues<T extends { name: string }>(client: pg.ClientBase, sequences: T[]): Promise<(T & { lastValue: string | null })[]> {
-  const { rows: readable } = await client.query<{ name: string }>(
-    "SELECT relname AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'S' AND relname = ANY($1::text[]) AND has_table_privilege(oid, 'SELECT')",
+  // The privileges are asked in the select list, after the WHERE has kept sequences only (has_sequence_privilege fails on a table).
+  const { rows: access } = await client.query<{ name: string; readable: boolean; usedLast: string | null }>(
+    `SELECT relname AS name, has_table_privilege(oid, 'SELECT') AS readable,
+            CASE WHEN NOT has_table_privilege(oid, 'SELECT') AND has_sequence_privilege(oid, 'USAGE') THEN pg_sequence_last_value(oid)::text END AS "usedLast"
+       FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'S' AND relname = ANY($1::text[])`,
     [sequences.map((s) => s.name)],
   );
-  if (readable.length === 0) return sequences.map((s) => ({ ...s, lastValue: null }));
-  // Names are quoted identifiers, never text read into SQL otherwise.
-  const { rows } = await client.query<{ n: number; last: string | null }>(
-    readable.map((r, n) => `SELECT ${n} AS n, CASE WHEN is_called THEN last_value::text END AS last FROM public.${quoteIdent(r.name)}`).join(" UNION ALL "),
-  );
-  const lastValues = new Map(rows.map((r) => [readable[r.n]!.name, r.last]));
+  const lastValues = new Map(access.map((a) => [a.name, a.usedLast]));
+  const readable = access.filter((a) => a.readable);
+  if (readable.length > 0) {
+    // Names are quoted identifiers, never text read into SQL otherwise.
+    const { rows } = await client.query<{ n: number; last: string | null }>(
+      readable.map((r, n) => `SELECT ${n} AS n, CASE WHEN is_called THEN last_value::text END AS last FROM public.${quoteIdent(r.name)}`).join(" UNION ALL "),
+    );
+    for (const r of rows) lastValues.set(readable[r.n]!.name, r.last);
+  }
   return sequences.map((s) => ({ ...s, lastValue: lastValues.get(s.name) ?? null }));
 }
 

@@ -56,7 +56,7 @@ describe("entitlements", () => {
     while ((await waiting()) < 5) expect(await createOrderAction(order({ complete: 1 }))).toMatchObject({ ok: true });
     const sixth = await createOrderAction(order({ complete: 1 }));
     expect(sixth).toMatchObject({ ok: false, code: "INVALID_INPUT" });
-    expect(!sixth.ok && sixth.message).toBe("5 of your sandboxes are waiting for their setup. Set one up or delete it before ordering another.");
+    expect(!sixth.ok && sixth.message).toBe("5 of your sandboxes are waiting for their setup (at most 5 at once). Set one up or delete it before ordering another.");
     expect(await waiting()).toBe(5);
 
     // One cancelled makes room; a sales rep orders on the customer's behalf beyond it.

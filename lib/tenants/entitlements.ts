@@ -89,8 +89,9 @@ export async function assertWithinEntitlements(
 ): Promise<void> {
   if (actor.role !== "CUSTOMER_ADMIN") return;
   await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
-  if (!replacing && (await tx.sandbox.count({ where: { tenantId, status: "AWAITING_SETUP" } })) >= MAX_AWAITING_SETUP) {
-    throw new AppError("INVALID_INPUT", `${MAX_AWAITING_SETUP} of your sandboxes are waiting for their setup. Set one up or delete it before ordering another.`);
+  const waiting = replacing ? 0 : await tx.sandbox.count({ where: { tenantId, status: "AWAITING_SETUP" } });
+  if (waiting >= MAX_AWAITING_SETUP) {
+    throw new AppError("INVALID_INPUT", `${waiting} of your sandboxes are waiting for their setup (at most ${MAX_AWAITING_SETUP} at once). Set one up or delete it before ordering another.`);
   }
   const problems = beyondEntitlements(await entitlementUse(tenantId, tx), planCounts, replacing);
   if (problems.length) {

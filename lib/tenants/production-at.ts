@@ -90,8 +90,10 @@ async function readProductionAt<T>(url: string, read: (client: pg.Client) => Pro
     }
     throw asUnavailable(error, "read");
   } finally {
+    // No watch starts once the read is over, while its session ends.
+    const unwatched = watch.stop();
     await endOrCut(client);
-    await watch.stop();
+    await unwatched;
   }
 }
 
@@ -104,25 +106,47 @@ async function readProductionAt<T>(url: string, read: (client: pg.Client) => Pro
  */
 const WATCH_READS_AFTER_MS = 1_000;
 
+/** A watch that could not poll production (its session refused or unanswered): the read goes on, bounded by its statement limit as ever. */
+class UnwatchedRead extends Error {}
+
 const READ_GIVES_WAY: WatchFailures = {
   gaveWay: () => new AppError("PRODUCTION_BUSY", "Production needed a table the portal was reading (a change to its tables, perhaps), so the portal let go of it. Try again in a minute."),
-  blind: () => new AppError("PRODUCTION_UNREACHABLE"),
+  blind: () => new UnwatchedRead(),
 };
 
 /**
- * Watches the read's session once it has lasted WATCH_READS_AFTER_MS. `onStopped` cuts
- * the session when it gave way (the watchdog's thread ends it on production too) or its
- * watch cannot poll; stopped() then says why, in READ_GIVES_WAY's words.
+ * Watches the read's session once it has lasted WATCH_READS_AFTER_MS. `onGaveWay` cuts the
+ * session when it gave way (the watchdog's thread ends it on production too); stopped()
+ * then says why, in READ_GIVES_WAY's words. A watch that cannot poll stops watching and
+ * says so in the log: unlike a copy, which would hold production for hours unwatched, the
+ * read is bounded by its statement limit, and a production that refuses a second session
+ * (a role's CONNECTION LIMIT) still gets its wizard.
  */
-function watchOnceLong(url: string, client: pg.Client, onStopped: () => void) {
+function watchOnceLong(url: string, client: pg.Client, onGaveWay: () => void) {
   const pid = (client as unknown as { processID: number }).processID;
   let watchdog: LockWatchdog | undefined;
   const timer = setTimeout(() => {
-    watchdog = watchForBlockedProduction(url, { backendPids: () => [pid], onJoin: () => undefined }, copyLimits().blockingGraceMs, READ_GIVES_WAY);
-    watchdog.signal.addEventListener("abort", onStopped, { once: true });
+    try {
+      watchdog = watchForBlockedProduction(url, { backendPids: () => [pid], onJoin: () => undefined }, copyLimits().blockingGraceMs, READ_GIVES_WAY);
+    } catch (error) {
+      log.error(error, "a long read of production could not be watched");
+      return;
+    }
+    const signal = watchdog.signal;
+    signal.addEventListener(
+      "abort",
+      () => {
+        if (signal.reason instanceof UnwatchedRead) log.warn("a long read of production went on unwatched: the watch could not poll production");
+        else onGaveWay();
+      },
+      { once: true },
+    );
   }, WATCH_READS_AFTER_MS);
   return {
-    stopped: () => watchdog?.gaveWay(),
+    stopped: () => {
+      const why = watchdog?.gaveWay();
+      return why instanceof UnwatchedRead ? undefined : why;
+    },
     async stop() {
       clearTimeout(timer);
       await watchdog?.stop();
