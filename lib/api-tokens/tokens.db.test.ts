@@ -207,6 +207,12 @@ describe("personal access tokens", () => {
     expect(limited.reason.response.status).toBe(429);
     expect(Number(limited.reason.response.headers.get("retry-after"))).toBeGreaterThan(0);
     await expect(authenticateApiRequest(call(quiet), now)).resolves.toMatchObject({ actor: { id: ids.adminA } });
+    // Refused again within the window without a statement: the token's row is not touched.
+    const stamped = (await db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(busy) } })).lastUsedAt;
+    const later = await authenticateApiRequest(call(busy), new Date(now.getTime() + 30_000)).catch((e: { response: Response }) => e.response);
+    expect((later as Response).status).toBe(429);
+    expect((later as Response).headers.get("retry-after")).toBe("30");
+    expect((await db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(busy) } })).lastUsedAt).toEqual(stamped);
     // The next window lets the busy token in again.
     await expect(authenticateApiRequest(call(busy), new Date(now.getTime() + 61_000))).resolves.toMatchObject({ token: { scopes: ["sandboxes:read"] } });
     const { lastUsedAt } = await db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(busy) } });
