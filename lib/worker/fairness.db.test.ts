@@ -1,7 +1,7 @@
 /**
- * Item 3 of issue 10, fairness: tenant A's production is locked and A has two
+ * Item 3 of issue 10, fairness: tenant A's production is locked and A has twelve
  * runs queued ahead of tenant B's. A worker with two slots gives A one slot only
- * (RUNS_PER_TENANT = 1; A's second run is deferred to the back of the queue), so
+ * (RUNS_PER_TENANT = 1; A's other runs are deferred to the back of the queue), so
  * B's copy starts at once and completes normally while A's run waits on its lock.
  */
 import pg from "pg";
@@ -49,8 +49,9 @@ describe("fairness between tenants", () => {
     delete process.env.COPY_RETRY_BACKOFF_SECONDS;
   });
 
-  it("tenant A's locked production holds one slot at most; tenant B's copy still completes at once", async () => {
-    const a = await tenantWithSandboxes("Cust8181", 81, ["a-one", "a-two"]);
+  it("tenant A's locked production holds one slot at most; tenant B's copy still completes at once, behind however many of A's runs", async () => {
+    // A's runs beyond its one slot are refused it one after another: each refusal once took a second of the free slot.
+    const a = await tenantWithSandboxes("Cust8181", 81, Array.from({ length: 12 }, (_v, i) => `a-${i}`));
     const b = await tenantWithSandboxes("Cust8282", 82, ["b-one"]);
     locker = new pg.Client({ connectionString: a.productionUrl });
     await locker.connect();

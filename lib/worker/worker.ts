@@ -58,11 +58,17 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
       (runId) => executeRun(runId, id),
       async (runId) => enqueueRun(runId, undefined, new Date((await databaseNow()).getTime() + SLOT_BUSY_DEFER_MS)),
     );
-    workIds.push(
-      await boss.work<RunJob>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-        if (job) await slot(job.data.runId);
-      }),
-    );
+    let workId = "";
+    workId = await boss.work<RunJob>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      if (!job) return;
+      await slot(job.data.runId);
+      // The next job at once, not at the next poll: pg-boss waits out the second from each fetch,
+      // so every run refused its slot (its tenant's or its server's limit; deferred a few seconds)
+      // took a second of this one, and a tenant with many runs queued kept the others waiting that
+      // many seconds. An empty queue still waits for the next poll.
+      boss.notifyWorker(workId);
+    });
+    workIds.push(workId);
   }
   for (const workId of workIds) localRunWorkers().add(workId);
   // Webhook attempts on their own pollers, one job each: a customer's endpoint that hangs (for at most
