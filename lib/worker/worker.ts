@@ -75,11 +75,14 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
   // 15 s) holds one of them, never a run; a customer holds two at most (lib/webhooks/deliver.ts).
   const webhookWorkIds: string[] = [];
   for (let i = 0; i < WEBHOOK_SENDERS; i++) {
-    webhookWorkIds.push(
-      await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
-        if (job) await attemptDelivery(job.data.deliveryId);
-      }),
-    );
+    let workId = "";
+    workId = await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+      if (!job) return;
+      await attemptDelivery(job.data.deliveryId);
+      // As a run slot does: a delivery put back (its customer's two are being sent) took two seconds of this sender.
+      boss.notifyWorker(workId);
+    });
+    webhookWorkIds.push(workId);
   }
   await registerAutoRefresh(boss);
   // Each step apart: one that fails (a sandbox server down) does not stop the others, such as webhook deliveries.
