@@ -5,12 +5,12 @@
  * too, and the wizard's browser bundle imports them.
  */
 import { ownValue } from "../lookup-table";
-import type { Classification, ColumnTreatment, TableTreatment } from "./classification";
 
-export function columnTreatment(c: Pick<Classification, "columns">, table: string, column: string): ColumnTreatment | undefined {
+/** A classification's treatment of `table.column` (its type is the classification's: this module names none, and imports none of it). */
+export function columnTreatment<T>(c: { columns: Readonly<Record<string, T>> }, table: string, column: string): T | undefined {
   return ownValue(c.columns, `${table}.${column}`);
 }
 
-export function tableTreatment(c: Pick<Classification, "tables">, table: string): TableTreatment | undefined {
+export function tableTreatment<T>(c: { tables: Readonly<Record<string, T>> }, table: string): T | undefined {
   return ownValue(c.tables, table);
 }
