@@ -5,6 +5,7 @@
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import type PgBoss from "pg-boss";
 import { enqueueRun, getBoss, localRunWorkers, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
 import { attemptDelivery, pruneDeliveryLog, queueDueDeliveries, type DeliveryJob } from "../webhooks/deliver";
 import { pruneIdempotencyKeys } from "../api/idempotency";
@@ -46,6 +47,23 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * A poller of `queue` that handles one job at a time and takes the next at once, not at its
+ * next poll: pg-boss waits out the polling interval from each fetch, so every job put back
+ * (a run refused its slot by its tenant's or its server's limit, a delivery whose customer
+ * has two in flight) took a whole interval of this poller, and one tenant with many queued
+ * kept the others waiting that many intervals. An empty queue still waits for the next poll.
+ */
+async function workOneAtATime<T extends object>(boss: PgBoss, queue: string, pollingIntervalSeconds: number, handle: (data: T) => Promise<unknown>): Promise<string> {
+  let workId = "";
+  workId = await boss.work<T>(queue, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
+    if (!job) return;
+    await handle(job.data);
+    boss.notifyWorker(workId);
+  });
+  return workId;
+}
+
 export async function startWorker({ concurrency = 1 }: { concurrency?: number } = {}): Promise<WorkerHandle> {
   surviveUnhandledRejections();
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
@@ -58,31 +76,14 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
       (runId) => executeRun(runId, id),
       async (runId) => enqueueRun(runId, undefined, new Date((await databaseNow()).getTime() + SLOT_BUSY_DEFER_MS)),
     );
-    let workId = "";
-    workId = await boss.work<RunJob>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-      if (!job) return;
-      await slot(job.data.runId);
-      // The next job at once, not at the next poll: pg-boss waits out the second from each fetch,
-      // so every run refused its slot (its tenant's or its server's limit; deferred a few seconds)
-      // took a second of this one, and a tenant with many runs queued kept the others waiting that
-      // many seconds. An empty queue still waits for the next poll.
-      boss.notifyWorker(workId);
-    });
-    workIds.push(workId);
+    workIds.push(await workOneAtATime<RunJob>(boss, RUN_QUEUE, 1, (job) => slot(job.runId)));
   }
   for (const workId of workIds) localRunWorkers().add(workId);
   // Webhook attempts on their own pollers, one job each: a customer's endpoint that hangs (for at most
   // 15 s) holds one of them, never a run; a customer holds two at most (lib/webhooks/deliver.ts).
   const webhookWorkIds: string[] = [];
   for (let i = 0; i < WEBHOOK_SENDERS; i++) {
-    let workId = "";
-    workId = await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
-      if (!job) return;
-      await attemptDelivery(job.data.deliveryId);
-      // As a run slot does: a delivery put back (its customer's two are being sent) took two seconds of this sender.
-      boss.notifyWorker(workId);
-    });
-    webhookWorkIds.push(workId);
+    webhookWorkIds.push(await workOneAtATime<DeliveryJob>(boss, WEBHOOK_QUEUE, 2, (job) => attemptDelivery(job.deliveryId)));
   }
   await registerAutoRefresh(boss);
   // Each step apart: one that fails (a sandbox server down) does not stop the others, such as webhook deliveries.
