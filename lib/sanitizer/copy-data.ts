@@ -20,6 +20,7 @@ import { drain, type StreamsInput } from "./copy-streams";
 import type { ProgressTracker } from "./progress";
 import type { TableReport } from "./report";
 import type { RateLimit } from "./rate-limit";
+import type { CopyPace } from "./copy-pace";
 import type { ProductionSnapshot } from "./snapshot";
 import type { PersonalData } from "./pseudonyms/personal-data";
 
@@ -39,6 +40,8 @@ export interface CopyDataInput extends StreamsInput {
   targets: pg.ClientBase[];
   /** Shared by both streams: the cap is the run's. */
   rateLimit?: RateLimit;
+  /** Told each stream's running total of bytes, to judge the copy's pace (copy-pace.ts). */
+  pace?: Pick<CopyPace, "report">;
   /** Rule 18, when the sandbox pseudonymises: rewrites each table's personal columns on their way. */
   personalData?: PersonalData;
   /** Each table's change counts, some of them read before the copy. */
@@ -115,7 +118,10 @@ export async function copyData(input: CopyDataInput): Promise<CopyResult> {
       source,
       input.targets[i]!,
       plan,
-      (c) => tracker.update(key, { done: c.rows, detail: `${formatBytes(c.bytes)} streamed` }),
+      (c) => {
+        tracker.update(key, { done: c.rows, detail: `${formatBytes(c.bytes)} streamed` });
+        input.pace?.report(key, c.bytes);
+      },
       signal,
       input.rateLimit,
       rewrite,

@@ -92,6 +92,27 @@ describe("a production that stops answering", () => {
     // The cut sessions end on production too: nothing holds its snapshot.
     await expect.poll(productionSessions, { timeout: 5_000 }).toEqual([]);
   }, 60_000);
+
+  it("at a trickle: the copy stops as soon as its pace shows it cannot make its deadline, not at the deadline", async () => {
+    proxy = await freezingProxy(prod);
+    const slowProxy = proxy;
+    const name = newSandboxName();
+    let tablesBegun = 0;
+    const { outcome } = await run(name, {
+      productionUrl: proxy.url,
+      // Far longer than the test waits: the copy must stop well before it.
+      deadlineMs: 120_000,
+      paceBounds: { graceMs: 2_000, everyMs: 250 },
+      // Production slows to a trickle once the copy has begun its tables, and goes on answering.
+      beforeStep: async (key) => {
+        if (key.startsWith("table:") && ++tablesBegun === 1) slowProxy.slow(500);
+      },
+    });
+
+    expect(outcome).toMatchObject({ name: "SanitizationError", code: "DEADLINE", message: expect.stringMatching(/^Production gave the copy its rows at .* over the last .* The copy stopped now rather than hold production's snapshot until then\.$/) });
+    expect(await databaseExists(testServerAdminUrl(), name)).toBe(false);
+    await expect.poll(productionSessions, { timeout: 5_000 }).toEqual([]);
+  }, 60_000);
 });
 
 describe("a sandbox server that stops answering", () => {

@@ -19,6 +19,7 @@ import type pg from "pg";
 import { TargetSessions } from "./target-sessions";
 import { buildSchemaDdl, sandboxSequences, sequenceResetSql, type SchemaDdl } from "./ddl";
 import { classifyDriverError, deadlineError, type RunBounds } from "./driver-errors";
+import type { PaceBounds } from "./copy-pace";
 import { databaseExists, dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 import type { SandboxExpectations } from "./expectations";
@@ -63,6 +64,8 @@ export interface ProvisionInput {
   stillOwnsDatabase?: () => Promise<boolean>;
   /** The run's overall deadline (scaled by production's size by the caller); the shortest one by default. */
   deadlineMs?: number;
+  /** When the copy's pace is judged (copy-pace.ts); tests shorten it. */
+  paceBounds?: PaceBounds;
   /** Cap on reading production, MB/s for the whole run; COPY_RATE_LIMIT_MBPS by default (0: none). */
   rateLimitMBps?: number;
   /** Awaited before each step starts (keys as in the progress). For tests and operators' pauses. */
@@ -102,6 +105,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   const limits = copyLimits();
   const bounds: RunBounds = { ...limits, deadlineMs: input.deadlineMs ?? limits.deadlineMs(0) };
   const deadline = AbortSignal.timeout(bounds.deadlineMs);
+  const deadlineAt = Date.now() + bounds.deadlineMs;
   // The copy is held to the room it reserves on the sandbox server (room-watch.ts).
   const roomWatch = input.reserveRoom ? new RoomWatch(input.sandboxServerUrl, input.databaseName, input.reserveRoom) : undefined;
   const signal = AbortSignal.any([deadline, ...(input.signal ? [input.signal] : []), ...(roomWatch ? [roomWatch.signal] : [])]);
@@ -132,6 +136,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       ...input,
       signal,
       statementTimeoutMs: bounds.deadlineMs,
+      deadlineAt,
       rateLimitMBps: input.rateLimitMBps ?? limits.rateLimitMBps,
       options,
       classification,

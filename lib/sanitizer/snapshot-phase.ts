@@ -16,6 +16,7 @@ import { copyData, countLeftOut, joinSources, mergeResults, type CopyResult } fr
 import { tableStepKey } from "./copy-streams";
 import type { TargetSessions } from "./target-sessions";
 import { watchForBlockedProduction, type WatchFailures } from "../crm/lock-watchdog";
+import { copyPace, type PaceBounds } from "./copy-pace";
 import { assertNoDanglingKeys, buildCopyPlans, partialChosenCountQuery, partialDownKeysQuery, partialPulledFromCopy, type TablePlan } from "./copy-plan";
 import type { DownKeys, PulledIn } from "./partial-closure";
 import { readDownKeys } from "./partial-down-keys";
@@ -58,6 +59,9 @@ export interface SnapshotPhaseInput {
   signal?: AbortSignal;
   /** statement_timeout of the snapshot's sessions: the run's deadline. */
   statementTimeoutMs?: number;
+  /** When the run must end (ms since the epoch): the copy stops early when its pace cannot make it (copy-pace.ts). */
+  deadlineAt?: number;
+  paceBounds?: PaceBounds;
   /** Cap on the run's reading from production, MB/s; none when absent or 0. */
   rateLimitMBps?: number;
   onPhase?: PhaseListener;
@@ -101,7 +105,8 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
   // Only reads the sandbox server: it runs while production's schema is read, and is awaited before CREATE DATABASE.
   const roleChecked = checkSandboxServerRole(input.sandboxServerUrl);
   roleChecked.catch(() => undefined); // a failure is raised where it is awaited
-  const signal = input.signal ? AbortSignal.any([input.signal, watchdog.signal]) : watchdog.signal;
+  const pace = copyPace(input.deadlineAt, input.paceBounds);
+  const signal = AbortSignal.any([...(input.signal ? [input.signal] : []), watchdog.signal, pace.signal]);
   // The copy's other sessions join the snapshot while its schema is read: they only read.
   const joining = joinSources(snapshot);
   joining.catch(() => undefined); // a failure is raised where it is awaited
@@ -150,6 +155,8 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const streamedOf = (plans: TablePlan[]) => plans.filter((p) => p.select !== null && !onlyPulledIn.has(p.table));
     // The steps and the left-out counts need no key; the statements that copy take the chosen rows' keys once read.
     const plans = plansWith(new Map());
+    // What the copy reads from production, as reckoned from its table sizes: judged against its deadline, before and while it streams.
+    const readBytes = expectedReadBytes(plans, companyShare);
     /** The plans that copy a table's rows: the table's own, and the rows pulled into it beyond its share. */
     const partsOf = (table: string) => [...(onlyPulledIn.has(table) ? [] : [table]), ...(pulledFrom.some((q) => q.table === table) ? [pulledInPart(table)] : [])];
     const common = { sources, tracker, beforeStep: input.beforeStep, signal };
@@ -184,7 +191,6 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
       (async () => {
         await input.step("schema");
         // A copy its customer's rate cannot read within the run's deadline would hold production's snapshot till then, every attempt.
-        const readBytes = expectedReadBytes(plans, companyShare);
         const tooSlow = input.statementTimeoutMs ? rateTooSlowForDeadline(readBytes, input.rateLimitMBps ?? 0, input.statementTimeoutMs) : null;
         if (tooSlow) throw new SanitizationError("COPY_FAILED", tooSlow);
         await reserveRoom(input.reserveRoom, Math.max(expectedCopyBytes(schema, plans, companyShare), input.roomAtLeastBytes ?? 0));
@@ -224,8 +230,10 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const firstSourceFree = counts.copyStarts();
     const copied = await timePhase(onPhase, "copy rows", async () => {
       const targets = await input.targets.all();
+      pace.start(readBytes);
       return copyData({
         ...common,
+        pace,
         firstSourceFree,
         plans: streamedOf(copyPlans),
         deferred: pulledFrom.map((query) => ({
@@ -261,9 +269,10 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const final = copyPlans.map((p) => written.get(p.table) ?? p);
     return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData, indexed, ...(chosenRows ? { chosenRows } : {}) };
   } catch (error) {
-    // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way.
-    throw watchdog.gaveWay() ?? error;
+    // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way, or could not keep pace.
+    throw watchdog.gaveWay() ?? pace.stopped() ?? error;
   } finally {
+    pace.stop();
     counts.copyStarts(); // whatever ended the run: no more reading ahead on the snapshot
     await watchdog.stop();
     await snapshot.close();
