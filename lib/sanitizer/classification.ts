@@ -21,7 +21,7 @@ import path from "node:path";
 import { z } from "zod";
 import { contractTable } from "../crm/contract";
 import { SanitizationError } from "./errors";
-import { isCopyable, OBJECT_KINDS, type SchemaObject } from "./schema-objects";
+import { isCopyable, OBJECT_KINDS, objectKey, type SchemaObject } from "./schema-objects";
 
 const IDENT = "[a-z_][a-z0-9_$]*";
 const columnKey = z.string().regex(new RegExp(`^${IDENT}\\.${IDENT}$`), {
@@ -133,7 +133,6 @@ export { columnTreatment, tableTreatment } from "./treatments";
  * The first of an object's entries wins, as a search would find it.
  */
 const objectIndexes = new WeakMap<Classification["objects"], Map<string, ObjectTreatment>>();
-const objectKey = (o: SchemaObject) => JSON.stringify([o.kind, o.table, o.name]);
 
 export function objectTreatment(c: Classification, object: SchemaObject): ObjectTreatment | undefined {
   let index = objectIndexes.get(c.objects);

@@ -55,8 +55,8 @@ export function copyPace(deadlineAt: number | undefined, bounds: PaceBounds = PA
     const from = samples[0]!;
     const stretch = at - from.at;
     const rate = (bytes - from.bytes) / stretch;
-    if (deadlineAt === undefined || stretch < bounds.graceMs || bytes >= expectedBytes || !(rate > 0)) return;
-    const left = deadlineAt - at;
+    if (stretch < bounds.graceMs || bytes >= expectedBytes || !(rate > 0)) return;
+    const left = deadlineAt! - at;
     const needed = (expectedBytes - bytes) / rate;
     if (needed <= 2 * left) return;
     controller.abort(

@@ -174,12 +174,12 @@ export function closureGraph(
       { tables: joined.size, foreignKeys: edges.length },
     );
   }
-  const order = parentsFirst([...recordTables].sort(), edges);
-  const index = new Map(order.map((t, i) => [t, i]));
   // Each table's edges gathered once, in the edges' order: a production may hold thousands of
   // tables and 100,000 foreign keys (CATALOG_BOUNDS), and filtering them all for each table was their product.
   const parents = edgesBy(edges, (e) => e.table);
   const children = edgesBy(edges, (e) => e.refTable);
+  const order = parentsFirst([...recordTables].sort(), parents, children);
+  const index = new Map(order.map((t, i) => [t, i]));
   const parentsOf = (t: string) => parents.get(t) ?? [];
   const childrenOf = (t: string) => children.get(t) ?? [];
 
@@ -340,15 +340,13 @@ const anyOf = (conditions: string[]) => (conditions.length === 0 ? "false" : con
  * order: the closure cannot be written without recursion, so a partial copy is
  * refused, in plain words, rather than copied with a foreign key that may dangle.
  */
-function parentsFirst(tables: string[], edges: readonly ForeignKeyEdge[]): string[] {
+function parentsFirst(tables: string[], parents: ReadonlyMap<string, ForeignKeyEdge[]>, children: ReadonlyMap<string, ForeignKeyEdge[]>): string[] {
   // Round by round, as the tables are given: each round takes every table whose parents all
   // came in earlier rounds. Each table counts its parents' edges still to come, and each edge
   // is counted down once, when its parent comes: time in the tables and edges, not their product.
+  // (The edges are those between `tables`: closureGraph keeps no other.)
   const position = new Map(tables.map((t, i) => [t, i]));
-  const between = edges.filter((e) => position.has(e.table) && position.has(e.refTable));
-  const waitingFor = new Map(tables.map((t) => [t, 0]));
-  for (const e of between) waitingFor.set(e.table, waitingFor.get(e.table)! + 1);
-  const children = edgesBy(between, (e) => e.refTable);
+  const waitingFor = new Map(tables.map((t) => [t, parents.get(t)?.length ?? 0]));
   const done: string[] = [];
   let ready = tables.filter((t) => waitingFor.get(t) === 0);
   while (ready.length) {

@@ -58,6 +58,11 @@ export function isCopyable(kind: ObjectKind): boolean {
   return (COPYABLE_KINDS as readonly string[]).includes(kind);
 }
 
+/** One key per object, for lookups: its kind, table and name, none of which can run into another. */
+export function objectKey(o: Pick<SchemaObject, "kind" | "table" | "name">): string {
+  return JSON.stringify([o.kind, o.table, o.name]);
+}
+
 /** Plain words for a refusal: `trigger "audit" on table company`. JSON quoting shows any name safely. */
 export function describeObject(o: SchemaObject): string {
   return `${o.kind} ${quoted(o.name)}${o.table === null ? "" : ` on table ${quoted(o.table)}`}`;

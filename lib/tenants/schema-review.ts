@@ -24,7 +24,7 @@ import {
 } from "../sanitizer/classification";
 import { findDrift, treatmentsFor } from "../sanitizer/drift";
 import { SanitizationError } from "../sanitizer/errors";
-import { isCopyable, type SchemaObject } from "../sanitizer/schema-objects";
+import { isCopyable, objectKey, type SchemaObject } from "../sanitizer/schema-objects";
 import { readSourceSchema } from "../sanitizer/schema-reader";
 import { tenantClassification } from "./classification";
 import { withProduction } from "./production";
@@ -117,7 +117,6 @@ function assertChoicesMatch(review: SchemaReview, choices: ClassificationChoices
   // Looked up, not searched for each choice: a review may list 200,000 columns, and a customer chooses for as many.
   const columns = new Map(review.columns.map((c) => [JSON.stringify([c.table, c.column]), c.treatments]));
   const tables = new Map(review.tables.map((t) => [t.name, t.treatments]));
-  const objectKey = (o: { kind: string; table: string | null; name: string }) => JSON.stringify([o.kind, o.table, o.name]);
   const objects = new Map(review.objects.map((o) => [objectKey(o), o.treatments]));
   for (const [key, treatment] of Object.entries(choices.columns)) {
     if (!columns.get(JSON.stringify(splitColumnKey(key)))?.includes(treatment)) refused.push(`column ${key}`);
