@@ -39,7 +39,7 @@
  */
 import pg from "pg";
 import { copyLimits } from "../config/copy-limits";
-import { cutOnAbort, endOrCut, survivesDrops } from "../db/client";
+import { cutOnAbort, endOrCut, serverProcessId, survivesDrops } from "../db/client";
 import { productionUrlProblem, withoutSessionNames } from "./production-url";
 
 const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0 -c row_security=off";
@@ -103,7 +103,7 @@ async function assertReadOnly(client: pg.ClientBase, config: pg.ClientConfig): P
     const ms = Number(applied[setting]);
     if (!(ms > 0 && ms <= asked)) throw new ProductionNotReadOnlyError(`not bounded as asked (its ${setting} is ${applied[setting] ?? "unknown"} ms)`);
   }
-  const announced = (client as pg.ClientBase & { processID?: number }).processID;
+  const announced = serverProcessId(client);
   if (announced !== undefined && Number(row.pid) !== announced) throw new ProductionNotReadOnlyError("not the server process it announced (a pooler between)");
 }
 

@@ -47,6 +47,14 @@ export function cutConnection(client: pg.Client | pg.PoolClient): void {
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
+/**
+ * The server process id the session's server announced when it connected (BackendKeyData):
+ * what the lock watchdog watches and pg_terminate_backend ends. pg keeps it, untyped.
+ */
+export function serverProcessId(client: pg.ClientBase): number | undefined {
+  return (client as pg.ClientBase & { processID?: number }).processID;
+}
+
 /** Ends a session politely, and cuts it if its server has not let it go within `graceMs` (it may have stopped answering). */
 export async function endOrCut(client: pg.Client, graceMs = 1_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

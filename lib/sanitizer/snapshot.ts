@@ -15,7 +15,7 @@
  * run's `signal` aborts (its deadline) every session is cut from this side.
  */
 import type pg from "pg";
-import { endOrCut } from "../db/client";
+import { endOrCut, serverProcessId } from "../db/client";
 import { givingUpAfter, openProductionClient } from "../crm/read-only";
 
 export interface ProductionSnapshot {
@@ -102,7 +102,7 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
         await client.query(`SET TRANSACTION SNAPSHOT '${row.id.replace(/'/g, "''")}'`);
         return client;
       },
-      backendPids: () => clients.map((c) => (c as unknown as { processID: number }).processID),
+      backendPids: () => clients.flatMap((c) => serverProcessId(c) ?? []),
       onJoin: (listener) => void joinListeners.push(listener),
       async close() {
         // Read-only transactions: ROLLBACK and COMMIT are the same; ending the

@@ -9,7 +9,7 @@ import type pg from "pg";
 import { copyLimits } from "../config/copy-limits";
 import { watchForBlockedProduction, type LockWatchdog, type WatchFailures } from "../crm/lock-watchdog";
 import { givingUpAfter, openProductionClient } from "../crm/read-only";
-import { endOrCut } from "../db/client";
+import { endOrCut, serverProcessId } from "../db/client";
 import { withoutPasswords } from "../db/urls";
 import { AppError } from "../errors";
 import { KeyedLimit, WaitTooLong } from "../keyed-limit";
@@ -123,11 +123,11 @@ const READ_GIVES_WAY: WatchFailures = {
  * (a role's CONNECTION LIMIT) still gets its wizard.
  */
 function watchOnceLong(url: string, client: pg.Client, onGaveWay: () => void) {
-  const pid = (client as unknown as { processID: number }).processID;
+  const pid = serverProcessId(client);
   let watchdog: LockWatchdog | undefined;
   const timer = setTimeout(() => {
     try {
-      watchdog = watchForBlockedProduction(url, { backendPids: () => [pid], onJoin: () => undefined }, copyLimits().blockingGraceMs, READ_GIVES_WAY);
+      watchdog = watchForBlockedProduction(url, { backendPids: () => (pid === undefined ? [] : [pid]), onJoin: () => undefined }, copyLimits().blockingGraceMs, READ_GIVES_WAY);
     } catch (error) {
       log.error(error, "a long read of production could not be watched");
       return;
