@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { markNotificationsReadAction } from "@/lib/notifications/actions";
 import { formatWhen } from "@/lib/format";
+import { callAction } from "@/lib/actions/call-action";
 
 interface Item {
   id: string;
@@ -19,7 +20,7 @@ export function NotificationList({ items, unread }: { items: Item[]; unread: num
   const [pending, startTransition] = useTransition();
   const mark = (id?: string) =>
     startTransition(async () => {
-      const result = await markNotificationsReadAction(id ? { id } : {});
+      const result = await callAction(() => markNotificationsReadAction(id ? { id } : {}));
       if (result.ok) router.refresh();
     });
 

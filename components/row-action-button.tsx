@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ActionResult } from "@/lib/actions/safe-action";
+import { callAction } from "@/lib/actions/call-action";
 
 /**
  * A button in a table row that runs one server action (revoke a token, remove an
@@ -32,7 +33,7 @@ export function RowActionButton({
     if (confirm && !window.confirm(confirm)) return;
     setPending(true);
     setError(null);
-    const result = await action();
+    const result = await callAction(action);
     setPending(false);
     if (!result.ok) return setError(result.message);
     router.refresh();

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { FieldValues, UseFormReturn } from "react-hook-form";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { showServerFieldErrors } from "./server-field-errors";
+import { callAction } from "@/lib/actions/call-action";
 
 /**
  * The submit of a form that makes something whose secret is shown only once (an API
@@ -20,7 +21,7 @@ export function useShownOnceSubmit<T extends FieldValues, R>(form: UseFormReturn
   async function submit(values: T) {
     setError(null);
     setMade(null);
-    const result = await action(values);
+    const result = await callAction(() => action(values));
     if (!result.ok) {
       setError(result.message);
       showServerFieldErrors(result.fieldErrors, form.setError);

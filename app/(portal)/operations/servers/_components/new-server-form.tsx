@@ -11,6 +11,7 @@ import { addServerAction } from "@/lib/sandbox-servers/actions";
 import { newServerFormSchema, type NewServerFormInput } from "@/lib/sandbox-servers/schema";
 import { CapacityFields } from "./capacity-fields";
 import { showServerFieldErrors } from "@/components/server-field-errors";
+import { callAction } from "@/lib/actions/call-action";
 
 const EMPTY: NewServerFormInput = { name: "", url: "", maxDatabases: "", maxTotalGb: "", maxConcurrentRuns: "" };
 
@@ -23,7 +24,7 @@ export function NewServerForm({ defaultRuns }: { defaultRuns: number }) {
 
   async function onSubmit(values: NewServerFormInput) {
     setStatus(null);
-    const result = await addServerAction(values);
+    const result = await callAction(() => addServerAction(values));
     if (!result.ok) {
       setStatus({ message: result.message, tone: "error" });
       showServerFieldErrors(result.fieldErrors, setError);

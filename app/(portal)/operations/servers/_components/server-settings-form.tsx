@@ -12,6 +12,7 @@ import { changeServerAction } from "@/lib/sandbox-servers/actions";
 import { serverSettingsFormSchema, type ServerSettingsFormInput } from "@/lib/sandbox-servers/schema";
 import { CapacityFields } from "./capacity-fields";
 import { showServerFieldErrors } from "@/components/server-field-errors";
+import { callAction } from "@/lib/actions/call-action";
 
 /** One server's name, capacity and draining switch. */
 export function ServerSettingsForm({ defaults, defaultRuns }: { defaults: ServerSettingsFormInput; defaultRuns: number }) {
@@ -22,7 +23,7 @@ export function ServerSettingsForm({ defaults, defaultRuns }: { defaults: Server
 
   async function onSubmit(values: ServerSettingsFormInput) {
     setStatus(null);
-    const result = await changeServerAction(values);
+    const result = await callAction(() => changeServerAction(values));
     if (!result.ok) {
       setStatus({ message: result.message, tone: "error" });
       showServerFieldErrors(result.fieldErrors, setError);

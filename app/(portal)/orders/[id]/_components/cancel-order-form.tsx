@@ -6,6 +6,7 @@ import { CheckboxField } from "@/components/checkbox-field";
 import { FormStatus } from "@/components/form-status";
 import { TextareaField } from "@/components/textarea-field";
 import { cancelOrderAction } from "@/lib/orders/actions";
+import { callAction } from "@/lib/actions/call-action";
 
 /** Cancelling an open order: one confirmation, an optional reason the other side reads. */
 export function CancelOrderForm({ sandboxId, name }: { sandboxId: string; name: string }) {
@@ -19,7 +20,7 @@ export function CancelOrderForm({ sandboxId, name }: { sandboxId: string; name: 
     setError(null);
     if (!sure) return setError("Tick the box to confirm the cancellation.");
     setPending(true);
-    const result = await cancelOrderAction({ sandboxId, reason });
+    const result = await callAction(() => cancelOrderAction({ sandboxId, reason }));
     setPending(false);
     if (!result.ok) return setError(result.message);
     router.push("/orders?cancelled=1");

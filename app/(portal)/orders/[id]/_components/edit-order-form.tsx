@@ -12,6 +12,7 @@ import { TextareaField } from "@/components/textarea-field";
 import { editOrderAction } from "@/lib/orders/actions";
 import { NAME_RULE_TEXT, NOTE_MAX, orderSchema, type OrderInput, type PlanCounts } from "@/lib/orders/schema";
 import { showServerFieldErrors } from "@/components/server-field-errors";
+import { callAction } from "@/lib/actions/call-action";
 
 // The order form's own values and rules; the acknowledgements were given when the order was filed.
 type Values = OrderInput & { tenantId?: string };
@@ -28,7 +29,7 @@ export function EditOrderForm({ order }: { order: { id: string; name: string; pl
 
   async function onSubmit(values: Values) {
     setStatus(null);
-    const result = await editOrderAction({ sandboxId: order.id, name: values.name, planCounts: values.planCounts, note: values.note });
+    const result = await callAction(() => editOrderAction({ sandboxId: order.id, name: values.name, planCounts: values.planCounts, note: values.note }));
     if (!result.ok) {
       setStatus({ message: result.message, tone: "error" });
       showServerFieldErrors(result.fieldErrors, setError);

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/actions/safe-action";
+import { callAction } from "@/lib/actions/call-action";
 
 type Tone = "primary" | "secondary" | "danger";
 
@@ -43,7 +44,7 @@ export function ActionButton<T>({
         aria-busy={pending || undefined}
         onClick={() =>
           startTransition(async () => {
-            const result = await action();
+            const result = await callAction(action);
             if (result.ok) {
               setMessage({ ok: true, text: done?.(result.data) ?? "Done." });
               router.refresh();

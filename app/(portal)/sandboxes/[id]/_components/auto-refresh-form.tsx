@@ -7,6 +7,7 @@ import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { setAutoRefreshAction } from "@/lib/sandboxes/actions";
 import { autoRefreshSchema } from "@/lib/sandboxes/schema";
+import { callAction } from "@/lib/actions/call-action";
 
 type Values = z.input<typeof autoRefreshSchema>;
 const DAYS = Array.from({ length: 28 }, (_, i) => i + 1);
@@ -23,7 +24,7 @@ export function AutoRefreshForm({ sandboxId, day }: { sandboxId: string; day: nu
   const error = formState.errors.day?.message;
 
   const onSubmit = handleSubmit(async (values) => {
-    const result = await setAutoRefreshAction(values);
+    const result = await callAction(() => setAutoRefreshAction(values));
     if (!result.ok) {
       for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
         if (field === "day") setError("day", { message: messages[0] });

@@ -7,6 +7,7 @@ import { useForm, useWatch } from "react-hook-form";
 import { TextField } from "@/components/text-field";
 import { deleteSandboxAction } from "@/lib/sandboxes/actions";
 import { deleteSandboxSchema, type DeleteSandboxInput } from "@/lib/sandboxes/schema";
+import { callAction } from "@/lib/actions/call-action";
 
 /** Deleting asks for the sandbox's name, typed exactly. */
 export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sandboxName: string }) {
@@ -20,7 +21,7 @@ export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sand
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
-    const result = await deleteSandboxAction(values);
+    const result = await callAction(() => deleteSandboxAction(values));
     if (!result.ok) {
       const nameError = result.fieldErrors?.confirmName?.[0];
       if (nameError) setError("confirmName", { message: nameError });

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { refreshSandboxAction } from "@/lib/sandboxes/actions";
+import { callAction } from "@/lib/actions/call-action";
 
 /** Explains what a refresh does and starts one with the saved choices only after an explicit confirmation. */
 export function RefreshDialog({ sandboxId, sandboxName }: { sandboxId: string; sandboxName: string }) {
@@ -13,7 +14,7 @@ export function RefreshDialog({ sandboxId, sandboxName }: { sandboxId: string; s
 
   const confirm = () =>
     startTransition(async () => {
-      const result = await refreshSandboxAction({ sandboxId });
+      const result = await callAction(() => refreshSandboxAction({ sandboxId }));
       if (result.ok) {
         dialog.current?.close();
         router.refresh();

@@ -6,6 +6,7 @@ import type { ColumnTreatment, ObjectTreatment, TableTreatment } from "@/lib/san
 import type { ClassificationChoices, SchemaReview } from "@/lib/tenants/schema-review";
 import { classifySchemaAction } from "@/lib/wizard/actions";
 import type { WizardMode } from "@/lib/wizard/schema";
+import { callAction } from "@/lib/actions/call-action";
 
 const COLUMN_CHOICE: Record<ColumnTreatment, string> = {
   keep: "Copy its values as they are",
@@ -107,7 +108,7 @@ export function SchemaReviewPanel({
     }
     setSaving(true);
     setMessage(null);
-    const result = await classifySchemaAction({ sandboxId, mode, choices });
+    const result = await callAction(() => classifySchemaAction({ sandboxId, mode, choices }));
     setSaving(false);
     if (!result.ok) {
       setMessage(result.message);

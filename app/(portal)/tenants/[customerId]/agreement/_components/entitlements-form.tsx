@@ -12,6 +12,7 @@ import { PLAN_LABEL, USER_PLANS } from "@/lib/sanitizer/options";
 import { setEntitlementsAction } from "@/lib/tenants/actions";
 import { entitlementsFormSchema, type EntitlementsFormInput } from "@/lib/tenants/schema";
 import { showServerFieldErrors } from "@/components/server-field-errors";
+import { callAction } from "@/lib/actions/call-action";
 
 /** Staff set what a customer's agreement covers: sandboxes at once, and user plans per type. */
 export function EntitlementsForm({ defaults }: { defaults: EntitlementsFormInput }) {
@@ -26,7 +27,7 @@ export function EntitlementsForm({ defaults }: { defaults: EntitlementsFormInput
 
   async function onSubmit(values: EntitlementsFormInput) {
     setStatus(null);
-    const result = await setEntitlementsAction(values);
+    const result = await callAction(() => setEntitlementsAction(values));
     if (!result.ok) {
       setStatus({ message: result.message, tone: "error" });
       showServerFieldErrors(result.fieldErrors, setError);
