@@ -42,6 +42,11 @@ test("a sales rep changes and cancels an order; the customer finds it behind Sho
   await page.getByRole("link", { name: /^Show deleted \(\d+\)$/ }).click();
   await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("Cancelled");
   await expectAccessible(page, "sandboxes with deleted ones shown");
+  // Its page says it was cancelled, and offers no deletion of a database that never was.
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByTestId("sandbox-order-cancelled")).toContainText("This order was cancelled before its setup was confirmed");
+  await expect(page.getByRole("heading", { name: "Delete this sandbox" })).toHaveCount(0);
+  await page.goBack();
   await page.getByRole("link", { name: "Hide deleted" }).click();
   await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
 
@@ -66,7 +71,8 @@ test("the wizard refuses a mail domain of real people unless confirmed, and asks
   await expect(page.getByTestId("domain-warning")).toContainText("public mail provider");
   await expectAccessible(page, "wizard e-mail, risky domain");
   await page.getByRole("button", { name: "Next" }).click();
-  await expect(page.getByTestId("wizard-error")).toContainText("Some fields need your attention");
+  await expect(page.getByTestId("wizard-error")).toContainText("Step 2, E-mail: ");
+  await expect(page.getByTestId("wizard-error")).toContainText("public mail provider");
   await expect(heading).toContainText("Step 2 of 6: E-mail");
 
   await page.getByLabel("Mail to gmail.com reaches no one real: use it anyway").check();
@@ -78,4 +84,35 @@ test("the wizard refuses a mail domain of real people unless confirmed, and asks
   await expect(page.getByLabel("E-mail invalidation domain")).toHaveValue("mailinator.com");
   await page.getByRole("button", { name: "Next" }).click();
   await expect(heading).toContainText("Step 3 of 6: Scheduled tasks");
+});
+
+test("a refusal at the review names the step to fix and leads there; confirmations outlive leaving the setup", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "admin@nordlys.example");
+  const sandboxPath = await orderSandbox(page, `Where to fix ${unique()}`, 1);
+  const heading = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
+
+  // Nobody given access, and no reason said: only the confirmation refuses it.
+  await page.getByRole("button", { name: "Remove everyone" }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(heading).toContainText("Step 2 of 6: E-mail");
+  await page.getByLabel("E-mail invalidation domain").fill("gmail.com");
+  await page.getByLabel("Mail to gmail.com reaches no one real: use it anyway").check();
+  await page.getByRole("button", { name: "Save and finish later" }).click();
+  await expect(page).toHaveURL(/\/orders/);
+
+  // Back again: the domain's confirmation was kept with the draft.
+  await page.goto(`${sandboxPath}/setup`);
+  await expect(heading).toContainText("Step 2 of 6: E-mail");
+  await expect(page.getByLabel("Mail to gmail.com reaches no one real: use it anyway")).toBeChecked();
+  for (const next of ["Step 3 of 6", "Step 4 of 6", "Step 5 of 6", "Step 6 of 6"]) {
+    await page.getByRole("button", { name: "Next" }).click();
+    await expect(heading).toContainText(next);
+  }
+  await page.getByLabel(/there is no going back/).check();
+  await page.getByRole("button", { name: "Confirm and start the copy" }).click();
+  await expect(page.getByTestId("confirm-error")).toContainText("Step 1, Access: Give at least one person access");
+  await page.getByRole("button", { name: "Go to step 1: Access" }).click();
+  await expect(heading).toContainText("Step 1 of 6: Access");
+  await expect(page.getByLabel("Nobody gets access: say why")).toBeVisible();
 });

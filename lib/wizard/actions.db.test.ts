@@ -17,6 +17,7 @@ const { rewriteWebPanelUrl } = await import("../sanitizer/rules/rule-06-web-pane
 const { confirmWizard, requireOpenWizard } = await import("./mutations");
 const { loadActor } = await import("../auth/load-actor");
 const { sandboxOptionsSchema } = await import("../sanitizer/options");
+const { wizardDraftSchema } = await import("./schema");
 
 let world: World;
 let sandboxA = "";
@@ -76,6 +77,19 @@ describe("the setup wizard's actions", () => {
     expect(await saveWizardDraftAction({ sandboxId: sandboxA, step: 2, options })).toEqual({ ok: true, data: { saved: true } });
     const { wizardDraft } = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } });
     expect(wizardDraft).toMatchObject({ step: 2, options: { ...options, invalidationDomain: "mailinator.com", documents: { mode: "none" } } });
+  });
+
+  it("keeps what the admin confirmed with the draft, so leaving and coming back does not ask again", async () => {
+    signInAs(world.users.adminA);
+    const options = { ...(await validOptions()), users: [], invalidationDomain: "gmail.com" };
+    const confirmations = { realMailDomain: "gmail.com", noAccessReason: "Only our integration uses it" };
+    expect(await saveWizardDraftAction({ sandboxId: sandboxA, step: 5, options, confirmations })).toEqual({ ok: true, data: { saved: true } });
+    const { wizardDraft } = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } });
+    const draft = wizardDraftSchema.parse(wizardDraft);
+    expect(draft.confirmations).toEqual(confirmations);
+    // Confirmed against the wizard's advice: the dry run takes the draft's confirmations as given.
+    expect(await dryRunAction({ sandboxId: sandboxA, options, confirmations: draft.confirmations })).toMatchObject({ ok: true });
+    expect(await dryRunAction({ sandboxId: sandboxA, options })).toMatchObject({ ok: false, code: "INVALID_INPUT" });
   });
 
   it("refuses tampered ids, plan counts above the order, and bad values, saving nothing", async () => {

@@ -79,8 +79,8 @@ export type SaveDraftInput = z.input<typeof saveDraftSchema>;
 export type ConfirmWizardInput = z.input<typeof confirmWizardSchema>;
 export type ConfirmRefreshInput = z.input<typeof confirmRefreshSchema>;
 
-/** What is stored in Sandbox.wizardDraft. */
-export const wizardDraftSchema = z.object({ step: stepIndex, options: sandboxOptionsSchema });
+/** What is stored in Sandbox.wizardDraft: the confirmations too, so an admin who leaves and comes back need not give them again. */
+export const wizardDraftSchema = z.object({ step: stepIndex, options: sandboxOptionsSchema, confirmations: confirmationsSchema });
 export type WizardDraft = z.output<typeof wizardDraftSchema>;
 
 export interface PlanUsage {

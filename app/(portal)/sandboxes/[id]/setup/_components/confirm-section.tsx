@@ -7,7 +7,9 @@ import { FormStatus } from "@/components/form-status";
 import type { SandboxOptions } from "@/lib/sanitizer/options";
 import { confirmRefreshAction, confirmWizardAction } from "@/lib/wizard/actions";
 import type { WizardMode } from "@/lib/wizard/schema";
-import { applyServerErrors, type StepProps } from "./step-props";
+import { applyServerErrors, describeStepErrors, type StepProps } from "./step-props";
+import { StepErrorLinks } from "./step-error-links";
+import { callAction } from "@/lib/actions/call-action";
 
 const COPY: Record<WizardMode, { heading: string; text: string; acknowledge: string; ackMissing: string; button: string; busy: string }> = {
   setup: {
@@ -36,13 +38,15 @@ export function ConfirmSection({
   options,
   confirmations,
   blockedBy,
-}: Pick<StepProps, "form" | "sandbox" | "mode" | "confirmations"> & { options: SandboxOptions; blockedBy: string | null }) {
+  goTo,
+}: Pick<StepProps, "form" | "sandbox" | "mode" | "confirmations"> & { options: SandboxOptions; blockedBy: string | null; goTo: (step: number) => void }) {
   const router = useRouter();
   const id = useId();
   const copy = COPY[mode];
   const [acknowledged, setAcknowledged] = useState(false);
   const [ackError, setAckError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]> | undefined>(undefined);
   const [confirming, setConfirming] = useState(false);
 
   async function confirm() {
@@ -55,11 +59,13 @@ export function ConfirmSection({
     setConfirming(true);
     const result =
       mode === "refresh"
-        ? await confirmRefreshAction({ sandboxId: sandbox.id, options, confirmations, acknowledgeOverwrite: true })
-        : await confirmWizardAction({ sandboxId: sandbox.id, options, confirmations, acknowledgeNoGoingBack: true });
+        ? await callAction(() => confirmRefreshAction({ sandboxId: sandbox.id, options, confirmations, acknowledgeOverwrite: true }))
+        : await callAction(() => confirmWizardAction({ sandboxId: sandbox.id, options, confirmations, acknowledgeNoGoingBack: true }));
+    setFieldErrors(undefined);
     if (!result.ok) {
       setConfirming(false);
-      setFormError(result.message);
+      setFormError(describeStepErrors(result.message, result.fieldErrors));
+      setFieldErrors(result.fieldErrors);
       applyServerErrors(result.fieldErrors, form.setError);
       if (result.code === "ALREADY_CONFIRMED") router.refresh();
       return;
@@ -82,6 +88,7 @@ export function ConfirmSection({
       />
       <div className="mt-3">
         <FormStatus message={formError} testId="confirm-error" />
+        <StepErrorLinks fieldErrors={fieldErrors} goTo={goTo} />
       </div>
       {blockedBy && (
         <p id={`${id}-blocked`} className="mt-3 text-sm text-slate-800" data-testid="confirm-blocked">

@@ -16,8 +16,10 @@ import { StepEmail } from "./step-email";
 import { StepReview } from "./step-review";
 import { StepRunning } from "./step-running";
 import { StepTasks } from "./step-tasks";
-import { applyServerErrors, type WizardFormValues, type WizardSandboxInfo } from "./step-props";
+import { applyServerErrors, describeStepErrors, type WizardFormValues, type WizardSandboxInfo } from "./step-props";
+import { StepErrorLinks } from "./step-error-links";
 import { WizardProgress } from "./wizard-progress";
+import { callAction } from "@/lib/actions/call-action";
 
 /**
  * The wizard's steps, in either mode: "setup" saves a draft on every move and
@@ -30,12 +32,16 @@ export function SetupWizard(props: {
   data: WizardProductionData;
   initialStep: number;
   initialOptions: SandboxOptions;
+  /** What the admin confirmed before leaving the setup (its draft), if anything. */
+  initialConfirmations?: Confirmations;
 }) {
   const router = useRouter();
   const [step, setStep] = useState(props.initialStep);
   const [pending, setPending] = useState<null | "next" | "back" | "leave">(null);
   const [formError, setFormError] = useState<string | null>(null);
-  const [confirmations, setConfirmationsState] = useState<Confirmations>({ realMailDomain: "", noAccessReason: "" });
+  /** The field errors of the last refusal, by the steps they are fixed on. */
+  const [stepErrors, setStepErrors] = useState<Record<string, string[]> | undefined>(undefined);
+  const [confirmations, setConfirmationsState] = useState<Confirmations>(props.initialConfirmations ?? { realMailDomain: "", noAccessReason: "" });
   const setConfirmations = (change: Partial<Confirmations>) => setConfirmationsState((c) => ({ ...c, ...change }));
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
@@ -55,15 +61,27 @@ export function SetupWizard(props: {
     headingRef.current?.focus();
   }, [step]);
 
+  /** Says a refusal with the steps it is fixed on, marks the fields, and offers a way to each step. */
+  function refused(message: string, fieldErrors: Record<string, string[]> | undefined) {
+    setFormError(describeStepErrors(message, fieldErrors));
+    setStepErrors(fieldErrors);
+    applyServerErrors(fieldErrors, form.setError);
+  }
+
   async function save(nextStep: number): Promise<boolean> {
     const options = sandboxOptionsSchema.safeParse(form.getValues());
-    if (!options.success) return false;
+    if (!options.success) {
+      // A step left incomplete (a partial copy's date not given): said with its step, as the server would.
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of options.error.issues) (fieldErrors[["options", ...issue.path].join(".")] ??= []).push(issue.message);
+      refused("Some choices need your attention.", fieldErrors);
+      return false;
+    }
     // Refresh mode keeps its edits in the form only; the server checks them again at the dry run and at the confirmation.
     if (props.mode === "refresh") return true;
-    const result = await saveWizardDraftAction({ sandboxId: props.sandbox.id, step: nextStep, options: options.data, confirmations });
+    const result = await callAction(() => saveWizardDraftAction({ sandboxId: props.sandbox.id, step: nextStep, options: options.data, confirmations }));
     if (!result.ok) {
-      setFormError(result.message);
-      applyServerErrors(result.fieldErrors, form.setError);
+      refused(result.message, result.fieldErrors);
       return false;
     }
     return true;
@@ -71,6 +89,7 @@ export function SetupWizard(props: {
 
   async function next() {
     setFormError(null);
+    setStepErrors(undefined);
     const fields = STEP_FIELDS[current.id] as Path<WizardFormValues>[];
     const valid = fields.length === 0 || (await form.trigger(fields, { shouldFocus: true }));
     if (current.id === "access") {
@@ -93,17 +112,20 @@ export function SetupWizard(props: {
 
   async function back() {
     setFormError(null);
+    setStepErrors(undefined);
     setPending("back");
     // Going back never blocks on this step's errors: what was entered stays in the form either way.
     await save(step - 1).catch(() => false);
     setPending(null);
     form.clearErrors();
     setFormError(null);
+    setStepErrors(undefined);
     setStep(step - 1);
   }
 
   async function saveAndLeave() {
     setFormError(null);
+    setStepErrors(undefined);
     setPending("leave");
     const saved = await save(step);
     setPending(null);
@@ -129,6 +151,7 @@ export function SetupWizard(props: {
         </div>
         <div className="mt-6">
           <FormStatus message={formError} testId="wizard-error" />
+          <StepErrorLinks fieldErrors={stepErrors} goTo={setStep} />
         </div>
         <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-200 pt-4">
           {step > 0 && (

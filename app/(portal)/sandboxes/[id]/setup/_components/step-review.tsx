@@ -10,9 +10,12 @@ import { planUsage, WIZARD_STEPS } from "@/lib/wizard/schema";
 import { ConfirmSection } from "./confirm-section";
 import { DryRunPanel } from "./dry-run-panel";
 import { SchemaReviewPanel } from "./schema-review-panel";
-import type { StepProps } from "./step-props";
+import { describeStepErrors, type StepProps } from "./step-props";
+import { StepErrorLinks } from "./step-error-links";
+import { secondaryButton } from "./step-props";
+import { callAction } from "@/lib/actions/call-action";
 
-type Loading<T> = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; result: T };
+type Loading<T> = { state: "loading" } | { state: "error"; message: string; fieldErrors?: Record<string, string[]> } | { state: "ready"; result: T };
 
 /** Why Confirm is shut, or null: the copy would stop on schema nobody classified (rule 0). */
 function confirmBlockedBy(schema: Loading<SchemaReview>): string | null {
@@ -29,6 +32,12 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
   const id = useId();
   const [dryRun, setDryRun] = useState<Loading<DryRunResult>>({ state: "loading" });
   const [schema, setSchema] = useState<Loading<SchemaReview>>({ state: "loading" });
+  /** Bumped to count again: after a refusal the user may retry, and choices saved for production's own data change the figures. */
+  const [counting, setCounting] = useState(0);
+  const countAgain = () => {
+    setDryRun({ state: "loading" });
+    setCounting((n) => n + 1);
+  };
   const parsed = sandboxOptionsSchema.safeParse(form.getValues());
   const options = parsed.success ? parsed.data : null;
 
@@ -36,11 +45,21 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
     if (!options) return;
     let current = true;
     const count = mode === "refresh" ? dryRunRefreshAction : dryRunAction;
-    void count({ sandboxId: sandbox.id, options, confirmations }).then((result) => {
+    void callAction(() => count({ sandboxId: sandbox.id, options, confirmations })).then((result) => {
       if (!current) return;
-      setDryRun(result.ok ? { state: "ready", result: result.data } : { state: "error", message: result.message });
+      setDryRun(result.ok ? { state: "ready", result: result.data } : { state: "error", message: result.message, fieldErrors: result.fieldErrors });
     });
-    void schemaReviewAction({ sandboxId: sandbox.id, mode }).then((result) => {
+    return () => {
+      current = false;
+    };
+    // The options cannot change on this step; counted once per visit, and again when asked.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sandbox.id, counting]);
+
+  useEffect(() => {
+    if (!options) return;
+    let current = true;
+    void callAction(() => schemaReviewAction({ sandboxId: sandbox.id, mode })).then((result) => {
       if (!current) return;
       setSchema(result.ok ? { state: "ready", result: result.data } : { state: "error", message: result.message });
     });
@@ -127,10 +146,18 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
         <div aria-live="polite" className="mt-2">
           {dryRun.state === "loading" && <p className="text-sm text-slate-600">Counting on production…</p>}
           {dryRun.state === "error" && (
-            <p className="text-sm text-red-700">
-              {/* A contract column missing or retyped breaks the counting too: the schema check below says what. */}
-              {schema.state === "ready" && schema.result.blockers.length ? "The figures cannot be counted until the problems with production's schema below are solved." : dryRun.message}
-            </p>
+            <>
+              <p className="text-sm text-red-700" data-testid="dry-run-error">
+                {/* A contract column missing or retyped breaks the counting too: the schema check below says what. */}
+                {schema.state === "ready" && schema.result.blockers.length
+                  ? "The figures cannot be counted until the problems with production's schema below are solved."
+                  : describeStepErrors(dryRun.message, dryRun.fieldErrors)}
+              </p>
+              <StepErrorLinks fieldErrors={dryRun.fieldErrors} goTo={goTo} />
+              <button type="button" onClick={countAgain} className={`mt-2 ${secondaryButton}`}>
+                Count again
+              </button>
+            </>
           )}
           {dryRun.state === "ready" && <DryRunPanel result={dryRun.result} />}
         </div>
@@ -147,13 +174,16 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
               sandboxId={sandbox.id}
               mode={mode}
               companyName={sandbox.companyName}
-              onReviewed={(result) => setSchema({ state: "ready", result })}
+              onReviewed={(result) => {
+                setSchema({ state: "ready", result });
+                countAgain();
+              }}
             />
           )}
         </div>
       </section>
 
-      <ConfirmSection form={form} sandbox={sandbox} mode={mode} options={options} confirmations={confirmations} blockedBy={confirmBlockedBy(schema)} />
+      <ConfirmSection form={form} sandbox={sandbox} mode={mode} options={options} confirmations={confirmations} blockedBy={confirmBlockedBy(schema)} goTo={goTo} />
     </div>
   );
 }
