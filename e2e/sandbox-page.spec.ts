@@ -259,6 +259,37 @@ test("a refresh under way can be stopped from its page, after a second click", a
   });
 });
 
+test("a waiting run's Cancel, clicked after a worker took the run, stops nothing and says why", async ({ page }) => {
+  await withPlantedRefresh({ status: "'QUEUED'" }, [], async (runId) => {
+    await signIn(page, ADMIN);
+    await page.goto(sandboxUrl);
+    await expect(page.getByRole("button", { name: "Cancel this refresh" })).toBeVisible();
+    // A worker claims it while the page is open.
+    await portal.query(`UPDATE "SandboxRun" SET status = 'RUNNING', "startedAt" = now(), "heartbeatAt" = now() WHERE id = $1`, [runId]);
+    await page.getByRole("button", { name: "Cancel this refresh" }).click();
+    await expect(page.getByText("The run started meanwhile, so it was not cancelled.", { exact: false })).toBeVisible();
+    const [run] = (await portal.query<{ stopReason: string | null; status: string }>(`SELECT "stopReason", status FROM "SandboxRun" WHERE id = $1`, [runId])).rows;
+    expect(run).toEqual({ status: "RUNNING", stopReason: null });
+  });
+});
+
+test("a page that can no longer follow its run says so, and why, instead of freezing", async ({ page }) => {
+  await withPlantedRefresh({ status: "'RUNNING'", startedAt: "now()", heartbeatAt: "now()" }, [], async () => {
+    await signIn(page, ADMIN);
+    // The portal unreachable for a while: said after a few missed polls, and gone once they answer again.
+    await page.route("**/api/sandboxes/*/progress", (route) => route.fulfill({ status: 503, body: "" }));
+    await page.goto(sandboxUrl);
+    await expect(page.getByTestId("progress-lost")).toHaveText("Lost contact with the portal: the figures below may be behind. Trying again…");
+    await expect(page.getByTestId("eta")).toHaveText("Time left: not known while the page cannot follow the run");
+    await page.unroute("**/api/sandboxes/*/progress");
+    await expect(page.getByTestId("progress-lost")).toHaveCount(0);
+    // The session ended: polling stops, and the page says what to do.
+    await page.route("**/api/sandboxes/*/progress", (route) => route.fulfill({ status: 401, contentType: "application/json", body: '{"error":"UNAUTHENTICATED"}' }));
+    await expect(page.getByTestId("progress-lost")).toHaveText(/^Your session has ended, so this page no longer follows the run \(the run goes on\)\. Sign in again/);
+    await expectAccessible(page);
+  });
+});
+
 test("deleting needs the exact name, then drops the sandbox database", async ({ page }) => {
   await signIn(page, ADMIN);
   await page.goto(sandboxUrl);

@@ -221,8 +221,8 @@ describe("the sandbox page's actions", () => {
       const s = await sandbox(world.tenantA, world.users.adminA);
       signInAs(world.users.adminA);
       expect((await refreshSandboxAction({ sandboxId: s.id })).ok).toBe(true);
-      const result = await cancelRunAction({ sandboxId: s.id });
-      expect(result.ok).toBe(true);
+      const result = await cancelRunAction({ sandboxId: s.id, onlyIfQueued: true });
+      expect(result).toMatchObject({ ok: true, data: { state: "cancelled" } });
       const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } });
       expect(run).toMatchObject({ status: "FAILED", failureCode: "CANCELLED", error: "Cancelled by admin before it started. Nothing was changed." });
       expect(await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ status: "READY", databaseName: expect.any(String) });
@@ -260,6 +260,12 @@ describe("the sandbox page's actions", () => {
       signInAs(world.users.userA);
       expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: false });
       signInAs(world.users.adminA);
+      // A waiting run's Cancel, clicked after a worker took the run, stops nothing: stopping a copy is confirmed apart.
+      const started = await cancelRunAction({ sandboxId: s.id, onlyIfQueued: true });
+      expect(started).toMatchObject({ ok: false, code: "CONFLICT" });
+      expect(started.ok ? "" : started.message).toContain("started meanwhile, so it was not cancelled");
+      expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({ status: "RUNNING", stopReason: null });
+      expect(await auditCount("sandbox.run.stopRequested", s.id)).toBe(0);
       expect(await cancelRunAction({ sandboxId: s.id })).toMatchObject({ ok: true, data: { runId: running.id, state: "stopping" } });
       // Still running until its worker stops it: only the request is written.
       expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({ status: "RUNNING", stopReason: "Stopped by admin while it ran. Nothing of it was kept." });

@@ -2,7 +2,7 @@
 /** The sandbox page's server actions: thin wrappers, every one through protectedAction. */
 import { revalidatePath } from "next/cache";
 import { protectedAction } from "../actions/safe-action";
-import { autoRefreshSchema, deleteSandboxSchema, sandboxIdSchema } from "./schema";
+import { autoRefreshSchema, cancelRunSchema, deleteSandboxSchema, sandboxIdSchema } from "./schema";
 import { cancelRun, retryFailedRun, setAutoRefreshDay, startDelete, startRefresh } from "./mutations";
 
 function revalidateSandbox(sandboxId: string): void {
@@ -29,8 +29,8 @@ export const retryRunAction = protectedAction({ permission: "sandbox.retry", sch
 });
 
 // Viewing is the gate here; the mutation checks the permission the run's kind needs.
-export const cancelRunAction = protectedAction({ permission: "sandbox.view", schema: sandboxIdSchema }, async ({ actor, input }) => {
-  const result = await cancelRun(actor, input.sandboxId);
+export const cancelRunAction = protectedAction({ permission: "sandbox.view", schema: cancelRunSchema }, async ({ actor, input }) => {
+  const result = await cancelRun(actor, input.sandboxId, { onlyIfQueued: input.onlyIfQueued });
   revalidateSandbox(input.sandboxId);
   return result;
 });

@@ -110,12 +110,15 @@ export async function retryFailedRun(actor: Actor, sandboxId: string): Promise<{
  * progress write or heartbeat), the sandbox keeping the copy it had. A deletion that has
  * started goes on.
  */
-export async function cancelRun(actor: Actor, sandboxId: string): Promise<CancelOutcome> {
+export async function cancelRun(actor: Actor, sandboxId: string, { onlyIfQueued = false } = {}): Promise<CancelOutcome> {
   const sandbox = await loadSandbox(actor, "sandbox.view", sandboxId);
   const last = await runInProgress(sandboxId);
   assertTenantAccess(actor, CANCEL_PERMISSION[last.kind], sandbox.tenantId);
-  return cancelOrStop(sandbox, last, { actorId: actor.id, name: actor.name });
+  return cancelOrStop(sandbox, last, { actorId: actor.id, name: actor.name }, onlyIfQueued);
 }
+
+/** Why a cancel asked for a run that waited did nothing: it started meanwhile, and stopping a copy under way is asked apart. */
+const STARTED_MEANWHILE = "The run started meanwhile, so it was not cancelled. Reload the page to stop it while it runs (what it has made so far is then thrown away).";
 
 /** The operator CLI's cancel: no account is signed in, so it is audited as the CLI's doing. */
 export async function cancelRunAsOperator(sandbox: CancelledSandbox): Promise<CancelOutcome> {
@@ -138,7 +141,12 @@ async function runInProgress(sandboxId: string): Promise<RunInProgress> {
   return last;
 }
 
-async function cancelOrStop(sandbox: CancelledSandbox, last: RunInProgress, by: Canceller): Promise<CancelOutcome> {
+/**
+ * `onlyIfQueued`: the canceller saw the run waiting, and confirmed no stop of a copy under
+ * way: a run a worker has claimed since is left alone, not stopped on that one click.
+ */
+async function cancelOrStop(sandbox: CancelledSandbox, last: RunInProgress, by: Canceller, onlyIfQueued = false): Promise<CancelOutcome> {
+  if (onlyIfQueued && last.status !== "QUEUED") throw new AppError("CONFLICT", STARTED_MEANWHILE);
   if (last.status === "RUNNING" && last.kind === "DELETE") throw new AppError("CONFLICT", "The deletion has started, so it can no longer be stopped; it goes on.");
   if (last.stopReason) return { runId: last.id, state: "stopping" };
   const audited = (tx: Prisma.TransactionClient, action: "sandbox.run.cancelled" | "sandbox.run.stopRequested") =>
@@ -156,6 +164,7 @@ async function cancelOrStop(sandbox: CancelledSandbox, last: RunInProgress, by: 
       }
     }
     // Running, or claimed by a worker since it was read: the claim and the cancel cannot both win.
+    if (onlyIfQueued) throw new AppError("CONFLICT", STARTED_MEANWHILE);
     const asked = await requestStop(tx, last.id, `Stopped by ${by.name} while it ran. Nothing of it was kept.`);
     if (!asked) throw new AppError("CONFLICT", "The run has started or ended meanwhile, so it was not cancelled; a deletion that has started goes on.");
     await audited(tx, "sandbox.run.stopRequested");

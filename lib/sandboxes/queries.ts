@@ -105,6 +105,7 @@ export async function getSandboxForActor(actor: Actor, sandboxId: string) {
       createdAt: true,
       deletedAt: true,
       note: true,
+      orderedById: true,
       tenant: { select: { companyName: true, customerId: true } },
       runs: activeRun,
     },

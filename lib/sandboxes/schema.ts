@@ -5,6 +5,9 @@ const sandboxId = z.string().trim().min(1, "Missing sandbox.");
 
 export const sandboxIdSchema = z.object({ sandboxId });
 
+/** `onlyIfQueued`: the button was a waiting run's cancel, which must not stop one that has started since. */
+export const cancelRunSchema = z.object({ sandboxId, onlyIfQueued: z.boolean().optional() });
+
 export const deleteSandboxSchema = z.object({
   sandboxId,
   confirmName: z.string().min(1, "Type the sandbox's name to confirm."),

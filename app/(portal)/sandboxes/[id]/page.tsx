@@ -16,6 +16,7 @@ import { FAILURES_NEEDING_A_MATCH } from "@/lib/sandboxes/retry-rules";
 import { CANCEL_PERMISSION } from "@/lib/sandboxes/cancel-rules";
 import { RUN_NOUN } from "@/lib/sandboxes/labels";
 import { wasCancelled } from "@/lib/jobs/failure";
+import { canManageOrder, isOpenOrder } from "@/lib/orders/policy";
 import { AccessList } from "./_components/access-list";
 import { AutoRefreshForm } from "./_components/auto-refresh-form";
 import { CancelRunButton } from "./_components/cancel-run-button";
@@ -57,7 +58,11 @@ export default async function SandboxPage({ params, searchParams }: Props) {
   const failed = latest?.status === "FAILED" ? latest : null;
   const cancelled = failed !== null && wasCancelled(failed);
   const retryChecksFirst = Boolean(failed?.failureCode && FAILURES_NEEDING_A_MATCH.has(failed.failureCode));
-  const deleted = sandbox.status === "DELETED";
+  // A cancelled order is as gone as a deleted sandbox: nothing more is run for either.
+  const deleted = sandbox.deletedAt !== null;
+  // An order waiting for its setup has no database to delete: it is cancelled, from its order's page.
+  const openOrder = isOpenOrder(sandbox);
+  const managesOrder = canManageOrder(actor, sandbox);
   // Not while a deletion is under way: its database goes before the sandbox is marked deleted.
   const usable = hasUsableCopy(sandbox);
   const ready = sandbox.status === "READY" && usable;
@@ -65,6 +70,10 @@ export default async function SandboxPage({ params, searchParams }: Props) {
 
   return (
     <div className="space-y-6">
+      {/* Said to a screen reader when the page is rendered again as a run ends (LiveProgress refreshes it then). */}
+      <p role="status" className="sr-only" data-testid="run-outcome">
+        {latest && !active ? runOutcome(latest.kind, latest.status === "SUCCEEDED" ? "finished" : cancelled ? "was cancelled" : "failed") : ""}
+      </p>
       <div>
         <BackLink href="/sandboxes">Sandboxes</BackLink>
         <div className="mt-1 flex flex-wrap items-center gap-3">
@@ -89,6 +98,17 @@ export default async function SandboxPage({ params, searchParams }: Props) {
               Open the setup wizard
             </Link>
           )}
+          {can("sandbox.configure") && managesOrder && " · "}
+          {managesOrder && (
+            <Link href={`/orders/${sandbox.id}`} className="font-medium text-brand-700 underline">
+              Change or cancel the order
+            </Link>
+          )}
+        </p>
+      )}
+      {sandbox.status === "CANCELLED" && (
+        <p className="rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm" data-testid="sandbox-order-cancelled">
+          This order was cancelled before its setup was confirmed: nothing was copied, and nothing more is run for it.
         </p>
       )}
 
@@ -132,6 +152,15 @@ export default async function SandboxPage({ params, searchParams }: Props) {
           {failed.kind === "REFRESH" && sandbox.databaseName && (
             <p className="mt-1 text-sm text-slate-800">The previous copy was not touched and is still ready to use.</p>
           )}
+          {failed.kind === "REFRESH" && failed.failureCode === "DRIFT" && ready && can("sandbox.configure") && (
+            <p className="mt-1 text-sm text-slate-800" data-testid="drift-choices">
+              You can decide what happens to them yourself: the review step of{" "}
+              <Link href={`/sandboxes/${sandbox.id}/setup?mode=refresh`} className="font-medium text-brand-700 underline">
+                Change the choices and refresh
+              </Link>{" "}
+              lists them, and that refresh copies with your choices.
+            </p>
+          )}
           {retryChecksFirst && (
             <p className="mt-1 text-sm text-slate-800">
               Retrying as it is would fail the same way. A retry first checks production again, and starts only once everything in it is known.
@@ -141,7 +170,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
             {can("sandbox.retry") ? (
               <RetryButton sandboxId={sandbox.id} checksFirst={retryChecksFirst} />
             ) : (
-              <p className="text-sm text-slate-800">Ask your administrator to retry it.</p>
+              <p className="text-sm text-slate-800">{isStaff(actor) ? "The customer's admins or an operator can retry it." : "Ask your administrator to retry it."}</p>
             )}
           </div>
         </section>
@@ -187,11 +216,16 @@ export default async function SandboxPage({ params, searchParams }: Props) {
 
       <RunHistory sandboxId={sandbox.id} history={history} shownReportRunId={shown?.id ?? null} taskNames={taskNames} />
 
-      {!deleted && !active && can("sandbox.delete") && (
+      {!deleted && !openOrder && !active && can("sandbox.delete") && (
         <DangerSection id="delete-heading" heading="Delete this sandbox">
           <DeleteForm sandboxId={sandbox.id} sandboxName={sandbox.name} />
         </DangerSection>
       )}
     </div>
   );
+}
+
+/** A run's end, in the words a screen reader says as the page shows it. */
+function runOutcome(kind: keyof typeof RUN_NOUN, outcome: "finished" | "was cancelled" | "failed"): string {
+  return `The ${RUN_NOUN[kind]} ${outcome}.`;
 }

@@ -12,10 +12,9 @@ import { ActionButton, buttonClass } from "./action-button";
  */
 export function CancelRunButton({ sandboxId, kind, running }: { sandboxId: string; kind: RunKind; running: boolean }) {
   const [confirming, setConfirming] = useState(false);
-  const cancel = () => cancelRunAction({ sandboxId });
   if (!running) {
     return (
-      <ActionButton tone="secondary" action={cancel} done={() => "Cancelled before it started."}>
+      <ActionButton tone="secondary" action={() => cancelRunAction({ sandboxId, onlyIfQueued: true })} done={() => "Cancelled before it started."}>
         Cancel this {RUN_NOUN[kind]}
       </ActionButton>
     );
@@ -30,7 +29,7 @@ export function CancelRunButton({ sandboxId, kind, running }: { sandboxId: strin
   return (
     <span role="group" aria-label={`Stop this ${RUN_NOUN[kind]}?`} className="inline-flex flex-wrap items-center gap-2">
       <span>Stop it? What it has copied so far is thrown away.</span>
-      <ActionButton tone="danger" action={cancel} done={() => "Stopping: it ends within seconds."}>
+      <ActionButton tone="danger" action={() => cancelRunAction({ sandboxId })} done={(outcome) => (outcome.state === "cancelled" ? "Cancelled before it started." : "Stopping: it ends within seconds.")}>
         Yes, stop the {RUN_NOUN[kind]}
       </ActionButton>
       <button type="button" onClick={() => setConfirming(false)} className="rounded-md px-3 py-1.5 text-sm font-medium text-brand-700 underline">

@@ -18,6 +18,15 @@ const STATE_TONE: Record<ProgressStep["state"], string> = {
   skipped: "text-slate-500",
 };
 const isActive = (status: string | undefined) => status === "QUEUED" || status === "RUNNING";
+/** Polls missed in a row before the page says it has lost contact (one missed poll is no news). */
+const MISSES_SHOWN = 3;
+/** Why the page no longer follows the run, in the user's words; null while it does. */
+type LostContact = null | "session" | "gone" | "retrying";
+const LOST_TEXT: Record<Exclude<LostContact, null>, string> = {
+  session: "Your session has ended, so this page no longer follows the run (the run goes on). Sign in again to follow it.",
+  gone: "This sandbox can no longer be shown to you. Reload the page.",
+  retrying: "Lost contact with the portal: the figures below may be behind. Trying again…",
+};
 const number = new Intl.NumberFormat("en-GB");
 
 /**
@@ -29,17 +38,33 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
   // Times are measured on the server's clock; the browser only adds how long ago the snapshot arrived.
   const [{ snapshot, receivedAt }, setLatest] = useState<{ snapshot: ProgressSnapshot; receivedAt: number | null }>({ snapshot: initial, receivedAt: null });
   const [now, setNow] = useState<number | null>(null);
+  const [lost, setLost] = useState<LostContact>(null);
   const active = isActive(snapshot.run?.status);
 
   useEffect(() => {
     if (!active) return;
     let stopped = false;
     let shown = initial;
+    let missed = 0;
+    const miss = () => {
+      missed += 1;
+      if (missed >= MISSES_SHOWN) setLost("retrying");
+    };
     const poll = async () => {
       try {
         const response = await fetch(`/api/sandboxes/${sandboxId}/progress`, { cache: "no-store" });
-        if (!response.ok || stopped) return;
+        if (stopped) return;
+        // A signed-out session or a sandbox no longer shown does not come back by polling: stop and say so.
+        if (response.status === 401 || response.status === 403 || response.status === 404) {
+          stopped = true;
+          clearInterval(timer);
+          setLost(response.status === 404 ? "gone" : "session");
+          return;
+        }
+        if (!response.ok) return miss();
         const next = (await response.json()) as ProgressSnapshot;
+        missed = 0;
+        setLost(null);
         setLatest({ snapshot: next, receivedAt: Date.now() });
         if (!isActive(next.run?.status)) {
           stopped = true;
@@ -51,7 +76,8 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
           router.refresh();
         }
       } catch {
-        // A missed poll is fine: the next one catches up.
+        // A missed poll is fine: the next one catches up. Several in a row are said.
+        if (!stopped) miss();
       }
     };
     const timer = setInterval(() => void poll(), POLL_MS);
@@ -73,12 +99,22 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
   const stalled = run.status === "RUNNING" && run.waiting !== null;
   // The ETA counts down between polls from the last server estimate.
   const remaining = snapshot.remainingMs !== null ? Math.max(0, snapshot.remainingMs - sinceSnapshot) : null;
+  // What a screen reader hears as the run moves: the step under way, said once as it starts.
+  const current = run.progress.steps.find((s) => s.state === "running" || s.state === "failed");
 
   return (
     <section aria-labelledby="progress-heading" className="rounded-lg border border-blue-200 bg-white p-4" data-testid="run-progress">
       <h2 id="progress-heading" className="text-lg font-semibold">
         {KIND_LABEL[run.kind] ?? "Run"} {active ? "" : run.status === "SUCCEEDED" ? "— finished" : "— stopped"}
       </h2>
+      <p role="status" className="sr-only" data-testid="run-announcement">
+        {current ? `${current.label}: ${STATE_LABEL[current.state].toLowerCase()}` : ""}
+      </p>
+      {lost && (
+        <p role="alert" className="mt-1 rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="progress-lost">
+          {LOST_TEXT[lost]}
+        </p>
+      )}
       {(run.status === "QUEUED" || stalled) && (
         <p className="mt-1 text-sm text-slate-700" data-testid="run-waiting">
           {run.waiting ?? "Waiting for a worker to pick this up…"}
@@ -109,7 +145,7 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
           <span>{percent}% done</span>
           <span>Elapsed: {startedAt ? formatDuration(elapsedMs) : "not started"}</span>
           <span data-testid="eta">
-            Time left: {run.stopping ? "none, it is stopping" : stalled ? "not known until it starts again" : remaining === null ? "estimating…" : `about ${formatDuration(remaining)}`}
+            Time left: {lost ? "not known while the page cannot follow the run" : run.stopping ? "none, it is stopping" : stalled ? "not known until it starts again" : remaining === null ? "estimating…" : `about ${formatDuration(remaining)}`}
           </span>
         </p>
       </div>
