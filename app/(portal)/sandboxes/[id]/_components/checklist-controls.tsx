@@ -5,6 +5,7 @@ import { useId, useState, useTransition } from "react";
 import { fixChecklistItemAction, tickChecklistItemAction } from "@/lib/checklist/actions";
 import type { ChecklistFix, ChecklistTickItem } from "@/lib/checklist/schema";
 import { ActionButton } from "./action-button";
+import { callAction } from "@/lib/actions/call-action";
 
 export function FixButton({ sandboxId, fix, children }: { sandboxId: string; fix: ChecklistFix; children: string }) {
   return (
@@ -24,22 +25,30 @@ export function TickBox({ sandboxId, item, ticked, disabled, children }: { sandb
   const id = useId();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
+  // The box shows what is saved: the user's click until the server refuses it or the page
+  // brings the saved state (theirs, or another admin's since), whichever comes first.
+  const [clicked, setClicked] = useState<{ value: boolean; over: boolean } | null>(null);
+  const checked = clicked && clicked.over === ticked ? clicked.value : ticked;
   return (
     <div>
       <div className="flex items-start gap-2">
         <input
           id={id}
           type="checkbox"
-          defaultChecked={ticked}
+          checked={checked}
           disabled={disabled || pending}
           onChange={(event) => {
             const next = event.currentTarget.checked;
+            setClicked({ value: next, over: ticked });
             startTransition(async () => {
-              const result = await tickChecklistItemAction({ sandboxId, item, ticked: next });
+              const result = await callAction(() => tickChecklistItemAction({ sandboxId, item, ticked: next }));
               if (result.ok) {
                 setError(null);
                 router.refresh();
-              } else setError(result.message);
+              } else {
+                setClicked(null);
+                setError(result.message);
+              }
             });
           }}
           className="mt-1 size-4"
