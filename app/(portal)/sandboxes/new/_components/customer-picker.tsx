@@ -3,6 +3,9 @@
 import { useId, useMemo, useState } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 
+/** Customers listed at once: more are found by searching. */
+const SHOWN_AT_MOST = 50;
+
 export interface CustomerOption {
   id: string;
   companyName: string;
@@ -26,10 +29,10 @@ export function CustomerPicker({
 }) {
   const id = useId();
   const [query, setQuery] = useState("");
-  const shown = useMemo(() => {
+  const { shown, matching } = useMemo(() => {
     const q = query.trim().toLowerCase();
     const matches = q ? customers.filter((c) => `${c.companyName} ${c.customerId}`.toLowerCase().includes(q)) : customers;
-    return matches.slice(0, 50);
+    return { shown: matches.slice(0, SHOWN_AT_MOST), matching: matches.length };
   }, [customers, query]);
   const selected = customers.find((c) => c.id === selectedId);
   const errorId = error ? `${id}-error` : undefined;
@@ -48,7 +51,11 @@ export function CustomerPicker({
         aria-controls={`${id}-list`}
       />
       <p id={`${id}-count`} className="mt-1 text-xs text-slate-600" aria-live="polite">
-        {shown.length === 0 ? "No customer matches." : `${shown.length} customer${shown.length === 1 ? "" : "s"} shown.`}
+        {shown.length === 0
+          ? "No customer matches."
+          : matching > shown.length
+            ? `The first ${shown.length} of ${matching} customers shown: search to find the others.`
+            : `${shown.length} customer${shown.length === 1 ? "" : "s"} shown.`}
       </p>
       <div id={`${id}-list`} className="mt-1 max-h-56 overflow-y-auto rounded-md border border-slate-200 bg-white">
         {shown.map((c) => (

@@ -2,7 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm, useWatch, type Resolver } from "react-hook-form";
 import { CheckboxField } from "@/components/checkbox-field";
 import { FormStatus } from "@/components/form-status";
@@ -23,6 +23,7 @@ import { EstimatePanel, type EstimateState } from "./estimate-panel";
 import { KindChoice } from "./kind-choice";
 import { PlanCountsFieldset } from "@/components/plan-counts-fieldset";
 import { showServerFieldErrors } from "@/components/server-field-errors";
+import { callAction } from "@/lib/actions/call-action";
 
 type Values = Omit<OrderForCustomerInput, "tenantId"> & { tenantId?: string };
 
@@ -34,6 +35,8 @@ export function OrderForm(props: Props) {
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const [estimates, setEstimates] = useState<Record<string, EstimateState>>({});
+  // Filed: the button stays disabled while the next page loads (the setup reads production first), so a second click files nothing twice.
+  const [filed, setFiled] = useState(false);
   const schema = props.mode === "customer" ? orderForCustomerSchema : orderSchema;
   const { register, handleSubmit, formState, setError, control } = useForm<Values>({
     resolver: zodResolver(schema) as unknown as Resolver<Values>,
@@ -44,14 +47,20 @@ export function OrderForm(props: Props) {
   const note = useWatch({ control, name: "note" }) ?? "";
   const kind = useWatch({ control, name: "kind" }) ?? "full";
 
-  // A sales rep sees the chosen customer's production size as soon as they pick one.
+  const known = useRef(estimates);
   useEffect(() => {
-    if (props.mode !== "customer" || !tenantId || estimates[tenantId]) return;
-    void getProductionEstimateAction({ tenantId }).then((result) => {
+    known.current = estimates;
+  }, [estimates]);
+  // A sales rep sees the chosen customer's production size as soon as they pick one; one that
+  // failed is asked for again when its customer is picked again (not again and again meanwhile).
+  useEffect(() => {
+    const had = tenantId ? known.current[tenantId] : undefined;
+    if (props.mode !== "customer" || !tenantId || (had && had.state !== "error")) return;
+    void callAction(() => getProductionEstimateAction({ tenantId })).then((result) => {
       const state: EstimateState = result.ok ? { state: "ready", ...result.data } : { state: "error", message: result.message };
       setEstimates((known) => ({ ...known, [tenantId]: state }));
     });
-  }, [props.mode, tenantId, estimates]);
+  }, [props.mode, tenantId]);
   const estimate: EstimateState =
     props.mode === "own" ? props.initialEstimate : tenantId ? (estimates[tenantId] ?? { state: "loading" }) : { state: "idle" };
 
@@ -59,13 +68,14 @@ export function OrderForm(props: Props) {
     setFormError(null);
     const result =
       props.mode === "customer"
-        ? await createOrderForCustomerAction({ ...values, tenantId: values.tenantId ?? "" })
-        : await createOrderAction(values);
+        ? await callAction(() => createOrderForCustomerAction({ ...values, tenantId: values.tenantId ?? "" }))
+        : await callAction(() => createOrderAction(values));
     if (!result.ok) {
       setFormError(result.message);
       showServerFieldErrors(result.fieldErrors, setError);
       return;
     }
+    setFiled(true);
     if (props.mode === "customer") router.push(`/orders?filed=${result.data.sandboxId}`);
     else router.push(`/sandboxes/${result.data.sandboxId}/setup`);
   }
@@ -106,7 +116,7 @@ export function OrderForm(props: Props) {
         />
       </fieldset>
       <FormStatus message={formError} testId="form-error" />
-      <SubmitButton pending={formState.isSubmitting}>{props.mode === "customer" ? "File the order" : "Order and continue to setup"}</SubmitButton>
+      <SubmitButton pending={formState.isSubmitting || filed}>{props.mode === "customer" ? "File the order" : "Order and continue to setup"}</SubmitButton>
     </form>
   );
 }
