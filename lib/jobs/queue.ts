@@ -51,11 +51,26 @@ export function wakeLocalRunWorkers(): void {
  */
 export const RUN_JOB_EXPIRY_SECONDS = 24 * 3600 - 60;
 
-/** The process's pg-boss instance, started once (it creates its schema on first start). */
+/**
+ * The process's pg-boss instance, started once (it creates its schema on first start). A
+ * start that fails (the portal database down for a moment) is forgotten, so the next call
+ * starts it again: kept, it would refuse every order, refresh and deletion of this web
+ * server until it restarted, while its readiness said nothing was wrong.
+ */
 export function getBoss(): Promise<PgBoss> {
-  globalForBoss.boss ??= (async () => {
-    const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 4 });
-    boss.on("error", (error) => log.error(error, "job queue error"));
+  if (globalForBoss.boss) return globalForBoss.boss;
+  const starting = startBoss();
+  globalForBoss.boss = starting;
+  starting.catch(() => {
+    if (globalForBoss.boss === starting) globalForBoss.boss = undefined;
+  });
+  return starting;
+}
+
+async function startBoss(): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 4 });
+  boss.on("error", (error) => log.error(error, "job queue error"));
+  try {
     await boss.start();
     // Recovery from dead workers is ours (lib/worker/recovery.ts): pg-boss must not run a job twice.
     // Nor end one early: at a job's expiry it stops waiting for the handler. Updated as well as
@@ -66,8 +81,11 @@ export function getBoss(): Promise<PgBoss> {
     await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
     await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
     return boss;
-  })();
-  return globalForBoss.boss;
+  } catch (error) {
+    // Half started (its pool open, its timers set): stopped, so the next start begins afresh.
+    await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function stopBoss(): Promise<void> {
