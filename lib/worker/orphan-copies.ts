@@ -29,17 +29,27 @@ export async function dropOrphanCopies(): Promise<string[]> {
     const url = serverUrl(server);
     const prefixes = [...prefixesByServer.get(server.id)!];
     const copies = await databasesNamed(url, COPY_DATABASE_PREFIX).catch(() => []);
+    // Each copy's run id, for the copies of this server's tenants.
+    const runOf = new Map<string, string>();
     for (const name of copies) {
       const prefix = prefixes.find((p) => name.startsWith(p));
-      if (!prefix) continue;
-      // The run first, then the sandboxes: a run's swap (completeCopy) ends it and points its
-      // sandbox at the copy in one transaction. Read the other way round, a swap committing
-      // between the two reads showed a copy nobody pointed at, of a run that had ended: the
-      // sweep dropped the copy just swapped in.
-      const run = await db.sandboxRun.findUnique({ where: { id: name.slice(prefix.length) }, select: { status: true } });
-      // An unknown run id: not one of ours, whatever its name says. An active run: still being built.
-      if (!run || isActiveRun(run)) continue;
-      if ((await db.sandbox.count({ where: { databaseName: name } })) > 0) continue;
+      if (prefix) runOf.set(name, name.slice(prefix.length));
+    }
+    if (runOf.size === 0) continue;
+    // Two statements for the whole server, whatever its number of copies. The runs first, then
+    // the sandboxes: a run's swap (completeCopy) ends it and points its sandbox at the copy in
+    // one transaction. Read the other way round, a swap committing between the two reads showed
+    // a copy nobody pointed at, of a run that had ended: the sweep dropped the copy just swapped in.
+    const runs = await db.sandboxRun.findMany({ where: { id: { in: [...new Set(runOf.values())] } }, select: { id: true, status: true } });
+    // An unknown run id: not one of ours, whatever its name says. An active run: still being built.
+    const ended = new Set(runs.filter((run) => !isActiveRun(run)).map((run) => run.id));
+    const candidates = [...runOf].filter(([, runId]) => ended.has(runId)).map(([name]) => name);
+    if (candidates.length === 0) continue;
+    const pointedAt = new Set(
+      (await db.sandbox.findMany({ where: { databaseName: { in: candidates } }, select: { databaseName: true } })).map((s) => s.databaseName),
+    );
+    for (const name of candidates) {
+      if (pointedAt.has(name)) continue;
       // A server that stopped answering since the listing: its copies wait for the next sweep.
       if (!(await tryDropSandboxDatabase(url, name))) break;
       dropped.push(name);

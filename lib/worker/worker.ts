@@ -104,8 +104,17 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
     ["webhook delivery queueing", async () => void (await queueDueDeliveries())],
     ["sandbox size measuring", () => measureSandboxSizesWhenDue()],
   ];
+  // One pass at a time: a pass that outlasts its interval (a slow server, a large fleet) is not
+  // joined by another doing the same work, which would slow both and pile up.
+  let sweeping = false;
   const sweep = async () => {
-    for (const [what, step] of sweepSteps) await step().catch((error: unknown) => log.error(error, `${what} failed`));
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const [what, step] of sweepSteps) await step().catch((error: unknown) => log.error(error, `${what} failed`));
+    } finally {
+      sweeping = false;
+    }
   };
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Sandbox_databaseName_idx" ON "Sandbox"("databaseName");
