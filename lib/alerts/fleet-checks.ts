@@ -5,21 +5,24 @@
  * so several workers checking the same thing tell operators once.
  */
 import { db } from "../db/portal";
+import { oldestOverdueRun } from "../jobs/overdue";
 import { serverAnswers } from "../sandbox-servers/reachability";
 import { serverAddress, serverUrl } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "./raise";
 
 export const queueAlertMs = () => Number(process.env.ALERT_QUEUE_AGE_MINUTES ?? 15) * 60_000;
 
-export async function checkQueueAge(now = new Date()): Promise<void> {
-  const oldest = await db.sandboxRun.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { id: true, createdAt: true } });
-  if (!oldest || now.getTime() - oldest.createdAt.getTime() < queueAlertMs()) return;
-  const minutes = Math.round((now.getTime() - oldest.createdAt.getTime()) / 60_000);
+/** Alerts when a run whose turn has come has waited longer than queueAlertMs for a worker to take it (oldestOverdueRun). */
+export async function checkQueueAge(): Promise<void> {
+  const oldest = await oldestOverdueRun();
+  if (!oldest || oldest.overdueMs < queueAlertMs()) return;
+  const minutes = Math.round(oldest.overdueMs / 60_000);
   await raiseAlertQuietly({
     key: "queue-stale",
     subject: `a run has waited ${minutes} minutes for a worker`,
-    detail: "The oldest queued run has not been picked up. Check that workers are running (the operations page lists the live ones) and that WORKER_CONCURRENCY fits the load.",
-    link: `/operations/runs/${oldest.id}`,
+    detail:
+      "The oldest run whose turn has come has not been picked up (runs waiting on purpose, for a retry, a slot or room on their server, are not counted). Check that workers are running (the operations page lists the live ones) and that WORKER_CONCURRENCY fits the load.",
+    link: `/operations/runs/${oldest.runId}`,
   });
 }
 

@@ -14,6 +14,7 @@ import { databaseNow } from "../db/database-clock";
 import { db } from "../db/portal";
 import { WORKER_ALIVE_MS } from "./workers";
 import { shownRunStatus } from "../jobs/failure";
+import { oldestOverdueRun } from "../jobs/overdue";
 
 const PREFIX = "sandbox_portal_";
 
@@ -21,7 +22,8 @@ interface FleetState {
   /** When it was read, by the database's clock, which the workers' beats and the runs' times were written by. */
   readAt: Date;
   runs: { kind: string; status: string; count: number }[];
-  oldestQueuedAt: Date | null;
+  /** How long the run that has waited longest for a worker since its turn came has waited (lifecycle.ts oldestOverdueRun), ms. */
+  oldestOverdueMs: number;
   workers: { id: string; beatAt: Date }[];
   /** Webhook deliveries not yet delivered or given up on, and the oldest one's creation. */
   webhooks: { pending: number; oldestPendingAt: Date | null };
@@ -31,7 +33,8 @@ async function readFleet(): Promise<FleetState> {
   const readAt = await databaseNow();
   const [groups, oldest, workers, webhooks] = await Promise.all([
     db.sandboxRun.groupBy({ by: ["kind", "status", "failureCode"], _count: { _all: true } }),
-    db.sandboxRun.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
+    // The queue's own table: none until a process has started the queue once.
+    oldestOverdueRun().catch(() => null),
     db.workerHeartbeat.findMany({ where: { beatAt: { gt: new Date(readAt.getTime() - 10 * WORKER_ALIVE_MS) } }, select: { id: true, beatAt: true } }),
     db.webhookDelivery.aggregate({ where: { status: "PENDING" }, _count: { _all: true }, _min: { createdAt: true } }),
   ]);
@@ -46,7 +49,7 @@ async function readFleet(): Promise<FleetState> {
   return {
     readAt,
     runs: [...runs.values()],
-    oldestQueuedAt: oldest?.createdAt ?? null,
+    oldestOverdueMs: oldest?.overdueMs ?? 0,
     workers,
     webhooks: { pending: webhooks._count._all, oldestPendingAt: webhooks._min.createdAt },
   };
@@ -84,8 +87,8 @@ function build() {
   fleetGauge(registry, { name: `${PREFIX}queue_depth`, help: "Runs waiting for a worker" }, (g, s) => {
     g.set(s.runs.filter((r) => r.status === "QUEUED").reduce((n, r) => n + r.count, 0));
   });
-  fleetGauge(registry, { name: `${PREFIX}queue_oldest_seconds`, help: "Age of the oldest run waiting for a worker (0 when none)" }, (g, s) => {
-    g.set(s.oldestQueuedAt ? age(s, s.oldestQueuedAt) : 0);
+  fleetGauge(registry, { name: `${PREFIX}queue_oldest_seconds`, help: "How long the run that has waited longest for a worker since its turn came has waited (0 when none; runs waiting for a retry, a slot or room are not counted)" }, (g, s) => {
+    g.set(s.oldestOverdueMs / 1000);
   });
   fleetGauge(registry, { name: `${PREFIX}webhook_deliveries_pending`, help: "Webhook deliveries not yet delivered or given up on" }, (g, s) => {
     g.set(s.webhooks.pending);
