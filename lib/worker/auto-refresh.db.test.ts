@@ -32,6 +32,8 @@ describe("regular refreshes", () => {
     await sandbox("donetoday", { lastRefreshedAt: new Date("2026-03-14T01:00:00Z") });
     await sandbox("failed", { status: "FAILED" });
     await sandbox("busy", {});
+    await sandbox("missed", { autoRefreshDay: null });
+    await sandbox("failedtoday", { autoRefreshDay: null });
     await db.sandboxRun.create({ data: { sandboxId: ids.busy!, kind: "REFRESH", options: OPTIONS, status: "RUNNING" } });
     // Due on the 20th: one deleted after the day's list was read (still READY in it), the others as usual.
     await sandbox("deletedmeanwhile", { autoRefreshDay: 20, deletedAt: new Date("2026-03-20T02:15:00Z") });
@@ -50,6 +52,18 @@ describe("regular refreshes", () => {
     // A second tick the same day starts nothing new: the due one is refreshing now.
     expect(await startDueRefreshes(NOW)).toEqual([]);
     expect(await db.sandboxRun.count({ where: { sandboxId: ids.busy } })).toBe(1);
+  });
+
+  it("starts later in the day what the day's first pass missed, and never asks again for a refresh that failed that day", async () => {
+    const day = (hour: string) => new Date(`2026-03-17T${hour}:15:00Z`);
+    await db.sandbox.update({ where: { id: ids.missed! }, data: { autoRefreshDay: 17 } });
+    await db.sandbox.update({ where: { id: ids.failedtoday! }, data: { autoRefreshDay: 17 } });
+    // 02:15: the pass reached only one of the two before the worker stopped; that refresh then failed.
+    await db.sandboxRun.create({ data: { sandboxId: ids.failedtoday!, kind: "REFRESH", options: OPTIONS, status: "FAILED", createdAt: day("02"), finishedAt: day("02") } });
+    // 03:15: the one missed is started; the failed one is not asked for again.
+    expect(await startDueRefreshes(day("03"))).toEqual([ids.missed]);
+    expect(await db.sandboxRun.count({ where: { sandboxId: ids.failedtoday } })).toBe(1);
+    expect(await startDueRefreshes(day("04"))).toEqual([]);
   });
 
   it("starts every other sandbox due that day when one of them was deleted meanwhile, and never refreshes that one", async () => {

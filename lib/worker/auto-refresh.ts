@@ -1,7 +1,11 @@
 /**
- * Regular refreshes: once a day, every ready sandbox whose chosen day of the
- * month is today, and that was not refreshed today, gets a refresh run with its
- * saved wizard choices — the same run a user would start by hand.
+ * Regular refreshes: every ready sandbox whose chosen day of the month is today, and
+ * that was not refreshed and had no refresh asked for today, gets a refresh run with its
+ * saved wizard choices — the same run a user would start by hand. Looked for every hour
+ * (from 02:15 UTC, the day's first), so a day's refreshes that one pass could not start
+ * (the portal database down for a moment, a deploy stopping the worker mid-pass) are
+ * started by the next instead of waiting a month; one asked for today and failed is not
+ * asked for again that day (its page offers the retry).
  */
 import type PgBoss from "pg-boss";
 import { db } from "../db/portal";
@@ -13,7 +17,7 @@ import { log } from "../observability/log";
 
 export async function registerAutoRefresh(boss: PgBoss): Promise<void> {
   // Upserted by name: any number of workers may register it.
-  await boss.schedule(SCHEDULE_QUEUE, "15 2 * * *", {}, { tz: "UTC" });
+  await boss.schedule(SCHEDULE_QUEUE, "15 * * * *", {}, { tz: "UTC" });
   await boss.work(SCHEDULE_QUEUE, async () => {
     await startDueRefreshes();
   });
@@ -26,6 +30,7 @@ export async function startDueRefreshes(now = new Date()): Promise<string[]> {
       autoRefreshDay: now.getUTCDate(),
       status: "READY",
       OR: [{ lastRefreshedAt: null }, { lastRefreshedAt: { lt: startOfDay } }],
+      runs: { none: { kind: "REFRESH", createdAt: { gte: startOfDay } } },
     },
     select: { id: true, options: true },
   });
