@@ -24,3 +24,14 @@ export async function endSession(sessionId: string): Promise<void> {
 export async function endAllSessions(userId: string): Promise<void> {
   await db.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: new Date() } });
 }
+
+/**
+ * Forgets every session that can no longer be used: ended, or older than a session lives.
+ * Starting a session forgets its own user's; this is for the users who never sign in again
+ * (a customer's people who left), whose rows would otherwise stay for good.
+ */
+export async function pruneSessions(now = new Date()): Promise<number> {
+  const expired = new Date(now.getTime() - env().SESSION_MAX_AGE_HOURS * 3_600_000);
+  const { count } = await db.userSession.deleteMany({ where: { OR: [{ endedAt: { not: null } }, { createdAt: { lt: expired } }] } });
+  return count;
+}

@@ -131,3 +131,15 @@ export async function clearAccountFailures(email: string, ip: string | undefined
 export async function clearAccountLocks(email: string): Promise<void> {
   await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }] } });
 }
+
+/**
+ * Forgets the throttle rows that say nothing any more: their window has closed and no lock
+ * holds (the next attempt would start them again at one). Rows are made per address and per
+ * account tried, so a credential-stuffing run would otherwise grow the table at its own pace.
+ */
+export async function pruneLoginThrottle(now = new Date()): Promise<number> {
+  const windowOpen = new Date(now.getTime() - env().LOGIN_LOCK_MINUTES * 60_000);
+  const { count } = await db.loginThrottle.deleteMany({ where: { windowStart: { lt: windowOpen }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] } });
+  return count;
+}
+

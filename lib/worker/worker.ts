@@ -20,6 +20,8 @@ import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
 import { beatWorker, forgetWorker } from "../observability/workers";
 import { log } from "../observability/log";
 import { databaseNow } from "../db/database-clock";
+import { pruneSessions } from "../auth/sessions";
+import { pruneLoginThrottle } from "../auth/throttle";
 
 /**
  * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
@@ -119,9 +121,12 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);
   // What no single run notices: a stale queue, a sandbox server gone (alerts are de-duplicated across
-  // workers); the webhook delivery log's old entries, and the API's expired idempotency keys.
+  // workers); the webhook delivery log's old entries, the API's expired idempotency keys, and the
+  // sessions and sign-in throttles that can no longer matter.
   const checkFleet = () =>
-    Promise.all([checkQueueAge(), checkSandboxServers(), pruneDeliveryLog(), pruneIdempotencyKeys()]).catch((error: unknown) => log.error(error, "fleet checks failed"));
+    Promise.all([checkQueueAge(), checkSandboxServers(), pruneDeliveryLog(), pruneIdempotencyKeys(), pruneSessions(), pruneLoginThrottle()]).catch((error: unknown) =>
+      log.error(error, "fleet checks failed"),
+    );
   const fleetTimer = setInterval(() => void checkFleet(), 5 * 60_000);
   log.info({ workerId: id, concurrency }, "worker started");
   return {
