@@ -326,5 +326,11 @@ describe("operator CLI", () => {
     expect(afterRotation.code, afterRotation.stderr).toBe(0);
     expect(afterRotation.stdout).toContain("Cust777");
     expect(afterRotation.stdout).not.toContain("unreachable");
-  }, 300_000); // three CLI runs, each starting tsx
+    expect(afterRotation.stdout).toContain("productionSize");
+    // Without sizes: the portal database's facts alone, no production read.
+    const quick = await opsWith({ DATABASE_SECRETS_KEY: newKey }, "tenant:list", "--without-sizes");
+    expect(quick.code, quick.stderr).toBe(0);
+    expect(quick.stdout).toContain("Cust777");
+    expect(quick.stdout).not.toContain("productionSize");
+  }, 300_000); // four CLI runs, each starting tsx
 });

@@ -29,7 +29,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     usage: "--customer-id Cust12345 --production-url -   (its production's URL anew, on standard input: checked as at tenant:add)",
     run: setProductionUrl,
   },
-  "tenant:list": { usage: "(customer ids, companies, users, sandboxes, production database sizes, copy rates)", run: () => listTenants() },
+  "tenant:list": { usage: "[--without-sizes] (customer ids, companies, users, sandboxes, production database sizes, copy rates)", run: (flags) => listTenants(flags) },
   "tenant:copy-rate": {
     usage: "--customer-id Cust12345 --mbps 5|0|default   (cap on how fast its runs read production; 0: none; default: COPY_RATE_LIMIT_MBPS)",
     run: setCopyRate,
@@ -96,6 +96,7 @@ const FLAGS = {
   maintenance: { type: "boolean" as const },
   clear: { type: "boolean" as const },
   "new-pseudonyms": { type: "boolean" as const },
+  "without-sizes": { type: "boolean" as const },
 };
 
 function help(): void {
