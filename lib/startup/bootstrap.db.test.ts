@@ -49,6 +49,18 @@ describe("the embedded default", () => {
     );
   });
 
+  it("starts with a sandbox server that does not answer, warned; never with a role that could do more than create databases", async () => {
+    const { checkSandboxServerAtStart } = await import("./bootstrap");
+    const said: string[] = [];
+    const down = new URL(process.env.SANDBOX_SERVER_URL!);
+    down.port = String(await freePort());
+    await checkSandboxServerAtStart(down.toString(), (line) => said.push(line));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^warning: SANDBOX_SERVER_URL: the sandbox server's role cannot be checked now \(.+\); every copy checks it again before it creates anything$/);
+    expect(said[0]).not.toContain(down.password);
+    await expect(checkSandboxServerAtStart(localServer!.adminUrl, () => undefined)).rejects.toThrow(/^SANDBOX_SERVER_URL: .*superuser/);
+  });
+
   it("takes back whatever the sandbox role was granted since, at the next start", async () => {
     await oneOffQuery(localServer!.adminUrl, "ALTER ROLE sandbox_maker SUPERUSER; GRANT pg_read_server_files TO sandbox_maker");
     const { startLocalServer } = await import("../db/local-server");
