@@ -174,6 +174,26 @@ describe("operator CLI", () => {
     expect(JSON.stringify(audit)).not.toContain("a-brand-new-password");
   }, 300_000);
 
+  it("disables every account of a customer that leaves, and enables one again, audited", async () => {
+    const neither = await ops("user:disable");
+    expect(neither.code).toBe(1);
+    expect(neither.stderr).toContain("give --email (one account) or --customer-id");
+    await oneOffQuery(portalUrl, `INSERT INTO "UserSession" (id, "userId") SELECT 'jane-phone', id FROM "User" WHERE email = 'jane@example.com'`);
+    const left = await ops("user:disable", "--customer-id", "Cust777");
+    expect(left.code, left.stderr).toBe(0);
+    expect(left.stdout).toContain("disabled jane@example.com; their sessions are signed out and API tokens revoked");
+    expect(await oneOffQuery(portalUrl, `SELECT "disabledAt" IS NOT NULL AS disabled FROM "User" WHERE email = 'jane@example.com'`)).toEqual([{ disabled: true }]);
+    expect(await oneOffQuery(portalUrl, `SELECT "endedAt" IS NOT NULL AS ended FROM "UserSession" WHERE id = 'jane-phone'`)).toEqual([{ ended: true }]);
+    expect((await ops("user:disable", "--email", "jane@example.com")).stdout).toContain("nothing to disable: already disabled");
+
+    const back = await ops("user:enable", "--email", "jane@example.com");
+    expect(back.code, back.stderr).toBe(0);
+    expect(await oneOffQuery(portalUrl, `SELECT "disabledAt" AS at FROM "User" WHERE email = 'jane@example.com'`)).toEqual([{ at: null }]);
+    expect((await ops("user:enable", "--email", "jane@example.com")).stderr).toContain("jane@example.com is not disabled");
+    const audit = await oneOffQuery<{ action: string }>(portalUrl, `SELECT action FROM "AuditEvent" WHERE action IN ('account.disabled', 'account.enabled') ORDER BY "createdAt"`);
+    expect(audit.map((a) => a.action)).toEqual(["account.disabled", "account.enabled"]);
+  }, 300_000);
+
   it("creates, reports on and deletes a sandbox, refusing bad plans and a second sandbox of the same name", async () => {
     const operator = await ops("user:add", "--email", "op@example.com", "--name", "Op", "--role", "operator", "--password", "operator-password-1");
     expect(operator.code, operator.stderr).toBe(0);

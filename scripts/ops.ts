@@ -7,7 +7,7 @@ import { bootstrap } from "../lib/startup/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
 import { addTenant, classifyTenant, generateTenant, listTenants, setCopyRate, setProductionUrl, setTenantEntitlements } from "./ops/tenant-commands";
-import { addUser, changeRole, resetPassword, setUpTwoFactor } from "./ops/user-commands";
+import { addUser, changeRole, disableUsers, enableUser, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { cancelSandboxRun, deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
 import { rotateSecrets } from "./ops/secret-commands";
@@ -55,6 +55,11 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     usage: "--email a@b.c   (sets up or replaces two-factor sign-in: secret, link and recovery codes shown once; staff get it from user:add)",
     run: setUpTwoFactor,
   },
+  "user:disable": {
+    usage: "--email a@b.c | --customer-id Cust12345   (one account, or every account of a customer that leaves: they sign in nowhere, their sessions end and their API tokens are revoked; audited)",
+    run: disableUsers,
+  },
+  "user:enable": { usage: "--email a@b.c   (signs in again; its revoked API tokens stay revoked)", run: enableUser },
   "sandbox:create": {
     usage:
       "--customer-id Cust12345 --name \"UAT\" --plans sales-premium=2,service-essentials=1 --as operator@… [--kind full|partial|config] [--share 10% | --since 2026-01-01 | --companies 1,2,3] [--note \"…\"] [--options wizard.json] [--domain mailinator.com] [--keep-tasks 3,7] [--documents none|all|since:2025-01-01] [--attachments] [--maintenance] [--personal-data keep|pseudonymise]",

@@ -37,7 +37,7 @@ export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"
   });
   if (claimed.count === 0) return "counted";
   const [operators, { firstAt }] = await Promise.all([
-    db.user.findMany({ where: { role: "OPERATOR" }, select: { id: true } }),
+    db.user.findMany({ where: { role: "OPERATOR", disabledAt: null }, select: { id: true } }),
     db.alert.findUniqueOrThrow({ where: { key: alert.key }, select: { firstAt: true } }),
   ]);
   await notifyUsers(

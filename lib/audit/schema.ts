@@ -36,6 +36,8 @@ export const AUDIT_ACTIONS = [
   "account.passwordReset",
   "account.twoFactorSetUp",
   "account.signedOutEverywhere",
+  "account.disabled",
+  "account.enabled",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -155,6 +155,10 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     [event("account.twoFactorSetUp", { via: "operator CLI", email: "op@example.com" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) set up two-factor sign-in for op@example.com"],
   ],
   "account.signedOutEverywhere": [[event("account.signedOutEverywhere", {}, { sandboxName: null }), "Ingrid Nordlys signed out of every session"]],
+  "account.disabled": [
+    [event("account.disabled", { via: "operator CLI", email: "jane@example.com" }, { actor: null, sandboxName: null }), "An operator (CLI) disabled the account jane@example.com: its sessions and API tokens ended"],
+  ],
+  "account.enabled": [[event("account.enabled", { via: "operator CLI", email: "jane@example.com" }, { actor: null, sandboxName: null }), "An operator (CLI) enabled the account jane@example.com again"]],
 };
 
 describe("audit sentences", () => {

@@ -51,6 +51,8 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "account.passwordReset": "Password reset",
   "account.twoFactorSetUp": "Two-factor sign-in set up",
   "account.signedOutEverywhere": "Signed out everywhere",
+  "account.disabled": "Account disabled",
+  "account.enabled": "Account enabled",
 };
 
 const TICK_WORDS: Record<ChecklistTickItem, string> = {
@@ -158,6 +160,8 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "account.passwordReset": ({ who, d }) => `${who} reset the password of ${text(d.email) ?? "?"} and signed out its sessions`,
   "account.twoFactorSetUp": ({ who, d }) => `${who} set up two-factor sign-in for ${text(d.email) ?? "?"}`,
   "account.signedOutEverywhere": ({ who }) => `${who} signed out of every session`,
+  "account.disabled": ({ who, d }) => `${who} disabled the account ${text(d.email) ?? "?"}: its sessions and API tokens ended`,
+  "account.enabled": ({ who, d }) => `${who} enabled the account ${text(d.email) ?? "?"} again`,
   "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
   "sandboxServer.changed": ({ who, d }) => {
     const from = record(d.from);

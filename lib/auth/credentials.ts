@@ -11,7 +11,7 @@ import { metrics } from "../observability/metrics";
 
 export type CredentialCheck =
   | { ok: true; user: { id: string; email: string; name: string; role: Role; tenantId: string | null }; twoFactor: boolean }
-  | { ok: false; reason: "invalid" | "codeRequired" | "invalidCode" | "enrolmentRequired" }
+  | { ok: false; reason: "invalid" | "codeRequired" | "invalidCode" | "enrolmentRequired" | "disabled" }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
 export async function checkCredentials(email: string, password: string, ip?: string, code?: string): Promise<CredentialCheck> {
@@ -25,11 +25,13 @@ export async function checkCredentials(email: string, password: string, ip?: str
   const user = await db.user.findUnique({
     where: { email: normalized },
     select: {
-      id: true, email: true, name: true, role: true, tenantId: true, passwordHash: true, totpSecretEncrypted: true, totpLastTimeStep: true,
+      id: true, email: true, name: true, role: true, tenantId: true, passwordHash: true, totpSecretEncrypted: true, totpLastTimeStep: true, disabledAt: true,
     },
   });
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await burnVerificationTime(password), false);
   if (!user || !valid) return refused({ ok: false, reason: "invalid" });
+  // Said only to whoever knows the password: to anyone else a disabled account is as any other.
+  if (user.disabledAt) return refused({ ok: false, reason: "disabled" });
   // A code tried is counted against the account from any address too (throttle.ts codeThrottleKey).
   const codeKey = user.totpSecretEncrypted && code ? [codeThrottleKey(normalized)] : [];
   if (codeKey.length > 0) {
@@ -51,7 +53,7 @@ export async function checkCredentials(email: string, password: string, ip?: str
   // The address's count back too (good sign-ins from one office are no spraying), and this
   // code's (the right code is no failure; the codes tried before it stay counted).
   await returnAttempt([...keys.filter((k) => k.key.startsWith("ip:")), ...codeKey]);
-  const { passwordHash: _hash, totpSecretEncrypted: _secret, totpLastTimeStep: _step, ...safe } = user;
+  const { passwordHash: _hash, totpSecretEncrypted: _secret, totpLastTimeStep: _step, disabledAt: _disabled, ...safe } = user;
   return { ok: true, user: safe, twoFactor: secondFactor.verified };
 }
 

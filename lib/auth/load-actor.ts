@@ -8,7 +8,7 @@ import { db } from "../db/portal";
 import { isStaff, type Actor } from "./policy";
 
 const ACCOUNT = {
-  id: true, email: true, name: true, role: true, tenantId: true, passwordChangedAt: true,
+  id: true, email: true, name: true, role: true, tenantId: true, passwordChangedAt: true, disabledAt: true,
   tenant: { select: { companyName: true, customerId: true } },
 } as const;
 
@@ -42,6 +42,8 @@ export async function loadSessionActor(userId: string, sessionId: string | undef
 }
 
 function actorOf(user: Account, authAt: number | undefined, twoFactor: boolean): Actor | null {
+  // Disabled: every session and API token of the account stops here, on its next request.
+  if (user.disabledAt) return null;
   if (authAt !== undefined && user.passwordChangedAt.getTime() > authAt * 1000 + 1000) return null;
   // Staff sessions must have passed a second factor (one from before that was required no longer counts).
   if (isStaff(user) && !twoFactor) return null;

@@ -8,6 +8,7 @@ export const SIGN_IN_ERROR = {
   staffSso: "StaffUsePassword",
   codeSso: "UsePasswordAndCode",
   otherSsoIdentity: "OtherSsoIdentity",
+  disabled: "AccountDisabled",
   unavailable: "SignInUnavailable",
 } as const;
 
@@ -30,6 +31,7 @@ export function signInErrorMessage(code: string | null | undefined): string | nu
   if (code === SIGN_IN_ERROR.otherSsoIdentity) {
     return "The portal account with your address signs in with another single sign-on identity. Sign in with your e-mail and password, or ask your administrator.";
   }
+  if (code === SIGN_IN_ERROR.disabled) return "This account is disabled. Ask your administrator or your contact at the portal.";
   if (code === SIGN_IN_ERROR.unavailable) return "Sign-in is not available just now. Please try again in a minute.";
   if (code === "AccessDenied") return "Your single sign-on account has no access to this portal. Ask your administrator.";
   if (code === "SessionRequired") return "Please sign in to continue.";

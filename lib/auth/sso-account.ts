@@ -20,7 +20,7 @@ export interface SsoIdentity {
 /** The account's id, or why the identity may not sign in: false (no account), or a sign-in error page. */
 export type SsoVerdict = { userId: string } | { refused: false | string };
 
-const ACCOUNT = { id: true, role: true, totpSecretEncrypted: true, oidcIssuer: true, oidcSubject: true } as const;
+const ACCOUNT = { id: true, role: true, totpSecretEncrypted: true, oidcIssuer: true, oidcSubject: true, disabledAt: true } as const;
 
 export async function ssoAccount(identity: SsoIdentity): Promise<SsoVerdict> {
   const { issuer, subject } = identity;
@@ -28,6 +28,7 @@ export async function ssoAccount(identity: SsoIdentity): Promise<SsoVerdict> {
   const email = identity.email?.trim().toLowerCase();
   const account = bound ?? (email ? await db.user.findUnique({ where: { email }, select: ACCOUNT }) : null);
   if (!account) return { refused: false };
+  if (account.disabledAt) return { refused: `/sign-in?error=${SIGN_IN_ERROR.disabled}` };
   // Bound to another identity of this provider: the address is somebody else's there now.
   if (!bound && account.oidcIssuer === issuer && account.oidcSubject !== null) return { refused: `/sign-in?error=${SIGN_IN_ERROR.otherSsoIdentity}` };
   // Staff need the portal's own second factor, which single sign-on does not check; so does

@@ -18,7 +18,8 @@ export interface Notice {
 export async function notifyUsers(userIds: string[], notice: Notice): Promise<void> {
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
-  const users = await db.user.findMany({ where: { id: { in: unique } }, select: { id: true, email: true } });
+  // A disabled account is told of nothing: its person may have left the customer.
+  const users = await db.user.findMany({ where: { id: { in: unique }, disabledAt: null }, select: { id: true, email: true } });
   await db.notification.createMany({
     data: users.map((u) => ({ userId: u.id, message: notice.subject, link: notice.link ?? null })),
   });
@@ -37,6 +38,6 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
 }
 
 export async function tenantAdminIds(tenantId: string): Promise<string[]> {
-  const admins = await db.user.findMany({ where: { tenantId, role: "CUSTOMER_ADMIN" }, select: { id: true } });
+  const admins = await db.user.findMany({ where: { tenantId, role: "CUSTOMER_ADMIN", disabledAt: null }, select: { id: true } });
   return admins.map((a) => a.id);
 }

@@ -47,7 +47,7 @@ export async function tellAccessHolders(sandbox: AccessSandbox, changes: AccessC
   const reachable = changes.filter((c): c is AccessChange & { email: string } => c.email !== null);
   if (reachable.length === 0) return;
   const accounts = await db.user.findMany({
-    where: { tenantId: sandbox.tenantId, email: { in: reachable.map((c) => c.email), mode: "insensitive" } },
+    where: { tenantId: sandbox.tenantId, email: { in: reachable.map((c) => c.email), mode: "insensitive" }, disabledAt: null },
     select: { id: true, email: true },
   });
   const stillOpen = (c: AccessChange) => c.event === "granted" || c.event === "renewed";

@@ -1,4 +1,4 @@
-/** Accounts: add a user of any role, change a role, reset a password (both end the user's sessions), set up two-factor sign-in; each audited. */
+/** Accounts: add a user of any role, change a role, reset a password (both end the user's sessions), set up two-factor sign-in, disable and enable; each audited. */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../lib/db/portal";
@@ -110,3 +110,50 @@ export async function changeRole(flags: Flags): Promise<void> {
   await endAllSessions(user.id);
   console.log(`${email} is now ${role.toLowerCase()}; existing sessions are signed out`);
 }
+
+/**
+ * Disables one account (`--email`), or every account of a customer that leaves
+ * (`--customer-id`): they sign in nowhere, by password or single sign-on, their sessions
+ * end and their API tokens are revoked (an account read on every request stops at once
+ * anyway), and they are told of nothing more. Nothing is deleted: their audit, orders and
+ * sandboxes stay, and an account can be enabled again.
+ */
+export async function disableUsers(flags: Flags): Promise<void> {
+  const email = text(flags, "email")?.toLowerCase();
+  const customerId = text(flags, "customer-id");
+  if (Boolean(email) === Boolean(customerId)) throw new CliError("give --email (one account) or --customer-id (every account of that customer)");
+  let where: { email: string } | { tenantId: string };
+  if (email) {
+    if (!(await db.user.findUnique({ where: { email }, select: { id: true } }))) throw new CliError(`no user with e-mail ${email}`);
+    where = { email };
+  } else {
+    const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true } });
+    if (!tenant) throw new CliError(`no tenant with customer id ${customerId}`);
+    where = { tenantId: tenant.id };
+  }
+  const users = await db.user.findMany({ where: { ...where, disabledAt: null }, select: { id: true, email: true, tenantId: true } });
+  const now = new Date();
+  for (const user of users) {
+    await db.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { disabledAt: now } });
+      await tx.apiToken.updateMany({ where: { ownerId: user.id, revokedAt: null }, data: { revokedAt: now } });
+      await recordAudit(audited("account.disabled", user), tx);
+    });
+    await endAllSessions(user.id);
+  }
+  console.log(users.length === 0 ? "nothing to disable: already disabled" : `disabled ${users.map((u) => u.email).join(", ")}; their sessions are signed out and API tokens revoked`);
+}
+
+/** Enables a disabled account again: it signs in as before; the API tokens revoked with it stay revoked. */
+export async function enableUser(flags: Flags): Promise<void> {
+  const email = required(flags, "email").toLowerCase();
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true, disabledAt: true } });
+  if (!user) throw new CliError(`no user with e-mail ${email}`);
+  if (!user.disabledAt) throw new CliError(`${email} is not disabled`);
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { disabledAt: null } });
+    await recordAudit(audited("account.enabled", user), tx);
+  });
+  console.log(`${email} is enabled again (its API tokens revoked with it stay revoked)`);
+}
+
