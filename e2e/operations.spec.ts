@@ -10,7 +10,7 @@ test.describe("health, readiness and metrics", () => {
 
     const ready = await request.get("/api/ready");
     expect(ready.status()).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok", queue: "ok" } });
+    expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok", queue: "ok", schema: "ok" } });
   });
 
   test("metrics need the configured bearer token", async ({ request, baseURL }) => {

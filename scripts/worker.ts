@@ -14,17 +14,19 @@ import { log as logger } from "../lib/observability/log";
 
 const log = (line: string) => logger.info(line);
 const { localServer } = await bootstrap({ log });
-const worker = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 1) });
+// A newer version migrated the database under this one: it hands its copies back and ends (its
+// supervisor's restart of this version is refused at start, until the new version is deployed).
+const worker = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 1), onOutdated: () => void shutdown(1) });
 
 let stopping = false;
-async function shutdown() {
+async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   log("stopping: copies in hand go back to the queue, a deletion in hand finishes");
   await worker.stop();
   await stopBoss();
   await localServer?.stop();
-  process.exit(0);
+  process.exit(code);
 }
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());

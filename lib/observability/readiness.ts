@@ -4,6 +4,7 @@
  * "unavailable": a load balancer needs no driver message, host or SQL.
  */
 import { db } from "../db/portal";
+import { knownSchemaVersion, newerMigration } from "../db/schema-version";
 
 export type CheckState = "ok" | "unavailable";
 
@@ -19,10 +20,19 @@ async function check(work: () => Promise<unknown>): Promise<CheckState> {
   }
 }
 
-export async function readiness(): Promise<{ ready: boolean; checks: { database: CheckState; queue: CheckState } }> {
-  const [database, queue] = await Promise.all([
+/**
+ * `schema`: the database was not migrated by a newer version of the portal than this one
+ * (schema-version.ts); an older instance left serving after a newer one migrated it says
+ * it is not ready, so its load balancer sends it nothing more.
+ */
+export async function readiness(): Promise<{ ready: boolean; checks: { database: CheckState; queue: CheckState; schema: CheckState } }> {
+  const known = knownSchemaVersion();
+  const [database, queue, schema] = await Promise.all([
     check(() => db.$queryRaw`SELECT 1`),
     check(() => db.$queryRaw`SELECT version FROM pgboss.version LIMIT 1`),
+    check(async () => {
+      if (known && (await newerMigration((sql, params) => db.$queryRawUnsafe<{ name: string }[]>(sql, ...params), known))) throw new Error("outdated");
+    }),
   ]);
-  return { ready: database === "ok" && queue === "ok", checks: { database, queue } };
+  return { ready: database === "ok" && queue === "ok" && schema === "ok", checks: { database, queue, schema } };
 }

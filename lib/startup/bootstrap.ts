@@ -10,7 +10,9 @@ import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { startLocalServer, ensureDatabase, type LocalServer } from "../db/local-server";
 import { withDatabase, withoutPasswords } from "../db/urls";
-import { applyMigrations } from "../db/migrate";
+import { applyMigrations, readMigrations } from "../db/migrate";
+import { newerMigration, newestMigration, outdatedWords, SCHEMA_VERSION_ENV } from "../db/schema-version";
+import { oneOffQuery } from "../db/one-off-query";
 import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "../config/env";
 
@@ -44,7 +46,21 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
   await checkSandboxServerAtStart(env().SANDBOX_SERVER_URL, log);
   const migrationsApplied = options.migrate === false ? [] : await applyMigrations(process.env.DATABASE_URL!);
   if (migrationsApplied.length > 0) log(`applied migrations: ${migrationsApplied.join(", ")}`);
+  // Without its migrations (a test of the start itself) the database has no version to compare.
+  if (options.migrate !== false) await assertSchemaNotNewer();
   return { localServer, migrationsApplied };
+}
+
+/**
+ * Records the schema version this code was made for (schema-version.ts), for this process
+ * and those it starts, and refuses to start against a database a newer version migrated.
+ */
+async function assertSchemaNotNewer(): Promise<void> {
+  const known = newestMigration((await readMigrations(path.resolve("prisma/migrations"))).migrationDirectories.map((m) => m.path));
+  if (!known) return;
+  process.env[SCHEMA_VERSION_ENV] = known;
+  const newer = await newerMigration((sql, params) => oneOffQuery<{ name: string }>(process.env.DATABASE_URL!, sql, params), known);
+  if (newer) throw new Error(outdatedWords(newer, known));
 }
 
 /**

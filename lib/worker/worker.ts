@@ -22,6 +22,8 @@ import { log } from "../observability/log";
 import { databaseNow } from "../db/database-clock";
 import { pruneSessions } from "../auth/sessions";
 import { pruneLoginThrottle } from "../auth/throttle";
+import { knownSchemaVersion, newerMigration, outdatedWords } from "../db/schema-version";
+import { db } from "../db/portal";
 
 /**
  * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
@@ -66,7 +68,11 @@ async function workOneAtATime<T extends object>(boss: PgBoss, queue: string, pol
   return workId;
 }
 
-export async function startWorker({ concurrency = 1 }: { concurrency?: number } = {}): Promise<WorkerHandle> {
+/**
+ * `onOutdated`: called once when a newer version of the portal has migrated the database
+ * under this worker (schema-version.ts): it takes no run after that, and should stop.
+ */
+export async function startWorker({ concurrency = 1, onOutdated }: { concurrency?: number; onOutdated?: (why: string) => void } = {}): Promise<WorkerHandle> {
   surviveUnhandledRejections();
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const boss = await getBoss();
@@ -89,7 +95,19 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
   }
   await registerAutoRefresh(boss);
   // Each step apart: one that fails (a sandbox server down) does not stop the others, such as webhook deliveries.
+  let outdated = false;
+  const known = knownSchemaVersion();
   const sweepSteps: [string, () => Promise<void>][] = [
+    // First: an outdated worker must not sweep, recover or queue with what it knows of the schema.
+    ["schema version", async () => {
+      if (!known || outdated) return;
+      const newer = await newerMigration((sql, params) => db.$queryRawUnsafe<{ name: string }[]>(sql, ...params), known);
+      if (!newer) return;
+      outdated = true;
+      for (const workId of [...workIds, ...webhookWorkIds]) await boss.offWork({ id: workId });
+      log.error({ newer, known }, outdatedWords(newer, known));
+      onOutdated?.(outdatedWords(newer, known));
+    }],
     ["worker heartbeat", () => beatWorker(id, concurrency)],
     ["stale-run recovery", async () => {
       const recovered = await recoverStaleRuns();
@@ -113,7 +131,10 @@ export async function startWorker({ concurrency = 1 }: { concurrency?: number } 
     if (sweeping) return;
     sweeping = true;
     try {
-      for (const [what, step] of sweepSteps) await step().catch((error: unknown) => log.error(error, `${what} failed`));
+      for (const [what, step] of sweepSteps) {
+        if (outdated) break;
+        await step().catch((error: unknown) => log.error(error, `${what} failed`));
+      }
     } finally {
       sweeping = false;
     }
