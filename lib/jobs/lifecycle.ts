@@ -139,10 +139,39 @@ export async function requeueJoblessRuns(at?: Date): Promise<string[]> {
   return requeued;
 }
 
-/** A run deferred for its tenant's or its sandbox server's sake waits this long before its job is offered again. */
+/** A worker's slot busy with another run: the job offered to it goes back for this long (worker.ts). */
 export const SLOT_BUSY_DEFER_MS = 5_000;
 /** How often a run waiting for room on its sandbox server looks again: room frees when copies end, minutes apart. */
 export const ROOM_WAIT_DEFER_MS = 30_000;
+
+/**
+ * How long a run refused a slot (its tenant's, its server's) waits before asking again: soon
+ * at first, less often the longer it has waited. Every ask is a claim's transaction and a new
+ * job: a thousand runs due on one refresh day, each asking every 5 s, made hundreds a second.
+ * A slot that frees wakes the runs waiting for it at once (wakeRunsWaitingForSlots), so the
+ * longer delays cost no turn; they only bound how long a slot freed by a crash goes unseen.
+ */
+export function slotWaitDelayMs(waitedMs: number): number {
+  if (waitedMs < 60_000) return 5_000;
+  if (waitedMs < 10 * 60_000) return 15_000;
+  return 60_000;
+}
+
+/**
+ * A run ended (done, failed, retrying later, handed back): the runs waiting for a slot of its
+ * tenant or its server, or for room there, ask again now rather than at their next turn.
+ * Their claims decide, in the server's line (slots.ts), who gets what freed.
+ */
+export async function wakeRunsWaitingForSlots(tenantId: string, server: string | null): Promise<number> {
+  const woken = await db.$executeRaw`
+    UPDATE pgboss.job j SET start_after = now()
+     WHERE j.name = ${RUN_QUEUE} AND j.state IN ('created', 'retry') AND j.start_after > now() AND j.data->>'waitingFor' = 'slot'
+       AND j.data->>'runId' IN (
+         SELECT r.id FROM "SandboxRun" r JOIN "Sandbox" s ON s.id = r."sandboxId"
+          WHERE r.status = 'QUEUED' AND (s."tenantId" = ${tenantId} OR r."sandboxServer" = ${server}))`;
+  if (woken > 0) wakeLocalRunWorkers();
+  return woken;
+}
 
 /**
  * Claims a queued run for this worker; null when another worker has it, it is no
@@ -186,7 +215,8 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
       if (!slot.go) {
         const said = slot.waitingForRoom ? { error: slot.waitingForRoom } : {};
         await tx.sandboxRun.update({ where: { id: runId }, data: { sandboxServer, serverWaitSince: slot.serverWaitSince, ...said } });
-        await enqueueRun(runId, inTransaction(tx), new Date(now.getTime() + (slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : SLOT_BUSY_DEFER_MS)));
+        const waited = now.getTime() - (slot.serverWaitSince ?? queued.createdAt).getTime();
+        await enqueueRun(runId, inTransaction(tx), new Date(now.getTime() + (slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : slotWaitDelayMs(waited))), "slot");
         return null;
       }
     }

@@ -13,6 +13,8 @@ export const WEBHOOK_QUEUE = "webhook-delivery";
 
 export interface RunJob {
   runId: string;
+  /** Set on the job of a run that waits for a slot or room (lifecycle.ts claimRun): a slot that frees wakes it early. */
+  waitingFor?: "slot";
 }
 
 const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss>; runWorkers?: Set<string>; runWakers?: Set<() => void> };
@@ -102,9 +104,10 @@ export function runningBoss(): Promise<PgBoss> | undefined {
 /** Runs a SQL statement of pg-boss inside the caller's transaction, so a run and its job commit together. */
 export type SqlRunner = (text: string, values: unknown[]) => Promise<unknown[]>;
 
-/** Queues the run's job; `startAfter` delays it (a retry's back-off). */
-export async function enqueueRun(runId: string, sql?: SqlRunner, startAfter?: Date): Promise<void> {
+/** Queues the run's job; `startAfter` delays it (a retry's back-off, a wait for a slot: `waitingFor`). */
+export async function enqueueRun(runId: string, sql?: SqlRunner, startAfter?: Date, waitingFor?: RunJob["waitingFor"]): Promise<void> {
   const boss = await getBoss();
   const db = sql ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await sql(text, values) }) } : undefined;
-  await boss.send(RUN_QUEUE, { runId } satisfies RunJob, { singletonKey: runId, ...(db ? { db } : {}), ...(startAfter ? { startAfter } : {}) });
+  const job: RunJob = { runId, ...(waitingFor ? { waitingFor } : {}) };
+  await boss.send(RUN_QUEUE, job, { singletonKey: runId, ...(db ? { db } : {}), ...(startAfter ? { startAfter } : {}) });
 }

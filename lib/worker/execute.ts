@@ -20,7 +20,7 @@ import { tenantConnections } from "../tenants/registry";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { reserveRoomForCopy } from "../sandbox-servers/room";
 import { afterRunFinished } from "./run-finished";
-import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, holdsRun, recordProgress, succeededOnThisAttempt, runDatabaseName, RunTakenOver, type ClaimedRun, type HeldAnswer } from "../jobs/lifecycle";
+import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, holdsRun, recordProgress, succeededOnThisAttempt, runDatabaseName, RunTakenOver, wakeRunsWaitingForSlots, type ClaimedRun, type HeldAnswer } from "../jobs/lifecycle";
 import { log, withRunLogContext } from "../observability/log";
 import { enqueueRun } from "../jobs/queue";
 
@@ -44,7 +44,12 @@ export async function executeRun(runId: string, workerId: string, options: Execu
   const run = await claimRun(runId, workerId, { fairShare: !options.direct });
   if (!run) return "skipped";
   // Every line logged while the run is carried out names it, its sandbox and its tenant.
-  return withRunLogContext({ runId, sandboxId: run.sandboxId, tenantId: run.sandbox.tenantId }, () => carryOut(run, options));
+  try {
+    return await withRunLogContext({ runId, sandboxId: run.sandboxId, tenantId: run.sandbox.tenantId }, () => carryOut(run, options));
+  } finally {
+    // Its slot is free: the runs waiting for one of its tenant or server ask again now.
+    await wakeRunsWaitingForSlots(run.sandbox.tenantId, run.sandboxServer).catch((error: unknown) => log.error(error, "waiting runs not woken"));
+  }
 }
 
 /** Why a copy stopped when its own worker shut down: not a failure, and not its customer's doing. */
