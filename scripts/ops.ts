@@ -11,7 +11,7 @@ import { addUser, changeRole, disableUsers, enableUser, resetPassword, setUpTwoF
 import { createSandbox } from "./ops/sandbox-create";
 import { cancelSandboxRun, deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
 import { rotateSecrets } from "./ops/secret-commands";
-import { addServerCommand, drainServerCommand, listServersCommand, setServerCommand, undrainServerCommand } from "./ops/server-commands";
+import { addServerCommand, drainServerCommand, listServersCommand, removeServerCommand, setServerCommand, undrainServerCommand } from "./ops/server-commands";
 
 import { withSecretsFromStdin, type Flags } from "./ops/flags";
 import { terminalSafe } from "../lib/untrusted-text";
@@ -81,9 +81,11 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "server:drain": { usage: "--name pg-eu-2   (no new sandboxes go to it; the ones on it keep refreshing and can be deleted)", run: drainServerCommand },
   "server:undrain": { usage: "--name pg-eu-2   (takes new sandboxes again)", run: undrainServerCommand },
   "server:set": {
-    usage: "--name pg-eu-2 [--rename pg-eu-3] [--max-databases N|unlimited] [--max-size-gb N|unlimited] [--max-runs N|default]",
+    usage:
+      "--name pg-eu-2 [--rename pg-eu-3] [--max-databases N|unlimited] [--max-size-gb N|unlimited] [--max-runs N|default] [--url - (a rotated password, a moved host: the same server, which must hold its sandboxes' databases)]",
     run: setServerCommand,
   },
+  "server:remove": { usage: "--name pg-eu-2   (a retired server: once no sandbox lives on it, no customer is pinned to it and no run copies into it)", run: removeServerCommand },
   "secrets:rotate": {
     usage: "(re-seals every stored secret under DATABASE_SECRETS_KEY; the old key must be in DATABASE_SECRETS_PREVIOUS_KEYS)",
     run: () => rotateSecrets(),

@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   "tenant.entitlements.changed",
   "sandboxServer.registered",
   "sandboxServer.changed",
+  "sandboxServer.moved",
+  "sandboxServer.removed",
   "apiToken.created",
   "apiToken.revoked",
   "webhook.created",

@@ -141,6 +141,12 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
       "Ingrid Nordlys changed the sandbox server “pg-eu-2”: took it back into use",
     ],
   ],
+  "sandboxServer.moved": [
+    [event("sandboxServer.moved", { via: "operator CLI", name: "pg-eu-2", from: "10.0.0.5:5432", to: "pg-eu-2.internal:5432" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) pointed the sandbox server “pg-eu-2” at pg-eu-2.internal:5432 (was 10.0.0.5:5432)"],
+  ],
+  "sandboxServer.removed": [
+    [event("sandboxServer.removed", { via: "operator CLI", name: "pg-eu-1", address: "10.0.0.4:5432" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) removed the sandbox server “pg-eu-1” (10.0.0.4:5432) from the pool"],
+  ],
   "account.created": [
     [event("account.created", { via: "operator CLI", email: "jane@example.com", role: "CUSTOMER_ADMIN" }, { actor: null, sandboxName: null }), "An operator (CLI) created the account jane@example.com (a customer admin)"],
   ],

@@ -41,6 +41,8 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "tenant.entitlements.changed": "Agreement changed",
   "sandboxServer.registered": "Sandbox server registered",
   "sandboxServer.changed": "Sandbox server changed",
+  "sandboxServer.moved": "Sandbox server's address changed",
+  "sandboxServer.removed": "Sandbox server removed",
   "apiToken.created": "API token created",
   "apiToken.revoked": "API token revoked",
   "webhook.created": "Webhook added",
@@ -163,6 +165,8 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "account.disabled": ({ who, d }) => `${who} disabled the account ${text(d.email) ?? "?"}: its sessions and API tokens ended`,
   "account.enabled": ({ who, d }) => `${who} enabled the account ${text(d.email) ?? "?"} again`,
   "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
+  "sandboxServer.moved": ({ who, d }) => `${who} pointed the sandbox server “${text(d.name) ?? "?"}” at ${text(d.to) ?? "?"} (was ${text(d.from) ?? "?"})`,
+  "sandboxServer.removed": ({ who, d }) => `${who} removed the sandbox server “${text(d.name) ?? "?"}” (${text(d.address) ?? "?"}) from the pool`,
   "sandboxServer.changed": ({ who, d }) => {
     const from = record(d.from);
     const to = record(d.to);

@@ -4,7 +4,7 @@
  */
 import { copyLimits } from "../../lib/config/copy-limits";
 import { serverNameOf } from "../../lib/db/urls";
-import { addServer, changeServer, type ServerChanges } from "../../lib/sandbox-servers/mutations";
+import { addServer, changeServer, changeServerUrl, removeServer, type ServerChanges } from "../../lib/sandbox-servers/mutations";
 import { serverAddress, SandboxServerError } from "../../lib/sandbox-servers/registry";
 import { capacityFormSchema, capacityFromForm, newServerFormSchema, serverNameSchema } from "../../lib/sandbox-servers/schema";
 import { describeSizeUse, listServerUse, ofCapacity } from "../../lib/sandbox-servers/use";
@@ -82,8 +82,13 @@ async function setState(flags: Flags, state: "ACTIVE" | "DRAINING"): Promise<voi
   );
 }
 
-/** `--rename`, and any capacity flag: only what is given changes. */
+/** `--rename`, any capacity flag, `--url`: only what is given changes. */
 export async function setServerCommand(flags: Flags): Promise<void> {
+  const url = text(flags, "url");
+  if (url !== undefined) {
+    const { name } = await guarded(() => changeServerUrl(serverName(flags), url, null, "operator CLI"));
+    console.log(`sandbox server ${name} is reached at ${serverNameOf(url)} from now on`);
+  }
   const changes: ServerChanges = {};
   const rename = text(flags, "rename");
   if (rename !== undefined) {
@@ -97,7 +102,16 @@ export async function setServerCommand(flags: Flags): Promise<void> {
   const capacity = capacityFromForm({ maxDatabases: "", maxTotalGb: "", maxConcurrentRuns: "", ...parsed.data });
   for (const field of ["maxDatabases", "maxConcurrentRuns"] as const) if (field in given) changes[field] = capacity[field];
   if ("maxTotalGb" in given) changes.maxTotalBytes = capacity.maxTotalBytes;
-  if (Object.keys(changes).length === 0) throw new CliError("give --rename or a capacity: --max-databases, --max-size-gb, --max-runs");
+  if (Object.keys(changes).length === 0) {
+    if (url !== undefined) return;
+    throw new CliError("give --rename, --url or a capacity: --max-databases, --max-size-gb, --max-runs");
+  }
   const { name } = await guarded(() => changeServer(serverName(flags), changes, null, "operator CLI"));
   console.log(`sandbox server ${name} changed`);
 }
+
+export async function removeServerCommand(flags: Flags): Promise<void> {
+  const { name } = await guarded(() => removeServer(serverName(flags), null, "operator CLI"));
+  console.log(`sandbox server ${name} removed from the pool`);
+}
+
