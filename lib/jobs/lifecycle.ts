@@ -163,6 +163,9 @@ export function slotWaitDelayMs(waitedMs: number): number {
  * Their claims decide, in the server's line (slots.ts), who gets what freed.
  */
 export async function wakeRunsWaitingForSlots(tenantId: string, server: string | null): Promise<number> {
+  // A queue never started (a run carried out here and now, by the CLI) has no job waiting.
+  const [queue] = await db.$queryRaw<{ started: boolean }[]>`SELECT to_regclass('pgboss.job') IS NOT NULL AS started`;
+  if (!queue?.started) return 0;
   const woken = await db.$executeRaw`
     UPDATE pgboss.job j SET start_after = now()
      WHERE j.name = ${RUN_QUEUE} AND j.state IN ('created', 'retry') AND j.start_after > now() AND j.data->>'waitingFor' = 'slot'

@@ -44,12 +44,14 @@ export async function executeRun(runId: string, workerId: string, options: Execu
   const run = await claimRun(runId, workerId, { fairShare: !options.direct });
   if (!run) return "skipped";
   // Every line logged while the run is carried out names it, its sandbox and its tenant.
-  try {
-    return await withRunLogContext({ runId, sandboxId: run.sandboxId, tenantId: run.sandbox.tenantId }, () => carryOut(run, options));
-  } finally {
-    // Its slot is free: the runs waiting for one of its tenant or server ask again now.
-    await wakeRunsWaitingForSlots(run.sandbox.tenantId, run.sandboxServer).catch((error: unknown) => log.error(error, "waiting runs not woken"));
-  }
+  return withRunLogContext({ runId, sandboxId: run.sandboxId, tenantId: run.sandbox.tenantId }, async () => {
+    try {
+      return await carryOut(run, options);
+    } finally {
+      // Its slot is free: the runs waiting for one of its tenant or server ask again now.
+      await wakeRunsWaitingForSlots(run.sandbox.tenantId, run.sandboxServer).catch((error: unknown) => log.error(error, "waiting runs not woken"));
+    }
+  });
 }
 
 /** Why a copy stopped when its own worker shut down: not a failure, and not its customer's doing. */
