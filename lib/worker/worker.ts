@@ -24,6 +24,7 @@ import { pruneSessions } from "../auth/sessions";
 import { pruneLoginThrottle } from "../auth/throttle";
 import { knownSchemaVersion, newerMigration, outdatedWords } from "../db/schema-version";
 import { db } from "../db/portal";
+import { followUpsLeftUndone } from "./run-finished";
 
 /**
  * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
@@ -116,6 +117,10 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
     ["jobless-run queueing", async () => {
       const requeued = await requeueJoblessRuns();
       if (requeued.length > 0) log.warn({ runIds: requeued }, "queued runs without a job were given one");
+    }],
+    ["run follow-ups", async () => {
+      const done = await followUpsLeftUndone();
+      if (done.length > 0) log.warn({ runIds: done }, "did the follow-up of finished runs whose worker died before it");
     }],
     ["orphan-copy sweep", async () => {
       const orphans = await dropOrphanCopies();

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import { makeTempDir } from "../testing/temp-dir";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { afterRunFinished, followUpsLeftUndone } = await import("./run-finished");
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+describe("what follows a finished run", () => {
+  it("is done by a sweep when the run's worker died before it, once, and never for a cancelled run or one its worker is still following up", async () => {
+    process.env.OUTBOX_DIR = await makeTempDir("follow-up-outbox-");
+    const tenant = await db.tenant.create({ data: { customerId: "Cust7801", companyName: "Told AS", productionUrlEncrypted: "sealed" } });
+    const admin = await db.user.create({ data: { email: "told@example.com", name: "Told", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    const sandbox = (name: string) =>
+      db.sandbox.create({ data: { tenantId: tenant.id, name, planCounts: {}, orderedById: admin.id, sandboxCustomerId: `Cust97801${name.length}`, status: "FAILED" } });
+    const failedRun = async (name: string, data: Record<string, unknown>) =>
+      (
+        await db.sandboxRun.create({
+          data: { sandboxId: (await sandbox(name)).id, kind: "PROVISION", options: {}, status: "FAILED", error: "A sanitization check failed.", failureCode: "VERIFY_FAILED", finishedAt: minutesAgo(10), ...data },
+        })
+      ).id;
+    const noticesOf = async (name: string) => db.notification.count({ where: { userId: admin.id, message: { contains: name } } });
+
+    // Its worker was killed after the run ended and before its people were told.
+    const lost = await failedRun("Lost follow-up", { followUpTakenAt: minutesAgo(10) });
+    // Whoever cancelled a run knows: nothing follows it.
+    await failedRun("Cancelled", { failureCode: "CANCELLED", error: "Cancelled by Told before it started." });
+    // A run whose worker is telling its people right now.
+    await failedRun("Being told", { followUpTakenAt: minutesAgo(1) });
+
+    expect(await followUpsLeftUndone()).toEqual([lost]);
+    expect(await noticesOf("Lost follow-up")).toBe(1);
+    expect(await noticesOf("Cancelled")).toBe(0);
+    expect(await noticesOf("Being told")).toBe(0);
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: lost } })).followedUpAt).not.toBeNull();
+    // Done once: the next sweep, and the run's own worker come back, tell nobody again.
+    expect(await followUpsLeftUndone()).toEqual([]);
+    await afterRunFinished(lost);
+    expect(await noticesOf("Lost follow-up")).toBe(1);
+
+    // Two workers at once on one run's follow-up: its people are told once.
+    const raced = await failedRun("Raced", {});
+    await Promise.all([afterRunFinished(raced), afterRunFinished(raced)]);
+    expect(await noticesOf("Raced")).toBe(1);
+  });
+});
