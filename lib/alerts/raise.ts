@@ -55,3 +55,13 @@ export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"
 export async function raiseAlertQuietly(alert: AlertInput): Promise<void> {
   await raiseAlert(alert).catch((error: unknown) => log.error({ err: error, alert: alert.key }, "alert could not be raised"));
 }
+
+/** How long an alert whose condition has not come back is kept (one that comes back is raised anew). */
+export const ALERT_RETENTION_DAYS = 90;
+
+/** Forgets the alerts not raised again for ALERT_RETENTION_DAYS: a key per sandbox and failure reason, never dropped. */
+export async function pruneAlerts(now = new Date()): Promise<number> {
+  const { count } = await db.alert.deleteMany({ where: { lastAt: { lt: new Date(now.getTime() - ALERT_RETENTION_DAYS * 86_400_000) } } });
+  return count;
+}
+

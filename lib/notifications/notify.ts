@@ -41,3 +41,16 @@ export async function tenantAdminIds(tenantId: string): Promise<string[]> {
   const admins = await db.user.findMany({ where: { tenantId, role: "CUSTOMER_ADMIN", disabledAt: null }, select: { id: true } });
   return admins.map((a) => a.id);
 }
+
+/** How long notices are kept: read ones for 90 days, unread ones for a year (the list shows the newest). */
+export const NOTICE_RETENTION = { readDays: 90, unreadDays: 365 } as const;
+
+/** Forgets the notices past their retention: every run told a dozen people, and none was ever dropped. */
+export async function pruneNotifications(now = new Date()): Promise<number> {
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
+  const { count } = await db.notification.deleteMany({
+    where: { OR: [{ readAt: { not: null }, createdAt: { lt: daysAgo(NOTICE_RETENTION.readDays) } }, { createdAt: { lt: daysAgo(NOTICE_RETENTION.unreadDays) } }] },
+  });
+  return count;
+}
+

@@ -17,6 +17,8 @@ import { dropOrphanCopies } from "./orphan-copies";
 import { measureSandboxSizesWhenDue } from "./sandbox-sizes";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
+import { pruneAlerts } from "../alerts/raise";
+import { pruneNotifications } from "../notifications/notify";
 import { beatWorker, forgetWorker } from "../observability/workers";
 import { log } from "../observability/log";
 import { databaseNow } from "../db/database-clock";
@@ -147,10 +149,10 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);
   // What no single run notices: a stale queue, a sandbox server gone (alerts are de-duplicated across
-  // workers); the webhook delivery log's old entries, the API's expired idempotency keys, and the
-  // sessions and sign-in throttles that can no longer matter.
+  // workers); the webhook delivery log's old entries, the API's expired idempotency keys, the
+  // sessions and sign-in throttles that can no longer matter, and old notices and alerts.
   const checkFleet = () =>
-    Promise.all([checkQueueAge(), checkSandboxServers(), pruneDeliveryLog(), pruneIdempotencyKeys(), pruneSessions(), pruneLoginThrottle()]).catch((error: unknown) =>
+    Promise.all([checkQueueAge(), checkSandboxServers(), pruneDeliveryLog(), pruneIdempotencyKeys(), pruneSessions(), pruneLoginThrottle(), pruneNotifications(), pruneAlerts()]).catch((error: unknown) =>
       log.error(error, "fleet checks failed"),
     );
   const fleetTimer = setInterval(() => void checkFleet(), 5 * 60_000);
