@@ -8,6 +8,8 @@ import { log } from "../observability/log";
 
 export const RUN_QUEUE = "sandbox-run";
 export const SCHEDULE_QUEUE = "sandbox-auto-refresh";
+/** Measuring the sandboxes' sizes on their servers: scheduled once for the fleet, not by every worker (lib/worker/sandbox-sizes.ts). */
+export const SIZES_QUEUE = "sandbox-sizes";
 /** Webhook deliveries: one job per attempt; the delivery's row says whether it is still due (lib/webhooks/deliver.ts). */
 export const WEBHOOK_QUEUE = "webhook-delivery";
 
@@ -81,6 +83,7 @@ async function startBoss(): Promise<PgBoss> {
     await boss.createQueue(RUN_QUEUE, runQueue);
     await boss.updateQueue(RUN_QUEUE, runQueue);
     await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
+    await boss.createQueue(SIZES_QUEUE, { name: SIZES_QUEUE, retryLimit: 0, expireInSeconds: 600 });
     await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
     return boss;
   } catch (error) {

@@ -15,10 +15,10 @@ import { SCHEDULE_QUEUE } from "../jobs/queue";
 import { requestRun } from "../jobs/lifecycle";
 import { log } from "../observability/log";
 
-export async function registerAutoRefresh(boss: PgBoss): Promise<void> {
-  // Upserted by name: any number of workers may register it.
+/** Schedules the looking every hour (upserted by name: any number of workers may) and takes its jobs; returns the work's id. */
+export async function registerAutoRefresh(boss: PgBoss): Promise<string> {
   await boss.schedule(SCHEDULE_QUEUE, "15 * * * *", {}, { tz: "UTC" });
-  await boss.work(SCHEDULE_QUEUE, async () => {
+  return boss.work(SCHEDULE_QUEUE, async () => {
     await startDueRefreshes();
   });
 }

@@ -4,24 +4,23 @@
  * made), and the server's room (lib/sandbox-servers/room.ts) and placement went on
  * counting the size it had when it was made: a server whose disk was filling still
  * took new sandboxes and copies, until the disk was full for every customer on it.
- * One listing per server that holds sandboxes, every MEASURE_EVERY_MS; a server that
- * does not answer keeps its last sizes (its own alert says so) and the others go on.
+ * One listing per server that holds sandboxes, every 10 minutes, once for the fleet (a
+ * job scheduled on the queue, which one worker takes: each worker measuring every server
+ * on its own multiplied the listings by the workers); a server that does not answer keeps
+ * its last sizes (its own alert says so) and the others go on.
  */
+import type PgBoss from "pg-boss";
 import { db } from "../db/portal";
+import { SIZES_QUEUE } from "../jobs/queue";
 import { COPY_DATABASE_PREFIX } from "../jobs/lifecycle";
 import { databaseSizesNamed } from "../sanitizer/drop";
 import { placedServerId, serverUrl } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
 
-export const MEASURE_EVERY_MS = 10 * 60_000;
-
-let lastMeasuredAt = -Infinity;
-
-/** measureSandboxSizes, when this process last did so MEASURE_EVERY_MS ago or more. */
-export async function measureSandboxSizesWhenDue(now = performance.now()): Promise<void> {
-  if (now - lastMeasuredAt < MEASURE_EVERY_MS) return;
-  lastMeasuredAt = now;
-  await measureSandboxSizes();
+/** Schedules the measuring every 10 minutes (upserted by name: any number of workers may) and takes its jobs. */
+export async function registerSizeMeasuring(boss: PgBoss): Promise<string> {
+  await boss.schedule(SIZES_QUEUE, "*/10 * * * *", {}, { tz: "UTC" });
+  return boss.work(SIZES_QUEUE, async () => void (await measureSandboxSizes()));
 }
 
 /** Updates the recorded size of every sandbox with a database (not deleted or cancelled) from its server; returns how many changed. */

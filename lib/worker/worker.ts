@@ -14,7 +14,7 @@ import { recoverStaleRuns } from "./recovery";
 import { requeueJoblessRuns, SLOT_BUSY_DEFER_MS } from "../jobs/lifecycle";
 import { runSlot } from "./run-slot";
 import { dropOrphanCopies } from "./orphan-copies";
-import { measureSandboxSizesWhenDue } from "./sandbox-sizes";
+import { registerSizeMeasuring } from "./sandbox-sizes";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
 import { pruneAlerts } from "../alerts/raise";
@@ -96,7 +96,8 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
   for (let i = 0; i < WEBHOOK_SENDERS; i++) {
     webhookWorkIds.push(await workOneAtATime<DeliveryJob>(boss, WEBHOOK_QUEUE, 2, (job) => attemptDelivery(job.deliveryId)));
   }
-  await registerAutoRefresh(boss);
+  // The fleet's scheduled work: any worker may take each job, once.
+  const scheduledWorkIds = [await registerAutoRefresh(boss), await registerSizeMeasuring(boss)];
   // Each step apart: one that fails (a sandbox server down) does not stop the others, such as webhook deliveries.
   let outdated = false;
   const known = knownSchemaVersion();
@@ -107,7 +108,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
       const newer = await newerMigration((sql, params) => db.$queryRawUnsafe<{ name: string }[]>(sql, ...params), known);
       if (!newer) return;
       outdated = true;
-      for (const workId of [...workIds, ...webhookWorkIds]) await boss.offWork({ id: workId });
+      for (const workId of [...workIds, ...webhookWorkIds, ...scheduledWorkIds]) await boss.offWork({ id: workId });
       log.error({ newer, known }, outdatedWords(newer, known));
       onOutdated?.(outdatedWords(newer, known));
     }],
@@ -129,7 +130,6 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
       if (orphans.length > 0) log.warn({ databases: orphans }, "dropped copies no sandbox points at");
     }],
     ["webhook delivery queueing", async () => void (await queueDueDeliveries())],
-    ["sandbox size measuring", () => measureSandboxSizesWhenDue()],
   ];
   // One pass at a time: a pass that outlasts its interval (a slow server, a large fleet) is not
   // joined by another doing the same work, which would slow both and pile up.
@@ -166,7 +166,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
         localRunWorkers().delete(workId);
         await boss.offWork({ id: workId });
       }
-      for (const workId of webhookWorkIds) await boss.offWork({ id: workId });
+      for (const workId of [...webhookWorkIds, ...scheduledWorkIds]) await boss.offWork({ id: workId });
       // No new runs are taken; the copies in hand go back to the queue for the other workers.
       await handBackCopiesInHand(id);
       await forgetWorker(id).catch(() => undefined);
