@@ -32,6 +32,7 @@ import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
 import { databaseNow, databaseNowAsLastRead } from "../db/database-clock";
+import { withoutPasswords } from "../db/urls";
 import { formatDuration } from "../format";
 import { eventOfSucceededRun } from "../webhooks/events";
 import { recordSandboxEvent } from "../webhooks/outbox";
@@ -369,7 +370,12 @@ export async function failAttempt(run: HeldAttempt, error: unknown, retry: Retry
   // Whatever stopped it, a copy its customer asked to stop ends as they asked: never queued again.
   const asked = await db.sandboxRun.findFirst({ where: held, select: { stopReason: true } });
   if (!asked) return "taken over";
-  if (asked.stopReason) return (await endStoppedRun(run, asked.stopReason)) ? "cancelled" : "taken over";
+  if (asked.stopReason) {
+    // A half-made database its stop could not drop is the orphan sweep's (the run is over, nothing points at it); operators read why.
+    const cleanup = (error as { cleanupFailure?: string } | undefined)?.cleanupFailure;
+    if (cleanup) log.error({ runId: run.id, cleanup: withoutPasswords(cleanup) }, "a stopped run's half-made database was not dropped; the orphan sweep drops it");
+    return (await endStoppedRun(run, asked.stopReason, cleanup ? technicalDetail(error) : undefined)) ? "cancelled" : "taken over";
+  }
   const transient = isTransient(error);
   if (!transient && hasOperatorOnlyDetails(error)) log.error({ err: error, runId: run.id }, "run failed");
   const failureDetail = technicalDetail(error);
@@ -469,8 +475,8 @@ export async function requestStop(tx: Prisma.TransactionClient, runId: string, r
  * Ends a copy its worker stopped at its customer's word (requestStop): as a cancelled run,
  * with nothing announced; only while that worker still holds it on this attempt.
  */
-export function endStoppedRun(run: EndingRun & HeldRun, reason: string): Promise<boolean> {
-  return db.$transaction((tx) => endCancelled(tx, run, "RUNNING", reason, heldBy(run)));
+export function endStoppedRun(run: EndingRun & HeldRun, reason: string, failureDetail?: string): Promise<boolean> {
+  return db.$transaction((tx) => endCancelled(tx, run, "RUNNING", reason, heldBy(run), failureDetail));
 }
 
 /**
@@ -479,10 +485,10 @@ export function endStoppedRun(run: EndingRun & HeldRun, reason: string): Promise
  * it. Its sandbox is as it was before the run: a copy still ready if it had one; a
  * creation's sandbox NOT_CREATED, not FAILED; a deletion's as it stood (it never moved).
  */
-async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: "QUEUED" | "RUNNING", reason: string, held: Prisma.SandboxRunWhereInput = {}): Promise<boolean> {
+async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: "QUEUED" | "RUNNING", reason: string, held: Prisma.SandboxRunWhereInput = {}, failureDetail?: string): Promise<boolean> {
   const ended = await tx.sandboxRun.updateManyAndReturn({
     where: { ...held, id: run.id, status: from },
-    data: { status: "FAILED", finishedAt: databaseNowAsLastRead(), error: reason, failureCode: CANCELLED, serverWaitSince: null },
+    data: { status: "FAILED", finishedAt: databaseNowAsLastRead(), error: reason, failureCode: CANCELLED, serverWaitSince: null, ...(failureDetail ? { failureDetail } : {}) },
     select: { kind: true },
   });
   const kind = ended[0]?.kind;
