@@ -8,7 +8,7 @@
  * fail runs, or ignore a customer's stop. So an old process refuses to start, an old worker
  * stops taking runs, and an old web server says it is not ready.
  */
-/** What reads the database: a pg client, or a one-off statement's runner. */
+/** What runs a statement on the portal database and answers its rows: a one-off statement at start (bootstrap), Prisma's raw query in a running process. */
 type Reader = (sql: string, params: unknown[]) => Promise<{ name: string }[]>;
 
 export const SCHEMA_VERSION_ENV = "PORTAL_SCHEMA_VERSION";

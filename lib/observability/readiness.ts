@@ -4,7 +4,8 @@
  * "unavailable": a load balancer needs no driver message, host or SQL.
  */
 import { db } from "../db/portal";
-import { knownSchemaVersion, newerMigration } from "../db/schema-version";
+import { knownSchemaVersion } from "../db/schema-version";
+import { portalNewerMigration } from "../db/portal-schema-version";
 
 export type CheckState = "ok" | "unavailable";
 
@@ -31,7 +32,7 @@ export async function readiness(): Promise<{ ready: boolean; checks: { database:
     check(() => db.$queryRaw`SELECT 1`),
     check(() => db.$queryRaw`SELECT version FROM pgboss.version LIMIT 1`),
     check(async () => {
-      if (known && (await newerMigration((sql, params) => db.$queryRawUnsafe<{ name: string }[]>(sql, ...params), known))) throw new Error("outdated");
+      if (known && (await portalNewerMigration(known))) throw new Error("outdated");
     }),
   ]);
   return { ready: database === "ok" && queue === "ok" && schema === "ok", checks: { database, queue, schema } };

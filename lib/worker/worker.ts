@@ -24,8 +24,8 @@ import { log } from "../observability/log";
 import { databaseNow } from "../db/database-clock";
 import { pruneSessions } from "../auth/sessions";
 import { pruneLoginThrottle } from "../auth/throttle";
-import { knownSchemaVersion, newerMigration, outdatedWords } from "../db/schema-version";
-import { db } from "../db/portal";
+import { knownSchemaVersion, outdatedWords } from "../db/schema-version";
+import { portalNewerMigration } from "../db/portal-schema-version";
 import { followUpsLeftUndone } from "./run-finished";
 
 /**
@@ -105,7 +105,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
     // First: an outdated worker must not sweep, recover or queue with what it knows of the schema.
     ["schema version", async () => {
       if (!known || outdated) return;
-      const newer = await newerMigration((sql, params) => db.$queryRawUnsafe<{ name: string }[]>(sql, ...params), known);
+      const newer = await portalNewerMigration(known);
       if (!newer) return;
       outdated = true;
       for (const workId of [...workIds, ...webhookWorkIds, ...scheduledWorkIds]) await boss.offWork({ id: workId });
