@@ -18,8 +18,10 @@ import { queueDueDeliveriesSoon } from "../webhooks/deliver";
 import { countWorkerEvent } from "../observability/worker-counts";
 import type { FinishedRunFact } from "./app-worker";
 
-/** A follow-up taken this long ago and not done was its worker's last work: another takes it. */
+/** A follow-up taken this long ago and not done was its worker's last work, or failed: another takes it. */
 export const FOLLOW_UP_TAKEN_FOR_MS = 5 * 60_000;
+/** A follow-up still failing a day after its run ended is given up: its notices would be stale news. */
+export const FOLLOW_UP_GIVEN_UP_AFTER_MS = 24 * 60 * 60_000;
 
 export async function afterRunFinished(runId: string): Promise<void> {
   // Taken by one worker at a time: the sweep and the run's own worker never both tell its people.
@@ -34,28 +36,43 @@ export async function afterRunFinished(runId: string): Promise<void> {
 }
 
 /**
- * Finished runs whose follow-up was never done: not taken, or taken by a worker that died
- * doing it. A cancelled run has none (whoever cancelled it knows). Done here, a few a sweep.
+ * Finished runs whose follow-up was never done: not taken, taken by a worker that died
+ * doing it, or failed (the portal database or the mail server away a moment). A cancelled
+ * run has none (whoever cancelled it knows). Done here, a few a sweep: those never taken
+ * first, then those taken longest ago, so that one failing again and again goes to the back
+ * of the line instead of keeping the others from their turn. The ids of those done.
  */
 export async function followUpsLeftUndone(): Promise<string[]> {
-  const takenBefore = new Date(Date.now() - FOLLOW_UP_TAKEN_FOR_MS);
+  const now = Date.now();
+  const takenBefore = new Date(now - FOLLOW_UP_TAKEN_FOR_MS);
   const runs = await db.sandboxRun.findMany({
     where: {
       followedUpAt: null,
-      finishedAt: { lt: takenBefore },
+      finishedAt: { lt: takenBefore, gt: new Date(now - FOLLOW_UP_GIVEN_UP_AFTER_MS) },
       OR: [{ status: "SUCCEEDED" }, { status: "FAILED", failureCode: null }, { status: "FAILED", failureCode: { not: CANCELLED } }],
       AND: [{ OR: [{ followUpTakenAt: null }, { followUpTakenAt: { lt: takenBefore } }] }],
     },
-    orderBy: { finishedAt: "asc" },
+    orderBy: [{ followUpTakenAt: { sort: "asc", nulls: "first" } }, { finishedAt: "asc" }],
     take: 10,
     select: { id: true },
   });
-  for (const run of runs) await afterRunFinished(run.id);
-  return runs.map((r) => r.id);
+  const done: string[] = [];
+  for (const run of runs) {
+    await afterRunFinished(run.id).then(
+      () => done.push(run.id),
+      (error: unknown) => log.error({ err: error, runId: run.id }, "a finished run's follow-up failed again; the next sweep tries it again"),
+    );
+  }
+  return done;
 }
 
+/**
+ * Throws when the access grants or the notices could not be written: the follow-up stays
+ * undone, and a sweep does it again (its people may then hear twice, rather than never, and
+ * access is not left stale).
+ */
 async function followUp(runId: string): Promise<void> {
-  await notifyRunFinished(runId).catch((error: unknown) => log.error(error, "notification failed"));
+  await notifyRunFinished(runId);
   queueDueDeliveriesSoon();
   const run = await db.sandboxRun.findUnique({
     where: { id: runId },

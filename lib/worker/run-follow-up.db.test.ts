@@ -14,8 +14,9 @@ describe("what follows a finished run", () => {
     process.env.OUTBOX_DIR = await makeTempDir("follow-up-outbox-");
     const tenant = await db.tenant.create({ data: { customerId: "Cust7801", companyName: "Told AS", productionUrlEncrypted: "sealed" } });
     const admin = await db.user.create({ data: { email: "told@example.com", name: "Told", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    let made = 0;
     const sandbox = (name: string) =>
-      db.sandbox.create({ data: { tenantId: tenant.id, name, planCounts: {}, orderedById: admin.id, sandboxCustomerId: `Cust97801${name.length}`, status: "FAILED" } });
+      db.sandbox.create({ data: { tenantId: tenant.id, name, planCounts: {}, orderedById: admin.id, sandboxCustomerId: `Cust97801${++made}`, status: "FAILED" } });
     const failedRun = async (name: string, data: Record<string, unknown>) =>
       (
         await db.sandboxRun.create({
@@ -45,5 +46,28 @@ describe("what follows a finished run", () => {
     const raced = await failedRun("Raced", {});
     await Promise.all([afterRunFinished(raced), afterRunFinished(raced)]);
     expect(await noticesOf("Raced")).toBe(1);
+
+    // Its notices could not be written (the portal database refused them a moment): the
+    // follow-up is not marked done and lost, it is tried again; and while it fails, the runs
+    // behind it in line still have theirs done.
+    await db.$executeRawUnsafe(`CREATE FUNCTION refuse_flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW.message LIKE '%Flaky%' THEN RAISE EXCEPTION 'the database went away'; END IF; RETURN NEW; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_flaky BEFORE INSERT ON "Notification" FOR EACH ROW EXECUTE FUNCTION refuse_flaky()`);
+    const flaky = await failedRun("Flaky notices", { finishedAt: minutesAgo(30) });
+    const behind = await failedRun("Behind it", { finishedAt: minutesAgo(20) });
+    expect(await followUpsLeftUndone()).toEqual([behind]);
+    expect(await noticesOf("Behind it")).toBe(1);
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: flaky } })).toMatchObject({ followedUpAt: null, followUpTakenAt: expect.any(Date) });
+    // Until the follow-up it took could be its worker's, no other takes it.
+    expect(await followUpsLeftUndone()).toEqual([]);
+    await db.$executeRawUnsafe(`DROP TRIGGER refuse_flaky ON "Notification"`);
+    await db.sandboxRun.update({ where: { id: flaky }, data: { followUpTakenAt: minutesAgo(6) } });
+    expect(await followUpsLeftUndone()).toEqual([flaky]);
+    expect(await noticesOf("Flaky notices")).toBe(1);
+
+    // A follow-up still undone a day after its run is given up: that news is stale.
+    await failedRun("Day old", { finishedAt: minutesAgo(25 * 60) });
+    expect(await followUpsLeftUndone()).toEqual([]);
+    expect(await noticesOf("Day old")).toBe(0);
   });
 });
