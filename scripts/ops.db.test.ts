@@ -140,6 +140,19 @@ describe("operator CLI", () => {
     expect(started.stderr).toMatch(/SANDBOX_SERVER_URL: The sandbox server's role "postgres" .* it is a superuser; it can connect to the portal's own database "ops_portal_/);
   }, 180_000);
 
+  it("writes off a sandbox server lost for good, given its name twice and a reason its sandboxes' people read, so that it can leave the pool", async () => {
+    const added = await ops("server:add", "--name", "pg-gone", "--url", await createTestRole("CREATEDB"));
+    expect(added.code, added.stderr).toBe(0);
+    const noReason = await ops("server:write-off", "--name", "pg-gone", "--confirm", "pg-gone");
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toContain("--reason");
+    const writtenOff = await ops("server:write-off", "--name", "pg-gone", "--confirm", "pg-gone", "--reason", "its disk failed");
+    expect(writtenOff.code, writtenOff.stderr).toBe(0);
+    expect(writtenOff.stdout).toContain("sandbox server pg-gone written off: 0 ended as deleted, 0 moved; it is draining");
+    const removed = await ops("server:remove", "--name", "pg-gone");
+    expect(removed.code, removed.stderr).toBe(0);
+  }, 180_000);
+
   it("adds users with checks on role and tenant, changes roles and resets passwords", async () => {
     const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");
     expect(noTenant.code).toBe(1);

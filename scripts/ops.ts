@@ -11,7 +11,7 @@ import { addUser, changeRole, disableUsers, enableUser, resetPassword, setUpTwoF
 import { createSandbox } from "./ops/sandbox-create";
 import { cancelSandboxRun, deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
 import { rotateSecrets } from "./ops/secret-commands";
-import { addServerCommand, drainServerCommand, listServersCommand, removeServerCommand, setServerCommand, undrainServerCommand } from "./ops/server-commands";
+import { addServerCommand, drainServerCommand, listServersCommand, removeServerCommand, setServerCommand, undrainServerCommand, writeOffServerCommand } from "./ops/server-commands";
 
 import { withSecretsFromStdin, type Flags } from "./ops/flags";
 import { terminalSafe } from "../lib/untrusted-text";
@@ -85,6 +85,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
       "--name pg-eu-2 [--rename pg-eu-3] [--max-databases N|unlimited] [--max-size-gb N|unlimited] [--max-runs N|default] [--url - (a rotated password, a moved host: the same server, which must hold its sandboxes' databases)]",
     run: setServerCommand,
   },
+  "server:write-off": {
+    usage: "--name pg-eu-2 --confirm pg-eu-2 --reason \"disk lost on 1 Dec\"   (a server lost for good: its sandboxes end as deleted and their people are told why; orders with no copy yet move to another server)",
+    run: writeOffServerCommand,
+  },
   "server:remove": { usage: "--name pg-eu-2   (a retired server: once no sandbox lives on it, no customer is pinned to it and no run copies into it)", run: removeServerCommand },
   "secrets:rotate": {
     usage: "(re-seals every stored secret under DATABASE_SECRETS_KEY; the old key must be in DATABASE_SECRETS_PREVIOUS_KEYS)",
@@ -95,7 +99,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
 const STRING_FLAGS = [
   "customer-id", "company", "production-url", "sandbox-server-url", "scale", "seed", "email", "name", "role",
   "password", "plans", "note", "as", "options", "domain", "keep-tasks", "documents", "id", "confirm", "format", "mbps", "file", "sandboxes",
-  "url", "rename", "max-databases", "max-size-gb", "max-runs", "kind", "share", "since", "companies", "personal-data",
+  "url", "rename", "max-databases", "max-size-gb", "max-runs", "kind", "share", "since", "companies", "personal-data", "reason",
 ] as const;
 const FLAGS = {
   ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),

@@ -144,6 +144,18 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "sandboxServer.moved": [
     [event("sandboxServer.moved", { via: "operator CLI", name: "pg-eu-2", from: "10.0.0.5:5432", to: "pg-eu-2.internal:5432" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) pointed the sandbox server “pg-eu-2” at pg-eu-2.internal:5432 (was 10.0.0.5:5432)"],
   ],
+  "sandboxServer.writtenOff": [
+    [
+      event("sandboxServer.writtenOff", { via: "operator CLI", name: "pg-eu-1", reason: "disk lost", deleted: 1, moved: 2 }, { actor: null, tenant: null, sandboxName: null }),
+      "An operator (CLI) wrote off the sandbox server “pg-eu-1” as lost (disk lost): 1 sandbox ended as deleted, 2 moved",
+    ],
+  ],
+  "sandbox.writtenOff": [
+    [event("sandbox.writtenOff", { via: "operator CLI", name: "UAT", server: "pg-eu-1", reason: "disk lost" }, { actor: null }), "An operator (CLI) ended sandbox “UAT” for Nordlys Consulting AS as deleted: its sandbox server “pg-eu-1” was lost (disk lost)"],
+  ],
+  "sandbox.replaced": [
+    [event("sandbox.replaced", { via: "operator CLI", name: "UAT", from: "pg-eu-1", to: "pg-eu-2" }, { actor: null }), "An operator (CLI) moved sandbox “UAT” for Nordlys Consulting AS, which had no copy yet, from the lost sandbox server “pg-eu-1” to “pg-eu-2”"],
+  ],
   "sandboxServer.removed": [
     [event("sandboxServer.removed", { via: "operator CLI", name: "pg-eu-1", address: "10.0.0.4:5432" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) removed the sandbox server “pg-eu-1” (10.0.0.4:5432) from the pool"],
   ],

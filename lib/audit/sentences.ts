@@ -31,6 +31,8 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "sandbox.run.cancelled": "Run cancelled",
   "sandbox.run.stopRequested": "Run stopped",
   "sandbox.delete.requested": "Deletion requested",
+  "sandbox.writtenOff": "Sandbox lost with its server",
+  "sandbox.replaced": "Sandbox moved to another server",
   "sandbox.autoRefresh.changed": "Regular refresh changed",
   "checklist.fixed": "Checklist fix applied",
   "checklist.ticked": "Checklist item ticked",
@@ -43,6 +45,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "sandboxServer.changed": "Sandbox server changed",
   "sandboxServer.moved": "Sandbox server's address changed",
   "sandboxServer.removed": "Sandbox server removed",
+  "sandboxServer.writtenOff": "Sandbox server written off",
   "apiToken.created": "API token created",
   "apiToken.revoked": "API token revoked",
   "webhook.created": "Webhook added",
@@ -112,6 +115,8 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     `${who} cancelled the ${runWord(d)} of ${sandbox}${forTenant} before it started`,
   "sandbox.run.stopRequested": ({ who, sandbox, forTenant, d }) => `${who} stopped the ${runWord(d)} of ${sandbox}${forTenant} while it ran`,
   "sandbox.delete.requested": ({ who, sandbox, forTenant }) => `${who} asked for ${sandbox}${forTenant} to be deleted`,
+  "sandbox.writtenOff": ({ who, sandbox, forTenant, d }) => `${who} ended ${sandbox}${forTenant} as deleted: its sandbox server “${text(d.server) ?? "?"}” was lost (${text(d.reason) ?? "no reason given"})`,
+  "sandbox.replaced": ({ who, sandbox, forTenant, d }) => `${who} moved ${sandbox}${forTenant}, which had no copy yet, from the lost sandbox server “${text(d.from) ?? "?"}” to “${text(d.to) ?? "?"}”`,
   "sandbox.autoRefresh.changed": ({ who, sandbox, forTenant, d }) =>
     typeof d.to === "number"
       ? `${who} set ${sandbox}${forTenant} to refresh itself every month on day ${d.to}`
@@ -166,6 +171,11 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "account.enabled": ({ who, d }) => `${who} enabled the account ${text(d.email) ?? "?"} again`,
   "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
   "sandboxServer.moved": ({ who, d }) => `${who} pointed the sandbox server “${text(d.name) ?? "?"}” at ${text(d.to) ?? "?"} (was ${text(d.from) ?? "?"})`,
+  "sandboxServer.writtenOff": ({ who, d }) => {
+    const deleted = typeof d.deleted === "number" ? d.deleted : 0;
+    const moved = typeof d.moved === "number" ? d.moved : 0;
+    return `${who} wrote off the sandbox server “${text(d.name) ?? "?"}” as lost (${text(d.reason) ?? "no reason given"}): ${plural(deleted, "sandbox", "sandboxes")} ended as deleted, ${moved} moved`;
+  },
   "sandboxServer.removed": ({ who, d }) => `${who} removed the sandbox server “${text(d.name) ?? "?"}” (${text(d.address) ?? "?"}) from the pool`,
   "sandboxServer.changed": ({ who, d }) => {
     const from = record(d.from);

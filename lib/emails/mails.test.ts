@@ -95,6 +95,17 @@ describe("the run-finished mail", () => {
     const mail = await expectInBoth(createElement(RunFinishedMail, { ...run, kind: "DELETE", signInUrl: null }), ["has been deleted", "access to it has ended"]);
     expect(mail.text).not.toContain("Sign in at");
   });
+
+  it("says a sandbox lost with its server is gone, why, and that a new order brings a fresh copy", async () => {
+    const lost = { ...run, kind: "DELETE" as const, signInUrl: null, writtenOff: { server: "pg-eu-1", reason: "the disk failed on 1 December" } };
+    const mail = await expectInBoth(createElement(RunFinishedMail, lost), [
+      "Its sandbox server was lost, and its database with it: the disk failed on 1 December",
+      "access to it has ended",
+      "order a new sandbox",
+    ]);
+    expect(runFinishedSubject(lost)).toBe('Sandbox "Audit UAT" is gone: its server was lost');
+    expect(mail.text).not.toContain("has been deleted");
+  });
 });
 
 describe("the access mail", () => {

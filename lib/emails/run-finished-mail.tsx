@@ -7,6 +7,7 @@
 import { formatDuration, formatWhen } from "../format";
 import { Address, Facts, MailLayout, Paragraph } from "./parts";
 import { portalLink } from "./render";
+import { writtenOffWords, type WrittenOff } from "../sandboxes/written-off";
 
 export type RunKindName = "PROVISION" | "REFRESH" | "DELETE";
 
@@ -25,6 +26,8 @@ export interface RunFinishedFacts {
   signInUrl: string | null;
   /** The run's failure in plain words (lib/jobs/failure.ts); never a driver message. */
   failure: string | null;
+  /** A deletion that dropped nothing: the sandbox was lost with its server (lib/sandbox-servers/write-off.ts). */
+  writtenOff?: WrittenOff | null;
 }
 
 const DONE = { PROVISION: "is ready", REFRESH: "has been refreshed", DELETE: "has been deleted" } as const;
@@ -37,7 +40,8 @@ const NEXT: Record<RunKindName, string> = {
   DELETE: "The sandbox is still there as it was. Our operators have been told. You can try deleting it again from the sandbox page.",
 };
 
-export function runFinishedSubject(f: Pick<RunFinishedFacts, "kind" | "succeeded" | "sandboxName">): string {
+export function runFinishedSubject(f: Pick<RunFinishedFacts, "kind" | "succeeded" | "sandboxName" | "writtenOff">): string {
+  if (f.writtenOff) return `Sandbox "${f.sandboxName}" is gone: its server was lost`;
   return f.succeeded ? `Sandbox "${f.sandboxName}" ${DONE[f.kind]}` : `Sandbox "${f.sandboxName}": the ${NOUN[f.kind]} failed`;
 }
 
@@ -55,6 +59,15 @@ export function RunFinishedMail(f: RunFinishedFacts) {
         <Paragraph>
           <strong>What happens next:</strong> {NEXT[f.kind]}
         </Paragraph>
+      </MailLayout>
+    );
+  }
+  if (f.kind === "DELETE" && f.writtenOff) {
+    return (
+      <MailLayout preview={subject} heading={subject} action={{ label: "See its history", href: page }}>
+        <Facts rows={[["Sandbox", f.sandboxName], ["Customer", customer]]} />
+        <Paragraph>{writtenOffWords(f.writtenOff)}</Paragraph>
+        <Paragraph>Everyone&apos;s access to it has ended. Production was never touched. Its history and audit stay in the portal, and its name can be used again: order a new sandbox for a fresh copy.</Paragraph>
       </MailLayout>
     );
   }

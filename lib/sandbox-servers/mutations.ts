@@ -14,7 +14,7 @@ import { databasesNamed } from "../sanitizer/drop";
 import { COPY_DATABASE_PREFIX } from "../jobs/lifecycle";
 import type { Capacity, ServerState } from "./schema";
 
-type Via = "portal" | "operator CLI";
+export type Via = "portal" | "operator CLI";
 
 /** Capacities as JSON for the audit log (bytes as a number: JSON has no bigint). */
 const capacityDetails = (c: Capacity) => ({
@@ -77,7 +77,8 @@ export async function changeServer(idOrName: string, changes: ServerChanges, act
 /** The sandboxes (not deleted) that live on the server: placed there, or placed nowhere yet and pinned there by their tenant. */
 const sandboxesOn = (serverId: string) => ({ deletedAt: null, OR: [{ sandboxServerId: serverId }, { sandboxServerId: null, tenant: { sandboxServerId: serverId } }] });
 
-async function findRegistered(idOrName: string): Promise<{ id: string; name: string; urlEncrypted: string }> {
+/** A server of the pool by id or name; the built-in one (SANDBOX_SERVER_URL) is the environment's, and refused. */
+export async function findRegistered(idOrName: string): Promise<{ id: string; name: string; urlEncrypted: string }> {
   const server = await db.sandboxServer.findFirst({ where: { OR: [{ id: idOrName }, { name: idOrName }] }, select: { id: true, name: true, urlEncrypted: true } });
   if (!server) throw new SandboxServerError(`No sandbox server is named ${idOrName}.`);
   if (server.id === BUILT_IN_SERVER_ID || server.urlEncrypted === null) {

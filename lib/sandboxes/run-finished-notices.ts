@@ -13,6 +13,7 @@ import { tellAccessHolders } from "./access-notices";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 import { RunFinishedMail, runFinishedSubject } from "../emails/run-finished-mail";
 import { planLabel } from "../sanitizer/options";
+import { writtenOffOf } from "./written-off";
 
 export async function notifyRunFinished(runId: string): Promise<void> {
   const run = await db.sandboxRun.findUniqueOrThrow({
@@ -55,6 +56,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
     access: changes.filter((c) => c.event === "granted" || c.event === "renewed").map((c) => ({ fullName: c.fullName, plan: planLabel(c.userPlan) })),
     signInUrl,
     failure: run.error,
+    writtenOff: run.kind === "DELETE" ? writtenOffOf(run.options) : null,
   };
   const recipients = [sandbox.orderedById, ...(run.requestedById ? [run.requestedById] : []), ...(await tenantAdminIds(sandbox.tenantId))];
   await notifyUsers(recipients, { subject: runFinishedSubject(facts), link: `/sandboxes/${sandbox.id}`, mail: createElement(RunFinishedMail, facts) });

@@ -1,5 +1,5 @@
 /**
- * The pool of sandbox servers: `server:add|list|drain|undrain|set`. Every change is
+ * The pool of sandbox servers: `server:add|list|drain|undrain|set|remove|write-off`. Every change is
  * audited ("An operator (CLI)"); a server's URL is never printed, only its host:port.
  */
 import { copyLimits } from "../../lib/config/copy-limits";
@@ -8,6 +8,8 @@ import { addServer, changeServer, changeServerUrl, removeServer, type ServerChan
 import { serverAddress, SandboxServerError } from "../../lib/sandbox-servers/registry";
 import { capacityFormSchema, capacityFromForm, newServerFormSchema, serverNameSchema } from "../../lib/sandbox-servers/schema";
 import { describeSizeUse, listServerUse, ofCapacity } from "../../lib/sandbox-servers/use";
+import { writeOffServer } from "../../lib/sandbox-servers/write-off";
+import { afterRunFinished } from "../../lib/worker/run-finished";
 import { CliError } from "./cli-error";
 import { required, text, type Flags } from "./flags";
 
@@ -115,3 +117,18 @@ export async function removeServerCommand(flags: Flags): Promise<void> {
   console.log(`sandbox server ${name} removed from the pool`);
 }
 
+
+/**
+ * A server lost for good: its sandboxes end as deleted (their people told), its copy-less
+ * orders move to other servers, and it is drained; `server:remove` then takes it out of the pool.
+ */
+export async function writeOffServerCommand(flags: Flags): Promise<void> {
+  const outcome = await guarded(() => writeOffServer(serverName(flags), required(flags, "confirm"), required(flags, "reason"), null, "operator CLI"));
+  for (const s of outcome.deleted) {
+    // What follows a deletion: access ended, its people told. Should this fail, a worker's sweep does it within minutes.
+    await afterRunFinished(s.runId).catch((error: unknown) => console.error(`telling the people of sandbox ${s.id} failed (a worker's sweep tells them): ${String(error)}`));
+    console.log(`sandbox ${s.id} ("${s.name}", ${s.customerId}) ended as deleted: its copy was on ${outcome.name}`);
+  }
+  for (const s of outcome.moved) console.log(`sandbox ${s.id} ("${s.name}", ${s.customerId}) had no copy yet: moved to ${s.to}`);
+  console.log(`sandbox server ${outcome.name} written off: ${outcome.deleted.length} ended as deleted, ${outcome.moved.length} moved; it is draining, and server:remove takes it out of the pool`);
+}

@@ -4,6 +4,7 @@ import type { listRuns } from "@/lib/sandboxes/queries";
 import { OptionsSummary } from "./options-summary";
 import { DataTable } from "@/components/data-table";
 import { shownRunStatus } from "@/lib/jobs/failure";
+import { writtenOffOf, writtenOffWords } from "@/lib/sandboxes/written-off";
 
 const KIND: Record<string, string> = { PROVISION: "Creation", REFRESH: "Refresh", DELETE: "Deletion" };
 const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed", CANCELLED: "Cancelled" };
@@ -35,6 +36,7 @@ export function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: 
               <td className="px-3 py-2">
                 <RunResult status={shownRunStatus(run)} />
                 {run.error && <p className="mt-0.5 max-w-md text-slate-700">{run.error}</p>}
+                {run.kind === "DELETE" && <WrittenOffNote options={run.options} />}
                 {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && (
                   <p className="mt-0.5">
                     <Link href={`/sandboxes/${sandboxId}?run=${run.id}#report-heading`} className="text-brand-700 underline">
@@ -66,6 +68,12 @@ export function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: 
       )}
     </section>
   );
+}
+
+/** A deletion that dropped nothing: the sandbox was lost with its server. */
+function WrittenOffNote({ options }: { options: unknown }) {
+  const off = writtenOffOf(options);
+  return off && <p className="mt-0.5 max-w-md text-slate-700" data-testid="written-off">{writtenOffWords(off)}</p>;
 }
 
 /** How a run ended (or where it is), a failure in red: a cancelled run is not one. */
