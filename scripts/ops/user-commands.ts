@@ -10,6 +10,8 @@ import { required, text, type Flags } from "./flags";
 import { isStaff } from "../../lib/auth/policy";
 import { enrolTwoFactor } from "../../lib/auth/two-factor";
 import { recordAudit, type AuditAction } from "../../lib/audit/record";
+import { disableAccounts } from "../../lib/auth/disable-accounts";
+import { offboardedWords } from "../../lib/tenants/registry";
 
 /** An account change made here, in the audit log: by an operator at the command line, never with a password. */
 const audited = (action: AuditAction, user: { id: string; email: string; tenantId: string | null }, details: Record<string, string> = {}) => ({
@@ -38,8 +40,9 @@ async function roleAndTenant(flags: Flags): Promise<{ role: (typeof ROLES)[numbe
   const isCustomer = role === "CUSTOMER_ADMIN" || role === "CUSTOMER_USER";
   if (isCustomer && !customerId) throw new CliError("customer accounts need --customer-id (their tenant)");
   if (!isCustomer && customerId) throw new CliError("sales reps and operators belong to no tenant: leave out --customer-id");
-  const tenant = customerId ? await db.tenant.findUnique({ where: { customerId }, select: { id: true } }) : null;
+  const tenant = customerId ? await db.tenant.findUnique({ where: { customerId }, select: { id: true, offboardedAt: true } }) : null;
   if (customerId && !tenant) throw new CliError(`no tenant with customer id ${customerId}`);
+  if (tenant?.offboardedAt) throw new CliError(offboardedWords(customerId!, tenant.offboardedAt));
   return { role, tenantId: tenant?.id ?? null };
 }
 
@@ -131,25 +134,17 @@ export async function disableUsers(flags: Flags): Promise<void> {
     if (!tenant) throw new CliError(`no tenant with customer id ${customerId}`);
     where = { tenantId: tenant.id };
   }
-  const users = await db.user.findMany({ where: { ...where, disabledAt: null }, select: { id: true, email: true, tenantId: true } });
-  const now = new Date();
-  for (const user of users) {
-    await db.$transaction(async (tx) => {
-      await tx.user.update({ where: { id: user.id }, data: { disabledAt: now } });
-      await tx.apiToken.updateMany({ where: { ownerId: user.id, revokedAt: null }, data: { revokedAt: now } });
-      await recordAudit(audited("account.disabled", user), tx);
-    });
-    await endAllSessions(user.id);
-  }
-  console.log(users.length === 0 ? "nothing to disable: already disabled" : `disabled ${users.map((u) => u.email).join(", ")}; their sessions are signed out and API tokens revoked`);
+  const disabled = await disableAccounts(where);
+  console.log(disabled.length === 0 ? "nothing to disable: already disabled" : `disabled ${disabled.join(", ")}; their sessions are signed out and API tokens revoked`);
 }
 
 /** Enables a disabled account again: it signs in as before; the API tokens revoked with it stay revoked. */
 export async function enableUser(flags: Flags): Promise<void> {
   const email = required(flags, "email").toLowerCase();
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true, disabledAt: true } });
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true, disabledAt: true, tenant: { select: { customerId: true, offboardedAt: true } } } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   if (!user.disabledAt) throw new CliError(`${email} is not disabled`);
+  if (user.tenant?.offboardedAt) throw new CliError(offboardedWords(user.tenant.customerId, user.tenant.offboardedAt));
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { disabledAt: null } });
     await recordAudit(audited("account.enabled", user), tx);
