@@ -153,6 +153,28 @@ describe("operator CLI", () => {
     expect(removed.code, removed.stderr).toBe(0);
   }, 180_000);
 
+  it("offboards a customer that leaves, given its id twice: its production URL forgotten, its accounts disabled, and no account added for it again", async () => {
+    await oneOffQuery(portalUrl, `INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted") VALUES ('gone-tenant', 'CustGone', 'Gone AS', 'sealed')`);
+    await oneOffQuery(portalUrl, `INSERT INTO "User" (id, email, name, role, "tenantId", "passwordHash") VALUES ('gone-admin', 'admin@gone.example', 'Admin', 'CUSTOMER_ADMIN', 'gone-tenant', '-')`);
+    const unconfirmed = await ops("tenant:offboard", "--customer-id", "CustGone");
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.stderr).toContain("needs the customer id again to confirm: CustGone");
+    const left = await ops("tenant:offboard", "--customer-id", "CustGone", "--confirm", "CustGone");
+    expect(left.code, left.stderr).toBe(0);
+    expect(left.stdout).toContain("CustGone has left the portal: its production URL is forgotten; 1 account(s) disabled");
+    expect(left.stdout).toContain("every sandbox of CustGone is deleted");
+    expect(await oneOffQuery(portalUrl, `SELECT "productionUrlEncrypted" AS url FROM "Tenant" WHERE id = 'gone-tenant'`)).toEqual([{ url: null }]);
+    const again = await ops("user:add", "--email", "new@gone.example", "--name", "New", "--role", "customer-admin", "--customer-id", "CustGone");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/CustGone left the portal on \d{4}-\d{2}-\d{2}: nothing new is made for it/);
+    const listed = await ops("tenant:list");
+    expect(listed.stdout).toMatch(/'CustGone'.*'left on \d{4}-\d{2}-\d{2}'.*'—'/);
+    // The tests after this one count every tenant, account and audit entry: this customer goes.
+    await oneOffQuery(portalUrl, `DELETE FROM "AuditEvent" WHERE "tenantId" = 'gone-tenant'`);
+    await oneOffQuery(portalUrl, `DELETE FROM "User" WHERE id = 'gone-admin'`);
+    await oneOffQuery(portalUrl, `DELETE FROM "Tenant" WHERE id = 'gone-tenant'`);
+  }, 180_000);
+
   it("adds users with checks on role and tenant, changes roles and resets passwords", async () => {
     const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");
     expect(noTenant.code).toBe(1);

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { bootstrap } from "../lib/startup/bootstrap";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
-import { addTenant, classifyTenant, generateTenant, listTenants, setCopyRate, setProductionUrl, setTenantEntitlements } from "./ops/tenant-commands";
+import { addTenant, classifyTenant, generateTenant, listTenants, offboardTenantCommand, setCopyRate, setProductionUrl, setTenantEntitlements } from "./ops/tenant-commands";
 import { addUser, changeRole, disableUsers, enableUser, resetPassword, setUpTwoFactor } from "./ops/user-commands";
 import { createSandbox } from "./ops/sandbox-create";
 import { cancelSandboxRun, deleteSandbox, refreshSandbox, sandboxReport, sandboxStatus } from "./ops/sandbox-commands";
@@ -41,6 +41,10 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
   "tenant:classify": {
     usage: "--customer-id Cust12345 --file tenant.json | --clear   (its own classification of schema beyond the contract, over the defaults file; audited)",
     run: classifyTenant,
+  },
+  "tenant:offboard": {
+    usage: "--customer-id Cust12345 --confirm Cust12345   (the customer leaves: its sandboxes deleted, its production URL forgotten, its accounts disabled, its webhooks removed; its history kept)",
+    run: offboardTenantCommand,
   },
   "user:add": {
     usage: "--email a@b.c --name \"Name\" --role customer-admin|customer-user|sales-rep|operator [--customer-id Cust12345] [--password …]",

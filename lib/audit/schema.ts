@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   "tenant.copyRate.changed",
   "tenant.classification.changed",
   "tenant.entitlements.changed",
+  "tenant.offboarded",
   "sandboxServer.registered",
   "sandboxServer.changed",
   "sandboxServer.moved",

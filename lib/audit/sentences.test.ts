@@ -144,6 +144,12 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "sandboxServer.moved": [
     [event("sandboxServer.moved", { via: "operator CLI", name: "pg-eu-2", from: "10.0.0.5:5432", to: "pg-eu-2.internal:5432" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) pointed the sandbox server “pg-eu-2” at pg-eu-2.internal:5432 (was 10.0.0.5:5432)"],
   ],
+  "tenant.offboarded": [
+    [
+      event("tenant.offboarded", { via: "operator CLI", customerId: "Cust10042", ordersCancelled: 1, webhooksRemoved: 2 }, { actor: null, sandboxName: null }),
+      "An operator (CLI) offboarded the customer Cust10042: its production address forgotten, 1 open order cancelled, 2 webhooks removed; its sandboxes are deleted and its accounts disabled",
+    ],
+  ],
   "sandboxServer.writtenOff": [
     [
       event("sandboxServer.writtenOff", { via: "operator CLI", name: "pg-eu-1", reason: "disk lost", deleted: 1, moved: 2 }, { actor: null, tenant: null, sandboxName: null }),

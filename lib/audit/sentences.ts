@@ -41,6 +41,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "tenant.copyRate.changed": "Copy rate changed",
   "tenant.classification.changed": "Classification changed",
   "tenant.entitlements.changed": "Agreement changed",
+  "tenant.offboarded": "Customer offboarded",
   "sandboxServer.registered": "Sandbox server registered",
   "sandboxServer.changed": "Sandbox server changed",
   "sandboxServer.moved": "Sandbox server's address changed",
@@ -171,6 +172,10 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "account.enabled": ({ who, d }) => `${who} enabled the account ${text(d.email) ?? "?"} again`,
   "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
   "sandboxServer.moved": ({ who, d }) => `${who} pointed the sandbox server “${text(d.name) ?? "?"}” at ${text(d.to) ?? "?"} (was ${text(d.from) ?? "?"})`,
+  "tenant.offboarded": ({ who, d }) => {
+    const n = (key: string) => (typeof d[key] === "number" ? (d[key] as number) : 0);
+    return `${who} offboarded the customer ${text(d.customerId) ?? "?"}: its production address forgotten, ${plural(n("ordersCancelled"), "open order")} cancelled, ${plural(n("webhooksRemoved"), "webhook")} removed; its sandboxes are deleted and its accounts disabled`;
+  },
   "sandboxServer.writtenOff": ({ who, d }) => {
     const deleted = typeof d.deleted === "number" ? d.deleted : 0;
     const moved = typeof d.moved === "number" ? d.moved : 0;

@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { orderForCustomer, orderForOwnTenant } from "./place";
 import { getThroughput } from "../sandboxes/queries";
 import { getProductionFootprint } from "../tenants/production";
-import { tenantExists } from "./queries";
+import { isOrderableCustomer } from "./queries";
 import { cancelOrder, editOrder } from "./changes";
 import { cancelOrderSchema, editOrderSchema, orderForCustomerSchema, orderSchema, productionEstimateSchema } from "./schema";
 
@@ -40,7 +40,7 @@ export const getProductionEstimateAction = protectedAction(
     const allowed =
       canActOnTenant(actor, "sandbox.order", input.tenantId) || canActOnTenant(actor, "sandbox.orderForCustomer", input.tenantId);
     if (!allowed) throw new AppError("FORBIDDEN");
-    if (!(await tenantExists(input.tenantId))) throw new AppError("NOT_FOUND");
+    if (!(await isOrderableCustomer(input.tenantId))) throw new AppError("NOT_FOUND");
     const [footprint, throughput] = await Promise.all([getProductionFootprint(input.tenantId), getThroughput(input.tenantId)]);
     return { footprint, throughput };
   },

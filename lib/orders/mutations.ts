@@ -39,6 +39,9 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
     const sandboxCustomerId = await newSandboxCustomerId();
     try {
       const sandbox = await db.$transaction(async (tx) => {
+        // Locked: an offboarding (lib/tenants/offboard.ts) either comes first and refuses this, or waits and cancels it.
+        const [tenant] = await tx.$queryRaw<{ gone: boolean }[]>`SELECT "offboardedAt" IS NOT NULL AS gone FROM "Tenant" WHERE id = ${order.tenantId} FOR UPDATE`;
+        if (tenant?.gone) throw new AppError("CONFLICT", "This customer has left the portal: no sandbox can be ordered for it.");
         // The operator CLI files as whoever it names, and operators are never capped.
         if (order.via !== "operator CLI") await assertWithinEntitlements(tx, actor, order.tenantId, order.planCounts);
         const sandboxServerId = await placeSandbox(tx, order.tenantId);

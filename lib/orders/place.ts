@@ -9,7 +9,7 @@ import type { Actor } from "../auth/policy";
 import { AppError } from "../errors";
 import { createOrder } from "./mutations";
 import { notifyOrderFiled } from "./notices";
-import { tenantExists } from "./queries";
+import { isOrderableCustomer } from "./queries";
 import type { orderForCustomerSchema, orderSchema } from "./schema";
 import type { z } from "zod";
 
@@ -22,7 +22,7 @@ export async function orderForOwnTenant(actor: Actor, order: z.output<typeof ord
 export async function orderForCustomer(actor: Actor, input: z.output<typeof orderForCustomerSchema>): Promise<{ sandboxId: string }> {
   assertTenantAccess(actor, "sandbox.orderForCustomer", input.tenantId);
   const { tenantId, ...order } = input;
-  if (!(await tenantExists(tenantId))) throw new AppError("INVALID_INPUT", undefined, { tenantId: ["Choose a customer from the list."] });
+  if (!(await isOrderableCustomer(tenantId))) throw new AppError("INVALID_INPUT", undefined, { tenantId: ["Choose a customer from the list."] });
   const result = await createOrder(actor, { ...order, tenantId, onBehalf: true });
   await notifyOrderFiled(result.sandboxId, actor.name);
   return result;

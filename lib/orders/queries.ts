@@ -6,13 +6,14 @@ import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
 import { readSandboxPage, sandboxListWhere } from "../sandboxes/list-filter";
 import { ORDER_DEFAULT_SORT, ORDER_SORTS, type OrderListQuery } from "../sandboxes/list-schema";
 
-/** Customers a sales rep can order for (names and keys only: no connection data). */
+/** Customers a sales rep can order for (names and keys only: no connection data); not those that have left. */
 export function listOrderableCustomers() {
-  return db.tenant.findMany({ orderBy: { companyName: "asc" }, select: { id: true, companyName: true, customerId: true } });
+  return db.tenant.findMany({ where: { offboardedAt: null }, orderBy: { companyName: "asc" }, select: { id: true, companyName: true, customerId: true } });
 }
 
-export async function tenantExists(tenantId: string): Promise<boolean> {
-  return (await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })) !== null;
+/** A customer that can be ordered for: registered, and not left (the order's transaction checks that again under a lock). */
+export async function isOrderableCustomer(tenantId: string): Promise<boolean> {
+  return (await db.tenant.findFirst({ where: { id: tenantId, offboardedAt: null }, select: { id: true } })) !== null;
 }
 
 export async function isSandboxNameTaken(tenantId: string, name: string): Promise<boolean> {

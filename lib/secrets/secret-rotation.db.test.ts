@@ -38,11 +38,11 @@ describe("secrets:rotate", () => {
     delete process.env.DATABASE_SECRETS_PREVIOUS_KEYS;
     const tenant = await db.tenant.findUniqueOrThrow({ where: { customerId: "CustRot1" } });
     const user = await db.user.findUniqueOrThrow({ where: { email: "staff@rot.example" } });
-    expect(openSecret(tenant.productionUrlEncrypted)).toBe("postgres://a:pw1@h/one");
+    expect(openSecret(tenant.productionUrlEncrypted!)).toBe("postgres://a:pw1@h/one");
     const server = await db.sandboxServer.findUniqueOrThrow({ where: { name: "rot-server" } });
     expect(openSecret(server.urlEncrypted!)).toBe("postgres://b:pw2@h/");
     expect(openSecret(user.totpSecretEncrypted!)).toBe("JBSWY3DPEHPK3PXP");
-    expect(needsResealing(tenant.productionUrlEncrypted)).toBe(false);
+    expect(needsResealing(tenant.productionUrlEncrypted!)).toBe(false);
   });
 
   it("stops, changing nothing further, when a value opens with no configured key", async () => {
@@ -50,7 +50,7 @@ describe("secrets:rotate", () => {
     await expect(resealAllSecrets()).rejects.toThrow(/neither DATABASE_SECRETS_KEY/);
     process.env.DATABASE_SECRETS_KEY = key;
     const tenant = await db.tenant.findUniqueOrThrow({ where: { customerId: "CustRot1" } });
-    expect(openSecret(tenant.productionUrlEncrypted)).toBe("postgres://a:pw1@h/one");
+    expect(openSecret(tenant.productionUrlEncrypted!)).toBe("postgres://a:pw1@h/one");
   });
 
   it("knows every sealed column in the schema", async () => {

@@ -15,7 +15,8 @@ interface TenantRow {
   createdAt: Date;
   entitledSandboxes: number | null;
   entitledPlans: unknown;
-  productionUrlEncrypted: string;
+  /** Null once the customer has left (offboard.ts). */
+  productionUrlEncrypted: string | null;
   userCount: number;
   sandboxCount: number;
 }
@@ -66,8 +67,8 @@ export function readTenantPage(query: Partial<TenantListQuery> = {}, { pageSize 
  */
 export const LIST_SIZE_WAIT_MS = 2_000;
 
-/** What the list shows of a production's size: its bytes, or why not. */
-export type ShownSize = number | "unreachable" | "still reading";
+/** What the list shows of a production's size: its bytes, or why not (a customer that left has none to read). */
+export type ShownSize = number | "unreachable" | "still reading" | "customer left";
 
 /** One page of the tenants, for staff: no URLs, only what the page shows. */
 export async function listTenantsForStaff(query: Partial<TenantListQuery> = {}, options: ListOptions = {}) {
@@ -76,7 +77,8 @@ export async function listTenantsForStaff(query: Partial<TenantListQuery> = {}, 
   const rows = await Promise.all(
     page.rows.map(async ({ productionUrlEncrypted, ...t }) => ({
       ...t,
-      productionSize: await sizeWithin(getTenantProductionSize(t.id, openConnections({ productionUrlEncrypted }).productionUrl), LIST_SIZE_WAIT_MS),
+      productionSize:
+        productionUrlEncrypted === null ? ("customer left" as const) : await sizeWithin(getTenantProductionSize(t.id, openConnections({ productionUrlEncrypted }).productionUrl), LIST_SIZE_WAIT_MS),
     })),
   );
   return { ...page, rows };

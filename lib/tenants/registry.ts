@@ -16,6 +16,7 @@ import { givingUpAfter, openProductionClient } from "../crm/read-only";
 import { openSecret, sealSecret } from "../secrets/secret-box";
 import { tenantInputSchema, type TenantInput } from "./schema";
 import { quoted } from "../untrusted-text";
+import { AppError } from "../errors";
 
 export class TenantRegistrationError extends Error {
   constructor(message: string) {
@@ -82,8 +83,9 @@ export async function registerTenant(raw: TenantInput): Promise<{ id: string; cu
 export async function changeProductionUrl(customerId: string, url: string): Promise<void> {
   const parsed = tenantInputSchema.shape.productionUrl.safeParse(url);
   if (!parsed.success) throw new TenantRegistrationError(`productionUrl ${parsed.error.issues.map((i) => i.message).join("; ")}`);
-  const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true } });
+  const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true, offboardedAt: true } });
   if (!tenant) throw new TenantRegistrationError(`No tenant has customer id ${customerId}.`);
+  if (tenant.offboardedAt) throw new TenantRegistrationError(offboardedWords(customerId, tenant.offboardedAt));
   await assertUsableProduction(url, customerId);
   await db.$transaction(async (tx) => {
     await tx.tenant.update({ where: { id: tenant.id }, data: { productionUrlEncrypted: sealSecret(url) } });
@@ -156,7 +158,14 @@ export async function tenantConnections(tenantId: string): Promise<TenantConnect
   return openConnections(tenant);
 }
 
-/** The same, for a tenant row already read (lists: no second query per tenant). */
-export function openConnections(tenant: { productionUrlEncrypted: string }): TenantConnections {
+/**
+ * The same, for a tenant row already read (lists: no second query per tenant). A customer
+ * that has left has no production URL any more (offboard.ts): nothing reads its production.
+ */
+export function openConnections(tenant: { productionUrlEncrypted: string | null }): TenantConnections {
+  if (tenant.productionUrlEncrypted === null) throw new AppError("CONFLICT", "This customer has left the portal: its production database is no longer known.");
   return { productionUrl: openSecret(tenant.productionUrlEncrypted) };
 }
+
+/** What a change for a customer that has left is refused with. */
+export const offboardedWords = (customerId: string, at: Date) => `${customerId} left the portal on ${at.toISOString().slice(0, 10)}: nothing new is made for it.`;

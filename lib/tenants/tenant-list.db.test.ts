@@ -26,6 +26,8 @@ describe("the customer list", () => {
     await db.tenant.create({ data: { customerId: "Cust7101", companyName: "Answers AS", productionUrlEncrypted: sealSecret(answering) } });
     await db.tenant.create({ data: { customerId: "Cust7102", companyName: "Hangs AS", productionUrlEncrypted: sealSecret(hung.url) } });
     await db.tenant.create({ data: { customerId: "Cust7103", companyName: "Gone AS", productionUrlEncrypted: sealSecret(answering.replace(/\/[^/]+$/, "/no_such_database")) } });
+    // A customer that left has no production URL any more (offboard.ts): its row says so, and nothing is read.
+    await db.tenant.create({ data: { customerId: "Cust7104", companyName: "Left AS", productionUrlEncrypted: null, offboardedAt: new Date() } });
 
     const page = await listTenantsForStaff({ q: "Cust710" });
 
@@ -33,5 +35,6 @@ describe("the customer list", () => {
     expect(size("Cust7101")).toBeGreaterThan(0);
     expect(size("Cust7102")).toBe("still reading");
     expect(size("Cust7103")).toBe("unreachable");
+    expect(size("Cust7104")).toBe("customer left");
   }, 30_000);
 });

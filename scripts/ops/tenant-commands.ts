@@ -20,6 +20,8 @@ import { loadClassification, type Classification } from "../../lib/sanitizer/cla
 import { SanitizationError } from "../../lib/sanitizer/errors";
 import { PLAN_LABEL, type UserPlan } from "../../lib/sanitizer/options";
 import { productionTlsWarning, refusedUrlParameters } from "../../lib/crm/production-url";
+import { offboardTenant, OffboardingRefused } from "../../lib/tenants/offboard";
+import { carryOut } from "./sandbox-commands";
 
 
 export async function addTenant(flags: Flags): Promise<void> {
@@ -107,21 +109,24 @@ const SIZE_READS_AT_ONCE = 8;
 /** `--without-sizes`: the portal database's facts alone, with no production read. */
 export async function listTenants(flags: Flags = {}): Promise<void> {
   const tenants = await db.tenant.findMany({ orderBy: { customerId: "asc" }, include: { _count: { select: { users: true, sandboxes: true } } } });
-  const urls = tenants.map((t) => openConnections(t).productionUrl);
-  const sizes = flags["without-sizes"] === true ? null : await inParallel(urls, SIZE_READS_AT_ONCE, (url) => orNullWhenUnavailable(getProductionSize(url)));
+  // A customer that has left has no production URL (offboard.ts): nothing of it is read.
+  const urls = tenants.map((t) => (t.offboardedAt ? null : openConnections(t).productionUrl));
+  const sizes =
+    flags["without-sizes"] === true ? null : await inParallel(urls, SIZE_READS_AT_ONCE, (url) => (url === null ? Promise.resolve(null) : orNullWhenUnavailable(getProductionSize(url))));
   const rows = [];
   for (const [i, t] of tenants.entries()) {
-    const productionUrl = urls[i]!;
-    const refused = refusedUrlParameters(productionUrl);
+    const productionUrl = urls[i];
+    const refused = productionUrl ? refusedUrlParameters(productionUrl) : [];
+    const left = t.offboardedAt ? `left on ${t.offboardedAt.toISOString().slice(0, 10)}` : null;
     rows.push({
       customerId: t.customerId,
       company: t.companyName,
       users: t._count.users,
       sandboxes: t._count.sandboxes,
-      productionDatabase: databaseNameOf(productionUrl),
+      productionDatabase: productionUrl ? databaseNameOf(productionUrl) : "—",
       // A URL stored before parameters were checked: every read of it is refused until it is registered again.
-      productionUrl: refused.length ? `refused: ${refused.join(", ")}` : "ok",
-      ...(sizes ? { productionSize: formatSize(sizes[i] ?? null) } : {}),
+      productionUrl: left ?? (refused.length ? `refused: ${refused.join(", ")}` : "ok"),
+      ...(sizes ? { productionSize: productionUrl ? formatSize(sizes[i] ?? null) : "—" } : {}),
       copyRate: formatRate(t),
     });
   }
@@ -220,4 +225,40 @@ async function inParallel<T, R>(items: readonly T[], atOnce: number, work: (item
   };
   await Promise.all(Array.from({ length: Math.min(atOnce, items.length) }, lane));
   return results;
+}
+
+/**
+ * `tenant:offboard --customer-id X --confirm X`: the customer leaves (lib/tenants/offboard.ts).
+ * Its sandboxes' deletions are carried out here, one after another; one that fails is said,
+ * and running the command again asks for it again.
+ */
+export async function offboardTenantCommand(flags: Flags): Promise<void> {
+  const customerId = required(flags, "customer-id");
+  let outcome;
+  try {
+    outcome = await offboardTenant(customerId, text(flags, "confirm") ?? "");
+  } catch (error) {
+    if (error instanceof OffboardingRefused) throw new CliError(error.message);
+    throw error;
+  }
+  if (outcome.leftNow) {
+    console.log(
+      `${customerId} has left the portal: its production URL is forgotten; ${outcome.accountsDisabled.length} account(s) disabled, ${outcome.webhooksRemoved} webhook(s) removed, ` +
+        `${outcome.ordersCancelled} open order(s) and ${outcome.runsCancelled} waiting run(s) cancelled, ${outcome.endedWithoutCopy} sandbox(es) without a copy ended`,
+    );
+  } else {
+    console.log(`${customerId} had left the portal before: deleting what is left of its sandboxes`);
+  }
+  const tenant = await db.tenant.findUniqueOrThrow({ where: { customerId }, select: { id: true } });
+  const failed: string[] = [];
+  for (const deletion of outcome.deletions) {
+    try {
+      await carryOut({ id: deletion.sandboxId, tenantId: tenant.id, name: deletion.name }, deletion.runId, "DELETE");
+    } catch (error) {
+      failed.push(`"${deletion.name}" (${deletion.sandboxId}): ${error instanceof CliError ? error.message : String(error)}`);
+    }
+  }
+  const waiting = await db.sandbox.count({ where: { tenantId: tenant.id, deletedAt: null } });
+  if (failed.length > 0) throw new CliError(`${failed.length} deletion(s) failed: ${failed.join("; ")}. Run tenant:offboard again to try them again.`);
+  console.log(waiting === 0 ? `every sandbox of ${customerId} is deleted` : `${waiting} sandbox(es) of ${customerId} are still being deleted by the portal's workers`);
 }

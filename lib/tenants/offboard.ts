@@ -1,0 +1,108 @@
+/**
+ * A customer leaving the portal (`ops tenant:offboard`). Its sandboxes are copies of its
+ * production, personal data included, and the portal holds a password to that production:
+ * neither may outlive the contract. Offboarding:
+ *
+ * - forgets the production URL (the tenant's only way in), unpins it from its sandbox server,
+ *   and marks it as left, so that nothing new is ordered, registered or enabled for it;
+ * - removes its webhook endpoints and revokes its API tokens; disables its accounts (they
+ *   sign in nowhere, their sessions end);
+ * - cancels its open orders and its runs that wait, ends its sandboxes that have no copy,
+ *   and requests the deletion of every sandbox that has one (the caller carries them out;
+ *   a worker takes any left waiting).
+ *
+ * Its history stays: the audit log, the runs and their reports (no production rows in them).
+ * Refused while a copy of its runs is under way: stop it first. Asked again, it requests the
+ * deletions still missing (one that failed) and changes nothing else.
+ */
+import { db } from "../db/portal";
+import { databaseNow } from "../db/database-clock";
+import { recordAudit } from "../audit/record";
+import { AppError } from "../errors";
+import { CANCELLED } from "../jobs/failure";
+import { requestRun } from "../jobs/lifecycle";
+import { disableAccounts } from "../auth/disable-accounts";
+import type { Prisma } from "../generated/portal/client";
+
+export class OffboardingRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OffboardingRefused";
+  }
+}
+
+export interface OffboardOutcome {
+  customerId: string;
+  /** True when this call marked it as left; false when it had left before (only deletions were asked again). */
+  leftNow: boolean;
+  accountsDisabled: string[];
+  webhooksRemoved: number;
+  ordersCancelled: number;
+  runsCancelled: number;
+  /** Sandboxes with no copy, ended as deleted with nothing to drop. */
+  endedWithoutCopy: number;
+  /** The deletions requested, to be carried out (a sandbox whose deletion already waits is not asked again). */
+  deletions: { sandboxId: string; name: string; runId: string }[];
+}
+
+/** What the customer's waiting runs end with. */
+const LEFT_WORDS = "The customer left the portal: nothing more is run for this sandbox.";
+
+export async function offboardTenant(customerId: string, confirm: string): Promise<OffboardOutcome> {
+  if (confirm !== customerId) throw new OffboardingRefused(`Offboarding needs the customer id again to confirm: ${customerId}.`);
+  const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true, offboardedAt: true } });
+  if (!tenant) throw new OffboardingRefused(`No tenant has customer id ${customerId}.`);
+  const outcome: OffboardOutcome = { customerId, leftNow: !tenant.offboardedAt, accountsDisabled: [], webhooksRemoved: 0, ordersCancelled: 0, runsCancelled: 0, endedWithoutCopy: 0, deletions: [] };
+
+  if (!tenant.offboardedAt) {
+    await db.$transaction(async (tx) => {
+      // The tenant row locked: an order being filed (its entitlements lock it too) commits first and is cancelled here, or waits and is refused.
+      const [locked] = await tx.$queryRaw<{ gone: boolean }[]>`SELECT "offboardedAt" IS NOT NULL AS gone FROM "Tenant" WHERE id = ${tenant.id} FOR UPDATE`;
+      if (locked?.gone) throw new OffboardingRefused(`${customerId} is being offboarded by another operator.`);
+      const now = await databaseNow();
+      const sandboxes = { tenantId: tenant.id, deletedAt: null };
+      outcome.runsCancelled = (
+        await tx.sandboxRun.updateMany({
+          where: { sandbox: sandboxes, status: "QUEUED", kind: { not: "DELETE" } },
+          data: { status: "FAILED", finishedAt: now, error: LEFT_WORDS, failureCode: CANCELLED, serverWaitSince: null },
+        })
+      ).count;
+      // Asked after the waiting runs were ended: a worker that took one meanwhile committed first, and is seen.
+      const copying = await tx.sandboxRun.count({ where: { sandbox: { tenantId: tenant.id }, status: "RUNNING", kind: { not: "DELETE" } } });
+      if (copying > 0) throw new OffboardingRefused(`${copying} cop${copying === 1 ? "y is" : "ies are"} under way for ${customerId}: stop ${copying === 1 ? "it" : "them"} first (sandbox:cancel), then offboard.`);
+      // A sandbox whose refresh was waiting still has its copy, until its deletion.
+      await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: { not: null }, status: "REFRESHING" }, data: { status: "READY" } });
+      outcome.ordersCancelled = (await tx.sandbox.updateMany({ where: { ...sandboxes, status: "AWAITING_SETUP" }, data: { status: "CANCELLED", deletedAt: now } })).count;
+      outcome.endedWithoutCopy = (
+        await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: null, status: { not: "AWAITING_SETUP" } }, data: { status: "DELETED", deletedAt: now, sizeBytes: null } })
+      ).count;
+      outcome.webhooksRemoved = (await tx.webhookEndpoint.deleteMany({ where: { tenantId: tenant.id } })).count;
+      await tx.apiToken.updateMany({ where: { tenantId: tenant.id, revokedAt: null }, data: { revokedAt: now } });
+      await tx.tenant.update({ where: { id: tenant.id }, data: { offboardedAt: now, productionUrlEncrypted: null, sandboxServerId: null } });
+      const { deletions: _none, accountsDisabled: _later, ...counts } = outcome;
+      await recordAudit({ action: "tenant.offboarded", actorId: null, tenantId: tenant.id, targetId: tenant.id, details: { via: "operator CLI", ...counts } }, tx);
+    });
+    outcome.accountsDisabled = await disableAccounts({ tenantId: tenant.id });
+  }
+
+  const withCopies = await db.sandbox.findMany({ where: { tenantId: tenant.id, deletedAt: null, databaseName: { not: null } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
+  for (const sandbox of withCopies) {
+    try {
+      const { runId } = await requestRun({
+        sandboxId: sandbox.id,
+        kind: "DELETE",
+        requestedById: null,
+        options: {},
+        enqueue: false,
+        alsoInTransaction: (tx: Prisma.TransactionClient) =>
+          recordAudit({ action: "sandbox.delete.requested", actorId: null, tenantId: tenant.id, targetId: sandbox.id, details: { via: "operator CLI", name: sandbox.name, offboarding: true } }, tx),
+      });
+      outcome.deletions.push({ sandboxId: sandbox.id, name: sandbox.name, runId });
+    } catch (error) {
+      // Its deletion is already waiting or under way: it goes on without being asked again.
+      if (error instanceof AppError && error.code === "RUN_IN_PROGRESS") continue;
+      throw error;
+    }
+  }
+  return outcome;
+}
