@@ -59,11 +59,16 @@ export async function tellAccessHolders(sandbox: AccessSandbox, changes: AccessC
     ),
   });
   const allowed = await reserveAccessMails(sandbox.tenantId, reachable.map((c) => c.email));
+  let failed = 0;
   for (const [i, change] of reachable.entries()) {
     if (!allowed.has(i)) continue;
     const facts = accessFacts(sandbox, change);
-    await sendMail({ to: [change.email], subject: accessSubject(facts.event, facts.sandboxName), ...(await renderMail(createElement(AccessMail, facts))) });
+    // One address the mail server refuses does not keep the others from theirs (as notifyUsers).
+    await sendMail({ to: [change.email], subject: accessSubject(facts.event, facts.sandboxName), ...(await renderMail(createElement(AccessMail, facts))) }).catch((error: unknown) => {
+      if (failed++ === 0) log.error({ err: error, sandboxId: sandbox.id, of: allowed.size }, "access mail not sent");
+    });
   }
+  if (failed > 1) log.error({ sandboxId: sandbox.id, failed, of: allowed.size }, "access mails not sent");
   const withheld = reachable.length - allowed.size;
   if (withheld > 0) {
     log.warn({ tenantId: sandbox.tenantId, sandboxId: sandbox.id, withheld }, "access mails withheld: the tenant's daily bound is reached");

@@ -14,7 +14,12 @@ import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 import { RunFinishedMail, runFinishedSubject } from "../emails/run-finished-mail";
 import { planLabel } from "../sanitizer/options";
 import { writtenOffOf } from "./written-off";
+import { log } from "../observability/log";
 
+/**
+ * Throws only while nobody has been told: the access grants could not be recorded (one
+ * transaction: none were), and the follow-up is done again later.
+ */
 export async function notifyRunFinished(runId: string): Promise<void> {
   const run = await db.sandboxRun.findUniqueOrThrow({
     where: { id: runId },
@@ -58,12 +63,17 @@ export async function notifyRunFinished(runId: string): Promise<void> {
     failure: run.error,
     writtenOff: run.kind === "DELETE" ? writtenOffOf(run.options) : null,
   };
-  const recipients = [sandbox.orderedById, ...(run.requestedById ? [run.requestedById] : []), ...(await tenantAdminIds(sandbox.tenantId))];
-  await notifyUsers(recipients, { subject: runFinishedSubject(facts), link: `/sandboxes/${sandbox.id}`, mail: createElement(RunFinishedMail, facts) });
-
-  if (changes.length === 0) return;
-  await tellAccessHolders(
-    { id: sandbox.id, name: sandbox.name, tenantId: sandbox.tenantId, companyName: sandbox.tenant.companyName, snapshotAt: sandbox.snapshotAt, signInUrl },
-    changes,
-  );
+  // From here people are told. A failure now is logged, not thrown: thrown, the follow-up would
+  // be done again (run-finished.ts), and those already told would hear it again, every few minutes.
+  try {
+    const recipients = [sandbox.orderedById, ...(run.requestedById ? [run.requestedById] : []), ...(await tenantAdminIds(sandbox.tenantId))];
+    await notifyUsers(recipients, { subject: runFinishedSubject(facts), link: `/sandboxes/${sandbox.id}`, mail: createElement(RunFinishedMail, facts) });
+    if (changes.length === 0) return;
+    await tellAccessHolders(
+      { id: sandbox.id, name: sandbox.name, tenantId: sandbox.tenantId, companyName: sandbox.tenant.companyName, snapshotAt: sandbox.snapshotAt, signInUrl },
+      changes,
+    );
+  } catch (error) {
+    log.error({ err: error, runId }, "a finished run's notices were not all sent");
+  }
 }

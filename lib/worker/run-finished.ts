@@ -20,7 +20,7 @@ import type { FinishedRunFact } from "./app-worker";
 
 /** A follow-up taken this long ago and not done was its worker's last work, or failed: another takes it. */
 export const FOLLOW_UP_TAKEN_FOR_MS = 5 * 60_000;
-/** A follow-up still failing a day after its run ended is given up: its notices would be stale news. */
+/** A follow-up still failing a day after its run ended is given up, in the log: its notices would be stale news. */
 export const FOLLOW_UP_GIVEN_UP_AFTER_MS = 24 * 60 * 60_000;
 
 export async function afterRunFinished(runId: string): Promise<void> {
@@ -45,13 +45,19 @@ export async function afterRunFinished(runId: string): Promise<void> {
 export async function followUpsLeftUndone(): Promise<string[]> {
   const now = Date.now();
   const takenBefore = new Date(now - FOLLOW_UP_TAKEN_FOR_MS);
+  const undone = {
+    followedUpAt: null,
+    OR: [{ status: "SUCCEEDED" as const }, { status: "FAILED" as const, failureCode: null }, { status: "FAILED" as const, failureCode: { not: CANCELLED } }],
+    AND: [{ OR: [{ followUpTakenAt: null }, { followUpTakenAt: { lt: takenBefore } }] }],
+  };
+  const givenUp = await db.sandboxRun.updateManyAndReturn({
+    where: { ...undone, finishedAt: { lte: new Date(now - FOLLOW_UP_GIVEN_UP_AFTER_MS) } },
+    data: { followedUpAt: new Date(now) },
+    select: { id: true },
+  });
+  if (givenUp.length > 0) log.error({ runIds: givenUp.map((r) => r.id) }, "finished runs' follow-ups given up a day after: their access grants and notices were never done");
   const runs = await db.sandboxRun.findMany({
-    where: {
-      followedUpAt: null,
-      finishedAt: { lt: takenBefore, gt: new Date(now - FOLLOW_UP_GIVEN_UP_AFTER_MS) },
-      OR: [{ status: "SUCCEEDED" }, { status: "FAILED", failureCode: null }, { status: "FAILED", failureCode: { not: CANCELLED } }],
-      AND: [{ OR: [{ followUpTakenAt: null }, { followUpTakenAt: { lt: takenBefore } }] }],
-    },
+    where: { ...undone, finishedAt: { lt: takenBefore, gt: new Date(now - FOLLOW_UP_GIVEN_UP_AFTER_MS) } },
     orderBy: [{ followUpTakenAt: { sort: "asc", nulls: "first" } }, { finishedAt: "asc" }],
     take: 10,
     select: { id: true },
@@ -67,9 +73,9 @@ export async function followUpsLeftUndone(): Promise<string[]> {
 }
 
 /**
- * Throws when the access grants or the notices could not be written: the follow-up stays
- * undone, and a sweep does it again (its people may then hear twice, rather than never, and
- * access is not left stale).
+ * Throws when the access grants could not be recorded, before anyone is told: the follow-up
+ * stays undone, and a sweep does it again, so that access is not left stale. A notice that
+ * fails once people are being told is logged instead (run-finished-notices.ts).
  */
 async function followUp(runId: string): Promise<void> {
   await notifyRunFinished(runId);

@@ -47,27 +47,45 @@ describe("what follows a finished run", () => {
     await Promise.all([afterRunFinished(raced), afterRunFinished(raced)]);
     expect(await noticesOf("Raced")).toBe(1);
 
-    // Its notices could not be written (the portal database refused them a moment): the
-    // follow-up is not marked done and lost, it is tried again; and while it fails, the runs
-    // behind it in line still have theirs done.
-    await db.$executeRawUnsafe(`CREATE FUNCTION refuse_flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-      IF NEW.message LIKE '%Flaky%' THEN RAISE EXCEPTION 'the database went away'; END IF; RETURN NEW; END $$`);
-    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_flaky BEFORE INSERT ON "Notification" FOR EACH ROW EXECUTE FUNCTION refuse_flaky()`);
-    const flaky = await failedRun("Flaky notices", { finishedAt: minutesAgo(30) });
+    // Its access could not be recorded (the portal database refused a moment), so nobody was
+    // told yet: the follow-up is not marked done and lost, it is tried again; and while it
+    // fails, the runs behind it in line still have theirs done.
+    const deletion = async (name: string, finished: Date) => {
+      const sandboxId = (await sandbox(name)).id;
+      await db.sandboxAccess.create({ data: { sandboxId, associateId: 1, username: "kari", fullName: "Kari", userPlan: "complete" } });
+      return (await db.sandboxRun.create({ data: { sandboxId, kind: "DELETE", options: {}, status: "SUCCEEDED", finishedAt: finished } })).id;
+    };
+    await db.$executeRawUnsafe(`CREATE FUNCTION refuse_access() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the database went away'; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_access BEFORE UPDATE ON "SandboxAccess" FOR EACH ROW EXECUTE FUNCTION refuse_access()`);
+    const flaky = await deletion("Flaky access", minutesAgo(30));
     const behind = await failedRun("Behind it", { finishedAt: minutesAgo(20) });
     expect(await followUpsLeftUndone()).toEqual([behind]);
     expect(await noticesOf("Behind it")).toBe(1);
+    expect(await noticesOf("Flaky access")).toBe(0);
     expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: flaky } })).toMatchObject({ followedUpAt: null, followUpTakenAt: expect.any(Date) });
     // Until the follow-up it took could be its worker's, no other takes it.
     expect(await followUpsLeftUndone()).toEqual([]);
-    await db.$executeRawUnsafe(`DROP TRIGGER refuse_flaky ON "Notification"`);
+    await db.$executeRawUnsafe(`DROP TRIGGER refuse_access ON "SandboxAccess"`);
     await db.sandboxRun.update({ where: { id: flaky }, data: { followUpTakenAt: minutesAgo(6) } });
     expect(await followUpsLeftUndone()).toEqual([flaky]);
-    expect(await noticesOf("Flaky notices")).toBe(1);
+    expect(await noticesOf("Flaky access")).toBe(1);
+    expect(await db.sandboxAccess.count({ where: { endedAt: null, sandbox: { name: "Flaky access" } } })).toBe(0);
 
-    // A follow-up still undone a day after its run is given up: that news is stale.
-    await failedRun("Day old", { finishedAt: minutesAgo(25 * 60) });
+    // Once someone has been told, a failure is not done again: told twice (every few minutes, for
+    // as long as the mail server refuses) is worse than a notice missed, which is logged.
+    await db.$executeRawUnsafe(`CREATE FUNCTION refuse_notice() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the database went away'; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_notice BEFORE INSERT ON "Notification" FOR EACH ROW EXECUTE FUNCTION refuse_notice()`);
+    const unlucky = await deletion("Unlucky notices", minutesAgo(10));
+    expect(await followUpsLeftUndone()).toEqual([unlucky]);
+    await db.$executeRawUnsafe(`DROP TRIGGER refuse_notice ON "Notification"`);
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: unlucky } })).followedUpAt).not.toBeNull();
+    expect(await followUpsLeftUndone()).toEqual([]);
+    expect(await noticesOf("Unlucky notices")).toBe(0);
+
+    // A follow-up still undone a day after its run is given up, said in the log: that news is stale.
+    const dayOld = await failedRun("Day old", { finishedAt: minutesAgo(25 * 60) });
     expect(await followUpsLeftUndone()).toEqual([]);
     expect(await noticesOf("Day old")).toBe(0);
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: dayOld } })).followedUpAt).not.toBeNull();
   });
 });
