@@ -36,6 +36,7 @@ import { withoutPasswords } from "../db/urls";
 import { formatDuration } from "../format";
 import { eventOfSucceededRun } from "../webhooks/events";
 import { recordSandboxEvent } from "../webhooks/outbox";
+import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
 
 export const ACTIVE_RUN_STATUSES = ["QUEUED", "RUNNING"] as const;
 
@@ -77,11 +78,15 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
   const createdAt = await databaseNow();
   try {
     const requested = await db.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<{ deleted: boolean }[]>`SELECT "deletedAt" IS NOT NULL AS deleted FROM "Sandbox" WHERE id = ${request.sandboxId} FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<{ deleted: boolean; gone: boolean }[]>`
+        SELECT s."deletedAt" IS NOT NULL AS deleted, t."offboardedAt" IS NOT NULL AS gone
+          FROM "Sandbox" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE s.id = ${request.sandboxId} FOR UPDATE OF s`;
       // Checked under the lock: an auto-refresh or a retry decided before a deletion ended
       // must not bring back, hours later, a copy its customer asked to have deleted.
       if (!locked) throw new AppError("NOT_FOUND");
       if (locked.deleted) throw new AppError("CONFLICT", "This sandbox was deleted: nothing more is run for it.");
+      // A customer that has left (lib/tenants/offboard.ts): its sandboxes are only deleted.
+      if (locked.gone && request.kind !== "DELETE") throw new AppError("CONFLICT", "This customer has left the portal: its sandboxes are being deleted, and nothing else is run for them.");
       const active = await tx.sandboxRun.findFirst({
         where: { sandboxId: request.sandboxId, status: { in: [...ACTIVE_RUN_STATUSES] } },
         select: { id: true },
@@ -338,7 +343,7 @@ export async function completeDelete(run: HeldRun & Pick<ClaimedRun, "sandboxId"
   await db.$transaction(async (tx) => {
     const ended = await tx.sandboxRun.updateMany({ where: heldBy(run), data: { status: "SUCCEEDED", finishedAt: now } });
     if (ended.count === 0) throw new RunTakenOver();
-    await tx.sandbox.update({ where: { id: run.sandboxId }, data: { status: "DELETED", databaseName: null, deletedAt: now, sizeBytes: null } });
+    await tx.sandbox.update({ where: { id: run.sandboxId }, data: { status: "DELETED", databaseName: null, deletedAt: now, sizeBytes: null, ...FORGET_PSEUDONYMS } });
     await recordSandboxEvent(tx, "sandbox.deleted", run.id);
   });
 }

@@ -15,6 +15,7 @@ import { assertWithinEntitlements } from "../tenants/entitlements";
 import { canManageOrder, isOpenOrder } from "./policy";
 import { isSandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
+import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
 
 const NOT_OPEN = "This order's setup has already been confirmed (or the order was cancelled), so it can no longer be changed.";
 
@@ -90,7 +91,7 @@ const nameTaken = () =>
 export async function cancelOrder(actor: Actor, sandboxId: string, reason: string): Promise<void> {
   const order = await db.$transaction(async (tx) => {
     const open = await lockOpenOrder(tx, actor, sandboxId);
-    await tx.sandbox.update({ where: { id: open.id }, data: { status: "CANCELLED", deletedAt: new Date() } });
+    await tx.sandbox.update({ where: { id: open.id }, data: { status: "CANCELLED", deletedAt: new Date(), ...FORGET_PSEUDONYMS } });
     await recordAudit(
       { action: "sandbox.order.cancelled", actorId: actor.id, tenantId: open.tenantId, targetId: open.id, details: { name: open.name, reason: reason || null } },
       tx,

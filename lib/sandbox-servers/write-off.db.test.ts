@@ -35,7 +35,7 @@ describe("writing off a sandbox server lost for good", () => {
     await db.webhookEndpoint.create({ data: { tenantId: tenant.id, url: "https://ci.lostdisk.example/hooks", secretEncrypted: sealSecret("whsec_test"), events: ["sandbox.deleted"] } });
     const copy = await createTestSandboxDatabase("sbx");
     const withCopy = await db.sandbox.create({
-      data: { tenantId: tenant.id, name: "UAT", planCounts: {}, orderedById: admin.id, status: "READY", sandboxServerId: lost.id, databaseName: databaseNameOf(copy), sizeBytes: 1000n },
+      data: { tenantId: tenant.id, name: "UAT", planCounts: {}, orderedById: admin.id, status: "READY", sandboxServerId: lost.id, databaseName: databaseNameOf(copy), sizeBytes: 1000n, pseudonymSecretEncrypted: sealSecret("key") },
     });
     await db.sandboxAccess.create({ data: { sandboxId: withCopy.id, associateId: 7, username: "ingrid", fullName: "Ingrid", userPlan: "complete" } });
     const waitingRefresh = await db.sandboxRun.create({ data: { sandboxId: withCopy.id, kind: "REFRESH", status: "QUEUED", options: {} } });
@@ -49,6 +49,12 @@ describe("writing off a sandbox server lost for good", () => {
     // A server that answers with its sandboxes' databases is not lost: deleting them is the way, or a new address.
     await expect(writeOffServer("pg-lost", "pg-lost", "disk lost", null, "operator CLI")).rejects.toThrow("pg-lost answers and still holds 1 of its 1 sandbox database: it is not lost");
     await dropTestDatabase(copy);
+    // Nor is one whose PostgreSQL refuses the check (a password rotated without server:set).
+    const wrongPassword = new URL(testSandboxServerUrl());
+    wrongPassword.password = "not-the-password";
+    await db.sandboxServer.update({ where: { id: lost.id }, data: { urlEncrypted: sealSecret(wrongPassword.toString()) } });
+    await expect(writeOffServer("pg-lost", "pg-lost", "disk lost", null, "operator CLI")).rejects.toThrow(/pg-lost answers but refused the check \(.*\): it is not known to be lost/);
+    await expect(writeOffServer("pg-lost", "pg-lost", "disk lost", null, "operator CLI")).rejects.not.toThrow("not-the-password");
     await db.sandboxServer.update({ where: { id: lost.id }, data: { urlEncrypted: sealSecret(await deadAddress()) } });
     // A run under way there must end first; a customer pinned there must be pinned elsewhere.
     const running = await db.sandboxRun.create({ data: { sandboxId: bystander.id, kind: "REFRESH", status: "RUNNING", options: {}, sandboxServer: lost.id } });
@@ -66,7 +72,7 @@ describe("writing off a sandbox server lost for good", () => {
     expect(outcome.moved[0]!.to).not.toBe("pg-lost");
 
     // The sandbox with a copy there is deleted, by a deletion that dropped nothing and says why.
-    expect(await db.sandbox.findUniqueOrThrow({ where: { id: withCopy.id } })).toMatchObject({ status: "DELETED", databaseName: null, sizeBytes: null });
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: withCopy.id } })).toMatchObject({ status: "DELETED", databaseName: null, sizeBytes: null, pseudonymSecretEncrypted: null });
     const deletion = await db.sandboxRun.findUniqueOrThrow({ where: { id: outcome.deleted[0]!.runId } });
     expect(deletion).toMatchObject({ kind: "DELETE", status: "SUCCEEDED", options: { writtenOff: { server: "pg-lost", reason: "the disk failed on 1 December and had no replica" } } });
     expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: waitingRefresh.id } })).toMatchObject({

@@ -25,7 +25,9 @@ import { recordSandboxEvent } from "../webhooks/outbox";
 import { placeSandbox, PlacementRefused } from "./placement";
 import { findRegistered, type Via } from "./mutations";
 import { SandboxServerError, serverUrl } from "./registry";
+import { withoutPasswords } from "../db/urls";
 import { writtenOffOptions, writtenOffWords } from "../sandboxes/written-off";
+import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
 
 export interface WriteOffOutcome {
   name: string;
@@ -42,6 +44,9 @@ export interface WriteOffOutcome {
 /** The reason, as its sandboxes' people read it: one line, not empty, not a page. */
 export const WRITE_OFF_REASON_MAX = 300;
 
+/** An error PostgreSQL itself gave (a SQLSTATE), as against a connection that could not be made. */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
 export async function writeOffServer(idOrName: string, confirmName: string, reason: string, actorId: string | null, via: Via): Promise<WriteOffOutcome> {
   const server = await findRegistered(idOrName);
   if (confirmName !== server.name) throw new SandboxServerError(`To write off ${server.name}, confirm with its name exactly: ${server.name}.`);
@@ -52,10 +57,17 @@ export async function writeOffServer(idOrName: string, confirmName: string, reas
 
   return db.$transaction(
     async (tx): Promise<WriteOffOutcome> => {
-      // The row locked: a placement that counted the server waits, then finds it draining.
-      await tx.$queryRaw`SELECT id FROM "SandboxServer" WHERE id = ${server.id} FOR UPDATE`;
+      // Every server a placement may lock, in id order as placements lock them (placement.ts): an
+      // order placed meanwhile waits, then finds this one draining; the moves below place freely.
+      await tx.$queryRaw`SELECT id FROM "SandboxServer" WHERE id = ${server.id} OR state = 'ACTIVE' ORDER BY id FOR UPDATE`;
       const pinned = await tx.tenant.findMany({ where: { sandboxServerId: server.id }, select: { customerId: true } });
       if (pinned.length > 0) throw new SandboxServerError(`Customers are pinned to ${server.name} (${pinned.map((t) => t.customerId).join(", ")}): pin them elsewhere first.`);
+      // Its sandboxes' waiting runs, then the sandboxes, in the order a claim takes them (run, then
+      // sandbox): a claim waits and finds its run ended or moved; a run asked for meanwhile
+      // (requestRun locks the sandbox) waits, then finds the sandbox deleted.
+      await tx.$queryRaw`SELECT r.id FROM "SandboxRun" r JOIN "Sandbox" s ON s.id = r."sandboxId"
+                          WHERE s."sandboxServerId" = ${server.id} AND s."deletedAt" IS NULL AND r.status = 'QUEUED' ORDER BY r.id FOR UPDATE OF r`;
+      await tx.$queryRaw`SELECT id FROM "Sandbox" WHERE "sandboxServerId" = ${server.id} AND "deletedAt" IS NULL ORDER BY id FOR UPDATE`;
       const living = await tx.sandbox.findMany({
         where: { sandboxServerId: server.id, deletedAt: null },
         select: { id: true, name: true, tenantId: true, databaseName: true, tenant: { select: { customerId: true } } },
@@ -99,13 +111,24 @@ export async function writeOffServer(idOrName: string, confirmName: string, reas
 
 /**
  * A server that answers and holds any of its sandboxes' databases is not lost: writing it
- * off would leave those databases behind, unseen. One that does not answer, or answers
- * without them (rebuilt empty at the same address), is.
+ * off would leave those databases behind, unseen; nor is one whose PostgreSQL refuses the
+ * check. One that cannot be reached, or answers without them (rebuilt empty at the same
+ * address, with the same role), is.
  */
 async function assertLost(server: { id: string; name: string; urlEncrypted: string }): Promise<void> {
   const expected = (await db.sandbox.findMany({ where: { sandboxServerId: server.id, deletedAt: null, databaseName: { not: null } }, select: { databaseName: true } })).map((s) => s.databaseName!);
   if (expected.length === 0) return;
-  const there = await databasesNamed(serverUrl(server), COPY_DATABASE_PREFIX).catch(() => null);
+  const there = await databasesNamed(serverUrl(server), COPY_DATABASE_PREFIX).catch((error: unknown) => {
+    // PostgreSQL's own refusal (a password rotated without server:set, a database renamed) is a
+    // server that answers: not known to be lost. Only one that cannot be reached at all is.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === "string" && SQLSTATE.test(code)) {
+      throw new SandboxServerError(
+        `${server.name} answers but refused the check (${withoutPasswords(String((error as Error).message ?? error))}): it is not known to be lost, so its sandboxes are not written off.`,
+      );
+    }
+    return null;
+  });
   if (there === null) return;
   const held = expected.filter((name) => there.includes(name)).length;
   if (held > 0) {
@@ -137,7 +160,7 @@ async function endAsWrittenOff(tx: Prisma.TransactionClient, sandbox: LivingSand
     },
     select: { id: true },
   });
-  await tx.sandbox.update({ where: { id: sandbox.id }, data: { status: "DELETED", databaseName: null, deletedAt: off.now, sizeBytes: null } });
+  await tx.sandbox.update({ where: { id: sandbox.id }, data: { status: "DELETED", databaseName: null, deletedAt: off.now, sizeBytes: null, ...FORGET_PSEUDONYMS } });
   await recordSandboxEvent(tx, "sandbox.deleted", run.id);
   return run.id;
 }

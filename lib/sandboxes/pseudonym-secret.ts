@@ -23,6 +23,13 @@ export async function renewPseudonymSecret(sandboxId: string, tx: Pick<typeof db
   await tx.sandbox.update({ where: { id: sandboxId }, data: { pseudonymSecretEncrypted: null } });
 }
 
+/**
+ * Written with a sandbox's end (deleted, written off, an order cancelled): its secret is the
+ * key from its fake people back to the real ones, for anyone who kept an export of the
+ * sandbox, and nothing needs it once the sandbox is gone.
+ */
+export const FORGET_PSEUDONYMS = { pseudonymSecretEncrypted: null } as const;
+
 async function readSealed(sandboxId: string): Promise<string | null> {
   const row = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { pseudonymSecretEncrypted: true } });
   return row.pseudonymSecretEncrypted;

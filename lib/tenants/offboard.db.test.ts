@@ -13,6 +13,7 @@ const { sealSecret } = await import("../secrets/secret-box");
 const { executeRun } = await import("../worker/execute");
 const { createOrder } = await import("../orders/mutations");
 const { listOrderableCustomers, isOrderableCustomer } = await import("../orders/queries");
+const { requestRun } = await import("../jobs/lifecycle");
 
 const databaseThere = async (name: string) => (await oneOffQuery(testSandboxServerUrl(), "SELECT 1 FROM pg_database WHERE datname = $1", [name])).length === 1;
 
@@ -27,7 +28,8 @@ describe("a customer leaving the portal", () => {
     const sandbox = (name: string, data: Record<string, unknown>) => db.sandbox.create({ data: { tenantId: tenant.id, name, planCounts: {}, orderedById: admin.id, ...data } });
     const withCopy = await sandbox("UAT", { status: "REFRESHING", databaseName: copy });
     const waitingRefresh = await db.sandboxRun.create({ data: { sandboxId: withCopy.id, kind: "REFRESH", status: "QUEUED", options: {} } });
-    const order = await sandbox("Training", { status: "AWAITING_SETUP" });
+    // The wizard's preview of pseudonyms made the order its secret.
+    const order = await sandbox("Training", { status: "AWAITING_SETUP", pseudonymSecretEncrypted: sealSecret("key") });
     const neverMade = await sandbox("Failed", { status: "FAILED" });
     const running = await sandbox("Busy", { status: "READY", databaseName: "sbx_busy_7901" });
     const copying = await db.sandboxRun.create({ data: { sandboxId: running.id, kind: "REFRESH", status: "RUNNING", options: {} } });
@@ -50,7 +52,7 @@ describe("a customer leaving the portal", () => {
     expect(await db.user.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({ disabledAt: expect.any(Date) });
     expect(await db.apiToken.findFirstOrThrow({ where: { tenantId: tenant.id } })).toMatchObject({ revokedAt: expect.any(Date) });
     expect(await db.webhookEndpoint.count({ where: { tenantId: tenant.id } })).toBe(0);
-    expect(await db.sandbox.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: "CANCELLED", deletedAt: expect.any(Date) });
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: "CANCELLED", deletedAt: expect.any(Date), pseudonymSecretEncrypted: null });
     expect(await db.sandbox.findUniqueOrThrow({ where: { id: neverMade.id } })).toMatchObject({ status: "DELETED", deletedAt: expect.any(Date) });
     expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: waitingRefresh.id } })).toMatchObject({ status: "FAILED", failureCode: "CANCELLED" });
 
@@ -71,9 +73,20 @@ describe("a customer leaving the portal", () => {
 
     // Its history stays: the runs, and the audit of its leaving.
     expect(await db.sandboxRun.count({ where: { sandbox: { tenantId: tenant.id } } })).toBe(3);
+    expect(await db.auditEvent.findFirstOrThrow({ where: { action: "tenant.offboarded", tenantId: tenant.id } })).toMatchObject({ details: expect.objectContaining({ accountsDisabled: 1 }) });
     expect(await db.auditEvent.count({ where: { action: "tenant.offboarded", tenantId: tenant.id } })).toBe(1);
-    // Asked again: nothing left to do, and nothing changed.
-    expect(await offboardTenant("Cust7901", "Cust7901")).toMatchObject({ leftNow: false, deletions: [] });
+    // Once it has left, nothing but a deletion is run for its sandboxes.
+    const late = await sandbox("Late", { status: "READY", databaseName: "sbx_late_7901" });
+    await expect(requestRun({ sandboxId: late.id, kind: "REFRESH", requestedById: null, options: {}, enqueue: false })).rejects.toThrow("This customer has left the portal");
+    // Asked again: what slipped in as it left is dealt with (a refresh that waited is ended, a copy
+    // still running is named), nothing else changes.
+    const slipped = await db.sandboxRun.create({ data: { sandboxId: late.id, kind: "REFRESH", status: "QUEUED", options: {} } });
+    const stillRunning = await sandbox("Still running", { status: "REFRESHING", databaseName: "sbx_running_7901" });
+    await db.sandboxRun.create({ data: { sandboxId: stillRunning.id, kind: "REFRESH", status: "RUNNING", options: {} } });
+    const again = await offboardTenant("Cust7901", "Cust7901");
+    expect(again).toMatchObject({ leftNow: false, accountsDisabled: [], stillCopying: ["Still running"] });
+    expect(again.deletions.map((d) => d.sandboxId)).toEqual([late.id]);
+    expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: slipped.id } })).toMatchObject({ status: "FAILED", failureCode: "CANCELLED" });
     expect(await db.auditEvent.count({ where: { action: "tenant.offboarded", tenantId: tenant.id } })).toBe(1);
   }, 60_000);
 });

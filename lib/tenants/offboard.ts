@@ -12,8 +12,10 @@
  *   a worker takes any left waiting).
  *
  * Its history stays: the audit log, the runs and their reports (no production rows in them).
- * Refused while a copy of its runs is under way: stop it first. Asked again, it requests the
- * deletions still missing (one that failed) and changes nothing else.
+ * Refused while a copy of its runs is under way: stop it first. Asked again, it disables any
+ * account left enabled and requests the deletions still missing (one that failed, one whose
+ * copy still ran), and changes nothing else. Once it has left, nothing but a deletion is run
+ * for its sandboxes (requestRun).
  */
 import { db } from "../db/portal";
 import { databaseNow } from "../db/database-clock";
@@ -23,6 +25,7 @@ import { CANCELLED } from "../jobs/failure";
 import { requestRun } from "../jobs/lifecycle";
 import { disableAccounts } from "../auth/disable-accounts";
 import type { Prisma } from "../generated/portal/client";
+import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
 
 export class OffboardingRefused extends Error {
   constructor(message: string) {
@@ -43,6 +46,8 @@ export interface OffboardOutcome {
   endedWithoutCopy: number;
   /** The deletions requested, to be carried out (a sandbox whose deletion already waits is not asked again). */
   deletions: { sandboxId: string; name: string; runId: string }[];
+  /** Sandboxes not deleted yet, as a copy of theirs still runs: offboarding again once it has ended deletes them. */
+  stillCopying: string[];
 }
 
 /** What the customer's waiting runs end with. */
@@ -52,8 +57,11 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
   if (confirm !== customerId) throw new OffboardingRefused(`Offboarding needs the customer id again to confirm: ${customerId}.`);
   const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true, offboardedAt: true } });
   if (!tenant) throw new OffboardingRefused(`No tenant has customer id ${customerId}.`);
-  const outcome: OffboardOutcome = { customerId, leftNow: !tenant.offboardedAt, accountsDisabled: [], webhooksRemoved: 0, ordersCancelled: 0, runsCancelled: 0, endedWithoutCopy: 0, deletions: [] };
+  const outcome: OffboardOutcome = { customerId, leftNow: !tenant.offboardedAt, accountsDisabled: [], webhooksRemoved: 0, ordersCancelled: 0, runsCancelled: 0, endedWithoutCopy: 0, deletions: [], stillCopying: [] };
 
+  if (!tenant.offboardedAt) await refuseWhileCopying(db, tenant.id, customerId);
+  // Then, and on every call (one that failed part-way is asked again): its people can ask for nothing more meanwhile.
+  outcome.accountsDisabled = await disableAccounts({ tenantId: tenant.id });
   if (!tenant.offboardedAt) {
     await db.$transaction(async (tx) => {
       // The tenant row locked: an order being filed (its entitlements lock it too) commits first and is cancelled here, or waits and is refused.
@@ -67,26 +75,44 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
           data: { status: "FAILED", finishedAt: now, error: LEFT_WORDS, failureCode: CANCELLED, serverWaitSince: null },
         })
       ).count;
-      // Asked after the waiting runs were ended: a worker that took one meanwhile committed first, and is seen.
-      const copying = await tx.sandboxRun.count({ where: { sandbox: { tenantId: tenant.id }, status: "RUNNING", kind: { not: "DELETE" } } });
-      if (copying > 0) throw new OffboardingRefused(`${copying} cop${copying === 1 ? "y is" : "ies are"} under way for ${customerId}: stop ${copying === 1 ? "it" : "them"} first (sandbox:cancel), then offboard.`);
+      // Asked again after the waiting runs were ended: a worker that took one meanwhile committed first, and is seen.
+      await refuseWhileCopying(tx, tenant.id, customerId);
       // A sandbox whose refresh was waiting still has its copy, until its deletion.
       await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: { not: null }, status: "REFRESHING" }, data: { status: "READY" } });
-      outcome.ordersCancelled = (await tx.sandbox.updateMany({ where: { ...sandboxes, status: "AWAITING_SETUP" }, data: { status: "CANCELLED", deletedAt: now } })).count;
+      outcome.ordersCancelled = (await tx.sandbox.updateMany({ where: { ...sandboxes, status: "AWAITING_SETUP" }, data: { status: "CANCELLED", deletedAt: now, ...FORGET_PSEUDONYMS } })).count;
       outcome.endedWithoutCopy = (
-        await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: null, status: { not: "AWAITING_SETUP" } }, data: { status: "DELETED", deletedAt: now, sizeBytes: null } })
+        await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: null, status: { not: "AWAITING_SETUP" } }, data: { status: "DELETED", deletedAt: now, sizeBytes: null, ...FORGET_PSEUDONYMS } })
       ).count;
       outcome.webhooksRemoved = (await tx.webhookEndpoint.deleteMany({ where: { tenantId: tenant.id } })).count;
       await tx.apiToken.updateMany({ where: { tenantId: tenant.id, revokedAt: null }, data: { revokedAt: now } });
       await tx.tenant.update({ where: { id: tenant.id }, data: { offboardedAt: now, productionUrlEncrypted: null, sandboxServerId: null } });
-      const { deletions: _none, accountsDisabled: _later, ...counts } = outcome;
-      await recordAudit({ action: "tenant.offboarded", actorId: null, tenantId: tenant.id, targetId: tenant.id, details: { via: "operator CLI", ...counts } }, tx);
+      const { deletions: _none, stillCopying: _unknown, accountsDisabled, ...counts } = outcome;
+      await recordAudit({ action: "tenant.offboarded", actorId: null, tenantId: tenant.id, targetId: tenant.id, details: { via: "operator CLI", ...counts, accountsDisabled: accountsDisabled.length } }, tx);
     });
-    outcome.accountsDisabled = await disableAccounts({ tenantId: tenant.id });
   }
 
   const withCopies = await db.sandbox.findMany({ where: { tenantId: tenant.id, deletedAt: null, databaseName: { not: null } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
   for (const sandbox of withCopies) {
+    const asked = await requestDeletion(tenant.id, sandbox);
+    if (asked === "copying") outcome.stillCopying.push(sandbox.name);
+    else if (asked) outcome.deletions.push({ sandboxId: sandbox.id, name: sandbox.name, runId: asked });
+  }
+  return outcome;
+}
+
+/** A copy under way reads production with the URL offboarding forgets: it is stopped first. */
+async function refuseWhileCopying(client: Pick<Prisma.TransactionClient, "sandboxRun">, tenantId: string, customerId: string): Promise<void> {
+  const copying = await client.sandboxRun.count({ where: { sandbox: { tenantId }, status: "RUNNING", kind: { not: "DELETE" } } });
+  if (copying > 0) throw new OffboardingRefused(`${copying} cop${copying === 1 ? "y is" : "ies are"} under way for ${customerId}: stop ${copying === 1 ? "it" : "them"} first (sandbox:cancel), then offboard.`);
+}
+
+/**
+ * The sandbox's deletion, asked for; null when one already waits or runs (it goes on), and
+ * "copying" when a copy of it runs (asked just before the customer was marked as left).
+ * A run waiting for its turn then is ended first: it could only fail.
+ */
+async function requestDeletion(tenantId: string, sandbox: { id: string; name: string }): Promise<string | "copying" | null> {
+  for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const { runId } = await requestRun({
         sandboxId: sandbox.id,
@@ -95,14 +121,20 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
         options: {},
         enqueue: false,
         alsoInTransaction: (tx: Prisma.TransactionClient) =>
-          recordAudit({ action: "sandbox.delete.requested", actorId: null, tenantId: tenant.id, targetId: sandbox.id, details: { via: "operator CLI", name: sandbox.name, offboarding: true } }, tx),
+          recordAudit({ action: "sandbox.delete.requested", actorId: null, tenantId, targetId: sandbox.id, details: { via: "operator CLI", name: sandbox.name, offboarding: true } }, tx),
       });
-      outcome.deletions.push({ sandboxId: sandbox.id, name: sandbox.name, runId });
+      return runId;
     } catch (error) {
-      // Its deletion is already waiting or under way: it goes on without being asked again.
-      if (error instanceof AppError && error.code === "RUN_IN_PROGRESS") continue;
-      throw error;
+      if (!(error instanceof AppError && error.code === "RUN_IN_PROGRESS")) throw error;
+      const active = await db.sandboxRun.findFirst({ where: { sandboxId: sandbox.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true, kind: true, status: true } });
+      if (!active || active.kind === "DELETE") return null;
+      if (active.status === "RUNNING") return "copying";
+      await db.sandboxRun.updateMany({
+        where: { id: active.id, status: "QUEUED" },
+        data: { status: "FAILED", finishedAt: await databaseNow(), error: LEFT_WORDS, failureCode: CANCELLED, serverWaitSince: null },
+      });
+      await db.sandbox.updateMany({ where: { id: sandbox.id, status: "REFRESHING" }, data: { status: "READY" } });
     }
   }
-  return outcome;
+  return null;
 }

@@ -255,10 +255,18 @@ export async function offboardTenantCommand(flags: Flags): Promise<void> {
     try {
       await carryOut({ id: deletion.sandboxId, tenantId: tenant.id, name: deletion.name }, deletion.runId, "DELETE");
     } catch (error) {
+      // Taken meanwhile by a worker (a run without a job is given one after a minute): it goes on there.
+      const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: deletion.runId }, select: { status: true } });
+      if (run.status === "QUEUED" || run.status === "RUNNING") continue;
       failed.push(`"${deletion.name}" (${deletion.sandboxId}): ${error instanceof CliError ? error.message : String(error)}`);
     }
   }
-  const waiting = await db.sandbox.count({ where: { tenantId: tenant.id, deletedAt: null } });
-  if (failed.length > 0) throw new CliError(`${failed.length} deletion(s) failed: ${failed.join("; ")}. Run tenant:offboard again to try them again.`);
-  console.log(waiting === 0 ? `every sandbox of ${customerId} is deleted` : `${waiting} sandbox(es) of ${customerId} are still being deleted by the portal's workers`);
+  const left = await db.sandbox.findMany({ where: { tenantId: tenant.id, deletedAt: null }, select: { name: true, runs: { where: { kind: "DELETE", status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } } } });
+  const beingDeleted = left.filter((s) => s.runs.length > 0).length;
+  const problems = [
+    ...(failed.length ? [`${failed.length} deletion(s) failed: ${failed.join("; ")}`] : []),
+    ...(outcome.stillCopying.length ? [`a copy still runs for ${outcome.stillCopying.map((n) => `"${n}"`).join(", ")}: stop it (sandbox:cancel) or let it end`] : []),
+  ];
+  if (problems.length > 0) throw new CliError(`${problems.join(". ")}. Run tenant:offboard again to delete what is left.`);
+  console.log(left.length === 0 ? `every sandbox of ${customerId} is deleted` : `${beingDeleted} sandbox(es) of ${customerId} are being deleted by the portal's workers`);
 }
