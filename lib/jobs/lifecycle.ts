@@ -343,9 +343,20 @@ export async function completeDelete(run: HeldRun & Pick<ClaimedRun, "sandboxId"
   await db.$transaction(async (tx) => {
     const ended = await tx.sandboxRun.updateMany({ where: heldBy(run), data: { status: "SUCCEEDED", finishedAt: now } });
     if (ended.count === 0) throw new RunTakenOver();
-    await tx.sandbox.update({ where: { id: run.sandboxId }, data: { status: "DELETED", databaseName: null, deletedAt: now, sizeBytes: null, ...FORGET_PSEUDONYMS } });
+    await tx.sandbox.update({ where: { id: run.sandboxId }, data: endedAsDeleted(now) });
     await recordSandboxEvent(tx, "sandbox.deleted", run.id);
   });
+}
+
+/** What a sandbox is once deleted (by its deletion run, a write-off, its customer leaving): no copy, no size, no pseudonym secret. */
+export const endedAsDeleted = (at: Date) => ({ status: "DELETED" as const, databaseName: null, deletedAt: at, sizeBytes: null, ...FORGET_PSEUDONYMS });
+
+/** What a run that waited ends with when it is cancelled: a failure only in its status, marked CANCELLED (shownRunStatus), with the reason in words. */
+const cancelledRun = (reason: string, at: Date) => ({ status: "FAILED" as const, finishedAt: at, error: reason, failureCode: CANCELLED, serverWaitSince: null });
+
+/** Ends the waiting (QUEUED) runs matching `where` as cancelled for `reason`, leaving their sandboxes as they are; how many. */
+export async function cancelWaitingRuns(tx: Pick<Prisma.TransactionClient, "sandboxRun">, where: Prisma.SandboxRunWhereInput, reason: string, at: Date): Promise<number> {
+  return (await tx.sandboxRun.updateMany({ where: { ...where, status: "QUEUED" }, data: cancelledRun(reason, at) })).count;
 }
 
 /** The status a sandbox returns to when its run ends without success: its previous copy is still there, or it has none. */
@@ -493,7 +504,7 @@ export function endStoppedRun(run: EndingRun & HeldRun, reason: string, failureD
 async function endCancelled(tx: Prisma.TransactionClient, run: EndingRun, from: "QUEUED" | "RUNNING", reason: string, held: Prisma.SandboxRunWhereInput = {}, failureDetail?: string): Promise<boolean> {
   const ended = await tx.sandboxRun.updateManyAndReturn({
     where: { ...held, id: run.id, status: from },
-    data: { status: "FAILED", finishedAt: databaseNowAsLastRead(), error: reason, failureCode: CANCELLED, serverWaitSince: null, ...(failureDetail ? { failureDetail } : {}) },
+    data: { ...cancelledRun(reason, databaseNowAsLastRead()), ...(failureDetail ? { failureDetail } : {}) },
     select: { kind: true },
   });
   const kind = ended[0]?.kind;

@@ -77,6 +77,12 @@ export async function changeServer(idOrName: string, changes: ServerChanges, act
 /** The sandboxes (not deleted) that live on the server: placed there, or placed nowhere yet and pinned there by their tenant. */
 const sandboxesOn = (serverId: string) => ({ deletedAt: null, OR: [{ sandboxServerId: serverId }, { sandboxServerId: null, tenant: { sandboxServerId: serverId } }] });
 
+/** The database names of the sandboxes living on the server: what must exist behind any URL it is given, or be gone for it to be lost (write-off.ts). */
+export async function sandboxDatabasesOn(serverId: string): Promise<string[]> {
+  const sandboxes = await db.sandbox.findMany({ where: { ...sandboxesOn(serverId), databaseName: { not: null } }, select: { databaseName: true } });
+  return sandboxes.map((s) => s.databaseName!);
+}
+
 /** A server of the pool by id or name; the built-in one (SANDBOX_SERVER_URL) is the environment's, and refused. */
 export async function findRegistered(idOrName: string): Promise<{ id: string; name: string; urlEncrypted: string }> {
   const server = await db.sandboxServer.findFirst({ where: { OR: [{ id: idOrName }, { name: idOrName }] }, select: { id: true, name: true, urlEncrypted: true } });
@@ -97,7 +103,7 @@ export async function findRegistered(idOrName: string): Promise<{ id: string; na
 export async function changeServerUrl(idOrName: string, url: string, actorId: string | null, via: Via): Promise<{ name: string }> {
   const server = await findRegistered(idOrName);
   await assertUsableServer(url);
-  const expected = (await db.sandbox.findMany({ where: { ...sandboxesOn(server.id), databaseName: { not: null } }, select: { databaseName: true } })).map((s) => s.databaseName!);
+  const expected = await sandboxDatabasesOn(server.id);
   if (expected.length > 0) {
     const there = new Set(await databasesNamed(url, COPY_DATABASE_PREFIX));
     const missing = expected.filter((name) => !there.has(name));

@@ -18,16 +18,14 @@ import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
 import { databaseNow } from "../db/database-clock";
 import type { Prisma } from "../generated/portal/client";
-import { COPY_DATABASE_PREFIX } from "../jobs/lifecycle";
-import { CANCELLED } from "../jobs/failure";
+import { cancelWaitingRuns, COPY_DATABASE_PREFIX, endedAsDeleted } from "../jobs/lifecycle";
 import { databasesNamed } from "../sanitizer/drop";
 import { recordSandboxEvent } from "../webhooks/outbox";
 import { placeSandbox, PlacementRefused } from "./placement";
-import { findRegistered, type Via } from "./mutations";
+import { findRegistered, sandboxDatabasesOn, type Via } from "./mutations";
 import { SandboxServerError, serverUrl } from "./registry";
 import { withoutPasswords } from "../db/urls";
 import { writtenOffOptions, writtenOffWords } from "../sandboxes/written-off";
-import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
 
 export interface WriteOffOutcome {
   name: string;
@@ -116,7 +114,7 @@ export async function writeOffServer(idOrName: string, confirmName: string, reas
  * address, with the same role), is.
  */
 async function assertLost(server: { id: string; name: string; urlEncrypted: string }): Promise<void> {
-  const expected = (await db.sandbox.findMany({ where: { sandboxServerId: server.id, deletedAt: null, databaseName: { not: null } }, select: { databaseName: true } })).map((s) => s.databaseName!);
+  const expected = await sandboxDatabasesOn(server.id);
   if (expected.length === 0) return;
   const there = await databasesNamed(serverUrl(server), COPY_DATABASE_PREFIX).catch((error: unknown) => {
     // PostgreSQL's own refusal (a password rotated without server:set, a database renamed) is a
@@ -143,11 +141,7 @@ type LivingSandbox = { id: string; name: string; tenantId: string; tenant: { cus
 /** The sandbox ends as deleted by a deletion run that succeeded without a drop: its history says why, its webhooks hear it. */
 async function endAsWrittenOff(tx: Prisma.TransactionClient, sandbox: LivingSandbox, off: { server: string; reason: string; actorId: string | null; now: Date }): Promise<string> {
   // Its waiting runs can never happen: they end as cancelled, for the same reason.
-  const words = writtenOffWords({ server: off.server, reason: off.reason });
-  await tx.sandboxRun.updateMany({
-    where: { sandboxId: sandbox.id, status: "QUEUED" },
-    data: { status: "FAILED", finishedAt: off.now, error: words, failureCode: CANCELLED, serverWaitSince: null },
-  });
+  await cancelWaitingRuns(tx, { sandboxId: sandbox.id }, writtenOffWords({ server: off.server, reason: off.reason }), off.now);
   const run = await tx.sandboxRun.create({
     data: {
       sandboxId: sandbox.id,
@@ -160,7 +154,7 @@ async function endAsWrittenOff(tx: Prisma.TransactionClient, sandbox: LivingSand
     },
     select: { id: true },
   });
-  await tx.sandbox.update({ where: { id: sandbox.id }, data: { status: "DELETED", databaseName: null, deletedAt: off.now, sizeBytes: null, ...FORGET_PSEUDONYMS } });
+  await tx.sandbox.update({ where: { id: sandbox.id }, data: endedAsDeleted(off.now) });
   await recordSandboxEvent(tx, "sandbox.deleted", run.id);
   return run.id;
 }

@@ -21,8 +21,7 @@ import { db } from "../db/portal";
 import { databaseNow } from "../db/database-clock";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
-import { CANCELLED } from "../jobs/failure";
-import { requestRun } from "../jobs/lifecycle";
+import { cancelWaitingRuns, endedAsDeleted, requestRun } from "../jobs/lifecycle";
 import { disableAccounts } from "../auth/disable-accounts";
 import type { Prisma } from "../generated/portal/client";
 import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
@@ -69,19 +68,12 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
       if (locked?.gone) throw new OffboardingRefused(`${customerId} is being offboarded by another operator.`);
       const now = await databaseNow();
       const sandboxes = { tenantId: tenant.id, deletedAt: null };
-      outcome.runsCancelled = (
-        await tx.sandboxRun.updateMany({
-          where: { sandbox: sandboxes, status: "QUEUED", kind: { not: "DELETE" } },
-          data: { status: "FAILED", finishedAt: now, error: LEFT_WORDS, failureCode: CANCELLED, serverWaitSince: null },
-        })
-      ).count;
+      outcome.runsCancelled = await endWaitingRuns(tx, sandboxes, now);
       // Asked again after the waiting runs were ended: a worker that took one meanwhile committed first, and is seen.
       await refuseWhileCopying(tx, tenant.id, customerId);
-      // A sandbox whose refresh was waiting still has its copy, until its deletion.
-      await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: { not: null }, status: "REFRESHING" }, data: { status: "READY" } });
       outcome.ordersCancelled = (await tx.sandbox.updateMany({ where: { ...sandboxes, status: "AWAITING_SETUP" }, data: { status: "CANCELLED", deletedAt: now, ...FORGET_PSEUDONYMS } })).count;
       outcome.endedWithoutCopy = (
-        await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: null, status: { not: "AWAITING_SETUP" } }, data: { status: "DELETED", deletedAt: now, sizeBytes: null, ...FORGET_PSEUDONYMS } })
+        await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: null, status: { not: "AWAITING_SETUP" } }, data: endedAsDeleted(now) })
       ).count;
       outcome.webhooksRemoved = (await tx.webhookEndpoint.deleteMany({ where: { tenantId: tenant.id } })).count;
       await tx.apiToken.updateMany({ where: { tenantId: tenant.id, revokedAt: null }, data: { revokedAt: now } });
@@ -98,6 +90,14 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
     else if (asked) outcome.deletions.push({ sandboxId: sandbox.id, name: sandbox.name, runId: asked });
   }
   return outcome;
+}
+
+/** Ends the waiting runs (all but deletions) of the sandboxes `sandbox` selects, as the customer left; how many. */
+async function endWaitingRuns(client: Pick<Prisma.TransactionClient, "sandboxRun" | "sandbox">, sandbox: Prisma.SandboxWhereInput, now: Date): Promise<number> {
+  const ended = await cancelWaitingRuns(client, { sandbox, kind: { not: "DELETE" } }, LEFT_WORDS, now);
+  // A sandbox whose refresh was waiting still has its copy, until its deletion.
+  await client.sandbox.updateMany({ where: { ...sandbox, databaseName: { not: null }, status: "REFRESHING" }, data: { status: "READY" } });
+  return ended;
 }
 
 /** A copy under way reads production with the URL offboarding forgets: it is stopped first. */
@@ -129,11 +129,7 @@ async function requestDeletion(tenantId: string, sandbox: { id: string; name: st
       const active = await db.sandboxRun.findFirst({ where: { sandboxId: sandbox.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true, kind: true, status: true } });
       if (!active || active.kind === "DELETE") return null;
       if (active.status === "RUNNING") return "copying";
-      await db.sandboxRun.updateMany({
-        where: { id: active.id, status: "QUEUED" },
-        data: { status: "FAILED", finishedAt: await databaseNow(), error: LEFT_WORDS, failureCode: CANCELLED, serverWaitSince: null },
-      });
-      await db.sandbox.updateMany({ where: { id: sandbox.id, status: "REFRESHING" }, data: { status: "READY" } });
+      await endWaitingRuns(db, { id: sandbox.id }, await databaseNow());
     }
   }
   return null;
