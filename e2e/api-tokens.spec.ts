@@ -3,8 +3,11 @@
  * browser (no cookie) to read their sandboxes, and revokes it: the next request
  * is refused. With axe at 1280 and 390 px.
  */
-import { expect, test } from "@playwright/test";
-import { connectToServerDatabase, expectAccessible, signIn } from "./fixtures";
+import { expect, test, type BrowserContext } from "@playwright/test";
+import { decode, encode } from "next-auth/jwt";
+import pg from "pg";
+import { connectToServerDatabase, DEMO_PASSWORD, expectAccessible, signIn } from "./fixtures";
+import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
 
 const CANCELLED = `Cancelled for the API ${Date.now().toString(36)}`;
 
@@ -74,6 +77,58 @@ test("a customer admin creates a token, a pipeline uses it, and revoking it ends
   expect(refused.status()).toBe(401);
   expect(refused.headers()["content-type"]).toBe("application/problem+json");
   await pipeline.dispose();
+});
+
+/**
+ * What `minutes` do to the browser's session: the same session, its sign-in now that
+ * old. The account's password must be older still (the demo data set it when the
+ * server started), or the session would have ended with the password's change.
+ */
+async function ageSignIn(context: BrowserContext, baseURL: string, email: string, minutes: number): Promise<void> {
+  const db = new pg.Client({ connectionString: readE2eServerInfo(baseURL).databaseUrl });
+  await db.connect();
+  await db.query(`UPDATE "User" SET "passwordChangedAt" = LEAST("passwordChangedAt", now() - make_interval(mins => $2::int * 2)) WHERE email = $1`, [email, minutes]);
+  await db.end();
+  const secret = readE2eServerInfo(baseURL).sessionSecret;
+  const cookie = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"))!;
+  const token = (await decode({ token: cookie.value, secret }))!;
+  const aged = await encode({ token: { ...token, authAt: Math.floor(Date.now() / 1000) - minutes * 60 }, secret });
+  await context.addCookies([{ ...cookie, value: aged }]);
+}
+
+test("a token form filled in while the sign-in grew old keeps its input across signing in again", async ({ page, context, baseURL }) => {
+  const name = `nightly refresh ${Date.now().toString(36)}`;
+  await signIn(page, "admin@nordlys.example");
+  await page.goto("/api-tokens");
+  const form = page.getByRole("form", { name: "Create an API token" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Expires after").selectOption("180");
+  await form.getByLabel(/\(sandboxes:write\)/).check();
+
+  await ageSignIn(context, baseURL!, "admin@nordlys.example", 20);
+  await form.getByRole("button", { name: "Create the token" }).click();
+  const again = page.getByTestId("sign-in-again");
+  await expect(again).toContainText("within 15 minutes of signing in");
+  await again.getByRole("button", { name: "Sign in again" }).click();
+
+  await page.getByLabel("E-mail").fill("admin@nordlys.example");
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/api-tokens$/);
+  await expect(page.getByTestId("new-token-status")).toContainText("What you filled in was kept");
+  await expect(form.getByLabel("Name")).toHaveValue(name);
+  await expect(form.getByLabel("Expires after")).toHaveValue("180");
+  await expect(form.getByLabel(/\(sandboxes:read\)/)).toBeChecked();
+  await expect(form.getByLabel(/\(sandboxes:write\)/)).toBeChecked();
+  await expect(form.getByLabel(/\(reports:read\)/)).not.toBeChecked();
+
+  await form.getByRole("button", { name: "Create the token" }).click();
+  await expect(page.getByTestId("new-token")).toContainText(`“${name}” is ready`);
+  await expect(page.getByTestId("token-row").filter({ hasText: name })).toContainText("sandboxes:read, sandboxes:write");
+  // Taken back once: the next visit starts empty.
+  await page.reload();
+  await expect(form.getByLabel("Name")).toHaveValue("");
+  await expect(page.getByTestId("new-token-status")).toBeEmpty();
 });
 
 test("a customer user has no API tokens page", async ({ page }) => {

@@ -31,7 +31,8 @@ const { localServer } = await bootstrap({ log: (l) => console.log(`[e2e] ${l}`) 
 await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });
 
 const infoFile = e2eServerInfoPath(port);
-writeFileSync(infoFile, JSON.stringify({ baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL, metricsToken: process.env.METRICS_TOKEN }), { mode: 0o600 });
+const info = { baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL, metricsToken: process.env.METRICS_TOKEN, sessionSecret: process.env.NEXTAUTH_SECRET };
+writeFileSync(infoFile, JSON.stringify(info), { mode: 0o600 });
 
 // The production build behind the same front as `npm start` (scripts/portal-server.ts).
 const next = spawn(process.execPath, ["--import", "tsx", "scripts/portal-server.ts", "start", "-p", port, "-H", "127.0.0.1"], {

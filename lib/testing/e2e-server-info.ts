@@ -12,6 +12,8 @@ export interface E2eServerInfo {
   databaseUrl: string;
   /** The bearer token the server's /api/metrics wants. */
   metricsToken: string;
+  /** This throwaway server's NEXTAUTH_SECRET: a test ages a session's sign-in with it, as time would. */
+  sessionSecret: string;
 }
 
 export function e2eServerInfoPath(port: string | number): string {

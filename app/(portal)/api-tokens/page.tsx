@@ -39,7 +39,7 @@ export default async function ApiTokensPage() {
         </h2>
         <div className="mt-3">
           {signedInRecently(actor) ? (
-            <NewTokenForm />
+            <NewTokenForm ownerId={actor.id} />
           ) : (
             <div className="flex flex-wrap items-center gap-3 text-sm text-slate-700" data-testid="sign-in-again">
               <p>For your security, a token is made only within {RECENT_SIGN_IN_MINUTES} minutes of signing in.</p>

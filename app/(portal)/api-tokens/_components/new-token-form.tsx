@@ -13,18 +13,27 @@ import { newTokenSchema, TOKEN_LIFETIMES, type NewTokenInput } from "@/lib/api-t
 import { API_SCOPES, SCOPE_LABEL } from "@/lib/api-tokens/scopes";
 import { ShownOnce } from "@/components/shown-once";
 import { useShownOnceSubmit } from "@/components/use-shown-once-submit";
+import { useRestoredDraft } from "@/components/draft-across-sign-in";
 import { formatWhen } from "@/lib/format";
 
 const EMPTY: NewTokenInput = { name: "", expiresInDays: 90, scopes: ["sandboxes:read"] };
 const lifetimeLabel = (days: number) => (days === 365 ? "1 year" : `${days} days`);
 
-/** Makes a token; the token itself is shown once, below the form, until the page is left. */
-export function NewTokenForm() {
+const KEPT_WORDS = "What you filled in was kept while you signed in again. Check it, then create the token.";
+
+/**
+ * Makes a token; the token itself is shown once, below the form, until the page is
+ * left. Refused because the sign-in grew old while the form was filled in, the input
+ * waits for the person (`ownerId`) to sign in again.
+ */
+export function NewTokenForm({ ownerId }: { ownerId: string }) {
   const form = useForm<NewTokenInput>({ resolver: zodResolver(newTokenSchema), defaultValues: EMPTY });
   const { register, formState } = form;
   const { errors } = formState;
   const expiry = useFieldIds("A token lives at most a year; make a new one before it expires.", errors.expiresInDays?.message);
-  const { error, made, onSubmit } = useShownOnceSubmit(form, EMPTY, createTokenAction);
+  const draftKey = `new-api-token:${ownerId}`;
+  const { error, made, onSubmit } = useShownOnceSubmit(form, EMPTY, createTokenAction, { keepDraftAs: draftKey });
+  const restored = useRestoredDraft(draftKey, newTokenSchema, form);
 
   return (
     <div className="space-y-4">
@@ -46,7 +55,7 @@ export function NewTokenForm() {
             <CheckboxField key={scope} value={scope} label={`${SCOPE_LABEL[scope]} (${scope})`} {...register("scopes")} />
           ))}
         </CheckboxGroup>
-        <FormStatus message={error} testId="new-token-status" />
+        <FormStatus message={error ?? (restored && !made ? KEPT_WORDS : null)} tone={error ? "error" : "info"} testId="new-token-status" />
         <SubmitButton pending={formState.isSubmitting}>Create the token</SubmitButton>
       </form>
       {made && (
