@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { formatDuration } from "@/lib/format";
 import type { ProgressSnapshot } from "@/lib/sandboxes/queries";
 import { pageIsBehind } from "@/lib/sandboxes/progress-sync";
+import { progressAnnouncement } from "@/lib/sandboxes/progress-announcement";
 import type { ProgressStep } from "@/lib/sanitizer/progress";
 
 const POLL_MS = 1500;
@@ -99,8 +100,6 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
   const stalled = run.status === "RUNNING" && run.waiting !== null;
   // The ETA counts down between polls from the last server estimate.
   const remaining = snapshot.remainingMs !== null ? Math.max(0, snapshot.remainingMs - sinceSnapshot) : null;
-  // What a screen reader hears as the run moves: the step under way, said once as it starts.
-  const current = run.progress.steps.find((s) => s.state === "running" || s.state === "failed");
 
   return (
     <section aria-labelledby="progress-heading" className="rounded-lg border border-blue-200 bg-white p-4" data-testid="run-progress">
@@ -108,7 +107,7 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
         {KIND_LABEL[run.kind] ?? "Run"} {active ? "" : run.status === "SUCCEEDED" ? "— finished" : "— stopped"}
       </h2>
       <p role="status" className="sr-only" data-testid="run-announcement">
-        {current ? `${current.label}: ${STATE_LABEL[current.state].toLowerCase()}` : ""}
+        {progressAnnouncement(run.progress.steps, snapshot.fraction)}
       </p>
       {lost && (
         <p role="alert" className="mt-1 rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="progress-lost">
