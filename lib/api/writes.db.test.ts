@@ -103,10 +103,14 @@ describe("refreshing through the API", () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => refresh(writer, s.id, "ci-build-4711")));
     expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
     const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: s.id } });
+    // The first answer (or its replay), or "still being answered" for a retry that raced it: never a
+    // second run, never a 500, and never the one-run-at-a-time refusal (run_in_progress), which is
+    // what retries would get if the key were ignored and each request tried to start its own run.
+    expect(answers.map((a) => a.status).filter((status) => status === 202).length).toBeGreaterThanOrEqual(1);
     for (const answer of answers) {
-      // The first answer, or "still being answered" for a retry that raced it: never a second run, never a 500.
       expect([202, 409]).toContain(answer.status);
       if (answer.status === 202) expect((await answer.json()).runId).toBe(run.id);
+      else expect(await answer.json()).toMatchObject({ code: "conflict", detail: "A request with this Idempotency-Key is still being answered; try again shortly." });
     }
     // The run finishes; CI, having lost the first answer, retries with the same key: no second refresh.
     await db.sandboxRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: new Date() } });

@@ -3,7 +3,8 @@
  * sslrootcert): nothing of ours sets `ssl` over what the URL says. The shared test
  * server gets a certificate for 127.0.0.1 from a CA made here, and refuses
  * connections without TLS for two roles of this file; a whole copy, made as those
- * roles, then proves that every connection on both sides used TLS.
+ * roles, then proves that every connection on both sides used TLS. The server is
+ * shared with every other test file: afterAll puts its pg_hba.conf and settings back.
  */
 import { execFileSync } from "node:child_process";
 import { chmod, chown, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -19,11 +20,18 @@ import { createTestRole, dropTestDatabase, testServerAdminUrl } from "../testing
 import { oneOffQuery } from "./one-off-query";
 import { assertSandboxRole } from "./sandbox-role";
 import { withDatabase } from "./urls";
+import { quoteLiteral } from "../sanitizer/sql";
 
 let dir = "";
 let prod = "";
 let maker = "";
 let reader = "";
+/** The shared server's pg_hba.conf, and what it held before this file prepended its rules. */
+let hbaFile = "";
+let hbaBefore: string | undefined;
+/** The server settings this file changes, and what postgresql.auto.conf set them to before (null: nothing). */
+const SSL_SETTINGS = ["ssl", "ssl_cert_file", "ssl_key_file"] as const;
+let settingsBefore: Map<string, string | null> | undefined;
 
 const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
 
@@ -58,9 +66,16 @@ beforeAll(async () => {
   maker = await createTestRole("CREATEDB");
   reader = await createTestRole("", ["pg_read_all_data"]);
   const admin = testServerAdminUrl();
-  const hbaFile = (await oneOffQuery<{ hba_file: string }>(admin, "SHOW hba_file"))[0]!.hba_file;
+  hbaFile = (await oneOffQuery<{ hba_file: string }>(admin, "SHOW hba_file"))[0]!.hba_file;
+  const autoConf = await oneOffQuery<{ name: string; setting: string }>(
+    admin,
+    "SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%/postgresql.auto.conf' AND name = ANY($1::text[])",
+    [SSL_SETTINGS],
+  );
+  settingsBefore = new Map(SSL_SETTINGS.map((name) => [name, autoConf.findLast((row) => row.name === name)?.setting ?? null]));
   const rules = [maker, reader].map((u) => `hostnossl all ${new URL(u).username} 0.0.0.0/0 reject\n`).join("");
-  await writeFile(hbaFile, rules + (await readFile(hbaFile, "utf8"))); // first match wins: these come first
+  hbaBefore = await readFile(hbaFile, "utf8");
+  await writeFile(hbaFile, rules + hbaBefore); // first match wins: these come first
   await oneOffQuery(admin, `ALTER SYSTEM SET ssl_cert_file = '${path.join(dir, "server.crt")}'`);
   await oneOffQuery(admin, `ALTER SYSTEM SET ssl_key_file = '${path.join(dir, "server.key")}'`);
   await oneOffQuery(admin, "ALTER SYSTEM SET ssl = on");
@@ -69,8 +84,30 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (prod) await dropTestDatabase(prod);
-  await rm(dir, { recursive: true, force: true });
+  try {
+    if (prod) await dropTestDatabase(prod);
+    // The next files on this server get it as it was: no TLS-only rules, no certificate of ours.
+    const admin = testServerAdminUrl();
+    if (hbaBefore !== undefined) await writeFile(hbaFile, hbaBefore);
+    if (settingsBefore) {
+      for (const [name, value] of settingsBefore) {
+        await oneOffQuery(admin, value === null ? `ALTER SYSTEM RESET ${name}` : `ALTER SYSTEM SET ${name} = ${quoteLiteral(value)}`);
+      }
+    }
+    await oneOffQuery(admin, "SELECT pg_reload_conf()");
+    // What the server reads on its next start or reload: none of this file's roles' rules, none of its settings.
+    const roles = [maker, reader].filter(Boolean).map((u) => new URL(u).username);
+    expect(await oneOffQuery(admin, "SELECT line_number FROM pg_hba_file_rules WHERE user_name && $1::text[]", [roles])).toEqual([]);
+    const autoConf = await oneOffQuery<{ name: string; setting: string }>(
+      admin,
+      "SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%/postgresql.auto.conf' AND name = ANY($1::text[])",
+      [SSL_SETTINGS],
+    );
+    expect(new Map(SSL_SETTINGS.map((name) => [name, autoConf.findLast((row) => row.name === name)?.setting ?? null]))).toEqual(settingsBefore);
+  } finally {
+    // After the reload: the server no longer points at the certificate in it.
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 const usesTls = async (url: string) =>

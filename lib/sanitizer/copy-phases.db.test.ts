@@ -3,7 +3,7 @@
  * database is being created), and still a failure anywhere leaves nothing behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
 import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar } from "../testing/sanitizer-fixtures";
@@ -38,8 +38,15 @@ describe("a configuration-only run's phases", () => {
       },
     });
     await expect(provisionSandbox(run)).rejects.toMatchObject({ code: "COPY_FAILED", message: expect.stringContaining("production went away") });
-    // Long enough for a CREATE DATABASE the run did not wait for to have finished.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The run waited for its CREATE DATABASE before failing: none is still running on the server
+    // (one still running would make the database after the run's clean-up, left behind)…
+    const stillCreating = await rows<{ pid: number }>(
+      testServerAdminUrl(),
+      `SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND query ILIKE 'CREATE DATABASE%' AND position($1 in query) > 0`,
+      [run.databaseName],
+    );
+    expect(stillCreating).toEqual([]);
+    // …and the one it made is gone again.
     expect(await databaseNames()).not.toContain(run.databaseName);
   });
 

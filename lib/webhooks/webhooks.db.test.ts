@@ -186,7 +186,9 @@ describe("lifecycle webhooks", () => {
       const due = (endpointId: string, i: number) =>
         db.webhookDelivery.create({ data: { endpointId, messageId: `msg_fair_${n}_${endpointId}_${i}`, eventType: "sandbox.ready", payload: "{}", nextAttemptAt: new Date(Date.now() - 60_000 + i) } });
       const [first, second, third] = [await due(slow.id, 0), await due(slow.id, 1), await due(slow.id, 2)];
-      const hangs = [first, second].map((d) => attemptDelivery(d.id, { ...send, timeoutMs: 3_000 }));
+      // They hang until released below, after the asserts that need them in flight: the send's
+      // timeout (the default, 15 s, well inside the claim's lease) is only a backstop.
+      const hangs = [first, second].map((d) => attemptDelivery(d.id, send));
       await vi.waitFor(() => expect(hanging.received).toHaveLength(2), { timeout: 10_000 });
       // Both of tenant A's senders hang: its third waits, and tenant B's event goes out meanwhile.
       expect(await attemptDelivery(third.id, send)).toBe("busy");
@@ -201,6 +203,8 @@ describe("lifecycle webhooks", () => {
       const waiting = await db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM pgboss.job WHERE name = 'webhook-delivery' AND data->>'deliveryId' = $1 AND state = 'created'`, third.id);
       expect(waiting).toHaveLength(1);
       expect(await attemptDelivery((await due(theirs.id, 0)).id, send)).toBe("delivered");
+      // Both were still waiting for their answer through all of the above; an error answer retries them.
+      expect(hanging.release(503)).toBe(2);
       expect(await Promise.all(hangs)).toEqual(["retrying", "retrying"]);
       expect(await attemptDelivery(third.id, send)).toBe("delivered");
 

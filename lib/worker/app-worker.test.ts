@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { makeTempDir } from "../testing/temp-dir";
 import { AppWorker, type ToWebApp } from "./app-worker";
 
@@ -12,6 +12,8 @@ const APP_WORKER_MODULE = path.resolve("lib/worker/app-worker.ts");
 /**
  * A stand-in for scripts/worker.ts that speaks the real channel (joinWebApp, tellWebApp):
  * each wake is answered with a finished run; FAKE_MODE=stubborn makes it ignore SIGTERM.
+ * It writes READY_FILE once its handlers are in place and it has joined the channel:
+ * a test waits for that, not for a guess at how long tsx takes to start on a loaded machine.
  */
 const FAKE_WORKER = `
 import { writeFileSync } from "node:fs";
@@ -24,6 +26,7 @@ joinWebApp({
     process.exit(0);
   },
 });
+writeFileSync(process.env.READY_FILE, String(process.pid));
 setInterval(() => undefined, 1 << 30);
 `;
 
@@ -40,8 +43,11 @@ setInterval(() => undefined, 1 << 30);
 `;
 
 const started: AppWorker[] = [];
+/** Processes a test started outside an AppWorker (or whose AppWorker may not reap them): killed if a test ends early. */
+const spawnedPids: number[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((w) => w.stop()));
+  for (const pid of spawnedPids.splice(0)) if (alive(pid)) process.kill(pid, "SIGKILL");
 });
 
 async function fakeWorker(mode = "") {
@@ -49,7 +55,8 @@ async function fakeWorker(mode = "") {
   const script = path.join(dir, "worker.ts");
   await writeFile(script, FAKE_WORKER);
   const goneFile = path.join(dir, "gone");
-  return { dir, script, goneFile, env: { ...process.env, FAKE_MODE: mode, GONE_FILE: goneFile } };
+  const readyFile = path.join(dir, "ready");
+  return { dir, script, goneFile, readyFile, env: { ...process.env, FAKE_MODE: mode, GONE_FILE: goneFile, READY_FILE: readyFile } };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -114,11 +121,25 @@ describe("the web app's own worker process", () => {
   it("is killed when it does not stop in time", async () => {
     const fake = await fakeWorker("stubborn");
     const worker = new AppWorker({ argv: [process.execPath, "--import", "tsx", fake.script], env: fake.env, stopTimeoutMs: 500 });
-    worker.start();
-    const pid = worker.pid!;
-    await delay(1_500); // its SIGTERM handler is in place
-    await worker.stop();
-    expect(alive(pid)).toBe(false);
+    started.push(worker);
+    // Every kill the AppWorker sends, with the process it was sent to: the one sent SIGKILL is the worker.
+    const kill = vi.spyOn(ChildProcess.prototype, "kill");
+    try {
+      worker.start();
+      const pid = worker.pid!;
+      spawnedPids.push(pid);
+      // Its SIGTERM handler is in place before it says it is ready.
+      await until(() => existsSync(fake.readyFile), "the stubborn worker was ready");
+      await worker.stop();
+      expect(alive(pid)).toBe(false);
+      // It ignored SIGTERM, so it died of the SIGKILL sent after the stop timeout, not of the SIGTERM.
+      expect(kill.mock.calls.map(([signal]) => signal)).toEqual(["SIGTERM", "SIGKILL"]);
+      const child = kill.mock.contexts[1] as ChildProcess;
+      expect(child.pid).toBe(pid);
+      expect(child.signalCode).toBe("SIGKILL");
+    } finally {
+      kill.mockRestore();
+    }
   });
 
   it("ends itself when its web app is killed -9", async () => {
@@ -127,9 +148,12 @@ describe("the web app's own worker process", () => {
     const webAppScript = path.join(fake.dir, "web-app.ts");
     await writeFile(webAppScript, FAKE_WEB_APP(fake.script, pidFile));
     const webApp = spawn(process.execPath, ["--import", "tsx", webAppScript], { env: fake.env, stdio: "ignore" });
+    spawnedPids.push(webApp.pid!);
     await until(() => existsSync(pidFile), "the web app started its worker");
     const workerPid = Number(readFileSync(pidFile, "utf8"));
-    await delay(1_500); // the worker has joined the channel
+    // Should it not end itself, the test fails, and the worker is killed rather than left running.
+    spawnedPids.push(workerPid);
+    await until(() => existsSync(fake.readyFile), "the worker joined the channel");
     webApp.kill("SIGKILL");
     await until(() => existsSync(fake.goneFile) && !alive(workerPid), "the worker ended itself");
   });
