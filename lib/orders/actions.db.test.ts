@@ -30,17 +30,19 @@ describe("ordering a sandbox", () => {
   beforeEach(() => signInAs(null));
 
   it("refuses without a session, a customer user and a sales rep on the admin's action", async () => {
+    const before = await db.sandbox.count();
     expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
     signInAs(world.users.userA);
     expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "FORBIDDEN" });
     expect(await createOrderForCustomerAction({ ...order(), tenantId: world.tenantA })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     signInAs(world.users.sales);
     expect(await createOrderAction(order())).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    expect(await db.sandbox.count()).toBe(0);
+    expect(await db.sandbox.count()).toBe(before);
   });
 
   it("validates every field on the server", async () => {
     signInAs(world.users.adminA);
+    const before = await db.sandbox.count();
     const result = await createOrderAction({
       ...order({ name: "x", note: "n".repeat(501), acknowledgeDeadEnd: false }),
       planCounts: { "sales-essentials": 0, "sales-premium": 0, "service-essentials": 0, "service-premium": 0, marketing: 0, complete: 0 },
@@ -50,7 +52,7 @@ describe("ordering a sandbox", () => {
     expect(Object.keys(result.fieldErrors ?? {}).sort()).toEqual(["acknowledgeDeadEnd", "name", "note", "planCounts"]);
     const bad = await createOrderAction(order({ planCounts: { ...order().planCounts, complete: 1.5, marketing: -1 }, name: "bad/name" }) as never);
     expect(bad).toMatchObject({ ok: false, fieldErrors: { "planCounts.complete": expect.any(Array), "planCounts.marketing": expect.any(Array), name: expect.any(Array) } });
-    expect(await db.sandbox.count()).toBe(0);
+    expect(await db.sandbox.count()).toBe(before);
   });
 
   it("files a customer admin's order for their own tenant, with a fresh sandbox key and an audit entry", async () => {
@@ -66,13 +68,14 @@ describe("ordering a sandbox", () => {
 
   it("reports a name already taken at the name field, in any letter case, and saves nothing", async () => {
     signInAs(world.users.adminA);
+    expect((await createOrderAction(order({ name: "Name in use" }))).ok).toBe(true);
     const before = await db.sandbox.count();
-    const result = await createOrderAction(order({ name: "TRAINING copy" }));
+    const result = await createOrderAction(order({ name: "NAME in USE" }));
     expect(result).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { name: [expect.stringContaining("already exists")] } });
     expect(await db.sandbox.count()).toBe(before);
     // Another tenant may use the same name.
     signInAs(world.users.adminB);
-    expect((await createOrderAction(order({ name: "Training copy" }))).ok).toBe(true);
+    expect((await createOrderAction(order({ name: "Name in use" }))).ok).toBe(true);
   });
 
   it("lets a sales rep order for any customer, waiting for setup, and tells the customer's admins", async () => {
@@ -108,10 +111,29 @@ describe("ordering a sandbox", () => {
   });
 
   it("lists orders by who may see them: the rep's own, the tenant's for its admin, all for operators", async () => {
-    const names = async (userId: string) => (await listOrders((await loadActor(userId, undefined, true))!)).rows.map((o) => o.name).sort();
-    expect(await names(world.users.sales)).toEqual(["For Alpha"]);
-    expect(await names(world.users.adminA)).toEqual(["For Alpha", "Training copy"]);
-    expect(await names(world.users.adminB)).toEqual(["Training copy"]);
-    expect(await names(world.users.operator)).toEqual(["For Alpha", "Training copy", "Training copy"]);
+    // Its own three orders, one by each who orders; the other tests' orders are in the list too.
+    signInAs(world.users.sales);
+    expect((await createOrderForCustomerAction({ ...order({ name: "Listed for Alpha" }), tenantId: world.tenantA })).ok).toBe(true);
+    signInAs(world.users.adminA);
+    expect((await createOrderAction(order({ name: "Listed by Alpha" }))).ok).toBe(true);
+    signInAs(world.users.adminB);
+    expect((await createOrderAction(order({ name: "Listed by Beta" }))).ok).toBe(true);
+    const ours = ["Listed by Alpha", "Listed by Beta", "Listed for Alpha"];
+    const visible = async (userId: string) => (await listOrders((await loadActor(userId, undefined, true))!)).rows;
+    const names = (rows: Awaited<ReturnType<typeof visible>>) => rows.map((o) => o.name).filter((name) => ours.includes(name)).sort();
+
+    const bySales = await visible(world.users.sales);
+    expect(names(bySales)).toEqual(["Listed for Alpha"]);
+    expect(new Set(bySales.map((o) => o.orderedById))).toEqual(new Set([world.users.sales]));
+    const byAdminA = await visible(world.users.adminA);
+    expect(names(byAdminA)).toEqual(["Listed by Alpha", "Listed for Alpha"]);
+    expect(new Set(byAdminA.map((o) => o.tenantId))).toEqual(new Set([world.tenantA]));
+    const byAdminB = await visible(world.users.adminB);
+    expect(names(byAdminB)).toEqual(["Listed by Beta"]);
+    expect(new Set(byAdminB.map((o) => o.tenantId))).toEqual(new Set([world.tenantB]));
+    const byOperator = await visible(world.users.operator);
+    expect(names(byOperator)).toEqual(ours);
+    // All: every order in the database (fewer than a page's worth here).
+    expect(byOperator.map((o) => o.id).sort()).toEqual((await db.sandbox.findMany({ select: { id: true } })).map((s) => s.id).sort());
   });
 });
