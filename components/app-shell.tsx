@@ -4,6 +4,7 @@ import { ROLE_LABEL, type Actor } from "@/lib/auth/policy";
 import { navigationFor } from "@/lib/auth/navigation";
 import { NavLinks } from "./nav-links";
 import { NotificationBell } from "./notification-bell";
+import { PageAnnouncer } from "./page-announcer";
 import { SignOutButton, SignOutEverywhereButton } from "./sign-out-button";
 
 /** The signed-in frame: who you are, your tenant and role, the navigation your role has, sign-out. */
@@ -44,7 +45,7 @@ export function AppShell({ actor, children }: { actor: Actor; children: ReactNod
         </nav>
       </header>
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
-        {children}
+        <PageAnnouncer>{children}</PageAnnouncer>
       </main>
     </div>
   );

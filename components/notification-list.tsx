@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useTransition } from "react";
+import { useEffect, useRef, useTransition } from "react";
 import { markNotificationsReadAction } from "@/lib/notifications/actions";
 import { formatWhen } from "@/lib/format";
 import { callAction } from "@/lib/actions/call-action";
@@ -15,19 +15,57 @@ interface Item {
   read: boolean;
 }
 
+/**
+ * The notifications menu. It closes as a menu does: on Escape (the keyboard goes back to
+ * its button), on a click outside, and when the keyboard leaves it, so that on a phone,
+ * where it covers the page, it never hides the control that has focus.
+ */
 export function NotificationList({ items, unread }: { items: Item[]; unread: number }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const mark = (id?: string) =>
+  const menu = useRef<HTMLDetailsElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const mark = (id?: string) => {
+    if (pending) return;
     startTransition(async () => {
       const result = await callAction(() => markNotificationsReadAction(id ? { id } : {}));
-      if (result.ok) router.refresh();
+      if (!result.ok) return;
+      router.refresh();
+      // The pressed "Mark read" is gone with the refresh: the keyboard waits on the panel's heading.
+      heading.current?.focus();
     });
+  };
+  const close = (focusButton: boolean) => {
+    const details = menu.current;
+    if (!details?.open) return;
+    details.open = false;
+    if (focusButton) details.querySelector("summary")?.focus();
+  };
+
+  useEffect(() => {
+    const clickedOutside = (event: PointerEvent) => {
+      if (menu.current && !menu.current.contains(event.target as Node)) close(false);
+    };
+    document.addEventListener("pointerdown", clickedOutside);
+    return () => document.removeEventListener("pointerdown", clickedOutside);
+  }, []);
 
   return (
     // A notice is written by the run's follow-up, after the page that shows the
     // run has rendered: opening the menu fetches the list afresh.
-    <details className="relative" data-testid="notifications" onToggle={(e) => e.currentTarget.open && router.refresh()}>
+    <details
+      ref={menu}
+      className="relative"
+      data-testid="notifications"
+      onToggle={(e) => e.currentTarget.open && router.refresh()}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") close(true);
+      }}
+      onBlur={(e) => {
+        // Focus moving to nothing (a click on the page's background) is the click-outside's to handle.
+        if (e.relatedTarget && !e.currentTarget.contains(e.relatedTarget)) close(false);
+      }}
+    >
       <summary className="cursor-pointer list-none whitespace-nowrap rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
         Notifications
         {unread > 0 && (
@@ -40,9 +78,11 @@ export function NotificationList({ items, unread }: { items: Item[]; unread: num
       {/* On a phone the bell need not sit at the right edge: the panel spans the screen instead of hanging off it. */}
       <div className="fixed inset-x-2 z-20 mt-2 max-h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white p-3 shadow-lg sm:absolute sm:inset-x-auto sm:right-0 sm:w-80">
         <div className="flex items-center justify-between">
-          <p className="text-sm font-semibold">Notifications</p>
+          <h2 ref={heading} tabIndex={-1} className="text-sm font-semibold">
+            Notifications
+          </h2>
           {unread > 0 && (
-            <button type="button" disabled={pending} onClick={() => mark()} className="text-xs font-medium text-brand-700 underline disabled:opacity-60">
+            <button type="button" aria-disabled={pending || undefined} onClick={() => mark()} className="min-h-6 text-xs font-medium text-brand-700 underline aria-disabled:opacity-60">
               Mark all read
             </button>
           )}
@@ -65,8 +105,8 @@ export function NotificationList({ items, unread }: { items: Item[]; unread: num
                 <p className="flex items-center justify-between text-xs text-slate-600">
                   <span>{formatWhen(n.createdAt)}</span>
                   {!n.read && (
-                    <button type="button" disabled={pending} onClick={() => mark(n.id)} className="text-brand-700 underline">
-                      Mark read
+                    <button type="button" aria-disabled={pending || undefined} onClick={() => mark(n.id)} className="min-h-6 min-w-6 px-1 text-brand-700 underline aria-disabled:opacity-60">
+                      Mark read<span className="sr-only">: {n.message}</span>
                     </button>
                   )}
                 </p>

@@ -1,12 +1,22 @@
 "use client";
 
 import { useId } from "react";
-import { useWatch, type Control, type FieldErrors, type UseFormRegister } from "react-hook-form";
+import { useWatch, type Control, type FieldErrors, type UseFormRegister, type UseFormSetFocus } from "react-hook-form";
 import { MAX_PLANS_PER_TYPE, MAX_PLANS_TOTAL, planTotalWhileTyping, type OrderInput } from "@/lib/orders/schema";
 import { PLAN_LABEL } from "@/lib/sanitizer/options";
 import { USER_PLANS } from "@/lib/sanitizer/options";
 
 type Values = OrderInput & { tenantId?: string };
+
+/**
+ * A submit refused for the plans' total ("order at least one") has no field of its own
+ * to take the keyboard's place, so nothing would: the first plan's field takes it, and
+ * a screen reader says the group's error as it enters the group. Called as the form's
+ * `handleSubmit` refuses; a field with an error of its own is focused after it.
+ */
+export function focusPlanCountsOnTotalError(errors: FieldErrors<Values>, setFocus: UseFormSetFocus<Values>): void {
+  if (errors.planCounts?.message ?? errors.planCounts?.root?.message) setFocus(`planCounts.${USER_PLANS[0]}`);
+}
 
 /** One whole-number field per plan type, with the running total and the group's own error. */
 export function PlanCountsFieldset({

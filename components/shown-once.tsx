@@ -1,13 +1,21 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { useAnnounce } from "./page-announcer";
 
-/** A secret shown this once (a new API token, a webhook's signing secret), with a Copy button. */
+/**
+ * A secret shown this once (a new API token, a webhook's signing secret), with a Copy
+ * button. It takes the keyboard's place as it appears, so a screen reader says its
+ * heading and cannot miss what will not be shown again.
+ */
 export function ShownOnce({ heading, note, value, testId }: { heading: string; note: string; value: string; testId: string }) {
   const [copied, setCopied] = useState(false);
+  const announce = useAnnounce();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), [value]);
   return (
     <section aria-labelledby={`${testId}-heading`} className="rounded-md border border-brand-200 bg-brand-50 p-4" data-testid={testId}>
-      <h3 id={`${testId}-heading`} className="font-semibold text-brand-900">
+      <h3 id={`${testId}-heading`} ref={headingRef} tabIndex={-1} className="font-semibold text-brand-900">
         {heading}
       </h3>
       <p className="mt-1 text-sm text-brand-900">{note}</p>
@@ -18,7 +26,18 @@ export function ShownOnce({ heading, note, value, testId }: { heading: string; n
         <button
           type="button"
           className="rounded-md border border-brand-600 px-3 py-1 text-sm font-semibold text-brand-700 hover:bg-white"
-          onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false))}
+          onClick={() =>
+            void navigator.clipboard?.writeText(value).then(
+              () => {
+                setCopied(true);
+                announce("Copied to the clipboard.");
+              },
+              () => {
+                setCopied(false);
+                announce("It could not be copied: select it and copy it yourself.");
+              },
+            )
+          }
         >
           {copied ? "Copied" : "Copy"}
         </button>

@@ -48,6 +48,8 @@ test("a customer admin creates a token, a pipeline uses it, and revoking it ends
   await form.getByRole("button", { name: "Create the token" }).click();
   const shown = page.getByTestId("new-token");
   await expect(shown).toContainText(`“${name}” is ready`);
+  // Shown only this once: it takes the keyboard's place, so a screen reader says it.
+  await expect(shown.getByRole("heading", { name: `“${name}” is ready` })).toBeFocused();
   const token = (await page.getByTestId("new-token-value").textContent())!.trim();
   expect(token).toMatch(/^sbp_/);
   const row = page.getByTestId("token-row").filter({ hasText: name });
@@ -71,8 +73,14 @@ test("a customer admin creates a token, a pipeline uses it, and revoking it ends
   await page.reload();
   await expect(row).not.toContainText("Never");
   page.once("dialog", (dialog) => void dialog.accept());
-  await row.getByRole("button", { name: `Revoke ${name}` }).click();
+  // Its name says whose it is, after the label that is seen.
+  const revoke = row.getByRole("button", { name: /^Revoke/ });
+  await expect(revoke).toHaveAccessibleName(new RegExp(`^Revoke\\s*: ${name}$`));
+  await revoke.click();
   await expect(row).toContainText("Revoked");
+  // Said, and the keyboard's place is not lost with the button.
+  await expect(page.getByTestId("page-announcement")).toHaveText(`“${name}” revoked: pipelines using it stop working at once.`);
+  await expect(page.getByRole("heading", { name: "API tokens", level: 1 })).toBeFocused();
   const refused = await pipeline.get("/api/v1/sandboxes", { headers: { Authorization: `Bearer ${token}` } });
   expect(refused.status()).toBe(401);
   expect(refused.headers()["content-type"]).toBe("application/problem+json");

@@ -57,6 +57,9 @@ async function throughWizard(page: Page, checks: { onAccess?: () => Promise<void
 async function confirm(page: Page) {
   await page.getByRole("button", { name: "Confirm and start the copy" }).click();
   await expect(page.getByText("Tick the box to confirm that there is no going back.")).toBeVisible();
+  // The box takes the keyboard's place, and its error is its description.
+  await expect(page.getByLabel(/there is no going back/)).toBeFocused();
+  await expect(page.getByLabel(/there is no going back/)).toHaveAccessibleDescription("Tick the box to confirm that there is no going back.");
   await page.getByLabel(/there is no going back/).check();
   await page.getByRole("button", { name: "Confirm and start the copy" }).click();
   await expect(page).toHaveURL(/\/sandboxes\/[^/]+$/);
@@ -106,7 +109,7 @@ test.describe("ordering a sandbox", () => {
       domain: "resume.example",
       onAccess: async () => {
         await page.getByLabel("Search people").fill("zzzz-nobody");
-        await expect(page.getByText(/^0 of \d+ people match/)).toBeVisible();
+        await expect(page.getByTestId("people-match")).toHaveText(/^0 of \d+ people match/);
         await page.getByLabel("Search people").fill("");
         await page.getByLabel("Show", { exact: true }).selectOption("chosen");
         await expect(page.getByRole("checkbox", { name: /^Give .* access$/, checked: true })).toHaveCount(3);
@@ -149,7 +152,7 @@ test.describe("ordering a sandbox", () => {
     await expect(page.getByTestId("estimate")).toContainText("Choose a customer");
     await expectAccessible(page, "sales order form");
     await page.getByLabel("Search by company name or customer id").fill("fjord");
-    await expect(page.getByText("1 customer shown.")).toBeVisible();
+    await expect(page.getByTestId("customer-count")).toHaveText("1 customer shown.");
     await page.getByLabel(/Fjordline Logistics AB/).check();
     await expect(page.getByTestId("selected-customer")).toContainText("Fjordline Logistics AB (Cust10002)");
     await expect(page.getByTestId("production-size")).toContainText(/\d/);
@@ -159,6 +162,7 @@ test.describe("ordering a sandbox", () => {
     await page.getByLabel(/not a backup/).check();
     await page.getByRole("button", { name: "File the order" }).click();
     await expect(page.getByTestId("order-filed")).toContainText(`Order “${name}” filed for Fjordline Logistics AB`);
+    await expect(page.getByTestId("order-filed")).toBeFocused();
     const row = page.getByRole("row", { name: new RegExp(name) });
     await expect(row).toContainText("Awaiting setup");
     await expect(row).toContainText("(for the customer)");

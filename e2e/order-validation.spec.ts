@@ -32,6 +32,13 @@ test.describe("order validation and permissions", () => {
     await expectFieldError(page, /not a backup/, /not a backup/);
     await expectAccessible(page, "order form with errors");
 
+    // Only the plans' total is wrong: its group has no field of its own, so the first plan's field takes the keyboard's place.
+    await page.getByLabel("Sandbox name").fill("Plans only");
+    await page.getByLabel(/dead end/).check();
+    await page.getByLabel(/not a backup/).check();
+    await page.getByRole("button", { name: "Order and continue to setup" }).click();
+    await expect(page.getByRole("spinbutton", { name: "Sales Essentials" })).toBeFocused();
+
     await page.getByLabel("Sandbox name").fill("bad/name!");
     await page.getByLabel("Marketing").fill("101");
     await page.getByRole("button", { name: "Order and continue to setup" }).click();

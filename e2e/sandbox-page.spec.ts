@@ -157,6 +157,9 @@ test("a refresh keeps the old copy ready and usable until the verified swap", as
   await expectAccessible(page);
   await dialog.getByRole("button", { name: "Yes, refresh the sandbox" }).click();
   await expect(page.getByTestId("run-progress")).toContainText("The current copy stays ready and usable");
+  // Said in the page's status region, and the keyboard lands on the run's progress, not on the page's body.
+  await expect(page.getByTestId("page-announcement")).toHaveText("Refresh started.");
+  await expect(page.getByRole("heading", { name: /^Refreshing the sandbox/ })).toBeFocused();
 
   // While the run goes, the sandbox still points at the old copy, and the old copy answers.
   const oldUrl = new URL(dbUrl);
@@ -232,6 +235,9 @@ test("a refresh waiting for room says so, and its customer may cancel it before 
     await expectAccessible(page);
     await page.getByRole("button", { name: "Cancel this refresh" }).click();
     await expect(page.getByRole("heading", { name: "The last refresh was cancelled" })).toBeVisible();
+    // The button went with the waiting run: its outcome is said on the page, and the keyboard goes to the page's heading.
+    await expect(page.getByTestId("page-announcement")).toHaveText("Cancelled before it started.");
+    await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
     await expect(page.getByTestId("run-cancelled")).toContainText(/Cancelled by .+ before it started\. Nothing was changed\./);
     await expect(page.getByTestId("run-failure")).toHaveCount(0);
     await expect(page.getByTestId("run-row").first()).toContainText("Cancelled");
@@ -267,7 +273,9 @@ test("a waiting run's Cancel, clicked after a worker took the run, stops nothing
     // A worker claims it while the page is open.
     await portal.query(`UPDATE "SandboxRun" SET status = 'RUNNING', "startedAt" = now(), "heartbeatAt" = now() WHERE id = $1`, [runId]);
     await page.getByRole("button", { name: "Cancel this refresh" }).click();
-    await expect(page.getByText("The run started meanwhile, so it was not cancelled.", { exact: false })).toBeVisible();
+    // Shown by the button, which stays, and said in the page's status region.
+    await expect(page.getByTestId("action-message")).toContainText("The run started meanwhile, so it was not cancelled.");
+    await expect(page.getByTestId("page-announcement")).toContainText("The run started meanwhile, so it was not cancelled.");
     const [run] = (await portal.query<{ stopReason: string | null; status: string }>(`SELECT "stopReason", status FROM "SandboxRun" WHERE id = $1`, [runId])).rows;
     expect(run).toEqual({ status: "RUNNING", stopReason: null });
   });

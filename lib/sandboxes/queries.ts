@@ -86,6 +86,12 @@ export function sandboxScope(actor: Actor, sandboxId: string): Prisma.SandboxWhe
   return { ...visibleSandboxes(actor), id: sandboxId };
 }
 
+/** The sandbox's name, for the page's title, only when the actor may see it. */
+export async function sandboxNameForActor(actor: Actor, sandboxId: string): Promise<string | null> {
+  const sandbox = await db.sandbox.findFirst({ where: sandboxScope(actor, sandboxId), select: { name: true } });
+  return sandbox?.name ?? null;
+}
+
 export async function getSandboxForActor(actor: Actor, sandboxId: string) {
   const sandbox = await db.sandbox.findFirst({
     where: sandboxScope(actor, sandboxId),

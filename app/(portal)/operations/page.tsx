@@ -104,7 +104,7 @@ export default async function OperationsPage() {
                 <td className="px-3 py-2">{r.sandbox.name}</td>
                 <td className="px-3 py-2">
                   <Link href={`/operations/runs/${r.id}`} className="text-brand-700 underline">
-                    {r.kind.toLowerCase()}: technical details
+                    {r.kind.toLowerCase()}: technical details<span className="sr-only"> of {r.sandbox.name} ({r.sandbox.tenant.companyName})</span>
                   </Link>
                 </td>
                 <td className="px-3 py-2 text-slate-700">{r.error}</td>

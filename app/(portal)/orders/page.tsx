@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ArrivalMessage } from "@/components/arrival-message";
 import { KIND_LABEL } from "@/lib/sanitizer/options";
 import { orderedKind } from "@/lib/wizard/defaults";
 import { forbidden } from "next/navigation";
@@ -49,16 +50,17 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
           </Link>
         )}
       </div>
-      <div aria-live="polite">
+      <div>
+        {/* Arriving with the page, a live region is seldom read: the message takes the keyboard's place (ArrivalMessage). */}
         {justFiled && (
-          <p className="mt-4 rounded-md bg-green-50 p-3 text-sm text-green-900" data-testid="order-filed">
+          <ArrivalMessage testId="order-filed">
             Order “{justFiled.name}” filed for {justFiled.tenant.companyName}. Their admins have been asked to run the setup.
-          </p>
+          </ArrivalMessage>
         )}
         {cancelled && (
-          <p className="mt-4 rounded-md bg-green-50 p-3 text-sm text-green-900" data-testid="order-cancelled">
+          <ArrivalMessage testId="order-cancelled">
             The order was cancelled, and the other side has been told.
-          </p>
+          </ArrivalMessage>
         )}
       </div>
       <SandboxListFilters

@@ -89,7 +89,7 @@ export default async function WebhooksPage() {
                 <td className="px-3 py-2">{formatWhen(d.createdAt)}</td>
                 <td className="px-3 py-2">{deliveryState(d)}</td>
                 <td className="px-3 py-2 text-sm">{d.status === "DELIVERED" ? "—" : (d.lastError ?? "—")}</td>
-                <td className="px-3 py-2">{d.status !== "PENDING" && <ReplayDeliveryButton id={d.id} event={d.eventType} />}</td>
+                <td className="px-3 py-2">{d.status !== "PENDING" && <ReplayDeliveryButton id={d.id} event={d.eventType} url={d.endpoint.url} createdAt={formatWhen(d.createdAt)} />}</td>
               </tr>
             ))}
           </DataTable>

@@ -9,7 +9,8 @@ export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
     <RowActionButton
       label="Revoke"
       pendingLabel="Revoking…"
-      accessibleLabel={`Revoke ${name}`}
+      context={name}
+      done={`“${name}” revoked: pipelines using it stop working at once.`}
       confirm={`Revoke “${name}”? Pipelines using it stop working at once.`}
       danger
       action={() => revokeTokenAction({ id })}

@@ -16,7 +16,11 @@ import { DangerSection } from "@/components/danger-section";
 import { CancelOrderForm } from "./_components/cancel-order-form";
 import { EditOrderForm } from "./_components/edit-order-form";
 
-export const metadata: Metadata = { title: "Order" };
+/** The order's name in the title: moving from one order to another is then said, and tabs tell them apart. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const order = await getManagedOrder(await requireActor(), (await params).id);
+  return { title: order ? `Order for ${order.name}` : "Order" };
+}
 
 /** One order: its facts and note; while its setup is not confirmed, changing and cancelling it. */
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {

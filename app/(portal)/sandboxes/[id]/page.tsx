@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, isStaff } from "@/lib/auth/policy";
-import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, keptTaskNames, listRuns } from "@/lib/sandboxes/queries";
+import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, keptTaskNames, listRuns, sandboxNameForActor } from "@/lib/sandboxes/queries";
 import { StatusBadge } from "@/components/status-badge";
 import { OpenSandboxLink } from "@/components/open-sandbox-link";
 import { DangerSection } from "@/components/danger-section";
@@ -29,9 +29,13 @@ import { RunHistory } from "./_components/run-history";
 import { SandboxFacts } from "./_components/sandbox-facts";
 import { SanitizationReport } from "./_components/sanitization-report";
 
-export const metadata: Metadata = { title: "Sandbox" };
-
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ run?: string | string[]; history?: string | string[] }> };
+
+/** The sandbox's name in the title: moving from one sandbox to another is then said, and tabs tell them apart. */
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const name = await sandboxNameForActor(await requireActor("sandbox.view"), (await params).id);
+  return { title: name ? `${name} · Sandbox` : "Sandbox" };
+}
 
 /** The history's page asked for: a whole number from 1, else the first. */
 function historyPage(param: string | string[] | undefined): number {

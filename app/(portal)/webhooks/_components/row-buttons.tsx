@@ -8,7 +8,8 @@ export function RemoveEndpointButton({ id, url }: { id: string; url: string }) {
     <RowActionButton
       label="Remove"
       pendingLabel="Removing…"
-      accessibleLabel={`Remove ${url}`}
+      context={url}
+      done={`${url} removed: it gets no more events.`}
       confirm={`Remove ${url}? It gets no more events, and its delivery log goes with it.`}
       danger
       action={() => deleteEndpointAction({ id })}
@@ -16,6 +17,15 @@ export function RemoveEndpointButton({ id, url }: { id: string; url: string }) {
   );
 }
 
-export function ReplayDeliveryButton({ id, event }: { id: string; event: string }) {
-  return <RowActionButton label="Send again" pendingLabel="Sending…" accessibleLabel={`Send the ${event} event again`} action={() => replayDeliveryAction({ id })} />;
+/** `createdAt` as the row shows it: one endpoint gets many events of a type, and the time tells them apart. */
+export function ReplayDeliveryButton({ id, event, url, createdAt }: { id: string; event: string; url: string; createdAt: string }) {
+  return (
+    <RowActionButton
+      label="Send again"
+      pendingLabel="Sending…"
+      context={`${event} to ${url}, ${createdAt}`}
+      done={`The ${event} event is sent again to ${url}.`}
+      action={() => replayDeliveryAction({ id })}
+    />
+  );
 }

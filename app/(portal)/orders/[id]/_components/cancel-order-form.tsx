@@ -33,10 +33,10 @@ export function CancelOrderForm({ sandboxId, name }: { sandboxId: string; name: 
       <FormStatus message={error} testId="cancel-order-error" />
       <button
         type="button"
-        onClick={() => void cancel()}
-        disabled={pending}
+        onClick={() => !pending && void cancel()}
+        aria-disabled={pending || undefined}
         aria-busy={pending || undefined}
-        className="rounded-md border border-red-300 bg-white px-4 py-2 text-sm font-semibold text-red-800 hover:bg-red-50 disabled:opacity-60"
+        className="rounded-md border border-red-300 bg-white px-4 py-2 text-sm font-semibold text-red-800 hover:bg-red-50 aria-disabled:opacity-60"
       >
         {pending ? "Cancelling…" : "Cancel the order"}
       </button>

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
-import { PlanCountsFieldset } from "@/components/plan-counts-fieldset";
+import { focusPlanCountsOnTotalError, PlanCountsFieldset } from "@/components/plan-counts-fieldset";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { TextareaField } from "@/components/textarea-field";
@@ -21,7 +21,7 @@ type Values = OrderInput & { tenantId?: string };
 export function EditOrderForm({ order }: { order: { id: string; name: string; planCounts: PlanCounts; note: string } }) {
   const router = useRouter();
   const [status, setStatus] = useState<{ message: string; tone: "error" | "info" } | null>(null);
-  const { register, handleSubmit, formState, setError, control } = useForm<Values>({
+  const { register, handleSubmit, formState, setError, setFocus, control } = useForm<Values>({
     resolver: zodResolver(orderSchema) as unknown as Resolver<Values>,
     defaultValues: { name: order.name, planCounts: order.planCounts, note: order.note, acknowledgeDeadEnd: true, acknowledgeNotBackup: true },
   });
@@ -40,7 +40,7 @@ export function EditOrderForm({ order }: { order: { id: string; name: string; pl
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-5" aria-label="Change the order">
+    <form onSubmit={handleSubmit(onSubmit, (refused) => focusPlanCountsOnTotalError(refused, setFocus))} noValidate className="space-y-5" aria-label="Change the order">
       <TextField label="Sandbox name" hint={NAME_RULE_TEXT} error={errors.name?.message} autoComplete="off" {...register("name")} className="max-w-md" />
       <PlanCountsFieldset register={register} errors={errors} control={control} />
       <TextareaField label="Note" hint={`Up to ${NOTE_MAX} characters; shown on the order, in the setup wizard and on the sandbox's page.`} error={errors.note?.message} rows={3} {...register("note")} />

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { callAction } from "@/lib/actions/call-action";
+import { useAnnounce } from "@/components/page-announcer";
 
 type Tone = "primary" | "secondary" | "danger";
 
@@ -14,11 +15,14 @@ const TONE_CLASS: Record<Tone, string> = {
 };
 
 /** The look of the sandbox page's buttons, for one that runs no action of its own (a confirmation's first step). */
-export const buttonClass = (tone: Tone) => `rounded-md px-3 py-1.5 text-sm font-semibold disabled:cursor-not-allowed disabled:opacity-60 ${TONE_CLASS[tone]}`;
+export const buttonClass = (tone: Tone) =>
+  `rounded-md px-3 py-1.5 text-sm font-semibold disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-not-allowed aria-disabled:opacity-60 ${TONE_CLASS[tone]}`;
 
 /**
  * A button that runs one server action, says so while it runs, announces the
- * outcome in a live region and refreshes the page's server data on success.
+ * outcome in the page's status region (the button may be gone once the page is
+ * refreshed) and refreshes the page's server data on success. While it runs it is
+ * marked busy rather than disabled, so the keyboard's place stays on it.
  */
 export function ActionButton<T>({
   action,
@@ -35,29 +39,29 @@ export function ActionButton<T>({
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const announce = useAnnounce();
 
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
       <button
         type="button"
-        disabled={pending}
+        aria-disabled={pending || undefined}
         aria-busy={pending || undefined}
-        onClick={() =>
+        onClick={() => {
+          if (pending) return;
           startTransition(async () => {
             const result = await callAction(action);
-            if (result.ok) {
-              setMessage({ ok: true, text: done?.(result.data) ?? "Done." });
-              router.refresh();
-            } else {
-              setMessage({ ok: false, text: result.message });
-            }
-          })
-        }
+            const text = result.ok ? (done?.(result.data) ?? "Done.") : result.message;
+            setMessage({ ok: result.ok, text });
+            announce(text);
+            if (result.ok) router.refresh();
+          });
+        }}
         className={buttonClass(tone)}
       >
         {pending ? "Working…" : children}
       </button>
-      <span aria-live="polite" className={`text-sm ${message?.ok === false ? "text-red-700" : "text-green-800"}`}>
+      <span data-testid="action-message" className={`text-sm ${message?.ok === false ? "text-red-700" : "text-green-800"}`}>
         {message?.text}
       </span>
     </span>

@@ -68,8 +68,9 @@ export function AutoRefreshForm({ sandboxId, day }: { sandboxId: string; day: nu
       </div>
       <button
         type="submit"
-        disabled={formState.isSubmitting}
-        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50 disabled:opacity-60"
+        aria-disabled={formState.isSubmitting || undefined}
+        onClick={(event) => formState.isSubmitting && event.preventDefault()}
+        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50 aria-disabled:opacity-60"
       >
         {formState.isSubmitting ? "Saving…" : "Save schedule"}
       </button>

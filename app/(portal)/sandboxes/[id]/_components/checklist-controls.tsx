@@ -36,8 +36,11 @@ export function TickBox({ sandboxId, item, ticked, disabled, children }: { sandb
           id={id}
           type="checkbox"
           checked={checked}
-          disabled={disabled || pending}
+          disabled={disabled}
+          // Busy, not disabled, while it saves: a disabled box would drop the keyboard's place.
+          aria-busy={pending || undefined}
           onChange={(event) => {
+            if (pending) return;
             const next = event.currentTarget.checked;
             setClicked({ value: next, over: ticked });
             startTransition(async () => {

@@ -8,6 +8,7 @@ import { TextField } from "@/components/text-field";
 import { deleteSandboxAction } from "@/lib/sandboxes/actions";
 import { deleteSandboxSchema, type DeleteSandboxInput } from "@/lib/sandboxes/schema";
 import { callAction } from "@/lib/actions/call-action";
+import { useAnnounce } from "@/components/page-announcer";
 
 /** Deleting asks for the sandbox's name, typed exactly. */
 export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sandboxName: string }) {
@@ -18,6 +19,7 @@ export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sand
     defaultValues: { sandboxId, confirmName: "" },
   });
   const typed = useWatch({ control, name: "confirmName" });
+  const announce = useAnnounce();
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
@@ -28,6 +30,7 @@ export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sand
       else setFormError(result.message);
       return;
     }
+    announce("Deletion started.");
     router.refresh();
   });
 
@@ -47,8 +50,11 @@ export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sand
       </p>
       <button
         type="submit"
-        disabled={formState.isSubmitting || typed !== sandboxName}
-        className="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:opacity-60"
+        // Busy, not disabled, while it deletes: a disabled button would drop the keyboard's place.
+        disabled={typed !== sandboxName}
+        aria-disabled={formState.isSubmitting || undefined}
+        onClick={(event) => formState.isSubmitting && event.preventDefault()}
+        className="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:opacity-60"
       >
         {formState.isSubmitting ? "Deleting…" : "Delete sandbox"}
       </button>

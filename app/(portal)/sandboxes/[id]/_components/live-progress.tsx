@@ -103,7 +103,8 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
 
   return (
     <section aria-labelledby="progress-heading" className="rounded-lg border border-blue-200 bg-white p-4" data-testid="run-progress">
-      <h2 id="progress-heading" className="text-lg font-semibold">
+      {/* Where the keyboard goes when the control that started or stopped the run is gone (components/page-announcer.tsx). */}
+      <h2 id="progress-heading" tabIndex={-1} data-focus-after-action className="text-lg font-semibold">
         {KIND_LABEL[run.kind] ?? "Run"} {active ? "" : run.status === "SUCCEEDED" ? "— finished" : "— stopped"}
       </h2>
       <p role="status" className="sr-only" data-testid="run-announcement">

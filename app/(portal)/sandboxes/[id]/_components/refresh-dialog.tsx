@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { refreshSandboxAction } from "@/lib/sandboxes/actions";
 import { callAction } from "@/lib/actions/call-action";
+import { useAnnounce } from "@/components/page-announcer";
 
 /** Explains what a refresh does and starts one with the saved choices only after an explicit confirmation. */
 export function RefreshDialog({ sandboxId, sandboxName }: { sandboxId: string; sandboxName: string }) {
@@ -11,17 +12,21 @@ export function RefreshDialog({ sandboxId, sandboxName }: { sandboxId: string; s
   const dialog = useRef<HTMLDialogElement>(null);
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
+  const announce = useAnnounce();
 
-  const confirm = () =>
+  const confirm = () => {
+    if (pending) return;
     startTransition(async () => {
       const result = await callAction(() => refreshSandboxAction({ sandboxId }));
       if (result.ok) {
         dialog.current?.close();
+        announce("Refresh started.");
         router.refresh();
       } else {
         setError(result.message);
       }
     });
+  };
 
   return (
     <>
@@ -54,9 +59,9 @@ export function RefreshDialog({ sandboxId, sandboxName }: { sandboxId: string; s
           <button
             type="button"
             onClick={confirm}
-            disabled={pending}
+            aria-disabled={pending || undefined}
             aria-busy={pending || undefined}
-            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-700 aria-disabled:opacity-60"
           >
             {pending ? "Starting…" : "Yes, refresh the sandbox"}
           </button>

@@ -40,7 +40,7 @@ export function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: 
                 {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && (
                   <p className="mt-0.5">
                     <Link href={`/sandboxes/${sandboxId}?run=${run.id}#report-heading`} className="text-brand-700 underline">
-                      Show report
+                      Show report<span className="sr-only"> of the {(KIND[run.kind] ?? run.kind).toLowerCase()} requested {formatWhen(run.createdAt)}</span>
                     </Link>
                   </p>
                 )}

@@ -1,5 +1,6 @@
 "use client";
 
+import { SettledStatus } from "@/components/settled-status";
 import { useId, useMemo, useState } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 
@@ -35,6 +36,12 @@ export function CustomerPicker({
     return { shown: matches.slice(0, SHOWN_AT_MOST), matching: matches.length };
   }, [customers, query]);
   const selected = customers.find((c) => c.id === selectedId);
+  const countText =
+    shown.length === 0
+      ? "No customer matches."
+      : matching > shown.length
+        ? `The first ${shown.length} of ${matching} customers shown: search to find the others.`
+        : `${shown.length} customer${shown.length === 1 ? "" : "s"} shown.`;
   const errorId = error ? `${id}-error` : undefined;
   return (
     <fieldset aria-describedby={[`${id}-selected`, errorId].filter(Boolean).join(" ")}>
@@ -50,13 +57,10 @@ export function CustomerPicker({
         className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
         aria-controls={`${id}-list`}
       />
-      <p id={`${id}-count`} className="mt-1 text-xs text-slate-600" aria-live="polite">
-        {shown.length === 0
-          ? "No customer matches."
-          : matching > shown.length
-            ? `The first ${shown.length} of ${matching} customers shown: search to find the others.`
-            : `${shown.length} customer${shown.length === 1 ? "" : "s"} shown.`}
+      <p id={`${id}-count`} className="mt-1 text-xs text-slate-600" data-testid="customer-count">
+        {countText}
       </p>
+      <SettledStatus text={countText} />
       <div id={`${id}-list`} className="mt-1 max-h-56 overflow-y-auto rounded-md border border-slate-200 bg-white">
         {shown.map((c) => (
           <label key={c.id} className="flex cursor-pointer items-center gap-2 px-3 py-2 text-sm hover:bg-slate-50 has-[:checked]:bg-brand-50">

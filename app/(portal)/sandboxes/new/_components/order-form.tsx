@@ -21,7 +21,7 @@ import {
 import { CustomerPicker, type CustomerOption } from "./customer-picker";
 import { EstimatePanel, type EstimateState } from "./estimate-panel";
 import { KindChoice } from "./kind-choice";
-import { PlanCountsFieldset } from "@/components/plan-counts-fieldset";
+import { focusPlanCountsOnTotalError, PlanCountsFieldset } from "@/components/plan-counts-fieldset";
 import { showServerFieldErrors } from "@/components/server-field-errors";
 import { callAction } from "@/lib/actions/call-action";
 
@@ -38,7 +38,7 @@ export function OrderForm(props: Props) {
   // Filed: the button stays disabled while the next page loads (the setup reads production first), so a second click files nothing twice.
   const [filed, setFiled] = useState(false);
   const schema = props.mode === "customer" ? orderForCustomerSchema : orderSchema;
-  const { register, handleSubmit, formState, setError, control } = useForm<Values>({
+  const { register, handleSubmit, formState, setError, setFocus, control } = useForm<Values>({
     resolver: zodResolver(schema) as unknown as Resolver<Values>,
     defaultValues: { name: "", kind: "full", planCounts: { ...EMPTY_PLAN_COUNTS }, note: "", tenantId: undefined },
   });
@@ -81,7 +81,7 @@ export function OrderForm(props: Props) {
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="mt-6 space-y-6" aria-label="Sandbox order">
+    <form onSubmit={handleSubmit(onSubmit, (refused) => focusPlanCountsOnTotalError(refused, setFocus))} noValidate className="mt-6 space-y-6" aria-label="Sandbox order">
       {props.mode === "customer" && (
         <CustomerPicker customers={props.customers} selectedId={tenantId} error={errors.tenantId?.message} registration={register("tenantId")} />
       )}

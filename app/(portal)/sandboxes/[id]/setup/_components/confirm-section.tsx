@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { CheckboxField } from "@/components/checkbox-field";
 import { FormStatus } from "@/components/form-status";
 import type { SandboxOptions } from "@/lib/sanitizer/options";
@@ -48,12 +48,17 @@ export function ConfirmSection({
   const [formError, setFormError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]> | undefined>(undefined);
   const [confirming, setConfirming] = useState(false);
+  // Unticked, the box takes the keyboard's place, so a screen reader says its error (which is not a live region).
+  const ackBox = useRef<HTMLInputElement>(null);
 
   async function confirm() {
+    if (confirming) return;
     setFormError(null);
     setAckError(null);
     if (!acknowledged) {
       setAckError(copy.ackMissing);
+      // Once the error is rendered and linked, so that it is said with the box.
+      requestAnimationFrame(() => ackBox.current?.focus());
       return;
     }
     setConfirming(true);
@@ -82,6 +87,7 @@ export function ConfirmSection({
       <CheckboxField
         className="mt-3"
         label={copy.acknowledge}
+        ref={ackBox}
         checked={acknowledged}
         onChange={(e) => setAcknowledged(e.target.checked)}
         error={ackError ?? undefined}
@@ -98,10 +104,12 @@ export function ConfirmSection({
       <button
         type="button"
         onClick={() => void confirm()}
-        disabled={confirming || blockedBy !== null}
+        // Blocked, it cannot be pressed; busy, it stays where the keyboard is (a refusal comes back to it).
+        disabled={blockedBy !== null}
+        aria-disabled={confirming || undefined}
         aria-describedby={blockedBy ? `${id}-blocked` : undefined}
         aria-busy={confirming || undefined}
-        className="mt-3 rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+        className="mt-3 rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60 aria-disabled:opacity-60"
       >
         {confirming ? copy.busy : copy.button}
       </button>

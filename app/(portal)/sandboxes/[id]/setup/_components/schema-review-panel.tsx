@@ -141,10 +141,10 @@ export function SchemaReviewPanel({
       <FormStatus message={message} testId="schema-review-error" />
       <button
         type="button"
-        onClick={() => void save()}
-        disabled={saving}
+        onClick={() => !saving && void save()}
+        aria-disabled={saving || undefined}
         aria-busy={saving || undefined}
-        className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+        className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 aria-disabled:opacity-60"
       >
         {saving ? "Saving your choices…" : "Save these choices"}
       </button>

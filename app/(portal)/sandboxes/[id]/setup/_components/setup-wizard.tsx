@@ -88,6 +88,8 @@ export function SetupWizard(props: {
   }
 
   async function next() {
+    // Busy buttons stay focusable (a disabled one drops the keyboard's place): a second press does nothing.
+    if (pending !== null) return;
     setFormError(null);
     setStepErrors(undefined);
     const fields = STEP_FIELDS[current.id] as Path<WizardFormValues>[];
@@ -111,6 +113,7 @@ export function SetupWizard(props: {
   }
 
   async function back() {
+    if (pending !== null) return;
     setFormError(null);
     setStepErrors(undefined);
     setPending("back");
@@ -124,6 +127,7 @@ export function SetupWizard(props: {
   }
 
   async function saveAndLeave() {
+    if (pending !== null) return;
     setFormError(null);
     setStepErrors(undefined);
     setPending("leave");
@@ -155,12 +159,12 @@ export function SetupWizard(props: {
         </div>
         <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-200 pt-4">
           {step > 0 && (
-            <button type="button" onClick={() => void back()} disabled={pending !== null} className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">
+            <button type="button" onClick={() => void back()} aria-disabled={pending !== null || undefined} className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 aria-disabled:opacity-60">
               {pending === "back" ? "Saving…" : "Back"}
             </button>
           )}
           {current.id !== "review" && (
-            <button type="button" onClick={() => void next()} disabled={pending !== null} aria-busy={pending === "next" || undefined} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">
+            <button type="button" onClick={() => void next()} aria-disabled={pending !== null || undefined} aria-busy={pending === "next" || undefined} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 aria-disabled:opacity-60">
               {pending === "next" ? "Saving…" : "Next"}
             </button>
           )}
@@ -169,7 +173,7 @@ export function SetupWizard(props: {
               Cancel the refresh
             </Link>
           ) : (
-            <button type="button" onClick={() => void saveAndLeave()} disabled={pending !== null} className="ml-auto rounded-md px-3 py-2 text-sm font-medium text-brand-700 underline hover:text-brand-900 disabled:opacity-60">
+            <button type="button" onClick={() => void saveAndLeave()} aria-disabled={pending !== null || undefined} className="ml-auto rounded-md px-3 py-2 text-sm font-medium text-brand-700 underline hover:text-brand-900 aria-disabled:opacity-60">
               {pending === "leave" ? "Saving…" : "Save and finish later"}
             </button>
           )}

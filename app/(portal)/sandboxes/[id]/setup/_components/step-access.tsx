@@ -1,5 +1,6 @@
 "use client";
 
+import { SettledStatus } from "@/components/settled-status";
 import { useId, useMemo, useState } from "react";
 import { useWatch } from "react-hook-form";
 import { PLAN_LABEL } from "@/lib/sanitizer/options";
@@ -121,9 +122,10 @@ export function StepAccess({ form, data, sandbox, mode, confirmations, setConfir
           Remove everyone
         </button>
       </div>
-      <p className="text-sm text-slate-600" aria-live="polite">
+      <p className="text-sm text-slate-600" data-testid="people-match">
         {shown.length} of {data.associates.length} people match.
       </p>
+      <SettledStatus text={`${shown.length} of ${data.associates.length} people match.`} />
       <div className="overflow-x-auto rounded-md border border-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-describedby={error ? `${id}-error` : undefined}>
           <caption className="sr-only">Production users and their access to the sandbox</caption>

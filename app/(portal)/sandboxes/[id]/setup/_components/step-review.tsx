@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { describeKind, PERSONAL_DATA_LABEL, PLAN_LABEL, STATE_AFTER_COPY_LABEL } from "@/lib/sanitizer/options";
 import { sandboxOptionsSchema } from "@/lib/sanitizer/options";
 import type { SchemaReview } from "@/lib/tenants/schema-review";
@@ -27,6 +27,13 @@ function confirmBlockedBy(schema: Loading<SchemaReview>): string | null {
   return open ? `Decide what happens to the ${open === 1 ? "item" : `${open} items`} listed above before you confirm.` : null;
 }
 
+/** What the schema check found, in one sentence. */
+function schemaSaid({ blockers, columns, tables, objects }: SchemaReview): string {
+  if (blockers.length) return "Production's schema has problems that support must solve first.";
+  const open = columns.length + tables.length + objects.length;
+  return open ? `${open === 1 ? "One item" : `${open} items`} of production's data need your decision.` : "Nothing in production's data needs a decision.";
+}
+
 /** Step 6: every choice, what the copy will change in numbers, and the point of no return. */
 export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: StepProps & { goTo: (step: number) => void }) {
   const id = useId();
@@ -34,6 +41,9 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
   const [schema, setSchema] = useState<Loading<SchemaReview>>({ state: "loading" });
   /** Bumped to count again: after a refusal the user may retry, and choices saved for production's own data change the figures. */
   const [counting, setCounting] = useState(0);
+  // The button pressed ("Count again", "Save these choices") is gone once its section changes: the keyboard goes to the section's heading.
+  const dryRunHeading = useRef<HTMLHeadingElement>(null);
+  const schemaHeading = useRef<HTMLHeadingElement>(null);
   const countAgain = () => {
     setDryRun({ state: "loading" });
     setCounting((n) => n + 1);
@@ -142,8 +152,14 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
       </section>
 
       <section aria-labelledby={`${id}-dry`} aria-busy={dryRun.state === "loading"}>
-        <h3 id={`${id}-dry`} className="text-base font-semibold">What the {mode === "refresh" ? "new " : ""}copy will change (dry run on production, nothing is written)</h3>
-        <div aria-live="polite" className="mt-2">
+        <h3 id={`${id}-dry`} ref={dryRunHeading} tabIndex={-1} className="text-base font-semibold">
+          What the {mode === "refresh" ? "new " : ""}copy will change (dry run on production, nothing is written)
+        </h3>
+        {/* One sentence is said as the figures come; the table itself is read when the reader gets to it. */}
+        <p role="status" className="sr-only" data-testid="dry-run-said">
+          {dryRun.state === "loading" ? "Counting on production…" : dryRun.state === "ready" ? "The dry run's figures are ready." : "The figures could not be counted."}
+        </p>
+        <div className="mt-2">
           {dryRun.state === "loading" && <p className="text-sm text-slate-600">Counting on production…</p>}
           {dryRun.state === "error" && (
             <>
@@ -154,7 +170,14 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
                   : describeStepErrors(dryRun.message, dryRun.fieldErrors)}
               </p>
               <StepErrorLinks fieldErrors={dryRun.fieldErrors} goTo={goTo} />
-              <button type="button" onClick={countAgain} className={`mt-2 ${secondaryButton}`}>
+              <button
+                type="button"
+                onClick={() => {
+                  countAgain();
+                  dryRunHeading.current?.focus();
+                }}
+                className={`mt-2 ${secondaryButton}`}
+              >
                 Count again
               </button>
             </>
@@ -164,8 +187,13 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
       </section>
 
       <section aria-labelledby={`${id}-schema`} aria-busy={schema.state === "loading"}>
-        <h3 id={`${id}-schema`} className="text-base font-semibold">Data the CRM does not define</h3>
-        <div aria-live="polite" className="mt-2">
+        <h3 id={`${id}-schema`} ref={schemaHeading} tabIndex={-1} className="text-base font-semibold">
+          Data the CRM does not define
+        </h3>
+        <p role="status" className="sr-only" data-testid="schema-review-said">
+          {schema.state === "loading" ? "Checking production's schema…" : schema.state === "error" ? schema.message : schemaSaid(schema.result)}
+        </p>
+        <div className="mt-2">
           {schema.state === "loading" && <p className="text-sm text-slate-600">Checking production&apos;s tables and custom fields…</p>}
           {schema.state === "error" && <p className="text-sm text-red-700">{schema.message}</p>}
           {schema.state === "ready" && (
@@ -177,6 +205,7 @@ export function StepReview({ form, data, sandbox, mode, confirmations, goTo }: S
               onReviewed={(result) => {
                 setSchema({ state: "ready", result });
                 countAgain();
+                schemaHeading.current?.focus();
               }}
             />
           )}

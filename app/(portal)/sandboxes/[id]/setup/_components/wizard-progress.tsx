@@ -11,6 +11,8 @@ export function WizardProgress({ step, mode }: { step: number; mode: WizardMode 
             aria-current={i === step ? "step" : undefined}
             className={`rounded-full px-3 py-1 ${i === step ? "bg-brand-600 font-semibold text-white" : i < step ? "bg-brand-100 text-brand-900" : "bg-slate-100 text-slate-700"}`}
           >
+            {/* Done is shown by a tick as well as by colour, and said in words. */}
+            {i < step && <span aria-hidden="true">✓ </span>}
             {i + 1}. {s.title}
             {i < step && <span className="sr-only"> (done)</span>}
           </li>
