@@ -90,7 +90,8 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     run: setServerCommand,
   },
   "server:write-off": {
-    usage: "--name pg-eu-2 --confirm pg-eu-2 --reason \"disk lost on 1 Dec\"   (a server lost for good: its sandboxes end as deleted and their people are told why; orders with no copy yet move to another server)",
+    usage:
+      "--name pg-eu-2 --confirm pg-eu-2 --reason \"disk lost on 1 Dec\" [--url - (rebuilt empty at its address with new credentials: checked with them, not stored)]   (a server lost for good: its sandboxes end as deleted and their people are told why; orders with no copy yet move to another server)",
     run: writeOffServerCommand,
   },
   "server:remove": { usage: "--name pg-eu-2   (a retired server: once no sandbox lives on it, no customer is pinned to it and no run copies into it)", run: removeServerCommand },

@@ -110,4 +110,34 @@ describe("writing off a sandbox server lost for good", () => {
     await removeServer("pg-lost", null, "operator CLI");
     expect(await db.sandboxServer.findUnique({ where: { id: lost.id } })).toBeNull();
   }, 60_000);
+
+  it("checks a server rebuilt empty with new credentials with the ones given, at its own address only, and never keeps them", async () => {
+    const rebuilt = await addServer({ name: "pg-rebuilt", url: testSandboxServerUrl(), ...noLimits }, null, "operator CLI");
+    const tenant = await db.tenant.create({ data: { customerId: "Cust7802", companyName: "Rebuilt AS", productionUrlEncrypted: "sealed" } });
+    const admin = await db.user.create({ data: { email: "admin@rebuilt.example", name: "Admin", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    const copy = await createTestSandboxDatabase("sbx");
+    const sandbox = await db.sandbox.create({
+      data: { tenantId: tenant.id, name: "QA", planCounts: {}, orderedById: admin.id, status: "READY", sandboxServerId: rebuilt.id, databaseName: databaseNameOf(copy) },
+    });
+    // The stored credentials no longer work: the server was rebuilt with a new password.
+    const old = new URL(testSandboxServerUrl());
+    old.password = "the-old-password";
+    const storedUrl = sealSecret(old.toString());
+    await db.sandboxServer.update({ where: { id: rebuilt.id }, data: { urlEncrypted: storedUrl } });
+    await expect(writeOffServer("pg-rebuilt", "pg-rebuilt", "rebuilt empty", null, "operator CLI")).rejects.toThrow("If it was rebuilt empty with new credentials, give them (--url -)");
+
+    // Credentials for another address check nothing of this server.
+    const elsewhere = await deadAddress();
+    await expect(writeOffServer("pg-rebuilt", "pg-rebuilt", "rebuilt empty", null, "operator CLI", { answersAt: elsewhere })).rejects.toThrow(/The URL given is for 127\.0\.0\.1:\d+, but pg-rebuilt is at/);
+    // With the credentials it answers with now, it is seen to hold the database still: not lost.
+    await expect(writeOffServer("pg-rebuilt", "pg-rebuilt", "rebuilt empty", null, "operator CLI", { answersAt: testSandboxServerUrl() })).rejects.toThrow("pg-rebuilt answers and still holds 1 of its 1 sandbox database");
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ status: "READY", deletedAt: null });
+
+    // Emptied, as a rebuild leaves it: written off, and the credentials given were only checked with.
+    await dropTestDatabase(copy);
+    const outcome = await writeOffServer("pg-rebuilt", "pg-rebuilt", "rebuilt empty", null, "operator CLI", { answersAt: testSandboxServerUrl() });
+    expect(outcome.deleted.map((s) => s.id)).toEqual([sandbox.id]);
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ status: "DELETED" });
+    expect(await db.sandboxServer.findUniqueOrThrow({ where: { id: rebuilt.id } })).toMatchObject({ state: "DRAINING", urlEncrypted: storedUrl });
+  }, 60_000);
 });

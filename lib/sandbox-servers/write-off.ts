@@ -13,6 +13,10 @@
  * Refused while the server answers and still holds one of its sandboxes' databases (it is
  * not lost: delete them, or point the server at its new address), while a run is under way
  * there, or while a customer is pinned to it.
+ *
+ * A server rebuilt empty at its address with new credentials refuses the stored ones, which
+ * says nothing of what it holds; `answersAt` (its URL now, at the same address) lets the check
+ * see that it holds none of the databases. It is only checked with, never stored.
  */
 import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
@@ -24,7 +28,7 @@ import { recordSandboxEvent } from "../webhooks/outbox";
 import { placeSandbox, PlacementRefused } from "./placement";
 import { findRegistered, sandboxDatabasesOn, type Via } from "./mutations";
 import { SandboxServerError, serverUrl } from "./registry";
-import { withoutPasswords } from "../db/urls";
+import { serverNameOf, withoutPasswords } from "../db/urls";
 import { writtenOffOptions, writtenOffWords } from "../sandboxes/written-off";
 
 export interface WriteOffOutcome {
@@ -45,13 +49,20 @@ export const WRITE_OFF_REASON_MAX = 300;
 /** An error PostgreSQL itself gave (a SQLSTATE), as against a connection that could not be made. */
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
-export async function writeOffServer(idOrName: string, confirmName: string, reason: string, actorId: string | null, via: Via): Promise<WriteOffOutcome> {
+export async function writeOffServer(
+  idOrName: string,
+  confirmName: string,
+  reason: string,
+  actorId: string | null,
+  via: Via,
+  { answersAt }: { answersAt?: string } = {},
+): Promise<WriteOffOutcome> {
   const server = await findRegistered(idOrName);
   if (confirmName !== server.name) throw new SandboxServerError(`To write off ${server.name}, confirm with its name exactly: ${server.name}.`);
   const why = reason.replace(/\s+/g, " ").trim();
   if (!why) throw new SandboxServerError("Say why the server is written off: its sandboxes' people read it.");
   if (why.length > WRITE_OFF_REASON_MAX) throw new SandboxServerError(`The reason can be at most ${WRITE_OFF_REASON_MAX} characters.`);
-  await assertLost(server);
+  await assertLost(server, answersAt);
 
   return db.$transaction(
     async (tx): Promise<WriteOffOutcome> => {
@@ -111,18 +122,26 @@ export async function writeOffServer(idOrName: string, confirmName: string, reas
  * A server that answers and holds any of its sandboxes' databases is not lost: writing it
  * off would leave those databases behind, unseen; nor is one whose PostgreSQL refuses the
  * check. One that cannot be reached, or answers without them (rebuilt empty at the same
- * address, with the same role), is.
+ * address: with the same role, or with the credentials given as `answersAt`), is.
  */
-async function assertLost(server: { id: string; name: string; urlEncrypted: string }): Promise<void> {
+async function assertLost(server: { id: string; name: string; urlEncrypted: string }, answersAt: string | undefined): Promise<void> {
+  const stored = serverUrl(server);
+  const url = answersAt ?? stored;
+  if (serverNameOf(url) !== serverNameOf(stored)) {
+    throw new SandboxServerError(
+      `The URL given is for ${serverNameOf(url)}, but ${server.name} is at ${serverNameOf(stored)}: give the credentials it answers with at its own address. A server that moved, with its databases, is given its new address by server:set --url.`,
+    );
+  }
   const expected = await sandboxDatabasesOn(server.id);
   if (expected.length === 0) return;
-  const there = await databasesNamed(serverUrl(server), COPY_DATABASE_PREFIX).catch((error: unknown) => {
+  const there = await databasesNamed(url, COPY_DATABASE_PREFIX).catch((error: unknown) => {
     // PostgreSQL's own refusal (a password rotated without server:set, a database renamed) is a
     // server that answers: not known to be lost. Only one that cannot be reached at all is.
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === "string" && SQLSTATE.test(code)) {
+      const rebuilt = answersAt ? "" : " If it was rebuilt empty with new credentials, give them (--url -) to check it with them.";
       throw new SandboxServerError(
-        `${server.name} answers but refused the check (${withoutPasswords(String((error as Error).message ?? error))}): it is not known to be lost, so its sandboxes are not written off.`,
+        `${server.name} answers but refused the check (${withoutPasswords(String((error as Error).message ?? error))}): it is not known to be lost, so its sandboxes are not written off.${rebuilt}`,
       );
     }
     return null;

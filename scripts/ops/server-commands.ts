@@ -123,7 +123,8 @@ export async function removeServerCommand(flags: Flags): Promise<void> {
  * orders move to other servers, and it is drained; `server:remove` then takes it out of the pool.
  */
 export async function writeOffServerCommand(flags: Flags): Promise<void> {
-  const outcome = await guarded(() => writeOffServer(serverName(flags), required(flags, "confirm"), required(flags, "reason"), null, "operator CLI"));
+  const answersAt = text(flags, "url");
+  const outcome = await guarded(() => writeOffServer(serverName(flags), required(flags, "confirm"), required(flags, "reason"), null, "operator CLI", { answersAt }));
   for (const s of outcome.deleted) {
     // What follows a deletion: access ended, its people told. Should this fail, a worker's sweep does it within minutes.
     await afterRunFinished(s.runId).catch((error: unknown) => console.error(`telling the people of sandbox ${s.id} failed (a worker's sweep tells them): ${String(error)}`));
