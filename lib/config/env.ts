@@ -64,6 +64,8 @@ const schema = z
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     ALERT_REPEAT_HOURS: z.coerce.number().positive().default(24),
     ALERT_QUEUE_AGE_MINUTES: z.coerce.number().int().min(1).default(15),
+    // Unset: the audit log is kept for ever (lib/audit/retention.ts). At least 90 days.
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(90, "must be at least 90 days").optional(),
     // Read by lib/observability/log.ts itself (the logger exists before the environment is checked); listed to be checked.
     LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
     ...copyLimitsShape,

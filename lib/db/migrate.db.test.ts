@@ -64,7 +64,7 @@ describe("applyMigrations", () => {
     expect(await applyMigrations(url, MIGRATIONS_DIR)).toEqual([]);
   });
 
-  it("gives the workers' prunes an index: expired idempotency keys and old webhook deliveries are found without reading every row", async () => {
+  it("gives the workers' prunes an index: expired idempotency keys, old webhook deliveries and audit events past retention are found without reading every row", async () => {
     const url = await freshDatabase();
     await applyMigrations(url, MIGRATIONS_DIR);
     // The statements of pruneIdempotencyKeys and pruneDeliveryLog, planned as on a table too large to scan.
@@ -78,6 +78,10 @@ describe("applyMigrations", () => {
     expect(await plan(`DELETE FROM "ApiIdempotencyKey" WHERE "createdAt" < now() - interval '1 day'`)).toContain('"Index Name":"ApiIdempotencyKey_createdAt_idx"');
     expect(await plan(`DELETE FROM "WebhookDelivery" WHERE "createdAt" < now() - interval '30 days' AND status IN ('DELIVERED', 'FAILED')`)).toContain(
       '"Index Name":"WebhookDelivery_status_createdAt_idx"',
+    );
+    // pruneAuditLog's batch: the oldest events first, from the index, not from a sort of the whole log.
+    expect(await plan(`DELETE FROM "AuditEvent" WHERE id IN (SELECT id FROM "AuditEvent" WHERE "createdAt" < now() - interval '90 days' ORDER BY "createdAt", id LIMIT 5000)`)).toContain(
+      '"Index Name":"AuditEvent_createdAt_id_idx"',
     );
   });
 

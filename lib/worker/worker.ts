@@ -18,6 +18,7 @@ import { registerSizeMeasuring } from "./sandbox-sizes";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
 import { pruneAlerts } from "../alerts/raise";
+import { pruneAuditLog } from "../audit/retention";
 import { pruneNotifications } from "../notifications/notify";
 import { beatWorker, forgetWorker } from "../observability/workers";
 import { log } from "../observability/log";
@@ -150,9 +151,20 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
   const timer = setInterval(() => void sweep(), 15_000);
   // What no single run notices: a stale queue, a sandbox server gone (alerts are de-duplicated across
   // workers); the webhook delivery log's old entries, the API's expired idempotency keys, the
-  // sessions and sign-in throttles that can no longer matter, and old notices and alerts.
+  // sessions and sign-in throttles that can no longer matter, old notices and alerts, and audit
+  // events past the retention an operator set.
   const checkFleet = () =>
-    Promise.all([checkQueueAge(), checkSandboxServers(), pruneDeliveryLog(), pruneIdempotencyKeys(), pruneSessions(), pruneLoginThrottle(), pruneNotifications(), pruneAlerts()]).catch((error: unknown) =>
+    Promise.all([
+      checkQueueAge(),
+      checkSandboxServers(),
+      pruneDeliveryLog(),
+      pruneIdempotencyKeys(),
+      pruneSessions(),
+      pruneLoginThrottle(),
+      pruneNotifications(),
+      pruneAlerts(),
+      pruneAuditLog(),
+    ]).catch((error: unknown) =>
       log.error(error, "fleet checks failed"),
     );
   const fleetTimer = setInterval(() => void checkFleet(), 5 * 60_000);
