@@ -42,10 +42,16 @@ async function sandbox(tenantId: string, orderedById: string, data: { status?: "
   return created;
 }
 
+/**
+ * A run that ended before the test acts, requested when it started. Stamped by this
+ * process's clock, a row made "now" could come after a run the action then asks for:
+ * those are stamped by the database's clock (database-clock.ts) as this process last
+ * estimated it, which a busy machine's slow round trip leaves some milliseconds behind.
+ */
 async function finishedRun(sandboxId: string, kind: "PROVISION" | "REFRESH", status: "SUCCEEDED" | "FAILED") {
   const started = new Date(Date.now() - 60_000);
   return db.sandboxRun.create({
-    data: { sandboxId, kind, status, options: OPTIONS, startedAt: started, finishedAt: new Date(), error: status === "FAILED" ? "It broke." : null },
+    data: { sandboxId, kind, status, options: OPTIONS, createdAt: started, startedAt: started, finishedAt: new Date(Date.now() - 30_000), error: status === "FAILED" ? "It broke." : null },
   });
 }
 
