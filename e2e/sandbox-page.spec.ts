@@ -117,6 +117,8 @@ test("each checklist fix changes the sandbox database", async ({ page }) => {
 
   await checklist.getByRole("button", { name: "Set both to No" }).click();
   await expect(checklist.getByTestId("check-optins")).toContainText("OK");
+  // The button went with the fix: the keyboard stays in the checklist, at its heading.
+  await expect(checklist.getByRole("heading", { name: "Best-practices checklist" })).toBeFocused();
   expect(await onSandbox("SELECT value FROM preference WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL")).toEqual([
     { value: "No" },
     { value: "No" },

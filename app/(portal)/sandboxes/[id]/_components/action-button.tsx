@@ -29,12 +29,15 @@ export function ActionButton<T>({
   children,
   done,
   tone = "primary",
+  focusAfter,
 }: {
   action: () => Promise<ActionResult<T>>;
   children: ReactNode;
   /** The sentence announced after success. */
   done?: (data: T) => string;
   tone?: Tone;
+  /** Where the keyboard goes if the button is gone once the page is refreshed (components/page-announcer.tsx). */
+  focusAfter?: string;
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -53,7 +56,7 @@ export function ActionButton<T>({
             const result = await callAction(action);
             const text = result.ok ? (done?.(result.data) ?? "Done.") : result.message;
             setMessage({ ok: result.ok, text });
-            announce(text);
+            announce(text, focusAfter);
             if (result.ok) router.refresh();
           });
         }}

@@ -11,6 +11,8 @@ export function FixButton({ sandboxId, fix, children }: { sandboxId: string; fix
   return (
     <ActionButton
       tone="secondary"
+      // Fixed, the item needs no button: the keyboard stays in the checklist.
+      focusAfter="#checklist-heading"
       action={() => fixChecklistItemAction({ sandboxId, fix })}
       done={(changed) => `Done: ${Object.entries(changed).map(([k, v]) => `${v} ${k}`).join(", ") || "nothing to change"}.`}
     >
