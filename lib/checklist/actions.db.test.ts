@@ -98,6 +98,19 @@ describe("the best-practices checklist", () => {
     expect(state.appPanels.map((p) => p.createdByApp)).toContain("QuoteApp");
     const productionApps = (await q(production, "SELECT DISTINCT app_name FROM app_authorization ORDER BY 1")).map((r) => r.app_name as string);
     expect(state.productionApps).toEqual(productionApps);
+    expect(state.customerLeft).toBe(false);
+  });
+
+  it("still reads the sandbox once its customer has left, and production no more: its address is forgotten", async () => {
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: world.tenantA }, select: { productionUrlEncrypted: true } });
+    await db.tenant.update({ where: { id: world.tenantA }, data: { productionUrlEncrypted: null, offboardedAt: new Date() } });
+    try {
+      const state = await getChecklist({ id: sandboxId, tenantId: world.tenantA, databaseName: sandboxDb.database!, sandboxCustomerId: SANDBOX_KEY, options: { keepEnabledTaskIds: [1, 3] } });
+      expect(state).toMatchObject({ customerLeft: true, productionApps: null });
+      expect(state.optIns).toHaveLength(2);
+    } finally {
+      await db.tenant.update({ where: { id: world.tenantA }, data: { productionUrlEncrypted: tenant.productionUrlEncrypted, offboardedAt: null } });
+    }
   });
 
   it("refuses, in the customer's words, to read more scheduled tasks than a page holds: the sandbox's users write to it", async () => {

@@ -20,8 +20,10 @@ export interface ChecklistState {
   erpAutoSync: { id: number; name: string; connector: string }[];
   tasks: { id: number; name: string; kind: string; schedule: string; enabled: boolean; kept: boolean }[];
   appPanels: { id: number; name: string; location: string; createdByApp: string }[];
-  /** null when production could not be reached just now. */
+  /** null when production could not be reached just now, or no longer is read: its customer has left (`customerLeft`). */
   productionApps: string[] | null;
+  /** The customer has left the portal (tenants/offboard.ts): its production address is forgotten, and its sandboxes are being deleted. */
+  customerLeft: boolean;
   sandboxApps: string[];
   ticks: Partial<Record<ChecklistTickItem, { at: Date; by: string | null }>>;
 }
@@ -51,6 +53,8 @@ const READS: readonly WholeRead[] = [
 
 export async function getChecklist(sandbox: ChecklistSandbox): Promise<ChecklistState> {
   const kept = new Set(keptTaskIds(sandbox.options));
+  // A customer that has left has no production to read (openConnections refuses it); its sandbox still has a checklist until it is deleted.
+  const customerLeft = (await db.tenant.findUnique({ where: { id: sandbox.tenantId }, select: { offboardedAt: true } }))?.offboardedAt != null;
   const [live, productionApps, ticks] = await Promise.all([
     withSandboxDatabase(sandbox, (client) =>
       // One snapshot: what is measured is what is read, whatever the sandbox's users write meanwhile.
@@ -76,7 +80,7 @@ export async function getChecklist(sandbox: ChecklistSandbox): Promise<Checklist
       }, { isolationLevel: "RepeatableRead", timeout: SANDBOX_SESSION_BOUNDS.query_timeout }),
     ),
     // The checklist still renders when production cannot answer; the item then says so.
-    orNullWhenUnavailable(listProductionApps(sandbox.tenantId)),
+    customerLeft ? null : orNullWhenUnavailable(listProductionApps(sandbox.tenantId)),
     db.checklistTick.findMany({ where: { sandboxId: sandbox.id }, select: { item: true, tickedAt: true, tickedById: true } }),
   ]);
   const tickers = await db.user.findMany({
@@ -90,6 +94,7 @@ export async function getChecklist(sandbox: ChecklistSandbox): Promise<Checklist
     tasks: live.tasks.map((t) => ({ ...t, kept: kept.has(t.id) })),
     appPanels: live.panels.map((p) => ({ ...p, createdByApp: p.createdByApp ?? "" })),
     productionApps,
+    customerLeft,
     sandboxApps: live.apps.map((a) => a.appName),
     ticks: Object.fromEntries(ticks.map((t) => [t.item, { at: t.tickedAt, by: t.tickedById ? nameOf.get(t.tickedById) ?? null : null }])),
   };

@@ -80,7 +80,9 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
       </Item>
 
       <Item title="Apps authorized in production are signed up again" ok={tick("apps-signed-up-again") ? true : null} testId="check-apps">
-        {state.productionApps === null ? (
+        {state.customerLeft ? (
+          <p>Your organisation has left the portal, so production is no longer read and its apps are not listed.</p>
+        ) : state.productionApps === null ? (
           <p>Production could not be reached just now, so its apps are not listed.</p>
         ) : state.productionApps.length === 0 ? (
           <p>No apps are authorized in production.</p>
