@@ -90,5 +90,8 @@ test("the export carries the filters and the tenant; a tampered URL shows nothin
   await expect(page.getByTestId("who-am-i")).toContainText("Nordlys");
   await page.goto("/audit?from=yesterday");
   await expect(page.getByTestId("audit-problems")).toContainText("“From” must be a day written as YYYY-MM-DD (UTC)");
+  // The field it is about says so too, for a screen reader as well.
+  await expect(page.getByLabel("From")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("From")).toHaveAccessibleDescription(/“From” must be a day written as YYYY-MM-DD \(UTC\)/);
   await expectNoHorizontalOverflow(page);
 });

@@ -23,6 +23,15 @@ describe("the audit log's URL", () => {
     expect(problems({ who: "x".repeat(201) })).toEqual(["“Who” can be at most 200 characters."]);
   });
 
+  it("ties each filter's message to its field, and a damaged page link to none", () => {
+    const fields = (raw: Record<string, string>) => (parsed => (parsed.ok ? {} : parsed.fieldProblems))(parseAuditQuery(raw));
+    expect(fields({ to: "yesterday", who: "x".repeat(201) })).toEqual({
+      to: "“To” must be a day written as YYYY-MM-DD (UTC), such as 2026-11-30.",
+      who: "“Who” can be at most 200 characters.",
+    });
+    expect(fields({ before: "2026-11-30_x'; --" })).toEqual({});
+  });
+
   it("keeps only the filters for links, never the cursor", () => {
     expect(auditFilterParams({ who: "ingrid", before: "x", action: "", page: "3" }).toString()).toBe("who=ingrid");
   });

@@ -92,9 +92,21 @@ export const AUDIT_FILTER_KEYS = ["who", "tenant", "sandbox", "action", "from", 
 
 export const auditFilterParams = (raw: RawSearchParams): URLSearchParams => keptParams(raw, AUDIT_FILTER_KEYS);
 
-/** Parses the URL's search parameters: the query, or the messages to show instead of rows. */
-export function parseAuditQuery(raw: RawSearchParams): { ok: true; query: AuditQuery } | { ok: false; problems: string[] } {
+export type AuditFilterKey = (typeof AUDIT_FILTER_KEYS)[number];
+
+/**
+ * Parses the URL's search parameters: the query, or the messages to show instead of rows,
+ * and each filter's own message, for its field.
+ */
+export function parseAuditQuery(
+  raw: RawSearchParams,
+): { ok: true; query: AuditQuery } | { ok: false; problems: string[]; fieldProblems: Partial<Record<AuditFilterKey, string>> } {
   const parsed = auditQuerySchema.safeParse(raw);
   if (parsed.success) return { ok: true, query: parsed.data };
-  return { ok: false, problems: [...new Set(parsed.error.issues.map((issue) => issue.message))] };
+  const fieldProblems: Partial<Record<AuditFilterKey, string>> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path[0];
+    if ((AUDIT_FILTER_KEYS as readonly PropertyKey[]).includes(key ?? "")) fieldProblems[key as AuditFilterKey] ??= issue.message;
+  }
+  return { ok: false, problems: [...new Set(parsed.error.issues.map((issue) => issue.message))], fieldProblems };
 }

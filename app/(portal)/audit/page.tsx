@@ -31,7 +31,7 @@ export default async function AuditPage({ searchParams }: Props) {
         Audit log
       </h1>
       <p className="mt-1 text-sm text-slate-600">{staff ? "Every customer." : `${actor.tenantName ?? "Your organisation"} only.`} Newest first; times in UTC.</p>
-      <AuditFilters values={Object.fromEntries(filters)} showTenant={staff} />
+      <AuditFilters values={Object.fromEntries(filters)} showTenant={staff} problems={parsed.ok ? undefined : parsed.fieldProblems} />
       {!parsed.ok ? (
         <div role="region" aria-label="Problems with the filters" data-testid="audit-problems" className="mt-4 rounded-md bg-red-50 p-3 text-sm text-red-900">
           <ul className="list-disc pl-5">
