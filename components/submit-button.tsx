@@ -1,11 +1,24 @@
 import type { ButtonHTMLAttributes, ReactNode } from "react";
 
+const TONE_CLASS = {
+  primary: "bg-brand-600 text-white hover:bg-brand-700",
+  danger: "bg-red-700 text-white hover:bg-red-800",
+  secondary: "border border-slate-300 bg-white text-slate-900 hover:bg-slate-50",
+} as const;
+
 /**
- * A primary submit button that says so while its form is pending. Pending, it is
- * marked busy and refuses a second submit, but is not disabled: a disabled button
- * drops the keyboard's place, and a refused form would leave it nowhere.
+ * A form's submit button that says so while its form is pending (`pendingLabel`).
+ * Pending, it is marked busy and refuses a second submit, but is not disabled: a
+ * disabled button drops the keyboard's place, and a refused form would leave it nowhere.
  */
-export function SubmitButton({ pending, children, className = "", ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { pending: boolean; children: ReactNode }) {
+export function SubmitButton({
+  pending,
+  pendingLabel = "Please wait…",
+  tone = "primary",
+  children,
+  className = "",
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { pending: boolean; pendingLabel?: string; tone?: keyof typeof TONE_CLASS; children: ReactNode }) {
   return (
     <button
       {...rest}
@@ -16,9 +29,9 @@ export function SubmitButton({ pending, children, className = "", ...rest }: But
         if (pending) event.preventDefault();
         else rest.onClick?.(event);
       }}
-      className={`rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-not-allowed aria-disabled:opacity-60 ${className}`}
+      className={`rounded-md px-4 py-2 text-sm font-semibold disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-not-allowed aria-disabled:opacity-60 ${TONE_CLASS[tone]} ${className}`}
     >
-      {pending ? "Please wait…" : children}
+      {pending ? pendingLabel : children}
     </button>
   );
 }

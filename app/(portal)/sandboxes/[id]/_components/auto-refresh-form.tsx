@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { setAutoRefreshAction } from "@/lib/sandboxes/actions";
 import { autoRefreshSchema } from "@/lib/sandboxes/schema";
 import { callAction } from "@/lib/actions/call-action";
+import { SubmitButton } from "@/components/submit-button";
 
 type Values = z.input<typeof autoRefreshSchema>;
 const DAYS = Array.from({ length: 28 }, (_, i) => i + 1);
@@ -66,14 +67,9 @@ export function AutoRefreshForm({ sandboxId, day }: { sandboxId: string; day: nu
           </p>
         )}
       </div>
-      <button
-        type="submit"
-        aria-disabled={formState.isSubmitting || undefined}
-        onClick={(event) => formState.isSubmitting && event.preventDefault()}
-        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50 aria-disabled:opacity-60"
-      >
-        {formState.isSubmitting ? "Saving…" : "Save schedule"}
-      </button>
+      <SubmitButton tone="secondary" pending={formState.isSubmitting} pendingLabel="Saving…">
+        Save schedule
+      </SubmitButton>
       <p aria-live="polite" className="basis-full text-sm text-slate-700">
         {status}
       </p>

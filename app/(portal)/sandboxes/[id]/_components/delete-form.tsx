@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
+import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { deleteSandboxAction } from "@/lib/sandboxes/actions";
 import { deleteSandboxSchema, type DeleteSandboxInput } from "@/lib/sandboxes/schema";
@@ -48,16 +49,10 @@ export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sand
       <p aria-live="polite" className="text-sm text-red-700">
         {formError}
       </p>
-      <button
-        type="submit"
-        // Busy, not disabled, while it deletes: a disabled button would drop the keyboard's place.
-        disabled={typed !== sandboxName}
-        aria-disabled={formState.isSubmitting || undefined}
-        onClick={(event) => formState.isSubmitting && event.preventDefault()}
-        className="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:opacity-60"
-      >
-        {formState.isSubmitting ? "Deleting…" : "Delete sandbox"}
-      </button>
+      {/* Disabled until the name is typed exactly; busy, not disabled, while it deletes. */}
+      <SubmitButton tone="danger" pending={formState.isSubmitting} pendingLabel="Deleting…" disabled={typed !== sandboxName}>
+        Delete sandbox
+      </SubmitButton>
     </form>
   );
 }
