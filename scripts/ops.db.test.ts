@@ -453,5 +453,7 @@ describe("operator CLI", () => {
     expect(quick.code, quick.stderr).toBe(0);
     expect(quick.stdout).toContain("Cust777");
     expect(quick.stdout).not.toContain("productionSize");
+    // Each production URL's TLS, for an operator about to set REQUIRE_DATABASE_TLS: the test server is on loopback.
+    expect(quick.stdout).toMatch(/'Cust777'.*'ok'.*'local'/);
   }, 300_000); // four CLI runs, each starting tsx
 });

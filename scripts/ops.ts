@@ -29,7 +29,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     usage: "--customer-id Cust12345 --production-url -   (its production's URL anew, on standard input: checked as at tenant:add)",
     run: setProductionUrl,
   },
-  "tenant:list": { usage: "[--without-sizes] (customer ids, companies, users, sandboxes, production database sizes, copy rates)", run: (flags) => listTenants(flags) },
+  "tenant:list": { usage: "[--without-sizes] (customer ids, companies, users, sandboxes, production database sizes, copy rates, each production URL's TLS)", run: (flags) => listTenants(flags) },
   "tenant:copy-rate": {
     usage: "--customer-id Cust12345 --mbps 5|0|default   (cap on how fast its runs read production; 0: none; default: COPY_RATE_LIMIT_MBPS)",
     run: setCopyRate,
@@ -81,7 +81,7 @@ const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<v
     usage: "--name pg-eu-2 --url postgres://maker:…@host/postgres [--max-databases 200] [--max-size-gb 500] [--max-runs 3]   (a sandbox server for the pool; its role may only create databases)",
     run: addServerCommand,
   },
-  "server:list": { usage: "(each sandbox server: address, state, databases, size and runs used of its capacity, room reserved by copies under way; never its URL)", run: () => listServersCommand() },
+  "server:list": { usage: "(each sandbox server: address, TLS, state, databases, size and runs used of its capacity, room reserved by copies under way; never its URL)", run: () => listServersCommand() },
   "server:drain": { usage: "--name pg-eu-2   (no new sandboxes go to it; the ones on it keep refreshing and can be deleted)", run: drainServerCommand },
   "server:undrain": { usage: "--name pg-eu-2   (takes new sandboxes again)", run: undrainServerCommand },
   "server:set": {

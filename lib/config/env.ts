@@ -4,6 +4,7 @@
  * (scripts/launch.ts) fills in local defaults before the app starts.
  */
 import { z } from "zod";
+import { describeTlsGap } from "../db/tls-policy";
 import { copyLimitsShape } from "./copy-limits";
 import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "./sign-in-url-template";
 
@@ -66,6 +67,8 @@ const schema = z
     ALERT_QUEUE_AGE_MINUTES: z.coerce.number().int().min(1).default(15),
     // Unset: the audit log is kept for ever (lib/audit/retention.ts). At least 90 days.
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(90, "must be at least 90 days").optional(),
+    // Read by lib/db/tls-policy.ts itself (the worker and the CLI read it without the web app); checked here with the URLs below.
+    REQUIRE_DATABASE_TLS: booleanString.default(false),
     // Read by lib/observability/log.ts itself (the logger exists before the environment is checked); listed to be checked.
     LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
     ...copyLimitsShape,
@@ -74,7 +77,14 @@ const schema = z
     (e) => [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v === undefined) ||
       [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v !== undefined),
     { message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three or none", path: ["OIDC_ISSUER"] },
-  );
+  )
+  .superRefine((e, ctx) => {
+    if (!e.REQUIRE_DATABASE_TLS) return;
+    for (const name of ["DATABASE_URL", "SANDBOX_SERVER_URL"] as const) {
+      const gap = describeTlsGap(e[name]);
+      if (gap) ctx.addIssue({ code: "custom", path: [name], message: `${gap}; REQUIRE_DATABASE_TLS refuses it` });
+    }
+  });
 
 export type Env = z.infer<typeof schema>;
 

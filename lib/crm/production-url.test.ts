@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { tenantInputSchema } from "../tenants/schema";
 import { productionTlsWarning, productionUrlProblem, withoutSessionNames } from "./production-url";
+import { ProductionNotReadOnlyError, readOnlyConfig } from "./read-only";
 
 describe("a production URL", () => {
   it("carries TLS settings and nothing that would override the read-only session's, at registration too", () => {
@@ -14,17 +15,26 @@ describe("a production URL", () => {
     expect(registered.error?.issues.map((i) => i.message)).toEqual([expect.stringMatching(/may carry only TLS and connection settings .* not statement_timeout/)]);
   });
 
-  it("draws a warning when it reaches a host over the network unchecked", () => {
-    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c")).toMatch(/reaches crm-db\.example\.com without sslmode: the copy's reads travel in plain text/);
-    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?sslmode=no-verify")).toMatch(/to whoever answers/);
-    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?sslmode=verify-full")).toBeNull();
-    // libpq's reading: require and prefer check no certificate; require with a root certificate checks its chain.
-    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?uselibpqcompat=true&sslmode=require")).toMatch(/with sslmode=require \(as libpq reads it\): the copy's reads travel to whoever answers/);
-    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?uselibpqcompat=true&sslmode=prefer")).toMatch(/to whoever answers/);
-    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?uselibpqcompat=true&sslmode=require&sslrootcert=/etc/ca.pem")).toBeNull();
-    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?uselibpqcompat=true&sslmode=disable")).toMatch(/in plain text/);
-    expect(productionTlsWarning("postgres://r:pw@crm-db.example.com/c?sslmode=require")).toBeNull();
+  it("draws a warning when it reaches a host over the network unchecked (lib/db/tls-policy.ts), and a refusal under REQUIRE_DATABASE_TLS", () => {
+    const plain = "postgres://r:pw@crm-db.example.com/c";
+    expect(productionTlsWarning(plain)).toMatch(/^the production URL reaches crm-db\.example\.com without sslmode: its sessions travel in plain text; use sslmode=verify-full/);
+    expect(productionTlsWarning(`${plain}?sslmode=verify-full`)).toBeNull();
     expect(productionTlsWarning("postgres://r:pw@localhost:5432/c")).toBeNull();
-    expect(productionTlsWarning("postgres://r:pw@127.0.0.1/c")).toBeNull();
+    expect(productionUrlProblem(plain)).toBeNull();
+
+    vi.stubEnv("REQUIRE_DATABASE_TLS", "true");
+    try {
+      expect(productionUrlProblem(plain)).toMatch(/^reaches crm-db\.example\.com without sslmode: .*REQUIRE_DATABASE_TLS refuses it$/);
+      expect(productionUrlProblem(`${plain}?sslmode=verify-full`)).toBeNull();
+      expect(productionUrlProblem("postgres://r:pw@localhost:5432/c")).toBeNull();
+      // At registration, and at every connection: a session is refused before it connects.
+      const registered = tenantInputSchema.safeParse({ customerId: "Cust1", companyName: "A", productionUrl: `${plain}?sslmode=no-verify` });
+      expect(registered.error?.issues.map((i) => i.message)).toEqual([expect.stringMatching(/travel to whoever answers.*REQUIRE_DATABASE_TLS refuses it/)]);
+      expect(() => readOnlyConfig(plain)).toThrow(ProductionNotReadOnlyError);
+      expect(() => readOnlyConfig(plain)).toThrow(/refused: its URL reaches crm-db\.example\.com without sslmode/);
+      expect(readOnlyConfig(`${plain}?sslmode=verify-full`).connectionString).toBe(`${plain}?sslmode=verify-full`);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

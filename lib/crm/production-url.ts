@@ -4,6 +4,8 @@
  * `statement_timeout=0`, `client_encoding`, ...), the read-only session's and its bounds
  * included (read-only.ts). Plain: the tenant form checks it too.
  */
+import { describeTlsGap, tlsRefusal } from "../db/tls-policy";
+
 /** What a production URL may say besides host, port, database, user and password: TLS, how to connect, and a socket's folder. */
 const URL_PARAMETERS = new Set([
   ...["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "ssl", "uselibpqcompat", "channel_binding"],
@@ -17,11 +19,15 @@ export function refusedUrlParameters(url: string): string[] {
   return [...new Set(new URL(url).searchParams.keys())].filter((name) => !URL_PARAMETERS.has(name) && !SESSION_NAMES.includes(name));
 }
 
-/** Why the production URL cannot be used (parameters that would override the session's settings), or null. */
+/**
+ * Why the production URL cannot be used, or null: parameters that would override the
+ * session's settings, or (REQUIRE_DATABASE_TLS) traffic that is not checked TLS.
+ */
 export function productionUrlProblem(url: string): string | null {
   if (!URL.canParse(url)) return "is not a URL";
   const others = refusedUrlParameters(url);
-  return others.length === 0 ? null : `may carry only TLS and connection settings (${[...URL_PARAMETERS].join(", ")}) as parameters, not ${others.join(", ")}: they would override the read-only session's settings`;
+  if (others.length) return `may carry only TLS and connection settings (${[...URL_PARAMETERS].join(", ")}) as parameters, not ${others.join(", ")}: they would override the read-only session's settings`;
+  return tlsRefusal(url);
 }
 
 /** The URL without the parameters that only name a session (the portal names its own). */
@@ -32,17 +38,8 @@ export function withoutSessionNames(url: string): string {
   return parsed.toString();
 }
 
-const LOCAL_HOST = /^(localhost|127(\.\d+){3}|\[?::1\]?)$/;
-
 /** A warning when the URL reaches a host over the network without checking its certificate (the driver then connects in plain text, or trusts anyone); null otherwise. */
 export function productionTlsWarning(url: string): string | null {
-  const parsed = new URL(url);
-  const mode = parsed.searchParams.get("sslmode");
-  if (parsed.hostname === "" || LOCAL_HOST.test(parsed.hostname) || parsed.searchParams.has("host")) return null;
-  // With uselibpqcompat=true the driver reads sslmode as libpq does: prefer, and require without a root certificate, check no certificate.
-  const libpq = parsed.searchParams.get("uselibpqcompat") === "true";
-  const unchecked = mode === "no-verify" || (libpq && (mode === "prefer" || (mode === "require" && !parsed.searchParams.has("sslrootcert"))));
-  if (!unchecked && (mode === "verify-full" || mode === "verify-ca" || mode === "require" || mode === "prefer")) return null;
-  const how = `${mode ? `with sslmode=${mode}` : "without sslmode"}${libpq ? " (as libpq reads it)" : ""}`;
-  return `the production URL reaches ${parsed.hostname} ${how}: the copy's reads travel ${unchecked ? "to whoever answers" : "in plain text"}; use sslmode=verify-full with sslrootcert (README: TLS to every database)`;
+  const gap = describeTlsGap(url);
+  return gap && `the production URL ${gap}`;
 }

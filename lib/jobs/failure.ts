@@ -32,6 +32,8 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
     "Production's own data is inconsistent: some rows refer to rows that do not exist. Nothing was released, and retrying will not help until production's data is repaired; contact support.",
   ABORTED: "The run was stopped before it finished. Nothing was released; retry when ready.",
   WORKER_LOST: "The worker running this stopped unexpectedly. Nothing half-made was kept; retry.",
+  CONNECTION_REFUSED:
+    "The portal refused a connection that does not meet its safety settings (to production or to the sandbox server), so nothing was read or created. An operator must correct its registration; contact support.",
   TOO_LARGE: "This copy is larger than its sandbox server can hold, so nothing of it was kept. Our operators have been told; contact support.",
 };
 
@@ -53,8 +55,8 @@ export function isBeingStopped(run: { status: string; stopReason: string | null 
   return run.status === "RUNNING" && run.stopReason !== null;
 }
 
-/** Refusals whose details (the server's roles and databases) are for operators, not customers. */
-const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE"]);
+/** Refusals whose details (the server's roles and databases, a host's name) are for operators, not customers. */
+const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE", "CONNECTION_REFUSED"]);
 
 /** Whether the customer's reason leaves out what the operator must read in the worker's log. */
 export function hasOperatorOnlyDetails(error: unknown): boolean {

@@ -79,4 +79,25 @@ describe("the sandbox servers page's actions", () => {
     expect(unreachable).toEqual({ ok: false, code: "INVALID_INPUT", message: "Cannot connect to that sandbox server: check its host, port, database, user and password.", fieldErrors: undefined });
     expect(await db.sandboxServer.count({ where: { name: "x" } })).toBe(0);
   });
+
+  it("refuse, under REQUIRE_DATABASE_TLS, a server reached over the network without checked TLS, before connecting to it", async () => {
+    signInAs(world.users.operator);
+    const remote = new URL(makerUrl);
+    remote.hostname = "sandbox-db.invalid";
+    vi.stubEnv("REQUIRE_DATABASE_TLS", "true");
+    try {
+      const refused = await addServerAction({ name: "x", url: remote.toString(), ...capacity });
+      expect(refused).toEqual({
+        ok: false,
+        code: "INVALID_INPUT",
+        message: "That URL does not ask for an encrypted connection whose server is checked, which this portal requires (REQUIRE_DATABASE_TLS): add sslmode=verify-full and sslrootcert.",
+        fieldErrors: undefined,
+      });
+      // Loopback never leaves the machine: the same role by its local address is taken.
+      expect(await addServerAction({ name: "local-maker", url: makerUrl, ...capacity })).toEqual({ ok: true, data: { name: "local-maker" } });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(await db.sandboxServer.count({ where: { name: "x" } })).toBe(0);
+  });
 });

@@ -33,6 +33,12 @@ export type SanitizationErrorCode =
   | "NO_ROOM"
   /** The copy is larger than its sandbox server's whole size cap: no attempt can fit. */
   | "TOO_LARGE"
+  /**
+   * A connection the portal's own safety settings refuse: production's session not
+   * read-only or bounded as asked, or (REQUIRE_DATABASE_TLS) a production or sandbox
+   * server URL without checked TLS. Nothing was read or created; retrying cannot help.
+   */
+  | "CONNECTION_REFUSED"
   /** Anything else during the copy (connection lost, disk full, constraint failure, ...). */
   | "COPY_FAILED";
 

@@ -13,7 +13,9 @@
  */
 import { copyLimits } from "../config/copy-limits";
 import { endOrCut } from "../db/client";
+import { tlsRefusal } from "../db/tls-policy";
 import { withDatabase } from "../db/urls";
+import { ProductionNotReadOnlyError } from "../crm/read-only";
 import { loadClassification, type Classification } from "./classification";
 import type pg from "pg";
 import { TargetSessions } from "./target-sessions";
@@ -101,6 +103,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
   if (options.personalData === "pseudonymise" && !input.pseudonymSecret) {
     throw new SanitizationError("INVALID_OPTIONS", "Invalid options: personalData: pseudonymising needs the sandbox's secret.");
   }
+  refuseUncheckedTls(input);
   const classification = input.classification ?? (await loadClassification());
   const limits = copyLimits();
   const bounds: RunBounds = { ...limits, deadlineMs: input.deadlineMs ?? limits.deadlineMs(0) };
@@ -313,8 +316,22 @@ function indexBuilds(ddl: SchemaDdl, emptyTables: Set<string>, built: ReadonlySe
   return empty.length ? [empty.join(";\n"), ...loaded] : loaded;
 }
 
+/**
+ * REQUIRE_DATABASE_TLS (lib/db/tls-policy.ts): neither production's rows nor the copy
+ * travel but over checked TLS. Refused before anything is read or made; production's
+ * sessions would refuse its URL anyway (read-only.ts).
+ */
+function refuseUncheckedTls(input: Pick<ProvisionInput, "productionUrl" | "sandboxServerUrl">): void {
+  for (const [what, url] of [["production's URL", input.productionUrl], ["the sandbox server's URL", input.sandboxServerUrl]] as const) {
+    const refused = tlsRefusal(url);
+    if (refused) throw new SanitizationError("CONNECTION_REFUSED", `${what} ${refused}.`);
+  }
+}
+
 function toSanitizationError(error: unknown, bounds: RunBounds, cancelled: AbortSignal | undefined, deadline: AbortSignal): SanitizationError {
   if (error instanceof SanitizationError) return error;
+  // Its message names the setting that failed, for operators (the customer reads CONNECTION_REFUSED's advice).
+  if (error instanceof ProductionNotReadOnlyError) return new SanitizationError("CONNECTION_REFUSED", error.message, undefined, { cause: error });
   if (cancelled?.aborted) return new SanitizationError("ABORTED", "The run was cancelled; nothing was kept.", undefined, { cause: error });
   if (deadline.aborted) return deadlineError(bounds, error);
   const known = classifyDriverError(error, bounds);

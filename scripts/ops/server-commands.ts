@@ -5,7 +5,8 @@
 import { copyLimits } from "../../lib/config/copy-limits";
 import { serverNameOf } from "../../lib/db/urls";
 import { addServer, changeServer, changeServerUrl, removeServer, type ServerChanges } from "../../lib/sandbox-servers/mutations";
-import { serverAddress, SandboxServerError } from "../../lib/sandbox-servers/registry";
+import { serverAddress, SandboxServerError, serverUrl } from "../../lib/sandbox-servers/registry";
+import { tlsShown } from "../../lib/db/tls-policy";
 import { capacityFormSchema, capacityFromForm, newServerFormSchema, serverNameSchema } from "../../lib/sandbox-servers/schema";
 import { describeSizeUse, listServerUse, ofCapacity } from "../../lib/sandbox-servers/use";
 import { writeOffServer } from "../../lib/sandbox-servers/write-off";
@@ -58,6 +59,7 @@ export async function listServersCommand(): Promise<void> {
     servers.map((s) => ({
       name: s.name,
       address: serverAddress(s),
+      tls: tlsShown(serverUrl(s)),
       state: s.state,
       databases: ofCapacity(s.databases, s.maxDatabases),
       size: describeSizeUse(s),

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const valid = {
+  DATABASE_URL: "postgres://portal:pw@localhost:5432/portal",
+  SANDBOX_SERVER_URL: "postgres://sandbox_maker:pw@localhost:5432/postgres",
+  NEXTAUTH_SECRET: "x".repeat(32),
+  DATABASE_SECRETS_KEY: Buffer.alloc(32, 7).toString("base64"),
+};
+
+/** env() as a process started with `vars` reads it: checked once, then cached, so a fresh module each time. */
+async function startWith(vars: Record<string, string>) {
+  vi.unstubAllEnvs();
+  vi.stubEnv("REQUIRE_DATABASE_TLS", undefined);
+  for (const [name, value] of Object.entries({ ...valid, ...vars })) vi.stubEnv(name, value);
+  vi.resetModules();
+  const { env } = await import("./env");
+  return env;
+}
+
+afterEach(() => vi.unstubAllEnvs());
+
+describe("REQUIRE_DATABASE_TLS at start-up", () => {
+  it("refuses the portal's database and the built-in sandbox server reached over the network without checked TLS, naming each", async () => {
+    const env = await startWith({
+      REQUIRE_DATABASE_TLS: "true",
+      DATABASE_URL: "postgres://portal:secret-pw@portal-db.example.com/portal",
+      SANDBOX_SERVER_URL: "postgres://sandbox_maker:secret-pw@sandbox-db.example.com/postgres?sslmode=no-verify",
+    });
+    expect(env).toThrow(/DATABASE_URL: reaches portal-db\.example\.com without sslmode: its sessions travel in plain text; .*REQUIRE_DATABASE_TLS refuses it/);
+    expect(env).toThrow(/SANDBOX_SERVER_URL: reaches sandbox-db\.example\.com with sslmode=no-verify: its sessions travel to whoever answers/);
+    expect(env).not.toThrow(/secret-pw/);
+  });
+
+  it("takes checked TLS, and loopback, and leaves the URLs alone when not required", async () => {
+    const required = await startWith({ REQUIRE_DATABASE_TLS: "true", DATABASE_URL: "postgres://portal:pw@portal-db.example.com/portal?sslmode=verify-full" });
+    expect(required().REQUIRE_DATABASE_TLS).toBe(true);
+    const notRequired = await startWith({ DATABASE_URL: "postgres://portal:pw@portal-db.example.com/portal" });
+    expect(notRequired().REQUIRE_DATABASE_TLS).toBe(false);
+    expect(await startWith({ REQUIRE_DATABASE_TLS: "yes" })).toThrow(/REQUIRE_DATABASE_TLS/);
+  });
+});
