@@ -8,15 +8,20 @@
  */
 import type { EventEmitter } from "node:events";
 import pg from "pg";
+import { assertTlsAllowed } from "./tls-policy";
 
 export function survivesDrops<T extends EventEmitter>(connection: T): T {
   connection.on("error", () => undefined);
   return connection;
 }
 
-/** `signal`: the session is cut when it aborts (cutOnAbort), connecting or not. */
+/**
+ * `signal`: the session is cut when it aborts (cutOnAbort), connecting or not. Refused,
+ * unopened, when REQUIRE_DATABASE_TLS refuses its URL (tls-policy.ts).
+ */
 export async function openClient(config: pg.ClientConfig, signal?: AbortSignal): Promise<pg.Client> {
   signal?.throwIfAborted();
+  if (config.connectionString) assertTlsAllowed(config.connectionString);
   const client = cutOnAbort(survivesDrops(new pg.Client(config)), signal);
   await client.connect();
   return client;

@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "pg-connection-string";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { describeTlsGap, tlsGapOf, tlsRefusal, tlsShown } from "./tls-policy";
+import { openClient } from "./client";
+import { oneOffQuery } from "./one-off-query";
+import { describeTlsGap, TlsRefusedError, tlsGapOf, tlsRefusal, tlsShown } from "./tls-policy";
 
 // The driver reads the certificate files a URL names as it parses it: real (if empty) ones.
 const folder = mkdtempSync(path.join(tmpdir(), "tls-policy-"));
@@ -81,5 +83,14 @@ describe("a database URL's TLS, as the driver reads it", () => {
     expect(tlsShown(remote)).toBe("plain text: refused");
     vi.stubEnv("REQUIRE_DATABASE_TLS", "false");
     expect(tlsRefusal(remote)).toBeNull();
+  });
+
+  it("under REQUIRE_DATABASE_TLS, keeps every session the portal opens through openClient (sandbox servers', one-off queries) from connecting", async () => {
+    vi.stubEnv("REQUIRE_DATABASE_TLS", "true");
+    // Refused before any lookup: the host does not resolve, and the error is not the driver's.
+    await expect(openClient({ connectionString: `postgres://r:pw@sandbox-db.invalid/postgres` })).rejects.toThrow(TlsRefusedError);
+    await expect(oneOffQuery(`postgres://r:pw@sandbox-db.invalid/postgres?sslmode=disable`, "SELECT 1")).rejects.toThrow(
+      /^the database URL reaches sandbox-db\.invalid with sslmode=disable: its sessions travel in plain text/,
+    );
   });
 });

@@ -95,3 +95,17 @@ export function tlsRefusal(url: string): string | null {
   const gap = describeTlsGap(url);
   return gap && `${gap}; REQUIRE_DATABASE_TLS refuses it`;
 }
+
+/** A session REQUIRE_DATABASE_TLS refused to open; its message names the host, for operators. */
+export class TlsRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TlsRefusedError";
+  }
+}
+
+/** Throws TlsRefusedError when REQUIRE_DATABASE_TLS refuses a session to `url`; `what` names it ("the sandbox server's URL"). */
+export function assertTlsAllowed(url: string, what = "the database URL"): void {
+  const refused = tlsRefusal(url);
+  if (refused) throw new TlsRefusedError(`${what} ${refused}.`);
+}

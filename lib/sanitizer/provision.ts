@@ -13,7 +13,7 @@
  */
 import { copyLimits } from "../config/copy-limits";
 import { endOrCut } from "../db/client";
-import { tlsRefusal } from "../db/tls-policy";
+import { assertTlsAllowed, TlsRefusedError } from "../db/tls-policy";
 import { withDatabase } from "../db/urls";
 import { ProductionNotReadOnlyError } from "../crm/read-only";
 import { loadClassification, type Classification } from "./classification";
@@ -322,16 +322,24 @@ function indexBuilds(ddl: SchemaDdl, emptyTables: Set<string>, built: ReadonlySe
  * sessions would refuse its URL anyway (read-only.ts).
  */
 function refuseUncheckedTls(input: Pick<ProvisionInput, "productionUrl" | "sandboxServerUrl">): void {
-  for (const [what, url] of [["production's URL", input.productionUrl], ["the sandbox server's URL", input.sandboxServerUrl]] as const) {
-    const refused = tlsRefusal(url);
-    if (refused) throw new SanitizationError("CONNECTION_REFUSED", `${what} ${refused}.`);
+  try {
+    assertTlsAllowed(input.productionUrl, "production's URL");
+    assertTlsAllowed(input.sandboxServerUrl, "the sandbox server's URL");
+  } catch (error) {
+    throw refusedConnection(error) ?? error;
   }
+}
+
+/** A session the portal's own checks refused (read-only.ts, tls-policy.ts): its message names the setting, for operators; the customer reads CONNECTION_REFUSED's advice. */
+function refusedConnection(error: unknown): SanitizationError | null {
+  if (!(error instanceof ProductionNotReadOnlyError || error instanceof TlsRefusedError)) return null;
+  return new SanitizationError("CONNECTION_REFUSED", error.message, undefined, { cause: error });
 }
 
 function toSanitizationError(error: unknown, bounds: RunBounds, cancelled: AbortSignal | undefined, deadline: AbortSignal): SanitizationError {
   if (error instanceof SanitizationError) return error;
-  // Its message names the setting that failed, for operators (the customer reads CONNECTION_REFUSED's advice).
-  if (error instanceof ProductionNotReadOnlyError) return new SanitizationError("CONNECTION_REFUSED", error.message, undefined, { cause: error });
+  const refused = refusedConnection(error);
+  if (refused) return refused;
   if (cancelled?.aborted) return new SanitizationError("ABORTED", "The run was cancelled; nothing was kept.", undefined, { cause: error });
   if (deadline.aborted) return deadlineError(bounds, error);
   const known = classifyDriverError(error, bounds);

@@ -10,12 +10,11 @@
 import pg from "pg";
 import { copyLimits } from "../config/copy-limits";
 import { cutOnAbort, openClient } from "../db/client";
-import { tlsRefusal } from "../db/tls-policy";
+import { assertTlsAllowed } from "../db/tls-policy";
 import { SanitizationError } from "./errors";
 
 function sandboxSessionConfig(url: string, extra: pg.ClientConfig = {}): pg.ClientConfig {
-  const refused = tlsRefusal(url);
-  if (refused) throw new SanitizationError("CONNECTION_REFUSED", `The sandbox server's URL ${refused}.`);
+  assertTlsAllowed(url, "the sandbox server's URL");
   return { connectionString: url, connectionTimeoutMillis: copyLimits().sandboxConnectTimeoutMs, ...extra };
 }
 
