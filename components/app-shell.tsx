@@ -7,7 +7,7 @@ import { NotificationBell } from "./notification-bell";
 import { PageAnnouncer } from "./page-announcer";
 import { SignOutButton, SignOutEverywhereButton } from "./sign-out-button";
 
-/** The signed-in frame: who you are, your tenant and role, the navigation your role has, sign-out. */
+/** The signed-in frame: who you are (a link to your account), your tenant and role, the navigation your role has, sign-out. */
 export function AppShell({ actor, children }: { actor: Actor; children: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col">
@@ -22,7 +22,12 @@ export function AppShell({ actor, children }: { actor: Actor; children: ReactNod
           {/* Wraps under the name on a phone: who you are on one line, the buttons on the next. */}
           <div className="flex min-w-0 flex-wrap items-center justify-end gap-2 text-sm sm:gap-4">
             <div className="min-w-0 text-right" data-testid="who-am-i">
-              <p className="font-medium">{actor.name}</p>
+              <p className="font-medium">
+                {/* The visible name first in the link's name (WCAG 2.5.3), then where it leads. */}
+                <Link href="/account" aria-label={`${actor.name}: your account`} className="underline decoration-slate-300 underline-offset-4 hover:decoration-brand-700">
+                  {actor.name}
+                </Link>
+              </p>
               <p className="text-slate-600">
                 <span>{ROLE_LABEL[actor.role]}</span>
                 {actor.tenantName && (

@@ -4,7 +4,7 @@
  * forged X-Forwarded-For, sign-out that really ends the token, status codes.
  */
 import { expect, test, type APIRequestContext, type BrowserContext, type TestInfo } from "@playwright/test";
-import { connectToServerDatabase, DEMO_PASSWORD, signIn } from "./fixtures";
+import { connectToServerDatabase, DEMO_PASSWORD, expectAccessible, signIn } from "./fixtures";
 
 /** Signs in through next-auth's own endpoint, as the form's script does; returns the response. */
 async function postSignIn(request: APIRequestContext, email: string, password: string, headers: Record<string, string> = {}) {
@@ -205,6 +205,53 @@ test.describe("signing out", () => {
     await otherPage.goto("/sandboxes");
     await expect(otherPage).toHaveURL(/\/sign-in/);
     await other.close();
+  });
+
+  test("a person changes their own password on their account page: signed out everywhere, then in with the new one only", async ({ browser, page }, testInfo) => {
+    // An account of its own (a demo account's password must stay the demo's): the demo user's, copied.
+    const email = `pat-${testInfo.workerIndex}-${Date.now()}@fjordline.example`;
+    const db = await connectToServerDatabase(testInfo);
+    try {
+      await db.query(
+        `INSERT INTO "User" (id, email, name, role, "tenantId", "passwordHash")
+         SELECT $1, $2, 'Pat Changer', role, "tenantId", "passwordHash" FROM "User" WHERE email = 'user@fjordline.example'`,
+        [`e2e-${email}`, email],
+      );
+    } finally {
+      await db.end();
+    }
+    const newPassword = "four words make a passphrase";
+    await signIn(page, email);
+    const other = await browser.newContext();
+    await signIn(await other.newPage(), email);
+
+    await page.getByRole("link", { name: "Pat Changer: your account" }).click();
+    await expect(page.getByRole("heading", { name: "Your account", level: 1 })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByLabel("Current password").fill("not-the-password");
+    await page.getByLabel("New password", { exact: true }).fill(newPassword);
+    await page.getByLabel("New password again").fill(newPassword);
+    await page.getByRole("button", { name: "Change password" }).click();
+    // Told under the field, where the keyboard is put back.
+    await expect(page.getByLabel("Current password")).toHaveAccessibleDescription("That is not your current password.");
+    await expect(page.getByLabel("Current password")).toBeFocused();
+
+    await page.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page).toHaveURL(/\/sign-in\?changed=password/);
+    await expect(page.getByTestId("sign-in-notice")).toHaveText(/Sign in with your new password\.$/);
+    // The other browser's session ended too.
+    const otherPage = other.pages()[0]!;
+    await otherPage.goto("/sandboxes");
+    await expect(otherPage).toHaveURL(/\/sign-in/);
+    await other.close();
+
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("sign-in-error")).toContainText("The e-mail or password is incorrect.");
+    await signIn(page, email, newPassword);
+    await expect(page.getByTestId("who-am-i")).toContainText("Pat Changer");
   });
 });
 

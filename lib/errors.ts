@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   PRODUCTION_UNREACHABLE: "The production database cannot be reached right now. Try again later or contact support.",
   PRODUCTION_REFUSED: "The production database holds something the portal cannot copy or read. Contact support.",
   PRODUCTION_BUSY: "The production database is too busy to answer right now (a table is locked or a query took too long). Try again in a minute.",
+  TOO_MANY_ATTEMPTS: "Too many wrong attempts. For your security, this is paused for a few minutes: please try again later.",
   NO_CAPACITY: "No sandbox server has room for a new sandbox right now. Try again later, or contact support.",
   INTERNAL: "Something went wrong on our side. Please try again.",
 } as const;

@@ -25,6 +25,7 @@ const FROM_APP_ERROR: Record<ErrorCode, ApiProblemCode> = {
   PRODUCTION_BUSY: "production_unavailable",
   PRODUCTION_REFUSED: "production_refused",
   NO_CAPACITY: "no_capacity",
+  TOO_MANY_ATTEMPTS: "rate_limited",
   INTERNAL: "internal",
 };
 

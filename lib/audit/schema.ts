@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   "account.created",
   "account.roleChanged",
   "account.passwordReset",
+  "account.passwordChanged",
   "account.twoFactorSetUp",
   "account.signedOutEverywhere",
   "account.disabled",

@@ -179,6 +179,7 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     [event("account.twoFactorSetUp", { via: "operator CLI", email: "op@example.com" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) set up two-factor sign-in for op@example.com"],
   ],
   "account.signedOutEverywhere": [[event("account.signedOutEverywhere", {}, { sandboxName: null }), "Ingrid Nordlys signed out of every session"]],
+  "account.passwordChanged": [[event("account.passwordChanged", {}, { sandboxName: null }), "Ingrid Nordlys changed their own password, which signed out every session"]],
   "account.disabled": [
     [event("account.disabled", { via: "operator CLI", email: "jane@example.com" }, { actor: null, sandboxName: null }), "An operator (CLI) disabled the account jane@example.com: its sessions and API tokens ended"],
   ],

@@ -17,16 +17,9 @@ import { signInSchema } from "./schema";
 import { SIGN_IN_ERROR } from "./sign-in-errors";
 import { boundAccountId, ssoAccount } from "./sso-account";
 import { log } from "../observability/log";
+import { forwardedClientAddress } from "../http/client-address";
 
-/**
- * The client's address. The portal's front (scripts/portal-server.ts) has
- * already replaced X-Forwarded-For with the one address it trusts; the last
- * entry is read so that a stray client-written list is never believed first.
- */
-function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
-  const forwarded = headers?.["x-forwarded-for"];
-  return typeof forwarded === "string" && forwarded.length > 0 ? forwarded.split(",").at(-1)!.trim() : undefined;
-}
+const clientIp = (headers: Record<string, unknown> | undefined) => forwardedClientAddress(headers?.["x-forwarded-for"]);
 
 export function publicOrigin(): string {
   return new URL(env().NEXTAUTH_URL ?? "http://localhost:3000").origin;

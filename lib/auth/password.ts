@@ -25,5 +25,3 @@ export async function burnVerificationTime(password: string): Promise<void> {
   dummyHash ??= hashPassword("not-a-real-password-only-for-timing");
   await verifyPassword(await dummyHash, password);
 }
-
-export const PASSWORD_MIN_LENGTH = 12;

@@ -32,18 +32,20 @@ export type Permission =
   | "operations.view"
   | "servers.manage"
   | "apiTokens.manage"
-  | "webhooks.manage";
+  | "webhooks.manage"
+  /** One's own account: its password (every role). */
+  | "account.manage";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   CUSTOMER_ADMIN: [
     "sandbox.view", "sandbox.order", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry",
-    "checklist.fix", "audit.view", "apiTokens.manage", "webhooks.manage",
+    "checklist.fix", "audit.view", "apiTokens.manage", "webhooks.manage", "account.manage",
   ],
-  CUSTOMER_USER: ["sandbox.view"],
-  SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle"],
+  CUSTOMER_USER: ["sandbox.view", "account.manage"],
+  SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle", "account.manage"],
   OPERATOR: [
     "sandbox.view", "sandbox.orderForCustomer", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
-    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "servers.manage", "apiTokens.manage",
+    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "servers.manage", "apiTokens.manage", "account.manage",
   ],
 };
 

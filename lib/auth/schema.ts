@@ -1,9 +1,29 @@
 import { z } from "zod";
 
+/** The shortest password the portal sets (the CLI's and a person's own); no longest but the sign-in form's bound. */
+export const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MAX_LENGTH = 1024;
+
 export const signInSchema = z.object({
   email: z.email("Enter a valid e-mail address").max(254),
-  password: z.string().min(1, "Enter your password").max(1024),
+  password: z.string().min(1, "Enter your password").max(PASSWORD_MAX_LENGTH),
   /** The second step: a TOTP code or a recovery code, once the server asked for it. */
   code: z.string().trim().max(32, "Enter the 6-digit code or a recovery code").optional(),
 });
 export type SignInInput = z.infer<typeof signInSchema>;
+
+/** A signed-in person's own new password, with the current one (lib/auth/password-change.ts). */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH),
+    newPassword: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+      .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH.toLocaleString("en")} characters.`),
+    confirmPassword: z.string().max(PASSWORD_MAX_LENGTH),
+  })
+  .superRefine((v, ctx) => {
+    if (v.newPassword && v.newPassword === v.currentPassword) ctx.addIssue({ code: "custom", path: ["newPassword"], message: "Choose a password other than your current one." });
+    if (v.confirmPassword !== v.newPassword) ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "Type the same new password again." });
+  });
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;

@@ -90,3 +90,13 @@ export function normalizeForwardingHeaders(
     delete headers["x-forwarded-port"];
   }
 }
+
+/**
+ * The client's address as a request handler reads it. The portal's front
+ * (scripts/portal-server.ts) has already replaced X-Forwarded-For with the one
+ * address it trusts; the last entry is read so that a stray client-written list
+ * is never believed first.
+ */
+export function forwardedClientAddress(forwarded: unknown): string | undefined {
+  return typeof forwarded === "string" && forwarded.length > 0 ? forwarded.split(",").at(-1)!.trim() : undefined;
+}

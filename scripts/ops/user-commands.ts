@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../lib/db/portal";
-import { hashPassword, PASSWORD_MIN_LENGTH } from "../../lib/auth/password";
+import { hashPassword } from "../../lib/auth/password";
+import { PASSWORD_MIN_LENGTH } from "../../lib/auth/schema";
 import { endAllSessions } from "../../lib/auth/sessions";
 import { clearAccountLocks } from "../../lib/auth/throttle";
 import { CliError } from "./cli-error";

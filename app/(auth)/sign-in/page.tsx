@@ -12,9 +12,15 @@ import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
+/** What the page says on arrival after something that signed the person out on purpose. */
+const NOTICES: Record<string, string> = {
+  password: "Your password is changed, and every session of your account is signed out. Sign in with your new password.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string; changed?: string }> }) {
   await connection(); // depends on the request's session: never prerendered
-  const { error, callbackUrl } = await searchParams;
+  const { error, callbackUrl, changed } = await searchParams;
+  const notice = changed !== undefined && Object.hasOwn(NOTICES, changed) ? NOTICES[changed] : undefined;
   // Only a path on this portal: an open redirect would hand the signed-in visitor to another site.
   const origin = requestOrigin(await headers()) ?? publicOrigin();
   const safeCallback = safeCallbackPath(callbackUrl, [origin, publicOrigin()]);
@@ -24,6 +30,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-2xl font-semibold text-brand-900">Sandbox Portal</h1>
         <p className="mt-1 text-sm text-slate-600">Sign in to order and manage your CRM sandboxes.</p>
+        {notice && (
+          <p role="status" className="mt-4 rounded-md bg-brand-50 p-3 text-sm text-brand-900" data-testid="sign-in-notice">
+            {notice}
+          </p>
+        )}
         <SignInForm
           callbackUrl={safeCallback}
           initialError={signInErrorMessage(error)}

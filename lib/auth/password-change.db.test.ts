@@ -1,0 +1,95 @@
+/** A person's own password change: only with the current password, throttled as sign-in is, every session ended, audited. */
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import { session, signInAs } from "@/lib/testing/fake-session";
+
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
+// The client's address as the portal's front hands it on (lib/http/client-address.ts).
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "203.0.113.7" }) }));
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { changePasswordAction } = await import("./actions");
+const { hashPassword, verifyPassword } = await import("./password");
+const { startSession } = await import("./sessions");
+const { checkCredentials } = await import("./credentials");
+
+const OLD = "old-password-1234";
+const NEW = "a new passphrase of words";
+let userId = "";
+let tenantId = "";
+
+async function makeUser(email: string): Promise<string> {
+  const user = await db.user.create({ data: { email, name: "Pat Changer", role: "CUSTOMER_USER", tenantId, passwordHash: await hashPassword(OLD) } });
+  return user.id;
+}
+
+const passwordHash = async (id: string) => (await db.user.findUniqueOrThrow({ where: { id }, select: { passwordHash: true } })).passwordHash;
+
+describe("changing one's own password", () => {
+  beforeAll(async () => {
+    tenantId = (await db.tenant.create({ data: { customerId: "Cust4242", companyName: "Pat AS", productionUrlEncrypted: "x" } })).id;
+    userId = await makeUser("pat@pat.example");
+  });
+  beforeEach(() => signInAs(null));
+
+  it("is refused without a session", async () => {
+    expect(await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+  });
+
+  it("says what is wrong with the form's fields: too short, the same as now, typed differently", async () => {
+    signInAs(userId);
+    const short = await changePasswordAction({ currentPassword: OLD, newPassword: "short", confirmPassword: "short" });
+    expect(short).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { newPassword: ["Use at least 12 characters."] } });
+    const same = await changePasswordAction({ currentPassword: OLD, newPassword: OLD, confirmPassword: OLD });
+    expect(same).toMatchObject({ fieldErrors: { newPassword: ["Choose a password other than your current one."] } });
+    const differ = await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: `${NEW}!` });
+    expect(differ).toMatchObject({ fieldErrors: { confirmPassword: ["Type the same new password again."] } });
+    expect(await verifyPassword(await passwordHash(userId), OLD)).toBe(true);
+  });
+
+  it("takes only the current password, and a wrong one leaves everything as it was", async () => {
+    signInAs(userId);
+    const wrong = await changePasswordAction({ currentPassword: "not-my-password", newPassword: NEW, confirmPassword: NEW });
+    expect(wrong).toEqual({ ok: false, code: "INVALID_INPUT", message: "Some fields need your attention.", fieldErrors: { currentPassword: ["That is not your current password."] } });
+    expect(await verifyPassword(await passwordHash(userId), OLD)).toBe(true);
+    expect(await db.auditEvent.count({ where: { action: "account.passwordChanged" } })).toBe(0);
+  });
+
+  it("sets the new password and ends every session of the account, this one and another device's, audited", async () => {
+    signInAs(userId);
+    const elsewhere = await startSession(userId);
+    const before = await passwordHash(userId);
+    const changed = await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW });
+    expect(changed).toEqual({ ok: true, data: { signedOut: true } });
+    const after = await passwordHash(userId);
+    expect(JSON.stringify(changed)).not.toContain(after);
+    expect(after).not.toBe(before);
+    expect(await verifyPassword(after, NEW)).toBe(true);
+    expect(await verifyPassword(after, OLD)).toBe(false);
+    expect(await db.userSession.count({ where: { userId, endedAt: null } })).toBe(0);
+    expect((await db.userSession.findUniqueOrThrow({ where: { id: elsewhere } })).endedAt).not.toBeNull();
+    expect((await db.user.findUniqueOrThrow({ where: { id: userId } })).passwordChangedAt).not.toBeNull();
+    const audit = await db.auditEvent.findMany({ where: { action: "account.passwordChanged" }, select: { actorId: true, tenantId: true, targetId: true, details: true } });
+    expect(audit).toMatchObject([{ actorId: userId, tenantId, targetId: userId }]);
+    expect(JSON.stringify(audit)).not.toContain(NEW);
+    // This browser's session ended with it: the next request is a signed-out one.
+    expect(await changePasswordAction({ currentPassword: NEW, newPassword: OLD, confirmPassword: OLD })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    expect(await checkCredentials("pat@pat.example", NEW, "203.0.113.7")).toMatchObject({ ok: true });
+  });
+
+  it("counts wrong current passwords as failed sign-ins: a session left open cannot be used to guess it", async () => {
+    const guessed = await makeUser("guessed@pat.example");
+    signInAs(guessed);
+    for (let i = 0; i < 5; i++) {
+      expect(await changePasswordAction({ currentPassword: `guess-${i}`, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ code: "INVALID_INPUT" });
+    }
+    // Locked now, the right password too, here and at the sign-in form from the same address.
+    const locked = await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW });
+    expect(locked).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS", message: expect.stringMatching(/^Too many wrong attempts/) });
+    expect(await checkCredentials("guessed@pat.example", OLD, "203.0.113.7")).toMatchObject({ ok: false, reason: "throttled" });
+    expect(await verifyPassword(await passwordHash(guessed), OLD)).toBe(true);
+    expect(session.current).not.toBeNull();
+  });
+});
