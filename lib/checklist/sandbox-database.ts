@@ -10,6 +10,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/crm/client";
 import type { Prisma } from "../generated/crm/client";
+import { tlsRefusal } from "../db/tls-policy";
 import { withDatabase } from "../db/urls";
 import { AppError } from "../errors";
 import { KeyedLimit, WaitTooLong } from "../keyed-limit";
@@ -25,8 +26,11 @@ export interface SandboxDatabaseRef {
 export type CrmClient = PrismaClient;
 export type CrmTransaction = Prisma.TransactionClient;
 
+/** Its URL; refused (a CONFLICT in the portal's words) when REQUIRE_DATABASE_TLS refuses its server's (tls-policy.ts). */
 async function sandboxUrl(ref: SandboxDatabaseRef): Promise<string> {
-  return withDatabase(await sandboxServerUrlOf(ref.id), ref.databaseName);
+  const url = withDatabase(await sandboxServerUrlOf(ref.id), ref.databaseName);
+  if (tlsRefusal(url)) throw new AppError("CONFLICT", "The sandbox's server is not reached over the checked, encrypted connection this portal requires, so the sandbox is not read. Contact support.");
+  return url;
 }
 
 /**

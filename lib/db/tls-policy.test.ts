@@ -14,9 +14,10 @@ writeFileSync(ca, "-----BEGIN CERTIFICATE-----\n");
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 afterEach(() => vi.unstubAllEnvs());
 
-/** Whether node-postgres, reading `url`, connects with TLS that checks the server's certificate. */
+/** Whether node-postgres, reading `url`, connects with TLS that checks the server's certificate, or to a loopback host or socket. */
 function driverChecks(url: string): boolean {
-  const { ssl } = parse(url) as { ssl?: unknown };
+  const { ssl, host } = parse(url) as { ssl?: unknown; host?: string };
+  if (!host || host.startsWith("/") || ["localhost", "127.0.0.1", "::1"].includes(host)) return true;
   if (ssl === true) return true;
   return typeof ssl === "object" && ssl !== null && (ssl as { rejectUnauthorized?: boolean }).rejectUnauthorized !== false;
 }
@@ -45,6 +46,15 @@ describe("a database URL's TLS, as the driver reads it", () => {
     `?uselibpqcompat=true&sslmode=require&sslrootcert=${ca}`,
     `?uselibpqcompat=true&sslmode=verify-ca&sslrootcert=${ca}`,
     "?uselibpqcompat=true&sslmode=verify-full",
+    // Read as the driver reads them: the last of a repeated parameter wins, an empty host parameter is none.
+    "?sslmode=verify-full&sslmode=disable",
+    "?sslmode=disable&sslmode=verify-full",
+    "?ssl=1&ssl=0",
+    "?uselibpqcompat=false&uselibpqcompat=true&sslmode=require",
+    "?host=",
+    "?host=/tmp&host=crm-db.example.com",
+    "?host=crm-db.example.com&host=/tmp",
+    "?host=localhost",
   ];
 
   it.each(cases)("finds a gap in %j exactly when the driver would not check the server", (query) => {
@@ -62,9 +72,13 @@ describe("a database URL's TLS, as the driver reads it", () => {
     expect(describeTlsGap(remote)).not.toContain("pw");
     // A host parameter is where the driver goes, whatever the URL's own host says.
     expect(tlsGapOf("postgres://r:pw@localhost/c?host=crm-db.example.com")).toMatchObject({ host: "crm-db.example.com", risk: "in plain text" });
+    // No host at all: pg's own default, PGHOST when set.
+    vi.stubEnv("PGHOST", "pg.example.com");
+    expect(tlsGapOf("postgres:///c")).toMatchObject({ host: "pg.example.com" });
   });
 
   it("leaves traffic that never leaves the machine alone: loopback hosts and sockets", () => {
+    vi.stubEnv("PGHOST", undefined);
     for (const url of ["postgres://r:pw@localhost:5432/c", "postgres://r:pw@127.0.0.1/c", "postgres://r:pw@[::1]:5432/c", "postgres:///c?host=/var/run/postgresql", "postgres:///c", "postgres://r@%2Fvar%2Frun%2Fpostgresql/c"]) {
       expect(tlsGapOf(url)).toBeNull();
       expect(tlsShown(url)).toBe("local");

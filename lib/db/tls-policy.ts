@@ -26,8 +26,19 @@ export interface TlsGap {
   risk: "in plain text" | "to whoever answers";
 }
 
-/** The host the driver connects to: a `host` parameter wins over the URL's own (pg-connection-string). */
-const hostOf = (parsed: URL) => parsed.searchParams.get("host") ?? decoded(parsed.hostname).replace(/^\[(.+)\]$/, "$1");
+/**
+ * A URL as node-postgres reads it: its parameters with the last of a repeated one winning
+ * (pg-connection-string copies them in order), and the host it connects to: a non-empty
+ * `host` parameter, else the URL's own host, else PGHOST, else localhost (pg's defaults).
+ * Read any other way, `?host=&…`, `?sslmode=verify-full&sslmode=disable` or `?ssl=1&ssl=0`
+ * would pass the check and connect otherwise.
+ */
+function asTheDriverReadsIt(url: string): { host: string; params: Record<string, string> } {
+  const parsed = new URL(url);
+  const params = Object.fromEntries(parsed.searchParams);
+  const host = params.host || decoded(parsed.hostname).replace(/^\[(.+)\]$/, "$1") || process.env.PGHOST || "localhost";
+  return { host, params };
+}
 
 function decoded(text: string): string {
   try {
@@ -37,31 +48,27 @@ function decoded(text: string): string {
   }
 }
 
-/** A loopback host or a Unix socket (no host, or a folder: a `host` parameter's or one percent-encoded): its traffic never leaves the machine. */
-const staysOnTheMachine = (parsed: URL) => {
-  const host = hostOf(parsed);
-  return host === "" || host.startsWith("/") || LOCAL_HOST.test(host);
-};
+/** A loopback host or a Unix socket's folder: its traffic never leaves the machine. */
+const staysOnTheMachine = (host: string) => host.startsWith("/") || LOCAL_HOST.test(host);
 
 /** How `url` leaves its traffic open, or null: checked TLS, a loopback host or a socket. */
 export function tlsGapOf(url: string): TlsGap | null {
-  const parsed = new URL(url);
-  const params = parsed.searchParams;
-  if (staysOnTheMachine(parsed)) return null;
-  const mode = params.get("sslmode");
-  const libpq = params.get("uselibpqcompat") === "true";
+  const { host, params } = asTheDriverReadsIt(url);
+  if (staysOnTheMachine(host)) return null;
+  const mode = params.sslmode ?? null;
+  const libpq = params.uselibpqcompat === "true";
   const how = `${mode ? `with sslmode=${mode}` : "without sslmode"}${libpq ? " (as libpq reads it)" : ""}`;
-  const gap = (risk: TlsGap["risk"]): TlsGap => ({ host: hostOf(parsed), how, risk });
+  const gap = (risk: TlsGap["risk"]): TlsGap => ({ host, how, risk });
   if (mode === null) {
     // Without sslmode the driver uses TLS, checking the certificate, for ssl=true or 1, or for any certificate file named.
-    const tls = ["true", "1"].includes(params.get("ssl") ?? "") || ["sslrootcert", "sslcert", "sslkey"].some((p) => params.has(p));
+    const tls = ["true", "1"].includes(params.ssl ?? "") || ["sslrootcert", "sslcert", "sslkey"].some((p) => p in params);
     return tls ? null : gap("in plain text");
   }
   if (mode === "disable") return gap("in plain text");
   if (mode === "no-verify") return gap("to whoever answers");
   if (libpq) {
     // libpq's prefer, and require without a root certificate, encrypt but check nobody.
-    if (mode === "prefer" || (mode === "require" && !params.has("sslrootcert"))) return gap("to whoever answers");
+    if (mode === "prefer" || (mode === "require" && !("sslrootcert" in params))) return gap("to whoever answers");
     return mode === "require" || mode === "verify-ca" || mode === "verify-full" ? null : gap("in plain text");
   }
   // An sslmode the driver does not know: not one to trust with production's rows.
@@ -71,7 +78,7 @@ export function tlsGapOf(url: string): TlsGap | null {
 /** A URL's TLS as the operator CLI's lists show it: "checked", "local", "plain text" or "unchecked", and whether it is refused. */
 export function tlsShown(url: string): string {
   const gap = tlsGapOf(url);
-  if (!gap) return staysOnTheMachine(new URL(url)) ? "local" : "checked";
+  if (!gap) return staysOnTheMachine(asTheDriverReadsIt(url).host) ? "local" : "checked";
   const words = gap.risk === "in plain text" ? "plain text" : "unchecked";
   return tlsRequired() ? `${words}: refused` : words;
 }

@@ -9,6 +9,7 @@ import { describeFailure, hasOperatorOnlyDetails, isTransient } from "../jobs/fa
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
+import type { RunProgress } from "./progress";
 import { databaseNames, generateProduction, newSandboxName, sandboxUrl } from "../testing/sanitizer-fixtures";
 
 let prod: string;
@@ -51,12 +52,16 @@ async function refusal(input: ProvisionInput): Promise<{ error: { code: string; 
 
 describe("a connection the portal's settings refuse", () => {
   it("ends the run before anything is made, for good, and its customer reads why without a host or a setting's value", async () => {
-    const { error, customer } = await refusal(run({ productionUrl: `${prod}?options=-c%20default_transaction_read_only%3Doff` }));
+    const failedSteps: string[] = [];
+    const onProgress = (progress: RunProgress) => void failedSteps.push(...progress.steps.flatMap((step) => (step.state === "failed" ? [step.detail ?? ""] : [])));
+    const { error, customer } = await refusal(run({ productionUrl: `${prod}?options=-c%20default_transaction_read_only%3Doff`, onProgress }));
     expect(error).toMatchObject({ code: "CONNECTION_REFUSED", message: expect.stringMatching(/may carry only TLS and connection settings .* not options/) });
     expect(isTransient(error)).toBe(false);
     expect(hasOperatorOnlyDetails(error)).toBe(true);
     expect(customer).toMatch(/^The portal refused a connection that does not meet its safety settings/);
     expect(customer).not.toMatch(/options|read_only|localhost|127\.0\.0\.1/);
+    // The progress page, which the customer watches, says it in the same words.
+    expect(failedSteps.at(-1)).toBe("The portal refused a connection that does not meet its safety settings; nothing was read or created.");
   });
 
   it("under REQUIRE_DATABASE_TLS, refuses a production or sandbox server reached over the network without checked TLS", async () => {

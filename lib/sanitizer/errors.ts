@@ -47,16 +47,19 @@ export class SanitizationError extends Error {
   technical: boolean;
   /** What failed while cleaning up after this error (a half-made database left), in a driver's words: for operators only. */
   cleanupFailure?: string;
+  /** What the run's progress says of it when the message is for operators only (`technical`); a generic sentence otherwise. */
+  readonly shown?: string;
 
   constructor(
     readonly code: SanitizationErrorCode,
     message: string,
     readonly details?: unknown,
-    options?: { cause?: unknown; technical?: boolean },
+    options?: { cause?: unknown; technical?: boolean; shown?: string },
   ) {
     super(message, options);
     this.name = "SanitizationError";
     this.technical = options?.technical ?? false;
+    if (options?.shown) this.shown = options.shown;
   }
 }
 

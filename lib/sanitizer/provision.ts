@@ -295,7 +295,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     await postRules?.close().catch(() => undefined);
     await verifier?.then((session) => endOrCut(session)).catch(() => undefined);
     // The progress is on the customer's page: a driver's words stay in the operators' log.
-    await tracker.fail(failure.technical ? "The copy stopped on an unexpected error." : oneLine(failure.message.split("\n")[0] ?? failure.code, 500));
+    await tracker.fail(failure.technical ? (failure.shown ?? "The copy stopped on an unexpected error.") : oneLine(failure.message.split("\n")[0] ?? failure.code, 500));
     // Not known to be this copy's any more (the question failed too): left to whoever holds it, or to the sweeps.
     if (created && (await ownsDatabase(input))) {
       // The run's own error is what the caller needs; a failed clean-up goes with it, for operators
@@ -338,11 +338,16 @@ function refuseUncheckedTls(input: Pick<ProvisionInput, "productionUrl" | "sandb
   }
 }
 
-/** A session the portal's own checks refused (read-only.ts, tls-policy.ts): its message names the setting, for operators; the customer reads CONNECTION_REFUSED's advice. */
+/**
+ * A session the portal's own checks refused (read-only.ts, tls-policy.ts): its message names
+ * the setting and the host, for operators; the customer reads a sentence without them.
+ */
 function refusedConnection(error: unknown): SanitizationError | null {
   if (!(error instanceof ProductionNotReadOnlyError || error instanceof TlsRefusedError)) return null;
-  return new SanitizationError("CONNECTION_REFUSED", error.message, undefined, { cause: error });
+  return new SanitizationError("CONNECTION_REFUSED", error.message, undefined, { cause: error, technical: true, shown: REFUSED_WORDS });
 }
+
+const REFUSED_WORDS = "The portal refused a connection that does not meet its safety settings; nothing was read or created.";
 
 function toSanitizationError(error: unknown, bounds: RunBounds, cancelled: AbortSignal | undefined, deadline: AbortSignal): SanitizationError {
   if (error instanceof SanitizationError) return error;

@@ -20,6 +20,8 @@ import { quoted } from "../untrusted-text";
 /** Bounds on every read: connecting, any one statement, and waiting for a lock held in production. */
 export const PRODUCTION_READ_LIMITS = { connectMs: 5_000, statementMs: 15_000, lockMs: 2_000 } as const;
 
+const REFUSED_WORDS = "The portal refused its connection to the production database: the connection does not meet the portal's safety settings. Contact support.";
+
 /** SQLSTATEs of a statement or lock timeout: production answered, but was too busy. */
 const TIMEOUT_CODES = new Set(["57014", "55P03"]);
 
@@ -34,9 +36,12 @@ function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
     return new AppError("PRODUCTION_UNREACHABLE");
   }
   // The message may name hosts or users: the log gets the code and the kind, never the URL;
-  // a session refused by its checks says which (its message names settings, never the URL).
+  // a session refused by its checks says which (its message names settings, and for
+  // REQUIRE_DATABASE_TLS the host, never the URL or a password).
   const refused = name === "ProductionNotReadOnlyError" ? (error as Error).message : undefined;
   log.error({ code: code ?? name ?? "unknown error", refused }, `production ${during} failed`);
+  // Refused by the portal's own settings: unavailable to every reader as before, but not "try again later".
+  if (refused) return new AppError("PRODUCTION_UNREACHABLE", REFUSED_WORDS);
   return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { AppError } from "../errors";
 import { freePort } from "../testing/free-port";
@@ -42,6 +42,18 @@ describe("the one production reader", () => {
     expect(log.lines).toEqual([expect.objectContaining({ msg: "production connect failed", code: "ECONNREFUSED" })]);
     expect(`${unreachable.userMessage} ${logged}`).not.toMatch(/s3cret|127\.0\.0\.1|reader/);
     expect(await orNullWhenUnavailable(getProductionSize(deadUrl))).toBeNull();
+  });
+
+  it("under REQUIRE_DATABASE_TLS, refuses production over the network without checked TLS before connecting, in words without the host", async () => {
+    vi.stubEnv("REQUIRE_DATABASE_TLS", "true");
+    try {
+      const refused = await failureOf(getProductionSize("postgres://reader:s3cret-pw@crm-db.invalid/crm"));
+      expect(refused.code).toBe("PRODUCTION_UNREACHABLE");
+      expect(refused.userMessage).toBe("The portal refused its connection to the production database: the connection does not meet the portal's safety settings. Contact support.");
+      expect(await orNullWhenUnavailable(getProductionSize("postgres://reader:s3cret-pw@crm-db.invalid/crm"))).toBeNull();
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("gives up on a table locked in production within the lock limit, as PRODUCTION_BUSY", async () => {
