@@ -4,6 +4,7 @@
  * forged X-Forwarded-For, sign-out that really ends the token, status codes.
  */
 import { expect, test, type APIRequestContext, type BrowserContext, type TestInfo } from "@playwright/test";
+import { totpCode } from "../lib/auth/totp";
 import { connectToServerDatabase, DEMO_PASSWORD, expectAccessible, signIn } from "./fixtures";
 
 /** Signs in through next-auth's own endpoint, as the form's script does; returns the response. */
@@ -252,6 +253,47 @@ test.describe("signing out", () => {
     await expect(page.getByTestId("sign-in-error")).toContainText("The e-mail or password is incorrect.");
     await signIn(page, email, newPassword);
     await expect(page.getByTestId("who-am-i")).toContainText("Pat Changer");
+  });
+
+  test("a customer turns on their own two-factor sign-in: a key for the app, a code and the password, then recovery codes once", async ({ page }, testInfo) => {
+    const email = `kim-${testInfo.workerIndex}-${Date.now()}@fjordline.example`;
+    const db = await connectToServerDatabase(testInfo);
+    try {
+      await db.query(
+        `INSERT INTO "User" (id, email, name, role, "tenantId", "passwordHash")
+         SELECT $1, $2, 'Kim Careful', role, "tenantId", "passwordHash" FROM "User" WHERE email = 'user@fjordline.example'`,
+        [`e2e-${email}`, email],
+      );
+    } finally {
+      await db.end();
+    }
+    await signIn(page, email);
+    await page.goto("/account");
+    await expect(page.getByTestId("two-factor")).toContainText("Off");
+    await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+    await expect(page.getByRole("heading", { name: "1. Add this key to your authenticator app" })).toBeFocused();
+    await expectAccessible(page);
+    // What an authenticator app would do with the key shown.
+    const key = (await page.getByTestId("two-factor-key").textContent())!.replace(/\s/g, "");
+    await page.getByLabel("Code from the app").fill(await totpCode(key));
+    await page.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+    await expect(page.getByRole("heading", { name: "Two-factor sign-in is on: your recovery codes" })).toBeFocused();
+    const codes = (await page.getByTestId("recovery-codes-value").locator("li").allTextContents()).map((c) => c.trim());
+    expect(codes).toHaveLength(10);
+
+    // Every session ended: signing in now takes the password and then a code (here a recovery code).
+    await page.getByRole("button", { name: "Sign in again" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("Authentication code").fill(codes[0]!);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("who-am-i")).toContainText("Kim Careful");
+    await page.goto("/account");
+    await expect(page.getByTestId("two-factor")).toContainText("On");
+    await expect(page.getByRole("button", { name: "Set up two-factor sign-in" })).toHaveCount(0);
   });
 });
 

@@ -6,7 +6,9 @@ import { recordAudit } from "../audit/record";
 import { forwardedClientAddress } from "../http/client-address";
 import { getActor } from "./actor";
 import { changeOwnPassword } from "./password-change";
-import { changePasswordSchema } from "./schema";
+import { changePasswordSchema, twoFactorSetupSchema } from "./schema";
+import { confirmTwoFactorSetup, offerTwoFactorSecret } from "./two-factor-setup";
+import { z } from "zod";
 import { endAllSessions } from "./sessions";
 
 /** Ends every session of the signed-in user, on every device, audited; the browser then signs out too. */
@@ -17,8 +19,19 @@ export async function signOutEverywhereAction(): Promise<void> {
   await recordAudit({ action: "account.signedOutEverywhere", actorId: actor.id, tenantId: actor.tenantId, targetId: actor.id });
 }
 
+/** The client's address, for the throttle a current password is checked under (current-password.ts). */
+const clientAddress = async () => forwardedClientAddress((await headers()).get("x-forwarded-for"));
+
 /** The signed-in person's own password, changed with the current one: every session ends, this one too (password-change.ts). */
 export const changePasswordAction = protectedAction({ permission: "account.manage", schema: changePasswordSchema }, async ({ actor, input }) => {
-  await changeOwnPassword(actor, input, forwardedClientAddress((await headers()).get("x-forwarded-for")));
+  await changeOwnPassword(actor, input, await clientAddress());
   return { signedOut: true as const };
 });
+
+/** A secret for the person's authenticator app; nothing is stored until it is confirmed (two-factor-setup.ts). */
+export const offerTwoFactorSecretAction = protectedAction({ permission: "account.manage", schema: z.object({}) }, ({ actor }) => offerTwoFactorSecret(actor));
+
+/** Turns two-factor sign-in on with the offered secret: with a code from the app and the current password; every session ends. */
+export const confirmTwoFactorSetupAction = protectedAction({ permission: "account.manage", schema: twoFactorSetupSchema }, async ({ actor, input }) =>
+  confirmTwoFactorSetup(actor, input, await clientAddress()),
+);

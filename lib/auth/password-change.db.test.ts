@@ -4,8 +4,9 @@ import { usePortalDatabase } from "../testing/portal-db";
 import { session, signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
-// The client's address as the portal's front hands it on (lib/http/client-address.ts).
-vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "203.0.113.7" }) }));
+// The client's address as the portal's front hands it on (lib/http/client-address.ts); a test may move it.
+const client = vi.hoisted(() => ({ address: "203.0.113.7" }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": client.address }) }));
 
 usePortalDatabase();
 
@@ -91,5 +92,19 @@ describe("changing one's own password", () => {
     expect(await checkCredentials("guessed@pat.example", OLD, "203.0.113.7")).toMatchObject({ ok: false, reason: "throttled" });
     expect(await verifyPassword(await passwordHash(guessed), OLD)).toBe(true);
     expect(session.current).not.toBeNull();
+  });
+
+  it("counts them against the account from every address too: a stolen session cookie used from many gets no more guesses", async () => {
+    const roaming = await makeUser("roaming@pat.example");
+    signInAs(roaming);
+    for (let i = 0; i < 5; i++) {
+      client.address = `192.0.2.${10 + i}`;
+      expect(await changePasswordAction({ currentPassword: `guess-${i}`, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ code: "INVALID_INPUT" });
+    }
+    client.address = "192.0.2.99";
+    expect(await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS" });
+    // Only a session of the account reaches that count: its owner still signs in, from anywhere.
+    expect(await checkCredentials("roaming@pat.example", OLD, "198.51.100.1")).toMatchObject({ ok: true });
+    client.address = "203.0.113.7";
   });
 });

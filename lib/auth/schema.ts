@@ -27,3 +27,12 @@ export const changePasswordSchema = z
     if (v.confirmPassword !== v.newPassword) ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "Type the same new password again." });
   });
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
+
+/** Turning on one's own two-factor sign-in (lib/auth/two-factor-setup.ts): the secret offered, a code from the app, the current password. */
+export const twoFactorSetupSchema = z.object({
+  // A base32 secret of 160 bits, as the portal offers one (totp.ts newTotpSecret).
+  secret: z.string().regex(/^[A-Z2-7]{32}$/, "Start again: that secret is not one the portal offers."),
+  code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code your app shows."),
+  currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH),
+});
+export type TwoFactorSetupInput = z.input<typeof twoFactorSetupSchema>;

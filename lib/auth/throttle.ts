@@ -118,6 +118,16 @@ export function codeThrottleKey(email: string): ThrottleKey {
 }
 
 /**
+ * A signed-in session's tries at its account's current password (to change how it signs
+ * in), from any address: only a session of the account reaches them, so this lock cannot
+ * be turned against the owner by anyone else, and a stolen session cookie used from many
+ * addresses gets no more guesses than from one.
+ */
+export function sessionPasswordThrottleKey(email: string): ThrottleKey {
+  return { key: `session-password:${email.trim().toLowerCase()}`, maxFailures: env().LOGIN_MAX_FAILURES };
+}
+
+/**
  * A successful sign-in clears the account's counter for that address only: a
  * good password elsewhere must not unlock an attacker, nor one good password
  * unlock a spraying address, nor the owner's sign-in reset the codes an attacker
@@ -129,7 +139,9 @@ export async function clearAccountFailures(email: string, ip: string | undefined
 
 /** Lifts every lock on an account, from every address (an operator resetting the password). */
 export async function clearAccountLocks(email: string): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }] } });
+  await db.loginThrottle.deleteMany({
+    where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }, { key: sessionPasswordThrottleKey(email).key }] },
+  });
 }
 
 /**

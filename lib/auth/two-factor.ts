@@ -1,6 +1,7 @@
 /**
  * Two-factor sign-in: required for staff (sales reps, operators), optional for
- * customers (an operator turns it on with `ops user:2fa`). The TOTP secret
+ * customers (an operator turns it on with `ops user:2fa`, or they do on their account
+ * page: two-factor-setup.ts). The TOTP secret
  * is sealed at rest like tenants' database URLs;
  * a code is accepted once (the last accepted time step is kept); recovery
  * codes are single use. Plain TypeScript: the sign-in provider, the account

@@ -4,6 +4,7 @@ import { requireActor } from "@/lib/auth/actor";
 import { ROLE_LABEL } from "@/lib/auth/policy";
 import { accountSignIn } from "@/lib/auth/account-sign-in";
 import { ChangePasswordForm } from "./_components/change-password-form";
+import { TwoFactorSetup } from "./_components/two-factor-setup";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -22,10 +23,20 @@ export default async function AccountPage() {
           <Fact label="E-mail" value={actor.email} />
           <Fact label="Role" value={ROLE_LABEL[actor.role]} />
           {actor.tenantName && <Fact label="Customer" value={`${actor.tenantName} (${actor.customerId})`} />}
-          <Fact label="Two-factor sign-in" value={signIn.twoFactor ? "On: a code from your authenticator app" : "Off (an operator sets it up)"} testId="two-factor" />
+          <Fact label="Two-factor sign-in" value={signIn.twoFactor ? "On: a code from your authenticator app" : "Off"} testId="two-factor" />
           {signIn.singleSignOn && <Fact label="Single sign-on" value="Bound to your organisation's identity" />}
         </dl>
       </div>
+      {!signIn.twoFactor && (
+        <section aria-labelledby="two-factor-heading" className="max-w-xl">
+          <h2 id="two-factor-heading" className="text-lg font-semibold">
+            Two-factor sign-in
+          </h2>
+          <div className="mt-2">
+            <TwoFactorSetup email={actor.email} />
+          </div>
+        </section>
+      )}
       <section aria-labelledby="password-heading" className="max-w-md">
         <h2 id="password-heading" className="text-lg font-semibold">
           Change your password

@@ -1,0 +1,131 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { signOut } from "next-auth/react";
+import { useEffect, useRef, useState } from "react";
+import { useForm } from "react-hook-form";
+import { FormStatus } from "@/components/form-status";
+import { showServerFieldErrors } from "@/components/server-field-errors";
+import { ShownOnce } from "@/components/shown-once";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
+import { callAction } from "@/lib/actions/call-action";
+import { confirmTwoFactorSetupAction, offerTwoFactorSecretAction } from "@/lib/auth/actions";
+import { twoFactorSetupSchema, type TwoFactorSetupInput } from "@/lib/auth/schema";
+
+const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+
+/** The key as people type it into an app: in groups of four. */
+const grouped = (secret: string) => secret.match(/.{1,4}/g)!.join(" ");
+
+type Stage = { at: "start" } | { at: "offered"; secret: string; uri: string } | { at: "on"; recoveryCodes: string[] };
+
+/**
+ * Turning on one's own two-factor sign-in: a key for the app, then a code from it and the
+ * current password; nothing is stored before both check out (lib/auth/two-factor-setup.ts).
+ */
+export function TwoFactorSetup({ email }: { email: string }) {
+  const [stage, setStage] = useState<Stage>({ at: "start" });
+  const [status, setStatus] = useState<string | null>(null);
+  const [offering, setOffering] = useState(false);
+
+  async function offer() {
+    if (offering) return;
+    setOffering(true);
+    setStatus(null);
+    const result = await callAction(() => offerTwoFactorSecretAction({}));
+    setOffering(false);
+    if (result.ok) setStage({ at: "offered", ...result.data });
+    else setStatus(result.message);
+  }
+
+  if (stage.at === "on") {
+    return (
+      <div className="space-y-3">
+        <ShownOnce
+          heading="Two-factor sign-in is on: your recovery codes"
+          note="Each code works once, instead of a code from your app, if you lose your phone. Keep them somewhere safe: they are not shown again."
+          value={stage.recoveryCodes}
+          testId="recovery-codes"
+        />
+        <p className="text-sm text-slate-700">Every session of your account has ended. Sign in again with your password and a code from your app.</p>
+        <button type="button" className={BUTTON} onClick={() => void signOut({ callbackUrl: "/sign-in" })}>
+          Sign in again
+        </button>
+      </div>
+    );
+  }
+  if (stage.at === "offered") {
+    return <ConfirmSetup email={email} secret={stage.secret} uri={stage.uri} onOn={(recoveryCodes) => setStage({ at: "on", recoveryCodes })} onCancel={() => setStage({ at: "start" })} />;
+  }
+  return (
+    <div className="space-y-3">
+      <p className="text-sm text-slate-600">
+        After your password, the portal then asks for a code from an authenticator app on your phone (any app that speaks TOTP), so a stolen password alone opens
+        nothing.
+      </p>
+      <FormStatus message={status} testId="two-factor-status" />
+      <button type="button" className={BUTTON} aria-disabled={offering || undefined} aria-busy={offering || undefined} onClick={() => void offer()}>
+        Set up two-factor sign-in
+      </button>
+    </div>
+  );
+}
+
+function ConfirmSetup({ email, secret, uri, onOn, onCancel }: { email: string; secret: string; uri: string; onOn: (codes: string[]) => void; onCancel: () => void }) {
+  const [status, setStatus] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // The key appears where the button was: the keyboard goes to it.
+  useEffect(() => headingRef.current?.focus(), []);
+  const { register, handleSubmit, formState, setError, setFocus } = useForm<TwoFactorSetupInput>({
+    resolver: zodResolver(twoFactorSetupSchema),
+    defaultValues: { secret, code: "", currentPassword: "" },
+  });
+  const { errors } = formState;
+
+  async function onSubmit(values: TwoFactorSetupInput) {
+    setStatus(null);
+    const result = await callAction(() => confirmTwoFactorSetupAction(values));
+    if (result.ok) return onOn(result.data.recoveryCodes);
+    setStatus(result.message);
+    showServerFieldErrors(result.fieldErrors, setError);
+    if (result.fieldErrors?.currentPassword) setFocus("currentPassword");
+    else if (result.fieldErrors?.code) setFocus("code");
+  }
+
+  return (
+    <div className="space-y-4">
+      <section aria-labelledby="two-factor-key-heading" className="rounded-md border border-slate-200 bg-white p-4">
+        <h3 id="two-factor-key-heading" ref={headingRef} tabIndex={-1} className="font-semibold">
+          1. Add this key to your authenticator app
+        </h3>
+        <p className="mt-1 text-sm text-slate-600">
+          In the app, add an account by its key (time-based), or on this phone{" "}
+          <a href={uri} className="text-brand-700 underline">
+            open it in the app
+          </a>
+          . It is shown as Sandbox Portal ({email}).
+        </p>
+        <p className="mt-2 font-mono text-lg tracking-wider" data-testid="two-factor-key">
+          {grouped(secret)}
+        </p>
+      </section>
+      <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-4" aria-label="Turn on two-factor sign-in">
+        <h3 className="font-semibold">2. Confirm with a code from the app</h3>
+        <input type="hidden" {...register("secret")} />
+        <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
+        <TextField label="Code from the app" inputMode="numeric" autoComplete="one-time-code" maxLength={6} error={errors.code?.message} {...register("code")} />
+        <TextField label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword?.message} {...register("currentPassword")} />
+        <FormStatus message={status} testId="two-factor-status" />
+        <div className="flex flex-wrap gap-3">
+          <SubmitButton pending={formState.isSubmitting} pendingLabel="Turning on…">
+            Turn on two-factor sign-in
+          </SubmitButton>
+          <button type="button" className={BUTTON} onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
