@@ -229,16 +229,17 @@ test.describe("signing out", () => {
     await page.getByRole("link", { name: "Pat Changer: your account" }).click();
     await expect(page.getByRole("heading", { name: "Your account", level: 1 })).toBeVisible();
     await expectAccessible(page);
-    await page.getByLabel("Current password").fill("not-the-password");
-    await page.getByLabel("New password", { exact: true }).fill(newPassword);
-    await page.getByLabel("New password again").fill(newPassword);
-    await page.getByRole("button", { name: "Change password" }).click();
+    const form = page.getByRole("form", { name: "Change your password" });
+    await form.getByLabel("Current password").fill("not-the-password");
+    await form.getByLabel("New password", { exact: true }).fill(newPassword);
+    await form.getByLabel("New password again").fill(newPassword);
+    await form.getByRole("button", { name: "Change password" }).click();
     // Told under the field, where the keyboard is put back.
-    await expect(page.getByLabel("Current password")).toHaveAccessibleDescription("That is not your current password.");
-    await expect(page.getByLabel("Current password")).toBeFocused();
+    await expect(form.getByLabel("Current password")).toHaveAccessibleDescription("That is not your current password.");
+    await expect(form.getByLabel("Current password")).toBeFocused();
 
-    await page.getByLabel("Current password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Change password" }).click();
+    await form.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await form.getByRole("button", { name: "Change password" }).click();
     await expect(page).toHaveURL(/\/sign-in\?changed=password/);
     await expect(page.getByTestId("sign-in-notice")).toHaveText(/Sign in with your new password\.$/);
     // The other browser's session ended too.
@@ -275,9 +276,10 @@ test.describe("signing out", () => {
     await expectAccessible(page);
     // What an authenticator app would do with the key shown.
     const key = (await page.getByTestId("two-factor-key").textContent())!.replace(/\s/g, "");
-    await page.getByLabel("Code from the app").fill(await totpCode(key));
-    await page.getByLabel("Current password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+    const setup = page.getByRole("form", { name: "Turn on two-factor sign-in" });
+    await setup.getByLabel("Code from the app").fill(await totpCode(key));
+    await setup.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await setup.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
     await expect(page.getByRole("heading", { name: "Two-factor sign-in is on: your recovery codes" })).toBeFocused();
     const codes = (await page.getByTestId("recovery-codes-value").locator("li").allTextContents()).map((c) => c.trim());
     expect(codes).toHaveLength(10);
