@@ -17,6 +17,26 @@ async function postSignIn(request: APIRequestContext, email: string, password: s
   });
 }
 
+/**
+ * A customer user of its own, for a test that changes how it signs in (a demo account's
+ * password and second factor must stay the demo's): the demo user's row, copied under a
+ * new address, with the demo password. Its e-mail address.
+ */
+async function accountOfItsOwn(testInfo: TestInfo, who: string, name: string): Promise<string> {
+  const email = `${who}-${testInfo.workerIndex}-${Date.now()}@fjordline.example`;
+  const db = await connectToServerDatabase(testInfo);
+  try {
+    await db.query(
+      `INSERT INTO "User" (id, email, name, role, "tenantId", "passwordHash")
+       SELECT $1, $2, $3, role, "tenantId", "passwordHash" FROM "User" WHERE email = 'user@fjordline.example'`,
+      [`e2e-${email}`, email, name],
+    );
+  } finally {
+    await db.end();
+  }
+  return email;
+}
+
 /** A sandbox row of that customer, made directly in the database (the demo data has none). */
 async function insertSandbox(testInfo: TestInfo, customerId: string): Promise<string> {
   const db = await connectToServerDatabase(testInfo);
@@ -209,18 +229,7 @@ test.describe("signing out", () => {
   });
 
   test("a person changes their own password on their account page: signed out everywhere, then in with the new one only", async ({ browser, page }, testInfo) => {
-    // An account of its own (a demo account's password must stay the demo's): the demo user's, copied.
-    const email = `pat-${testInfo.workerIndex}-${Date.now()}@fjordline.example`;
-    const db = await connectToServerDatabase(testInfo);
-    try {
-      await db.query(
-        `INSERT INTO "User" (id, email, name, role, "tenantId", "passwordHash")
-         SELECT $1, $2, 'Pat Changer', role, "tenantId", "passwordHash" FROM "User" WHERE email = 'user@fjordline.example'`,
-        [`e2e-${email}`, email],
-      );
-    } finally {
-      await db.end();
-    }
+    const email = await accountOfItsOwn(testInfo, "pat", "Pat Changer");
     const newPassword = "four words make a passphrase";
     await signIn(page, email);
     const other = await browser.newContext();
@@ -257,17 +266,7 @@ test.describe("signing out", () => {
   });
 
   test("a customer turns on their own two-factor sign-in: a key for the app, a code and the password, then recovery codes once", async ({ page }, testInfo) => {
-    const email = `kim-${testInfo.workerIndex}-${Date.now()}@fjordline.example`;
-    const db = await connectToServerDatabase(testInfo);
-    try {
-      await db.query(
-        `INSERT INTO "User" (id, email, name, role, "tenantId", "passwordHash")
-         SELECT $1, $2, 'Kim Careful', role, "tenantId", "passwordHash" FROM "User" WHERE email = 'user@fjordline.example'`,
-        [`e2e-${email}`, email],
-      );
-    } finally {
-      await db.end();
-    }
+    const email = await accountOfItsOwn(testInfo, "kim", "Kim Careful");
     await signIn(page, email);
     await page.goto("/account");
     await expect(page.getByTestId("two-factor")).toContainText("Off");
