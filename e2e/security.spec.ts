@@ -265,35 +265,50 @@ test.describe("signing out", () => {
     await expect(page.getByTestId("who-am-i")).toContainText("Pat Changer");
   });
 
-  test("a customer turns on their own two-factor sign-in: a key for the app, a code and the password, then recovery codes once", async ({ page }, testInfo) => {
+  test("a customer turns on their own two-factor sign-in: a key for the app, a code and the password, then recovery codes once", async ({ browser, page }, testInfo) => {
     const email = await accountOfItsOwn(testInfo, "kim", "Kim Careful");
     await signIn(page, email);
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await signIn(otherPage, email);
     await page.goto("/account");
-    await expect(page.getByTestId("two-factor")).toContainText("Off");
+    await expect(page.getByTestId("two-factor")).toHaveText("off");
     await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
     await expect(page.getByRole("heading", { name: "1. Add this key to your authenticator app" })).toBeFocused();
     await expectAccessible(page);
     // What an authenticator app would do with the key shown.
     const key = (await page.getByTestId("two-factor-key").textContent())!.replace(/\s/g, "");
+    const code = await totpCode(key);
     const setup = page.getByRole("form", { name: "Turn on two-factor sign-in" });
-    await setup.getByLabel("Code from the app").fill(await totpCode(key));
+    await setup.getByLabel("Code from the app").fill(code);
     await setup.getByLabel("Current password").fill(DEMO_PASSWORD);
     await setup.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
     await expect(page.getByRole("heading", { name: "Two-factor sign-in is on: your recovery codes" })).toBeFocused();
     const codes = (await page.getByTestId("recovery-codes-value").locator("li").allTextContents()).map((c) => c.trim());
     expect(codes).toHaveLength(10);
+    await expect(page.getByTestId("two-factor")).toHaveText("on");
+    // The password form gives way: this session has ended too.
+    await expect(page.getByRole("form", { name: "Change your password" })).toHaveCount(0);
 
-    // Every session ended: signing in now takes the password and then a code (here a recovery code).
+    // Every session ended, the other browser's too.
+    await otherPage.goto("/sandboxes");
+    await expect(otherPage).toHaveURL(/\/sign-in/);
+    await other.close();
+    // Signing in now takes the password and then a code: not the one just typed (spent), a recovery code.
     await page.getByRole("button", { name: "Sign in again" }).click();
     await expect(page).toHaveURL(/\/sign-in/);
     await page.getByLabel("E-mail").fill(email);
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("Authentication code").fill(code);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("sign-in-error")).toContainText("That code is not valid, or was already used.");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByLabel("Authentication code").fill(codes[0]!);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByTestId("who-am-i")).toContainText("Kim Careful");
     await page.goto("/account");
-    await expect(page.getByTestId("two-factor")).toContainText("On");
+    await expect(page.getByTestId("two-factor")).toHaveText("on");
     await expect(page.getByRole("button", { name: "Set up two-factor sign-in" })).toHaveCount(0);
   });
 });

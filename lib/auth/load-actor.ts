@@ -38,7 +38,8 @@ export async function loadSessionActor(userId: string, sessionId: string | undef
     where: { id: sessionId, userId, endedAt: null, createdAt: { gt: signedInSince } },
     select: { user: { select: ACCOUNT } },
   });
-  return session ? actorOf(session.user, authAt, twoFactor) : null;
+  const actor = session ? actorOf(session.user, authAt, twoFactor) : null;
+  return actor && { ...actor, sessionId };
 }
 
 function actorOf(user: Account, authAt: number | undefined, twoFactor: boolean): Actor | null {

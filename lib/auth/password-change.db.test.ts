@@ -1,7 +1,7 @@
 /** A person's own password change: only with the current password, throttled as sign-in is, every session ended, audited. */
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
-import { session, signInAs } from "@/lib/testing/fake-session";
+import { signInAs } from "@/lib/testing/fake-session";
 
 vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
 // The client's address as the portal's front hands it on (lib/http/client-address.ts); a test may move it.
@@ -83,28 +83,47 @@ describe("changing one's own password", () => {
   it("counts wrong current passwords as failed sign-ins: a session left open cannot be used to guess it", async () => {
     const guessed = await makeUser("guessed@pat.example");
     signInAs(guessed);
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 4; i++) {
       expect(await changePasswordAction({ currentPassword: `guess-${i}`, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ code: "INVALID_INPUT" });
     }
-    // Locked now, the right password too, here and at the sign-in form from the same address.
+    // The fifth ends the session; the account is locked for this address, at the sign-in form too.
+    expect(await changePasswordAction({ currentPassword: "guess-4", newPassword: NEW, confirmPassword: NEW })).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(await checkCredentials("guessed@pat.example", OLD, "203.0.113.7")).toMatchObject({ ok: false, reason: "throttled" });
+    // Another session of the owner, with the right password: refused while the lock on this address lasts.
+    signInAs(guessed);
     const locked = await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW });
     expect(locked).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS", message: expect.stringMatching(/^Too many wrong attempts/) });
-    expect(await checkCredentials("guessed@pat.example", OLD, "203.0.113.7")).toMatchObject({ ok: false, reason: "throttled" });
     expect(await verifyPassword(await passwordHash(guessed), OLD)).toBe(true);
-    expect(session.current).not.toBeNull();
   });
 
-  it("counts them against the account from every address too: a stolen session cookie used from many gets no more guesses", async () => {
+  it("counts them against the session from every address too: a stolen cookie gets five guesses in all, then its session ends; the owner is not locked out", async () => {
     const roaming = await makeUser("roaming@pat.example");
     signInAs(roaming);
-    for (let i = 0; i < 5; i++) {
-      client.address = `192.0.2.${10 + i}`;
-      expect(await changePasswordAction({ currentPassword: `guess-${i}`, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ code: "INVALID_INPUT" });
+    try {
+      for (let i = 0; i < 4; i++) {
+        client.address = `192.0.2.${10 + i}`;
+        expect(await changePasswordAction({ currentPassword: `guess-${i}`, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ code: "INVALID_INPUT" });
+      }
+      client.address = "192.0.2.20";
+      const fifth = await changePasswordAction({ currentPassword: "guess-4", newPassword: NEW, confirmPassword: NEW });
+      expect(fifth).toMatchObject({ ok: false, code: "UNAUTHENTICATED", message: expect.stringMatching(/^Too many wrong passwords: for your security, this session is signed out/) });
+      expect(await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+      // The owner, in a session of their own, changes it: the guesses were that session's alone.
+      signInAs(roaming);
+      client.address = "198.51.100.1";
+      expect(await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW })).toEqual({ ok: true, data: { signedOut: true } });
+    } finally {
+      client.address = "203.0.113.7";
     }
-    client.address = "192.0.2.99";
-    expect(await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS" });
-    // Only a session of the account reaches that count: its owner still signs in, from anywhere.
-    expect(await checkCredentials("roaming@pat.example", OLD, "198.51.100.1")).toMatchObject({ ok: true });
-    client.address = "203.0.113.7";
+  });
+
+  it("lands one of two changes at once, over the password both checked: the other is refused, and the password is the one that landed", async () => {
+    const twice = await makeUser("twice@pat.example");
+    signInAs(twice);
+    const results = await Promise.all(["first new password", "second new password"].map((next) => changePasswordAction({ currentPassword: OLD, newPassword: next, confirmPassword: next })));
+    const landed = results.flatMap((r, i) => (r.ok ? [["first new password", "second new password"][i]!] : []));
+    expect(landed).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ code: expect.stringMatching(/^(CONFLICT|UNAUTHENTICATED)$/) });
+    expect(await verifyPassword(await passwordHash(twice), landed[0]!)).toBe(true);
   });
 });

@@ -15,6 +15,8 @@ export interface Actor {
   customerId: string | null;
   /** When the session signed in (a web request's actor); unknown for the CLI's and tests' own. */
   signedInAt?: Date;
+  /** The web request's session (its UserSession row); none for the CLI's, the API's and tests' own. */
+  sessionId?: string;
 }
 
 export type Permission =

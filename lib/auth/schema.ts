@@ -28,11 +28,14 @@ export const changePasswordSchema = z
   });
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
-/** Turning on one's own two-factor sign-in (lib/auth/two-factor-setup.ts): the secret offered, a code from the app, the current password. */
+/** Turning on one's own two-factor sign-in (lib/auth/two-factor-setup.ts): the sealed offer, a code from the app, the current password. */
 export const twoFactorSetupSchema = z.object({
-  // A base32 secret of 160 bits, as the portal offers one (totp.ts newTotpSecret).
-  secret: z.string().regex(/^[A-Z2-7]{32}$/, "Start again: that secret is not one the portal offers."),
-  code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code your app shows."),
+  offer: z.string().min(1).max(2_000),
+  // As an app shows it, "123 456" too.
+  code: z
+    .string()
+    .transform((v) => v.replace(/\s/g, ""))
+    .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code your app shows.")),
   currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH),
 });
 export type TwoFactorSetupInput = z.input<typeof twoFactorSetupSchema>;

@@ -118,13 +118,19 @@ export function codeThrottleKey(email: string): ThrottleKey {
 }
 
 /**
- * A signed-in session's tries at its account's current password (to change how it signs
- * in), from any address: only a session of the account reaches them, so this lock cannot
- * be turned against the owner by anyone else, and a stolen session cookie used from many
- * addresses gets no more guesses than from one.
+ * One signed-in session's tries at its account's current password (to change how the
+ * account signs in). Per session, not per account: a stolen cookie's wrong guesses must
+ * not lock the owner out of changing the password, which is what the owner needs then.
+ * At the limit the session ends (current-password.ts), so a stolen cookie gets this
+ * many guesses in all, from however many addresses.
  */
-export function sessionPasswordThrottleKey(email: string): ThrottleKey {
-  return { key: `session-password:${email.trim().toLowerCase()}`, maxFailures: env().LOGIN_MAX_FAILURES };
+export function sessionPasswordThrottleKey(sessionId: string): ThrottleKey {
+  return { key: `session-password:${sessionId}`, maxFailures: env().LOGIN_MAX_FAILURES };
+}
+
+/** The failures counted on `key` in its window (0 when none). */
+export async function failuresOf(key: ThrottleKey): Promise<number> {
+  return (await db.loginThrottle.findUnique({ where: { key: key.key }, select: { failures: true } }))?.failures ?? 0;
 }
 
 /**
@@ -139,9 +145,7 @@ export async function clearAccountFailures(email: string, ip: string | undefined
 
 /** Lifts every lock on an account, from every address (an operator resetting the password). */
 export async function clearAccountLocks(email: string): Promise<void> {
-  await db.loginThrottle.deleteMany({
-    where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }, { key: sessionPasswordThrottleKey(email).key }] },
-  });
+  await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }] } });
 }
 
 /**

@@ -1,48 +1,89 @@
 /**
  * A person turns on two-factor sign-in for their own account, from their account
- * page (an operator's `user:2fa` does it for anyone). The portal offers a secret and
- * keeps nothing until the person shows both that their app holds it (a valid code)
- * and that the account is theirs (its current password, current-password.ts): a
- * session left open cannot be used to put someone else's phone between the owner and
- * their account. Then, as an operator's set-up does, every session of the account
- * ends, and the recovery codes are shown once. Replacing or removing a second factor
- * stays with operators: a lost phone is a person to check, not a form.
+ * page (an operator's `user:2fa` does it for anyone). The portal offers a secret,
+ * sealed with the account and an expiry (the page hands it back; only an offer made
+ * to this account, in the last OFFER_MINUTES, is taken), and stores nothing until the
+ * person shows both that their app holds it (a valid code) and that the account is
+ * theirs (its current password, current-password.ts): a session left open cannot be
+ * used to put someone else's phone between the owner and their account. Then, in one
+ * transaction, the secret is set (only if none was, and only over the password just
+ * checked), the code typed is spent, the recovery codes are replaced, every session
+ * ends and it is audited; the recovery codes are shown once. Replacing or removing a
+ * second factor stays with operators: a lost phone is a person to check, not a form.
  */
 import type { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
+import { openSecret, sealSecret } from "../secrets/secret-box";
 import { assertCurrentPassword } from "./current-password";
 import type { Actor } from "./policy";
+import { hashRecoveryCode, newRecoveryCodes } from "./recovery-codes";
 import type { twoFactorSetupSchema } from "./schema";
 import { acceptedTimeStep, newTotpSecret, totpUri } from "./totp";
-import { enrolTwoFactor } from "./two-factor";
 
+export const OFFER_MINUTES = 15;
 const ALREADY_ON = "Two-factor sign-in is already on for your account. To replace it (a new phone, lost recovery codes), ask an operator.";
+const OFFER_GONE = "This set-up is no longer valid (it is over 15 minutes old, or another one replaced it). Start again.";
+
+interface Offer {
+  secret: string;
+  userId: string;
+  expiresAt: number;
+}
 
 async function assertNotEnrolled(actor: Actor): Promise<void> {
   const user = await db.user.findUnique({ where: { id: actor.id }, select: { totpSecretEncrypted: true } });
   if (user?.totpSecretEncrypted) throw new AppError("CONFLICT", ALREADY_ON);
 }
 
-/** A fresh secret for the person's app, and the link that adds it: nothing is stored. */
-export async function offerTwoFactorSecret(actor: Actor): Promise<{ secret: string; uri: string }> {
+/** A fresh secret for the person's app, the link that adds it, and the sealed offer the page hands back: nothing is stored. */
+export async function offerTwoFactorSecret(actor: Actor, now = Date.now()): Promise<{ secret: string; uri: string; offer: string }> {
   await assertNotEnrolled(actor);
   const secret = newTotpSecret();
-  return { secret, uri: totpUri(secret, actor.email) };
+  const offer: Offer = { secret, userId: actor.id, expiresAt: now + OFFER_MINUTES * 60_000 };
+  return { secret, uri: totpUri(secret, actor.email), offer: sealSecret(JSON.stringify(offer)) };
+}
+
+/** The secret of an offer made to this account and not expired; CONFLICT otherwise. */
+function offeredSecret(actor: Actor, sealed: string, now: number): string {
+  let offer: Partial<Offer>;
+  try {
+    offer = JSON.parse(openSecret(sealed)) as Partial<Offer>;
+  } catch {
+    throw new AppError("CONFLICT", OFFER_GONE);
+  }
+  if (offer.userId !== actor.id || typeof offer.secret !== "string" || !(Number(offer.expiresAt) > now)) throw new AppError("CONFLICT", OFFER_GONE);
+  return offer.secret;
 }
 
 /** Turns two-factor on with the offered secret once its code and the current password check out; the recovery codes, shown once. */
-export async function confirmTwoFactorSetup(actor: Actor, input: z.output<typeof twoFactorSetupSchema>, clientAddress: string | undefined): Promise<{ recoveryCodes: string[] }> {
+export async function confirmTwoFactorSetup(
+  actor: Actor,
+  input: z.output<typeof twoFactorSetupSchema>,
+  clientAddress: string | undefined,
+  now = Date.now(),
+): Promise<{ recoveryCodes: string[] }> {
+  const secret = offeredSecret(actor, input.offer, now);
   await assertNotEnrolled(actor);
-  await assertCurrentPassword(actor, input.currentPassword, clientAddress);
-  const step = await acceptedTimeStep(input.secret, input.code, null);
+  const checkedPassword = await assertCurrentPassword(actor, input.currentPassword, clientAddress);
+  const step = await acceptedTimeStep(secret, input.code, null);
   if (step === null) {
     throw new AppError("INVALID_INPUT", undefined, { code: ["That code is not the one your app shows now. Check that the app has the key above, and type its current code."] });
   }
-  const { recoveryCodes } = await enrolTwoFactor(actor, input.secret);
-  // The code typed here is spent: it cannot also sign in.
-  await db.user.update({ where: { id: actor.id }, data: { totpLastTimeStep: step } });
-  await recordAudit({ action: "account.twoFactorSetUp", actorId: actor.id, tenantId: actor.tenantId, targetId: actor.id, details: { via: "account page", email: actor.email } });
+  const recoveryCodes = newRecoveryCodes();
+  await db.$transaction(async (tx) => {
+    // Only if none was set meanwhile (another tab, an operator's user:2fa) and the password is still the one checked.
+    const { count } = await tx.user.updateMany({
+      where: { id: actor.id, totpSecretEncrypted: null, passwordHash: checkedPassword },
+      // The code typed here is spent: it cannot also sign in.
+      data: { totpSecretEncrypted: sealSecret(secret), totpLastTimeStep: step },
+    });
+    if (count !== 1) throw new AppError("CONFLICT", ALREADY_ON);
+    await tx.recoveryCode.deleteMany({ where: { userId: actor.id } });
+    await tx.recoveryCode.createMany({ data: recoveryCodes.map((code) => ({ userId: actor.id, codeHash: hashRecoveryCode(code) })) });
+    await tx.userSession.updateMany({ where: { userId: actor.id, endedAt: null }, data: { endedAt: new Date() } });
+    await recordAudit({ action: "account.twoFactorSetUp", actorId: actor.id, tenantId: actor.tenantId, targetId: actor.id, details: { via: "account page", email: actor.email } }, tx);
+  });
   return { recoveryCodes };
 }

@@ -18,16 +18,22 @@ const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medi
 /** The key as people type it into an app: in groups of four. */
 const grouped = (secret: string) => secret.match(/.{1,4}/g)!.join(" ");
 
-type Stage = { at: "start" } | { at: "offered"; secret: string; uri: string } | { at: "on"; recoveryCodes: string[] };
+type Stage = { at: "start"; back?: boolean } | { at: "offered"; secret: string; uri: string; offer: string } | { at: "on"; recoveryCodes: string[] };
 
 /**
  * Turning on one's own two-factor sign-in: a key for the app, then a code from it and the
  * current password; nothing is stored before both check out (lib/auth/two-factor-setup.ts).
+ * `onSessionsEnded`: once it is on, every session of the account has ended, this one too.
  */
-export function TwoFactorSetup({ email }: { email: string }) {
+export function TwoFactorSetup({ email, singleSignOn, onSessionsEnded }: { email: string; singleSignOn: boolean; onSessionsEnded: () => void }) {
   const [stage, setStage] = useState<Stage>({ at: "start" });
   const [status, setStatus] = useState<string | null>(null);
   const [offering, setOffering] = useState(false);
+  const startRef = useRef<HTMLButtonElement>(null);
+  // Back from a cancelled set-up: the keyboard returns to the button that began it.
+  useEffect(() => {
+    if (stage.at === "start" && stage.back) startRef.current?.focus();
+  }, [stage]);
 
   async function offer() {
     if (offering) return;
@@ -56,30 +62,61 @@ export function TwoFactorSetup({ email }: { email: string }) {
     );
   }
   if (stage.at === "offered") {
-    return <ConfirmSetup email={email} secret={stage.secret} uri={stage.uri} onOn={(recoveryCodes) => setStage({ at: "on", recoveryCodes })} onCancel={() => setStage({ at: "start" })} />;
+    return (
+      <ConfirmSetup
+        email={email}
+        secret={stage.secret}
+        uri={stage.uri}
+        offer={stage.offer}
+        onOn={(recoveryCodes) => {
+          setStage({ at: "on", recoveryCodes });
+          onSessionsEnded();
+        }}
+        onCancel={(why) => {
+          setStatus(why ?? null);
+          setStage({ at: "start", back: true });
+        }}
+      />
+    );
   }
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-600">
         After your password, the portal then asks for a code from an authenticator app on your phone (any app that speaks TOTP), so a stolen password alone opens
         nothing.
+        {singleSignOn && " Once it is on, you sign in with your e-mail, password and a code: single sign-on no longer signs you in."}
       </p>
       <FormStatus message={status} testId="two-factor-status" />
-      <button type="button" className={BUTTON} aria-disabled={offering || undefined} aria-busy={offering || undefined} onClick={() => void offer()}>
+      <button ref={startRef} type="button" className={BUTTON} aria-disabled={offering || undefined} aria-busy={offering || undefined} onClick={() => void offer()}>
         Set up two-factor sign-in
       </button>
     </div>
   );
 }
 
-function ConfirmSetup({ email, secret, uri, onOn, onCancel }: { email: string; secret: string; uri: string; onOn: (codes: string[]) => void; onCancel: () => void }) {
+function ConfirmSetup({
+  email,
+  secret,
+  uri,
+  offer,
+  onOn,
+  onCancel,
+}: {
+  email: string;
+  secret: string;
+  uri: string;
+  offer: string;
+  onOn: (codes: string[]) => void;
+  /** `why`: the set-up can no longer be confirmed (expired, replaced), said where the button to begin again is. */
+  onCancel: (why?: string) => void;
+}) {
   const [status, setStatus] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   // The key appears where the button was: the keyboard goes to it.
   useEffect(() => headingRef.current?.focus(), []);
   const { register, handleSubmit, formState, setError, setFocus } = useForm<TwoFactorSetupInput>({
     resolver: zodResolver(twoFactorSetupSchema),
-    defaultValues: { secret, code: "", currentPassword: "" },
+    defaultValues: { offer, code: "", currentPassword: "" },
   });
   const { errors } = formState;
 
@@ -87,6 +124,8 @@ function ConfirmSetup({ email, secret, uri, onOn, onCancel }: { email: string; s
     setStatus(null);
     const result = await callAction(() => confirmTwoFactorSetupAction(values));
     if (result.ok) return onOn(result.data.recoveryCodes);
+    // An offer that expired or was replaced: nothing here can be corrected, so back to the start, saying why.
+    if (result.code === "CONFLICT") return onCancel(result.message);
     setStatus(result.message);
     showServerFieldErrors(result.fieldErrors, setError);
     if (result.fieldErrors?.currentPassword) setFocus("currentPassword");
@@ -112,16 +151,16 @@ function ConfirmSetup({ email, secret, uri, onOn, onCancel }: { email: string; s
       </section>
       <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-4" aria-label="Turn on two-factor sign-in">
         <h3 className="font-semibold">2. Confirm with a code from the app</h3>
-        <input type="hidden" {...register("secret")} />
+        <input type="hidden" {...register("offer")} />
         <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
-        <TextField label="Code from the app" inputMode="numeric" autoComplete="one-time-code" maxLength={6} error={errors.code?.message} {...register("code")} />
+        <TextField label="Code from the app" inputMode="numeric" autoComplete="one-time-code" error={errors.code?.message} {...register("code")} />
         <TextField label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword?.message} {...register("currentPassword")} />
         <FormStatus message={status} testId="two-factor-status" />
         <div className="flex flex-wrap gap-3">
           <SubmitButton pending={formState.isSubmitting} pendingLabel="Turning on…">
             Turn on two-factor sign-in
           </SubmitButton>
-          <button type="button" className={BUTTON} onClick={onCancel}>
+          <button type="button" className={BUTTON} onClick={() => onCancel()}>
             Cancel
           </button>
         </div>
