@@ -256,8 +256,8 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // Three sessions at once: validating the foreign keys (a scan each, which checks production's
     // own references: a broken one fails the copy) on the last, the statistics on the first, the
     // checks on the verifier's. One after another, the keys had kept the statistics and the
-    // checks waiting: on medium, the default copy took 3.59-4.19 s against 3.70-4.25 s (medians
-    // 3.80 and 4.00, five alternated pairs in one worker). Locks: ANALYZE and VALIDATE take
+    // checks waiting (0.5-0.6 s of serial work on medium; ten alternated pairs on 2 cores were
+    // faster so in seven, within the noise: both cores were busy anyway). Locks: ANALYZE and VALIDATE take
     // SHARE UPDATE EXCLUSIVE, one table at a time, so they wait for each other, never in a circle.
     const [, , verification] = await allSettledOrThrow(
       timePhase(onPhase, "validate foreign keys", async () => runParallel([(await targets.all()).at(-1)!], ddl.foreignKeys.map((fk) => fk.validate))),
