@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { ChangePasswordForm } from "./change-password-form";
-import { TwoFactorSetup } from "./two-factor-setup";
+import { TwoFactorPanel } from "./two-factor-panel";
 
 /**
  * What a person changes of their own sign-in: their second factor (customers, while it is
@@ -24,7 +24,7 @@ export function AccountSettings({ email, twoFactor, singleSignOn }: { email: str
               operator.
             </p>
           ) : (
-            <TwoFactorSetup email={email} singleSignOn={singleSignOn} onSessionsEnded={() => setSessionsEnded(true)} />
+            <TwoFactorPanel email={email} singleSignOn={singleSignOn} onSessionsEnded={() => setSessionsEnded(true)} />
           )}
         </div>
       </section>

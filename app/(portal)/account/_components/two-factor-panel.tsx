@@ -25,7 +25,7 @@ type Stage = { at: "start"; back?: boolean } | { at: "offered"; secret: string; 
  * current password; nothing is stored before both check out (lib/auth/two-factor-setup.ts).
  * `onSessionsEnded`: once it is on, every session of the account has ended, this one too.
  */
-export function TwoFactorSetup({ email, singleSignOn, onSessionsEnded }: { email: string; singleSignOn: boolean; onSessionsEnded: () => void }) {
+export function TwoFactorPanel({ email, singleSignOn, onSessionsEnded }: { email: string; singleSignOn: boolean; onSessionsEnded: () => void }) {
   const [stage, setStage] = useState<Stage>({ at: "start" });
   const [status, setStatus] = useState<string | null>(null);
   const [offering, setOffering] = useState(false);
