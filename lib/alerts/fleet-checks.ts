@@ -7,6 +7,7 @@
 import { db } from "../db/portal";
 import { oldestOverdueRun } from "../jobs/overdue";
 import { serverAnswers } from "../sandbox-servers/reachability";
+import { tlsRefusal } from "../db/tls-policy";
 import { serverAddress, serverUrl } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "./raise";
 
@@ -29,8 +30,19 @@ export async function checkQueueAge(): Promise<void> {
 export async function checkSandboxServers(): Promise<void> {
   const servers = await db.sandboxServer.findMany({ select: { name: true, urlEncrypted: true } });
   for (const server of servers) {
-    if (await serverAnswers(serverUrl(server), 5_000)) continue;
+    const url = serverUrl(server);
     const name = `${server.name} (${serverAddress(server)})`;
+    // Never asked: its URL does not ask for checked TLS, which REQUIRE_DATABASE_TLS requires (tls-policy.ts).
+    if (tlsRefusal(url)) {
+      await raiseAlertQuietly({
+        key: `server-unreachable:${server.name}`,
+        subject: `sandbox server ${name} is refused: its URL has no checked TLS`,
+        detail: `REQUIRE_DATABASE_TLS refuses the URL of the sandbox server ${name}: it does not ask for TLS that checks the server's certificate. Copies, refreshes and checklists of the sandboxes on it fail until it is set anew (ops server:set --url, with sslmode=verify-full).`,
+        link: "/operations",
+      });
+      continue;
+    }
+    if (await serverAnswers(url, 5_000)) continue;
     await raiseAlertQuietly({
       key: `server-unreachable:${server.name}`,
       subject: `sandbox server ${name} does not answer`,

@@ -5,7 +5,7 @@
  * takes no new sandboxes but its sandboxes still refresh and delete; a server that
  * is down fails only the runs of sandboxes on it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import { freePort } from "../testing/free-port";
@@ -122,6 +122,20 @@ describe("a pool of two sandbox servers", () => {
     expect(alerts).toContainEqual({ key: "server-unreachable:down", subject: expect.stringMatching(/^sandbox server down \([\w.]+:\d+\) does not answer$/) });
     expect(alerts.map((a) => a.key)).not.toContain("server-unreachable:built-in");
   }, 120_000);
+
+  it("under REQUIRE_DATABASE_TLS, alerts of a server whose URL has no checked TLS as refused, without connecting to it", async () => {
+    await db.sandboxServer.create({ data: { name: "plain", urlEncrypted: sealSecret("postgres://maker:pw@sandbox-db.invalid:5432/postgres"), state: "DRAINING" } });
+    vi.stubEnv("REQUIRE_DATABASE_TLS", "true");
+    try {
+      await checkSandboxServers();
+    } finally {
+      vi.unstubAllEnvs();
+      await db.sandboxServer.delete({ where: { name: "plain" } });
+    }
+    const alert = await db.alert.findFirst({ where: { key: "server-unreachable:plain" }, select: { subject: true, detail: true } });
+    expect(alert).toEqual({ subject: "sandbox server plain (sandbox-db.invalid:5432) is refused: its URL has no checked TLS", detail: expect.stringMatching(/^REQUIRE_DATABASE_TLS refuses the URL/) });
+    expect(alert?.detail).not.toContain("pw");
+  });
   it("a server that takes connections and never answers holds up neither the recovery of other servers' lost runs nor the sweep", async () => {
     const hung = await freezingProxy(testServerAdminUrl(), { answering: false });
     const connectTimeout = process.env.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS;

@@ -20,7 +20,7 @@ import { loadClassification, type Classification } from "../../lib/sanitizer/cla
 import { SanitizationError } from "../../lib/sanitizer/errors";
 import { PLAN_LABEL, type UserPlan } from "../../lib/sanitizer/options";
 import { productionTlsWarning, refusedUrlParameters } from "../../lib/crm/production-url";
-import { tlsShown } from "../../lib/db/tls-policy";
+import { tlsRefusal, tlsShown } from "../../lib/db/tls-policy";
 import { offboardTenant, OffboardingRefused } from "../../lib/tenants/offboard";
 import { carryOut } from "./sandbox-commands";
 
@@ -126,7 +126,7 @@ export async function listTenants(flags: Flags = {}): Promise<void> {
       sandboxes: t._count.sandboxes,
       productionDatabase: productionUrl ? databaseNameOf(productionUrl) : "—",
       // A URL stored before parameters were checked: every read of it is refused until it is registered again.
-      productionUrl: left ?? (refused.length ? `refused: ${refused.join(", ")}` : "ok"),
+      productionUrl: left ?? (refused.length ? `refused: ${refused.join(", ")}` : productionUrl && tlsRefusal(productionUrl) ? "refused: no checked TLS" : "ok"),
       // Which URLs REQUIRE_DATABASE_TLS refuses, or would: to be registered again with checked TLS first.
       tls: productionUrl ? tlsShown(productionUrl) : "—",
       ...(sizes ? { productionSize: productionUrl ? formatSize(sizes[i] ?? null) : "—" } : {}),
