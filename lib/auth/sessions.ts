@@ -6,6 +6,7 @@
  * statement (lib/auth/load-actor.ts loadSessionActor).
  */
 import { db } from "../db/portal";
+import type { Prisma } from "../generated/portal/client";
 import { env } from "../config/env";
 
 /** Opens a session for a user who has just signed in; also forgets that user's old ones. */
@@ -20,9 +21,9 @@ export async function endSession(sessionId: string): Promise<void> {
   await db.userSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
 }
 
-/** "Sign out everywhere", a password change, a role change: every session of the user. */
-export async function endAllSessions(userId: string): Promise<void> {
-  await db.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: new Date() } });
+/** "Sign out everywhere", a password change, a role change: every session of the user (in `client`'s transaction, when given one). */
+export async function endAllSessions(userId: string, client: Prisma.TransactionClient = db): Promise<void> {
+  await client.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: new Date() } });
 }
 
 /**

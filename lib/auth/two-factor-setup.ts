@@ -18,9 +18,11 @@ import { AppError } from "../errors";
 import { openSecret, sealSecret } from "../secrets/secret-box";
 import { assertCurrentPassword } from "./current-password";
 import type { Actor } from "./policy";
-import { hashRecoveryCode, newRecoveryCodes } from "./recovery-codes";
+import { newRecoveryCodes } from "./recovery-codes";
+import { endAllSessions } from "./sessions";
 import type { twoFactorSetupSchema } from "./schema";
 import { acceptedTimeStep, newTotpSecret, totpUri } from "./totp";
+import { replaceRecoveryCodes } from "./two-factor";
 
 export const OFFER_MINUTES = 15;
 const ALREADY_ON = "Two-factor sign-in is already on for your account. To replace it (a new phone, lost recovery codes), ask an operator.";
@@ -80,9 +82,8 @@ export async function confirmTwoFactorSetup(
       data: { totpSecretEncrypted: sealSecret(secret), totpLastTimeStep: step },
     });
     if (count !== 1) throw new AppError("CONFLICT", ALREADY_ON);
-    await tx.recoveryCode.deleteMany({ where: { userId: actor.id } });
-    await tx.recoveryCode.createMany({ data: recoveryCodes.map((code) => ({ userId: actor.id, codeHash: hashRecoveryCode(code) })) });
-    await tx.userSession.updateMany({ where: { userId: actor.id, endedAt: null }, data: { endedAt: new Date() } });
+    for (const write of replaceRecoveryCodes(actor.id, recoveryCodes, tx)) await write;
+    await endAllSessions(actor.id, tx);
     await recordAudit({ action: "account.twoFactorSetUp", actorId: actor.id, tenantId: actor.tenantId, targetId: actor.id, details: { via: "account page", email: actor.email } }, tx);
   });
   return { recoveryCodes };

@@ -8,6 +8,7 @@
  * page's actions, the operator CLI and the seed all use it.
  */
 import { db } from "../db/portal";
+import type { Prisma } from "../generated/portal/client";
 import { openSecret, sealSecret } from "../secrets/secret-box";
 import { isStaff } from "./policy";
 import { hashRecoveryCode, newRecoveryCodes } from "./recovery-codes";
@@ -77,9 +78,10 @@ export async function enrolTwoFactor(user: { id: string; email: string }, secret
   return { secret, uri: totpUri(secret, user.email), recoveryCodes };
 }
 
-function replaceRecoveryCodes(userId: string, codes: string[]) {
+/** The writes that replace an account's recovery codes with `codes` (stored as hashes), in this order, on `client`. */
+export function replaceRecoveryCodes(userId: string, codes: string[], client: Prisma.TransactionClient = db) {
   return [
-    db.recoveryCode.deleteMany({ where: { userId } }),
-    db.recoveryCode.createMany({ data: codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code) })) }),
+    client.recoveryCode.deleteMany({ where: { userId } }),
+    client.recoveryCode.createMany({ data: codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code) })) }),
   ];
 }
