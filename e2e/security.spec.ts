@@ -276,6 +276,7 @@ test.describe("signing out", () => {
     await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
     await expect(page.getByRole("heading", { name: "1. Add this key to your authenticator app" })).toBeFocused();
     await expectAccessible(page);
+    await expect(page.getByTestId("two-factor-qr")).toBeVisible();
     // What an authenticator app would do with the key shown.
     const key = (await page.getByTestId("two-factor-key").textContent())!.replace(/\s/g, "");
     const code = await totpCode(key);

@@ -5,6 +5,7 @@ import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
+import { QrCode } from "@/components/qr-code";
 import { showServerFieldErrors } from "@/components/server-field-errors";
 import { ShownOnce } from "@/components/shown-once";
 import { SubmitButton } from "@/components/submit-button";
@@ -139,15 +140,19 @@ function ConfirmSetup({
           1. Add this key to your authenticator app
         </h3>
         <p className="mt-1 text-sm text-slate-600">
-          In the app, add an account by its key (time-based), or on this phone{" "}
+          Scan the QR code with the app, or add an account there by the key below (time-based), or on this phone{" "}
           <a href={uri} className="text-brand-700 underline">
             open it in the app
           </a>
           . It is shown as Sandbox Portal ({email}).
         </p>
-        <p className="mt-2 font-mono text-lg tracking-wider" data-testid="two-factor-key">
-          {grouped(secret)}
-        </p>
+        {/* Side by side where there is room; on a phone the key wraps below the code. */}
+        <div className="mt-3 flex flex-wrap items-center gap-4">
+          <QrCode value={uri} label="QR code of the key for your authenticator app" testId="two-factor-qr" className="shrink-0" />
+          <p className="grow basis-40 font-mono text-lg tracking-wider" data-testid="two-factor-key">
+            {grouped(secret)}
+          </p>
+        </div>
       </section>
       <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-4" aria-label="Turn on two-factor sign-in">
         <h3 className="font-semibold">2. Confirm with a code from the app</h3>
