@@ -53,9 +53,7 @@ const READS: readonly WholeRead[] = [
 
 export async function getChecklist(sandbox: ChecklistSandbox): Promise<ChecklistState> {
   const kept = new Set(keptTaskIds(sandbox.options));
-  // A customer that has left has no production to read (openConnections refuses it); its sandbox still has a checklist until it is deleted.
-  const customerLeft = (await db.tenant.findUnique({ where: { id: sandbox.tenantId }, select: { offboardedAt: true } }))?.offboardedAt != null;
-  const [live, productionApps, ticks] = await Promise.all([
+  const [live, { customerLeft, productionApps }, ticks] = await Promise.all([
     withSandboxDatabase(sandbox, (client) =>
       // One snapshot: what is measured is what is read, whatever the sandbox's users write meanwhile.
       client.$transaction(async (crm) => {
@@ -79,15 +77,9 @@ export async function getChecklist(sandbox: ChecklistSandbox): Promise<Checklist
         return { optIns, erp, tasks, panels, apps };
       }, { isolationLevel: "RepeatableRead", timeout: SANDBOX_SESSION_BOUNDS.query_timeout }),
     ),
-    // The checklist still renders when production cannot answer; the item then says so.
-    customerLeft ? null : orNullWhenUnavailable(listProductionApps(sandbox.tenantId)),
-    db.checklistTick.findMany({ where: { sandboxId: sandbox.id }, select: { item: true, tickedAt: true, tickedById: true } }),
+    productionAppsOf(sandbox.tenantId),
+    ticksOf(sandbox.id),
   ]);
-  const tickers = await db.user.findMany({
-    where: { id: { in: ticks.flatMap((t) => (t.tickedById ? [t.tickedById] : [])) } },
-    select: { id: true, name: true },
-  });
-  const nameOf = new Map(tickers.map((u) => [u.id, u.name]));
   return {
     optIns: OPT_IN_PREFERENCES.map((name) => ({ name, value: live.optIns.find((p) => p.name === name)?.value ?? null })),
     erpAutoSync: live.erp,
@@ -96,6 +88,28 @@ export async function getChecklist(sandbox: ChecklistSandbox): Promise<Checklist
     productionApps,
     customerLeft,
     sandboxApps: live.apps.map((a) => a.appName),
-    ticks: Object.fromEntries(ticks.map((t) => [t.item, { at: t.tickedAt, by: t.tickedById ? nameOf.get(t.tickedById) ?? null : null }])),
+    ticks,
   };
+}
+
+/**
+ * The apps authorized in production, or null. A customer that has left has no production
+ * to read (openConnections refuses it); its sandbox still has a checklist until it is
+ * deleted. The checklist still renders when production cannot answer; the item then says so.
+ */
+async function productionAppsOf(tenantId: string): Promise<Pick<ChecklistState, "customerLeft" | "productionApps">> {
+  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { offboardedAt: true } });
+  if (tenant?.offboardedAt != null) return { customerLeft: true, productionApps: null };
+  return { customerLeft: false, productionApps: await orNullWhenUnavailable(listProductionApps(tenantId)) };
+}
+
+/** The ticked items, with who ticked them. */
+async function ticksOf(sandboxId: string): Promise<ChecklistState["ticks"]> {
+  const ticks = await db.checklistTick.findMany({ where: { sandboxId }, select: { item: true, tickedAt: true, tickedById: true } });
+  const tickers = await db.user.findMany({
+    where: { id: { in: ticks.flatMap((t) => (t.tickedById ? [t.tickedById] : [])) } },
+    select: { id: true, name: true },
+  });
+  const nameOf = new Map(tickers.map((u) => [u.id, u.name]));
+  return Object.fromEntries(ticks.map((t) => [t.item, { at: t.tickedAt, by: t.tickedById ? nameOf.get(t.tickedById) ?? null : null }]));
 }
