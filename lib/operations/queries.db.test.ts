@@ -73,6 +73,20 @@ describe("the operator overview and the metrics", () => {
     expect(JSON.stringify(o.servers)).not.toContain("Pw-Secret_42");
   });
 
+  it("says a server REQUIRE_DATABASE_TLS refuses is refused, and why, without asking it", async () => {
+    process.env.REQUIRE_DATABASE_TLS = "true";
+    try {
+      const o = await getOperationsOverview(NOW);
+      // pool-a's URL reaches a host over the network without sslmode; the built-in server is on this machine.
+      expect(o.servers.find((s) => s.name === "pool-a")).toMatchObject({ reachable: false, refusedTls: true });
+      expect(o.servers.find((s) => s.name === "built-in")).toMatchObject({ reachable: true, refusedTls: false });
+    } finally {
+      delete process.env.REQUIRE_DATABASE_TLS;
+    }
+    const o = await getOperationsOverview(NOW);
+    expect(o.servers.find((s) => s.name === "pool-a")).toMatchObject({ reachable: false, refusedTls: false });
+  });
+
   it("exposes the same queue in Prometheus metrics, under stable names", async () => {
     const text = await metrics().registry.metrics();
     for (const name of [

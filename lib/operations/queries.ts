@@ -13,6 +13,7 @@ import { serverNameOf } from "../db/urls";
 import { listWorkersAlive } from "../observability/workers";
 import { copyLimits } from "../config/copy-limits";
 import { serverAnswers } from "../sandbox-servers/reachability";
+import { tlsRefusal } from "../db/tls-policy";
 import { serverUrl } from "../sandbox-servers/registry";
 import { listServerUse, type ServerUse } from "../sandbox-servers/use";
 import { recentReadings } from "../cache/recent-readings";
@@ -40,6 +41,8 @@ export interface ServerOverview extends Omit<ServerUse, "urlEncrypted"> {
   /** host:port: never the URL's credentials. */
   address: string;
   reachable: boolean;
+  /** Set when the portal does not ask it at all: REQUIRE_DATABASE_TLS refuses its URL (tls-policy.ts). */
+  refusedTls: boolean;
   /** Its cap on copies at once, SANDBOX_SERVER_MAX_RUNS when it has none of its own. */
   runCap: number;
 }
@@ -51,7 +54,9 @@ async function serverOverview(): Promise<ServerOverview[]> {
   return Promise.all(
     servers.map(async ({ urlEncrypted, ...use }) => {
       const url = serverUrl({ urlEncrypted });
-      return { ...use, address: serverNameOf(url), reachable: await probes.read(use.id, () => serverAnswers(url, SERVER_PROBE_MS)), runCap: use.maxConcurrentRuns ?? defaultRunCap };
+      const refusedTls = tlsRefusal(url) !== null;
+      const reachable = !refusedTls && (await probes.read(use.id, () => serverAnswers(url, SERVER_PROBE_MS)));
+      return { ...use, address: serverNameOf(url), reachable, refusedTls, runCap: use.maxConcurrentRuns ?? defaultRunCap };
     }),
   );
 }

@@ -81,7 +81,7 @@ export default async function OperationsPage() {
               <td className="px-3 py-2">{ofCapacity(s.databases, s.maxDatabases)}</td>
               <td className="px-3 py-2">{describeSizeUse(s)}</td>
               <td className="px-3 py-2">{ofCapacity(s.runsInFlight, s.runCap)}</td>
-              <td className={`px-3 py-2 ${s.reachable ? "" : "font-semibold text-red-800"}`}>{s.reachable ? "Yes" : "No: unreachable"}</td>
+              <td className={`px-3 py-2 ${s.reachable ? "" : "font-semibold text-red-800"}`}>{answersWords(s)}</td>
             </tr>
           ))}
         </DataTable>
@@ -124,4 +124,10 @@ function Figure({ label, value, tone }: { label: string; value: string | number;
       <dd className={`mt-1 text-xl font-semibold ${tone === "bad" ? "text-red-800" : ""}`}>{value}</dd>
     </div>
   );
+}
+
+/** Whether a server answers; a refused one is never asked, and the operator is told what to set anew. */
+function answersWords(server: { reachable: boolean; refusedTls: boolean }): string {
+  if (server.refusedTls) return "No: refused, its URL has no checked TLS (REQUIRE_DATABASE_TLS). Set it anew with sslmode=verify-full.";
+  return server.reachable ? "Yes" : "No: unreachable";
 }
