@@ -178,6 +178,12 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "account.twoFactorSetUp": [
     [event("account.twoFactorSetUp", { via: "operator CLI", email: "op@example.com" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) set up two-factor sign-in for op@example.com"],
   ],
+  "account.twoFactorReplaced": [
+    [event("account.twoFactorReplaced", { email: "i@n.example", proof: "app" }, { sandboxName: null }), "Ingrid Nordlys moved their two-factor sign-in to a new app, proven with a code from their app, which signed out every session"],
+    [event("account.twoFactorReplaced", { email: "i@n.example", proof: "recovery" }, { sandboxName: null }), "Ingrid Nordlys moved their two-factor sign-in to a new app, proven with a recovery code, which signed out every session"],
+  ],
+  "account.twoFactorTurnedOff": [[event("account.twoFactorTurnedOff", { proof: "recovery" }, { sandboxName: null }), "Ingrid Nordlys turned off their two-factor sign-in, proven with a recovery code"]],
+  "account.recoveryCodesRenewed": [[event("account.recoveryCodesRenewed", { proof: "app" }, { sandboxName: null }), "Ingrid Nordlys replaced their recovery codes, proven with a code from their app"]],
   "account.signedOutEverywhere": [[event("account.signedOutEverywhere", {}, { sandboxName: null }), "Ingrid Nordlys signed out of every session"]],
   "account.passwordChanged": [[event("account.passwordChanged", {}, { sandboxName: null }), "Ingrid Nordlys changed their own password, which signed out every session"]],
   "account.disabled": [

@@ -57,6 +57,9 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "account.passwordReset": "Password reset",
   "account.passwordChanged": "Password changed",
   "account.twoFactorSetUp": "Two-factor sign-in set up",
+  "account.twoFactorReplaced": "Two-factor sign-in moved to a new app",
+  "account.twoFactorTurnedOff": "Two-factor sign-in turned off",
+  "account.recoveryCodesRenewed": "Recovery codes renewed",
   "account.signedOutEverywhere": "Signed out everywhere",
   "account.disabled": "Account disabled",
   "account.enabled": "Account enabled",
@@ -85,6 +88,8 @@ const roleWords = (role: unknown) => {
   const label = ROLE_LABEL[text(role) as Role];
   return label ? `a ${label.toLowerCase()}` : "another role";
 };
+/** What a person showed for their second factor: their app's code, or a recovery code (their phone lost, perhaps). */
+const proofWords = (proof: unknown) => (proof === "recovery" ? "a recovery code" : "a code from their app");
 const countOf = (value: unknown) => (Array.isArray(value) ? value.length : Object.keys(record(value)).length);
 
 const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
@@ -169,6 +174,9 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "account.passwordReset": ({ who, d }) => `${who} reset the password of ${text(d.email) ?? "?"} and signed out its sessions`,
   "account.passwordChanged": ({ who }) => `${who} changed their own password, which signed out every session`,
   "account.twoFactorSetUp": ({ who, d }) => `${who} set up two-factor sign-in for ${text(d.email) ?? "?"}`,
+  "account.twoFactorReplaced": ({ who, d }) => `${who} moved their two-factor sign-in to a new app, proven with ${proofWords(d.proof)}, which signed out every session`,
+  "account.twoFactorTurnedOff": ({ who, d }) => `${who} turned off their two-factor sign-in, proven with ${proofWords(d.proof)}`,
+  "account.recoveryCodesRenewed": ({ who, d }) => `${who} replaced their recovery codes, proven with ${proofWords(d.proof)}`,
   "account.signedOutEverywhere": ({ who }) => `${who} signed out of every session`,
   "account.disabled": ({ who, d }) => `${who} disabled the account ${text(d.email) ?? "?"}: its sessions and API tokens ended`,
   "account.enabled": ({ who, d }) => `${who} enabled the account ${text(d.email) ?? "?"} again`,

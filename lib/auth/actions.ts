@@ -6,7 +6,8 @@ import { recordAudit } from "../audit/record";
 import { forwardedClientAddress } from "../http/client-address";
 import { getActor } from "./actor";
 import { changeOwnPassword } from "./password-change";
-import { changePasswordSchema, twoFactorSetupSchema } from "./schema";
+import { changePasswordSchema, currentSecondFactorSchema, replaceTwoFactorSchema, twoFactorSetupSchema } from "./schema";
+import { offerReplacementSecret, renewRecoveryCodes, replaceTwoFactor, turnOffTwoFactor } from "./two-factor-manage";
 import { confirmTwoFactorSetup, offerTwoFactorSecret } from "./two-factor-setup";
 import { z } from "zod";
 import { endAllSessions } from "./sessions";
@@ -35,3 +36,22 @@ export const offerTwoFactorSecretAction = protectedAction({ permission: "account
 export const confirmTwoFactorSetupAction = protectedAction({ permission: "account.manage", schema: twoFactorSetupSchema }, async ({ actor, input }) =>
   confirmTwoFactorSetup(actor, input, await clientAddress()),
 );
+
+/** New recovery codes, shown once, with the current password and second factor (two-factor-manage.ts). */
+export const renewRecoveryCodesAction = protectedAction({ permission: "account.manage", schema: currentSecondFactorSchema }, async ({ actor, input }) =>
+  renewRecoveryCodes(actor, input, await clientAddress()),
+);
+
+/** A key for a new phone's app; nothing is stored until it is confirmed. */
+export const offerReplacementSecretAction = protectedAction({ permission: "account.manage", schema: z.object({}) }, ({ actor }) => offerReplacementSecret(actor));
+
+/** Moves two-factor sign-in to the offered key: the new app's code, the current password and second factor; every session ends. */
+export const replaceTwoFactorAction = protectedAction({ permission: "account.manage", schema: replaceTwoFactorSchema }, async ({ actor, input }) =>
+  replaceTwoFactor(actor, input, await clientAddress()),
+);
+
+/** Turns a customer's own two-factor sign-in off, with the current password and second factor. */
+export const turnOffTwoFactorAction = protectedAction({ permission: "account.manage", schema: currentSecondFactorSchema }, async ({ actor, input }) => {
+  await turnOffTwoFactor(actor, input, await clientAddress());
+  return { off: true as const };
+});

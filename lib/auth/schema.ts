@@ -39,3 +39,23 @@ export const twoFactorSetupSchema = z.object({
   currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH),
 });
 export type TwoFactorSetupInput = z.input<typeof twoFactorSetupSchema>;
+
+/**
+ * What a person with two-factor sign-in on shows before changing it (lib/auth/two-factor-manage.ts):
+ * the current password, and a code from the app they have now or one of their unused recovery codes
+ * (what those are for: a lost phone). An app's code may come as "123 456".
+ */
+export const currentSecondFactorSchema = z.object({
+  currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH),
+  currentCode: z
+    .string()
+    .trim()
+    .min(1, "Enter the code your app shows now, or one of your recovery codes.")
+    .max(32, "Enter the 6-digit code your app shows now, or one of your recovery codes.")
+    .transform((v) => (/^\d{3}\s+\d{3}$/.test(v) ? v.replace(/\s/g, "") : v)),
+});
+export type CurrentSecondFactorInput = z.input<typeof currentSecondFactorSchema>;
+
+/** Moving two-factor sign-in to a new phone: the new key's offer and a code from the new app, with the current password and second factor. */
+export const replaceTwoFactorSchema = twoFactorSetupSchema.extend(currentSecondFactorSchema.shape);
+export type ReplaceTwoFactorInput = z.input<typeof replaceTwoFactorSchema>;

@@ -84,7 +84,7 @@ describe("setting up one's own two-factor sign-in", () => {
 
     // Once on, it is replaced only by an operator.
     signInAs(id);
-    expect(await offerTwoFactorSecretAction({})).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/already on .* ask an operator/) });
+    expect(await offerTwoFactorSecretAction({})).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/already on .* use the choices on this page/) });
     expect(await confirmTwoFactorSetupAction({ offer, code: await totpCode(secret), currentPassword: PASSWORD })).toMatchObject({ ok: false, code: "CONFLICT" });
   });
 

@@ -1,38 +1,30 @@
 /**
  * A person turns on two-factor sign-in for their own account, from their account
  * page (an operator's `user:2fa` does it for anyone). The portal offers a secret,
- * sealed with the account and an expiry (the page hands it back; only an offer made
- * to this account, in the last OFFER_MINUTES, is taken), and stores nothing until the
+ * sealed with the account and an expiry (two-factor-offer.ts: only an offer made to
+ * this account, in the last 15 minutes, is taken), and stores nothing until the
  * person shows both that their app holds it (a valid code) and that the account is
  * theirs (its current password, current-password.ts): a session left open cannot be
  * used to put someone else's phone between the owner and their account. Then, in one
  * transaction, the secret is set (only if none was, and only over the password just
  * checked), the code typed is spent, the recovery codes are replaced, every session
- * ends and it is audited; the recovery codes are shown once. Replacing or removing a
- * second factor stays with operators: a lost phone is a person to check, not a form.
+ * ends and it is audited; the recovery codes are shown once. Once it is on, the person
+ * manages it with two-factor-manage.ts; an operator's `user:2fa` still can for anyone.
  */
 import type { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
-import { openSecret, sealSecret } from "../secrets/secret-box";
+import { sealSecret } from "../secrets/secret-box";
 import { assertCurrentPassword } from "./current-password";
 import type { Actor } from "./policy";
 import { newRecoveryCodes } from "./recovery-codes";
 import { endAllSessions } from "./sessions";
 import type { twoFactorSetupSchema } from "./schema";
-import { acceptedTimeStep, newTotpSecret, totpUri } from "./totp";
 import { replaceRecoveryCodes } from "./two-factor";
+import { makeOffer, offeredCodeStep, offeredSecret } from "./two-factor-offer";
 
-export const OFFER_MINUTES = 15;
-const ALREADY_ON = "Two-factor sign-in is already on for your account. To replace it (a new phone, lost recovery codes), ask an operator.";
-const OFFER_GONE = "This set-up is no longer valid (it is over 15 minutes old, or another one replaced it). Start again.";
-
-interface Offer {
-  secret: string;
-  userId: string;
-  expiresAt: number;
-}
+const ALREADY_ON = "Two-factor sign-in is already on for your account. To replace it (a new phone) or get new recovery codes, use the choices on this page.";
 
 async function assertNotEnrolled(actor: Actor): Promise<void> {
   const user = await db.user.findUnique({ where: { id: actor.id }, select: { totpSecretEncrypted: true } });
@@ -42,21 +34,7 @@ async function assertNotEnrolled(actor: Actor): Promise<void> {
 /** A fresh secret for the person's app, the link that adds it, and the sealed offer the page hands back: nothing is stored. */
 export async function offerTwoFactorSecret(actor: Actor, now = Date.now()): Promise<{ secret: string; uri: string; offer: string }> {
   await assertNotEnrolled(actor);
-  const secret = newTotpSecret();
-  const offer: Offer = { secret, userId: actor.id, expiresAt: now + OFFER_MINUTES * 60_000 };
-  return { secret, uri: totpUri(secret, actor.email), offer: sealSecret(JSON.stringify(offer)) };
-}
-
-/** The secret of an offer made to this account and not expired; CONFLICT otherwise. */
-function offeredSecret(actor: Actor, sealed: string, now: number): string {
-  let offer: Partial<Offer>;
-  try {
-    offer = JSON.parse(openSecret(sealed)) as Partial<Offer>;
-  } catch {
-    throw new AppError("CONFLICT", OFFER_GONE);
-  }
-  if (offer.userId !== actor.id || typeof offer.secret !== "string" || !(Number(offer.expiresAt) > now)) throw new AppError("CONFLICT", OFFER_GONE);
-  return offer.secret;
+  return makeOffer(actor, now);
 }
 
 /** Turns two-factor on with the offered secret once its code and the current password check out; the recovery codes, shown once. */
@@ -69,10 +47,7 @@ export async function confirmTwoFactorSetup(
   const secret = offeredSecret(actor, input.offer, now);
   await assertNotEnrolled(actor);
   const checkedPassword = await assertCurrentPassword(actor, input.currentPassword, clientAddress);
-  const step = await acceptedTimeStep(secret, input.code, null);
-  if (step === null) {
-    throw new AppError("INVALID_INPUT", undefined, { code: ["That code is not the one your app shows now. Check that the app has the key above, and type its current code."] });
-  }
+  const step = await offeredCodeStep(secret, input.code);
   const recoveryCodes = newRecoveryCodes();
   await db.$transaction(async (tx) => {
     // Only if none was set meanwhile (another tab, an operator's user:2fa) and the password is still the one checked.
