@@ -7,14 +7,16 @@
  * One listing per server that holds sandboxes, every 10 minutes, once for the fleet (a
  * job scheduled on the queue, which one worker takes: each worker measuring every server
  * on its own multiplied the listings by the workers); a server that does not answer keeps
- * its last sizes (its own alert says so) and the others go on.
+ * its last sizes (its own alert says so) and the others go on. The same listing shows
+ * Ready sandboxes whose database is not on their server (missing-databases.ts).
  */
 import type PgBoss from "pg-boss";
 import { db } from "../db/portal";
 import { SIZES_QUEUE } from "../jobs/queue";
 import { COPY_DATABASE_PREFIX } from "../jobs/lifecycle";
 import { databaseSizesNamed } from "../sanitizer/drop";
-import { placedServerId, serverUrl } from "../sandbox-servers/registry";
+import { placedServerId, serverAddress, serverUrl } from "../sandbox-servers/registry";
+import { alertMissingDatabases, readyCopiesOn } from "./missing-databases";
 import { log } from "../observability/log";
 
 /** Schedules the measuring every 10 minutes (upserted by name: any number of workers may) and takes its jobs. */
@@ -31,14 +33,18 @@ export async function measureSandboxSizes(): Promise<number> {
     distinct: ["sandboxServerId", "tenantId"],
   });
   const serverIds = [...new Set(sandboxes.map(placedServerId))];
-  const servers = await db.sandboxServer.findMany({ where: { id: { in: serverIds } }, select: { id: true, urlEncrypted: true } });
+  const servers = await db.sandboxServer.findMany({ where: { id: { in: serverIds } }, select: { id: true, name: true, urlEncrypted: true } });
   let measured = 0;
   for (const server of servers) {
+    const recorded = await readyCopiesOn(server.id);
     const sizes = await databaseSizesNamed(serverUrl(server), COPY_DATABASE_PREFIX).catch((error: unknown) => {
       log.warn({ code: (error as { code?: string }).code, serverId: server.id }, "sandbox sizes not measured: the server did not answer");
       return null;
     });
-    if (!sizes || sizes.size === 0) continue;
+    if (!sizes) continue;
+    // The same listing tells whether the server holds what the portal says it does (missing-databases.ts).
+    await alertMissingDatabases({ name: server.name, address: serverAddress(server) }, recorded, new Set(sizes.keys()));
+    if (sizes.size === 0) continue;
     // The database's name is the sandbox's on this server alone: a name is one run's copy (runDatabaseName).
     measured += await db.$executeRaw`
       UPDATE "Sandbox" s SET "sizeBytes" = v.size

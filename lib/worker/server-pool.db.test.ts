@@ -101,6 +101,33 @@ describe("a pool of two sandbox servers", () => {
     expect(Number(measured.sizeBytes)).toBeGreaterThan(Number(made.sizeBytes) + 8_000_000);
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: elsewhere.id } })).sizeBytes).toBe(1234n);
     await db.sandbox.delete({ where: { id: elsewhere.id } });
+    // Every Ready sandbox on the server that answered has its database there: nothing to say.
+    expect(await db.alert.count({ where: { key: { startsWith: "databases-missing:" } } })).toBe(0);
+  }, 120_000);
+
+  it("tells operators of Ready sandboxes whose database is not on their server (SANDBOX_SERVER_URL pointed elsewhere), and of no other", async () => {
+    const sandbox = (name: string, status: "READY" | "FAILED", databaseName: string, sandboxServerId: string | null = BUILT_IN_SERVER_ID) =>
+      db.sandbox.create({ data: { tenantId, orderedById: admin.id, name, status, planCounts: {}, options: {}, databaseName, sandboxServerId } });
+    const lost = await sandbox("Lost copy", "READY", "sbx_cust5353_lostcopy");
+    // Never placed: it lives where its tenant's sandboxes go, the built-in server.
+    const unplaced = await sandbox("Unplaced lost copy", "READY", "sbx_cust5353_unplaced", null);
+    const failed = await sandbox("Failed, no copy", "FAILED", "sbx_cust5353_failedcopy");
+    const onDown = await sandbox("On the down server", "READY", "sbx_cust5353_ondown", downServerId);
+    try {
+      await measureSandboxSizes();
+      const alerts = await db.alert.findMany({ where: { key: { startsWith: "databases-missing:" } }, select: { key: true, subject: true, detail: true } });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ key: "databases-missing:built-in", subject: expect.stringMatching(/^2 Ready sandboxes on built-in \([\w.]+:\d+\) have no database there$/) });
+      expect(alerts[0]!.detail).toContain("“Lost copy” of Pool AS (sbx_cust5353_lostcopy)");
+      expect(alerts[0]!.detail).toContain("“Unplaced lost copy” of Pool AS");
+      expect(alerts[0]!.detail).toMatch(/SANDBOX_SERVER_URL/);
+      // Neither a sandbox without a copy nor one on a server that did not answer is named; nor a password.
+      expect(alerts[0]!.detail).not.toMatch(/Failed, no copy|On the down server/);
+      expect(alerts[0]!.detail).not.toContain(new URL(testServerAdminUrl()).password || "\u0000");
+    } finally {
+      await db.sandbox.deleteMany({ where: { id: { in: [lost.id, unplaced.id, failed.id, onDown.id] } } });
+      await db.alert.deleteMany({ where: { key: { startsWith: "databases-missing:" } } });
+    }
   }, 120_000);
 
   it("one server down fails only the sandboxes on it; the other server's copies, the sweep and the alerts go on", async () => {
