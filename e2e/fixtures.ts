@@ -1,5 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import pg from "pg";
 import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, DEMO_USERS } from "../scripts/demo-accounts";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
@@ -75,4 +77,32 @@ export async function onDemoProduction(testInfo: TestInfo, customerId: string, s
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A customer user of its own, for a test that changes how it signs in (a demo account's
+ * password and second factor must stay the demo's): the demo user's row, copied under a
+ * new address, with the demo password. Its e-mail address.
+ */
+export async function accountOfItsOwn(testInfo: TestInfo, who: string, name: string): Promise<string> {
+  const email = `${who}-${testInfo.workerIndex}-${Date.now()}@fjordline.example`;
+  const db = await connectToServerDatabase(testInfo);
+  try {
+    await db.query(
+      `INSERT INTO "User" (id, email, name, role, "tenantId", "passwordHash")
+       SELECT $1, $2, $3, role, "tenantId", "passwordHash" FROM "User" WHERE email = 'user@fjordline.example'`,
+      [`e2e-${email}`, email, name],
+    );
+  } finally {
+    await db.end();
+  }
+  return email;
+}
+
+/** The mails the server has sent to `email` (its outbox: the e2e server has no SMTP), newest first. */
+export async function mailsTo(testInfo: TestInfo, email: string): Promise<{ subject: string; text: string }[]> {
+  const dir = readE2eServerInfo(testInfo.project.use.baseURL!).outboxDir;
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json")).sort().reverse();
+  const mails = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as { to: string[]; subject: string; text: string }));
+  return mails.filter((m) => m.to.includes(email));
 }

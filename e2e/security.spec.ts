@@ -3,9 +3,9 @@
  * redirects after sign-in, headers on every kind of route, throttling behind
  * forged X-Forwarded-For, sign-out that really ends the token, status codes.
  */
-import { expect, test, type APIRequestContext, type BrowserContext, type TestInfo } from "@playwright/test";
-import { totpCode } from "../lib/auth/totp";
-import { connectToServerDatabase, DEMO_PASSWORD, expectAccessible, signIn } from "./fixtures";
+import { expect, test, type APIRequestContext, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { timeStepOf, totpCode } from "../lib/auth/totp";
+import { accountOfItsOwn, connectToServerDatabase, DEMO_PASSWORD, expectAccessible, signIn } from "./fixtures";
 
 /** Signs in through next-auth's own endpoint, as the form's script does; returns the response. */
 async function postSignIn(request: APIRequestContext, email: string, password: string, headers: Record<string, string> = {}) {
@@ -17,24 +17,37 @@ async function postSignIn(request: APIRequestContext, email: string, password: s
   });
 }
 
+/** The key the account page shows for the authenticator app, as the app would take it. */
+async function shownKey(page: Page): Promise<string> {
+  return (await page.getByTestId("two-factor-key").textContent())!.replace(/\s/g, "");
+}
+
+/** The recovery codes the account page shows, once (waiting for them to appear). */
+async function shownRecoveryCodes(page: Page): Promise<string[]> {
+  const codes = page.getByTestId("recovery-codes-value").locator("li");
+  await expect(codes).toHaveCount(10);
+  return (await codes.allTextContents()).map((c) => c.trim());
+}
+
 /**
- * A customer user of its own, for a test that changes how it signs in (a demo account's
- * password and second factor must stay the demo's): the demo user's row, copied under a
- * new address, with the demo password. Its e-mail address.
+ * The code of `secret` for the time step after the one `spentAt` (unix seconds) fell in. A
+ * code signs in once and the server keeps the last step taken, so a second code within one
+ * 30-second step waits for the next.
  */
-async function accountOfItsOwn(testInfo: TestInfo, who: string, name: string): Promise<string> {
-  const email = `${who}-${testInfo.workerIndex}-${Date.now()}@fjordline.example`;
-  const db = await connectToServerDatabase(testInfo);
-  try {
-    await db.query(
-      `INSERT INTO "User" (id, email, name, role, "tenantId", "passwordHash")
-       SELECT $1, $2, $3, role, "tenantId", "passwordHash" FROM "User" WHERE email = 'user@fjordline.example'`,
-      [`e2e-${email}`, email, name],
-    );
-  } finally {
-    await db.end();
-  }
-  return email;
+async function codeAfter(secret: string, spentAt: number): Promise<string> {
+  const next = (timeStepOf(spentAt) + 1) * 30;
+  const wait = next - Date.now() / 1000;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait * 1000 + 250));
+  return totpCode(secret, next + 1);
+}
+
+/** Signs in through the real form: the password, then the code it asks for. */
+async function signInWithCode(page: Page, email: string, code: string): Promise<void> {
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Authentication code").fill(code);
+  await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 /** A sandbox row of that customer, made directly in the database (the demo data has none). */
@@ -311,6 +324,76 @@ test.describe("signing out", () => {
     await page.goto("/account");
     await expect(page.getByTestId("two-factor")).toHaveText("on");
     await expect(page.getByRole("button", { name: "Set up two-factor sign-in" })).toHaveCount(0);
+  });
+
+  test("with a lost phone, a customer moves two-factor sign-in to a new one with a recovery code, then turns it off", async ({ page }, testInfo) => {
+    // It waits up to one 30-second step for a code of the new key that was not used yet.
+    test.slow();
+    const email = await accountOfItsOwn(testInfo, "lee", "Lee Mover");
+    await signIn(page, email);
+    await page.goto("/account");
+    await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+    const oldKey = await shownKey(page);
+    const setup = page.getByRole("form", { name: "Turn on two-factor sign-in" });
+    await setup.getByLabel("Code from the app").fill(await totpCode(oldKey));
+    await setup.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await setup.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+    const codes = await shownRecoveryCodes(page);
+    await page.getByRole("button", { name: "Sign in again" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await signInWithCode(page, email, codes[0]!);
+    await expect(page.getByTestId("who-am-i")).toContainText("Lee Mover");
+
+    // The old phone is gone: a recovery code stands in for its code.
+    await page.goto("/account");
+    await expect(page.getByTestId("two-factor")).toHaveText("on");
+    await page.getByRole("button", { name: "New phone" }).click();
+    await expect(page.getByRole("heading", { name: "Move two-factor sign-in to a new phone" })).toBeFocused();
+    await page.getByRole("button", { name: "Show a key for the new phone" }).click();
+    await expect(page.getByRole("heading", { name: "1. Add this key to the app on your new phone" })).toBeFocused();
+    await expect(page.getByTestId("two-factor-qr")).toBeVisible();
+    await expectAccessible(page);
+    const newKey = await shownKey(page);
+    expect(newKey).not.toBe(oldKey);
+    const movedAt = Date.now() / 1000;
+    const move = page.getByRole("form", { name: "Move two-factor sign-in to a new phone" });
+    await move.getByLabel("Code from the new app").fill(await totpCode(newKey, Math.floor(movedAt)));
+    await move.getByLabel("Code from your current app, or a recovery code").fill(codes[1]!);
+    await move.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await move.getByRole("button", { name: "Move to the new phone" }).click();
+    await expect(page.getByRole("heading", { name: "Two-factor sign-in is on your new phone: your new recovery codes" })).toBeFocused();
+    const newCodes = await shownRecoveryCodes(page);
+    // Every session ended, this one too: the password form gives way.
+    await expect(page.getByRole("form", { name: "Change your password" })).toHaveCount(0);
+
+    // The old recovery codes open nothing any more; the new phone's next code does.
+    await page.getByRole("button", { name: "Sign in again" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await signInWithCode(page, email, codes[2]!);
+    await expect(page.getByTestId("sign-in-error")).toContainText("That code is not valid, or was already used.");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByLabel("Authentication code").fill(await codeAfter(newKey, movedAt));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("who-am-i")).toContainText("Lee Mover");
+
+    await page.goto("/account");
+    await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+    await expect(page.getByRole("heading", { name: "Turn off two-factor sign-in" })).toBeFocused();
+    await expectAccessible(page);
+    const turnOff = page.getByRole("form", { name: "Turn off two-factor sign-in" });
+    await turnOff.getByLabel("Code from your app, or a recovery code").fill(newCodes[0]!);
+    await turnOff.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await turnOff.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+    await expect(page.getByTestId("two-factor")).toHaveText("off");
+    await expect(page.getByTestId("page-announcement")).toHaveText("Two-factor sign-in is off.");
+    await expect(page.getByRole("heading", { name: "Two-factor sign-in: off" })).toBeFocused();
+    await expect(page.getByRole("button", { name: "Set up two-factor sign-in" })).toBeVisible();
+
+    // The password alone signs in again.
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await signIn(page, email);
+    await expect(page.getByTestId("who-am-i")).toContainText("Lee Mover");
   });
 });
 

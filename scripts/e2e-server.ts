@@ -31,7 +31,7 @@ const { localServer } = await bootstrap({ log: (l) => console.log(`[e2e] ${l}`) 
 await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });
 
 const infoFile = e2eServerInfoPath(port);
-const info = { baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL, metricsToken: process.env.METRICS_TOKEN, sessionSecret: process.env.NEXTAUTH_SECRET };
+const info = { baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL, metricsToken: process.env.METRICS_TOKEN, sessionSecret: process.env.NEXTAUTH_SECRET, outboxDir: process.env.OUTBOX_DIR };
 writeFileSync(infoFile, JSON.stringify(info), { mode: 0o600 });
 
 // The production build behind the same front as `npm start` (scripts/portal-server.ts).

@@ -14,6 +14,8 @@ export interface E2eServerInfo {
   metricsToken: string;
   /** This throwaway server's NEXTAUTH_SECRET: a test ages a session's sign-in with it, as time would. */
   sessionSecret: string;
+  /** Where the server writes the mails it sends (it has no SMTP): a test reads a mailed link there. */
+  outboxDir: string;
 }
 
 export function e2eServerInfoPath(port: string | number): string {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Fact } from "@/components/fact";
 import { requireActor } from "@/lib/auth/actor";
 import { accountSignIn } from "@/lib/auth/account-sign-in";
-import { ROLE_LABEL } from "@/lib/auth/policy";
+import { isStaff, ROLE_LABEL } from "@/lib/auth/policy";
 import { AccountSettings } from "./_components/account-settings";
 
 export const metadata: Metadata = { title: "Your account" };
@@ -25,7 +25,7 @@ export default async function AccountPage() {
           {signIn.singleSignOn && <Fact label="Single sign-on" value="Bound to your organisation's identity" />}
         </dl>
       </div>
-      <AccountSettings email={actor.email} twoFactor={signIn.twoFactor} singleSignOn={signIn.singleSignOn} />
+      <AccountSettings email={actor.email} twoFactor={signIn.twoFactor} singleSignOn={signIn.singleSignOn} staff={isStaff(actor)} />
     </section>
   );
 }

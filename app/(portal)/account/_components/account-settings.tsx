@@ -2,29 +2,46 @@
 
 import { useState } from "react";
 import { ChangePasswordForm } from "./change-password-form";
+import { ManageTwoFactor } from "./manage-two-factor";
 import { TwoFactorPanel } from "./two-factor-panel";
 
 /**
- * What a person changes of their own sign-in: their second factor (customers, while it is
- * off) and their password. Turning the second factor on ends every session, this one too:
- * the password form then gives way to a word that it has.
+ * What a person changes of their own sign-in: their second factor (set up while it is off,
+ * managed while it is on) and their password. Turning the second factor on, or moving it to a
+ * new phone, ends every session, this one too: the password form then gives way to a word that
+ * it has. `staff`: staff must keep two-factor sign-in, so they are not offered to turn it off.
  */
-export function AccountSettings({ email, twoFactor, singleSignOn }: { email: string; twoFactor: boolean; singleSignOn: boolean }) {
+export function AccountSettings({ email, twoFactor, singleSignOn, staff }: { email: string; twoFactor: boolean; singleSignOn: boolean; staff: boolean }) {
+  const [twoFactorOn, setTwoFactorOn] = useState(twoFactor);
+  // Turned on here, the set-up panel keeps its place: it shows the recovery codes it made, once.
+  const [panel, setPanel] = useState<"set-up" | "manage">(twoFactor ? "manage" : "set-up");
   const [sessionsEnded, setSessionsEnded] = useState(false);
   return (
     <>
       <section aria-labelledby="two-factor-heading" className="max-w-xl">
         <h2 id="two-factor-heading" className="text-lg font-semibold">
-          Two-factor sign-in: <span data-testid="two-factor">{twoFactor || sessionsEnded ? "on" : "off"}</span>
+          Two-factor sign-in: <span data-testid="two-factor">{twoFactorOn ? "on" : "off"}</span>
         </h2>
         <div className="mt-2">
-          {twoFactor ? (
-            <p className="text-sm text-slate-600">
-              After your password, the portal asks for a code from your authenticator app. To replace it (a new phone, lost recovery codes) or turn it off, ask an
-              operator.
-            </p>
+          {panel === "manage" ? (
+            <ManageTwoFactor
+              email={email}
+              staff={staff}
+              onSessionsEnded={() => setSessionsEnded(true)}
+              onTurnedOff={() => {
+                setTwoFactorOn(false);
+                setPanel("set-up");
+              }}
+            />
           ) : (
-            <TwoFactorPanel email={email} singleSignOn={singleSignOn} onSessionsEnded={() => setSessionsEnded(true)} />
+            <TwoFactorPanel
+              email={email}
+              singleSignOn={singleSignOn}
+              onSessionsEnded={() => {
+                setTwoFactorOn(true);
+                setSessionsEnded(true);
+              }}
+            />
           )}
         </div>
       </section>

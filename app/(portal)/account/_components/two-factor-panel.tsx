@@ -5,7 +5,6 @@ import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
-import { QrCode } from "@/components/qr-code";
 import { showServerFieldErrors } from "@/components/server-field-errors";
 import { ShownOnce } from "@/components/shown-once";
 import { SubmitButton } from "@/components/submit-button";
@@ -13,11 +12,9 @@ import { TextField } from "@/components/text-field";
 import { callAction } from "@/lib/actions/call-action";
 import { confirmTwoFactorSetupAction, offerTwoFactorSecretAction } from "@/lib/auth/actions";
 import { twoFactorSetupSchema, type TwoFactorSetupInput } from "@/lib/auth/schema";
+import { AuthenticatorKey } from "./authenticator-key";
 
 const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
-
-/** The key as people type it into an app: in groups of four. */
-const grouped = (secret: string) => secret.match(/.{1,4}/g)!.join(" ");
 
 type Stage = { at: "start"; back?: boolean } | { at: "offered"; secret: string; uri: string; offer: string } | { at: "on"; recoveryCodes: string[] };
 
@@ -112,9 +109,6 @@ function ConfirmSetup({
   onCancel: (why?: string) => void;
 }) {
   const [status, setStatus] = useState<string | null>(null);
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  // The key appears where the button was: the keyboard goes to it.
-  useEffect(() => headingRef.current?.focus(), []);
   const { register, handleSubmit, formState, setError, setFocus } = useForm<TwoFactorSetupInput>({
     resolver: zodResolver(twoFactorSetupSchema),
     defaultValues: { offer, code: "", currentPassword: "" },
@@ -135,25 +129,7 @@ function ConfirmSetup({
 
   return (
     <div className="space-y-4">
-      <section aria-labelledby="two-factor-key-heading" className="rounded-md border border-slate-200 bg-white p-4">
-        <h3 id="two-factor-key-heading" ref={headingRef} tabIndex={-1} className="font-semibold">
-          1. Add this key to your authenticator app
-        </h3>
-        <p className="mt-1 text-sm text-slate-600">
-          Scan the QR code with the app, or add an account there by the key below (time-based), or on this phone{" "}
-          <a href={uri} className="text-brand-700 underline">
-            open it in the app
-          </a>
-          . It is shown as Sandbox Portal ({email}).
-        </p>
-        {/* Side by side where there is room; on a phone the key wraps below the code. */}
-        <div className="mt-3 flex flex-wrap items-center gap-4">
-          <QrCode value={uri} label="QR code of the key for your authenticator app" testId="two-factor-qr" className="shrink-0" />
-          <p className="grow basis-40 font-mono text-lg tracking-wider" data-testid="two-factor-key">
-            {grouped(secret)}
-          </p>
-        </div>
-      </section>
+      <AuthenticatorKey heading="1. Add this key to your authenticator app" email={email} secret={secret} uri={uri} />
       <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-4" aria-label="Turn on two-factor sign-in">
         <h3 className="font-semibold">2. Confirm with a code from the app</h3>
         <input type="hidden" {...register("offer")} />
