@@ -39,6 +39,28 @@ export function protectedAction<S extends z.ZodType, T>(
   }
 }
 
+/**
+ * An action anyone may call, signed in or not: only for what a person does before they can
+ * sign in (asking for a password link, setting the password with it). No actor, so whatever
+ * it does must be bounded by its own throttle and by what its input proves (a link's token).
+ */
+export function publicAction<S extends z.ZodType, T>(config: { name: string; schema: S }, handler: (input: z.output<S>) => Promise<T>): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (raw) =>
+    timed(
+      `action:public:${config.name}`,
+      async () => {
+        try {
+          return { ok: true as const, data: await handler(parseInput(config.schema, raw)) };
+        } catch (error) {
+          if (error instanceof AppError) return { ok: false as const, code: error.code, message: error.userMessage, fieldErrors: error.fieldErrors };
+          log.error(error, "server action failed");
+          return failure("INTERNAL");
+        }
+      },
+      (result) => (result.ok ? "ok" : result.code),
+    );
+}
+
 function failure(code: ErrorCode): { ok: false; code: ErrorCode; message: string } {
   return { ok: false, code, message: userMessageFor(code) };
 }

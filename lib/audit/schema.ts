@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   "account.roleChanged",
   "account.passwordReset",
   "account.passwordChanged",
+  "account.passwordResetByMail",
   "account.twoFactorSetUp",
   "account.twoFactorReplaced",
   "account.twoFactorTurnedOff",

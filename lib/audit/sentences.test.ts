@@ -178,6 +178,9 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "account.twoFactorSetUp": [
     [event("account.twoFactorSetUp", { via: "operator CLI", email: "op@example.com" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) set up two-factor sign-in for op@example.com"],
   ],
+  "account.passwordResetByMail": [
+    [event("account.passwordResetByMail", { email: "i@n.example" }, { sandboxName: null }), "Ingrid Nordlys set a new password for i@n.example with a link mailed there, which signed out every session"],
+  ],
   "account.twoFactorReplaced": [
     [event("account.twoFactorReplaced", { email: "i@n.example", proof: "app" }, { sandboxName: null }), "Ingrid Nordlys moved their two-factor sign-in to a new app, proven with a code from their app, which signed out every session"],
     [event("account.twoFactorReplaced", { email: "i@n.example", proof: "recovery" }, { sandboxName: null }), "Ingrid Nordlys moved their two-factor sign-in to a new app, proven with a recovery code, which signed out every session"],

@@ -59,3 +59,22 @@ export type CurrentSecondFactorInput = z.input<typeof currentSecondFactorSchema>
 /** Moving two-factor sign-in to a new phone: the new key's offer and a code from the new app, with the current password and second factor. */
 export const replaceTwoFactorSchema = twoFactorSetupSchema.extend(currentSecondFactorSchema.shape);
 export type ReplaceTwoFactorInput = z.input<typeof replaceTwoFactorSchema>;
+
+/** Asking for a link to set a new password (lib/auth/password-reset.ts). */
+export const requestPasswordResetSchema = z.object({ email: z.email("Enter a valid e-mail address").max(254) });
+export type RequestPasswordResetInput = z.input<typeof requestPasswordResetSchema>;
+
+/** A new password set with a mailed link's token. */
+export const resetPasswordSchema = z
+  .object({
+    token: z.string().min(16).max(200),
+    newPassword: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+      .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH.toLocaleString("en")} characters.`),
+    confirmPassword: z.string().max(PASSWORD_MAX_LENGTH),
+  })
+  .superRefine((v, ctx) => {
+    if (v.confirmPassword !== v.newPassword) ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "Type the same new password again." });
+  });
+export type ResetPasswordInput = z.input<typeof resetPasswordSchema>;

@@ -23,7 +23,7 @@ import { env } from "../config/env";
 /** A spraying address gets this many times the per-account allowance before it is locked. */
 export const ADDRESS_FAILURE_FACTOR = 4;
 
-interface ThrottleKey {
+export interface ThrottleKey {
   key: string;
   maxFailures: number;
 }

@@ -12,6 +12,8 @@ export const SCHEDULE_QUEUE = "sandbox-auto-refresh";
 export const SIZES_QUEUE = "sandbox-sizes";
 /** Webhook deliveries: one job per attempt; the delivery's row says whether it is still due (lib/webhooks/deliver.ts). */
 export const WEBHOOK_QUEUE = "webhook-delivery";
+/** A password-reset mail to send, if the address has an account (lib/auth/password-reset.ts): off the web request, so its time says nothing. */
+export const PASSWORD_RESET_QUEUE = "password-reset-mail";
 
 export interface RunJob {
   runId: string;
@@ -85,6 +87,8 @@ async function startBoss(): Promise<PgBoss> {
     await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
     await boss.createQueue(SIZES_QUEUE, { name: SIZES_QUEUE, retryLimit: 0, expireInSeconds: 600 });
     await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
+    // A mail server down for a moment: tried again, a minute apart; a link older than its half hour is not worth sending.
+    await boss.createQueue(PASSWORD_RESET_QUEUE, { name: PASSWORD_RESET_QUEUE, retryLimit: 3, retryDelay: 60, expireInSeconds: 120, retentionSeconds: 1_800 });
     return boss;
   } catch (error) {
     // Half started (its pool open, its timers set): stopped, so the next start begins afresh.

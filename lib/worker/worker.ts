@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type PgBoss from "pg-boss";
-import { enqueueRun, getBoss, localRunWorkers, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
+import { enqueueRun, getBoss, localRunWorkers, PASSWORD_RESET_QUEUE, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
 import { attemptDelivery, pruneDeliveryLog, queueDueDeliveries, type DeliveryJob } from "../webhooks/deliver";
 import { pruneIdempotencyKeys } from "../api/idempotency";
 import { executeRun, handBackCopiesInHand } from "./execute";
@@ -25,6 +25,7 @@ import { log } from "../observability/log";
 import { databaseNow } from "../db/database-clock";
 import { pruneSessions } from "../auth/sessions";
 import { pruneLoginThrottle } from "../auth/throttle";
+import { mailPasswordReset, prunePasswordResets, type PasswordResetJob } from "../auth/password-reset";
 import { knownSchemaVersion, outdatedWords } from "../db/schema-version";
 import { portalNewerMigration } from "../db/portal-schema-version";
 import { followUpsLeftUndone } from "./run-finished";
@@ -97,8 +98,13 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
   for (let i = 0; i < WEBHOOK_SENDERS; i++) {
     webhookWorkIds.push(await workOneAtATime<DeliveryJob>(boss, WEBHOOK_QUEUE, 2, (job) => attemptDelivery(job.deliveryId)));
   }
-  // The fleet's scheduled work: any worker may take each job, once.
-  const scheduledWorkIds = [await registerAutoRefresh(boss), await registerSizeMeasuring(boss)];
+  // The fleet's scheduled work: any worker may take each job, once. Password links are mailed here
+  // too, off the web request that asked (lib/auth/password-reset.ts).
+  const scheduledWorkIds = [
+    await registerAutoRefresh(boss),
+    await registerSizeMeasuring(boss),
+    await workOneAtATime<PasswordResetJob>(boss, PASSWORD_RESET_QUEUE, 2, (job) => mailPasswordReset(job)),
+  ];
   // Each step apart: one that fails (a sandbox server down) does not stop the others, such as webhook deliveries.
   let outdated = false;
   const known = knownSchemaVersion();
@@ -161,6 +167,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
       pruneIdempotencyKeys(),
       pruneSessions(),
       pruneLoginThrottle(),
+      prunePasswordResets(),
       pruneNotifications(),
       pruneAlerts(),
       pruneAuditLog(),

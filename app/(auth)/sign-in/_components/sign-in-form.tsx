@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { signIn } from "next-auth/react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useSyncExternalStore } from "react";
 import { useForm } from "react-hook-form";
@@ -80,6 +81,11 @@ export function SignInForm(props: {
           Sign in
         </SubmitButton>
       </form>
+      <p className="mt-3 text-sm">
+        <Link href="/forgot-password" className="text-brand-700 underline">
+          Forgot your password?
+        </Link>
+      </p>
       {props.sso && (
         <button
           type="button"

@@ -1,0 +1,70 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { useForm } from "react-hook-form";
+import { FormStatus } from "@/components/form-status";
+import { showServerFieldErrors } from "@/components/server-field-errors";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
+import { callAction } from "@/lib/actions/call-action";
+import { resetPasswordAction } from "@/lib/auth/public-actions";
+import { resetPasswordSchema, type ResetPasswordInput } from "@/lib/auth/schema";
+
+/** The link's token, taken off the address bar once read: it is not left in the history, nor shown over someone's shoulder. */
+function takeTokenFromAddress(): string {
+  const token = window.location.hash.slice(1);
+  if (token) window.history.replaceState(null, "", window.location.pathname);
+  return token;
+}
+
+export function ResetPasswordForm() {
+  const router = useRouter();
+  // undefined until read in the browser; "" when the page was opened without a link's token.
+  const [token, setToken] = useState<string | undefined>(undefined);
+  const [status, setStatus] = useState<string | null>(null);
+  const [linkGone, setLinkGone] = useState(false);
+  const { register, handleSubmit, formState, setError, setValue } = useForm<ResetPasswordInput>({ resolver: zodResolver(resetPasswordSchema) });
+  useEffect(() => {
+    const taken = takeTokenFromAddress();
+    setValue("token", taken);
+    // Read once, after the first render (the server has no address bar): the form waits for it.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setToken(taken);
+  }, [setValue]);
+
+  async function onSubmit(values: ResetPasswordInput) {
+    setStatus(null);
+    const result = await callAction(() => resetPasswordAction(values));
+    if (result.ok) return router.replace("/sign-in?changed=password");
+    // A used, old or unknown link: nothing on this form can mend it.
+    if (result.code === "CONFLICT") setLinkGone(true);
+    setStatus(result.message);
+    showServerFieldErrors(result.fieldErrors, setError);
+  }
+
+  if (token === undefined) return null;
+  if (token === "" || linkGone) {
+    return (
+      <div className="mt-6 space-y-3 text-sm">
+        <FormStatus message={status ?? "This page needs the link from the mail, whole. Open it from the mail again, or ask for a new one."} testId="reset-status" />
+        <Link href="/forgot-password" className="text-brand-700 underline">
+          Ask for a new link
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <form onSubmit={handleSubmit(onSubmit)} noValidate className="mt-6 space-y-4" aria-label="Set a new password">
+      <input type="hidden" {...register("token")} />
+      <TextField label="New password" type="password" autoComplete="new-password" error={formState.errors.newPassword?.message} {...register("newPassword")} />
+      <TextField label="New password again" type="password" autoComplete="new-password" error={formState.errors.confirmPassword?.message} {...register("confirmPassword")} />
+      <FormStatus message={status} testId="reset-status" />
+      <SubmitButton pending={formState.isSubmitting} pendingLabel="Setting…" className="w-full">
+        Set the new password
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * A person who forgot their password sets a new one through a link mailed to their
+ * account's address. The request answers the same, in the same time, whether the address
+ * has an account or not: it only puts the address on the queue (counted per client
+ * address), and a worker looks it up and mails. The link carries 256 random bits after its
+ * `#` (never sent to a server, so never in a log or a Referer); only its SHA-256 is kept.
+ * It works once, for RESET_MINUTES, and only while the password is still the one it was
+ * asked under: an operator's reset or the person's own change ends it. Setting the new
+ * password ends every other link and every session of the account, lifts its sign-in
+ * locks (whoever holds the mailbox is its owner to the portal, as an operator's reset
+ * would decide) and is audited; a second factor is still asked for at sign-in. A disabled
+ * account gets no mail, and its links do nothing.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createElement } from "react";
+import type { z } from "zod";
+import { recordAudit } from "../audit/record";
+import { db } from "../db/portal";
+import { PASSWORD_RESET_SUBJECT, PasswordResetMail } from "../emails/password-reset-mail";
+import { renderMail } from "../emails/render";
+import { AppError } from "../errors";
+import { getBoss, PASSWORD_RESET_QUEUE } from "../jobs/queue";
+import { sendMail } from "../notifications/mailer";
+import { hashPassword } from "./password";
+import { RESET_MINUTES } from "./reset-words";
+import type { resetPasswordSchema } from "./schema";
+import { endAllSessions } from "./sessions";
+import { clearAccountLocks, clientBlock, reserveAttempt, type ThrottleKey } from "./throttle";
+
+export { RESET_MINUTES };
+/** Links mailed to one account in an hour, at most: a stranger who knows the address cannot fill its mailbox. */
+export const RESETS_PER_HOUR = 3;
+/** Requests from one client block in the sign-in lock's window, whatever addresses they name. */
+const REQUESTS_PER_CLIENT = 10;
+
+export interface PasswordResetJob {
+  email: string;
+}
+
+const LINK_GONE = "This link no longer works: it was used, it is over 30 minutes old, or the password was changed since. Ask for a new one.";
+
+const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
+const clientKey = (clientAddress: string | undefined): ThrottleKey => ({ key: `reset:${clientBlock(clientAddress ?? "unknown")}`, maxFailures: REQUESTS_PER_CLIENT });
+
+/** Queues the mail for `email`; the same answer whether it has an account. TOO_MANY_ATTEMPTS past the client's allowance. */
+export async function requestPasswordReset(email: string, clientAddress: string | undefined): Promise<void> {
+  if (await reserveAttempt([clientKey(clientAddress)])) throw new AppError("TOO_MANY_ATTEMPTS", "Too many requests from your network. Try again in a while.");
+  await (await getBoss()).send(PASSWORD_RESET_QUEUE, { email: email.trim().toLowerCase() } satisfies PasswordResetJob);
+}
+
+/** The queue's work: a link for an enabled account with that address, within its hourly allowance; nothing otherwise. */
+export async function mailPasswordReset(job: PasswordResetJob, now = new Date()): Promise<"mailed" | "no account" | "too many"> {
+  const user = await db.user.findUnique({ where: { email: job.email }, select: { id: true, email: true, name: true, disabledAt: true } });
+  if (!user || user.disabledAt) return "no account";
+  const recent = await db.passwordReset.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+  if (recent >= RESETS_PER_HOUR) return "too many";
+  const token = randomBytes(32).toString("base64url");
+  await db.passwordReset.create({ data: { userId: user.id, tokenHash: hashOf(token), createdAt: now, expiresAt: new Date(now.getTime() + RESET_MINUTES * 60_000) } });
+  const mail = await renderMail(createElement(PasswordResetMail, { name: user.name, token, minutes: RESET_MINUTES }));
+  await sendMail({ to: [user.email], subject: PASSWORD_RESET_SUBJECT, ...mail });
+  return "mailed";
+}
+
+/** Sets the new password with a mailed link's token: once, in time, over the password it was asked under. CONFLICT otherwise. */
+export async function resetPassword(input: z.output<typeof resetPasswordSchema>, now = new Date()): Promise<void> {
+  const tokenHash = hashOf(input.token);
+  const passwordHash = await hashPassword(input.newPassword);
+  const email = await db.$transaction(async (tx) => {
+    const reset = await tx.passwordReset.findUnique({
+      where: { tokenHash },
+      select: { id: true, userId: true, createdAt: true, expiresAt: true, usedAt: true, user: { select: { email: true, tenantId: true, disabledAt: true } } },
+    });
+    if (!reset || reset.usedAt || reset.expiresAt <= now || reset.user.disabledAt) throw new AppError("CONFLICT", LINK_GONE);
+    // Spent first: of two tabs sending the same link, one sets the password.
+    const spent = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: now } });
+    if (spent.count !== 1) throw new AppError("CONFLICT", LINK_GONE);
+    const { count } = await tx.user.updateMany({
+      where: { id: reset.userId, passwordChangedAt: { lte: reset.createdAt }, disabledAt: null },
+      data: { passwordHash, passwordChangedAt: now },
+    });
+    if (count !== 1) throw new AppError("CONFLICT", LINK_GONE);
+    await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
+    await endAllSessions(reset.userId, tx);
+    await recordAudit({ action: "account.passwordResetByMail", actorId: reset.userId, tenantId: reset.user.tenantId, targetId: reset.userId, details: { email: reset.user.email } }, tx);
+    return reset.user.email;
+  });
+  await clearAccountLocks(email);
+}
+
+/** Forgets links past their time (and the used ones with them): the sweep's. */
+export async function prunePasswordResets(now = new Date()): Promise<number> {
+  const { count } = await db.passwordReset.deleteMany({ where: { expiresAt: { lt: now } } });
+  return count;
+}
