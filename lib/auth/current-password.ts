@@ -9,8 +9,8 @@ import { db } from "../db/portal";
 import { AppError } from "../errors";
 import { verifyPassword } from "./password";
 import type { Actor } from "./policy";
-import { endSession } from "./sessions";
-import { clearAccountFailures, failuresOf, reserveAttempt, returnAttempt, sessionPasswordThrottleKey, throttleKeys } from "./throttle";
+import { forgiveGuess, refuseWrongGuess, reserveGuess } from "./session-guesses";
+import { clearAccountFailures, throttleKeys } from "./throttle";
 
 /**
  * The hash it checked; throws TOO_MANY_ATTEMPTS while locked, INVALID_INPUT on
@@ -18,20 +18,12 @@ import { clearAccountFailures, failuresOf, reserveAttempt, returnAttempt, sessio
  * and UNAUTHENTICATED, the session ended, at the session's limit.
  */
 export async function assertCurrentPassword(actor: Actor, password: string, clientAddress: string | undefined): Promise<string> {
-  const sessionKey = sessionPasswordThrottleKey(actor.sessionId ?? `user:${actor.id}`);
-  const keys = [...throttleKeys(actor.email, clientAddress), sessionKey];
   // Counted before it is checked, as a sign-in is: a burst gets no more checks than one by one.
-  if (await reserveAttempt(keys)) throw new AppError("TOO_MANY_ATTEMPTS");
+  const counted = await reserveGuess(actor, throttleKeys(actor.email, clientAddress));
   const user = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true } });
-  if (!user || !(await verifyPassword(user.passwordHash, password))) {
-    if (actor.sessionId && (await failuresOf(sessionKey)) >= sessionKey.maxFailures) {
-      await endSession(actor.sessionId);
-      throw new AppError("UNAUTHENTICATED", "Too many wrong passwords: for your security, this session is signed out. Sign in again.");
-    }
-    throw new AppError("INVALID_INPUT", undefined, { currentPassword: ["That is not your current password."] });
-  }
+  if (!user || !(await verifyPassword(user.passwordHash, password))) return refuseWrongGuess(actor, { currentPassword: ["That is not your current password."] });
   // Right: the account's failures from this address are forgiven and the other counts given back, as at sign-in.
   await clearAccountFailures(actor.email, clientAddress);
-  await returnAttempt(keys.filter((k) => !k.key.startsWith("account:")));
+  await forgiveGuess(counted.filter((k) => !k.key.startsWith("account:")));
   return user.passwordHash;
 }

@@ -16,8 +16,8 @@ import type { Prisma } from "../generated/portal/client";
 import { openSecret } from "../secrets/secret-box";
 import type { Actor } from "./policy";
 import { hashRecoveryCode } from "./recovery-codes";
-import { endSession } from "./sessions";
-import { codeThrottleKey, failuresOf, reserveAttempt, returnAttempt, sessionPasswordThrottleKey } from "./throttle";
+import { forgiveGuess, refuseWrongGuess, reserveGuess } from "./session-guesses";
+import { codeThrottleKey } from "./throttle";
 import { acceptedTimeStep, looksLikeTotpCode } from "./totp";
 
 /** What was shown: the app's code at its time step, or an unused recovery code; with the sealed secret it was checked against. */
@@ -36,20 +36,12 @@ const CHANGED_MEANWHILE = "How your account signs in changed meanwhile (in anoth
 export async function assertCurrentSecondFactor(actor: Actor, typed: string): Promise<SecondFactorProof> {
   const user = await db.user.findUnique({ where: { id: actor.id }, select: { totpSecretEncrypted: true, totpLastTimeStep: true } });
   if (!user?.totpSecretEncrypted) throw new AppError("CONFLICT", NOTHING_TO_CHANGE);
-  const sessionKey = sessionPasswordThrottleKey(actor.sessionId ?? `user:${actor.id}`);
-  const keys = [codeThrottleKey(actor.email), sessionKey];
   // Counted before it is checked, as at sign-in: a burst gets no more checks than one by one.
-  if (await reserveAttempt(keys)) throw new AppError("TOO_MANY_ATTEMPTS");
+  const counted = await reserveGuess(actor, [codeThrottleKey(actor.email)]);
   const proof = await proofOf(actor.id, user.totpSecretEncrypted, user.totpLastTimeStep, typed);
-  if (!proof) {
-    if (actor.sessionId && (await failuresOf(sessionKey)) >= sessionKey.maxFailures) {
-      await endSession(actor.sessionId);
-      throw new AppError("UNAUTHENTICATED", "Too many wrong codes or passwords: for your security, this session is signed out. Sign in again.");
-    }
-    throw new AppError("INVALID_INPUT", undefined, { currentCode: ["That is neither the code your app shows now nor one of your unused recovery codes."] });
-  }
+  if (!proof) return refuseWrongGuess(actor, { currentCode: ["That is neither the code your app shows now nor one of your unused recovery codes."] });
   // The right code is no failure; the wrong ones before it stay counted.
-  await returnAttempt(keys);
+  await forgiveGuess(counted);
   return proof;
 }
 

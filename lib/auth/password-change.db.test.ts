@@ -106,7 +106,7 @@ describe("changing one's own password", () => {
       }
       client.address = "192.0.2.20";
       const fifth = await changePasswordAction({ currentPassword: "guess-4", newPassword: NEW, confirmPassword: NEW });
-      expect(fifth).toMatchObject({ ok: false, code: "UNAUTHENTICATED", message: expect.stringMatching(/^Too many wrong passwords: for your security, this session is signed out/) });
+      expect(fifth).toMatchObject({ ok: false, code: "UNAUTHENTICATED", message: expect.stringMatching(/^Too many wrong codes or passwords: for your security, this session is signed out/) });
       expect(await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
       // The owner, in a session of their own, changes it: the guesses were that session's alone.
       signInAs(roaming);

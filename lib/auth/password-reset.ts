@@ -6,9 +6,10 @@
  * `#` (never sent to a server, so never in a log or a Referer); only its SHA-256 is kept.
  * It works once, for RESET_MINUTES, and only while the password is still the one it was
  * asked under: an operator's reset or the person's own change ends it. Setting the new
- * password ends every other link and every session of the account, lifts its sign-in
+ * password ends every other link and every session of the account, lifts its password
  * locks (whoever holds the mailbox is its owner to the portal, as an operator's reset
- * would decide) and is audited; a second factor is still asked for at sign-in. A disabled
+ * would decide; not the count of codes tried: the mailbox says nothing of the phone) and
+ * is audited; a second factor is still asked for at sign-in. A disabled
  * account gets no mail, and its links do nothing.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -16,6 +17,7 @@ import { createElement } from "react";
 import type { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
+import type { Prisma } from "../generated/portal/client";
 import { PASSWORD_RESET_SUBJECT, PasswordResetMail } from "../emails/password-reset-mail";
 import { renderMail } from "../emails/render";
 import { AppError } from "../errors";
@@ -25,7 +27,7 @@ import { hashPassword } from "./password";
 import { RESET_MINUTES } from "./reset-words";
 import type { resetPasswordSchema } from "./schema";
 import { endAllSessions } from "./sessions";
-import { clearAccountLocks, clientBlock, reserveAttempt, type ThrottleKey } from "./throttle";
+import { clearPasswordLocks, clientBlock, reserveAttempt, type ThrottleKey } from "./throttle";
 
 export { RESET_MINUTES };
 /** Links mailed to one account in an hour, at most: a stranger who knows the address cannot fill its mailbox. */
@@ -54,29 +56,49 @@ export async function mailPasswordReset(job: PasswordResetJob, now = new Date())
   if (!user || user.disabledAt) return "no account";
   const recent = await db.passwordReset.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
   if (recent >= RESETS_PER_HOUR) return "too many";
-  const token = randomBytes(32).toString("base64url");
-  await db.passwordReset.create({ data: { userId: user.id, tokenHash: hashOf(token), createdAt: now, expiresAt: new Date(now.getTime() + RESET_MINUTES * 60_000) } });
-  const mail = await renderMail(createElement(PasswordResetMail, { name: user.name, token, minutes: RESET_MINUTES }));
-  await sendMail({ to: [user.email], subject: PASSWORD_RESET_SUBJECT, ...mail });
+  const token = await issuePasswordLink(db, user.id, now, RESET_MINUTES);
+  try {
+    const mail = await renderMail(createElement(PasswordResetMail, { name: user.name, token, minutes: RESET_MINUTES }));
+    await sendMail({ to: [user.email], subject: PASSWORD_RESET_SUBJECT, ...mail });
+  } catch (error) {
+    // Never sent, so not counted against the hour: the queue tries again once the mail server answers.
+    await db.passwordReset.deleteMany({ where: { tokenHash: hashOf(token) } });
+    throw error;
+  }
   return "mailed";
 }
+
+/**
+ * A new link's token for the account, good for `minutes` from `now` (a forgotten password's
+ * half hour, an invitation's week: lib/people/invite.ts); only its hash is kept, in `client`'s
+ * transaction when given one.
+ */
+export async function issuePasswordLink(client: Prisma.TransactionClient, userId: string, now: Date, minutes: number): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await client.passwordReset.create({ data: { userId, tokenHash: hashOf(token), createdAt: now, expiresAt: new Date(now.getTime() + minutes * 60_000) } });
+  return token;
+}
+
+const LINK = { id: true, userId: true, createdAt: true, expiresAt: true, usedAt: true, user: { select: { email: true, tenantId: true, disabledAt: true } } } as const;
+type LinkRow = Prisma.PasswordResetGetPayload<{ select: typeof LINK }>;
 
 /** Sets the new password with a mailed link's token: once, in time, over the password it was asked under. CONFLICT otherwise. */
 export async function resetPassword(input: z.output<typeof resetPasswordSchema>, now = new Date()): Promise<void> {
   const tokenHash = hashOf(input.token);
+  const usable = (reset: LinkRow | null): reset is LinkRow => reset !== null && !reset.usedAt && reset.expiresAt > now && !reset.user.disabledAt;
+  // The link is looked up before the password is hashed: a made-up token costs a lookup, never the hash's memory and time.
+  if (!usable(await db.passwordReset.findUnique({ where: { tokenHash }, select: LINK }))) throw new AppError("CONFLICT", LINK_GONE);
   const passwordHash = await hashPassword(input.newPassword);
   const email = await db.$transaction(async (tx) => {
-    const reset = await tx.passwordReset.findUnique({
-      where: { tokenHash },
-      select: { id: true, userId: true, createdAt: true, expiresAt: true, usedAt: true, user: { select: { email: true, tenantId: true, disabledAt: true } } },
-    });
-    if (!reset || reset.usedAt || reset.expiresAt <= now || reset.user.disabledAt) throw new AppError("CONFLICT", LINK_GONE);
+    const reset = await tx.passwordReset.findUnique({ where: { tokenHash }, select: LINK });
+    if (!usable(reset)) throw new AppError("CONFLICT", LINK_GONE);
     // Spent first: of two tabs sending the same link, one sets the password.
     const spent = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: now } });
     if (spent.count !== 1) throw new AppError("CONFLICT", LINK_GONE);
     const { count } = await tx.user.updateMany({
       where: { id: reset.userId, passwordChangedAt: { lte: reset.createdAt }, disabledAt: null },
-      data: { passwordHash, passwordChangedAt: now },
+      // An invited person has joined once they set their password.
+      data: { passwordHash, passwordChangedAt: now, invitedAt: null },
     });
     if (count !== 1) throw new AppError("CONFLICT", LINK_GONE);
     await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
@@ -84,11 +106,11 @@ export async function resetPassword(input: z.output<typeof resetPasswordSchema>,
     await recordAudit({ action: "account.passwordResetByMail", actorId: reset.userId, tenantId: reset.user.tenantId, targetId: reset.userId, details: { email: reset.user.email } }, tx);
     return reset.user.email;
   });
-  await clearAccountLocks(email);
+  await clearPasswordLocks(email);
 }
 
-/** Forgets links past their time (and the used ones with them): the sweep's. */
+/** Forgets links an hour past their time (the used ones with them): the sweep's. Kept that long, they still count against the account's hour. */
 export async function prunePasswordResets(now = new Date()): Promise<number> {
-  const { count } = await db.passwordReset.deleteMany({ where: { expiresAt: { lt: now } } });
+  const { count } = await db.passwordReset.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 3_600_000) } } });
   return count;
 }

@@ -128,9 +128,13 @@ export function sessionPasswordThrottleKey(sessionId: string): ThrottleKey {
   return { key: `session-password:${sessionId}`, maxFailures: env().LOGIN_MAX_FAILURES };
 }
 
-/** The failures counted on `key` in its window (0 when none). */
-export async function failuresOf(key: ThrottleKey): Promise<number> {
-  return (await db.loginThrottle.findUnique({ where: { key: key.key }, select: { failures: true } }))?.failures ?? 0;
+/**
+ * Whether `key` has had all its tries: its failures at the limit, or locked (a lock sets the
+ * count back to 0, so a burst whose last try locked the key must not read as none used).
+ */
+export async function triesUsedUp(key: ThrottleKey, now = new Date()): Promise<boolean> {
+  const row = await db.loginThrottle.findUnique({ where: { key: key.key }, select: { failures: true, lockedUntil: true } });
+  return (row?.failures ?? 0) >= key.maxFailures || (row?.lockedUntil != null && row.lockedUntil > now);
 }
 
 /**
@@ -141,6 +145,14 @@ export async function failuresOf(key: ThrottleKey): Promise<number> {
  */
 export async function clearAccountFailures(email: string, ip: string | undefined): Promise<void> {
   await db.loginThrottle.deleteMany({ where: { key: accountKey(email, ip ?? "unknown") } });
+}
+
+/**
+ * Lifts the password locks on an account, from every address, and not its codes' (a person who
+ * set a new password through a mailed link: holding the mailbox says nothing of the phone).
+ */
+export async function clearPasswordLocks(email: string): Promise<void> {
+  await db.loginThrottle.deleteMany({ where: { key: { startsWith: accountKey(email, "") } } });
 }
 
 /** Lifts every lock on an account, from every address (an operator resetting the password). */

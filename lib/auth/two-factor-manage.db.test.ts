@@ -167,6 +167,17 @@ describe("managing one's own two-factor sign-in", () => {
     expect(await audits("account.twoFactorTurnedOff", me.id)).toEqual([]);
   });
 
+  it("ends the session after a burst of wrong codes sent at once, however they interleave", async () => {
+    const me = await enrolled();
+    const before = await secretOf(me.id);
+    // One request first, so that the burst's all come with the one session it opened.
+    expect(await offerReplacementSecretAction({})).toMatchObject({ ok: true });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => turnOffTwoFactorAction({ currentPassword: PASSWORD, currentCode: `burst-burst-bur${i}` })));
+    expect(results.every((r) => !r.ok)).toBe(true);
+    expect(await db.userSession.count({ where: { id: session.current!.sessionId!, endedAt: null } })).toBe(0);
+    expect(await secretOf(me.id)).toBe(before);
+  });
+
   it("lands one of two renewals that show the same recovery code at once (two tabs): the codes shown are the ones kept", async () => {
     const me = await enrolled();
     const input = { currentPassword: PASSWORD, currentCode: me.recoveryCodes[2]! };
