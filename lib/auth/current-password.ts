@@ -6,7 +6,6 @@
  * guess it nor take the account over without it: at the session's limit the session ends.
  */
 import { db } from "../db/portal";
-import { AppError } from "../errors";
 import { verifyPassword } from "./password";
 import type { Actor } from "./policy";
 import { forgiveGuess, refuseWrongGuess, reserveGuess } from "./session-guesses";

@@ -9,9 +9,9 @@ import { AppError } from "../errors";
 import { openSecret, sealSecret } from "../secrets/secret-box";
 import type { Actor } from "./policy";
 import { acceptedTimeStep, newTotpSecret, totpUri } from "./totp";
+import { OFFER_GONE } from "./two-factor-words";
 
 export const OFFER_MINUTES = 15;
-const OFFER_GONE = "This set-up is no longer valid (it is over 15 minutes old, or another one replaced it). Start again.";
 
 interface Offer {
   secret: string;

@@ -13,11 +13,15 @@ import { callAction } from "@/lib/actions/call-action";
 import { resetPasswordAction } from "@/lib/auth/public-actions";
 import { resetPasswordSchema, type ResetPasswordInput } from "@/lib/auth/schema";
 
-/** The link's token, taken off the address bar once read: it is not left in the history, nor shown over someone's shoulder. */
+/**
+ * The link's token, taken off the address bar once read: it is not left in the history, nor
+ * shown over someone's shoulder. "" when there is none, or not a whole one (a link cut by a
+ * mail client): the page then asks for the link again instead of a form that cannot work.
+ */
 function takeTokenFromAddress(): string {
   const token = window.location.hash.slice(1);
   if (token) window.history.replaceState(null, "", window.location.pathname);
-  return token;
+  return resetPasswordSchema.shape.token.safeParse(token).success ? token : "";
 }
 
 export function ResetPasswordForm() {
@@ -48,7 +52,8 @@ export function ResetPasswordForm() {
   if (token === undefined) return null;
   if (token === "" || linkGone) {
     return (
-      <div className="mt-6 space-y-3 text-sm">
+      // The form it replaces had the keyboard: the words that say why take it.
+      <div ref={(gone) => gone?.focus()} tabIndex={-1} className="mt-6 space-y-3 text-sm">
         <FormStatus message={status ?? "This page needs the link from the mail, whole. Open it from the mail again, or ask for a new one."} testId="reset-status" />
         <Link href="/forgot-password" className="text-brand-700 underline">
           Ask for a new link

@@ -55,6 +55,8 @@ export function ManageTwoFactor({
   const signedOut = (message: string) => {
     announce(message, "#two-factor-heading");
     setSignedOutWhy(message);
+    // This session has ended: the password form below must not look usable either.
+    onSessionsEnded();
   };
 
   if (view.open === "renew") return <RenewRecoveryCodes email={email} onClose={close("renew")} onSignedOut={signedOut} />;

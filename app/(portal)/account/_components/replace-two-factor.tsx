@@ -10,6 +10,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { callAction } from "@/lib/actions/call-action";
 import { offerReplacementSecretAction, replaceTwoFactorAction } from "@/lib/auth/actions";
+import { OFFER_GONE } from "@/lib/auth/two-factor-words";
 import { replaceTwoFactorSchema, type ReplaceTwoFactorInput } from "@/lib/auth/schema";
 import { AuthenticatorKey } from "./authenticator-key";
 import { CurrentSignInFields, showRefusal } from "./current-sign-in-fields";
@@ -144,8 +145,13 @@ function ConfirmReplacement({
     setStatus(null);
     const result = await callAction(() => replaceTwoFactorAction(values));
     if (result.ok) return onMoved(result.data.recoveryCodes);
-    // Nothing typed here can mend a stale offer or a changed account: begin again, saying why.
-    if (result.code === "CONFLICT") return onStale(result.message);
+    // Nothing typed here can mend an offer that is gone: begin again, saying why. Any other
+    // conflict (the current code used meanwhile, in another tab) keeps the key already scanned.
+    if (result.code === "CONFLICT" && result.message === OFFER_GONE) return onStale(result.message);
+    if (result.code === "CONFLICT") {
+      setStatus(result.message);
+      return form.setFocus("currentCode");
+    }
     if (result.code === "UNAUTHENTICATED") return onSignedOut(result.message);
     showRefusal(result, form, ["code", "currentCode", "currentPassword"], setStatus);
   }
