@@ -20,7 +20,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: more workers only fight over them.
     maxWorkers: 2,
-    setupFiles: ["lib/testing/remove-temp-dirs.ts", "lib/testing/no-overlapping-queries.ts"],
+    setupFiles: ["lib/testing/remove-temp-dirs.ts", "lib/testing/own-outbox.ts", "lib/testing/no-overlapping-queries.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: TESTS, exclude: ["**/*.db.test.ts", "**/node_modules/**"] } },
       { extends: true, test: { name: "db", include: TESTS.map((glob) => glob.replace(/\.test\.ts$/, ".db.test.ts")), globalSetup: ["lib/testing/global-setup.ts"] } },

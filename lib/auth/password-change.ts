@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
+import { noticeAccountChange } from "./account-notice";
 import { assertCurrentPassword } from "./current-password";
 import { hashPassword } from "./password";
 import type { Actor } from "./policy";
@@ -24,4 +25,5 @@ export async function changeOwnPassword(actor: Actor, input: z.output<typeof cha
     await recordAudit({ action: "account.passwordChanged", actorId: actor.id, tenantId: actor.tenantId, targetId: actor.id }, tx);
   });
   await endAllSessions(actor.id);
+  void noticeAccountChange(actor, "passwordChanged");
 }

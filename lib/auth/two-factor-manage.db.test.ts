@@ -18,6 +18,7 @@ const { hashPassword } = await import("./password");
 const { checkCredentials } = await import("./credentials");
 const { enrolTwoFactor } = await import("./two-factor");
 const { totpCode } = await import("./totp");
+const { listOutbox } = await import("../notifications/mailer");
 const { assertCurrentSecondFactor, changeSecondFactor } = await import("./current-second-factor");
 const { loadActor } = await import("./load-actor");
 
@@ -138,6 +139,9 @@ describe("managing one's own two-factor sign-in", () => {
     expect(await db.recoveryCode.count({ where: { userId: me.id } })).toBe(0);
     expect(await audits("account.twoFactorTurnedOff", me.id)).toEqual([{ details: { email: me.email, proof: "app" } }]);
     expect(await checkCredentials(me.email, PASSWORD, IP)).toMatchObject({ ok: true, twoFactor: false });
+    // The owner is told at the account's own address, whoever turned it off.
+    const told = async () => (await listOutbox()).filter((m) => m.to.includes(me.email)).map((m) => `${m.subject}: ${m.text}`);
+    await expect.poll(told).toContainEqual(expect.stringMatching(/^How you sign in to Sandbox Portal changed: [\s\S]*Two-factor sign-in was turned off for your account/));
     // Off, there is nothing left to manage.
     signInAs(me.id);
     expect(await renewRecoveryCodesAction({ currentPassword: PASSWORD, currentCode: me.recoveryCodes[0]! })).toMatchObject({ ok: false, code: "CONFLICT" });

@@ -7,14 +7,16 @@
  * or an unused recovery code (current-second-factor.ts), so a lost phone is recovered by
  * its owner with the codes kept for it, and a session left open, or its password, is not
  * enough. Each change lands in one transaction, only while the account still signs in as
- * it was checked, and is audited with what was shown. A new key ends every session, as at
- * set-up: the sessions signed in with the old phone must not outlive it.
+ * it was checked, is audited with what was shown, and is told to the account's address
+ * (account-notice.ts). A new key ends every session, as at set-up: the sessions signed in
+ * with the old phone must not outlive it.
  */
 import type { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import { sealSecret } from "../secrets/secret-box";
+import { noticeAccountChange } from "./account-notice";
 import { assertCurrentPassword } from "./current-password";
 import { assertCurrentSecondFactor, changeSecondFactor, NOTHING_TO_CHANGE, type CheckedSignIn } from "./current-second-factor";
 import { isStaff, type Actor } from "./policy";
@@ -43,6 +45,7 @@ export async function renewRecoveryCodes(actor: Actor, input: CurrentSignIn, cli
     for (const write of replaceRecoveryCodes(actor.id, recoveryCodes, tx)) await write;
     await recordAudit({ action: "account.recoveryCodesRenewed", ...audited(actor, checked) }, tx);
   });
+  void noticeAccountChange(actor, "recoveryCodesRenewed");
   return { recoveryCodes };
 }
 
@@ -71,6 +74,7 @@ export async function replaceTwoFactor(
     await endAllSessions(actor.id, tx);
     await recordAudit({ action: "account.twoFactorReplaced", ...audited(actor, checked) }, tx);
   });
+  void noticeAccountChange(actor, "twoFactorMoved");
   return { recoveryCodes };
 }
 
@@ -83,4 +87,5 @@ export async function turnOffTwoFactor(actor: Actor, input: CurrentSignIn, clien
     await tx.recoveryCode.deleteMany({ where: { userId: actor.id } });
     await recordAudit({ action: "account.twoFactorTurnedOff", ...audited(actor, checked) }, tx);
   });
+  void noticeAccountChange(actor, "twoFactorOff");
 }

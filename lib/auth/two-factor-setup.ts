@@ -16,6 +16,7 @@ import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import { sealSecret } from "../secrets/secret-box";
+import { noticeAccountChange } from "./account-notice";
 import { assertCurrentPassword } from "./current-password";
 import type { Actor } from "./policy";
 import { newRecoveryCodes } from "./recovery-codes";
@@ -61,5 +62,6 @@ export async function confirmTwoFactorSetup(
     await endAllSessions(actor.id, tx);
     await recordAudit({ action: "account.twoFactorSetUp", actorId: actor.id, tenantId: actor.tenantId, targetId: actor.id, details: { via: "account page", email: actor.email } }, tx);
   });
+  void noticeAccountChange(actor, "twoFactorOn");
   return { recoveryCodes };
 }
