@@ -55,7 +55,7 @@ test("a customer admin's pages fit a phone", async ({ page }, testInfo) => {
 
   await signIn(page, "admin@nordlys.example");
   await expectNotificationsWhole(page);
-  for (const path of ["/", "/sandboxes", "/sandboxes/new", "/orders", "/audit", "/account"]) {
+  for (const path of ["/", "/sandboxes", "/sandboxes/new", "/orders", "/audit", "/people", "/account"]) {
     await page.goto(path);
     await expectFitsTheScreen(page, path);
   }

@@ -14,6 +14,7 @@ export function navigationFor(actor: Pick<Actor, "role">): NavItem[] {
   if (mayOrderForCustomer) items.push({ href: "/sandboxes/new", label: "New order for a customer" });
   else if (mayOrder) items.push({ href: "/sandboxes/new", label: "Order a sandbox" });
   if (hasPermission(actor, "tenant.viewAll")) items.push({ href: "/tenants", label: "Customers" });
+  if (hasPermission(actor, "people.manage")) items.push({ href: "/people", label: "People" });
   if (hasPermission(actor, "audit.view")) items.push({ href: "/audit", label: "Audit log" });
   if (hasPermission(actor, "operations.view")) items.push({ href: "/operations", label: "Operations" });
   if (hasPermission(actor, "apiTokens.manage")) items.push({ href: "/api-tokens", label: "API tokens" });

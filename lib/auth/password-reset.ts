@@ -23,6 +23,7 @@ import { renderMail } from "../emails/render";
 import { AppError } from "../errors";
 import { getBoss, PASSWORD_RESET_QUEUE } from "../jobs/queue";
 import { sendMail } from "../notifications/mailer";
+import { noticeAccountChange } from "./account-notice";
 import { hashPassword } from "./password";
 import { RESET_MINUTES } from "./reset-words";
 import type { resetPasswordSchema } from "./schema";
@@ -39,7 +40,7 @@ export interface PasswordResetJob {
   email: string;
 }
 
-const LINK_GONE = "This link no longer works: it was used, it is over 30 minutes old, or the password was changed since. Ask for a new one.";
+const LINK_GONE = "This link no longer works: it was used or replaced by a newer one, its time is over, or the password was changed since. Ask for a new one.";
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 const clientKey = (clientAddress: string | undefined): ThrottleKey => ({ key: `reset:${clientBlock(clientAddress ?? "unknown")}`, maxFailures: REQUESTS_PER_CLIENT });
@@ -79,7 +80,7 @@ export async function issuePasswordLink(client: Prisma.TransactionClient, userId
   return token;
 }
 
-const LINK = { id: true, userId: true, createdAt: true, expiresAt: true, usedAt: true, user: { select: { email: true, tenantId: true, disabledAt: true } } } as const;
+const LINK = { id: true, userId: true, createdAt: true, expiresAt: true, usedAt: true, user: { select: { name: true, email: true, tenantId: true, disabledAt: true } } } as const;
 type LinkRow = Prisma.PasswordResetGetPayload<{ select: typeof LINK }>;
 
 /** Sets the new password with a mailed link's token: once, in time, over the password it was asked under. CONFLICT otherwise. */
@@ -89,7 +90,7 @@ export async function resetPassword(input: z.output<typeof resetPasswordSchema>,
   // The link is looked up before the password is hashed: a made-up token costs a lookup, never the hash's memory and time.
   if (!usable(await db.passwordReset.findUnique({ where: { tokenHash }, select: LINK }))) throw new AppError("CONFLICT", LINK_GONE);
   const passwordHash = await hashPassword(input.newPassword);
-  const email = await db.$transaction(async (tx) => {
+  const person = await db.$transaction(async (tx) => {
     const reset = await tx.passwordReset.findUnique({ where: { tokenHash }, select: LINK });
     if (!usable(reset)) throw new AppError("CONFLICT", LINK_GONE);
     // Spent first: of two tabs sending the same link, one sets the password.
@@ -104,9 +105,10 @@ export async function resetPassword(input: z.output<typeof resetPasswordSchema>,
     await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
     await endAllSessions(reset.userId, tx);
     await recordAudit({ action: "account.passwordResetByMail", actorId: reset.userId, tenantId: reset.user.tenantId, targetId: reset.userId, details: { email: reset.user.email } }, tx);
-    return reset.user.email;
+    return reset.user;
   });
-  await clearPasswordLocks(email);
+  await clearPasswordLocks(person.email);
+  void noticeAccountChange(person, "passwordReset");
 }
 
 /** Forgets links an hour past their time (the used ones with them): the sweep's. Kept that long, they still count against the account's hour. */

@@ -35,13 +35,15 @@ export type Permission =
   | "servers.manage"
   | "apiTokens.manage"
   | "webhooks.manage"
+  /** The portal accounts of one's own organisation: invite, change a role, disable (lib/people/). */
+  | "people.manage"
   /** One's own account: its password (every role). */
   | "account.manage";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   CUSTOMER_ADMIN: [
     "sandbox.view", "sandbox.order", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry",
-    "checklist.fix", "audit.view", "apiTokens.manage", "webhooks.manage", "account.manage",
+    "checklist.fix", "audit.view", "apiTokens.manage", "webhooks.manage", "people.manage", "account.manage",
   ],
   CUSTOMER_USER: ["sandbox.view", "account.manage"],
   SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle", "account.manage"],

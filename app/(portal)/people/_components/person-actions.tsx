@@ -1,0 +1,66 @@
+"use client";
+
+import { RowActionButton } from "@/components/row-action-button";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import type { Role } from "@/lib/generated/portal/enums";
+import { enablePersonAction, resendInvitationAction, setPersonRoleAction } from "@/lib/people/actions";
+import { DisablePerson } from "./disable-person";
+
+/** What a row's buttons need of a person: never more than the page already shows. */
+export interface PersonRow {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  invited: boolean;
+}
+
+/**
+ * The changes an admin makes to another person of their organisation (never to their own
+ * row: lib/people/own-tenant.ts). Each names its row for screen readers ("Make admin: Jane
+ * Doe"), says its outcome in the page's status region, and refreshes the list.
+ */
+export function PersonActions({ person }: { person: PersonRow }) {
+  const { id, name, email } = person;
+  const admin = person.role === "CUSTOMER_ADMIN";
+  return (
+    <div className="flex flex-wrap items-start gap-x-4 gap-y-1">
+      {/* One button whichever way it turns: once the role has changed, the keyboard is still on it. */}
+      <RowActionButton
+        label={admin ? "Make user" : "Make admin"}
+        pendingLabel="Changing…"
+        context={name}
+        done={`${name} is now a ${admin ? "customer user" : "customer admin"}, and signs in again to go on.`}
+        action={() => setPersonRoleAction({ userId: id, role: admin ? "CUSTOMER_USER" : "CUSTOMER_ADMIN" })}
+      />
+      {person.disabled ? (
+        <RowActionButton label="Enable" pendingLabel="Enabling…" context={name} done={`${name} may sign in again.`} action={() => enablePersonAction({ userId: id })} />
+      ) : (
+        <DisablePerson id={id} name={name} />
+      )}
+      {/* A disabled person's link does nothing: enable them first. */}
+      {person.invited && !person.disabled && (
+        <RowActionButton
+          label="Send the invitation again"
+          pendingLabel="Sending…"
+          context={name}
+          done={`The invitation is sent again to ${email}. The earlier link no longer works.`}
+          action={() => resendInvitation(id, email)}
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * The earlier links end even when the new mail could not be sent, so that is told as a
+ * failure: the admin must try again, or the person has no working link at all.
+ */
+async function resendInvitation(userId: string, email: string): Promise<ActionResult<unknown>> {
+  const result = await resendInvitationAction({ userId });
+  if (result.ok && !result.data.mailed) {
+    return { ok: false, code: "INTERNAL", message: `The mail to ${email} could not be sent, and the earlier link no longer works. Try again in a while.` };
+  }
+  return result;
+}

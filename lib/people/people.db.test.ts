@@ -1,0 +1,173 @@
+/**
+ * A customer admin manages the portal accounts of their own organisation: invites (a mailed
+ * link to set a password), roles, disabling. Never another organisation's people, never their
+ * own account, never a staff role; each change audited; the invited person joins by the link.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+import { signInAs } from "@/lib/testing/fake-session";
+
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { invitePersonAction, resendInvitationAction, setPersonRoleAction, disablePersonAction, enablePersonAction } = await import("./actions");
+const { listPeople } = await import("./queries");
+const { INVITATIONS_PER_DAY } = await import("./invite");
+const { loadActor } = await import("../auth/load-actor");
+const { resetPassword } = await import("../auth/password-reset");
+const { checkCredentials } = await import("../auth/credentials");
+const { hashPassword } = await import("../auth/password");
+const { listOutbox } = await import("../notifications/mailer");
+
+const IP = "192.0.2.44";
+let outbox = "";
+let ownTenant = "";
+let otherTenant = "";
+let admin = "";
+let n = 0;
+
+async function account(role: "CUSTOMER_ADMIN" | "CUSTOMER_USER" | "OPERATOR", tenantId: string | null) {
+  return (await db.user.create({ data: { email: `p${++n}@people.example`, name: `Person ${n}`, role, tenantId, passwordHash: await hashPassword("people's password") } })).id;
+}
+
+/** The token of the last invitation mailed to `email`. */
+async function invitationToken(email: string): Promise<string> {
+  const mail = (await listOutbox(1_000)).find((m) => m.to.includes(email));
+  const token = /\/reset-password#([\w-]+)/.exec(mail?.text ?? "")?.[1];
+  if (!token) throw new Error(`no invitation mailed to ${email}`);
+  return token;
+}
+
+describe("people of one's own organisation", () => {
+  beforeAll(async () => {
+    outbox = await mkdtemp(path.join(tmpdir(), "people-outbox-"));
+    vi.stubEnv("OUTBOX_DIR", outbox);
+    ownTenant = (await db.tenant.create({ data: { customerId: "Cust7171", companyName: "Own Org AS", productionUrlEncrypted: "x" } })).id;
+    otherTenant = (await db.tenant.create({ data: { customerId: "Cust7272", companyName: "Other Org AS", productionUrlEncrypted: "x" } })).id;
+    admin = await account("CUSTOMER_ADMIN", ownTenant);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await rm(outbox, { recursive: true, force: true });
+  });
+  beforeEach(() => signInAs(admin));
+
+  it("is for customer admins only", async () => {
+    signInAs(null);
+    expect(await invitePersonAction({ name: "X", email: "x@people.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    for (const role of ["CUSTOMER_USER", "OPERATOR"] as const) {
+      signInAs(await account(role, role === "OPERATOR" ? null : ownTenant));
+      expect(await invitePersonAction({ name: "X", email: "x@people.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      expect(await disablePersonAction({ userId: admin })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    }
+    expect(await db.user.count({ where: { email: "x@people.example" } })).toBe(0);
+  });
+
+  it("invites a person: an account nobody can sign in to until they set their password with the mailed link, which then joins them", async () => {
+    const invited = await invitePersonAction({ name: "  Ines Invited ", email: " Ines@People.example ", role: "CUSTOMER_USER" });
+    expect(invited).toEqual({ ok: true, data: { email: "ines@people.example", mailed: true } });
+    const row = await db.user.findUniqueOrThrow({ where: { email: "ines@people.example" } });
+    expect(row).toMatchObject({ name: "Ines Invited", role: "CUSTOMER_USER", tenantId: ownTenant, disabledAt: null });
+    expect(row.invitedAt).not.toBeNull();
+    expect(await db.auditEvent.findMany({ where: { action: "account.created", targetId: row.id }, select: { actorId: true, tenantId: true, details: true } })).toEqual([
+      { actorId: admin, tenantId: ownTenant, details: { via: "people page", email: "ines@people.example", role: "CUSTOMER_USER" } },
+    ]);
+    const mail = (await listOutbox(1_000)).find((m) => m.to.includes("ines@people.example"))!;
+    expect(mail.subject).toBe("You are invited to Sandbox Portal for Own Org AS");
+    expect(mail.text).toContain("invited you to Sandbox Portal");
+    const actor = (await loadActor(admin))!;
+    expect((await listPeople(actor)).people.find((p) => p.email === "ines@people.example")).toMatchObject({ invited: true, disabled: false, you: false });
+
+    await resetPassword({ token: await invitationToken("ines@people.example"), newPassword: "ines chose this one", confirmPassword: "ines chose this one" });
+    expect(await checkCredentials("ines@people.example", "ines chose this one", IP)).toMatchObject({ ok: true });
+    expect((await listPeople(actor)).people.find((p) => p.email === "ines@people.example")).toMatchObject({ invited: false });
+    // Joined: there is no invitation to send again.
+    expect(await resendInvitationAction({ userId: row.id })).toMatchObject({ ok: false, code: "CONFLICT" });
+  });
+
+  it("refuses an address that has an account already, in its field, and bad input, and makes nothing", async () => {
+    const elsewhere = await account("CUSTOMER_USER", otherTenant);
+    const { email } = await db.user.findUniqueOrThrow({ where: { id: elsewhere } });
+    expect(await invitePersonAction({ name: "Dup", email, role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "CONFLICT", fieldErrors: { email: [expect.stringMatching(/already has a portal account/)] } });
+    expect(await invitePersonAction({ name: "", email: "not-an-address", role: "OPERATOR" as never })).toMatchObject({
+      ok: false,
+      code: "INVALID_INPUT",
+      fieldErrors: { name: [expect.any(String)], email: [expect.any(String)], role: [expect.any(String)] },
+    });
+    expect(await db.user.findUniqueOrThrow({ where: { id: elsewhere }, select: { tenantId: true, name: true } })).toEqual({ tenantId: otherTenant, name: `Person ${n}` });
+  });
+
+  it("sends the invitation again, ending the earlier link", async () => {
+    await invitePersonAction({ name: "Rita Resent", email: "rita@people.example", role: "CUSTOMER_USER" });
+    const first = await invitationToken("rita@people.example");
+    const { id } = await db.user.findUniqueOrThrow({ where: { email: "rita@people.example" } });
+    expect(await resendInvitationAction({ userId: id })).toEqual({ ok: true, data: { mailed: true } });
+    const second = await invitationToken("rita@people.example");
+    expect(second).not.toBe(first);
+    await expect(resetPassword({ token: first, newPassword: "rita's first try", confirmPassword: "rita's first try" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await resetPassword({ token: second, newPassword: "rita's second try", confirmPassword: "rita's second try" });
+    expect(await checkCredentials("rita@people.example", "rita's second try", IP)).toMatchObject({ ok: true });
+  });
+
+  it("changes a role and disables or enables a person of its own organisation: sessions end, audited; never its own account", async () => {
+    const colleague = await account("CUSTOMER_USER", ownTenant);
+    await db.userSession.create({ data: { userId: colleague } });
+    expect(await setPersonRoleAction({ userId: colleague, role: "CUSTOMER_ADMIN" })).toEqual({ ok: true, data: { role: "CUSTOMER_ADMIN" } });
+    expect((await db.user.findUniqueOrThrow({ where: { id: colleague } })).role).toBe("CUSTOMER_ADMIN");
+    expect(await db.userSession.count({ where: { userId: colleague, endedAt: null } })).toBe(0);
+
+    await db.apiToken.create({ data: { name: "ci", prefix: "spt_x", tokenHash: `h${colleague}`, scopes: ["sandboxes:read"], ownerId: colleague, tenantId: ownTenant, expiresAt: new Date(Date.now() + 86_400_000) } });
+    expect(await disablePersonAction({ userId: colleague })).toEqual({ ok: true, data: { disabled: true } });
+    const disabled = await db.user.findUniqueOrThrow({ where: { id: colleague }, select: { email: true, disabledAt: true } });
+    expect(disabled.disabledAt).not.toBeNull();
+    expect(await db.apiToken.count({ where: { ownerId: colleague, revokedAt: null } })).toBe(0);
+    expect(await checkCredentials(disabled.email, "people's password", IP)).toMatchObject({ ok: false, reason: "disabled" });
+    expect(await enablePersonAction({ userId: colleague })).toEqual({ ok: true, data: { disabled: false } });
+    expect(await checkCredentials(disabled.email, "people's password", IP)).toMatchObject({ ok: true });
+    const audited = await db.auditEvent.findMany({ where: { targetId: colleague }, orderBy: { createdAt: "asc" }, select: { action: true, actorId: true } });
+    expect(audited).toEqual([
+      { action: "account.roleChanged", actorId: admin },
+      { action: "account.disabled", actorId: admin },
+      { action: "account.enabled", actorId: admin },
+    ]);
+
+    // One's own account stays as it is: the organisation keeps the admin who acts.
+    expect(await setPersonRoleAction({ userId: admin, role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "CONFLICT" });
+    expect(await disablePersonAction({ userId: admin })).toMatchObject({ ok: false, code: "CONFLICT" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: admin }, select: { role: true, disabledAt: true } })).toEqual({ role: "CUSTOMER_ADMIN", disabledAt: null });
+  });
+
+  it("never reaches another organisation's people, nor staff: not found, and nothing changed", async () => {
+    const stranger = await account("CUSTOMER_ADMIN", otherTenant);
+    const operator = await account("OPERATOR", null);
+    for (const userId of [stranger, operator]) {
+      expect(await setPersonRoleAction({ userId, role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect(await disablePersonAction({ userId })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      expect(await resendInvitationAction({ userId })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    }
+    expect(await db.user.findMany({ where: { id: { in: [stranger, operator] } }, select: { role: true, disabledAt: true }, orderBy: { role: "asc" } })).toEqual([
+      { role: "CUSTOMER_ADMIN", disabledAt: null },
+      { role: "OPERATOR", disabledAt: null },
+    ]);
+    const actor = (await loadActor(admin))!;
+    expect((await listPeople(actor)).people.map((p) => p.id)).not.toContain(stranger);
+  });
+
+  it("bounds the invitations an organisation sends in a day, and invites nobody for one that has left", async () => {
+    const bounded = (await db.tenant.create({ data: { customerId: "Cust7373", companyName: "Busy AS", productionUrlEncrypted: "x" } })).id;
+    const busyAdmin = await account("CUSTOMER_ADMIN", bounded);
+    await db.auditEvent.createMany({ data: Array.from({ length: INVITATIONS_PER_DAY }, () => ({ action: "account.created", tenantId: bounded, actorId: busyAdmin })) });
+    signInAs(busyAdmin);
+    expect(await invitePersonAction({ name: "One more", email: "onemore@people.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/the most a day allows/) });
+    await db.tenant.update({ where: { id: bounded }, data: { offboardedAt: new Date() } });
+    await db.auditEvent.deleteMany({ where: { tenantId: bounded } });
+    expect(await invitePersonAction({ name: "One more", email: "onemore@people.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/has left the portal/) });
+    expect(await db.user.count({ where: { email: "onemore@people.example" } })).toBe(0);
+  });
+});

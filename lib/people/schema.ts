@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+/** The roles a customer admin gives in their own organisation: never staff. */
+export const PERSON_ROLES = ["CUSTOMER_USER", "CUSTOMER_ADMIN"] as const;
+
+/** A person a customer admin invites to the portal (lib/people/invite.ts). */
+export const invitePersonSchema = z.object({
+  name: z.string().trim().min(1, "Enter the person's name.").max(100, "Use at most 100 characters."),
+  // As pasted from a mail client: spaces around it are not part of it.
+  email: z
+    .string()
+    .trim()
+    .pipe(z.email("Enter a valid e-mail address.").max(254))
+    .transform((v) => v.toLowerCase()),
+  role: z.enum(PERSON_ROLES, "Choose a role."),
+});
+export type InvitePersonInput = z.input<typeof invitePersonSchema>;
+
+export const personSchema = z.object({ userId: z.string().min(1).max(64) });
+export const personRoleSchema = personSchema.extend({ role: z.enum(PERSON_ROLES) });
