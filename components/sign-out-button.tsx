@@ -3,12 +3,11 @@
 import { signOut } from "next-auth/react";
 import { signOutEverywhereAction } from "@/lib/auth/actions";
 import { signInPathFor } from "@/lib/http/requested-path";
-
-const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+import { SECONDARY_BUTTON } from "@/components/button-styles";
 
 export function SignOutButton() {
   return (
-    <button type="button" onClick={() => void signOut({ callbackUrl: "/sign-in" })} className={BUTTON}>
+    <button type="button" onClick={() => void signOut({ callbackUrl: "/sign-in" })} className={SECONDARY_BUTTON}>
       Sign out
     </button>
   );
@@ -21,7 +20,7 @@ export function SignOutEverywhereButton() {
     await signOut({ callbackUrl: "/sign-in" });
   }
   return (
-    <button type="button" onClick={() => void signOutEverywhere()} className={BUTTON}>
+    <button type="button" onClick={() => void signOutEverywhere()} className={SECONDARY_BUTTON}>
       Sign out everywhere
     </button>
   );
@@ -30,7 +29,7 @@ export function SignOutEverywhereButton() {
 /** Signs out, then in again, back on `returnTo`: for what only a fresh sign-in may do (lib/auth/recent-sign-in.ts). */
 export function SignInAgainButton({ returnTo }: { returnTo: string }) {
   return (
-    <button type="button" onClick={() => void signOut({ callbackUrl: signInPathFor(returnTo) })} className={BUTTON}>
+    <button type="button" onClick={() => void signOut({ callbackUrl: signInPathFor(returnTo) })} className={SECONDARY_BUTTON}>
       Sign in again
     </button>
   );

@@ -12,19 +12,24 @@ export const signInSchema = z.object({
 });
 export type SignInInput = z.infer<typeof signInSchema>;
 
+/** A new password and the same again, as every form that sets one asks for it. */
+const newPassword = {
+  newPassword: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+    .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH.toLocaleString("en")} characters.`),
+  confirmPassword: z.string().max(PASSWORD_MAX_LENGTH),
+};
+const typedTwice = (v: { newPassword: string; confirmPassword: string }, ctx: z.RefinementCtx) => {
+  if (v.confirmPassword !== v.newPassword) ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "Type the same new password again." });
+};
+
 /** A signed-in person's own new password, with the current one (lib/auth/password-change.ts). */
 export const changePasswordSchema = z
-  .object({
-    currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH),
-    newPassword: z
-      .string()
-      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
-      .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH.toLocaleString("en")} characters.`),
-    confirmPassword: z.string().max(PASSWORD_MAX_LENGTH),
-  })
+  .object({ currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH), ...newPassword })
   .superRefine((v, ctx) => {
     if (v.newPassword && v.newPassword === v.currentPassword) ctx.addIssue({ code: "custom", path: ["newPassword"], message: "Choose a password other than your current one." });
-    if (v.confirmPassword !== v.newPassword) ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "Type the same new password again." });
+    typedTwice(v, ctx);
   });
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
@@ -65,16 +70,5 @@ export const requestPasswordResetSchema = z.object({ email: z.email("Enter a val
 export type RequestPasswordResetInput = z.input<typeof requestPasswordResetSchema>;
 
 /** A new password set with a mailed link's token. */
-export const resetPasswordSchema = z
-  .object({
-    token: z.string().min(16).max(200),
-    newPassword: z
-      .string()
-      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
-      .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH.toLocaleString("en")} characters.`),
-    confirmPassword: z.string().max(PASSWORD_MAX_LENGTH),
-  })
-  .superRefine((v, ctx) => {
-    if (v.confirmPassword !== v.newPassword) ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "Type the same new password again." });
-  });
+export const resetPasswordSchema = z.object({ token: z.string().min(16).max(200), ...newPassword }).superRefine(typedTwice);
 export type ResetPasswordInput = z.input<typeof resetPasswordSchema>;

@@ -8,6 +8,7 @@ import { publicOrigin } from "@/lib/auth/options";
 import { requestOrigin } from "@/lib/http/request-origin";
 import { oidcEnabled, env } from "@/lib/config/env";
 import { asksForCode, signInErrorMessage } from "@/lib/auth/sign-in-errors";
+import { AuthCard } from "@/components/auth-card";
 import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -26,22 +27,18 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const safeCallback = safeCallbackPath(callbackUrl, [origin, publicOrigin()]);
   if (await getActor()) redirect(safeCallback);
   return (
-    <main className="flex min-h-screen items-center justify-center p-4">
-      <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
-        <h1 className="text-2xl font-semibold text-brand-900">Sandbox Portal</h1>
-        <p className="mt-1 text-sm text-slate-600">Sign in to order and manage your CRM sandboxes.</p>
-        {notice && (
-          <p role="status" className="mt-4 rounded-md bg-brand-50 p-3 text-sm text-brand-900" data-testid="sign-in-notice">
-            {notice}
-          </p>
-        )}
-        <SignInForm
-          callbackUrl={safeCallback}
-          initialError={signInErrorMessage(error)}
-          askCode={asksForCode(error)}
-          sso={oidcEnabled() ? { name: env().OIDC_NAME } : null}
-        />
-      </div>
-    </main>
+    <AuthCard heading="Sandbox Portal" intro="Sign in to order and manage your CRM sandboxes.">
+      {notice && (
+        <p role="status" className="mt-4 rounded-md bg-brand-50 p-3 text-sm text-brand-900" data-testid="sign-in-notice">
+          {notice}
+        </p>
+      )}
+      <SignInForm
+        callbackUrl={safeCallback}
+        initialError={signInErrorMessage(error)}
+        askCode={asksForCode(error)}
+        sso={oidcEnabled() ? { name: env().OIDC_NAME } : null}
+      />
+    </AuthCard>
   );
 }

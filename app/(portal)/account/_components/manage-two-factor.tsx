@@ -6,8 +6,7 @@ import { SignInAgainButton } from "@/components/sign-out-button";
 import { RenewRecoveryCodes } from "./renew-recovery-codes";
 import { ReplaceTwoFactor } from "./replace-two-factor";
 import { TurnOffTwoFactor } from "./turn-off-two-factor";
-
-const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+import { SECONDARY_BUTTON } from "@/components/button-styles";
 
 type Choice = "renew" | "replace" | "turn-off";
 const CHOICE_LABEL: Record<Choice, string> = { renew: "New recovery codes", replace: "New phone", "turn-off": "Turn off two-factor sign-in" };
@@ -79,7 +78,7 @@ export function ManageTwoFactor({
               buttons.current[choice] = button;
             }}
             type="button"
-            className={BUTTON}
+            className={SECONDARY_BUTTON}
             onClick={() => setView({ open: choice })}
           >
             {CHOICE_LABEL[choice]}

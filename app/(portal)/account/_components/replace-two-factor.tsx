@@ -1,11 +1,9 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
-import { ShownOnce } from "@/components/shown-once";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { callAction } from "@/lib/actions/call-action";
@@ -13,10 +11,10 @@ import { offerReplacementSecretAction, replaceTwoFactorAction } from "@/lib/auth
 import { OFFER_GONE } from "@/lib/auth/two-factor-words";
 import { replaceTwoFactorSchema, type ReplaceTwoFactorInput } from "@/lib/auth/schema";
 import { AuthenticatorKey } from "./authenticator-key";
+import { CodesThenSignIn } from "./codes-then-sign-in";
 import { CurrentSignInFields, showRefusal } from "./current-sign-in-fields";
 import { OpeningHeading } from "./opening-heading";
-
-const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+import { SECONDARY_BUTTON } from "@/components/button-styles";
 
 type Stage = { at: "start"; again?: boolean } | { at: "offered"; secret: string; uri: string; offer: string } | { at: "moved"; recoveryCodes: string[] };
 
@@ -59,18 +57,12 @@ export function ReplaceTwoFactor({
 
   if (stage.at === "moved") {
     return (
-      <div className="space-y-3">
-        <ShownOnce
-          heading="Two-factor sign-in is on your new phone: your new recovery codes"
-          note="Your old recovery codes no longer work. Each new one works once, instead of a code from your app, if you lose your phone. Keep them somewhere safe: they are not shown again."
-          value={stage.recoveryCodes}
-          testId="recovery-codes"
-        />
-        <p className="text-sm text-slate-700">Every session of your account has ended. Sign in again with your password and a code from the app on your new phone.</p>
-        <button type="button" className={BUTTON} onClick={() => void signOut({ callbackUrl: "/sign-in" })}>
-          Sign in again
-        </button>
-      </div>
+      <CodesThenSignIn
+        heading="Two-factor sign-in is on your new phone: your new recovery codes"
+        note="Your old recovery codes no longer work. Each new one works once, instead of a code from your app, if you lose your phone. Keep them somewhere safe: they are not shown again."
+        codes={stage.recoveryCodes}
+        signInWith="a code from the app on your new phone"
+      />
     );
   }
   if (stage.at === "offered") {
@@ -102,10 +94,10 @@ export function ReplaceTwoFactor({
       </p>
       <FormStatus message={status} testId="two-factor-status" />
       <div className="flex flex-wrap gap-3">
-        <button ref={offerRef} type="button" className={BUTTON} aria-disabled={offering || undefined} aria-busy={offering || undefined} onClick={() => void offer()}>
+        <button ref={offerRef} type="button" className={SECONDARY_BUTTON} aria-disabled={offering || undefined} aria-busy={offering || undefined} onClick={() => void offer()}>
           Show a key for the new phone
         </button>
-        <button type="button" className={BUTTON} onClick={onCancel}>
+        <button type="button" className={SECONDARY_BUTTON} onClick={onCancel}>
           Cancel
         </button>
       </div>
@@ -176,7 +168,7 @@ function ConfirmReplacement({
           <SubmitButton pending={formState.isSubmitting} pendingLabel="Moving…">
             Move to the new phone
           </SubmitButton>
-          <button type="button" className={BUTTON} onClick={onCancel}>
+          <button type="button" className={SECONDARY_BUTTON} onClick={onCancel}>
             Cancel
           </button>
         </div>

@@ -1,20 +1,18 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
 import { showServerFieldErrors } from "@/components/server-field-errors";
-import { ShownOnce } from "@/components/shown-once";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { callAction } from "@/lib/actions/call-action";
 import { confirmTwoFactorSetupAction, offerTwoFactorSecretAction } from "@/lib/auth/actions";
 import { twoFactorSetupSchema, type TwoFactorSetupInput } from "@/lib/auth/schema";
 import { AuthenticatorKey } from "./authenticator-key";
-
-const BUTTON = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+import { CodesThenSignIn } from "./codes-then-sign-in";
+import { SECONDARY_BUTTON } from "@/components/button-styles";
 
 type Stage = { at: "start"; back?: boolean } | { at: "offered"; secret: string; uri: string; offer: string } | { at: "on"; recoveryCodes: string[] };
 
@@ -45,18 +43,12 @@ export function TwoFactorPanel({ email, singleSignOn, onSessionsEnded }: { email
 
   if (stage.at === "on") {
     return (
-      <div className="space-y-3">
-        <ShownOnce
-          heading="Two-factor sign-in is on: your recovery codes"
-          note="Each code works once, instead of a code from your app, if you lose your phone. Keep them somewhere safe: they are not shown again."
-          value={stage.recoveryCodes}
-          testId="recovery-codes"
-        />
-        <p className="text-sm text-slate-700">Every session of your account has ended. Sign in again with your password and a code from your app.</p>
-        <button type="button" className={BUTTON} onClick={() => void signOut({ callbackUrl: "/sign-in" })}>
-          Sign in again
-        </button>
-      </div>
+      <CodesThenSignIn
+        heading="Two-factor sign-in is on: your recovery codes"
+        note="Each code works once, instead of a code from your app, if you lose your phone. Keep them somewhere safe: they are not shown again."
+        codes={stage.recoveryCodes}
+        signInWith="a code from your app"
+      />
     );
   }
   if (stage.at === "offered") {
@@ -85,7 +77,7 @@ export function TwoFactorPanel({ email, singleSignOn, onSessionsEnded }: { email
         {singleSignOn && " Once it is on, you sign in with your e-mail, password and a code: single sign-on no longer signs you in."}
       </p>
       <FormStatus message={status} testId="two-factor-status" />
-      <button ref={startRef} type="button" className={BUTTON} aria-disabled={offering || undefined} aria-busy={offering || undefined} onClick={() => void offer()}>
+      <button ref={startRef} type="button" className={SECONDARY_BUTTON} aria-disabled={offering || undefined} aria-busy={offering || undefined} onClick={() => void offer()}>
         Set up two-factor sign-in
       </button>
     </div>
@@ -141,7 +133,7 @@ function ConfirmSetup({
           <SubmitButton pending={formState.isSubmitting} pendingLabel="Turning on…">
             Turn on two-factor sign-in
           </SubmitButton>
-          <button type="button" className={BUTTON} onClick={() => onCancel()}>
+          <button type="button" className={SECONDARY_BUTTON} onClick={() => onCancel()}>
             Cancel
           </button>
         </div>

@@ -2,19 +2,12 @@
 
 import { RowActionButton } from "@/components/row-action-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import type { Role } from "@/lib/generated/portal/enums";
+import type { Person } from "@/lib/people/queries";
 import { enablePersonAction, resendInvitationAction, setPersonRoleAction } from "@/lib/people/actions";
 import { DisablePerson } from "./disable-person";
 
 /** What a row's buttons need of a person: never more than the page already shows. */
-export interface PersonRow {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  disabled: boolean;
-  invited: boolean;
-}
+export type PersonRow = Pick<Person, "id" | "name" | "email" | "role" | "disabled" | "invited">;
 
 /**
  * The changes an admin makes to another person of their organisation (never to their own

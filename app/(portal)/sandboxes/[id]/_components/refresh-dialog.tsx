@@ -5,6 +5,7 @@ import { useRef, useState, useTransition } from "react";
 import { refreshSandboxAction } from "@/lib/sandboxes/actions";
 import { callAction } from "@/lib/actions/call-action";
 import { useAnnounce } from "@/components/page-announcer";
+import { SECONDARY_BUTTON } from "@/components/button-styles";
 
 /** Explains what a refresh does and starts one with the saved choices only after an explicit confirmation. */
 export function RefreshDialog({ sandboxId, sandboxName }: { sandboxId: string; sandboxName: string }) {
@@ -53,7 +54,7 @@ export function RefreshDialog({ sandboxId, sandboxName }: { sandboxId: string; s
           {error}
         </p>
         <div className="mt-5 flex justify-end gap-3">
-          <button type="button" onClick={() => dialog.current?.close()} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+          <button type="button" onClick={() => dialog.current?.close()} className={SECONDARY_BUTTON}>
             Cancel
           </button>
           <button

@@ -26,7 +26,7 @@ export interface StepProps {
 
 export const fieldClass =
   "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-[invalid=true]:border-red-600";
-export const secondaryButton = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+export { SECONDARY_BUTTON as secondaryButton } from "@/components/button-styles";
 
 /** The form's field a server field error names ("options.users.3" is "users"), or null for one outside the options. */
 function formField(key: string): string | null {
