@@ -40,7 +40,8 @@ export async function ssoAccount(identity: SsoIdentity): Promise<SsoVerdict> {
     const took = await db.user.updateMany({
       // The same identity's own second sign-in at once (a double click) finds it bound to itself.
       where: { id: account.id, OR: [{ oidcSubject: null }, { oidcIssuer: { not: issuer } }, { oidcIssuer: issuer, oidcSubject: subject }] },
-      data: { oidcIssuer: issuer, oidcSubject: subject },
+      // An invited person who signs in this way has joined (lib/people/invite.ts), without a password of the portal's.
+      data: { oidcIssuer: issuer, oidcSubject: subject, invitedAt: null },
     });
     if (took.count === 0) return { refused: `/sign-in?error=${SIGN_IN_ERROR.otherSsoIdentity}` };
   }

@@ -24,6 +24,7 @@ const { resetPassword } = await import("../auth/password-reset");
 const { checkCredentials } = await import("../auth/credentials");
 const { hashPassword } = await import("../auth/password");
 const { listOutbox } = await import("../notifications/mailer");
+const { ssoAccount } = await import("../auth/sso-account");
 
 const IP = "192.0.2.44";
 let outbox = "";
@@ -89,6 +90,14 @@ describe("people of one's own organisation", () => {
     expect((await listPeople(actor)).people.find((p) => p.email === "ines@people.example")).toMatchObject({ invited: false });
     // Joined: there is no invitation to send again.
     expect(await resendInvitationAction({ userId: row.id })).toMatchObject({ ok: false, code: "CONFLICT" });
+  });
+
+  it("counts an invited person who signs in by their organisation's single sign-on as joined", async () => {
+    await invitePersonAction({ name: "Sam Sso", email: "sam@people.example", role: "CUSTOMER_USER" });
+    const { id } = await db.user.findUniqueOrThrow({ where: { email: "sam@people.example" } });
+    expect(await ssoAccount({ issuer: "https://idp.people.example", subject: "sam", email: "sam@people.example" })).toEqual({ userId: id });
+    const actor = (await loadActor(admin))!;
+    expect((await listPeople(actor)).people.find((p) => p.id === id)).toMatchObject({ invited: false, singleSignOn: true });
   });
 
   it("refuses an address that has an account already, in its field, and bad input, and makes nothing", async () => {
