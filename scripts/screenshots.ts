@@ -51,6 +51,17 @@ async function newestMail(words: string): Promise<string> {
   throw new Error(`no mail about "${words}" in ${outboxDir()}: is the portal running here without SMTP_URL?`);
 }
 
+/** The People page as a customer admin sees it after inviting a colleague, who has not joined yet. */
+async function takePeople(page: Page): Promise<void> {
+  await page.goto(`${baseUrl}/people`);
+  const invite = page.getByRole("form", { name: "Invite a person" });
+  await invite.getByLabel("Name").fill("Kari Nordmann");
+  await invite.getByLabel("E-mail").fill("kari.nordmann@nordlys.example");
+  await invite.getByRole("button", { name: "Send the invitation" }).click();
+  await page.getByText("Invited: has not set a password yet").waitFor();
+  await page.screenshot({ path: path.join(outDir, "people.png"), fullPage: true });
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
@@ -97,6 +108,7 @@ try {
   await shot(page, "mail-ready.png");
   await page.goto(`${baseUrl}/sandboxes`);
   await shot(page, "sandboxes.png");
+  await takePeople(page);
   await signOut(page);
 
   await signIn(page, "sales@sandbox-portal.example", true);
