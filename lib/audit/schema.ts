@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   "webhook.deleted",
   "webhook.replayed",
   "account.created",
+  "account.invitationResent",
   "account.roleChanged",
   "account.passwordReset",
   "account.passwordChanged",

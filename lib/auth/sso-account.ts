@@ -44,6 +44,8 @@ export async function ssoAccount(identity: SsoIdentity): Promise<SsoVerdict> {
       data: { oidcIssuer: issuer, oidcSubject: subject, invitedAt: null },
     });
     if (took.count === 0) return { refused: `/sign-in?error=${SIGN_IN_ERROR.otherSsoIdentity}` };
+    // Joined: an invitation's link left unused must not set a password later.
+    await db.passwordReset.updateMany({ where: { userId: account.id, usedAt: null }, data: { usedAt: new Date() } });
   }
   return { userId: account.id };
 }

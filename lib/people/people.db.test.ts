@@ -25,6 +25,8 @@ const { checkCredentials } = await import("../auth/credentials");
 const { hashPassword } = await import("../auth/password");
 const { listOutbox } = await import("../notifications/mailer");
 const { ssoAccount } = await import("../auth/sso-account");
+const { disablePerson } = await import("./accounts");
+const { disableAccounts } = await import("../auth/disable-accounts");
 
 const IP = "192.0.2.44";
 let outbox = "";
@@ -120,8 +122,21 @@ describe("people of one's own organisation", () => {
     const second = await invitationToken("rita@people.example");
     expect(second).not.toBe(first);
     await expect(resetPassword({ token: first, newPassword: "rita's first try", confirmPassword: "rita's first try" })).rejects.toMatchObject({ code: "CONFLICT" });
-    await resetPassword({ token: second, newPassword: "rita's second try", confirmPassword: "rita's second try" });
+    expect(await db.auditEvent.findMany({ where: { action: "account.invitationResent", targetId: id }, select: { actorId: true } })).toEqual([{ actorId: admin }]);
+    // Three links an hour to one person, the first invitation's included.
+    expect(await resendInvitationAction({ userId: id })).toMatchObject({ ok: true });
+    expect(await resendInvitationAction({ userId: id })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/3 times in the last hour/) });
+    await resetPassword({ token: await invitationToken("rita@people.example"), newPassword: "rita's second try", confirmPassword: "rita's second try" });
     expect(await checkCredentials("rita@people.example", "rita's second try", IP)).toMatchObject({ ok: true });
+    await expect(resetPassword({ token: second, newPassword: "rita's third try", confirmPassword: "rita's third try" })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("refuses a name that is not a name: it is written into a mail to a stranger", async () => {
+    expect(await invitePersonAction({ name: "Win a prize at https://evil.example", email: "prize@people.example", role: "CUSTOMER_USER" })).toMatchObject({
+      ok: false,
+      fieldErrors: { name: ["Use letters, spaces, hyphens and apostrophes only."] },
+    });
+    expect(await invitePersonAction({ name: "Åse O'Brien-Ødegård", email: "ase@people.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: true });
   });
 
   it("changes a role and disables or enables a person of its own organisation: sessions end, audited; never its own account", async () => {
@@ -146,10 +161,32 @@ describe("people of one's own organisation", () => {
       { action: "account.enabled", actorId: admin },
     ]);
 
+    // Made user again: its API tokens are revoked, so that made admin once more, old tokens stay dead.
+    await db.apiToken.create({ data: { name: "ci2", prefix: "spt_y", tokenHash: `h2${colleague}`, scopes: ["sandboxes:read"], ownerId: colleague, tenantId: ownTenant, expiresAt: new Date(Date.now() + 86_400_000) } });
+    expect(await setPersonRoleAction({ userId: colleague, role: "CUSTOMER_USER" })).toMatchObject({ ok: true });
+    expect(await db.apiToken.count({ where: { ownerId: colleague, revokedAt: null } })).toBe(0);
+
     // One's own account stays as it is: the organisation keeps the admin who acts.
     expect(await setPersonRoleAction({ userId: admin, role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "CONFLICT" });
     expect(await disablePersonAction({ userId: admin })).toMatchObject({ ok: false, code: "CONFLICT" });
     expect(await db.user.findUniqueOrThrow({ where: { id: admin }, select: { role: true, disabledAt: true } })).toEqual({ role: "CUSTOMER_ADMIN", disabledAt: null });
+  });
+
+  it("never lets two admins remove each other at once: the one no longer an admin is refused", async () => {
+    const other = await account("CUSTOMER_ADMIN", ownTenant);
+    // Read as its request began, before the first admin's change landed.
+    const staleOther = (await loadActor(other))!;
+    expect(await setPersonRoleAction({ userId: other, role: "CUSTOMER_USER" })).toMatchObject({ ok: true });
+    await expect(disablePerson(staleOther, admin)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await db.user.findUniqueOrThrow({ where: { id: admin }, select: { disabledAt: true } })).disabledAt).toBeNull();
+  });
+
+  it("leaves an account an operator disabled to the operators", async () => {
+    const colleague = await account("CUSTOMER_USER", ownTenant);
+    const { email } = await db.user.findUniqueOrThrow({ where: { id: colleague } });
+    await disableAccounts({ email });
+    expect(await enablePersonAction({ userId: colleague })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/disabled by the portal's operators/) });
+    expect((await db.user.findUniqueOrThrow({ where: { id: colleague }, select: { disabledAt: true } })).disabledAt).not.toBeNull();
   });
 
   it("never reaches another organisation's people, nor staff: not found, and nothing changed", async () => {

@@ -5,7 +5,13 @@ export const PERSON_ROLES = ["CUSTOMER_USER", "CUSTOMER_ADMIN"] as const;
 
 /** A person a customer admin invites to the portal (lib/people/invite.ts). */
 export const invitePersonSchema = z.object({
-  name: z.string().trim().min(1, "Enter the person's name.").max(100, "Use at most 100 characters."),
+  // Written into a mail the portal sends a stranger: a name, not a message (no links, no digits).
+  name: z
+    .string()
+    .trim()
+    .min(1, { message: "Enter the person's name.", abort: true })
+    .max(100, "Use at most 100 characters.")
+    .regex(/^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u, "Use letters, spaces, hyphens and apostrophes only."),
   // As pasted from a mail client: spaces around it are not part of it.
   email: z
     .string()

@@ -91,7 +91,8 @@ export async function resetPassword(flags: Flags): Promise<void> {
   const { password, generated } = choosePassword(flags);
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
+    // An invited person given a password by an operator has joined (lib/people/invite.ts).
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date(), invitedAt: null } });
     await recordAudit(audited("account.passwordReset", user), tx);
   });
   await endAllSessions(user.id);
