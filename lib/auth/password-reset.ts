@@ -12,7 +12,6 @@
  * is audited; a second factor is still asked for at sign-in. A disabled
  * account gets no mail, and its links do nothing.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { createElement } from "react";
 import type { z } from "zod";
 import { recordAudit } from "../audit/record";
@@ -25,6 +24,7 @@ import { getBoss, PASSWORD_RESET_QUEUE } from "../jobs/queue";
 import { sendMail } from "../notifications/mailer";
 import { noticeAccountChange } from "./account-notice";
 import { hashPassword } from "./password";
+import { endPasswordLinks, issuePasswordLink, linkHash } from "./password-links";
 import { RESET_MINUTES } from "./reset-words";
 import type { resetPasswordSchema } from "./schema";
 import { endAllSessions } from "./sessions";
@@ -42,7 +42,6 @@ export interface PasswordResetJob {
 
 const LINK_GONE = "This link no longer works: it was used or replaced by a newer one, its time is over, or the password was changed since. Ask for a new one.";
 
-const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 const clientKey = (clientAddress: string | undefined): ThrottleKey => ({ key: `reset:${clientBlock(clientAddress ?? "unknown")}`, maxFailures: REQUESTS_PER_CLIENT });
 
 /** Queues the mail for `email`; the same answer whether it has an account. TOO_MANY_ATTEMPTS past the client's allowance. */
@@ -63,21 +62,10 @@ export async function mailPasswordReset(job: PasswordResetJob, now = new Date())
     await sendMail({ to: [user.email], subject: PASSWORD_RESET_SUBJECT, ...mail });
   } catch (error) {
     // Never sent, so not counted against the hour: the queue tries again once the mail server answers.
-    await db.passwordReset.deleteMany({ where: { tokenHash: hashOf(token) } });
+    await db.passwordReset.deleteMany({ where: { tokenHash: linkHash(token) } });
     throw error;
   }
   return "mailed";
-}
-
-/**
- * A new link's token for the account, good for `minutes` from `now` (a forgotten password's
- * half hour, an invitation's week: lib/people/invite.ts); only its hash is kept, in `client`'s
- * transaction when given one.
- */
-export async function issuePasswordLink(client: Prisma.TransactionClient, userId: string, now: Date, minutes: number): Promise<string> {
-  const token = randomBytes(32).toString("base64url");
-  await client.passwordReset.create({ data: { userId, tokenHash: hashOf(token), createdAt: now, expiresAt: new Date(now.getTime() + minutes * 60_000) } });
-  return token;
 }
 
 const LINK = { id: true, userId: true, createdAt: true, expiresAt: true, usedAt: true, user: { select: { name: true, email: true, tenantId: true, disabledAt: true } } } as const;
@@ -85,7 +73,7 @@ type LinkRow = Prisma.PasswordResetGetPayload<{ select: typeof LINK }>;
 
 /** Sets the new password with a mailed link's token: once, in time, over the password it was asked under. CONFLICT otherwise. */
 export async function resetPassword(input: z.output<typeof resetPasswordSchema>, now = new Date()): Promise<void> {
-  const tokenHash = hashOf(input.token);
+  const tokenHash = linkHash(input.token);
   const usable = (reset: LinkRow | null): reset is LinkRow => reset !== null && !reset.usedAt && reset.expiresAt > now && !reset.user.disabledAt;
   // The link is looked up before the password is hashed: a made-up token costs a lookup, never the hash's memory and time.
   if (!usable(await db.passwordReset.findUnique({ where: { tokenHash }, select: LINK }))) throw new AppError("CONFLICT", LINK_GONE);
@@ -102,7 +90,7 @@ export async function resetPassword(input: z.output<typeof resetPasswordSchema>,
       data: { passwordHash, passwordChangedAt: now, invitedAt: null },
     });
     if (count !== 1) throw new AppError("CONFLICT", LINK_GONE);
-    await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
+    await endPasswordLinks(tx, reset.userId, now);
     await endAllSessions(reset.userId, tx);
     await recordAudit({ action: "account.passwordResetByMail", actorId: reset.userId, tenantId: reset.user.tenantId, targetId: reset.userId, details: { email: reset.user.email } }, tx);
     return reset.user;

@@ -7,6 +7,7 @@
  * account, and an owner whose address changes at the provider keeps theirs.
  */
 import { db } from "../db/portal";
+import { endPasswordLinks } from "./password-links";
 import { isStaff } from "./policy";
 import { SIGN_IN_ERROR } from "./sign-in-errors";
 
@@ -45,7 +46,7 @@ export async function ssoAccount(identity: SsoIdentity): Promise<SsoVerdict> {
     });
     if (took.count === 0) return { refused: `/sign-in?error=${SIGN_IN_ERROR.otherSsoIdentity}` };
     // Joined: an invitation's link left unused must not set a password later.
-    await db.passwordReset.updateMany({ where: { userId: account.id, usedAt: null }, data: { usedAt: new Date() } });
+    await endPasswordLinks(db, account.id);
   }
   return { userId: account.id };
 }
