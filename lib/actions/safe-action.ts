@@ -21,22 +21,13 @@ export function protectedAction<S extends z.ZodType, T>(
   handler: (ctx: { actor: Actor; input: z.output<S> }) => Promise<T>,
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   // Timed by permission: the histogram shows which kind of action is slow, and how it ended.
-  return async (raw) => timed(`action:${config.permission}`, () => run(raw), (result) => (result.ok ? "ok" : result.code));
-
-  async function run(raw: z.input<S>): Promise<ActionResult<T>> {
-    try {
+  return (raw) =>
+    answered(`action:${config.permission}`, async () => {
       const actor = await getActor();
-      if (!actor) return failure("UNAUTHENTICATED");
-      if (!hasPermission(actor, config.permission)) return failure("FORBIDDEN");
-      return { ok: true, data: await handler({ actor, input: parseInput(config.schema, raw) }) };
-    } catch (error) {
-      if (error instanceof AppError) {
-        return { ok: false, code: error.code, message: error.userMessage, fieldErrors: error.fieldErrors };
-      }
-      log.error(error, "server action failed");
-      return failure("INTERNAL");
-    }
-  }
+      if (!actor) throw new AppError("UNAUTHENTICATED");
+      if (!hasPermission(actor, config.permission)) throw new AppError("FORBIDDEN");
+      return handler({ actor, input: parseInput(config.schema, raw) });
+    });
 }
 
 /**
@@ -45,20 +36,24 @@ export function protectedAction<S extends z.ZodType, T>(
  * it does must be bounded by its own throttle and by what its input proves (a link's token).
  */
 export function publicAction<S extends z.ZodType, T>(config: { name: string; schema: S }, handler: (input: z.output<S>) => Promise<T>): (input: z.input<S>) => Promise<ActionResult<T>> {
-  return async (raw) =>
-    timed(
-      `action:public:${config.name}`,
-      async () => {
-        try {
-          return { ok: true as const, data: await handler(parseInput(config.schema, raw)) };
-        } catch (error) {
-          if (error instanceof AppError) return { ok: false as const, code: error.code, message: error.userMessage, fieldErrors: error.fieldErrors };
-          log.error(error, "server action failed");
-          return failure("INTERNAL");
-        }
-      },
-      (result) => (result.ok ? "ok" : result.code),
-    );
+  return (raw) => answered(`action:public:${config.name}`, () => handler(parseInput(config.schema, raw)));
+}
+
+/** Runs an action's work, timed under `route`: expected failures as typed results; only the unexpected is logged, and never shown verbatim. */
+async function answered<T>(route: string, work: () => Promise<T>): Promise<ActionResult<T>> {
+  return timed(
+    route,
+    async (): Promise<ActionResult<T>> => {
+      try {
+        return { ok: true, data: await work() };
+      } catch (error) {
+        if (error instanceof AppError) return { ok: false, code: error.code, message: error.userMessage, fieldErrors: error.fieldErrors };
+        log.error(error, "server action failed");
+        return failure("INTERNAL");
+      }
+    },
+    (result) => (result.ok ? "ok" : result.code),
+  );
 }
 
 function failure(code: ErrorCode): { ok: false; code: ErrorCode; message: string } {
