@@ -5,7 +5,7 @@ import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
-import { showServerFieldErrors } from "@/components/server-field-errors";
+import { showRefusal } from "@/components/server-field-errors";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { callAction } from "@/lib/actions/call-action";
@@ -23,12 +23,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
   async function onSubmit(values: ChangePasswordInput) {
     setStatus(null);
     const result = await callAction(() => changePasswordAction(values));
-    if (!result.ok) {
-      setStatus(result.message);
-      showServerFieldErrors(result.fieldErrors, setError);
-      if (result.fieldErrors?.currentPassword) setFocus("currentPassword");
-      return;
-    }
+    if (!result.ok) return showRefusal(result, { setError, setFocus }, ["currentPassword"], setStatus);
     await signOut({ callbackUrl: "/sign-in?changed=password" });
   }
 

@@ -1,7 +1,5 @@
-import type { FieldValues, Path, UseFormRegisterReturn, UseFormReturn } from "react-hook-form";
-import { showServerFieldErrors } from "@/components/server-field-errors";
+import type { UseFormRegisterReturn } from "react-hook-form";
 import { TextField } from "@/components/text-field";
-import type { ActionResult } from "@/lib/actions/safe-action";
 
 /**
  * What every change to one's own two-factor sign-in asks for (lib/auth/two-factor-manage.ts):
@@ -31,14 +29,4 @@ export function CurrentSignInFields({
       <TextField label="Current password" type="password" autoComplete="current-password" error={passwordError} {...password} />
     </>
   );
-}
-
-export type Refusal = Extract<ActionResult<unknown>, { ok: false }>;
-
-/** A refused change: its words above the button, each field's under its field, and the keyboard on the first field refused (`fields` in the form's order). */
-export function showRefusal<T extends FieldValues>(refusal: Refusal, form: Pick<UseFormReturn<T>, "setError" | "setFocus">, fields: Path<T>[], setStatus: (message: string) => void) {
-  setStatus(refusal.message);
-  showServerFieldErrors(refusal.fieldErrors, form.setError);
-  const first = fields.find((field) => refusal.fieldErrors?.[field]);
-  if (first) form.setFocus(first);
 }

@@ -9,7 +9,8 @@ import { SubmitButton } from "@/components/submit-button";
 import { callAction } from "@/lib/actions/call-action";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { currentSecondFactorSchema, type CurrentSecondFactorInput } from "@/lib/auth/schema";
-import { CurrentSignInFields, showRefusal } from "./current-sign-in-fields";
+import { showRefusal } from "@/components/server-field-errors";
+import { CurrentSignInFields } from "./current-sign-in-fields";
 import { OpeningHeading } from "./opening-heading";
 
 /**

@@ -12,7 +12,8 @@ import { OFFER_GONE } from "@/lib/auth/two-factor-words";
 import { replaceTwoFactorSchema, type ReplaceTwoFactorInput } from "@/lib/auth/schema";
 import { AuthenticatorKey } from "./authenticator-key";
 import { CodesThenSignIn } from "./codes-then-sign-in";
-import { CurrentSignInFields, showRefusal } from "./current-sign-in-fields";
+import { showRefusal } from "@/components/server-field-errors";
+import { CurrentSignInFields } from "./current-sign-in-fields";
 import { OpeningHeading } from "./opening-heading";
 import { SECONDARY_BUTTON } from "@/components/button-styles";
 

@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { FormStatus } from "@/components/form-status";
-import { showServerFieldErrors } from "@/components/server-field-errors";
+import { showRefusal } from "@/components/server-field-errors";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { callAction } from "@/lib/actions/call-action";
@@ -113,10 +113,7 @@ function ConfirmSetup({
     if (result.ok) return onOn(result.data.recoveryCodes);
     // An offer that expired or was replaced: nothing here can be corrected, so back to the start, saying why.
     if (result.code === "CONFLICT") return onCancel(result.message);
-    setStatus(result.message);
-    showServerFieldErrors(result.fieldErrors, setError);
-    if (result.fieldErrors?.currentPassword) setFocus("currentPassword");
-    else if (result.fieldErrors?.code) setFocus("code");
+    showRefusal(result, { setError, setFocus }, ["currentPassword", "code"], setStatus);
   }
 
   return (
