@@ -1,10 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import pg from "pg";
 import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, DEMO_USERS } from "../scripts/demo-accounts";
 import { readE2eServerInfo } from "../lib/testing/e2e-server-info";
+import { listOutbox, type StoredMail } from "../lib/notifications/mailer";
 import { timeStepOf, totpCode } from "../lib/auth/totp";
 
 export { DEMO_PASSWORD };
@@ -100,9 +99,7 @@ export async function accountOfItsOwn(testInfo: TestInfo, who: string, name: str
 }
 
 /** The mails the server has sent to `email` (its outbox: the e2e server has no SMTP), newest first. */
-export async function mailsTo(testInfo: TestInfo, email: string): Promise<{ subject: string; text: string }[]> {
-  const dir = readE2eServerInfo(testInfo.project.use.baseURL!).outboxDir;
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json")).sort().reverse();
-  const mails = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as { to: string[]; subject: string; text: string }));
+export async function mailsTo(testInfo: TestInfo, email: string): Promise<StoredMail[]> {
+  const mails = await listOutbox(Infinity, readE2eServerInfo(testInfo.project.use.baseURL!).outboxDir);
   return mails.filter((m) => m.to.includes(email));
 }

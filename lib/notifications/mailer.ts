@@ -47,14 +47,14 @@ export async function sendMail(mail: Mail, limits: Partial<typeof SMTP_LIMITS> =
   await writeFile(/*turbopackIgnore: true*/ path.join(outboxDir(), `${stored.id}.json`), JSON.stringify(stored, null, 2));
 }
 
-/** The outbox's messages, newest first. */
-export async function listOutbox(limit = 100): Promise<StoredMail[]> {
+/** The outbox's messages, newest first: this process's, or another's folder (`dir`: a browser test reads its server's). */
+export async function listOutbox(limit = 100, dir = outboxDir()): Promise<StoredMail[]> {
   let files: string[];
   try {
-    files = (await readdir(/*turbopackIgnore: true*/ outboxDir())).filter((f) => f.endsWith(".json"));
+    files = (await readdir(/*turbopackIgnore: true*/ dir)).filter((f) => f.endsWith(".json"));
   } catch {
     return [];
   }
   files.sort().reverse();
-  return Promise.all(files.slice(0, limit).map(async (f) => JSON.parse(await readFile(/*turbopackIgnore: true*/ path.join(outboxDir(), f), "utf8")) as StoredMail));
+  return Promise.all(files.slice(0, limit).map(async (f) => JSON.parse(await readFile(/*turbopackIgnore: true*/ path.join(dir, f), "utf8")) as StoredMail));
 }
