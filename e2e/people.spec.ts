@@ -15,7 +15,7 @@ async function newestLink(testInfo: TestInfo, email: string, count: number): Pro
   await expect.poll(async () => (await mailsTo(testInfo, email)).length, { timeout: 20_000 }).toBe(count);
   const [mail] = await mailsTo(testInfo, email);
   expect(mail!.subject).toBe("You are invited to Sandbox Portal for Fjordline Logistics AB");
-  return /(http\S+\/reset-password#[\w-]+)/.exec(mail!.text)![1]!;
+  return /(http\S+\/join#[\w-]+)/.exec(mail!.text)![1]!;
 }
 
 test("a customer admin invites a person, who joins; the admin makes them admin, then disables them", async ({ browser, page }, testInfo) => {
@@ -58,11 +58,13 @@ test("a customer admin invites a person, who joins; the admin makes them admin, 
   const theirs = await browser.newContext();
   const invitee = await theirs.newPage();
   await invitee.goto(link);
-  const reset = invitee.getByRole("form", { name: "Set a new password" });
-  await reset.getByLabel("New password", { exact: true }).fill(password);
-  await reset.getByLabel("New password again").fill(password);
-  await reset.getByRole("button", { name: "Set the new password" }).click();
-  await expect(invitee).toHaveURL(/\/sign-in\?changed=password/);
+  await expect(invitee.getByRole("heading", { name: "Welcome to Sandbox Portal" })).toBeVisible();
+  const choose = invitee.getByRole("form", { name: "Choose your password" });
+  await choose.getByLabel("Password", { exact: true }).fill(password);
+  await choose.getByLabel("Password again").fill(password);
+  await choose.getByRole("button", { name: "Set my password" }).click();
+  await expect(invitee).toHaveURL(/\/sign-in\?changed=joined/);
+  await expect(invitee.getByTestId("sign-in-notice")).toHaveText("Your password is set. Sign in with it to start.");
   await signIn(invitee, email, password);
   await expect(invitee.getByTestId("who-am-i")).toContainText(name);
   await expect(invitee.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" })).toHaveCount(0);

@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   "account.passwordReset",
   "account.passwordChanged",
   "account.passwordResetByMail",
+  "account.joined",
   "account.twoFactorSetUp",
   "account.twoFactorReplaced",
   "account.twoFactorTurnedOff",

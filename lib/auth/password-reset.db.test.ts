@@ -104,7 +104,7 @@ describe("setting a forgotten password through a mailed link", () => {
     for (let i = 0; i < 6; i++) await checkCredentials(me.email, "a wrong guess", IP);
     expect(await checkCredentials(me.email, OLD, IP, recoveryCodes[0])).toMatchObject({ ok: false, reason: "throttled" });
 
-    await reset(token);
+    expect(await reset(token)).toBe("reset");
     expect(await db.userSession.count({ where: { userId: me.id, endedAt: null } })).toBe(0);
     expect(await db.auditEvent.findMany({ where: { action: "account.passwordResetByMail", actorId: me.id }, select: { details: true } })).toEqual([{ details: { email: me.email } }]);
     // The locks are lifted; the old password opens nothing; the new one still asks for the second factor.
@@ -143,7 +143,7 @@ describe("setting a forgotten password through a mailed link", () => {
     const token = await mailedToken(me.email);
     expect(await resetPasswordAction({ token, newPassword: "short", confirmPassword: "short" })).toMatchObject({ ok: false, fieldErrors: { newPassword: [expect.any(String)] } });
     expect(await resetPasswordAction({ token, newPassword: NEW, confirmPassword: `${NEW}!` })).toMatchObject({ ok: false, fieldErrors: { confirmPassword: [expect.any(String)] } });
-    expect(await resetPasswordAction({ token, newPassword: NEW, confirmPassword: NEW })).toEqual({ ok: true, data: { changed: true } });
+    expect(await resetPasswordAction({ token, newPassword: NEW, confirmPassword: NEW })).toEqual({ ok: true, data: { outcome: "reset" } });
     expect(await resetPasswordAction({ token, newPassword: NEW, confirmPassword: NEW })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/^This link no longer works/) });
     expect(await checkCredentials(me.email, NEW, IP)).toMatchObject({ ok: true });
   });

@@ -68,11 +68,16 @@ export async function mailPasswordReset(job: PasswordResetJob, now = new Date())
   return "mailed";
 }
 
-const LINK = { id: true, userId: true, createdAt: true, expiresAt: true, usedAt: true, user: { select: { name: true, email: true, tenantId: true, disabledAt: true } } } as const;
+const LINK = { id: true, userId: true, createdAt: true, expiresAt: true, usedAt: true, user: { select: { name: true, email: true, tenantId: true, disabledAt: true, invitedAt: true } } } as const;
 type LinkRow = Prisma.PasswordResetGetPayload<{ select: typeof LINK }>;
 
-/** Sets the new password with a mailed link's token: once, in time, over the password it was asked under. CONFLICT otherwise. */
-export async function resetPassword(input: z.output<typeof resetPasswordSchema>, now = new Date()): Promise<void> {
+/**
+ * Sets the new password with a mailed link's token: once, in time, over the password it was
+ * asked under. CONFLICT otherwise. "joined" when it was an invited person's first password:
+ * audited as joining, and with no "your password was changed" notice, which would only
+ * puzzle someone who has just chosen their first.
+ */
+export async function resetPassword(input: z.output<typeof resetPasswordSchema>, now = new Date()): Promise<"joined" | "reset"> {
   const tokenHash = linkHash(input.token);
   const usable = (reset: LinkRow | null): reset is LinkRow => reset !== null && !reset.usedAt && reset.expiresAt > now && !reset.user.disabledAt;
   // The link is looked up before the password is hashed: a made-up token costs a lookup, never the hash's memory and time.
@@ -92,11 +97,14 @@ export async function resetPassword(input: z.output<typeof resetPasswordSchema>,
     if (count !== 1) throw new AppError("CONFLICT", LINK_GONE);
     await endPasswordLinks(tx, reset.userId, now);
     await endAllSessions(reset.userId, tx);
-    await recordAudit({ action: "account.passwordResetByMail", actorId: reset.userId, tenantId: reset.user.tenantId, targetId: reset.userId, details: { email: reset.user.email } }, tx);
+    const action = reset.user.invitedAt ? "account.joined" : "account.passwordResetByMail";
+    await recordAudit({ action, actorId: reset.userId, tenantId: reset.user.tenantId, targetId: reset.userId, details: { email: reset.user.email } }, tx);
     return reset.user;
   });
   await clearPasswordLocks(person.email);
+  if (person.invitedAt) return "joined";
   void noticeAccountChange(person, "passwordReset");
+  return "reset";
 }
 
 /** Forgets links an hour past their time (the used ones with them): the sweep's. Kept that long, they still count against the account's hour. */

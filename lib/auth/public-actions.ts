@@ -19,6 +19,5 @@ export const requestPasswordResetAction = publicAction({ name: "password-reset-r
 
 /** Sets the new password with the link's token; every session of the account ends. */
 export const resetPasswordAction = publicAction({ name: "password-reset", schema: resetPasswordSchema }, async (input) => {
-  await resetPassword(input);
-  return { changed: true as const };
+  return { outcome: await resetPassword(input) };
 });

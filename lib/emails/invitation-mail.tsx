@@ -16,7 +16,7 @@ export interface InvitationFacts {
 export function InvitationMail(f: InvitationFacts) {
   const subject = invitationSubject(f.companyName);
   return (
-    <MailLayout preview={subject} heading={subject} action={{ label: "Set your password", href: portalLink(`/reset-password#${f.token}`) }}>
+    <MailLayout preview={subject} heading={subject} action={{ label: "Set your password", href: portalLink(`/join#${f.token}`) }}>
       <Paragraph>Hello {f.name},</Paragraph>
       <Paragraph>
         {f.inviterName} invited you to Sandbox Portal, where {f.companyName} orders and manages copies of its CRM to test and train on. Set your password

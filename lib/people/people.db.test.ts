@@ -20,7 +20,9 @@ const { invitePersonAction, resendInvitationAction, setPersonRoleAction, disable
 const { listPeople } = await import("./queries");
 const { INVITATIONS_PER_DAY } = await import("./invite");
 const { loadActor } = await import("../auth/load-actor");
-const { resetPassword } = await import("../auth/password-reset");
+const { resetPassword, mailPasswordReset } = await import("../auth/password-reset");
+const { PASSWORD_RESET_SUBJECT } = await import("../emails/password-reset-mail");
+const { ACCOUNT_CHANGE_SUBJECT } = await import("../emails/account-change-mail");
 const { checkCredentials } = await import("../auth/credentials");
 const { hashPassword } = await import("../auth/password");
 const { listOutbox } = await import("../notifications/mailer");
@@ -42,7 +44,7 @@ async function account(role: "CUSTOMER_ADMIN" | "CUSTOMER_USER" | "OPERATOR", te
 /** The token of the last invitation mailed to `email`. */
 async function invitationToken(email: string): Promise<string> {
   const mail = (await listOutbox(1_000)).find((m) => m.to.includes(email));
-  const token = /\/reset-password#([\w-]+)/.exec(mail?.text ?? "")?.[1];
+  const token = /\/join#([\w-]+)/.exec(mail?.text ?? "")?.[1];
   if (!token) throw new Error(`no invitation mailed to ${email}`);
   return token;
 }
@@ -87,9 +89,19 @@ describe("people of one's own organisation", () => {
     const actor = (await loadActor(admin))!;
     expect((await listPeople(actor)).people.find((p) => p.email === "ines@people.example")).toMatchObject({ invited: true, disabled: false, you: false });
 
-    await resetPassword({ token: await invitationToken("ines@people.example"), newPassword: "ines chose this one", confirmPassword: "ines chose this one" });
+    expect(await resetPassword({ token: await invitationToken("ines@people.example"), newPassword: "ines chose this one", confirmPassword: "ines chose this one" })).toBe("joined");
     expect(await checkCredentials("ines@people.example", "ines chose this one", IP)).toMatchObject({ ok: true });
     expect((await listPeople(actor)).people.find((p) => p.email === "ines@people.example")).toMatchObject({ invited: false });
+    expect(await db.auditEvent.findMany({ where: { targetId: row.id, action: { in: ["account.joined", "account.passwordResetByMail"] } }, select: { action: true, actorId: true } })).toEqual([
+      { action: "account.joined", actorId: row.id },
+    ]);
+    // Choosing a first password is no change to be told of; a later one by a mailed link is, and it is the only notice.
+    await mailPasswordReset({ email: "ines@people.example" });
+    const resetLink = (await listOutbox(1_000)).find((m) => m.to.includes("ines@people.example") && m.subject === PASSWORD_RESET_SUBJECT)!;
+    expect(await resetPassword({ token: /\/reset-password#([\w-]+)/.exec(resetLink.text)![1]!, newPassword: "ines changed it", confirmPassword: "ines changed it" })).toBe("reset");
+    const notices = async () => (await listOutbox(1_000)).filter((m) => m.to.includes("ines@people.example") && m.subject === ACCOUNT_CHANGE_SUBJECT);
+    await vi.waitFor(async () => expect(await notices()).not.toHaveLength(0));
+    expect((await notices()).map((m) => m.text)).toEqual([expect.stringContaining("A new password was set")]);
     // Joined: there is no invitation to send again.
     expect(await resendInvitationAction({ userId: row.id })).toMatchObject({ ok: false, code: "CONFLICT" });
   });

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AuthCard } from "@/components/auth-card";
-import { ResetPasswordForm } from "./_components/reset-password-form";
+import { PasswordLinkForm } from "../_components/password-link-form";
 
 export const metadata: Metadata = { title: "Set a new password" };
 
@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Set a new password" };
 export default function ResetPasswordPage() {
   return (
     <AuthCard heading="Set a new password" intro="At least 12 characters. Every session of your account is signed out once it is set." backToSignIn>
-      <ResetPasswordForm />
+      <PasswordLinkForm purpose="reset" />
     </AuthCard>
   );
 }

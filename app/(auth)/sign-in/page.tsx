@@ -16,6 +16,7 @@ export const metadata: Metadata = { title: "Sign in" };
 /** What the page says on arrival after something that signed the person out on purpose. */
 const NOTICES: Record<string, string> = {
   password: "Your password is changed, and every session of your account is signed out. Sign in with your new password.",
+  joined: "Your password is set. Sign in with it to start.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string; changed?: string }> }) {

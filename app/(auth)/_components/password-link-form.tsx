@@ -24,7 +24,14 @@ function takeTokenFromAddress(): string {
   return resetPasswordSchema.shape.token.safeParse(token).success ? token : "";
 }
 
-export function ResetPasswordForm() {
+/** The words of each way here: a forgotten password's link, or an invitation's first password. */
+const WORDS = {
+  reset: { form: "Set a new password", password: "New password", again: "New password again", submit: "Set the new password", done: "/sign-in?changed=password" },
+  join: { form: "Choose your password", password: "Password", again: "Password again", submit: "Set my password", done: "/sign-in?changed=joined" },
+} as const;
+
+export function PasswordLinkForm({ purpose }: { purpose: keyof typeof WORDS }) {
+  const words = WORDS[purpose];
   const router = useRouter();
   // undefined until read in the browser; "" when the page was opened without a link's token.
   const [token, setToken] = useState<string | undefined>(undefined);
@@ -42,7 +49,8 @@ export function ResetPasswordForm() {
   async function onSubmit(values: ResetPasswordInput) {
     setStatus(null);
     const result = await callAction(() => resetPasswordAction(values));
-    if (result.ok) return router.replace("/sign-in?changed=password");
+    // Where the person goes says what happened: a first password (joined) or a new one.
+    if (result.ok) return router.replace(result.data.outcome === "joined" ? WORDS.join.done : WORDS.reset.done);
     // A used, old or unknown link: nothing on this form can mend it.
     if (result.code === "CONFLICT") setLinkGone(true);
     setStatus(result.message);
@@ -62,13 +70,13 @@ export function ResetPasswordForm() {
     );
   }
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="mt-6 space-y-4" aria-label="Set a new password">
+    <form onSubmit={handleSubmit(onSubmit)} noValidate className="mt-6 space-y-4" aria-label={words.form}>
       <input type="hidden" {...register("token")} />
-      <TextField label="New password" type="password" autoComplete="new-password" error={formState.errors.newPassword?.message} {...register("newPassword")} />
-      <TextField label="New password again" type="password" autoComplete="new-password" error={formState.errors.confirmPassword?.message} {...register("confirmPassword")} />
+      <TextField label={words.password} type="password" autoComplete="new-password" error={formState.errors.newPassword?.message} {...register("newPassword")} />
+      <TextField label={words.again} type="password" autoComplete="new-password" error={formState.errors.confirmPassword?.message} {...register("confirmPassword")} />
       <FormStatus message={status} testId="reset-status" />
       <SubmitButton pending={formState.isSubmitting} pendingLabel="Setting…" className="w-full">
-        Set the new password
+        {words.submit}
       </SubmitButton>
     </form>
   );
