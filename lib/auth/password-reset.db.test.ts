@@ -92,6 +92,13 @@ describe("setting a forgotten password through a mailed link", () => {
     expect(await db.passwordReset.count({ where: { tokenHash: token } })).toBe(0);
   });
 
+  it("keeps to the hour's allowance when jobs for one address run at the same moment", async () => {
+    const me = await person();
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => mailPasswordReset({ email: me.email })));
+    expect(outcomes.filter((o) => o === "mailed")).toHaveLength(3);
+    expect(await db.passwordReset.count({ where: { userId: me.id } })).toBe(3);
+  });
+
   it("sets the new password once: every session and every other link ended, sign-in locks lifted, audited; the second factor stays", async () => {
     const me = await person();
     const { recoveryCodes } = await enrolTwoFactor(me);

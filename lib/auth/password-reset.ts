@@ -54,9 +54,13 @@ export async function requestPasswordReset(email: string, clientAddress: string 
 export async function mailPasswordReset(job: PasswordResetJob, now = new Date()): Promise<"mailed" | "no account" | "too many"> {
   const user = await db.user.findUnique({ where: { email: job.email }, select: { id: true, email: true, name: true, disabledAt: true } });
   if (!user || user.disabledAt) return "no account";
-  const recent = await db.passwordReset.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
-  if (recent >= RESETS_PER_HOUR) return "too many";
-  const token = await issuePasswordLink(db, user.id, now, RESET_MINUTES);
+  // Counted and made with the account's row locked: two workers' jobs for one address at the same moment cannot both pass the count.
+  const token = await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${user.id} FOR UPDATE`;
+    const recent = await tx.passwordReset.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+    return recent >= RESETS_PER_HOUR ? null : issuePasswordLink(tx, user.id, now, RESET_MINUTES);
+  });
+  if (!token) return "too many";
   try {
     const mail = await renderMail(createElement(PasswordResetMail, { name: user.name, token, minutes: RESET_MINUTES }));
     await sendMail({ to: [user.email], subject: PASSWORD_RESET_SUBJECT, ...mail });
