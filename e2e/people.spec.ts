@@ -76,10 +76,15 @@ test("a customer admin invites a person, who joins; the admin makes them admin, 
   await expect(statusCell).toHaveText("Active");
   await expect(row.getByRole("button", { name: /^Send the invitation again/ })).toHaveCount(0);
 
+  // A new role asks first, saying what it gives.
   await row.getByRole("button", { name: new RegExp(`^Make admin\\s*: ${name}$`) }).click();
+  const promote = row.getByRole("group", { name: `Make ${name} a customer admin?` });
+  await expect(promote).toBeFocused();
+  await expect(promote).toContainText("manage its people, you included");
+  await promote.getByRole("button", { name: new RegExp(`^Yes, make admin\\s*: ${name}$`) }).click();
   await expect(announcement).toHaveText(`${name} is now a customer admin, and signs in again to go on.`);
   await expect(roleCell).toHaveText("Customer admin");
-  // The same button, turned the other way: the keyboard stays on it.
+  // The same button, turned the other way: the keyboard is back on it.
   await expect(row.getByRole("button", { name: new RegExp(`^Make user\\s*: ${name}$`) })).toBeFocused();
   // A new role ends the person's sessions.
   await invitee.goto("/sandboxes");

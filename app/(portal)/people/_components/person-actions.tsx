@@ -3,8 +3,8 @@
 import { RowActionButton } from "@/components/row-action-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { Person } from "@/lib/people/queries";
-import { enablePersonAction, resendInvitationAction, setPersonRoleAction } from "@/lib/people/actions";
-import { DisablePerson } from "./disable-person";
+import { disablePersonAction, enablePersonAction, resendInvitationAction, setPersonRoleAction } from "@/lib/people/actions";
+import { AskInRow } from "./ask-in-row";
 
 /** What a row's buttons need of a person: never more than the page already shows. */
 export type PersonRow = Pick<Person, "id" | "name" | "email" | "role" | "disabled" | "invited">;
@@ -19,18 +19,37 @@ export function PersonActions({ person }: { person: PersonRow }) {
   const admin = person.role === "CUSTOMER_ADMIN";
   return (
     <div className="flex flex-wrap items-start gap-x-4 gap-y-1">
-      {/* One button whichever way it turns: once the role has changed, the keyboard is still on it. */}
-      <RowActionButton
+      {/* One button whichever way it turns: once the role has changed, the keyboard is back on it. */}
+      <AskInRow
+        name={name}
         label={admin ? "Make user" : "Make admin"}
+        question={admin ? `Make ${name} a customer user?` : `Make ${name} a customer admin?`}
+        consequence={
+          admin
+            ? "They will only see the organisation's sandboxes: no ordering, refreshing or deleting, no people to manage, and their API tokens are revoked. Their sessions end."
+            : "They may order, refresh and delete the organisation's sandboxes, make API tokens and webhooks, and manage its people, you included. Their sessions end."
+        }
+        yes={admin ? "Yes, make user" : "Yes, make admin"}
         pendingLabel="Changing…"
-        context={name}
+        no="Keep as is"
         done={`${name} is now a ${admin ? "customer user" : "customer admin"}, and signs in again to go on.`}
         action={() => setPersonRoleAction({ userId: id, role: admin ? "CUSTOMER_USER" : "CUSTOMER_ADMIN" })}
       />
       {person.disabled ? (
         <RowActionButton label="Enable" pendingLabel="Enabling…" context={name} done={`${name} may sign in again.`} action={() => enablePersonAction({ userId: id })} />
       ) : (
-        <DisablePerson id={id} name={name} />
+        <AskInRow
+          name={name}
+          label="Disable"
+          question={`Disable ${name}?`}
+          consequence="They can no longer sign in: their sessions end, and their API tokens are revoked."
+          yes="Yes, disable"
+          pendingLabel="Disabling…"
+          no="Keep enabled"
+          done={`${name} is disabled: they can no longer sign in.`}
+          danger
+          action={() => disablePersonAction({ userId: id })}
+        />
       )}
       {/* A disabled person's link does nothing: enable them first. */}
       {person.invited && !person.disabled && (
