@@ -91,9 +91,12 @@ export async function resendInvitation(actor: Actor, userId: string, now = new D
   return { mailed: await mailInvitation(person, actor, tenant.companyName, token) };
 }
 
-/** The organisation's invitation mails of the last day, counted with its row locked (lockAsAdmin). */
+/**
+ * The organisation's invitation mails of the last day, counted with its row locked
+ * (lockAsAdmin): its admins' only (an actor), not accounts an operator's CLI made for it.
+ */
 async function assertWithinDay(tx: Prisma.TransactionClient, tenantId: string, now: Date): Promise<void> {
-  const today = await tx.auditEvent.count({ where: { tenantId, action: { in: INVITED }, createdAt: { gt: new Date(now.getTime() - 86_400_000) } } });
+  const today = await tx.auditEvent.count({ where: { tenantId, actorId: { not: null }, action: { in: INVITED }, createdAt: { gt: new Date(now.getTime() - 86_400_000) } } });
   if (today >= INVITATIONS_PER_DAY) {
     throw new AppError("CONFLICT", `Your organisation has sent ${INVITATIONS_PER_DAY} invitations in the last day, the most a day allows. Send more tomorrow.`);
   }

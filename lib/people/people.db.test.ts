@@ -220,8 +220,11 @@ describe("people of one's own organisation", () => {
   it("bounds the invitations an organisation sends in a day, and invites nobody for one that has left", async () => {
     const bounded = (await db.tenant.create({ data: { customerId: "Cust7373", companyName: "Busy AS", productionUrlEncrypted: "x" } })).id;
     const busyAdmin = await account("CUSTOMER_ADMIN", bounded);
-    await db.auditEvent.createMany({ data: Array.from({ length: INVITATIONS_PER_DAY }, () => ({ action: "account.created", tenantId: bounded, actorId: busyAdmin })) });
+    await db.auditEvent.createMany({ data: Array.from({ length: INVITATIONS_PER_DAY - 1 }, () => ({ action: "account.created", tenantId: bounded, actorId: busyAdmin })) });
+    // Accounts an operator's CLI made for the organisation mailed nothing: they do not count.
+    await db.auditEvent.createMany({ data: Array.from({ length: 5 }, () => ({ action: "account.created", tenantId: bounded, actorId: null, details: { via: "operator CLI" } })) });
     signInAs(busyAdmin);
+    expect(await invitePersonAction({ name: "The last one", email: "thelast@people.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: true });
     expect(await invitePersonAction({ name: "One more", email: "onemore@people.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/the most a day allows/) });
     await db.tenant.update({ where: { id: bounded }, data: { offboardedAt: new Date() } });
     await db.auditEvent.deleteMany({ where: { tenantId: bounded } });
