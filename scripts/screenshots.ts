@@ -11,12 +11,11 @@
  * training" as the Nordlys admin (a second run is refused: the name is taken),
  * and gives Fjordline an agreement of 3 sandboxes. Writes public/screenshots/*.png.
  */
-import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET } from "./demo-accounts";
 import { timeStepOf, totpCode } from "../lib/auth/totp";
-import { outboxDir } from "../lib/notifications/mailer";
+import { listOutbox, outboxDir } from "../lib/notifications/mailer";
 
 const baseUrl = (process.argv[2] ?? process.env.NEXTAUTH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
 const outDir = path.resolve("public/screenshots");
@@ -43,11 +42,8 @@ const shot = (page: Page, file: string) => page.screenshot({ path: path.join(out
 
 /** The newest mail in the outbox whose subject has `words`, as its reader's mail client would show it. */
 async function newestMail(words: string): Promise<string> {
-  const files = (await readdir(outboxDir())).filter((f) => f.endsWith(".json")).sort().reverse();
-  for (const file of files) {
-    const mail = JSON.parse(await readFile(path.join(outboxDir(), file), "utf8")) as { subject: string; html?: string };
-    if (mail.subject.includes(words) && mail.html) return mail.html;
-  }
+  const mail = (await listOutbox(Infinity)).find((m) => m.subject.includes(words));
+  if (mail) return mail.html;
   throw new Error(`no mail about "${words}" in ${outboxDir()}: is the portal running here without SMTP_URL?`);
 }
 
