@@ -181,7 +181,7 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "account.passwordResetByMail": [
     [event("account.passwordResetByMail", { email: "i@n.example" }, { sandboxName: null }), "Ingrid Nordlys set a new password for i@n.example with a link mailed there, which signed out every session"],
   ],
-  "account.joined": [[event("account.joined", { email: "kari@n.example" }, { sandboxName: null }), "Ingrid Nordlys joined, choosing a password with the invitation mailed to kari@n.example"]],
+  "account.joined": [[event("account.joined", { email: "kari@n.example" }, { sandboxName: null }), "Ingrid Nordlys joined, choosing their first password with a link mailed to kari@n.example"]],
   "account.invitationResent": [[event("account.invitationResent", { email: "kari@n.example" }, { sandboxName: null }), "Ingrid Nordlys sent the invitation to kari@n.example again"]],
   "account.twoFactorReplaced": [
     [event("account.twoFactorReplaced", { email: "i@n.example", proof: "app" }, { sandboxName: null }), "Ingrid Nordlys moved their two-factor sign-in to a new app, proven with a code from their app, which signed out every session"],

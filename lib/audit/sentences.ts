@@ -178,7 +178,7 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "account.passwordReset": ({ who, d }) => `${who} reset the password of ${text(d.email) ?? "?"} and signed out its sessions`,
   "account.passwordChanged": ({ who }) => `${who} changed their own password, which signed out every session`,
   "account.passwordResetByMail": ({ who, d }) => `${who} set a new password for ${text(d.email) ?? "?"} with a link mailed there, which signed out every session`,
-  "account.joined": ({ who, d }) => `${who} joined, choosing a password with the invitation mailed to ${text(d.email) ?? "?"}`,
+  "account.joined": ({ who, d }) => `${who} joined, choosing their first password with a link mailed to ${text(d.email) ?? "?"}`,
   "account.twoFactorSetUp": ({ who, d }) => `${who} set up two-factor sign-in for ${text(d.email) ?? "?"}`,
   "account.twoFactorReplaced": ({ who, d }) => `${who} moved their two-factor sign-in to a new app, proven with ${proofWords(d.proof)}, which signed out every session`,
   "account.twoFactorTurnedOff": ({ who, d }) => `${who} turned off their two-factor sign-in, proven with ${proofWords(d.proof)}`,

@@ -55,12 +55,15 @@ export async function mailPasswordReset(job: PasswordResetJob, now = new Date())
   const user = await db.user.findUnique({ where: { email: job.email }, select: { id: true, email: true, name: true, disabledAt: true } });
   if (!user || user.disabledAt) return "no account";
   // Counted and made with the account's row locked: two workers' jobs for one address at the same moment cannot both pass the count.
-  const token = await db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${user.id} FOR UPDATE`;
+  const issued = await db.$transaction(async (tx) => {
+    // Read again under the lock: an account disabled since the first read gets no link.
+    const [locked] = await tx.$queryRaw<{ disabledAt: Date | null }[]>`SELECT "disabledAt" FROM "User" WHERE id = ${user.id} FOR UPDATE`;
+    if (!locked || locked.disabledAt) return "no account" as const;
     const recent = await tx.passwordReset.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
-    return recent >= RESETS_PER_HOUR ? null : issuePasswordLink(tx, user.id, now, RESET_MINUTES);
+    return recent >= RESETS_PER_HOUR ? ("too many" as const) : { token: await issuePasswordLink(tx, user.id, now, RESET_MINUTES) };
   });
-  if (!token) return "too many";
+  if (typeof issued === "string") return issued;
+  const { token } = issued;
   try {
     const mail = await renderMail(createElement(PasswordResetMail, { name: user.name, token, minutes: RESET_MINUTES }));
     await sendMail({ to: [user.email], subject: PASSWORD_RESET_SUBJECT, ...mail });
