@@ -22,6 +22,7 @@ export function RowActionButton({
   confirm,
   danger = false,
   action,
+  onDone,
 }: {
   label: string;
   pendingLabel: string;
@@ -31,6 +32,8 @@ export function RowActionButton({
   confirm?: string;
   danger?: boolean;
   action: () => Promise<ActionResult<unknown>>;
+  /** Once it worked, before the page is refreshed (a question around it goes). */
+  onDone?: () => void;
 }) {
   const router = useRouter();
   const announce = useAnnounce();
@@ -46,6 +49,7 @@ export function RowActionButton({
     setPending(false);
     if (!result.ok) return setError(result.message);
     announce(done);
+    onDone?.();
     router.refresh();
   }
 

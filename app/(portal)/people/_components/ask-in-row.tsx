@@ -10,9 +10,9 @@ const LINK_CLASS = "min-h-6 text-sm font-semibold underline";
  * A change to a person that asks first, in the row itself (as stopping a copy does on the
  * sandbox page), not in the browser's confirm(): the question stands beside whose account
  * it is and says what follows, in the page's own reading order. The keyboard goes to the
- * question, and back to the first button when it is not asked any more: answered "no", or
- * answered "yes" and the refreshed row's button turned the other way (a role's). The page
- * announcer says what changed.
+ * question, and back to the first button once it is answered, "no" or "yes" (then the
+ * refreshed row turns that button the other way, a role's, or replaces it, and the page
+ * announcer keeps the keyboard's place). The announcer says what changed.
  */
 export function AskInRow({
   name,
@@ -40,7 +40,8 @@ export function AskInRow({
   danger?: boolean;
   action: () => Promise<ActionResult<unknown>>;
 }) {
-  // Asked for this label only: once the change lands and the label turns, the question goes.
+  // Asked for this label only, and until answered: a label that turns later (another admin's
+  // change, then a refresh) never brings an old question back by itself.
   const [askedFor, setAskedFor] = useState<string | null>(null);
   const asking = askedFor === label;
   const everAsked = useRef(false);
@@ -71,7 +72,7 @@ export function AskInRow({
   return (
     <span ref={group} tabIndex={-1} role="group" aria-label={question} className="inline-flex flex-wrap items-center gap-x-3 gap-y-1">
       <span className="text-sm">{consequence}</span>
-      <RowActionButton label={yes} pendingLabel={pendingLabel} context={name} done={done} danger={danger} action={action} />
+      <RowActionButton label={yes} pendingLabel={pendingLabel} context={name} done={done} danger={danger} action={action} onDone={() => setAskedFor(null)} />
       <button type="button" onClick={() => setAskedFor(null)} className={`${LINK_CLASS} text-brand-700`}>
         {no}
         <span className="sr-only">: {name}</span>
