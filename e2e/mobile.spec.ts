@@ -72,7 +72,7 @@ test("a customer admin's pages fit a phone", async ({ page }, testInfo) => {
 test("an operator's pages fit a phone", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page, "operator@sandbox-portal.example");
-  for (const path of ["/operations", "/tenants", "/sandboxes", "/orders", "/audit"]) {
+  for (const path of ["/operations", "/tenants", "/tenants/Cust10002/people", "/sandboxes", "/orders", "/audit"]) {
     await page.goto(path);
     await expectFitsTheScreen(page, path);
   }

@@ -3,7 +3,8 @@
  * user, the invitation sent again, the mailed link followed in the person's own browser
  * and the password set there; the person signs in and has no People page. The admin then
  * makes them an admin (their session ends) and disables them (their sign-in is refused);
- * the admin's own row offers nothing to change. With axe.
+ * the admin's own row offers nothing to change. Operators read a customer's people, with
+ * when each last signed in, and change nothing there; sales reps and customers cannot. With axe.
  */
 import { expect, test, type TestInfo } from "@playwright/test";
 import { expectAccessible, mailsTo, signIn } from "./fixtures";
@@ -39,9 +40,9 @@ test("a customer admin invites a person, who joins; the admin makes them admin, 
   await expect(announcement).toHaveText(`Invitation sent to ${email}.`);
   await expect(form.getByLabel("E-mail")).toHaveValue("");
   const row = page.getByTestId("person-row").filter({ hasText: email });
-  // The columns: name, e-mail, role, sign-in, status, change.
+  // The columns: name, e-mail, role, sign-in, last signed in, status, change.
   const roleCell = row.getByRole("cell").nth(2);
-  const statusCell = row.getByRole("cell").nth(4);
+  const statusCell = row.getByRole("cell").nth(5);
   await expect(roleCell).toHaveText("Customer user");
   await expect(statusCell).toHaveText("Invited: has not set a password yet");
   const firstLink = await newestLink(testInfo, email, 1);
@@ -59,6 +60,7 @@ test("a customer admin invites a person, who joins; the admin makes them admin, 
   const invitee = await theirs.newPage();
   await invitee.goto(link);
   await expect(invitee.getByRole("heading", { name: "Welcome to Sandbox Portal" })).toBeVisible();
+  await expectAccessible(invitee, "joining by an invitation");
   const choose = invitee.getByRole("form", { name: "Choose your password" });
   await choose.getByLabel("Password", { exact: true }).fill(password);
   await choose.getByLabel("Password again").fill(password);
@@ -118,4 +120,36 @@ test("a customer admin invites a person, who joins; the admin makes them admin, 
   const own = page.getByTestId("person-row").filter({ hasText: "(you)" });
   await expect(own).toContainText(ADMIN);
   await expect(own.getByRole("button")).toHaveCount(0);
+});
+
+test("operators read a customer's people, with when each last signed in, and change nothing there", async ({ browser, page }) => {
+  // The customer's admin signs in, in a browser of their own: the sign-in is what the page shows.
+  const theirs = await browser.newContext();
+  const admin = await theirs.newPage();
+  await signIn(admin, ADMIN);
+  await theirs.close();
+
+  await signIn(page, "operator@sandbox-portal.example");
+  await page.goto("/tenants");
+  await page.getByRole("link", { name: /people of Fjordline Logistics AB$/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "People of Fjordline Logistics AB (Cust10002)" })).toBeVisible();
+  const row = page.getByTestId("person-row").filter({ hasText: ADMIN });
+  const lastSignedIn = row.getByRole("cell").nth(4);
+  await expect(lastSignedIn).toHaveText(/^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC$/);
+  await expect(row.getByRole("cell").nth(2)).toHaveText("Customer admin");
+  await expect(page.getByRole("button", { name: /^(Make|Disable|Enable|Send)/ })).toHaveCount(0);
+  await expectAccessible(page, "a customer's people, for staff");
+
+  // Nor does a sales rep (the count is no link for them), or a customer's admin, for their own organisation or another.
+  for (const who of ["sales@sandbox-portal.example", ADMIN]) {
+    const again = await browser.newContext();
+    const other = await again.newPage();
+    await signIn(other, who);
+    expect((await other.goto("/tenants/Cust10002/people"))?.status()).toBe(403);
+    if (who !== ADMIN) {
+      await other.goto("/tenants");
+      await expect(other.getByRole("link", { name: /people of Fjordline Logistics AB$/ })).toHaveCount(0);
+    }
+    await again.close();
+  }
 });

@@ -37,6 +37,8 @@ export type Permission =
   | "webhooks.manage"
   /** The portal accounts of one's own organisation: invite, change a role, disable (lib/people/). */
   | "people.manage"
+  /** Every customer's accounts, read-only (/tenants/[customerId]/people): support's, not sales'. */
+  | "people.viewAll"
   /** One's own account: its password (every role). */
   | "account.manage";
 
@@ -49,7 +51,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle", "account.manage"],
   OPERATOR: [
     "sandbox.view", "sandbox.orderForCustomer", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
-    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "servers.manage", "apiTokens.manage", "account.manage",
+    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "servers.manage", "apiTokens.manage", "people.viewAll", "account.manage",
   ],
 };
 

@@ -9,11 +9,15 @@ import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
 import { env } from "../config/env";
 
-/** Opens a session for a user who has just signed in; also forgets that user's old ones. */
+/** Opens a session for a user who has just signed in, and notes when; also forgets that user's old ones. */
 export async function startSession(userId: string, now = new Date()): Promise<string> {
   const expired = new Date(now.getTime() - env().SESSION_MAX_AGE_HOURS * 3_600_000);
   await db.userSession.deleteMany({ where: { userId, OR: [{ endedAt: { not: null } }, { createdAt: { lt: expired } }] } });
-  return (await db.userSession.create({ data: { userId }, select: { id: true } })).id;
+  const [session] = await db.$transaction([
+    db.userSession.create({ data: { userId }, select: { id: true } }),
+    db.user.update({ where: { id: userId }, data: { lastSignInAt: now }, select: { id: true } }),
+  ]);
+  return session.id;
 }
 
 /** Signing out: this browser's session only. */

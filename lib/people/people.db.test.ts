@@ -17,7 +17,9 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { invitePersonAction, resendInvitationAction, setPersonRoleAction, disablePersonAction, enablePersonAction } = await import("./actions");
-const { listPeople } = await import("./queries");
+const { listPeople, listCustomerPeople } = await import("./queries");
+const { startSession } = await import("../auth/sessions");
+const { lastSignInWords } = await import("./sign-ins-noted");
 const { INVITATIONS_PER_DAY } = await import("./invite");
 const { loadActor } = await import("../auth/load-actor");
 const { resetPassword, mailPasswordReset } = await import("../auth/password-reset");
@@ -37,7 +39,7 @@ let otherTenant = "";
 let admin = "";
 let n = 0;
 
-async function account(role: "CUSTOMER_ADMIN" | "CUSTOMER_USER" | "OPERATOR", tenantId: string | null) {
+async function account(role: "CUSTOMER_ADMIN" | "CUSTOMER_USER" | "SALES_REP" | "OPERATOR", tenantId: string | null) {
   return (await db.user.create({ data: { email: `p${++n}@people.example`, name: `Person ${n}`, role, tenantId, passwordHash: await hashPassword("people's password") } })).id;
 }
 
@@ -215,6 +217,36 @@ describe("people of one's own organisation", () => {
     ]);
     const actor = (await loadActor(admin))!;
     expect((await listPeople(actor)).people.map((p) => p.id)).not.toContain(stranger);
+  });
+
+  it("lets operators read a customer's people, with when each last signed in; not sales reps, nor any customer", async () => {
+    const member = await account("CUSTOMER_USER", ownTenant);
+    const signedIn = new Date(Date.now() - 3_600_000);
+    await startSession(member, signedIn);
+    // Staff sign in with a second factor: their actor is only made with one.
+    const operator = (await loadActor(await account("OPERATOR", null), undefined, true))!;
+    const read = await listCustomerPeople(operator, "Cust7171");
+    expect(read).toMatchObject({ companyName: "Own Org AS", customerId: "Cust7171", left: false, more: false });
+    expect(read!.people.find((p) => p.id === member)).toMatchObject({ lastSignInAt: signedIn, you: false });
+    expect(read!.people.find((p) => p.id === admin)).toMatchObject({ role: "CUSTOMER_ADMIN" });
+    expect(read!.people.map((p) => p.id)).not.toContain(operator.id);
+    expect(await listCustomerPeople(operator, "Cust0000")).toBeNull();
+
+    const salesRep = (await loadActor(await account("SALES_REP", null), undefined, true))!;
+    await expect(listCustomerPeople(salesRep, "Cust7171")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(listCustomerPeople((await loadActor(admin))!, "Cust7272")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(listCustomerPeople((await loadActor(admin))!, "Cust7171")).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("says 'never' only of an account made since sign-ins were noted, and 'not since' of an older one without one", async () => {
+    const { signInsNotedSince } = await listPeople((await loadActor(admin))!);
+    expect(signInsNotedSince).toBeInstanceOf(Date);
+    const when = (d: Date) => d.toISOString();
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date() }, signInsNotedSince, when)).toBe("Never");
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(signInsNotedSince!.getTime() - 1) }, signInsNotedSince, when)).toBe(`Not since ${signInsNotedSince!.toISOString()}`);
+    const at = new Date("2026-12-01T08:00:00Z");
+    expect(lastSignInWords({ lastSignInAt: at, createdAt: new Date(0) }, signInsNotedSince, when)).toBe(at.toISOString());
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(0) }, null, when)).toBe("Not known");
   });
 
   it("bounds the invitations an organisation sends in a day, and invites nobody for one that has left", async () => {

@@ -1,9 +1,14 @@
-/** The portal accounts of a customer admin's own organisation, for the People page. Never a secret: only whether one is set. */
+/**
+ * The portal accounts of one organisation: its own admins' People page, and staff's read-only
+ * view of a customer's (/tenants/[customerId]/people), where support looks first when someone
+ * cannot sign in. Never a secret: only whether one is set.
+ */
 import "server-only";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
-import type { Actor } from "../auth/policy";
+import { hasPermission, type Actor } from "../auth/policy";
 import type { Role } from "../generated/portal/enums";
+import { signInsNotedSince } from "./sign-ins-noted";
 
 export interface Person {
   id: string;
@@ -15,23 +20,37 @@ export interface Person {
   invited: boolean;
   twoFactor: boolean;
   singleSignOn: boolean;
+  /** The last sign-in to the web portal; null = never, or none since sign-ins were noted (sign-ins-noted.ts). */
+  lastSignInAt: Date | null;
+  createdAt: Date;
   /** The signed-in admin's own row: its role and access are not changed from here. */
   you: boolean;
 }
 
-/** The most accounts the page lists: an organisation's people, not a directory. */
+/** The most accounts a page lists: an organisation's people, not a directory. */
 export const PEOPLE_SHOWN = 500;
 
-export async function listPeople(actor: Actor): Promise<{ people: Person[]; more: boolean }> {
-  if (!actor.tenantId) throw new AppError("FORBIDDEN");
-  const rows = await db.user.findMany({
-    where: { tenantId: actor.tenantId },
-    orderBy: [{ name: "asc" }, { id: "asc" }],
-    take: PEOPLE_SHOWN + 1,
-    select: { id: true, name: true, email: true, role: true, disabledAt: true, invitedAt: true, totpSecretEncrypted: true, oidcSubject: true },
-  });
+export interface People {
+  people: Person[];
+  /** More than PEOPLE_SHOWN: the rest are not listed. */
+  more: boolean;
+  /** Since when sign-ins are noted: an older account with none noted may have signed in before. */
+  signInsNotedSince: Date | null;
+}
+
+async function peopleOf(tenantId: string, actorId: string): Promise<People> {
+  const [rows, signInsNoted] = await Promise.all([
+    db.user.findMany({
+      where: { tenantId },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      take: PEOPLE_SHOWN + 1,
+      select: { id: true, name: true, email: true, role: true, disabledAt: true, invitedAt: true, totpSecretEncrypted: true, oidcSubject: true, lastSignInAt: true, createdAt: true },
+    }),
+    signInsNotedSince(),
+  ]);
   return {
     more: rows.length > PEOPLE_SHOWN,
+    signInsNotedSince: signInsNoted,
     people: rows.slice(0, PEOPLE_SHOWN).map((u) => ({
       id: u.id,
       name: u.name,
@@ -41,7 +60,27 @@ export async function listPeople(actor: Actor): Promise<{ people: Person[]; more
       invited: u.invitedAt !== null,
       twoFactor: u.totpSecretEncrypted !== null,
       singleSignOn: u.oidcSubject !== null,
-      you: u.id === actor.id,
+      lastSignInAt: u.lastSignInAt,
+      createdAt: u.createdAt,
+      you: u.id === actorId,
     })),
   };
+}
+
+/** The actor's own organisation's people (a customer admin's People page). */
+export async function listPeople(actor: Actor): Promise<People> {
+  if (!actor.tenantId) throw new AppError("FORBIDDEN");
+  return peopleOf(actor.tenantId, actor.id);
+}
+
+/**
+ * A customer's people, for operators (support): which accounts are disabled, not joined,
+ * or on a second factor says where a failed sign-in stands, and is more than a sales rep
+ * needs. null when no customer has that id.
+ */
+export async function listCustomerPeople(actor: Actor, customerId: string): Promise<(People & { companyName: string; customerId: string; left: boolean }) | null> {
+  if (!hasPermission(actor, "people.viewAll")) throw new AppError("FORBIDDEN");
+  const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true, companyName: true, customerId: true, offboardedAt: true } });
+  if (!tenant) return null;
+  return { ...(await peopleOf(tenant.id, actor.id)), companyName: tenant.companyName, customerId: tenant.customerId, left: tenant.offboardedAt !== null };
 }

@@ -1,31 +1,17 @@
 import type { Metadata } from "next";
-import { DataTable, EmptyState } from "@/components/data-table";
+import { EmptyState } from "@/components/data-table";
+import { PeopleTable } from "@/components/people-table";
 import { requireActor } from "@/lib/auth/actor";
-import { ROLE_LABEL } from "@/lib/auth/policy";
 import { INVITATION_DAYS, INVITATIONS_PER_DAY } from "@/lib/people/invite";
-import { listPeople, PEOPLE_SHOWN, type Person } from "@/lib/people/queries";
+import { listPeople, PEOPLE_SHOWN } from "@/lib/people/queries";
 import { InvitePersonForm } from "./_components/invite-person-form";
 import { PersonActions } from "./_components/person-actions";
 
 export const metadata: Metadata = { title: "People" };
 
-/** Two-factor accounts cannot use single sign-on (lib/auth/sign-in-errors.ts), so the first that holds is how they sign in. */
-function signInLabel(p: Person): string {
-  if (p.twoFactor) return "Two-factor";
-  if (p.singleSignOn) return "Single sign-on";
-  return "Password";
-}
-
-/** Disabled first: a disabled invitee cannot join until enabled, and their link does nothing. */
-function statusLabel(p: Person): string {
-  if (p.disabled) return "Disabled";
-  if (p.invited) return "Invited: has not set a password yet";
-  return "Active";
-}
-
 export default async function PeoplePage() {
   const actor = await requireActor("people.manage");
-  const { people, more } = await listPeople(actor);
+  const { people, more, signInsNotedSince } = await listPeople(actor);
   return (
     <section aria-labelledby="people-heading" className="space-y-8">
       <div>
@@ -57,27 +43,18 @@ export default async function PeoplePage() {
         {people.length === 0 ? (
           <EmptyState>No one yet.</EmptyState>
         ) : (
-          <DataTable caption={`People of ${actor.tenantName}`} className="mt-2" columns={["Name", "E-mail", "Role", "Sign-in", "Status", "Change"]}>
-            {people.map((p) => (
-              <tr key={p.id} data-testid="person-row">
-                <td className="px-3 py-2 font-medium">
-                  {p.name}
-                  {p.you && " (you)"}
-                </td>
-                <td className="break-all px-3 py-2">{p.email}</td>
-                <td className="px-3 py-2">{ROLE_LABEL[p.role]}</td>
-                <td className="px-3 py-2">{signInLabel(p)}</td>
-                <td className="px-3 py-2">{statusLabel(p)}</td>
-                <td className="px-3 py-2">
-                  {p.you ? (
-                    <span className="text-slate-600">Another admin changes yours</span>
-                  ) : (
-                    <PersonActions person={{ id: p.id, name: p.name, email: p.email, role: p.role, disabled: p.disabled, invited: p.invited }} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+          <PeopleTable
+            caption={`People of ${actor.tenantName}`}
+            people={people}
+            signInsNotedSince={signInsNotedSince}
+            change={(p) =>
+              p.you ? (
+                <span className="text-slate-600">Another admin changes yours</span>
+              ) : (
+                <PersonActions person={{ id: p.id, name: p.name, email: p.email, role: p.role, disabled: p.disabled, invited: p.invited }} />
+              )
+            }
+          />
         )}
         {more && <p className="mt-2 text-sm text-slate-600">Only the first {PEOPLE_SHOWN} people, by name, are shown.</p>}
       </section>

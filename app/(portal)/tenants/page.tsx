@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requireActor } from "@/lib/auth/actor";
+import { hasPermission } from "@/lib/auth/policy";
 import { listTenantsForStaff } from "@/lib/tenants/queries";
 import { formatBytes } from "@/lib/format";
 import Link from "next/link";
@@ -24,7 +25,7 @@ function agreementWords(t: { entitledSandboxes: number | null; entitledPlans: un
 export const metadata: Metadata = { title: "Customers" };
 
 export default async function TenantsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  await requireActor("tenant.viewAll");
+  const actor = await requireActor("tenant.viewAll");
   const raw = await searchParams;
   const query = tenantListSchema.parse(raw);
   const state = listState(raw, query, ["q"], TENANT_DEFAULT_SORT);
@@ -41,7 +42,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         <EmptyState>{query.q || query.after || query.before ? "No customers match this search." : "No customers yet."}</EmptyState>
       ) : (
         <>
-          <TenantTable tenants={page.rows} />
+          <TenantTable tenants={page.rows} peopleLinks={hasPermission(actor, "people.viewAll")} />
           <Pager {...pageLinks("/tenants", state, page)} />
         </>
       )}
@@ -49,7 +50,8 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
   );
 }
 
-function TenantTable({ tenants }: { tenants: Awaited<ReturnType<typeof listTenantsForStaff>>["rows"] }) {
+/** `peopleLinks`: each user count leads to the customer's accounts (operators only). */
+function TenantTable({ tenants, peopleLinks }: { tenants: Awaited<ReturnType<typeof listTenantsForStaff>>["rows"]; peopleLinks: boolean }) {
   return (
     <DataTable caption="Customers" columns={["Customer id", "Company", "Production database", "Users", "Sandboxes", "Agreement"]}>
       {tenants.map((t) => (
@@ -57,7 +59,16 @@ function TenantTable({ tenants }: { tenants: Awaited<ReturnType<typeof listTenan
           <td className="px-4 py-2 font-mono">{t.customerId}</td>
           <td className="px-4 py-2">{t.companyName}</td>
           <td className="px-4 py-2">{typeof t.productionSize === "number" ? formatBytes(t.productionSize) : t.productionSize}</td>
-          <td className="px-4 py-2 tabular-nums">{t.userCount}</td>
+          <td className="px-4 py-2 tabular-nums">
+            {peopleLinks ? (
+              <Link href={`/tenants/${t.customerId}/people`} className="text-brand-700 underline">
+                {t.userCount}
+                <span className="sr-only"> people of {t.companyName}</span>
+              </Link>
+            ) : (
+              t.userCount
+            )}
+          </td>
           <td className="px-4 py-2 tabular-nums">{t.sandboxCount}</td>
           <td className="px-4 py-2">
             {agreementWords(t)}{" "}
