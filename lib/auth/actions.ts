@@ -11,6 +11,7 @@ import { offerReplacementSecret, renewRecoveryCodes, replaceTwoFactor, turnOffTw
 import { confirmTwoFactorSetup, offerTwoFactorSecret } from "./two-factor-setup";
 import { z } from "zod";
 import { endAllSessions } from "./sessions";
+import { setMailNotices } from "../notifications/mail-preference";
 
 /** Ends every session of the signed-in user, on every device, audited; the browser then signs out too. */
 export async function signOutEverywhereAction(): Promise<void> {
@@ -55,3 +56,8 @@ export const turnOffTwoFactorAction = protectedAction({ permission: "account.man
   await turnOffTwoFactor(actor, input, await clientAddress());
   return { off: true as const };
 });
+
+/** Whether the person's notices are also mailed to them (lib/notifications/mail-preference.ts). */
+export const setMailNoticesAction = protectedAction({ permission: "account.manage", schema: z.object({ mailNotices: z.boolean() }) }, ({ actor, input }) =>
+  setMailNotices(actor, input.mailNotices),
+);

@@ -12,6 +12,7 @@ import { RunFinishedMail, runFinishedSubject, type RunFinishedFacts } from "./ru
 import { AccessMail, accessSubject, type AccessFacts } from "./access-mail";
 import { OrderCancelledMail, OrderFiledMail, type OrderFacts } from "./order-mails";
 import { AlertMail } from "./alert-mail";
+import { AccountChangeMail } from "./account-change-mail";
 
 beforeAll(() => {
   process.env.NEXTAUTH_URL = "https://portal.example.com";
@@ -142,15 +143,16 @@ describe("the access mail", () => {
   });
 });
 
+const order: OrderFacts = {
+  sandboxId: "sbx1",
+  sandboxName: "Audit UAT",
+  companyName: "Nordlys Consulting",
+  customerId: "Cust12345",
+  plans: ["2 Sales Premium", "1 Complete"],
+  note: "For the spring training",
+};
+
 describe("the order mails", () => {
-  const order: OrderFacts = {
-    sandboxId: "sbx1",
-    sandboxName: "Audit UAT",
-    companyName: "Nordlys Consulting",
-    customerId: "Cust12345",
-    plans: ["2 Sales Premium", "1 Complete"],
-    note: "For the spring training",
-  };
 
   it("tells admins who filed an order for them, with its plans and note, and links to the setup", async () => {
     await expectInBoth(createElement(OrderFiledMail, { order, by: "Sam Seller" }), [
@@ -180,5 +182,16 @@ describe("the operators' alert mail", () => {
       createElement(AlertMail, { subject: 'refresh of sandbox "Audit UAT" failed', detail: "The copy was discarded.\n\nThe technical details are on the operations page.", link: "/operations/runs/r1", firstAt: new Date("2026-12-01T07:30:00Z") }),
       ['Alert: refresh of sandbox "Audit UAT" failed', "The copy was discarded.", "2026-12-01 07:30 UTC", "https://portal.example.com/operations/runs/r1"],
     );
+  });
+});
+
+describe("where notices can be stopped", () => {
+  it("says it at the foot of every notice, and of no mail about the reader's own account", async () => {
+    const stop = ["Stop these mails on your account page", "https://portal.example.com/account"];
+    await expectInBoth(createElement(RunFinishedMail, run), stop);
+    await expectInBoth(createElement(OrderFiledMail, { order, by: "Sam Seller" }), stop);
+    await expectInBoth(createElement(AlertMail, { subject: "a server does not answer", detail: "d", link: null, firstAt: new Date() }), stop);
+    const own = await renderMail(createElement(AccountChangeMail, { name: "Ingrid", change: "The password of your account was changed.", at: new Date() }));
+    expect(own.text).not.toContain("Stop these mails");
   });
 });

@@ -17,7 +17,7 @@ export const orderFiledSubject = (name: string) => `Sandbox "${name}" waits for 
 export function OrderFiledMail({ order, by }: { order: OrderFacts; by: string }) {
   const subject = orderFiledSubject(order.sandboxName);
   return (
-    <MailLayout preview={subject} heading={subject} action={{ label: "Start the setup", href: portalLink(`/sandboxes/${order.sandboxId}/setup`) }}>
+    <MailLayout notice preview={subject} heading={subject} action={{ label: "Start the setup", href: portalLink(`/sandboxes/${order.sandboxId}/setup`) }}>
       <Paragraph>{`${by} ordered the sandbox "${order.sandboxName}" for ${order.companyName}. Choose who gets access and how the copy is prepared in the setup wizard; the copy starts when you confirm.`}</Paragraph>
       <OrderFactsList order={order} />
     </MailLayout>
@@ -29,7 +29,7 @@ export const orderCancelledSubject = (name: string) => `The order for the sandbo
 export function OrderCancelledMail({ order, by, reason }: { order: OrderFacts; by: string; reason: string | null }) {
   const subject = orderCancelledSubject(order.sandboxName);
   return (
-    <MailLayout preview={subject} heading={subject} action={{ label: "See the orders", href: portalLink("/orders") }}>
+    <MailLayout notice preview={subject} heading={subject} action={{ label: "See the orders", href: portalLink("/orders") }}>
       <Paragraph>{`${by} cancelled the order for the sandbox "${order.sandboxName}" before its setup was confirmed. Nothing was copied, and the name can be used again.`}</Paragraph>
       <OrderFactsList order={order} extra={[["Reason", reason]]} />
     </MailLayout>

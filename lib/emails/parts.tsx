@@ -6,6 +6,7 @@
  */
 import type { ReactNode } from "react";
 import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { portalLink } from "./render";
 
 /** A label and its value; rows whose value is missing are left out rather than shown empty. */
 export type Fact = readonly [label: string, value: ReactNode | null | undefined];
@@ -44,7 +45,12 @@ export interface MailAction {
   href: string;
 }
 
-export function MailLayout({ preview, heading, action, children }: { preview: string; heading: string; action?: MailAction; children: ReactNode }) {
+/**
+ * `notice`: a mail the portal sends as a notice (lib/notifications/notify.ts), which its reader
+ * can turn off: the footer says where. Mails about their own account and links they asked for
+ * are not notices.
+ */
+export function MailLayout({ preview, heading, action, notice = false, children }: { preview: string; heading: string; action?: MailAction; notice?: boolean; children: ReactNode }) {
   return (
     <Html lang="en">
       <Head />
@@ -70,6 +76,12 @@ export function MailLayout({ preview, heading, action, children }: { preview: st
           <Text style={{ fontSize: 12, color: colors.muted, margin: 0 }}>
             A sandbox is a sanitized copy of production for testing and training. It is a dead end: nothing done there reaches production.
           </Text>
+          {notice && (
+            <Text style={{ fontSize: 12, color: colors.muted, margin: "8px 0 0" }}>
+              You get this as a user of Sandbox Portal. Stop these mails on your account page: <Address href={portalLink("/account")} /> (the notices stay in the
+              portal).
+            </Text>
+          )}
         </Container>
       </Body>
     </Html>

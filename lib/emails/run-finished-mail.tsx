@@ -51,7 +51,7 @@ export function RunFinishedMail(f: RunFinishedFacts) {
   const page = portalLink(`/sandboxes/${f.sandboxId}`);
   if (!f.succeeded) {
     return (
-      <MailLayout preview={subject} heading={subject} action={{ label: "Open the sandbox page", href: page }}>
+      <MailLayout notice preview={subject} heading={subject} action={{ label: "Open the sandbox page", href: page }}>
         <Facts rows={[["Sandbox", f.sandboxName], ["Customer", customer]]} />
         <Paragraph>
           <strong>What went wrong:</strong> {f.failure ?? "No reason was recorded."}
@@ -64,7 +64,7 @@ export function RunFinishedMail(f: RunFinishedFacts) {
   }
   if (f.kind === "DELETE" && f.writtenOff) {
     return (
-      <MailLayout preview={subject} heading={subject} action={{ label: "See its history", href: page }}>
+      <MailLayout notice preview={subject} heading={subject} action={{ label: "See its history", href: page }}>
         <Facts rows={[["Sandbox", f.sandboxName], ["Customer", customer]]} />
         <Paragraph>{writtenOffWords(f.writtenOff)}</Paragraph>
         <Paragraph>Everyone&apos;s access to it has ended. Production was never touched. Its history and audit stay in the portal, and its name can be used again: order a new sandbox for a fresh copy.</Paragraph>
@@ -73,14 +73,14 @@ export function RunFinishedMail(f: RunFinishedFacts) {
   }
   if (f.kind === "DELETE") {
     return (
-      <MailLayout preview={subject} heading={subject} action={{ label: "See its history", href: page }}>
+      <MailLayout notice preview={subject} heading={subject} action={{ label: "See its history", href: page }}>
         <Facts rows={[["Sandbox", f.sandboxName], ["Customer", customer], ["Took", f.tookMs === null ? null : formatDuration(f.tookMs)]]} />
         <Paragraph>Its database is gone and everyone&apos;s access to it has ended. Its history and audit stay in the portal, and its name can be used again.</Paragraph>
       </MailLayout>
     );
   }
   return (
-    <MailLayout preview={subject} heading={subject} action={{ label: "Open the sandbox page", href: page }}>
+    <MailLayout notice preview={subject} heading={subject} action={{ label: "Open the sandbox page", href: page }}>
       <Facts
         rows={[
           ["Sandbox", f.sandboxName],

@@ -1,7 +1,8 @@
 /**
  * Tells people about something: a notification in the portal (its subject,
  * linking to the page) and an e-mail built from a mail component, sent as HTML
- * with a plain-text twin, to each recipient once and apart.
+ * with a plain-text twin, to each recipient once and apart, unless they turned
+ * such mails off on their account page (User.mailNotices): the notification stays.
  */
 import type { ReactElement } from "react";
 import { db } from "../db/portal";
@@ -19,7 +20,7 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
   // A disabled account is told of nothing: its person may have left the customer.
-  const users = await db.user.findMany({ where: { id: { in: unique }, disabledAt: null }, select: { id: true, email: true } });
+  const users = await db.user.findMany({ where: { id: { in: unique }, disabledAt: null }, select: { id: true, email: true, mailNotices: true } });
   await db.notification.createMany({
     data: users.map((u) => ({ userId: u.id, message: notice.subject, link: notice.link ?? null })),
   });
@@ -27,14 +28,16 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
   // tenant's admins the operator's who refreshed their sandbox, and each other's).
   // One after another (a mail server refuses many connections at once), and one address it
   // refuses does not keep the others from theirs.
+  const mailed = users.filter((u) => u.mailNotices);
+  if (mailed.length === 0) return;
   const mail = await renderMail(notice.mail);
   let failed = 0;
-  for (const user of users) {
+  for (const user of mailed) {
     await sendMail({ to: [user.email], subject: notice.subject, ...mail }).catch((error: unknown) => {
-      if (failed++ === 0) log.error({ err: error, of: users.length }, "notification mail not sent");
+      if (failed++ === 0) log.error({ err: error, of: mailed.length }, "notification mail not sent");
     });
   }
-  if (failed > 1) log.error({ failed, of: users.length }, "notification mails not sent");
+  if (failed > 1) log.error({ failed, of: mailed.length }, "notification mails not sent");
 }
 
 export async function tenantAdminIds(tenantId: string): Promise<string[]> {

@@ -3,14 +3,16 @@ import { Fact } from "@/components/fact";
 import { requireActor } from "@/lib/auth/actor";
 import { accountSignIn } from "@/lib/auth/account-sign-in";
 import { isStaff, ROLE_LABEL } from "@/lib/auth/policy";
+import { mailNoticesOf } from "@/lib/notifications/mail-preference";
 import { AccountSettings } from "./_components/account-settings";
+import { MailNoticesForm } from "./_components/mail-notices-form";
 
 export const metadata: Metadata = { title: "Your account" };
 
 /** The signed-in person's own account: who they are to the portal, and how they sign in. */
 export default async function AccountPage() {
   const actor = await requireActor("account.manage");
-  const signIn = await accountSignIn(actor.id);
+  const [signIn, mailNotices] = await Promise.all([accountSignIn(actor.id), mailNoticesOf(actor.id)]);
   return (
     <section aria-labelledby="account-heading" className="space-y-8">
       <div>
@@ -26,6 +28,13 @@ export default async function AccountPage() {
         </dl>
       </div>
       <AccountSettings email={actor.email} twoFactor={signIn.twoFactor} singleSignOn={signIn.singleSignOn} staff={isStaff(actor)} />
+      <section aria-labelledby="mail-notices-heading" className="max-w-xl">
+        <h2 id="mail-notices-heading" className="text-lg font-semibold">
+          Notices by e-mail
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">Mails about your own sign-in (a password or second factor changed, a link to set a password) are always sent.</p>
+        <MailNoticesForm mailNotices={mailNotices} staff={isStaff(actor)} />
+      </section>
     </section>
   );
 }

@@ -1,0 +1,19 @@
+/**
+ * Whether a person's notices (a copy ready or failed, orders, alerts: notify.ts) are also
+ * mailed to them: their own choice, on their account page. Nothing here touches the mails
+ * about their own sign-in, which they always get.
+ */
+import "server-only";
+import { db } from "../db/portal";
+import type { Actor } from "../auth/policy";
+
+export async function mailNoticesOf(userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { mailNotices: true } });
+  return user?.mailNotices ?? true;
+}
+
+/** The signed-in person's own choice; nobody sets another's. */
+export async function setMailNotices(actor: Actor, mailNotices: boolean): Promise<{ mailNotices: boolean }> {
+  await db.user.update({ where: { id: actor.id }, data: { mailNotices }, select: { id: true } });
+  return { mailNotices };
+}
