@@ -11,16 +11,28 @@ const MIGRATION = "20261206161220_user_last_sign_in";
 
 let noted: Promise<Date | null> | undefined;
 
+/** PostgreSQL's "undefined_table": a database whose schema was not made by migrations. */
+const NO_SUCH_TABLE = "42P01";
+
 /** When sign-ins began to be noted; null when the database cannot tell (its history not kept by migrations). Read once per process. */
 export function signInsNotedSince(): Promise<Date | null> {
-  noted ??= db.$queryRaw<{ finishedAt: Date | null }[]>`
-    SELECT finished_at AS "finishedAt" FROM _prisma_migrations WHERE migration_name = ${MIGRATION} AND rolled_back_at IS NULL`
+  noted ??= db.$queryRaw<{ finishedAt: Date }[]>`
+    SELECT finished_at AS "finishedAt" FROM _prisma_migrations
+     WHERE migration_name = ${MIGRATION} AND finished_at IS NOT NULL AND rolled_back_at IS NULL
+     ORDER BY finished_at DESC LIMIT 1`
     .then((rows) => rows[0]?.finishedAt ?? null)
     .catch((error: unknown) => {
+      if (hasCode(error, NO_SUCH_TABLE)) return null;
       noted = undefined; // asked again next time: a passing fault is not kept for the process's life
       throw error;
     });
   return noted;
+}
+
+/** A raw query's error through the pg adapter: Prisma's P2010 carries the server's SQLSTATE as the driver adapter's originalCode. */
+function hasCode(error: unknown, code: string): boolean {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta;
+  return meta?.driverAdapterError?.cause?.originalCode === code;
 }
 
 /** What a row says of an account's last sign-in: its moment, "Never", or that none was noted since `notedSince`. */

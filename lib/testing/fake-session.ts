@@ -18,7 +18,7 @@ export async function getServerSession(): Promise<FakeSession | null> {
     const { startSession } = await import("../auth/sessions");
     // A deleted account signs nobody in: its token names no session.
     const exists = await db.user.findUnique({ where: { id: session.current.userId }, select: { id: true } });
-    if (exists) session.current.sessionId = await startSession(session.current.userId);
+    if (exists) session.current.sessionId = await startSession(session.current.userId, session.current.authAt === undefined ? undefined : new Date(session.current.authAt * 1000));
   }
   return session.current;
 }
