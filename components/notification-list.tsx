@@ -114,6 +114,11 @@ export function NotificationList({ items, unread }: { items: Item[]; unread: num
             ))}
           </ul>
         )}
+        <p className="mt-2 border-t border-slate-100 pt-2 text-xs">
+          <Link href="/account#mail-notices-heading" onClick={() => close(false)} className="text-brand-700 underline">
+            Mailed to you too? Choose on your account page
+          </Link>
+        </p>
       </div>
     </details>
   );

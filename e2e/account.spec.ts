@@ -1,6 +1,7 @@
 /**
- * A person's own choice of notices by e-mail, on their account page: on for a new account,
- * turned off with its Save (not by the click alone), said once saved, and kept. With axe.
+ * A person's own choice of notices by e-mail, on their account page (linked from the
+ * notifications menu): on for a new account, turned off with its Save (not by the click
+ * alone), said once saved, and kept. With axe.
  */
 import { expect, test } from "@playwright/test";
 import { accountOfItsOwn, expectAccessible, signIn } from "./fixtures";
@@ -8,7 +9,10 @@ import { accountOfItsOwn, expectAccessible, signIn } from "./fixtures";
 test("a person stops notice mails on their account page, and the choice is kept", async ({ page }, testInfo) => {
   const email = await accountOfItsOwn(testInfo, "quinn", "Quinn Quiet");
   await signIn(page, email);
-  await page.getByRole("link", { name: "Quinn Quiet: your account" }).click();
+  // The notifications menu says where the choice is.
+  await page.getByTestId("notifications").locator("summary").click();
+  await page.getByRole("link", { name: "Mailed to you too? Choose on your account page" }).click();
+  await expect(page).toHaveURL(/\/account#mail-notices-heading$/);
   const form = page.getByRole("form", { name: "Notices by e-mail" });
   const box = form.getByLabel("E-mail me the portal's notices");
   await expect(box).toBeChecked();

@@ -46,6 +46,7 @@ export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"
       subject: alertSubject(alert.subject),
       link: alert.link,
       mail: createElement(AlertMail, { subject: alert.subject, detail: alert.detail, link: alert.link ?? null, firstAt }),
+      always: true,
     },
   );
   return "notified";

@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   "account.passwordChanged",
   "account.passwordResetByMail",
   "account.joined",
+  "account.mailNotices",
   "account.twoFactorSetUp",
   "account.twoFactorReplaced",
   "account.twoFactorTurnedOff",

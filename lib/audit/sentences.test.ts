@@ -182,6 +182,10 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
     [event("account.passwordResetByMail", { email: "i@n.example" }, { sandboxName: null }), "Ingrid Nordlys set a new password for i@n.example with a link mailed there, which signed out every session"],
   ],
   "account.joined": [[event("account.joined", { email: "kari@n.example" }, { sandboxName: null }), "Ingrid Nordlys joined, choosing their first password with a link mailed to kari@n.example"]],
+  "account.mailNotices": [
+    [event("account.mailNotices", { mailNotices: false }, { sandboxName: null }), "Ingrid Nordlys stopped the portal's notices by e-mail"],
+    [event("account.mailNotices", { mailNotices: true }, { sandboxName: null }), "Ingrid Nordlys asked for the portal's notices by e-mail"],
+  ],
   "account.invitationResent": [[event("account.invitationResent", { email: "kari@n.example" }, { sandboxName: null }), "Ingrid Nordlys sent the invitation to kari@n.example again"]],
   "account.twoFactorReplaced": [
     [event("account.twoFactorReplaced", { email: "i@n.example", proof: "app" }, { sandboxName: null }), "Ingrid Nordlys moved their two-factor sign-in to a new app, proven with a code from their app, which signed out every session"],

@@ -14,7 +14,7 @@ export const alertSubject = (subject: string) => `Alert: ${subject}`;
 export function AlertMail(f: AlertFacts) {
   const subject = alertSubject(f.subject);
   return (
-    <MailLayout notice preview={subject} heading={subject} action={f.link ? { label: "Look into it", href: portalLink(f.link) } : undefined}>
+    <MailLayout preview={subject} heading={subject} action={f.link ? { label: "Look into it", href: portalLink(f.link) } : undefined}>
       {f.detail.split(/\n{2,}/).map((part) => (
         <Paragraph key={part}>{part}</Paragraph>
       ))}

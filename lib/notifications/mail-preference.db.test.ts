@@ -1,7 +1,7 @@
 /**
  * A person who turned notice mails off still gets the notice in the portal, and no mail;
- * others get both. Only the signed-in person sets their own choice, and the mails about
- * their own sign-in do not heed it.
+ * others get both. Only the signed-in person sets their own choice (audited), and neither
+ * operators' alerts nor the mails about one's own sign-in heed it.
  */
 import { createElement } from "react";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -18,6 +18,7 @@ const { setMailNoticesAction } = await import("../auth/actions");
 const { mailNoticesOf } = await import("./mail-preference");
 const { hashPassword } = await import("../auth/password");
 const { noticeAccountChange } = await import("../auth/account-notice");
+const { raiseAlert } = await import("../alerts/raise");
 
 let tenantId = "";
 let n = 0;
@@ -42,6 +43,7 @@ describe("notices by e-mail", () => {
     expect(await setMailNoticesAction({ mailNotices: false })).toEqual({ ok: true, data: { mailNotices: false } });
     expect(await mailNoticesOf(quiet)).toBe(false);
     expect(await mailNoticesOf(other)).toBe(true);
+    expect(await db.auditEvent.findMany({ where: { action: "account.mailNotices" }, select: { actorId: true, details: true } })).toEqual([{ actorId: quiet, details: { mailNotices: false } }]);
   });
 
   it("off: the notice is in the portal and no mail goes; on: both", async () => {
@@ -52,6 +54,13 @@ describe("notices by e-mail", () => {
     expect(await db.notification.count({ where: { userId: { in: [quiet, told] }, message: "Sandbox UAT is ready" } })).toBe(2);
     expect(await mailsTo(await emailOf(quiet))).toHaveLength(0);
     expect((await mailsTo(await emailOf(told))).map((m) => m.subject)).toEqual(["Sandbox UAT is ready"]);
+  });
+
+  it("off: an operator's alert is still mailed", async () => {
+    const operator = (await db.user.create({ data: { email: "op@mail-pref.example", name: "On Call", role: "OPERATOR", passwordHash: "x", mailNotices: false } })).id;
+    expect(await raiseAlert({ key: "mail-pref-test", subject: "a server does not answer", detail: "d" })).toBe("notified");
+    expect(await db.notification.count({ where: { userId: operator } })).toBe(1);
+    expect((await mailsTo("op@mail-pref.example")).map((m) => m.subject)).toEqual([expect.stringContaining("a server does not answer")]);
   });
 
   it("off: a change to the person's own sign-in is still mailed", async () => {

@@ -3,6 +3,8 @@
  * linking to the page) and an e-mail built from a mail component, sent as HTML
  * with a plain-text twin, to each recipient once and apart, unless they turned
  * such mails off on their account page (User.mailNotices): the notification stays.
+ * Operators' alerts are mailed whatever the choice (`always`): on call, nobody
+ * watches the bell.
  */
 import type { ReactElement } from "react";
 import { db } from "../db/portal";
@@ -14,6 +16,8 @@ export interface Notice {
   subject: string;
   link?: string;
   mail: ReactElement;
+  /** Mailed even to those who stopped notice mails (operators' alerts). */
+  always?: boolean;
 }
 
 export async function notifyUsers(userIds: string[], notice: Notice): Promise<void> {
@@ -28,7 +32,7 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
   // tenant's admins the operator's who refreshed their sandbox, and each other's).
   // One after another (a mail server refuses many connections at once), and one address it
   // refuses does not keep the others from theirs.
-  const mailed = users.filter((u) => u.mailNotices);
+  const mailed = notice.always ? users : users.filter((u) => u.mailNotices);
   if (mailed.length === 0) return;
   const mail = await renderMail(notice.mail);
   let failed = 0;

@@ -32,8 +32,11 @@ export default async function AccountPage() {
         <h2 id="mail-notices-heading" className="text-lg font-semibold">
           Notices by e-mail
         </h2>
-        <p className="mt-1 text-sm text-slate-600">Mails about your own sign-in (a password or second factor changed, a link to set a password) are always sent.</p>
-        <MailNoticesForm mailNotices={mailNotices} staff={isStaff(actor)} />
+        <p className="mt-1 text-sm text-slate-600">
+          Mails about your own sign-in (a password or second factor changed, a link to set a password), and a sandbox&apos;s access mails to the people
+          given access in its setup, are always sent{actor.role === "OPERATOR" ? ", and so are operators' alerts" : ""}.
+        </p>
+        <MailNoticesForm mailNotices={mailNotices} />
       </section>
     </section>
   );

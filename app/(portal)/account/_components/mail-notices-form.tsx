@@ -11,7 +11,7 @@ import { setMailNoticesAction } from "@/lib/auth/actions";
  * Whether the portal's notices are also mailed: saved with its button (a box that saved as
  * it was clicked would change something before the person meant to), and said once saved.
  */
-export function MailNoticesForm({ mailNotices, staff }: { mailNotices: boolean; staff: boolean }) {
+export function MailNoticesForm({ mailNotices }: { mailNotices: boolean }) {
   const [checked, setChecked] = useState(mailNotices);
   const [saved, setSaved] = useState(mailNotices);
   const [pending, setPending] = useState(false);
@@ -19,6 +19,7 @@ export function MailNoticesForm({ mailNotices, staff }: { mailNotices: boolean; 
 
   async function save(event: FormEvent) {
     event.preventDefault();
+    if (pending) return;
     setPending(true);
     setStatus(null);
     const result = await callAction(() => setMailNoticesAction({ mailNotices: checked }));
@@ -29,12 +30,16 @@ export function MailNoticesForm({ mailNotices, staff }: { mailNotices: boolean; 
   }
 
   return (
-    <form onSubmit={(event) => void save(event)} aria-label="Notices by e-mail" className="mt-3 space-y-3">
+    <form onSubmit={(event) => void save(event)} aria-labelledby="mail-notices-heading" className="mt-3 space-y-3">
       <CheckboxField
         label="E-mail me the portal's notices"
-        hint={`A copy ready or failed, a refresh done, orders filed or cancelled${staff ? ", and operators' alerts" : " for your organisation"}. They are under Notifications either way.`}
+        hint="A copy ready or failed, a refresh done, an order filed or cancelled. They are under Notifications either way."
         checked={checked}
-        onChange={(event) => setChecked(event.target.checked)}
+        onChange={(event) => {
+          setChecked(event.target.checked);
+          // What was said of the last save no longer holds once the box is changed again.
+          setStatus(null);
+        }}
       />
       <FormStatus message={status?.message ?? null} tone={status?.tone} testId="mail-notices-status" />
       <SubmitButton pending={pending} pendingLabel="Saving…" tone="secondary" aria-describedby={checked === saved ? undefined : "mail-notices-unsaved"}>
