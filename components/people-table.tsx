@@ -21,7 +21,7 @@ function statusLabel(p: Person): string {
 
 /**
  * One organisation's accounts: who they are, how and when they last signed in, and their
- * status. `change` adds the last column (a customer admin's buttons); staff read without it.
+ * status. `change` adds the last column (a customer admin's buttons); operators read without it.
  */
 export function PeopleTable({
   caption,

@@ -1,5 +1,5 @@
 /**
- * The portal accounts of one organisation: its own admins' People page, and staff's read-only
+ * The portal accounts of one organisation: its own admins' People page, and operators' read-only
  * view of a customer's (/tenants/[customerId]/people), where support looks first when someone
  * cannot sign in. Never a secret: only whether one is set.
  */
