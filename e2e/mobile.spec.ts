@@ -1,5 +1,5 @@
 /**
- * Every main page at a phone's width (390 px): nothing wider than the screen, the
+ * Every main page, and the setup wizard's first steps, at a phone's width (390 px): nothing wider than the screen, the
  * header's buttons and unread count whole, and the notifications panel inside
  * the screen when opened. For a customer admin and for an operator.
  */
@@ -64,6 +64,15 @@ test("a customer admin's pages fit a phone", async ({ page }, testInfo) => {
   await expect(page.getByRole("heading", { name: sandboxName, level: 1 })).toBeVisible();
   await expectFitsTheScreen(page, page.url());
   await expectAccessible(page, "a phone-width page");
+  // The setup wizard's first steps, the e-mail step's preview of long addresses too.
+  await page.goto(`${page.url()}/setup`);
+  const step = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
+  await expect(step).toContainText("Step 1 of 6: Access");
+  await expectFitsTheScreen(page, "the wizard's access step");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(step).toContainText("Step 2 of 6: E-mail");
+  await expect(page.getByTestId("email-preview")).toBeVisible();
+  await expectFitsTheScreen(page, "the wizard's e-mail step");
   const cleanup = await connectToServerDatabase(testInfo);
   await cleanup.query(`DELETE FROM "Sandbox" WHERE name = $1`, [sandboxName]);
   await cleanup.end();

@@ -25,9 +25,15 @@ export function StepEmail({ form, data, confirmations, setConfirmations }: StepP
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
-        No e-mail may leave the sandbox for a real person. Every address in the copy is rewritten so that it ends in a domain that accepts
-        mail for no one you know.
+        No e-mail may leave the sandbox for a real person. Every address in the copy is rewritten so that it no longer reaches its owner:
+        name@company.com becomes name_company.com@{domain}.
       </p>
+      {domain === DEFAULT_INVALIDATION_DOMAIN && (
+        <p className="text-sm text-slate-700" data-testid="public-inbox-note">
+          {DEFAULT_INVALIDATION_DOMAIN} is a public test mail service: what the sandbox sends there can be read by anyone who guesses an address. Keep
+          mailings paused in the sandbox, or use a domain of your own that accepts no mail.
+        </p>
+      )}
       <TextField
         label="E-mail invalidation domain"
         hint={`A host name such as ${DEFAULT_INVALIDATION_DOMAIN} (the default).`}
@@ -63,7 +69,8 @@ export function StepEmail({ form, data, confirmations, setConfirmations }: StepP
         {data.sampleEmails.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">Your CRM holds no e-mail addresses.</p>
         ) : (
-          <table className="mt-2 text-sm" data-testid="email-preview">
+          // Long addresses wrap inside the screen rather than widen the page on a phone.
+          <table className="mt-2 w-full max-w-3xl table-fixed text-sm" data-testid="email-preview">
             <caption className="sr-only">Addresses before and after the copy</caption>
             <thead className="text-left">
               <tr>
@@ -74,8 +81,8 @@ export function StepEmail({ form, data, confirmations, setConfirmations }: StepP
             <tbody>
               {data.sampleEmails.map((e) => (
                 <tr key={e}>
-                  <td className="py-1 pr-6">{e}</td>
-                  <td className="py-1 font-mono">{rewriteEmail(e, domain)}</td>
+                  <td className="break-all py-1 pr-6 align-top">{e}</td>
+                  <td className="break-all py-1 align-top font-mono">{rewriteEmail(e, domain)}</td>
                 </tr>
               ))}
             </tbody>
