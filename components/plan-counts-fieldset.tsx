@@ -57,7 +57,8 @@ export function PlanCountsFieldset({
                 aria-invalid={error ? true : undefined}
                 aria-describedby={error ? `${id}-${plan}-error` : undefined}
                 className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-[invalid=true]:border-red-600"
-                {...register(`planCounts.${plan}`, { valueAsNumber: true })}
+                // deps: a change here checks the group again, so its total's error goes once the total is right.
+                {...register(`planCounts.${plan}`, { valueAsNumber: true, deps: ["planCounts"] })}
               />
               {error && (
                 <p id={`${id}-${plan}-error`} className="mt-1 text-sm text-red-700">

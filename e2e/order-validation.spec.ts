@@ -38,6 +38,11 @@ test.describe("order validation and permissions", () => {
     await page.getByLabel(/not a backup/).check();
     await page.getByRole("button", { name: "Order and continue to setup" }).click();
     await expect(page.getByRole("spinbutton", { name: "Sales Essentials" })).toBeFocused();
+    // The total's error goes as soon as the total is right, and comes back when it is wrong again.
+    await page.getByLabel("Sales Essentials").fill("1");
+    await expect(page.getByText("Order at least one user plan in all.")).toHaveCount(0);
+    await page.getByLabel("Sales Essentials").fill("0");
+    await expect(page.getByText("Order at least one user plan in all.")).toBeVisible();
 
     await page.getByLabel("Sandbox name").fill("bad/name!");
     await page.getByLabel("Marketing").fill("101");
