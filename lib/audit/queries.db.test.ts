@@ -98,6 +98,26 @@ describe("the audit log's filters and pages", () => {
     expect(await list(actor("CUSTOMER_ADMIN", null))).toEqual([]);
   });
 
+  it("never shows a customer where its production database runs, in the sentence or the details; staff see it", async () => {
+    const event = await db.auditEvent.create({
+      data: { action: "tenant.productionUrl.changed", tenantId: ids.tenantC, details: { via: "operator CLI", production: "db7.hosting.example:5432" } },
+    });
+    try {
+      const admin = actor("CUSTOMER_ADMIN", ids.tenantC, "someone");
+      const seen = (await list(admin)).find((e) => e.id === event.id)!;
+      expect(seen.sentence).toBe("An operator (CLI) changed the production address of Bergen Bakeri");
+      expect(seen.details).toEqual({ via: "operator CLI" });
+      const exported = [];
+      for await (const e of eachAuditEvent(admin, query({}))) exported.push(e);
+      expect(JSON.stringify(exported)).not.toContain("db7.hosting.example");
+      const staff = (await list(operator)).find((e) => e.id === event.id)!;
+      expect(staff.sentence).toContain("to db7.hosting.example:5432");
+      expect(staff.details).toMatchObject({ production: "db7.hosting.example:5432" });
+    } finally {
+      await db.auditEvent.delete({ where: { id: event.id } });
+    }
+  });
+
   it("pages by (createdAt, id): rows with equal timestamps neither repeat nor go missing, in both directions", async () => {
     const all = (await db.auditEvent.findMany({ where: { tenantId: ids.tenantC }, select: { id: true } })).map((r) => r.id);
     const first = await listAuditEvents(operator, query({ tenant: "Cust3" }));

@@ -102,14 +102,27 @@ export async function listAuditEvents(actor: Actor, query: AuditQuery, { pageSiz
   const last = page.at(-1);
   const position = (e: { createdAt: Date; id: string } | undefined) => (e ? { createdAt: e.createdAt, id: e.id } : null);
   return {
-    events: await withWords(client, page),
+    events: await withWords(client, actor, page),
     newer: (newerFirst ? Boolean(query.before) : more) ? position(first) : null,
     older: (newerFirst ? more : true) ? position(last) : null,
   };
 }
 
-/** Each event's sandbox name (from its target: names change, and deleted sandboxes keep theirs) and its sentence. */
-async function withWords(client: PrismaClient, events: Prisma.AuditEventGetPayload<{ select: typeof EVENT_SELECT }>[]): Promise<AuditPage["events"]> {
+/**
+ * What only staff read of an event's details: the host and port of a customer's production
+ * database. Its customer knows its own CRM by name; where the database runs is the hosting's,
+ * and no user sees a host (the portal's rule), on the page, in its details or in the export.
+ */
+const STAFF_ONLY_DETAILS = ["production"];
+
+function forReader(actor: Actor, details: Prisma.JsonValue): Prisma.JsonValue {
+  if (isStaff(actor) || details === null || typeof details !== "object" || Array.isArray(details)) return details;
+  return Object.fromEntries(Object.entries(details).filter(([key]) => !STAFF_ONLY_DETAILS.includes(key)));
+}
+
+/** Each event's sandbox name (from its target: names change, and deleted sandboxes keep theirs) and its sentence, with the details its reader may see. */
+async function withWords(client: PrismaClient, actor: Actor, rows: Prisma.AuditEventGetPayload<{ select: typeof EVENT_SELECT }>[]): Promise<AuditPage["events"]> {
+  const events = rows.map((e) => ({ ...e, details: forReader(actor, e.details) }));
   const targetIds = [...new Set(events.flatMap((e) => (e.targetId ? [e.targetId] : [])))];
   const sandboxes = targetIds.length ? await client.sandbox.findMany({ where: { id: { in: targetIds } }, select: { id: true, name: true } }) : [];
   const names = new Map(sandboxes.map((s) => [s.id, s.name]));

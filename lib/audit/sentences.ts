@@ -138,8 +138,9 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     return `${who} ${d.ticked === false ? "unticked" : "ticked"} “${item}” on the checklist of ${sandbox}${forTenant}`;
   },
   "tenant.registered": ({ who, d }) =>
-    `${who} registered the customer ${text(d.customerId) ?? "?"} with its production on ${text(d.production) ?? "?"}${text(d.pinnedTo) ? `, its sandboxes pinned to the server “${text(d.pinnedTo)}”` : ""}`,
-  "tenant.productionUrl.changed": ({ who, ofTenant, d }) => `${who} changed the production address${ofTenant} to ${text(d.production) ?? "?"}`,
+    `${who} registered the customer ${text(d.customerId) ?? "?"}${text(d.production) ? ` with its production on ${text(d.production)}` : ""}${text(d.pinnedTo) ? `, its sandboxes pinned to the server “${text(d.pinnedTo)}”` : ""}`,
+  // A customer reads these without the host (queries.ts): the sentence then stops before it.
+  "tenant.productionUrl.changed": ({ who, ofTenant, d }) => `${who} changed the production address${ofTenant}${text(d.production) ? ` to ${text(d.production)}` : ""}`,
   "tenant.copyRate.changed": ({ who, ofTenant, d }) => {
     const to = d.toMBps;
     const rate = typeof to !== "number" ? "the default" : to === 0 ? "no limit" : `${to} MB/s`;
