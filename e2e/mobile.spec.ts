@@ -60,12 +60,15 @@ test("a customer admin's pages fit a phone", async ({ page }, testInfo) => {
     await expectFitsTheScreen(page, path);
   }
   await page.goto("/sandboxes");
-  await page.getByTestId("sandbox-row").filter({ hasText: sandboxName }).getByRole("link").first().click();
+  const row = page.getByTestId("sandbox-row").filter({ hasText: sandboxName });
+  // Waiting for its setup, the row says where that is.
+  await expect(row.getByRole("link", { name: new RegExp(`^Continue the setup\\s*: ${sandboxName}$`) })).toHaveAttribute("href", /\/setup$/);
+  await row.getByRole("link").first().click();
   await expect(page.getByRole("heading", { name: sandboxName, level: 1 })).toBeVisible();
   await expectFitsTheScreen(page, page.url());
   await expectAccessible(page, "a phone-width page");
   // The setup wizard's first steps, the e-mail step's preview of long addresses too.
-  await page.goto(`${page.url()}/setup`);
+  await page.getByRole("link", { name: "Continue the setup" }).click();
   const step = page.getByRole("heading", { level: 2, name: /^Step \d of 6/ });
   await expect(step).toContainText("Step 1 of 6: Access");
   await expectFitsTheScreen(page, "the wizard's access step");

@@ -28,6 +28,7 @@ export default async function SandboxesPage({ searchParams }: Props) {
   const filtered = filters.some((k) => query[k] !== undefined);
   const [page, deletedCount] = await Promise.all([listSandboxes(actor, query), countDeletedSandboxes(actor)]);
   const mayOrder = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer");
+  const mayConfigure = hasPermission(actor, "sandbox.configure");
   const showDeleted = query.deleted === "shown";
   const withoutDeleted = new URLSearchParams([...state].filter(([key]) => key !== "deleted"));
   return (
@@ -91,7 +92,18 @@ export default async function SandboxesPage({ searchParams }: Props) {
                   <td className="px-4 py-2">{formatWhen(s.snapshotAt)}</td>
                   <td className="px-4 py-2">{formatWhen(s.lastRefreshedAt)}</td>
                   <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>
-                  <td className="px-4 py-2">{signInUrl ? <OpenSandboxLink url={signInUrl} name={s.name} compact /> : "—"}</td>
+                  <td className="px-4 py-2">
+                    {signInUrl ? (
+                      <OpenSandboxLink url={signInUrl} name={s.name} compact />
+                    ) : s.status === "AWAITING_SETUP" && mayConfigure ? (
+                      // Nothing to sign in to yet: what it waits for is its setup, so the row says where that is.
+                      <Link href={`/sandboxes/${s.id}/setup`} className="whitespace-nowrap text-sm font-medium text-brand-700 underline">
+                        Continue the setup<span className="sr-only">: {s.name}</span>
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
                 </tr>
               );
             })}

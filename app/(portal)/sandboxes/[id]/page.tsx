@@ -95,14 +95,13 @@ export default async function SandboxPage({ params, searchParams }: Props) {
       </div>
 
       {sandbox.status === "AWAITING_SETUP" && (
-        <p className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm">
-          This sandbox is waiting for its setup.{" "}
+        <p className="flex flex-wrap items-center gap-3 rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm">
+          This sandbox is waiting for its setup: who gets access, where e-mail goes, what comes along.
           {can("sandbox.configure") && (
-            <Link href={`/sandboxes/${sandbox.id}/setup`} className="font-medium text-brand-700 underline">
-              Open the setup wizard
+            <Link href={`/sandboxes/${sandbox.id}/setup`} className="rounded-md bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
+              Continue the setup
             </Link>
           )}
-          {can("sandbox.configure") && managesOrder && " · "}
           {managesOrder && (
             <Link href={`/orders/${sandbox.id}`} className="font-medium text-brand-700 underline">
               Change or cancel the order
