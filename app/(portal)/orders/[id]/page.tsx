@@ -74,7 +74,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           {order.status === "CANCELLED" ? "This order was cancelled." : "The setup was confirmed, so the order can no longer change."}{" "}
           {order.status !== "CANCELLED" && (
             <Link href={`/sandboxes/${order.id}`} className="text-brand-700 underline">
-              Open the sandbox
+              See the sandbox&apos;s page
             </Link>
           )}
         </p>

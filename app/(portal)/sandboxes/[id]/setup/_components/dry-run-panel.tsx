@@ -10,9 +10,9 @@ export function DryRunPanel({ result: r }: { result: DryRunResult }) {
       ? [["Companies chosen (partial copy)", n(r.share.companies)] as [string, string], ["Customer records copied with them", `${n(r.share.records)} (about ${formatBytes(r.share.bytes)})`] as [string, string]]
       : []),
     ["People who can log in to the sandbox", n(r.usersGivenAccess)],
-    ["Production users who lose their login", n(r.associatesLosingLogin)],
+    ["CRM users without a login in the sandbox (production keeps theirs)", n(r.associatesLosingLogin)],
     ["E-mail addresses rewritten", n(r.addressesRewritten)],
-    ["Inbox accounts that lose their logins", n(r.inboxAccountsLosingLogins)],
+    ["Inbox accounts without their mail logins in the sandbox", n(r.inboxAccountsLosingLogins)],
     ["Inbox messages removed", n(r.inboxMessagesRemoved)],
     ["Service mailboxes replaced by one sandbox mailbox", n(r.serviceMailboxesReplaced)],
     ["Open, pending and postponed tickets closed", n(r.openTicketsToClose)],
