@@ -290,7 +290,7 @@ async function productionEncoding(production: pg.ClientBase): Promise<string> {
   return rows[0]?.enc ?? "UTF8";
 }
 
-/** A table as a progress step names it: the contract's as they are, production's own quoted (untrusted-text.ts). */
+/** A table as a progress step names it: the contract's in words ("ticket message", not ticket_message), production's own quoted as they are (untrusted-text.ts). */
 function tableShown(table: string): string {
-  return contractTable(table) ? table : quoted(table);
+  return contractTable(table) ? table.replaceAll("_", " ") : quoted(table);
 }
