@@ -97,7 +97,8 @@ test.describe("ordering a sandbox", () => {
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByLabel("E-mail invalidation domain").fill("resume.example");
     await page.getByRole("button", { name: "Save and finish later" }).click();
-    await expect(page).toHaveURL(/\/orders$/);
+    await expect(page).toHaveURL(/\/orders\?saved=/);
+    await expect(page.getByTestId("setup-saved")).toContainText(`Your choices for “${name}” are saved.`);
     await expect(page.getByRole("link", { name: new RegExp(`^${name}`) })).toBeVisible();
     await expect(page.getByText("setup in progress").first()).toBeVisible();
     await page.goto(setupUrl);

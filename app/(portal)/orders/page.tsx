@@ -24,7 +24,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const canSee = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer") || hasPermission(actor, "tenant.viewAll");
   if (!canSee) forbidden();
   const raw = await searchParams;
-  const { filed, cancelled } = raw;
+  const { filed, cancelled, saved } = raw;
   const query = orderListSchema.parse(raw);
   const staff = isStaff(actor);
   const filters = staff ? SANDBOX_FILTER_KEYS : SANDBOX_FILTER_KEYS.filter((k) => k !== "customer");
@@ -32,6 +32,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const page = await listOrders(actor, query);
   const orders = page.rows;
   const justFiled = typeof filed === "string" ? orders.find((o) => o.id === filed) : undefined;
+  // Only an order this reader can see is named: the id comes from the address bar.
+  const justSaved = typeof saved === "string" ? orders.find((o) => o.id === saved) : undefined;
   const newOrderLink = hasPermission(actor, "sandbox.orderForCustomer")
     ? { href: "/sandboxes/new", label: "New order for a customer" }
     : hasPermission(actor, "sandbox.order")
@@ -55,6 +57,15 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         {justFiled && (
           <ArrivalMessage testId="order-filed">
             Order “{justFiled.name}” filed for {justFiled.tenant.companyName}. Their admins have been asked to run the setup.
+          </ArrivalMessage>
+        )}
+        {justSaved && (
+          <ArrivalMessage testId="setup-saved">
+            Your choices for “{justSaved.name}” are saved.{" "}
+            <Link href={`/sandboxes/${justSaved.id}/setup`} className="font-medium text-brand-700 underline">
+              Continue the setup
+            </Link>{" "}
+            whenever you are ready, from here or from the sandbox&apos;s page.
           </ArrivalMessage>
         )}
         {cancelled && (

@@ -133,7 +133,8 @@ export function SetupWizard(props: {
     setPending("leave");
     const saved = await save(step);
     setPending(null);
-    if (saved) router.push("/orders");
+    // The orders page says what was kept and where to go on from.
+    if (saved) router.push(`/orders?saved=${encodeURIComponent(props.sandbox.id)}`);
     else setFormError((e) => e ?? "Fix the highlighted fields first, or go back to a step without errors.");
   }
 
