@@ -16,11 +16,19 @@ export function EntitlementsPanel({ use, audience }: { use: EntitlementUse; audi
       return entitled === null ? [] : [{ label: `${PLAN_LABEL[plan]} plans`, entitled, used }];
     }),
   ];
+  // Said before the form is filled in, not only when its order is refused.
+  const noSandboxLeft = audience === "customer" && use.sandboxes.entitled !== null && use.sandboxes.used >= use.sandboxes.entitled;
   return (
     <section aria-labelledby="entitlements-heading" className="rounded-lg border border-slate-200 bg-white p-4" data-testid="entitlements">
       <h2 id="entitlements-heading" className="text-base font-semibold">
         {words.heading}
       </h2>
+      {noSandboxLeft && (
+        <p className="mt-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-testid="no-sandbox-left">
+          Every sandbox your agreement covers is in use, so a new order would be refused. Delete a sandbox you no longer need, or ask your sales rep to
+          order this one for you.
+        </p>
+      )}
       {limited.length === 0 ? (
         <p className="mt-2 text-sm text-slate-700">{words.none}</p>
       ) : (

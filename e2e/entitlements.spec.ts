@@ -52,6 +52,16 @@ test("a sales rep sets what a customer's agreement covers; its admin sees what i
     await page.getByLabel(/not a backup/).check();
     await page.getByRole("button", { name: "File the order" }).click();
     await expect(page.getByTestId("order-filed")).toBeVisible();
+
+    // With every covered sandbox in use, its admin is told before filling the form in.
+    await portal.query(
+      `UPDATE "Tenant" t SET "entitledSandboxes" = (SELECT count(*) FROM "Sandbox" s WHERE s."tenantId" = t.id AND s.status NOT IN ('DELETED', 'CANCELLED')) WHERE "customerId" = 'Cust10003'`,
+    );
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await signIn(page, "admin@bergenbakeri.example");
+    await page.goto("/sandboxes/new");
+    await expect(page.getByTestId("no-sandbox-left")).toContainText("Every sandbox your agreement covers is in use");
   } finally {
     // Later journeys order for this customer: give it back its unlimited agreement.
     await portal.query(`UPDATE "Tenant" SET "entitledSandboxes" = NULL, "entitledPlans" = NULL WHERE "customerId" = 'Cust10003'`);
