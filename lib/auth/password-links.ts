@@ -17,6 +17,11 @@ export async function issuePasswordLink(client: Prisma.TransactionClient, userId
   return token;
 }
 
+/** The links made for the account in the hour before `now`, used or not: what an hourly allowance counts, in `client`'s transaction (under the account's lock). */
+export function linksOfTheLastHour(client: Prisma.TransactionClient, userId: string, now: Date): Promise<number> {
+  return client.passwordReset.count({ where: { userId, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+}
+
 /** Ends every link of the account not used yet, in `client`'s transaction. */
 export async function endPasswordLinks(client: Prisma.TransactionClient, userId: string, now = new Date()): Promise<void> {
   await client.passwordReset.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });

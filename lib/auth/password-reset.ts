@@ -24,7 +24,7 @@ import { getBoss, PASSWORD_RESET_QUEUE } from "../jobs/queue";
 import { sendMail } from "../notifications/mailer";
 import { noticeAccountChange } from "./account-notice";
 import { hashPassword } from "./password";
-import { endPasswordLinks, issuePasswordLink, linkHash } from "./password-links";
+import { endPasswordLinks, issuePasswordLink, linkHash, linksOfTheLastHour } from "./password-links";
 import { RESET_MINUTES } from "./reset-words";
 import type { resetPasswordSchema } from "./schema";
 import { endAllSessions } from "./sessions";
@@ -52,15 +52,15 @@ export async function requestPasswordReset(email: string, clientAddress: string 
 
 /** The queue's work: a link for an enabled account with that address, within its hourly allowance; nothing otherwise. */
 export async function mailPasswordReset(job: PasswordResetJob, now = new Date()): Promise<"mailed" | "no account" | "too many"> {
-  const user = await db.user.findUnique({ where: { email: job.email }, select: { id: true, email: true, name: true, disabledAt: true } });
-  if (!user || user.disabledAt) return "no account";
+  const user = await db.user.findUnique({ where: { email: job.email }, select: { id: true, email: true, name: true } });
+  if (!user) return "no account";
   // Counted and made with the account's row locked: two workers' jobs for one address at the same moment cannot both pass the count.
   const issued = await db.$transaction(async (tx) => {
-    // Read again under the lock: an account disabled since the first read gets no link.
+    // Whether it is enabled is read under the lock: an account disabled meanwhile gets no link.
     const [locked] = await tx.$queryRaw<{ disabledAt: Date | null }[]>`SELECT "disabledAt" FROM "User" WHERE id = ${user.id} FOR UPDATE`;
     if (!locked || locked.disabledAt) return "no account" as const;
-    const recent = await tx.passwordReset.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
-    return recent >= RESETS_PER_HOUR ? ("too many" as const) : { token: await issuePasswordLink(tx, user.id, now, RESET_MINUTES) };
+    if ((await linksOfTheLastHour(tx, user.id, now)) >= RESETS_PER_HOUR) return "too many" as const;
+    return { token: await issuePasswordLink(tx, user.id, now, RESET_MINUTES) };
   });
   if (typeof issued === "string") return issued;
   const { token } = issued;

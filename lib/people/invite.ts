@@ -17,7 +17,7 @@ import { createElement } from "react";
 import type { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { hashPassword } from "../auth/password";
-import { endPasswordLinks, issuePasswordLink } from "../auth/password-links";
+import { endPasswordLinks, issuePasswordLink, linksOfTheLastHour } from "../auth/password-links";
 import type { Actor } from "../auth/policy";
 import { reserveAttempt } from "../auth/throttle";
 import { db } from "../db/portal";
@@ -81,8 +81,7 @@ export async function resendInvitation(actor: Actor, userId: string, now = new D
     const [current] = await tx.$queryRaw<{ invitedAt: Date | null; disabledAt: Date | null }[]>`
       SELECT "invitedAt", "disabledAt" FROM "User" WHERE id = ${userId} AND "tenantId" = ${tenant.id} FOR UPDATE`;
     if (!current?.invitedAt || current.disabledAt) throw new AppError("CONFLICT", `${person.name} has joined already, or is disabled: there is no invitation to send again.`);
-    const lastHour = await tx.passwordReset.count({ where: { userId, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
-    if (lastHour >= LINKS_PER_HOUR) throw new AppError("CONFLICT", `The invitation was sent to ${person.email} ${LINKS_PER_HOUR} times in the last hour. Try again later.`);
+    if ((await linksOfTheLastHour(tx, userId, now)) >= LINKS_PER_HOUR) throw new AppError("CONFLICT", `The invitation was sent to ${person.email} ${LINKS_PER_HOUR} times in the last hour. Try again later.`);
     await assertWithinDay(tx, tenant.id, now);
     await endPasswordLinks(tx, userId, now);
     await recordAudit({ action: "account.invitationResent", actorId: actor.id, tenantId: tenant.id, targetId: userId, details: { email: person.email } }, tx);
