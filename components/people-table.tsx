@@ -1,7 +1,6 @@
 import type { ReactNode } from "react";
 import { DataTable } from "@/components/data-table";
 import { ROLE_LABEL } from "@/lib/auth/policy";
-import { formatWhen } from "@/lib/format";
 import type { Person } from "@/lib/people/queries";
 import { lastSignInWords } from "@/lib/people/sign-ins-noted";
 
@@ -45,7 +44,7 @@ export function PeopleTable({
           <td className="break-all px-3 py-2">{p.email}</td>
           <td className="px-3 py-2">{ROLE_LABEL[p.role]}</td>
           <td className="px-3 py-2">{signInLabel(p)}</td>
-          <td className="px-3 py-2">{lastSignInWords(p, signInsNotedSince, (d) => formatWhen(d))}</td>
+          <td className="px-3 py-2">{lastSignInWords(p, signInsNotedSince)}</td>
           <td className="px-3 py-2">{statusLabel(p)}</td>
           {change && <td className="px-3 py-2">{change(p)}</td>}
         </tr>

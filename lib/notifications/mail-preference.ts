@@ -1,7 +1,7 @@
 /**
- * Whether a person's notices (a copy ready or failed, orders, alerts: notify.ts) are also
- * mailed to them: their own choice, on their account page. Nothing here touches the mails
- * about their own sign-in, which they always get.
+ * Whether a person's notices (a copy ready or failed, orders: notify.ts) are also mailed to
+ * them: their own choice, on their account page. Operators' alerts and the mails about one's
+ * own sign-in go whatever it is.
  */
 import "server-only";
 import { db } from "../db/portal";

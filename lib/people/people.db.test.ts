@@ -20,6 +20,7 @@ const { invitePersonAction, resendInvitationAction, setPersonRoleAction, disable
 const { listPeople, listCustomerPeople } = await import("./queries");
 const { startSession } = await import("../auth/sessions");
 const { lastSignInWords } = await import("./sign-ins-noted");
+const { formatWhen } = await import("../format");
 const { INVITATIONS_PER_DAY } = await import("./invite");
 const { loadActor } = await import("../auth/load-actor");
 const { resetPassword, mailPasswordReset } = await import("../auth/password-reset");
@@ -241,12 +242,11 @@ describe("people of one's own organisation", () => {
   it("says 'never' only of an account made since sign-ins were noted, and 'not since' of an older one without one", async () => {
     const { signInsNotedSince } = await listPeople((await loadActor(admin))!);
     expect(signInsNotedSince).toBeInstanceOf(Date);
-    const when = (d: Date) => d.toISOString();
-    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date() }, signInsNotedSince, when)).toBe("Never");
-    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(signInsNotedSince!.getTime() - 1) }, signInsNotedSince, when)).toBe(`Not since ${signInsNotedSince!.toISOString()}`);
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date() }, signInsNotedSince)).toBe("Never");
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(signInsNotedSince!.getTime() - 1) }, signInsNotedSince)).toBe(`Not since ${formatWhen(signInsNotedSince)}`);
     const at = new Date("2026-12-01T08:00:00Z");
-    expect(lastSignInWords({ lastSignInAt: at, createdAt: new Date(0) }, signInsNotedSince, when)).toBe(at.toISOString());
-    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(0) }, null, when)).toBe("Not known");
+    expect(lastSignInWords({ lastSignInAt: at, createdAt: new Date(0) }, signInsNotedSince)).toBe("1 Dec 2026, 08:00 UTC");
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(0) }, null)).toBe("Not known");
   });
 
   it("bounds the invitations an organisation sends in a day, and invites nobody for one that has left", async () => {

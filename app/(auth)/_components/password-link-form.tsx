@@ -26,9 +26,12 @@ function takeTokenFromAddress(): string {
 
 /** The words of each way here: a forgotten password's link, or an invitation's first password. */
 const WORDS = {
-  reset: { form: "Set a new password", password: "New password", again: "New password again", submit: "Set the new password", done: "/sign-in?changed=password" },
-  join: { form: "Choose your password", password: "Password", again: "Password again", submit: "Set my password", done: "/sign-in?changed=joined" },
+  reset: { form: "Set a new password", password: "New password", again: "New password again", submit: "Set the new password" },
+  join: { form: "Choose your password", password: "Password", again: "Password again", submit: "Set my password" },
 } as const;
+
+/** The sign-in page, saying what the server did (app/(auth)/sign-in/page.tsx NOTICES). */
+const SIGN_IN_AFTER = { joined: "/sign-in?changed=joined", reset: "/sign-in?changed=password" } as const;
 
 export function PasswordLinkForm({ purpose }: { purpose: keyof typeof WORDS }) {
   const words = WORDS[purpose];
@@ -49,8 +52,8 @@ export function PasswordLinkForm({ purpose }: { purpose: keyof typeof WORDS }) {
   async function onSubmit(values: ResetPasswordInput) {
     setStatus(null);
     const result = await callAction(() => resetPasswordAction(values));
-    // Where the person goes says what happened: a first password (joined) or a new one.
-    if (result.ok) return router.replace(result.data.outcome === "joined" ? WORDS.join.done : WORDS.reset.done);
+    // Where the person goes says what happened, whichever page they came by: a first password (joined) or a new one.
+    if (result.ok) return router.replace(SIGN_IN_AFTER[result.data.outcome]);
     // A used, old or unknown link: nothing on this form can mend it.
     if (result.code === "CONFLICT") setLinkGone(true);
     setStatus(result.message);
