@@ -18,7 +18,11 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "sandbox-portal-e2e-"));
 // mkdtemp makes the folder private to root; the postgres OS user must be able to enter it.
 chmodSync(dataDir, 0o755);
 process.env.DATA_DIR = dataDir;
-process.env.EMBEDDED_PG_PORT = String(await freePort());
+// The web server binds `port` only once the database is up: a port free now may be that one
+// (the OS handed it to the caller moments ago), and the database would take it first.
+let databasePort = await freePort();
+while (String(databasePort) === port) databasePort = await freePort();
+process.env.EMBEDDED_PG_PORT = String(databasePort);
 process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;
 process.env.OUTBOX_DIR = path.join(dataDir, "outbox");
 process.env.METRICS_TOKEN = randomBytes(24).toString("base64url");
