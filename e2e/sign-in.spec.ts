@@ -20,6 +20,15 @@ test.describe("signing in", () => {
     });
   }
 
+  test("the portal's icon is in the tab before anyone signs in", async ({ page }) => {
+    await page.goto("/sign-in");
+    const href = await page.locator('head link[rel="icon"]').first().getAttribute("href");
+    expect(href).toMatch(/^\/icon\.svg/);
+    const icon = await page.request.get(href!);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  });
+
   test("a wrong password gets the generic message", async ({ page }) => {
     await page.goto("/sign-in");
     await page.getByLabel("E-mail").fill("admin@nordlys.example");
