@@ -112,18 +112,19 @@ export function SetupWizard(props: {
     if (saved) setStep(step + 1);
   }
 
-  async function back() {
-    if (pending !== null) return;
+  /** Back to an earlier step, by "Back" or by its name in the steps above the form. */
+  async function backTo(earlier: number) {
+    if (pending !== null || earlier >= step) return;
     setFormError(null);
     setStepErrors(undefined);
     setPending("back");
     // Going back never blocks on this step's errors: what was entered stays in the form either way.
-    await save(step - 1).catch(() => false);
+    await save(earlier).catch(() => false);
     setPending(null);
     form.clearErrors();
     setFormError(null);
     setStepErrors(undefined);
-    setStep(step - 1);
+    setStep(earlier);
   }
 
   async function saveAndLeave() {
@@ -141,7 +142,7 @@ export function SetupWizard(props: {
   const stepProps = { form, data: props.data, sandbox: props.sandbox, mode: props.mode, confirmations, setConfirmations };
   return (
     <div className="mt-6">
-      <WizardProgress step={step} mode={props.mode} />
+      <WizardProgress step={step} mode={props.mode} onBackTo={(earlier) => void backTo(earlier)} />
       <form onSubmit={(e) => e.preventDefault()} noValidate aria-labelledby="step-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="step-heading" ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
           Step {step + 1} of {WIZARD_STEPS.length}: {current.title}
@@ -160,7 +161,7 @@ export function SetupWizard(props: {
         </div>
         <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-200 pt-4">
           {step > 0 && (
-            <button type="button" onClick={() => void back()} aria-disabled={pending !== null || undefined} className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 aria-disabled:opacity-60">
+            <button type="button" onClick={() => void backTo(step - 1)} aria-disabled={pending !== null || undefined} className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 aria-disabled:opacity-60">
               {pending === "back" ? "Saving…" : "Back"}
             </button>
           )}
