@@ -73,6 +73,7 @@ test("a configuration-only sandbox: ordered on the form, kept by the wizard, cou
 
   await expect(page.getByRole("heading", { name: "Sanitization report" })).toBeVisible({ timeout: 150_000 });
   await expect(page.getByTestId("sandbox-kind")).toContainText("Configuration only");
+  await page.getByText(/^Every rule: what it changed and how it was checked/).click();
   const kinds = page.getByRole("list", { name: "Rules" }).getByRole("listitem").filter({ hasText: "Rule 17: Kinds" });
   await expect(kinds).toContainText("Companies left out (configuration only)");
   await expectAccessible(page, "configuration-only sandbox page");
@@ -126,6 +127,7 @@ test("a partial, pseudonymised sandbox: a share of companies chosen in the wizar
 
   await expect(page.getByRole("heading", { name: "Sanitization report" })).toBeVisible({ timeout: 150_000 });
   await expect(page.getByTestId("sandbox-kind")).toContainText("Partial copy: 40 % of companies");
+  await page.getByText(/^Every rule: what it changed and how it was checked/).click();
   const kinds = page.getByRole("list", { name: "Rules" }).getByRole("listitem").filter({ hasText: "Rule 17: Kinds" });
   await expect(kinds).toContainText("Companies left out (partial copy)");
   await expect(kinds).toContainText("Companies chosen (partial copy)");

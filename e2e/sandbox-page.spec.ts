@@ -71,7 +71,11 @@ test("ordering and setting up shows the copy's progress live, then the report", 
   await expect(page.getByRole("heading", { name: "Sanitization report" })).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
   await expect(page.getByTestId("run-progress")).toHaveCount(0);
-  await expect(page.getByRole("list", { name: "Rules" }).getByRole("listitem").first()).toBeVisible();
+  // Every check passed: the rules wait behind their summary, which opens them.
+  const rules = page.getByRole("list", { name: "Rules" });
+  await expect(rules).toBeHidden();
+  await page.getByText(/^Every rule: what it changed and how it was checked/).click();
+  await expect(rules.getByRole("listitem").first()).toBeVisible();
   await expect(page.getByTestId("run-row").first()).toContainText("Succeeded");
 
   const json = await page.request.get(await page.getByRole("link", { name: "Download JSON" }).getAttribute("href") ?? "");
