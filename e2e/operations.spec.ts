@@ -105,3 +105,39 @@ test.describe("the operations page", () => {
     }
   });
 });
+
+test("operators are offered to retry the last day's failures a retry can mend, after saying what follows", async ({ page }, testInfo) => {
+  // A deletion that failed an hour ago on a sandbox server that did not answer, of a sandbox of its own.
+  const portal = await connectToServerDatabase(testInfo);
+  const { rows } = await portal.query<{ id: string; sandbox: string }>(
+    `WITH sandbox AS (
+       INSERT INTO "Sandbox" (id, "tenantId", name, status, "planCounts", "orderedById", "sandboxServerId")
+       SELECT 'e2eretry' || substr(md5(random()::text), 1, 12), u."tenantId", 'e2e retry ' || substr(md5(random()::text), 1, 6), 'FAILED', '{}', u.id, 'built-in'
+         FROM "User" u WHERE u."tenantId" IS NOT NULL LIMIT 1
+       RETURNING id)
+     INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, "createdAt", "finishedAt", "failureCode", error)
+     SELECT 'e2eretry' || substr(md5(random()::text), 1, 12), sandbox.id, 'DELETE', 'FAILED', '{}', now() - interval '61 minutes', now() - interval '1 hour',
+            'SANDBOX_SERVER_UNREACHABLE', 'The sandbox server did not answer.' FROM sandbox
+     RETURNING id, "sandboxId" AS sandbox`,
+  );
+  try {
+    await signIn(page, "operator@sandbox-portal.example");
+    await page.goto("/operations");
+    await expect(page.getByTestId("retry-summary")).toContainText(/\d+ sandbox(es)?'s? last runs? failed for a reason a retry can mend/);
+    // It asks first, saying what follows; "Not now" retries nothing. (Pressing it is lib/operations/retry-failures.db.test.ts's:
+    // here it would retry the other tests' failures under their feet.)
+    await page.getByRole("button", { name: /^Retry (it|these \d+)$/ }).click();
+    const question = page.getByRole("group", { name: /^Retry \d+ runs?\?$/ });
+    await expect(question).toContainText("Each is queued again with the choices it failed with");
+    await expect(question.getByRole("button", { name: /^Yes, retry \d+ runs?$/ })).toBeVisible();
+    await expectAccessible(page, "operations, retry asked");
+    await question.getByRole("button", { name: "Not now" }).click();
+    await expect(question).toHaveCount(0);
+    const { rows: runs } = await portal.query(`SELECT status FROM "SandboxRun" WHERE "sandboxId" = $1`, [rows[0]!.sandbox]);
+    expect(runs).toEqual([{ status: "FAILED" }]);
+  } finally {
+    await portal.query(`DELETE FROM "SandboxRun" WHERE "sandboxId" = $1`, [rows[0]!.sandbox]);
+    await portal.query(`DELETE FROM "Sandbox" WHERE id = $1`, [rows[0]!.sandbox]);
+    await portal.end();
+  }
+});

@@ -5,6 +5,8 @@ import { requireActor } from "@/lib/auth/actor";
 import { formatDuration, formatWhen } from "@/lib/format";
 import { getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS } from "@/lib/operations/queries";
 import { describeSizeUse, ofCapacity } from "@/lib/sandbox-servers/use";
+import { failuresToRetry } from "@/lib/operations/retry-failures";
+import { RetryFailures } from "./_components/retry-failures";
 
 export const metadata: Metadata = { title: "Operations" };
 
@@ -13,6 +15,7 @@ const seconds = (s: number | null) => (s === null ? "—" : formatDuration(s * 1
 export default async function OperationsPage() {
   await requireActor("operations.view");
   const o = await getOperationsOverview();
+  const toRetry = await failuresToRetry(o.now);
   const now = o.now.getTime();
   return (
     <section aria-labelledby="operations-heading" className="space-y-8">
@@ -93,6 +96,16 @@ export default async function OperationsPage() {
 
       <section aria-labelledby="failures-heading">
         <h2 id="failures-heading" className="text-lg font-semibold">Failed runs, last 24 hours</h2>
+        {(toRetry.retryable.length > 0 || toRetry.needProductionChecked > 0) && (
+          <p className="mt-1 text-sm text-slate-700" data-testid="retry-summary">
+            {toRetry.retryable.length === 0
+              ? "No sandbox's last run can be retried as it is."
+              : `${toRetry.retryable.length === 1 ? "1 sandbox's last run" : `${toRetry.retryable.length} sandboxes' last runs`} failed for a reason a retry can mend (an outage, a busy production).`}
+            {toRetry.needProductionChecked > 0 &&
+              ` ${toRetry.needProductionChecked === 1 ? "1 failed" : `${toRetry.needProductionChecked} failed`} because production no longer matched what the copy knows: ${toRetry.needProductionChecked === 1 ? "its" : "their"} retry checks production first, from the sandbox's page.`}
+          </p>
+        )}
+        <RetryFailures count={toRetry.retryable.length} />
         {o.recentFailures.length === 0 ? (
           <EmptyState>No run failed in the last 24 hours.</EmptyState>
         ) : (

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { RunKind } from "@/lib/generated/portal/enums";
 import { cancelRunAction } from "@/lib/sandboxes/actions";
 import { RUN_NOUN } from "@/lib/sandboxes/labels";
-import { ActionButton, buttonClass } from "./action-button";
+import { ActionButton, buttonClass } from "@/components/action-button";
 
 /**
  * Cancels the sandbox's run. One that waits to start ends at once. A copy under way is

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import { fixChecklistItemAction, tickChecklistItemAction } from "@/lib/checklist/actions";
 import type { ChecklistFix, ChecklistTickItem } from "@/lib/checklist/schema";
-import { ActionButton } from "./action-button";
+import { ActionButton } from "@/components/action-button";
 import { callAction } from "@/lib/actions/call-action";
 
 export function FixButton({ sandboxId, fix, children }: { sandboxId: string; fix: ChecklistFix; children: string }) {

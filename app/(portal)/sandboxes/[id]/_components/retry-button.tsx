@@ -1,7 +1,7 @@
 "use client";
 
 import { retryRunAction } from "@/lib/sandboxes/actions";
-import { ActionButton } from "./action-button";
+import { ActionButton } from "@/components/action-button";
 
 /**
  * `checksFirst`: the failure would repeat as it was, so the retry checks production again before starting.

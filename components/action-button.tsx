@@ -14,7 +14,7 @@ const TONE_CLASS: Record<Tone, string> = {
   danger: "bg-red-700 text-white hover:bg-red-800",
 };
 
-/** The look of the sandbox page's buttons, for one that runs no action of its own (a confirmation's first step). */
+/** The look of these buttons, for one that runs no action of its own (a confirmation's first step). */
 export const buttonClass = (tone: Tone) =>
   `rounded-md px-3 py-1.5 text-sm font-semibold disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-not-allowed aria-disabled:opacity-60 ${TONE_CLASS[tone]}`;
 
@@ -30,6 +30,7 @@ export function ActionButton<T>({
   done,
   tone = "primary",
   focusAfter,
+  onDone,
 }: {
   action: () => Promise<ActionResult<T>>;
   children: ReactNode;
@@ -38,6 +39,8 @@ export function ActionButton<T>({
   tone?: Tone;
   /** Where the keyboard goes if the button is gone once the page is refreshed (components/page-announcer.tsx). */
   focusAfter?: string;
+  /** Once it worked, with the sentence said (a question around the button can then go, and keep the outcome in view). */
+  onDone?: (sentence: string) => void;
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -57,7 +60,10 @@ export function ActionButton<T>({
             const text = result.ok ? (done?.(result.data) ?? "Done.") : result.message;
             setMessage({ ok: result.ok, text });
             announce(text, focusAfter);
-            if (result.ok) router.refresh();
+            if (result.ok) {
+              onDone?.(text);
+              router.refresh();
+            }
           });
         }}
         className={buttonClass(tone)}
