@@ -1,8 +1,12 @@
-import type { ReactNode } from "react";
+import type { CSSProperties, ReactNode } from "react";
+
+/** Columns a table can label on a phone (app/globals.css names --col-1 to --col-10). */
+const LABELLED_COLUMNS = 10;
 
 /**
- * The portal's tables: scrollable on small screens, a caption for screen
- * readers, column headers. Columns given as `false` are left out (role-dependent columns).
+ * The portal's tables: a caption for screen readers, column headers. Columns given as
+ * `false` are left out (role-dependent columns). On a phone each row is a card with each
+ * cell labelled by its column (app/globals.css, table.stacks).
  */
 export function DataTable({ caption, columns, children, className = "mt-6" }: {
   caption: string;
@@ -10,15 +14,19 @@ export function DataTable({ caption, columns, children, className = "mt-6" }: {
   children: ReactNode;
   className?: string;
 }) {
+  const shown = columns.filter((c): c is string => c !== false);
+  // The headers as CSS strings, for the cells' labels on a phone (JSON's quoting is CSS's for these).
+  const labels = Object.fromEntries(shown.slice(0, LABELLED_COLUMNS).map((column, i) => [`--col-${i + 1}`, JSON.stringify(column)])) as CSSProperties;
   return (
     // relative: the sr-only caption is absolutely positioned; without a positioned scroller it
-    // sits at the far end of a wide table and widens the whole page on a phone.
+    // sits at the far end of a wide table and widens the whole page. It still scrolls sideways
+    // where a table is wider than the screen but the phone's cards are not in use (a tablet).
     <div className={`${className} relative overflow-x-auto rounded-lg border border-slate-200 bg-white`}>
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
+      <table className="stacks min-w-full divide-y divide-slate-200 text-sm" style={labels}>
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left">
           <tr>
-            {columns.filter((c): c is string => c !== false).map((column) => (
+            {shown.map((column) => (
               <th key={column} scope="col" className="px-3 py-2 font-semibold">
                 {column}
               </th>

@@ -1,28 +1,32 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { FoldOnPhones } from "./fold-on-phones";
 
 /**
  * A list's filters: a plain GET form, so the whole state lives in the URL and can be
  * shared; submitting starts again from the first page. `keep` carries parameters
- * the form has no field for (the Sandboxes list's "Show deleted").
+ * the form has no field for (the Sandboxes list's "Show deleted"). On a phone they fold
+ * behind "Filter and sort", open while `active` (a filter in use, or one to fix).
  */
-export function ListFilters({ action, label, keep = {}, children }: { action: string; label: string; keep?: Record<string, string>; children: ReactNode }) {
+export function ListFilters({ action, label, active, keep = {}, children }: { action: string; label: string; active: boolean; keep?: Record<string, string>; children: ReactNode }) {
   const kept = new URLSearchParams(keep).toString();
   return (
-    <form method="get" action={action} aria-label={label} className="mt-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-3">
-      {Object.entries(keep).map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
-      ))}
-      {children}
-      <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-3">
-        <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
-          Filter
-        </button>
-        <Link href={kept ? `${action}?${kept}` : action} className="py-2 text-sm text-brand-700 underline">
-          Clear filters
-        </Link>
-      </div>
-    </form>
+    <FoldOnPhones label="Filter and sort" startOpen={active}>
+      <form method="get" action={action} aria-label={label} className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-3">
+        {Object.entries(keep).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        {children}
+        <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-3">
+          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            Filter
+          </button>
+          <Link href={kept ? `${action}?${kept}` : action} className="py-2 text-sm text-brand-700 underline">
+            Clear filters
+          </Link>
+        </div>
+      </form>
+    </FoldOnPhones>
   );
 }
 

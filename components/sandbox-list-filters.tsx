@@ -6,6 +6,9 @@ import { ListFilters } from "./list-filters";
 import { SelectField } from "./select-field";
 import { TextField } from "./text-field";
 
+/** The fields that narrow the list (the sort only orders it). */
+const FILTERS = ["q", "status", "customer", "orderer", "from", "to"] as const;
+
 const STATUS_OPTIONS = SANDBOX_STATUSES.map((s) => ({ value: s, label: SANDBOX_STATUS_LABEL[s] }));
 
 /** The filters of the Sandboxes and Orders lists (both list sandboxes); staff also filter and search by customer. */
@@ -20,7 +23,7 @@ export function SandboxListFilters({ action, label, values, staff, sorts, dated,
   keep?: Record<string, string>;
 }) {
   return (
-    <ListFilters action={action} label={label} keep={keep}>
+    <ListFilters action={action} label={label} keep={keep} active={FILTERS.some((name) => Boolean(values[name]))}>
       <TextField label="Search" name="q" type="search" defaultValue={values.q} hint={staff ? "Part of a sandbox's name, a company name or a customer id" : "Part of a sandbox's name"} />
       <SelectField label="Status" name="status" options={STATUS_OPTIONS} defaultValue={values.status} emptyLabel="Any status" />
       {staff && <TextField label="Customer" name="customer" defaultValue={values.customer} hint="Customer id or part of the company name" />}

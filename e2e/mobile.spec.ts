@@ -1,5 +1,6 @@
 /**
- * Every main page, and the setup wizard's first steps, at a phone's width (390 px): nothing wider than the screen, the
+ * Every main page, and the setup wizard's first steps, at a phone's width (390 px): nothing wider than the screen, lists
+ * as labelled cards with their filters folded away, the
  * header's buttons and unread count whole, and the notifications panel inside
  * the screen when opened. For a customer admin and for an operator.
  */
@@ -60,7 +61,20 @@ test("a customer admin's pages fit a phone", async ({ page }, testInfo) => {
     await expectFitsTheScreen(page, path);
   }
   await page.goto("/sandboxes");
+  // The filters fold behind one button until wanted, and open with it.
+  const filters = page.getByRole("form", { name: "Filter the sandboxes" });
+  await expect(filters).toBeHidden();
+  await page.getByRole("button", { name: "Filter and sort" }).click();
+  await expect(filters.getByLabel("Search")).toBeVisible();
   const row = page.getByTestId("sandbox-row").filter({ hasText: sandboxName });
+  // Each row is a card as wide as the screen, each value labelled with its column; a table still, to a screen reader.
+  const rowBox = (await row.boundingBox())!;
+  expect(rowBox.x + rowBox.width).toBeLessThanOrEqual(390);
+  // The header row is there for screen readers only (clipped to a pixel, as sr-only is).
+  expect((await page.getByRole("table", { name: "Sandboxes" }).locator("thead").boundingBox())!.height).toBeLessThanOrEqual(1);
+  const statusLabel = await row.getByRole("cell").nth(1).evaluate((cell) => getComputedStyle(cell, "::before").content);
+  expect(statusLabel).toContain('"Status"');
+  expect(await row.getByRole("cell").count()).toBe(6);
   // Waiting for its setup, the row says where that is.
   await expect(row.getByRole("link", { name: new RegExp(`^Continue the setup\\s*: ${sandboxName}$`) })).toHaveAttribute("href", /\/setup$/);
   await row.getByRole("link").first().click();

@@ -34,7 +34,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
     <section aria-labelledby="tenants-heading">
       <h1 id="tenants-heading" className="text-2xl font-semibold">Customers</h1>
       <p className="mt-1 text-sm text-slate-600">Every customer registered in the portal, with the size of its production database.</p>
-      <ListFilters action="/tenants" label="Search the customers">
+      <ListFilters action="/tenants" label="Search the customers" active={Boolean(query.q)}>
         <TextField label="Search" name="q" type="search" defaultValue={query.q} hint="Part of the company name or the customer id" />
         <SelectField label="Sort by" name="sort" options={sortOptions(TENANT_SORTS)} defaultValue={sortParam(query.sort)} />
       </ListFilters>

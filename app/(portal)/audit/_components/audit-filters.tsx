@@ -14,7 +14,7 @@ const ACTION_OPTIONS = AUDIT_ACTIONS.map((a) => ({ value: a, label: AUDIT_ACTION
  */
 export function AuditFilters({ values, showTenant, problems = {} }: { values: Values; showTenant: boolean; problems?: Partial<Record<AuditFilterKey, string>> }) {
   return (
-    <ListFilters action="/audit" label="Filter the audit log">
+    <ListFilters action="/audit" label="Filter the audit log" active={Object.values(values).some(Boolean) || Object.keys(problems).length > 0}>
       <TextField label="Who" name="who" error={problems.who} defaultValue={values.who} hint="Part of a name or e-mail" />
       {showTenant && <TextField label="Customer" name="tenant" error={problems.tenant} defaultValue={values.tenant} hint="Customer id or part of the company name" />}
       <TextField label="Sandbox" name="sandbox" error={problems.sandbox} defaultValue={values.sandbox} hint="Part of its name" />
