@@ -9,7 +9,7 @@ import { createElement, type ReactElement } from "react";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderMail, type RenderedMail } from "./render";
 import { RunFinishedMail, runFinishedSubject, type RunFinishedFacts } from "./run-finished-mail";
-import { AccessMail, accessSubject, type AccessFacts } from "./access-mail";
+import { AccessMail, accessSubject, greeting, usernameShown, type AccessFacts } from "./access-mail";
 import { OrderCancelledMail, OrderFiledMail, type OrderFacts } from "./order-mails";
 import { AlertMail } from "./alert-mail";
 import { AccountChangeMail } from "./account-change-mail";
@@ -131,6 +131,24 @@ describe("the access mail", () => {
       "30 Nov 2026, 09:15 UTC",
       "https://sod.superoffice.com/Cust99871",
     ]);
+  });
+
+  it("carries no message production wrote into a name or a username: the portal's sender mails addresses production chooses", async () => {
+    const phishing = {
+      ...access,
+      fullName: "customer. URGENT: your Microsoft 365 mailbox will be deleted today. Re-validate at https://login-micros0ft.example/verify or call +1 555 0100",
+      username: "https://login-micros0ft.example/verify",
+    };
+    const mail = await expectInBoth(createElement(AccessMail, phishing), ["Hello,", "Audit UAT", "the one you use in production"]);
+    for (const body of [mail.html, mail.text]) {
+      expect(body).not.toContain("micros0ft");
+      expect(body).not.toContain("555 0100");
+      expect(body).not.toContain("URGENT");
+    }
+    // Names as people have them stay: accents, apostrophes, hyphens, a middle initial; and plain usernames.
+    expect(greeting("Åse O’Neil-Bjørnstad J. Ødegård")).toBe("Hello Åse O’Neil-Bjørnstad J. Ødegård,");
+    expect(usernameShown("ase_o-neil2")).toBe("ase_o-neil2");
+    expect(usernameShown("ase@nordlys.example")).toBe("the one you use in production");
   });
 
   it("tells them again after a refresh, and when access ends or the sandbox is deleted, without a way in", async () => {
