@@ -98,23 +98,40 @@ describe("the audit log's filters and pages", () => {
     expect(await list(actor("CUSTOMER_ADMIN", null))).toEqual([]);
   });
 
-  it("never shows a customer where its production database runs, in the sentence or the details; staff see it", async () => {
-    const event = await db.auditEvent.create({
-      data: { action: "tenant.productionUrl.changed", tenantId: ids.tenantC, details: { via: "operator CLI", production: "db7.hosting.example:5432" } },
-    });
+  it("never shows a customer where its databases run (production's host, the sandbox servers' names), in the sentence, the details or the export; staff see it", async () => {
+    const hosts = ["db7.hosting.example:5432", "sbx-10-0-0-7-5433", "sbx-old-5433", "sbx-new-5434"];
+    const made = await Promise.all(
+      [
+        { action: "tenant.productionUrl.changed", details: { via: "operator CLI", production: hosts[0] } },
+        { action: "tenant.registered", details: { via: "operator CLI", customerId: "Cust3", company: "Bergen Bakeri", production: hosts[0], pinnedTo: hosts[1] } },
+        { action: "sandbox.writtenOff", details: { via: "operator CLI", name: "UAT", server: hosts[1], reason: "its disk failed" } },
+        { action: "sandbox.replaced", details: { via: "operator CLI", name: "UAT", from: hosts[2], to: hosts[3] } },
+        // Another event's "to" is no server: it stays.
+        { action: "sandbox.autoRefresh.changed", details: { name: "UAT", to: 12 } },
+      ].map(({ action, details }) => db.auditEvent.create({ data: { action, tenantId: ids.tenantC, details } })),
+    );
     try {
       const admin = actor("CUSTOMER_ADMIN", ids.tenantC, "someone");
-      const seen = (await list(admin)).find((e) => e.id === event.id)!;
-      expect(seen.sentence).toBe("An operator (CLI) changed the production address of Bergen Bakeri");
-      expect(seen.details).toEqual({ via: "operator CLI" });
+      const seen = (await list(admin)).filter((e) => made.some((m) => m.id === e.id));
+      expect(seen).toHaveLength(made.length);
       const exported = [];
       for await (const e of eachAuditEvent(admin, query({}))) exported.push(e);
-      expect(JSON.stringify(exported)).not.toContain("db7.hosting.example");
-      const staff = (await list(operator)).find((e) => e.id === event.id)!;
-      expect(staff.sentence).toContain("to db7.hosting.example:5432");
-      expect(staff.details).toMatchObject({ production: "db7.hosting.example:5432" });
+      for (const shown of [JSON.stringify(seen), JSON.stringify(exported)]) for (const host of hosts) expect(shown).not.toContain(host);
+      const byAction = (events: typeof seen) => new Map(events.map((e) => [e.action, e]));
+      const customer = byAction(seen);
+      expect(customer.get("tenant.productionUrl.changed")!.sentence).toBe("An operator (CLI) changed the production address of Bergen Bakeri");
+      expect(customer.get("tenant.productionUrl.changed")!.details).toEqual({ via: "operator CLI" });
+      expect(customer.get("tenant.registered")!.sentence).toBe("An operator (CLI) registered the customer Cust3");
+      expect(customer.get("sandbox.writtenOff")!.sentence).toContain("its sandbox server was lost (its disk failed)");
+      expect(customer.get("sandbox.replaced")!.sentence).toContain("from the lost sandbox server to another");
+      expect(customer.get("sandbox.autoRefresh.changed")!.details).toEqual({ name: "UAT", to: 12 });
+      const staff = byAction((await list(operator)).filter((e) => made.some((m) => m.id === e.id)));
+      expect(staff.get("tenant.productionUrl.changed")!.sentence).toContain(`to ${hosts[0]}`);
+      expect(staff.get("tenant.registered")!.sentence).toContain(`pinned to the server “${hosts[1]}”`);
+      expect(staff.get("sandbox.writtenOff")!.sentence).toContain(`“${hosts[1]}” was lost`);
+      expect(staff.get("sandbox.replaced")!.sentence).toContain(`“${hosts[2]}” to “${hosts[3]}”`);
     } finally {
-      await db.auditEvent.delete({ where: { id: event.id } });
+      await db.auditEvent.deleteMany({ where: { id: { in: made.map((m) => m.id) } } });
     }
   });
 

@@ -110,19 +110,27 @@ export async function listAuditEvents(actor: Actor, query: AuditQuery, { pageSiz
 
 /**
  * What only staff read of an event's details: the host and port of a customer's production
- * database. Its customer knows its own CRM by name; where the database runs is the hosting's,
- * and no user sees a host (the portal's rule), on the page, in its details or in the export.
+ * database, and the sandbox servers' names (a server registered on the way is named after its
+ * host and port). Its customer knows its own CRM by name; where the databases run is the
+ * hosting's, and no user sees a host (the portal's rule), on the page, in its details or in
+ * the export. Per action: "from" and "to" are other events' plain changes.
  */
-const STAFF_ONLY_DETAILS = ["production"];
+const STAFF_ONLY_DETAILS: Partial<Record<string, readonly string[]>> = {
+  "tenant.registered": ["production", "pinnedTo"],
+  "tenant.productionUrl.changed": ["production"],
+  "sandbox.writtenOff": ["server"],
+  "sandbox.replaced": ["from", "to"],
+};
 
-function forReader(actor: Actor, details: Prisma.JsonValue): Prisma.JsonValue {
-  if (isStaff(actor) || details === null || typeof details !== "object" || Array.isArray(details)) return details;
-  return Object.fromEntries(Object.entries(details).filter(([key]) => !STAFF_ONLY_DETAILS.includes(key)));
+function forReader(actor: Actor, action: string, details: Prisma.JsonValue): Prisma.JsonValue {
+  const hidden = STAFF_ONLY_DETAILS[action];
+  if (isStaff(actor) || !hidden || details === null || typeof details !== "object" || Array.isArray(details)) return details;
+  return Object.fromEntries(Object.entries(details).filter(([key]) => !hidden.includes(key)));
 }
 
 /** Each event's sandbox name (from its target: names change, and deleted sandboxes keep theirs) and its sentence, with the details its reader may see. */
 async function withWords(client: PrismaClient, actor: Actor, rows: Prisma.AuditEventGetPayload<{ select: typeof EVENT_SELECT }>[]): Promise<AuditPage["events"]> {
-  const events = rows.map((e) => ({ ...e, details: forReader(actor, e.details) }));
+  const events = rows.map((e) => ({ ...e, details: forReader(actor, e.action, e.details) }));
   const targetIds = [...new Set(events.flatMap((e) => (e.targetId ? [e.targetId] : [])))];
   const sandboxes = targetIds.length ? await client.sandbox.findMany({ where: { id: { in: targetIds } }, select: { id: true, name: true } }) : [];
   const names = new Map(sandboxes.map((s) => [s.id, s.name]));

@@ -126,8 +126,11 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
     `${who} cancelled the ${runWord(d)} of ${sandbox}${forTenant} before it started`,
   "sandbox.run.stopRequested": ({ who, sandbox, forTenant, d }) => `${who} stopped the ${runWord(d)} of ${sandbox}${forTenant} while it ran`,
   "sandbox.delete.requested": ({ who, sandbox, forTenant }) => `${who} asked for ${sandbox}${forTenant} to be deleted`,
-  "sandbox.writtenOff": ({ who, sandbox, forTenant, d }) => `${who} ended ${sandbox}${forTenant} as deleted: its sandbox server “${text(d.server) ?? "?"}” was lost (${text(d.reason) ?? "no reason given"})`,
-  "sandbox.replaced": ({ who, sandbox, forTenant, d }) => `${who} moved ${sandbox}${forTenant}, which had no copy yet, from the lost sandbox server “${text(d.from) ?? "?"}” to “${text(d.to) ?? "?"}”`,
+  // A customer reads these without the servers' names (queries.ts).
+  "sandbox.writtenOff": ({ who, sandbox, forTenant, d }) =>
+    `${who} ended ${sandbox}${forTenant} as deleted: its sandbox server${text(d.server) ? ` “${text(d.server)}”` : ""} was lost (${text(d.reason) ?? "no reason given"})`,
+  "sandbox.replaced": ({ who, sandbox, forTenant, d }) =>
+    `${who} moved ${sandbox}${forTenant}, which had no copy yet, from the lost sandbox server${text(d.from) ? ` “${text(d.from)}”` : ""} to ${text(d.to) ? `“${text(d.to)}”` : "another"}`,
   "sandbox.autoRefresh.changed": ({ who, sandbox, forTenant, d }) =>
     typeof d.to === "number"
       ? `${who} set ${sandbox}${forTenant} to refresh itself every month on day ${d.to}`
