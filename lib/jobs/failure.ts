@@ -35,6 +35,8 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
   CONNECTION_REFUSED:
     "The portal refused a connection that does not meet its safety settings (to production or to the sandbox server), so nothing was read or created. An operator must correct its registration; contact support.",
   TOO_LARGE: "This copy is larger than its sandbox server can hold, so nothing of it was kept. Our operators have been told; contact support.",
+  INVALID_CLASSIFICATION:
+    "The portal's list of known schema cannot be used as it is, so nothing was copied. Our operators have been told; retry once they have corrected it.",
 };
 
 /** The failure code of a run its customer cancelled: before it started, or stopped while it ran (lifecycle.ts). */

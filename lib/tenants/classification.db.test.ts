@@ -14,6 +14,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { setTenantClassification, tenantClassification } = await import("./classification");
 const { TenantSettingError } = await import("./setting-error");
+const { describeFailure, technicalDetail } = await import("../jobs/failure");
 
 let folder = "";
 const ids = { own: "", other: "" };
@@ -74,5 +75,22 @@ describe("a tenant's own classification", () => {
     await db.tenant.update({ where: { id: ids.own }, data: { classification: { columns: { "company.name": "keep" } } } });
     await expect(tenantClassification(ids.own)).rejects.toMatchObject({ code: "INVALID_CLASSIFICATION" });
     await setTenantClassification("CustClass1", null);
+  });
+
+  it("tells a run's customer that the operators must mend a broken file, never its path or the parser's words; the operators' details keep both", async () => {
+    const broken = path.join(folder, "broken-defaults.json");
+    await writeFile(broken, '{ "columns": { "company.loyalty_tier": "keep" ');
+    vi.stubEnv("CRM_CLASSIFICATION_FILE", broken);
+    try {
+      const error = await tenantClassification(ids.own).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "INVALID_CLASSIFICATION" });
+      const told = describeFailure(error);
+      expect(told).toContain("Our operators have been told");
+      expect(told).not.toContain(folder);
+      expect(told).not.toMatch(/JSON/);
+      expect(technicalDetail(error)).toContain(broken);
+    } finally {
+      vi.stubEnv("CRM_CLASSIFICATION_FILE", path.join(folder, "defaults.json"));
+    }
   });
 });

@@ -11,15 +11,25 @@ import { loadClassification, parseClassification, withTenantClassification, type
 import { SanitizationError } from "../sanitizer/errors";
 import { TenantSettingError } from "./setting-error";
 
-/** What a run of this tenant copies by: the file's defaults with the tenant's own choices over them. */
+/**
+ * What a run of this tenant copies by: the file's defaults with the tenant's own choices over
+ * them. One that cannot be read or parsed is the operators' to mend, and its words (the file's
+ * path, the JSON parser's) are theirs: the failure is technical, so its customer reads the
+ * advice alone while the operators' log and the run's details keep the cause.
+ */
 export async function tenantClassification(tenantId: string): Promise<Classification> {
-  const [defaults, tenant] = await Promise.all([
-    loadClassification(),
-    db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { classification: true } }),
-  ]);
-  if (tenant.classification === null) return defaults;
-  // Validated when it was stored; parsed again so a hand-edited row fails closed, not open.
-  return withTenantClassification(defaults, parseClassification(tenant.classification, "the tenant's classification"));
+  try {
+    const [defaults, tenant] = await Promise.all([
+      loadClassification(),
+      db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { classification: true } }),
+    ]);
+    if (tenant.classification === null) return defaults;
+    // Validated when it was stored; parsed again so a hand-edited row fails closed, not open.
+    return withTenantClassification(defaults, parseClassification(tenant.classification, "the tenant's classification"));
+  } catch (error) {
+    if (error instanceof SanitizationError) error.technical = true;
+    throw error;
+  }
 }
 
 /**
