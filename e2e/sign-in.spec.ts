@@ -29,6 +29,15 @@ test.describe("signing in", () => {
     expect(icon.headers()["content-type"]).toContain("image/svg+xml");
   });
 
+  test("a browser that signed in is known to the account from then on, by a cookie only the sign-in routes get and no script reads", async ({ page }) => {
+    await signIn(page, "admin@nordlys.example");
+    const device = (await page.context().cookies()).find((c) => c.name === "portal-device");
+    expect(device).toMatchObject({ path: "/api/auth", httpOnly: true, sameSite: "Lax" });
+    expect(device!.value).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
+    // The session came with it: the portal's pages are open.
+    await expect(page.getByTestId("who-am-i")).toContainText("Ingrid Nordlys");
+  });
+
   test("a wrong password gets the generic message", async ({ page }) => {
     await page.goto("/sign-in");
     await page.getByLabel("E-mail").fill("admin@nordlys.example");

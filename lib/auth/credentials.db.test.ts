@@ -91,6 +91,33 @@ describe("sign-in with e-mail and password", () => {
     expect((await checkCredentials("bob@example.com", "another good password", "192.0.2.77")).ok).toBe(true);
   });
 
+  it("lets a browser that signed in to the account before past the address's locks, which anyone sharing the address can set; its own wrong passwords lock only it", async () => {
+    const office = "198.51.100.60";
+    // Ada signed in from this browser last week (anywhere): it holds her known-device cookie.
+    const earlier = await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.61");
+    const adasBrowser = earlier.ok ? earlier.device : "";
+    expect(adasBrowser).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
+    // Someone behind the office's address sprays other accounts, and fails on Ada's too, until both locks hold.
+    for (let i = 0; i < 3 * ADDRESS_FAILURE_FACTOR; i++) await checkCredentials(`sprayed${i}@example.com`, "guess", office);
+    for (let i = 0; i < 3; i++) await checkCredentials("ada@example.com", `guess ${i}`, office);
+    expect(await checkCredentials("ada@example.com", "correct horse battery", office)).toMatchObject({ reason: "throttled" });
+    // Ada's browser signs in there all the same, and is given a new cookie.
+    const known = await checkCredentials("ada@example.com", "correct horse battery", office, undefined, adasBrowser);
+    expect(known).toMatchObject({ ok: true, device: expect.stringMatching(/^[\w-]{22}\./) });
+    // Her cookie is hers: it opens no lock for Bob, and neither does a forged or altered one for her.
+    expect(await checkCredentials("bob@example.com", "another good password", office, undefined, adasBrowser)).toMatchObject({ reason: "throttled" });
+    const altered = `${adasBrowser.slice(0, 23)}${adasBrowser[23] === "A" ? "B" : "A"}${adasBrowser.slice(24)}`;
+    for (const forged of [altered, "x.y", `${"A".repeat(22)}.${"A".repeat(43)}`]) {
+      expect(await checkCredentials("ada@example.com", "correct horse battery", office, undefined, forged)).toMatchObject({ reason: "throttled" });
+    }
+    // Wrong passwords typed in that browser (LOGIN_MAX_FAILURES, 3) lock the browser's own key: it is then a client as any other.
+    const next = known.ok ? known.device : "";
+    for (let i = 0; i < 3; i++) expect(await checkCredentials("ada@example.com", `typo ${i}`, "192.0.2.62", undefined, next)).toMatchObject({ reason: "invalid" });
+    expect(await checkCredentials("ada@example.com", "correct horse battery", office, undefined, next)).toMatchObject({ reason: "throttled" });
+    // Elsewhere, with no lock on the address or the account there, it signs in.
+    expect((await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.63", undefined, next)).ok).toBe(true);
+  });
+
   it("never locks an address for its good sign-ins", async () => {
     for (let i = 0; i < 3 * ADDRESS_FAILURE_FACTOR + 5; i++) expect((await checkCredentials("bob@example.com", "another good password", "192.0.2.88")).ok).toBe(true);
     await checkCredentials("bob@example.com", "one typo", "192.0.2.88");

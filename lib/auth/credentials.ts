@@ -4,19 +4,25 @@
  */
 import { db } from "../db/portal";
 import { burnVerificationTime, verifyPassword } from "./password";
-import { clearAccountFailures, codeThrottleKey, reserveAttempt, returnAttempt, throttleKeys } from "./throttle";
+import { clearAccountFailures, codeThrottleKey, isLocked, reserveAttempt, returnAttempt, throttleKeys } from "./throttle";
+import { knownDeviceKey, newDeviceValue } from "./known-device";
 import { checkSecondFactor } from "./two-factor";
 import type { Role } from "../generated/portal/enums";
 import { metrics } from "../observability/metrics";
 
 export type CredentialCheck =
-  | { ok: true; user: { id: string; email: string; name: string; role: Role; tenantId: string | null }; twoFactor: boolean }
+  /** `device`: the known-device cookie's new value for this browser (known-device.ts). */
+  | { ok: true; user: { id: string; email: string; name: string; role: Role; tenantId: string | null }; twoFactor: boolean; device: string }
   | { ok: false; reason: "invalid" | "codeRequired" | "invalidCode" | "enrolmentRequired" | "disabled" }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
-export async function checkCredentials(email: string, password: string, ip?: string, code?: string): Promise<CredentialCheck> {
+/** `device`: the known-device cookie the browser sent, if any (known-device.ts). */
+export async function checkCredentials(email: string, password: string, ip?: string, code?: string, device?: string): Promise<CredentialCheck> {
   const normalized = email.trim().toLowerCase();
-  const keys = throttleKeys(normalized, ip);
+  // A browser that signed in to this account before is counted on its own key while that key
+  // is not locked: the address's locks, which whoever shares the address can set, are not its.
+  const known = knownDeviceKey(normalized, device);
+  const keys = known && !(await isLocked(known)) ? [known] : throttleKeys(normalized, ip);
   // Counted before it is checked (throttle.ts): a burst sent at once gets no more checks than one
   // by one; refused by a lock in place, it counts nowhere (a locked colleague must not lock the office's address).
   const lockEnd = await reserveAttempt(keys);
@@ -50,11 +56,11 @@ export async function checkCredentials(email: string, password: string, ip?: str
     return secondFactor.reason === "codeRequired" ? secondFactor : refused(secondFactor);
   }
   await clearAccountFailures(normalized, ip);
-  // The address's count back too (good sign-ins from one office are no spraying), and this
-  // code's (the right code is no failure; the codes tried before it stay counted).
-  await returnAttempt([...keys.filter((k) => k.key.startsWith("ip:")), ...codeKey]);
+  // The address's count back too (good sign-ins from one office are no spraying), or the known
+  // browser's, and this code's (the right code is no failure; the codes tried before it stay counted).
+  await returnAttempt([...keys.filter((k) => !k.key.startsWith("account:")), ...codeKey]);
   const { passwordHash: _hash, totpSecretEncrypted: _secret, totpLastTimeStep: _step, disabledAt: _disabled, ...safe } = user;
-  return { ok: true, user: safe, twoFactor: secondFactor.verified };
+  return { ok: true, user: safe, twoFactor: secondFactor.verified, device: newDeviceValue(normalized) };
 }
 
 /** Every refusal is counted (sandbox_portal_sign_in_failures_total), by reason: a spike is an attack. */

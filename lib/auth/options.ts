@@ -18,6 +18,7 @@ import { SIGN_IN_ERROR } from "./sign-in-errors";
 import { boundAccountId, ssoAccount } from "./sso-account";
 import { log } from "../observability/log";
 import { forwardedClientAddress } from "../http/client-address";
+import { deviceValueFrom } from "./known-device";
 
 const clientIp = (headers: Record<string, unknown> | undefined) => forwardedClientAddress(headers?.["x-forwarded-for"]);
 
@@ -25,7 +26,11 @@ export function publicOrigin(): string {
   return new URL(env().NEXTAUTH_URL ?? "http://localhost:3000").origin;
 }
 
-function providers(): Provider[] {
+/** Whether the portal's cookies are Secure (and prefixed): its public URL is https. */
+export const secureCookies = () => publicOrigin().startsWith("https://");
+
+/** `onKnownDevice`: takes a signed-in browser's new known-device cookie (lib/auth/known-device.ts), for the route to set. */
+function providers(onKnownDevice?: (value: string) => void): Provider[] {
   const list: Provider[] = [
     CredentialsProvider({
       name: "E-mail and password",
@@ -34,11 +39,15 @@ function providers(): Provider[] {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new Error(SIGN_IN_ERROR.invalid);
         // next-auth hands the message of whatever is thrown here to the browser: only a code of ours.
-        const result = await checkCredentials(parsed.data.email, parsed.data.password, clientIp(req?.headers), parsed.data.code).catch((error: unknown) => {
+        const device = deviceValueFrom(typeof req?.headers?.cookie === "string" ? req.headers.cookie : undefined, secureCookies());
+        const result = await checkCredentials(parsed.data.email, parsed.data.password, clientIp(req?.headers), parsed.data.code, device).catch((error: unknown) => {
           log.error(error, "sign-in check failed");
           throw new Error(SIGN_IN_ERROR.unavailable);
         });
-        if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, twoFactor: result.twoFactor };
+        if (result.ok) {
+          onKnownDevice?.(result.device);
+          return { id: result.user.id, email: result.user.email, name: result.user.name, twoFactor: result.twoFactor };
+        }
         throw new Error(SIGN_IN_ERROR[result.reason]);
       },
     }),
@@ -71,17 +80,20 @@ function providers(): Provider[] {
 /** The provider's issuer as bindings name it: the configured one, without a trailing slash. */
 const oidcIssuer = () => env().OIDC_ISSUER!.replace(/\/$/, "");
 
-/** `requestOrigin`: the origin the request came in on (the auth route passes it), so redirects keep the browser there. */
-export function authOptions(requestOrigin = publicOrigin()): NextAuthOptions {
+/**
+ * `requestOrigin`: the origin the request came in on (the auth route passes it), so redirects
+ * keep the browser there. `onKnownDevice`: where the route takes a sign-in's known-device cookie.
+ */
+export function authOptions(requestOrigin = publicOrigin(), onKnownDevice?: (value: string) => void): NextAuthOptions {
   const maxAge = env().SESSION_MAX_AGE_HOURS * 3600;
   return {
     secret: env().NEXTAUTH_SECRET,
     // Secure cookies (and their __Secure- prefix) whenever the portal's public URL is https.
-    useSecureCookies: publicOrigin().startsWith("https://"),
+    useSecureCookies: secureCookies(),
     session: { strategy: "jwt", maxAge },
     jwt: { maxAge },
     pages: { signIn: "/sign-in", error: "/sign-in" },
-    providers: providers(),
+    providers: providers(onKnownDevice),
     callbacks: {
       // Single sign-on admits only people who already have a portal account: found by
       // its verified address once, bound to the provider's identity from then on

@@ -117,6 +117,20 @@ describe("changing one's own password", () => {
     }
   });
 
+  it("is not kept from a signed-in person by a lock on their address that spraying other accounts set", async () => {
+    const sprayed = await makeUser("sprayed@pat.example");
+    client.address = "198.51.100.77";
+    try {
+      // Someone sharing the address tries one password on many accounts until the address is locked.
+      for (let i = 0; i < 40; i++) await checkCredentials(`nobody${i}@pat.example`, "Summer2026!", client.address);
+      expect(await checkCredentials("sprayed@pat.example", OLD, client.address)).toMatchObject({ reason: "throttled" });
+      signInAs(sprayed);
+      expect(await changePasswordAction({ currentPassword: OLD, newPassword: NEW, confirmPassword: NEW })).toEqual({ ok: true, data: { signedOut: true } });
+    } finally {
+      client.address = "203.0.113.7";
+    }
+  });
+
   it("lands one of two changes at once, over the password both checked: the other is refused, and the password is the one that landed", async () => {
     const twice = await makeUser("twice@pat.example");
     signInAs(twice);

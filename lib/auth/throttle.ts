@@ -64,6 +64,11 @@ async function lockedUntil(keys: ThrottleKey[], now = new Date()): Promise<Date 
   return new Date(Math.max(...rows.map((r) => r.lockedUntil!.getTime())));
 }
 
+/** Whether `key` is locked now. Counts nothing. */
+export async function isLocked(key: ThrottleKey, now = new Date()): Promise<boolean> {
+  return (await lockedUntil([key], now)) !== null;
+}
+
 /**
  * Counts an attempt against every key before it is checked, and answers when it may not
  * be made: a key locked already (then it counts nowhere), or its allowance for the window
