@@ -50,7 +50,7 @@ try {
   // The scale seed numbers its customers from Cust10001, as the demo tenants are: its namesakes step aside.
   await oneOffQuery(url, `UPDATE "Tenant" SET "customerId" = 'Cust9' || substr("customerId", 5) WHERE "customerId" = ANY($1)`, [DEMO_TENANTS.map((t) => t.customerId)]);
   const { seedDemoData } = await import("./seed");
-  await seedDemoData({ log: () => undefined });
+  await seedDemoData({ log: () => undefined, embedded: localServer !== null });
   // Every scale customer gets a production to measure: the first demo tenant's (one real database, read-only).
   const { openSecret, sealSecret } = await import("../lib/secrets/secret-box");
   const [nordlys] = await oneOffQuery<{ sealed: string }>(url, `SELECT "productionUrlEncrypted" AS sealed FROM "Tenant" WHERE "customerId" = $1`, [DEMO_TENANTS[0].customerId]);

@@ -32,7 +32,7 @@ delete process.env.DATABASE_URL;
 const { bootstrap } = await import("../lib/startup/bootstrap");
 const { seedDemoData } = await import("./seed");
 const { localServer } = await bootstrap({ log: (l) => console.log(`[e2e] ${l}`) });
-await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`) });
+await seedDemoData({ log: (l) => console.log(`[e2e] ${l}`), embedded: true });
 
 const infoFile = e2eServerInfoPath(port);
 const info = { baseUrl: process.env.NEXTAUTH_URL, databaseUrl: process.env.DATABASE_URL, metricsToken: process.env.METRICS_TOKEN, sessionSecret: process.env.NEXTAUTH_SECRET, outboxDir: process.env.OUTBOX_DIR };

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { bootstrap } from "../lib/startup/bootstrap";
 import { log as logger } from "../lib/observability/log";
+import { EMBEDDED_SEED_ENV } from "./seed";
 
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start") {
@@ -16,9 +17,16 @@ if (mode !== "dev" && mode !== "start") {
 const log = (line: string) => logger.info(line);
 const { localServer } = await bootstrap({ log });
 process.env.NEXTAUTH_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
-if (mode === "dev" || process.env.SEED_DEMO_DATA === "true") {
+// Demo data in development on the embedded server, or when asked for; never by `npm run dev`
+// pointed at a database of its own (seed.ts refuses a portal in use even when asked).
+const seedDemo = process.env.SEED_DEMO_DATA === "true" || (mode === "dev" && localServer !== null && process.env.SEED_DEMO_DATA !== "false");
+if (seedDemo) {
   // In a child process: the generator's memory goes back to the system when it exits.
-  const seed = spawnSync(process.execPath, ["--import", "tsx", "scripts/seed.ts"], { stdio: "inherit", env: process.env });
+  const seed = spawnSync(process.execPath, ["--import", "tsx", "scripts/seed.ts"], {
+    stdio: "inherit",
+    // The child finds DATABASE_URL set (to the embedded server this process started): told which it is.
+    env: { ...process.env, ...(localServer ? { [EMBEDDED_SEED_ENV]: "true" } : {}) },
+  });
   if (seed.status !== 0) {
     log("seeding the demo data failed (see above)");
     await localServer?.stop();

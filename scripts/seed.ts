@@ -17,7 +17,30 @@ import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, DEMO_TENANTS, DEMO_USERS } from 
 
 type Log = (line: string) => void;
 
-export async function seedDemoData({ log }: { log: Log }): Promise<void> {
+/**
+ * Why demo data goes into no portal in use: its staff sign in with the README's password
+ * and a published second factor, so seeded into a real portal database anyone could sign in
+ * as its operator. The embedded server is a developer's own; a database given by URL is
+ * seeded only while it holds no account but the demo ones.
+ */
+export class PortalInUseError extends Error {}
+
+async function refuseAPortalInUse(embedded: boolean): Promise<void> {
+  if (embedded) return;
+  const others = await db.user.count({ where: { email: { notIn: DEMO_USERS.map((u) => u.email) } } });
+  if (others > 0) {
+    throw new PortalInUseError(
+      `this portal database has ${others} account(s) of its own: demo data, whose staff sign in with a published password and code, is seeded only into a portal with none (or the embedded one)`,
+    );
+  }
+}
+
+/** Set by the launcher for its seeding child: the DATABASE_URL it inherits is the launcher's embedded server. */
+export const EMBEDDED_SEED_ENV = "SEED_INTO_EMBEDDED_DATABASE";
+
+/** `embedded`: the database is the launcher's own embedded server (no DATABASE_URL). */
+export async function seedDemoData({ log, embedded }: { log: Log; embedded: boolean }): Promise<void> {
+  await refuseAPortalInUse(embedded);
   const serverUrl = withDatabase(process.env.DATABASE_URL!, "postgres");
   for (const tenant of DEMO_TENANTS) {
     if (await db.tenant.findUnique({ where: { customerId: tenant.customerId }, select: { id: true } })) continue;
@@ -73,7 +96,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { bootstrap } = await import("../lib/startup/bootstrap");
   const log = (line: string) => console.log(`[seed] ${line}`);
   const { localServer } = await bootstrap({ log });
-  await seedDemoData({ log });
-  await db.$disconnect();
-  await localServer?.stop();
+  try {
+    await seedDemoData({ log, embedded: localServer !== null || process.env[EMBEDDED_SEED_ENV] === "true" });
+  } catch (error) {
+    if (!(error instanceof PortalInUseError)) throw error;
+    log(`not seeded: ${error.message}`);
+    process.exitCode = 1;
+  } finally {
+    await db.$disconnect();
+    await localServer?.stop();
+  }
 }
