@@ -4,7 +4,9 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { startDueRefreshes } = await import("./auto-refresh");
+const { startDueRefreshes, warnOfTomorrowsRefreshes } = await import("./auto-refresh");
+const { listOutbox } = await import("../notifications/mailer");
+const { makeTempDir } = await import("../testing/temp-dir");
 const { stopBoss } = await import("../jobs/queue");
 
 const NOW = new Date("2026-03-14T02:15:00Z");
@@ -70,5 +72,60 @@ describe("regular refreshes", () => {
     const started = await startDueRefreshes(new Date("2026-03-20T02:15:00Z"));
     expect([...started].sort()).toEqual([ids.dueafter, ids.duetoo].sort());
     expect(await db.sandboxRun.count({ where: { sandboxId: ids.deletedmeanwhile } })).toBe(0);
+  });
+});
+
+describe("the day before a regular refresh", () => {
+  const own: Record<string, string> = {};
+  const people: Record<string, string> = {};
+  const mine = (told: string[]) => told.filter((id) => Object.values(own).includes(id)).sort();
+  const noticesOf = (userId: string) => db.notification.findMany({ where: { userId }, select: { message: true, link: true } });
+  const mailsTo = async (email: string) => (await listOutbox(1_000)).filter((m) => m.to.includes(email));
+
+  beforeAll(async () => {
+    process.env.OUTBOX_DIR = await makeTempDir("auto-refresh-outbox-");
+    const tenant = await db.tenant.create({ data: { customerId: "Cust8081", companyName: "Heads Up AS", productionUrlEncrypted: "unused" } });
+    const user = async (email: string, data: Record<string, unknown> = {}) =>
+      (await db.user.create({ data: { email, name: email.split("@")[0]!, role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-", ...data } })).id;
+    people.admin = await user("admin@headsup.example");
+    people.quiet = await user("quiet@headsup.example", { mailNotices: false });
+    people.gone = await user("gone@headsup.example", { disabledAt: new Date() });
+    people.colleague = await user("user@headsup.example", { role: "CUSTOMER_USER" });
+    const sandbox = async (name: string, data: Record<string, unknown>) => {
+      own[name] = (
+        await db.sandbox.create({
+          data: {
+            tenantId: tenant.id, name, planCounts: { complete: 1 }, orderedById: people.colleague!, sandboxCustomerId: `Cust97${Object.keys(own).length}${name.length}`,
+            status: "READY", databaseName: `sbx_headsup_${name}`, options: OPTIONS, autoRefreshDay: 15, ...data,
+          },
+        })
+      ).id;
+    };
+    await sandbox("UAT", {});
+    await sandbox("Later", { autoRefreshDay: 16 });
+    await sandbox("Broken", { status: "FAILED" });
+    await sandbox("Gone", { status: "DELETED", deletedAt: new Date() });
+    await sandbox("Monthstart", { autoRefreshDay: 1 });
+  });
+
+  it("tells its admins and its orderer once, in the portal and by mail unless they stopped such mails, and no one of a sandbox not due", async () => {
+    expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-14T02:15:00Z")))).toEqual([own.UAT]);
+    const told = { message: 'Sandbox "UAT" is refreshed tomorrow', link: `/sandboxes/${own.UAT}` };
+    for (const who of [people.admin!, people.quiet!, people.colleague!]) expect(await noticesOf(who)).toEqual([told]);
+    expect(await noticesOf(people.gone!)).toEqual([]);
+    const [mail] = await mailsTo("admin@headsup.example");
+    expect(mail?.subject).toBe('Sandbox "UAT" is refreshed tomorrow');
+    expect(mail?.text).toContain("15 Apr 2026, 02:15 UTC");
+    expect(mail?.text).toContain("move the day or turn the regular refresh off");
+    expect(await mailsTo("quiet@headsup.example")).toEqual([]);
+    // Every later pass that day, by any worker, tells no one again.
+    expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-14T03:15:00Z")))).toEqual([]);
+    expect(await noticesOf(people.admin!)).toHaveLength(1);
+  });
+
+  it("tells again before next month's refresh, and across a month's end", async () => {
+    expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-05-14T02:15:00Z")))).toEqual([own.UAT]);
+    expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-30T02:15:00Z")))).toEqual([own.Monthstart]);
+    expect(await noticesOf(people.admin!)).toHaveLength(3);
   });
 });

@@ -14,13 +14,66 @@ import { AppError } from "../errors";
 import { SCHEDULE_QUEUE } from "../jobs/queue";
 import { requestRun } from "../jobs/lifecycle";
 import { log } from "../observability/log";
+import { createElement } from "react";
+import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { AutoRefreshSoonMail, autoRefreshSoonSubject } from "../emails/auto-refresh-soon-mail";
 
 /** Schedules the looking every hour (upserted by name: any number of workers may) and takes its jobs; returns the work's id. */
 export async function registerAutoRefresh(boss: PgBoss): Promise<string> {
-  await boss.schedule(SCHEDULE_QUEUE, "15 * * * *", {}, { tz: "UTC" });
+  await boss.schedule(SCHEDULE_QUEUE, `${FIRST_PASS.minute} * * * *`, {}, { tz: "UTC" });
   return boss.work(SCHEDULE_QUEUE, async () => {
     await startDueRefreshes();
+    await warnOfTomorrowsRefreshes();
   });
+}
+
+/** The minute past each hour the regular refreshes are looked for: the day's first pass is at 02:15 UTC. */
+const FIRST_PASS = { hour: 2, minute: 15 };
+
+/**
+ * The day before a regular refresh, its admins and its orderer are told (in the portal, and by
+ * mail unless they stopped notice mails): what was changed in the sandbox is replaced then, and
+ * whoever tests there should hear it before, not find it gone. Each refresh is told once,
+ * whichever worker passes first (claimed on the sandbox's row before anyone is told); a day
+ * moved to tomorrow after the day's first pass is told by the next pass.
+ */
+export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string[]> {
+  const tomorrow = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  const due = await db.sandbox.findMany({
+    where: {
+      autoRefreshDay: tomorrow.getUTCDate(),
+      status: "READY",
+      deletedAt: null,
+      OR: [{ autoRefreshNoticeFor: null }, { autoRefreshNoticeFor: { not: tomorrow } }],
+    },
+    select: { id: true, name: true, tenantId: true, orderedById: true, tenant: { select: { companyName: true } } },
+  });
+  const told: string[] = [];
+  for (const sandbox of due) {
+    const claimed = await db.sandbox.updateMany({
+      where: { id: sandbox.id, OR: [{ autoRefreshNoticeFor: null }, { autoRefreshNoticeFor: { not: tomorrow } }] },
+      data: { autoRefreshNoticeFor: tomorrow },
+    });
+    if (claimed.count === 0) continue;
+    const facts = {
+      sandboxId: sandbox.id,
+      sandboxName: sandbox.name,
+      companyName: sandbox.tenant.companyName,
+      startsAt: new Date(tomorrow.getTime() + (FIRST_PASS.hour * 60 + FIRST_PASS.minute) * 60_000),
+    };
+    try {
+      await notifyUsers([sandbox.orderedById, ...(await tenantAdminIds(sandbox.tenantId))], {
+        subject: autoRefreshSoonSubject(sandbox.name),
+        link: `/sandboxes/${sandbox.id}`,
+        mail: createElement(AutoRefreshSoonMail, facts),
+      });
+      told.push(sandbox.id);
+    } catch (error) {
+      // A heads-up, not the refresh: the others are still told, and the refresh still runs.
+      log.error({ err: error, sandboxId: sandbox.id }, "could not tell of tomorrow's regular refresh");
+    }
+  }
+  return told;
 }
 
 export async function startDueRefreshes(now = new Date()): Promise<string[]> {

@@ -59,7 +59,7 @@ export function AutoRefreshForm({ sandboxId, day }: { sandboxId: string; day: nu
           ))}
         </select>
         <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-600">
-          Runs at night (UTC) with the saved choices.
+          Runs at night (UTC) with the saved choices; its admins are told the day before.
         </p>
         {error && (
           <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
