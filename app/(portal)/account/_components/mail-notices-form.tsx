@@ -33,7 +33,7 @@ export function MailNoticesForm({ mailNotices }: { mailNotices: boolean }) {
     <form onSubmit={(event) => void save(event)} aria-labelledby="mail-notices-heading" className="mt-3 space-y-3">
       <CheckboxField
         label="E-mail me the portal's notices"
-        hint="A copy ready or failed, a refresh done, an order filed or cancelled. They are under Notifications either way."
+        hint="A copy ready or failed, a refresh done or due tomorrow, an order filed or cancelled. They are under Notifications either way."
         checked={checked}
         onChange={(event) => {
           setChecked(event.target.checked);
