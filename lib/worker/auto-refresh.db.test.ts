@@ -91,6 +91,8 @@ describe("the day before a regular refresh", () => {
     people.quiet = await user("quiet@headsup.example", { mailNotices: false });
     people.gone = await user("gone@headsup.example", { disabledAt: new Date() });
     people.colleague = await user("user@headsup.example", { role: "CUSTOMER_USER" });
+    people.tester = await user("Tester@HeadsUp.example", { role: "CUSTOMER_USER" });
+    people.bystander = await user("bystander@headsup.example", { role: "CUSTOMER_USER" });
     const sandbox = async (name: string, data: Record<string, unknown>) => {
       own[name] = (
         await db.sandbox.create({
@@ -102,17 +104,21 @@ describe("the day before a regular refresh", () => {
       ).id;
     };
     await sandbox("UAT", {});
+    // Given access to it in its setup (production's address, lower-cased): a customer user testing there.
+    await db.sandboxAccess.create({ data: { sandboxId: own.UAT!, associateId: 7, username: "tester", fullName: "Tess Tester", email: "tester@headsup.example", userPlan: "complete" } });
+    await db.sandboxAccess.create({ data: { sandboxId: own.UAT!, associateId: 8, username: "by", fullName: "By Stander", email: "bystander@headsup.example", userPlan: "complete", endedAt: new Date() } });
     await sandbox("Later", { autoRefreshDay: 16 });
     await sandbox("Broken", { status: "FAILED" });
     await sandbox("Gone", { status: "DELETED", deletedAt: new Date() });
     await sandbox("Monthstart", { autoRefreshDay: 1 });
   });
 
-  it("tells its admins and its orderer once, in the portal and by mail unless they stopped such mails, and no one of a sandbox not due", async () => {
+  it("tells its admins, its orderer and those testing there once, in the portal and by mail unless they stopped such mails, and no one of a sandbox not due", async () => {
     expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-14T02:15:00Z")))).toEqual([own.UAT]);
     const told = { message: 'Sandbox "UAT" is refreshed tomorrow', link: `/sandboxes/${own.UAT}` };
-    for (const who of [people.admin!, people.quiet!, people.colleague!]) expect(await noticesOf(who)).toEqual([told]);
-    expect(await noticesOf(people.gone!)).toEqual([]);
+    for (const who of [people.admin!, people.quiet!, people.colleague!, people.tester!]) expect(await noticesOf(who)).toEqual([told]);
+    // Not a disabled admin, nor a user whose access ended.
+    for (const who of [people.gone!, people.bystander!]) expect(await noticesOf(who)).toEqual([]);
     const [mail] = await mailsTo("admin@headsup.example");
     expect(mail?.subject).toBe('Sandbox "UAT" is refreshed tomorrow');
     expect(mail?.text).toContain("15 Apr 2026, 02:15 UTC");

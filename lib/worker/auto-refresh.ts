@@ -27,11 +27,23 @@ export async function registerAutoRefresh(boss: PgBoss): Promise<string> {
   });
 }
 
+/** The tenant's portal accounts given access to the sandbox (matched by address, as the Sandboxes list matches them): they test there. */
+async function portalAccountsWithAccess(sandbox: { id: string; tenantId: string }): Promise<string[]> {
+  const open = await db.sandboxAccess.findMany({ where: { sandboxId: sandbox.id, endedAt: null, email: { not: null } }, select: { email: true } });
+  if (open.length === 0) return [];
+  const accounts = await db.user.findMany({
+    where: { tenantId: sandbox.tenantId, email: { in: open.map((a) => a.email!), mode: "insensitive" } },
+    select: { id: true },
+  });
+  return accounts.map((a) => a.id);
+}
+
 /** The minute past each hour the regular refreshes are looked for: the day's first pass is at 02:15 UTC. */
 const FIRST_PASS = { hour: 2, minute: 15 };
 
 /**
- * The day before a regular refresh, its admins and its orderer are told (in the portal, and by
+ * The day before a regular refresh, its admins, its orderer and the portal accounts given access
+ * to it are told (in the portal, and by
  * mail unless they stopped notice mails): what was changed in the sandbox is replaced then, and
  * whoever tests there should hear it before, not find it gone. Each refresh is told once,
  * whichever worker passes first (claimed on the sandbox's row before anyone is told); a day
@@ -62,7 +74,7 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
       startsAt: new Date(tomorrow.getTime() + (FIRST_PASS.hour * 60 + FIRST_PASS.minute) * 60_000),
     };
     try {
-      await notifyUsers([sandbox.orderedById, ...(await tenantAdminIds(sandbox.tenantId))], {
+      await notifyUsers([sandbox.orderedById, ...(await tenantAdminIds(sandbox.tenantId)), ...(await portalAccountsWithAccess(sandbox))], {
         subject: autoRefreshSoonSubject(sandbox.name),
         link: `/sandboxes/${sandbox.id}`,
         mail: createElement(AutoRefreshSoonMail, facts),
