@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import next from "next";
 import { env } from "../lib/config/env";
-import { normalizeForwardingHeaders, parseProxyTrust } from "../lib/http/client-address";
+import { normalizeForwardingHeaders, parseProxyTrust, unnamedProxyWarning } from "../lib/http/client-address";
 import { log } from "../lib/observability/log";
 import { runShutdownSteps, shutdownSteps } from "../lib/startup/shutdown-steps";
 import { WORKER_BUNDLE_ENV } from "../lib/worker/node-command";
@@ -42,7 +42,16 @@ const app = next({ dev, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+let proxyWarned = false;
 const server = createServer((request, response) => {
+  if (!proxyWarned) {
+    // Before the headers are rewritten: a proxy in front that nobody named, said once.
+    const warning = unnamedProxyWarning(request.headers, request.socket.remoteAddress ?? "", trust);
+    if (warning) {
+      proxyWarned = true;
+      log.warn(warning);
+    }
+  }
   normalizeForwardingHeaders(request.headers, request.socket.remoteAddress ?? "", trust);
   void handle(request, response);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cameThroughTrustedProxy, parseProxyTrust, resolveClientAddress } from "./client-address";
+import { cameThroughTrustedProxy, parseProxyTrust, resolveClientAddress, unnamedProxyWarning } from "./client-address";
 
 describe("the client address behind proxies", () => {
   const none = parseProxyTrust(undefined, undefined);
@@ -45,6 +45,16 @@ describe("the client address behind proxies", () => {
     expect(resolveClientAddress("10.0.0.2", "6.6.6.6, unknown", oneHop)).toBe("10.0.0.2");
     expect(resolveClientAddress("10.0.0.2", "6.6.6.6, unknown", trust)).toBe("10.0.0.2");
     expect(resolveClientAddress("10.0.0.2", "6.6.6.6, unknown, 10.0.0.7", trust)).toBe("10.0.0.7");
+  });
+
+  it("tells the operator of a proxy in front that nobody named, whose clients would all count as one address; not of a named one or of none", () => {
+    const warning = unnamedProxyWarning({ "x-forwarded-for": "203.0.113.1" }, "::ffff:10.0.0.2", none);
+    expect(warning).toContain("requests from 10.0.0.2 carry forwarding headers");
+    expect(warning).toContain("TRUSTED_PROXIES");
+    expect(unnamedProxyWarning({ forwarded: "for=203.0.113.1" }, "10.0.0.2", none)).not.toBeNull();
+    expect(unnamedProxyWarning({}, "10.0.0.2", none)).toBeNull();
+    expect(unnamedProxyWarning({ "x-forwarded-for": "203.0.113.1" }, "10.0.0.2", parseProxyTrust("10.0.0.0/8", undefined))).toBeNull();
+    expect(unnamedProxyWarning({ "x-forwarded-for": "203.0.113.1" }, "10.0.0.2", parseProxyTrust(undefined, 1))).toBeNull();
   });
 
   it("refuses a malformed TRUSTED_PROXIES entry", () => {

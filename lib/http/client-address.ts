@@ -92,6 +92,20 @@ export function normalizeForwardingHeaders(
 }
 
 /**
+ * Why the operator should name a proxy, when a request came through one the portal does not
+ * trust: it carries forwarding headers from an address not named as a proxy. Every client behind
+ * that proxy then counts as the proxy's one address, so the sign-in and password-link throttles
+ * pool them all (one person's failures slow everyone). null when there is nothing to say. Said
+ * once per process by the portal's front: a client forging the header only adds a log line.
+ */
+export function unnamedProxyWarning(headers: Record<string, string | string[] | undefined>, socketAddress: string, trust: ProxyTrust): string | null {
+  const configured = trust.hops > 0 || isTrustedProxy(trust, normalizeAddress(socketAddress));
+  if (configured || !["x-forwarded-for", "forwarded", "x-real-ip"].some((name) => headers[name] !== undefined)) return null;
+  const from = normalizeAddress(socketAddress);
+  return `requests from ${from} carry forwarding headers, but ${from} is not a proxy the portal trusts: every client behind it counts as that one address for the sign-in and password-link throttles. If it is your proxy, name it in TRUSTED_PROXIES (or set TRUSTED_PROXY_HOPS)`;
+}
+
+/**
  * The client's address as a request handler reads it. The portal's front
  * (scripts/portal-server.ts) has already replaced X-Forwarded-For with the one
  * address it trusts; the last entry is read so that a stray client-written list
