@@ -8,6 +8,10 @@ const { hashPassword } = await import("./password");
 const { checkCredentials } = await import("./credentials");
 const { ADDRESS_FAILURE_FACTOR, clientBlock } = await import("./throttle");
 const { metrics } = await import("../observability/metrics");
+const { knownDeviceKeys, newDeviceValue } = await import("./known-device");
+
+/** A known-device cookie's value: when it was given (base 36), its nonce, its signature. */
+const DEVICE_VALUE = /^[0-9a-z]+\.[\w-]{22}\.[\w-]{43}$/;
 
 const failuresCounted = async (reason: string) =>
   (await metrics().signInFailures.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
@@ -96,18 +100,20 @@ describe("sign-in with e-mail and password", () => {
     // Ada signed in from this browser last week (anywhere): it holds her known-device cookie.
     const earlier = await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.61");
     const adasBrowser = earlier.ok ? earlier.device : "";
-    expect(adasBrowser).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
+    expect(adasBrowser).toMatch(DEVICE_VALUE);
     // Someone behind the office's address sprays other accounts, and fails on Ada's too, until both locks hold.
     for (let i = 0; i < 3 * ADDRESS_FAILURE_FACTOR; i++) await checkCredentials(`sprayed${i}@example.com`, "guess", office);
     for (let i = 0; i < 3; i++) await checkCredentials("ada@example.com", `guess ${i}`, office);
     expect(await checkCredentials("ada@example.com", "correct horse battery", office)).toMatchObject({ reason: "throttled" });
-    // Ada's browser signs in there all the same, and is given a new cookie.
+    // Ada's browser signs in there all the same, and is given a new cookie; the lock someone else earned on her account there stays.
     const known = await checkCredentials("ada@example.com", "correct horse battery", office, undefined, adasBrowser);
-    expect(known).toMatchObject({ ok: true, device: expect.stringMatching(/^[\w-]{22}\./) });
+    expect(known).toMatchObject({ ok: true, device: expect.stringMatching(DEVICE_VALUE) });
+    expect(await checkCredentials("ada@example.com", "correct horse battery", office)).toMatchObject({ reason: "throttled" });
     // Her cookie is hers: it opens no lock for Bob, and neither does a forged or altered one for her.
     expect(await checkCredentials("bob@example.com", "another good password", office, undefined, adasBrowser)).toMatchObject({ reason: "throttled" });
-    const altered = `${adasBrowser.slice(0, 23)}${adasBrowser[23] === "A" ? "B" : "A"}${adasBrowser.slice(24)}`;
-    for (const forged of [altered, "x.y", `${"A".repeat(22)}.${"A".repeat(43)}`]) {
+    const at = adasBrowser.length - 5;
+    const altered = `${adasBrowser.slice(0, at)}${adasBrowser[at] === "A" ? "B" : "A"}${adasBrowser.slice(at + 1)}`;
+    for (const forged of [altered, "x.y.z", `${Date.now().toString(36)}.${"A".repeat(22)}.${"A".repeat(43)}`]) {
       expect(await checkCredentials("ada@example.com", "correct horse battery", office, undefined, forged)).toMatchObject({ reason: "throttled" });
     }
     // Wrong passwords typed in that browser (LOGIN_MAX_FAILURES, 3) lock the browser's own key: it is then a client as any other.
@@ -116,6 +122,39 @@ describe("sign-in with e-mail and password", () => {
     expect(await checkCredentials("ada@example.com", "correct horse battery", office, undefined, next)).toMatchObject({ reason: "throttled" });
     // Elsewhere, with no lock on the address or the account there, it signs in.
     expect((await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.63", undefined, next)).ok).toBe(true);
+  });
+
+  it("gives all of an account's known browsers together an address's allowance, however many cookies were collected", async () => {
+    await db.user.create({ data: { email: "cy@example.com", name: "Cy", role: "CUSTOMER_USER", passwordHash: await hashPassword("cy's good password") } });
+    const cookies: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const signedIn = await checkCredentials("cy@example.com", "cy's good password", `192.0.2.${100 + i}`);
+      cookies.push(signedIn.ok ? signedIn.device : "");
+    }
+    // Each cookie's own allowance is 3 (LOGIN_MAX_FAILURES); all of them together, 12 (× ADDRESS_FAILURE_FACTOR).
+    let checked = 0;
+    for (const cookie of cookies) {
+      for (let i = 0; i < 3; i++) {
+        const answer = await checkCredentials("cy@example.com", `collected guess ${checked}`, "203.0.113.90", undefined, cookie);
+        if (!answer.ok && answer.reason === "invalid") checked++;
+      }
+    }
+    // Past the twelve, the cookies are counted as this address's: its account lock took three more.
+    expect(checked).toBe(3 * ADDRESS_FAILURE_FACTOR + 3);
+  });
+
+  it("takes no cookie given before the account's password last changed, or older than 90 days", async () => {
+    const dee = await db.user.create({ data: { email: "dee@example.com", name: "Dee", role: "CUSTOMER_USER", passwordHash: await hashPassword("dee's first password") } });
+    const signedIn = await checkCredentials("dee@example.com", "dee's first password", "192.0.2.120");
+    const cookie = signedIn.ok ? signedIn.device : "";
+    const account = await db.user.findUniqueOrThrow({ where: { id: dee.id }, select: { id: true, email: true, passwordChangedAt: true } });
+    expect(knownDeviceKeys(account, cookie)).not.toBeNull();
+    await db.user.update({ where: { id: dee.id }, data: { passwordHash: await hashPassword("dee's new password"), passwordChangedAt: new Date() } });
+    const changed = await db.user.findUniqueOrThrow({ where: { id: dee.id }, select: { id: true, email: true, passwordChangedAt: true } });
+    expect(knownDeviceKeys(changed, cookie)).toBeNull();
+    const old = newDeviceValue(changed, new Date(Date.now() - 91 * 86_400_000));
+    expect(knownDeviceKeys(changed, old)).toBeNull();
+    expect(knownDeviceKeys(changed, newDeviceValue(changed, new Date(Date.now() - 89 * 86_400_000)))).not.toBeNull();
   });
 
   it("never locks an address for its good sign-ins", async () => {

@@ -5,7 +5,7 @@
 import { db } from "../db/portal";
 import { burnVerificationTime, verifyPassword } from "./password";
 import { clearAccountFailures, codeThrottleKey, isLocked, reserveAttempt, returnAttempt, throttleKeys } from "./throttle";
-import { knownDeviceKey, newDeviceValue } from "./known-device";
+import { knownDeviceKeys, newDeviceValue } from "./known-device";
 import { checkSecondFactor } from "./two-factor";
 import type { Role } from "../generated/portal/enums";
 import { metrics } from "../observability/metrics";
@@ -19,21 +19,23 @@ export type CredentialCheck =
 /** `device`: the known-device cookie the browser sent, if any (known-device.ts). */
 export async function checkCredentials(email: string, password: string, ip?: string, code?: string, device?: string): Promise<CredentialCheck> {
   const normalized = email.trim().toLowerCase();
-  // A browser that signed in to this account before is counted on its own key while that key
-  // is not locked: the address's locks, which whoever shares the address can set, are not its.
-  const known = knownDeviceKey(normalized, device);
-  const keys = known && !(await isLocked(known)) ? [known] : throttleKeys(normalized, ip);
+  const user = await db.user.findUnique({
+    where: { email: normalized },
+    select: {
+      id: true, email: true, name: true, role: true, tenantId: true, passwordHash: true, passwordChangedAt: true, totpSecretEncrypted: true, totpLastTimeStep: true, disabledAt: true,
+    },
+  });
+  // A browser that signed in to this account since its password last changed is counted on its
+  // own keys while neither is locked: the address's locks, which whoever shares the address can
+  // set, are not its (known-device.ts).
+  const known = user ? knownDeviceKeys(user, device) : null;
+  const onKnownDevice = known !== null && !(await Promise.all(known.map((k) => isLocked(k)))).some(Boolean);
+  const keys = onKnownDevice ? known : throttleKeys(normalized, ip);
   // Counted before it is checked (throttle.ts): a burst sent at once gets no more checks than one
   // by one; refused by a lock in place, it counts nowhere (a locked colleague must not lock the office's address).
   const lockEnd = await reserveAttempt(keys);
   if (lockEnd) return refused({ ok: false, reason: "throttled", retryAt: lockEnd });
 
-  const user = await db.user.findUnique({
-    where: { email: normalized },
-    select: {
-      id: true, email: true, name: true, role: true, tenantId: true, passwordHash: true, totpSecretEncrypted: true, totpLastTimeStep: true, disabledAt: true,
-    },
-  });
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await burnVerificationTime(password), false);
   if (!user || !valid) return refused({ ok: false, reason: "invalid" });
   // Said only to whoever knows the password: to anyone else a disabled account is as any other.
@@ -55,12 +57,14 @@ export async function checkCredentials(email: string, password: string, ip?: str
     await returnAttempt(keys);
     return secondFactor.reason === "codeRequired" ? secondFactor : refused(secondFactor);
   }
-  await clearAccountFailures(normalized, ip);
+  // The account's failures from this address are forgiven only when this attempt was counted
+  // there: a known browser's sign-in must not lift a lock someone else behind its address earned.
+  if (!onKnownDevice) await clearAccountFailures(normalized, ip);
   // The address's count back too (good sign-ins from one office are no spraying), or the known
   // browser's, and this code's (the right code is no failure; the codes tried before it stay counted).
   await returnAttempt([...keys.filter((k) => !k.key.startsWith("account:")), ...codeKey]);
-  const { passwordHash: _hash, totpSecretEncrypted: _secret, totpLastTimeStep: _step, disabledAt: _disabled, ...safe } = user;
-  return { ok: true, user: safe, twoFactor: secondFactor.verified, device: newDeviceValue(normalized) };
+  const { passwordHash: _hash, passwordChangedAt, totpSecretEncrypted: _secret, totpLastTimeStep: _step, disabledAt: _disabled, ...safe } = user;
+  return { ok: true, user: safe, twoFactor: secondFactor.verified, device: newDeviceValue({ id: user.id, email: user.email, passwordChangedAt }) };
 }
 
 /** Every refusal is counted (sandbox_portal_sign_in_failures_total), by reason: a spike is an attack. */
