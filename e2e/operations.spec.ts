@@ -117,13 +117,13 @@ test("operators are offered to retry the last day's failures a retry can mend, a
        RETURNING id)
      INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, "createdAt", "finishedAt", "failureCode", error)
      SELECT 'e2eretry' || substr(md5(random()::text), 1, 12), sandbox.id, 'DELETE', 'FAILED', '{}', now() - interval '61 minutes', now() - interval '1 hour',
-            'SANDBOX_SERVER_UNREACHABLE', 'The sandbox server did not answer.' FROM sandbox
+            'CONNECTION_LOST', 'The connection to the sandbox server was lost.' FROM sandbox
      RETURNING id, "sandboxId" AS sandbox`,
   );
   try {
     await signIn(page, "operator@sandbox-portal.example");
     await page.goto("/operations");
-    await expect(page.getByTestId("retry-summary")).toContainText(/\d+ sandbox(es)?'s? last runs? failed for a reason a retry can mend/);
+    await expect(page.getByTestId("retry-summary")).toContainText(/\d+ sandbox(es)?'s? last runs? failed for a passing reason/);
     // It asks first, saying what follows; "Not now" retries nothing. (Pressing it is lib/operations/retry-failures.db.test.ts's:
     // here it would retry the other tests' failures under their feet.)
     await page.getByRole("button", { name: /^Retry (it|these \d+)$/ }).click();

@@ -32,6 +32,8 @@ export type Permission =
   | "tenant.viewAll"
   | "tenant.entitle"
   | "operations.view"
+  /** Retrying at once the runs an outage failed (lib/operations/retry-failures.ts). */
+  | "operations.retry"
   | "servers.manage"
   | "apiTokens.manage"
   | "webhooks.manage"
@@ -51,7 +53,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   SALES_REP: ["sandbox.view", "sandbox.orderForCustomer", "tenant.viewAll", "tenant.entitle", "account.manage"],
   OPERATOR: [
     "sandbox.view", "sandbox.orderForCustomer", "sandbox.configure", "sandbox.refresh", "sandbox.delete", "sandbox.retry", "checklist.fix",
-    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "servers.manage", "apiTokens.manage", "people.viewAll", "account.manage",
+    "audit.view", "tenant.viewAll", "tenant.entitle", "operations.view", "operations.retry", "servers.manage", "apiTokens.manage", "people.viewAll", "account.manage",
   ],
 };
 

@@ -3,11 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { protectedAction } from "../actions/safe-action";
-import { retryRecentFailures } from "./retry-failures";
+import { RETRY_BATCH, retryRecentFailures } from "./retry-failures";
 
-// Operators only (operations.view); each retry then checks sandbox.retry on its sandbox's tenant, as the sandbox page's does.
-export const retryRecentFailuresAction = protectedAction({ permission: "operations.view", schema: z.object({}).strict() }, async ({ actor }) => {
-  const outcome = await retryRecentFailures(actor);
+const retryFailuresSchema = z.object({ sandboxIds: z.array(z.string().min(1).max(64)).min(1).max(RETRY_BATCH) }).strict();
+
+// Operators only; each retry then checks sandbox.retry on its sandbox's tenant, as the sandbox page's does.
+export const retryRecentFailuresAction = protectedAction({ permission: "operations.retry", schema: retryFailuresSchema }, async ({ actor, input }) => {
+  const outcome = await retryRecentFailures(actor, input.sandboxIds);
   revalidatePath("/operations");
   return outcome;
 });

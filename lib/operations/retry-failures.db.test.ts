@@ -42,20 +42,32 @@ async function run(sandboxId: string, status: "SUCCEEDED" | "FAILED", hoursAgo: 
 describe("retrying the last day's failures at once", () => {
   const mendable: string[] = [];
   let drifted = "";
+  const repeating: string[] = [];
   const untouched: string[] = [];
 
   beforeAll(async () => {
     world = await buildWorld();
-    // Failed for a passing reason, the newest run of its sandbox: retried, in both tenants.
-    for (const [tenant, admin, code] of [[world.tenantA, world.users.adminA, null], [world.tenantA, world.users.adminA, "SANDBOX_SERVER_UNREACHABLE"], [world.tenantB, world.users.adminB, "PRODUCTION_BUSY"]] as const) {
+    // Failed for a passing reason, the newest run of its sandbox: retryable, in both tenants.
+    for (const [tenant, admin, code] of [
+      [world.tenantA, world.users.adminA, null],
+      [world.tenantA, world.users.adminA, "CONNECTION_LOST"],
+      [world.tenantB, world.users.adminB, "PRODUCTION_BUSY"],
+      [world.tenantB, world.users.adminB, "WORKER_LOST"],
+    ] as const) {
       const s = await sandbox(tenant, admin);
       await run(s.id, "FAILED", 2, code);
       mendable.push(s.id);
     }
-    // Production's schema drifted: a plain retry would fail the same way.
+    // Production's schema drifted: a plain retry would fail the same way; its customer's retry checks first.
     const d = await sandbox(world.tenantA, world.users.adminA);
     await run(d.id, "FAILED", 1, "DRIFT");
     drifted = d.id;
+    // A failed check, production's own broken references, a copy larger than its server: a retry repeats them, or someone must look first.
+    for (const code of ["VERIFY_FAILED", "BROKEN_REFERENCES", "TOO_LARGE"]) {
+      const r = await sandbox(world.tenantA, world.users.adminA);
+      await run(r.id, "FAILED", 1, code);
+      repeating.push(r.id);
+    }
     // Failed, then refreshed fine since; cancelled by its customer; failed two days ago; deleted since.
     const since = await sandbox(world.tenantA, world.users.adminA);
     await run(since.id, "FAILED", 3);
@@ -73,29 +85,32 @@ describe("retrying the last day's failures at once", () => {
   });
   beforeEach(() => signInAs(null));
 
-  it("counts only each sandbox's newest run, failed in the window for a reason a retry mends, the longest-waiting first", async () => {
-    expect(await failuresToRetry()).toEqual({ retryable: mendable, needProductionChecked: 1 });
+  it("offers only each sandbox's newest run, failed in the window for a passing reason, the longest-waiting first; counts the others apart", async () => {
+    expect(await failuresToRetry()).toEqual({ retryable: mendable, needProductionChecked: 1, needALook: repeating.length });
   });
 
   it("is refused to anyone but operators, and then retries nothing", async () => {
-    expect(await retryRecentFailuresAction({})).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    expect(await retryRecentFailuresAction({ sandboxIds: mendable })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
     for (const who of [world.users.adminA, world.users.userA, world.users.sales]) {
       signInAs(who);
-      expect(await retryRecentFailuresAction({})).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      expect(await retryRecentFailuresAction({ sandboxIds: mendable })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     }
     expect(await db.sandboxRun.count({ where: { status: "QUEUED" } })).toBe(0);
   });
 
-  it("queues each mendable failure again as the sandbox page's retry would, audited as the operator's, and a second press finds nothing", async () => {
+  it("retries only what the operator confirmed and a retry can mend, as the sandbox page's retry would, audited as the operator's; a second press finds nothing", async () => {
     signInAs(world.users.operator);
-    expect(await retryRecentFailuresAction({})).toEqual({ ok: true, data: { retried: 3, refused: 0, left: 0 } });
-    for (const id of mendable) {
+    // Confirmed: three of the four mendable, and one that is not (sent by hand): that one is left.
+    const confirmed = [...mendable.slice(0, 3), repeating[0]!];
+    expect(await retryRecentFailuresAction({ sandboxIds: confirmed })).toEqual({ ok: true, data: { retried: 3, refused: 1 } });
+    for (const id of mendable.slice(0, 3)) {
       const newest = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: id }, orderBy: { createdAt: "desc" } });
       expect(newest).toMatchObject({ kind: "REFRESH", status: "QUEUED", options: OPTIONS, requestedById: world.users.operator });
       expect(await db.auditEvent.count({ where: { action: "sandbox.retry.requested", targetId: id, actorId: world.users.operator } })).toBe(1);
     }
-    for (const id of [drifted, ...untouched]) expect(await db.sandboxRun.count({ where: { sandboxId: id, status: "QUEUED" } })).toBe(0);
-    expect(await failuresToRetry()).toEqual({ retryable: [], needProductionChecked: 1 });
-    expect(await retryRecentFailuresAction({})).toEqual({ ok: true, data: { retried: 0, refused: 0, left: 0 } });
+    for (const id of [mendable[3]!, drifted, ...repeating, ...untouched]) expect(await db.sandboxRun.count({ where: { sandboxId: id, status: "QUEUED" } })).toBe(0);
+    expect(await failuresToRetry()).toEqual({ retryable: [mendable[3]], needProductionChecked: 1, needALook: repeating.length });
+    expect(await retryRecentFailuresAction({ sandboxIds: mendable.slice(0, 3) })).toEqual({ ok: true, data: { retried: 0, refused: 3 } });
+    expect(await retryRecentFailuresAction({ sandboxIds: [] })).toMatchObject({ ok: false, code: "INVALID_INPUT" });
   });
 });

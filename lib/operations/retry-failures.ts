@@ -3,18 +3,20 @@
  * server down for the night, production busy past a run's own retries) an operator would
  * otherwise open each sandbox's page and press Retry, one customer after another.
  *
- * Only what a retry can mend is retried: each sandbox's newest run, failed (not cancelled)
- * in the window, on a sandbox not deleted, for a reason that does not need production
- * checked again. Those that do (production's schema drifted, a classification no longer
- * applies) would fail the same way: they wait for their customer, whose retry checks first.
+ * Only what a retry can mend is retried: each sandbox's newest run, failed in the window, on a
+ * sandbox not deleted, for a passing reason (ONE_THAT_PASSES). Any other failure would fail
+ * the same way, or needs someone to look first: production's schema drifted (its customer's
+ * retry checks production first), a sanitization check failed, production's data is
+ * inconsistent, the copy is larger than its server. Those stay for each run's page.
  * Each retry is the sandbox page's own (retryFailedRun): the same checks, the same options,
- * audited as the operator's.
+ * audited as the operator's; and only of the sandboxes the operator was shown and confirmed.
  */
 import "server-only";
 import type { Actor } from "../auth/policy";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import { CANCELLED } from "../jobs/failure";
+import { TRANSIENT_CODES } from "../sanitizer/errors";
 import { FAILURES_NEEDING_A_MATCH } from "../sandboxes/retry-rules";
 import { retryFailedRun } from "../sandboxes/mutations";
 
@@ -23,11 +25,22 @@ export const RETRY_WINDOW_MS = 24 * 3600_000;
 /** At most this many per press: each is a transaction and a job, and the queue takes them in turn anyway. */
 export const RETRY_BATCH = 100;
 
+/**
+ * Failures an outage leaves: those the queue retries itself until its attempts run out (a busy
+ * or unreachable production, a lost connection, no room yet), a worker lost mid-run, and
+ * failures with no code of the portal's (a server that refused the connection, an unexpected error).
+ */
+function passes(failureCode: string | null): boolean {
+  return failureCode === null || failureCode === "WORKER_LOST" || (TRANSIENT_CODES as ReadonlySet<string>).has(failureCode);
+}
+
 export interface FailuresToRetry {
-  /** Sandboxes whose newest run a retry can mend, the longest-waiting first. */
+  /** Sandboxes whose newest run failed for a passing reason, the longest-waiting first. */
   retryable: string[];
-  /** Sandboxes whose newest run failed in the window for a reason a plain retry would repeat. */
+  /** Newest runs failed in the window because production no longer matched what the copy knows. */
   needProductionChecked: number;
+  /** Newest runs failed in the window for a reason a retry would repeat, or that someone must look at first. */
+  needALook: number;
 }
 
 export async function failuresToRetry(now: Date = new Date()): Promise<FailuresToRetry> {
@@ -44,23 +57,24 @@ export async function failuresToRetry(now: Date = new Date()): Promise<FailuresT
   const failed = newest
     .filter((r) => r.status === "FAILED" && r.failureCode !== CANCELLED && r.finishedAt !== null && r.finishedAt >= since)
     .sort((a, b) => a.finishedAt!.getTime() - b.finishedAt!.getTime());
-  const needsMatch = (r: (typeof failed)[number]) => r.failureCode !== null && FAILURES_NEEDING_A_MATCH.has(r.failureCode);
-  return { retryable: failed.filter((r) => !needsMatch(r)).map((r) => r.sandboxId), needProductionChecked: failed.filter(needsMatch).length };
+  const drifted = failed.filter((r) => r.failureCode !== null && FAILURES_NEEDING_A_MATCH.has(r.failureCode)).length;
+  const retryable = failed.filter((r) => passes(r.failureCode)).map((r) => r.sandboxId);
+  return { retryable, needProductionChecked: drifted, needALook: failed.length - retryable.length - drifted };
 }
 
 export interface RetriedFailures {
   retried: number;
-  /** Refused as it was retried: a run started meanwhile (its customer's retry, a refresh), the sandbox deleted since. */
+  /** Of those confirmed, left as they were: a run started meanwhile (its customer's retry, a refresh), or the sandbox deleted since. */
   refused: number;
-  /** Retryable, and left for the next press (more than RETRY_BATCH). */
-  left: number;
 }
 
-export async function retryRecentFailures(actor: Actor, now: Date = new Date()): Promise<RetriedFailures> {
-  const { retryable } = await failuresToRetry(now);
-  const batch = retryable.slice(0, RETRY_BATCH);
+/** Retries the confirmed sandboxes' failures that are still what they were shown as: never more than confirmed. */
+export async function retryRecentFailures(actor: Actor, confirmed: readonly string[], now: Date = new Date()): Promise<RetriedFailures> {
+  const still = new Set((await failuresToRetry(now)).retryable);
+  const batch = [...new Set(confirmed)].slice(0, RETRY_BATCH);
   let retried = 0;
   for (const sandboxId of batch) {
+    if (!still.has(sandboxId)) continue;
     try {
       await retryFailedRun(actor, sandboxId);
       retried++;
@@ -69,5 +83,5 @@ export async function retryRecentFailures(actor: Actor, now: Date = new Date()):
       if (!(error instanceof AppError)) throw error;
     }
   }
-  return { retried, refused: batch.length - retried, left: retryable.length - batch.length };
+  return { retried, refused: batch.length - retried };
 }

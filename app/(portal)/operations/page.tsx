@@ -5,7 +5,7 @@ import { requireActor } from "@/lib/auth/actor";
 import { formatDuration, formatWhen } from "@/lib/format";
 import { getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS } from "@/lib/operations/queries";
 import { describeSizeUse, ofCapacity } from "@/lib/sandbox-servers/use";
-import { failuresToRetry } from "@/lib/operations/retry-failures";
+import { failuresToRetry, RETRY_BATCH, type FailuresToRetry } from "@/lib/operations/retry-failures";
 import { RetryFailures } from "./_components/retry-failures";
 
 export const metadata: Metadata = { title: "Operations" };
@@ -96,16 +96,8 @@ export default async function OperationsPage() {
 
       <section aria-labelledby="failures-heading">
         <h2 id="failures-heading" className="text-lg font-semibold">Failed runs, last 24 hours</h2>
-        {(toRetry.retryable.length > 0 || toRetry.needProductionChecked > 0) && (
-          <p className="mt-1 text-sm text-slate-700" data-testid="retry-summary">
-            {toRetry.retryable.length === 0
-              ? "No sandbox's last run can be retried as it is."
-              : `${toRetry.retryable.length === 1 ? "1 sandbox's last run" : `${toRetry.retryable.length} sandboxes' last runs`} failed for a reason a retry can mend (an outage, a busy production).`}
-            {toRetry.needProductionChecked > 0 &&
-              ` ${toRetry.needProductionChecked === 1 ? "1 failed" : `${toRetry.needProductionChecked} failed`} because production no longer matched what the copy knows: ${toRetry.needProductionChecked === 1 ? "its" : "their"} retry checks production first, from the sandbox's page.`}
-          </p>
-        )}
-        <RetryFailures count={toRetry.retryable.length} />
+        <RetrySummary toRetry={toRetry} />
+        <RetryFailures sandboxIds={toRetry.retryable.slice(0, RETRY_BATCH)} />
         {o.recentFailures.length === 0 ? (
           <EmptyState>No run failed in the last 24 hours.</EmptyState>
         ) : (
@@ -143,4 +135,21 @@ function Figure({ label, value, tone }: { label: string; value: string | number;
 function answersWords(server: { reachable: boolean; refusedTls: boolean }): string {
   if (server.refusedTls) return "No: refused, its URL has no checked TLS (REQUIRE_DATABASE_TLS). Set it anew with sslmode=verify-full.";
   return server.reachable ? "Yes" : "No: unreachable";
+}
+
+const sandboxes = (n: number) => (n === 1 ? "1 sandbox's last run" : `${n} sandboxes' last runs`);
+
+/** Which of the day's failures a retry can mend, and why the others are left to each run's page. */
+function RetrySummary({ toRetry }: { toRetry: FailuresToRetry }) {
+  const { retryable, needProductionChecked, needALook } = toRetry;
+  if (retryable.length + needProductionChecked + needALook === 0) return null;
+  return (
+    <p className="mt-1 text-sm text-slate-700" data-testid="retry-summary">
+      {retryable.length > 0
+        ? `${sandboxes(retryable.length)} failed for a passing reason (a server or production out of reach, busy or out of room, a worker lost)${retryable.length > RETRY_BATCH ? `: the ${RETRY_BATCH} waiting longest are retried first` : ""}.`
+        : "No sandbox's last run failed for a passing reason."}
+      {needProductionChecked > 0 && ` ${sandboxes(needProductionChecked)} failed because production no longer matched what the copy knows: a retry checks production first, from the sandbox's page.`}
+      {needALook > 0 && ` ${sandboxes(needALook)} failed for a reason a retry would repeat, or that needs a look first: see each run's technical details.`}
+    </p>
+  );
 }

@@ -7,24 +7,25 @@ import type { RetriedFailures } from "@/lib/operations/retry-failures";
 
 const runs = (n: number) => (n === 1 ? "1 run" : `${n} runs`);
 
-/** What a press did, in one sentence: what was retried, what had changed meanwhile, what is left for the next press. */
+/** What a press did, in one sentence: what was retried, and what had changed meanwhile. */
 export function retriedWords(o: RetriedFailures): string {
   return [
     `Retried ${runs(o.retried)}: each is queued with its own choices.`,
     o.refused > 0 ? `${runs(o.refused)} had changed meanwhile (a run started, or the sandbox was deleted) and ${o.refused === 1 ? "was" : "were"} left as ${o.refused === 1 ? "it is" : "they are"}.` : "",
-    o.left > 0 ? `${runs(o.left)} more can be retried: press again.` : "",
   ]
     .filter(Boolean)
     .join(" ");
 }
 
 /**
- * Retries, after asking, every run of the last 24 hours a plain retry can mend
- * (lib/operations/retry-failures.ts). The outcome stays in view once the count is gone.
+ * Retries, after asking, the sandboxes shown (lib/operations/retry-failures.ts): the action
+ * retries those still failed as they were, never more than asked. The outcome stays in view
+ * once the count is gone.
  */
-export function RetryFailures({ count }: { count: number }) {
+export function RetryFailures({ sandboxIds }: { sandboxIds: string[] }) {
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
+  const count = sandboxIds.length;
   return (
     <div className="mt-2 flex flex-wrap items-center gap-3 text-sm">
       {count > 0 && !asking && (
@@ -36,7 +37,7 @@ export function RetryFailures({ count }: { count: number }) {
         <span role="group" aria-label={`Retry ${runs(count)}?`} className="inline-flex flex-wrap items-center gap-2">
           <span>Each is queued again with the choices it failed with, and its customer is told how it ends.</span>
           <ActionButton
-            action={() => retryRecentFailuresAction({})}
+            action={() => retryRecentFailuresAction({ sandboxIds })}
             done={retriedWords}
             focusAfter="#failures-heading"
             onDone={(sentence) => {
