@@ -68,6 +68,12 @@ describe("regular refreshes", () => {
     expect(await startDueRefreshes(day("04"))).toEqual([]);
   });
 
+  it("starts none before 02:15 UTC, as its people were told, though the refreshes are looked for every hour", async () => {
+    await db.sandbox.update({ where: { id: ids.otherday! }, data: { autoRefreshDay: 22 } });
+    for (const hour of ["00", "01"]) expect(await startDueRefreshes(new Date(`2026-03-22T${hour}:15:00Z`))).toEqual([]);
+    expect(await startDueRefreshes(new Date("2026-03-22T02:15:00Z"))).toEqual([ids.otherday]);
+  });
+
   it("starts every other sandbox due that day when one of them was deleted meanwhile, and never refreshes that one", async () => {
     const started = await startDueRefreshes(new Date("2026-03-20T02:15:00Z"));
     expect([...started].sort()).toEqual([ids.dueafter, ids.duetoo].sort());

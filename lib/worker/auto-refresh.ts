@@ -89,6 +89,8 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
 }
 
 export async function startDueRefreshes(now = new Date()): Promise<string[]> {
+  // The passes of the day's first hours (looked for every hour) start nothing: its people were told 02:15.
+  if (now.getUTCHours() < FIRST_PASS.hour) return [];
   const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const due = await db.sandbox.findMany({
     where: {
