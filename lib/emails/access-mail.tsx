@@ -1,6 +1,6 @@
 /**
  * The mail to one person given access in the wizard: which sandbox of which
- * customer, their plan and username, where to sign in, the moment of production
+ * customer, their plan, where to sign in, the moment of production
  * the sandbox holds; again after each refresh; and when access ends.
  */
 import type { AccessEvent } from "../sandboxes/access";
@@ -9,8 +9,6 @@ import { Address, Facts, MailLayout, Paragraph } from "./parts";
 
 export interface AccessFacts {
   event: AccessEvent;
-  fullName: string;
-  username: string;
   /** The plan's label ("Sales Premium"). */
   plan: string;
   sandboxName: string;
@@ -39,31 +37,14 @@ const LEAD: Record<AccessEvent, (f: AccessFacts) => string> = {
   deleted: (f) => `The sandbox "${f.sandboxName}" of ${f.companyName} has been deleted, so your access to it has ended.`,
 };
 
-/**
- * Production writes a person's name and username, and chooses the address the mail goes to:
- * what reaches that stranger under the portal's sender must be a name, not a message. A
- * name with digits, links or other signs (production's "URGENT: re-validate at https://…")
- * is left out, as the invitation's rule would refuse it; so is a username that is not a
- * plain one (letters, digits, "_" and "-"), which the person knows from production anyway.
- */
-const PLAIN_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]{0,69}$/u;
-const PLAIN_USERNAME = /^[\p{L}\p{N}_-]{1,40}$/u;
-
-export function greeting(fullName: string): string {
-  const name = fullName.trim();
-  return PLAIN_NAME.test(name) ? `Hello ${name},` : "Hello,";
-}
-
-export function usernameShown(username: string): string {
-  return PLAIN_USERNAME.test(username) ? username : "the one you use in production";
-}
-
 export function AccessMail(f: AccessFacts) {
   const subject = accessSubject(f.event, f.sandboxName);
   const open = f.event === "granted" || f.event === "renewed";
   return (
     <MailLayout preview={subject} heading={subject} action={open && f.signInUrl ? { label: "Open the sandbox", href: f.signInUrl } : undefined}>
-      <Paragraph>{greeting(f.fullName)}</Paragraph>
+      {/* Production writes people's names and usernames and chooses where this goes: none of its text is
+          mailed under the portal's sender (a name can read "URGENT: re-validate at login-micros0ft.com"). */}
+      <Paragraph>Hello,</Paragraph>
       <Paragraph>{LEAD[f.event](f)}</Paragraph>
       {open && (
         <Facts
@@ -71,7 +52,7 @@ export function AccessMail(f: AccessFacts) {
             ["Sandbox", f.sandboxName],
             ["Customer", f.companyName],
             ["Your plan", f.plan],
-            ["Your username", usernameShown(f.username)],
+            ["Your username", "the one you use in production"],
             ["Production data as of", formatWhen(f.snapshotAt)],
             ["Sign in at", f.signInUrl && <Address href={f.signInUrl} />],
           ]}

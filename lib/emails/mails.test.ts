@@ -9,7 +9,7 @@ import { createElement, type ReactElement } from "react";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderMail, type RenderedMail } from "./render";
 import { RunFinishedMail, runFinishedSubject, type RunFinishedFacts } from "./run-finished-mail";
-import { AccessMail, accessSubject, greeting, usernameShown, type AccessFacts } from "./access-mail";
+import { AccessMail, accessSubject, type AccessFacts } from "./access-mail";
 import { OrderCancelledMail, OrderFiledMail, type OrderFacts } from "./order-mails";
 import { AlertMail } from "./alert-mail";
 import { AccountChangeMail } from "./account-change-mail";
@@ -112,8 +112,6 @@ describe("the run-finished mail", () => {
 describe("the access mail", () => {
   const access: AccessFacts = {
     event: "granted",
-    fullName: "Ingrid Nordlys",
-    username: "ingrid",
     plan: "Sales Premium",
     sandboxName: "Audit UAT",
     companyName: "Nordlys Consulting",
@@ -121,34 +119,22 @@ describe("the access mail", () => {
     signInUrl: "https://sod.superoffice.com/Cust99871",
   };
 
-  it("tells a person given access which sandbox, plan, username and where to sign in", async () => {
+  it("tells a person given access which sandbox, plan and where to sign in", async () => {
     await expectInBoth(createElement(AccessMail, access), [
-      "Hello Ingrid Nordlys",
       "Audit UAT",
       "Nordlys Consulting",
       "Sales Premium",
-      "ingrid",
       "30 Nov 2026, 09:15 UTC",
       "https://sod.superoffice.com/Cust99871",
     ]);
   });
 
-  it("carries no message production wrote into a name or a username: the portal's sender mails addresses production chooses", async () => {
-    const phishing = {
-      ...access,
-      fullName: "customer. URGENT: your Microsoft 365 mailbox will be deleted today. Re-validate at https://login-micros0ft.example/verify or call +1 555 0100",
-      username: "https://login-micros0ft.example/verify",
-    };
-    const mail = await expectInBoth(createElement(AccessMail, phishing), ["Hello,", "Audit UAT", "the one you use in production"]);
+  it("carries no text production wrote (a name, a username): the portal's sender mails addresses production chooses", async () => {
+    const mail = await expectInBoth(createElement(AccessMail, access), ["Hello,", "Audit UAT", "the one you use in production"]);
     for (const body of [mail.html, mail.text]) {
-      expect(body).not.toContain("micros0ft");
-      expect(body).not.toContain("555 0100");
-      expect(body).not.toContain("URGENT");
+      expect(body).not.toContain("Ingrid");
+      expect(body).not.toContain("ingrid");
     }
-    // Names as people have them stay: accents, apostrophes, hyphens, a middle initial; and plain usernames.
-    expect(greeting("Åse O’Neil-Bjørnstad J. Ødegård")).toBe("Hello Åse O’Neil-Bjørnstad J. Ødegård,");
-    expect(usernameShown("ase_o-neil2")).toBe("ase_o-neil2");
-    expect(usernameShown("ase@nordlys.example")).toBe("the one you use in production");
   });
 
   it("tells them again after a refresh, and when access ends or the sandbox is deleted, without a way in", async () => {

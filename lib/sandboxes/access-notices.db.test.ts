@@ -83,7 +83,9 @@ describe("access to a sandbox", () => {
     expect(toAnna?.subject).toBe('You have access to the sandbox "Access UAT"');
     expect(toAnna?.text).toContain("Sales Premium");
     expect(toAnna?.text).toContain("https://crm.example.test/sandbox/Cust912345/login");
-    expect(toAnna?.text).toContain(`Your username: ${anna.username}`);
+    // Production's own words (a name, a username) are not mailed under the portal's sender.
+    expect(toAnna?.text).toContain("Your username: the one you use in production");
+    expect(toAnna?.text).not.toContain(anna.fullName);
     expect(toAnna?.html).toContain("https://crm.example.test/sandbox/Cust912345/login");
     expect(await mailsTo(bo.email)).toHaveLength(1);
     // The orderer's "ready" mail carries the sign-in address too.

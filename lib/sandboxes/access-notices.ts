@@ -33,8 +33,6 @@ export interface AccessSandbox {
 /** The facts of one person's notice. */
 const accessFacts = (sandbox: AccessSandbox, change: AccessChange): AccessFacts => ({
   event: change.event,
-  fullName: change.fullName,
-  username: change.username,
   plan: planLabel(change.userPlan),
   sandboxName: sandbox.name,
   companyName: sandbox.companyName,
