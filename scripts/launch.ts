@@ -22,11 +22,12 @@ process.env.NEXTAUTH_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
 const seedDemo = process.env.SEED_DEMO_DATA === "true" || (mode === "dev" && localServer !== null && process.env.SEED_DEMO_DATA !== "false");
 if (seedDemo) {
   // In a child process: the generator's memory goes back to the system when it exits.
-  const seed = spawnSync(process.execPath, ["--import", "tsx", "scripts/seed.ts"], {
-    stdio: "inherit",
-    // The child finds DATABASE_URL set (to the embedded server this process started): told which it is.
-    env: { ...process.env, ...(localServer ? { [EMBEDDED_SEED_ENV]: "true" } : {}) },
-  });
+  // The child finds DATABASE_URL set (to the embedded server this process started): told which it
+  // is, by the launcher alone (a value inherited from the caller's environment is not its word).
+  const seedEnv = { ...process.env };
+  delete seedEnv[EMBEDDED_SEED_ENV];
+  if (localServer) seedEnv[EMBEDDED_SEED_ENV] = process.env.DATABASE_URL;
+  const seed = spawnSync(process.execPath, ["--import", "tsx", "scripts/seed.ts"], { stdio: "inherit", env: seedEnv });
   if (seed.status !== 0) {
     log("seeding the demo data failed (see above)");
     await localServer?.stop();

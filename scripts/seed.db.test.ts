@@ -15,4 +15,11 @@ describe("the demo seed", () => {
     expect(await db.tenant.count()).toBe(0);
     expect(lines).toEqual([]);
   });
+
+  it("refuses one that has customers of its own though no account yet", async () => {
+    await db.user.deleteMany({ where: { email: "real.operator@hosting.example" } });
+    await db.tenant.create({ data: { customerId: "Cust77001", companyName: "Real Customer AS", productionUrlEncrypted: "sealed" } });
+    await expect(seedDemoData({ log: () => undefined, embedded: false })).rejects.toThrow(/1 customer\(s\) of its own/);
+    expect(await db.user.count()).toBe(0);
+  });
 });

@@ -27,16 +27,29 @@ export class PortalInUseError extends Error {}
 
 async function refuseAPortalInUse(embedded: boolean): Promise<void> {
   if (embedded) return;
-  const others = await db.user.count({ where: { email: { notIn: DEMO_USERS.map((u) => u.email) } } });
-  if (others > 0) {
+  const [accounts, customers] = await Promise.all([
+    db.user.count({ where: { email: { notIn: DEMO_USERS.map((u) => u.email) } } }),
+    db.tenant.count({ where: { customerId: { notIn: DEMO_TENANTS.map((t) => t.customerId) } } }),
+  ]);
+  if (accounts + customers > 0) {
     throw new PortalInUseError(
-      `this portal database has ${others} account(s) of its own: demo data, whose staff sign in with a published password and code, is seeded only into a portal with none (or the embedded one)`,
+      `this portal database has ${accounts} account(s) and ${customers} customer(s) of its own: demo data, whose staff sign in with a published password and code, is seeded only into a portal with none (or the embedded one)`,
     );
   }
 }
 
-/** Set by the launcher for its seeding child: the DATABASE_URL it inherits is the launcher's embedded server. */
+/**
+ * Set by the launcher for its seeding child to the embedded server's DATABASE_URL, which the
+ * child inherits: only a value equal to the very URL it seeds, on this machine, counts, so a
+ * variable left in an environment or a .env does not open a database given by URL.
+ */
 export const EMBEDDED_SEED_ENV = "SEED_INTO_EMBEDDED_DATABASE";
+
+function launchersEmbeddedDatabase(): boolean {
+  const url = process.env.DATABASE_URL;
+  if (!url || process.env[EMBEDDED_SEED_ENV] !== url) return false;
+  return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+}
 
 /** `embedded`: the database is the launcher's own embedded server (no DATABASE_URL). */
 export async function seedDemoData({ log, embedded }: { log: Log; embedded: boolean }): Promise<void> {
@@ -97,7 +110,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const log = (line: string) => console.log(`[seed] ${line}`);
   const { localServer } = await bootstrap({ log });
   try {
-    await seedDemoData({ log, embedded: localServer !== null || process.env[EMBEDDED_SEED_ENV] === "true" });
+    await seedDemoData({ log, embedded: localServer !== null || launchersEmbeddedDatabase() });
   } catch (error) {
     if (!(error instanceof PortalInUseError)) throw error;
     log(`not seeded: ${error.message}`);
