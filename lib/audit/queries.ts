@@ -113,18 +113,17 @@ export async function listAuditEvents(actor: Actor, query: AuditQuery, { pageSiz
  * database, and the sandbox servers' names (a server registered on the way is named after its
  * host and port). Its customer knows its own CRM by name; where the databases run is the
  * hosting's, and no user sees a host (the portal's rule), on the page, in its details or in
- * the export. Per action: "from" and "to" are other events' plain changes.
+ * the export. Kept under these keys in every event, so that a new one cannot forget it.
  */
-const STAFF_ONLY_DETAILS: Partial<Record<string, readonly string[]>> = {
-  "tenant.registered": ["production", "pinnedTo"],
-  "tenant.productionUrl.changed": ["production"],
-  "sandbox.writtenOff": ["server"],
+const STAFF_ONLY_EVERYWHERE: readonly string[] = ["production", "pinnedTo", "server"];
+/** Where a plainer key names a server: "from" and "to" are other events' plain changes. */
+const STAFF_ONLY_BY_ACTION: Partial<Record<string, readonly string[]>> = {
   "sandbox.replaced": ["from", "to"],
 };
 
 function forReader(actor: Actor, action: string, details: Prisma.JsonValue): Prisma.JsonValue {
-  const hidden = STAFF_ONLY_DETAILS[action];
-  if (isStaff(actor) || !hidden || details === null || typeof details !== "object" || Array.isArray(details)) return details;
+  if (isStaff(actor) || details === null || typeof details !== "object" || Array.isArray(details)) return details;
+  const hidden = [...STAFF_ONLY_EVERYWHERE, ...(STAFF_ONLY_BY_ACTION[action] ?? [])];
   return Object.fromEntries(Object.entries(details).filter(([key]) => !hidden.includes(key)));
 }
 
