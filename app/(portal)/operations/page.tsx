@@ -6,7 +6,7 @@ import { formatDuration, formatWhen } from "@/lib/format";
 import { getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS } from "@/lib/operations/queries";
 import { describeSizeUse, ofCapacity } from "@/lib/sandbox-servers/use";
 import { failuresToRetry, RETRY_BATCH, type FailuresToRetry } from "@/lib/operations/retry-failures";
-import { RetryFailures } from "./_components/retry-failures";
+import { RetryFailures } from "./_components/retry-failures-button";
 
 export const metadata: Metadata = { title: "Operations" };
 
