@@ -98,12 +98,19 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   // Tall enough for the refresh and the checklist.
   await page.screenshot({ path: path.join(outDir, "sandbox-page.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1500 } });
+  // Every rule with its checks, folded on the page while all passed.
+  await page.getByText(/^Every rule: what it changed and how it was checked/).click();
   await page.locator("section", { has: page.getByRole("heading", { name: "Sanitization report" }) }).first().screenshot({ path: path.join(outDir, "sanitization-report.png") });
 
   await page.setContent(await newestMail(`"${name}" is ready`));
   await shot(page, "mail-ready.png");
   await page.goto(`${baseUrl}/sandboxes`);
   await shot(page, "sandboxes.png");
+  // On a phone: the list as cards, its filters folded.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await shot(page, "sandboxes-phone.png");
+  await page.setViewportSize({ width: 1280, height: 860 });
   await takePeople(page);
   await signOut(page);
 

@@ -26,6 +26,7 @@ export function RetryFailures({ sandboxIds }: { sandboxIds: string[] }) {
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
   const count = sandboxIds.length;
+  if (count === 0 && !outcome) return null;
   return (
     <div className="mt-2 flex flex-wrap items-center gap-3 text-sm">
       {count > 0 && !asking && (
