@@ -101,6 +101,13 @@ test.describe("ordering a sandbox", () => {
     await expect(page.getByTestId("setup-saved")).toContainText(`Your choices for “${name}” are saved.`);
     await expect(page.getByRole("link", { name: new RegExp(`^${name}`) })).toBeVisible();
     await expect(page.getByText("setup in progress").first()).toBeVisible();
+    // Said wherever the order stands in the list: a filter that leaves it off this page still names it; an id nobody may see, nothing.
+    const sandboxId = new URL(setupUrl).pathname.split("/")[2]!;
+    await page.goto(`/orders?saved=${sandboxId}&q=zzzz-no-such-order`);
+    await expect(page.getByTestId("setup-saved")).toContainText(`Your choices for “${name}” are saved.`);
+    await page.goto("/orders?saved=no-such-sandbox");
+    await expect(page.getByRole("heading", { name: "Your organisation's orders" })).toBeVisible();
+    await expect(page.getByTestId("setup-saved")).toHaveCount(0);
     await page.goto(setupUrl);
     await expect(page.getByRole("heading", { level: 2 })).toContainText("Step 2 of 6: E-mail");
     await expect(page.getByLabel("E-mail invalidation domain")).toHaveValue("resume.example");

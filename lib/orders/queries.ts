@@ -47,6 +47,14 @@ function visibleOrders(actor: Actor): Prisma.SandboxWhereInput {
   return isStaff(actor) ? {} : { tenantId: actor.tenantId ?? "__none__" };
 }
 
+/**
+ * The order a page arrives about ("filed", "saved"), wherever it stands in the list: only one
+ * this reader may see, as the id comes from the address bar. null otherwise.
+ */
+export function orderArrivedAbout(actor: Actor, sandboxId: string) {
+  return db.sandbox.findFirst({ where: { ...visibleOrders(actor), id: sandboxId }, select: { id: true, name: true, tenant: { select: { companyName: true } } } });
+}
+
 /** One page of the orders the actor may see, filtered and sorted as the URL asks (newest first by default). */
 export async function listOrders(actor: Actor, query: Partial<OrderListQuery> = {}, { pageSize = LIST_PAGE_SIZE, client = db }: ListOptions = {}) {
   const sort = query.sort ?? ORDER_DEFAULT_SORT;

@@ -8,7 +8,7 @@ import { formatWhen } from "@/lib/format";
 import { StatusBadge } from "@/components/status-badge";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, hasPermission, isStaff } from "@/lib/auth/policy";
-import { listOrders } from "@/lib/orders/queries";
+import { listOrders, orderArrivedAbout } from "@/lib/orders/queries";
 import { canManageOrder, isOpenOrder } from "@/lib/orders/policy";
 import { totalPlans } from "@/lib/orders/schema";
 import { DataTable, EmptyState } from "@/components/data-table";
@@ -31,9 +31,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const state = listState(raw, query, filters, ORDER_DEFAULT_SORT);
   const page = await listOrders(actor, query);
   const orders = page.rows;
-  const justFiled = typeof filed === "string" ? orders.find((o) => o.id === filed) : undefined;
-  // Only an order this reader can see is named: the id comes from the address bar.
-  const justSaved = typeof saved === "string" ? orders.find((o) => o.id === saved) : undefined;
+  // Named wherever it stands in the list (filters or paging may leave it off this page), and only when this reader may see it.
+  const arriving = async (id: unknown) => (typeof id === "string" ? (orders.find((o) => o.id === id) ?? (await orderArrivedAbout(actor, id))) : null);
+  const [justFiled, justSaved] = await Promise.all([arriving(filed), arriving(saved)]);
   const newOrderLink = hasPermission(actor, "sandbox.orderForCustomer")
     ? { href: "/sandboxes/new", label: "New order for a customer" }
     : hasPermission(actor, "sandbox.order")
