@@ -27,6 +27,8 @@ export class AppError extends Error {
     /** A user-facing sentence that replaces the default one for the code. */
     readonly userMessage: string = ERROR_CODES[code],
     readonly fieldErrors?: Record<string, string[]>,
+    /** What a run that fails on it records as its failure's kind, where the code alone says too little (lib/jobs/failure.ts). */
+    readonly runFailureCode?: string,
   ) {
     super(userMessage);
     this.name = "AppError";

@@ -1,7 +1,8 @@
 /** What a customer reads when a run fails: the service's own words, never a driver's. */
 import { describe, expect, it } from "vitest";
 import { SanitizationError } from "../sanitizer/errors";
-import { describeFailure, hasOperatorOnlyDetails, technicalDetail } from "./failure";
+import { AppError } from "../errors";
+import { describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail } from "./failure";
 
 describe("a failed run's reason", () => {
   it("keeps a driver's or the system's message (names, paths) for operators, and gives customers advice", () => {
@@ -32,5 +33,17 @@ describe("a failed run's reason", () => {
     expect(detail).toMatch(/^SanitizationError \(code NO_ROOM\): The copy's room/);
     expect(detail).toMatch(/\nCaused by Error \(code ECONNREFUSED\): connect ECONNREFUSED postgres:\/\/portal:\S*@10\.0\.0\.5/);
     expect(detail).not.toContain("s3cret");
+  });
+
+  it("records what kind of failure it was: a server out of reach apart from other drivers' errors, a refused connection apart from an outage", () => {
+    const unreachable = Object.assign(new Error("connect ECONNREFUSED 10.0.0.5:5432"), { code: "ECONNREFUSED" });
+    expect([failureCode(unreachable), isTransient(unreachable)]).toEqual(["UNREACHABLE", true]);
+    const diskFull = Object.assign(new Error("could not extend file"), { code: "53100" });
+    expect(failureCode(diskFull)).toBeNull();
+    const outage = new AppError("PRODUCTION_UNREACHABLE");
+    expect([failureCode(outage), isTransient(outage)]).toEqual(["PRODUCTION_UNREACHABLE", true]);
+    // Refused by the portal's own settings: a retry would be refused alike, so the queue does not retry it either.
+    const refused = new AppError("PRODUCTION_UNREACHABLE", "The portal refused its connection to the production database.", undefined, "CONNECTION_REFUSED");
+    expect([failureCode(refused), isTransient(refused)]).toEqual(["CONNECTION_REFUSED", false]);
   });
 });

@@ -66,12 +66,16 @@ export function hasOperatorOnlyDetails(error: unknown): boolean {
   return e.name !== "SanitizationError" || OPERATOR_DETAILS.has(e.code ?? "") || e.technical === true;
 }
 
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "28P01"]);
+/** A server that could not be reached over the network: an outage's, which passes. */
+const NETWORK_UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT"]);
+const UNREACHABLE = new Set([...NETWORK_UNREACHABLE, "28P01"]);
+/** The failure's kind a run records for a server out of reach over the network (failureCode). */
+export const UNREACHABLE_CODE = "UNREACHABLE";
 
 export function isTransient(error: unknown): boolean {
   const e = (error ?? {}) as CodedError;
   if (e.name === "SanitizationError") return TRANSIENT_CODES.has(e.code as SanitizationErrorCode);
-  if (error instanceof AppError) return error.code === "PRODUCTION_BUSY" || error.code === "PRODUCTION_UNREACHABLE";
+  if (error instanceof AppError) return (error.code === "PRODUCTION_BUSY" || error.code === "PRODUCTION_UNREACHABLE") && error.runFailureCode === undefined;
   return UNREACHABLE.has(e.code ?? "");
 }
 
@@ -116,8 +120,10 @@ export const WORKER_LOST_REASON = ADVICE.WORKER_LOST!;
 /** The failure's kind, kept on the run: a drift failure, for one, is only retried once production matches. */
 export function failureCode(error: unknown): string | null {
   const e = (error ?? {}) as CodedError;
-  if (e.name === "SanitizationError" || error instanceof AppError) return e.code ?? null;
-  return null;
+  if (error instanceof AppError) return error.runFailureCode ?? error.code;
+  if (e.name === "SanitizationError") return e.code ?? null;
+  // A driver's: only a server out of reach is told apart (operators retry an outage's failures at once).
+  return NETWORK_UNREACHABLE.has(e.code ?? "") ? UNREACHABLE_CODE : null;
 }
 
 /**

@@ -49,9 +49,9 @@ describe("retrying the last day's failures at once", () => {
     world = await buildWorld();
     // Failed for a passing reason, the newest run of its sandbox: retryable, in both tenants.
     for (const [tenant, admin, code] of [
-      [world.tenantA, world.users.adminA, null],
+      [world.tenantA, world.users.adminA, "UNREACHABLE"],
       [world.tenantA, world.users.adminA, "CONNECTION_LOST"],
-      [world.tenantB, world.users.adminB, "PRODUCTION_BUSY"],
+      [world.tenantB, world.users.adminB, "PRODUCTION_UNREACHABLE"],
       [world.tenantB, world.users.adminB, "WORKER_LOST"],
     ] as const) {
       const s = await sandbox(tenant, admin);
@@ -62,8 +62,9 @@ describe("retrying the last day's failures at once", () => {
     const d = await sandbox(world.tenantA, world.users.adminA);
     await run(d.id, "FAILED", 1, "DRIFT");
     drifted = d.id;
-    // A failed check, production's own broken references, a copy larger than its server: a retry repeats them, or someone must look first.
-    for (const code of ["VERIFY_FAILED", "BROKEN_REFERENCES", "TOO_LARGE"]) {
+    // A failed check, production's own broken references, a copy larger than its server, a connection the portal's settings
+    // refuse, an unexpected error (no code): a retry repeats them, or someone must look first.
+    for (const code of ["VERIFY_FAILED", "BROKEN_REFERENCES", "TOO_LARGE", "CONNECTION_REFUSED", null]) {
       const r = await sandbox(world.tenantA, world.users.adminA);
       await run(r.id, "FAILED", 1, code);
       repeating.push(r.id);

@@ -15,7 +15,7 @@ import "server-only";
 import type { Actor } from "../auth/policy";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
-import { CANCELLED } from "../jobs/failure";
+import { CANCELLED, UNREACHABLE_CODE } from "../jobs/failure";
 import { TRANSIENT_CODES } from "../sanitizer/errors";
 import { FAILURES_NEEDING_A_MATCH } from "../sandboxes/retry-rules";
 import { retryFailedRun } from "../sandboxes/mutations";
@@ -27,12 +27,12 @@ export const RETRY_BATCH = 100;
 
 /**
  * Failures an outage leaves: those the queue retries itself until its attempts run out (a busy
- * or unreachable production, a lost connection, no room yet), a worker lost mid-run, and
- * failures with no code of the portal's (a server that refused the connection, an unexpected error).
+ * or unreachable production, a lost connection, no room yet), a server out of reach over the
+ * network, and a worker lost mid-run. A failure with no code of the portal's (an unexpected
+ * error) needs a look first.
  */
-function passes(failureCode: string | null): boolean {
-  return failureCode === null || failureCode === "WORKER_LOST" || (TRANSIENT_CODES as ReadonlySet<string>).has(failureCode);
-}
+const PASSING: ReadonlySet<string> = new Set([...TRANSIENT_CODES, "PRODUCTION_UNREACHABLE", "PRODUCTION_BUSY", UNREACHABLE_CODE, "WORKER_LOST"]);
+const passes = (failureCode: string | null): boolean => failureCode !== null && PASSING.has(failureCode);
 
 export interface FailuresToRetry {
   /** Sandboxes whose newest run failed for a passing reason, the longest-waiting first. */

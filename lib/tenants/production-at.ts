@@ -41,7 +41,8 @@ function asUnavailable(error: unknown, during: "connect" | "read"): AppError {
   const refused = name === "ProductionNotReadOnlyError" ? (error as Error).message : undefined;
   log.error({ code: code ?? name ?? "unknown error", refused }, `production ${during} failed`);
   // Refused by the portal's own settings: unavailable to every reader as before, but not "try again later".
-  if (refused) return new AppError("PRODUCTION_UNREACHABLE", REFUSED_WORDS);
+  // A run failed on it is no outage: it records the refusal (a retry would be refused alike).
+  if (refused) return new AppError("PRODUCTION_UNREACHABLE", REFUSED_WORDS, undefined, "CONNECTION_REFUSED");
   return new AppError(code && TIMEOUT_CODES.has(code) ? "PRODUCTION_BUSY" : "PRODUCTION_UNREACHABLE");
 }
 
