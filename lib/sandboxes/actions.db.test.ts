@@ -18,6 +18,7 @@ const { stopBoss } = await import("../jobs/queue");
 const { buildWorld } = await import("../testing/test-world");
 const { refreshSandboxAction, deleteSandboxAction, retryRunAction, setAutoRefreshAction, cancelRunAction } = await import("./actions");
 const { executeRun } = await import("../worker/execute");
+const { nextRegularRefresh } = await import("./regular-refresh");
 const { setTenantClassification } = await import("../tenants/classification");
 
 let world: World;
@@ -301,9 +302,11 @@ describe("the sandbox page's actions", () => {
       signInAs(world.users.adminA);
       expect(await setAutoRefreshAction({ sandboxId: s.id, day: 29 })).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { day: expect.any(Array) } });
       expect(await setAutoRefreshAction({ sandboxId: s.id, day: "0" })).toMatchObject({ ok: false, code: "INVALID_INPUT" });
-      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "15" })).toEqual({ ok: true, data: { day: 15 } });
+      // It says when the first one runs: on day 15 at 02:15 UTC, this month or the next (regular-refresh.ts).
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "15" })).toEqual({ ok: true, data: { day: 15, next: nextRegularRefresh(15).toISOString() } });
+      expect(nextRegularRefresh(15).toISOString()).toMatch(/-15T02:15:00\.000Z$/);
       expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).autoRefreshDay).toBe(15);
-      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "" })).toEqual({ ok: true, data: { day: null } });
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "" })).toEqual({ ok: true, data: { day: null, next: null } });
       expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).autoRefreshDay).toBeNull();
       const events = await db.auditEvent.findMany({ where: { action: "sandbox.autoRefresh.changed", targetId: s.id }, orderBy: { createdAt: "asc" } });
       expect(events.map((e) => e.details)).toMatchObject([{ from: null, to: 15 }, { from: 15, to: null }]);

@@ -18,6 +18,7 @@ import type { SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
 import { assertProductionNowMatches } from "./drift-recheck";
 import { FAILURES_NEEDING_A_MATCH } from "./retry-rules";
+import { nextRegularRefresh } from "./regular-refresh";
 import { CANCEL_PERMISSION } from "./cancel-rules";
 import { wasCancelled } from "../jobs/failure";
 
@@ -172,8 +173,8 @@ async function cancelOrStop(sandbox: CancelledSandbox, last: RunInProgress, by: 
   });
 }
 
-/** Sets or clears the day of the month for the regular refresh. */
-export async function setAutoRefreshDay(actor: Actor, sandboxId: string, day: number | null): Promise<{ day: number | null }> {
+/** Sets or clears the day of the month for the regular refresh; `next`: when it first runs (regular-refresh.ts), ISO. */
+export async function setAutoRefreshDay(actor: Actor, sandboxId: string, day: number | null): Promise<{ day: number | null; next: string | null }> {
   const sandbox = await loadSandbox(actor, "sandbox.refresh", sandboxId);
   if (sandbox.status === "DELETED") throw new AppError("CONFLICT", "This sandbox has been deleted.");
   await db.$transaction(async (tx) => {
@@ -184,5 +185,5 @@ export async function setAutoRefreshDay(actor: Actor, sandboxId: string, day: nu
       tx,
     );
   });
-  return { day };
+  return { day, next: day === null ? null : nextRegularRefresh(day).toISOString() };
 }

@@ -12,6 +12,8 @@ const { stopBoss } = await import("../jobs/queue");
 const NOW = new Date("2026-03-14T02:15:00Z");
 const YESTERDAY = new Date("2026-03-13T09:00:00Z");
 const OPTIONS = { invalidationDomain: "example.org" };
+/** The notice of March's refresh on `day`, given the day before (the worker's claim on the sandbox's row). */
+const told = (day: number) => new Date(Date.UTC(2026, 2, day));
 
 describe("regular refreshes", () => {
   const ids: Record<string, string> = {};
@@ -23,7 +25,7 @@ describe("regular refreshes", () => {
       const created = await db.sandbox.create({
         data: {
           tenantId: tenant.id, name, planCounts: { complete: 1 }, orderedById: admin.id, sandboxCustomerId: `Cust9${name.length}${name.charCodeAt(0)}`,
-          status: "READY", databaseName: `sbx_${name}`, options: OPTIONS, autoRefreshDay: 14, lastRefreshedAt: YESTERDAY, ...data,
+          status: "READY", databaseName: `sbx_${name}`, options: OPTIONS, autoRefreshDay: 14, autoRefreshNoticeFor: told(14), lastRefreshedAt: YESTERDAY, ...data,
         },
       });
       ids[name] = created.id;
@@ -38,15 +40,17 @@ describe("regular refreshes", () => {
     await sandbox("failedtoday", { autoRefreshDay: null });
     await db.sandboxRun.create({ data: { sandboxId: ids.busy!, kind: "REFRESH", options: OPTIONS, status: "RUNNING" } });
     // Due on the 20th: one deleted after the day's list was read (still READY in it), the others as usual.
-    await sandbox("deletedmeanwhile", { autoRefreshDay: 20, deletedAt: new Date("2026-03-20T02:15:00Z") });
-    await sandbox("dueafter", { autoRefreshDay: 20 });
-    await sandbox("duetoo", { autoRefreshDay: 20 });
+    await sandbox("deletedmeanwhile", { autoRefreshDay: 20, autoRefreshNoticeFor: told(20), deletedAt: new Date("2026-03-20T02:15:00Z") });
+    await sandbox("dueafter", { autoRefreshDay: 20, autoRefreshNoticeFor: told(20) });
+    await sandbox("duetoo", { autoRefreshDay: 20, autoRefreshNoticeFor: told(20) });
+    // Due today, but its day was chosen too late for anyone to be told: kept for next month.
+    await sandbox("untold", { autoRefreshNoticeFor: null });
   });
   afterAll(async () => {
     await stopBoss();
   });
 
-  it("refresh the ready sandboxes whose day it is, once a day, with their saved choices, skipping busy ones", async () => {
+  it("refresh the ready sandboxes whose day it is and whose people were told, once a day, with their saved choices, skipping busy ones", async () => {
     expect(await startDueRefreshes(NOW)).toEqual([ids.due]);
     const run = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId: ids.due } });
     expect(run).toMatchObject({ kind: "REFRESH", status: "QUEUED", requestedById: null, options: OPTIONS });
@@ -58,8 +62,8 @@ describe("regular refreshes", () => {
 
   it("starts later in the day what the day's first pass missed, and never asks again for a refresh that failed that day", async () => {
     const day = (hour: string) => new Date(`2026-03-17T${hour}:15:00Z`);
-    await db.sandbox.update({ where: { id: ids.missed! }, data: { autoRefreshDay: 17 } });
-    await db.sandbox.update({ where: { id: ids.failedtoday! }, data: { autoRefreshDay: 17 } });
+    await db.sandbox.update({ where: { id: ids.missed! }, data: { autoRefreshDay: 17, autoRefreshNoticeFor: told(17) } });
+    await db.sandbox.update({ where: { id: ids.failedtoday! }, data: { autoRefreshDay: 17, autoRefreshNoticeFor: told(17) } });
     // 02:15: the pass reached only one of the two before the worker stopped; that refresh then failed.
     await db.sandboxRun.create({ data: { sandboxId: ids.failedtoday!, kind: "REFRESH", options: OPTIONS, status: "FAILED", createdAt: day("02"), finishedAt: day("02") } });
     // 03:15: the one missed is started; the failed one is not asked for again.
@@ -69,7 +73,7 @@ describe("regular refreshes", () => {
   });
 
   it("starts none before 02:15 UTC, as its people were told, though the refreshes are looked for every hour", async () => {
-    await db.sandbox.update({ where: { id: ids.otherday! }, data: { autoRefreshDay: 22 } });
+    await db.sandbox.update({ where: { id: ids.otherday! }, data: { autoRefreshDay: 22, autoRefreshNoticeFor: told(22) } });
     for (const hour of ["00", "01"]) expect(await startDueRefreshes(new Date(`2026-03-22T${hour}:15:00Z`))).toEqual([]);
     expect(await startDueRefreshes(new Date("2026-03-22T02:15:00Z"))).toEqual([ids.otherday]);
   });

@@ -1,6 +1,6 @@
 /**
- * Regular refreshes: every ready sandbox whose chosen day of the month is today, and
- * that was not refreshed and had no refresh asked for today, gets a refresh run with its
+ * Regular refreshes: every ready sandbox whose chosen day of the month is today, whose people
+ * were told yesterday, and that was not refreshed and had no refresh asked for today, gets a refresh run with its
  * saved wizard choices — the same run a user would start by hand. Looked for every hour
  * (from 02:15 UTC, the day's first), so a day's refreshes that one pass could not start
  * (the portal database down for a moment, a deploy stopping the worker mid-pass) are
@@ -17,10 +17,11 @@ import { log } from "../observability/log";
 import { createElement } from "react";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 import { AutoRefreshSoonMail, autoRefreshSoonSubject } from "../emails/auto-refresh-soon-mail";
+import { REGULAR_REFRESH_PASS } from "../sandboxes/regular-refresh";
 
 /** Schedules the looking every hour (upserted by name: any number of workers may) and takes its jobs; returns the work's id. */
 export async function registerAutoRefresh(boss: PgBoss): Promise<string> {
-  await boss.schedule(SCHEDULE_QUEUE, `${FIRST_PASS.minute} * * * *`, {}, { tz: "UTC" });
+  await boss.schedule(SCHEDULE_QUEUE, `${REGULAR_REFRESH_PASS.minute} * * * *`, {}, { tz: "UTC" });
   return boss.work(SCHEDULE_QUEUE, async () => {
     await startDueRefreshes();
     await warnOfTomorrowsRefreshes();
@@ -38,8 +39,6 @@ async function portalAccountsWithAccess(sandbox: { id: string; tenantId: string 
   return accounts.map((a) => a.id);
 }
 
-/** The minute past each hour the regular refreshes are looked for: the day's first pass is at 02:15 UTC. */
-const FIRST_PASS = { hour: 2, minute: 15 };
 
 /**
  * The day before a regular refresh, its admins, its orderer and the portal accounts given access
@@ -71,7 +70,7 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
       sandboxId: sandbox.id,
       sandboxName: sandbox.name,
       companyName: sandbox.tenant.companyName,
-      startsAt: new Date(tomorrow.getTime() + (FIRST_PASS.hour * 60 + FIRST_PASS.minute) * 60_000),
+      startsAt: new Date(tomorrow.getTime() + (REGULAR_REFRESH_PASS.hour * 60 + REGULAR_REFRESH_PASS.minute) * 60_000),
     };
     try {
       await notifyUsers([sandbox.orderedById, ...(await tenantAdminIds(sandbox.tenantId)), ...(await portalAccountsWithAccess(sandbox))], {
@@ -90,12 +89,14 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
 
 export async function startDueRefreshes(now = new Date()): Promise<string[]> {
   // The passes of the day's first hours (looked for every hour) start nothing: its people were told 02:15.
-  if (now.getUTCHours() < FIRST_PASS.hour) return [];
+  if (now.getUTCHours() < REGULAR_REFRESH_PASS.hour) return [];
   const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const due = await db.sandbox.findMany({
     where: {
       autoRefreshDay: now.getUTCDate(),
       status: "READY",
+      // Its people were told yesterday: a day chosen too late for that waits for next month (regular-refresh.ts).
+      autoRefreshNoticeFor: startOfDay,
       OR: [{ lastRefreshedAt: null }, { lastRefreshedAt: { lt: startOfDay } }],
       runs: { none: { kind: "REFRESH", createdAt: { gte: startOfDay } } },
     },

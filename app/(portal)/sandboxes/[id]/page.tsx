@@ -7,6 +7,8 @@ import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, isStaff } from "@/lib/auth/policy";
 import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, keptTaskNames, listRuns, sandboxNameForActor } from "@/lib/sandboxes/queries";
 import { StatusBadge } from "@/components/status-badge";
+import { formatWhen } from "@/lib/format";
+import { nextRegularRefresh } from "@/lib/sandboxes/regular-refresh";
 import { OpenSandboxLink } from "@/components/open-sandbox-link";
 import { DangerSection } from "@/components/danger-section";
 import { listOpenAccess } from "@/lib/sandboxes/access";
@@ -198,7 +200,11 @@ export default async function SandboxPage({ params, searchParams }: Props) {
                   </Link>
                 )}
               </div>
-              <AutoRefreshForm sandboxId={sandbox.id} day={sandbox.autoRefreshDay} />
+              <AutoRefreshForm
+                sandboxId={sandbox.id}
+                day={sandbox.autoRefreshDay}
+                next={sandbox.autoRefreshDay === null ? null : formatWhen(nextRegularRefresh(sandbox.autoRefreshDay))}
+              />
             </div>
           )}
         </section>

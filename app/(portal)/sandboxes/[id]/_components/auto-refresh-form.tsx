@@ -9,12 +9,13 @@ import { setAutoRefreshAction } from "@/lib/sandboxes/actions";
 import { autoRefreshSchema } from "@/lib/sandboxes/schema";
 import { callAction } from "@/lib/actions/call-action";
 import { SubmitButton } from "@/components/submit-button";
+import { formatWhen } from "@/lib/format";
 
 type Values = z.input<typeof autoRefreshSchema>;
 const DAYS = Array.from({ length: 28 }, (_, i) => i + 1);
 
-/** The optional regular refresh: a day of the month (1–28) or none. */
-export function AutoRefreshForm({ sandboxId, day }: { sandboxId: string; day: number | null }) {
+/** The optional regular refresh: a day of the month (1–28) or none. `next`: when it next runs, in words (the page's). */
+export function AutoRefreshForm({ sandboxId, day, next }: { sandboxId: string; day: number | null; next: string | null }) {
   const router = useRouter();
   const id = useId();
   const [status, setStatus] = useState<string | null>(null);
@@ -33,7 +34,7 @@ export function AutoRefreshForm({ sandboxId, day }: { sandboxId: string; day: nu
       setStatus(result.message);
       return;
     }
-    setStatus(result.data.day === null ? "Regular refresh turned off." : `Saved: refreshed on day ${result.data.day} of every month.`);
+    setStatus(result.data.day === null ? "Regular refresh turned off." : `Saved: refreshed on day ${result.data.day} of every month, next from ${formatWhen(result.data.next)}.`);
     router.refresh();
   });
 
@@ -59,7 +60,7 @@ export function AutoRefreshForm({ sandboxId, day }: { sandboxId: string; day: nu
           ))}
         </select>
         <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-600">
-          Runs at night (UTC) with the saved choices; its admins are told the day before.
+          Runs at night (UTC) with the saved choices; its admins are told the day before{next ? `. Next: ${next}` : ""}. A day chosen too late for that notice waits for next month.
         </p>
         {error && (
           <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
