@@ -6,7 +6,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { hashPassword } = await import("./password");
 const { checkCredentials } = await import("./credentials");
-const { ADDRESS_FAILURE_FACTOR, clientBlock } = await import("./throttle");
+const { ADDRESS_FAILURE_FACTOR, clearPasswordLocks, clientBlock } = await import("./throttle");
 const { metrics } = await import("../observability/metrics");
 const { knownDeviceKeys, newDeviceValue } = await import("./known-device");
 
@@ -141,6 +141,13 @@ describe("sign-in with e-mail and password", () => {
     }
     // Past the twelve, the cookies are counted as this address's: its account lock took three more.
     expect(checked).toBe(3 * ADDRESS_FAILURE_FACTOR + 3);
+    // A new password set with a mailed link lifts the known browsers' lock with the others: the owner's next browser is known again.
+    const cy = await db.user.findUniqueOrThrow({ where: { email: "cy@example.com" }, select: { id: true } });
+    expect(await db.loginThrottle.findUnique({ where: { key: `devices-of:${cy.id}` } })).toMatchObject({ lockedUntil: expect.any(Date) });
+    await clearPasswordLocks("cy@example.com");
+    expect(await db.loginThrottle.findUnique({ where: { key: `devices-of:${cy.id}` } })).toBeNull();
+    const fresh = await checkCredentials("cy@example.com", "cy's good password", "192.0.2.130");
+    expect(await checkCredentials("cy@example.com", "cy's good password", "203.0.113.90", undefined, fresh.ok ? fresh.device : "")).toMatchObject({ ok: true });
   });
 
   it("takes no cookie given before the account's password last changed, or older than 90 days", async () => {

@@ -21,7 +21,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "../config/env";
-import { ADDRESS_FAILURE_FACTOR, type ThrottleKey } from "./throttle";
+import { ADDRESS_FAILURE_FACTOR, knownBrowsersKeyOf, type ThrottleKey } from "./throttle";
 
 /** Sent with sign-in's requests only: next-auth's routes. */
 const COOKIE_PATH = "/api/auth";
@@ -84,6 +84,6 @@ export function knownDeviceKeys(account: DeviceAccount, value: string | undefine
   const { LOGIN_MAX_FAILURES } = env();
   return [
     { key: `device:${nonce}`, maxFailures: LOGIN_MAX_FAILURES },
-    { key: `devices-of:${account.id}`, maxFailures: LOGIN_MAX_FAILURES * ADDRESS_FAILURE_FACTOR },
+    { key: knownBrowsersKeyOf(account.id), maxFailures: LOGIN_MAX_FAILURES * ADDRESS_FAILURE_FACTOR },
   ];
 }

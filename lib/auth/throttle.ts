@@ -157,12 +157,21 @@ export async function clearAccountFailures(email: string, ip: string | undefined
  * set a new password through a mailed link: holding the mailbox says nothing of the phone).
  */
 export async function clearPasswordLocks(email: string): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { key: { startsWith: accountKey(email, "") } } });
+  await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, ...(await knownBrowsersKey(email))] } });
 }
 
 /** Lifts every lock on an account, from every address (an operator resetting the password). */
 export async function clearAccountLocks(email: string): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }] } });
+  await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }, ...(await knownBrowsersKey(email))] } });
+}
+
+/** The key counting all of an account's known browsers together (known-device.ts). */
+export const knownBrowsersKeyOf = (userId: string) => `devices-of:${userId}`;
+
+/** Its row, to lift with the account's locks: a new password leaves none of its known browsers, so nor their lock. */
+async function knownBrowsersKey(email: string): Promise<{ key: string }[]> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
+  return user ? [{ key: knownBrowsersKeyOf(user.id) }] : [];
 }
 
 /**
