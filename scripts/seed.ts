@@ -25,6 +25,9 @@ type Log = (line: string) => void;
  */
 export class PortalInUseError extends Error {}
 
+/** The seed's exit code when it refused a portal in use: the launcher then starts the portal without demo data. */
+export const PORTAL_IN_USE_EXIT = 3;
+
 async function refuseAPortalInUse(embedded: boolean): Promise<void> {
   if (embedded) return;
   const [accounts, customers] = await Promise.all([
@@ -114,7 +117,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   } catch (error) {
     if (!(error instanceof PortalInUseError)) throw error;
     log(`not seeded: ${error.message}`);
-    process.exitCode = 1;
+    process.exitCode = PORTAL_IN_USE_EXIT;
   } finally {
     await db.$disconnect();
     await localServer?.stop();
