@@ -55,6 +55,19 @@ test("a customer admin invites a person, who joins; the admin makes them admin, 
   const link = await newestLink(testInfo, email, 2);
   expect(link).not.toBe(firstLink);
 
+  // Found by part of the address, alone in the list; a search that finds no one says so; cleared, everyone again.
+  const search = page.getByRole("form", { name: "Search the people" });
+  await search.getByLabel("Search").fill(email.split("@")[0]!.toUpperCase());
+  await search.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/\/people\?q=/);
+  await expect(page.getByTestId("person-row")).toHaveCount(1);
+  await expect(page.getByTestId("person-row")).toContainText(email);
+  await search.getByLabel("Search").fill("zzzz no such person");
+  await search.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByText("No one matches “zzzz no such person”.")).toBeVisible();
+  await search.getByRole("link", { name: "Clear filters" }).click();
+  await expect(page.getByTestId("person-row").filter({ hasText: "admin@fjordline.example" })).toBeVisible();
+
   // The person, in a browser of their own: the password set with the link, then signed in.
   const theirs = await browser.newContext();
   const invitee = await theirs.newPage();

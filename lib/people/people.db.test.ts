@@ -17,7 +17,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { invitePersonAction, resendInvitationAction, setPersonRoleAction, disablePersonAction, enablePersonAction } = await import("./actions");
-const { listPeople, listCustomerPeople } = await import("./queries");
+const { listPeople, listCustomerPeople, peopleSearch } = await import("./queries");
 const { startSession } = await import("../auth/sessions");
 const { lastSignInWords } = await import("./sign-ins-noted");
 const { formatWhen } = await import("../format");
@@ -218,6 +218,17 @@ describe("people of one's own organisation", () => {
     ]);
     const actor = (await loadActor(admin))!;
     expect((await listPeople(actor)).people.map((p) => p.id)).not.toContain(stranger);
+  });
+
+  it("finds people by part of a name or an e-mail address, whatever the case, in one's own organisation only; a search the address bar got wrong is none", async () => {
+    const found = await db.user.create({ data: { email: "Zelda.Findme@people.example", name: "Zelda Quist", role: "CUSTOMER_USER", tenantId: ownTenant, passwordHash: "-" } });
+    await db.user.create({ data: { email: "zelda@other.example", name: "Zelda Elsewhere", role: "CUSTOMER_USER", tenantId: otherTenant, passwordHash: "-" } });
+    const actor = (await loadActor(admin))!;
+    for (const search of ["zelda", "QUIST", "findme@people"]) expect((await listPeople(actor, search)).people.map((p) => p.id)).toEqual([found.id]);
+    expect((await listPeople(actor, "no such person")).people).toEqual([]);
+    const operator = (await loadActor(await account("OPERATOR", null), undefined, true))!;
+    expect((await listCustomerPeople(operator, "Cust7171", "zelda"))!.people.map((p) => p.id)).toEqual([found.id]);
+    expect([peopleSearch("  zel "), peopleSearch(""), peopleSearch(["a", "b"]), peopleSearch("x".repeat(101))]).toEqual(["zel", undefined, undefined, undefined]);
   });
 
   it("lets operators read a customer's people, with when each last signed in; not sales reps, nor any customer", async () => {

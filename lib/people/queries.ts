@@ -27,7 +27,7 @@ export interface Person {
   you: boolean;
 }
 
-/** The most accounts a page lists: an organisation's people, not a directory. */
+/** The most accounts a page lists: an organisation's people, not a directory (a search finds the others). */
 export const PEOPLE_SHOWN = 500;
 
 export interface People {
@@ -38,10 +38,17 @@ export interface People {
   signInsNotedSince: Date | null;
 }
 
-async function peopleOf(tenantId: string, actorId: string): Promise<People> {
+/** A search as the page's address gives it: part of a name or an e-mail address; anything else is no search. */
+export function peopleSearch(param: unknown): string | undefined {
+  const text = typeof param === "string" ? param.trim() : "";
+  return text.length > 0 && text.length <= 100 ? text : undefined;
+}
+
+async function peopleOf(tenantId: string, actorId: string, search?: string): Promise<People> {
+  const matching = search ? { OR: [{ name: { contains: search, mode: "insensitive" as const } }, { email: { contains: search, mode: "insensitive" as const } }] } : {};
   const [rows, signInsNoted] = await Promise.all([
     db.user.findMany({
-      where: { tenantId },
+      where: { tenantId, ...matching },
       orderBy: [{ name: "asc" }, { id: "asc" }],
       take: PEOPLE_SHOWN + 1,
       select: { id: true, name: true, email: true, role: true, disabledAt: true, invitedAt: true, totpSecretEncrypted: true, oidcSubject: true, lastSignInAt: true, createdAt: true },
@@ -67,10 +74,10 @@ async function peopleOf(tenantId: string, actorId: string): Promise<People> {
   };
 }
 
-/** The actor's own organisation's people (a customer admin's People page). */
-export async function listPeople(actor: Actor): Promise<People> {
+/** The actor's own organisation's people (a customer admin's People page), those matching `search` when given. */
+export async function listPeople(actor: Actor, search?: string): Promise<People> {
   if (!actor.tenantId) throw new AppError("FORBIDDEN");
-  return peopleOf(actor.tenantId, actor.id);
+  return peopleOf(actor.tenantId, actor.id, search);
 }
 
 /**
@@ -78,9 +85,9 @@ export async function listPeople(actor: Actor): Promise<People> {
  * or on a second factor says where a failed sign-in stands, and is more than a sales rep
  * needs. null when no customer has that id.
  */
-export async function listCustomerPeople(actor: Actor, customerId: string): Promise<(People & { companyName: string; customerId: string; left: boolean }) | null> {
+export async function listCustomerPeople(actor: Actor, customerId: string, search?: string): Promise<(People & { companyName: string; customerId: string; left: boolean }) | null> {
   if (!hasPermission(actor, "people.viewAll")) throw new AppError("FORBIDDEN");
   const tenant = await db.tenant.findUnique({ where: { customerId }, select: { id: true, companyName: true, customerId: true, offboardedAt: true } });
   if (!tenant) return null;
-  return { ...(await peopleOf(tenant.id, actor.id)), companyName: tenant.companyName, customerId: tenant.customerId, left: tenant.offboardedAt !== null };
+  return { ...(await peopleOf(tenant.id, actor.id, search)), companyName: tenant.companyName, customerId: tenant.customerId, left: tenant.offboardedAt !== null };
 }

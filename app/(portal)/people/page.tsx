@@ -3,15 +3,18 @@ import { EmptyState } from "@/components/data-table";
 import { PeopleTable } from "@/components/people-table";
 import { requireActor } from "@/lib/auth/actor";
 import { INVITATION_DAYS, INVITATIONS_PER_DAY } from "@/lib/people/invite";
-import { listPeople, PEOPLE_SHOWN } from "@/lib/people/queries";
+import { listPeople, PEOPLE_SHOWN, peopleSearch } from "@/lib/people/queries";
+import { PeopleSearch, peopleListWords } from "@/components/people-search";
 import { InvitePersonForm } from "./_components/invite-person-form";
 import { PersonActions } from "./_components/person-actions";
 
 export const metadata: Metadata = { title: "People" };
 
-export default async function PeoplePage() {
+export default async function PeoplePage({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
   const actor = await requireActor("people.manage");
-  const { people, more, signInsNotedSince } = await listPeople(actor);
+  const search = peopleSearch((await searchParams).q);
+  const { people, more, signInsNotedSince } = await listPeople(actor, search);
+  const words = peopleListWords(search, PEOPLE_SHOWN);
   return (
     <section aria-labelledby="people-heading" className="space-y-8">
       <div>
@@ -40,8 +43,9 @@ export default async function PeoplePage() {
         <h2 id="people-list-heading" className="text-lg font-semibold">
           People of {actor.tenantName}
         </h2>
+        <PeopleSearch action="/people" search={search} />
         {people.length === 0 ? (
-          <EmptyState>No one yet.</EmptyState>
+          <EmptyState>{words.empty}</EmptyState>
         ) : (
           <PeopleTable
             caption={`People of ${actor.tenantName}`}
@@ -56,7 +60,7 @@ export default async function PeoplePage() {
             }
           />
         )}
-        {more && <p className="mt-2 text-sm text-slate-600">Only the first {PEOPLE_SHOWN} people, by name, are shown.</p>}
+        {more && <p className="mt-2 text-sm text-slate-600">{words.more}</p>}
       </section>
     </section>
   );

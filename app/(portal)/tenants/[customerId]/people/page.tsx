@@ -4,7 +4,8 @@ import { BackLink } from "@/components/back-link";
 import { EmptyState } from "@/components/data-table";
 import { PeopleTable } from "@/components/people-table";
 import { requireActor } from "@/lib/auth/actor";
-import { listCustomerPeople, PEOPLE_SHOWN } from "@/lib/people/queries";
+import { listCustomerPeople, PEOPLE_SHOWN, peopleSearch } from "@/lib/people/queries";
+import { PeopleSearch, peopleListWords } from "@/components/people-search";
 
 export const metadata: Metadata = { title: "Customer's people" };
 
@@ -14,11 +15,13 @@ export const metadata: Metadata = { title: "Customer's people" };
  * customer's admins are. Accounts change on the customer admins' own People page, or by an
  * operator's CLI, which is audited as such.
  */
-export default async function CustomerPeoplePage({ params }: { params: Promise<{ customerId: string }> }) {
+export default async function CustomerPeoplePage({ params, searchParams }: { params: Promise<{ customerId: string }>; searchParams: Promise<{ q?: string | string[] }> }) {
   const actor = await requireActor("people.viewAll");
   const { customerId } = await params;
-  const customer = await listCustomerPeople(actor, customerId);
+  const search = peopleSearch((await searchParams).q);
+  const customer = await listCustomerPeople(actor, customerId, search);
   if (!customer) notFound();
+  const words = peopleListWords(search, PEOPLE_SHOWN);
   const caption = `People of ${customer.companyName}`;
   return (
     <section aria-labelledby="customer-people-heading" className="space-y-4">
@@ -33,8 +36,9 @@ export default async function CustomerPeoplePage({ params }: { params: Promise<{
           <code>npm run ops -- user:…</code>). Last signed in counts sign-ins to the portal&apos;s pages, not API calls.
         </p>
       </div>
-      {customer.people.length === 0 ? <EmptyState>No accounts yet.</EmptyState> : <PeopleTable caption={caption} people={customer.people} signInsNotedSince={customer.signInsNotedSince} />}
-      {customer.more && <p className="text-sm text-slate-600">Only the first {PEOPLE_SHOWN} people, by name, are shown.</p>}
+      <PeopleSearch action={`/tenants/${encodeURIComponent(customer.customerId)}/people`} search={search} />
+      {customer.people.length === 0 ? <EmptyState>{words.empty}</EmptyState> : <PeopleTable caption={caption} people={customer.people} signInsNotedSince={customer.signInsNotedSince} />}
+      {customer.more && <p className="text-sm text-slate-600">{words.more}</p>}
     </section>
   );
 }
