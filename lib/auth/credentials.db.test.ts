@@ -154,10 +154,10 @@ describe("sign-in with e-mail and password", () => {
     const dee = await db.user.create({ data: { email: "dee@example.com", name: "Dee", role: "CUSTOMER_USER", passwordHash: await hashPassword("dee's first password") } });
     const signedIn = await checkCredentials("dee@example.com", "dee's first password", "192.0.2.120");
     const cookie = signedIn.ok ? signedIn.device : "";
-    const account = await db.user.findUniqueOrThrow({ where: { id: dee.id }, select: { id: true, email: true, passwordChangedAt: true } });
+    const account = await db.user.findUniqueOrThrow({ where: { id: dee.id }, select: { id: true, passwordChangedAt: true } });
     expect(knownDeviceKeys(account, cookie)).not.toBeNull();
     await db.user.update({ where: { id: dee.id }, data: { passwordHash: await hashPassword("dee's new password"), passwordChangedAt: new Date() } });
-    const changed = await db.user.findUniqueOrThrow({ where: { id: dee.id }, select: { id: true, email: true, passwordChangedAt: true } });
+    const changed = await db.user.findUniqueOrThrow({ where: { id: dee.id }, select: { id: true, passwordChangedAt: true } });
     expect(knownDeviceKeys(changed, cookie)).toBeNull();
     const old = newDeviceValue(changed, new Date(Date.now() - 91 * 86_400_000));
     expect(knownDeviceKeys(changed, old)).toBeNull();

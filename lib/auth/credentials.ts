@@ -29,7 +29,7 @@ export async function checkCredentials(email: string, password: string, ip?: str
   // own keys while neither is locked: the address's locks, which whoever shares the address can
   // set, are not its (known-device.ts).
   const known = user ? knownDeviceKeys(user, device) : null;
-  const onKnownDevice = known !== null && !(await Promise.all(known.map((k) => isLocked(k)))).some(Boolean);
+  const onKnownDevice = known !== null && !(await isLocked(known));
   const keys = onKnownDevice ? known : throttleKeys(normalized, ip);
   // Counted before it is checked (throttle.ts): a burst sent at once gets no more checks than one
   // by one; refused by a lock in place, it counts nowhere (a locked colleague must not lock the office's address).
@@ -64,7 +64,7 @@ export async function checkCredentials(email: string, password: string, ip?: str
   // browser's, and this code's (the right code is no failure; the codes tried before it stay counted).
   await returnAttempt([...keys.filter((k) => !k.key.startsWith("account:")), ...codeKey]);
   const { passwordHash: _hash, passwordChangedAt, totpSecretEncrypted: _secret, totpLastTimeStep: _step, disabledAt: _disabled, ...safe } = user;
-  return { ok: true, user: safe, twoFactor: secondFactor.verified, device: newDeviceValue({ id: user.id, email: user.email, passwordChangedAt }) };
+  return { ok: true, user: safe, twoFactor: secondFactor.verified, device: newDeviceValue({ id: user.id, passwordChangedAt }) };
 }
 
 /** Every refusal is counted (sandbox_portal_sign_in_failures_total), by reason: a spike is an attack. */

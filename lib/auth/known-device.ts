@@ -31,7 +31,6 @@ const DAY_MS = 86_400_000;
 /** The account as the cookie is bound to it. */
 export interface DeviceAccount {
   id: string;
-  email: string;
   passwordChangedAt: Date;
 }
 

@@ -64,9 +64,9 @@ async function lockedUntil(keys: ThrottleKey[], now = new Date()): Promise<Date 
   return new Date(Math.max(...rows.map((r) => r.lockedUntil!.getTime())));
 }
 
-/** Whether `key` is locked now. Counts nothing. */
-export async function isLocked(key: ThrottleKey, now = new Date()): Promise<boolean> {
-  return (await lockedUntil([key], now)) !== null;
+/** Whether any of `keys` is locked now. Counts nothing. */
+export async function isLocked(keys: ThrottleKey[], now = new Date()): Promise<boolean> {
+  return (await lockedUntil(keys, now)) !== null;
 }
 
 /**
