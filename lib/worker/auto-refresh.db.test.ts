@@ -121,6 +121,7 @@ describe("the day before a regular refresh", () => {
     await sandbox("Broken", { status: "FAILED" });
     await sandbox("Gone", { status: "DELETED", deletedAt: new Date() });
     await sandbox("Monthstart", { autoRefreshDay: 1 });
+    await sandbox("Flaky", { autoRefreshDay: 17 });
   });
 
   it("tells its admins, its orderer and those testing there once, in the portal and by mail unless they stopped such mails, and no one of a sandbox not due", async () => {
@@ -143,5 +144,25 @@ describe("the day before a regular refresh", () => {
     expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-05-14T02:15:00Z")))).toEqual([own.UAT]);
     expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-30T02:15:00Z")))).toEqual([own.Monthstart]);
     expect(await noticesOf(people.admin!)).toHaveLength(3);
+  });
+
+  it("gives the notice's claim back when its people could not be told, so the refresh waits for the next pass's notice", async () => {
+    // The portal database refusing this sandbox's notices, as a full disk or a dropped connection would.
+    await db.$executeRawUnsafe(`CREATE FUNCTION refuse_flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW.message LIKE '%Flaky%' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_flaky BEFORE INSERT ON "Notification" FOR EACH ROW EXECUTE FUNCTION refuse_flaky()`);
+    try {
+      expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-16T02:15:00Z")))).toEqual([]);
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: own.Flaky } })).autoRefreshNoticeFor).toBeNull();
+      // Nobody was told: its day comes and it is not refreshed.
+      expect(mine(await startDueRefreshes(new Date("2026-04-17T02:15:00Z")))).toEqual([]);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER refuse_flaky ON "Notification"`);
+      await db.$executeRawUnsafe(`DROP FUNCTION refuse_flaky()`);
+    }
+    // The next pass tells them, and the refresh runs on its day.
+    expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-16T03:15:00Z")))).toEqual([own.Flaky]);
+    expect(await noticesOf(people.admin!)).toContainEqual({ message: 'Sandbox "Flaky" is refreshed tomorrow', link: `/sandboxes/${own.Flaky}` });
+    expect(mine(await startDueRefreshes(new Date("2026-04-17T02:15:00Z")))).toEqual([own.Flaky]);
   });
 });

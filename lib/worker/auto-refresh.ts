@@ -17,7 +17,7 @@ import { log } from "../observability/log";
 import { createElement } from "react";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 import { AutoRefreshSoonMail, autoRefreshSoonSubject } from "../emails/auto-refresh-soon-mail";
-import { REGULAR_REFRESH_PASS } from "../sandboxes/regular-refresh";
+import { REGULAR_REFRESH_PASS, regularRefreshStart } from "../sandboxes/regular-refresh";
 
 /** Schedules the looking every hour (upserted by name: any number of workers may) and takes its jobs; returns the work's id. */
 export async function registerAutoRefresh(boss: PgBoss): Promise<string> {
@@ -39,39 +39,27 @@ async function portalAccountsWithAccess(sandbox: { id: string; tenantId: string 
   return accounts.map((a) => a.id);
 }
 
-
 /**
  * The day before a regular refresh, its admins, its orderer and the portal accounts given access
  * to it are told (in the portal, and by
  * mail unless they stopped notice mails): what was changed in the sandbox is replaced then, and
  * whoever tests there should hear it before, not find it gone. Each refresh is told once,
  * whichever worker passes first (claimed on the sandbox's row before anyone is told); a day
- * moved to tomorrow after the day's first pass is told by the next pass.
+ * moved to tomorrow after the day's first pass is told by the next pass. A notice that could
+ * not be given gives its claim back, so the next pass tries again: the refresh runs only once told.
  */
 export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string[]> {
   const tomorrow = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  const notYetTold = { OR: [{ autoRefreshNoticeFor: null }, { autoRefreshNoticeFor: { not: tomorrow } }] } satisfies Prisma.SandboxWhereInput;
   const due = await db.sandbox.findMany({
-    where: {
-      autoRefreshDay: tomorrow.getUTCDate(),
-      status: "READY",
-      deletedAt: null,
-      OR: [{ autoRefreshNoticeFor: null }, { autoRefreshNoticeFor: { not: tomorrow } }],
-    },
-    select: { id: true, name: true, tenantId: true, orderedById: true, tenant: { select: { companyName: true } } },
+    where: { autoRefreshDay: tomorrow.getUTCDate(), status: "READY", deletedAt: null, ...notYetTold },
+    select: { id: true, name: true, tenantId: true, orderedById: true, autoRefreshNoticeFor: true, tenant: { select: { companyName: true } } },
   });
   const told: string[] = [];
   for (const sandbox of due) {
-    const claimed = await db.sandbox.updateMany({
-      where: { id: sandbox.id, OR: [{ autoRefreshNoticeFor: null }, { autoRefreshNoticeFor: { not: tomorrow } }] },
-      data: { autoRefreshNoticeFor: tomorrow },
-    });
+    const claimed = await db.sandbox.updateMany({ where: { id: sandbox.id, ...notYetTold }, data: { autoRefreshNoticeFor: tomorrow } });
     if (claimed.count === 0) continue;
-    const facts = {
-      sandboxId: sandbox.id,
-      sandboxName: sandbox.name,
-      companyName: sandbox.tenant.companyName,
-      startsAt: new Date(tomorrow.getTime() + (REGULAR_REFRESH_PASS.hour * 60 + REGULAR_REFRESH_PASS.minute) * 60_000),
-    };
+    const facts = { sandboxId: sandbox.id, sandboxName: sandbox.name, companyName: sandbox.tenant.companyName, startsAt: regularRefreshStart(tomorrow) };
     try {
       await notifyUsers([sandbox.orderedById, ...(await tenantAdminIds(sandbox.tenantId)), ...(await portalAccountsWithAccess(sandbox))], {
         subject: autoRefreshSoonSubject(sandbox.name),
@@ -80,8 +68,12 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
       });
       told.push(sandbox.id);
     } catch (error) {
-      // A heads-up, not the refresh: the others are still told, and the refresh still runs.
+      // This sandbox's alone: the others are still told. Untold, its refresh must not run
+      // (startDueRefreshes starts only the told), so the next pass tries again.
       log.error({ err: error, sandboxId: sandbox.id }, "could not tell of tomorrow's regular refresh");
+      await db.sandbox
+        .updateMany({ where: { id: sandbox.id, autoRefreshNoticeFor: tomorrow }, data: { autoRefreshNoticeFor: sandbox.autoRefreshNoticeFor } })
+        .catch((giveBack: unknown) => log.error({ err: giveBack, sandboxId: sandbox.id }, "could not give back a regular refresh's notice claim"));
     }
   }
   return told;
