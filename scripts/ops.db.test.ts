@@ -219,9 +219,19 @@ describe("operator CLI", () => {
     const short = await ops("user:password", "--email", "jane@example.com", "--password", "short");
     expect(short.code).toBe(1);
     await oneOffQuery(portalUrl, `INSERT INTO "UserSession" (id, "userId") SELECT 'jane-laptop', id FROM "User" WHERE email = 'jane@example.com'`);
+    await oneOffQuery(
+      portalUrl,
+      `INSERT INTO "ApiToken" (id, name, prefix, "tokenHash", scopes, "ownerId", "tenantId", "expiresAt")
+       SELECT 'jane-pipeline', 'CI', 'sbp_jane', 'hash-of-jane-pipeline', '{sandboxes:read}', id, "tenantId", now() + interval '1 year' FROM "User" WHERE email = 'jane@example.com'`,
+    );
     const demoted = await ops("user:role", "--email", "jane@example.com", "--role", "customer-user", "--customer-id", "Cust777");
     expect(demoted.code, demoted.stderr).toBe(0);
+    expect(demoted.stdout).toContain("1 API token(s) revoked");
     expect(await oneOffQuery(portalUrl, `SELECT "endedAt" IS NOT NULL AS ended FROM "UserSession" WHERE id = 'jane-laptop'`)).toEqual([{ ended: true }]);
+    // Made an admin again, her pipeline's token stays revoked: it was made for the rights she had then.
+    expect((await ops("user:role", "--email", "jane@example.com", "--role", "customer-admin", "--customer-id", "Cust777")).code).toBe(0);
+    expect(await oneOffQuery(portalUrl, `SELECT "revokedAt" IS NOT NULL AS revoked FROM "ApiToken" WHERE id = 'jane-pipeline'`)).toEqual([{ revoked: true }]);
+    expect((await ops("user:role", "--email", "jane@example.com", "--role", "customer-user", "--customer-id", "Cust777")).code).toBe(0);
     const staffWithTenant = await ops("user:role", "--email", "jane@example.com", "--role", "operator", "--customer-id", "Cust777");
     expect(staffWithTenant.code).toBe(1);
     // The accounts this test named, in any letter case: the refused ones made none, Jane's e-mail is stored in lower case, she is no operator.
@@ -235,6 +245,8 @@ describe("operator CLI", () => {
     expect(audit.map((a) => [a.action, a.actor, a.details.via, a.details.email, a.details.role])).toEqual([
       ["account.created", null, "operator CLI", "jane@example.com", "CUSTOMER_ADMIN"],
       ["account.passwordReset", null, "operator CLI", "jane@example.com", undefined],
+      ["account.roleChanged", null, "operator CLI", "jane@example.com", "CUSTOMER_USER"],
+      ["account.roleChanged", null, "operator CLI", "jane@example.com", "CUSTOMER_ADMIN"],
       ["account.roleChanged", null, "operator CLI", "jane@example.com", "CUSTOMER_USER"],
     ]);
     expect(JSON.stringify(audit)).not.toContain("a-brand-new-password");

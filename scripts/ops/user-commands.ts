@@ -103,17 +103,21 @@ export async function resetPassword(flags: Flags): Promise<void> {
 
 export async function changeRole(flags: Flags): Promise<void> {
   const email = required(flags, "email").toLowerCase();
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true } });
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, role: true, tenantId: true } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   const { role, tenantId } = await roleAndTenant(flags);
   // Logged under the customer the account belongs to now (or did, for one made staff).
-  await db.$transaction(async (tx) => {
+  const revoked = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { role, tenantId } });
     await recordAudit(audited("account.roleChanged", { ...user, tenantId: tenantId ?? user.tenantId }, { role }), tx);
+    // Made for the rights the account had: revoked, not suspended, so that changing it back
+    // (or a move back to the customer) does not bring year-long tokens back to life.
+    if (role === user.role && tenantId === user.tenantId) return 0;
+    return (await tx.apiToken.updateMany({ where: { ownerId: user.id, revokedAt: null }, data: { revokedAt: new Date() } })).count;
   });
   // Rights are re-read on every request anyway; ending the sessions makes the person sign in again under the new role.
   await endAllSessions(user.id);
-  console.log(`${email} is now ${role.toLowerCase()}; existing sessions are signed out`);
+  console.log(`${email} is now ${role.toLowerCase()}; existing sessions are signed out${revoked > 0 ? `, ${revoked} API token(s) revoked` : ""}`);
 }
 
 /**
