@@ -91,7 +91,7 @@ describe("personal access tokens", () => {
     expect(await revokeTokenAction({ id: made.id })).toMatchObject({ ok: true });
   });
 
-  it("refuse impossible choices: no scope, an unknown scope, more than a year", async () => {
+  it("refuse impossible choices: no scope, an unknown scope, more than a year, an expiry the form does not offer", async () => {
     signInAs(ids.adminA);
     const refused = async (input: object, field: string) => {
       const result = await createTokenAction({ name: "ci", expiresInDays: 30, scopes: ["sandboxes:read"], ...input } as never);
@@ -101,6 +101,7 @@ describe("personal access tokens", () => {
     await refused({ scopes: [] }, "scopes");
     await refused({ scopes: ["sandboxes:admin"] }, "scopes");
     await refused({ expiresInDays: 366 }, "expiresInDays");
+    await refused({ expiresInDays: 1 }, "expiresInDays");
     await refused({ name: "  " }, "name");
   });
 
@@ -184,6 +185,9 @@ describe("personal access tokens", () => {
     const other = await detail(token, "sb_b1");
     expect(other.status).toBe(404);
     expect(ProblemSchema.parse(await other.json())).toMatchObject({ code: "not_found" });
+    // No id of anyone's, though the database would refuse it (a NUL), or it names a path: 404 too, not a 500.
+    const prober = await tokenOf(ids.adminA);
+    for (const odd of ["sb_a1\u0000", "../sb_a1", "sb_a1 "]) expect((await detail(prober, odd)).status, JSON.stringify(odd)).toBe(404);
     // A customer's customer filter is ignored, as on the page.
     expect((await (await list(token, "?customer=Cust51002")).json()).data.map((s: { id: string }) => s.id)).toEqual(["sb_a1"]);
     const operator = await tokenOf(ids.operator);

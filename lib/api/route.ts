@@ -29,12 +29,23 @@ const FROM_APP_ERROR: Record<ErrorCode, ApiProblemCode> = {
   INTERNAL: "internal",
 };
 
+/**
+ * Whether every id in the path could be one of the portal's (a cuid): anything else is no
+ * object of anyone's. Answered here, as 404, before a database is asked: PostgreSQL refuses a
+ * NUL in a text value, which would otherwise end as a 500.
+ */
+function pathIdsArePlain(params: unknown): boolean {
+  return Object.values(params ?? {}).every((value) => typeof value === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(value));
+}
+
 export function apiRoute<Params>(scope: ApiScope, handler: (caller: ApiCaller, request: Request, params: Params) => Promise<Response>) {
   return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
     try {
       const caller = await authenticateApiRequest(request);
       requireScope(caller, scope);
-      return await handler(caller, await withBoundedBody(request), await context.params);
+      const params = await context.params;
+      if (!pathIdsArePlain(params)) return problem("not_found");
+      return await handler(caller, await withBoundedBody(request), params);
     } catch (error) {
       if (error instanceof ApiProblem) return error.response;
       if (error instanceof AppError) {
