@@ -100,6 +100,14 @@ test("a partial, pseudonymised sandbox: a share of companies chosen in the wizar
   await page.getByRole("button", { name: "Next", exact: true }).click();
   await expect(page.getByTestId("share-error")).toContainText("0 % copies no company");
   await expect(heading).toContainText("Step 4 of 6: Data");
+  // Named companies: a part that is no id is named in the message, and its field takes the focus.
+  await page.getByRole("radio", { name: "Named companies" }).check();
+  const ids = page.getByLabel("Company ids");
+  await ids.fill("abc, 12");
+  await page.getByRole("button", { name: "Next", exact: true }).click();
+  await expect(page.getByTestId("share-error")).toHaveText('"abc" is no company id. Each id is a whole number, such as 12.');
+  await expect(ids).toBeFocused();
+  await page.getByRole("radio", { name: "A share of all companies" }).check();
   await percent.fill("40");
   await expect(page.getByRole("group", { name: "Documents" })).toBeVisible();
   const allDocuments = page.getByRole("radio", { name: /^All documents/ });
@@ -116,6 +124,11 @@ test("a partial, pseudonymised sandbox: a share of companies chosen in the wizar
   await page.getByRole("button", { name: "Next", exact: true }).click();
   await expect(heading).toContainText("Step 6 of 6: Review");
   await expect(page.getByTestId("review-choices")).toContainText("Partial copy: 40 % of companies");
+  // One choice changed from the review, and back to it in one press by its name above the form.
+  await page.getByRole("button", { name: "Change data" }).first().click();
+  await expect(heading).toContainText("Step 4 of 6: Data");
+  await page.getByRole("navigation", { name: "Setup steps" }).getByRole("button", { name: "6. Review" }).click();
+  await expect(heading).toContainText("Step 6 of 6: Review");
   const dryRun = page.getByTestId("dry-run");
   await expect(dryRun.getByRole("row", { name: /^Companies chosen \(partial copy\)/ })).toBeVisible();
   await expect(dryRun.getByRole("row", { name: /^Customer records left out \(partial copy\)/ })).toBeVisible();

@@ -81,6 +81,10 @@ describe("a partial copy's share", () => {
     [{ by: "companies", ids: [] }, "at least one company"],
     [{ by: "companies", ids: [3, 3] }, "only once"],
     [{ by: "companies", ids: [3_000_000_000] }, "No id is that large"],
+    [{ by: "companies", ids: [Number.NaN, 12] }, "Each id is a whole number, such as 12."],
+    [{ by: "companies", ids: [0] }, "Ids start at 1."],
+    [{ by: "since", since: "" }, "Choose a date."],
+    [{ by: "since", since: "31.01.2026" }, "Use a date as YYYY-MM-DD."],
     [{ by: "random" }, ""],
   ])("refuses %j in plain words", (share, words) => {
     const result = sandboxOptionsSchema.safeParse({ kind: "partial", share });

@@ -52,7 +52,7 @@ export const DEFAULT_INVALIDATION_DOMAIN = "mailinator.com";
 // at least two labels (an address at a bare "localhost" is not what anyone means).
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-const isoDate = z.iso.date({ error: "Use a date as YYYY-MM-DD." });
+const isoDate = z.iso.date({ error: (issue) => (issue.input === "" ? "Choose a date." : "Use a date as YYYY-MM-DD.") });
 
 /** Today as YYYY-MM-DD (UTC), the latest date a "changed since" choice may name. */
 const today = () => new Date().toISOString().slice(0, 10);
@@ -61,7 +61,13 @@ const today = () => new Date().toISOString().slice(0, 10);
 const MAX_ID = 2_147_483_647;
 
 const idList = z
-  .array(z.number().int().positive().max(MAX_ID, { error: "No id is that large: ids go up to 2,147,483,647." }))
+  .array(
+    z
+      .number({ error: "Each id is a whole number, such as 12." })
+      .int({ error: "Each id is a whole number, such as 12." })
+      .positive({ error: "Ids start at 1." })
+      .max(MAX_ID, { error: "No id is that large: ids go up to 2,147,483,647." }),
+  )
   .refine((ids) => new Set(ids).size === ids.length, { error: "Each id may appear only once." });
 
 export const DEFAULT_SHARE_PERCENT = 10;

@@ -37,6 +37,8 @@ export function SetupWizard(props: {
 }) {
   const router = useRouter();
   const [step, setStep] = useState(props.initialStep);
+  /** The furthest step reached: every step up to it may be gone back or forward to. */
+  const [furthest, setFurthest] = useState(props.initialStep);
   const [pending, setPending] = useState<null | "next" | "back" | "leave">(null);
   const [formError, setFormError] = useState<string | null>(null);
   /** The field errors of the last refusal, by the steps they are fixed on. */
@@ -44,6 +46,7 @@ export function SetupWizard(props: {
   const [confirmations, setConfirmationsState] = useState<Confirmations>(props.initialConfirmations ?? { realMailDomain: "", noAccessReason: "" });
   const setConfirmations = (change: Partial<Confirmations>) => setConfirmationsState((c) => ({ ...c, ...change }));
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const firstRender = useRef(true);
   const form = useForm<WizardFormValues, unknown, SandboxOptions>({
     resolver: zodResolver(sandboxOptionsSchema),
@@ -87,7 +90,7 @@ export function SetupWizard(props: {
     return true;
   }
 
-  async function next() {
+  async function next(target = step + 1) {
     // Busy buttons stay focusable (a disabled one drops the keyboard's place): a second press does nothing.
     if (pending !== null) return;
     setFormError(null);
@@ -104,12 +107,33 @@ export function SetupWizard(props: {
     }
     if (!valid) {
       setFormError("Some fields need your attention.");
+      focusFirstInvalid();
       return;
     }
     setPending("next");
-    const saved = await save(step + 1);
+    const saved = await save(target);
     setPending(null);
-    if (saved) setStep(step + 1);
+    if (!saved) return;
+    setStep(target);
+    setFurthest((f) => Math.max(f, target));
+  }
+
+  /**
+   * The field a refusal marked, when the form's own focusing found none to take it (a
+   * choice kept in the form by its component, such as a partial copy's named companies).
+   * After the marks are drawn.
+   */
+  function focusFirstInvalid() {
+    requestAnimationFrame(() => {
+      if (document.activeElement?.getAttribute("aria-invalid") === "true") return;
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    });
+  }
+
+  /** To a step reached before, by its name in the steps above the form: back, or on past this one once it is checked. */
+  function goTo(target: number) {
+    if (target < step) void backTo(target);
+    else if (target > step && target <= furthest) void next(target);
   }
 
   /** Back to an earlier step, by "Back" or by its name in the steps above the form. */
@@ -142,8 +166,8 @@ export function SetupWizard(props: {
   const stepProps = { form, data: props.data, sandbox: props.sandbox, mode: props.mode, confirmations, setConfirmations };
   return (
     <div className="mt-6">
-      <WizardProgress step={step} mode={props.mode} onBackTo={(earlier) => void backTo(earlier)} />
-      <form onSubmit={(e) => e.preventDefault()} noValidate aria-labelledby="step-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
+      <WizardProgress step={step} furthest={furthest} mode={props.mode} onGoTo={goTo} />
+      <form ref={formRef} onSubmit={(e) => e.preventDefault()} noValidate aria-labelledby="step-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="step-heading" ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
           Step {step + 1} of {WIZARD_STEPS.length}: {current.title}
         </h2>

@@ -5,10 +5,20 @@ import { useWatch, type FieldError, type Path } from "react-hook-form";
 import { DEFAULT_SHARE_PERCENT, type PartialShare } from "@/lib/sanitizer/options";
 import { fieldClass, type StepProps, type WizardFormValues } from "./step-props";
 
-type ShareErrors = FieldError & { percent?: FieldError; since?: FieldError; ids?: FieldError };
+type ShareErrors = FieldError & { percent?: FieldError; since?: FieldError; ids?: FieldError & Record<number, FieldError | undefined> };
 
+const idParts = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 /** "12, 40 7" → [12, 40, 7]; anything that is not a whole number stays NaN, for the schema to refuse in words. */
-const parseIds = (text: string) => text.split(/[\s,]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
+const parseIds = (text: string) => idParts(text).map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
+
+/** The list's own error, or its first refused id's, naming what was typed for it. */
+function idsErrorOf(errors: ShareErrors["ids"], text: string): string | undefined {
+  if (!errors) return undefined;
+  if (errors.message) return errors.message;
+  const parts = idParts(text);
+  const index = parts.findIndex((_, i) => errors[i]?.message);
+  return index < 0 ? undefined : `"${parts[index]}" is no company id. ${errors[index]!.message}`;
+}
 
 /**
  * A partial copy's companies, chosen one of three ways: a share (spread over all
@@ -25,7 +35,7 @@ export function ShareChoice({ form }: Pick<StepProps, "form">) {
   if (!share) return null;
 
   const errors = form.formState.errors.share as ShareErrors | undefined;
-  const error = errors?.percent?.message ?? errors?.since?.message ?? errors?.ids?.message ?? errors?.message;
+  const error = errors?.percent?.message ?? errors?.since?.message ?? idsErrorOf(errors?.ids, idsText) ?? errors?.message;
   const errorId = `${id}-error`;
   const choose = (next: PartialShare) => form.setValue("share", next, { shouldDirty: true, shouldValidate: false });
   const described = (own: string) => [own, error ? errorId : ""].filter(Boolean).join(" ");

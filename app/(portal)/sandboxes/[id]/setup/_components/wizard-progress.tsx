@@ -2,15 +2,18 @@ import { WIZARD_STEPS, type WizardMode } from "@/lib/wizard/schema";
 
 /**
  * Where the user is in the wizard: an ordered list with the current step marked for
- * assistive technology. Steps already done are buttons back to them (what was entered since
- * is kept); later ones are not, as each step is checked before the next is reached.
+ * assistive technology. Every step reached before is a button to it, earlier or later (what
+ * was entered since is kept): an admin who goes back from the review to change one choice
+ * returns to it in one press. Steps not reached yet are not, as each step is checked before
+ * the next is reached.
  */
-export function WizardProgress({ step, mode, onBackTo }: { step: number; mode: WizardMode; onBackTo: (earlier: number) => void }) {
+export function WizardProgress({ step, furthest, mode, onGoTo }: { step: number; furthest: number; mode: WizardMode; onGoTo: (target: number) => void }) {
   return (
     <nav aria-label={mode === "refresh" ? "Refresh steps" : "Setup steps"}>
       <ol className="flex flex-wrap gap-2 text-sm">
         {WIZARD_STEPS.map((s, i) => {
-          const done = i < step;
+          const reached = i !== step && i <= furthest;
+          const done = reached && i < furthest;
           // Done is shown by a tick as well as by colour, and said in words.
           const words = (
             <>
@@ -21,8 +24,8 @@ export function WizardProgress({ step, mode, onBackTo }: { step: number; mode: W
           );
           return (
             <li key={s.id} aria-current={i === step ? "step" : undefined}>
-              {done ? (
-                <button type="button" onClick={() => onBackTo(i)} className="rounded-full bg-brand-100 px-3 py-1 text-brand-900 underline-offset-2 hover:bg-brand-200 hover:underline">
+              {reached ? (
+                <button type="button" onClick={() => onGoTo(i)} className="rounded-full bg-brand-100 px-3 py-1 text-brand-900 underline-offset-2 hover:bg-brand-200 hover:underline">
                   {words}
                 </button>
               ) : (
