@@ -312,8 +312,11 @@ test("deleting needs the exact name, then drops the sandbox database", async ({ 
   const button = page.getByRole("button", { name: "Delete sandbox" });
   await field.fill(NAME.toLowerCase());
   await expect(button).toBeDisabled();
+  // Why it stays off is said, not left to guess.
+  await expect(page.getByTestId("confirm-name-hint")).toHaveText(`Not the name yet: type ${NAME} exactly as shown, with its capitals and spaces.`);
   await field.fill(NAME);
   await expect(button).toBeEnabled();
+  await expect(page.getByTestId("confirm-name-hint")).toHaveText("");
   await button.click();
   await expect(page.getByTestId("sandbox-status")).toHaveText("Deleted", { timeout: 60_000 });
   await expect.poll(async () => (await portal.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName])).rowCount).toBe(0);

@@ -46,6 +46,10 @@ export function DeleteForm({ sandboxId, sandboxName }: { sandboxId: string; sand
         hint="The sandbox database is dropped. This cannot be undone; production is not affected."
         {...register("confirmName")}
       />
+      {/* Why the button stays off, once something is typed: the name counts letter by letter, case and spaces too. */}
+      <p aria-live="polite" className="text-sm text-slate-700" data-testid="confirm-name-hint">
+        {typed && typed !== sandboxName ? `Not the name yet: type ${sandboxName} exactly as shown, with its capitals and spaces.` : ""}
+      </p>
       <p aria-live="polite" className="text-sm text-red-700">
         {formError}
       </p>
