@@ -57,7 +57,7 @@ export const sandboxNameSchema = z
 
 const acknowledgment = (message: string) => z.literal(true, { error: message });
 
-const noteSchema = z.string().trim().max(NOTE_MAX, { error: `Keep the note under ${NOTE_MAX} characters.` }).optional().default("");
+const noteSchema = z.string().trim().max(NOTE_MAX, { error: `Keep the note to ${NOTE_MAX} characters at most.` }).optional().default("");
 
 export const orderSchema = z.object({
   name: sandboxNameSchema,
@@ -82,7 +82,7 @@ export type EditOrderInput = z.input<typeof editOrderSchema>;
 
 export const cancelOrderSchema = z.object({
   sandboxId: z.string().min(1),
-  reason: z.string().trim().max(NOTE_MAX, { error: `Keep the reason under ${NOTE_MAX} characters.` }).optional().default(""),
+  reason: z.string().trim().max(NOTE_MAX, { error: `Keep the reason to ${NOTE_MAX} characters at most.` }).optional().default(""),
 });
 export type CancelOrderInput = z.input<typeof cancelOrderSchema>;
 

@@ -53,7 +53,7 @@ export const confirmationsSchema = z
   .object({
     /** The invalidation domain confirmed to reach no one real; a changed domain needs a new confirmation. */
     realMailDomain: z.string().trim().toLowerCase().max(253).default(""),
-    noAccessReason: z.string().trim().max(500, { error: "Keep the reason under 500 characters." }).default(""),
+    noAccessReason: z.string().trim().max(500, { error: "Keep the reason to 500 characters at most." }).default(""),
   })
   .default({ realMailDomain: "", noAccessReason: "" });
 export type Confirmations = z.output<typeof confirmationsSchema>;

@@ -96,7 +96,7 @@ export function OrderForm(props: Props) {
       <PlanCountsFieldset register={register} errors={errors} control={control} />
       <TextareaField
         label="Note (optional)"
-        hint={`What the sandbox is for, for your own records. ${note.length}/${NOTE_MAX} characters.`}
+        hint={`What the sandbox is for: shown with the order and on the sandbox's page, where ${props.mode === "customer" ? "the customer's" : "your organisation's"} people read it. ${note.length}/${NOTE_MAX} characters.`}
         rows={3}
         error={errors.note?.message}
         {...register("note")}
