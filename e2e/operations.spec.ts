@@ -30,13 +30,23 @@ test.describe("health, readiness and metrics", () => {
 });
 
 test.describe("the operations page", () => {
-  test("shows operators the queue, the workers and the servers, and lets them size a server; customers may open none of its pages", async ({ page }, testInfo) => {
+  test("shows operators the queue, the workers, the servers and the week's alerts, and lets them size a server; customers may open none of its pages", async ({ page }, testInfo) => {
+    // An alert the operators were mailed about: the page lists it too, for whoever lost the mail.
+    const alerts = await connectToServerDatabase(testInfo);
+    await alerts.query(
+      `INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences) VALUES ('e2e-pool-full', 'the sandbox server pool is full', 'Orders are refused.', '/operations/servers', now() - interval '2 hours', now(), 3)
+       ON CONFLICT (key) DO UPDATE SET "lastAt" = now()`,
+    );
+    await alerts.end();
     await signIn(page, "operator@sandbox-portal.example");
     await page.getByRole("link", { name: "Operations" }).click();
     await expect(page.getByRole("heading", { name: "Operations", level: 1 })).toBeVisible();
     await expect(page.getByRole("table", { name: "Workers alive" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Sandbox servers" })).toBeVisible();
     await expect(page.getByTestId("server-row").filter({ hasText: "built-in" })).toContainText("Yes");
+    const alert = page.getByTestId("alert-row").filter({ hasText: "the sandbox server pool is full" });
+    await expect(alert).toContainText("Orders are refused.");
+    await expect(alert.getByRole("link", { name: "the sandbox server pool is full" })).toHaveAttribute("href", "/operations/servers");
     await expectAccessible(page);
 
     // The pool's page: size the built-in server (a limit no test reaches), then lift the limit again.

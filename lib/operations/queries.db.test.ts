@@ -48,8 +48,18 @@ describe("the operator overview and the metrics", () => {
     await db.webhookDelivery.create({ data: { endpointId: endpoint.id, messageId: "msg_a", eventType: "sandbox.ready", payload: "{}", attempts: 2, nextAttemptAt: ago(-MIN), createdAt: ago(10 * MIN) } });
     await db.webhookDelivery.create({ data: { endpointId: endpoint.id, messageId: "msg_b", eventType: "sandbox.ready", payload: "{}", status: "DELIVERED", attempts: 1 } });
     await db.sandboxRun.create({ data: { sandboxId: building.id, kind: "PROVISION", status: "RUNNING", options: {}, startedAt: ago(MIN), heartbeatAt: NOW, sandboxServer: serverId } });
+    // Alerts: one raised again an hour ago (first a day before), one not seen for ten days.
+    await db.alert.create({ data: { key: "server-down:pool-a", subject: "sandbox server pool-a does not answer", detail: "Copies to it wait.", link: "/operations", firstAt: ago(25 * 60 * MIN), lastAt: ago(60 * MIN), occurrences: 24 } });
+    await db.alert.create({ data: { key: "queue-stale", subject: "a run has waited 20 minutes for a worker", detail: "Old.", firstAt: ago(10 * 24 * 60 * MIN), lastAt: ago(10 * 24 * 60 * MIN) } });
     await beatWorker("worker-alive", 2, NOW);
     await beatWorker("worker-dead", 1, ago(10 * MIN));
+  });
+
+  it("lists the alerts of the last seven days, newest first, with how often each came back", async () => {
+    const { recentAlerts } = await getOperationsOverview(NOW);
+    expect(recentAlerts).toEqual([
+      { key: "server-down:pool-a", subject: "sandbox server pool-a does not answer", detail: "Copies to it wait.", link: "/operations", firstAt: ago(25 * 60 * MIN), lastAt: ago(60 * MIN), occurrences: 24 },
+    ]);
   });
 
   it("counts the queue, failures, copy times, workers and each server's use", async () => {

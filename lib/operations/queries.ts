@@ -76,7 +76,7 @@ export async function getOperationsOverview(at?: Date) {
   // The database's clock, which the workers' beats and the runs' times were written by.
   const now = at ?? (await databaseNow());
   const since = new Date(now.getTime() - DAY_MS);
-  const [{ queued, running, failed24h }, oldestQueued, durations, workers, servers, recentFailures] = await Promise.all([
+  const [{ queued, running, failed24h }, oldestQueued, durations, workers, servers, recentFailures, recentAlerts] = await Promise.all([
     runCounts(since),
     db.sandboxRun.findFirst({
       where: { status: "QUEUED" },
@@ -87,8 +87,9 @@ export async function getOperationsOverview(at?: Date) {
     listWorkersAlive(now),
     serverOverview(),
     listFailedRuns(since),
+    listRecentAlerts(new Date(now.getTime() - ALERTS_SHOWN_DAYS * DAY_MS)),
   ]);
-  return { now, queued, running, failed24h, oldestQueued, durations, workers, servers, recentFailures };
+  return { now, queued, running, failed24h, oldestQueued, durations, workers, servers, recentFailures, recentAlerts };
 }
 
 export type OperationsOverview = Awaited<ReturnType<typeof getOperationsOverview>>;
@@ -100,6 +101,23 @@ function listFailedRuns(since: Date) {
     orderBy: { finishedAt: "desc" },
     take: 50,
     select: { id: true, kind: true, finishedAt: true, error: true, sandbox: { select: { id: true, name: true, tenant: { select: { companyName: true, customerId: true } } } } },
+  });
+}
+
+/** How far back the page lists alerts: those raised again since are still going on. */
+export const ALERTS_SHOWN_DAYS = 7;
+
+/**
+ * The alerts raised in the last days, newest first: what the operators were mailed, and how
+ * often each came back since (mailed once a day at most: lib/alerts/raise.ts). An operator
+ * who was not mailed, or lost the mail, finds it here.
+ */
+function listRecentAlerts(since: Date) {
+  return db.alert.findMany({
+    where: { lastAt: { gte: since } },
+    orderBy: { lastAt: "desc" },
+    take: 50,
+    select: { key: true, subject: true, detail: true, link: true, firstAt: true, lastAt: true, occurrences: true },
   });
 }
 

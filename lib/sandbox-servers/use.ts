@@ -63,7 +63,7 @@ export async function listServerUse(tx: Client = db, onlyIds?: string[]): Promis
 }
 
 /** Whether a server has room for one more sandbox (runs never make it full: a copy waits in its server's line). */
-export function hasRoom(use: ServerUse): boolean {
+export function hasRoom(use: Pick<ServerUse, "maxDatabases" | "databases" | "maxTotalBytes" | "bytes" | "reservedBytes">): boolean {
   return (use.maxDatabases === null || use.databases < use.maxDatabases) && (use.maxTotalBytes === null || use.bytes + use.reservedBytes < use.maxTotalBytes);
 }
 
@@ -86,6 +86,22 @@ export function roomFor(use: Pick<ServerUse, "bytes" | "reservedBytes" | "maxTot
 export function freeShare(use: ServerUse, defaultMaxRuns: number): number {
   const free = (used: number, max: number | null) => (max === null ? 1 : Math.max(0, 1 - used / max));
   return Math.min(free(use.databases, use.maxDatabases), free(use.bytes + use.reservedBytes, use.maxTotalBytes), free(use.runsInFlight, use.maxConcurrentRuns ?? defaultMaxRuns));
+}
+
+type IntakeFacts = Pick<ServerUse, "state" | "maxDatabases" | "databases" | "maxTotalBytes" | "bytes" | "reservedBytes">;
+
+/** Whether new sandboxes go to the server: an operator drains it, its limits fill it (limits set below its use fill it at once). */
+export function intakeOf(use: IntakeFacts): "active" | "draining" | "full" {
+  if (use.state === "DRAINING") return "draining";
+  return hasRoom(use) ? "active" : "full";
+}
+
+/** intakeOf in an operator's words, with what it holds when full. */
+export function intakeWords(use: IntakeFacts): string {
+  const intake = intakeOf(use);
+  if (intake === "draining") return "Draining: no new sandboxes go to it; the ones on it keep working.";
+  if (intake === "full") return `Full: no new sandboxes go to it until some are deleted or its limits are raised (sandboxes ${ofCapacity(use.databases, use.maxDatabases)}, size ${describeSizeUse(use)}).`;
+  return "It takes new sandboxes.";
 }
 
 /** A use against its capacity, as operators read it: "4 of 10", "4 of no limit". */

@@ -3,12 +3,14 @@ import Link from "next/link";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
 import { formatDuration, formatWhen } from "@/lib/format";
-import { getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS } from "@/lib/operations/queries";
-import { describeSizeUse, ofCapacity } from "@/lib/sandbox-servers/use";
+import { ALERTS_SHOWN_DAYS, getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS } from "@/lib/operations/queries";
+import { describeSizeUse, intakeOf, ofCapacity } from "@/lib/sandbox-servers/use";
 import { failuresToRetry, RETRY_BATCH, type FailuresToRetry } from "@/lib/operations/retry-failures";
 import { RetryFailures } from "./_components/retry-failures-button";
 
 export const metadata: Metadata = { title: "Operations" };
+
+const INTAKE_LABEL = { active: "Active", draining: "Draining", full: "Full: takes no new sandboxes" } as const;
 
 const seconds = (s: number | null) => (s === null ? "—" : formatDuration(s * 1000));
 
@@ -80,7 +82,7 @@ export default async function OperationsPage() {
               <td className="px-3 py-2">
                 {s.name} <span className="block font-mono text-xs text-slate-600">{s.address}</span>
               </td>
-              <td className="px-3 py-2">{s.state === "DRAINING" ? "Draining" : "Active"}</td>
+              <td className={`px-3 py-2 ${intakeOf(s) === "full" ? "font-semibold text-red-800" : ""}`}>{INTAKE_LABEL[intakeOf(s)]}</td>
               <td className="px-3 py-2">{ofCapacity(s.databases, s.maxDatabases)}</td>
               <td className="px-3 py-2">{describeSizeUse(s)}</td>
               <td className="px-3 py-2">{ofCapacity(s.runsInFlight, s.runCap)}</td>
@@ -92,6 +94,34 @@ export default async function OperationsPage() {
           Sandboxes and sizes as recorded, with the room the copies under way reserved (free disk is not readable by the sandbox role); an order
           waiting for its setup already holds its place.
         </p>
+      </section>
+
+      <section aria-labelledby="alerts-heading">
+        <h2 id="alerts-heading" className="text-lg font-semibold">Alerts, last {ALERTS_SHOWN_DAYS} days</h2>
+        {o.recentAlerts.length === 0 ? (
+          <EmptyState>No alert was raised in the last {ALERTS_SHOWN_DAYS} days.</EmptyState>
+        ) : (
+          <DataTable caption="Alerts" className="mt-2" columns={["Last raised", "Alert", "First raised", "Times"]}>
+            {o.recentAlerts.map((a) => (
+              <tr key={a.key} data-testid="alert-row">
+                <td className="px-3 py-2 whitespace-nowrap">{formatWhen(a.lastAt)}</td>
+                <td className="px-3 py-2">
+                  {a.link ? (
+                    <Link href={a.link} className="font-medium text-brand-700 underline">
+                      {a.subject}
+                    </Link>
+                  ) : (
+                    <span className="font-medium">{a.subject}</span>
+                  )}
+                  <span className="block text-slate-700">{a.detail}</span>
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">{formatWhen(a.firstAt)}</td>
+                <td className="px-3 py-2">{a.occurrences}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+        <p className="mt-1 text-xs text-slate-600">Each alert is mailed to every operator once a day at most; it is counted each time it comes back.</p>
       </section>
 
       <section aria-labelledby="failures-heading">
