@@ -49,12 +49,28 @@ describe("the sandbox servers page's actions", () => {
     const server = await db.sandboxServer.findUniqueOrThrow({ where: { name: "pg-eu-1" } });
     expect(server).toMatchObject({ maxDatabases: 50, maxTotalBytes: 2n * 1024n ** 3n, maxConcurrentRuns: 4, state: "ACTIVE" });
 
-    expect(await changeServerAction(settings({ id: server.id, name: "pg-eu-1b", maxDatabases: "60" }))).toEqual({ ok: true, data: { name: "pg-eu-1b" } });
+    expect(await changeServerAction(settings({ id: server.id, name: "pg-eu-1b", maxDatabases: "60" }))).toEqual({
+      ok: true,
+      data: { name: "pg-eu-1b", intake: "Draining: no new sandboxes go to it; the ones on it keep working." },
+    });
     expect(await db.sandboxServer.findUniqueOrThrow({ where: { id: server.id } })).toMatchObject({ name: "pg-eu-1b", state: "DRAINING", maxDatabases: 60, maxTotalBytes: null });
+    // Limits set below what it holds fill it at once, and the answer says so rather than that it takes sandboxes.
+    const tenant = await db.tenant.findFirstOrThrow({ select: { id: true } });
+    await db.sandbox.create({ data: { tenantId: tenant.id, orderedById: world.users.adminA, name: "On pg-eu-1b", status: "READY", planCounts: {}, sandboxServerId: server.id, sizeBytes: 5_000_000n } });
+    expect(await changeServerAction(settings({ id: server.id, name: "pg-eu-1b", draining: false, maxDatabases: "1", maxTotalGb: "0.001" }))).toEqual({
+      ok: true,
+      data: { name: "pg-eu-1b", intake: "Full: no new sandboxes go to it until some are deleted or its limits are raised (sandboxes 1 of 1, size 4.8 MB of 1.0 MB)." },
+    });
+    expect(await changeServerAction(settings({ id: server.id, name: "pg-eu-1b", draining: false, maxDatabases: "2" }))).toMatchObject({ data: { intake: "It takes new sandboxes." } });
+    // A size typed with three decimals reads back as typed.
+    const { capacityToForm } = await import("./schema");
+    expect(capacityToForm({ maxDatabases: null, maxTotalBytes: Number(BigInt(Math.round(0.001 * 1024 ** 3))), maxConcurrentRuns: null }).maxTotalGb).toBe("0.001");
 
     const audit = await db.auditEvent.findMany({ where: { targetId: server.id }, orderBy: { createdAt: "asc" }, select: { action: true, actorId: true, tenantId: true, details: true } });
     expect(audit.map((a) => [a.action, a.actorId, a.tenantId])).toEqual([
       ["sandboxServer.registered", world.users.operator, null],
+      ["sandboxServer.changed", world.users.operator, null],
+      ["sandboxServer.changed", world.users.operator, null],
       ["sandboxServer.changed", world.users.operator, null],
     ]);
     const password = decodeURIComponent(new URL(makerUrl).password);
@@ -72,11 +88,16 @@ describe("the sandbox servers page's actions", () => {
     });
     const tooMuch = await addServerAction({ name: "x", url: testServerAdminUrl(), ...capacity });
     expect(tooMuch).toMatchObject({ ok: false, code: "INVALID_INPUT", message: expect.stringMatching(/must be able to create databases and nothing more/) });
-    const down = new URL(makerUrl);
-    down.port = "1";
-    const unreachable = await addServerAction({ name: "x", url: down.toString(), ...capacity });
-    // No driver message, host or password: only what to check.
-    expect(unreachable).toEqual({ ok: false, code: "INVALID_INPUT", message: "Cannot connect to that sandbox server: check its host, port, database, user and password.", fieldErrors: undefined });
+    // No driver message, host or password: which part of the URL to check.
+    const refusedWith = async (change: (url: URL) => void, words: string) => {
+      const url = new URL(makerUrl);
+      change(url);
+      expect(await addServerAction({ name: "x", url: url.toString(), ...capacity })).toEqual({ ok: false, code: "INVALID_INPUT", message: `Cannot connect to that sandbox server: ${words}.`, fieldErrors: undefined });
+    };
+    await refusedWith((url) => (url.port = "1"), "nothing answers at that host and port");
+    await refusedWith((url) => (url.password = "not-its-password"), "the server refused that user name or password");
+    await refusedWith((url) => (url.pathname = "/no_such_database"), "the server has no database of that name");
+    await refusedWith((url) => (url.hostname = "sandbox-db.invalid"), "its host name was not found");
     expect(await db.sandboxServer.count({ where: { name: "x" } })).toBe(0);
   });
 

@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { addServer, changeServer } from "./mutations";
 import { SandboxServerError } from "./registry";
 import { capacityFromForm, newServerFormSchema, serverSettingsFormSchema } from "./schema";
+import { intakeWords, listServerUse } from "./use";
 
 const SERVERS_PAGE = "/operations/servers";
 
@@ -32,5 +33,7 @@ export const changeServerAction = protectedAction({ permission: "servers.manage"
   const server = await asFieldProblem(() => changeServer(input.id, changes, actor.id, "portal"));
   revalidatePath(SERVERS_PAGE);
   revalidatePath("/operations");
-  return { name: server.name };
+  // What the new limits mean now: limits below what the server holds already make it full at once.
+  const [use] = await listServerUse(undefined, [input.id]);
+  return { name: server.name, intake: use ? intakeWords(use) : "" };
 });

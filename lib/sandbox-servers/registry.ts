@@ -5,6 +5,7 @@
  * people see is the server's name and host:port.
  * Plain TypeScript: the CLI, the worker, the seed and the app share it.
  */
+import { connectionProblem } from "../db/connection-problem";
 import { env } from "../config/env";
 import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
 import { db } from "../db/portal";
@@ -61,7 +62,7 @@ export async function assertUsableServer(url: string): Promise<void> {
     if (error instanceof SandboxRoleError) throw new SandboxServerError(error.message);
     throw new SandboxServerError(
       `Cannot connect to the sandbox server at ${redactUrl(url)}: ${(error as Error).message}`,
-      "Cannot connect to that sandbox server: check its host, port, database, user and password.",
+      `Cannot connect to that sandbox server: ${connectionProblem(error)}.`,
     );
   }
 }

@@ -67,7 +67,8 @@ export function capacityFromForm(values: z.output<typeof capacityFormSchema>): C
 export function capacityToForm(capacity: { maxDatabases: number | null; maxTotalBytes: number | null; maxConcurrentRuns: number | null }) {
   return {
     maxDatabases: capacity.maxDatabases?.toString() ?? "",
-    maxTotalGb: capacity.maxTotalBytes === null ? "" : String(capacity.maxTotalBytes / GB),
+    // To the form's three decimals: a limit typed as 0.001 reads back so, not as 0.0010000001639127731.
+    maxTotalGb: capacity.maxTotalBytes === null ? "" : String(Math.round((capacity.maxTotalBytes / GB) * 1000) / 1000),
     maxConcurrentRuns: capacity.maxConcurrentRuns?.toString() ?? "",
   };
 }

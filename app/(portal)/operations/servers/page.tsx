@@ -4,7 +4,7 @@ import { requireActor } from "@/lib/auth/actor";
 import { copyLimits } from "@/lib/config/copy-limits";
 import { serverAddress } from "@/lib/sandbox-servers/registry";
 import { capacityToForm } from "@/lib/sandbox-servers/schema";
-import { describeSizeUse, listServerUse, ofCapacity } from "@/lib/sandbox-servers/use";
+import { describeSizeUse, intakeOf, listServerUse, ofCapacity } from "@/lib/sandbox-servers/use";
 import { NewServerForm } from "./_components/new-server-form";
 import { ServerSettingsForm } from "./_components/server-settings-form";
 
@@ -32,7 +32,7 @@ export default async function SandboxServersPage() {
         <section key={s.id} aria-labelledby={`server-${s.id}`} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4" data-testid="sandbox-server">
           <div>
             <h2 id={`server-${s.id}`} className="text-lg font-semibold">
-              {s.name} <span className="text-sm font-normal text-slate-600">({s.state === "DRAINING" ? "draining" : "active"})</span>
+              {s.name} <span className="text-sm font-normal text-slate-600">({intakeOf(s)})</span>
             </h2>
             <p className="font-mono text-xs text-slate-600">{s.id === "built-in" ? `${s.address}, from SANDBOX_SERVER_URL` : s.address}</p>
             <dl className="mt-2 grid grid-cols-1 gap-1 text-sm sm:grid-cols-3">

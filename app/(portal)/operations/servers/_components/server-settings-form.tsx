@@ -29,7 +29,7 @@ export function ServerSettingsForm({ defaults, defaultRuns }: { defaults: Server
       showServerFieldErrors(result.fieldErrors, setError);
       return;
     }
-    setStatus({ message: `Saved. ${values.draining ? "No new sandboxes go to it; the ones on it keep working." : "It takes new sandboxes."}`, tone: "info" });
+    setStatus({ message: `Saved. ${result.data.intake}`, tone: "info" });
     router.refresh();
   }
 
