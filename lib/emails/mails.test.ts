@@ -63,6 +63,9 @@ describe("the run-finished mail", () => {
     ]);
     expect(runFinishedSubject(run)).toBe('Sandbox "Audit UAT" is ready');
     expect(mail.text).not.toContain("What went wrong");
+    // The button's address once in plain text; the HTML keeps its fallback for mail apps without buttons.
+    expect(mail.text.split("https://portal.example.com/sandboxes/sbx1")).toHaveLength(2);
+    expect(mail.html).toContain("Or open");
   });
 
   it("says a refresh's new production moment", async () => {

@@ -67,7 +67,8 @@ export function MailLayout({ preview, heading, action, notice = false, children 
               <Button href={action.href} style={{ backgroundColor: colors.brand, color: "#ffffff", borderRadius: 6, padding: "10px 18px", fontSize: 14, fontWeight: 600 }}>
                 {action.label}
               </Button>
-              <Text style={{ fontSize: 13, color: colors.muted }}>
+              {/* For mail apps that show no buttons; the plain-text body has the address once, after the button's words (render.ts). */}
+              <Text className="button-fallback" style={{ fontSize: 13, color: colors.muted }}>
                 Or open <Address href={action.href} />
               </Text>
             </Section>

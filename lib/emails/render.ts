@@ -8,7 +8,8 @@ export interface RenderedMail {
 }
 
 // The heading keeps its case in plain text: upper-casing it would change the sandbox's name as written.
-const textSelectors = [...plainTextSelectors, { selector: "h1", options: { uppercase: false } }];
+// The button's fallback address is left out there: the button's own words already carry it.
+const textSelectors = [...plainTextSelectors, { selector: "h1", options: { uppercase: false } }, { selector: "p.button-fallback", format: "skip" }];
 
 export async function renderMail(mail: ReactElement): Promise<RenderedMail> {
   const [html, text] = await Promise.all([render(mail), render(mail, { plainText: true, htmlToTextOptions: { selectors: textSelectors } })]);
