@@ -34,7 +34,8 @@ export function SanitizationReport({ sandboxId, runId, report, finishedAt }: { s
           <dd>{report.sourceCustomerId}</dd>
           <dt className="text-slate-600">Sandbox key</dt>
           <dd>{report.sandboxCustomerId}</dd>
-          <dt className="text-slate-600">Took</dt>
+          {/* The copy and its checks alone: the run's time (its history, its mail) counts from its worker taking it to the sandbox released. */}
+          <dt className="text-slate-600">Copy and checks took</dt>
           <dd>{formatDuration(report.durationMs)}</dd>
           <dt className="text-slate-600">Finished</dt>
           <dd>{formatWhen(finishedAt)}</dd>
