@@ -83,6 +83,10 @@ test("the wizard refuses a mail domain of real people unless confirmed, and asks
   await steps.getByRole("button", { name: "2. E-mail (done)" }).click();
   await expect(heading).toContainText("Step 2 of 6: E-mail");
   await expect(steps.getByRole("button")).toHaveText(["✓ 1. Access (done)", "3. Scheduled tasks"]);
+  // Left and come back to: the same steps are ways on (the draft keeps the furthest step reached).
+  await page.reload();
+  await expect(heading).toContainText("Step 2 of 6: E-mail");
+  await expect(steps.getByRole("button")).toHaveText(["✓ 1. Access (done)", "3. Scheduled tasks"]);
 
   await page.getByRole("button", { name: "Use mailinator.com" }).click();
   await expect(page.getByLabel("E-mail invalidation domain")).toHaveValue("mailinator.com");

@@ -76,7 +76,11 @@ describe("the setup wizard's actions", () => {
     const options = await validOptions();
     expect(await saveWizardDraftAction({ sandboxId: sandboxA, step: 2, options })).toEqual({ ok: true, data: { saved: true } });
     const { wizardDraft } = await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } });
-    expect(wizardDraft).toMatchObject({ step: 2, options: { ...options, invalidationDomain: "mailinator.com", documents: { mode: "none" } } });
+    expect(wizardDraft).toMatchObject({ step: 2, furthest: 2, options: { ...options, invalidationDomain: "mailinator.com", documents: { mode: "none" } } });
+    // Gone back from the review to step 2: the review stays reached, for the steps above the form.
+    expect(await saveWizardDraftAction({ sandboxId: sandboxA, step: 1, furthest: 5, options })).toMatchObject({ ok: true });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } })).wizardDraft).toMatchObject({ step: 1, furthest: 5 });
+    expect(await saveWizardDraftAction({ sandboxId: sandboxA, step: 1, furthest: 6, options })).toMatchObject({ ok: false, code: "INVALID_INPUT" });
   });
 
   it("keeps what the admin confirmed with the draft, so leaving and coming back does not ask again", async () => {

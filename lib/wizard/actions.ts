@@ -22,7 +22,7 @@ export const saveWizardDraftAction = protectedAction({ permission: "sandbox.conf
   const sandbox = await requireOpenWizard(actor, input.sandboxId);
   assertTenantAccess(actor, "sandbox.configure", sandbox.tenantId);
   await assertOptionsFitOrder(sandbox, input.options, false, input.confirmations);
-  await saveWizardDraft(sandbox, input.step, input.options, input.confirmations);
+  await saveWizardDraft(sandbox, input.step, input.options, input.confirmations, input.furthest);
   revalidateSandbox(sandbox.id);
   return { saved: true };
 });

@@ -93,8 +93,8 @@ export async function assertOptionsFitOrder(
 }
 
 /** Drafts are work in progress, not decisions: they are not audited (the confirmation is). */
-export async function saveWizardDraft(sandbox: WizardSandbox, step: number, options: SandboxOptions, confirmations: Confirmations): Promise<void> {
-  const draft = { step, options, confirmations } satisfies Prisma.InputJsonValue;
+export async function saveWizardDraft(sandbox: WizardSandbox, step: number, options: SandboxOptions, confirmations: Confirmations, furthest = step): Promise<void> {
+  const draft = { step, furthest: Math.max(step, furthest), options, confirmations } satisfies Prisma.InputJsonValue;
   // confirmedAt: null in the filter: a draft never overwrites a confirmed setup.
   const updated = await db.sandbox.updateMany({ where: { id: sandbox.id, confirmedAt: null }, data: { wizardDraft: draft } });
   if (updated.count === 0) throw new AppError("ALREADY_CONFIRMED");

@@ -58,7 +58,8 @@ export const confirmationsSchema = z
   .default({ realMailDomain: "", noAccessReason: "" });
 export type Confirmations = z.output<typeof confirmationsSchema>;
 
-export const saveDraftSchema = z.object({ sandboxId, step: stepIndex, options: sandboxOptionsSchema, confirmations: confirmationsSchema });
+/** `furthest`: the furthest step reached, whose steps stay a way on (the steps above the form) after leaving and coming back. */
+export const saveDraftSchema = z.object({ sandboxId, step: stepIndex, furthest: stepIndex.optional(), options: sandboxOptionsSchema, confirmations: confirmationsSchema });
 export const dryRunSchema = z.object({ sandboxId, options: sandboxOptionsSchema, confirmations: confirmationsSchema });
 export const confirmWizardSchema = z.object({
   sandboxId,
@@ -80,7 +81,7 @@ export type ConfirmWizardInput = z.input<typeof confirmWizardSchema>;
 export type ConfirmRefreshInput = z.input<typeof confirmRefreshSchema>;
 
 /** What is stored in Sandbox.wizardDraft: the confirmations too, so an admin who leaves and comes back need not give them again. */
-export const wizardDraftSchema = z.object({ step: stepIndex, options: sandboxOptionsSchema, confirmations: confirmationsSchema });
+export const wizardDraftSchema = z.object({ step: stepIndex, furthest: stepIndex.optional(), options: sandboxOptionsSchema, confirmations: confirmationsSchema });
 export type WizardDraft = z.output<typeof wizardDraftSchema>;
 
 export interface PlanUsage {

@@ -90,6 +90,7 @@ export default async function SetupPage({ params, searchParams }: Props) {
         sandbox={{ id: sandbox.id, name: sandbox.name, planCounts, companyName: sandbox.tenant.companyName }}
         data={data}
         initialStep={mode === "setup" && draft.success ? draft.data.step : 0}
+        initialFurthest={mode === "setup" && draft.success ? (draft.data.furthest ?? draft.data.step) : 0}
         initialConfirmations={mode === "setup" && draft.success ? draft.data.confirmations : undefined}
         initialOptions={saved?.options ?? (draft.success ? draft.data.options : defaultOptions(data.associates, planCounts, orderedKind(sandbox.orderedKind)))}
       />

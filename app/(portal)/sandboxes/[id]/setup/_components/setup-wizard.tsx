@@ -31,6 +31,8 @@ export function SetupWizard(props: {
   sandbox: WizardSandboxInfo;
   data: WizardProductionData;
   initialStep: number;
+  /** The furthest step reached before leaving (its draft), if further than initialStep. */
+  initialFurthest?: number;
   initialOptions: SandboxOptions;
   /** What the admin confirmed before leaving the setup (its draft), if anything. */
   initialConfirmations?: Confirmations;
@@ -38,7 +40,7 @@ export function SetupWizard(props: {
   const router = useRouter();
   const [step, setStep] = useState(props.initialStep);
   /** The furthest step reached: every step up to it may be gone back or forward to. */
-  const [furthest, setFurthest] = useState(props.initialStep);
+  const [furthest, setFurthest] = useState(Math.max(props.initialStep, props.initialFurthest ?? 0));
   const [pending, setPending] = useState<null | "next" | "back" | "leave">(null);
   const [formError, setFormError] = useState<string | null>(null);
   /** The field errors of the last refusal, by the steps they are fixed on. */
@@ -82,7 +84,7 @@ export function SetupWizard(props: {
     }
     // Refresh mode keeps its edits in the form only; the server checks them again at the dry run and at the confirmation.
     if (props.mode === "refresh") return true;
-    const result = await callAction(() => saveWizardDraftAction({ sandboxId: props.sandbox.id, step: nextStep, options: options.data, confirmations }));
+    const result = await callAction(() => saveWizardDraftAction({ sandboxId: props.sandbox.id, step: nextStep, furthest: Math.max(furthest, nextStep), options: options.data, confirmations }));
     if (!result.ok) {
       refused(result.message, result.fieldErrors);
       return false;
