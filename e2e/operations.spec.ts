@@ -108,6 +108,12 @@ test.describe("the operations page", () => {
       await expect(page.getByText("Stop asked")).toBeVisible();
       await expect(page.getByText("Stopped by Ingrid Nordlys while it ran. Nothing of it was kept.")).toBeVisible();
       await expectAccessible(page);
+      // Stopped: cancelled, as its customer's page says, not failed; its room no longer held.
+      await portal.query(`UPDATE "SandboxRun" SET status = 'FAILED', "failureCode" = 'CANCELLED', "finishedAt" = now(), error = "stopReason" WHERE id = $1`, [runId]);
+      await page.reload();
+      await expect(page.getByText("Status", { exact: true }).locator("xpath=..")).toContainText("cancelled");
+      await expect(page.getByText("Room it reserved while it ran")).toBeVisible();
+      await expect(page.getByText("None: its customer cancelled it, or stopped it while it ran.")).toBeVisible();
     } finally {
       await portal.query(`DELETE FROM "SandboxRun" WHERE id = $1`, [runId]);
       await portal.query(`DELETE FROM "Sandbox" WHERE id = $1`, [rows[0]!.sandbox]);

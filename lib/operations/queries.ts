@@ -127,7 +127,7 @@ export function getRunForOperators(runId: string) {
     where: { id: runId },
     select: {
       id: true, kind: true, status: true, createdAt: true, startedAt: true, finishedAt: true, attempts: true,
-      workerId: true, heartbeatAt: true, lostAt: true, reservedBytes: true, roomRefusedBytes: true, stopReason: true, error: true, failureDetail: true, progress: true,
+      workerId: true, heartbeatAt: true, lostAt: true, reservedBytes: true, roomRefusedBytes: true, stopReason: true, error: true, failureDetail: true, failureCode: true, progress: true,
       requestedBy: { select: { name: true, email: true } },
       sandbox: { select: { id: true, name: true, status: true, tenant: { select: { companyName: true, customerId: true } } } },
     },

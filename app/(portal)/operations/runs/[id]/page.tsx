@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
 import { formatBytes, formatWhen } from "@/lib/format";
 import { getRunForOperators } from "@/lib/operations/queries";
+import { shownRunStatus, wasCancelled } from "@/lib/jobs/failure";
 
 export const metadata: Metadata = { title: "Run details" };
 
@@ -16,7 +17,8 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
   const facts: [string, string][] = [
     ["Customer", `${run.sandbox.tenant.companyName} (${run.sandbox.tenant.customerId})`],
     ["Kind", run.kind.toLowerCase()],
-    ["Status", run.status.toLowerCase()],
+    // A run its customer cancelled or stopped ends FAILED in the database, and is shown as everywhere else: cancelled.
+    ["Status", shownRunStatus(run).toLowerCase()],
     ["Requested by", run.requestedBy ? `${run.requestedBy.name} (${run.requestedBy.email})` : "the system (regular refresh or operator CLI)"],
     ["Queued", formatWhen(run.createdAt)],
     ["Started", formatWhen(run.startedAt)],
@@ -27,7 +29,7 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
     // Set while recovery waits for the sandbox server to drop the lost run's half-made copy.
     ...(run.lostAt ? ([["Worker found lost", formatWhen(run.lostAt)]] as [string, string][]) : []),
     // The copy's expected size, held against its sandbox server's size cap while it ran.
-    ...(run.reservedBytes !== null ? ([["Room reserved on its sandbox server", formatBytes(run.reservedBytes)]] as [string, string][]) : []),
+    ...(run.reservedBytes !== null ? ([[run.finishedAt ? "Room it reserved while it ran" : "Room reserved on its sandbox server", formatBytes(run.reservedBytes)]] as [string, string][]) : []),
     // What an attempt asked for and was refused: the next attempt asks for at least as much.
     ...(run.roomRefusedBytes !== null ? ([["Room refused an attempt", formatBytes(run.roomRefusedBytes)]] as [string, string][]) : []),
     // Its customer asked to stop the copy while it ran: its worker ends it with these words.
@@ -62,7 +64,9 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
             {run.failureDetail}
           </pre>
         ) : (
-          <p className="mt-1 text-sm text-slate-700">None recorded{run.status === "FAILED" ? " (the run failed before details were kept)" : ""}.</p>
+          <p className="mt-1 text-sm text-slate-700">
+            {wasCancelled(run) ? "None: its customer cancelled it, or stopped it while it ran." : `None recorded${run.status === "FAILED" ? " (the run failed before details were kept)" : ""}.`}
+          </p>
         )}
       </section>
     </section>
