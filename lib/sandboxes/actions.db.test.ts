@@ -311,5 +311,16 @@ describe("the sandbox page's actions", () => {
       const events = await db.auditEvent.findMany({ where: { action: "sandbox.autoRefresh.changed", targetId: s.id }, orderBy: { createdAt: "asc" } });
       expect(events.map((e) => e.details)).toMatchObject([{ from: null, to: 15 }, { from: 15, to: null }]);
     });
+
+    it("is set only on a sandbox with a copy that no deletion waits for; turning it off is always taken", async () => {
+      signInAs(world.users.adminA);
+      const deleting = await sandbox(world.tenantA, world.users.adminA);
+      await db.sandboxRun.create({ data: { sandboxId: deleting.id, kind: "DELETE", status: "QUEUED", options: {} } });
+      expect(await setAutoRefreshAction({ sandboxId: deleting.id, day: "3" })).toMatchObject({ ok: false, code: "CONFLICT", message: "This sandbox is being deleted: it gets no regular refresh." });
+      expect(await setAutoRefreshAction({ sandboxId: deleting.id, day: "" })).toMatchObject({ ok: true });
+      const uncopied = await db.sandbox.create({ data: { tenantId: world.tenantA, orderedById: world.users.adminA, name: "Not copied yet", status: "NOT_CREATED", planCounts: {} } });
+      expect(await setAutoRefreshAction({ sandboxId: uncopied.id, day: "3" })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringContaining("no copy yet") });
+      expect((await db.sandbox.findMany({ where: { id: { in: [deleting.id, uncopied.id] } }, select: { autoRefreshDay: true } })).map((s) => s.autoRefreshDay)).toEqual([null, null]);
+    });
   });
 });

@@ -178,7 +178,15 @@ export async function setAutoRefreshDay(actor: Actor, sandboxId: string, day: nu
   const sandbox = await loadSandbox(actor, "sandbox.refresh", sandboxId);
   if (sandbox.status === "DELETED") throw new AppError("CONFLICT", "This sandbox has been deleted.");
   await db.$transaction(async (tx) => {
-    const before = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { autoRefreshDay: true } });
+    // Read again under the row's lock, which a deletion's request takes too: a day is set only on a
+    // sandbox with a copy to refresh that no deletion waits for (turning it off is always allowed).
+    const [before] = await tx.$queryRaw<{ autoRefreshDay: number | null; databaseName: string | null; deleting: boolean }[]>`
+      SELECT "autoRefreshDay", "databaseName",
+             EXISTS (SELECT 1 FROM "SandboxRun" r WHERE r."sandboxId" = s.id AND r.kind = 'DELETE' AND r.status IN ('QUEUED', 'RUNNING')) AS deleting
+        FROM "Sandbox" s WHERE s.id = ${sandboxId} AND s."deletedAt" IS NULL FOR UPDATE`;
+    if (!before) throw new AppError("CONFLICT", "This sandbox has been deleted.");
+    if (day !== null && before.deleting) throw new AppError("CONFLICT", "This sandbox is being deleted: it gets no regular refresh.");
+    if (day !== null && !before.databaseName) throw new AppError("CONFLICT", "This sandbox has no copy yet to refresh: set a regular refresh once it is ready.");
     await tx.sandbox.update({ where: { id: sandboxId }, data: { autoRefreshDay: day } });
     await recordAudit(
       { action: "sandbox.autoRefresh.changed", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, from: before.autoRefreshDay, to: day } },
