@@ -95,6 +95,15 @@ describe("the run-finished mail", () => {
     }
   });
 
+  it("says after a production the portal does not know that a plain retry waits for it to be classified, and where to decide", async () => {
+    const failure = "Production has tables, columns or other objects that the portal does not know, so nothing was copied.";
+    const refresh = await renderMail(createElement(RunFinishedMail, { ...run, kind: "REFRESH", succeeded: false, failure, failureCode: "DRIFT", signInUrl: null }));
+    expect(refresh.text).toContain('Decide what happens to each yourself in the review of "Change the choices and refresh"');
+    expect(refresh.text).not.toContain("You can retry the refresh");
+    const provision = await renderMail(createElement(RunFinishedMail, { ...run, kind: "PROVISION", succeeded: false, failure, failureCode: "DRIFT", signInUrl: null }));
+    expect(provision.text).toContain("once they have classified what production holds");
+  });
+
   it("says a deletion ended everyone's access and offers no sign-in", async () => {
     const mail = await expectInBoth(createElement(RunFinishedMail, { ...run, kind: "DELETE", signInUrl: null }), ["has been deleted", "access to it has ended"]);
     expect(mail.text).not.toContain("Sign in at");

@@ -26,6 +26,8 @@ export interface RunFinishedFacts {
   signInUrl: string | null;
   /** The run's failure in plain words (lib/jobs/failure.ts); never a driver message. */
   failure: string | null;
+  /** The failure's kind (lib/jobs/failure.ts): what happens next depends on it. */
+  failureCode?: string | null;
   /** A deletion that dropped nothing: the sandbox was lost with its server (lib/sandbox-servers/write-off.ts). */
   writtenOff?: WrittenOff | null;
 }
@@ -38,6 +40,14 @@ const NEXT: Record<RunKindName, string> = {
   PROVISION: "Nothing was released: no one can sign in to a half-made copy. Our operators have been told. You can retry from the sandbox page.",
   REFRESH: "The sandbox keeps its previous copy, unchanged, so everyone with access can go on working in it. Our operators have been told. You can retry the refresh from the sandbox page.",
   DELETE: "The sandbox is still there as it was. Our operators have been told. You can try deleting it again from the sandbox page.",
+};
+
+/** After production held what the portal does not know: a plain retry would fail the same way. */
+const NEXT_AFTER_DRIFT: Partial<Record<RunKindName, string>> = {
+  PROVISION:
+    "Nothing was released. Our operators have been told: once they have classified what production holds, or it is removed from production, retry from the sandbox page (a retry checks production first).",
+  REFRESH:
+    "The sandbox keeps its previous copy, unchanged. Decide what happens to each yourself in the review of \"Change the choices and refresh\" on the sandbox page, or wait for our operators to classify them: a plain retry checks production first, and starts only once everything in it is known.",
 };
 
 export function runFinishedSubject(f: Pick<RunFinishedFacts, "kind" | "succeeded" | "sandboxName" | "writtenOff">): string {
@@ -57,7 +67,7 @@ export function RunFinishedMail(f: RunFinishedFacts) {
           <strong>What went wrong:</strong> {f.failure ?? "No reason was recorded."}
         </Paragraph>
         <Paragraph>
-          <strong>What happens next:</strong> {NEXT[f.kind]}
+          <strong>What happens next:</strong> {(f.failureCode === "DRIFT" && NEXT_AFTER_DRIFT[f.kind]) || NEXT[f.kind]}
         </Paragraph>
       </MailLayout>
     );

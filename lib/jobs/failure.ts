@@ -21,8 +21,8 @@ interface CodedError {
 }
 
 const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
-  DRIFT:
-    "Production has tables or columns that the portal does not know, so nothing was copied (fail closed). An operator must classify them; then retry.",
+  // What to do is said where it can be done (the sandbox page, the mail's "what happens next"), by the run's kind.
+  DRIFT: "Production has tables, columns or other objects that the portal does not know, so nothing was copied: the portal copies only what it knows how to sanitize.",
   VERIFY_FAILED:
     "The copy was made, but a sanitization check failed, so it was discarded and never released. Retry; if it fails again, contact support.",
   SOURCE_IS_SANDBOX: "The source database is a sandbox. A sandbox is never copied; contact support.",

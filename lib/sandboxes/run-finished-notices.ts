@@ -27,6 +27,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
       kind: true,
       status: true,
       error: true,
+      failureCode: true,
       options: true,
       requestedById: true,
       startedAt: true,
@@ -61,6 +62,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
     access: changes.filter((c) => c.event === "granted" || c.event === "renewed").map((c) => ({ fullName: c.fullName, plan: planLabel(c.userPlan) })),
     signInUrl,
     failure: run.error,
+    failureCode: run.failureCode,
     writtenOff: run.kind === "DELETE" ? writtenOffOf(run.options) : null,
   };
   // From here people are told. A failure now is logged, not thrown: thrown, the follow-up would

@@ -81,7 +81,7 @@ function driftMessage(d: DriftReport): string {
   if (d.wrongType.length) lines.push(`Different type: ${listed(d.wrongType)}.`);
   if (d.unclassifiedObjects.length) lines.push(`Unclassified schema objects: ${listed(d.unclassifiedObjects.map(describeObject), 20, "; ")}.`);
   if (d.unclassifiedTables.length || d.unclassifiedColumns.length || d.unclassifiedObjects.length) {
-    lines.push("An operator must classify them for this customer, or they must be removed from production.");
+    lines.push("Each must be classified (by the customer's admins in the review of a refresh with changed choices, or by an operator) or removed from production.");
   }
   return lines.join(" ");
 }
