@@ -26,6 +26,10 @@ describe("progressAnnouncement", () => {
     expect(progressAnnouncement([table("contact", "done"), table("sale", "failed"), table("project", "pending")], 0.4)).toBe("Copying the data: failed");
   });
 
+  it("says a copy stopped at someone's word stopped, not failed", () => {
+    expect(progressAnnouncement([table("contact", "done"), table("sale", "stopped"), table("project", "pending")], 0.4)).toBe("Copying the data: stopped");
+  });
+
   it("says nothing while no step is under way", () => {
     expect(progressAnnouncement([table("contact", "pending")], 0)).toBe("");
     expect(progressAnnouncement([], 0)).toBe("");

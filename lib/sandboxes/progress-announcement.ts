@@ -17,8 +17,8 @@ function phaseOf(step: ProgressStep): string {
 
 /** The sentence for the run's steps and overall fraction (0–1); "" when nothing is under way. */
 export function progressAnnouncement(steps: ProgressStep[], fraction: number): string {
-  const failed = steps.find((s) => s.state === "failed");
-  if (failed) return `${phaseOf(failed)}: failed`;
+  const ended = steps.find((s) => s.state === "failed" || s.state === "stopped");
+  if (ended) return `${phaseOf(ended)}: ${ended.state}`;
   const running = steps.find((s) => s.state === "running");
   if (!running) return "";
   const quarter = Math.floor((Math.min(1, Math.max(0, fraction)) * 100) / QUARTER) * QUARTER;

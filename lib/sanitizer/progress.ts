@@ -3,7 +3,8 @@
  * snapshot every time (never deltas), so a UI or a portal-database row can simply
  * store the latest one. Emission is throttled: the copy must never wait on a UI.
  */
-export type StepState = "pending" | "running" | "done" | "failed" | "skipped";
+/** "stopped": under way when its run was stopped at someone's word (cancelled, not failed). */
+export type StepState = "pending" | "running" | "done" | "failed" | "skipped" | "stopped";
 
 export interface ProgressStep {
   key: string;
@@ -63,10 +64,10 @@ export class ProgressTracker {
     this.update(key, { state: "skipped", detail });
   }
 
-  /** Marks the running steps failed (the others stay pending) and emits at once. */
-  async fail(detail: string): Promise<void> {
+  /** Marks the running steps failed, or stopped when the run was stopped at someone's word (the others stay pending), and emits at once. */
+  async fail(detail: string, state: "failed" | "stopped" = "failed"): Promise<void> {
     for (const step of this.steps) {
-      if (step.state === "running") Object.assign(step, { state: "failed", detail, finishedAt: new Date().toISOString() });
+      if (step.state === "running") Object.assign(step, { state, detail, finishedAt: new Date().toISOString() });
     }
     await this.flush();
   }

@@ -295,7 +295,10 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     await postRules?.close().catch(() => undefined);
     await verifier?.then((session) => endOrCut(session)).catch(() => undefined);
     // The progress is on the customer's page: a driver's words stay in the operators' log.
-    await tracker.fail(failure.technical ? (failure.shown ?? "The copy stopped on an unexpected error.") : oneLine(failure.message.split("\n")[0] ?? failure.code, 500));
+    await tracker.fail(
+      failure.technical ? (failure.shown ?? "The copy stopped on an unexpected error.") : oneLine(failure.message.split("\n")[0] ?? failure.code, 500),
+      failure.code === "ABORTED" ? "stopped" : "failed",
+    );
     // Not known to be this copy's any more (the question failed too): left to whoever holds it, or to the sweeps.
     if (created && (await ownsDatabase(input))) {
       // The run's own error is what the caller needs; a failed clean-up goes with it, for operators

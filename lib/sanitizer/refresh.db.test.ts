@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
-import type { RunProgress } from "./progress";
+import type { ProgressStep, RunProgress } from "./progress";
 import { checksums, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
@@ -115,18 +115,27 @@ describe("failure safety", () => {
     }
   });
 
-  it("cancelling drops the database, at any step", async () => {
+  it("cancelling drops the database, at any step, and its page reads the steps under way as stopped, not failed", async () => {
+    const stopped: string[] = [];
     for (const at of ["schema", "table:ticket", "indexes", "rule:5", "verify"]) {
       const controller = new AbortController();
+      let last: ProgressStep[] = [];
       const run = input({
         signal: controller.signal,
+        onProgress: (progress) => {
+          last = structuredClone(progress.steps);
+        },
         beforeStep: async (key) => {
           if (key === at) controller.abort();
         },
       });
       await expect(provisionSandbox(run), at).rejects.toMatchObject({ code: "ABORTED", message: "The run was cancelled; nothing was kept." });
       expect(await databaseNames(), at).not.toContain(run.databaseName);
+      expect(last.filter((s) => s.state === "failed"), at).toEqual([]);
+      stopped.push(...last.filter((s) => s.state === "stopped").map((s) => s.key));
     }
+    // Stopped before a step begins ("schema"), nothing was under way; past it, what was is stopped.
+    expect(stopped.length).toBeGreaterThan(0);
   });
 
   it("cancelling from the progress listener stops the run and leaves nothing", async () => {

@@ -10,13 +10,14 @@ import type { ProgressStep } from "@/lib/sanitizer/progress";
 
 const POLL_MS = 1500;
 const KIND_LABEL: Record<string, string> = { PROVISION: "Creating the sandbox", REFRESH: "Refreshing the sandbox", DELETE: "Deleting the sandbox" };
-const STATE_LABEL: Record<ProgressStep["state"], string> = { pending: "Waiting", running: "Running", done: "Done", failed: "Failed", skipped: "Skipped" };
+const STATE_LABEL: Record<ProgressStep["state"], string> = { pending: "Waiting", running: "Running", done: "Done", failed: "Failed", skipped: "Skipped", stopped: "Stopped" };
 const STATE_TONE: Record<ProgressStep["state"], string> = {
   pending: "text-slate-600",
   running: "text-blue-800 font-semibold",
   done: "text-green-800",
   failed: "text-red-700 font-semibold",
   skipped: "text-slate-500",
+  stopped: "text-slate-700",
 };
 const isActive = (status: string | undefined) => status === "QUEUED" || status === "RUNNING";
 /** Polls missed in a row before the page says it has lost contact (one missed poll is no news). */
