@@ -24,6 +24,13 @@ describe("a failed run's reason", () => {
     expect(describeFailure(busy, { retryAt: new Date("2026-12-01T10:15:00Z") })).toBe(
       "Production was busy: a table was locked by another session for more than 30 s. The copy will be retried at 2026-12-01 10:15 UTC.",
     );
+    // Due within a minute: said as the minute it will have come by, not one that looks overdue.
+    expect(describeFailure(busy, { retryAt: new Date("2026-12-01T10:15:59Z") })).toMatch(/retried at 2026-12-01 10:16 UTC\.$/);
+    // A request's "try again later" is not a run's, which the queue retries by itself.
+    expect(describeFailure(new AppError("PRODUCTION_UNREACHABLE"), { retryAt: new Date("2026-12-01T10:15:00Z") })).toBe(
+      "The production database could not be reached. Nothing was changed. The copy will be retried at 2026-12-01 10:15 UTC.",
+    );
+    expect(describeFailure(new AppError("PRODUCTION_UNREACHABLE"), { attempts: 3 })).toBe("The production database could not be reached. Nothing was changed. It was tried 3 times; retry later.");
   });
 
   it("gives operators the run's own error and what caused it, without passwords", () => {

@@ -8,7 +8,7 @@
  * queue tries the run again later (lib/jobs/lifecycle.ts).
  */
 import { withoutPasswords } from "../db/urls";
-import { AppError } from "../errors";
+import { AppError, userMessageFor, type ErrorCode } from "../errors";
 import { TRANSIENT_CODES, type SanitizationErrorCode } from "../sanitizer/errors";
 import { oneLine } from "../untrusted-text";
 
@@ -82,7 +82,8 @@ export function isTransient(error: unknown): boolean {
 /** What happens next, said after the reason: when the queue tries again, or that it has stopped trying. */
 export type NextAttempt = { retryAt: Date } | { attempts: number } | null;
 
-const clock = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+/** To the minute, rounded up: a retry due at 22:54:59 said as 22:54 looked overdue for most of a minute. */
+const clock = (at: Date) => `${new Date(Math.ceil(at.getTime() / 60_000) * 60_000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 function followUp(next: NextAttempt): string {
   if (!next) return "";
@@ -108,12 +109,22 @@ function reasonOf(error: unknown, next: NextAttempt): string {
     // The service's own message names the rule, tables or columns: safe and useful to show.
     return e.message ? `${advice} Details: ${e.message}` : advice;
   }
-  if (error instanceof AppError) return `${error.userMessage}${followUp(next)}`;
+  if (error instanceof AppError) {
+    // A request's words tell its asker to try again; a run the queue retries by itself says when instead.
+    const own = next && error.userMessage === userMessageFor(error.code) ? RUN_WORDS[error.code] : undefined;
+    return `${own ?? error.userMessage}${followUp(next)}`;
+  }
   if (UNREACHABLE.has(e.code ?? "")) {
     return `The production database or the sandbox server could not be reached. Nothing was changed.${followUp(next) || " Retry later."}`;
   }
   return "The sandbox could not be made because of an unexpected error. Nothing was released; retry, and contact support if it happens again.";
 }
+
+/** A run's words for the AppErrors it fails on transiently (isTransient), where the request's would ask its reader to try again. */
+const RUN_WORDS: Partial<Record<ErrorCode, string>> = {
+  PRODUCTION_UNREACHABLE: "The production database could not be reached. Nothing was changed.",
+  PRODUCTION_BUSY: "The production database was too busy to answer (a table was locked or a query took too long). Nothing was changed.",
+};
 
 export const WORKER_LOST_REASON = ADVICE.WORKER_LOST!;
 
