@@ -300,6 +300,11 @@ describe("operator CLI", () => {
     const badPlans = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "gold=2", "--as", "op@example.com");
     expect(badPlans.code).toBe(1);
     expect(badPlans.stderr).toContain('unknown plan "gold"');
+    // Its run would mail links to the portal: without the portal's address they point at localhost, and it says so.
+    const warning = "NEXTAUTH_URL is not set: links in the mails this command's run sends point at http://localhost:3000";
+    if (!process.env.NEXTAUTH_URL) expect(badPlans.stderr).toContain(warning);
+    const addressed = await opsWith({ NEXTAUTH_URL: "https://portal.example.com" }, "sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "gold=2", "--as", "op@example.com");
+    expect(addressed.stderr).not.toContain(warning);
 
     const created = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "complete=2", "--as", "op@example.com", "--domain", "example.invalid");
     expect(created.code, created.stderr).toBe(0);

@@ -132,6 +132,13 @@ if (!entry) {
   process.exit(2);
 }
 
+/** Commands whose runs tell people by mail, with links to the portal. */
+const MAILING = new Set(["sandbox:create", "sandbox:refresh", "sandbox:delete"]);
+if (MAILING.has(command) && !process.env.NEXTAUTH_URL) {
+  // The portal's own launcher sets it; a CLI run beside it does not know the portal's address.
+  console.error("[ops] NEXTAUTH_URL is not set: links in the mails this command's run sends point at http://localhost:3000. Set it to the portal's public address.");
+}
+
 let code = 0;
 const { localServer } = await bootstrap({ log: (line) => console.error(`[ops] ${line}`) });
 try {
