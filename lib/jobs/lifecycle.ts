@@ -553,6 +553,24 @@ export function describeLostRun(run: { status: string; lostAt: Date | null }, no
   );
 }
 
+/** A running run's worker beats every 5 s (execute.ts): this long without a beat, its customer is told; recovery takes it at 45 s (recovery.ts). */
+export const SILENT_AFTER_MS = 15_000;
+
+/**
+ * What the customer is told of a running run whose worker has not been heard from for a while,
+ * before recovery has found it lost: the page would otherwise show a frozen bar, a time left and a
+ * clock still counting for most of a minute.
+ */
+export function describeSilentRun(run: { status: string; lostAt: Date | null; heartbeatAt: Date | null }, now: Date): string | null {
+  if (run.status !== "RUNNING" || run.lostAt || !run.heartbeatAt) return null;
+  const silentMs = now.getTime() - run.heartbeatAt.getTime();
+  if (silentMs < SILENT_AFTER_MS) return null;
+  return (
+    `Nothing heard from the worker carrying out this run for ${formatDuration(silentMs)}. ` +
+    "If it has stopped, the run is taken up again within about a minute, from the start; nothing half-made is kept."
+  );
+}
+
 /**
  * A taken lost run (its half-made database dropped): queued again together with
  * its job, in one transaction, or failed once it has had `maxAttempts`; or, when its

@@ -11,7 +11,7 @@ import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import { MAX_TASK_NAME, type SanitizationReport } from "../sanitizer/report";
-import { ACTIVE_RUN_STATUSES, describeLostRun } from "../jobs/lifecycle";
+import { ACTIVE_RUN_STATUSES, describeLostRun, describeSilentRun } from "../jobs/lifecycle";
 import { isBeingStopped, shownRunStatus } from "../jobs/failure";
 import { describeServerWait } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
@@ -268,7 +268,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true, stopReason: true, options: true },
+    select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true, heartbeatAt: true, stopReason: true, options: true },
   });
   // The database's clock, which the worker wrote the run's times by.
   const now = await databaseNow();
@@ -278,7 +278,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const typicalMs = run.kind === "DELETE" ? null : typicalDurationMs(await pastCopyDurations(sandbox.tenantId, run.options));
   const elapsedMs = run.startedAt ? now.getTime() - run.startedAt.getTime() : 0;
   const active = run.status === "QUEUED" || run.status === "RUNNING";
-  const lost = describeLostRun(run, now);
+  const lost = describeLostRun(run, now) ?? describeSilentRun(run, now);
   return {
     sandboxStatus: sandbox.status,
     run: {

@@ -198,6 +198,11 @@ describe("a pool of two sandbox servers", () => {
       // A worker that beats again was not lost after all: its customer is told nothing of it.
       await heartbeat({ id: lostOnHung, workerId: "dead", attempts: 1 });
       expect((await getProgressSnapshot(admin, onHung.id))?.run?.waiting).toBeNull();
+      // Silent for 20 s, before recovery finds it lost: its customer is told, and promised no time left.
+      await db.sandboxRun.update({ where: { id: lostOnHung }, data: { heartbeatAt: new Date(Date.now() - 20_000), lostAt: null } });
+      const silent = await getProgressSnapshot(admin, onHung.id);
+      expect(silent?.run?.waiting).toMatch(/^Nothing heard from the worker carrying out this run for 2\d s\. If it has stopped, the run is taken up again within about a minute/);
+      expect(silent?.remainingMs).toBeNull();
       await db.sandboxRun.update({ where: { id: lostOnHung }, data: { heartbeatAt: stale, lostAt } });
       await expect(dropOrphanCopies()).resolves.toEqual([]);
       expect(hung.connections()).toBeGreaterThan(0);
