@@ -248,6 +248,7 @@ test("a refresh waiting for room says so, and its customer may cancel it before 
     await expect(page.getByTestId("run-failure")).toHaveCount(0);
     await expect(page.getByTestId("run-row").first()).toContainText("Cancelled");
     await expect(page.getByRole("button", { name: "Start it again" })).toBeVisible();
+    await expect(page.getByTestId("run-cancelled")).toContainText("Started again, it takes the choices it had; “Change the choices and refresh” takes others.");
     await expect(page.getByTestId("sandbox-status")).toHaveText("Ready");
     await expectAccessible(page);
   });

@@ -142,6 +142,10 @@ export default async function SandboxPage({ params, searchParams }: Props) {
           {/* A cancelled deletion is started again from the danger zone, with the name typed, as any deletion. */}
           {failed.kind !== "DELETE" && can("sandbox.retry") && (
             <div className="mt-3">
+              {/* A refresh stopped in the wizard's refresh mode had choices of its own, which are not saved: say which it takes. */}
+              {failed.kind === "REFRESH" && (
+                <p className="mb-2 text-sm text-slate-700">Started again, it takes the choices it had; “Change the choices and refresh” takes others.</p>
+              )}
               <RetryButton sandboxId={sandbox.id} again />
             </div>
           )}
