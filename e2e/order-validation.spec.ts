@@ -90,7 +90,7 @@ test.describe("order validation and permissions", () => {
 
     await page.getByLabel("Documents created on or after a date").check();
     await page.getByRole("button", { name: "Next" }).click();
-    await expectFieldError(page, page.getByLabel("Created on or after", { exact: true }), /Use a date as YYYY-MM-DD/);
+    await expectFieldError(page, page.getByLabel("Created on or after", { exact: true }), /Choose a date\./);
     await expectAccessible(page, "wizard data with errors");
   });
 });
