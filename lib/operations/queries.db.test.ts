@@ -5,7 +5,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { sealSecret } = await import("../secrets/secret-box");
-const { getOperationsOverview, SERVER_PROBE_MS } = await import("./queries");
+const { getOperationsOverview, SERVER_PROBE_MS, succeededSince } = await import("./queries");
 const { metrics } = await import("../observability/metrics");
 const { beatWorker } = await import("../observability/workers");
 
@@ -74,6 +74,9 @@ describe("the operator overview and the metrics", () => {
     expect(o.oldestQueued?.sandbox.name).toBe("S3");
     expect(o.workers.map((w) => w.id)).toEqual(["worker-alive"]);
     expect(o.recentFailures.map((f) => f.error)).toEqual(["Production was busy."]);
+    // Its sandbox's refresh succeeded a minute ago: marked, for operators to pass over; a success before a failure is none.
+    expect(succeededSince(o.recentFailures[0]!)).toEqual(ago(MIN));
+    expect(succeededSince({ finishedAt: ago(MIN), sandbox: { runs: [{ finishedAt: ago(60 * MIN) }] } })).toBeNull();
     // Every placed sandbox that is not deleted holds a place, copied yet or not.
     expect(o.servers.find((s) => s.name === "pool-a")).toMatchObject({
       address: "sandbox-a.internal:5433", state: "ACTIVE", databases: 4, maxDatabases: 10, bytes: 4000, runsInFlight: 1, runCap: 3, reachable: false,

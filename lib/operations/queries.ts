@@ -100,8 +100,23 @@ function listFailedRuns(since: Date) {
     where: { status: "FAILED", finishedAt: { gte: since }, OR: [{ failureCode: null }, { failureCode: { not: CANCELLED } }] },
     orderBy: { finishedAt: "desc" },
     take: 50,
-    select: { id: true, kind: true, finishedAt: true, error: true, sandbox: { select: { id: true, name: true, tenant: { select: { companyName: true, customerId: true } } } } },
+    select: {
+      id: true, kind: true, finishedAt: true, error: true,
+      sandbox: {
+        select: {
+          id: true, name: true, tenant: { select: { companyName: true, customerId: true } },
+          // Its newest success: a failure its sandbox has got over since needs no one's look.
+          runs: { where: { status: "SUCCEEDED" }, orderBy: { finishedAt: "desc" }, take: 1, select: { finishedAt: true } },
+        },
+      },
+    },
   });
+}
+
+/** When the failed run's sandbox has succeeded since (a retry, a later refresh), or null. */
+export function succeededSince(failure: { finishedAt: Date | null; sandbox: { runs: { finishedAt: Date | null }[] } }): Date | null {
+  const success = failure.sandbox.runs[0]?.finishedAt ?? null;
+  return success && failure.finishedAt && success > failure.finishedAt ? success : null;
 }
 
 /** How far back the page lists alerts: those raised again since are still going on. */

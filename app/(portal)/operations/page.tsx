@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
 import { formatDuration, formatWhen } from "@/lib/format";
-import { ALERTS_SHOWN_DAYS, getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS } from "@/lib/operations/queries";
+import { ALERTS_SHOWN_DAYS, getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS, succeededSince } from "@/lib/operations/queries";
 import { describeSizeUse, intakeOf, ofCapacity } from "@/lib/sandbox-servers/use";
 import { failuresToRetry, RETRY_BATCH, type FailuresToRetry } from "@/lib/operations/retry-failures";
 import { RetryFailures } from "./_components/retry-failures-button";
@@ -142,7 +142,10 @@ export default async function OperationsPage() {
                     {r.kind.toLowerCase()}: technical details<span className="sr-only"> of {r.sandbox.name} ({r.sandbox.tenant.companyName})</span>
                   </Link>
                 </td>
-                <td className="px-3 py-2 text-slate-700">{r.error}</td>
+                <td className="px-3 py-2 text-slate-700">
+                  {r.error}
+                  {succeededSince(r) && <span className="block font-medium text-green-800">Succeeded since, {formatWhen(succeededSince(r))}.</span>}
+                </td>
               </tr>
             ))}
           </DataTable>
