@@ -8,6 +8,7 @@ import type { Actor } from "../auth/policy";
 import { isStaff } from "../auth/policy";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
+import type { Prisma } from "../generated/portal/client";
 import type { ApiScope } from "./scopes";
 import { newTokenSecret } from "./secret";
 import { tokenScope } from "./queries";
@@ -57,4 +58,13 @@ export async function revokeToken(actor: Actor, id: string, now = new Date()): P
     await recordAudit({ action: "apiToken.revoked", actorId: actor.id, tenantId: token.tenantId, targetId: id, details: { name: token.name } }, tx);
     return { name: token.name };
   });
+}
+
+/**
+ * Revokes, in `tx`, the working tokens of one account (its rights changed, or it was
+ * disabled) or of a whole tenant (offboarded): revoked, never suspended, so that giving the
+ * rights back does not bring year-long tokens back to life. How many were revoked.
+ */
+export async function revokeWorkingTokens(tx: Prisma.TransactionClient, of: { ownerId: string } | { tenantId: string }, at = new Date()): Promise<number> {
+  return (await tx.apiToken.updateMany({ where: { ...of, revokedAt: null }, data: { revokedAt: at } })).count;
 }

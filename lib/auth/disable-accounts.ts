@@ -7,6 +7,7 @@
 import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
 import { recordAudit } from "../audit/record";
+import { revokeWorkingTokens } from "../api-tokens/mutations";
 import { endPasswordLinks } from "./password-links";
 import { endAllSessions } from "./sessions";
 
@@ -36,7 +37,7 @@ export async function disableAccount(tx: Prisma.TransactionClient, user: { id: s
   const now = new Date();
   const { count } = await tx.user.updateMany({ where: { id: user.id, tenantId: user.tenantId, disabledAt: null }, data: { disabledAt: now } });
   if (count !== 1) return false;
-  await tx.apiToken.updateMany({ where: { ownerId: user.id, revokedAt: null }, data: { revokedAt: now } });
+  await revokeWorkingTokens(tx, { ownerId: user.id }, now);
   await endPasswordLinks(tx, user.id, now);
   await recordAudit({ action: "account.disabled", actorId: by.actorId, tenantId: user.tenantId, targetId: user.id, details: { via: by.via, email: user.email } }, tx);
   return true;

@@ -7,6 +7,7 @@
  * admin's API tokens are revoked (made admin again, old tokens must not wake up); an account
  * an operator disabled stays the operator's to enable. Each change is audited.
  */
+import { revokeWorkingTokens } from "../api-tokens/mutations";
 import { recordAudit } from "../audit/record";
 import { disableAccount } from "../auth/disable-accounts";
 import type { Actor } from "../auth/policy";
@@ -29,7 +30,7 @@ export async function setPersonRole(actor: Actor, userId: string, role: (typeof 
     // Only while it is still the organisation's customer account it was read as.
     const { count } = await tx.user.updateMany({ where: { id: userId, tenantId: actor.tenantId, role: person.role }, data: { role } });
     if (count !== 1) throw new AppError("CONFLICT", CHANGED(person.name));
-    if (role === "CUSTOMER_USER") await tx.apiToken.updateMany({ where: { ownerId: userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (role === "CUSTOMER_USER") await revokeWorkingTokens(tx, { ownerId: userId });
     await recordAudit({ action: "account.roleChanged", actorId: actor.id, tenantId: actor.tenantId, targetId: userId, details: { via: VIA, email: person.email, role } }, tx);
   });
   // Rights are read on every request; ending the sessions has the person sign in again under the new role.

@@ -20,6 +20,7 @@
 import { db } from "../db/portal";
 import { databaseNow } from "../db/database-clock";
 import { recordAudit } from "../audit/record";
+import { revokeWorkingTokens } from "../api-tokens/mutations";
 import { AppError } from "../errors";
 import { cancelWaitingRuns, endedAsDeleted, requestRun } from "../jobs/lifecycle";
 import { disableAccounts } from "../auth/disable-accounts";
@@ -76,7 +77,7 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
         await tx.sandbox.updateMany({ where: { ...sandboxes, databaseName: null, status: { not: "AWAITING_SETUP" } }, data: endedAsDeleted(now) })
       ).count;
       outcome.webhooksRemoved = (await tx.webhookEndpoint.deleteMany({ where: { tenantId: tenant.id } })).count;
-      await tx.apiToken.updateMany({ where: { tenantId: tenant.id, revokedAt: null }, data: { revokedAt: now } });
+      await revokeWorkingTokens(tx, { tenantId: tenant.id }, now);
       await tx.tenant.update({ where: { id: tenant.id }, data: { offboardedAt: now, productionUrlEncrypted: null, sandboxServerId: null } });
       const { deletions: _none, stillCopying: _unknown, accountsDisabled, ...counts } = outcome;
       await recordAudit({ action: "tenant.offboarded", actorId: null, tenantId: tenant.id, targetId: tenant.id, details: { via: "operator CLI", ...counts, accountsDisabled: accountsDisabled.length } }, tx);

@@ -12,6 +12,7 @@ import { isStaff } from "../../lib/auth/policy";
 import { enrolTwoFactor } from "../../lib/auth/two-factor";
 import { recordAudit, type AuditAction } from "../../lib/audit/record";
 import { disableAccounts } from "../../lib/auth/disable-accounts";
+import { revokeWorkingTokens } from "../../lib/api-tokens/mutations";
 import { offboardedWords } from "../../lib/tenants/registry";
 
 /** An account change made here, in the audit log: by an operator at the command line, never with a password. */
@@ -110,10 +111,9 @@ export async function changeRole(flags: Flags): Promise<void> {
   const revoked = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { role, tenantId } });
     await recordAudit(audited("account.roleChanged", { ...user, tenantId: tenantId ?? user.tenantId }, { role }), tx);
-    // Made for the rights the account had: revoked, not suspended, so that changing it back
-    // (or a move back to the customer) does not bring year-long tokens back to life.
+    // Made for the rights the account had (a move back to the customer must not revive them either).
     if (role === user.role && tenantId === user.tenantId) return 0;
-    return (await tx.apiToken.updateMany({ where: { ownerId: user.id, revokedAt: null }, data: { revokedAt: new Date() } })).count;
+    return revokeWorkingTokens(tx, { ownerId: user.id });
   });
   // Rights are re-read on every request anyway; ending the sessions makes the person sign in again under the new role.
   await endAllSessions(user.id);
