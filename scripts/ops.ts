@@ -15,6 +15,7 @@ import { addServerCommand, drainServerCommand, listServersCommand, removeServerC
 
 import { withSecretsFromStdin, type Flags } from "./ops/flags";
 import { terminalSafe } from "../lib/untrusted-text";
+import { portalLink } from "../lib/emails/render";
 
 const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<void> }> = {
   "tenant:add": {
@@ -136,7 +137,7 @@ if (!entry) {
 const MAILING = new Set(["sandbox:create", "sandbox:refresh", "sandbox:delete"]);
 if (MAILING.has(command) && !process.env.NEXTAUTH_URL) {
   // The portal's own launcher sets it; a CLI run beside it does not know the portal's address.
-  console.error("[ops] NEXTAUTH_URL is not set: links in the mails this command's run sends point at http://localhost:3000. Set it to the portal's public address.");
+  console.error(`[ops] NEXTAUTH_URL is not set: links in the mails this command's run sends point at ${portalLink("")}. Set it to the portal's public address.`);
 }
 
 let code = 0;

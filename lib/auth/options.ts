@@ -9,7 +9,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers/index";
-import { env, oidcEnabled } from "../config/env";
+import { DEFAULT_PORTAL_URL, env, oidcEnabled } from "../config/env";
 import { safeCallbackPath } from "./callback-url";
 import { checkCredentials } from "./credentials";
 import { endSession, startSession } from "./sessions";
@@ -23,7 +23,7 @@ import { deviceValueFrom } from "./known-device";
 const clientIp = (headers: Record<string, unknown> | undefined) => forwardedClientAddress(headers?.["x-forwarded-for"]);
 
 export function publicOrigin(): string {
-  return new URL(env().NEXTAUTH_URL ?? "http://localhost:3000").origin;
+  return new URL(env().NEXTAUTH_URL ?? DEFAULT_PORTAL_URL).origin;
 }
 
 /** Whether the portal's cookies are Secure (and prefixed): its public URL is https. */

@@ -8,6 +8,9 @@ import { describeTlsGap } from "../db/tls-policy";
 import { copyLimitsShape } from "./copy-limits";
 import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "./sign-in-url-template";
 
+/** The portal's address when NEXTAUTH_URL does not say: where `npm run dev` answers. */
+export const DEFAULT_PORTAL_URL = "http://localhost:3000";
+
 /** pino's levels: `silent` turns logging off. */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 

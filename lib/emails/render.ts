@@ -1,6 +1,7 @@
 /** Turns an e-mail component into the two bodies every message carries: HTML and plain text. */
 import type { ReactElement } from "react";
 import { plainTextSelectors, render } from "@react-email/render";
+import { DEFAULT_PORTAL_URL } from "../config/env";
 
 export interface RenderedMail {
   html: string;
@@ -17,4 +18,4 @@ export async function renderMail(mail: ReactElement): Promise<RenderedMail> {
 }
 
 /** The portal's own address for a path, for links in mails (read when sending, so tests and deployments can set it). */
-export const portalLink = (path: string) => `${(process.env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "")}${path}`;
+export const portalLink = (path: string) => `${(process.env.NEXTAUTH_URL ?? DEFAULT_PORTAL_URL).replace(/\/$/, "")}${path}`;
