@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
 import { formatDuration, formatWhen } from "@/lib/format";
-import { ALERTS_SHOWN_DAYS, getOperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS, succeededSince } from "@/lib/operations/queries";
+import { ALERTS_SHOWN_DAYS, getOperationsOverview, type OperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS, succeededSince } from "@/lib/operations/queries";
 import { describeSizeUse, intakeOf, ofCapacity } from "@/lib/sandbox-servers/use";
 import { failuresToRetry, RETRY_BATCH, type FailuresToRetry } from "@/lib/operations/retry-failures";
 import { RetryFailures } from "./_components/retry-failures-button";
@@ -78,16 +78,7 @@ export default async function OperationsPage() {
         </div>
         <DataTable caption="Sandbox servers" className="mt-2" columns={["Server", "State", "Sandboxes", "Total size", "Copies now", "Answers"]}>
           {o.servers.map((s) => (
-            <tr key={s.id} data-testid="server-row">
-              <td className="px-3 py-2">
-                {s.name} <span className="block font-mono text-xs text-slate-600">{s.address}</span>
-              </td>
-              <td className={`px-3 py-2 ${intakeOf(s) === "full" ? "font-semibold text-red-800" : ""}`}>{INTAKE_LABEL[intakeOf(s)]}</td>
-              <td className="px-3 py-2">{ofCapacity(s.databases, s.maxDatabases)}</td>
-              <td className="px-3 py-2">{describeSizeUse(s)}</td>
-              <td className="px-3 py-2">{ofCapacity(s.runsInFlight, s.runCap)}</td>
-              <td className={`px-3 py-2 ${s.reachable ? "" : "font-semibold text-red-800"}`}>{answersWords(s)}</td>
-            </tr>
+            <ServerRow key={s.id} server={s} />
           ))}
         </DataTable>
         <p className="mt-1 text-xs text-slate-600">
@@ -133,20 +124,7 @@ export default async function OperationsPage() {
         ) : (
           <DataTable caption="Failed runs" className="mt-2" columns={["When", "Customer", "Sandbox", "Run", "Reason shown to the customer"]}>
             {o.recentFailures.map((r) => (
-              <tr key={r.id} data-testid="failed-run">
-                <td className="px-3 py-2 whitespace-nowrap">{formatWhen(r.finishedAt)}</td>
-                <td className="px-3 py-2">{r.sandbox.tenant.companyName}</td>
-                <td className="px-3 py-2">{r.sandbox.name}</td>
-                <td className="px-3 py-2">
-                  <Link href={`/operations/runs/${r.id}`} className="text-brand-700 underline">
-                    {r.kind.toLowerCase()}: technical details<span className="sr-only"> of {r.sandbox.name} ({r.sandbox.tenant.companyName})</span>
-                  </Link>
-                </td>
-                <td className="px-3 py-2 text-slate-700">
-                  {r.error}
-                  {succeededSince(r) && <span className="block font-medium text-green-800">Succeeded since, {formatWhen(succeededSince(r))}.</span>}
-                </td>
-              </tr>
+              <FailedRunRow key={r.id} run={r} />
             ))}
           </DataTable>
         )}
@@ -165,6 +143,42 @@ function Figure({ label, value, tone }: { label: string; value: string | number;
 }
 
 /** Whether a server answers; a refused one is never asked, and the operator is told what to set anew. */
+function ServerRow({ server: s }: { server: OperationsOverview["servers"][number] }) {
+  const intake = intakeOf(s);
+  return (
+    <tr data-testid="server-row">
+      <td className="px-3 py-2">
+        {s.name} <span className="block font-mono text-xs text-slate-600">{s.address}</span>
+      </td>
+      <td className={`px-3 py-2 ${intake === "full" ? "font-semibold text-red-800" : ""}`}>{INTAKE_LABEL[intake]}</td>
+      <td className="px-3 py-2">{ofCapacity(s.databases, s.maxDatabases)}</td>
+      <td className="px-3 py-2">{describeSizeUse(s)}</td>
+      <td className="px-3 py-2">{ofCapacity(s.runsInFlight, s.runCap)}</td>
+      <td className={`px-3 py-2 ${s.reachable ? "" : "font-semibold text-red-800"}`}>{answersWords(s)}</td>
+    </tr>
+  );
+}
+
+function FailedRunRow({ run: r }: { run: OperationsOverview["recentFailures"][number] }) {
+  const since = succeededSince(r);
+  return (
+    <tr data-testid="failed-run">
+      <td className="px-3 py-2 whitespace-nowrap">{formatWhen(r.finishedAt)}</td>
+      <td className="px-3 py-2">{r.sandbox.tenant.companyName}</td>
+      <td className="px-3 py-2">{r.sandbox.name}</td>
+      <td className="px-3 py-2">
+        <Link href={`/operations/runs/${r.id}`} className="text-brand-700 underline">
+          {r.kind.toLowerCase()}: technical details<span className="sr-only"> of {r.sandbox.name} ({r.sandbox.tenant.companyName})</span>
+        </Link>
+      </td>
+      <td className="px-3 py-2 text-slate-700">
+        {r.error}
+        {since && <span className="block font-medium text-green-800">Succeeded since, {formatWhen(since)}.</span>}
+      </td>
+    </tr>
+  );
+}
+
 function answersWords(server: { reachable: boolean; refusedTls: boolean }): string {
   if (server.refusedTls) return "No: refused, its URL has no checked TLS (REQUIRE_DATABASE_TLS). Set it anew with sslmode=verify-full.";
   return server.reachable ? "Yes" : "No: unreachable";
