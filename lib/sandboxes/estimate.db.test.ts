@@ -13,7 +13,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { getProgressSnapshot, getThroughput } = await import("./queries");
-const { DEFAULT_BYTES_PER_SECOND, estimateSeconds, FIXED_SECONDS } = await import("./estimate");
+const { DEFAULT_BYTES_PER_SECOND, estimateSeconds, FIXED_SECONDS, throughputBasisText } = await import("./estimate");
 
 const MB = 1024 * 1024;
 let tenantId = "";
@@ -78,6 +78,25 @@ describe("estimates from past copies", () => {
     expect(estimateSeconds(140 * MB, own, "pseudonymise")).toBe(40);
     // Another tenant's pseudonymised copies say nothing of this one's.
     expect((await getThroughput(otherTenantId)).pseudonymisedFactor).toBeUndefined();
+  });
+
+  it("holds the rate to the copy rate an operator set for the tenant, and says so", async () => {
+    // Its past copies moved 15 MB/s; the operator has since held its copies to 5.
+    await db.tenant.update({ where: { id: tenantId }, data: { copyRateLimitMBps: 5 } });
+    try {
+      const held = await getThroughput(tenantId);
+      expect(held).toMatchObject({ basis: "tenant-runs", bytesPerSecond: 5 * MB, heldToMBps: 5 });
+      expect(estimateSeconds(140 * MB, held)).toBe(FIXED_SECONDS + 28);
+      expect(throughputBasisText(held)).toBe("based on your past copies, at the copy rate set for your organisation: 5 MB/s");
+      // A cap the copies never reach changes nothing.
+      await db.tenant.update({ where: { id: tenantId }, data: { copyRateLimitMBps: 50 } });
+      const unheld = await getThroughput(tenantId);
+      expect(unheld.heldToMBps).toBeUndefined();
+      expect(unheld.bytesPerSecond).toBeCloseTo(15 * MB, 0);
+      expect(throughputBasisText(unheld)).toBe("based on your past copies");
+    } finally {
+      await db.tenant.update({ where: { id: tenantId }, data: { copyRateLimitMBps: null } });
+    }
   });
 
   it("falls back to the fleet's copies, then to the default, for a tenant whose copies tell no rate", async () => {

@@ -35,6 +35,19 @@ export interface Throughput {
    * pseudonymised copies (pseudonymisedFactorFromRuns); absent, PSEUDONYMISED_TIME_FACTOR.
    */
   pseudonymisedFactor?: number;
+  /** The copy rate the tenant's copies are held to, MB/s, when it is below what past copies moved: the rate is this one. */
+  heldToMBps?: number;
+}
+
+/**
+ * The rate as the tenant's copy-rate cap (MB/s as the copy's throttle counts them, 0:
+ * none) lets a copy read production: past copies made before an operator set the cap,
+ * or other customers' copies, moved faster than this tenant's next one may.
+ */
+export function heldToCopyRate(throughput: Throughput, capMBps: number): Throughput {
+  const cap = capMBps * 1024 * 1024;
+  if (!(capMBps > 0) || throughput.bytesPerSecond <= cap) return throughput;
+  return { ...throughput, bytesPerSecond: cap, heldToMBps: capMBps };
 }
 
 /**
@@ -142,11 +155,17 @@ export function copyShape(options: unknown): string {
   return JSON.stringify([o.kind ?? "full", personalDataOf(options), o.documents?.mode ?? "none", o.serviceAttachments === true]);
 }
 
-export const THROUGHPUT_BASIS_TEXT: Record<Throughput["basis"], string> = {
+const THROUGHPUT_BASIS_TEXT: Record<Throughput["basis"], string> = {
   "tenant-runs": "based on your past copies",
   "fleet-runs": "based on recent copies for other customers",
   default: "a first estimate; later copies are estimated from your own runs",
 };
+
+/** Where an estimate's rate comes from, in words, with the copy rate it is held to. */
+export function throughputBasisText(throughput: Pick<Throughput, "basis" | "heldToMBps">): string {
+  const basis = THROUGHPUT_BASIS_TEXT[throughput.basis];
+  return throughput.heldToMBps === undefined ? basis : `${basis}, at the copy rate set for your organisation: ${throughput.heldToMBps} MB/s`;
+}
 
 /** 0..1. Counted steps (rows, bytes, checks) move smoothly; others count whole when done or skipped. */
 export function progressFraction(steps: readonly ProgressStep[]): number {

@@ -17,11 +17,13 @@ import { describeServerWait } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
 import { readSandboxPage, sandboxListWhere } from "./list-filter";
+import { tenantCopyRateMBps } from "../config/copy-limits";
 import { SANDBOX_DEFAULT_SORT, SANDBOX_SORTS, type SandboxListQuery } from "./list-schema";
 import {
   copyShape,
   DEFAULT_BYTES_PER_SECOND,
   estimateRemainingMs,
+  heldToCopyRate,
   personalDataOf,
   progressFraction,
   pseudonymisedFactorFromRuns,
@@ -322,10 +324,16 @@ async function pastCopies(where: Prisma.SandboxRunWhereInput): Promise<PastCopy[
 
 /**
  * Copy rate from the last five finished copies that tell one (estimate.ts tellsRate):
- * the tenant's own, else the fleet's, else the default. With it, how many times as long
- * the tenant's own pseudonymised copies took, when any tell it.
+ * the tenant's own, else the fleet's, else the default, held to the tenant's copy rate.
+ * With it, how many times as long the tenant's own pseudonymised copies took, when any
+ * tell it.
  */
 export async function getThroughput(tenantId: string): Promise<Throughput> {
+  const [tenant, learned] = await Promise.all([db.tenant.findUnique({ where: { id: tenantId }, select: { copyRateLimitMBps: true } }), learnedThroughput(tenantId)]);
+  return tenant ? heldToCopyRate(learned, tenantCopyRateMBps(tenant)) : learned;
+}
+
+async function learnedThroughput(tenantId: string): Promise<Throughput> {
   const own = await pastCopies({ sandbox: { tenantId } });
   const plain = (copies: PastCopy[]) => copies.filter(tellsRate).slice(0, TELLING_COPIES);
   const withFactor = (throughput: Throughput): Throughput => {

@@ -1,4 +1,4 @@
-import { estimateSeconds, THROUGHPUT_BASIS_TEXT, type ProductionFootprint, type Throughput } from "@/lib/sandboxes/estimate";
+import { estimateSeconds, throughputBasisText, type ProductionFootprint, type Throughput } from "@/lib/sandboxes/estimate";
 import { kindSize } from "@/lib/sandboxes/kind-sizes";
 import { KIND_LABEL, type SandboxKind } from "@/lib/sanitizer/options";
 import { formatBytes, formatEstimate } from "@/lib/format";
@@ -32,7 +32,7 @@ export function EstimatePanel({ estimate, kind }: { estimate: EstimateState; kin
             <dt className="text-slate-600">Estimated duration ({KIND_LABEL[kind].toLowerCase()})</dt>
             <dd data-testid="estimated-duration">
               {formatEstimate(estimateSeconds(kindSize(estimate.footprint, kind).bytes, estimate.throughput) * 1000)}{" "}
-              <span className="text-slate-600">({THROUGHPUT_BASIS_TEXT[estimate.throughput.basis]})</span>
+              <span className="text-slate-600">({throughputBasisText(estimate.throughput)})</span>
             </dd>
           </dl>
         )}
