@@ -70,6 +70,8 @@ const schema = z
     ALERT_QUEUE_AGE_MINUTES: z.coerce.number().int().min(1).default(15),
     // Unset: the audit log is kept for ever (lib/audit/retention.ts). At least 90 days.
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(90, "must be at least 90 days").optional(),
+    // Unset: every run keeps its report for ever (lib/sandboxes/report-retention.ts). At least 30 days.
+    RUN_REPORT_RETENTION_DAYS: z.coerce.number().int().min(30, "must be at least 30 days").optional(),
     // Read by lib/db/tls-policy.ts itself (the worker and the CLI read it without the web app); checked here with the URLs below.
     REQUIRE_DATABASE_TLS: booleanString.default(false),
     // Read by lib/observability/log.ts itself (the logger exists before the environment is checked); listed to be checked.

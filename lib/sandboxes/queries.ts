@@ -135,6 +135,7 @@ export const RUNS_PER_PAGE = 20;
 
 const runSummary = {
   id: true,
+  reportDroppedAt: true,
   kind: true,
   status: true,
   options: true,

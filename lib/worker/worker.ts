@@ -19,6 +19,7 @@ import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
 import { pruneAlerts } from "../alerts/raise";
 import { pruneAuditLog } from "../audit/retention";
+import { pruneRunReports } from "../sandboxes/report-retention";
 import { pruneNotifications } from "../notifications/notify";
 import { beatWorker, forgetWorker } from "../observability/workers";
 import { log } from "../observability/log";
@@ -158,7 +159,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
   // What no single run notices: a stale queue, a sandbox server gone (alerts are de-duplicated across
   // workers); the webhook delivery log's old entries, the API's expired idempotency keys, the
   // sessions and sign-in throttles that can no longer matter, old notices and alerts, and audit
-  // events past the retention an operator set.
+  // events and runs' reports past the retentions an operator set.
   const checkFleet = () =>
     Promise.all([
       checkQueueAge(),
@@ -171,6 +172,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
       pruneNotifications(),
       pruneAlerts(),
       pruneAuditLog(),
+      pruneRunReports(),
     ]).catch((error: unknown) =>
       log.error(error, "fleet checks failed"),
     );

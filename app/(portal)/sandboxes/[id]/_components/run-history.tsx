@@ -5,6 +5,7 @@ import { OptionsSummary } from "./options-summary";
 import { DataTable } from "@/components/data-table";
 import { shownRunStatus } from "@/lib/jobs/failure";
 import { writtenOffOf, writtenOffWords } from "@/lib/sandboxes/written-off";
+import { reportDroppedWords } from "@/lib/sandboxes/report-retention";
 
 const KIND: Record<string, string> = { PROVISION: "Creation", REFRESH: "Refresh", DELETE: "Deletion" };
 const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", SUCCEEDED: "Succeeded", FAILED: "Failed", CANCELLED: "Cancelled" };
@@ -37,7 +38,8 @@ export function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: 
                 <RunResult status={shownRunStatus(run)} />
                 {run.error && <p className="mt-0.5 max-w-md text-slate-700">{run.error}</p>}
                 {run.kind === "DELETE" && <WrittenOffNote options={run.options} />}
-                {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && (
+                {run.reportDroppedAt && <p className="mt-0.5 text-slate-600">{reportDroppedWords()}</p>}
+                {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && !run.reportDroppedAt && (
                   <p className="mt-0.5">
                     <Link href={`/sandboxes/${sandboxId}?run=${run.id}#report-heading`} className="text-brand-700 underline">
                       Show report<span className="sr-only"> of the {(KIND[run.kind] ?? run.kind).toLowerCase()} requested {formatWhen(run.createdAt)}</span>
