@@ -366,8 +366,6 @@ export const CRM_TABLES: readonly ContractTable[] = Object.entries(SPEC).map(([n
   parseTable(name, spec),
 );
 
-export const CRM_TABLE_NAMES: readonly string[] = CRM_TABLES.map((t) => t.name);
-
 /**
  * The configuration tables (rule 17): copied whole by every kind of sandbox. Every
  * other table holds customer records, left out of a configuration-only copy. None

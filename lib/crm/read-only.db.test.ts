@@ -4,7 +4,7 @@ import { endOrCut } from "../db/client";
 import { freezingProxy } from "../testing/freezing-proxy";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { productionUrlProblem } from "./production-url";
-import { givingUpAfter, openProductionClient, openProductionPool } from "./read-only";
+import { givingUpAfter, openProductionClient } from "./read-only";
 
 let url: string;
 
@@ -133,24 +133,6 @@ describe("production's parallel workers", () => {
     } finally {
       await plain.end();
       await production.end();
-    }
-  });
-});
-
-describe("openProductionPool", () => {
-  it("serves read-only connections through query() and connect()", async () => {
-    const pool = openProductionPool(url, { max: 2 });
-    try {
-      expect((await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM public.note")).rows[0]?.n).toBe(1);
-      await expect(pool.query("INSERT INTO public.note VALUES (2, 'x')")).rejects.toThrow(/read-only transaction/);
-      const client = await pool.connect();
-      try {
-        await expect(client.query("TRUNCATE public.note")).rejects.toThrow(/read-only transaction/);
-      } finally {
-        client.release();
-      }
-    } finally {
-      await pool.end();
     }
   });
 });

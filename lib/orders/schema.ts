@@ -78,13 +78,11 @@ export type OrderForCustomerInput = z.input<typeof orderForCustomerSchema>;
 
 /** Changing an open order: the same rules as ordering, without the acknowledgements already given. */
 export const editOrderSchema = z.object({ sandboxId: z.string().min(1), name: sandboxNameSchema, planCounts: planCountsSchema, note: noteSchema });
-export type EditOrderInput = z.input<typeof editOrderSchema>;
 
 export const cancelOrderSchema = z.object({
   sandboxId: z.string().min(1),
   reason: z.string().trim().max(NOTE_MAX, { error: `Keep the reason to ${NOTE_MAX} characters at most.` }).optional().default(""),
 });
-export type CancelOrderInput = z.input<typeof cancelOrderSchema>;
 
 export const productionEstimateSchema = z.object({ tenantId: z.string().min(1) });
 

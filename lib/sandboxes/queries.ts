@@ -163,8 +163,6 @@ export async function listRuns(sandboxId: string, page = 1) {
   return { runs, latest, total, page, pages: Math.max(1, Math.ceil(total / RUNS_PER_PAGE)) };
 }
 
-export type RunSummary = Awaited<ReturnType<typeof listRuns>>["runs"][number];
-
 /** The newest reports read for task names: a run's history of refreshes in a loop is not read whole on each view. */
 const REPORTS_NAMING_TASKS = 50;
 

@@ -23,4 +23,3 @@ export const autoRefreshSchema = z.object({
 });
 
 export type DeleteSandboxInput = z.input<typeof deleteSandboxSchema>;
-export type AutoRefreshInput = z.input<typeof autoRefreshSchema>;

@@ -76,13 +76,8 @@ export const confirmRefreshSchema = z.object({
   acknowledgeOverwrite: z.literal(true, { error: "Tick the box to confirm that the sandbox is overwritten with a new copy." }),
 });
 
-export type SaveDraftInput = z.input<typeof saveDraftSchema>;
-export type ConfirmWizardInput = z.input<typeof confirmWizardSchema>;
-export type ConfirmRefreshInput = z.input<typeof confirmRefreshSchema>;
-
 /** What is stored in Sandbox.wizardDraft: the confirmations too, so an admin who leaves and comes back need not give them again. */
 export const wizardDraftSchema = z.object({ step: stepIndex, furthest: stepIndex.optional(), options: sandboxOptionsSchema, confirmations: confirmationsSchema });
-export type WizardDraft = z.output<typeof wizardDraftSchema>;
 
 export interface PlanUsage {
   plan: UserPlan;

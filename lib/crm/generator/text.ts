@@ -28,7 +28,3 @@ export function asciiSlug(s: string): string {
     .replace(/[^a-z0-9]/g, "")
     .slice(0, 24);
 }
-
-export function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
