@@ -184,10 +184,12 @@ export async function wakeRunsWaitingForSlots(tenantId: string, server: string |
 
 /**
  * Claims a queued run for this worker; null when another worker has it, it is no
- * longer queued, or there is no slot for it (lib/jobs/slots.ts): its tenant already
- * has RUNS_PER_TENANT runs going, or its sandbox server SANDBOX_SERVER_MAX_RUNS
- * copies. A run without a slot gets a new job a few seconds later, leaving this
- * worker's slot to other runs and losing no attempt. `fairShare: false` (the CLI's
+ * longer queued, it was asked to stop (it ends cancelled), or there is no slot for it
+ * (lib/jobs/slots.ts): its tenant already has RUNS_PER_TENANT runs going, its sandbox
+ * server as many copies as it takes (its own limit, else SANDBOX_SERVER_MAX_RUNS), or
+ * no room for the copy yet. A run without a slot gets a new job later (slotWaitDelayMs:
+ * sooner while the wait is young; ROOM_WAIT_DEFER_MS while it waits for room), leaving
+ * this worker's slot to other runs and losing no attempt. `fairShare: false` (the CLI's
  * one attempt, here and now) skips the limits; its copy still counts against them.
  */
 export async function claimRun(runId: string, workerId: string, { fairShare = true }: { fairShare?: boolean } = {}) {

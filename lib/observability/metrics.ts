@@ -22,7 +22,7 @@ interface FleetState {
   /** When it was read, by the database's clock, which the workers' beats and the runs' times were written by. */
   readAt: Date;
   runs: { kind: string; status: string; count: number }[];
-  /** How long the run that has waited longest for a worker since its turn came has waited (lifecycle.ts oldestOverdueRun), ms. */
+  /** How long the run that has waited longest for a worker since its turn came has waited (overdue.ts oldestOverdueRun), ms. */
   oldestOverdueMs: number;
   workers: { id: string; beatAt: Date }[];
   /** Webhook deliveries not yet delivered or given up on, and the oldest one's creation. */

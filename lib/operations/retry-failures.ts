@@ -4,7 +4,7 @@
  * otherwise open each sandbox's page and press Retry, one customer after another.
  *
  * Only what a retry can mend is retried: each sandbox's newest run, failed in the window, on a
- * sandbox not deleted, for a passing reason (ONE_THAT_PASSES). Any other failure would fail
+ * sandbox not deleted, for a passing reason (PASSING). Any other failure would fail
  * the same way, or needs someone to look first: production's schema drifted (its customer's
  * retry checks production first), a sanitization check failed, production's data is
  * inconsistent, the copy is larger than its server. Those stay for each run's page.
