@@ -93,6 +93,9 @@ const schema = z
 
 export type Env = z.infer<typeof schema>;
 
+/** Every variable checked here: README's configuration table and .env.example name each one (documented.test.ts). */
+export const CHECKED_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 let cached: Env | undefined;
 
 export function env(): Env {
