@@ -13,7 +13,7 @@ import type { Prisma } from "../generated/portal/client";
 import { notifyOrderCancelled } from "./notices";
 import { assertWithinEntitlements } from "../tenants/entitlements";
 import { canManageOrder, isOpenOrder } from "./policy";
-import { isSandboxNameTaken } from "./queries";
+import { isSandboxNameTaken, sandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
 import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
 
@@ -59,7 +59,7 @@ export async function editOrder(actor: Actor, change: { sandboxId: string; name:
     await db.$transaction(async (tx) => {
       const before = await lockOpenOrder(tx, actor, change.sandboxId);
       if (change.name.toLowerCase() !== before.name.toLowerCase() && (await isSandboxNameTaken(before.tenantId, change.name))) {
-        throw nameTaken();
+        throw sandboxNameTaken();
       }
       await assertWithinEntitlements(tx, actor, before.tenantId, change.planCounts, before.planCounts as PlanCounts);
       await tx.sandbox.update({ where: { id: before.id }, data: { name: change.name, planCounts: change.planCounts, note: change.note || null } });
@@ -79,13 +79,10 @@ export async function editOrder(actor: Actor, change: { sandboxId: string; name:
     });
   } catch (error) {
     // Two live sandboxes racing for one name: the partial unique index decides.
-    if ((error as { code?: string }).code === "P2002") throw nameTaken();
+    if ((error as { code?: string }).code === "P2002") throw sandboxNameTaken();
     throw error;
   }
 }
-
-const nameTaken = () =>
-  new AppError("INVALID_INPUT", undefined, { name: ["A sandbox with this name already exists for this customer. Choose another name."] });
 
 /** Cancels an open order: it leaves the lists and frees its name; the other side is told. */
 export async function cancelOrder(actor: Actor, sandboxId: string, reason: string): Promise<void> {

@@ -7,7 +7,7 @@ import type { Actor } from "../auth/policy";
 import { assertWithinEntitlements } from "../tenants/entitlements";
 import { PlacementRefused, placeSandbox } from "../sandbox-servers/placement";
 import { raiseAlertQuietly } from "../alerts/raise";
-import { isSandboxNameTaken } from "./queries";
+import { isSandboxNameTaken, sandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
 import type { SandboxKind } from "../sanitizer/options";
 
@@ -22,11 +22,6 @@ export interface NewOrder {
   via?: "operator CLI";
 }
 
-const nameTaken = () =>
-  new AppError("INVALID_INPUT", "Some fields need your attention.", {
-    name: ["A sandbox with this name already exists for this customer. Choose another name."],
-  });
-
 /**
  * Files an order: the sandbox row waiting for its setup, placed on a sandbox server
  * (lib/sandbox-servers/placement.ts), and the audit entry, in one transaction. A
@@ -34,7 +29,7 @@ const nameTaken = () =>
  * by the unique indexes: the name loser gets the field error, a key clash retries.
  */
 export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sandboxId: string }> {
-  if (await isSandboxNameTaken(order.tenantId, order.name)) throw nameTaken();
+  if (await isSandboxNameTaken(order.tenantId, order.name)) throw sandboxNameTaken();
   for (let attempt = 0; ; attempt++) {
     const sandboxCustomerId = await newSandboxCustomerId();
     try {
@@ -87,7 +82,7 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
         throw new AppError("NO_CAPACITY", error.userMessage);
       }
       if ((error as { code?: string }).code !== "P2002") throw error;
-      if (await isSandboxNameTaken(order.tenantId, order.name)) throw nameTaken();
+      if (await isSandboxNameTaken(order.tenantId, order.name)) throw sandboxNameTaken();
       if (attempt >= 3) throw error;
     }
   }

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../db/portal";
+import { AppError } from "../errors";
 import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
@@ -15,6 +16,10 @@ export function listOrderableCustomers() {
 export async function isOrderableCustomer(tenantId: string): Promise<boolean> {
   return (await db.tenant.findFirst({ where: { id: tenantId, offboardedAt: null }, select: { id: true } })) !== null;
 }
+
+/** The name field's error when another live sandbox of the customer has the name (or wins a race for it). */
+export const sandboxNameTaken = () =>
+  new AppError("INVALID_INPUT", undefined, { name: ["A sandbox with this name already exists for this customer. Choose another name."] });
 
 export async function isSandboxNameTaken(tenantId: string, name: string): Promise<boolean> {
   const found = await db.sandbox.findFirst({
