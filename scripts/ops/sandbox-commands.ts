@@ -23,7 +23,7 @@ import { assertOptionsFitOrder } from "../../lib/wizard/mutations";
 import { kindFromFlags, personalDataFromFlags, required, text, type Flags } from "./flags";
 import { renewPseudonymSecret } from "../../lib/sandboxes/pseudonym-secret";
 import { asCliError, optionIssues } from "./option-errors";
-import { ProgressBar } from "./progress-bar";
+import { ProgressBar } from "../../lib/progress-bar";
 import { terminalSafe } from "../../lib/untrusted-text";
 
 
