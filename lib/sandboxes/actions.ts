@@ -1,14 +1,9 @@
 "use server";
 /** The sandbox page's server actions: thin wrappers, every one through protectedAction. */
-import { revalidatePath } from "next/cache";
+import { revalidateSandbox } from "./revalidate";
 import { protectedAction } from "../actions/safe-action";
 import { autoRefreshSchema, cancelRunSchema, deleteSandboxSchema, sandboxIdSchema } from "./schema";
 import { cancelRun, retryFailedRun, setAutoRefreshDay, startDelete, startRefresh } from "./mutations";
-
-function revalidateSandbox(sandboxId: string): void {
-  revalidatePath(`/sandboxes/${sandboxId}`);
-  revalidatePath("/sandboxes");
-}
 
 export const refreshSandboxAction = protectedAction({ permission: "sandbox.refresh", schema: sandboxIdSchema }, async ({ actor, input }) => {
   const result = await startRefresh(actor, input.sandboxId);

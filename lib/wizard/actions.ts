@@ -1,6 +1,6 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
+import { revalidateSandbox } from "../sandboxes/revalidate";
 import { protectedAction } from "../actions/safe-action";
 import { assertTenantAccess } from "../auth/actor";
 import type { Actor } from "../auth/policy";
@@ -10,12 +10,6 @@ import { assertOptionsFitOrder, requireOpenWizard, requireRefreshableSandbox, sa
 import { getDryRun } from "./queries";
 import { confirmSetup, refreshWithChoices } from "./confirm";
 import { confirmRefreshSchema, confirmWizardSchema, dryRunSchema, saveDraftSchema, type WizardMode } from "./schema";
-
-function revalidateSandbox(sandboxId: string): void {
-  revalidatePath("/sandboxes");
-  revalidatePath("/orders");
-  revalidatePath(`/sandboxes/${sandboxId}`);
-}
 
 /** Saves the wizard's choices so far; "Next" and "Save and leave" call it. */
 export const saveWizardDraftAction = protectedAction({ permission: "sandbox.configure", schema: saveDraftSchema }, async ({ actor, input }) => {
