@@ -1,7 +1,7 @@
 import type { SortSpec } from "@/lib/lists/cursor";
 import { sortOptions } from "@/lib/lists/schema";
 import { SANDBOX_STATUS_LABEL } from "@/lib/sandboxes/labels";
-import { SANDBOX_STATUSES } from "@/lib/sandboxes/list-schema";
+import { SHOWN_STATUSES } from "@/lib/sandboxes/list-schema";
 import { ListFilters } from "./list-filters";
 import { SelectField } from "./select-field";
 import { TextField } from "./text-field";
@@ -9,7 +9,7 @@ import { TextField } from "./text-field";
 /** The fields that narrow the list (the sort only orders it). */
 const FILTERS = ["q", "status", "customer", "orderer", "from", "to"] as const;
 
-const STATUS_OPTIONS = SANDBOX_STATUSES.map((s) => ({ value: s, label: SANDBOX_STATUS_LABEL[s] }));
+const STATUS_OPTIONS = SHOWN_STATUSES.map((s) => ({ value: s, label: SANDBOX_STATUS_LABEL[s] }));
 
 /** The filters of the Sandboxes and Orders lists (both list sandboxes); staff also filter and search by customer. */
 export function SandboxListFilters({ action, label, values, staff, sorts, dated, keep }: {

@@ -11,6 +11,7 @@ import { hasPermission, type Actor, type Permission } from "../auth/policy";
 import { AppError, userMessageFor, type ErrorCode } from "../errors";
 import { timed } from "../observability/metrics";
 import { log } from "../observability/log";
+import { NUL_REFUSED, pathsHoldingNul } from "./storable-text";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -62,10 +63,14 @@ function failure(code: ErrorCode): { ok: false; code: ErrorCode; message: string
 
 /** Input checked with its zod schema: INVALID_INPUT with the field errors when it does not fit (actions and the public API alike). */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const holdingNul = pathsHoldingNul(raw, MAX_FIELD_ERRORS);
+  if (holdingNul.length > 0) throw new AppError("INVALID_INPUT", undefined, Object.fromEntries(holdingNul.map((path) => [path, [NUL_REFUSED]])));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new AppError("INVALID_INPUT", undefined, flattenFieldErrors(parsed.error));
   return parsed.data;
 }
+
+const NOT_A_FIELD = "Not a field of this request.";
 
 /** The most problems one answer lists: a form shows a few, and a hostile input's thousands would only cost memory. */
 const MAX_FIELD_ERRORS = 50;
@@ -74,8 +79,10 @@ const MAX_FIELD_ERRORS = 50;
 export function flattenFieldErrors(error: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of error.issues.slice(0, MAX_FIELD_ERRORS)) {
-    const key = issue.path.map(String).join(".") || "_form";
-    (out[key] ??= []).push(issue.message);
+    // A strict schema's keys it does not read: each named as its own field.
+    const fields = issue.code === "unrecognized_keys" ? issue.keys.slice(0, MAX_FIELD_ERRORS).map((k) => [...issue.path, k]) : [issue.path];
+    const message = issue.code === "unrecognized_keys" ? NOT_A_FIELD : issue.message;
+    for (const path of fields) (out[path.map(String).join(".") || "_form"] ??= []).push(message);
   }
   return out;
 }

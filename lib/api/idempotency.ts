@@ -4,8 +4,10 @@
  * it in the portal database (one INSERT, so concurrent retries cannot both claim it),
  * does the work and keeps its answer; a retry with the same key gets that answer again
  * (`Idempotent-Replayed: true`), one that arrives while the first is still being
- * answered gets 409, and the same key with another request 422. A failure on our side
- * (500) releases the key, so the retry can do the work. Keys live a day, per token;
+ * answered gets 409, and the same key with another request 422. Only an answer that did
+ * something (2xx) is kept: a refused request (invalid input, a run in progress) and a
+ * failure on our side (500) release the key, so the request mended, or simply sent again
+ * later, does the work, as Stripe does for requests that never began. Keys live a day, per token;
  * one whose answer was never kept (the process died between the work and keeping it)
  * is free again after a few minutes rather than answering 409 for a day.
  */
@@ -42,7 +44,7 @@ export async function idempotent(caller: ApiCaller, request: Request, work: () =
     await release(tokenId, key);
     throw error;
   }
-  if (answer.status >= 500) {
+  if (!answer.ok) {
     await release(tokenId, key);
     return answer;
   }

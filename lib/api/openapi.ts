@@ -9,6 +9,7 @@ import type { ApiScope } from "../api-tokens/scopes";
 import { API_PROBLEMS, type ApiProblemCode } from "./problem";
 import { apiSchemas, requestBodies } from "./schemas";
 import { EVENT_LABEL, WEBHOOK_EVENTS } from "../webhooks/events";
+import { SANDBOX_SORTS, SHOWN_STATUSES } from "../sandboxes/list-schema";
 
 type Method = "get" | "post" | "delete";
 
@@ -17,6 +18,8 @@ interface Parameter {
   in: "path" | "query" | "header";
   description: string;
   required?: boolean;
+  /** The values it takes, when not any text. */
+  values?: readonly string[];
 }
 
 export interface ApiOperation {
@@ -38,7 +41,8 @@ const sandboxId: Parameter = { name: "id", in: "path", required: true, descripti
 const idempotencyKey: Parameter = {
   name: "Idempotency-Key",
   in: "header",
-  description: "Any 1–255 visible ASCII characters, kept a day per token: a retry with the same key gets the first answer again instead of starting a second run.",
+  description:
+    "Any 1–255 visible ASCII characters, kept a day per token: a retry with the same key gets the first successful answer again (with `Idempotent-Replayed: true`) instead of starting a second run; the same key with another request is refused (422). A refused request holds no key: mended, it may be sent again with the same one.",
 };
 const ALWAYS: ApiProblemCode[] = ["unauthenticated", "forbidden", "rate_limited"];
 
@@ -50,23 +54,24 @@ export const API_OPERATIONS: ApiOperation[] = [
     scope: "sandboxes:read",
     parameters: [
       { name: "q", in: "query", description: "Search in names." },
-      { name: "status", in: "query", description: "Only sandboxes in this status." },
+      { name: "status", in: "query", description: "Only sandboxes showing this status (DELETING: a deletion under way).", values: SHOWN_STATUSES },
       { name: "customer", in: "query", description: "Staff only: a customer number or name." },
       { name: "orderer", in: "query", description: "Who ordered it." },
       { name: "from", in: "query", description: "Created on or after this day (YYYY-MM-DD, UTC)." },
       { name: "to", in: "query", description: "Created on or before this day (YYYY-MM-DD, UTC)." },
-      { name: "sort", in: "query", description: "name, status, created or refreshed; a leading - sorts descending (default -created)." },
+      { name: "sort", in: "query", description: "name, status, created or refreshed; a leading - sorts descending (default -created).", values: Object.keys(SANDBOX_SORTS).flatMap((k) => [k, `-${k}`]) },
       { name: "after", in: "query", description: "The `next` cursor of the previous answer." },
       { name: "before", in: "query", description: "The `previous` cursor of the previous answer." },
       { name: "deleted", in: "query", description: "`shown` lists deleted sandboxes and cancelled orders too." },
     ],
     success: { status: 200, schema: "SandboxPage", description: "One page of sandboxes, newest first unless sorted otherwise." },
-    problems: ALWAYS,
+    // A parameter given that does not parse is refused, never read as no filter.
+    problems: [...ALWAYS, "invalid_input"],
   },
   {
     method: "post",
     path: "/sandboxes",
-    summary: "Order a sandbox (a customer admin for their customer; an operator names the customer's tenantId)",
+    summary: "Order a sandbox (a customer admin for their customer; an operator names the customer by `customerId`)",
     scope: "sandboxes:write",
     parameters: [idempotencyKey],
     body: ["Order", "OrderForCustomer"],
@@ -137,7 +142,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     scope: "sandboxes:write",
     parameters: [sandboxId, idempotencyKey],
     success: { status: 200, schema: "RunCancelled", description: "The run is cancelled, or its copy is stopping; either way nothing of it is kept, and the sandbox keeps the copy it had." },
-    problems: [...ALWAYS, "not_found", "conflict"],
+    problems: [...ALWAYS, "not_found", "invalid_input", "conflict"],
   },
   {
     method: "get",
@@ -145,7 +150,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     summary: "Read a run's sanitization report",
     scope: "reports:read",
     parameters: [sandboxId, { name: "runId", in: "path", required: true, description: "The run's id." }, { name: "format", in: "query", description: "`csv` for CSV; JSON otherwise." }],
-    success: { status: 200, schema: "Report", description: "The report, as JSON or (with format=csv) CSV.", csv: true },
+    success: { status: 200, schema: "Report", description: "The report, as JSON or (with format=csv) CSV. A run has none until it has succeeded, nor once RUN_REPORT_RETENTION_DAYS dropped it (404).", csv: true },
     problems: [...ALWAYS, "not_found"],
   },
 ];
@@ -167,25 +172,40 @@ function requestBody(names: (keyof typeof requestBodies)[], optional = false) {
   return { required: !optional, content: { "application/json": { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } } } };
 }
 
+/** The headers answers carry, by the problem they answer (lib/api/route.ts). */
+const PROBLEM_HEADERS: Partial<Record<ApiProblemCode, Record<string, unknown>>> = {
+  unauthenticated: { "WWW-Authenticate": { description: "`Bearer`, with the error when a token was sent.", schema: { type: "string" } } },
+  rate_limited: { "Retry-After": { description: "Seconds until the token's rate allows a request again.", schema: { type: "integer" } } },
+};
+const REPLAYED = { "Idempotent-Replayed": { description: "`true` on an answer given again for a repeated `Idempotency-Key`.", schema: { type: "string", enum: ["true"] } } };
+
 function operation(op: ApiOperation) {
+  const idempotent = op.parameters?.includes(idempotencyKey) ?? false;
   const responses: Record<string, unknown> = {
     [op.success.status]: {
       description: op.success.description,
+      ...(idempotent ? { headers: REPLAYED } : {}),
       content: { "application/json": { schema: ref(op.success.schema) }, ...(op.success.csv ? { "text/csv": { schema: { type: "string" } } } : {}) },
     },
   };
-  // Every body is bounded (lib/api/route.ts).
-  for (const code of op.body ? [...op.problems, "payload_too_large" as const] : op.problems) {
+  // Every body is bounded (lib/api/route.ts), sent where one is read or not; an Idempotency-Key may be refused.
+  const problems = new Set([...op.problems, ...(op.method === "get" ? [] : ["payload_too_large" as const]), ...(idempotent ? ["invalid_input" as const] : [])]);
+  for (const code of problems) {
     const { status, title } = API_PROBLEMS[code];
-    const earlier = responses[status] as { description: string } | undefined;
-    responses[status] = { description: earlier ? `${earlier.description} Or: ${title}` : title, content: { "application/problem+json": { schema: ref("Problem") } } };
+    const earlier = responses[status] as { description: string; headers?: Record<string, unknown> } | undefined;
+    const headers = { ...earlier?.headers, ...PROBLEM_HEADERS[code] };
+    responses[status] = {
+      description: earlier ? `${earlier.description} Or: ${title}` : title,
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      content: { "application/problem+json": { schema: ref("Problem") } },
+    };
   }
   return {
     summary: op.summary,
     operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, "By_$1").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
     description: `Needs a token with the \`${op.scope}\` scope.`,
     security: [{ bearerToken: [op.scope] }],
-    parameters: (op.parameters ?? []).map((p) => ({ name: p.name, in: p.in, description: p.description, required: p.required ?? false, schema: { type: "string" } })),
+    parameters: (op.parameters ?? []).map((p) => ({ name: p.name, in: p.in, description: p.description, required: p.required ?? false, schema: { type: "string", ...(p.values ? { enum: p.values } : {}) } })),
     ...(op.body ? { requestBody: requestBody(op.body, op.bodyOptional) } : {}),
     responses,
   };

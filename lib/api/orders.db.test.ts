@@ -48,12 +48,15 @@ afterAll(async () => {
 describe("ordering through the API", () => {
   it("places a customer admin's order for their own customer, once per Idempotency-Key, with the order form's refusals", async () => {
     const admin = await tokenFor(world.users.adminA);
-    const first = await order(admin, { ...ORDER, tenantId: world.tenantB }, "ci-order-1");
+    // A customer's own order names no customer: naming one is refused, not passed over.
+    const naming = await order(admin, { ...ORDER, customerId: "Cust40002" });
+    expect(naming.status).toBe(422);
+    expect(ProblemSchema.parse(await naming.json()).errors).toEqual({ customerId: ["Not a field of this request."] });
+    const first = await order(admin, ORDER, "ci-order-1");
     expect(first.status).toBe(201);
     const placed = OrderPlacedSchema.parse(await first.json());
-    // A customer's own order: a tenantId in the body names nothing.
     expect(await db.sandbox.findUniqueOrThrow({ where: { id: placed.sandboxId } })).toMatchObject({ tenantId: world.tenantA, name: "CI order", status: "AWAITING_SETUP" });
-    const retried = await order(admin, { ...ORDER, tenantId: world.tenantB }, "ci-order-1");
+    const retried = await order(admin, ORDER, "ci-order-1");
     expect(retried.headers.get("idempotent-replayed")).toBe("true");
     expect(await db.sandbox.count({ where: { name: "CI order" } })).toBe(1);
 
@@ -63,16 +66,24 @@ describe("ordering through the API", () => {
     const unacknowledged = await order(admin, { ...ORDER, name: "No ack", acknowledgeNotBackup: false });
     expect(ProblemSchema.parse(await unacknowledged.json()).errors).toHaveProperty("acknowledgeNotBackup");
     expect((await order(admin, "{not json")).status).toBe(422);
+    // PostgreSQL stores no NUL: refused by field, before anything is written (it answered 500).
+    const nul = await order(admin, { ...ORDER, name: "Nul note", note: "a\u0000b" });
+    expect(nul.status).toBe(422);
+    expect(ProblemSchema.parse(await nul.json()).errors).toEqual({ note: ["Remove the NUL character (U+0000): it cannot be stored."] });
+    expect(await db.sandbox.count({ where: { name: "Nul note" } })).toBe(0);
   });
 
-  it("lets an operator order for a named customer, and refuses an unknown one", async () => {
+  it("lets an operator order for a customer named by its number, as answers name it, and refuses an unknown one", async () => {
     const operator = await tokenFor(world.users.operator);
-    const placed = await order(operator, { ...ORDER, name: "Operator order", tenantId: world.tenantB });
+    const placed = await order(operator, { ...ORDER, name: "Operator order", customerId: "Cust40002" });
     expect(placed.status).toBe(201);
     expect(await db.sandbox.findFirstOrThrow({ where: { name: "Operator order" } })).toMatchObject({ tenantId: world.tenantB, orderedOnBehalf: true });
-    const unknown = await order(operator, { ...ORDER, name: "Nobody", tenantId: "no-such-tenant" });
+    const unknown = await order(operator, { ...ORDER, name: "Nobody", customerId: "Cust99999" });
     expect(unknown.status).toBe(422);
-    expect(await unknown.json()).toMatchObject({ errors: { tenantId: ["Choose a customer from the list."] } });
+    expect(await unknown.json()).toMatchObject({ errors: { customerId: ["No customer of the portal's has this number."] } });
+    // The portal's own ids are no customer's number.
+    const byTenantId = await order(operator, { ...ORDER, name: "Nobody", tenantId: world.tenantB });
+    expect(await byTenantId.json()).toMatchObject({ errors: { customerId: expect.any(Array), tenantId: ["Not a field of this request."] } });
   });
 
   it("confirms the setup with the wizard's choices, then refreshes with changed ones; another customer's sandbox is 404", async () => {

@@ -2,7 +2,8 @@
 import type { Actor } from "../auth/policy";
 import { getProgressSnapshot, getRunReport, getSandboxForActor, listSandboxes } from "../sandboxes/queries";
 import { cancelRun, startDelete, startRefresh } from "../sandboxes/mutations";
-import { sandboxListSchema } from "../sandboxes/list-schema";
+import { SANDBOX_FILTER_KEYS, SANDBOX_SORTS, sandboxListSchema, SHOWN_STATUSES, type SandboxListQuery } from "../sandboxes/list-schema";
+import { sortParam } from "../lists/schema";
 import { hasUsableCopy, sandboxSignInUrl } from "../sandboxes/sign-in";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import { AppError } from "../errors";
@@ -11,9 +12,9 @@ import { hasPermission } from "../auth/policy";
 import { getProductionChoices } from "../wizard/queries";
 import { parseInput } from "../actions/safe-action";
 import { orderForCustomer, orderForOwnTenant } from "../orders/place";
-import { orderForCustomerSchema, orderSchema } from "../orders/schema";
+import { tenantOfCustomer } from "../orders/queries";
 import { confirmSetup, refreshWithChoices } from "../wizard/confirm";
-import { refreshSchema, setupSchema } from "./schemas";
+import { apiOrderForCustomerSchema, apiOrderSchema, refreshSchema, setupSchema } from "./schemas";
 import type { ChoicesSchema, OrderPlacedSchema, ProgressSchema, RunCancelledSchema, RunStartedSchema, SandboxDetailSchema, SandboxJson, SandboxPageSchema } from "./schemas";
 
 interface SandboxRow {
@@ -45,9 +46,39 @@ function sandboxJson(s: SandboxRow): SandboxJson {
   };
 }
 
+/** What each list parameter takes, as a refusal says it. */
+const LIST_PARAM_TAKES: Record<string, string> = {
+  q: "Text of at most 200 characters, without the NUL character.",
+  customer: "Text of at most 200 characters, without the NUL character.",
+  orderer: "Text of at most 200 characters, without the NUL character.",
+  status: `One of ${SHOWN_STATUSES.join(", ")}.`,
+  from: "A day written as YYYY-MM-DD (UTC), such as 2026-11-30.",
+  to: "A day written as YYYY-MM-DD (UTC), such as 2026-11-30.",
+  sort: `One of ${Object.keys(SANDBOX_SORTS).join(", ")}; a leading - sorts descending.`,
+  after: "A cursor from this list's `next` (or `previous`, for `before`), with the same sort; not both at once.",
+  before: "A cursor from this list's `next` (or `previous`, for `before`), with the same sort; not both at once.",
+};
+
+/**
+ * The parameters the list's lenient reading passed over. The Sandboxes page shows its list
+ * without them; the API refuses them (422): a pipeline whose `status=DELETNG` was read as no
+ * filter would act on every sandbox, and one whose cursor was read as none would loop.
+ */
+function passedOver(params: URLSearchParams, query: SandboxListQuery): Record<string, string[]> {
+  const given = (key: string) => params.get(key)?.trim() || undefined;
+  const problems: string[] = [];
+  for (const key of SANDBOX_FILTER_KEYS) if (given(key) !== undefined && query[key] === undefined) problems.push(key);
+  if (given("sort") !== undefined && sortParam(query.sort) !== given("sort")) problems.push("sort");
+  if (given("after") !== undefined && !query.after) problems.push("after");
+  if (given("before") !== undefined && !query.before) problems.push("before");
+  return Object.fromEntries(problems.map((key) => [key, [LIST_PARAM_TAKES[key]!]]));
+}
+
 /** A page of the sandboxes the caller may see, filtered, sorted and paged by the same URL parameters as the Sandboxes page. */
 export async function sandboxesPage(actor: Actor, params: URLSearchParams): Promise<z.infer<typeof SandboxPageSchema>> {
   const query = sandboxListSchema.parse(Object.fromEntries(params));
+  const refused = passedOver(params, query);
+  if (Object.keys(refused).length > 0) throw new AppError("INVALID_INPUT", undefined, refused);
   const page = await listSandboxes(actor, query);
   return { data: page.rows.map(sandboxJson), next: page.next, previous: page.previous };
 }
@@ -131,13 +162,19 @@ async function jsonBody(request: Request): Promise<unknown> {
   return body;
 }
 
-/** An order, as on the order page: a customer admin for their own customer, an operator for the `tenantId` named. */
+/** An order, as on the order page: a customer admin for their own customer, an operator for the customer named by `customerId`. */
 export async function placeOrder(actor: Actor, request: Request): Promise<z.infer<typeof OrderPlacedSchema>> {
   const body = await jsonBody(request);
   const { sandboxId } = hasPermission(actor, "sandbox.order")
-    ? await orderForOwnTenant(actor, parseInput(orderSchema, body))
-    : await orderForCustomer(actor, parseInput(orderForCustomerSchema, body));
+    ? await orderForOwnTenant(actor, parseInput(apiOrderSchema, body))
+    : await orderForNamedCustomer(actor, parseInput(apiOrderForCustomerSchema, body));
   return { sandboxId, links: { self: `/api/v1/sandboxes/${sandboxId}`, setup: `/api/v1/sandboxes/${sandboxId}/setup`, choices: `/api/v1/sandboxes/${sandboxId}/choices` } };
+}
+
+async function orderForNamedCustomer(actor: Actor, { customerId, ...order }: z.output<typeof apiOrderForCustomerSchema>) {
+  const tenant = await tenantOfCustomer(customerId);
+  if (!tenant) throw new AppError("INVALID_INPUT", undefined, { customerId: ["No customer of the portal's has this number."] });
+  return orderForCustomer(actor, { ...order, tenantId: tenant.id });
 }
 
 /** Confirms the setup with the wizard's choices ("there is no going back") and starts the copy. */

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { API_PROBLEMS } from "./problem";
-import { orderForCustomerSchema, orderSchema } from "../orders/schema";
+import { orderSchema } from "../orders/schema";
 import { confirmRefreshSchema, confirmWizardSchema } from "../wizard/schema";
 import { WEBHOOK_EVENTS } from "../webhooks/events";
 
@@ -136,9 +136,19 @@ export const ChoicesSchema = z
 /** Request bodies: the order form's and the wizard's own schemas (no second set of rules). */
 export const setupSchema = confirmWizardSchema.omit({ sandboxId: true });
 export const refreshSchema = confirmRefreshSchema.omit({ sandboxId: true });
+/**
+ * The order form's fields, strict: a key the portal does not read is refused, not dropped
+ * (a customer admin's `customerId` once named nothing, silently), and the document's two
+ * bodies cannot both match one order.
+ */
+export const apiOrderSchema = orderSchema.strict();
+/** An operator names the customer as every answer does (`customer.id`): its customer number. */
+export const apiOrderForCustomerSchema = orderSchema
+  .extend({ customerId: z.string({ error: "Name the customer by its number, as `customer.id` shows it." }).trim().min(1, { error: "Name the customer by its number, as `customer.id` shows it." }) })
+  .strict();
 export const requestBodies = {
-  Order: { schema: orderSchema, description: "A customer admin's order for their own customer." },
-  OrderForCustomer: { schema: orderForCustomerSchema, description: "An operator's order on a customer's behalf: the same, with the customer's tenantId." },
+  Order: { schema: apiOrderSchema, description: "A customer admin's order for their own customer." },
+  OrderForCustomer: { schema: apiOrderForCustomerSchema, description: "An operator's order on a customer's behalf: the same, with the customer's number (`customerId`, as `customer.id` shows it)." },
   Setup: { schema: setupSchema, description: "The setup wizard's choices, and that there is no going back." },
   Refresh: { schema: refreshSchema, description: "Changed choices for this refresh (the wizard's refresh mode), and that the sandbox is overwritten. Without a body the saved choices are used." },
 } as const;

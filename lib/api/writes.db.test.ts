@@ -18,7 +18,8 @@ const { DELETE: deleteRoute } = await import("../../app/api/v1/sandboxes/[id]/ro
 const { GET: progressRoute } = await import("../../app/api/v1/sandboxes/[id]/progress/route");
 const { POST: cancelRoute } = await import("../../app/api/v1/sandboxes/[id]/cancel/route");
 const { GET: reportRoute } = await import("../../app/api/v1/sandboxes/[id]/runs/[runId]/report/route");
-const { ProgressSchema, RunCancelledSchema, RunStartedSchema } = await import("./schemas");
+const { GET: listRoute } = await import("../../app/api/v1/sandboxes/route");
+const { ProblemSchema, ProgressSchema, RunCancelledSchema, RunStartedSchema, SandboxPageSchema } = await import("./schemas");
 const { pruneIdempotencyKeys, UNANSWERED_KEY_MS } = await import("./idempotency");
 
 const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [], invalidationDomain: "example.org" };
@@ -134,6 +135,20 @@ describe("refreshing through the API", () => {
     expect(await db.sandboxRun.count({ where: { sandboxId: other.id } })).toBe(0);
   });
 
+  it("keeps no key for a refused request: sent again once the run in progress has ended, the same key starts the refresh", async () => {
+    const s = await readySandbox(tenantA);
+    const writer = await token(["sandboxes:write"]);
+    const running = await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "RUNNING", options: OPTIONS } });
+    const busy = await refresh(writer, s.id, "ci-build-5000");
+    expect(busy.status).toBe(409);
+    expect(await busy.json()).toMatchObject({ code: "run_in_progress" });
+    await db.sandboxRun.update({ where: { id: running.id }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+    const started = await refresh(writer, s.id, "ci-build-5000");
+    expect(started.status).toBe(202);
+    expect(started.headers.get("idempotent-replayed")).toBeNull();
+    expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(2);
+  });
+
   it("frees a key whose answer was never kept after a few minutes, and drops keys past their day", async () => {
     const s = await readySandbox(tenantA);
     const writer = await token(["sandboxes:write"]);
@@ -169,5 +184,37 @@ describe("refreshing through the API", () => {
     expect((await report("?format=csv")).headers.get("content-type")).toContain("text/csv");
     const readerOnly = await token(["sandboxes:read"]);
     expect((await reportRoute(request("GET", "/x", readerOnly), { params: Promise.resolve({ id: s.id, runId: finished.id }) })).status).toBe(403);
+  });
+});
+
+describe("listing through the API", () => {
+  it("filters by the status answers show, a deletion under way too, and refuses a parameter it cannot read rather than list everything", async () => {
+    const kept = await readySandbox(tenantA);
+    const going = await readySandbox(tenantA);
+    await db.sandboxRun.create({ data: { sandboxId: going.id, kind: "DELETE", status: "QUEUED", options: {} } });
+    const reader = await token(["sandboxes:read"]);
+    const list = (query: string) => listRoute(request("GET", `/api/v1/sandboxes?${query}`, reader), { params: Promise.resolve({}) });
+    const names = async (query: string) => {
+      const answer = await list(query);
+      expect(answer.status).toBe(200);
+      return SandboxPageSchema.parse(await answer.json()).data.map((s) => s.name);
+    };
+    const deleting = await names("status=DELETING");
+    expect(deleting).toContain(going.name);
+    expect(deleting).not.toContain(kept.name);
+    const ready = await names("status=READY");
+    expect(ready).toContain(kept.name);
+    expect(ready).not.toContain(going.name);
+
+    // Read as no filter, each of these listed every sandbox (or, for a NUL, answered 500).
+    for (const [query, param] of [["status=DELETNG", "status"], ["q=a%00b", "q"], ["orderer=a%00b", "orderer"], ["from=2026-02-31", "from"], ["sort=size", "sort"], ["after=not-a-cursor", "after"]] as const) {
+      const refused = await list(query);
+      expect(refused.status, query).toBe(422);
+      expect(Object.keys(ProblemSchema.parse(await refused.json()).errors ?? {}), query).toEqual([param]);
+    }
+    // A day no sandbox can be from is a day like any other (year 0 answered 500).
+    expect(await names("from=0000-01-01")).toContain(kept.name);
+    expect(await names("to=0000-01-01")).toEqual([]);
+    expect(await names("to=9999-12-31")).toContain(kept.name);
   });
 });

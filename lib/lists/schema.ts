@@ -21,7 +21,13 @@ export const utcDay = (label: string) =>
     return day;
   });
 
-export const searchText = (label: string) => z.string().trim().max(200, `“${label}” can be at most 200 characters.`);
+export const searchText = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(200, `“${label}” can be at most 200 characters.`)
+    // PostgreSQL compares no text holding a NUL: the search failed as a 500.
+    .refine((v) => !v.includes("\u0000"), `“${label}” cannot hold the NUL character (U+0000).`);
 
 /** An empty form field is no filter: `?who=&action=` means everything. A repeated parameter counts once. */
 export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, schema.optional());
@@ -29,10 +35,19 @@ export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => 
 /** Optional, and a value that does not parse is no filter rather than an error. */
 export const lenient = <T extends z.ZodType>(schema: T) => optional(schema).catch(undefined);
 
+/**
+ * Every row of the portal's is from within these days: a day filter is held to them, as
+ * PostgreSQL has no year 0 (`from=0000-01-01` failed as a 500) and JavaScript writes a
+ * day after 9999 in a form PostgreSQL does not read.
+ */
+const FIRST_DAY = Date.UTC(1970, 0, 1);
+const LAST_DAY = Date.UTC(9000, 0, 1);
+const withinDays = (ms: number) => new Date(Math.min(LAST_DAY, Math.max(FIRST_DAY, ms)));
+
 /** From the start of `from`'s UTC day up to the end of `to`'s: the date filter every list offers. */
 export function dayRange(from: Date | undefined, to: Date | undefined): { gte?: Date; lt?: Date } | undefined {
   if (!from && !to) return undefined;
-  return { ...(from ? { gte: from } : {}), ...(to ? { lt: new Date(to.getTime() + 86_400_000) } : {}) };
+  return { ...(from ? { gte: withinDays(from.getTime()) } : {}), ...(to ? { lt: withinDays(to.getTime() + 86_400_000) } : {}) };
 }
 
 export type SortDirection = "asc" | "desc";

@@ -17,6 +17,11 @@ export async function isOrderableCustomer(tenantId: string): Promise<boolean> {
   return (await db.tenant.findFirst({ where: { id: tenantId, offboardedAt: null }, select: { id: true } })) !== null;
 }
 
+/** A customer that may be ordered for (not offboarded), by its customer number, as the API names customers. */
+export function tenantOfCustomer(customerId: string) {
+  return db.tenant.findFirst({ where: { customerId, offboardedAt: null }, select: { id: true } });
+}
+
 /** The name field's error when another live sandbox of the customer has the name (or wins a race for it). */
 export const sandboxNameTaken = () =>
   new AppError("INVALID_INPUT", undefined, { name: ["A sandbox with this name already exists for this customer. Choose another name."] });

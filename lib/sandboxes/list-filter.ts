@@ -11,6 +11,7 @@ import type { SortSpec } from "../lists/cursor";
 import { prismaKeyset, readKeysetPage } from "../lists/keyset";
 import { insensitive, tenantsMatching, usersMatching } from "../lists/matching";
 import { dayRange, type ListPosition, type ListSort } from "../lists/schema";
+import type { ShownStatus } from "./labels";
 import type { SandboxListFilter } from "./list-schema";
 
 export async function sandboxListWhere(client: PrismaClient, actor: Actor, scope: Prisma.SandboxWhereInput, filter: SandboxListFilter): Promise<Prisma.SandboxWhereInput> {
@@ -27,10 +28,18 @@ export async function sandboxListWhere(client: PrismaClient, actor: Actor, scope
     ...(filter.q ? [{ OR: [{ name: insensitive(filter.q) }, ...(searchedTenants.length ? [{ tenantId: { in: searchedTenants } }] : [])] }] : []),
     ...(customerTenants ? [{ tenantId: { in: customerTenants } }] : []),
     ...(orderers ? [{ orderedById: { in: orderers } }] : []),
-    ...(filter.status ? [{ status: filter.status }] : []),
+    ...(filter.status ? [shownStatusWhere(filter.status)] : []),
     ...(createdAt ? [{ createdAt }] : []),
   ];
   return { AND: conditions };
+}
+
+/** A deletion under way is shown, not stored (labels.ts shownStatus): a sandbox being deleted shows no other status. */
+const BEING_DELETED: Prisma.SandboxWhereInput = { runs: { some: { kind: "DELETE", status: { in: ["QUEUED", "RUNNING"] } } } };
+
+function shownStatusWhere(status: ShownStatus): Prisma.SandboxWhereInput {
+  if (status === "DELETING") return { status: { not: "DELETED" }, ...BEING_DELETED };
+  return status === "DELETED" ? { status } : { status, NOT: BEING_DELETED };
 }
 
 /** One keyset page of the sandboxes `where` matches, in the sort's order, each row as `select` shapes it. */

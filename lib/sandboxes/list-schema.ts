@@ -5,15 +5,19 @@
 import { z } from "zod";
 import { SandboxStatus } from "../generated/portal/enums";
 import type { SortSpec } from "../lists/cursor";
+import type { ShownStatus } from "./labels";
 import { lenient, listQuerySchema, searchText, utcDay, type ListSort } from "../lists/schema";
 
 /** In the database's order (PostgreSQL sorts an enum by declaration): what a status sort and its cursor compare. */
 export const SANDBOX_STATUSES = Object.values(SandboxStatus);
 
+/** The statuses a sandbox shows (labels.ts), as the status filter takes them: a deletion under way too. */
+export const SHOWN_STATUSES: readonly ShownStatus[] = SANDBOX_STATUSES.flatMap((s): ShownStatus[] => (s === "DELETED" ? ["DELETING", s] : [s]));
+
 /** The filters both lists offer; `customer` is for staff (a customer's own tenant is the only one they see). */
 export const sandboxFilterShape = {
   q: lenient(searchText("Search")),
-  status: lenient(z.enum(SANDBOX_STATUSES)),
+  status: lenient(z.enum(SHOWN_STATUSES)),
   customer: lenient(searchText("Customer")),
   orderer: lenient(searchText("Ordered by")),
   from: lenient(utcDay("From")),
