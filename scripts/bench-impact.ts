@@ -21,6 +21,7 @@ import { EMPTY_CLASSIFICATION } from "../lib/sanitizer/classification";
 import { dropSandboxDatabase } from "../lib/sanitizer/drop";
 import { provisionSandbox } from "../lib/sanitizer/provision";
 import { freePort } from "../lib/testing/free-port";
+import { percentile } from "./bench/percentile";
 
 const run = promisify(execFile);
 const { values } = parseArgs({
@@ -60,7 +61,6 @@ async function workload(label: string): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 async function duringCopy(label: string, rateLimitMBps: number) {
   const name = `sbx_impact_${label}`;

@@ -7,6 +7,7 @@
  * The driver's own message never reaches a user: it may name hosts or SQL.
  */
 import { SanitizationError } from "./errors";
+import { formatDuration } from "../format";
 
 interface DriverError {
   code?: string;
@@ -27,11 +28,9 @@ export interface RunBounds {
   idleTimeoutMs: number;
 }
 
-const secondsOf = (ms: number) => `${Math.round(ms / 1000)} s`;
-const minutesOf = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 export function deadlineError(bounds: Pick<RunBounds, "deadlineMs">, cause?: unknown): SanitizationError {
-  return new SanitizationError("DEADLINE", `The copy did not finish within its deadline of ${minutesOf(bounds.deadlineMs)}.`, undefined, { cause });
+  return new SanitizationError("DEADLINE", `The copy did not finish within its deadline of ${formatDuration(bounds.deadlineMs)}.`, undefined, { cause });
 }
 
 export function classifyDriverError(error: unknown, bounds: RunBounds): SanitizationError | null {
@@ -39,7 +38,7 @@ export function classifyDriverError(error: unknown, bounds: RunBounds): Sanitiza
   if (code === "55P03") {
     return new SanitizationError(
       "PRODUCTION_BUSY",
-      `Production was busy: a table was locked by another session for more than ${secondsOf(bounds.lockTimeoutMs)}.`,
+      `Production was busy: a table was locked by another session for more than ${formatDuration(bounds.lockTimeoutMs)}.`,
       undefined,
       { cause: error },
     );
@@ -47,14 +46,14 @@ export function classifyDriverError(error: unknown, bounds: RunBounds): Sanitiza
   if (code === "57014" && /statement timeout/.test(message)) return deadlineError(bounds, error);
   // pg's own words when connectionTimeoutMillis passes: the server took the connection and never answered.
   if (code === "" && message === "timeout expired") {
-    return new SanitizationError("CONNECTION_LOST", `Production did not answer the copy's connection within ${secondsOf(bounds.connectTimeoutMs)}.`, undefined, {
+    return new SanitizationError("CONNECTION_LOST", `Production did not answer the copy's connection within ${formatDuration(bounds.connectTimeoutMs)}.`, undefined, {
       cause: error,
     });
   }
   if (code === "25P03") {
     return new SanitizationError(
       "CONNECTION_LOST",
-      `Production closed the copy's session because the copy stalled for more than ${secondsOf(bounds.idleTimeoutMs)}.`,
+      `Production closed the copy's session because the copy stalled for more than ${formatDuration(bounds.idleTimeoutMs)}.`,
       undefined,
       { cause: error },
     );

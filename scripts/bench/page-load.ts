@@ -6,6 +6,7 @@
  */
 import autocannon from "autocannon";
 import { totpCode } from "../../lib/auth/totp";
+import { percentile } from "./percentile";
 
 export interface PageFigures {
   page: string;
@@ -34,10 +35,6 @@ export async function signInCookie(baseUrl: string, email: string, password: str
   const session = answer.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.includes("session-token="));
   if (!session) throw new Error(`signing in as ${email} failed (HTTP ${answer.status})`);
   return session;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 /** `connections` users requesting `path` back to back for `seconds`, after a short warm-up. */

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { formatDuration } from "@/lib/format";
+import { formatBytes, formatDuration } from "@/lib/format";
 import type { ProgressSnapshot } from "@/lib/sandboxes/queries";
 import { pageIsBehind } from "@/lib/sandboxes/progress-sync";
 import { progressAnnouncement } from "@/lib/sandboxes/progress-announcement";
@@ -170,9 +170,8 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
 function countText(step: ProgressStep): string {
   const done = step.done ?? 0;
   const total = step.total ?? 0;
-  if (step.unit === "bytes") return `${mb(done)} of ${mb(total)} copied`;
+  if (step.unit === "bytes") return `${formatBytes(done)} of ${formatBytes(total)} copied`;
   if (step.unit === "checks") return `${number.format(done)} of ${number.format(total)} checks`;
   return `${number.format(done)} of ${number.format(total)} rows copied`;
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
