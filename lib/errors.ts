@@ -3,7 +3,7 @@
  * one place that maps codes to the words a user sees. Database and driver
  * messages never reach the browser.
  */
-export const ERROR_CODES = {
+const ERROR_CODES = {
   UNAUTHENTICATED: "Your session has ended. Please sign in again.",
   FORBIDDEN: "You do not have permission to do that.",
   NOT_FOUND: "That item does not exist or you have no access to it.",

@@ -76,7 +76,7 @@ const NOT_A_FIELD = "Not a field of this request.";
 const MAX_FIELD_ERRORS = 50;
 
 /** Field errors keyed by dotted path, so nested form fields map onto react-hook-form names. */
-export function flattenFieldErrors(error: z.ZodError): Record<string, string[]> {
+function flattenFieldErrors(error: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of error.issues.slice(0, MAX_FIELD_ERRORS)) {
     // A strict schema's keys it does not read: each named as its own field.

@@ -9,7 +9,7 @@ export function tokenScope(actor: Actor): Prisma.ApiTokenWhereInput {
 
 export type TokenState = "active" | "expired" | "revoked";
 
-export function tokenState(token: { expiresAt: Date; revokedAt: Date | null }, now = new Date()): TokenState {
+function tokenState(token: { expiresAt: Date; revokedAt: Date | null }, now = new Date()): TokenState {
   if (token.revokedAt) return "revoked";
   return token.expiresAt <= now ? "expired" : "active";
 }

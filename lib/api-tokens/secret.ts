@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 
-export const TOKEN_PREFIX = "sbp_";
+const TOKEN_PREFIX = "sbp_";
 const TOKEN_SHAPE = /^sbp_[A-Za-z0-9_-]{43}$/;
 
 export function newTokenSecret(): { token: string; hash: string; prefix: string } {

@@ -64,7 +64,7 @@ export function apiRoute<Params>(scope: ApiScope, handler: (caller: ApiCaller, r
  * send megabytes whose validation held the server's one thread for seconds, and
  * whose answer (an error per item) exhausted its memory, for every tenant.
  */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** `request` with its body read, refused with 413 as soon as it is known to exceed MAX_BODY_BYTES. */
 async function withBoundedBody(request: Request): Promise<Request> {

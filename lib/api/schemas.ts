@@ -24,7 +24,7 @@ export const ProblemSchema = z
   })
   .register(apiSchemas, { id: "Problem", description: "Problem details (RFC 9457); `code` is stable." });
 
-export const SandboxSchema = z
+const SandboxSchema = z
   .object({
     id: z.string(),
     name: z.string(),

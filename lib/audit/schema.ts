@@ -78,7 +78,7 @@ const cursorSchema = z.string().transform((value, ctx): AuditCursor => {
   return { createdAt, id: match[2]! };
 });
 
-export const auditQuerySchema = z
+const auditQuerySchema = z
   .object({
     who: optional(searchText("Who")),
     tenant: optional(searchText("Customer")),
@@ -96,7 +96,7 @@ export type AuditQuery = z.output<typeof auditQuerySchema>;
 export type AuditFilter = Omit<AuditQuery, "before" | "after">;
 
 /** The filters as typed in the URL (empty ones left out), for links that keep them. */
-export const AUDIT_FILTER_KEYS = ["who", "tenant", "sandbox", "action", "from", "to"] as const;
+const AUDIT_FILTER_KEYS = ["who", "tenant", "sandbox", "action", "from", "to"] as const;
 
 export const auditFilterParams = (raw: RawSearchParams): URLSearchParams => keptParams(raw, AUDIT_FILTER_KEYS);
 

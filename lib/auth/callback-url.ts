@@ -4,7 +4,7 @@
  * browser resolves it against the origin it is already on (a portal opened on
  * another host name keeps its cookie). Everything else falls back to "/".
  */
-export const HOME_PATH = "/";
+const HOME_PATH = "/";
 
 /**
  * The safe, same-origin path of `raw`, or "/". `origins` are the origins an

@@ -32,7 +32,7 @@ import { clearPasswordLocks, clientBlock, reserveAttempt, type ThrottleKey } fro
 
 export { RESET_MINUTES };
 /** Links mailed to one account in an hour, at most: a stranger who knows the address cannot fill its mailbox. */
-export const RESETS_PER_HOUR = 3;
+const RESETS_PER_HOUR = 3;
 /** Requests from one client block in the sign-in lock's window, whatever addresses they name. */
 const REQUESTS_PER_CLIENT = 10;
 

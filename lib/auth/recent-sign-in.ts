@@ -16,7 +16,7 @@ export function signedInRecently(actor: Actor, now = new Date()): boolean {
   return age >= -60_000 && age <= RECENT_SIGN_IN_MINUTES * 60_000;
 }
 
-export const SIGN_IN_AGAIN_WORDS = `For your security, a token is made only within ${RECENT_SIGN_IN_MINUTES} minutes of signing in. Sign in again, then create it.`;
+const SIGN_IN_AGAIN_WORDS = `For your security, a token is made only within ${RECENT_SIGN_IN_MINUTES} minutes of signing in. Sign in again, then create it.`;
 
 export function assertSignedInRecently(actor: Actor, now = new Date()): void {
   if (!signedInRecently(actor, now)) throw new AppError("FORBIDDEN", SIGN_IN_AGAIN_WORDS);

@@ -5,7 +5,7 @@
  */
 import { generate, generateSecret, generateURI, verify } from "otplib";
 
-export const TOTP_ISSUER = "Sandbox Portal";
+const TOTP_ISSUER = "Sandbox Portal";
 const STEP_SECONDS = 30;
 
 /** A fresh base32 secret of 160 bits (RFC 4226's recommended length). */

@@ -11,7 +11,7 @@ import type { Actor } from "./policy";
 import { acceptedTimeStep, newTotpSecret, totpUri } from "./totp";
 import { OFFER_GONE } from "./two-factor-words";
 
-export const OFFER_MINUTES = 15;
+const OFFER_MINUTES = 15;
 
 interface Offer {
   secret: string;

@@ -1,11 +1,11 @@
 /** The best-practices checklist: its fixes and manual ticks, shared by the buttons and the actions. Isomorphic. */
 import { z } from "zod";
 
-export const CHECKLIST_FIXES = ["optIns", "erpAutoSync", "pauseTasks", "resumeKeptTasks", "hideAppPanels"] as const;
+const CHECKLIST_FIXES = ["optIns", "erpAutoSync", "pauseTasks", "resumeKeptTasks", "hideAppPanels"] as const;
 export type ChecklistFix = (typeof CHECKLIST_FIXES)[number];
 
 /** Items a person confirms by hand: nothing in the database can tell. */
-export const CHECKLIST_TICKS = ["apps-signed-up-again", "not-a-backup", "dead-end"] as const;
+const CHECKLIST_TICKS = ["apps-signed-up-again", "not-a-backup", "dead-end"] as const;
 export type ChecklistTickItem = (typeof CHECKLIST_TICKS)[number];
 
 export const fixChecklistSchema = z.object({

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 
-export const SIGN_IN_PLACEHOLDER = "{sandboxCustomerId}";
+const SIGN_IN_PLACEHOLDER = "{sandboxCustomerId}";
 export const DEFAULT_SIGN_IN_URL_TEMPLATE = `https://sod.superoffice.com/${SIGN_IN_PLACEHOLDER}`;
 
 /** The address for one sandbox key; the key is URL-encoded, so a strange key cannot change the host or path. */

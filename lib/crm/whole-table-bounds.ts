@@ -22,7 +22,7 @@ export interface WholeTableBounds {
   totalBytes: number;
 }
 
-export const WHOLE_TABLE_BOUNDS: WholeTableBounds = { rows: 10_000, valueBytes: 64 * 1024, totalBytes: 16 * 1024 * 1024 };
+const WHOLE_TABLE_BOUNDS: WholeTableBounds = { rows: 10_000, valueBytes: 64 * 1024, totalBytes: 16 * 1024 * 1024 };
 
 /** What is read whole: `columns` of `table`'s rows (those matching `where`, a condition of the portal's own). */
 export interface WholeRead {

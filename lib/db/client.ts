@@ -48,7 +48,7 @@ export function cutOnAbort<T extends pg.Client | pg.PoolClient>(client: T, signa
  * answering, and `end()` waits for it. The socket is destroyed, so every query in
  * flight rejects ("Connection terminated") and the server, if alive, ends the session.
  */
-export function cutConnection(client: pg.Client | pg.PoolClient): void {
+function cutConnection(client: pg.Client | pg.PoolClient): void {
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 

@@ -13,7 +13,7 @@ import { quoteIdent } from "./urls";
 import { forget, loadEmbeddedPostgres, remember } from "./embedded-postgres";
 
 /** The embedded server's role for sandboxes: LOGIN CREATEDB and nothing more. */
-export const SANDBOX_ROLE = "sandbox_maker";
+const SANDBOX_ROLE = "sandbox_maker";
 
 export interface LocalServer {
   /** postgres://user:password@127.0.0.1:port/postgres */

@@ -84,7 +84,7 @@ export function tlsShown(url: string): string {
 }
 
 /** Whether the operator requires checked TLS to every database over the network (REQUIRE_DATABASE_TLS). */
-export function tlsRequired(): boolean {
+function tlsRequired(): boolean {
   return process.env.REQUIRE_DATABASE_TLS === "true";
 }
 

@@ -32,7 +32,7 @@ export function parseProxyTrust(list: string | undefined, hops: number | undefin
  * "::ffff:192.0.2.1" (IPv4 on a dual-stack socket) is 192.0.2.1; a port some proxies
  * append ("192.0.2.1:54321", "[2001:db8::1]:443") is not part of the address.
  */
-export function normalizeAddress(address: string): string {
+function normalizeAddress(address: string): string {
   const trimmed = address.trim();
   const withoutPort = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(trimmed)?.[1] ?? /^\[([^\]]+)\](?::\d+)?$/.exec(trimmed)?.[1] ?? trimmed;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(withoutPort);

@@ -4,7 +4,7 @@
  * scripts carrying this request's nonce (Next.js puts it on its own scripts)
  * and what they load ('strict-dynamic'): no inline script an attacker could inject.
  */
-export function contentSecurityPolicy(nonce: string, options: { development: boolean }): string {
+function contentSecurityPolicy(nonce: string, options: { development: boolean }): string {
   return [
     "default-src 'self'",
     // React's development build needs eval for its error overlays; production never does.

@@ -38,7 +38,7 @@ import { listServerUse, roomFor } from "../sandbox-servers/use";
 type Tx = Prisma.TransactionClient;
 
 /** The longest a run waits for room before its attempts go on (from when it was asked for). */
-export const ROOM_WAIT_LIMIT_MS = 6 * 60 * 60 * 1000;
+const ROOM_WAIT_LIMIT_MS = 6 * 60 * 60 * 1000;
 
 /** Runs that write a copy into their sandbox server; a deletion only drops a database. */
 const COPY_KINDS = ["PROVISION", "REFRESH"] as const;
@@ -105,7 +105,7 @@ export async function lockServerLine(tx: Tx, server: string): Promise<void> {
 }
 
 /** Copies writing into the sandbox server `server` now. */
-export function copiesRunningOn(server: string, tx: Tx = db): Promise<number> {
+function copiesRunningOn(server: string, tx: Tx = db): Promise<number> {
   return tx.sandboxRun.count({ where: { status: "RUNNING", kind: { in: [...COPY_KINDS] }, sandboxServer: server } });
 }
 

@@ -21,7 +21,7 @@ import { FAILURES_NEEDING_A_MATCH } from "../sandboxes/retry-rules";
 import { retryFailedRun } from "../sandboxes/mutations";
 
 /** The window, as the overview's list of failures: runs that failed longer ago have been looked at, or given up on. */
-export const RETRY_WINDOW_MS = 24 * 3600_000;
+const RETRY_WINDOW_MS = 24 * 3600_000;
 /** At most this many per press: each is a transaction and a job, and the queue takes them in turn anyway. */
 export const RETRY_BATCH = 100;
 

@@ -5,8 +5,8 @@
 import { z } from "zod";
 import { MAX_SANDBOX_USERS, SANDBOX_KINDS, USER_PLANS, type UserPlan } from "../sanitizer/options";
 
-export const NAME_MIN = 3;
-export const NAME_MAX = 40;
+const NAME_MIN = 3;
+const NAME_MAX = 40;
 export const NAME_RULE_TEXT = `${NAME_MIN}–${NAME_MAX} characters: letters of any language (æ, ø, å, é, ü…), digits, spaces, hyphens (-) and underscores (_); start with a letter or digit.`;
 /** Per plan type; a sandbox is for testing, not a second production. */
 export const MAX_PLANS_PER_TYPE = 100;
@@ -19,7 +19,7 @@ const planCount = z
   .min(0, { error: "Enter 0 or more." })
   .max(MAX_PLANS_PER_TYPE, { error: `At most ${MAX_PLANS_PER_TYPE} per plan type.` });
 
-export const planCountsSchema = z
+const planCountsSchema = z
   .object(Object.fromEntries(USER_PLANS.map((p) => [p, planCount])) as Record<UserPlan, typeof planCount>)
   .superRefine((counts, ctx) => {
     const total = totalPlans(counts);

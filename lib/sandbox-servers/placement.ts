@@ -64,7 +64,7 @@ function pinnedPlacement(server: ServerUse, customerId: string): string {
 }
 
 /** The server with the most free capacity; ties to fewer databases, then by name. */
-export function bestServer(servers: ServerUse[], defaultMaxRuns: number): ServerUse | null {
+function bestServer(servers: ServerUse[], defaultMaxRuns: number): ServerUse | null {
   const ranked = servers
     .map((use) => ({ use, free: freeShare(use, defaultMaxRuns) }))
     .sort((a, b) => b.free - a.free || a.use.databases - b.use.databases || a.use.name.localeCompare(b.use.name));

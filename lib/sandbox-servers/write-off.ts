@@ -44,7 +44,7 @@ export interface WriteOffOutcome {
 }
 
 /** The reason, as its sandboxes' people read it: one line, not empty, not a page. */
-export const WRITE_OFF_REASON_MAX = 300;
+const WRITE_OFF_REASON_MAX = 300;
 
 /** An error PostgreSQL itself gave (a SQLSTATE), as against a connection that could not be made. */
 const SQLSTATE = /^[0-9A-Z]{5}$/;

@@ -70,7 +70,7 @@ export function baseCopyBytes(footprint: ProductionFootprint, kind: SandboxKind 
 export const PSEUDONYMISED_TIME_FACTOR = 3.5;
 
 /** The factor a pseudonymised copy's estimate takes with `throughput`: the tenant's learned one, else the measured one. */
-export const pseudonymisedFactorOf = (throughput: Pick<Throughput, "pseudonymisedFactor">): number => throughput.pseudonymisedFactor ?? PSEUDONYMISED_TIME_FACTOR;
+const pseudonymisedFactorOf = (throughput: Pick<Throughput, "pseudonymisedFactor">): number => throughput.pseudonymisedFactor ?? PSEUDONYMISED_TIME_FACTOR;
 
 /** Why a pseudonymised copy's estimate is longer, in words: as the tenant's own copies showed, or in general. */
 export function pseudonymisingTakes(throughput: Pick<Throughput, "pseudonymisedFactor">): string {

@@ -15,7 +15,7 @@ export const SANDBOX_STATUSES = Object.values(SandboxStatus);
 export const SHOWN_STATUSES: readonly ShownStatus[] = SANDBOX_STATUSES.flatMap((s): ShownStatus[] => (s === "DELETED" ? ["DELETING", s] : [s]));
 
 /** The filters both lists offer; `customer` is for staff (a customer's own tenant is the only one they see). */
-export const sandboxFilterShape = {
+const sandboxFilterShape = {
   q: lenient(searchText("Search")),
   status: lenient(z.enum(SHOWN_STATUSES)),
   customer: lenient(searchText("Customer")),

@@ -40,7 +40,7 @@ import {
  * was given access in the wizard and still has it (a portal account is matched
  * to a CRM user by the address production holds for that user).
  */
-export function visibleSandboxes(actor: Actor): Prisma.SandboxWhereInput {
+function visibleSandboxes(actor: Actor): Prisma.SandboxWhereInput {
   if (isStaff(actor)) return {};
   const ownTenant = { tenantId: actor.tenantId ?? "__none__" };
   if (actor.role !== "CUSTOMER_USER") return ownTenant;
@@ -205,7 +205,7 @@ export async function getLatestReport(actor: Actor, sandboxId: string) {
   return run ? getRunReport(actor, sandboxId, run.id) : null;
 }
 
-export function asProgress(value: unknown): RunProgress {
+function asProgress(value: unknown): RunProgress {
   const steps = (value as { steps?: unknown } | null)?.steps;
   return { steps: Array.isArray(steps) ? (steps as RunProgress["steps"]) : [] };
 }

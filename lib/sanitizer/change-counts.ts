@@ -17,7 +17,7 @@ import { publicTable } from "./sql";
 export type Aggregate = Pick<ChangeCount, "aggregate" | "outsideScope">;
 
 /** One scalar subquery giving `bigint[]`: each aggregate over the table's rows (or its rows in scope), in order. */
-export function aggregatesSql(plan: Pick<TablePlan, "table" | "scope">, aggregates: readonly Aggregate[]): string {
+function aggregatesSql(plan: Pick<TablePlan, "table" | "scope">, aggregates: readonly Aggregate[]): string {
   const from = publicTable(plan.table);
   if (!plan.scope) return `(SELECT ARRAY[${aggregates.map((a) => `(${a.aggregate})::bigint`).join(", ")}]::bigint[] FROM ${from})`;
   const inScope = aggregates.filter((a) => !a.outsideScope);
@@ -27,7 +27,7 @@ export function aggregatesSql(plan: Pick<TablePlan, "table" | "scope">, aggregat
 }
 
 /** The changes a statement must count on production: those the copy cannot give (ChangeCount.fromCopy). */
-export const countedOnProduction = <C extends Pick<ChangeCount, "fromCopy">>(changes: readonly C[]): C[] => changes.filter((c) => !c.fromCopy);
+const countedOnProduction = <C extends Pick<ChangeCount, "fromCopy">>(changes: readonly C[]): C[] => changes.filter((c) => !c.fromCopy);
 
 /** One plan's copy of (part of) a table: what production counted for it, and the rows it loaded. */
 export interface CopiedPart {

@@ -50,7 +50,7 @@ const objectSchema = z
     error: "has an executable part: it can only be left out (\"leave-out\").",
   });
 
-export const classificationSchema = z
+const classificationSchema = z
   .object({
     $comment: z.union([z.string(), z.array(z.string())]).optional(),
     columns: z.record(columnKey, z.enum(COLUMN_TREATMENTS)).default({}),

@@ -25,7 +25,7 @@ export interface PaceBounds {
   everyMs: number;
 }
 
-export const PACE_BOUNDS: PaceBounds = { graceMs: 120_000, everyMs: 10_000 };
+const PACE_BOUNDS: PaceBounds = { graceMs: 120_000, everyMs: 10_000 };
 
 export interface CopyPace {
   /** Aborted, with a DEADLINE SanitizationError as its reason, when the copy would not finish in time. */

@@ -42,7 +42,7 @@ export const KIND_LABEL: Record<SandboxKind, string> = { full: "Full copy", part
  * Rule 18: people's and companies' identifying values as in production, or replaced by
  * consistent fake ones (lib/sanitizer/pseudonyms/); documents' contents are then not copied.
  */
-export const PERSONAL_DATA = ["keep", "pseudonymise"] as const;
+const PERSONAL_DATA = ["keep", "pseudonymise"] as const;
 export type PersonalDataChoice = (typeof PERSONAL_DATA)[number];
 export const PERSONAL_DATA_LABEL: Record<PersonalDataChoice, string> = { keep: "Keep as in production", pseudonymise: "Pseudonymise" };
 
@@ -82,7 +82,7 @@ const MAX_KEPT_TASKS = 1000;
  * so the same share picks the same companies on every refresh), those changed since
  * a date, or named ones. Named ids are checked against production by the wizard.
  */
-export const partialShareSchema = z.discriminatedUnion("by", [
+const partialShareSchema = z.discriminatedUnion("by", [
   z.object({
     by: z.literal("percent"),
     percent: z

@@ -9,10 +9,10 @@ import type pg from "pg";
 import { quoted } from "../untrusted-text";
 
 /** Kinds an object may be classified `copy` for: no executable part (rule 0). */
-export const COPYABLE_KINDS = ["primary key", "unique constraint", "foreign key", "index", "sequence", "enum type"] as const;
+const COPYABLE_KINDS = ["primary key", "unique constraint", "foreign key", "index", "sequence", "enum type"] as const;
 
 /** Kinds that can only be left out: each has an expression, code or behaviour of its own. */
-export const EXECUTABLE_KINDS = [
+const EXECUTABLE_KINDS = [
   "check constraint",
   "exclusion constraint",
   "default",

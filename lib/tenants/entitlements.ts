@@ -48,7 +48,7 @@ export async function entitlementUse(tenantId: string, client: Client = db): Pro
  * What an order (or a change of one, `replacing` the order's plans as they were)
  * would take beyond the entitlements, in plain words; empty when it fits.
  */
-export function beyondEntitlements(use: EntitlementUse, planCounts: Record<UserPlan, number>, replacing?: Record<UserPlan, number>): string[] {
+function beyondEntitlements(use: EntitlementUse, planCounts: Record<UserPlan, number>, replacing?: Record<UserPlan, number>): string[] {
   const problems: string[] = [];
   const { entitled, used } = use.sandboxes;
   if (!replacing && entitled !== null && used + 1 > entitled) {
@@ -72,7 +72,7 @@ export function beyondEntitlements(use: EntitlementUse, planCounts: Record<UserP
  * agreement filed orders it never set up (the API takes 120 a minute) until no server
  * had room for any other customer's.
  */
-export const MAX_AWAITING_SETUP = 5;
+const MAX_AWAITING_SETUP = 5;
 
 /**
  * Refuses a customer admin's order beyond the entitlements, or beyond MAX_AWAITING_SETUP; staff orders pass (a

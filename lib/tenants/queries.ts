@@ -65,7 +65,7 @@ export function readTenantPage(query: Partial<TenantListQuery> = {}, { pageSize 
  * says the size is still being read; the reading goes on, and the next view within a
  * minute shows it (recentReadings).
  */
-export const LIST_SIZE_WAIT_MS = 2_000;
+const LIST_SIZE_WAIT_MS = 2_000;
 
 /** What the list shows of a production's size: its bytes, or why not (a customer that left has none to read). */
 export type ShownSize = number | "unreachable" | "still reading" | "customer left";

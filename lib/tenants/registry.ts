@@ -111,7 +111,7 @@ async function pinnableServer(url: string): Promise<PinnedServer> {
 }
 
 /** Production must be reachable read-only, match the contract, and be a production (never a sandbox: rule 15). */
-export async function assertUsableProduction(url: string, customerId: string): Promise<void> {
+async function assertUsableProduction(url: string, customerId: string): Promise<void> {
   let client: pg.Client;
   try {
     client = await openProductionClient(url, { connectionTimeoutMillis: 5000, ...givingUpAfter() });

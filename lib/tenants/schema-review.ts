@@ -85,7 +85,7 @@ export async function reviewProductionSchema(tenantId: string): Promise<SchemaRe
   return withProduction(tenantId, (client) => reviewSchema(client, classification));
 }
 
-export async function reviewSchema(client: pg.ClientBase, classification: Classification): Promise<SchemaReview> {
+async function reviewSchema(client: pg.ClientBase, classification: Classification): Promise<SchemaReview> {
   const schema = await readSourceSchema(client);
   const { drift, problems } = await findDrift(client, schema, classification);
   const tables = new Map(schema.tables.map((t) => [t.name, { columns: t.columns.length, byName: new Map(t.columns.map((c) => [c.name, c])) }]));

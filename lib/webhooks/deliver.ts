@@ -26,7 +26,7 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** Longer than an attempt can take: until then a claimed delivery is another worker's. */
 const CLAIM_LEASE_MS = ATTEMPT_TIMEOUT_MS * 4;
 /** A tenant's attempts in flight at once, across all workers (each has WEBHOOK_SENDERS senders). */
-export const SENDING_PER_TENANT = 2;
+const SENDING_PER_TENANT = 2;
 /** A tenant's due deliveries one sweep queues at most; the rest wait for the next sweeps. */
 export const DUE_PER_TENANT_PER_SWEEP = 50;
 /** A delivery whose tenant had no room in flight is offered again this soon (the sweep is 15 s apart). */

@@ -14,14 +14,14 @@ import type { LookupFunction } from "node:net";
 import { isRefusedAddress } from "./targets";
 
 /** The longest a lookup may take before the attempt fails as "could not be looked up just now". */
-export const LOOKUP_TIMEOUT_MS = 5_000;
+const LOOKUP_TIMEOUT_MS = 5_000;
 
 export class RefusedTarget extends Error {
   readonly code = "SANDBOX_PORTAL_REFUSED_TARGET";
 }
 
 /** A name that did not resolve; `code` is ENOTFOUND (no such name) or EAI_AGAIN (no answer in time, or a failing server). */
-export class LookupFailed extends Error {
+class LookupFailed extends Error {
   constructor(readonly code: "ENOTFOUND" | "EAI_AGAIN") {
     super(code);
   }

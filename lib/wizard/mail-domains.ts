@@ -7,7 +7,7 @@
  */
 import { DEFAULT_INVALIDATION_DOMAIN } from "../sanitizer/options";
 
-export const WELL_KNOWN_MAIL_PROVIDERS = [
+const WELL_KNOWN_MAIL_PROVIDERS = [
   "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com", "icloud.com", "me.com",
   "mac.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "t-online.de", "yandex.ru", "yandex.com",
   "mail.ru", "zoho.com", "fastmail.com", "hey.com", "online.no", "hotmail.no", "live.no", "telia.com", "hotmail.se", "outlook.dk",

@@ -17,13 +17,13 @@ import type { RuleTable } from "../sanitizer/rules/rule";
 import { publicTable, quoteIdent } from "../sanitizer/sql";
 
 /** Values judged per free-text column. */
-export const FREE_TEXT_SAMPLE = 1_000;
+const FREE_TEXT_SAMPLE = 1_000;
 /**
  * Characters judged of each sampled value: production's values are as long as it makes
  * them (up to 1 GB), and a thousand whole message bodies could be more than the
  * portal's memory. A name past this point is not counted.
  */
-export const SAMPLED_CHARS = 16 * 1024;
+const SAMPLED_CHARS = 16 * 1024;
 const EXAMPLE_LENGTH = 100;
 
 export interface PersonalDataPreview {

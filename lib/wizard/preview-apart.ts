@@ -144,7 +144,7 @@ const PREVIEW_ENVIRONMENT = new Set([
  * customer's production, hostile input, and needs none of them. Its production URL and
  * the sandbox's pseudonym secret come in the request.
  */
-export function previewEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+function previewEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   // Next's types make NODE_ENV required; it is passed on when set.
   return Object.fromEntries(Object.entries(from).filter(([name]) => PREVIEW_ENVIRONMENT.has(name) || name.startsWith("PGSSL"))) as NodeJS.ProcessEnv;
 }

@@ -49,7 +49,7 @@ export const NO_ACCESS_REASON_MIN = 10;
  * What the admin confirmed against the wizard's advice: an invalidation domain that
  * could reach real people, and giving nobody access (with the reason, for the audit).
  */
-export const confirmationsSchema = z
+const confirmationsSchema = z
   .object({
     /** The invalidation domain confirmed to reach no one real; a changed domain needs a new confirmation. */
     realMailDomain: z.string().trim().toLowerCase().max(253).default(""),

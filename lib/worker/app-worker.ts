@@ -19,7 +19,7 @@ import { nodeCommand } from "./node-command";
 import { workerProcessEnv } from "./worker-process-env";
 
 /** The environment variable that tells a worker process it is a web app's own. */
-export const APP_WORKER_ENV = "SANDBOX_PORTAL_APP_WORKER";
+const APP_WORKER_ENV = "SANDBOX_PORTAL_APP_WORKER";
 
 /** A finished run as the metrics count it. */
 export interface FinishedRunFact {

@@ -19,9 +19,9 @@ import { countWorkerEvent } from "../observability/worker-counts";
 import type { FinishedRunFact } from "./app-worker";
 
 /** A follow-up taken this long ago and not done was its worker's last work, or failed: another takes it. */
-export const FOLLOW_UP_TAKEN_FOR_MS = 5 * 60_000;
+const FOLLOW_UP_TAKEN_FOR_MS = 5 * 60_000;
 /** A follow-up still failing a day after its run ended is given up, in the log: its notices would be stale news. */
-export const FOLLOW_UP_GIVEN_UP_AFTER_MS = 24 * 60 * 60_000;
+const FOLLOW_UP_GIVEN_UP_AFTER_MS = 24 * 60 * 60_000;
 
 export async function afterRunFinished(runId: string): Promise<void> {
   // Taken by one worker at a time: the sweep and the run's own worker never both tell its people.

@@ -27,7 +27,7 @@ import { ProgressBar } from "../../lib/progress-bar";
 import { terminalSafe } from "../../lib/untrusted-text";
 
 
-export async function findSandbox(flags: Flags) {
+async function findSandbox(flags: Flags) {
   const id = required(flags, "id");
   const sandbox = await db.sandbox.findUnique({ where: { id }, include: { tenant: { select: { customerId: true, companyName: true } } } });
   if (!sandbox) throw new CliError(`no sandbox with id ${id}`);

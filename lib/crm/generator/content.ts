@@ -16,7 +16,7 @@ export interface FileKind {
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]);
 
-export const FILE_KINDS: readonly FileKind[] = [
+const FILE_KINDS: readonly FileKind[] = [
   { ext: "pdf", mime: "application/pdf", weight: 40, signature: Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "latin1") },
   { ext: "docx", mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", weight: 18, signature: ZIP },
   { ext: "xlsx", mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", weight: 12, signature: ZIP },

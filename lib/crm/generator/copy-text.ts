@@ -25,7 +25,7 @@ function encodeValue(value: CopyValue): string {
 }
 
 /** One COPY text line, newline included. */
-export function copyLine(values: readonly CopyValue[]): string {
+function copyLine(values: readonly CopyValue[]): string {
   let line = "";
   for (let i = 0; i < values.length; i++) {
     if (i > 0) line += "\t";

@@ -24,9 +24,9 @@ export const PERSONAL_KINDS = [
 export type PersonalKind = (typeof PERSONAL_KINDS)[number];
 
 /** The classification treatments that are personal data (the rest: keep, clear). */
-export const CLASSIFIED_PERSONAL_KINDS = ["person-name", "phone", "address", "free-text", "email"] as const;
+const CLASSIFIED_PERSONAL_KINDS = ["person-name", "phone", "address", "free-text", "email"] as const;
 
-export const CONTRACT_PERSONAL_COLUMNS: Readonly<Record<string, Readonly<Record<string, PersonalKind>>>> = {
+const CONTRACT_PERSONAL_COLUMNS: Readonly<Record<string, Readonly<Record<string, PersonalKind>>>> = {
   associate: { username: "username", full_name: "person-name", email: "email" },
   company: { name: "company-name", org_number: "org-number", email: "email", phone: "phone", website: "website", address: "address", city: "city" },
   contact: { first_name: "person-name", last_name: "person-name", title: "job-title", email: "email", phone: "phone", mobile: "phone" },

@@ -5,7 +5,7 @@
  * nobody. A full name that contains one ("Grace Price") is still replaced as a whole,
  * and name columns are always pseudonymised.
  */
-export const COMMON_WORD_NAMES: ReadonlySet<string> = new Set([
+const COMMON_WORD_NAMES: ReadonlySet<string> = new Set([
   // English
   "april", "august", "autumn", "baker", "bell", "bill", "black", "blue", "bond", "brown", "buck", "bush",
   "carter", "case", "chance", "chase", "christian", "church", "clay", "cook", "cooper", "crystal", "dale",

@@ -175,7 +175,7 @@ export const isNullField = (data: Buffer, start: number, end: number) => end - s
 export const fieldValue = (data: Buffer, start: number, end: number) => decodeField(data.toString("utf8", start, end));
 
 /** Each chunk of whole rows of a `COPY … TO STDOUT`, one in memory at a time; `subject` and `maxRowBytes` as RowChunks takes them. */
-export async function forEachRowChunk(
+async function forEachRowChunk(
   client: pg.ClientBase,
   sql: string,
   subject: string,

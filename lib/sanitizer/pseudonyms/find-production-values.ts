@@ -31,7 +31,7 @@ import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, nor
 import { WordFilter, WordScanner } from "./word-scan";
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
-export const MIN_CHECKED_WORD = 4;
+const MIN_CHECKED_WORD = 4;
 /** The scrubber's phone numbers (scrubber.ts), without its word bounds: "tlf22334455" is found too. */
 const PHONE_IN_TEXT = /\+?\d[\d ().\u00a0\u202f-]{4,}\d/g;
 /** Most text has no digit at all: one test spares it the search for numbers. */

@@ -13,7 +13,7 @@ import { Scrubber } from "./scrubber";
 import type { ProductionValues, RawProductionValues } from "./values";
 
 /** What the report counts a rewritten value under (rule 18's change keys). */
-export const CHANGE_GROUP: Record<PersonalKind, string> = {
+const CHANGE_GROUP: Record<PersonalKind, string> = {
   "person-name": "names",
   username: "names",
   email: "e-mail addresses",

@@ -30,7 +30,7 @@ const LEGAL_FORM_WORDS = new Set([
  * "Nordvik AS"): alone, such a word is as often a word of the language or a place, and
  * replacing it wherever text has it would garble the text.
  */
-export function withoutLegalForm(company: string): string | null {
+function withoutLegalForm(company: string): string | null {
   const spans = [...company.matchAll(WORD)].map((m) => ({ word: m[0].toLowerCase(), start: m.index }));
   let kept = spans.length;
   while (kept > 0 && LEGAL_FORM_WORDS.has(spans[kept - 1]!.word)) kept--;

@@ -91,7 +91,7 @@ export const spelledOut = (word: string) => asciiFold(word.replace(SPELLED_OUT_L
  * ("søren" → "soren") and letters spelled out ("soeren"). Only spellings of plain
  * letters and digits: a word with letters that have no ASCII form has none.
  */
-export function asciiSpellings(word: string): string[] {
+function asciiSpellings(word: string): string[] {
   const out: string[] = [];
   for (const spelling of [asciiFold(word), spelledOut(word)]) {
     if (spelling !== word && /^[a-z0-9]+$/.test(spelling) && !out.includes(spelling)) out.push(spelling);
@@ -100,7 +100,7 @@ export function asciiSpellings(word: string): string[] {
 }
 
 /** Phone numbers shorter than this are not numbers anyone could be reached at (and would match too much). */
-export const MIN_PHONE_DIGITS = 6;
+const MIN_PHONE_DIGITS = 6;
 
 export interface RawProductionValues {
   firstNames: Iterable<string>;

@@ -165,7 +165,7 @@ export class WordScanner {
 }
 
 /** "0" to "9": the digits user names end with. */
-export function isAsciiDigit(unit: number): boolean {
+function isAsciiDigit(unit: number): boolean {
   return unit >= 48 && unit <= 57;
 }
 

@@ -4,7 +4,7 @@
  */
 import { check, offendingRows, type ContractRule } from "./rule";
 
-export function sandboxSerialNumber(companyName: string, serialNumber: string): string {
+function sandboxSerialNumber(companyName: string, serialNumber: string): string {
   return `Test Env - ${companyName}/${serialNumber}`;
 }
 

@@ -8,7 +8,7 @@ import { VALUE_DOMAINS } from "../../crm/contract";
 import { quoteLiteral, timestamptzLiteral } from "../sql";
 import { check, countWhere, offendingRows, type ContractRule } from "./rule";
 
-export const ACTIVE_TICKET_STATUSES = ["open", "pending", "postponed"] as const;
+const ACTIVE_TICKET_STATUSES = ["open", "pending", "postponed"] as const;
 const KNOWN_TICKET_STATUSES = VALUE_DOMAINS.flatMap((d) => (d.table === "ticket" && d.column === "status" && d.kind === "values" ? d.values : []));
 
 /** The status as the CRM reads it: case and surrounding spaces aside. */

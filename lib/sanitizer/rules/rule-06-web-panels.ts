@@ -29,7 +29,7 @@ import { check, type ContractRule } from "./rule";
 import { reachesService } from "./rule-06-service-reach";
 import { lookupTable } from "../../lookup-table";
 
-export const SCRIPT_VARIABLES = lookupTable({
+const SCRIPT_VARIABLES = lookupTable({
   ticket: "<csti>",
   rms: "<csrm>",
   customer: "<cscu>",

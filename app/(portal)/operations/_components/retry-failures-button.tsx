@@ -8,7 +8,7 @@ import type { RetriedFailures } from "@/lib/operations/retry-failures";
 const runs = (n: number) => (n === 1 ? "1 run" : `${n} runs`);
 
 /** What a press did, in one sentence: what was retried, and what had changed meanwhile. */
-export function retriedWords(o: RetriedFailures): string {
+function retriedWords(o: RetriedFailures): string {
   return [
     `Retried ${runs(o.retried)}: each is queued with its own choices.`,
     o.refused > 0 ? `${runs(o.refused)} had changed meanwhile (a run started, or the sandbox was deleted) and ${o.refused === 1 ? "was" : "were"} left as ${o.refused === 1 ? "it is" : "they are"}.` : "",

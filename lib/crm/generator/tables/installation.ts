@@ -17,7 +17,7 @@ export function installationSource(ctx: GeneratorContext): TableSource {
   };
 }
 
-export const SERVICE_SCRIPTS = ["ticket", "rms", "customer", "blogic"] as const;
+const SERVICE_SCRIPTS = ["ticket", "rms", "customer", "blogic"] as const;
 
 interface Panel {
   name: string;
