@@ -10,6 +10,7 @@ import { mkdir, readFile, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { quoteIdent } from "./urls";
+import { CATALOG_CHANGES_LOCK_KEY } from "./sandbox-role";
 import { forget, loadEmbeddedPostgres, remember } from "./embedded-postgres";
 
 /** The embedded server's role for sandboxes: LOGIN CREATEDB and nothing more. */
@@ -121,6 +122,9 @@ async function ensureSandboxRole(adminUrl: string, password: string): Promise<vo
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
+    // Every process started on the folder does this (the portal, a worker, each ops command):
+    // two at once failed with "tuple concurrently updated" on the role's catalog row.
+    await client.query("SELECT pg_advisory_lock($1)", [CATALOG_CHANGES_LOCK_KEY]);
     const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [SANDBOX_ROLE]);
     const attributes = `LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`;
     await client.query(`${rowCount ? "ALTER" : "CREATE"} ROLE ${quoteIdent(SANDBOX_ROLE)} ${attributes}`);

@@ -146,5 +146,14 @@ async function clusterId(client: pg.ClientBase): Promise<string | null> {
  * demo productions, when they share the server sandboxes are made on.
  */
 export async function closeToPublic(adminUrl: string, database: string): Promise<void> {
-  await oneOffQuery(adminUrl, `REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+  // In one transaction with the lock: the session ends with it, whatever happens.
+  await oneOffQuery(adminUrl, `BEGIN; SELECT pg_advisory_xact_lock(${CATALOG_CHANGES_LOCK_KEY}); REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(database)} FROM PUBLIC; COMMIT`);
 }
+
+/**
+ * Taken around the changes every start makes to the embedded server's catalogs (the
+ * sandbox role's attributes, the portal database's CONNECT): PostgreSQL refuses two
+ * concurrent updates of one catalog row ("tuple concurrently updated") rather than
+ * waiting, and processes start together (the portal and its worker, ops commands).
+ */
+export const CATALOG_CHANGES_LOCK_KEY = "7165092317720548609";
