@@ -73,6 +73,11 @@ describe("operator CLI: the sandbox server pool", () => {
     // What was not given stays as it was.
     expect(row).toEqual({ state: "ACTIVE", maxDatabases: null, bytes: "1610612736", maxConcurrentRuns: 3 });
     expect((await ops("server:drain", "--name", "nope")).stderr).toContain("No sandbox server is named nope.");
+    // Every flag is judged before anything changes: a bad capacity after a new URL moves nothing.
+    const half = await ops("server:set", "--name", "pg-eu-2", "--url", "postgres://maker:pw@127.0.0.1:1/postgres", "--max-runs", "0");
+    expect(half.code).toBe(1);
+    expect(half.stderr).toContain("--max-runs");
+    expect(half.stdout).not.toContain("from now on");
 
     const list = await ops("server:list");
     expect(list.stdout).toMatch(/pg-eu-2.*ACTIVE.*0 of no limit.*0 B of 1\.5 GB.*0 of 3/);

@@ -204,6 +204,36 @@ describe("operator CLI", () => {
     }
   }, 180_000);
 
+  it("checks its input before it changes anything, and says what is wrong on one line", async () => {
+    // A flag given twice acted on the last; now refused, before the portal database is even opened.
+    const twice = await ops("tenant:copy-rate", "--customer-id", "Cust10001", "--customer-id", "Cust10002", "--mbps", "5");
+    expect(twice).toMatchObject({ code: 1 });
+    expect(twice.stderr.trim()).toBe("error: --customer-id is given more than once: give it once");
+    for (const [args, words] of [
+      [["tenant:copy-rate", "--customer-id", "Cust10001", "--mbps", "0x10"], "--mbps must be a number of MB/s"],
+      [["tenant:copy-rate", "--customer-id", "Cust10001", "--mbps", "0.0001"], "at least 0.1 MB/s"],
+      [["tenant:entitle", "--customer-id", "Cust10001", "--sandboxes", "2147483648"], "--sandboxes must be a whole number"],
+      [["user:add", "--email", "evil@example.com", "--name", "Evil\u001b[2J", "--role", "operator"], "--name: Use letters, spaces, hyphens and apostrophes only."],
+      [["user:add", "--email", "long@example.com", "--name", "Long", "--role", "operator", "--password", "p".repeat(1025)], "--password must be at most 1024 characters"],
+      [["sandbox:report", "--id", "any", "--format", "xml"], "--format must be json or csv"],
+    ] as const) {
+      const refused = await ops(...args);
+      expect(refused.code, args.join(" ")).toBe(1);
+      expect(refused.stderr, args.join(" ")).toContain(words);
+      // One line: no stack trace, no source file (a password on the command line is warned of apart).
+      expect(refused.stderr.trim().split("\n").filter((line) => !/^(\[ops\]|warning:)/.test(line)), args.join(" ")).toHaveLength(1);
+      expect(refused.stderr).not.toMatch(/\.ts:\d+|^\s+at /m);
+    }
+    expect(await oneOffQuery(portalUrl, `SELECT count(*)::int AS n FROM "User" WHERE email IN ('evil@example.com', 'long@example.com')`)).toEqual([{ n: 0 }]);
+
+    // Pointed at a folder with no portal in it, it starts none: an empty portal took the commands after a mistyped DATA_DIR.
+    const nowhere = await makeTempDir("ops-no-portal-");
+    const empty = await opsWith({ DATABASE_URL: "", DATA_DIR: nowhere }, "tenant:list");
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("holds no portal: start the portal first");
+    expect(await readdir(nowhere)).toEqual([]);
+  });
+
   it("adds users with checks on role and tenant, changes roles and resets passwords", async () => {
     await withCust777();
     const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");
@@ -271,7 +301,10 @@ describe("operator CLI", () => {
       const back = await ops("user:enable", "--email", "leaver@example.com");
       expect(back.code, back.stderr).toBe(0);
       expect(await oneOffQuery(portalUrl, `SELECT "disabledAt" AS at FROM "User" WHERE email = 'leaver@example.com'`)).toEqual([{ at: null }]);
-      expect((await ops("user:enable", "--email", "leaver@example.com")).stderr).toContain("leaver@example.com is not disabled");
+      // Said again, as disabling twice is: nothing to do, and no failure for a script to stop on.
+      const again = await ops("user:enable", "--email", "leaver@example.com");
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain("leaver@example.com is not disabled: nothing to do");
       // Under the customer: everything this customer's accounts went through.
       const audit = await oneOffQuery<{ action: string }>(
         portalUrl,

@@ -3,7 +3,9 @@
  * Uses DATABASE_URL, or the embedded PostgreSQL like the portal does.
  */
 import { parseArgs } from "node:util";
-import { bootstrap } from "../lib/startup/bootstrap";
+import { bootstrap, type Bootstrapped } from "../lib/startup/bootstrap";
+import { AppError } from "../lib/errors";
+import { log, logToStandardError } from "../lib/observability/log";
 import { db } from "../lib/db/portal";
 import { CliError } from "./ops/cli-error";
 import { addTenant, classifyTenant, generateTenant, listTenants, offboardTenantCommand, setCopyRate, setProductionUrl, setTenantEntitlements } from "./ops/tenant-commands";
@@ -14,6 +16,7 @@ import { rotateSecrets } from "./ops/secret-commands";
 import { addServerCommand, drainServerCommand, listServersCommand, removeServerCommand, setServerCommand, undrainServerCommand, writeOffServerCommand } from "./ops/server-commands";
 
 import { withSecretsFromStdin, type Flags } from "./ops/flags";
+import { isConnectionFailure } from "../lib/db/connection-problem";
 import { terminalSafe } from "../lib/untrusted-text";
 import { portalLink } from "../lib/emails/render";
 
@@ -135,23 +138,68 @@ if (!entry) {
 
 /** Commands whose runs tell people by mail, with links to the portal. */
 const MAILING = new Set(["sandbox:create", "sandbox:refresh", "sandbox:delete"]);
+
+// Read before the portal database is opened (seconds): a mistyped flag is said at once.
+let flags: Flags;
+try {
+  flags = parseFlags(rest);
+} catch (error) {
+  console.error(`error: ${terminalSafe(error instanceof Error ? error.message : String(error))}`);
+  process.exit(1);
+}
 if (MAILING.has(command) && !process.env.NEXTAUTH_URL) {
   // The portal's own launcher sets it; a CLI run beside it does not know the portal's address.
   console.error(`[ops] NEXTAUTH_URL is not set: links in the mails this command's run sends point at ${portalLink("")}. Set it to the portal's public address.`);
 }
 
+// Its results are its standard output; what the runs it carries out log goes to standard error.
+logToStandardError();
 let code = 0;
-const { localServer } = await bootstrap({ log: (line) => console.error(`[ops] ${line}`) });
+let localServer: Bootstrapped["localServer"] = null;
 try {
-  const { values } = parseArgs({ args: rest, options: FLAGS, strict: true, allowPositionals: false });
-  await entry.run(await withSecretsFromStdin(values as Flags));
+  ({ localServer } = await bootstrap({ log: (line) => console.error(`[ops] ${line}`), existingPortalOnly: true }));
+  await entry.run(await withSecretsFromStdin(flags));
 } catch (error) {
   code = 1;
-  // A run's reason may hold production's names: no escape sequence of theirs reaches the operator's terminal.
-  if (error instanceof CliError) console.error(`error: ${terminalSafe(error.message)}`);
-  else console.error("error:", error instanceof Error ? terminalSafe(error.message) : error);
+  console.error(`error: ${terminalSafe(failureWords(error))}`);
 } finally {
-  await db.$disconnect();
-  await localServer?.stop();
+  await db.$disconnect().catch(() => undefined);
+  await localServer?.stop().catch(() => undefined);
 }
 process.exit(code);
+
+/**
+ * The flags, each at most once: `parseArgs` keeps the last of a repeated flag, and
+ * `--customer-id A --customer-id B` acted on B without a word.
+ */
+function parseFlags(args: string[]): Flags {
+  const { values, tokens } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false, tokens: true });
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    if (seen.has(token.name)) throw new CliError(`--${token.name} is given more than once: give it once`);
+    seen.add(token.name);
+  }
+  return values as Flags;
+}
+
+/**
+ * One line for the operator. The portal's own errors are written for people and say
+ * themselves; a database's or the system's (a Prisma dump names source files and code
+ * lines, a driver's may quote SQL or a host) are named by their kind, their details in
+ * the log line above.
+ */
+function failureWords(error: unknown): string {
+  if (error instanceof CliError || error instanceof AppError) return error.message;
+  if (!(error instanceof Error) || isForeign(error)) {
+    log.error(error, "ops command failed");
+    if (isConnectionFailure(error)) return "the portal database stopped answering; a run this command had under way is taken up again by the portal's workers";
+    return `the command failed unexpectedly (${error instanceof Error ? error.name : typeof error}); the log line above has the details`;
+  }
+  return error.message;
+}
+
+/** An error of Prisma's, of the PostgreSQL driver's (it has a severity) or of the system's (it has a syscall). */
+function isForeign(error: Error): boolean {
+  return error.name.startsWith("PrismaClient") || "severity" in error || "syscall" in error || isConnectionFailure(error);
+}

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** The shortest password the portal sets (the CLI's and a person's own); no longest but the sign-in form's bound. */
 export const PASSWORD_MIN_LENGTH = 12;
-const PASSWORD_MAX_LENGTH = 1024;
+export const PASSWORD_MAX_LENGTH = 1024;
 
 export const signInSchema = z.object({
   email: z.email("Enter a valid e-mail address").max(254),

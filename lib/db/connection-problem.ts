@@ -27,6 +27,21 @@ function codeOf(error: unknown): string {
   return cause && cause !== error ? codeOf(cause) : "";
 }
 
+/** Connection-level failures: class 08, a terminated or shut-down backend, a socket that went away; Prisma's own for a server out of reach. */
+const CONNECTION_CODES = new Set(["57P01", "57P02", "57P03", "53300", "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "P1001", "P1002", "P1017"]);
+/** The last one: a snapshot's exporting session died before another session could join it. */
+const CONNECTION_MESSAGES = /Connection terminated|not queryable|Client was closed|connection error|invalid snapshot identifier|Can't reach database server|Server has closed the connection/i;
+
+/** Whether `error` (or what caused it) is the connection to a database server failing, rather than a statement. */
+export function isConnectionFailure(error: unknown, seen = new Set<unknown>()): boolean {
+  if (error === null || typeof error !== "object" || seen.has(error)) return false;
+  seen.add(error);
+  const { code, originalCode, message, cause } = error as { code?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown };
+  for (const c of [code, originalCode]) if (typeof c === "string" && (CONNECTION_CODES.has(c) || c.startsWith("08"))) return true;
+  if (typeof message === "string" && CONNECTION_MESSAGES.test(message)) return true;
+  return isConnectionFailure(cause, seen);
+}
+
 /** What to check, as the end of "Cannot connect to …: " ("check its host, port, …" when not known). */
 export function connectionProblem(error: unknown): string {
   const code = codeOf(error);

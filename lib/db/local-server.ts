@@ -39,9 +39,14 @@ interface Credentials {
   sandboxRolePassword: string;
 }
 
+const clusterDirOf = (dataDir: string) => path.join(dataDir, "pg15");
+
+/** Whether `dataDir` holds a server already (initialised by an earlier start). */
+export const holdsLocalServer = (dataDir: string): boolean => existsSync(path.join(clusterDirOf(dataDir), "PG_VERSION"));
+
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { dataDir, throwaway = false } = options;
-  const clusterDir = path.join(dataDir, "pg15");
+  const clusterDir = clusterDirOf(dataDir);
   const credentialsFile = path.join(dataDir, "server.json");
   await mkdir(dataDir, { recursive: true });
   // The postgres OS user must be able to traverse to the data folder.
@@ -77,7 +82,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     onError: (e) => options.log?.(`postgres: ${String(e)}`),
   });
 
-  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
+  if (!holdsLocalServer(dataDir)) {
     await server.initialise();
   }
   await server.start();

@@ -140,6 +140,11 @@ const forward = (level: "error" | "warn" | "info" | "debug"): LogMethod =>
 /** `log.error(error, "what failed")`, `log.info({ sandboxId }, "what happened")`. */
 export const log = { error: forward("error"), warn: forward("warn"), info: forward("info"), debug: forward("debug") };
 
+/** A command-line tool's log lines go to standard error: its standard output is its results. */
+export function logToStandardError(): void {
+  root = createLogger(pino.destination({ dest: 2, sync: true }));
+}
+
 /** Tests: send every line to `destination` (at `level`) until the returned function restores the default. */
 export function captureLogs(destination: DestinationStream, level: LevelWithSilent = "debug"): () => void {
   const previous = root;

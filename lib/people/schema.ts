@@ -4,14 +4,16 @@ import { z } from "zod";
 export const PERSON_ROLES = ["CUSTOMER_USER", "CUSTOMER_ADMIN"] as const;
 
 /** A person a customer admin invites to the portal (lib/people/invite.ts). */
+/** A person's name as the portal takes it, from a customer admin or an operator: written into mails, so a name, not a message (no links, no digits). */
+export const personNameSchema = z
+  .string()
+  .trim()
+  .min(1, { message: "Enter the person's name.", abort: true })
+  .max(100, "Use at most 100 characters.")
+  .regex(/^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u, "Use letters, spaces, hyphens and apostrophes only.");
+
 export const invitePersonSchema = z.object({
-  // Written into a mail the portal sends a stranger: a name, not a message (no links, no digits).
-  name: z
-    .string()
-    .trim()
-    .min(1, { message: "Enter the person's name.", abort: true })
-    .max(100, "Use at most 100 characters.")
-    .regex(/^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u, "Use letters, spaces, hyphens and apostrophes only."),
+  name: personNameSchema,
   // As pasted from a mail client: spaces around it are not part of it.
   email: z
     .string()

@@ -46,6 +46,10 @@ describe("writing off a sandbox server lost for good", () => {
     // Asked carelessly: refused, nothing changed.
     await expect(writeOffServer("pg-lost", "pg-other", "disk lost", null, "operator CLI")).rejects.toThrow("confirm with its name exactly: pg-lost");
     await expect(writeOffServer("pg-lost", "pg-lost", "  ", null, "operator CLI")).rejects.toThrow("Say why the server is written off");
+    // Mailed to customers: no terminal escape (it reached their mails as it was typed), no bidirectional override.
+    for (const reason of ["disk lost \u001b[31mnow", "disk \u202egnissim"]) {
+      await expect(writeOffServer("pg-lost", "pg-lost", reason, null, "operator CLI")).rejects.toThrow("The reason can hold only words");
+    }
     // A server that answers with its sandboxes' databases is not lost: deleting them is the way, or a new address.
     await expect(writeOffServer("pg-lost", "pg-lost", "disk lost", null, "operator CLI")).rejects.toThrow("pg-lost answers and still holds 1 of its 1 sandbox database: it is not lost");
     await dropTestDatabase(copy);

@@ -62,6 +62,8 @@ export async function writeOffServer(
   const why = reason.replace(/\s+/g, " ").trim();
   if (!why) throw new SandboxServerError("Say why the server is written off: its sandboxes' people read it.");
   if (why.length > WRITE_OFF_REASON_MAX) throw new SandboxServerError(`The reason can be at most ${WRITE_OFF_REASON_MAX} characters.`);
+  // Mailed to customers and shown on their pages: a terminal's escape sequence or a bidirectional override has no place in it.
+  if (/[\p{Cc}\p{Cf}]/u.test(why)) throw new SandboxServerError("The reason can hold only words: no control or formatting characters.");
   await assertLost(server, answersAt);
 
   return db.$transaction(

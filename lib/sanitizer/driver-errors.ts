@@ -8,6 +8,7 @@
  */
 import { SanitizationError } from "./errors";
 import { formatDuration } from "../format";
+import { isConnectionFailure } from "../db/connection-problem";
 
 interface DriverError {
   code?: string;
@@ -16,10 +17,6 @@ interface DriverError {
   table?: string;
 }
 
-/** Connection-level failures: class 08, a terminated or shut-down backend, a socket that went away. */
-const CONNECTION_CODES = new Set(["57P01", "57P02", "57P03", "53300", "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"]);
-/** The last one: the snapshot's exporting session died before another session could join it. */
-const CONNECTION_MESSAGES = /Connection terminated|not queryable|Client was closed|connection error|invalid snapshot identifier/i;
 
 export interface RunBounds {
   connectTimeoutMs: number;
@@ -68,7 +65,7 @@ export function classifyDriverError(error: unknown, bounds: RunBounds): Sanitiza
       { cause: error },
     );
   }
-  if (CONNECTION_CODES.has(code) || code.startsWith("08") || CONNECTION_MESSAGES.test(message)) {
+  if (isConnectionFailure(error)) {
     return new SanitizationError("CONNECTION_LOST", "A connection to production or to the sandbox server was lost mid-run.", undefined, { cause: error });
   }
   return null;

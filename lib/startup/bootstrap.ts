@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { startLocalServer, ensureDatabase, type LocalServer } from "../db/local-server";
+import { ensureDatabase, holdsLocalServer, startLocalServer, type LocalServer } from "../db/local-server";
 import { withDatabase, withoutPasswords } from "../db/urls";
 import { applyMigrations, readMigrations } from "../db/migrate";
 import { newerMigration, newestMigration, outdatedWords, SCHEMA_VERSION_ENV } from "../db/schema-version";
@@ -25,11 +25,24 @@ export interface Bootstrapped {
   migrationsApplied: string[];
 }
 
-export async function bootstrap(options: { log?: (line: string) => void; migrate?: boolean } = {}): Promise<Bootstrapped> {
+/** Thrown for `existingPortalOnly` when the embedded server's folder holds no portal yet. */
+export class NoPortalHere extends Error {
+  override readonly name = "NoPortalHere";
+}
+
+/**
+ * `existingPortalOnly` (the operator CLI): with no DATABASE_URL, use the embedded portal
+ * DATA_DIR already holds, never start a new, empty one (a mistyped DATA_DIR made an empty
+ * portal, and the commands after it wrote into that).
+ */
+export async function bootstrap(options: { log?: (line: string) => void; migrate?: boolean; existingPortalOnly?: boolean } = {}): Promise<Bootstrapped> {
   const log = options.log ?? (() => undefined);
   loadDotEnv();
   let localServer: LocalServer | null = null;
   if (!process.env.DATABASE_URL) {
+    if (options.existingPortalOnly && !holdsLocalServer(path.join(DATA_DIR, "postgres"))) {
+      throw new NoPortalHere(`${DATA_DIR} holds no portal: start the portal first (npm run dev or npm start), or set DATA_DIR or DATABASE_URL to the portal's own`);
+    }
     const port = Number(process.env.EMBEDDED_PG_PORT ?? 5433);
     localServer = await startLocalServer({ dataDir: path.join(DATA_DIR, "postgres"), port, log });
     await ensureDatabase(localServer.adminUrl, PORTAL_DATABASE);

@@ -8,8 +8,13 @@ import { db } from "../db/portal";
 import { recordAudit } from "../audit/record";
 import { TenantSettingError } from "./setting-error";
 
-/** Up to 10 GB/s: anything above is a typo, not a cap. */
-const rateSchema = z.number().finite().min(0, "must be 0 (no cap) or more").max(10_000, "must be at most 10000 MB/s");
+/** Up to 10 GB/s: anything above is a typo, not a cap; below 0.1 MB/s (but 0, none) no copy would ever end. */
+const rateSchema = z
+  .number()
+  .finite()
+  .min(0, "must be 0 (no cap) or more")
+  .max(10_000, "must be at most 10000 MB/s")
+  .refine((v) => v === 0 || v >= 0.1, "must be 0 (no cap) or at least 0.1 MB/s: slower, a copy of a gigabyte takes days");
 
 /**
  * Sets the cap in MB/s (0: none), or `null` to follow COPY_RATE_LIMIT_MBPS again.

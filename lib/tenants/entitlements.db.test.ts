@@ -124,9 +124,11 @@ describe("entitlements", () => {
   });
 
   it("refuses nonsense from the CLI with a plain message", async () => {
-    await expect(setTenantEntitlements({ "customer-id": "Cust40001", sandboxes: "two" })).rejects.toThrow("--sandboxes must be a whole number or unlimited");
+    await expect(setTenantEntitlements({ "customer-id": "Cust40001", sandboxes: "two" })).rejects.toThrow("--sandboxes must be a whole number from 0 to 100000, or unlimited");
     await expect(setTenantEntitlements({ "customer-id": "Cust40001", plans: "gold=3" })).rejects.toThrow('unknown plan "gold"');
-    await expect(setTenantEntitlements({ "customer-id": "Cust40001", sandboxes: "-1" })).rejects.toThrow("whole number, 0 or more");
+    await expect(setTenantEntitlements({ "customer-id": "Cust40001", sandboxes: "-1" })).rejects.toThrow("--sandboxes must be a whole number from 0 to 100000");
+    // Past what PostgreSQL's integer holds: refused in words, not as Prisma's dump.
+    await expect(setTenantEntitlements({ "customer-id": "Cust40001", sandboxes: "2147483648" })).rejects.toThrow("--sandboxes must be a whole number from 0 to 100000");
     await expect(setTenantEntitlements({ "customer-id": "Cust99999", sandboxes: "1" })).rejects.toThrow("No tenant has customer id Cust99999");
   });
 

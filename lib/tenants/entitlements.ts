@@ -20,7 +20,9 @@ export interface EntitlementUse {
   plans: Record<UserPlan, { entitled: number | null; used: number }>;
 }
 
-const entitledPlansSchema = z.partialRecord(z.enum(USER_PLANS), z.number().int().min(0).max(100_000));
+/** The most of anything an agreement counts: more is a typo. */
+const MAX_ENTITLED = 100_000;
+const entitledPlansSchema = z.partialRecord(z.enum(USER_PLANS), z.number().int().min(0).max(MAX_ENTITLED));
 
 type Client = Prisma.TransactionClient | typeof db;
 
@@ -108,8 +110,9 @@ export interface Entitlements {
 
 /** Sets a tenant's entitlements (null: unlimited); audited with who set what. */
 export async function setEntitlements(customerId: string, entitlements: Entitlements, actorId: string | null, via: string): Promise<void> {
-  if (entitlements.sandboxes !== null && (!Number.isInteger(entitlements.sandboxes) || entitlements.sandboxes < 0)) {
-    throw new TenantSettingError("The number of sandboxes must be a whole number, 0 or more.");
+  // Bounded as the plans are: a larger number is a typo, and PostgreSQL's integer stops at 2^31 (a 500 with Prisma's dump).
+  if (entitlements.sandboxes !== null && (!Number.isInteger(entitlements.sandboxes) || entitlements.sandboxes < 0 || entitlements.sandboxes > MAX_ENTITLED)) {
+    throw new TenantSettingError(`The number of sandboxes must be a whole number from 0 to ${MAX_ENTITLED}.`);
   }
   const plans = entitlements.plans === null ? null : entitledPlansSchema.safeParse(entitlements.plans);
   if (plans && !plans.success) throw new TenantSettingError(`Plans are "<plan>=<count>" with plans ${USER_PLANS.join(", ")} and whole counts.`);

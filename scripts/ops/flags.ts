@@ -1,4 +1,5 @@
 /** The operator CLI's flags, as `node:util` parseArgs leaves them: read in one place. */
+import path from "node:path";
 import { EMPTY_PLAN_COUNTS } from "../../lib/orders/schema";
 import { USER_PLANS, type PartialShare, type SandboxOptionsInput, type UserPlan } from "../../lib/sanitizer/options";
 import { CliError } from "./cli-error";
@@ -9,6 +10,15 @@ export type Flags = Record<string, string | boolean | undefined>;
 export function text(flags: Flags, name: string): string | undefined {
   const value = flags[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * A file flag's path, from the folder the operator typed the command in: `npm run` starts
+ * the CLI in the project's folder, and says where it was called from in INIT_CWD.
+ */
+export function filePath(flags: Flags, name: string): string | undefined {
+  const value = text(flags, name);
+  return value === undefined ? undefined : path.resolve(process.env.INIT_CWD ?? process.cwd(), value);
 }
 
 /** A string flag that must be given, trimmed. */

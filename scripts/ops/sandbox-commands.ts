@@ -186,6 +186,8 @@ export async function sandboxStatus(flags: Flags): Promise<void> {
 }
 
 export async function sandboxReport(flags: Flags): Promise<void> {
+  const format = text(flags, "format") ?? "json";
+  if (format !== "json" && format !== "csv") throw new CliError("--format must be json or csv");
   const sandbox = await findSandbox(flags);
   const run = await db.sandboxRun.findFirst({
     where: { sandboxId: sandbox.id, status: "SUCCEEDED", report: { not: undefined }, kind: { not: "DELETE" } },
@@ -193,7 +195,7 @@ export async function sandboxReport(flags: Flags): Promise<void> {
   });
   if (!run?.report) throw new CliError(`sandbox ${sandbox.id} has no report yet`);
   const report = run.report as unknown as SanitizationReport;
-  const written = text(flags, "format") === "csv" ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+  const written = format === "csv" ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
   // On a terminal, production's text in the report writes no escape sequences; to a file or pipe it goes as it is.
   process.stdout.write(process.stdout.isTTY ? terminalSafe(written.replaceAll("\r\n", "\n")) : written);
 }

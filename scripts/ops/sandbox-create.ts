@@ -20,14 +20,24 @@ import { asUserPlan, defaultUsers } from "../../lib/wizard/defaults";
 import { assertOptionsFitOrder, confirmWizard, requireOpenWizard } from "../../lib/wizard/mutations";
 import { CliError } from "./cli-error";
 import { asCliError, fieldErrorsLine, optionIssues } from "./option-errors";
-import { kindFromFlags, personalDataFromFlags, required, text, type Flags, parsePlans } from "./flags";
+import { filePath, kindFromFlags, personalDataFromFlags, required, text, type Flags, parsePlans } from "./flags";
 import { carryOut } from "./sandbox-commands";
 
+/** The wizard's choices as a JSON file; which file is named when it cannot be read or is no JSON. */
+async function optionsFile(file: string): Promise<SandboxOptionsInput> {
+  const content = await readFile(file, "utf8").catch(() => {
+    throw new CliError(`cannot read --options file ${file}`);
+  });
+  try {
+    return JSON.parse(content) as SandboxOptionsInput;
+  } catch {
+    throw new CliError(`--options file ${file} is no JSON: give the wizard's choices as a JSON object`);
+  }
+}
+
 async function optionsFrom(flags: Flags): Promise<SandboxOptionsInput> {
-  const file = text(flags, "options");
-  const base: SandboxOptionsInput = file
-    ? (JSON.parse(await readFile(file, "utf8").catch(() => { throw new CliError(`cannot read --options file ${file}`); })) as SandboxOptionsInput)
-    : {};
+  const file = filePath(flags, "options");
+  const base: SandboxOptionsInput = file ? await optionsFile(file) : {};
   const documents = text(flags, "documents");
   const keepTasks = text(flags, "keep-tasks");
   return {

@@ -88,11 +88,8 @@ async function setState(flags: Flags, state: "ACTIVE" | "DRAINING"): Promise<voi
 
 /** `--rename`, any capacity flag, `--url`: only what is given changes. */
 export async function setServerCommand(flags: Flags): Promise<void> {
+  // Every flag is judged before anything changes: a bad --max-runs after a good --url moved the server and then failed.
   const url = text(flags, "url");
-  if (url !== undefined) {
-    const { name } = await guarded(() => changeServerUrl(serverName(flags), url, null, "operator CLI"));
-    console.log(`sandbox server ${name} is reached at ${serverNameOf(url)} from now on`);
-  }
   const changes: ServerChanges = {};
   const rename = text(flags, "rename");
   if (rename !== undefined) {
@@ -106,10 +103,13 @@ export async function setServerCommand(flags: Flags): Promise<void> {
   const capacity = capacityFromForm({ maxDatabases: "", maxTotalGb: "", maxConcurrentRuns: "", ...parsed.data });
   for (const field of ["maxDatabases", "maxConcurrentRuns"] as const) if (field in given) changes[field] = capacity[field];
   if ("maxTotalGb" in given) changes.maxTotalBytes = capacity.maxTotalBytes;
-  if (Object.keys(changes).length === 0) {
-    if (url !== undefined) return;
-    throw new CliError("give --rename, --url or a capacity: --max-databases, --max-size-gb, --max-runs");
+  if (Object.keys(changes).length === 0 && url === undefined) throw new CliError("give --rename, --url or a capacity: --max-databases, --max-size-gb, --max-runs");
+
+  if (url !== undefined) {
+    const { name } = await guarded(() => changeServerUrl(serverName(flags), url, null, "operator CLI"));
+    console.log(`sandbox server ${name} is reached at ${serverNameOf(url)} from now on`);
   }
+  if (Object.keys(changes).length === 0) return;
   const { name } = await guarded(() => changeServer(serverName(flags), changes, null, "operator CLI"));
   console.log(`sandbox server ${name} changed`);
 }

@@ -5,7 +5,7 @@ import { generateProductionDatabase } from "../../lib/crm/generator";
 import { changeProductionUrl, openConnections, registerTenant, TenantRegistrationError } from "../../lib/tenants/registry";
 import { customerIdSchema } from "../../lib/tenants/schema";
 import { CliError } from "./cli-error";
-import { parsePlans, required, text, type Flags } from "./flags";
+import { filePath, parsePlans, required, text, type Flags } from "./flags";
 import { progressBar } from "../../lib/crm/generator/progress-bar";
 import { getProductionSize, orNullWhenUnavailable } from "../../lib/tenants/production";
 import { formatBytes } from "../../lib/format";
@@ -140,8 +140,9 @@ export async function listTenants(flags: Flags = {}): Promise<void> {
 export async function setCopyRate(flags: Flags): Promise<void> {
   const customerId = required(flags, "customer-id");
   const given = required(flags, "mbps");
+  // Decimal digits only: Number() also reads "0x10" as 16 and "1e3" as 1000.
+  if (given !== "default" && !/^\d+(\.\d+)?$/.test(given)) throw new CliError("--mbps must be a number of MB/s such as 5 or 2.5, 0 for no cap, or default");
   const mbps = given === "default" ? null : Number(given);
-  if (mbps !== null && !Number.isFinite(mbps)) throw new CliError("--mbps must be a number of MB/s, 0 for no cap, or default");
   try {
     await setTenantCopyRate(customerId, mbps);
   } catch (error) {
@@ -157,7 +158,7 @@ export async function setCopyRate(flags: Flags): Promise<void> {
  */
 export async function classifyTenant(flags: Flags): Promise<void> {
   const customerId = required(flags, "customer-id");
-  const file = text(flags, "file");
+  const file = filePath(flags, "file");
   if (Boolean(file) === Boolean(flags.clear)) throw new CliError("give either --file <classification.json> or --clear");
   // Read and checked as the defaults file is: the same errors, naming the file.
   const value: Classification | null = file
@@ -188,10 +189,10 @@ export async function setTenantEntitlements(flags: Flags): Promise<void> {
   const sandboxes = text(flags, "sandboxes");
   const plans = text(flags, "plans");
   if (sandboxes === undefined && plans === undefined) throw new CliError("give --sandboxes N|unlimited, --plans <plan>=<count>,…|unlimited, or both");
+  if (sandboxes !== undefined && sandboxes !== "unlimited" && !/^\d{1,6}$/.test(sandboxes)) throw new CliError("--sandboxes must be a whole number from 0 to 100000, or unlimited");
   const current = await db.tenant.findUnique({ where: { customerId }, select: { entitledSandboxes: true, entitledPlans: true } });
   if (!current) throw new CliError(`No tenant has customer id ${customerId}.`);
   const count = sandboxes === undefined ? current.entitledSandboxes : sandboxes === "unlimited" ? null : Number(sandboxes);
-  if (count !== null && !Number.isInteger(count)) throw new CliError("--sandboxes must be a whole number or unlimited");
   const planCounts =
     plans === undefined
       ? (current.entitledPlans as Partial<Record<UserPlan, number>> | null)

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../lib/db/portal";
 import { hashPassword } from "../../lib/auth/password";
-import { PASSWORD_MIN_LENGTH } from "../../lib/auth/schema";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../lib/auth/schema";
+import { personNameSchema } from "../../lib/people/schema";
 import { endAllSessions } from "../../lib/auth/sessions";
 import { clearAccountLocks } from "../../lib/auth/throttle";
 import { CliError } from "./cli-error";
@@ -31,6 +32,8 @@ function choosePassword(flags: Flags): { password: string; generated: boolean } 
   const given = text(flags, "password");
   if (given === undefined) return { password: randomBytes(15).toString("base64url"), generated: true };
   if (given.length < PASSWORD_MIN_LENGTH) throw new CliError(`--password must be at least ${PASSWORD_MIN_LENGTH} characters`);
+  // The sign-in form takes no longer one: a longer password set here could never be typed in.
+  if (given.length > PASSWORD_MAX_LENGTH) throw new CliError(`--password must be at most ${PASSWORD_MAX_LENGTH} characters`);
   return { password: given, generated: false };
 }
 
@@ -51,7 +54,9 @@ async function roleAndTenant(flags: Flags): Promise<{ role: (typeof ROLES)[numbe
 export async function addUser(flags: Flags): Promise<void> {
   const email = z.email().safeParse(required(flags, "email").toLowerCase());
   if (!email.success) throw new CliError("--email is not a valid e-mail address");
-  const name = required(flags, "name");
+  const parsedName = personNameSchema.safeParse(required(flags, "name"));
+  if (!parsedName.success) throw new CliError(`--name: ${parsedName.error.issues[0]!.message}`);
+  const name = parsedName.data;
   const { role, tenantId } = await roleAndTenant(flags);
   if (await db.user.findUnique({ where: { email: email.data } })) throw new CliError(`a user with e-mail ${email.data} already exists`);
 
@@ -104,7 +109,7 @@ export async function resetPassword(flags: Flags): Promise<void> {
 
 export async function changeRole(flags: Flags): Promise<void> {
   const email = required(flags, "email").toLowerCase();
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, role: true, tenantId: true } });
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, role: true, tenantId: true, totpSecretEncrypted: true } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
   const { role, tenantId } = await roleAndTenant(flags);
   // Logged under the customer the account belongs to now (or did, for one made staff).
@@ -118,6 +123,8 @@ export async function changeRole(flags: Flags): Promise<void> {
   // Rights are re-read on every request anyway; ending the sessions makes the person sign in again under the new role.
   await endAllSessions(user.id);
   console.log(`${email} is now ${role.toLowerCase()}; existing sessions are signed out${revoked > 0 ? `, ${revoked} API token(s) revoked` : ""}`);
+  // Staff sign in with a second factor, which user:add sets up for them and a new role does not.
+  if (isStaff({ role }) && !user.totpSecretEncrypted) console.log(`${email} has no two-factor sign-in yet, which staff need: set it up with  npm run ops -- user:2fa --email ${email}`);
 }
 
 /**
@@ -149,7 +156,10 @@ export async function enableUser(flags: Flags): Promise<void> {
   const email = required(flags, "email").toLowerCase();
   const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true, disabledAt: true, tenant: { select: { customerId: true, offboardedAt: true } } } });
   if (!user) throw new CliError(`no user with e-mail ${email}`);
-  if (!user.disabledAt) throw new CliError(`${email} is not disabled`);
+  if (!user.disabledAt) {
+    console.log(`${email} is not disabled: nothing to do`);
+    return;
+  }
   if (user.tenant?.offboardedAt) throw new CliError(offboardedWords(user.tenant.customerId, user.tenant.offboardedAt));
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { disabledAt: null } });
