@@ -493,6 +493,10 @@ describe("operator CLI", () => {
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(rotated.stdout).toContain(`re-sealed ${sealed} secret(s)`);
     expect(rotated.stdout).toContain("; 0 already were;");
+    // Audited: who re-sealed how many, under which key's id (never the key).
+    const [audit] = await oneOffQuery<{ details: { keyId: string; resealed: number } }>(portalUrl, `SELECT details FROM "AuditEvent" WHERE action = 'secrets.resealed' ORDER BY "createdAt" DESC LIMIT 1`);
+    expect(audit?.details).toMatchObject({ via: "operator CLI", resealed: sealed });
+    expect(JSON.stringify(audit)).not.toContain(newKey);
     const afterRotation = await opsWith({ DATABASE_SECRETS_KEY: newKey }, "tenant:list");
     expect(afterRotation.code, afterRotation.stderr).toBe(0);
     expect(afterRotation.stdout).toContain("Cust777");

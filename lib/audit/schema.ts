@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   "sandboxServer.moved",
   "sandboxServer.removed",
   "sandboxServer.writtenOff",
+  "secrets.resealed",
   "apiToken.created",
   "apiToken.revoked",
   "webhook.created",

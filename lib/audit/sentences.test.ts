@@ -144,6 +144,9 @@ const CASES: Record<AuditAction, [AuditEventWords, string][]> = {
   "sandboxServer.moved": [
     [event("sandboxServer.moved", { via: "operator CLI", name: "pg-eu-2", from: "10.0.0.5:5432", to: "pg-eu-2.internal:5432" }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) pointed the sandbox server “pg-eu-2” at pg-eu-2.internal:5432 (was 10.0.0.5:5432)"],
   ],
+  "secrets.resealed": [
+    [event("secrets.resealed", { via: "operator CLI", keyId: "e29f2da5efe4", resealed: 10, alreadyCurrent: 0 }, { actor: null, tenant: null, sandboxName: null }), "An operator (CLI) re-sealed 10 stored secrets under the key e29f2da5efe4 (DATABASE_SECRETS_KEY)"],
+  ],
   "tenant.offboarded": [
     [
       event("tenant.offboarded", { via: "operator CLI", customerId: "Cust10042", ordersCancelled: 1, webhooksRemoved: 2 }, { actor: null, sandboxName: null }),

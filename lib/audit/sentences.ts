@@ -47,6 +47,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   "sandboxServer.moved": "Sandbox server's address changed",
   "sandboxServer.removed": "Sandbox server removed",
   "sandboxServer.writtenOff": "Sandbox server written off",
+  "secrets.resealed": "Stored secrets re-sealed",
   "apiToken.created": "API token created",
   "apiToken.revoked": "API token revoked",
   "webhook.created": "Webhook added",
@@ -194,6 +195,8 @@ const SENTENCES: Record<AuditAction, (p: Parts) => string> = {
   "account.enabled": ({ who, d }) => `${who} enabled the account ${text(d.email) ?? "?"} again`,
   "sandboxServer.registered": ({ who, d }) => `${who} registered the sandbox server “${text(d.name) ?? "?"}”`,
   "sandboxServer.moved": ({ who, d }) => `${who} pointed the sandbox server “${text(d.name) ?? "?"}” at ${text(d.to) ?? "?"} (was ${text(d.from) ?? "?"})`,
+  "secrets.resealed": ({ who, d }) =>
+    `${who} re-sealed ${plural(typeof d.resealed === "number" ? d.resealed : 0, "stored secret")} under the key ${text(d.keyId) ?? "?"} (DATABASE_SECRETS_KEY)`,
   "tenant.offboarded": ({ who, d }) => {
     const n = (key: string) => (typeof d[key] === "number" ? (d[key] as number) : 0);
     return `${who} offboarded the customer ${text(d.customerId) ?? "?"}: its production address forgotten, ${plural(n("ordersCancelled"), "open order")} cancelled, ${plural(n("webhooksRemoved"), "webhook")} removed; its sandboxes are deleted and its accounts disabled`;
