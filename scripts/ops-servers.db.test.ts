@@ -65,6 +65,8 @@ describe("operator CLI: the sandbox server pool", () => {
 
   it("drains, undrains, renames and sets capacity, audited; lists use without URLs", async () => {
     expect((await ops("server:drain", "--name", "pg-eu-1")).stdout).toContain("is draining");
+    // Drained again: said, and no change audited (the audit below counts three changes).
+    expect((await ops("server:drain", "--name", "pg-eu-1")).stdout).toContain("is draining (already: nothing changed;");
     expect((await portal(`SELECT state FROM "SandboxServer" WHERE name = 'pg-eu-1'`))[0]!.state).toBe("DRAINING");
     expect((await ops("server:undrain", "--name", "pg-eu-1")).code).toBe(0);
     const set = await ops("server:set", "--name", "pg-eu-1", "--rename", "pg-eu-2", "--max-runs", "3", "--max-databases", "unlimited");

@@ -41,8 +41,8 @@ export interface ServerChanges extends Partial<Capacity> {
   state?: ServerState;
 }
 
-/** Changes a server (found by id or name); the row lock makes it wait for placements that counted it. */
-export async function changeServer(idOrName: string, changes: ServerChanges, actorId: string | null, via: Via): Promise<{ name: string }> {
+/** Changes a server (found by id or name); the row lock makes it wait for placements that counted it. `changed`: false when it already was so (nothing audited). */
+export async function changeServer(idOrName: string, changes: ServerChanges, actorId: string | null, via: Via): Promise<{ name: string; changed: boolean }> {
   try {
     return await db.$transaction(async (tx) => {
       const before = await tx.sandboxServer.findFirst({
@@ -56,6 +56,8 @@ export async function changeServer(idOrName: string, changes: ServerChanges, act
         select: { name: true, state: true, maxDatabases: true, maxTotalBytes: true, maxConcurrentRuns: true },
       });
       const summary = (s: typeof after) => ({ name: s.name, state: s.state, ...capacityDetails(s) });
+      // Drained twice, or set to what it holds: no event says a change that was none.
+      if (JSON.stringify(summary(before)) === JSON.stringify(summary(after))) return { name: after.name, changed: false };
       await recordAudit(
         {
           action: "sandboxServer.changed",
@@ -66,7 +68,7 @@ export async function changeServer(idOrName: string, changes: ServerChanges, act
         },
         tx,
       );
-      return { name: after.name };
+      return { name: after.name, changed: true };
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") throw new SandboxServerError(`A sandbox server named "${changes.name}" already exists.`);

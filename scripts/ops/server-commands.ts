@@ -78,11 +78,12 @@ export const drainServerCommand = (flags: Flags) => setState(flags, "DRAINING");
 export const undrainServerCommand = (flags: Flags) => setState(flags, "ACTIVE");
 
 async function setState(flags: Flags, state: "ACTIVE" | "DRAINING"): Promise<void> {
-  const { name } = await guarded(() => changeServer(serverName(flags), { state }, null, "operator CLI"));
+  const { name, changed } = await guarded(() => changeServer(serverName(flags), { state }, null, "operator CLI"));
+  const already = changed ? "" : "already: nothing changed; ";
   console.log(
     state === "DRAINING"
-      ? `sandbox server ${name} is draining: no new sandboxes go to it; the ones on it keep refreshing and can be deleted`
-      : `sandbox server ${name} takes new sandboxes again`,
+      ? `sandbox server ${name} is draining (${already}no new sandboxes go to it; the ones on it keep refreshing and can be deleted)`
+      : `sandbox server ${name} takes new sandboxes${changed ? " again" : " (already: nothing changed)"}`,
   );
 }
 
@@ -110,8 +111,8 @@ export async function setServerCommand(flags: Flags): Promise<void> {
     console.log(`sandbox server ${name} is reached at ${serverNameOf(url)} from now on`);
   }
   if (Object.keys(changes).length === 0) return;
-  const { name } = await guarded(() => changeServer(serverName(flags), changes, null, "operator CLI"));
-  console.log(`sandbox server ${name} changed`);
+  const { name, changed } = await guarded(() => changeServer(serverName(flags), changes, null, "operator CLI"));
+  console.log(changed ? `sandbox server ${name} changed` : `sandbox server ${name} already was so: nothing changed`);
 }
 
 export async function removeServerCommand(flags: Flags): Promise<void> {
