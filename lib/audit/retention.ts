@@ -8,6 +8,7 @@
  */
 import { env } from "../config/env";
 import { db } from "../db/portal";
+import { retentionCutoff, sweepInBatches } from "../db/sweep-in-batches";
 
 const BATCH = 5_000;
 /** Batches per sweep: a backlog goes over several sweeps, five minutes apart, rather than in one long one. */
@@ -16,13 +17,9 @@ const BATCHES_PER_SWEEP = 20;
 /** Drops events older than the retention; returns how many went (0 when events are kept for ever). */
 export async function pruneAuditLog(now = new Date(), days = env().AUDIT_RETENTION_DAYS): Promise<number> {
   if (days === undefined) return 0;
-  const cutoff = new Date(now.getTime() - days * 86_400_000);
-  let dropped = 0;
-  for (let batch = 0; batch < BATCHES_PER_SWEEP; batch++) {
-    // Oldest first, through the (createdAt, id) index: each batch a short statement of its own.
-    const count = await db.$executeRaw`DELETE FROM "AuditEvent" WHERE id IN (SELECT id FROM "AuditEvent" WHERE "createdAt" < ${cutoff} ORDER BY "createdAt", id LIMIT ${BATCH})`;
-    dropped += count;
-    if (count < BATCH) break;
-  }
-  return dropped;
+  const cutoff = retentionCutoff(now, days);
+  // Oldest first, through the (createdAt, id) index.
+  return sweepInBatches(BATCH, BATCHES_PER_SWEEP, () =>
+    db.$executeRaw`DELETE FROM "AuditEvent" WHERE id IN (SELECT id FROM "AuditEvent" WHERE "createdAt" < ${cutoff} ORDER BY "createdAt", id LIMIT ${BATCH})`,
+  );
 }

@@ -9,19 +9,18 @@
  */
 import { env } from "../config/env";
 import { db } from "../db/portal";
+import { retentionCutoff, sweepInBatches } from "../db/sweep-in-batches";
 
 const BATCH = 1_000;
-/** Batches per sweep: a backlog goes over several sweeps, five minutes apart. */
 const BATCHES_PER_SWEEP = 20;
 
 /** Drops the reports of runs that finished before the retention, but each live sandbox's current copy's; how many went. */
 export async function pruneRunReports(now = new Date(), days = env().RUN_REPORT_RETENTION_DAYS): Promise<number> {
   if (days === undefined) return 0;
-  const cutoff = new Date(now.getTime() - days * 86_400_000);
-  let dropped = 0;
-  for (let batch = 0; batch < BATCHES_PER_SWEEP; batch++) {
-    // The current copy is the one the sandbox page shows (getLatestReport): its newest successful copy.
-    const count = await db.$executeRaw`
+  const cutoff = retentionCutoff(now, days);
+  // The current copy is the one the sandbox page shows (getLatestReport): its newest successful copy.
+  return sweepInBatches(BATCH, BATCHES_PER_SWEEP, () =>
+    db.$executeRaw`
       UPDATE "SandboxRun" SET report = NULL, "reportDroppedAt" = ${now}
        WHERE id IN (
          SELECT r.id FROM "SandboxRun" r
@@ -30,11 +29,8 @@ export async function pruneRunReports(now = new Date(), days = env().RUN_REPORT_
               SELECT c.id FROM "SandboxRun" c JOIN "Sandbox" s ON s.id = c."sandboxId" AND s."deletedAt" IS NULL
                WHERE c."sandboxId" = r."sandboxId" AND c.status = 'SUCCEEDED' AND c.kind IN ('PROVISION', 'REFRESH')
                ORDER BY c."finishedAt" DESC LIMIT 1)
-          ORDER BY r."finishedAt" LIMIT ${BATCH})`;
-    dropped += count;
-    if (count < BATCH) break;
-  }
-  return dropped;
+          ORDER BY r."finishedAt" LIMIT ${BATCH})`,
+  );
 }
 
 /** Why a run has no report to show, in words, once the retention has dropped it. */
