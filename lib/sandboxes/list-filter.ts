@@ -11,6 +11,7 @@ import type { SortSpec } from "../lists/cursor";
 import { prismaKeyset, readKeysetPage } from "../lists/keyset";
 import { insensitive, tenantsMatching, usersMatching } from "../lists/matching";
 import { dayRange, type ListPosition, type ListSort } from "../lists/schema";
+import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
 import type { ShownStatus } from "./labels";
 import type { SandboxListFilter } from "./list-schema";
 
@@ -35,7 +36,7 @@ export async function sandboxListWhere(client: PrismaClient, actor: Actor, scope
 }
 
 /** A deletion under way is shown, not stored (labels.ts shownStatus): a sandbox being deleted shows no other status. */
-const BEING_DELETED: Prisma.SandboxWhereInput = { runs: { some: { kind: "DELETE", status: { in: ["QUEUED", "RUNNING"] } } } };
+const BEING_DELETED: Prisma.SandboxWhereInput = { runs: { some: { kind: "DELETE", status: { in: [...ACTIVE_RUN_STATUSES] } } } };
 
 function shownStatusWhere(status: ShownStatus): Prisma.SandboxWhereInput {
   if (status === "DELETING") return { status: { not: "DELETED" }, ...BEING_DELETED };

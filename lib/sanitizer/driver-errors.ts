@@ -17,14 +17,12 @@ interface DriverError {
   table?: string;
 }
 
-
 export interface RunBounds {
   connectTimeoutMs: number;
   lockTimeoutMs: number;
   deadlineMs: number;
   idleTimeoutMs: number;
 }
-
 
 export function deadlineError(bounds: Pick<RunBounds, "deadlineMs">, cause?: unknown): SanitizationError {
   return new SanitizationError("DEADLINE", `The copy did not finish within its deadline of ${formatDuration(bounds.deadlineMs)}.`, undefined, { cause });
