@@ -142,7 +142,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     scope: "sandboxes:write",
     parameters: [sandboxId, idempotencyKey],
     success: { status: 200, schema: "RunCancelled", description: "The run is cancelled, or its copy is stopping; either way nothing of it is kept, and the sandbox keeps the copy it had." },
-    problems: [...ALWAYS, "not_found", "invalid_input", "conflict"],
+    problems: [...ALWAYS, "not_found", "conflict"],
   },
   {
     method: "get",
