@@ -453,7 +453,7 @@ describe("operator CLI", () => {
     const leftBehind = await oneOffQuery(testServerAdminUrl(), "SELECT datname FROM pg_database WHERE datname LIKE '%' || $1 OR datname LIKE '%' || $2", [firstRun.toLowerCase(), secondRun.toLowerCase()]);
     // Should one be left, the operators' details of the two runs say why (a drop that failed is named there).
     const details = async () => JSON.stringify(await oneOffQuery(portalUrl, `SELECT id, "failureDetail" FROM "SandboxRun" WHERE id IN ($1, $2)`, [firstRun, secondRun]));
-    expect(leftBehind, leftBehind.length ? await details() : "").toEqual([]);
+    expect(leftBehind, leftBehind.length ? `${JSON.stringify(leftBehind)} of ${await details()}` : "").toEqual([]);
     const audit = await oneOffQuery<{ action: string; actorId: string | null; via: string }>(
       portalUrl,
       `SELECT action, "actorId", details->>'via' AS via FROM "AuditEvent" WHERE "targetId" = $1 AND action = 'sandbox.run.stopRequested'`,

@@ -102,11 +102,13 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
     if (stop.signal.reason instanceof WorkerShutDown) {
       const handed = await handBackRun(run);
       log.info({ kind: run.kind, handed }, "run handed back as its worker shuts down");
+      if (handed === "cancelled") await dropEndedRunsCopy(run);
       return handed === "cancelled" ? "done" : "retrying";
     }
     const limits = copyLimits();
     const retry = options.direct ? null : { maxAttempts: limits.maxAttempts, backoffMs: limits.retryBackoffMs };
     outcome = await failAttempt(run, error, retry);
+    if (run.kind !== "DELETE" && (outcome === "failed" || outcome === "cancelled")) await dropEndedRunsCopy(run);
     // Nobody is told about an attempt the queue will repeat: only the run's end is news.
     if (outcome === "retrying") {
       log.warn({ kind: run.kind }, "run attempt failed; it will be retried");
@@ -193,7 +195,7 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: Held
   // lost (the connection cut after the commit) looks like a failure: asked again, it may
   // have happened, and the copy is then the sandbox's. One that did not happen leaves the
   // copy to the run's next attempt (dropEarlierAttemptsCopy) or, once the run has ended,
-  // to the orphan sweep: never dropped here, where it may be the sandbox's only copy.
+  // to dropEndedRunsCopy: never dropped here, where it may be the sandbox's only copy.
   await completeCopy(run, { databaseName, sizeBytes, report }).catch(async (error: unknown) => {
     // Another worker's now: its swap, if any, is its own.
     if (error instanceof RunTakenOver) throw error;
@@ -213,10 +215,31 @@ async function buildCopy(run: ClaimedRun, stop: AbortSignal, heed: (answer: Held
  * attempt refused to overwrite it, and a passing fault became the run's failure.
  */
 async function dropEarlierAttemptsCopy(sandboxServerUrl: string, databaseName: string): Promise<void> {
+  await dropLeftCopy(sandboxServerUrl, databaseName, "dropping the copy an earlier attempt of this run left");
+}
+
+/**
+ * A copy run that ended without success (failed, or stopped as asked) owns its database's
+ * name no more: whatever is still there is dropped now. That is a database its stop or
+ * failure could not drop, or a verified copy whose swap did not happen (its failure came
+ * after the copy was made). The orphan sweep would drop it within minutes, but a copy of
+ * production's data should not outlive its run; and the operator CLI has no sweep.
+ * A failure here is logged and left to the sweep: the run has ended either way.
+ */
+async function dropEndedRunsCopy(run: ClaimedRun): Promise<void> {
+  const databaseName = runDatabaseName(run.sandbox.tenant.customerId, run.id);
+  try {
+    await dropLeftCopy(await sandboxServerUrlOf(run.sandbox.id), databaseName, "dropping the copy the ended run left");
+  } catch (error) {
+    log.error({ err: error, database: databaseName }, "the copy the ended run left could not be dropped; the orphan sweep drops it");
+  }
+}
+
+/** Drops `databaseName` if it exists and no sandbox points at it (provisionSandbox never overwrites a sandbox's copy). */
+async function dropLeftCopy(sandboxServerUrl: string, databaseName: string, saying: string): Promise<void> {
   if (!(await databaseExists(sandboxServerUrl, databaseName))) return;
-  // A sandbox's copy is never dropped here (provisionSandbox then refuses to overwrite it).
   if ((await db.sandbox.count({ where: { databaseName } })) > 0) return;
-  log.warn({ database: databaseName }, "dropping the copy an earlier attempt of this run left");
+  log.warn({ database: databaseName }, saying);
   await dropSandboxDatabase(sandboxServerUrl, databaseName);
 }
 

@@ -4,12 +4,28 @@
  * nobody is told of a failure. A stop that meets a failed attempt, or a lost worker,
  * ends the run too: it never starts again.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
 import { usePortalDatabase } from "../testing/portal-db";
 import { generateProductionDatabase } from "../crm/generator";
+import type * as Lifecycle from "../jobs/lifecycle";
 
 usePortalDatabase();
+
+/** A swap that fails once asked to (its connection cut before the commit): the copy is made and verified, and not the sandbox's. */
+const swapFails = vi.hoisted(() => ({ next: false, meanwhile: undefined as (() => Promise<unknown>) | undefined }));
+vi.mock("../jobs/lifecycle", async (original) => {
+  const lifecycle = await original<typeof Lifecycle>();
+  return {
+    ...lifecycle,
+    completeCopy: async (...args: Parameters<typeof lifecycle.completeCopy>) => {
+      if (!swapFails.next) return lifecycle.completeCopy(...args);
+      swapFails.next = false;
+      await swapFails.meanwhile?.();
+      throw Object.assign(new Error("Connection terminated unexpectedly (simulated)"), { code: "57P01" });
+    },
+  };
+});
 
 const { db } = await import("../db/portal");
 const { registerTenant } = await import("../tenants/registry");
@@ -166,6 +182,26 @@ describe("stopping a copy while it runs", () => {
     expect(await executeRun(runId, "next worker")).toBe("done");
     expect(await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "SUCCEEDED", attempts: 1 });
     expect(await databaseExists(testServerAdminUrl(), runDatabaseName(CUSTOMER, runId))).toBe(true);
+  });
+
+  it("a run that ends after its copy was made, unswapped (stopped as it was verified, or failed at the swap), leaves no database behind", async () => {
+    const sandbox = await readySandbox("unswapped");
+    const actor = (await loadActor(adminId))!;
+    // Stopped as the verified copy was being swapped in, and the swap failed: the run ends as stopped.
+    Object.assign(swapFails, { next: true, meanwhile: () => cancelRun(actor, sandbox.id) });
+    const stopped = await requestRun({ sandboxId: sandbox.id, kind: "REFRESH", requestedById: adminId, options: {}, enqueue: false });
+    expect(await executeRun(stopped.runId, "test", { direct: true })).toBe("done");
+    // Failed at the swap, for good (one attempt: the CLI's).
+    Object.assign(swapFails, { next: true, meanwhile: undefined });
+    const failed = await requestRun({ sandboxId: sandbox.id, kind: "REFRESH", requestedById: adminId, options: {}, enqueue: false });
+    expect(await executeRun(failed.runId, "test", { direct: true })).toBe("done");
+
+    const runs = await db.sandboxRun.findMany({ where: { id: { in: [stopped.runId, failed.runId] } }, orderBy: { createdAt: "asc" }, select: { status: true, failureCode: true } });
+    expect(runs.map((r) => r.status)).toEqual(["FAILED", "FAILED"]);
+    expect(runs.map((r) => r.failureCode === "CANCELLED")).toEqual([true, false]);
+    for (const runId of [stopped.runId, failed.runId]) expect(await databaseExists(testServerAdminUrl(), runDatabaseName(CUSTOMER, runId))).toBe(false);
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).toMatchObject({ status: "READY", databaseName: sandbox.databaseName });
+    expect(await databaseExists(testServerAdminUrl(), sandbox.databaseName)).toBe(true);
   });
 
   it("a deletion under way is never asked to stop", async () => {
