@@ -146,12 +146,23 @@ test("a customer user has no API tokens page", async ({ page }) => {
   expect(answer?.status()).toBe(403);
 });
 
-test("the API reference and its OpenAPI document are public, and the reference is accessible", async ({ page, request }) => {
+test("the API reference and its OpenAPI document are public, the reference is accessible, and other paths and methods are refused as problems", async ({ page, request }) => {
   const doc = await request.get("/api/v1/openapi.json");
   expect(doc.status()).toBe(200);
   const body = await doc.json();
   expect(body.openapi).toBe("3.1.0");
   expect(Object.keys(body.paths)).toContain("/sandboxes/{id}/refresh");
+  // A misspelt path or method gets a problem a pipeline can read: never the portal's HTML page, nor a bare 405.
+  for (const misspelt of ["/api/v1/sandbox", "/api/v1/sandboxes/cm0000000000000000000000/refreshes"]) {
+    const missing = await request.post(misspelt);
+    expect(missing.status(), misspelt).toBe(404);
+    expect(missing.headers()["content-type"]).toBe("application/problem+json");
+    expect((await missing.json()).detail).toContain("/api/v1/openapi.json");
+  }
+  const wrongMethod = await request.patch("/api/v1/sandboxes/cm0000000000000000000000");
+  expect(wrongMethod.status()).toBe(405);
+  expect(wrongMethod.headers()["allow"]).toBe("GET, DELETE, HEAD, OPTIONS");
+  expect((await wrongMethod.json()).code).toBe("method_not_allowed");
   await page.goto("/api-reference");
   await expect(page.getByRole("heading", { name: "Sandbox Portal API", level: 1 })).toBeVisible();
   await expect(page.getByRole("heading", { name: /post\s*\/api\/v1\/sandboxes\/\{id\}\/refresh/i })).toBeVisible();

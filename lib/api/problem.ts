@@ -7,6 +7,7 @@ export const API_PROBLEMS = {
   unauthenticated: { status: 401, title: "A valid API token is required." },
   forbidden: { status: 403, title: "This token may not do that." },
   not_found: { status: 404, title: "No such object, or it is not yours." },
+  method_not_allowed: { status: 405, title: "This path does not take that method." },
   invalid_input: { status: 422, title: "Some fields need attention." },
   conflict: { status: 409, title: "That conflicts with the current state." },
   run_in_progress: { status: 409, title: "A run is already in progress for this sandbox." },

@@ -8,6 +8,7 @@ import { authenticateApiRequest, requireScope, type ApiCaller } from "../api-tok
 import type { ApiScope } from "../api-tokens/scopes";
 import { AppError, type ErrorCode } from "../errors";
 import { log } from "../observability/log";
+import { API_OPERATIONS } from "./openapi";
 import { ApiProblem, problem, type ApiProblemCode } from "./problem";
 
 /** Every code the shared services throw has its problem (a new code does not typecheck until it has one). */
@@ -88,3 +89,21 @@ async function withBoundedBody(request: Request): Promise<Request> {
 
 /** JSON that no cache keeps. */
 export const apiJson = (body: unknown, status = 200): Response => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+
+/** The methods a route may answer besides HEAD and OPTIONS, which Next.js answers from these. */
+const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type RouteMethod = (typeof ROUTE_METHODS)[number];
+
+/**
+ * What a route answers for the methods its path does not take, exported under those
+ * methods' names: 405 as problem details, with `Allow` naming the methods the path takes
+ * (the OpenAPI document's operations, so the two cannot differ). Next.js's own answer to a
+ * method a route leaves out is a bare 405 with no Allow: a client learns nothing from it.
+ */
+export function methodsNotAllowed(path: string): Record<RouteMethod, () => Response> {
+  const taken = API_OPERATIONS.filter((op) => op.path === path).map((op) => op.method.toUpperCase());
+  if (taken.length === 0) throw new Error(`no API operation at ${path}`);
+  const allow = [...taken, ...(taken.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const refused = () => problem("method_not_allowed", { detail: `${path} takes ${taken.join(" and ")}.`, headers: { Allow: allow } });
+  return Object.fromEntries(ROUTE_METHODS.map((method) => [method, refused])) as Record<RouteMethod, () => Response>;
+}

@@ -4,7 +4,7 @@
  * (scope sandboxes:write, Idempotency-Key honoured).
  */
 import { idempotent } from "@/lib/api/idempotency";
-import { apiJson, apiRoute } from "@/lib/api/route";
+import { apiJson, apiRoute, methodsNotAllowed } from "@/lib/api/route";
 import { deleteSandbox, sandboxDetail } from "@/lib/api/sandboxes";
 
 export const dynamic = "force-dynamic";
@@ -14,3 +14,5 @@ export const GET = apiRoute<{ id: string }>("sandboxes:read", async ({ actor }, 
 export const DELETE = apiRoute<{ id: string }>("sandboxes:write", (caller, request, { id }) =>
   idempotent(caller, request, async () => apiJson(await deleteSandbox(caller.actor, id, new URL(request.url).searchParams.get("confirmName") ?? ""), 202)),
 );
+
+export const { POST, PUT, PATCH } = methodsNotAllowed("/sandboxes/{id}");
