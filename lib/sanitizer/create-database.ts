@@ -7,7 +7,7 @@
  */
 import { endOrCut } from "../db/client";
 import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
-import { dropSandboxDatabase } from "./drop";
+import { dropSandboxDatabase, STATEMENT_BOUND_MS } from "./drop";
 import { SanitizationError } from "./errors";
 import { openSandboxSession } from "./sandbox-session";
 import { quoteIdent, quoteLiteral } from "./sql";
@@ -24,11 +24,18 @@ export function checkSandboxServerRole(serverUrl: string): Promise<void> {
 /**
  * `roleChecked`: the check of the server's role, which a run starts early (it only
  * reads) so that it passes while production's schema is read; nothing is created
- * before it has passed.
+ * before it has passed. `signal`: the run's; once aborted, nothing is created.
+ *
+ * Unlike the run's other sessions, this one is not cut when the run is stopped or its
+ * deadline passes. A CREATE DATABASE cut while it runs has an outcome nobody knows: the
+ * server finishes it after the cut, so the run took it for not made and a stopped run left
+ * its database behind. The statements are let end, bounded as a drop's are, and return
+ * only once the database is made or known not to be; the run's clean-up then drops it.
  */
 export async function createSandboxDatabase(serverUrl: string, name: string, encoding: string, roleChecked = checkSandboxServerRole(serverUrl), signal?: AbortSignal): Promise<void> {
   await roleChecked;
-  const client = await openSandboxSession(serverUrl, signal);
+  signal?.throwIfAborted();
+  const client = await openSandboxSession(serverUrl, undefined, { query_timeout: STATEMENT_BOUND_MS });
   try {
     // Closed to every session until PUBLIC's rights are gone: a new database grants CONNECT to
     // PUBLIC, and another role's session opened in between would outlive the REVOKE (and keep

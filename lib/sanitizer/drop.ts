@@ -13,7 +13,7 @@ import { quoteIdent } from "./sql";
  * copy unlinks its files, seconds at most; a server that has stopped answering would
  * hold the run's clean-up, the recovery of dead runs and the sweeps for good.
  */
-const STATEMENT_BOUND_MS = 60_000;
+export const STATEMENT_BOUND_MS = 60_000;
 
 /** `signal`: cuts the session when it aborts. */
 async function withServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>, signal?: AbortSignal): Promise<T> {

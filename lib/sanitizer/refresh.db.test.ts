@@ -2,7 +2,8 @@
  * Refresh carry-over (rule 8), within bounds, and failure safety: a run that fails or
  * is cancelled at any point leaves no database behind, and the previous copy is only read.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
@@ -136,6 +137,26 @@ describe("failure safety", () => {
     }
     // Stopped before a step begins ("schema"), nothing was under way; past it, what was is stopped.
     expect(stopped.length).toBeGreaterThan(0);
+  });
+
+  it("cancelling while its CREATE DATABASE runs leaves nothing: the statement ends, then what it made is dropped", async () => {
+    // A copy's early steps (counting the rows its rules leave out) run while its database is made: a stop can land mid-statement.
+    const controller = new AbortController();
+    const run = input({ signal: controller.signal });
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const answer = (query as (...a: unknown[]) => unknown).apply(this, args);
+      if (typeof args[0] === "string" && args[0].startsWith(`CREATE DATABASE "${run.databaseName}"`)) controller.abort();
+      return answer as never;
+    });
+    try {
+      await expect(provisionSandbox(run)).rejects.toMatchObject({ code: "ABORTED" });
+    } finally {
+      spy.mockRestore();
+    }
+    // Given a moment: a CREATE DATABASE its session was cut from would still be committing on the server.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await databaseNames()).not.toContain(run.databaseName);
   });
 
   it("cancelling from the progress listener stops the run and leaves nothing", async () => {
