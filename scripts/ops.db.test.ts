@@ -46,7 +46,11 @@ function startOps(env: Record<string, string>, ...args: string[]): { child: Chil
   return { child, ended: new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr }))) };
 }
 
-/** Waits until the sandbox's newest run is copying rows (a step past the snapshot and the tables). */
+/**
+ * Waits until the sandbox's newest run has a table's step under way: its rows being copied, or (while
+ * its database is still being made) counted. A stop from here on meets every moment of a copy, the
+ * CREATE DATABASE included.
+ */
 async function untilCopyingRows(sandboxId: string): Promise<string> {
   for (let i = 0; i < 600; i++) {
     const [run] = await oneOffQuery<{ id: string; status: string; progress: { steps?: { key: string; state: string }[] } | null }>(
