@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox } from "./provision";
+import { openSnapshot } from "./snapshot";
 import { checksums, generateProduction, newSandboxName, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
@@ -68,5 +69,44 @@ describe("consistent snapshot", () => {
     expect(Number(await scalar(prod, "SELECT count(*) FROM sale WHERE title = 'written during copy'"))).toBe(writes.length);
     // Tickets reopened on production after the snapshot stay as they were (closed) in the copy.
     expect(await scalar(url, "SELECT count(*) FROM ticket WHERE status <> 'closed' AND status <> 'deleted'")).toBe("0");
+  });
+
+  /** The sessions production still runs under `name`, by state. */
+  const sessionsNamed = (name: string) =>
+    withClient(prod, async (c) => (await c.query<{ state: string }>("SELECT state FROM pg_stat_activity WHERE application_name = $1", [name])).rows.map((r) => r.state));
+  /** Waits (a few seconds at most) until production runs no session under `name`; what it still runs. */
+  async function untilNoneNamed(name: string): Promise<string[]> {
+    for (let i = 0; i < 30; i++) {
+      const left = await sessionsNamed(name);
+      if (left.length === 0) return left;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return sessionsNamed(name);
+  }
+
+  it("a session closed or cut while its statement runs is ended on production too: it would run on, holding its locks", async () => {
+    for (const how of ["closed", "cut"] as const) {
+      const sessionName = `snapshot test ${how}`;
+      const stop = new AbortController();
+      const snapshot = await openSnapshot(prod, { sessionName, signal: stop.signal });
+      const joined = await snapshot.join();
+      // A statement that writes nothing back until it ends, as a count over a large table.
+      const running = joined.query("SELECT count(*) FROM public.company WHERE pg_sleep(20) IS NOT NULL").catch((error: unknown) => error);
+      for (let i = 0; i < 50 && !(await sessionsNamed(sessionName)).includes("active"); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await sessionsNamed(sessionName), how).toContain("active");
+      if (how === "cut") stop.abort();
+      await snapshot.close();
+      expect(await untilNoneNamed(sessionName), how).toEqual([]);
+      await running;
+    }
+  });
+
+  it("a session that joins as the snapshot closes is ended, not left in a transaction nobody ends", async () => {
+    const sessionName = "snapshot test late join";
+    const snapshot = await openSnapshot(prod, { sessionName });
+    const joining = snapshot.join();
+    await snapshot.close();
+    await expect(joining).rejects.toThrow("closed");
+    expect(await untilNoneNamed(sessionName)).toEqual([]);
   });
 });

@@ -72,9 +72,34 @@ export async function endLostCopySessions(productionUrl: string, databaseName: s
   }
 }
 
+/**
+ * Ends the snapshot's sessions that outlived their client on production. Ending or cutting a
+ * session closes only our side: a statement under way (a count, a scan between the rows it
+ * sends) runs on until it next writes to the closed socket, holding its locks and the
+ * snapshot, with no watchdog left to give way for production, until the run's deadline.
+ * Ended by their process ids, and only those of this role's client sessions still named as
+ * the copy named them: a process id is never a stranger's session.
+ */
+async function endOutlivingSessions(productionUrl: string, pids: number[], sessionName: string | undefined): Promise<void> {
+  const client = await openProductionClient(productionUrl, givingUpAfter());
+  try {
+    await client.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE pid = ANY($1::int[]) AND usename = current_user AND backend_type = 'client backend' AND ($2::text IS NULL OR application_name = $2)`,
+      [pids, sessionName ?? null],
+    );
+  } finally {
+    await endOrCut(client);
+  }
+}
+
+/** Whether `client` has a statement under way: ended now, its server process goes on with it. */
+const hasStatementUnderWay = (client: pg.Client) => (client as unknown as { _activeQuery?: unknown })._activeQuery != null;
+
 export async function openSnapshot(productionUrl: string, options: SnapshotOptions = {}): Promise<ProductionSnapshot> {
   const clients: pg.Client[] = [];
   const { signal } = options;
+  let closed = false;
   // Each session, connecting or not, is cut when the signal aborts (openProductionClient).
   const connect = () =>
     openProductionClient(
@@ -96,6 +121,11 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
       at: row.at,
       async join() {
         const client = await connect();
+        // Closed while it connected (the run failed meanwhile): it must not open a transaction nobody ends.
+        if (closed) {
+          await endOrCut(client);
+          throw new Error("the snapshot was closed while a session joined it");
+        }
         clients.push(client);
         for (const listener of joinListeners) listener();
         await client.query(BEGIN);
@@ -105,9 +135,15 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
       backendPids: () => clients.flatMap((c) => serverProcessId(c) ?? []),
       onJoin: (listener) => void joinListeners.push(listener),
       async close() {
-        // Read-only transactions: ROLLBACK and COMMIT are the same; ending the
-        // session is enough, and never leaves anything open on production.
+        closed = true;
+        // Read-only transactions: ROLLBACK and COMMIT are the same; ending a session is enough.
+        // Not one whose statement was under way, or that was cut (the run stopped, its deadline
+        // passed): its server process goes on, so it is ended on production as well.
+        const outliving = clients.filter((c) => signal?.aborted || hasStatementUnderWay(c)).flatMap((c) => serverProcessId(c) ?? []);
         await Promise.all(clients.map((c) => endOrCut(c)));
+        if (outliving.length === 0) return;
+        // Production that does not answer ends them itself, at their statement_timeout.
+        await endOutlivingSessions(productionUrl, outliving, options.sessionName).catch(() => undefined);
       },
     };
   } catch (error) {
