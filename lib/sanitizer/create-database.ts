@@ -7,9 +7,8 @@
  */
 import { endOrCut } from "../db/client";
 import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
-import { dropSandboxDatabase, STATEMENT_BOUND_MS } from "./drop";
+import { dropSandboxDatabase, openBoundedServerSession } from "./drop";
 import { SanitizationError } from "./errors";
-import { openSandboxSession } from "./sandbox-session";
 import { quoteIdent, quoteLiteral } from "./sql";
 
 export function checkSandboxServerRole(serverUrl: string): Promise<void> {
@@ -29,13 +28,14 @@ export function checkSandboxServerRole(serverUrl: string): Promise<void> {
  * Unlike the run's other sessions, this one is not cut when the run is stopped or its
  * deadline passes. A CREATE DATABASE cut while it runs has an outcome nobody knows: the
  * server finishes it after the cut, so the run took it for not made and a stopped run left
- * its database behind. The statements are let end, bounded as a drop's are, and return
- * only once the database is made or known not to be; the run's clean-up then drops it.
+ * its database behind. The statements are let end, bounded by the server as a drop's are
+ * (openBoundedServerSession), so the database is made or known not to be; the run's
+ * clean-up then drops it.
  */
 export async function createSandboxDatabase(serverUrl: string, name: string, encoding: string, roleChecked = checkSandboxServerRole(serverUrl), signal?: AbortSignal): Promise<void> {
   await roleChecked;
   signal?.throwIfAborted();
-  const client = await openSandboxSession(serverUrl, undefined, { query_timeout: STATEMENT_BOUND_MS });
+  const client = await openBoundedServerSession(serverUrl);
   try {
     // Closed to every session until PUBLIC's rights are gone: a new database grants CONNECT to
     // PUBLIC, and another role's session opened in between would outlive the REVOKE (and keep

@@ -13,11 +13,21 @@ import { quoteIdent } from "./sql";
  * copy unlinks its files, seconds at most; a server that has stopped answering would
  * hold the run's clean-up, the recovery of dead runs and the sweeps for good.
  */
-export const STATEMENT_BOUND_MS = 60_000;
+const STATEMENT_BOUND_MS = 60_000;
 
-/** `signal`: cuts the session when it aborts. */
+/**
+ * A session for statements outside a run's copy (creating, measuring, dropping databases).
+ * The server ends a statement at its own statement_timeout, 10 s before the driver gives up
+ * on it: a CREATE or DROP DATABASE the driver gave up on would have an outcome nobody knows
+ * (the server finishes it after), so only a server that has stopped answering leaves one.
+ * `signal`: cuts the session when it aborts.
+ */
+export function openBoundedServerSession(serverUrl: string, signal?: AbortSignal): Promise<pg.Client> {
+  return openSandboxSession(serverUrl, signal, { statement_timeout: STATEMENT_BOUND_MS - 10_000, query_timeout: STATEMENT_BOUND_MS });
+}
+
 async function withServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const client = await openSandboxSession(serverUrl, signal, { query_timeout: STATEMENT_BOUND_MS });
+  const client = await openBoundedServerSession(serverUrl, signal);
   try {
     return await run(client);
   } finally {
