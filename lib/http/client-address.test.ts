@@ -57,7 +57,12 @@ describe("the client address behind proxies", () => {
     expect(unnamedProxyWarning({ "x-forwarded-for": "203.0.113.1" }, "10.0.0.2", parseProxyTrust(undefined, 1))).toBeNull();
   });
 
-  it("refuses a malformed TRUSTED_PROXIES entry", () => {
+  it("refuses a malformed TRUSTED_PROXIES entry, naming it: never a range wider than written", () => {
     expect(() => parseProxyTrust("10.0.0.0/8, proxy.internal", undefined)).toThrow(/proxy.internal/);
+    // "10.0.0.0/" once read as 10.0.0.0/0: every address on the internet a trusted proxy, whose X-Forwarded-For any client writes.
+    for (const entry of ["10.0.0.0/", "::1/", "10.0.0.0/abc", "10.0.0.0/33", "2001:db8::/129", "10.0.0.0/8/8", "10.0.0.0/ 8", "10.0.0.0/-1", "10.0.0.0/0x8"]) {
+      expect(() => parseProxyTrust(entry, undefined), entry).toThrow(`TRUSTED_PROXIES: "${entry.trim()}" is not an IP address or CIDR range`);
+    }
+    expect(() => parseProxyTrust("10.0.0.0/8, 2001:db8::/32, 192.0.2.1", undefined)).not.toThrow();
   });
 });

@@ -18,12 +18,19 @@ export interface ProxyTrust {
 export function parseProxyTrust(list: string | undefined, hops: number | undefined): ProxyTrust {
   const proxies = new BlockList();
   for (const entry of (list ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
-    const [address = "", prefix] = entry.split("/");
+    const [address = "", prefix, ...rest] = entry.split("/");
     const family = isIP(address);
-    if (family === 0) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+    const notRange = () => new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+    if (family === 0 || rest.length > 0) throw notRange();
     const type = family === 4 ? "ipv4" : "ipv6";
-    if (prefix === undefined) proxies.addAddress(address, type);
-    else proxies.addSubnet(address, Number(prefix), type);
+    if (prefix === undefined) {
+      proxies.addAddress(address, type);
+      continue;
+    }
+    // Digits only, within the family's bits: Number("") is 0, and "10.0.0.0/" would have trusted every address.
+    const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+    if (!(bits <= (family === 4 ? 32 : 128))) throw notRange();
+    proxies.addSubnet(address, bits, type);
   }
   return { proxies, hops: hops ?? 0 };
 }
