@@ -33,6 +33,9 @@ describe("nodeCommand", () => {
     expect(nodeCommand("provision-child", ["--cpu-prof"], { [WORKER_BUNDLE_ENV]: folder }).slice(1, -1)).toEqual([...WORKER_NODE_OPTIONS, "--cpu-prof", "--enable-source-maps"]);
     const npmWorker = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.worker!;
     expect(npmWorker).toContain(`node ${WORKER_NODE_OPTIONS.join(" ")} --enable-source-maps scripts/worker-process.mjs`);
+    // npm runs it through sh, which passes no stop signal on: exec'd, the worker is npm's own child and
+    // gets the SIGTERM of `docker stop` (it hands its copies back), not left running as an orphan.
+    expect(npmWorker).toMatch(/^exec env MALLOC_ARENA_MAX=\S+ node /);
   });
 
   it("knows each entry the build compiles, by the same source (scripts/worker-bundle.mjs lists them for the build)", () => {
