@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { bootstrap } from "../lib/startup/bootstrap";
 import { log as logger } from "../lib/observability/log";
+import { listenPort } from "../lib/startup/listen-port";
 import { EMBEDDED_SEED_ENV, PORTAL_IN_USE_EXIT } from "./seed";
 
 const mode = process.argv[2];
@@ -15,8 +16,17 @@ if (mode !== "dev" && mode !== "start") {
 }
 
 const log = (line: string) => logger.info(line);
+// Read before anything starts: a port that is none is refused at once, in words.
+let port: number;
+try {
+  port = listenPort(process.argv.slice(3), process.env);
+} catch (error) {
+  logger.error((error as Error).message);
+  process.exit(1);
+}
 const { localServer } = await bootstrap({ log });
-process.env.NEXTAUTH_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
+// The links in mails point here unless NEXTAUTH_URL says where the portal is reached (behind a proxy, by its own name).
+process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 // Demo data in development on the embedded server, or when asked for; never by `npm run dev`
 // pointed at a database of its own (seed.ts refuses a portal in use even when asked).
 const seedDemo = process.env.SEED_DEMO_DATA === "true" || (mode === "dev" && localServer !== null && process.env.SEED_DEMO_DATA !== "false");

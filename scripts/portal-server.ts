@@ -12,6 +12,7 @@ import next from "next";
 import { env } from "../lib/config/env";
 import { normalizeForwardingHeaders, parseProxyTrust, unnamedProxyWarning } from "../lib/http/client-address";
 import { log } from "../lib/observability/log";
+import { listenPort } from "../lib/startup/listen-port";
 import { runShutdownSteps, shutdownSteps } from "../lib/startup/shutdown-steps";
 import { WORKER_BUNDLE_ENV } from "../lib/worker/node-command";
 import { buildWorkerBundle, keepInUse } from "./worker-bundle.mjs";
@@ -21,7 +22,7 @@ const { positionals, values } = parseArgs({
   options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
 });
 const dev = positionals[0] === "dev";
-const port = Number(values.port ?? process.env.PORT ?? 3000);
+const port = listenPort(process.argv.slice(2), process.env);
 const hostname = values.hostname ?? "localhost";
 const trust = parseProxyTrust(env().TRUSTED_PROXIES, env().TRUSTED_PROXY_HOPS);
 
@@ -59,6 +60,12 @@ if (dev) {
   const upgrade = app.getUpgradeHandler();
   server.on("upgrade", (request, socket, head) => void upgrade(request, socket, head));
 }
+server.on("error", (error: NodeJS.ErrnoException) => {
+  // Said in words, and a failure to whoever started it (a supervisor, a deploy script): it had exited 0.
+  const words = { EADDRINUSE: `port ${port} is in use on ${hostname}: stop what uses it, or choose another port (-p, or PORT)`, EACCES: `port ${port} may not be used by this user` };
+  log.error({ err: error }, words[error.code as keyof typeof words] ?? `the portal could not listen on ${hostname}:${port}`);
+  process.exit(1);
+});
 server.listen(port, hostname, () => log.info(`ready on http://${hostname}:${port}${dev ? " (development)" : ""}`));
 
 // Once, on the first signal (a terminal's Ctrl-C may come again through npm): no new

@@ -1,0 +1,13 @@
+/**
+ * The port `npm run dev` and `npm start` listen on: `-p` (or `--port`) after the command,
+ * else PORT, else 3000. Read alike by the launcher (which makes the portal's address from
+ * it, for the links in mails) and by the server that listens on it.
+ */
+export function listenPort(args: readonly string[], environment: Record<string, string | undefined>): number {
+  const flag = args.findIndex((arg) => arg === "-p" || arg === "--port");
+  const inline = args.find((arg) => arg.startsWith("--port="))?.slice("--port=".length);
+  const given = flag >= 0 ? (args[flag + 1] ?? "") : (inline ?? environment.PORT ?? "3000");
+  const port = /^\d{1,5}$/.test(given.trim()) ? Number(given) : NaN;
+  if (!(port >= 1 && port <= 65535)) throw new Error(`The port to listen on (-p, or PORT) must be a whole number from 1 to 65535, not "${given}".`);
+  return port;
+}
