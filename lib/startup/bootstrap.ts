@@ -31,6 +31,19 @@ export class NoPortalHere extends Error {
 }
 
 /**
+ * EMBEDDED_PG_PORT, read before the rest of the environment (the embedded server comes first):
+ * refused in words when it is no port. An unchecked "abc" made a URL the error printed whole,
+ * with the server's superuser password in it.
+ */
+function chosenEmbeddedPort(): number | undefined {
+  const given = process.env.EMBEDDED_PG_PORT?.trim();
+  if (!given) return undefined;
+  const port = /^\d{1,5}$/.test(given) ? Number(given) : NaN;
+  if (!(port >= 1024 && port <= 65535)) throw new Error(`EMBEDDED_PG_PORT must be a whole number from 1024 to 65535, not "${given}".`);
+  return port;
+}
+
+/**
  * `existingPortalOnly` (the operator CLI): with no DATABASE_URL, use the embedded portal
  * DATA_DIR already holds, never start a new, empty one (a mistyped DATA_DIR made an empty
  * portal, and the commands after it wrote into that).
@@ -43,8 +56,7 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
     if (options.existingPortalOnly && !holdsLocalServer(path.join(DATA_DIR, "postgres"))) {
       throw new NoPortalHere(`${DATA_DIR} holds no portal: start the portal first (npm run dev or npm start), or set DATA_DIR or DATABASE_URL to the portal's own`);
     }
-    const port = Number(process.env.EMBEDDED_PG_PORT ?? 5433);
-    localServer = await startLocalServer({ dataDir: path.join(DATA_DIR, "postgres"), port, log });
+    localServer = await startLocalServer({ dataDir: path.join(DATA_DIR, "postgres"), port: chosenEmbeddedPort(), log });
     await ensureDatabase(localServer.adminUrl, PORTAL_DATABASE);
     // One cluster for the portal and the sandboxes, the portal's database closed to
     // everyone but its owner: the sandbox role cannot even connect to it.
