@@ -81,7 +81,8 @@ export async function endLostCopySessions(productionUrl: string, databaseName: s
  * the copy named them: a process id is never a stranger's session.
  */
 async function endOutlivingSessions(productionUrl: string, pids: number[], sessionName: string | undefined): Promise<void> {
-  const client = await openProductionClient(productionUrl, givingUpAfter());
+  // Briefly: the run ends after this, and a production that does not answer now (frozen, unreachable) ends them itself, at their statement_timeout.
+  const client = await openProductionClient(productionUrl, { ...givingUpAfter(OUTLIVING_BOUND_MS), connectionTimeoutMillis: OUTLIVING_BOUND_MS });
   try {
     await client.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -92,6 +93,9 @@ async function endOutlivingSessions(productionUrl: string, pids: number[], sessi
     await endOrCut(client);
   }
 }
+
+/** How long ending the outliving sessions may hold up the run's end. */
+const OUTLIVING_BOUND_MS = 2_000;
 
 /** Whether `client` has a statement under way: ended now, its server process goes on with it. */
 const hasStatementUnderWay = (client: pg.Client) => (client as unknown as { _activeQuery?: unknown })._activeQuery != null;
@@ -142,7 +146,6 @@ export async function openSnapshot(productionUrl: string, options: SnapshotOptio
         const outliving = clients.filter((c) => signal?.aborted || hasStatementUnderWay(c)).flatMap((c) => serverProcessId(c) ?? []);
         await Promise.all(clients.map((c) => endOrCut(c)));
         if (outliving.length === 0) return;
-        // Production that does not answer ends them itself, at their statement_timeout.
         await endOutlivingSessions(productionUrl, outliving, options.sessionName).catch(() => undefined);
       },
     };
