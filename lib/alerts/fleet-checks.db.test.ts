@@ -7,6 +7,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { enqueueRun, stopBoss } = await import("../jobs/queue");
 const { checkQueueAge } = await import("./fleet-checks");
+const { watchQueueWithoutWorkers } = await import("./queue-watch");
 const { oldestOverdueRun } = await import("../jobs/overdue");
 const { sealSecret } = await import("../secrets/secret-box");
 
@@ -39,5 +40,16 @@ describe("the alert of a queue no worker takes from", () => {
     expect((await oldestOverdueRun())!.overdueMs).toBeGreaterThan(19 * 60_000);
     await checkQueueAge();
     expect(await db.alert.findUniqueOrThrow({ where: { key: "queue-stale" } })).toMatchObject({ subject: "a run has waited 20 minutes for a worker", link: `/operations/runs/${forgotten.id}` });
+  });
+
+  it("is raised by a web app that runs no worker: with every worker down, no worker checks", async () => {
+    await db.alert.deleteMany({ where: { key: "queue-stale" } });
+    // The run of the test above, still waiting: no worker runs in this process.
+    const stop = watchQueueWithoutWorkers(100);
+    try {
+      await expect.poll(() => db.alert.count({ where: { key: "queue-stale" } }), { timeout: 5_000 }).toBe(1);
+    } finally {
+      stop();
+    }
   });
 });

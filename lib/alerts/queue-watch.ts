@@ -1,0 +1,18 @@
+/**
+ * The queue's age, checked by a web process that runs no worker of its own
+ * (WORKER_IN_APP=false). Workers check it (fleet-checks.ts, every five minutes), so
+ * with every worker down nothing did: the alert meant for "no worker takes runs" was
+ * never raised, and the outage showed only in the metrics.
+ */
+import { log } from "../observability/log";
+import { checkQueueAge } from "./fleet-checks";
+
+/** As often as a worker's fleet checks. */
+const EVERY_MS = 5 * 60_000;
+
+/** Starts the checks; returns what stops them. They never keep the process alive. */
+export function watchQueueWithoutWorkers(everyMs = EVERY_MS): () => void {
+  const timer = setInterval(() => void checkQueueAge().catch((error: unknown) => log.error(error, "queue check failed")), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
