@@ -11,7 +11,7 @@ import { tlsRefusal } from "../db/tls-policy";
 import { serverAddress, serverUrl } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "./raise";
 
-const queueAlertMs = () => Number(process.env.ALERT_QUEUE_AGE_MINUTES ?? 15) * 60_000;
+const queueAlertMs = () => Number(process.env.ALERT_QUEUE_AGE_MINUTES?.trim() || 15) * 60_000;
 
 /** Alerts when a run whose turn has come has waited longer than queueAlertMs for a worker to take it (oldestOverdueRun). */
 export async function checkQueueAge(): Promise<void> {

@@ -19,7 +19,7 @@ export interface AlertInput {
   link?: string;
 }
 
-export const alertRepeatMs = () => Number(process.env.ALERT_REPEAT_HOURS ?? 24) * 3600_000;
+export const alertRepeatMs = () => Number(process.env.ALERT_REPEAT_HOURS?.trim() || 24) * 3600_000;
 
 /** A short, stable fingerprint of a reason, for keys ("the same reason again"). */
 export const fingerprint = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);

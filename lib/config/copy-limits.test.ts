@@ -21,3 +21,10 @@ describe("a run's deadline", () => {
     expect(rateTooSlowForDeadline(100 * GB, 1, 12 * HOUR)).toMatch(/^At the copy rate set for this customer \(1 MB\/s\), reading the 100\.0 GB this copy takes from production would take about 29 h 49 min, longer than a run may take \(12 h 0 min\)\. An operator must raise/);
   });
 });
+
+describe("the copy limits' variables", () => {
+  it("read one set to nothing as unset: its default, not 0", () => {
+    expect(copyLimits({ COPY_RATE_LIMIT_MBPS: "", COPY_MAX_ATTEMPTS: "" })).toMatchObject({ rateLimitMBps: copyLimits({}).rateLimitMBps, maxAttempts: copyLimits({}).maxAttempts });
+    expect(copyLimits({ COPY_MAX_ATTEMPTS: "" }).maxAttempts).toBeGreaterThan(0);
+  });
+});

@@ -5,6 +5,7 @@
  * the same zod shape that lib/config/env.ts checks at start-up. Plain TypeScript:
  * the copy engine, the worker and the CLI read it without the web app's secrets.
  */
+import { setVariables } from "./set-variables";
 import { z } from "zod";
 import { formatBytes, formatDuration } from "../format";
 
@@ -80,7 +81,7 @@ export interface CopyLimits {
 }
 
 export function copyLimits(source: Record<string, string | undefined> = process.env): CopyLimits {
-  const e = schema.parse(source);
+  const e = schema.parse(setVariables(source));
   return {
     connectTimeoutMs: e.PRODUCTION_CONNECT_TIMEOUT_SECONDS * 1000,
     sandboxConnectTimeoutMs: e.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS * 1000,

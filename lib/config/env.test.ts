@@ -39,3 +39,13 @@ describe("REQUIRE_DATABASE_TLS at start-up", () => {
     expect(await startWith({ REQUIRE_DATABASE_TLS: "yes" })).toThrow(/REQUIRE_DATABASE_TLS/);
   });
 });
+
+describe("a variable set to nothing", () => {
+  it("counts as unset, as every variable's default, never as 0", async () => {
+    const env = await startWith({ AUDIT_RETENTION_DAYS: "", WORKER_CONCURRENCY: " ", TRUSTED_PROXY_HOPS: "", API_RATE_LIMIT_PER_MINUTE: "" });
+    // It refused the start ("must be at least 90 days"); unset, the audit log is kept for ever.
+    expect(env().AUDIT_RETENTION_DAYS).toBeUndefined();
+    expect(env().TRUSTED_PROXY_HOPS).toBeUndefined();
+    expect(env()).toMatchObject({ WORKER_CONCURRENCY: 1, API_RATE_LIMIT_PER_MINUTE: 120 });
+  });
+});

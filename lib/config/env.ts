@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { describeTlsGap } from "../db/tls-policy";
 import { copyLimitsShape } from "./copy-limits";
+import { setVariables } from "./set-variables";
 import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "./sign-in-url-template";
 
 /** The portal's address when NEXTAUTH_URL does not say: where `npm run dev` answers. */
@@ -100,7 +101,7 @@ let cached: Env | undefined;
 
 export function env(): Env {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+  const parsed = schema.safeParse(setVariables(process.env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`).join("\n");
     throw new Error(`Invalid environment configuration (see .env.example):\n${problems}`);

@@ -22,7 +22,7 @@ export interface StoredMail extends Mail {
   sentAt: string;
 }
 
-const from = () => process.env.MAIL_FROM ?? "Sandbox Portal <no-reply@sandbox-portal.local>";
+const from = () => process.env.MAIL_FROM?.trim() || "Sandbox Portal <no-reply@sandbox-portal.local>";
 // turbopackIgnore: the outbox is runtime data, not code to trace into the build.
 export const outboxDir = () => path.resolve(/*turbopackIgnore: true*/ process.env.OUTBOX_DIR ?? ".data/outbox");
 
