@@ -150,6 +150,9 @@ export const SLOT_BUSY_DEFER_MS = 5_000;
 /** How often a run waiting for room on its sandbox server looks again: room frees when copies end, minutes apart. */
 export const ROOM_WAIT_DEFER_MS = 30_000;
 
+/** How long a run that gave another tenant its turn (slots.ts) waits to ask again: that tenant's run takes the free slot at once. */
+const TURN_YIELD_DELAY_MS = 2_000;
+
 /**
  * How long a run refused a slot (its tenant's, its server's) waits before asking again: soon
  * at first, less often the longer it has waited. Every ask is a claim's transaction and a new
@@ -227,7 +230,8 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         const said = slot.waitingForRoom ? { error: slot.waitingForRoom } : {};
         await tx.sandboxRun.update({ where: { id: runId }, data: { sandboxServer, serverWaitSince: slot.serverWaitSince, ...said } });
         const waited = now.getTime() - (slot.serverWaitSince ?? queued.createdAt).getTime();
-        await enqueueRun(runId, inTransaction(tx), new Date(now.getTime() + (slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : slotWaitDelayMs(waited))), "slot");
+        const delayMs = slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : slot.yieldsTurn ? TURN_YIELD_DELAY_MS : slotWaitDelayMs(waited);
+        await enqueueRun(runId, inTransaction(tx), new Date(now.getTime() + delayMs), "slot");
         return null;
       }
     }

@@ -34,6 +34,7 @@ import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
 import { formatBytes } from "../format";
 import { listServerUse, roomFor } from "../sandbox-servers/use";
+import { RUN_QUEUE } from "./queue";
 
 type Tx = Prisma.TransactionClient;
 
@@ -62,13 +63,15 @@ export type SlotVerdict =
    * Wait: `serverWaitSince` is the run's place in its server's line to keep (null: none);
    * `waitingForRoom`, what its customer reads while it waits for room on the server.
    */
-  | { go: false; serverWaitSince: Date | null; waitingForRoom?: string };
+  | { go: false; serverWaitSince: Date | null; waitingForRoom?: string; yieldsTurn?: true };
 
 export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Promise<SlotVerdict> {
   const limits = copyLimits();
   await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${run.tenantId} FOR UPDATE`;
   const tenantRuns = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId: run.tenantId } } });
   if (tenantRuns >= limits.runsPerTenant) return { go: false, serverWaitSince: null };
+  // Keeping its place in its server's line, if it has one: only the other tenant's turn comes first.
+  if (await anotherTenantsTurn(tx, run.tenantId)) return { go: false, serverWaitSince: run.serverWaitSince, yieldsTurn: true };
   if (!run.server) return { go: true };
 
   // Tenant row first, then the server: every claim locks in this order, so claims never deadlock.
@@ -93,6 +96,28 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
     }
   }
   return { go: true };
+}
+
+/**
+ * Whether another tenant has a run whose turn has come (its job is due, and no worker has
+ * taken it) that was asked for before this tenant's latest run started: that run goes
+ * first. The tenant limit alone defers a tenant's further runs only while one of its runs
+ * holds a slot, so with one slot in all (one worker, WORKER_CONCURRENCY=1: the default)
+ * the queue was first come, first served, and a tenant that queued a dozen refreshes kept
+ * every other tenant waiting behind all of them. Now such a tenant waits its turn: the
+ * other tenant waits behind one of its runs at most.
+ */
+async function anotherTenantsTurn(tx: Tx, tenantId: string): Promise<boolean> {
+  const [waiting] = await tx.$queryRaw<unknown[]>`
+    SELECT 1
+      FROM pgboss.job j
+      JOIN "SandboxRun" r ON r.id = j.data->>'runId'
+      JOIN "Sandbox" s ON s.id = r."sandboxId"
+     WHERE j.name = ${RUN_QUEUE} AND j.state IN ('created', 'retry') AND j.start_after <= now()
+       AND r.status = 'QUEUED' AND s."tenantId" <> ${tenantId}
+       AND r."createdAt" < (SELECT max(mine."startedAt") FROM "SandboxRun" mine JOIN "Sandbox" ms ON ms.id = mine."sandboxId" WHERE ms."tenantId" = ${tenantId})
+     LIMIT 1`;
+  return waiting !== undefined;
 }
 
 /**

@@ -79,4 +79,40 @@ describe("fairness between tenants", () => {
     expect(bRun.startedAt!.getTime() - bRun.createdAt.getTime()).toBeLessThan((LOCK_TIMEOUT_S * 1000) / 2);
     expect(mostOfARunning).toBe(1);
   }, 180_000);
+
+  it("with one slot in all (the default), a tenant with many runs queued first keeps another waiting behind one of them at most", async () => {
+    await stopWorker?.();
+    // Deletions of sandboxes that never got a copy: they need no production, and end at once.
+    const waitingTenant = async (customerId: string, count: number) => {
+      const tenant = await db.tenant.create({ data: { customerId, companyName: `${customerId} AS`, productionUrlEncrypted: "x" } });
+      const admin = await db.user.create({ data: { email: `${customerId}@example.com`, name: "T", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+      return Promise.all(
+        Array.from({ length: count }, async (_v, i) => {
+          const sandbox = await db.sandbox.create({ data: { tenantId: tenant.id, name: `turn-${i}`, planCounts: { complete: 1 }, orderedById: admin.id, sandboxCustomerId: `${customerId}${i}`, status: "READY" } });
+          return sandbox.id;
+        }),
+      );
+    };
+    const many = await waitingTenant("Cust8383", 6);
+    const one = await waitingTenant("Cust8484", 1);
+    const manyRuns: string[] = [];
+    for (const sandboxId of many) manyRuns.push((await requestRun({ sandboxId, kind: "DELETE", requestedById: null, options: {} })).runId);
+    await new Promise((r) => setTimeout(r, 50));
+    const { runId: oneRun } = await requestRun({ sandboxId: one[0]!, kind: "DELETE", requestedById: null, options: {} });
+
+    const worker = await startWorker({ concurrency: 1 });
+    stopWorker = () => worker.stop();
+    const until = Date.now() + 60_000;
+    let run = await db.sandboxRun.findUniqueOrThrow({ where: { id: oneRun } });
+    while (run.status !== "SUCCEEDED" && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      run = await db.sandboxRun.findUniqueOrThrow({ where: { id: oneRun } });
+    }
+    expect(run.status).toBe("SUCCEEDED");
+    // First come, first served, it started after all six.
+    const startedBefore = await db.sandboxRun.count({ where: { id: { in: manyRuns }, startedAt: { lt: run.startedAt! } } });
+    expect(startedBefore).toBeLessThanOrEqual(1);
+    // And the other tenant's runs all end all the same.
+    await expect.poll(() => db.sandboxRun.count({ where: { id: { in: manyRuns }, status: "SUCCEEDED" } }), { timeout: 60_000 }).toBe(6);
+  }, 180_000);
 });
