@@ -27,7 +27,7 @@ import { Prisma } from "../generated/portal/client";
 import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
 import { CANCELLED, describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
-import { enqueueRun, getBoss, RUN_QUEUE, wakeLocalRunWorkers, type SqlRunner } from "./queue";
+import { enqueueRun, getBoss, queueTablesExist, RUN_QUEUE, wakeLocalRunWorkers, type SqlRunner } from "./queue";
 import { findSlot } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
@@ -173,8 +173,7 @@ export function slotWaitDelayMs(waitedMs: number): number {
  */
 export async function wakeRunsWaitingForSlots(tenantId: string, server: string | null): Promise<number> {
   // A queue never started (a run carried out here and now, by the CLI) has no job waiting.
-  const [queue] = await db.$queryRaw<{ started: boolean }[]>`SELECT to_regclass('pgboss.job') IS NOT NULL AS started`;
-  if (!queue?.started) return 0;
+  if (!(await queueTablesExist(db))) return 0;
   const woken = await db.$executeRaw`
     UPDATE pgboss.job j SET start_after = now()
      WHERE j.name = ${RUN_QUEUE} AND j.state IN ('created', 'retry') AND j.start_after > now() AND j.data->>'waitingFor' = 'slot'

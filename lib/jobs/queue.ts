@@ -21,6 +21,15 @@ export interface RunJob {
   waitingFor?: "slot";
 }
 
+/**
+ * Whether the queue's tables exist: not before a worker or the web app has started pg-boss
+ * once (the operator CLI carries its runs out here and now, with no queue).
+ */
+export async function queueTablesExist(client: { $queryRaw<T>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T> }): Promise<boolean> {
+  const [queue] = await client.$queryRaw<{ started: boolean }[]>`SELECT to_regclass('pgboss.job') IS NOT NULL AS started`;
+  return queue?.started === true;
+}
+
 const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss>; runWorkers?: Set<string>; runWakers?: Set<() => void> };
 
 /** This process's workers on the run queue (pg-boss work ids). */

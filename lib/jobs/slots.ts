@@ -34,7 +34,7 @@ import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
 import { formatBytes } from "../format";
 import { listServerUse, roomFor } from "../sandbox-servers/use";
-import { RUN_QUEUE } from "./queue";
+import { queueTablesExist, RUN_QUEUE } from "./queue";
 
 type Tx = Prisma.TransactionClient;
 
@@ -108,14 +108,22 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
  * other tenant waits behind one of its runs at most.
  */
 async function anotherTenantsTurn(tx: Tx, tenantId: string): Promise<boolean> {
+  if (!(await queueTablesExist(tx))) return false;
+  // Only to a tenant whose own latest start is older (or who never had one): of two tenants that
+  // both have runs waiting, one always goes, and they take turns rather than yield to each other.
   const [waiting] = await tx.$queryRaw<unknown[]>`
+    WITH latest_start AS (
+      SELECT s."tenantId", max(r."startedAt") AS at FROM "SandboxRun" r JOIN "Sandbox" s ON s.id = r."sandboxId" GROUP BY s."tenantId"
+    ), mine AS (SELECT at FROM latest_start WHERE "tenantId" = ${tenantId})
     SELECT 1
       FROM pgboss.job j
       JOIN "SandboxRun" r ON r.id = j.data->>'runId'
       JOIN "Sandbox" s ON s.id = r."sandboxId"
+      LEFT JOIN latest_start theirs ON theirs."tenantId" = s."tenantId"
      WHERE j.name = ${RUN_QUEUE} AND j.state IN ('created', 'retry') AND j.start_after <= now()
        AND r.status = 'QUEUED' AND s."tenantId" <> ${tenantId}
-       AND r."createdAt" < (SELECT max(mine."startedAt") FROM "SandboxRun" mine JOIN "Sandbox" ms ON ms.id = mine."sandboxId" WHERE ms."tenantId" = ${tenantId})
+       AND r."createdAt" < (SELECT at FROM mine)
+       AND coalesce(theirs.at, '-infinity') < (SELECT at FROM mine)
      LIMIT 1`;
   return waiting !== undefined;
 }

@@ -82,6 +82,10 @@ describe("fairness between tenants", () => {
 
   it("with one slot in all (the default), a tenant with many runs queued first keeps another waiting behind one of them at most", async () => {
     await stopWorker?.();
+    // The test above's runs, on its locked production, would hold the one slot: ended here.
+    await locker?.end();
+    locker = undefined;
+    await db.sandboxRun.updateMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, data: { status: "FAILED", finishedAt: new Date() } });
     // Deletions of sandboxes that never got a copy: they need no production, and end at once.
     const waitingTenant = async (customerId: string, count: number) => {
       const tenant = await db.tenant.create({ data: { customerId, companyName: `${customerId} AS`, productionUrlEncrypted: "x" } });
@@ -114,5 +118,20 @@ describe("fairness between tenants", () => {
     expect(startedBefore).toBeLessThanOrEqual(1);
     // And the other tenant's runs all end all the same.
     await expect.poll(() => db.sandboxRun.count({ where: { id: { in: manyRuns }, status: "SUCCEEDED" } }), { timeout: 60_000 }).toBe(6);
+
+    // Two tenants that both queued several: they take turns, neither giving way to the other for ever.
+    const runsOf = async (sandboxIds: string[]) => {
+      const ids: string[] = [];
+      for (const sandboxId of sandboxIds) ids.push((await requestRun({ sandboxId, kind: "DELETE", requestedById: null, options: {} })).runId);
+      return ids;
+    };
+    await worker.stop();
+    const [first, second] = [await runsOf(await waitingTenant("Cust8585", 3)), await runsOf(await waitingTenant("Cust8686", 3))];
+    const next = await startWorker({ concurrency: 1 });
+    stopWorker = () => next.stop();
+    await expect.poll(() => db.sandboxRun.count({ where: { id: { in: [...first, ...second] }, status: "SUCCEEDED" } }), { timeout: 60_000 }).toBe(6);
+    const order = await db.sandboxRun.findMany({ where: { id: { in: [...first, ...second] } }, orderBy: { startedAt: "asc" }, select: { id: true } });
+    // The second waited behind one of the first's runs; the first's runs, once yielded, follow later.
+    expect(order.slice(0, 2).map((r) => (first.includes(r.id) ? "first" : "second"))).toEqual(["first", "second"]);
   }, 180_000);
 });
