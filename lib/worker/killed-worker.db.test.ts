@@ -139,7 +139,13 @@ describe("a worker killed mid-run", () => {
     try {
       expect(await copySessions()).toBeGreaterThan(0);
       const recovered = await recoverStaleRuns(new Date(Date.now() + STALE_AFTER_MS + 5_000));
-      expect(recovered).toContain(runId);
+      // Should it not be recovered, the run as it stands and who is still on its copy say why (a drop refused, a run ended meanwhile).
+      const why = async () =>
+        JSON.stringify({
+          run: await db.sandboxRun.findUnique({ where: { id: runId }, select: { status: true, attempts: true, error: true, heartbeatAt: true } }),
+          onCopy: await rowsOf(testServerAdminUrl(), "SELECT usename, state, backend_type, left(query, 80) AS query FROM pg_stat_activity WHERE datname = $1", [targetDb]),
+        });
+      expect(recovered, recovered.includes(runId) ? "" : await why()).toContain(runId);
       await waitFor("the frozen copy's sessions to end", async () => (await copySessions()) === 0, 10_000);
       expect(await databaseExists(testServerAdminUrl(), targetDb)).toBe(false);
     } finally {
