@@ -111,19 +111,17 @@ async function anotherTenantsTurn(tx: Tx, tenantId: string): Promise<boolean> {
   if (!(await queueTablesExist(tx))) return false;
   // Only to a tenant whose own latest start is older (or who never had one): of two tenants that
   // both have runs waiting, one always goes, and they take turns rather than yield to each other.
+  // Latest starts of this tenant and of the waiting runs' tenants alone: every claim asks, and all tenants' runs are many.
   const [waiting] = await tx.$queryRaw<unknown[]>`
-    WITH latest_start AS (
-      SELECT s."tenantId", max(r."startedAt") AS at FROM "SandboxRun" r JOIN "Sandbox" s ON s.id = r."sandboxId" GROUP BY s."tenantId"
-    ), mine AS (SELECT at FROM latest_start WHERE "tenantId" = ${tenantId})
+    WITH mine AS (SELECT max(r."startedAt") AS at FROM "SandboxRun" r JOIN "Sandbox" s ON s.id = r."sandboxId" WHERE s."tenantId" = ${tenantId})
     SELECT 1
       FROM pgboss.job j
       JOIN "SandboxRun" r ON r.id = j.data->>'runId'
       JOIN "Sandbox" s ON s.id = r."sandboxId"
-      LEFT JOIN latest_start theirs ON theirs."tenantId" = s."tenantId"
      WHERE j.name = ${RUN_QUEUE} AND j.state IN ('created', 'retry') AND j.start_after <= now()
        AND r.status = 'QUEUED' AND s."tenantId" <> ${tenantId}
        AND r."createdAt" < (SELECT at FROM mine)
-       AND coalesce(theirs.at, '-infinity') < (SELECT at FROM mine)
+       AND coalesce((SELECT max(o."startedAt") FROM "SandboxRun" o JOIN "Sandbox" os ON os.id = o."sandboxId" WHERE os."tenantId" = s."tenantId"), '-infinity') < (SELECT at FROM mine)
      LIMIT 1`;
   return waiting !== undefined;
 }
