@@ -60,11 +60,21 @@ export const copySessionName = (databaseName: string, attempt = 1): string => `s
  * many it ended.
  */
 export async function endLostCopySessions(productionUrl: string, databaseName: string, attempt: number): Promise<number> {
-  const client = await openProductionClient(productionUrl, givingUpAfter());
+  return endOwnSessions(productionUrl, givingUpAfter(), { name: copySessionName(databaseName, attempt) });
+}
+
+/**
+ * Ends this role's client sessions on production named `name`, or with one of the process ids
+ * `pids`, or both; how many. The portal's role may end its own sessions; a read-only one can.
+ */
+async function endOwnSessions(productionUrl: string, bounds: pg.ClientConfig, which: { name?: string; pids?: number[] }): Promise<number> {
+  const client = await openProductionClient(productionUrl, bounds);
   try {
     const { rows } = await client.query<{ ended: string }>(
-      "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::text AS ended FROM pg_stat_activity WHERE application_name = $1 AND usename = current_user AND pid <> pg_backend_pid()",
-      [copySessionName(databaseName, attempt)],
+      `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::text AS ended FROM pg_stat_activity
+        WHERE usename = current_user AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+          AND ($1::text IS NULL OR application_name = $1) AND ($2::int[] IS NULL OR pid = ANY($2::int[]))`,
+      [which.name ?? null, which.pids ?? null],
     );
     return Number(rows[0]?.ended ?? 0);
   } finally {
@@ -82,16 +92,7 @@ export async function endLostCopySessions(productionUrl: string, databaseName: s
  */
 async function endOutlivingSessions(productionUrl: string, pids: number[], sessionName: string | undefined): Promise<void> {
   // Briefly: the run ends after this, and a production that does not answer now (frozen, unreachable) ends them itself, at their statement_timeout.
-  const client = await openProductionClient(productionUrl, { ...givingUpAfter(OUTLIVING_BOUND_MS), connectionTimeoutMillis: OUTLIVING_BOUND_MS });
-  try {
-    await client.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE pid = ANY($1::int[]) AND usename = current_user AND backend_type = 'client backend' AND ($2::text IS NULL OR application_name = $2)`,
-      [pids, sessionName ?? null],
-    );
-  } finally {
-    await endOrCut(client);
-  }
+  await endOwnSessions(productionUrl, { ...givingUpAfter(OUTLIVING_BOUND_MS), connectionTimeoutMillis: OUTLIVING_BOUND_MS }, { pids, name: sessionName });
 }
 
 /** How long ending the outliving sessions may hold up the run's end. */
