@@ -15,6 +15,7 @@ import { newerMigration, newestMigration, outdatedWords, SCHEMA_VERSION_ENV } fr
 import { oneOffQuery } from "../db/one-off-query";
 import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "../config/env";
+import { portNumber } from "./listen-port";
 
 export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? ".data");
 const PORTAL_DATABASE = "sandbox_portal";
@@ -38,8 +39,8 @@ export class NoPortalHere extends Error {
 function chosenEmbeddedPort(): number | undefined {
   const given = process.env.EMBEDDED_PG_PORT?.trim();
   if (!given) return undefined;
-  const port = /^\d{1,5}$/.test(given) ? Number(given) : NaN;
-  if (!(port >= 1024 && port <= 65535)) throw new Error(`EMBEDDED_PG_PORT must be a whole number from 1024 to 65535, not "${given}".`);
+  const port = portNumber(given, 1024);
+  if (port === null) throw new Error(`EMBEDDED_PG_PORT must be a whole number from 1024 to 65535, not "${given}".`);
   return port;
 }
 

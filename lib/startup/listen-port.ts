@@ -7,7 +7,13 @@ export function listenPort(args: readonly string[], environment: Record<string, 
   const flag = args.findIndex((arg) => arg === "-p" || arg === "--port");
   const inline = args.find((arg) => arg.startsWith("--port="))?.slice("--port=".length);
   const given = flag >= 0 ? (args[flag + 1] ?? "") : (inline ?? environment.PORT ?? "3000");
-  const port = /^\d{1,5}$/.test(given.trim()) ? Number(given) : NaN;
-  if (!(port >= 1 && port <= 65535)) throw new Error(`The port to listen on (-p, or PORT) must be a whole number from 1 to 65535, not "${given}".`);
+  const port = portNumber(given);
+  if (port === null) throw new Error(`The port to listen on (-p, or PORT) must be a whole number from 1 to 65535, not "${given}".`);
   return port;
+}
+
+/** `text` as a TCP port from `lowest` to 65535, else null: whole digits only (Number reads "" as 0 and "0x50" as 80). */
+export function portNumber(text: string, lowest = 1): number | null {
+  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text) : NaN;
+  return port >= lowest && port <= 65535 ? port : null;
 }
