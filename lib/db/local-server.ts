@@ -106,7 +106,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
 const newPassword = () => randomBytes(18).toString("base64url");
 
-/** Kept beside the data; a folder from before the sandbox role gets its password added. */
 /** Where a folder's server listens when no port is chosen, the first time. */
 const DEFAULT_PORT = 5433;
 
