@@ -138,11 +138,18 @@ describe("a worker killed mid-run", () => {
     worker.kill("SIGSTOP");
     try {
       expect(await copySessions()).toBeGreaterThan(0);
-      const recovered = await recoverStaleRuns(new Date(Date.now() + STALE_AFTER_MS + 5_000));
+      // Recovery sweeps as the worker's timer does, each sweep 50 s on from the frozen worker's last beat.
+      // A progress write the worker had sent as it froze can land after a sweep read the run (the
+      // server runs what is already on the socket): the run looks alive to that sweep, and the next
+      // one takes it, as in service. More than a few sweeps would be a run that recovery never takes.
+      let recovered: string[] = [];
+      for (let sweep = 0; sweep < 3 && !recovered.includes(runId); sweep++) {
+        recovered = await recoverStaleRuns(new Date(Date.now() + STALE_AFTER_MS + 5_000));
+      }
       // Should it not be recovered, the run as it stands and who is still on its copy say why (a drop refused, a run ended meanwhile).
       const why = async () =>
         JSON.stringify({
-          run: await db.sandboxRun.findUnique({ where: { id: runId }, select: { status: true, attempts: true, error: true, heartbeatAt: true } }),
+          run: await db.sandboxRun.findUnique({ where: { id: runId }, select: { status: true, attempts: true, error: true, heartbeatAt: true, lostAt: true } }),
           onCopy: await rowsOf(testServerAdminUrl(), "SELECT usename, state, backend_type, left(query, 80) AS query FROM pg_stat_activity WHERE datname = $1", [targetDb]),
         });
       expect(recovered, recovered.includes(runId) ? "" : await why()).toContain(runId);
