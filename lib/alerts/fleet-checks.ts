@@ -5,13 +5,14 @@
  * so several workers checking the same thing tell operators once.
  */
 import { db } from "../db/portal";
+import { env } from "../config/env";
 import { oldestOverdueRun } from "../jobs/overdue";
 import { serverAnswers } from "../sandbox-servers/reachability";
 import { tlsRefusal } from "../db/tls-policy";
 import { serverAddress, serverUrl } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "./raise";
 
-const queueAlertMs = () => Number(process.env.ALERT_QUEUE_AGE_MINUTES?.trim() || 15) * 60_000;
+const queueAlertMs = () => env().ALERT_QUEUE_AGE_MINUTES * 60_000;
 
 /** Alerts when a run whose turn has come has waited longer than queueAlertMs for a worker to take it (oldestOverdueRun). */
 export async function checkQueueAge(): Promise<void> {

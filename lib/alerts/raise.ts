@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { db } from "../db/portal";
+import { env } from "../config/env";
 import { createElement } from "react";
 import { notifyUsers } from "../notifications/notify";
 import { AlertMail, alertSubject } from "../emails/alert-mail";
@@ -19,7 +20,7 @@ export interface AlertInput {
   link?: string;
 }
 
-export const alertRepeatMs = () => Number(process.env.ALERT_REPEAT_HOURS?.trim() || 24) * 3600_000;
+export const alertRepeatMs = () => env().ALERT_REPEAT_HOURS * 3600_000;
 
 /** A short, stable fingerprint of a reason, for keys ("the same reason again"). */
 export const fingerprint = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
