@@ -6,17 +6,19 @@
  * Also the web app's own worker, which the web server starts (lib/worker/app-worker.ts):
  * then it is woken by the web app, tells it of finished runs, and ends when it is gone.
  */
-import { bootstrap } from "../lib/startup/bootstrap";
+import { bootstrapOrExit } from "../lib/startup/bootstrap";
 import { startWorker } from "../lib/worker/worker";
 import { stopBoss, wakeLocalRunWorkers } from "../lib/jobs/queue";
 import { joinWebApp } from "../lib/worker/app-worker";
 import { log as logger } from "../lib/observability/log";
+import { env } from "../lib/config/env";
 
 const log = (line: string) => logger.info(line);
-const { localServer } = await bootstrap({ log });
+const { localServer } = await bootstrapOrExit({ log });
 // A newer version migrated the database under this one: it hands its copies back and ends (its
 // supervisor's restart of this version is refused at start, until the new version is deployed).
-const worker = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 1), onOutdated: () => void shutdown(1) });
+// As validated at start-up: set to nothing, it is unset (1), where Number("") had made a worker with no slot.
+const worker = await startWorker({ concurrency: env().WORKER_CONCURRENCY, onOutdated: () => void shutdown(1) });
 
 let stopping = false;
 async function shutdown(code = 0) {

@@ -83,7 +83,8 @@ describe("a standalone worker whose connections are terminated mid-copy", () => 
     const { runId } = await requestRun({ sandboxId: sandbox.id, kind: "PROVISION", requestedById: null, options: {} });
     const targetDb = runDatabaseName("Cust7373", runId);
     worker = spawnWorker({
-      env: { ...process.env, COPY_RETRY_BACKOFF_SECONDS: "1", COPY_MAX_ATTEMPTS: "4", WORKER_CONCURRENCY: "1" },
+      // WORKER_CONCURRENCY set to nothing, as a container's list may have it: one slot, the default (Number("") made none).
+      env: { ...process.env, COPY_RETRY_BACKOFF_SECONDS: "1", COPY_MAX_ATTEMPTS: "4", WORKER_CONCURRENCY: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     worker.stdout!.on("data", (chunk: Buffer) => (workerLog += chunk.toString()));
@@ -130,6 +131,7 @@ describe("a standalone worker whose connections are terminated mid-copy", () => 
     expect(nextDone.status, nextDone.error ?? "").toBe("SUCCEEDED");
     expect(worker.exitCode).toBeNull();
     expect(workerLog).not.toMatch(/Unhandled 'error' event|uncaught/i);
+    expect(await db.workerHeartbeat.findFirst({ where: { pid: worker.pid }, select: { concurrency: true } })).toEqual({ concurrency: 1 });
 
     expect(await checksums(productionUrl)).toEqual(before);
   }, 300_000);
