@@ -4,7 +4,7 @@
  * The embedded server stops when Next.js stops.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { bootstrap } from "../lib/startup/bootstrap";
+import { bootstrapOrExit } from "../lib/startup/bootstrap";
 import { log as logger } from "../lib/observability/log";
 import { listenPort } from "../lib/startup/listen-port";
 import { EMBEDDED_SEED_ENV, PORTAL_IN_USE_EXIT } from "./seed";
@@ -24,7 +24,7 @@ try {
   logger.error((error as Error).message);
   process.exit(1);
 }
-const { localServer } = await bootstrap({ log });
+const { localServer } = await bootstrapOrExit({ log });
 // The links in mails point here unless NEXTAUTH_URL says where the portal is reached (behind a proxy, by its own name).
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 // Demo data in development on the embedded server, or when asked for; never by `npm run dev`

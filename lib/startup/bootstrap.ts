@@ -16,6 +16,7 @@ import { oneOffQuery } from "../db/one-off-query";
 import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "../config/env";
 import { portNumber } from "./listen-port";
+import { log as logger } from "../observability/log";
 
 export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? ".data");
 const PORTAL_DATABASE = "sandbox_portal";
@@ -58,23 +59,46 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
       throw new NoPortalHere(`${DATA_DIR} holds no portal: start the portal first (npm run dev or npm start), or set DATA_DIR or DATABASE_URL to the portal's own`);
     }
     localServer = await startLocalServer({ dataDir: path.join(DATA_DIR, "postgres"), port: chosenEmbeddedPort(), log });
-    await ensureDatabase(localServer.adminUrl, PORTAL_DATABASE);
-    // One cluster for the portal and the sandboxes, the portal's database closed to
-    // everyone but its owner: the sandbox role cannot even connect to it.
-    await closeToPublic(localServer.adminUrl, PORTAL_DATABASE);
-    process.env.DATABASE_URL = withDatabase(localServer.adminUrl, PORTAL_DATABASE);
-    process.env.SANDBOX_SERVER_URL ??= localServer.sandboxServerUrl;
-    log(`embedded PostgreSQL running on 127.0.0.1:${new URL(localServer.adminUrl).port} (data in ${path.relative(process.cwd(), DATA_DIR) || "."}/postgres)`);
   }
-  await fillLocalSecrets(log);
-  // Both fail here, naming what is wrong, rather than on the first request or run.
-  env();
-  await checkSandboxServerAtStart(env().SANDBOX_SERVER_URL, log);
-  const migrationsApplied = options.migrate === false ? [] : await applyMigrations(process.env.DATABASE_URL!);
-  if (migrationsApplied.length > 0) log(`applied migrations: ${migrationsApplied.join(", ")}`);
-  // Without its migrations (a test of the start itself) the database has no version to compare.
-  if (options.migrate !== false) await assertSchemaNotNewer();
-  return { localServer, migrationsApplied };
+  try {
+    if (localServer) {
+      await ensureDatabase(localServer.adminUrl, PORTAL_DATABASE);
+      // One cluster for the portal and the sandboxes, the portal's database closed to
+      // everyone but its owner: the sandbox role cannot even connect to it.
+      await closeToPublic(localServer.adminUrl, PORTAL_DATABASE);
+      process.env.DATABASE_URL = withDatabase(localServer.adminUrl, PORTAL_DATABASE);
+      process.env.SANDBOX_SERVER_URL ??= localServer.sandboxServerUrl;
+      log(`embedded PostgreSQL running on 127.0.0.1:${new URL(localServer.adminUrl).port} (data in ${path.relative(process.cwd(), DATA_DIR) || "."}/postgres)`);
+    }
+    await fillLocalSecrets(log);
+    // Both fail here, naming what is wrong, rather than on the first request or run.
+    env();
+    await checkSandboxServerAtStart(env().SANDBOX_SERVER_URL, log);
+    const migrationsApplied = options.migrate === false ? [] : await applyMigrations(process.env.DATABASE_URL!);
+    if (migrationsApplied.length > 0) log(`applied migrations: ${migrationsApplied.join(", ")}`);
+    // Without its migrations (a test of the start itself) the database has no version to compare.
+    if (options.migrate !== false) await assertSchemaNotNewer();
+    return { localServer, migrationsApplied };
+  } catch (error) {
+    // The embedded server this start began goes with it (one it re-attached to stays: stop() leaves it).
+    await localServer?.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * `bootstrap` for a process that cannot go on without it (the launcher, the worker): a start
+ * that fails says why in its own words, one line per problem, and exits 1. Node's report of
+ * an unhandled rejection put the throwing line of source and a stack around those words.
+ */
+export async function bootstrapOrExit(options: Parameters<typeof bootstrap>[0]): Promise<Bootstrapped> {
+  try {
+    return await bootstrap(options);
+  } catch (error) {
+    logger.debug({ err: error }, "the start failed");
+    logger.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
 }
 
 /**
