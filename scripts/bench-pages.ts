@@ -39,7 +39,7 @@ const baseUrl = `http://127.0.0.1:${port}`;
 Object.assign(process.env, { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), NEXTAUTH_URL: baseUrl, OUTBOX_DIR: path.join(dataDir, "outbox"), WORKER_IN_APP: "false" });
 delete process.env.DATABASE_URL;
 
-// Imported after DATA_DIR is set: the bootstrap reads it at load time.
+// Imported once the environment above is set.
 const { bootstrap } = await import("../lib/startup/bootstrap");
 const { localServer } = await bootstrap();
 let server: ReturnType<typeof spawn> | undefined;

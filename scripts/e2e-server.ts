@@ -28,7 +28,7 @@ process.env.OUTBOX_DIR = path.join(dataDir, "outbox");
 process.env.METRICS_TOKEN = randomBytes(24).toString("base64url");
 delete process.env.DATABASE_URL;
 
-// Imported after DATA_DIR is set: the bootstrap reads it at load time.
+// Imported once the environment above is set.
 const { bootstrap } = await import("../lib/startup/bootstrap");
 const { seedDemoData } = await import("./seed");
 const { localServer } = await bootstrap({ log: (l) => console.log(`[e2e] ${l}`) });

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
+import { outboxDir } from "../config/data-dir";
 
 export interface Mail {
   to: string[];
@@ -23,8 +24,7 @@ export interface StoredMail extends Mail {
 }
 
 const from = () => process.env.MAIL_FROM?.trim() || "Sandbox Portal <no-reply@sandbox-portal.local>";
-// turbopackIgnore: the outbox is runtime data, not code to trace into the build.
-export const outboxDir = () => path.resolve(/*turbopackIgnore: true*/ process.env.OUTBOX_DIR ?? ".data/outbox");
+export { outboxDir };
 
 /**
  * How long a mail waits on the SMTP server, at most (ms); SMTP_URL's own parameters win.

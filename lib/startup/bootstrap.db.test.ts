@@ -23,7 +23,7 @@ beforeAll(async () => {
   process.env.EMBEDDED_PG_PORT = String(await freePort());
   delete process.env.DATABASE_URL;
   delete process.env.SANDBOX_SERVER_URL;
-  // Imported after DATA_DIR is set: the bootstrap reads it at load time.
+  // Imported once the environment above is set.
   const { bootstrap } = await import("./bootstrap");
   ({ localServer } = await bootstrap({ migrate: false }));
 });

@@ -16,9 +16,9 @@ import { oneOffQuery } from "../db/one-off-query";
 import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "../config/env";
 import { portNumber } from "./listen-port";
+import { dataDir } from "../config/data-dir";
 import { log as logger } from "../observability/log";
 
-export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? ".data");
 const PORTAL_DATABASE = "sandbox_portal";
 
 export interface Bootstrapped {
@@ -55,10 +55,10 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
   loadDotEnv();
   let localServer: LocalServer | null = null;
   if (!process.env.DATABASE_URL) {
-    if (options.existingPortalOnly && !holdsLocalServer(path.join(DATA_DIR, "postgres"))) {
-      throw new NoPortalHere(`${DATA_DIR} holds no portal: start the portal first (npm run dev or npm start), or set DATA_DIR or DATABASE_URL to the portal's own`);
+    if (options.existingPortalOnly && !holdsLocalServer(path.join(dataDir(), "postgres"))) {
+      throw new NoPortalHere(`${dataDir()} holds no portal: start the portal first (npm run dev or npm start), or set DATA_DIR or DATABASE_URL to the portal's own`);
     }
-    localServer = await startLocalServer({ dataDir: path.join(DATA_DIR, "postgres"), port: chosenEmbeddedPort(), log });
+    localServer = await startLocalServer({ dataDir: path.join(dataDir(), "postgres"), port: chosenEmbeddedPort(), log });
   }
   try {
     if (localServer) {
@@ -68,7 +68,7 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
       await closeToPublic(localServer.adminUrl, PORTAL_DATABASE);
       process.env.DATABASE_URL = withDatabase(localServer.adminUrl, PORTAL_DATABASE);
       process.env.SANDBOX_SERVER_URL ??= localServer.sandboxServerUrl;
-      log(`embedded PostgreSQL running on 127.0.0.1:${new URL(localServer.adminUrl).port} (data in ${path.relative(process.cwd(), DATA_DIR) || "."}/postgres)`);
+      log(`embedded PostgreSQL running on 127.0.0.1:${new URL(localServer.adminUrl).port} (data in ${path.relative(process.cwd(), dataDir()) || "."}/postgres)`);
     }
     await fillLocalSecrets(log);
     // Both fail here, naming what is wrong, rather than on the first request or run.
@@ -142,14 +142,14 @@ function loadDotEnv(): void {
  * instances must share them: set them explicitly there (README, "at scale").
  */
 async function fillLocalSecrets(log: (line: string) => void): Promise<void> {
-  const file = path.join(DATA_DIR, "secrets.json");
+  const file = path.join(dataDir(), "secrets.json");
   const wanted = {
     NEXTAUTH_SECRET: () => randomBytes(32).toString("base64url"),
     DATABASE_SECRETS_KEY: () => randomBytes(32).toString("base64"),
   };
   const missing = (Object.keys(wanted) as (keyof typeof wanted)[]).filter((k) => !process.env[k]);
   if (missing.length === 0) return;
-  await mkdir(DATA_DIR, { recursive: true });
+  await mkdir(dataDir(), { recursive: true });
   const kept: Record<string, string> = existsSync(file) ? JSON.parse(await readFile(file, "utf8")) : {};
   let changed = false;
   for (const name of missing) {
