@@ -32,8 +32,15 @@ export async function createToken(actor: Actor, input: NewToken, now = new Date(
   const expiresAt = new Date(now.getTime() + input.expiresInDays * DAY_MS);
   const scopes = [...new Set(input.scopes)];
   const created = await db.$transaction(async (tx) => {
-    // Counted under the owner's row lock, so two pages at once cannot pass the cap.
-    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${actor.id} FOR UPDATE`;
+    // Counted under the owner's row lock, so two pages at once cannot pass the cap. The owner is
+    // read again under it: a demotion or a disabling (which revoke the owner's tokens, and take this
+    // lock) that committed after this request read its actor would otherwise leave a token made
+    // after their revocation, to wake up when the owner is made admin, or enabled, again.
+    const [owner] = await tx.$queryRaw<{ role: string; tenantId: string | null; disabled: boolean }[]>`
+      SELECT role::text AS role, "tenantId", "disabledAt" IS NOT NULL AS disabled FROM "User" WHERE id = ${actor.id} FOR UPDATE`;
+    if (!owner || owner.disabled || owner.role !== actor.role || owner.tenantId !== actor.tenantId) {
+      throw new AppError("FORBIDDEN", "Your account changed meanwhile, so no token was made. Reload the page.");
+    }
     const active = await tx.apiToken.count({ where: { ownerId: actor.id, revokedAt: null, expiresAt: { gt: now } } });
     if (active >= MAX_ACTIVE_TOKENS_PER_OWNER) {
       throw new AppError("CONFLICT", `You hold ${MAX_ACTIVE_TOKENS_PER_OWNER} working tokens, the most one person may; revoke one you no longer use first.`);
