@@ -238,6 +238,21 @@ describe("the best-practices checklist", () => {
     expect(event).toMatchObject({ actorId: world.users.adminA, tenantId: world.tenantA, details: { fix: "optIns", changed: { updated: 1, created: 1 } } });
   });
 
+  it("creates a missing opt-in once however often the fix is clicked at once (a double click, two tabs)", async () => {
+    signInAs(world.users.adminA);
+    const optIns = "SELECT name, count(*)::int AS n FROM preference WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL GROUP BY name ORDER BY name";
+    for (let round = 0; round < 5; round++) {
+      await sandboxDb.query("DELETE FROM preference WHERE section = 'System' AND name LIKE '%OptIn - Configured' AND associate_id IS NULL");
+      const results = await Promise.all([1, 2].map(() => fixChecklistItemAction({ sandboxId, fix: "optIns" })));
+      expect(results.every((r) => r.ok)).toBe(true);
+      // A null associate makes the CRM's unique (section, name, associate) no guard: each rival's insert went in.
+      expect(await q(sandboxDb, optIns)).toEqual([
+        { name: "Statistics OptIn - Configured", n: 1 },
+        { name: "UserSync OptIn - Configured", n: 1 },
+      ]);
+    }
+  });
+
   it("turns ERP automatic sync off", async () => {
     signInAs(world.users.operator);
     const result = await fixChecklistItemAction({ sandboxId, fix: "erpAutoSync" });

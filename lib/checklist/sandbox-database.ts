@@ -98,6 +98,10 @@ export async function writeSandboxDatabase<T>(ref: SandboxDatabaseRef, run: (tx:
           FROM (SELECT environment, customer_id FROM installation LIMIT 2) i`;
       const isThisSandbox = found?.rows === 1n && found.ours === true;
       if (!isThisSandbox) throw new AppError("CONFLICT", "That database is not this sandbox, so nothing was changed. Contact support.");
+      // The portal's writes to one sandbox take turns (an advisory lock is the database's own): the
+      // opt-ins fix creates a missing preference, and the CRM's unique (section, name, associate) is
+      // no guard for a system one (its associate is null), so a double click made it twice.
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended('sandbox-portal:checklist-fix', 0))::text AS taken`;
       return run(tx);
     }),
   );
