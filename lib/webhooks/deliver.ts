@@ -12,6 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { databaseNow } from "../db/database-clock";
+import type { Prisma } from "../generated/portal/client";
 import { db } from "../db/portal";
 import { getBoss, runningBoss, WEBHOOK_QUEUE } from "../jobs/queue";
 import { log } from "../observability/log";
@@ -97,24 +98,28 @@ async function attempt(deliveryId: string, send: SendOptions): Promise<AttemptOu
     return "busy";
   }
   if (!delivery) return "not-due";
+  // updateMany, not update: the endpoint (and its deliveries with it) may be removed while an
+  // attempt is in flight; its outcome then has no row to go to, and nothing is tried again.
+  const record = async (data: Prisma.WebhookDeliveryUpdateManyMutationInput) => (await db.webhookDelivery.updateMany({ where: { id: deliveryId }, data })).count === 1;
+  let status: number;
   try {
     const headers = signedHeaders(openSecret(delivery.endpoint.secretEncrypted), delivery.messageId, delivery.payload);
-    const status = await postSigned(delivery.endpoint.url, headers, delivery.payload, send);
-    await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "DELIVERED", nextAttemptAt: null, sendingUntil: null, responseStatus: status, lastError: null } });
-    return "delivered";
+    status = await postSigned(delivery.endpoint.url, headers, delivery.payload, send);
   } catch (error) {
     if (!(error instanceof DeliveryFailed)) log.error({ err: error, deliveryId }, "webhook attempt failed unexpectedly");
     const reason = error instanceof DeliveryFailed ? error.reason : "The event could not be sent.";
     const responseStatus = error instanceof DeliveryFailed ? error.responseStatus : null;
     if (delivery.attempts >= MAX_ATTEMPTS) {
-      await db.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "FAILED", nextAttemptAt: null, sendingUntil: null, responseStatus, lastError: reason } });
+      await record({ status: "FAILED", nextAttemptAt: null, sendingUntil: null, responseStatus, lastError: reason });
       return "failed";
     }
     const next = new Date((await databaseNow()).getTime() + RETRY_DELAYS_MS[delivery.attempts - 1]!);
-    await db.webhookDelivery.update({ where: { id: deliveryId }, data: { nextAttemptAt: next, sendingUntil: null, responseStatus, lastError: reason } });
+    if (!(await record({ nextAttemptAt: next, sendingUntil: null, responseStatus, lastError: reason }))) return "failed";
     await (await getBoss()).send(WEBHOOK_QUEUE, { deliveryId } satisfies DeliveryJob, { startAfter: next });
     return "retrying";
   }
+  await record({ status: "DELIVERED", nextAttemptAt: null, sendingUntil: null, responseStatus: status, lastError: null });
+  return "delivered";
 }
 
 /** Whether a job for the delivery waits to be offered (pg-boss's `created`: a job being handled is `active`). */

@@ -225,6 +225,27 @@ describe("lifecycle webhooks", () => {
     }
   });
 
+  it("ends an attempt quietly whose endpoint was removed while it was being sent, answered or not, and sends it no more", async () => {
+    const receiver = await startWebhookReceiver(["hang", "hang"]);
+    try {
+      for (const answer of [200, 503]) {
+        const { id } = await endpointFor(adminA, receiver.url());
+        const { run } = await runningRun("PROVISION");
+        await completeCopy(run, { databaseName: `sbx_hook_${n}`, sizeBytes: 1, report: REPORT });
+        const [delivery] = await deliveriesOf(run.id);
+        const sending = attemptDelivery(delivery!.id, send);
+        await vi.waitFor(() => expect(receiver.received).toHaveLength(answer === 200 ? 1 : 2), { timeout: 10_000 });
+        await deleteEndpoint((await loadActor(adminA))!, id);
+        receiver.release(answer);
+        // Its row went with the endpoint: the outcome has nowhere to be written, and no retry is due.
+        expect(await sending).toBe(answer === 200 ? "delivered" : "failed");
+        expect(await db.webhookDelivery.count({ where: { id: delivery!.id } })).toBe(0);
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("replays a finished delivery with the same message id, for its own customer only, and keeps the log for its period", async () => {
     const receiver = await startWebhookReceiver([500]);
     try {
