@@ -1,5 +1,5 @@
 /** Orders are living things: the filer, the tenant's admins and operators change or cancel them until the setup is confirmed. */
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import type { World } from "../testing/test-world";
 import { signInAs } from "@/lib/testing/fake-session";
@@ -13,6 +13,10 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { buildWorld } = await import("../testing/test-world");
 const { createOrderAction, createOrderForCustomerAction, editOrderAction, cancelOrderAction } = await import("./actions");
+const { cancelOrder } = await import("./changes");
+const { startDelete } = await import("../sandboxes/mutations");
+const { loadActor } = await import("../auth/load-actor");
+const { stopBoss } = await import("../jobs/queue");
 
 let world: World;
 const plans = { "sales-essentials": 0, "sales-premium": 2, "service-essentials": 0, "service-premium": 0, marketing: 0, complete: 0 };
@@ -31,6 +35,7 @@ describe("changing and cancelling an order", () => {
     world = await buildWorld();
   });
   beforeEach(() => signInAs(null));
+  afterAll(() => stopBoss());
 
   it("lets the filer, the tenant's admins and operators change an open order, audited, and nobody else", async () => {
     const id = await file("Spring");
@@ -88,5 +93,23 @@ describe("changing and cancelling an order", () => {
     signInAs(world.users.operator);
     expect(await edit(confirmed, "Confirmed 2")).toMatchObject({ ok: false, code: "CONFLICT" });
     expect(await cancelOrderAction({ sandboxId: confirmed })).toMatchObject({ ok: false, code: "CONFLICT" });
+  });
+
+  it("is either cancelled or deleted, never both, when the API deletes it as a page cancels it", async () => {
+    const admin = (await loadActor(world.users.adminA))!;
+    const deleting = await file("Deleted first");
+    await startDelete(admin, deleting, "Deleted first");
+    // Cancelled with its deletion waiting, the order would end DELETED, announced as a deleted sandbox.
+    await expect(cancelOrder(admin, deleting, "")).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await db.sandbox.findUniqueOrThrow({ where: { id: deleting } })).toMatchObject({ status: "AWAITING_SETUP", deletedAt: null });
+    for (let round = 0; round < 5; round++) {
+      const name = `Racing ${round}`;
+      const id = await file(name);
+      const outcomes = await Promise.allSettled([startDelete(admin, id, name), cancelOrder(admin, id, "")]);
+      expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+      const order = await db.sandbox.findUniqueOrThrow({ where: { id }, select: { status: true, runs: { select: { status: true } } } });
+      if (order.status === "CANCELLED") expect(order.runs).toEqual([]);
+      else expect(order.runs).toEqual([{ status: "QUEUED" }]);
+    }
   });
 });

@@ -16,8 +16,10 @@ import { canManageOrder, isOpenOrder } from "./policy";
 import { isSandboxNameTaken, sandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
 import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
+import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
 
 const NOT_OPEN = "This order's setup has already been confirmed (or the order was cancelled), so it can no longer be changed.";
+const BEING_DELETED = "This order is being deleted, so it can no longer be changed or cancelled.";
 
 /** The order if the actor may manage it; another tenant's order is simply not found. */
 export async function getManagedOrder(actor: Actor, sandboxId: string) {
@@ -51,6 +53,9 @@ async function lockOpenOrder(tx: Prisma.TransactionClient, actor: Actor, sandbox
   });
   if (!order || !canManageOrder(actor, order)) throw new AppError("NOT_FOUND");
   if (!isOpenOrder(order)) throw new AppError("CONFLICT", NOT_OPEN);
+  // A deletion asked for it (the API deletes an order too) holds the same lock: cancelled under
+  // it, the order would end DELETED once the deletion ran, and be announced as a deleted sandbox.
+  if (await tx.sandboxRun.count({ where: { sandboxId, status: { in: [...ACTIVE_RUN_STATUSES] } } })) throw new AppError("CONFLICT", BEING_DELETED);
   return order;
 }
 
