@@ -23,7 +23,8 @@ import { recordAudit } from "../audit/record";
 import { revokeWorkingTokens } from "../api-tokens/mutations";
 import { AppError } from "../errors";
 import { cancelWaitingRuns, endedAsDeleted, requestRun } from "../jobs/lifecycle";
-import { disableAccounts } from "../auth/disable-accounts";
+import { disableAccount, disableAccounts } from "../auth/disable-accounts";
+import { endAllSessions } from "../auth/sessions";
 import type { Prisma } from "../generated/portal/client";
 import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
 
@@ -62,11 +63,18 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
   if (!tenant.offboardedAt) await refuseWhileCopying(db, tenant.id, customerId);
   // Then, and on every call (one that failed part-way is asked again): its people can ask for nothing more meanwhile.
   outcome.accountsDisabled = await disableAccounts({ tenantId: tenant.id });
+  const lateAccounts: { id: string; email: string }[] = [];
   if (!tenant.offboardedAt) {
     await db.$transaction(async (tx) => {
       // The tenant row locked: an order being filed (its entitlements lock it too) commits first and is cancelled here, or waits and is refused.
       const [locked] = await tx.$queryRaw<{ gone: boolean }[]>`SELECT "offboardedAt" IS NOT NULL AS gone FROM "Tenant" WHERE id = ${tenant.id} FOR UPDATE`;
       if (locked?.gone) throw new OffboardingRefused(`${customerId} is being offboarded by another operator.`);
+      // Under the lock an invitation takes too (lib/people/own-tenant.ts): one that committed after the accounts
+      // above were listed made an account none of them disabled, enabled in a customer that has left.
+      for (const user of await tx.user.findMany({ where: { tenantId: tenant.id, disabledAt: null }, select: { id: true, email: true, tenantId: true } })) {
+        if (await disableAccount(tx, user, { actorId: null, via: "operator CLI" })) lateAccounts.push(user);
+      }
+      outcome.accountsDisabled.push(...lateAccounts.map((user) => user.email));
       const now = await databaseNow();
       const sandboxes = { tenantId: tenant.id, deletedAt: null };
       outcome.runsCancelled = await endWaitingRuns(tx, sandboxes, now);
@@ -82,6 +90,7 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
       const { deletions: _none, stillCopying: _unknown, accountsDisabled, ...counts } = outcome;
       await recordAudit({ action: "tenant.offboarded", actorId: null, tenantId: tenant.id, targetId: tenant.id, details: { via: "operator CLI", ...counts, accountsDisabled: accountsDisabled.length } }, tx);
     });
+    for (const user of lateAccounts) await endAllSessions(user.id);
   }
 
   const withCopies = await db.sandbox.findMany({ where: { tenantId: tenant.id, deletedAt: null, databaseName: { not: null } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
