@@ -43,8 +43,10 @@ export async function sendMail(mail: Mail, limits: Partial<typeof SMTP_LIMITS> =
     return;
   }
   const stored: StoredMail = { ...mail, id: `${Date.now()}-${randomBytes(4).toString("hex")}`, from: from(), sentAt: new Date().toISOString() };
-  await mkdir(outboxDir(), { recursive: true });
-  await writeFile(/*turbopackIgnore: true*/ path.join(outboxDir(), `${stored.id}.json`), JSON.stringify(stored, null, 2));
+  // The portal's own user only, as .data/secrets.json: a mail may hold a link that sets a
+  // password (a reset's, an invitation's), and the umask's 0644 let every user of the machine read it.
+  await mkdir(outboxDir(), { recursive: true, mode: 0o700 });
+  await writeFile(/*turbopackIgnore: true*/ path.join(outboxDir(), `${stored.id}.json`), JSON.stringify(stored, null, 2), { mode: 0o600 });
 }
 
 /** The outbox's messages, newest first: this process's, or another's folder (`dir`: a browser test reads its server's). */
