@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { SanitizationError } from "../sanitizer/errors";
 import { captureLogLines } from "../testing/log-lines";
 import { log, withRunLogContext } from "./log";
 
@@ -71,6 +72,22 @@ describe("the logger", () => {
     expect(lines[3]).toMatchObject({ err: { message: 'invalid input syntax for type uuid: "…"' } });
     expect(lines[0]).toMatchObject({ err: { code: "23505", table: "contact", constraint: "contact_email_key", detail: "Key (lower(email), company_id)=(…)" } });
     expect(text).toContain("contact_email_key");
+  });
+
+  it("leaves out a value that would not parse when the error came wrapped, as a failed copy's does", () => {
+    const lines = capture();
+    const unparsed = () => Object.assign(new Error('invalid input syntax for type uuid: "kari.hansen@firma.no"'), { code: "22P02", severity: "ERROR" });
+    // provision.ts: an unexpected driver error becomes the run's COPY_FAILED, its message repeated and the error as its cause.
+    const failed = unparsed();
+    const copyFailed = new SanitizationError("COPY_FAILED", `The copy failed: ${failed.message}`, undefined, { cause: failed, technical: true });
+    log.error({ err: copyFailed, runId: "run-1" }, "run failed");
+    log.error(new Error("the dry run failed", { cause: unparsed() }), "dry run failed");
+
+    // pino writes each cause's message into the error's own message and stack.
+    const text = JSON.stringify(lines);
+    expect(text).not.toMatch(/kari|hansen/i);
+    expect(lines[0]).toMatchObject({ err: { code: "COPY_FAILED", message: expect.stringContaining('The copy failed: invalid input syntax for type uuid: "…"') } });
+    expect(lines[1]).toMatchObject({ err: { message: 'the dry run failed: invalid input syntax for type uuid: "…"' } });
   });
 
   it("puts the run's ids on every line logged inside the run, and only there", async () => {

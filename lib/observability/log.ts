@@ -66,17 +66,31 @@ function detailWithoutValues(detail: string): string {
   return key ? `${key[1]}=(…)` : "(left out: it may hold a row's values)";
 }
 
-function withoutRowValues(serialized: object, depth = 0): Record<string, unknown> {
+/**
+ * The data exceptions (SQLSTATE class 22) along an error and its causes, each message as
+ * written and without its value. pino writes every cause's message into the error's own
+ * message and stack ("The copy failed: invalid input syntax for type uuid: "…"", then
+ * "caused by: …"), and the portal wraps the driver's errors in its own (a run's
+ * COPY_FAILED repeats the driver's message): the wrapper has no SQLSTATE of its own.
+ */
+function unparsedValues(error: unknown, depth = 0): [string, string][] {
+  if (error === null || typeof error !== "object" || depth > 4) return [];
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
+  const own: [string, string][] = typeof code === "string" && code.startsWith("22") && typeof message === "string" && QUOTED_VALUE.test(message) ? [[message, message.replace(QUOTED_VALUE, ': "…"')]] : [];
+  return [...own, ...unparsedValues(cause, depth + 1)];
+}
+
+function withoutUnparsed(text: string, unparsed: [string, string][]): string {
+  return unparsed.reduce((kept, [written, masked]) => kept.replaceAll(written, masked), text);
+}
+
+function withoutRowValues(serialized: object, unparsed: [string, string][], depth = 0): Record<string, unknown> {
   const kept = Object.entries(serialized).filter(([key]) => !DRIVER_OBJECTS.has(key) && !ROW_CONTEXT.has(key));
-  const { code, message } = serialized as { code?: unknown; message?: unknown };
-  // A data exception (SQLSTATE class 22) names the value: its message, and the stack's first line, without it.
-  const masked = typeof code === "string" && code.startsWith("22") && typeof message === "string" ? message.replace(QUOTED_VALUE, ': "…"') : undefined;
   return Object.fromEntries(
     kept.map(([key, value]) => {
       if (key === "detail" && typeof value === "string") return [key, detailWithoutValues(value)];
-      if (masked !== undefined && key === "message") return [key, masked];
-      if (masked !== undefined && key === "stack" && typeof value === "string") return [key, value.replace(message as string, masked)];
-      if (key === "cause" && value !== null && typeof value === "object" && depth < 4) return [key, withoutRowValues(value, depth + 1)];
+      if ((key === "message" || key === "stack") && typeof value === "string") return [key, withoutUnparsed(value, unparsed)];
+      if (key === "cause" && value !== null && typeof value === "object" && depth < 4) return [key, withoutRowValues(value, unparsed, depth + 1)];
       return [key, value];
     }),
   );
@@ -86,7 +100,7 @@ function maskedError(error: unknown): unknown {
   const serialized: unknown = pino.stdSerializers.err(error as Error);
   if (serialized === null || typeof serialized !== "object") return maskStrings(serialized);
   // A copy: the serializer hands back what is not an Error as it came, the caller's own object.
-  return maskStrings(withoutRowValues(serialized));
+  return maskStrings(withoutRowValues(serialized, unparsedValues(error)));
 }
 
 function levelFromEnvironment(): LevelWithSilent {
