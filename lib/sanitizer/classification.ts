@@ -22,6 +22,7 @@ import { z } from "zod";
 import { contractTable } from "../crm/contract";
 import { SanitizationError } from "./errors";
 import { isCopyable, OBJECT_KINDS, objectKey, type SchemaObject } from "./schema-objects";
+import type { SourceSchema } from "./schema-reader";
 
 const IDENT = "[a-z_][a-z0-9_$]*";
 const columnKey = z.string().regex(new RegExp(`^${IDENT}\\.${IDENT}$`), {
@@ -125,6 +126,35 @@ export function withTenantClassification(defaults: Classification, tenant: Class
 }
 
 export { columnTreatment, tableTreatment } from "./treatments";
+
+/**
+ * The part of `classification` that applies to one production (its schema as read): what its
+ * copy's report keeps and its customer may download. The operators' file classifies every
+ * tenant's extra tables, columns and objects, with its comments, and a tenant with no choices
+ * of its own copies by the file itself: each customer's report held all of it, other
+ * customers' names included. Verification loses nothing: it checks the copy's own tables and
+ * columns only, and those are production's.
+ */
+export function classificationInForce(
+  classification: Classification,
+  production: Pick<SourceSchema, "tables" | "objects" | "enums" | "sequences" | "constraints" | "indexes">,
+): Classification {
+  const columns = new Set(production.tables.flatMap((t) => t.columns.map((c) => `${t.name}.${c.name}`)));
+  const tables = new Set(production.tables.map((t) => t.name));
+  // Objects by table and name, as schema-plan.ts looks them up: a constraint or an index by its
+  // own, a column's default or generation by the column's; objects of the schema by theirs.
+  const named = (table: string | null, name: string) => JSON.stringify([table, name]);
+  const objects = new Set([
+    ...[...production.objects, ...production.constraints, ...production.indexes].map((o) => named(o.table, o.name)),
+    ...production.tables.flatMap((t) => t.columns.map((c) => named(t.name, c.name))),
+    ...[...production.enums, ...production.sequences].map((o) => named(null, o.name)),
+  ]);
+  return {
+    columns: Object.fromEntries(Object.entries(classification.columns).filter(([key]) => columns.has(key))),
+    tables: Object.fromEntries(Object.entries(classification.tables).filter(([table]) => tables.has(table))),
+    objects: classification.objects.filter((o) => objects.has(named(o.table, o.name))),
+  };
+}
 
 /**
  * Each classification's objects, looked up by kind, table and name: a plan asks for every

@@ -130,12 +130,20 @@ describe("rule 0: drift", () => {
   it("copies classified extras as classified: kept, cleared, rewritten, copied, skipped", async () => {
     const { name, promise } = run(
       parseClassification({
-        columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "clear", "region.contact_email": "email" },
-        tables: { audit_log: "skip", region: "copy" },
-        objects: OBJECTS,
+        // The operators' file classifies other customers' extras too, with its comments.
+        $comment: "Acme Corp's own fields",
+        columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "clear", "region.contact_email": "email", "company.acme_discount": "keep" },
+        tables: { audit_log: "skip", region: "copy", acme_orders: "copy" },
+        objects: [...OBJECTS, { kind: "trigger", table: "company", name: "acme_audit", treatment: "leave-out" }, { kind: "view", table: null, name: "acme_report", treatment: "leave-out" }],
       }),
     );
     const report = await promise;
+    // What its report keeps (and its customer may download) is what applied to this production alone.
+    expect(report.expectations.classification).toEqual({
+      columns: { "company.vat_code": "keep", "contact.private_email": "email", "contact.shoe_size": "clear", "region.contact_email": "email" },
+      tables: { audit_log: "skip", region: "copy" },
+      objects: OBJECTS,
+    });
     const url = sandboxUrl(name);
     expect(await scalar(url, "SELECT count(*) FROM company WHERE vat_code = 'NO' || id")).toBe(await scalar(prod, "SELECT count(*) FROM company"));
     expect(await scalar(url, "SELECT private_email FROM contact WHERE id = 5")).toBe("me5_home.example@mailinator.com");

@@ -16,7 +16,7 @@ import { endOrCut } from "../db/client";
 import { assertTlsAllowed, TlsRefusedError } from "../db/tls-policy";
 import { withDatabase } from "../db/urls";
 import { ProductionNotReadOnlyError } from "../crm/read-only";
-import { loadClassification, type Classification } from "./classification";
+import { classificationInForce, loadClassification, type Classification } from "./classification";
 import type pg from "pg";
 import { TargetSessions } from "./target-sessions";
 import { buildSchemaDdl, sandboxSequences, sequenceResetSql, type SchemaDdl } from "./ddl";
@@ -237,7 +237,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       serviceMailboxAddress: input.serviceMailboxAddress,
       newMailboxId: facts.newMailboxId,
       options,
-      classification,
+      classification: classificationInForce(classification, phase.schema),
       tableRows: Object.fromEntries(copy.tables.map((t) => [t.name, t.rows])),
       ticketsClosed: rules.find((r) => r.rule === 5)?.changes["ticket.closed"] ?? 0,
       preferencesCreated: post[11]?.["preference.created"] ?? 0,
