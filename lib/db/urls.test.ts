@@ -9,5 +9,8 @@ describe("connection URLs in messages", () => {
     expect(fromQuery).not.toContain("k3y");
     expect(fromQuery).toContain("sslmode=require");
     expect(withoutPasswords("connect failed for postgres://reader:s3cret@db.example/crm: timeout")).toBe("connect failed for postgres://reader:***@db.example/crm: timeout");
+    expect(withoutPasswords("tried postgres://a:first@db1.example/crm,postgresql://b:second@db2.example/crm")).toBe(
+      "tried postgres://a:***@db1.example/crm,postgresql://b:***@db2.example/crm",
+    );
   });
 });

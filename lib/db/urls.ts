@@ -35,7 +35,9 @@ export function redactUrl(url: string): string {
   }
 }
 
-const CONNECTION_URL = /postgres(?:ql)?:\/\/[^\s'"]+/gi;
+// Up to the next URL's scheme too: two written together (`…/crm,postgres://…`, a list) were read as one,
+// and the second's password stayed.
+const CONNECTION_URL = /postgres(?:ql)?:\/\/(?:(?!postgres(?:ql)?:\/\/)[^\s'"])+/gi;
 /** `password=…` in a key/value connection string (libpq's other spelling). */
 const PASSWORD_SETTING = /\bpassword\s*=\s*(?:'[^']*'|[^\s'"]+)/gi;
 
