@@ -84,7 +84,9 @@ export function getBoss(): Promise<PgBoss> {
 
 async function startBoss(): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 4 });
-  boss.on("error", (error) => log.error(error, "job queue error"));
+  // As `err`: pg-boss hands a failed fetch over as a plain object, which merged into the line passed the
+  // filter that masks what drivers put in errors (lib/observability/log.ts).
+  boss.on("error", (error) => log.error({ err: error }, "job queue error"));
   try {
     await boss.start();
     // Recovery from dead workers is ours (lib/worker/recovery.ts): pg-boss must not run a job twice.
