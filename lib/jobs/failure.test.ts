@@ -13,6 +13,13 @@ describe("a failed run's reason", () => {
     expect(hasOperatorOnlyDetails(driver)).toBe(true);
   });
 
+  it("keeps the sandbox server's own database names for operators", () => {
+    const exists = new SanitizationError("DATABASE_EXISTS", "Database sbx_cust4242_cmx1 already exists; a run never overwrites one.");
+    expect(describeFailure(exists)).not.toContain("sbx_");
+    expect(describeFailure(exists)).toMatch(/^The sandbox server already holds a database by the name this run's copy takes/);
+    expect(technicalDetail(exists)).toContain("sbx_cust4242_cmx1");
+  });
+
   it("shows the service's own explanation, which names only the rule, tables or columns", () => {
     const own = new SanitizationError("COPY_FAILED", "installation must hold exactly one row; it holds 2.");
     expect(describeFailure(own)).toBe("The sandbox could not be made. Retry; if it fails again, contact support. Details: installation must hold exactly one row; it holds 2.");

@@ -37,6 +37,8 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
   TOO_LARGE: "This copy is larger than its sandbox server can hold, so nothing of it was kept. Our operators have been told; contact support.",
   INVALID_CLASSIFICATION:
     "The portal's list of known schema cannot be used as it is, so nothing was copied. Our operators have been told; retry once they have corrected it.",
+  DATABASE_EXISTS:
+    "The sandbox server already holds a database by the name this run's copy takes, and a copy never overwrites one, so nothing was copied. Our operators have been told; retry once they have removed it.",
 };
 
 /** The failure code of a run its customer cancelled: before it started, or stopped while it ran (lifecycle.ts). */
@@ -58,7 +60,7 @@ export function isBeingStopped(run: { status: string; stopReason: string | null 
 }
 
 /** Refusals whose details (the server's roles and databases, a host's name) are for operators, not customers. */
-const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE", "CONNECTION_REFUSED"]);
+const OPERATOR_DETAILS = new Set(["SANDBOX_SERVER_ROLE", "CONNECTION_REFUSED", "DATABASE_EXISTS"]);
 
 /** Whether the customer's reason leaves out what the operator must read in the worker's log. */
 export function hasOperatorOnlyDetails(error: unknown): boolean {
