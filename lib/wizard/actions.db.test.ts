@@ -15,6 +15,7 @@ const { buildWorld } = await import("../testing/test-world");
 const { saveWizardDraftAction, dryRunAction, confirmWizardAction } = await import("./actions");
 const { rewriteWebPanelUrl } = await import("../sanitizer/rules/rule-06-web-panels");
 const { confirmWizard, requireOpenWizard } = await import("./mutations");
+const { requestRun } = await import("../jobs/lifecycle");
 const { loadActor } = await import("../auth/load-actor");
 const { sandboxOptionsSchema } = await import("../sanitizer/options");
 const { wizardDraftSchema } = await import("./schema");
@@ -212,6 +213,22 @@ describe("the setup wizard's actions", () => {
     });
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).confirmedAt).toBeNull();
     expect(await db.sandboxRun.count({ where: { sandboxId: sandbox.id } })).toBe(0);
+  });
+
+  it("tells a confirmation that met the order's deletion (the API deletes orders) so, not that the setup was confirmed", async () => {
+    signInAs(world.users.adminA);
+    const options = await validOptions();
+    const sandbox = await db.sandbox.create({
+      data: { tenantId: world.tenantA, name: "Deleted meanwhile", orderedById: world.users.adminA, sandboxCustomerId: "Cust900005", planCounts: { "sales-premium": 1, "service-premium": 1 } },
+    });
+    const actor = (await loadActor(world.users.adminA))!;
+    const checked = await requireOpenWizard(actor, sandbox.id);
+    await requestRun({ sandboxId: sandbox.id, kind: "DELETE", requestedById: world.users.adminA, options: {}, enqueue: false });
+    await expect(confirmWizard(actor, checked, sandboxOptionsSchema.parse(options), { enqueue: false })).rejects.toMatchObject({
+      code: "CONFLICT",
+      userMessage: "This order is being deleted, so its setup can no longer be confirmed.",
+    });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).confirmedAt).toBeNull();
   });
 
   it("refuses to confirm with nobody given access", async () => {

@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/policy";
 import type { Prisma } from "../generated/portal/client";
-import { requestRun } from "../jobs/lifecycle";
+import { ACTIVE_RUN_STATUSES, requestRun } from "../jobs/lifecycle";
 import { DEFAULT_INVALIDATION_DOMAIN, namedCompanies, type SandboxOptions } from "../sanitizer/options";
 import { findUnknownProductionIds, getWizardSandbox, type WizardSandbox } from "./queries";
 import { mailDomainUseInProduction } from "../tenants/production";
@@ -139,8 +139,14 @@ export async function confirmWizard(
       },
     });
   } catch (error) {
-    // Two confirmations racing: the loser finds the winner's run in progress.
-    if (error instanceof AppError && error.code === "RUN_IN_PROGRESS") throw new AppError("ALREADY_CONFIRMED");
+    if (error instanceof AppError && error.code === "RUN_IN_PROGRESS") {
+      // The order's deletion, asked for meanwhile (the API deletes orders too): not a confirmation's.
+      if (await db.sandboxRun.count({ where: { sandboxId: sandbox.id, kind: "DELETE", status: { in: [...ACTIVE_RUN_STATUSES] } } })) {
+        throw new AppError("CONFLICT", "This order is being deleted, so its setup can no longer be confirmed.");
+      }
+      // Two confirmations racing: the loser finds the winner's run in progress.
+      throw new AppError("ALREADY_CONFIRMED");
+    }
     throw error;
   }
 }
