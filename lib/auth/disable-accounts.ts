@@ -42,3 +42,28 @@ export async function disableAccount(tx: Prisma.TransactionClient, user: { id: s
   await recordAudit({ action: "account.disabled", actorId: by.actorId, tenantId: user.tenantId, targetId: user.id, details: { via: by.via, email: user.email } }, tx);
   return true;
 }
+
+/** How a customer admin's own disabling is recorded (the People page): one that admins may undo. */
+export const VIA_PEOPLE_PAGE = "people page";
+
+/** Whether the account's last disabling was its organisation's (undone on the People page), not the operators'. */
+export async function disabledByItsOrganisation(userId: string): Promise<boolean> {
+  const last = await db.auditEvent.findFirst({ where: { action: "account.disabled", targetId: userId }, orderBy: { createdAt: "desc" }, select: { details: true } });
+  return (last?.details as { via?: string } | null)?.via === VIA_PEOPLE_PAGE;
+}
+
+/**
+ * An account its organisation's admin disabled, which an operator disables too: from now on
+ * only operators enable it. Recorded as the operator's disabling, as if it had come first; before,
+ * the operator was told "already disabled", nothing was written, and the admin could enable it again.
+ * False when there was nothing to take over (enabled, or already the operators').
+ */
+export async function takeOverDisabling(user: { id: string; email: string; tenantId: string | null }, by: DisabledBy): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const [held] = await tx.$queryRaw<{ disabled: boolean }[]>`SELECT "disabledAt" IS NOT NULL AS disabled FROM "User" WHERE id = ${user.id} FOR UPDATE`;
+    if (!held?.disabled || !(await disabledByItsOrganisation(user.id))) return false;
+    await recordAudit({ action: "account.disabled", actorId: by.actorId, tenantId: user.tenantId, targetId: user.id, details: { via: by.via, email: user.email, tookOver: true } }, tx);
+    return true;
+  });
+}
+

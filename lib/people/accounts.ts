@@ -9,7 +9,7 @@
  */
 import { revokeWorkingTokens } from "../api-tokens/mutations";
 import { recordAudit } from "../audit/record";
-import { disableAccount } from "../auth/disable-accounts";
+import { disableAccount, disabledByItsOrganisation, VIA_PEOPLE_PAGE } from "../auth/disable-accounts";
 import type { Actor } from "../auth/policy";
 import { endAllSessions } from "../auth/sessions";
 import { db } from "../db/portal";
@@ -17,7 +17,7 @@ import { AppError } from "../errors";
 import { assertNotSelf, lockAsAdmin, ownTenant, personOf } from "./own-tenant";
 import type { PERSON_ROLES } from "./schema";
 
-const VIA = "people page";
+const VIA = VIA_PEOPLE_PAGE;
 const CHANGED = (name: string) => `${name}'s account changed meanwhile. Reload the page.`;
 
 export async function setPersonRole(actor: Actor, userId: string, role: (typeof PERSON_ROLES)[number]): Promise<void> {
@@ -54,8 +54,7 @@ export async function enablePerson(actor: Actor, userId: string): Promise<void> 
   const person = await personOf(actor, userId);
   if (!person.disabledAt) return;
   // Disabled by an operator (a compromised account, a dispute): not undone from here.
-  const lastDisable = await db.auditEvent.findFirst({ where: { action: "account.disabled", targetId: userId }, orderBy: { createdAt: "desc" }, select: { details: true } });
-  if ((lastDisable?.details as { via?: string } | null)?.via !== VIA) {
+  if (!(await disabledByItsOrganisation(userId))) {
     throw new AppError("CONFLICT", `${person.name}'s account was disabled by the portal's operators: ask support to enable it.`);
   }
   await db.$transaction(async (tx) => {

@@ -31,7 +31,7 @@ const { hashPassword } = await import("../auth/password");
 const { listOutbox } = await import("../notifications/mailer");
 const { ssoAccount } = await import("../auth/sso-account");
 const { disablePerson } = await import("./accounts");
-const { disableAccounts } = await import("../auth/disable-accounts");
+const { disableAccounts, takeOverDisabling } = await import("../auth/disable-accounts");
 
 const IP = "192.0.2.44";
 let outbox = "";
@@ -200,6 +200,17 @@ describe("people of one's own organisation", () => {
     const colleague = await account("CUSTOMER_USER", ownTenant);
     const { email } = await db.user.findUniqueOrThrow({ where: { id: colleague } });
     await disableAccounts({ email });
+    expect(await enablePersonAction({ userId: colleague })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/disabled by the portal's operators/) });
+    expect((await db.user.findUniqueOrThrow({ where: { id: colleague }, select: { disabledAt: true } })).disabledAt).not.toBeNull();
+  });
+
+  it("leaves to the operators an account its admin had disabled and an operator then disabled too", async () => {
+    const colleague = await account("CUSTOMER_USER", ownTenant);
+    const user = await db.user.findUniqueOrThrow({ where: { id: colleague }, select: { id: true, email: true, tenantId: true } });
+    expect(await disablePersonAction({ userId: colleague })).toMatchObject({ ok: true });
+    expect(await takeOverDisabling(user, { actorId: null, via: "operator CLI" })).toBe(true);
+    // Said once: the operators' already.
+    expect(await takeOverDisabling(user, { actorId: null, via: "operator CLI" })).toBe(false);
     expect(await enablePersonAction({ userId: colleague })).toMatchObject({ ok: false, code: "CONFLICT", message: expect.stringMatching(/disabled by the portal's operators/) });
     expect((await db.user.findUniqueOrThrow({ where: { id: colleague }, select: { disabledAt: true } })).disabledAt).not.toBeNull();
   });

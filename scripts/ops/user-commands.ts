@@ -12,7 +12,7 @@ import { required, text, type Flags } from "./flags";
 import { isStaff } from "../../lib/auth/policy";
 import { enrolTwoFactor } from "../../lib/auth/two-factor";
 import { recordAudit, type AuditAction } from "../../lib/audit/record";
-import { disableAccounts } from "../../lib/auth/disable-accounts";
+import { disableAccounts, takeOverDisabling } from "../../lib/auth/disable-accounts";
 import { revokeWorkingTokens } from "../../lib/api-tokens/mutations";
 import { offboardedWords } from "../../lib/tenants/registry";
 
@@ -148,7 +148,13 @@ export async function disableUsers(flags: Flags): Promise<void> {
     where = { tenantId: tenant.id };
   }
   const disabled = await disableAccounts(where);
-  console.log(disabled.length === 0 ? "nothing to disable: already disabled" : `disabled ${disabled.join(", ")}; their sessions are signed out and API tokens revoked`);
+  if (disabled.length > 0) return console.log(`disabled ${disabled.join(", ")}; their sessions are signed out and API tokens revoked`);
+  // One account its organisation's admin disabled: the operator's disabling now holds, and the admin's enabling no longer undoes it.
+  const user = email ? await db.user.findUnique({ where: { email }, select: { id: true, email: true, tenantId: true } }) : null;
+  if (user && (await takeOverDisabling(user, { actorId: null, via: "operator CLI" }))) {
+    return console.log(`${user.email} was already disabled by its organisation's admin; now only an operator can enable it again (user:enable)`);
+  }
+  console.log("nothing to disable: already disabled");
 }
 
 /** Enables a disabled account again: it signs in as before; the API tokens revoked with it stay revoked. */
