@@ -95,6 +95,31 @@ describe("changing and cancelling an order", () => {
     expect(await cancelOrderAction({ sandboxId: confirmed })).toMatchObject({ ok: false, code: "CONFLICT" });
   });
 
+  it("takes the customer's row before the order's, as offboarding does, so the two never deadlock", async () => {
+    const id = await file("Lock order");
+    const { tenantId } = await db.sandbox.findUniqueOrThrow({ where: { id }, select: { tenantId: true } });
+    // Another transaction holds the customer's row, as an offboarding does before it ends the customer's orders.
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = () => undefined as void;
+    const taken = new Promise<void>((resolve) => (holding = resolve));
+    const holder = db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+      holding();
+      await held;
+    });
+    await taken;
+    signInAs(world.users.adminA);
+    const editing = edit(id, "Lock order 2");
+    // The edit waits for the customer's row, holding nothing: the order's row is free meanwhile.
+    await expect.poll(async () => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%"Tenant"%FOR UPDATE%'`)[0]!.n)).toBe(1);
+    const orderFree = await db.$transaction(async (tx) => (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Sandbox" WHERE id = ${id} FOR UPDATE SKIP LOCKED`).length === 1);
+    release();
+    await holder;
+    expect(orderFree).toBe(true);
+    expect(await editing).toMatchObject({ ok: true });
+  });
+
   it("is either cancelled or deleted, never both, when the API deletes it as a page cancels it", async () => {
     const admin = (await loadActor(world.users.adminA))!;
     const deleting = await file("Deleted first");

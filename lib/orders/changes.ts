@@ -62,6 +62,9 @@ async function lockOpenOrder(tx: Prisma.TransactionClient, actor: Actor, sandbox
 export async function editOrder(actor: Actor, change: { sandboxId: string; name: string; planCounts: PlanCounts; note: string }): Promise<void> {
   try {
     await db.$transaction(async (tx) => {
+      // The customer's row before the order's, as the agreement's check and offboarding take them:
+      // the order's first, then the customer's, against an offboarding's the other way round, was a deadlock.
+      await tx.$queryRaw`SELECT t.id FROM "Tenant" t JOIN "Sandbox" s ON s."tenantId" = t.id WHERE s.id = ${change.sandboxId} FOR UPDATE OF t`;
       const before = await lockOpenOrder(tx, actor, change.sandboxId);
       if (change.name.toLowerCase() !== before.name.toLowerCase() && (await isSandboxNameTaken(before.tenantId, change.name))) {
         throw sandboxNameTaken();
