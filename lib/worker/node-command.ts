@@ -37,6 +37,7 @@ export function nodeCommand(entry: keyof typeof ENTRIES, nodeOptions: string[] =
   const { script, tsxImports, nodeOptions: own } = ENTRIES[entry];
   const options = [...own, ...nodeOptions];
   const bundle = env[WORKER_BUNDLE_ENV]?.trim();
-  if (bundle) return [process.execPath, ...options, "--enable-source-maps", path.join(bundle, `${entry}.js`)];
+  // turbopackIgnore: a folder the process is told of when it runs, not code to trace into the build.
+  if (bundle) return [process.execPath, ...options, "--enable-source-maps", path.join(/*turbopackIgnore: true*/ bundle, `${entry}.js`)];
   return [process.execPath, ...options, "--import", "tsx", ...tsxImports.flatMap((i) => ["--import", i]), script];
 }
