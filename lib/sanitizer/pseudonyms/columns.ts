@@ -37,11 +37,49 @@ const CONTRACT_PERSONAL_COLUMNS: Readonly<Record<string, Readonly<Record<string,
   // A display name may be a person's ("Kari Hansen") or a team's ("Sales, Hansen AS"): scrubbed as text.
   inbox_account: { address: "email", display_name: "free-text" },
   inbox_message: { from_address: "email", to_addresses: "email", subject: "free-text", body: "free-text" },
-  ticket: { title: "free-text" },
+  // A category is the customer's own words ("Key account: Hansen AS"), as a title is.
+  ticket: { title: "free-text", category: "free-text" },
   ticket_message: { author_email: "email", body: "free-text" },
   ticket_attachment: { file_name: "free-text" },
   // A user's mail signature ("Med vennlig hilsen\nKari Hansen\nHansen AS, +47 …") is a preference.
   preference: { value: "free-text" },
+  // The configuration tables' names are written by people for people: "Orders of Hansen AS",
+  // "Nightly export for Kari Hansen", "Tripletex – Hansen AS". Rule 18 leaves no production
+  // name anywhere in the sandbox, not only in the customer records.
+  web_panel: { name: "free-text" },
+  scheduled_task: { name: "free-text" },
+  erp_connection: { name: "free-text" },
+};
+
+/**
+ * The contract's text columns that hold no person's or company's name, phone or address,
+ * each with why; every other text column of the contract is personal above. Kept beside
+ * the map so a text column the contract gains is judged, not silently left as production's
+ * (columns.test.ts holds the two lists to the contract).
+ */
+export const NOT_PERSONAL_TEXT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  // Rule 1 sets the installation's identity; its company_name is the customer's own, which rule 1 puts in the serial.
+  installation: ["customer_id", "company_name", "serial_number", "environment", "state", "source_customer_id", "service_base_url"],
+  associate: ["user_plan"],
+  company: ["country"],
+  sale: ["currency", "stage"],
+  project: ["status"],
+  document: ["mime_type"],
+  // Rule 3 clears the logins; the hosts are mail servers'.
+  inbox_account: ["incoming_host", "outgoing_host", "incoming_username", "incoming_password", "outgoing_username", "outgoing_password", "oauth_access_token", "oauth_refresh_token"],
+  inbox_message: ["folder"],
+  // Rule 4 replaces every production mailbox with the sandbox's own.
+  service_mailbox: ["address", "host", "username", "password", "oauth_refresh_token"],
+  ticket: ["status", "priority"],
+  ticket_attachment: ["mime_type"],
+  // Rule 6 owns the URL; the location is one of the CRM's places, the app the one that made it.
+  web_panel: ["url", "location", "created_by_app"],
+  scheduled_task: ["kind", "schedule"],
+  // Rule 8: no production row survives; the rows carried over were made in the sandbox.
+  app_authorization: ["app_name", "client_id", "system_user_token", "access_token", "refresh_token", "scopes"],
+  webhook: ["name", "kind", "target_url", "events", "secret"],
+  preference: ["section", "name"],
+  erp_connection: ["connector", "endpoint_url", "api_key"],
 };
 
 /** Tables whose file contents are not copied when personal data is pseudonymised. */

@@ -301,4 +301,26 @@ describe("a pseudonymised copy", () => {
       await dropTestDatabase(clone);
     }
   });
+
+  it("fails verification when a configuration table's name holds a production name", async () => {
+    const clone = await cloneDatabase(copy.url);
+    try {
+      // People name panels, tasks and ERP links after customers ("Orders of Hansen AS"): the copy must not keep them.
+      const company = await scalar(prod, "SELECT name FROM company ORDER BY id LIMIT 1");
+      const person = await scalar(prod, "SELECT first_name || ' ' || last_name FROM contact ORDER BY id LIMIT 1");
+      await withClient(clone, async (c) => {
+        await c.query("UPDATE web_panel SET name = 'Orders of ' || $1 WHERE id = (SELECT min(id) FROM web_panel)", [company]);
+        await c.query("UPDATE scheduled_task SET name = 'Export for ' || $1 WHERE id = (SELECT min(id) FROM scheduled_task)", [person]);
+        await c.query("UPDATE erp_connection SET name = $1 WHERE id = (SELECT min(id) FROM erp_connection)", [company]);
+      });
+      const result = await verifySandbox(clone, copy.report.expectations, undefined, { personalDataFindings: checkPersonalData(clone, copy.report.expectations.classification, values) });
+      expect(result.ok).toBe(false);
+      const offending = (result.rules.find((r) => r.rule === 18)?.checks.flatMap((c) => c.offending ?? []) ?? []).join("\n");
+      expect(offending).toMatch(/^web_panel \d+: name holds a (company's|person's) name/m);
+      expect(offending).toMatch(/^scheduled_task \d+: name holds a person's name/m);
+      expect(offending).toMatch(/^erp_connection \d+: name holds a company's name/m);
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
 });
