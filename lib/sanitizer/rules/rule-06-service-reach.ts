@@ -35,10 +35,26 @@ function serverPath(pathname: string): string[] {
   return out;
 }
 
+/** A white-space or control character (Unicode's: `\s` and category Cc). */
+const AROUND = /[\s\p{Cc}]/u;
+
+/**
+ * `url` without what surrounds it: WHATWG strips only C0 controls and spaces, the contract
+ * ignores every whitespace and control character around a URL. A loop over the ends, not
+ * a pattern anchored at `$`, which retries every position of a long run inside.
+ */
+function trimmed(url: string): string {
+  let start = 0;
+  let end = url.length;
+  while (start < end && AROUND.test(url.charAt(start))) start++;
+  while (end > start && AROUND.test(url.charAt(end - 1))) end--;
+  return url.slice(start, end);
+}
+
 function locate(url: string, page: string): Location | null {
   let parsed: URL;
   try {
-    parsed = new URL(url, page);
+    parsed = new URL(trimmed(url), page);
   } catch {
     return null;
   }

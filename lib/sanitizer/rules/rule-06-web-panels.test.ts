@@ -37,6 +37,10 @@ const REACHING: [string, string][] = [
   ["https://ＯＮＬＩＮＥ3.superoffice.com/Cust1/CS/Scripts/ticket.fcgi", "<csti>"],
   ["HTTPS://CRM.EXAMPLE.NO./cust40417/cs/scripts/RMS.fcgi?z", "<csrm>?z"],
   ["https:online3.superoffice.com/Cust1/CS/Scripts/ticket.fcgi", "<csti>"],
+  // The contract ignores every whitespace and control character around a URL, not only ASCII's.
+  ["\u00a0https://online3.superoffice.com/Cust1/CS/Scripts/ticket.fcgi?a=1\u00a0", "<csti>?a=1"],
+  ["\u0085\u009fhttps://online3.superoffice.com/Cust1/CS/Scripts/rms.fcgi\u007f", "<csrm>"],
+  ["\ufeff\u3000https://crm.example.no/Cust40417/CS/Scripts/customer.fcgi#x\u2028", "<cscu>#x"],
 ];
 
 const UNCHANGED = [
@@ -103,5 +107,8 @@ describe("rule 6: web panel URLs as a browser reads them", () => {
     const padded = `https://evil.example/${" \u0001".repeat(500_000)}x`;
     expect(rewriteWebPanelUrl(padded, BASE)).toBe(padded);
     expect(rewriteWebPanelUrl(`${" ".repeat(500_000)}https://online3.superoffice.com/Cust1/CS/Scripts/ticket.fcgi${" ".repeat(500_000)}`, BASE)).toBe("<csti>");
+    const unicode = `${"\u00a0\u0085".repeat(250_000)}https://online3.superoffice.com/Cust1/CS/Scripts/ticket.fcgi${"\u3000\u007f".repeat(250_000)}`;
+    expect(rewriteWebPanelUrl(unicode, BASE)).toBe("<csti>");
+    expect(reachesService(unicode, BASE)).toBe(true);
   });
 });

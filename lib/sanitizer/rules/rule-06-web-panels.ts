@@ -8,7 +8,7 @@
  *   <installation.service_base_url>/Scripts/<script>.fcgi
  *
  * "Reaches" is judged as a browser and a web server read a URL, not as text:
- * surrounding whitespace and control characters, tabs and newlines inside, are
+ * surrounding whitespace and control characters (Unicode's, not only ASCII's), tabs and newlines inside, are
  * ignored; backslashes are slashes; `//host/…` (protocol-relative) counts; scheme and
  * host are case-insensitive, a trailing dot on the host, a default port and user info
  * are ignored (any other port is another server, unless it is the base URL's own); the path is percent-decoded, its dot segments resolved, repeated
@@ -60,15 +60,27 @@ function decode(text: string): string {
 }
 
 /**
- * `raw` without the C0 controls and spaces around it, as URL parsers strip them. A loop:
- * the pattern for it (`/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g`) tried every position of a
- * run of spaces inside the URL, and a production URL with 80,000 of them took 3 s.
+ * Whether a character around a URL is ignored. The contract ignores surrounding
+ * "whitespace and control characters": not only the C0 controls and space a WHATWG
+ * parser strips, but DEL, the C1 controls (U+0080–U+009F) and Unicode white space
+ * (no-break space, U+2028, ideographic space, a byte-order mark), which other URL
+ * readers (.NET's `Uri`, an address bar) trim. Treating one too many as ignorable only
+ * templates a URL; one too few left `\u00a0https://online3…/ticket.fcgi` on production.
+ */
+function isIgnoredAroundUrl(code: number): boolean {
+  return code <= 0x20 || (code >= 0x7f && code <= 0xa0) || /\s/.test(String.fromCharCode(code));
+}
+
+/**
+ * `raw` without the whitespace and controls around it. A loop: the pattern for it
+ * (`/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g`) tried every position of a run of spaces
+ * inside the URL, and a production URL with 80,000 of them took 3 s.
  */
 function trimControls(raw: string): string {
   let start = 0;
   let end = raw.length;
-  while (start < end && raw.charCodeAt(start) <= 0x20) start++;
-  while (end > start && raw.charCodeAt(end - 1) <= 0x20) end--;
+  while (start < end && isIgnoredAroundUrl(raw.charCodeAt(start))) start++;
+  while (end > start && isIgnoredAroundUrl(raw.charCodeAt(end - 1))) end--;
   return raw.slice(start, end);
 }
 
