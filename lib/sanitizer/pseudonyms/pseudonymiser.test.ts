@@ -156,6 +156,19 @@ describe("Pseudonymiser", () => {
     expect(redrawn).toMatch(/^\+47 \d\d \d\d \d\d \d\d$/);
   });
 
+  it("never gives a name the first word of a production company or address: text around it would spell that company", () => {
+    // A company renamed since: old text names "Hansen Bygg AS", whose Hansen is replaced by a
+    // pseudonym. Were the pseudonym the first word of another production company ("<P> Bygg AS"),
+    // the text would name that company, and the copy would fail its check every time.
+    const first = make().personName("Hansen");
+    const raw = { ...RAW, companies: [...RAW.companies, `${first} Bygg AS`], addresses: [...RAW.addresses, `${make().personName("Kari")} gate 7`] };
+    const p = make("secret-1", raw);
+    const finder = new ProductionValueFinder(productionValues(raw));
+    expect(p.personName("Hansen")).not.toBe(first);
+    expect(finder.find(`Møte med ${p.personName("Hansen")} Bygg AS`, "free-text")).toBeNull();
+    expect(finder.find(`Besøk i ${p.personName("Kari")} gate 7`, "free-text")).toBeNull();
+  });
+
   it("keeps a Norwegian company Norwegian and its user names name-like when production holds every one of faker's Norwegian names", () => {
     const names = (list: unknown) => (Array.isArray(list) ? list : Object.values(list as object).flat()) as string[];
     const raw = { ...RAW, firstNames: names(nb_NO.person!.first_name), lastNames: names(nb_NO.person!.last_name) };

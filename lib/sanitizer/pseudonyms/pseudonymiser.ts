@@ -127,6 +127,9 @@ export class Pseudonymiser {
       (c) =>
         // Nor a company's website name: addresses carry names, and the check reads them for websites too.
         forms(c).every((form) => !this.takenNames.has(form) && !this.production.nameWords.has(form) && !this.production.websiteHosts.has(form)) &&
+        // Nor the first word of a production company or street address: the words that followed
+        // the name in text ("… GmbH & Co. KG") would make it one, and the copy would fail its check.
+        forms(c).every((form) => !this.textPhrases.beginsWith(form)) &&
         this.clean(c) &&
         // Nor may an address read it as a production name after an initial ("franz": f + Ranz).
         !addressNameParts(asciiName(c), this.production),

@@ -112,6 +112,17 @@ export class PhraseFinder {
     return false;
   }
 
+  /**
+   * Whether a phrase begins with `word` (one word, any case): a name's pseudonym must not,
+   * or text that followed the production name ("Sachse GmbH & Co. KG", a company since
+   * renamed) would spell another production company once the name is replaced
+   * ("Herzenberg GmbH & Co. KG").
+   */
+  beginsWith(word: string): boolean {
+    const key = word.toLowerCase();
+    return this.phrases.has(key) || this.beginnings.has(key);
+  }
+
   /** False when no phrase starts with the word of this hash (most words): the bit set says so without a string being made. */
   mayStartWith(hash: number): boolean {
     return this.firstWordFilter.mayHave(hash);
