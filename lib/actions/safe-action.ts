@@ -11,7 +11,7 @@ import { hasPermission, type Actor, type Permission } from "../auth/policy";
 import { AppError, userMessageFor, type ErrorCode } from "../errors";
 import { timed } from "../observability/metrics";
 import { log } from "../observability/log";
-import { NUL_REFUSED, pathsHoldingNul } from "./storable-text";
+import { unstorableStrings } from "./storable-text";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -63,8 +63,8 @@ function failure(code: ErrorCode): { ok: false; code: ErrorCode; message: string
 
 /** Input checked with its zod schema: INVALID_INPUT with the field errors when it does not fit (actions and the public API alike). */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const holdingNul = pathsHoldingNul(raw, MAX_FIELD_ERRORS);
-  if (holdingNul.length > 0) throw new AppError("INVALID_INPUT", undefined, Object.fromEntries(holdingNul.map((path) => [path, [NUL_REFUSED]])));
+  const unstorable = unstorableStrings(raw, MAX_FIELD_ERRORS);
+  if (unstorable.length > 0) throw new AppError("INVALID_INPUT", undefined, Object.fromEntries(unstorable.map(([path, problem]) => [path, [problem]])));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new AppError("INVALID_INPUT", undefined, flattenFieldErrors(parsed.error));
   return parsed.data;

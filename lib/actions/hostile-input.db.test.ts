@@ -1,0 +1,68 @@
+/**
+ * Server actions called as a hostile client would, past the forms: input no form sends,
+ * which must come back as INVALID_INPUT naming the field, never as INTERNAL (a 500) or as
+ * a failure on production's side, and never be stored.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import pg from "pg";
+import { usePortalDatabase } from "../testing/portal-db";
+import type { World } from "../testing/test-world";
+import { signInAs } from "@/lib/testing/fake-session";
+import { orderInput } from "@/lib/testing/order-input";
+import { makeTempDir } from "../testing/temp-dir";
+
+vi.mock("next-auth", () => import("@/lib/testing/fake-session"));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { stopBoss } = await import("../jobs/queue");
+const { buildWorld } = await import("../testing/test-world");
+const { createOrderAction, cancelOrderAction } = await import("../orders/actions");
+const { saveWizardDraftAction } = await import("../wizard/actions");
+const { createTokenAction } = await import("../api-tokens/actions");
+
+/** Half of a surrogate pair: JSON.parse and a server action's reply both hand it over as is. */
+const LONE = "before \ud800 after";
+
+let world: World;
+let sandboxA = "";
+let associate = 0;
+const draft = (overrides: Record<string, unknown> = {}) => ({ sandboxId: sandboxA, step: 1, options: { users: [{ associateId: associate, userPlan: "sales-premium" }] }, ...overrides });
+
+describe("hostile input to the server actions", () => {
+  beforeAll(async () => {
+    process.env.OUTBOX_DIR = await makeTempDir("outbox-");
+    world = await buildWorld();
+    const production = new pg.Client({ connectionString: world.productionUrl });
+    await production.connect();
+    associate = (await production.query<{ id: number }>("SELECT id FROM associate WHERE can_login ORDER BY id LIMIT 1")).rows[0]!.id;
+    await production.end();
+    sandboxA = (
+      await db.sandbox.create({
+        data: { tenantId: world.tenantA, name: "A one", orderedById: world.users.adminA, sandboxCustomerId: "Cust900001", planCounts: { "sales-premium": 1, "service-premium": 1 } },
+        select: { id: true },
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    await stopBoss();
+  });
+  beforeEach(() => signInAs(world.users.adminA));
+
+  it("refuses half a surrogate pair by field, where jsonb would have failed the write as a 500", async () => {
+    const token = await createTokenAction({ name: LONE, expiresInDays: 30, scopes: ["sandboxes:read"] });
+    expect(token).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { name: [expect.stringMatching(/broken character/)] } });
+    const wizard = await saveWizardDraftAction(draft({ confirmations: { realMailDomain: LONE, noAccessReason: LONE } }) as never);
+    expect(wizard).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { "confirmations.realMailDomain": expect.any(Array), "confirmations.noAccessReason": expect.any(Array) } });
+    const order = await createOrderAction(orderInput({ name: "Lone order" }));
+    if (!order.ok) throw new Error(order.message);
+    expect(await cancelOrderAction({ sandboxId: order.data.sandboxId, reason: LONE })).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { reason: expect.any(Array) } });
+    // Stored as U+FFFD in a text column, not as typed: refused there too.
+    expect(await createOrderAction(orderInput({ name: "Lone note", note: LONE }))).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { note: expect.any(Array) } });
+    expect(await db.apiToken.count()).toBe(0);
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } })).wizardDraft).toBeNull();
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: order.data.sandboxId } })).status).toBe("AWAITING_SETUP");
+  });
+});
