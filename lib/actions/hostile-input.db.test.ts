@@ -20,7 +20,7 @@ const { db } = await import("../db/portal");
 const { stopBoss } = await import("../jobs/queue");
 const { buildWorld } = await import("../testing/test-world");
 const { createOrderAction, cancelOrderAction } = await import("../orders/actions");
-const { saveWizardDraftAction } = await import("../wizard/actions");
+const { dryRunAction, saveWizardDraftAction } = await import("../wizard/actions");
 const { createTokenAction } = await import("../api-tokens/actions");
 
 /** Half of a surrogate pair: JSON.parse and a server action's reply both hand it over as is. */
@@ -64,5 +64,20 @@ describe("hostile input to the server actions", () => {
     expect(await db.apiToken.count()).toBe(0);
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } })).wizardDraft).toBeNull();
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: order.data.sandboxId } })).status).toBe("AWAITING_SETUP");
+  });
+
+  it("refuses ids and days production cannot read, rather than answering that production cannot be reached", async () => {
+    const users = [{ associateId: 2 ** 40, userPlan: "sales-premium" }];
+    expect(await dryRunAction(draft({ options: { users } }) as never)).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { "options.users.0.associateId": expect.any(Array) } });
+    const options = draft().options;
+    const documents = { mode: "since", since: "0000-01-01" };
+    expect(await dryRunAction(draft({ options: { ...options, documents } }) as never)).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { "options.documents.since": expect.any(Array) } });
+    const share = { by: "since", since: "0000-01-01" };
+    expect(await dryRunAction(draft({ options: { ...options, kind: "partial", share } }) as never)).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { "options.share.since": expect.any(Array) } });
+    // Saved in a draft, it would have failed the copy.
+    expect(await saveWizardDraftAction(draft({ options: { ...options, documents } }) as never)).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } })).wizardDraft).toBeNull();
+    // A day as old as any CRM row still counts on production.
+    expect(await dryRunAction(draft({ options: { ...options, documents: { mode: "since", since: "1900-01-01" } } }) as never)).toMatchObject({ ok: true });
   });
 });

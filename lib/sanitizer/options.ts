@@ -52,7 +52,16 @@ export const DEFAULT_INVALIDATION_DOMAIN = "mailinator.com";
 // at least two labels (an address at a bare "localhost" is not what anyone means).
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-const isoDate = z.iso.date({ error: (issue) => (issue.input === "" ? "Choose a date." : "Use a date as YYYY-MM-DD.") });
+/**
+ * The earliest day a "since" choice may name: no CRM row is older, and PostgreSQL has no year 0
+ * (a "since 0000-01-01" that zod took as a date failed on production, and was told as production
+ * being unreachable; saved in a draft, it would have failed the copy).
+ */
+const FIRST_SINCE = "1900-01-01";
+
+const isoDate = z.iso
+  .date({ error: (issue) => (issue.input === "" ? "Choose a date." : "Use a date as YYYY-MM-DD.") })
+  .refine((d) => d >= FIRST_SINCE, { error: `Choose a date from ${FIRST_SINCE} on.` });
 
 /** Today as YYYY-MM-DD (UTC), the latest date a "changed since" choice may name. */
 const today = () => new Date().toISOString().slice(0, 10);
@@ -60,14 +69,15 @@ const today = () => new Date().toISOString().slice(0, 10);
 /** The CRM's ids are PostgreSQL integers: a larger one names nothing, and production would refuse it as a number. */
 const MAX_ID = 2_147_483_647;
 
+/** One of the CRM's ids (a company, a task, an associate): a larger one failed on production, and was told as production being unreachable. */
+const crmId = z
+  .number({ error: "Each id is a whole number, such as 12." })
+  .int({ error: "Each id is a whole number, such as 12." })
+  .positive({ error: "Ids start at 1." })
+  .max(MAX_ID, { error: "No id is that large: ids go up to 2,147,483,647." });
+
 const idList = z
-  .array(
-    z
-      .number({ error: "Each id is a whole number, such as 12." })
-      .int({ error: "Each id is a whole number, such as 12." })
-      .positive({ error: "Ids start at 1." })
-      .max(MAX_ID, { error: "No id is that large: ids go up to 2,147,483,647." }),
-  )
+  .array(crmId)
   .refine((ids) => new Set(ids).size === ids.length, { error: "Each id may appear only once." });
 
 export const DEFAULT_SHARE_PERCENT = 10;
@@ -132,7 +142,7 @@ export const sandboxOptionsSchema = z.object({
   /** Only read for a partial copy; left out, a partial copy takes 10 % of companies. */
   share: partialShareSchema.optional(),
   users: z
-    .array(z.object({ associateId: z.number().int().positive(), userPlan: z.enum(USER_PLANS) }))
+    .array(z.object({ associateId: crmId, userPlan: z.enum(USER_PLANS) }))
     .max(MAX_SANDBOX_USERS, { error: `Give at most ${MAX_SANDBOX_USERS} users access: a sandbox has at most that many user plans.` })
     .refine((users) => new Set(users.map((u) => u.associateId)).size === users.length, {
       error: "Each user may be given access only once.",
