@@ -4,8 +4,18 @@
  * path was asked for, so that sign-in can return there.
  */
 import { NextResponse, type NextRequest } from "next/server";
+import { problem } from "@/lib/api/problem";
 import { REQUESTED_PATH_HEADER } from "@/lib/http/requested-path";
 import { newNonce, securityHeaders } from "@/lib/http/security-headers";
+
+/**
+ * A NUL (%00) in the path. Next.js decodes a path's ids before a page or route reads them, and
+ * PostgreSQL compares no text holding a NUL: `/api/sandboxes/x%00/progress`, a run's report or
+ * `/orders/x%00` failed their query as a 500. No path of the portal's holds one, so it is no
+ * page or object of anyone's: 404 here, before anything reads it (the public API's own check,
+ * lib/api/route.ts, refuses more).
+ */
+const HOLDS_NUL = /%00/i;
 
 export function proxy(request: NextRequest): NextResponse {
   const nonce = newNonce();
@@ -15,6 +25,13 @@ export function proxy(request: NextRequest): NextResponse {
     https: request.headers.get("x-forwarded-proto") === "https" || request.nextUrl.protocol === "https:",
     development: process.env.NODE_ENV === "development",
   });
+  if (HOLDS_NUL.test(request.nextUrl.pathname)) {
+    // The public API's answers are problem details; the portal's own routes answer as their 404s do.
+    const body = request.nextUrl.pathname.startsWith("/api/v1/") ? problem("not_found") : Response.json({ error: "NOT_FOUND" }, { status: 404, headers: { "Cache-Control": "no-store" } });
+    const notFound = new NextResponse(body.body, { status: 404, headers: body.headers });
+    for (const [name, value] of Object.entries(headers)) notFound.headers.set(name, value);
+    return notFound;
+  }
   const forwarded = new Headers(request.headers);
   // Next.js reads the nonce from the request's CSP header and puts it on its scripts.
   forwarded.set("Content-Security-Policy", headers["Content-Security-Policy"]!);
