@@ -240,6 +240,8 @@ describe("people of one's own organisation", () => {
     const operator = (await loadActor(await account("OPERATOR", null), undefined, true))!;
     expect((await listCustomerPeople(operator, "Cust7171", "zelda"))!.people.map((p) => p.id)).toEqual([found.id]);
     expect([peopleSearch("  zel "), peopleSearch(""), peopleSearch(["a", "b"]), peopleSearch("x".repeat(101))]).toEqual(["zel", undefined, undefined, undefined]);
+    // PostgreSQL compares no text holding a NUL: `?q=%00` answered 500.
+    expect([peopleSearch("a\u0000"), peopleSearch("\u0000"), peopleSearch("   ")]).toEqual([undefined, undefined, undefined]);
   });
 
   it("lets operators read a customer's people, with when each last signed in; not sales reps, nor any customer", async () => {

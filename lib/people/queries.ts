@@ -4,10 +4,12 @@
  * cannot sign in. Never a secret: only whether one is set.
  */
 import "server-only";
+import { z } from "zod";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import { hasPermission, type Actor } from "../auth/policy";
 import type { Role } from "../generated/portal/enums";
+import { searchText } from "../lists/schema";
 import { signInsNotedSince } from "./sign-ins-noted";
 
 export interface Person {
@@ -38,10 +40,16 @@ export interface People {
   signInsNotedSince: Date | null;
 }
 
-/** A search as the page's address gives it: part of a name or an e-mail address; anything else is no search. */
+/**
+ * A search as the page's address gives it: part of a name or an e-mail address; anything else is
+ * no search. Read as every list's search is (lib/lists/schema.ts): `?q=%00` reached PostgreSQL,
+ * which compares no text holding a NUL, and the People pages answered 500.
+ */
+const searchParam = searchText("Search").pipe(z.string().min(1).max(100));
+
 export function peopleSearch(param: unknown): string | undefined {
-  const text = typeof param === "string" ? param.trim() : "";
-  return text.length > 0 && text.length <= 100 ? text : undefined;
+  const parsed = searchParam.safeParse(param);
+  return parsed.success ? parsed.data : undefined;
 }
 
 async function peopleOf(tenantId: string, actorId: string, search?: string): Promise<People> {
