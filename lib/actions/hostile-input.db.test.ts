@@ -22,6 +22,8 @@ const { buildWorld } = await import("../testing/test-world");
 const { createOrderAction, cancelOrderAction } = await import("../orders/actions");
 const { dryRunAction, saveWizardDraftAction } = await import("../wizard/actions");
 const { createTokenAction } = await import("../api-tokens/actions");
+const { getRunReport } = await import("../sandboxes/queries");
+const { loadActor } = await import("../auth/load-actor");
 
 /** Half of a surrogate pair: JSON.parse and a server action's reply both hand it over as is. */
 const LONE = "before \ud800 after";
@@ -79,5 +81,10 @@ describe("hostile input to the server actions", () => {
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxA } })).wizardDraft).toBeNull();
     // A day as old as any CRM row still counts on production.
     expect(await dryRunAction(draft({ options: { ...options, documents: { mode: "since", since: "1900-01-01" } } }) as never)).toMatchObject({ ok: true });
+  });
+
+  it("finds no run for a sandbox page's ?run= that is no id, NUL included, rather than failing the page", async () => {
+    const actor = (await loadActor(world.users.adminA))!;
+    for (const runId of ["\u0000", "a\u0000b", "x".repeat(65), "../x"]) expect(await getRunReport(actor, sandboxA, runId)).toBeNull();
   });
 });

@@ -7,6 +7,7 @@
 import { authenticateApiRequest, requireScope, type ApiCaller } from "../api-tokens/authenticate";
 import type { ApiScope } from "../api-tokens/scopes";
 import { AppError, type ErrorCode } from "../errors";
+import { isPlainId } from "../http/plain-id";
 import { log } from "../observability/log";
 import { API_OPERATIONS } from "./openapi";
 import { ApiProblem, problem, type ApiProblemCode } from "./problem";
@@ -36,7 +37,7 @@ const FROM_APP_ERROR: Record<ErrorCode, ApiProblemCode> = {
  * NUL in a text value, which would otherwise end as a 500.
  */
 function pathIdsArePlain(params: unknown): boolean {
-  return Object.values(params ?? {}).every((value) => typeof value === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(value));
+  return Object.values(params ?? {}).every(isPlainId);
 }
 
 export function apiRoute<Params>(scope: ApiScope, handler: (caller: ApiCaller, request: Request, params: Params) => Promise<Response>) {

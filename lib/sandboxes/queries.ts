@@ -18,6 +18,7 @@ import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
 import { readSandboxPage, sandboxListWhere } from "./list-filter";
 import { tenantCopyRateMBps } from "../config/copy-limits";
+import { isPlainId } from "../http/plain-id";
 import { SANDBOX_DEFAULT_SORT, SANDBOX_SORTS, type SandboxListQuery } from "./list-schema";
 import {
   copyShape,
@@ -187,6 +188,8 @@ export async function keptTaskNames(sandboxId: string): Promise<Map<number, stri
 
 /** A run's report, only when the run belongs to a sandbox the actor may see. */
 export async function getRunReport(actor: Actor, sandboxId: string, runId: string) {
+  // The sandbox page's `?run=` comes straight from the address: `?run=%00` failed its query as a 500.
+  if (!isPlainId(runId) || !isPlainId(sandboxId)) return null;
   const run = await db.sandboxRun.findFirst({
     where: { id: runId, sandbox: sandboxScope(actor, sandboxId) },
     select: { id: true, kind: true, finishedAt: true, report: true, sandbox: { select: { name: true } } },
