@@ -23,6 +23,8 @@ const { createOrderAction, cancelOrderAction } = await import("../orders/actions
 const { dryRunAction, saveWizardDraftAction } = await import("../wizard/actions");
 const { createTokenAction } = await import("../api-tokens/actions");
 const { getRunReport } = await import("../sandboxes/queries");
+const { createEndpointAction } = await import("../webhooks/actions");
+const { invitePersonAction } = await import("../people/actions");
 const { loadActor } = await import("../auth/load-actor");
 
 /** Half of a surrogate pair: JSON.parse and a server action's reply both hand it over as is. */
@@ -86,5 +88,27 @@ describe("hostile input to the server actions", () => {
   it("finds no run for a sandbox page's ?run= that is no id, NUL included, rather than failing the page", async () => {
     const actor = (await loadActor(world.users.adminA))!;
     for (const runId of ["\u0000", "a\u0000b", "x".repeat(65), "../x"]) expect(await getRunReport(actor, sandboxA, runId)).toBeNull();
+  });
+
+  it("refuses text of nothing visible, and controls that make text read other than it was written", async () => {
+    const refused = (field: string) => ({ ok: false, code: "INVALID_INPUT", fieldErrors: { [field]: expect.any(Array) } });
+    const scopes = ["sandboxes:read" as const];
+    for (const name of ["\u200b\u200b", "\u0001\u0002", "\u200b\u00ad\u2060", "ci\u001b[2Jbot", "\u202eexe.jpg"]) expect(await createTokenAction({ name, expiresInDays: 30, scopes }), JSON.stringify(name)).toMatchObject(refused("name"));
+    const events = ["sandbox.ready" as const];
+    expect(await createEndpointAction({ url: "https://93.184.216.34/hook", description: "Deploys \u202egpj.exe", events })).toMatchObject(refused("description"));
+    expect(await createEndpointAction({ url: "https://93.184.216.34/\u202ekooh", description: "", events })).toMatchObject(refused("url"));
+    expect(await createOrderAction(orderInput({ name: "Escaped note", note: "red \u001b[31m text" }))).toMatchObject(refused("note"));
+    expect(await saveWizardDraftAction(draft({ options: { users: [] }, confirmations: { noAccessReason: "\u200b".repeat(12) } }) as never)).toMatchObject(refused("confirmations.noAccessReason"));
+    expect(await invitePersonAction({ name: "\u0301\u0301", email: "marks@alpha.example", role: "CUSTOMER_USER" })).toMatchObject(refused("name"));
+    expect(await db.apiToken.count()).toBe(0);
+    expect(await db.webhookEndpoint.count()).toBe(0);
+    expect(await db.user.count({ where: { email: "marks@alpha.example" } })).toBe(0);
+
+    // What people write passes: lines in a note, right-to-left text with its marks, emoji joined, names in any script.
+    const note = "Line one\n\tLine two: שלום\u200f עולם, 👩\u200d💻";
+    const order = await createOrderAction(orderInput({ name: "Written note", note }));
+    expect(order).toMatchObject({ ok: true });
+    expect(await createTokenAction({ name: "Déploiement – نشر", expiresInDays: 30, scopes })).toMatchObject({ ok: true });
+    expect(await invitePersonAction({ name: "Ærlig Øyvind-Åsen", email: "oyvind@alpha.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: true });
   });
 });

@@ -1,5 +1,6 @@
 /** The "new API token" form, checked the same in the browser and on the server. */
 import { z } from "zod";
+import { plainText } from "../actions/plain-text";
 import { API_SCOPES } from "./scopes";
 
 /** Expiry choices, in days: a token lives at most a year. The server takes these and no others, as the form offers them. */
@@ -7,7 +8,7 @@ export const TOKEN_LIFETIMES = [7, 30, 90, 180, 365] as const;
 const MAX_TOKEN_DAYS = 365;
 
 export const newTokenSchema = z.object({
-  name: z.string().trim().min(1, "Give the token a name, such as the pipeline that uses it.").max(80, "Keep the name under 80 characters."),
+  name: plainText().min(1, "Give the token a name, such as the pipeline that uses it.").max(80, "Keep the name under 80 characters."),
   expiresInDays: z.coerce
     .number({ error: "Choose when the token expires." })
     .int()

@@ -3,6 +3,7 @@
  * Isomorphic: no server imports.
  */
 import { z } from "zod";
+import { plainText } from "../actions/plain-text";
 import { MAX_SANDBOX_USERS, SANDBOX_KINDS, USER_PLANS, type UserPlan } from "../sanitizer/options";
 
 const NAME_MIN = 3;
@@ -57,7 +58,7 @@ export const sandboxNameSchema = z
 
 const acknowledgment = (message: string) => z.literal(true, { error: message });
 
-const noteSchema = z.string().trim().max(NOTE_MAX, { error: `Keep the note to ${NOTE_MAX} characters at most.` }).optional().default("");
+const noteSchema = plainText("many").max(NOTE_MAX, { error: `Keep the note to ${NOTE_MAX} characters at most.` }).optional().default("");
 
 export const orderSchema = z.object({
   name: sandboxNameSchema,
@@ -81,7 +82,7 @@ export const editOrderSchema = z.object({ sandboxId: z.string().min(1), name: sa
 
 export const cancelOrderSchema = z.object({
   sandboxId: z.string().min(1),
-  reason: z.string().trim().max(NOTE_MAX, { error: `Keep the reason to ${NOTE_MAX} characters at most.` }).optional().default(""),
+  reason: plainText("many").max(NOTE_MAX, { error: `Keep the reason to ${NOTE_MAX} characters at most.` }).optional().default(""),
 });
 
 export const productionEstimateSchema = z.object({ tenantId: z.string().min(1) });

@@ -10,7 +10,8 @@ export const personNameSchema = z
   .trim()
   .min(1, { message: "Enter the person's name.", abort: true })
   .max(100, "Use at most 100 characters.")
-  .regex(/^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u, "Use letters, spaces, hyphens and apostrophes only.");
+  // A letter first: a mark alone (U+0301 twice) passed as a name, and marks nothing.
+  .regex(/^\p{L}[\p{L}\p{M} .'’-]*$/u, "Use letters, spaces, hyphens and apostrophes only.");
 
 export const invitePersonSchema = z.object({
   name: personNameSchema,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "../actions/plain-text";
 import { productionUrlProblem } from "../crm/production-url";
 import { USER_PLANS, type UserPlan } from "../sanitizer/options";
 
@@ -8,7 +9,7 @@ export const customerIdSchema = z.string().trim().regex(/^Cust\d{1,10}$/, "must 
 
 export const tenantInputSchema = z.object({
   customerId: customerIdSchema,
-  companyName: z.string().trim().min(1, "is required").max(200),
+  companyName: plainText().min(1, "is required").max(200),
   productionUrl: postgresUrl.superRefine((url, ctx) => {
     const problem = productionUrlProblem(url);
     if (problem) ctx.addIssue({ code: "custom", message: problem });

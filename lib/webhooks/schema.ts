@@ -4,6 +4,7 @@
  * check (lib/webhooks/targets.ts), as it needs the operator's allowance.
  */
 import { z } from "zod";
+import { plainText } from "../actions/plain-text";
 import { WEBHOOK_EVENTS } from "./events";
 
 /** What is wrong with an endpoint address on its face, or null. */
@@ -20,16 +21,14 @@ export function endpointUrlProblem(raw: string): string | null {
 }
 
 export const newEndpointSchema = z.object({
-  url: z
-    .string()
-    .trim()
+  url: plainText()
     .min(1, "Enter the address that receives the events.")
     .max(2048, "Keep the address under 2,048 characters.")
     .superRefine((url, ctx) => {
       const problem = endpointUrlProblem(url);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
-  description: z.string().trim().max(200, "Keep the description under 200 characters.").default(""),
+  description: plainText().max(200, "Keep the description under 200 characters.").default(""),
   events: z.array(z.enum(WEBHOOK_EVENTS, { error: "Choose from the listed events." }), { error: "Choose at least one event." }).min(1, "Choose at least one event.").max(WEBHOOK_EVENTS.length, "Choose each event at most once."),
 });
 export type NewEndpointInput = z.input<typeof newEndpointSchema>;

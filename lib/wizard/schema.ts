@@ -4,6 +4,7 @@
  * every choice. Isomorphic: no server imports.
  */
 import { z } from "zod";
+import { plainText } from "../actions/plain-text";
 import { PLAN_LABEL, sandboxOptionsSchema, USER_PLANS, type UserPlan } from "../sanitizer/options";
 
 export const WIZARD_STEPS = [
@@ -53,7 +54,7 @@ const confirmationsSchema = z
   .object({
     /** The invalidation domain confirmed to reach no one real; a changed domain needs a new confirmation. */
     realMailDomain: z.string().trim().toLowerCase().max(253).default(""),
-    noAccessReason: z.string().trim().max(500, { error: "Keep the reason to 500 characters at most." }).default(""),
+    noAccessReason: plainText("many").max(500, { error: "Keep the reason to 500 characters at most." }).default(""),
   })
   .default({ realMailDomain: "", noAccessReason: "" });
 export type Confirmations = z.output<typeof confirmationsSchema>;
