@@ -25,6 +25,9 @@ const { createTokenAction } = await import("../api-tokens/actions");
 const { getRunReport } = await import("../sandboxes/queries");
 const { createEndpointAction } = await import("../webhooks/actions");
 const { invitePersonAction } = await import("../people/actions");
+const { retryRecentFailuresAction } = await import("../operations/actions");
+const { createToken } = await import("../api-tokens/mutations");
+const { POST: orderRoute } = await import("../../app/api/v1/sandboxes/route");
 const { loadActor } = await import("../auth/load-actor");
 
 /** Half of a surrogate pair: JSON.parse and a server action's reply both hand it over as is. */
@@ -110,5 +113,20 @@ describe("hostile input to the server actions", () => {
     expect(order).toMatchObject({ ok: true });
     expect(await createTokenAction({ name: "Déploiement – نشر", expiresInDays: 30, scopes })).toMatchObject({ ok: true });
     expect(await invitePersonAction({ name: "Ærlig Øyvind-Åsen", email: "oyvind@alpha.example", role: "CUSTOMER_USER" })).toMatchObject({ ok: true });
+  });
+
+  it("names a strict schema's unknown keys as fields, Object.prototype's names included, rather than failing as a 500", async () => {
+    signInAs(world.users.operator);
+    const retried = await retryRecentFailuresAction(JSON.parse('{"sandboxIds":["x"],"constructor":1,"toString":2}') as never);
+    expect(retried).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+    expect(Object.keys((retried as { fieldErrors: object }).fieldErrors).sort()).toEqual(["constructor", "toString"]);
+
+    const bearer = (await createToken((await loadActor(world.users.adminA))!, { name: "ci", expiresInDays: 7, scopes: ["sandboxes:write"] })).token;
+    const body = JSON.stringify(orderInput({ name: "Api order" })).replace("{", '{"__proto__":{"admin":true},"constructor":1,');
+    const response = await orderRoute(new Request("http://portal.test/api/v1/sandboxes", { method: "POST", headers: { authorization: `Bearer ${bearer}` }, body }), { params: Promise.resolve({}) } as never);
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as { errors: Record<string, string[]> };
+    expect(Object.keys(problem.errors).sort()).toEqual(["__proto__", "constructor"]);
+    expect(await db.sandbox.count({ where: { name: "Api order" } })).toBe(0);
   });
 });

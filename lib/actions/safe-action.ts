@@ -77,12 +77,18 @@ const MAX_FIELD_ERRORS = 50;
 
 /** Field errors keyed by dotted path, so nested form fields map onto react-hook-form names. */
 function flattenFieldErrors(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // A Map, not an object: the paths are the client's keys, and a strict schema's `{"constructor": 1}`
+  // or `{"__proto__": …}` found Object.prototype's own members under them, whose `push` threw (a 500).
+  const out = new Map<string, string[]>();
   for (const issue of error.issues.slice(0, MAX_FIELD_ERRORS)) {
     // A strict schema's keys it does not read: each named as its own field.
     const fields = issue.code === "unrecognized_keys" ? issue.keys.slice(0, MAX_FIELD_ERRORS).map((k) => [...issue.path, k]) : [issue.path];
     const message = issue.code === "unrecognized_keys" ? NOT_A_FIELD : issue.message;
-    for (const path of fields) (out[path.map(String).join(".") || "_form"] ??= []).push(message);
+    for (const path of fields) {
+      const key = path.map(String).join(".") || "_form";
+      out.set(key, [...(out.get(key) ?? []), message]);
+    }
   }
-  return out;
+  // Object.fromEntries defines each key as the object's own, "__proto__" too.
+  return Object.fromEntries(out);
 }
