@@ -129,4 +129,14 @@ describe("hostile input to the server actions", () => {
     expect(Object.keys(problem.errors).sort()).toEqual(["__proto__", "constructor"]);
     expect(await db.sandbox.count({ where: { name: "Api order" } })).toBe(0);
   });
+
+  it("keeps one spelling of a name, so an é typed as e + ´ cannot name a second sandbox of the same name", async () => {
+    const first = await createOrderAction(orderInput({ name: "Caf\u00e9 copy" }));
+    expect(first).toMatchObject({ ok: true });
+    expect(await createOrderAction(orderInput({ name: "Cafe\u0301 copy" }))).toMatchObject({ ok: false, fieldErrors: { name: expect.any(Array) } });
+    expect(await db.sandbox.count({ where: { tenantId: world.tenantA, name: { in: ["Caf\u00e9 copy", "Cafe\u0301 copy", "CAF\u00c9 copy"] } } })).toBe(1);
+    const decomposed = await createOrderAction(orderInput({ name: "Re\u0301sume\u0301 copy" }));
+    if (!decomposed.ok) throw new Error(decomposed.message);
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: decomposed.data.sandboxId } })).name).toBe("R\u00e9sum\u00e9 copy");
+  });
 });

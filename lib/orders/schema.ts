@@ -49,6 +49,9 @@ export function planTotalWhileTyping(counts: Partial<Record<UserPlan, number>>):
 export const sandboxNameSchema = z
   .string()
   .trim()
+  // One spelling per name: "Café" typed as é or as e + ´ looks the same, and both passed the
+  // unique index on lower(name), so a customer had two sandboxes of one name.
+  .normalize("NFC")
   .min(NAME_MIN, { error: `Use at least ${NAME_MIN} characters.` })
   .max(NAME_MAX, { error: `Use at most ${NAME_MAX} characters.` })
   // Letters of any script, with their combining marks (an é typed as e + ´).

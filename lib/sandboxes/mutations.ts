@@ -67,7 +67,8 @@ export async function startRefresh(actor: Actor, sandboxId: string, edited?: San
 export async function startDelete(actor: Actor, sandboxId: string, confirmName: string): Promise<{ runId: string }> {
   const sandbox = await loadSandbox(actor, "sandbox.delete", sandboxId);
   if (sandbox.status === "DELETED") throw new AppError("CONFLICT", "This sandbox has already been deleted.");
-  if (confirmName !== sandbox.name) {
+  // As the name was stored (NFC, lib/orders/schema.ts): an é typed as e + ´ is the same name.
+  if (confirmName.normalize("NFC") !== sandbox.name.normalize("NFC")) {
     throw new AppError("INVALID_INPUT", "The name does not match.", { confirmName: [`Type the name exactly: ${sandbox.name}`] });
   }
   return requestRun({
