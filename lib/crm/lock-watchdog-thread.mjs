@@ -105,7 +105,13 @@ class Watch {
   }
 
   async tick() {
-    this.client ??= await this.connect();
+    if (!this.client) {
+      const client = await this.connect();
+      // Stopped while it connected (production slow to answer, past the second stop() waits for the
+      // poll): stop() found no client to end, and nothing else would, for the life of the process.
+      if (this.stopped) return void (await endSession(client));
+      this.client = client;
+    }
     const ours = this.pids;
     const { rows } = await this.client.query(BLOCKED_BY_US, [ours]);
     const now = Date.now();
@@ -130,10 +136,15 @@ class Watch {
     clearTimeout(this.timer);
     await within(this.running, 1_000);
     const client = this.client;
-    if (!client) return;
-    await within(client.end().catch(() => undefined), 1_000);
-    client.connection?.stream?.destroy();
+    this.client = null;
+    if (client) await endSession(client);
   }
+}
+
+/** Ends a session, and cuts it if production has not let it go within a second. @param {import("pg").Client} client */
+async function endSession(client) {
+  await within(client.end().catch(() => undefined), 1_000);
+  client.connection?.stream?.destroy();
 }
 
 /** @param {Promise<unknown>} promise @param {number} ms */

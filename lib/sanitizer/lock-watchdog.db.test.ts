@@ -250,6 +250,21 @@ describe("the lock watchdog", () => {
     }
   }, 60_000);
 
+  it("leaves no session on production when a watch is stopped while its session still connects", async () => {
+    // A production that answers at a trickle: the watch's session takes seconds to open, longer than a stop waits for it.
+    const proxy = await freezingProxy(prod);
+    proxy.slow(400);
+    try {
+      const watchdog = watchForBlockedProduction(proxy.url, { backendPids: () => [], onJoin: () => undefined }, 2_000, COPY_GIVES_WAY);
+      await expect.poll(() => proxy.connections(), { timeout: 10_000 }).toBe(1);
+      await watchdog.stop();
+      // The session opens after its watch ended: ended then, not kept for the life of the process.
+      await expect.poll(() => proxy.open(), { timeout: 20_000, interval: 250 }).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+
   it("stops a copy it cannot watch: production takes its polls and stops answering them", async () => {
     const proxy = await freezingProxy(prod);
     const watchdog = watchForBlockedProduction(proxy.url, { backendPids: () => [], onJoin: () => undefined }, 500, COPY_GIVES_WAY);

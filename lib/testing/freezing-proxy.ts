@@ -15,6 +15,8 @@ export interface FreezingProxy {
   slow(bytesPerSecond: number): void;
   /** Connections the proxy has taken so far. */
   connections(): number;
+  /** Connections taken and not closed yet: a session its client never ended stays open here. */
+  open(): number;
   close(): Promise<void>;
 }
 
@@ -24,11 +26,16 @@ export async function freezingProxy(url: string, { answering = true } = {}): Pro
   let frozen = !answering;
   let trickle: number | null = null;
   let taken = 0;
+  const clients = new Set<net.Socket>();
   const server = net.createServer((client) => {
     taken++;
     sockets.add(client);
+    clients.add(client);
     client.on("error", () => undefined);
-    client.on("close", () => sockets.delete(client));
+    client.on("close", () => {
+      sockets.delete(client);
+      clients.delete(client);
+    });
     if (frozen) return;
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     sockets.add(upstream);
@@ -81,6 +88,7 @@ export async function freezingProxy(url: string, { answering = true } = {}): Pro
     freeze: () => void (frozen = true),
     slow: (bytesPerSecond) => void (trickle = bytesPerSecond),
     connections: () => taken,
+    open: () => clients.size,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
