@@ -6,13 +6,15 @@
  */
 import { log } from "../observability/log";
 import { checkQueueAge } from "./fleet-checks";
+import { oneAtATime } from "../one-at-a-time";
 
 /** As often as a worker's fleet checks. */
 const EVERY_MS = 5 * 60_000;
 
 /** Starts the checks; returns what stops them. They never keep the process alive. */
 export function watchQueueWithoutWorkers(everyMs = EVERY_MS): () => void {
-  const timer = setInterval(() => void checkQueueAge().catch((error: unknown) => log.error(error, "queue check failed")), everyMs);
+  const check = oneAtATime(() => checkQueueAge().catch((error: unknown) => log.error(error, "queue check failed")));
+  const timer = setInterval(() => void check(), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

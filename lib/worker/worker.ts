@@ -30,6 +30,7 @@ import { mailPasswordReset, prunePasswordResets, type PasswordResetJob } from ".
 import { knownSchemaVersion, outdatedWords } from "../db/schema-version";
 import { portalNewerMigration } from "../db/portal-schema-version";
 import { followUpsLeftUndone } from "./run-finished";
+import { oneAtATime } from "../one-at-a-time";
 
 /**
  * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
@@ -139,28 +140,19 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
     }],
     ["webhook delivery queueing", async () => void (await queueDueDeliveries())],
   ];
-  // One pass at a time: a pass that outlasts its interval (a slow server, a large fleet) is not
-  // joined by another doing the same work, which would slow both and pile up.
-  let sweeping = false;
-  const sweep = async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
-      for (const [what, step] of sweepSteps) {
-        if (outdated) break;
-        await step().catch((error: unknown) => log.error(error, `${what} failed`));
-      }
-    } finally {
-      sweeping = false;
+  const sweep = oneAtATime(async () => {
+    for (const [what, step] of sweepSteps) {
+      if (outdated) break;
+      await step().catch((error: unknown) => log.error(error, `${what} failed`));
     }
-  };
+  });
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);
   // What no single run notices: a stale queue, a sandbox server gone (alerts are de-duplicated across
   // workers); the webhook delivery log's old entries, the API's expired idempotency keys, the
   // sessions and sign-in throttles that can no longer matter, old notices and alerts, and audit
   // events and runs' reports past the retentions an operator set.
-  const checkFleet = () =>
+  const checkFleet = oneAtATime(() =>
     Promise.all([
       checkQueueAge(),
       checkSandboxServers(),
@@ -173,9 +165,11 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
       pruneAlerts(),
       pruneAuditLog(),
       pruneRunReports(),
-    ]).catch((error: unknown) =>
-      log.error(error, "fleet checks failed"),
-    );
+    ]).then(
+      () => undefined,
+      (error: unknown) => log.error(error, "fleet checks failed"),
+    ),
+  );
   const fleetTimer = setInterval(() => void checkFleet(), 5 * 60_000);
   log.info({ workerId: id, concurrency }, "worker started");
   return {
