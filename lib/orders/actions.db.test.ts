@@ -12,7 +12,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { buildWorld } = await import("../testing/test-world");
-const { createOrderAction, createOrderForCustomerAction, getProductionEstimateAction } = await import("./actions");
+const { createOrderAction, createOrderForCustomerAction, editOrderAction, getProductionEstimateAction } = await import("./actions");
 const { listOrders } = await import("./queries");
 const { loadActor } = await import("../auth/load-actor");
 
@@ -76,6 +76,27 @@ describe("ordering a sandbox", () => {
     // Another tenant may use the same name.
     signInAs(world.users.adminB);
     expect((await createOrderAction(order({ name: "Name in use" }))).ok).toBe(true);
+  });
+
+  it("takes letter case as the same in every script, not only A to Z, ordering and renaming alike", async () => {
+    signInAs(world.users.adminA);
+    const first = await createOrderAction(order({ name: "Øvelse Café" }));
+    if (!first.ok) throw new Error(first.message);
+    const before = await db.sandbox.count();
+    for (const name of ["ØVELSE CAFÉ", "øvelse café"]) {
+      expect(await createOrderAction(order({ name })), name).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { name: [expect.stringContaining("already exists")] } });
+    }
+    expect(await db.sandbox.count()).toBe(before);
+    const other = await createOrderAction(order({ name: "Ærlig test" }));
+    if (!other.ok) throw new Error(other.message);
+    expect(await editOrderAction({ sandboxId: other.data.sandboxId, name: "ØVELSE café", planCounts: order().planCounts, note: "" })).toMatchObject({
+      ok: false,
+      fieldErrors: { name: [expect.stringContaining("already exists")] },
+    });
+    // Its own name in another case is no clash.
+    expect(await editOrderAction({ sandboxId: other.data.sandboxId, name: "ÆRLIG TEST", planCounts: order().planCounts, note: "" })).toMatchObject({ ok: true });
+    // Out of the way of the admin's cap on orders waiting for their setup.
+    await db.sandbox.updateMany({ where: { id: { in: [first.data.sandboxId, other.data.sandboxId] } }, data: { status: "CANCELLED", deletedAt: new Date() } });
   });
 
   it("lets a sales rep order for any customer, waiting for setup, and tells the customer's admins", async () => {

@@ -13,7 +13,7 @@ import type { Prisma } from "../generated/portal/client";
 import { notifyOrderCancelled } from "./notices";
 import { assertWithinEntitlements } from "../tenants/entitlements";
 import { canManageOrder, isOpenOrder } from "./policy";
-import { isSandboxNameTaken, sandboxNameTaken } from "./queries";
+import { isSandboxNameTaken, sandboxNameKey, sandboxNameTaken } from "./queries";
 import type { PlanCounts } from "./schema";
 import { FORGET_PSEUDONYMS } from "../sandboxes/pseudonym-secret";
 import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
@@ -66,7 +66,7 @@ export async function editOrder(actor: Actor, change: { sandboxId: string; name:
       // the order's first, then the customer's, against an offboarding's the other way round, was a deadlock.
       await tx.$queryRaw`SELECT t.id FROM "Tenant" t JOIN "Sandbox" s ON s."tenantId" = t.id WHERE s.id = ${change.sandboxId} FOR UPDATE OF t`;
       const before = await lockOpenOrder(tx, actor, change.sandboxId);
-      if (change.name.toLowerCase() !== before.name.toLowerCase() && (await isSandboxNameTaken(before.tenantId, change.name))) {
+      if (sandboxNameKey(change.name) !== sandboxNameKey(before.name) && (await isSandboxNameTaken(before.tenantId, change.name, tx))) {
         throw sandboxNameTaken();
       }
       await assertWithinEntitlements(tx, actor, before.tenantId, change.planCounts, before.planCounts as PlanCounts);

@@ -39,6 +39,8 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
         if (tenant?.gone) throw new AppError("CONFLICT", "This customer has left the portal: no sandbox can be ordered for it.");
         // The operator CLI files as whoever it names, and operators are never capped.
         if (order.via !== "operator CLI") await assertWithinEntitlements(tx, actor, order.tenantId, order.planCounts);
+        // Again under the customer's lock: the index cannot tell "Café" from "CAFÉ" (isSandboxNameTaken).
+        if (await isSandboxNameTaken(order.tenantId, order.name, tx)) throw sandboxNameTaken();
         const sandboxServerId = await placeSandbox(tx, order.tenantId);
         const created = await tx.sandbox.create({
           data: {

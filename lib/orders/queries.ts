@@ -26,13 +26,21 @@ export function tenantOfCustomer(customerId: string) {
 export const sandboxNameTaken = () =>
   new AppError("INVALID_INPUT", undefined, { name: ["A sandbox with this name already exists for this customer. Choose another name."] });
 
-export async function isSandboxNameTaken(tenantId: string, name: string): Promise<boolean> {
-  const found = await db.sandbox.findFirst({
-    // Deleted sandboxes free their names (the partial unique index agrees).
-    where: { tenantId, name: { equals: name, mode: "insensitive" }, deletedAt: null },
-    select: { id: true },
-  });
-  return found !== null;
+/** A sandbox name as its customer reads it: one spelling (NFC), and case ignored in every script. */
+export const sandboxNameKey = (name: string): string => name.normalize("NFC").toLowerCase();
+
+/**
+ * Whether a live sandbox of the tenant has this name, case ignored in every script: the
+ * unique index on lower(name) folds only A-Z on a server in the C locale (the embedded one),
+ * so "Café" and "CAFÉ" both passed it. Names of the same length are compared here instead,
+ * a customer's few; the callers hold the customer's row, so two orders cannot both pass.
+ */
+export async function isSandboxNameTaken(tenantId: string, name: string, client: Pick<Prisma.TransactionClient, "$queryRaw"> = db): Promise<boolean> {
+  const key = sandboxNameKey(name);
+  // Deleted sandboxes free their names (the partial unique index agrees).
+  const sameLength = await client.$queryRaw<{ name: string }[]>`
+    SELECT name FROM "Sandbox" WHERE "tenantId" = ${tenantId} AND "deletedAt" IS NULL AND char_length(name) = ${[...key].length}`;
+  return sameLength.some((other) => sandboxNameKey(other.name) === key);
 }
 
 const ORDER_SELECT = {
