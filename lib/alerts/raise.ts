@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { db } from "../db/portal";
 import { env } from "../config/env";
 import { createElement } from "react";
-import { notifyUsers } from "../notifications/notify";
+import { notifyUsers, type NoticeDelivery } from "../notifications/notify";
 import { AlertMail, alertSubject } from "../emails/alert-mail";
 import { log } from "../observability/log";
 
@@ -25,7 +25,7 @@ export const alertRepeatMs = () => env().ALERT_REPEAT_HOURS * 3600_000;
 /** A short, stable fingerprint of a reason, for keys ("the same reason again"). */
 export const fingerprint = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
 
-export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"notified" | "counted"> {
+export async function raiseAlert(alert: AlertInput, now = new Date(), delivery: NoticeDelivery = {}): Promise<"notified" | "counted"> {
   await db.$executeRaw`
     INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences)
     VALUES (${alert.key}, ${alert.subject}, ${alert.detail}, ${alert.link ?? null}, ${now}, ${now}, 1)
@@ -49,13 +49,14 @@ export async function raiseAlert(alert: AlertInput, now = new Date()): Promise<"
       mail: createElement(AlertMail, { subject: alert.subject, detail: alert.detail, link: alert.link ?? null, firstAt }),
       always: true,
     },
+    delivery,
   );
   return "notified";
 }
 
 /** Best effort: an alert that cannot be raised is logged, and never fails the work that raised it. */
-export async function raiseAlertQuietly(alert: AlertInput): Promise<void> {
-  await raiseAlert(alert).catch((error: unknown) => log.error({ err: error, alert: alert.key }, "alert could not be raised"));
+export async function raiseAlertQuietly(alert: AlertInput, delivery: NoticeDelivery = {}): Promise<void> {
+  await raiseAlert(alert, new Date(), delivery).catch((error: unknown) => log.error({ err: error, alert: alert.key }, "alert could not be raised"));
 }
 
 /** How long an alert whose condition has not come back is kept (one that comes back is raised anew). */

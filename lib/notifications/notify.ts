@@ -20,7 +20,16 @@ export interface Notice {
   always?: boolean;
 }
 
-export async function notifyUsers(userIds: string[], notice: Notice): Promise<void> {
+export interface NoticeDelivery {
+  /**
+   * Returns once the notices are in the portal, the mails going on their own: for a person's
+   * request (filing or cancelling an order), which a mail server that does not answer held for
+   * its timeouts, for each recipient one after another (ten seconds an admin, never greeted).
+   */
+  mailsInBackground?: boolean;
+}
+
+export async function notifyUsers(userIds: string[], notice: Notice, { mailsInBackground = false }: NoticeDelivery = {}): Promise<void> {
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
   // A disabled account is told of nothing: its person may have left the customer.
@@ -34,6 +43,12 @@ export async function notifyUsers(userIds: string[], notice: Notice): Promise<vo
   // refuses does not keep the others from theirs.
   const mailed = notice.always ? users : users.filter((u) => u.mailNotices);
   if (mailed.length === 0) return;
+  const mailing = mailEach(mailed, notice);
+  if (!mailsInBackground) return mailing;
+  void mailing.catch((error: unknown) => log.error({ err: error, of: mailed.length }, "notification mails not sent"));
+}
+
+async function mailEach(mailed: { email: string }[], notice: Notice): Promise<void> {
   const mail = await renderMail(notice.mail);
   let failed = 0;
   for (const user of mailed) {

@@ -80,7 +80,8 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
       return { sandboxId: sandbox.id };
     } catch (error) {
       if (error instanceof PlacementRefused) {
-        await raiseAlertQuietly(error.alert);
+        // The person whose order is refused waits for the alert's notices, not for its mails to every operator.
+        await raiseAlertQuietly(error.alert, { mailsInBackground: true });
         throw new AppError("NO_CAPACITY", error.userMessage);
       }
       if ((error as { code?: string }).code !== "P2002") throw error;

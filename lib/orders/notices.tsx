@@ -2,7 +2,8 @@
  * Telling the other side about an order: the tenant's admins when someone files
  * one for them, and everyone involved but the canceller when it is cancelled.
  * Best effort: the order or its cancellation stands whether or not the notice
- * goes out.
+ * goes out. The person filing or cancelling waits for the portal's notices only, never
+ * for the mail server (notify.ts).
  */
 import "server-only";
 import { db } from "../db/portal";
@@ -35,7 +36,7 @@ export async function notifyOrderFiled(sandboxId: string, byName: string): Promi
       subject: orderFiledSubject(order.sandboxName),
       link: `/sandboxes/${sandboxId}/setup`,
       mail: <OrderFiledMail order={order} by={byName} />,
-    });
+    }, { mailsInBackground: true });
   } catch (error) {
     log.error(error, "order notification failed");
   }
@@ -49,7 +50,7 @@ export async function notifyOrderCancelled(sandboxId: string, canceller: { id: s
       subject: orderCancelledSubject(order.sandboxName),
       link: "/orders",
       mail: <OrderCancelledMail order={order} by={canceller.name} reason={reason} />,
-    });
+    }, { mailsInBackground: true });
   } catch (error) {
     log.error(error, "cancellation notice failed");
   }
