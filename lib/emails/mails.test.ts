@@ -77,6 +77,15 @@ describe("the run-finished mail", () => {
     await expectInBoth(createElement(RunFinishedMail, { ...run, access: [] }), ["nobody was given access"]);
   });
 
+  it("names whom it could not tell, rather than saying everyone was mailed", async () => {
+    const someone = { ...run, access: [run.access[0]!, { fullName: "Bo Berg", plan: "Complete", mailed: false }] };
+    const mail = await expectInBoth(createElement(RunFinishedMail, someone), ["Bo Berg has no e-mail address in production, so was not told: tell them yourself."]);
+    expect(mail.text).not.toContain("Each of them has been told");
+    expect(mail.text).toContain("The others have been told by e-mail");
+    const nobody = { ...run, access: run.access.map((a) => ({ ...a, mailed: false })) };
+    await expectInBoth(createElement(RunFinishedMail, nobody), ["Ingrid Nordlys and Bo Berg have no e-mail address in production, so were not told: tell them yourself."]);
+  });
+
   it("says a failure in words, and what happens next for each kind of run", async () => {
     const failure = "Production has tables or columns that the portal does not know, so nothing was copied (fail closed).";
     const next = { PROVISION: "Nothing was released", REFRESH: "keeps its previous copy", DELETE: "still there as it was" } as const;

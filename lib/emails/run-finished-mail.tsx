@@ -21,8 +21,8 @@ export interface RunFinishedFacts {
   /** The moment of production the copy holds. */
   snapshotAt: Date | null;
   tookMs: number | null;
-  /** Who may sign in now, on which plan (plan labels, not ids). */
-  access: readonly { fullName: string; plan: string }[];
+  /** Who may sign in now, on which plan (plan labels, not ids); `mailed: false` when production holds no address to tell them at. */
+  access: readonly { fullName: string; plan: string; mailed?: boolean }[];
   signInUrl: string | null;
   /** The run's failure in plain words (lib/jobs/failure.ts); never a driver message. */
   failure: string | null;
@@ -104,7 +104,19 @@ export function RunFinishedMail(f: RunFinishedFacts) {
         <strong>Who has access:</strong>{" "}
         {f.access.length === 0 ? "nobody was given access in the setup." : f.access.map((a) => `${a.fullName} (${a.plan})`).join(", ")}
       </Paragraph>
-      <Paragraph>Each of them has been told by e-mail where to sign in and with which username.</Paragraph>
+      {f.access.length > 0 && <Paragraph>{whoWasTold(f.access)}</Paragraph>}
     </MailLayout>
   );
+}
+
+/**
+ * Whether the people given access heard of it: a person production holds no address for gets no
+ * mail, and the admin read "each of them has been told" and told nobody.
+ */
+function whoWasTold(access: RunFinishedFacts["access"]): string {
+  const untold = access.filter((a) => a.mailed === false).map((a) => a.fullName);
+  if (untold.length === 0) return "Each of them has been told by e-mail where to sign in and with which username.";
+  const names = untold.length === 1 ? untold[0]! : `${untold.slice(0, -1).join(", ")} and ${untold.at(-1)!}`;
+  const notTold = `${names} ${untold.length === 1 ? "has" : "have"} no e-mail address in production, so ${untold.length === 1 ? "was" : "were"} not told: tell them yourself.`;
+  return untold.length === access.length ? notTold : `${notTold} The others have been told by e-mail where to sign in and with which username.`;
 }

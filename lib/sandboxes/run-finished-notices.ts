@@ -59,7 +59,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
     customerId: sandbox.tenant.customerId,
     snapshotAt: sandbox.snapshotAt,
     tookMs: run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
-    access: changes.filter((c) => c.event === "granted" || c.event === "renewed").map((c) => ({ fullName: c.fullName, plan: planLabel(c.userPlan) })),
+    access: changes.filter((c) => c.event === "granted" || c.event === "renewed").map((c) => ({ fullName: c.fullName, plan: planLabel(c.userPlan), mailed: c.email !== null })),
     signInUrl,
     failure: run.error,
     failureCode: run.failureCode,
