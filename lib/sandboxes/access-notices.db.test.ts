@@ -149,6 +149,20 @@ describe("access to a sandbox", () => {
     expect(await db.alert.findUnique({ where: { key: `access-mails-withheld:${world.tenantA}` } })).toMatchObject({ detail: expect.stringMatching(/^1 of the people given access were not mailed/) });
   });
 
+  it("gives an admin who also has access one notice of a refresh or a deletion, not the same news twice", async () => {
+    const bo = people[1]!;
+    const admin = await db.user.create({ data: { email: bo.email, name: "Bo Admin", role: "CUSTOMER_ADMIN", tenantId: world.tenantA, passwordHash: "-" } });
+    try {
+      await finish("REFRESH", [{ associateId: bo.id, userPlan: "sales-premium" }]);
+      const notes = await db.notification.findMany({ where: { userId: admin.id } });
+      expect(notes.map((n) => n.message)).toEqual([expect.stringMatching(/^Sandbox ".+" has been refreshed$/)]);
+      await finish("DELETE", []);
+      expect(await db.notification.count({ where: { userId: admin.id, message: { contains: "has been deleted" } } })).toBe(1);
+    } finally {
+      await db.user.update({ where: { id: admin.id }, data: { disabledAt: new Date() } });
+    }
+  });
+
   it("counts an address's sub-addresses as its mailbox: production may name kari+1@, kari+2@, …", () => {
     expect(mailboxOf("Kari+1@Firma.no")).toBe("kari@firma.no");
     expect(mailboxOf("kari+a+b@firma.no")).toBe("kari@firma.no");

@@ -40,8 +40,18 @@ const accessFacts = (sandbox: AccessSandbox, change: AccessChange): AccessFacts 
   signInUrl: sandbox.signInUrl,
 });
 
-/** One e-mail per person with an address; a portal notice for each matching account of the tenant. */
-export async function tellAccessHolders(sandbox: AccessSandbox, changes: AccessChange[]): Promise<void> {
+/**
+ * Notices whose news the run's own notice already gave (run-finished-notices.ts): an admin or
+ * orderer who also has access read "Sandbox X has been refreshed" and "The sandbox X has been
+ * refreshed" side by side. Being given access, or losing it, is news of its own.
+ */
+const SAME_NEWS_AS_THE_RUN: ReadonlySet<AccessChange["event"]> = new Set(["renewed", "deleted"]);
+
+/**
+ * One e-mail per person with an address; a portal notice for each matching account of the
+ * tenant, but for `toldOfTheRun` (account ids) when it would say again what they were told.
+ */
+export async function tellAccessHolders(sandbox: AccessSandbox, changes: AccessChange[], toldOfTheRun: readonly string[] = []): Promise<void> {
   const reachable = changes.filter((c): c is AccessChange & { email: string } => c.email !== null);
   if (reachable.length === 0) return;
   const accounts = await db.user.findMany({
@@ -53,6 +63,7 @@ export async function tellAccessHolders(sandbox: AccessSandbox, changes: AccessC
     data: reachable.flatMap((change) =>
       accounts
         .filter((a) => a.email.toLowerCase() === change.email)
+        .filter((a) => !(SAME_NEWS_AS_THE_RUN.has(change.event) && toldOfTheRun.includes(a.id)))
         .map((a) => ({ userId: a.id, message: accessSubject(change.event, sandbox.name), link: stillOpen(change) ? `/sandboxes/${sandbox.id}` : null })),
     ),
   });

@@ -74,6 +74,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
     await tellAccessHolders(
       { id: sandbox.id, name: sandbox.name, tenantId: sandbox.tenantId, companyName: sandbox.tenant.companyName, snapshotAt: sandbox.snapshotAt, signInUrl },
       changes,
+      recipients,
     );
   } catch (error) {
     log.error({ err: error, runId }, "a finished run's notices were not all sent");
