@@ -9,7 +9,7 @@
 import { createElement } from "react";
 import { ACCOUNT_CHANGE_SUBJECT, AccountChangeMail } from "../emails/account-change-mail";
 import { renderMail } from "../emails/render";
-import { sendMail } from "../notifications/mailer";
+import { sendMailOrLater } from "../notifications/mail-retry";
 import { log } from "../observability/log";
 
 const CHANGES = {
@@ -27,7 +27,7 @@ export type AccountChange = keyof typeof CHANGES;
 export function noticeAccountChange(person: { name: string; email: string }, change: AccountChange, at = new Date()): Promise<void> {
   const sent = (async () => {
     const mail = await renderMail(createElement(AccountChangeMail, { name: person.name, change: CHANGES[change], at }));
-    await sendMail({ to: [person.email], subject: ACCOUNT_CHANGE_SUBJECT, ...mail });
+    await sendMailOrLater({ to: [person.email], subject: ACCOUNT_CHANGE_SUBJECT, ...mail });
   })().catch((error: unknown) => log.error({ err: error, change }, "account change notice not sent"));
   return sent;
 }

@@ -14,6 +14,10 @@ export const SIZES_QUEUE = "sandbox-sizes";
 export const WEBHOOK_QUEUE = "webhook-delivery";
 /** A password-reset mail to send, if the address has an account (lib/auth/password-reset.ts): off the web request, so its time says nothing. */
 export const PASSWORD_RESET_QUEUE = "password-reset-mail";
+/** Mails the mail server would not take, to send again (lib/notifications/mail-retry.ts). */
+export const MAIL_RETRY_QUEUE = "mail-retry";
+/** Its tries after the first: a minute apart at first, doubling, about 17 hours in all. */
+export const MAIL_RETRY_LIMIT = 10;
 
 export interface RunJob {
   runId: string;
@@ -100,6 +104,7 @@ async function startBoss(): Promise<PgBoss> {
     await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
     // A mail server down for a moment: tried again, a minute apart; a link older than its half hour is not worth sending.
     await boss.createQueue(PASSWORD_RESET_QUEUE, { name: PASSWORD_RESET_QUEUE, retryLimit: 3, retryDelay: 60, expireInSeconds: 120, retentionSeconds: 1_800 });
+    await boss.createQueue(MAIL_RETRY_QUEUE, { name: MAIL_RETRY_QUEUE, retryLimit: MAIL_RETRY_LIMIT, retryDelay: 60, retryBackoff: true, expireInSeconds: 120 });
     return boss;
   } catch (error) {
     // Half started (its pool open, its timers set): stopped, so the next start begins afresh.

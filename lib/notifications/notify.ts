@@ -9,7 +9,7 @@
 import type { ReactElement } from "react";
 import { db } from "../db/portal";
 import { renderMail } from "../emails/render";
-import { sendMail } from "./mailer";
+import { sendMailOrLater } from "./mail-retry";
 import { log } from "../observability/log";
 
 export interface Notice {
@@ -52,7 +52,8 @@ async function mailEach(mailed: { email: string }[], notice: Notice): Promise<vo
   const mail = await renderMail(notice.mail);
   let failed = 0;
   for (const user of mailed) {
-    await sendMail({ to: [user.email], subject: notice.subject, ...mail }).catch((error: unknown) => {
+    // Refused by the mail server, it is sent again later (mail-retry.ts); lost only if it could not even be queued.
+    await sendMailOrLater({ to: [user.email], subject: notice.subject, ...mail }).catch((error: unknown) => {
       if (failed++ === 0) log.error({ err: error, of: mailed.length }, "notification mail not sent");
     });
   }

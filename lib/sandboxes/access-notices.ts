@@ -17,7 +17,7 @@ import { raiseAlertQuietly } from "../alerts/raise";
 import { createElement } from "react";
 import { planLabel } from "../sanitizer/options";
 import type { AccessChange } from "./access";
-import { sendMail } from "../notifications/mailer";
+import { sendMailOrLater } from "../notifications/mail-retry";
 import { renderMail } from "../emails/render";
 import { AccessMail, accessSubject, type AccessFacts } from "../emails/access-mail";
 
@@ -73,7 +73,7 @@ export async function tellAccessHolders(sandbox: AccessSandbox, changes: AccessC
     if (!allowed.has(i)) continue;
     const facts = accessFacts(sandbox, change);
     // One address the mail server refuses does not keep the others from theirs (as notifyUsers).
-    await sendMail({ to: [change.email], subject: accessSubject(facts.event, facts.sandboxName), ...(await renderMail(createElement(AccessMail, facts))) }).catch((error: unknown) => {
+    await sendMailOrLater({ to: [change.email], subject: accessSubject(facts.event, facts.sandboxName), ...(await renderMail(createElement(AccessMail, facts))) }).catch((error: unknown) => {
       if (failed++ === 0) log.error({ err: error, sandboxId: sandbox.id, of: allowed.size }, "access mail not sent");
     });
   }

@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type PgBoss from "pg-boss";
-import { enqueueRun, getBoss, localRunWorkers, PASSWORD_RESET_QUEUE, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
+import { enqueueRun, getBoss, localRunWorkers, MAIL_RETRY_QUEUE, PASSWORD_RESET_QUEUE, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
 import { attemptDelivery, pruneDeliveryLog, queueDueDeliveries, type DeliveryJob } from "../webhooks/deliver";
 import { pruneIdempotencyKeys } from "../api/idempotency";
 import { executeRun, handBackCopiesInHand } from "./execute";
@@ -31,6 +31,7 @@ import { knownSchemaVersion, outdatedWords } from "../db/schema-version";
 import { portalNewerMigration } from "../db/portal-schema-version";
 import { followUpsLeftUndone } from "./run-finished";
 import { oneAtATime } from "../one-at-a-time";
+import { retryMail, type MailRetryJob } from "../notifications/mail-retry";
 
 /**
  * pg-boss 10.4 records a job's end without awaiting it (`this.complete(...)` and
@@ -65,11 +66,16 @@ export interface WorkerHandle {
  * has two in flight) took a whole interval of this poller, and one tenant with many queued
  * kept the others waiting that many intervals. An empty queue still waits for the next poll.
  */
-async function workOneAtATime<T extends object>(boss: PgBoss, queue: string, pollingIntervalSeconds: number, handle: (data: T) => Promise<unknown>): Promise<string> {
+async function workOneAtATime<T extends object>(
+  boss: PgBoss,
+  queue: string,
+  pollingIntervalSeconds: number,
+  handle: (data: T, retryCount: number) => Promise<unknown>,
+): Promise<string> {
   let workId = "";
-  workId = await boss.work<T>(queue, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
+  workId = await boss.work<T>(queue, { batchSize: 1, pollingIntervalSeconds, includeMetadata: true }, async ([job]) => {
     if (!job) return;
-    await handle(job.data);
+    await handle(job.data, job.retryCount);
     boss.notifyWorker(workId);
   });
   return workId;
@@ -106,6 +112,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
     await registerAutoRefresh(boss),
     await registerSizeMeasuring(boss),
     await workOneAtATime<PasswordResetJob>(boss, PASSWORD_RESET_QUEUE, 2, (job) => mailPasswordReset(job)),
+    await workOneAtATime<MailRetryJob>(boss, MAIL_RETRY_QUEUE, 5, (job, retryCount) => retryMail(job, retryCount)),
   ];
   // Each step apart: one that fails (a sandbox server down) does not stop the others, such as webhook deliveries.
   let outdated = false;
