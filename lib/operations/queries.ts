@@ -18,6 +18,7 @@ import { serverUrl } from "../sandbox-servers/registry";
 import { listServerUse, type ServerUse } from "../sandbox-servers/use";
 import { recentReadings } from "../cache/recent-readings";
 import { CANCELLED } from "../jobs/failure";
+import { oldestOverdueRun } from "../jobs/overdue";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -76,23 +77,36 @@ export async function getOperationsOverview(at?: Date) {
   // The database's clock, which the workers' beats and the runs' times were written by.
   const now = at ?? (await databaseNow());
   const since = new Date(now.getTime() - DAY_MS);
-  const [{ queued, running, failed24h }, oldestQueued, durations, workers, servers, recentFailures, recentAlerts] = await Promise.all([
+  const [{ queued, running, failed24h }, oldestOverdue, durations, workers, servers, recentFailures, recentAlerts] = await Promise.all([
     runCounts(since),
-    db.sandboxRun.findFirst({
-      where: { status: "QUEUED" },
-      orderBy: { createdAt: "asc" },
-      select: { id: true, createdAt: true, kind: true, sandbox: { select: { name: true, tenant: { select: { companyName: true } } } } },
-    }),
+    overdueRun(),
     copyDurations(new Date(now.getTime() - 7 * DAY_MS)),
     listWorkersAlive(now),
     serverOverview(),
     listFailedRuns(since),
     listRecentAlerts(new Date(now.getTime() - ALERTS_SHOWN_DAYS * DAY_MS)),
   ]);
-  return { now, queued, running, failed24h, oldestQueued, durations, workers, servers, recentFailures, recentAlerts };
+  return { now, queued, running, failed24h, oldestOverdue, durations, workers, servers, recentFailures, recentAlerts };
 }
 
 export type OperationsOverview = Awaited<ReturnType<typeof getOperationsOverview>>;
+
+/**
+ * The run that has waited longest for a worker since its turn came, as the metric and the
+ * queue alert read it (overdue.ts). Aged from its creation, the oldest queued run was most
+ * often one waiting on purpose (a retry's back-off, a slot of its tenant or server, room):
+ * the page said "waiting for 3 h" while the workers were keeping up.
+ */
+async function overdueRun() {
+  // The queue's own table: none until a process has started the queue once.
+  const oldest = await oldestOverdueRun().catch(() => null);
+  if (!oldest) return null;
+  const run = await db.sandboxRun.findUnique({
+    where: { id: oldest.runId },
+    select: { id: true, kind: true, sandbox: { select: { name: true, tenant: { select: { companyName: true } } } } },
+  });
+  return run ? { ...run, overdueMs: oldest.overdueMs } : null;
+}
 
 function listFailedRuns(since: Date) {
   return db.sandboxRun.findMany({

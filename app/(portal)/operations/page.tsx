@@ -39,17 +39,20 @@ export default async function OperationsPage() {
       </dl>
 
       <section aria-labelledby="queue-heading">
-        <h2 id="queue-heading" className="text-lg font-semibold">Oldest queued run</h2>
-        {o.oldestQueued ? (
+        <h2 id="queue-heading" className="text-lg font-semibold">Longest wait for a worker</h2>
+        {o.oldestOverdue ? (
           <p className="mt-1 text-sm">
-            <Link href={`/operations/runs/${o.oldestQueued.id}`} className="text-brand-700 underline">
-              {o.oldestQueued.kind.toLowerCase()} of “{o.oldestQueued.sandbox.name}” ({o.oldestQueued.sandbox.tenant.companyName})
+            <Link href={`/operations/runs/${o.oldestOverdue.id}`} className="text-brand-700 underline">
+              {o.oldestOverdue.kind.toLowerCase()} of “{o.oldestOverdue.sandbox.name}” ({o.oldestOverdue.sandbox.tenant.companyName})
             </Link>
-            , waiting for {formatDuration(now - o.oldestQueued.createdAt.getTime())}.
+            , its turn came {formatDuration(o.oldestOverdue.overdueMs)} ago and no worker has taken it.
           </p>
         ) : (
-          <p className="mt-1 text-sm text-slate-700">Nothing is waiting.</p>
+          <p className="mt-1 text-sm text-slate-700">No run whose turn has come is waiting for a worker.</p>
         )}
+        <p className="mt-1 text-xs text-slate-600">
+          Queued runs waiting on purpose (a retry&apos;s back-off, a slot of their customer or server, room on it) are not counted: their turn has not come.
+        </p>
       </section>
 
       <section aria-labelledby="workers-heading">
