@@ -10,14 +10,14 @@ import { oldestOverdueRun } from "../jobs/overdue";
 import { serverAnswers } from "../sandbox-servers/reachability";
 import { tlsRefusal } from "../db/tls-policy";
 import { serverAddress, serverUrl } from "../sandbox-servers/registry";
-import { raiseAlertQuietly } from "./raise";
+import { clearAlertQuietly, raiseAlertQuietly } from "./raise";
 
 const queueAlertMs = () => env().ALERT_QUEUE_AGE_MINUTES * 60_000;
 
 /** Alerts when a run whose turn has come has waited longer than queueAlertMs for a worker to take it (oldestOverdueRun). */
 export async function checkQueueAge(): Promise<void> {
   const oldest = await oldestOverdueRun();
-  if (!oldest || oldest.overdueMs < queueAlertMs()) return;
+  if (!oldest || oldest.overdueMs < queueAlertMs()) return clearAlertQuietly("queue-stale");
   const minutes = Math.round(oldest.overdueMs / 60_000);
   await raiseAlertQuietly({
     key: "queue-stale",
@@ -43,7 +43,10 @@ export async function checkSandboxServers(): Promise<void> {
       });
       continue;
     }
-    if (await serverAnswers(url, 5_000)) continue;
+    if (await serverAnswers(url, 5_000)) {
+      await clearAlertQuietly(`server-unreachable:${server.name}`);
+      continue;
+    }
     await raiseAlertQuietly({
       key: `server-unreachable:${server.name}`,
       subject: `sandbox server ${name} does not answer`,

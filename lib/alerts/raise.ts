@@ -4,6 +4,10 @@
  * operator, in the portal and by e-mail. The same condition again within
  * ALERT_REPEAT_HOURS is only counted, so a run failing the same way again and
  * again does not fill anyone's inbox; after the window it is told again.
+ *
+ * A condition seen to be over is cleared (clearAlert): raised again after that, it is a
+ * new outage and is told at once. Without it, a sandbox server down in the morning, back,
+ * and down again in the afternoon was only counted, and nobody was mailed the second time.
  */
 import { createHash } from "node:crypto";
 import { db } from "../db/portal";
@@ -30,7 +34,12 @@ export async function raiseAlert(alert: AlertInput, now = new Date(), delivery: 
     INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences)
     VALUES (${alert.key}, ${alert.subject}, ${alert.detail}, ${alert.link ?? null}, ${now}, ${now}, 1)
     ON CONFLICT (key) DO UPDATE SET subject = EXCLUDED.subject, detail = EXCLUDED.detail, link = EXCLUDED.link,
-      "lastAt" = EXCLUDED."lastAt", occurrences = "Alert".occurrences + 1`;
+      "lastAt" = EXCLUDED."lastAt",
+      -- Raised after it was cleared: a new occurrence of the condition, counted from its own start and told.
+      "firstAt" = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert"."firstAt" ELSE EXCLUDED."firstAt" END,
+      occurrences = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert".occurrences + 1 ELSE 1 END,
+      "notifiedAt" = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert"."notifiedAt" ELSE NULL END,
+      "clearedAt" = NULL`;
   // Whoever moves notifiedAt tells the operators: two workers raising the same alert at once mail once.
   const claimed = await db.alert.updateMany({
     where: { key: alert.key, OR: [{ notifiedAt: null }, { notifiedAt: { lt: new Date(now.getTime() - alertRepeatMs()) } }] },
@@ -54,9 +63,33 @@ export async function raiseAlert(alert: AlertInput, now = new Date(), delivery: 
   return "notified";
 }
 
+/**
+ * How long no one may have raised an alert before a check that finds its condition over clears
+ * it. Each worker checks the servers and the queue every 5 minutes (a pass over many servers
+ * that do not answer takes longer): a server only one worker cannot reach stays raised by that
+ * worker, and is not cleared by the others and raised anew, with a mail, every few minutes.
+ */
+export const CLEAR_AFTER_QUIET_MS = 15 * 60_000;
+
+/** Marks the alert's condition over; true when it was raised and is now cleared. */
+export async function clearAlert(key: string, now = new Date(), quietMs = CLEAR_AFTER_QUIET_MS): Promise<boolean> {
+  const { count } = await db.alert.updateMany({ where: { key, clearedAt: null, lastAt: { lt: new Date(now.getTime() - quietMs) } }, data: { clearedAt: now } });
+  return count > 0;
+}
+
+/** A sandbox's run succeeded: its earlier failures' alerts are over, whatever their reason. */
+export async function clearRunFailedAlerts(sandboxId: string, now = new Date()): Promise<void> {
+  await db.alert.updateMany({ where: { key: { startsWith: `run-failed:${sandboxId}:` }, clearedAt: null }, data: { clearedAt: now } });
+}
+
 /** Best effort: an alert that cannot be raised is logged, and never fails the work that raised it. */
 export async function raiseAlertQuietly(alert: AlertInput, delivery: NoticeDelivery = {}): Promise<void> {
   await raiseAlert(alert, new Date(), delivery).catch((error: unknown) => log.error({ err: error, alert: alert.key }, "alert could not be raised"));
+}
+
+/** Best effort, as raising. */
+export async function clearAlertQuietly(key: string): Promise<void> {
+  await clearAlert(key).catch((error: unknown) => log.error({ err: error, alert: key }, "alert could not be cleared"));
 }
 
 /** How long an alert whose condition has not come back is kept (one that comes back is raised anew). */

@@ -58,7 +58,7 @@ describe("the operator overview and the metrics", () => {
   it("lists the alerts of the last seven days, newest first, with how often each came back", async () => {
     const { recentAlerts } = await getOperationsOverview(NOW);
     expect(recentAlerts).toEqual([
-      { key: "server-down:pool-a", subject: "sandbox server pool-a does not answer", detail: "Copies to it wait.", link: "/operations", firstAt: ago(25 * 60 * MIN), lastAt: ago(60 * MIN), occurrences: 24 },
+      { key: "server-down:pool-a", subject: "sandbox server pool-a does not answer", detail: "Copies to it wait.", link: "/operations", firstAt: ago(25 * 60 * MIN), lastAt: ago(60 * MIN), occurrences: 24, clearedAt: null },
     ]);
   });
 

@@ -138,7 +138,7 @@ export const ALERTS_SHOWN_DAYS = 7;
 
 /**
  * The alerts raised in the last days, newest first: what the operators were mailed, and how
- * often each came back since (mailed once a day at most: lib/alerts/raise.ts). An operator
+ * often each came back since (mailed once a day at most while it goes on, and again once it comes back after it was over: lib/alerts/raise.ts). An operator
  * who was not mailed, or lost the mail, finds it here.
  */
 function listRecentAlerts(since: Date) {
@@ -146,7 +146,7 @@ function listRecentAlerts(since: Date) {
     where: { lastAt: { gte: since } },
     orderBy: { lastAt: "desc" },
     take: 50,
-    select: { key: true, subject: true, detail: true, link: true, firstAt: true, lastAt: true, occurrences: true },
+    select: { key: true, subject: true, detail: true, link: true, firstAt: true, lastAt: true, occurrences: true, clearedAt: true },
   });
 }
 

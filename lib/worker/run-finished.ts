@@ -10,7 +10,7 @@
  */
 import { db } from "../db/portal";
 import { CANCELLED } from "../jobs/failure";
-import { fingerprint, raiseAlertQuietly } from "../alerts/raise";
+import { clearRunFailedAlerts, fingerprint, raiseAlertQuietly } from "../alerts/raise";
 import { notifyRunFinished } from "../sandboxes/run-finished-notices";
 import type { SanitizationReport } from "../sanitizer/report";
 import { log } from "../observability/log";
@@ -86,6 +86,8 @@ async function followUp(runId: string): Promise<void> {
   });
   if (!run) return;
   countWorkerEvent({ type: "run-finished", run: finishedRunFact(run) });
+  // Its sandbox is over its failures: the same failure again is news, and is mailed.
+  if (run.status === "SUCCEEDED") await clearRunFailedAlerts(run.sandbox.id).catch((error: unknown) => log.error({ err: error }, "run-failed alerts could not be cleared"));
   if (run.status === "FAILED") {
     await raiseAlertQuietly({
       key: `run-failed:${run.sandbox.id}:${fingerprint(run.error ?? "")}`,

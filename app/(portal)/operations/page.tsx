@@ -98,7 +98,10 @@ export default async function OperationsPage() {
           <DataTable caption="Alerts" className="mt-2" columns={["Last raised", "Alert", "First raised", "Times"]}>
             {o.recentAlerts.map((a) => (
               <tr key={a.key} data-testid="alert-row">
-                <td className="px-3 py-2 whitespace-nowrap">{formatWhen(a.lastAt)}</td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {formatWhen(a.lastAt)}
+                  {a.clearedAt && <span className="block text-green-800">Over since {formatWhen(a.clearedAt)}</span>}
+                </td>
                 <td className="px-3 py-2">
                   {a.link ? (
                     <Link href={a.link} className="font-medium text-brand-700 underline">
@@ -115,7 +118,7 @@ export default async function OperationsPage() {
             ))}
           </DataTable>
         )}
-        <p className="mt-1 text-xs text-slate-600">Each alert is mailed to every operator once a day at most; it is counted each time it comes back.</p>
+        <p className="mt-1 text-xs text-slate-600">While its condition goes on, an alert is mailed to every operator once a day at most and counted each time it is found again; once over (a server answering, the queue taken from, the sandbox&apos;s next run succeeding), its return is mailed at once.</p>
       </section>
 
       <section aria-labelledby="failures-heading">
