@@ -4,67 +4,36 @@
  * stays equal, a partial copy takes the full copy's pseudonyms, and every value rule 18
  * does not name is production's (rule 13).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
-import { cloneDatabase, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
-import { addAwkwardRows, AUDIT_CLASSIFICATION as classification } from "../testing/contract-audit-production";
+import { describe, expect, it } from "vitest";
+import { testSandboxServerUrl } from "../testing/pg";
+import { cloneDatabase, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
+import { AUDIT_CLASSIFICATION, useAuditProduction } from "../testing/contract-audit-production";
 import { auditSandbox, expectDependants, FULL, holdsWord, personalValues, type AuditExpect, type Row } from "../testing/contract-audit-checks";
-import { provisionSandbox, type ProvisionInput } from "./provision";
+import { provisionSandbox } from "./provision";
 
-const SEED = 29;
-
-let prod: string;
-let panelCases: [string, string][] = [];
-/** Three companies a partial copy names. */
-let named: number[] = [];
-const made: string[] = [];
-
-async function provision(options: ProvisionInput["options"], extra: Partial<ProvisionInput> = {}) {
-  const name = newSandboxName();
-  made.push(name);
-  const report = await provisionSandbox({
-    productionUrl: prod,
-    sandboxServerUrl: testSandboxServerUrl(),
-    databaseName: name,
-    sandboxCustomerId: "Cust77001",
-    serviceMailboxAddress: "support@audit.example",
-    options,
-    classification,
-    ...extra,
-  });
-  return { url: sandboxUrl(name), report };
-}
-
-beforeAll(async () => {
-  prod = await generateProduction(SEED);
-  panelCases = await addAwkwardRows(prod);
-  named = (await rows<{ id: number }>(prod, "SELECT id FROM company ORDER BY id LIMIT 3")).map((r) => r.id);
-}, 120_000);
-
-afterAll(async () => {
-  for (const name of made) await dropTestDatabase(sandboxUrl(decodeURIComponent(name)));
-  if (prod) await dropTestDatabase(prod);
-});
+const audit = useAuditProduction(29);
+const { provision, made } = audit;
+const classification = AUDIT_CLASSIFICATION;
 
 describe("contract audit: rule 13 beside rule 18", () => {
   it("pseudonymised copies, full and partial, keep every other value as production's", async () => {
     const e: AuditExpect = { ...FULL, pseudonymised: true, documents: "all", attachments: true };
     const full = await provision({ personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true }, { pseudonymSecret: "s" });
-    await auditSandbox(prod, full.url, full.report, e, panelCases);
-        const part = await provision({ kind: "partial", share: { by: "companies", ids: named }, personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true }, { pseudonymSecret: "s" });
-    await auditSandbox(prod, part.url, part.report, { ...e, kind: "partial" }, panelCases);
-    await expectDependants(prod, part.url, named, { ...e, kind: "partial" });
+    await auditSandbox(audit.prod, full.url, full.report, e, audit.panelCases);
+        const part = await provision({ kind: "partial", share: { by: "companies", ids: audit.named }, personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true }, { pseudonymSecret: "s" });
+    await auditSandbox(audit.prod, part.url, part.report, { ...e, kind: "partial" }, audit.panelCases);
+    await expectDependants(audit.prod, part.url, audit.named, { ...e, kind: "partial" });
   });
 });
 
 describe("contract audit: rule 18", () => {
   it("pseudonymised copies hold no production name, phone, address or e-mail, and equal stays equal", async () => {
     const [contact] = await rows<{ id: number; first_name: string; last_name: string; email: string; phone: string }>(
-      prod,
+      audit.prod,
       "SELECT id, first_name, last_name, email, (SELECT phone FROM company WHERE id = 1) AS phone FROM contact WHERE email IS NOT NULL AND id > 10 ORDER BY id LIMIT 1",
     );
     const { first_name: first, last_name: last } = contact!;
-    const copy = await cloneDatabase(prod);
+    const copy = await cloneDatabase(audit.prod);
     made.push(new URL(copy).pathname.slice(1));
     await withClient(copy, async (c) => {
       await c.query("UPDATE contact SET phone = $1 WHERE id = $2", [contact!.phone, contact!.id]);
@@ -160,7 +129,7 @@ describe("contract audit: rule 18 with rule 17", () => {
       const differ = b.filter((r) => JSON.stringify(r) !== JSON.stringify(a.get(r.id))).map((r) => `${t} ${r.id}: ${JSON.stringify(r)} vs ${JSON.stringify(a.get(r.id))}`);
       expect(differ.slice(0, 5)).toEqual([]);
     }
-    const values = await personalValues(prod);
+    const values = await personalValues(audit.prod);
     const clash: string[] = [];
     for (const url of [full.url, part.url]) {
       for (const r of await rows<{ v: string }>(url, "SELECT full_name AS v FROM associate UNION ALL SELECT first_name || ' ' || last_name FROM contact")) if (values.fullName.has(r.v)) clash.push(`full name ${r.v}`);

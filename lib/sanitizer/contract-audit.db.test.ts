@@ -4,57 +4,26 @@
  * awkward rows, each compared with production row by row by checks of its own
  * (lib/testing/contract-audit-checks.ts). Rule 18 is contract-audit-personal.db.test.ts's.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
-import { cloneDatabase, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
-import { addAwkwardRows, AUDIT_CLASSIFICATION as classification } from "../testing/contract-audit-production";
+import { describe, expect, it } from "vitest";
+import { testSandboxServerUrl } from "../testing/pg";
+import { cloneDatabase, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
+import { AUDIT_CLASSIFICATION, useAuditProduction } from "../testing/contract-audit-production";
 import { auditSandbox, expectDependants, FULL, schemaOf, type AuditExpect } from "../testing/contract-audit-checks";
 import { parseClassification } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
 
-const SEED = 23;
-
-let prod: string;
-let panelCases: [string, string][] = [];
-/** Three companies a partial copy names. */
-let named: number[] = [];
-const made: string[] = [];
-
-async function provision(options: ProvisionInput["options"], extra: Partial<ProvisionInput> = {}) {
-  const name = newSandboxName();
-  made.push(name);
-  const report = await provisionSandbox({
-    productionUrl: prod,
-    sandboxServerUrl: testSandboxServerUrl(),
-    databaseName: name,
-    sandboxCustomerId: "Cust77001",
-    serviceMailboxAddress: "support@audit.example",
-    options,
-    classification,
-    ...extra,
-  });
-  return { url: sandboxUrl(name), report };
-}
-
-beforeAll(async () => {
-  prod = await generateProduction(SEED);
-  panelCases = await addAwkwardRows(prod);
-  named = (await rows<{ id: number }>(prod, "SELECT id FROM company ORDER BY id LIMIT 3")).map((r) => r.id);
-}, 120_000);
-
-afterAll(async () => {
-  for (const name of made) await dropTestDatabase(sandboxUrl(decodeURIComponent(name)));
-  if (prod) await dropTestDatabase(prod);
-});
+const audit = useAuditProduction(23);
+const { provision, made } = audit;
+const classification = AUDIT_CLASSIFICATION;
 
 describe("contract audit", () => {
   it("a full copy with defaults", async () => {
     const { url, report } = await provision({});
-    await auditSandbox(prod, url, report, FULL, panelCases);
+    await auditSandbox(audit.prod, url, report, FULL, audit.panelCases);
   });
 
   it("a full copy with every option set", async () => {
-    const task = Number(await scalar(prod, "SELECT min(id) FROM scheduled_task"));
+    const task = Number(await scalar(audit.prod, "SELECT min(id) FROM scheduled_task"));
     const users = [{ associateId: 1, userPlan: "complete" as const }, { associateId: 2, userPlan: "sales-premium" as const }];
     const { url, report } = await provision({
       invalidationDomain: "Sink.Example.ORG",
@@ -64,30 +33,30 @@ describe("contract audit", () => {
       serviceAttachments: true,
       stateAfterCopy: "maintenance",
     });
-    await auditSandbox(prod, url, report, { ...FULL, domain: "sink.example.org", users, keptTasks: [task], documents: "2026-03-01", attachments: true, state: "maintenance" }, panelCases);
+    await auditSandbox(audit.prod, url, report, { ...FULL, domain: "sink.example.org", users, keptTasks: [task], documents: "2026-03-01", attachments: true, state: "maintenance" }, audit.panelCases);
     expect(await scalar(url, "SELECT string_agg(file_name, ',' ORDER BY file_name) FROM document WHERE file_name IN ('at.txt', 'before.txt', 'zeros.bin', 'ancient.bin')")).toBe("at.txt,zeros.bin");
   });
 
-  it("partial copies: named companies, since a date, a percentage", async () => {
+  it("partial copies: audit.named companies, since a date, a percentage", async () => {
         const opts = { documents: { mode: "all" as const }, serviceAttachments: true };
     const e: AuditExpect = { ...FULL, kind: "partial", documents: "all", attachments: true };
-    const a = await provision({ kind: "partial", share: { by: "companies", ids: named }, ...opts });
-    await auditSandbox(prod, a.url, a.report, e, panelCases);
-    await expectDependants(prod, a.url, named, e);
+    const a = await provision({ kind: "partial", share: { by: "companies", ids: audit.named }, ...opts });
+    await auditSandbox(audit.prod, a.url, a.report, e, audit.panelCases);
+    await expectDependants(audit.prod, a.url, audit.named, e);
 
-    const since = String(await scalar(prod, "SELECT to_char(percentile_disc(0.8) WITHIN GROUP (ORDER BY updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM company"));
+    const since = String(await scalar(audit.prod, "SELECT to_char(percentile_disc(0.8) WITHIN GROUP (ORDER BY updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM company"));
     const b = await provision({ kind: "partial", share: { by: "since", since }, ...opts });
-    await auditSandbox(prod, b.url, b.report, e, panelCases);
-    const changed = (await rows<{ id: number }>(prod, "SELECT id FROM company WHERE updated_at >= $1::date", [since])).map((r) => r.id);
-    await expectDependants(prod, b.url, changed, e);
+    await auditSandbox(audit.prod, b.url, b.report, e, audit.panelCases);
+    const changed = (await rows<{ id: number }>(audit.prod, "SELECT id FROM company WHERE updated_at >= $1::date", [since])).map((r) => r.id);
+    await expectDependants(audit.prod, b.url, changed, e);
 
     const c = await provision({ kind: "partial", share: { by: "percent", percent: 30 } });
-    await auditSandbox(prod, c.url, c.report, { ...e, documents: "none", attachments: false }, panelCases);
+    await auditSandbox(audit.prod, c.url, c.report, { ...e, documents: "none", attachments: false }, audit.panelCases);
   });
 
   it("a configuration-only copy", async () => {
     const { url, report } = await provision({ kind: "config", documents: { mode: "all" }, serviceAttachments: true });
-    await auditSandbox(prod, url, report, { ...FULL, kind: "config", documents: "all", attachments: true }, panelCases);
+    await auditSandbox(audit.prod, url, report, { ...FULL, kind: "config", documents: "all", attachments: true }, audit.panelCases);
   });
 });
 
@@ -105,12 +74,12 @@ describe("contract audit: refreshes (rule 8)", () => {
       await c.query("INSERT INTO webhook (name, kind, target_url, events, active, created_by, created_at) VALUES ('hook here', 'http-post', 'https://h.example', 'sale.changed', true, $1, now())", [made[0]?.id]);
     });
     const second = await provision({}, { carryOverFromUrl: first.url });
-    await auditSandbox(prod, second.url, second.report, { ...FULL, carried: { app: 2, webhook: 1 } }, panelCases);
+    await auditSandbox(audit.prod, second.url, second.report, { ...FULL, carried: { app: 2, webhook: 1 } }, audit.panelCases);
     expect((await rows<{ app_name: string }>(second.url, "SELECT app_name FROM app_authorization ORDER BY app_name")).map((r) => r.app_name)).toEqual(["Made here", "Made too"]);
   });
 
   it("keeps the sandbox's rows and none of production's, when production's new rows took the carried rows' ids", async () => {
-    const copy = await cloneDatabase(prod);
+    const copy = await cloneDatabase(audit.prod);
     made.push(new URL(copy).pathname.slice(1));
     const input = (databaseName: string, extra: Partial<ProvisionInput> = {}): ProvisionInput => ({
       productionUrl: copy,
@@ -144,7 +113,7 @@ describe("contract audit: refreshes (rule 8)", () => {
 
 describe("contract audit: production's form of the contract's objects", () => {
   it("identity kinds, CHECKs in production's order, odd names and a unique index come across as production has them", async () => {
-    const copy = await cloneDatabase(prod);
+    const copy = await cloneDatabase(audit.prod);
     made.push(new URL(copy).pathname.slice(1));
     await withClient(copy, (c) =>
       c.query(`
@@ -197,7 +166,7 @@ describe("contract audit: production's form of the contract's objects", () => {
 
 describe("contract audit: an installation of its own host", () => {
   it("rule 6 by the installation's own IDN service_base_url; rules 4, 7 and 10 at their edges", async () => {
-    const copy = await cloneDatabase(prod);
+    const copy = await cloneDatabase(audit.prod);
     made.push(new URL(copy).pathname.slice(1));
     const cases: [string, string][] = [
       ["https://xn--bcher-kva.example:8443/Cust1/CS/Scripts/ticket.fcgi", "<csti>"],
@@ -244,7 +213,7 @@ describe("contract audit: an installation of its own host", () => {
 
 describe("contract audit: rule 17 through the customer's own keys", () => {
   it("a partial copy follows an extra column's key up to a customer table, and a customer table's key sideways", async () => {
-    const copy = await cloneDatabase(prod);
+    const copy = await cloneDatabase(audit.prod);
     made.push(new URL(copy).pathname.slice(1));
     await withClient(copy, (c) =>
       c.query(`ALTER TABLE company ADD COLUMN region_id integer REFERENCES region(id);
@@ -277,7 +246,7 @@ describe("contract audit: rule 17 through the customer's own keys", () => {
 
 describe("contract audit: rule 17, a customer table under a configuration table", () => {
   it("is empty in configuration-only and partial copies, whole in a full one", async () => {
-    const copy = await cloneDatabase(prod);
+    const copy = await cloneDatabase(audit.prod);
     made.push(new URL(copy).pathname.slice(1));
     await withClient(copy, (c) =>
       c.query(`CREATE TABLE associate_setting (id serial PRIMARY KEY, associate_id integer NOT NULL REFERENCES associate(id), v text);

@@ -4,8 +4,11 @@
  * e-mail addresses, web panel URLs in every form rule 6 names, tickets in every status,
  * NULLs, a missing opt-in, documents either side of a date, values COPY must escape.
  */
-import { scalar, withClient } from "./sanitizer-fixtures";
+import { afterAll, beforeAll } from "vitest";
+import { generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "./sanitizer-fixtures";
+import { dropTestDatabase, testSandboxServerUrl } from "./pg";
 import { parseClassification } from "../sanitizer/classification";
+import { provisionSandbox, type ProvisionInput } from "../sanitizer/provision";
 
 export const AUDIT_CLASSIFICATION = parseClassification({
   columns: { "contact.private_email": "email", "contact.shoe_size": "clear", "company.vat_code": "keep" },
@@ -130,4 +133,44 @@ export async function addAwkwardRows(url: string): Promise<[string, string][]> {
     await c.query("UPDATE erp_connection SET auto_sync = true, api_key = 'k'");
   });
   return PANEL_CASES;
+}
+
+/**
+ * For a contract audit file: the audit's production of `seed`, made before its tests with
+ * the awkward rows and dropped after them with every sandbox `provision` made of it.
+ */
+export function useAuditProduction(seed: number) {
+  const audit = {
+    prod: "",
+    panelCases: [] as [string, string][],
+    /** Three companies a partial copy names. */
+    named: [] as number[],
+    /** The sandboxes dropped after the file's tests: a test that makes one of its own adds it. */
+    made: [] as string[],
+    async provision(options: ProvisionInput["options"], extra: Partial<ProvisionInput> = {}) {
+      const name = newSandboxName();
+      audit.made.push(name);
+      const report = await provisionSandbox({
+        productionUrl: audit.prod,
+        sandboxServerUrl: testSandboxServerUrl(),
+        databaseName: name,
+        sandboxCustomerId: "Cust77001",
+        serviceMailboxAddress: "support@audit.example",
+        options,
+        classification: AUDIT_CLASSIFICATION,
+        ...extra,
+      });
+      return { url: sandboxUrl(name), report };
+    },
+  };
+  beforeAll(async () => {
+    audit.prod = await generateProduction(seed);
+    audit.panelCases = await addAwkwardRows(audit.prod);
+    audit.named = (await rows<{ id: number }>(audit.prod, "SELECT id FROM company ORDER BY id LIMIT 3")).map((r) => r.id);
+  }, 120_000);
+  afterAll(async () => {
+    for (const name of audit.made) await dropTestDatabase(sandboxUrl(decodeURIComponent(name)));
+    if (audit.prod) await dropTestDatabase(audit.prod);
+  });
+  return audit;
 }
