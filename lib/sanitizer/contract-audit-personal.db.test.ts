@@ -5,15 +5,13 @@
  * does not name is production's (rule 13).
  */
 import { describe, expect, it } from "vitest";
-import { testSandboxServerUrl } from "../testing/pg";
 import { cloneDatabase, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
-import { AUDIT_CLASSIFICATION, useAuditProduction } from "../testing/contract-audit-production";
+import { auditInput, useAuditProduction } from "../testing/contract-audit-production";
 import { auditSandbox, expectDependants, FULL, holdsWord, personalValues, type AuditExpect, type Row } from "../testing/contract-audit-checks";
 import { provisionSandbox } from "./provision";
 
 const audit = useAuditProduction(29);
 const { provision, made } = audit;
-const classification = AUDIT_CLASSIFICATION;
 
 describe("contract audit: rule 13 beside rule 18", () => {
   it("pseudonymised copies, full and partial, keep every other value as production's", async () => {
@@ -57,16 +55,7 @@ describe("contract audit: rule 18", () => {
     const make = async () => {
       const name = newSandboxName();
       made.push(name);
-      const report = await provisionSandbox({
-        productionUrl: copy,
-        sandboxServerUrl: testSandboxServerUrl(),
-        databaseName: name,
-        sandboxCustomerId: "Cust77001",
-        serviceMailboxAddress: "support@audit.example",
-        options: { personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true },
-        classification,
-        pseudonymSecret: secret,
-      });
+      const report = await provisionSandbox(auditInput(copy, name, { options: { personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true }, pseudonymSecret: secret }));
       return { url: sandboxUrl(name), report };
     };
     const a = await make();

@@ -5,9 +5,8 @@
  * (lib/testing/contract-audit-checks.ts). Rule 18 is contract-audit-personal.db.test.ts's.
  */
 import { describe, expect, it } from "vitest";
-import { testSandboxServerUrl } from "../testing/pg";
 import { cloneDatabase, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
-import { AUDIT_CLASSIFICATION, useAuditProduction } from "../testing/contract-audit-production";
+import { AUDIT_CLASSIFICATION, auditInput, useAuditProduction } from "../testing/contract-audit-production";
 import { auditSandbox, expectDependants, FULL, schemaOf, type AuditExpect } from "../testing/contract-audit-checks";
 import { parseClassification } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
@@ -81,16 +80,7 @@ describe("contract audit: refreshes (rule 8)", () => {
   it("keeps the sandbox's rows and none of production's, when production's new rows took the carried rows' ids", async () => {
     const copy = await cloneDatabase(audit.prod);
     made.push(new URL(copy).pathname.slice(1));
-    const input = (databaseName: string, extra: Partial<ProvisionInput> = {}): ProvisionInput => ({
-      productionUrl: copy,
-      sandboxServerUrl: testSandboxServerUrl(),
-      databaseName,
-      sandboxCustomerId: "Cust77001",
-      serviceMailboxAddress: "support@audit.example",
-      options: {},
-      classification,
-      ...extra,
-    });
+    const input = (databaseName: string, extra: Partial<ProvisionInput> = {}) => auditInput(copy, databaseName, extra);
     const first = newSandboxName();
     made.push(first);
     await provisionSandbox(input(first));
@@ -137,16 +127,7 @@ describe("contract audit: production's form of the contract's objects", () => {
     );
     const name = newSandboxName();
     made.push(name);
-    const input = (databaseName: string, extra: Partial<ProvisionInput> = {}): ProvisionInput => ({
-      productionUrl: copy,
-      sandboxServerUrl: testSandboxServerUrl(),
-      databaseName,
-      sandboxCustomerId: "Cust77001",
-      serviceMailboxAddress: "support@audit.example",
-      options: {},
-      classification,
-      ...extra,
-    });
+    const input = (databaseName: string, extra: Partial<ProvisionInput> = {}) => auditInput(copy, databaseName, extra);
     await provisionSandbox(input(name));
     const url = sandboxUrl(name);
     const contract = (await rows<{ t: string }>(copy, "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('region', 'company_note')")).map((r) => r.t);
@@ -191,15 +172,7 @@ describe("contract audit: an installation of its own host", () => {
     });
     const name = newSandboxName();
     made.push(name);
-    await provisionSandbox({
-      productionUrl: copy,
-      sandboxServerUrl: testSandboxServerUrl(),
-      databaseName: name,
-      sandboxCustomerId: "Cust77001",
-      serviceMailboxAddress: "support@audit.example",
-      options: { users: [{ associateId: retired, userPlan: "marketing" }], keepEnabledTaskIds: [disabledTask] },
-      classification,
-    });
+    await provisionSandbox(auditInput(copy, name, { options: { users: [{ associateId: retired, userPlan: "marketing" }], keepEnabledTaskIds: [disabledTask] } }));
     const url = sandboxUrl(name);
     const got = (await rows<{ url: string }>(url, "SELECT url FROM web_panel ORDER BY id")).map((r) => r.url);
     expect(got).toEqual(cases.map(([, want]) => want));
@@ -228,15 +201,7 @@ describe("contract audit: rule 17 through the customer's own keys", () => {
     });
     const name = newSandboxName();
     made.push(name);
-    await provisionSandbox({
-      productionUrl: copy,
-      sandboxServerUrl: testSandboxServerUrl(),
-      databaseName: name,
-      sandboxCustomerId: "Cust77001",
-      serviceMailboxAddress: "support@audit.example",
-      options: { kind: "partial", share: { by: "companies", ids: [1] } },
-      classification: cls,
-    });
+    await provisionSandbox(auditInput(copy, name, { options: { kind: "partial", share: { by: "companies", ids: [1] } }, classification: cls }));
     const url = sandboxUrl(name);
     expect(await scalar(url, "SELECT count(*) FROM company c WHERE region_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM region r WHERE r.id = c.region_id)")).toBe("0");
     expect(await scalar(url, "SELECT count(*) FROM company_note n WHERE contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM contact r WHERE r.id = n.contact_id)")).toBe("0");
@@ -257,15 +222,7 @@ describe("contract audit: rule 17, a customer table under a configuration table"
     for (const kind of ["full", "partial", "config"] as const) {
       const name = newSandboxName();
       made.push(name);
-      await provisionSandbox({
-        productionUrl: copy,
-        sandboxServerUrl: testSandboxServerUrl(),
-        databaseName: name,
-        sandboxCustomerId: "Cust77001",
-        serviceMailboxAddress: "support@audit.example",
-        options: { kind },
-        classification: cls,
-      });
+      await provisionSandbox(auditInput(copy, name, { options: { kind }, classification: cls }));
       counts[kind] = await scalar(sandboxUrl(name), "SELECT count(*) FROM associate_setting");
     }
     expect(counts).toEqual({ full: String(await scalar(copy, "SELECT count(*) FROM associate")), partial: "0", config: "0" });

@@ -135,6 +135,20 @@ export async function addAwkwardRows(url: string): Promise<[string, string][]> {
   return PANEL_CASES;
 }
 
+/** A copy of `productionUrl` into `databaseName` as the audit makes them: default options, its classification. */
+export function auditInput(productionUrl: string, databaseName: string, extra: Partial<ProvisionInput> = {}): ProvisionInput {
+  return {
+    productionUrl,
+    sandboxServerUrl: testSandboxServerUrl(),
+    databaseName,
+    sandboxCustomerId: "Cust77001",
+    serviceMailboxAddress: "support@audit.example",
+    options: {},
+    classification: AUDIT_CLASSIFICATION,
+    ...extra,
+  };
+}
+
 /**
  * For a contract audit file: the audit's production of `seed`, made before its tests with
  * the awkward rows and dropped after them with every sandbox `provision` made of it.
@@ -150,16 +164,7 @@ export function useAuditProduction(seed: number) {
     async provision(options: ProvisionInput["options"], extra: Partial<ProvisionInput> = {}) {
       const name = newSandboxName();
       audit.made.push(name);
-      const report = await provisionSandbox({
-        productionUrl: audit.prod,
-        sandboxServerUrl: testSandboxServerUrl(),
-        databaseName: name,
-        sandboxCustomerId: "Cust77001",
-        serviceMailboxAddress: "support@audit.example",
-        options,
-        classification: AUDIT_CLASSIFICATION,
-        ...extra,
-      });
+      const report = await provisionSandbox(auditInput(audit.prod, name, { options, ...extra }));
       return { url: sandboxUrl(name), report };
     },
   };
