@@ -7,43 +7,81 @@
  *
  * Plain TypeScript over the portal database (the worker calls it after a run).
  */
+import { z } from "zod";
 import { db } from "../db/portal";
 import type { RunKind } from "../generated/portal/enums";
+import type { Prisma } from "../generated/portal/client";
 import { sandboxOptionsSchema, type UserPlan } from "../sanitizer/options";
 import { listAssociateContacts, orNullWhenUnavailable, type AssociateContact } from "../tenants/production";
 
 /** granted: new access; renewed: kept through a refresh; ended: left out of a refresh; deleted: the sandbox is gone. */
 export type AccessEvent = "granted" | "renewed" | "ended" | "deleted";
 
-export interface AccessChange {
-  associateId: number;
-  username: string;
-  fullName: string;
-  email: string | null;
-  userPlan: string;
-  event: AccessEvent;
-}
+const accessChangeSchema = z.object({
+  associateId: z.number().int(),
+  username: z.string(),
+  fullName: z.string(),
+  email: z.string().nullable(),
+  userPlan: z.string(),
+  event: z.enum(["granted", "renewed", "ended", "deleted"]),
+});
+
+export type AccessChange = z.infer<typeof accessChangeSchema>;
 
 interface FinishedRun {
+  id: string;
   kind: RunKind;
   options: unknown;
   sandbox: { id: string; tenantId: string };
 }
 
-/** Brings the grants in line with a run that succeeded, and says what changed for whom. */
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Brings the grants in line with a run that succeeded, and says what changed for whom.
+ *
+ * Once per run: the changes are kept on the run (SandboxRun.accessChanges) in the transaction
+ * that makes them, and a second call returns them as they were. A worker that died after this
+ * and before telling anyone left grants that already look open; the follow-up done again
+ * (lib/worker/run-finished.ts) must still tell a person given access "you have access", not
+ * "refreshed", and tell those a refresh left out that their access ended.
+ */
 export async function recordAccessAfterRun(run: FinishedRun): Promise<AccessChange[]> {
-  if (run.kind === "DELETE") return endAllAccess(run.sandbox.id);
+  const recorded = await db.sandboxRun.findUnique({ where: { id: run.id }, select: { accessChanges: true } });
+  if (recorded?.accessChanges != null) return changesOf(recorded.accessChanges);
+  if (run.kind === "DELETE") return onceForRun(run.id, (tx) => endAllAccess(tx, run.sandbox.id));
   const parsed = sandboxOptionsSchema.safeParse(run.options);
   if (!parsed.success) return [];
-  return grantAccess(run.sandbox, parsed.data.users);
+  return grantAccess(run, parsed.data.users);
 }
 
-async function grantAccess(sandbox: FinishedRun["sandbox"], users: { associateId: number; userPlan: UserPlan }[]): Promise<AccessChange[]> {
+/** Stored by this module only; a row that does not parse (edited by hand) tells nobody rather than the wrong thing. */
+function changesOf(stored: Prisma.JsonValue): AccessChange[] {
+  const parsed = z.array(accessChangeSchema).safeParse(stored);
+  return parsed.success ? parsed.data : [];
+}
+
+/**
+ * `change` in a transaction that holds the run's row, unless another attempt at the same
+ * follow-up (a sweep beside a slow worker) recorded its changes first: then those.
+ */
+async function onceForRun(runId: string, change: (tx: Tx) => Promise<AccessChange[]>): Promise<AccessChange[]> {
+  return db.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ accessChanges: Prisma.JsonValue }[]>`SELECT "accessChanges" FROM "SandboxRun" WHERE id = ${runId} FOR UPDATE`;
+    if (row?.accessChanges != null) return changesOf(row.accessChanges);
+    const changes = await change(tx);
+    await tx.sandboxRun.update({ where: { id: runId }, data: { accessChanges: changes as unknown as Prisma.InputJsonValue } });
+    return changes;
+  });
+}
+
+async function grantAccess(run: FinishedRun, users: { associateId: number; userPlan: UserPlan }[]): Promise<AccessChange[]> {
+  const { sandbox } = run;
   // Production may be down right after the copy: the grants are still recorded, with what was known before.
   const contacts = await orNullWhenUnavailable(listAssociateContacts(sandbox.tenantId, users.map((u) => u.associateId)));
   const byId = new Map((contacts ?? []).map((c) => [c.id, c] satisfies [number, AssociateContact]));
   const now = new Date();
-  return db.$transaction(async (tx) => {
+  return onceForRun(run.id, async (tx) => {
     const open = await tx.sandboxAccess.findMany({ where: { sandboxId: sandbox.id, endedAt: null } });
     const openById = new Map(open.map((g) => [g.associateId, g]));
     const changes: AccessChange[] = [];
@@ -72,12 +110,10 @@ async function grantAccess(sandbox: FinishedRun["sandbox"], users: { associateId
   });
 }
 
-async function endAllAccess(sandboxId: string): Promise<AccessChange[]> {
-  return db.$transaction(async (tx) => {
-    const open = await tx.sandboxAccess.findMany({ where: { sandboxId, endedAt: null } });
-    await tx.sandboxAccess.updateMany({ where: { sandboxId, endedAt: null }, data: { endedAt: new Date() } });
-    return open.map((g) => ({ ...pick(g), event: "deleted" as const }));
-  });
+async function endAllAccess(tx: Tx, sandboxId: string): Promise<AccessChange[]> {
+  const open = await tx.sandboxAccess.findMany({ where: { sandboxId, endedAt: null } });
+  await tx.sandboxAccess.updateMany({ where: { sandboxId, endedAt: null }, data: { endedAt: new Date() } });
+  return open.map((g) => ({ ...pick(g), event: "deleted" as const }));
 }
 
 const pick = (g: { associateId: number; username: string; fullName: string; email: string | null; userPlan: string }) => ({

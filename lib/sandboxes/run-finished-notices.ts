@@ -49,7 +49,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
   const succeeded = run.status === "SUCCEEDED";
   const signInUrl = succeeded && run.kind !== "DELETE" ? sandboxSignInUrl(sandbox.sandboxCustomerId) : null;
   // The grants change first, so the mail lists who may sign in after this run.
-  const changes: AccessChange[] = succeeded ? await recordAccessAfterRun({ kind: run.kind, options: run.options, sandbox }) : [];
+  const changes: AccessChange[] = succeeded ? await recordAccessAfterRun({ id: runId, kind: run.kind, options: run.options, sandbox }) : [];
   const facts = {
     kind: run.kind,
     succeeded,

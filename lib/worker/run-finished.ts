@@ -6,7 +6,9 @@
  *
  * Taken, then marked done (SandboxRun.followUpTakenAt, followedUpAt): a worker killed between
  * the swap and the end of this work (a deploy, the OOM killer) left the access grants stale
- * and nobody told; a sweep now finds such a run and does it (followUpsLeftUndone).
+ * and nobody told; a sweep now finds such a run and does it (followUpsLeftUndone). What a run
+ * changed in the grants is kept on the run (SandboxRun.accessChanges), so the sweep tells what
+ * its worker would have: grants it already recorded do not read as open before the run.
  */
 import { db } from "../db/portal";
 import { CANCELLED } from "../jobs/failure";

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SandboxRun" ADD COLUMN     "accessChanges" JSONB;
