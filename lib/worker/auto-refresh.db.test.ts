@@ -134,6 +134,16 @@ describe("the day before a regular refresh", () => {
     expect(mail?.subject).toBe('Sandbox "UAT" is refreshed tomorrow');
     expect(mail?.text).toContain("15 Apr 2026, 02:15 UTC");
     expect(mail?.text).toContain("move the day or turn the regular refresh off");
+    expect(mail?.html).toContain("move the day or turn the regular refresh off");
+    // Only customer admins (and staff) may change the regular refresh: the others are told whom to ask.
+    for (const address of ["user@headsup.example", "Tester@HeadsUp.example"]) {
+      const [theirs] = await mailsTo(address);
+      expect(theirs?.subject).toBe('Sandbox "UAT" is refreshed tomorrow');
+      for (const part of [theirs?.text, theirs?.html]) {
+        expect(part).not.toContain("move the day or turn the regular refresh off on its page");
+        expect(part).toContain("ask an admin of Heads Up AS to move the day or turn the regular refresh off");
+      }
+    }
     expect(await mailsTo("quiet@headsup.example")).toEqual([]);
     // Every later pass that day, by any worker, tells no one again.
     expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-14T03:15:00Z")))).toEqual([]);

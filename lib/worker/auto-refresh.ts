@@ -16,6 +16,7 @@ import { requestRun } from "../jobs/lifecycle";
 import { log } from "../observability/log";
 import { createElement } from "react";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
+import { hasPermission } from "../auth/policy";
 import { AutoRefreshSoonMail, autoRefreshSoonSubject } from "../emails/auto-refresh-soon-mail";
 import { REGULAR_REFRESH_PASS, regularRefreshStart } from "../sandboxes/regular-refresh";
 
@@ -61,11 +62,17 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
     if (claimed.count === 0) continue;
     const facts = { sandboxId: sandbox.id, sandboxName: sandbox.name, companyName: sandbox.tenant.companyName, startsAt: regularRefreshStart(tomorrow) };
     try {
-      await notifyUsers([sandbox.orderedById, ...(await tenantAdminIds(sandbox.tenantId)), ...(await portalAccountsWithAccess(sandbox))], {
-        subject: autoRefreshSoonSubject(sandbox.name),
-        link: `/sandboxes/${sandbox.id}`,
-        mail: createElement(AutoRefreshSoonMail, facts),
-      });
+      const recipients = [sandbox.orderedById, ...(await tenantAdminIds(sandbox.tenantId)), ...(await portalAccountsWithAccess(sandbox))];
+      // Moving the day is advice only to those who may (setAutoRefreshAction's permission).
+      const roles = await db.user.findMany({ where: { id: { in: recipients } }, select: { id: true, role: true } });
+      for (const canChangeSchedule of [true, false]) {
+        const these = roles.filter((u) => hasPermission(u, "sandbox.refresh") === canChangeSchedule).map((u) => u.id);
+        await notifyUsers(these, {
+          subject: autoRefreshSoonSubject(sandbox.name),
+          link: `/sandboxes/${sandbox.id}`,
+          mail: createElement(AutoRefreshSoonMail, { ...facts, canChangeSchedule }),
+        });
+      }
       told.push(sandbox.id);
     } catch (error) {
       // This sandbox's alone: the others are still told. Untold, its refresh must not run
