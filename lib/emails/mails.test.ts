@@ -199,6 +199,17 @@ describe("the order mails", () => {
       "https://portal.example.com/orders",
     ]);
   });
+
+  it("keeps the lines of a note and a reason as their writer broke them, escaped, in HTML and plain text", async () => {
+    const note = "For the spring training.\nAsk <Kari> first.\n\nThen Bo.";
+    const reason = "Ordered twice:\r\nuse the other one";
+    const mail = await renderMail(createElement(OrderCancelledMail, { order: { ...order, note }, by: "Ingrid Nordlys", reason }));
+    expect(mail.html).toContain("For the spring training.<br/>Ask &lt;Kari&gt; first.<br/><br/>Then Bo.");
+    expect(mail.html).toContain("Ordered twice:<br/>use the other one");
+    expect(mail.html).not.toContain("<Kari>");
+    expect(mail.text).toContain("For the spring training.\nAsk <Kari> first.\n\nThen Bo.");
+    expect(mail.text).toContain("Ordered twice:\nuse the other one");
+  });
 });
 
 describe("the operators' alert mail", () => {

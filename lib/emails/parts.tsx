@@ -4,11 +4,11 @@
  * each mail reads the same way in HTML and, rendered as plain text, in a
  * terminal mail client. Inline styles only: mail clients drop stylesheets.
  */
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import { portalLink } from "./render";
 
-/** A label and its value; rows whose value is missing are left out rather than shown empty. */
+/** A label and its value; rows whose value is missing are left out rather than shown empty, a text value keeps its lines. */
 export type Fact = readonly [label: string, value: ReactNode | null | undefined];
 
 const colors = { text: "#0f172a", muted: "#475569", brand: "#1d4ed8", line: "#e2e8f0" };
@@ -20,11 +20,25 @@ export function Facts({ rows }: { rows: readonly Fact[] }) {
         .filter(([, value]) => value !== null && value !== undefined && value !== "")
         .map(([label, value]) => (
           <Text key={label} style={{ margin: "4px 0", fontSize: 14, color: colors.text }}>
-            <strong>{label}:</strong> {value}
+            <strong>{label}:</strong> {typeof value === "string" ? <Lines text={value} /> : value}
           </Text>
         ))}
     </Section>
   );
+}
+
+/**
+ * Text a person wrote (an order's note, a cancel reason), with its lines as they broke them: HTML
+ * folds a newline into a space, so each becomes a <br/> (the plain-text twin turns those back
+ * into newlines). React escapes each line as any text.
+ */
+export function Lines({ text }: { text: string }) {
+  return text.split(/\r\n|\r|\n/).map((line, i) => (
+    <Fragment key={i}>
+      {i > 0 && <br />}
+      {line}
+    </Fragment>
+  ));
 }
 
 export function Paragraph({ children }: { children: ReactNode }) {
