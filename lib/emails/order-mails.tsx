@@ -1,4 +1,4 @@
-/** The mails about an order before its setup is confirmed: filed for the customer, and cancelled. */
+/** The mails about an order before its setup is confirmed: filed for the customer, changed, and cancelled. */
 import { Facts, MailLayout, Paragraph } from "./parts";
 import { portalLink } from "./render";
 
@@ -24,6 +24,22 @@ export function OrderFiledMail({ order, by }: { order: OrderFacts; by: string })
   );
 }
 
+/** What an order was before a change: its name, plans and note. */
+export type OrderBefore = Pick<OrderFacts, "sandboxName" | "plans" | "note">;
+
+export const orderChangedSubject = (name: string) => `The order for the sandbox "${name}" was changed`;
+
+/** Each changed fact is shown as it is now, with what it was beside it; unchanged ones as they are. */
+export function OrderChangedMail({ order, before, by }: { order: OrderFacts; before: OrderBefore; by: string }) {
+  const subject = orderChangedSubject(order.sandboxName);
+  return (
+    <MailLayout notice preview={subject} heading={subject} action={{ label: "See the order", href: portalLink(`/orders/${order.sandboxId}`) }}>
+      <Paragraph>{`${by} changed the order for the sandbox "${order.sandboxName}" of ${order.companyName}. Its setup is not confirmed yet: the setup wizard offers what the order holds now.`}</Paragraph>
+      <OrderFactsList order={order} before={before} />
+    </MailLayout>
+  );
+}
+
 export const orderCancelledSubject = (name: string) => `The order for the sandbox "${name}" was cancelled`;
 
 export function OrderCancelledMail({ order, by, reason }: { order: OrderFacts; by: string; reason: string | null }) {
@@ -36,14 +52,20 @@ export function OrderCancelledMail({ order, by, reason }: { order: OrderFacts; b
   );
 }
 
-function OrderFactsList({ order, extra = [] }: { order: OrderFacts; extra?: [string, string | null][] }) {
+const planList = (plans: readonly string[]) => (plans.length ? plans.join(", ") : "none");
+
+/** `before`: what a change replaced, each beside its fact, shown only where it differs. */
+function OrderFactsList({ order, before, extra = [] }: { order: OrderFacts; before?: OrderBefore; extra?: [string, string | null][] }) {
   return (
     <Facts
       rows={[
         ["Sandbox", order.sandboxName],
+        ["Named before", before && before.sandboxName !== order.sandboxName ? before.sandboxName : null],
         ["Customer", `${order.companyName} (${order.customerId})`],
-        ["User plans ordered", order.plans.length ? order.plans.join(", ") : "none"],
+        ["User plans ordered", planList(order.plans)],
+        ["Plans before", before && planList(before.plans) !== planList(order.plans) ? planList(before.plans) : null],
         ["Note", order.note],
+        ["Note before", before && before.note !== order.note ? (before.note ?? "none") : null],
         ...extra,
       ]}
     />

@@ -17,6 +17,7 @@ const { cancelOrder } = await import("./changes");
 const { startDelete } = await import("../sandboxes/mutations");
 const { loadActor } = await import("../auth/load-actor");
 const { stopBoss } = await import("../jobs/queue");
+const { listOutbox } = await import("../notifications/mailer");
 
 let world: World;
 const plans = { "sales-essentials": 0, "sales-premium": 2, "service-essentials": 0, "service-premium": 0, marketing: 0, complete: 0 };
@@ -52,6 +53,31 @@ describe("changing and cancelling an order", () => {
     const order = await db.sandbox.findUniqueOrThrow({ where: { id } });
     expect(order).toMatchObject({ name: "Spring C", note: `changed by ${world.users.operator}`, planCounts: { ...plans, complete: 1 } });
     expect(await db.auditEvent.count({ where: { action: "sandbox.order.edited", targetId: id } })).toBe(3);
+  });
+
+  it("tells the other side what was changed, as a cancellation is told, and nobody of a change that changed nothing", async () => {
+    const id = await file("Tell me");
+    const toldOf = (userId: string) => db.notification.findMany({ where: { userId, message: { contains: '"Tell me 2" was changed' } }, select: { message: true, link: true } });
+    signInAs(world.users.adminA);
+    expect(await editOrderAction({ sandboxId: id, name: "Tell me 2", planCounts: { ...plans, complete: 1 }, note: "Two lines\nof note" })).toMatchObject({ ok: true });
+    expect(await toldOf(world.users.sales)).toEqual([{ message: 'The order for the sandbox "Tell me 2" was changed', link: `/orders/${id}` }]);
+    expect(await toldOf(world.users.adminA)).toEqual([]);
+    const mailTo = async (address: string) => (await listOutbox(1_000)).find((m) => m.to.includes(address) && m.subject.includes('"Tell me 2" was changed'));
+    await expect.poll(() => mailTo("sales@portal.example")).toBeDefined();
+    const mail = (await mailTo("sales@portal.example"))!;
+    for (const fact of ["admin changed the order", "Named before: Tell me", "2 Sales Premium, 1 Complete", "Plans before: 2 Sales Premium", "Two lines\nof note", "For the spring training"]) {
+      expect(mail.text).toContain(fact);
+    }
+    // The filer changes it back: the customer's admins hear of it.
+    signInAs(world.users.sales);
+    expect(await editOrderAction({ sandboxId: id, name: "Tell me 2", planCounts: plans, note: "Two lines\nof note" })).toMatchObject({ ok: true });
+    expect(await toldOf(world.users.adminA)).toHaveLength(1);
+    expect(await toldOf(world.users.sales)).toHaveLength(1);
+    // Saved as it was: nothing to tell.
+    signInAs(world.users.operator);
+    expect(await editOrderAction({ sandboxId: id, name: "Tell me 2", planCounts: plans, note: "Two lines\nof note" })).toMatchObject({ ok: true });
+    expect(await toldOf(world.users.adminA)).toHaveLength(1);
+    expect(await toldOf(world.users.sales)).toHaveLength(1);
   });
 
   it("no longer lets a filer who may no longer order change or cancel what they filed", async () => {

@@ -10,7 +10,7 @@ import type { Actor } from "../auth/policy";
 import { recordAudit } from "../audit/record";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
-import { notifyOrderCancelled } from "./notices";
+import { notifyOrderCancelled, notifyOrderEdited } from "./notices";
 import { assertWithinEntitlements } from "../tenants/entitlements";
 import { canManageOrder, isOpenOrder } from "./policy";
 import { isSandboxNameTaken, sandboxNameKey, sandboxNameTaken } from "./queries";
@@ -59,9 +59,11 @@ async function lockOpenOrder(tx: Prisma.TransactionClient, actor: Actor, sandbox
   return order;
 }
 
+/** Changes an open order, audited; the other side is told what changed, as of a cancellation. */
 export async function editOrder(actor: Actor, change: { sandboxId: string; name: string; planCounts: PlanCounts; note: string }): Promise<void> {
+  let before: Awaited<ReturnType<typeof lockOpenOrder>>;
   try {
-    await db.$transaction(async (tx) => {
+    before = await db.$transaction(async (tx) => {
       // The customer's row before the order's, as the agreement's check and offboarding take them:
       // the order's first, then the customer's, against an offboarding's the other way round, was a deadlock.
       await tx.$queryRaw`SELECT t.id FROM "Tenant" t JOIN "Sandbox" s ON s."tenantId" = t.id WHERE s.id = ${change.sandboxId} FOR UPDATE OF t`;
@@ -84,12 +86,14 @@ export async function editOrder(actor: Actor, change: { sandboxId: string; name:
         },
         tx,
       );
+      return before;
     });
   } catch (error) {
     // Two live sandboxes racing for one name: the partial unique index decides.
     if ((error as { code?: string }).code === "P2002") throw sandboxNameTaken();
     throw error;
   }
+  await notifyOrderEdited(before.id, actor, { name: before.name, planCounts: before.planCounts as PlanCounts, note: before.note });
 }
 
 /** Cancels an open order: it leaves the lists and frees its name; the other side is told. */

@@ -1,5 +1,5 @@
 /**
- * An order's notices never hold up the person filing or cancelling it: a mail server that
+ * An order's notices never hold up the person filing, changing or cancelling it: a mail server that
  * does not answer kept a sales rep's "file order" waiting for its greeting, ten seconds for
  * each of the customer's admins, one after another. The notices are in the portal when the
  * action returns; the mails go on their own.
@@ -17,7 +17,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { buildWorld } = await import("../testing/test-world");
-const { createOrderForCustomerAction, cancelOrderAction } = await import("./actions");
+const { createOrderForCustomerAction, editOrderAction, cancelOrderAction } = await import("./actions");
 const { stopBoss } = await import("../jobs/queue");
 
 let world: World;
@@ -42,7 +42,7 @@ describe("an order's notices with a mail server that does not answer", () => {
     await stopBoss();
   });
 
-  it("files and cancels at once, with the notices in the portal", async () => {
+  it("files, changes and cancels at once, with the notices in the portal", async () => {
     signInAs(world.users.sales);
     let started = Date.now();
     const filed = await createOrderForCustomerAction({ tenantId: world.tenantA, name: "Mute server", planCounts: plans, note: "", acknowledgeDeadEnd: true, acknowledgeNotBackup: true });
@@ -52,8 +52,13 @@ describe("an order's notices with a mail server that does not answer", () => {
 
     signInAs(world.users.adminA);
     started = Date.now();
+    expect(await editOrderAction({ sandboxId: filed.data.sandboxId, name: "Mute server", planCounts: { ...plans, complete: 1 }, note: "" })).toMatchObject({ ok: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await db.notification.count({ where: { userId: world.users.sales, message: { contains: "was changed" } } })).toBe(1);
+
+    started = Date.now();
     expect(await cancelOrderAction({ sandboxId: filed.data.sandboxId, reason: "Not needed." })).toMatchObject({ ok: true });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(await db.notification.count({ where: { userId: world.users.sales, message: { contains: "Mute server" } } })).toBe(1);
+    expect(await db.notification.count({ where: { userId: world.users.sales, message: { contains: "Mute server\" was cancelled" } } })).toBe(1);
   });
 });

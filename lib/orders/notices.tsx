@@ -1,6 +1,7 @@
 /**
  * Telling the other side about an order: the tenant's admins when someone files
- * one for them, and everyone involved but the canceller when it is cancelled.
+ * one for them, and everyone involved but the one who did it when it is changed
+ * (its name, plans or note) or cancelled.
  * Best effort: the order or its cancellation stands whether or not the notice
  * goes out. The person filing or cancelling waits for the portal's notices only, never
  * for the mail server (notify.ts).
@@ -8,7 +9,16 @@
 import "server-only";
 import { db } from "../db/portal";
 import { notifyUsers, tenantAdminIds } from "../notifications/notify";
-import { OrderCancelledMail, OrderFiledMail, orderCancelledSubject, orderFiledSubject, type OrderFacts } from "../emails/order-mails";
+import {
+  OrderCancelledMail,
+  OrderChangedMail,
+  OrderFiledMail,
+  orderCancelledSubject,
+  orderChangedSubject,
+  orderFiledSubject,
+  type OrderFacts,
+} from "../emails/order-mails";
+import type { PlanCounts } from "./schema";
 import { describePlanCounts } from "../sanitizer/options";
 import { log } from "../observability/log";
 
@@ -39,6 +49,30 @@ export async function notifyOrderFiled(sandboxId: string, byName: string): Promi
     }, { mailsInBackground: true });
   } catch (error) {
     log.error(error, "order notification failed");
+  }
+}
+
+/** What an order was before a change, as the audit keeps it. */
+export interface OrderBeforeChange {
+  name: string;
+  planCounts: PlanCounts;
+  note: string | null;
+}
+
+/** After a change: the filer and the tenant's admins, but the one who changed it; nobody when nothing changed. */
+export async function notifyOrderEdited(sandboxId: string, editor: { id: string; name: string }, before: OrderBeforeChange): Promise<void> {
+  try {
+    const order = await orderFacts(sandboxId);
+    const was = { sandboxName: before.name, plans: describePlanCounts(before.planCounts), note: before.note };
+    if (was.sandboxName === order.sandboxName && was.note === order.note && was.plans.join() === order.plans.join()) return;
+    const otherSide = [order.orderedById, ...(await tenantAdminIds(order.tenantId))].filter((id) => id !== editor.id);
+    await notifyUsers(otherSide, {
+      subject: orderChangedSubject(order.sandboxName),
+      link: `/orders/${sandboxId}`,
+      mail: <OrderChangedMail order={order} before={was} by={editor.name} />,
+    }, { mailsInBackground: true });
+  } catch (error) {
+    log.error(error, "order change notice failed");
   }
 }
 
