@@ -1,6 +1,6 @@
 /**
- * Operators' alerts. Each condition has a key (a sandbox failing for one reason,
- * one unreachable server, a stale queue); its first occurrence tells every
+ * Operators' alerts. Each condition has a key (runs failing for one reason on one
+ * sandbox server, whichever sandboxes they are of: run-failed.ts; one unreachable server, a stale queue); its first occurrence tells every
  * operator, in the portal and by e-mail. The same condition again within
  * ALERT_REPEAT_HOURS is only counted, so a run failing the same way again and
  * again does not fill anyone's inbox; after the window it is told again.
@@ -30,17 +30,39 @@ export const alertRepeatMs = () => env().ALERT_REPEAT_HOURS * 3600_000;
 export const fingerprint = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
 
 export async function raiseAlert(alert: AlertInput, now = new Date(), delivery: NoticeDelivery = {}): Promise<"notified" | "counted"> {
-  await db.$executeRaw`
-    INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences)
-    VALUES (${alert.key}, ${alert.subject}, ${alert.detail}, ${alert.link ?? null}, ${now}, ${now}, 1)
+  await recordAlert(alert, now);
+  return tellOperatorsIfDue(alert, now, delivery);
+}
+
+/**
+ * Counts the alert's occurrence, or starts a new one if it was cleared; with `sandboxId`, adds the
+ * sandbox to those it struck (run-failed.ts). One statement: two workers raising it at once each
+ * add theirs. Returns the sandboxes it has struck in this occurrence.
+ */
+export async function recordAlert(alert: AlertInput, now: Date, sandboxId?: string): Promise<string[]> {
+  const ids = sandboxId ? [sandboxId] : [];
+  const rows = await db.$queryRaw<{ sandboxIds: string[] | null }[]>`
+    INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences, "sandboxIds", "failingSandboxIds")
+    VALUES (${alert.key}, ${alert.subject}, ${alert.detail}, ${alert.link ?? null}, ${now}, ${now}, 1, ${ids}::text[], ${ids}::text[])
     ON CONFLICT (key) DO UPDATE SET subject = EXCLUDED.subject, detail = EXCLUDED.detail, link = EXCLUDED.link,
       "lastAt" = EXCLUDED."lastAt",
       -- Raised after it was cleared: a new occurrence of the condition, counted from its own start and told.
       "firstAt" = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert"."firstAt" ELSE EXCLUDED."firstAt" END,
       occurrences = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert".occurrences + 1 ELSE 1 END,
       "notifiedAt" = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert"."notifiedAt" ELSE NULL END,
-      "clearedAt" = NULL`;
-  // Whoever moves notifiedAt tells the operators: two workers raising the same alert at once mail once.
+      "sandboxIds" = CASE WHEN "Alert"."clearedAt" IS NULL
+        THEN COALESCE("Alert"."sandboxIds", '{}') || ARRAY(SELECT unnest(EXCLUDED."sandboxIds") EXCEPT SELECT unnest(COALESCE("Alert"."sandboxIds", '{}')))
+        ELSE EXCLUDED."sandboxIds" END,
+      "failingSandboxIds" = CASE WHEN "Alert"."clearedAt" IS NULL
+        THEN COALESCE("Alert"."failingSandboxIds", '{}') || ARRAY(SELECT unnest(EXCLUDED."failingSandboxIds") EXCEPT SELECT unnest(COALESCE("Alert"."failingSandboxIds", '{}')))
+        ELSE EXCLUDED."failingSandboxIds" END,
+      "clearedAt" = NULL
+    RETURNING "sandboxIds"`;
+  return rows[0]?.sandboxIds ?? [];
+}
+
+/** Whoever moves notifiedAt tells the operators: two workers raising the same alert at once mail once. */
+export async function tellOperatorsIfDue(alert: AlertInput, now: Date, delivery: NoticeDelivery = {}): Promise<"notified" | "counted"> {
   const claimed = await db.alert.updateMany({
     where: { key: alert.key, OR: [{ notifiedAt: null }, { notifiedAt: { lt: new Date(now.getTime() - alertRepeatMs()) } }] },
     data: { notifiedAt: now },
@@ -77,8 +99,16 @@ export async function clearAlert(key: string, now = new Date(), quietMs = CLEAR_
   return count > 0;
 }
 
-/** A sandbox's run succeeded: its earlier failures' alerts are over, whatever their reason. */
+/**
+ * A sandbox's run succeeded: its earlier failures are over, whatever their reason. An alert its
+ * failure shares with other sandboxes (run-failed.ts) is over once every one of them has succeeded.
+ */
 export async function clearRunFailedAlerts(sandboxId: string, now = new Date()): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "Alert" SET "failingSandboxIds" = array_remove("failingSandboxIds", ${sandboxId}),
+      "clearedAt" = CASE WHEN cardinality(array_remove("failingSandboxIds", ${sandboxId})) = 0 THEN ${now}::timestamp ELSE NULL END
+    WHERE "clearedAt" IS NULL AND ${sandboxId} = ANY("failingSandboxIds")`;
+  // Raised before failures were grouped: one alert per sandbox and reason.
   await db.alert.updateMany({ where: { key: { startsWith: `run-failed:${sandboxId}:` }, clearedAt: null }, data: { clearedAt: now } });
 }
 

@@ -1,7 +1,7 @@
 /**
  * What follows a finished run, outside its state change: the customer's people
  * hear of it, its webhook events go out, the metrics count it (worker-counts.ts), and a failure alerts operators
- * (once per sandbox and reason, lib/alerts/raise.ts). Best effort: none of this
+ * (once per cause and sandbox server, however many sandboxes it strikes: lib/alerts/run-failed.ts). Best effort: none of this
  * can undo or fail the run itself.
  *
  * Taken, then marked done (SandboxRun.followUpTakenAt, followedUpAt): a worker killed between
@@ -12,7 +12,8 @@
  */
 import { db } from "../db/portal";
 import { CANCELLED } from "../jobs/failure";
-import { clearRunFailedAlerts, fingerprint, raiseAlertQuietly } from "../alerts/raise";
+import { clearRunFailedAlerts } from "../alerts/raise";
+import { raiseRunFailedQuietly } from "../alerts/run-failed";
 import { notifyRunFinished } from "../sandboxes/run-finished-notices";
 import type { SanitizationReport } from "../sanitizer/report";
 import { log } from "../observability/log";
@@ -84,19 +85,24 @@ async function followUp(runId: string): Promise<void> {
   queueDueDeliveriesSoon();
   const run = await db.sandboxRun.findUnique({
     where: { id: runId },
-    select: { kind: true, status: true, error: true, startedAt: true, finishedAt: true, report: true, sandbox: { select: { id: true, name: true, tenant: { select: { companyName: true } } } } },
+    select: {
+      kind: true,
+      status: true,
+      error: true,
+      failureCode: true,
+      sandboxServer: true,
+      startedAt: true,
+      finishedAt: true,
+      report: true,
+      sandbox: { select: { id: true, name: true, sandboxServerId: true, tenant: { select: { companyName: true } } } },
+    },
   });
   if (!run) return;
   countWorkerEvent({ type: "run-finished", run: finishedRunFact(run) });
   // Its sandbox is over its failures: the same failure again is news, and is mailed.
   if (run.status === "SUCCEEDED") await clearRunFailedAlerts(run.sandbox.id).catch((error: unknown) => log.error({ err: error }, "run-failed alerts could not be cleared"));
   if (run.status === "FAILED") {
-    await raiseAlertQuietly({
-      key: `run-failed:${run.sandbox.id}:${fingerprint(run.error ?? "")}`,
-      subject: `${run.kind.toLowerCase()} of sandbox "${run.sandbox.name}" (${run.sandbox.tenant.companyName}) failed`,
-      detail: `${run.error ?? "No reason was recorded."}\n\nThe technical details are on the operations page.`,
-      link: `/operations/runs/${runId}`,
-    });
+    await raiseRunFailedQuietly({ id: runId, kind: run.kind, error: run.error, failureCode: run.failureCode, serverId: run.sandboxServer ?? run.sandbox.sandboxServerId, sandbox: run.sandbox });
   }
 }
 

@@ -118,7 +118,7 @@ export default async function OperationsPage() {
             ))}
           </DataTable>
         )}
-        <p className="mt-1 text-xs text-slate-600">While its condition goes on, an alert is mailed to every operator once a day at most and counted each time it is found again; once over (a server answering, the queue taken from, the sandbox&apos;s next run succeeding), its return is mailed at once.</p>
+        <p className="mt-1 text-xs text-slate-600">While its condition goes on, an alert is mailed to every operator once a day at most and counted each time it is found again; once over (a server answering, the queue taken from, each sandbox&apos;s next run succeeding), its return is mailed at once. Runs failing for one reason on one sandbox server are one alert, whichever sandboxes they are of.</p>
       </section>
 
       <section aria-labelledby="failures-heading">
