@@ -14,6 +14,14 @@ import { clearAlertQuietly, raiseAlertQuietly } from "./raise";
 
 const queueAlertMs = () => env().ALERT_QUEUE_AGE_MINUTES * 60_000;
 
+/** How often each worker (and a web app without one: queue-watch.ts) checks the fleet. */
+export const FLEET_CHECK_EVERY_MS = 5 * 60_000;
+/**
+ * Every worker finds the same condition on every check: it is counted once in most of an interval,
+ * so "times" means checks that found it (12 an hour), not 12 × the number of workers.
+ */
+export const FLEET_COUNT_ONCE_PER_MS = FLEET_CHECK_EVERY_MS * 0.8;
+
 /** Alerts when a run whose turn has come has waited longer than queueAlertMs for a worker to take it (oldestOverdueRun). */
 export async function checkQueueAge(): Promise<void> {
   const oldest = await oldestOverdueRun();
@@ -25,6 +33,7 @@ export async function checkQueueAge(): Promise<void> {
     detail:
       "The oldest run whose turn has come has not been picked up (runs waiting on purpose, for a retry, a slot or room on their server, are not counted). Check that workers are running (the operations page lists the live ones) and that WORKER_CONCURRENCY fits the load.",
     link: `/operations/runs/${oldest.runId}`,
+    countOncePerMs: FLEET_COUNT_ONCE_PER_MS,
   });
 }
 
@@ -55,6 +64,7 @@ async function checkSandboxServer(server: { name: string; urlEncrypted: string |
       subject: `sandbox server ${name} is refused: its URL has no checked TLS`,
       detail: `REQUIRE_DATABASE_TLS refuses the URL of the sandbox server ${name}: it does not ask for TLS that checks the server's certificate. Copies, refreshes and checklists of the sandboxes on it fail until it is set anew (ops server:set --url, with sslmode=verify-full).`,
       link: "/operations",
+      countOncePerMs: FLEET_COUNT_ONCE_PER_MS,
     });
   }
   if (await serverAnswers(url, answerWithinMs)) return clearAlertQuietly(`server-unreachable:${server.name}`);
@@ -63,5 +73,6 @@ async function checkSandboxServer(server: { name: string; urlEncrypted: string |
     subject: `sandbox server ${name} does not answer`,
     detail: `The sandbox server ${name} refused or timed out a connection. Copies, refreshes and checklist fixes of the sandboxes on it fail until it answers again; sandboxes on other servers are not affected.`,
     link: "/operations",
+    countOncePerMs: FLEET_COUNT_ONCE_PER_MS,
   });
 }

@@ -5,14 +5,11 @@
  * never raised, and the outage showed only in the metrics.
  */
 import { log } from "../observability/log";
-import { checkQueueAge } from "./fleet-checks";
+import { checkQueueAge, FLEET_CHECK_EVERY_MS } from "./fleet-checks";
 import { oneAtATime } from "../one-at-a-time";
 
-/** As often as a worker's fleet checks. */
-const EVERY_MS = 5 * 60_000;
-
 /** Starts the checks; returns what stops them. They never keep the process alive. */
-export function watchQueueWithoutWorkers(everyMs = EVERY_MS): () => void {
+export function watchQueueWithoutWorkers(everyMs = FLEET_CHECK_EVERY_MS): () => void {
   const check = oneAtATime(() => checkQueueAge().catch((error: unknown) => log.error(error, "queue check failed")));
   const timer = setInterval(() => void check(), everyMs);
   timer.unref();

@@ -57,3 +57,19 @@ describe("operator alerts", () => {
     expect((await db.alert.findUniqueOrThrow({ where: { key: alert.key } })).occurrences).toBe(6);
   });
 });
+
+describe("a fleet condition every worker finds", () => {
+  it("is counted once per check interval, whatever the number of workers", async () => {
+    const { FLEET_CHECK_EVERY_MS, FLEET_COUNT_ONCE_PER_MS } = await import("./fleet-checks");
+    const down = { key: "server-unreachable:pg-fleet", subject: "sandbox server pg-fleet does not answer", detail: "…", countOncePerMs: FLEET_COUNT_ONCE_PER_MS };
+    const start = new Date("2026-11-02T00:00:00Z");
+    // An hour down, checked every 5 minutes by each of three workers, a minute apart.
+    for (let check = 0; check < 12; check++) {
+      for (let worker = 0; worker < 3; worker++) await raiseAlert(down, new Date(start.getTime() + check * FLEET_CHECK_EVERY_MS + worker * 60_000));
+    }
+    const alert = await db.alert.findUniqueOrThrow({ where: { key: down.key } });
+    expect(alert.occurrences).toBe(12);
+    // Still raised by each worker: the last one's check is its last sighting, for clearing.
+    expect(alert.lastAt).toEqual(new Date(start.getTime() + 11 * FLEET_CHECK_EVERY_MS + 2 * 60_000));
+  });
+});

@@ -22,6 +22,11 @@ export interface AlertInput {
   subject: string;
   detail: string;
   link?: string;
+  /**
+   * A condition every worker finds on every check (fleet-checks.ts): counted at most once in this
+   * long, so that with N workers an hour's outage is not counted 12 × N times.
+   */
+  countOncePerMs?: number;
 }
 
 export const alertRepeatMs = () => env().ALERT_REPEAT_HOURS * 3600_000;
@@ -41,14 +46,20 @@ export async function raiseAlert(alert: AlertInput, now = new Date(), delivery: 
  */
 export async function recordAlert(alert: AlertInput, now: Date, sandboxId?: string): Promise<string[]> {
   const ids = sandboxId ? [sandboxId] : [];
+  const countedBefore = alert.countOncePerMs === undefined ? null : new Date(now.getTime() - alert.countOncePerMs);
   const rows = await db.$queryRaw<{ sandboxIds: string[] | null }[]>`
-    INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences, "sandboxIds", "failingSandboxIds")
-    VALUES (${alert.key}, ${alert.subject}, ${alert.detail}, ${alert.link ?? null}, ${now}, ${now}, 1, ${ids}::text[], ${ids}::text[])
+    INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences, "countedAt", "sandboxIds", "failingSandboxIds")
+    VALUES (${alert.key}, ${alert.subject}, ${alert.detail}, ${alert.link ?? null}, ${now}, ${now}, 1, ${now}, ${ids}::text[], ${ids}::text[])
     ON CONFLICT (key) DO UPDATE SET subject = EXCLUDED.subject, detail = EXCLUDED.detail, link = EXCLUDED.link,
       "lastAt" = EXCLUDED."lastAt",
       -- Raised after it was cleared: a new occurrence of the condition, counted from its own start and told.
       "firstAt" = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert"."firstAt" ELSE EXCLUDED."firstAt" END,
-      occurrences = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert".occurrences + 1 ELSE 1 END,
+      occurrences = CASE WHEN "Alert"."clearedAt" IS NOT NULL THEN 1
+        WHEN ${countedBefore}::timestamp IS NULL OR "Alert"."countedAt" IS NULL OR "Alert"."countedAt" <= ${countedBefore}::timestamp THEN "Alert".occurrences + 1
+        ELSE "Alert".occurrences END,
+      "countedAt" = CASE WHEN "Alert"."clearedAt" IS NOT NULL
+        OR ${countedBefore}::timestamp IS NULL OR "Alert"."countedAt" IS NULL OR "Alert"."countedAt" <= ${countedBefore}::timestamp THEN EXCLUDED."countedAt"
+        ELSE "Alert"."countedAt" END,
       "notifiedAt" = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert"."notifiedAt" ELSE NULL END,
       "sandboxIds" = CASE WHEN "Alert"."clearedAt" IS NULL
         THEN COALESCE("Alert"."sandboxIds", '{}') || ARRAY(SELECT unnest(EXCLUDED."sandboxIds") EXCEPT SELECT unnest(COALESCE("Alert"."sandboxIds", '{}')))

@@ -16,7 +16,7 @@ import { runSlot } from "./run-slot";
 import { dropOrphanCopies } from "./orphan-copies";
 import { registerSizeMeasuring } from "./sandbox-sizes";
 import { registerAutoRefresh } from "./auto-refresh";
-import { checkQueueAge, checkSandboxServers } from "../alerts/fleet-checks";
+import { checkQueueAge, checkSandboxServers, FLEET_CHECK_EVERY_MS } from "../alerts/fleet-checks";
 import { pruneAlerts } from "../alerts/raise";
 import { pruneAuditLog } from "../audit/retention";
 import { pruneRunReports } from "../sandboxes/report-retention";
@@ -177,7 +177,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
       (error: unknown) => log.error(error, "fleet checks failed"),
     ),
   );
-  const fleetTimer = setInterval(() => void checkFleet(), 5 * 60_000);
+  const fleetTimer = setInterval(() => void checkFleet(), FLEET_CHECK_EVERY_MS);
   log.info({ workerId: id, concurrency }, "worker started");
   return {
     id,
