@@ -3,12 +3,14 @@
  * token (lib/api-tokens/authenticate.ts), checks the scope, and turns what the
  * shared services throw into problem details. Unexpected errors are logged and
  * answered with a plain 500: no driver message, host, path or SQL reaches the caller.
+ * Each is timed into the HTTP histogram by its operation's path pattern and its status.
  */
 import { authenticateApiRequest, requireScope, type ApiCaller } from "../api-tokens/authenticate";
 import type { ApiScope } from "../api-tokens/scopes";
 import { AppError, type ErrorCode } from "../errors";
 import { isPlainId } from "../http/plain-id";
 import { log } from "../observability/log";
+import { timed } from "../observability/metrics";
 import { API_OPERATIONS } from "./openapi";
 import { ApiProblem, problem, type ApiProblemCode } from "./problem";
 
@@ -40,24 +42,46 @@ function pathIdsArePlain(params: unknown): boolean {
   return Object.values(params ?? {}).every(isPlainId);
 }
 
+/** The operations' paths as patterns: a route's label is its pattern, never its ids, so the metric's series stay few. */
+const OPERATION_PATTERNS = API_OPERATIONS.map((op) => ({
+  method: op.method.toUpperCase(),
+  label: `${op.method.toUpperCase()} /api/v1${op.path}`,
+  pattern: new RegExp(`^/api/v1${op.path.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}/?$`),
+}));
+
+/** "GET /api/v1/sandboxes/{id}/progress" for any sandbox; one label for whatever is no operation. */
+export function apiRouteLabel(request: Request): string {
+  const method = request.method.toUpperCase();
+  const path = new URL(request.url).pathname;
+  return OPERATION_PATTERNS.find((op) => op.method === method && op.pattern.test(path))?.label ?? "other /api/v1";
+}
+
 export function apiRoute<Params>(scope: ApiScope, handler: (caller: ApiCaller, request: Request, params: Params) => Promise<Response>) {
-  return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
-    try {
-      const caller = await authenticateApiRequest(request);
-      requireScope(caller, scope);
-      const params = await context.params;
-      if (!pathIdsArePlain(params)) return problem("not_found");
-      return await handler(caller, await withBoundedBody(request), params);
-    } catch (error) {
-      if (error instanceof ApiProblem) return error.response;
-      if (error instanceof AppError) {
-        const code = FROM_APP_ERROR[error.code];
-        return code === "internal" ? problem(code) : problem(code, { detail: error.userMessage, errors: error.fieldErrors });
-      }
-      log.error(error, "api request failed");
-      return problem("internal");
+  return (request: Request, context: { params: Promise<Params> }): Promise<Response> =>
+    timed(apiRouteLabel(request), () => answer(scope, handler, request, context), (response) => String(response.status));
+}
+
+async function answer<Params>(
+  scope: ApiScope,
+  handler: (caller: ApiCaller, request: Request, params: Params) => Promise<Response>,
+  request: Request,
+  context: { params: Promise<Params> },
+): Promise<Response> {
+  try {
+    const caller = await authenticateApiRequest(request);
+    requireScope(caller, scope);
+    const params = await context.params;
+    if (!pathIdsArePlain(params)) return problem("not_found");
+    return await handler(caller, await withBoundedBody(request), params);
+  } catch (error) {
+    if (error instanceof ApiProblem) return error.response;
+    if (error instanceof AppError) {
+      const code = FROM_APP_ERROR[error.code];
+      return code === "internal" ? problem(code) : problem(code, { detail: error.userMessage, errors: error.fieldErrors });
     }
-  };
+    log.error(error, "api request failed");
+    return problem("internal");
+  }
 }
 
 /**

@@ -84,7 +84,7 @@ function build() {
   fleetGauge(registry, { name: `${PREFIX}runs`, help: "Sandbox runs by kind and status, as the portal database holds them; runs their customers cancelled or stopped are CANCELLED, not FAILED", labelNames: ["kind", "status"] }, (g, s) => {
     for (const r of s.runs) g.set({ kind: r.kind, status: r.status }, r.count);
   });
-  fleetGauge(registry, { name: `${PREFIX}queue_depth`, help: "Runs waiting for a worker" }, (g, s) => {
+  fleetGauge(registry, { name: `${PREFIX}queue_depth`, help: "Runs queued: those whose turn has come and that wait for a worker, and those waiting on purpose (a retry's back-off, a slot of their customer or server, room on it); queue_oldest_seconds ages only the first" }, (g, s) => {
     g.set(s.runs.filter((r) => r.status === "QUEUED").reduce((n, r) => n + r.count, 0));
   });
   fleetGauge(registry, { name: `${PREFIX}queue_oldest_seconds`, help: "How long the run that has waited longest for a worker since its turn came has waited (0 when none; runs waiting for a retry, a slot or room are not counted)" }, (g, s) => {
