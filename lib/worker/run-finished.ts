@@ -11,6 +11,7 @@
  * its worker would have: grants it already recorded do not read as open before the run.
  */
 import { db } from "../db/portal";
+import { Prisma } from "../generated/portal/client";
 import { CANCELLED } from "../jobs/failure";
 import { clearRunFailedAlerts } from "../alerts/raise";
 import { raiseRunFailedQuietly } from "../alerts/run-failed";
@@ -35,7 +36,8 @@ export async function afterRunFinished(runId: string): Promise<void> {
   });
   if (taken.count === 0) return;
   await followUp(runId);
-  await db.sandboxRun.update({ where: { id: runId }, data: { followedUpAt: new Date() } });
+  // Its access changes were kept only to tell them again after a crash: told, they are production's names and addresses no longer needed.
+  await db.sandboxRun.update({ where: { id: runId }, data: { followedUpAt: new Date(), accessChanges: Prisma.DbNull } });
 }
 
 /**
@@ -55,7 +57,7 @@ export async function followUpsLeftUndone(): Promise<string[]> {
   };
   const givenUp = await db.sandboxRun.updateManyAndReturn({
     where: { ...undone, finishedAt: { lte: new Date(now - FOLLOW_UP_GIVEN_UP_AFTER_MS) } },
-    data: { followedUpAt: new Date(now) },
+    data: { followedUpAt: new Date(now), accessChanges: Prisma.DbNull },
     select: { id: true },
   });
   if (givenUp.length > 0) log.error({ runIds: givenUp.map((r) => r.id) }, "finished runs' follow-ups given up a day after: their access grants and notices were never done");

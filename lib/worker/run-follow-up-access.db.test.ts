@@ -101,5 +101,7 @@ describe("a run's follow-up done again after its worker died", () => {
     expect(await subjectsTo(anna.email)).toHaveLength(2);
     expect(await subjectsTo(bo.email)).toHaveLength(2);
     expect(await subjectsTo("admin@alpha.example")).toHaveLength(2);
+    // Told, the changes (production's names and addresses) are not kept on the runs.
+    expect(await db.sandboxRun.findMany({ where: { id: { in: [provision, refresh] } }, select: { accessChanges: true } })).toEqual([{ accessChanges: null }, { accessChanges: null }]);
   });
 });
