@@ -18,6 +18,8 @@ describe("WordScanner", () => {
     "naïve café: Straße 12b, «Jørgensen» (d’Artagnan)",
     // Combining marks, a digit run, a letter outside the BMP (𝐀), an emoji (no word), a lone surrogate.
     "Zoe\u0308 Ba\u0301rd 2026 x𝐀y 😀 a\ud800b",
+    // The astral planes' first and last code points: a letter (Linear B), and a private-use one (no word); asked again.
+    "\u{10000}b \u{10FFFD} a\u{10000} 𝐀\u{10FFFD}",
     // İ lower-cases to two code units: positions are kept all the same.
     "İstanbul İZMİR and HANSEN",
     "",

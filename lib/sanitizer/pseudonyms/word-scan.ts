@@ -11,7 +11,14 @@
 /** 1 for the code units that are word characters on their own (the BMP's letters, marks and digits). */
 let wordUnits: Uint8Array | undefined;
 const WORD_CHARACTER = /^[\p{L}\p{M}\p{N}]$/u;
-const astralWords = new Map<number, boolean>();
+/**
+ * The astral planes' answers, a bit each as they are first asked (whether it is known, and
+ * whether it is a word character): a Map of them grew by an entry for every code point a
+ * production held, up to tens of MB over hostile ones; these are 128 KB each, whatever it holds.
+ */
+const ASTRAL_CODE_POINTS = 0x100000;
+let astralKnown: Uint8Array | undefined;
+let astralWord: Uint8Array | undefined;
 
 function wordUnitTable(): Uint8Array {
   if (!wordUnits) {
@@ -25,9 +32,16 @@ function wordUnitTable(): Uint8Array {
 }
 
 function isAstralWord(codePoint: number): boolean {
-  let known = astralWords.get(codePoint);
-  if (known === undefined) astralWords.set(codePoint, (known = WORD_CHARACTER.test(String.fromCodePoint(codePoint))));
-  return known;
+  astralKnown ??= new Uint8Array(ASTRAL_CODE_POINTS / 8);
+  astralWord ??= new Uint8Array(ASTRAL_CODE_POINTS / 8);
+  const index = codePoint - 0x10000;
+  const byte = index >> 3;
+  const bit = 1 << (index & 7);
+  if (!(astralKnown[byte]! & bit)) {
+    astralKnown[byte]! |= bit;
+    if (WORD_CHARACTER.test(String.fromCodePoint(codePoint))) astralWord[byte]! |= bit;
+  }
+  return (astralWord[byte]! & bit) !== 0;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
