@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { db } from "../db/portal";
+import { Prisma } from "../generated/portal/client";
 import { env } from "../config/env";
 import { createElement } from "react";
 import { notifyUsers, type NoticeDelivery } from "../notifications/notify";
@@ -47,26 +48,27 @@ export async function raiseAlert(alert: AlertInput, now = new Date(), delivery: 
 export async function recordAlert(alert: AlertInput, now: Date, sandboxId?: string): Promise<string[]> {
   const ids = sandboxId ? [sandboxId] : [];
   const countedBefore = alert.countOncePerMs === undefined ? null : new Date(now.getTime() - alert.countOncePerMs);
+  const cleared = Prisma.sql`"Alert"."clearedAt" IS NOT NULL`;
+  // Counted now: every raise, unless the alert counts once in a while and was counted within it.
+  const countsNow = Prisma.sql`(${countedBefore}::timestamp IS NULL OR "Alert"."countedAt" IS NULL OR "Alert"."countedAt" <= ${countedBefore}::timestamp)`;
+  // The sandboxes already listed, and this one if it is not; a cleared alert starts its list anew.
+  const withThisSandbox = (name: "sandboxIds" | "failingSandboxIds") => {
+    const column = Prisma.raw(`"${name}"`);
+    const listed = Prisma.sql`COALESCE("Alert".${column}, '{}')`;
+    return Prisma.sql`CASE WHEN ${cleared} THEN EXCLUDED.${column} ELSE ${listed} || ARRAY(SELECT unnest(EXCLUDED.${column}) EXCEPT SELECT unnest(${listed})) END`;
+  };
   const rows = await db.$queryRaw<{ sandboxIds: string[] | null }[]>`
     INSERT INTO "Alert" (key, subject, detail, link, "firstAt", "lastAt", occurrences, "countedAt", "sandboxIds", "failingSandboxIds")
     VALUES (${alert.key}, ${alert.subject}, ${alert.detail}, ${alert.link ?? null}, ${now}, ${now}, 1, ${now}, ${ids}::text[], ${ids}::text[])
     ON CONFLICT (key) DO UPDATE SET subject = EXCLUDED.subject, detail = EXCLUDED.detail, link = EXCLUDED.link,
       "lastAt" = EXCLUDED."lastAt",
       -- Raised after it was cleared: a new occurrence of the condition, counted from its own start and told.
-      "firstAt" = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert"."firstAt" ELSE EXCLUDED."firstAt" END,
-      occurrences = CASE WHEN "Alert"."clearedAt" IS NOT NULL THEN 1
-        WHEN ${countedBefore}::timestamp IS NULL OR "Alert"."countedAt" IS NULL OR "Alert"."countedAt" <= ${countedBefore}::timestamp THEN "Alert".occurrences + 1
-        ELSE "Alert".occurrences END,
-      "countedAt" = CASE WHEN "Alert"."clearedAt" IS NOT NULL
-        OR ${countedBefore}::timestamp IS NULL OR "Alert"."countedAt" IS NULL OR "Alert"."countedAt" <= ${countedBefore}::timestamp THEN EXCLUDED."countedAt"
-        ELSE "Alert"."countedAt" END,
-      "notifiedAt" = CASE WHEN "Alert"."clearedAt" IS NULL THEN "Alert"."notifiedAt" ELSE NULL END,
-      "sandboxIds" = CASE WHEN "Alert"."clearedAt" IS NULL
-        THEN COALESCE("Alert"."sandboxIds", '{}') || ARRAY(SELECT unnest(EXCLUDED."sandboxIds") EXCEPT SELECT unnest(COALESCE("Alert"."sandboxIds", '{}')))
-        ELSE EXCLUDED."sandboxIds" END,
-      "failingSandboxIds" = CASE WHEN "Alert"."clearedAt" IS NULL
-        THEN COALESCE("Alert"."failingSandboxIds", '{}') || ARRAY(SELECT unnest(EXCLUDED."failingSandboxIds") EXCEPT SELECT unnest(COALESCE("Alert"."failingSandboxIds", '{}')))
-        ELSE EXCLUDED."failingSandboxIds" END,
+      "firstAt" = CASE WHEN ${cleared} THEN EXCLUDED."firstAt" ELSE "Alert"."firstAt" END,
+      occurrences = CASE WHEN ${cleared} THEN 1 WHEN ${countsNow} THEN "Alert".occurrences + 1 ELSE "Alert".occurrences END,
+      "countedAt" = CASE WHEN ${cleared} OR ${countsNow} THEN EXCLUDED."countedAt" ELSE "Alert"."countedAt" END,
+      "notifiedAt" = CASE WHEN ${cleared} THEN NULL ELSE "Alert"."notifiedAt" END,
+      "sandboxIds" = ${withThisSandbox("sandboxIds")},
+      "failingSandboxIds" = ${withThisSandbox("failingSandboxIds")},
       "clearedAt" = NULL
     RETURNING "sandboxIds"`;
   return rows[0]?.sandboxIds ?? [];
