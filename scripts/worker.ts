@@ -9,16 +9,37 @@
 import { bootstrapOrExit } from "../lib/startup/bootstrap";
 import { startWorker } from "../lib/worker/worker";
 import { stopBoss, wakeLocalRunWorkers } from "../lib/jobs/queue";
-import { joinWebApp } from "../lib/worker/app-worker";
+import { joinWebApp, startedByWebApp } from "../lib/worker/app-worker";
 import { log as logger } from "../lib/observability/log";
 import { env } from "../lib/config/env";
+import { serveWorkerMetrics } from "../lib/observability/worker-metrics-server";
 
 const log = (line: string) => logger.info(line);
 const { localServer } = await bootstrapOrExit({ log });
+// The web app's own worker passes its counts to the web app, which serves them; a separate one serves its own.
+const metricsServer = startedByWebApp() ? undefined : await serveMetricsIfAsked();
 // A newer version migrated the database under this one: it hands its copies back and ends (its
 // supervisor's restart of this version is refused at start, until the new version is deployed).
 // As validated at start-up: set to nothing, it is unset (1), where Number("") had made a worker with no slot.
 const worker = await startWorker({ concurrency: env().WORKER_CONCURRENCY, onOutdated: () => void shutdown(1) });
+
+/**
+ * WORKER_METRICS_PORT's endpoint, or none when unset. Opened before the worker takes a job:
+ * a port it cannot listen on stops it there, since it was asked to be scraped.
+ */
+async function serveMetricsIfAsked() {
+  const { WORKER_METRICS_PORT: port, METRICS_TOKEN: token } = env();
+  if (port === undefined) return undefined;
+  try {
+    const server = await serveWorkerMetrics({ port, token });
+    log(`metrics on port ${server.port}, at /metrics (bearer METRICS_TOKEN)`);
+    return server;
+  } catch (error) {
+    logger.error(`WORKER_METRICS_PORT ${port}: cannot listen (${(error as NodeJS.ErrnoException).code ?? "unknown error"}); stopping`);
+    await localServer?.stop();
+    process.exit(1);
+  }
+}
 
 let stopping = false;
 async function shutdown(code = 0) {
@@ -26,6 +47,7 @@ async function shutdown(code = 0) {
   stopping = true;
   log("stopping: copies in hand go back to the queue, a deletion in hand finishes");
   await worker.stop();
+  await metricsServer?.close();
   await stopBoss();
   await localServer?.stop();
   process.exit(code);

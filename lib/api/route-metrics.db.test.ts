@@ -3,7 +3,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 
 usePortalDatabase();
 
-const { metrics } = await import("../observability/metrics");
+const { metrics, webAppRegistry } = await import("../observability/metrics");
 const progress = await import("@/app/api/v1/sandboxes/[id]/progress/route");
 const report = await import("@/app/api/v1/sandboxes/[id]/runs/[runId]/report/route");
 
@@ -24,7 +24,7 @@ describe("the API's durations", () => {
   });
 
   it("have a queue depth whose help says it counts the runs waiting on purpose too", async () => {
-    const text = await metrics().registry.metrics();
+    const text = await webAppRegistry().metrics();
     expect(text).toMatch(/# HELP sandbox_portal_queue_depth .*waiting on purpose/);
   });
 });

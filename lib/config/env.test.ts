@@ -49,3 +49,11 @@ describe("a variable set to nothing", () => {
     expect(env()).toMatchObject({ WORKER_CONCURRENCY: 1, API_RATE_LIMIT_PER_MINUTE: 120 });
   });
 });
+
+describe("WORKER_METRICS_PORT", () => {
+  it("needs METRICS_TOKEN, as a worker's metrics are never served open", async () => {
+    expect(await startWith({ WORKER_METRICS_PORT: "9464" })).toThrow(/WORKER_METRICS_PORT: needs METRICS_TOKEN/);
+    expect((await startWith({ WORKER_METRICS_PORT: "9464", METRICS_TOKEN: "t".repeat(16) }))().WORKER_METRICS_PORT).toBe(9464);
+    expect(await startWith({ WORKER_METRICS_PORT: "70000", METRICS_TOKEN: "t".repeat(16) })).toThrow(/WORKER_METRICS_PORT/);
+  });
+});

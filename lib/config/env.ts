@@ -67,6 +67,8 @@ const schema = z
     CRM_CLASSIFICATION_FILE: z.string().optional(),
     SEED_DEMO_DATA: booleanString.optional(),
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** A separate worker's own metrics endpoint (lib/observability/worker-metrics-server.ts); unset: none. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     ALERT_REPEAT_HOURS: z.coerce.number().positive().default(24),
     ALERT_QUEUE_AGE_MINUTES: z.coerce.number().int().min(1).default(15),
     // Unset: the audit log is kept for ever (lib/audit/retention.ts). At least 90 days.
@@ -84,6 +86,10 @@ const schema = z
       [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].every((v) => v !== undefined),
     { message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three or none", path: ["OIDC_ISSUER"] },
   )
+  .refine((e) => e.WORKER_METRICS_PORT === undefined || e.METRICS_TOKEN !== undefined, {
+    message: "needs METRICS_TOKEN: a worker's metrics are read with the same bearer token as /api/metrics",
+    path: ["WORKER_METRICS_PORT"],
+  })
   .superRefine((e, ctx) => {
     if (!e.REQUIRE_DATABASE_TLS) return;
     for (const name of ["DATABASE_URL", "SANDBOX_SERVER_URL"] as const) {

@@ -7,7 +7,9 @@
  * histograms, lib/observability/worker-counts.ts), and what
  * the portal database says at scrape time (runs by status, queue depth and age,
  * workers alive: gauges), so a web instance reports the fleet's queue even when
- * the copies run in separate worker processes.
+ * the copies run in separate worker processes. A web app serves both at /api/metrics;
+ * a separate worker serves only the first, on WORKER_METRICS_PORT: every instance
+ * reading the fleet from the database would only repeat the web apps' numbers.
  */
 import client from "prom-client";
 import { databaseNow } from "../db/database-clock";
@@ -75,12 +77,11 @@ function fleetGauge(registry: client.Registry, config: { name: string; help: str
   });
 }
 
-function build() {
+/** What the portal database says at scrape time: what a web app's /api/metrics adds to its own process's metrics. */
+function buildFleet(): client.Registry {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: PREFIX });
   /** Seconds from `at` to the reading, both by the database's clock. */
   const age = (s: FleetState, at: Date) => (s.readAt.getTime() - at.getTime()) / 1000;
-
   fleetGauge(registry, { name: `${PREFIX}runs`, help: "Sandbox runs by kind and status, as the portal database holds them; runs their customers cancelled or stopped are CANCELLED, not FAILED", labelNames: ["kind", "status"] }, (g, s) => {
     for (const r of s.runs) g.set({ kind: r.kind, status: r.status }, r.count);
   });
@@ -110,7 +111,13 @@ function build() {
       this.set((await fleetState()) ? 1 : 0);
     },
   });
+  return registry;
+}
 
+/** What this process observes as it happens: all that a separate worker's own endpoint serves (worker-metrics-server.ts). */
+function build() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: PREFIX });
   return {
     registry,
     runsFinished: new client.Counter({ name: `${PREFIX}runs_finished_total`, help: "Runs this process (or the web app's own worker) finished, by kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] }),
@@ -141,11 +148,18 @@ function build() {
 }
 
 type Metrics = ReturnType<typeof build>;
-const globalForMetrics = globalThis as unknown as { portalMetrics?: Metrics };
+const globalForMetrics = globalThis as unknown as { portalMetrics?: Metrics; webAppRegistry?: client.Registry };
 
+/** This process's counters and histograms, and their registry. */
 export function metrics(): Metrics {
   globalForMetrics.portalMetrics ??= build();
   return globalForMetrics.portalMetrics;
+}
+
+/** What a web app's /api/metrics serves: its own process's metrics and the fleet's, read from the portal database. */
+export function webAppRegistry(): client.Registry {
+  globalForMetrics.webAppRegistry ??= client.Registry.merge([metrics().registry, buildFleet()]);
+  return globalForMetrics.webAppRegistry;
 }
 
 /** Times `work` into the HTTP histogram: "ok", or "error" when it throws. */

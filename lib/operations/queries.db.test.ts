@@ -6,7 +6,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { sealSecret } = await import("../secrets/secret-box");
 const { getOperationsOverview, SERVER_PROBE_MS, succeededSince } = await import("./queries");
-const { metrics } = await import("../observability/metrics");
+const { webAppRegistry } = await import("../observability/metrics");
 const { beatWorker } = await import("../observability/workers");
 
 const NOW = new Date();
@@ -102,7 +102,7 @@ describe("the operator overview and the metrics", () => {
   });
 
   it("exposes the same queue in Prometheus metrics, under stable names", async () => {
-    const text = await metrics().registry.metrics();
+    const text = await webAppRegistry().metrics();
     for (const name of [
       "sandbox_portal_runs", "sandbox_portal_queue_depth", "sandbox_portal_queue_oldest_seconds", "sandbox_portal_workers_alive",
       "sandbox_portal_worker_heartbeat_age_seconds", "sandbox_portal_runs_finished_total", "sandbox_portal_copy_duration_seconds",

@@ -138,7 +138,7 @@ export class AppWorker {
  * (`onParentGone`), so that no worker outlives its web server, even one killed -9.
  */
 export function joinWebApp(handlers: { onWake: () => void; onParentGone: () => void }): boolean {
-  if (process.env[APP_WORKER_ENV] !== "1" || !process.send) return false;
+  if (!startedByWebApp()) return false;
   process.on("message", (message: ToWorker) => {
     if (message?.type === "wake") handlers.onWake();
   });
@@ -146,9 +146,12 @@ export function joinWebApp(handlers: { onWake: () => void; onParentGone: () => v
   return true;
 }
 
+/** In a worker process: whether a web app started it, and counts what it tells it (tellWebApp). */
+export const startedByWebApp = (): boolean => process.env[APP_WORKER_ENV] === "1" && process.send !== undefined;
+
 /** In a web app's worker process: tells the web app what to count; false elsewhere (the process counts it itself). */
 export function tellWebApp(message: ToWebApp): boolean {
-  if (process.env[APP_WORKER_ENV] !== "1" || !process.send || !process.connected) return false;
+  if (!startedByWebApp() || !process.send || !process.connected) return false;
   process.send(message, () => undefined);
   return true;
 }

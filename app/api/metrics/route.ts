@@ -1,5 +1,5 @@
 /** Prometheus metrics, behind METRICS_TOKEN (see lib/observability/metrics-access.ts). */
-import { metrics } from "@/lib/observability/metrics";
+import { webAppRegistry } from "@/lib/observability/metrics";
 import { metricsAccess } from "@/lib/observability/metrics-access";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +10,6 @@ export async function GET(request: Request) {
   if (access === "unauthorized") {
     return Response.json({ error: "UNAUTHENTICATED" }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="metrics"' } });
   }
-  const { registry } = metrics();
+  const registry = webAppRegistry();
   return new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType, "Cache-Control": "no-store" } });
 }
