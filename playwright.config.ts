@@ -14,6 +14,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
+    // Pages write moments in the browser's zone (components/time-zone.tsx): the tests' is fixed, whatever the machine's.
+    timezoneId: "UTC",
   },
   projects: [
     {

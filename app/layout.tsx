@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { TimeZoneProvider } from "@/components/time-zone";
+import { viewerTimeZone } from "@/lib/viewer-time-zone";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -14,7 +16,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   return (
     <html lang="en">
-      <body className="min-h-screen font-sans">{children}</body>
+      <body className="min-h-screen font-sans">
+        <TimeZoneProvider zone={await viewerTimeZone()}>{children}</TimeZoneProvider>
+      </body>
     </html>
   );
 }

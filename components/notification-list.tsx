@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useTransition } from "react";
 import { markNotificationsReadAction } from "@/lib/notifications/actions";
-import { formatWhen } from "@/lib/format";
+import { useWhen } from "@/components/time-zone";
 import { callAction } from "@/lib/actions/call-action";
 
 interface Item {
@@ -21,6 +21,7 @@ interface Item {
  * where it covers the page, it never hides the control that has focus.
  */
 export function NotificationList({ items, unread }: { items: Item[]; unread: number }) {
+  const when = useWhen();
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const menu = useRef<HTMLDetailsElement>(null);
@@ -103,7 +104,7 @@ export function NotificationList({ items, unread }: { items: Item[]; unread: num
                   )}
                 </p>
                 <p className="flex items-center justify-between text-xs text-slate-600">
-                  <span>{formatWhen(n.createdAt)}</span>
+                  <span>{when(n.createdAt)}</span>
                   {!n.read && (
                     <button type="button" aria-disabled={pending || undefined} onClick={() => mark(n.id)} className="min-h-6 min-w-6 px-1 text-brand-700 underline aria-disabled:opacity-60">
                       Mark read<span className="sr-only">: {n.message}</span>

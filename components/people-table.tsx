@@ -3,6 +3,7 @@ import { DataTable } from "@/components/data-table";
 import { ROLE_LABEL } from "@/lib/auth/policy";
 import type { Person } from "@/lib/people/queries";
 import { lastSignInWords } from "@/lib/people/sign-ins-noted";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 
 /** Two-factor accounts cannot use single sign-on (lib/auth/sign-in-errors.ts), so the first that holds is how they sign in. */
 function signInLabel(p: Person): string {
@@ -22,7 +23,7 @@ function statusLabel(p: Person): string {
  * One organisation's accounts: who they are, how and when they last signed in, and their
  * status. `change` adds the last column (a customer admin's buttons); operators read without it.
  */
-export function PeopleTable({
+export async function PeopleTable({
   caption,
   people,
   signInsNotedSince,
@@ -33,6 +34,7 @@ export function PeopleTable({
   signInsNotedSince: Date | null;
   change?: (person: Person) => ReactNode;
 }) {
+  const when = await viewerWhen();
   return (
     <DataTable caption={caption} className="mt-2" columns={["Name", "E-mail", "Role", "Sign-in", "Last signed in", "Status", ...(change ? ["Change"] : [])]}>
       {people.map((p) => (
@@ -44,7 +46,7 @@ export function PeopleTable({
           <td className="break-all px-3 py-2">{p.email}</td>
           <td className="px-3 py-2">{ROLE_LABEL[p.role]}</td>
           <td className="px-3 py-2">{signInLabel(p)}</td>
-          <td className="px-3 py-2">{lastSignInWords(p, signInsNotedSince)}</td>
+          <td className="px-3 py-2">{lastSignInWords(p, signInsNotedSince, when)}</td>
           <td className="px-3 py-2">{statusLabel(p)}</td>
           {change && <td className="px-3 py-2">{change(p)}</td>}
         </tr>

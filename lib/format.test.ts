@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, formatEstimate, formatWhen } from "./format";
+import { formatBytes, formatDuration, formatEstimate, formatWhen, whenIn } from "./format";
 
 describe("formatting for people", () => {
   it("writes measured durations exactly, to the second", () => {
@@ -28,5 +28,15 @@ describe("formatting for people", () => {
     expect(formatWhen("2026-11-30T18:40:00Z")).toBe("30 Nov 2026, 18:40 UTC");
     expect(formatWhen(null)).toBe("—");
     expect(formatWhen(null, "Never")).toBe("Never");
+  });
+
+  it("writes moments in the reader's zone, named, summer time and half hours included", () => {
+    const at = new Date("2026-11-30T18:40:00Z");
+    expect(formatWhen(at, "—", "Europe/Oslo")).toBe("30 Nov 2026, 19:40 CET");
+    expect(formatWhen(new Date("2026-07-01T18:40:00Z"), "—", "Europe/Oslo")).toBe("1 Jul 2026, 20:40 CEST");
+    // The day changes with the zone.
+    expect(formatWhen(at, "—", "Asia/Kolkata")).toBe("1 Dec 2026, 00:10 GMT+5:30");
+    expect(whenIn("America/New_York")(at)).toBe("30 Nov 2026, 13:40 GMT-5");
+    expect(whenIn("Europe/Oslo")(null, "Never")).toBe("Never");
   });
 });

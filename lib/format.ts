@@ -3,16 +3,38 @@
  * e-mail and CLI line says the same thing the same way. Pure and isomorphic.
  */
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+/** The zone moments are written in when the reader's is not known: the mails', the CLI's, and a first page. */
+export const DEFAULT_TIME_ZONE = "UTC";
+
+/** One formatter per zone (a few hundred zones exist, and only known ones reach here: time-zone.ts). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterIn(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone, timeZoneName: "short" });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
 
 /**
- * "30 Nov 2026, 18:40 UTC". One fixed zone (UTC), so the server's render and the
- * browser's hydration produce the same text. `missing` is what an absent moment reads as.
+ * "30 Nov 2026, 18:40 UTC", or in the reader's zone, named: "30 Nov 2026, 19:40 CET",
+ * "1 Dec 2026, 00:10 GMT+5:30". The zone is the server's to give (the page's reader's, from
+ * their browser: viewer-time-zone.ts), so the server's render and the browser's hydration
+ * write the same text. `missing` is what an absent moment reads as.
  */
-export function formatWhen(value: Date | string | null | undefined, missing = "—"): string {
+export function formatWhen(value: Date | string | null | undefined, missing = "—", timeZone = DEFAULT_TIME_ZONE): string {
   if (!value) return missing;
-  return `${dateTime.format(typeof value === "string" ? new Date(value) : value)} UTC`;
+  return formatterIn(timeZone).format(typeof value === "string" ? new Date(value) : value);
 }
+
+/** formatWhen in one zone: what a page hands its parts. */
+export type WhenFormatter = (value: Date | string | null | undefined, missing?: string) => string;
+
+export const whenIn =
+  (timeZone: string): WhenFormatter =>
+  (value, missing) =>
+    formatWhen(value, missing, timeZone);
 
 /** "846.2 MB": binary multiples, as PostgreSQL's sizes are. */
 export function formatBytes(bytes: bigint | number | null | undefined): string {

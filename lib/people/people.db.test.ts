@@ -20,7 +20,7 @@ const { invitePersonAction, resendInvitationAction, setPersonRoleAction, disable
 const { listPeople, listCustomerPeople, peopleSearch } = await import("./queries");
 const { startSession } = await import("../auth/sessions");
 const { lastSignInWords } = await import("./sign-ins-noted");
-const { formatWhen } = await import("../format");
+const { formatWhen, whenIn } = await import("../format");
 const { INVITATIONS_PER_DAY } = await import("./invite");
 const { loadActor } = await import("../auth/load-actor");
 const { resetPassword, mailPasswordReset } = await import("../auth/password-reset");
@@ -266,11 +266,13 @@ describe("people of one's own organisation", () => {
   it("says 'never' only of an account made since sign-ins were noted, and 'not since' of an older one without one", async () => {
     const { signInsNotedSince } = await listPeople((await loadActor(admin))!);
     expect(signInsNotedSince).toBeInstanceOf(Date);
-    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date() }, signInsNotedSince)).toBe("Never");
-    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(signInsNotedSince!.getTime() - 1) }, signInsNotedSince)).toBe(`Not since ${formatWhen(signInsNotedSince)}`);
+    const utc = whenIn("UTC");
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date() }, signInsNotedSince, utc)).toBe("Never");
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(signInsNotedSince!.getTime() - 1) }, signInsNotedSince, utc)).toBe(`Not since ${formatWhen(signInsNotedSince)}`);
     const at = new Date("2026-12-01T08:00:00Z");
-    expect(lastSignInWords({ lastSignInAt: at, createdAt: new Date(0) }, signInsNotedSince)).toBe("1 Dec 2026, 08:00 UTC");
-    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(0) }, null)).toBe("Not known");
+    expect(lastSignInWords({ lastSignInAt: at, createdAt: new Date(0) }, signInsNotedSince, utc)).toBe("1 Dec 2026, 08:00 UTC");
+    expect(lastSignInWords({ lastSignInAt: at, createdAt: new Date(0) }, signInsNotedSince, whenIn("Europe/Oslo"))).toBe("1 Dec 2026, 09:00 CET");
+    expect(lastSignInWords({ lastSignInAt: null, createdAt: new Date(0) }, null, utc)).toBe("Not known");
   });
 
   it("bounds the invitations an organisation sends in a day, and invites nobody for one that has left", async () => {

@@ -6,7 +6,7 @@
  */
 import "server-only";
 import { db } from "../db/portal";
-import { formatWhen } from "../format";
+import type { WhenFormatter } from "../format";
 
 const MIGRATION = "20261206161220_user_last_sign_in";
 
@@ -37,8 +37,8 @@ function hasCode(error: unknown, code: string): boolean {
 }
 
 /** What a row says of an account's last sign-in: its moment, "Never", or that none was noted since `notedSince`. */
-export function lastSignInWords(person: { lastSignInAt: Date | null; createdAt: Date }, notedSince: Date | null): string {
-  if (person.lastSignInAt) return formatWhen(person.lastSignInAt);
+export function lastSignInWords(person: { lastSignInAt: Date | null; createdAt: Date }, notedSince: Date | null, when: WhenFormatter): string {
+  if (person.lastSignInAt) return when(person.lastSignInAt);
   if (notedSince === null) return "Not known";
-  return person.createdAt < notedSince ? `Not since ${formatWhen(notedSince)}` : "Never";
+  return person.createdAt < notedSince ? `Not since ${when(notedSince)}` : "Never";
 }

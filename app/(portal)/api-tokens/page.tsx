@@ -5,7 +5,7 @@ import { isStaff } from "@/lib/auth/policy";
 import { RECENT_SIGN_IN_MINUTES, signedInRecently } from "@/lib/auth/recent-sign-in";
 import { SignInAgainButton } from "@/components/sign-out-button";
 import { listTokens } from "@/lib/api-tokens/queries";
-import { formatWhen } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { NewTokenForm } from "./_components/new-token-form";
 import { RevokeTokenButton } from "./_components/revoke-token-button";
 
@@ -14,6 +14,7 @@ export const metadata: Metadata = { title: "API tokens" };
 const STATE_LABEL = { active: "Active", expired: "Expired", revoked: "Revoked" } as const;
 
 export default async function ApiTokensPage() {
+  const when = await viewerWhen();
   const actor = await requireActor("apiTokens.manage");
   const staff = isStaff(actor);
   const tokens = await listTokens(actor);
@@ -63,9 +64,9 @@ export default async function ApiTokensPage() {
                 {staff && <td className="px-3 py-2">{t.tenant ? `${t.tenant.companyName} (${t.tenant.customerId})` : "Every customer"}</td>}
                 <td className="px-3 py-2">{t.owner.name}</td>
                 <td className="px-3 py-2 text-xs">{t.scopes.join(", ")}</td>
-                <td className="px-3 py-2">{formatWhen(t.createdAt)}</td>
-                <td className="px-3 py-2">{formatWhen(t.expiresAt)}</td>
-                <td className="px-3 py-2">{t.lastUsedAt ? formatWhen(t.lastUsedAt) : "Never"}</td>
+                <td className="px-3 py-2">{when(t.createdAt)}</td>
+                <td className="px-3 py-2">{when(t.expiresAt)}</td>
+                <td className="px-3 py-2">{t.lastUsedAt ? when(t.lastUsedAt) : "Never"}</td>
                 <td className="px-3 py-2">{STATE_LABEL[t.state]}</td>
                 <td className="px-3 py-2">{t.state === "active" && <RevokeTokenButton id={t.id} name={t.name} />}</td>
               </tr>

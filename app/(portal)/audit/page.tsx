@@ -4,7 +4,7 @@ import { requireActor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/policy";
 import { listAuditEvents } from "@/lib/audit/queries";
 import { auditFilterParams, formatAuditCursor, parseAuditQuery, type AuditCursor } from "@/lib/audit/schema";
-import { formatWhen } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { Pager } from "@/components/list-filters";
 import { AuditDetails } from "./_components/audit-details";
@@ -15,6 +15,7 @@ export const metadata: Metadata = { title: "Audit log" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function AuditPage({ searchParams }: Props) {
+  const when = await viewerWhen();
   const actor = await requireActor("audit.view");
   const raw = await searchParams;
   const staff = isStaff(actor);
@@ -30,7 +31,7 @@ export default async function AuditPage({ searchParams }: Props) {
       <h1 id="audit-heading" className="text-2xl font-semibold">
         Audit log
       </h1>
-      <p className="mt-1 text-sm text-slate-600">{staff ? "Every customer." : `${actor.tenantName ?? "Your organisation"} only.`} Newest first; times in UTC.</p>
+      <p className="mt-1 text-sm text-slate-600">{staff ? "Every customer." : `${actor.tenantName ?? "Your organisation"} only.`} Newest first.</p>
       <AuditFilters values={Object.fromEntries(filters)} showTenant={staff} problems={parsed.ok ? undefined : parsed.fieldProblems} />
       {!parsed.ok ? (
         <div role="region" aria-label="Problems with the filters" data-testid="audit-problems" className="mt-4 rounded-md bg-red-50 p-3 text-sm text-red-900">
@@ -54,7 +55,7 @@ export default async function AuditPage({ searchParams }: Props) {
             {page?.events.map((e) => (
               <tr key={e.id} data-testid="audit-row">
                 <td className="px-3 py-2 text-slate-700 sm:whitespace-nowrap">
-                  <time dateTime={e.createdAt.toISOString()}>{formatWhen(e.createdAt)}</time>
+                  <time dateTime={e.createdAt.toISOString()}>{when(e.createdAt)}</time>
                 </td>
                 <td className="px-3 py-2 [overflow-wrap:anywhere]">
                   {e.sandboxName && e.targetId ? <SentenceWithLink sentence={e.sentence} name={e.sandboxName} href={`/sandboxes/${e.targetId}`} /> : e.sentence}

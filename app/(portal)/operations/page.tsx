@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
-import { formatDuration, formatWhen } from "@/lib/format";
+import { formatDuration, type WhenFormatter } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { ALERTS_SHOWN_DAYS, getOperationsOverview, type OperationsOverview, SERVER_PROBE_MS, SERVER_PROBE_REUSE_MS, succeededSince } from "@/lib/operations/queries";
 import { describeSizeUse, intakeOf, ofCapacity } from "@/lib/sandbox-servers/use";
 import { failuresToRetry, RETRY_BATCH, type FailuresToRetry } from "@/lib/operations/retry-failures";
@@ -15,6 +16,7 @@ const INTAKE_LABEL = { active: "Active", draining: "Draining", full: "Full: take
 const seconds = (s: number | null) => (s === null ? "—" : formatDuration(s * 1000));
 
 export default async function OperationsPage() {
+  const when = await viewerWhen();
   await requireActor("operations.view");
   const o = await getOperationsOverview();
   const toRetry = await failuresToRetry(o.now);
@@ -66,7 +68,7 @@ export default async function OperationsPage() {
                 <td className="px-3 py-2 font-mono text-xs">{w.id}</td>
                 <td className="px-3 py-2">{w.hostname} (pid {w.pid})</td>
                 <td className="px-3 py-2">{w.concurrency}</td>
-                <td className="px-3 py-2">{formatWhen(w.startedAt)}</td>
+                <td className="px-3 py-2">{when(w.startedAt)}</td>
                 <td className="px-3 py-2">{formatDuration(now - w.beatAt.getTime())} ago</td>
               </tr>
             ))}
@@ -99,8 +101,8 @@ export default async function OperationsPage() {
             {o.recentAlerts.map((a) => (
               <tr key={a.key} data-testid="alert-row">
                 <td className="px-3 py-2 whitespace-nowrap">
-                  {formatWhen(a.lastAt)}
-                  {a.clearedAt && <span className="block text-green-800">Over since {formatWhen(a.clearedAt)}</span>}
+                  {when(a.lastAt)}
+                  {a.clearedAt && <span className="block text-green-800">Over since {when(a.clearedAt)}</span>}
                 </td>
                 <td className="px-3 py-2">
                   {a.link ? (
@@ -112,7 +114,7 @@ export default async function OperationsPage() {
                   )}
                   <span className="block text-slate-700">{a.detail}</span>
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap">{formatWhen(a.firstAt)}</td>
+                <td className="px-3 py-2 whitespace-nowrap">{when(a.firstAt)}</td>
                 <td className="px-3 py-2">{a.occurrences}</td>
               </tr>
             ))}
@@ -130,7 +132,7 @@ export default async function OperationsPage() {
         ) : (
           <DataTable caption="Failed runs" className="mt-2" columns={["When", "Customer", "Sandbox", "Run", "Reason shown to the customer"]}>
             {o.recentFailures.map((r) => (
-              <FailedRunRow key={r.id} run={r} />
+              <FailedRunRow key={r.id} run={r} when={when} />
             ))}
           </DataTable>
         )}
@@ -165,11 +167,11 @@ function ServerRow({ server: s }: { server: OperationsOverview["servers"][number
   );
 }
 
-function FailedRunRow({ run: r }: { run: OperationsOverview["recentFailures"][number] }) {
+function FailedRunRow({ run: r, when }: { run: OperationsOverview["recentFailures"][number]; when: WhenFormatter }) {
   const since = succeededSince(r);
   return (
     <tr data-testid="failed-run">
-      <td className="px-3 py-2 whitespace-nowrap">{formatWhen(r.finishedAt)}</td>
+      <td className="px-3 py-2 whitespace-nowrap">{when(r.finishedAt)}</td>
       <td className="px-3 py-2">{r.sandbox.tenant.companyName}</td>
       <td className="px-3 py-2">{r.sandbox.name}</td>
       <td className="px-3 py-2">
@@ -179,7 +181,7 @@ function FailedRunRow({ run: r }: { run: OperationsOverview["recentFailures"][nu
       </td>
       <td className="px-3 py-2 text-slate-700">
         {r.error}
-        {since && <span className="block font-medium text-green-800">Succeeded since, {formatWhen(since)}.</span>}
+        {since && <span className="block font-medium text-green-800">Succeeded since, {when(since)}.</span>}
       </td>
     </tr>
   );

@@ -4,7 +4,7 @@ import { ArrivalMessage } from "@/components/arrival-message";
 import { KIND_LABEL } from "@/lib/sanitizer/options";
 import { orderedKind } from "@/lib/wizard/defaults";
 import { forbidden } from "next/navigation";
-import { formatWhen } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { StatusBadge } from "@/components/status-badge";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, hasPermission, isStaff } from "@/lib/auth/policy";
@@ -20,6 +20,7 @@ import { ORDER_DEFAULT_SORT, ORDER_SORTS, SANDBOX_FILTER_KEYS, orderListSchema }
 export const metadata: Metadata = { title: "Orders" };
 
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const when = await viewerWhen();
   const actor = await requireActor();
   const canSee = hasPermission(actor, "sandbox.order") || hasPermission(actor, "sandbox.orderForCustomer") || hasPermission(actor, "tenant.viewAll");
   if (!canSee) forbidden();
@@ -120,10 +121,10 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                   </td>
                   <td className="px-4 py-2 tabular-nums">{totalPlans(o.planCounts as Record<string, number>)}</td>
                   <td className="px-4 py-2">
-                    {formatWhen(o.createdAt)} by {o.orderedBy.name}
+                    {when(o.createdAt)} by {o.orderedBy.name}
                     {o.orderedOnBehalf && <span className="text-slate-600"> (for the customer)</span>}
                   </td>
-                  <td className="px-4 py-2">{formatWhen(o.confirmedAt)}</td>
+                  <td className="px-4 py-2">{when(o.confirmedAt)}</td>
                   <td className="px-4 py-2">
                     {canManageOrder(actor, o) && (
                       <Link href={`/orders/${o.id}`} className="text-brand-700 underline">

@@ -5,7 +5,8 @@ import { hasPermission, isStaff } from "@/lib/auth/policy";
 import { countDeletedSandboxes, listSandboxes } from "@/lib/sandboxes/queries";
 import { SANDBOX_DEFAULT_SORT, SANDBOX_FILTER_KEYS, SANDBOX_SORTS, sandboxListSchema } from "@/lib/sandboxes/list-schema";
 import { listHref, listState, pageLinks, sortParam, type RawSearchParams } from "@/lib/lists/schema";
-import { formatBytes, formatWhen } from "@/lib/format";
+import { formatBytes } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { StatusBadge } from "@/components/status-badge";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { Pager } from "@/components/list-filters";
@@ -18,6 +19,7 @@ export const metadata: Metadata = { title: "Sandboxes" };
 type Props = { searchParams: Promise<RawSearchParams> };
 
 export default async function SandboxesPage({ searchParams }: Props) {
+  const when = await viewerWhen();
   const actor = await requireActor("sandbox.view");
   const raw = await searchParams;
   const query = sandboxListSchema.parse(raw);
@@ -89,8 +91,8 @@ export default async function SandboxesPage({ searchParams }: Props) {
                   </td>
                   {staff && <td className="px-4 py-2">{s.tenant.companyName} ({s.tenant.customerId})</td>}
                   <td className="px-4 py-2"><StatusBadge status={s.shown} /></td>
-                  <td className="px-4 py-2">{formatWhen(s.snapshotAt)}</td>
-                  <td className="px-4 py-2">{formatWhen(s.lastRefreshedAt)}</td>
+                  <td className="px-4 py-2">{when(s.snapshotAt)}</td>
+                  <td className="px-4 py-2">{when(s.lastRefreshedAt)}</td>
                   <td className="px-4 py-2">{formatBytes(s.sizeBytes)}</td>
                   <td className="px-4 py-2">
                     {signInUrl ? (

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { requireActor } from "@/lib/auth/actor";
-import { formatWhen } from "@/lib/format";
+import type { WhenFormatter } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { MAX_ATTEMPTS } from "@/lib/webhooks/deliver";
 import { MAX_ENDPOINTS_PER_TENANT } from "@/lib/webhooks/mutations";
 import { listDeliveries, listEndpoints } from "@/lib/webhooks/queries";
@@ -12,14 +13,15 @@ export const metadata: Metadata = { title: "Webhooks" };
 
 type Delivery = Awaited<ReturnType<typeof listDeliveries>>[number];
 
-function deliveryState(d: Delivery): string {
+function deliveryState(d: Delivery, when: WhenFormatter): string {
   if (d.status === "DELIVERED") return `Delivered (HTTP ${d.responseStatus ?? "2xx"})`;
   if (d.status === "FAILED") return `Gave up after ${d.attempts} attempts`;
   if (d.attempts === 0) return "Sending";
-  return `Retrying at ${d.nextAttemptAt ? formatWhen(d.nextAttemptAt) : "once due"} (attempt ${d.attempts + 1} of ${MAX_ATTEMPTS})`;
+  return `Retrying at ${d.nextAttemptAt ? when(d.nextAttemptAt) : "once due"} (attempt ${d.attempts + 1} of ${MAX_ATTEMPTS})`;
 }
 
 export default async function WebhooksPage() {
+  const when = await viewerWhen();
   const actor = await requireActor("webhooks.manage");
   const [endpoints, deliveries] = await Promise.all([listEndpoints(actor), listDeliveries(actor)]);
   return (
@@ -59,7 +61,7 @@ export default async function WebhooksPage() {
                 <td className="px-3 py-2">{e.description || "—"}</td>
                 <td className="px-3 py-2 text-xs">{e.events.join(", ")}</td>
                 <td className="px-3 py-2">
-                  {formatWhen(e.createdAt)}
+                  {when(e.createdAt)}
                   {e.createdBy ? ` by ${e.createdBy.name}` : ""}
                 </td>
                 <td className="px-3 py-2">
@@ -86,10 +88,10 @@ export default async function WebhooksPage() {
                   {d.replayOfId ? " (sent again)" : ""}
                 </td>
                 <td className="break-all px-3 py-2 font-mono text-xs">{d.endpoint.url}</td>
-                <td className="px-3 py-2">{formatWhen(d.createdAt)}</td>
-                <td className="px-3 py-2">{deliveryState(d)}</td>
+                <td className="px-3 py-2">{when(d.createdAt)}</td>
+                <td className="px-3 py-2">{deliveryState(d, when)}</td>
                 <td className="px-3 py-2 text-sm">{d.status === "DELIVERED" ? "—" : (d.lastError ?? "—")}</td>
-                <td className="px-3 py-2">{d.status !== "PENDING" && <ReplayDeliveryButton id={d.id} event={d.eventType} url={d.endpoint.url} createdAt={formatWhen(d.createdAt)} />}</td>
+                <td className="px-3 py-2">{d.status !== "PENDING" && <ReplayDeliveryButton id={d.id} event={d.eventType} url={d.endpoint.url} createdAt={when(d.createdAt)} />}</td>
               </tr>
             ))}
           </DataTable>

@@ -14,7 +14,7 @@ import { API_SCOPES, SCOPE_LABEL } from "@/lib/api-tokens/scopes";
 import { ShownOnce } from "@/components/shown-once";
 import { useShownOnceSubmit } from "@/components/use-shown-once-submit";
 import { useRestoredDraft } from "@/components/draft-across-sign-in";
-import { formatWhen } from "@/lib/format";
+import { useWhen } from "@/components/time-zone";
 
 const EMPTY: NewTokenInput = { name: "", expiresInDays: 90, scopes: ["sandboxes:read"] };
 const lifetimeLabel = (days: number) => (days === 365 ? "1 year" : `${days} days`);
@@ -27,6 +27,7 @@ const KEPT_WORDS = "What you filled in was kept while you signed in again. Check
  * waits for the person (`ownerId`) to sign in again.
  */
 export function NewTokenForm({ ownerId }: { ownerId: string }) {
+  const when = useWhen();
   const form = useForm<NewTokenInput>({ resolver: zodResolver(newTokenSchema), defaultValues: EMPTY });
   const { register, formState } = form;
   const { errors } = formState;
@@ -61,7 +62,7 @@ export function NewTokenForm({ ownerId }: { ownerId: string }) {
       {made && (
         <ShownOnce
           heading={`“${made.name}” is ready`}
-          note={`Copy it now: it is shown only this once. It works until ${formatWhen(new Date(made.expiresAt))}.`}
+          note={`Copy it now: it is shown only this once. It works until ${when(new Date(made.expiresAt))}.`}
           value={made.token}
           testId="new-token"
         />

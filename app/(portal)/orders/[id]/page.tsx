@@ -5,7 +5,7 @@ import { BackLink } from "@/components/back-link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant } from "@/lib/auth/policy";
-import { formatWhen } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { getManagedOrder } from "@/lib/orders/changes";
 import { isOpenOrder } from "@/lib/orders/policy";
 import { EMPTY_PLAN_COUNTS, totalPlans, type PlanCounts } from "@/lib/orders/schema";
@@ -24,6 +24,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 /** One order: its facts and note; while its setup is not confirmed, changing and cancelling it. */
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
+  const when = await viewerWhen();
   const actor = await requireActor();
   const order = await getManagedOrder(actor, (await params).id);
   if (!order) notFound();
@@ -39,7 +40,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
       </div>
       <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-3">
         <Fact label="Customer" value={`${order.tenant.companyName} (${order.tenant.customerId})`} />
-        <Fact label="Ordered" value={`${formatWhen(order.createdAt)} by ${order.orderedBy.name}${order.orderedOnBehalf ? " for the customer" : ""}`} />
+        <Fact label="Ordered" value={`${when(order.createdAt)} by ${order.orderedBy.name}${order.orderedOnBehalf ? " for the customer" : ""}`} />
         <Fact label={`User plans (${totalPlans(planCounts)})`} value={plans || "None"} />
         <Fact label="Kind ordered" value={`${KIND_LABEL[orderedKind(order.orderedKind)]}${open ? " (the setup may change it)" : ""}`} />
         <div className="sm:col-span-3" data-testid="order-note">

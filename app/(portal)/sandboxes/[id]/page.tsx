@@ -7,7 +7,7 @@ import { requireActor } from "@/lib/auth/actor";
 import { canActOnTenant, isStaff } from "@/lib/auth/policy";
 import { getLatestReport, getProgressSnapshot, getRunReport, getSandboxForActor, keptTaskNames, listRuns, sandboxNameForActor } from "@/lib/sandboxes/queries";
 import { StatusBadge } from "@/components/status-badge";
-import { formatWhen } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { nextRegularRefresh } from "@/lib/sandboxes/regular-refresh";
 import { OpenSandboxLink } from "@/components/open-sandbox-link";
 import { DangerSection } from "@/components/danger-section";
@@ -45,6 +45,7 @@ function historyPage(param: string | string[] | undefined): number {
 }
 
 export default async function SandboxPage({ params, searchParams }: Props) {
+  const when = await viewerWhen();
   const actor = await requireActor("sandbox.view");
   const { id } = await params;
   const { run: runParam, history: historyParam } = await searchParams;
@@ -207,7 +208,7 @@ export default async function SandboxPage({ params, searchParams }: Props) {
               <AutoRefreshForm
                 sandboxId={sandbox.id}
                 day={sandbox.autoRefreshDay}
-                next={sandbox.autoRefreshDay === null ? null : formatWhen(nextRegularRefresh(sandbox.autoRefreshDay))}
+                next={sandbox.autoRefreshDay === null ? null : when(nextRegularRefresh(sandbox.autoRefreshDay))}
               />
             </div>
           )}

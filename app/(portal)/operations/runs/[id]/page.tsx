@@ -3,7 +3,8 @@ import Link from "next/link";
 import { BackLink } from "@/components/back-link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/actor";
-import { formatBytes, formatWhen } from "@/lib/format";
+import { formatBytes } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { getRunForOperators } from "@/lib/operations/queries";
 import { shownRunStatus, wasCancelled } from "@/lib/jobs/failure";
 
@@ -11,6 +12,7 @@ export const metadata: Metadata = { title: "Run details" };
 
 /** A run as operators see it: everything the customer sees, plus the technical cause of a failure. */
 export default async function RunDetailsPage({ params }: { params: Promise<{ id: string }> }) {
+  const when = await viewerWhen();
   await requireActor("operations.view");
   const run = await getRunForOperators((await params).id);
   if (!run) notFound();
@@ -20,14 +22,14 @@ export default async function RunDetailsPage({ params }: { params: Promise<{ id:
     // A run its customer cancelled or stopped ends FAILED in the database, and is shown as everywhere else: cancelled.
     ["Status", shownRunStatus(run).toLowerCase()],
     ["Requested by", run.requestedBy ? `${run.requestedBy.name} (${run.requestedBy.email})` : "the system (regular refresh or operator CLI)"],
-    ["Queued", formatWhen(run.createdAt)],
-    ["Started", formatWhen(run.startedAt)],
-    ["Finished", formatWhen(run.finishedAt)],
+    ["Queued", when(run.createdAt)],
+    ["Started", when(run.startedAt)],
+    ["Finished", when(run.finishedAt)],
     ["Attempts", String(run.attempts)],
     ["Worker", run.workerId ?? "—"],
-    ["Last heartbeat", formatWhen(run.heartbeatAt)],
+    ["Last heartbeat", when(run.heartbeatAt)],
     // Set while recovery waits for the sandbox server to drop the lost run's half-made copy.
-    ...(run.lostAt ? ([["Worker found lost", formatWhen(run.lostAt)]] as [string, string][]) : []),
+    ...(run.lostAt ? ([["Worker found lost", when(run.lostAt)]] as [string, string][]) : []),
     // The copy's expected size, held against its sandbox server's size cap while it ran.
     ...(run.reservedBytes !== null ? ([[run.finishedAt ? "Room it reserved while it ran" : "Room reserved on its sandbox server", formatBytes(run.reservedBytes)]] as [string, string][]) : []),
     // What an attempt asked for and was refused: the next attempt asks for at least as much.

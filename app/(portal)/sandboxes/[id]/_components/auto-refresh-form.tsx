@@ -9,13 +9,14 @@ import { setAutoRefreshAction } from "@/lib/sandboxes/actions";
 import { autoRefreshSchema } from "@/lib/sandboxes/schema";
 import { callAction } from "@/lib/actions/call-action";
 import { SubmitButton } from "@/components/submit-button";
-import { formatWhen } from "@/lib/format";
+import { useWhen } from "@/components/time-zone";
 
 type Values = z.input<typeof autoRefreshSchema>;
 const DAYS = Array.from({ length: 28 }, (_, i) => i + 1);
 
 /** The optional regular refresh: a day of the month (1–28) or none. `next`: when it next runs, in words (the page's). */
 export function AutoRefreshForm({ sandboxId, day, next }: { sandboxId: string; day: number | null; next: string | null }) {
+  const when = useWhen();
   const router = useRouter();
   const id = useId();
   const [status, setStatus] = useState<string | null>(null);
@@ -34,7 +35,7 @@ export function AutoRefreshForm({ sandboxId, day, next }: { sandboxId: string; d
       setStatus(result.message);
       return;
     }
-    setStatus(result.data.day === null ? "Regular refresh turned off." : `Saved: refreshed on day ${result.data.day} of every month, next from ${formatWhen(result.data.next)}.`);
+    setStatus(result.data.day === null ? "Regular refresh turned off." : `Saved: refreshed on day ${result.data.day} of every month, next from ${when(result.data.next)}.`);
     router.refresh();
   });
 

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { getChecklist, type ChecklistSandbox } from "@/lib/checklist/queries";
 import { describeScheduledTasks } from "@/lib/checklist/task-words";
-import { formatWhen } from "@/lib/format";
+import type { WhenFormatter } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import { FixButton, TickBox } from "./checklist-controls";
 import { log } from "@/lib/observability/log";
 import { TooLargeToRead } from "@/lib/crm/whole-table-bounds";
@@ -9,6 +10,7 @@ import { AppError } from "@/lib/errors";
 
 /** The best-practices checklist, read live from the sandbox database on every render. */
 export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox; canFix: boolean }) {
+  const when = await viewerWhen();
   let state;
   try {
     state = await getChecklist(sandbox);
@@ -95,24 +97,24 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
           {state.sandboxApps.length > 0 && ` Already authorized in the sandbox: ${state.sandboxApps.join(", ")}.`}
         </p>
         <TickBox sandboxId={id} item="apps-signed-up-again" ticked={Boolean(tick("apps-signed-up-again"))} disabled={!canFix}>
-          {tickLabel("The apps we need are signed up again and their partners asked", tick("apps-signed-up-again"))}
+          {tickLabel("The apps we need are signed up again and their partners asked", tick("apps-signed-up-again"), when)}
         </TickBox>
       </Item>
 
       <Item title="Reminders" ok={tick("not-a-backup") && tick("dead-end") ? true : null} testId="check-reminders">
         <TickBox sandboxId={id} item="not-a-backup" ticked={Boolean(tick("not-a-backup"))} disabled={!canFix}>
-          {tickLabel("The sandbox is not a backup: it is overwritten on refresh and deleted with the sandbox", tick("not-a-backup"))}
+          {tickLabel("The sandbox is not a backup: it is overwritten on refresh and deleted with the sandbox", tick("not-a-backup"), when)}
         </TickBox>
         <TickBox sandboxId={id} item="dead-end" ticked={Boolean(tick("dead-end"))} disabled={!canFix}>
-          {tickLabel("The sandbox is a dead end: nothing in it is ever copied back to production", tick("dead-end"))}
+          {tickLabel("The sandbox is a dead end: nothing in it is ever copied back to production", tick("dead-end"), when)}
         </TickBox>
       </Item>
     </ChecklistFrame>
   );
 }
 
-function tickLabel(text: string, tick: { at: Date; by: string | null } | undefined): string {
-  return tick ? `${text} (ticked by ${tick.by ?? "a former user"}, ${formatWhen(tick.at)})` : text;
+function tickLabel(text: string, tick: { at: Date; by: string | null } | undefined, when: WhenFormatter): string {
+  return tick ? `${text} (ticked by ${tick.by ?? "a former user"}, ${when(tick.at)})` : text;
 }
 
 function ChecklistFrame({ children }: { children: ReactNode }) {

@@ -1,4 +1,5 @@
-import { formatDuration, formatWhen } from "@/lib/format";
+import { formatDuration } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import Link from "next/link";
 import type { listRuns } from "@/lib/sandboxes/queries";
 import { OptionsSummary } from "./options-summary";
@@ -13,7 +14,8 @@ const RESULT: Record<string, string> = { QUEUED: "Queued", RUNNING: "Running", S
 type HistoryPage = Awaited<ReturnType<typeof listRuns>>;
 
 /** Every run, a page at a time: who, when, with which options, how long, and how it ended. */
-export function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: { sandboxId: string; history: HistoryPage; shownReportRunId: string | null; taskNames: ReadonlyMap<number, string> }) {
+export async function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: { sandboxId: string; history: HistoryPage; shownReportRunId: string | null; taskNames: ReadonlyMap<number, string> }) {
+  const when = await viewerWhen();
   const { runs, total, page, pages } = history;
   const pageHref = (to: number) => `/sandboxes/${sandboxId}${to === 1 ? "" : `?history=${to}`}#history-heading`;
   return (
@@ -27,7 +29,7 @@ export function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: 
         <DataTable caption="Runs of this sandbox" className="mt-2" columns={["Requested", "What", "By", "Options", "Duration", "Result"]}>
           {runs.map((run) => (
             <tr key={run.id} data-testid="run-row">
-              <td className="px-3 py-2 whitespace-nowrap">{formatWhen(run.createdAt)}</td>
+              <td className="px-3 py-2 whitespace-nowrap">{when(run.createdAt)}</td>
               <td className="px-3 py-2">{KIND[run.kind] ?? run.kind}</td>
               <td className="px-3 py-2">{run.requestedBy?.name ?? (run.kind === "REFRESH" ? "Regular refresh" : "—")}</td>
               <td className="px-3 py-2">{run.kind === "DELETE" ? "—" : <OptionsSummary options={run.options} taskNames={taskNames} />}</td>
@@ -42,7 +44,7 @@ export function RunHistory({ sandboxId, history, shownReportRunId, taskNames }: 
                 {run.status === "SUCCEEDED" && run.kind !== "DELETE" && run.id !== shownReportRunId && !run.reportDroppedAt && (
                   <p className="mt-0.5">
                     <Link href={`/sandboxes/${sandboxId}?run=${run.id}#report-heading`} className="text-brand-700 underline">
-                      Show report<span className="sr-only"> of the {(KIND[run.kind] ?? run.kind).toLowerCase()} requested {formatWhen(run.createdAt)}</span>
+                      Show report<span className="sr-only"> of the {(KIND[run.kind] ?? run.kind).toLowerCase()} requested {when(run.createdAt)}</span>
                     </Link>
                   </p>
                 )}

@@ -1,4 +1,5 @@
-import { formatBytes, formatDuration, formatWhen } from "@/lib/format";
+import { formatBytes, formatDuration } from "@/lib/format";
+import { viewerWhen } from "@/lib/viewer-time-zone";
 import type { SanitizationReport as Report } from "@/lib/sanitizer/report";
 import { changeLabel } from "@/lib/sanitizer/rule-reports";
 import { OptionsSummary } from "./options-summary";
@@ -6,7 +7,8 @@ import { OptionsSummary } from "./options-summary";
 const number = new Intl.NumberFormat("en-GB");
 
 /** The report of one run, "all steps": every rule with what it changed and how it was checked. */
-export function SanitizationReport({ sandboxId, runId, report, finishedAt }: { sandboxId: string; runId: string; report: Report; finishedAt: Date | null }) {
+export async function SanitizationReport({ sandboxId, runId, report, finishedAt }: { sandboxId: string; runId: string; report: Report; finishedAt: Date | null }) {
+  const when = await viewerWhen();
   const href = (format: "json" | "csv") => `/api/sandboxes/${sandboxId}/runs/${runId}/report?format=${format}`;
   const checks = report.rules.flatMap((r) => r.checks);
   const checkCount = checks.length;
@@ -29,7 +31,7 @@ export function SanitizationReport({ sandboxId, runId, report, finishedAt }: { s
       <div className="mt-3 grid gap-4 sm:grid-cols-2">
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm">
           <dt className="text-slate-600">Production snapshot</dt>
-          <dd>{formatWhen(report.snapshotAt)}</dd>
+          <dd>{when(report.snapshotAt)}</dd>
           <dt className="text-slate-600">Copied from</dt>
           <dd>{report.sourceCustomerId}</dd>
           <dt className="text-slate-600">Sandbox key</dt>
@@ -38,7 +40,7 @@ export function SanitizationReport({ sandboxId, runId, report, finishedAt }: { s
           <dt className="text-slate-600">Copy and checks took</dt>
           <dd>{formatDuration(report.durationMs)}</dd>
           <dt className="text-slate-600">Finished</dt>
-          <dd>{formatWhen(finishedAt)}</dd>
+          <dd>{when(finishedAt)}</dd>
           <dt className="text-slate-600">Checks</dt>
           <dd>{failedChecks === 0 ? "all passed" : `${failedChecks} failed`}</dd>
         </dl>

@@ -2,7 +2,7 @@
 
 import { useWatch } from "react-hook-form";
 import { cronToWords } from "@/lib/wizard/cron-words";
-import { formatWhen } from "@/lib/format";
+import { useWhen } from "@/components/time-zone";
 import { secondaryButton, type StepProps } from "./step-props";
 import { lookupTable } from "@/lib/lookup-table";
 
@@ -17,6 +17,7 @@ function inSandbox(keep: boolean, onInProduction: boolean) {
 
 /** Step 3: every scheduled task is off in the sandbox unless kept here. */
 export function StepTasks({ form, data }: StepProps) {
+  const when = useWhen();
   const kept = new Set(useWatch({ control: form.control, name: "keepEnabledTaskIds" }) ?? []);
   const error = form.formState.errors.keepEnabledTaskIds?.message ?? form.formState.errors.keepEnabledTaskIds?.root?.message;
   const set = (ids: number[]) => {
@@ -75,7 +76,7 @@ export function StepTasks({ form, data }: StepProps) {
                     {cronToWords(t.schedule)} <span className="font-mono text-xs text-slate-600">({t.schedule})</span>
                   </td>
                   <td className="px-3 py-1.5">{t.enabled ? "Yes" : "No"}</td>
-                  <td className="px-3 py-1.5">{formatWhen(t.lastRunAt, "Never")}</td>
+                  <td className="px-3 py-1.5">{when(t.lastRunAt, "Never")}</td>
                   <td className="px-3 py-1.5">{inSandbox(kept.has(t.id), t.enabled)}</td>
                 </tr>
               ))}
