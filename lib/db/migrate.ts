@@ -7,9 +7,9 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
 import type { MigrationDirectory, MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { NO_SCHEMA_FILTERS, openPgEngine } from "./wasm-schema-engine";
+import { withSessionLock } from "./session-lock";
 
 export const MIGRATION_LOCKFILE = "migration_lock.toml";
 export const MIGRATION_FILE = "migration.sql";
@@ -81,24 +81,11 @@ export async function readMigrations(baseDir: string): Promise<MigrationList> {
 const MIGRATION_LOCK_KEY = 0x536278506f72746cn;
 
 /**
- * Runs `work` while holding a PostgreSQL session advisory lock on a connection of its
- * own, so that concurrent deployers (two app instances starting, a test run and a
- * developer) apply migrations one after another; the later ones then find nothing to
- * apply. The engine's own lock already covers most of this, but it sits on the
- * adapter's pooled connection; this one's lifetime is ours to see. The lock dies with
- * the connection, so a crashed deployer never leaves it held.
+ * Runs `work` while holding our migration lock, so that concurrent deployers (two app
+ * instances starting, a test run and a developer) apply migrations one after another; the
+ * later ones then find nothing to apply. The engine's own lock already covers most of this,
+ * but it sits on the adapter's pooled connection (session-lock.ts).
  */
 async function withMigrationLock<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
-    try {
-      return await work();
-    } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()]);
-    }
-  } finally {
-    await client.end();
-  }
+  return withSessionLock(databaseUrl, MIGRATION_LOCK_KEY, work);
 }

@@ -5,6 +5,7 @@
  */
 import PgBoss from "pg-boss";
 import { log } from "../observability/log";
+import { withSessionLock } from "../db/session-lock";
 
 export const RUN_QUEUE = "sandbox-run";
 export const SCHEDULE_QUEUE = "sandbox-auto-refresh";
@@ -86,31 +87,45 @@ export function getBoss(): Promise<PgBoss> {
   return starting;
 }
 
-async function startBoss(): Promise<PgBoss> {
+/**
+ * Our own advisory-lock key for setting the queue up ("SbxQueue"), not pg-boss's: pg-boss creates
+ * its schema under a lock of its own, but not a queue's table. Two processes creating one queue at
+ * once (a deploy's workers and web servers started together, on a fresh database or on one whose
+ * new version adds a queue) deadlocked in pg-boss's create_queue, and every process but one failed
+ * to start.
+ */
+const QUEUE_SETUP_LOCK_KEY = 0x5362785175657565n;
+
+/** A new pg-boss instance, started, with our queues created: exported for the test of processes starting at once. */
+export async function startBoss(): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 4 });
   // As `err`: pg-boss hands a failed fetch over as a plain object, which merged into the line passed the
   // filter that masks what drivers put in errors (lib/observability/log.ts).
   boss.on("error", (error) => log.error({ err: error }, "job queue error"));
   try {
-    await boss.start();
-    // Recovery from dead workers is ours (lib/worker/recovery.ts): pg-boss must not run a job twice.
-    // Nor end one early: at a job's expiry it stops waiting for the handler. Updated as well as
-    // created: a queue made with an earlier expiry keeps it otherwise.
-    const runQueue = { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: RUN_JOB_EXPIRY_SECONDS };
-    await boss.createQueue(RUN_QUEUE, runQueue);
-    await boss.updateQueue(RUN_QUEUE, runQueue);
-    await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
-    await boss.createQueue(SIZES_QUEUE, { name: SIZES_QUEUE, retryLimit: 0, expireInSeconds: 600 });
-    await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
-    // A mail server down for a moment: tried again, a minute apart; a link older than its half hour is not worth sending.
-    await boss.createQueue(PASSWORD_RESET_QUEUE, { name: PASSWORD_RESET_QUEUE, retryLimit: 3, retryDelay: 60, expireInSeconds: 120, retentionSeconds: 1_800 });
-    await boss.createQueue(MAIL_RETRY_QUEUE, { name: MAIL_RETRY_QUEUE, retryLimit: MAIL_RETRY_LIMIT, retryDelay: 60, retryBackoff: true, expireInSeconds: 120 });
+    await withSessionLock(process.env.DATABASE_URL!, QUEUE_SETUP_LOCK_KEY, () => setUpQueues(boss));
     return boss;
   } catch (error) {
     // Half started (its pool open, its timers set): stopped, so the next start begins afresh.
     await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
     throw error;
   }
+}
+
+async function setUpQueues(boss: PgBoss): Promise<void> {
+  await boss.start();
+  // Recovery from dead workers is ours (lib/worker/recovery.ts): pg-boss must not run a job twice.
+  // Nor end one early: at a job's expiry it stops waiting for the handler. Updated as well as
+  // created: a queue made with an earlier expiry keeps it otherwise.
+  const runQueue = { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: RUN_JOB_EXPIRY_SECONDS };
+  await boss.createQueue(RUN_QUEUE, runQueue);
+  await boss.updateQueue(RUN_QUEUE, runQueue);
+  await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
+  await boss.createQueue(SIZES_QUEUE, { name: SIZES_QUEUE, retryLimit: 0, expireInSeconds: 600 });
+  await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
+  // A mail server down for a moment: tried again, a minute apart; a link older than its half hour is not worth sending.
+  await boss.createQueue(PASSWORD_RESET_QUEUE, { name: PASSWORD_RESET_QUEUE, retryLimit: 3, retryDelay: 60, expireInSeconds: 120, retentionSeconds: 1_800 });
+  await boss.createQueue(MAIL_RETRY_QUEUE, { name: MAIL_RETRY_QUEUE, retryLimit: MAIL_RETRY_LIMIT, retryDelay: 60, retryBackoff: true, expireInSeconds: 120 });
 }
 
 export async function stopBoss(): Promise<void> {
