@@ -1,6 +1,13 @@
+import { cp, readdir, rm } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
+import { createTestDatabase, testServerAdminUrl } from "../testing/pg";
+import { makeTempDir } from "../testing/temp-dir";
 import { oneOffQuery } from "./one-off-query";
+import { applyMigrations } from "./migrate";
+import { closeToPublic } from "./sandbox-role";
+import { databaseNameOf } from "./urls";
 
 usePortalDatabase();
 
@@ -8,7 +15,7 @@ const { bootstrap } = await import("../startup/bootstrap");
 const { startWorker } = await import("../worker/worker");
 const { enqueueRun, RUN_QUEUE, stopBoss } = await import("../jobs/queue");
 const { readiness } = await import("../observability/readiness");
-const { SCHEMA_VERSION_ENV } = await import("./schema-version");
+const { FIRST_MIGRATION_NOTICED, SCHEMA_VERSION_ENV } = await import("./schema-version");
 
 afterAll(() => stopBoss());
 
@@ -43,6 +50,41 @@ describe("a database migrated by a newer version of the portal", () => {
       expect(jobs).toEqual([{ state: "created" }]);
     } finally {
       await worker.stop();
+    }
+  }, 60_000);
+});
+
+describe("a database last run by a version that cannot notice a newer one", () => {
+  it("is not migrated while that version's workers beat: every newer worker did their runs' follow-ups again", async () => {
+    const url = await createTestDatabase("blind");
+    await closeToPublic(testServerAdminUrl(), databaseNameOf(url));
+    const older = await makeTempDir("blind-migrations-");
+    await cp(path.resolve("prisma/migrations"), older, { recursive: true });
+    for (const name of await readdir(older)) if (/^\d{14}_/.test(name) && name >= FIRST_MIGRATION_NOTICED) await rm(path.join(older, name), { recursive: true });
+    await applyMigrations(url, older);
+    const newest = async () => (await oneOffQuery<{ name: string }>(url, `SELECT max(migration_name) AS name FROM _prisma_migrations`))[0]!.name;
+    const before = await newest();
+    const beat = (secondsAgo: number) =>
+      oneOffQuery(url, `INSERT INTO "WorkerHeartbeat" (id, hostname, pid, concurrency, "beatAt") VALUES ('old', 'old-host', 4242, 1, (now() AT TIME ZONE 'UTC') - make_interval(secs => $1))
+        ON CONFLICT (id) DO UPDATE SET "beatAt" = EXCLUDED."beatAt"`, [secondsAgo]);
+    const portalUrl = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = url;
+    try {
+      await beat(5);
+      await expect(bootstrap()).rejects.toThrow(
+        `Workers of an older version of the portal are running against this database (old-host pid 4242), a version that cannot notice a newer one migrating it (its newest migration is ${before}): stop every process of the older version, web servers and workers, then start this one. Nothing was migrated.`,
+      );
+      expect(await newest()).toBe(before);
+
+      // Its workers stopped (no beat for over a minute): migrated.
+      await beat(90);
+      await bootstrap();
+      expect(await newest()).toBe(process.env[SCHEMA_VERSION_ENV]);
+      // From then on its versions notice a newer one themselves (above): a live worker holds nothing back.
+      await beat(5);
+      await bootstrap();
+    } finally {
+      process.env.DATABASE_URL = portalUrl;
     }
   }, 60_000);
 });
