@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { db } from "../lib/db/portal";
 import { quoteIdent, withDatabase } from "../lib/db/urls";
 import { oneOffQuery } from "../lib/db/one-off-query";
+import { withSessionLock } from "../lib/db/session-lock";
 import { closeToPublic } from "../lib/db/sandbox-role";
 import { hashPassword } from "../lib/auth/password";
 import { isStaff } from "../lib/auth/policy";
@@ -54,8 +55,20 @@ function launchersEmbeddedDatabase(): boolean {
   return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
 }
 
+/**
+ * Our own advisory-lock key for seeding ("SbxSeed!"): instances started at once with
+ * SEED_DEMO_DATA=true each found no demo tenant, each dropped and made its production
+ * database, and all but one failed ("crm_cust10001_production already exists"), so did
+ * their starts. One seeds; the others then find it done.
+ */
+const SEED_LOCK_KEY = 0x5362785365656421n;
+
 /** `embedded`: the database is the launcher's own embedded server (no DATABASE_URL). */
-export async function seedDemoData({ log, embedded }: { log: Log; embedded: boolean }): Promise<void> {
+export async function seedDemoData(options: { log: Log; embedded: boolean }): Promise<void> {
+  await withSessionLock(process.env.DATABASE_URL!, SEED_LOCK_KEY, () => seedOnce(options));
+}
+
+async function seedOnce({ log, embedded }: { log: Log; embedded: boolean }): Promise<void> {
   await refuseAPortalInUse(embedded);
   const serverUrl = withDatabase(process.env.DATABASE_URL!, "postgres");
   for (const tenant of DEMO_TENANTS) {

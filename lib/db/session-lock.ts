@@ -1,7 +1,8 @@
 /**
  * Set-up work on the portal database that processes starting at once (a deploy's web
  * servers and workers, all against one database) must take turns at: applying migrations
- * (lib/db/migrate.ts), creating the job queue's tables (lib/jobs/queue.ts).
+ * (lib/db/migrate.ts), creating the job queue's tables (lib/jobs/queue.ts), seeding the demo
+ * data (scripts/seed.ts).
  */
 import { endOrCut, openClient } from "./client";
 
