@@ -5,15 +5,20 @@
  * invisible characters inside a word (a soft hyphen or a zero-width space in
  * "Han\u00ADsen") each hid a production name from the scrubber and from the check alike.
  * Both read text through this. Text with none of them, nearly all, is returned as it is.
+ *
+ * Of full-width ASCII only letters, digits and what addresses and phone numbers are made
+ * of (＋ － ． ＠ ＿) are read as ASCII: Chinese and Japanese write their punctuation
+ * full-width ("，" "：" "（" "！"), and text that had a name replaced came back with every
+ * "，" made ",".
  */
 
 /** Any character that plainText may change: one test spares the rest of the text. */
-const DISGUISED = /[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff\uff01-\uff5e]/;
+const DISGUISED = /[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]/;
 /** Invisible characters between two letters: a word the eye reads whole. */
 const INVISIBLE_IN_WORD = /(?<=\p{L}\p{M}*)[\u00ad\u200b-\u200d\u2060\ufeff]+(?=\p{L})/gu;
 
-/** Full-width ASCII ("Ｈ", "２"), which sits 0xfee0 above the ASCII it shows. */
-const FULL_WIDTH = /[\uff01-\uff5e]/g;
+/** Full-width ASCII letters and digits ("Ｈ", "２") and ＋ － ． ＠ ＿, which sit 0xfee0 above the ASCII they show. */
+const FULL_WIDTH = /[\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]/g;
 const FULL_WIDTH_OFFSET = 0xfee0;
 
 export function plainText(text: string): string {

@@ -202,6 +202,14 @@ describe("Scrubber", () => {
     expect(scrubber.scrub("Møte\u00a0i\u00a0morgen \u200b ok")).toBe("Møte\u00a0i\u00a0morgen \u200b ok");
   });
 
+  it("keeps the full-width punctuation of Chinese and Japanese text it replaces a name in, and still reads full-width letters and digits as ASCII", () => {
+    const { p, scrub } = setUp();
+    const hansen = p.nameWord("hansen");
+    expect(scrub("Hansen 先生，您好！请确认（报价）：谢谢。")).toBe(`${hansen} 先生，您好！请确认（报价）：谢谢。`);
+    // Letters, digits and what phone numbers and addresses are made of are read as their ASCII.
+    expect(scrub("\uff28\uff41\uff4e\uff53\uff45\uff4e 様，\uff0b\uff14\uff17 \uff12\uff12 \uff13\uff13 \uff14\uff14 \uff15\uff15")).toBe(`${hansen} 様，${p.phone("+47 22 33 44 55")}`);
+  });
+
   it("replaces a company named without its legal form or with its words joined as file names join them, and its street address, so that the check finds none", () => {
     const raw = { ...RAW, companies: [...RAW.companies, "Fjordkraft Solutions AS", "Data AS"], addresses: ["Storgata 12", "Bryggen"] };
     const values = productionValues(raw);
