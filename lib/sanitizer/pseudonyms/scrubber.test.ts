@@ -41,6 +41,16 @@ describe("Scrubber", () => {
     expect(scrub("Kari Hansen wrote")).toBe(`${p.personName("Kari Hansen")} wrote`);
   });
 
+  it("gives a name in a script without case its pseudonym as the pseudonym is written, not lower-cased", () => {
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, "สมชาย", "太郎"], lastNames: [...RAW.lastNames, "ใจดี", "田中"], fullNames: [...RAW.fullNames, "สมชาย ใจดี", "田中 太郎"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrub = (text: string) => new Scrubber(p, values, raw).scrub(text);
+    expect(scrub("สมชาย ใจดี โทรมา")).toBe(`${p.personName("สมชาย ใจดี")} โทรมา`);
+    expect(scrub("田中 太郎 様")).toBe(`${p.personName("田中 太郎")} 様`);
+    expect(p.personName("田中 太郎")).not.toBe(p.personName("田中 太郎").toLowerCase());
+  });
+
   it("replaces possessives and keeps their ending", () => {
     const { p, scrub } = setUp();
     const hansen = p.nameWord("hansen");

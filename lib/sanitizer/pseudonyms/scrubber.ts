@@ -297,9 +297,14 @@ function tooManyWords(what: string): SanitizationError {
   return cannotPseudonymise(`One of production's ${what} has more than ${MAX_PHRASE_WORDS} words: too long to pseudonymise`);
 }
 
-/** The replacement in the case the text wrote the name in: "HANSEN" → "BERG", "hansen" → "berg". */
+/**
+ * The replacement in the case the text wrote the name in: "HANSEN" → "BERG", "hansen" →
+ * "berg"; a name in a script without case ("สมชาย", "王伟") gives none, and the pseudonym
+ * keeps its own (it was lower-cased, as if the text had written the name so).
+ */
 function inCaseOf(matched: string, replacement: string): string {
-  if (matched === matched.toUpperCase() && matched !== matched.toLowerCase()) return replacement.toUpperCase();
-  if (matched === matched.toLowerCase()) return replacement.toLowerCase();
+  const lower = matched.toLowerCase();
+  if (matched === matched.toUpperCase()) return matched !== lower ? replacement.toUpperCase() : replacement;
+  if (matched === lower) return replacement.toLowerCase();
   return replacement;
 }
