@@ -67,6 +67,16 @@ describe("Scrubber", () => {
     expect(new ProductionValueFinder(productionValues(RAW)).find(scrubbed, "free-text")).toBeNull();
   });
 
+  it("replaces a name written against the letters of a script of another kind, as Japanese and Korean attach their honorifics and particles, and keeps its digits", () => {
+    const { p, scrub } = setUp();
+    const hansen = p.nameWord("hansen");
+    expect(scrub("Hansen様より、Hansenさん、Hansen님이 hansen85さん")).toBe(`${hansen}様より、${hansen}さん、${hansen}님이 ${hansen.toLowerCase()}85さん`);
+    expect(scrub("Kari Hansen様")).toBe(`${p.personName("Kari Hansen")}様`);
+    // A name inside a word of its own script is still another word.
+    expect(scrub("Hansenbyen様")).toBe("Hansenbyen様");
+    expect(new ProductionValueFinder(productionValues(RAW)).find("Hansen様より", "free-text")).toBe("a person's name");
+  });
+
   it("leaves names inside other words alone", () => {
     const { scrub } = setUp();
     expect(scrub("Meeting in Bergen, then Kariba and Olavsen")).toBe("Meeting in Bergen, then Kariba and Olavsen");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WORD } from "./values";
-import { WordFilter, WordScanner, wordHash } from "./word-scan";
+import { WordFilter, WordKind, WordScanner, wordHash } from "./word-scan";
 
 function scanned(text: string) {
   const out: { word: string; hashMatches: boolean; stemHashMatches: boolean }[] = [];
@@ -57,6 +57,25 @@ describe("WordScanner", () => {
     plain.next();
     plain.next();
     expect(plain.wordAt(0, 4)).toBe("kari");
+  });
+});
+
+describe("WordScanner over scripts written without spaces", () => {
+  it("ends a word where its script changes kind: Latin and digits, the scripts written without spaces, Hangul", () => {
+    const kinds = (text: string) => {
+      const out: [string, number][] = [];
+      const scan = WordScanner.of(text);
+      while (scan.next()) out.push([scan.word(), scan.kind]);
+      return out;
+    };
+    const { Spaced, Unspaced, Attaching } = WordKind;
+    expect(kinds("Hansen様より、王伟2024年 김민수님이 Hansen님")).toEqual([
+      ["hansen", Spaced], ["様より", Unspaced], ["王伟", Unspaced], ["2024", Spaced], ["年", Unspaced], ["김민수님이", Attaching], ["hansen", Spaced], ["님", Attaching],
+    ]);
+    // Kana with kanji and the prolonged sound mark, Thai with its marks, and an astral Han character (𠮷) are one word each.
+    expect(kinds("𠮷田さんのコーヒー คุณสมชายที่นี่ ok")).toEqual([["𠮷田さんのコーヒー", Unspaced], ["คุณสมชายที่นี่", Unspaced], ["ok", Spaced]]);
+    // Their hashes are their strings' still.
+    for (const w of scanned("Hansen様 𠮷田さん 김민수님이")) expect(w.hashMatches && w.stemHashMatches).toBe(true);
   });
 });
 

@@ -1,37 +1,72 @@
 /**
- * The words of a text as WORD finds them (runs of letters, marks and digits), walked
+ * The words of a text as WORD finds them (runs of letters, marks and digits), cut where
+ * their script changes kind (below), walked
  * one by one without building a string per word. The scrubber and the verifier look at
  * every word of every free-text value of a copy (tens of millions of words), and
  * almost none of them is a name: each word's lower-cased hash is checked against a
  * bit set of the names first (WordFilter), and only a possible name becomes a string
  * to look up. A Unicode regex with a string per word was most of a pseudonymised
  * copy's time.
+ *
+ * A run of letters is cut where its script changes kind (WordKind): Chinese, Japanese,
+ * Thai, Lao, Khmer and Myanmar are written without spaces between words, and Korean
+ * attaches particles to a name ("김민수님이"); text glues them to Latin letters and
+ * digits ("Hansen様", "王伟2024年"). Read as one word with them, "Hansen" was no name
+ * to the scrubber or the check.
  */
 
-/** 1 for the code units that are word characters on their own (the BMP's letters, marks and digits). */
+/** What kind of word a word character makes: where two kinds touch, one word ends and the next begins. */
+export const WordKind = {
+  /** Scripts with spaces between words (Latin, Cyrillic, Greek, …) and digits. */
+  Spaced: 1,
+  /** Scripts written without spaces between words: Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar. */
+  Unspaced: 2,
+  /** Hangul: spaced, but a name takes its particles and honorifics in the same word. */
+  Attaching: 3,
+} as const;
+export type WordKind = (typeof WordKind)[keyof typeof WordKind];
+/** The kind's bits in a character's entry; ASTRAL marks a character of two code units. */
+const KIND = 3;
+const ASTRAL = 4;
+
+/** Each BMP code unit's WordKind when it is a word character on its own, else 0. */
 let wordUnits: Uint8Array | undefined;
 const WORD_CHARACTER = /^[\p{L}\p{M}\p{N}]$/u;
+const UNSPACED_CHARACTER = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]$/u;
+const ATTACHING_CHARACTER = /^\p{scx=Hangul}$/u;
 /**
  * The astral planes' answers, a bit each as they are first asked (whether it is known, and
  * whether it is a word character): a Map of them grew by an entry for every code point a
  * production held, up to tens of MB over hostile ones; these are 128 KB each, whatever it holds.
+ * An astral word character is unspaced where it is Han (planes 2 and 3, where rarer names'
+ * characters are) or kana (WordKind), else spaced.
  */
 const ASTRAL_CODE_POINTS = 0x100000;
 let astralKnown: Uint8Array | undefined;
 let astralWord: Uint8Array | undefined;
 
+/** A character's WordKind, 0 for none. */
+function kindOf(character: string): number {
+  if (!WORD_CHARACTER.test(character)) return 0;
+  return UNSPACED_CHARACTER.test(character) ? WordKind.Unspaced : ATTACHING_CHARACTER.test(character) ? WordKind.Attaching : WordKind.Spaced;
+}
+
 function wordUnitTable(): Uint8Array {
   if (!wordUnits) {
     wordUnits = new Uint8Array(0x10000);
     for (let c = 0; c < 0x10000; c++) {
-      // Surrogates are looked at in pairs (isAstralWord).
-      if (c < 0xd800 || c > 0xdfff) wordUnits[c] = WORD_CHARACTER.test(String.fromCharCode(c)) ? 1 : 0;
+      // Surrogates are looked at in pairs (astralKind).
+      if (c < 0xd800 || c > 0xdfff) wordUnits[c] = kindOf(String.fromCharCode(c));
     }
   }
   return wordUnits;
 }
 
-function isAstralWord(codePoint: number): boolean {
+/** Han's supplementary planes and the kana and ideographic blocks of plane 1: the astral characters written without spaces. */
+const isAstralUnspaced = (codePoint: number) => codePoint >= 0x20000 || (codePoint >= 0x16fe0 && codePoint <= 0x1b2ff);
+
+/** An astral code point's WordKind with ASTRAL, 0 when it is no word character. */
+function astralKind(codePoint: number): number {
   astralKnown ??= new Uint8Array(ASTRAL_CODE_POINTS / 8);
   astralWord ??= new Uint8Array(ASTRAL_CODE_POINTS / 8);
   const index = codePoint - 0x10000;
@@ -41,7 +76,8 @@ function isAstralWord(codePoint: number): boolean {
     astralKnown[byte]! |= bit;
     if (WORD_CHARACTER.test(String.fromCodePoint(codePoint))) astralWord[byte]! |= bit;
   }
-  return (astralWord[byte]! & bit) !== 0;
+  if ((astralWord[byte]! & bit) === 0) return 0;
+  return (isAstralUnspaced(codePoint) ? WordKind.Unspaced : WordKind.Spaced) | ASTRAL;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -67,6 +103,8 @@ export class WordScanner {
   hashBeforeLast = 0;
   /** The current word's last code unit, lower-cased. */
   lastUnit = 0;
+  /** The current word's WordKind: its characters are all of one kind. */
+  kind: number = WordKind.Spaced;
   private pos = 0;
   private readonly units = wordUnitTable();
 
@@ -88,15 +126,18 @@ export class WordScanner {
   next(): boolean {
     const text = this.text;
     let i = this.pos;
-    let width = 0;
-    while (i < text.length && (width = this.wordWidth(i)) === 0) i++;
+    let k = 0;
+    while (i < text.length && (k = this.wordKind(i)) === 0) i++;
     if (i >= text.length) return false;
     this.start = i;
+    // The word goes on while its characters are of the kind of its first.
+    const kind = k & KIND;
+    this.kind = kind;
     const lower = this.lower;
     if (lower === null) {
       do {
-        i += width;
-      } while (i < text.length && (width = this.wordWidth(i)) !== 0);
+        i += k > KIND ? 2 : 1;
+      } while (i < text.length && ((k = this.wordKind(i)) & KIND) === kind);
       this.end = this.pos = i;
       this.hashWord();
       return true;
@@ -107,12 +148,12 @@ export class WordScanner {
     do {
       before = h;
       h = Math.imul(h ^ lower.charCodeAt(i), FNV_PRIME);
-      if (width === 2) {
+      if (k > KIND) {
         before = h;
         h = Math.imul(h ^ lower.charCodeAt(i + 1), FNV_PRIME);
-      }
-      i += width;
-    } while (i < text.length && (width = this.wordWidth(i)) !== 0);
+        i += 2;
+      } else i++;
+    } while (i < text.length && ((k = this.wordKind(i)) & KIND) === kind);
     this.end = this.pos = i;
     this.hash = h;
     this.hashBeforeLast = before;
@@ -169,12 +210,12 @@ export class WordScanner {
     this.lastUnit = source.charCodeAt(source.length - 1);
   }
 
-  /** 0 when the text has no word character at `i`, else the character's length in code units. */
-  private wordWidth(i: number): number {
+  /** 0 when the text has no word character at `i`, else its WordKind, with ASTRAL when it is two code units long. */
+  private wordKind(i: number): number {
     const c = this.text.charCodeAt(i);
     if (c < 0xd800 || c > 0xdbff) return this.units[c]!;
     const codePoint = this.text.codePointAt(i)!;
-    return codePoint > 0xffff && isAstralWord(codePoint) ? 2 : 0;
+    return codePoint > 0xffff ? astralKind(codePoint) : 0;
   }
 }
 
