@@ -8,6 +8,10 @@
  * "alfa" up to the longest a phrase may have; and the same ordinary text cut into
  * titles of some 40 characters, where what a text costs apart from its words shows. Scrubbing must stay linear in the text
  * whatever the names: the hostile figures should be of the ordinary one's order.
+ * Then names in a script written without spaces, searched for inside words
+ * (unspaced-names.ts): the ordinary text again for a production that also has Chinese
+ * people (what that costs text without them), Chinese text naming them, and a company of
+ * 32 times one character over a body of nothing but that character.
  */
 import { parseArgs } from "node:util";
 import { Pseudonymiser } from "../lib/sanitizer/pseudonyms/pseudonymiser";
@@ -26,11 +30,17 @@ interface Production extends RawProductionValues {
   companies: string[];
 }
 
-function production(companies: string[]): Production {
+/** Chinese people as the CRM stores them: a given name of one or two characters, a surname of one (or two, made up here to have enough). */
+const HAN_FIRST = ["伟", "芳", "秀英", "敏", "静", "丽", "强", "磊"];
+const HAN_LAST = ["王", "李", "张", "刘", "陈", ...Array.from({ length: 495 }, (_v, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000), 0x4e00 + ((i * 104729) % 20000)))];
+
+function production(companies: string[], han = false): Production {
+  const first = han ? [...FIRST, ...HAN_FIRST] : FIRST;
+  const last = han ? [...LAST, ...HAN_LAST] : LAST;
   return {
-    firstNames: FIRST,
-    lastNames: LAST,
-    fullNames: LAST.map((last, i) => `${FIRST[i % FIRST.length]} ${last}`),
+    firstNames: first,
+    lastNames: last,
+    fullNames: [...LAST.map((l, i) => `${FIRST[i % FIRST.length]} ${l}`), ...(han ? HAN_LAST.map((l, i) => `${HAN_FIRST[i % HAN_FIRST.length]} ${l}`) : [])],
     companies,
     websites: [],
     phones: ["+47 22 33 44 55"],
@@ -52,6 +62,17 @@ function ordinaryText(raw: Production): string {
   return parts.join(" ");
 }
 
+/** Chinese as support writes it, no spaces, full-width punctuation, a person named surname first now and then. */
+function chineseText(): string {
+  const filler = ["感谢您的回复", "我们正在处理这个问题", "并将在本周内给您答复", "请确认报价", "合同已经发送"];
+  let text = "";
+  for (let i = 0; text.length < bytes; i++) {
+    text += filler[i % filler.length]!;
+    text += i % 4 === 0 ? `${HAN_LAST[i % HAN_LAST.length]}${HAN_FIRST[i % HAN_FIRST.length]}先生，` : "，";
+  }
+  return text;
+}
+
 const longest = `${"alfa ".repeat(MAX_PHRASE_WORDS - 1)}omega`;
 /** The text in pieces of whole words, some 40 characters each. */
 function titles(text: string): string[] {
@@ -59,7 +80,7 @@ function titles(text: string): string[] {
 }
 
 const companies = LAST.slice(0, 500).map((w, i) => `${w} ${COMPANY_WORDS[i % COMPANY_WORDS.length]} AS`);
-const cases: { name: string; companies: string[]; text: (raw: Production) => string | string[] }[] = [
+const cases: { name: string; companies: string[]; han?: boolean; text: (raw: Production) => string | string[] }[] = [
   { name: "ordinary text", companies, text: ordinaryText },
   { name: "ordinary titles", companies, text: (raw) => titles(ordinaryText(raw)) },
   { name: `"alfa" × ${MAX_PHRASE_WORDS - 1} "omega"`, companies: [longest], text: () => "alfa ".repeat(bytes / 5) },
@@ -68,17 +89,24 @@ const cases: { name: string; companies: string[]; text: (raw: Production) => str
     companies: Array.from({ length: MAX_PHRASE_WORDS }, (_v, i) => "alfa ".repeat(i + 1).trim()),
     text: () => "alfa ".repeat(bytes / 5),
   },
+  { name: "ordinary text, Han names too", companies, han: true, text: () => ordinaryText(production(companies)) },
+  { name: "Chinese text", companies, han: true, text: chineseText },
+  { name: `"啊" × 32 company`, companies: ["啊".repeat(32)], han: true, text: () => "啊".repeat(bytes) },
 ];
 
-for (const { name, companies, text } of cases) {
-  const raw = production(companies);
+for (const { name, companies, han, text } of cases) {
+  const raw = production(companies, han);
   const values = productionValues(raw);
   const scrubber = new Scrubber(new Pseudonymiser("bench-secret", values, "sandbox.invalid"), values, { companies, addresses: [] });
   const made = text(raw);
   const texts = typeof made === "string" ? [made] : made;
   const length = texts.reduce((sum, t) => sum + t.length, 0);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (const t of texts) scrubber.scrub(t);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${name.padEnd(28)} ${(length / 1024 / 1024).toFixed(1)} MB in ${seconds.toFixed(2)} s: ${(length / 1024 / 1024 / seconds).toFixed(1)} MB/s`);
+  // The process's CPU time too: on a shared machine the wall time is also the neighbours'.
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  console.log(`${name.padEnd(28)} ${(length / 1024 / 1024).toFixed(1)} MB in ${seconds.toFixed(2)} s: ${(length / 1024 / 1024 / seconds).toFixed(1)} MB/s (CPU ${cpuSeconds.toFixed(2)} s)`);
 }

@@ -4,7 +4,8 @@
  * production's values in it: a whole value that is a production name, company name,
  * address, phone or org number, a word of four letters or more that is a production
  * person's name as written or spelled in ASCII ("bjornstad", "bjoernstad" for
- * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), a word
+ * "Bjørnstad", as e-mail addresses write it; the common-word exceptions aside), a name
+ * inside a word of a script written without spaces ("王伟先生", unspaced-names.ts), a word
  * of an address or user name that is a production name or holds one ("hansen85",
  * "olanordmann", "woldeide", "khansen"), a company's website name in a website, an
  * e-mail address or a host name in text ("husebymoesonner" of husebymoesonner.no), an
@@ -28,7 +29,8 @@ import { personalKind, type PersonalKind } from "./columns";
 import { textPhrasesOf, type PhraseFinder } from "./text-phrases";
 import { plainText } from "./plain-text";
 import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, normaliseName, words, type ProductionValues } from "./values";
-import { WordFilter, WordScanner } from "./word-scan";
+import { UnspacedNames } from "./unspaced-names";
+import { WordFilter, WordKind, WordScanner } from "./word-scan";
 
 /** Shorter words are too often something else; the scrubber replaces them anyway. */
 const MIN_CHECKED_WORD = 4;
@@ -54,6 +56,8 @@ export class ProductionValueFinder {
   private readonly addressWords = new BoundedCache(ADDRESS_WORD_BYTES);
   /** Companies, also without their legal form, and street addresses, as free text names them (text-phrases.ts). */
   private readonly textPhrases: PhraseFinder;
+  /** Names in scripts written without spaces, as the scrubber finds them inside words; undefined when production has none. */
+  private readonly unspaced: UnspacedNames | undefined;
 
   constructor(private readonly production: ProductionValues) {
     this.fullNames = new Set([...production.fullNames].map(normaliseName));
@@ -61,6 +65,7 @@ export class ProductionValueFinder {
     this.checkedNames = new Set([...production.nameWords].filter((w) => [...w].length >= MIN_CHECKED_WORD && !isCommonWord(w)));
     this.checkedFilter = new WordFilter(this.checkedNames);
     this.textPhrases = textPhrasesOf(production);
+    this.unspaced = UnspacedNames.of(production, production.companies);
     let longest = 0;
     for (const set of [this.fullNames, production.companies, production.addresses]) for (const v of set) longest = Math.max(longest, v.length);
     // Spaces are collapsed before comparing: allow for a generous number of them.
@@ -142,10 +147,16 @@ export class ProductionValueFinder {
   private holdsCheckedNameOrPhrase(text: string, phrases: boolean): Found | null {
     const scan = WordScanner.of(text);
     while (scan.next()) {
-      if (this.checkedFilter.mayHave(scan.hash) && this.checkedNames.has(scan.word())) return "a person's name";
-      // A user name in text, a name with digits after it ("hansen85").
-      const digitsAt = scan.lettersBeforeDigits();
-      if (digitsAt !== -1 && this.checkedFilter.mayHave(scan.hashBeforeDigits) && this.checkedNames.has(scan.wordAt(scan.start, digitsAt))) return "a person's name";
+      if (scan.kind !== WordKind.Spaced) {
+        // A word of a script written without spaces is searched inside, as the scrubber searches it.
+        const name = this.unspaced?.firstIn(text, scan.start, scan.end, scan.kind);
+        if (name) return name.words ? "a person's name" : "a company's name";
+      } else {
+        if (this.checkedFilter.mayHave(scan.hash) && this.checkedNames.has(scan.word())) return "a person's name";
+        // A user name in text, a name with digits after it ("hansen85").
+        const digitsAt = scan.lettersBeforeDigits();
+        if (digitsAt !== -1 && this.checkedFilter.mayHave(scan.hashBeforeDigits) && this.checkedNames.has(scan.wordAt(scan.start, digitsAt))) return "a person's name";
+      }
       // In the same walk over the words: free text is most of what the check reads.
       if (phrases && this.textPhrases.mayStartWith(scan.hash) && this.textPhrases.startsAt(text, scan)) return "a company's name or an address";
     }

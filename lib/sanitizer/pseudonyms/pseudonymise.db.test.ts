@@ -241,6 +241,53 @@ describe("a pseudonymised copy", () => {
     }
   });
 
+  it("replaces names in scripts written without spaces (Chinese, Japanese, Thai) and Korean names with their particles, and the check finds one left", async () => {
+    const clone = await cloneDatabase(prod);
+    try {
+      // Contacts stored as the CRM stores them (first, last); text writes them surname first, with no space, glued to what follows.
+      const people = [["伟", "王"], ["太郎", "田中"], ["สมชาย", "ใจดี"], ["민수", "김"]];
+      const [latin] = await rows<{ v: string }>(prod, "SELECT last_name AS v FROM contact WHERE last_name ~ '^[A-Za-z]{5,}$' ORDER BY id LIMIT 1");
+      const texts = [
+        "王伟先生来电询问报价，请回电。",
+        "田中太郎様からの問い合わせ。田中さんに折り返しお願いします。",
+        "คุณสมชายโทรมาถามราคา",
+        "김민수님이 전화했습니다. 민수씨에게 회신 부탁드립니다.",
+        `王伟2024年签约; ${latin!.v}様より`,
+      ];
+      const ids = await withClient(clone, async (c) => {
+        const contacts = await c.query<{ id: number }>("SELECT id FROM contact ORDER BY id LIMIT $1", [people.length]);
+        for (const [i, [first, last]] of people.entries()) await c.query("UPDATE contact SET first_name = $2, last_name = $3 WHERE id = $1", [contacts.rows[i]!.id, first, last]);
+        const messages = await c.query<{ id: number }>("SELECT id FROM ticket_message ORDER BY id LIMIT $1", [texts.length]);
+        for (const [i, body] of texts.entries()) await c.query("UPDATE ticket_message SET body = $2 WHERE id = $1", [messages.rows[i]!.id, body]);
+        return messages.rows.map((r) => r.id);
+      });
+      const unspaced = await provision("secret-one", clone);
+      expect(unspaced.report.rules.find((r) => r.rule === 18)?.checks.every((c) => c.ok)).toBe(true);
+      const bodies = await byId(unspaced.url, `SELECT id, body AS v FROM ticket_message WHERE id IN (${ids.map(Number).join(", ")})`);
+      const copied = ids.map((id) => bodies.get(id)!);
+      // Every name of two characters or more, and every full name, is gone; what is around the names stays.
+      for (const real of ["王伟", "伟", "田中", "太郎", "สมชาย", "ใจดี", "민수", "김민수", latin!.v]) for (const body of copied) expect(body, real).not.toContain(real);
+      expect(copied[0]).toMatch(/先生来电询问报价，请回电。$/);
+      expect(copied[1]).toMatch(/様からの問い合わせ。\S+さんに折り返しお願いします。$/);
+      expect(copied[3]).toMatch(/님이 전화했습니다\. \S+씨에게 회신 부탁드립니다\.$/);
+      // The check reads text the same way: a message left as in production fails the copy.
+      const tampered = await cloneDatabase(unspaced.url);
+      try {
+        const cloneValues = await withClient(clone, async (c) => productionValues(await readProductionValues([c], (await readSourceSchema(c)).tables, EMPTY_CLASSIFICATION)));
+        for (const [i, text] of texts.slice(0, 4).entries()) {
+          await withClient(tampered, (c) => c.query("UPDATE ticket_message SET body = $2 WHERE id = $1", [ids[i], text]));
+          const offending = await checkPersonalData(tampered, unspaced.report.expectations.classification, cloneValues);
+          expect(offending.join("\n"), text).toMatch(new RegExp(`^ticket_message ${Number(ids[i])}: body holds a person's name from production`, "m"));
+          await withClient(tampered, (c) => c.query("UPDATE ticket_message SET body = $2 WHERE id = $1", [ids[i], copied[i]]));
+        }
+      } finally {
+        await dropTestDatabase(tampered);
+      }
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
   /** Hostile productions rule 18 refuses, each made on the server (production may hold fields of up to 1 GB). */
   const REFUSED = [
     {

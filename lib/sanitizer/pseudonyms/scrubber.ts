@@ -5,7 +5,8 @@
  *
  * Names match whole words, case-insensitively, as written or spelled in ASCII:
  * "HANSEN", "Hansen's", "Hansens", "hansen85" (its digits kept) and "Bjornstad" (for
- * "Bjørnstad") are replaced, the "Berg" in "Bergen" is not. One matcher is built per run: the text is walked
+ * "Bjørnstad") are replaced, the "Berg" in "Bergen" is not; in scripts written without spaces
+ * ("王伟先生", "田中さん") names are found inside words (unspaced-names.ts). One matcher is built per run: the text is walked
  * word by word once (word-scan.ts), and a word that may be a name is looked up in
  * hash maps (an automaton of phrases, longest match first, then single name words), so
  * a row costs the same whether production has ten names or a hundred thousand, of one
@@ -20,8 +21,9 @@ import type { Pseudonymiser } from "./pseudonymiser";
 import { plainText } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
 import { addressNamesItself, companyTextForms, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm } from "./text-phrases";
+import { UnspacedNames, type UnspacedName } from "./unspaced-names";
 import { holdsPhoneDigits, words, type ProductionValues, type RawProductionValues } from "./values";
-import { WordFilter, WordScanner } from "./word-scan";
+import { WordFilter, WordKind, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
 const MIN_SINGLE_WORD = 3;
@@ -77,9 +79,12 @@ export class Scrubber {
   private readonly phraseStarts: WordFilter;
   /** Every word that may be replaced alone: a single name word. */
   private readonly singleWords: WordFilter;
+  /** Names in scripts written without spaces, found inside words; undefined when production has none. */
+  private readonly unspaced: UnspacedNames | undefined;
   /**
    * The last WINDOW words read, by word number modulo WINDOW: where each lies in the
-   * text, whether it may be a name alone, and the longest phrase found from it so far
+   * text, whether it may be a name alone (1, or its WordKind when it is a word of a script
+   * that is searched for names inside words), and the longest phrase found from it so far
    * (the word number it ends at, -1 for none).
    */
   private readonly starts = new Int32Array(WINDOW);
@@ -118,6 +123,7 @@ export class Scrubber {
       if (addressNamesItself(shown)) this.addPhrase(shown, () => pseudonyms.street(address));
     }
     this.linkFallbacks();
+    this.unspaced = UnspacedNames.of(production, companies);
     this.phraseStarts = new WordFilter(this.root.next!.keys());
     this.singleWords = new WordFilter(this.singles);
   }
@@ -230,11 +236,15 @@ export class Scrubber {
       ends[at] = scan.end;
       phraseEnd[at] = -1;
       maybeSingle[at] =
-        this.singleWords.mayHave(scan.hash) ||
-        (scan.lastUnit === S && this.singleWords.mayHave(scan.hashBeforeLast)) ||
-        (scan.lettersBeforeDigits() !== -1 && this.singleWords.mayHave(scan.hashBeforeDigits))
-          ? 1
-          : 0;
+        scan.kind !== WordKind.Spaced
+          ? this.unspaced
+            ? scan.kind
+            : 0
+          : this.singleWords.mayHave(scan.hash) ||
+              (scan.lastUnit === S && this.singleWords.mayHave(scan.hashBeforeLast)) ||
+              (scan.lettersBeforeDigits() !== -1 && this.singleWords.mayHave(scan.hashBeforeDigits))
+            ? 1
+            : 0;
       node = this.step(node, text, previousEnd, scan);
       previousEnd = scan.end;
       // Every phrase that ends at this word; from a given first word, a later end is a longer phrase.
@@ -261,8 +271,13 @@ export class Scrubber {
       pass.free = last + 1;
       return;
     }
-    if (this.maybeSingle[at] === 0) return;
+    const maybe = this.maybeSingle[at]!;
+    if (maybe === 0) return;
     const end = this.ends[at]!;
+    if (maybe !== 1) {
+      this.unspaced!.forEachIn(pass.text, start, end, maybe, true, (from, to, name) => this.emit(pass, from, to, this.unspacedPseudonym(name)));
+      return;
+    }
     const word = pass.scan.wordAt(start, end);
     if (this.singles.has(word)) this.emit(pass, start, end, this.pseudonyms.nameWord(word));
     // A genitive without an apostrophe ("Hansens kontor"): the name is replaced, its "s" kept.
@@ -272,6 +287,13 @@ export class Scrubber {
       const letters = word.replace(TRAILING_DIGITS, "");
       if (letters !== word && this.singles.has(letters)) this.emit(pass, start, start + letters.length, this.pseudonyms.nameWord(letters));
     }
+  }
+
+  /** A name found inside a word (unspaced-names.ts): a person's words' pseudonyms in the text's order, or the company's. */
+  private unspacedPseudonym(name: UnspacedName): string {
+    if (name.words) return name.words.map((w) => this.pseudonyms.nameWord(w)).join(" ");
+    const company = this.pseudonyms.companyName(name.company!);
+    return name.short ? pseudonymWithoutLegalForm(company) : company;
   }
 
   private emit(pass: Pass, start: number, end: number, replacement: string): void {

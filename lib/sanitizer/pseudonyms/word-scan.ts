@@ -12,7 +12,8 @@
  * Thai, Lao, Khmer and Myanmar are written without spaces between words, and Korean
  * attaches particles to a name ("김민수님이"); text glues them to Latin letters and
  * digits ("Hansen様", "王伟2024年"). Read as one word with them, "Hansen" was no name
- * to the scrubber or the check.
+ * to the scrubber or the check. The words of the scripts written without spaces, and
+ * Hangul's, are searched for names inside them (unspaced-names.ts).
  */
 
 /** What kind of word a word character makes: where two kinds touch, one word ends and the next begins. */
