@@ -3,7 +3,9 @@
  * it shows as itself while its characters differ. Decomposed letters ("Jose\u0301"
  * for "José", as some systems store text), full-width letters ("Ｈａｎｓｅｎ"), and
  * invisible characters inside a word (a soft hyphen or a zero-width space in
- * "Han\u00ADsen") each hid a production name from the scrubber and from the check alike.
+ * "Han\u00ADsen") each hid a production name from the scrubber and from the check alike;
+ * so did Korean written in conjoining jamo and kana with a combining sound mark, as macOS
+ * stores file names ("김민수" as ᄀ + ᅵ + ᆷ …, "づ" as つ + U+3099), which NFC composes.
  * Both read text through this. Text with none of them, nearly all, is returned as it is.
  *
  * Of full-width ASCII only letters, digits and what addresses and phone numbers are made
@@ -13,7 +15,7 @@
  */
 
 /** Any character that plainText may change: one test spares the rest of the text. */
-const DISGUISED = /[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]/;
+const DISGUISED = /[\u0300-\u036f\u00ad\u1100-\u11ff\u200b-\u200d\u2060\u3099\u309a\ua960-\ua97f\ud7b0-\ud7ff\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]/;
 /** Invisible characters between two letters: a word the eye reads whole. */
 const INVISIBLE_IN_WORD = /(?<=\p{L}\p{M}*)[\u00ad\u200b-\u200d\u2060\ufeff]+(?=\p{L})/gu;
 

@@ -14,6 +14,7 @@ const PEOPLE: [first: string, last: string][] = [
   ["สมชาย", "ใจดี"],
   ["มานี", "ศรีสุข"],
   ["민수", "김"],
+  ["ゆづき", "佐藤"],
   ["Kari", "Hansen"],
 ];
 const RAW: RawProductionValues = {
@@ -85,6 +86,12 @@ describe("names in scripts written without spaces (rule 18)", () => {
     );
     // 민수 inside another word is another word (국민 + 수준, "national level"); 김 alone is a fifth of Korea.
     expect(scrub("국민수준 김 선생님", false)).toBe("국민수준 김 선생님");
+  });
+
+  it("reads Korean in conjoining jamo and kana with a combining sound mark, as macOS writes file names, as the names they show", () => {
+    const { p, scrub, surnameFirst } = setUp();
+    expect(scrub("김민수님이 보낸 견적.pdf".normalize("NFD"))).toBe(`${surnameFirst("민수", "김")}님이 보낸 견적.pdf`);
+    expect(scrub("ゆづきさんの見積書.pdf".normalize("NFD"))).toBe(`${p.nameWord("ゆづき")}さんの見積書.pdf`);
   });
 
   it("replaces a name written against Latin letters or digits, either way round", () => {
