@@ -109,6 +109,12 @@ describe("names in scripts written without spaces (rule 18)", () => {
     expect(new ProductionValueFinder(productionValues(RAW)).find("收到北京华为技术的报价", "free-text")).toBe("a company's name");
   });
 
+  it("reads a one-word company that is a person's name word as that person, as spaced text does", () => {
+    const raw = { ...RAW, companies: [...RAW.companies, "田中"] };
+    const { p, scrub } = setUp(raw);
+    expect(scrub("田中さんから")).toBe(`${p.nameWord("田中")}さんから`);
+  });
+
   it("keeps spaced text as it was: names at word boundaries, the Berg in Bergen kept, Hansen's replaced", () => {
     const { p, scrub } = setUp({ ...RAW, lastNames: [...RAW.lastNames, "Berg"], fullNames: [...RAW.fullNames, "Kari Berg"] });
     expect(scrub("Møte i Bergen", false)).toBe("Møte i Bergen");

@@ -136,6 +136,14 @@ export class UnspacedNames {
       const lastFirst = [words.at(-1)!, ...words.slice(0, -1)];
       names.add(lastFirst.join(""), { words: lastFirst, inside: true });
     }
+    // Then name words, before companies: a one-word company that is a person's name is that person in text, as in spaced text (text-phrases.ts).
+    for (const token of production.nameTokens) {
+      const found = unspacedWords(token);
+      if (!found || found.words.length !== 1) continue;
+      const n = length(token);
+      if (n >= minInside(token)) names.add(token, { words: [token], inside: true });
+      else if (token.length >= MIN_WHOLE_WORD) names.add(token, { words: [token], inside: false });
+    }
     for (const company of companies) {
       const found = unspacedWords(plainText(company));
       if (!found) continue;
@@ -144,17 +152,10 @@ export class UnspacedNames {
       const short = withoutLegalForm(joined);
       if (short !== undefined && length(short) >= minInside(short)) names.add(short, { company, short: true, inside: true });
     }
-    for (const token of production.nameTokens) {
-      const found = unspacedWords(token);
-      if (!found || found.words.length !== 1) continue;
-      const n = length(token);
-      if (n >= minInside(token)) names.add(token, { words: [token], inside: true });
-      else if (token.length >= MIN_WHOLE_WORD) names.add(token, { words: [token], inside: false });
-    }
     return names.names.size > 0 ? names : undefined;
   }
 
-  /** A name already known keeps what it was first: a person's full name wins over a company's and a word's. */
+  /** A name already known keeps what it was first: a person's full name wins over a name word, a name word over a company. */
   private add(key: string, name: UnspacedName): void {
     const lower = normaliseName(key);
     if (lower.length > MAX_UNSPACED_NAME || this.names.has(lower)) return;
