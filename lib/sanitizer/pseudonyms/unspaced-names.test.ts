@@ -15,6 +15,7 @@ const PEOPLE: [first: string, last: string][] = [
   ["มานี", "ศรีสุข"],
   ["민수", "김"],
   ["ゆづき", "佐藤"],
+  ["タロウ", "タナカ"],
   ["Kari", "Hansen"],
 ];
 const RAW: RawProductionValues = {
@@ -88,10 +89,13 @@ describe("names in scripts written without spaces (rule 18)", () => {
     expect(scrub("국민수준 김 선생님", false)).toBe("국민수준 김 선생님");
   });
 
-  it("reads Korean in conjoining jamo and kana with a combining sound mark, as macOS writes file names, as the names they show", () => {
+  it("reads Korean in conjoining jamo, kana with a combining sound mark (as macOS writes file names) and half-width katakana as the names they show", () => {
     const { p, scrub, surnameFirst } = setUp();
     expect(scrub("김민수님이 보낸 견적.pdf".normalize("NFD"))).toBe(`${surnameFirst("민수", "김")}님이 보낸 견적.pdf`);
     expect(scrub("ゆづきさんの見積書.pdf".normalize("NFD"))).toBe(`${p.nameWord("ゆづき")}さんの見積書.pdf`);
+    // Half-width katakana, as older systems write names, is the katakana it shows; its punctuation stays half-width.
+    expect(scrub("ﾀﾅｶ ﾀﾛｳ様｡")).toBe(`${p.personName("タナカ タロウ")}様｡`);
+    expect(scrub("ﾀﾅｶﾀﾛｳ様")).toBe(`${surnameFirst("タロウ", "タナカ")}様`);
   });
 
   it("replaces a name written against Latin letters or digits, either way round", () => {
