@@ -171,12 +171,16 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
        FROM pg_class c WHERE ${PUBLIC_TABLE} ORDER BY 1`,
   );
   // The default's text is only compared with the nextval() the portal would write for
-  // the column's own sequence, rendered by this same session: it is never kept.
+  // the column's own sequence, rendered by this same session: it is never kept. A NOT NULL
+  // added NOT VALID (PostgreSQL 18) sets attnotnull too, yet older rows may hold NULLs: the
+  // sandbox's column made NOT NULL from it failed the copy at the first of them.
   const columns = await client.query<SourceColumn & { table: string; typeNamespace: string; typeKind: string }>(
     `SELECT c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS "typeLabel",
             coalesce(et.typnamespace, t.typnamespace)::regnamespace::text AS "typeNamespace", t.typtype AS "typeKind",
             CASE WHEN t.typtype = 'e' THEN t.typname::text END AS "enumType",
-            a.attnotnull AS "notNull", a.attidentity AS identity, a.attgenerated <> '' AS generated,
+            a.attnotnull AND NOT EXISTS (SELECT 1 FROM pg_constraint n WHERE n.conrelid = a.attrelid AND n.contype = 'n'
+                                          AND n.conkey[1] = a.attnum AND NOT n.convalidated) AS "notNull",
+            a.attidentity AS identity, a.attgenerated <> '' AS generated,
             s.relname AS "serialSequence",
             d.oid IS NOT NULL AND a.attgenerated = '' AND s.relname IS NULL AS "otherDefault",
             CASE WHEN a.attcollation <> t.typcollation AND co.collnamespace = 'pg_catalog'::regnamespace THEN co.collname::text END AS collation

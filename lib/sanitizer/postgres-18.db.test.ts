@@ -1,0 +1,63 @@
+/**
+ * What only a production on PostgreSQL 18 can hold: NOT NULL constraints added NOT VALID
+ * and virtual generated columns. The suite runs
+ * on the embedded 15 unless EMBEDDED_PG_BIN_DIR names an 18 (README, Development): on an
+ * older server these tests say they were skipped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
+import { parseClassification, type Classification } from "./classification";
+import { provisionSandbox } from "./provision";
+import { generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
+
+const made: string[] = [];
+let prod: string | undefined;
+let major = 0;
+
+function provision(productionUrl: string, classification: Classification) {
+  const name = newSandboxName();
+  made.push(name);
+  const promise = provisionSandbox({
+    productionUrl,
+    sandboxServerUrl: testSandboxServerUrl(),
+    databaseName: name,
+    sandboxCustomerId: "Cust90718",
+    serviceMailboxAddress: "support@sandbox90718.example",
+    options: {},
+    classification,
+  });
+  return { name, url: sandboxUrl(name), promise };
+}
+
+const EXTRAS = `
+  CREATE TABLE loyalty (id int PRIMARY KEY, note text, points int, doubled int GENERATED ALWAYS AS (points * 2) VIRTUAL);
+  INSERT INTO loyalty VALUES (1, NULL, 10), (2, 'gold', 20);
+  ALTER TABLE loyalty ADD CONSTRAINT loyalty_note_required NOT NULL note NOT VALID;`;
+
+const TABLES = { loyalty: "copy" } as const;
+const GENERATED = { kind: "generated column" as const, table: "loyalty", name: "doubled", treatment: "leave-out" as const };
+
+beforeAll(async () => {
+  major = Number(await scalar(testServerAdminUrl(), "SELECT current_setting('server_version_num')::int / 10000"));
+  if (major < 18) return;
+  prod = await generateProduction(18);
+  await withClient(prod, (c) => c.query(EXTRAS));
+});
+
+afterAll(async () => {
+  for (const name of made) await dropTestDatabase(sandboxUrl(name));
+  if (prod) await dropTestDatabase(prod);
+});
+
+describe("a production on PostgreSQL 18", () => {
+  it("copies a NOT NULL added NOT VALID as the rows stand, and a virtual generated column left out as its values", async ({ skip }) => {
+    if (major < 18) skip();
+    const { url, promise } = provision(prod!, parseClassification({ tables: TABLES, objects: [GENERATED] }));
+    await promise;
+    expect(await rows(url, "SELECT id, note, points, doubled FROM loyalty ORDER BY id")).toEqual([
+      { id: 1, note: null, points: 10, doubled: 20 },
+      { id: 2, note: "gold", points: 20, doubled: 40 },
+    ]);
+    expect(await scalar(url, "SELECT attgenerated FROM pg_attribute WHERE attrelid = 'loyalty'::regclass AND attname = 'doubled'")).toBe("");
+  });
+});
