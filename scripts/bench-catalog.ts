@@ -50,7 +50,7 @@ const constraints = Array.from({ length: CONSTRAINTS }, (_v, k) => ({
   name: `k${k}`,
   kind: "c" as const,
   columns: ["c1"],
-  ...{ deferrable: false, validated: true, noInherit: false, nullsNotDistinct: false, foreignKey: null, domain: null },
+  ...{ deferrable: false, validated: true, noInherit: false, nullsNotDistinct: false, period: false, foreignKey: null, domain: null },
 }));
 const objects = Array.from({ length: OTHER_OBJECTS }, (_v, o) => ({ kind: "trigger" as const, table: `t${o % TABLES}`, name: `o${o}` }));
 const schema: SourceSchema = { enums: [], tables, constraints, indexes: [], sequences, objects, databaseBytes: 0 };

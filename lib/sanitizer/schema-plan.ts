@@ -113,8 +113,8 @@ export function planSchema(schema: SourceSchema, classification: Classification)
     const planned = toPlanned(k);
     if (isContractConstraint(k, created)) plan.constraints.push(planned);
     else if (decide({ kind: constraintKind(k), table: k.table, name: k.name }) === "create") {
-      if (k.deferrable || !k.validated || k.nullsNotDistinct) {
-        plan.problems.push(`${constraintKind(k)} ${JSON.stringify(k.name)} on ${k.table} is deferrable, not validated or NULLS NOT DISTINCT: leave it out`);
+      if (k.deferrable || !k.validated || k.nullsNotDistinct || k.period) {
+        plan.problems.push(`${constraintKind(k)} ${JSON.stringify(k.name)} on ${k.table} is deferrable, not validated, NULLS NOT DISTINCT or temporal (WITHOUT OVERLAPS, PERIOD): leave it out`);
       } else if (planned.kind === "f" && !created.has(planned.foreignKey?.table ?? "")) {
         plan.problems.push(`foreign key ${JSON.stringify(k.name)} on ${k.table} refers to ${k.foreignKey?.table ?? "?"}, which the sandbox does not have`);
       } else plan.constraints.push(planned);
@@ -200,7 +200,7 @@ function toPlanned(k: SourceConstraint): PlannedConstraint {
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function isContractConstraint(k: SourceConstraint, created: Set<string>): boolean {
-  if (k.deferrable || !k.validated) return false;
+  if (k.deferrable || !k.validated || k.period) return false;
   const contract = contractTable(k.table);
   switch (k.kind) {
     case "p":

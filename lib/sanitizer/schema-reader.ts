@@ -60,6 +60,12 @@ export interface SourceConstraint {
   noInherit: boolean;
   /** Unique keys: NULLS NOT DISTINCT (PostgreSQL 15+). */
   nullsNotDistinct: boolean;
+  /**
+   * A key WITHOUT OVERLAPS or a foreign key with PERIOD (PostgreSQL 18): compared by
+   * range overlap and containment, not equality; a plain key on its columns is another
+   * constraint (a temporal foreign key's rows fail it).
+   */
+  period: boolean;
   foreignKey: { table: string; columns: string[]; onDelete: FkAction; onUpdate: FkAction; matchSimple: boolean } | null;
   /** A CHECK recognised as a value domain, or null. */
   domain: CheckDomain | null;
@@ -210,6 +216,7 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
     `SELECT c.relname AS table, k.conname AS name, k.contype AS kind, k.condeferrable AS deferrable,
             k.convalidated AS validated, k.connoinherit AS "noInherit",
             coalesce((to_jsonb(x) ->> 'indnullsnotdistinct')::boolean, false) AS "nullsNotDistinct",
+            coalesce((to_jsonb(k) ->> 'conperiod')::boolean, false) AS period,
             ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, o)
                     JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.o) AS columns,
             r.relname AS "refTable",
