@@ -397,6 +397,19 @@ describe("a production whose rows break its own foreign keys (written with its t
   });
 });
 
+describe("a production whose columns use a collation the sandbox server lacks (a 15 lacks 17's pg_c_utf8 and 18's pg_unicode_fast)", () => {
+  it("fails for good before its tables, naming the collation and its columns in words, and leaves no database", async () => {
+    const prod = await production(58);
+    // In production's pg_catalog, as pg_import_system_collations puts a server's locales: the sandbox's database (from template0) has none of it.
+    await withClient(prod, (c) => c.query("CREATE COLLATION pg_catalog.nordic_sort (provider = icu, locale = 'nb-NO'); CREATE TABLE loyalty (id int PRIMARY KEY, note text COLLATE pg_catalog.nordic_sort)"));
+    const made = provision(prod, parseClassification({ tables: { loyalty: "copy" } }));
+    const failure = await made.promise.then(() => null, (error: unknown) => error as Error);
+    expect(failure).toMatchObject({ code: "COPY_FAILED", technical: false, message: expect.stringContaining('"nordic_sort" ("loyalty.note")') });
+    expect(isTransient(failure)).toBe(false);
+    expect(await databaseNames()).not.toContain(made.name);
+  });
+});
+
 function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }

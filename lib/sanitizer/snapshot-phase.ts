@@ -11,6 +11,7 @@ import { copyLimits, rateTooSlowForDeadline } from "../config/copy-limits";
 import { SanitizationError } from "./errors";
 import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
+import { assertCollationsOnServer } from "./collations";
 import { checkSandboxServerRole, createSandboxDatabase } from "./create-database";
 import { copyData, countLeftOut, joinSources, mergeResults, type CopyResult } from "./copy-data";
 import { tableStepKey } from "./copy-streams";
@@ -197,8 +198,11 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
         await timePhase(onPhase, "create database", () => createSandboxDatabase(input.sandboxServerUrl, input.databaseName, encoding, roleChecked, input.signal));
         input.onDatabaseCreated();
         await timePhase(onPhase, "tables (DDL)", () =>
-          // One round trip: the statements are the portal's own, and fail or succeed together.
-          input.targets.first().then((target) => target.query(ddl.beforeData.join(";\n"))),
+          input.targets.first().then(async (target) => {
+            await assertCollationsOnServer(target, plan);
+            // One round trip: the statements are the portal's own, and fail or succeed together.
+            return target.query(ddl.beforeData.join(";\n"));
+          }),
         );
         tracker.finish("schema", { detail: `${schema.tables.length} tables` });
       })(),
