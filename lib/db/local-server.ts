@@ -145,11 +145,14 @@ async function ensureSandboxRole(adminUrl: string, password: string): Promise<vo
     const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [SANDBOX_ROLE]);
     const attributes = `LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`;
     await client.query(`${rowCount ? "ALTER" : "CREATE"} ROLE ${quoteIdent(SANDBOX_ROLE)} ${attributes}`);
-    const { rows } = await client.query<{ rolname: string }>(
-      "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = $1",
+    // By its grantor: from PostgreSQL 16 a superuser's REVOKE takes back only the superusers'
+    // grants, and one made by a role holding ADMIN OPTION stayed (a warning, no error).
+    const { rows } = await client.query<{ rolname: string; grantor: string }>(
+      `SELECT g.rolname, o.rolname AS grantor FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
+         JOIN pg_roles o ON o.oid = m.grantor WHERE r.rolname = $1`,
       [SANDBOX_ROLE],
     );
-    for (const { rolname } of rows) await client.query(`REVOKE ${quoteIdent(rolname)} FROM ${quoteIdent(SANDBOX_ROLE)}`);
+    for (const { rolname, grantor } of rows) await client.query(`REVOKE ${quoteIdent(rolname)} FROM ${quoteIdent(SANDBOX_ROLE)} GRANTED BY ${quoteIdent(grantor)} CASCADE`);
   } finally {
     await client.end().catch(() => undefined);
   }

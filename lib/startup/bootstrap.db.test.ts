@@ -80,6 +80,11 @@ describe("the embedded default", () => {
 
   it("takes back whatever the sandbox role was granted since, at the next start", async () => {
     await oneOffQuery(localServer!.adminUrl, "ALTER ROLE sandbox_maker SUPERUSER; GRANT pg_read_server_files TO sandbox_maker");
+    // And a membership granted by a role with ADMIN OPTION, not by a superuser (PostgreSQL 16+ records each grantor's grant apart).
+    await oneOffQuery(
+      localServer!.adminUrl,
+      "CREATE ROLE role_admin CREATEROLE; CREATE ROLE crm_readers; GRANT crm_readers TO role_admin WITH ADMIN OPTION; SET ROLE role_admin; GRANT crm_readers TO sandbox_maker; RESET ROLE",
+    );
     const { startLocalServer } = await import("../db/local-server");
     await startLocalServer({ dataDir: path.join(dataDir, "postgres"), port: Number(process.env.EMBEDDED_PG_PORT) });
     expect((await sandboxRoleProblems(process.env.SANDBOX_SERVER_URL!)).problems).toEqual([]);
