@@ -112,7 +112,7 @@ describe("a copy's room on its sandbox server", () => {
     const provisioned = await db.sandboxRun.findFirstOrThrow({ where: { sandboxId, status: "SUCCEEDED" } });
     // The refresh's ask, as its refusal records it: the provision's reservation is no measure
     // of it, since a copy that outgrew its first ask reserved more as it went (room-watch.ts).
-    await setCap(use!.bytes + Number(provisioned.reservedBytes) / 2);
+    await setCap(use!.bytes + Math.floor(Number(provisioned.reservedBytes) / 2));
     const asking = await run("REFRESH");
     expect(asking.status).toBe("QUEUED");
     expect(asking.error).toMatch(/^The sandbox server has no room for this copy \(about .* MB\) right now\. Nothing was kept; our operators have been told\. The copy will be retried at /);
