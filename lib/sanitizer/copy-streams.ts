@@ -112,9 +112,13 @@ export async function drain(input: StreamsInput, work: PlanWork, afterStream?: (
         const name = "write" in item ? item.name : plan.table;
         const key = tableStepKey(name);
         signal.throwIfAborted();
+        // Running from the moment its stream takes it: a failure as it starts is this step's, shown
+        // failed. Started after the hook, it stayed pending, and with no other table under way
+        // (the order follows production's table sizes, which differ between PostgreSQL versions)
+        // the failed run showed no failed step.
+        input.tracker.start(key);
         await input.beforeStep?.(key);
         signal.throwIfAborted();
-        input.tracker.start(key);
         await work(source, plan, key, signal, i);
         copied.add(name);
       } catch (error) {
