@@ -8,8 +8,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations } from "../lib/db/migrate";
 import { redactUrl } from "../lib/db/urls";
-import { assertNoBlindWorkers } from "../lib/db/schema-version";
-import { oneOffQuery } from "../lib/db/one-off-query";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,7 +17,6 @@ async function main(): Promise<number> {
     console.error("DATABASE_URL is not set: it names the database to migrate.");
     return 2;
   }
-  await assertNoBlindWorkers((sql) => oneOffQuery(databaseUrl, sql));
   const applied = await applyMigrations(databaseUrl, path.join(root, "prisma/migrations"));
   const where = redactUrl(databaseUrl);
   if (applied.length === 0) {

@@ -10,6 +10,8 @@ import path from "node:path";
 import type { MigrationDirectory, MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { NO_SCHEMA_FILTERS, openPgEngine } from "./wasm-schema-engine";
 import { withSessionLock } from "./session-lock";
+import { assertNoBlindWorkers } from "./schema-version";
+import { oneOffQuery } from "./one-off-query";
 
 export const MIGRATION_LOCKFILE = "migration_lock.toml";
 export const MIGRATION_FILE = "migration.sql";
@@ -26,6 +28,8 @@ export async function applyMigrations(
 ): Promise<string[]> {
   const migrationsList = await readMigrations(path.resolve(migrationsDir));
   return withMigrationLock(databaseUrl, async () => {
+    // Whoever migrates (a process starting, npm run db:migrate): not under an older version's workers that would not notice.
+    await assertNoBlindWorkers((sql) => oneOffQuery(databaseUrl, sql));
     const engine = await openPgEngine(databaseUrl);
     try {
       const { appliedMigrationNames } = await engine.run((e) =>

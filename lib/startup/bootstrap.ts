@@ -11,7 +11,7 @@ import path from "node:path";
 import { ensureDatabase, holdsLocalServer, startLocalServer, type LocalServer } from "../db/local-server";
 import { withDatabase, withoutPasswords } from "../db/urls";
 import { applyMigrations, readMigrations } from "../db/migrate";
-import { assertNoBlindWorkers, newerMigration, newestMigration, outdatedWords, SCHEMA_VERSION_ENV } from "../db/schema-version";
+import { newerMigration, newestMigration, outdatedWords, SCHEMA_VERSION_ENV } from "../db/schema-version";
 import { oneOffQuery } from "../db/one-off-query";
 import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "../config/env";
@@ -74,7 +74,6 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
     // Both fail here, naming what is wrong, rather than on the first request or run.
     env();
     await checkSandboxServerAtStart(env().SANDBOX_SERVER_URL, log);
-    if (options.migrate !== false) await assertNoBlindWorkers((sql) => oneOffQuery(process.env.DATABASE_URL!, sql));
     const migrationsApplied = options.migrate === false ? [] : await applyMigrations(process.env.DATABASE_URL!);
     if (migrationsApplied.length > 0) log(`applied migrations: ${migrationsApplied.join(", ")}`);
     // Without its migrations (a test of the start itself) the database has no version to compare.
