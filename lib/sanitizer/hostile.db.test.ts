@@ -6,32 +6,18 @@
  * anything production defines ran on the sandbox server, the sandbox's count would change.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
+import { dropTestDatabase } from "../testing/pg";
 import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
 import { describeFailure, isTransient } from "../jobs/failure";
-import { provisionSandbox } from "./provision";
 import type { SchemaObject } from "./schema-objects";
-import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, schemaShape, withClient } from "../testing/sanitizer-fixtures";
+import { databaseNames, generateProduction, provisionClassified, rows, sandboxUrl, scalar, schemaShape, withClient } from "../testing/sanitizer-fixtures";
 import { rewriteWebPanelUrl } from "./rules/rule-06-web-panels";
 import { reachesService } from "./rules/rule-06-service-reach";
 
 const made: string[] = [];
 const productions: string[] = [];
 
-function provision(productionUrl: string, classification: Classification) {
-  const name = newSandboxName();
-  made.push(name);
-  const promise = provisionSandbox({
-    productionUrl,
-    sandboxServerUrl: testSandboxServerUrl(),
-    databaseName: name,
-    sandboxCustomerId: "Cust90666",
-    serviceMailboxAddress: "support@sandbox90666.example",
-    options: {},
-    classification,
-  });
-  return { name, url: sandboxUrl(name), promise };
-}
+const provision = (productionUrl: string, classification: Classification) => provisionClassified(productionUrl, classification, made, "90666");
 
 async function production(seed: number): Promise<string> {
   const url = await generateProduction(seed);

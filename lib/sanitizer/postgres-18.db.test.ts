@@ -5,29 +5,15 @@
  * older server these tests say they were skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
+import { dropTestDatabase, testServerAdminUrl } from "../testing/pg";
 import { parseClassification, type Classification } from "./classification";
-import { provisionSandbox } from "./provision";
-import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
+import { databaseNames, generateProduction, provisionClassified, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 const made: string[] = [];
 let prod: string | undefined;
 let major = 0;
 
-function provision(productionUrl: string, classification: Classification) {
-  const name = newSandboxName();
-  made.push(name);
-  const promise = provisionSandbox({
-    productionUrl,
-    sandboxServerUrl: testSandboxServerUrl(),
-    databaseName: name,
-    sandboxCustomerId: "Cust90718",
-    serviceMailboxAddress: "support@sandbox90718.example",
-    options: {},
-    classification,
-  });
-  return { name, url: sandboxUrl(name), promise };
-}
+const provision = (productionUrl: string, classification: Classification) => provisionClassified(productionUrl, classification, made, "90718");
 
 const EXTRAS = `
   CREATE TABLE loyalty (id int PRIMARY KEY, note text, points int, doubled int GENERATED ALWAYS AS (points * 2) VIRTUAL);

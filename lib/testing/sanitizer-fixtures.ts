@@ -5,9 +5,11 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { generateProductionDatabase } from "../crm/generator";
-import { createTestDatabase, testServerAdminUrl } from "./pg";
+import { createTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "./pg";
 import { quoteIdent, withDatabase } from "../db/urls";
 import { readSourceSchema } from "../sanitizer/schema-reader";
+import type { Classification } from "../sanitizer/classification";
+import { provisionSandbox } from "../sanitizer/provision";
 
 export const PRODUCTION = { customerId: "Cust40417", companyName: "Nordlys Maskin AS" };
 
@@ -23,6 +25,26 @@ export function newSandboxName(): string {
 
 export function sandboxUrl(name: string): string {
   return withDatabase(testServerAdminUrl(), name);
+}
+
+/**
+ * A copy of `productionUrl` with default options under `classification`, into a new sandbox of
+ * customer `Cust<customerNumber>` whose name goes on `made`, for the test file to drop: what the
+ * hostile-production tests ask of a production they made.
+ */
+export function provisionClassified(productionUrl: string, classification: Classification, made: string[], customerNumber: string) {
+  const name = newSandboxName();
+  made.push(name);
+  const promise = provisionSandbox({
+    productionUrl,
+    sandboxServerUrl: testSandboxServerUrl(),
+    databaseName: name,
+    sandboxCustomerId: `Cust${customerNumber}`,
+    serviceMailboxAddress: `support@sandbox${customerNumber}.example`,
+    options: {},
+    classification,
+  });
+  return { name, url: sandboxUrl(name), promise };
 }
 
 export async function withClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
