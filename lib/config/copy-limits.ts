@@ -24,6 +24,12 @@ export const copyLimitsShape = {
    * one that stopped answering held its runs, and the clean-up after them, for good.
    */
   SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS: seconds(10),
+  /**
+   * How long a statement outside a run may take on a sandbox server (creating, measuring
+   * or dropping a database); the driver gives up 10 s later, should the server not end it.
+   * A drop that runs out of time says which sessions on the server held it.
+   */
+  SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS: seconds(50),
   /** lock_timeout of every production session: how long one statement waits for a table another session has locked. */
   PRODUCTION_LOCK_TIMEOUT_SECONDS: seconds(30),
   /** statement_timeout of production sessions outside the copy's data streams (those get the run's deadline). */
@@ -65,6 +71,8 @@ const schema = z.object(copyLimitsShape);
 export interface CopyLimits {
   connectTimeoutMs: number;
   sandboxConnectTimeoutMs: number;
+  /** statement_timeout of a sandbox server's statements outside a run. */
+  sandboxStatementTimeoutMs: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
   idleTimeoutMs: number;
@@ -85,6 +93,7 @@ export function copyLimits(source: Record<string, string | undefined> = process.
   return {
     connectTimeoutMs: e.PRODUCTION_CONNECT_TIMEOUT_SECONDS * 1000,
     sandboxConnectTimeoutMs: e.SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS * 1000,
+    sandboxStatementTimeoutMs: e.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS * 1000,
     lockTimeoutMs: e.PRODUCTION_LOCK_TIMEOUT_SECONDS * 1000,
     statementTimeoutMs: e.PRODUCTION_STATEMENT_TIMEOUT_SECONDS * 1000,
     idleTimeoutMs: e.PRODUCTION_IDLE_TIMEOUT_SECONDS * 1000,

@@ -4,26 +4,24 @@
  * it names is only used to connect.
  */
 import type pg from "pg";
+import { copyLimits } from "../config/copy-limits";
 import { endOrCut } from "../db/client";
 import { openSandboxSession } from "./sandbox-session";
 import { quoteIdent } from "./sql";
 
 /**
- * How long one of these statements may take before it is given up on. Dropping a large
- * copy unlinks its files, seconds at most; a server that has stopped answering would
- * hold the run's clean-up, the recovery of dead runs and the sweeps for good.
- */
-const STATEMENT_BOUND_MS = 60_000;
-
-/**
  * A session for statements outside a run's copy (creating, measuring, dropping databases).
- * The server ends a statement at its own statement_timeout, 10 s before the driver gives up
- * on it: a CREATE or DROP DATABASE the driver gave up on would have an outcome nobody knows
- * (the server finishes it after), so only a server that has stopped answering leaves one.
+ * The server ends a statement at its own statement_timeout (SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS),
+ * 10 s before the driver gives up on it: a CREATE or DROP DATABASE the driver gave up on
+ * would have an outcome nobody knows (the server finishes it after), so only a server that
+ * has stopped answering leaves one. Dropping a large copy unlinks its files, seconds at
+ * most; a server that has stopped answering would hold the run's clean-up, the recovery of
+ * dead runs and the sweeps for good.
  * `signal`: cuts the session when it aborts.
  */
 export function openBoundedServerSession(serverUrl: string, signal?: AbortSignal): Promise<pg.Client> {
-  return openSandboxSession(serverUrl, signal, { statement_timeout: STATEMENT_BOUND_MS - 10_000, query_timeout: STATEMENT_BOUND_MS });
+  const serverBoundMs = copyLimits().sandboxStatementTimeoutMs;
+  return openSandboxSession(serverUrl, signal, { statement_timeout: serverBoundMs, query_timeout: serverBoundMs + DRIVER_MARGIN_MS });
 }
 
 async function withServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -119,12 +117,48 @@ export async function dropSandboxDatabase(serverUrl: string, databaseName: strin
       // (42501), such as a connection just refused and still exiting, or an operator's.
       // Those are gone soon, so try again. Any other failure (a server that does not
       // answer) would only fail again.
-      if (attempt >= DROP_ATTEMPTS || !PASSING_SESSIONS.has((error as { code?: string } | undefined)?.code ?? "")) throw error;
+      const code = (error as { code?: string } | undefined)?.code ?? "";
+      if (code === STATEMENT_TIMED_OUT) throw await stalledDropError(serverUrl, databaseName, error);
+      if (attempt >= DROP_ATTEMPTS || !PASSING_SESSIONS.has(code)) throw error;
       await new Promise((resolve) => setTimeout(resolve, attempt * 500));
     }
   }
 }
 
+/** How much longer than the server's statement_timeout the driver waits for an answer. */
+const DRIVER_MARGIN_MS = 10_000;
 const DROP_ATTEMPTS = 5;
+const STATEMENT_TIMED_OUT = "57014";
 /** What a drop meets while another session is still on the database: in use (55006), or a session it may not end (42501). */
 const PASSING_SESSIONS = new Set(["55006", "42501"]);
+
+/**
+ * Why a drop ran out of time, for operators. From PostgreSQL 15 on, DROP DATABASE waits
+ * until every session on the server, on any database, has closed the dropped files, and a
+ * session absorbs that request only between its own steps. One blocked sending results
+ * to a client that does not read them (ClientWrite), or waiting mid-COPY for data its
+ * client does not send (ClientRead while active), never does: every drop on that server
+ * waits for it, whoever's it is. The drop that timed out left its database unusable
+ * (PostgreSQL marks it invalid first), and the sweeps drop it once that session is gone.
+ */
+async function stalledDropError(serverUrl: string, databaseName: string, timedOut: unknown): Promise<Error> {
+  const holders = await withServer(serverUrl, async (c) => {
+    const { rows } = await c.query<{ pid: number; database: string | null; role: string | null; wait: string; seconds: number }>(
+      `SELECT pid, datname AS database, usename AS role, wait_event AS wait, floor(extract(epoch FROM now() - state_change))::int AS seconds
+         FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'
+          AND (wait_event = 'ClientWrite' OR (wait_event = 'ClientRead' AND state = 'active'))
+        ORDER BY state_change LIMIT 5`,
+    );
+    const { rows: hidden } = await c.query<{ count: number }>(
+      "SELECT count(*)::int AS count FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND state IS NULL",
+    );
+    const named = rows.map((r) => `process ${r.pid} of ${r.role ?? "?"} on ${r.database ?? "?"} (${r.wait} for ${r.seconds} s)`);
+    if (hidden[0]!.count > 0) named.push(`${hidden[0]!.count} session(s) of roles whose activity this role may not see`);
+    return named.length > 0 ? named.join("; ") : "none seen now";
+  }).catch((error: unknown) => `not known (${String(error)})`);
+  return new Error(
+    `DROP DATABASE ${databaseName} timed out; sessions elsewhere on the server that are neither reading their results nor sending their COPY data hold every drop there: ${holders}`,
+    { cause: timedOut },
+  );
+}

@@ -4,6 +4,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { technicalDetail } from "../jobs/failure";
 import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
@@ -130,8 +131,10 @@ describe("failure safety", () => {
           if (key === at) controller.abort();
         },
       });
-      await expect(provisionSandbox(run), at).rejects.toMatchObject({ code: "ABORTED", message: "The run was cancelled; nothing was kept." });
-      expect(await databaseNames(), at).not.toContain(run.databaseName);
+      const outcome = await provisionSandbox(run).then(() => undefined, (error: unknown) => error);
+      expect(outcome, at).toMatchObject({ code: "ABORTED", message: "The run was cancelled; nothing was kept." });
+      // Should the database stay, its drop's own failure says why (the sessions that held it).
+      expect(await databaseNames(), `${at}: ${technicalDetail(outcome)}`).not.toContain(run.databaseName);
       expect(last.filter((s) => s.state === "failed"), at).toEqual([]);
       stopped.push(...last.filter((s) => s.state === "stopped").map((s) => s.key));
     }
