@@ -13,4 +13,12 @@ describe("connection URLs in messages", () => {
       "tried postgres://a:***@db1.example/crm,postgresql://b:***@db2.example/crm",
     );
   });
+
+  it("masks a password written unencoded with a space or a quote in it, where the URL in the text ends early", () => {
+    expect(withoutPasswords("connect failed for postgres://reader:pass word@db.example/crm: timeout")).toBe("connect failed for postgres://reader:***@db.example/crm: timeout");
+    expect(withoutPasswords(`bad URL 'postgresql://reader:it's"here@db.example/crm'`)).toBe("bad URL 'postgresql://reader:***@db.example/crm'");
+    // A URL whose password holds neither stays as it was, and so does the text after it.
+    expect(withoutPasswords("postgres://reader:s3cret@db.example/crm failed; write to ops@example.com")).toBe("postgres://reader:***@db.example/crm failed; write to ops@example.com");
+    expect(withoutPasswords("postgres://db.example:5432/crm failed; write to ops@example.com")).toBe("postgres://db.example:5432/crm failed; write to ops@example.com");
+  });
 });

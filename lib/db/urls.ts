@@ -38,6 +38,12 @@ export function redactUrl(url: string): string {
 // Up to the next URL's scheme too: two written together (`…/crm,postgres://…`, a list) were read as one,
 // and the second's password stayed.
 const CONNECTION_URL = /postgres(?:ql)?:\/\/(?:(?!postgres(?:ql)?:\/\/)[^\s'"])+/gi;
+/**
+ * A password written unencoded with a space or a quote in it: free text's URL ends there,
+ * and the rest of the password (up to the `@` before the host) would stay. From the user
+ * part's colon to that `@` is masked; on the same line only.
+ */
+const SPLIT_PASSWORD = /(postgres(?:ql)?:\/\/[^\s:@/'"]*:)[^\s@/'"]*[\s'"][^\n@]*@/gi;
 /** `password=…` in a key/value connection string (libpq's other spelling). */
 const PASSWORD_SETTING = /\bpassword\s*=\s*(?:'[^']*'|[^\s'"]+)/gi;
 
@@ -47,7 +53,10 @@ const PASSWORD_SETTING = /\bpassword\s*=\s*(?:'[^']*'|[^\s'"]+)/gi;
  * the URL they were given into their messages.
  */
 export function withoutPasswords(text: string): string {
-  return text.replace(CONNECTION_URL, (url) => redactUrl(url)).replace(PASSWORD_SETTING, "password=***");
+  return text
+    .replace(SPLIT_PASSWORD, "$1***@")
+    .replace(CONNECTION_URL, (url) => redactUrl(url))
+    .replace(PASSWORD_SETTING, "password=***");
 }
 
 /** Quote an identifier for SQL (database names cannot be bound as parameters). */
