@@ -1,15 +1,17 @@
 /**
  * From PostgreSQL 15 on, DROP DATABASE waits for every session on the server, on any
- * database, to close the dropped files. A session sending results to a client that does not
- * read them never does: one tenant's stalled client holds every drop on the server. The drop
- * is bounded, says which sessions held it, and succeeds once they are gone.
+ * database, to close the dropped files. A session waiting mid-COPY for data its client does
+ * not send, or sending results its client does not read, never does: one tenant's stalled
+ * session holds every drop on the server. The drop is bounded, says which sessions held it,
+ * and succeeds once they are gone.
  */
 import type net from "node:net";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { afterEach, describe, expect, it } from "vitest";
 import { oneOffQuery } from "../db/one-off-query";
 import { quoteIdent, withDatabase } from "../db/urls";
-import { testSandboxServerUrl } from "../testing/pg";
+import { testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { databaseNames, newSandboxName } from "../testing/sanitizer-fixtures";
 import { dropSandboxDatabase } from "./drop";
 
@@ -31,28 +33,37 @@ async function createDatabase(): Promise<string> {
   return name;
 }
 
-/** A session on `database` that asks for far more rows than fit in the sockets' buffers, and stops reading them. */
-async function clientThatStopsReading(database: string): Promise<number> {
-  const client = new pg.Client({ connectionString: withDatabase(testSandboxServerUrl(), database) });
+/**
+ * A session on `database` in the middle of a COPY whose client sends nothing more: as a
+ * copy's own session on the sandbox server waits while production sends it nothing.
+ */
+async function sessionWaitingMidCopy(database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: withDatabase(testSandboxServerUrl(), database), application_name: "stalled-copy" });
   clients.push(client);
   client.on("error", () => undefined); // its socket is destroyed under it
   await client.connect();
+  await client.query("CREATE TABLE loaded (line text)");
   const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-  socketOf(client).pause();
-  client.query("SELECT repeat('x', 10000) FROM generate_series(1, 100000)").catch(() => undefined);
-  return rows[0]!.pid;
+  const copy = client.query(copyFrom("COPY loaded FROM STDIN"));
+  copy.on("error", () => undefined);
+  copy.write("a first row\n");
+  const pid = rows[0]!.pid;
+  await expect
+    .poll(async () => (await oneOffQuery<{ wait: string | null }>(testServerAdminUrl(), "SELECT wait_event AS wait FROM pg_stat_activity WHERE pid = $1", [pid]))[0]?.wait, { timeout: 10_000 })
+    .toBe("ClientRead");
+  return pid;
 }
 
 describe("dropping a sandbox database", () => {
-  it("held by a session elsewhere on the server that stopped reading: times out at its bound, names that session, and drops once it is gone", async () => {
+  it("held by a session elsewhere on the server waiting mid-COPY: times out at its bound, names that session, and drops once it is gone", async () => {
     const doomed = await createDatabase();
     const elsewhere = await createDatabase();
-    const pid = await clientThatStopsReading(elsewhere);
+    const pid = await sessionWaitingMidCopy(elsewhere);
     const role = new URL(testSandboxServerUrl()).username;
     process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS = "2";
 
     await expect(dropSandboxDatabase(testSandboxServerUrl(), doomed)).rejects.toThrow(
-      new RegExp(`^DROP DATABASE ${doomed} timed out; .*process ${pid} of ${role} on ${elsewhere} \\(ClientWrite for \\d+ s\\)`),
+      new RegExp(`^DROP DATABASE ${doomed} timed out; .*process ${pid} of ${role} on ${elsewhere} named stalled-copy \\(active, ClientRead for \\d+ s\\)`),
     );
 
     // What the timed-out drop left can no longer be opened by anyone.
@@ -62,5 +73,20 @@ describe("dropping a sandbox database", () => {
     for (const client of clients.splice(0)) socketOf(client).destroy();
     await dropSandboxDatabase(testSandboxServerUrl(), doomed);
     expect(await databaseNames()).not.toContain(doomed);
+  });
+
+  it("kept in use by a session it may not end: fails after its attempts, naming that session", async () => {
+    const doomed = await createDatabase();
+    // A superuser's session (an operator's): the sandbox role cannot end it.
+    const operator = new pg.Client({ connectionString: withDatabase(testServerAdminUrl(), doomed) });
+    clients.push(operator);
+    operator.on("error", () => undefined);
+    await operator.connect();
+    const { rows } = await operator.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+
+    await expect(dropSandboxDatabase(testSandboxServerUrl(), doomed)).rejects.toThrow(
+      new RegExp(`^DROP DATABASE ${doomed} failed 5 times; sessions on it outlived being ended: process ${rows[0]!.pid} of postgres on ${doomed} \\(activity hidden from this role\\)`),
+    );
+    expect(await databaseNames()).toContain(doomed);
   });
 });

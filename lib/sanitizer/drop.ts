@@ -118,8 +118,9 @@ export async function dropSandboxDatabase(serverUrl: string, databaseName: strin
       // Those are gone soon, so try again. Any other failure (a server that does not
       // answer) would only fail again.
       const code = (error as { code?: string } | undefined)?.code ?? "";
-      if (code === STATEMENT_TIMED_OUT) throw await stalledDropError(serverUrl, databaseName, error);
-      if (attempt >= DROP_ATTEMPTS || !PASSING_SESSIONS.has(code)) throw error;
+      if (code === STATEMENT_TIMED_OUT) throw await dropFailure(serverUrl, databaseName, error, true);
+      if (!PASSING_SESSIONS.has(code)) throw error;
+      if (attempt >= DROP_ATTEMPTS) throw await dropFailure(serverUrl, databaseName, error, false);
       await new Promise((resolve) => setTimeout(resolve, attempt * 500));
     }
   }
@@ -133,32 +134,55 @@ const STATEMENT_TIMED_OUT = "57014";
 const PASSING_SESSIONS = new Set(["55006", "42501"]);
 
 /**
- * Why a drop ran out of time, for operators. From PostgreSQL 15 on, DROP DATABASE waits
- * until every session on the server, on any database, has closed the dropped files, and a
- * session absorbs that request only between its own steps. One blocked sending results
- * to a client that does not read them (ClientWrite), or waiting mid-COPY for data its
- * client does not send (ClientRead while active), never does: every drop on that server
- * waits for it, whoever's it is. The drop that timed out left its database unusable
- * (PostgreSQL marks it invalid first), and the sweeps drop it once that session is gone.
+ * Why a drop failed, for operators: the sessions that held it, as the server shows them.
+ *
+ * Timed out: from PostgreSQL 15 on, DROP DATABASE waits until every session on the server,
+ * on any database, has closed the dropped files, and a session absorbs that request only
+ * between its own steps. One blocked sending results to a client that does not read them
+ * (ClientWrite), or waiting mid-COPY for data its client does not send (ClientRead while
+ * active), never does: every drop on that server waits for it, whoever's it is. The drop
+ * that timed out left its database unusable (PostgreSQL marks it invalid first), and the
+ * sweeps drop it once that session is gone.
+ *
+ * Still in use after every attempt: the sessions on the database that outlived being ended.
  */
-async function stalledDropError(serverUrl: string, databaseName: string, timedOut: unknown): Promise<Error> {
-  const holders = await withServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ pid: number; database: string | null; role: string | null; wait: string; seconds: number }>(
-      `SELECT pid, datname AS database, usename AS role, wait_event AS wait, floor(extract(epoch FROM now() - state_change))::int AS seconds
-         FROM pg_stat_activity
-        WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'
-          AND (wait_event = 'ClientWrite' OR (wait_event = 'ClientRead' AND state = 'active'))
-        ORDER BY state_change LIMIT 5`,
-    );
-    const { rows: hidden } = await c.query<{ count: number }>(
-      "SELECT count(*)::int AS count FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND state IS NULL",
-    );
-    const named = rows.map((r) => `process ${r.pid} of ${r.role ?? "?"} on ${r.database ?? "?"} (${r.wait} for ${r.seconds} s)`);
-    if (hidden[0]!.count > 0) named.push(`${hidden[0]!.count} session(s) of roles whose activity this role may not see`);
-    return named.length > 0 ? named.join("; ") : "none seen now";
-  }).catch((error: unknown) => `not known (${String(error)})`);
-  return new Error(
-    `DROP DATABASE ${databaseName} timed out; sessions elsewhere on the server that are neither reading their results nor sending their COPY data hold every drop there: ${holders}`,
-    { cause: timedOut },
+async function dropFailure(serverUrl: string, databaseName: string, error: unknown, timedOut: boolean): Promise<Error> {
+  const holders = await withServer(serverUrl, (c) =>
+    describeSessions(
+      c,
+      timedOut
+        ? `(${HIDDEN_SESSION} OR backend_type = 'client backend' AND (wait_event = 'ClientWrite' OR wait_event = 'ClientRead' AND state = 'active'))`
+        : `datname = $1 AND (${HIDDEN_SESSION} OR backend_type = 'client backend')`,
+      timedOut ? [] : [databaseName],
+    ),
+  ).catch((failure: unknown) => `not known (${String(failure)})`);
+  const what = timedOut
+    ? "timed out; sessions elsewhere on the server that are neither reading their results nor sending their COPY data hold every drop there"
+    : `failed ${DROP_ATTEMPTS} times; sessions on it outlived being ended`;
+  return new Error(`DROP DATABASE ${databaseName} ${what}: ${holders}`, { cause: error });
+}
+
+/** Another role's session shows this one no type, state or wait: only its process, role and database. */
+const HIDDEN_SESSION = "state IS NULL AND usename IS NOT NULL AND datname IS NOT NULL";
+
+/**
+ * Up to five sessions matching `where`, each by process, role, database, name (a copy's
+ * sessions are named after it), state and wait;
+ * first those whose activity this role may see.
+ */
+async function describeSessions(c: pg.Client, where: string, params: unknown[]): Promise<string> {
+  const { rows } = await c.query<{ pid: number; role: string | null; database: string | null; name: string | null; state: string | null; wait: string | null; seconds: number | null; matching: number }>(
+    `SELECT pid, usename AS role, datname AS database, application_name AS name, state, wait_event AS wait,
+            floor(extract(epoch FROM now() - state_change))::int AS seconds, (count(*) OVER ())::int AS matching
+       FROM pg_stat_activity
+      WHERE pid <> pg_backend_pid() AND ${where}
+      ORDER BY state IS NULL, state_change LIMIT 5`,
+    params,
   );
+  const named = rows.map(
+    (r) => `process ${r.pid} of ${r.role ?? "?"} on ${r.database ?? "?"}${r.name ? ` named ${r.name}` : ""} (${r.state === null ? "activity hidden from this role" : `${r.state}${r.wait ? `, ${r.wait}` : ""} for ${r.seconds} s`})`,
+  );
+  const more = (rows[0]?.matching ?? 0) - rows.length;
+  if (more > 0) named.push(`${more} more`);
+  return named.length > 0 ? named.join("; ") : "none seen now";
 }
