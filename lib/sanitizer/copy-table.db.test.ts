@@ -5,10 +5,13 @@
  * copy with what was loaded.
  */
 import { Transform, type TransformCallback } from "node:stream";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, dropTestDatabase } from "../testing/pg";
-import { withClient } from "../testing/sanitizer-fixtures";
+import { oneOffQuery } from "../db/one-off-query";
+import { createTestDatabase, dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
+import { newSandboxName, withClient } from "../testing/sanitizer-fixtures";
 import { copyTable } from "./copy-table";
+import { dropSandboxDatabase } from "./drop";
 import { SanitizationError } from "./errors";
 
 let source = "";
@@ -65,4 +68,53 @@ describe("copying one table", () => {
     const error = await copy(rowsChanged((rows) => [...rows, rows[0]!])).catch((e: unknown) => e);
     expect((error as SanitizationError).code).toBe("COPY_FAILED");
   });
+
+  it.each(["text", "binary"] as const)(
+    "in %s, begins the sandbox's COPY only once production's first row comes: a drop on the sandbox server meanwhile is not held",
+    async (format) => {
+      await withClient(target, (c) => c.query("DROP TABLE IF EXISTS t; CREATE TABLE t (id int, name text)"));
+      // Production gives its first row only once the test lets it: it waits for a lock the test holds.
+      const gate = new pg.Client({ connectionString: source });
+      await gate.connect();
+      await gate.query("SELECT pg_advisory_lock(7001)");
+      const gated = { ...plan, select: "SELECT id, name FROM t WHERE (SELECT pg_advisory_lock_shared(7001)::text) IS NOT NULL" };
+      const elsewhere = newSandboxName();
+      await oneOffQuery(testSandboxServerUrl(), `CREATE DATABASE ${elsewhere}`);
+      process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS = "5";
+      try {
+        const copying = withClient(source, (s) => withClient(target, (t) => copyTable(s, t, gated, () => undefined, undefined, undefined, undefined, format)));
+        await expect.poll(() => waitingForTheGate(), { timeout: 10_000 }).toBe(true);
+
+        // Before: the copy's session waited mid-COPY on the sandbox server, and the drop with it.
+        await dropSandboxDatabase(testSandboxServerUrl(), elsewhere);
+        expect(await waitingForTheGate()).toBe(true);
+
+        await gate.query("SELECT pg_advisory_unlock(7001)");
+        expect((await copying).rows).toBe(ROWS);
+      } finally {
+        delete process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS;
+        await gate.end();
+        await dropSandboxDatabase(testSandboxServerUrl(), elsewhere);
+      }
+    },
+  );
+
+  it("loads nothing when production has no rows, in text and in binary", async () => {
+    await withClient(target, (c) => c.query("DROP TABLE IF EXISTS t; CREATE TABLE t (id int, name text)"));
+    const none = { ...plan, select: "SELECT id, name FROM t WHERE false" };
+    for (const format of ["text", "binary"] as const) {
+      const copied = await withClient(source, (s) => withClient(target, (t) => copyTable(s, t, none, () => undefined, undefined, undefined, undefined, format)));
+      expect(copied.rows).toBe(0);
+    }
+  });
 });
+
+/** Whether production's COPY waits for the test's lock. */
+async function waitingForTheGate(): Promise<boolean> {
+  const rows = await oneOffQuery<{ waiting: boolean }>(
+    testServerAdminUrl(),
+    "SELECT count(*) > 0 AS waiting FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE 'COPY (SELECT id, name FROM t WHERE%'",
+    [new URL(source).pathname.slice(1)],
+  );
+  return rows[0]!.waiting;
+}
