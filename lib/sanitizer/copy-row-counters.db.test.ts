@@ -5,7 +5,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClient } from "../testing/sanitizer-fixtures";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
-import { BinaryRowCounter, TextRowCounter } from "./copy-row-counters";
+import { BinaryRowCounter, BinaryRows, TextRowCounter } from "./copy-row-counters";
 
 let url = "";
 beforeAll(async () => {
@@ -54,6 +54,29 @@ describe("counting a COPY stream's rows", () => {
       expect(result.rows, `chunks of ${sizes.join(", ")} bytes`).toBe(ROWS);
       expect(result.bytes).toBe(bytes.length);
       expect(result.passed.equals(bytes)).toBe(true);
+    }
+  });
+
+  it("tells where in each chunk the last whole row of binary COPY ends, whatever the chunks", async () => {
+    const bytes = await copyOut(" (FORMAT binary)");
+    for (const sizes of [[1], [2, 3], [7, 1, 4093]]) {
+      const rows = new BinaryRows();
+      const ends: number[] = [];
+      let at = 0;
+      for (const piece of cut(bytes, sizes)) {
+        rows.rowsIn(piece);
+        if (rows.lastRowEnd !== -1) ends.push(at + rows.lastRowEnd);
+        at += piece.length;
+      }
+      // What comes before each holds whole rows only: walked at once, it ends there too.
+      for (const end of ends) {
+        const whole = new BinaryRows();
+        whole.rowsIn(bytes.subarray(0, end));
+        expect(whole.lastRowEnd, `${end} in chunks of ${sizes.join(", ")} bytes`).toBe(end);
+      }
+      expect(ends.at(-1)).toBe(bytes.length);
+      // Cut byte by byte, every end is told: the header's, each row's and the end mark's.
+      if (sizes[0] === 1) expect(ends).toHaveLength(ROWS + 2);
     }
   });
 

@@ -9,36 +9,59 @@ export interface CopyCounters {
   bytes: number;
 }
 
+/** Walks a COPY stream chunk by chunk: how many rows each chunk begins, and where in it the last row ended. */
+export interface RowWalker {
+  rowsIn(chunk: Buffer): number;
+  /**
+   * In the chunk last walked, the offset just past its last row's end (a binary header's
+   * end and end mark count as such): a COPY could end there. -1 when none ends in it.
+   */
+  readonly lastRowEnd: number;
+}
+
 abstract class RowCounter extends Transform {
   readonly counters: CopyCounters = { rows: 0, bytes: 0 };
-  constructor(private readonly onChunk: (c: CopyCounters) => void) {
+  constructor(
+    private readonly rows: RowWalker,
+    private readonly onChunk: (c: CopyCounters) => void,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     // An exception thrown out of a transform is the process's, not the pipeline's: passed on instead.
     try {
       this.counters.bytes += chunk.length;
-      this.counters.rows += this.rowsIn(chunk);
+      this.counters.rows += this.rows.rowsIn(chunk);
       this.onChunk(this.counters);
     } catch (error) {
       return callback(error as Error);
     }
     callback(null, chunk);
   }
-  protected abstract rowsIn(chunk: Buffer): number;
 }
 
 const NEWLINE = 0x0a;
 
 /** Text format: every row ends with a newline, and newlines inside values are escaped as `\n`. */
-export class TextRowCounter extends RowCounter {
-  protected rowsIn(chunk: Buffer): number {
+export class TextRows implements RowWalker {
+  lastRowEnd = -1;
+  rowsIn(chunk: Buffer): number {
     let rows = 0;
-    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) rows++;
+    let last = -1;
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) {
+      rows++;
+      last = i;
+    }
+    this.lastRowEnd = last === -1 ? -1 : last + 1;
     return rows;
   }
 }
 
+export class TextRowCounter extends RowCounter {
+  constructor(onChunk: (c: CopyCounters) => void) {
+    super(new TextRows(), onChunk);
+  }
+}
 /** The binary format's fixed header: signature (11 bytes), flags (4), then the length of an extension area (4). */
 export const BINARY_HEADER_BYTES = 19;
 /** Where in the header the extension area's length is. */
@@ -50,7 +73,7 @@ export const BINARY_EXTENSION_LENGTH_AT = 15;
  * walk reads only the counts and lengths and jumps over the values; a count or
  * length split between two chunks is put together in `scratch`.
  */
-export class BinaryRowCounter extends RowCounter {
+export class BinaryRows implements RowWalker {
   private state: "header" | "row" | "field" | "end" = "header";
   private need = BINARY_HEADER_BYTES;
   private readonly scratch = Buffer.alloc(BINARY_HEADER_BYTES);
@@ -58,14 +81,23 @@ export class BinaryRowCounter extends RowCounter {
   private skip = 0;
   private fieldsLeft = 0;
 
-  protected rowsIn(chunk: Buffer): number {
+  /** Whether the end mark has passed. */
+  get ended(): boolean {
+    return this.state === "end";
+  }
+
+  lastRowEnd = -1;
+
+  rowsIn(chunk: Buffer): number {
     let rows = 0;
     let at = 0;
+    this.lastRowEnd = -1;
     while (at < chunk.length && this.state !== "end") {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - at);
         this.skip -= n;
         at += n;
+        if (this.skip === 0 && this.state === "row") this.lastRowEnd = at;
         continue;
       }
       let word: Buffer;
@@ -85,6 +117,8 @@ export class BinaryRowCounter extends RowCounter {
         from = 0;
       }
       rows += this.advance(word, from);
+      // Between rows: a row's field count is expected and no value is left to pass, or the end mark has passed.
+      if ((this.state === "row" && this.skip === 0) || this.ended) this.lastRowEnd = at;
     }
     return rows;
   }
@@ -122,5 +156,11 @@ export class BinaryRowCounter extends RowCounter {
   private expectField(): void {
     this.state = "field";
     this.need = 4;
+  }
+}
+
+export class BinaryRowCounter extends RowCounter {
+  constructor(onChunk: (c: CopyCounters) => void) {
+    super(new BinaryRows(), onChunk);
   }
 }

@@ -8,6 +8,7 @@ import { Transform, type TransformCallback } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oneOffQuery } from "../db/one-off-query";
+import { databaseNameOf } from "../db/urls";
 import { createTestDatabase, dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { newSandboxName, withClient } from "../testing/sanitizer-fixtures";
 import { copyTable } from "./copy-table";
@@ -18,11 +19,15 @@ let source = "";
 let target = "";
 const ROWS = 500;
 const plan = { table: "t", select: "SELECT id, name FROM t", columns: ["id", "name"], binary: false };
+/** Rows of `long`: those before its gate fill far more than the server's 8 KB send buffer, so they reach the copy before it. */
+const LONG_ROWS = 4000;
+const GATED_MIDWAY = `SELECT id, name FROM long AS t WHERE CASE WHEN id = ${LONG_ROWS / 2} THEN (SELECT pg_advisory_lock_shared(7001)::text) IS NOT NULL ELSE true END`;
 
 beforeAll(async () => {
   source = await createTestDatabase("copytable_source");
   target = await createTestDatabase("copytable_target");
   await withClient(source, (c) => c.query(`CREATE TABLE t (id int PRIMARY KEY, name text); INSERT INTO t SELECT i, 'name ' || i FROM generate_series(1, ${ROWS}) i`));
+  await withClient(source, (c) => c.query(`CREATE TABLE long (id int PRIMARY KEY, name text); INSERT INTO long SELECT i, repeat('name ', 20) || i FROM generate_series(1, ${LONG_ROWS}) i`));
 });
 afterAll(async () => {
   await dropTestDatabase(source);
@@ -69,35 +74,55 @@ describe("copying one table", () => {
     expect((error as SanitizationError).code).toBe("COPY_FAILED");
   });
 
-  it.each(["text", "binary"] as const)(
-    "in %s, begins the sandbox's COPY only once production's first row comes: a drop on the sandbox server meanwhile is not held",
-    async (format) => {
+  // Production holds back its rows (the first, or those from the middle of the table on) until
+  // the test lets it: they wait for a lock the test holds. Meanwhile a drop on the sandbox server
+  // must go through: before, the copy's session there waited mid-COPY, and every drop with it.
+  it.each([
+    ["text", "its first row", "SELECT id, name FROM t WHERE (SELECT pg_advisory_lock_shared(7001)::text) IS NOT NULL", ROWS],
+    ["binary", "its first row", "SELECT id, name FROM t WHERE (SELECT pg_advisory_lock_shared(7001)::text) IS NOT NULL", ROWS],
+    ["text", "rows from the middle of the table on", GATED_MIDWAY, LONG_ROWS],
+    ["binary", "rows from the middle of the table on", GATED_MIDWAY, LONG_ROWS],
+  ] as const)("in %s, while production holds back %s, holds no drop on the sandbox server, then loads every row", async (format, _what, select, expected) => {
+    await withClient(target, (c) => c.query("DROP TABLE IF EXISTS t; CREATE TABLE t (id int, name text)"));
+    const gate = new pg.Client({ connectionString: source });
+    await gate.connect();
+    await gate.query("SELECT pg_advisory_lock(7001)");
+    const elsewhere = newSandboxName();
+    await oneOffQuery(testSandboxServerUrl(), `CREATE DATABASE ${elsewhere}`);
+    process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS = "5";
+    try {
+      const copying = withClient(source, (s) => withClient(target, (t) => copyTable(s, t, { ...plan, select }, () => undefined, undefined, undefined, undefined, format)));
+      await expect.poll(() => productionWaitsAtTheGate(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => sandboxSessionsMidCopy(), { timeout: 10_000 }).toBe(0);
+
+      await dropSandboxDatabase(testSandboxServerUrl(), elsewhere);
+      expect(await productionWaitsAtTheGate()).toBe(true);
+
+      await gate.query("SELECT pg_advisory_unlock(7001)");
+      expect((await copying).rows).toBe(expected);
+      const [loaded] = await oneOffQuery<{ rows: number; distinct: number }>(target, "SELECT count(*)::int AS rows, count(DISTINCT id)::int AS distinct FROM t");
+      expect(loaded).toEqual({ rows: expected, distinct: expected });
+    } finally {
+      delete process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS;
+      await gate.end();
+      await dropSandboxDatabase(testSandboxServerUrl(), elsewhere);
+    }
+  });
+
+  it("loads a row longer than it holds back whole, in text and in binary", async () => {
+    await withClient(source, (c) => c.query("DROP TABLE IF EXISTS wide; CREATE TABLE wide (id int, name text); INSERT INTO wide VALUES (1, 'a'), (2, repeat('long ', 700000)), (3, 'c')"));
+    const wide = { ...plan, select: "SELECT id, name FROM wide AS t" };
+    for (const format of ["text", "binary"] as const) {
       await withClient(target, (c) => c.query("DROP TABLE IF EXISTS t; CREATE TABLE t (id int, name text)"));
-      // Production gives its first row only once the test lets it: it waits for a lock the test holds.
-      const gate = new pg.Client({ connectionString: source });
-      await gate.connect();
-      await gate.query("SELECT pg_advisory_lock(7001)");
-      const gated = { ...plan, select: "SELECT id, name FROM t WHERE (SELECT pg_advisory_lock_shared(7001)::text) IS NOT NULL" };
-      const elsewhere = newSandboxName();
-      await oneOffQuery(testSandboxServerUrl(), `CREATE DATABASE ${elsewhere}`);
-      process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS = "5";
-      try {
-        const copying = withClient(source, (s) => withClient(target, (t) => copyTable(s, t, gated, () => undefined, undefined, undefined, undefined, format)));
-        await expect.poll(() => waitingForTheGate(), { timeout: 10_000 }).toBe(true);
-
-        // Before: the copy's session waited mid-COPY on the sandbox server, and the drop with it.
-        await dropSandboxDatabase(testSandboxServerUrl(), elsewhere);
-        expect(await waitingForTheGate()).toBe(true);
-
-        await gate.query("SELECT pg_advisory_unlock(7001)");
-        expect((await copying).rows).toBe(ROWS);
-      } finally {
-        delete process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS;
-        await gate.end();
-        await dropSandboxDatabase(testSandboxServerUrl(), elsewhere);
-      }
-    },
-  );
+      const copied = await withClient(source, (s) => withClient(target, (t) => copyTable(s, t, wide, () => undefined, undefined, undefined, undefined, format)));
+      expect(copied.rows).toBe(3);
+      expect(await oneOffQuery<{ id: number; length: number }>(target, "SELECT id, length(name) AS length FROM t ORDER BY id")).toEqual([
+        { id: 1, length: 1 },
+        { id: 2, length: 3_500_000 },
+        { id: 3, length: 1 },
+      ]);
+    }
+  });
 
   it("loads nothing when production has no rows, in text and in binary", async () => {
     await withClient(target, (c) => c.query("DROP TABLE IF EXISTS t; CREATE TABLE t (id int, name text)"));
@@ -110,11 +135,21 @@ describe("copying one table", () => {
 });
 
 /** Whether production's COPY waits for the test's lock. */
-async function waitingForTheGate(): Promise<boolean> {
-  const rows = await oneOffQuery<{ waiting: boolean }>(
+async function productionWaitsAtTheGate(): Promise<boolean> {
+  const [row] = await oneOffQuery<{ waiting: boolean }>(
     testServerAdminUrl(),
-    "SELECT count(*) > 0 AS waiting FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE 'COPY (SELECT id, name FROM t WHERE%'",
-    [new URL(source).pathname.slice(1)],
+    "SELECT count(*) > 0 AS waiting FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE 'COPY (SELECT id, name FROM %pg_advisory_lock_shared%'",
+    [databaseNameOf(source)],
   );
-  return rows[0]!.waiting;
+  return row!.waiting;
+}
+
+/** The copy's sessions on the sandbox server in the middle of a COPY. */
+async function sandboxSessionsMidCopy(): Promise<number> {
+  const [row] = await oneOffQuery<{ n: number }>(
+    testServerAdminUrl(),
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY \"t\"%'",
+    [databaseNameOf(target)],
+  );
+  return row!.n;
 }

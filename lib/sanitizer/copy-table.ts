@@ -4,15 +4,15 @@
  * servers are of one major version (binary forms are only promised within one);
  * text otherwise, which is portable between versions and what rule 18 rewrites.
  * Memory stays flat whatever the table size: pipeline() applies backpressure end
- * to end, and nothing but the chunk in flight is held. The sandbox's COPY begins
- * with production's first row (copy-in-when-rows-come.ts).
+ * to end, and nothing but the chunk in flight is held. The sandbox's COPY is
+ * under way only while production's rows come (copy-in-while-rows-come.ts).
  */
 import type { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { CoalescingStream } from "./coalescing-stream";
-import { BINARY_COPY_HEADER_BYTES, CopyInWhenRowsCome } from "./copy-in-when-rows-come";
+import { CopyInWhileRowsCome } from "./copy-in-while-rows-come";
 import { BinaryRowCounter, TextRowCounter, type CopyCounters } from "./copy-row-counters";
 import type { TablePlan } from "./copy-plan";
 import { SanitizationError } from "./errors";
@@ -36,10 +36,7 @@ export async function copyTable(
   const binary = format === "binary";
   const formatOption = binary ? " (FORMAT binary)" : "";
   const out = source.query(copyTo(`COPY (${plan.select}) TO STDOUT${formatOption}`));
-  const into = new CopyInWhenRowsCome(
-    () => target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN${formatOption}`)),
-    binary ? BINARY_COPY_HEADER_BYTES : 0,
-  );
+  const into = new CopyInWhileRowsCome(() => target.query(copyFrom(`COPY ${quoteIdent(plan.table)} (${plan.columns.join(", ")}) FROM STDIN${formatOption}`)), format);
   const counter = binary ? new BinaryRowCounter(onChunk) : new TextRowCounter(onChunk);
   const options = signal ? { signal } : {};
   const stages = [out, ...(rateLimit ? [new ThrottledStream(rateLimit)] : []), counter, ...(rewrite ? [rewrite, new CoalescingStream()] : []), into];
