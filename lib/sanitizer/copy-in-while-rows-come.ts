@@ -18,7 +18,7 @@
  * The rows loaded are the sum of each COPY's.
  */
 import { Writable } from "node:stream";
-import { BINARY_HEADER_BYTES, BinaryRows, TextRows, type RowWalker } from "./copy-row-counters";
+import { BINARY_HEADER_BYTES, BinaryRows, lastTextRowEnd } from "./copy-row-counters";
 
 /** What pg-copy-streams' COPY FROM stream gives: a writable, and the rows the server loaded once it has finished. */
 export interface CopyIn extends Writable {
@@ -37,7 +37,8 @@ export class CopyInWhileRowsCome extends Writable {
   /** A COPY being ended while production pauses: the next begins once it has. */
   private ending: Promise<void> | null = null;
   private loaded = 0;
-  private readonly rows: RowWalker;
+  /** A binary stream's walk, which tells where its rows end; a text row ends at its newline. */
+  private readonly binaryRows: BinaryRows | null;
   /** A binary COPY's header: taken off production's stream, and written at the start of each COPY. */
   private readonly header: Buffer[] = [];
   private headerLeft: number;
@@ -54,10 +55,10 @@ export class CopyInWhileRowsCome extends Writable {
   /** `begin` starts a COPY on the sandbox session, in `format`. */
   constructor(
     private readonly begin: () => CopyIn,
-    private readonly format: "text" | "binary",
+    format: "text" | "binary",
   ) {
     super();
-    this.rows = format === "binary" ? new BinaryRows() : new TextRows();
+    this.binaryRows = format === "binary" ? new BinaryRows() : null;
     this.headerLeft = format === "binary" ? BINARY_HEADER_BYTES : 0;
     // One timer for the stream, not one per chunk: a copy writes a hundred thousand chunks.
     this.watch = setInterval(() => this.restWhileProductionPauses(), PAUSE_MS / 4);
@@ -78,8 +79,7 @@ export class CopyInWhileRowsCome extends Writable {
       );
       return;
     }
-    this.rows.rowsIn(chunk);
-    let rowEnd = this.rows.lastRowEnd;
+    let rowEnd = this.rowEndIn(chunk);
     if (this.headerLeft > 0) {
       const part = chunk.subarray(0, this.headerLeft);
       this.header.push(part);
@@ -124,7 +124,7 @@ export class CopyInWhileRowsCome extends Writable {
     const bytes = parts.reduce((sum, part) => sum + part.length, 0);
     if (bytes === 0) return callback();
     // Only a binary stream's end mark, with no COPY under way: nothing is left to load.
-    if (!this.into && this.format === "binary" && bytes === BINARY_END.length && this.rows instanceof BinaryRows && this.rows.ended) return callback();
+    if (!this.into && this.binaryRows?.ended && bytes === BINARY_END.length) return callback();
     const into = this.into ?? this.started();
     this.endsRow = endsRow;
     this.lastWriteAt = performance.now();
@@ -154,7 +154,7 @@ export class CopyInWhileRowsCome extends Writable {
     if (performance.now() - this.lastWriteAt < PAUSE_MS) return;
     this.into = null;
     // A binary COPY ended between rows needs the end mark; one past production's own has it.
-    const endMark = this.rows instanceof BinaryRows && !this.rows.ended;
+    const endMark = this.binaryRows !== null && !this.binaryRows.ended;
     this.ending = this.finish(into, endMark).finally(() => {
       this.ending = null;
     });
@@ -176,6 +176,13 @@ export class CopyInWhileRowsCome extends Writable {
       if (endMark) into.write(BINARY_END);
       into.end();
     });
+  }
+
+  /** Where in `chunk` its last whole row ends, -1 when none does (a binary stream is walked for it). */
+  private rowEndIn(chunk: Buffer): number {
+    if (!this.binaryRows) return lastTextRowEnd(chunk);
+    this.binaryRows.rowsIn(chunk);
+    return this.binaryRows.lastRowEnd;
   }
 
   private hold(part: Buffer): void {

@@ -9,14 +9,9 @@ export interface CopyCounters {
   bytes: number;
 }
 
-/** Walks a COPY stream chunk by chunk: how many rows each chunk begins, and where in it the last row ended. */
-export interface RowWalker {
+/** Walks a COPY stream chunk by chunk: how many rows each chunk begins. */
+interface RowWalker {
   rowsIn(chunk: Buffer): number;
-  /**
-   * In the chunk last walked, the offset just past its last row's end (a binary header's
-   * end and end mark count as such): a COPY could end there. -1 when none ends in it.
-   */
-  readonly lastRowEnd: number;
 }
 
 abstract class RowCounter extends Transform {
@@ -43,18 +38,18 @@ abstract class RowCounter extends Transform {
 const NEWLINE = 0x0a;
 
 /** Text format: every row ends with a newline, and newlines inside values are escaped as `\n`. */
-export class TextRows implements RowWalker {
-  lastRowEnd = -1;
+class TextRows implements RowWalker {
   rowsIn(chunk: Buffer): number {
     let rows = 0;
-    let last = -1;
-    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) {
-      rows++;
-      last = i;
-    }
-    this.lastRowEnd = last === -1 ? -1 : last + 1;
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) rows++;
     return rows;
   }
+}
+
+/** In text, where a chunk's last row ends (just past its newline); -1 when none ends in it. */
+export function lastTextRowEnd(chunk: Buffer): number {
+  const newline = chunk.lastIndexOf(NEWLINE);
+  return newline === -1 ? -1 : newline + 1;
 }
 
 export class TextRowCounter extends RowCounter {
@@ -62,6 +57,7 @@ export class TextRowCounter extends RowCounter {
     super(new TextRows(), onChunk);
   }
 }
+
 /** The binary format's fixed header: signature (11 bytes), flags (4), then the length of an extension area (4). */
 export const BINARY_HEADER_BYTES = 19;
 /** Where in the header the extension area's length is. */
@@ -86,6 +82,10 @@ export class BinaryRows implements RowWalker {
     return this.state === "end";
   }
 
+  /**
+   * In the chunk last walked, the offset just past its last row's end (the header's end and
+   * the end mark count as such): a COPY could end there. -1 when none ends in it.
+   */
   lastRowEnd = -1;
 
   rowsIn(chunk: Buffer): number {

@@ -134,22 +134,14 @@ describe("copying one table", () => {
   });
 });
 
-/** Whether production's COPY waits for the test's lock. */
-async function productionWaitsAtTheGate(): Promise<boolean> {
-  const [row] = await oneOffQuery<{ waiting: boolean }>(
-    testServerAdminUrl(),
-    "SELECT count(*) > 0 AS waiting FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE 'COPY (SELECT id, name FROM %pg_advisory_lock_shared%'",
-    [databaseNameOf(source)],
-  );
-  return row!.waiting;
-}
-
-/** The copy's sessions on the sandbox server in the middle of a COPY. */
-async function sandboxSessionsMidCopy(): Promise<number> {
-  const [row] = await oneOffQuery<{ n: number }>(
-    testServerAdminUrl(),
-    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY \"t\"%'",
-    [databaseNameOf(target)],
-  );
+/** Sessions on `url`'s database that meet `condition`. */
+async function sessionsOn(url: string, condition: string): Promise<number> {
+  const [row] = await oneOffQuery<{ n: number }>(testServerAdminUrl(), `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND ${condition}`, [databaseNameOf(url)]);
   return row!.n;
 }
+
+/** Whether production's COPY waits for the test's lock. */
+const productionWaitsAtTheGate = async () => (await sessionsOn(source, "wait_event_type = 'Lock' AND query LIKE 'COPY (SELECT id, name FROM %pg_advisory_lock_shared%'")) > 0;
+
+/** The copy's sessions on the sandbox server in the middle of a COPY. */
+const sandboxSessionsMidCopy = () => sessionsOn(target, "state = 'active' AND query LIKE 'COPY \"t\"%'");
