@@ -201,6 +201,20 @@ export class Scrubber {
   }
 
   /** The node after `node` has read the scanner's word, which `gapStart` (the previous word's end) is the gap before. */
+  /**
+   * Whether the word just read may be a name alone (maybeSingle): 0 if not; 1 for a word of a
+   * spaced script that may be one; its WordKind for a word of a script written without spaces,
+   * searched inside when production has such names.
+   */
+  private singleNameFlag(scan: WordScanner): number {
+    if (scan.kind !== WordKind.Spaced) return this.unspaced ? scan.kind : 0;
+    const mayBe =
+      this.singleWords.mayHave(scan.hash) ||
+      (scan.lastUnit === S && this.singleWords.mayHave(scan.hashBeforeLast)) ||
+      (scan.lettersBeforeDigits() !== -1 && this.singleWords.mayHave(scan.hashBeforeDigits));
+    return mayBe ? 1 : 0;
+  }
+
   private step(node: PhraseNode, text: string, gapStart: number, scan: WordScanner): PhraseNode {
     const root = this.root;
     let word: string | undefined;
@@ -235,16 +249,7 @@ export class Scrubber {
       starts[at] = scan.start;
       ends[at] = scan.end;
       phraseEnd[at] = -1;
-      maybeSingle[at] =
-        scan.kind !== WordKind.Spaced
-          ? this.unspaced
-            ? scan.kind
-            : 0
-          : this.singleWords.mayHave(scan.hash) ||
-              (scan.lastUnit === S && this.singleWords.mayHave(scan.hashBeforeLast)) ||
-              (scan.lettersBeforeDigits() !== -1 && this.singleWords.mayHave(scan.hashBeforeDigits))
-            ? 1
-            : 0;
+      maybeSingle[at] = this.singleNameFlag(scan);
       node = this.step(node, text, previousEnd, scan);
       previousEnd = scan.end;
       // Every phrase that ends at this word; from a given first word, a later end is a longer phrase.
