@@ -14,6 +14,8 @@ const { createToken } = await import("./mutations");
 const { loadActor } = await import("../auth/load-actor");
 const { setPersonRole, disablePerson } = await import("../people/accounts");
 const { authenticateApiRequest } = await import("./authenticate");
+const { lockAsAdmin } = await import("../people/own-tenant");
+const { revokeWorkingTokens } = await import("./mutations");
 
 let tenantId = "";
 let keeper = "";
@@ -31,6 +33,17 @@ const works = async (token: string) =>
     () => true,
     () => false,
   );
+
+/** Until `work` has settled, or waits for a lock some other transaction holds. */
+async function settledOrWaiting(work: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void work.finally(() => (settled = true));
+  for (let tries = 0; tries < 200 && !settled; tries++) {
+    const [row] = await db.$queryRaw<{ waiting: number }[]>`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if (row!.waiting > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 describe("a token asked for as its owner's rights change", () => {
   it("is refused once the owner was demoted meanwhile, and no token wakes up when they are made admin again", async () => {
@@ -61,6 +74,31 @@ describe("a token asked for as its owner's rights change", () => {
       if (made.status === "fulfilled") expect(await works(made.value.token)).toBe(false);
       expect(await db.apiToken.count({ where: { ownerId: id, revokedAt: null } })).toBe(0);
     }
+  });
+
+  it("made while another admin's change holds the organisation, is made and then revoked: neither waits for the other in a circle", async () => {
+    // The order of a People change: the organisation's row, then the person. The token's
+    // transaction locks its owner, then writes rows naming the organisation; with the
+    // organisation locked FOR UPDATE that was a deadlock, and PostgreSQL failed one of the two.
+    const id = await admin("meanwhile@alpha.example");
+    const asRead = await actorOf(id);
+    let asked: Promise<unknown> = Promise.resolve();
+    await db.$transaction(
+      async (tx) => {
+        await lockAsAdmin(tx, await actorOf(keeper));
+        asked = createToken(asRead, NEW_TOKEN).then(
+          (made) => made,
+          (error: unknown) => error,
+        );
+        await settledOrWaiting(asked);
+        await tx.user.updateMany({ where: { id }, data: { role: "CUSTOMER_USER" } });
+        await revokeWorkingTokens(tx, { ownerId: id });
+      },
+      { timeout: 20_000 },
+    );
+    const made = await asked;
+    expect(made).toHaveProperty("token");
+    expect(await works((made as { token: string }).token)).toBe(false);
   });
 
   it("is still made for an admin who stays one", async () => {

@@ -29,6 +29,7 @@
  * customer may cancel it (a sandbox with a queued run can be neither refreshed nor
  * deleted).
  */
+import { lockTenant } from "../db/tenant-lock";
 import { copyLimits } from "../config/copy-limits";
 import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
@@ -67,7 +68,7 @@ export type SlotVerdict =
 
 export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Promise<SlotVerdict> {
   const limits = copyLimits();
-  await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${run.tenantId} FOR UPDATE`;
+  await lockTenant(tx, run.tenantId);
   const tenantRuns = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId: run.tenantId } } });
   if (tenantRuns >= limits.runsPerTenant) return { go: false, serverWaitSince: null };
   // Keeping its place in its server's line, if it has one: only the other tenant's turn comes first.

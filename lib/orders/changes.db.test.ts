@@ -15,6 +15,7 @@ const { buildWorld } = await import("../testing/test-world");
 const { createOrderAction, createOrderForCustomerAction, editOrderAction, cancelOrderAction } = await import("./actions");
 const { cancelOrder } = await import("./changes");
 const { startDelete } = await import("../sandboxes/mutations");
+const { lockTenant } = await import("../db/tenant-lock");
 const { loadActor } = await import("../auth/load-actor");
 const { stopBoss } = await import("../jobs/queue");
 const { listOutbox } = await import("../notifications/mailer");
@@ -130,7 +131,7 @@ describe("changing and cancelling an order", () => {
     let holding = () => undefined as void;
     const taken = new Promise<void>((resolve) => (holding = resolve));
     const holder = db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+      await lockTenant(tx, tenantId);
       holding();
       await held;
     });
@@ -138,7 +139,7 @@ describe("changing and cancelling an order", () => {
     signInAs(world.users.adminA);
     const editing = edit(id, "Lock order 2");
     // The edit waits for the customer's row, holding nothing: the order's row is free meanwhile.
-    await expect.poll(async () => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%"Tenant"%FOR UPDATE%'`)[0]!.n)).toBe(1);
+    await expect.poll(async () => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%"Tenant"%FOR NO KEY UPDATE%'`)[0]!.n)).toBe(1);
     const orderFree = await db.$transaction(async (tx) => (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Sandbox" WHERE id = ${id} FOR UPDATE SKIP LOCKED`).length === 1);
     release();
     await holder;

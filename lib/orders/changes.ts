@@ -5,6 +5,7 @@
  * the order is still open under a row lock (a confirmation may have won the race).
  */
 import "server-only";
+import { lockTenant } from "../db/tenant-lock";
 import { db } from "../db/portal";
 import type { Actor } from "../auth/policy";
 import { recordAudit } from "../audit/record";
@@ -66,7 +67,8 @@ export async function editOrder(actor: Actor, change: { sandboxId: string; name:
     before = await db.$transaction(async (tx) => {
       // The customer's row before the order's, as the agreement's check and offboarding take them:
       // the order's first, then the customer's, against an offboarding's the other way round, was a deadlock.
-      await tx.$queryRaw`SELECT t.id FROM "Tenant" t JOIN "Sandbox" s ON s."tenantId" = t.id WHERE s.id = ${change.sandboxId} FOR UPDATE OF t`;
+      const owner = await tx.sandbox.findUnique({ where: { id: change.sandboxId }, select: { tenantId: true } });
+      if (owner) await lockTenant(tx, owner.tenantId);
       const before = await lockOpenOrder(tx, actor, change.sandboxId);
       if (sandboxNameKey(change.name) !== sandboxNameKey(before.name) && (await isSandboxNameTaken(before.tenantId, change.name, tx))) {
         throw sandboxNameTaken();

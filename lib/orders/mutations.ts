@@ -1,4 +1,5 @@
 import "server-only";
+import { lockTenant } from "../db/tenant-lock";
 import { db } from "../db/portal";
 import { newSandboxCustomerId } from "../sandboxes/customer-key";
 import { recordAudit } from "../audit/record";
@@ -35,8 +36,7 @@ export async function createOrder(actor: Actor, order: NewOrder): Promise<{ sand
     try {
       const sandbox = await db.$transaction(async (tx) => {
         // Locked: an offboarding (lib/tenants/offboard.ts) either comes first and refuses this, or waits and cancels it.
-        const [tenant] = await tx.$queryRaw<{ gone: boolean }[]>`SELECT "offboardedAt" IS NOT NULL AS gone FROM "Tenant" WHERE id = ${order.tenantId} FOR UPDATE`;
-        if (tenant?.gone) throw new AppError("CONFLICT", "This customer has left the portal: no sandbox can be ordered for it.");
+        if ((await lockTenant(tx, order.tenantId))?.offboarded) throw new AppError("CONFLICT", "This customer has left the portal: no sandbox can be ordered for it.");
         // The operator CLI files as whoever it names, and operators are never capped.
         if (order.via !== "operator CLI") await assertWithinEntitlements(tx, actor, order.tenantId, order.planCounts);
         // Again under the customer's lock: the index cannot tell "Café" from "CAFÉ" (isSandboxNameTaken).

@@ -1,4 +1,5 @@
 /** What every change on the People page checks first: the admin's own organisation, a person in it, and that the admin still is one. */
+import { lockTenant } from "../db/tenant-lock";
 import { db } from "../db/portal";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
@@ -20,7 +21,7 @@ export async function ownTenant(actor: Actor): Promise<{ id: string; companyName
  * the second finds it is no longer an enabled admin, and is refused.
  */
 export async function lockAsAdmin(tx: Prisma.TransactionClient, actor: Actor): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${actor.tenantId} FOR UPDATE`;
+  await lockTenant(tx, actor.tenantId!);
   const self = await tx.user.findUnique({ where: { id: actor.id }, select: { role: true, tenantId: true, disabledAt: true } });
   if (!self || self.role !== "CUSTOMER_ADMIN" || self.tenantId !== actor.tenantId || self.disabledAt) {
     throw new AppError("FORBIDDEN", "You are no longer an admin of your organisation: nothing was changed.");

@@ -6,6 +6,7 @@
  * rep orders, and operators' orders (the CLI's too) are never capped.
  * A sandbox counts while it is not deleted or cancelled.
  */
+import { lockTenant } from "../db/tenant-lock";
 import { z } from "zod";
 import { db } from "../db/portal";
 import { recordAudit } from "../audit/record";
@@ -90,7 +91,7 @@ export async function assertWithinEntitlements(
   replacing?: Record<UserPlan, number>,
 ): Promise<void> {
   if (actor.role !== "CUSTOMER_ADMIN") return;
-  await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+  await lockTenant(tx, tenantId);
   const waiting = replacing ? 0 : await tx.sandbox.count({ where: { tenantId, status: "AWAITING_SETUP" } });
   if (waiting >= MAX_AWAITING_SETUP) {
     throw new AppError("INVALID_INPUT", `${waiting} of your sandboxes are waiting for their setup (at most ${MAX_AWAITING_SETUP} at once). Set one up or delete it before ordering another.`);

@@ -17,6 +17,7 @@
  * copy still ran), and changes nothing else. Once it has left, nothing but a deletion is run
  * for its sandboxes (requestRun).
  */
+import { lockTenant } from "../db/tenant-lock";
 import { db } from "../db/portal";
 import { databaseNow } from "../db/database-clock";
 import { recordAudit } from "../audit/record";
@@ -67,8 +68,7 @@ export async function offboardTenant(customerId: string, confirm: string): Promi
   if (!tenant.offboardedAt) {
     await db.$transaction(async (tx) => {
       // The tenant row locked: an order being filed (its entitlements lock it too) commits first and is cancelled here, or waits and is refused.
-      const [locked] = await tx.$queryRaw<{ gone: boolean }[]>`SELECT "offboardedAt" IS NOT NULL AS gone FROM "Tenant" WHERE id = ${tenant.id} FOR UPDATE`;
-      if (locked?.gone) throw new OffboardingRefused(`${customerId} is being offboarded by another operator.`);
+      if ((await lockTenant(tx, tenant.id))?.offboarded) throw new OffboardingRefused(`${customerId} is being offboarded by another operator.`);
       // Under the lock an invitation takes too (lib/people/own-tenant.ts): one that committed after the accounts
       // above were listed made an account none of them disabled, enabled in a customer that has left.
       for (const user of await tx.user.findMany({ where: { tenantId: tenant.id, disabledAt: null }, select: { id: true, email: true, tenantId: true } })) {

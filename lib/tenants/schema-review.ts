@@ -7,6 +7,7 @@
  * blockers for support. A customer's choices are stored as the tenant's own
  * classification, audited, under the same rules as the operator's file.
  */
+import { lockTenant } from "../db/tenant-lock";
 import type pg from "pg";
 import { db } from "../db/portal";
 import { recordAudit } from "../audit/record";
@@ -152,7 +153,7 @@ export async function classifyFromReview(actorId: string, tenantId: string, choi
   assertChoicesMatch(await reviewProductionSchema(tenantId), choices);
   const added = parseChoices(choices);
   await db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+    await lockTenant(tx, tenantId);
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { classification: true } });
     const current = tenant.classification === null ? EMPTY_CLASSIFICATION : parseClassification(tenant.classification, "the tenant's classification");
     const merged = withTenantClassification(current, added);

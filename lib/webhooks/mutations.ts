@@ -4,6 +4,7 @@
  * here, sealed at rest, and returned once.
  */
 import "server-only";
+import { lockTenant } from "../db/tenant-lock";
 import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/policy";
 import { db } from "../db/portal";
@@ -40,7 +41,7 @@ export async function createEndpoint(actor: Actor, input: NewEndpoint): Promise<
   const events = [...new Set(input.events)];
   const created = await db.$transaction(async (tx) => {
     // Counted under the tenant's row lock, so two admins at once cannot pass the limit.
-    await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+    await lockTenant(tx, tenantId);
     if ((await tx.webhookEndpoint.count({ where: { tenantId } })) >= MAX_ENDPOINTS_PER_TENANT) {
       throw new AppError("CONFLICT", `A customer has at most ${MAX_ENDPOINTS_PER_TENANT} endpoints; remove one first.`);
     }
@@ -79,7 +80,7 @@ export async function replayDelivery(actor: Actor, id: string): Promise<{ delive
     if (original.status === "PENDING") throw new AppError("CONFLICT", "This event is still being delivered; it can be replayed once it has succeeded or failed.");
     const tenantId = original.endpoint.tenantId;
     // Counted under the tenant's row lock, so two replays at once cannot pass the limits.
-    await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${tenantId} FOR UPDATE`;
+    await lockTenant(tx, tenantId);
     const pending = { status: "PENDING" as const, replayOfId: { not: null }, endpoint: { tenantId } };
     if (await tx.webhookDelivery.count({ where: { ...pending, endpointId: original.endpointId, messageId: original.messageId } })) {
       throw new AppError("CONFLICT", "This event is already being sent again; its new delivery shows in the log.");
