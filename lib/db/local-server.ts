@@ -77,6 +77,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       "-c", "listen_addresses=127.0.0.1",
       "-c", "unix_socket_directories=",
       "-c", "max_connections=300",
+      // A connection that never finishes signing in (a client frozen mid-handshake, or anyone who
+      // can reach the port and sends half a handshake) holds every DROP DATABASE on the server until
+      // this ends it: from PostgreSQL 15 on a drop waits for every process, and one still signing in
+      // does not answer. The default, 60 s, outlasts a drop's bound (SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS).
+      "-c", "authentication_timeout=10s",
       ...(throwaway ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
     ],
     onLog: () => undefined,

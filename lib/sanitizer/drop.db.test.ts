@@ -1,11 +1,11 @@
 /**
  * From PostgreSQL 15 on, DROP DATABASE waits for every session on the server, on any
  * database, to close the dropped files. A session waiting mid-COPY for data its client does
- * not send, or sending results its client does not read, never does: one tenant's stalled
- * session holds every drop on the server. The drop is bounded, says which sessions held it,
- * and succeeds once they are gone.
+ * not send, or sending results its client does not read, never does, nor does a connection
+ * still signing in: one tenant's stalled session holds every drop on the server. The drop is
+ * bounded, says what held it, and succeeds once that is gone.
  */
-import type net from "node:net";
+import net from "node:net";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { afterEach, describe, expect, it } from "vitest";
@@ -54,6 +54,26 @@ async function sessionWaitingMidCopy(database: string): Promise<number> {
   return pid;
 }
 
+/**
+ * A connection to the sandbox server that sends its startup message and never answers the
+ * server's request for its password: a client frozen mid-handshake, or anyone who can reach
+ * the port. The server shows it nowhere; it ends it after its authentication_timeout.
+ */
+async function connectionSigningIn(): Promise<net.Socket> {
+  const server = new URL(testSandboxServerUrl());
+  const socket = net.connect(Number(server.port), server.hostname);
+  socket.on("error", () => undefined);
+  await new Promise((resolve) => socket.once("connect", resolve));
+  const parameters = Buffer.from(`user\0${decodeURIComponent(server.username)}\0database\0postgres\0\0`);
+  const header = Buffer.alloc(8);
+  header.writeInt32BE(8 + parameters.length, 0);
+  header.writeInt32BE(3 << 16, 4); // protocol 3.0
+  socket.write(Buffer.concat([header, parameters]));
+  // The server's request for the password: from here on it waits for an answer that never comes.
+  await new Promise((resolve) => socket.once("data", resolve));
+  return socket;
+}
+
 describe("dropping a sandbox database", () => {
   it("held by a session elsewhere on the server waiting mid-COPY: times out at its bound, names that session, and drops once it is gone", async () => {
     const doomed = await createDatabase();
@@ -74,6 +94,26 @@ describe("dropping a sandbox database", () => {
     await dropSandboxDatabase(testSandboxServerUrl(), doomed);
     expect(await databaseNames()).not.toContain(doomed);
   });
+
+  it("held by a connection that never finishes signing in: times out at its bound naming the server's authentication_timeout, and drops once the server has ended it", async () => {
+    const doomed = await createDatabase();
+    const signingIn = await connectionSigningIn();
+    const endedByServer = new Promise((resolve) => signingIn.once("close", resolve));
+    try {
+      process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS = "2";
+      await expect(dropSandboxDatabase(testSandboxServerUrl(), doomed)).rejects.toThrow(
+        new RegExp(`^DROP DATABASE ${doomed} timed out; .*any connection still signing in, which the server does not show, for up to its authentication_timeout of 10s$`),
+      );
+      // Within a drop's usual bound: the embedded server ends a handshake left unfinished after 10 s
+      // (lib/db/local-server.ts), where PostgreSQL's default, a minute, outlasted the bound.
+      delete process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS;
+      await dropSandboxDatabase(testSandboxServerUrl(), doomed);
+      await endedByServer;
+      expect(await databaseNames()).not.toContain(doomed);
+    } finally {
+      signingIn.destroy();
+    }
+  }, 45_000);
 
   it("kept in use by a session it may not end: fails after its attempts, naming that session", async () => {
     const doomed = await createDatabase();

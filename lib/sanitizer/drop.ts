@@ -140,22 +140,27 @@ const PASSING_SESSIONS = new Set(["55006", "42501"]);
  * on any database, has closed the dropped files, and a session absorbs that request only
  * between its own steps. One blocked sending results to a client that does not read them
  * (ClientWrite), or waiting mid-COPY for data its client does not send (ClientRead while
- * active), never does: every drop on that server waits for it, whoever's it is. The drop
+ * active), never does: every drop on that server waits for it, whoever's it is. Nor does a
+ * connection still signing in, which the server does not show, until its authentication_timeout
+ * (60 s unless set, longer than a drop's bound): the message names that bound. The drop
  * that timed out left its database unusable (PostgreSQL marks it invalid first), and the
  * sweeps drop it once that session is gone.
  *
  * Still in use after every attempt: the sessions on the database that outlived being ended.
  */
 async function dropFailure(serverUrl: string, databaseName: string, error: unknown, timedOut: boolean): Promise<Error> {
-  const holders = await withServer(serverUrl, (c) =>
-    describeSessions(
+  const holders = await withServer(serverUrl, async (c) => {
+    const sessions = await describeSessions(
       c,
       timedOut
         ? `(${HIDDEN_SESSION} OR backend_type = 'client backend' AND (wait_event = 'ClientWrite' OR wait_event = 'ClientRead' AND state = 'active'))`
         : `datname = $1 AND (${HIDDEN_SESSION} OR backend_type = 'client backend')`,
       timedOut ? [] : [databaseName],
-    ),
-  ).catch((failure: unknown) => `not known (${String(failure)})`);
+    );
+    if (!timedOut) return sessions;
+    const { rows } = await c.query<{ bound: string }>("SELECT current_setting('authentication_timeout') AS bound");
+    return `${sessions}; and any connection still signing in, which the server does not show, for up to its authentication_timeout of ${rows[0]!.bound}`;
+  }).catch((failure: unknown) => `not known (${String(failure)})`);
   const what = timedOut
     ? "timed out; sessions elsewhere on the server that are neither reading their results nor sending their COPY data hold every drop there"
     : `failed ${DROP_ATTEMPTS} times; sessions on it outlived being ended`;

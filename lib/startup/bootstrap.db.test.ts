@@ -61,6 +61,23 @@ describe("the embedded default", () => {
     await expect(checkSandboxServerAtStart(localServer!.adminUrl, () => undefined)).rejects.toThrow(/^SANDBOX_SERVER_URL: .*superuser/);
   });
 
+  it("warns of a sandbox server that waits for a connection to finish signing in as long as a drop may take, which holds every drop there", async () => {
+    const { checkSandboxServerAtStart } = await import("./bootstrap");
+    const said: string[] = [];
+    // The embedded server ends an unfinished sign-in after 10 s: within the drop's usual bound (50 s), not within 10 s.
+    await checkSandboxServerAtStart(process.env.SANDBOX_SERVER_URL!, (line) => said.push(line));
+    expect(said).toEqual([]);
+    process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS = "10";
+    try {
+      await checkSandboxServerAtStart(process.env.SANDBOX_SERVER_URL!, (line) => said.push(line));
+    } finally {
+      delete process.env.SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS;
+    }
+    expect(said).toEqual([
+      "warning: SANDBOX_SERVER_URL: the sandbox server waits 10 s for a connection to finish signing in (authentication_timeout), no less than a drop may take (10 s), and every DROP DATABASE there waits for such connections: set it well below that there (README, Security)",
+    ]);
+  });
+
   it("refuses an EMBEDDED_PG_PORT that is no port, in words and without the server's password", async () => {
     const { bootstrap } = await import("./bootstrap");
     const chosen = process.env.EMBEDDED_PG_PORT;
