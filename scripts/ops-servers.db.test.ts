@@ -17,10 +17,12 @@ let productionUrl = "";
 let makerUrl = "";
 const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), DATABASE_SECRETS_KEY: randomBytes(32).toString("base64") };
 
-async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+const ops = (...args: string[]) => opsWith({}, ...args);
+
+async function opsWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "scripts/ops.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testSandboxServerUrl(), ...secrets },
+      env: { ...process.env, DATABASE_URL: portalUrl, SANDBOX_SERVER_URL: testSandboxServerUrl(), ...secrets, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -111,4 +113,11 @@ describe("operator CLI: the sandbox server pool", () => {
       { customerId: "Cust7802", name: expect.stringMatching(/^[\w.]+-\d+$/) },
     ]);
   }, 300_000);
+
+  it("registers a server that lets a connection sign in as long as a drop may take, and warns what to set there", async () => {
+    // The test server ends an unfinished sign-in after 10 s: a drop bound of 10 s is no longer than that.
+    const added = await opsWith({ SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS: "10" }, "server:add", "--name", "pg-slow-sign-in", "--url", await createTestRole("CREATEDB"));
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toMatch(/^warning: the sandbox server waits 10 s for a connection to finish signing in \(authentication_timeout\), no less than a drop may take \(10 s\)/m);
+  }, 60_000);
 });

@@ -45,7 +45,7 @@ describe("the sandbox servers page's actions", () => {
   it("let an operator register, drain and size servers, audited, without the URL's password anywhere", async () => {
     signInAs(world.users.operator);
     const added = await addServerAction({ name: "pg-eu-1", url: makerUrl, maxDatabases: "50", maxTotalGb: "2", maxConcurrentRuns: "4" });
-    expect(added).toEqual({ ok: true, data: { name: "pg-eu-1" } });
+    expect(added).toEqual({ ok: true, data: { name: "pg-eu-1", caution: null } });
     const server = await db.sandboxServer.findUniqueOrThrow({ where: { name: "pg-eu-1" } });
     expect(server).toMatchObject({ maxDatabases: 50, maxTotalBytes: 2n * 1024n ** 3n, maxConcurrentRuns: 4, state: "ACTIVE" });
 
@@ -77,6 +77,25 @@ describe("the sandbox servers page's actions", () => {
     // Anywhere: in no audit entry at all, not only this server's.
     expect(JSON.stringify(await db.auditEvent.findMany({ select: { details: true } }))).not.toContain(password);
     expect(JSON.stringify(added)).not.toContain(password);
+  });
+
+  it("register a server that lets a connection sign in as long as a drop may take, and tell the operator what to set there", async () => {
+    signInAs(world.users.operator);
+    // The test server ends an unfinished sign-in after 10 s: a drop bound of 10 s is no longer than that.
+    vi.stubEnv("SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS", "10");
+    try {
+      expect(await addServerAction({ name: "pg-slow-sign-in", url: makerUrl, ...capacity })).toEqual({
+        ok: true,
+        data: {
+          name: "pg-slow-sign-in",
+          caution:
+            "the sandbox server waits 10 s for a connection to finish signing in (authentication_timeout), no less than a drop may take (10 s), and every DROP DATABASE there waits for such connections: set it well below that there (README, Security)",
+        },
+      });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(await db.sandboxServer.count({ where: { name: "pg-slow-sign-in" } })).toBe(1);
   });
 
   it("explain a name taken, a bad capacity, a role that can do more, and a server that does not answer, in the portal's words", async () => {
@@ -115,7 +134,7 @@ describe("the sandbox servers page's actions", () => {
         fieldErrors: undefined,
       });
       // Loopback never leaves the machine: the same role by its local address is taken.
-      expect(await addServerAction({ name: "local-maker", url: makerUrl, ...capacity })).toEqual({ ok: true, data: { name: "local-maker" } });
+      expect(await addServerAction({ name: "local-maker", url: makerUrl, ...capacity })).toEqual({ ok: true, data: { name: "local-maker", caution: null } });
     } finally {
       vi.unstubAllEnvs();
     }

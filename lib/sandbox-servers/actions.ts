@@ -24,7 +24,7 @@ async function asFieldProblem<T>(work: () => Promise<T>): Promise<T> {
 export const addServerAction = protectedAction({ permission: "servers.manage", schema: newServerFormSchema }, async ({ actor, input }) => {
   const server = await asFieldProblem(() => addServer({ name: input.name, url: input.url, ...capacityFromForm(input) }, actor.id, "portal"));
   revalidatePath(SERVERS_PAGE);
-  return { name: server.name };
+  return { name: server.name, caution: server.caution };
 });
 
 /** Operators rename a server, change its capacity, or drain it (and back); audited. */

@@ -7,6 +7,7 @@
 import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
 import type { Prisma } from "../generated/portal/client";
+import { longSignInCaution } from "./sign-in-bound";
 import { assertUsableServer, BUILT_IN_SERVER_ID, registerServer, SandboxServerError, serverUrl, type NewServer } from "./registry";
 import { sealSecret } from "../secrets/secret-box";
 import { serverNameOf } from "../db/urls";
@@ -23,10 +24,14 @@ const capacityDetails = (c: Capacity) => ({
   maxConcurrentRuns: c.maxConcurrentRuns,
 });
 
-/** The role is checked before the transaction opens: a slow server never holds a transaction open. */
-export async function addServer(server: NewServer, actorId: string | null, via: Via): Promise<{ id: string; name: string }> {
+/**
+ * The role is checked before the transaction opens: a slow server never holds a transaction open.
+ * `caution`: what the operator should set on the server, though it is registered (sign-in-bound.ts).
+ */
+export async function addServer(server: NewServer, actorId: string | null, via: Via): Promise<{ id: string; name: string; caution: string | null }> {
   await assertUsableServer(server.url);
-  return db.$transaction(async (tx) => {
+  const caution = await longSignInCaution(server.url);
+  const created = await db.$transaction(async (tx) => {
     const created = await registerServer(server, tx);
     await recordAudit(
       { action: "sandboxServer.registered", actorId, tenantId: null, targetId: created.id, details: { via, name: created.name, ...capacityDetails(server) } },
@@ -34,6 +39,7 @@ export async function addServer(server: NewServer, actorId: string | null, via: 
     );
     return created;
   });
+  return { ...created, caution };
 }
 
 export interface ServerChanges extends Partial<Capacity> {

@@ -15,7 +15,7 @@ import { newerMigration, newestMigration, outdatedWords, SCHEMA_VERSION_ENV } fr
 import { oneOffQuery } from "../db/one-off-query";
 import { assertSandboxRole, closeToPublic, SandboxRoleError } from "../db/sandbox-role";
 import { env } from "../config/env";
-import { copyLimits } from "../config/copy-limits";
+import { longSignInCaution } from "../sandbox-servers/sign-in-bound";
 import { portNumber } from "./listen-port";
 import { dataDir } from "../config/data-dir";
 import { log as logger } from "../observability/log";
@@ -124,28 +124,13 @@ async function assertSchemaNotNewer(): Promise<void> {
 export async function checkSandboxServerAtStart(serverUrl: string, log: (line: string) => void): Promise<void> {
   try {
     await assertSandboxRole(serverUrl);
-    await warnOfLongSignIns(serverUrl, log);
+    const caution = await longSignInCaution(serverUrl);
+    if (caution) log(`warning: SANDBOX_SERVER_URL: ${caution}`);
   } catch (error) {
     if (error instanceof SandboxRoleError) throw new Error(`SANDBOX_SERVER_URL: ${error.message}`);
     const reason = withoutPasswords((error as Error).message ?? String(error));
     log(`warning: SANDBOX_SERVER_URL: the sandbox server's role cannot be checked now (${reason}); every copy checks it again before it creates anything`);
   }
-}
-
-/**
- * Warns when the server waits longer for a connection to finish signing in than a drop may take:
- * every DROP DATABASE there waits for such a connection (lib/sanitizer/drop.ts), so anyone who can
- * reach the port and sends half a handshake holds every deletion and clean-up on it. PostgreSQL's
- * default, a minute, does; only a superuser can change it, so the portal says what to set.
- */
-async function warnOfLongSignIns(serverUrl: string, log: (line: string) => void): Promise<void> {
-  const [setting] = await oneOffQuery<{ seconds: number }>(serverUrl, "SELECT extract(epoch FROM current_setting('authentication_timeout')::interval)::int AS seconds");
-  const dropBound = copyLimits().sandboxStatementTimeoutMs / 1000;
-  if (!setting || setting.seconds < dropBound) return;
-  log(
-    `warning: SANDBOX_SERVER_URL: the sandbox server waits ${setting.seconds} s for a connection to finish signing in (authentication_timeout), ` +
-      `no less than a drop may take (${dropBound} s), and every DROP DATABASE there waits for such connections: set it well below that there (README, Security)`,
-  );
 }
 
 function loadDotEnv(): void {

@@ -30,6 +30,8 @@ export interface PinnedServer {
   name: string;
   /** Registered by this call (the URL was new to the pool). */
   registered: boolean;
+  /** What the operator should set on a server registered by this call (lib/sandbox-servers/sign-in-bound.ts). */
+  caution: string | null;
 }
 
 export async function registerTenant(raw: TenantInput): Promise<{ id: string; customerId: string; pinnedTo: PinnedServer | null }> {
@@ -101,7 +103,7 @@ export async function changeProductionUrl(customerId: string, url: string): Prom
 async function pinnableServer(url: string): Promise<PinnedServer> {
   try {
     const known = await findServerByUrl(url);
-    if (known) return { ...known, registered: false };
+    if (known) return { ...known, registered: false, caution: null };
     const name = await freeServerName(url);
     return { ...(await addServer({ name, url, maxDatabases: null, maxTotalBytes: null, maxConcurrentRuns: null }, null, "operator CLI")), registered: true };
   } catch (error) {

@@ -50,6 +50,7 @@ export async function addServerCommand(flags: Flags): Promise<void> {
   const { name, url } = parsed.data;
   const server = await guarded(() => addServer({ name, url, ...capacityFromForm(parsed.data) }, null, "operator CLI"));
   console.log(`sandbox server ${server.name} registered at ${serverNameOf(url)}, ACTIVE`);
+  if (server.caution) console.error(`warning: ${server.caution}`);
 }
 
 export async function listServersCommand(): Promise<void> {

@@ -38,6 +38,7 @@ export async function addTenant(flags: Flags): Promise<void> {
     if (insecure) console.error(`warning: ${insecure}`);
     const pin = tenant.pinnedTo;
     if (pin?.registered) console.log(`sandbox server ${pin.name} registered`);
+    if (pin?.caution) console.error(`warning: ${pin.caution}`);
     console.log(`tenant ${tenant.customerId} registered (id ${tenant.id})${pin ? `, pinned to sandbox server ${pin.name}` : ""}`);
   } catch (error) {
     if (error instanceof TenantRegistrationError) throw new CliError(error.message);

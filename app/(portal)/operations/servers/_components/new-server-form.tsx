@@ -31,7 +31,8 @@ export function NewServerForm({ defaultRuns }: { defaultRuns: number }) {
       return;
     }
     reset(EMPTY);
-    setStatus({ message: `The sandbox server ${result.data.name} is registered and takes new sandboxes.`, tone: "info" });
+    const registered = `The sandbox server ${result.data.name} is registered and takes new sandboxes.`;
+    setStatus({ message: result.data.caution ? `${registered} But ${result.data.caution}.` : registered, tone: "info" });
     router.refresh();
   }
 
