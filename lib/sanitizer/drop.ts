@@ -118,9 +118,9 @@ export async function dropSandboxDatabase(serverUrl: string, databaseName: strin
       // Those are gone soon, so try again. Any other failure (a server that does not
       // answer) would only fail again.
       const code = (error as { code?: string } | undefined)?.code ?? "";
-      if (code === STATEMENT_TIMED_OUT) throw await dropFailure(serverUrl, databaseName, error, true);
+      if (code === STATEMENT_TIMED_OUT) throw await dropTimedOut(serverUrl, databaseName, error);
       if (!PASSING_SESSIONS.has(code)) throw error;
-      if (attempt >= DROP_ATTEMPTS) throw await dropFailure(serverUrl, databaseName, error, false);
+      if (attempt >= DROP_ATTEMPTS) throw await dropStillInUse(serverUrl, databaseName, error);
       await new Promise((resolve) => setTimeout(resolve, attempt * 500));
     }
   }
@@ -134,38 +134,40 @@ const STATEMENT_TIMED_OUT = "57014";
 const PASSING_SESSIONS = new Set(["55006", "42501"]);
 
 /**
- * Why a drop failed, for operators: the sessions that held it, as the server shows them.
+ * Why a drop timed out, for operators: what held it, as the server shows it.
  *
- * Timed out: from PostgreSQL 15 on, DROP DATABASE waits until every session on the server,
- * on any database, has closed the dropped files, and a session absorbs that request only
- * between its own steps. One blocked sending results to a client that does not read them
+ * From PostgreSQL 15 on, DROP DATABASE waits until every session on the server, on any
+ * database, has closed the dropped files, and a session absorbs that request only between
+ * its own steps. One blocked sending results to a client that does not read them
  * (ClientWrite), or waiting mid-COPY for data its client does not send (ClientRead while
  * active), never does: every drop on that server waits for it, whoever's it is. Nor does a
  * connection still signing in, which the server does not show, until its authentication_timeout
  * (60 s unless set, longer than a drop's bound): the message names that bound. The drop
  * that timed out left its database unusable (PostgreSQL marks it invalid first), and the
- * sweeps drop it once that session is gone.
- *
- * Still in use after every attempt: the sessions on the database that outlived being ended.
+ * sweeps drop it once what held it is gone.
  */
-async function dropFailure(serverUrl: string, databaseName: string, error: unknown, timedOut: boolean): Promise<Error> {
+async function dropTimedOut(serverUrl: string, databaseName: string, error: unknown): Promise<Error> {
   const holders = await withServer(serverUrl, async (c) => {
-    const sessions = await describeSessions(
+    const stalled = await describeSessions(
       c,
-      timedOut
-        ? `(${HIDDEN_SESSION} OR backend_type = 'client backend' AND (wait_event = 'ClientWrite' OR wait_event = 'ClientRead' AND state = 'active'))`
-        : `datname = $1 AND (${HIDDEN_SESSION} OR backend_type = 'client backend')`,
-      timedOut ? [] : [databaseName],
+      `(${HIDDEN_SESSION} OR backend_type = 'client backend' AND (wait_event = 'ClientWrite' OR wait_event = 'ClientRead' AND state = 'active'))`,
+      [],
     );
-    if (!timedOut) return sessions;
     const { rows } = await c.query<{ bound: string }>("SELECT current_setting('authentication_timeout') AS bound");
-    return `${sessions}; and any connection still signing in, which the server does not show, for up to its authentication_timeout of ${rows[0]!.bound}`;
-  }).catch((failure: unknown) => `not known (${String(failure)})`);
-  const what = timedOut
-    ? "timed out; sessions elsewhere on the server that are neither reading their results nor sending their COPY data hold every drop there"
-    : `failed ${DROP_ATTEMPTS} times; sessions on it outlived being ended`;
-  return new Error(`DROP DATABASE ${databaseName} ${what}: ${holders}`, { cause: error });
+    return `${stalled}; and any connection still signing in, which the server does not show, for up to its authentication_timeout of ${rows[0]!.bound}`;
+  }).catch(notKnown);
+  return new Error(`DROP DATABASE ${databaseName} timed out; sessions elsewhere on the server that are neither reading their results nor sending their COPY data hold every drop there: ${holders}`, {
+    cause: error,
+  });
 }
+
+/** Why a drop still found its database in use after every attempt: the sessions on it that outlived being ended. */
+async function dropStillInUse(serverUrl: string, databaseName: string, error: unknown): Promise<Error> {
+  const holders = await withServer(serverUrl, (c) => describeSessions(c, `datname = $1 AND (${HIDDEN_SESSION} OR backend_type = 'client backend')`, [databaseName])).catch(notKnown);
+  return new Error(`DROP DATABASE ${databaseName} failed ${DROP_ATTEMPTS} times; sessions on it outlived being ended: ${holders}`, { cause: error });
+}
+
+const notKnown = (failure: unknown) => `not known (${String(failure)})`;
 
 /** Another role's session shows this one no type, state or wait: only its process, role and database. */
 const HIDDEN_SESSION = "state IS NULL AND usename IS NOT NULL AND datname IS NOT NULL";
