@@ -200,7 +200,6 @@ export class Scrubber {
     }
   }
 
-  /** The node after `node` has read the scanner's word, which `gapStart` (the previous word's end) is the gap before. */
   /**
    * Whether the word just read may be a name alone (maybeSingle): 0 if not; 1 for a word of a
    * spaced script that may be one; its WordKind for a word of a script written without spaces,
@@ -215,6 +214,7 @@ export class Scrubber {
     return mayBe ? 1 : 0;
   }
 
+  /** The node after `node` has read the scanner's word, which `gapStart` (the previous word's end) is the gap before. */
   private step(node: PhraseNode, text: string, gapStart: number, scan: WordScanner): PhraseNode {
     const root = this.root;
     let word: string | undefined;
