@@ -38,7 +38,7 @@ export default async function NewSandboxPage() {
     estimate = { state: "error", message: error instanceof AppError ? error.userMessage : "The production database could not be measured right now." };
   }
   return (
-    <Frame title="Order a sandbox" intro={`A sanitized copy of ${actor.tenantName ?? "your"} production CRM for testing and training. After ordering, a short setup wizard asks who gets access and how the copy is prepared.`}>
+    <Frame title="Order a sandbox" intro={`A sanitized copy of ${actor.tenantName ? `the production CRM of ${actor.tenantName}` : "your production CRM"} for testing and training. After ordering, a short setup wizard asks who gets access and how the copy is prepared.`}>
       <div className="mt-4">
         <EntitlementsPanel use={await entitlementUse(tenantId)} audience="customer" />
       </div>
