@@ -9,6 +9,7 @@ import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
 import type { ProgressStep, RunProgress } from "./progress";
+import { changeLabel } from "./rule-reports";
 import { checksums, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
@@ -60,6 +61,9 @@ describe("refresh", () => {
     expect(await rows(url, `SELECT ${cols} FROM app_authorization ORDER BY id`)).toEqual(await rows(previous, `SELECT ${cols} FROM app_authorization ORDER BY id`));
     expect(await rows(url, "SELECT * FROM webhook ORDER BY id")).toEqual(await rows(previous, "SELECT * FROM webhook ORDER BY id"));
     expect(report.rules.find((r) => r.rule === 8)?.changes).toMatchObject({ "app_authorization.carried": 2, "webhook.carried": 1, "app_authorization.removed": prodApps });
+    // The report says each of a refresh's changes in words of its own (it had said "Other changes" twice).
+    const unnamed = report.rules.flatMap((r) => Object.keys(r.changes).filter((key) => changeLabel(r.rule, key) === "Other changes").map((key) => `rule ${r.rule} ${key}`));
+    expect(unnamed).toEqual([]);
     // New rows continue after the carried ones.
     const max = Number(await scalar(url, "SELECT max(id) FROM app_authorization"));
     expect(Number(await scalar(url, "SELECT nextval(pg_get_serial_sequence('app_authorization', 'id'))"))).toBeGreaterThan(max);

@@ -14,6 +14,8 @@ const AFTER_COPY_KEYS: [number, string][] = [
   [1, "installation.updated"],
   [4, "service_mailbox.created"],
   [6, "web_panel.url"],
+  [8, "app_authorization.carried"],
+  [8, "webhook.carried"],
   [11, "preference.set_no"],
   [11, "preference.created"],
 ];

@@ -29,7 +29,12 @@ function insertWithIds(tx: Prisma.TransactionClient, table: string, columns: Rec
 }
 
 
-const CHANGE_LABELS: Record<string, string> = { "app_authorization.removed": "App authorizations removed", "webhook.removed": "Webhooks removed" };
+const CHANGE_LABELS: Record<string, string> = {
+  "app_authorization.removed": "App authorizations removed",
+  "webhook.removed": "Webhooks removed",
+  "app_authorization.carried": "App authorizations made in the sandbox, kept",
+  "webhook.carried": "Webhooks made in the sandbox, kept",
+};
 
 export const appsWebhooksRule: ContractRule = {
   rule: 8,
