@@ -22,8 +22,14 @@ const AFTER_COPY_KEYS: [number, string][] = [
 
 function keysCountedInTheCopy(): [number, string][] {
   const keys: [number, string][] = [];
-  for (const documents of [{ mode: "none" }, { mode: "since", since: "2024-01-01" }] as const) {
-    const options = sandboxOptionsSchema.parse({ users: [{ associateId: 1, userPlan: "complete" }], documents, serviceAttachments: false });
+  const variants = [
+    { documents: { mode: "none" } },
+    { documents: { mode: "since", since: "2024-01-01" } },
+    { kind: "config" },
+    { personalData: "pseudonymise", documents: { mode: "all" }, serviceAttachments: true },
+  ];
+  for (const variant of variants) {
+    const options = sandboxOptionsSchema.parse({ users: [{ associateId: 1, userPlan: "complete" }], serviceAttachments: false, ...variant });
     const ctx = { options, classification: EMPTY_CLASSIFICATION, snapshotAt: new Date(), newMailboxId: 1 };
     for (const table of CRM_TABLES) {
       for (const rule of CONTRACT_RULES) {
@@ -36,7 +42,7 @@ function keysCountedInTheCopy(): [number, string][] {
 
 describe("the report's words for what changed", () => {
   it("labels every change a rule counts, without table or column names", () => {
-    const keys = [...keysCountedInTheCopy(), ...AFTER_COPY_KEYS];
+    const keys = [...keysCountedInTheCopy(), ...AFTER_COPY_KEYS]
     expect(keys.length).toBeGreaterThan(15);
     for (const [rule, key] of keys) {
       const label = changeLabel(rule, key);
