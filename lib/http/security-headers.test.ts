@@ -12,6 +12,13 @@ describe("security headers", () => {
     expect(newNonce()).not.toBe(nonce);
   });
 
+  it("allow inline styles only on the development server, whose error overlay adds them without a nonce", () => {
+    const styleSrc = (development: boolean) => securityHeaders({ nonce: "n", https: false, development })["Content-Security-Policy"]!.split("; ").find((d) => d.startsWith("style-src "));
+    expect(styleSrc(false)).toBe("style-src 'self' 'nonce-n'");
+    // With a nonce beside it, browsers would ignore 'unsafe-inline': the overlay's styles would still be refused.
+    expect(styleSrc(true)).toBe("style-src 'self' 'unsafe-inline'");
+  });
+
   it("send HSTS over HTTPS only", () => {
     expect(securityHeaders({ nonce: "n", https: true, development: false })["Strict-Transport-Security"]).toMatch(/max-age=\d+/);
     expect(securityHeaders({ nonce: "n", https: false, development: false })).not.toHaveProperty("Strict-Transport-Security");

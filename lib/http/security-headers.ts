@@ -9,7 +9,9 @@ function contentSecurityPolicy(nonce: string, options: { development: boolean })
     "default-src 'self'",
     // React's development build needs eval for its error overlays; production never does.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // The development server's own tools (its error overlay, its indicator) add <style> elements that carry
+    // no nonce; a nonce in the list would make browsers ignore 'unsafe-inline'. Production's styles all do.
+    options.development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     // style="" attributes (a progress bar's width) cannot carry a nonce; they cannot run code either.
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' blob: data:",
