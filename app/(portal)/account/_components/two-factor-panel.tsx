@@ -72,7 +72,7 @@ export function TwoFactorPanel({ email, singleSignOn, onSessionsEnded }: { email
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-600">
-        After your password, the portal then asks for a code from an authenticator app on your phone (any app that speaks TOTP), so a stolen password alone opens
+        With it on, the portal asks after your password for a code from an authenticator app on your phone (any app that speaks TOTP), so a stolen password alone opens
         nothing.
         {singleSignOn && " Once it is on, you sign in with your e-mail, password and a code: single sign-on no longer signs you in."}
       </p>
