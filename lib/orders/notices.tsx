@@ -21,6 +21,7 @@ import {
 import type { PlanCounts } from "./schema";
 import { describePlanCounts } from "../sanitizer/options";
 import { log } from "../observability/log";
+import { canManageOrder } from "./policy";
 
 async function orderFacts(sandboxId: string): Promise<OrderFacts & { tenantId: string; orderedById: string }> {
   const order = await db.sandbox.findUniqueOrThrow({
@@ -52,6 +53,16 @@ export async function notifyOrderFiled(sandboxId: string, byName: string): Promi
   }
 }
 
+/**
+ * The filer, while they may still manage the order (policy.ts): one an operator moved to
+ * another customer, or made a customer user, may no longer open it, and must not go on
+ * reading its name, plans, note and cancel reason in notices and mails.
+ */
+async function filerWhoMayManage(order: { tenantId: string; orderedById: string }): Promise<string[]> {
+  const filer = await db.user.findUnique({ where: { id: order.orderedById }, select: { id: true, role: true, tenantId: true } });
+  return filer && canManageOrder(filer, order) ? [filer.id] : [];
+}
+
 /** What an order was before a change, as the audit keeps it. */
 export interface OrderBeforeChange {
   name: string;
@@ -65,7 +76,7 @@ export async function notifyOrderEdited(sandboxId: string, editor: { id: string;
     const order = await orderFacts(sandboxId);
     const was = { sandboxName: before.name, plans: describePlanCounts(before.planCounts), note: before.note };
     if (was.sandboxName === order.sandboxName && was.note === order.note && was.plans.join() === order.plans.join()) return;
-    const otherSide = [order.orderedById, ...(await tenantAdminIds(order.tenantId))].filter((id) => id !== editor.id);
+    const otherSide = [...(await filerWhoMayManage(order)), ...(await tenantAdminIds(order.tenantId))].filter((id) => id !== editor.id);
     await notifyUsers(otherSide, {
       subject: orderChangedSubject(order.sandboxName),
       link: `/orders/${sandboxId}`,
@@ -79,7 +90,7 @@ export async function notifyOrderEdited(sandboxId: string, editor: { id: string;
 export async function notifyOrderCancelled(sandboxId: string, canceller: { id: string; name: string }, reason: string | null): Promise<void> {
   try {
     const order = await orderFacts(sandboxId);
-    const otherSide = [order.orderedById, ...(await tenantAdminIds(order.tenantId))].filter((id) => id !== canceller.id);
+    const otherSide = [...(await filerWhoMayManage(order)), ...(await tenantAdminIds(order.tenantId))].filter((id) => id !== canceller.id);
     await notifyUsers(otherSide, {
       subject: orderCancelledSubject(order.sandboxName),
       link: "/orders",
