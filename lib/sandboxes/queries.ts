@@ -7,7 +7,8 @@
 import "server-only";
 import { db } from "../db/portal";
 import { databaseNow } from "../db/database-clock";
-import { isStaff, type Actor } from "../auth/policy";
+import type { Actor } from "../auth/policy";
+import { visibleSandboxes } from "./visibility";
 import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import { MAX_TASK_NAME, type SanitizationReport } from "../sanitizer/report";
@@ -34,19 +35,6 @@ import {
   type PastCopy,
   type Throughput,
 } from "./estimate";
-
-/**
- * The sandboxes an actor may see. Staff: all. Customer admins: their tenant's.
- * Customer users: those of their tenant where someone with their e-mail address
- * was given access in the wizard and still has it (a portal account is matched
- * to a CRM user by the address production holds for that user).
- */
-function visibleSandboxes(actor: Actor): Prisma.SandboxWhereInput {
-  if (isStaff(actor)) return {};
-  const ownTenant = { tenantId: actor.tenantId ?? "__none__" };
-  if (actor.role !== "CUSTOMER_USER") return ownTenant;
-  return { ...ownTenant, access: { some: { email: actor.email.toLowerCase(), endedAt: null } } };
-}
 
 /** The kind of a sandbox's queued or running run, for its shown status. */
 const activeRun = {

@@ -15,7 +15,7 @@ import { RunFinishedMail, runFinishedSubject } from "../emails/run-finished-mail
 import { planLabel } from "../sanitizer/options";
 import { writtenOffOf } from "./written-off";
 import { log } from "../observability/log";
-import { isStaff } from "../auth/policy";
+import { accountsSeeing } from "./visibility";
 
 /**
  * Throws only while nobody has been told: the access grants could not be recorded (one
@@ -69,7 +69,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
   // From here people are told. A failure now is logged, not thrown: thrown, the follow-up would
   // be done again (run-finished.ts), and those already told would hear it again, every few minutes.
   try {
-    const involved = await stillSeeing([sandbox.orderedById, ...(run.requestedById ? [run.requestedById] : [])], sandbox);
+    const involved = await accountsSeeing([sandbox.orderedById, ...(run.requestedById ? [run.requestedById] : [])], sandbox.id);
     const recipients = [...involved, ...(await tenantAdminIds(sandbox.tenantId))];
     await notifyUsers(recipients, { subject: runFinishedSubject(facts), link: `/sandboxes/${sandbox.id}`, mail: createElement(RunFinishedMail, facts) });
     if (changes.length === 0) return;
@@ -83,18 +83,3 @@ export async function notifyRunFinished(runId: string): Promise<void> {
   }
 }
 
-/**
- * Of the sandbox's filer and the run's asker, those who may still see the sandbox, as
- * queries.ts visibleSandboxes reads it: staff, the customer's admins, and a customer user
- * with open access (its grants were brought up to date above). One an operator moved to
- * another customer, or made a customer user without access, is told nothing more of it:
- * not its name, its failures, its sign-in address nor who has access.
- */
-async function stillSeeing(userIds: string[], sandbox: { id: string; tenantId: string }): Promise<string[]> {
-  const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, role: true, tenantId: true } });
-  const open = await db.sandboxAccess.findMany({ where: { sandboxId: sandbox.id, endedAt: null }, select: { email: true } });
-  const withAccess = new Set(open.flatMap((a) => (a.email ? [a.email.toLowerCase()] : [])));
-  const sees = (u: (typeof users)[number]) =>
-    isStaff(u) || (u.tenantId === sandbox.tenantId && (u.role === "CUSTOMER_ADMIN" || withAccess.has(u.email.toLowerCase())));
-  return users.filter(sees).map((u) => u.id);
-}

@@ -1,6 +1,6 @@
 /**
  * A finished run is told to its sandbox's filer and to whoever asked for the run only while
- * they may still see the sandbox (queries.ts visibleSandboxes): an admin an operator moved to
+ * they may still see the sandbox (visibility.ts): an admin an operator moved to
  * another customer (`user:role --customer-id`), or made a customer user without access, must
  * not go on reading the old sandbox's name, failures, sign-in address and access list.
  */

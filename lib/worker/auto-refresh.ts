@@ -19,6 +19,7 @@ import { notifyUsers, tenantAdminIds } from "../notifications/notify";
 import { hasPermission } from "../auth/policy";
 import { AutoRefreshSoonMail, autoRefreshSoonSubject } from "../emails/auto-refresh-soon-mail";
 import { REGULAR_REFRESH_PASS, regularRefreshStart } from "../sandboxes/regular-refresh";
+import { accountsSeeing } from "../sandboxes/visibility";
 
 /** Schedules the looking every hour (upserted by name: any number of workers may) and takes its jobs; returns the work's id. */
 export async function registerAutoRefresh(boss: PgBoss): Promise<string> {
@@ -41,7 +42,7 @@ async function portalAccountsWithAccess(sandbox: { id: string; tenantId: string 
 }
 
 /**
- * The day before a regular refresh, its admins, its orderer and the portal accounts given access
+ * The day before a regular refresh, its admins, its orderer (while they may see it) and the portal accounts given access
  * to it are told (in the portal, and by
  * mail unless they stopped notice mails): what was changed in the sandbox is replaced then, and
  * whoever tests there should hear it before, not find it gone. Each refresh is told once,
@@ -62,7 +63,7 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
     if (claimed.count === 0) continue;
     const facts = { sandboxId: sandbox.id, sandboxName: sandbox.name, companyName: sandbox.tenant.companyName, startsAt: regularRefreshStart(tomorrow) };
     try {
-      const recipients = [sandbox.orderedById, ...(await tenantAdminIds(sandbox.tenantId)), ...(await portalAccountsWithAccess(sandbox))];
+      const recipients = [...(await accountsSeeing([sandbox.orderedById], sandbox.id)), ...(await tenantAdminIds(sandbox.tenantId)), ...(await portalAccountsWithAccess(sandbox))];
       // Moving the day is advice only to those who may (setAutoRefreshAction's permission).
       const roles = await db.user.findMany({ where: { id: { in: recipients } }, select: { id: true, role: true } });
       for (const canChangeSchedule of [true, false]) {
