@@ -63,3 +63,45 @@ describe("an extra table's primary key", () => {
     expect(copied.problems).toEqual([expect.stringContaining('primary key "booking_pkey" on booking is deferrable, not validated, NULLS NOT DISTINCT or temporal')]);
   });
 });
+
+describe("an identity column's sequence", () => {
+  /** Its options as a server that only speaks PostgreSQL's protocol may answer them: the words of a statement. */
+  const identitySchema = (increment: string): SourceSchema => ({
+    enums: [],
+    tables: [{ name: "booking", estimatedRows: 0, bytes: 0, indexBytes: 0, columns: [{ ...column("id", "integer"), identity: "a" }] }],
+    constraints: [],
+    indexes: [],
+    sequences: [
+      {
+        name: "booking_id_seq",
+        dataType: "integer",
+        start: "1",
+        increment,
+        min: "1",
+        max: "2147483647",
+        cache: "1",
+        cycle: false,
+        ownedBy: { table: "booking", column: "id" },
+        identity: true,
+        lastValue: null,
+        ownedMax: null,
+      },
+    ],
+    objects: [],
+    databaseBytes: 0,
+  });
+
+  it("is recreated with production's numbers", () => {
+    const plan = planSchema(identitySchema("1"), copyingBooking());
+    expect(plan.problems).toEqual([]);
+    expect(plan.tables[0]!.columns[0]!.identity?.sequence?.name).toBe("booking_id_seq");
+  });
+
+  it("is refused when its options are anything but numbers, as a standalone sequence's are: they go into the sandbox's CREATE TABLE as they are", () => {
+    const plan = planSchema(
+      identitySchema("1)); CREATE FUNCTION public.planted() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TABLE planted (y int GENERATED ALWAYS AS IDENTITY (INCREMENT BY 1"),
+      copyingBooking(),
+    );
+    expect(plan.problems).toEqual([expect.stringContaining('sequence "booking_id_seq" has options the portal cannot recreate')]);
+  });
+});

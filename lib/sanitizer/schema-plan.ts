@@ -130,7 +130,9 @@ export function planSchema(schema: SourceSchema, classification: Classification)
     if (serial.has(s.name)) plan.sequences.push(s);
     else if (decide({ kind: "sequence", table: null, name: s.name }) === "create") plan.sequences.push(s);
   }
-  for (const s of plan.sequences) {
+  // An identity column's sequence is written with its options too (ddl.ts): they are checked alike.
+  const identity = plan.tables.flatMap((t) => t.columns.flatMap((c) => (c.identity?.sequence ? [c.identity.sequence] : [])));
+  for (const s of [...plan.sequences, ...identity]) {
     if (![s.start, s.increment, s.min, s.max, s.cache].every((n) => NUMBER.test(n)) || !["smallint", "integer", "bigint"].includes(s.dataType)) {
       plan.problems.push(`sequence ${JSON.stringify(s.name)} has options the portal cannot recreate`);
     }
