@@ -2,7 +2,11 @@
  * Production's catalog is read whole: a hostile one is measured first, on the server,
  * and refused in the customer's words; an ordinary one is read.
  */
+import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openProductionClient } from "../crm/read-only";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
 import { withClient } from "../testing/sanitizer-fixtures";
 import { CATALOG_BOUNDS, readSourceSchema, type CatalogBounds } from "./schema-reader";
@@ -79,6 +83,53 @@ describe("readSourceSchema", () => {
         technical: false,
         message: "Production's schema has more than 4 tables, types, functions and other objects: more than the portal reads. Contact support.",
       });
+    });
+  });
+});
+
+describe("a sequence owned by something other than a plain table (production is untrusted input)", () => {
+  it("runs none of production's code: a view's column, a foreign table's, a table with a foreign child", async () => {
+    await inFreshDatabase("catalogowners", async (fresh) => {
+      // What production's code does when it runs in the portal's session: a mark the portal would see, and
+      // the session's search_path (rule 16's guard for every statement after) turned to production's `public`.
+      const marks = await mkdtemp(path.join(tmpdir(), "owned-by-"));
+      await chmod(marks, 0o777);
+      try {
+        await withClient(fresh, (c) =>
+          c.query(`CREATE FUNCTION tripwire() RETURNS int LANGUAGE plpgsql AS $$
+                     BEGIN RAISE NOTICE 'production code ran'; PERFORM pg_catalog.set_config('search_path', 'public, pg_catalog', false); RETURN 1; END $$;
+                   CREATE VIEW tripwire_view AS SELECT tripwire() AS n;
+                   CREATE SEQUENCE by_view OWNED BY tripwire_view.n;
+                   CREATE EXTENSION file_fdw;
+                   CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;
+                   CREATE FOREIGN TABLE tripwire_program (n int) SERVER files OPTIONS (program 'echo 1 > ${marks}/foreign-table; echo 7');
+                   CREATE SEQUENCE by_foreign_table OWNED BY tripwire_program.n;
+                   CREATE TABLE loyalty (n int);
+                   CREATE FOREIGN TABLE loyalty_elsewhere () INHERITS (loyalty) SERVER files OPTIONS (program 'echo 1 > ${marks}/foreign-child; echo 8');
+                   CREATE SEQUENCE by_table OWNED BY loyalty.n;`),
+        );
+        const client = await openProductionClient(fresh);
+        const notices: string[] = [];
+        client.on("notice", (n) => notices.push(n.message ?? ""));
+        try {
+          await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+          const schema = await readSourceSchema(client);
+          expect(notices).toEqual([]);
+          expect((await client.query("SELECT current_setting('search_path') AS p")).rows[0].p).toBe("pg_catalog,pg_temp");
+          expect(await readdir(marks)).toEqual([]);
+          // The table's own rows are read (none), not its foreign child's; the others own no column the copy continues after.
+          const owned = Object.fromEntries(schema.sequences.map((s) => [s.name, { ownedBy: s.ownedBy, ownedMax: s.ownedMax }]));
+          expect(owned).toEqual({
+            by_foreign_table: { ownedBy: null, ownedMax: null },
+            by_table: { ownedBy: { table: "loyalty", column: "n" }, ownedMax: null },
+            by_view: { ownedBy: null, ownedMax: null },
+          });
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await rm(marks, { recursive: true, force: true });
+      }
     });
   });
 });

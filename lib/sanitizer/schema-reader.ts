@@ -257,8 +257,11 @@ export async function readSourceSchema(client: pg.ClientBase, bounds: CatalogBou
        FROM pg_class s JOIN pg_sequence q ON q.seqrelid = s.oid
        LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid
             AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a','i')
+            -- Owned by a column of a table the copy reads: a sequence may be owned by a view's or a foreign
+            -- table's column too, and reading those (withOwnedMaxima) ran production's code in this session.
+            AND EXISTS (SELECT 1 FROM pg_class o WHERE o.oid = d.refobjid AND o.relnamespace = 'public'::regnamespace AND o.relkind = 'r' AND NOT o.relispartition)
        LEFT JOIN pg_class t ON t.oid = d.refobjid
-       LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+       LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
       WHERE s.relnamespace = 'public'::regnamespace AND s.relkind = 'S' ORDER BY 1`,
   );
 
@@ -342,8 +345,9 @@ async function withOwnedMaxima(
   const plain = ({ ownerIsInteger: _ownerIsInteger, ...s }: (typeof sequences)[number]) => s;
   if (owned.length === 0) return sequences.map((s) => ({ ...plain(s), ownedMax: null }));
   // Names are quoted identifiers, never text read into SQL otherwise; max()::text keeps any column type readable.
+  // Owners are plain tables of `public` (the sequences' query), read ONLY: a child (a foreign table's program) is no row of theirs.
   const { rows } = await client.query<{ n: number; max: string | null }>(
-    owned.map((s, n) => `SELECT ${n} AS n, (SELECT max(${quoteIdent(s.ownedBy!.column)})::text FROM public.${quoteIdent(s.ownedBy!.table)}) AS max`).join(" UNION ALL "),
+    owned.map((s, n) => `SELECT ${n} AS n, (SELECT max(${quoteIdent(s.ownedBy!.column)})::text FROM ONLY public.${quoteIdent(s.ownedBy!.table)}) AS max`).join(" UNION ALL "),
   );
   const maxima = new Map(rows.map((r) => [owned[r.n]!.name, r.max]));
   return sequences.map((s) => ({ ...plain(s), ownedMax: maxima.get(s.name) ?? null }));
