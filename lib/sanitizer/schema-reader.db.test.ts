@@ -134,6 +134,46 @@ describe("a sequence owned by something other than a plain table (production is 
   });
 });
 
+describe("an index or statistics of production's tables that calls production's own function", () => {
+  it("is refused before any table is read: planning any query on the table runs the function, folded as IMMUTABLE", async () => {
+    await inFreshDatabase("catalogfolded", async (fresh) => {
+      await withClient(fresh, (c) =>
+        c.query(`CREATE TABLE company (id int PRIMARY KEY, name text);
+                 CREATE SEQUENCE company_id_seq OWNED BY company.id;
+                 CREATE FUNCTION tripwire() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+                   BEGIN RAISE NOTICE 'production code ran'; PERFORM pg_catalog.set_config('search_path', 'public, pg_catalog', false); RETURN 1; END $$;
+                 CREATE INDEX company_folded ON company ((id + tripwire()));
+                 CREATE INDEX company_lower_name ON company (lower(name));`),
+      );
+      const client = await openProductionClient(fresh);
+      const notices: string[] = [];
+      client.on("notice", (n) => notices.push(n.message ?? ""));
+      try {
+        await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        await expect(readSourceSchema(client)).rejects.toMatchObject({
+          code: "COPY_FAILED",
+          technical: false,
+          message: expect.stringContaining('index "company_folded" on table "company"'),
+        });
+        expect(notices).toEqual([]);
+        expect((await client.query("SELECT current_setting('search_path') AS p")).rows[0].p).toBe("pg_catalog,pg_temp");
+      } finally {
+        await client.end();
+      }
+      // A partial index's predicate and an expression statistics object are folded alike; a built-in's index is read.
+      await withClient(fresh, (c) =>
+        c.query(`DROP INDEX company_folded; CREATE INDEX company_partial ON company (name) WHERE tripwire() = 1;
+                 CREATE STATISTICS company_stats ON (id + tripwire()), name FROM company;`),
+      );
+      const refused = (await withClient(fresh, readSourceSchema).catch((e: unknown) => e)) as Error;
+      expect(refused.message).toContain('index "company_partial" on table "company"');
+      expect(refused.message).toContain('statistics "company_stats" on table "company"');
+      await withClient(fresh, (c) => c.query("DROP INDEX company_partial; DROP STATISTICS company_stats"));
+      expect((await withClient(fresh, readSourceSchema)).tables.map((t) => t.name)).toEqual(["company"]);
+    });
+  });
+});
+
 const read = (url: string, bounds: CatalogBounds) => withClient(url, (c) => readSourceSchema(c, bounds));
 
 async function inFreshDatabase(name: string, test: (url: string) => Promise<void>): Promise<void> {

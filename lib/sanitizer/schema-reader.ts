@@ -13,6 +13,7 @@
 import type pg from "pg";
 import { quoteIdent } from "../db/urls";
 import { parseCheckDomain, type CheckDomain } from "./check-domain";
+import { listed, quoted } from "../untrusted-text";
 import { SanitizationError } from "./errors";
 import { readSchemaObjects, type SchemaObject } from "./schema-objects";
 
@@ -160,6 +161,39 @@ export async function assertCatalogReadable(client: pg.ClientBase, bounds: Catal
               ? "a constraint larger than 1 MB"
               : null;
   if (over) throw catalogRefusal(over);
+  await assertNothingFoldedOnRead(client);
+}
+
+/**
+ * PostgreSQL's planner loads every index and statistics object of a table it plans a query
+ * on, and folds their expressions and predicates: an IMMUTABLE function there with constant
+ * arguments (`(id + f())`, `WHERE f() = 1`) runs in the portal's session at the first query
+ * on the table, whatever the query (the schema's own max() of an owned column, every copy),
+ * and can turn the session's settings (rule 16's search_path) to production's. Such a table
+ * cannot be read without running production's code: a production with an index or
+ * statistics object that calls a function, operator or cast of its own (not one the server
+ * was made with, OIDs below 16384) on a table the portal may read is refused first.
+ */
+async function assertNothingFoldedOnRead(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ kind: string; name: string; table: string }>(
+    `WITH RECURSIVE readable(oid) AS (
+       SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')
+       UNION SELECT i.inhrelid FROM pg_inherits i JOIN readable r ON r.oid = i.inhparent
+     ), objects(kind, oid, name, rel) AS (
+       SELECT 'index', x.indexrelid, i.relname, x.indrelid FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+       UNION ALL SELECT 'statistics', s.oid, s.stxname, s.stxrelid FROM pg_statistic_ext s
+     )
+     SELECT DISTINCT o.kind, o.name::text AS name, c.relname::text AS table
+       FROM objects o JOIN readable r ON r.oid = o.rel JOIN pg_class c ON c.oid = o.rel
+       JOIN pg_depend d ON d.objid = o.oid AND d.classid = CASE o.kind WHEN 'index' THEN 'pg_class'::regclass ELSE 'pg_statistic_ext'::regclass END
+      WHERE d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass, 'pg_cast'::regclass) AND d.refobjid >= 16384
+      ORDER BY 3, 1, 2 LIMIT 21`,
+  );
+  if (rows.length === 0) return;
+  throw new SanitizationError(
+    "COPY_FAILED",
+    `Production's indexes or statistics call functions or operators of its own, which reading their tables would run: ${listed(rows.map((r) => `${r.kind} ${quoted(r.name)} on table ${quoted(r.table)}`), 20, "; ")}. Remove them from production (the sandbox never has them), or contact support.`,
+  );
 }
 
 /** `bounds`: what a catalog may hold to be read (tests lower them). */
