@@ -15,6 +15,17 @@ export interface AccessFacts {
   companyName: string;
   snapshotAt: Date | null;
   signInUrl: string | null;
+  /**
+   * What they sign in with: their production username, or in a pseudonymised sandbox (rule 18) the
+   * made-up one the copy holds for them (null: one not fit to mail, shown on the sandbox's page).
+   */
+  username: "production" | { madeUp: string | null };
+}
+
+function usernameInWords(username: AccessFacts["username"]): string {
+  if (username === "production") return "the one you use in production";
+  if (username.madeUp === null) return "made up for this sandbox, whose people all have made-up names: an admin sees it on the sandbox's page in the portal";
+  return `${username.madeUp} (made up for this sandbox, whose people all have made-up names)`;
 }
 
 export function accessSubject(event: AccessEvent, sandboxName: string): string {
@@ -52,7 +63,7 @@ export function AccessMail(f: AccessFacts) {
             ["Sandbox", f.sandboxName],
             ["Customer", f.companyName],
             ["Your plan", f.plan],
-            ["Your username", "the one you use in production"],
+            ["Your username", usernameInWords(f.username)],
             ["Production data as of", formatWhen(f.snapshotAt)],
             ["Sign in at", f.signInUrl && <Address href={f.signInUrl} />],
           ]}

@@ -138,6 +138,7 @@ describe("the access mail", () => {
     companyName: "Nordlys Consulting",
     snapshotAt: new Date("2026-11-30T09:15:00Z"),
     signInUrl: "https://sod.superoffice.com/Cust99871",
+    username: "production",
   };
 
   it("tells a person given access which sandbox, plan and where to sign in", async () => {
@@ -156,6 +157,12 @@ describe("the access mail", () => {
       expect(body).not.toContain("Ingrid");
       expect(body).not.toContain("ingrid");
     }
+  });
+
+  it("tells a person given access to a pseudonymised sandbox the made-up username they sign in with, and only one the pseudonymiser could have made", async () => {
+    await expectInBoth(createElement(AccessMail, { ...access, username: { madeUp: "claud.voigt2" } }), ["claud.voigt2 (made up for this sandbox"]);
+    const unfit = await expectInBoth(createElement(AccessMail, { ...access, username: { madeUp: null } }), ["on the sandbox's page"]);
+    expect(unfit.text).not.toContain("the one you use in production");
   });
 
   it("tells them again after a refresh, and when access ends or the sandbox is deleted, without a way in", async () => {

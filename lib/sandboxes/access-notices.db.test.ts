@@ -125,6 +125,22 @@ describe("access to a sandbox", () => {
     expect(await listOpenAccess(sandboxId)).toEqual([]);
   });
 
+  it("tells a person given access to a pseudonymised sandbox the made-up username the copy holds for them, and lists it on its page", async () => {
+    const anna = people[0]!;
+    const pseudonymised = (await db.sandbox.create({
+      data: { tenantId: world.tenantA, name: "Fake UAT", planCounts: { "sales-premium": 1 }, orderedById: world.users.adminA, sandboxCustomerId: "Cust912347", status: "READY", databaseName: "sbx_y" },
+    })).id;
+    const options = { users: [{ associateId: anna.id, userPlan: "sales-premium" }], invalidationDomain: "mailinator.com", personalData: "pseudonymise" };
+    // The copy's report says what the copy holds for her (provision.ts): not production's username.
+    const report = { signInNames: [{ id: anna.id, username: "claud.voigt" }] };
+    const run = await db.sandboxRun.create({ data: { sandboxId: pseudonymised, kind: "PROVISION", status: "SUCCEEDED", options, report, startedAt: new Date(), finishedAt: new Date() } });
+    await notifyRunFinished(run.id);
+    const mail = (await mailsTo(anna.email)).find((m) => m.subject === 'You have access to the sandbox "Fake UAT"');
+    expect(mail?.text).toContain("Your username: claud.voigt (made up for this sandbox");
+    expect(mail?.text).not.toContain(anna.username);
+    expect(await listOpenAccess(pseudonymised)).toEqual([expect.objectContaining({ associateId: anna.id, username: "claud.voigt", fullName: anna.fullName })]);
+  });
+
   it("mails an address at most 10 times a day, and a tenant at most its daily bound: production chooses the addresses", async () => {
     const [anna, bo] = people as [(typeof people)[0], (typeof people)[0]];
     sandboxId = (await db.sandbox.create({

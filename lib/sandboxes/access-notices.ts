@@ -28,7 +28,16 @@ export interface AccessSandbox {
   companyName: string;
   snapshotAt: Date | null;
   signInUrl: string | null;
+  /** Its people have made-up names and usernames (rule 18): each is told the username the copy holds for them. */
+  pseudonymised?: boolean;
 }
+
+/**
+ * A made-up username as the pseudonymiser writes them (letters, digits, dots, hyphens and
+ * underscores), short: only such is mailed. Production writes its own, and none of its text
+ * goes out under the portal's sender; anything else is left to the sandbox's page.
+ */
+const MAILABLE_USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** The facts of one person's notice. */
 const accessFacts = (sandbox: AccessSandbox, change: AccessChange): AccessFacts => ({
@@ -38,6 +47,7 @@ const accessFacts = (sandbox: AccessSandbox, change: AccessChange): AccessFacts 
   companyName: sandbox.companyName,
   snapshotAt: sandbox.snapshotAt,
   signInUrl: sandbox.signInUrl,
+  username: sandbox.pseudonymised ? (MAILABLE_USERNAME.test(change.username) ? { madeUp: change.username } : { madeUp: null }) : "production",
 });
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Who has access to a sandbox, kept in step with its copies. After a copy
  * succeeds, the people chosen in the wizard hold open grants (their production
- * name, username and address as of that copy); people left out of a refresh's
+ * name and address, and the username the copy holds for them, as of that copy); people left out of a refresh's
  * choices have their grant ended; a deleted sandbox ends every grant. The
  * changes come back so that each person can be told.
  *
@@ -32,7 +32,17 @@ interface FinishedRun {
   id: string;
   kind: RunKind;
   options: unknown;
+  /** Its sanitization report: the usernames the copy holds for the people given access (report.ts signInNames). */
+  report?: unknown;
   sandbox: { id: string; tenantId: string };
+}
+
+const signInNamesSchema = z.object({ signInNames: z.array(z.object({ id: z.number().int(), username: z.string() })) });
+
+/** Associate id → the username the copy holds; empty for a report from before they were kept. */
+function signInNamesOf(report: unknown): Map<number, string> {
+  const parsed = signInNamesSchema.safeParse(report);
+  return new Map(parsed.success ? parsed.data.signInNames.map((n) => [n.id, n.username]) : []);
 }
 
 type Tx = Prisma.TransactionClient;
@@ -52,7 +62,7 @@ export async function recordAccessAfterRun(run: FinishedRun): Promise<AccessChan
   if (run.kind === "DELETE") return onceForRun(run.id, (tx) => endAllAccess(tx, run.sandbox.id));
   const parsed = sandboxOptionsSchema.safeParse(run.options);
   if (!parsed.success) return [];
-  return grantAccess(run, parsed.data.users);
+  return grantAccess(run, parsed.data.users, signInNamesOf(run.report));
 }
 
 /** Stored by this module only; a row that does not parse (edited by hand) tells nobody rather than the wrong thing. */
@@ -75,7 +85,7 @@ async function onceForRun(runId: string, change: (tx: Tx) => Promise<AccessChang
   });
 }
 
-async function grantAccess(run: FinishedRun, users: { associateId: number; userPlan: UserPlan }[]): Promise<AccessChange[]> {
+async function grantAccess(run: FinishedRun, users: { associateId: number; userPlan: UserPlan }[], signInNames: ReadonlyMap<number, string>): Promise<AccessChange[]> {
   const { sandbox } = run;
   // Production may be down right after the copy: the grants are still recorded, with what was known before.
   const contacts = await orNullWhenUnavailable(listAssociateContacts(sandbox.tenantId, users.map((u) => u.associateId)));
@@ -89,7 +99,8 @@ async function grantAccess(run: FinishedRun, users: { associateId: number; userP
       const before = openById.get(user.associateId);
       const contact = byId.get(user.associateId);
       const person = {
-        username: contact?.username ?? before?.username ?? `#${user.associateId}`,
+        // The one they sign in to this copy with: a pseudonymised copy's is made up (rule 18).
+        username: signInNames.get(user.associateId) ?? contact?.username ?? before?.username ?? `#${user.associateId}`,
         fullName: contact?.fullName ?? before?.fullName ?? `User ${user.associateId}`,
         email: contact ? contact.email : (before?.email ?? null),
         userPlan: user.userPlan,

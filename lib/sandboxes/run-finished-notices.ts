@@ -16,6 +16,7 @@ import { planLabel } from "../sanitizer/options";
 import { writtenOffOf } from "./written-off";
 import { log } from "../observability/log";
 import { accountsSeeing } from "./visibility";
+import { personalDataOf } from "./estimate";
 
 /**
  * Throws only while nobody has been told: the access grants could not be recorded (one
@@ -30,6 +31,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
       error: true,
       failureCode: true,
       options: true,
+      report: true,
       requestedById: true,
       startedAt: true,
       finishedAt: true,
@@ -50,7 +52,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
   const succeeded = run.status === "SUCCEEDED";
   const signInUrl = succeeded && run.kind !== "DELETE" ? sandboxSignInUrl(sandbox.sandboxCustomerId) : null;
   // The grants change first, so the mail lists who may sign in after this run.
-  const changes: AccessChange[] = succeeded ? await recordAccessAfterRun({ id: runId, kind: run.kind, options: run.options, sandbox }) : [];
+  const changes: AccessChange[] = succeeded ? await recordAccessAfterRun({ id: runId, kind: run.kind, options: run.options, report: run.report, sandbox }) : [];
   const facts = {
     kind: run.kind,
     succeeded,
@@ -74,7 +76,7 @@ export async function notifyRunFinished(runId: string): Promise<void> {
     await notifyUsers(recipients, { subject: runFinishedSubject(facts), link: `/sandboxes/${sandbox.id}`, mail: createElement(RunFinishedMail, facts) });
     if (changes.length === 0) return;
     await tellAccessHolders(
-      { id: sandbox.id, name: sandbox.name, tenantId: sandbox.tenantId, companyName: sandbox.tenant.companyName, snapshotAt: sandbox.snapshotAt, signInUrl },
+      { id: sandbox.id, name: sandbox.name, tenantId: sandbox.tenantId, companyName: sandbox.tenant.companyName, snapshotAt: sandbox.snapshotAt, signInUrl, pseudonymised: personalDataOf(run.options) === "pseudonymise" },
       changes,
       recipients,
     );

@@ -31,7 +31,7 @@ import { sandboxOptionsSchema, type SandboxOptionsInput } from "./options";
 import { startPostRules, type PostRuleChanges, type PostRules } from "./post-rules";
 import { allSettledOrThrow, timePhase, type PhaseListener } from "./phase-times";
 import { ProgressTracker, type ProgressListener } from "./progress";
-import { MAX_TASK_NAME, type SanitizationReport } from "./report";
+import { MAX_TASK_NAME, MAX_USERNAME, type SanitizationReport } from "./report";
 import { buildRuleReports, RULE_STEPS } from "./rule-reports";
 import { runParallel } from "./run-parallel";
 import { checkPersonalData } from "./pseudonyms/find-production-values";
@@ -213,16 +213,21 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
     // (NOT VALID), before the checks, which read them (a partial copy's orphan check);
     // they are validated beside the checks below.
     await step("constraints");
-    const keptTasks = await timePhase(onPhase, "foreign keys, sequences", () =>
+    const { keptTasks, signInNames } = await timePhase(onPhase, "foreign keys, sequences", () =>
       targets.first().then(async (client) => {
         await client.query(ddl.foreignKeys.map((fk) => fk.add).join(";\n"));
         await resetSequences(client);
         // By name for the report: people know their tasks by name, not by id.
-        const { rows } = await client.query<{ id: number; name: string }>(
+        const tasks = await client.query<{ id: number; name: string }>(
           "SELECT id, left(name, $2) AS name FROM public.scheduled_task WHERE id = ANY($1::int[]) ORDER BY name, id",
           [options.keepEnabledTaskIds, MAX_TASK_NAME],
         );
-        return rows;
+        // What the people given access sign in with: a pseudonymised copy's usernames are not production's (rule 18).
+        const names = await client.query<{ id: number; username: string }>(
+          "SELECT id, left(username, $2) AS username FROM public.associate WHERE id = ANY($1::int[]) AND username IS NOT NULL ORDER BY id",
+          [options.users.map((u) => u.associateId), MAX_USERNAME],
+        );
+        return { keptTasks: tasks.rows, signInNames: names.rows };
       }),
     );
     tracker.finish("constraints");
@@ -282,6 +287,7 @@ export async function provisionSandbox(input: ProvisionInput): Promise<Sanitizat
       sandboxCustomerId: input.sandboxCustomerId,
       options,
       keptTasks,
+      signInNames,
       tables: copy.tables,
       rules,
       durationMs: Date.now() - started,

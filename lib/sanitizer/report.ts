@@ -30,6 +30,8 @@ export interface TableReport {
 
 /** The most of a kept task's name a report holds: production's text, shown on every view of the sandbox's history, for up to 1,000 tasks a run. */
 export const MAX_TASK_NAME = 200;
+/** The most of a username a report holds. */
+export const MAX_USERNAME = 200;
 
 export interface SanitizationReport {
   /** ISO 8601: production's `now()` inside the snapshot transaction. */
@@ -39,6 +41,11 @@ export interface SanitizationReport {
   options: SandboxOptions;
   /** The tasks kept enabled, by name as the copy holds them (reports from before names were kept lack it). */
   keptTasks?: { id: number; name: string }[];
+  /**
+   * The usernames the people given access sign in with, by associate id, as the copy holds them: a
+   * pseudonymised copy's are made up (rule 18), and they are told theirs (reports from before lack it).
+   */
+  signInNames?: { id: number; username: string }[];
   tables: TableReport[];
   rules: RuleReport[];
   durationMs: number;

@@ -94,6 +94,14 @@ describe("a pseudonymised copy", () => {
     for (const { n } of companies) expect(values.companies.has(n), n).toBe(false);
   });
 
+  it("reports the made-up usernames the people given access sign in with, as the copy holds them", async () => {
+    const chosen = await rows<{ id: number; username: string }>(prod, "SELECT id, username FROM associate WHERE username IS NOT NULL AND id > 1 ORDER BY id LIMIT 2");
+    const given = await provision("secret-one", prod, { users: chosen.map((a) => ({ associateId: a.id, userPlan: "complete" })) });
+    const held = await rows<{ id: number; username: string }>(given.url, `SELECT id, username FROM associate WHERE id IN (${chosen.map((a) => a.id).join(", ")}) ORDER BY id`);
+    expect(given.report.signInNames).toEqual(held);
+    for (const [i, a] of chosen.entries()) expect(held[i]!.username, a.username).not.toBe(a.username);
+  });
+
   it("gives the same person the same pseudonym in every table", async () => {
     // Rule 2's form with the pseudonym's local part: an associate's address is its user name at the same domain.
     const associates = await rows<{ username: string; email: string }>(copy.url, "SELECT username, email FROM associate WHERE email IS NOT NULL AND id > 1");
