@@ -139,6 +139,14 @@ describe("access to a sandbox", () => {
     expect(mail?.text).toContain("Your username: claud.voigt (made up for this sandbox");
     expect(mail?.text).not.toContain(anna.username);
     expect(await listOpenAccess(pseudonymised)).toEqual([expect.objectContaining({ associateId: anna.id, username: "claud.voigt", fullName: anna.fullName })]);
+
+    // The pseudonymiser keeps the words of a username that are no name: one that could spell an address is not mailed.
+    const spelled = { signInNames: [{ id: anna.id, username: "login-micros0ft.com" }] };
+    const again = await db.sandboxRun.create({ data: { sandboxId: pseudonymised, kind: "REFRESH", status: "SUCCEEDED", options, report: spelled, startedAt: new Date(), finishedAt: new Date() } });
+    await notifyRunFinished(again.id);
+    const refreshed = (await mailsTo(anna.email)).find((m) => m.subject === 'The sandbox "Fake UAT" has been refreshed');
+    expect(refreshed?.text).toContain("on the sandbox's page");
+    expect(refreshed?.text).not.toContain("micros0ft");
   });
 
   it("mails an address at most 10 times a day, and a tenant at most its daily bound: production chooses the addresses", async () => {

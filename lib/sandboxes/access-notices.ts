@@ -33,11 +33,13 @@ export interface AccessSandbox {
 }
 
 /**
- * A made-up username as the pseudonymiser writes them (letters, digits, dots, hyphens and
- * underscores), short: only such is mailed. Production writes its own, and none of its text
- * goes out under the portal's sender; anything else is left to the sandbox's page.
+ * A made-up username of the usual shape: one or two words of letters and digits, joined by one
+ * dot, hyphen or underscore ("claud.voigt", "ola_nordmann85"), short: only such is mailed. The
+ * pseudonymiser replaces the names in production's usernames and keeps their other words, and
+ * none of production's text goes out under the portal's sender: one that could spell an address
+ * ("login-micros0ft.com") or a sentence is left to the sandbox's page.
  */
-const MAILABLE_USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const MAILABLE_USERNAME = /^(?=.{1,32}$)[a-z0-9]+(?:[._-][a-z0-9]+)?$/;
 
 /** The facts of one person's notice. */
 const accessFacts = (sandbox: AccessSandbox, change: AccessChange): AccessFacts => ({
