@@ -29,3 +29,10 @@ export function changeLabel(rule: number, key: string): string {
   const label = rule === 0 ? classificationChangeLabel(key) : CONTRACT_RULES.find((r) => r.rule === rule)?.changeLabel(key);
   return label ?? "Other changes";
 }
+
+/** A rule's changes in the order the report shows them (its changeRank), the counted order within a rank. */
+export function orderedChanges(rule: number, changes: Record<string, number>): [string, number][] {
+  const rank = CONTRACT_RULES.find((r) => r.rule === rule)?.changeRank;
+  const entries = Object.entries(changes);
+  return rank ? entries.map((entry, i) => ({ entry, i, r: rank(entry[0]) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.entry) : entries;
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CRM_TABLES } from "../../crm/contract";
 import { EMPTY_CLASSIFICATION } from "../classification";
 import { sandboxOptionsSchema } from "../options";
-import { changeLabel } from "../rule-reports";
+import { changeLabel, orderedChanges } from "../rule-reports";
 import { CONTRACT_RULES } from ".";
 
 /** Keys written after the copy (afterCopy), which no table plan lists. */
@@ -57,5 +57,24 @@ describe("the report's words for what changed", () => {
     expect(changeLabel(0, "audit_log skipped")).toBe("Rows left out of your table “audit_log”");
     expect(changeLabel(5, "ticket.reopened")).toBe("Other changes");
     expect(changeLabel(99, "x.y")).toBe("Other changes");
+  });
+
+  it("shows what a partial copy chose, then what came with it, then what it left out, not table by table", () => {
+    const counted = {
+      "sale outside the share": 1,
+      "sale of the chosen companies": 2,
+      "company outside the share": 3,
+      "company of the chosen companies": 4,
+      "contact of the chosen companies": 5,
+    };
+    expect(orderedChanges(17, counted).map(([key]) => changeLabel(17, key))).toEqual([
+      "Companies chosen (partial copy)",
+      "Sales of the chosen companies, copied with them",
+      "Contacts of the chosen companies, copied with them",
+      "Sales left out (partial copy)",
+      "Companies left out (partial copy)",
+    ]);
+    // A rule without an order of its own shows its changes as counted.
+    expect(orderedChanges(2, { b: 1, a: 2 }).map(([key]) => key)).toEqual(["b", "a"]);
   });
 });

@@ -62,6 +62,12 @@ export const kindsRule: ContractRule = {
     const table = key.replace(CHOSEN, "");
     return table === "company" ? "Companies chosen (partial copy)" : `${records(table)} of the chosen companies, copied with them`;
   },
+  // What was chosen, then what came with it, then what was left out: counted table by table, they came interleaved.
+  changeRank(key) {
+    if (key === chosenKey("company")) return 0;
+    if (CHOSEN.test(key)) return 1;
+    return 2;
+  },
   checks: [
     check(17, "a configuration-only copy holds no customer records", async (c, e) => {
       if (e.options.kind !== "config") return [];

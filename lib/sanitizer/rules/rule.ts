@@ -130,6 +130,8 @@ export interface ContractRule {
   checks: CheckDefinition[];
   /** Plain words for each change key the report shows ("Tickets closed"), never a table or column name. */
   changeLabel(key: string): string | undefined;
+  /** Where a change stands among the rule's others in the report (lowest first; same rank, as counted): none, as counted. */
+  changeRank?(key: string): number;
 }
 
 export const countAll = "count(*)";

@@ -1,7 +1,7 @@
 import { formatBytes, formatDuration } from "@/lib/format";
 import { viewerWhen } from "@/lib/viewer-time-zone";
 import type { SanitizationReport as Report } from "@/lib/sanitizer/report";
-import { changeLabel } from "@/lib/sanitizer/rule-reports";
+import { changeLabel, orderedChanges } from "@/lib/sanitizer/rule-reports";
 import { OptionsSummary } from "./options-summary";
 
 const number = new Intl.NumberFormat("en-GB");
@@ -62,7 +62,7 @@ export async function SanitizationReport({ sandboxId, runId, report, finishedAt 
               </h3>
               {Object.keys(rule.changes).length > 0 ? (
                 <ul className="mt-1 flex flex-wrap gap-x-4 text-sm text-slate-800">
-                  {Object.entries(rule.changes).map(([key, value]) => (
+                  {orderedChanges(rule.rule, rule.changes).map(([key, value]) => (
                     <li key={key}>
                       {changeLabel(rule.rule, key)}: <strong>{number.format(value)}</strong>
                     </li>
