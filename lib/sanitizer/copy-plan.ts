@@ -79,6 +79,7 @@ function partialScopes(tables: readonly PlannedTable[], ctx: RuleContext) {
     ctx.partialPulledIn,
     ctx.partialParts,
     ctx.partialDownKeys,
+    partialRowFilters(tables, ctx),
   );
 }
 
@@ -89,10 +90,25 @@ function partialRecordTables(tables: readonly PlannedTable[], ctx: RuleContext):
   return new Set(records.map((t) => t.name));
 }
 
+/**
+ * The record tables whose rows a rule filters (rule 9's documents from a date on), with
+ * its condition: the closure's sets of them hold only the rows copied, so a row left out
+ * pulls in no company or contact it names.
+ */
+function partialRowFilters(tables: readonly PlannedTable[], ctx: RuleContext): Map<string, string> {
+  const records = partialRecordTables(tables, ctx);
+  return new Map(
+    tables.flatMap((t) => {
+      const where = records.has(t.name) ? contractRules(t, ctx).where : undefined;
+      return where ? [[t.name, where] as const] : [];
+    }),
+  );
+}
+
 /** A partial copy's statement reading the rows its closure pulls in (partial-pulled-in.ts), to pass back as `partialPulledIn`. */
 export function partialPulledInQuery(tables: readonly PlannedTable[], ctx: RuleContext): PulledInQuery | null {
   if (ctx.options.kind !== "partial") return null;
-  return pulledInQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, ctx.partialDownKeys);
+  return pulledInQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, ctx.partialDownKeys, partialRowFilters(tables, ctx));
 }
 
 /** A partial copy's statement reading its chosen rows' keys (partial-down-keys.ts), to pass back as `partialDownKeys`. */
@@ -105,7 +121,7 @@ export function partialDownKeysQuery(tables: readonly PlannedTable[], ctx: RuleC
     return found && builtInType(found) ? found.type : null;
   };
   const rowsOf = (table: string) => byName.get(table)?.estimatedRows ?? 0;
-  return downKeysQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, typeOf, rowsOf);
+  return downKeysQuery(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, typeOf, rowsOf, partialRowFilters(tables, ctx));
 }
 
 export interface ChosenCountQuery {
@@ -126,7 +142,7 @@ export function partialChosenCountQuery(tables: readonly PlannedTable[], ctx: Ru
   if (ctx.options.kind !== "partial") return null;
   const plain = { ...ctx, partialPulledIn: new Map(), partialParts: new Map(tables.map((t) => [t.name, "share" as const])), partialDownKeys: new Map() };
   // Each plan's chosen count names the sets of this same graph: one closure, the same inputs.
-  const graph = closureGraph(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, new Map());
+  const graph = closureGraph(partialShareOf(ctx.options), partialRecordTables(tables, ctx), ctx.foreignKeys ?? CONTRACT_FOREIGN_KEYS, new Map(), new Map(), partialRowFilters(tables, ctx));
   const counted = buildCopyPlans(tables, plain).flatMap((plan) => {
     const chosen = plan.select === null ? undefined : plan.changes.find((c) => c.key === chosenKey(plan.table));
     return chosen ? [{ table: plan.table, aggregate: chosen.aggregate }] : [];

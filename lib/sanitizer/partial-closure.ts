@@ -124,7 +124,9 @@ export type ClosurePart = "share" | "pulled in";
  * children's foreign keys in SQL. `parts`: the tables copied in two parts, and
  * which part each scope is for; the others' scope is all their rows in the copy.
  * `downKeys`: the down rows' keys already read for some tables; the others' are
- * found in SQL.
+ * found in SQL. `rowFilters`: a rule's condition on the rows of a table that it
+ * copies at all (rule 9's documents from a date on), which the closure's sets of
+ * that table meet too: a row the copy leaves out needs nothing, and brings nothing.
  */
 export function buildPartialClosure(
   share: PartialShare,
@@ -133,8 +135,9 @@ export function buildPartialClosure(
   pulledIn: ReadonlyMap<string, PulledIn> = new Map(),
   parts: ReadonlyMap<string, ClosurePart> = new Map(),
   downKeys: ReadonlyMap<string, DownKeys> = new Map(),
+  rowFilters: ReadonlyMap<string, string> = new Map(),
 ): Map<string, RowScope> {
-  const graph = closureGraph(share, recordTables, foreignKeys, pulledIn, downKeys);
+  const graph = closureGraph(share, recordTables, foreignKeys, pulledIn, downKeys, rowFilters);
   const scopes = new Map<string, RowScope>();
   for (const t of graph.order) {
     const members = graph.downable.has(t) ? graph.downWhere(t) : "false";
@@ -163,6 +166,7 @@ export function closureGraph(
   foreignKeys: readonly ForeignKeyEdge[],
   pulledIn: ReadonlyMap<string, PulledIn>,
   downKeys: ReadonlyMap<string, DownKeys> = new Map(),
+  rowFilters: ReadonlyMap<string, string> = new Map(),
 ) {
   const edges = foreignKeys.filter((e) => recordTables.has(e.table) && recordTables.has(e.refTable));
   // The tables the keys join: one that no key joins adds nothing to any statement.
@@ -233,6 +237,14 @@ export function closureGraph(
   const upRoots = (t: string) => followedUp(t).map((e) => fName(e.table));
   const downRoots = (t: string) => (downable.has(t) ? downEdgesBySet(t).map((e) => dName(e.refTable)) : []);
   const roots = (t: string) => [...downRoots(t), ...upRoots(t)];
+  /**
+   * A condition with the rule's filter of `t`'s rows: the named sets hold only rows the copy
+   * takes. A document left out by its date pulled in the company and contact it names.
+   */
+  const kept = (t: string, where: string) => {
+    const filter = rowFilters.get(t);
+    return filter ? `(${where}) AND (${filter})` : where;
+  };
 
   // The named sets each condition reads, and the ones those read, in dependency order.
   const cteDefinitions = new Map<string, { deps: string[]; sql: () => string }>();
@@ -258,7 +270,7 @@ export function closureGraph(
     if (!downable.has(t)) continue;
     const columns = unique([...downRefs(t), ...(pulledAsSet(t) ? [pullKey(t)!, ...copiedColumns(t)] : [])]);
     if (columns.length === 0) continue;
-    define(dName(t), downRoots(t), () => `SELECT ${list(columns)} FROM ${publicTable(t)} WHERE ${downWhere(t)}`);
+    define(dName(t), downRoots(t), () => `SELECT ${list(columns)} FROM ${publicTable(t)} WHERE ${kept(t, downWhere(t))}`);
   }
   for (const t of [...order].reverse()) {
     if (pulledAsSet(t)) {
@@ -270,11 +282,11 @@ export function closureGraph(
     const cols = copiedColumns(t);
     if (cols.length === 0) continue;
     if (pulledAsSet(t)) {
-      const byKey = `SELECT ${list(cols)} FROM ${publicTable(t)} WHERE ${quoteIdent(pullKey(t)!)} IN (SELECT k FROM ${pName(t)})`;
+      const byKey = `SELECT ${list(cols)} FROM ${publicTable(t)} WHERE ${kept(t, `${quoteIdent(pullKey(t)!)} IN (SELECT k FROM ${pName(t)})`)}`;
       const down = downable.has(t) ? [dName(t)] : [];
       define(fName(t), [...down, pName(t)], () => (down.length ? `SELECT ${list(cols)} FROM ${down[0]} UNION ALL ${byKey}` : byKey));
     } else {
-      define(fName(t), roots(t), () => `SELECT ${list(cols)} FROM ${publicTable(t)} WHERE ${finalWhere(t)}`);
+      define(fName(t), roots(t), () => `SELECT ${list(cols)} FROM ${publicTable(t)} WHERE ${kept(t, finalWhere(t))}`);
     }
   }
   /** One `WITH` holding the named sets that `names` read, each once. */

@@ -43,9 +43,10 @@ export function downKeysQuery(
   foreignKeys: readonly ForeignKeyEdge[],
   typeOf: ColumnTypeOf,
   rowsOf: (table: string) => number,
+  rowFilters: ReadonlyMap<string, string> = new Map(),
 ): DownKeysQuery | null {
   const integerType = (table: string, column: string) => INTEGER_TYPES[typeOf(table, column) ?? ""] ?? null;
-  const graph = closureGraph(share, recordTables, foreignKeys, new Map());
+  const graph = closureGraph(share, recordTables, foreignKeys, new Map(), new Map(), rowFilters);
   const fraction = shareFraction(share, rowsOf(ROOT_TABLE));
   const keys = graph.order.flatMap((table) => {
     const column = graph.downable.has(table) && rowsOf(table) * fraction <= MAX_PULLED_IN ? graph.downKeyColumn(table, integerType) : null;

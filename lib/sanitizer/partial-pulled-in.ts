@@ -52,8 +52,9 @@ export function pulledInQuery(
   recordTables: ReadonlySet<string>,
   foreignKeys: readonly ForeignKeyEdge[],
   downKeys: ReadonlyMap<string, DownKeys> = new Map(),
+  rowFilters: ReadonlyMap<string, string> = new Map(),
 ): PulledInQuery | null {
-  const graph = closureGraph(share, recordTables, foreignKeys, new Map(), downKeys);
+  const graph = closureGraph(share, recordTables, foreignKeys, new Map(), downKeys, rowFilters);
   const keys = graph.order.flatMap((table) => {
     const set = graph.pulledSet(table);
     return set ? [{ table, column: set.column }] : [];
