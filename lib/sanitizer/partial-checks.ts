@@ -5,6 +5,7 @@
  * rules' row filters). The copy's own constraints are not trusted for the first:
  * the check reads every foreign key from the catalog and looks for orphans itself.
  */
+import type pg from "pg";
 import { CONFIGURATION_TABLES } from "../crm/contract";
 import type { SandboxExpectations } from "./expectations";
 import { readForeignKeys, type NamedForeignKey } from "./foreign-keys";
@@ -35,11 +36,9 @@ export const partialChecks = [
   check(17, "a partial copy: every chosen company has all its dependants", async (c, e) => {
     if (!isPartial(e)) return [];
     const expected = e.chosenRows ?? {};
-    const { rows } = await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'`);
-    const records = new Set(rows.map((r) => r.t).filter((t) => !CONFIGURATION_TABLES.has(t)));
     // The same closure, over the copy: the chosen companies are found again by the
     // same ids and dates, and their dependants through the copy's own foreign keys.
-    const scopes = buildPartialClosure(partialShareOf(e.options), records, await readForeignKeys(c));
+    const scopes = buildPartialClosure(partialShareOf(e.options), await recordTables(c), await readForeignKeys(c));
     await allowHashedSets(c, Math.max(0, ...Object.values(e.tableRows)));
     const out: string[] = [];
     for (const [table, want] of Object.entries(expected)) {
@@ -50,4 +49,25 @@ export const partialChecks = [
     }
     return out.slice(0, OFFENDING_LIMIT);
   }),
+  check(17, "a partial copy: no customer record beyond the chosen companies and the rows they need", async (c, e) => {
+    if (!isPartial(e)) return [];
+    // The same closure over the copy, whole: the chosen companies' rows and every row a copied
+    // row names. A row outside it was copied for nothing, and shows someone the customer chose
+    // not to show (as a company only a left-out document named once was).
+    const scopes = buildPartialClosure(partialShareOf(e.options), await recordTables(c), await readForeignKeys(c));
+    await allowHashedSets(c, Math.max(0, ...Object.values(e.tableRows)));
+    const out: string[] = [];
+    for (const [table, scope] of scopes) {
+      const { rows } = await c.query<{ n: string }>(`${scope.ctes}SELECT count(*)::text AS n FROM public.${quoteIdent(table)} WHERE (${scope.where}) IS NOT TRUE`);
+      const n = Number(rows[0]?.n ?? 0);
+      if (n > 0) out.push(`${table}: ${n} ${n === 1 ? "row" : "rows"} neither of the chosen companies nor named by a copied row`);
+    }
+    return out.slice(0, OFFENDING_LIMIT);
+  }),
 ];
+
+/** The copy's tables of customer records: every public table but the configuration's. */
+async function recordTables(c: pg.ClientBase): Promise<Set<string>> {
+  const { rows } = await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'`);
+  return new Set(rows.map((r) => r.t).filter((t) => !CONFIGURATION_TABLES.has(t)));
+}

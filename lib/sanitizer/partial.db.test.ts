@@ -166,7 +166,7 @@ describe("a partial copy of one named company", () => {
     expect(Number(await scalar(prod, "SELECT count(*) FROM ticket WHERE status IN ('open', 'pending', 'postponed')"))).toBeGreaterThan(Number(active));
   });
 
-  it("passes verification, and fails it with a dependant missing or a foreign key dangling", async () => {
+  it("passes verification, and fails it with a dependant missing, a foreign key dangling or a record nobody chose", async () => {
     const ok = await verifySandbox(copy.url, copy.report.expectations);
     expect(ok.ok).toBe(true);
     const failures = async (tamper: string) => {
@@ -187,6 +187,10 @@ describe("a partial copy of one named company", () => {
     const dangling = await failures(`SET session_replication_role = replica; UPDATE sale SET contact_id = 999999 WHERE id = (SELECT min(id) FROM sale)`);
     expect(dangling.map((c) => c.description)).toEqual(["a partial copy: every foreign key holds"]);
     expect(dangling.flatMap((c) => c.offending ?? [])).toContain("sale.contact_id → contact: 999999");
+    // A company neither chosen nor named by any copied row: shown for nothing.
+    const extra = await failures(`INSERT INTO company OVERRIDING SYSTEM VALUE SELECT (jsonb_populate_record(c, jsonb_build_object('id', 987654))).* FROM company c LIMIT 1`);
+    expect(extra.map((c) => c.description)).toEqual(["a partial copy: no customer record beyond the chosen companies and the rows they need"]);
+    expect(extra[0]!.offending).toEqual(["company: 1 row neither of the chosen companies nor named by a copied row"]);
   });
 });
 
