@@ -15,13 +15,17 @@ interface Location {
   path: string[];
 }
 
+/**
+ * Percent-decoding as a server does it, byte by byte: an escape that is no UTF-8 (`%FF`)
+ * becomes U+FFFD and leaves every other escape decoded. All or nothing
+ * (decodeURIComponent on the segment) left `ticket%2Efcgi;%FF` unread, which a server
+ * reads as `ticket.fcgi` with a `;` parameter.
+ */
 function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
+  return segment.replace(/(?:%[0-9a-f]{2})+/gi, (run) => utf8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16))));
 }
+
+const utf8 = new TextDecoder();
 
 /** The path as a web server resolves it, lower-cased, one entry per non-empty segment. */
 function serverPath(pathname: string): string[] {

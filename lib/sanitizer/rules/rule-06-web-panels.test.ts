@@ -41,6 +41,15 @@ const REACHING: [string, string][] = [
   ["\u00a0https://online3.superoffice.com/Cust1/CS/Scripts/ticket.fcgi?a=1\u00a0", "<csti>?a=1"],
   ["\u0085\u009fhttps://online3.superoffice.com/Cust1/CS/Scripts/rms.fcgi\u007f", "<csrm>"],
   ["\ufeff\u3000https://crm.example.no/Cust40417/CS/Scripts/customer.fcgi#x\u2028", "<cscu>#x"],
+  // A browser resolves dot segments as written, before any decoding: `a%2Fb/..` is gone before the server decodes.
+  ["https://online3.superoffice.com/Cust1/CS/Scripts/a%2Fb/../ticket.fcgi", "<csti>"],
+  // An escape that is no UTF-8 (`%FF`) spoils no other escape: the server decodes `%2E`, drops `;%FF`, and resolves `%2F..%2F`.
+  ["https://online3.superoffice.com/Cust1/CS/%53cripts;%FF/ticket%2Efcgi", "<csti>"],
+  ["https://online3.superoffice.com/Cust1/CS/Scripts/%2E%FF/..%2Fticket.fcgi", "<csti>"],
+  ["https://online3.superoffice.com/Cust1/CS/Scripts/%FF%2F..%2Fticket.fcgi", "<csti>"],
+  // Both at once: the rewrite used to leave this, and the verifier to pass it.
+  ["https://online3.superoffice.com/Cust1/CS/Scripts/a%2Fb/../ticket%2Efcgi;%FF?x=1", "<csti>?x=1"],
+  ["https://crm.example.no/Cust40417/CS/Scripts/a%2Fb/../rms%2Efcgi;%FF", "<csrm>"],
 ];
 
 const UNCHANGED = [

@@ -48,15 +48,32 @@ interface ReadUrl {
   rest: string;
 }
 
-/** Percent-decoding that never throws: invalid sequences stay as written, as servers leave them. */
+/**
+ * Percent-decoding that never throws, byte by byte as servers decode: an escape that is no
+ * UTF-8 (`%FF`) becomes U+FFFD and spoils no other escape of its run (`%2E%FF` decodes
+ * its dot).
+ */
 function decode(text: string): string {
-  return text.replace(/(%[0-9a-f]{2})+/gi, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run;
-    }
-  });
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => utf8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16))));
+}
+
+const utf8 = new TextDecoder();
+
+/** A dot segment as a browser reads it before decoding anything: `.`, `..`, and their `%2e` spellings. */
+const DOT = /^(?:\.|%2e)$/i;
+const DOT_DOT = /^(?:\.|%2e){2}$/i;
+
+/**
+ * The path a browser sends: its dot segments resolved as written, before any decoding,
+ * so `a%2Fb/..` drops `a%2Fb` whole. The server then decodes and resolves again.
+ */
+function browserPath(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split("/")) {
+    if (DOT_DOT.test(segment)) out.pop();
+    else if (!DOT.test(segment)) out.push(segment);
+  }
+  return out.join("/");
 }
 
 /**
@@ -115,7 +132,7 @@ function readUrl(raw: string): ReadUrl | null {
 
   const segments: string[] = [];
   const path = slash === -1 ? "" : afterScheme.slice(slash);
-  for (const raw of decode(path).replace(/\\/g, "/").split("/")) {
+  for (const raw of decode(browserPath(path)).replace(/\\/g, "/").split("/")) {
     const segment = raw.split(";")[0] ?? "";
     if (segment === "" || segment === ".") continue;
     if (segment === "..") segments.pop();
