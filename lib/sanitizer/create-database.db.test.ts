@@ -11,6 +11,8 @@ import { createTestRole, dropTestDatabase, testSandboxServerUrl, testServerAdmin
 import { EMPTY_CLASSIFICATION } from "./classification";
 import { dropSandboxDatabase } from "./drop";
 import { provisionSandbox, type ProvisionInput } from "./provision";
+import type { RunProgress } from "./progress";
+import { describeFailure } from "../jobs/failure";
 import { databaseNames, generateProduction, newSandboxName, rows, sandboxUrl } from "../testing/sanitizer-fixtures";
 
 let prod: string;
@@ -78,6 +80,26 @@ describe("a sandbox built by the least-privilege role", () => {
       message: expect.stringContaining("it is a superuser"),
     });
     expect(await databaseNames()).not.toContain(run.databaseName);
+  });
+
+  it("tells the customer watching the progress that the server is not set up safely, not its role, memberships or SQL", async () => {
+    const maker = await createTestRole("CREATEDB");
+    await oneOffQuery(testServerAdminUrl(), `GRANT pg_read_server_files TO "${new URL(maker).username}"`);
+    const failedSteps: string[] = [];
+    const onProgress = (progress: RunProgress) => void failedSteps.push(...progress.steps.flatMap((step) => (step.state === "failed" ? [step.detail ?? ""] : [])));
+    const error = await provisionSandbox({ ...input(maker), onProgress }).then(
+      () => expect.fail("the run was not refused"),
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(error).toMatchObject({ code: "SANDBOX_SERVER_ROLE", message: expect.stringContaining(new URL(maker).username) });
+    // The run's reason leaves the operators' details out (lib/jobs/failure.ts OPERATOR_DETAILS) ...
+    expect(describeFailure(error)).not.toContain(new URL(maker).username);
+    // ... and so does the failed step on the customer's progress page and the API's progress.
+    expect(failedSteps.at(-1)).toBe("The sandbox server is not set up safely, so nothing was created.");
+    for (const detail of failedSteps) {
+      expect(detail).not.toContain(new URL(maker).username);
+      expect(detail).not.toMatch(/pg_read_server_files|CREATE ROLE|CREATEDB|README/);
+    }
   });
 
   it("is refused when the role was granted pg_read_server_files after it was registered", async () => {

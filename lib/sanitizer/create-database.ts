@@ -11,10 +11,14 @@ import { dropSandboxDatabase, openBoundedServerSession } from "./drop";
 import { SanitizationError } from "./errors";
 import { quoteIdent, quoteLiteral } from "./sql";
 
+const ROLE_REFUSED_WORDS = "The sandbox server is not set up safely, so nothing was created.";
+
 export function checkSandboxServerRole(serverUrl: string): Promise<void> {
   return assertSandboxRole(serverUrl).catch((error: unknown) => {
     if (error instanceof SandboxRoleError) {
-      throw new SanitizationError("SANDBOX_SERVER_ROLE", error.message, { role: error.role, problems: error.problems });
+      // Its words name the server's role, its memberships and the SQL to mend it: for operators. The
+      // customer's progress page shows a failed step's detail, so it says this instead (provision.ts).
+      throw new SanitizationError("SANDBOX_SERVER_ROLE", error.message, { role: error.role, problems: error.problems }, { technical: true, shown: ROLE_REFUSED_WORDS });
     }
     throw error;
   });
