@@ -13,6 +13,8 @@ declare module "next-auth" {
   interface User {
     /** Set by the credentials provider when the sign-in checked a second factor. */
     twoFactor?: boolean;
+    /** Set by the credentials provider: when the password it checked was set (ms), which a session opens only over. */
+    passwordChangedAt?: number;
   }
 }
 

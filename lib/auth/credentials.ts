@@ -11,8 +11,11 @@ import type { Role } from "../generated/portal/enums";
 import { metrics } from "../observability/metrics";
 
 export type CredentialCheck =
-  /** `device`: the known-device cookie's new value for this browser (known-device.ts). */
-  | { ok: true; user: { id: string; email: string; name: string; role: Role; tenantId: string | null }; twoFactor: boolean; device: string }
+  /**
+   * `device`: the known-device cookie's new value for this browser (known-device.ts).
+   * `passwordChangedAt`: when the password just checked was set; the session opens only while it still is (sessions.ts).
+   */
+  | { ok: true; user: { id: string; email: string; name: string; role: Role; tenantId: string | null }; twoFactor: boolean; device: string; passwordChangedAt: Date }
   | { ok: false; reason: "invalid" | "codeRequired" | "invalidCode" | "enrolmentRequired" | "disabled" }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
@@ -64,7 +67,7 @@ export async function checkCredentials(email: string, password: string, ip?: str
   // browser's, and this code's (the right code is no failure; the codes tried before it stay counted).
   await returnAttempt([...keys.filter((k) => !k.key.startsWith("account:")), ...codeKey]);
   const { passwordHash: _hash, passwordChangedAt, totpSecretEncrypted: _secret, totpLastTimeStep: _step, disabledAt: _disabled, ...safe } = user;
-  return { ok: true, user: safe, twoFactor: secondFactor.verified, device: newDeviceValue({ id: user.id, passwordChangedAt }) };
+  return { ok: true, user: safe, twoFactor: secondFactor.verified, device: newDeviceValue({ id: user.id, passwordChangedAt }), passwordChangedAt };
 }
 
 /** Every refusal is counted (sandbox_portal_sign_in_failures_total), by reason: a spike is an attack. */

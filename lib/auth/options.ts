@@ -12,7 +12,7 @@ import type { Provider } from "next-auth/providers/index";
 import { DEFAULT_PORTAL_URL, env, oidcEnabled } from "../config/env";
 import { safeCallbackPath } from "./callback-url";
 import { checkCredentials } from "./credentials";
-import { endSession, startSession } from "./sessions";
+import { endSession, startSessionOver } from "./sessions";
 import { signInSchema } from "./schema";
 import { SIGN_IN_ERROR } from "./sign-in-errors";
 import { boundAccountId, ssoAccount } from "./sso-account";
@@ -46,7 +46,7 @@ function providers(onKnownDevice?: (value: string) => void): Provider[] {
         });
         if (result.ok) {
           onKnownDevice?.(result.device);
-          return { id: result.user.id, email: result.user.email, name: result.user.name, twoFactor: result.twoFactor };
+          return { id: result.user.id, email: result.user.email, name: result.user.name, twoFactor: result.twoFactor, passwordChangedAt: result.passwordChangedAt.getTime() };
         }
         throw new Error(SIGN_IN_ERROR[result.reason]);
       },
@@ -113,7 +113,9 @@ export function authOptions(requestOrigin = publicOrigin(), onKnownDevice?: (val
           }
           token.sub = userId;
           token.authAt = Math.floor(Date.now() / 1000);
-          token.sid = await startSession(userId);
+          // Over the password this sign-in checked: one set meanwhile (a reset, a change) opens no session, and the token is no one's.
+          const signedInOver = typeof user.passwordChangedAt === "number" ? new Date(user.passwordChangedAt) : undefined;
+          token.sid = (await startSessionOver(userId, signedInOver)) ?? undefined;
           token.twoFactor = user.twoFactor === true;
         }
         return token;

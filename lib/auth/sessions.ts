@@ -11,13 +11,25 @@ import { env } from "../config/env";
 
 /** Opens a session for a user who has just signed in, and notes when; also forgets that user's old ones. */
 export async function startSession(userId: string, now = new Date()): Promise<string> {
+  const opened = await startSessionOver(userId, undefined, now);
+  if (!opened) throw new Error("no account to open a session for");
+  return opened;
+}
+
+/**
+ * As startSession, over the password the sign-in checked: `signedInOver` is when it was set. A
+ * password set since (a reset, a change, landing while the old one's hash was being checked) has
+ * ended every session already: this one is not opened then (null). Noting the sign-in takes the
+ * account's row first, so a change that comes after waits for this session, and ends it.
+ */
+export async function startSessionOver(userId: string, signedInOver: Date | undefined, now = new Date()): Promise<string | null> {
   const expired = new Date(now.getTime() - env().SESSION_MAX_AGE_HOURS * 3_600_000);
   await db.userSession.deleteMany({ where: { userId, OR: [{ endedAt: { not: null } }, { createdAt: { lt: expired } }] } });
-  const [session] = await db.$transaction([
-    db.userSession.create({ data: { userId }, select: { id: true } }),
-    db.user.update({ where: { id: userId }, data: { lastSignInAt: now }, select: { id: true } }),
-  ]);
-  return session.id;
+  return db.$transaction(async (tx) => {
+    const noted = await tx.user.updateMany({ where: { id: userId, ...(signedInOver ? { passwordChangedAt: signedInOver } : {}) }, data: { lastSignInAt: now } });
+    if (noted.count !== 1) return null;
+    return (await tx.userSession.create({ data: { userId }, select: { id: true } })).id;
+  });
 }
 
 /** Signing out: this browser's session only. */
