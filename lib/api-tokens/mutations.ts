@@ -35,10 +35,13 @@ export async function createToken(actor: Actor, input: NewToken, now = new Date(
     // Counted under the owner's row lock, so two pages at once cannot pass the cap. The owner is
     // read again under it: a demotion or a disabling (which revoke the owner's tokens, and take this
     // lock) that committed after this request read its actor would otherwise leave a token made
-    // after their revocation, to wake up when the owner is made admin, or enabled, again.
-    const [owner] = await tx.$queryRaw<{ role: string; tenantId: string | null; disabled: boolean }[]>`
-      SELECT role::text AS role, "tenantId", "disabledAt" IS NOT NULL AS disabled FROM "User" WHERE id = ${actor.id} FOR UPDATE`;
-    if (!owner || owner.disabled || owner.role !== actor.role || owner.tenantId !== actor.tenantId) {
+    // after their revocation, to wake up when the owner is made admin, or enabled, again. So is a
+    // password set since the session signed in (the rule load-actor.ts applies): the reset ended that
+    // session, and a token it made after would outlive the reset.
+    const [owner] = await tx.$queryRaw<{ role: string; tenantId: string | null; disabled: boolean; passwordChangedAt: Date }[]>`
+      SELECT role::text AS role, "tenantId", "disabledAt" IS NOT NULL AS disabled, "passwordChangedAt" FROM "User" WHERE id = ${actor.id} FOR UPDATE`;
+    const passwordSetSince = actor.signedInAt !== undefined && owner !== undefined && owner.passwordChangedAt.getTime() > actor.signedInAt.getTime() + 1000;
+    if (!owner || owner.disabled || owner.role !== actor.role || owner.tenantId !== actor.tenantId || passwordSetSince) {
       throw new AppError("FORBIDDEN", "Your account changed meanwhile, so no token was made. Reload the page.");
     }
     const active = await tx.apiToken.count({ where: { ownerId: actor.id, revokedAt: null, expiresAt: { gt: now } } });

@@ -16,6 +16,8 @@ const { setPersonRole, disablePerson } = await import("../people/accounts");
 const { authenticateApiRequest } = await import("./authenticate");
 const { lockAsAdmin } = await import("../people/own-tenant");
 const { revokeWorkingTokens } = await import("./mutations");
+const { issuePasswordLink } = await import("../auth/password-links");
+const { resetPassword } = await import("../auth/password-reset");
 
 let tenantId = "";
 let keeper = "";
@@ -99,6 +101,16 @@ describe("a token asked for as its owner's rights change", () => {
     const made = await asked;
     expect(made).toHaveProperty("token");
     expect(await works((made as { token: string }).token)).toBe(false);
+  });
+
+  it("is refused once the owner's password was reset meanwhile: a token minted from a session the reset ended does not outlive it", async () => {
+    const id = (await db.user.create({ data: { email: "reset@alpha.example", name: "reset", role: "CUSTOMER_ADMIN", tenantId, passwordHash: "-", passwordChangedAt: new Date(Date.now() - 3_600_000) } })).id;
+    // Its session signed in ten minutes ago (recent enough for a token), read as the request began.
+    const asRead = (await loadActor(id, Math.floor(Date.now() / 1000) - 600, true))!;
+    const link = await issuePasswordLink(db, id, new Date(), 30);
+    await resetPassword({ token: link, newPassword: "the owner's new password", confirmPassword: "the owner's new password" });
+    await expect(createToken(asRead, NEW_TOKEN)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await db.apiToken.count({ where: { ownerId: id } })).toBe(0);
   });
 
   it("is still made for an admin who stays one", async () => {
