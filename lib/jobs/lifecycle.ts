@@ -78,6 +78,12 @@ export async function requestRun(request: RunRequest): Promise<{ runId: string }
   const createdAt = await databaseNow();
   try {
     const requested = await db.$transaction(async (tx) => {
+      // The customer's row first, shared (requests for its sandboxes do not wait for each other), as
+      // every lock of it comes before its sandboxes' rows. An offboarding (which locks it) either
+      // committed before, and `gone` below reads it, or waits for this run to commit and ends it with
+      // the customer's other waiting runs. Without it, a confirmation that committed while an
+      // offboarding ran left its run queued for a sandbox the offboarding had just ended as deleted.
+      await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE id = (SELECT "tenantId" FROM "Sandbox" WHERE id = ${request.sandboxId}) FOR SHARE`;
       const [locked] = await tx.$queryRaw<{ deleted: boolean; gone: boolean }[]>`
         SELECT s."deletedAt" IS NOT NULL AS deleted, t."offboardedAt" IS NOT NULL AS gone
           FROM "Sandbox" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE s.id = ${request.sandboxId} FOR UPDATE OF s`;
