@@ -29,6 +29,13 @@ describe("the pseudonym secret", () => {
     expect(stored).not.toContain(a);
   });
 
+  it("is not made for a sandbox that has ended: a preview still running as its order was cancelled stores none", async () => {
+    const id = await newSandbox();
+    await db.sandbox.update({ where: { id }, data: { status: "CANCELLED", deletedAt: new Date() } });
+    await expect(pseudonymSecretFor(id)).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id } })).pseudonymSecretEncrypted).toBeNull();
+  });
+
   it("is another one after a renewal", async () => {
     const id = await newSandbox();
     const first = await pseudonymSecretFor(id);

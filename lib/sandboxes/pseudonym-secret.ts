@@ -8,14 +8,21 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db/portal";
 import { openSecret, sealSecret } from "../secrets/secret-box";
+import { AppError } from "../errors";
 
-/** The sandbox's secret, made now if it has none. */
+/**
+ * The sandbox's secret, made now if it has none; none is made for a sandbox that has ended
+ * (deleted, its order cancelled): a review's preview still reading production as the order was
+ * cancelled would store one on it, after its end had forgotten it.
+ */
 export async function pseudonymSecretFor(sandboxId: string): Promise<string> {
   const stored = await readSealed(sandboxId);
   if (stored) return openSecret(stored);
   // Compare-and-set: a run that made one at the same moment wins, and both use its secret.
-  await db.sandbox.updateMany({ where: { id: sandboxId, pseudonymSecretEncrypted: null }, data: { pseudonymSecretEncrypted: sealSecret(randomBytes(32).toString("base64url")) } });
-  return openSecret((await readSealed(sandboxId))!);
+  await db.sandbox.updateMany({ where: { id: sandboxId, deletedAt: null, pseudonymSecretEncrypted: null }, data: { pseudonymSecretEncrypted: sealSecret(randomBytes(32).toString("base64url")) } });
+  const made = await readSealed(sandboxId);
+  if (!made) throw new AppError("CONFLICT", "This sandbox has been deleted, or its order cancelled.");
+  return openSecret(made);
 }
 
 /** Forgets the secret: the next pseudonymised copy draws other fake people. `tx`: with the run that asks for them. */
