@@ -533,7 +533,7 @@ async function markFailed(tx: Prisma.TransactionClient, run: EndingRun, held: Pr
   return true;
 }
 
-type LostRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts" | "heartbeatAt" | "lostAt">;
+type LostRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts" | "heartbeatAt" | "lostAt" | "workerId">;
 
 /**
  * Takes a run whose worker died for one recoverer: only the caller that still
@@ -541,13 +541,25 @@ type LostRun = EndingRun & Pick<ClaimedRun, "kind" | "attempts" | "heartbeatAt" 
  * recoverer that dies in turn leaves a run that goes stale again and is recovered
  * later: never a run stranded half-way. `lostAt` keeps when it was first found lost,
  * however many times it is taken while its sandbox server does not answer.
+ * The run is taken from its worker too (no worker holds it: heldBy): the recoverer drops
+ * its copy next, and a worker that was only cut off and beats again meanwhile must not win
+ * the run back and swap in the copy just dropped. Given back (giveBackLostRun) when
+ * nothing was dropped.
  */
 export async function takeLostRun(run: LostRun, now: Date): Promise<boolean> {
   const taken = await db.sandboxRun.updateMany({
     where: { id: run.id, status: "RUNNING", heartbeatAt: run.heartbeatAt },
-    data: { heartbeatAt: now, lostAt: run.lostAt ?? now },
+    data: { heartbeatAt: now, lostAt: run.lostAt ?? now, workerId: null },
   });
   return taken.count === 1;
+}
+
+/**
+ * A taken lost run whose copy could not be dropped (its sandbox server does not answer) goes
+ * back to its worker, as it was: one that was only cut off and beats again keeps its run.
+ */
+export async function giveBackLostRun(run: LostRun, takenAt: Date): Promise<void> {
+  await db.sandboxRun.updateMany({ where: { id: run.id, status: "RUNNING", heartbeatAt: takenAt, workerId: null }, data: { workerId: run.workerId } });
 }
 
 /**

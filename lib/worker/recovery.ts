@@ -14,7 +14,7 @@ import { db } from "../db/portal";
 import { tryDropSandboxDatabase } from "../sanitizer/drop";
 import { sandboxServerUrlOf } from "../sandbox-servers/registry";
 import { raiseAlertQuietly } from "../alerts/raise";
-import { requeueOrFailLostRun, runDatabaseName, takeLostRun } from "../jobs/lifecycle";
+import { giveBackLostRun, requeueOrFailLostRun, runDatabaseName, takeLostRun } from "../jobs/lifecycle";
 import { afterRunFinished } from "./run-finished";
 import { endLostCopySessions } from "../sanitizer/snapshot";
 import { tenantConnections } from "../tenants/registry";
@@ -41,7 +41,10 @@ export async function recoverStaleRuns(at?: Date): Promise<string[]> {
       // stale again in STALE_AFTER_MS and is looked at then; the other lost runs are not held up.
       // Unless its customer asked to stop it: it ends now, as they asked, and what it left on the
       // server is the orphan sweep's once the server answers (the run is over, nothing points at it).
-      if (!dropped && !run.stopReason) continue;
+      if (!dropped && !run.stopReason) {
+        await giveBackLostRun(run, now);
+        continue;
+      }
     }
     const outcome = await requeueOrFailLostRun(run, now, copyLimits().maxAttempts);
     if (!outcome) continue;
