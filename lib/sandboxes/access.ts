@@ -92,6 +92,11 @@ async function grantAccess(run: FinishedRun, users: { associateId: number; userP
   const byId = new Map((contacts ?? []).map((c) => [c.id, c] satisfies [number, AssociateContact]));
   const now = new Date();
   return onceForRun(run.id, async (tx) => {
+    // A follow-up done late (its worker died; the sweep's) may come after the sandbox's deletion,
+    // which ended every grant and told its people: it opens none again. Read under the row's lock,
+    // which the deletion's end takes too: grants written first are ended by the deletion's follow-up.
+    const [current] = await tx.$queryRaw<{ deleted: boolean }[]>`SELECT "deletedAt" IS NOT NULL AS deleted FROM "Sandbox" WHERE id = ${sandbox.id} FOR SHARE`;
+    if (!current || current.deleted) return [];
     const open = await tx.sandboxAccess.findMany({ where: { sandboxId: sandbox.id, endedAt: null } });
     const openById = new Map(open.map((g) => [g.associateId, g]));
     const changes: AccessChange[] = [];
