@@ -292,6 +292,14 @@ export class RunTakenOver extends Error {
   }
 }
 
+/** A verified copy whose stop was asked before its swap: not swapped in; its run ends as stopped. */
+export class StopAskedBeforeSwap extends Error {
+  constructor() {
+    super("asked to stop before the copy was swapped in");
+    this.name = "StopAskedBeforeSwap";
+  }
+}
+
 /** What a progress write or a heartbeat answers: the stop its customer asked for (requestStop), or null; or that the run is no longer this worker's. */
 export type HeldAnswer = string | null | RunTakenOver;
 
@@ -327,12 +335,13 @@ export async function completeCopy(
 ): Promise<void> {
   const now = await databaseNow();
   await db.$transaction(async (tx) => {
-    // The run first: one taken from this worker swaps nothing in (the transaction ends there).
+    // The run first: one taken from this worker swaps nothing in (the transaction ends there); nor
+    // does one its customer asked to stop before its worker heard it: it ends as they asked (failAttempt).
     const ended = await tx.sandboxRun.updateMany({
-      where: heldBy(run),
+      where: { ...heldBy(run), stopReason: null },
       data: { status: "SUCCEEDED", finishedAt: now, report: copy.report as unknown as Prisma.InputJsonValue },
     });
-    if (ended.count === 0) throw new RunTakenOver();
+    if (ended.count === 0) throw (await tx.sandboxRun.count({ where: heldBy(run) })) === 1 ? new StopAskedBeforeSwap() : new RunTakenOver();
     await tx.sandbox.update({
       where: { id: run.sandboxId },
       data: {
