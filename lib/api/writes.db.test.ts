@@ -217,4 +217,22 @@ describe("listing through the API", () => {
     expect(await names("to=0000-01-01")).toEqual([]);
     expect(await names("to=9999-12-31")).toContain(kept.name);
   });
+
+  it("refuses a forged cursor whose value or id the database cannot compare with 422, never a 500", async () => {
+    await readySandbox(tenantA);
+    const reader = await token(["sandboxes:read"]);
+    const forged = (value: unknown, id: string) => Buffer.from(JSON.stringify([value, id])).toString("base64url");
+    // Each is well-formed JSON of the right shape: a NUL (which PostgreSQL compares in no text) or year 0 (which it has not).
+    for (const query of [
+      `sort=name&after=${forged("a\u0000b", "cm0000000000000000000000")}`,
+      `after=${forged("2026-01-01T00:00:00.000Z", "cm00\u000000")}`,
+      `before=${forged("2026-01-01T00:00:00.000Z", "cm00\u000000")}`,
+      `after=${forged("0000-01-01T00:00:00.000Z", "cm0000000000000000000000")}`,
+      `sort=refreshed&after=${forged("0000-01-01T00:00:00.000Z", "cm0000000000000000000000")}`,
+    ]) {
+      const refused = await listRoute(request("GET", `/api/v1/sandboxes?${query}`, reader), { params: Promise.resolve({}) });
+      expect(refused.status, query).toBe(422);
+      expect(Object.keys(ProblemSchema.parse(await refused.json()).errors ?? {}), query).toEqual([query.includes("before=") ? "before" : "after"]);
+    }
+  });
 });

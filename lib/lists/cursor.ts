@@ -48,7 +48,7 @@ export function decodeCursor(encoded: string, spec: SortSpec): Cursor | null {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) return null;
   const [raw, id] = parsed as [unknown, unknown];
-  if (typeof id !== "string" || id.length === 0 || id.length > 64) return null;
+  if (typeof id !== "string" || id.length === 0 || id.length > 64 || id.includes("\u0000")) return null;
   const value = readValue(raw, spec);
   return value === undefined ? null : { value, id };
 }
@@ -58,14 +58,16 @@ function readValue(raw: unknown, spec: SortSpec): CursorValue | undefined {
   if (raw === null) return spec.nullable ? null : undefined;
   switch (spec.kind) {
     case "text":
-      return typeof raw === "string" && raw.length <= 500 ? raw : undefined;
+      // PostgreSQL compares no text holding a NUL: a forged cursor with one failed as a 500.
+      return typeof raw === "string" && raw.length <= 500 && !raw.includes("\u0000") ? raw : undefined;
     case "enum":
       return typeof raw === "string" && spec.values?.includes(raw) ? raw : undefined;
     case "number":
       return typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
     case "date": {
       const date = typeof raw === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(raw) ? new Date(raw) : null;
-      return date && !Number.isNaN(date.getTime()) ? date : undefined;
+      // PostgreSQL has no year 0 (JavaScript's 1 BC): a forged cursor from it failed as a 500.
+      return date && !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1 ? date : undefined;
     }
   }
 }
