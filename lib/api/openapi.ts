@@ -76,7 +76,8 @@ export const API_OPERATIONS: ApiOperation[] = [
     parameters: [idempotencyKey],
     body: ["Order", "OrderForCustomer"],
     success: { status: 201, schema: "OrderPlaced", description: "The order; its setup comes next (`links.setup`), choosing from `links.choices`." },
-    problems: [...ALWAYS, "invalid_input", "conflict"],
+    // The order is placed on a sandbox server as it is filed: a full or draining pool refuses it (lib/orders/mutations.ts).
+    problems: [...ALWAYS, "invalid_input", "conflict", "no_capacity"],
   },
   {
     method: "post",

@@ -162,4 +162,21 @@ describe("ordering through the API", () => {
     expect(Object.keys(answer.errors ?? {}).length).toBeLessThanOrEqual(2);
     expect(await db.sandboxRun.count({ where: { sandboxId } })).toBe(0);
   });
+
+  it("answers an order no sandbox server has room for with 503 no_capacity, as the document says it may", async () => {
+    const admin = await tokenFor(world.users.adminA);
+    const active = await db.sandboxServer.findMany({ where: { state: "ACTIVE" }, select: { id: true } });
+    await db.sandboxServer.updateMany({ where: { id: { in: active.map((s) => s.id) } }, data: { state: "DRAINING" } });
+    try {
+      const refused = await order(admin, { ...ORDER, name: "No room" });
+      expect(refused.status).toBe(503);
+      expect(ProblemSchema.parse(await refused.json())).toMatchObject({ code: "no_capacity" });
+      expect(await db.sandbox.count({ where: { name: "No room" } })).toBe(0);
+    } finally {
+      await db.sandboxServer.updateMany({ where: { id: { in: active.map((s) => s.id) } }, data: { state: "ACTIVE" } });
+    }
+    const { openApiDocument } = await import("./openapi");
+    const responses = (openApiDocument().paths["/sandboxes"]!.post as { responses: Record<string, { description: string }> }).responses;
+    expect(responses["503"]?.description).toContain("No sandbox server has room right now.");
+  });
 });
