@@ -57,6 +57,7 @@ const LIST_PARAM_TAKES: Record<string, string> = {
   sort: `One of ${Object.keys(SANDBOX_SORTS).join(", ")}; a leading - sorts descending.`,
   after: "A cursor from this list's `next` (or `previous`, for `before`), with the same sort; not both at once.",
   before: "A cursor from this list's `next` (or `previous`, for `before`), with the same sort; not both at once.",
+  deleted: "`shown`, to list deleted sandboxes and cancelled orders too.",
 };
 
 /**
@@ -71,6 +72,8 @@ function passedOver(params: URLSearchParams, query: SandboxListQuery): Record<st
   if (given("sort") !== undefined && sortParam(query.sort) !== given("sort")) problems.push("sort");
   if (given("after") !== undefined && !query.after) problems.push("after");
   if (given("before") !== undefined && !query.before) problems.push("before");
+  // `deleted=true` was read as no such choice: the deleted sandboxes the pipeline asked for were silently left out.
+  if (given("deleted") !== undefined && query.deleted === undefined) problems.push("deleted");
   return Object.fromEntries(problems.map((key) => [key, [LIST_PARAM_TAKES[key]!]]));
 }
 

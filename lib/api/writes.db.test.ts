@@ -207,7 +207,7 @@ describe("listing through the API", () => {
     expect(ready).not.toContain(going.name);
 
     // Read as no filter, each of these listed every sandbox (or, for a NUL, answered 500).
-    for (const [query, param] of [["status=DELETNG", "status"], ["q=a%00b", "q"], ["orderer=a%00b", "orderer"], ["from=2026-02-31", "from"], ["sort=size", "sort"], ["after=not-a-cursor", "after"]] as const) {
+    for (const [query, param] of [["status=DELETNG", "status"], ["q=a%00b", "q"], ["orderer=a%00b", "orderer"], ["from=2026-02-31", "from"], ["sort=size", "sort"], ["after=not-a-cursor", "after"], ["deleted=true", "deleted"]] as const) {
       const refused = await list(query);
       expect(refused.status, query).toBe(422);
       expect(Object.keys(ProblemSchema.parse(await refused.json()).errors ?? {}), query).toEqual([param]);
