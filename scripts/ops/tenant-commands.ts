@@ -66,10 +66,8 @@ export async function generateTenant(flags: Flags): Promise<void> {
 
   const serverUrl = withDatabase(process.env.DATABASE_URL!, "postgres");
   const name = `crm_${customerId.data.toLowerCase()}_production`;
-  await oneOffQuery(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`).catch((error: Error) => {
-    throw new CliError(`Cannot create database ${name}: ${error.message}`);
-  });
   const databaseUrl = withDatabase(serverUrl, name);
+  await createGeneratedDatabase(serverUrl, name, databaseUrl, customerId.data);
   try {
     await closeToPublic(serverUrl, name); // the sandbox role must not even connect to it
     const bar = progressBar();
@@ -84,6 +82,32 @@ export async function generateTenant(flags: Flags): Promise<void> {
     await oneOffQuery(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => undefined);
     if (error instanceof TenantRegistrationError) throw new CliError(error.message);
     throw error;
+  }
+}
+
+/**
+ * The database tenant:generate fills, made anew; or, left by a run of it that was stopped
+ * part-way (Ctrl-C, a lost terminal or connection: nothing dropped it), taken over. The
+ * generation is one transaction, so such a run leaves it empty, and no tenant has the
+ * customer id (checked before). One that holds anything, or that someone is connected to
+ * (a generation under way), is neither taken nor dropped. Before, every run after a stopped
+ * one said "already exists", and only dropping the database by hand let it finish.
+ */
+async function createGeneratedDatabase(serverUrl: string, name: string, databaseUrl: string, customerId: string): Promise<void> {
+  try {
+    await oneOffQuery(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "42P04") throw new CliError(`Cannot create database ${name}: ${(error as Error).message}`);
+  }
+  const [inUse] = await oneOffQuery(serverUrl, "SELECT 1 FROM pg_stat_activity WHERE datname = $1 LIMIT 1", [name]);
+  if (inUse) throw new CliError(`database ${name} already exists and is in use (a tenant:generate for ${customerId} still running?): wait for it, or stop it, then run tenant:generate again`);
+  const [held] = await oneOffQuery<{ n: string }>(
+    databaseUrl,
+    "SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'",
+  );
+  if (Number(held?.n ?? 0) > 0) {
+    throw new CliError(`database ${name} already exists and holds tables, but no tenant ${customerId} is registered: register it with tenant:add, or drop it, then run tenant:generate again`);
   }
 }
 
