@@ -21,4 +21,11 @@ describe("connection URLs in messages", () => {
     expect(withoutPasswords("postgres://reader:s3cret@db.example/crm failed; write to ops@example.com")).toBe("postgres://reader:***@db.example/crm failed; write to ops@example.com");
     expect(withoutPasswords("postgres://db.example:5432/crm failed; write to ops@example.com")).toBe("postgres://db.example:5432/crm failed; write to ops@example.com");
   });
+
+  it("masks a password written unencoded with a \"/\" after digits, which a URL reads as a port and a path", () => {
+    // What tenant:add said of a production URL given on standard input with such a password, the host unreachable.
+    const url = "postgres://reader:2024/Secret@crm-db.example:5432/cust1";
+    expect(redactUrl(url)).toBe("postgres://reader:***@crm-db.example:5432/cust1");
+    expect(withoutPasswords(`Cannot connect to ${url}: getaddrinfo ENOTFOUND reader`)).not.toContain("Secret");
+  });
 });

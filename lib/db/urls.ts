@@ -26,6 +26,12 @@ export function serverNameOf(url: string): string {
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
+    // A password written unencoded with a "/" after digits ("reader:2024/pw@host") reads as a port and a path:
+    // the URL has no password, and its path holds the rest of it. Masked up to the last "@", as its user part.
+    if (!u.password && /@/.test(u.pathname + u.search + u.hash)) {
+      const masked = url.replace(/^(postgres(?:ql)?:\/\/[^:@/?#]*:)\d{1,5}\/[^@]*@/i, "$1***@");
+      if (masked !== url) return masked;
+    }
     if (u.password) u.password = "***";
     // The driver takes a password from the query too (postgres://reader@host/db?password=…).
     for (const secret of ["password", "sslpassword"]) if (u.searchParams.has(secret)) u.searchParams.set(secret, "***");
