@@ -84,18 +84,23 @@ export async function buildWorkerBundle(root = process.cwd()) {
  * version's start does not prune it under a worker that has run from it for a week and
  * has yet to load a part of its code (the pseudonymiser loads on a first pseudonymised
  * copy). A folder that cannot be marked (a read-only deployment's, which no build here
- * prunes) is left as it is. Returns what stops the marking.
+ * prunes) is left as it is. Returns what stops the marking, resolved once its last mark is written.
  */
 export function keepInUse(dir, everyMs = IN_USE_EVERY_MS) {
+  let marking = Promise.resolve();
   const mark = () => {
     const now = new Date();
-    return utimes(dir, now, now).catch(() => undefined);
+    marking = utimes(dir, now, now).catch(() => undefined);
   };
-  void mark();
+  mark();
   const timer = setInterval(mark, everyMs);
   // Never what keeps a process alive.
   timer.unref();
-  return () => clearInterval(timer);
+  // Once the last mark is written: one still under way would date the folder after the stop.
+  return () => {
+    clearInterval(timer);
+    return marking;
+  };
 }
 
 /** Writes the files into a folder of their own, then moves it into place: a reader sees all of them or none. */

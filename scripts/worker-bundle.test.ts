@@ -68,11 +68,11 @@ describe("buildWorkerBundle", () => {
     await expect.poll(async () => Date.now() - (await stat(running)).mtimeMs, { timeout: 5_000 }).toBeLessThan(60_000);
     await buildWorkerBundle();
     expect(await exists(running)).toBe(true);
-    // The process has ended: its build ages like any other.
-    stop();
+    // The process has ended: its build ages like any other. A mark still being written as it
+    // ended is waited for: written after the folder was dated back, it kept the build (CI, loaded).
+    await stop();
     const weekAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
     await utimes(running, weekAgo, weekAgo);
-    await new Promise((resolve) => setTimeout(resolve, 60));
     await buildWorkerBundle();
     expect(await exists(running)).toBe(false);
   });
