@@ -35,36 +35,61 @@ export const partialChecks = [
   }),
   check(17, "a partial copy: every chosen company has all its dependants", async (c, e) => {
     if (!isPartial(e)) return [];
-    const expected = e.chosenRows ?? {};
-    // The same closure, over the copy: the chosen companies are found again by the
-    // same ids and dates, and their dependants through the copy's own foreign keys.
-    const scopes = buildPartialClosure(partialShareOf(e.options), await recordTables(c), await readForeignKeys(c));
-    await allowHashedSets(c, Math.max(0, ...Object.values(e.tableRows)));
+    const counted = await closureCounts(c, e);
     const out: string[] = [];
-    for (const [table, want] of Object.entries(expected)) {
-      const scope = scopes.get(table);
-      const counted = scope ? await c.query<{ n: string }>(`${scope.ctes}SELECT count(*)::text AS n FROM public.${quoteIdent(table)} WHERE ${scope.members}`) : null;
-      const n = Number(counted?.rows[0]?.n ?? 0);
+    for (const [table, want] of Object.entries(e.chosenRows ?? {})) {
+      const n = counted.get(table)?.members ?? 0;
       if (n !== want) out.push(`${table}: ${n} rows of the chosen companies, production had ${want}`);
     }
     return out.slice(0, OFFENDING_LIMIT);
   }),
   check(17, "a partial copy: no customer record beyond the chosen companies and the rows they need", async (c, e) => {
     if (!isPartial(e)) return [];
-    // The same closure over the copy, whole: the chosen companies' rows and every row a copied
-    // row names. A row outside it was copied for nothing, and shows someone the customer chose
-    // not to show (as a company only a left-out document named once was).
-    const scopes = buildPartialClosure(partialShareOf(e.options), await recordTables(c), await readForeignKeys(c));
-    await allowHashedSets(c, Math.max(0, ...Object.values(e.tableRows)));
+    // A row outside the closure was copied for nothing, and shows someone the customer
+    // chose not to show (as a company only a left-out document named once was).
     const out: string[] = [];
-    for (const [table, scope] of scopes) {
-      const { rows } = await c.query<{ n: string }>(`${scope.ctes}SELECT count(*)::text AS n FROM public.${quoteIdent(table)} WHERE (${scope.where}) IS NOT TRUE`);
-      const n = Number(rows[0]?.n ?? 0);
+    for (const [table, { outside: n }] of await closureCounts(c, e)) {
       if (n > 0) out.push(`${table}: ${n} ${n === 1 ? "row" : "rows"} neither of the chosen companies nor named by a copied row`);
     }
     return out.slice(0, OFFENDING_LIMIT);
   }),
 ];
+
+interface ClosureCount {
+  /** Rows of the chosen companies (the closure's members). */
+  members: number;
+  /** Rows neither of the chosen companies nor named by a copied row. */
+  outside: number;
+}
+
+/** The two closure checks' counts of one verification (one session, one snapshot): made once, by its first check. */
+const countsOfSession = new WeakMap<pg.ClientBase, { e: SandboxExpectations; counts: Promise<Map<string, ClosureCount>> }>();
+
+function closureCounts(c: pg.ClientBase, e: SandboxExpectations): Promise<Map<string, ClosureCount>> {
+  const made = countsOfSession.get(c);
+  if (made?.e === e) return made.counts;
+  const counts = countClosure(c, e);
+  countsOfSession.set(c, { e, counts });
+  return counts;
+}
+
+/**
+ * The same closure as the copy's, worked out over the copy: the chosen companies found
+ * again by the same ids and dates, their dependants and every row a copied row names
+ * through the copy's own foreign keys. One scan per record table counts both sides.
+ */
+async function countClosure(c: pg.ClientBase, e: SandboxExpectations): Promise<Map<string, ClosureCount>> {
+  const scopes = buildPartialClosure(partialShareOf(e.options), await recordTables(c), await readForeignKeys(c));
+  await allowHashedSets(c, Math.max(0, ...Object.values(e.tableRows)));
+  const counts = new Map<string, ClosureCount>();
+  for (const [table, scope] of scopes) {
+    const { rows } = await c.query<{ members: string; outside: string }>(
+      `${scope.ctes}SELECT count(*) FILTER (WHERE ${scope.members})::text AS members, count(*) FILTER (WHERE (${scope.where}) IS NOT TRUE)::text AS outside FROM public.${quoteIdent(table)}`,
+    );
+    counts.set(table, { members: Number(rows[0]?.members ?? 0), outside: Number(rows[0]?.outside ?? 0) });
+  }
+  return counts;
+}
 
 /** The copy's tables of customer records: every public table but the configuration's. */
 async function recordTables(c: pg.ClientBase): Promise<Set<string>> {
