@@ -19,6 +19,7 @@ const { buildWorld } = await import("../testing/test-world");
 const { refreshSandboxAction, deleteSandboxAction, retryRunAction, setAutoRefreshAction, cancelRunAction } = await import("./actions");
 const { executeRun } = await import("../worker/execute");
 const { nextRegularRefresh } = await import("./regular-refresh");
+const { startDueRefreshes } = await import("../worker/auto-refresh");
 const { setTenantClassification } = await import("../tenants/classification");
 
 let world: World;
@@ -310,6 +311,23 @@ describe("the sandbox page's actions", () => {
       expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).autoRefreshDay).toBeNull();
       const events = await db.auditEvent.findMany({ where: { action: "sandbox.autoRefresh.changed", targetId: s.id }, orderBy: { createdAt: "asc" } });
       expect(events.map((e) => e.details)).toMatchObject([{ from: null, to: 15 }, { from: 15, to: null }]);
+    });
+
+    it("keeps no notice given for a day that was changed since: a day set again after the day before's last pass waits for next month, as it said", async () => {
+      const s = await sandbox(world.tenantA, world.users.adminA);
+      // Its people were told on the 13th of tomorrow's refresh (auto-refresh.ts's claim)…
+      await db.sandbox.update({ where: { id: s.id }, data: { autoRefreshDay: 14, autoRefreshNoticeFor: new Date("2026-03-14T00:00:00Z") } });
+      signInAs(world.users.adminA);
+      // …then it was turned off, and set to the 14th again too late for another notice.
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "" })).toMatchObject({ ok: true });
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "14" })).toMatchObject({ ok: true });
+      expect(nextRegularRefresh(14, new Date("2026-03-13T23:30:00Z")).toISOString()).toBe("2026-04-14T02:15:00.000Z");
+      expect(await startDueRefreshes(new Date("2026-03-14T02:15:00Z"))).not.toContain(s.id);
+      expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(0);
+      // Set to the same day again, a notice given stays good.
+      await db.sandbox.update({ where: { id: s.id }, data: { autoRefreshNoticeFor: new Date("2026-03-14T00:00:00Z") } });
+      expect(await setAutoRefreshAction({ sandboxId: s.id, day: "14" })).toMatchObject({ ok: true });
+      expect((await db.sandbox.findUniqueOrThrow({ where: { id: s.id } })).autoRefreshNoticeFor).toEqual(new Date("2026-03-14T00:00:00Z"));
     });
 
     it("is set only on a sandbox with a copy that no deletion waits for; turning it off is always taken", async () => {

@@ -188,7 +188,11 @@ export async function setAutoRefreshDay(actor: Actor, sandboxId: string, day: nu
     if (!before) throw new AppError("CONFLICT", "This sandbox has been deleted.");
     if (day !== null && before.deleting) throw new AppError("CONFLICT", "This sandbox is being deleted: it gets no regular refresh.");
     if (day !== null && !before.databaseName) throw new AppError("CONFLICT", "This sandbox has no copy yet to refresh: set a regular refresh once it is ready.");
-    await tx.sandbox.update({ where: { id: sandboxId }, data: { autoRefreshDay: day } });
+    // A notice given was for the day it was given of: another day, or none, ends it. Kept, a day
+    // turned off after its notice and set again too late for another would still run tomorrow,
+    // though the answer below says next month (nextRegularRefresh): the worker tells of it again.
+    const dayChanged = day !== before.autoRefreshDay;
+    await tx.sandbox.update({ where: { id: sandboxId }, data: { autoRefreshDay: day, ...(dayChanged ? { autoRefreshNoticeFor: null } : {}) } });
     await recordAudit(
       { action: "sandbox.autoRefresh.changed", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, from: before.autoRefreshDay, to: day } },
       tx,

@@ -59,7 +59,8 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
   });
   const told: string[] = [];
   for (const sandbox of due) {
-    const claimed = await db.sandbox.updateMany({ where: { id: sandbox.id, ...notYetTold }, data: { autoRefreshNoticeFor: tomorrow } });
+    // Still tomorrow's day: one changed since it was read is not told of (its change cleared any notice).
+    const claimed = await db.sandbox.updateMany({ where: { id: sandbox.id, autoRefreshDay: tomorrow.getUTCDate(), ...notYetTold }, data: { autoRefreshNoticeFor: tomorrow } });
     if (claimed.count === 0) continue;
     const facts = { sandboxId: sandbox.id, sandboxName: sandbox.name, companyName: sandbox.tenant.companyName, startsAt: regularRefreshStart(tomorrow) };
     try {
