@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { startDueRefreshes, warnOfTomorrowsRefreshes } = await import("./auto-refresh");
+const { regularRefreshPass, startDueRefreshes, warnOfTomorrowsRefreshes } = await import("./auto-refresh");
 const { listOutbox } = await import("../notifications/mailer");
 const { makeTempDir } = await import("../testing/temp-dir");
 const { stopBoss } = await import("../jobs/queue");
@@ -175,5 +175,19 @@ describe("the day before a regular refresh", () => {
     expect(mine(await warnOfTomorrowsRefreshes(new Date("2026-04-16T03:15:00Z")))).toEqual([own.Flaky]);
     expect(await noticesOf(people.admin!)).toContainEqual({ message: 'Sandbox "Flaky" is refreshed tomorrow', link: `/sandboxes/${own.Flaky}` });
     expect(mine(await startDueRefreshes(new Date("2026-04-17T02:15:00Z")))).toEqual([own.Flaky]);
+  });
+
+  it("goes by the database's day, not the worker's clock: a worker whose machine runs a day behind still tells of tomorrow's refresh the day before", async () => {
+    const now = (await db.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`)[0]!.now;
+    const tomorrow = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+    await db.sandbox.update({ where: { id: own.Later! }, data: { autoRefreshDay: tomorrow.getUTCDate(), autoRefreshNoticeFor: null } });
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() - 86_400_000);
+    try {
+      await regularRefreshPass();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: own.Later! } })).autoRefreshNoticeFor).toEqual(tomorrow);
   });
 });

@@ -9,6 +9,7 @@
  */
 import type PgBoss from "pg-boss";
 import { db } from "../db/portal";
+import { databaseNow } from "../db/database-clock";
 import type { Prisma } from "../generated/portal/client";
 import { AppError } from "../errors";
 import { SCHEDULE_QUEUE } from "../jobs/queue";
@@ -24,10 +25,19 @@ import { accountsSeeing } from "../sandboxes/visibility";
 /** Schedules the looking every hour (upserted by name: any number of workers may) and takes its jobs; returns the work's id. */
 export async function registerAutoRefresh(boss: PgBoss): Promise<string> {
   await boss.schedule(SCHEDULE_QUEUE, `${REGULAR_REFRESH_PASS.minute} * * * *`, {}, { tz: "UTC" });
-  return boss.work(SCHEDULE_QUEUE, async () => {
-    await startDueRefreshes();
-    await warnOfTomorrowsRefreshes();
-  });
+  return boss.work(SCHEDULE_QUEUE, () => regularRefreshPass());
+}
+
+/**
+ * One hourly pass: today's told refreshes started, tomorrow's told of. By the database's clock
+ * (database-clock.ts), as pg-boss fires the pass and stamps the runs: a worker whose machine ran
+ * behind took the 00:15 pass for the day before's last and told of that very day's refresh, two
+ * hours ahead, or started nothing at 02:15; one running ahead started refreshes before the hour told.
+ */
+export async function regularRefreshPass(at?: Date): Promise<void> {
+  const now = at ?? (await databaseNow());
+  await startDueRefreshes(now);
+  await warnOfTomorrowsRefreshes(now);
 }
 
 /** The tenant's portal accounts given access to the sandbox (matched by address, as the Sandboxes list matches them): they test there. */
