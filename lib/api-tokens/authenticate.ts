@@ -10,6 +10,7 @@ import { loadActor } from "../auth/load-actor";
 import { hasPermission, isStaff, type Actor } from "../auth/policy";
 import { env } from "../config/env";
 import { db } from "../db/portal";
+import { databaseNow } from "../db/database-clock";
 import { ApiProblem, problem } from "../api/problem";
 import { isApiScope, SCOPE_PERMISSION, type ApiScope } from "./scopes";
 import { bearerToken, hashToken } from "./secret";
@@ -46,10 +47,16 @@ interface TokenUse {
   createdAt: Date;
 }
 
-/** The caller, or throws an ApiProblem (401 or 429). */
-export async function authenticateApiRequest(request: Request, now = new Date()): Promise<ApiCaller> {
+/**
+ * The caller, or throws an ApiProblem (401 or 429). The window is timed by the database's clock
+ * (database-clock.ts), the one every app instance shares: by its own, an instance whose machine
+ * ran ahead opened windows in the future, which every other instance then counted in, and
+ * refused, until its clock caught up with them.
+ */
+export async function authenticateApiRequest(request: Request, at?: Date): Promise<ApiCaller> {
   const token = bearerToken(request.headers.get("authorization"));
   if (!token) throw new ApiProblem(problem("unauthenticated"));
+  const now = at ?? (await databaseNow());
   const windowOpen = new Date(now.getTime() - WINDOW_MS);
   const tokenHash = hashToken(token);
   const limitedSince = overLimit.get(tokenHash);

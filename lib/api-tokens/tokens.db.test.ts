@@ -222,4 +222,20 @@ describe("personal access tokens", () => {
     const { lastUsedAt } = await db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(busy) } });
     expect(lastUsedAt?.getTime()).toBe(now.getTime() + 61_000);
   });
+
+  it("count their window by the database's clock: an app instance whose machine runs 10 minutes ahead does not hold the token up for 11 minutes on the others", async () => {
+    const token = await tokenOf(ids.adminA);
+    // One instance's machine, its clock 10 minutes ahead of the database's (and the other instances').
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    try {
+      for (let i = 0; i < 5; i++) await authenticateApiRequest(call(token));
+    } finally {
+      vi.useRealTimers();
+    }
+    // The next request, on an instance whose clock agrees with the database: the window ends within the minute.
+    const refused = await authenticateApiRequest(call(token)).catch((e: { response: Response }) => e.response);
+    expect((refused as Response).status).toBe(429);
+    expect(Number((refused as Response).headers.get("retry-after"))).toBeLessThanOrEqual(60);
+  });
 });
