@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 
 usePortalDatabase();
@@ -50,6 +50,22 @@ describe("sign-in with e-mail and password", () => {
     expect(!locked.ok && locked.reason).toBe("throttled");
     await db.loginThrottle.updateMany({ data: { lockedUntil: new Date(Date.now() - 1000) } });
     expect((await checkCredentials("ada@example.com", "correct horse battery", "192.0.2.1")).ok).toBe(true);
+  });
+
+  it("times its windows and locks by the database's clock: wrong passwords on an app instance whose machine runs an hour ahead lock for the lock's minutes, not an hour more", async () => {
+    // One instance's machine, its clock an hour ahead of the database's (and the other instances').
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + 60 * 60_000);
+    try {
+      for (let i = 0; i < 4; i++) await checkCredentials("ada@example.com", `wrong ${i}`, "203.0.113.7");
+    } finally {
+      vi.useRealTimers();
+    }
+    const databaseTime = (await db.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`)[0]!.now.getTime();
+    const lock = await db.loginThrottle.findFirstOrThrow({ where: { key: { contains: "203.0.113.7" }, lockedUntil: { not: null } } });
+    // LOGIN_LOCK_MINUTES (15) by the clock every instance shares.
+    expect(lock.lockedUntil!.getTime() - databaseTime).toBeLessThanOrEqual(15 * 60_000 + 30_000);
+    await db.loginThrottle.deleteMany({ where: { key: { contains: "203.0.113.7" } } });
   });
 
   it("never locks the owner out with failures from other addresses", async () => {

@@ -14,10 +14,14 @@
  * the counters hold the failed attempts and those still being checked. Locks last
  * LOGIN_LOCK_MINUTES. The address is the real client address
  * (lib/http/client-address.ts), so rotating X-Forwarded-For does not help.
- * Counters live in the portal database so every app instance sees the same ones.
+ * Counters live in the portal database so every app instance sees the same ones, and are
+ * timed by its clock (database-clock.ts): by each instance's own, one whose machine ran an
+ * hour ahead locked people out for an hour more on every other, one running behind set locks
+ * the others took as long over.
  */
 import { isIPv6 } from "node:net";
 import { db } from "../db/portal";
+import { databaseNow } from "../db/database-clock";
 import { env } from "../config/env";
 
 /** A spraying address gets this many times the per-account allowance before it is locked. */
@@ -58,15 +62,15 @@ export function throttleKeys(email: string, ip: string | undefined): ThrottleKey
 }
 
 /** The moment the latest lock among `keys` ends, or null when none is locked. Counts nothing. */
-async function lockedUntil(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
+async function lockedUntil(keys: ThrottleKey[], now: Date): Promise<Date | null> {
   const rows = await db.loginThrottle.findMany({ where: { key: { in: keys.map((k) => k.key) }, lockedUntil: { gt: now } } });
   if (rows.length === 0) return null;
   return new Date(Math.max(...rows.map((r) => r.lockedUntil!.getTime())));
 }
 
 /** Whether any of `keys` is locked now. Counts nothing. */
-export async function isLocked(keys: ThrottleKey[], now = new Date()): Promise<boolean> {
-  return (await lockedUntil(keys, now)) !== null;
+export async function isLocked(keys: ThrottleKey[], at?: Date): Promise<boolean> {
+  return (await lockedUntil(keys, at ?? (await databaseNow()))) !== null;
 }
 
 /**
@@ -78,7 +82,8 @@ export async function isLocked(keys: ThrottleKey[], now = new Date()): Promise<b
  * they arrive. A refused attempt gives back what it counted on the other keys; one that
  * turns out right gives back all it counted (`clearAccountFailures`, `returnAttempt`).
  */
-export async function reserveAttempt(keys: ThrottleKey[], now = new Date()): Promise<Date | null> {
+export async function reserveAttempt(keys: ThrottleKey[], at?: Date): Promise<Date | null> {
+  const now = at ?? (await databaseNow());
   const locked = await lockedUntil(keys, now);
   if (locked) return locked;
   const windowMs = env().LOGIN_LOCK_MINUTES * 60_000;
@@ -137,7 +142,8 @@ export function sessionPasswordThrottleKey(sessionId: string): ThrottleKey {
  * Whether `key` has had all its tries: its failures at the limit, or locked (a lock sets the
  * count back to 0, so a burst whose last try locked the key must not read as none used).
  */
-export async function triesUsedUp(key: ThrottleKey, now = new Date()): Promise<boolean> {
+export async function triesUsedUp(key: ThrottleKey, at?: Date): Promise<boolean> {
+  const now = at ?? (await databaseNow());
   const row = await db.loginThrottle.findUnique({ where: { key: key.key }, select: { failures: true, lockedUntil: true } });
   return (row?.failures ?? 0) >= key.maxFailures || (row?.lockedUntil != null && row.lockedUntil > now);
 }
