@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { db } from "../db/portal";
+import { databaseNow } from "../db/database-clock";
 import type { ApiCaller } from "../api-tokens/authenticate";
 import { problem } from "./problem";
 
@@ -28,7 +29,10 @@ export async function idempotent(caller: ApiCaller, request: Request, work: () =
   const url = new URL(request.url);
   const fingerprint = createHash("sha256").update(`${request.method} ${url.pathname}${url.search}\n${await request.clone().text()}`).digest("hex");
   const tokenId = caller.token.id;
-  const now = new Date();
+  // By the database's clock (database-clock.ts), as every app instance reads it: by this instance's
+  // own, one running 10 minutes behind dated its claim so far back that a retry on another took the
+  // key, still being answered, for abandoned and did the work a second time.
+  const now = await databaseNow();
   // Claims a new key, one older than a day, or one abandoned unanswered; otherwise leaves the row as it is.
   const claimed = await db.$executeRaw`
     INSERT INTO "ApiIdempotencyKey" ("tokenId", "key", "fingerprint", "createdAt") VALUES (${tokenId}, ${key}, ${fingerprint}, ${now})
@@ -71,7 +75,8 @@ async function release(tokenId: string, key: string): Promise<void> {
 }
 
 /** Drops keys past their day: nothing else removes them (a token makes up to 170,000 a day at its rate limit). */
-export async function pruneIdempotencyKeys(now = new Date()): Promise<number> {
+export async function pruneIdempotencyKeys(at?: Date): Promise<number> {
+  const now = at ?? (await databaseNow());
   const { count } = await db.apiIdempotencyKey.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - KEY_LIFETIME_MS) } } });
   return count;
 }

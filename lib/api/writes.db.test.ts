@@ -20,7 +20,7 @@ const { POST: cancelRoute } = await import("../../app/api/v1/sandboxes/[id]/canc
 const { GET: reportRoute } = await import("../../app/api/v1/sandboxes/[id]/runs/[runId]/report/route");
 const { GET: listRoute } = await import("../../app/api/v1/sandboxes/route");
 const { ProblemSchema, ProgressSchema, RunCancelledSchema, RunStartedSchema, SandboxPageSchema } = await import("./schemas");
-const { pruneIdempotencyKeys, UNANSWERED_KEY_MS } = await import("./idempotency");
+const { idempotent, pruneIdempotencyKeys, UNANSWERED_KEY_MS } = await import("./idempotency");
 
 const OPTIONS = { users: [{ associateId: 1, userPlan: "sales-premium" }], keepEnabledTaskIds: [], invalidationDomain: "example.org" };
 let tenantA = "";
@@ -163,6 +163,39 @@ describe("refreshing through the API", () => {
     expect(await pruneIdempotencyKeys(new Date(Date.now() + 60_000))).toBe(0);
     expect(await pruneIdempotencyKeys(new Date(Date.now() + 25 * 3_600_000))).toBe(kept);
     expect(await db.apiIdempotencyKey.count({ where: { tokenId } })).toBe(0);
+  });
+
+  it("dates a key's claim by the database's clock: a retry on another instance while an instance running 10 minutes behind still answers gets 409, not a second start", async () => {
+    await token(["sandboxes:write"]);
+    const tokenId = (await db.apiToken.findFirstOrThrow({ orderBy: { createdAt: "desc" }, select: { id: true } })).id;
+    const caller = { actor: (await loadActor(admin))!, token: { id: tokenId, name: "ci", scopes: ["sandboxes:write" as const] } };
+    const post = () => new Request("http://portal.test/api/v1/sandboxes/x/refresh", { method: "POST", headers: { "idempotency-key": "slow-instance" } });
+    let started!: () => void;
+    const working = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const work = vi.fn(async () => {
+      if (work.mock.calls.length === 1) {
+        started();
+        await finished;
+      }
+      return new Response("{}", { status: 202, headers: { "content-type": "application/json" } });
+    });
+    // The first request, on an instance whose clock runs 10 minutes behind the database's: still working.
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() - 10 * 60_000);
+    let first: Promise<Response>;
+    try {
+      first = idempotent(caller, post(), work);
+      await working;
+    } finally {
+      vi.useRealTimers();
+    }
+    // The client's retry reaches an instance whose clock agrees with the database: the key is taken, not abandoned.
+    expect((await idempotent(caller, post(), work)).status).toBe(409);
+    expect(work).toHaveBeenCalledTimes(1);
+    finish();
+    expect((await first).status).toBe(202);
   });
 
   it("deletes only with the exact name, and reports progress and the report to tokens with those scopes", async () => {
