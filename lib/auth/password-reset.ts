@@ -16,6 +16,7 @@ import { createElement } from "react";
 import type { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/portal";
+import { databaseNow } from "../db/database-clock";
 import type { Prisma } from "../generated/portal/client";
 import { PASSWORD_RESET_SUBJECT, PasswordResetMail } from "../emails/password-reset-mail";
 import { renderMail } from "../emails/render";
@@ -51,7 +52,10 @@ export async function requestPasswordReset(email: string, clientAddress: string 
 }
 
 /** The queue's work: a link for an enabled account with that address, within its hourly allowance; nothing otherwise. */
-export async function mailPasswordReset(job: PasswordResetJob, now = new Date()): Promise<"mailed" | "no account" | "too many"> {
+export async function mailPasswordReset(job: PasswordResetJob, at?: Date): Promise<"mailed" | "no account" | "too many"> {
+  // Made by a worker, opened on a web server: timed by the clock they share (database-clock.ts). By the
+  // worker's own, one whose machine ran half an hour behind mailed links that were over on arrival.
+  const now = at ?? (await databaseNow());
   const user = await db.user.findUnique({ where: { email: job.email }, select: { id: true, email: true, name: true } });
   if (!user) return "no account";
   // Counted and made with the account's row locked: two workers' jobs for one address at the same moment cannot both pass the count.
@@ -84,9 +88,13 @@ type LinkRow = Prisma.PasswordResetGetPayload<{ select: typeof LINK }>;
  * audited as joining, and with no "your password was changed" notice, which would only
  * puzzle someone who has just chosen their first.
  */
-export async function resetPassword(input: z.output<typeof resetPasswordSchema>, now = new Date()): Promise<"joined" | "reset"> {
+export async function resetPassword(input: z.output<typeof resetPasswordSchema>, at?: Date): Promise<"joined" | "reset"> {
   const tokenHash = linkHash(input.token);
-  const usable = (reset: LinkRow | null): reset is LinkRow => reset !== null && !reset.usedAt && reset.expiresAt > now && !reset.user.disabledAt;
+  // The link's time by the clock it was made by (mailPasswordReset); the password's change stamped by
+  // this server's, as the sign-ins that follow it are (load-actor.ts compares the two).
+  const linkNow = at ?? (await databaseNow());
+  const now = at ?? new Date();
+  const usable = (reset: LinkRow | null): reset is LinkRow => reset !== null && !reset.usedAt && reset.expiresAt > linkNow && !reset.user.disabledAt;
   // The link is looked up before the password is hashed: a made-up token costs a lookup, never the hash's memory and time.
   if (!usable(await db.passwordReset.findUnique({ where: { tokenHash }, select: LINK }))) throw new AppError("CONFLICT", LINK_GONE);
   const passwordHash = await hashPassword(input.newPassword);
@@ -115,7 +123,8 @@ export async function resetPassword(input: z.output<typeof resetPasswordSchema>,
 }
 
 /** Forgets links an hour past their time (the used ones with them): the sweep's. Kept that long, they still count against the account's hour. */
-export async function prunePasswordResets(now = new Date()): Promise<number> {
+export async function prunePasswordResets(at?: Date): Promise<number> {
+  const now = at ?? (await databaseNow());
   const { count } = await db.passwordReset.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 3_600_000) } } });
   return count;
 }
