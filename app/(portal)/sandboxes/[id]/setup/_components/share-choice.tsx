@@ -80,10 +80,13 @@ export function ShareChoice({ form }: Pick<StepProps, "form">) {
               id={`${id}-since`}
               type="date"
               aria-invalid={error ? true : undefined}
-              aria-describedby={described("")}
+              aria-describedby={described(`${id}-since-hint`)}
               className={`mt-1 ${fieldClass}`}
               {...form.register("share.since" as Path<WizardFormValues>)}
             />
+            <p id={`${id}-since-hint`} className="mt-1 text-slate-700">
+              A day in UTC, from its start: changes made late in the day before, your time, may count.
+            </p>
           </div>
         )}
         <label className="flex items-center gap-2">

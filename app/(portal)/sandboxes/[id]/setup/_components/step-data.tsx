@@ -121,12 +121,15 @@ export function StepData({ form, data }: StepProps) {
                     id={`${id}-since`}
                     type="date"
                     aria-invalid={sinceError ? true : undefined}
-                    aria-describedby={[`${id}-since-effect`, sinceError ? `${id}-since-error` : ""].filter(Boolean).join(" ")}
+                    aria-describedby={[`${id}-since-effect`, `${id}-since-hint`, sinceError ? `${id}-since-error` : ""].filter(Boolean).join(" ")}
                     className={`mt-1 ${fieldClass}`}
                     {...form.register("documents.since" as Path<WizardFormValues>)}
                   />
                   <p id={`${id}-since-effect`} className="mt-1 text-slate-700" aria-live="polite">
                     {fromDate.count.toLocaleString("en-GB")} documents: {filesAdd(fromDate)}
+                  </p>
+                  <p id={`${id}-since-hint`} className="mt-1 text-slate-700">
+                    A day in UTC, from its start.
                   </p>
                   {dateWarning && !sinceError && (
                     <p className="mt-1 text-amber-900" data-testid="documents-date-warning">
