@@ -21,7 +21,8 @@ export interface CarriedAppAuthorization {
   refresh_token: string | null;
   scopes: string;
   authorized_by: number | null;
-  authorized_at: Date;
+  /** As PostgreSQL writes it (readMeasured). */
+  authorized_at: string;
 }
 
 export interface CarriedWebhook {
@@ -33,7 +34,8 @@ export interface CarriedWebhook {
   secret: string | null;
   active: boolean;
   created_by: number | null;
-  created_at: Date;
+  /** As PostgreSQL writes it (readMeasured). */
+  created_at: string;
 }
 
 export interface CarryOver {
@@ -60,12 +62,16 @@ async function readMeasured(client: pg.ClientBase): Promise<CarryOver> {
     { table: "webhook", columns: ["name", "kind", "target_url", "events", "secret"], what: "the sandbox's webhooks" },
   ]);
   if (tooLarge) throw new SanitizationError("COPY_FAILED", tooLarge);
+  // Timestamps as PostgreSQL writes them, in one unambiguous form, which the new copy reads back as they
+  // were. Read as JavaScript Dates they lost their microseconds, and one a Date cannot write back in a form
+  // PostgreSQL reads (a year BC or past 9999, infinity) failed every refresh of the sandbox for good.
+  await client.query("SELECT pg_catalog.set_config('DateStyle', 'ISO, YMD', true), pg_catalog.set_config('TimeZone', 'UTC', true)");
   const apps = await client.query<CarriedAppAuthorization>(
-    `SELECT id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at
+    `SELECT id, app_name, client_id, system_user_token, access_token, refresh_token, scopes, authorized_by, authorized_at::text AS authorized_at
        FROM public.app_authorization ORDER BY id`,
   );
   const hooks = await client.query<CarriedWebhook>(
-    `SELECT id, name, kind, target_url, events, secret, active, created_by, created_at FROM public.webhook ORDER BY id`,
+    `SELECT id, name, kind, target_url, events, secret, active, created_by, created_at::text AS created_at FROM public.webhook ORDER BY id`,
   );
   return { appAuthorizations: apps.rows, webhooks: hooks.rows };
 }

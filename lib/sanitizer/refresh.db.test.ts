@@ -71,6 +71,27 @@ describe("refresh", () => {
     expect(await checksums(previous)).toEqual(previousSums);
   });
 
+  it("carries every timestamp the sandbox holds exactly: microseconds, years BC and beyond 9999, infinity", async () => {
+    const first = input();
+    await provisionSandbox(first);
+    const previous = sandboxUrl(first.databaseName);
+    // What the sandbox's people and the apps they test wrote. Each went through a JavaScript Date on its
+    // way into the new copy: microseconds were cut, and a value a Date cannot write back failed the refresh
+    // every time ("time zone displacement out of range"), or turned into null (infinity).
+    await withClient(previous, async (c) => {
+      await c.query(`INSERT INTO app_authorization (app_name, client_id, scopes, authorized_at)
+                     VALUES ('Now', 'c1', 's', '2026-01-01 10:00:00.123456+00'), ('Old', 'c2', 's', '0044-03-15 12:00:00+00 BC'),
+                            ('Far', 'c3', 's', '12345-06-07 08:09:10.5+00'), ('Never', 'c4', 's', 'infinity')`);
+      await c.query(`INSERT INTO webhook (name, kind, target_url, events, active, created_at)
+                     VALUES ('Hook', 'http-post', 'https://hooks.example/x', 'contact.created', true, '-infinity')`);
+    });
+    const times = (url: string) =>
+      rows(url, "SELECT 'a' || id AS row, authorized_at::text AS at FROM app_authorization UNION ALL SELECT 'w' || id, created_at::text FROM webhook ORDER BY 1");
+    const second = input({ carryOverFromUrl: previous });
+    await provisionSandbox(second);
+    expect(await times(sandboxUrl(second.databaseName))).toEqual(await times(previous));
+  });
+
   it("refuses, in the customer's words, to carry more webhooks than it reads into memory, and leaves the previous copy as it was", async () => {
     const first = input();
     await provisionSandbox(first);
