@@ -11,9 +11,9 @@ import { from as copyFrom } from "pg-copy-streams";
 import { afterEach, describe, expect, it } from "vitest";
 import { oneOffQuery } from "../db/one-off-query";
 import { quoteIdent, withDatabase } from "../db/urls";
-import { testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
-import { databaseNames, newSandboxName } from "../testing/sanitizer-fixtures";
-import { dropSandboxDatabase } from "./drop";
+import { createTestDatabase, dropTestDatabase, testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
+import { databaseNames, newSandboxName, withClient } from "../testing/sanitizer-fixtures";
+import { databaseSize, databaseSizesNamed, databasesNamed, dropSandboxDatabase } from "./drop";
 
 const made: string[] = [];
 const clients: pg.Client[] = [];
@@ -128,5 +128,38 @@ describe("dropping a sandbox database", () => {
       new RegExp(`^DROP DATABASE ${doomed} failed 5 times; sessions on it outlived being ended: process ${rows[0]!.pid} of postgres on ${doomed} \\(activity hidden from this role\\)`),
     );
     expect(await databaseNames()).toContain(doomed);
+  });
+});
+
+describe("the database a sandbox server's URL names", () => {
+  it("runs none of the functions another role on the server put there: the listings and measures call the built-ins", async () => {
+    // A database anyone on the server may open and create in: what `postgres` is on a cluster upgraded
+    // from PostgreSQL 14 or older, whose public schema keeps CREATE for PUBLIC.
+    const shared = await createTestDatabase("shared");
+    const neighbour = `neighbour_${Math.random().toString(36).slice(2, 8)}`;
+    try {
+      await withClient(shared, async (c) => {
+        await c.query(`CREATE ROLE ${neighbour} LOGIN; GRANT CREATE ON SCHEMA public TO PUBLIC;
+                       CREATE TABLE public.ran (who text); GRANT INSERT ON public.ran TO PUBLIC`);
+        // Made by a role that may do nothing else: a closer match than the built-in starts_with(text, text)
+        // for a name, so a session whose search_path reaches public calls it, as its own role.
+        await c.query(`SET ROLE ${neighbour};
+                       CREATE FUNCTION public.starts_with(name, text) RETURNS boolean LANGUAGE plpgsql AS $$
+                         BEGIN INSERT INTO public.ran (who) VALUES (current_user); RETURN pg_catalog.starts_with($1::text, $2); END $$;
+                       RESET ROLE`);
+      });
+      const serverUrl = withDatabase(testSandboxServerUrl(), new URL(shared).pathname.slice(1));
+      const mine = await createDatabase();
+      expect(await databasesNamed(serverUrl, mine)).toEqual([mine]);
+      expect([...(await databaseSizesNamed(serverUrl, mine)).keys()]).toEqual([mine]);
+      expect(await databaseSize(serverUrl, mine)).toBeGreaterThan(0);
+      await dropSandboxDatabase(serverUrl, mine);
+      expect(await databaseNames()).not.toContain(mine);
+      // Run as the sandbox role, it could have set that role's password (ALTER ROLE … PASSWORD) and opened every customer's sandbox.
+      await withClient(shared, async (c) => expect((await c.query("SELECT who FROM public.ran")).rows).toEqual([]));
+    } finally {
+      await dropTestDatabase(shared);
+      await oneOffQuery(testServerAdminUrl(), `DROP ROLE IF EXISTS ${neighbour}`);
+    }
   });
 });

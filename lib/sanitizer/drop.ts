@@ -18,10 +18,17 @@ import { quoteIdent } from "./sql";
  * most; a server that has stopped answering would hold the run's clean-up, the recovery of
  * dead runs and the sweeps for good.
  * `signal`: cuts the session when it aborts.
+ *
+ * `search_path = pg_catalog, pg_temp`, and the functions named with their schema besides (a URL's own
+ * `options` would replace the setting): the database the URL names is anyone's on the server (`postgres`),
+ * and on a cluster upgraded from PostgreSQL 14 or older any role may create in its public schema. There
+ * a neighbour's `public.starts_with(name, text)`, a closer match for a database's name than the built-in,
+ * ran as the sandbox role at every listing (the sweeps', every few minutes): it could set that role's
+ * password and open every customer's sandbox on the server.
  */
 export function openBoundedServerSession(serverUrl: string, signal?: AbortSignal): Promise<pg.Client> {
   const serverBoundMs = copyLimits().sandboxStatementTimeoutMs;
-  return openSandboxSession(serverUrl, signal, { statement_timeout: serverBoundMs, query_timeout: serverBoundMs + DRIVER_MARGIN_MS });
+  return openSandboxSession(serverUrl, signal, { statement_timeout: serverBoundMs, query_timeout: serverBoundMs + DRIVER_MARGIN_MS, options: "-c search_path=pg_catalog,pg_temp" });
 }
 
 async function withServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -43,7 +50,7 @@ export async function databaseExists(serverUrl: string, databaseName: string): P
 /** The names of the server's databases that begin with `prefix`. */
 export async function databasesNamed(serverUrl: string, prefix: string): Promise<string[]> {
   return withServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1", [prefix]);
+    const { rows } = await c.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE pg_catalog.starts_with(datname, $1) ORDER BY 1", [prefix]);
     return rows.map((r) => r.name);
   });
 }
@@ -55,7 +62,7 @@ export async function databasesNamed(serverUrl: string, prefix: string): Promise
  */
 export async function databaseSizesNamed(serverUrl: string, prefix: string): Promise<Map<string, number>> {
   return withServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1) AND datallowconn ORDER BY 1", [prefix]);
+    const { rows } = await c.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE pg_catalog.starts_with(datname, $1) AND datallowconn ORDER BY 1", [prefix]);
     const sizes = new Map<string, number>();
     for (const { name } of rows) {
       // The server's own refusal (a database gone, 3D000; one the role may not open, 42501)
