@@ -45,6 +45,29 @@ describe("the sandbox server's role", () => {
     expect(await problemsOf(maker)).toEqual([`${new URL(crm).username} is a member of it, and would own every customer's sandbox it makes`]);
   });
 
+  it("runs none of the functions another role put in the database its URL names", async () => {
+    // A database anyone on the server may open and create in: `postgres` on a cluster upgraded from
+    // PostgreSQL 14 or older keeps CREATE on its public schema for PUBLIC.
+    const shared = await createTestDatabase("role_shared");
+    try {
+      const neighbour = new URL(await createTestRole("")).username;
+      await oneOffQuery(shared, `GRANT CREATE ON SCHEMA public TO PUBLIC; CREATE TABLE public.ran (who text); GRANT INSERT ON public.ran TO PUBLIC`);
+      // An exact match for the membership rows the check turns into JSON, closer than the built-in
+      // to_jsonb(anyelement); on PostgreSQL 16+ the role's creator is always such a member.
+      await oneOffQuery(shared, `SET ROLE "${neighbour}";
+        CREATE FUNCTION public.to_jsonb(pg_catalog.pg_auth_members) RETURNS jsonb LANGUAGE plpgsql AS $$
+          BEGIN INSERT INTO public.ran (who) VALUES (current_user); RETURN '{}'; END $$`);
+      const maker = await createTestRole("CREATEDB");
+      const crm = await createTestRole("");
+      await oneOffQuery(testServerAdminUrl(), `GRANT "${new URL(maker).username}" TO "${new URL(crm).username}"`);
+      expect(await problemsOf(withDatabase(maker, databaseNameOf(shared)))).toEqual([`${new URL(crm).username} is a member of it, and would own every customer's sandbox it makes`]);
+      // As the sandbox role, it could have set that role's password and opened every sandbox it made.
+      expect(await oneOffQuery(shared, "SELECT who FROM public.ran")).toEqual([]);
+    } finally {
+      await dropTestDatabase(shared);
+    }
+  });
+
   it("is refused with any right beyond CREATEDB, or without CREATEDB", async () => {
     expect(await problemsOf(await createTestRole("CREATEDB CREATEROLE REPLICATION BYPASSRLS"))).toEqual([
       "it may create roles (CREATEROLE)",

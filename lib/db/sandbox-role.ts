@@ -33,6 +33,14 @@ export class SandboxRoleError extends Error {
  */
 const CHECK_BOUNDS = { connectionTimeoutMillis: 5000, query_timeout: 30_000 };
 
+/**
+ * The check's session on the sandbox server searches the built-ins only, and names its functions with
+ * their schema besides (a URL's own `options` would replace the setting): the database the URL names
+ * is anyone's on the server (`postgres`), where on a cluster upgraded from PostgreSQL 14 or older any
+ * role may create. A neighbour's `public.to_jsonb(pg_auth_members)` ran as the role being checked.
+ */
+const BUILT_INS_ONLY = { options: "-c search_path=pg_catalog,pg_temp" };
+
 /** Predefined roles whose members reach beyond their own databases. */
 const SERVER_ACCESS_ROLES = ["pg_read_server_files", "pg_write_server_files", "pg_execute_server_program"];
 
@@ -55,7 +63,7 @@ interface RoleFacts {
  * connect to the portal's own database.
  */
 export async function sandboxRoleProblems(serverUrl: string, portalUrl = process.env.DATABASE_URL): Promise<{ role: string; problems: string[] }> {
-  const client = survivesDrops(new pg.Client({ connectionString: serverUrl, ...CHECK_BOUNDS }));
+  const client = survivesDrops(new pg.Client({ connectionString: serverUrl, ...CHECK_BOUNDS, ...BUILT_INS_ONLY }));
   await client.connect();
   try {
     const { rows } = await client.query<RoleFacts>(
@@ -69,7 +77,7 @@ export async function sandboxRoleProblems(serverUrl: string, portalUrl = process
               -- inherits it or may SET ROLE to it can (on 15, every member can: no such columns there).
               ARRAY(SELECT m.rolname::text FROM pg_catalog.pg_auth_members a JOIN pg_catalog.pg_roles m ON m.oid = a.member
                     WHERE a.roleid = r.oid
-                      AND (coalesce((to_jsonb(a) ->> 'inherit_option')::boolean, true) OR coalesce((to_jsonb(a) ->> 'set_option')::boolean, true))
+                      AND (coalesce((pg_catalog.to_jsonb(a) ->> 'inherit_option')::boolean, true) OR coalesce((pg_catalog.to_jsonb(a) ->> 'set_option')::boolean, true))
                     ORDER BY m.rolname) AS members
          FROM pg_catalog.pg_roles r WHERE r.rolname = current_user`,
     );
