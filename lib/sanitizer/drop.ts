@@ -168,10 +168,18 @@ async function dropTimedOut(serverUrl: string, databaseName: string, error: unkn
   });
 }
 
+/**
+ * A drop refused for that database alone: sessions on it outlived being ended (another role's, which the
+ * sandbox role may not end). The server answers, and its other databases can be dropped meanwhile.
+ */
+export class DatabaseStillInUse extends Error {
+  override readonly name = "DatabaseStillInUse";
+}
+
 /** Why a drop still found its database in use after every attempt: the sessions on it that outlived being ended. */
 async function dropStillInUse(serverUrl: string, databaseName: string, error: unknown): Promise<Error> {
   const holders = await withServer(serverUrl, (c) => describeSessions(c, `datname = $1 AND (${HIDDEN_SESSION} OR backend_type = 'client backend')`, [databaseName])).catch(notKnown);
-  return new Error(`DROP DATABASE ${databaseName} failed ${DROP_ATTEMPTS} times; sessions on it outlived being ended: ${holders}`, { cause: error });
+  return new DatabaseStillInUse(`DROP DATABASE ${databaseName} failed ${DROP_ATTEMPTS} times; sessions on it outlived being ended: ${holders}`, { cause: error });
 }
 
 const notKnown = (failure: unknown) => `not known (${String(failure)})`;

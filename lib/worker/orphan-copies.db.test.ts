@@ -1,8 +1,9 @@
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 import { testSandboxServerUrl, testServerAdminUrl } from "../testing/pg";
 import { oneOffQuery } from "../db/one-off-query";
-import { quoteIdent } from "../db/urls";
+import { quoteIdent, withDatabase } from "../db/urls";
 
 usePortalDatabase();
 
@@ -46,5 +47,32 @@ describe("the sweep of copies no sandbox points at", () => {
     expect(await existing([...orphans, current, building, waiting, notOurs])).toEqual([current, building, waiting, notOurs].sort());
     // Nothing left to do: the next sweep drops nothing.
     expect(await dropOrphanCopies()).toEqual([]);
+  }, 120_000);
+
+  it("goes on to the other customers' copies when one copy is still held by a session it may not end", async () => {
+    const copyOfEndedRun = async (customerId: string) => {
+      const tenant = await db.tenant.create({ data: { customerId, companyName: `${customerId} AS`, productionUrlEncrypted: sealSecret("postgres://nobody@127.0.0.1:1/none") } });
+      const user = await db.user.create({ data: { email: `${customerId}@example.com`, name: "S", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+      const sandbox = await db.sandbox.create({ data: { tenantId: tenant.id, name: "Refreshed", planCounts: {}, orderedById: user.id, sandboxCustomerId: `${customerId}9`, status: "READY" } });
+      const run = await db.sandboxRun.create({ data: { sandboxId: sandbox.id, kind: "REFRESH", options: {}, status: "SUCCEEDED" } });
+      const name = runDatabaseName(customerId, run.id);
+      await oneOffQuery(testSandboxServerUrl(), `CREATE DATABASE ${quoteIdent(name)}`);
+      made.push(name);
+      return name;
+    };
+    // Listed first: a refreshed sandbox's previous copy that its CRM, signed in as another role, keeps open.
+    const held = await copyOfEndedRun("Cust7302");
+    const others = [await copyOfEndedRun("Cust7303"), await copyOfEndedRun("Cust7304")];
+    const crm = new pg.Client({ connectionString: withDatabase(testServerAdminUrl(), held) });
+    crm.on("error", () => undefined);
+    await crm.connect();
+    try {
+      // The other customers' copies of their production data went on lying there, sweep after sweep.
+      expect((await dropOrphanCopies()).sort()).toEqual(others.sort());
+      expect(await existing([held, ...others])).toEqual([held]);
+    } finally {
+      await crm.end();
+    }
+    expect(await dropOrphanCopies()).toEqual([held]);
   }, 120_000);
 });

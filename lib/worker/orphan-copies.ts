@@ -9,7 +9,8 @@
  * so one server down never stops the sweep of the others.
  */
 import { db } from "../db/portal";
-import { databasesNamed, tryDropSandboxDatabase } from "../sanitizer/drop";
+import { DatabaseStillInUse, databasesNamed, dropSandboxDatabase } from "../sanitizer/drop";
+import { log } from "../observability/log";
 import { placedServerId, serverUrl } from "../sandbox-servers/registry";
 import { COPY_DATABASE_PREFIX, isActiveRun, runDatabaseName } from "../jobs/lifecycle";
 
@@ -50,9 +51,18 @@ export async function dropOrphanCopies(): Promise<string[]> {
     );
     for (const name of candidates) {
       if (pointedAt.has(name)) continue;
-      // A server that stopped answering since the listing: its copies wait for the next sweep.
-      if (!(await tryDropSandboxDatabase(url, name))) break;
-      dropped.push(name);
+      const outcome = await dropSandboxDatabase(url, name).then(
+        () => "dropped" as const,
+        (error: unknown) => {
+          log.warn({ err: error, database: name }, "an orphan copy could not be dropped; the next sweep tries again");
+          return error instanceof DatabaseStillInUse ? ("in use" as const) : ("failed" as const);
+        },
+      );
+      // A server that stopped answering since the listing, or whose drops all wait: its copies wait for the
+      // next sweep. One copy still held open (its customer's CRM signed in as another role) is that copy's
+      // alone: breaking there left every other customer's copy after it on the server, sweep after sweep.
+      if (outcome === "failed") break;
+      if (outcome === "dropped") dropped.push(name);
     }
   }
   return dropped;
