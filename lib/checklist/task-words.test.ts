@@ -19,3 +19,18 @@ describe("the checklist's scheduled tasks, in the customer's words", () => {
     expect(describeScheduledTasks([task("A", false, true), task("B", false, false)])).toEqual({ ok: true, text: "All 2 tasks are paused." });
   });
 });
+
+describe("the sandbox's names in the checklist", () => {
+  it("are each on one line and cut, and at most twenty are named: the sandbox's people and the apps they test write them", async () => {
+    const { shownNames } = await import("./task-words");
+    // An app under test that makes tasks in a loop, with long names that read backwards: 16 MB in all,
+    // within what the checklist reads (whole-table-bounds.ts), and all of it was on the page at every render.
+    const tasks = Array.from({ length: 10_000 }, (_, i) => task(`\u202eTask ${i} ${"x".repeat(1_600)}`, true, false));
+    const { ok, text } = describeScheduledTasks(tasks);
+    expect(ok).toBe(false);
+    expect(text.length).toBeLessThan(3_000);
+    expect(text).not.toMatch(/[\u202e\n]/);
+    expect(text).toMatch(/^10000 tasks on that you did not keep: {2}Task 0 x+…, {2}Task 1 x+…, .* and 9980 more\.$/);
+    expect(shownNames(["ERP\none (SuperSync)", "Two"])).toBe("ERP one (SuperSync), Two");
+  });
+});

@@ -9,8 +9,23 @@ interface TaskState {
   kept: boolean;
 }
 
+import { oneLine } from "../untrusted-text";
+
+/**
+ * The sandbox's names (its tasks, ERP connections, app panels, apps) as the checklist shows them. Its
+ * people and the apps they test write them, so each is put on one line and cut (a line break, text that
+ * reads backwards, a name of kilobytes), and a list names at most SHOWN_NAMES of them, then how many
+ * more: an app that made ten thousand tasks put every name, 16 MB, on the sandbox page at every render.
+ */
+export const SHOWN_NAMES = 20;
+export const shownName = (name: string): string => oneLine(name, 100);
+export function shownNames(names: readonly string[], max = SHOWN_NAMES): string {
+  const shown = names.slice(0, max).map(shownName).join(", ");
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
 const tasks = (n: number) => (n === 1 ? "1 task" : `${n} tasks`);
-const names = (list: TaskState[]) => list.map((t) => t.name).join(", ");
+const names = (list: TaskState[]) => shownNames(list.map((t) => t.name));
 
 export function describeScheduledTasks(all: TaskState[]): { ok: boolean; text: string } {
   const on = all.filter((t) => t.enabled);

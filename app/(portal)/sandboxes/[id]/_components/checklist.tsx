@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { getChecklist, type ChecklistSandbox } from "@/lib/checklist/queries";
-import { describeScheduledTasks } from "@/lib/checklist/task-words";
+import { describeScheduledTasks, SHOWN_NAMES, shownName, shownNames } from "@/lib/checklist/task-words";
 import type { WhenFormatter } from "@/lib/format";
 import { viewerWhen } from "@/lib/viewer-time-zone";
 import { FixButton, TickBox } from "./checklist-controls";
@@ -38,14 +38,14 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
     <ChecklistFrame>
       <Item title="Statistics and UserSync opt-ins are set to No" ok={state.optIns.every((p) => p.value === "No")} testId="check-optins">
         <p>
-          {state.optIns.map((p) => `${p.name}: ${p.value ?? "not set"}`).join(" · ")}
+          {state.optIns.map((p) => `${p.name}: ${p.value === null ? "not set" : shownName(p.value)}`).join(" · ")}
         </p>
         {canFix && !state.optIns.every((p) => p.value === "No") && <FixButton sandboxId={id} fix="optIns">Set both to No</FixButton>}
       </Item>
 
       <Item title="ERP automatic sync is off" ok={state.erpAutoSync.length === 0} testId="check-erp">
         {state.erpAutoSync.length > 0 ? (
-          <p>Syncing automatically: {state.erpAutoSync.map((e) => `${e.name} (${e.connector})`).join(", ")}</p>
+          <p>Syncing automatically: {shownNames(state.erpAutoSync.map((e) => `${e.name} (${e.connector})`))}</p>
         ) : (
           <p>No ERP connection syncs automatically.</p>
         )}
@@ -69,11 +69,12 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
       <Item title="Web panels created by apps are hidden" ok={state.appPanels.length === 0} testId="check-panels">
         {state.appPanels.length > 0 ? (
           <ul className="list-disc pl-5">
-            {state.appPanels.map((p) => (
+            {state.appPanels.slice(0, SHOWN_NAMES).map((p) => (
               <li key={p.id}>
-                {p.name} ({p.location}), created by {p.createdByApp}
+                {shownName(p.name)} ({shownName(p.location)}), created by {shownName(p.createdByApp)}
               </li>
             ))}
+            {state.appPanels.length > SHOWN_NAMES && <li>and {state.appPanels.length - SHOWN_NAMES} more</li>}
           </ul>
         ) : (
           <p>No app-created web panel is visible.</p>
@@ -89,12 +90,12 @@ export async function Checklist({ sandbox, canFix }: { sandbox: ChecklistSandbox
         ) : state.productionApps.length === 0 ? (
           <p>No apps are authorized in production.</p>
         ) : (
-          <p>Authorized in production: {state.productionApps.join(", ")}.</p>
+          <p>Authorized in production: {shownNames(state.productionApps)}.</p>
         )}
         <p>
           Authorizations are never copied from production. Sign each app up again in the sandbox, and ask the app&apos;s partner whether
           it supports several tenants (a sandbox is a tenant of its own).
-          {state.sandboxApps.length > 0 && ` Already authorized in the sandbox: ${state.sandboxApps.join(", ")}.`}
+          {state.sandboxApps.length > 0 && ` Already authorized in the sandbox: ${shownNames(state.sandboxApps)}.`}
         </p>
         <TickBox sandboxId={id} item="apps-signed-up-again" ticked={Boolean(tick("apps-signed-up-again"))} disabled={!canFix}>
           {tickLabel("The apps we need are signed up again and their partners asked", tick("apps-signed-up-again"), when)}
