@@ -130,6 +130,33 @@ describe("ordering through the API", () => {
     expect(await db.auditEvent.findFirstOrThrow({ where: { action: "sandbox.refresh.requested", targetId: sandboxId } })).toMatchObject({ details: { choicesEdited: true } });
   });
 
+  it("sets up the kind ordered when the setup names none, and a refresh changes only the choices it names", async () => {
+    const admin = await tokenFor(world.users.adminA);
+    const { sandboxId } = OrderPlacedSchema.parse(await (await order(admin, { ...ORDER, name: "Config by API", kind: "config" })).json());
+    const production = new pg.Client({ connectionString: world.productionUrl });
+    await production.connect();
+    const { rows } = await production.query<{ id: number }>("SELECT id FROM associate WHERE can_login ORDER BY id LIMIT 1");
+    await production.end();
+    const users = [{ associateId: rows[0]!.id, userPlan: "sales-premium" }];
+
+    // The order said configuration only; a setup that does not name a kind copies that, not every customer record.
+    const confirmed = await setup(admin, sandboxId, { options: { users }, acknowledgeNoGoingBack: true });
+    expect(confirmed.status).toBe(202);
+    const { runId } = RunStartedSchema.parse(await confirmed.json());
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } })).options).toMatchObject({ kind: "config" });
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).options).toMatchObject({ kind: "config" });
+
+    // The copy is made, people pseudonymised (as the wizard or the CLI chose); CI then refreshes naming only the kind it wants.
+    const saved = { ...((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).options as object), personalData: "pseudonymise", invalidationDomain: "sandbox.alpha.example" };
+    await db.sandboxRun.update({ where: { id: runId }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+    await db.sandbox.update({ where: { id: sandboxId }, data: { status: "READY", databaseName: "sbx_api_kind", options: saved } });
+    const refreshed = await refresh(admin, sandboxId, { options: { kind: "partial", share: { by: "percent", percent: 20 } }, acknowledgeOverwrite: true });
+    expect(refreshed.status).toBe(202);
+    const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: RunStartedSchema.parse(await refreshed.json()).runId } });
+    // What it did not name stays as saved: people stay pseudonymised, the same people keep their access.
+    expect(run.options).toMatchObject({ kind: "partial", share: { by: "percent", percent: 20 }, personalData: "pseudonymise", users, invalidationDomain: "sandbox.alpha.example" });
+  });
+
   it("refuses a body over 64 KB with 413, declared or streamed, and a list longer than any sandbox needs with one short problem", async () => {
     const admin = await tokenFor(world.users.adminA);
     const { sandboxId } = OrderPlacedSchema.parse(await (await order(admin, { ...ORDER, name: "Too big" })).json());

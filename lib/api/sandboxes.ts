@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import type { z } from "zod";
 import { hasPermission } from "../auth/policy";
 import { getProductionChoices } from "../wizard/queries";
+import { orderedKind } from "../wizard/defaults";
 import { parseInput } from "../actions/safe-action";
 import { orderForCustomer, orderForOwnTenant } from "../orders/place";
 import { tenantOfCustomer } from "../orders/queries";
@@ -104,8 +105,9 @@ export async function refreshSandbox(actor: Actor, id: string, request: Request)
   if (body === undefined) ({ runId } = await startRefresh(actor, id));
   else {
     // Another tenant's sandbox is "not found" here too, before the wizard's own checks.
-    if (!(await getSandboxForActor(actor, id))) throw new AppError("NOT_FOUND");
-    const input = parseInput(refreshSchema, body);
+    const sandbox = await getSandboxForActor(actor, id);
+    if (!sandbox) throw new AppError("NOT_FOUND");
+    const input = parseInput(refreshSchema, startingFrom(body, sandbox.options));
     ({ runId } = await refreshWithChoices(actor, id, input.options, input.confirmations));
   }
   return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress`, report: `/api/v1/sandboxes/${id}/runs/${runId}/report` } };
@@ -180,9 +182,24 @@ async function orderForNamedCustomer(actor: Actor, { customerId, ...order }: z.o
   return orderForCustomer(actor, { ...order, tenantId: tenant.id });
 }
 
+/**
+ * The choices a setup's or a refresh's body leaves out are those the wizard starts from: the kind
+ * ordered for a setup, the saved choices for a refresh ("change what you need"), as the operator
+ * CLI's refresh lays its flags over them. Left to the schema's defaults, a setup that named no kind
+ * copied every customer record of an order for configuration only, and a refresh that named only
+ * a new kind copied a pseudonymised sandbox's people as they are in production.
+ */
+function startingFrom(body: unknown, from: unknown): unknown {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject(body) || !isObject(body.options) || !isObject(from)) return body;
+  return { ...body, options: { ...from, ...body.options } };
+}
+
 /** Confirms the setup with the wizard's choices ("there is no going back") and starts the copy. */
 export async function confirmSandboxSetup(actor: Actor, id: string, request: Request): Promise<z.infer<typeof RunStartedSchema>> {
-  const input = parseInput(setupSchema, await jsonBody(request));
+  const body = await jsonBody(request);
+  const sandbox = await getSandboxForActor(actor, id);
+  const input = parseInput(setupSchema, sandbox ? startingFrom(body, { kind: orderedKind(sandbox.orderedKind) }) : body);
   const { runId } = await confirmSetup(actor, id, input.options, input.confirmations);
   return { runId, links: { progress: `/api/v1/sandboxes/${id}/progress`, report: `/api/v1/sandboxes/${id}/runs/${runId}/report` } };
 }

@@ -149,8 +149,11 @@ export const apiOrderForCustomerSchema = orderSchema
 export const requestBodies = {
   Order: { schema: apiOrderSchema, description: "A customer admin's order for their own customer." },
   OrderForCustomer: { schema: apiOrderForCustomerSchema, description: "An operator's order on a customer's behalf: the same, with the customer's number (`customerId`, as `customer.id` shows it)." },
-  Setup: { schema: setupSchema, description: "The setup wizard's choices, and that there is no going back." },
-  Refresh: { schema: refreshSchema, description: "Changed choices for this refresh (the wizard's refresh mode), and that the sandbox is overwritten. Without a body the saved choices are used." },
+  Setup: { schema: setupSchema, description: "The setup wizard's choices, and that there is no going back. A choice left out takes its default, but `kind` the kind ordered." },
+  Refresh: {
+    schema: refreshSchema,
+    description: "Changed choices for this refresh (the wizard's refresh mode), and that the sandbox is overwritten: a choice left out of `options` stays as saved. Without a body the saved choices are used.",
+  },
 } as const;
 
 export const OrderPlacedSchema = z

@@ -103,6 +103,7 @@ export async function getSandboxForActor(actor: Actor, sandboxId: string) {
       deletedAt: true,
       note: true,
       orderedById: true,
+      orderedKind: true,
       tenant: { select: { companyName: true, customerId: true } },
       runs: activeRun,
     },
