@@ -146,6 +146,10 @@ describe("the dry run of a pseudonymised copy (rule 18)", () => {
     const copied = await scalar(sandboxUrl(name), "SELECT (SELECT first_name || ' ' || last_name FROM contact ORDER BY id LIMIT 1) || '|' || (SELECT name FROM company ORDER BY id LIMIT 1)");
     expect(`${preview.examples[0]!.after}|${preview.examples[1]!.after}`).toBe(copied);
     for (const e of preview.examples) expect(e.after).not.toBe(e.before);
+    // The documents' rows come, their contents do not: the review says what the copy moves, not production's files.
+    expect(Number(await scalar(world.productionUrl, "SELECT coalesce(sum(size_bytes), 0) FROM document"))).toBeGreaterThan(0);
+    expect(dry.documentsCopied).toEqual({ count: Number(await scalar(sandboxUrl(name), "SELECT count(*) FROM document")), bytes: Number(await scalar(sandboxUrl(name), "SELECT coalesce(sum(length(content)), 0) FROM document")) });
+    expect(dry.documentsCopied.bytes).toBe(0);
   });
 
   it("is made apart from the web server, in a process of its own, and is the same preview, compiled or not", async () => {

@@ -87,15 +87,15 @@ const sharePreviews = (plans: TablePlan[]): PreviewCount[] =>
 
 /**
  * The share's size: its rows at each table's average row size (the planner's), but
- * documents and attachments by their own sizes (rule 9's previews count those).
+ * documents and attachments by their own sizes (rule 9's previews count those), none when pseudonymised (rule 18: no contents).
  */
-function shareSize(plans: TablePlan[], figure: (key: string) => number, attachmentsBytes: number) {
+function shareSize(plans: TablePlan[], figure: (key: string) => number, documentsBytes: number, attachmentsBytes: number) {
   const scoped = plans.filter((p) => p.scope && p.select);
   const rows = (p: TablePlan) => figure(shareRowsKey(p.table));
   const rowBytes = (p: TablePlan) => (p.estimatedRows > 0 ? p.estimatedBytes / p.estimatedRows : 0);
   const bytes = scoped
     .filter((p) => p.table !== "document" && p.table !== "ticket_attachment")
-    .reduce((sum, p) => sum + rows(p) * rowBytes(p), figure("document.copied_bytes") + attachmentsBytes);
+    .reduce((sum, p) => sum + rows(p) * rowBytes(p), documentsBytes + attachmentsBytes);
   return { companies: figure(shareRowsKey("company")), records: scoped.reduce((sum, p) => sum + rows(p), 0), bytes: Math.round(bytes) };
 }
 
@@ -168,6 +168,8 @@ export async function runDryRun(
   const figure = (key: string) => figures.get(key) ?? 0;
   // What a configuration-only copy holds of documents and attachments: none, whatever rule 9's choices say.
   const copied = (key: string) => (options.kind === "config" ? 0 : figure(key));
+  // A pseudonymised copy takes their rows without their contents (rule 18): it moves none of their bytes.
+  const copiedBytes = (key: string) => (options.personalData === "pseudonymise" ? 0 : copied(key));
   const counted = { people: figure("associate.pseudonymised") + figure("contact.pseudonymised"), companies: figure("company.pseudonymised") };
   const personalData =
     options.personalData === "pseudonymise"
@@ -198,13 +200,13 @@ export async function runDryRun(
     appAuthorizationsDropped: change(8, "app_authorization.removed"),
     webhooksDropped: change(8, "webhook.removed"),
     addressesRewritten: Object.values(changes(2)).reduce((a, b) => a + b, 0),
-    documentsCopied: { count: copied("document.copied"), bytes: copied("document.copied_bytes") },
+    documentsCopied: { count: copied("document.copied"), bytes: copiedBytes("document.copied_bytes") },
     documentsLeftOut: change(9, "document.removed"),
-    attachmentsCopied: { count: copied("ticket_attachment.copied"), bytes: copied("ticket_attachment.copied_bytes") },
+    attachmentsCopied: { count: copied("ticket_attachment.copied"), bytes: copiedBytes("ticket_attachment.copied_bytes") },
     attachmentsLeftOut: change(9, "ticket_attachment.removed"),
     erpConnectionsStopped: figure("erp_connection.stopped"),
     recordsLeftOut: Object.entries(changes(17)).reduce((sum, [key, n]) => sum + (isLeftOutKey(key) ? n : 0), 0),
-    share: options.kind === "partial" ? shareSize(plans, figure, copied("ticket_attachment.copied_bytes")) : null,
+    share: options.kind === "partial" ? shareSize(plans, figure, copiedBytes("document.copied_bytes"), copiedBytes("ticket_attachment.copied_bytes")) : null,
     personalData,
     durationMs: Math.round(performance.now() - started),
   };

@@ -5,6 +5,8 @@ const n = (value: number) => value.toLocaleString("en-GB");
 
 /** The dry run's figures, one line per rule of the contract. */
 export function DryRunPanel({ result: r }: { result: DryRunResult }) {
+  // Pseudonymised, files come without their contents (rule 18): their size is not what the copy moves.
+  const filesSize = (bytes: number) => (r.personalData ? "names, dates and sizes only: contents are not copied" : formatBytes(bytes));
   const rows: [string, string][] = [
     ...(r.share
       ? [["Companies chosen (partial copy)", n(r.share.companies)] as [string, string], ["Customer records copied with them", `${n(r.share.records)} (about ${formatBytes(r.share.bytes)})`] as [string, string]]
@@ -22,8 +24,8 @@ export function DryRunPanel({ result: r }: { result: DryRunResult }) {
     ["App authorizations dropped", n(r.appAuthorizationsDropped)],
     ["Webhooks dropped", n(r.webhooksDropped)],
     ["ERP connections stopped (no auto-sync, no API key)", n(r.erpConnectionsStopped)],
-    ["Documents copied", `${n(r.documentsCopied.count)} (${formatBytes(r.documentsCopied.bytes)}); ${n(r.documentsLeftOut)} left out`],
-    ["Service attachments copied", `${n(r.attachmentsCopied.count)} (${formatBytes(r.attachmentsCopied.bytes)}); ${n(r.attachmentsLeftOut)} left out`],
+    ["Documents copied", `${n(r.documentsCopied.count)} (${filesSize(r.documentsCopied.bytes)}); ${n(r.documentsLeftOut)} left out`],
+    ["Service attachments copied", `${n(r.attachmentsCopied.count)} (${filesSize(r.attachmentsCopied.bytes)}); ${n(r.attachmentsLeftOut)} left out`],
     ...(r.recordsLeftOut > 0 ? [[r.share ? "Customer records left out (partial copy)" : "Customer records left out (configuration only)", n(r.recordsLeftOut)] as [string, string]] : []),
     ...(r.personalData
       ? ([
