@@ -113,6 +113,15 @@ describe("the run-finished mail", () => {
     expect(provision.text).toContain("once they have classified what production holds");
   });
 
+  it("says after choices production no longer fits that a retry would fail the same way, and where to choose again", async () => {
+    const failure = "The choices for this copy do not fit production as it is now. Details: The options do not match production: no company with id 42.";
+    const refresh = await renderMail(createElement(RunFinishedMail, { ...run, kind: "REFRESH", succeeded: false, failure, failureCode: "INVALID_OPTIONS", signInUrl: null }));
+    expect(refresh.text).toContain('"Change the choices and refresh"');
+    expect(refresh.text).not.toContain("You can retry the refresh");
+    const provision = await renderMail(createElement(RunFinishedMail, { ...run, kind: "PROVISION", succeeded: false, failure, failureCode: "INVALID_OPTIONS", signInUrl: null }));
+    expect(provision.text).not.toContain("You can retry from the sandbox page");
+  });
+
   it("says a deletion ended everyone's access and offers no sign-in", async () => {
     const mail = await expectInBoth(createElement(RunFinishedMail, { ...run, kind: "DELETE", signInUrl: null }), ["has been deleted", "access to it has ended"]);
     expect(mail.text).not.toContain("Sign in at");

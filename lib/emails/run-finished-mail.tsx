@@ -50,6 +50,18 @@ const NEXT_AFTER_DRIFT: Partial<Record<RunKindName, string>> = {
     "The sandbox keeps its previous copy, unchanged. Decide what happens to each yourself in the review of \"Change the choices and refresh\" on the sandbox page, or wait for our operators to classify them: a plain retry checks production first, and starts only once everything in it is known.",
 };
 
+/** After choices production no longer fits (INVALID_OPTIONS): a retry takes the same choices, so they are chosen again. */
+const NEXT_AFTER_CHOICES: Partial<Record<RunKindName, string>> = {
+  PROVISION:
+    "Nothing was released. A retry takes the same choices and would fail the same way: delete this sandbox from its page and order a new one with other choices, or contact support.",
+  REFRESH:
+    "The sandbox keeps its previous copy, unchanged, so everyone with access can go on working in it. Choose again with \"Change the choices and refresh\" on the sandbox page: a retry takes the same choices and would fail the same way.",
+};
+
+/** What happens after a failure of this kind. */
+const nextAfter = (f: Pick<RunFinishedFacts, "kind" | "failureCode">): string =>
+  (f.failureCode === "DRIFT" && NEXT_AFTER_DRIFT[f.kind]) || (f.failureCode === "INVALID_OPTIONS" && NEXT_AFTER_CHOICES[f.kind]) || NEXT[f.kind];
+
 export function runFinishedSubject(f: Pick<RunFinishedFacts, "kind" | "succeeded" | "sandboxName" | "writtenOff">): string {
   if (f.writtenOff) return `Sandbox "${f.sandboxName}" is gone: its server was lost`;
   return f.succeeded ? `Sandbox "${f.sandboxName}" ${DONE[f.kind]}` : `Sandbox "${f.sandboxName}": the ${NOUN[f.kind]} failed`;
@@ -67,7 +79,7 @@ export function RunFinishedMail(f: RunFinishedFacts) {
           <strong>What went wrong:</strong> {f.failure ?? "No reason was recorded."}
         </Paragraph>
         <Paragraph>
-          <strong>What happens next:</strong> {(f.failureCode === "DRIFT" && NEXT_AFTER_DRIFT[f.kind]) || NEXT[f.kind]}
+          <strong>What happens next:</strong> {nextAfter(f)}
         </Paragraph>
       </MailLayout>
     );

@@ -26,6 +26,16 @@ describe("a failed run's reason", () => {
     expect(hasOperatorOnlyDetails(own)).toBe(false);
   });
 
+  it("says that choices production no longer fits are chosen again, not retried: a retry takes the same choices", () => {
+    // A regular refresh of a partial copy whose named company was deleted from production since the setup.
+    const gone = new SanitizationError("INVALID_OPTIONS", "The options do not match production: no company with id 42.", { problems: ["no company with id 42"] });
+    const reason = describeFailure(gone);
+    expect(reason).toContain("Details: The options do not match production: no company with id 42.");
+    expect(reason).toMatch(/fail the same way/);
+    expect(reason).not.toMatch(/^The sandbox could not be made\. Retry/);
+    expect(isTransient(gone)).toBe(false);
+  });
+
   it("says when a transient failure will be retried", () => {
     const busy = new SanitizationError("PRODUCTION_BUSY", "Production was busy: a table was locked by another session for more than 30 s.");
     expect(describeFailure(busy, { retryAt: new Date("2026-12-01T10:15:00Z") })).toBe(

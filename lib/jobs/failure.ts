@@ -37,6 +37,9 @@ const ADVICE: Partial<Record<SanitizationErrorCode | "WORKER_LOST", string>> = {
   TOO_LARGE: "This copy is larger than its sandbox server can hold, so nothing of it was kept. Our operators have been told; contact support.",
   INVALID_CLASSIFICATION:
     "The portal's list of known schema cannot be used as it is, so nothing was copied. Our operators have been told; retry once they have corrected it.",
+  // The choices name what production no longer has (a person, a task, a named company deleted since the setup),
+  // or a kind its keys refuse: the run's retry takes the same choices, so what to do is to choose again.
+  INVALID_OPTIONS: "The choices for this copy do not fit production as it is now, so nothing was copied; a retry with the same choices would fail the same way.",
   DATABASE_EXISTS:
     "The sandbox server already holds a database by the name this run's copy takes, and a copy never overwrites one, so nothing was copied. Our operators have been told; retry once they have removed it.",
 };

@@ -171,6 +171,15 @@ export default async function SandboxPage({ params, searchParams }: Props) {
               lists them, and that refresh copies with your choices.
             </p>
           )}
+          {failed.kind === "REFRESH" && failed.failureCode === "INVALID_OPTIONS" && ready && can("sandbox.refresh") && (
+            <p className="mt-1 text-sm text-slate-800" data-testid="choose-again">
+              A retry takes the same choices and would fail the same way: choose again with{" "}
+              <Link href={`/sandboxes/${sandbox.id}/setup?mode=refresh`} className="font-medium text-brand-700 underline">
+                Change the choices and refresh
+              </Link>
+              .
+            </p>
+          )}
           {retryChecksFirst && (
             <p className="mt-1 text-sm text-slate-800">
               Retrying as it is would fail the same way. A retry first checks production again, and starts only once everything in it is known.
