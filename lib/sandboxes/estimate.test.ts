@@ -4,6 +4,7 @@ import {
   copyShape,
   estimateRemainingMs,
   estimateSeconds,
+  filesCopyBytes,
   FIXED_SECONDS,
   MIN_RATE_BYTES,
   progressFraction,
@@ -24,6 +25,15 @@ describe("copy estimate", () => {
     expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200, configurationBytes: 50, rows: 0, configurationRows: 0 }, "config")).toBe(50);
     // A partial copy: the configuration and its share of the records.
     expect(baseCopyBytes({ databaseBytes: 1000, documentBytes: 300, attachmentBytes: 200, configurationBytes: 50, rows: 0, configurationRows: 0 }, "partial", 0.1)).toBe(95);
+  });
+
+  it("adds a partial copy's share of the documents and attachments, as of its records, and none to a copy that moves no files", () => {
+    expect(filesCopyBytes(1000, "full", "keep")).toBe(1000);
+    // The chosen companies' files come with them, not every company's.
+    expect(filesCopyBytes(1000, "partial", "keep", 0.1)).toBe(100);
+    expect(filesCopyBytes(1000, "config", "keep")).toBe(0);
+    expect(filesCopyBytes(1000, "full", "pseudonymise")).toBe(0);
+    expect(filesCopyBytes(1000, "partial", "pseudonymise", 0.1)).toBe(0);
   });
 
   it("is linear in the bytes moved plus a fixed cost", () => {

@@ -62,6 +62,17 @@ export function baseCopyBytes(footprint: ProductionFootprint, kind: SandboxKind 
 }
 
 /**
+ * Bytes that documents or attachments weighing `bytes` in production add to a copy of the
+ * kind: a partial copy's `share` (0–1) of them, as of its records (the chosen companies'
+ * files come with them, not every company's); none to a configuration-only copy, nor to a
+ * pseudonymised one (rule 18: their rows without their contents).
+ */
+export function filesCopyBytes(bytes: number, kind: SandboxKind, personalData: PersonalDataChoice, share = 1): number {
+  if (kind === "config" || personalData === "pseudonymise") return 0;
+  return kind === "partial" ? Math.round(bytes * Math.min(1, Math.max(0, share))) : bytes;
+}
+
+/**
  * How many times as long a pseudonymised copy takes as the same copy with people kept
  * (rule 18: every personal value rewritten, free text scrubbed of names, and the copy
  * searched for every production value before use): 3.1–3.9 on the medium production

@@ -2,7 +2,7 @@
 
 import { useEffect, useId } from "react";
 import { useWatch, type Path } from "react-hook-form";
-import { baseCopyBytes, estimateSeconds, extraSeconds, pseudonymisingTakes } from "@/lib/sandboxes/estimate";
+import { baseCopyBytes, estimateSeconds, extraSeconds, filesCopyBytes, pseudonymisingTakes } from "@/lib/sandboxes/estimate";
 import { formatBytes, formatEstimate } from "@/lib/format";
 import { PersonalDataChoice } from "./personal-data-choice";
 import { ShareChoice } from "./share-choice";
@@ -51,11 +51,16 @@ export function StepData({ form, data }: StepProps) {
   const base = baseCopyBytes(data.footprint, kind, fraction ?? 1);
   // A configuration-only copy holds no documents or attachments, whatever was chosen for a full one;
   // a pseudonymised one copies their rows without their contents.
-  const extra = kind === "config" || pseudonymised ? 0 : chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0);
+  const extra = filesCopyBytes(chosenDocs.bytes + (attachmentsOn ? data.attachments.bytes : 0), kind, personalData, fraction ?? 1);
   const t = data.throughput;
   const costOf = (bytes: number) => `${formatBytes(bytes)}, ${formatEstimate(estimateSeconds(bytes, t, personalData) * 1000)}`;
-  /** What choosing `files` adds: their bytes and time, or, pseudonymised, their rows alone. */
-  const filesAdd = (files: { bytes: number }) => (pseudonymised ? FILES_WITHOUT_CONTENTS : adds(files.bytes, extraSeconds(files.bytes, t)));
+  /** What choosing `files` adds: their bytes and time (a partial copy's share of them), or, pseudonymised, their rows alone. */
+  const filesAdd = (files: { bytes: number }) => {
+    if (pseudonymised) return FILES_WITHOUT_CONTENTS;
+    // A partial copy takes the chosen companies' files: their share, as of the records.
+    const bytes = filesCopyBytes(files.bytes, kind, personalData, fraction ?? 1);
+    return adds(bytes, extraSeconds(bytes, t));
+  };
   const partialCost = fraction === null || kind !== "partial" ? "size counted in the review step" : `${costOf(base)} before documents`;
 
   const radio = (name: "documents.mode", value: string) => form.register(name as Path<WizardFormValues>, { value });
