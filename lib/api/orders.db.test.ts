@@ -157,6 +157,32 @@ describe("ordering through the API", () => {
     expect(run.options).toMatchObject({ kind: "partial", share: { by: "percent", percent: 20 }, personalData: "pseudonymise", users, invalidationDomain: "sandbox.alpha.example" });
   });
 
+  it("refuses a choice it does not read, rather than copy with its default: a misspelt personal data choice copied real people", async () => {
+    const admin = await tokenFor(world.users.adminA);
+    const { sandboxId } = OrderPlacedSchema.parse(await (await order(admin, { ...ORDER, name: "Misspelt" })).json());
+    const production = new pg.Client({ connectionString: world.productionUrl });
+    await production.connect();
+    const { rows } = await production.query<{ id: number }>("SELECT id FROM associate WHERE can_login ORDER BY id LIMIT 1");
+    await production.end();
+    const users = [{ associateId: rows[0]!.id, userPlan: "sales-premium" }];
+    const misspelt = await setup(admin, sandboxId, { options: { users, personal_data: "pseudonymise" }, acknowledgeNoGoingBack: true });
+    expect(misspelt.status).toBe(422);
+    expect(ProblemSchema.parse(await misspelt.json()).errors).toEqual({ "options.personal_data": ["Not a field of this request."] });
+    const outside = await setup(admin, sandboxId, { options: { users }, personalData: "pseudonymise", acknowledgeNoGoingBack: true });
+    expect(ProblemSchema.parse(await outside.json()).errors).toEqual({ personalData: ["Not a field of this request."] });
+    expect(await db.sandboxRun.count({ where: { sandboxId } })).toBe(0);
+
+    const confirmed = await setup(admin, sandboxId, { options: { users, personalData: "pseudonymise" }, acknowledgeNoGoingBack: true });
+    expect(confirmed.status).toBe(202);
+    const { runId } = RunStartedSchema.parse(await confirmed.json());
+    await db.sandboxRun.update({ where: { id: runId }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+    await db.sandbox.update({ where: { id: sandboxId }, data: { status: "READY", databaseName: "sbx_api_misspelt" } });
+    const refreshMisspelt = await refresh(admin, sandboxId, { options: { kind: "config", personaldata: "keep" }, acknowledgeOverwrite: true });
+    expect(refreshMisspelt.status).toBe(422);
+    expect(ProblemSchema.parse(await refreshMisspelt.json()).errors).toEqual({ "options.personaldata": ["Not a field of this request."] });
+    expect(await db.sandboxRun.count({ where: { sandboxId, kind: "REFRESH" } })).toBe(0);
+  });
+
   it("refuses a body over 64 KB with 413, declared or streamed, and a list longer than any sandbox needs with one short problem", async () => {
     const admin = await tokenFor(world.users.adminA);
     const { sandboxId } = OrderPlacedSchema.parse(await (await order(admin, { ...ORDER, name: "Too big" })).json());

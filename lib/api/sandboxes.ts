@@ -192,7 +192,9 @@ async function orderForNamedCustomer(actor: Actor, { customerId, ...order }: z.o
 function startingFrom(body: unknown, from: unknown): unknown {
   const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
   if (!isObject(body) || !isObject(body.options) || !isObject(from)) return body;
-  return { ...body, options: { ...from, ...body.options } };
+  // Only the choices the schema reads: a saved key it no longer knows is no mistake of the request's.
+  const known = Object.fromEntries(Object.entries(from).filter(([key]) => Object.hasOwn(sandboxOptionsSchema.shape, key)));
+  return { ...body, options: { ...known, ...body.options } };
 }
 
 /** Confirms the setup with the wizard's choices ("there is no going back") and starts the copy. */

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { API_PROBLEMS } from "./problem";
 import { orderSchema } from "../orders/schema";
 import { confirmRefreshSchema, confirmWizardSchema } from "../wizard/schema";
+import { sandboxOptionsSchema } from "../sanitizer/options";
 import { WEBHOOK_EVENTS } from "../webhooks/events";
 
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
@@ -133,9 +134,13 @@ export const ChoicesSchema = z
   })
   .register(apiSchemas, { id: "Choices", description: "Production's users and scheduled tasks, as a setup chooses from them (read now, from production)." });
 
-/** Request bodies: the order form's and the wizard's own schemas (no second set of rules). */
-export const setupSchema = confirmWizardSchema.omit({ sandboxId: true });
-export const refreshSchema = confirmRefreshSchema.omit({ sandboxId: true });
+/**
+ * Request bodies: the order form's and the wizard's own schemas (no second set of rules), strict
+ * as the order's are: a choice the portal does not read is refused, not dropped. Dropped, a
+ * misspelt `personal_data: "pseudonymise"` left the copy to its default, production's people as they are.
+ */
+export const setupSchema = confirmWizardSchema.omit({ sandboxId: true }).extend({ options: sandboxOptionsSchema.strict() }).strict();
+export const refreshSchema = confirmRefreshSchema.omit({ sandboxId: true }).extend({ options: sandboxOptionsSchema.strict() }).strict();
 /**
  * The order form's fields, strict: a key the portal does not read is refused, not dropped
  * (a customer admin's `customerId` once named nothing, silently), and the document's two
