@@ -2,7 +2,7 @@
 // Generous limits: every step starts the CLI in its own tsx process, which takes seconds on a busy two-core machine.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -342,6 +342,14 @@ describe("operator CLI", () => {
     if (!process.env.NEXTAUTH_URL) expect(badPlans.stderr).toContain(warning);
     const addressed = await opsWith({ NEXTAUTH_URL: "https://portal.example.com" }, "sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "gold=2", "--as", "op@example.com");
     expect(addressed.stderr).not.toContain(warning);
+
+    // A choice the portal does not read, in the wizard's JSON file: refused before anything is made, not copied with the default (people kept).
+    const choices = path.join(await makeTempDir("ops-options-"), "wizard.json");
+    await writeFile(choices, JSON.stringify({ personal_data: "pseudonymise" }));
+    const misspelt = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "Misspelt", "--plans", "complete=2", "--as", "op@example.com", "--options", choices);
+    expect(misspelt.code).toBe(1);
+    expect(misspelt.stderr).toContain('--options: "personal_data" is no choice of the wizard\'s');
+    expect(await oneOffQuery(portalUrl, `SELECT count(*)::int AS n FROM "Sandbox" WHERE name = 'Misspelt'`)).toEqual([{ n: 0 }]);
 
     const created = await ops("sandbox:create", "--customer-id", "Cust777", "--name", "UAT", "--plans", "complete=2", "--as", "op@example.com", "--domain", "example.invalid");
     expect(created.code, created.stderr).toBe(0);

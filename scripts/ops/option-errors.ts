@@ -11,7 +11,14 @@ const FLAG_OF_FIELD: Record<string, string> = { name: "--name", planCounts: "--p
 
 /** The schema's refusals, one per option, naming the flag where there is one. */
 export function optionIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${FLAG_OF_FIELD[String(i.path[0])] ?? i.path.join(".")}: ${i.message}`).join("; ");
+  return error.issues
+    .map((i) =>
+      // Keys of the --options file that no choice reads: each named, as the file's.
+      i.code === "unrecognized_keys" && i.path.length === 0
+        ? i.keys.map((key) => `--options: ${JSON.stringify(key)} is no choice of the wizard's`).join("; ")
+        : `${FLAG_OF_FIELD[String(i.path[0])] ?? i.path.join(".")}: ${i.message}`,
+    )
+    .join("; ");
 }
 
 /** Field errors, as the web shows them beside its fields, as one line per flag. */

@@ -99,7 +99,8 @@ async function resolveOptions(flags: Flags, tenant: { id: string; companyName: s
   const raw = await optionsFrom(flags);
   try {
     raw.users ??= await productionDefaultUsers(tenant.id, planCounts);
-    const parsed = sandboxOptionsSchema.safeParse(raw);
+    // Strict: a key the file holds that the wizard does not read (a misspelt "personal_data") is refused, not left to its default.
+    const parsed = sandboxOptionsSchema.strict().safeParse(raw);
     if (!parsed.success) throw new CliError(`invalid options: ${optionIssues(parsed.error)}`);
     await assertOptionsFitOrder({ tenantId: tenant.id, planCounts, tenant }, parsed.data, true);
     return parsed.data;
