@@ -109,12 +109,17 @@ export const emailRule: ContractRule = {
         `SELECT table_name AS name, json_agg(json_build_object('name', column_name)) AS columns
            FROM information_schema.columns WHERE table_schema = 'public' GROUP BY table_name`,
       );
+      // Named by row and column, never by the address: a failure's reason goes to its sandbox's
+      // people (of a pseudonymised copy too), its mails, webhooks and the operators' alerts, and an
+      // address the rewrite missed is a production person's (rule 18's check says it alike).
       const parts = rows.flatMap((table) =>
         emailColumns(table, e.classification).map((column) => {
           const col = quoteIdent(column);
-          // A contract row by its id; an extra table may have none, so by its column.
-          const label = isContractEmail(table.name, column) ? `${quoteLiteral(`${table.name} `)} || id` : quoteLiteral(`${table.name}.${column}`);
-          return `SELECT ${label} || ': ' || ${col} AS o FROM ${quoteIdent(table.name)} WHERE ${notRewrittenEmailSql(col, e.options.invalidationDomain)}`;
+          const where = `FROM ${quoteIdent(table.name)} WHERE ${notRewrittenEmailSql(col, e.options.invalidationDomain)}`;
+          // A contract row by its id; an extra table may have none, so by its column, once.
+          return isContractEmail(table.name, column)
+            ? `SELECT ${quoteLiteral(`${table.name} `)} || id || ${quoteLiteral(`: ${column} is not at the invalidation domain`)} AS o ${where}`
+            : `(SELECT ${quoteLiteral(`${table.name}.${column}: an address not at the invalidation domain`)} AS o ${where} LIMIT 1)`;
         }),
       );
       return parts.length ? offendingRows(c, parts.join(" UNION ALL ")) : [];
