@@ -42,7 +42,15 @@ import { copyLimits } from "../config/copy-limits";
 import { cutOnAbort, endOrCut, serverProcessId, survivesDrops } from "../db/client";
 import { productionUrlProblem, withoutSessionNames } from "./production-url";
 
-const READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0 -c row_security=off";
+/**
+ * The styles values are written in (DateStyle, IntervalStyle, extra_float_digits) are the
+ * portal's, not production's: its database or role may set its own ("SQL, DMY"), which the
+ * driver cannot read (a snapshot time read as null failed every copy) and which a text copy
+ * would hand the sandbox server to read in its styles (01/02 read as January the 2nd).
+ */
+const READ_ONLY_OPTIONS =
+  "-c default_transaction_read_only=on -c search_path=pg_catalog,pg_temp -c max_parallel_workers_per_gather=0 -c row_security=off " +
+  "-c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3";
 
 export class ProductionNotReadOnlyError extends Error {
   constructor(what = "not read-only") {
@@ -83,9 +91,10 @@ const DRIVER_MARGIN_MS = 5_000;
 export const READ_ONLY_CHECK = {
   sql: `SELECT current_setting('transaction_read_only') AS read_only, current_setting('search_path') AS search_path,
                current_setting('row_security') AS row_security, current_setting('max_parallel_workers_per_gather') AS parallel_workers,
+               current_setting('DateStyle') AS date_style, current_setting('IntervalStyle') AS interval_style, current_setting('extra_float_digits') AS float_digits,
                pg_backend_pid() AS pid,
                (SELECT json_object_agg(name, setting) FROM pg_settings WHERE name IN ('statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout')) AS bounds`,
-  expect: { read_only: "on", search_path: "pg_catalog,pg_temp", row_security: "off", parallel_workers: "0" },
+  expect: { read_only: "on", search_path: "pg_catalog,pg_temp", row_security: "off", parallel_workers: "0", date_style: "ISO,MDY", interval_style: "postgres", float_digits: "3" },
 } as const;
 
 /** The bounds the session asked for, in ms, as production applied them: none may be off (0) or longer. */

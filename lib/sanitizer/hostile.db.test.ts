@@ -6,11 +6,12 @@
  * anything production defines ran on the sandbox server, the sandbox's count would change.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropTestDatabase } from "../testing/pg";
+import { dropTestDatabase, testSandboxServerUrl } from "../testing/pg";
 import { EMPTY_CLASSIFICATION, parseClassification, type Classification } from "./classification";
 import { describeFailure, isTransient } from "../jobs/failure";
 import type { SchemaObject } from "./schema-objects";
-import { databaseNames, generateProduction, provisionClassified, rows, sandboxUrl, scalar, schemaShape, withClient } from "../testing/sanitizer-fixtures";
+import { databaseNames, generateProduction, newSandboxName, provisionClassified, rows, sandboxUrl, scalar, schemaShape, withClient } from "../testing/sanitizer-fixtures";
+import { provisionSandbox } from "./provision";
 import { rewriteWebPanelUrl } from "./rules/rule-06-web-panels";
 import { reachesService } from "./rules/rule-06-service-reach";
 
@@ -382,6 +383,36 @@ describe("a production whose rows break its own foreign keys (written with its t
     // The constraint's name and the values are the driver's: operators read them in the log.
     for (const text of [failure!.message, reason]) expect(text).not.toMatch(/999999|fkey|contact_id/);
     expect(await databaseNames()).not.toContain(made.name);
+  });
+});
+
+describe("a production whose database sets its own date, interval and number styles", () => {
+  it("is copied with every time and number as production holds them, personal data kept or pseudonymised", async () => {
+    const prod = await production(58);
+    const database = new URL(prod).pathname.slice(1);
+    // Its own sessions' settings, which the portal's sessions to it take on too unless they ask otherwise.
+    await withClient(prod, (c) =>
+      c.query(`ALTER DATABASE ${database} SET DateStyle = 'SQL, DMY'; ALTER DATABASE ${database} SET IntervalStyle = 'sql_standard'; ALTER DATABASE ${database} SET extra_float_digits = -15`),
+    );
+    const times = "SELECT string_agg(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), ',' ORDER BY id) FROM contact";
+    const expected = await scalar(prod, times);
+    const kept = provision(prod, EMPTY_CLASSIFICATION);
+    await kept.promise;
+    expect(await scalar(kept.url, times)).toBe(expected);
+    // Pseudonymised, the rows travel as text in the session's styles.
+    const name = newSandboxName();
+    made.push(name);
+    await provisionSandbox({
+      productionUrl: prod,
+      sandboxServerUrl: testSandboxServerUrl(),
+      databaseName: name,
+      sandboxCustomerId: "Cust90667",
+      serviceMailboxAddress: "support@sandbox90667.example",
+      options: { personalData: "pseudonymise" },
+      pseudonymSecret: "styles",
+      classification: EMPTY_CLASSIFICATION,
+    });
+    expect(await scalar(sandboxUrl(name), times)).toBe(expected);
   });
 });
 
