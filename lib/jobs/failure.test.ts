@@ -59,6 +59,16 @@ describe("a failed run's reason", () => {
     expect(detail).not.toContain("s3cret");
   });
 
+  it("gives operators the driver's words for a value that would not parse, without the value (a row of production's)", () => {
+    // provision.ts: an unexpected driver error becomes the run's COPY_FAILED, its message repeated and the error as its cause.
+    const unparsed = Object.assign(new Error('invalid input syntax for type uuid: "kari.hansen@firma.no"'), { code: "22P02" });
+    const copyFailed = new SanitizationError("COPY_FAILED", `The copy failed: ${unparsed.message}`, undefined, { cause: unparsed, technical: true });
+    const detail = technicalDetail(copyFailed);
+    expect(detail).not.toMatch(/kari|hansen|firma/i);
+    expect(detail).toMatch(/^SanitizationError \(code COPY_FAILED\): The copy failed: invalid input syntax for type uuid: "…"/);
+    expect(detail).toContain('\nCaused by Error (code 22P02): invalid input syntax for type uuid: "…"');
+  });
+
   it("records what kind of failure it was: a server out of reach apart from other drivers' errors, a refused connection apart from an outage", () => {
     const unreachable = Object.assign(new Error("connect ECONNREFUSED 10.0.0.5:5432"), { code: "ECONNREFUSED" });
     expect([failureCode(unreachable), isTransient(unreachable)]).toEqual(["UNREACHABLE", true]);

@@ -9,6 +9,7 @@
  */
 import { withoutPasswords } from "../db/urls";
 import { AppError, userMessageFor, type ErrorCode } from "../errors";
+import { withoutUnparsedValues } from "../observability/log";
 import { TRANSIENT_CODES, type SanitizationErrorCode } from "../sanitizer/errors";
 import { oneLine } from "../untrusted-text";
 
@@ -144,10 +145,12 @@ export function failureCode(error: unknown): string | null {
 
 /**
  * What operators need to find the cause: the error's kind, SQLSTATE, message
- * and stack, with every connection URL's password removed. Never shown to customers.
+ * and stack, with every connection URL's password removed, and the value a data
+ * exception could not take (a row of production's), as the log leaves it out.
+ * Never shown to customers.
  */
 export function technicalDetail(error: unknown): string {
-  return withoutPasswords(describeWithCauses(error, 0)).slice(0, 8_000);
+  return withoutPasswords(withoutUnparsedValues(describeWithCauses(error, 0), error)).slice(0, 8_000);
 }
 
 /** An error's name, code, message and stack, then what caused it (a driver's error under the run's own), a few deep. */

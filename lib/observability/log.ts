@@ -84,6 +84,11 @@ function withoutUnparsed(text: string, unparsed: [string, string][]): string {
   return unparsed.reduce((kept, [written, masked]) => kept.replaceAll(written, masked), text);
 }
 
+/** `text` (what is told of `error`: a run's failure detail) without the values its data exceptions could not take, as the log has it. */
+export function withoutUnparsedValues(text: string, error: unknown): string {
+  return withoutUnparsed(text, unparsedValues(error));
+}
+
 function withoutRowValues(serialized: object, unparsed: [string, string][], depth = 0): Record<string, unknown> {
   const kept = Object.entries(serialized).filter(([key]) => !DRIVER_OBJECTS.has(key) && !ROW_CONTEXT.has(key));
   return Object.fromEntries(
