@@ -46,8 +46,9 @@ function surviveUnhandledRejections(): void {
   if (keepsRunning) return;
   keepsRunning = true;
   process.on("unhandledRejection", (reason) => {
-    const { code, message } = (reason ?? {}) as { code?: string; message?: string };
-    log.error({ code, reason: message ?? String(reason) }, "unhandled rejection (the worker keeps running)");
+    // As an error, through the logger's serializer: it leaves out what a driver's message quotes of production's rows.
+    if (reason instanceof Error) log.error({ err: reason }, "unhandled rejection (the worker keeps running)");
+    else log.error({ reason: String(reason) }, "unhandled rejection (the worker keeps running)");
   });
 }
 
