@@ -155,6 +155,34 @@ describe("the audit log's filters and pages", () => {
     expect(backToFirst.older).toEqual(first.older);
   });
 
+  it("filters by words that match more people or customers than one query can name (a large portal), as by a few", async () => {
+    // More than PostgreSQL takes as a statement's parameters: each was one, and the page failed (a 500).
+    const many = 40_000;
+    await db.$executeRaw`INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted")
+      SELECT 'crowd-t-' || n, 'Cust9' || n, 'Crowd Holding ' || n, 'x' FROM generate_series(1, ${many}) n`;
+    await db.$executeRaw`INSERT INTO "User" (id, email, name, role, "passwordHash")
+      SELECT 'crowd-u-' || n, 'crowd' || n || '@crowd.example', 'Crowd Person ' || n, 'SALES_REP', '-' FROM generate_series(1, ${many}) n`;
+    try {
+      await db.auditEvent.createMany({
+        data: [
+          { tenantId: "crowd-t-7", actorId: "crowd-u-7", action: "sandbox.refresh.requested", createdAt: new Date("2026-11-20T10:00:00.000Z") },
+          { tenantId: ids.tenantA, actorId: "crowd-u-8", action: "sandbox.refresh.requested", createdAt: new Date("2026-11-20T11:00:00.000Z") },
+        ],
+      });
+      expect((await list(operator, { who: "crowd" })).map((e) => e.actor?.name)).toEqual(["Crowd Person 8", "Crowd Person 7"]);
+      expect((await list(operator, { tenant: "crowd holding" })).map((e) => e.tenant?.companyName)).toEqual(["Crowd Holding 7"]);
+      // A customer's own tenant only, whoever did it.
+      expect((await list(actor("CUSTOMER_ADMIN", ids.tenantA, ids.ingrid), { who: "@crowd.example" })).map((e) => e.actor?.name)).toEqual(["Crowd Person 8"]);
+      const exported = [];
+      for await (const e of eachAuditEvent(operator, query({ who: "crowd", tenant: "crowd" }))) exported.push(e.actor?.name);
+      expect(exported).toEqual(["Crowd Person 7"]);
+    } finally {
+      await db.auditEvent.deleteMany({ where: { actorId: { startsWith: "crowd-u-" } } });
+      await db.$executeRaw`DELETE FROM "User" WHERE id LIKE 'crowd-u-%'`;
+      await db.$executeRaw`DELETE FROM "Tenant" WHERE id LIKE 'crowd-t-%'`;
+    }
+  });
+
   it("reads every matching event in keyset batches, once each", async () => {
     const ids: string[] = [];
     for await (const e of eachAuditEvent(operator, query({ tenant: "Cust3" }), 7)) ids.push(e.id);

@@ -26,21 +26,17 @@ async function auditWhere(client: PrismaClient, actor: Actor, filter: AuditFilte
   const staff = isStaff(actor);
   const ownTenant = actor.tenantId ?? "__none__";
   const idsOf = async (rows: Promise<string[]>) => ({ in: await rows });
-  const [tenantId, actorId, targetId] = await Promise.all([
-    !staff
-      ? ownTenant
-      : filter.tenant
-        ? idsOf(tenantsMatching(client, filter.tenant))
-        : undefined,
-    filter.who ? idsOf(usersMatching(client, filter.who)) : undefined,
+  const [tenants, actors, targetId] = await Promise.all([
+    staff && filter.tenant ? tenantsMatching(client, filter.tenant) : undefined,
+    filter.who ? usersMatching(client, filter.who) : undefined,
     filter.sandbox
       ? idsOf(client.sandbox.findMany({ where: { ...(staff ? {} : { tenantId: ownTenant }), OR: [{ id: filter.sandbox }, { name: insensitive(filter.sandbox) }] }, select: { id: true } }).then((rows) => rows.map((r) => r.id)))
       : undefined,
   ]);
   const createdAt = dayRange(filter.from, filter.to);
   return {
-    ...(tenantId ? { tenantId } : {}),
-    ...(actorId ? { actorId } : {}),
+    ...(!staff ? { tenantId: ownTenant } : tenants ? ("ids" in tenants ? { tenantId: { in: tenants.ids } } : { tenant: tenants.where }) : {}),
+    ...(actors ? ("ids" in actors ? { actorId: { in: actors.ids } } : { actor: actors.where }) : {}),
     ...(targetId ? { targetId } : {}),
     ...(filter.action ? { action: filter.action } : {}),
     ...(createdAt ? { createdAt } : {}),

@@ -143,6 +143,28 @@ describe("the Sandboxes list", () => {
     expect(await all({ q: "sandbox", customer: "Cust1", orderer: "ingrid", status: "READY", from: "2026-11-01", to: "2026-11-04" })).not.toHaveLength(0);
   });
 
+  it("filters by words that match more people or customers than one query can name (a large portal), as by a few", async () => {
+    // More than PostgreSQL takes as a statement's parameters: each was one, and the list failed (a 500).
+    const many = 40_000;
+    await db.$executeRaw`INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted")
+      SELECT 'crowd-t-' || n, 'Cust9' || n, 'Crowd Holding ' || n, 'x' FROM generate_series(1, ${many}) n`;
+    await db.$executeRaw`INSERT INTO "User" (id, email, name, role, "passwordHash")
+      SELECT 'crowd-u-' || n, 'crowd' || n || '@crowd.example', 'Crowd Person ' || n, 'SALES_REP', '-' FROM generate_series(1, ${many}) n`;
+    try {
+      await db.sandbox.create({ data: { tenantId: "crowd-t-7", orderedById: "crowd-u-7", name: "Crowded", status: "READY", planCounts: {} } });
+      const names = async (raw: Raw) => (await sandboxes(operator, raw)).rows.map((r) => r.name);
+      expect(await names({ orderer: "crowd" })).toEqual(["Crowded"]);
+      expect(await names({ customer: "crowd holding" })).toEqual(["Crowded"]);
+      expect(await names({ q: "crowd holding" })).toEqual(["Crowded"]);
+      expect(await names({ q: "crowd", orderer: "@crowd.example", customer: "crowd" })).toEqual(["Crowded"]);
+      expect((await orders(operator, { orderer: "crowd" })).rows.map((r) => r.name)).toEqual(["Crowded"]);
+    } finally {
+      await db.sandbox.deleteMany({ where: { tenantId: "crowd-t-7" } });
+      await db.$executeRaw`DELETE FROM "User" WHERE id LIKE 'crowd-u-%'`;
+      await db.$executeRaw`DELETE FROM "Tenant" WHERE id LIKE 'crowd-t-%'`;
+    }
+  });
+
   it("keeps deleted ones behind “Show deleted”, unless the status filter names them", async () => {
     const names = async (raw: Raw) => (await sandboxes(operator, { customer: "Cust1", ...raw })).rows.map((r) => r.status);
     expect(await names({})).toHaveLength(14);

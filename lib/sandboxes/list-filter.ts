@@ -9,7 +9,7 @@ import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma, PrismaClient } from "../generated/portal/client";
 import type { SortSpec } from "../lists/cursor";
 import { prismaKeyset, readKeysetPage } from "../lists/keyset";
-import { insensitive, tenantsMatching, usersMatching } from "../lists/matching";
+import { insensitive, tenantsMatching, usersMatching, type Matched } from "../lists/matching";
 import { dayRange, type ListPosition, type ListSort } from "../lists/schema";
 import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
 import type { ShownStatus } from "./labels";
@@ -19,16 +19,18 @@ export async function sandboxListWhere(client: PrismaClient, actor: Actor, scope
   const staff = isStaff(actor);
   const [searchedTenants, customerTenants, orderers] = await Promise.all([
     // Customers search their own sandboxes by name only; their customer filter is ignored.
-    staff && filter.q ? tenantsMatching(client, filter.q) : [],
+    staff && filter.q ? tenantsMatching(client, filter.q) : undefined,
     staff && filter.customer ? tenantsMatching(client, filter.customer) : undefined,
     filter.orderer ? usersMatching(client, filter.orderer) : undefined,
   ]);
+  const ofTenants = (m: Matched<Prisma.TenantWhereInput>): Prisma.SandboxWhereInput => ("ids" in m ? { tenantId: { in: m.ids } } : { tenant: m.where });
+  const bySearchedTenant = searchedTenants && ("where" in searchedTenants || searchedTenants.ids.length > 0) ? [ofTenants(searchedTenants)] : [];
   const createdAt = dayRange(filter.from, filter.to);
   const conditions: Prisma.SandboxWhereInput[] = [
     scope,
-    ...(filter.q ? [{ OR: [{ name: insensitive(filter.q) }, ...(searchedTenants.length ? [{ tenantId: { in: searchedTenants } }] : [])] }] : []),
-    ...(customerTenants ? [{ tenantId: { in: customerTenants } }] : []),
-    ...(orderers ? [{ orderedById: { in: orderers } }] : []),
+    ...(filter.q ? [{ OR: [{ name: insensitive(filter.q) }, ...bySearchedTenant] }] : []),
+    ...(customerTenants ? [ofTenants(customerTenants)] : []),
+    ...(orderers ? [("ids" in orderers ? { orderedById: { in: orderers.ids } } : { orderedBy: orderers.where }) satisfies Prisma.SandboxWhereInput] : []),
     ...(filter.status ? [shownStatusWhere(filter.status)] : []),
     ...(createdAt ? [{ createdAt }] : []),
   ];
