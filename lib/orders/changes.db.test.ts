@@ -13,7 +13,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { buildWorld } = await import("../testing/test-world");
 const { createOrderAction, createOrderForCustomerAction, editOrderAction, cancelOrderAction } = await import("./actions");
-const { cancelOrder } = await import("./changes");
+const { cancelOrder, MAX_ORDER_CHANGES_PER_DAY } = await import("./changes");
 const { startDelete } = await import("../sandboxes/mutations");
 const { lockTenant } = await import("../db/tenant-lock");
 const { loadActor } = await import("../auth/load-actor");
@@ -79,6 +79,27 @@ describe("changing and cancelling an order", () => {
     expect(await editOrderAction({ sandboxId: id, name: "Tell me 2", planCounts: plans, note: "Two lines\nof note" })).toMatchObject({ ok: true });
     expect(await toldOf(world.users.adminA)).toHaveLength(1);
     expect(await toldOf(world.users.sales)).toHaveLength(1);
+  });
+
+  it("changes an order at most 20 times a day: each change mailed the other side, and a change in a loop flooded their mailboxes", async () => {
+    const id = await file("Loop");
+    const toldOf = () => db.notification.count({ where: { userId: world.users.sales, link: `/orders/${id}` } });
+    signInAs(world.users.adminA);
+    for (let i = 0; i < MAX_ORDER_CHANGES_PER_DAY; i++) expect(await edit(id, "Loop", `change ${i}`)).toMatchObject({ ok: true });
+    expect(await toldOf()).toBe(MAX_ORDER_CHANGES_PER_DAY);
+    const refused = await edit(id, "Loop", "one more");
+    expect(refused).toMatchObject({ ok: false, code: "CONFLICT" });
+    expect(refused.ok ? "" : refused.message).toBe(`This order has been changed ${MAX_ORDER_CHANGES_PER_DAY} times in the last day, the most a day allows: change it again tomorrow, or cancel it and order again.`);
+    expect(await toldOf()).toBe(MAX_ORDER_CHANGES_PER_DAY);
+    expect((await db.sandbox.findUniqueOrThrow({ where: { id } })).note).toBe(`change ${MAX_ORDER_CHANGES_PER_DAY - 1}`);
+    // Another order's changes are its own; a day later, this one may be changed again.
+    const other = await file("Loop other");
+    signInAs(world.users.adminA);
+    expect(await edit(other, "Loop other", "mine")).toMatchObject({ ok: true });
+    await db.auditEvent.updateMany({ where: { targetId: id, action: "sandbox.order.edited" }, data: { createdAt: new Date(Date.now() - 25 * 3_600_000) } });
+    expect(await edit(id, "Loop", "the next day")).toMatchObject({ ok: true });
+    // A cancellation is never refused.
+    expect(await cancelOrderAction({ sandboxId: other })).toMatchObject({ ok: true });
   });
 
   it("no longer lets a filer who may no longer order change or cancel what they filed", async () => {

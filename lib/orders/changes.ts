@@ -22,6 +22,13 @@ import { ACTIVE_RUN_STATUSES } from "../jobs/lifecycle";
 const NOT_OPEN = "This order's setup has already been confirmed (or the order was cancelled), so it can no longer be changed.";
 const BEING_DELETED = "This order is being deleted, so it can no longer be changed or cancelled.";
 
+/**
+ * Changes of one order in a day, at most. Each change is audited and told to the other side
+ * (the filer and the customer's admins, in the portal and by mail): a change made in a loop,
+ * by hand or by a script, filled their mailboxes and the notices without end.
+ */
+export const MAX_ORDER_CHANGES_PER_DAY = 20;
+
 /** The order if the actor may manage it; another tenant's order is simply not found. */
 export async function getManagedOrder(actor: Actor, sandboxId: string) {
   const order = await db.sandbox.findUnique({
@@ -70,6 +77,16 @@ export async function editOrder(actor: Actor, change: { sandboxId: string; name:
       const owner = await tx.sandbox.findUnique({ where: { id: change.sandboxId }, select: { tenantId: true } });
       if (owner) await lockTenant(tx, owner.tenantId);
       const before = await lockOpenOrder(tx, actor, change.sandboxId);
+      // Counted under the order's lock, so changes at once cannot pass the bound together.
+      const changedToday = await tx.auditEvent.count({
+        where: { targetId: before.id, action: "sandbox.order.edited", createdAt: { gt: new Date(Date.now() - 86_400_000) } },
+      });
+      if (changedToday >= MAX_ORDER_CHANGES_PER_DAY) {
+        throw new AppError(
+          "CONFLICT",
+          `This order has been changed ${MAX_ORDER_CHANGES_PER_DAY} times in the last day, the most a day allows: change it again tomorrow, or cancel it and order again.`,
+        );
+      }
       if (sandboxNameKey(change.name) !== sandboxNameKey(before.name) && (await isSandboxNameTaken(before.tenantId, change.name, tx))) {
         throw sandboxNameTaken();
       }
