@@ -7,6 +7,7 @@ usePortalDatabase();
 
 const { db } = await import("../db/portal");
 const { listAuditEvents, eachAuditEvent, AUDIT_PAGE_SIZE } = await import("./queries");
+const { MATCHED_IDS_AT_MOST } = await import("../lists/matching");
 const { listNotifications } = await import("../notifications/queries");
 const { markNotificationsRead } = await import("../notifications/mutations");
 
@@ -180,6 +181,23 @@ describe("the audit log's filters and pages", () => {
       await db.auditEvent.deleteMany({ where: { actorId: { startsWith: "crowd-u-" } } });
       await db.$executeRaw`DELETE FROM "User" WHERE id LIKE 'crowd-u-%'`;
       await db.$executeRaw`DELETE FROM "Tenant" WHERE id LIKE 'crowd-t-%'`;
+    }
+  });
+
+  it("refuses, in words, a sandbox filter that matches more sandboxes than one query can name, rather than failing", async () => {
+    // More than PostgreSQL takes as a statement's parameters: each id was one, and the page failed (a 500).
+    await db.$executeRaw`INSERT INTO "Sandbox" (id, "tenantId", name, "planCounts", "orderedById")
+      SELECT 'crowd-s-' || n, ${ids.tenantA}, 'Crowd box ' || n, '{}'::jsonb, ${ids.ingrid} FROM generate_series(1, 40000) n`;
+    try {
+      const words = `“Sandbox” matches more than ${MATCHED_IDS_AT_MOST.toLocaleString("en")} sandboxes: type more of the name, or the sandbox's id.`;
+      for (const who of [operator, actor("CUSTOMER_ADMIN", ids.tenantA, ids.ingrid)]) {
+        await expect(list(who, { sandbox: "crowd box" })).rejects.toMatchObject({ code: "INVALID_INPUT", userMessage: words, fieldErrors: { sandbox: [words] } });
+      }
+      // Fewer, or one by its id, still filter.
+      expect(await list(operator, { sandbox: "crowd box 39999" })).toEqual([]);
+      expect(await list(operator, { sandbox: "crowd-s-7" })).toEqual([]);
+    } finally {
+      await db.$executeRaw`DELETE FROM "Sandbox" WHERE id LIKE 'crowd-s-%'`;
     }
   });
 

@@ -10,7 +10,8 @@ import { isStaff, type Actor } from "../auth/policy";
 import type { Prisma, PrismaClient } from "../generated/portal/client";
 import type { AuditCursor, AuditFilter, AuditQuery } from "./schema";
 import { dayRange } from "../lists/schema";
-import { insensitive, tenantsMatching, usersMatching } from "../lists/matching";
+import { insensitive, MATCHED_IDS_AT_MOST, tenantsMatching, usersMatching } from "../lists/matching";
+import { AppError } from "../errors";
 import { auditSentence } from "./sentences";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -25,13 +26,10 @@ export const AUDIT_PAGE_SIZE = 50;
 async function auditWhere(client: PrismaClient, actor: Actor, filter: AuditFilter): Promise<Prisma.AuditEventWhereInput> {
   const staff = isStaff(actor);
   const ownTenant = actor.tenantId ?? "__none__";
-  const idsOf = async (rows: Promise<string[]>) => ({ in: await rows });
   const [tenants, actors, targetId] = await Promise.all([
     staff && filter.tenant ? tenantsMatching(client, filter.tenant) : undefined,
     filter.who ? usersMatching(client, filter.who) : undefined,
-    filter.sandbox
-      ? idsOf(client.sandbox.findMany({ where: { ...(staff ? {} : { tenantId: ownTenant }), OR: [{ id: filter.sandbox }, { name: insensitive(filter.sandbox) }] }, select: { id: true } }).then((rows) => rows.map((r) => r.id)))
-      : undefined,
+    filter.sandbox ? sandboxesNamed(client, staff ? {} : { tenantId: ownTenant }, filter.sandbox) : undefined,
   ]);
   const createdAt = dayRange(filter.from, filter.to);
   return {
@@ -41,6 +39,22 @@ async function auditWhere(client: PrismaClient, actor: Actor, filter: AuditFilte
     ...(filter.action ? { action: filter.action } : {}),
     ...(createdAt ? { createdAt } : {}),
   };
+}
+
+/**
+ * The sandboxes (within `scope`) whose id is `words` or whose name contains them, as the events'
+ * targets. An event names its target by id only, so no join can stand in for a list of them:
+ * words that match more than MATCHED_IDS_AT_MOST are refused, in words (the ids of every
+ * sandbox named "UAT …" in a large portal were past PostgreSQL's limit on a statement's
+ * parameters, and the page failed).
+ */
+async function sandboxesNamed(client: PrismaClient, scope: Prisma.SandboxWhereInput, words: string): Promise<{ in: string[] }> {
+  const rows = await client.sandbox.findMany({ where: { ...scope, OR: [{ id: words }, { name: insensitive(words) }] }, select: { id: true }, take: MATCHED_IDS_AT_MOST + 1 });
+  if (rows.length > MATCHED_IDS_AT_MOST) {
+    const message = `“Sandbox” matches more than ${MATCHED_IDS_AT_MOST.toLocaleString("en")} sandboxes: type more of the name, or the sandbox's id.`;
+    throw new AppError("INVALID_INPUT", message, { sandbox: [message] });
+  }
+  return { in: rows.map((r) => r.id) };
 }
 
 /**

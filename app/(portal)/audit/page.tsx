@@ -3,7 +3,8 @@ import Link from "next/link";
 import { requireActor } from "@/lib/auth/actor";
 import { isStaff } from "@/lib/auth/policy";
 import { listAuditEvents } from "@/lib/audit/queries";
-import { auditFilterParams, formatAuditCursor, parseAuditQuery, type AuditCursor } from "@/lib/audit/schema";
+import { auditFilterParams, formatAuditCursor, parseAuditQuery, type AuditCursor, type AuditFilterKey } from "@/lib/audit/schema";
+import { AppError } from "@/lib/errors";
 import { viewerWhen } from "@/lib/viewer-time-zone";
 import { DataTable, EmptyState } from "@/components/data-table";
 import { Pager } from "@/components/list-filters";
@@ -19,8 +20,8 @@ export default async function AuditPage({ searchParams }: Props) {
   const actor = await requireActor("audit.view");
   const raw = await searchParams;
   const staff = isStaff(actor);
-  const parsed = parseAuditQuery(raw);
-  const page = parsed.ok ? await listAuditEvents(actor, parsed.query) : null;
+  const parsed = await readable(parseAuditQuery(raw), (query) => listAuditEvents(actor, query));
+  const page = parsed.ok ? parsed.page : null;
   const filters = auditFilterParams(raw);
   if (!staff) filters.delete("tenant");
   const withFilters = (extra: Record<string, string>) => `?${new URLSearchParams([...filters, ...Object.entries(extra)]).toString()}`;
@@ -69,6 +70,24 @@ export default async function AuditPage({ searchParams }: Props) {
       )}
     </section>
   );
+}
+
+/**
+ * The page of events, or the filters' problems: those the URL parser finds, and a filter the
+ * log cannot be read by (one naming too many sandboxes), said at its field like the others.
+ */
+async function readable<Q, P>(
+  parsed: { ok: true; query: Q } | { ok: false; problems: string[]; fieldProblems: Partial<Record<AuditFilterKey, string>> },
+  read: (query: Q) => Promise<P>,
+): Promise<{ ok: true; page: P } | { ok: false; problems: string[]; fieldProblems: Partial<Record<AuditFilterKey, string>> }> {
+  if (!parsed.ok) return parsed;
+  try {
+    return { ok: true, page: await read(parsed.query) };
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "INVALID_INPUT") throw error;
+    const fieldProblems = Object.fromEntries(Object.entries(error.fieldErrors ?? {}).map(([key, [first]]) => [key, first])) as Partial<Record<AuditFilterKey, string>>;
+    return { ok: false, problems: [error.userMessage], fieldProblems };
+  }
 }
 
 /** The sentence with the sandbox's name linked to its page (its first quoted mention). */

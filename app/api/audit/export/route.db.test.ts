@@ -77,4 +77,18 @@ describe("the audit export", () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: "INVALID_INPUT", problems: ["“From” must be a day written as YYYY-MM-DD (UTC), such as 2026-11-30."] });
   });
+
+  it("refuses a filter the log cannot be read by before the download starts, with the reason (a stream broken after its first line before)", async () => {
+    const tenantId = (await db.tenant.findUniqueOrThrow({ where: { customerId: "Cust1" } })).id;
+    await db.$executeRaw`INSERT INTO "Sandbox" (id, "tenantId", name, "planCounts", "orderedById")
+      SELECT 'crowd-s-' || n, ${tenantId}, 'Crowd box ' || n, '{}'::jsonb, ${ids.adminA} FROM generate_series(1, 40000) n`;
+    try {
+      signInAs(ids.operator);
+      const response = await exportCsv("?sandbox=crowd");
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: "INVALID_INPUT", problems: ["“Sandbox” matches more than 1,000 sandboxes: type more of the name, or the sandbox's id."] });
+    } finally {
+      await db.$executeRaw`DELETE FROM "Sandbox" WHERE id LIKE 'crowd-s-%'`;
+    }
+  });
 });

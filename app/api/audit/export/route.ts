@@ -9,6 +9,7 @@ import { eachAuditEvent } from "@/lib/audit/queries";
 import { parseAuditQuery } from "@/lib/audit/schema";
 import { auditActorWords } from "@/lib/audit/sentences";
 import { csvLine } from "@/lib/csv";
+import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -23,6 +24,15 @@ export async function GET(request: Request) {
   const { before: _before, after: _after, ...filter } = parsed.query;
 
   const events = eachAuditEvent(actor, filter);
+  // The first batch is read before answering: a filter the log cannot be read by (one naming too
+  // many sandboxes) is refused with its reason, not a download broken after its header.
+  let first: Awaited<ReturnType<typeof events.next>> | undefined;
+  try {
+    first = await events.next();
+  } catch (error) {
+    if (error instanceof AppError && error.code === "INVALID_INPUT") return Response.json({ error: "INVALID_INPUT", problems: [error.userMessage] }, { status: 400 });
+    throw error;
+  }
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -30,7 +40,8 @@ export async function GET(request: Request) {
     },
     // Pulled as the client reads: one row at a time, the next batch fetched only when needed.
     async pull(controller) {
-      const next = await events.next();
+      const next = first ?? (await events.next());
+      first = undefined;
       if (next.done) return controller.close();
       const e = next.value;
       const who = e.actor ? `${e.actor.name} <${e.actor.email}>` : auditActorWords(null, e.details);
