@@ -112,6 +112,9 @@ function splitColumnKey(key: string): [string, string] {
   return [key.slice(0, dot), key.slice(dot + 1)];
 }
 
+/** The refused choices a refusal names; the rest it counts. */
+const REFUSALS_NAMED = 10;
+
 /** Refuses a choice for anything production does not have unclassified now, or a treatment it cannot take. */
 function assertChoicesMatch(review: SchemaReview, choices: ClassificationChoices): void {
   const refused: string[] = [];
@@ -129,7 +132,9 @@ function assertChoicesMatch(review: SchemaReview, choices: ClassificationChoices
     if (!objects.get(objectKey(object))?.includes(object.treatment)) refused.push(`${object.kind} ${object.name}`);
   }
   if (refused.length) {
-    throw new AppError("CONFLICT", `Production has changed since the review was shown, or a choice is not allowed (${refused.join(", ")}). Reload the review and choose again.`);
+    // A few named, the rest counted: a request may name tens of thousands, and the answer told each.
+    const named = refused.length > REFUSALS_NAMED ? `${refused.slice(0, REFUSALS_NAMED).join(", ")} and ${(refused.length - REFUSALS_NAMED).toLocaleString("en")} more` : refused.join(", ");
+    throw new AppError("CONFLICT", `Production has changed since the review was shown, or a choice is not allowed (${named}). Reload the review and choose again.`);
   }
 }
 

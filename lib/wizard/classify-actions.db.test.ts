@@ -118,6 +118,13 @@ describe("classifying production's unknown schema in the setup wizard", () => {
       expect(result.ok, JSON.stringify(choices)).toBe(false);
       expect(!result.ok && result.message).not.toMatch(/postgres:|SELECT|\/work\//);
     }
+    // Names without end (a server action takes a body of 1 MB) are refused in a sentence, not a list of every one.
+    const columns = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`company.made_up_${i}`, "keep" as const]));
+    const many = await classifySchemaAction({ sandboxId: sandboxA, mode: "setup", choices: { columns } });
+    expect(many).toMatchObject({ ok: false, code: "CONFLICT" });
+    expect(!many.ok && many.message).toBe(
+      "Production has changed since the review was shown, or a choice is not allowed (column company.made_up_0, column company.made_up_1, column company.made_up_2, column company.made_up_3, column company.made_up_4, column company.made_up_5, column company.made_up_6, column company.made_up_7, column company.made_up_8, column company.made_up_9 and 39,990 more). Reload the review and choose again.",
+    );
     expect((await db.tenant.findUniqueOrThrow({ where: { id: world.tenantA } })).classification).toBeNull();
     expect(await db.auditEvent.count({ where: { action: "tenant.classification.changed", tenantId: world.tenantA } })).toBe(0);
   });
