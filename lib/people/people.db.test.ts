@@ -237,7 +237,10 @@ describe("people of one's own organisation", () => {
     const actor = (await loadActor(admin))!;
     for (const search of ["zelda", "QUIST", "findme@people"]) expect((await listPeople(actor, search)).people.map((p) => p.id)).toEqual([found.id]);
     expect((await listPeople(actor, "no such person")).people).toEqual([]);
+    // LIKE's characters are meant literally, as in every other list's search: "%" and "_" found everyone.
+    for (const wildcard of ["%", "_", "zelda%quist", "zelda_quist"]) expect((await listPeople(actor, wildcard)).people, wildcard).toEqual([]);
     const operator = (await loadActor(await account("OPERATOR", null), undefined, true))!;
+    expect((await listCustomerPeople(operator, "Cust7171", "%"))!.people).toEqual([]);
     expect((await listCustomerPeople(operator, "Cust7171", "zelda"))!.people.map((p) => p.id)).toEqual([found.id]);
     expect([peopleSearch("  zel "), peopleSearch(""), peopleSearch(["a", "b"]), peopleSearch("x".repeat(101))]).toEqual(["zel", undefined, undefined, undefined]);
     // PostgreSQL compares no text holding a NUL: `?q=%00` answered 500.

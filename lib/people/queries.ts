@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import { hasPermission, type Actor } from "../auth/policy";
 import type { Role } from "../generated/portal/enums";
 import { searchText } from "../lists/schema";
+import { insensitive } from "../lists/matching";
 import { signInsNotedSince } from "./sign-ins-noted";
 
 export interface Person {
@@ -53,7 +54,7 @@ export function peopleSearch(param: unknown): string | undefined {
 }
 
 async function peopleOf(tenantId: string, actorId: string, search?: string): Promise<People> {
-  const matching = search ? { OR: [{ name: { contains: search, mode: "insensitive" as const } }, { email: { contains: search, mode: "insensitive" as const } }] } : {};
+  const matching = search ? { OR: [{ name: insensitive(search) }, { email: insensitive(search) }] } : {};
   const [rows, signInsNoted] = await Promise.all([
     db.user.findMany({
       where: { tenantId, ...matching },
