@@ -166,6 +166,17 @@ describe("sign-in with e-mail and password", () => {
     expect(await checkCredentials("cy@example.com", "cy's good password", "203.0.113.90", undefined, fresh.ok ? fresh.device : "")).toMatchObject({ ok: true });
   });
 
+  it("lifts the locks of the account that set a new password only, not of others its address matches as a LIKE pattern", async () => {
+    // "_" is LIKE's any character, and an address may hold it: a colleague's new password lifted the locks on "a.b@…".
+    await db.user.create({ data: { email: "a.b@locks.example", name: "Ab", role: "CUSTOMER_USER", passwordHash: await hashPassword("a.b's good password") } });
+    for (let i = 0; i < 3; i++) await checkCredentials("a.b@locks.example", "wrong", "198.51.100.40");
+    const locked = await db.loginThrottle.findUniqueOrThrow({ where: { key: "account:a.b@locks.example|198.51.100.40" } });
+    await clearPasswordLocks("a_b@locks.example");
+    expect(await db.loginThrottle.findUnique({ where: { key: locked.key } })).toEqual(locked);
+    await clearPasswordLocks("a.b@locks.example");
+    expect(await db.loginThrottle.findUnique({ where: { key: locked.key } })).toBeNull();
+  });
+
   it("takes no cookie given before the account's password last changed, or older than 90 days", async () => {
     const dee = await db.user.create({ data: { email: "dee@example.com", name: "Dee", role: "CUSTOMER_USER", passwordHash: await hashPassword("dee's first password") } });
     const signedIn = await checkCredentials("dee@example.com", "dee's first password", "192.0.2.120");

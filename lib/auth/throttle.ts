@@ -159,16 +159,23 @@ export async function clearAccountFailures(email: string, ip: string | undefined
 }
 
 /**
+ * The account's keys from every address, as a LIKE prefix: Prisma's startsWith passes LIKE's own
+ * characters on as wildcards, and an address may hold "_" (any one character), so lifting the locks
+ * of "a_b@…" lifted those of "a.b@…" and "axb@…" too.
+ */
+const everyAddressOf = (email: string) => ({ startsWith: accountKey(email, "").replace(/[\\%_]/g, "\\$&") });
+
+/**
  * Lifts the password locks on an account, from every address, and not its codes' (a person who
  * set a new password through a mailed link: holding the mailbox says nothing of the phone).
  */
 export async function clearPasswordLocks(email: string): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, ...(await knownBrowsersKey(email))] } });
+  await db.loginThrottle.deleteMany({ where: { OR: [{ key: everyAddressOf(email) }, ...(await knownBrowsersKey(email))] } });
 }
 
 /** Lifts every lock on an account, from every address (an operator resetting the password). */
 export async function clearAccountLocks(email: string): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { OR: [{ key: { startsWith: accountKey(email, "") } }, { key: codeThrottleKey(email).key }, ...(await knownBrowsersKey(email))] } });
+  await db.loginThrottle.deleteMany({ where: { OR: [{ key: everyAddressOf(email) }, { key: codeThrottleKey(email).key }, ...(await knownBrowsersKey(email))] } });
 }
 
 /** The key counting all of an account's known browsers together (known-device.ts). */
