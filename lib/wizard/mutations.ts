@@ -8,6 +8,7 @@ import { ACTIVE_RUN_STATUSES, requestRun } from "../jobs/lifecycle";
 import { DEFAULT_INVALIDATION_DOMAIN, namedCompanies, type SandboxOptions } from "../sanitizer/options";
 import { findUnknownProductionIds, getWizardSandbox, type WizardSandbox } from "./queries";
 import { mailDomainUseInProduction } from "../tenants/production";
+import { recentReadings } from "../cache/recent-readings";
 import { domainRiskMessage, knownDomainRisk } from "./mail-domains";
 import { needsClassification, reviewProductionSchema } from "../tenants/schema-review";
 import { exceedsOrder, NO_ACCESS_REASON_MIN, type Confirmations } from "./schema";
@@ -51,6 +52,18 @@ export async function assertSchemaReady(tenantId: string): Promise<void> {
 }
 
 /**
+ * Whether production's addresses use a domain: read every address production has (no index
+ * serves a LIKE on their end), and asked on each step saved and each dry run, so reused for a
+ * minute per tenant and domain (production read it again on each "Next"); the confirmation
+ * that starts the copy asks afresh.
+ */
+const domainUses = recentReadings<"customer" | "production" | null>({ ttlMs: 60_000, maxKeys: 1_000 });
+
+function domainUseInProduction(tenantId: string, domain: string, fresh: boolean): Promise<"customer" | "production" | null> {
+  return fresh ? mailDomainUseInProduction(tenantId, domain) : domainUses.read(`${tenantId} ${domain}`, () => mailDomainUseInProduction(tenantId, domain));
+}
+
+/**
  * What the zod schema cannot know: the order's plan counts, and whether the ids
  * name associates and tasks of THIS tenant's production (a request may carry
  * another tenant's ids). Field errors are keyed like the action's input.
@@ -71,7 +84,7 @@ export async function assertOptionsFitOrder(
   const domain = options.invalidationDomain;
   if (confirmations.realMailDomain !== domain) {
     // Production is asked only about a domain that is neither the default nor a known provider.
-    const risk = domain === DEFAULT_INVALIDATION_DOMAIN ? null : (knownDomainRisk(domain, []) ?? (await mailDomainUseInProduction(sandbox.tenantId, domain)));
+    const risk = domain === DEFAULT_INVALIDATION_DOMAIN ? null : (knownDomainRisk(domain, []) ?? (await domainUseInProduction(sandbox.tenantId, domain, final)));
     if (risk) fieldErrors["options.invalidationDomain"] = [domainRiskMessage(domain, risk)];
   }
   const unknown = await findUnknownProductionIds(

@@ -82,6 +82,19 @@ describe("the wizard's refusals", () => {
     expect(unknown).toMatchObject({ ok: false, fieldErrors: { "options.share": [expect.stringMatching(/These companies are not in .*'s CRM: 987654\./)] } });
   });
 
+  it("asks production whether a domain is used once a minute while the steps are saved, and afresh when the setup is confirmed", async () => {
+    // Each "Next" read every address production has (no index serves a LIKE on their end), again and again.
+    const domain = "later-partner.example";
+    expect(await save(domain)).toMatchObject({ ok: true });
+    const production = new pg.Client({ connectionString: world.productionUrl });
+    await production.connect();
+    await production.query("UPDATE contact SET email = $1 WHERE id = (SELECT id FROM contact ORDER BY id OFFSET 1 LIMIT 1)", [`kim@${domain}`]);
+    await production.end();
+    expect(await save(domain)).toMatchObject({ ok: true });
+    const confirmed = await confirmWizardAction({ sandboxId, options: { users: [], invalidationDomain: domain }, confirmations: { noAccessReason: "Only the ERP integration signs in." }, acknowledgeNoGoingBack: true });
+    expect(confirmed).toMatchObject({ ok: false, fieldErrors: { "options.invalidationDomain": [expect.stringMatching(/appears in addresses in your CRM/)] } });
+  });
+
   it("confirms a sandbox nobody can sign in to only with a reason, and audits the reason", async () => {
     const confirm = (noAccessReason: string) =>
       confirmWizardAction({ sandboxId, options: { users: [] }, confirmations: { noAccessReason }, acknowledgeNoGoingBack: true });
