@@ -70,6 +70,30 @@ describe("entitlements", () => {
     await db.sandbox.updateMany({ where: { tenantId: world.tenantB, id: { notIn: before } }, data: { status: "CANCELLED" } });
   });
 
+  it("takes at most 50 orders a day from a customer's admins, cancelled ones included: an order cancelled at once, again and again, told every other admin and stayed for good", async () => {
+    const tenant = await db.tenant.create({ data: { customerId: "Cust40777", companyName: "Loop AS", productionUrlEncrypted: "x" } });
+    const admin = await db.user.create({ data: { email: "admin@loop.example", name: "Loop Admin", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    await db.user.create({ data: { email: "other@loop.example", name: "Other Admin", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+    signInAs(admin.id);
+    for (let i = 0; i < 3; i++) {
+      const placed = await createOrderAction(order({ complete: 1 }));
+      if (!placed.ok) throw new Error(placed.message);
+      expect(await cancelOrderAction({ sandboxId: placed.data.sandboxId })).toMatchObject({ ok: true });
+    }
+    await db.sandbox.createMany({
+      data: Array.from({ length: 47 }, (_, i) => ({ tenantId: tenant.id, name: `Looped ${i}`, orderedById: admin.id, status: "CANCELLED" as const, deletedAt: new Date(), planCounts: {} })),
+    });
+    const refused = await createOrderAction(order({ complete: 1 }));
+    expect(refused).toMatchObject({ ok: false, code: "CONFLICT" });
+    expect(!refused.ok && refused.message).toBe("Your organisation has ordered 50 sandboxes in the last day, cancelled ones included: the most a day allows. Order more tomorrow.");
+    // A sales rep's order for the customer is not the customer's own; and a day later, its admins order again.
+    signInAs(world.users.sales);
+    expect(await createOrderForCustomerAction({ ...order({ complete: 1 }), tenantId: tenant.id })).toMatchObject({ ok: true });
+    await db.sandbox.updateMany({ where: { tenantId: tenant.id, orderedOnBehalf: false }, data: { createdAt: new Date(Date.now() - 25 * 3_600_000) } });
+    signInAs(admin.id);
+    expect(await createOrderAction(order({ complete: 1 }))).toMatchObject({ ok: true });
+  });
+
   it("keeps a customer admin's orders within the agreement, and says what is beyond it", async () => {
     await setTenantEntitlements({ "customer-id": "Cust40001", sandboxes: "2", plans: "sales-premium=3" });
     expect(await db.auditEvent.count({ where: { action: "tenant.entitlements.changed", tenantId: world.tenantA } })).toBe(1);

@@ -78,7 +78,14 @@ function beyondEntitlements(use: EntitlementUse, planCounts: Record<UserPlan, nu
 const MAX_AWAITING_SETUP = 5;
 
 /**
- * Refuses a customer admin's order beyond the entitlements, or beyond MAX_AWAITING_SETUP; staff orders pass (a
+ * A customer's own orders in a day, at most, cancelled ones included: an order cancelled at
+ * once left room for the next under MAX_AWAITING_SETUP, and each cancellation was told to
+ * every other admin, in the portal and by mail, and left its row for good.
+ */
+const MAX_ORDERS_PER_DAY = 50;
+
+/**
+ * Refuses a customer admin's order beyond the entitlements, MAX_AWAITING_SETUP or MAX_ORDERS_PER_DAY; staff orders pass (a
  * sales rep sells beyond them, an operator is never capped). Call inside the
  * order's transaction: the tenant row is locked, so two orders cannot both take
  * the last sandbox.
@@ -95,6 +102,12 @@ export async function assertWithinEntitlements(
   const waiting = replacing ? 0 : await tx.sandbox.count({ where: { tenantId, status: "AWAITING_SETUP" } });
   if (waiting >= MAX_AWAITING_SETUP) {
     throw new AppError("INVALID_INPUT", `${waiting} of your sandboxes are waiting for their setup (at most ${MAX_AWAITING_SETUP} at once). Set one up or delete it before ordering another.`);
+  }
+  const orderedToday = replacing
+    ? 0
+    : await tx.sandbox.count({ where: { tenantId, orderedOnBehalf: false, createdAt: { gt: new Date(Date.now() - 86_400_000) } } });
+  if (orderedToday >= MAX_ORDERS_PER_DAY) {
+    throw new AppError("CONFLICT", `Your organisation has ordered ${MAX_ORDERS_PER_DAY} sandboxes in the last day, cancelled ones included: the most a day allows. Order more tomorrow.`);
   }
   const problems = beyondEntitlements(await entitlementUse(tenantId, tx), planCounts, replacing);
   if (problems.length) {
