@@ -133,6 +133,14 @@ describe("the wizard's refresh mode", () => {
     expect(await audits(id)).toBe(0);
   });
 
+  it("audits a refresh confirmed with the saved choices as it is, not as one with changed choices", async () => {
+    signInAs(world.users.adminA);
+    const { id } = await sandbox(world.tenantA, world.users.adminA);
+    expect(await confirm(id, SAVED)).toMatchObject({ ok: true });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "sandbox.refresh.requested", targetId: id } });
+    expect(audit.details).toMatchObject({ choicesEdited: false });
+  });
+
   it("dry-runs the edited choices on the tenant's production", async () => {
     signInAs(world.users.adminA);
     const { id } = await sandbox(world.tenantA, world.users.adminA);
