@@ -147,7 +147,14 @@ describe("ordering through the API", () => {
     expect((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).options).toMatchObject({ kind: "config" });
 
     // The copy is made, people pseudonymised (as the wizard or the CLI chose); CI then refreshes naming only the kind it wants.
-    const saved = { ...((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).options as object), personalData: "pseudonymise", invalidationDomain: "sandbox.alpha.example" };
+    // Files chosen before the kind was switched to configuration only stay in its saved choices, hidden by the wizard.
+    const saved = {
+      ...((await db.sandbox.findUniqueOrThrow({ where: { id: sandboxId } })).options as object),
+      personalData: "pseudonymise",
+      invalidationDomain: "sandbox.alpha.example",
+      documents: { mode: "all" },
+      serviceAttachments: true,
+    };
     await db.sandboxRun.update({ where: { id: runId }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
     await db.sandbox.update({ where: { id: sandboxId }, data: { status: "READY", databaseName: "sbx_api_kind", options: saved } });
     const refreshed = await refresh(admin, sandboxId, { options: { kind: "partial", share: { by: "percent", percent: 20 } }, acknowledgeOverwrite: true });
@@ -155,6 +162,8 @@ describe("ordering through the API", () => {
     const run = await db.sandboxRun.findUniqueOrThrow({ where: { id: RunStartedSchema.parse(await refreshed.json()).runId } });
     // What it did not name stays as saved: people stay pseudonymised, the same people keep their access.
     expect(run.options).toMatchObject({ kind: "partial", share: { by: "percent", percent: 20 }, personalData: "pseudonymise", users, invalidationDomain: "sandbox.alpha.example" });
+    // But not the files a configuration-only copy never took: unnamed, they are left out, as nobody saw them chosen.
+    expect(run.options).toMatchObject({ documents: { mode: "none" }, serviceAttachments: false });
   });
 
   it("refuses a choice it does not read, rather than copy with its default: a misspelt personal data choice copied real people", async () => {

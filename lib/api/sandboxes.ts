@@ -5,7 +5,7 @@ import { cancelRun, startDelete, startRefresh } from "../sandboxes/mutations";
 import { SANDBOX_FILTER_KEYS, SANDBOX_SORTS, sandboxListSchema, SHOWN_STATUSES, type SandboxListQuery } from "../sandboxes/list-schema";
 import { sortParam } from "../lists/schema";
 import { hasUsableCopy, sandboxSignInUrl } from "../sandboxes/sign-in";
-import { sandboxOptionsSchema } from "../sanitizer/options";
+import { sandboxOptionsSchema, savedChoicesFor } from "../sanitizer/options";
 import { AppError } from "../errors";
 import type { z } from "zod";
 import { hasPermission } from "../auth/policy";
@@ -194,7 +194,7 @@ function startingFrom(body: unknown, from: unknown): unknown {
   if (!isObject(body) || !isObject(body.options) || !isObject(from)) return body;
   // Only the choices the schema reads: a saved key it no longer knows is no mistake of the request's.
   const known = Object.fromEntries(Object.entries(from).filter(([key]) => Object.hasOwn(sandboxOptionsSchema.shape, key)));
-  return { ...body, options: { ...known, ...body.options } };
+  return { ...body, options: { ...savedChoicesFor(known, body.options.kind), ...body.options } };
 }
 
 /** Confirms the setup with the wizard's choices ("there is no going back") and starts the copy. */

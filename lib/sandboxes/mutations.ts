@@ -6,7 +6,6 @@
  * refuses a second active run.
  */
 import "server-only";
-import { isDeepStrictEqual } from "node:util";
 import { db } from "../db/portal";
 import { assertTenantAccess } from "../auth/actor";
 import type { Actor, Permission } from "../auth/policy";
@@ -15,7 +14,7 @@ import { AppError } from "../errors";
 import type { Prisma } from "../generated/portal/client";
 import type { RunKind, RunStatus } from "../generated/portal/enums";
 import { cancelQueuedRun as endQueuedRun, requestRun, requestStop } from "../jobs/lifecycle";
-import { sandboxOptionsSchema, type SandboxOptions } from "../sanitizer/options";
+import { sameChoices, type SandboxOptions } from "../sanitizer/options";
 import { sandboxScope } from "./queries";
 import { assertProductionNowMatches } from "./drift-recheck";
 import { FAILURES_NEEDING_A_MATCH } from "./retry-rules";
@@ -57,22 +56,11 @@ export async function startRefresh(actor: Actor, sandboxId: string, edited?: San
       const current = await tx.sandbox.findUniqueOrThrow({ where: { id: sandboxId }, select: { databaseName: true, deletedAt: true } });
       if (!current.databaseName || current.deletedAt) throw new AppError("CONFLICT", "Only a ready sandbox can be refreshed.");
       await recordAudit(
-        { action: "sandbox.refresh.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, options, choicesEdited: edited !== undefined && changesChoices(sandbox.options, edited) } },
+        { action: "sandbox.refresh.requested", actorId: actor.id, tenantId: sandbox.tenantId, targetId: sandboxId, details: { name: sandbox.name, options, choicesEdited: edited !== undefined && !sameChoices(sandbox.options, edited) } },
         tx,
       );
     },
   });
-}
-
-/**
- * Whether a refresh's choices differ from the saved ones, both as the schema reads them (defaults
- * filled in, keys left undefined dropped): the wizard's refresh mode confirms choices left as they
- * were too, and the audit said "with changed choices" of every refresh made there.
- */
-function changesChoices(saved: unknown, edited: SandboxOptions): boolean {
-  const before = sandboxOptionsSchema.safeParse(saved);
-  const asStored = (options: SandboxOptions) => JSON.parse(JSON.stringify(options)) as unknown;
-  return !before.success || !isDeepStrictEqual(asStored(before.data), asStored(edited));
 }
 
 /** Deleting needs the sandbox's exact name, typed by the user. */

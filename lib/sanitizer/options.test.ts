@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { classificationFilePath, loadClassification, parseClassification } from "./classification";
-import { describeContents, describeKind, describeShare, partialShareOf, sandboxOptionsSchema } from "./options";
+import { describeContents, describeKind, describeShare, partialShareOf, sameChoices, sandboxOptionsSchema, savedChoicesFor } from "./options";
 import { makeTempDir } from "../testing/temp-dir";
 
 describe("sandboxOptionsSchema", () => {
@@ -155,5 +155,29 @@ describe("describeContents", () => {
   it("says when people are pseudonymised, and only then", () => {
     expect(describeContents({ kind: "full", personalData: "keep" })).toBe("Full copy");
     expect(describeContents({ kind: "partial", share: { by: "percent", percent: 5 }, personalData: "pseudonymise" })).toBe("Partial copy: 5 % of companies, people pseudonymised");
+  });
+});
+
+describe("a refresh's starting choices", () => {
+  const configOnly = { kind: "config", documents: { mode: "all" }, serviceAttachments: true, invalidationDomain: "sandbox.example" };
+
+  it("leaves out the files a configuration-only copy was never given, when the refresh changes its kind", () => {
+    expect(savedChoicesFor(configOnly, "full")).toEqual({ kind: "config", invalidationDomain: "sandbox.example" });
+    expect(savedChoicesFor(configOnly, "partial")).toEqual({ kind: "config", invalidationDomain: "sandbox.example" });
+  });
+
+  it("keeps them for a refresh that stays configuration only or names no kind, and for every other kind's choices", () => {
+    expect(savedChoicesFor(configOnly, "config")).toEqual(configOnly);
+    expect(savedChoicesFor(configOnly, undefined)).toEqual(configOnly);
+    const full = { ...configOnly, kind: "full" };
+    expect(savedChoicesFor(full, "partial")).toEqual(full);
+  });
+
+  it("are the same choices when both read the same, however the saved ones were stored", () => {
+    const parsed = sandboxOptionsSchema.parse({ invalidationDomain: "sandbox.example" });
+    // Stored before kinds and personal data were choices: the schema's defaults are what they meant.
+    expect(sameChoices({ invalidationDomain: "sandbox.example" }, parsed)).toBe(true);
+    expect(sameChoices({ invalidationDomain: "other.example" }, parsed)).toBe(false);
+    expect(sameChoices({ kind: "nonsense" }, parsed)).toBe(false);
   });
 });

@@ -172,6 +172,24 @@ export const sandboxOptionsSchema = z.object({
   personalData: z.enum(PERSONAL_DATA).default("keep"),
 });
 
+/**
+ * The saved choices a refresh lays its changes over, for a copy of `kind`. A configuration-only
+ * copy's choices of documents and attachments were never in force, and the wizard hides them for
+ * it: a refresh to another kind that does not name them starts from their defaults, rather than
+ * copy files chosen for a kind the sandbox has not had since (through the API or the CLI, unseen).
+ */
+export function savedChoicesFor<T extends Record<string, unknown>>(saved: T, kind: unknown): Partial<T> {
+  if (saved.kind !== "config" || kind === undefined || kind === "config") return saved;
+  const { documents: _documents, serviceAttachments: _attachments, ...rest } = saved;
+  return rest as Partial<T>;
+}
+
+/** Whether `options` are the `saved` choices (as stored, of any earlier form), both read by this schema: defaults filled in. */
+export function sameChoices(saved: unknown, options: SandboxOptions): boolean {
+  const before = sandboxOptionsSchema.safeParse(saved);
+  return before.success && JSON.stringify(before.data) === JSON.stringify(options);
+}
+
 /** Parsed options: every default filled in. */
 export type SandboxOptions = z.output<typeof sandboxOptionsSchema>;
 /** What a form or a JSON file may give: defaults may be left out. */

@@ -18,7 +18,7 @@ import { reportToCsv, type SanitizationReport } from "../../lib/sanitizer/report
 import type { RunProgress } from "../../lib/sanitizer/progress";
 import { recordAudit, type AuditAction } from "../../lib/audit/record";
 import { CliError } from "./cli-error";
-import { sandboxOptionsSchema, type SandboxOptionsInput } from "../../lib/sanitizer/options";
+import { sameChoices, sandboxOptionsSchema, savedChoicesFor, type SandboxOptionsInput } from "../../lib/sanitizer/options";
 import { assertOptionsFitOrder } from "../../lib/wizard/mutations";
 import { kindFromFlags, personalDataFromFlags, required, text, type Flags } from "./flags";
 import { renewPseudonymSecret } from "../../lib/sandboxes/pseudonym-secret";
@@ -133,7 +133,8 @@ function summarize(progress: RunProgress): [number, string] {
 export async function refreshSandbox(flags: Flags): Promise<void> {
   const sandbox = await findSandbox(flags);
   if (sandbox.status !== "READY" || !sandbox.options) throw new CliError(`sandbox ${sandbox.id} is ${sandbox.status.toLowerCase()}: only a ready sandbox can be refreshed`);
-  const parsed = sandboxOptionsSchema.safeParse({ ...(sandbox.options as SandboxOptionsInput), ...kindFromFlags(flags), ...personalDataFromFlags(flags) });
+  const kind = kindFromFlags(flags);
+  const parsed = sandboxOptionsSchema.safeParse({ ...savedChoicesFor(sandbox.options as SandboxOptionsInput & Record<string, unknown>, kind.kind), ...kind, ...personalDataFromFlags(flags) });
   if (!parsed.success) throw new CliError(`invalid options: ${optionIssues(parsed.error)}`);
   try {
     // The saved domain was confirmed when the sandbox was set up: only what changed here is news.
@@ -144,10 +145,9 @@ export async function refreshSandbox(flags: Flags): Promise<void> {
   const newPseudonyms = flags["new-pseudonyms"] === true;
   if (newPseudonyms && parsed.data.personalData !== "pseudonymise") throw new CliError("--new-pseudonyms needs a pseudonymised sandbox (--personal-data pseudonymise)");
   const options = parsed.data as unknown as Prisma.InputJsonValue;
-  const saved = sandboxOptionsSchema.safeParse(sandbox.options);
   // The secret is forgotten only with the run that uses a new one: a refresh refused (another run under way) changes nothing.
   await runNow(sandbox, "REFRESH", options, "sandbox.refresh.requested", {
-    details: { options, choicesEdited: !saved.success || JSON.stringify(parsed.data) !== JSON.stringify(saved.data), ...(newPseudonyms ? { newPseudonyms: true } : {}) },
+    details: { options, choicesEdited: !sameChoices(sandbox.options, parsed.data), ...(newPseudonyms ? { newPseudonyms: true } : {}) },
     ...(newPseudonyms ? { alsoInTransaction: (tx) => renewPseudonymSecret(sandbox.id, tx) } : {}),
   });
 }
