@@ -52,4 +52,9 @@ describe("the page sign-in returns to", () => {
     expect(safeCallbackPath(null, ORIGINS)).toBe("/");
     expect(safeCallbackPath("/sandboxes", [])).toBe("/");
   });
+
+  it("falls back to / for a target named twice (?callbackUrl=/a&callbackUrl=/b), which the page reads as a list: it failed the sign-in page", () => {
+    expect(safeCallbackPath(["/sandboxes", "/orders"], ORIGINS)).toBe("/");
+    expect(safeCallbackPath(["//evil.example"], ORIGINS)).toBe("/");
+  });
 });

@@ -9,11 +9,12 @@ const HOME_PATH = "/";
 /**
  * The safe, same-origin path of `raw`, or "/". `origins` are the origins an
  * absolute target may name (the request's own and NEXTAUTH_URL's); a relative
- * target is resolved against the first.
+ * target is resolved against the first. `raw` is whatever the address held: a
+ * query naming it twice gives the page a list, which is no one target.
  */
-export function safeCallbackPath(raw: string | null | undefined, origins: readonly string[]): string {
+export function safeCallbackPath(raw: unknown, origins: readonly string[]): string {
   const base = origins[0];
-  if (!raw || !base) return HOME_PATH;
+  if (typeof raw !== "string" || !raw || !base) return HOME_PATH;
   // Browsers drop tabs and newlines and read "\" as "/" when they resolve a
   // URL: "/\evil.example" and "/\t/evil.example" both mean "//evil.example".
   // Such spellings are refused rather than repaired.

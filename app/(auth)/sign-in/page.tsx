@@ -19,10 +19,12 @@ const NOTICES: Record<string, string> = {
   joined: "Your password is set. Sign in with it to start.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string; changed?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string | string[]; callbackUrl?: string | string[]; changed?: string | string[] }> }) {
   await connection(); // depends on the request's session: never prerendered
-  const { error, callbackUrl, changed } = await searchParams;
-  const notice = changed !== undefined && Object.hasOwn(NOTICES, changed) ? NOTICES[changed] : undefined;
+  // A parameter named twice in the address comes as a list: none of them is then taken.
+  const { error: errorParam, callbackUrl, changed } = await searchParams;
+  const error = typeof errorParam === "string" ? errorParam : undefined;
+  const notice = typeof changed === "string" && Object.hasOwn(NOTICES, changed) ? NOTICES[changed] : undefined;
   // Only a path on this portal: an open redirect would hand the signed-in visitor to another site.
   const origin = requestOrigin(await headers()) ?? publicOrigin();
   const safeCallback = safeCallbackPath(callbackUrl, [origin, publicOrigin()]);
