@@ -13,9 +13,13 @@ import { joinWebApp, startedByWebApp } from "../lib/worker/app-worker";
 import { log as logger } from "../lib/observability/log";
 import { env } from "../lib/config/env";
 import { serveWorkerMetrics } from "../lib/observability/worker-metrics-server";
+import { unsetPortalUrlWarning } from "../lib/emails/render";
 
 const log = (line: string) => logger.info(line);
 const { localServer } = await bootstrapOrExit({ log });
+// Its jobs mail links to the portal (a forgotten password's, a finished run's): said once, at the start.
+const portalUrlWarning = unsetPortalUrlWarning();
+if (portalUrlWarning) logger.warn(portalUrlWarning);
 // The web app's own worker passes its counts to the web app, which serves them; a separate one serves its own.
 const metricsServer = startedByWebApp() ? undefined : await serveMetricsIfAsked();
 // A newer version migrated the database under this one: it hands its copies back and ends (its

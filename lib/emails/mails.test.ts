@@ -251,3 +251,12 @@ describe("where notices can be stopped", () => {
     }
   });
 });
+
+describe("the portal's address in mails", () => {
+  it("is said at a worker's start when NEXTAUTH_URL is not set: a worker started on its own (npm run worker) mailed every reset link to localhost", async () => {
+    const { unsetPortalUrlWarning } = await import("./render");
+    expect(unsetPortalUrlWarning({})).toContain("http://localhost:3000");
+    expect(unsetPortalUrlWarning({ NEXTAUTH_URL: "" })).toContain("NEXTAUTH_URL");
+    expect(unsetPortalUrlWarning({ NEXTAUTH_URL: "https://portal.example.com" })).toBeNull();
+  });
+});
