@@ -86,6 +86,21 @@ describe("the run-finished mail", () => {
     await expectInBoth(createElement(RunFinishedMail, nobody), ["Ingrid Nordlys and Bo Berg have no e-mail address in production, so were not told: tell them yourself."]);
   });
 
+  it("mails production's names only where they read as a name: a CRM user's own name is text production lets them write, sent under the portal's sender", async () => {
+    const lure = "URGENT from Sandbox Portal: your session ended, sign in again at https://sandbox-portal-login.example";
+    const backwards = "Bo \u202eexe.lanruoj\u202c Berg";
+    const access = [run.access[0]!, { fullName: lure, plan: "Complete", mailed: false }, { fullName: backwards, plan: "Complete" }];
+    const mail = await expectInBoth(createElement(RunFinishedMail, { ...run, access }), [
+      "Ingrid Nordlys (Sales Premium), someone named on the sandbox page (Complete), someone named on the sandbox page (Complete)",
+      "Someone named on the sandbox page has no e-mail address in production, so was not told: tell them yourself.",
+    ]);
+    for (const body of [mail.text, mail.html]) {
+      expect(body).not.toContain("sandbox-portal-login");
+      expect(body).not.toContain("URGENT");
+      expect(body).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    }
+  });
+
   it("says a failure in words, and what happens next for each kind of run", async () => {
     const failure = "Production has tables or columns that the portal does not know, so nothing was copied (fail closed).";
     const next = { PROVISION: "Nothing was released", REFRESH: "keeps its previous copy", DELETE: "still there as it was" } as const;

@@ -8,6 +8,7 @@ import { formatDuration, formatWhen } from "../format";
 import { Address, Facts, MailLayout, Paragraph } from "./parts";
 import { portalLink } from "./render";
 import { writtenOffWords, type WrittenOff } from "../sandboxes/written-off";
+import { personNameSchema } from "../people/schema";
 
 export type RunKindName = "PROVISION" | "REFRESH" | "DELETE";
 
@@ -114,7 +115,7 @@ export function RunFinishedMail(f: RunFinishedFacts) {
       />
       <Paragraph>
         <strong>Who has access:</strong>{" "}
-        {f.access.length === 0 ? "nobody was given access in the setup." : f.access.map((a) => `${a.fullName} (${a.plan})`).join(", ")}
+        {f.access.length === 0 ? "nobody was given access in the setup." : f.access.map((a) => `${mailedName(a.fullName)} (${a.plan})`).join(", ")}
       </Paragraph>
       {f.access.length > 0 && <Paragraph>{whoWasTold(f.access)}</Paragraph>}
     </MailLayout>
@@ -122,13 +123,24 @@ export function RunFinishedMail(f: RunFinishedFacts) {
 }
 
 /**
+ * A person given access as this mail names them. Production writes their names (a CRM user
+ * sets their own), and this mail goes out under the portal's sender: only a name as the portal
+ * takes one (letters, spaces, hyphens, apostrophes; no links, digits or direction marks) is
+ * written; any other is left to the sandbox page, as the access mail leaves production's text
+ * (access-mail.tsx). "URGENT: sign in again at …" read as the portal's own words.
+ */
+const NAMED_ON_THE_PAGE = "someone named on the sandbox page";
+const mailedName = (fullName: string) => (personNameSchema.safeParse(fullName).success ? fullName.trim() : NAMED_ON_THE_PAGE);
+
+/**
  * Whether the people given access heard of it: a person production holds no address for gets no
  * mail, and the admin read "each of them has been told" and told nobody.
  */
 function whoWasTold(access: RunFinishedFacts["access"]): string {
-  const untold = access.filter((a) => a.mailed === false).map((a) => a.fullName);
+  const untold = access.filter((a) => a.mailed === false).map((a) => mailedName(a.fullName));
   if (untold.length === 0) return "Each of them has been told by e-mail where to sign in and with which username.";
   const names = untold.length === 1 ? untold[0]! : `${untold.slice(0, -1).join(", ")} and ${untold.at(-1)!}`;
-  const notTold = `${names} ${untold.length === 1 ? "has" : "have"} no e-mail address in production, so ${untold.length === 1 ? "was" : "were"} not told: tell them yourself.`;
+  // Names as production writes them; the words standing in for one begin the sentence as words do.
+  const notTold = `${names.startsWith(NAMED_ON_THE_PAGE) ? `S${names.slice(1)}` : names} ${untold.length === 1 ? "has" : "have"} no e-mail address in production, so ${untold.length === 1 ? "was" : "were"} not told: tell them yourself.`;
   return untold.length === access.length ? notTold : `${notTold} The others have been told by e-mail where to sign in and with which username.`;
 }
