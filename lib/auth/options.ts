@@ -81,11 +81,25 @@ function providers(onKnownDevice?: (value: string) => void): Provider[] {
 const oidcIssuer = () => env().OIDC_ISSUER!.replace(/\/$/, "");
 
 /**
+ * Where redirects send a browser that came in on `requestOrigin`: that origin, so a portal opened
+ * on another host name keeps its cookie; but on the public URL's host name, the public URL's own
+ * scheme and port. The request's scheme is only the socket's unless a trusted proxy said
+ * otherwise (client-address.ts): behind a TLS proxy nobody named in TRUSTED_PROXIES, every
+ * request read as http, and signing out sent the browser to http://, where the next sign-in
+ * would carry the password in clear text.
+ */
+function returnOrigin(requestOrigin: string): string {
+  const publicUrl = publicOrigin();
+  return URL.parse(requestOrigin)?.hostname === new URL(publicUrl).hostname ? publicUrl : requestOrigin;
+}
+
+/**
  * `requestOrigin`: the origin the request came in on (the auth route passes it), so redirects
- * keep the browser there. `onKnownDevice`: where the route takes a sign-in's known-device cookie.
+ * keep the browser there (returnOrigin). `onKnownDevice`: where the route takes a sign-in's known-device cookie.
  */
 export function authOptions(requestOrigin = publicOrigin(), onKnownDevice?: (value: string) => void): NextAuthOptions {
   const maxAge = env().SESSION_MAX_AGE_HOURS * 3600;
+  const backTo = returnOrigin(requestOrigin);
   return {
     secret: env().NEXTAUTH_SECRET,
     // Secure cookies (and their __Secure- prefix) whenever the portal's public URL is https.
@@ -125,7 +139,7 @@ export function authOptions(requestOrigin = publicOrigin(), onKnownDevice?: (val
       },
       // Only a path on this portal, on the origin the browser is already on (see callback-url.ts).
       redirect({ url, baseUrl }) {
-        return `${requestOrigin}${safeCallbackPath(url, [requestOrigin, baseUrl])}`;
+        return `${backTo}${safeCallbackPath(url, [requestOrigin, baseUrl])}`;
       },
     },
     events: {
