@@ -17,12 +17,17 @@ import { newNonce, securityHeaders } from "@/lib/http/security-headers";
  */
 const HOLDS_NUL = /%00/i;
 
+/** NEXTAUTH_URL, the address people reach the portal by, is https (set to nothing, it is unset). */
+const servedOverHttps = () => /^https:\/\//i.test(process.env.NEXTAUTH_URL?.trim() ?? "");
+
 export function proxy(request: NextRequest): NextResponse {
   const nonce = newNonce();
   const headers = securityHeaders({
     nonce,
     // x-forwarded-proto is Next's own (from the socket) unless a trusted proxy set it (scripts/portal-server.ts).
-    https: request.headers.get("x-forwarded-proto") === "https" || request.nextUrl.protocol === "https:",
+    // An https NEXTAUTH_URL is the operator's word that browsers reach the portal over HTTPS, trusted
+    // proxy or not (a browser ignores the header on a plain-HTTP answer).
+    https: request.headers.get("x-forwarded-proto") === "https" || request.nextUrl.protocol === "https:" || servedOverHttps(),
     development: process.env.NODE_ENV === "development",
   });
   if (HOLDS_NUL.test(request.nextUrl.pathname)) {

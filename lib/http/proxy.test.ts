@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { proxy } from "@/proxy";
 
@@ -25,5 +25,22 @@ describe("the proxy, for a path holding a NUL", () => {
 
   it("passes every other path on, a literal %00 in an id included (%2500)", () => {
     for (const path of ["/orders/abc%2500", "/sandboxes/cmxczkmfg000bvv7d9bjur9st", "/audit?who=%00"]) expect(ask(path).status, path).toBe(200);
+  });
+});
+
+describe("the proxy's HSTS", () => {
+  afterEach(() => vi.unstubAllEnvs());
+  const hsts = (url: string, headers: Record<string, string> = {}) => proxy(new NextRequest(url, { headers })).headers.get("Strict-Transport-Security");
+
+  it("is sent where NEXTAUTH_URL says the portal is served over HTTPS: behind a TLS proxy not named in TRUSTED_PROXIES every request reads as http, and no response carried it", () => {
+    vi.stubEnv("NEXTAUTH_URL", "https://sandboxes.example.com");
+    expect(hsts("http://sandboxes.example.com/sign-in")).toMatch(/max-age=\d+/);
+  });
+
+  it("is not sent over plain HTTP to a portal NEXTAUTH_URL does not serve over HTTPS (a local setup)", () => {
+    vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000");
+    expect(hsts("http://localhost:3000/sign-in")).toBeNull();
+    vi.stubEnv("NEXTAUTH_URL", "");
+    expect(hsts("http://localhost:3000/sign-in")).toBeNull();
   });
 });
