@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
+import { addCrowd, removeCrowd } from "../testing/crowd";
 import type { Actor } from "../auth/policy";
 import { parseAuditQuery } from "./schema";
 
@@ -158,11 +159,7 @@ describe("the audit log's filters and pages", () => {
 
   it("filters by words that match more people or customers than one query can name (a large portal), as by a few", async () => {
     // More than PostgreSQL takes as a statement's parameters: each was one, and the page failed (a 500).
-    const many = 40_000;
-    await db.$executeRaw`INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted")
-      SELECT 'crowd-t-' || n, 'Cust9' || n, 'Crowd Holding ' || n, 'x' FROM generate_series(1, ${many}) n`;
-    await db.$executeRaw`INSERT INTO "User" (id, email, name, role, "passwordHash")
-      SELECT 'crowd-u-' || n, 'crowd' || n || '@crowd.example', 'Crowd Person ' || n, 'SALES_REP', '-' FROM generate_series(1, ${many}) n`;
+    await addCrowd(db);
     try {
       await db.auditEvent.createMany({
         data: [
@@ -179,8 +176,7 @@ describe("the audit log's filters and pages", () => {
       expect(exported).toEqual(["Crowd Person 7"]);
     } finally {
       await db.auditEvent.deleteMany({ where: { actorId: { startsWith: "crowd-u-" } } });
-      await db.$executeRaw`DELETE FROM "User" WHERE id LIKE 'crowd-u-%'`;
-      await db.$executeRaw`DELETE FROM "Tenant" WHERE id LIKE 'crowd-t-%'`;
+      await removeCrowd(db);
     }
   });
 

@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
+import { addCrowd, removeCrowd } from "../testing/crowd";
 import type { Actor } from "../auth/policy";
 import type { KeysetPage } from "./keyset";
 import { ORDER_SORTS, SANDBOX_SORTS, orderListSchema, sandboxListSchema } from "../sandboxes/list-schema";
@@ -145,11 +146,7 @@ describe("the Sandboxes list", () => {
 
   it("filters by words that match more people or customers than one query can name (a large portal), as by a few", async () => {
     // More than PostgreSQL takes as a statement's parameters: each was one, and the list failed (a 500).
-    const many = 40_000;
-    await db.$executeRaw`INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted")
-      SELECT 'crowd-t-' || n, 'Cust9' || n, 'Crowd Holding ' || n, 'x' FROM generate_series(1, ${many}) n`;
-    await db.$executeRaw`INSERT INTO "User" (id, email, name, role, "passwordHash")
-      SELECT 'crowd-u-' || n, 'crowd' || n || '@crowd.example', 'Crowd Person ' || n, 'SALES_REP', '-' FROM generate_series(1, ${many}) n`;
+    await addCrowd(db);
     try {
       await db.sandbox.create({ data: { tenantId: "crowd-t-7", orderedById: "crowd-u-7", name: "Crowded", status: "READY", planCounts: {} } });
       const names = async (raw: Raw) => (await sandboxes(operator, raw)).rows.map((r) => r.name);
@@ -160,8 +157,7 @@ describe("the Sandboxes list", () => {
       expect((await orders(operator, { orderer: "crowd" })).rows.map((r) => r.name)).toEqual(["Crowded"]);
     } finally {
       await db.sandbox.deleteMany({ where: { tenantId: "crowd-t-7" } });
-      await db.$executeRaw`DELETE FROM "User" WHERE id LIKE 'crowd-u-%'`;
-      await db.$executeRaw`DELETE FROM "Tenant" WHERE id LIKE 'crowd-t-%'`;
+      await removeCrowd(db);
     }
   });
 
