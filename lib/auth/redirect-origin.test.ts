@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { loadAuthOptions } from "../testing/auth-options";
 
 /** next-auth's options as the auth route builds them for a request that came in on `requestOrigin`. */
 async function redirectFor(nextauthUrl: string, requestOrigin: string, url: string) {
-  vi.resetModules();
-  vi.stubEnv("NEXTAUTH_URL", nextauthUrl);
-  vi.stubEnv("DATABASE_URL", "postgres://unused@localhost/unused");
-  vi.stubEnv("SANDBOX_SERVER_URL", "postgres://maker@localhost/postgres");
-  vi.stubEnv("NEXTAUTH_SECRET", "x".repeat(32));
-  vi.stubEnv("DATABASE_SECRETS_KEY", Buffer.alloc(32).toString("base64"));
-  const { authOptions } = await import("./options");
+  const { authOptions } = await loadAuthOptions(nextauthUrl);
   return authOptions(requestOrigin).callbacks!.redirect!({ url, baseUrl: nextauthUrl });
 }
 

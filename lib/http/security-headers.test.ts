@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { newNonce, securityHeaders } from "./security-headers";
+import { loadAuthOptions } from "../testing/auth-options";
 
 describe("security headers", () => {
   it("allow only this request's nonce for scripts, never inline ones", () => {
@@ -35,13 +36,7 @@ describe("development server", () => {
 
 describe("session cookies", () => {
   async function optionsWith(nextauthUrl: string) {
-    vi.resetModules();
-    vi.stubEnv("NEXTAUTH_URL", nextauthUrl);
-    vi.stubEnv("DATABASE_URL", "postgres://unused@localhost/unused");
-    vi.stubEnv("SANDBOX_SERVER_URL", "postgres://maker@localhost/postgres");
-    vi.stubEnv("NEXTAUTH_SECRET", "x".repeat(32));
-    vi.stubEnv("DATABASE_SECRETS_KEY", Buffer.alloc(32).toString("base64"));
-    const { authOptions } = await import("../auth/options");
+    const { authOptions } = await loadAuthOptions(nextauthUrl);
     return authOptions();
   }
 
