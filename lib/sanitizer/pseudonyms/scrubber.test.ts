@@ -180,6 +180,22 @@ describe("Scrubber", () => {
     }
   });
 
+  it("replaces a production phone or org number written against letters, as the check finds it (\"NO912345678MVA\", \"tlf22334455\")", () => {
+    const raw = { ...RAW, orgNumbers: ["912 345 678"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw);
+    const finder = new ProductionValueFinder(values);
+    for (const text of ["Org.nr NO912345678MVA", "tlf22334455", "Ring mob22 33 44 55x", "Ref 912345678A"]) {
+      expect(finder.find(text, "free-text"), text).not.toBeNull();
+      const scrubbed = scrubber.scrub(text);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrubber.scrub("Org.nr NO912345678MVA")).toBe(`Org.nr NO${p.orgNumber("912345678")}MVA`);
+    // Other numbers against letters stay as they are.
+    expect(scrubber.scrub("Ordre A123456789B, rom 12B")).toBe("Ordre A123456789B, rom 12B");
+  });
+
   it("spells in ASCII the letters that no mark-dropping makes ASCII (ł, ı, ð, þ, œ): addresses and text hold none of those names", () => {
     const raw = {
       ...RAW,

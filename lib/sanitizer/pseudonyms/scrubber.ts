@@ -31,9 +31,12 @@ export { MAX_PHRASE_WORDS };
 /**
  * A run of digits with the usual phone separators, optionally `+` or `00` first: spaces
  * as signatures write them too (no-break and narrow no-break). Not slashes: "22 33 44 55 /
- * 99 88 77 66" is two numbers, and read as one it was neither.
+ * 99 88 77 66" is two numbers, and read as one it was neither. Letters around it do not
+ * matter, as they do not to the check: "NO912345678MVA" (a Norwegian VAT number) and
+ * "tlf22334455" hold a production number, which the check found and the scrubber, reading
+ * only numbers that stood apart, left, so such a production failed every copy.
  */
-const PHONE = /(?<![\p{L}\p{N}+])\+?\d[\d ().\u00a0\u202f-]{4,}\d(?![\p{L}\p{N}])/gu;
+const PHONE = /(?<![\p{N}+])\+?\d[\d ().\u00a0\u202f-]{4,}\d(?!\p{N})/gu;
 
 /**
  * Phrases (full names, company names) as a tree of their words: from a phrase's first
