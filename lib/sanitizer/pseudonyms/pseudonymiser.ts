@@ -274,9 +274,10 @@ export class Pseudonymiser {
 
   /** Same format, other digits; a phone's `+<country>` (or `00<country>`) prefix is kept. */
   phone(value: string): string {
-    const prefix = PHONE_PREFIX.exec(value)?.[0] ?? "";
+    const found = PHONE_PREFIX.exec(value);
+    const prefix = found?.[0] ?? "";
     // The pseudonym's digits as holdsPhoneDigits reads them: the national ones, and with the country's before them.
-    const country = digitsOf(prefix);
+    const country = found?.[1] ?? "";
     const phones = this.production.phones;
     // Nor a production org number: text carries both, and the check reads every number in it as either.
     const { orgNumbers } = this.production;

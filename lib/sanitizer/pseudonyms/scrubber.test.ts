@@ -196,6 +196,25 @@ describe("Scrubber", () => {
     expect(scrubber.scrub("Ordre A123456789B, rom 12B")).toBe("Ordre A123456789B, rom 12B");
   });
 
+  it("replaces a production phone number written with its trunk zero in brackets after the country prefix (\"+47 (0)22 33 44 55\"), and keeps that form", () => {
+    const { p, scrub } = setUp();
+    const finder = new ProductionValueFinder(productionValues(RAW));
+    for (const text of ["Tlf +47 (0)22 33 44 55", "Tlf +47(0)22334455", "Tlf 0047 (0) 22 33 44 55"]) {
+      expect(finder.find(text, "free-text"), text).toBe("a phone number");
+      const scrubbed = scrub(text);
+      expect(scrubbed, text).not.toContain("22 33 44 55");
+      expect(scrubbed, text).not.toContain("22334455");
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrub("Tlf +47 (0)22 33 44 55")).toBe(`Tlf +47 (0)${p.phone("+47 22 33 44 55").slice(4)}`);
+    // A production number stored so is the same number written without the zero.
+    const raw = { ...RAW, phones: ["+49 (0)30 1234567"] };
+    const values = productionValues(raw);
+    const q = new Pseudonymiser("secret", values, "mailinator.com");
+    expect(new ProductionValueFinder(values).find("Ruf +49 30 1234567 an", "free-text")).toBe("a phone number");
+    expect(new Scrubber(q, values, raw).scrub("Ruf +49 30 1234567 an")).toBe(`Ruf ${q.phone("+49 30 1234567")} an`);
+  });
+
   it("spells in ASCII the letters that no mark-dropping makes ASCII (ł, ı, ð, þ, œ): addresses and text hold none of those names", () => {
     const raw = {
       ...RAW,

@@ -58,8 +58,13 @@ export const normaliseName = (value: string) => value.trim().replace(/\s{2,}|[^\
 export const normaliseAddress = normaliseName;
 export const digitsOf = (value: string) => value.replace(/\D/g, "");
 
-/** A phone number's `+<country>` or `00<country>` prefix: pseudonyms keep it; text may leave it out. */
-export const PHONE_PREFIX = /^\s*(?:\+|00)\d{1,3}(?=\D)/;
+/**
+ * A phone number's `+<country>` or `00<country>` prefix (the country's digits its group 1):
+ * pseudonyms keep it; text may leave it out. With the trunk zero that signatures put in
+ * brackets after it ("+47 (0)22 33 44 55", "+49 (0)30 1234567"): read as part of the
+ * national number, that zero made the number none of production's, and it was kept.
+ */
+export const PHONE_PREFIX = /^\s*(?:\+|00)(\d{1,3})(?:\s*\(0\)|(?=\D))/;
 
 /**
  * A phone number is known by its digits, and by its national part's when it has a
