@@ -17,7 +17,7 @@
  */
 
 /** Any character that plainText may change: one test spares the rest of the text. */
-const DISGUISED = /[\u0300-\u036f\u00ad\u1100-\u11ff\u200b-\u200d\u2060\u3099\u309a\ua960-\ua97f\ud7b0-\ud7ff\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a\uff66-\uff9f]/;
+const DISGUISED = /[&\u0300-\u036f\u00ad\u1100-\u11ff\u200b-\u200d\u2060\u3099\u309a\ua960-\ua97f\ud7b0-\ud7ff\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a\uff66-\uff9f]/;
 /**
  * Invisible characters, each run of them read out only between two letters (marks after the
  * first): a word the eye reads whole. Not one pattern with `(?<=\p{L}\p{M}*)` before the run:
@@ -45,9 +45,65 @@ const HALF_WIDTH_KANA = /[\uff66-\uff9f]+/g;
 export function plainText(text: string): string {
   if (!DISGUISED.test(text)) return text;
   // NFC composes the letters; NFKC would as well, but would also turn every no-break space into a space.
-  return composed(withoutInvisibleInWords(text))
+  return composed(withoutInvisibleInWords(text.includes("&") ? withLettersReferenced(text) : text))
     .replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - FULL_WIDTH_OFFSET))
     .replace(HALF_WIDTH_KANA, (kana) => kana.normalize("NFKC"));
+}
+
+/**
+ * HTML character references, as SuperOffice's message bodies (HTML) and what its editors
+ * wrote hold them: "K&aring;re", "Bj&oslash;rnstad", "&#75;ari", "Grace&nbsp;Price". Read
+ * as the names they show only once the references are read: each hid the name from the
+ * scrubber and the check alike ("K", "aring", "re" are three words), and "Grace&nbsp;Price"
+ * was no phrase. Only references to what words and the spaces between them are made of
+ * (letters, marks, digits, no-break and other spaces, invisible characters) are read: a
+ * reference to what markup is made of ("&lt;", "&amp;", "&#39;" inside an attribute)
+ * stays as written, so rewritten HTML is the same HTML. Named references are those of
+ * letters with marks ("&aring;", "&Scaron;"), the other letters HTML names
+ * (NAMED_LETTERS) and its spaces.
+ */
+const REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g;
+/** The mark each named letter reference's ending stands for ("aring": a + ring above). */
+const NAMED_MARKS: Readonly<Record<string, string>> = {
+  grave: "\u0300",
+  acute: "\u0301",
+  circ: "\u0302",
+  tilde: "\u0303",
+  macr: "\u0304",
+  breve: "\u0306",
+  dot: "\u0307",
+  uml: "\u0308",
+  ring: "\u030a",
+  dblac: "\u030b",
+  caron: "\u030c",
+  cedil: "\u0327",
+  ogon: "\u0328",
+};
+const NAMED_LETTER_WITH_MARK = /^([A-Za-z])(grave|acute|circ|tilde|macr|breve|dot|uml|ring|dblac|caron|cedil|ogon)$/;
+const NAMED_LETTERS: Readonly<Record<string, string>> = {
+  AElig: "Æ", aelig: "æ", Oslash: "Ø", oslash: "ø", szlig: "ß", ETH: "Ð", eth: "ð", THORN: "Þ", thorn: "þ", OElig: "Œ", oelig: "œ",
+  Lstrok: "Ł", lstrok: "ł", Dstrok: "Đ", dstrok: "đ", Hstrok: "Ħ", hstrok: "ħ", Tstrok: "Ŧ", tstrok: "ŧ", imath: "ı", inodot: "ı", ENG: "Ŋ", eng: "ŋ",
+  nbsp: "\u00a0", NonBreakingSpace: "\u00a0", ensp: "\u2002", emsp: "\u2003", emsp13: "\u2004", emsp14: "\u2005", numsp: "\u2007", puncsp: "\u2008",
+  thinsp: "\u2009", ThinSpace: "\u2009", hairsp: "\u200a", VeryThinSpace: "\u200a", shy: "\u00ad", ZeroWidthSpace: "\u200b", zwnj: "\u200c", zwj: "\u200d",
+  NoBreak: "\u2060", lrm: "\u200e", rlm: "\u200f",
+};
+/** What a reference may be read as: a word's characters, spaces other than ASCII's, and the invisible ones. */
+const READ_REFERENCE = /^[\p{L}\p{M}\p{N}\u00a0\u00ad\u2000-\u200f\u202f\u205f\u2060\u3000\ufeff]$/u;
+
+function withLettersReferenced(text: string): string {
+  return text.replace(REFERENCE, (reference: string, decimal?: string, hex?: string, name?: string) => {
+    let shown: string | undefined;
+    if (name !== undefined) {
+      const marked = NAMED_LETTER_WITH_MARK.exec(name);
+      // Only a letter HTML could name so: one that composes with its mark.
+      const withMark = marked ? (marked[1]! + NAMED_MARKS[marked[2]!]!).normalize("NFC") : undefined;
+      shown = marked ? (withMark!.length === 1 ? withMark : undefined) : NAMED_LETTERS[name];
+    } else {
+      const codePoint = decimal !== undefined ? Number(decimal) : parseInt(hex!, 16);
+      if (codePoint <= 0x10ffff && (codePoint < 0xd800 || codePoint > 0xdfff)) shown = String.fromCodePoint(codePoint);
+    }
+    return shown !== undefined && READ_REFERENCE.test(shown) ? shown : reference;
+  });
 }
 
 /** The code point that ends at `end` in `text`, or undefined at its start. */

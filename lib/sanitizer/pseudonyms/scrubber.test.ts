@@ -257,6 +257,45 @@ describe("Scrubber", () => {
     expect(scrubber.scrub("Møte\u00a0i\u00a0morgen \u200b ok")).toBe("Møte\u00a0i\u00a0morgen \u200b ok");
   });
 
+  it("reads HTML character references as the letters they show (\"K&aring;re\", \"&#75;ari\", \"Grace&nbsp;Price\"), as SuperOffice's message bodies hold them, and leaves markup's own alone", () => {
+    const raw = {
+      ...RAW,
+      firstNames: [...RAW.firstNames, "Kåre", "Bo"],
+      lastNames: [...RAW.lastNames, "Bjørnstad", "Ek"],
+      fullNames: [...RAW.fullNames, "Kåre Bjørnstad", "Bo Ek"],
+    };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw);
+    const finder = new ProductionValueFinder(values);
+    const encoded = [
+      "<p>Hei K&aring;re!</p>",
+      "<p>Ring Bj&oslash;rnstad</p>",
+      "&#75;&#97;&#114;&#105; &#x48;&#x61;nsen",
+      "<td>Storgata&nbsp;1</td>",
+      "Nordvik&nbsp;Bygg&nbsp;AS",
+      "Han&shy;sen",
+      "&#x6b;ari.hansen@firma.no",
+      "Tlf&nbsp;&#50;2&nbsp;33&nbsp;44&nbsp;55",
+    ];
+    for (const text of encoded) {
+      expect(finder.find(text, "free-text"), text).not.toBeNull();
+      const scrubbed = scrubber.scrub(text);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrubber.scrub(encoded[0]!)).toBe(`<p>Hei ${p.nameWord("kåre")}!</p>`);
+    // A full name of common or short words is a phrase, its words parted by a no-break space as by a space.
+    expect(scrubber.scrub("<p>Grace&nbsp;Price ringte</p>")).toBe(`<p>${p.personName("Grace\u00a0Price")} ringte</p>`);
+    expect(scrubber.scrub("Bo&nbsp;Ek")).toBe(p.personName("Bo\u00a0Ek"));
+    expect(p.personName("Bo\u00a0Ek")).toBe(p.personName("Bo Ek").replace(" ", "\u00a0"));
+    // What markup is made of stays a reference, and text without a name keeps every reference as written.
+    expect(scrubber.scrub("<p title='Hansen&#39;s'>&lt;Hansen&gt; &amp; Ola&#39;s</p>")).toBe(
+      `<p title='${p.nameWord("hansen")}&#39;s'>&lt;${p.nameWord("hansen")}&gt; &amp; ${p.nameWord("ola")}&#39;s</p>`,
+    );
+    expect(scrubber.scrub("<p>P&aring; m&oslash;tet&nbsp;&amp;&#160;i dag</p>")).toBe("<p>P&aring; m&oslash;tet&nbsp;&amp;&#160;i dag</p>");
+    expect(finder.find("&amp;aring; &lt;b&gt; &#0; &#x110000; &bogus;", "free-text")).toBeNull();
+  });
+
   it("reads a production text of combining marks and invisible characters in time that grows with its length, and still finds the names around them", () => {
     const values = productionValues(RAW);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
@@ -270,6 +309,9 @@ describe("Scrubber", () => {
       `a${"\u0301".repeat(200_000)}${"\u0316".repeat(200_000)}`,
       `${"a\u0301\u00ad".repeat(200_000)}`,
       `a${"\u0301".repeat(200_000)}${"\u00ad".repeat(200_000)}1`,
+      // HTML character references, read or not: each is looked at once.
+      "&aring;&#768;&shy;".repeat(100_000),
+      `${"&aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".repeat(20_000)}&#12345678&#x1234567;`,
     ];
     for (const text of hostile) {
       const started = performance.now();
