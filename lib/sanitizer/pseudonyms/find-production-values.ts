@@ -26,7 +26,7 @@ import { BinaryFieldWalker, forEachBinaryRowChunk } from "./binary-rows";
 import { MAX_REWRITTEN_BYTES } from "./copy-rows";
 import { fieldResultsFor } from "./field-results";
 import { personalKind, type PersonalKind } from "./columns";
-import { textPhrasesOf, type PhraseFinder } from "./text-phrases";
+import { fullNameTextForms, PhraseFinder, textPhrasesOf } from "./text-phrases";
 import { plainText } from "./plain-text";
 import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, normaliseName, words, type ProductionValues } from "./values";
 import { UnspacedNames } from "./unspaced-names";
@@ -58,6 +58,11 @@ export class ProductionValueFinder {
   private readonly textPhrases: PhraseFinder;
   /** Names in scripts written without spaces, as the scrubber finds them inside words; undefined when production has none. */
   private readonly unspaced: UnspacedNames | undefined;
+  /**
+   * Full names as free text names them (text-phrases.ts) that a word alone does not give away:
+   * those with a word too short or too common to be looked for alone ("Grace Price", "Bo Ek").
+   */
+  private readonly namePhrases = new PhraseFinder();
 
   constructor(private readonly production: ProductionValues) {
     this.fullNames = new Set([...production.fullNames].map(normaliseName));
@@ -65,6 +70,9 @@ export class ProductionValueFinder {
     this.checkedNames = new Set([...production.nameWords].filter((w) => [...w].length >= MIN_CHECKED_WORD && !isCommonWord(w)));
     this.checkedFilter = new WordFilter(this.checkedNames);
     this.textPhrases = textPhrasesOf(production);
+    for (const name of production.fullNames) {
+      if (!words(name).every((w) => this.checkedNames.has(w.toLowerCase()))) for (const form of fullNameTextForms(name)) this.namePhrases.add(form);
+    }
     this.unspaced = UnspacedNames.of(production, production.companies);
     let longest = 0;
     for (const set of [this.fullNames, production.companies, production.addresses]) for (const v of set) longest = Math.max(longest, v.length);
@@ -159,6 +167,7 @@ export class ProductionValueFinder {
       }
       // In the same walk over the words: free text is most of what the check reads.
       if (phrases && this.textPhrases.mayStartWith(scan.hash) && this.textPhrases.startsAt(text, scan)) return "a company's name or an address";
+      if (phrases && this.namePhrases.mayStartWith(scan.hash) && this.namePhrases.startsAt(text, scan)) return "a person's name";
     }
     return null;
   }

@@ -101,6 +101,24 @@ describe("Scrubber", () => {
     expect(scrub("Don van den Berg called")).toBe(`${p.personName("Don van den Berg")} called`);
   });
 
+  it("replaces a full name of common or short words written last name first (\"Price, Grace\"), and the check finds such a name left in text either way round", () => {
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, "Bo", "Will"], lastNames: [...RAW.lastNames, "Ek", "Smith"], fullNames: [...RAW.fullNames, "Bo Ek", "Will Smith"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw);
+    const finder = new ProductionValueFinder(values);
+    for (const text of ["Fra: Price, Grace", "Møte med Grace Price", "Ek, Bo ringte", "Smith,Will", "Kopi: Bo Ek"]) {
+      expect(finder.find(text, "free-text"), text).toBe("a person's name");
+      const scrubbed = scrubber.scrub(text);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrubber.scrub("Fra: Price, Grace")).toBe(`Fra: ${p.personName("Price, Grace")}`);
+    expect(p.personName("Price, Grace")).toBe(p.personName("Grace Price").split(" ").reverse().join(", "));
+    // The words apart are common words, and stay: "the price, grace period".
+    expect(finder.find("the price list, grace period", "free-text")).toBeNull();
+    expect(scrubber.scrub("the price list, grace period")).toBe("the price list, grace period");
+  });
+
   it("replaces a production org number in text, as it replaces a phone number, and leaves other numbers", () => {
     const raw = { ...RAW, orgNumbers: ["912 345 678"] };
     const values = productionValues(raw);

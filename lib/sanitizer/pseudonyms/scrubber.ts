@@ -20,7 +20,7 @@ import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
 import { plainText } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
-import { addressNamesItself, companyTextForms, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm } from "./text-phrases";
+import { addressNamesItself, companyTextForms, fullNameTextForms, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm } from "./text-phrases";
 import { UnspacedNames, type UnspacedName } from "./unspaced-names";
 import { holdsPhoneDigits, words, type ProductionValues, type RawProductionValues } from "./values";
 import { WordFilter, WordKind, WordScanner } from "./word-scan";
@@ -105,11 +105,14 @@ export class Scrubber {
   ) {
     // Names as written and as ASCII spells them ("Bjornstad" in a message): nameWord gives both one pseudonym.
     this.singles = new Set([...production.nameWords].filter((w) => w.length >= MIN_SINGLE_WORD && !isCommonWord(w)));
-    // A full name whose every word is replaced alone reads the same word by word: only the others need a phrase.
+    // A full name whose every word is replaced alone reads the same word by word: only the others need a phrase,
+    // also last name first ("Price, Grace").
     for (const name of production.fullNames) {
       const nameWords = words(name);
       if (nameWords.length > MAX_PHRASE_WORDS) throw tooManyWords("people's names");
-      if (!nameWords.every((w) => this.singles.has(w.toLowerCase()))) this.addPhrase(name, (m) => pseudonyms.personName(m));
+      if (!nameWords.every((w) => this.singles.has(w.toLowerCase()))) {
+        for (const form of fullNameTextForms(name)) this.addPhrase(form, (m) => pseudonyms.personName(m));
+      }
     }
     for (const company of companies) {
       // Keyed as text is read (plain-text.ts); the pseudonym is the value's as written, as its column's is.

@@ -59,6 +59,21 @@ export function pseudonymWithoutLegalForm(pseudonym: string): string {
 }
 
 /**
+ * The forms free text names a person by, as the scrubber replaces them and the check
+ * looks for them: as written, and last name first with a comma ("Price, Grace",
+ * "Price,Grace"), as mail programs show a sender and inbox display names hold one. Read
+ * only the first way, a name of common or short words ("Grace Price", "Bo Ek"), which
+ * neither replaces word by word, stayed whole in text written the other way.
+ */
+export function fullNameTextForms(name: string): string[] {
+  const found = [...name.matchAll(WORD)];
+  const last = found.at(-1);
+  if (found.length < 2 || !last) return [name];
+  const rest = name.slice(found[0]!.index, last.index).trimEnd();
+  return [name, `${last[0]}, ${rest}`, `${last[0]},${rest}`];
+}
+
+/**
  * A street address that text names it by: of two words or more ("Storgata 12"); one alone
  * ("Storgata") is a street, not anyone's address. One of more than MAX_PHRASE_WORDS is no
  * address anyone writes: its column is still pseudonymised, and text is not read for it.
