@@ -17,14 +17,16 @@
  */
 
 /** Any character that plainText may change: one test spares the rest of the text. */
-const DISGUISED = /[&\u0300-\u036f\u00ad\u1100-\u11ff\u200b-\u200d\u2060\u3099\u309a\ua960-\ua97f\ud7b0-\ud7ff\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a\uff66-\uff9f]/;
+const DISGUISED = /[&\u0300-\u036f\u00ad\u061c\u1100-\u11ff\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3099\u309a\ua960-\ua97f\ud7b0-\ud7ff\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a\uff66-\uff9f]/;
 /**
- * Invisible characters, each run of them read out only between two letters (marks after the
- * first): a word the eye reads whole. Not one pattern with `(?<=\p{L}\p{M}*)` before the run:
+ * Invisible characters (soft hyphens, zero-width spaces and joiners, direction marks and
+ * isolates, the grapheme joiner), each run of them read out only between two letters (marks
+ * after the first): a word the eye reads whole. "Han\u200esen" (a left-to-right mark) hid the
+ * name from the scrubber and the check as "Han\u200bsen" had. Not one pattern with `(?<=\p{L}\p{M}*)` before the run:
  * it was tried at every position, each time back over every mark before it, and a production
  * ticket body of 40,000 combining accents held the worker's thread for a minute.
  */
-const INVISIBLE_RUN = /[\u00ad\u200b-\u200d\u2060\ufeff]+/g;
+const INVISIBLE_RUN = /[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+/g;
 const LETTER = /^\p{L}$/u;
 const MARK = /^\p{M}$/u;
 /**

@@ -263,7 +263,18 @@ describe("Scrubber", () => {
     const p = new Pseudonymiser("secret", values, "mailinator.com");
     const scrubber = new Scrubber(p, values, raw);
     const finder = new ProductionValueFinder(values);
-    const disguised = ["Ring Jose\u0301 Mu\u0308ller", "Han\u00adsen ringte", "Han\u200bsen ringte", "\uff28\uff41\uff4e\uff53\uff45\uff4e ringte"];
+    const disguised = [
+      "Ring Jose\u0301 Mu\u0308ller",
+      "Han\u00adsen ringte",
+      "Han\u200bsen ringte",
+      "\uff28\uff41\uff4e\uff53\uff45\uff4e ringte",
+      // Direction marks and isolates, a grapheme joiner: as invisible inside a word.
+      "Han\u200esen ringte",
+      "Ha\u2060n\u200fsen ringte",
+      "Han\u2066\u2069sen ringte",
+      "Han\u202a\u202csen ringte",
+      "Han\u034fsen ringte",
+    ];
     for (const text of disguised) {
       expect(finder.find(text, "free-text"), text).toBe("a person's name");
       const scrubbed = scrubber.scrub(text);
