@@ -325,6 +325,25 @@ describe("Scrubber", () => {
     expect(finder.find("&amp;aring; &lt;b&gt; &#0; &#x110000; &bogus;", "free-text")).toBeNull();
   });
 
+  it("reads a name in a link's percent-escaped text (\"?q=Kari%20Hansen\", \"Price%2C%20Grace\") as the name, its escapes kept", () => {
+    const { p, scrub } = setUp();
+    const finder = new ProductionValueFinder(productionValues(RAW));
+    for (const text of ['<a href="https://crm.example/find?q=Kari%20Hansen">søk</a>', "mailto:x@y.no?subject=Sak%20fra%20Hansen", "?to=Grace%20Price"]) {
+      const scrubbed = scrub(text);
+      expect(scrubbed, text).not.toMatch(/hansen|kari|grace%20price/i);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(finder.find("?q=Kari%20Hansen", "free-text")).toBe("a person's name");
+    expect(scrub("?q=Kari%20Hansen")).toBe(`?q=${p.nameWord("kari")}%20${p.nameWord("hansen")}`);
+    expect(scrub("?to=Grace%20Price")).toBe(`?to=${p.personName("Grace%20Price")}`);
+    // Text that is no escape keeps its words: "100%ab" is no name, and a long run of escapes is read once.
+    expect(scrub("100%ab, 20hansen")).toBe("100%ab, 20hansen");
+    const escapes = "%20".repeat(3_000_000);
+    const started = performance.now();
+    expect(scrub(`${escapes}Hansen`)).toBe(`${escapes}${p.nameWord("hansen")}`);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it("reads a production text of combining marks and invisible characters in time that grows with its length, and still finds the names around them", () => {
     const values = productionValues(RAW);
     const p = new Pseudonymiser("secret", values, "mailinator.com");

@@ -86,10 +86,11 @@ export function addressNamesItself(address: string): boolean {
 /**
  * What separates two words of a phrase, as the scrubber and the check both read it; most
  * often one space, which needs no work. Underscores and hyphens alone read as a space:
- * file names join a company's words so ("Fjordkraft_Solutions_AS_tilbud.pdf").
+ * file names join a company's words so ("Fjordkraft_Solutions_AS_tilbud.pdf"); so does a
+ * link's escaped space ("?q=Grace%20Price").
  */
 export const phraseGap = (text: string) => (text === " " ? text : SPACE_LIKE.test(text) ? " " : text.replace(/\s+/g, " ").toLowerCase());
-const SPACE_LIKE = /^[\s_-]+$/;
+const SPACE_LIKE = /^(?:[\s_-]|%20)+$/;
 
 /** A phrase's keys as the check compares them, word by word: its words lower-cased, joined by their gaps as phraseGap reads them; the last is the whole phrase's. */
 function phraseKeys(value: string): string[] {

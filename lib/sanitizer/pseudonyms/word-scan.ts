@@ -128,8 +128,17 @@ export class WordScanner {
     const text = this.text;
     let i = this.pos;
     let k = 0;
-    while (i < text.length && (k = this.wordKind(i)) === 0) i++;
-    if (i >= text.length) return false;
+    for (;;) {
+      while (i < text.length && (k = this.wordKind(i)) === 0) i++;
+      if (i >= text.length) return false;
+      // A percent-escape's two hex digits are no part of the word after them: "Hansen" in a link's
+      // "?q=Kari%20Hansen" was the word "20hansen", no name to the scrubber or the check.
+      if (i > 0 && text.charCodeAt(i - 1) === PERCENT && i + 1 < text.length && isHexDigit(text.charCodeAt(i)) && isHexDigit(text.charCodeAt(i + 1))) {
+        i += 2;
+        continue;
+      }
+      break;
+    }
     this.start = i;
     // The word goes on while its characters are of the kind of its first.
     const kind = k & KIND;
@@ -218,6 +227,13 @@ export class WordScanner {
     const codePoint = this.text.codePointAt(i)!;
     return codePoint > 0xffff ? astralKind(codePoint) : 0;
   }
+}
+
+const PERCENT = 0x25;
+
+/** 0-9, A-F, a-f. */
+function isHexDigit(unit: number): boolean {
+  return isAsciiDigit(unit) || (unit >= 0x41 && unit <= 0x46) || (unit >= 0x61 && unit <= 0x66);
 }
 
 /** "0" to "9": the digits user names end with. */
