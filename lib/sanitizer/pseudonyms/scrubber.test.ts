@@ -338,6 +338,9 @@ describe("Scrubber", () => {
     expect(scrub("?to=Grace%20Price")).toBe(`?to=${p.personName("Grace%20Price")}`);
     // Text that is no escape keeps its words: "100%ab" is no name, and a long run of escapes is read once.
     expect(scrub("100%ab, 20hansen")).toBe("100%ab, 20hansen");
+    // A name right after a percent sign is no escape, though its first two letters read as hex: "Be" of Berg.
+    expect(scrub("rabatt 20%Berg")).toBe(`rabatt 20%${p.nameWord("berg")}`);
+    expect(finder.find("rabatt 20%Berg", "free-text")).toBe("a person's name");
     const escapes = "%20".repeat(3_000_000);
     const started = performance.now();
     expect(scrub(`${escapes}Hansen`)).toBe(`${escapes}${p.nameWord("hansen")}`);

@@ -132,8 +132,10 @@ export class WordScanner {
       while (i < text.length && (k = this.wordKind(i)) === 0) i++;
       if (i >= text.length) return false;
       // A percent-escape's two hex digits are no part of the word after them: "Hansen" in a link's
-      // "?q=Kari%20Hansen" was the word "20hansen", no name to the scrubber or the check.
-      if (i > 0 && text.charCodeAt(i - 1) === PERCENT && i + 1 < text.length && isHexDigit(text.charCodeAt(i)) && isHexDigit(text.charCodeAt(i + 1))) {
+      // "?q=Kari%20Hansen" was the word "20hansen", no name to the scrubber or the check. An escape
+      // holds a digit (those of text's spaces, commas and UTF-8's bytes all do): "20%Berg" is a name
+      // after a percent sign, and its "Be" is no escape.
+      if (i > 0 && text.charCodeAt(i - 1) === PERCENT && i + 1 < text.length && isEscape(text.charCodeAt(i), text.charCodeAt(i + 1))) {
         i += 2;
         continue;
       }
@@ -230,6 +232,11 @@ export class WordScanner {
 }
 
 const PERCENT = 0x25;
+
+/** Two hex digits of a percent-escape that text would hold: at least one of them a decimal digit. */
+function isEscape(first: number, second: number): boolean {
+  return isHexDigit(first) && isHexDigit(second) && (isAsciiDigit(first) || isAsciiDigit(second));
+}
 
 /** 0-9, A-F, a-f. */
 function isHexDigit(unit: number): boolean {
