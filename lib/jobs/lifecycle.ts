@@ -28,7 +28,7 @@ import type { RunKind, SandboxStatus } from "../generated/portal/enums";
 import type { SanitizationReport } from "../sanitizer/report";
 import { CANCELLED, describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, getBoss, queueTablesExist, RUN_QUEUE, wakeLocalRunWorkers, type SqlRunner } from "./queue";
-import { findSlot } from "./slots";
+import { findSlot, leaveLinesOnceTenantIsFull } from "./slots";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
 import { databaseNow, databaseNowAsLastRead } from "../db/database-clock";
@@ -248,6 +248,7 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
       data: { status: "RUNNING", workerId, startedAt: now, heartbeatAt: now, lostAt: null, attempts: { increment: 1 }, error: null, progress: Prisma.DbNull, sandboxServer, serverWaitSince: null, reservedBytes: null },
     });
     if (claimed.count === 0) return null;
+    await leaveLinesOnceTenantIsFull(tx, queued.sandbox.tenantId);
     // A sandbox ordered before the pool existed lives, from its first copy on, where that copy is made.
     if (sandboxServer && !queued.sandbox.sandboxServerId) {
       await tx.sandbox.update({ where: { id: queued.sandboxId }, data: { sandboxServerId: sandboxServer } });

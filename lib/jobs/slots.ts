@@ -100,6 +100,21 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
 }
 
 /**
+ * A run of the tenant has just taken a slot (claimRun): once the tenant holds all its
+ * RUNS_PER_TENANT, its other waiting runs cannot go, and give up their places in their
+ * servers' lines now. Kept until each asked again (up to a minute later, slotWaitDelayMs),
+ * such a place was counted as ahead of every later run on that server: another tenant's
+ * run woken by a freed slot found it taken by a run that could not use it, and the slot
+ * stayed empty until its next ask; a tenant whose dozen regular refreshes all took places
+ * at the day's first pass held every other tenant's back that way, slot after slot.
+ */
+export async function leaveLinesOnceTenantIsFull(tx: Tx, tenantId: string): Promise<void> {
+  const running = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId } } });
+  if (running < copyLimits().runsPerTenant) return;
+  await tx.sandboxRun.updateMany({ where: { status: "QUEUED", serverWaitSince: { not: null }, sandbox: { tenantId } }, data: { serverWaitSince: null } });
+}
+
+/**
  * Whether another tenant has a run whose turn has come (its job is due, and no worker has
  * taken it) that was asked for before this tenant's latest run started: that run goes
  * first. The tenant limit alone defers a tenant's further runs only while one of its runs

@@ -1,0 +1,73 @@
+/**
+ * A sandbox server's line of waiting copies (slots.ts), with many runs and no real copies:
+ * runs are claimed (claimRun) and ended by hand, as a worker's would be.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usePortalDatabase } from "../testing/portal-db";
+
+usePortalDatabase();
+
+const { db } = await import("../db/portal");
+const { claimRun, requestRun } = await import("./lifecycle");
+const { stopBoss } = await import("./queue");
+const { sealSecret } = await import("../secrets/secret-box");
+
+let serverId = "";
+let tenants = 0;
+
+beforeAll(async () => {
+  process.env.SANDBOX_SERVER_MAX_RUNS = "2";
+  process.env.RUNS_PER_TENANT = "1";
+  serverId = (await db.sandboxServer.create({ data: { name: "line", urlEncrypted: sealSecret("postgres://maker:pw@line.invalid:5432/postgres") } })).id;
+});
+
+afterAll(async () => {
+  delete process.env.SANDBOX_SERVER_MAX_RUNS;
+  delete process.env.RUNS_PER_TENANT;
+  await stopBoss();
+});
+
+/** A tenant with `count` ready sandboxes on the line's server. */
+async function tenantWith(count: number): Promise<{ tenantId: string; sandboxIds: string[] }> {
+  const n = ++tenants;
+  const tenant = await db.tenant.create({ data: { customerId: `Cust88${String(n).padStart(3, "0")}`, companyName: `Line ${n} AS`, productionUrlEncrypted: sealSecret("postgres://nobody@127.0.0.1:1/none") } });
+  const user = await db.user.create({ data: { email: `line${n}@example.com`, name: "L", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
+  const sandboxIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const sandbox = await db.sandbox.create({
+      data: { tenantId: tenant.id, name: `s${i}`, planCounts: {}, orderedById: user.id, sandboxCustomerId: `Cust88${n}${i}`, status: "READY", databaseName: `sbx_line_${n}_${i}`, sandboxServerId: serverId },
+    });
+    sandboxIds.push(sandbox.id);
+  }
+  return { tenantId: tenant.id, sandboxIds };
+}
+
+const refresh = async (sandboxId: string) => (await requestRun({ sandboxId, kind: "REFRESH", requestedById: null, options: {} })).runId;
+const finish = (runId: string) => db.sandboxRun.update({ where: { id: runId }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+
+describe("a sandbox server's line", () => {
+  it("holds no place for a run its tenant's limit keeps back: another tenant's copy takes the free slot", async () => {
+    // The server's two slots are taken by two other tenants' copies.
+    const [c, d] = [await tenantWith(1), await tenantWith(1)];
+    const holders = [await refresh(c.sandboxIds[0]!), await refresh(d.sandboxIds[0]!)];
+    for (const runId of holders) expect(await claimRun(runId, "w")).not.toBeNull();
+
+    // A tenant with two sandboxes there asks for both, then another tenant for one: all three wait in line.
+    const a = await tenantWith(2);
+    const [a1, a2] = [await refresh(a.sandboxIds[0]!), await refresh(a.sandboxIds[1]!)];
+    const b = await tenantWith(1);
+    const b1 = await refresh(b.sandboxIds[0]!);
+    for (const runId of [a1, a2, b1]) expect(await claimRun(runId, "w")).toBeNull();
+
+    // A slot frees: the first in line takes it, and its tenant is now at its limit.
+    await finish(holders[0]!);
+    expect(await claimRun(a1, "w")).not.toBeNull();
+
+    // Another slot frees. The tenant's second run cannot have it (its tenant's one slot is taken):
+    // the slot is the next tenant's, not left empty until that run next asks.
+    await finish(holders[1]!);
+    expect(await claimRun(b1, "w"), "the other tenant's copy starts").not.toBeNull();
+    expect(await claimRun(a2, "w")).toBeNull();
+    expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: a2 } })).status).toBe("QUEUED");
+  });
+});
