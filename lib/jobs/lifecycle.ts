@@ -211,6 +211,7 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         serverWaitSince: true,
         roomRefusedBytes: true,
         createdAt: true,
+        startedAt: true,
         stopReason: true,
         sandbox: { select: { tenantId: true, sandboxServerId: true, databaseName: true, tenant: { select: { sandboxServerId: true } } } },
       },
@@ -229,7 +230,8 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         server: sandboxServer,
         serverWaitSince: queued.serverWaitSince,
         roomRefused: queued.roomRefusedBytes === null ? null : Number(queued.roomRefusedBytes),
-        requestedAt: queued.createdAt,
+        // Room is refused to an attempt, so the run has one (its start is kept while it waits).
+        roomRefusedSince: queued.startedAt ?? queued.createdAt,
       }, now);
       if (!slot.go) {
         const said = slot.waitingForRoom ? { error: slot.waitingForRoom } : {};

@@ -28,14 +28,14 @@ afterAll(async () => {
 });
 
 /** A tenant with `count` ready sandboxes on the line's server. */
-async function tenantWith(count: number): Promise<{ tenantId: string; sandboxIds: string[] }> {
+async function tenantWith(count: number, onServer = serverId): Promise<{ tenantId: string; sandboxIds: string[] }> {
   const n = ++tenants;
   const tenant = await db.tenant.create({ data: { customerId: `Cust88${String(n).padStart(3, "0")}`, companyName: `Line ${n} AS`, productionUrlEncrypted: sealSecret("postgres://nobody@127.0.0.1:1/none") } });
   const user = await db.user.create({ data: { email: `line${n}@example.com`, name: "L", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
   const sandboxIds: string[] = [];
   for (let i = 0; i < count; i++) {
     const sandbox = await db.sandbox.create({
-      data: { tenantId: tenant.id, name: `s${i}`, planCounts: {}, orderedById: user.id, sandboxCustomerId: `Cust88${n}${i}`, status: "READY", databaseName: `sbx_line_${n}_${i}`, sandboxServerId: serverId },
+      data: { tenantId: tenant.id, name: `s${i}`, planCounts: {}, orderedById: user.id, sandboxCustomerId: `Cust88${n}${i}`, status: "READY", databaseName: `sbx_line_${n}_${i}`, sandboxServerId: onServer },
     });
     sandboxIds.push(sandbox.id);
   }
@@ -69,5 +69,29 @@ describe("a sandbox server's line", () => {
     expect(await claimRun(b1, "w"), "the other tenant's copy starts").not.toBeNull();
     expect(await claimRun(a2, "w")).toBeNull();
     expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: a2 } })).status).toBe("QUEUED");
+  });
+
+  it("waits for room from its refused attempt, not from when it was asked for: hours in line for a slot take none of that wait", async () => {
+    const MB = 1024 * 1024;
+    const full = await db.sandboxServer.create({ data: { name: "full", urlEncrypted: sealSecret("postgres://maker:pw@full.invalid:5432/postgres"), maxTotalBytes: BigInt(100 * MB) } });
+    const t = await tenantWith(2, full.id);
+    // The server's sandboxes hold 90 MB of its 100.
+    await db.sandbox.update({ where: { id: t.sandboxIds[0]! }, data: { sizeBytes: BigInt(90 * MB) } });
+    // A regular refresh asked for at 02:15 waited seven hours in line; its first attempt, just now, was refused 50 MB.
+    const now = new Date();
+    const runId = await refresh(t.sandboxIds[1]!);
+    await db.sandboxRun.update({
+      where: { id: runId },
+      data: { createdAt: new Date(now.getTime() - 7 * 3600_000), startedAt: new Date(now.getTime() - 120_000), attempts: 1, roomRefusedBytes: BigInt(50 * MB) },
+    });
+    // It waits for room, without a second attempt that would be refused as the first was.
+    expect(await claimRun(runId, "w")).toBeNull();
+    const waiting = await db.sandboxRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(waiting).toMatchObject({ status: "QUEUED", attempts: 1 });
+    expect(waiting.error).toMatch(/no room for this copy .* yet/);
+
+    // Six hours after that attempt, its attempts go on (every wait is bounded).
+    await db.sandboxRun.update({ where: { id: runId }, data: { startedAt: new Date(now.getTime() - 6 * 3600_000 - 60_000) } });
+    expect(await claimRun(runId, "w")).not.toBeNull();
   });
 });

@@ -24,7 +24,7 @@
  * without taking an attempt or reading production: room frees when other copies end
  * or operators raise the cap, which may take longer than its retries would wait. It
  * keeps no place in the server's line, so the copies that fit are not held up behind it.
- * It waits ROOM_WAIT_LIMIT_MS from when it was asked for at most, as every wait is
+ * It waits ROOM_WAIT_LIMIT_MS from the attempt that was refused at most, as every wait is
  * bounded: after that its attempts go on and, still refused, end it. Meanwhile its
  * customer may cancel it (a sandbox with a queued run can be neither refreshed nor
  * deleted).
@@ -39,7 +39,13 @@ import { queueTablesExist, RUN_QUEUE } from "./queue";
 
 type Tx = Prisma.TransactionClient;
 
-/** The longest a run waits for room before its attempts go on (from when it was asked for). */
+/**
+ * The longest a run waits for room before its attempts go on, from the start of the attempt that
+ * was refused it. Counted from when the run was asked for, a regular refresh that had waited
+ * hours in line for a slot (a thousand of them are asked for at one pass) had none of it left:
+ * refused room, its attempts went on at once and failed it within minutes, on the very day a
+ * server's refreshes, each held beside the copy it replaces, are likeliest to fill it.
+ */
 const ROOM_WAIT_LIMIT_MS = 6 * 60 * 60 * 1000;
 
 /** Runs that write a copy into their sandbox server; a deletion only drops a database. */
@@ -54,8 +60,8 @@ export interface SlotRequest {
   serverWaitSince: Date | null;
   /** The room an earlier attempt was refused on the server, bytes; null when none was. */
   roomRefused?: number | null;
-  /** When the run was asked for: it waits for room ROOM_WAIT_LIMIT_MS from then at most. */
-  requestedAt?: Date;
+  /** When its latest attempt started (the one refused room): it waits for room ROOM_WAIT_LIMIT_MS from then at most. */
+  roomRefusedSince?: Date;
 }
 
 export type SlotVerdict =
@@ -88,7 +94,7 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
   });
   const server = await tx.sandboxServer.findUnique({ where: { id: run.server }, select: { maxConcurrentRuns: true } });
   if (running + ahead >= (server?.maxConcurrentRuns ?? limits.runsPerSandboxServer)) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
-  if (run.roomRefused && (!run.requestedAt || now.getTime() - run.requestedAt.getTime() < ROOM_WAIT_LIMIT_MS)) {
+  if (run.roomRefused && (!run.roomRefusedSince || now.getTime() - run.roomRefusedSince.getTime() < ROOM_WAIT_LIMIT_MS)) {
     const [use] = await listServerUse(tx, [run.server]);
     // Not a copy the cap can never hold: that one goes on, to fail for good when it asks (room.ts).
     if (use && roomFor(use, run.roomRefused) === "no room now") {
