@@ -99,9 +99,11 @@ export async function warnOfTomorrowsRefreshes(now = new Date()): Promise<string
 }
 
 export async function startDueRefreshes(now = new Date()): Promise<string[]> {
-  // The passes of the day's first hours (looked for every hour) start nothing: its people were told 02:15.
-  if (now.getUTCHours() < REGULAR_REFRESH_PASS.hour) return [];
   const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  // The passes of the day's first hours (looked for every hour) start nothing: its people were told 02:15.
+  // By the minute, not the hour: the 01:15 pass taken late (the workers down at 01:15, a process's queue
+  // made its job), at 02:05, started the day's refreshes ten minutes before the hour the notice said.
+  if (now.getTime() < regularRefreshStart(startOfDay).getTime()) return [];
   const due = await db.sandbox.findMany({
     where: {
       autoRefreshDay: now.getUTCDate(),
