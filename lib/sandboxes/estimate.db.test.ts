@@ -125,4 +125,23 @@ describe("estimates from past copies", () => {
     // No past copy of its shape: no history to go on (its own pace takes over once it moves).
     expect(await running({ kind: "partial" })).toBeNull();
   });
+
+  it("gives a run waiting to start again the time a copy takes, not its earlier attempt's pace stretched over hours in line", async () => {
+    await db.sandboxRun.deleteMany({ where: { sandboxId, status: { in: ["RUNNING", "QUEUED"] } } });
+    // Its first attempt started three hours ago and failed two steps of five in; since then it has waited for its retry and a slot.
+    const step = (key: string, state: string) => ({ key, label: key, state });
+    await db.sandboxRun.create({
+      data: {
+        sandboxId, kind: "REFRESH", status: "QUEUED", options: { kind: "full" }, attempts: 1, startedAt: new Date(Date.now() - 3 * 3600_000),
+        error: "Production was busy. The copy will be retried at …",
+        progress: { steps: [step("schema", "done"), step("table:a", "done"), step("table:b", "failed"), step("indexes", "pending"), step("verify", "pending")] },
+      },
+    });
+    const snapshot = (await getProgressSnapshot(admin, sandboxId))!;
+    expect(snapshot.run?.status).toBe("QUEUED");
+    // Nothing of the first attempt is kept: it starts from nothing, and takes what a copy of its shape takes.
+    expect(snapshot.fraction).toBe(0);
+    expect(snapshot.remainingMs).toBe(snapshot.typicalMs);
+    expect(snapshot.typicalMs).toBe(55_000);
+  });
 });

@@ -267,9 +267,14 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const now = await databaseNow();
   if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
   const progress = asProgress(run.progress);
-  const fraction = run.status === "SUCCEEDED" ? 1 : progressFraction(progress.steps);
+  // A queued run has not started (again): an earlier attempt's steps say where that one stopped, but
+  // nothing of it is kept, and the time since it started (its back-off, hours in line for a slot on a
+  // refresh day) is no copy's time. Counted, the page showed that attempt's share done and a time left
+  // stretched by the wait: hours, for a copy that takes minutes.
+  const queued = run.status === "QUEUED";
+  const fraction = run.status === "SUCCEEDED" ? 1 : queued ? 0 : progressFraction(progress.steps);
   const typicalMs = run.kind === "DELETE" ? null : typicalDurationMs(await pastCopyDurations(sandbox.tenantId, run.options));
-  const elapsedMs = run.startedAt ? now.getTime() - run.startedAt.getTime() : 0;
+  const elapsedMs = run.startedAt && !queued ? now.getTime() - run.startedAt.getTime() : 0;
   const active = run.status === "QUEUED" || run.status === "RUNNING";
   const lost = describeLostRun(run, now) ?? describeSilentRun(run, now);
   return {

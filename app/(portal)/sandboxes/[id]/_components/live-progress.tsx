@@ -94,7 +94,8 @@ export function LiveProgress({ sandboxId, initial }: { sandboxId: string; initia
   const run = snapshot.run;
   if (!run) return null;
   const percent = Math.round(snapshot.fraction * 100);
-  const startedAt = run.startedAt ? new Date(run.startedAt).getTime() : null;
+  // A queued run's startedAt is an earlier attempt's: it has not started again (queries.ts getProgressSnapshot).
+  const startedAt = run.startedAt && run.status !== "QUEUED" ? new Date(run.startedAt).getTime() : null;
   const sinceSnapshot = now !== null && receivedAt !== null ? Math.max(0, now - receivedAt) : 0;
   const elapsedMs = startedAt ? Math.max(0, new Date(snapshot.now).getTime() - startedAt + sinceSnapshot) : 0;
   // A running run that says why it waits has lost its worker (lib/jobs/lifecycle.ts, describeLostRun).
