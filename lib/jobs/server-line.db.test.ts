@@ -11,6 +11,9 @@ const { db } = await import("../db/portal");
 const { claimRun, requestRun } = await import("./lifecycle");
 const { stopBoss } = await import("./queue");
 const { sealSecret } = await import("../secrets/secret-box");
+const { getProgressSnapshot } = await import("../sandboxes/queries");
+const { loadActor } = await import("../auth/load-actor");
+const { TENANT_WAIT_WORDS } = await import("./slots");
 
 let serverId = "";
 let tenants = 0;
@@ -28,7 +31,7 @@ afterAll(async () => {
 });
 
 /** A tenant with `count` ready sandboxes on the line's server. */
-async function tenantWith(count: number, onServer = serverId): Promise<{ tenantId: string; sandboxIds: string[] }> {
+async function tenantWith(count: number, onServer = serverId): Promise<{ tenantId: string; adminId: string; sandboxIds: string[] }> {
   const n = ++tenants;
   const tenant = await db.tenant.create({ data: { customerId: `Cust88${String(n).padStart(3, "0")}`, companyName: `Line ${n} AS`, productionUrlEncrypted: sealSecret("postgres://nobody@127.0.0.1:1/none") } });
   const user = await db.user.create({ data: { email: `line${n}@example.com`, name: "L", role: "CUSTOMER_ADMIN", tenantId: tenant.id, passwordHash: "-" } });
@@ -39,7 +42,7 @@ async function tenantWith(count: number, onServer = serverId): Promise<{ tenantI
     });
     sandboxIds.push(sandbox.id);
   }
-  return { tenantId: tenant.id, sandboxIds };
+  return { tenantId: tenant.id, adminId: user.id, sandboxIds };
 }
 
 const refresh = async (sandboxId: string) => (await requestRun({ sandboxId, kind: "REFRESH", requestedById: null, options: {} })).runId;
@@ -69,6 +72,8 @@ describe("a sandbox server's line", () => {
     expect(await claimRun(b1, "w"), "the other tenant's copy starts").not.toBeNull();
     expect(await claimRun(a2, "w")).toBeNull();
     expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: a2 } })).status).toBe("QUEUED");
+    // Its page says what it waits for: its own organisation's run, not a worker (the workers may all be idle).
+    expect((await getProgressSnapshot((await loadActor(a.adminId))!, a.sandboxIds[1]!))?.run?.waiting).toBe(TENANT_WAIT_WORDS);
   });
 
   it("waits for room from its refused attempt, not from when it was asked for: hours in line for a slot take none of that wait", async () => {

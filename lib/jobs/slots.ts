@@ -165,6 +165,18 @@ function copiesRunningOn(server: string, tx: Tx = db): Promise<number> {
 /** What a run waiting for its sandbox server's next free slot says. */
 export const SERVER_WAIT_WORDS = "Waiting for a free slot on the sandbox server: this copy keeps its place in line and starts when one frees up.";
 
+/** What a run waiting for its own tenant's runs under way (RUNS_PER_TENANT) says. */
+export const TENANT_WAIT_WORDS = "Waiting for another of your organisation's runs to end: they take turns, and this one starts when one ends.";
+
+/**
+ * Whether the tenant's runs under way take all its slots (RUNS_PER_TENANT), so its queued runs
+ * wait for them: on a regular-refresh day, a customer with dozens of sandboxes had every one of
+ * their pages say it waited for a worker, for hours, while the workers served other customers.
+ */
+export async function tenantSlotsTaken(tenantId: string): Promise<boolean> {
+  return (await db.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId } } })) >= copyLimits().runsPerTenant;
+}
+
 /**
  * What a queued run waits for, in words for its customer; null when it waits only
  * for a worker (or its retry's time). How many copies hold the server is not said:

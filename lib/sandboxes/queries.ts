@@ -14,7 +14,7 @@ import type { RunProgress } from "../sanitizer/progress";
 import { MAX_TASK_NAME, type SanitizationReport } from "../sanitizer/report";
 import { ACTIVE_RUN_STATUSES, describeLostRun, describeSilentRun } from "../jobs/lifecycle";
 import { isBeingStopped, shownRunStatus } from "../jobs/failure";
-import { describeServerWait } from "../jobs/slots";
+import { describeServerWait, tenantSlotsTaken, TENANT_WAIT_WORDS } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
 import { readSandboxPage, sandboxListWhere } from "./list-filter";
@@ -277,6 +277,8 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
   const elapsedMs = run.startedAt && !queued ? now.getTime() - run.startedAt.getTime() : 0;
   const active = run.status === "QUEUED" || run.status === "RUNNING";
   const lost = describeLostRun(run, now) ?? describeSilentRun(run, now);
+  // A queued run with no reason of its own (a retry's, the room it waits for), not in its server's line: its tenant's runs under way, or a worker.
+  const tenantWait = queued && !run.error && !describeServerWait(run) && (await tenantSlotsTaken(sandbox.tenantId)) ? TENANT_WAIT_WORDS : null;
   return {
     sandboxStatus: sandbox.status,
     run: {
@@ -290,7 +292,7 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string): Prom
       // Plain words written by the worker (lib/jobs/failure.ts): never a driver message.
       error: run.error,
       // A queued run's reason is why it waits: a retry's, or the room it waits for (cleared when claimed).
-      waiting: lost ?? describeServerWait(run) ?? (run.status === "QUEUED" ? run.error : null),
+      waiting: lost ?? describeServerWait(run) ?? (queued ? (run.error ?? tenantWait) : null),
       stopping: isBeingStopped(run),
       progress,
     },
