@@ -13,7 +13,8 @@ const { stopBoss } = await import("./queue");
 const { sealSecret } = await import("../secrets/secret-box");
 const { getProgressSnapshot } = await import("../sandboxes/queries");
 const { loadActor } = await import("../auth/load-actor");
-const { TENANT_WAIT_WORDS } = await import("./slots");
+const { anotherTenantsTurnQuery, TENANT_WAIT_WORDS } = await import("./slots");
+const { Prisma } = await import("../generated/portal/client");
 
 let serverId = "";
 let tenants = 0;
@@ -99,4 +100,38 @@ describe("a sandbox server's line", () => {
     await db.sandboxRun.update({ where: { id: runId }, data: { startedAt: new Date(now.getTime() - 6 * 3600_000 - 60_000) } });
     expect(await claimRun(runId, "w")).not.toBeNull();
   });
+
+  it("asks whose turn it is at the cost of the due runs, not of their square, on the day hundreds are due at once", async () => {
+    // A regular-refresh day: 600 customers with a sandbox each and a month of history, each asked for a refresh at one pass.
+    const N = 600;
+    await db.$executeRawUnsafe(`INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted") SELECT 'tday_' || g, 'Cust6' || (10000 + g), 'Day ' || g || ' AS', 'x' FROM generate_series(1, ${N}) g`);
+    await db.$executeRawUnsafe(`INSERT INTO "User" (id, email, name, "passwordHash", role, "tenantId") SELECT 'uday_' || g, 'day' || g || '@example.com', 'D', '-', 'CUSTOMER_ADMIN', 'tday_' || g FROM generate_series(1, ${N}) g`);
+    await db.$executeRawUnsafe(`INSERT INTO "Sandbox" (id, "tenantId", name, status, "planCounts", "orderedById", "databaseName", options) SELECT 'sday_' || g, 'tday_' || g, 'uat', 'READY', '{}', 'uday_' || g, 'sbx_day_' || g, '{}' FROM generate_series(1, ${N}) g`);
+    await db.$executeRawUnsafe(`INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, "createdAt", "startedAt", "finishedAt") SELECT 'rday_' || g || '_' || k, 'sday_' || g, 'REFRESH', 'SUCCEEDED', '{}', now() - k * interval '30 days', now() - k * interval '30 days', now() - k * interval '30 days' FROM generate_series(1, ${N}) g, generate_series(1, 12) k`);
+    // The statistics of an ordinary day, when a queued run is rare.
+    await db.$executeRawUnsafe(`ANALYZE "SandboxRun"`);
+    for (let g = 1; g <= N; g++) await refresh(`sday_${g}`);
+    // One customer's refresh started today already: its next claim looks at every due run of the others.
+    await db.sandboxRun.update({ where: { id: "rday_1_1" }, data: { startedAt: new Date() } });
+
+    const [explained] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(
+      Prisma.sql`EXPLAIN (ANALYZE, FORMAT JSON) ${anotherTenantsTurnQuery("tday_300")}`,
+    );
+    // The runs' rows it reads, over all the plan's loops: a few per due run, not every queued run for each.
+    expect(runRowsRead(explained!["QUERY PLAN"][0].Plan)).toBeLessThan(10 * N);
+  }, 120_000);
 });
+
+interface PlanNode {
+  "Relation Name"?: string;
+  "Actual Rows": number;
+  "Actual Loops": number;
+  "Rows Removed by Filter"?: number;
+  "Rows Removed by Index Recheck"?: number;
+  Plans?: PlanNode[];
+}
+
+function runRowsRead(node: PlanNode): number {
+  const own = node["Relation Name"] === "SandboxRun" ? (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Index Recheck"] ?? 0)) * node["Actual Loops"] : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + runRowsRead(child), 0);
+}
