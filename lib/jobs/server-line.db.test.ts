@@ -8,7 +8,7 @@ import { usePortalDatabase } from "../testing/portal-db";
 usePortalDatabase();
 
 const { db } = await import("../db/portal");
-const { claimRun, requestRun } = await import("./lifecycle");
+const { claimRun, joblessRunsQuery, requestRun, wakeQuery } = await import("./lifecycle");
 const { stopBoss } = await import("./queue");
 const { sealSecret } = await import("../secrets/secret-box");
 const { getProgressSnapshot } = await import("../sandboxes/queries");
@@ -101,7 +101,7 @@ describe("a sandbox server's line", () => {
     expect(await claimRun(runId, "w")).not.toBeNull();
   });
 
-  it("asks whose turn it is at the cost of the due runs, not of their square, on the day hundreds are due at once", async () => {
+  it("asks whose turn it is, wakes the runs waiting for a slot and finds those without a job at the cost of the runs, not of their square, on the day hundreds are due at once", async () => {
     // A regular-refresh day: 600 customers with a sandbox each and a month of history, each asked for a refresh at one pass.
     const N = 600;
     await db.$executeRawUnsafe(`INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted") SELECT 'tday_' || g, 'Cust6' || (10000 + g), 'Day ' || g || ' AS', 'x' FROM generate_series(1, ${N}) g`);
@@ -114,11 +114,15 @@ describe("a sandbox server's line", () => {
     // One customer's refresh started today already: its next claim looks at every due run of the others.
     await db.sandboxRun.update({ where: { id: "rday_1_1" }, data: { startedAt: new Date() } });
 
-    const [explained] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(
-      Prisma.sql`EXPLAIN (ANALYZE, FORMAT JSON) ${anotherTenantsTurnQuery("tday_300")}`,
-    );
     // The runs' rows it reads, over all the plan's loops: a few per due run, not every queued run for each.
-    expect(runRowsRead(explained!["QUERY PLAN"][0].Plan)).toBeLessThan(10 * N);
+    expect(runRowsRead(await planOf(anotherTenantsTurnQuery("tday_300")))).toBeLessThan(10 * N);
+
+    // They all wait for a slot now, asked for minutes ago. A run that ends wakes those of its tenant or
+    // server; the sweep looks for those without a job. Each at the cost of the runs, not of their square.
+    await db.$executeRawUnsafe(`UPDATE pgboss.job SET data = data || '{"waitingFor": "slot"}', start_after = now() + interval '1 minute' WHERE name = 'sandbox-run' AND state = 'created'`);
+    await db.sandboxRun.updateMany({ where: { status: "QUEUED" }, data: { createdAt: new Date(Date.now() - 5 * 60_000) } });
+    expect(rowsRead(await planOf(wakeQuery("tday_5", serverId)))).toBeLessThan(10 * N);
+    expect(rowsRead(await planOf(joblessRunsQuery(new Date(Date.now() - 60_000))))).toBeLessThan(10 * N);
   }, 120_000);
 });
 
@@ -131,7 +135,24 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-function runRowsRead(node: PlanNode): number {
-  const own = node["Relation Name"] === "SandboxRun" ? (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Index Recheck"] ?? 0)) * node["Actual Loops"] : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + runRowsRead(child), 0);
+/** The statement's plan as carried out (EXPLAIN ANALYZE), and nothing it wrote kept. */
+async function planOf(statement: ReturnType<typeof anotherTenantsTurnQuery>): Promise<PlanNode> {
+  let plan: PlanNode | undefined;
+  await db
+    .$transaction(async (tx) => {
+      const [explained] = await tx.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`);
+      plan = explained!["QUERY PLAN"][0].Plan;
+      throw new Error("rolled back");
+    })
+    .catch(() => undefined);
+  return plan!;
 }
+
+/** The rows a plan read (`relation`'s, or every table's), over all its loops. */
+function rowsRead(node: PlanNode, relation?: string): number {
+  const counted = node["Relation Name"] !== undefined && (relation === undefined || node["Relation Name"] === relation);
+  const own = counted ? (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Index Recheck"] ?? 0)) * node["Actual Loops"] : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, relation), 0);
+}
+
+const runRowsRead = (node: PlanNode) => rowsRead(node, "SandboxRun");
