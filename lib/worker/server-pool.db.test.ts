@@ -28,6 +28,7 @@ const { checkSandboxServers } = await import("../alerts/fleet-checks");
 const { stopBoss } = await import("../jobs/queue");
 const { databaseExists } = await import("../sanitizer/drop");
 const { BUILT_IN_SERVER_ID } = await import("../sandbox-servers/registry");
+const { TENANT_WAIT_WORDS } = await import("../jobs/slots");
 const { recoverStaleRuns, STALE_AFTER_MS } = await import("./recovery");
 const { getProgressSnapshot } = await import("../sandboxes/queries");
 
@@ -188,7 +189,8 @@ describe("a pool of two sandbox servers", () => {
       const seen = await getProgressSnapshot(admin, onHung.id);
       expect(seen?.run?.waiting).toMatch(/^The worker carrying out this run stopped \d+ s ago\. The run is queued again .* as soon as the sandbox server answers/);
       expect(seen?.remainingMs).toBeNull();
-      expect((await getProgressSnapshot(admin, onUp.id))?.run).toMatchObject({ status: "QUEUED", waiting: null });
+      // The other is queued again, told of no lost worker: it waits its turn behind the customer's run held for the hung server (one run at a time).
+      expect((await getProgressSnapshot(admin, onUp.id))?.run).toMatchObject({ status: "QUEUED", waiting: TENANT_WAIT_WORDS });
       expect((await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnUp } })).lostAt).toBeNull();
       // Taken again at the next sweeps, it still says when it was first found lost.
       const { lostAt } = await db.sandboxRun.findUniqueOrThrow({ where: { id: lostOnHung } });
