@@ -75,8 +75,7 @@ export type SlotVerdict =
 export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Promise<SlotVerdict> {
   const limits = copyLimits();
   await lockTenant(tx, run.tenantId);
-  const tenantRuns = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId: run.tenantId } } });
-  if (tenantRuns >= limits.runsPerTenant) return { go: false, serverWaitSince: null };
+  if (await tenantAtRunLimit(tx, run.tenantId)) return { go: false, serverWaitSince: null };
   // Keeping its place in its server's line, if it has one: only the other tenant's turn comes first.
   if (await anotherTenantsTurn(tx, run.tenantId)) return { go: false, serverWaitSince: run.serverWaitSince, yieldsTurn: true };
   if (!run.server) return { go: true };
@@ -115,8 +114,7 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
  * at the day's first pass held every other tenant's back that way, slot after slot.
  */
 export async function leaveLinesOnceTenantIsFull(tx: Tx, tenantId: string): Promise<void> {
-  const running = await tx.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId } } });
-  if (running < copyLimits().runsPerTenant) return;
+  if (!(await tenantAtRunLimit(tx, tenantId))) return;
   await tx.sandboxRun.updateMany({ where: { status: "QUEUED", serverWaitSince: { not: null }, sandbox: { tenantId } }, data: { serverWaitSince: null } });
 }
 
@@ -182,7 +180,13 @@ export const TENANT_WAIT_WORDS = "Waiting for another of your organisation's run
  * their pages say it waited for a worker, for hours, while the workers served other customers.
  */
 export async function tenantSlotsTaken(tenantId: string): Promise<boolean> {
-  return (await db.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId } } })) >= copyLimits().runsPerTenant;
+  return tenantAtRunLimit(db, tenantId);
+}
+
+/** Whether the tenant's RUNNING runs hold all its RUNS_PER_TENANT slots: the one count behind a claim, the lines it leaves and its page. */
+async function tenantAtRunLimit(client: Tx, tenantId: string): Promise<boolean> {
+  const running = await client.sandboxRun.count({ where: { status: "RUNNING", sandbox: { tenantId } } });
+  return running >= copyLimits().runsPerTenant;
 }
 
 /**
