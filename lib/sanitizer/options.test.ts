@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { classificationFilePath, loadClassification, parseClassification } from "./classification";
 import { describeContents, describeKind, describeShare, partialShareOf, sameChoices, sandboxOptionsSchema, savedChoicesFor } from "./options";
 import { makeTempDir } from "../testing/temp-dir";
@@ -53,7 +53,17 @@ describe("sandboxOptionsSchema", () => {
 });
 
 describe("a partial copy's share", () => {
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  // Two days ahead: a day ahead by the clock of a process an hour ahead is tomorrow for an hour of each day.
+  const dayAfterTomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  afterEach(() => vi.useRealTimers());
+
+  it("takes a date the web chose at midnight on a worker whose clock is a little behind", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-12-07T23:59:30Z"));
+    const options = sandboxOptionsSchema.parse({ kind: "partial", share: { by: "since", since: "2026-12-08" } });
+    expect(options.share).toEqual({ by: "since", since: "2026-12-08" });
+    expect(sandboxOptionsSchema.safeParse({ kind: "partial", share: { by: "since", since: "2026-12-09" } }).success).toBe(false);
+  });
 
   it("takes 10 % of companies unless told otherwise, and says each share in plain words", () => {
     const options = sandboxOptionsSchema.parse({ kind: "partial" });
@@ -77,7 +87,7 @@ describe("a partial copy's share", () => {
     [{ by: "percent", percent: 0 }, "0 % copies no company"],
     [{ by: "percent", percent: 100 }, "choose a full copy"],
     [{ by: "percent", percent: 12.5 }, "whole number"],
-    [{ by: "since", since: tomorrow }, "in the future"],
+    [{ by: "since", since: dayAfterTomorrow }, "in the future"],
     [{ by: "companies", ids: [] }, "at least one company"],
     [{ by: "companies", ids: [3, 3] }, "only once"],
     [{ by: "companies", ids: [3_000_000_000] }, "No id is that large"],

@@ -63,8 +63,14 @@ const isoDate = z.iso
   .date({ error: (issue) => (issue.input === "" ? "Choose a date." : "Use a date as YYYY-MM-DD.") })
   .refine((d) => d >= FIRST_SINCE, { error: `Choose a date from ${FIRST_SINCE} on.` });
 
-/** Today as YYYY-MM-DD (UTC), the latest date a "changed since" choice may name. */
-const today = () => new Date().toISOString().slice(0, 10);
+const CLOCK_SKEW_MS = 60 * 60 * 1000;
+/**
+ * The latest date (YYYY-MM-DD, UTC) a "changed since" choice may name: today, by a clock up to an
+ * hour ahead. Saved choices are read again by other processes (the worker's copy, a refresh) whose
+ * clocks may be a little behind the one that took them: at midnight UTC, the new day's date taken by
+ * the web failed the run on a worker still in the old day.
+ */
+const latestSinceDay = () => new Date(Date.now() + CLOCK_SKEW_MS).toISOString().slice(0, 10);
 
 /** The CRM's ids are PostgreSQL integers: a larger one names nothing, and production would refuse it as a number. */
 const MAX_ID = 2_147_483_647;
@@ -108,7 +114,7 @@ const partialShareSchema = z.discriminatedUnion("by", [
   }),
   z.object({
     by: z.literal("since"),
-    since: isoDate.refine((d) => d <= today(), { error: "That date is in the future: no company has changed since." }),
+    since: isoDate.refine((d) => d <= latestSinceDay(), { error: "That date is in the future: no company has changed since." }),
   }),
   z.object({
     by: z.literal("companies"),

@@ -71,12 +71,12 @@ describe("the wizard's refusals", () => {
     const saveShare = (share: unknown) =>
       saveWizardDraftAction({ sandboxId, step: 3, options: { kind: "partial", share } as never, confirmations: {} });
     const errors = (result: Awaited<ReturnType<typeof saveShare>>) => (result.ok ? "" : Object.values(result.fieldErrors ?? {}).flat().join(" "));
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     expect(await saveShare({ by: "percent", percent: 25 })).toMatchObject({ ok: true });
     expect(await saveShare({ by: "since", since: "2024-01-01" })).toMatchObject({ ok: true });
     expect(await saveShare({ by: "companies", ids: [companyId] })).toMatchObject({ ok: true });
     expect(errors(await saveShare({ by: "percent", percent: 0 }))).toMatch(/0 % copies no company/);
-    expect(errors(await saveShare({ by: "since", since: tomorrow }))).toMatch(/in the future/);
+    expect(errors(await saveShare({ by: "since", since: inTwoDays }))).toMatch(/in the future/);
     expect(errors(await saveShare({ by: "companies", ids: [] }))).toMatch(/at least one company/);
     const unknown = await saveShare({ by: "companies", ids: [companyId, 987654] });
     expect(unknown).toMatchObject({ ok: false, fieldErrors: { "options.share": [expect.stringMatching(/These companies are not in .*'s CRM: 987654\./)] } });
