@@ -96,6 +96,15 @@ describe("copy estimate", () => {
       expect(copyShape(other)).not.toBe(copyShape({}));
     }
   });
+
+  it("tells partial copies apart by their share: a 10 % copy's minutes say little of a 90 % copy's", () => {
+    const partial = (share?: unknown) => copyShape({ kind: "partial", share });
+    expect(partial({ by: "percent", percent: 90 })).not.toBe(partial({ by: "percent", percent: 10 }));
+    expect(partial({ by: "since", since: "2026-01-01" })).not.toBe(partial({ by: "percent", percent: 10 }));
+    // Left out, a partial copy takes 10 %; another kind's share was never in force.
+    expect(partial()).toBe(partial({ by: "percent", percent: 10 }));
+    expect(copyShape({ kind: "full", share: { by: "percent", percent: 90 } })).toBe(copyShape({}));
+  });
 });
 
 describe("progress and ETA", () => {
