@@ -11,6 +11,8 @@ export const RUN_QUEUE = "sandbox-run";
 export const SCHEDULE_QUEUE = "sandbox-auto-refresh";
 /** Measuring the sandboxes' sizes on their servers: scheduled once for the fleet, not by every worker (lib/worker/sandbox-sizes.ts). */
 export const SIZES_QUEUE = "sandbox-sizes";
+/** The sweep of copies no sandbox points at: scheduled once for the fleet, like the sizes (lib/worker/orphan-copies.ts). */
+export const ORPHAN_SWEEP_QUEUE = "orphan-copy-sweep";
 /** Webhook deliveries: one job per attempt; the delivery's row says whether it is still due (lib/webhooks/deliver.ts). */
 export const WEBHOOK_QUEUE = "webhook-delivery";
 /** A password-reset mail to send, if the address has an account (lib/auth/password-reset.ts): off the web request, so its time says nothing. */
@@ -122,6 +124,7 @@ async function setUpQueues(boss: PgBoss): Promise<void> {
   await boss.updateQueue(RUN_QUEUE, runQueue);
   await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
   await boss.createQueue(SIZES_QUEUE, { name: SIZES_QUEUE, retryLimit: 0, expireInSeconds: 600 });
+  await boss.createQueue(ORPHAN_SWEEP_QUEUE, { name: ORPHAN_SWEEP_QUEUE, retryLimit: 0, expireInSeconds: 600 });
   await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, retryLimit: 0, expireInSeconds: 120 });
   // A mail server down for a moment: tried again, a minute apart; a link older than its half hour is not worth sending.
   await boss.createQueue(PASSWORD_RESET_QUEUE, { name: PASSWORD_RESET_QUEUE, retryLimit: 3, retryDelay: 60, expireInSeconds: 120, retentionSeconds: 1_800 });

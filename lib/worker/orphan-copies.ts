@@ -7,12 +7,28 @@
  * that no sandbox references, is dropped. One listing per sandbox server that
  * holds sandboxes; a server that does not answer is skipped (its own alert says so),
  * so one server down never stops the sweep of the others.
+ *
+ * Once a minute for the whole fleet: a job scheduled on the queue, which one worker
+ * takes. Each worker's own 15-second sweep listed every sandbox server: with a dozen
+ * workers and as many servers, every server took a new session about every second,
+ * for a listing that finds something after a crash at most.
  */
+import type PgBoss from "pg-boss";
 import { db } from "../db/portal";
 import { DatabaseStillInUse, databasesNamed, dropSandboxDatabase } from "../sanitizer/drop";
 import { log } from "../observability/log";
 import { placedServerId, serverUrl } from "../sandbox-servers/registry";
 import { COPY_DATABASE_PREFIX, isActiveRun, runDatabaseName } from "../jobs/lifecycle";
+import { ORPHAN_SWEEP_QUEUE } from "../jobs/queue";
+
+/** Schedules the sweep every minute (upserted by name: any number of workers may) and takes its jobs. */
+export async function registerOrphanSweep(boss: PgBoss): Promise<string> {
+  await boss.schedule(ORPHAN_SWEEP_QUEUE, "* * * * *", {}, { tz: "UTC" });
+  return boss.work(ORPHAN_SWEEP_QUEUE, async () => {
+    const orphans = await dropOrphanCopies();
+    if (orphans.length > 0) log.warn({ databases: orphans }, "dropped copies no sandbox points at");
+  });
+}
 
 export async function dropOrphanCopies(): Promise<string[]> {
   const sandboxes = await db.sandbox.findMany({

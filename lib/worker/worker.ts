@@ -13,7 +13,7 @@ import { executeRun, handBackCopiesInHand } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { requeueJoblessRuns, SLOT_BUSY_DEFER_MS } from "../jobs/lifecycle";
 import { runSlot } from "./run-slot";
-import { dropOrphanCopies } from "./orphan-copies";
+import { registerOrphanSweep } from "./orphan-copies";
 import { registerSizeMeasuring } from "./sandbox-sizes";
 import { registerAutoRefresh } from "./auto-refresh";
 import { checkQueueAge, checkSandboxServers, FLEET_CHECK_EVERY_MS } from "../alerts/fleet-checks";
@@ -112,6 +112,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
   const scheduledWorkIds = [
     await registerAutoRefresh(boss),
     await registerSizeMeasuring(boss),
+    await registerOrphanSweep(boss),
     await workOneAtATime<PasswordResetJob>(boss, PASSWORD_RESET_QUEUE, 2, (job) => mailPasswordReset(job)),
     await workOneAtATime<MailRetryJob>(boss, MAIL_RETRY_QUEUE, 5, (job, retryCount) => retryMail(job, retryCount)),
   ];
@@ -141,10 +142,6 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
     ["run follow-ups", async () => {
       const done = await followUpsLeftUndone();
       if (done.length > 0) log.warn({ runIds: done }, "did the follow-up of finished runs whose worker died before it");
-    }],
-    ["orphan-copy sweep", async () => {
-      const orphans = await dropOrphanCopies();
-      if (orphans.length > 0) log.warn({ databases: orphans }, "dropped copies no sandbox points at");
     }],
     ["webhook delivery queueing", async () => void (await queueDueDeliveries())],
   ];
