@@ -11,6 +11,7 @@ usePortalDatabase();
 const { db } = await import("../db/portal");
 const { protectedAction } = await import("./safe-action");
 const { assertTenantAccess } = await import("../auth/actor");
+const { WRITES_PER_WINDOW } = await import("./write-bound");
 
 const ids = { admin: "", user: "", operator: "", tenantA: "", tenantB: "" };
 
@@ -83,5 +84,21 @@ describe("protectedAction", () => {
     await db.user.update({ where: { id: ids.admin }, data: { passwordChangedAt: new Date() } });
     session.current = { userId: ids.admin, authAt: Math.floor(Date.now() / 1000) - 3600 };
     expect(await renameTenantNote({ tenantId: ids.tenantA, note: "hello" })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+  });
+
+  it("bounds one person's writing actions in a window, with a plain message; others are not held up", async () => {
+    let written = 0;
+    const tick = protectedAction({ permission: "sandbox.view", schema: z.object({}), writes: true }, async () => ({ written: ++written }));
+    session.current = { userId: ids.admin };
+    for (let i = 0; i < WRITES_PER_WINDOW; i++) expect(await tick({})).toMatchObject({ ok: true });
+    const refused = await tick({});
+    expect(refused).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS" });
+    expect(refused.ok ? "" : refused.message).toMatch(/^You have made \d+ changes in the last \d+ minutes, the most allowed: try again in \d+ minutes?\.$/);
+    expect(written).toBe(WRITES_PER_WINDOW);
+    // A reading action is not counted, and another person writes on.
+    expect(await renameTenantNote({ tenantId: ids.tenantA, note: "hello" })).toMatchObject({ ok: true });
+    session.current = { userId: ids.user };
+    expect(await tick({})).toMatchObject({ ok: true });
+    expect(written).toBe(WRITES_PER_WINDOW + 1);
   });
 });

@@ -12,13 +12,18 @@ import { AppError, userMessageFor, type ErrorCode } from "../errors";
 import { timed } from "../observability/metrics";
 import { log } from "../observability/log";
 import { unstorableStrings } from "./storable-text";
+import { reserveWrite } from "./write-bound";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
   | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string[]> };
 
+/**
+ * `writes`: the action changes something it audits or tells others of, with no bound of its own;
+ * each call counts against the person's bound on writing actions (write-bound.ts).
+ */
 export function protectedAction<S extends z.ZodType, T>(
-  config: { permission: Permission; schema: S },
+  config: { permission: Permission; schema: S; writes?: boolean },
   handler: (ctx: { actor: Actor; input: z.output<S> }) => Promise<T>,
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   // Timed by permission: the histogram shows which kind of action is slow, and how it ended.
@@ -27,7 +32,9 @@ export function protectedAction<S extends z.ZodType, T>(
       const actor = await getActor();
       if (!actor) throw new AppError("UNAUTHENTICATED");
       if (!hasPermission(actor, config.permission)) throw new AppError("FORBIDDEN");
-      return handler({ actor, input: parseInput(config.schema, raw) });
+      const input = parseInput(config.schema, raw);
+      if (config.writes) await reserveWrite(actor.id);
+      return handler({ actor, input });
     });
 }
 

@@ -58,6 +58,6 @@ export const turnOffTwoFactorAction = protectedAction({ permission: "account.man
 });
 
 /** Whether the person's notices are also mailed to them (lib/notifications/mail-preference.ts). */
-export const setMailNoticesAction = protectedAction({ permission: "account.manage", schema: z.object({ mailNotices: z.boolean() }) }, ({ actor, input }) =>
+export const setMailNoticesAction = protectedAction({ permission: "account.manage", schema: z.object({ mailNotices: z.boolean() }), writes: true }, ({ actor, input }) =>
   setMailNotices(actor, input.mailNotices),
 );

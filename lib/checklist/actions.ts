@@ -5,13 +5,13 @@ import { protectedAction } from "../actions/safe-action";
 import { applyChecklistFix, setChecklistTick } from "./mutations";
 import { fixChecklistSchema, tickChecklistSchema } from "./schema";
 
-export const fixChecklistItemAction = protectedAction({ permission: "checklist.fix", schema: fixChecklistSchema }, async ({ actor, input }) => {
+export const fixChecklistItemAction = protectedAction({ permission: "checklist.fix", schema: fixChecklistSchema, writes: true }, async ({ actor, input }) => {
   const changed = await applyChecklistFix(actor, input.sandboxId, input.fix);
   revalidatePath(`/sandboxes/${input.sandboxId}`);
   return changed;
 });
 
-export const tickChecklistItemAction = protectedAction({ permission: "checklist.fix", schema: tickChecklistSchema }, async ({ actor, input }) => {
+export const tickChecklistItemAction = protectedAction({ permission: "checklist.fix", schema: tickChecklistSchema, writes: true }, async ({ actor, input }) => {
   const result = await setChecklistTick(actor, input.sandboxId, input.item, input.ticked);
   revalidatePath(`/sandboxes/${input.sandboxId}`);
   return result;

@@ -46,6 +46,15 @@ describe("notices by e-mail", () => {
     expect(await db.auditEvent.findMany({ where: { action: "account.mailNotices" }, select: { actorId: true, details: true } })).toEqual([{ actorId: quiet, details: { mailNotices: false } }]);
   });
 
+  it("is set at most a bounded number of times in a window: a loop cannot audit without end", async () => {
+    const looping = await person();
+    signInAs(looping);
+    const { WRITES_PER_WINDOW } = await import("../actions/write-bound");
+    for (let i = 0; i < WRITES_PER_WINDOW; i++) expect(await setMailNoticesAction({ mailNotices: i % 2 === 0 })).toMatchObject({ ok: true });
+    expect(await setMailNoticesAction({ mailNotices: false })).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS" });
+    expect(await db.auditEvent.count({ where: { action: "account.mailNotices", actorId: looping } })).toBe(WRITES_PER_WINDOW);
+  });
+
   it("off: the notice is in the portal and no mail goes; on: both", async () => {
     const quiet = await person();
     const told = await person();

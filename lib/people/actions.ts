@@ -15,25 +15,25 @@ export const invitePersonAction = protectedAction({ permission: "people.manage",
   return { email: input.email, mailed };
 });
 
-export const resendInvitationAction = protectedAction({ permission: "people.manage", schema: personSchema }, async ({ actor, input }) => {
+export const resendInvitationAction = protectedAction({ permission: "people.manage", schema: personSchema, writes: true }, async ({ actor, input }) => {
   const sent = await resendInvitation(actor, input.userId);
   revalidatePath(PEOPLE_PAGE);
   return sent;
 });
 
-export const setPersonRoleAction = protectedAction({ permission: "people.manage", schema: personRoleSchema }, async ({ actor, input }) => {
+export const setPersonRoleAction = protectedAction({ permission: "people.manage", schema: personRoleSchema, writes: true }, async ({ actor, input }) => {
   await setPersonRole(actor, input.userId, input.role);
   revalidatePath(PEOPLE_PAGE);
   return { role: input.role };
 });
 
-export const disablePersonAction = protectedAction({ permission: "people.manage", schema: personSchema }, async ({ actor, input }) => {
+export const disablePersonAction = protectedAction({ permission: "people.manage", schema: personSchema, writes: true }, async ({ actor, input }) => {
   await disablePerson(actor, input.userId);
   revalidatePath(PEOPLE_PAGE);
   return { disabled: true as const };
 });
 
-export const enablePersonAction = protectedAction({ permission: "people.manage", schema: personSchema }, async ({ actor, input }) => {
+export const enablePersonAction = protectedAction({ permission: "people.manage", schema: personSchema, writes: true }, async ({ actor, input }) => {
   await enablePerson(actor, input.userId);
   revalidatePath(PEOPLE_PAGE);
   return { disabled: false as const };

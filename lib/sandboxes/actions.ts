@@ -30,7 +30,7 @@ export const cancelRunAction = protectedAction({ permission: "sandbox.view", sch
   return result;
 });
 
-export const setAutoRefreshAction = protectedAction({ permission: "sandbox.refresh", schema: autoRefreshSchema }, async ({ actor, input }) => {
+export const setAutoRefreshAction = protectedAction({ permission: "sandbox.refresh", schema: autoRefreshSchema, writes: true }, async ({ actor, input }) => {
   const result = await setAutoRefreshDay(actor, input.sandboxId, input.day);
   revalidateSandbox(input.sandboxId);
   return result;
