@@ -9,6 +9,7 @@ import type PgBoss from "pg-boss";
 import { enqueueRun, getBoss, localRunWorkers, MAIL_RETRY_QUEUE, PASSWORD_RESET_QUEUE, RUN_QUEUE, WEBHOOK_QUEUE, type RunJob } from "../jobs/queue";
 import { attemptDelivery, pruneDeliveryLog, queueDueDeliveries, type DeliveryJob } from "../webhooks/deliver";
 import { pruneIdempotencyKeys } from "../api/idempotency";
+import { pruneEndedTokens } from "../api-tokens/retention";
 import { executeRun, handBackCopiesInHand } from "./execute";
 import { recoverStaleRuns } from "./recovery";
 import { requeueJoblessRuns, SLOT_BUSY_DEFER_MS } from "../jobs/lifecycle";
@@ -154,8 +155,8 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
   await sweep();
   const timer = setInterval(() => void sweep(), 15_000);
   // What no single run notices: a stale queue, a sandbox server gone (alerts are de-duplicated across
-  // workers); the webhook delivery log's old entries, the API's expired idempotency keys, the
-  // sessions and sign-in throttles that can no longer matter, old notices and alerts, and audit
+  // workers); the webhook delivery log's old entries, the API's expired idempotency keys and long
+  // ended tokens, the sessions and sign-in throttles that can no longer matter, old notices and alerts, and audit
   // events and runs' reports past the retentions an operator set.
   const checkFleet = oneAtATime(() =>
     Promise.all([
@@ -163,6 +164,7 @@ export async function startWorker({ concurrency = 1, onOutdated }: { concurrency
       checkSandboxServers(),
       pruneDeliveryLog(),
       pruneIdempotencyKeys(),
+      pruneEndedTokens(),
       pruneSessions(),
       pruneLoginThrottle(),
       prunePasswordResets(),
