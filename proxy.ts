@@ -6,6 +6,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { problem } from "@/lib/api/problem";
 import { REQUESTED_PATH_HEADER } from "@/lib/http/requested-path";
+import { routeRefusal } from "@/lib/http/route-refusal";
 import { newNonce, securityHeaders } from "@/lib/http/security-headers";
 
 /**
@@ -32,7 +33,7 @@ export function proxy(request: NextRequest): NextResponse {
   });
   if (HOLDS_NUL.test(request.nextUrl.pathname)) {
     // The public API's answers are problem details; the portal's own routes answer as their 404s do.
-    const body = request.nextUrl.pathname.startsWith("/api/v1/") ? problem("not_found") : Response.json({ error: "NOT_FOUND" }, { status: 404, headers: { "Cache-Control": "no-store" } });
+    const body = request.nextUrl.pathname.startsWith("/api/v1/") ? problem("not_found") : routeRefusal("NOT_FOUND");
     const notFound = new NextResponse(body.body, { status: 404, headers: body.headers });
     for (const [name, value] of Object.entries(headers)) notFound.headers.set(name, value);
     return notFound;

@@ -9,6 +9,8 @@ usePortalDatabase();
 const { db } = await import("@/lib/db/portal");
 const progressRoute = await import("./[id]/progress/route");
 const reportRoute = await import("./[id]/runs/[runId]/report/route");
+const auditExportRoute = await import("../audit/export/route");
+const metricsRoute = await import("../metrics/route");
 
 const ids = { tenantA: "", tenantB: "", adminA: "", adminB: "", operator: "", sandbox: "", run: "", finished: "" };
 const progress = (id: string) => progressRoute.GET(new Request(`http://x/api/sandboxes/${id}/progress`), { params: Promise.resolve({ id }) });
@@ -95,5 +97,31 @@ describe("the sandbox routes", () => {
     expect(await csv.text()).toContain("change,5 Tickets,closed,3");
     // A run without a report (the running one) is not found.
     expect((await report(ids.sandbox, ids.run)).status).toBe(404);
+  });
+
+  it("refusals are never kept by a cache: 401, 403, 404 and 400 answer no-store", async () => {
+    const noStore = (response: Response) => [response.status, response.headers.get("cache-control")];
+    expect(noStore(await progress(ids.sandbox))).toEqual([401, "no-store"]);
+    expect(noStore(await report(ids.sandbox, ids.finished))).toEqual([401, "no-store"]);
+    const exportLog = (query = "") => auditExportRoute.GET(new Request(`http://x/api/audit/export${query}`));
+    expect(noStore(await exportLog())).toEqual([401, "no-store"]);
+    signInAs(ids.adminB);
+    expect(noStore(await progress(ids.sandbox))).toEqual([404, "no-store"]);
+    expect(noStore(await report(ids.sandbox, ids.finished))).toEqual([404, "no-store"]);
+    const customerUser = (await db.user.create({ data: { email: "u@b.example", name: "U", role: "CUSTOMER_USER", tenantId: ids.tenantB, passwordHash: "-" } })).id;
+    signInAs(customerUser);
+    expect(noStore(await exportLog())).toEqual([403, "no-store"]);
+    signInAs(ids.operator);
+    expect(noStore(await exportLog("?from=not-a-date"))).toEqual([400, "no-store"]);
+    const token = process.env.METRICS_TOKEN;
+    try {
+      delete process.env.METRICS_TOKEN;
+      expect(noStore(await metricsRoute.GET(new Request("http://x/api/metrics")))).toEqual([403, "no-store"]);
+      process.env.METRICS_TOKEN = "a metrics token";
+      expect(noStore(await metricsRoute.GET(new Request("http://x/api/metrics")))).toEqual([401, "no-store"]);
+    } finally {
+      if (token === undefined) delete process.env.METRICS_TOKEN;
+      else process.env.METRICS_TOKEN = token;
+    }
   });
 });

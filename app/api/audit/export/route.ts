@@ -10,6 +10,7 @@ import { parseAuditQuery } from "@/lib/audit/schema";
 import { auditActorWords } from "@/lib/audit/sentences";
 import { csvLine } from "@/lib/csv";
 import { AppError } from "@/lib/errors";
+import { routeRefusal } from "@/lib/http/route-refusal";
 
 export const dynamic = "force-dynamic";
 
@@ -17,10 +18,10 @@ const HEADER = ["time (UTC)", "sentence", "actor", "tenant", "action", "details"
 
 export async function GET(request: Request) {
   const actor = await getActor();
-  if (!actor) return Response.json({ error: "UNAUTHENTICATED" }, { status: 401 });
-  if (!hasPermission(actor, "audit.view")) return Response.json({ error: "FORBIDDEN" }, { status: 403 });
+  if (!actor) return routeRefusal("UNAUTHENTICATED");
+  if (!hasPermission(actor, "audit.view")) return routeRefusal("FORBIDDEN");
   const parsed = parseAuditQuery(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.ok) return Response.json({ error: "INVALID_INPUT", problems: parsed.problems }, { status: 400 });
+  if (!parsed.ok) return routeRefusal("INVALID_INPUT", { body: { problems: parsed.problems } });
   const { before: _before, after: _after, ...filter } = parsed.query;
 
   const events = eachAuditEvent(actor, filter);
@@ -30,7 +31,7 @@ export async function GET(request: Request) {
   try {
     first = await events.next();
   } catch (error) {
-    if (error instanceof AppError && error.code === "INVALID_INPUT") return Response.json({ error: "INVALID_INPUT", problems: [error.userMessage] }, { status: 400 });
+    if (error instanceof AppError && error.code === "INVALID_INPUT") return routeRefusal("INVALID_INPUT", { body: { problems: [error.userMessage] } });
     throw error;
   }
   const encoder = new TextEncoder();

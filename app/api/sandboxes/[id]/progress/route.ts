@@ -2,6 +2,7 @@
 import { NextResponse } from "next/server";
 import { getActor } from "@/lib/auth/actor";
 import { hasPermission } from "@/lib/auth/policy";
+import { routeRefusal } from "@/lib/http/route-refusal";
 import { timed } from "@/lib/observability/metrics";
 import { getProgressSnapshot } from "@/lib/sandboxes/queries";
 
@@ -13,11 +14,11 @@ export function GET(_request: Request, context: { params: Promise<{ id: string }
 
 async function progress(params: Promise<{ id: string }>) {
   const actor = await getActor();
-  if (!actor) return NextResponse.json({ error: "UNAUTHENTICATED" }, { status: 401 });
-  if (!hasPermission(actor, "sandbox.view")) return NextResponse.json({ error: "FORBIDDEN" }, { status: 403 });
+  if (!actor) return routeRefusal("UNAUTHENTICATED");
+  if (!hasPermission(actor, "sandbox.view")) return routeRefusal("FORBIDDEN");
   const { id } = await params;
   // Another tenant's sandbox is not found, the same as one that does not exist.
   const snapshot = await getProgressSnapshot(actor, id);
-  if (!snapshot) return NextResponse.json({ error: "NOT_FOUND" }, { status: 404 });
+  if (!snapshot) return routeRefusal("NOT_FOUND");
   return NextResponse.json(snapshot, { headers: { "Cache-Control": "no-store" } });
 }

@@ -2,6 +2,7 @@
 import { NextResponse } from "next/server";
 import { getActor } from "@/lib/auth/actor";
 import { hasPermission } from "@/lib/auth/policy";
+import { routeRefusal } from "@/lib/http/route-refusal";
 import { getRunReport } from "@/lib/sandboxes/queries";
 import { reportToCsv } from "@/lib/sanitizer/report";
 
@@ -9,11 +10,11 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string; runId: string }> }) {
   const actor = await getActor();
-  if (!actor) return NextResponse.json({ error: "UNAUTHENTICATED" }, { status: 401 });
-  if (!hasPermission(actor, "sandbox.view")) return NextResponse.json({ error: "FORBIDDEN" }, { status: 403 });
+  if (!actor) return routeRefusal("UNAUTHENTICATED");
+  if (!hasPermission(actor, "sandbox.view")) return routeRefusal("FORBIDDEN");
   const { id, runId } = await params;
   const run = await getRunReport(actor, id, runId);
-  if (!run) return NextResponse.json({ error: "NOT_FOUND" }, { status: 404 });
+  if (!run) return routeRefusal("NOT_FOUND");
 
   const format = new URL(request.url).searchParams.get("format") === "csv" ? "csv" : "json";
   const base = `sanitization-report-${fileSafe(run.sandbox.name)}-${run.id}`;
