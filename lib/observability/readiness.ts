@@ -37,3 +37,28 @@ export async function readiness(): Promise<{ ready: boolean; checks: { database:
   ]);
   return { ready: database === "ok" && queue === "ok" && schema === "ok", checks: { database, queue, schema } };
 }
+
+/** How long one answer of the checks is given to every caller, in ms: a probe every few seconds still sees each change. */
+export const READY_ANSWER_KEPT_MS = 1_000;
+
+type Readiness = Awaited<ReturnType<typeof readiness>>;
+let kept: { answer: Promise<Readiness>; until: number } | null = null;
+
+/**
+ * readiness() for `/api/ready`, which needs no sign-in: its checks run at most once per
+ * READY_ANSWER_KEPT_MS in this process, and callers that come while they run wait for the
+ * same run (bounded by the checks' own 3 s), so a flood of probes costs the portal database
+ * a few queries a second, whoever sends them. Timed by this process's monotonic clock.
+ */
+export function keptReadiness(): Promise<Readiness> {
+  const now = performance.now();
+  if (kept && now < kept.until) return kept.answer;
+  const answer = readiness();
+  const entry = { answer, until: Number.POSITIVE_INFINITY };
+  kept = entry;
+  // Kept from the moment it came: while the checks run, every caller shares them.
+  void answer.then(() => {
+    entry.until = performance.now() + READY_ANSWER_KEPT_MS;
+  });
+  return answer;
+}
