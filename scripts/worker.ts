@@ -14,6 +14,10 @@ import { log as logger } from "../lib/observability/log";
 import { env } from "../lib/config/env";
 import { serveWorkerMetrics } from "../lib/observability/worker-metrics-server";
 import { unsetPortalUrlWarning } from "../lib/emails/render";
+import { exitOnUncaughtException } from "../lib/worker/process-faults";
+
+// Before anything else: an exception nothing caught is logged, and ends the process for its supervisor to start again.
+exitOnUncaughtException();
 
 const log = (line: string) => logger.info(line);
 const { localServer } = await bootstrapOrExit({ log });
