@@ -4,7 +4,7 @@
  * it in the portal database (one INSERT, so concurrent retries cannot both claim it),
  * does the work and keeps its answer; a retry with the same key gets that answer again
  * (`Idempotent-Replayed: true`), one that arrives while the first is still being
- * answered gets 409, and the same key with another request 422. Only an answer that did
+ * answered gets 409, and the same key with another request 422, answered or not. Only an answer that did
  * something (2xx) is kept: a refused request (invalid input, a run in progress) and a
  * failure on our side (500) release the key, so the request mended, or simply sent again
  * later, does the work, as Stripe does for requests that never began. Keys live a day, per token;
@@ -61,9 +61,11 @@ export async function idempotent(caller: ApiCaller, request: Request, work: () =
 
 async function earlierAnswer(tokenId: string, key: string, fingerprint: string): Promise<Response> {
   const earlier = await db.apiIdempotencyKey.findUnique({ where: { tokenId_key: { tokenId, key } } });
+  // Another request with the key is refused as such whether the first is answered or not: waiting
+  // would not mend it (the IETF draft and Stripe answer 422 for it, 409 only for the same request).
+  if (earlier && earlier.fingerprint !== fingerprint) return problem("invalid_input", { detail: "This Idempotency-Key was used for another request." });
   // Released between our INSERT and this read: the caller may simply try again.
   if (!earlier || earlier.status === null) return problem("conflict", { detail: "A request with this Idempotency-Key is still being answered; try again shortly." });
-  if (earlier.fingerprint !== fingerprint) return problem("invalid_input", { detail: "This Idempotency-Key was used for another request." });
   return new Response(earlier.body, {
     status: earlier.status,
     headers: { "Content-Type": earlier.contentType ?? "application/json", "Cache-Control": "no-store", "Idempotent-Replayed": "true" },

@@ -41,4 +41,21 @@ describe("the OpenAPI document", () => {
       }
     }
   });
+
+  it("says what a repeated Idempotency-Key gets: 409 while the same request is answered, 422 for another request", () => {
+    const doc = openApiDocument();
+    let idempotent = 0;
+    for (const ops of Object.values(doc.paths)) {
+      for (const op of Object.values(ops) as { parameters: { name: string; description: string }[]; responses: Record<string, { content: Record<string, unknown> }> }[]) {
+        const key = op.parameters.find((p) => p.name === "Idempotency-Key");
+        if (!key) continue;
+        idempotent++;
+        expect(key.description).toMatch(/still being answered.*\(409\)/);
+        expect(key.description).toMatch(/another request is refused \(422\), whether or not the first has been answered/);
+        expect(op.responses["409"]!.content).toHaveProperty("application/problem+json");
+        expect(op.responses["422"]!.content).toHaveProperty("application/problem+json");
+      }
+    }
+    expect(idempotent).toBe(5);
+  });
 });

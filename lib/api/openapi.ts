@@ -42,7 +42,7 @@ const idempotencyKey: Parameter = {
   name: "Idempotency-Key",
   in: "header",
   description:
-    "Any 1–255 visible ASCII characters, kept a day per token: a retry with the same key gets the first successful answer again (with `Idempotent-Replayed: true`) instead of starting a second run; the same key with another request is refused (422). A refused request holds no key: mended, it may be sent again with the same one.",
+    "Any 1–255 visible ASCII characters, kept a day per token: a retry with the same key gets the first successful answer again (with `Idempotent-Replayed: true`) instead of starting a second run; a retry with the same key while the first is still being answered gets a conflict (409), to be sent again shortly; the same key with another request is refused (422), whether or not the first has been answered. A refused request holds no key: mended, it may be sent again with the same one.",
 };
 const ALWAYS: ApiProblemCode[] = ["unauthenticated", "forbidden", "rate_limited"];
 
@@ -189,8 +189,8 @@ function operation(op: ApiOperation) {
       content: { "application/json": { schema: ref(op.success.schema) }, ...(op.success.csv ? { "text/csv": { schema: { type: "string" } } } : {}) },
     },
   };
-  // Every body is bounded (lib/api/route.ts), sent where one is read or not; an Idempotency-Key may be refused.
-  const problems = new Set([...op.problems, ...(op.method === "get" ? [] : ["payload_too_large" as const]), ...(idempotent ? ["invalid_input" as const] : [])]);
+  // Every body is bounded (lib/api/route.ts), sent where one is read or not; an Idempotency-Key may be refused (422) or still in flight (409).
+  const problems = new Set([...op.problems, ...(op.method === "get" ? [] : ["payload_too_large" as const]), ...(idempotent ? ["invalid_input" as const, "conflict" as const] : [])]);
   for (const code of problems) {
     const { status, title } = API_PROBLEMS[code];
     const earlier = responses[status] as { description: string; headers?: Record<string, unknown> } | undefined;

@@ -3,6 +3,7 @@
  * through the same checks (role, tenant, state, the exact name), with Idempotency-Key
  * making a CI retry safe even when retries race; then progress and the report.
  */
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { usePortalDatabase } from "../testing/portal-db";
 
@@ -154,7 +155,8 @@ describe("refreshing through the API", () => {
     const writer = await token(["sandboxes:write"]);
     const tokenId = (await db.apiToken.findFirstOrThrow({ orderBy: { createdAt: "desc" }, select: { id: true } })).id;
     // A process that died between starting the refresh and keeping its answer.
-    await db.apiIdempotencyKey.create({ data: { tokenId, key: "lost-answer", fingerprint: "x", createdAt: new Date(Date.now() - 60_000) } });
+    const fingerprint = createHash("sha256").update(`POST /api/v1/sandboxes/${s.id}/refresh\n`).digest("hex");
+    await db.apiIdempotencyKey.create({ data: { tokenId, key: "lost-answer", fingerprint, createdAt: new Date(Date.now() - 60_000) } });
     expect((await refresh(writer, s.id, "lost-answer")).status).toBe(409);
     await db.apiIdempotencyKey.update({ where: { tokenId_key: { tokenId, key: "lost-answer" } }, data: { createdAt: new Date(Date.now() - UNANSWERED_KEY_MS - 1000) } });
     expect((await refresh(writer, s.id, "lost-answer")).status).toBe(202);
@@ -193,6 +195,33 @@ describe("refreshing through the API", () => {
     }
     // The client's retry reaches an instance whose clock agrees with the database: the key is taken, not abandoned.
     expect((await idempotent(caller, post(), work)).status).toBe(409);
+    expect(work).toHaveBeenCalledTimes(1);
+    finish();
+    expect((await first).status).toBe(202);
+  });
+
+  it("refuses the same key with another request with 422 even while the first is still being answered; the same request then gets 409", async () => {
+    await token(["sandboxes:write"]);
+    const tokenId = (await db.apiToken.findFirstOrThrow({ orderBy: { createdAt: "desc" }, select: { id: true } })).id;
+    const caller = { actor: (await loadActor(admin))!, token: { id: tokenId, name: "ci", scopes: ["sandboxes:write" as const] } };
+    const post = (path: string) => new Request(`http://portal.test${path}`, { method: "POST", headers: { "idempotency-key": "in-flight" } });
+    let started!: () => void;
+    const working = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const work = vi.fn(async () => {
+      started();
+      await finished;
+      return new Response("{}", { status: 202, headers: { "content-type": "application/json" } });
+    });
+    const first = idempotent(caller, post("/api/v1/sandboxes/a/refresh"), work);
+    await working;
+    const other = await idempotent(caller, post("/api/v1/sandboxes/b/refresh"), work);
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ code: "invalid_input", detail: "This Idempotency-Key was used for another request." });
+    const same = await idempotent(caller, post("/api/v1/sandboxes/a/refresh"), work);
+    expect(same.status).toBe(409);
+    expect(await same.json()).toMatchObject({ code: "conflict" });
     expect(work).toHaveBeenCalledTimes(1);
     finish();
     expect((await first).status).toBe(202);
