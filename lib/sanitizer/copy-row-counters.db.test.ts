@@ -5,7 +5,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClient } from "../testing/sanitizer-fixtures";
 import { createTestDatabase, dropTestDatabase } from "../testing/pg";
-import { BinaryRowCounter, BinaryRows, TextRowCounter } from "./copy-row-counters";
+import { BINARY_HEADER_BYTES, BinaryRowCounter, BinaryRows, TextRowCounter } from "./copy-row-counters";
 
 let url = "";
 beforeAll(async () => {
@@ -52,7 +52,8 @@ describe("counting a COPY stream's rows", () => {
     for (const sizes of [[bytes.length], [1], [2, 3], [7, 1, 4093], [19, 2, 4, 5]]) {
       const result = await counted(new BinaryRowCounter(() => undefined), cut(bytes, sizes));
       expect(result.rows, `chunks of ${sizes.join(", ")} bytes`).toBe(ROWS);
-      expect(result.bytes).toBe(bytes.length);
+      // The rows' bytes: not the format's header, nor its end mark (2 bytes).
+      expect(result.bytes).toBe(bytes.length - BINARY_HEADER_BYTES - 2);
       expect(result.passed.equals(bytes)).toBe(true);
     }
   });
@@ -94,6 +95,24 @@ describe("counting a COPY stream's rows", () => {
     const end = Buffer.from([255, 255]);
     const stream = Buffer.concat([header, row(), row(null, Buffer.from([0, 2])), row(Buffer.alloc(0)), end, Buffer.from([0, 1, 0, 0, 0, 0])]);
     for (const sizes of [[stream.length], [1], [3]]) expect((await counted(new BinaryRowCounter(() => undefined), cut(stream, sizes))).rows).toBe(3);
+    // Bytes are the rows' only: not the header, its extension area, the end mark or what follows it.
+    const rowBytes = row().length + row(null, Buffer.from([0, 2])).length + row(Buffer.alloc(0)).length;
+    for (const sizes of [[stream.length], [1], [3]]) expect((await counted(new BinaryRowCounter(() => undefined), cut(stream, sizes))).bytes).toBe(rowBytes);
+  });
+
+  it("counts no bytes for a table with no rows, in binary as in text, and tells no chunk of more", async () => {
+    const empty = await withClient(url, async (client) => {
+      const chunks: Buffer[] = [];
+      await pipeline(client.query(copyTo("COPY (SELECT 1 AS i WHERE false) TO STDOUT (FORMAT binary)")), new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c), done()) }));
+      return Buffer.concat(chunks);
+    });
+    expect(empty.length).toBe(21);
+    for (const sizes of [[empty.length], [1], [2, 3], [19, 2]]) {
+      const told: number[] = [];
+      const result = await counted(new BinaryRowCounter((c) => told.push(c.bytes)), cut(empty, sizes));
+      expect(result, `chunks of ${sizes.join(", ")} bytes`).toMatchObject({ rows: 0, bytes: 0 });
+      expect(told.every((bytes) => bytes === 0)).toBe(true);
+    }
   });
 });
 

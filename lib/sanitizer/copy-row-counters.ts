@@ -12,6 +12,8 @@ export interface CopyCounters {
 /** Walks a COPY stream chunk by chunk: how many rows each chunk begins. */
 interface RowWalker {
   rowsIn(chunk: Buffer): number;
+  /** The rows' bytes the chunk last walked completed, where the format has bytes of its own; else the chunk's length counts. */
+  readonly rowBytes?: number;
 }
 
 abstract class RowCounter extends Transform {
@@ -25,8 +27,8 @@ abstract class RowCounter extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     // An exception thrown out of a transform is the process's, not the pipeline's: passed on instead.
     try {
-      this.counters.bytes += chunk.length;
       this.counters.rows += this.rows.rowsIn(chunk);
+      this.counters.bytes += this.rows.rowBytes ?? chunk.length;
       this.onChunk(this.counters);
     } catch (error) {
       return callback(error as Error);
@@ -67,7 +69,9 @@ export const BINARY_EXTENSION_LENGTH_AT = 15;
  * Binary format: after the header, each row is a 16-bit field count (-1 ends the
  * stream), then per field a 32-bit length (-1 for NULL) and that many bytes. The
  * walk reads only the counts and lengths and jumps over the values; a count or
- * length split between two chunks is put together in `scratch`.
+ * length split between two chunks is put together in `scratch`. Its bytes are the rows'
+ * only (`rowBytes`): the header, its extension area and the end mark are the format's own, and
+ * counted they made an empty table's copy "21 B streamed".
  */
 export class BinaryRows implements RowWalker {
   private state: "header" | "row" | "field" | "end" = "header";
@@ -76,6 +80,13 @@ export class BinaryRows implements RowWalker {
   private filled = 0;
   private skip = 0;
   private fieldsLeft = 0;
+  /** Whether `skip` passes the header's extension area, not a value. */
+  private inExtension = false;
+  /** Bytes of a field count read so far: a row's once it is whole and begins a row, the end mark's otherwise. */
+  private countBytes = 0;
+
+  /** The rows' bytes the chunk last walked completed (a field count split between chunks counts where it ends). */
+  rowBytes = 0;
 
   /** Whether the end mark has passed. */
   get ended(): boolean {
@@ -92,31 +103,45 @@ export class BinaryRows implements RowWalker {
     let rows = 0;
     let at = 0;
     this.lastRowEnd = -1;
+    this.rowBytes = 0;
     while (at < chunk.length && this.state !== "end") {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - at);
         this.skip -= n;
         at += n;
+        if (!this.inExtension) this.rowBytes += n;
+        else if (this.skip === 0) this.inExtension = false;
         if (this.skip === 0 && this.state === "row") this.lastRowEnd = at;
         continue;
       }
       let word: Buffer;
       let from: number;
+      const state = this.state;
+      let taken: number;
       if (this.filled === 0 && chunk.length - at >= this.need) {
         word = chunk; // the common case: the whole count or length lies in this chunk
         from = at;
-        at += this.need;
+        taken = this.need;
       } else {
-        const n = Math.min(this.need - this.filled, chunk.length - at);
-        chunk.copy(this.scratch, this.filled, at, at + n);
-        this.filled += n;
-        at += n;
-        if (this.filled < this.need) break;
-        this.filled = 0;
+        taken = Math.min(this.need - this.filled, chunk.length - at);
+        chunk.copy(this.scratch, this.filled, at, at + taken);
+        this.filled += taken;
         word = this.scratch;
         from = 0;
       }
+      at += taken;
+      if (state === "row") this.countBytes += taken;
+      else if (state === "field") this.rowBytes += taken;
+      if (word === this.scratch) {
+        if (this.filled < this.need) break;
+        this.filled = 0;
+      }
       rows += this.advance(word, from);
+      if (state === "row") {
+        // A whole field count: a row's bytes, unless it was the end mark.
+        if (!this.ended) this.rowBytes += this.countBytes;
+        this.countBytes = 0;
+      }
       // Between rows: a row's field count is expected and no value is left to pass, or the end mark has passed.
       if ((this.state === "row" && this.skip === 0) || this.ended) this.lastRowEnd = at;
     }
@@ -127,6 +152,7 @@ export class BinaryRows implements RowWalker {
   private advance(word: Buffer, from: number): number {
     if (this.state === "header") {
       this.skip = word.readInt32BE(from + BINARY_EXTENSION_LENGTH_AT);
+      this.inExtension = this.skip > 0;
       return this.expectRow();
     }
     if (this.state === "row") {

@@ -24,7 +24,7 @@ export interface RuleReport {
 export interface TableReport {
   name: string;
   rows: number;
-  /** Bytes streamed (COPY text format), a fair measure of the data moved. */
+  /** The rows' bytes streamed (in COPY's text or binary format, without the binary format's own header and end mark), a fair measure of the data moved. */
   bytes: number;
 }
 
