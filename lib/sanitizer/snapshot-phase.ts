@@ -119,7 +119,7 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     const facts = await timePhase(onPhase, "preflight (rule 15)", () => preflight(snapshot.main, options));
     // For the room the copy reserves on the sandbox server (expected-size.ts).
     const companyShare = await chosenCompanyShare(snapshot.main, options);
-    const carried = input.carryOverFromUrl ? await readCarryOver(input.carryOverFromUrl) : NOTHING_CARRIED;
+    const carried = input.carryOverFromUrl ? await readCarryOver(input.carryOverFromUrl, { plan, classification: input.classification }) : NOTHING_CARRIED;
     const ruleContext = {
       options,
       classification: input.classification,
