@@ -20,6 +20,8 @@ import { givingUpAfter, openProductionClient } from "../crm/read-only";
 import { inOneSnapshot, tooLargeToReadWhole } from "../crm/whole-table-bounds";
 import { SanitizationError } from "./errors";
 import type { Classification } from "./classification";
+import { personalKind } from "./pseudonyms/columns";
+import type { PersonalData } from "./pseudonyms/personal-data";
 import { columnTreatment } from "./treatments";
 import type { SchemaPlan } from "./schema-plan";
 import { quoteIdent } from "./sql";
@@ -171,5 +173,27 @@ async function readMeasured(client: pg.ClientBase, newCopy: NewCopy): Promise<Ca
     webhooks,
     extraColumns: { app_authorization: columns.app_authorization.carried, webhook: columns.webhook.carried },
     notCarried: { app_authorization: apps.rows.length - appAuthorizations.length, webhook: hooks.rows.length - webhooks.length },
+  };
+}
+
+/**
+ * Rule 18 on what a refresh carries: the rows were made in the sandbox, but in a copy that
+ * may have kept production's people (its choice, changed by this refresh), by people who
+ * name what they make after them. Each personal column (columns.ts) is rewritten as the
+ * copy rewrites production's; the check after the copy reads them as it reads the rest.
+ */
+export function pseudonymiseCarried(carried: CarryOver, personalData: PersonalData, classification: Classification): CarryOver {
+  const rewrite = <T extends object>(table: CarriedTable, row: T): T => {
+    const out = { ...row } as Record<string, unknown>;
+    for (const [column, value] of Object.entries(row)) {
+      const kind = column === "extra" ? undefined : personalKind(classification, table, column);
+      if (kind && typeof value === "string") out[column] = personalData.rewrite(kind, value);
+    }
+    return out as T;
+  };
+  return {
+    ...carried,
+    appAuthorizations: carried.appAuthorizations.map((a) => rewrite("app_authorization", a)),
+    webhooks: carried.webhooks.map((w) => rewrite("webhook", w)),
   };
 }

@@ -10,6 +10,7 @@ import { EMPTY_CLASSIFICATION, parseClassification } from "./classification";
 import { provisionSandbox, type ProvisionInput } from "./provision";
 import type { ProgressStep, RunProgress } from "./progress";
 import { changeLabel } from "./rule-reports";
+import { personalColumns } from "./pseudonyms/columns";
 import { checksums, cloneDatabase, databaseNames, generateProduction, newSandboxName, rows, sandboxUrl, scalar, withClient } from "../testing/sanitizer-fixtures";
 
 let prod: string;
@@ -156,6 +157,41 @@ describe("refresh after production's app_authorization or webhook gained a colum
     expect(await rows(thirdUrl, "SELECT name, team FROM webhook")).toEqual([{ name: "With team", team: "sales" }]);
     expect(await rows(thirdUrl, "SELECT app_name, tier FROM app_authorization")).toEqual([{ app_name: "Before tiers", tier: 3 }]);
     expect(thirdReport.rules.find((r) => r.rule === 8)?.changes).toMatchObject({ "app_authorization.carried": 1, "webhook.carried": 1 });
+  });
+});
+
+describe("a refresh that turns pseudonymisation on", () => {
+  it("scrubs what it carries of production's people and companies, and its check reads what was carried", async () => {
+    const first = input();
+    await provisionSandbox(first);
+    const previous = sandboxUrl(first.databaseName);
+    // People given a copy with production's people in it name what they make after them.
+    const [person] = await rows<{ first: string; last: string; email: string }>(
+      prod,
+      "SELECT first_name AS first, last_name AS last, email FROM contact WHERE email IS NOT NULL AND length(last_name) >= 5 AND last_name ~ '^[A-Za-z]+$' ORDER BY id LIMIT 1",
+    );
+    const [company] = await rows<{ name: string }>(prod, "SELECT name FROM company WHERE name ~ '^[A-Za-z ]+$' AND length(name) >= 8 ORDER BY id LIMIT 1");
+    const fullName = `${person!.first} ${person!.last}`;
+    await withClient(previous, async (c) => {
+      await c.query(`INSERT INTO app_authorization (app_name, client_id, scopes, authorized_at) VALUES ($1, 'c1', 'contact:read', now())`, [`${company!.name} sync`]);
+      await c.query(`INSERT INTO webhook (name, kind, target_url, events, secret, active, created_at) VALUES ($1, 'http-post', $2, 'contact.created', 's3', true, now())`, [
+        `Tell ${fullName} of new contacts`,
+        `https://hooks.example/notify?to=${person!.email}`,
+      ]);
+    });
+    const second = input({ carryOverFromUrl: previous, options: { personalData: "pseudonymise" }, pseudonymSecret: "refresh-secret" });
+    await provisionSandbox(second);
+    const url = sandboxUrl(second.databaseName);
+    const [hook] = await rows<{ name: string; target_url: string; secret: string }>(url, "SELECT name, target_url, secret FROM webhook");
+    const [app] = await rows<{ app_name: string; client_id: string }>(url, "SELECT app_name, client_id FROM app_authorization");
+    const carried = JSON.stringify([hook, app]).toLowerCase();
+    for (const production of [person!.last, person!.email, company!.name]) expect(carried, production).not.toContain(production.toLowerCase());
+    expect(hook).toMatchObject({ name: expect.stringMatching(/^Tell .+ of new contacts$/), target_url: expect.stringMatching(/^https:\/\/hooks\.example\/notify\?to=/), secret: "s3" });
+    expect(app).toMatchObject({ app_name: expect.stringMatching(/ sync$/), client_id: "c1" });
+    // Rule 18's check reads the carried rows' words (it reads the personal columns).
+    for (const [table, columns] of [["webhook", ["name", "target_url"]], ["app_authorization", ["app_name"]]] as const) {
+      expect(personalColumns(EMPTY_CLASSIFICATION, table, columns).map((c) => c.kind), table).toEqual(columns.map(() => "free-text"));
+    }
   });
 });
 

@@ -9,7 +9,7 @@
 import type pg from "pg";
 import { copyLimits, rateTooSlowForDeadline } from "../config/copy-limits";
 import { SanitizationError } from "./errors";
-import { readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
+import { pseudonymiseCarried, readCarryOver, NOTHING_CARRIED, type CarryOver } from "./carry-over";
 import type { Classification } from "./classification";
 import { assertCollationsOnServer } from "./collations";
 import { checkSandboxServerRole, createSandboxDatabase } from "./create-database";
@@ -271,7 +271,9 @@ export async function runSnapshotPhase(input: SnapshotPhaseInput): Promise<Snaps
     });
     const chosenRows = (await chosenCounted)?.chosen;
     const final = copyPlans.map((p) => written.get(p.table) ?? p);
-    return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried, copy: mergeResults(final, leftOut, copied), personalData, indexed, ...(chosenRows ? { chosenRows } : {}) };
+    // What the refresh carries is pseudonymised as production's rows are (rule 18).
+    const carriedRows = personalData ? pseudonymiseCarried(carried, personalData, input.classification) : carried;
+    return { snapshotAt: snapshot.at, schema, plan, facts, plans: final, carried: carriedRows, copy: mergeResults(final, leftOut, copied), personalData, indexed, ...(chosenRows ? { chosenRows } : {}) };
   } catch (error) {
     // Whatever surfaced first (a terminated session, an aborted stream), the reason is that the copy gave way, or could not keep pace.
     throw watchdog.gaveWay() ?? pace.stopped() ?? error;

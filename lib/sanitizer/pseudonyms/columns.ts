@@ -49,6 +49,12 @@ const CONTRACT_PERSONAL_COLUMNS: Readonly<Record<string, Readonly<Record<string,
   web_panel: { name: "free-text" },
   scheduled_task: { name: "free-text" },
   erp_connection: { name: "free-text" },
+  // Rule 8: no production row survives, and the rows a refresh carries were made in the sandbox; but
+  // in a copy that kept production's people, by people who name what they make after them: "Tell
+  // Kari Hansen of new contacts", a hook at "…?to=kari.hansen@firma.no", "Hansen AS sync". A refresh
+  // that turns pseudonymisation on scrubs them (carry-over.ts), and the check reads them.
+  app_authorization: { app_name: "free-text" },
+  webhook: { name: "free-text", target_url: "free-text" },
 };
 
 /**
@@ -75,9 +81,10 @@ export const NOT_PERSONAL_TEXT_COLUMNS: Readonly<Record<string, readonly string[
   // Rule 6 owns the URL; the location is one of the CRM's places, the app the one that made it.
   web_panel: ["url", "location", "created_by_app"],
   scheduled_task: ["kind", "schedule"],
-  // Rule 8: no production row survives; the rows carried over were made in the sandbox.
-  app_authorization: ["app_name", "client_id", "system_user_token", "access_token", "refresh_token", "scopes"],
-  webhook: ["name", "kind", "target_url", "events", "secret"],
+  // Rule 8's carried rows: credentials and ids an app or a receiver was given (opaque, and a changed
+  // one would no longer work), the scopes and events the CRM names, a hook's kind.
+  app_authorization: ["client_id", "system_user_token", "access_token", "refresh_token", "scopes"],
+  webhook: ["kind", "events", "secret"],
   preference: ["section", "name"],
   erp_connection: ["connector", "endpoint_url", "api_key"],
 };
