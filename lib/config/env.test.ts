@@ -19,6 +19,15 @@ async function startWith(vars: Record<string, string>) {
 
 afterEach(() => vi.unstubAllEnvs());
 
+describe("SANDBOX_SERVER_URL at start-up", () => {
+  it("refuses a URL that sets its sessions' own settings: they would override the portal's on the built-in server, and every refresh's carry-over refused it", async () => {
+    const env = await startWith({ SANDBOX_SERVER_URL: "postgres://sandbox_maker:secret-pw@localhost:5432/postgres?sslmode=disable&options=-c%20statement_timeout%3D0" });
+    expect(env).toThrow(/SANDBOX_SERVER_URL: may carry only TLS and connection settings .* as parameters, not options: the portal sets its sessions' own settings/);
+    expect(env).not.toThrow(/secret-pw/);
+    expect((await startWith({ SANDBOX_SERVER_URL: "postgres://sandbox_maker:pw@localhost:5432/postgres?sslmode=disable&application_name=x" }))().SANDBOX_SERVER_URL).toMatch(/application_name=x$/);
+  });
+});
+
 describe("REQUIRE_DATABASE_TLS at start-up", () => {
   it("refuses the portal's database and the built-in sandbox server reached over the network without checked TLS, naming each", async () => {
     const env = await startWith({

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { describeTlsGap } from "../db/tls-policy";
+import { sandboxServerUrlProblem } from "../sandbox-servers/url-parameters";
 import { copyLimitsShape } from "./copy-limits";
 import { setVariables } from "./set-variables";
 import { DEFAULT_SIGN_IN_URL_TEMPLATE, signInUrlTemplateSchema } from "./sign-in-url-template";
@@ -91,6 +92,8 @@ const schema = z
     path: ["WORKER_METRICS_PORT"],
   })
   .superRefine((e, ctx) => {
+    const settings = sandboxServerUrlProblem(e.SANDBOX_SERVER_URL);
+    if (settings) ctx.addIssue({ code: "custom", path: ["SANDBOX_SERVER_URL"], message: settings });
     if (!e.REQUIRE_DATABASE_TLS) return;
     for (const name of ["DATABASE_URL", "SANDBOX_SERVER_URL"] as const) {
       const gap = describeTlsGap(e[name]);

@@ -7,7 +7,7 @@
 import { describeTlsGap, tlsRefusal } from "../db/tls-policy";
 
 /** What a production URL may say besides host, port, database, user and password: TLS, how to connect, and a socket's folder. */
-const URL_PARAMETERS = new Set([
+export const URL_PARAMETERS: ReadonlySet<string> = new Set([
   ...["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "ssl", "uselibpqcompat", "channel_binding"],
   ...["host", "connect_timeout", "target_session_attrs", "keepalives", "keepalives_idle"],
 ]);

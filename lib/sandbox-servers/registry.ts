@@ -8,6 +8,7 @@
 import { connectionProblem } from "../db/connection-problem";
 import { env } from "../config/env";
 import { assertSandboxRole, SandboxRoleError } from "../db/sandbox-role";
+import { sandboxServerUrlProblem } from "./url-parameters";
 import { db } from "../db/portal";
 import { tlsRefusal } from "../db/tls-policy";
 import { redactUrl, serverNameOf } from "../db/urls";
@@ -54,6 +55,8 @@ export async function sandboxServerUrlOf(sandboxId: string): Promise<string> {
 
 /** The role behind `url` may create databases and nothing more (lib/db/sandbox-role.ts); said in operators' words. */
 export async function assertUsableServer(url: string): Promise<void> {
+  const settings = sandboxServerUrlProblem(url);
+  if (settings) throw new SandboxServerError(`The sandbox server's URL ${settings}`);
   const refused = tlsRefusal(url);
   if (refused) throw new SandboxServerError(`The sandbox server's URL ${refused}.`, "That URL does not ask for an encrypted connection whose server is checked, which this portal requires (REQUIRE_DATABASE_TLS): add sslmode=verify-full and sslrootcert.");
   try {

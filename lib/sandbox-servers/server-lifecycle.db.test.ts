@@ -49,4 +49,24 @@ describe("a registered sandbox server over its life", () => {
     // The built-in server is the environment's.
     await expect(removeServer(BUILT_IN_SERVER_ID, null, "operator CLI")).rejects.toThrow("The built-in sandbox server is SANDBOX_SERVER_URL");
   }, 60_000);
+
+  it("is refused at registration, and as a new address, with a URL of its own session settings: every refresh's carry-over refused it after, and the other sessions lost theirs to it", async () => {
+    const withSetting = (name: string, value: string) => {
+      const url = new URL(testSandboxServerUrl());
+      url.searchParams.set(name, value);
+      return url.toString();
+    };
+    for (const url of [withSetting("options", "-c statement_timeout=0"), withSetting("statement_timeout", "0"), withSetting("search_path", "public")]) {
+      const refused = addServer({ name: "pg-eu-8", url, maxDatabases: null, maxTotalBytes: null, maxConcurrentRuns: null }, null, "operator CLI");
+      await expect(refused).rejects.toMatchObject({
+        name: "SandboxServerError",
+        message: expect.stringMatching(/^The sandbox server's URL may carry only TLS and connection settings .* as parameters, not (options|statement_timeout|search_path): the portal sets its sessions' own settings on that server \(time limits, search path, read-only\), and a URL's would override them\. Remove it from the URL\.$/),
+      });
+      expect(await db.sandboxServer.findUnique({ where: { name: "pg-eu-8" } })).toBeNull();
+    }
+    const server = await addServer({ name: "pg-eu-8", url: testSandboxServerUrl(), maxDatabases: null, maxTotalBytes: null, maxConcurrentRuns: null }, null, "operator CLI");
+    await expect(changeServerUrl("pg-eu-8", withSetting("options", "-c statement_timeout=0"), null, "operator CLI")).rejects.toThrow(/not options/);
+    expect(serverUrl(await db.sandboxServer.findUniqueOrThrow({ where: { id: server.id } }))).toBe(testSandboxServerUrl());
+    await removeServer("pg-eu-8", null, "operator CLI");
+  }, 60_000);
 });
