@@ -51,10 +51,10 @@ const CONTRACT_PERSONAL_COLUMNS: Readonly<Record<string, Readonly<Record<string,
   erp_connection: { name: "free-text" },
   // Rule 8: no production row survives, and the rows a refresh carries were made in the sandbox; but
   // in a copy that kept production's people, by people who name what they make after them: "Tell
-  // Kari Hansen of new contacts", a hook at "…?to=kari.hansen@firma.no", "Hansen AS sync". A refresh
-  // that turns pseudonymisation on scrubs them (carry-over.ts), and the check reads them.
+  // Kari Hansen of new contacts", "Hansen AS sync". A refresh that turns pseudonymisation on scrubs
+  // them (carry-over.ts), and the check reads them.
   app_authorization: { app_name: "free-text" },
-  webhook: { name: "free-text", target_url: "free-text" },
+  webhook: { name: "free-text" },
 };
 
 /**
@@ -82,9 +82,12 @@ export const NOT_PERSONAL_TEXT_COLUMNS: Readonly<Record<string, readonly string[
   web_panel: ["url", "location", "created_by_app"],
   scheduled_task: ["kind", "schedule"],
   // Rule 8's carried rows: credentials and ids an app or a receiver was given (opaque, and a changed
-  // one would no longer work), the scopes and events the CRM names, a hook's kind.
+  // one would no longer work), the scopes and events the CRM names, a hook's kind. And a hook's
+  // target, as the ERP's endpoint: the address of the customer's own receiver. Scrubbed, a host
+  // that holds a production company's name ("hooks.nordvik.no") became another, and the sandbox's
+  // deliveries, signed with the hook's secret, went to whoever holds that name.
   app_authorization: ["client_id", "system_user_token", "access_token", "refresh_token", "scopes"],
-  webhook: ["kind", "events", "secret"],
+  webhook: ["kind", "target_url", "events", "secret"],
   preference: ["section", "name"],
   erp_connection: ["connector", "endpoint_url", "api_key"],
 };
