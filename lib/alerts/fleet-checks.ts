@@ -10,6 +10,8 @@ import { oldestOverdueRun } from "../jobs/overdue";
 import { serverAnswers } from "../sandbox-servers/reachability";
 import { tlsRefusal } from "../db/tls-policy";
 import { serverAddress, serverUrl } from "../sandbox-servers/registry";
+import { clearServerDown, serverUnreachableAlert } from "../jobs/server-outage";
+import { log } from "../observability/log";
 import { clearAlertQuietly, raiseAlertQuietly } from "./raise";
 
 const queueAlertMs = () => env().ALERT_QUEUE_AGE_MINUTES * 60_000;
@@ -46,7 +48,7 @@ export const SERVERS_ASKED_AT_ONCE = 8;
  * 5 minutes between passes, and their alerts came late and were cleared for want of being raised.
  */
 export async function checkSandboxServers(answerWithinMs = 5_000): Promise<void> {
-  const servers = await db.sandboxServer.findMany({ select: { name: true, urlEncrypted: true } });
+  const servers = await db.sandboxServer.findMany({ select: { id: true, name: true, urlEncrypted: true } });
   let next = 0;
   const askNext = async (): Promise<void> => {
     for (let server = servers[next++]; server; server = servers[next++]) await checkSandboxServer(server, answerWithinMs);
@@ -54,7 +56,7 @@ export async function checkSandboxServers(answerWithinMs = 5_000): Promise<void>
   await Promise.all(Array.from({ length: Math.min(SERVERS_ASKED_AT_ONCE, servers.length) }, askNext));
 }
 
-async function checkSandboxServer(server: { name: string; urlEncrypted: string | null }, answerWithinMs: number): Promise<void> {
+async function checkSandboxServer(server: { id: string; name: string; urlEncrypted: string | null }, answerWithinMs: number): Promise<void> {
   const url = serverUrl(server);
   const name = `${server.name} (${serverAddress(server)})`;
   // Never asked: its URL does not ask for checked TLS, which REQUIRE_DATABASE_TLS requires (tls-policy.ts).
@@ -67,12 +69,10 @@ async function checkSandboxServer(server: { name: string; urlEncrypted: string |
       countOncePerMs: FLEET_COUNT_ONCE_PER_MS,
     });
   }
-  if (await serverAnswers(url, answerWithinMs)) return clearAlertQuietly(`server-unreachable:${server.name}`);
-  await raiseAlertQuietly({
-    key: `server-unreachable:${server.name}`,
-    subject: `sandbox server ${name} does not answer`,
-    detail: `The sandbox server ${name} refused or timed out a connection. Copies, refreshes and checklist fixes of the sandboxes on it fail until it answers again; sandboxes on other servers are not affected.`,
-    link: "/operations",
-    countOncePerMs: FLEET_COUNT_ONCE_PER_MS,
-  });
+  if (await serverAnswers(url, answerWithinMs)) {
+    // Its runs waiting for it (lib/jobs/server-outage.ts) go on at their next ask.
+    await clearServerDown(server.id).catch((error: unknown) => log.error({ err: error, serverId: server.id }, "a sandbox server's outage mark could not be cleared"));
+    return clearAlertQuietly(`server-unreachable:${server.name}`);
+  }
+  await raiseAlertQuietly({ ...serverUnreachableAlert(server), countOncePerMs: FLEET_COUNT_ONCE_PER_MS });
 }

@@ -85,6 +85,18 @@ export function isTransient(error: unknown): boolean {
   return UNREACHABLE.has(e.code ?? "");
 }
 
+/**
+ * A failure its sandbox server's outage could cause: a driver's network error, a connection lost
+ * or never answered, a deadline. Worth asking the server whether it answers (server-outage.ts);
+ * production's own failures (busy, out of reach as the portal found it, giving way) are not.
+ */
+export function mayBeServerOutage(error: unknown): boolean {
+  const e = (error ?? {}) as CodedError;
+  if (e.name === "SanitizationError") return e.code === "CONNECTION_LOST" || e.code === "DEADLINE";
+  if (error instanceof AppError) return false;
+  return NETWORK_UNREACHABLE.has(e.code ?? "");
+}
+
 /** What happens next, said after the reason: when the queue tries again, or that it has stopped trying. */
 export type NextAttempt = { retryAt: Date } | { attempts: number } | null;
 

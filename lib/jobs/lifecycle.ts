@@ -29,6 +29,7 @@ import type { SanitizationReport } from "../sanitizer/report";
 import { CANCELLED, describeFailure, failureCode, hasOperatorOnlyDetails, isTransient, technicalDetail, WORKER_LOST_REASON } from "./failure";
 import { enqueueRun, getBoss, queueTablesExist, RUN_QUEUE, wakeLocalRunWorkers, type SqlRunner } from "./queue";
 import { findSlot, leaveLinesOnceTenantIsFull } from "./slots";
+import { askMarkedServer, SERVER_DOWN_DEFER_MS, SERVER_DOWN_WORDS } from "./server-outage";
 import { placedServerId } from "../sandbox-servers/registry";
 import { log } from "../observability/log";
 import { databaseNow, databaseNowAsLastRead } from "../db/database-clock";
@@ -214,14 +215,17 @@ export function wakeQuery(tenantId: string, server: string | null): Prisma.Sql {
  * longer queued, it was asked to stop (it ends cancelled), or there is no slot for it
  * (lib/jobs/slots.ts): its tenant already has RUNS_PER_TENANT runs going, its sandbox
  * server as many copies as it takes (its own limit, else SANDBOX_SERVER_MAX_RUNS), or
- * no room for the copy yet. A run without a slot gets a new job later (slotWaitDelayMs:
- * sooner while the wait is young; ROOM_WAIT_DEFER_MS while it waits for room), leaving
+ * no room for the copy yet, or its server was found not answering (server-outage.ts). A run
+ * without a slot gets a new job later (slotWaitDelayMs: sooner while the wait is young;
+ * ROOM_WAIT_DEFER_MS while it waits for room, SERVER_DOWN_DEFER_MS for its server), leaving
  * this worker's slot to other runs and losing no attempt. `fairShare: false` (the CLI's
  * one attempt, here and now) skips the limits; its copy still counts against them.
  */
 export async function claimRun(runId: string, workerId: string, { fairShare = true }: { fairShare?: boolean } = {}) {
   const now = await databaseNow();
-  return db.$transaction(async (tx) => {
+  // Set when the run waits for its server to answer again: asked after the claim's transaction, never inside it.
+  const waits: { forServer?: { server: string; tenantId: string } } = {};
+  const claimed = await db.$transaction(async (tx) => {
     const queued = await tx.sandboxRun.findFirst({
       where: { id: runId, status: "QUEUED" },
       select: {
@@ -251,12 +255,15 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
         roomRefused: queued.roomRefusedBytes === null ? null : Number(queued.roomRefusedBytes),
         // Room is refused to an attempt, so the run has one (its start is kept while it waits).
         roomRefusedSince: queued.startedAt ?? queued.createdAt,
+        createdAt: queued.createdAt,
       }, now);
       if (!slot.go) {
-        const said = slot.waitingForRoom ? { error: slot.waitingForRoom } : {};
+        const words = slot.waitingForRoom ?? slot.waitingForServer;
+        const said = words ? { error: words } : {};
         await tx.sandboxRun.update({ where: { id: runId }, data: { sandboxServer, serverWaitSince: slot.serverWaitSince, ...said } });
         const waited = now.getTime() - (slot.serverWaitSince ?? queued.createdAt).getTime();
-        const delayMs = slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : slot.yieldsTurn ? TURN_YIELD_DELAY_MS : slotWaitDelayMs(waited);
+        if (slot.waitingForServer && sandboxServer) waits.forServer = { server: sandboxServer, tenantId: queued.sandbox.tenantId };
+        const delayMs = slot.waitingForRoom ? ROOM_WAIT_DEFER_MS : slot.waitingForServer ? SERVER_DOWN_DEFER_MS : slot.yieldsTurn ? TURN_YIELD_DELAY_MS : slotWaitDelayMs(waited);
         await enqueueRun(runId, inTransaction(tx), new Date(now.getTime() + delayMs), "slot");
         return null;
       }
@@ -282,6 +289,21 @@ export async function claimRun(runId: string, workerId: string, { fairShare = tr
     if (status) await tx.sandbox.update({ where: { id: run.sandboxId }, data: { status } });
     return run;
   });
+  if (waits.forServer) await askWaitedForServer(waits.forServer.server, waits.forServer.tenantId);
+  return claimed;
+}
+
+/**
+ * A run waits for its sandbox server to answer again (server-outage.ts): when it is this claim's
+ * turn to ask the server, it asks (bounded), and once it answers the runs waiting for it ask again
+ * now rather than at their next turn. Any failure here leaves the mark for the next ask.
+ */
+async function askWaitedForServer(server: string, tenantId: string): Promise<void> {
+  try {
+    if (await askMarkedServer(server)) await wakeRunsWaitingForSlots(tenantId, server);
+  } catch (error) {
+    log.warn({ err: error, serverId: server }, "could not ask a sandbox server marked down whether it answers again");
+  }
 }
 
 export type ClaimedRun = NonNullable<Awaited<ReturnType<typeof claimRun>>>;
@@ -423,7 +445,13 @@ export interface RetryPolicy {
  * starting after the back-off, with the reason and the retry time in plain
  * words; anything else fails the run.
  */
-export async function failAttempt(run: HeldAttempt, error: unknown, retry: RetryPolicy | null): Promise<"retrying" | "failed" | "cancelled" | "taken over"> {
+export async function failAttempt(
+  run: HeldAttempt,
+  error: unknown,
+  retry: RetryPolicy | null,
+  /** Its sandbox server was found not answering (server-outage.ts): a run queued again says so, as it waits for it. */
+  { serverDown = false }: { serverDown?: boolean } = {},
+): Promise<"retrying" | "failed" | "cancelled" | "taken over"> {
   const held = heldBy(run);
   // Whatever stopped it, a copy its customer asked to stop ends as they asked: never queued again.
   const asked = await db.sandboxRun.findFirst({ where: held, select: { stopReason: true } });
@@ -439,7 +467,7 @@ export async function failAttempt(run: HeldAttempt, error: unknown, retry: Retry
   const failureDetail = technicalDetail(error);
   if (retry && transient && run.attempts < retry.maxAttempts) {
     const retryAt = new Date((await databaseNow()).getTime() + retry.backoffMs * 2 ** (run.attempts - 1));
-    const reason = describeFailure(error, { retryAt });
+    const reason = serverDown ? SERVER_DOWN_WORDS : describeFailure(error, { retryAt });
     return (await db.$transaction((tx) => requeue(tx, run, held, { error: reason, failureDetail, startAfter: retryAt }))) ? "retrying" : "taken over";
   }
   const reason = describeFailure(error, transient && retry ? { attempts: run.attempts } : null);

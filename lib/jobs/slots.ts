@@ -28,6 +28,10 @@
  * bounded: after that its attempts go on and, still refused, end it. Meanwhile its
  * customer may cancel it (a sandbox with a queued run can be neither refreshed nor
  * deleted).
+ *
+ * A copy whose sandbox server was found not answering (its mark: lib/jobs/server-outage.ts)
+ * waits here alike, without taking an attempt, keeping no place in the server's line, and
+ * bounded (SERVER_DOWN_WAIT_LIMIT_MS); nor does it take another tenant's turn meanwhile.
  */
 import { lockTenant } from "../db/tenant-lock";
 import { copyLimits } from "../config/copy-limits";
@@ -36,6 +40,7 @@ import { Prisma } from "../generated/portal/client";
 import { formatBytes } from "../format";
 import { listServerUse, roomFor } from "../sandbox-servers/use";
 import { queueTablesExist, RUN_QUEUE } from "./queue";
+import { SERVER_DOWN_WORDS, waitsForServer } from "./server-outage";
 
 type Tx = Prisma.TransactionClient;
 
@@ -62,15 +67,18 @@ export interface SlotRequest {
   roomRefused?: number | null;
   /** When its latest attempt started (the one refused room): it waits for room ROOM_WAIT_LIMIT_MS from then at most. */
   roomRefusedSince?: Date;
+  /** When it was asked for: it waits for a server that does not answer from the outage's start, or from then if later. */
+  createdAt?: Date;
 }
 
 export type SlotVerdict =
   | { go: true }
   /**
    * Wait: `serverWaitSince` is the run's place in its server's line to keep (null: none);
-   * `waitingForRoom`, what its customer reads while it waits for room on the server.
+   * `waitingForRoom`, what its customer reads while it waits for room on the server;
+   * `waitingForServer`, while it waits for the server to answer again.
    */
-  | { go: false; serverWaitSince: Date | null; waitingForRoom?: string; yieldsTurn?: true };
+  | { go: false; serverWaitSince: Date | null; waitingForRoom?: string; waitingForServer?: string; yieldsTurn?: true };
 
 export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Promise<SlotVerdict> {
   const limits = copyLimits();
@@ -79,6 +87,9 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
   // Keeping its place in its server's line, if it has one: only the other tenant's turn comes first.
   if (await anotherTenantsTurn(tx, run.tenantId)) return { go: false, serverWaitSince: run.serverWaitSince, yieldsTurn: true };
   if (!run.server) return { go: true };
+  const server = await tx.sandboxServer.findUnique({ where: { id: run.server }, select: { maxConcurrentRuns: true, unreachableSince: true } });
+  // Its server was found not answering: no attempt, no place in its line, until it answers (bounded).
+  if (waitsForServer(server?.unreachableSince ?? null, run.createdAt ?? now, now)) return { go: false, serverWaitSince: null, waitingForServer: SERVER_DOWN_WORDS };
 
   // Tenant row first, then the server: every claim locks in this order, so claims never deadlock.
   await lockServerLine(tx, run.server);
@@ -91,7 +102,6 @@ export async function findSlot(tx: Tx, run: SlotRequest, now = new Date()): Prom
       serverWaitSince: run.serverWaitSince ? { lt: run.serverWaitSince } : { not: null },
     },
   });
-  const server = await tx.sandboxServer.findUnique({ where: { id: run.server }, select: { maxConcurrentRuns: true } });
   if (running + ahead >= (server?.maxConcurrentRuns ?? limits.runsPerSandboxServer)) return { go: false, serverWaitSince: run.serverWaitSince ?? now };
   if (run.roomRefused && (!run.roomRefusedSince || now.getTime() - run.roomRefusedSince.getTime() < ROOM_WAIT_LIMIT_MS)) {
     const [use] = await listServerUse(tx, [run.server]);
@@ -149,6 +159,8 @@ export function anotherTenantsTurnQuery(tenantId: string): Prisma.Sql {
       JOIN "Sandbox" s ON s.id = r."sandboxId"
      WHERE j.name = ${RUN_QUEUE} AND j.state IN ('created', 'retry') AND j.start_after <= now()
        AND r.status::text = 'QUEUED' AND s."tenantId" <> ${tenantId}
+       -- A copy waiting for its server to answer again takes no slot now: its turn holds no one up.
+       AND NOT EXISTS (SELECT 1 FROM "SandboxServer" v WHERE v.id = r."sandboxServer" AND v."unreachableSince" IS NOT NULL)
        AND r."createdAt" < (SELECT at FROM mine)
        AND coalesce((SELECT max(o."startedAt") FROM "SandboxRun" o JOIN "Sandbox" os ON os.id = o."sandboxId" WHERE os."tenantId" = s."tenantId"), '-infinity') < (SELECT at FROM mine)
      LIMIT 1`;

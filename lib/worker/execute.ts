@@ -23,6 +23,8 @@ import { afterRunFinished } from "./run-finished";
 import { claimRun, completeCopy, completeDelete, failAttempt, handBackRun, heartbeat, holdsRun, recordProgress, succeededOnThisAttempt, runDatabaseName, RunTakenOver, wakeRunsWaitingForSlots, type ClaimedRun, type HeldAnswer } from "../jobs/lifecycle";
 import { log, withRunLogContext } from "../observability/log";
 import { enqueueRun } from "../jobs/queue";
+import { mayBeServerOutage } from "../jobs/failure";
+import { markIfServerDown } from "../jobs/server-outage";
 
 export interface ExecuteOptions {
   onProgress?: (p: RunProgress) => void;
@@ -107,7 +109,10 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
     }
     const limits = copyLimits();
     const retry = options.direct ? null : { maxAttempts: limits.maxAttempts, backoffMs: limits.retryBackoffMs };
-    outcome = await failAttempt(run, error, retry);
+    // Its sandbox server, not production, may be what failed it: asked (bounded), and marked down if it does not
+    // answer, so that the copies queued for it wait for it rather than spend their attempts (server-outage.ts).
+    const serverDown = retry !== null && run.sandboxServer !== null && mayBeServerOutage(error) && (await serverFoundDown(run.sandboxServer));
+    outcome = await failAttempt(run, error, retry, { serverDown });
     if (run.kind !== "DELETE" && (outcome === "failed" || outcome === "cancelled")) await dropEndedRunsCopy(run);
     // Nobody is told about an attempt the queue will repeat: only the run's end is news.
     if (outcome === "retrying") {
@@ -132,6 +137,16 @@ async function carryOut(run: ClaimedRun, options: ExecuteOptions): Promise<"done
   await afterRunFinished(runId).catch((error: unknown) => log.error(error, "after-run work failed"));
   log.info({ kind: run.kind, outcome }, "run finished");
   return "done";
+}
+
+/** Whether the copy's sandbox server does not answer now (and is marked so); a failure to find out is logged and counts as no. */
+async function serverFoundDown(serverId: string): Promise<boolean> {
+  try {
+    return await markIfServerDown(serverId);
+  } catch (error) {
+    log.warn({ err: error, serverId }, "could not find out whether the sandbox server answers");
+    return false;
+  }
 }
 
 /** A run taken from this worker (recovered as lost while it was cut off) is another's to end: this worker writes nothing more of it. */
