@@ -64,8 +64,8 @@ export const API_OPERATIONS: ApiOperation[] = [
       { name: "before", in: "query", description: "The `previous` cursor of the previous answer." },
       { name: "deleted", in: "query", description: "`shown` lists deleted sandboxes and cancelled orders too." },
     ],
-    success: { status: 200, schema: "SandboxPage", description: "One page of sandboxes, newest first unless sorted otherwise." },
-    // A parameter given that does not parse is refused, never read as no filter.
+    success: { status: 200, schema: "SandboxPage", description: "One page of sandboxes, newest first unless sorted otherwise. A parameter that does not parse, or one the list does not take, is refused (422, naming it)." },
+    // A parameter given that does not parse, or that the list does not take, is refused, never read as no filter.
     problems: [...ALWAYS, "invalid_input"],
   },
   {

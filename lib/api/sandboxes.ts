@@ -61,6 +61,9 @@ const LIST_PARAM_TAKES: Record<string, string> = {
   deleted: "`shown`, to list deleted sandboxes and cancelled orders too.",
 };
 
+/** The parameters the list takes, in the order a refusal names them. */
+const LIST_PARAMS: readonly string[] = [...SANDBOX_FILTER_KEYS, "sort", "after", "before", "deleted"];
+
 /**
  * The parameters the list's lenient reading passed over. The Sandboxes page shows its list
  * without them; the API refuses them (422): a pipeline whose `status=DELETNG` was read as no
@@ -69,13 +72,19 @@ const LIST_PARAM_TAKES: Record<string, string> = {
 function passedOver(params: URLSearchParams, query: SandboxListQuery): Record<string, string[]> {
   const given = (key: string) => params.get(key)?.trim() || undefined;
   const problems: string[] = [];
+  // A parameter the list does not take at all (`state=DELETING`, `Status=READY`, a `limit`) was read as
+  // nothing, so the answer listed every sandbox: a pipeline deleting what it listed deleted them all.
+  const unknown = [...new Set(params.keys())].filter((key) => !LIST_PARAMS.includes(key));
   for (const key of SANDBOX_FILTER_KEYS) if (given(key) !== undefined && query[key] === undefined) problems.push(key);
   if (given("sort") !== undefined && sortParam(query.sort) !== given("sort")) problems.push("sort");
   if (given("after") !== undefined && !query.after) problems.push("after");
   if (given("before") !== undefined && !query.before) problems.push("before");
   // `deleted=true` was read as no such choice: the deleted sandboxes the pipeline asked for were silently left out.
   if (given("deleted") !== undefined && query.deleted === undefined) problems.push("deleted");
-  return Object.fromEntries(problems.map((key) => [key, [LIST_PARAM_TAKES[key]!]]));
+  return Object.fromEntries([
+    ...problems.map((key) => [key, [LIST_PARAM_TAKES[key]!]]),
+    ...unknown.slice(0, 50).map((key) => [key, [`Not a parameter of this list: it takes ${LIST_PARAMS.join(", ")}.`]]),
+  ]);
 }
 
 /** A page of the sandboxes the caller may see, filtered, sorted and paged by the same URL parameters as the Sandboxes page. */

@@ -280,6 +280,27 @@ describe("listing through the API", () => {
     expect(await names("to=9999-12-31")).toContain(kept.name);
   });
 
+  it("refuses a parameter it does not take (a misspelt name, a page size), naming it, rather than list every sandbox", async () => {
+    const kept = await readySandbox(tenantA);
+    const going = await readySandbox(tenantA);
+    await db.sandboxRun.create({ data: { sandboxId: going.id, kind: "DELETE", status: "QUEUED", options: {} } });
+    const reader = await token(["sandboxes:read"]);
+    const list = (query: string) => listRoute(request("GET", `/api/v1/sandboxes?${query}`, reader), { params: Promise.resolve({}) });
+    // Read as no filter, `state=DELETING` listed the sandbox being kept too: a pipeline deleting what it lists deleted it.
+    for (const [query, params] of [["state=DELETING", ["state"]], ["status=DELETING&limit=5", ["limit"]], ["Status=READY&page=2", ["Status", "page"]]] as const) {
+      const refused = await list(query);
+      expect(refused.status, query).toBe(422);
+      const problem = ProblemSchema.parse(await refused.json());
+      expect(Object.keys(problem.errors ?? {}).sort(), query).toEqual([...params].sort());
+      expect(problem.errors?.[params[0]]?.[0]).toContain("q, status, customer, orderer, from, to, sort, after, before, deleted");
+    }
+    const listed = await list("status=DELETING&sort=-created");
+    expect(listed.status).toBe(200);
+    const names = SandboxPageSchema.parse(await listed.json()).data.map((s) => s.name);
+    expect(names).toContain(going.name);
+    expect(names).not.toContain(kept.name);
+  });
+
   it("refuses a forged cursor whose value or id the database cannot compare with 422, never a 500", async () => {
     await readySandbox(tenantA);
     const reader = await token(["sandboxes:read"]);
