@@ -53,9 +53,18 @@ interface TokenUse {
  * ran ahead opened windows in the future, which every other instance then counted in, and
  * refused, until its clock caught up with them.
  */
+/**
+ * 401. A token sent that does not work (malformed, unknown, revoked, expired, its owner changed) says so
+ * as RFC 6750 does, `error="invalid_token"`, so a client tells it from a request that sent none.
+ */
+function unauthenticated(tokenSent: boolean): ApiProblem {
+  return new ApiProblem(problem("unauthenticated", tokenSent ? { headers: { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' } } : {}));
+}
+
 export async function authenticateApiRequest(request: Request, at?: Date): Promise<ApiCaller> {
-  const token = bearerToken(request.headers.get("authorization"));
-  if (!token) throw new ApiProblem(problem("unauthenticated"));
+  const authorization = request.headers.get("authorization");
+  const token = bearerToken(authorization);
+  if (!token) throw unauthenticated(authorization !== null && authorization.trim() !== "");
   const now = at ?? (await databaseNow());
   const windowOpen = new Date(now.getTime() - WINDOW_MS);
   const tokenHash = hashToken(token);
@@ -68,7 +77,7 @@ export async function authenticateApiRequest(request: Request, at?: Date): Promi
       "windowStart" = CASE WHEN "windowStart" IS NULL OR "windowStart" <= ${windowOpen} THEN ${now} ELSE "windowStart" END
     WHERE "tokenHash" = ${tokenHash} AND "revokedAt" IS NULL AND "expiresAt" > ${now}
     RETURNING id, name, scopes, "ownerId", "tenantId", "windowCount", "windowStart", "createdAt"`;
-  if (!use) throw new ApiProblem(problem("unauthenticated"));
+  if (!use) throw unauthenticated(true);
   if (use.windowCount > env().API_RATE_LIMIT_PER_MINUTE) {
     for (const [hash, since] of overLimit) if (since <= windowOpen) overLimit.delete(hash);
     overLimit.set(tokenHash, use.windowStart);
@@ -78,7 +87,7 @@ export async function authenticateApiRequest(request: Request, at?: Date): Promi
   // and ends as that session would when the owner's password is reset (one minted from a stolen session too).
   const actor = await loadActor(use.ownerId, Math.floor(use.createdAt.getTime() / 1000), true);
   const sameReach = actor && (isStaff(actor) ? use.tenantId === null : actor.tenantId !== null && actor.tenantId === use.tenantId);
-  if (!actor || !hasPermission(actor, "apiTokens.manage") || !sameReach) throw new ApiProblem(problem("unauthenticated"));
+  if (!actor || !hasPermission(actor, "apiTokens.manage") || !sameReach) throw unauthenticated(true);
   return { actor, token: { id: use.id, name: use.name, scopes: use.scopes.filter(isApiScope) } };
 }
 

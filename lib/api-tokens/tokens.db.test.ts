@@ -130,6 +130,18 @@ describe("personal access tokens", () => {
     expect(await db.auditEvent.count({ where: { action: "apiToken.revoked", targetId: id } })).toBe(1);
   });
 
+  it("say in WWW-Authenticate, as the OpenAPI document does, that a token sent does not work (RFC 6750's invalid_token), and nothing more when none was sent", async () => {
+    const none = await list(null);
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="api"');
+    const expired = await tokenOf(ids.adminA);
+    await db.apiToken.update({ where: { tokenHash: hashToken(expired) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    for (const sent of [`sbp_${"A".repeat(43)}`, "not-a-token", expired]) {
+      const refused = await list(sent);
+      expect(refused.status, sent).toBe(401);
+      expect(refused.headers.get("www-authenticate"), sent).toBe('Bearer realm="api", error="invalid_token"');
+    }
+  });
+
   it("act as the owner is now: a demoted, moved or removed owner's token stops working", async () => {
     const demoted = await db.user.create({ data: { email: "was-admin@alpha.example", name: "Was", role: "CUSTOMER_ADMIN", tenantId: ids.tenantA, passwordHash: "-" } });
     const token = await tokenOf(demoted.id);

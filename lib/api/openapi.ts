@@ -175,7 +175,7 @@ function requestBody(names: (keyof typeof requestBodies)[], optional = false) {
 
 /** The headers answers carry, by the problem they answer (lib/api/route.ts). */
 const PROBLEM_HEADERS: Partial<Record<ApiProblemCode, Record<string, unknown>>> = {
-  unauthenticated: { "WWW-Authenticate": { description: "`Bearer`, with the error when a token was sent.", schema: { type: "string" } } },
+  unauthenticated: { "WWW-Authenticate": { description: '`Bearer realm="api"`; with `error="invalid_token"` when a token was sent that does not work (unknown, revoked, expired, or its owner changed).', schema: { type: "string" } } },
   rate_limited: { "Retry-After": { description: "Seconds until the token's rate allows a request again.", schema: { type: "integer" } } },
 };
 const REPLAYED = { "Idempotent-Replayed": { description: "`true` on an answer given again for a repeated `Idempotency-Key`.", schema: { type: "string", enum: ["true"] } } };
