@@ -119,10 +119,13 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     method: "get",
     path: "/sandboxes/{id}/progress",
-    summary: "Follow the sandbox's newest run",
+    summary: "Follow the sandbox's newest run, or the run named by `run`",
     scope: "sandboxes:read",
-    parameters: [sandboxId],
-    success: { status: 200, schema: "Progress", description: "The newest run, its steps and the estimate." },
+    parameters: [
+      sandboxId,
+      { name: "run", in: "query", description: "A run's id (`runId` of the answer that started it): that run, even once another has begun after it; 404 when the sandbox has no run by that id." },
+    ],
+    success: { status: 200, schema: "Progress", description: "The newest run (or the one named), its steps and the estimate." },
     problems: [...ALWAYS, "not_found"],
   },
   {

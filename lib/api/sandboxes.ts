@@ -134,9 +134,13 @@ export async function cancelSandboxRun(actor: Actor, id: string): Promise<z.infe
   return { runId, state, links: { progress: `/api/v1/sandboxes/${id}/progress` } };
 }
 
-/** What the sandbox page polls: the newest run, its steps and the estimate. */
-export async function sandboxProgress(actor: Actor, id: string): Promise<z.infer<typeof ProgressSchema>> {
-  const snapshot = await getProgressSnapshot(actor, id);
+/**
+ * What the sandbox page polls: the newest run, its steps and the estimate; with `?run=`, that run. By the
+ * newest alone, a pipeline whose run ended just before another began (the weekly refresh, a colleague's)
+ * never learnt how its own ended.
+ */
+export async function sandboxProgress(actor: Actor, id: string, params: URLSearchParams): Promise<z.infer<typeof ProgressSchema>> {
+  const snapshot = await getProgressSnapshot(actor, id, params.get("run") ?? undefined);
   if (!snapshot) throw new AppError("NOT_FOUND");
   return snapshot;
 }

@@ -87,6 +87,32 @@ describe("cancelling through the API", () => {
   });
 });
 
+describe("following a run through the API", () => {
+  it("follows the run a pipeline started with ?run=, after a newer run has begun too; another sandbox's run, or no id, is 404", async () => {
+    const s = await readySandbox(tenantA);
+    const writer = await token(["sandboxes:write"]);
+    const reader = await token(["sandboxes:read"]);
+    const started = await refresh(writer, s.id);
+    const { runId } = RunStartedSchema.parse(await started.json());
+    // The pipeline's refresh fails; before its next poll, the sandbox's weekly refresh (or a colleague) starts another.
+    await db.sandboxRun.update({ where: { id: runId }, data: { status: "FAILED", finishedAt: new Date(), error: "Production was busy.", failureCode: "PRODUCTION_BUSY" } });
+    await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "QUEUED", options: OPTIONS, createdAt: new Date(Date.now() + 1000) } });
+    const follow = (query: string, id = s.id) => progressRoute(request("GET", `/api/v1/sandboxes/${id}/progress${query}`, reader), { params: Promise.resolve({ id }) });
+    // The newest run is the other one: by it alone, the pipeline never learnt that its own had failed.
+    expect(ProgressSchema.parse(await (await follow("")).json()).run?.id).not.toBe(runId);
+    const own = await follow(`?run=${runId}`);
+    expect(own.status).toBe(200);
+    expect(ProgressSchema.parse(await own.json())).toMatchObject({ run: { id: runId, status: "FAILED", error: "Production was busy." }, remainingMs: null });
+
+    const other = await readySandbox(tenantA);
+    for (const [query, id] of [[`?run=${runId}`, other.id], ["?run=cm0000000000000000000000", s.id], ["?run=x%00", s.id], ["?run=", s.id]] as const) {
+      const refused = await follow(query, id);
+      expect(refused.status, query).toBe(404);
+      expect(ProblemSchema.parse(await refused.json()).code).toBe("not_found");
+    }
+  });
+});
+
 describe("refreshing through the API", () => {
   it("needs sandboxes:write, and another tenant's sandbox is 404", async () => {
     const mine = await readySandbox(tenantA);

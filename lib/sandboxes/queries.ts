@@ -253,18 +253,23 @@ export interface ProgressSnapshot {
   now: string;
 }
 
-/** The live state the page polls: the newest run (active or just finished) and its estimate. */
-export async function getProgressSnapshot(actor: Actor, sandboxId: string): Promise<ProgressSnapshot | null> {
+/**
+ * The live state the page polls: the newest run (active or just finished) and its estimate; or, given
+ * `runId`, that run of the sandbox's (null when the sandbox has none by that id), whatever ran after it.
+ */
+export async function getProgressSnapshot(actor: Actor, sandboxId: string, runId?: string): Promise<ProgressSnapshot | null> {
+  if (runId !== undefined && !isPlainId(runId)) return null;
   const found = await db.sandbox.findFirst({ where: sandboxScope(actor, sandboxId), select: { status: true, tenantId: true, runs: activeRun } });
   if (!found) return null;
   const sandbox = { tenantId: found.tenantId, status: shownStatus(found.status, found.runs[0]?.kind) };
   const run = await db.sandboxRun.findFirst({
-    where: { sandboxId },
+    where: { sandboxId, ...(runId !== undefined ? { id: runId } : {}) },
     orderBy: { createdAt: "desc" },
     select: { id: true, kind: true, status: true, failureCode: true, createdAt: true, startedAt: true, finishedAt: true, error: true, progress: true, sandboxServer: true, serverWaitSince: true, lostAt: true, heartbeatAt: true, stopReason: true, options: true },
   });
   // The database's clock, which the worker wrote the run's times by.
   const now = await databaseNow();
+  if (!run && runId !== undefined) return null;
   if (!run) return { sandboxStatus: sandbox.status, run: null, fraction: 0, typicalMs: null, remainingMs: null, now: now.toISOString() };
   const progress = asProgress(run.progress);
   // A queued run has not started (again): an earlier attempt's steps say where that one stopped, but
