@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
-import { openApiDocument } from "./openapi";
+import { API_OPERATIONS, openApiDocument } from "./openapi";
 
 const V1 = path.resolve(__dirname, "../../app/api/v1");
 
@@ -28,6 +28,11 @@ describe("the OpenAPI document", () => {
   it("names every route of /api/v1 and no other (the document itself aside)", () => {
     const documented = Object.entries(openApiDocument().paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     expect(documented.sort()).toEqual(routes().filter((r) => r !== "GET /openapi.json").sort());
+  });
+
+  it("lists production_refused for the operations that read production (setup and refresh check the choices against it)", () => {
+    const codes = (path: string) => API_OPERATIONS.find((op) => op.method === "post" && op.path === path)!.problems;
+    for (const path of ["/sandboxes/{id}/setup", "/sandboxes/{id}/refresh"]) expect(codes(path), path).toContain("production_refused");
   });
 
   it("describes every operation's scope, its problems as problem+json, and resolves every schema reference", () => {

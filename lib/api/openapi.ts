@@ -87,7 +87,8 @@ export const API_OPERATIONS: ApiOperation[] = [
     parameters: [sandboxId, idempotencyKey],
     body: ["Setup"],
     success: { status: 202, schema: "RunStarted", description: "The copy is queued; follow it at `links.progress`." },
-    problems: [...ALWAYS, "not_found", "invalid_input", "conflict", "run_in_progress", "no_capacity", "production_unavailable"],
+    // The choices are checked against production as it is now: a read of it may be refused (lib/tenants/production-at.ts).
+    problems: [...ALWAYS, "not_found", "invalid_input", "conflict", "run_in_progress", "no_capacity", "production_unavailable", "production_refused"],
   },
   {
     method: "get",
@@ -137,7 +138,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     body: ["Refresh"],
     bodyOptional: true,
     success: { status: 202, schema: "RunStarted", description: "The refresh is queued; follow it at `links.progress`." },
-    problems: [...ALWAYS, "not_found", "conflict", "run_in_progress", "invalid_input", "no_capacity", "production_unavailable"],
+    problems: [...ALWAYS, "not_found", "conflict", "run_in_progress", "invalid_input", "no_capacity", "production_unavailable", "production_refused"],
   },
   {
     method: "post",
