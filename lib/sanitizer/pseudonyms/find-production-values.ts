@@ -28,7 +28,7 @@ import { fieldResultsFor } from "./field-results";
 import { personalKind, type PersonalKind } from "./columns";
 import { fullNameTextForms, PhraseFinder, textPhrasesOf } from "./text-phrases";
 import { plainText } from "./plain-text";
-import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, normaliseName, words, type ProductionValues } from "./values";
+import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, normaliseName, PHONE_SEPARATORS, rewriteNumbersOfRun, words, type ProductionValues } from "./values";
 import { UnspacedNames } from "./unspaced-names";
 import { WordFilter, WordKind, WordScanner } from "./word-scan";
 
@@ -36,6 +36,8 @@ import { WordFilter, WordKind, WordScanner } from "./word-scan";
 const MIN_CHECKED_WORD = 4;
 /** The scrubber's phone numbers (scrubber.ts), without its word bounds: "tlf22334455" is found too. */
 const PHONE_IN_TEXT = /\+?\d[\d ().\u00a0\u202f-]{4,}\d/g;
+/** PHONE_IN_TEXT over line breaks too, its numbers read as the scrubber reads them (rewriteNumbersOfRun, values.ts). */
+const PHONE_RUN_IN_TEXT = new RegExp(`\\+?\\d[\\d${PHONE_SEPARATORS}]{4,}\\d`, "g");
 /** Most text has no digit at all: one test spares it the search for numbers. */
 const HAS_DIGIT = /\d/;
 /** The words of addresses and user names judged, kept (a few thousand distinct words make a million). */
@@ -111,9 +113,16 @@ export class ProductionValueFinder {
     if (kind === "free-text" && value.includes("@") && this.textAddressHoldsName(value)) return "a person's name";
     if (kind === "free-text" && this.holdsWebsiteHostInText(value)) return "a company's website";
     if ((kind === "free-text" || kind === "email") && HAS_DIGIT.test(value)) {
-      for (const m of value.matchAll(PHONE_IN_TEXT)) {
-        if (holdsPhoneDigits(p.phones, m[0])) return "a phone number";
-        if (kind === "free-text" && p.orgNumbers.hasDigitsOf(m[0], 0)) return "an org number";
+      let number: Found | null = null;
+      const known = (digits: string): string | undefined => {
+        if (holdsPhoneDigits(p.phones, digits)) number ??= "a phone number";
+        else if (kind === "free-text" && p.orgNumbers.hasDigitsOf(digits, 0)) number ??= "an org number";
+        else return undefined;
+        return digits;
+      };
+      for (const m of value.matchAll(PHONE_RUN_IN_TEXT)) {
+        rewriteNumbersOfRun(m[0], PHONE_IN_TEXT, known);
+        if (number) return number;
       }
     }
     return null;

@@ -233,6 +233,25 @@ describe("Scrubber", () => {
     expect(new Scrubber(q, values, raw).scrub("Ruf +49 30 1234567 an")).toBe(`Ruf ${q.phone("+49 30 1234567")} an`);
   });
 
+  it("replaces a production phone number broken across lines (\"+47 22 33\\n44 55\"), as the check finds it, and still reads each line's own numbers apart", () => {
+    const { p, scrub } = setUp();
+    const finder = new ProductionValueFinder(productionValues(RAW));
+    for (const text of ["Tlf +47 22 33\n44 55 hele dagen", "Ring 22 33 44\r\n55", "Tlf: 22334455\n99 88 77 66", "Ordre 12 34\n22 33 44 55\n", "Tlf 22 33\r44 55"]) {
+      expect(finder.find(text, "free-text"), text).toBe("a phone number");
+      const scrubbed = scrub(text);
+      expect(scrubbed.replace(/\D/g, ""), text).not.toContain("22334455");
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrub("Tlf +47 22 33\n44 55 hele dagen")).toBe(`Tlf ${p.phone("+47 22 33\n44 55")} hele dagen`);
+    // A number on a line of its own keeps the line breaks around it; other numbers stay as written.
+    expect(scrub("Ordre 12 34\n22 33 44 55\n")).toBe(`Ordre 12 34\n${p.phone("22 33 44 55")}\n`);
+    expect(scrub("Sak 2024\n12 34 56 78\n")).toBe("Sak 2024\n12 34 56 78\n");
+    // A megabyte of digits and line breaks is each line and each pair of lines read once.
+    const lines = "12 34\n".repeat(170_000);
+    expect(finder.find(`${lines}+47 22 33\n44 55`, "free-text")).toBe("a phone number");
+    expect(scrub(`${lines}+47 22 33\n44 55`)).toBe(`${lines}${p.phone("+47 22 33\n44 55")}`);
+  });
+
   it("spells in ASCII the letters that no mark-dropping makes ASCII (ł, ı, ð, þ, œ): addresses and text hold none of those names", () => {
     const raw = {
       ...RAW,

@@ -22,7 +22,7 @@ import { plainText } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
 import { addressNamesItself, companyTextForms, fullNameTextForms, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm } from "./text-phrases";
 import { UnspacedNames, type UnspacedName } from "./unspaced-names";
-import { holdsPhoneDigits, words, type ProductionValues, type RawProductionValues } from "./values";
+import { holdsPhoneDigits, PHONE_SEPARATORS, rewriteNumbersOfRun, words, type ProductionValues, type RawProductionValues } from "./values";
 import { WordFilter, WordKind, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
@@ -37,6 +37,8 @@ export { MAX_PHRASE_WORDS };
  * only numbers that stood apart, left, so such a production failed every copy.
  */
 const PHONE = /(?<![\p{N}+])\+?\d[\d ().\u00a0\u202f-]{4,}\d(?!\p{N})/gu;
+/** PHONE over line breaks too ("+47 22 33\n44 55"), its numbers read by rewriteNumbersOfRun (values.ts). */
+const PHONE_RUN = new RegExp(`(?<![\\p{N}+])\\+?\\d[\\d${PHONE_SEPARATORS}]{4,}\\d(?!\\p{N})`, "gu");
 
 /**
  * Phrases (full names, company names) as a tree of their words: from a phrase's first
@@ -142,7 +144,7 @@ export class Scrubber {
     // The cheap tests first: most text holds no address, many no digits.
     const mailed = text.includes("@") ? replaceTextAddresses(text, (address) => this.pseudonyms.email(address), this.maxLength) : text;
     // A run of digits may be a phone number, or an org number ("org.nr 912 345 678" on an invoice).
-    const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE, (digits) => this.replaceNumber(digits));
+    const phoned = !/\d/.test(mailed) ? mailed : mailed.replace(PHONE_RUN, (run) => rewriteNumbersOfRun(run, PHONE, (digits) => this.replaceNumber(digits)));
     // A company's website in a signature ("www.firma.no") names the company as its e-mail domain does.
     const { websiteHosts } = this.production;
     const hosted =
@@ -160,9 +162,10 @@ export class Scrubber {
     return this.production.websiteHosts.has(lower) ? inCaseOf(label, this.pseudonyms.websiteName(lower)) : undefined;
   }
 
-  private replaceNumber(digits: string): string {
+  /** A production phone or org number's pseudonym; undefined for any other number. */
+  private replaceNumber(digits: string): string | undefined {
     if (holdsPhoneDigits(this.production.phones, digits)) return this.pseudonyms.phone(digits);
-    return this.production.orgNumbers.hasDigitsOf(digits, 0) ? this.pseudonyms.orgNumber(digits) : digits;
+    return this.production.orgNumbers.hasDigitsOf(digits, 0) ? this.pseudonyms.orgNumber(digits) : undefined;
   }
 
   /** A phrase already in the tree keeps its replacement: a person's full name comes first and wins over a company's. */

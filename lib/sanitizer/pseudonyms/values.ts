@@ -77,6 +77,51 @@ export function holdsPhoneDigits(set: DigitLookup, value: string): boolean {
   return prefix !== undefined && set.hasDigitsOf(value, prefix.length);
 }
 
+/** The separators a phone number is written with, line breaks as well: a mail program wraps a signature's number ("+47 22 33\n44 55"). */
+export const PHONE_SEPARATORS = " ().\u00a0\u202f\r\n-";
+const LINE_BREAK = /\r\n|\r|\n/g;
+const HAS_LINE_BREAK = /[\r\n]/;
+
+/**
+ * A run of digits and phone separators (PHONE_SEPARATORS) with the numbers in it that
+ * `rewrite` knows (it gives a number's new form, or undefined for a number it does not
+ * know) rewritten. A run on one line is one number. A run over several lines is one
+ * number, or else each line's own numbers (`onOneLine`, as one line was read before line
+ * breaks were), or a number broken across two lines ("+47 22 33" and "44 55"): a
+ * number of lines of digits ("22 33 44 55" over "99 88 77 66") is each line's. Each line
+ * is read at most three times, however many the run has.
+ */
+export function rewriteNumbersOfRun(run: string, onOneLine: RegExp, rewrite: (number: string) => string | undefined): string {
+  const whole = rewrite(run);
+  if (whole !== undefined || !HAS_LINE_BREAK.test(run)) return whole ?? run;
+  const starts = [0];
+  const ends: number[] = [];
+  for (const m of run.matchAll(LINE_BREAK)) {
+    ends.push(m.index);
+    starts.push(m.index + m[0].length);
+  }
+  ends.push(run.length);
+  const lineBreakAfter = (line: number) => (line + 1 < starts.length ? run.slice(ends[line]!, starts[line + 1]!) : "");
+  let out = "";
+  for (let line = 0; line < starts.length; ) {
+    let known = false;
+    const own = run.slice(starts[line]!, ends[line]!).replace(onOneLine, (number) => {
+      const rewritten = rewrite(number);
+      known ||= rewritten !== undefined;
+      return rewritten ?? number;
+    });
+    const twoLines = known || line + 1 >= starts.length ? undefined : rewrite(run.slice(starts[line]!, ends[line + 1]!));
+    if (twoLines !== undefined) {
+      out += twoLines + lineBreakAfter(line + 1);
+      line += 2;
+    } else {
+      out += own + lineBreakAfter(line);
+      line++;
+    }
+  }
+  return out;
+}
+
 /** A phone number's digits, both ways holdsPhoneDigits reads them, into `set`: those of MIN_PHONE_DIGITS or more. */
 function addPhoneDigits(set: DigitSet, value: string): void {
   set.addDigitsOf(value, 0, MIN_PHONE_DIGITS);
