@@ -44,7 +44,31 @@ const FULL_WIDTH_OFFSET = 0xfee0;
 /** Half-width katakana and its sound marks (not its punctuation, ｡ ｢ ｣ ､ ･, which stays as written). */
 const HALF_WIDTH_KANA = /[\uff66-\uff9f]+/g;
 
-export function plainText(text: string): string {
+/**
+ * Letters escaped as their UTF-8 bytes, as links write them ("?q=Bj%C3%B8rnstad") and
+ * quoted-printable mail bodies do ("Bj=C3=B8rnstad"), and quoted-printable's soft line
+ * breaks, which a mail body has every 76 characters wherever they fall ("Bjørn=\r\nstad"):
+ * "Bj", "C3", "B8rnstad" are three words, none a name to the scrubber or the check.
+ * ESCAPED is the cheap test: most text has none. A letter's escape is one lead byte and its
+ * continuation bytes, all escaped alike (UTF8_ESCAPE, of fixed lengths: nothing to go back
+ * over); it is read only when it is valid UTF-8 of what a reference is read as
+ * (READ_REFERENCE): "%3C" and "%26" (markup's and a query's own characters) stay escaped.
+ * A soft line break follows a character other than a space (an encoder escapes a space at
+ * the end of a line), so "x =\n1" keeps its line.
+ */
+const ESCAPED = /[%=][c-f][0-9a-f][%=][89ab]|\S=\r?\n/i;
+const UTF8_ESCAPE = /([%=])(?:[cd][0-9a-f]\1[89ab][0-9a-f]|e[0-9a-f](?:\1[89ab][0-9a-f]){2}|f[0-4](?:\1[89ab][0-9a-f]){3})/gi;
+const SOFT_LINE_BREAK = /(?<=\S)=\r?\n/g;
+
+function withEscapedLettersRead(text: string): string {
+  return text.replace(SOFT_LINE_BREAK, "").replace(UTF8_ESCAPE, (escaped: string, sign: string) => {
+    const shown = Buffer.from(escaped.split(sign).join(""), "hex").toString("utf8");
+    return [...shown].length === 1 && READ_REFERENCE.test(shown) ? shown : escaped;
+  });
+}
+
+export function plainText(written: string): string {
+  const text = ESCAPED.test(written) ? withEscapedLettersRead(written) : written;
   if (!DISGUISED.test(text)) return text;
   // NFC composes the letters; NFKC would as well, but would also turn every no-break space into a space.
   return composed(withoutInvisibleInWords(text.includes("&") ? withLettersReferenced(text) : text))

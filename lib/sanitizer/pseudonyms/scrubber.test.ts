@@ -366,6 +366,44 @@ describe("Scrubber", () => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
+  it("reads letters escaped as UTF-8 bytes in a link (\"Bj%C3%B8rnstad\") or quoted-printable in a mail body (\"Bj=C3=B8rnstad\", soft line breaks \"=\\r\\n\") as the letters they are", () => {
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, "Kåre"], lastNames: [...RAW.lastNames, "Bjørnstad"], fullNames: [...RAW.fullNames, "Kåre Bjørnstad"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw);
+    const finder = new ProductionValueFinder(values);
+    const escaped = [
+      '<a href="https://crm.example/find?q=Bj%C3%B8rnstad">søk</a>',
+      "?q=bj%c3%b8rnstad",
+      "Hilsen Bj=C3=B8rnstad",
+      "Hilsen K=C3=A5re",
+      "Vennlig hilsen Bj=C3=B8rn=\r\nstad",
+      "Ring Han=\nsen",
+      "Ring Bj=C3=\r\n=B8rnstad",
+      "?to=Grace%C2%A0Price",
+      "Grace=C2=A0Price",
+      "Tlf 22 33=\r\n44 55",
+    ];
+    for (const text of escaped) {
+      expect(finder.find(text, "free-text"), text).not.toBeNull();
+      const scrubbed = scrubber.scrub(text);
+      expect(scrubbed, text).not.toMatch(/bj(%c3%b8|=c3=b8|ø)rn|hansen|k=c3=a5re|grace/i);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrubber.scrub("?q=Bj%C3%B8rnstad")).toBe(`?q=${p.nameWord("bjørnstad")}`);
+    expect(scrubber.scrub("Hilsen Bj=C3=B8rn=\r\nstad")).toBe(`Hilsen ${p.nameWord("bjørnstad")}`);
+    // What is no escaped letter stays as written: markup's characters, invalid UTF-8, an equals sign at a line's end after a space.
+    for (const text of ["?a=%C3%28&b=%E2%82", "x =\n1", "Cost=C0=80 %F5%80%80%80 %C2%3C"]) {
+      expect(scrubber.scrub(text)).toBe(text);
+      expect(finder.find(text, "free-text")).toBeNull();
+    }
+    // A megabyte of escapes that never complete a letter is read once.
+    for (const hostile of ["%C3%".repeat(260_000), "=E2=82 ".repeat(150_000), "=\n".repeat(500_000), "a=\r\n ".repeat(200_000)]) {
+      expect(finder.find(`${hostile}Hansen`, "free-text")).toBe("a person's name");
+      expect(scrubber.scrub(`${hostile}Hansen`)).toContain(p.nameWord("hansen"));
+    }
+  });
+
   it("reads a production text of combining marks and invisible characters in time that grows with its length, and still finds the names around them", () => {
     const values = productionValues(RAW);
     const p = new Pseudonymiser("secret", values, "mailinator.com");
