@@ -305,6 +305,46 @@ describe("Scrubber", () => {
     expect(scrubber.scrub("Møte\u00a0i\u00a0morgen \u200b ok")).toBe("Møte\u00a0i\u00a0morgen \u200b ok");
   });
 
+  it("reads a name that takes a phrase across markup's tags (\"<b>Grace</b> Price\", \"Nordvik<br>Bygg AS\"), and keeps the tags", () => {
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, "Bo"], lastNames: [...RAW.lastNames, "Ek", "Font"], fullNames: [...RAW.fullNames, "Bo Ek", "Kari Font"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw);
+    const finder = new ProductionValueFinder(values);
+    const marked = [
+      "<b>Grace</b> Price ringte",
+      "Nordvik<br>Bygg AS",
+      "<p>Nordvik<br />Bygg AS</p>",
+      "Grace<span> </span>Price",
+      "<p>Fra: <i>Price</i>, <i>Grace</i></p>",
+      "<strong>Bo</strong>&nbsp;<STRONG>Ek</STRONG>",
+      "Nordvik</span>\r\n<span>Bygg",
+    ];
+    for (const text of marked) {
+      expect(finder.find(text, "free-text"), text).not.toBeNull();
+      const scrubbed = scrubber.scrub(text);
+      expect(scrubbed, text).not.toMatch(/grace|price|nordvik|bygg|\bbo\b|\bek\b/i);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    // A person's name keeps its tags where they were; a company's pseudonym is followed by them.
+    expect(scrubber.scrub("<b>Grace</b> Price ringte")).toBe(`<b>${p.nameWord("Grace")}</b> ${p.nameWord("Price")} ringte`);
+    expect(scrubber.scrub("Nordvik<br>Bygg AS, Oslo")).toBe(`${p.companyName("Nordvik Bygg AS")}<br>, Oslo`);
+    // A tag's name is markup, not a word (Font is a name here), and words apart stay apart.
+    expect(scrubber.scrub("<font>Viktig</font> pris<br>grace period, Font")).toBe(`<font>Viktig</font> pris<br>grace period, ${p.nameWord("Font")}`);
+    expect(finder.find("<FONT>Viktig</FONT> <p>price</p><p>list</p>", "free-text")).toBeNull();
+    // A name in angle brackets is no tag: "<Hansen>" and "<Grace Price>" are names.
+    expect(finder.find("Til <Grace Price>", "free-text")).toBe("a person's name");
+    expect(scrubber.scrub("Til <Hansen>")).toBe(`Til <${p.nameWord("Hansen")}>`);
+    // A megabyte of tags is read once, a phrase across them found.
+    const tags = "</b>".repeat(250_000);
+    expect(finder.find(`Grace${tags}Price`, "free-text")).toBe("a person's name");
+    expect(scrubber.scrub(`Grace${tags} Price`)).toBe(`${p.nameWord("Grace")}${tags} ${p.nameWord("Price")}`);
+    for (const hostile of ["<b>".repeat(350_000), "<b".repeat(500_000), `<b${" ".repeat(1_000_000)}`, "<i>Grace</i> ".repeat(80_000)]) {
+      expect(finder.find(hostile, "free-text")).toBeNull();
+      expect(scrubber.scrub(hostile)).toBe(hostile);
+    }
+  });
+
   it("reads HTML character references as the letters they show (\"K&aring;re\", \"&#75;ari\", \"Grace&nbsp;Price\"), as SuperOffice's message bodies hold them, and leaves markup's own alone", () => {
     const raw = {
       ...RAW,

@@ -22,8 +22,8 @@ import { plainText } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
 import { addressNamesItself, companyTextForms, fullNameTextForms, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm } from "./text-phrases";
 import { UnspacedNames, type UnspacedName } from "./unspaced-names";
-import { holdsPhoneDigits, PHONE_SEPARATORS, rewriteNumbersOfRun, words, type ProductionValues, type RawProductionValues } from "./values";
-import { WordFilter, WordKind, WordScanner } from "./word-scan";
+import { holdsPhoneDigits, PHONE_SEPARATORS, rewriteNumbersOfRun, WORD, words, type ProductionValues, type RawProductionValues } from "./values";
+import { BARE_TAG, isMarkupTag, WordFilter, WordKind, WordScanner } from "./word-scan";
 
 /** Shorter name words alone are too often something else ("Al", "Jo"); inside a full name they are still replaced. */
 const MIN_SINGLE_WORD = 3;
@@ -113,7 +113,7 @@ export class Scrubber {
       const nameWords = words(name);
       if (nameWords.length > MAX_PHRASE_WORDS) throw tooManyWords("people's names");
       if (!nameWords.every((w) => this.singles.has(w.toLowerCase()))) {
-        for (const form of fullNameTextForms(name)) this.addPhrase(form, (m) => pseudonyms.personName(m));
+        for (const form of fullNameTextForms(name)) this.addPhrase(form, (m) => (m.includes("<") ? personNameAmongTags(pseudonyms, m) : pseudonyms.personName(m)));
       }
     }
     for (const company of companies) {
@@ -122,13 +122,13 @@ export class Scrubber {
       if (words(shown).length > MAX_PHRASE_WORDS) throw tooManyWords("company names");
       // As text names it: also "Fjordkraft Solutions" for "Fjordkraft Solutions AS" (text-phrases.ts).
       for (const { form, short } of companyTextForms(shown, production.nameWords)) {
-        this.addPhrase(form, short ? () => pseudonymWithoutLegalForm(pseudonyms.companyName(company)) : () => pseudonyms.companyName(company));
+        this.addPhrase(form, short ? (m) => withTagsOf(m, pseudonymWithoutLegalForm(pseudonyms.companyName(company))) : (m) => withTagsOf(m, pseudonyms.companyName(company)));
       }
     }
     // A company's street address in text ("Levering: Storgata 12, 0155 Oslo"), as the address columns have it.
     for (const address of addresses) {
       const shown = plainText(address);
-      if (addressNamesItself(shown)) this.addPhrase(shown, () => pseudonyms.street(address));
+      if (addressNamesItself(shown)) this.addPhrase(shown, (m) => withTagsOf(m, pseudonyms.street(address)));
     }
     this.linkFallbacks();
     this.unspaced = UnspacedNames.of(production, companies);
@@ -326,6 +326,26 @@ interface Pass {
   out: string;
   pos: number;
   free: number;
+}
+
+/**
+ * A full name read across markup's tags ("Grace</b> Price", word-scan.ts) with its words
+ * replaced as personName replaces them and the tags kept where they were: the HTML stays
+ * the same HTML.
+ */
+function personNameAmongTags(pseudonyms: Pseudonymiser, matched: string): string {
+  return matched.replace(TAG_OR_WORD, (part) =>
+    part.charCodeAt(0) !== LESS_THAN ? pseudonyms.nameWord(part) : isMarkupTag(part) ? part : part.replace(WORD, (w) => pseudonyms.nameWord(w)),
+  );
+}
+const TAG_OR_WORD = new RegExp(`${BARE_TAG.source}|[\\p{L}\\p{M}\\p{N}]+`, "gu");
+const LESS_THAN = 0x3c;
+
+/** A company's or an address's pseudonym, followed by the tags of the text it replaces ("Nordvik<br>Bygg AS"), so that none is lost. */
+function withTagsOf(matched: string, pseudonym: string): string {
+  if (!matched.includes("<")) return pseudonym;
+  const tags = (matched.match(BARE_TAG) ?? []).filter(isMarkupTag);
+  return pseudonym + tags.join("");
 }
 
 /** A production whose names are too long to scrub in bounded time is not copied pseudonymised (fail closed). */

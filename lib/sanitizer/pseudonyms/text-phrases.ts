@@ -6,7 +6,7 @@
  * from this one list of forms.
  */
 import { normaliseName, WORD, words, type ProductionValues } from "./values";
-import { wordHash as wordHashOf, WordFilter, WordScanner } from "./word-scan";
+import { BARE_TAG, wordHash as wordHashOf, WordFilter, WordScanner } from "./word-scan";
 
 /**
  * The most words a name matched as a phrase may have. The scrubber holds that many
@@ -89,8 +89,18 @@ export function addressNamesItself(address: string): boolean {
  * file names join a company's words so ("Fjordkraft_Solutions_AS_tilbud.pdf"); so does a
  * link's escaped space ("?q=Grace%20Price").
  */
-export const phraseGap = (text: string) => (text === " " ? text : SPACE_LIKE.test(text) ? " " : text.replace(/\s+/g, " ").toLowerCase());
+export const phraseGap = (text: string) => (text === " " ? text : spaceOrGap(text.includes("<") ? withoutTags(text) : text));
+const spaceOrGap = (text: string) => (SPACE_LIKE.test(text) ? " " : text.replace(/\s+/g, " ").toLowerCase());
 const SPACE_LIKE = /^(?:[\s_-]|%20)+$/;
+/**
+ * A gap with markup's tags in it ("</b> ", "<br>", "<span> </span>"; the scanner reads no
+ * word in them) as the text shows it: a tag between two words parts them as a space does,
+ * "Nordvik<br>Bygg AS" as "Nordvik Bygg AS"; one beside other separators leaves them ("</i>, <i>").
+ */
+function withoutTags(gap: string): string {
+  const shown = gap.replace(BARE_TAG, "");
+  return shown === "" ? " " : shown;
+}
 
 /** A phrase's keys as the check compares them, word by word: its words lower-cased, joined by their gaps as phraseGap reads them; the last is the whole phrase's. */
 function phraseKeys(value: string): string[] {

@@ -123,8 +123,33 @@ export class WordScanner {
     return new WordScanner(text, lower.length === text.length ? lower : null);
   }
 
-  /** Moves to the next word; false when there is none left. */
+  /** Moves to the next word, past markup's bare tags (isBareTag); false when there is none left. */
   next(): boolean {
+    for (;;) {
+      if (!this.nextWord()) return false;
+      if (!this.isBareTag()) return true;
+    }
+  }
+
+  /**
+   * Whether the current word is the name of a tag without attributes ("<b>", "</span>",
+   * "<br />"), as HTML message bodies put them around and between the words of a name:
+   * read as a word, "b" parted "<b>Grace</b> Price" into three words, no full name to the
+   * scrubber or the check. Only the names of HTML's elements for text (TAG_NAMES): a name
+   * in angle brackets ("<Hansen>", "<Grace Price>") is a name.
+   */
+  private isBareTag(): boolean {
+    const text = this.text;
+    const start = this.start;
+    const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+    if (before !== LESS_THAN && (before !== SLASH || start < 2 || text.charCodeAt(start - 2) !== LESS_THAN)) return false;
+    let after = this.end;
+    while (after < text.length && isTagSpace(text.charCodeAt(after))) after++;
+    if (text.charCodeAt(after) === SLASH) after++;
+    return text.charCodeAt(after) === GREATER_THAN && this.end - start <= LONGEST_TAG_NAME && TAG_NAMES.has(this.word());
+  }
+
+  private nextWord(): boolean {
     const text = this.text;
     let i = this.pos;
     let k = 0;
@@ -232,6 +257,28 @@ export class WordScanner {
 }
 
 const PERCENT = 0x25;
+const LESS_THAN = 0x3c;
+const GREATER_THAN = 0x3e;
+const SLASH = 0x2f;
+const isTagSpace = (unit: number) => unit === 0x20 || unit === 0x09 || unit === 0x0a || unit === 0x0d;
+
+/**
+ * The elements HTML message bodies wrap and part text's words with (mail editors', SuperOffice's):
+ * markup, not words, where they stand as a tag of their own. Not "mark" nor "label": names
+ * people have, written in angle brackets.
+ */
+const TAG_NAMES: ReadonlySet<string> = new Set([
+  "a", "abbr", "b", "bdi", "bdo", "big", "blockquote", "br", "center", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
+  "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "nobr", "ol", "p", "pre", "q", "s", "samp",
+  "small", "span", "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "wbr",
+]);
+const LONGEST_TAG_NAME = 10;
+/** A tag isBareTag reads as markup, as it stands in text: for a phrase's gap (text-phrases.ts) and a replaced name's tags. */
+export const BARE_TAG = /<\/?[A-Za-z][A-Za-z0-9]{0,9}[ \t\r\n]*\/?>/g;
+const TAG_NAME = /[A-Za-z][A-Za-z0-9]*/;
+
+/** Whether a BARE_TAG match is a tag isBareTag reads as markup ("</b>"), not a name in angle brackets ("<Hansen>"). */
+export const isMarkupTag = (tag: string) => TAG_NAMES.has(TAG_NAME.exec(tag)![0].toLowerCase());
 
 /** Two hex digits of a percent-escape that text would hold: at least one of them a decimal digit. */
 function isEscape(first: number, second: number): boolean {
