@@ -27,7 +27,7 @@ import { MAX_REWRITTEN_BYTES } from "./copy-rows";
 import { fieldResultsFor } from "./field-results";
 import { personalKind, type PersonalKind } from "./columns";
 import { fullNameTextForms, PhraseFinder, textPhrasesOf } from "./text-phrases";
-import { plainText } from "./plain-text";
+import { HAS_INVISIBLE, INVISIBLE_ONLY, plainText, plainTextReadings } from "./plain-text";
 import { addressWordHoldsName, digitsOf, holdsPhoneDigits, holdsWebsiteHost, normaliseName, PHONE_SEPARATORS, rewriteNumbersOfRun, words, type ProductionValues } from "./values";
 import { UnspacedNames } from "./unspaced-names";
 import { WordFilter, WordKind, WordScanner } from "./word-scan";
@@ -86,7 +86,8 @@ export class ProductionValueFinder {
   find(written: string, kind: PersonalKind): Found | null {
     const p = this.production;
     // As the scrubber reads text (plain-text.ts): a name in decomposed or full-width letters is that name.
-    const value = plainText(written);
+    const read = kind === "free-text" && HAS_INVISIBLE.test(written) ? plainTextReadings(written) : undefined;
+    const value = read ? read.joined : plainText(written);
     if (value.length <= this.longestWhole) {
       // Names, company names and addresses are normalised alike (values.ts).
       const whole = normaliseName(value);
@@ -108,6 +109,11 @@ export class ProductionValueFinder {
     } else {
       const held = this.holdsCheckedNameOrPhrase(value, kind === "free-text");
       if (held) return held;
+      // Read split at an invisible character between letters too, as the scrubber reads it (scrubber.ts).
+      if (read && read.split !== value) {
+        const heldSplit = this.holdsNamesAcrossInvisible(read.split);
+        if (heldSplit) return heldSplit;
+      }
     }
     // An address in text is read as an address column's: "khansen@…" and "hansen85@…" hold a name too.
     if (kind === "free-text" && value.includes("@") && this.textAddressHoldsName(value)) return "a person's name";
@@ -154,6 +160,29 @@ export class ProductionValueFinder {
       if (this.addressWords.get(word, (w) => (addressWordHoldsName(w, this.production) ? HOLDS : "")) === HOLDS) return true;
     }
     return false;
+  }
+
+  /**
+   * What text read split at its invisible characters between letters (plainTextSplit)
+   * holds of the names that take two words: a company, an address or a full name as a
+   * phrase ("Grace\u200bPrice"), or two checked name words either side of invisible
+   * characters alone ("Kari\u200bHansen"), as the scrubber replaces them. A checked name
+   * on one side alone is a fragment of a longer word ("Berg\u00aden"), which the joined
+   * reading judges.
+   */
+  private holdsNamesAcrossInvisible(text: string): Found | null {
+    const scan = WordScanner.of(text);
+    let previousName = false;
+    let previousEnd = 0;
+    while (scan.next()) {
+      if (this.textPhrases.mayStartWith(scan.hash) && this.textPhrases.startsAt(text, scan)) return "a company's name or an address";
+      if (this.namePhrases.mayStartWith(scan.hash) && this.namePhrases.startsAt(text, scan)) return "a person's name";
+      const name = scan.kind === WordKind.Spaced && this.checkedFilter.mayHave(scan.hash) && this.checkedNames.has(scan.word());
+      if (name && previousName && INVISIBLE_ONLY.test(text.slice(previousEnd, scan.start))) return "a person's name";
+      previousName = name;
+      previousEnd = scan.end;
+    }
+    return null;
   }
 
   /**

@@ -26,7 +26,13 @@ const DISGUISED = /[&\u0300-\u036f\u00ad\u061c\u1100-\u11ff\u180e\u200b-\u200f\u
  * it was tried at every position, each time back over every mark before it, and a production
  * ticket body of 40,000 combining accents held the worker's thread for a minute.
  */
-const INVISIBLE_RUN = /[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+/g;
+const INVISIBLE_CHARACTERS = "\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff";
+const INVISIBLE_RUN = new RegExp(`[${INVISIBLE_CHARACTERS}]+`, "g");
+/** Text with an invisible character: the only text whose two readings (plainText's `split`) may differ. */
+export const HAS_INVISIBLE = new RegExp(`[${INVISIBLE_CHARACTERS}]`);
+/** Text of invisible characters alone: a gap of them between two words parts them as a space does (text-phrases.ts). */
+export const INVISIBLE_ONLY = new RegExp(`^[${INVISIBLE_CHARACTERS}]+$`);
+export const INVISIBLE_ANY = new RegExp(`[${INVISIBLE_CHARACTERS}]+`, "g");
 const LETTER = /^\p{L}$/u;
 const MARK = /^\p{M}$/u;
 /**
@@ -67,11 +73,29 @@ function withEscapedLettersRead(text: string): string {
   });
 }
 
-export function plainText(written: string): string {
+export const plainText = (written: string): string => readings(written, false).joined;
+
+/**
+ * plainText, and the text read split: an invisible run between two letters kept, where
+ * plainText reads the letters as one word ("Han\u00adsen"). That is the other way to read
+ * it, as what parts two names ("Grace\u200bPrice", "Kari\u2060Hansen"), which the scrubber
+ * and the check read for names that take two words (scrubber.ts). The two are read
+ * together: escapes and references are read once for both. Only text with an invisible
+ * character (HAS_INVISIBLE) has two readings that may differ.
+ */
+export const plainTextReadings = (written: string): { joined: string; split: string } => readings(written, true);
+
+function readings(written: string, withSplit: boolean): { joined: string; split: string } {
   const text = ESCAPED.test(written) ? withEscapedLettersRead(written) : written;
-  if (!DISGUISED.test(text)) return text;
-  // NFC composes the letters; NFKC would as well, but would also turn every no-break space into a space.
-  return composed(withoutInvisibleInWords(text.includes("&") ? withLettersReferenced(text) : text))
+  if (!DISGUISED.test(text)) return { joined: text, split: text };
+  const referenced = text.includes("&") ? withLettersReferenced(text) : text;
+  const joined = shown(withoutInvisibleInWords(referenced));
+  return { joined, split: withSplit ? shown(referenced) : joined };
+}
+
+/** Letters composed (NFC; NFKC would as well, but would also turn every no-break space into a space), full-width ASCII and half-width kana as they show. */
+function shown(text: string): string {
+  return composed(text)
     .replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - FULL_WIDTH_OFFSET))
     .replace(HALF_WIDTH_KANA, (kana) => kana.normalize("NFKC"));
 }

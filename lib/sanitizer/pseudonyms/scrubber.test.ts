@@ -345,6 +345,45 @@ describe("Scrubber", () => {
     }
   });
 
+  it("reads an invisible character between two names (\"Grace\\u200BPrice\", \"Grace\\u00AD Price\") as what parts them, and one inside a word as before", () => {
+    const raw = { ...RAW, firstNames: [...RAW.firstNames, "Bo"], lastNames: [...RAW.lastNames, "Ek"], fullNames: [...RAW.fullNames, "Bo Ek"] };
+    const values = productionValues(raw);
+    const p = new Pseudonymiser("secret", values, "mailinator.com");
+    const scrubber = new Scrubber(p, values, raw);
+    const finder = new ProductionValueFinder(values);
+    const hidden = [
+      "Grace\u200bPrice ringte",
+      "Grace\u00ad Price ringte",
+      "Grace \u200bPrice",
+      "Bo\u2060Ek",
+      "Fra: Price,\u200bGrace",
+      "Nordvik\u200bBygg\u200cAS",
+      "Nordvik\u00ad\u200b Bygg AS",
+      "Kari\u200bHansen",
+      "Ola\u200eBerg",
+      "Han\u00adsen ringte",
+    ];
+    for (const text of hidden) {
+      expect(finder.find(text, "free-text"), text).not.toBeNull();
+      const scrubbed = scrubber.scrub(text);
+      expect(scrubbed, text).not.toMatch(/grace|price|nordvik|bygg|hansen|kari|\bbo|ek\b|berg/i);
+      expect(finder.find(scrubbed, "free-text"), scrubbed).toBeNull();
+    }
+    expect(scrubber.scrub("Grace\u200bPrice ringte")).toBe(`${p.nameWord("Grace")}${p.nameWord("Price")} ringte`);
+    expect(scrubber.scrub("Grace\u00ad Price ringte")).toBe(`${p.personName("Grace\u00ad Price")} ringte`);
+    // Inside a word, an invisible character still hides no name and parts no word: Bergen and Hansenbyen stay, a name's fragment is no name.
+    for (const text of ["Ber\u00adgen og Hansen\u00adbyen", "Berg\u00aden", "Price\u200blist, grace\u00adful", "Ola\u200bnordmannsvei"]) {
+      expect(scrubber.scrub(text), text).toBe(text);
+      expect(finder.find(text, "free-text"), text).toBeNull();
+    }
+    expect(scrubber.scrub("Han\u200bsen ringte")).toBe(`${p.nameWord("hansen")} ringte`);
+    // A megabyte of invisible characters between letters is read in two passes, a name after it found.
+    for (const hostile of ["a\u200b".repeat(500_000), "Grace\u00ad".repeat(170_000), "Bo\u200b".repeat(330_000)]) {
+      expect(finder.find(`${hostile} Hansen`, "free-text")).toBe("a person's name");
+      expect(scrubber.scrub(`${hostile} Hansen`)).toContain(p.nameWord("hansen"));
+    }
+  });
+
   it("reads HTML character references as the letters they show (\"K&aring;re\", \"&#75;ari\", \"Grace&nbsp;Price\"), as SuperOffice's message bodies hold them, and leaves markup's own alone", () => {
     const raw = {
       ...RAW,

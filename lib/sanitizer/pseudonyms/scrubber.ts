@@ -18,7 +18,7 @@ import { replaceHostLabels, replaceTextAddresses } from "./addresses";
 import { isCommonWord } from "./common-words";
 import { assertRewrittenFits, MAX_REWRITTEN_BYTES } from "./copy-rows";
 import type { Pseudonymiser } from "./pseudonymiser";
-import { plainText } from "./plain-text";
+import { HAS_INVISIBLE, INVISIBLE_ONLY, plainText, plainTextReadings } from "./plain-text";
 import { cannotPseudonymise } from "./refusal";
 import { addressNamesItself, companyTextForms, fullNameTextForms, MAX_PHRASE_WORDS, phraseGap, pseudonymWithoutLegalForm } from "./text-phrases";
 import { UnspacedNames, type UnspacedName } from "./unspaced-names";
@@ -139,7 +139,23 @@ export class Scrubber {
   scrub(written: string): string {
     if (written === "") return written;
     // As it reads: a name in decomposed, full-width or hyphenated-by-soft-hyphen letters is that name.
-    const text = plainText(written);
+    // An invisible character between two letters may part two names ("Grace\u200bPrice") as well as
+    // join a name's letters ("Han\u00adsen"): the text is read split there first, for the names that
+    // take two words (phrases, and two name words either side of it), then joined for the rest.
+    const read = HAS_INVISIBLE.test(written) ? plainTextReadings(written) : undefined;
+    let text = read ? read.joined : plainText(written);
+    let splitNamed = false;
+    if (read) {
+      const split = read.split;
+      if (split !== text) {
+        assertRewrittenFits(split.length, this.maxLength);
+        const named = this.scrubNames(split, true);
+        if (named !== split) {
+          splitNamed = true;
+          text = plainText(named);
+        }
+      }
+    }
     if (text !== written) assertRewrittenFits(text.length, this.maxLength);
     // The cheap tests first: most text holds no address, many no digits.
     const mailed = text.includes("@") ? replaceTextAddresses(text, (address) => this.pseudonyms.email(address), this.maxLength) : text;
@@ -153,7 +169,7 @@ export class Scrubber {
         : replaceHostLabels(phoned, (label) => this.replaceWebsiteName(label), this.maxLength);
     const scrubbed = this.scrubNames(hosted);
     // Nothing replaced: the value as it came, not as plainText read it (a file name stored decomposed keeps its form).
-    return text !== written && scrubbed === text ? written : scrubbed;
+    return !splitNamed && text !== written && scrubbed === text ? written : scrubbed;
   }
 
   /** A host name's label that is a company's website name as that website's pseudonym, in its case; undefined for any other. */
@@ -246,9 +262,9 @@ export class Scrubber {
    * word alone if it is a name. A word is settled once MAX_PHRASE_WORDS - 1 more are
    * read: no phrase from it can end later.
    */
-  private scrubNames(text: string): string {
+  private scrubNames(text: string, split = false): string {
     const { starts, ends, maybeSingle, phraseEnd, phraseFound } = this;
-    const pass: Pass = { text, scan: WordScanner.of(text), out: "", pos: 0, free: 0 };
+    const pass: Pass = { text, scan: WordScanner.of(text), out: "", pos: 0, free: 0, split, last: -1 };
     const scan = pass.scan;
     let node = this.root;
     let n = -1;
@@ -258,7 +274,9 @@ export class Scrubber {
       starts[at] = scan.start;
       ends[at] = scan.end;
       phraseEnd[at] = -1;
-      maybeSingle[at] = this.singleNameFlag(scan);
+      // Read split, a word is a name alone only beside another across an invisible character (settle).
+      maybeSingle[at] = split ? (scan.kind === WordKind.Spaced && this.singleWords.mayHave(scan.hash) && this.singles.has(scan.word()) ? 1 : 0) : this.singleNameFlag(scan);
+      pass.last = n;
       node = this.step(node, text, previousEnd, scan);
       previousEnd = scan.end;
       // Every phrase that ends at this word; from a given first word, a later end is a longer phrase.
@@ -288,6 +306,10 @@ export class Scrubber {
     const maybe = this.maybeSingle[at]!;
     if (maybe === 0) return;
     const end = this.ends[at]!;
+    if (pass.split) {
+      if (this.besideNameAcrossInvisible(pass, n)) this.emit(pass, start, end, this.pseudonyms.nameWord(pass.scan.wordAt(start, end)));
+      return;
+    }
     if (maybe !== 1) {
       this.unspaced!.forEachIn(pass.text, start, end, maybe, true, (from, to, name) => this.emit(pass, from, to, this.unspacedPseudonym(name)));
       return;
@@ -301,6 +323,26 @@ export class Scrubber {
       const letters = word.replace(TRAILING_DIGITS, "");
       if (letters !== word && this.singles.has(letters)) this.emit(pass, start, start + letters.length, this.pseudonyms.nameWord(letters));
     }
+  }
+
+  /**
+   * Whether word `n` of a text read split has a name word for a neighbour across a gap of
+   * invisible characters alone ("Kari\u200bHansen"): two names, read apart. One name word
+   * there is a fragment of a longer word ("Berg\u00aden" is Bergen), left to the joined reading.
+   */
+  private besideNameAcrossInvisible(pass: Pass, n: number): boolean {
+    const { starts, ends, maybeSingle } = this;
+    const text = pass.text;
+    const at = n & IN_WINDOW;
+    if (n > 0 && n - 1 >= pass.last - IN_WINDOW) {
+      const before = (n - 1) & IN_WINDOW;
+      if (maybeSingle[before] === 1 && INVISIBLE_ONLY.test(text.slice(ends[before]!, starts[at]!))) return true;
+    }
+    if (n < pass.last) {
+      const after = (n + 1) & IN_WINDOW;
+      if (maybeSingle[after] === 1 && INVISIBLE_ONLY.test(text.slice(ends[at]!, starts[after]!))) return true;
+    }
+    return false;
   }
 
   /** A name found inside a word (unspaced-names.ts): a person's words' pseudonyms in the text's order, or the company's. */
@@ -326,6 +368,10 @@ interface Pass {
   out: string;
   pos: number;
   free: number;
+  /** Read split at invisible characters between letters (plainText's `split`): phrases, and name words beside each other across one. */
+  split: boolean;
+  /** The number of the last word read. */
+  last: number;
 }
 
 /**

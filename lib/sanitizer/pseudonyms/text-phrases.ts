@@ -6,6 +6,7 @@
  * from this one list of forms.
  */
 import { normaliseName, WORD, words, type ProductionValues } from "./values";
+import { HAS_INVISIBLE, INVISIBLE_ANY, INVISIBLE_ONLY } from "./plain-text";
 import { BARE_TAG, wordHash as wordHashOf, WordFilter, WordScanner } from "./word-scan";
 
 /**
@@ -89,7 +90,9 @@ export function addressNamesItself(address: string): boolean {
  * file names join a company's words so ("Fjordkraft_Solutions_AS_tilbud.pdf"); so does a
  * link's escaped space ("?q=Grace%20Price").
  */
-export const phraseGap = (text: string) => (text === " " ? text : spaceOrGap(text.includes("<") ? withoutTags(text) : text));
+export const phraseGap = (text: string) => (text === " " ? text : spaceOrGap(shownGap(text.includes("<") ? withoutTags(text) : text)));
+/** A gap with invisible characters read as the rest of it ("\u00ad " as " "), or as a space when it is nothing else ("\u200b" of "Grace\u200bPrice", read split: plain-text.ts). */
+const shownGap = (gap: string) => (!HAS_INVISIBLE.test(gap) ? gap : INVISIBLE_ONLY.test(gap) ? " " : gap.replace(INVISIBLE_ANY, ""));
 const spaceOrGap = (text: string) => (SPACE_LIKE.test(text) ? " " : text.replace(/\s+/g, " ").toLowerCase());
 const SPACE_LIKE = /^(?:[\s_-]|%20)+$/;
 /**
