@@ -14,7 +14,7 @@ import { verifySandbox } from "../verify";
 import { MAX_ROW_BYTES } from "./copy-rows";
 import { checkPersonalData } from "./find-production-values";
 import { readProductionValues } from "./read-values";
-import { productionValues, type ProductionValues } from "./values";
+import { productionValues, words, type ProductionValues } from "./values";
 import { readSourceSchema } from "../schema-reader";
 
 let prod: string;
@@ -372,6 +372,38 @@ describe("a pseudonymised copy", () => {
       const offending = (result.rules.find((r) => r.rule === 18)?.checks.flatMap((c) => c.offending ?? []) ?? []).join("\n");
       expect(offending).toMatch(/^app_authorization \d+: app_name holds a (company's|person's) name/m);
       expect(offending).toMatch(/^webhook \d+: name holds a person's name/m);
+    } finally {
+      await dropTestDatabase(clone);
+    }
+  });
+
+  it("fails verification when a message body keeps a production company across markup or an invisible character, or a phone number across lines", async () => {
+    const clone = await cloneDatabase(copy.url);
+    try {
+      // A company none of whose words is a name: only its phrase gives it away.
+      const companies = await rows<{ v: string }>(prod, "SELECT name AS v FROM company ORDER BY id");
+      const company = companies.map((r) => r.v).find((c) => words(c).length >= 2 && words(c).every((w) => !values.nameWords.has(w.toLowerCase())))!;
+      expect(company).toBeDefined();
+      const phone = (await scalar(prod, "SELECT phone FROM contact WHERE length(regexp_replace(phone, '\\D', '', 'g')) >= 8 ORDER BY id LIMIT 1"))!;
+      const middle = Math.floor(phone.length / 2);
+      const space = phone.indexOf(" ", middle);
+      const wrapped = space > 0 ? `${phone.slice(0, space)}\r\n${phone.slice(space + 1)}` : `${phone.slice(0, middle)}\n${phone.slice(middle)}`;
+      const first = company.indexOf(" ");
+      const bodies = [
+        `<p>Tilbud til <b>${company.slice(0, first)}</b><br>${company.slice(first + 1)}</p>`,
+        `Tilbud til ${company.slice(0, first)}\u200b${company.slice(first + 1)}`,
+        `Mvh\nRing ${wrapped} i dag`,
+      ];
+      const ids = (await rows<{ id: number }>(clone, "SELECT id FROM ticket_message ORDER BY id LIMIT 3")).map((r) => r.id);
+      await withClient(clone, async (c) => {
+        for (const [i, body] of bodies.entries()) await c.query("UPDATE ticket_message SET body = $2 WHERE id = $1", [ids[i], body]);
+      });
+      const result = await verifySandbox(clone, copy.report.expectations, undefined, { personalDataFindings: checkPersonalData(clone, copy.report.expectations.classification, values) });
+      expect(result.ok).toBe(false);
+      const offending = (result.rules.find((r) => r.rule === 18)?.checks.flatMap((c) => c.offending ?? []) ?? []).join("\n");
+      expect(offending).toContain(`ticket_message ${ids[0]}: body holds a company's name or an address from production`);
+      expect(offending).toContain(`ticket_message ${ids[1]}: body holds a company's name or an address from production`);
+      expect(offending).toContain(`ticket_message ${ids[2]}: body holds a phone number from production`);
     } finally {
       await dropTestDatabase(clone);
     }
