@@ -114,8 +114,9 @@ describe("a sandbox server's line", () => {
     // One customer's refresh started today already: its next claim looks at every due run of the others.
     await db.sandboxRun.update({ where: { id: "rday_1_1" }, data: { startedAt: new Date() } });
 
-    // The runs' rows it reads, over all the plan's loops: a few per due run, not every queued run for each.
-    expect(runRowsRead(await planOf(anotherTenantsTurnQuery("tday_300")))).toBeLessThan(10 * N);
+    // The runs' rows it reads, over all the plan's loops: a few per due run, or every run once (a plan the
+    // statistics may choose once they count the day's queued runs), not every queued run for each (N × N).
+    expect(runRowsRead(await planOf(anotherTenantsTurnQuery("tday_300")))).toBeLessThan(20 * N);
 
     // They all wait for a slot now, asked for minutes ago. A run that ends wakes those of its tenant or
     // server; the sweep looks for those without a job. Each at the cost of the runs, not of their square.

@@ -159,8 +159,9 @@ export function anotherTenantsTurnQuery(tenantId: string): Prisma.Sql {
       JOIN "Sandbox" s ON s.id = r."sandboxId"
      WHERE j.name = ${RUN_QUEUE} AND j.state IN ('created', 'retry') AND j.start_after <= now()
        AND r.status::text = 'QUEUED' AND s."tenantId" <> ${tenantId}
-       -- A copy waiting for its server to answer again takes no slot now: its turn holds no one up.
-       AND NOT EXISTS (SELECT 1 FROM "SandboxServer" v WHERE v.id = r."sandboxServer" AND v."unreachableSince" IS NOT NULL)
+       -- A copy waiting for its server to answer again takes no slot now: its turn holds no one up. The servers
+       -- marked down are read once (an array, not a join): as an anti-join the planner read every run there is.
+       AND NOT (coalesce(r."sandboxServer", '') = ANY (ARRAY(SELECT v.id FROM "SandboxServer" v WHERE v."unreachableSince" IS NOT NULL)))
        AND r."createdAt" < (SELECT at FROM mine)
        AND coalesce((SELECT max(o."startedAt") FROM "SandboxRun" o JOIN "Sandbox" os ON os.id = o."sandboxId" WHERE os."tenantId" = s."tenantId"), '-infinity') < (SELECT at FROM mine)
      LIMIT 1`;
