@@ -66,3 +66,25 @@ describe("WORKER_METRICS_PORT", () => {
     expect(await startWith({ WORKER_METRICS_PORT: "70000", METRICS_TOKEN: "t".repeat(16) })).toThrow(/WORKER_METRICS_PORT/);
   });
 });
+
+describe("WEBHOOK_CA_FILE", () => {
+  it("must name a readable file of PEM certificates: a mistyped path failed every webhook delivery, a file of no certificate was trusted as none", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const tls = await import("node:tls");
+    const dir = await mkdtemp(path.join(tmpdir(), "webhook-ca-"));
+    const good = path.join(dir, "ca.pem");
+    await writeFile(good, `${tls.rootCertificates[0]}\n${tls.rootCertificates[1]}\n`);
+    const notPem = path.join(dir, "ca.der");
+    await writeFile(notPem, "not a certificate");
+    const broken = path.join(dir, "broken.pem");
+    await writeFile(broken, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+
+    expect((await startWith({ WEBHOOK_CA_FILE: good }))().WEBHOOK_CA_FILE).toBe(good);
+    expect(await startWith({ WEBHOOK_CA_FILE: path.join(dir, "missing.pem") })).toThrow(/WEBHOOK_CA_FILE: cannot be read/);
+    expect(await startWith({ WEBHOOK_CA_FILE: dir })).toThrow(/WEBHOOK_CA_FILE: cannot be read/);
+    expect(await startWith({ WEBHOOK_CA_FILE: notPem })).toThrow(/WEBHOOK_CA_FILE: holds no PEM certificate/);
+    expect(await startWith({ WEBHOOK_CA_FILE: broken })).toThrow(/WEBHOOK_CA_FILE: .*not a certificate/);
+  });
+});

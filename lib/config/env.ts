@@ -3,6 +3,8 @@
  * Read lazily so that `next build` needs none of them; the launcher
  * (scripts/launch.ts) fills in local defaults before the app starts.
  */
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { describeTlsGap } from "../db/tls-policy";
 import { sandboxServerUrlProblem } from "../sandbox-servers/url-parameters";
@@ -18,6 +20,31 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 
 const isSecretKey = (value: string) => Buffer.from(value.trim(), "base64").length === 32;
 const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/**
+ * Why WEBHOOK_CA_FILE cannot serve as receivers' extra authorities, or null. Read only when
+ * each delivery was attempted, a mistyped path failed every one of them (the file read
+ * threw before any was sent), and a file holding no certificate was taken as none
+ * (Node trusts no authority from text that is not PEM, and says nothing).
+ */
+function caFileProblem(file: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? "unreadable"}): it must name a PEM file of certificate authorities`;
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return "holds no PEM certificate (a -----BEGIN CERTIFICATE----- block): give the authorities in PEM form";
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      return `its certificate number ${i + 1} is not a certificate that can be read`;
+    }
+  }
+  return null;
+}
 
 const schema = z
   .object({
@@ -60,7 +87,13 @@ const schema = z
       .refine((v) => v.split(",").every((entry) => entry.trim() === "" || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry.trim())), "must be comma-separated addresses or CIDR ranges, such as 10.20.0.0/16")
       .optional(),
     /** A PEM file of certificate authorities webhook receivers may also be signed by (an internal CA); the system's are always trusted. */
-    WEBHOOK_CA_FILE: z.string().optional(),
+    WEBHOOK_CA_FILE: z
+      .string()
+      .superRefine((file, ctx) => {
+        const problem = caFileProblem(file);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(8),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),

@@ -50,8 +50,9 @@ export type AttemptOutcome = "delivered" | "retrying" | "failed" | "not-due" | "
 /** The operator's extra certificate authorities for receivers (WEBHOOK_CA_FILE), read once per file. */
 const caFiles = new Map<string, string>();
 function configuredSendOptions(): SendOptions {
+  // Set to nothing (or blanks) it is unset, as the start-up check reads it.
   const file = process.env.WEBHOOK_CA_FILE;
-  if (!file) return {};
+  if (!file?.trim()) return {};
   if (!caFiles.has(file)) caFiles.set(file, readFileSync(file, "utf8"));
   return { ca: caFiles.get(file)! };
 }
