@@ -28,3 +28,16 @@ describe("the copy limits' variables", () => {
     expect(copyLimits({ COPY_MAX_ATTEMPTS: "" }).maxAttempts).toBeGreaterThan(0);
   });
 });
+
+describe("the copy limits' waits", () => {
+  it("are refused at start when PostgreSQL or Node cannot keep them: one too long for a timer fired at once, one below a millisecond was no bound at all", () => {
+    for (const name of ["PRODUCTION_CONNECT_TIMEOUT_SECONDS", "SANDBOX_SERVER_CONNECT_TIMEOUT_SECONDS", "SANDBOX_SERVER_STATEMENT_TIMEOUT_SECONDS", "PRODUCTION_LOCK_TIMEOUT_SECONDS", "PRODUCTION_STATEMENT_TIMEOUT_SECONDS", "PRODUCTION_IDLE_TIMEOUT_SECONDS", "PRODUCTION_BLOCKING_GRACE_SECONDS", "COPY_RETRY_BACKOFF_SECONDS"]) {
+      // 35 days: past a Node timer's 24.8 days (it then fires after 1 ms) and PostgreSQL's longest timeout.
+      expect(() => copyLimits({ [name]: "3000000" }), name).toThrow(/at most 2073600/);
+      // 0.1 ms: PostgreSQL rounds a timeout to whole milliseconds, and 0 turns it off.
+      expect(() => copyLimits({ [name]: "0.0001" }), name).toThrow(/at least 0.001/);
+      expect(() => copyLimits({ [name]: "2073600" }), name).not.toThrow();
+    }
+    expect(copyLimits({ PRODUCTION_STATEMENT_TIMEOUT_SECONDS: "0.5" }).statementTimeoutMs).toBe(500);
+  });
+});

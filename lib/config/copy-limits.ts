@@ -9,7 +9,23 @@ import { setVariables } from "./set-variables";
 import { z } from "zod";
 import { formatBytes, formatDuration } from "../format";
 
-const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+/**
+ * The longest wait: 24 days, within PostgreSQL's longest timeout (2^31 - 1 ms) and Node's
+ * longest timer, with room for the driver's margin after a statement's own bound. A longer
+ * one fired at once (Node runs a timer it cannot hold after 1 ms) or refused every session.
+ */
+const LONGEST_WAIT_SECONDS = 24 * 24 * 3600;
+/** The shortest: a millisecond. PostgreSQL rounds a timeout to whole milliseconds, and 0 turns it off. */
+const SHORTEST_WAIT_SECONDS = 0.001;
+
+const seconds = (fallback: number) =>
+  z.coerce
+    .number()
+    .min(SHORTEST_WAIT_SECONDS, `must be at least ${SHORTEST_WAIT_SECONDS} seconds (a millisecond)`)
+    .max(LONGEST_WAIT_SECONDS, `must be at most ${LONGEST_WAIT_SECONDS} seconds (24 days)`)
+    .default(fallback);
+/** The deadline's parts: COPY_DEADLINE_MAX_HOURS bounds what they make. */
+const minutes = (fallback: number) => z.coerce.number().positive().default(fallback);
 
 export const copyLimitsShape = {
   /**
@@ -39,8 +55,8 @@ export const copyLimitsShape = {
   /** A production session blocked by the copy for longer than this makes the copy give way. */
   PRODUCTION_BLOCKING_GRACE_SECONDS: seconds(2),
   /** The run's overall deadline: this many minutes per GB of production, and never less than the minimum. */
-  COPY_DEADLINE_MINUTES_PER_GB: seconds(20),
-  COPY_DEADLINE_MIN_MINUTES: seconds(15),
+  COPY_DEADLINE_MINUTES_PER_GB: minutes(20),
+  COPY_DEADLINE_MIN_MINUTES: minutes(15),
   /**
    * The longest any run may take, whatever production's size. A copy holds production's
    * snapshot as long as it runs (production's VACUUM cannot clean up behind it), and a
