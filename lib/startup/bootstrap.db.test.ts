@@ -22,7 +22,9 @@ beforeAll(async () => {
   process.env.DATA_DIR = dataDir;
   process.env.EMBEDDED_PG_PORT = String(await freePort());
   delete process.env.DATABASE_URL;
-  delete process.env.SANDBOX_SERVER_URL;
+  // Set to nothing, as a `SANDBOX_SERVER_URL=` line in .env or a container's list leaves it: unset, so the embedded
+  // server's role. It was kept as it was, and the start refused it ("must be the postgres:// URL of a role …").
+  process.env.SANDBOX_SERVER_URL = "";
   // Imported once the environment above is set.
   const { bootstrap } = await import("./bootstrap");
   ({ localServer } = await bootstrap({ migrate: false }));

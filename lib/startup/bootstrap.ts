@@ -68,7 +68,8 @@ export async function bootstrap(options: { log?: (line: string) => void; migrate
       // everyone but its owner: the sandbox role cannot even connect to it.
       await closeToPublic(localServer.adminUrl, PORTAL_DATABASE);
       process.env.DATABASE_URL = withDatabase(localServer.adminUrl, PORTAL_DATABASE);
-      process.env.SANDBOX_SERVER_URL ??= localServer.sandboxServerUrl;
+      // Set to nothing it is unset (set-variables.ts), as env() reads it: the embedded server's role then.
+      if (!process.env.SANDBOX_SERVER_URL?.trim()) process.env.SANDBOX_SERVER_URL = localServer.sandboxServerUrl;
       log(`embedded PostgreSQL running on 127.0.0.1:${new URL(localServer.adminUrl).port} (data in ${path.relative(process.cwd(), dataDir()) || "."}/postgres)`);
     }
     await fillLocalSecrets(log);
