@@ -88,3 +88,11 @@ describe("WEBHOOK_CA_FILE", () => {
     expect(await startWith({ WEBHOOK_CA_FILE: broken })).toThrow(/WEBHOOK_CA_FILE: .*not a certificate/);
   });
 });
+
+describe("TRUSTED_PROXIES", () => {
+  it("is checked with the rest at start: a malformed entry let the launcher migrate and seed, then the web server died on it with a stack trace", async () => {
+    expect(await startWith({ TRUSTED_PROXIES: "proxy.internal" })).toThrow(/TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range/);
+    expect(await startWith({ TRUSTED_PROXIES: "10.0.0.0/" })).toThrow(/TRUSTED_PROXIES: "10.0.0.0\/" is not/);
+    expect((await startWith({ TRUSTED_PROXIES: "10.0.0.0/8, 192.0.2.7, ::1" }))().TRUSTED_PROXIES).toBe("10.0.0.0/8, 192.0.2.7, ::1");
+  });
+});

@@ -7,6 +7,7 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { describeTlsGap } from "../db/tls-policy";
+import { parseProxyTrust } from "../http/client-address";
 import { sandboxServerUrlProblem } from "../sandbox-servers/url-parameters";
 import { copyLimitsShape } from "./copy-limits";
 import { setVariables } from "./set-variables";
@@ -76,7 +77,17 @@ const schema = z
     OIDC_TRUST_UNVERIFIED_EMAIL: booleanString.default(false),
     WORKER_IN_APP: booleanString.default(true),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
-    TRUSTED_PROXIES: z.string().optional(),
+    // Parsed as the web server parses it: a malformed entry was found only once the launcher had migrated and seeded.
+    TRUSTED_PROXIES: z
+      .string()
+      .superRefine((list, ctx) => {
+        try {
+          parseProxyTrust(list, undefined);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^TRUSTED_PROXIES: /, "") });
+        }
+      })
+      .optional(),
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     /** Requests one API token may make per minute, across every app instance (lib/api-tokens/authenticate.ts). */
