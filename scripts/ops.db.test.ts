@@ -238,6 +238,25 @@ describe("operator CLI", () => {
     expect(await readdir(nowhere)).toEqual([]);
   });
 
+  it("refuses a flag its command does not read, naming the command's own flags, before the portal database is opened", async () => {
+    // Every flag was accepted by every command, and one the command does not read was dropped without a word:
+    // a refresh "--documents none" copied the saved documents, "--domain" left the saved domain.
+    for (const [args, flag, command] of [
+      [["sandbox:refresh", "--id", "no-such-sandbox", "--documents", "none"], "--documents", "sandbox:refresh"],
+      [["sandbox:refresh", "--id", "no-such-sandbox", "--domain", "mailinator.com"], "--domain", "sandbox:refresh"],
+      [["user:password", "--email", "nobody@example.com", "--role", "operator"], "--role", "user:password"],
+      [["tenant:list", "--customer-id", "Cust777"], "--customer-id", "tenant:list"],
+    ] as const) {
+      // No portal database: the refusal comes first, so nothing here can reach one.
+      const refused = await opsWith({ DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }, ...args);
+      expect(refused.code, args.join(" ")).toBe(1);
+      expect(refused.stderr.trim(), args.join(" ")).toMatch(new RegExp(`^error: ${flag} is no flag of ${command}`));
+      expect(refused.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+    }
+    const refresh = await opsWith({ DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }, "sandbox:refresh", "--id", "x", "--attachments");
+    expect(refresh.stderr).toContain("its flags: --id, --kind, --share, --since, --companies, --personal-data, --new-pseudonyms");
+  });
+
   it("adds users with checks on role and tenant, changes roles and resets passwords", async () => {
     await withCust777();
     const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");

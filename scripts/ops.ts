@@ -136,13 +136,19 @@ if (!entry) {
   process.exit(2);
 }
 
+// `<command> --help`: that command's usage alone.
+if (rest.length === 1 && rest[0] === "--help") {
+  console.log(`usage: npm run ops -- ${command} ${entry.usage}`);
+  process.exit(0);
+}
+
 /** Commands whose runs tell people by mail, with links to the portal. */
 const MAILING = new Set(["sandbox:create", "sandbox:refresh", "sandbox:delete"]);
 
 // Read before the portal database is opened (seconds): a mistyped flag is said at once.
 let flags: Flags;
 try {
-  flags = parseFlags(rest);
+  flags = parseFlags(rest, command, flagsOf(entry.usage));
 } catch (error) {
   console.error(`error: ${terminalSafe(error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
@@ -168,15 +174,26 @@ try {
 }
 process.exit(code);
 
+/** The flags a command reads: those its usage line names (so `help` lists every one, and only those). */
+function flagsOf(usage: string): string[] {
+  return [...new Set([...usage.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]!))];
+}
+
 /**
- * The flags, each at most once: `parseArgs` keeps the last of a repeated flag, and
- * `--customer-id A --customer-id B` acted on B without a word.
+ * The flags, each at most once and each one the command reads: `parseArgs` keeps the last
+ * of a repeated flag, and `--customer-id A --customer-id B` acted on B without a word; and
+ * every command took every flag of the CLI, dropping those it does not read, so that
+ * `sandbox:refresh --documents none` copied the saved documents as if nothing was said.
  */
-function parseFlags(args: string[]): Flags {
+function parseFlags(args: string[], command: string, allowed: readonly string[]): Flags {
   const { values, tokens } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false, tokens: true });
   const seen = new Set<string>();
   for (const token of tokens) {
     if (token.kind !== "option") continue;
+    if (!allowed.includes(token.name)) {
+      const its = allowed.length ? `its flags: ${allowed.map((f) => `--${f}`).join(", ")}` : "it takes none";
+      throw new CliError(`--${token.name} is no flag of ${command} (${its})`);
+    }
     if (seen.has(token.name)) throw new CliError(`--${token.name} is given more than once: give it once`);
     seen.add(token.name);
   }
