@@ -257,6 +257,15 @@ describe("operator CLI", () => {
     expect(refresh.stderr).toContain("its flags: --id, --kind, --share, --since, --companies, --personal-data, --new-pseudonyms");
   });
 
+  it("says a portal database it never reached is unreachable, naming where without the password, not that it stopped mid-command", async () => {
+    // A mistyped DATABASE_URL was told as "the portal database stopped answering; a run this command had under way is taken up again".
+    const unreachable = await opsWith({ DATABASE_URL: "postgres://portal:hunter2-secret@127.0.0.1:1/portal" }, "tenant:list");
+    expect(unreachable.code).toBe(1);
+    const last = unreachable.stderr.trim().split("\n").at(-1);
+    expect(last).toBe("error: cannot reach the portal database at 127.0.0.1:1 (DATABASE_URL): is it running, and is the address right? The log line above has the details");
+    expect(unreachable.stderr).not.toContain("hunter2-secret");
+  });
+
   it("adds users with checks on role and tenant, changes roles and resets passwords", async () => {
     await withCust777();
     const noTenant = await ops("user:add", "--email", "x@example.com", "--name", "X", "--role", "customer-admin");

@@ -19,6 +19,7 @@ import { withSecretsFromStdin, type Flags } from "./ops/flags";
 import { isConnectionFailure } from "../lib/db/connection-problem";
 import { terminalSafe } from "../lib/untrusted-text";
 import { portalLink } from "../lib/emails/render";
+import { serverNameOf } from "../lib/db/urls";
 
 const COMMANDS: Record<string, { usage: string; run: (flags: Flags) => Promise<void> }> = {
   "tenant:add": {
@@ -162,12 +163,15 @@ if (MAILING.has(command) && !process.env.NEXTAUTH_URL) {
 logToStandardError();
 let code = 0;
 let localServer: Bootstrapped["localServer"] = null;
+// Whether the portal database answered the start: a failure to connect before it is no database that stopped mid-command.
+let reached = false;
 try {
   ({ localServer } = await bootstrap({ log: (line) => console.error(`[ops] ${line}`), existingPortalOnly: true }));
+  reached = true;
   await entry.run(await withSecretsFromStdin(flags));
 } catch (error) {
   code = 1;
-  console.error(`error: ${terminalSafe(failureWords(error))}`);
+  console.error(`error: ${terminalSafe(failureWords(error, reached))}`);
 } finally {
   await db.$disconnect().catch(() => undefined);
   await localServer?.stop().catch(() => undefined);
@@ -206,14 +210,27 @@ function parseFlags(args: string[], command: string, allowed: readonly string[])
  * lines, a driver's may quote SQL or a host) are named by their kind, their details in
  * the log line above.
  */
-function failureWords(error: unknown): string {
+function failureWords(error: unknown, reached: boolean): string {
   if (error instanceof CliError || error instanceof AppError) return error.message;
   if (!(error instanceof Error) || isForeign(error)) {
     log.error(error, "ops command failed");
+    if (isConnectionFailure(error) && !reached) {
+      // A mistyped or stopped DATABASE_URL was told as a database lost mid-command, with a run "taken up again".
+      return `cannot reach the portal database${portalAddress()} (DATABASE_URL): is it running, and is the address right? The log line above has the details`;
+    }
     if (isConnectionFailure(error)) return "the portal database stopped answering; a run this command had under way is taken up again by the portal's workers";
     return `the command failed unexpectedly (${error instanceof Error ? error.name : typeof error}); the log line above has the details`;
   }
   return error.message;
+}
+
+/** " at host:port" of the portal database, never its password; nothing when it has no address to name. */
+function portalAddress(): string {
+  try {
+    return ` at ${serverNameOf(process.env.DATABASE_URL ?? "")}`;
+  } catch {
+    return "";
+  }
 }
 
 /** An error of Prisma's, of the PostgreSQL driver's (it has a severity) or of the system's (it has a syscall). */
