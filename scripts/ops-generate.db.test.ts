@@ -82,4 +82,14 @@ describe("operator CLI: tenant:generate", () => {
       await admin(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
     }
   }, 120_000);
+
+  it("checks the company name before it generates anything: a name registration refuses was found only after the whole production was generated, then dropped", async () => {
+    const customerId = freshCustomerId();
+    const refused = await ops("tenant:generate", "--customer-id", customerId, "--company", "N".repeat(201));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split("\n").at(-1)).toMatch(/^error: --company /);
+    expect(refused.stdout).not.toContain("generated");
+    expect(await admin("SELECT 1 FROM pg_database WHERE datname = $1", [databaseOf(customerId)])).toEqual([]);
+    expect(await tenantsOf(customerId)).toBe(0);
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { db } from "../../lib/db/portal";
 import { quoteIdent, withDatabase, databaseNameOf } from "../../lib/db/urls";
 import { generateProductionDatabase } from "../../lib/crm/generator";
 import { changeProductionUrl, openConnections, registerTenant, TenantRegistrationError } from "../../lib/tenants/registry";
-import { customerIdSchema } from "../../lib/tenants/schema";
+import { customerIdSchema, tenantInputSchema } from "../../lib/tenants/schema";
 import { CliError } from "./cli-error";
 import { filePath, parsePlans, required, text, type Flags } from "./flags";
 import { progressBar } from "../../lib/crm/generator/progress-bar";
@@ -55,7 +55,10 @@ const SCALES = ["small", "medium", "large"] as const;
 export async function generateTenant(flags: Flags): Promise<void> {
   const customerId = customerIdSchema.safeParse(required(flags, "customer-id"));
   if (!customerId.success) throw new CliError(`--customer-id ${customerId.error.issues[0]?.message}`);
-  const companyName = required(flags, "company");
+  // Checked as the registration at the end checks it: a name it refuses was found only once the whole production was generated.
+  const company = tenantInputSchema.shape.companyName.safeParse(required(flags, "company"));
+  if (!company.success) throw new CliError(`--company ${company.error.issues[0]?.message}`);
+  const companyName = company.data;
   const scale = (text(flags, "scale") ?? "small") as (typeof SCALES)[number];
   if (!SCALES.includes(scale)) throw new CliError(`--scale must be one of ${SCALES.join(", ")}`);
   const seed = Number(text(flags, "seed") ?? 1);
