@@ -9,6 +9,7 @@ import { orderSchema } from "../orders/schema";
 import { confirmRefreshSchema, confirmWizardSchema } from "../wizard/schema";
 import { sandboxOptionsSchema } from "../sanitizer/options";
 import { WEBHOOK_EVENTS } from "../webhooks/events";
+import { RUN_FAILURE_CODE_NAMES, RUN_FAILURE_CODES_DESCRIPTION } from "./run-failure";
 
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
@@ -69,6 +70,12 @@ export const RunCancelledSchema = z
   })
   .register(apiSchemas, { id: "RunCancelled" });
 
+/** Why a failed run failed, for a pipeline to branch on (lib/api/run-failure.ts); null unless the run FAILED. */
+const failureCode = z.enum(RUN_FAILURE_CODE_NAMES).nullable().meta({ description: RUN_FAILURE_CODES_DESCRIPTION });
+const retryable = z.boolean().nullable().meta({
+  description: "For a FAILED run: whether the same run, retried unchanged (later, for a busy or unreachable production), may well succeed; false when its choices must change or someone must act first (see `failureCode`). Null for any other status.",
+});
+
 const StepSchema = z.object({
   key: z.string(),
   label: z.string(),
@@ -93,6 +100,8 @@ export const ProgressSchema = z
         startedAt: when.nullable(),
         finishedAt: when.nullable(),
         error: z.string().nullable().meta({ description: "What went wrong, in plain words." }),
+        failureCode,
+        retryable,
         waiting: z.string().nullable().meta({
           description: "Why the run does not move, in plain words: what a queued run waits for (a free slot or room on its sandbox server, or the time of its next attempt and why the last one stopped), or that a running run's worker was lost and the run waits to be queued again.",
         }),
@@ -179,6 +188,8 @@ export const WebhookEventSchema = z
         kind: z.enum(["PROVISION", "REFRESH", "DELETE"]),
         status: z.string(),
         error: z.string().nullable().meta({ description: "Why a failed run failed, in the words the portal shows." }),
+        failureCode,
+        retryable,
         finishedAt: when.nullable(),
       }),
       links: z.object({ sandbox: z.string(), progress: z.string(), report: z.string().nullable(), page: z.string() }),

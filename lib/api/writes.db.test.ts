@@ -102,7 +102,8 @@ describe("following a run through the API", () => {
     expect(ProgressSchema.parse(await (await follow("")).json()).run?.id).not.toBe(runId);
     const own = await follow(`?run=${runId}`);
     expect(own.status).toBe(200);
-    expect(ProgressSchema.parse(await own.json())).toMatchObject({ run: { id: runId, status: "FAILED", error: "Production was busy." }, remainingMs: null });
+    // The failure's kind as a stable code: a pipeline tells "retry later" from "choose again" without reading the words.
+    expect(ProgressSchema.parse(await own.json())).toMatchObject({ run: { id: runId, status: "FAILED", error: "Production was busy.", failureCode: "PRODUCTION_BUSY", retryable: true }, remainingMs: null });
 
     const other = await readySandbox(tenantA);
     for (const [query, id] of [[`?run=${runId}`, other.id], ["?run=cm0000000000000000000000", s.id], ["?run=x%00", s.id], ["?run=", s.id]] as const) {
@@ -110,6 +111,22 @@ describe("following a run through the API", () => {
       expect(refused.status, query).toBe(404);
       expect(ProblemSchema.parse(await refused.json()).code).toBe("not_found");
     }
+  });
+});
+
+describe("a failed run's code through the API", () => {
+  it("gives the public code of the stored kind, operators' kinds only as NEEDS_OPERATOR, and none for a run that did not fail", async () => {
+    const s = await readySandbox(tenantA);
+    const reader = await token(["sandboxes:read"]);
+    const follow = async (runId: string) =>
+      ProgressSchema.parse(await (await progressRoute(request("GET", `/api/v1/sandboxes/${s.id}/progress?run=${runId}`, reader), { params: Promise.resolve({ id: s.id }) })).json()).run!;
+    const run = (status: "FAILED" | "SUCCEEDED", failureCode: string | null) =>
+      db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status, options: OPTIONS, finishedAt: new Date(), error: status === "FAILED" ? "Words." : null, failureCode } });
+    expect(await follow((await run("FAILED", "INVALID_OPTIONS")).id)).toMatchObject({ failureCode: "INVALID_OPTIONS", retryable: false });
+    expect(await follow((await run("FAILED", "SANDBOX_SERVER_ROLE")).id)).toMatchObject({ failureCode: "NEEDS_OPERATOR", retryable: false });
+    expect(await follow((await run("FAILED", null)).id)).toMatchObject({ failureCode: "UNEXPECTED", retryable: true });
+    expect(await follow((await run("FAILED", "CANCELLED")).id)).toMatchObject({ status: "CANCELLED", failureCode: null, retryable: null });
+    expect(await follow((await run("SUCCEEDED", null)).id)).toMatchObject({ failureCode: null, retryable: null });
   });
 });
 

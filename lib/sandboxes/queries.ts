@@ -13,7 +13,8 @@ import type { Prisma } from "../generated/portal/client";
 import type { RunProgress } from "../sanitizer/progress";
 import { MAX_TASK_NAME, type SanitizationReport } from "../sanitizer/report";
 import { ACTIVE_RUN_STATUSES, describeLostRun, describeSilentRun } from "../jobs/lifecycle";
-import { isBeingStopped, shownRunStatus } from "../jobs/failure";
+import { isBeingStopped, shownRunStatus, wasCancelled } from "../jobs/failure";
+import { publicFailure, type RunFailureCodeName } from "../api/run-failure";
 import { describeServerWait, tenantSlotsTaken, TENANT_WAIT_WORDS } from "../jobs/slots";
 import { shownStatus, type ShownStatus } from "./labels";
 import { LIST_PAGE_SIZE, type ListOptions } from "../lists/keyset";
@@ -237,6 +238,10 @@ export interface ProgressSnapshot {
     startedAt: string | null;
     finishedAt: string | null;
     error: string | null;
+    /** Why a FAILED run failed, as a stable code for pipelines (lib/api/run-failure.ts); null for any other status. */
+    failureCode: RunFailureCodeName | null;
+    /** For a FAILED run: whether retrying it unchanged may well succeed; null for any other status. */
+    retryable: boolean | null;
     /**
      * Why the run does not move, in plain words: what a queued run waits for when it is
      * more than a worker (a full sandbox server), or that a running run's worker was lost.
@@ -283,6 +288,8 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string, runId
   const active = run.status === "QUEUED" || run.status === "RUNNING";
   const lost = describeLostRun(run, now) ?? describeSilentRun(run, now);
   // A queued run with no reason of its own (a retry's, the room it waits for), not in its server's line: its tenant's runs under way, or a worker.
+  // A cancelled run ends FAILED too, but failed at nothing: it has no failure's code.
+  const failure = run.status === "FAILED" && !wasCancelled(run) ? publicFailure(run.failureCode) : null;
   const tenantWait = queued && !run.error && !describeServerWait(run) && (await tenantSlotsTaken(sandbox.tenantId)) ? TENANT_WAIT_WORDS : null;
   return {
     sandboxStatus: sandbox.status,
@@ -296,6 +303,8 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string, runId
       finishedAt: run.finishedAt?.toISOString() ?? null,
       // Plain words written by the worker (lib/jobs/failure.ts): never a driver message.
       error: run.error,
+      failureCode: failure?.failureCode ?? null,
+      retryable: failure?.retryable ?? null,
       // A queued run's reason is why it waits: a retry's, or the room it waits for (cleared when claimed).
       waiting: lost ?? describeServerWait(run) ?? (queued ? (run.error ?? tenantWait) : null),
       stopping: isBeingStopped(run),

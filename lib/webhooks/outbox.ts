@@ -10,6 +10,8 @@ import { databaseNowAsLastRead } from "../db/database-clock";
 import type { Prisma } from "../generated/portal/client";
 import type { WebhookPayload } from "../api/schemas";
 import type { WebhookEvent } from "./events";
+import { publicFailure } from "../api/run-failure";
+import { wasCancelled } from "../jobs/failure";
 
 export async function recordSandboxEvent(tx: Prisma.TransactionClient, type: WebhookEvent, runId: string): Promise<void> {
   const run = await tx.sandboxRun.findUniqueOrThrow({
@@ -19,6 +21,7 @@ export async function recordSandboxEvent(tx: Prisma.TransactionClient, type: Web
       kind: true,
       status: true,
       error: true,
+      failureCode: true,
       finishedAt: true,
       sandbox: { select: { id: true, name: true, status: true, tenantId: true, tenant: { select: { customerId: true, companyName: true } } } },
     },
@@ -26,12 +29,14 @@ export async function recordSandboxEvent(tx: Prisma.TransactionClient, type: Web
   const endpoints = await tx.webhookEndpoint.findMany({ where: { tenantId: run.sandbox.tenantId, events: { has: type } }, select: { id: true } });
   if (endpoints.length === 0) return;
   const { sandbox } = run;
+  // The failure's stable code, for a pipeline to branch on (lib/api/run-failure.ts): only a run that failed has one.
+  const failure = run.status === "FAILED" && !wasCancelled(run) ? publicFailure(run.failureCode) : null;
   const payload: WebhookPayload = {
     type,
     timestamp: new Date().toISOString(),
     data: {
       sandbox: { id: sandbox.id, name: sandbox.name, status: sandbox.status, customer: { id: sandbox.tenant.customerId, name: sandbox.tenant.companyName } },
-      run: { id: run.id, kind: run.kind, status: run.status, error: run.error, finishedAt: run.finishedAt?.toISOString() ?? null },
+      run: { id: run.id, kind: run.kind, status: run.status, error: run.error, failureCode: failure?.failureCode ?? null, retryable: failure?.retryable ?? null, finishedAt: run.finishedAt?.toISOString() ?? null },
       links: {
         sandbox: `/api/v1/sandboxes/${sandbox.id}`,
         progress: `/api/v1/sandboxes/${sandbox.id}/progress`,

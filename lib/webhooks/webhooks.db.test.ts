@@ -112,9 +112,20 @@ describe("lifecycle webhooks", () => {
     const failedAgain = await runningRun("REFRESH");
     await failAttempt({ id: failedAgain.run.id, kind: "REFRESH", attempts: 1, workerId: null, sandbox: { id: failedAgain.sandbox.id, databaseName: failedAgain.sandbox.databaseName } }, new Error("Driver said: boom at /srv/db"), null);
     const [failure] = await deliveriesOf(failedAgain.run.id);
-    expect(JSON.parse(failure!.payload)).toMatchObject({ type: "sandbox.failed", data: { run: { status: "FAILED", error: expect.any(String) }, sandbox: { status: "READY" } } });
+    // With the failure's code: an error of no kind of the portal's is UNEXPECTED, worth one retry.
+    expect(WebhookEventSchema.parse(JSON.parse(failure!.payload))).toMatchObject({
+      type: "sandbox.failed",
+      data: { run: { status: "FAILED", error: expect.any(String), failureCode: "UNEXPECTED", retryable: true }, sandbox: { status: "READY" } },
+    });
     // The reason is the one users see: no driver text, no stack.
     expect(failure!.payload).not.toContain("Driver said");
+
+    // Choices production no longer fits: not worth retrying as they are.
+    const refused = await runningRun("REFRESH");
+    const { SanitizationError } = await import("../sanitizer/errors");
+    await failAttempt({ id: refused.run.id, kind: "REFRESH", attempts: 1, workerId: null, sandbox: { id: refused.sandbox.id, databaseName: refused.sandbox.databaseName } }, new SanitizationError("INVALID_OPTIONS", "User 7 is gone."), null);
+    const [refusal] = await deliveriesOf(refused.run.id);
+    expect(WebhookEventSchema.parse(JSON.parse(refusal!.payload)).data.run).toMatchObject({ failureCode: "INVALID_OPTIONS", retryable: false });
 
     const deleted = await runningRun("DELETE");
     await completeDelete(deleted.run);
