@@ -99,7 +99,10 @@ export const ProgressSchema = z
         createdAt: when,
         startedAt: when.nullable(),
         finishedAt: when.nullable(),
-        error: z.string().nullable().meta({ description: "What went wrong, in plain words." }),
+        error: z.string().nullable().meta({
+          description:
+            "Once the run has ended FAILED: what went wrong, in plain words; once CANCELLED: why. Null for any other status, a run queued again for a retry too (its last attempt's reason is then in `waiting`).",
+        }),
         failureCode,
         retryable,
         waiting: z.string().nullable().meta({
@@ -187,7 +190,7 @@ export const WebhookEventSchema = z
         id: z.string(),
         kind: z.enum(["PROVISION", "REFRESH", "DELETE"]),
         status: z.string(),
-        error: z.string().nullable().meta({ description: "Why a failed run failed, in the words the portal shows." }),
+        error: z.string().nullable().meta({ description: "Why a failed run failed, in the words the portal shows; null for any other status." }),
         failureCode,
         retryable,
         finishedAt: when.nullable(),

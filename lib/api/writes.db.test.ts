@@ -130,6 +130,21 @@ describe("a failed run's code through the API", () => {
   });
 });
 
+describe("a run queued again for a retry, through the API", () => {
+  it("has no error while it waits: the last attempt's reason is in waiting, as why it waits, until the run ends", async () => {
+    const s = await readySandbox(tenantA);
+    const reader = await token(["sandboxes:read"]);
+    const words = "Production was busy. The copy will be retried at 2026-12-01 10:00 UTC.";
+    const retrying = await db.sandboxRun.create({ data: { sandboxId: s.id, kind: "REFRESH", status: "QUEUED", options: OPTIONS, attempts: 1, error: words } });
+    const follow = async () =>
+      ProgressSchema.parse(await (await progressRoute(request("GET", `/api/v1/sandboxes/${s.id}/progress?run=${retrying.id}`, reader), { params: Promise.resolve({ id: s.id }) })).json()).run!;
+    // A pipeline reading a non-null error as a failure stopped here, while the run was still to be retried.
+    expect(await follow()).toMatchObject({ status: "QUEUED", error: null, waiting: words, failureCode: null });
+    await db.sandboxRun.update({ where: { id: retrying.id }, data: { status: "FAILED", finishedAt: new Date(), error: "Production was busy. It was tried 3 times; retry later.", failureCode: "PRODUCTION_BUSY" } });
+    expect(await follow()).toMatchObject({ status: "FAILED", error: "Production was busy. It was tried 3 times; retry later.", waiting: null, failureCode: "PRODUCTION_BUSY" });
+  });
+});
+
 describe("refreshing through the API", () => {
   it("needs sandboxes:write, and another tenant's sandbox is 404", async () => {
     const mine = await readySandbox(tenantA);

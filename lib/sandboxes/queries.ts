@@ -301,8 +301,10 @@ export async function getProgressSnapshot(actor: Actor, sandboxId: string, runId
       createdAt: run.createdAt.toISOString(),
       startedAt: run.startedAt?.toISOString() ?? null,
       finishedAt: run.finishedAt?.toISOString() ?? null,
-      // Plain words written by the worker (lib/jobs/failure.ts): never a driver message.
-      error: run.error,
+      // Plain words written by the worker (lib/jobs/failure.ts): never a driver message. Only once the run has ended
+      // failed (or cancelled): a run queued for a retry keeps its last attempt's reason, which is why it waits
+      // (`waiting`), and a pipeline that read a non-null error as the end stopped polling a run still to be retried.
+      error: run.status === "FAILED" ? run.error : null,
       failureCode: failure?.failureCode ?? null,
       retryable: failure?.retryable ?? null,
       // A queued run's reason is why it waits: a retry's, or the room it waits for (cleared when claimed).

@@ -36,7 +36,7 @@ export async function recordSandboxEvent(tx: Prisma.TransactionClient, type: Web
     timestamp: new Date().toISOString(),
     data: {
       sandbox: { id: sandbox.id, name: sandbox.name, status: sandbox.status, customer: { id: sandbox.tenant.customerId, name: sandbox.tenant.companyName } },
-      run: { id: run.id, kind: run.kind, status: run.status, error: run.error, failureCode: failure?.failureCode ?? null, retryable: failure?.retryable ?? null, finishedAt: run.finishedAt?.toISOString() ?? null },
+      run: { id: run.id, kind: run.kind, status: run.status, error: run.status === "FAILED" ? run.error : null, failureCode: failure?.failureCode ?? null, retryable: failure?.retryable ?? null, finishedAt: run.finishedAt?.toISOString() ?? null },
       links: {
         sandbox: `/api/v1/sandboxes/${sandbox.id}`,
         progress: `/api/v1/sandboxes/${sandbox.id}/progress`,
