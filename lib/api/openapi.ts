@@ -181,6 +181,13 @@ function requestBody(names: (keyof typeof requestBodies)[], optional = false) {
 const PROBLEM_HEADERS: Partial<Record<ApiProblemCode, Record<string, unknown>>> = {
   unauthenticated: { "WWW-Authenticate": { description: '`Bearer realm="api"`; with `error="invalid_token"` when a token was sent that does not work (unknown, revoked, expired, or its owner changed).', schema: { type: "string" } } },
   rate_limited: { "Retry-After": { description: "Seconds until the token's rate allows a request again.", schema: { type: "integer" } } },
+  // lib/api/route.ts RETRY_AFTER_SECONDS; no_capacity has none (room comes back at no time the portal can foresee).
+  production_unavailable: {
+    "Retry-After": {
+      description: "With `production_unavailable`: seconds to wait before asking again, 60 while production is busy (a table locked, a query too long), 300 while it cannot be reached. `no_capacity` names no time: room comes back when a sandbox is deleted or a server added.",
+      schema: { type: "integer" },
+    },
+  },
 };
 const REPLAYED = { "Idempotent-Replayed": { description: "`true` on an answer given again for a repeated `Idempotency-Key`.", schema: { type: "string", enum: ["true"] } } };
 

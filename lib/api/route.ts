@@ -34,6 +34,14 @@ const FROM_APP_ERROR: Record<ErrorCode, ApiProblemCode> = {
 };
 
 /**
+ * Seconds a 503 asks a client to wait (Retry-After), where the portal knows a sensible wait: a busy
+ * production's lock or long query passes within a minute (its words say so); one out of reach is
+ * an outage, worth a few minutes' wait. A full pool has none: room comes back when a sandbox is
+ * deleted or an operator adds a server, which nothing here can foresee.
+ */
+export const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = { PRODUCTION_BUSY: 60, PRODUCTION_UNREACHABLE: 300 };
+
+/**
  * Whether every id in the path could be one of the portal's (a cuid): anything else is no
  * object of anyone's. Answered here, as 404, before a database is asked: PostgreSQL refuses a
  * NUL in a text value, which would otherwise end as a 500.
@@ -77,7 +85,9 @@ async function answer<Params>(
     if (error instanceof ApiProblem) return error.response;
     if (error instanceof AppError) {
       const code = FROM_APP_ERROR[error.code];
-      return code === "internal" ? problem(code) : problem(code, { detail: error.userMessage, errors: error.fieldErrors });
+      const retryAfter = RETRY_AFTER_SECONDS[error.code];
+      const headers = retryAfter === undefined ? undefined : { "Retry-After": String(retryAfter) };
+      return code === "internal" ? problem(code) : problem(code, { detail: error.userMessage, errors: error.fieldErrors, headers });
     }
     log.error(error, "api request failed");
     return problem("internal");
