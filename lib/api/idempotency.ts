@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { db } from "../db/portal";
 import { databaseNow } from "../db/database-clock";
 import type { ApiCaller } from "../api-tokens/authenticate";
+import { locationOf } from "./location";
 import { problem } from "./problem";
 
 const KEY_LIFETIME_MS = 24 * 3_600_000;
@@ -66,10 +67,20 @@ async function earlierAnswer(tokenId: string, key: string, fingerprint: string):
   if (earlier && earlier.fingerprint !== fingerprint) return problem("invalid_input", { detail: "This Idempotency-Key was used for another request." });
   // Released between our INSERT and this read: the caller may simply try again.
   if (!earlier || earlier.status === null) return problem("conflict", { detail: "A request with this Idempotency-Key is still being answered; try again shortly." });
+  // The first answer's Location, which its body says (location.ts): only the body is kept.
+  const location = locationOf(earlier.status, parsedOrNull(earlier.body));
   return new Response(earlier.body, {
     status: earlier.status,
-    headers: { "Content-Type": earlier.contentType ?? "application/json", "Cache-Control": "no-store", "Idempotent-Replayed": "true" },
+    headers: { "Content-Type": earlier.contentType ?? "application/json", "Cache-Control": "no-store", "Idempotent-Replayed": "true", ...(location ? { Location: location } : {}) },
   });
+}
+
+function parsedOrNull(body: string | null): unknown {
+  try {
+    return body === null ? null : (JSON.parse(body) as unknown);
+  } catch {
+    return null;
+  }
 }
 
 async function release(tokenId: string, key: string): Promise<void> {

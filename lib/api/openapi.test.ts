@@ -47,6 +47,20 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("names the Location of every 201 and 202", () => {
+    let located = 0;
+    for (const ops of Object.values(openApiDocument().paths)) {
+      for (const op of Object.values(ops) as { responses: Record<string, { headers?: Record<string, unknown> }> }[]) {
+        for (const status of ["201", "202"]) {
+          if (!op.responses[status]) continue;
+          located++;
+          expect(op.responses[status]!.headers).toHaveProperty("Location");
+        }
+      }
+    }
+    expect(located).toBe(4);
+  });
+
   it("says what a repeated Idempotency-Key gets: 409 while the same request is answered, 422 for another request", () => {
     const doc = openApiDocument();
     let idempotent = 0;

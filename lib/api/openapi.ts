@@ -191,12 +191,19 @@ const PROBLEM_HEADERS: Partial<Record<ApiProblemCode, Record<string, unknown>>> 
 };
 const REPLAYED = { "Idempotent-Replayed": { description: "`true` on an answer given again for a repeated `Idempotency-Key`.", schema: { type: "string", enum: ["true"] } } };
 
+/** A 201's or 202's Location (lib/api/location.ts), on an answer given again too. */
+const LOCATION: Record<number, Record<string, unknown>> = {
+  201: { Location: { description: "The new sandbox's address (`links.self`).", schema: { type: "string" } } },
+  202: { Location: { description: "Where to follow the run started: its progress, by its id (`links.progress` with `?run=` and `runId`).", schema: { type: "string" } } },
+};
+
 function operation(op: ApiOperation) {
   const idempotent = op.parameters?.includes(idempotencyKey) ?? false;
+  const successHeaders = { ...LOCATION[op.success.status], ...(idempotent ? REPLAYED : {}) };
   const responses: Record<string, unknown> = {
     [op.success.status]: {
       description: op.success.description,
-      ...(idempotent ? { headers: REPLAYED } : {}),
+      ...(Object.keys(successHeaders).length > 0 ? { headers: successHeaders } : {}),
       content: { "application/json": { schema: ref(op.success.schema) }, ...(op.success.csv ? { "text/csv": { schema: { type: "string" } } } : {}) },
     },
   };

@@ -58,6 +58,9 @@ describe("ordering through the API", () => {
     expect(await db.sandbox.findUniqueOrThrow({ where: { id: placed.sandboxId } })).toMatchObject({ tenantId: world.tenantA, name: "CI order", status: "AWAITING_SETUP" });
     const retried = await order(admin, ORDER, "ci-order-1");
     expect(retried.headers.get("idempotent-replayed")).toBe("true");
+    // Where the new sandbox is (RFC 9110 Location), on the replay too.
+    expect(first.headers.get("location")).toBe(`/api/v1/sandboxes/${placed.sandboxId}`);
+    expect(retried.headers.get("location")).toBe(`/api/v1/sandboxes/${placed.sandboxId}`);
     expect(await db.sandbox.count({ where: { name: "CI order" } })).toBe(1);
 
     const taken = await order(admin, ORDER);

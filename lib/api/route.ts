@@ -11,6 +11,7 @@ import { AppError, type ErrorCode } from "../errors";
 import { isPlainId } from "../http/plain-id";
 import { log } from "../observability/log";
 import { timed } from "../observability/metrics";
+import { locationOf } from "./location";
 import { API_OPERATIONS } from "./openapi";
 import { ApiProblem, problem, type ApiProblemCode } from "./problem";
 
@@ -122,8 +123,11 @@ async function withBoundedBody(request: Request): Promise<Request> {
   return new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks), signal: request.signal });
 }
 
-/** JSON that no cache keeps. */
-export const apiJson = (body: unknown, status = 200): Response => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+/** JSON that no cache keeps; a 201 or 202 with its Location (location.ts). */
+export function apiJson(body: unknown, status = 200): Response {
+  const location = locationOf(status, body);
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...(location ? { Location: location } : {}) } });
+}
 
 /** The methods a route may answer besides HEAD and OPTIONS, which Next.js answers from these. */
 const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -169,7 +169,11 @@ describe("refreshing through the API", () => {
     expect(answers.map((a) => a.status).filter((status) => status === 202).length).toBeGreaterThanOrEqual(1);
     for (const answer of answers) {
       expect([202, 409]).toContain(answer.status);
-      if (answer.status === 202) expect((await answer.json()).runId).toBe(run.id);
+      if (answer.status === 202) {
+        expect((await answer.json()).runId).toBe(run.id);
+        // Where to follow the run started (RFC 9110 Location): its own progress, by its id.
+        expect(answer.headers.get("location")).toBe(`/api/v1/sandboxes/${s.id}/progress?run=${run.id}`);
+      }
       else expect(await answer.json()).toMatchObject({ code: "conflict", detail: "A request with this Idempotency-Key is still being answered; try again shortly." });
     }
     // The run finishes; CI, having lost the first answer, retries with the same key: no second refresh.
@@ -178,6 +182,7 @@ describe("refreshing through the API", () => {
     const replayed = await refresh(writer, s.id, "ci-build-4711");
     expect(replayed.status).toBe(202);
     expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    expect(replayed.headers.get("location")).toBe(`/api/v1/sandboxes/${s.id}/progress?run=${run.id}`);
     expect(RunStartedSchema.parse(await replayed.json())).toMatchObject({ runId: run.id, links: { progress: `/api/v1/sandboxes/${s.id}/progress` } });
     expect(await db.sandboxRun.count({ where: { sandboxId: s.id } })).toBe(1);
     expect(await db.auditEvent.count({ where: { action: "sandbox.refresh.requested", targetId: s.id } })).toBe(1);
