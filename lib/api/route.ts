@@ -138,11 +138,14 @@ type RouteMethod = (typeof ROUTE_METHODS)[number];
  * methods' names: 405 as problem details, with `Allow` naming the methods the path takes
  * (the OpenAPI document's operations, so the two cannot differ). Next.js's own answer to a
  * method a route leaves out is a bare 405 with no Allow: a client learns nothing from it.
+ * OPTIONS answers 204 with the same Allow; each route file exports it with the refusals.
  */
-export function methodsNotAllowed(path: string): Record<RouteMethod, () => Response> {
+export function methodsNotAllowed(path: string): Record<RouteMethod | "OPTIONS", () => Response> {
   const taken = API_OPERATIONS.filter((op) => op.path === path).map((op) => op.method.toUpperCase());
   if (taken.length === 0) throw new Error(`no API operation at ${path}`);
   const allow = [...taken, ...(taken.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   const refused = () => problem("method_not_allowed", { detail: `${path} takes ${taken.join(" and ")}.`, headers: { Allow: allow } });
-  return Object.fromEntries(ROUTE_METHODS.map((method) => [method, refused])) as Record<RouteMethod, () => Response>;
+  // Next.js's own OPTIONS names every method the route file exports, these refusals too: it said a path took what it refuses.
+  const options = () => new Response(null, { status: 204, headers: { Allow: allow, "Cache-Control": "no-store" } });
+  return { ...(Object.fromEntries(ROUTE_METHODS.map((method) => [method, refused])) as Record<RouteMethod, () => Response>), OPTIONS: options };
 }

@@ -17,12 +17,14 @@ const { ProblemSchema } = await import("./schemas");
 
 const API_ROOT = path.join(process.cwd(), "app/api/v1");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+/** The catch-all: optional, so that /api/v1 itself (no segment) is a problem too, not the portal's HTML 404 page. */
+const CATCH_ALL = "[[...path]]";
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
 /** Every operation's route file under app/api/v1, by the document's path ("/sandboxes/{id}"); the document itself and the catch-all apart. */
 async function routeFiles(): Promise<Map<string, string>> {
   const files = (await readdir(API_ROOT, { recursive: true })).filter((f) => f.endsWith("route.ts"));
-  const operations = files.filter((f) => !f.startsWith("openapi.json") && !f.startsWith("[...path]"));
+  const operations = files.filter((f) => !f.startsWith("openapi.json") && !f.startsWith(CATCH_ALL));
   return new Map(operations.map((f) => [`/${path.dirname(f).replace(/\[(\w+)\]/g, "{$1}")}`, path.join(API_ROOT, f)]));
 }
 
@@ -50,12 +52,17 @@ describe("the API's routes", () => {
         expect(answer.headers.get("allow")).toBe([...taken, ...(taken.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", "));
         expect(ProblemSchema.parse(await answer.json())).toMatchObject({ code: "method_not_allowed", detail: `${apiPath} takes ${taken.join(" and ")}.` });
       }
+      // OPTIONS names what the 405 names: Next.js's own answer listed every method the file exports, the refused ones too.
+      const options = (route as Partial<Record<"OPTIONS", Handler>>).OPTIONS;
+      expect(options, `OPTIONS ${apiPath}`).toBeTypeOf("function");
+      const answer = await call(options!, "OPTIONS");
+      expect([answer.status, answer.headers.get("allow")], `OPTIONS ${apiPath}`).toEqual([204, [...taken, ...(taken.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ")]);
     }
   });
 
   it("answer any other path under /api/v1 with a 404 problem naming where the operations are listed", async () => {
-    const route = (await import("../../app/api/v1/[...path]/route")) as Record<(typeof METHODS)[number], Handler>;
-    for (const method of METHODS) {
+    const route = (await import("../../app/api/v1/[[...path]]/route")) as Record<(typeof METHODS)[number] | "OPTIONS", Handler>;
+    for (const method of [...METHODS, "OPTIONS"] as const) {
       const answer = await call(route[method], method);
       expect(answer.status).toBe(404);
       expect(answer.headers.get("content-type")).toBe("application/problem+json");

@@ -12,4 +12,4 @@ export const GET = apiRoute("sandboxes:read", async ({ actor }, request) => apiJ
 
 export const POST = apiRoute("sandboxes:write", (caller, request) => idempotent(caller, request, async () => apiJson(await placeOrder(caller.actor, request), 201)));
 
-export const { PUT, PATCH, DELETE } = methodsNotAllowed("/sandboxes");
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("/sandboxes");

@@ -15,4 +15,4 @@ export const DELETE = apiRoute<{ id: string }>("sandboxes:write", (caller, reque
   idempotent(caller, request, async () => apiJson(await deleteSandbox(caller.actor, id, new URL(request.url).searchParams.get("confirmName") ?? ""), 202)),
 );
 
-export const { POST, PUT, PATCH } = methodsNotAllowed("/sandboxes/{id}");
+export const { POST, PUT, PATCH, OPTIONS } = methodsNotAllowed("/sandboxes/{id}");

@@ -9,4 +9,4 @@ export const POST = apiRoute<{ id: string }>("sandboxes:write", (caller, request
   idempotent(caller, request, async () => apiJson(await cancelSandboxRun(caller.actor, id), 200)),
 );
 
-export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("/sandboxes/{id}/cancel");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("/sandboxes/{id}/cancel");

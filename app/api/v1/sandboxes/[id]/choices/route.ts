@@ -6,4 +6,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<{ id: string }>("sandboxes:write", async ({ actor }, _request, { id }) => apiJson(await sandboxChoices(actor, id)));
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("/sandboxes/{id}/choices");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("/sandboxes/{id}/choices");

@@ -6,4 +6,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<{ id: string }>("sandboxes:read", async ({ actor }, request, { id }) => apiJson(await sandboxProgress(actor, id, new URL(request.url).searchParams)));
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("/sandboxes/{id}/progress");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("/sandboxes/{id}/progress");

@@ -9,4 +9,4 @@ export const POST = apiRoute<{ id: string }>("sandboxes:write", (caller, request
   idempotent(caller, request, async () => apiJson(await refreshSandbox(caller.actor, id, request), 202)),
 );
 
-export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("/sandboxes/{id}/refresh");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("/sandboxes/{id}/refresh");

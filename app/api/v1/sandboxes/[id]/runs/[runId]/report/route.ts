@@ -11,4 +11,4 @@ export const GET = apiRoute<{ id: string; runId: string }>("reports:read", async
   return new Response(reportToCsv(report), { headers: { "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store" } });
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("/sandboxes/{id}/runs/{runId}/report");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed("/sandboxes/{id}/runs/{runId}/report");
