@@ -3,34 +3,22 @@
  * composed on the way in: a customer whose "Cafe" + U+0301 was ordered then could order
  * a second "Café" after, as the live-name index told the two apart byte by byte.
  */
-import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../db/migrate";
 import { oneOffQuery } from "../db/one-off-query";
-import { createTestDatabase, dropTestDatabase } from "../testing/pg";
+import { databaseBefore, type DatabaseBefore } from "../testing/migrations-before";
 
 const COMPOSE_MIGRATION = /_compose_sandbox_names$/;
 const DECOMPOSED_CAFE = "Cafe\u0301";
 const CAFE = "Caf\u00e9";
-let url = "";
-let before = "";
+let database: DatabaseBefore | undefined;
 
-afterAll(async () => {
-  if (url) await dropTestDatabase(url);
-  if (before) await rm(before, { recursive: true, force: true });
-});
+afterAll(() => database?.drop());
 
 describe("composing the live sandbox names of earlier versions", () => {
   it("composes each live name, so the same name ordered again is refused, and renames none onto another", async () => {
-    before = await mkdtemp(path.join(tmpdir(), "migrations-before-compose-"));
-    await cp("prisma/migrations", before, { recursive: true });
-    const names = (await readdir(before)).filter((n) => COMPOSE_MIGRATION.test(n));
-    expect(names).toHaveLength(1);
-    for (const later of (await readdir(before)).filter((n) => n >= names[0]! && !n.includes("."))) await rm(path.join(before, later), { recursive: true });
-    url = await createTestDatabase("compose_names");
-    await applyMigrations(url, before);
+    database = await databaseBefore(COMPOSE_MIGRATION, "compose_names");
+    const { url } = database;
 
     const q = (sql: string, ...values: unknown[]) => oneOffQuery(url, sql, values);
     await q(`INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted") VALUES ('t1', 'Cust1', 'One AS', 'sealed-1'), ('t2', 'Cust2', 'Two AS', 'sealed-2')`);

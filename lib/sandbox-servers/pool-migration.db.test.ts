@@ -4,33 +4,21 @@
  * as it is), everyone else keeps the built-in server, every existing sandbox is
  * placed where its tenant's sandboxes were made, and waiting runs name their server by id.
  */
-import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../db/migrate";
 import { oneOffQuery } from "../db/one-off-query";
-import { createTestDatabase, dropTestDatabase } from "../testing/pg";
+import { databaseBefore, type DatabaseBefore } from "../testing/migrations-before";
 
 const POOL_MIGRATION = /_sandbox_server_pool$/;
-let url = "";
-let before = "";
+let database: DatabaseBefore | undefined;
 
-afterAll(async () => {
-  if (url) await dropTestDatabase(url);
-  if (before) await rm(before, { recursive: true, force: true });
-});
+afterAll(() => database?.drop());
 
 describe("the sandbox server pool's migration", () => {
   it("pins tenants that named a server, places existing sandboxes, and renames waiting runs' servers", async () => {
     // The migrations as they were just before the pool.
-    before = await mkdtemp(path.join(tmpdir(), "migrations-before-pool-"));
-    await cp("prisma/migrations", before, { recursive: true });
-    const names = (await readdir(before)).filter((n) => POOL_MIGRATION.test(n));
-    expect(names).toHaveLength(1);
-    for (const later of (await readdir(before)).filter((n) => n >= names[0]! && !n.includes("."))) await rm(path.join(before, later), { recursive: true });
-    url = await createTestDatabase("pool_migration");
-    await applyMigrations(url, before);
+    database = await databaseBefore(POOL_MIGRATION, "pool_migration");
+    const { url } = database;
 
     const q = (sql: string) => oneOffQuery(url, sql);
     await q(`INSERT INTO "Tenant" (id, "customerId", "companyName", "productionUrlEncrypted", "sandboxServerUrlEncrypted")
@@ -41,7 +29,7 @@ describe("the sandbox server pool's migration", () => {
     await q(`INSERT INTO "SandboxRun" (id, "sandboxId", kind, status, options, "sandboxServer")
              VALUES ('r-queued', 's-default', 'PROVISION', 'QUEUED', '{}', 'localhost:5432'), ('r-old', 's-own', 'REFRESH', 'SUCCEEDED', '{}', 'db1:5432')`);
 
-    expect(await applyMigrations(url)).toEqual([expect.stringMatching(POOL_MIGRATION), ...(await readdir("prisma/migrations")).filter((n) => n > names[0]! && !n.includes("."))]);
+    expect(await applyMigrations(url)).toEqual(database.pending);
 
     expect(await q(`SELECT id, name, "urlEncrypted", state FROM "SandboxServer" ORDER BY name`)).toEqual([
       { id: "tenant-t-own", name: "Cust1-server", urlEncrypted: "sealed-server-1", state: "ACTIVE" },
